@@ -1,0 +1,159 @@
+import { z } from "zod";
+import { Decimal, canonicalDecimal } from "./decimal.js";
+
+/**
+ * Digit limits at the boundary. Chosen together with the Decimal clone's precision so that
+ * products of bounded inputs are exact.
+ *
+ * @example
+ * ```ts
+ * BOUNDS.amount.integerDigits; // 15
+ * ```
+ */
+export const BOUNDS = {
+  amount: { integerDigits: 15, fractionDigits: 6 },
+  quantity: { integerDigits: 12, fractionDigits: 6 },
+  rate: { integerDigits: 6, fractionDigits: 12 },
+  /** The most lines an order, entry or document may carry. */
+  lines: 1000,
+} as const;
+
+/** Digit limits of one kind of decimal input. */
+export interface DigitLimits {
+  readonly integerDigits: number;
+  readonly fractionDigits: number;
+}
+
+const PLAIN_DECIMAL = /^([+-]?)([0-9]+)(?:\.([0-9]+))?$/;
+
+/** Why a decimal text was refused, or the parsed value. */
+export type DecimalParse = { ok: true; value: Decimal } | { ok: false; reason: string };
+
+/**
+ * Parses a plain decimal (string or finite number) under digit limits.
+ *
+ * Accepted: ASCII digits, an optional sign, an optional `.` with digits after it.
+ * Refused: exponent notation, `NaN`, `Infinity`, hexadecimal, commas, spaces, non-ASCII
+ * digits, more than the allowed integer or fraction digits. Leading zeros of the integer
+ * part and trailing zeros of the fraction do not count against the limits; `-0` becomes `0`.
+ *
+ * @example
+ * ```ts
+ * parseBoundedDecimal("12.50", BOUNDS.amount); // { ok: true, value: 12.5 }
+ * parseBoundedDecimal("1e3", BOUNDS.amount);   // { ok: false, reason: "..." }
+ * ```
+ */
+export function parseBoundedDecimal(input: unknown, limits: DigitLimits): DecimalParse {
+  let text: string;
+  if (typeof input === "number") {
+    if (!Number.isFinite(input)) return { ok: false, reason: "must be a finite number, not NaN or Infinity" };
+    text = String(input);
+    if (/e/i.test(text)) return { ok: false, reason: `the number ${text} needs exponent notation; pass it as a decimal string` };
+  } else if (typeof input === "string") {
+    text = input;
+  } else {
+    return { ok: false, reason: "must be a decimal string like \"12.34\" or a number" };
+  }
+  if (text.length > 64) return { ok: false, reason: "is too long for a decimal" };
+  const match = PLAIN_DECIMAL.exec(text);
+  if (!match) return { ok: false, reason: `"${text.slice(0, 40)}" is not a plain decimal; write it like "1234.56" (no exponent, commas, spaces or other digits)` };
+  const integerPart = (match[2] ?? "").replace(/^0+(?=\d)/, "");
+  const fractionPart = (match[3] ?? "").replace(/0+$/, "");
+  const integerDigits = integerPart === "0" ? 0 : integerPart.length;
+  if (integerDigits > limits.integerDigits) return { ok: false, reason: `has ${integerDigits} integer digits; at most ${limits.integerDigits} are allowed` };
+  if (fractionPart.length > limits.fractionDigits) return { ok: false, reason: `has ${fractionPart.length} decimals; at most ${limits.fractionDigits} are allowed` };
+  const value = new Decimal(`${match[1] === "-" ? "-" : ""}${integerPart}.${fractionPart || "0"}`);
+  return { ok: true, value: value.isZero() ? new Decimal(0) : value };
+}
+
+function boundedDecimalSchema(limits: DigitLimits, what: string, sign: "any" | "nonnegative" | "positive") {
+  return z.union([z.string(), z.number()]).transform((input, ctx): Decimal => {
+    const parsed = parseBoundedDecimal(input, limits);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", message: `${what} ${parsed.reason}`, input });
+      return z.NEVER;
+    }
+    if (sign === "nonnegative" && parsed.value.isNegative()) {
+      ctx.addIssue({ code: "custom", message: `${what} must not be negative`, input });
+      return z.NEVER;
+    }
+    if (sign === "positive" && !parsed.value.isPositive()) {
+      ctx.addIssue({ code: "custom", message: `${what} must be greater than zero`, input });
+      return z.NEVER;
+    }
+    return parsed.value;
+  });
+}
+
+/**
+ * An amount of money: at most 15 integer digits and 6 decimals, signed. Parses to a Decimal.
+ *
+ * @example
+ * ```ts
+ * amountSchema.parse("19.99"); // Decimal 19.99
+ * ```
+ */
+export const amountSchema = boundedDecimalSchema(BOUNDS.amount, "amount", "any");
+/**
+ * A non-negative amount (a price, a cost).
+ *
+ * @example
+ * ```ts
+ * unitPriceSchema.parse("0.0125");
+ * ```
+ */
+export const nonNegativeAmountSchema = boundedDecimalSchema(BOUNDS.amount, "amount", "nonnegative");
+/** Alias of {@link nonNegativeAmountSchema} for unit prices and unit costs.
+ *
+ * @example
+ * ```ts
+ * unitPriceSchema.parse("4.25");
+ * ```
+ */
+export const unitPriceSchema = nonNegativeAmountSchema;
+/**
+ * A quantity: at most 12 integer digits and 6 decimals, signed.
+ *
+ * @example
+ * ```ts
+ * quantitySchema.parse(3); // Decimal 3
+ * ```
+ */
+export const quantitySchema = boundedDecimalSchema(BOUNDS.quantity, "quantity", "any");
+/**
+ * A quantity greater than zero.
+ *
+ * @example
+ * ```ts
+ * positiveQuantitySchema.parse("0.5");
+ * ```
+ */
+export const positiveQuantitySchema = boundedDecimalSchema(BOUNDS.quantity, "quantity", "positive");
+/**
+ * An exchange rate greater than zero: at most 6 integer digits and 12 decimals.
+ *
+ * @example
+ * ```ts
+ * rateSchema.parse("1.0845");
+ * ```
+ */
+export const rateSchema = boundedDecimalSchema(BOUNDS.rate, "rate", "positive");
+/**
+ * A ratio (a share, a discount fraction) with the precision of a rate, not negative.
+ *
+ * @example
+ * ```ts
+ * ratioSchema.parse("0.25");
+ * ```
+ */
+export const ratioSchema = boundedDecimalSchema(BOUNDS.rate, "ratio", "nonnegative");
+
+/**
+ * The canonical string of a decimal for events, JSON and hashes.
+ *
+ * @example
+ * ```ts
+ * decimalString(new Decimal("1.50")); // "1.5"
+ * ```
+ */
+export const decimalString = canonicalDecimal;

@@ -1,0 +1,164 @@
+import { z } from "zod";
+import { TZDate } from "@date-fns/tz";
+import { StorekeepError, parseWith } from "./errors.js";
+
+/**
+ * A business date `YYYY-MM-DD` (no time, no zone): the day an entry is effective in the
+ * shop's calendar. Compare with `<`/`>` as strings: the format sorts chronologically.
+ *
+ * @example
+ * ```ts
+ * const d: LocalDate = localDate("2026-03-31");
+ * ```
+ */
+export type LocalDate = string & { readonly __brand: "LocalDate" };
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isValidLocalDate(text: string): boolean {
+  const m = LOCAL_DATE.exec(text);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  return day <= daysInMonth(year, month);
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * The boundary schema of a business date.
+ *
+ * @example
+ * ```ts
+ * localDateSchema.parse("2026-02-28");
+ * ```
+ */
+export const localDateSchema = z
+  .string()
+  .refine(isValidLocalDate, { message: "must be a calendar date written YYYY-MM-DD" })
+  .transform((s) => s as LocalDate);
+
+/**
+ * Validates a business date (`VALIDATION_FAILED` otherwise).
+ *
+ * @example
+ * ```ts
+ * localDate("2026-11-27");
+ * ```
+ */
+export function localDate(text: string): LocalDate {
+  return parseWith(localDateSchema, text, "date");
+}
+
+/**
+ * True for a valid `YYYY-MM-DD` calendar date.
+ *
+ * @example
+ * ```ts
+ * isLocalDate("2026-02-30"); // false
+ * ```
+ */
+export function isLocalDate(x: unknown): x is LocalDate {
+  return typeof x === "string" && isValidLocalDate(x);
+}
+
+/**
+ * The business date of an instant in a time zone (IANA name, e.g. `"Europe/Berlin"`).
+ *
+ * @example
+ * ```ts
+ * localDateOf(new Date("2026-03-31T22:30:00Z"), "Europe/Berlin"); // "2026-04-01"
+ * ```
+ */
+export function localDateOf(instant: Date, timeZone: string): LocalDate {
+  assertTimeZone(timeZone);
+  const zoned = new TZDate(instant.getTime(), timeZone);
+  return formatParts(zoned.getFullYear(), zoned.getMonth() + 1, zoned.getDate());
+}
+
+/**
+ * The instant a business date starts in a time zone (its local midnight).
+ *
+ * @example
+ * ```ts
+ * startOfLocalDate(localDate("2026-04-01"), "Europe/Berlin").toISOString(); // "2026-03-31T22:00:00.000Z"
+ * ```
+ */
+export function startOfLocalDate(date: LocalDate, timeZone: string): Date {
+  assertTimeZone(timeZone);
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, 0, timeZone).getTime());
+}
+
+/**
+ * A date `days` later (or earlier when negative).
+ *
+ * @example
+ * ```ts
+ * addDays(localDate("2026-02-28"), 1); // "2026-03-01"
+ * ```
+ */
+export function addDays(date: LocalDate, days: number): LocalDate {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d + days));
+  return formatParts(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+}
+
+/**
+ * Whole days from `from` to `to` (negative when `to` is earlier).
+ *
+ * @example
+ * ```ts
+ * daysBetween(localDate("2026-01-01"), localDate("2026-03-01")); // 59
+ * ```
+ */
+export function daysBetween(from: LocalDate, to: LocalDate): number {
+  return Math.round((utcDay(to) - utcDay(from)) / 86_400_000);
+}
+
+/**
+ * -1, 0 or 1 by calendar order.
+ *
+ * @example
+ * ```ts
+ * compareLocalDates(localDate("2026-01-01"), localDate("2026-01-02")); // -1
+ * ```
+ */
+export function compareLocalDates(a: LocalDate, b: LocalDate): -1 | 0 | 1 {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The business date of a UTC instant (the date in UTC).
+ *
+ * @example
+ * ```ts
+ * utcDateOf(new Date("2026-01-01T23:00:00Z")); // "2026-01-01"
+ * ```
+ */
+export function utcDateOf(instant: Date): LocalDate {
+  return formatParts(instant.getUTCFullYear(), instant.getUTCMonth() + 1, instant.getUTCDate());
+}
+
+function utcDay(date: LocalDate): number {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d);
+}
+
+function formatParts(year: number, month: number, day: number): LocalDate {
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}` as LocalDate;
+}
+
+function assertTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+  } catch {
+    throw new StorekeepError("VALIDATION_FAILED", `Unknown time zone "${timeZone}": use an IANA name such as "Europe/Berlin".`, {
+      issues: [{ path: "timeZone", message: "unknown time zone", code: "custom" }],
+    });
+  }
+}

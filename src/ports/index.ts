@@ -1,0 +1,4 @@
+export * from "./clock.js";
+export * from "./ids.js";
+export * from "./rates.js";
+export * from "./storage.js";

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    exclude: ["tests/**/*.int.test.ts", "node_modules/**"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
