@@ -1,0 +1,139 @@
+import type { z } from "zod";
+import type { LocalDate } from "../kernel/local-date.js";
+import type { Clock } from "../ports/clock.js";
+import type { IdGenerator } from "../ports/ids.js";
+import type { RateProvider } from "../ports/rates.js";
+import type { Json, JsonObject, OutboxEvent, StoreRegistry, Transaction } from "../ports/storage.js";
+import type { StorekeepConfig } from "./config.js";
+
+/**
+ * An event a handler or reaction emits; the runner completes the envelope (id, instant,
+ * causation, correlation) and validates the payload against the event catalog.
+ *
+ * @example
+ * ```ts
+ * const e: NewEvent = { type: "StockIssued", aggregateType: "sku", aggregateId: "MUG", effectiveDate: today, payload: { ... } };
+ * ```
+ */
+export interface NewEvent {
+  readonly type: string;
+  readonly schemaVersion?: number;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly aggregateVersion?: number;
+  readonly effectiveDate: LocalDate | string;
+  readonly payload: JsonObject;
+}
+
+/**
+ * What a command handler and its reactions see: the transaction, the command's instant
+ * (the clock is read once per attempt), ids, rates, the configuration.
+ *
+ * @example
+ * ```ts
+ * async handle(ctx, input) { const doc = await ctx.tx.documents.get("c", input.id); ... }
+ * ```
+ */
+export interface CommandContext {
+  readonly tx: Transaction;
+  /** The command's instant, read once from the clock. */
+  readonly now: Date;
+  /** The business date of `now` in the shop's time zone. */
+  readonly today: LocalDate;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly rates: RateProvider;
+  readonly config: StorekeepConfig;
+  /** The command's own id (the causation of the events it emits). */
+  readonly commandId: string;
+  /** Shared by every event the command causes, reactions included. */
+  readonly correlationId: string;
+  /** The command's name. */
+  readonly commandName: string;
+  /** Module options by module name, as given to `createStorekeep`. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a handler returns: a JSON result and the events it emits.
+ *
+ * @example
+ * ```ts
+ * return { result: { orderId }, events: [placed] };
+ * ```
+ */
+export interface CommandOutcome<O extends Json = Json> {
+  readonly result: O;
+  readonly events?: readonly NewEvent[];
+}
+
+/**
+ * A command: a name, an input schema and a handler. Handlers are thin: read through the
+ * transaction, call pure functions, write through the transaction, return events.
+ *
+ * @example
+ * ```ts
+ * const ping = defineCommand({ name: "demo.ping", input: z.object({ n: z.number() }), async handle(ctx, input) { return { result: input.n }; } });
+ * ```
+ */
+export interface CommandDefinition<S extends z.ZodType = z.ZodType, O extends Json = Json> {
+  readonly name: string;
+  readonly input: S;
+  handle(ctx: CommandContext, input: z.output<S>): Promise<CommandOutcome<O>>;
+}
+
+/**
+ * Identity helper that infers a command's input and result types.
+ *
+ * @example
+ * ```ts
+ * export const receive = defineCommand({ name: "inventory.receive", input: receiveSchema, handle: receiveHandler });
+ * ```
+ */
+export function defineCommand<S extends z.ZodType, O extends Json>(definition: CommandDefinition<S, O>): CommandDefinition<S, O> {
+  return definition;
+}
+
+/**
+ * A reaction runs inside the command's transaction for each event of the listed types, in
+ * registration order, and may emit events of its own (bounded depth).
+ *
+ * @example
+ * ```ts
+ * const postIssue: Reaction = { name: "finance.post", on: ["StockIssued"], async handle(ctx, event) { ...; return []; } };
+ * ```
+ */
+export interface Reaction {
+  readonly name: string;
+  readonly on: readonly string[];
+  handle(ctx: CommandContext, event: OutboxEvent): Promise<readonly NewEvent[] | void>;
+}
+
+/**
+ * A module: its name, what it stores, and its reactions.
+ *
+ * @example
+ * ```ts
+ * const inventoryModule: ModuleDefinition = { name: "inventory", registry: { collections: [...], logs: [...] }, reactions: [...] };
+ * ```
+ */
+export interface ModuleDefinition {
+  readonly name: string;
+  readonly registry: Partial<StoreRegistry>;
+  readonly reactions?: readonly Reaction[];
+}
+
+/**
+ * Options of one command execution.
+ *
+ * @example
+ * ```ts
+ * await runtime.execute(receive, input, { idempotencyKey: "receipt-42" });
+ * ```
+ */
+export interface ExecuteOptions {
+  /** Same key and same canonical input: the first result again, no second effect. */
+  readonly idempotencyKey?: string;
+  /** Correlates this command with an outside request. */
+  readonly correlationId?: string;
+}

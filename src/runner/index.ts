@@ -1,0 +1,6 @@
+export * from "./command.js";
+export * from "./config.js";
+export * from "./runner.js";
+export * from "./consumers.js";
+export * from "./record-events.js";
+export { canonicalJson, sha256Hex } from "./hash.js";

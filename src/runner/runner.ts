@@ -1,0 +1,223 @@
+import type { z } from "zod";
+import { StorekeepError, isStorekeepError, parseWith } from "../kernel/errors.js";
+import { localDateOf } from "../kernel/local-date.js";
+import type { Clock } from "../ports/clock.js";
+import type { IdGenerator } from "../ports/ids.js";
+import type { RateProvider } from "../ports/rates.js";
+import type { Json, OutboxEvent, Store, StoreRegistry, Transaction } from "../ports/storage.js";
+import type { CommandContext, CommandDefinition, ExecuteOptions, ModuleDefinition, NewEvent, Reaction } from "./command.js";
+import type { StorekeepConfig } from "./config.js";
+import { canonicalJson, sha256Hex } from "./hash.js";
+
+/** Turns an emitted event into its stored form, validating the payload (may upcast/normalise). */
+export type EventValidator = (event: OutboxEvent) => OutboxEvent;
+
+/**
+ * What the runner needs.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ store, clock, ids, rates, config, modules: [inventoryModule] });
+ * ```
+ */
+export interface RuntimeOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly rates: RateProvider;
+  readonly config: StorekeepConfig;
+  readonly modules: readonly ModuleDefinition[];
+  readonly validateEvent?: EventValidator;
+  readonly moduleOptions?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The command runner and the read path that module namespaces are built on.
+ *
+ * @example
+ * ```ts
+ * const result = await runtime.execute(receiveCommand, input, { idempotencyKey: "r-1" });
+ * const onHand = await runtime.read((tx) => tx.counters.get("inventory.availability", key));
+ * ```
+ */
+export interface Runtime {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly rates: RateProvider;
+  readonly config: StorekeepConfig;
+  readonly registry: StoreRegistry;
+  readonly moduleOptions: Readonly<Record<string, unknown>>;
+  /** Migrates the store once (every command and read awaits it). */
+  ready(): Promise<void>;
+  /** Runs a command: parse, claim the key, handle, react, append events, commit; retries conflicts. */
+  execute<S extends z.ZodType, O extends Json>(command: CommandDefinition<S, O>, input: unknown, options?: ExecuteOptions): Promise<O>;
+  /** Runs a read in a transaction of its own (reports, queries). Writes are not expected. */
+  read<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Merges the registries modules declare (names must be unique).
+ *
+ * @example
+ * ```ts
+ * mergeRegistries([inventoryModule.registry, financeModule.registry]);
+ * ```
+ */
+export function mergeRegistries(parts: readonly Partial<StoreRegistry>[]): StoreRegistry {
+  const out = { collections: [] as StoreRegistry["collections"][number][], logs: [] as StoreRegistry["logs"][number][], balances: [] as StoreRegistry["balances"][number][], counters: [] as StoreRegistry["counters"][number][] };
+  for (const part of parts) {
+    for (const key of ["collections", "logs", "balances", "counters"] as const) {
+      for (const spec of part[key] ?? []) {
+        const list = out[key] as { name: string }[];
+        if (list.some((s) => s.name === spec.name)) throw new StorekeepError("ALREADY_EXISTS", `Two modules declare the ${key} family "${spec.name}"; give one of them another name.`, { family: spec.name });
+        list.push(spec);
+      }
+    }
+  }
+  return out;
+}
+
+/** Built-in collections of the runtime itself. */
+export const RUNTIME_REGISTRY: Partial<StoreRegistry> = {
+  collections: [{ name: "storekeep.checkpoints" }],
+};
+
+/**
+ * Creates the runtime: the one command runner every module's commands go through.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ store: memoryStore(), clock: systemClock, ids, rates, config: resolveConfig(), modules: [] });
+ * ```
+ */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const { store, clock, ids, rates, config } = options;
+  const registry = mergeRegistries([RUNTIME_REGISTRY, ...options.modules.map((m) => m.registry)]);
+  const reactionsByType = new Map<string, Reaction[]>();
+  for (const module of options.modules) {
+    for (const reaction of module.reactions ?? []) {
+      for (const type of reaction.on) {
+        const list = reactionsByType.get(type) ?? [];
+        list.push(reaction);
+        reactionsByType.set(type, list);
+      }
+    }
+  }
+  const validateEvent = options.validateEvent ?? ((e: OutboxEvent) => e);
+  const moduleOptions = options.moduleOptions ?? {};
+  let migrated: Promise<void> | undefined;
+
+  const ready = (): Promise<void> => {
+    migrated ??= store.migrate(registry).catch((error: unknown) => {
+      migrated = undefined;
+      throw error;
+    });
+    return migrated;
+  };
+
+  async function attempt<S extends z.ZodType, O extends Json>(command: CommandDefinition<S, O>, parsed: z.output<S>, hash: string | undefined, execOptions: ExecuteOptions): Promise<O> {
+    return store.transaction(async (tx) => {
+      const now = clock.now();
+      const commandId = ids.next("cmd");
+      const ctx: CommandContext = {
+        tx,
+        now,
+        today: localDateOf(now, config.timeZone),
+        clock,
+        ids,
+        rates,
+        config,
+        commandId,
+        correlationId: execOptions.correlationId ?? commandId,
+        commandName: command.name,
+        options: moduleOptions,
+      };
+      const key = execOptions.idempotencyKey;
+      if (key !== undefined && hash !== undefined) {
+        const expiresAt = new Date(now.getTime() + config.idempotencyRetentionDays * 86_400_000).toISOString();
+        const claim = await tx.idempotency.claim(key, hash, expiresAt);
+        if (claim.status === "replay") return claim.result as O;
+        if (claim.status === "mismatch") {
+          throw new StorekeepError("IDEMPOTENCY_MISMATCH", `The idempotency key "${key}" was already used for a different ${command.name} input; use a new key for a new request.`, { idempotencyKey: key, command: command.name });
+        }
+      }
+      const outcome = await command.handle(ctx, parsed);
+      const events: OutboxEvent[] = [];
+      const queue: { event: OutboxEvent; depth: number }[] = [];
+      const accept = (emitted: readonly NewEvent[] | void, causationId: string, depth: number): void => {
+        for (const e of emitted ?? []) {
+          const stored = validateEvent({
+            id: ids.next("evt"),
+            type: e.type,
+            schemaVersion: e.schemaVersion ?? 1,
+            aggregateType: e.aggregateType,
+            aggregateId: e.aggregateId,
+            aggregateVersion: e.aggregateVersion ?? 0,
+            effectiveDate: e.effectiveDate,
+            occurredAt: now.toISOString(),
+            causationId,
+            correlationId: ctx.correlationId,
+            ...(key === undefined ? {} : { idempotencyKey: key }),
+            payload: e.payload,
+          });
+          events.push(stored);
+          queue.push({ event: stored, depth });
+        }
+      };
+      accept(outcome.events, commandId, 0);
+      // Breadth-first: reactions run in emission order, each inside this transaction.
+      for (let i = 0; i < queue.length; i++) {
+        const { event, depth } = queue[i]!;
+        const reactions = reactionsByType.get(event.type);
+        if (!reactions) continue;
+        if (depth >= config.maxReactionDepth) {
+          throw new StorekeepError("INVALID_TRANSITION", `Reactions to ${event.type} went deeper than ${config.maxReactionDepth} levels; a reaction loop is likely.`, { eventType: event.type, depth });
+        }
+        if (events.length > 100_000) throw new StorekeepError("INVALID_TRANSITION", "One command emitted more than 100,000 events; split the work.", { events: events.length });
+        for (const reaction of reactions) accept(await reaction.handle(ctx, event), event.id, depth + 1);
+      }
+      if (events.length > 0) await tx.events.append(events);
+      const result = toJson(outcome.result) as O;
+      if (key !== undefined) await tx.idempotency.complete(key, result);
+      return result;
+    });
+  }
+
+  return {
+    store,
+    clock,
+    ids,
+    rates,
+    config,
+    registry,
+    moduleOptions,
+    ready,
+    async execute(command, input, execOptions = {}) {
+      const parsed = parseWith(command.input, input, command.name);
+      await ready();
+      const key = execOptions.idempotencyKey;
+      if (key !== undefined && (typeof key !== "string" || key.length === 0 || key.length > 200)) {
+        throw new StorekeepError("VALIDATION_FAILED", "An idempotency key must be a string of 1 to 200 characters.", { issues: [{ path: "idempotencyKey", message: "1 to 200 characters", code: "custom" }] });
+      }
+      const hash = key === undefined ? undefined : sha256Hex(`${command.name}\n${canonicalJson(parsed)}`);
+      for (let tries = 0; ; tries++) {
+        try {
+          return await attempt(command, parsed, hash, execOptions);
+        } catch (error) {
+          if (isStorekeepError(error) && error.code === "CONCURRENCY_CONFLICT" && tries < config.maxRetries) continue;
+          throw error;
+        }
+      }
+    },
+    async read(work) {
+      await ready();
+      return store.transaction(work);
+    },
+  };
+}
+
+function toJson(value: unknown): Json {
+  if (value === undefined) return null;
+  return JSON.parse(JSON.stringify(value)) as Json;
+}
