@@ -32,10 +32,14 @@ export type DecimalParse = { ok: true; value: Decimal } | { ok: false; reason: s
 /**
  * Parses a plain decimal (string or finite number) under digit limits.
  *
- * Accepted: ASCII digits, an optional sign, an optional `.` with digits after it.
- * Refused: exponent notation, `NaN`, `Infinity`, hexadecimal, commas, spaces, non-ASCII
- * digits, more than the allowed integer or fraction digits. Leading zeros of the integer
- * part and trailing zeros of the fraction do not count against the limits; `-0` becomes `0`.
+ * Accepted: ASCII digits, an optional sign (`+5` reads as `5`), an optional `.` with digits
+ * on both sides. Numbers are read through their shortest JavaScript string form.
+ * Refused: exponent notation (`1e3`, and numbers such as `1e21` whose string form needs
+ * one), `NaN`, `Infinity`, hexadecimal (`0x10`), commas (`12,00`), spaces (` 12`), the empty
+ * string, a bare point (`1.`, `.5`), non-ASCII digits (`１２`), texts over 64 characters,
+ * and more than the allowed integer or fraction digits (a 40-digit number). Leading zeros
+ * of the integer part and trailing zeros of the fraction do not count against the limits;
+ * `-0` (and `-0.00`) becomes `0`.
  *
  * @example
  * ```ts
@@ -77,7 +81,7 @@ function boundedDecimalSchema(limits: DigitLimits, what: string, sign: "any" | "
       ctx.addIssue({ code: "custom", message: `${what} must not be negative`, input });
       return z.NEVER;
     }
-    if (sign === "positive" && !parsed.value.isPositive()) {
+    if (sign === "positive" && !parsed.value.gt(0)) {
       ctx.addIssue({ code: "custom", message: `${what} must be greater than zero`, input });
       return z.NEVER;
     }

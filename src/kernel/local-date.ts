@@ -26,7 +26,7 @@ function isValidLocalDate(text: string): boolean {
 }
 
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcMs(year, month, 0)).getUTCDate();
 }
 
 /**
@@ -104,7 +104,7 @@ export function startOfLocalDate(date: LocalDate, timeZone: string): Date {
  */
 export function addDays(date: LocalDate, days: number): LocalDate {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d + days));
+  const t = new Date(utcMs(y, m - 1, d + days));
   return formatParts(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
 }
 
@@ -146,7 +146,14 @@ export function utcDateOf(instant: Date): LocalDate {
 
 function utcDay(date: LocalDate): number {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d);
+  return utcMs(y, m - 1, d);
+}
+
+/** Date.UTC without its 0–99 → 1900–1999 year mapping. */
+function utcMs(year: number, monthIndex: number, day: number): number {
+  const t = new Date(0);
+  t.setUTCFullYear(year, monthIndex, day);
+  return t.getTime();
 }
 
 function formatParts(year: number, month: number, day: number): LocalDate {

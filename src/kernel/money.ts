@@ -56,6 +56,9 @@ export class Money {
   static of(amount: string | number | Decimal, currency: CurrencyCode): Money {
     minorUnits(currency);
     const value = amount instanceof Decimal ? amount : parseWith(amountSchema, amount, "amount");
+    if (!value.isFinite()) {
+      throw new StorekeepError("VALIDATION_FAILED", `Invalid amount: ${value.toString()} is not a finite number.`, { issues: [{ path: "", message: "must be finite", code: "custom" }] });
+    }
     return new Money(value.isZero() ? ZERO : value, currency);
   }
 
@@ -221,33 +224,34 @@ export class Money {
    */
   allocate(ratios: readonly DecimalInput[]): Money[] {
     if (ratios.length === 0) throw new StorekeepError("VALIDATION_FAILED", "allocate needs at least one ratio.", { issues: [{ path: "ratios", message: "empty", code: "too_small" }] });
-    const weights = ratios.map((r) => toDecimal(r));
-    if (weights.some((w) => w.isNegative() || !w.isFinite())) {
-      throw new StorekeepError("VALIDATION_FAILED", "allocate ratios must be finite and not negative.", { issues: [{ path: "ratios", message: "negative ratio", code: "custom" }] });
-    }
-    const total = weights.reduce((a, b) => a.plus(b), ZERO);
-    if (total.isZero()) throw new StorekeepError("VALIDATION_FAILED", "allocate ratios must not all be zero.", { issues: [{ path: "ratios", message: "all zero", code: "custom" }] });
+    const weights = ratios.map((r, index) => allocationWeight(r, index));
     const digits = minorUnits(this.currency);
-    const scale = TEN.pow(digits);
-    const unitsDecimal = this.amount.times(scale);
+    const unitsDecimal = this.amount.times(TEN.pow(digits));
     if (!unitsDecimal.isInteger()) {
       throw new StorekeepError("VALIDATION_FAILED", `allocate needs an amount rounded to the minor unit; round ${this.toString()} first.`, { amount: this.amount.toFixed(), currency: this.currency });
     }
+    // Exact integer arithmetic: weights scaled to integers by a common power of ten, so
+    // every share is floor(units × w / total) with an exact remainder (no rounded quotient).
+    const scale = weights.reduce((max, w) => Math.max(max, w.decimalPlaces()), 0);
+    const scaled = weights.map((w) => BigInt(w.times(TEN.pow(scale)).toFixed(0)));
+    const total = scaled.reduce((a, b) => a + b, 0n);
+    if (total === 0n) throw new StorekeepError("VALIDATION_FAILED", "allocate ratios must not all be zero.", { issues: [{ path: "ratios", message: "all zero", code: "custom" }] });
     const units = BigInt(unitsDecimal.toFixed(0));
     const negative = units < 0n;
     const absUnits = negative ? -units : units;
-    const exact = weights.map((w) => new Decimal(absUnits.toString()).times(w).dividedBy(total));
-    const floors = exact.map((e) => BigInt(e.floor().toFixed(0)));
-    let leftover = absUnits - floors.reduce((a, b) => a + b, 0n);
-    const order = exact
-      .map((e, index) => ({ index, remainder: e.minus(e.floor()) }))
-      .sort((a, b) => b.remainder.comparedTo(a.remainder) || a.index - b.index);
+    const shares = scaled.map((w) => (absUnits * w) / total);
+    const remainders = scaled.map((w) => (absUnits * w) % total);
+    let leftover = absUnits - shares.reduce((a, b) => a + b, 0n);
+    invariant(leftover >= 0n && leftover < BigInt(shares.length), "allocation leftover out of range");
+    const order = remainders
+      .map((remainder, index) => ({ index, remainder }))
+      .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
     for (let i = 0; leftover > 0n; i++, leftover--) {
-      const slot = order[i % order.length];
+      const slot = order[i];
       invariant(slot !== undefined, "allocation order is empty");
-      floors[slot.index] = (floors[slot.index] ?? 0n) + 1n;
+      shares[slot.index] = (shares[slot.index] ?? 0n) + 1n;
     }
-    return floors.map((share) => Money.fromMinor(negative ? -share : share, this.currency));
+    return shares.map((share) => Money.fromMinor(negative ? -share : share, this.currency));
   }
 
   /** Compares amounts: -1, 0 or 1.
@@ -360,6 +364,21 @@ export class Money {
 
 const ZERO = new Decimal(0);
 const TEN = new Decimal(10);
+
+function allocationWeight(ratio: DecimalInput, index: number): Decimal {
+  let weight: Decimal;
+  try {
+    weight = toDecimal(ratio);
+  } catch {
+    weight = new Decimal(NaN);
+  }
+  if (!weight.isFinite() || weight.lt(0)) {
+    throw new StorekeepError("VALIDATION_FAILED", `allocate ratio ${index} (${String(ratio)}) must be a finite, non-negative number.`, {
+      issues: [{ path: `ratios[${index}]`, message: "must be finite and not negative", code: "custom" }],
+    });
+  }
+  return weight;
+}
 
 function mismatch(expected: CurrencyCode, actual: CurrencyCode): StorekeepError {
   return new StorekeepError("CURRENCY_MISMATCH", `Cannot combine ${expected} with ${actual}: convert one amount first.`, { expected, actual });
