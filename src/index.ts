@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export * from "./kernel/index.js";
+export { memoryStore, memoryRates } from "./adapters/memory/index.js";
+export type { MemoryStore, MemoryStoreDump, MemoryStoreOptions, MemoryRates, RateEntry } from "./adapters/memory/index.js";

@@ -4,3 +4,6 @@
  * @packageDocumentation
  */
 export { isStorekeepError, isMoney } from "../kernel/index.js";
+export { ManualClock } from "./clock.js";
+export { sequentialIds } from "./ids.js";
+export type { SequentialIdsOptions } from "./ids.js";

@@ -1,0 +1,167 @@
+import { Decimal } from "../../kernel/decimal.js";
+import { InvariantError, StorekeepError } from "../../kernel/errors.js";
+import type { BalanceQuery, BalanceSpec, BucketRange } from "../../ports/storage.js";
+import { SortedList, compareStrings, lowerBound } from "./sorted-list.js";
+
+const ZERO = new Decimal(0);
+
+/** One key's buckets in order, with one sum per field for each. */
+export interface KeyBuckets {
+  readonly buckets: string[];
+  readonly sums: (readonly Decimal[])[];
+}
+
+/** A balance family: per key, sorted buckets of per-field sums. */
+export interface BalanceFamilyState {
+  readonly name: string;
+  readonly fields: string[];
+  readonly fieldIndex: Map<string, number>;
+  readonly keys: Map<string, KeyBuckets>;
+  readonly sortedKeys: SortedList<string>;
+}
+
+/** A new, empty balance family. */
+export function createBalanceFamily(spec: BalanceSpec): BalanceFamilyState {
+  const state: BalanceFamilyState = { name: spec.name, fields: [], fieldIndex: new Map(), keys: new Map(), sortedKeys: new SortedList(compareStrings) };
+  extendBalanceFamily(state, spec);
+  return state;
+}
+
+/** Adds fields the spec declares that the family lacks (existing sums read as zero). */
+export function extendBalanceFamily(state: BalanceFamilyState, spec: BalanceSpec): void {
+  for (const field of spec.fields) {
+    if (state.fieldIndex.has(field)) continue;
+    state.fieldIndex.set(field, state.fields.length);
+    state.fields.push(field);
+  }
+}
+
+/** The field's position, or NOT_FOUND. */
+export function balanceField(state: BalanceFamilyState, field: string): number {
+  const i = state.fieldIndex.get(field);
+  if (i === undefined) {
+    throw new StorekeepError("NOT_FOUND", `Balance family "${state.name}" has no field "${field}" (fields: ${state.fields.join(", ")}): declare it in the registry.`, {
+      family: state.name,
+      field,
+    });
+  }
+  return i;
+}
+
+function compareBucket(a: string, b: string): number {
+  return compareStrings(a, b);
+}
+
+/**
+ * Adds `amounts` (indexed by field position) to one key and bucket; returns the undo.
+ */
+export function addToBucket(state: BalanceFamilyState, key: string, bucket: string, amounts: readonly (Decimal | undefined)[]): () => void {
+  let row = state.keys.get(key);
+  let createdKey = false;
+  if (!row) {
+    row = { buckets: [], sums: [] };
+    state.keys.set(key, row);
+    state.sortedKeys.insert(key);
+    createdKey = true;
+  }
+  const { buckets, sums } = row;
+  const n = buckets.length;
+  let i: number;
+  let created = false;
+  if (n === 0 || buckets[n - 1]! < bucket) {
+    i = n;
+    created = true;
+  } else {
+    i = lowerBound(buckets, bucket, compareBucket);
+    created = buckets[i] !== bucket;
+  }
+  const previous = created ? undefined : sums[i]!;
+  const next: Decimal[] = new Array(state.fields.length);
+  for (let f = 0; f < next.length; f++) {
+    const before = previous?.[f] ?? ZERO;
+    const delta = amounts[f];
+    next[f] = delta === undefined ? before : before.plus(delta);
+  }
+  if (created) {
+    buckets.splice(i, 0, bucket);
+    sums.splice(i, 0, next);
+  } else sums[i] = next;
+  const owner = row;
+  return () => {
+    const j = lowerBound(owner.buckets, bucket, compareBucket);
+    if (owner.buckets[j] !== bucket) throw new InvariantError(`balance undo: bucket ${bucket} of ${key} is gone`);
+    if (previous === undefined) {
+      owner.buckets.splice(j, 1);
+      owner.sums.splice(j, 1);
+    } else owner.sums[j] = previous;
+    if (createdKey) {
+      state.keys.delete(key);
+      state.sortedKeys.delete(key);
+    }
+  };
+}
+
+function bucketSpan(row: KeyBuckets, range: BucketRange | undefined): [number, number] {
+  const buckets = row.buckets;
+  const from = range?.from;
+  const to = range?.to;
+  const lo = from === undefined ? 0 : lowerBound(buckets, from, compareBucket);
+  const hi = to === undefined ? buckets.length : lowerBound(buckets, to, (b, t) => (b <= t ? -1 : 1));
+  return [lo, hi];
+}
+
+function sumSpan(state: BalanceFamilyState, row: KeyBuckets, lo: number, hi: number): Record<string, Decimal> {
+  const fields = state.fields;
+  const totals: Decimal[] = fields.map(() => ZERO);
+  for (let b = lo; b < hi; b++) {
+    const sums = row.sums[b]!;
+    for (let f = 0; f < totals.length; f++) {
+      const v = sums[f];
+      if (v !== undefined && !v.isZero()) totals[f] = totals[f]!.plus(v);
+    }
+  }
+  const out: Record<string, Decimal> = {};
+  for (let f = 0; f < fields.length; f++) out[fields[f]!] = totals[f]!;
+  return out;
+}
+
+/** Sum of every field for one key over a bucket range (zeros when nothing was added). */
+export function sumKey(state: BalanceFamilyState, key: string, range: BucketRange | undefined): Record<string, Decimal> {
+  const row = state.keys.get(key);
+  if (!row) return sumSpan(state, { buckets: [], sums: [] }, 0, 0);
+  const [lo, hi] = bucketSpan(row, range);
+  return sumSpan(state, row, lo, hi);
+}
+
+/** Sums for many keys; keys with no bucket in range are left out. In key order. */
+export function sumByKey(state: BalanceFamilyState, query: BalanceQuery | undefined): Map<string, Record<string, Decimal>> {
+  const out = new Map<string, Record<string, Decimal>>();
+  const prefix = query?.keyPrefix;
+  const range = query?.buckets;
+  const visit = (key: string): void => {
+    const row = state.keys.get(key);
+    if (!row) return;
+    const [lo, hi] = bucketSpan(row, range);
+    if (lo < hi) out.set(key, sumSpan(state, row, lo, hi));
+  };
+  if (query?.keys) {
+    const keys = [...new Set(query.keys)].sort(compareStrings);
+    for (const key of keys) if (prefix === undefined || key.startsWith(prefix)) visit(key);
+    return out;
+  }
+  const sorted = state.sortedKeys;
+  const start = prefix === undefined ? { chunk: 0, offset: 0 } : sorted.seek((k) => k >= prefix);
+  const stop = prefix === undefined ? sorted.end() : sorted.seek((k) => k > prefix && !k.startsWith(prefix));
+  for (const key of sorted.slice(start, stop, false, Number.MAX_SAFE_INTEGER)) visit(key);
+  return out;
+}
+
+/** Per-bucket totals for one key in bucket order. */
+export function bucketsOf(state: BalanceFamilyState, key: string, range: BucketRange | undefined): { bucket: string; amounts: Record<string, Decimal> }[] {
+  const row = state.keys.get(key);
+  if (!row) return [];
+  const [lo, hi] = bucketSpan(row, range);
+  const out: { bucket: string; amounts: Record<string, Decimal> }[] = [];
+  for (let b = lo; b < hi; b++) out.push({ bucket: row.buckets[b]!, amounts: sumSpan(state, row, b, b + 1) });
+  return out;
+}

@@ -1,0 +1,135 @@
+import { InvariantError, StorekeepError } from "../../kernel/errors.js";
+import type { Json } from "../../ports/storage.js";
+
+/*
+ * JSON going into the memory store is copied and deep-frozen once, so neither the caller's
+ * object nor a value read back can change stored state, and reads hand out the stored
+ * value without copying. Values this module froze are remembered, so writing back a
+ * document built with `{ ...doc.data, status }` copies only its top level.
+ *
+ * The checks match what a SQL store with jsonb would accept: no U+0000 and no lone
+ * surrogates in strings (PostgreSQL refuses the first and would mangle the second), finite
+ * numbers, plain objects and arrays only. `undefined` properties are dropped and
+ * `undefined` array items become `null`, as `JSON.stringify` does.
+ */
+
+const frozenByUs = new WeakSet<object>();
+
+class BadJson extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+const hasWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function";
+
+/** True when `text` can be stored as text by every adapter: no U+0000, no lone surrogate. */
+export function isStorableString(text: string): boolean {
+  if (text.includes("\u0000")) return false;
+  if (hasWellFormed) return (text as string & { isWellFormed(): boolean }).isWellFormed();
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+}
+
+/**
+ * Checks a key, id, sort key or bucket: a string every adapter can store.
+ * Throws `VALIDATION_FAILED` otherwise.
+ */
+export function checkKey(value: unknown, what: string): string {
+  if (typeof value !== "string") throw new InvariantError(`${what} must be a string, got ${typeof value}`);
+  if (!isStorableString(value)) {
+    throw new StorekeepError("VALIDATION_FAILED", `${what} contains U+0000 or a lone surrogate, which no store can keep; remove it.`, {
+      issues: [{ path: what, message: "contains U+0000 or a lone surrogate", code: "custom" }],
+    });
+  }
+  return value;
+}
+
+/**
+ * A deep-frozen copy of a JSON value (the value itself when this module froze it already).
+ * Throws `VALIDATION_FAILED` for unstorable strings and `InvariantError` for values that are
+ * not JSON (a Decimal, a Date, a Map, NaN...).
+ */
+export function freezeJson<T extends Json>(value: T, what: string): T {
+  try {
+    return copy(value) as T;
+  } catch (error) {
+    if (!(error instanceof BadJson)) throw error;
+    const path = findBadPath(value, what) ?? what;
+    if (error.reason === "string") {
+      throw new StorekeepError("VALIDATION_FAILED", `${path} contains U+0000 or a lone surrogate, which no store can keep; remove it.`, {
+        issues: [{ path, message: "contains U+0000 or a lone surrogate", code: "custom" }],
+      });
+    }
+    throw new InvariantError(`${path} is not JSON (${error.reason}); store decimals as canonical strings and instants as ISO strings`);
+  }
+}
+
+function copy(value: unknown): Json {
+  switch (typeof value) {
+    case "string":
+      if (!isStorableString(value)) throw new BadJson("string");
+      return value;
+    case "number":
+      if (!Number.isFinite(value)) throw new BadJson(`the number ${value}`);
+      return value === 0 ? 0 : value;
+    case "boolean":
+      return value;
+    case "object": {
+      if (value === null) return null;
+      if (frozenByUs.has(value)) return value as Json;
+      if (Array.isArray(value)) {
+        const out: Json[] = new Array(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          out[i] = item === undefined ? null : copy(item);
+        }
+        Object.freeze(out);
+        frozenByUs.add(out);
+        return out;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        throw new BadJson(`an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? "a class"}`);
+      }
+      const out: Record<string, Json> = {};
+      for (const key of Object.keys(value)) {
+        const item: unknown = (value as Record<string, unknown>)[key];
+        if (item === undefined) continue;
+        if (!isStorableString(key)) throw new BadJson("string");
+        const copied = copy(item);
+        if (key === "__proto__") Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
+        else out[key] = copied;
+      }
+      Object.freeze(out);
+      frozenByUs.add(out);
+      return out;
+    }
+    default:
+      throw new BadJson(`a ${typeof value}`);
+  }
+}
+
+function findBadPath(value: unknown, path: string): string | undefined {
+  try {
+    copy(value);
+    return undefined;
+  } catch {
+    // this subtree holds the bad value: descend to find it
+  }
+  if (typeof value !== "object" || value === null) return path;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findBadPath(value[i] === undefined ? null : value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return path;
+  }
+  for (const key of Object.keys(value)) {
+    if (!isStorableString(key)) return `${path} (a key)`;
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    const found = findBadPath(item, `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return path;
+}

@@ -1,0 +1,519 @@
+import { Decimal, canonicalDecimal } from "../../kernel/decimal.js";
+import { InvariantError, StorekeepError } from "../../kernel/errors.js";
+import type {
+  BalanceDelta,
+  BalanceStore,
+  CounterChange,
+  CounterStore,
+  DocumentStore,
+  EventAppender,
+  IdempotencyClaim,
+  IdempotencyStore,
+  Json,
+  JsonObject,
+  LogAppend,
+  LogEntry,
+  LogStore,
+  OutboxEvent,
+  PositionedEvent,
+  Store,
+  StoreCapabilities,
+  StoreRegistry,
+  StoredDocument,
+  Transaction,
+} from "../../ports/storage.js";
+import { type BalanceFamilyState, addToBucket, balanceField, bucketsOf, createBalanceFamily, extendBalanceFamily, sumByKey, sumKey } from "./balances.js";
+import { type CounterFamilyState, counterRecord, createCounterFamily, extendCounterFamily, planCounterChanges } from "./counters.js";
+import { toStoredDecimal } from "./decimals.js";
+import { type CollectionState, createCollection, extendCollection, findDocuments, writeDocument } from "./documents.js";
+import { checkKey, freezeJson } from "./json.js";
+import { type LogFamilyState, createLogFamily, hasEntry, insertEntry, listStreams, readEntries, removeEntry } from "./logs.js";
+import { compareStrings } from "./sorted-list.js";
+
+/** The most events one `readEvents` call returns. */
+const READ_EVENTS_MAX = 10_000;
+
+/**
+ * Options of {@link memoryStore}.
+ *
+ * @example
+ * ```ts
+ * const store = memoryStore({ registry });
+ * ```
+ */
+export interface MemoryStoreOptions {
+  /** Migrate this registry right away (the same as calling `migrate` before first use). */
+  readonly registry?: StoreRegistry;
+}
+
+/**
+ * The whole state of a memory store as plain, deterministic data, for "the store is
+ * exactly as it was" comparisons in tests. Decimals are canonical strings; objects list
+ * their keys in sorted order.
+ *
+ * @example
+ * ```ts
+ * const before = await store.dump();
+ * await expect(failingCommand()).rejects.toThrow();
+ * expect(await store.dump()).toEqual(before);
+ * ```
+ */
+export interface MemoryStoreDump {
+  readonly documents: Record<string, Record<string, { version: number; data: JsonObject }>>;
+  readonly logs: Record<string, { seq: number; streams: Record<string, { sortKey: string; seq: number; data: JsonObject }[]> }>;
+  readonly balances: Record<string, Record<string, Record<string, Record<string, string>>>>;
+  readonly counters: Record<string, Record<string, Record<string, string>>>;
+  readonly events: PositionedEvent[];
+  readonly idempotency: Record<string, { hash: string; expiresAt: string; completed: boolean; result: Json }>;
+}
+
+/**
+ * The in-memory store: a {@link Store} with a `dump()` of its whole state.
+ *
+ * @example
+ * ```ts
+ * const store: MemoryStore = memoryStore();
+ * ```
+ */
+export interface MemoryStore extends Store {
+  /** Deletes idempotency records that expired before `instant`; returns how many. */
+  purgeIdempotency(instant: string): Promise<number>;
+  /** The committed state (waits for running transactions to finish). */
+  dump(): Promise<MemoryStoreDump>;
+}
+
+interface IdempotencyRecord {
+  readonly hash: string;
+  readonly expiresAt: string;
+  readonly expiresAtMs: number;
+  completed: boolean;
+  result: Json;
+}
+
+interface TransactionContext {
+  readonly undo: (() => void)[];
+  readonly events: OutboxEvent[];
+  readonly claimed: Set<string>;
+  open: boolean;
+}
+
+const CAPABILITIES: StoreCapabilities = Object.freeze({ concurrentTransactions: false, durable: false });
+
+/**
+ * The embedded default store, kept in memory.
+ *
+ * - All or nothing: every write inside a transaction records its undo; a throw replays
+ *   them in reverse, so nothing is left behind (outbox and idempotency claims included).
+ * - Isolation by serialisation: callers may start transactions concurrently; they run one
+ *   at a time, in call order (`capabilities.concurrentTransactions` is `false`). So
+ *   `getForUpdate` and guarded counters are trivially exclusive, and a stale `put` still
+ *   fails with `CONCURRENCY_CONFLICT`. Do not start a transaction from inside another: it
+ *   would wait for itself.
+ * - Stored JSON is copied and deep-frozen on the way in; reads return the frozen values.
+ * - Not durable: the state lives as long as the object.
+ *
+ * @example
+ * ```ts
+ * import { memoryStore } from "storekeep";
+ * const store = memoryStore();
+ * await store.migrate({ collections: [{ name: "notes" }], logs: [], balances: [], counters: [] });
+ * await store.transaction((tx) => tx.documents.put("notes", "n1", { text: "hello" }, 0));
+ * ```
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const collections = new Map<string, CollectionState>();
+  const logs = new Map<string, LogFamilyState>();
+  const balances = new Map<string, BalanceFamilyState>();
+  const counters = new Map<string, CounterFamilyState>();
+  const outbox: PositionedEvent[] = [];
+  const idempotency = new Map<string, IdempotencyRecord>();
+  let tail: Promise<unknown> = Promise.resolve();
+
+  function exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const result = tail.then(run);
+    tail = result.then(noop, noop);
+    return result;
+  }
+
+  function migrateNow(registry: StoreRegistry): void {
+    for (const spec of registry.collections) {
+      const existing = collections.get(spec.name);
+      if (existing) extendCollection(existing, spec);
+      else collections.set(spec.name, createCollection(spec));
+    }
+    for (const spec of registry.logs) if (!logs.has(spec.name)) logs.set(spec.name, createLogFamily(spec));
+    for (const spec of registry.balances) {
+      const existing = balances.get(spec.name);
+      if (existing) extendBalanceFamily(existing, spec);
+      else balances.set(spec.name, createBalanceFamily(spec));
+    }
+    for (const spec of registry.counters) {
+      const existing = counters.get(spec.name);
+      if (existing) extendCounterFamily(existing, spec);
+      else counters.set(spec.name, createCounterFamily(spec));
+    }
+  }
+
+  if (options.registry) migrateNow(options.registry);
+
+  function collection(name: string): CollectionState {
+    return declared(collections.get(name), "Collection", name);
+  }
+  function logFamily(name: string): LogFamilyState {
+    return declared(logs.get(name), "Log family", name);
+  }
+  function balanceFamily(name: string): BalanceFamilyState {
+    return declared(balances.get(name), "Balance family", name);
+  }
+  function counterFamily(name: string): CounterFamilyState {
+    return declared(counters.get(name), "Counter family", name);
+  }
+
+  function openTransaction(ctx: TransactionContext): Transaction {
+    const check = (): void => {
+      if (!ctx.open) throw new InvariantError("this transaction has already ended; do not keep `tx` beyond the work function");
+    };
+
+    const documents: DocumentStore = {
+      async get<T extends JsonObject>(name: string, id: string) {
+        check();
+        return collection(name).docs.get(id) as StoredDocument<T> | undefined;
+      },
+      async getForUpdate<T extends JsonObject>(name: string, id: string) {
+        check();
+        // Transactions are serialised: the whole store is this transaction's lock.
+        return collection(name).docs.get(id) as StoredDocument<T> | undefined;
+      },
+      async getMany<T extends JsonObject>(name: string, ids: readonly string[]) {
+        check();
+        const state = collection(name);
+        const out: StoredDocument<T>[] = [];
+        const seen = new Set<string>();
+        for (const id of ids) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          const doc = state.docs.get(id);
+          if (doc) out.push(doc as StoredDocument<T>);
+        }
+        return out;
+      },
+      async put(name: string, id: string, data: JsonObject, expectedVersion: number) {
+        check();
+        const state = collection(name);
+        checkKey(id, `document id in ${name}`);
+        const current = state.docs.get(id);
+        const version = current?.version ?? 0;
+        if (version !== expectedVersion) throw conflict(name, id, expectedVersion, current?.version);
+        if (typeof data !== "object" || data === null || Array.isArray(data)) throw new InvariantError(`document ${name}/${id}: data must be a JSON object`);
+        const next: StoredDocument = Object.freeze({ id, version: version + 1, data: freezeJson(data, `${name}/${id}`) });
+        writeDocument(state, id, next);
+        ctx.undo.push(() => writeDocument(state, id, current));
+        return next.version;
+      },
+      async delete(name: string, id: string, expectedVersion: number) {
+        check();
+        const state = collection(name);
+        const current = state.docs.get(id);
+        if (!current || current.version !== expectedVersion) throw conflict(name, id, expectedVersion, current?.version);
+        writeDocument(state, id, undefined);
+        ctx.undo.push(() => writeDocument(state, id, current));
+      },
+      async find<T extends JsonObject>(name: string, query: Parameters<DocumentStore["find"]>[1]) {
+        check();
+        return findDocuments(collection(name), query) as StoredDocument<T>[];
+      },
+    };
+
+    const logStore: LogStore = {
+      async append(name: string, entries: readonly LogAppend[]) {
+        check();
+        const state = logFamily(name);
+        const batch = new Set<string>();
+        const prepared: LogEntry[] = new Array(entries.length);
+        for (let i = 0; i < entries.length; i++) {
+          const entry = entries[i]!;
+          const stream = checkKey(entry.stream, `log stream in ${name}`);
+          const sortKey = checkKey(entry.sortKey, `log sort key in ${name}`);
+          const pair = `${stream}\u0000${sortKey}`;
+          if (batch.has(pair) || hasEntry(state, stream, sortKey)) {
+            throw new StorekeepError("ALREADY_EXISTS", `Log "${name}" stream "${stream}" already has an entry with sort key "${sortKey}"; sort keys are unique within a stream.`, {
+              family: name,
+              stream,
+              sortKey,
+            });
+          }
+          batch.add(pair);
+          prepared[i] = { stream, sortKey, seq: 0, data: freezeJson(entry.data, `${name}/${stream}/${sortKey}`) };
+        }
+        const seqBefore = state.seq;
+        for (let i = 0; i < prepared.length; i++) {
+          const entry = Object.freeze({ ...prepared[i]!, seq: ++state.seq });
+          prepared[i] = entry;
+          insertEntry(state, entry);
+        }
+        ctx.undo.push(() => {
+          for (let i = prepared.length - 1; i >= 0; i--) removeEntry(state, prepared[i]!);
+          state.seq = seqBefore;
+        });
+      },
+      async read<T extends JsonObject>(name: string, stream: string, range?: Parameters<LogStore["read"]>[2]) {
+        check();
+        return readEntries(logFamily(name), stream, range) as LogEntry<T>[];
+      },
+      async streams(name: string, options?: { readonly after?: string; readonly limit?: number }) {
+        check();
+        return listStreams(logFamily(name), options?.after, options?.limit);
+      },
+    };
+
+    const balanceStore: BalanceStore = {
+      async add(name: string, deltas: readonly BalanceDelta[]) {
+        check();
+        const state = balanceFamily(name);
+        // Validate everything first so a bad delta leaves no partial effect.
+        const prepared: { key: string; bucket: string; amounts: (Decimal | undefined)[] }[] = [];
+        for (const delta of deltas) {
+          const key = checkKey(delta.key, `balance key in ${name}`);
+          const bucket = checkKey(delta.bucket, `balance bucket in ${name}`);
+          const amounts: (Decimal | undefined)[] = new Array(state.fields.length);
+          for (const field of Object.keys(delta.amounts)) {
+            amounts[balanceField(state, field)] = toStoredDecimal(delta.amounts[field], `amount of ${name}.${field}`);
+          }
+          prepared.push({ key, bucket, amounts });
+        }
+        for (const p of prepared) ctx.undo.push(addToBucket(state, p.key, p.bucket, p.amounts));
+      },
+      async sum(name: string, key: string, buckets?: Parameters<BalanceStore["sum"]>[2]) {
+        check();
+        return sumKey(balanceFamily(name), key, buckets);
+      },
+      async sumByKey(name: string, query?: Parameters<BalanceStore["sumByKey"]>[1]) {
+        check();
+        return sumByKey(balanceFamily(name), query);
+      },
+      async buckets(name: string, key: string, buckets?: Parameters<BalanceStore["buckets"]>[2]) {
+        check();
+        return bucketsOf(balanceFamily(name), key, buckets);
+      },
+    };
+
+    const counterStore: CounterStore = {
+      async apply(name: string, changes: readonly CounterChange[]) {
+        check();
+        const state = counterFamily(name);
+        const plan = planCounterChanges(state, changes);
+        for (const [key, values] of plan.rows) {
+          const previous = state.rows.get(key);
+          state.rows.set(key, values);
+          ctx.undo.push(() => {
+            if (previous) state.rows.set(key, previous);
+            else state.rows.delete(key);
+          });
+        }
+        return plan.results;
+      },
+      async get(name: string, key: string) {
+        check();
+        const state = counterFamily(name);
+        return counterRecord(state, state.rows.get(key));
+      },
+      async getMany(name: string, keys: readonly string[]) {
+        check();
+        const state = counterFamily(name);
+        const out = new Map<string, Record<string, Decimal>>();
+        for (const key of keys) out.set(key, counterRecord(state, state.rows.get(key)));
+        return out;
+      },
+    };
+
+    const events: EventAppender = {
+      async append(list: readonly OutboxEvent[]) {
+        check();
+        const frozen: OutboxEvent[] = [];
+        for (const event of list) {
+          if (typeof event?.id !== "string" || typeof event.type !== "string") throw new InvariantError("an outbox event needs a string id and type");
+          frozen.push(freezeJson(event as unknown as JsonObject, `event ${event.id}`) as unknown as OutboxEvent);
+        }
+        for (const event of frozen) ctx.events.push(event);
+      },
+    };
+
+    const idempotencyStore: IdempotencyStore = {
+      async claim(key: string, hash: string, expiresAt: string): Promise<IdempotencyClaim> {
+        check();
+        checkKey(key, "idempotency key");
+        checkKey(hash, "idempotency hash");
+        const expiresAtMs = Date.parse(expiresAt);
+        if (!Number.isFinite(expiresAtMs)) throw new InvariantError(`idempotency expiresAt must be an ISO instant, got ${expiresAt}`);
+        const existing = idempotency.get(key);
+        if (existing) {
+          if (existing.hash !== hash) return { status: "mismatch", hash: existing.hash };
+          return { status: "replay", result: existing.result };
+        }
+        idempotency.set(key, { hash, expiresAt, expiresAtMs, completed: false, result: null });
+        ctx.claimed.add(key);
+        ctx.undo.push(() => {
+          idempotency.delete(key);
+          ctx.claimed.delete(key);
+        });
+        return { status: "claimed" };
+      },
+      async complete(key: string, result: Json) {
+        check();
+        const record = idempotency.get(key);
+        if (!record || !ctx.claimed.has(key)) throw new InvariantError(`idempotency key "${key}" was not claimed in this transaction`);
+        const frozen = freezeJson(result === undefined ? null : result, `result of ${key}`);
+        const before = { completed: record.completed, result: record.result };
+        record.completed = true;
+        record.result = frozen;
+        ctx.undo.push(() => {
+          record.completed = before.completed;
+          record.result = before.result;
+        });
+      },
+    };
+
+    return { documents, logs: logStore, balances: balanceStore, counters: counterStore, events, idempotency: idempotencyStore };
+  }
+
+  async function runTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const ctx: TransactionContext = { undo: [], events: [], claimed: new Set(), open: true };
+    let result: T;
+    try {
+      result = await work(openTransaction(ctx));
+    } catch (error) {
+      ctx.open = false;
+      for (let i = ctx.undo.length - 1; i >= 0; i--) ctx.undo[i]!();
+      throw error;
+    }
+    ctx.open = false;
+    for (const event of ctx.events) {
+      outbox.push(Object.freeze({ ...event, position: String(outbox.length + 1) }) as PositionedEvent);
+    }
+    return result;
+  }
+
+  const store: MemoryStore = {
+    name: "memory",
+    capabilities: CAPABILITIES,
+    async migrate(registry: StoreRegistry) {
+      await exclusive(async () => migrateNow(registry));
+    },
+    transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+      return exclusive(() => runTransaction(work));
+    },
+    async readEvents(cursor: string | null, limit: number) {
+      if (!Number.isInteger(limit) || limit < 0) throw new InvariantError(`readEvents limit must be a non-negative integer, got ${limit}`);
+      let from = 0;
+      if (cursor !== null) {
+        if (!/^[1-9][0-9]{0,15}$/.test(cursor) || Number(cursor) > outbox.length) {
+          throw new StorekeepError("VALIDATION_FAILED", `"${cursor}" is not an event cursor of this memory store; pass null or a position it returned.`, {
+            issues: [{ path: "cursor", message: "unknown cursor", code: "custom" }],
+          });
+        }
+        from = Number(cursor);
+      }
+      return outbox.slice(from, from + Math.min(limit, READ_EVENTS_MAX));
+    },
+    purgeIdempotency(instant: string) {
+      const ms = Date.parse(instant);
+      if (!Number.isFinite(ms)) throw new InvariantError(`purgeIdempotency needs an ISO instant, got ${instant}`);
+      return exclusive(async () => {
+        let removed = 0;
+        for (const [key, record] of idempotency) {
+          if (record.expiresAtMs < ms) {
+            idempotency.delete(key);
+            removed++;
+          }
+        }
+        return removed;
+      });
+    },
+    dump() {
+      return exclusive(async () => dumpState());
+    },
+    async close() {
+      await exclusive(async () => undefined);
+    },
+  };
+
+  function dumpState(): MemoryStoreDump {
+    const documents: Record<string, Record<string, { version: number; data: JsonObject }>> = {};
+    for (const name of sortedKeys(collections)) {
+      const docs = collections.get(name)!.docs;
+      const out: Record<string, { version: number; data: JsonObject }> = {};
+      for (const id of sortedKeys(docs)) {
+        const doc = docs.get(id)!;
+        out[id] = { version: doc.version, data: doc.data };
+      }
+      documents[name] = out;
+    }
+    const logsOut: MemoryStoreDump["logs"] = {};
+    for (const name of sortedKeys(logs)) {
+      const state = logs.get(name)!;
+      const streams: Record<string, { sortKey: string; seq: number; data: JsonObject }[]> = {};
+      for (const stream of state.names.toArray()) {
+        streams[stream] = state.streams.get(stream)!.toArray().map((e) => ({ sortKey: e.sortKey, seq: e.seq, data: e.data }));
+      }
+      logsOut[name] = { seq: state.seq, streams };
+    }
+    const balancesOut: MemoryStoreDump["balances"] = {};
+    for (const name of sortedKeys(balances)) {
+      const state = balances.get(name)!;
+      const keys: Record<string, Record<string, Record<string, string>>> = {};
+      for (const key of state.sortedKeys.toArray()) {
+        const row = state.keys.get(key)!;
+        const buckets: Record<string, Record<string, string>> = {};
+        row.buckets.forEach((bucket, b) => {
+          buckets[bucket] = decimalsRecord(state.fields, row.sums[b]!);
+        });
+        keys[key] = buckets;
+      }
+      balancesOut[name] = keys;
+    }
+    const countersOut: MemoryStoreDump["counters"] = {};
+    for (const name of sortedKeys(counters)) {
+      const state = counters.get(name)!;
+      const rows: Record<string, Record<string, string>> = {};
+      for (const key of sortedKeys(state.rows)) rows[key] = decimalsRecord(state.fields, state.rows.get(key)!);
+      countersOut[name] = rows;
+    }
+    const idempotencyOut: MemoryStoreDump["idempotency"] = {};
+    for (const key of sortedKeys(idempotency)) {
+      const r = idempotency.get(key)!;
+      idempotencyOut[key] = { hash: r.hash, expiresAt: r.expiresAt, completed: r.completed, result: r.result };
+    }
+    return { documents, logs: logsOut, balances: balancesOut, counters: countersOut, events: outbox.slice(), idempotency: idempotencyOut };
+  }
+
+  return store;
+}
+
+function noop(): void {}
+
+function sortedKeys(map: Map<string, unknown>): string[] {
+  return [...map.keys()].sort(compareStrings);
+}
+
+function decimalsRecord(fields: readonly string[], values: readonly Decimal[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  fields.forEach((field, f) => {
+    out[field] = canonicalDecimal(values[f] ?? new Decimal(0));
+  });
+  return out;
+}
+
+function declared<T>(state: T | undefined, what: string, name: string): T {
+  if (state === undefined) {
+    throw new StorekeepError("NOT_FOUND", `${what} "${name}" is not declared: add it to the registry passed to store.migrate().`, { name });
+  }
+  return state;
+}
+
+function conflict(collection: string, id: string, expected: number, actual: number | undefined): StorekeepError {
+  return new StorekeepError(
+    "CONCURRENCY_CONFLICT",
+    `Document ${collection}/${id} is at version ${actual ?? "none (missing)"}, not ${expected}: it changed since it was read; read it again and retry.`,
+    { collection, id, expectedVersion: expected, actualVersion: actual ?? 0 },
+  );
+}
