@@ -6,3 +6,4 @@ export * from "./money.js";
 export * from "./quantity.js";
 export * from "./local-date.js";
 export * from "./ids.js";
+export * from "./events/index.js";

@@ -1,0 +1,245 @@
+import { z } from "zod";
+import { BOUNDS, type DigitLimits, parseBoundedDecimal } from "../bounds.js";
+import { type CurrencyCode, isCurrencyCode, minorUnits } from "../currencies.js";
+import { Decimal, canonicalDecimal } from "../decimal.js";
+import { idSchema } from "../ids.js";
+import type { MoneyJson } from "../money.js";
+
+/*
+ * Field schemas shared by every event payload. Payloads are JSON: decimals are canonical
+ * strings (`"12.5"`, never `"12.50"`, `12.5` or a Decimal), instants are ISO-8601 UTC
+ * strings with milliseconds (`Date.prototype.toISOString()`), business dates `YYYY-MM-DD`.
+ * Parsing an event normalises decimals to their canonical string; it never builds objects.
+ */
+
+/** Which signs a decimal field accepts. */
+export type DecimalSign = "any" | "nonzero" | "nonnegative" | "positive";
+
+function signReason(value: Decimal, sign: DecimalSign): string | undefined {
+  if (sign === "nonnegative" && value.isNegative()) return "must not be negative";
+  if (sign === "positive" && !value.isPositive()) return "must be greater than zero";
+  if ((sign === "positive" || sign === "nonzero") && value.isZero()) return "must not be zero";
+  return undefined;
+}
+
+/**
+ * A bounded decimal carried as a canonical string: the input must be a plain decimal string
+ * within `limits`; the output is its canonical form (`"1.50"` → `"1.5"`, `"-0"` → `"0"`).
+ *
+ * @example
+ * ```ts
+ * decimalStringSchema(BOUNDS.quantity, "quantity", "positive").parse("2.50"); // "2.5"
+ * ```
+ */
+export function decimalStringSchema(limits: DigitLimits, what: string, sign: DecimalSign = "any") {
+  return z.string().transform((input, ctx): string => {
+    const parsed = parseBoundedDecimal(input, limits);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", message: `${what} ${parsed.reason}`, input });
+      return z.NEVER;
+    }
+    const reason = signReason(parsed.value, sign);
+    if (reason !== undefined) {
+      ctx.addIssue({ code: "custom", message: `${what} ${reason}`, input });
+      return z.NEVER;
+    }
+    return canonicalDecimal(parsed.value);
+  });
+}
+
+/**
+ * A quantity as a canonical decimal string, signed (stock adjustments).
+ *
+ * @example
+ * ```ts
+ * quantityString.parse("-3"); // "-3"
+ * ```
+ */
+export const quantityString = decimalStringSchema(BOUNDS.quantity, "quantity", "nonzero");
+
+/**
+ * A quantity greater than zero as a canonical decimal string.
+ *
+ * @example
+ * ```ts
+ * positiveQuantityString.parse("2.000"); // "2"
+ * ```
+ */
+export const positiveQuantityString = decimalStringSchema(BOUNDS.quantity, "quantity", "positive");
+
+/**
+ * An exchange rate (greater than zero, `BOUNDS.rate`) as a canonical decimal string.
+ * Storekeep's rates convert a transaction amount into the functional currency:
+ * `functional = transaction × rate`.
+ *
+ * @example
+ * ```ts
+ * rateString.parse("1.084500"); // "1.0845"
+ * ```
+ */
+export const rateString = decimalStringSchema(BOUNDS.rate, "rate", "positive");
+
+/**
+ * A currency code (ISO 4217).
+ *
+ * @example
+ * ```ts
+ * currencyCode.parse("EUR");
+ * ```
+ */
+export const currencyCode = z
+  .string()
+  .refine(isCurrencyCode, { message: "must be an ISO 4217 currency code such as \"EUR\"" })
+  .transform((s) => s as CurrencyCode);
+
+/** Options of {@link moneyJsonOf}. */
+export interface MoneyJsonOptions {
+  /** Which signs the amount may have. Default `"any"`. */
+  readonly sign?: DecimalSign;
+  /** Require a whole number of the currency's minor unit (every amount that is posted). Default false. */
+  readonly rounded?: boolean;
+}
+
+/**
+ * Money in its JSON form `{ amount, currency }`: the amount is a decimal string within
+ * `BOUNDS.amount` and comes out canonical; the result stays JSON (a {@link MoneyJson}, not a
+ * `Money`). With `rounded`, the amount must be a whole number of the currency's minor unit.
+ *
+ * @example
+ * ```ts
+ * moneyJsonOf({ sign: "positive", rounded: true }).parse({ amount: "12.30", currency: "EUR" });
+ * // { amount: "12.3", currency: "EUR" }
+ * ```
+ */
+export function moneyJsonOf(options: MoneyJsonOptions = {}) {
+  const sign = options.sign ?? "any";
+  const rounded = options.rounded ?? false;
+  return z
+    .object({ amount: decimalStringSchema(BOUNDS.amount, "amount", sign), currency: currencyCode })
+    .superRefine((money, ctx) => {
+      if (!rounded) return;
+      const places = new Decimal(money.amount).decimalPlaces();
+      const allowed = minorUnits(money.currency);
+      if (places > allowed) {
+        ctx.addIssue({ code: "custom", path: ["amount"], message: `amount ${money.amount} has ${places} decimals; ${money.currency} allows ${allowed}: round it to the minor unit` });
+      }
+    })
+    .transform((money): MoneyJson => ({ amount: money.amount, currency: money.currency }));
+}
+
+/**
+ * Signed money, any precision within the amount bounds.
+ *
+ * @example
+ * ```ts
+ * moneyJson.parse({ amount: "-0.125", currency: "EUR" });
+ * ```
+ */
+export const moneyJson = moneyJsonOf();
+
+/**
+ * A unit price or unit cost: not negative, up to 6 decimals.
+ *
+ * @example
+ * ```ts
+ * unitPriceJson.parse({ amount: "0.0125", currency: "EUR" });
+ * ```
+ */
+export const unitPriceJson = moneyJsonOf({ sign: "nonnegative" });
+
+/**
+ * An amount that is posted: not negative, a whole number of minor units.
+ *
+ * @example
+ * ```ts
+ * postedAmountJson.parse({ amount: "19.99", currency: "EUR" });
+ * ```
+ */
+export const postedAmountJson = moneyJsonOf({ sign: "nonnegative", rounded: true });
+
+/**
+ * A posted amount greater than zero (a payment, a refund).
+ *
+ * @example
+ * ```ts
+ * positiveAmountJson.parse({ amount: "5", currency: "EUR" });
+ * ```
+ */
+export const positiveAmountJson = moneyJsonOf({ sign: "positive", rounded: true });
+
+/**
+ * A signed posted amount (a difference, a revaluation: debit positive).
+ *
+ * @example
+ * ```ts
+ * signedAmountJson.parse({ amount: "-1.5", currency: "EUR" });
+ * ```
+ */
+export const signedAmountJson = moneyJsonOf({ sign: "any", rounded: true });
+
+/**
+ * A signed posted amount that is not zero (a posting line).
+ *
+ * @example
+ * ```ts
+ * nonZeroAmountJson.parse({ amount: "2.5", currency: "EUR" });
+ * ```
+ */
+export const nonZeroAmountJson = moneyJsonOf({ sign: "nonzero", rounded: true });
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * An instant as `Date.prototype.toISOString()` writes it (`2026-11-27T10:00:00.000Z`):
+ * UTC with milliseconds, so string order is time order.
+ *
+ * @example
+ * ```ts
+ * instantString.parse("2026-11-27T10:00:00.000Z");
+ * ```
+ */
+export const instantString = z.string().refine((s) => ISO_INSTANT.test(s) && isRealInstant(s), {
+  message: "must be an ISO-8601 UTC instant with milliseconds, like 2026-11-27T10:00:00.000Z (Date.toISOString())",
+});
+
+function isRealInstant(text: string): boolean {
+  const time = Date.parse(text);
+  // Round-trips only when every field is in range (no 2026-02-30, no 25:00).
+  return Number.isFinite(time) && new Date(time).toISOString() === text;
+}
+
+/**
+ * An identifier: 1–128 letters, digits or `._:/-`, starting with a letter or digit.
+ *
+ * @example
+ * ```ts
+ * eventId.parse("ord_01");
+ * ```
+ */
+export const eventId = idSchema<string>();
+
+/**
+ * A list of lines with at least one and at most `BOUNDS.lines` entries.
+ *
+ * @example
+ * ```ts
+ * lineList(z.object({ sku: eventId })).parse([{ sku: "MUG" }]);
+ * ```
+ */
+export function lineList<T extends z.ZodType>(line: T) {
+  return z.array(line).min(1, { message: "needs at least one line" }).max(BOUNDS.lines, { message: `allows at most ${BOUNDS.lines} lines` });
+}
+
+/**
+ * A list of ids with at least one and at most `BOUNDS.lines` entries, no duplicates.
+ *
+ * @example
+ * ```ts
+ * idList.parse(["bill_1", "bill_2"]);
+ * ```
+ */
+export const idList = z
+  .array(eventId)
+  .min(1, { message: "needs at least one id" })
+  .max(BOUNDS.lines, { message: `allows at most ${BOUNDS.lines} ids` })
+  .refine((ids) => new Set(ids).size === ids.length, { message: "must not repeat an id" });

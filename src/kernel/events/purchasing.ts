@@ -1,0 +1,314 @@
+import { z } from "zod";
+import { Decimal } from "../decimal.js";
+import { checkCurrency, checkExchange, checkSum } from "./checks.js";
+import {
+  currencyCode,
+  eventId,
+  idList,
+  lineList,
+  positiveAmountJson,
+  positiveQuantityString,
+  postedAmountJson,
+  rateString,
+  signedAmountJson,
+  unitPriceJson,
+} from "./fields.js";
+import { documentIdField, locationIdField, lotField, purchaseOrderIdField, skuField, supplierIdField, warehouseIdField } from "./ids.js";
+import { localDateSchema } from "../local-date.js";
+
+/*
+ * Purchasing document events. As for sales: transaction amounts in `currency`, the
+ * emitter's conversion at `rate` (functional = transaction × rate) in `functionalCurrency`,
+ * functional parts summing to functional totals; a realised `exchangeDifference` is
+ * functional and POSITIVE = LOSS.
+ */
+
+const taxedAmounts = z.object({
+  net: postedAmountJson,
+  tax: postedAmountJson,
+  gross: postedAmountJson,
+});
+
+function checkFunctionalRate(ctx: z.RefinementCtx, doc: { readonly currency: string; readonly functionalCurrency: string; readonly rate: string }): void {
+  if (doc.currency === doc.functionalCurrency && doc.rate !== "1") {
+    ctx.addIssue({ code: "custom", path: ["rate"], message: `must be 1 when the document is in the functional currency ${doc.functionalCurrency}` });
+  }
+}
+
+function checkTaxedDocument(
+  ctx: z.RefinementCtx,
+  doc: {
+    readonly currency: string;
+    readonly functionalCurrency: string;
+    readonly rate: string;
+    readonly net: { amount: string; currency: string };
+    readonly tax: { amount: string; currency: string };
+    readonly gross: { amount: string; currency: string };
+    readonly functional: { readonly net: { amount: string; currency: string }; readonly tax: { amount: string; currency: string }; readonly gross: { amount: string; currency: string } };
+  },
+): void {
+  const keys = ["net", "tax", "gross"] as const;
+  checkExchange(ctx, doc, keys.map((key) => [[key], doc[key], ["functional", key], doc.functional[key]] as const));
+  checkSum(ctx, ["gross"], doc.gross, [doc.net, doc.tax], "net + tax");
+  checkSum(ctx, ["functional", "gross"], doc.functional.gross, [doc.functional.net, doc.functional.tax], "net + tax");
+}
+
+/**
+ * `GoodsReceived` (v1): goods from a purchase order arrived. Not posted by finance;
+ * inventory reacts with one `StockReceived` per line (source `receipt`, counter-account
+ * `grni`). `unitPrice` is the order price in the transaction currency; `receivedValue`
+ * is the line's value in the functional currency at the receipt date's rate (rounded to
+ * the minor unit by purchasing) — exactly what GRNI is credited with and what the bill
+ * will clear.
+ *
+ * @example
+ * ```ts
+ * goodsReceivedSchema.parse({
+ *   receiptId: "grn_1", purchaseOrderId: "po_1", supplierId: "sup_1", warehouseId: "wh_main",
+ *   currency: "USD", functionalCurrency: "EUR", rate: "0.92",
+ *   lines: [{ lineId: "l1", sku: "MUG-RED", quantity: "100", unitPrice: { amount: "2.5", currency: "USD" },
+ *             receivedValue: { amount: "230", currency: "EUR" }, locationId: "wh_main/A1" }],
+ * });
+ * ```
+ */
+export const goodsReceivedSchema = z
+  .object({
+    receiptId: documentIdField,
+    purchaseOrderId: purchaseOrderIdField,
+    supplierId: supplierIdField,
+    warehouseId: warehouseIdField,
+    currency: currencyCode,
+    functionalCurrency: currencyCode,
+    rate: rateString,
+    lines: lineList(
+      z.object({
+        lineId: eventId,
+        sku: skuField,
+        quantity: positiveQuantityString,
+        unitPrice: unitPriceJson,
+        receivedValue: postedAmountJson,
+        locationId: locationIdField.exactOptional(),
+        lot: lotField.exactOptional(),
+      }),
+    ),
+  })
+  .superRefine((receipt, ctx) => {
+    checkCurrency(ctx, receipt.currency, receipt.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const));
+    checkCurrency(ctx, receipt.functionalCurrency, receipt.lines.map((line, index) => [["lines", index, "receivedValue"], line.receivedValue] as const));
+    checkFunctionalRate(ctx, receipt);
+  });
+
+/**
+ * `SupplierBillRecorded` (v1): a supplier's invoice for goods was recorded. Each line
+ * names what it bills: `receivedValue` is what GRNI holds for it (the receipt's
+ * `receivedValue` for the matched quantity, functional), `billedValue` the billed net
+ * in the functional currency; Σ billedValue = `functional.net`.
+ *
+ * Posting: Dr `grni` Σ receivedValue, Dr `purchase-price-difference`
+ * Σ (billedValue − receivedValue) (a credit when negative), Dr `input-tax`
+ * functional.tax / Cr `payables` functional.gross. Inventory reacts to lines whose
+ * billed value differs with `StockRevalued` (reason `price-difference`).
+ *
+ * @example
+ * ```ts
+ * const eur = (amount: string) => ({ amount, currency: "EUR" });
+ * supplierBillRecordedSchema.parse({
+ *   billId: "bill_1", supplierId: "sup_1", purchaseOrderId: "po_1", dueDate: "2026-12-27",
+ *   currency: "EUR", functionalCurrency: "EUR", rate: "1",
+ *   lines: [{ receiptId: "grn_1", receiptLineId: "l1", sku: "MUG-RED", quantity: "100",
+ *             unitPrice: eur("2.6"), receivedValue: eur("250"), billedValue: eur("260") }],
+ *   net: eur("260"), tax: eur("49.4"), gross: eur("309.4"),
+ *   functional: { net: eur("260"), tax: eur("49.4"), gross: eur("309.4") },
+ * });
+ * ```
+ */
+export const supplierBillRecordedSchema = z
+  .object({
+    billId: documentIdField,
+    supplierId: supplierIdField,
+    purchaseOrderId: purchaseOrderIdField.exactOptional(),
+    dueDate: localDateSchema.exactOptional(),
+    currency: currencyCode,
+    functionalCurrency: currencyCode,
+    rate: rateString,
+    lines: lineList(
+      z.object({
+        lineId: eventId.exactOptional(),
+        receiptId: documentIdField.exactOptional(),
+        receiptLineId: eventId.exactOptional(),
+        sku: skuField,
+        quantity: positiveQuantityString,
+        unitPrice: unitPriceJson,
+        receivedValue: postedAmountJson,
+        billedValue: postedAmountJson,
+      }),
+    ),
+    net: postedAmountJson,
+    tax: postedAmountJson,
+    gross: postedAmountJson,
+    functional: taxedAmounts,
+  })
+  .superRefine((bill, ctx) => {
+    checkTaxedDocument(ctx, bill);
+    checkCurrency(ctx, bill.currency, bill.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const));
+    checkCurrency(ctx, bill.functionalCurrency, bill.lines.flatMap((line, index) => [[["lines", index, "receivedValue"], line.receivedValue], [["lines", index, "billedValue"], line.billedValue]] as const));
+    checkSum(ctx, ["functional", "net"], bill.functional.net, bill.lines.map((line) => line.billedValue), "the sum of the lines' billedValue");
+  });
+
+/**
+ * `SupplierPaid` (v1): the shop paid a supplier. `amount` in the transaction currency,
+ * `functionalAmount` what left the bank in the functional currency; `exchangeDifference`
+ * (functional, POSITIVE = LOSS) = functionalAmount − the value the paid payables were
+ * booked at.
+ *
+ * Posting: Dr `payables` functionalAmount − exchangeDifference, Dr `exchange-gain-loss`
+ * exchangeDifference (a credit when negative) / Cr `bank` functionalAmount.
+ *
+ * @example
+ * ```ts
+ * supplierPaidSchema.parse({
+ *   paymentId: "sp_1", supplierId: "sup_1", billIds: ["bill_1"],
+ *   currency: "USD", functionalCurrency: "EUR", rate: "0.93",
+ *   amount: { amount: "250", currency: "USD" }, functionalAmount: { amount: "232.5", currency: "EUR" },
+ *   exchangeDifference: { amount: "2.5", currency: "EUR" },
+ * });
+ * ```
+ */
+export const supplierPaidSchema = z
+  .object({
+    paymentId: documentIdField,
+    supplierId: supplierIdField,
+    billIds: idList,
+    currency: currencyCode,
+    functionalCurrency: currencyCode,
+    rate: rateString,
+    amount: positiveAmountJson,
+    functionalAmount: positiveAmountJson,
+    exchangeDifference: signedAmountJson.exactOptional(),
+  })
+  .superRefine((payment, ctx) => {
+    checkExchange(ctx, payment, [[["amount"], payment.amount, ["functionalAmount"], payment.functionalAmount]]);
+    if (payment.exchangeDifference !== undefined) {
+      checkCurrency(ctx, payment.functionalCurrency, [[["exchangeDifference"], payment.exchangeDifference]]);
+      if (payment.currency === payment.functionalCurrency && !new Decimal(payment.exchangeDifference.amount).isZero()) {
+        ctx.addIssue({ code: "custom", path: ["exchangeDifference"], message: "an exchange difference arises only for a payment in a foreign currency; leave it out" });
+      }
+    }
+  });
+
+/**
+ * `SupplierReturned` (v1): goods went back to a supplier against a debit note. `unitPrice`
+ * is the billed price (transaction currency); `net`, `tax`, `gross` the debit note.
+ *
+ * Posting: Dr `payables` functional.gross / Cr `input-tax` functional.tax, Cr
+ * `purchase-price-difference` functional.net. Inventory reacts with `StockIssued` (source
+ * `supplier-return`, counter-account `purchase-price-difference`, at layer cost).
+ *
+ * @example
+ * ```ts
+ * const eur = (amount: string) => ({ amount, currency: "EUR" });
+ * supplierReturnedSchema.parse({
+ *   returnId: "sr_1", supplierId: "sup_1", warehouseId: "wh_main", billId: "bill_1",
+ *   currency: "EUR", functionalCurrency: "EUR", rate: "1",
+ *   lines: [{ sku: "MUG-RED", quantity: "10", unitPrice: eur("2.6"), locationId: "wh_main/A1" }],
+ *   net: eur("26"), tax: eur("4.94"), gross: eur("30.94"),
+ *   functional: { net: eur("26"), tax: eur("4.94"), gross: eur("30.94") },
+ * });
+ * ```
+ */
+export const supplierReturnedSchema = z
+  .object({
+    returnId: documentIdField,
+    supplierId: supplierIdField,
+    warehouseId: warehouseIdField,
+    purchaseOrderId: purchaseOrderIdField.exactOptional(),
+    billId: documentIdField.exactOptional(),
+    currency: currencyCode,
+    functionalCurrency: currencyCode,
+    rate: rateString,
+    lines: lineList(
+      z.object({
+        lineId: eventId.exactOptional(),
+        sku: skuField,
+        quantity: positiveQuantityString,
+        unitPrice: unitPriceJson,
+        locationId: locationIdField.exactOptional(),
+        lot: lotField.exactOptional(),
+      }),
+    ),
+    net: postedAmountJson,
+    tax: postedAmountJson,
+    gross: postedAmountJson,
+    functional: taxedAmounts,
+  })
+  .superRefine((debitNote, ctx) => {
+    checkTaxedDocument(ctx, debitNote);
+    checkCurrency(ctx, debitNote.currency, debitNote.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const));
+  });
+
+/**
+ * How a landed cost is spread over the receipts it belongs to.
+ *
+ * @example
+ * ```ts
+ * landedCostBasisSchema.parse("value");
+ * ```
+ */
+export const landedCostBasisSchema = z.enum(["quantity", "value", "weight"]);
+
+/**
+ * `LandedCostRecorded` (v1): a freight, duty or insurance bill that belongs to earlier
+ * receipts. `basis` says how inventory spreads `functional.net` over the receipts' lines;
+ * when purchasing already split it, `allocations` (functional, summing to
+ * `functional.net`) say how much each receipt line carries and inventory uses them as
+ * given.
+ *
+ * Posting: Dr `landed-cost-clearing` functional.net, Dr `input-tax` functional.tax / Cr
+ * `payables` functional.gross. Inventory reacts with `StockRevalued` (reason
+ * `landed-cost`): Dr `inventory` (part on hand), Dr `cogs` (part sold) / Cr
+ * `landed-cost-clearing`.
+ *
+ * @example
+ * ```ts
+ * const eur = (amount: string) => ({ amount, currency: "EUR" });
+ * landedCostRecordedSchema.parse({
+ *   landedCostId: "lc_1", supplierId: "sup_9", receiptIds: ["grn_1"], basis: "value", costType: "freight",
+ *   currency: "EUR", functionalCurrency: "EUR", rate: "1",
+ *   net: eur("40"), tax: eur("7.6"), gross: eur("47.6"),
+ *   functional: { net: eur("40"), tax: eur("7.6"), gross: eur("47.6") },
+ * });
+ * ```
+ */
+export const landedCostRecordedSchema = z
+  .object({
+    landedCostId: documentIdField,
+    supplierId: supplierIdField,
+    receiptIds: idList,
+    basis: landedCostBasisSchema,
+    costType: z.enum(["freight", "duty", "insurance", "other"]).exactOptional(),
+    currency: currencyCode,
+    functionalCurrency: currencyCode,
+    rate: rateString,
+    net: postedAmountJson,
+    tax: postedAmountJson,
+    gross: postedAmountJson,
+    functional: taxedAmounts,
+    allocations: lineList(
+      z.object({
+        receiptId: documentIdField,
+        receiptLineId: eventId.exactOptional(),
+        sku: skuField,
+        value: postedAmountJson,
+      }),
+    ).exactOptional(),
+  })
+  .superRefine((cost, ctx) => {
+    checkTaxedDocument(ctx, cost);
+    if (cost.allocations === undefined) return;
+    checkCurrency(ctx, cost.functionalCurrency, cost.allocations.map((line, index) => [["allocations", index, "value"], line.value] as const));
+    checkSum(ctx, ["functional", "net"], cost.functional.net, cost.allocations.map((line) => line.value), "the sum of the allocations");
+    const receipts = new Set(cost.receiptIds);
+    cost.allocations.forEach((line, index) => {
+      if (!receipts.has(line.receiptId)) ctx.addIssue({ code: "custom", path: ["allocations", index, "receiptId"], message: `names receipt ${line.receiptId}, which is not in receiptIds` });
+    });
+  });

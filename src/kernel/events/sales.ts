@@ -1,0 +1,413 @@
+import { z } from "zod";
+import { Decimal } from "../decimal.js";
+import { checkAtMost, checkCurrency, checkExchange, checkSum } from "./checks.js";
+import {
+  currencyCode,
+  eventId,
+  instantString,
+  lineList,
+  positiveAmountJson,
+  positiveQuantityString,
+  postedAmountJson,
+  rateString,
+  signedAmountJson,
+  unitPriceJson,
+} from "./fields.js";
+import { customerIdField, documentIdField, locationIdField, lotField, orderIdField, skuField, warehouseIdField } from "./ids.js";
+
+/*
+ * Sales document events. Amounts are in the document's transaction `currency`; every
+ * amount that finance posts also comes in the `functionalCurrency`, converted by the
+ * emitter at `rate` (functional = transaction × rate, rounded to the minor unit, with the
+ * functional parts summing to the functional total), so that posting is a pure function
+ * of the payload. A document in the functional currency has rate "1" and equal amounts.
+ *
+ * Realised exchange differences, where a settlement relieves an account at a different
+ * functional value than it was booked at, are carried as `exchangeDifference` in the
+ * functional currency, signed: POSITIVE = LOSS (debit Exchange gain/loss), negative = gain.
+ */
+
+function uniqueLineIds(ctx: z.RefinementCtx, lines: readonly { readonly lineId?: string }[]): void {
+  const seen = new Set<string>();
+  lines.forEach((line, index) => {
+    if (line.lineId === undefined) return;
+    if (seen.has(line.lineId)) ctx.addIssue({ code: "custom", path: ["lines", index, "lineId"], message: `repeats line id ${line.lineId}; each line needs its own id` });
+    seen.add(line.lineId);
+  });
+}
+
+/**
+ * `OrderPlaced` (v1): a customer's order was placed. Not posted; inventory and analytics
+ * react to it. `total` is the order's gross total in `currency`; `unitPrice` is the
+ * price of one unit as charged (transaction currency, up to 6 decimals).
+ *
+ * @example
+ * ```ts
+ * orderPlacedSchema.parse({
+ *   orderId: "ord_1", customerId: "cus_1", warehouseId: "wh_main", currency: "EUR",
+ *   lines: [{ lineId: "l1", sku: "MUG-RED", quantity: "2", unitPrice: { amount: "9.95", currency: "EUR" } }],
+ *   total: { amount: "19.9", currency: "EUR" },
+ * });
+ * ```
+ */
+export const orderPlacedSchema = z
+  .object({
+    orderId: orderIdField,
+    customerId: customerIdField.exactOptional(),
+    warehouseId: warehouseIdField,
+    currency: currencyCode,
+    lines: lineList(
+      z.object({
+        lineId: eventId,
+        sku: skuField,
+        quantity: positiveQuantityString,
+        unitPrice: unitPriceJson,
+      }),
+    ),
+    total: postedAmountJson,
+  })
+  .superRefine((order, ctx) => {
+    uniqueLineIds(ctx, order.lines);
+    checkCurrency(ctx, order.currency, [[["total"], order.total], ...order.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const)]);
+  });
+
+/**
+ * `PaymentAuthorized` (v1): the payment provider authorised an amount for an order. Not
+ * posted (nothing has moved yet). `provider` names the payment provider (e.g. `"stripe"`),
+ * never the payer.
+ *
+ * @example
+ * ```ts
+ * paymentAuthorizedSchema.parse({
+ *   paymentId: "pay_1", orderId: "ord_1", amount: { amount: "19.9", currency: "EUR" },
+ *   provider: "stripe", expiresAt: "2026-12-04T10:00:00.000Z",
+ * });
+ * ```
+ */
+export const paymentAuthorizedSchema = z.object({
+  paymentId: documentIdField,
+  orderId: orderIdField,
+  amount: positiveAmountJson,
+  provider: eventId.exactOptional(),
+  expiresAt: instantString.exactOptional(),
+});
+
+/**
+ * `PaymentCaptured` (v1): money was captured for an order.
+ *
+ * Posting: `invoiced: false` (before invoicing) → Dr `psp-clearing` / Cr
+ * `customer-prepayments`, both `functionalAmount`. `invoiced: true` → Dr `psp-clearing`
+ * `functionalAmount`, Dr `exchange-gain-loss` `exchangeDifference` / Cr `receivables`
+ * `functionalAmount + exchangeDifference` (the receivable's booked value; positive
+ * difference = loss).
+ *
+ * @example
+ * ```ts
+ * paymentCapturedSchema.parse({
+ *   paymentId: "pay_1", orderId: "ord_1", invoiced: false,
+ *   currency: "EUR", functionalCurrency: "EUR", rate: "1",
+ *   amount: { amount: "19.9", currency: "EUR" }, functionalAmount: { amount: "19.9", currency: "EUR" },
+ * });
+ * ```
+ */
+export const paymentCapturedSchema = z
+  .object({
+    paymentId: documentIdField,
+    orderId: orderIdField,
+    invoiceId: documentIdField.exactOptional(),
+    invoiced: z.boolean(),
+    currency: currencyCode,
+    functionalCurrency: currencyCode,
+    rate: rateString,
+    amount: positiveAmountJson,
+    functionalAmount: positiveAmountJson,
+    exchangeDifference: signedAmountJson.exactOptional(),
+  })
+  .superRefine((payment, ctx) => {
+    checkExchange(ctx, payment, [[["amount"], payment.amount, ["functionalAmount"], payment.functionalAmount]]);
+    settlementDifference(ctx, payment);
+  });
+
+function settlementDifference(
+  ctx: z.RefinementCtx,
+  doc: { readonly invoiced: boolean; readonly currency: string; readonly functionalCurrency: string; readonly exchangeDifference?: { readonly amount: string; readonly currency: string } },
+): void {
+  const difference = doc.exchangeDifference;
+  if (difference === undefined) return;
+  checkCurrency(ctx, doc.functionalCurrency, [[["exchangeDifference"], { amount: difference.amount, currency: difference.currency }]]);
+  if (!new Decimal(difference.amount).isZero() && (!doc.invoiced || doc.currency === doc.functionalCurrency)) {
+    ctx.addIssue({ code: "custom", path: ["exchangeDifference"], message: "an exchange difference arises only when settling an invoiced receivable in a foreign currency; leave it out" });
+  }
+}
+
+/**
+ * `ShipmentDispatched` (v1): goods left a warehouse for an order. Not posted by finance;
+ * inventory reacts with `StockIssued` (source `shipment`, counter-account `cogs`).
+ *
+ * @example
+ * ```ts
+ * shipmentDispatchedSchema.parse({
+ *   shipmentId: "shp_1", orderId: "ord_1", warehouseId: "wh_main",
+ *   lines: [{ lineId: "l1", sku: "MUG-RED", quantity: "2", locationId: "wh_main/A1" }],
+ * });
+ * ```
+ */
+export const shipmentDispatchedSchema = z
+  .object({
+    shipmentId: documentIdField,
+    orderId: orderIdField,
+    warehouseId: warehouseIdField,
+    lines: lineList(
+      z.object({
+        lineId: eventId,
+        sku: skuField,
+        quantity: positiveQuantityString,
+        locationId: locationIdField.exactOptional(),
+        lot: lotField.exactOptional(),
+      }),
+    ),
+  });
+
+const invoiceAmounts = z.object({
+  net: postedAmountJson,
+  shipping: postedAmountJson,
+  tax: postedAmountJson,
+  gross: postedAmountJson,
+  prepaymentApplied: postedAmountJson,
+});
+
+/**
+ * `OrderInvoiced` (v1): an invoice was issued for an order. `net` is the goods (after
+ * discounts, before tax), `shipping` the shipping charge before tax, `tax` all output tax,
+ * `gross = net + shipping + tax`; `prepaymentApplied` is the part of earlier captures
+ * (booked as customer prepayments) settled by this invoice. `functional` holds the same
+ * five amounts in the functional currency, with `gross = net + shipping + tax` there too;
+ * its `prepaymentApplied` is the value the prepayments were booked at.
+ *
+ * Posting: Dr `receivables` gross / Cr `sales-revenue` net, Cr `shipping-revenue`
+ * shipping, Cr `output-tax` tax; and Dr `customer-prepayments` / Cr `receivables`
+ * prepaymentApplied (all functional).
+ *
+ * @example
+ * ```ts
+ * const eur = (amount: string) => ({ amount, currency: "EUR" });
+ * orderInvoicedSchema.parse({
+ *   invoiceId: "inv_1", orderId: "ord_1", currency: "EUR", functionalCurrency: "EUR", rate: "1",
+ *   net: eur("100"), shipping: eur("5"), tax: eur("19.95"), gross: eur("124.95"), prepaymentApplied: eur("124.95"),
+ *   functional: { net: eur("100"), shipping: eur("5"), tax: eur("19.95"), gross: eur("124.95"), prepaymentApplied: eur("124.95") },
+ * });
+ * ```
+ */
+export const orderInvoicedSchema = z
+  .object({
+    invoiceId: documentIdField,
+    orderId: orderIdField,
+    currency: currencyCode,
+    functionalCurrency: currencyCode,
+    rate: rateString,
+    net: postedAmountJson,
+    shipping: postedAmountJson,
+    tax: postedAmountJson,
+    gross: postedAmountJson,
+    prepaymentApplied: postedAmountJson,
+    functional: invoiceAmounts,
+  })
+  .superRefine((invoice, ctx) => {
+    const keys = ["net", "shipping", "tax", "gross", "prepaymentApplied"] as const;
+    checkExchange(ctx, invoice, keys.map((key) => [[key], invoice[key], ["functional", key], invoice.functional[key]] as const));
+    checkSum(ctx, ["gross"], invoice.gross, [invoice.net, invoice.shipping, invoice.tax], "net + shipping + tax");
+    checkSum(ctx, ["functional", "gross"], invoice.functional.gross, [invoice.functional.net, invoice.functional.shipping, invoice.functional.tax], "net + shipping + tax");
+    checkAtMost(ctx, ["prepaymentApplied"], invoice.prepaymentApplied, invoice.gross, "the gross amount");
+  });
+
+/**
+ * `RefundIssued` (v1): money was paid back to the customer through the payment provider.
+ *
+ * Posting: `invoiced: false` → Dr `customer-prepayments` / Cr `psp-clearing`, both
+ * `functionalAmount`. `invoiced: true` (a credit note credited the receivable first) →
+ * Dr `receivables` `functionalAmount − exchangeDifference` (the value the credit was
+ * booked at), Dr `exchange-gain-loss` `exchangeDifference` / Cr `psp-clearing`
+ * `functionalAmount` (positive difference = loss).
+ *
+ * @example
+ * ```ts
+ * refundIssuedSchema.parse({
+ *   refundId: "ref_1", orderId: "ord_1", paymentId: "pay_1", invoiced: true, creditNoteId: "cn_1",
+ *   currency: "EUR", functionalCurrency: "EUR", rate: "1",
+ *   amount: { amount: "9.95", currency: "EUR" }, functionalAmount: { amount: "9.95", currency: "EUR" },
+ * });
+ * ```
+ */
+export const refundIssuedSchema = z
+  .object({
+    refundId: documentIdField,
+    orderId: orderIdField,
+    paymentId: documentIdField.exactOptional(),
+    creditNoteId: documentIdField.exactOptional(),
+    invoiced: z.boolean(),
+    currency: currencyCode,
+    functionalCurrency: currencyCode,
+    rate: rateString,
+    amount: positiveAmountJson,
+    functionalAmount: positiveAmountJson,
+    exchangeDifference: signedAmountJson.exactOptional(),
+  })
+  .superRefine((refund, ctx) => {
+    checkExchange(ctx, refund, [[["amount"], refund.amount, ["functionalAmount"], refund.functionalAmount]]);
+    settlementDifference(ctx, refund);
+  });
+
+/**
+ * Why a credit note was issued.
+ *
+ * @example
+ * ```ts
+ * creditNoteReasonSchema.parse("return");
+ * ```
+ */
+export const creditNoteReasonSchema = z.enum(["return", "allowance", "cancellation", "correction"]);
+
+const creditNoteAmounts = z.object({
+  net: postedAmountJson,
+  shipping: postedAmountJson,
+  tax: postedAmountJson,
+  gross: postedAmountJson,
+});
+
+/**
+ * `CreditNoteIssued` (v1): an invoice was (partly) credited — a return or an allowance
+ * after invoicing. `net` is goods, `shipping` the shipping credited, `tax` the output tax
+ * reversed, `gross = net + shipping + tax`; `functional` the same in the functional
+ * currency (at the invoice's rate, so the reversal mirrors the invoice).
+ *
+ * Posting: Dr `sales-returns` net, Dr `shipping-revenue` shipping, Dr `output-tax` tax /
+ * Cr `receivables` gross (functional).
+ *
+ * @example
+ * ```ts
+ * const eur = (amount: string) => ({ amount, currency: "EUR" });
+ * creditNoteIssuedSchema.parse({
+ *   creditNoteId: "cn_1", orderId: "ord_1", invoiceId: "inv_1", returnId: "ret_1", reason: "return",
+ *   currency: "EUR", functionalCurrency: "EUR", rate: "1",
+ *   net: eur("10"), shipping: eur("0"), tax: eur("1.9"), gross: eur("11.9"),
+ *   functional: { net: eur("10"), shipping: eur("0"), tax: eur("1.9"), gross: eur("11.9") },
+ * });
+ * ```
+ */
+export const creditNoteIssuedSchema = z
+  .object({
+    creditNoteId: documentIdField,
+    orderId: orderIdField,
+    invoiceId: documentIdField.exactOptional(),
+    returnId: documentIdField.exactOptional(),
+    reason: creditNoteReasonSchema,
+    currency: currencyCode,
+    functionalCurrency: currencyCode,
+    rate: rateString,
+    net: postedAmountJson,
+    shipping: postedAmountJson,
+    tax: postedAmountJson,
+    gross: postedAmountJson,
+    functional: creditNoteAmounts,
+  })
+  .superRefine((note, ctx) => {
+    const keys = ["net", "shipping", "tax", "gross"] as const;
+    checkExchange(ctx, note, keys.map((key) => [[key], note[key], ["functional", key], note.functional[key]] as const));
+    checkSum(ctx, ["gross"], note.gross, [note.net, note.shipping, note.tax], "net + shipping + tax");
+    checkSum(ctx, ["functional", "gross"], note.functional.gross, [note.functional.net, note.functional.shipping, note.functional.tax], "net + shipping + tax");
+  });
+
+/**
+ * What happens to a returned unit: back on the shelf, or written off.
+ *
+ * @example
+ * ```ts
+ * returnDispositionSchema.parse("restock");
+ * ```
+ */
+export const returnDispositionSchema = z.enum(["restock", "write-off"]);
+
+/**
+ * `ReturnReceived` (v1): returned goods arrived at a warehouse. Not posted by finance;
+ * inventory reacts: `restock` lines with `StockReceived` (source `customer-return`,
+ * counter-account `cogs`, at the cost they left with — `unitCost` when the sales module
+ * knows it, functional currency), `write-off` lines with a `StockReceived` followed by a
+ * `StockAdjusted` (reason `damaged-return`, counter-account `write-off`).
+ *
+ * @example
+ * ```ts
+ * returnReceivedSchema.parse({
+ *   returnId: "ret_1", orderId: "ord_1", warehouseId: "wh_main",
+ *   lines: [{ lineId: "l1", sku: "MUG-RED", quantity: "1", disposition: "restock", unitCost: { amount: "3.2", currency: "EUR" } }],
+ * });
+ * ```
+ */
+export const returnReceivedSchema = z.object({
+  returnId: documentIdField,
+  orderId: orderIdField,
+  warehouseId: warehouseIdField,
+  lines: lineList(
+    z.object({
+      lineId: eventId.exactOptional(),
+      sku: skuField,
+      quantity: positiveQuantityString,
+      disposition: returnDispositionSchema,
+      locationId: locationIdField.exactOptional(),
+      lot: lotField.exactOptional(),
+      unitCost: unitPriceJson.exactOptional(),
+    }),
+  ),
+});
+
+const payoutAmounts = z.object({
+  gross: postedAmountJson,
+  fees: postedAmountJson,
+  net: signedAmountJson,
+});
+
+/**
+ * `PayoutSettled` (v1): the payment provider paid out to the shop's bank: `gross` is the
+ * captured money settled, `fees` the provider's fees, `net = gross − fees` what reached
+ * the bank (negative when fees and refunds exceed captures). `functional` holds the same
+ * in the functional currency; `exchangeDifference` (functional, positive = loss) is
+ * the clearing account's booked value minus `functional.gross`.
+ *
+ * Posting: Dr `bank` net, Dr `payment-fees` fees, Dr `exchange-gain-loss`
+ * exchangeDifference / Cr `psp-clearing` gross + exchangeDifference (functional).
+ *
+ * @example
+ * ```ts
+ * const eur = (amount: string) => ({ amount, currency: "EUR" });
+ * payoutSettledSchema.parse({
+ *   payoutId: "po_1", currency: "EUR", functionalCurrency: "EUR", rate: "1",
+ *   gross: eur("100"), fees: eur("1.65"), net: eur("98.35"),
+ *   functional: { gross: eur("100"), fees: eur("1.65"), net: eur("98.35") },
+ * });
+ * ```
+ */
+export const payoutSettledSchema = z
+  .object({
+    payoutId: documentIdField,
+    provider: eventId.exactOptional(),
+    paymentIds: z.array(documentIdField).max(10_000).exactOptional(),
+    currency: currencyCode,
+    functionalCurrency: currencyCode,
+    rate: rateString,
+    gross: postedAmountJson,
+    fees: postedAmountJson,
+    net: signedAmountJson,
+    functional: payoutAmounts,
+    exchangeDifference: signedAmountJson.exactOptional(),
+  })
+  .superRefine((payout, ctx) => {
+    const keys = ["gross", "fees", "net"] as const;
+    checkExchange(ctx, payout, keys.map((key) => [[key], payout[key], ["functional", key], payout.functional[key]] as const));
+    checkSum(ctx, ["gross"], payout.gross, [payout.net, payout.fees], "net + fees");
+    checkSum(ctx, ["functional", "gross"], payout.functional.gross, [payout.functional.net, payout.functional.fees], "net + fees");
+    if (payout.exchangeDifference !== undefined) {
+      checkCurrency(ctx, payout.functionalCurrency, [[["exchangeDifference"], payout.exchangeDifference]]);
+      if (payout.currency === payout.functionalCurrency && !new Decimal(payout.exchangeDifference.amount).isZero()) {
+        ctx.addIssue({ code: "custom", path: ["exchangeDifference"], message: "an exchange difference arises only for a payout in a foreign currency; leave it out" });
+      }
+    }
+  });
