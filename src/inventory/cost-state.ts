@@ -1,0 +1,82 @@
+import type { JsonObject } from "../ports/storage.js";
+import type { CostState, CostingMethod, Ratio } from "./valuation-kernel.js";
+
+/*
+ * The JSON form of a SKU's cost state: the `inventory.cost-states` document (read with
+ * getForUpdate) and the checkpoints in `inventory.snapshots`. Scaled integers are kept as
+ * integer strings (quantities in 10⁻⁶ units, values in minor units) so nothing is rounded
+ * on the way through the store.
+ */
+
+/**
+ * The stored cost state of one SKU.
+ *
+ * @example
+ * ```ts
+ * const json: CostStateJson = { method: "fifo", layers: [["10000000", "2500", "mv_1"]], deficits: [], lastUnit: ["2500", "10000000"], standard: null };
+ * ```
+ */
+export interface CostStateJson extends JsonObject {
+  readonly method: CostingMethod;
+  /** [scaled quantity, minor value, movement id] per layer, oldest first. */
+  readonly layers: readonly (readonly [string, string, string])[];
+  /** [scaled quantity, minor value, movement id, counter role] per negative-stock issue. */
+  readonly deficits: readonly (readonly [string, string, string, string])[];
+  readonly lastUnit: readonly [string, string] | null;
+  readonly standard: readonly [string, string] | null;
+}
+
+const ratioJson = (r: Ratio | null): readonly [string, string] | null => (r === null ? null : [r.value.toString(), r.qty.toString()]);
+const ratioOf = (r: readonly [string, string] | null): Ratio | null => (r === null ? null : { value: BigInt(r[0]), qty: BigInt(r[1]) });
+
+/**
+ * The JSON form of a working cost state (empty layers dropped).
+ *
+ * @example
+ * ```ts
+ * costStateToJson(emptyCostState("fifo")).layers; // []
+ * ```
+ */
+export function costStateToJson(state: CostState): CostStateJson {
+  const layers: (readonly [string, string, string])[] = [];
+  for (let i = state.head; i < state.layers.length; i++) {
+    const l = state.layers[i]!;
+    if (l.qty === 0n && l.value === 0n) continue;
+    layers.push([l.qty.toString(), l.value.toString(), l.movementId]);
+  }
+  return {
+    method: state.method,
+    layers,
+    deficits: state.deficits.map((d) => [d.qty.toString(), d.value.toString(), d.movementId, d.counterRole] as const),
+    lastUnit: ratioJson(state.lastUnit),
+    standard: ratioJson(state.standard),
+  };
+}
+
+/**
+ * A working cost state from its JSON form.
+ *
+ * @example
+ * ```ts
+ * const state = costStateFromJson(doc.data.state);
+ * ```
+ */
+export function costStateFromJson(json: CostStateJson): CostState {
+  let qty = 0n;
+  let value = 0n;
+  const layers = json.layers.map(([q, v, movementId]) => {
+    const layer = { qty: BigInt(q), value: BigInt(v), movementId };
+    qty += layer.qty;
+    value += layer.value;
+    return layer;
+  });
+  let deficitQty = 0n;
+  let deficitValue = 0n;
+  const deficits = json.deficits.map(([q, v, movementId, counterRole]) => {
+    const d = { qty: BigInt(q), value: BigInt(v), movementId, counterRole };
+    deficitQty += d.qty;
+    deficitValue += d.value;
+    return d;
+  });
+  return { method: json.method, layers, head: 0, qty, value, deficits, deficitQty, deficitValue, lastUnit: ratioOf(json.lastUnit), standard: ratioOf(json.standard) };
+}

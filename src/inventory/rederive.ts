@@ -1,0 +1,146 @@
+import { type CostState, type RoundingCode, type ValuationKernel, cloneCostState, onHandOf } from "./valuation-kernel.js";
+import { type MovementValuation, type ValuationInput, valueMovement } from "./valuation.js";
+
+/*
+ * Back-dating without repost storms. A movement dated before the SKU's last movement
+ * re-derives that SKU alone: start from a cost-state checkpoint before the effective
+ * instant, replay the movements after it in (effective instant, movement id) order with
+ * the new one in place, and compare each movement's postings with what was booked. Only
+ * the differences are posted, as `StockRevalued`, dated at the affected movement's date
+ * and aggregated per day and counter-account. Work is proportional to the movements after
+ * the checkpoint, never to the SKU's whole history, and other SKUs are not read.
+ */
+
+/**
+ * What was booked for a movement before re-derivation: its postings and amount.
+ *
+ * @example
+ * ```ts
+ * const b: BookedValuation = { postings: { inventory: -500n, cogs: 500n }, amount: 500n };
+ * ```
+ */
+export interface BookedValuation {
+  readonly postings: Readonly<Record<string, bigint>>;
+  readonly amount: bigint;
+}
+
+/**
+ * A back-dated issue would drive history below zero on `date` (at movement `movementId`).
+ *
+ * @example
+ * ```ts
+ * const n: NegativeHistory = { date: "2026-03-02", movementId: "mv_7", onHand: 1_000_000n, needed: 2_000_000n };
+ * ```
+ */
+export interface NegativeHistory {
+  readonly date: string;
+  readonly movementId: string;
+  readonly onHand: bigint;
+  readonly needed: bigint;
+}
+
+/**
+ * The result of a replay: the state after the last movement, every movement's valuation,
+ * the ids whose postings changed (or are new), and the differences per date and role
+ * (minor units, debit positive; each date sums to zero).
+ *
+ * @example
+ * ```ts
+ * for (const [date, roles] of result.differences) console.log(date, roles);
+ * ```
+ */
+export interface ReplayResult {
+  readonly state: CostState;
+  readonly valuations: ReadonlyMap<string, MovementValuation>;
+  readonly changed: readonly string[];
+  readonly differences: ReadonlyMap<string, ReadonlyMap<string, bigint>>;
+  /** States after given movement ids (checkpoints the caller asked for), as copies. */
+  readonly checkpoints: ReadonlyMap<string, CostState>;
+}
+
+/**
+ * Options of {@link replayMovements}.
+ *
+ * @example
+ * ```ts
+ * const options: ReplayOptions = { kernel: fifoKernel, rounding: roundingCode("half-even"), booked: new Map(), newIds: new Set(["mv_9"]) };
+ * ```
+ */
+export interface ReplayOptions {
+  readonly kernel: ValuationKernel;
+  readonly rounding: RoundingCode;
+  /** What was booked for the movements already recorded (by id). */
+  readonly booked: ReadonlyMap<string, BookedValuation>;
+  /** The movements being recorded now (no booking to compare with). */
+  readonly newIds: ReadonlySet<string>;
+  /** Movement ids after which a copy of the state is wanted (checkpoints). */
+  readonly checkpointAfter?: ReadonlySet<string>;
+  /** Take a checkpoint every this many movements as well. */
+  readonly checkpointEvery?: number;
+}
+
+/**
+ * Replays `movements` (sorted by position) from `start` (not modified), or returns where
+ * history would go negative.
+ *
+ * @example
+ * ```ts
+ * const result = replayMovements(emptyCostState("fifo"), movements, options);
+ * if ("negative" in result) throw new Error(result.negative.date);
+ * ```
+ */
+export function replayMovements(start: CostState, movements: readonly ValuationInput[], options: ReplayOptions): ReplayResult | { readonly negative: NegativeHistory } {
+  const { kernel, rounding, booked, newIds } = options;
+  const state = cloneCostState(start);
+  const valuations = new Map<string, MovementValuation>();
+  const changed: string[] = [];
+  const differences = new Map<string, Map<string, bigint>>();
+  const checkpoints = new Map<string, CostState>();
+  const lookup = (id: string) => {
+    const v = valuations.get(id);
+    if (v === undefined) return undefined;
+    const m = byId.get(id);
+    return m === undefined ? undefined : { cost: v.amount, qty: m.qty };
+  };
+  const byId = new Map<string, ValuationInput>();
+  let sinceCheckpoint = 0;
+  for (const m of movements) {
+    byId.set(m.id, m);
+    if (m.effect === "out" && !m.allowNegative) {
+      const onHand = onHandOf(state);
+      if (onHand < m.qty) return { negative: { date: m.date, movementId: m.id, onHand, needed: m.qty } };
+    }
+    const before = booked.get(m.id);
+    const v = valueMovement(kernel, state, m, rounding, lookup, true, before?.amount ?? m.value);
+    valuations.set(m.id, v);
+    if (newIds.has(m.id) || before === undefined) {
+      changed.push(m.id);
+    } else if (accumulate(differences, m.date, before.postings, v.postings)) {
+      changed.push(m.id);
+    }
+    sinceCheckpoint++;
+    if (options.checkpointAfter?.has(m.id) || (options.checkpointEvery !== undefined && sinceCheckpoint >= options.checkpointEvery)) {
+      checkpoints.set(m.id, cloneCostState(state));
+      sinceCheckpoint = 0;
+    }
+  }
+  for (const [date, roles] of differences) {
+    for (const [role, amount] of roles) if (amount === 0n) roles.delete(role);
+    if (roles.size === 0) differences.delete(date);
+  }
+  return { state, valuations, changed, differences, checkpoints };
+}
+
+function accumulate(differences: Map<string, Map<string, bigint>>, date: string, before: Readonly<Record<string, bigint>>, after: Readonly<Record<string, bigint>>): boolean {
+  let changed = false;
+  let roles: Map<string, bigint> | undefined;
+  for (const role of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const d = (after[role] ?? 0n) - (before[role] ?? 0n);
+    if (d === 0n) continue;
+    changed = true;
+    roles ??= differences.get(date) ?? new Map<string, bigint>();
+    roles.set(role, (roles.get(role) ?? 0n) + d);
+  }
+  if (roles !== undefined) differences.set(date, roles);
+  return changed;
+}

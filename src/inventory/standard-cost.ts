@@ -1,0 +1,44 @@
+import { type CostState, type ValuationKernel, costAt, roundDiv } from "./valuation-kernel.js";
+import { movingAverageKernel } from "./moving-average.js";
+
+/*
+ * Standard cost: stock is held in one pool valued at standard. Receipts enter at standard
+ * (the difference to what they cost is a purchase price variance, see `receiveStock`),
+ * issues leave at standard, and the last unit takes what is left so the empty pool is
+ * worth exactly zero. Price differences on bills are variances too (`revalueStock`).
+ */
+
+function takeAtStandard(state: CostState, qty: bigint, rounding: 0 | 1 | 2 | 3 | 4 | 5 | 6): bigint {
+  const p = state.layers[0]!;
+  let cost: bigint;
+  if (qty === p.qty) cost = p.value;
+  else if (state.standard !== null) cost = costAt(state.standard, qty, rounding);
+  else cost = roundDiv(p.value * qty, p.qty, rounding);
+  p.qty -= qty;
+  p.value -= cost;
+  state.qty -= qty;
+  state.value -= cost;
+  return cost;
+}
+
+/**
+ * The standard-cost kernel.
+ *
+ * @example
+ * ```ts
+ * const state = emptyCostState("standard", unitCostRatio("4", 2));
+ * receiveStock(standardCostKernel, state, 10_000_000n, 4200n, "mv_1", roundingCode("half-even")).variance; // 200n
+ * ```
+ */
+export const standardCostKernel: ValuationKernel = {
+  method: "standard",
+  addStock: movingAverageKernel.addStock,
+  takeStock(state, qty, rounding, out) {
+    const cost = takeAtStandard(state, qty, rounding);
+    out?.push({ layer: "pool", qty, value: cost });
+    return cost;
+  },
+  revalueReceipt() {
+    return 0n;
+  },
+};

@@ -1,0 +1,173 @@
+import type { RoundingMode } from "../kernel/decimal.js";
+import { fifoKernel } from "./fifo.js";
+import { movingAverageKernel } from "./moving-average.js";
+import { standardCostKernel } from "./standard-cost.js";
+import {
+  type Consumption,
+  type CostState,
+  type CostingMethod,
+  type RoundingCode,
+  type TrueUp,
+  type ValuationKernel,
+  currentCost,
+  issueStock,
+  receiveStock,
+  revalueStock,
+  roundDiv,
+  roundingCode,
+} from "./valuation-kernel.js";
+
+/*
+ * One movement as valuation sees it, and the postings it books. The forward path (a
+ * movement after everything recorded) and re-derivation (a back-dated one) both call
+ * `valueMovement`, so a movement is valued the same way whichever path it took.
+ */
+
+/**
+ * The valuation kernels by method; `overrides` replace some (tests inject a LIFO kernel).
+ *
+ * @example
+ * ```ts
+ * kernelFor("fifo").method; // "fifo"
+ * ```
+ */
+export function kernelFor(method: CostingMethod, overrides?: Partial<Record<CostingMethod, ValuationKernel>>): ValuationKernel {
+  const override = overrides?.[method];
+  if (override !== undefined) return override;
+  return method === "fifo" ? fifoKernel : method === "moving-average" ? movingAverageKernel : standardCostKernel;
+}
+
+/**
+ * A movement's effect on valuation: `in` adds units at a value, `out` issues units at
+ * cost, `revalue` changes the value of a receipt's units, `none` moves units between
+ * locations without changing value.
+ *
+ * @example
+ * ```ts
+ * const effect: ValuationEffect = "out";
+ * ```
+ */
+export type ValuationEffect = "in" | "out" | "revalue" | "none";
+
+/**
+ * A movement reduced to what valuation needs (scaled bigint quantities, minor-unit values).
+ *
+ * @example
+ * ```ts
+ * const m: ValuationInput = { id: "mv_1", position: "2026-01-01T00:00:00.000Z|mv_1", date: "2026-01-01", effect: "in", qty: 10_000_000n, counterRole: "grni", value: 2500n, allowNegative: false };
+ * ```
+ */
+export interface ValuationInput {
+  readonly id: string;
+  /** The sort key: `${effectiveAtIso}|${movementId}`. */
+  readonly position: string;
+  /** The business date of the effective instant. */
+  readonly date: string;
+  readonly effect: ValuationEffect;
+  /** Scaled quantity (> 0 for in/out). */
+  readonly qty: bigint;
+  /** `out`: the role debited with the cost; `in`: the role credited with the value. */
+  readonly counterRole: string;
+  /** `in`: the value in minor units; absent: at the current cost. */
+  readonly value?: bigint;
+  /** `in` at the cost `qty` units of an earlier issue left with (a customer return). */
+  readonly costOf?: { readonly movementId: string; readonly qty: bigint };
+  /** `revalue`: the receipt, its quantity, the amount and the role credited. */
+  readonly revalue?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string };
+  /** Whether this issue may drive stock below zero. */
+  readonly allowNegative: boolean;
+}
+
+/**
+ * What valuation booked for one movement: balanced role postings (minor units, debit
+ * positive, `inventory` included), the cost of an issue or the value of a receipt, what
+ * an issue consumed and the negative stock a receipt trued up.
+ *
+ * @example
+ * ```ts
+ * const v: MovementValuation = { postings: { inventory: -500n, cogs: 500n }, amount: 500n, variance: 0n, consumed: null, trueUps: [] };
+ * ```
+ */
+export interface MovementValuation {
+  readonly postings: Readonly<Record<string, bigint>>;
+  /** Issue: its cost; receipt: the value received (what the counter-account is credited with); revaluation: the amount. */
+  readonly amount: bigint;
+  /** Receipt: value entering stock (standard: at standard, before true-ups). */
+  readonly stockValue?: bigint;
+  /** Standard-cost receipt: value − standard value; standard revaluation: the amount. */
+  readonly variance: bigint;
+  /** Revaluation: part on hand / sold. */
+  readonly split?: { readonly onHand: bigint; readonly sold: bigint };
+  readonly consumed: readonly Consumption[] | null;
+  readonly trueUps: readonly TrueUp[];
+}
+
+/** Looks up the cost an earlier issue booked (for returns at the cost units left with). */
+export type IssueCostLookup = (movementId: string) => { readonly cost: bigint; readonly qty: bigint } | undefined;
+
+function add(postings: Record<string, bigint>, role: string, amount: bigint): void {
+  if (amount === 0n) return;
+  const next = (postings[role] ?? 0n) + amount;
+  if (next === 0n) delete postings[role];
+  else postings[role] = next;
+}
+
+/**
+ * Values one movement against the working state (which it updates) and returns its postings.
+ * The caller has checked negative stock.
+ *
+ * @example
+ * ```ts
+ * const v = valueMovement(fifoKernel, state, movement, roundingCode("half-even"), () => undefined, false);
+ * v.postings.inventory; // what the Inventory account moves by
+ * ```
+ */
+export function valueMovement(kernel: ValuationKernel, state: CostState, m: ValuationInput, rounding: RoundingCode, lookup: IssueCostLookup, explain: boolean, fallbackValue?: bigint): MovementValuation {
+  const postings: Record<string, bigint> = {};
+  switch (m.effect) {
+    case "in": {
+      let value = m.value;
+      if (m.costOf !== undefined) {
+        const issued = lookup(m.costOf.movementId);
+        if (issued !== undefined) value = issued.qty === m.qty ? issued.cost : roundDiv(issued.cost * m.qty, issued.qty, rounding);
+        else value = fallbackValue ?? value;
+      }
+      if (value === undefined) value = fallbackValue ?? currentCost(state, m.qty, rounding);
+      const r = receiveStock(kernel, state, m.qty, value, m.id, rounding);
+      add(postings, "inventory", r.inventory);
+      add(postings, m.counterRole, -value);
+      add(postings, "purchase-price-variance", r.variance);
+      for (const t of r.trueUps) add(postings, t.counterRole, t.amount);
+      return { postings, amount: value, stockValue: value - r.variance, variance: r.variance, consumed: null, trueUps: r.trueUps };
+    }
+    case "out": {
+      const r = issueStock(kernel, state, m.qty, m.id, m.counterRole, rounding, explain);
+      add(postings, "inventory", -r.cost);
+      add(postings, m.counterRole, r.cost);
+      return { postings, amount: r.cost, variance: 0n, consumed: r.consumed, trueUps: [] };
+    }
+    case "revalue": {
+      const rv = m.revalue!;
+      const split = revalueStock(kernel, state, rv.movementId, rv.receiptQty, rv.amount, rounding);
+      add(postings, "inventory", split.onHand);
+      add(postings, "cogs", split.sold);
+      add(postings, "purchase-price-variance", split.variance);
+      add(postings, rv.againstRole, -rv.amount);
+      return { postings, amount: rv.amount, variance: split.variance, split: { onHand: split.onHand, sold: split.sold }, consumed: null, trueUps: [] };
+    }
+    default:
+      return { postings, amount: 0n, variance: 0n, consumed: null, trueUps: [] };
+  }
+}
+
+/**
+ * The integer rounding code of the configured mode (re-exported for callers of the kernel).
+ *
+ * @example
+ * ```ts
+ * roundingFor("half-even"); // 1
+ * ```
+ */
+export function roundingFor(mode: RoundingMode): RoundingCode {
+  return roundingCode(mode);
+}
