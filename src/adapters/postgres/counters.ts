@@ -1,0 +1,164 @@
+import { Decimal, canonicalDecimal } from "../../kernel/decimal.js";
+import { StorekeepError } from "../../kernel/errors.js";
+import type { CounterChange, CounterStore } from "../../ports/storage.js";
+import type { Catalog, CounterEntry } from "./catalog.js";
+import { fromTexts, parseNumericArray, toVector } from "./decimals.js";
+import type { Session } from "./queryable.js";
+import { checkText, numericArrayLiteral } from "./sql.js";
+
+/*
+ * Guarded counters: one row per (family, key) holding a numeric[] (one position per
+ * field). A change is ONE conditional UPDATE whose WHERE clause checks, in SQL, every
+ * enforced guard the change lowers: `... AND (new guard value) >= floor RETURNING`. An
+ * empty RETURNING means the guard would break. Missing rows are inserted first (ON CONFLICT
+ * DO NOTHING), changes run in key order so two transactions always lock rows in the same
+ * order and never deadlock, and a violation undoes the changes this call already made
+ * (exact numeric arithmetic), so `apply` is all or nothing without a savepoint.
+ */
+
+interface Prepared {
+  readonly index: number;
+  readonly change: CounterChange;
+  readonly vector: string[];
+  /** Guards this change lowers and must check. */
+  readonly checked: string[];
+}
+
+/**
+ * The counter primitive over one session.
+ *
+ * @example
+ * ```ts
+ * const counters = postgresCounters(session, catalog);
+ * ```
+ */
+export function postgresCounters(session: Session, catalog: Catalog): CounterStore {
+  const t = catalog.tables;
+
+  function newValues(spec: CounterEntry): string {
+    return `ARRAY[${spec.fields.map((_, i) => `coalesce(amounts[${i + 1}], 0) + $${i + 3}::numeric`).join(", ")}]`;
+  }
+
+  function guardExpression(spec: CounterEntry, guard: string): string {
+    const terms = spec.guards[guard]?.terms ?? {};
+    const parts = Object.entries(terms).map(([field, sign]) => {
+      const i = spec.fields.indexOf(field);
+      return `${sign === 1 ? "+" : "-"} (coalesce(amounts[${i + 1}], 0) + $${i + 3}::numeric)`;
+    });
+    return `(0 ${parts.join(" ")}) >= ${new Decimal(spec.guards[guard]?.floor ?? 0).toFixed()}`;
+  }
+
+  function updateSql(spec: CounterEntry, checked: readonly string[]): string {
+    return catalog.sql("counter", spec.name, `update:${checked.join(",")}`, () => {
+      const guards = checked.map((g) => ` AND ${guardExpression(spec, g)}`).join("");
+      return `UPDATE ${t.counters} SET amounts = ${newValues(spec)} WHERE family = $1 AND key = $2${guards} RETURNING amounts::text AS amounts`;
+    });
+  }
+
+  function prepare(spec: CounterEntry, family: string, change: CounterChange, index: number): Prepared {
+    checkText(change.key, "counter key");
+    const vector = toVector(spec.fields, change.deltas, family, "Counter");
+    const checked: string[] = [];
+    for (const guard of change.enforce ?? []) {
+      const guardSpec = spec.guards[guard];
+      if (guardSpec === undefined) {
+        throw new StorekeepError("NOT_FOUND", `Counter family "${family}" has no guard "${guard}": declare it in the registry.`, { family, guard });
+      }
+      let delta = new Decimal(0);
+      for (const [field, sign] of Object.entries(guardSpec.terms)) {
+        const d = change.deltas[field];
+        if (d !== undefined) delta = sign === 1 ? delta.plus(d) : delta.minus(d);
+      }
+      if (delta.isNegative() && !delta.isZero() && !checked.includes(guard)) checked.push(guard);
+    }
+    checked.sort();
+    return { index, change, vector, checked };
+  }
+
+  async function read(spec: CounterEntry, family: string, keys: readonly string[]): Promise<Map<string, Record<string, Decimal>>> {
+    const rows = await session.query<{ key: string; amounts: string }>(`SELECT key, amounts::text AS amounts FROM ${t.counters} WHERE family = $1 AND key = ANY($2::text[])`, [
+      family,
+      [...keys],
+    ]);
+    const out = new Map<string, Record<string, Decimal>>();
+    for (const row of rows) out.set(row.key, fromTexts(spec.fields, parseNumericArray(row.amounts)));
+    return out;
+  }
+
+  return {
+    async apply(family: string, changes: readonly CounterChange[]): Promise<Record<string, Decimal>[]> {
+      const spec = await catalog.counter(session, family);
+      if (changes.length === 0) return [];
+      const prepared = changes.map((change, i) => prepare(spec, family, change, i));
+      // Key order (binary, as COLLATE "C"), stable for repeated keys.
+      const ordered = [...prepared].sort((a, b) => (a.change.key < b.change.key ? -1 : a.change.key > b.change.key ? 1 : a.index - b.index));
+      const keys = [...new Set(ordered.map((p) => p.change.key))];
+      await session.query(
+        `INSERT INTO ${t.counters} (family, key, amounts) SELECT $1, k, $3::numeric[] FROM unnest($2::text[]) WITH ORDINALITY AS r(k, n) ORDER BY n ON CONFLICT (family, key) DO NOTHING`,
+        [family, keys, numericArrayLiteral(spec.fields.map(() => "0"))],
+      );
+      const results: Record<string, Decimal>[] = new Array(changes.length);
+      const applied: Prepared[] = [];
+      for (const p of ordered) {
+        const values = [family, p.change.key, ...p.vector];
+        let rows = await session.query<{ amounts: string }>(updateSql(spec, p.checked), values);
+        if (rows.length === 0) {
+          // A guard would break, or the row changed under us: lock it and decide on stable values.
+          const locked = await session.query<{ amounts: string }>(`SELECT amounts::text AS amounts FROM ${t.counters} WHERE family = $1 AND key = $2 FOR UPDATE`, [family, p.change.key]);
+          const current = fromTexts(spec.fields, parseNumericArray(locked[0]?.amounts ?? null));
+          const violation = findViolation(spec, current, p);
+          if (violation !== undefined) {
+            await undo(spec, family, applied);
+            throw new StorekeepError(
+              "GUARD_VIOLATED",
+              `Counter "${family}" row "${p.change.key}": guard "${violation.guard}" would drop to ${violation.value}, below its floor ${violation.floor}.`,
+              { family, key: p.change.key, guard: violation.guard, value: violation.value, floor: violation.floor },
+            );
+          }
+          rows = await session.query<{ amounts: string }>(updateSql(spec, []), values);
+        }
+        const row = rows[0];
+        if (row === undefined) throw new StorekeepError("STORE_FAILURE", `Counter "${p.change.key}" of "${family}" vanished during the update.`, { family, key: p.change.key });
+        results[p.index] = fromTexts(spec.fields, parseNumericArray(row.amounts));
+        applied.push(p);
+      }
+      return results;
+    },
+
+    async get(family: string, key: string): Promise<Record<string, Decimal>> {
+      const spec = await catalog.counter(session, family);
+      const found = await read(spec, family, [checkText(key, "counter key")]);
+      return found.get(key) ?? fromTexts(spec.fields, []);
+    },
+
+    async getMany(family: string, keys: readonly string[]): Promise<Map<string, Record<string, Decimal>>> {
+      const spec = await catalog.counter(session, family);
+      for (const key of keys) checkText(key, "counter key");
+      const found = keys.length === 0 ? new Map<string, Record<string, Decimal>>() : await read(spec, family, keys);
+      const out = new Map<string, Record<string, Decimal>>();
+      for (const key of keys) out.set(key, found.get(key) ?? fromTexts(spec.fields, []));
+      return out;
+    },
+  };
+
+  async function undo(spec: CounterEntry, family: string, applied: readonly Prepared[]): Promise<void> {
+    for (const p of [...applied].reverse()) {
+      const negated = p.vector.map((v) => (v === "0" ? "0" : new Decimal(v).negated().toFixed()));
+      await session.query(updateSql(spec, []), [family, p.change.key, ...negated]);
+    }
+  }
+}
+
+function findViolation(spec: CounterEntry, current: Record<string, Decimal>, p: Prepared): { guard: string; value: string; floor: string } | undefined {
+  for (const guard of p.checked) {
+    const guardSpec = spec.guards[guard];
+    if (guardSpec === undefined) continue;
+    let value = new Decimal(0);
+    for (const [field, sign] of Object.entries(guardSpec.terms)) {
+      const after = (current[field] ?? new Decimal(0)).plus(p.change.deltas[field] ?? 0);
+      value = sign === 1 ? value.plus(after) : value.minus(after);
+    }
+    if (value.lessThan(guardSpec.floor)) return { guard, value: canonicalDecimal(value), floor: canonicalDecimal(new Decimal(guardSpec.floor)) };
+  }
+  return undefined;
+}

@@ -1,0 +1,248 @@
+import { InvariantError, StorekeepError } from "../../kernel/errors.js";
+import type { PositionedEvent, Store, StoreCapabilities, StoreRegistry, Transaction } from "../../ports/storage.js";
+import { postgresBalances } from "./balances.js";
+import { Catalog, tablesFor } from "./catalog.js";
+import { postgresCounters } from "./counters.js";
+import { postgresDocuments } from "./documents.js";
+import { isTransient, toStoreError } from "./errors.js";
+import { postgresIdempotency, purgeIdempotency } from "./idempotency.js";
+import { postgresLogs } from "./logs.js";
+import { migrateSchema } from "./migrate.js";
+import { postgresOutbox, readOutbox } from "./outbox.js";
+import { type PostgresClient, type PostgresPool, type PGliteLike, type PGliteTransactionLike, type Session, isPGlite } from "./queryable.js";
+import { rollupBalances } from "./rollup.js";
+
+/**
+ * Options of {@link postgresStore}.
+ *
+ * @example
+ * ```ts
+ * const options: PostgresStoreOptions = { client: pool, schema: "shop_42" };
+ * ```
+ */
+export interface PostgresStoreOptions {
+  /** A `pg.Pool` (one connected client per unit of work) or a `PGlite` instance. */
+  readonly client: PostgresClient;
+  /** The schema holding the store's tables (one per shop, or per test run). Default `storekeep`. */
+  readonly schema?: string;
+  /** Retries of a whole transaction after a serialisation failure or deadlock (pools only). Default 5. */
+  readonly maxRetries?: number;
+  /**
+   * Folds balance deltas into snapshots in the background once this store has appended
+   * `everyDeltas` delta rows (default 10,000), `batch` rows per roll-up transaction.
+   * `false`: only when `rollupBalances()` is called.
+   */
+  readonly rollup?: { readonly everyDeltas?: number; readonly batch?: number } | false;
+  /** Overrides `capabilities.durable` (default: true for a pool and for PGlite with a data directory). */
+  readonly durable?: boolean;
+}
+
+/**
+ * The PostgreSQL store: the storage contract, plus the balance roll-up.
+ *
+ * @example
+ * ```ts
+ * const store: PostgresStore = postgresStore({ client: pool });
+ * await store.rollupBalances();
+ * ```
+ */
+export interface PostgresStore extends Store {
+  /** The schema this store lives in. */
+  readonly schema: string;
+  /** Deletes idempotency records that expired before `instant` (ISO); returns how many. */
+  purgeIdempotency(instant: string): Promise<number>;
+  /** Folds every committed balance delta into its snapshot row now; returns how many deltas moved. */
+  rollupBalances(options?: { readonly batch?: number }): Promise<number>;
+  /** Waits for a background roll-up; does not end the pool or close PGlite (their owner does). */
+  close(): Promise<void>;
+}
+
+const DEFAULT_SCHEMA = "storekeep";
+const DEFAULT_RETRIES = 5;
+const DEFAULT_ROLLUP_EVERY = 10_000;
+const DEFAULT_ROLLUP_BATCH = 10_000;
+
+/**
+ * A {@link Store} on PostgreSQL through `pg` or PGlite. Neither driver is imported: pass
+ * your own `pg.Pool` or `PGlite`. Call `migrate(registry)` once before use (the runner
+ * does). Transactions run at READ COMMITTED; the contract's isolation comes from row locks
+ * (`getForUpdate`, counters), version checks and commutative balance deltas.
+ *
+ * @example
+ * ```ts
+ * import pg from "pg";
+ * import { postgresStore } from "storekeep/postgres";
+ * const store = postgresStore({ client: new pg.Pool({ connectionString: process.env.DATABASE_URL }), schema: "shop_1" });
+ * await store.migrate(registry);
+ * await store.transaction((tx) => tx.documents.put("notes", "n1", { text: "hello" }, 0));
+ * ```
+ */
+export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+  const client = options.client;
+  if (client === null || typeof client !== "object" || (typeof (client as Partial<PostgresPool>).connect !== "function" && typeof (client as Partial<PGliteLike>).transaction !== "function")) {
+    throw new StorekeepError("VALIDATION_FAILED", "postgresStore needs `client`: a pg.Pool or a PGlite instance.", { issues: [{ path: "client", message: "a pg.Pool or a PGlite", code: "custom" }] });
+  }
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const tables = tablesFor(schema);
+  const catalog = new Catalog(tables);
+  const maxRetries = options.maxRetries ?? DEFAULT_RETRIES;
+  const rollupEvery = options.rollup === false ? Infinity : (options.rollup?.everyDeltas ?? DEFAULT_ROLLUP_EVERY);
+  const rollupBatch = (options.rollup === false ? undefined : options.rollup?.batch) ?? DEFAULT_ROLLUP_BATCH;
+  const embedded = isPGlite(client);
+  const dataDir = (client as { dataDir?: unknown }).dataDir;
+  const capabilities: StoreCapabilities = Object.freeze({
+    concurrentTransactions: !embedded,
+    durable: options.durable ?? (!embedded || (typeof dataDir === "string" && dataDir !== "" && !dataDir.startsWith("memory://"))),
+  });
+
+  let pendingDeltas = 0;
+  let background: Promise<void> | undefined;
+
+  /** A session over a driver's query function; errors become StorekeepErrors. */
+  function sessionOf(query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>): Session & { end(): void } {
+    let open = true;
+    return {
+      async query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {
+        if (!open) throw new InvariantError("this transaction has already ended; do not keep `tx` beyond the work function");
+        try {
+          const result = await query(text, values === undefined ? undefined : [...values]);
+          return result.rows as R[];
+        } catch (error) {
+          throw toStoreError(error);
+        }
+      },
+      end() {
+        open = false;
+      },
+    };
+  }
+
+  /** Runs `work` in one database transaction; retries transient failures on pools. */
+  async function inTransaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    if (embedded) {
+      return (client as PGliteLike).transaction(async (tx: PGliteTransactionLike) => {
+        const session = sessionOf((text, values) => tx.query(text, values));
+        try {
+          return await work(session);
+        } finally {
+          session.end();
+        }
+      });
+    }
+    const pool = client as PostgresPool;
+    for (let attempt = 0; ; attempt++) {
+      const connection = await pool.connect();
+      const session = sessionOf((text, values) => connection.query(text, values));
+      let broken: Error | undefined;
+      try {
+        await session.query("BEGIN");
+        const result = await work(session);
+        await session.query("COMMIT");
+        return result;
+      } catch (error) {
+        try {
+          await connection.query("ROLLBACK");
+        } catch (rollbackError) {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
+        if (isTransient(error) && attempt < maxRetries) {
+          await sleep(backoffMs(attempt));
+          continue;
+        }
+        throw error;
+      } finally {
+        session.end();
+        connection.release(broken);
+      }
+    }
+  }
+
+  /** One statement outside any command transaction. */
+  async function once<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    if (embedded) return work(sessionOf((text, values) => (client as PGliteLike).query(text, values)));
+    const connection = await (client as PostgresPool).connect();
+    const session = sessionOf((text, values) => connection.query(text, values));
+    try {
+      return await work(session);
+    } finally {
+      session.end();
+      connection.release();
+    }
+  }
+
+  function maybeRollup(): void {
+    if (pendingDeltas < rollupEvery || background !== undefined) return;
+    pendingDeltas = 0;
+    background = rollupBalances(inTransaction, tables, rollupBatch)
+      .then(
+        () => undefined,
+        // The roll-up only speeds reads up; a failed one leaves the deltas, still correct.
+        () => undefined,
+      )
+      .finally(() => {
+        background = undefined;
+      });
+  }
+
+  const store: PostgresStore = {
+    name: "postgres",
+    schema,
+    capabilities,
+
+    async migrate(registry: StoreRegistry): Promise<void> {
+      const publish = await inTransaction((session) => migrateSchema(session, catalog, registry));
+      publish();
+    },
+
+    async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+      let appended = 0;
+      const result = await inTransaction((session) => {
+        appended = 0;
+        const tx: Transaction = {
+          documents: postgresDocuments(session, catalog),
+          logs: postgresLogs(session, catalog),
+          balances: postgresBalances(session, catalog, (rows) => {
+            appended += rows;
+          }),
+          counters: postgresCounters(session, catalog),
+          events: postgresOutbox(session, tables),
+          idempotency: postgresIdempotency(session, tables),
+        };
+        return work(tx);
+      });
+      if (appended > 0) {
+        pendingDeltas += appended;
+        maybeRollup();
+      }
+      return result;
+    },
+
+    readEvents(cursor: string | null, limit: number): Promise<PositionedEvent[]> {
+      return once((session) => readOutbox(session, tables, cursor, limit));
+    },
+
+    purgeIdempotency(instant: string): Promise<number> {
+      return once((session) => purgeIdempotency(session, tables, instant));
+    },
+
+    async rollupBalances(rollupOptions?: { readonly batch?: number }): Promise<number> {
+      if (background !== undefined) await background;
+      pendingDeltas = 0;
+      return rollupBalances(inTransaction, tables, rollupOptions?.batch ?? rollupBatch);
+    },
+
+    async close(): Promise<void> {
+      if (background !== undefined) await background;
+    },
+  };
+  return store;
+}
+
+function backoffMs(attempt: number): number {
+  // Jittered exponential backoff, 2 ms to ~100 ms, so retried transactions spread out.
+  return Math.min(100, 2 ** attempt * 2) * (0.5 + Math.random());
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
