@@ -6,3 +6,6 @@
 export * from "./kernel/index.js";
 export { memoryStore, memoryRates } from "./adapters/memory/index.js";
 export type { MemoryStore, MemoryStoreDump, MemoryStoreOptions, MemoryRates, RateEntry } from "./adapters/memory/index.js";
+export * from "./ports/index.js";
+export * from "./runner/index.js";
+export * from "./storekeep.js";

@@ -1,0 +1,122 @@
+import type { z } from "zod";
+import type { Clock } from "./ports/clock.js";
+import { systemClock } from "./ports/clock.js";
+import { type IdGenerator, timeOrderedIds } from "./ports/ids.js";
+import type { RateProvider } from "./ports/rates.js";
+import type { Json, Store } from "./ports/storage.js";
+import { memoryRates, memoryStore } from "./adapters/memory/index.js";
+import type { CommandDefinition, ExecuteOptions, ModuleDefinition, NewEvent } from "./runner/command.js";
+import { type StorekeepConfig, resolveConfig } from "./runner/config.js";
+import { type EventsApi, createEventsApi } from "./runner/consumers.js";
+import { type Runtime, createRuntime } from "./runner/runner.js";
+import { recordEvents } from "./runner/record-events.js";
+import { StorekeepError } from "./kernel/errors.js";
+import type { OutboxEvent } from "./ports/storage.js";
+import { type EventCatalog, type EventDefinitions, eventCatalog } from "./kernel/events/index.js";
+
+/**
+ * Everything `createStorekeep` accepts; every member is optional.
+ *
+ * @example
+ * ```ts
+ * const options: StorekeepOptions = { config: { functionalCurrency: "GBP", timeZone: "Europe/London" } };
+ * ```
+ */
+export interface StorekeepOptions {
+  /** Where data lives. Default: a fresh in-memory store. */
+  readonly store?: Store;
+  /** Where time comes from. Default: the system clock. */
+  readonly clock?: Clock;
+  /** Where ids come from. Default: time-ordered ids from the clock. */
+  readonly ids?: IdGenerator;
+  /** Exchange rates. Default: an empty in-memory table (single-currency shops need none). */
+  readonly rates?: RateProvider;
+  /** Shop-wide settings: functional currency, time zone, rounding, retries. */
+  readonly config?: Partial<StorekeepConfig>;
+  /** Extra modules of the host (their registries are migrated, their reactions run). */
+  readonly modules?: readonly ModuleDefinition[];
+  /** The event catalog payloads are validated against. Default: storekeep's own; extend it for host events. */
+  readonly events?: EventCatalog<EventDefinitions>;
+}
+
+/**
+ * The storekeep facade: one namespace per module, the events API, and the command runner.
+ *
+ * @example
+ * ```ts
+ * const sk = createStorekeep();
+ * await sk.recordEvents([{ type: "PaymentCaptured", aggregateType: "order", aggregateId: "ord_1", effectiveDate: "2026-11-27", payload }]);
+ * const events = await sk.events.read(null);
+ * ```
+ */
+export interface Storekeep {
+  readonly config: StorekeepConfig;
+  readonly store: Store;
+  readonly clock: Clock;
+  /** The runner and read path (for host modules and advanced use). */
+  readonly runtime: Runtime;
+  /** The outbox: read since a cursor, run named consumers with durable checkpoints. */
+  readonly events: EventsApi;
+  /** Creates the store's tables (idempotent); commands call it on first use anyway. */
+  ready(): Promise<void>;
+  /** Runs any command definition through the runner. */
+  run<S extends z.ZodType, O extends Json>(command: CommandDefinition<S, O>, input: z.input<S>, options?: ExecuteOptions): Promise<O>;
+  /** Records host events (validated against the catalog) so reactions run on them atomically. */
+  recordEvents(events: readonly (Omit<NewEvent, "effectiveDate"> & { effectiveDate: string })[], options?: ExecuteOptions): Promise<{ recorded: number }>;
+  /** Closes the store (connections, PGlite instances the store owns). */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a storekeep instance: the embedded in-memory store and the system clock unless
+ * you pass your own.
+ *
+ * @example
+ * ```ts
+ * import { createStorekeep } from "storekeep";
+ * const sk = createStorekeep({ config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" } });
+ * await sk.ready();
+ * ```
+ */
+export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
+  const config = resolveConfig(options.config);
+  const clock = options.clock ?? systemClock;
+  const catalog = options.events ?? (eventCatalog as unknown as EventCatalog<EventDefinitions>);
+  const store = options.store ?? memoryStore();
+  const runtime = createRuntime({
+    store,
+    clock,
+    ids: options.ids ?? timeOrderedIds(clock),
+    rates: options.rates ?? memoryRates([]),
+    config,
+    modules: [...(options.modules ?? [])],
+    validateEvent: catalogValidator(catalog),
+  });
+  return {
+    config,
+    store,
+    clock,
+    runtime,
+    events: createEventsApi(runtime),
+    ready: () => runtime.ready(),
+    run: (command, input, execOptions) => runtime.execute(command, input, execOptions),
+    recordEvents: async (events, execOptions) => {
+      for (const [index, event] of events.entries()) {
+        if (!catalog.isEventType(event.type)) {
+          throw new StorekeepError("VALIDATION_FAILED", `events[${index}].type "${String(event.type).slice(0, 80)}" is not in the event catalog; use a catalog type or extend the catalog with createStorekeep({ events }).`, {
+            issues: [{ path: `events[${index}].type`, message: "unknown event type", code: "custom" }],
+          });
+        }
+      }
+      return runtime.execute(recordEvents, { events }, execOptions);
+    },
+    close: async () => {
+      await store.close?.();
+    },
+  };
+}
+
+/** Validates catalog events (upcasting and normalising their payloads); other types pass as they are. */
+function catalogValidator(catalog: EventCatalog<EventDefinitions>): (event: OutboxEvent) => OutboxEvent {
+  return (event) => (catalog.isEventType(event.type) ? (catalog.parse(event) as unknown as OutboxEvent) : event);
+}
