@@ -1,0 +1,284 @@
+import { z } from "zod";
+import { BOUNDS, nonNegativeAmountSchema, rateSchema } from "../kernel/bounds.js";
+import { isCurrencyCode, minorUnits } from "../kernel/currencies.js";
+import { Decimal, type RoundingMode, canonicalDecimal, roundingOf } from "../kernel/decimal.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { localDateSchema } from "../kernel/local-date.js";
+import type { JsonObject } from "../ports/storage.js";
+import { accountCodeSchema } from "./accounts.js";
+import { type EntryDomain, entryDomainSchema } from "./periods.js";
+import { type PostingLine, decimalToUnits, toUnits, unitsToString } from "./posting-kernel.js";
+
+/*
+ * Journal entries: the input a caller gives, the stored (immutable) form, and the
+ * conversion of input lines into kernel lines.
+ */
+
+const currencySchema = z.string().refine(isCurrencyCode, { message: "must be an ISO 4217 currency code such as \"EUR\"" });
+
+/**
+ * One line of a journal entry as a caller writes it: `debit` or `credit` (exactly one) in
+ * the line's transaction `currency` (default: the functional currency). A line in another
+ * currency gives its `rate` (functional = amount × rate, rounded to the minor unit), its
+ * `functional` amount, or both; with neither, the rate provider's rate for the entry date
+ * is used. A realised-exchange or rounding line gives `functional` only with `debit`/`credit`
+ * "0" on a foreign-currency account.
+ *
+ * @example
+ * ```ts
+ * const line: JournalLineInput = { account: "1100", debit: "110.00", currency: "USD", rate: "0.9" };
+ * ```
+ */
+export interface JournalLineInput {
+  readonly account: string;
+  readonly debit?: string | number;
+  readonly credit?: string | number;
+  readonly currency?: string;
+  readonly rate?: string | number;
+  readonly functional?: string | number;
+  readonly memo?: string;
+}
+
+/**
+ * The boundary schema of a journal line.
+ *
+ * @example
+ * ```ts
+ * journalLineSchema.parse({ account: "4100", credit: "100" });
+ * ```
+ */
+export const journalLineSchema = z
+  .object({
+    account: accountCodeSchema,
+    debit: nonNegativeAmountSchema.optional(),
+    credit: nonNegativeAmountSchema.optional(),
+    currency: currencySchema.optional(),
+    rate: rateSchema.optional(),
+    functional: nonNegativeAmountSchema.optional(),
+    memo: z.string().max(500).optional(),
+  })
+  .superRefine((line, ctx) => {
+    if ((line.debit === undefined) === (line.credit === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["debit"], message: "give exactly one of debit or credit" });
+    }
+  });
+
+/**
+ * A journal entry as a caller posts it. `key` makes posting idempotent: the same key with
+ * the same entry returns the first entry; with another entry it fails with
+ * `IDEMPOTENCY_MISMATCH`. `domain` says which period lock applies (default `general`,
+ * refused when any domain is locked for the date).
+ *
+ * @example
+ * ```ts
+ * const entry: JournalEntryInput = {
+ *   date: "2026-03-02", memo: "Owner's deposit", key: "deposit-1",
+ *   lines: [{ account: "1100", debit: "5000" }, { account: "3100", credit: "5000" }],
+ * };
+ * ```
+ */
+export interface JournalEntryInput {
+  readonly date: string;
+  readonly lines: readonly JournalLineInput[];
+  readonly memo?: string;
+  readonly key?: string;
+  readonly domain?: EntryDomain;
+}
+
+/**
+ * The boundary schema of a journal entry (2 to `BOUNDS.lines` lines).
+ *
+ * @example
+ * ```ts
+ * journalEntrySchema.parse({ date: "2026-03-02", lines: [{ account: "1100", debit: "1" }, { account: "3100", credit: "1" }] });
+ * ```
+ */
+export const journalEntrySchema = z.object({
+  date: localDateSchema,
+  lines: z.array(journalLineSchema).min(2).max(BOUNDS.lines),
+  memo: z.string().max(500).optional(),
+  key: z.string().min(1).max(200).optional(),
+  domain: entryDomainSchema.optional(),
+});
+
+/** A parsed journal entry input. */
+export type ParsedJournalEntry = z.output<typeof journalEntrySchema>;
+/** A parsed journal line input. */
+export type ParsedJournalLine = z.output<typeof journalLineSchema>;
+
+/**
+ * Where an entry came from: the event a posting rule posted, or the command a person ran.
+ *
+ * @example
+ * ```ts
+ * const source: EntrySource = { kind: "event", eventId: "evt_1", eventType: "StockIssued", aggregateType: "sku", aggregateId: "MUG" };
+ * ```
+ */
+export type EntrySource =
+  | { readonly kind: "event"; readonly eventId: string; readonly eventType: string; readonly aggregateType: string; readonly aggregateId: string }
+  | { readonly kind: "command"; readonly commandId: string; readonly commandName: string };
+
+/**
+ * What kind of entry: a standard posting, a reversal, an opening balance, a year-end close.
+ *
+ * @example
+ * ```ts
+ * const kind: EntryKind = "closing";
+ * ```
+ */
+export type EntryKind = "standard" | "reversal" | "opening" | "closing";
+
+/**
+ * A stored journal line: decimal strings, debit positive. `rate` is null for a line in the
+ * functional currency.
+ *
+ * @example
+ * ```ts
+ * const line: JournalLine = { account: "1100", currency: "USD", amount: "110", functional: "100", rate: "0.909090909091" };
+ * ```
+ */
+export interface JournalLine {
+  readonly account: string;
+  readonly currency: string;
+  readonly amount: string;
+  readonly functional: string;
+  readonly rate: string | null;
+  readonly memo?: string;
+}
+
+/**
+ * A posted journal entry: immutable. `date` is the effective (business) date,
+ * `recordedAt` the instant it was recorded.
+ *
+ * @example
+ * ```ts
+ * const entry = await sk.finance.entry("je_1");
+ * entry?.lines.length;
+ * ```
+ */
+export interface JournalEntry {
+  readonly entryId: string;
+  readonly key: string | null;
+  readonly date: string;
+  readonly recordedAt: string;
+  readonly domain: EntryDomain;
+  readonly kind: EntryKind;
+  readonly memo: string | null;
+  readonly source: EntrySource;
+  readonly reversalOf: string | null;
+  readonly functionalCurrency: string;
+  readonly lines: readonly JournalLine[];
+}
+
+/**
+ * Converts parsed input lines into kernel lines and stored lines. `rates` gives the rate
+ * per foreign currency for lines with neither rate nor functional amount. Amounts must be
+ * whole minor units of their currency (`VALIDATION_FAILED` otherwise).
+ *
+ * @example
+ * ```ts
+ * const { kernel, stored } = resolveLines(parsed.lines, "EUR", "half-even", new Map());
+ * ```
+ */
+export function resolveLines(
+  lines: readonly ParsedJournalLine[],
+  functionalCurrency: string,
+  rounding: RoundingMode,
+  rates: ReadonlyMap<string, Decimal>,
+): { kernel: PostingLine[]; stored: JournalLine[] } {
+  const kernel: PostingLine[] = [];
+  const stored: JournalLine[] = [];
+  const issues: { path: string; message: string; code: string }[] = [];
+  const functionalPlaces = minorUnits(functionalCurrency);
+  lines.forEach((line, index) => {
+    const currency = line.currency ?? functionalCurrency;
+    const sign = line.debit !== undefined ? 1 : -1;
+    const amount = (line.debit ?? line.credit) as Decimal;
+    if (amount.decimalPlaces() > minorUnits(currency)) {
+      issues.push({ path: `lines[${index}]`, message: `amount ${canonicalDecimal(amount)} has more decimals than ${currency} allows (${minorUnits(currency)}): round it`, code: "custom" });
+      return;
+    }
+    let functional: Decimal;
+    let rate: Decimal | null = null;
+    if (currency === functionalCurrency) {
+      if (line.functional !== undefined && !line.functional.eq(amount)) {
+        issues.push({ path: `lines[${index}].functional`, message: `must equal the amount for a line in the functional currency ${functionalCurrency}`, code: "custom" });
+        return;
+      }
+      functional = amount;
+    } else if (line.functional !== undefined) {
+      functional = line.functional;
+      rate = line.rate ?? (amount.isZero() ? null : functional.dividedBy(amount).toDecimalPlaces(12, roundingOf(rounding)));
+    } else {
+      const r = line.rate ?? rates.get(currency);
+      if (r === undefined) {
+        issues.push({ path: `lines[${index}].rate`, message: `no rate from ${currency} to ${functionalCurrency}: give rate or functional`, code: "custom" });
+        return;
+      }
+      rate = r;
+      functional = amount.times(r).toDecimalPlaces(functionalPlaces, roundingOf(rounding));
+    }
+    if (functional.decimalPlaces() > functionalPlaces) {
+      issues.push({ path: `lines[${index}].functional`, message: `has more decimals than ${functionalCurrency} allows (${functionalPlaces}): round it`, code: "custom" });
+      return;
+    }
+    const amountUnits = decimalToUnits(amount) * BigInt(sign);
+    const functionalUnits = decimalToUnits(functional) * BigInt(sign);
+    kernel.push({ account: line.account, currency, amount: amountUnits, functional: functionalUnits });
+    stored.push({
+      account: line.account,
+      currency,
+      amount: unitsToString(amountUnits),
+      functional: unitsToString(functionalUnits),
+      rate: rate === null ? null : canonicalDecimal(rate),
+      ...(line.memo === undefined ? {} : { memo: line.memo }),
+    });
+  });
+  if (issues.length > 0) {
+    throw new StorekeepError("VALIDATION_FAILED", `Invalid journal entry: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}.`, { issues });
+  }
+  return { kernel, stored };
+}
+
+/**
+ * Stored lines back in kernel form.
+ *
+ * @example
+ * ```ts
+ * const kernel = kernelLinesOf(entry.lines);
+ * ```
+ */
+export function kernelLinesOf(lines: readonly JournalLine[]): PostingLine[] {
+  return lines.map((l) => ({ account: l.account, currency: l.currency, amount: toUnits(l.amount), functional: toUnits(l.functional) }));
+}
+
+/**
+ * Kernel lines as stored lines (rates: given per line, null when functional).
+ *
+ * @example
+ * ```ts
+ * storedLinesOf([{ account: "1100", currency: "EUR", amount: 1000000n, functional: 1000000n }], "EUR");
+ * ```
+ */
+export function storedLinesOf(lines: readonly (PostingLine & { readonly rate?: string; readonly memo?: string })[], functionalCurrency: string): JournalLine[] {
+  return lines.map((l) => ({
+    account: l.account,
+    currency: l.currency,
+    amount: unitsToString(l.amount),
+    functional: unitsToString(l.functional),
+    rate: l.currency === functionalCurrency ? null : (l.rate ?? null),
+    ...(l.memo === undefined ? {} : { memo: l.memo }),
+  }));
+}
+
+/**
+ * An entry as a JSON object for the document store.
+ *
+ * @example
+ * ```ts
+ * await tx.documents.put(ENTRIES, entry.entryId, entryToJson(entry), 0);
+ * ```
+ */
+export function entryToJson(entry: JournalEntry): JsonObject {
+  return JSON.parse(JSON.stringify(entry)) as JsonObject;
+}

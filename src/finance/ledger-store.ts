@@ -1,0 +1,250 @@
+import { Decimal } from "../kernel/decimal.js";
+import { addDays } from "../kernel/local-date.js";
+import type { BalanceDelta, JsonObject, StoreRegistry, Transaction } from "../ports/storage.js";
+import type { JournalEntry } from "./journal-entry.js";
+import { PERIOD_LOCKS_COLLECTION, firstOfNextMonth, periodOf } from "./periods.js";
+import { type PostingLine, balanceKey, unitsToDecimal } from "./posting-kernel.js";
+
+/*
+ * How the ledger lies in the store.
+ *
+ * - `finance.entries`: one immutable document per entry (index `byDate` on the effective
+ *   date, for exports); `finance.entry-keys`: entry key → entry id (idempotency);
+ *   `finance.reversals`: original entry id → reversal entry id (a create-only document,
+ *   so an entry is never reversed twice).
+ * - `finance.lines`: every line, stream = account code, sort key
+ *   `date|entryId|lineNo` — an account's lines in a period are one range read.
+ * - Balances, key `account|currency`, fields debit/credit (functional), amount
+ *   (transaction currency, signed), closing (functional, signed, year-end closing lines
+ *   only), in two families: `finance.balances` bucketed by month (`YYYY-MM`) and
+ *   `finance.daily-balances` bucketed by day. A balance for any date range reads whole
+ *   months from the first and the partial months at its ends from the second, so a report
+ *   reads at most one row per key and family, however many entries were posted.
+ *   Posting only adds deltas: a hot account never serialises its writers.
+ */
+
+/**
+ * The collection and family names of the finance module.
+ *
+ * @example
+ * ```ts
+ * FINANCE_STORE.entries; // "finance.entries"
+ * ```
+ */
+export const FINANCE_STORE = Object.freeze({
+  entries: "finance.entries",
+  entryKeys: "finance.entry-keys",
+  reversals: "finance.reversals",
+  accounts: "finance.accounts",
+  closings: "finance.closings",
+  locks: PERIOD_LOCKS_COLLECTION,
+  lines: "finance.lines",
+  monthlyBalances: "finance.balances",
+  dailyBalances: "finance.daily-balances",
+});
+
+const BALANCE_FIELDS = ["debit", "credit", "amount", "closing"] as const;
+
+/**
+ * What the finance module stores, for the adapter's `migrate()`.
+ *
+ * @example
+ * ```ts
+ * await store.migrate({ collections: [], logs: [], balances: [], counters: [], ...financeRegistry() });
+ * ```
+ */
+export function financeRegistry(): Partial<StoreRegistry> {
+  return {
+    collections: [
+      { name: FINANCE_STORE.entries, indexes: { byDate: { fields: ["date"] } } },
+      { name: FINANCE_STORE.entryKeys },
+      { name: FINANCE_STORE.reversals },
+      { name: FINANCE_STORE.accounts, indexes: { byCode: { fields: ["code"] } } },
+      { name: FINANCE_STORE.closings },
+      { name: FINANCE_STORE.locks },
+    ],
+    logs: [{ name: FINANCE_STORE.lines, sortKey: "effectiveDate|entryId|lineNo (stream: account code)" }],
+    balances: [
+      { name: FINANCE_STORE.monthlyBalances, fields: BALANCE_FIELDS, bucket: "period YYYY-MM" },
+      { name: FINANCE_STORE.dailyBalances, fields: BALANCE_FIELDS, bucket: "day YYYY-MM-DD" },
+    ],
+    counters: [],
+  };
+}
+
+/**
+ * A stored line as read from the lines log.
+ *
+ * @example
+ * ```ts
+ * const line: LedgerLine = { entryId: "je_1", lineNo: 0, date: "2026-03-02", account: "1100", currency: "EUR", amount: "5", functional: "5", rate: null, memo: null, kind: "standard" };
+ * ```
+ */
+export interface LedgerLine {
+  readonly entryId: string;
+  readonly lineNo: number;
+  readonly date: string;
+  readonly account: string;
+  readonly currency: string;
+  readonly amount: string;
+  readonly functional: string;
+  readonly rate: string | null;
+  readonly memo: string | null;
+  readonly kind: string;
+}
+
+/**
+ * The sort key of a line in its account's stream.
+ *
+ * @example
+ * ```ts
+ * lineSortKey("2026-03-02", "je_1", 0); // "2026-03-02|je_1|0000"
+ * ```
+ */
+export function lineSortKey(date: string, entryId: string, lineNo: number): string {
+  return `${date}|${entryId}|${String(lineNo).padStart(4, "0")}`;
+}
+
+/**
+ * Writes a validated entry: its document, its key, its lines and its balance deltas.
+ * Nothing is read: a create-only put fails with `CONCURRENCY_CONFLICT` if the id or key is
+ * taken.
+ *
+ * @example
+ * ```ts
+ * await writeEntry(tx, entry, kernelLines);
+ * ```
+ */
+export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: readonly PostingLine[], keyHash?: string): Promise<void> {
+  await tx.documents.put(FINANCE_STORE.entries, entry.entryId, JSON.parse(JSON.stringify(entry)) as JsonObject, 0);
+  if (entry.key !== null) await tx.documents.put(FINANCE_STORE.entryKeys, entry.key, { entryId: entry.entryId, hash: keyHash ?? null }, 0);
+  await tx.logs.append(
+    FINANCE_STORE.lines,
+    entry.lines.map((line, lineNo) => ({
+      stream: line.account,
+      sortKey: lineSortKey(entry.date, entry.entryId, lineNo),
+      data: {
+        entryId: entry.entryId,
+        lineNo,
+        date: entry.date,
+        account: line.account,
+        currency: line.currency,
+        amount: line.amount,
+        functional: line.functional,
+        rate: line.rate,
+        memo: line.memo ?? entry.memo,
+        kind: entry.kind,
+      },
+    })),
+  );
+  const closing = entry.kind === "closing";
+  const sums = new Map<string, { debit: bigint; credit: bigint; amount: bigint; closing: bigint }>();
+  for (const line of kernel) {
+    const key = balanceKey(line.account, line.currency);
+    let cell = sums.get(key);
+    if (cell === undefined) {
+      cell = { debit: 0n, credit: 0n, amount: 0n, closing: 0n };
+      sums.set(key, cell);
+    }
+    if (line.functional >= 0n) cell.debit += line.functional;
+    else cell.credit -= line.functional;
+    cell.amount += line.amount;
+    if (closing) cell.closing += line.functional;
+  }
+  const deltas = (bucket: string): BalanceDelta[] =>
+    [...sums].map(([key, cell]) => ({
+      key,
+      bucket,
+      amounts: {
+        debit: unitsToDecimal(cell.debit),
+        credit: unitsToDecimal(cell.credit),
+        amount: unitsToDecimal(cell.amount),
+        ...(closing ? { closing: unitsToDecimal(cell.closing) } : {}),
+      },
+    }));
+  await tx.balances.add(FINANCE_STORE.dailyBalances, deltas(entry.date));
+  await tx.balances.add(FINANCE_STORE.monthlyBalances, deltas(periodOf(entry.date)));
+}
+
+/**
+ * A balance read from the store: functional debits, credits, the signed transaction
+ * amount, and the year-end closing part of the functional net.
+ *
+ * @example
+ * ```ts
+ * const t: BalanceTotals = { debit: new Decimal(5), credit: new Decimal(0), amount: new Decimal(5), closing: new Decimal(0) };
+ * ```
+ */
+export interface BalanceTotals {
+  readonly debit: Decimal;
+  readonly credit: Decimal;
+  readonly amount: Decimal;
+  readonly closing: Decimal;
+}
+
+const ZERO = new Decimal(0);
+
+function toTotals(row: Record<string, Decimal> | undefined): BalanceTotals {
+  return { debit: row?.debit ?? ZERO, credit: row?.credit ?? ZERO, amount: row?.amount ?? ZERO, closing: row?.closing ?? ZERO };
+}
+
+function addTotals(a: BalanceTotals, b: BalanceTotals): BalanceTotals {
+  return { debit: a.debit.plus(b.debit), credit: a.credit.plus(b.credit), amount: a.amount.plus(b.amount), closing: a.closing.plus(b.closing) };
+}
+
+function isMonthEnd(date: string): boolean {
+  return addDays(date as never, 1).endsWith("-01");
+}
+
+/**
+ * Balances per `account|currency` key for the dates `from`..`to` (inclusive; `from`
+ * omitted: since the beginning). Reads whole months from the monthly family and partial
+ * months from the daily family: at most three sums per key, whatever the history.
+ *
+ * @example
+ * ```ts
+ * const asOf = await readBalances(tx, { to: "2026-03-15" });
+ * const march = await readBalances(tx, { from: "2026-03-01", to: "2026-03-31" });
+ * ```
+ */
+export async function readBalances(tx: Transaction, range: { readonly from?: string; readonly to: string }, keys?: readonly string[]): Promise<Map<string, BalanceTotals>> {
+  const { from, to } = range;
+  const out = new Map<string, BalanceTotals>();
+  if (from !== undefined && from > to) return out;
+  const merge = (rows: Map<string, Record<string, Decimal>>): void => {
+    for (const [key, row] of rows) out.set(key, addTotals(out.get(key) ?? toTotals(undefined), toTotals(row)));
+  };
+  const query = (buckets: { from?: string; to?: string }) => (keys === undefined ? { buckets } : { keys, buckets });
+  // Whole months covered: [firstFull, lastFull] by period.
+  const fromIsMonthStart = from === undefined || from.endsWith("-01");
+  const firstFull = from === undefined ? undefined : fromIsMonthStart ? periodOf(from) : periodOf(firstOfNextMonth(from));
+  const lastFull = isMonthEnd(to) ? periodOf(to) : periodOf(addDays(`${periodOf(to)}-01` as never, -1));
+  if (firstFull === undefined || firstFull <= lastFull) {
+    merge(await tx.balances.sumByKey(FINANCE_STORE.monthlyBalances, query({ ...(firstFull === undefined ? {} : { from: firstFull }), to: lastFull })));
+  }
+  // Partial months at the ends, by day.
+  const headEnd = from === undefined || fromIsMonthStart ? undefined : addDays(firstOfNextMonth(from), -1);
+  if (from !== undefined && headEnd !== undefined) {
+    merge(await tx.balances.sumByKey(FINANCE_STORE.dailyBalances, query({ from, to: headEnd < to ? headEnd : to })));
+  }
+  if (!isMonthEnd(to)) {
+    const tailStart = `${periodOf(to)}-01`;
+    const start = from !== undefined && from > tailStart ? from : tailStart;
+    const alreadyRead = headEnd !== undefined && headEnd >= to;
+    if (!alreadyRead) merge(await tx.balances.sumByKey(FINANCE_STORE.dailyBalances, query({ from: start, to })));
+  }
+  return out;
+}
+
+/**
+ * Splits a balance key into account and currency.
+ *
+ * @example
+ * ```ts
+ * splitBalanceKey("1100|EUR"); // { account: "1100", currency: "EUR" }
+ * ```
+ */
+export function splitBalanceKey(key: string): { account: string; currency: string } {
+  const bar = key.lastIndexOf("|");
+  return { account: key.slice(0, bar), currency: key.slice(bar + 1) };
+}

@@ -1,0 +1,342 @@
+import type { AccountRole } from "../kernel/events/account-roles.js";
+import type { EventPayload, EventType } from "../kernel/events/definitions.js";
+import { StorekeepError } from "../kernel/errors.js";
+import type { MoneyJson } from "../kernel/money.js";
+import type { AccountMap } from "./chart.js";
+import { type EntryDomain, domainOfEvent } from "./periods.js";
+import { type PostingLine, toUnits, unitsToString } from "./posting-kernel.js";
+
+/*
+ * The posting rules: one pure function per event type of DESIGN.md's posting table, from
+ * the amounts its payload carries to journal lines, through the shop's account map.
+ * Finance never reads another module's state: where a split needs one (what is on hand,
+ * what a layer cost), the emitting module put it in the event.
+ */
+
+/**
+ * A line a rule produces: a kernel line plus the rate it was converted at (foreign
+ * currency only).
+ *
+ * @example
+ * ```ts
+ * const line: RuleLine = { account: "1150", currency: "USD", amount: 110_000000n, functional: 100_000000n, rate: "0.909" };
+ * ```
+ */
+export interface RuleLine extends PostingLine {
+  readonly rate?: string;
+}
+
+/**
+ * The journal entry a rule asks for: its business date, lock domain, memo and lines.
+ *
+ * @example
+ * ```ts
+ * const entry: RuleEntry = { date: "2026-11-27", domain: "stock", memo: "StockIssued mv_2 (shipment shp_1)", lines };
+ * ```
+ */
+export interface RuleEntry {
+  readonly date: string;
+  readonly domain: EntryDomain;
+  readonly memo: string;
+  readonly lines: readonly RuleLine[];
+}
+
+/**
+ * What a rule sees of an event: its type, business date, id and validated payload.
+ *
+ * @example
+ * ```ts
+ * const event: RuleEvent<"StockIssued"> = { id: "evt_1", type: "StockIssued", effectiveDate: "2026-11-27", payload };
+ * ```
+ */
+export interface RuleEvent<T extends EventType = EventType> {
+  readonly id: string;
+  readonly type: T;
+  readonly effectiveDate: string;
+  readonly payload: EventPayload<T>;
+}
+
+/**
+ * What a rule needs besides the event: the account map and the functional currency.
+ *
+ * @example
+ * ```ts
+ * const context: RuleContext = { accountMap: DEFAULT_ACCOUNT_MAP, functionalCurrency: "EUR" };
+ * ```
+ */
+export interface RuleContext {
+  readonly accountMap: AccountMap;
+  readonly functionalCurrency: string;
+}
+
+/**
+ * A posting rule: a pure function from an event to the entries it posts (none for an
+ * event that moves no value).
+ *
+ * @example
+ * ```ts
+ * const rule: PostingRule<"StockIssued"> = (event, context) => postingRules.StockIssued(event, context);
+ * ```
+ */
+export type PostingRule<T extends EventType = EventType> = (event: RuleEvent<T>, context: RuleContext) => readonly RuleEntry[];
+
+/**
+ * Posting rules by event type.
+ *
+ * @example
+ * ```ts
+ * const rules: Partial<PostingRules> = { PayoutSettled: myPayoutRule };
+ * ```
+ */
+export type PostingRules = { readonly [T in EventType]: PostingRule<T> };
+
+/** Builds lines, skipping lines that are zero in both amounts. */
+class Lines {
+  readonly out: RuleLine[] = [];
+  constructor(private readonly context: RuleContext) {}
+
+  /** A line in the functional currency (amount = functional). Sign: +1 debit, -1 credit. */
+  functional(role: AccountRole, money: MoneyJson, sign: 1 | -1): this {
+    if (money.currency !== this.context.functionalCurrency) {
+      throw new StorekeepError("VALIDATION_FAILED", `An event amount is in ${money.currency} but the books are kept in ${this.context.functionalCurrency}; functional amounts must be in the functional currency.`, {
+        issues: [{ path: "payload", message: `expected ${this.context.functionalCurrency}`, code: "custom" }],
+      });
+    }
+    const units = toUnits(money.amount) * BigInt(sign);
+    if (units !== 0n) this.out.push({ account: this.context.accountMap[role], currency: money.currency, amount: units, functional: units });
+    return this;
+  }
+
+  /** A line with a transaction amount and its functional value; `extra` adjusts the functional side. */
+  pair(role: AccountRole, transaction: MoneyJson, functional: MoneyJson, rate: string, sign: 1 | -1, extraFunctional = 0n): this {
+    if (functional.currency !== this.context.functionalCurrency) return this.functional(role, functional, sign);
+    if (transaction.currency === this.context.functionalCurrency) {
+      const units = (toUnits(functional.amount) + extraFunctional) * BigInt(sign);
+      if (units !== 0n) this.out.push({ account: this.context.accountMap[role], currency: transaction.currency, amount: units, functional: units });
+      return this;
+    }
+    const amount = toUnits(transaction.amount) * BigInt(sign);
+    const value = (toUnits(functional.amount) + extraFunctional) * BigInt(sign);
+    if (amount !== 0n || value !== 0n) this.out.push({ account: this.context.accountMap[role], currency: transaction.currency, amount, functional: value, rate });
+    return this;
+  }
+
+  /** A signed functional amount (debit positive). */
+  signed(role: AccountRole, money: MoneyJson): this {
+    return this.functional(role, money, 1);
+  }
+}
+
+function entries(event: RuleEvent, memo: string, lines: readonly RuleLine[], date = event.effectiveDate): RuleEntry[] {
+  // An event whose amounts are all zero posts nothing (a free sample, a zero-cost issue).
+  if (lines.length < 2) return [];
+  return [{ date, domain: domainOfEvent(event.type), memo, lines }];
+}
+
+function none(): RuleEntry[] {
+  return [];
+}
+
+const negate = (money: MoneyJson): MoneyJson => ({ amount: money.amount.startsWith("-") ? money.amount.slice(1) : money.amount === "0" ? "0" : `-${money.amount}`, currency: money.currency });
+
+/**
+ * The default posting rules, one per event type (DESIGN.md's posting table). Events that
+ * move no value (OrderPlaced, PaymentAuthorized, ShipmentDispatched, ReturnReceived,
+ * GoodsReceived, StockReserved, ReservationReleased) post nothing: the stock events
+ * inventory emits for them do.
+ *
+ * @example
+ * ```ts
+ * const [entry] = postingRules.StockIssued(event, { accountMap: DEFAULT_ACCOUNT_MAP, functionalCurrency: "EUR" });
+ * entry.lines; // Dr 5100 COGS / Cr 1300 Inventory
+ * ```
+ */
+export const postingRules: PostingRules = {
+  OrderPlaced: none,
+  PaymentAuthorized: none,
+  ShipmentDispatched: none,
+  ReturnReceived: none,
+  GoodsReceived: none,
+  StockReserved: none,
+  ReservationReleased: none,
+
+  PaymentCaptured(event, context) {
+    const p = event.payload;
+    const l = new Lines(context);
+    if (!p.invoiced) {
+      l.pair("psp-clearing", p.amount, p.functionalAmount, p.rate, 1).pair("customer-prepayments", p.amount, p.functionalAmount, p.rate, -1);
+      return entries(event, `Payment ${p.paymentId} captured for order ${p.orderId} before invoicing`, l.out);
+    }
+    const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
+    l.pair("psp-clearing", p.amount, p.functionalAmount, p.rate, 1);
+    if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
+    l.pair("receivables", p.amount, p.functionalAmount, p.rate, -1, difference);
+    return entries(event, `Payment ${p.paymentId} captured for order ${p.orderId}${p.invoiceId === undefined ? "" : ` (invoice ${p.invoiceId})`}`, l.out);
+  },
+
+  OrderInvoiced(event, context) {
+    const p = event.payload;
+    const f = p.functional;
+    const l = new Lines(context)
+      .pair("receivables", p.gross, f.gross, p.rate, 1)
+      .pair("sales-revenue", p.net, f.net, p.rate, -1)
+      .pair("shipping-revenue", p.shipping, f.shipping, p.rate, -1)
+      .pair("output-tax", p.tax, f.tax, p.rate, -1)
+      .pair("customer-prepayments", p.prepaymentApplied, f.prepaymentApplied, p.rate, 1)
+      .pair("receivables", p.prepaymentApplied, f.prepaymentApplied, p.rate, -1);
+    return entries(event, `Invoice ${p.invoiceId} for order ${p.orderId}`, l.out);
+  },
+
+  PayoutSettled(event, context) {
+    const p = event.payload;
+    const f = p.functional;
+    const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
+    const l = new Lines(context).pair("bank", p.net, f.net, p.rate, 1).pair("payment-fees", p.fees, f.fees, p.rate, 1);
+    if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
+    l.pair("psp-clearing", p.gross, f.gross, p.rate, -1, difference);
+    return entries(event, `Payout ${p.payoutId} settled`, l.out);
+  },
+
+  RefundIssued(event, context) {
+    const p = event.payload;
+    const l = new Lines(context);
+    if (!p.invoiced) {
+      l.pair("customer-prepayments", p.amount, p.functionalAmount, p.rate, 1).pair("psp-clearing", p.amount, p.functionalAmount, p.rate, -1);
+      return entries(event, `Refund ${p.refundId} for order ${p.orderId} before invoicing`, l.out);
+    }
+    const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
+    l.pair("receivables", p.amount, p.functionalAmount, p.rate, 1, -difference);
+    if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
+    l.pair("psp-clearing", p.amount, p.functionalAmount, p.rate, -1);
+    return entries(event, `Refund ${p.refundId} for order ${p.orderId}${p.creditNoteId === undefined ? "" : ` (credit note ${p.creditNoteId})`}`, l.out);
+  },
+
+  CreditNoteIssued(event, context) {
+    const p = event.payload;
+    const f = p.functional;
+    const l = new Lines(context)
+      .pair("sales-returns", p.net, f.net, p.rate, 1)
+      .pair("shipping-revenue", p.shipping, f.shipping, p.rate, 1)
+      .pair("output-tax", p.tax, f.tax, p.rate, 1)
+      .pair("receivables", p.gross, f.gross, p.rate, -1);
+    return entries(event, `Credit note ${p.creditNoteId} (${p.reason}) for order ${p.orderId}`, l.out);
+  },
+
+  SupplierBillRecorded(event, context) {
+    const p = event.payload;
+    const f = p.functional;
+    const fc = context.functionalCurrency;
+    let received = 0n;
+    let billed = 0n;
+    for (const line of p.lines) {
+      received += toUnits(line.receivedValue.amount);
+      billed += toUnits(line.billedValue.amount);
+    }
+    const l = new Lines(context)
+      .functional("grni", { amount: unitsToString(received), currency: fc }, 1)
+      .functional("purchase-price-difference", { amount: unitsToString(billed - received), currency: fc }, 1)
+      .pair("input-tax", p.tax, f.tax, p.rate, 1)
+      .pair("payables", p.gross, f.gross, p.rate, -1);
+    return entries(event, `Supplier bill ${p.billId} from ${p.supplierId}`, l.out);
+  },
+
+  SupplierPaid(event, context) {
+    const p = event.payload;
+    const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
+    const l = new Lines(context).pair("payables", p.amount, p.functionalAmount, p.rate, 1, -difference);
+    if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
+    l.pair("bank", p.amount, p.functionalAmount, p.rate, -1);
+    return entries(event, `Payment ${p.paymentId} to supplier ${p.supplierId}`, l.out);
+  },
+
+  SupplierReturned(event, context) {
+    const p = event.payload;
+    const f = p.functional;
+    const l = new Lines(context)
+      .pair("payables", p.gross, f.gross, p.rate, 1)
+      .pair("input-tax", p.tax, f.tax, p.rate, -1)
+      .pair("purchase-price-difference", p.net, f.net, p.rate, -1);
+    return entries(event, `Debit note ${p.returnId} to supplier ${p.supplierId}`, l.out);
+  },
+
+  LandedCostRecorded(event, context) {
+    const p = event.payload;
+    const f = p.functional;
+    const l = new Lines(context)
+      .pair("landed-cost-clearing", p.net, f.net, p.rate, 1)
+      .pair("input-tax", p.tax, f.tax, p.rate, 1)
+      .pair("payables", p.gross, f.gross, p.rate, -1);
+    return entries(event, `Landed cost ${p.landedCostId} (${p.costType ?? p.basis}) from ${p.supplierId}`, l.out);
+  },
+
+  StockReceived(event, context) {
+    const p = event.payload;
+    const counter = p.counterValue ?? p.value;
+    const l = new Lines(context).functional("inventory", p.value, 1).functional(p.counterAccountRole, counter, -1);
+    const variance = toUnits(counter.amount) - toUnits(p.value.amount);
+    if (variance !== 0n) l.functional("purchase-price-variance", { amount: unitsToString(variance), currency: p.value.currency }, 1);
+    return entries(event, `${p.quantity} ${p.sku} received (${p.source.type} ${p.source.id}) movement ${p.movementId}`, l.out);
+  },
+
+  StockIssued(event, context) {
+    const p = event.payload;
+    const l = new Lines(context).functional(p.counterAccountRole, p.cost, 1).functional("inventory", p.cost, -1);
+    return entries(event, `${p.quantity} ${p.sku} issued (${p.source.type} ${p.source.id}) movement ${p.movementId}`, l.out);
+  },
+
+  StockTransferred(event, context) {
+    const p = event.payload;
+    if (p.stage === "direct") return [];
+    const sign = p.stage === "dispatched" ? 1 : -1;
+    const l = new Lines(context).functional("inventory-in-transit", p.value, sign).functional("inventory", p.value, sign === 1 ? -1 : 1);
+    return entries(event, `${p.quantity} ${p.sku} transfer ${p.transferId ?? p.movementId} ${p.stage}`, l.out);
+  },
+
+  StockAdjusted(event, context) {
+    const p = event.payload;
+    const l = new Lines(context).signed("inventory", p.value).signed(p.counterAccountRole, negate(p.value));
+    return entries(event, `${p.quantity} ${p.sku} adjusted (${p.reason}, ${p.source.type} ${p.source.id}) movement ${p.movementId}`, l.out);
+  },
+
+  StockRevalued(event, context) {
+    const p = event.payload;
+    const byDate = new Map<string, Lines>();
+    for (const posting of p.postings) {
+      const date = posting.date ?? event.effectiveDate;
+      let lines = byDate.get(date);
+      if (lines === undefined) {
+        lines = new Lines(context);
+        byDate.set(date, lines);
+      }
+      lines.signed(posting.role, posting.amount);
+    }
+    const out: RuleEntry[] = [];
+    for (const [date, lines] of [...byDate].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      out.push(...entries(event, `${p.sku} revalued (${p.reason}, ${p.source.type} ${p.source.id}) ${p.revaluationId}`, lines.out, date));
+    }
+    return out;
+  },
+};
+
+/**
+ * The rule for an event type: the shop's override, else the default.
+ *
+ * @example
+ * ```ts
+ * const rule = ruleFor("StockIssued", {});
+ * ```
+ */
+export function ruleFor<T extends EventType>(type: T, overrides: Partial<PostingRules>): PostingRule<T> {
+  return (overrides[type] ?? postingRules[type]) as PostingRule<T>;
+}
+
+/**
+ * The event types that have a posting rule that can post (everything in the catalog with
+ * a value; the rest post nothing but are listed too so overrides can post them).
+ *
+ * @example
+ * ```ts
+ * POSTED_EVENT_TYPES.includes("StockIssued"); // true
+ * ```
+ */
+export const POSTED_EVENT_TYPES: readonly EventType[] = Object.freeze(Object.keys(postingRules) as EventType[]);
