@@ -197,8 +197,10 @@ export class Money {
    * ```
    */
   round(mode: RoundingMode, decimals: number = minorUnits(this.currency)): Money {
+    // Already on the grid: no new object (decimalPlaces() is cheaper than rounding and comparing).
+    if (this.amount.decimalPlaces() <= decimals) return this;
     const rounded = this.amount.toDecimalPlaces(decimals, roundingOf(mode));
-    return rounded.eq(this.amount) ? this : new Money(rounded.isZero() ? ZERO : rounded, this.currency);
+    return new Money(rounded.isZero() ? ZERO : rounded, this.currency);
   }
 
   /** True when the amount has no more decimals than the currency's minor unit.
