@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { Decimal, canonicalDecimal } from "../decimal.js";
 import type { MoneyJson } from "../money.js";
 
@@ -66,4 +66,13 @@ export function checkExchange(
       ctx.addIssue({ code: "custom", path: [...functionalPath], message: `must equal the transaction amount ${transaction.amount} when the document is in the functional currency` });
     }
   }
+}
+
+/**
+ * A schema whose cross-field `check` runs only on input that passed `schema` entirely
+ * (zod runs an object's own refinements even after a field failed; a pipe does not), so
+ * checks can trust every field's type and bounds.
+ */
+export function refined<S extends z.ZodType>(schema: S, check: (value: z.output<S>, ctx: z.RefinementCtx) => void) {
+  return schema.pipe(z.custom<z.output<S>>().superRefine(check));
 }

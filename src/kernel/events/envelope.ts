@@ -69,7 +69,7 @@ export interface EventEnvelope<TType extends string = string, TPayload = EventJs
  */
 export const MAX_SCHEMA_VERSION = 1000;
 
-const EVENT_TYPE = /^[A-Z][A-Za-z0-9]{0,63}(?:[.:][A-Za-z][A-Za-z0-9]{0,63}){0,3}$/;
+const EVENT_TYPE = /^(?:[a-z][a-z0-9-]{0,31}[.:])?[A-Z][A-Za-z0-9]{0,63}$/;
 
 /**
  * An event type name: PascalCase (`"OrderPlaced"`), optionally namespaced for a host's own

@@ -3,6 +3,7 @@ import { BOUNDS, type DigitLimits, parseBoundedDecimal } from "../bounds.js";
 import { type CurrencyCode, isCurrencyCode, minorUnits } from "../currencies.js";
 import { Decimal, canonicalDecimal } from "../decimal.js";
 import { idSchema } from "../ids.js";
+import { refined } from "./checks.js";
 import type { MoneyJson } from "../money.js";
 
 /*
@@ -92,6 +93,18 @@ export const currencyCode = z
   .refine(isCurrencyCode, { message: "must be an ISO 4217 currency code such as \"EUR\"" })
   .transform((s) => s as CurrencyCode);
 
+/**
+ * Money as event payloads carry it: the same shape as {@link MoneyJson}, written as a type
+ * alias so that payload types are assignable to JSON object types (an interface is not).
+ *
+ * @example
+ * ```ts
+ * const fee: EventMoney = { amount: "1.65", currency: "EUR" };
+ * const json: MoneyJson = fee;
+ * ```
+ */
+export type EventMoney = { readonly amount: string; readonly currency: CurrencyCode };
+
 /** Options of {@link moneyJsonOf}. */
 export interface MoneyJsonOptions {
   /** Which signs the amount may have. Default `"any"`. */
@@ -114,17 +127,16 @@ export interface MoneyJsonOptions {
 export function moneyJsonOf(options: MoneyJsonOptions = {}) {
   const sign = options.sign ?? "any";
   const rounded = options.rounded ?? false;
-  return z
-    .object({ amount: decimalStringSchema(BOUNDS.amount, "amount", sign), currency: currencyCode })
-    .superRefine((money, ctx) => {
-      if (!rounded) return;
-      const places = new Decimal(money.amount).decimalPlaces();
-      const allowed = minorUnits(money.currency);
-      if (places > allowed) {
-        ctx.addIssue({ code: "custom", path: ["amount"], message: `amount ${money.amount} has ${places} decimals; ${money.currency} allows ${allowed}: round it to the minor unit` });
-      }
-    })
-    .transform((money): MoneyJson => ({ amount: money.amount, currency: money.currency }));
+  const shape = z.object({ amount: decimalStringSchema(BOUNDS.amount, "amount", sign), currency: currencyCode });
+  // The minor-unit check runs only once amount and currency are both valid.
+  return refined(shape, (money, ctx) => {
+    if (!rounded) return;
+    const places = new Decimal(money.amount).decimalPlaces();
+    const allowed = minorUnits(money.currency);
+    if (places > allowed) {
+      ctx.addIssue({ code: "custom", path: ["amount"], message: `amount ${money.amount} has ${places} decimals; ${money.currency} allows ${allowed}: round it to the minor unit` });
+    }
+  }).transform((money): EventMoney => ({ amount: money.amount, currency: money.currency }));
 }
 
 /**
@@ -213,17 +225,17 @@ function isRealInstant(text: string): boolean {
  *
  * @example
  * ```ts
- * eventId.parse("ord_01");
+ * idString.parse("ord_01");
  * ```
  */
-export const eventId = idSchema<string>();
+export const idString = idSchema<string>();
 
 /**
  * A list of lines with at least one and at most `BOUNDS.lines` entries.
  *
  * @example
  * ```ts
- * lineList(z.object({ sku: eventId })).parse([{ sku: "MUG" }]);
+ * lineList(z.object({ sku: idString })).parse([{ sku: "MUG" }]);
  * ```
  */
 export function lineList<T extends z.ZodType>(line: T) {
@@ -239,7 +251,7 @@ export function lineList<T extends z.ZodType>(line: T) {
  * ```
  */
 export const idList = z
-  .array(eventId)
+  .array(idString)
   .min(1, { message: "needs at least one id" })
   .max(BOUNDS.lines, { message: `allows at most ${BOUNDS.lines} ids` })
   .refine((ids) => new Set(ids).size === ids.length, { message: "must not repeat an id" });

@@ -3,8 +3,8 @@ import { BOUNDS } from "../bounds.js";
 import { Decimal, canonicalDecimal } from "../decimal.js";
 import { localDateSchema } from "../local-date.js";
 import { accountRoleSchema, stockCounterRoleSchema } from "./account-roles.js";
-import { checkCurrency } from "./checks.js";
-import { eventId, instantString, nonZeroAmountJson, positiveQuantityString, postedAmountJson, quantityString, signedAmountJson } from "./fields.js";
+import { checkCurrency, refined } from "./checks.js";
+import { idString, instantString, nonZeroAmountJson, positiveQuantityString, postedAmountJson, quantityString, signedAmountJson } from "./fields.js";
 import { documentIdField, locationIdField, lotField, movementIdField, orderIdField, reservationIdField, skuField, warehouseIdField } from "./ids.js";
 
 /*
@@ -53,8 +53,8 @@ export const STOCK_SOURCE_TYPES = [
  */
 export const stockSourceSchema = z.object({
   type: z.enum(STOCK_SOURCE_TYPES),
-  id: eventId,
-  lineId: eventId.exactOptional(),
+  id: idString,
+  lineId: idString.exactOptional(),
 });
 
 /**
@@ -87,8 +87,8 @@ export type StockSource = z.output<typeof stockSourceSchema>;
  * });
  * ```
  */
-export const stockReceivedSchema = z
-  .object({
+export const stockReceivedSchema = refined(
+  z.object({
     movementId: movementIdField,
     sku: skuField,
     warehouseId: warehouseIdField,
@@ -100,8 +100,8 @@ export const stockReceivedSchema = z
     counterValue: postedAmountJson.exactOptional(),
     effectiveAt: instantString,
     source: stockSourceSchema,
-  })
-  .superRefine((movement, ctx) => {
+  }),
+  (movement, ctx) => {
     checkCurrency(ctx, movement.value.currency, [[["counterValue"], movement.counterValue]]);
   });
 
@@ -154,8 +154,8 @@ const place = z.object({ warehouseId: warehouseIdField, locationId: locationIdFi
  * });
  * ```
  */
-export const stockTransferredSchema = z
-  .object({
+export const stockTransferredSchema = refined(
+  z.object({
     movementId: movementIdField,
     transferId: documentIdField.exactOptional(),
     sku: skuField,
@@ -167,8 +167,8 @@ export const stockTransferredSchema = z
     stage: z.enum(["direct", "dispatched", "arrived"]),
     effectiveAt: instantString,
     source: stockSourceSchema,
-  })
-  .superRefine((transfer, ctx) => {
+  }),
+  (transfer, ctx) => {
     if (transfer.from.warehouseId === transfer.to.warehouseId && transfer.from.locationId === transfer.to.locationId) {
       ctx.addIssue({ code: "custom", path: ["to"], message: "must differ from `from`: a transfer moves units somewhere else" });
     }
@@ -203,8 +203,8 @@ export const stockAdjustmentReasonSchema = z.enum(["count", "scrap", "damaged-re
  * });
  * ```
  */
-export const stockAdjustedSchema = z
-  .object({
+export const stockAdjustedSchema = refined(
+  z.object({
     movementId: movementIdField,
     sku: skuField,
     warehouseId: warehouseIdField,
@@ -216,8 +216,8 @@ export const stockAdjustedSchema = z
     counterAccountRole: stockCounterRoleSchema,
     effectiveAt: instantString,
     source: stockSourceSchema,
-  })
-  .superRefine((adjustment, ctx) => {
+  }),
+  (adjustment, ctx) => {
     const value = new Decimal(adjustment.value.amount);
     if (!value.isZero() && value.isNegative() !== new Decimal(adjustment.quantity).isNegative()) {
       ctx.addIssue({ code: "custom", path: ["value"], message: "must have the sign of quantity (a gain adds value, a loss removes it) or be zero" });
@@ -277,8 +277,8 @@ export const revaluationPostingSchema = z.object({
  * });
  * ```
  */
-export const stockRevaluedSchema = z
-  .object({
+export const stockRevaluedSchema = refined(
+  z.object({
     revaluationId: documentIdField,
     sku: skuField,
     reason: stockRevaluationReasonSchema,
@@ -287,8 +287,8 @@ export const stockRevaluedSchema = z
       .array(revaluationPostingSchema)
       .min(2, { message: "needs at least two postings (a debit and a credit)" })
       .max(BOUNDS.lines, { message: `allows at most ${BOUNDS.lines} postings` }),
-  })
-  .superRefine((revaluation, ctx) => {
+  }),
+  (revaluation, ctx) => {
     const first = revaluation.postings[0];
     if (first === undefined) return;
     const currency = first.amount.currency;
@@ -327,7 +327,7 @@ export const stockReservedSchema = z.object({
   kind: z.enum(["soft", "hard"]),
   expiresAt: instantString.exactOptional(),
   orderId: orderIdField.exactOptional(),
-  lineId: eventId.exactOptional(),
+  lineId: idString.exactOptional(),
 });
 
 /**

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { Decimal } from "../decimal.js";
-import { checkCurrency, checkExchange, checkSum } from "./checks.js";
+import { checkCurrency, checkExchange, checkSum, refined } from "./checks.js";
 import {
   currencyCode,
-  eventId,
+  idString,
   idList,
   lineList,
   positiveAmountJson,
@@ -71,8 +71,8 @@ function checkTaxedDocument(
  * });
  * ```
  */
-export const goodsReceivedSchema = z
-  .object({
+export const goodsReceivedSchema = refined(
+  z.object({
     receiptId: documentIdField,
     purchaseOrderId: purchaseOrderIdField,
     supplierId: supplierIdField,
@@ -82,7 +82,7 @@ export const goodsReceivedSchema = z
     rate: rateString,
     lines: lineList(
       z.object({
-        lineId: eventId,
+        lineId: idString,
         sku: skuField,
         quantity: positiveQuantityString,
         unitPrice: unitPriceJson,
@@ -91,8 +91,8 @@ export const goodsReceivedSchema = z
         lot: lotField.exactOptional(),
       }),
     ),
-  })
-  .superRefine((receipt, ctx) => {
+  }),
+  (receipt, ctx) => {
     checkCurrency(ctx, receipt.currency, receipt.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const));
     checkCurrency(ctx, receipt.functionalCurrency, receipt.lines.map((line, index) => [["lines", index, "receivedValue"], line.receivedValue] as const));
     checkFunctionalRate(ctx, receipt);
@@ -122,8 +122,8 @@ export const goodsReceivedSchema = z
  * });
  * ```
  */
-export const supplierBillRecordedSchema = z
-  .object({
+export const supplierBillRecordedSchema = refined(
+  z.object({
     billId: documentIdField,
     supplierId: supplierIdField,
     purchaseOrderId: purchaseOrderIdField.exactOptional(),
@@ -133,9 +133,9 @@ export const supplierBillRecordedSchema = z
     rate: rateString,
     lines: lineList(
       z.object({
-        lineId: eventId.exactOptional(),
+        lineId: idString.exactOptional(),
         receiptId: documentIdField.exactOptional(),
-        receiptLineId: eventId.exactOptional(),
+        receiptLineId: idString.exactOptional(),
         sku: skuField,
         quantity: positiveQuantityString,
         unitPrice: unitPriceJson,
@@ -147,8 +147,8 @@ export const supplierBillRecordedSchema = z
     tax: postedAmountJson,
     gross: postedAmountJson,
     functional: taxedAmounts,
-  })
-  .superRefine((bill, ctx) => {
+  }),
+  (bill, ctx) => {
     checkTaxedDocument(ctx, bill);
     checkCurrency(ctx, bill.currency, bill.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const));
     checkCurrency(ctx, bill.functionalCurrency, bill.lines.flatMap((line, index) => [[["lines", index, "receivedValue"], line.receivedValue], [["lines", index, "billedValue"], line.billedValue]] as const));
@@ -174,8 +174,8 @@ export const supplierBillRecordedSchema = z
  * });
  * ```
  */
-export const supplierPaidSchema = z
-  .object({
+export const supplierPaidSchema = refined(
+  z.object({
     paymentId: documentIdField,
     supplierId: supplierIdField,
     billIds: idList,
@@ -185,8 +185,8 @@ export const supplierPaidSchema = z
     amount: positiveAmountJson,
     functionalAmount: positiveAmountJson,
     exchangeDifference: signedAmountJson.exactOptional(),
-  })
-  .superRefine((payment, ctx) => {
+  }),
+  (payment, ctx) => {
     checkExchange(ctx, payment, [[["amount"], payment.amount, ["functionalAmount"], payment.functionalAmount]]);
     if (payment.exchangeDifference !== undefined) {
       checkCurrency(ctx, payment.functionalCurrency, [[["exchangeDifference"], payment.exchangeDifference]]);
@@ -216,8 +216,8 @@ export const supplierPaidSchema = z
  * });
  * ```
  */
-export const supplierReturnedSchema = z
-  .object({
+export const supplierReturnedSchema = refined(
+  z.object({
     returnId: documentIdField,
     supplierId: supplierIdField,
     warehouseId: warehouseIdField,
@@ -228,7 +228,7 @@ export const supplierReturnedSchema = z
     rate: rateString,
     lines: lineList(
       z.object({
-        lineId: eventId.exactOptional(),
+        lineId: idString.exactOptional(),
         sku: skuField,
         quantity: positiveQuantityString,
         unitPrice: unitPriceJson,
@@ -240,8 +240,8 @@ export const supplierReturnedSchema = z
     tax: postedAmountJson,
     gross: postedAmountJson,
     functional: taxedAmounts,
-  })
-  .superRefine((debitNote, ctx) => {
+  }),
+  (debitNote, ctx) => {
     checkTaxedDocument(ctx, debitNote);
     checkCurrency(ctx, debitNote.currency, debitNote.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const));
   });
@@ -279,8 +279,8 @@ export const landedCostBasisSchema = z.enum(["quantity", "value", "weight"]);
  * });
  * ```
  */
-export const landedCostRecordedSchema = z
-  .object({
+export const landedCostRecordedSchema = refined(
+  z.object({
     landedCostId: documentIdField,
     supplierId: supplierIdField,
     receiptIds: idList,
@@ -296,13 +296,13 @@ export const landedCostRecordedSchema = z
     allocations: lineList(
       z.object({
         receiptId: documentIdField,
-        receiptLineId: eventId.exactOptional(),
+        receiptLineId: idString.exactOptional(),
         sku: skuField,
         value: postedAmountJson,
       }),
     ).exactOptional(),
-  })
-  .superRefine((cost, ctx) => {
+  }),
+  (cost, ctx) => {
     checkTaxedDocument(ctx, cost);
     if (cost.allocations === undefined) return;
     checkCurrency(ctx, cost.functionalCurrency, cost.allocations.map((line, index) => [["allocations", index, "value"], line.value] as const));

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { Decimal } from "../decimal.js";
-import { checkAtMost, checkCurrency, checkExchange, checkSum } from "./checks.js";
+import { checkAtMost, checkCurrency, checkExchange, checkSum, refined } from "./checks.js";
 import {
   currencyCode,
-  eventId,
+  idString,
   instantString,
   lineList,
   positiveAmountJson,
@@ -50,23 +50,23 @@ function uniqueLineIds(ctx: z.RefinementCtx, lines: readonly { readonly lineId?:
  * });
  * ```
  */
-export const orderPlacedSchema = z
-  .object({
+export const orderPlacedSchema = refined(
+  z.object({
     orderId: orderIdField,
     customerId: customerIdField.exactOptional(),
     warehouseId: warehouseIdField,
     currency: currencyCode,
     lines: lineList(
       z.object({
-        lineId: eventId,
+        lineId: idString,
         sku: skuField,
         quantity: positiveQuantityString,
         unitPrice: unitPriceJson,
       }),
     ),
     total: postedAmountJson,
-  })
-  .superRefine((order, ctx) => {
+  }),
+  (order, ctx) => {
     uniqueLineIds(ctx, order.lines);
     checkCurrency(ctx, order.currency, [[["total"], order.total], ...order.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const)]);
   });
@@ -88,7 +88,7 @@ export const paymentAuthorizedSchema = z.object({
   paymentId: documentIdField,
   orderId: orderIdField,
   amount: positiveAmountJson,
-  provider: eventId.exactOptional(),
+  provider: idString.exactOptional(),
   expiresAt: instantString.exactOptional(),
 });
 
@@ -110,8 +110,8 @@ export const paymentAuthorizedSchema = z.object({
  * });
  * ```
  */
-export const paymentCapturedSchema = z
-  .object({
+export const paymentCapturedSchema = refined(
+  z.object({
     paymentId: documentIdField,
     orderId: orderIdField,
     invoiceId: documentIdField.exactOptional(),
@@ -122,8 +122,8 @@ export const paymentCapturedSchema = z
     amount: positiveAmountJson,
     functionalAmount: positiveAmountJson,
     exchangeDifference: signedAmountJson.exactOptional(),
-  })
-  .superRefine((payment, ctx) => {
+  }),
+  (payment, ctx) => {
     checkExchange(ctx, payment, [[["amount"], payment.amount, ["functionalAmount"], payment.functionalAmount]]);
     settlementDifference(ctx, payment);
   });
@@ -159,7 +159,7 @@ export const shipmentDispatchedSchema = z
     warehouseId: warehouseIdField,
     lines: lineList(
       z.object({
-        lineId: eventId,
+        lineId: idString,
         sku: skuField,
         quantity: positiveQuantityString,
         locationId: locationIdField.exactOptional(),
@@ -198,8 +198,8 @@ const invoiceAmounts = z.object({
  * });
  * ```
  */
-export const orderInvoicedSchema = z
-  .object({
+export const orderInvoicedSchema = refined(
+  z.object({
     invoiceId: documentIdField,
     orderId: orderIdField,
     currency: currencyCode,
@@ -211,8 +211,8 @@ export const orderInvoicedSchema = z
     gross: postedAmountJson,
     prepaymentApplied: postedAmountJson,
     functional: invoiceAmounts,
-  })
-  .superRefine((invoice, ctx) => {
+  }),
+  (invoice, ctx) => {
     const keys = ["net", "shipping", "tax", "gross", "prepaymentApplied"] as const;
     checkExchange(ctx, invoice, keys.map((key) => [[key], invoice[key], ["functional", key], invoice.functional[key]] as const));
     checkSum(ctx, ["gross"], invoice.gross, [invoice.net, invoice.shipping, invoice.tax], "net + shipping + tax");
@@ -238,8 +238,8 @@ export const orderInvoicedSchema = z
  * });
  * ```
  */
-export const refundIssuedSchema = z
-  .object({
+export const refundIssuedSchema = refined(
+  z.object({
     refundId: documentIdField,
     orderId: orderIdField,
     paymentId: documentIdField.exactOptional(),
@@ -251,8 +251,8 @@ export const refundIssuedSchema = z
     amount: positiveAmountJson,
     functionalAmount: positiveAmountJson,
     exchangeDifference: signedAmountJson.exactOptional(),
-  })
-  .superRefine((refund, ctx) => {
+  }),
+  (refund, ctx) => {
     checkExchange(ctx, refund, [[["amount"], refund.amount, ["functionalAmount"], refund.functionalAmount]]);
     settlementDifference(ctx, refund);
   });
@@ -294,8 +294,8 @@ const creditNoteAmounts = z.object({
  * });
  * ```
  */
-export const creditNoteIssuedSchema = z
-  .object({
+export const creditNoteIssuedSchema = refined(
+  z.object({
     creditNoteId: documentIdField,
     orderId: orderIdField,
     invoiceId: documentIdField.exactOptional(),
@@ -309,8 +309,8 @@ export const creditNoteIssuedSchema = z
     tax: postedAmountJson,
     gross: postedAmountJson,
     functional: creditNoteAmounts,
-  })
-  .superRefine((note, ctx) => {
+  }),
+  (note, ctx) => {
     const keys = ["net", "shipping", "tax", "gross"] as const;
     checkExchange(ctx, note, keys.map((key) => [[key], note[key], ["functional", key], note.functional[key]] as const));
     checkSum(ctx, ["gross"], note.gross, [note.net, note.shipping, note.tax], "net + shipping + tax");
@@ -348,7 +348,7 @@ export const returnReceivedSchema = z.object({
   warehouseId: warehouseIdField,
   lines: lineList(
     z.object({
-      lineId: eventId.exactOptional(),
+      lineId: idString.exactOptional(),
       sku: skuField,
       quantity: positiveQuantityString,
       disposition: returnDispositionSchema,
@@ -385,10 +385,10 @@ const payoutAmounts = z.object({
  * });
  * ```
  */
-export const payoutSettledSchema = z
-  .object({
+export const payoutSettledSchema = refined(
+  z.object({
     payoutId: documentIdField,
-    provider: eventId.exactOptional(),
+    provider: idString.exactOptional(),
     paymentIds: z.array(documentIdField).max(10_000).exactOptional(),
     currency: currencyCode,
     functionalCurrency: currencyCode,
@@ -398,8 +398,8 @@ export const payoutSettledSchema = z
     net: signedAmountJson,
     functional: payoutAmounts,
     exchangeDifference: signedAmountJson.exactOptional(),
-  })
-  .superRefine((payout, ctx) => {
+  }),
+  (payout, ctx) => {
     const keys = ["gross", "fees", "net"] as const;
     checkExchange(ctx, payout, keys.map((key) => [[key], payout[key], ["functional", key], payout.functional[key]] as const));
     checkSum(ctx, ["gross"], payout.gross, [payout.net, payout.fees], "net + fees");
