@@ -1,0 +1,106 @@
+import { Decimal, canonicalDecimal, isDecimal } from "../../kernel/decimal.js";
+import { isInvariantError, isStorekeepError } from "../../kernel/errors.js";
+import type { Store, Transaction } from "../../ports/storage.js";
+import type { ConformanceExpect } from "./types.js";
+
+/** The code of a StorekeepError, "INVARIANT" for an InvariantError, else the error's text. */
+export function codeOf(error: unknown): string {
+  if (isStorekeepError(error)) return error.code;
+  if (isInvariantError(error)) return "INVARIANT";
+  return `not a storekeep error: ${String(error)}`;
+}
+
+/** Awaits `promise`, asserts that it rejected (with `code` when given) and returns the error. */
+export async function rejection(expect: ConformanceExpect, promise: Promise<unknown>, code?: string | readonly string[]): Promise<unknown> {
+  let error: unknown;
+  let rejected = false;
+  try {
+    await promise;
+  } catch (e) {
+    error = e;
+    rejected = true;
+  }
+  expect(rejected ? "rejected" : "resolved").toBe("rejected");
+  if (typeof code === "string") expect(codeOf(error)).toBe(code);
+  else if (code) expect(code).toContain(codeOf(error));
+  return error;
+}
+
+/** A record of Decimals as canonical strings (asserting each is a Decimal). */
+export function plain(expect: ConformanceExpect, record: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(record).sort()) {
+    const value = record[key];
+    expect(isDecimal(value)).toBe(true);
+    out[key] = canonicalDecimal(new Decimal((value as Decimal).toFixed()));
+  }
+  return out;
+}
+
+/** Canonical string of a decimal text. */
+export function dec(text: string | number): string {
+  return canonicalDecimal(new Decimal(text));
+}
+
+/** A promise settled from outside. */
+export interface Gate<T = void> {
+  readonly promise: Promise<T>;
+  open(value: T): void;
+}
+
+/** A new {@link Gate}. */
+export function gate<T = void>(): Gate<T> {
+  let open!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/** Waits `ms` milliseconds (lets other transactions of a concurrent store make progress). */
+export function pause(ms = 0): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Rejects with a clear message when `promise` does not settle in `ms`. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs `work` in a transaction, retrying on CONCURRENCY_CONFLICT up to `attempts` times. */
+export async function retrying<T>(store: Store, work: (tx: Transaction) => Promise<T>, attempts: number): Promise<{ value: T; conflicts: number }> {
+  let conflicts = 0;
+  for (;;) {
+    try {
+      return { value: await store.transaction(work), conflicts };
+    } catch (error) {
+      if (codeOf(error) !== "CONCURRENCY_CONFLICT" || conflicts + 1 >= attempts) throw error;
+      conflicts++;
+    }
+  }
+}
+
+/** Compares strings by UTF-16 code unit, as the contract orders them. */
+export function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Settled outcomes of promises: values and error codes. */
+export async function settle<T>(promises: readonly Promise<T>[]): Promise<{ values: T[]; codes: string[] }> {
+  const results = await Promise.allSettled(promises);
+  const values: T[] = [];
+  const codes: string[] = [];
+  for (const r of results) {
+    if (r.status === "fulfilled") values.push(r.value);
+    else codes.push(codeOf(r.reason));
+  }
+  return { values, codes };
+}

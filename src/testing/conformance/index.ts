@@ -1,0 +1,118 @@
+import type { Store } from "../../ports/storage.js";
+import { balanceTests } from "./balances.js";
+import { counterTests } from "./counters.js";
+import { documentTests } from "./documents.js";
+import { idempotencyTests } from "./idempotency.js";
+import { logTests } from "./logs.js";
+import { outboxTests } from "./outbox.js";
+import { conformanceRegistry } from "./registry.js";
+import { registryTests } from "./registry-tests.js";
+import { rollbackTests } from "./rollback.js";
+import { roundTripTests } from "./round-trips.js";
+import type { ConformanceCapabilities, ConformanceCapability, KitGroup, KitTest, StoreConformanceOptions } from "./types.js";
+
+export type { ConformanceAssertion, ConformanceCapabilities, ConformanceCapability, ConformanceExpect, ConformanceTestApi, StoreConformanceOptions } from "./types.js";
+export { conformanceRegistry } from "./registry.js";
+
+/** Every group of the kit, in the order they are registered. */
+const GROUPS: readonly KitGroup[] = [registryTests, documentTests, logTests, balanceTests, counterTests, outboxTests, idempotencyTests, rollbackTests, roundTripTests];
+
+const DEFAULT_CAPABILITIES: ConformanceCapabilities = { concurrentTransactions: false, durable: false, purgeIdempotency: false };
+
+/**
+ * Registers the storage-contract conformance suite for an adapter with the given test
+ * functions: every primitive's behaviour, rollback, optimistic conflicts, `getForUpdate`,
+ * guarded counters under contention, read-then-act races, outbox order and cursors,
+ * idempotency, decimal, timestamp and JSON round-trips.
+ *
+ * Each test gets a fresh store from `make()`, migrates `conformanceRegistry` into it
+ * itself, and disposes of it with `teardown` (default `store.close()`). A capability the
+ * adapter declares it lacks registers no test; one test then names what was left out.
+ * See docs/adapters.md.
+ *
+ * @example
+ * ```ts
+ * import { describe, it, expect, beforeAll, afterAll } from "vitest";
+ * import { memoryStore } from "storekeep";
+ * import { runStoreConformance } from "storekeep/testing";
+ *
+ * runStoreConformance({
+ *   name: "memory",
+ *   make: () => memoryStore(),
+ *   capabilities: { concurrentTransactions: false, durable: false, purgeIdempotency: true },
+ *   test: { describe, it, expect, beforeAll, afterAll },
+ * });
+ * ```
+ */
+export function runStoreConformance(options: StoreConformanceOptions): void {
+  const { describe, it, expect } = options.test;
+  const capabilities: ConformanceCapabilities = { ...DEFAULT_CAPABILITIES, ...options.capabilities };
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const contention = options.contention ?? 12;
+
+  const lacking = (test: KitTest): ConformanceCapability[] => (test.requires ?? []).filter((c) => !capabilities[c] || (c === "durable" && !options.reopen));
+  // Decide everything before registering: some runners call describe bodies lazily.
+  const skipped: string[] = [];
+  const plan = GROUPS.map((group) => ({
+    group,
+    tests: group.tests.filter((test) => {
+      const missing = lacking(test);
+      if (missing.length === 0) return true;
+      const reasons = missing.map((c) => (c === "durable" && capabilities.durable ? "durable (no reopen function supplied)" : c));
+      skipped.push(`${reasons.join(", ")}: ${group.name} / ${test.name}`);
+      return false;
+    }),
+  }));
+  const reasons = [...new Set(skipped.map((s) => s.slice(0, s.indexOf(": "))))];
+
+  describe(`storage contract conformance: ${options.name}`, () => {
+    for (const { group, tests } of plan) {
+      if (tests.length === 0) continue;
+      describe(group.name, () => {
+        for (const test of tests) it(test.name, () => runOne(options, test, contention), timeoutMs);
+      });
+    }
+    if (skipped.length > 0) {
+      it(`skipped by capability: ${reasons.join("; ")} (${skipped.length} tests: ${skipped.map((s) => s.slice(s.indexOf(": ") + 2)).join(" | ")})`, async () => {
+        // Names every test left out, so a report shows what this adapter was not tested for.
+        expect(skipped.length).toBeGreaterThan(0);
+        expect(reasons.length).toBeGreaterThan(0);
+        for (const reason of reasons) expect(Object.keys(DEFAULT_CAPABILITIES).some((c) => reason.startsWith(c))).toBe(true);
+      });
+    }
+  });
+}
+
+async function runOne(options: StoreConformanceOptions, test: KitTest, contention: number): Promise<void> {
+  const store: Store = await options.make();
+  try {
+    await store.migrate(conformanceRegistry);
+    await test.run({ store, expect: options.test.expect, options, contention });
+  } finally {
+    if (options.teardown) await options.teardown(store);
+    else await store.close?.();
+  }
+}
+
+/**
+ * The names of every test the kit registers for the given capabilities (for reports and
+ * for adapters that want to list what they pass).
+ *
+ * @example
+ * ```ts
+ * conformanceTestNames({ concurrentTransactions: true }).length;
+ * ```
+ */
+export function conformanceTestNames(capabilities: Partial<ConformanceCapabilities> = {}): { included: string[]; skipped: string[] } {
+  const caps = { ...DEFAULT_CAPABILITIES, ...capabilities };
+  const included: string[] = [];
+  const skipped: string[] = [];
+  for (const group of GROUPS) {
+    for (const test of group.tests) {
+      const name = `${group.name} / ${test.name}`;
+      if ((test.requires ?? []).every((c) => caps[c])) included.push(name);
+      else skipped.push(name);
+    }
+  }
+  return { included, skipped };
+}
