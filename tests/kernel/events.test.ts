@@ -560,6 +560,31 @@ describe("schema versions and upcasting", () => {
     expect(catalog.parse(envelope("acme.GiftWrapped", { orderId: "ord_1", amount: { amount: "1", currency: "EUR" }, paper: "gold" }, 3)).payload.paper).toBe("gold");
   });
 
+  it("invariant: a v1 event upcast on read equals the same event written at v3", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/), (cents, orderId) => {
+        const old = catalog.parse(envelope("acme.GiftWrapped", { orderId, cents }, 1));
+        const amount = new Decimal(cents).dividedBy(100).toFixed();
+        const current = catalog.parse(envelope("acme.GiftWrapped", { orderId, amount: { amount, currency: "EUR" }, paper: "red" }, 3));
+        expect(old).toEqual(current);
+      }),
+    );
+  });
+
+  it("an upcaster sees the envelope it upcasts (at the old version), or undefined for a bare payload", () => {
+    const seen: unknown[] = [];
+    const dated = createEventCatalog({
+      Dated: defineEvent({
+        schemaVersion: 2,
+        schema: z.object({ x: z.string(), since: z.string() }),
+        upcasters: [defineUpcaster({ from: 1, upcast: (p, e) => { seen.push(e?.schemaVersion); return { ...p, since: e?.effectiveDate ?? "unknown" }; } })],
+      }),
+    });
+    expect(dated.parse(envelope("Dated", { x: "a" }, 1)).payload).toEqual({ x: "a", since: "2026-11-27" });
+    expect(dated.parsePayload("Dated", { x: "a" }, 1)).toEqual({ x: "a", since: "unknown" });
+    expect(seen).toEqual([1, undefined]);
+  });
+
   it("an old payload that fails its own version's schema is VALIDATION_FAILED with the old version named", () => {
     try {
       catalog.parse(envelope("acme.GiftWrapped", { orderId: "ord_1", cents: "lots" }, 1));

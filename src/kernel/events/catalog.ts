@@ -22,8 +22,12 @@ export interface Upcaster<TIn = EventJsonObject> {
   readonly from: number;
   /** Validates the version-`from` payload before `upcast` (optional). */
   readonly schema?: z.ZodType<TIn>;
-  /** A pure function from the old payload (and its envelope) to the next version's payload. */
-  readonly upcast: (payload: TIn, envelope: EventEnvelope) => EventJsonObject;
+  /**
+   * A pure function from the old payload to the next version's payload. `envelope` is the
+   * event being read (with `schemaVersion` and `payload` at the version being upcast), or
+   * `undefined` when a bare payload is parsed with `parsePayload`.
+   */
+  readonly upcast: (payload: TIn, envelope: EventEnvelope | undefined) => EventJsonObject;
 }
 
 /**
@@ -160,7 +164,9 @@ export interface EventCatalog<D extends EventDefinitions> {
    * Validates an envelope read from anywhere (the outbox, a queue), upcasts an older
    * payload to the current schema version and validates it. Throws `VALIDATION_FAILED`
    * (never anything else) for bad input, an unknown type, or a version newer than the
-   * catalog knows.
+   * catalog knows. The result is at the current `schemaVersion` with decimals in canonical
+   * form; fields the schemas do not know (a newer emitter's additions, an outbox
+   * `position`) are dropped, so keep the raw event's `position` yourself.
    */
   parse(json: unknown): CatalogEvent<D>;
   /** Validates (and upcasts from `schemaVersion`, default current) one payload. */
@@ -251,9 +257,8 @@ export function createEventCatalog<D extends EventDefinitions>(definitions: D): 
       if (upcaster === undefined) throw configError(`${type} has no upcaster from version ${version}.`, { type, version });
       const input = upcaster.schema === undefined ? current : parseWith(upcaster.schema, current, `${type} v${version} payload`);
       if (!isPlainObject(input)) throw new StorekeepError("VALIDATION_FAILED", `Invalid ${type} v${version} payload: it must be a JSON object.`, { issues: [{ path: "payload", message: "not an object", code: "invalid_type" }] });
-      const context = envelope ?? ({ type, schemaVersion: version } as unknown as EventEnvelope);
       try {
-        current = upcaster.upcast(input, { ...context, schemaVersion: version, payload: input });
+        current = upcaster.upcast(input, envelope === undefined ? undefined : { ...envelope, schemaVersion: version, payload: input });
       } catch (cause) {
         if (isStorekeepError(cause)) throw cause;
         throw new StorekeepError("VALIDATION_FAILED", `Invalid ${type} v${version} payload: upcasting it to v${version + 1} failed (${String((cause as Error)?.message ?? cause).slice(0, 200)}).`, {
