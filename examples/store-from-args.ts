@@ -24,7 +24,7 @@ export async function storeFromArgs(argv: string[]): Promise<{ store: Store; clo
   const schema = option(argv, "--schema") ?? "storekeep_demo";
   if (choice === "memory") {
     const store = memoryStore();
-    return { store, close: async () => store.close() };
+    return { store, close: async () => store.close?.() };
   }
   if (choice === "pglite") {
     const { PGlite } = await import("@electric-sql/pglite");
