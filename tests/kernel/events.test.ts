@@ -5,6 +5,7 @@ import { z } from "zod";
 import {
   ACCOUNT_ROLES,
   type AnyEvent,
+  BOUNDS,
   Decimal,
   EVENT_TYPES,
   type EventPayload,
@@ -31,6 +32,7 @@ import {
   postedAmountJson,
 } from "../../src/kernel/index.js";
 import type { OutboxEvent } from "../../src/ports/storage.js";
+import { boundedDecimalText } from "./arbitraries.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -175,6 +177,25 @@ describe("amounts, currencies and quantities in every payload", () => {
     } else {
       rejects(() => eventCatalog.parsePayload(type, setAt(example, path, "-1")));
     }
+  });
+
+  it("invariant: any bounded decimal, however written, comes out canonical with the same value, and parsing again changes nothing", () => {
+    const padded = (text: string, zeros: number) => (text.includes(".") ? text + "0".repeat(zeros) : zeros > 0 ? `${text}.${"0".repeat(zeros)}` : text);
+    fc.assert(
+      fc.property(boundedDecimalText(BOUNDS.quantity, false), boundedDecimalText({ integerDigits: 15, fractionDigits: 2 }, true), fc.nat(3), (quantity, value, zeros) => {
+        if (quantity.units === 0n || value.units === 0n) return;
+        const sign = value.units < 0n ? "-" : "";
+        const payload = {
+          ...eventExamples.StockAdjusted,
+          quantity: padded(`${sign}${quantity.text}`, zeros),
+          value: { amount: padded(value.text, zeros), currency: "EUR" },
+        };
+        const parsed = eventCatalog.parsePayload("StockAdjusted", payload);
+        expect(new Decimal(parsed.quantity).eq(`${sign}${quantity.text}`)).toBe(true);
+        expect(parsed.value.amount).toBe(value.text);
+        expect(eventCatalog.parsePayload("StockAdjusted", parsed)).toEqual(parsed);
+      }),
+    );
   });
 
   it("a posted amount must be whole minor units; a unit price may carry 6 decimals", () => {

@@ -13,7 +13,14 @@ import type { MoneyJson } from "../money.js";
  * Parsing an event normalises decimals to their canonical string; it never builds objects.
  */
 
-/** Which signs a decimal field accepts. */
+/**
+ * Which signs a decimal field accepts.
+ *
+ * @example
+ * ```ts
+ * const sign: DecimalSign = "positive";
+ * ```
+ */
 export type DecimalSign = "any" | "nonzero" | "nonnegative" | "positive";
 
 function signReason(value: Decimal, sign: DecimalSign): string | undefined {
@@ -105,7 +112,14 @@ export const currencyCode = z
  */
 export type EventMoney = { readonly amount: string; readonly currency: CurrencyCode };
 
-/** Options of {@link moneyJsonOf}. */
+/**
+ * Options of {@link moneyJsonOf}.
+ *
+ * @example
+ * ```ts
+ * const options: MoneyJsonOptions = { sign: "nonnegative", rounded: true };
+ * ```
+ */
 export interface MoneyJsonOptions {
   /** Which signs the amount may have. Default `"any"`. */
   readonly sign?: DecimalSign;
