@@ -207,14 +207,22 @@ function isMonthEnd(date: string): boolean {
  * const march = await readBalances(tx, { from: "2026-03-01", to: "2026-03-31" });
  * ```
  */
-export async function readBalances(tx: Transaction, range: { readonly from?: string; readonly to: string }, keys?: readonly string[]): Promise<Map<string, BalanceTotals>> {
+export async function readBalances(
+  tx: Transaction,
+  range: { readonly from?: string; readonly to: string },
+  filter: { readonly keys?: readonly string[]; readonly keyPrefix?: string } = {},
+): Promise<Map<string, BalanceTotals>> {
   const { from, to } = range;
   const out = new Map<string, BalanceTotals>();
   if (from !== undefined && from > to) return out;
   const merge = (rows: Map<string, Record<string, Decimal>>): void => {
     for (const [key, row] of rows) out.set(key, addTotals(out.get(key) ?? toTotals(undefined), toTotals(row)));
   };
-  const query = (buckets: { from?: string; to?: string }) => (keys === undefined ? { buckets } : { keys, buckets });
+  const query = (buckets: { from?: string; to?: string }) => ({
+    buckets,
+    ...(filter.keys === undefined ? {} : { keys: filter.keys }),
+    ...(filter.keyPrefix === undefined ? {} : { keyPrefix: filter.keyPrefix }),
+  });
   // Whole months covered: [firstFull, lastFull] by period.
   const fromIsMonthStart = from === undefined || from.endsWith("-01");
   const firstFull = from === undefined ? undefined : fromIsMonthStart ? periodOf(from) : periodOf(firstOfNextMonth(from));

@@ -1,0 +1,169 @@
+import type { Json } from "../ports/storage.js";
+import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
+import type { Runtime } from "../runner/runner.js";
+import { loadChart } from "./account-registry.js";
+import type { Account, AccountInput } from "./accounts.js";
+import { type ExportOptions, exportCsv, exportHledger } from "./export.js";
+import { financeCommands } from "./journal-commands.js";
+import type { JournalEntry, JournalEntryInput } from "./journal-entry.js";
+import { FINANCE_STORE, financeRegistry } from "./ledger-store.js";
+import { type OpeningBalancesInput, openingBalancesCommand } from "./opening-balances.js";
+import { type EntryDomain, type PeriodLockState, type PostingDomain, isPeriodOpen, readPeriodLocks } from "./periods.js";
+import { financeReactions } from "./reactions.js";
+import {
+  type BalanceSheet,
+  type Comparison,
+  type GeneralLedger,
+  type IncomeStatement,
+  type ReportOptions,
+  type TrialBalance,
+  balanceSheet,
+  generalLedger,
+  incomeStatement,
+  trialBalance,
+} from "./reports.js";
+import { type FinanceOptions, resolveFinanceOptions } from "./settings.js";
+
+export * from "./accounts.js";
+export * from "./chart.js";
+export * from "./journal-entry.js";
+export * from "./posting-kernel.js";
+export * from "./posting-rules.js";
+export * from "./periods.js";
+export * from "./reports.js";
+export * from "./export.js";
+export * from "./settings.js";
+export { FINANCE_STORE, financeRegistry, readBalances, lineSortKey, splitBalanceKey } from "./ledger-store.js";
+export type { BalanceTotals, LedgerLine } from "./ledger-store.js";
+export { parseTrialBalanceCsv, openingBalancesCommand } from "./opening-balances.js";
+export type { OpeningBalanceRow, OpeningBalancesInput } from "./opening-balances.js";
+export { financeCommands, postDraft } from "./journal-commands.js";
+export type { EntryDraft } from "./journal-commands.js";
+export { financeReactions } from "./reactions.js";
+export { loadChart, resolveAccounts } from "./account-registry.js";
+
+/**
+ * The finance module: what it stores and its posting reaction. Give the same options to
+ * {@link createFinanceApi}.
+ *
+ * @example
+ * ```ts
+ * const options: FinanceOptions = { accountMap: { "payment-fees": "6100" } };
+ * const sk = createStorekeep({ modules: [financeModule(options)] });
+ * const finance = createFinanceApi(sk.runtime, options);
+ * ```
+ */
+export function financeModule(options: FinanceOptions = {}): ModuleDefinition {
+  const settings = resolveFinanceOptions(options);
+  return { name: "finance", registry: financeRegistry(), reactions: financeReactions(settings) };
+}
+
+/**
+ * The result of a year-end close.
+ *
+ * @example
+ * ```ts
+ * const closed: YearEndClose = await sk.finance.closeYear({ year: 2026 });
+ * ```
+ */
+export interface YearEndClose {
+  readonly year: number;
+  readonly start: string;
+  readonly end: string;
+  readonly entryId: string | null;
+  readonly netIncome: string;
+  readonly retainedEarningsAccount: string;
+}
+
+/**
+ * The finance namespace (`sk.finance`): post and reverse entries, define accounts, lock
+ * and close periods, import opening balances, read reports, export the journal.
+ *
+ * @example
+ * ```ts
+ * const finance = createFinanceApi(runtime);
+ * await finance.postEntry({ date: "2026-03-02", lines: [{ account: "1100", debit: "5000" }, { account: "3100", credit: "5000" }] });
+ * const tb = await finance.trialBalance({ asOf: "2026-03-31" });
+ * ```
+ */
+export interface FinanceApi {
+  /** Posts a balanced journal entry (idempotent by `key`). */
+  postEntry(entry: JournalEntryInput, options?: ExecuteOptions): Promise<JournalEntry>;
+  /** Reverses an entry on `date` (default today); an entry is reversed once. */
+  reverseEntry(input: { entryId: string; date?: string; memo?: string }, options?: ExecuteOptions): Promise<JournalEntry>;
+  /** Adds an account to the chart at run time. */
+  defineAccount(account: AccountInput, options?: ExecuteOptions): Promise<Account>;
+  /** Every account: the configured chart and the accounts defined at run time. */
+  accounts(): Promise<readonly Account[]>;
+  /** One entry by id. */
+  entry(entryId: string): Promise<JournalEntry | undefined>;
+  /** Soft-locks domains (default all) through a date or the end of a period. */
+  lockPeriod(input: { through?: string; period?: string; domains?: readonly PostingDomain[] }, options?: ExecuteOptions): Promise<PeriodLockState>;
+  /** Soft-locks every domain through the end of a period (`YYYY-MM`). */
+  closePeriod(period: string, options?: ExecuteOptions): Promise<PeriodLockState>;
+  /** Moves a domain's soft lock back to `through` (null: fully open); a hard lock stays. */
+  unlock(input: { domain: PostingDomain; through?: string | null }, options?: ExecuteOptions): Promise<PeriodLockState>;
+  /** Hard-locks the books through a date or period; never lifted. */
+  hardLock(input: { through?: string; period?: string }, options?: ExecuteOptions): Promise<PeriodLockState>;
+  /** The lock state. */
+  periodLocks(): Promise<PeriodLockState>;
+  /** True when a posting of `domain` may be dated `date`. */
+  isPeriodOpen(domain: EntryDomain, date: string): Promise<boolean>;
+  /** Closes a fiscal year: its result to retained earnings, every domain soft-locked through its end. */
+  closeYear(input: { year: number }, options?: ExecuteOptions): Promise<YearEndClose>;
+  /** Imports an opening trial balance (rows or CSV), agreeing with opening stock on Inventory. */
+  importOpeningBalances(input: OpeningBalancesInput, options?: ExecuteOptions): Promise<JournalEntry & { inventoryAgreed: string }>;
+  /** A trial balance as of a date or for a period, with optional comparison columns. */
+  trialBalance(options: ReportOptions): Promise<TrialBalance>;
+  /** A balance sheet as of a date. */
+  balanceSheet(options: { asOf: string; compare?: readonly Comparison[]; includeZero?: boolean }): Promise<BalanceSheet>;
+  /** An income statement for a period. */
+  incomeStatement(options: { from: string; to: string; compare?: readonly Comparison[]; includeZero?: boolean }): Promise<IncomeStatement>;
+  /** One account's lines with a running balance. */
+  generalLedger(options: { account: string; from: string; to: string; limit?: number }): Promise<GeneralLedger>;
+  /** The journal in hledger's format. */
+  exportHledger(options?: ExportOptions): Promise<string>;
+  /** The journal as CSV, one row per line. */
+  exportCsv(options?: ExportOptions): Promise<string>;
+}
+
+/**
+ * Builds the finance namespace over a runtime that includes {@link financeModule} with the
+ * same options.
+ *
+ * @example
+ * ```ts
+ * const sk = createStorekeep({ modules: [financeModule()] });
+ * const finance = createFinanceApi(sk.runtime);
+ * const bs = await finance.balanceSheet({ asOf: "2026-12-31" });
+ * ```
+ */
+export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {}): FinanceApi {
+  const settings = resolveFinanceOptions(options);
+  const commands = financeCommands(settings);
+  const opening = openingBalancesCommand(settings);
+  const currency = runtime.config.functionalCurrency;
+  const run = async <T>(command: Parameters<Runtime["execute"]>[0], input: unknown, execOptions?: ExecuteOptions): Promise<T> =>
+    (await runtime.execute(command, input, execOptions)) as Json as T;
+  return {
+    postEntry: (entry, o) => run(commands.postEntry, entry, o),
+    reverseEntry: (input, o) => run(commands.reverseEntry, input, o),
+    defineAccount: (account, o) => run(commands.defineAccount, account, o),
+    accounts: () => runtime.read(async (tx) => (await loadChart(tx, settings)).accounts),
+    entry: (entryId) => runtime.read(async (tx) => (await tx.documents.get(FINANCE_STORE.entries, entryId))?.data as unknown as JournalEntry | undefined),
+    lockPeriod: (input, o) => run(commands.lockPeriod, input, o),
+    closePeriod: (period, o) => run(commands.lockPeriod, { period }, o),
+    unlock: (input, o) => run(commands.unlockPeriod, input, o),
+    hardLock: (input, o) => run(commands.hardLock, input, o),
+    periodLocks: () => runtime.read((tx) => readPeriodLocks(tx)),
+    isPeriodOpen: (domain, date) => runtime.read(async (tx) => isPeriodOpen(await readPeriodLocks(tx), domain, date)),
+    closeYear: (input, o) => run(commands.closeYear, input, o),
+    importOpeningBalances: (input, o) => run(opening, input, o),
+    trialBalance: (o) => runtime.read((tx) => trialBalance(tx, settings, currency, o)),
+    balanceSheet: (o) => runtime.read((tx) => balanceSheet(tx, settings, currency, o)),
+    incomeStatement: (o) => runtime.read((tx) => incomeStatement(tx, settings, currency, o)),
+    generalLedger: (o) => runtime.read((tx) => generalLedger(tx, settings, o)),
+    exportHledger: (o = {}) => runtime.read((tx) => exportHledger(tx, settings, o)),
+    exportCsv: (o = {}) => runtime.read((tx) => exportCsv(tx, settings, o)),
+  };
+}

@@ -1,0 +1,51 @@
+import { eventCatalog } from "../kernel/events/definitions.js";
+import type { EventType } from "../kernel/events/definitions.js";
+import type { Reaction } from "../runner/command.js";
+import { postDraft } from "./journal-commands.js";
+import { POSTED_EVENT_TYPES, type RuleEvent, ruleFor } from "./posting-rules.js";
+import type { FinanceSettings } from "./settings.js";
+
+/*
+ * Finance's reactions: every catalog event goes through its posting rule, inside the
+ * command's transaction, so a stock movement and its journal entry commit together.
+ */
+
+/**
+ * The reaction that posts every catalog event through its rule (the shop's override or
+ * the default). Each entry names its source event; a rule that returns nothing posts
+ * nothing.
+ *
+ * @example
+ * ```ts
+ * const reactions = financeReactions(resolveFinanceOptions());
+ * ```
+ */
+export function financeReactions(settings: FinanceSettings): Reaction[] {
+  return [
+    {
+      name: "finance.post",
+      on: POSTED_EVENT_TYPES,
+      async handle(ctx, event) {
+        const type = event.type as EventType;
+        // The runtime validated the payload already when it has the catalog; parsing again
+        // keeps the rules safe on a runtime built without it.
+        const payload = eventCatalog.parsePayload(type, event.payload, event.schemaVersion);
+        const ruleEvent = { id: event.id, type, effectiveDate: event.effectiveDate, payload } as RuleEvent;
+        const entries = ruleFor(type, settings.rules)(ruleEvent as never, { accountMap: settings.accountMap, functionalCurrency: ctx.config.functionalCurrency });
+        for (const entry of entries) {
+          await postDraft(ctx, settings, {
+            date: entry.date,
+            domain: entry.domain,
+            kind: "standard",
+            memo: entry.memo,
+            key: null,
+            source: { kind: "event", eventId: event.id, eventType: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId },
+            reversalOf: null,
+            lines: entry.lines,
+          });
+        }
+        return [];
+      },
+    },
+  ];
+}
