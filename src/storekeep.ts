@@ -12,6 +12,7 @@ import { type Runtime, createRuntime } from "./runner/runner.js";
 import { recordEvents } from "./runner/record-events.js";
 import { StorekeepError } from "./kernel/errors.js";
 import type { OutboxEvent } from "./ports/storage.js";
+import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule } from "./finance/index.js";
 import { type EventCatalog, type EventDefinitions, eventCatalog } from "./kernel/events/index.js";
 
 /**
@@ -35,6 +36,8 @@ export interface StorekeepOptions {
   readonly config?: Partial<StorekeepConfig>;
   /** Extra modules of the host (their registries are migrated, their reactions run). */
   readonly modules?: readonly ModuleDefinition[];
+  /** Finance settings: account map overrides, chart extensions, posting options. */
+  readonly finance?: FinanceOptions;
   /** The event catalog payloads are validated against. Default: storekeep's own; extend it for host events. */
   readonly events?: EventCatalog<EventDefinitions>;
 }
@@ -55,6 +58,8 @@ export interface Storekeep {
   readonly clock: Clock;
   /** The runner and read path (for host modules and advanced use). */
   readonly runtime: Runtime;
+  /** The books: chart, journal, postings from every event, periods, statements, exports. */
+  readonly finance: FinanceApi;
   /** The outbox: read since a cursor, run named consumers with durable checkpoints. */
   readonly events: EventsApi;
   /** Creates the store's tables (idempotent); commands call it on first use anyway. */
@@ -89,7 +94,7 @@ export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
     ids: options.ids ?? timeOrderedIds(clock),
     rates: options.rates ?? memoryRates([]),
     config,
-    modules: [...(options.modules ?? [])],
+    modules: [financeModule(options.finance), ...(options.modules ?? [])],
     validateEvent: catalogValidator(catalog),
   });
   return {
@@ -97,6 +102,7 @@ export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
     store,
     clock,
     runtime,
+    finance: createFinanceApi(runtime, options.finance),
     events: createEventsApi(runtime),
     ready: () => runtime.ready(),
     run: (command, input, execOptions) => runtime.execute(command, input, execOptions),
