@@ -3,7 +3,7 @@ import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
 import type { Runtime } from "../runner/runner.js";
 import { loadChart } from "./account-registry.js";
 import type { Account, AccountInput } from "./accounts.js";
-import { type ExportOptions, exportCsv, exportHledger } from "./export.js";
+import { type ExportOptions, entriesInRange, exportCsv, exportHledger } from "./export.js";
 import { financeCommands } from "./journal-commands.js";
 import type { JournalEntry, JournalEntryInput } from "./journal-entry.js";
 import { FINANCE_STORE, financeRegistry } from "./ledger-store.js";
@@ -121,6 +121,8 @@ export interface FinanceApi {
   incomeStatement(options: { from: string; to: string; compare?: readonly Comparison[]; includeZero?: boolean }): Promise<IncomeStatement>;
   /** One account's lines with a running balance. */
   generalLedger(options: { account: string; from: string; to: string; limit?: number }): Promise<GeneralLedger>;
+  /** The entries in effective-date order (at most `limit`, default 10,000). */
+  journal(options?: ExportOptions & { limit?: number }): Promise<JournalEntry[]>;
   /** The journal in hledger's format. */
   exportHledger(options?: ExportOptions): Promise<string>;
   /** The journal as CSV, one row per line. */
@@ -163,6 +165,17 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
     balanceSheet: (o) => runtime.read((tx) => balanceSheet(tx, settings, currency, o)),
     incomeStatement: (o) => runtime.read((tx) => incomeStatement(tx, settings, currency, o)),
     generalLedger: (o) => runtime.read((tx) => generalLedger(tx, settings, o)),
+    journal: (o = {}) =>
+      runtime.read(async (tx) => {
+        const out: JournalEntry[] = [];
+        const limit = o.limit ?? 10_000;
+        const range = { ...(o.from === undefined ? {} : { from: o.from }), ...(o.to === undefined ? {} : { to: o.to }) };
+        for await (const entry of entriesInRange(tx, range)) {
+          if (out.length >= limit) break;
+          out.push(entry);
+        }
+        return out;
+      }),
     exportHledger: (o = {}) => runtime.read((tx) => exportHledger(tx, settings, o)),
     exportCsv: (o = {}) => runtime.read((tx) => exportCsv(tx, settings, o)),
   };

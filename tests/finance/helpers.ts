@@ -1,5 +1,5 @@
 import { createStorekeep, type Storekeep } from "../../src/storekeep.js";
-import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule } from "../../src/finance/index.js";
+import type { FinanceApi, FinanceOptions } from "../../src/finance/index.js";
 import { ManualClock } from "../../src/testing/clock.js";
 import { sequentialIds } from "../../src/testing/ids.js";
 import type { StorekeepConfig } from "../../src/runner/config.js";
@@ -20,11 +20,11 @@ export function makeBooks(options: { finance?: FinanceOptions; config?: Partial<
     clock,
     ids: sequentialIds(),
     config: { functionalCurrency: "EUR", ...options.config },
-    modules: [financeModule(financeOptions)],
+    finance: financeOptions,
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.rates === undefined ? {} : { rates: options.rates }),
   });
-  return { sk, finance: createFinanceApi(sk.runtime, financeOptions), clock };
+  return { sk, finance: sk.finance, clock };
 }
 
 export const eur = (amount: string) => ({ amount, currency: "EUR" });
