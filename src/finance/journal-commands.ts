@@ -21,6 +21,7 @@ import {
 import { FINANCE_STORE, readBalances, splitBalanceKey, writeEntry } from "./ledger-store.js";
 import {
   type EntryDomain,
+  OPEN_PERIODS,
   PERIOD_LOCKS_COLLECTION,
   PERIOD_LOCKS_ID,
   POSTING_DOMAINS,
@@ -90,7 +91,7 @@ export async function postDraft(ctx: CommandContext, settings: FinanceSettings, 
     }
   });
   const locks = await readPeriodLocks(ctx.tx);
-  if (draft.kind === "closing") checkPeriodOpen({ soft: { sales: null, purchases: null, stock: null, tax: null }, hard: locks.hard }, "general", draft.date);
+  if (draft.kind === "closing") checkPeriodOpen({ ...OPEN_PERIODS, hard: locks.hard }, "general", draft.date);
   else checkPeriodOpen(locks, draft.domain, draft.date, draft.lines.some((l) => settings.taxAccounts.has(l.account)));
   checkEntryBalanced(draft.lines, functionalCurrency);
   const entry: JournalEntry = {
@@ -296,6 +297,8 @@ export function financeCommands(settings: FinanceSettings) {
     input: closeYearSchema,
     async handle(ctx, input) {
       const year = fiscalYear(input.year, settings.fiscalYearStartMonth);
+      // A close only respects the hard lock: soft locks are usually set before closing.
+      checkPeriodOpen({ ...OPEN_PERIODS, hard: (await readPeriodLocks(ctx.tx)).hard }, "general", year.end);
       const balances = await readBalances(ctx.tx, { from: year.start, to: year.end });
       const chart = await loadChart(ctx.tx, settings);
       const lines: RuleLine[] = [];
