@@ -1,0 +1,174 @@
+/**
+ * The package as a new user meets it: build, `npm pack`, install the tarball into an empty
+ * project, import it from ESM and from CommonJS, type-check a consumer against the installed
+ * declarations, and recognise an error thrown by one subpath bundle through another.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+const tsc = join(root, "node_modules", ".bin", "tsc");
+let work = "";
+let consumer = "";
+let tarball = "";
+
+/** The environment without the parent npm's `npm_*` variables, which would leak into a child npm. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_")));
+}
+
+function run(command: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(command, args, { cwd, env: cleanEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${e.stdout ?? ""}\n${e.stderr ?? ""}\n${e.message}`);
+  }
+}
+
+function node(file: string): Record<string, unknown> {
+  return JSON.parse(run(process.execPath, [file], consumer)) as Record<string, unknown>;
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "storekeep-pack-"));
+  run("npm", ["run", "build"], root);
+  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], root)) as { filename: string; files: { path: string }[] }[];
+  const first = packed[0];
+  if (!first) throw new Error("npm pack reported nothing");
+  tarball = join(work, first.filename);
+  const files = first.files.map((f) => f.path);
+  expect(files).toContain("dist/index.js");
+  expect(files).toContain("dist/index.cjs");
+  expect(files).toContain("LICENSE");
+  expect(files.some((f) => f.startsWith("src/") || f.startsWith("tests/"))).toBe(false);
+
+  consumer = join(work, "consumer");
+  run("mkdir", ["-p", consumer], work);
+  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "storekeep-consumer", version: "1.0.0", private: true }, null, 2));
+  // fast-check is the optional peer that storekeep/testing's arbitraries use.
+  run("npm", ["install", tarball, "fast-check@4", "--no-audit", "--no-fund", "--prefer-offline"], consumer);
+}, 600_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const ESM = `
+import { Money, Decimal, StorekeepError, isStorekeepError, isMoney, createStorekeep, memoryStore, amountSchema, parseWith } from "storekeep";
+import { ManualClock } from "storekeep/testing";
+import { postgresStore } from "storekeep/postgres";
+import { Decimal as GlobalDecimal } from "decimal.js";
+
+GlobalDecimal.set({ precision: 5 });
+const out = {};
+out.total = Money.of("19.99", "EUR").multiply(3).add(Money.of("4.90", "EUR")).round("half-even").toJSON();
+out.shares = Money.of("10.00", "EUR").allocate([1, 1, 1]).map(String);
+out.third = new Decimal(1).dividedBy(3).toString().length;
+out.isMoney = isMoney(Money.zero("JPY"));
+try { parseWith(amountSchema, "1e3"); } catch (e) { out.mainError = { brand: isStorekeepError(e), instance: e instanceof StorekeepError, code: e.code }; }
+try { new ManualClock("not a date"); } catch (e) { out.testingError = { brand: isStorekeepError(e), instance: e instanceof StorekeepError, code: e.code }; }
+try { postgresStore({ client: null }); } catch (e) { out.postgresError = { brand: isStorekeepError(e), instance: e instanceof StorekeepError, code: e.code }; }
+const sk = createStorekeep({ clock: new ManualClock("2026-11-27T09:00:00Z"), store: memoryStore() });
+await sk.ready();
+out.facade = typeof sk.recordEvents;
+await sk.close();
+console.log(JSON.stringify(out));
+`;
+
+const CJS = `
+const { Money, StorekeepError, isStorekeepError, createStorekeep } = require("storekeep");
+const { ManualClock } = require("storekeep/testing");
+const { postgresStore } = require("storekeep/postgres");
+const out = {};
+out.total = Money.of("0.125", "EUR").round("half-up").toJSON();
+out.facade = typeof createStorekeep;
+try { Money.of("1", "EUR").add(Money.of("1", "USD")); } catch (e) { out.mainError = { brand: isStorekeepError(e), instance: e instanceof StorekeepError, code: e.code }; }
+try { new ManualClock("not a date"); } catch (e) { out.testingError = { brand: isStorekeepError(e), instance: e instanceof StorekeepError, code: e.code }; }
+try { postgresStore({ client: 42 }); } catch (e) { out.postgresError = { brand: isStorekeepError(e), instance: e instanceof StorekeepError, code: e.code }; }
+console.log(JSON.stringify(out));
+`;
+
+const CONSUMER_TS = `
+import { Money, type MoneyJson, type Sku, type OrderId, type StorekeepErrorCode, isStorekeepError, createStorekeep, memoryStore, type Storekeep } from "storekeep";
+import { ManualClock } from "storekeep/testing";
+import { postgresStore, type PostgresStoreOptions } from "storekeep/postgres";
+
+const json: MoneyJson = Money.of("12.34", "EUR").toJSON();
+const amount: string = json.amount;
+const sku = "MUG-RED" as Sku;
+// @ts-expect-error a Sku is not an OrderId
+const order: OrderId = sku;
+// @ts-expect-error Money.of wants an amount, not an object
+Money.of({ amount: "1" }, "EUR");
+const sk: Storekeep = createStorekeep({ clock: new ManualClock("2026-11-27T09:00:00Z"), store: memoryStore() });
+export async function handle(e: unknown): Promise<StorekeepErrorCode | undefined> {
+  await sk.ready();
+  return isStorekeepError(e) ? e.code : undefined;
+}
+export const factory: (options: PostgresStoreOptions) => unknown = postgresStore;
+export { amount, order };
+`;
+
+describe("the packed package, installed into an empty project", () => {
+  it("imports from ESM, the global decimal.js config changed and storekeep unaffected", () => {
+    writeFileSync(join(consumer, "esm.mjs"), ESM);
+    const out = node("esm.mjs");
+    expect(out.total).toEqual({ amount: "64.87", currency: "EUR" });
+    expect(out.shares).toEqual(["3.34 EUR", "3.33 EUR", "3.33 EUR"]);
+    expect(out.third).toBe(82); // "0." + 80 digits: the private clone, not the host's precision 5
+    expect(out.isMoney).toBe(true);
+    expect(out.mainError).toEqual({ brand: true, instance: true, code: "VALIDATION_FAILED" });
+    expect(out.facade).toBe("function");
+  });
+
+  it("an error thrown through storekeep/testing or storekeep/postgres is recognised by the brand, not by instanceof (ESM)", () => {
+    const out = node("esm.mjs");
+    expect(out.testingError).toEqual({ brand: true, instance: false, code: "VALIDATION_FAILED" });
+    expect(out.postgresError).toEqual({ brand: true, instance: false, code: "VALIDATION_FAILED" });
+  });
+
+  it("requires from CommonJS, with the same brands across bundles", () => {
+    writeFileSync(join(consumer, "cjs.cjs"), CJS);
+    const out = node("cjs.cjs");
+    expect(out.total).toEqual({ amount: "0.13", currency: "EUR" });
+    expect(out.facade).toBe("function");
+    expect(out.mainError).toEqual({ brand: true, instance: true, code: "CURRENCY_MISMATCH" });
+    expect(out.testingError).toEqual({ brand: true, instance: false, code: "VALIDATION_FAILED" });
+    expect(out.postgresError).toEqual({ brand: true, instance: false, code: "VALIDATION_FAILED" });
+  });
+
+  it("type-checks a NodeNext consumer (ESM and CJS) against the installed declarations", () => {
+    writeFileSync(join(consumer, "consumer.mts"), CONSUMER_TS);
+    // The same source as a .cts file resolves the "require" conditions and their .d.cts declarations.
+    writeFileSync(join(consumer, "consumer-cjs.cts"), CONSUMER_TS);
+    writeFileSync(
+      join(consumer, "tsconfig.json"),
+      JSON.stringify({
+        // No @types/node: storekeep's declarations must not need it (zod's need DOM's URL).
+        compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2022", "DOM"], types: [], strict: true, exactOptionalPropertyTypes: true, noEmit: true, skipLibCheck: false },
+        files: ["consumer.mts", "consumer-cjs.cts"],
+      }),
+    );
+    const output = (() => {
+      try {
+        return run(tsc, ["-p", "tsconfig.json"], consumer);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(output.replace(/\s+$/, "")).toBe("");
+    // The installed package is the tarball's, with its declarations.
+    const installed = JSON.parse(readFileSync(join(consumer, "node_modules", "storekeep", "package.json"), "utf8")) as { exports: Record<string, unknown> };
+    expect(Object.keys(installed.exports)).toEqual(expect.arrayContaining([".", "./testing", "./postgres"]));
+  });
+
+  it("fails to type-check a consumer that misuses the API (the check has teeth)", () => {
+    writeFileSync(join(consumer, "bad.mts"), `import { Money } from "storekeep";\nconst m: number = Money.of("1", "EUR");\nexport { m };\n`);
+    writeFileSync(join(consumer, "tsconfig.bad.json"), JSON.stringify({ extends: "./tsconfig.json", files: ["bad.mts"] }));
+    expect(() => run(tsc, ["-p", "tsconfig.bad.json"], consumer)).toThrow(/TS2322/);
+  });
+});
