@@ -452,6 +452,8 @@ export interface IssueValuation {
 export function issueStock(kernel: ValuationKernel, state: CostState, qty: bigint, movementId: string, counterRole: string, rounding: RoundingCode, explain: boolean): IssueValuation {
   const consumed: Consumption[] | null = explain ? [] : null;
   const take = state.qty < qty ? state.qty : qty;
+  // Moving average: the last known cost of units issued into negative stock is the average.
+  if (take < qty && state.method === "moving-average" && state.qty > 0n) state.lastUnit = { value: state.value, qty: state.qty };
   let cost = 0n;
   if (take > 0n) cost = kernel.takeStock(state, take, rounding, consumed);
   const short = qty - take;

@@ -71,7 +71,7 @@ export interface ValuationInput {
   /** `in`: the value in minor units; absent: at the current cost. */
   readonly value?: bigint;
   /** `in` at the cost `qty` units of an earlier issue left with (a customer return). */
-  readonly costOf?: { readonly movementId: string; readonly qty: bigint };
+  readonly costOf?: { readonly movementId: string };
   /** `revalue`: the receipt, its quantity, the amount and the role credited. */
   readonly revalue?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string };
   /** Whether this issue may drive stock below zero. */

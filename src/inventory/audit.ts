@@ -1,0 +1,180 @@
+import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
+import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
+import { addDays, startOfLocalDate } from "../kernel/local-date.js";
+import type { LocalDate } from "../kernel/local-date.js";
+import type { RoundingMode } from "../kernel/decimal.js";
+import type { JsonObject, Transaction } from "../ports/storage.js";
+import { costStateFromJson } from "./cost-state.js";
+import { AVAILABILITY, COST_STATES, type CostStateDoc, QUANTITIES, VALUES } from "./ledger.js";
+import { inTransitLocation } from "./location.js";
+import { MOVEMENTS, type MovementRecord, valuationInputOf } from "./movement.js";
+import type { InventorySettings } from "./options.js";
+import { PRODUCTS, type Product } from "./product.js";
+import { replayMovements } from "./rederive.js";
+import { kernelFor } from "./valuation.js";
+import { emptyCostState, formatScaled, roundingCode, unitCostRatio, valueOf } from "./valuation-kernel.js";
+
+/**
+ * Reads the balance of the Inventory account (functional currency) as of the end of a date
+ * (undefined: now). Finance provides it when registered; `audit` compares it with the
+ * stock value less stock in transit.
+ *
+ * @example
+ * ```ts
+ * const reader: InventoryAccountReader = async (tx, asOf) => "1234.5";
+ * ```
+ */
+export type InventoryAccountReader = (tx: Transaction, asOf: string | undefined) => Promise<string | Decimal>;
+
+/**
+ * One difference found by the audit, named with its cause.
+ *
+ * @example
+ * ```ts
+ * const d: AuditDifference = { sku: "MUG", check: "value", expected: "30", actual: "29.99", cause: "..." };
+ * ```
+ */
+export interface AuditDifference extends JsonObject {
+  readonly sku: string | null;
+  readonly check: "quantity" | "availability" | "value" | "cost-state" | "inventory-account";
+  readonly expected: string;
+  readonly actual: string;
+  readonly where: string | null;
+  readonly cause: string;
+}
+
+/**
+ * The audit's report.
+ *
+ * @example
+ * ```ts
+ * const report = await auditInventory(tx, settings, "EUR", "half-even", "UTC", {});
+ * if (!report.ok) console.table(report.differences);
+ * ```
+ */
+export interface AuditReport extends JsonObject {
+  readonly asOf: string | null;
+  readonly ok: boolean;
+  readonly skus: number;
+  readonly movements: number;
+  /** Stock value (sum of remaining layers) over all SKUs, and the part on the Inventory account. */
+  readonly stockValue: string;
+  readonly inventoryAccount: string | null;
+  readonly differences: readonly AuditDifference[];
+}
+
+/**
+ * Checks, per SKU and as of a date: on hand = sum of movements (per location and lot, and
+ * per warehouse against the availability counter when auditing now); stock value = sum
+ * of the remaining layers re-derived from the movements = the value balances; the cost
+ * state = the layers; and, with a reader, the Inventory account = stock value − in transit.
+ * Reads every movement of the SKUs it audits: a batch job, not a request.
+ *
+ * @example
+ * ```ts
+ * const report = await auditInventory(tx, settings, "EUR", "half-even", "Europe/Berlin", { asOf: "2026-03-31" });
+ * ```
+ */
+export async function auditInventory(
+  tx: Transaction,
+  settings: InventorySettings,
+  currency: CurrencyCode,
+  rounding: RoundingMode,
+  timeZone: string,
+  query: { readonly asOf?: string | undefined; readonly skus?: readonly string[] | undefined; readonly inventoryAccount?: InventoryAccountReader | undefined },
+): Promise<AuditReport> {
+  const digits = minorUnits(currency);
+  const code = roundingCode(rounding);
+  const differences: AuditDifference[] = [];
+  const before = query.asOf === undefined ? undefined : startOfLocalDate(addDays(query.asOf as LocalDate, 1), timeZone).toISOString();
+  const buckets = query.asOf === undefined ? {} : { buckets: { to: query.asOf } };
+  let skus = query.skus;
+  if (skus === undefined) {
+    const all: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await tx.logs.streams(MOVEMENTS, { ...(after === undefined ? {} : { after }), limit: 1000 });
+      all.push(...page);
+      if (page.length < 1000) break;
+      after = page[page.length - 1];
+    }
+    skus = all;
+  }
+  let movementsRead = 0;
+  let stockValue = 0n;
+  let accountValue = new Decimal(0);
+  for (const sku of skus) {
+    const product = (await tx.documents.get<Product>(PRODUCTS, sku))?.data;
+    if (product === undefined) continue;
+    const entries = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, before === undefined ? {} : { lt: before });
+    movementsRead += entries.length;
+    const records = entries.map((e) => e.data);
+    // 1. Quantity per location and lot = sum of movements.
+    const expected = new Map<string, Decimal>();
+    const perWarehouse = new Map<string, Decimal>();
+    const bump = (map: Map<string, Decimal>, key: string, q: Decimal): void => {
+      map.set(key, (map.get(key) ?? new Decimal(0)).plus(q));
+    };
+    for (const m of records) {
+      const lot = m.lot ?? "";
+      if (m.kind === "transfer") {
+        const moved = new Decimal(m.moved);
+        const to = m.to!;
+        const transit = inTransitLocation(to.warehouseId);
+        bump(expected, `${sku}|${m.stage === "arrived" ? transit : m.locationId}|${lot}`, moved.negated());
+        bump(expected, `${sku}|${m.stage === "dispatched" ? transit : to.locationId}|${lot}`, moved);
+        if (m.stage !== "arrived") bump(perWarehouse, m.warehouseId, moved.negated());
+        if (m.stage !== "dispatched") bump(perWarehouse, to.warehouseId, moved);
+      } else if (m.quantity !== "0") {
+        bump(expected, `${sku}|${m.locationId}|${lot}`, new Decimal(m.quantity));
+        bump(perWarehouse, m.warehouseId, new Decimal(m.quantity));
+      }
+    }
+    const balances = await tx.balances.sumByKey(QUANTITIES, { keyPrefix: `${sku}|`, ...buckets });
+    const keys = new Set([...expected.keys(), ...[...balances.keys()].filter((k) => k.startsWith(`${sku}|`))]);
+    for (const key of keys) {
+      const want = expected.get(key) ?? new Decimal(0);
+      const got = balances.get(key)?.["quantity"] ?? new Decimal(0);
+      if (!want.eq(got)) {
+        differences.push({ sku, check: "quantity", expected: canonicalDecimal(want), actual: canonicalDecimal(got), where: key.split("|").slice(1).join("|"), cause: "the quantity balance differs from the sum of the movements at this location and lot (a movement whose balance delta was lost, or a balance written outside the ledger)" });
+      }
+    }
+    if (query.asOf === undefined) {
+      for (const [warehouseId, want] of perWarehouse) {
+        const row = await tx.counters.get(AVAILABILITY, `${sku}|${warehouseId}`);
+        const got = row["onHand"] ?? new Decimal(0);
+        if (!want.eq(got)) differences.push({ sku, check: "availability", expected: canonicalDecimal(want), actual: canonicalDecimal(got), where: warehouseId, cause: "the availability counter's on hand differs from the sum of the movements at this warehouse (a counter update lost or made outside the ledger)" });
+      }
+    }
+    // 2. Stock value = sum of the remaining layers, re-derived from the movements.
+    const start = emptyCostState(product.costingMethod, product.standardCost === null ? null : unitCostRatio(product.standardCost, digits));
+    const replay = replayMovements(start, records.map(valuationInputOf).map((m) => ({ ...m, allowNegative: true })), { kernel: kernelFor(product.costingMethod, settings.kernels), rounding: code, booked: new Map(), newIds: new Set() });
+    if ("negative" in replay) continue;
+    const layersValue = valueOf(replay.state);
+    stockValue += layersValue;
+    const values = (await tx.balances.sumByKey(VALUES, { keys: [sku], ...buckets })).get(sku);
+    const booked = values?.["value"] ?? new Decimal(0);
+    const inTransit = values?.["inTransit"] ?? new Decimal(0);
+    accountValue = accountValue.plus(booked.minus(inTransit));
+    const layers = new Decimal(formatScaled(layersValue, digits));
+    if (!layers.eq(booked)) {
+      differences.push({ sku, check: "value", expected: canonicalDecimal(layers), actual: canonicalDecimal(booked), where: null, cause: "the value balance (what was booked, by day) differs from the layers re-derived from the movements: a valuation difference that was not posted as StockRevalued" });
+    }
+    if (query.asOf === undefined) {
+      const doc = await tx.documents.get<CostStateDoc>(COST_STATES, sku);
+      const stateValue = doc === undefined ? 0n : valueOf(costStateFromJson(doc.data.state));
+      if (stateValue !== layersValue) {
+        differences.push({ sku, check: "cost-state", expected: formatScaled(layersValue, digits), actual: formatScaled(stateValue, digits), where: null, cause: "the stored cost state differs from the layers re-derived from the movements (a checkpoint or cost state written outside the ledger)" });
+      }
+    }
+  }
+  let inventoryAccount: string | null = null;
+  if (query.inventoryAccount !== undefined && query.skus === undefined) {
+    const got = new Decimal((await query.inventoryAccount(tx, query.asOf)).toString());
+    inventoryAccount = canonicalDecimal(got);
+    if (!got.eq(accountValue)) {
+      differences.push({ sku: null, check: "inventory-account", expected: canonicalDecimal(accountValue), actual: inventoryAccount, where: null, cause: "the Inventory account differs from the stock value less stock in transit: postings of stock-value events missing, or journal entries made to Inventory by hand" });
+    }
+  }
+  return { asOf: query.asOf ?? null, ok: differences.length === 0, skus: skus.length, movements: movementsRead, stockValue: formatScaled(stockValue, digits), inventoryAccount, differences };
+}

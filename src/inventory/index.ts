@@ -1,0 +1,221 @@
+import type { z } from "zod";
+import type { StoreRegistry } from "../ports/storage.js";
+import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
+import type { Runtime } from "../runner/runner.js";
+import { type AuditReport, type InventoryAccountReader, auditInventory } from "./audit.js";
+import { type Explanation, explainMovement } from "./explain.js";
+import { AVAILABILITY, COST_STATES, QUANTITIES, type RecordedMovement, VALUES } from "./ledger.js";
+import { LOCATIONS, WAREHOUSES } from "./location.js";
+import { MOVEMENTS, MOVEMENT_INDEX, SNAPSHOTS, VALUATIONS } from "./movement.js";
+import { TRANSFERS, movementCommands } from "./movement-commands.js";
+import { type OpeningRow, openingStockCommand } from "./opening-stock.js";
+import { type InventoryOptions, resolveInventoryOptions } from "./options.js";
+import { PRODUCTS, type Product } from "./product.js";
+import { defineLocation, defineProduct, defineWarehouse } from "./product-commands.js";
+import { inventoryReactions } from "./reactions.js";
+import { type HistoryLine, type OnHandRow, type ValuationRow, costLayers, movementHistory, onHandReport, valuationReport } from "./reports.js";
+import { reservationCommands } from "./reservation-commands.js";
+import { type Availability, RESERVATIONS, readAvailability } from "./reservations.js";
+
+export type { InventoryOptions, InventorySettings } from "./options.js";
+export { resolveInventoryOptions } from "./options.js";
+export type { StockPeriodGuard } from "./period-guard.js";
+export { financeStockPeriodGuard, openStockPeriods } from "./period-guard.js";
+export * from "./valuation-kernel.js";
+export { fifoKernel, lifoKernelForTests } from "./fifo.js";
+export { movingAverageKernel } from "./moving-average.js";
+export { standardCostKernel } from "./standard-cost.js";
+export { kernelFor, valueMovement } from "./valuation.js";
+export type { ValuationInput, ValuationEffect, MovementValuation, IssueCostLookup } from "./valuation.js";
+export { replayMovements } from "./rederive.js";
+export type { ReplayResult, ReplayOptions, BookedValuation, NegativeHistory } from "./rederive.js";
+export { costStateToJson, costStateFromJson } from "./cost-state.js";
+export type { CostStateJson } from "./cost-state.js";
+export { COSTING_METHODS, productInputSchema, skuSchema } from "./product.js";
+export type { Product } from "./product.js";
+export type { Location } from "./location.js";
+export { inTransitLocation } from "./location.js";
+export { MOVEMENT_KINDS, movementPosition } from "./movement.js";
+export type { MovementKind, MovementRecord } from "./movement.js";
+export type { RecordedMovement, MovementDraft, CostStateDoc, ValuationEntry, SnapshotEntry } from "./ledger.js";
+export type { Reservation, Availability } from "./reservations.js";
+export type { OnHandRow, ValuationRow, HistoryLine } from "./reports.js";
+export type { Explanation, ExplainedLayer } from "./explain.js";
+export type { AuditReport, AuditDifference, InventoryAccountReader } from "./audit.js";
+export { parseOpeningCsv, openingRowSchema } from "./opening-stock.js";
+export type { OpeningRow } from "./opening-stock.js";
+
+/**
+ * What the inventory module stores.
+ *
+ * @example
+ * ```ts
+ * await store.migrate({ collections: [], logs: [], balances: [], counters: [], ...INVENTORY_REGISTRY });
+ * ```
+ */
+export const INVENTORY_REGISTRY: Partial<StoreRegistry> = Object.freeze({
+  collections: [
+    { name: PRODUCTS },
+    { name: WAREHOUSES },
+    { name: LOCATIONS, indexes: { byWarehouse: { fields: ["warehouseId", "path"] } } },
+    { name: COST_STATES },
+    { name: MOVEMENT_INDEX, indexes: { bySource: { fields: ["sourceType", "sourceId"] }, byOrder: { fields: ["orderId", "sku"] } } },
+    {
+      name: RESERVATIONS,
+      indexes: {
+        byScopeExpiry: { fields: ["scope", "state", "expiresAt"] },
+        byExpiry: { fields: ["state", "expiresAt"] },
+        byOrder: { fields: ["orderId", "sku"] },
+      },
+    },
+    { name: TRANSFERS },
+  ],
+  logs: [
+    { name: MOVEMENTS, sortKey: "effectiveAt|movementId (stream: SKU)" },
+    { name: VALUATIONS, sortKey: "effectiveAt|movementId#generation (stream: SKU)" },
+    { name: SNAPSHOTS, sortKey: "effectiveAt|movementId#generation (stream: SKU)" },
+  ],
+  balances: [
+    { name: QUANTITIES, fields: ["quantity"], bucket: "day YYYY-MM-DD (key: sku|location|lot)" },
+    { name: VALUES, fields: ["value", "inTransit"], bucket: "day YYYY-MM-DD (key: sku)" },
+  ],
+  counters: [
+    {
+      name: AVAILABILITY,
+      fields: ["onHand", "reserved"],
+      guards: { available: { terms: { onHand: 1, reserved: -1 }, floor: 0 }, onHand: { terms: { onHand: 1 }, floor: 0 } },
+    },
+  ],
+});
+
+/**
+ * The inventory module for `createRuntime` / `createStorekeep`: its registry and its
+ * reactions to GoodsReceived, ShipmentDispatched, ReturnReceived, SupplierReturned,
+ * SupplierBillRecorded and LandedCostRecorded.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ store: memoryStore(), clock, ids, rates, config, modules: [inventoryModule()] });
+ * ```
+ */
+export function inventoryModule(options: InventoryOptions = {}): ModuleDefinition {
+  const settings = resolveInventoryOptions(options);
+  return { name: "inventory", registry: INVENTORY_REGISTRY, reactions: inventoryReactions(settings) };
+}
+
+/**
+ * Every inventory command definition (for `runtime.execute` or `sk.run`).
+ *
+ * @example
+ * ```ts
+ * const commands = inventoryCommands();
+ * await runtime.execute(commands.receive, { sku: "MUG", warehouseId: "wh", quantity: "10", unitCost: "2.5" });
+ * ```
+ */
+export function inventoryCommands(options: InventoryOptions = {}) {
+  const settings = resolveInventoryOptions(options);
+  return {
+    defineProduct,
+    defineWarehouse,
+    defineLocation,
+    ...movementCommands(settings),
+    ...reservationCommands(settings),
+    importOpeningStock: openingStockCommand(settings),
+  };
+}
+
+type Input<C> = C extends { input: infer S extends z.ZodType } ? z.input<S> : never;
+
+/**
+ * `sk.inventory`: products and locations, stock movements, reservations, reports, explain
+ * and audit. Commands go through the runner (idempotency keys accepted); reports read
+ * balances and cost states.
+ *
+ * @example
+ * ```ts
+ * const inventory = createInventoryApi(runtime);
+ * await inventory.defineWarehouse({ warehouseId: "wh_main" });
+ * await inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+ * await inventory.receive({ sku: "MUG", warehouseId: "wh_main", quantity: "10", unitCost: "2.50" });
+ * ```
+ */
+export interface InventoryApi {
+  defineProduct(input: Input<typeof defineProduct>, options?: ExecuteOptions): Promise<Product>;
+  defineWarehouse(input: Input<typeof defineWarehouse>, options?: ExecuteOptions): Promise<{ warehouseId: string }>;
+  defineLocation(input: Input<typeof defineLocation>, options?: ExecuteOptions): Promise<unknown>;
+  receive(input: Input<ReturnType<typeof movementCommands>["receive"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  issue(input: Input<ReturnType<typeof movementCommands>["issue"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  returnFromCustomer(input: Input<ReturnType<typeof movementCommands>["returnFromCustomer"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  returnToSupplier(input: Input<ReturnType<typeof movementCommands>["returnToSupplier"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  adjust(input: Input<ReturnType<typeof movementCommands>["adjust"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  scrap(input: Input<ReturnType<typeof movementCommands>["scrap"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  transfer(input: Input<ReturnType<typeof movementCommands>["transfer"]>, options?: ExecuteOptions): Promise<RecordedMovement & { transferId: string; stage: string }>;
+  receiveTransfer(input: Input<ReturnType<typeof movementCommands>["receiveTransfer"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  revalueReceipt(input: Input<ReturnType<typeof movementCommands>["revalue"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  importOpeningStock(input: { rows: OpeningRow[]; effectiveDate?: string; effectiveAt?: string; reference?: string } | { csv: string; effectiveDate?: string; effectiveAt?: string; reference?: string }, options?: ExecuteOptions): Promise<{ imported: number; movements: RecordedMovement[] }>;
+  reserve(input: Input<ReturnType<typeof reservationCommands>["reserve"]>, options?: ExecuteOptions): Promise<{ reservations: { reservationId: string; sku: string; warehouseId: string; quantity: string; expiresAt: string | null }[] }>;
+  allocate(input: { reservationId: string }, options?: ExecuteOptions): Promise<unknown>;
+  release(input: Input<ReturnType<typeof reservationCommands>["release"]>, options?: ExecuteOptions): Promise<{ reservationId: string; released: string; state: string }>;
+  releaseOrder(input: Input<ReturnType<typeof reservationCommands>["releaseOrder"]>, options?: ExecuteOptions): Promise<{ orderId: string; released: number }>;
+  expireReservations(input?: { limit?: number }, options?: ExecuteOptions): Promise<{ expired: number; more: boolean }>;
+  /** On hand, reserved (expired holds never counted) and available at a warehouse. */
+  availability(sku: string, warehouseId: string): Promise<Availability>;
+  /** Quantity on hand per SKU, location and lot as of a date. */
+  onHand(query?: { sku?: string; asOf?: string }): Promise<OnHandRow[]>;
+  /** Value per SKU as of a date. */
+  valuation(query?: { sku?: string; asOf?: string }): Promise<ValuationRow[]>;
+  /** A SKU's current cost layers (FIFO) or pool. */
+  layers(sku: string): Promise<unknown>;
+  /** A SKU's movements between two dates with their current valuation. */
+  history(query: { sku: string; from?: string; to?: string; limit?: number }): Promise<HistoryLine[]>;
+  /** Which layers a movement consumed, at what cost, and why. */
+  explain(movementId: string): Promise<Explanation>;
+  /** On hand = sum of movements; stock value = sum of remaining layers (= Inventory account with a reader), as of a date. */
+  audit(query?: { asOf?: string; skus?: string[]; inventoryAccount?: InventoryAccountReader }): Promise<AuditReport>;
+}
+
+/**
+ * Builds `sk.inventory` over a runtime that registered {@link inventoryModule}.
+ *
+ * @example
+ * ```ts
+ * const inventory = createInventoryApi(runtime, { softHoldMinutes: 20 });
+ * const { reservations } = await inventory.reserve({ lines: [{ sku: "MUG", warehouseId: "wh_main", quantity: "1" }] });
+ * ```
+ */
+export function createInventoryApi(runtime: Runtime, options: InventoryOptions & { readonly inventoryAccount?: InventoryAccountReader } = {}): InventoryApi {
+  const settings = resolveInventoryOptions(options);
+  const c = inventoryCommands(options);
+  const run = <T>(command: Parameters<Runtime["execute"]>[0], input: unknown, o?: ExecuteOptions): Promise<T> => runtime.execute(command, input, o) as Promise<T>;
+  const currency = runtime.config.functionalCurrency;
+  return {
+    defineProduct: (i, o) => run(c.defineProduct, i, o),
+    defineWarehouse: (i, o) => run(c.defineWarehouse, i, o),
+    defineLocation: (i, o) => run(c.defineLocation, i, o),
+    receive: (i, o) => run(c.receive, i, o),
+    issue: (i, o) => run(c.issue, i, o),
+    returnFromCustomer: (i, o) => run(c.returnFromCustomer, i, o),
+    returnToSupplier: (i, o) => run(c.returnToSupplier, i, o),
+    adjust: (i, o) => run(c.adjust, i, o),
+    scrap: (i, o) => run(c.scrap, i, o),
+    transfer: (i, o) => run(c.transfer, i, o),
+    receiveTransfer: (i, o) => run(c.receiveTransfer, i, o),
+    revalueReceipt: (i, o) => run(c.revalue, i, o),
+    importOpeningStock: (i, o) => run(c.importOpeningStock, i, o),
+    reserve: (i, o) => run(c.reserve, i, o),
+    allocate: (i, o) => run(c.allocate, i, o),
+    release: (i, o) => run(c.release, i, o),
+    releaseOrder: (i, o) => run(c.releaseOrder, i, o),
+    expireReservations: (i = {}, o) => run(c.expire, i, o),
+    availability: (sku, warehouseId) => runtime.read((tx) => readAvailability(tx, sku, warehouseId, runtime.clock.now().toISOString())),
+    onHand: (q = {}) => runtime.read((tx) => onHandReport(tx, q)),
+    valuation: (q = {}) => runtime.read((tx) => valuationReport(tx, currency, q)),
+    layers: (sku) => runtime.read((tx) => costLayers(tx, sku, currency)),
+    history: (q) => runtime.read((tx) => movementHistory(tx, currency, q)),
+    explain: (movementId) => runtime.read((tx) => explainMovement(tx, currency, movementId)),
+    audit: (q = {}) =>
+      runtime.read((tx) =>
+        auditInventory(tx, settings, currency, runtime.config.rounding, runtime.config.timeZone, { ...q, ...(q.inventoryAccount === undefined && options.inventoryAccount !== undefined ? { inventoryAccount: options.inventoryAccount } : {}) }),
+      ),
+  };
+}

@@ -1,0 +1,636 @@
+import { Decimal } from "../kernel/decimal.js";
+import { minorUnits } from "../kernel/currencies.js";
+import { StorekeepError, invariant, isStorekeepError } from "../kernel/errors.js";
+import { localDateOf } from "../kernel/local-date.js";
+import type { StockSource } from "../kernel/events/inventory.js";
+import type { CounterChange, JsonObject, LogAppend, Transaction, BalanceDelta } from "../ports/storage.js";
+import type { CommandContext, NewEvent } from "../runner/command.js";
+import { type CostStateJson, costStateFromJson, costStateToJson } from "./cost-state.js";
+import { inTransitLocation } from "./location.js";
+import {
+  MOVEMENTS,
+  MOVEMENT_INDEX,
+  type MovementKind,
+  type MovementRecord,
+  SNAPSHOTS,
+  VALUATIONS,
+  effectOf,
+  generationKey,
+  movementPosition,
+  valuationInputOf,
+} from "./movement.js";
+import type { InventorySettings } from "./options.js";
+import { type Product, requireProduct } from "./product.js";
+import { type BookedValuation, replayMovements } from "./rederive.js";
+import { type MovementValuation, type ValuationInput, kernelFor, valueMovement } from "./valuation.js";
+import {
+  type CostState,
+  QUANTITY_DECIMALS,
+  type RoundingCode,
+  currentCost,
+  emptyCostState,
+  formatScaled,
+  onHandOf,
+  parseScaled,
+  roundingCode,
+  unitCostRatio,
+} from "./valuation-kernel.js";
+
+/*
+ * The stock ledger's write path. One function records movements for any number of SKUs
+ * inside the command's transaction: per SKU (in SKU order, so two commands never
+ * deadlock) it locks the cost state with getForUpdate, values the movements — directly
+ * when they come after everything recorded, by re-derivation from a checkpoint when one is
+ * back-dated — appends the movements and their valuations, moves the bucketed balances
+ * and the guarded availability counter, and returns the stock-value events.
+ */
+
+/** Collection of per-SKU cost states. @example `COST_STATES === "inventory.cost-states"` */
+export const COST_STATES = "inventory.cost-states";
+/** Balance family of quantities per `sku|location|lot` and day. @example `QUANTITIES === "inventory.quantities"` */
+export const QUANTITIES = "inventory.quantities";
+/** Balance family of stock value per SKU and day (`value`: all stock, `inTransit`: the part in transit). @example `VALUES === "inventory.values"` */
+export const VALUES = "inventory.values";
+/** Counter family of availability per `sku|warehouse`. @example `AVAILABILITY === "inventory.availability"` */
+export const AVAILABILITY = "inventory.availability";
+
+/**
+ * The stored cost state of a SKU.
+ *
+ * @example
+ * ```ts
+ * const doc = await tx.documents.getForUpdate<CostStateDoc>(COST_STATES, "MUG");
+ * ```
+ */
+export interface CostStateDoc extends JsonObject {
+  readonly sku: string;
+  readonly state: CostStateJson;
+  /** The position of the last movement (the highest sort key). */
+  readonly lastPosition: string;
+  readonly movements: number;
+  readonly sinceSnapshot: number;
+}
+
+/**
+ * A checkpoint of a SKU's cost state after the movement at `position`.
+ *
+ * @example
+ * ```ts
+ * const s: SnapshotEntry = { movementId: "mv_9", position: "2026-01-02T00:00:00.000Z|mv_9", state };
+ * ```
+ */
+export interface SnapshotEntry extends JsonObject {
+  readonly movementId: string;
+  readonly position: string;
+  readonly state: CostStateJson;
+}
+
+/**
+ * A movement valuation as stored (minor units and scaled quantities as integer strings).
+ *
+ * @example
+ * ```ts
+ * const v: ValuationEntry = { movementId: "mv_2", postings: { inventory: "-500", cogs: "500" }, amount: "500", stockValue: null, variance: "0", split: null, consumed: [["mv_1", "2000000", "500"]], trueUps: [], generation: 3, cause: "recorded" };
+ * ```
+ */
+export interface ValuationEntry extends JsonObject {
+  readonly movementId: string;
+  readonly postings: Readonly<Record<string, string>>;
+  readonly amount: string;
+  readonly stockValue: string | null;
+  readonly variance: string;
+  readonly split: readonly [string, string] | null;
+  readonly consumed: readonly (readonly [string, string, string])[] | null;
+  readonly trueUps: readonly (readonly [string, string, string, string])[];
+  readonly generation: number;
+  /** `recorded` when first valued; `backdated:<movementId>` when a back-dated movement changed it. */
+  readonly cause: string;
+}
+
+/**
+ * A movement to record, before it has an id and a valuation.
+ *
+ * @example
+ * ```ts
+ * const draft: MovementDraft = { sku: "MUG", kind: "receipt", effectiveAt: now.toISOString(), quantity: "10", warehouseId: "wh", locationId: "wh", counterRole: "grni", source: { type: "receipt", id: "grn_1" }, valueMinor: 2500n };
+ * ```
+ */
+export interface MovementDraft {
+  readonly sku: string;
+  readonly kind: MovementKind;
+  readonly effectiveAt: string;
+  /** Signed change to on hand (canonical decimal); "0" for transfers and revaluations. */
+  readonly quantity: string;
+  readonly moved?: string;
+  readonly warehouseId: string;
+  readonly locationId: string;
+  readonly lot?: string | undefined;
+  readonly to?: { readonly warehouseId: string; readonly locationId: string };
+  readonly stage?: "direct" | "dispatched" | "arrived";
+  readonly transferId?: string;
+  readonly counterRole: string;
+  readonly source: StockSource;
+  readonly orderId?: string | undefined;
+  readonly valueMinor?: bigint | undefined;
+  readonly costOf?: string | undefined;
+  readonly revalues?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string };
+  readonly reason?: string;
+  /** Reserved units this issue fulfils (they stop being reserved). */
+  readonly reservedRelease?: string;
+  /** Use this id instead of a new one. */
+  readonly movementId?: string;
+}
+
+/**
+ * A recorded movement and what it was valued at.
+ *
+ * @example
+ * ```ts
+ * const r: RecordedMovement = { movementId: "mv_1", sku: "MUG", kind: "receipt", effectiveAt: "...", effectiveDate: "2026-01-01", quantity: "10", amount: "25", postings: { inventory: "25", grni: "-25" }, backdated: false };
+ * ```
+ */
+export interface RecordedMovement extends JsonObject {
+  readonly movementId: string;
+  readonly sku: string;
+  readonly kind: MovementKind;
+  readonly effectiveAt: string;
+  readonly effectiveDate: string;
+  readonly quantity: string;
+  /** Cost of an issue, value of a receipt, amount of a revaluation (functional currency). */
+  readonly amount: string;
+  readonly postings: Readonly<Record<string, string>>;
+  readonly backdated: boolean;
+}
+
+/**
+ * The result of recording movements: each movement and the events to emit.
+ *
+ * @example
+ * ```ts
+ * const { movements, events } = await recordMovements(ctx, settings, drafts);
+ * ```
+ */
+export interface RecordOutcome {
+  readonly movements: RecordedMovement[];
+  readonly events: NewEvent[];
+}
+
+function toDecimal(scaled: bigint, decimals: number): Decimal {
+  return new Decimal(formatScaled(scaled, decimals));
+}
+
+/**
+ * Records movements (any SKUs) in the command's transaction; see the module comment.
+ *
+ * @example
+ * ```ts
+ * const { movements, events } = await recordMovements(ctx, settings, [draft]);
+ * return { result: movements, events };
+ * ```
+ */
+export async function recordMovements(ctx: CommandContext, settings: InventorySettings, drafts: readonly MovementDraft[]): Promise<RecordOutcome> {
+  const bySku = new Map<string, MovementDraft[]>();
+  for (const d of drafts) {
+    const list = bySku.get(d.sku) ?? [];
+    list.push(d);
+    bySku.set(d.sku, list);
+  }
+  const currency = ctx.config.functionalCurrency;
+  const digits = minorUnits(currency);
+  const rounding = roundingCode(ctx.config.rounding);
+  const movements: RecordedMovement[] = [];
+  const events: NewEvent[] = [];
+  const counterChanges = new Map<string, { deltas: Map<string, Decimal>; enforce: Set<string>; sku: string; warehouseId: string }>();
+  const quantityDeltas: BalanceDelta[] = [];
+  const valueDeltas: BalanceDelta[] = [];
+
+  // The earliest date written must be open (locks run through a date).
+  let earliest: string | undefined;
+  const records = new Map<string, MovementRecord[]>();
+  for (const sku of [...bySku.keys()].sort()) {
+    const product = await requireProduct(ctx.tx, sku);
+    const list: MovementRecord[] = [];
+    for (const d of bySku.get(sku)!) {
+      const record = toRecord(ctx, d, product);
+      list.push(record);
+      if (earliest === undefined || record.effectiveDate < earliest) earliest = record.effectiveDate;
+    }
+    records.set(sku, list);
+  }
+  if (earliest !== undefined) await settings.periodGuard(ctx.tx, earliest);
+
+  for (const sku of [...bySku.keys()].sort()) {
+    const product = await requireProduct(ctx.tx, sku);
+    const skuDrafts = bySku.get(sku)!;
+    const skuRecords = records.get(sku)!;
+    const outcome = await recordSku(ctx, settings, product, skuRecords, rounding);
+    for (const [i, record] of skuRecords.entries()) {
+      const draft = skuDrafts[i]!;
+      const valuation = outcome.valuations.get(record.movementId)!;
+      movements.push({
+        movementId: record.movementId,
+        sku,
+        kind: record.kind,
+        effectiveAt: record.effectiveAt,
+        effectiveDate: record.effectiveDate,
+        quantity: record.kind === "transfer" || record.kind === "revaluation" ? record.moved : record.quantity,
+        amount: formatScaled(record.kind === "transfer" ? BigInt(record.valueMinor ?? "0") : valuation.amount, digits),
+        postings: postingsJson(valuation.postings, digits),
+        backdated: outcome.backdated,
+      });
+      events.push(...movementEvents(record, valuation, currency, digits));
+      collectCounters(counterChanges, record, draft, product);
+      collectBalances(quantityDeltas, valueDeltas, record, valuation, digits);
+    }
+    if (outcome.differences.size > 0) {
+      events.push(...backdateEvents(sku, outcome.backdatedBy!, outcome.differences, currency, digits));
+      for (const [date, roles] of outcome.differences) {
+        const inventory = roles.get("inventory");
+        if (inventory !== undefined) valueDeltas.push({ key: sku, bucket: date, amounts: { value: toDecimal(inventory, digits) } });
+      }
+    }
+  }
+  if (quantityDeltas.length > 0) await ctx.tx.balances.add(QUANTITIES, quantityDeltas);
+  if (valueDeltas.length > 0) await ctx.tx.balances.add(VALUES, valueDeltas);
+  await applyCounters(ctx.tx, counterChanges);
+  return { movements, events };
+}
+
+function toRecord(ctx: CommandContext, d: MovementDraft, product: Product): MovementRecord {
+  const movementId = d.movementId ?? ctx.ids.next("mv");
+  return {
+    movementId,
+    sku: d.sku,
+    kind: d.kind,
+    effectiveAt: d.effectiveAt,
+    effectiveDate: localDateOf(new Date(d.effectiveAt), ctx.config.timeZone),
+    recordedAt: ctx.now.toISOString(),
+    quantity: d.quantity,
+    moved: d.moved ?? "0",
+    warehouseId: d.warehouseId,
+    locationId: d.locationId,
+    lot: d.lot ?? null,
+    to: d.to ?? null,
+    stage: d.stage ?? null,
+    transferId: d.transferId ?? null,
+    counterRole: d.counterRole,
+    source: { ...d.source } as MovementRecord["source"],
+    orderId: d.orderId ?? null,
+    valueMinor: d.valueMinor === undefined ? null : d.valueMinor.toString(),
+    costOf: d.costOf ?? null,
+    revalues: d.revalues === undefined ? null : { movementId: d.revalues.movementId, receiptQty: d.revalues.receiptQty.toString(), amount: d.revalues.amount.toString(), againstRole: d.revalues.againstRole },
+    reason: d.reason ?? null,
+    allowNegative: product.allowNegativeStock,
+  };
+}
+
+interface SkuOutcome {
+  readonly valuations: ReadonlyMap<string, MovementValuation>;
+  readonly differences: ReadonlyMap<string, ReadonlyMap<string, bigint>>;
+  readonly backdated: boolean;
+  readonly backdatedBy?: string;
+}
+
+/** The fresh cost state of a product (standard cost from the product). */
+function initialState(product: Product, digits: number): CostState {
+  return emptyCostState(product.costingMethod, product.standardCost === null ? null : unitCostRatio(product.standardCost, digits));
+}
+
+function valuationEntry(movementId: string, v: MovementValuation, generation: number, cause: string): ValuationEntry {
+  const postings: Record<string, string> = {};
+  for (const [role, amount] of Object.entries(v.postings)) postings[role] = amount.toString();
+  return {
+    movementId,
+    postings,
+    amount: v.amount.toString(),
+    stockValue: v.stockValue === undefined ? null : v.stockValue.toString(),
+    variance: v.variance.toString(),
+    split: v.split === undefined ? null : [v.split.onHand.toString(), v.split.sold.toString()],
+    consumed: v.consumed === null ? null : v.consumed.map((c) => [c.layer, c.qty.toString(), c.value.toString()] as const),
+    trueUps: v.trueUps.map((t) => [t.movementId, t.counterRole, t.qty.toString(), t.amount.toString()] as const),
+    generation,
+    cause,
+  };
+}
+
+/**
+ * What was booked, from a stored valuation entry.
+ *
+ * @example
+ * ```ts
+ * const booked = bookedOf(entry);
+ * ```
+ */
+export function bookedOf(entry: ValuationEntry): BookedValuation {
+  const postings: Record<string, bigint> = {};
+  for (const [role, amount] of Object.entries(entry.postings)) postings[role] = BigInt(amount);
+  return { postings, amount: BigInt(entry.amount) };
+}
+
+async function recordSku(ctx: CommandContext, settings: InventorySettings, product: Product, records: MovementRecord[], rounding: RoundingCode): Promise<SkuOutcome> {
+  const tx = ctx.tx;
+  const sku = product.sku;
+  const digits = minorUnits(ctx.config.functionalCurrency);
+  const kernel = kernelFor(product.costingMethod, settings.kernels);
+  const doc = await tx.documents.getForUpdate<CostStateDoc>(COST_STATES, sku);
+  const version = doc?.version ?? 0;
+  const generation = version + 1;
+  const lastPosition = doc?.data.lastPosition ?? "";
+  const sorted = [...records].sort((a, b) => cmp(movementPosition(a.effectiveAt, a.movementId), movementPosition(b.effectiveAt, b.movementId)));
+  const firstPosition = movementPosition(sorted[0]!.effectiveAt, sorted[0]!.movementId);
+  const valuationAppends: LogAppend[] = [];
+  const snapshotAppends: LogAppend[] = [];
+  let state: CostState;
+  let valuations: Map<string, MovementValuation>;
+  let differences: ReadonlyMap<string, ReadonlyMap<string, bigint>> = new Map();
+  let sinceSnapshot = doc?.data.sinceSnapshot ?? 0;
+  const backdated = firstPosition < lastPosition;
+
+  if (!backdated) {
+    state = doc === undefined ? initialState(product, digits) : costStateFromJson(doc.data.state);
+    valuations = new Map();
+    for (const record of sorted) {
+      const input = valuationInputOf(record);
+      if (record.kind === "transfer" && record.valueMinor === null) {
+        (record as { valueMinor: string | null }).valueMinor = currentCost(state, parseScaled(record.moved, QUANTITY_DECIMALS), rounding).toString();
+      }
+      if (input.effect === "out" && !input.allowNegative && onHandOf(state) < input.qty) {
+        throw new StorekeepError(
+          "INSUFFICIENT_STOCK",
+          `Not enough ${sku} on hand on ${record.effectiveDate}: ${formatScaled(onHandOf(state), QUANTITY_DECIMALS)} on hand, ${formatScaled(input.qty, QUANTITY_DECIMALS)} needed. Receive stock first, or allow negative stock for this product.`,
+          { sku, date: record.effectiveDate, onHand: formatScaled(onHandOf(state), QUANTITY_DECIMALS), needed: formatScaled(input.qty, QUANTITY_DECIMALS) },
+        );
+      }
+      const v = valueMovement(kernel, state, input, rounding, () => undefined, true);
+      valuations.set(record.movementId, v);
+      const position = movementPosition(record.effectiveAt, record.movementId);
+      valuationAppends.push({ stream: sku, sortKey: generationKey(position, generation), data: valuationEntry(record.movementId, v, generation, "recorded") });
+      sinceSnapshot++;
+      if (sinceSnapshot >= settings.snapshotEvery) {
+        snapshotAppends.push({ stream: sku, sortKey: generationKey(position, generation), data: { movementId: record.movementId, position, state: costStateToJson(state) } });
+        sinceSnapshot = 0;
+      }
+    }
+  } else {
+    // Re-derivation: the checkpoint before the first new movement, then everything after it.
+    const [snapshot] = await tx.logs.read<SnapshotEntry>(SNAPSHOTS, sku, { lt: firstPosition, order: "desc", limit: 1 });
+    const start = snapshot === undefined ? initialState(product, digits) : costStateFromJson(snapshot.data.state);
+    const range = snapshot === undefined ? {} : { gt: snapshot.data.position };
+    const stored = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, range);
+    const bookedEntries = await tx.logs.read<ValuationEntry>(VALUATIONS, sku, range);
+    const booked = new Map<string, BookedValuation>();
+    for (const e of bookedEntries) booked.set(e.data.movementId, bookedOf(e.data));
+    const staleSnapshots = await tx.logs.read<SnapshotEntry>(SNAPSHOTS, sku, { gt: firstPosition });
+    const rewrite = new Set(staleSnapshots.map((s) => s.data.movementId));
+    for (const record of sorted) {
+      if (record.kind === "transfer" && record.valueMinor === null) {
+        const current = doc === undefined ? initialState(product, digits) : costStateFromJson(doc.data.state);
+        (record as { valueMinor: string | null }).valueMinor = currentCost(current, parseScaled(record.moved, QUANTITY_DECIMALS), rounding).toString();
+      }
+    }
+    const inputs: ValuationInput[] = [...stored.map((e) => valuationInputOf(e.data)), ...sorted.map(valuationInputOf)].sort((a, b) => cmp(a.position, b.position));
+    const newIds = new Set(sorted.map((r) => r.movementId));
+    const result = replayMovements(start, inputs, { kernel, rounding, booked, newIds, checkpointAfter: rewrite, checkpointEvery: settings.snapshotEvery });
+    if ("negative" in result) {
+      const n = result.negative;
+      const isNew = newIds.has(n.movementId);
+      throw new StorekeepError(
+        isNew ? "INSUFFICIENT_STOCK" : "NEGATIVE_HISTORY",
+        isNew
+          ? `Not enough ${sku} on hand on ${n.date}: ${formatScaled(n.onHand, QUANTITY_DECIMALS)} on hand then, ${formatScaled(n.needed, QUANTITY_DECIMALS)} needed. Date the movement later or receive stock before it.`
+          : `Recording this would drive ${sku}'s history negative on ${n.date} (movement ${n.movementId} issues ${formatScaled(n.needed, QUANTITY_DECIMALS)} with ${formatScaled(n.onHand, QUANTITY_DECIMALS)} on hand). Date it later, or record the missing receipt first.`,
+        { sku, date: n.date, movementId: n.movementId, onHand: formatScaled(n.onHand, QUANTITY_DECIMALS), needed: formatScaled(n.needed, QUANTITY_DECIMALS) },
+      );
+    }
+    const firstNewId = sorted[0]!.movementId;
+    for (const date of result.differences.keys()) invariant(date >= sorted[0]!.effectiveDate, "a re-derivation difference is dated before the back-dated movement");
+    state = result.state;
+    valuations = new Map(result.valuations);
+    differences = result.differences;
+    const positions = new Map(inputs.map((m) => [m.id, m.position]));
+    for (const id of result.changed) {
+      const cause = newIds.has(id) ? "recorded" : `backdated:${firstNewId}`;
+      valuationAppends.push({ stream: sku, sortKey: generationKey(positions.get(id)!, generation), data: valuationEntry(id, result.valuations.get(id)!, generation, cause) });
+    }
+    for (const [id, checkpoint] of result.checkpoints) {
+      const position = positions.get(id)!;
+      if (position < firstPosition) continue;
+      snapshotAppends.push({ stream: sku, sortKey: generationKey(position, generation), data: { movementId: id, position, state: costStateToJson(checkpoint) } });
+    }
+    sinceSnapshot = (doc?.data.sinceSnapshot ?? 0) + sorted.length;
+  }
+
+  const newLast = sorted.reduce((max, r) => {
+    const p = movementPosition(r.effectiveAt, r.movementId);
+    return p > max ? p : max;
+  }, lastPosition);
+  await tx.logs.append(MOVEMENTS, sorted.map((r) => ({ stream: sku, sortKey: movementPosition(r.effectiveAt, r.movementId), data: r })));
+  await tx.logs.append(VALUATIONS, valuationAppends);
+  if (snapshotAppends.length > 0) await tx.logs.append(SNAPSHOTS, snapshotAppends);
+  for (const r of sorted) {
+    await tx.documents.put(
+      MOVEMENT_INDEX,
+      r.movementId,
+      { movementId: r.movementId, sku, position: movementPosition(r.effectiveAt, r.movementId), kind: r.kind, orderId: r.orderId ?? "", sourceType: r.source.type, sourceId: r.source.id, sourceLineId: r.source.lineId ?? "" },
+      0,
+    );
+  }
+  const next: CostStateDoc = { sku, state: costStateToJson(state), lastPosition: newLast, movements: (doc?.data.movements ?? 0) + sorted.length, sinceSnapshot };
+  await tx.documents.put(COST_STATES, sku, next, version);
+  const out: SkuOutcome = { valuations, differences, backdated, ...(backdated ? { backdatedBy: sorted[0]!.movementId } : {}) };
+  return out;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function postingsJson(postings: Readonly<Record<string, bigint>>, digits: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [role, amount] of Object.entries(postings)) out[role] = formatScaled(amount, digits);
+  return out;
+}
+
+function money(minor: bigint, currency: string, digits: number): { amount: string; currency: string } {
+  return { amount: formatScaled(minor, digits), currency };
+}
+
+function place(record: MovementRecord): { warehouseId: string; locationId: string; lot?: string } {
+  return { warehouseId: record.warehouseId, locationId: record.locationId, ...(record.lot === null ? {} : { lot: record.lot }) };
+}
+
+function movementEvents(record: MovementRecord, v: MovementValuation, currency: string, digits: number): NewEvent[] {
+  const base = { aggregateType: "sku", aggregateId: record.sku, effectiveDate: record.effectiveDate };
+  const quantity = record.quantity.startsWith("-") ? record.quantity.slice(1) : record.quantity;
+  const common = { movementId: record.movementId, sku: record.sku, effectiveAt: record.effectiveAt, source: record.source };
+  const events: NewEvent[] = [];
+  const effect = effectOf(record);
+  if (record.kind === "adjustment" || record.kind === "scrap") {
+    const signed = effect === "in" ? v.amount : -v.amount;
+    events.push({
+      type: "StockAdjusted",
+      ...base,
+      payload: { ...common, ...place(record), quantity: record.quantity, value: money(signed, currency, digits), reason: record.reason ?? (record.kind === "scrap" ? "scrap" : "count"), counterAccountRole: record.counterRole },
+    });
+  } else if (effect === "in") {
+    const stockValue = v.stockValue ?? v.amount;
+    events.push({
+      type: "StockReceived",
+      ...base,
+      payload: {
+        ...common,
+        ...place(record),
+        quantity,
+        value: money(stockValue, currency, digits),
+        counterAccountRole: record.counterRole,
+        ...(stockValue === v.amount ? {} : { counterValue: money(v.amount, currency, digits) }),
+      },
+    });
+  } else if (effect === "out") {
+    events.push({ type: "StockIssued", ...base, payload: { ...common, ...place(record), quantity, cost: money(v.amount, currency, digits), counterAccountRole: record.counterRole } });
+  } else if (record.kind === "transfer") {
+    const to = record.to!;
+    events.push({
+      type: "StockTransferred",
+      ...base,
+      payload: {
+        ...common,
+        ...(record.transferId === null ? {} : { transferId: record.transferId }),
+        ...(record.lot === null ? {} : { lot: record.lot }),
+        from: { warehouseId: record.warehouseId, locationId: record.locationId },
+        to: { warehouseId: to.warehouseId, locationId: to.locationId },
+        quantity: record.moved,
+        value: money(BigInt(record.valueMinor ?? "0"), currency, digits),
+        stage: record.stage ?? "direct",
+      },
+    });
+  } else if (record.kind === "revaluation") {
+    const postings = Object.entries(v.postings).sort(rolesFirst).map(([role, amount]) => ({ role, amount: money(amount, currency, digits) }));
+    if (postings.length >= 2) {
+      events.push({ type: "StockRevalued", ...base, payload: { revaluationId: record.movementId, sku: record.sku, reason: record.reason ?? "price-difference", source: record.source, postings } });
+    }
+  }
+  if (v.trueUps.length > 0) {
+    let total = 0n;
+    const parts: { role: string; amount: { amount: string; currency: string }; movementId: string }[] = [];
+    for (const t of v.trueUps) {
+      total += t.amount;
+      parts.push({ role: t.counterRole, amount: money(t.amount, currency, digits), movementId: t.movementId });
+    }
+    if (total !== 0n || parts.length > 1) {
+      const postings = [...(total === 0n ? [] : [{ role: "inventory", amount: money(-total, currency, digits) }]), ...parts];
+      events.push({ type: "StockRevalued", ...base, payload: { revaluationId: `${record.movementId}.true-up`, sku: record.sku, reason: "negative-stock-true-up", source: { type: "true-up", id: record.movementId }, postings } });
+    }
+  }
+  return events;
+}
+
+function rolesFirst([a]: [string, bigint], [b]: [string, bigint]): number {
+  if (a === b) return 0;
+  if (a === "inventory") return -1;
+  if (b === "inventory") return 1;
+  return cmp(a, b);
+}
+
+/** Differences of a re-derivation as StockRevalued events, whole dates per event (at most 1,000 postings each). */
+function backdateEvents(sku: string, movementId: string, differences: ReadonlyMap<string, ReadonlyMap<string, bigint>>, currency: string, digits: number): NewEvent[] {
+  const events: NewEvent[] = [];
+  let postings: { role: string; amount: { amount: string; currency: string }; date: string }[] = [];
+  let firstDate: string | undefined;
+  const flush = (): void => {
+    if (postings.length === 0) return;
+    events.push({
+      type: "StockRevalued",
+      aggregateType: "sku",
+      aggregateId: sku,
+      effectiveDate: firstDate!,
+      payload: { revaluationId: `${movementId}.backdate.${events.length + 1}`, sku, reason: "backdated", source: { type: "backdate", id: movementId }, postings },
+    });
+    postings = [];
+    firstDate = undefined;
+  };
+  for (const date of [...differences.keys()].sort()) {
+    const roles = [...differences.get(date)!.entries()].sort(rolesFirst);
+    if (postings.length + roles.length > 1000) flush();
+    firstDate ??= date;
+    for (const [role, amount] of roles) postings.push({ role, amount: money(amount, currency, digits), date });
+  }
+  flush();
+  return events;
+}
+
+function counterKey(sku: string, warehouseId: string): string {
+  return `${sku}|${warehouseId}`;
+}
+
+function collectCounters(changes: Map<string, { deltas: Map<string, Decimal>; enforce: Set<string>; sku: string; warehouseId: string }>, record: MovementRecord, draft: MovementDraft, product: Product): void {
+  const add = (warehouseId: string, field: string, delta: Decimal, enforce?: string): void => {
+    const key = counterKey(record.sku, warehouseId);
+    const change = changes.get(key) ?? { deltas: new Map<string, Decimal>(), enforce: new Set<string>(), sku: record.sku, warehouseId };
+    change.deltas.set(field, (change.deltas.get(field) ?? new Decimal(0)).plus(delta));
+    if (enforce !== undefined && !product.allowNegativeStock) change.enforce.add(enforce);
+    changes.set(key, change);
+  };
+  const quantity = new Decimal(record.quantity);
+  if (record.kind === "transfer") {
+    const moved = new Decimal(record.moved);
+    const to = record.to!;
+    if (record.stage !== "arrived") add(record.warehouseId, "onHand", moved.negated(), "available");
+    if (record.stage !== "dispatched") add(to.warehouseId, "onHand", moved);
+    return;
+  }
+  if (quantity.isZero()) return;
+  if (quantity.isNegative()) {
+    const release = draft.reservedRelease === undefined ? new Decimal(0) : new Decimal(draft.reservedRelease);
+    add(record.warehouseId, "onHand", quantity, release.isZero() ? "available" : "onHand");
+    if (!release.isZero()) add(record.warehouseId, "reserved", release.negated());
+  } else {
+    add(record.warehouseId, "onHand", quantity);
+  }
+}
+
+function collectBalances(quantities: BalanceDelta[], values: BalanceDelta[], record: MovementRecord, v: MovementValuation, digits: number): void {
+  const lot = record.lot ?? "";
+  const bucket = record.effectiveDate;
+  if (record.kind === "transfer") {
+    const moved = new Decimal(record.moved);
+    const to = record.to!;
+    const value = toDecimal(BigInt(record.valueMinor ?? "0"), digits);
+    const transit = inTransitLocation(to.warehouseId);
+    const from = record.stage === "arrived" ? transit : record.locationId;
+    const into = record.stage === "dispatched" ? transit : to.locationId;
+    quantities.push({ key: `${record.sku}|${from}|${lot}`, bucket, amounts: { quantity: moved.negated() } });
+    quantities.push({ key: `${record.sku}|${into}|${lot}`, bucket, amounts: { quantity: moved } });
+    if (record.stage !== "direct" && record.stage !== null) {
+      values.push({ key: record.sku, bucket, amounts: { inTransit: record.stage === "dispatched" ? value : value.negated() } });
+    }
+    return;
+  }
+  const quantity = new Decimal(record.quantity);
+  if (!quantity.isZero()) quantities.push({ key: `${record.sku}|${record.locationId}|${lot}`, bucket, amounts: { quantity } });
+  const inventory = v.postings["inventory"];
+  if (inventory !== undefined) values.push({ key: record.sku, bucket, amounts: { value: toDecimal(inventory, digits) } });
+}
+
+async function applyCounters(tx: Transaction, changes: Map<string, { deltas: Map<string, Decimal>; enforce: Set<string>; sku: string; warehouseId: string }>): Promise<void> {
+  if (changes.size === 0) return;
+  const list: CounterChange[] = [...changes.entries()]
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([key, c]) => ({ key, deltas: Object.fromEntries(c.deltas), enforce: [...c.enforce] }));
+  try {
+    await tx.counters.apply(AVAILABILITY, list);
+  } catch (error) {
+    if (isStorekeepError(error) && error.code === "GUARD_VIOLATED") {
+      const key = String(error.details["key"] ?? "");
+      const change = changes.get(key);
+      const value = String(error.details["value"] ?? "");
+      throw new StorekeepError(
+        "INSUFFICIENT_STOCK",
+        `Not enough ${change?.sku ?? key} available at warehouse ${change?.warehouseId ?? "?"}: this would leave ${value} ${error.details["guard"] === "onHand" ? "on hand" : "available (on hand less reserved)"}. Receive stock, release holds, or allow negative stock for this product.`,
+        { sku: change?.sku, warehouseId: change?.warehouseId, guard: error.details["guard"], wouldBe: value },
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}

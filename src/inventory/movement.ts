@@ -1,0 +1,166 @@
+import type { JsonObject } from "../ports/storage.js";
+import type { StockSource } from "../kernel/events/inventory.js";
+import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
+import type { ValuationEffect, ValuationInput } from "./valuation.js";
+
+/*
+ * The stock ledger's movements: append-only entries of the `inventory.movements` log,
+ * one stream per SKU, sorted by `${effectiveAtIso}|${movementId}` — so "this SKU's
+ * movements after instant E" is a range read whatever order they were recorded in. A
+ * movement is a fact (what moved, where, when, why); what it was worth is derived, and is
+ * kept apart in `inventory.valuations`, where a back-dated movement appends a newer
+ * valuation instead of editing anything.
+ */
+
+/** Log family of movements. @example `MOVEMENTS === "inventory.movements"` */
+export const MOVEMENTS = "inventory.movements";
+/** Log family of movement valuations (latest generation wins). @example `VALUATIONS === "inventory.valuations"` */
+export const VALUATIONS = "inventory.valuations";
+/** Log family of cost-state checkpoints. @example `SNAPSHOTS === "inventory.snapshots"` */
+export const SNAPSHOTS = "inventory.snapshots";
+/** Collection: movement id → SKU and position (for `explain`, returns and sources). @example `MOVEMENT_INDEX === "inventory.movement-index"` */
+export const MOVEMENT_INDEX = "inventory.movement-index";
+
+/**
+ * The kinds of movement.
+ *
+ * @example
+ * ```ts
+ * MOVEMENT_KINDS.includes("scrap"); // true
+ * ```
+ */
+export const MOVEMENT_KINDS = ["receipt", "sale-issue", "customer-return", "supplier-return", "transfer", "adjustment", "scrap", "opening", "revaluation"] as const;
+
+/**
+ * A kind of movement (see {@link MOVEMENT_KINDS}).
+ *
+ * @example
+ * ```ts
+ * const kind: MovementKind = "receipt";
+ * ```
+ */
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
+/**
+ * A movement as the ledger stores it. `quantity` is the change to on hand (signed; zero for
+ * transfers and revaluations, whose quantity is `moved`).
+ *
+ * @example
+ * ```ts
+ * const m: Partial<MovementRecord> = { movementId: "mv_1", sku: "MUG", kind: "receipt", quantity: "10" };
+ * ```
+ */
+export interface MovementRecord extends JsonObject {
+  readonly movementId: string;
+  readonly sku: string;
+  readonly kind: MovementKind;
+  readonly effectiveAt: string;
+  readonly effectiveDate: string;
+  readonly recordedAt: string;
+  /** Signed change to on hand ("0" for transfers and revaluations). */
+  readonly quantity: string;
+  /** Units moved by a transfer, or the receipt quantity a revaluation applies to. */
+  readonly moved: string;
+  readonly warehouseId: string;
+  readonly locationId: string;
+  readonly lot: string | null;
+  /** Transfers: where the units went. */
+  readonly to: { readonly warehouseId: string; readonly locationId: string } | null;
+  readonly stage: "direct" | "dispatched" | "arrived" | null;
+  readonly transferId: string | null;
+  /** The role on the other side of `inventory`. */
+  readonly counterRole: string;
+  readonly source: StockSource & JsonObject;
+  readonly orderId: string | null;
+  /** Receipts: the value in minor units of the functional currency (null: at current cost). */
+  readonly valueMinor: string | null;
+  /** Customer returns: the issue whose cost the units come back at. */
+  readonly costOf: string | null;
+  /** Revaluations: the receipt movement, its quantity (scaled), the amount (minor) and the role credited. */
+  readonly revalues: { readonly movementId: string; readonly receiptQty: string; readonly amount: string; readonly againstRole: string } | null;
+  readonly reason: string | null;
+  readonly allowNegative: boolean;
+}
+
+/**
+ * A movement's position in its SKU's stream: its sort key.
+ *
+ * @example
+ * ```ts
+ * movementPosition("2026-03-01T10:00:00.000Z", "mv_1"); // "2026-03-01T10:00:00.000Z|mv_1"
+ * ```
+ */
+export function movementPosition(effectiveAt: string, movementId: string): string {
+  return `${effectiveAt}|${movementId}`;
+}
+
+/**
+ * The sort key of a generation of a derived entry (valuation or checkpoint) at a position:
+ * `#` sorts below every character of an id, so `pos#gen` sorts right after `pos` and
+ * before any later position.
+ *
+ * @example
+ * ```ts
+ * generationKey("2026-03-01T10:00:00.000Z|mv_1", 7); // "2026-03-01T10:00:00.000Z|mv_1#000000000007"
+ * ```
+ */
+export function generationKey(position: string, generation: number): string {
+  return `${position}#${String(generation).padStart(12, "0")}`;
+}
+
+/**
+ * The valuation effect of a movement record.
+ *
+ * @example
+ * ```ts
+ * effectOf({ kind: "adjustment", quantity: "-1" } as MovementRecord); // "out"
+ * ```
+ */
+export function effectOf(record: Pick<MovementRecord, "kind" | "quantity">): ValuationEffect {
+  switch (record.kind) {
+    case "receipt":
+    case "customer-return":
+    case "opening":
+      return "in";
+    case "sale-issue":
+    case "supplier-return":
+    case "scrap":
+      return "out";
+    case "adjustment":
+      return record.quantity.startsWith("-") ? "out" : "in";
+    case "revaluation":
+      return "revalue";
+    default:
+      return "none";
+  }
+}
+
+/**
+ * A movement record as valuation sees it.
+ *
+ * @example
+ * ```ts
+ * const input = valuationInputOf(record);
+ * ```
+ */
+export function valuationInputOf(record: MovementRecord): ValuationInput {
+  const effect = effectOf(record);
+  const q = parseScaled(record.quantity, QUANTITY_DECIMALS);
+  const input: {
+    -readonly [K in keyof ValuationInput]: ValuationInput[K];
+  } = {
+    id: record.movementId,
+    position: movementPosition(record.effectiveAt, record.movementId),
+    date: record.effectiveDate,
+    effect,
+    qty: q < 0n ? -q : q,
+    counterRole: record.counterRole,
+    allowNegative: record.allowNegative,
+  };
+  if (record.valueMinor !== null) input.value = BigInt(record.valueMinor);
+  if (record.costOf !== null) input.costOf = { movementId: record.costOf };
+  if (record.revalues !== null) {
+    input.revalue = { movementId: record.revalues.movementId, receiptQty: BigInt(record.revalues.receiptQty), amount: BigInt(record.revalues.amount), againstRole: record.revalues.againstRole };
+  }
+  return input;
+}

@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { BOUNDS } from "../kernel/bounds.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { idSchema } from "../kernel/ids.js";
+import { decimalStringSchema, positiveQuantityString } from "../kernel/events/fields.js";
+import { defineCommand } from "../runner/command.js";
+import { effectiveInstant, effectiveSchema } from "./effective.js";
+import { type MovementDraft, recordMovements } from "./ledger.js";
+import { resolveLocation } from "./location.js";
+import { minorOf, valueAtUnitCost } from "./movement-commands.js";
+import type { InventorySettings } from "./options.js";
+import { skuSchema } from "./product.js";
+
+/**
+ * One row of opening stock: a SKU at a location with its quantity and unit cost (or total value).
+ *
+ * @example
+ * ```ts
+ * openingRowSchema.parse({ sku: "MUG", warehouseId: "wh_main", quantity: "40", unitCost: "2.5" });
+ * ```
+ */
+export const openingRowSchema = z
+  .object({
+    sku: skuSchema,
+    warehouseId: idSchema<string>(),
+    locationId: idSchema<string>().optional(),
+    lot: idSchema<string>().optional(),
+    quantity: positiveQuantityString,
+    unitCost: decimalStringSchema(BOUNDS.amount, "unitCost", "nonnegative").optional(),
+    value: decimalStringSchema(BOUNDS.amount, "value", "nonnegative").optional(),
+  })
+  .refine((r) => (r.unitCost === undefined) !== (r.value === undefined), { message: "give exactly one of unitCost or value", path: ["unitCost"] });
+
+/**
+ * A row of opening stock (see {@link openingRowSchema}).
+ *
+ * @example
+ * ```ts
+ * const row: OpeningRow = { sku: "MUG", warehouseId: "wh_main", quantity: "40", unitCost: "2.5" };
+ * ```
+ */
+export type OpeningRow = z.input<typeof openingRowSchema>;
+
+/**
+ * Parses opening stock from CSV text with a header row. Columns (any order, case
+ * insensitive): `sku`, `warehouse` (or `warehouseId`), `location`, `lot`, `quantity`,
+ * `unit_cost` (or `unitCost`), `value`. Fields may be double-quoted; empty cells are left out.
+ *
+ * @example
+ * ```ts
+ * parseOpeningCsv("sku,warehouse,quantity,unit_cost\nMUG,wh_main,40,2.50\n");
+ * // [{ sku: "MUG", warehouseId: "wh_main", quantity: "40", unitCost: "2.50" }]
+ * ```
+ */
+export function parseOpeningCsv(csv: string): OpeningRow[] {
+  const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== "");
+  if (lines.length > BOUNDS.lines + 1) throw new StorekeepError("VALIDATION_FAILED", `Opening stock CSV has ${lines.length - 1} rows; import at most ${BOUNDS.lines} per command.`, { issues: [{ path: "csv", message: "too many rows", code: "too_big" }] });
+  const header = splitCsvLine(lines[0] ?? "").map((h) => h.trim().toLowerCase().replace(/[_\s]/g, ""));
+  const column: Record<string, keyof OpeningRow> = { sku: "sku", warehouse: "warehouseId", warehouseid: "warehouseId", location: "locationId", locationid: "locationId", lot: "lot", quantity: "quantity", unitcost: "unitCost", value: "value" };
+  const keys = header.map((h) => column[h]);
+  const unknown = header.filter((h, i) => keys[i] === undefined);
+  if (unknown.length > 0 || !keys.includes("sku") || !keys.includes("quantity") || !keys.includes("warehouseId")) {
+    throw new StorekeepError("VALIDATION_FAILED", `Opening stock CSV header must name sku, warehouse and quantity (and unit_cost or value)${unknown.length > 0 ? `; unknown columns: ${unknown.join(", ")}` : ""}.`, {
+      issues: [{ path: "csv[0]", message: "bad header", code: "custom" }],
+    });
+  }
+  return lines.slice(1).map((line) => {
+    const cells = splitCsvLine(line);
+    const row: Record<string, string> = {};
+    keys.forEach((key, i) => {
+      const cell = (cells[i] ?? "").trim();
+      if (key !== undefined && cell !== "") row[key] = cell;
+    });
+    return row as unknown as OpeningRow;
+  });
+}
+
+function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      out.push(cell);
+      cell = "";
+    } else cell += c;
+  }
+  out.push(cell);
+  return out;
+}
+
+const importSchema = z
+  .object({ rows: z.array(openingRowSchema).min(1).max(BOUNDS.lines).optional(), csv: z.string().max(1_000_000).optional(), reference: idSchema<string>().optional(), ...effectiveSchema.shape })
+  .refine((i) => (i.rows === undefined) !== (i.csv === undefined), { message: "give rows or csv, not both", path: ["rows"] });
+
+/**
+ * The opening-stock import: receipts against `opening-balance-equity`, one per row, all at
+ * one instant (an imported opening trial balance must agree on Inventory).
+ *
+ * @example
+ * ```ts
+ * const importOpeningStock = openingStockCommand(resolveInventoryOptions());
+ * await runtime.execute(importOpeningStock, { csv, effectiveDate: "2026-01-01" });
+ * ```
+ */
+export function openingStockCommand(settings: InventorySettings) {
+  return defineCommand({
+    name: "inventory.importOpeningStock",
+    input: importSchema,
+    async handle(ctx, input) {
+      const rows = input.rows ?? (await Promise.resolve(parseOpeningCsv(input.csv!))).map((r, i) => {
+        const parsed = openingRowSchema.safeParse(r);
+        if (!parsed.success) {
+          throw new StorekeepError("VALIDATION_FAILED", `Opening stock CSV row ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}.`, {
+            issues: parsed.error.issues.map((x) => ({ path: `csv[${i + 1}].${x.path.join(".")}`, message: x.message, code: x.code })),
+          });
+        }
+        return parsed.data;
+      });
+      const at = effectiveInstant(ctx, input);
+      const reference = input.reference ?? ctx.commandId;
+      const drafts: MovementDraft[] = [];
+      for (const [i, row] of rows.entries()) {
+        drafts.push({
+          sku: row.sku,
+          kind: "opening",
+          effectiveAt: at,
+          quantity: row.quantity,
+          warehouseId: row.warehouseId,
+          locationId: await resolveLocation(ctx.tx, row.warehouseId, row.locationId),
+          lot: row.lot,
+          counterRole: "opening-balance-equity",
+          source: { type: "opening", id: reference, lineId: String(i + 1) },
+          valueMinor: row.value !== undefined ? minorOf(ctx, row.value, `rows[${i}].value`) : valueAtUnitCost(ctx, row.quantity, row.unitCost!),
+        });
+      }
+      const out = await recordMovements(ctx, settings, drafts);
+      return { result: { imported: out.movements.length, movements: out.movements }, events: out.events };
+    },
+  });
+}

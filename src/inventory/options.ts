@@ -1,0 +1,55 @@
+import type { ValuationKernel, CostingMethod } from "./valuation-kernel.js";
+import { type StockPeriodGuard, financeStockPeriodGuard } from "./period-guard.js";
+
+/**
+ * Options of the inventory module.
+ *
+ * @example
+ * ```ts
+ * const options: InventoryOptions = { snapshotEvery: 256 };
+ * ```
+ */
+export interface InventoryOptions {
+  /**
+   * Refuses movements dated into a locked stock period. Default: finance's stock lock when
+   * the finance module is registered, otherwise none.
+   */
+  readonly periodGuard?: StockPeriodGuard;
+  /** Keep a cost-state checkpoint every this many movements of a SKU (default 128). */
+  readonly snapshotEvery?: number;
+  /** Replace valuation kernels (tests inject a wrong one to prove checks catch it). */
+  readonly kernels?: Partial<Record<CostingMethod, ValuationKernel>>;
+  /** How long a soft hold lasts when `reserve` names no expiry (default 15 minutes). */
+  readonly softHoldMinutes?: number;
+}
+
+/**
+ * Inventory options with their defaults filled in.
+ *
+ * @example
+ * ```ts
+ * resolveInventoryOptions({}).snapshotEvery; // 128
+ * ```
+ */
+export interface InventorySettings {
+  readonly periodGuard: StockPeriodGuard;
+  readonly snapshotEvery: number;
+  readonly kernels: Partial<Record<CostingMethod, ValuationKernel>>;
+  readonly softHoldMinutes: number;
+}
+
+/**
+ * Fills in the defaults of {@link InventoryOptions}.
+ *
+ * @example
+ * ```ts
+ * const settings = resolveInventoryOptions({ softHoldMinutes: 30 });
+ * ```
+ */
+export function resolveInventoryOptions(options: InventoryOptions = {}): InventorySettings {
+  const snapshotEvery = options.snapshotEvery ?? 128;
+  const softHoldMinutes = options.softHoldMinutes ?? 15;
+  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) throw new RangeError("snapshotEvery must be a positive integer");
+  if (!(softHoldMinutes > 0)) throw new RangeError("softHoldMinutes must be positive");
+  return { periodGuard: options.periodGuard ?? financeStockPeriodGuard, snapshotEvery, kernels: options.kernels ?? {}, softHoldMinutes };
+}

@@ -1,0 +1,237 @@
+import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { eventCatalog } from "../kernel/events/definitions.js";
+import type { OutboxEvent } from "../ports/storage.js";
+import type { CommandContext, NewEvent, Reaction } from "../runner/command.js";
+import { effectiveInstant } from "./effective.js";
+import { type MovementDraft, recordMovements } from "./ledger.js";
+import { resolveLocation } from "./location.js";
+import { MOVEMENT_INDEX, type MovementRecord } from "./movement.js";
+import { minorOf, readMovement, returnValue, revaluationDraft } from "./movement-commands.js";
+import type { InventorySettings } from "./options.js";
+import { type Product, requireProduct } from "./product.js";
+import { fulfilReservations } from "./reservation-commands.js";
+import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
+
+/*
+ * Inventory's reactions to document events: they run inside the command that recorded the
+ * document (atomic with it), move or value stock, and emit the stock-value events finance
+ * posts. An event dated today takes effect at its instant; one dated earlier at the start
+ * of its day in the shop's time zone (a back-dated document re-derives its SKUs).
+ */
+
+function when(ctx: CommandContext, event: OutboxEvent): string {
+  return effectiveInstant(ctx, event.effectiveDate === ctx.today ? { effectiveAt: event.occurredAt <= ctx.now.toISOString() ? event.occurredAt : ctx.now.toISOString() } : { effectiveDate: event.effectiveDate });
+}
+
+async function receiptMovements(ctx: CommandContext, receiptId: string): Promise<MovementRecord[]> {
+  const found = await ctx.tx.documents.find<{ movementId: string; kind: string }>(MOVEMENT_INDEX, { index: "bySource", equals: ["receipt", receiptId], limit: 1000 });
+  const out: MovementRecord[] = [];
+  for (const d of found) if (d.data.kind === "receipt") out.push(await readMovement(ctx.tx, d.data.movementId));
+  return out;
+}
+
+/** Largest-remainder split of `total` minor units by integer weights (deterministic, loses nothing). */
+function splitByWeights(total: bigint, weights: readonly bigint[]): bigint[] {
+  const sum = weights.reduce((a, b) => a + b, 0n);
+  if (sum === 0n) return weights.map(() => 0n);
+  const shares = weights.map((w) => (total * w) / sum);
+  const remainders = weights.map((w, i) => ({ i, r: total * w - shares[i]! * sum }));
+  let left = total - shares.reduce((a, b) => a + b, 0n);
+  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (let k = 0; left > 0n; k++, left--) shares[remainders[k % remainders.length]!.i]! += 1n;
+  return shares;
+}
+
+/**
+ * The reactions of the inventory module.
+ *
+ * @example
+ * ```ts
+ * const reactions = inventoryReactions(resolveInventoryOptions());
+ * ```
+ */
+export function inventoryReactions(settings: InventorySettings): Reaction[] {
+  const record = async (ctx: CommandContext, drafts: MovementDraft[], extra: NewEvent[] = []): Promise<NewEvent[]> => {
+    if (drafts.length === 0) return extra;
+    const out = await recordMovements(ctx, settings, drafts);
+    return [...extra, ...out.events];
+  };
+
+  const goodsReceived: Reaction = {
+    name: "inventory.onGoodsReceived",
+    on: ["GoodsReceived"],
+    async handle(ctx, event) {
+      const p = eventCatalog.parsePayload("GoodsReceived", event.payload, event.schemaVersion);
+      const at = when(ctx, event);
+      const drafts: MovementDraft[] = [];
+      for (const line of p.lines) {
+        drafts.push({
+          sku: line.sku,
+          kind: "receipt",
+          effectiveAt: at,
+          quantity: line.quantity,
+          warehouseId: p.warehouseId,
+          locationId: await resolveLocation(ctx.tx, p.warehouseId, line.locationId),
+          lot: line.lot,
+          counterRole: "grni",
+          source: { type: "receipt", id: p.receiptId, lineId: line.lineId },
+          valueMinor: minorOf(ctx, line.receivedValue.amount, "receivedValue"),
+        });
+      }
+      return record(ctx, drafts);
+    },
+  };
+
+  const shipmentDispatched: Reaction = {
+    name: "inventory.onShipmentDispatched",
+    on: ["ShipmentDispatched"],
+    async handle(ctx, event) {
+      const p = eventCatalog.parsePayload("ShipmentDispatched", event.payload, event.schemaVersion);
+      const at = when(ctx, event);
+      const drafts: MovementDraft[] = [];
+      const extra: NewEvent[] = [];
+      for (const line of p.lines) {
+        const fulfilled = await fulfilReservations(ctx, { sku: line.sku, warehouseId: p.warehouseId, orderId: p.orderId, quantity: new Decimal(line.quantity) });
+        extra.push(...fulfilled.events);
+        drafts.push({
+          sku: line.sku,
+          kind: "sale-issue",
+          effectiveAt: at,
+          quantity: `-${line.quantity}`,
+          warehouseId: p.warehouseId,
+          locationId: await resolveLocation(ctx.tx, p.warehouseId, line.locationId),
+          lot: line.lot,
+          counterRole: "cogs",
+          source: { type: "shipment", id: p.shipmentId, lineId: line.lineId },
+          orderId: p.orderId,
+          reservedRelease: canonicalDecimal(fulfilled.released),
+        });
+      }
+      return record(ctx, drafts, extra);
+    },
+  };
+
+  const returnReceived: Reaction = {
+    name: "inventory.onReturnReceived",
+    on: ["ReturnReceived"],
+    async handle(ctx, event) {
+      const p = eventCatalog.parsePayload("ReturnReceived", event.payload, event.schemaVersion);
+      const at = when(ctx, event);
+      const drafts: MovementDraft[] = [];
+      for (const [index, line] of p.lines.entries()) {
+        const locationId = await resolveLocation(ctx.tx, p.warehouseId, line.locationId);
+        const priced = await returnValue(ctx, line.sku, line.quantity, line.unitCost?.amount, undefined, p.orderId);
+        const source = { type: "customer-return" as const, id: p.returnId, lineId: line.lineId ?? String(index + 1) };
+        drafts.push({ sku: line.sku, kind: "customer-return", effectiveAt: at, quantity: line.quantity, warehouseId: p.warehouseId, locationId, lot: line.lot, counterRole: "cogs", source, orderId: p.orderId, ...priced });
+        if (line.disposition === "write-off") {
+          drafts.push({ sku: line.sku, kind: "adjustment", effectiveAt: at, quantity: `-${line.quantity}`, warehouseId: p.warehouseId, locationId, lot: line.lot, counterRole: "write-off", source, reason: "damaged-return" });
+        }
+      }
+      return record(ctx, drafts);
+    },
+  };
+
+  const supplierReturned: Reaction = {
+    name: "inventory.onSupplierReturned",
+    on: ["SupplierReturned"],
+    async handle(ctx, event) {
+      const p = eventCatalog.parsePayload("SupplierReturned", event.payload, event.schemaVersion);
+      const at = when(ctx, event);
+      const drafts: MovementDraft[] = [];
+      for (const [index, line] of p.lines.entries()) {
+        drafts.push({
+          sku: line.sku,
+          kind: "supplier-return",
+          effectiveAt: at,
+          quantity: `-${line.quantity}`,
+          warehouseId: p.warehouseId,
+          locationId: await resolveLocation(ctx.tx, p.warehouseId, line.locationId),
+          lot: line.lot,
+          counterRole: "purchase-price-difference",
+          source: { type: "supplier-return", id: p.returnId, lineId: line.lineId ?? String(index + 1) },
+        });
+      }
+      return record(ctx, drafts);
+    },
+  };
+
+  const billRecorded: Reaction = {
+    name: "inventory.onSupplierBillRecorded",
+    on: ["SupplierBillRecorded"],
+    async handle(ctx, event) {
+      const p = eventCatalog.parsePayload("SupplierBillRecorded", event.payload, event.schemaVersion);
+      const at = when(ctx, event);
+      const drafts: MovementDraft[] = [];
+      for (const [index, line] of p.lines.entries()) {
+        const amount = minorOf(ctx, line.billedValue.amount, "billedValue") - minorOf(ctx, line.receivedValue.amount, "receivedValue");
+        if (amount === 0n) continue;
+        const source = { type: "bill" as const, id: p.billId, lineId: line.lineId ?? String(index + 1) };
+        let receipt: MovementRecord | undefined;
+        if (line.receiptId !== undefined) {
+          const candidates = (await receiptMovements(ctx, line.receiptId)).filter((m) => m.sku === line.sku);
+          receipt = candidates.find((m) => line.receiptLineId !== undefined && m.source.lineId === line.receiptLineId) ?? candidates[0];
+        }
+        if (receipt === undefined) {
+          throw new StorekeepError("NOT_FOUND", `Bill ${p.billId} line ${index + 1} differs from what was received for ${line.sku}, but names no receipt inventory recorded (receiptId ${line.receiptId ?? "missing"}); name the receipt so the difference can be split between stock on hand and COGS.`, {
+            billId: p.billId,
+            sku: line.sku,
+            receiptId: line.receiptId ?? null,
+          });
+        }
+        drafts.push(await revaluationDraft(ctx, receipt, amount, "price-difference", source, at));
+      }
+      return record(ctx, drafts);
+    },
+  };
+
+  const landedCost: Reaction = {
+    name: "inventory.onLandedCostRecorded",
+    on: ["LandedCostRecorded"],
+    async handle(ctx, event) {
+      const p = eventCatalog.parsePayload("LandedCostRecorded", event.payload, event.schemaVersion);
+      const at = when(ctx, event);
+      const source = { type: "landed-cost" as const, id: p.landedCostId };
+      const drafts: MovementDraft[] = [];
+      if (p.allocations !== undefined) {
+        for (const a of p.allocations) {
+          const amount = minorOf(ctx, a.value.amount, "allocations.value");
+          if (amount === 0n) continue;
+          const candidates = (await receiptMovements(ctx, a.receiptId)).filter((m) => m.sku === a.sku);
+          const receipt = candidates.find((m) => a.receiptLineId !== undefined && m.source.lineId === a.receiptLineId) ?? candidates[0];
+          if (receipt === undefined) throw new StorekeepError("NOT_FOUND", `Landed cost ${p.landedCostId} allocates to ${a.sku} on receipt ${a.receiptId}, which inventory has not recorded.`, { receiptId: a.receiptId, sku: a.sku });
+          drafts.push(await revaluationDraft(ctx, receipt, amount, "landed-cost", { ...source, lineId: receipt.movementId.replace(/[^A-Za-z0-9._:/-]/g, "") }, at));
+        }
+        return record(ctx, drafts);
+      }
+      const receipts: MovementRecord[] = [];
+      for (const id of p.receiptIds) {
+        const found = await receiptMovements(ctx, id);
+        if (found.length === 0) throw new StorekeepError("NOT_FOUND", `Landed cost ${p.landedCostId} names receipt ${id}, which inventory has not recorded.`, { receiptId: id });
+        receipts.push(...found);
+      }
+      const products = new Map<string, Product>();
+      for (const r of receipts) if (!products.has(r.sku)) products.set(r.sku, await requireProduct(ctx.tx, r.sku));
+      const weights = receipts.map((r) => {
+        const q = parseScaled(r.quantity, QUANTITY_DECIMALS);
+        if (p.basis === "quantity") return q;
+        if (p.basis === "value") return BigInt(r.valueMinor ?? "0");
+        const w = products.get(r.sku)!.weight;
+        return w === null ? 0n : q * parseScaled(w, QUANTITY_DECIMALS);
+      });
+      if (weights.every((w) => w === 0n)) {
+        throw new StorekeepError("VALIDATION_FAILED", `Landed cost ${p.landedCostId} is spread by ${p.basis}, but the receipts' ${p.basis === "weight" ? "products have no weight" : `${p.basis} is zero`}; define product weights or choose another basis.`, {
+          issues: [{ path: "basis", message: `no ${p.basis} to spread by`, code: "custom" }],
+        });
+      }
+      const shares = splitByWeights(minorOf(ctx, p.functional.net.amount, "functional.net"), weights);
+      for (const [i, r] of receipts.entries()) {
+        if (shares[i] === 0n) continue;
+        drafts.push(await revaluationDraft(ctx, r, shares[i]!, "landed-cost", { ...source, lineId: r.movementId }, at));
+      }
+      return record(ctx, drafts);
+    },
+  };
+
+  return [goodsReceived, shipmentDispatched, returnReceived, supplierReturned, billRecorded, landedCost];
+}

@@ -1,0 +1,120 @@
+import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
+import type { JsonObject, Transaction } from "../ports/storage.js";
+import { AVAILABILITY } from "./ledger.js";
+
+/*
+ * Reservations hold units for demand at a warehouse: soft holds (a cart) expire through
+ * the clock, hard allocations (a paid order) stay until released or fulfilled. The
+ * guarded counter `inventory.availability` (one row per SKU and warehouse, `onHand` and
+ * `reserved`) is changed by one conditional update per command, with demand for the same
+ * row summed first, so the last unit is sold once however many checkouts race for it.
+ */
+
+/** Collection of reservations. @example `RESERVATIONS === "inventory.reservations"` */
+export const RESERVATIONS = "inventory.reservations";
+
+/** `expiresAt` of holds that do not expire (sorts after every instant). @example `NEVER_EXPIRES === "~"` */
+export const NEVER_EXPIRES = "~";
+
+/**
+ * A stored reservation. `remaining` is what is still held (a shipment may fulfil part).
+ *
+ * @example
+ * ```ts
+ * const r: Partial<Reservation> = { reservationId: "res_1", sku: "MUG", warehouseId: "wh", kind: "soft", state: "held", remaining: "2" };
+ * ```
+ */
+export interface Reservation extends JsonObject {
+  readonly reservationId: string;
+  readonly sku: string;
+  readonly warehouseId: string;
+  /** `sku|warehouse`: the counter row it holds units on. */
+  readonly scope: string;
+  readonly quantity: string;
+  readonly remaining: string;
+  readonly kind: "soft" | "hard";
+  readonly state: "held" | "released" | "expired" | "fulfilled" | "cancelled";
+  /** ISO instant, or {@link NEVER_EXPIRES}. */
+  readonly expiresAt: string;
+  readonly orderId: string;
+  readonly lineId: string;
+  readonly createdAt: string;
+  readonly closedAt: string | null;
+}
+
+/**
+ * The counter row of a SKU at a warehouse.
+ *
+ * @example
+ * ```ts
+ * scopeOf("MUG", "wh_main"); // "MUG|wh_main"
+ * ```
+ */
+export function scopeOf(sku: string, warehouseId: string): string {
+  return `${sku}|${warehouseId}`;
+}
+
+/**
+ * Availability of a SKU at a warehouse: on hand, reserved (expired holds not counted) and
+ * available = on hand − reserved.
+ *
+ * @example
+ * ```ts
+ * const a: Availability = { sku: "MUG", warehouseId: "wh", onHand: "10", reserved: "3", available: "7", expiredUnreleased: "1" };
+ * ```
+ */
+export interface Availability extends JsonObject {
+  readonly sku: string;
+  readonly warehouseId: string;
+  readonly onHand: string;
+  readonly reserved: string;
+  readonly available: string;
+  /** Held units whose hold expired but that the expiry command has not released yet (not counted as reserved). */
+  readonly expiredUnreleased: string;
+}
+
+/**
+ * Holds of a scope that expired at or before `now` and are still held (a range read on
+ * the expiry index).
+ *
+ * @example
+ * ```ts
+ * const expired = await expiredHolds(tx, "MUG|wh_main", now.toISOString());
+ * ```
+ */
+export async function expiredHolds(tx: Transaction, scope: string, nowIso: string): Promise<Reservation[]> {
+  const out: Reservation[] = [];
+  let after: { values: readonly string[]; id: string } | undefined;
+  for (;;) {
+    const page = await tx.documents.find<Reservation>(RESERVATIONS, { index: "byScopeExpiry", equals: [scope, "held"], range: { lte: nowIso }, limit: 500, ...(after === undefined ? {} : { after }) });
+    for (const d of page) out.push(d.data);
+    if (page.length < 500) return out;
+    const last = page[page.length - 1]!;
+    after = { values: [last.data.scope, last.data.state, last.data.expiresAt], id: last.id };
+  }
+}
+
+/**
+ * Reads availability, never counting an expired hold even before the expiry command ran.
+ *
+ * @example
+ * ```ts
+ * const a = await readAvailability(tx, "MUG", "wh_main", now.toISOString());
+ * ```
+ */
+export async function readAvailability(tx: Transaction, sku: string, warehouseId: string, nowIso: string): Promise<Availability> {
+  const scope = scopeOf(sku, warehouseId);
+  const row = await tx.counters.get(AVAILABILITY, scope);
+  const onHand = row["onHand"] ?? new Decimal(0);
+  let expired = new Decimal(0);
+  for (const hold of await expiredHolds(tx, scope, nowIso)) expired = expired.plus(hold.remaining);
+  const reserved = (row["reserved"] ?? new Decimal(0)).minus(expired);
+  return {
+    sku,
+    warehouseId,
+    onHand: canonicalDecimal(onHand),
+    reserved: canonicalDecimal(reserved),
+    available: canonicalDecimal(onHand.minus(reserved)),
+    expiredUnreleased: canonicalDecimal(expired),
+  };
+}

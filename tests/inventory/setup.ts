@@ -1,0 +1,42 @@
+import { memoryStore, memoryRates } from "../../src/adapters/memory/index.js";
+import { eventCatalog } from "../../src/kernel/events/index.js";
+import type { OutboxEvent, Store } from "../../src/ports/storage.js";
+import { createRuntime, resolveConfig, type Runtime, type StorekeepConfig, type ModuleDefinition } from "../../src/runner/index.js";
+import { ManualClock, sequentialIds } from "../../src/testing/index.js";
+import { createInventoryApi, inventoryModule, type InventoryApi, type InventoryOptions } from "../../src/inventory/index.js";
+
+/** A runtime with the inventory module on a fresh memory store, catalog-validated events. */
+export interface Harness {
+  readonly runtime: Runtime;
+  readonly inventory: InventoryApi;
+  readonly clock: ManualClock;
+  readonly store: Store;
+  events(type?: string): Promise<OutboxEvent[]>;
+}
+
+export const validateEvent = (event: OutboxEvent): OutboxEvent => (eventCatalog.isEventType(event.type) ? (eventCatalog.parse(event) as unknown as OutboxEvent) : event);
+
+export async function harness(options: InventoryOptions & { store?: Store; start?: string; config?: Partial<StorekeepConfig>; modules?: ModuleDefinition[] } = {}): Promise<Harness> {
+  const clock = new ManualClock(options.start ?? "2026-03-31T12:00:00.000Z");
+  const store = options.store ?? memoryStore();
+  const runtime = createRuntime({
+    store,
+    clock,
+    ids: sequentialIds(),
+    rates: memoryRates([]),
+    config: resolveConfig({ functionalCurrency: "EUR", ...options.config }),
+    modules: [inventoryModule(options), ...(options.modules ?? [])],
+    validateEvent,
+  });
+  const inventory = createInventoryApi(runtime, options);
+  return {
+    runtime,
+    inventory,
+    clock,
+    store,
+    async events(type) {
+      const all = await store.readEvents(null, 100_000);
+      return type === undefined ? all : all.filter((e) => e.type === type);
+    },
+  };
+}
