@@ -107,12 +107,11 @@ export async function exportHledger(tx: Transaction, settings: Parameters<typeof
       const functional = entry.functionalCurrency;
       if (line.currency === functional || line.amount === "0") {
         out.push(`    ${name}  ${line.functional} ${functional}`);
-      } else if (line.functional === "0" || line.amount.startsWith("-") === line.functional.startsWith("-")) {
-        out.push(`    ${name}  ${line.amount} ${line.currency} @@ ${abs(line.functional)} ${functional}`);
       } else {
-        // Opposite signs cannot be one costed amount: the quantity at zero cost, then the value.
-        out.push(`    ${name}  ${line.amount} ${line.currency} @@ 0 ${functional}`);
-        out.push(`    ${name}  ${line.functional} ${functional}`);
+        // A total cost carries the sign of the amount; a value of the other sign (a
+        // foreign balance closed at a net value of the opposite sign) is a negative cost.
+        const sameSign = line.functional === "0" || line.amount.startsWith("-") === line.functional.startsWith("-");
+        out.push(`    ${name}  ${line.amount} ${line.currency} @@ ${sameSign ? abs(line.functional) : `-${abs(line.functional)}`} ${functional}`);
       }
     }
     out.push("");

@@ -76,8 +76,14 @@ export interface EntryDraft {
  * const entry = await postDraft(ctx, settings, draft);
  * ```
  */
-export async function postDraft(ctx: CommandContext, settings: FinanceSettings, draft: EntryDraft): Promise<JournalEntry> {
+export async function postDraft(ctx: CommandContext, settings: FinanceSettings, input: EntryDraft): Promise<JournalEntry> {
   const functionalCurrency = ctx.config.functionalCurrency;
+  // A line with a functional amount only (a realised exchange difference, a rounding line, a
+  // close of a foreign-currency balance whose transaction amount is already zero) is a line
+  // in the functional currency: that is how every commodity-based ledger reads it.
+  const draft: EntryDraft = input.lines.some((l) => l.amount === 0n && l.currency !== functionalCurrency)
+    ? { ...input, lines: input.lines.map((l) => (l.amount === 0n && l.currency !== functionalCurrency ? { account: l.account, currency: functionalCurrency, amount: l.functional, functional: l.functional, ...(l.memo === undefined ? {} : { memo: l.memo }) } : l)) }
+    : input;
   const accounts = await resolveAccounts(ctx.tx, settings, draft.lines.map((l) => l.account));
   draft.lines.forEach((line, index) => {
     const account = accounts.get(line.account)!;
