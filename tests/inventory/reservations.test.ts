@@ -1,0 +1,119 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Decimal } from "../../src/kernel/decimal.js";
+import { isStorekeepError } from "../../src/kernel/errors.js";
+import { recordEvents } from "../../src/runner/index.js";
+import { harness } from "./setup.js";
+
+async function shop(options: { backorders?: boolean; stock?: string } = {}) {
+  const h = await harness({ start: "2026-03-31T12:00:00.000Z" });
+  await h.inventory.defineWarehouse({ warehouseId: "wh" });
+  await h.inventory.defineProduct({ sku: "LAST", costingMethod: "fifo", allowBackorders: options.backorders ?? false });
+  if (options.stock !== "0") await h.inventory.receive({ sku: "LAST", warehouseId: "wh", quantity: options.stock ?? "3", unitCost: "5" });
+  return h;
+}
+
+describe("reservations under concurrency (fast-check scheduler, memory store)", () => {
+  it("property: many concurrent reservations for the last units never oversell and never lose an update (available ≥ 0 without backorders)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 12 }), fc.integer({ min: 1, max: 6 }), async (s, demands, stock) => {
+        const h = await shop({ stock: String(stock) });
+        const attempts = demands.map((q, i) =>
+          s.schedule(Promise.resolve(i)).then(() =>
+            h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: String(q) }], orderId: `ord_${i}` }).then(
+              () => ({ ok: true as const, q }),
+              (error: unknown) => {
+                if (isStorekeepError(error) && error.code === "INSUFFICIENT_STOCK") return { ok: false as const, q };
+                throw error;
+              },
+            ),
+          ),
+        );
+        await s.waitAll();
+        const outcomes = await Promise.all(attempts);
+        const granted = outcomes.filter((o) => o.ok).reduce((sum, o) => sum + o.q, 0);
+        const availability = await h.inventory.availability("LAST", "wh");
+        // Never an oversell.
+        expect(granted).toBeLessThanOrEqual(stock);
+        // Never a lost update: the counter holds exactly what was granted.
+        expect(availability.reserved).toBe(String(granted));
+        expect(new Decimal(availability.available).gte(0)).toBe(true);
+        // Every refusal was right: the refused demand did not fit at that point... and at the end.
+        for (const o of outcomes) if (!o.ok) expect(o.q).toBeGreaterThan(stock - granted);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("property: with backorders allowed every reservation is granted and reserved is their exact sum", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 8 }), async (s, demands) => {
+        const h = await shop({ backorders: true, stock: "1" });
+        const all = demands.map((q, i) => s.schedule(Promise.resolve(i)).then(() => h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: String(q) }] })));
+        await s.waitAll();
+        await Promise.all(all);
+        const a = await h.inventory.availability("LAST", "wh");
+        expect(a.reserved).toBe(String(demands.reduce((x, y) => x + y, 0)));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("sums demand for the same SKU and warehouse across lines before the check", async () => {
+    const h = await shop({ stock: "3" });
+    await expect(h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "2" }, { sku: "LAST", warehouseId: "wh", quantity: "2" }] })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK", details: { requested: "4", available: "3" } });
+    expect((await h.inventory.availability("LAST", "wh")).reserved).toBe("0");
+  });
+});
+
+describe("expiry", () => {
+  it("availability never counts an expired soft hold, before and after the expiry command; hard allocations never expire", async () => {
+    const h = await shop({ stock: "5" });
+    const soft = await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "2" }] });
+    await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "1" }], kind: "hard", orderId: "ord_paid" });
+    expect(await h.inventory.availability("LAST", "wh")).toMatchObject({ reserved: "3", available: "2" });
+    h.clock.advance(15 * 60_000 + 1);
+    // Expired but not yet released: not counted.
+    expect(await h.inventory.availability("LAST", "wh")).toMatchObject({ reserved: "1", available: "4", expiredUnreleased: "2" });
+    // A reservation may take those units right away.
+    await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "4" }], expiresAt: new Date(h.clock.now().getTime() + 60_000).toISOString() });
+    expect(await h.inventory.availability("LAST", "wh")).toMatchObject({ reserved: "5", available: "0", expiredUnreleased: "0" });
+    h.clock.advance(120_000);
+    const expired = await h.inventory.expireReservations();
+    expect(expired).toEqual({ expired: 1, more: false });
+    expect(await h.inventory.availability("LAST", "wh")).toMatchObject({ reserved: "1", available: "4" });
+    const released = (await h.events("ReservationReleased")).map((e) => [e.payload["reservationId"], e.payload["reason"]]);
+    expect(released).toEqual([
+      [soft.reservations[0]!.reservationId, "expired"],
+      ["res_000003", "expired"],
+    ]);
+  });
+
+  it("a shipment fulfils the order's hold, so available does not drop twice", async () => {
+    const h = await shop({ stock: "3" });
+    await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "2" }], kind: "hard", orderId: "ord_1" });
+    await h.runtime.execute(recordEvents, {
+      events: [{ type: "ShipmentDispatched", aggregateType: "shipment", aggregateId: "shp_1", effectiveDate: "2026-03-31", payload: { shipmentId: "shp_1", orderId: "ord_1", warehouseId: "wh", lines: [{ lineId: "l1", sku: "LAST", quantity: "2" }] } }],
+    });
+    expect(await h.inventory.availability("LAST", "wh")).toMatchObject({ onHand: "1", reserved: "0", available: "1" });
+    expect((await h.events("ReservationReleased"))[0]!.payload).toMatchObject({ reason: "fulfilled", quantity: "2", orderId: "ord_1" });
+  });
+
+  it("an unreserved issue cannot take units held for someone else", async () => {
+    const h = await shop({ stock: "3" });
+    await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "2" }], kind: "hard" });
+    await expect(h.inventory.issue({ sku: "LAST", warehouseId: "wh", quantity: "2" })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
+    await h.inventory.issue({ sku: "LAST", warehouseId: "wh", quantity: "1" });
+    expect(await h.inventory.availability("LAST", "wh")).toMatchObject({ onHand: "2", reserved: "2", available: "0" });
+  });
+
+  it("release and releaseOrder give the units back once", async () => {
+    const h = await shop({ stock: "3" });
+    const r = await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "2" }], orderId: "ord_9" });
+    expect(await h.inventory.release({ reservationId: r.reservations[0]!.reservationId })).toMatchObject({ released: "2", state: "released" });
+    expect(await h.inventory.release({ reservationId: r.reservations[0]!.reservationId })).toMatchObject({ released: "0" });
+    await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "3" }], orderId: "ord_9" });
+    expect(await h.inventory.releaseOrder({ orderId: "ord_9" })).toEqual({ orderId: "ord_9", released: 1 });
+    expect(await h.inventory.availability("LAST", "wh")).toMatchObject({ reserved: "0", available: "3" });
+  });
+});
