@@ -4,7 +4,7 @@
  * declarations, and recognise an error thrown by one subpath bundle through another.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,7 +47,7 @@ beforeAll(() => {
   expect(files.some((f) => f.startsWith("src/") || f.startsWith("tests/"))).toBe(false);
 
   consumer = join(work, "consumer");
-  run("mkdir", ["-p", consumer], work);
+  mkdirSync(consumer, { recursive: true });
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "storekeep-consumer", version: "1.0.0", private: true }, null, 2));
   // fast-check is the optional peer that storekeep/testing's arbitraries use.
   run("npm", ["install", tarball, "fast-check@4", "--no-audit", "--no-fund", "--prefer-offline"], consumer);
