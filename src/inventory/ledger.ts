@@ -1,4 +1,4 @@
-import { Decimal } from "../kernel/decimal.js";
+import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError, invariant, isStorekeepError } from "../kernel/errors.js";
 import { localDateOf } from "../kernel/local-date.js";
@@ -207,8 +207,10 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   // The earliest date written must be open (locks run through a date).
   let earliest: string | undefined;
   const records = new Map<string, MovementRecord[]>();
+  const products = new Map<string, Product>();
   for (const sku of [...bySku.keys()].sort()) {
     const product = await requireProduct(ctx.tx, sku);
+    products.set(sku, product);
     const list: MovementRecord[] = [];
     for (const d of bySku.get(sku)!) {
       const record = toRecord(ctx, d, product);
@@ -220,7 +222,7 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   if (earliest !== undefined) await settings.periodGuard(ctx.tx, earliest);
 
   for (const sku of [...bySku.keys()].sort()) {
-    const product = await requireProduct(ctx.tx, sku);
+    const product = products.get(sku)!;
     const skuDrafts = bySku.get(sku)!;
     const skuRecords = records.get(sku)!;
     const outcome = await recordSku(ctx, settings, product, skuRecords, rounding);
@@ -250,10 +252,34 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
       }
     }
   }
+  await checkLocations(ctx.tx, quantityDeltas, products);
   if (quantityDeltas.length > 0) await ctx.tx.balances.add(QUANTITIES, quantityDeltas);
   if (valueDeltas.length > 0) await ctx.tx.balances.add(VALUES, valueDeltas);
   await applyCounters(ctx.tx, counterChanges);
   return { movements, events };
+}
+
+/**
+ * Refuses to take more from a location and lot than it holds now (the SKU's cost state is
+ * locked, so no other command moves this SKU meanwhile). Products that allow negative
+ * stock are not checked.
+ */
+async function checkLocations(tx: Transaction, deltas: readonly BalanceDelta[], products: ReadonlyMap<string, Product>): Promise<void> {
+  const net = new Map<string, Decimal>();
+  for (const d of deltas) net.set(d.key, (net.get(d.key) ?? new Decimal(0)).plus(d.amounts["quantity"] ?? 0));
+  for (const [key, change] of net) {
+    if (!change.isNegative()) continue;
+    const [sku, locationId, lot] = key.split("|") as [string, string, string];
+    if (products.get(sku)?.allowNegativeStock !== false) continue;
+    const held = (await tx.balances.sum(QUANTITIES, key))["quantity"] ?? new Decimal(0);
+    if (held.plus(change).isNegative()) {
+      throw new StorekeepError(
+        "INSUFFICIENT_STOCK",
+        `Not enough ${sku} at location ${locationId}${lot === "" ? "" : ` (lot ${lot})`}: ${canonicalDecimal(held)} there, ${canonicalDecimal(change.negated())} needed. Take it from another location, or transfer stock there first.`,
+        { sku, locationId, lot: lot === "" ? null : lot, onHand: canonicalDecimal(held), needed: canonicalDecimal(change.negated()) },
+      );
+    }
+  }
 }
 
 function toRecord(ctx: CommandContext, d: MovementDraft, product: Product): MovementRecord {
