@@ -36,7 +36,7 @@ export class Money {
   readonly amount: Decimal;
   /** The ISO 4217 currency code. */
   readonly currency: CurrencyCode;
-  readonly [MONEY_BRAND] = true;
+  declare readonly [MONEY_BRAND]: true;
 
   private constructor(amount: Decimal, currency: CurrencyCode) {
     this.amount = amount;
@@ -363,6 +363,9 @@ export class Money {
     return { amount: canonicalDecimal(this.amount), currency: this.currency };
   }
 }
+
+// The brand lives on the prototype: one property fewer to define and freeze per instance.
+Object.defineProperty(Money.prototype, MONEY_BRAND, { value: true, enumerable: false, writable: false });
 
 const ZERO = new Decimal(0);
 const TEN = new Decimal(10);
