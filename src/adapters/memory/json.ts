@@ -117,6 +117,8 @@ function findBadPath(value: unknown, path: string): string | undefined {
     // this subtree holds the bad value: descend to find it
   }
   if (typeof value !== "object" || value === null) return path;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return path;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = findBadPath(value[i] === undefined ? null : value[i], `${path}[${i}]`);

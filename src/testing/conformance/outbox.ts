@@ -33,12 +33,26 @@ async function readAll(store: Store, pageSize: number): Promise<PositionedEvent[
   throw new Error("readEvents did not end");
 }
 
-/** A reader that follows the outbox by cursor, remembering every event it saw. */
+/**
+ * A reader that follows the outbox by cursor, remembering every event it saw. Polls are
+ * chained, never concurrent; `poll()` does not wait for its poll to finish, so a store that
+ * runs one session at a time (and queues reads behind open transactions) cannot deadlock
+ * the test.
+ */
 class Follower {
   cursor: string | null = null;
   readonly seen: string[] = [];
+  private chain: Promise<void> = Promise.resolve();
   constructor(private readonly store: Store) {}
-  async poll(): Promise<void> {
+  poll(): void {
+    this.chain = this.chain.then(() => this.readToEnd());
+  }
+  /** Waits for every poll started so far, then reads to the end once more. */
+  async drain(): Promise<void> {
+    this.poll();
+    await this.chain;
+  }
+  private async readToEnd(): Promise<void> {
     for (;;) {
       const page = await this.store.readEvents(this.cursor, 3);
       if (page.length === 0) return;
@@ -132,12 +146,13 @@ export const outboxTests: KitGroup = {
           for (let w = writers - 1; w >= 0; w--) {
             gates[w]!.open();
             await pause(5);
-            await follower.poll();
+            follower.poll();
+            await pause(5);
           }
           await within(Promise.all(running), 20_000, "the writers to commit");
-          await follower.poll();
+          follower.poll();
         }
-        await follower.poll();
+        await within(follower.drain(), 20_000, "the reader to catch up");
         expectEachOnce(expect, follower.seen);
         const all = (await store.readEvents(null, 10_000)).map((e) => e.id);
         expect(all.length).toBe(rounds * writers * 2);

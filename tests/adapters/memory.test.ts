@@ -1,0 +1,269 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { memoryRates, memoryStore } from "../../src/adapters/memory/index.js";
+import { Decimal } from "../../src/kernel/decimal.js";
+import { isInvariantError, isStorekeepError } from "../../src/kernel/errors.js";
+import type { LocalDate } from "../../src/kernel/local-date.js";
+import type { StoreRegistry, Transaction } from "../../src/ports/storage.js";
+
+const registry: StoreRegistry = {
+  collections: [{ name: "cells" }, { name: "orders", indexes: { byCustomer: { fields: ["customerId", "placedAt"] } } }],
+  logs: [{ name: "moves", sortKey: "at|id" }],
+  balances: [{ name: "ledger", fields: ["debit", "credit"], bucket: "YYYY-MM" }],
+  counters: [{ name: "stock", fields: ["onHand", "reserved"], guards: { available: { terms: { onHand: 1, reserved: -1 }, floor: 0 } } }],
+};
+
+function codeOf(e: unknown): string {
+  return isStorekeepError(e) ? e.code : isInvariantError(e) ? "INVARIANT" : String(e);
+}
+
+describe("memory store under fast-check's scheduler", () => {
+  it("no interleaving of concurrent read-modify-write transactions loses an update or oversells (property: final state = number of committed transactions)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), fc.integer({ min: 2, max: 7 }), fc.integer({ min: 0, max: 4 }), async (s, writers, units) => {
+        const store = memoryStore({ registry });
+        await store.transaction(async (tx) => {
+          await tx.documents.put("cells", "c", { n: 0 }, 0);
+          await tx.counters.apply("stock", [{ key: "sku", deltas: { onHand: new Decimal(units) } }]);
+        });
+        const step = (label: string) => s.schedule(Promise.resolve(label), label);
+        let conflicts = 0;
+        const work = async (tx: Transaction, i: number): Promise<boolean> => {
+          const doc = await tx.documents.get<{ n: number }>("cells", "c");
+          await step(`w${i} read v${doc!.version}`);
+          await tx.documents.put("cells", "c", { n: doc!.data.n + 1 }, doc!.version);
+          const locked = await tx.documents.getForUpdate<{ n: number }>("cells", "c");
+          await step(`w${i} locked`);
+          await tx.documents.put("cells", "c", { n: locked!.data.n + 1 }, locked!.version);
+          await step(`w${i} reserving`);
+          try {
+            await tx.counters.apply("stock", [{ key: "sku", deltas: { reserved: new Decimal(1) } , enforce: ["available"] }]);
+            return true;
+          } catch (e) {
+            if (codeOf(e) !== "GUARD_VIOLATED") throw e;
+            return false;
+          }
+        };
+        const runs = Array.from({ length: writers }, (_, i) =>
+          step(`start w${i}`).then(async () => {
+            for (;;) {
+              try {
+                return await store.transaction((tx) => work(tx, i));
+              } catch (e) {
+                if (codeOf(e) !== "CONCURRENCY_CONFLICT") throw e;
+                conflicts++;
+              }
+            }
+          }),
+        );
+        const reserved = await s.waitFor(Promise.all(runs));
+        const doc = await store.transaction((tx) => tx.documents.get<{ n: number }>("cells", "c"));
+        const row = await store.transaction((tx) => tx.counters.get("stock", "sku"));
+        expect(doc!.data.n).toBe(2 * writers);
+        expect(doc!.version).toBe(2 * writers + 1);
+        expect(reserved.filter(Boolean).length).toBe(Math.min(units, writers));
+        expect(row.reserved!.toFixed()).toBe(String(Math.min(units, writers)));
+        // The memory store serialises transactions, so no interleaving even produces a conflict.
+        expect(conflicts).toBe(0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("the same scheduler does find lost updates in an unprotected read-modify-write (the property above could fail)", async () => {
+    const result = await fc.check(
+      fc.asyncProperty(fc.scheduler(), async (s) => {
+        let value = 0;
+        const runs = [0, 1, 2].map((i) =>
+          s.schedule(Promise.resolve(i)).then(async () => {
+            const seen = value;
+            await s.schedule(Promise.resolve("between read and write"));
+            value = seen + 1;
+          }),
+        );
+        await s.waitFor(Promise.all(runs));
+        return value === 3;
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+    expect(result.failed).toBe(true);
+  });
+});
+
+describe("memory store specifics", () => {
+  it("declares that it serialises transactions and is not durable", () => {
+    const store = memoryStore();
+    expect(store.name).toBe("memory");
+    expect(store.capabilities).toEqual({ concurrentTransactions: false, durable: false });
+  });
+
+  it("runs concurrent callers one at a time, in call order", async () => {
+    const store = memoryStore({ registry });
+    const order: string[] = [];
+    await Promise.all(
+      [0, 1, 2].map((i) =>
+        store.transaction(async () => {
+          order.push(`start ${i}`);
+          await new Promise((r) => setTimeout(r, 3 - i));
+          order.push(`end ${i}`);
+        }),
+      ),
+    );
+    expect(order).toEqual(["start 0", "end 0", "start 1", "end 1", "start 2", "end 2"]);
+  });
+
+  it("refuses a transaction object used after its transaction ended", async () => {
+    const store = memoryStore({ registry });
+    let kept: Transaction | undefined;
+    await store.transaction(async (tx) => {
+      kept = tx;
+    });
+    await expect(kept!.documents.get("cells", "x")).rejects.toSatisfy(isInvariantError);
+  });
+
+  it("stores JSON only: a Decimal, a Date or NaN in document data is a programmer error naming its path", async () => {
+    const store = memoryStore({ registry });
+    const bad = [{ amount: new Decimal(1) }, { at: new Date(0) }, { list: [1, Number.NaN] }, { nested: { fn: () => 1 } }];
+    for (const data of bad) {
+      const error = await store.transaction((tx) => tx.documents.put("cells", "x", data as never, 0)).catch((e: unknown) => e);
+      expect(isInvariantError(error)).toBe(true);
+      expect(String((error as Error).message)).toMatch(/cells\/x\.(amount|at|list\[1\]|nested\.fn) is not JSON/);
+    }
+    expect(await store.transaction((tx) => tx.documents.get("cells", "x"))).toBeUndefined();
+  });
+
+  it("drops undefined properties and normalises -0 as JSON does, and returns frozen data", async () => {
+    const store = memoryStore({ registry });
+    await store.transaction((tx) => tx.documents.put("cells", "x", { a: undefined, b: -0, list: [undefined, 1] } as never, 0));
+    const doc = await store.transaction((tx) => tx.documents.get("cells", "x"));
+    expect(doc!.data).toEqual({ b: 0, list: [null, 1] });
+    expect(Object.is(doc!.data.b, -0)).toBe(false);
+    expect("a" in doc!.data).toBe(false);
+    expect(Object.isFrozen(doc!.data)).toBe(true);
+    expect(Object.isFrozen(doc!.data.list)).toBe(true);
+  });
+
+  it("dump() describes the whole committed state and is unchanged by a rolled-back transaction", async () => {
+    const store = memoryStore({ registry });
+    await store.transaction(async (tx) => {
+      await tx.documents.put("orders", "o1", { customerId: "c1", placedAt: "2026-01-01" }, 0);
+      await tx.logs.append("moves", [{ stream: "sku", sortKey: "b", data: {} }, { stream: "sku", sortKey: "a", data: { q: "1" } }]);
+      await tx.balances.add("ledger", [{ key: "1200", bucket: "2026-01", amounts: { debit: new Decimal("1.50") } }]);
+      await tx.counters.apply("stock", [{ key: "sku", deltas: { onHand: new Decimal(2) } }]);
+      await tx.events.append([{ id: "e1", type: "T", schemaVersion: 1, aggregateType: "a", aggregateId: "1", aggregateVersion: 1, effectiveDate: "2026-01-01", occurredAt: "2026-01-01T00:00:00.000Z", causationId: null, correlationId: "c", payload: {} }]);
+      await tx.idempotency.claim("k", "h", "2026-02-01T00:00:00.000Z");
+      await tx.idempotency.complete("k", { ok: 1 });
+    });
+    const before = await store.dump();
+    expect(before).toEqual({
+      documents: { cells: {}, orders: { o1: { version: 1, data: { customerId: "c1", placedAt: "2026-01-01" } } } },
+      logs: { moves: { seq: 2, streams: { sku: [{ sortKey: "a", seq: 2, data: { q: "1" } }, { sortKey: "b", seq: 1, data: {} }] } } },
+      balances: { ledger: { "1200": { "2026-01": { debit: "1.5", credit: "0" } } } },
+      counters: { stock: { sku: { onHand: "2", reserved: "0" } } },
+      events: [expect.objectContaining({ id: "e1", position: "1" })],
+      idempotency: { k: { hash: "h", expiresAt: "2026-02-01T00:00:00.000Z", completed: true, result: { ok: 1 } } },
+    });
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.documents.put("orders", "o2", { customerId: "c1", placedAt: "2026-01-02" }, 0);
+        await tx.logs.append("moves", [{ stream: "sku", sortKey: "0", data: {} }]);
+        await tx.balances.add("ledger", [{ key: "1200", bucket: "2025-12", amounts: { credit: new Decimal(1) } }]);
+        await tx.counters.apply("stock", [{ key: "new", deltas: { onHand: new Decimal(1) } }]);
+        throw new Error("no");
+      }),
+    ).rejects.toThrow("no");
+    expect(await store.dump()).toEqual(before);
+  });
+
+  it("readEvents refuses a cursor it never returned", async () => {
+    const store = memoryStore({ registry });
+    await expect(store.readEvents("not-a-cursor", 10)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    await expect(store.readEvents("5", 10)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+  });
+
+  it("an index declared on a field that holds a number leaves that document out of the index", async () => {
+    const store = memoryStore({ registry });
+    await store.transaction(async (tx) => {
+      await tx.documents.put("orders", "n", { customerId: "c", placedAt: 5 }, 0);
+      await tx.documents.put("orders", "s", { customerId: "c", placedAt: "5" }, 0);
+    });
+    const found = await store.transaction((tx) => tx.documents.find("orders", { index: "byCustomer", equals: ["c"] }));
+    expect(found.map((d) => d.id)).toEqual(["s"]);
+  });
+
+  it("logs keep sort-key order under many out-of-order appends (property: read = sorted unique keys)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.string({ unit: "grapheme-ascii", maxLength: 6 }), { maxLength: 1500 }), fc.integer({ min: 1, max: 50 }), async (keys, batch) => {
+        const store = memoryStore({ registry });
+        for (let i = 0; i < keys.length; i += batch) {
+          await store.transaction((tx) => tx.logs.append("moves", keys.slice(i, i + batch).map((sortKey) => ({ stream: "s", sortKey, data: {} }))));
+        }
+        const read = await store.transaction((tx) => tx.logs.read("moves", "s"));
+        expect(read.map((e) => e.sortKey)).toEqual([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+        const mid = keys[Math.floor(keys.length / 2)];
+        if (mid !== undefined) {
+          const after = await store.transaction((tx) => tx.logs.read("moves", "s", { gt: mid, limit: 7 }));
+          expect(after.map((e) => e.sortKey)).toEqual([...keys].filter((k) => k > mid).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, 7));
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("indexes stay consistent under random puts and deletes (property: find = filter and sort of live documents)", async () => {
+    const op = fc.record({ id: fc.integer({ min: 0, max: 60 }), customer: fc.constantFrom("a", "b", "c"), at: fc.integer({ min: 0, max: 40 }), remove: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 400 }), async (ops) => {
+        const store = memoryStore({ registry });
+        const live = new Map<string, { customerId: string; placedAt: string }>();
+        for (const o of ops) {
+          const id = `o${String(o.id).padStart(2, "0")}`;
+          const data = { customerId: o.customer, placedAt: String(o.at).padStart(2, "0") };
+          await store.transaction(async (tx) => {
+            const doc = await tx.documents.get("orders", id);
+            if (o.remove && doc) await tx.documents.delete("orders", id, doc.version);
+            else await tx.documents.put("orders", id, data, doc?.version ?? 0);
+          });
+          if (o.remove && live.has(id)) live.delete(id);
+          else live.set(id, data);
+        }
+        for (const customer of ["a", "b"]) {
+          const found = await store.transaction((tx) => tx.documents.find("orders", { index: "byCustomer", equals: [customer], range: { gte: "10" } }));
+          const expected = [...live.entries()]
+            .filter(([, d]) => d.customerId === customer && d.placedAt >= "10")
+            .sort(([ia, a], [ib, b]) => (a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : ia < ib ? -1 : 1))
+            .map(([id]) => id);
+          expect(found.map((d) => d.id)).toEqual(expected);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("memoryRates", () => {
+  const day = (s: string) => s as LocalDate;
+
+  it("answers the latest rate on or before a date, 1 for a currency against itself, undefined before the first rate or for an unknown pair", async () => {
+    const rates = memoryRates([
+      { base: "USD", quote: "EUR", date: "2026-01-01", rate: "0.91" },
+      { base: "USD", quote: "EUR", date: "2026-03-01", rate: "0.93" },
+      { base: "USD", quote: "EUR", date: "2026-02-01", rate: new Decimal("0.92") },
+    ]);
+    expect((await rates.rate("USD", "EUR", day("2026-02-15")))?.toFixed()).toBe("0.92");
+    expect((await rates.rate("USD", "EUR", day("2026-03-01")))?.toFixed()).toBe("0.93");
+    expect((await rates.rate("USD", "EUR", day("2027-01-01")))?.toFixed()).toBe("0.93");
+    expect(await rates.rate("USD", "EUR", day("2025-12-31"))).toBeUndefined();
+    expect(await rates.rate("EUR", "USD", day("2026-02-15"))).toBeUndefined();
+    expect((await rates.rate("JPY", "JPY", day("2026-02-15")))?.toFixed()).toBe("1");
+    rates.set({ base: "USD", quote: "EUR", date: "2026-02-01", rate: "0.925" });
+    expect((await rates.rate("USD", "EUR", day("2026-02-15")))?.toFixed()).toBe("0.925");
+  });
+
+  it("refuses unknown currencies, bad dates and rates outside the bounds", () => {
+    expect(() => memoryRates([{ base: "XXX", quote: "EUR", date: "2026-01-01", rate: "1" }])).toThrow(expect.objectContaining({ code: "UNKNOWN_CURRENCY" }));
+    expect(() => memoryRates([{ base: "USD", quote: "EUR", date: "2026-02-30", rate: "1" }])).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+    expect(() => memoryRates([{ base: "USD", quote: "EUR", date: "2026-02-01", rate: "0" }])).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+    expect(() => memoryRates([{ base: "USD", quote: "EUR", date: "2026-02-01", rate: "1.0000000000001" }])).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+  });
+});
