@@ -5,14 +5,16 @@ import { type IdGenerator, timeOrderedIds } from "./ports/ids.js";
 import type { RateProvider } from "./ports/rates.js";
 import type { Json, Store } from "./ports/storage.js";
 import { memoryRates, memoryStore } from "./adapters/memory/index.js";
-import type { CommandDefinition, ExecuteOptions, ModuleDefinition, NewEvent } from "./runner/command.js";
+import type { CommandDefinition, ExecuteOptions, ModuleDefinition } from "./runner/command.js";
 import { type StorekeepConfig, resolveConfig } from "./runner/config.js";
 import { type EventsApi, createEventsApi } from "./runner/consumers.js";
 import { type Runtime, createRuntime } from "./runner/runner.js";
 import { recordEvents } from "./runner/record-events.js";
 import { StorekeepError } from "./kernel/errors.js";
 import type { OutboxEvent } from "./ports/storage.js";
-import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule } from "./finance/index.js";
+import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
+import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
+import { Decimal } from "./kernel/decimal.js";
 import { type EventCatalog, type EventDefinitions, eventCatalog } from "./kernel/events/index.js";
 
 /**
@@ -38,8 +40,28 @@ export interface StorekeepOptions {
   readonly modules?: readonly ModuleDefinition[];
   /** Finance settings: account map overrides, chart extensions, posting options. */
   readonly finance?: FinanceOptions;
+  /** Inventory settings: snapshot interval, soft-hold minutes, a period guard. */
+  readonly inventory?: InventoryOptions;
   /** The event catalog payloads are validated against. Default: storekeep's own; extend it for host events. */
   readonly events?: EventCatalog<EventDefinitions>;
+}
+
+/**
+ * A business event the host records (validated against the event catalog).
+ *
+ * @example
+ * ```ts
+ * const e: HostEvent = { type: "PayoutSettled", aggregateType: "payout", aggregateId: "po_1", effectiveDate: "2026-11-27", payload: { ... } };
+ * ```
+ */
+export interface HostEvent {
+  readonly type: string;
+  readonly schemaVersion?: number;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly aggregateVersion?: number;
+  readonly effectiveDate: string;
+  readonly payload: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -60,6 +82,8 @@ export interface Storekeep {
   readonly runtime: Runtime;
   /** The books: chart, journal, postings from every event, periods, statements, exports. */
   readonly finance: FinanceApi;
+  /** The stock ledger: products, locations, movements, valuation, reservations, audit. */
+  readonly inventory: InventoryApi;
   /** The outbox: read since a cursor, run named consumers with durable checkpoints. */
   readonly events: EventsApi;
   /** Creates the store's tables (idempotent); commands call it on first use anyway. */
@@ -67,7 +91,7 @@ export interface Storekeep {
   /** Runs any command definition through the runner. */
   run<S extends z.ZodType, O extends Json>(command: CommandDefinition<S, O>, input: z.input<S>, options?: ExecuteOptions): Promise<O>;
   /** Records host events (validated against the catalog) so reactions run on them atomically. */
-  recordEvents(events: readonly (Omit<NewEvent, "effectiveDate"> & { effectiveDate: string })[], options?: ExecuteOptions): Promise<{ recorded: number }>;
+  recordEvents(events: readonly HostEvent[], options?: ExecuteOptions): Promise<{ recorded: number }>;
   /** Closes the store (connections, PGlite instances the store owns). */
   close(): Promise<void>;
 }
@@ -94,7 +118,7 @@ export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
     ids: options.ids ?? timeOrderedIds(clock),
     rates: options.rates ?? memoryRates([]),
     config,
-    modules: [financeModule(options.finance), ...(options.modules ?? [])],
+    modules: [inventoryModule(options.inventory), financeModule(options.finance), ...(options.modules ?? [])],
     validateEvent: catalogValidator(catalog),
   });
   return {
@@ -103,6 +127,7 @@ export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
     clock,
     runtime,
     finance: createFinanceApi(runtime, options.finance),
+    inventory: createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) }),
     events: createEventsApi(runtime),
     ready: () => runtime.ready(),
     run: (command, input, execOptions) => runtime.execute(command, input, execOptions),
@@ -125,4 +150,15 @@ export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
 /** Validates catalog events (upcasting and normalising their payloads); other types pass as they are. */
 function catalogValidator(catalog: EventCatalog<EventDefinitions>): (event: OutboxEvent) => OutboxEvent {
   return (event) => (catalog.isEventType(event.type) ? (catalog.parse(event) as unknown as OutboxEvent) : event);
+}
+
+/** Reads the Inventory account's balance (debit minus credit, functional) as of a date, for the inventory audit. */
+function inventoryAccountReader(finance: FinanceOptions | undefined): InventoryAccountReader {
+  const code = resolveFinanceOptions(finance).accountMap.inventory;
+  return async (tx, asOf) => {
+    const balances = await readBalances(tx, { to: asOf ?? "9999-12-31" }, { keyPrefix: `${code}|` });
+    let total = new Decimal(0);
+    for (const [key, row] of balances) if (key.slice(0, key.lastIndexOf("|")) === code) total = total.plus(row.debit).minus(row.credit);
+    return total;
+  };
 }
