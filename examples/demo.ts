@@ -1,63 +1,121 @@
 /**
  * `npm run demo`: a shop simulated through every module that exists, on the embedded
- * in-memory store by default (`-- --store pglite` or `-- --store postgres://...` for PostgreSQL),
- * from two weeks of a real UK online gift shop (UCI Online Retail, CC BY 4.0).
+ * in-memory store by default (`npm run demo -- --store pglite` for embedded PostgreSQL,
+ * `-- --store postgres://...` for a server), from two weeks of a real UK online gift shop
+ * (UCI Online Retail, CC BY 4.0: examples/data/README.md).
  */
-import { createStorekeep, type Storekeep } from "../src/index.js";
-import { ManualClock } from "../src/testing/index.js";
+import { Decimal, createStorekeep, isStorekeepError, type Storekeep } from "../src/index.js";
+import { ManualClock, sequentialIds } from "../src/testing/index.js";
 import { loadRetailInvoices } from "./online-retail.js";
+import { simulateShop } from "./shop.js";
+import { storeFromArgs } from "./store-from-args.js";
 
+const log = (line: string) => console.log(line);
 function heading(text: string): void {
-  console.log(`\n=== ${text} ${"=".repeat(Math.max(0, 70 - text.length))}`);
+  console.log(`\n=== ${text} ${"=".repeat(Math.max(0, 76 - text.length))}`);
 }
+const money = (amount: string) => new Decimal(amount).toFixed(2).padStart(12);
 
 async function main(): Promise<void> {
+  const { store, close } = await storeFromArgs(process.argv.slice(2));
   const invoices = loadRetailInvoices();
-  const clock = new ManualClock(new Date("2010-12-01T08:00:00Z"));
-  const sk: Storekeep = createStorekeep({ clock, config: { functionalCurrency: "GBP", timeZone: "Europe/London" } });
+  const clock = new ManualClock(new Date("2010-11-30T08:00:00Z"));
+  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds(), config: { functionalCurrency: "GBP", timeZone: "Europe/London" } });
+  try {
+    heading(`A shop on storekeep (${store.name} store): two weeks of UCI Online Retail`);
+    log(`${invoices.length} invoices (${invoices.filter((i) => i.cancellation).length} cancellations) from examples/data/online-retail-2010-12.csv`);
+    const run = await simulateShop(sk, clock, invoices, log);
+    log(`orders sold and shipped: ${run.orders}; refused because the last units were gone: ${run.refusedSoldOut}`);
+    log(`customer returns restocked and refunded: ${run.returns}; cancellations of orders before the sample: ${run.returnsSkipped}`);
 
-  heading("Foundation: commands through the runner, events in the outbox");
-  console.log(`store: ${sk.store.name}; ${invoices.length} invoices from examples/data/online-retail-2010-12.csv`);
-  let placed = 0;
-  for (const invoice of invoices.filter((i) => !i.cancellation).slice(0, 20)) {
-    clock.set(new Date(`${invoice.at.replace(" ", "T")}:00Z`));
-    const total = invoice.lines.reduce((sum, l) => sum + Math.round(Number(l.unitPrice) * 100) * l.quantity, 0);
-    await sk.recordEvents(
-      [
-        {
-          type: "OrderPlaced",
-          aggregateType: "order",
-          aggregateId: `ord_${invoice.invoiceNo}`,
-          effectiveDate: invoice.at.slice(0, 10),
-          payload: {
-            orderId: `ord_${invoice.invoiceNo}`,
-            customerId: `cus_${invoice.customerId}`,
-            warehouseId: "wh_main",
-            currency: "GBP",
-            lines: invoice.lines.map((l, n) => ({ lineId: `l${n + 1}`, sku: l.stockCode, quantity: String(l.quantity), unitPrice: { amount: l.unitPrice, currency: "GBP" } })),
-            total: { amount: (total / 100).toFixed(2), currency: "GBP" },
-          },
-        },
-      ],
-      { idempotencyKey: `invoice-${invoice.invoiceNo}` },
-    );
-    placed++;
+    await showFoundation(sk);
+    await showInventory(sk, clock);
+    await showFinance(sk);
+  } finally {
+    await sk.close();
+    await close();
   }
-  // The same invoice again: the idempotency key makes it a replay, not a second order.
-  const first = invoices.find((i) => !i.cancellation)!;
-  const replayTotal = first.lines.reduce((sum, l) => sum + Math.round(Number(l.unitPrice) * 100) * l.quantity, 0);
-  await sk.recordEvents(
-    [{ type: "OrderPlaced", aggregateType: "order", aggregateId: `ord_${first.invoiceNo}`, effectiveDate: first.at.slice(0, 10), payload: { orderId: `ord_${first.invoiceNo}`, customerId: `cus_${first.customerId}`, warehouseId: "wh_main", currency: "GBP", lines: first.lines.map((l, n) => ({ lineId: `l${n + 1}`, sku: l.stockCode, quantity: String(l.quantity), unitPrice: { amount: l.unitPrice, currency: "GBP" } })), total: { amount: (replayTotal / 100).toFixed(2), currency: "GBP" } } }],
-    { idempotencyKey: `invoice-${first.invoiceNo}` },
-  );
-  const outbox = await sk.events.read(null, 1000);
-  console.log(`recorded ${placed} orders (+1 replayed by idempotency key); outbox holds ${outbox.length} events`);
-  for (const e of outbox.slice(0, 3)) console.log(`  ${e.position.padStart(4)} ${e.type} ${e.aggregateId} ${e.effectiveDate} total ${(e.payload["total"] as { amount: string }).amount} GBP`);
-  const revenue = sk.events.consumer("demo.order-count", () => undefined);
-  const run = await revenue.runOnce();
-  console.log(`consumer "${run.name}" processed ${run.processed} events; checkpoint at ${run.position}`);
+}
 
-  await sk.close();
+async function showFoundation(sk: Storekeep): Promise<void> {
+  heading("Runner: idempotency and the outbox");
+  const before = (await sk.events.read(null, 10_000)).length;
+  // A web order arrives twice under the same key (a retried HTTP request): one effect.
+  const webOrder = (total: string) => [
+    {
+      type: "OrderPlaced",
+      aggregateType: "order",
+      aggregateId: "ord_web_1",
+      effectiveDate: "2010-12-14",
+      payload: { orderId: "ord_web_1", customerId: "cus_17850", warehouseId: "wh_main", currency: "GBP", lines: [{ lineId: "l1", sku: "22423", quantity: "1", unitPrice: { amount: total, currency: "GBP" } }], total: { amount: total, currency: "GBP" } },
+    },
+  ];
+  await sk.recordEvents(webOrder("12.75"), { idempotencyKey: "web-order-1" });
+  await sk.recordEvents(webOrder("12.750"), { idempotencyKey: "web-order-1" });
+  const afterReplay = (await sk.events.read(null, 10_000)).length;
+  const mismatch = await sk.recordEvents(webOrder("11.00"), { idempotencyKey: "web-order-1" }).catch((e: unknown) => e);
+  log(`the same order sent twice under one key: ${afterReplay - before} event written; the key with other input: ${isStorekeepError(mismatch) ? mismatch.code : "accepted?!"}`);
+  const counts = new Map<string, number>();
+  for (const e of await sk.events.read(null, 10_000)) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+  log(`outbox: ${afterReplay} events; by type: ${[...counts].map(([t, n]) => `${t} ${n}`).join(", ")}`);
+  const crm = sk.events.consumer("demo.crm-timeline", () => undefined, { batchSize: 500 });
+  const first = await crm.runOnce();
+  const second = await crm.runOnce();
+  log(`consumer "${first.name}": processed ${first.processed}, then ${second.processed} on the next run (durable checkpoint at ${first.position})`);
+}
+
+async function showInventory(sk: Storekeep, clock: ManualClock): Promise<void> {
+  heading("Inventory: reservations, back-dating, valuation, audit");
+  const [row] = await sk.inventory.onHand({ sku: "22423" });
+  // A cart holds the last units softly; once its hold expires, nobody counts it.
+  clock.set(new Date("2010-12-14T12:00:00.000Z"));
+  const available = await sk.inventory.availability("22423", "wh_main");
+  const cart = await sk.inventory.reserve({ kind: "soft", lines: [{ sku: "22423", warehouseId: "wh_main", quantity: available.available }], expiresAt: "2010-12-14T12:20:00.000Z" });
+  const during = await sk.inventory.availability("22423", "wh_main");
+  clock.set(new Date("2010-12-14T12:30:00.000Z"));
+  const after = await sk.inventory.availability("22423", "wh_main");
+  const expired = await sk.inventory.expireReservations();
+  log(`22423 on hand ${row?.quantity ?? "0"}: a cart holds ${cart.reservations[0]!.quantity} (available ${during.available}); after its hold expires, available ${after.available}; expiry released ${expired.expired}`);
+
+  // A delivery of 2 December was keyed in late: only that SKU is re-derived, from that date on.
+  clock.set(new Date("2010-12-14T18:00:00.000Z"));
+  const cogsBefore = (await sk.finance.incomeStatement({ from: "2010-12-01", to: "2010-12-14" })).expenses.lines.find((l) => l.account === "5100")?.amount ?? "0";
+  const late = await sk.inventory.receive({ sku: "21479", warehouseId: "wh_main", locationId: "wh_main/A", quantity: "24", unitCost: "1.05", effectiveDate: "2010-12-02", reference: "grn_late_1" }, { idempotencyKey: "grn_late_1" });
+  const cogsAfter = (await sk.finance.incomeStatement({ from: "2010-12-01", to: "2010-12-14" })).expenses.lines.find((l) => l.account === "5100")?.amount ?? "0";
+  log(`back-dated receipt ${late.movementId} (24 × 21479 (FIFO) at 1.05, effective 2010-12-02, not yet billed): COGS ${cogsBefore} → ${cogsAfter} GBP, posted as StockRevalued on the affected days`);
+
+  const lastIssue = (await sk.inventory.history({ sku: "21479", limit: 1000 })).filter((h) => h.kind === "sale-issue").at(-1);
+  if (lastIssue !== undefined) {
+    const why = await sk.inventory.explain(lastIssue.movementId);
+    log(`explain ${why.movementId} (${why.method}, ${why.quantity} units for ${why.amount} GBP): ${why.layers.map((l) => `${l.quantity} from ${l.layer} at ${l.unitCost}`).join("; ")}`);
+  }
+
+  const valuation = await sk.inventory.valuation({ asOf: "2010-12-14" });
+  log("\nvaluation as of 2010-12-14 (GBP)");
+  log(`${"sku".padEnd(8)} ${"quantity".padStart(9)} ${"value".padStart(12)}`);
+  for (const v of valuation) log(`${v.sku.padEnd(8)} ${v.quantity.padStart(9)} ${money(v.value)}`);
+  const total = valuation.reduce((sum, v) => sum.plus(v.value), new Decimal(0));
+  log(`${"total".padEnd(8)} ${"".padStart(9)} ${money(total.toFixed())}`);
+  const audit = await sk.inventory.audit({ asOf: "2010-12-14" });
+  log(`audit as of 2010-12-14: ${audit.ok ? "ok" : "DIFFERENCES"} — ${audit.movements} movements over ${audit.skus} SKUs; stock value ${audit.stockValue} = Inventory account ${audit.inventoryAccount}${audit.differences.map((d) => `\n  ${d.sku ?? "-"} ${d.check}: ${d.cause}`).join("")}`);
+}
+
+async function showFinance(sk: Storekeep): Promise<void> {
+  heading("Finance: trial balance and statements, 2010-12-01 to 2010-12-14");
+  const tb = await sk.finance.trialBalance({ asOf: "2010-12-14" });
+  log(`${"account".padEnd(34)} ${"debit".padStart(12)} ${"credit".padStart(12)}`);
+  for (const r of tb.rows.filter((r) => !r.header && (r.debit !== "0" || r.credit !== "0"))) log(`${`${r.account} ${r.name}`.padEnd(34)} ${money(r.debit)} ${money(r.credit)}`);
+  log(`${"total".padEnd(34)} ${money(tb.totals.debit)} ${money(tb.totals.credit)}`);
+
+  const is = await sk.finance.incomeStatement({ from: "2010-12-01", to: "2010-12-14" });
+  log("\nincome statement");
+  for (const l of [...is.revenue.lines, ...is.expenses.lines].filter((l) => !l.header && l.amount !== "0")) log(`  ${`${l.account} ${l.name}`.padEnd(32)} ${money(l.amount)}`);
+  log(`  ${"net income".padEnd(32)} ${money(is.netIncome)}`);
+
+  const bs = await sk.finance.balanceSheet({ asOf: "2010-12-14" });
+  log(`\nbalance sheet as of 2010-12-14: assets ${bs.assets.total}, liabilities ${bs.liabilities.total}, equity ${bs.equity.total} + current earnings ${bs.currentEarnings.amount} → balanced: ${bs.balanced}`);
+  const hledger = await sk.finance.exportHledger({});
+  log(`hledger export: ${hledger.split("\n").length} lines (npm run test:integration checks it against hledger itself)`);
 }
 
 main().catch((error: unknown) => {

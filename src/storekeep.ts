@@ -10,7 +10,7 @@ import { type StorekeepConfig, resolveConfig } from "./runner/config.js";
 import { type EventsApi, createEventsApi } from "./runner/consumers.js";
 import { type Runtime, createRuntime } from "./runner/runner.js";
 import { recordEvents } from "./runner/record-events.js";
-import { StorekeepError } from "./kernel/errors.js";
+import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
 import type { OutboxEvent } from "./ports/storage.js";
 import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
 import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
@@ -139,7 +139,21 @@ export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
           });
         }
       }
-      return runtime.execute(recordEvents, { events }, execOptions);
+      // Normalise (and upcast) payloads first, so the idempotency hash sees canonical input:
+      // "12.75" and "12.750" are the same event.
+      const normalised = events.map((event, index) => {
+        const { schemaVersion, ...rest } = event;
+        try {
+          return { ...rest, payload: catalog.parsePayload(event.type, event.payload, schemaVersion) as Record<string, unknown> };
+        } catch (error) {
+          if (isStorekeepError(error) && error.code === "VALIDATION_FAILED") {
+            const issues = ((error.details["issues"] ?? []) as { path: string; message: string; code: string }[]).map((i) => ({ ...i, path: `events[${index}].payload${i.path ? `.${i.path}` : ""}` }));
+            throw new StorekeepError("VALIDATION_FAILED", `events[${index}] (${event.type}): ${error.message}`, { ...error.details, issues });
+          }
+          throw error;
+        }
+      });
+      return runtime.execute(recordEvents, { events: normalised }, execOptions);
     },
     close: async () => {
       await store.close?.();

@@ -1,0 +1,304 @@
+/**
+ * A whole shop simulated through every module that exists, from two weeks of a real UK
+ * online gift shop (UCI Online Retail, CC BY 4.0: see examples/data/README.md).
+ *
+ * Prices in the data are tax-inclusive GBP; the shop charges 20% VAT, pays a payment
+ * provider 1.4% + 0.20 per payment, buys its stock from one supplier at about half the
+ * selling price, and settles the provider's payouts daily.
+ */
+import { Decimal, type Storekeep, isStorekeepError } from "../src/index.js";
+import type { ManualClock } from "../src/testing/index.js";
+import type { RetailInvoice } from "./online-retail.js";
+
+const GBP = (amount: Decimal | string) => ({ amount: new Decimal(amount).toFixed(), currency: "GBP" });
+const round2 = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
+const WAREHOUSE = "wh_main";
+const LOCATION = "wh_main/A";
+
+export interface ShopRun {
+  readonly orders: number;
+  readonly refusedSoldOut: number;
+  readonly returns: number;
+  readonly returnsSkipped: number;
+}
+
+interface SkuFacts {
+  readonly sku: string;
+  readonly description: string;
+  readonly price: Decimal;
+  readonly units: number;
+}
+
+function skuFacts(invoices: readonly RetailInvoice[]): SkuFacts[] {
+  const facts = new Map<string, { description: string; prices: Decimal[]; units: number }>();
+  for (const invoice of invoices) {
+    for (const line of invoice.lines) {
+      const f = facts.get(line.stockCode) ?? { description: line.description, prices: [], units: 0 };
+      f.prices.push(new Decimal(line.unitPrice));
+      if (!invoice.cancellation) f.units += line.quantity;
+      facts.set(line.stockCode, f);
+    }
+  }
+  return [...facts.entries()]
+    .map(([sku, f]) => ({ sku, description: f.description, price: f.prices.sort((a, b) => a.comparedTo(b))[Math.floor(f.prices.length / 2)]!, units: f.units }))
+    .sort((a, b) => (a.sku < b.sku ? -1 : 1));
+}
+
+const instantOf = (at: string) => new Date(`${at.replace(" ", "T")}:00.000Z`);
+
+/** Sets up products, opening stock and opening balances, then trades every invoice. */
+export async function simulateShop(sk: Storekeep, clock: ManualClock, invoices: readonly RetailInvoice[], log: (line: string) => void): Promise<ShopRun> {
+  const skus = skuFacts(invoices);
+  const unitCost = new Map(skus.map((s) => [s.sku, round2(s.price.times("0.5"))]));
+
+  // --- Set up: warehouse, products (FIFO, moving average, standard), opening stock and books.
+  clock.set(new Date("2010-11-30T18:00:00.000Z"));
+  await sk.inventory.defineWarehouse({ warehouseId: WAREHOUSE, name: "Main warehouse" });
+  await sk.inventory.defineLocation({ locationId: LOCATION, warehouseId: WAREHOUSE, parentId: WAREHOUSE, name: "Aisle A" });
+  for (const [index, s] of skus.entries()) {
+    const method = index < 8 ? "fifo" : index < 11 ? "moving-average" : "standard";
+    await sk.inventory.defineProduct({
+      sku: s.sku,
+      name: s.description,
+      costingMethod: method,
+      ...(method === "standard" ? { standardCost: unitCost.get(s.sku)!.toFixed() } : {}),
+    });
+  }
+  const opening = skus.map((s) => ({ sku: s.sku, warehouseId: WAREHOUSE, locationId: LOCATION, quantity: String(Math.ceil(s.units * 0.45)), unitCost: unitCost.get(s.sku)!.toFixed() }));
+  await sk.inventory.importOpeningStock({ rows: opening, effectiveDate: "2010-11-30", reference: "opening-stock" }, { idempotencyKey: "opening-stock" });
+  const stockValue = (await sk.inventory.valuation({ asOf: "2010-11-30" })).reduce((sum, row) => sum.plus(row.value), new Decimal(0));
+  await sk.finance.importOpeningBalances(
+    {
+      date: "2010-11-30",
+      rows: [
+        { account: "1100", debit: "25000" },
+        { account: "1300", debit: stockValue.toFixed() },
+        { account: "3100", credit: "25000" },
+        { account: "3300", credit: stockValue.toFixed() },
+      ],
+    },
+    { idempotencyKey: "opening-balances" },
+  );
+  log(`set up ${skus.length} products (8 FIFO, 3 moving average, 1 standard cost); opening stock worth ${stockValue.toFixed(2)} GBP; opening balances imported`);
+
+  // --- Trade day by day.
+  const run = { orders: 0, refusedSoldOut: 0, returns: 0, returnsSkipped: 0 };
+  const shippedByCustomer = new Map<string, { orderId: string; sku: string; quantity: number; price: Decimal }[]>();
+  const days = [...new Set(invoices.map((i) => i.at.slice(0, 10)))].sort();
+  const purchase = purchaseCycle(skus, unitCost);
+  for (const day of days) {
+    const captured: { paymentId: string; amount: Decimal }[] = [];
+    for (const step of purchase.filter((p) => p.day === day)) await step.run(sk, clock, log);
+    for (const invoice of invoices.filter((i) => i.at.startsWith(day))) {
+      clock.set(instantOf(invoice.at));
+      if (invoice.cancellation) {
+        const outcome = await customerReturn(sk, invoice, shippedByCustomer);
+        if (outcome === "skipped") run.returnsSkipped++;
+        else {
+          run.returns++;
+          captured.push({ paymentId: `refund:${invoice.invoiceNo}`, amount: outcome.negated() });
+        }
+        continue;
+      }
+      const sold = await sellOrder(sk, invoice);
+      if (sold === undefined) {
+        run.refusedSoldOut++;
+        continue;
+      }
+      run.orders++;
+      captured.push({ paymentId: `pay_${invoice.invoiceNo}`, amount: sold.gross });
+      const list = shippedByCustomer.get(invoice.customerId) ?? [];
+      for (const line of invoice.lines) list.push({ orderId: `ord_${invoice.invoiceNo}`, sku: line.stockCode, quantity: line.quantity, price: new Decimal(line.unitPrice) });
+      shippedByCustomer.set(invoice.customerId, list);
+    }
+    await settlePayout(sk, clock, day, captured);
+  }
+  return run;
+}
+
+async function sellOrder(sk: Storekeep, invoice: RetailInvoice): Promise<{ gross: Decimal } | undefined> {
+  const orderId = `ord_${invoice.invoiceNo}`;
+  const date = invoice.at.slice(0, 10);
+  const lines = invoice.lines.map((l, n) => ({ lineId: `l${n + 1}`, sku: l.stockCode, quantity: String(l.quantity), unitPrice: GBP(l.unitPrice) }));
+  const gross = invoice.lines.reduce((sum, l) => sum.plus(new Decimal(l.unitPrice).times(l.quantity)), new Decimal(0));
+  // The last units are sold once: a hard allocation through the guarded counter.
+  try {
+    await sk.inventory.reserve({ kind: "hard", orderId, lines: lines.map((l) => ({ sku: l.sku, warehouseId: WAREHOUSE, quantity: l.quantity, lineId: l.lineId })) }, { idempotencyKey: `reserve-${orderId}` });
+  } catch (error) {
+    if (isStorekeepError(error) && error.code === "INSUFFICIENT_STOCK") return undefined;
+    throw error;
+  }
+  const tax = round2(gross.dividedBy(6)); // 20% VAT inside a tax-inclusive price
+  const net = gross.minus(tax);
+  const base = { aggregateType: "order", aggregateId: orderId, effectiveDate: date };
+  await sk.recordEvents(
+    [
+      { ...base, type: "OrderPlaced", payload: { orderId, customerId: `cus_${invoice.customerId}`, warehouseId: WAREHOUSE, currency: "GBP", lines, total: GBP(gross) } },
+      { ...base, type: "PaymentCaptured", payload: { paymentId: `pay_${invoice.invoiceNo}`, orderId, invoiced: false, currency: "GBP", functionalCurrency: "GBP", rate: "1", amount: GBP(gross), functionalAmount: GBP(gross) } },
+      { ...base, type: "ShipmentDispatched", payload: { shipmentId: `shp_${invoice.invoiceNo}`, orderId, warehouseId: WAREHOUSE, lines: lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity, locationId: LOCATION })) } },
+      {
+        ...base,
+        type: "OrderInvoiced",
+        payload: {
+          invoiceId: `inv_${invoice.invoiceNo}`,
+          orderId,
+          currency: "GBP",
+          functionalCurrency: "GBP",
+          rate: "1",
+          net: GBP(net),
+          shipping: GBP("0"),
+          tax: GBP(tax),
+          gross: GBP(gross),
+          prepaymentApplied: GBP(gross),
+          functional: { net: GBP(net), shipping: GBP("0"), tax: GBP(tax), gross: GBP(gross), prepaymentApplied: GBP(gross) },
+        },
+      },
+    ],
+    { idempotencyKey: `order-${orderId}` },
+  );
+  return { gross };
+}
+
+async function customerReturn(
+  sk: Storekeep,
+  invoice: RetailInvoice,
+  shippedByCustomer: Map<string, { orderId: string; sku: string; quantity: number; price: Decimal }[]>,
+): Promise<Decimal | "skipped"> {
+  // A cancellation returns goods of an earlier order of the same customer, if we shipped one.
+  const shipped = shippedByCustomer.get(invoice.customerId) ?? [];
+  const lines = invoice.lines
+    .map((l) => ({ line: l, original: [...shipped].reverse().find((s) => s.sku === l.stockCode && s.quantity >= -l.quantity) }))
+    .filter((x) => x.original !== undefined);
+  if (lines.length === 0) return "skipped";
+  const orderId = lines[0]!.original!.orderId;
+  const own = lines.filter((x) => x.original!.orderId === orderId);
+  const gross = own.reduce((sum, x) => sum.plus(x.original!.price.times(-x.line.quantity)), new Decimal(0));
+  const tax = round2(gross.dividedBy(6));
+  const net = gross.minus(tax);
+  const date = invoice.at.slice(0, 10);
+  const base = { aggregateType: "order", aggregateId: orderId, effectiveDate: date };
+  const returnId = `ret_${invoice.invoiceNo}`;
+  await sk.recordEvents(
+    [
+      { ...base, type: "ReturnReceived", payload: { returnId, orderId, warehouseId: WAREHOUSE, lines: own.map((x) => ({ sku: x.line.stockCode, quantity: String(-x.line.quantity), disposition: "restock", locationId: LOCATION })) } },
+      {
+        ...base,
+        type: "CreditNoteIssued",
+        payload: {
+          creditNoteId: `cn_${invoice.invoiceNo}`,
+          orderId,
+          invoiceId: `inv_${orderId.slice(4)}`,
+          returnId,
+          reason: "return",
+          currency: "GBP",
+          functionalCurrency: "GBP",
+          rate: "1",
+          net: GBP(net),
+          shipping: GBP("0"),
+          tax: GBP(tax),
+          gross: GBP(gross),
+          functional: { net: GBP(net), shipping: GBP("0"), tax: GBP(tax), gross: GBP(gross) },
+        },
+      },
+      { ...base, type: "RefundIssued", payload: { refundId: `ref_${invoice.invoiceNo}`, orderId, creditNoteId: `cn_${invoice.invoiceNo}`, invoiced: true, currency: "GBP", functionalCurrency: "GBP", rate: "1", amount: GBP(gross), functionalAmount: GBP(gross) } },
+    ],
+    { idempotencyKey: `return-${invoice.invoiceNo}` },
+  );
+  for (const x of own) x.original!.quantity += x.line.quantity;
+  return gross;
+}
+
+async function settlePayout(sk: Storekeep, clock: ManualClock, day: string, captured: readonly { paymentId: string; amount: Decimal }[]): Promise<void> {
+  if (captured.length === 0) return;
+  clock.set(new Date(`${day}T23:00:00.000Z`));
+  const gross = captured.reduce((sum, c) => sum.plus(c.amount), new Decimal(0));
+  const payments = captured.filter((c) => c.amount.isPositive());
+  const fees = round2(payments.reduce((sum, c) => sum.plus(c.amount.times("0.014").plus("0.20")), new Decimal(0)));
+  const net = gross.minus(fees);
+  await sk.recordEvents(
+    [
+      {
+        type: "PayoutSettled",
+        aggregateType: "payout",
+        aggregateId: `out_${day}`,
+        effectiveDate: day,
+        payload: {
+          payoutId: `out_${day}`,
+          provider: "psp",
+          currency: "GBP",
+          functionalCurrency: "GBP",
+          rate: "1",
+          gross: GBP(gross),
+          fees: GBP(fees),
+          net: GBP(net),
+          functional: { gross: GBP(gross), fees: GBP(fees), net: GBP(net) },
+        },
+      },
+    ],
+    { idempotencyKey: `payout-${day}` },
+  );
+}
+
+type Step = { readonly day: string; run(sk: Storekeep, clock: ManualClock, log: (line: string) => void): Promise<void> };
+
+/** Monday 6 December: a supplier delivery; its bill at slightly different prices on Wednesday; the payment the next Monday. */
+function purchaseCycle(skus: readonly SkuFacts[], unitCost: ReadonlyMap<string, Decimal>): Step[] {
+  const lines = skus.map((s, n) => {
+    const quantity = Math.ceil(s.units * 0.6);
+    const price = unitCost.get(s.sku)!;
+    return { lineId: `l${n + 1}`, sku: s.sku, quantity: String(quantity), unitPrice: GBP(price), receivedValue: GBP(round2(price.times(quantity))), locationId: LOCATION };
+  });
+  const receive: Step = { day: "2010-12-06", async run(sk, clock, log) {
+  clock.set(new Date("2010-12-06T07:00:00.000Z"));
+  await sk.recordEvents(
+    [{ type: "GoodsReceived", aggregateType: "receipt", aggregateId: "grn_1", effectiveDate: "2010-12-06", payload: { receiptId: "grn_1", purchaseOrderId: "po_1", supplierId: "sup_1", warehouseId: WAREHOUSE, currency: "GBP", functionalCurrency: "GBP", rate: "1", lines } }],
+    { idempotencyKey: "grn_1" },
+  );
+  log(`purchase: received ${lines.length} lines from sup_1 on 2010-12-06 (GoodsReceived → stock receipts → Dr Inventory / Cr GRNI)`);
+  } };
+  // The bill arrives on Wednesday after part of the delivery was sold: 3% dearer on every line.
+  const billLines = lines.map((l) => {
+    const unitPrice = round2(new Decimal(l.unitPrice.amount).times("1.03"));
+    return { receiptId: "grn_1", receiptLineId: l.lineId, sku: l.sku, quantity: l.quantity, unitPrice: GBP(unitPrice), receivedValue: l.receivedValue, billedValue: GBP(round2(unitPrice.times(l.quantity))) };
+  });
+  const billNet = billLines.reduce((sum, l) => sum.plus(l.billedValue.amount), new Decimal(0));
+  const billTax = round2(billNet.times("0.2"));
+  const billGross = billNet.plus(billTax);
+  const bill: Step = { day: "2010-12-08", async run(sk, clock, log) {
+  clock.set(new Date("2010-12-08T07:30:00.000Z"));
+  await sk.recordEvents(
+    [
+      {
+        type: "SupplierBillRecorded",
+        aggregateType: "bill",
+        aggregateId: "bill_1",
+        effectiveDate: "2010-12-08",
+        payload: {
+          billId: "bill_1",
+          supplierId: "sup_1",
+          purchaseOrderId: "po_1",
+          currency: "GBP",
+          functionalCurrency: "GBP",
+          rate: "1",
+          lines: billLines,
+          net: GBP(billNet),
+          tax: GBP(billTax),
+          gross: GBP(billGross),
+          functional: { net: GBP(billNet), tax: GBP(billTax), gross: GBP(billGross) },
+        },
+      },
+    ],
+    { idempotencyKey: "bill_1" },
+  );
+  log(`purchase: bill_1 recorded 3% dearer (${billNet.toFixed(2)} + VAT ${billTax.toFixed(2)}): the difference splits between stock on hand and COGS`);
+  } };
+  const pay: Step = { day: "2010-12-13", async run(sk, clock, log) {
+  clock.set(new Date("2010-12-13T07:30:00.000Z"));
+  await sk.recordEvents(
+    [{ type: "SupplierPaid", aggregateType: "bill", aggregateId: "bill_1", effectiveDate: "2010-12-13", payload: { paymentId: "sp_1", supplierId: "sup_1", billIds: ["bill_1"], currency: "GBP", functionalCurrency: "GBP", rate: "1", amount: GBP(billGross), functionalAmount: GBP(billGross) } }],
+    { idempotencyKey: "sp_1" },
+  );
+  log(`purchase: bill_1 paid ${billGross.toFixed(2)} GBP on 2010-12-13`);
+  } };
+  return [receive, bill, pay];
+}
