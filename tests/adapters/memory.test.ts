@@ -241,6 +241,47 @@ describe("memory store specifics", () => {
   });
 });
 
+describe("memory balances", () => {
+  it("sums over any bucket range equal a model under back-dated adds and rolled-back transactions (property: running totals = recomputation)", async () => {
+    const delta = fc.record({ key: fc.constantFrom("a", "b"), month: fc.integer({ min: 1, max: 12 }), debit: fc.integer({ min: -500, max: 500 }), cents: fc.integer({ min: 0, max: 99 }) });
+    const txArb = fc.record({ deltas: fc.array(delta, { minLength: 1, maxLength: 5 }), fail: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(txArb, { maxLength: 30 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), async (txs, m1, m2) => {
+        const store = memoryStore({ registry });
+        const model: { key: string; bucket: string; debit: Decimal }[] = [];
+        const bucket = (m: number) => `2026-${String(m).padStart(2, "0")}`;
+        for (const t of txs) {
+          const list = t.deltas.map((d) => ({ key: d.key, bucket: bucket(d.month), debit: new Decimal(`${d.debit}.${String(d.cents).padStart(2, "0")}`) }));
+          const run = store.transaction(async (tx) => {
+            await tx.balances.add("ledger", list.map((d) => ({ key: d.key, bucket: d.bucket, amounts: { debit: d.debit } })));
+            if (t.fail) throw new Error("roll back");
+          });
+          if (t.fail) await expect(run).rejects.toThrow("roll back");
+          else {
+            await run;
+            model.push(...list);
+          }
+        }
+        const from = bucket(Math.min(m1, m2));
+        const to = bucket(Math.max(m1, m2));
+        for (const key of ["a", "b"]) {
+          const expected = (f?: string, t2?: string) => model.filter((d) => d.key === key && (f === undefined || d.bucket >= f) && (t2 === undefined || d.bucket <= t2)).reduce((acc, d) => acc.plus(d.debit), new Decimal(0)).toFixed();
+          await store.transaction(async (tx) => {
+            expect((await tx.balances.sum("ledger", key, { from, to })).debit!.toFixed()).toBe(expected(from, to));
+            expect((await tx.balances.sum("ledger", key, { to })).debit!.toFixed()).toBe(expected(undefined, to));
+            expect((await tx.balances.sum("ledger", key)).debit!.toFixed()).toBe(expected());
+            const perBucket = await tx.balances.buckets("ledger", key);
+            expect(perBucket.map((b) => [b.bucket, b.amounts.debit!.toFixed()])).toEqual(
+              [...new Set(model.filter((d) => d.key === key).map((d) => d.bucket))].sort().map((b) => [b, expected(b, b)]),
+            );
+          });
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe("memoryRates", () => {
   const day = (s: string) => s as LocalDate;
 

@@ -5,10 +5,17 @@ import { SortedList, compareStrings, lowerBound } from "./sorted-list.js";
 
 const ZERO = new Decimal(0);
 
-/** One key's buckets in order, with one sum per field for each. */
+/**
+ * One key's buckets in order, with one sum per field for each, and running totals
+ * (`cumulative[i]` = buckets 0..i), so a sum over any bucket range is one subtraction
+ * however many buckets the key has. Postings land in the latest bucket almost always, so
+ * keeping the running totals current costs one addition; a back-dated one updates the
+ * running totals of the buckets after it.
+ */
 export interface KeyBuckets {
   readonly buckets: string[];
   readonly sums: (readonly Decimal[])[];
+  readonly cumulative: (readonly Decimal[])[];
 }
 
 /** A balance family: per key, sorted buckets of per-field sums. */
@@ -59,15 +66,16 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
   let row = state.keys.get(key);
   let createdKey = false;
   if (!row) {
-    row = { buckets: [], sums: [] };
+    row = { buckets: [], sums: [], cumulative: [] };
     state.keys.set(key, row);
     state.sortedKeys.insert(key);
     createdKey = true;
   }
-  const { buckets, sums } = row;
+  const { buckets, sums, cumulative } = row;
   const n = buckets.length;
+  const width = state.fields.length;
   let i: number;
-  let created = false;
+  let created: boolean;
   if (n === 0 || buckets[n - 1]! < bucket) {
     i = n;
     created = true;
@@ -76,16 +84,26 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
     created = buckets[i] !== bucket;
   }
   const previous = created ? undefined : sums[i]!;
-  const next: Decimal[] = new Array(state.fields.length);
-  for (let f = 0; f < next.length; f++) {
+  const next: Decimal[] = new Array(width);
+  for (let f = 0; f < width; f++) {
     const before = previous?.[f] ?? ZERO;
     const delta = amounts[f];
     next[f] = delta === undefined ? before : before.plus(delta);
   }
+  // Running totals: the new bucket's is its predecessor's plus its own sums; later ones move by the delta.
+  const previousCumulative = cumulative.slice(i);
   if (created) {
+    const before = i > 0 ? cumulative[i - 1]! : undefined;
+    const total: Decimal[] = new Array(width);
+    for (let f = 0; f < width; f++) total[f] = before?.[f] === undefined ? next[f]! : before[f]!.plus(next[f]!);
     buckets.splice(i, 0, bucket);
     sums.splice(i, 0, next);
-  } else sums[i] = next;
+    cumulative.splice(i, 0, total);
+  } else {
+    sums[i] = next;
+    cumulative[i] = addAmounts(cumulative[i]!, amounts, width);
+  }
+  for (let j = i + 1; j < cumulative.length; j++) cumulative[j] = addAmounts(cumulative[j]!, amounts, width);
   const owner = row;
   return () => {
     const j = lowerBound(owner.buckets, bucket, compareBucket);
@@ -93,12 +111,26 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
     if (previous === undefined) {
       owner.buckets.splice(j, 1);
       owner.sums.splice(j, 1);
-    } else owner.sums[j] = previous;
+      owner.cumulative.splice(j, owner.cumulative.length - j, ...previousCumulative);
+    } else {
+      owner.sums[j] = previous;
+      owner.cumulative.splice(j, owner.cumulative.length - j, ...previousCumulative);
+    }
     if (createdKey) {
       state.keys.delete(key);
       state.sortedKeys.delete(key);
     }
   };
+}
+
+function addAmounts(values: readonly Decimal[], amounts: readonly (Decimal | undefined)[], width: number): Decimal[] {
+  const out: Decimal[] = new Array(width);
+  for (let f = 0; f < width; f++) {
+    const v = values[f] ?? ZERO;
+    const d = amounts[f];
+    out[f] = d === undefined || d.isZero() ? v : v.plus(d);
+  }
+  return out;
 }
 
 function bucketSpan(row: KeyBuckets, range: BucketRange | undefined): [number, number] {
@@ -110,25 +142,31 @@ function bucketSpan(row: KeyBuckets, range: BucketRange | undefined): [number, n
   return [lo, hi];
 }
 
+/** Sums over buckets lo..hi-1 from the running totals: one subtraction per field. */
 function sumSpan(state: BalanceFamilyState, row: KeyBuckets, lo: number, hi: number): Record<string, Decimal> {
   const fields = state.fields;
-  const totals: Decimal[] = fields.map(() => ZERO);
-  for (let b = lo; b < hi; b++) {
-    const sums = row.sums[b]!;
-    for (let f = 0; f < totals.length; f++) {
-      const v = sums[f];
-      if (v !== undefined && !v.isZero()) totals[f] = totals[f]!.plus(v);
-    }
-  }
   const out: Record<string, Decimal> = {};
-  for (let f = 0; f < fields.length; f++) out[fields[f]!] = totals[f]!;
+  const upper = hi > lo ? row.cumulative[hi - 1] : undefined;
+  const lower = hi > lo && lo > 0 ? row.cumulative[lo - 1] : undefined;
+  for (let f = 0; f < fields.length; f++) {
+    const u = upper?.[f] ?? ZERO;
+    const l = lower?.[f];
+    out[fields[f]!] = l === undefined || l.isZero() ? u : u.minus(l);
+  }
+  return out;
+}
+
+function bucketRecord(state: BalanceFamilyState, values: readonly Decimal[]): Record<string, Decimal> {
+  const out: Record<string, Decimal> = {};
+  const fields = state.fields;
+  for (let f = 0; f < fields.length; f++) out[fields[f]!] = values[f] ?? ZERO;
   return out;
 }
 
 /** Sum of every field for one key over a bucket range (zeros when nothing was added). */
 export function sumKey(state: BalanceFamilyState, key: string, range: BucketRange | undefined): Record<string, Decimal> {
   const row = state.keys.get(key);
-  if (!row) return sumSpan(state, { buckets: [], sums: [] }, 0, 0);
+  if (!row) return sumSpan(state, { buckets: [], sums: [], cumulative: [] }, 0, 0);
   const [lo, hi] = bucketSpan(row, range);
   return sumSpan(state, row, lo, hi);
 }
@@ -162,6 +200,6 @@ export function bucketsOf(state: BalanceFamilyState, key: string, range: BucketR
   if (!row) return [];
   const [lo, hi] = bucketSpan(row, range);
   const out: { bucket: string; amounts: Record<string, Decimal> }[] = [];
-  for (let b = lo; b < hi; b++) out.push({ bucket: row.buckets[b]!, amounts: sumSpan(state, row, b, b + 1) });
+  for (let b = lo; b < hi; b++) out.push({ bucket: row.buckets[b]!, amounts: bucketRecord(state, row.sums[b]!) });
   return out;
 }

@@ -4,7 +4,7 @@ import type { Json } from "../../ports/storage.js";
 /*
  * JSON going into the memory store is copied and deep-frozen once, so neither the caller's
  * object nor a value read back can change stored state, and reads hand out the stored
- * value without copying. Values this module froze are remembered, so writing back a
+ * value without copying. Values this module froze are marked, so writing back a
  * document built with `{ ...doc.data, status }` copies only its top level.
  *
  * The checks match what a SQL store with jsonb would accept: no U+0000 and no lone
@@ -13,7 +13,13 @@ import type { Json } from "../../ports/storage.js";
  * `undefined` array items become `null`, as `JSON.stringify` does.
  */
 
-const frozenByUs = new WeakSet<object>();
+/** Marks values this module copied and froze (non-enumerable: JSON and spreads ignore it). */
+const FROZEN = Symbol("storekeep.memory.frozen");
+
+function markFrozen<T extends object>(value: T): T {
+  Object.defineProperty(value, FROZEN, { value: true });
+  return Object.freeze(value);
+}
 
 class BadJson extends Error {
   constructor(readonly reason: string) {
@@ -76,16 +82,14 @@ function copy(value: unknown): Json {
       return value;
     case "object": {
       if (value === null) return null;
-      if (frozenByUs.has(value)) return value as Json;
+      if ((value as { [FROZEN]?: true })[FROZEN] === true) return value as Json;
       if (Array.isArray(value)) {
         const out: Json[] = new Array(value.length);
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
           out[i] = item === undefined ? null : copy(item);
         }
-        Object.freeze(out);
-        frozenByUs.add(out);
-        return out;
+        return markFrozen(out);
       }
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
@@ -100,9 +104,7 @@ function copy(value: unknown): Json {
         if (key === "__proto__") Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
         else out[key] = copied;
       }
-      Object.freeze(out);
-      frozenByUs.add(out);
-      return out;
+      return markFrozen(out);
     }
     default:
       throw new BadJson(`a ${typeof value}`);
