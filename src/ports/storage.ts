@@ -14,6 +14,15 @@ import type { Decimal } from "../kernel/decimal.js";
  *   as they went in.
  * - Balance and counter amounts are Decimals of storekeep's clone, stored exactly
  *   (`numeric` in SQL, never a float).
+ * - Stored strings (keys, ids, JSON strings and object keys) must not contain U+0000 or a
+ *   lone surrogate, which PostgreSQL cannot store: adapters refuse them with
+ *   `VALIDATION_FAILED`. JSON object key order is not kept (jsonb reorders keys).
+ * - UTF-16 code-unit order and UTF-8 byte order (`COLLATE "C"`) agree except between
+ *   characters U+E000–U+FFFF and characters above U+FFFF; modules must not depend on the
+ *   relative order of those two groups.
+ * - A write that throws a StorekeepError (`CONCURRENCY_CONFLICT`, `ALREADY_EXISTS`,
+ *   `GUARD_VIOLATED`, `VALIDATION_FAILED`) has no effect of its own, and the transaction
+ *   stays usable; the work decides whether to go on or to throw (and roll back).
  */
 
 /** A JSON value. @example `const v: Json = { amount: "1.5", tags: ["a"] };` */
@@ -29,7 +38,8 @@ export type JsonObject = { readonly [key: string]: Json };
 /**
  * A secondary index over a collection: `fields` are top-level fields of the document's
  * data holding strings. Reads give equality on a prefix of the fields and an optional range
- * on the next one.
+ * on the next one. A document is in the index only when every one of its fields holds a
+ * string (a missing, null or numeric field leaves the document out).
  *
  * @example
  * ```ts
@@ -195,7 +205,7 @@ export interface DocumentStore {
    * `getForUpdate` on it wait. A missing document is `undefined` (and takes no lock).
    */
   getForUpdate<T extends JsonObject = JsonObject>(collection: string, id: string): Promise<StoredDocument<T> | undefined>;
-  /** Several documents by id (missing ones are left out). */
+  /** Several documents by id (missing ones are left out; the order is unspecified). */
   getMany<T extends JsonObject = JsonObject>(collection: string, ids: readonly string[]): Promise<StoredDocument<T>[]>;
   /**
    * Writes a document if its current version is `expectedVersion` (0: it must not exist)
