@@ -84,12 +84,14 @@ export async function readOutbox(session: Session, t: Tables, cursor: string | n
     values.push(match[1], match[2]);
     after = " AND (txid, seq) > ($2::xid8, $3::bigint)";
   }
-  const rows = await session.query<{ txid: string; seq: string; envelope: string }>(
-    `SELECT txid::text AS txid, seq::text AS seq, envelope::text AS envelope FROM ${t.outbox}
-     WHERE txid < pg_snapshot_xmin(pg_current_snapshot())${after} ORDER BY txid, seq LIMIT $1`,
+  if (limit === 0) return [];
+  // The output aliases must not shadow the columns: ORDER BY a text alias sorts "999" after "1000".
+  const rows = await session.query<{ txid_text: string; seq_text: string; envelope: string }>(
+    `SELECT o.txid::text AS txid_text, o.seq::text AS seq_text, o.envelope::text AS envelope FROM ${t.outbox} AS o
+     WHERE o.txid < pg_snapshot_xmin(pg_current_snapshot())${after.replace("(txid, seq)", "(o.txid, o.seq)")} ORDER BY o.txid, o.seq LIMIT $1`,
     values,
   );
-  return rows.map((row) => ({ ...(JSON.parse(row.envelope) as OutboxEvent), position: `${row.txid}.${row.seq}` }));
+  return rows.map((row) => ({ ...(JSON.parse(row.envelope) as OutboxEvent), position: `${row.txid_text}.${row.seq_text}` }));
 }
 
 function isInstant(value: string): boolean {
