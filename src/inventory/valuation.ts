@@ -134,16 +134,26 @@ export function valueMovement(kernel: ValuationKernel, state: CostState, m: Valu
       }
       if (value === undefined) value = fallbackValue ?? currentCost(state, m.qty, rounding);
       const r = receiveStock(kernel, state, m.qty, value, m.id, rounding);
-      add(postings, "inventory", r.inventory);
-      add(postings, m.counterRole, -value);
-      add(postings, "purchase-price-variance", r.variance);
-      for (const t of r.trueUps) add(postings, t.counterRole, t.amount);
+      if (r.variance === 0n && r.trueUps.length === 0) {
+        // The common case, without the generic accumulation below (hot loop).
+        if (value !== 0n) {
+          postings["inventory"] = value;
+          postings[m.counterRole] = -value;
+        }
+      } else {
+        add(postings, "inventory", r.inventory);
+        add(postings, m.counterRole, -value);
+        add(postings, "purchase-price-variance", r.variance);
+        for (const t of r.trueUps) add(postings, t.counterRole, t.amount);
+      }
       return { postings, amount: value, stockValue: value - r.variance, variance: r.variance, consumed: null, trueUps: r.trueUps };
     }
     case "out": {
       const r = issueStock(kernel, state, m.qty, m.id, m.counterRole, rounding, explain);
-      add(postings, "inventory", -r.cost);
-      add(postings, m.counterRole, r.cost);
+      if (r.cost !== 0n) {
+        postings["inventory"] = -r.cost;
+        postings[m.counterRole] = r.cost;
+      }
       return { postings, amount: r.cost, variance: 0n, consumed: r.consumed, trueUps: [] };
     }
     case "revalue": {
