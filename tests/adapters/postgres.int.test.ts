@@ -4,6 +4,7 @@ import { Decimal } from "../../src/kernel/decimal.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
 import type { OutboxEvent, StoreRegistry } from "../../src/ports/storage.js";
 import { type PostgresStore, postgresStore } from "../../src/adapters/postgres/index.js";
+import { runStoreConformance } from "../../src/testing/conformance/index.js";
 
 /*
  * The PostgreSQL adapter on a real server, where transactions really run at the same time
@@ -100,6 +101,19 @@ function event(id: string): OutboxEvent {
     payload: {},
   };
 }
+
+runStoreConformance({
+  name: "postgres on a real server (pg.Pool)",
+  make: () => {
+    schemas += 1;
+    return postgresStore({ client: pool, schema: `${run}_kit_${schemas}` });
+  },
+  reopen: async (store) => postgresStore({ client: pool, schema: (store as PostgresStore).schema }),
+  capabilities: { concurrentTransactions: true, durable: true, purgeIdempotency: true },
+  contention: CONCURRENCY,
+  timeoutMs: 180_000,
+  test: { describe, it, expect, beforeAll, afterAll },
+});
 
 describe(`postgresStore on a real server: ${CONCURRENCY} concurrent transactions`, () => {
   it("declares concurrent, durable transactions", async () => {

@@ -104,7 +104,7 @@ describe("postgresStore on PGlite: the schema", () => {
     });
     await db.query(`SET enable_seqscan = off`);
     const { rows } = await db.query<{ "QUERY PLAN": string }>(
-      `EXPLAIN SELECT id FROM "${store.schema}".documents WHERE collection = 'sales.orders' AND (data->>'customerId') IS NOT NULL AND (data->>'placedAt') IS NOT NULL AND (data->>'customerId') COLLATE "C" = 'c1' ORDER BY (data->>'customerId') COLLATE "C", (data->>'placedAt') COLLATE "C", id LIMIT 10`,
+      `EXPLAIN SELECT id FROM "${store.schema}".documents WHERE collection = 'sales.orders' AND json_typeof(data->'customerId') = 'string' AND json_typeof(data->'placedAt') = 'string' AND (data->>'customerId') COLLATE "C" = 'c1' ORDER BY (data->>'customerId') COLLATE "C", (data->>'placedAt') COLLATE "C", id LIMIT 10`,
     );
     await db.query(`RESET enable_seqscan`);
     const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");

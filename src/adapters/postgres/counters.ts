@@ -14,6 +14,13 @@ import { checkText, numericArrayLiteral } from "./sql.js";
  * DO NOTHING), changes run in key order so two transactions always lock rows in the same
  * order and never deadlock, and a violation undoes the changes this call already made
  * (exact numeric arithmetic), so `apply` is all or nothing without a savepoint.
+ *
+ * Across separate `apply` calls of one transaction the order cannot be chosen for the
+ * caller. Waiting only ever happens from a smaller held key to a larger one, so no cycle
+ * (deadlock) can form: a row whose key sorts before a row this transaction already holds
+ * is locked with NOWAIT, and if another transaction has it, this one fails at once with a
+ * retryable CONCURRENCY_CONFLICT instead of waiting for PostgreSQL's deadlock detector
+ * (deadlock_timeout, 1 s by default, per cycle).
  */
 
 interface Prepared {
@@ -34,6 +41,46 @@ interface Prepared {
  */
 export function postgresCounters(session: Session, catalog: Catalog): CounterStore {
   const t = catalog.tables;
+  /** Rows this transaction locked ("family\u0000key"), and the largest of them. */
+  const held = new Set<string>();
+  let largestHeld: string | undefined;
+
+  function rowId(family: string, key: string): string {
+    return `${family}\u0000${key}`;
+  }
+
+  /** True when waiting for this row could close a cycle: it sorts before a row we hold. */
+  function inverted(family: string, key: string): boolean {
+    const id = rowId(family, key);
+    return !held.has(id) && largestHeld !== undefined && id < largestHeld;
+  }
+
+  /**
+   * Creates (if missing) and locks an out-of-order row without waiting: lock_timeout is set
+   * to 1 ms for these two statements, and a wait that would be needed fails with 55P03.
+   */
+  async function lockWithoutWaiting(family: string, key: string, zeros: string): Promise<void> {
+    const [previous] = await session.query<{ lock_timeout: string }>("SELECT current_setting('lock_timeout') AS lock_timeout, set_config('lock_timeout', '1ms', true)");
+    try {
+      await session.query(`INSERT INTO ${t.counters} (family, key, amounts) VALUES ($1, $2, $3::numeric[]) ON CONFLICT (family, key) DO NOTHING`, [family, key, zeros]);
+      await session.query(`SELECT 1 FROM ${t.counters} WHERE family = $1 AND key = $2 FOR UPDATE`, [family, key]);
+    } catch (error) {
+      if ((error as { details?: { sqlState?: string } }).details?.sqlState !== "55P03") throw error;
+      throw new StorekeepError(
+        "CONCURRENCY_CONFLICT",
+        `Counter "${key}" of "${family}" is held by another transaction and this one already holds a later row; retry the command.`,
+        { family, key, sqlState: "55P03" },
+        { cause: error },
+      );
+    }
+    await session.query("SELECT set_config('lock_timeout', $1, true)", [previous?.lock_timeout ?? "0"]);
+  }
+
+  function markHeld(family: string, key: string): void {
+    const id = rowId(family, key);
+    held.add(id);
+    if (largestHeld === undefined || id > largestHeld) largestHeld = id;
+  }
 
   function newValues(spec: CounterEntry): string {
     return `ARRAY[${spec.fields.map((_, i) => `coalesce(amounts[${i + 1}], 0) + $${i + 3}::numeric`).join(", ")}]`;
@@ -92,14 +139,22 @@ export function postgresCounters(session: Session, catalog: Catalog): CounterSto
       const prepared = changes.map((change, i) => prepare(spec, family, change, i));
       // Key order (binary, as COLLATE "C"), stable for repeated keys.
       const ordered = [...prepared].sort((a, b) => (a.change.key < b.change.key ? -1 : a.change.key > b.change.key ? 1 : a.index - b.index));
+      const zeros = numericArrayLiteral(spec.fields.map(() => "0"));
       const keys = [...new Set(ordered.map((p) => p.change.key))];
-      await session.query(
-        `INSERT INTO ${t.counters} (family, key, amounts) SELECT $1, k, $3::numeric[] FROM unnest($2::text[]) WITH ORDINALITY AS r(k, n) ORDER BY n ON CONFLICT (family, key) DO NOTHING`,
-        [family, keys, numericArrayLiteral(spec.fields.map(() => "0"))],
-      );
+      const outOfOrder = new Set(keys.filter((key) => inverted(family, key)));
+      const inOrder = keys.filter((key) => !outOfOrder.has(key));
+      if (inOrder.length > 0) {
+        // Missing rows first, in key order (waiting here only ever goes up the key order).
+        await session.query(
+          `INSERT INTO ${t.counters} (family, key, amounts) SELECT $1, k, $3::numeric[] FROM unnest($2::text[]) WITH ORDINALITY AS r(k, n) ORDER BY n ON CONFLICT (family, key) DO NOTHING`,
+          [family, inOrder, zeros],
+        );
+      }
       const results: Record<string, Decimal>[] = new Array(changes.length);
       const applied: Prepared[] = [];
       for (const p of ordered) {
+        if (outOfOrder.delete(p.change.key)) await lockWithoutWaiting(family, p.change.key, zeros);
+        markHeld(family, p.change.key);
         const values = [family, p.change.key, ...p.vector];
         let rows = await session.query<{ amounts: string }>(updateSql(spec, p.checked), values);
         if (rows.length === 0) {

@@ -6,7 +6,8 @@ import { StorekeepError, isStorekeepError } from "../../kernel/errors.js";
  * and deadlocks) once the transaction-level retries are spent.
  */
 
-const TRANSIENT = new Set(["40001", "40P01"]);
+/** Serialisation failure, deadlock, and lock_not_available (the counters' NOWAIT). */
+const TRANSIENT = new Set(["40001", "40P01", "55P03"]);
 
 /**
  * The SQLSTATE of a driver error (pg and PGlite both put it on `code`), if any.
@@ -26,7 +27,8 @@ export function sqlStateOf(error: unknown): string | undefined {
 }
 
 /**
- * True for serialisation failures and deadlocks: retrying the whole transaction may succeed.
+ * True for serialisation failures, deadlocks and NOWAIT lock failures: retrying the whole
+ * transaction may succeed.
  *
  * @example
  * ```ts

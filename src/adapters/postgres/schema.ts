@@ -55,7 +55,8 @@ export function fieldExpression(field: string): string {
 }
 
 /**
- * The partial-index predicate for one collection's index (documents holding every field).
+ * The partial-index predicate for one collection's index: documents whose every indexed
+ * field holds a string (as the memory store: others are not in the index).
  *
  * @example
  * ```ts
@@ -63,7 +64,7 @@ export function fieldExpression(field: string): string {
  * ```
  */
 export function indexPredicate(collection: string, fields: readonly string[]): string {
-  return [`collection = ${quoteLiteral(collection)}`, ...fields.map((f) => `(data->>${quoteLiteral(f)}) IS NOT NULL`)].join(" AND ");
+  return [`collection = ${quoteLiteral(collection)}`, ...fields.map((f) => `json_typeof(data->${quoteLiteral(f)}) = 'string'`)].join(" AND ");
 }
 
 /**

@@ -96,6 +96,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   });
 
   let pendingDeltas = 0;
+  /** PGlite only: command transactions of this store holding the single session now. */
+  let embeddedOpen = 0;
   let background: Promise<void> | undefined;
 
   /** A session over a driver's query function; errors become StorekeepErrors. */
@@ -122,9 +124,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     if (embedded) {
       return (client as PGliteLike).transaction(async (tx: PGliteTransactionLike) => {
         const session = sessionOf((text, values) => tx.query(text, values));
+        embeddedOpen += 1;
         try {
           return await work(session);
         } finally {
+          embeddedOpen -= 1;
           session.end();
         }
       });
@@ -217,7 +221,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       return result;
     },
 
-    readEvents(cursor: string | null, limit: number): Promise<PositionedEvent[]> {
+    async readEvents(cursor: string | null, limit: number): Promise<PositionedEvent[]> {
+      // PGlite has one session: while a transaction holds it, a read would wait for that
+      // transaction, which may itself be waiting for this reader. An empty page skips
+      // nothing (the cursor does not move) and the next poll after the transaction ends
+      // sees every committed event; the cursor is still validated.
+      if (embedded && embeddedOpen > 0) return readOutbox(NO_SESSION, tables, cursor, 0);
       return once((session) => readOutbox(session, tables, cursor, limit));
     },
 
@@ -237,6 +246,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   };
   return store;
 }
+
+/** A session that answers nothing: used only with limit 0, which never queries. */
+const NO_SESSION: Session = {
+  query: async () => [],
+};
 
 function backoffMs(attempt: number): number {
   // Jittered exponential backoff, 2 ms to ~100 ms, so retried transactions spread out.
