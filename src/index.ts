@@ -9,3 +9,4 @@ export type { MemoryStore, MemoryStoreDump, MemoryStoreOptions, MemoryRates, Rat
 export * from "./ports/index.js";
 export * from "./runner/index.js";
 export * from "./storekeep.js";
+export * from "./finance/index.js";
