@@ -1,6 +1,6 @@
 import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
-import type { ValuationEntry } from "./ledger.js";
+import { type ValuationEntry, decodeValuation } from "./ledger.js";
 import { VALUATIONS, movementPosition } from "./movement.js";
 import { readMovement } from "./movement-commands.js";
 import { PRODUCTS, type Product } from "./product.js";
@@ -74,7 +74,8 @@ export async function explainMovement(tx: Transaction, currency: CurrencyCode, m
   const method = product?.data.costingMethod ?? "unknown";
   const position = movementPosition(m.effectiveAt, m.movementId);
   const entries = await tx.logs.read<ValuationEntry>(VALUATIONS, m.sku, { gte: `${position}#`, lt: `${position}$` });
-  const current = entries.at(-1)?.data;
+  const last = entries.at(-1)?.data;
+  const current = last === undefined ? undefined : decodeValuation(last);
   const amount = BigInt(current?.amount ?? "0");
   const layers: ExplainedLayer[] = (current?.consumed ?? []).map(([layer, q, v]) => ({
     layer,

@@ -86,25 +86,97 @@ export interface SnapshotEntry extends JsonObject {
 }
 
 /**
- * A movement valuation as stored (minor units and scaled quantities as integer strings).
+ * A movement valuation as stored: flat strings (one frozen object a row keeps appending
+ * 50,000 re-valued movements cheap). Amounts are minor units, quantities 10⁻⁶ units, as
+ * integer strings. `postings` is `role=amount;…`, `consumed` `layer,qty,value;…`,
+ * `trueUps` `movementId,role,qty,amount;…`, `split` `onHand,sold`. Read it with
+ * {@link decodeValuation}.
  *
  * @example
  * ```ts
- * const v: ValuationEntry = { movementId: "mv_2", postings: { inventory: "-500", cogs: "500" }, amount: "500", stockValue: null, variance: "0", split: null, consumed: [["mv_1", "2000000", "500"]], trueUps: [], generation: 3, cause: "recorded" };
+ * const v: ValuationEntry = { movementId: "mv_2", postings: "inventory=-500;cogs=500", amount: "500", stockValue: null, variance: "0", split: null, consumed: "mv_1,2000000,500", trueUps: "", generation: 3, cause: "recorded" };
  * ```
  */
 export interface ValuationEntry extends JsonObject {
   readonly movementId: string;
-  readonly postings: Readonly<Record<string, string>>;
+  readonly postings: string;
   readonly amount: string;
   readonly stockValue: string | null;
   readonly variance: string;
+  readonly split: string | null;
+  readonly consumed: string | null;
+  readonly trueUps: string;
+  readonly generation: number;
+  /** `recorded` when first valued; `backdated:<movementId>` when a back-dated movement changed it. */
+  readonly cause: string;
+}
+
+/**
+ * A stored valuation, decoded.
+ *
+ * @example
+ * ```ts
+ * decodeValuation(entry).consumed; // [["mv_1", "2000000", "500"]]
+ * ```
+ */
+export interface DecodedValuation {
+  readonly postings: Readonly<Record<string, string>>;
+  readonly amount: string;
+  readonly stockValue: string | null;
   readonly split: readonly [string, string] | null;
   readonly consumed: readonly (readonly [string, string, string])[] | null;
   readonly trueUps: readonly (readonly [string, string, string, string])[];
   readonly generation: number;
-  /** `recorded` when first valued; `backdated:<movementId>` when a back-dated movement changed it. */
   readonly cause: string;
+}
+
+function rows<T extends readonly string[]>(text: string): T[] {
+  return text === "" ? [] : text.split(";").map((row) => row.split(",") as unknown as T);
+}
+
+/**
+ * Decodes a stored valuation entry.
+ *
+ * @example
+ * ```ts
+ * decodeValuation(entry).postings; // { inventory: "-500", cogs: "500" }
+ * ```
+ */
+export function decodeValuation(entry: ValuationEntry): DecodedValuation {
+  return {
+    postings: decodePostings(entry.postings),
+    amount: entry.amount,
+    stockValue: entry.stockValue,
+    split: entry.split === null ? null : (entry.split.split(",") as unknown as [string, string]),
+    consumed: entry.consumed === null ? null : rows<[string, string, string]>(entry.consumed),
+    trueUps: rows<[string, string, string, string]>(entry.trueUps),
+    generation: entry.generation,
+    cause: entry.cause,
+  };
+}
+
+/**
+ * Decodes `role=amount;…` postings.
+ *
+ * @example
+ * ```ts
+ * decodePostings("inventory=-500;cogs=500"); // { inventory: "-500", cogs: "500" }
+ * ```
+ */
+export function decodePostings(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (text === "") return out;
+  for (const part of text.split(";")) {
+    const eq = part.indexOf("=");
+    out[part.slice(0, eq)] = part.slice(eq + 1);
+  }
+  return out;
+}
+
+function encodePostings(postings: Readonly<Record<string, bigint>>): string {
+  let out = "";
+  for (const role in postings) out += `${out === "" ? "" : ";"}${role}=${postings[role]!.toString()}`;
+  return out;
 }
 
 /**
@@ -323,34 +395,57 @@ function initialState(product: Product, digits: number): CostState {
 }
 
 function valuationEntry(movementId: string, v: MovementValuation, generation: number, cause: string): ValuationEntry {
-  const postings: Record<string, string> = {};
-  for (const [role, amount] of Object.entries(v.postings)) postings[role] = amount.toString();
   return {
     movementId,
-    postings,
+    postings: encodePostings(v.postings),
     amount: v.amount.toString(),
     stockValue: v.stockValue === undefined ? null : v.stockValue.toString(),
     variance: v.variance.toString(),
-    split: v.split === undefined ? null : [v.split.onHand.toString(), v.split.sold.toString()],
-    consumed: v.consumed === null ? null : v.consumed.map((c) => [c.layer, c.qty.toString(), c.value.toString()] as const),
-    trueUps: v.trueUps.map((t) => [t.movementId, t.counterRole, t.qty.toString(), t.amount.toString()] as const),
+    split: v.split === undefined ? null : `${v.split.onHand},${v.split.sold}`,
+    consumed: v.consumed === null ? null : v.consumed.map((c) => `${c.layer},${c.qty},${c.value}`).join(";"),
+    trueUps: v.trueUps.map((t) => `${t.movementId},${t.counterRole},${t.qty},${t.amount}`).join(";"),
     generation,
     cause,
   };
 }
 
 /**
- * What was booked, from a stored valuation entry.
+ * A movement's index document: where it is (SKU, position), what caused it, and what is
+ * booked for it now (postings and amount in minor units), kept current by re-derivation.
  *
  * @example
  * ```ts
- * const booked = bookedOf(entry);
+ * const doc = await tx.documents.get<MovementIndexDoc>(MOVEMENT_INDEX, "mv_1");
  * ```
  */
-export function bookedOf(entry: ValuationEntry): BookedValuation {
+export interface MovementIndexDoc extends JsonObject {
+  readonly movementId: string;
+  readonly sku: string;
+  readonly position: string;
+  readonly kind: string;
+  readonly orderId: string;
+  readonly sourceType: string;
+  readonly sourceId: string;
+  readonly sourceLineId: string;
+  /** What is booked now: `role=amount;…` in minor units. */
+  readonly postings: string;
+  readonly amount: string;
+}
+
+function bookedJson(v: MovementValuation): { postings: string; amount: string } {
+  return { postings: encodePostings(v.postings), amount: v.amount.toString() };
+}
+
+function bookedOfIndex(doc: MovementIndexDoc): BookedValuation {
   const postings: Record<string, bigint> = {};
-  for (const [role, amount] of Object.entries(entry.postings)) postings[role] = BigInt(amount);
-  return { postings, amount: BigInt(entry.amount) };
+  const text = doc.postings;
+  if (text !== "") {
+    for (const part of text.split(";")) {
+      const eq = part.indexOf("=");
+      postings[part.slice(0, eq)] = BigInt(part.slice(eq + 1));
+    }
+  }
+  return { postings, amount: BigInt(doc.amount) };
 }
 
 async function recordSku(ctx: CommandContext, settings: InventorySettings, product: Product, records: MovementRecord[], rounding: RoundingCode): Promise<SkuOutcome> {
@@ -366,6 +461,7 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
   const firstPosition = movementPosition(sorted[0]!.effectiveAt, sorted[0]!.movementId);
   const valuationAppends: LogAppend[] = [];
   const snapshotAppends: LogAppend[] = [];
+  const indexUpdates: { id: string; version: number; data: MovementIndexDoc }[] = [];
   let state: CostState;
   let valuations: Map<string, MovementValuation>;
   let differences: ReadonlyMap<string, ReadonlyMap<string, bigint>> = new Map();
@@ -392,7 +488,8 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
       const position = movementPosition(record.effectiveAt, record.movementId);
       valuationAppends.push({ stream: sku, sortKey: generationKey(position, generation), data: valuationEntry(record.movementId, v, generation, "recorded") });
       sinceSnapshot++;
-      if (sinceSnapshot >= settings.snapshotEvery) {
+      // A snapshot costs O(layers): at most one every `layers` movements keeps their total size proportional to the movements.
+      if (sinceSnapshot >= Math.max(settings.snapshotEvery, state.layers.length - state.head + state.deficits.length)) {
         snapshotAppends.push({ stream: sku, sortKey: generationKey(position, generation), data: { movementId: record.movementId, position, state: costStateToJson(state) } });
         sinceSnapshot = 0;
       }
@@ -403,9 +500,15 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     const start = snapshot === undefined ? initialState(product, digits) : costStateFromJson(snapshot.data.state);
     const range = snapshot === undefined ? {} : { gt: snapshot.data.position };
     const stored = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, range);
-    const bookedEntries = await tx.logs.read<ValuationEntry>(VALUATIONS, sku, range);
+    // What is booked now for each later movement: its index document (one per movement, so
+    // the read does not grow with how often it was re-valued).
+    const indexDocs = await tx.documents.getMany<MovementIndexDoc>(MOVEMENT_INDEX, stored.map((e) => e.data.movementId));
     const booked = new Map<string, BookedValuation>();
-    for (const e of bookedEntries) booked.set(e.data.movementId, bookedOf(e.data));
+    const indexVersions = new Map<string, { version: number; data: MovementIndexDoc }>();
+    for (const d of indexDocs) {
+      booked.set(d.id, bookedOfIndex(d.data));
+      indexVersions.set(d.id, { version: d.version, data: d.data });
+    }
     const staleSnapshots = await tx.logs.read<SnapshotEntry>(SNAPSHOTS, sku, { gt: firstPosition });
     const rewrite = new Set(staleSnapshots.map((s) => s.data.movementId));
     for (const record of sorted) {
@@ -436,7 +539,10 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     const positions = new Map(inputs.map((m) => [m.id, m.position]));
     for (const id of result.changed) {
       const cause = newIds.has(id) ? "recorded" : `backdated:${firstNewId}`;
-      valuationAppends.push({ stream: sku, sortKey: generationKey(positions.get(id)!, generation), data: valuationEntry(id, result.valuations.get(id)!, generation, cause) });
+      const v = result.valuations.get(id)!;
+      valuationAppends.push({ stream: sku, sortKey: generationKey(positions.get(id)!, generation), data: valuationEntry(id, v, generation, cause) });
+      const index = indexVersions.get(id);
+      if (index !== undefined) indexUpdates.push({ id, version: index.version, data: { ...index.data, ...bookedJson(v) } });
     }
     for (const [id, checkpoint] of result.checkpoints) {
       const position = positions.get(id)!;
@@ -454,13 +560,20 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
   await tx.logs.append(VALUATIONS, valuationAppends);
   if (snapshotAppends.length > 0) await tx.logs.append(SNAPSHOTS, snapshotAppends);
   for (const r of sorted) {
-    await tx.documents.put(
-      MOVEMENT_INDEX,
-      r.movementId,
-      { movementId: r.movementId, sku, position: movementPosition(r.effectiveAt, r.movementId), kind: r.kind, orderId: r.orderId ?? "", sourceType: r.source.type, sourceId: r.source.id, sourceLineId: r.source.lineId ?? "" },
-      0,
-    );
+    const index: MovementIndexDoc = {
+      movementId: r.movementId,
+      sku,
+      position: movementPosition(r.effectiveAt, r.movementId),
+      kind: r.kind,
+      orderId: r.orderId ?? "",
+      sourceType: r.source.type,
+      sourceId: r.source.id,
+      sourceLineId: r.source.lineId ?? "",
+      ...bookedJson(valuations.get(r.movementId)!),
+    };
+    await tx.documents.put(MOVEMENT_INDEX, r.movementId, index, 0);
   }
+  for (const u of indexUpdates) await tx.documents.put(MOVEMENT_INDEX, u.id, u.data, u.version);
   const next: CostStateDoc = { sku, state: costStateToJson(state), lastPosition: newLast, movements: (doc?.data.movements ?? 0) + sorted.length, sinceSnapshot };
   await tx.documents.put(COST_STATES, sku, next, version);
   const out: SkuOutcome = { valuations, differences, backdated, ...(backdated ? { backdatedBy: sorted[0]!.movementId } : {}) };

@@ -135,6 +135,16 @@ export function effectOf(record: Pick<MovementRecord, "kind" | "quantity">): Val
   }
 }
 
+const SIX_ZEROS = "000000";
+
+/** A canonical quantity string the ledger wrote, scaled by 10⁶ (no validation: trusted input). */
+function scaledQuantity(text: string): bigint {
+  const dot = text.indexOf(".");
+  if (dot < 0) return BigInt(text) * 1_000_000n;
+  const fraction = text.slice(dot + 1);
+  return BigInt(text.slice(0, dot) + fraction + SIX_ZEROS.slice(fraction.length));
+}
+
 /**
  * A movement record as valuation sees it.
  *
@@ -145,7 +155,7 @@ export function effectOf(record: Pick<MovementRecord, "kind" | "quantity">): Val
  */
 export function valuationInputOf(record: MovementRecord): ValuationInput {
   const effect = effectOf(record);
-  const q = parseScaled(record.quantity, QUANTITY_DECIMALS);
+  const q = scaledQuantity(record.quantity);
   const input: {
     -readonly [K in keyof ValuationInput]: ValuationInput[K];
   } = {

@@ -75,7 +75,7 @@ export interface ReplayOptions {
   readonly newIds: ReadonlySet<string>;
   /** Movement ids after which a copy of the state is wanted (checkpoints). */
   readonly checkpointAfter?: ReadonlySet<string>;
-  /** Take a checkpoint every this many movements as well. */
+  /** Take a checkpoint every this many movements as well (or every `layers` movements when there are more layers). */
   readonly checkpointEvery?: number;
 }
 
@@ -119,7 +119,9 @@ export function replayMovements(start: CostState, movements: readonly ValuationI
       changed.push(m.id);
     }
     sinceCheckpoint++;
-    if (options.checkpointAfter?.has(m.id) || (options.checkpointEvery !== undefined && sinceCheckpoint >= options.checkpointEvery)) {
+    // A checkpoint costs O(layers): take them at most every `layers` movements, so their
+    // total size stays proportional to the movements.
+    if (options.checkpointAfter?.has(m.id) || (options.checkpointEvery !== undefined && sinceCheckpoint >= Math.max(options.checkpointEvery, state.layers.length - state.head + state.deficits.length))) {
       checkpoints.set(m.id, cloneCostState(state));
       sinceCheckpoint = 0;
     }

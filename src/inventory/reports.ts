@@ -3,7 +3,7 @@ import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import type { CurrencyCode } from "../kernel/currencies.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import { costStateFromJson } from "./cost-state.js";
-import { COST_STATES, type CostStateDoc, QUANTITIES, VALUES, type ValuationEntry } from "./ledger.js";
+import { COST_STATES, type CostStateDoc, QUANTITIES, VALUES, type ValuationEntry, decodePostings } from "./ledger.js";
 import { MOVEMENTS, type MovementRecord, VALUATIONS } from "./movement.js";
 import { QUANTITY_DECIMALS, formatScaled, onHandOf, valueOf } from "./valuation-kernel.js";
 
@@ -182,7 +182,7 @@ export async function movementHistory(tx: Transaction, currency: CurrencyCode, q
       lot: m.lot,
       quantity: m.kind === "transfer" || m.kind === "revaluation" ? m.moved : m.quantity,
       amount: formatScaled(m.kind === "transfer" ? BigInt(m.valueMinor ?? "0") : BigInt(v?.amount ?? "0"), digits),
-      inventory: formatScaled(BigInt(v?.postings["inventory"] ?? "0"), digits),
+      inventory: formatScaled(BigInt((v === undefined ? undefined : decodePostings(v.postings)["inventory"]) ?? "0"), digits),
       counterRole: m.counterRole,
       source: m.source,
       revalued: v !== undefined && v.cause !== "recorded",
