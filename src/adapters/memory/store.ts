@@ -228,31 +228,33 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       async append(name: string, entries: readonly LogAppend[]) {
         check();
         const state = logFamily(name);
-        const batch = new Set<string>();
-        const prepared: LogEntry[] = new Array(entries.length);
+        // Validate the whole batch first so a duplicate appends nothing of it.
+        const batch = entries.length > 1 ? new Set<string>() : undefined;
+        const data: JsonObject[] = new Array(entries.length);
         for (let i = 0; i < entries.length; i++) {
           const entry = entries[i]!;
           const stream = checkKey(entry.stream, `log stream in ${name}`);
           const sortKey = checkKey(entry.sortKey, `log sort key in ${name}`);
-          const pair = `${stream}\u0000${sortKey}`;
-          if (batch.has(pair) || hasEntry(state, stream, sortKey)) {
+          const pair = batch && `${stream}\u0000${sortKey}`;
+          if ((pair !== undefined && batch!.has(pair)) || hasEntry(state, stream, sortKey)) {
             throw new StorekeepError("ALREADY_EXISTS", `Log "${name}" stream "${stream}" already has an entry with sort key "${sortKey}"; sort keys are unique within a stream.`, {
               family: name,
               stream,
               sortKey,
             });
           }
-          batch.add(pair);
-          prepared[i] = { stream, sortKey, seq: 0, data: freezeJson(entry.data, `${name}/${stream}/${sortKey}`) };
+          if (pair !== undefined) batch!.add(pair);
+          data[i] = freezeJson(entry.data, `${name}/${stream}/${sortKey}`);
         }
         const seqBefore = state.seq;
-        for (let i = 0; i < prepared.length; i++) {
-          const entry = Object.freeze({ ...prepared[i]!, seq: ++state.seq });
-          prepared[i] = entry;
+        const inserted: LogEntry[] = new Array(entries.length);
+        for (let i = 0; i < entries.length; i++) {
+          const entry: LogEntry = Object.freeze({ stream: entries[i]!.stream, sortKey: entries[i]!.sortKey, seq: ++state.seq, data: data[i]! });
+          inserted[i] = entry;
           insertEntry(state, entry);
         }
         ctx.undo.push(() => {
-          for (let i = prepared.length - 1; i >= 0; i--) removeEntry(state, prepared[i]!);
+          for (let i = inserted.length - 1; i >= 0; i--) removeEntry(state, inserted[i]!);
           state.seq = seqBefore;
         });
       },
