@@ -106,6 +106,15 @@ export const outboxTests: KitGroup = {
       },
     },
     {
+      name: "cursors keep commit order across position digit boundaries (150 transactions read by pages of 7)",
+      async run({ store, expect }) {
+        const ids = Array.from({ length: 150 }, (_, i) => `seq-${String(i).padStart(3, "0")}`);
+        for (const id of ids) await store.transaction((tx) => tx.events.append([kitEvent(id)]));
+        expect((await readAll(store, 7)).map((e) => e.id)).toEqual(ids);
+        expect((await store.readEvents(null, 1000)).map((e) => e.id)).toEqual(ids);
+      },
+    },
+    {
       name: "events of a rolled-back transaction never appear",
       async run({ store, expect }) {
         await store.transaction((tx) => tx.events.append([kitEvent("kept-1")]));
