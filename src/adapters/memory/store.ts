@@ -78,7 +78,7 @@ export interface MemoryStoreDump {
 export interface MemoryStore extends Store {
   /** Deletes idempotency records that expired before `instant`; returns how many. */
   purgeIdempotency(instant: string): Promise<number>;
-  /** The committed state (waits for running transactions to finish). */
+  /** The committed state (waits for running transactions to finish, so never call it inside one). */
   dump(): Promise<MemoryStoreDump>;
 }
 
