@@ -10,3 +10,4 @@ export * from "./ports/index.js";
 export * from "./runner/index.js";
 export * from "./storekeep.js";
 export * from "./finance/index.js";
+export * from "./inventory/index.js";

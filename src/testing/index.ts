@@ -25,3 +25,5 @@ export {
   recomputeBalances,
 } from "./finance/index.js";
 export type { BalancedEntryOptions, PostingEventOptions, RecordableEvent, LedgerReader } from "./finance/index.js";
+export { referenceValuation, stockMovementsArbitrary } from "./inventory/index.js";
+export type { ReferenceMovement, ReferenceResult, StockMovementsOptions } from "./inventory/index.js";
