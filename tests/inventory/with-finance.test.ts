@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { createStorekeep } from "../../src/index.js";
+import { ManualClock, sequentialIds } from "../../src/testing/index.js";
+
+/*
+ * Inventory with finance registered (the facade wires both): every stock-value event is
+ * posted, so stock value as of every date equals the Inventory account as of that date —
+ * also after a back-dated movement — and finance's stock lock refuses back-dating.
+ */
+
+async function shop() {
+  const sk = createStorekeep({ clock: new ManualClock("2026-03-31T12:00:00.000Z"), ids: sequentialIds(), config: { functionalCurrency: "EUR" } });
+  await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+  await sk.inventory.defineProduct({ sku: "A", costingMethod: "fifo" });
+  await sk.inventory.defineProduct({ sku: "B", costingMethod: "moving-average", allowNegativeStock: true });
+  return sk;
+}
+
+describe("inventory with finance", () => {
+  it("stock value equals the Inventory account as of every date, before and after back-dating", async () => {
+    const sk = await shop();
+    const inv = sk.inventory;
+    await inv.importOpeningStock({ rows: [{ sku: "A", warehouseId: "wh", quantity: "10", unitCost: "2" }], effectiveDate: "2026-03-01" });
+    await inv.receive({ sku: "A", warehouseId: "wh", quantity: "10", unitCost: "3", effectiveDate: "2026-03-05" });
+    await inv.issue({ sku: "A", warehouseId: "wh", quantity: "15", effectiveDate: "2026-03-10" });
+    await inv.receive({ sku: "B", warehouseId: "wh", quantity: "3", unitCost: "1.1", effectiveDate: "2026-03-02" });
+    await inv.issue({ sku: "B", warehouseId: "wh", quantity: "5", effectiveDate: "2026-03-12" });
+    await inv.receive({ sku: "B", warehouseId: "wh", quantity: "4", unitCost: "1.7", effectiveDate: "2026-03-20" });
+    await inv.defineWarehouse({ warehouseId: "wh2" });
+    await inv.transfer({ sku: "A", quantity: "2", from: { warehouseId: "wh" }, to: { warehouseId: "wh2" }, effectiveDate: "2026-03-20" });
+    const dates = ["2026-03-01", "2026-03-04", "2026-03-05", "2026-03-10", "2026-03-12", "2026-03-20", "2026-03-31"];
+    for (const asOf of dates) expect({ asOf, audit: (await inv.audit({ asOf })).differences }).toEqual({ asOf, audit: [] });
+    // A receipt recorded late, dated before everything.
+    await inv.receive({ sku: "A", warehouseId: "wh", quantity: "5", unitCost: "1", effectiveDate: "2026-03-03" });
+    await inv.receive({ sku: "B", warehouseId: "wh", quantity: "1", unitCost: "5", effectiveDate: "2026-03-11" });
+    for (const asOf of dates) expect({ asOf, audit: (await inv.audit({ asOf })).differences }).toEqual({ asOf, audit: [] });
+    const report = await inv.audit();
+    expect(report.ok).toBe(true);
+    // The Inventory account holds stock value less what is in transit (its own account).
+    const rows = await inv.valuation();
+    expect(rows.map((r) => [r.sku, r.inTransit])).toEqual([["A", "6"], ["B", "0"]]);
+    expect(report.stockValue).toBe("35.1");
+    expect(report.inventoryAccount).toBe("29.1");
+  });
+
+  it("refuses a movement dated into a period finance locked for stock", async () => {
+    const sk = await shop();
+    await sk.inventory.receive({ sku: "A", warehouseId: "wh", quantity: "5", unitCost: "2", effectiveDate: "2026-03-20" });
+    await sk.finance.lockPeriod({ through: "2026-03-15", domains: ["stock"] });
+    await expect(sk.inventory.receive({ sku: "A", warehouseId: "wh", quantity: "5", unitCost: "2", effectiveDate: "2026-03-10" })).rejects.toMatchObject({ code: "PERIOD_LOCKED" });
+    await sk.inventory.receive({ sku: "A", warehouseId: "wh", quantity: "5", unitCost: "2", effectiveDate: "2026-03-16" });
+    expect((await sk.inventory.valuation())[0]).toMatchObject({ quantity: "10", value: "20" });
+  });
+});
