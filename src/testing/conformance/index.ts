@@ -1,5 +1,6 @@
 import type { Store } from "../../ports/storage.js";
 import { balanceTests } from "./balances.js";
+import { concurrencyTests } from "./concurrency.js";
 import { counterTests } from "./counters.js";
 import { documentTests } from "./documents.js";
 import { idempotencyTests } from "./idempotency.js";
@@ -15,7 +16,7 @@ export type { ConformanceAssertion, ConformanceCapabilities, ConformanceCapabili
 export { conformanceRegistry } from "./registry.js";
 
 /** Every group of the kit, in the order they are registered. */
-const GROUPS: readonly KitGroup[] = [registryTests, documentTests, logTests, balanceTests, counterTests, outboxTests, idempotencyTests, rollbackTests, roundTripTests];
+const GROUPS: readonly KitGroup[] = [registryTests, documentTests, logTests, balanceTests, counterTests, outboxTests, idempotencyTests, rollbackTests, roundTripTests, concurrencyTests];
 
 const DEFAULT_CAPABILITIES: ConformanceCapabilities = { concurrentTransactions: false, durable: false, purgeIdempotency: false };
 
