@@ -75,9 +75,35 @@ export function isLocalDate(x: unknown): x is LocalDate {
  * ```
  */
 export function localDateOf(instant: Date, timeZone: string): LocalDate {
+  return localDateFormatter(timeZone)(instant);
+}
+
+/**
+ * A function giving the business date of an instant in one time zone. The zone is checked
+ * once and its formatter reused, so hot paths (every command, every movement) pay for
+ * neither again.
+ *
+ * @example
+ * ```ts
+ * const dateInBerlin = localDateFormatter("Europe/Berlin");
+ * dateInBerlin(new Date("2026-03-31T22:30:00Z")); // "2026-04-01"
+ * ```
+ */
+export function localDateFormatter(timeZone: string): (instant: Date) => LocalDate {
   assertTimeZone(timeZone);
-  const zoned = new TZDate(instant.getTime(), timeZone);
-  return formatParts(zoned.getFullYear(), zoned.getMonth() + 1, zoned.getDate());
+  if (timeZone === "UTC" || timeZone === "Etc/UTC") return utcDateOf;
+  const format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
+  return (instant) => {
+    let year = 0;
+    let month = 0;
+    let day = 0;
+    for (const part of format.formatToParts(instant)) {
+      if (part.type === "year") year = Number(part.value);
+      else if (part.type === "month") month = Number(part.value);
+      else if (part.type === "day") day = Number(part.value);
+    }
+    return formatParts(year, month, day);
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { StorekeepError, isStorekeepError, parseWith } from "../kernel/errors.js";
-import { localDateOf } from "../kernel/local-date.js";
+import { localDateFormatter } from "../kernel/local-date.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/ids.js";
 import type { RateProvider } from "../ports/rates.js";
@@ -106,6 +106,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
   const validateEvent = options.validateEvent ?? ((e: OutboxEvent) => e);
   const moduleOptions = options.moduleOptions ?? {};
+  const businessDateOf = localDateFormatter(config.timeZone);
   let migrated: Promise<void> | undefined;
 
   const ready = (): Promise<void> => {
@@ -123,7 +124,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const ctx: CommandContext = {
         tx,
         now,
-        today: localDateOf(now, config.timeZone),
+        today: businessDateOf(now),
         clock,
         ids,
         rates,
