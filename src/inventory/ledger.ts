@@ -410,8 +410,8 @@ function valuationEntry(movementId: string, v: MovementValuation, generation: nu
 }
 
 /**
- * A movement's index document: where it is (SKU, position), what caused it, and what is
- * booked for it now (postings and amount in minor units), kept current by re-derivation.
+ * A movement's index document: where it is (SKU, position) and what caused it (for
+ * `explain`, returns at the cost an issue left with, and bills naming their receipt).
  *
  * @example
  * ```ts
@@ -427,25 +427,18 @@ export interface MovementIndexDoc extends JsonObject {
   readonly sourceType: string;
   readonly sourceId: string;
   readonly sourceLineId: string;
-  /** What is booked now: `role=amount;…` in minor units. */
-  readonly postings: string;
-  readonly amount: string;
 }
 
-function bookedJson(v: MovementValuation): { postings: string; amount: string } {
-  return { postings: encodePostings(v.postings), amount: v.amount.toString() };
-}
-
-function bookedOfIndex(doc: MovementIndexDoc): BookedValuation {
-  const postings: Record<string, bigint> = {};
-  const text = doc.postings;
-  if (text !== "") {
-    for (const part of text.split(";")) {
-      const eq = part.indexOf("=");
-      postings[part.slice(0, eq)] = BigInt(part.slice(eq + 1));
-    }
-  }
-  return { postings, amount: BigInt(doc.amount) };
+/** The current cost and quantity of an issue (for a return, in a window that starts after it). */
+async function currentIssueCost(tx: Transaction, movementId: string): Promise<{ cost: bigint; qty: bigint }> {
+  const index = await tx.documents.get<MovementIndexDoc>(MOVEMENT_INDEX, movementId);
+  invariant(index !== undefined, `movement ${movementId} is not indexed`);
+  const { sku, position } = index.data;
+  const [movement] = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { gte: position, lte: position });
+  const [latest] = await tx.logs.read<ValuationEntry>(VALUATIONS, sku, { gte: `${position}#`, lt: `${position}$`, order: "desc", limit: 1 });
+  invariant(movement !== undefined && latest !== undefined, `movement ${movementId} has no valuation`);
+  const q = parseScaled(movement.data.quantity, QUANTITY_DECIMALS);
+  return { cost: BigInt(latest.data.amount), qty: q < 0n ? -q : q };
 }
 
 async function recordSku(ctx: CommandContext, settings: InventorySettings, product: Product, records: MovementRecord[], rounding: RoundingCode): Promise<SkuOutcome> {
@@ -461,7 +454,6 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
   const firstPosition = movementPosition(sorted[0]!.effectiveAt, sorted[0]!.movementId);
   const valuationAppends: LogAppend[] = [];
   const snapshotAppends: LogAppend[] = [];
-  const indexUpdates: { id: string; version: number; data: MovementIndexDoc }[] = [];
   let state: CostState;
   let valuations: Map<string, MovementValuation>;
   let differences: ReadonlyMap<string, ReadonlyMap<string, bigint>> = new Map();
@@ -500,15 +492,20 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     const start = snapshot === undefined ? initialState(product, digits) : costStateFromJson(snapshot.data.state);
     const range = snapshot === undefined ? {} : { gt: snapshot.data.position };
     const stored = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, range);
-    // What is booked now for each later movement: its index document (one per movement, so
-    // the read does not grow with how often it was re-valued).
-    const indexDocs = await tx.documents.getMany<MovementIndexDoc>(MOVEMENT_INDEX, stored.map((e) => e.data.movementId));
-    const booked = new Map<string, BookedValuation>();
-    const indexVersions = new Map<string, { version: number; data: MovementIndexDoc }>();
-    for (const d of indexDocs) {
-      booked.set(d.id, bookedOfIndex(d.data));
-      indexVersions.set(d.id, { version: d.version, data: d.data });
+    // What is booked now for each later movement is what replaying them from the same
+    // checkpoint without the new movements gives: valuation is a deterministic function of
+    // the recorded movements, so this reads nothing more than the movements themselves.
+    const oldInputs = stored.map((e) => valuationInputOf(e.data));
+    const windowIds = new Set(oldInputs.map((m) => m.id));
+    const outsideCosts = new Map<string, { cost: bigint; qty: bigint }>();
+    for (const m of [...oldInputs, ...sorted.map(valuationInputOf)]) {
+      const id = m.costOf?.movementId;
+      if (id !== undefined && !windowIds.has(id) && !outsideCosts.has(id)) outsideCosts.set(id, await currentIssueCost(tx, id));
     }
+    const old = replayMovements(start, oldInputs, { kernel, rounding, booked: new Map(), newIds: new Set(), outsideCosts, explain: false });
+    invariant(!("negative" in old), `recorded history of ${sku} replays negative`);
+    const booked = new Map<string, BookedValuation>();
+    for (const [id, v] of old.valuations) booked.set(id, v);
     const staleSnapshots = await tx.logs.read<SnapshotEntry>(SNAPSHOTS, sku, { gt: firstPosition });
     const rewrite = new Set(staleSnapshots.map((s) => s.data.movementId));
     for (const record of sorted) {
@@ -519,7 +516,7 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     }
     const inputs: ValuationInput[] = [...stored.map((e) => valuationInputOf(e.data)), ...sorted.map(valuationInputOf)].sort((a, b) => cmp(a.position, b.position));
     const newIds = new Set(sorted.map((r) => r.movementId));
-    const result = replayMovements(start, inputs, { kernel, rounding, booked, newIds, checkpointAfter: rewrite, checkpointEvery: settings.snapshotEvery });
+    const result = replayMovements(start, inputs, { kernel, rounding, booked, newIds, checkpointAfter: rewrite, checkpointEvery: settings.snapshotEvery, outsideCosts });
     if ("negative" in result) {
       const n = result.negative;
       const isNew = newIds.has(n.movementId);
@@ -539,10 +536,7 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     const positions = new Map(inputs.map((m) => [m.id, m.position]));
     for (const id of result.changed) {
       const cause = newIds.has(id) ? "recorded" : `backdated:${firstNewId}`;
-      const v = result.valuations.get(id)!;
-      valuationAppends.push({ stream: sku, sortKey: generationKey(positions.get(id)!, generation), data: valuationEntry(id, v, generation, cause) });
-      const index = indexVersions.get(id);
-      if (index !== undefined) indexUpdates.push({ id, version: index.version, data: { ...index.data, ...bookedJson(v) } });
+      valuationAppends.push({ stream: sku, sortKey: generationKey(positions.get(id)!, generation), data: valuationEntry(id, result.valuations.get(id)!, generation, cause) });
     }
     for (const [id, checkpoint] of result.checkpoints) {
       const position = positions.get(id)!;
@@ -569,11 +563,9 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
       sourceType: r.source.type,
       sourceId: r.source.id,
       sourceLineId: r.source.lineId ?? "",
-      ...bookedJson(valuations.get(r.movementId)!),
     };
     await tx.documents.put(MOVEMENT_INDEX, r.movementId, index, 0);
   }
-  for (const u of indexUpdates) await tx.documents.put(MOVEMENT_INDEX, u.id, u.data, u.version);
   const next: CostStateDoc = { sku, state: costStateToJson(state), lastPosition: newLast, movements: (doc?.data.movements ?? 0) + sorted.length, sinceSnapshot };
   await tx.documents.put(COST_STATES, sku, next, version);
   const out: SkuOutcome = { valuations, differences, backdated, ...(backdated ? { backdatedBy: sorted[0]!.movementId } : {}) };

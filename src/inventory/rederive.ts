@@ -77,6 +77,10 @@ export interface ReplayOptions {
   readonly checkpointAfter?: ReadonlySet<string>;
   /** Take a checkpoint every this many movements as well (or every `layers` movements when there are more layers). */
   readonly checkpointEvery?: number;
+  /** Current cost and quantity of issues before the window that returns in it refer to. */
+  readonly outsideCosts?: ReadonlyMap<string, { readonly cost: bigint; readonly qty: bigint }>;
+  /** Record what each issue consumed (default true). */
+  readonly explain?: boolean;
 }
 
 /**
@@ -96,9 +100,10 @@ export function replayMovements(start: CostState, movements: readonly ValuationI
   const changed: string[] = [];
   const differences = new Map<string, Map<string, bigint>>();
   const checkpoints = new Map<string, CostState>();
+  const explain = options.explain ?? true;
   const lookup = (id: string) => {
     const v = valuations.get(id);
-    if (v === undefined) return undefined;
+    if (v === undefined) return options.outsideCosts?.get(id);
     const m = byId.get(id);
     return m === undefined ? undefined : { cost: v.amount, qty: m.qty };
   };
@@ -111,7 +116,7 @@ export function replayMovements(start: CostState, movements: readonly ValuationI
       if (onHand < m.qty) return { negative: { date: m.date, movementId: m.id, onHand, needed: m.qty } };
     }
     const before = booked.get(m.id);
-    const v = valueMovement(kernel, state, m, rounding, lookup, true, before?.amount ?? m.value);
+    const v = valueMovement(kernel, state, m, rounding, lookup, explain, before?.amount ?? m.value);
     valuations.set(m.id, v);
     if (newIds.has(m.id) || before === undefined) {
       changed.push(m.id);

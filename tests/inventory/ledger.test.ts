@@ -135,6 +135,28 @@ describe("document reactions", () => {
   });
 });
 
+describe("returns and back-dating", () => {
+  it("a return follows the cost of its issue when back-dating changes it, and keeps it when the window starts after the issue", async () => {
+    const h = await harness({ start: "2026-03-31T12:00:00.000Z", snapshotEvery: 1 });
+    await h.inventory.defineWarehouse({ warehouseId: "wh" });
+    await h.inventory.defineProduct({ sku: "R", costingMethod: "fifo" });
+    await h.inventory.receive({ sku: "R", warehouseId: "wh", quantity: "4", unitCost: "10", effectiveDate: "2026-03-02" });
+    const issue = await h.inventory.issue({ sku: "R", warehouseId: "wh", quantity: "2", orderId: "ord_r", effectiveDate: "2026-03-05" });
+    await h.inventory.receive({ sku: "R", warehouseId: "wh", quantity: "1", unitCost: "7", effectiveDate: "2026-03-06" });
+    const back = await h.inventory.returnFromCustomer({ sku: "R", warehouseId: "wh", quantity: "1", orderId: "ord_r", effectiveDate: "2026-03-08" });
+    expect(back.amount).toBe("10");
+    // After the issue: the replay starts after it; the return keeps the issue's cost.
+    await h.inventory.receive({ sku: "R", warehouseId: "wh", quantity: "1", unitCost: "1", effectiveDate: "2026-03-07" });
+    expect((await h.inventory.explain(back.movementId)).amount).toBe("10");
+    // Before the issue: the issue now takes a cheaper layer first, and the return follows it.
+    await h.inventory.receive({ sku: "R", warehouseId: "wh", quantity: "1", unitCost: "2", effectiveDate: "2026-03-01" });
+    expect((await h.inventory.explain(issue.movementId)).amount).toBe("12");
+    expect((await h.inventory.explain(back.movementId)).amount).toBe("6");
+    expect((await h.inventory.audit()).differences).toEqual([]);
+    for (const asOf of ["2026-03-05", "2026-03-07", "2026-03-08"]) expect((await h.inventory.audit({ asOf })).differences).toEqual([]);
+  });
+});
+
 describe("opening stock, products, reports", () => {
   it("imports opening stock from CSV against opening balance equity", async () => {
     const h = await shop();
