@@ -1,30 +1,49 @@
-import { createStorekeep, type Storekeep } from "../../src/storekeep.js";
-import type { FinanceApi, FinanceOptions } from "../../src/finance/index.js";
+import { memoryRates, memoryStore } from "../../src/adapters/memory/index.js";
+import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule } from "../../src/finance/index.js";
+import { eventCatalog } from "../../src/kernel/events/index.js";
+import type { RateProvider } from "../../src/ports/rates.js";
+import type { OutboxEvent, Store } from "../../src/ports/storage.js";
+import { type StorekeepConfig, resolveConfig } from "../../src/runner/config.js";
+import { recordEvents } from "../../src/runner/record-events.js";
+import { type Runtime, createRuntime } from "../../src/runner/runner.js";
 import { ManualClock } from "../../src/testing/clock.js";
 import { sequentialIds } from "../../src/testing/ids.js";
-import type { StorekeepConfig } from "../../src/runner/config.js";
-import type { Store } from "../../src/ports/storage.js";
-import type { RateProvider } from "../../src/ports/rates.js";
+
+/** The finance module alone on a runtime (no inventory reacting), as finance's tests need it. */
+export interface FinanceOnly {
+  readonly runtime: Runtime;
+  readonly store: Store;
+  ready(): Promise<void>;
+  recordEvents(events: readonly { type: string; aggregateType: string; aggregateId: string; effectiveDate: string; payload: Record<string, unknown> }[]): Promise<unknown>;
+}
 
 export interface Books {
-  readonly sk: Storekeep;
+  readonly sk: FinanceOnly;
   readonly finance: FinanceApi;
   readonly clock: ManualClock;
 }
 
-/** A storekeep with the finance module on a fresh in-memory store (or the given one). */
+/** A runtime with only the finance module on a fresh in-memory store (or the given one), events validated by the catalog. */
 export function makeBooks(options: { finance?: FinanceOptions; config?: Partial<StorekeepConfig>; store?: Store; rates?: RateProvider; start?: string } = {}): Books {
   const clock = new ManualClock(options.start ?? "2026-01-15T10:00:00.000Z");
   const financeOptions = options.finance ?? {};
-  const sk = createStorekeep({
+  const store = options.store ?? memoryStore();
+  const runtime = createRuntime({
+    store,
     clock,
     ids: sequentialIds(),
-    config: { functionalCurrency: "EUR", ...options.config },
-    finance: financeOptions,
-    ...(options.store === undefined ? {} : { store: options.store }),
-    ...(options.rates === undefined ? {} : { rates: options.rates }),
+    rates: options.rates ?? memoryRates([]),
+    config: resolveConfig({ functionalCurrency: "EUR", ...options.config }),
+    modules: [financeModule(financeOptions)],
+    validateEvent: (event: OutboxEvent) => (eventCatalog.isEventType(event.type) ? (eventCatalog.parse(event) as unknown as OutboxEvent) : event),
   });
-  return { sk, finance: sk.finance, clock };
+  const sk: FinanceOnly = {
+    runtime,
+    store,
+    ready: () => runtime.ready(),
+    recordEvents: (events) => runtime.execute(recordEvents, { events }),
+  };
+  return { sk, finance: createFinanceApi(runtime, financeOptions), clock };
 }
 
 export const eur = (amount: string) => ({ amount, currency: "EUR" });
