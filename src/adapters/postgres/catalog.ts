@@ -57,39 +57,81 @@ export function tablesFor(schemaName: string): Tables {
   };
 }
 
-/** A declared document index as recorded: its fields and its SQL index name. */
+/**
+ * A declared document index as recorded: its fields and its SQL index name.
+ *
+ * @example
+ * ```ts
+ * const entry: IndexEntry = { fields: ["customerId", "placedAt"], sqlName: "dx_0123456789abcdef" };
+ * ```
+ */
 export interface IndexEntry {
   readonly fields: readonly string[];
   readonly sqlName: string;
 }
 
-/** A recorded collection. */
+/**
+ * A recorded collection.
+ *
+ * @example
+ * ```ts
+ * const orders: CollectionEntry = { name: "sales.orders", indexes: {} };
+ * ```
+ */
 export interface CollectionEntry {
   readonly name: string;
   readonly indexes: Readonly<Record<string, IndexEntry>>;
 }
 
-/** A recorded balance family: its fields in storage order. */
+/**
+ * A recorded balance family: its fields in storage order (positions in `amounts`).
+ *
+ * @example
+ * ```ts
+ * const balances: BalanceEntry = { name: "finance.balances", fields: ["debit", "credit"], bucket: "YYYY-MM" };
+ * ```
+ */
 export interface BalanceEntry {
   readonly name: string;
   readonly fields: readonly string[];
   readonly bucket: string;
 }
 
-/** A recorded counter family: its fields in storage order and its guards. */
+/**
+ * A recorded counter family: its fields in storage order and its guards.
+ *
+ * @example
+ * ```ts
+ * const stock: CounterEntry = { name: "inventory.availability", fields: ["onHand", "reserved"], guards: {} };
+ * ```
+ */
 export interface CounterEntry {
   readonly name: string;
   readonly fields: readonly string[];
   readonly guards: Readonly<Record<string, GuardSpec>>;
 }
 
-/** A recorded log family. */
+/**
+ * A recorded log family.
+ *
+ * @example
+ * ```ts
+ * const moves: LogEntrySpec = { name: "inventory.movements", sortKey: "effectiveAt|movementId" };
+ * ```
+ */
 export interface LogEntrySpec {
   readonly name: string;
   readonly sortKey: string;
 }
 
-/** The migration record id of a family. */
+/**
+ * The kinds of family the migrations table records.
+ *
+ * @example
+ * ```ts
+ * const kind: FamilyKind = "counter";
+ * ```
+ */
 export type FamilyKind = "collection" | "log" | "balance" | "counter";
 
 const KIND_LABEL: Record<FamilyKind, string> = { collection: "Collection", log: "Log family", balance: "Balance family", counter: "Counter family" };
