@@ -73,7 +73,7 @@ export async function* entriesInRange(tx: Transaction, options: ExportOptions): 
 }
 
 function clean(text: string): string {
-  return text.replace(/[\r\n;|]+/g, " ").trim();
+  return text.replace(/[\r\n;|]+/g, " ").replace(/\s+/g, " ").trim();
 }
 
 function abs(text: string): string {

@@ -35,7 +35,7 @@ import {
   withSoftLock,
   withSoftUnlock,
 } from "./periods.js";
-import { type PostingLine, checkEntryBalanced, toUnits, unitsToString } from "./posting-kernel.js";
+import { checkEntryBalanced, toUnits, unitsToString } from "./posting-kernel.js";
 import type { RuleLine } from "./posting-rules.js";
 import type { FinanceSettings } from "./settings.js";
 
@@ -352,6 +352,3 @@ export function financeCommands(settings: FinanceSettings) {
 
   return { postEntry, reverseEntry, defineAccount, lockPeriod, unlockPeriod, hardLock, closeYear };
 }
-
-/** Kernel lines with their rates, for drafts built from stored lines. */
-export type DraftLine = PostingLine & { readonly rate?: string };

@@ -101,9 +101,23 @@ export const journalEntrySchema = z.object({
   domain: entryDomainSchema.optional(),
 });
 
-/** A parsed journal entry input. */
+/**
+ * A parsed journal entry input (amounts as Decimals).
+ *
+ * @example
+ * ```ts
+ * const parsed: ParsedJournalEntry = journalEntrySchema.parse(input);
+ * ```
+ */
 export type ParsedJournalEntry = z.output<typeof journalEntrySchema>;
-/** A parsed journal line input. */
+/**
+ * A parsed journal line input (amounts as Decimals).
+ *
+ * @example
+ * ```ts
+ * const line: ParsedJournalLine = journalLineSchema.parse({ account: "1100", debit: "5" });
+ * ```
+ */
 export type ParsedJournalLine = z.output<typeof journalLineSchema>;
 
 /**
