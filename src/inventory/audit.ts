@@ -148,7 +148,7 @@ export async function auditInventory(
     }
     // 2. Stock value = sum of the remaining layers, re-derived from the movements.
     const start = emptyCostState(product.costingMethod, product.standardCost === null ? null : unitCostRatio(product.standardCost, digits));
-    const replay = replayMovements(start, records.map(valuationInputOf).map((m) => ({ ...m, allowNegative: true })), { kernel: kernelFor(product.costingMethod, settings.kernels), rounding: code, booked: new Map(), newIds: new Set() });
+    const replay = replayMovements(start, records.map((r) => valuationInputOf(r)).map((m) => ({ ...m, allowNegative: true })), { kernel: kernelFor(product.costingMethod, settings.kernels), rounding: code, booked: new Map(), newIds: new Set() });
     if ("negative" in replay) continue;
     const layersValue = valueOf(replay.state);
     stockValue += layersValue;

@@ -495,10 +495,10 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     // What is booked now for each later movement is what replaying them from the same
     // checkpoint without the new movements gives: valuation is a deterministic function of
     // the recorded movements, so this reads nothing more than the movements themselves.
-    const oldInputs = stored.map((e) => valuationInputOf(e.data));
+    const oldInputs = stored.map((e) => valuationInputOf(e.data, e.sortKey));
     const windowIds = new Set(oldInputs.map((m) => m.id));
     const outsideCosts = new Map<string, { cost: bigint; qty: bigint }>();
-    for (const m of [...oldInputs, ...sorted.map(valuationInputOf)]) {
+    for (const m of [...oldInputs, ...sorted.map((r) => valuationInputOf(r))]) {
       const id = m.costOf?.movementId;
       if (id !== undefined && !windowIds.has(id) && !outsideCosts.has(id)) outsideCosts.set(id, await currentIssueCost(tx, id));
     }
@@ -514,7 +514,7 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
         (record as { valueMinor: string | null }).valueMinor = currentCost(current, parseScaled(record.moved, QUANTITY_DECIMALS), rounding).toString();
       }
     }
-    const inputs: ValuationInput[] = [...stored.map((e) => valuationInputOf(e.data)), ...sorted.map(valuationInputOf)].sort((a, b) => cmp(a.position, b.position));
+    const inputs = mergeByPosition(oldInputs, sorted.map((r) => valuationInputOf(r)));
     const newIds = new Set(sorted.map((r) => r.movementId));
     const result = replayMovements(start, inputs, { kernel, rounding, booked, newIds, checkpointAfter: rewrite, checkpointEvery: settings.snapshotEvery, outsideCosts });
     if ("negative" in result) {
@@ -569,6 +569,18 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
   const next: CostStateDoc = { sku, state: costStateToJson(state), lastPosition: newLast, movements: (doc?.data.movements ?? 0) + sorted.length, sinceSnapshot };
   await tx.documents.put(COST_STATES, sku, next, version);
   const out: SkuOutcome = { valuations, differences, backdated, ...(backdated ? { backdatedBy: sorted[0]!.movementId } : {}) };
+  return out;
+}
+
+/** Merges two lists sorted by position (the recorded movements and the few new ones). */
+function mergeByPosition(a: readonly ValuationInput[], b: readonly ValuationInput[]): ValuationInput[] {
+  const out: ValuationInput[] = new Array<ValuationInput>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]!.position < b[j]!.position ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
   return out;
 }
 

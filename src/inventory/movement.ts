@@ -153,24 +153,20 @@ function scaledQuantity(text: string): bigint {
  * const input = valuationInputOf(record);
  * ```
  */
-export function valuationInputOf(record: MovementRecord): ValuationInput {
-  const effect = effectOf(record);
+export function valuationInputOf(record: MovementRecord, position?: string): ValuationInput {
   const q = scaledQuantity(record.quantity);
-  const input: {
-    -readonly [K in keyof ValuationInput]: ValuationInput[K];
-  } = {
+  const revalues = record.revalues;
+  // One object shape for every movement keeps the replay loop monomorphic.
+  return {
     id: record.movementId,
-    position: movementPosition(record.effectiveAt, record.movementId),
+    position: position ?? movementPosition(record.effectiveAt, record.movementId),
     date: record.effectiveDate,
-    effect,
+    effect: effectOf(record),
     qty: q < 0n ? -q : q,
     counterRole: record.counterRole,
     allowNegative: record.allowNegative,
+    value: record.valueMinor === null ? undefined : BigInt(record.valueMinor),
+    costOf: record.costOf === null ? undefined : { movementId: record.costOf },
+    revalue: revalues === null ? undefined : { movementId: revalues.movementId, receiptQty: BigInt(revalues.receiptQty), amount: BigInt(revalues.amount), againstRole: revalues.againstRole },
   };
-  if (record.valueMinor !== null) input.value = BigInt(record.valueMinor);
-  if (record.costOf !== null) input.costOf = { movementId: record.costOf };
-  if (record.revalues !== null) {
-    input.revalue = { movementId: record.revalues.movementId, receiptQty: BigInt(record.revalues.receiptQty), amount: BigInt(record.revalues.amount), againstRole: record.revalues.againstRole };
-  }
-  return input;
 }

@@ -69,11 +69,11 @@ export interface ValuationInput {
   /** `out`: the role debited with the cost; `in`: the role credited with the value. */
   readonly counterRole: string;
   /** `in`: the value in minor units; absent: at the current cost. */
-  readonly value?: bigint;
+  readonly value?: bigint | undefined;
   /** `in` at the cost `qty` units of an earlier issue left with (a customer return). */
-  readonly costOf?: { readonly movementId: string };
+  readonly costOf?: { readonly movementId: string } | undefined;
   /** `revalue`: the receipt, its quantity, the amount and the role credited. */
-  readonly revalue?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string };
+  readonly revalue?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string } | undefined;
   /** Whether this issue may drive stock below zero. */
   readonly allowNegative: boolean;
 }
