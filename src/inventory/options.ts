@@ -1,3 +1,4 @@
+import { StorekeepError } from "../kernel/errors.js";
 import type { ValuationKernel, CostingMethod } from "./valuation-kernel.js";
 import { type StockPeriodGuard, financeStockPeriodGuard } from "./period-guard.js";
 
@@ -49,7 +50,11 @@ export interface InventorySettings {
 export function resolveInventoryOptions(options: InventoryOptions = {}): InventorySettings {
   const snapshotEvery = options.snapshotEvery ?? 128;
   const softHoldMinutes = options.softHoldMinutes ?? 15;
-  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) throw new RangeError("snapshotEvery must be a positive integer");
-  if (!(softHoldMinutes > 0)) throw new RangeError("softHoldMinutes must be positive");
+  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
+    throw new StorekeepError("VALIDATION_FAILED", `inventory.snapshotEvery must be a positive integer, not ${String(snapshotEvery)}.`, { issues: [{ path: "snapshotEvery", message: "a positive integer", code: "custom" }] });
+  }
+  if (!(softHoldMinutes > 0) || !Number.isFinite(softHoldMinutes)) {
+    throw new StorekeepError("VALIDATION_FAILED", `inventory.softHoldMinutes must be a positive number of minutes, not ${String(softHoldMinutes)}.`, { issues: [{ path: "softHoldMinutes", message: "positive minutes", code: "custom" }] });
+  }
   return { periodGuard: options.periodGuard ?? financeStockPeriodGuard, snapshotEvery, kernels: options.kernels ?? {}, softHoldMinutes };
 }

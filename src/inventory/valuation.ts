@@ -102,7 +102,15 @@ export interface MovementValuation {
   readonly trueUps: readonly TrueUp[];
 }
 
-/** Looks up the cost an earlier issue booked (for returns at the cost units left with). */
+/**
+ * Looks up the cost an earlier issue booked and its quantity (for returns at the cost the
+ * units left with); `undefined` when unknown.
+ *
+ * @example
+ * ```ts
+ * const lookup: IssueCostLookup = (id) => (id === "mv_2" ? { cost: 500n, qty: 2_000_000n } : undefined);
+ * ```
+ */
 export type IssueCostLookup = (movementId: string) => { readonly cost: bigint; readonly qty: bigint } | undefined;
 
 function add(postings: Record<string, bigint>, role: string, amount: bigint): void {
