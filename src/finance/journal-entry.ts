@@ -294,5 +294,6 @@ export function storedLinesOf(lines: readonly (PostingLine & { readonly rate?: s
  * ```
  */
 export function entryToJson(entry: JournalEntry): JsonObject {
-  return JSON.parse(JSON.stringify(entry)) as JsonObject;
+  // A JournalEntry holds only JSON values (built by storedLinesOf and postDraft).
+  return entry as unknown as JsonObject;
 }

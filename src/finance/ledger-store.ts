@@ -116,7 +116,8 @@ export function lineSortKey(date: string, entryId: string, lineNo: number): stri
  * ```
  */
 export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: readonly PostingLine[], keyHash?: string): Promise<void> {
-  await tx.documents.put(FINANCE_STORE.entries, entry.entryId, JSON.parse(JSON.stringify(entry)) as JsonObject, 0);
+  // The entry is plain JSON already (strings, nulls, arrays, objects; no undefined fields).
+  await tx.documents.put(FINANCE_STORE.entries, entry.entryId, entry as unknown as JsonObject, 0);
   if (entry.key !== null) await tx.documents.put(FINANCE_STORE.entryKeys, entry.key, { entryId: entry.entryId, hash: keyHash ?? null }, 0);
   await tx.logs.append(
     FINANCE_STORE.lines,
@@ -151,17 +152,17 @@ export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: r
     cell.amount += line.amount;
     if (closing) cell.closing += line.functional;
   }
-  const deltas = (bucket: string): BalanceDelta[] =>
-    [...sums].map(([key, cell]) => ({
-      key,
-      bucket,
-      amounts: {
-        debit: unitsToDecimal(cell.debit),
-        credit: unitsToDecimal(cell.credit),
-        amount: unitsToDecimal(cell.amount),
-        ...(closing ? { closing: unitsToDecimal(cell.closing) } : {}),
-      },
-    }));
+  // Decimals are built once and shared by both families' deltas (they are immutable).
+  const amounts = [...sums].map(([key, cell]) => ({
+    key,
+    amounts: {
+      debit: unitsToDecimal(cell.debit),
+      credit: unitsToDecimal(cell.credit),
+      amount: unitsToDecimal(cell.amount),
+      ...(closing ? { closing: unitsToDecimal(cell.closing) } : {}),
+    },
+  }));
+  const deltas = (bucket: string): BalanceDelta[] => amounts.map((a) => ({ key: a.key, bucket, amounts: a.amounts }));
   await tx.balances.add(FINANCE_STORE.dailyBalances, deltas(entry.date));
   await tx.balances.add(FINANCE_STORE.monthlyBalances, deltas(periodOf(entry.date)));
 }
