@@ -212,7 +212,7 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     onHand: (q = {}) => runtime.read((tx) => onHandReport(tx, q)),
     valuation: (q = {}) => runtime.read((tx) => valuationReport(tx, currency, q)),
     layers: (sku) => runtime.read((tx) => costLayers(tx, sku, currency)),
-    history: (q) => runtime.read((tx) => movementHistory(tx, currency, q)),
+    history: (q) => runtime.read((tx) => movementHistory(tx, currency, q, runtime.config.timeZone)),
     explain: (movementId) => runtime.read((tx) => explainMovement(tx, currency, movementId)),
     audit: (q = {}) =>
       runtime.read((tx) =>

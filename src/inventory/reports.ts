@@ -1,4 +1,5 @@
 import { minorUnits } from "../kernel/currencies.js";
+import { addDays, localDate, startOfLocalDate } from "../kernel/local-date.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import type { CurrencyCode } from "../kernel/currencies.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
@@ -157,12 +158,21 @@ export interface HistoryLine extends JsonObject {
  *
  * @example
  * ```ts
- * const lines = await movementHistory(tx, "EUR", { sku: "MUG", from: "2026-03-01", to: "2026-03-31" });
+ * const lines = await movementHistory(tx, "EUR", { sku: "MUG", from: "2026-03-01", to: "2026-03-31" }, "Europe/Berlin");
  * ```
  */
-export async function movementHistory(tx: Transaction, currency: CurrencyCode, query: { readonly sku: string; readonly from?: string | undefined; readonly to?: string | undefined; readonly limit?: number | undefined }): Promise<HistoryLine[]> {
+export async function movementHistory(
+  tx: Transaction,
+  currency: CurrencyCode,
+  query: { readonly sku: string; readonly from?: string | undefined; readonly to?: string | undefined; readonly limit?: number | undefined },
+  timeZone = "UTC",
+): Promise<HistoryLine[]> {
   const digits = minorUnits(currency);
-  const range = { ...(query.from === undefined ? {} : { gte: query.from }), ...(query.to === undefined ? {} : { lt: `${query.to}~` }) };
+  // Business dates are days in the shop's time zone; positions start with UTC instants.
+  const range = {
+    ...(query.from === undefined ? {} : { gte: startOfLocalDate(localDate(query.from), timeZone).toISOString() }),
+    ...(query.to === undefined ? {} : { lt: startOfLocalDate(addDays(localDate(query.to), 1), timeZone).toISOString() }),
+  };
   const movements = await tx.logs.read<MovementRecord>(MOVEMENTS, query.sku, { ...range, limit: query.limit ?? 10_000 });
   if (movements.length === 0) return [];
   const first = movements[0]!.sortKey;

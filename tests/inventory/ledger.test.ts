@@ -122,6 +122,7 @@ describe("document reactions", () => {
       ["MUG", [{ role: "inventory", amount: eur("4") }, { role: "cogs", amount: eur("4") }, { role: "landed-cost-clearing", amount: eur("-8") }]],
       ["TEE", [{ role: "inventory", amount: eur("4") }, { role: "landed-cost-clearing", amount: eur("-4") }]],
     ]);
+    expect((await h.inventory.history({ sku: "MUG", from: "2026-03-03", to: "2026-03-03" })).map((l) => l.kind)).toEqual(["sale-issue"]);
     const explained = await h.inventory.explain((await h.inventory.history({ sku: "MUG" })).at(-1)!.movementId);
     expect(explained.why.join(" ")).toMatch(/4 EUR raised the units still on hand; 4 EUR belonged to units already sold/);
   });
