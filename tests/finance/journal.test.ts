@@ -164,3 +164,37 @@ describe("periods and locks", () => {
     expect((await finance.periodLocks()).hard).toBe("2026-01-31");
   });
 });
+
+describe("options", () => {
+  it("a shop's rule override replaces the default rule for its event type", async () => {
+    const { finance, sk } = makeBooks({
+      finance: {
+        rules: {
+          StockIssued: (event, context) => [{ date: event.effectiveDate, domain: "stock", memo: "custom", lines: [
+            { account: "5310", currency: "EUR", amount: 1_000_000n, functional: 1_000_000n },
+            { account: context.accountMap.inventory, currency: "EUR", amount: -1_000_000n, functional: -1_000_000n },
+          ] }],
+        },
+      },
+    });
+    await sk.recordEvents([
+      {
+        type: "StockIssued", aggregateType: "sku", aggregateId: "MUG", effectiveDate: "2026-02-01",
+        payload: { movementId: "mv_1", sku: "MUG", warehouseId: "wh", locationId: "wh/A1", quantity: "1", cost: eur("2"), counterAccountRole: "cogs", effectiveAt: "2026-02-01T10:00:00.000Z", source: { type: "shipment", id: "shp_1" } },
+      },
+    ]);
+    const [entry] = await finance.journal();
+    expect(entry).toMatchObject({ memo: "custom", source: { kind: "event", eventType: "StockIssued" } });
+    expect(entry!.lines.map((l) => [l.account, l.functional])).toEqual([["5310", "1"], ["1300", "-1"]]);
+  });
+
+  it("a fiscal year starting in April closes April to March", async () => {
+    const { finance } = makeBooks({ finance: { fiscalYearStartMonth: 4 } });
+    await finance.postEntry({ date: "2026-03-31", lines: [{ account: "1100", debit: "10" }, { account: "4100", credit: "10" }] });
+    await finance.postEntry({ date: "2026-04-01", lines: [{ account: "1100", debit: "5" }, { account: "4100", credit: "5" }] });
+    const closed = await finance.closeYear({ year: 2025 });
+    expect(closed).toMatchObject({ start: "2025-04-01", end: "2026-03-31", netIncome: "10" });
+    expect(tbBalance(await finance.trialBalance({ asOf: "2026-04-30" }), "4100")).toBe("-5");
+    expect(tbBalance(await finance.trialBalance({ asOf: "2026-04-30" }), "3200")).toBe("-10");
+  });
+});
