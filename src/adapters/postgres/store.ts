@@ -119,16 +119,19 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     };
   }
 
-  /** Runs `work` in one database transaction; retries transient failures on pools. */
-  async function inTransaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one database transaction; retries transient failures on pools.
+   * `callerWork`: the work is the caller's (it may wait on anything, a reader included).
+   */
+  async function inTransaction<T>(work: (session: Session) => Promise<T>, callerWork = false): Promise<T> {
     if (embedded) {
       return (client as PGliteLike).transaction(async (tx: PGliteTransactionLike) => {
         const session = sessionOf((text, values) => tx.query(text, values));
-        embeddedOpen += 1;
+        if (callerWork) embeddedOpen += 1;
         try {
           return await work(session);
         } finally {
-          embeddedOpen -= 1;
+          if (callerWork) embeddedOpen -= 1;
           session.end();
         }
       });
@@ -213,7 +216,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
           idempotency: postgresIdempotency(session, tables),
         };
         return work(tx);
-      });
+      }, true);
       if (appended > 0) {
         pendingDeltas += appended;
         maybeRollup();
