@@ -331,8 +331,7 @@ export function ruleFor<T extends EventType>(type: T, overrides: Partial<Posting
 }
 
 /**
- * The event types that have a posting rule that can post (everything in the catalog with
- * a value; the rest post nothing but are listed too so overrides can post them).
+ * Every catalog event type (each has a rule; some post nothing).
  *
  * @example
  * ```ts
@@ -340,3 +339,17 @@ export function ruleFor<T extends EventType>(type: T, overrides: Partial<Posting
  * ```
  */
 export const POSTED_EVENT_TYPES: readonly EventType[] = Object.freeze(Object.keys(postingRules) as EventType[]);
+
+/**
+ * The event types finance must react to: those whose default rule can post, plus any the
+ * shop overrides. Events that move no value (a reservation, an order placed) are left out,
+ * so they cost finance nothing.
+ *
+ * @example
+ * ```ts
+ * reactedEventTypes({}).includes("StockReserved"); // false
+ * ```
+ */
+export function reactedEventTypes(overrides: Partial<PostingRules>): EventType[] {
+  return POSTED_EVENT_TYPES.filter((type) => postingRules[type] !== none || overrides[type] !== undefined);
+}

@@ -2,7 +2,7 @@ import { eventCatalog } from "../kernel/events/definitions.js";
 import type { EventType } from "../kernel/events/definitions.js";
 import type { Reaction } from "../runner/command.js";
 import { postDraft } from "./journal-commands.js";
-import { POSTED_EVENT_TYPES, type RuleEvent, ruleFor } from "./posting-rules.js";
+import { type RuleEvent, reactedEventTypes, ruleFor } from "./posting-rules.js";
 import type { FinanceSettings } from "./settings.js";
 
 /*
@@ -24,7 +24,7 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
   return [
     {
       name: "finance.post",
-      on: POSTED_EVENT_TYPES,
+      on: reactedEventTypes(settings.rules),
       async handle(ctx, event) {
         const type = event.type as EventType;
         // The runtime validated the payload already when it has the catalog; parsing again

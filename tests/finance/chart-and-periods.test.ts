@@ -17,7 +17,7 @@ import {
   withSoftLock,
   withSoftUnlock,
 } from "../../src/finance/periods.js";
-import { postingRules } from "../../src/finance/posting-rules.js";
+import { postingRules, reactedEventTypes } from "../../src/finance/posting-rules.js";
 import { checkEntryBalanced, toUnits, unitsToString } from "../../src/finance/posting-kernel.js";
 import { EVENT_TYPES } from "../../src/kernel/events/definitions.js";
 
@@ -119,6 +119,9 @@ describe("periods", () => {
       if (type.startsWith("Stock")) expect(domainOfEvent(type)).toBe("stock");
     }
     expect(domainOfEvent("OrderInvoiced")).toBe("sales");
+    expect(reactedEventTypes({})).not.toContain("StockReserved");
+    expect(reactedEventTypes({})).toContain("StockRevalued");
+    expect(reactedEventTypes({ StockReserved: () => [] })).toContain("StockReserved");
     expect(domainOfEvent("SupplierPaid")).toBe("purchases");
   });
 });
