@@ -282,6 +282,69 @@ describe(`postgresStore on a real server: ${CONCURRENCY} concurrent transactions
     expect(seen).toEqual((await store.readEvents(null, 10_000)).map((e) => e.id));
   });
 
+  it("counters out of key order: a held row fails fast with CONCURRENCY_CONFLICT, the transaction stays usable, later waits still wait", async () => {
+    const store = await fresh();
+    const apply = (tx: Parameters<Parameters<PostgresStore["transaction"]>[0]>[0], key: string) =>
+      tx.counters.apply("inventory.availability", [{ key, deltas: { onHand: new Decimal(1) } }]);
+    let releaseB!: () => void;
+    const bHolds = new Promise<void>((r) => (releaseB = r));
+    let bLocked!: () => void;
+    const bHasA = new Promise<void>((r) => (bLocked = r));
+    const b = store.transaction(async (tx) => {
+      await apply(tx, "a");
+      await apply(tx, "c");
+      bLocked();
+      await bHolds;
+    });
+    await bHasA;
+    let code = "";
+    let runs = 0;
+    const a = store.transaction(async (tx) => {
+      runs += 1;
+      await apply(tx, "b");
+      // "a" sorts before "b", which this transaction holds, and B has it: no waiting.
+      code = await apply(tx, "a").then(
+        () => "applied",
+        (e: unknown) => (isStorekeepError(e) ? e.code : String(e)),
+      );
+      // Still usable, and lock_timeout is back to normal: waiting for "c" (after "b") is allowed.
+      setTimeout(releaseB, 50);
+      await apply(tx, "c");
+    });
+    await Promise.all([a, b]);
+    expect(code).toBe("CONCURRENCY_CONFLICT");
+    // One run: the wait for "c" waited instead of timing out and retrying the transaction.
+    expect(runs).toBe(1);
+    const rows = await store.transaction((tx) => tx.counters.getMany("inventory.availability", ["a", "b", "c"]));
+    expect([...rows].map(([k, v]) => [k, v["onHand"]?.toString()])).toEqual([
+      ["a", "1"],
+      ["b", "1"],
+      ["c", "2"],
+    ]);
+
+    // After an out-of-order lock that succeeds, lock_timeout is back to normal too.
+    let releaseHolder!: () => void;
+    const holderWaits = new Promise<void>((r) => (releaseHolder = r));
+    let holderLocked!: () => void;
+    const holderHasF = new Promise<void>((r) => (holderLocked = r));
+    const holder = store.transaction(async (tx) => {
+      await apply(tx, "f");
+      holderLocked();
+      await holderWaits;
+    });
+    await holderHasF;
+    let secondRuns = 0;
+    await store.transaction(async (tx) => {
+      secondRuns += 1;
+      await apply(tx, "e");
+      await apply(tx, "d");
+      setTimeout(releaseHolder, 50);
+      await apply(tx, "f");
+    });
+    await holder;
+    expect(secondRuns).toBe(1);
+  });
+
   it("idempotency: a concurrent duplicate waits for the first transaction, then replays its result", async () => {
     const store = await fresh();
     let releaseFirst!: () => void;

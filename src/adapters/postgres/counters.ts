@@ -56,16 +56,22 @@ export function postgresCounters(session: Session, catalog: Catalog): CounterSto
   }
 
   /**
-   * Creates (if missing) and locks an out-of-order row without waiting: lock_timeout is set
-   * to 1 ms for these two statements, and a wait that would be needed fails with 55P03.
+   * Creates (if missing) and locks an out-of-order row without waiting: inside a savepoint,
+   * lock_timeout is 1 ms for these statements, and a wait that would be needed fails with
+   * 55P03. Rolling back to the savepoint restores lock_timeout and keeps the transaction
+   * usable, like every other expected conflict.
    */
   async function lockWithoutWaiting(family: string, key: string, zeros: string): Promise<void> {
-    const [previous] = await session.query<{ lock_timeout: string }>("SELECT current_setting('lock_timeout') AS lock_timeout, set_config('lock_timeout', '1ms', true)");
+    await session.query("SAVEPOINT storekeep_counter_lock");
+    let previous = "0";
     try {
+      const [row] = await session.query<{ previous: string }>("SELECT current_setting('lock_timeout') AS previous, set_config('lock_timeout', '1ms', true)");
+      previous = row?.previous ?? "0";
       await session.query(`INSERT INTO ${t.counters} (family, key, amounts) VALUES ($1, $2, $3::numeric[]) ON CONFLICT (family, key) DO NOTHING`, [family, key, zeros]);
       await session.query(`SELECT 1 FROM ${t.counters} WHERE family = $1 AND key = $2 FOR UPDATE`, [family, key]);
     } catch (error) {
       if ((error as { details?: { sqlState?: string } }).details?.sqlState !== "55P03") throw error;
+      await session.query("ROLLBACK TO SAVEPOINT storekeep_counter_lock");
       throw new StorekeepError(
         "CONCURRENCY_CONFLICT",
         `Counter "${key}" of "${family}" is held by another transaction and this one already holds a later row; retry the command.`,
@@ -73,7 +79,9 @@ export function postgresCounters(session: Session, catalog: Catalog): CounterSto
         { cause: error },
       );
     }
-    await session.query("SELECT set_config('lock_timeout', $1, true)", [previous?.lock_timeout ?? "0"]);
+    // A released savepoint keeps SET LOCAL changes: put lock_timeout back first.
+    await session.query("SELECT set_config('lock_timeout', $1, true)", [previous]);
+    await session.query("RELEASE SAVEPOINT storekeep_counter_lock");
   }
 
   function markHeld(family: string, key: string): void {
