@@ -402,3 +402,15 @@ function event(id: string) {
     payload: { total: "10.00", note: "'; DROP TABLE outbox; --" },
   };
 }
+
+describe("postgresStore on PGlite: registry changes", () => {
+  it("an index redeclared under the same name with other fields is refused, as by the memory store, and nothing changes", async () => {
+    const store = await fresh();
+    const redefined: StoreRegistry = { ...registry, collections: [{ name: "sales.orders", indexes: { byCustomer: { fields: ["customerId"] } } }] };
+    expect(await codeOf(store.migrate(redefined))).toBe("INVARIANT");
+    const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'dx_%'", [store.schema]);
+    expect(rows[0]?.n).toBe(1);
+    await store.transaction((tx) => tx.documents.put("sales.orders", "o1", { customerId: "c", placedAt: "2026-01-01" }, 0));
+    expect((await store.transaction((tx) => tx.documents.find("sales.orders", { index: "byCustomer", equals: ["c", "2026-01-01"] }))).map((d) => d.id)).toEqual(["o1"]);
+  });
+});

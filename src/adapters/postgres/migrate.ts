@@ -1,9 +1,9 @@
-import { StorekeepError } from "../../kernel/errors.js";
+import { InvariantError, StorekeepError } from "../../kernel/errors.js";
 import type { StoreRegistry } from "../../ports/storage.js";
 import { type BalanceEntry, type Catalog, type CollectionEntry, type CounterEntry, type FamilyKind, type IndexEntry, type LogEntrySpec, recordId } from "./catalog.js";
 import type { Session } from "./queryable.js";
 import { baseStatements, documentIndexStatement } from "./schema.js";
-import { quoteIdentifier, shortHash } from "./sql.js";
+import { shortHash } from "./sql.js";
 
 /*
  * migrate(registry): creates what the registry declares, inside one transaction that
@@ -53,8 +53,11 @@ export async function migrateSchema(session: Session, catalog: Catalog, registry
       if (index.fields.length === 0) throw new StorekeepError("VALIDATION_FAILED", `Index "${indexName}" of "${spec.name}" has no fields; declare at least one.`, {});
       const sqlName = `dx_${shortHash(`${spec.name}\u0001${indexName}\u0001${index.fields.join("\u0001")}`)}`;
       const before = indexes[indexName];
-      if (before !== undefined && before.sqlName !== sqlName) await session.query(`DROP INDEX IF EXISTS ${t.schema}.${quoteIdentifier(before.sqlName)}`);
-      if (before?.sqlName !== sqlName) await session.query(documentIndexStatement(t, sqlName, spec.name, index.fields));
+      if (before !== undefined && before.sqlName !== sqlName) {
+        // As the memory store: an index is never silently redefined under the same name.
+        throw new InvariantError(`index ${spec.name}.${indexName} was declared on [${before.fields.join(", ")}] and again on [${index.fields.join(", ")}]; give the new one another name`);
+      }
+      if (before === undefined) await session.query(documentIndexStatement(t, sqlName, spec.name, index.fields));
       indexes[indexName] = { fields: [...index.fields], sqlName };
     }
     const entry: CollectionEntry = { name: spec.name, indexes };
