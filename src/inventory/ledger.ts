@@ -1,7 +1,7 @@
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError, invariant, isStorekeepError } from "../kernel/errors.js";
-import { localDateOf } from "../kernel/local-date.js";
+import { localDateFormatter } from "../kernel/local-date.js";
 import type { StockSource } from "../kernel/events/inventory.js";
 import type { CounterChange, JsonObject, LogAppend, Transaction, BalanceDelta } from "../ports/storage.js";
 import type { CommandContext, NewEvent } from "../runner/command.js";
@@ -21,7 +21,7 @@ import {
 } from "./movement.js";
 import type { InventorySettings } from "./options.js";
 import { type Product, requireProduct } from "./product.js";
-import { type BookedValuation, replayMovements } from "./rederive.js";
+import { rederive } from "./rederive.js";
 import { type MovementValuation, type ValuationInput, kernelFor, valueMovement } from "./valuation.js";
 import {
   type CostState,
@@ -280,12 +280,13 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   let earliest: string | undefined;
   const records = new Map<string, MovementRecord[]>();
   const products = new Map<string, Product>();
+  const dateOf = localDateFormatter(ctx.config.timeZone);
   for (const sku of [...bySku.keys()].sort()) {
     const product = await requireProduct(ctx.tx, sku);
     products.set(sku, product);
     const list: MovementRecord[] = [];
     for (const d of bySku.get(sku)!) {
-      const record = toRecord(ctx, d, product);
+      const record = toRecord(ctx, d, product, dateOf);
       list.push(record);
       if (earliest === undefined || record.effectiveDate < earliest) earliest = record.effectiveDate;
     }
@@ -354,14 +355,14 @@ async function checkLocations(tx: Transaction, deltas: readonly BalanceDelta[], 
   }
 }
 
-function toRecord(ctx: CommandContext, d: MovementDraft, product: Product): MovementRecord {
+function toRecord(ctx: CommandContext, d: MovementDraft, product: Product, dateOf: (instant: Date) => string): MovementRecord {
   const movementId = d.movementId ?? ctx.ids.next("mv");
   return {
     movementId,
     sku: d.sku,
     kind: d.kind,
     effectiveAt: d.effectiveAt,
-    effectiveDate: localDateOf(new Date(d.effectiveAt), ctx.config.timeZone),
+    effectiveDate: dateOf(new Date(d.effectiveAt)),
     recordedAt: ctx.now.toISOString(),
     quantity: d.quantity,
     moved: d.moved ?? "0",
@@ -493,33 +494,34 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     const range = snapshot === undefined ? {} : { gt: snapshot.data.position };
     const stored = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, range);
     // What is booked now for each later movement is what replaying them from the same
-    // checkpoint without the new movements gives: valuation is a deterministic function of
-    // the recorded movements, so this reads nothing more than the movements themselves.
-    const oldInputs = stored.map((e) => valuationInputOf(e.data, e.sortKey));
-    const windowIds = new Set(oldInputs.map((m) => m.id));
-    const outsideCosts = new Map<string, { cost: bigint; qty: bigint }>();
-    for (const m of [...oldInputs, ...sorted.map((r) => valuationInputOf(r))]) {
-      const id = m.costOf?.movementId;
-      if (id !== undefined && !windowIds.has(id) && !outsideCosts.has(id)) outsideCosts.set(id, await currentIssueCost(tx, id));
-    }
-    const old = replayMovements(start, oldInputs, { kernel, rounding, booked: new Map(), newIds: new Set(), outsideCosts, explain: false });
-    invariant(!("negative" in old), `recorded history of ${sku} replays negative`);
-    const booked = new Map<string, BookedValuation>();
-    for (const [id, v] of old.valuations) booked.set(id, v);
-    const staleSnapshots = await tx.logs.read<SnapshotEntry>(SNAPSHOTS, sku, { gt: firstPosition });
-    const rewrite = new Set(staleSnapshots.map((s) => s.data.movementId));
+    // checkpoint without the new movements gives (valuation is a deterministic function of
+    // the recorded movements), so this reads nothing more than the movements themselves;
+    // `rederive` values both in one pass.
+    const oldInputs: ValuationInput[] = new Array<ValuationInput>(stored.length);
+    for (let i = 0; i < stored.length; i++) oldInputs[i] = valuationInputOf(stored[i]!.data, stored[i]!.sortKey);
     for (const record of sorted) {
       if (record.kind === "transfer" && record.valueMinor === null) {
         const current = doc === undefined ? initialState(product, digits) : costStateFromJson(doc.data.state);
         (record as { valueMinor: string | null }).valueMinor = currentCost(current, parseScaled(record.moved, QUANTITY_DECIMALS), rounding).toString();
       }
     }
-    const inputs = mergeByPosition(oldInputs, sorted.map((r) => valuationInputOf(r)));
-    const newIds = new Set(sorted.map((r) => r.movementId));
-    const result = replayMovements(start, inputs, { kernel, rounding, booked, newIds, checkpointAfter: rewrite, checkpointEvery: settings.snapshotEvery, outsideCosts });
+    const newInputs = sorted.map((r) => valuationInputOf(r));
+    // Returns in the window at the cost of an issue before it: that issue's current cost.
+    let referenced: Set<string> | undefined;
+    for (const m of oldInputs) if (m.costOf !== undefined) (referenced ??= new Set()).add(m.costOf.movementId);
+    for (const m of newInputs) if (m.costOf !== undefined) (referenced ??= new Set()).add(m.costOf.movementId);
+    const outsideCosts = new Map<string, { cost: bigint; qty: bigint }>();
+    if (referenced !== undefined) {
+      for (const m of oldInputs) referenced.delete(m.id);
+      for (const m of newInputs) referenced.delete(m.id);
+      for (const id of [...referenced].sort()) outsideCosts.set(id, await currentIssueCost(tx, id));
+    }
+    const staleSnapshots = await tx.logs.read<SnapshotEntry>(SNAPSHOTS, sku, { gt: firstPosition });
+    const rewrite = new Set(staleSnapshots.map((s) => s.data.movementId));
+    const result = rederive(start, oldInputs, newInputs, { kernel, rounding, checkpointAfter: rewrite, checkpointEvery: settings.snapshotEvery, outsideCosts });
     if ("negative" in result) {
       const n = result.negative;
-      const isNew = newIds.has(n.movementId);
+      const isNew = newInputs.some((m) => m.id === n.movementId);
       throw new StorekeepError(
         isNew ? "INSUFFICIENT_STOCK" : "NEGATIVE_HISTORY",
         isNew
@@ -531,17 +533,16 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     const firstNewId = sorted[0]!.movementId;
     for (const date of result.differences.keys()) invariant(date >= sorted[0]!.effectiveDate, "a re-derivation difference is dated before the back-dated movement");
     state = result.state;
-    valuations = new Map(result.valuations);
+    valuations = new Map();
     differences = result.differences;
-    const positions = new Map(inputs.map((m) => [m.id, m.position]));
-    for (const id of result.changed) {
-      const cause = newIds.has(id) ? "recorded" : `backdated:${firstNewId}`;
-      valuationAppends.push({ stream: sku, sortKey: generationKey(positions.get(id)!, generation), data: valuationEntry(id, result.valuations.get(id)!, generation, cause) });
+    const cause = `backdated:${firstNewId}`;
+    for (const c of result.changed) {
+      if (c.isNew) valuations.set(c.id, c.valuation);
+      valuationAppends.push({ stream: sku, sortKey: generationKey(c.position, generation), data: valuationEntry(c.id, c.valuation, generation, c.isNew ? "recorded" : cause) });
     }
-    for (const [id, checkpoint] of result.checkpoints) {
-      const position = positions.get(id)!;
-      if (position < firstPosition) continue;
-      snapshotAppends.push({ stream: sku, sortKey: generationKey(position, generation), data: { movementId: id, position, state: costStateToJson(checkpoint) } });
+    for (const checkpoint of result.checkpoints) {
+      if (checkpoint.position < firstPosition) continue;
+      snapshotAppends.push({ stream: sku, sortKey: generationKey(checkpoint.position, generation), data: { movementId: checkpoint.id, position: checkpoint.position, state: costStateToJson(checkpoint.state) } });
     }
     sinceSnapshot = (doc?.data.sinceSnapshot ?? 0) + sorted.length;
   }

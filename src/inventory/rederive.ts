@@ -1,3 +1,4 @@
+import { invariant } from "../kernel/errors.js";
 import { type CostState, type RoundingCode, type ValuationKernel, cloneCostState, onHandOf } from "./valuation-kernel.js";
 import { type MovementValuation, type ValuationInput, valueMovement } from "./valuation.js";
 
@@ -141,8 +142,16 @@ export function replayMovements(start: CostState, movements: readonly ValuationI
 function accumulate(differences: Map<string, Map<string, bigint>>, date: string, before: Readonly<Record<string, bigint>>, after: Readonly<Record<string, bigint>>): boolean {
   let changed = false;
   let roles: Map<string, bigint> | undefined;
-  for (const role of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const d = (after[role] ?? 0n) - (before[role] ?? 0n);
+  for (const role in after) {
+    const d = after[role]! - (before[role] ?? 0n);
+    if (d === 0n) continue;
+    changed = true;
+    roles ??= differences.get(date) ?? new Map<string, bigint>();
+    roles.set(role, (roles.get(role) ?? 0n) + d);
+  }
+  for (const role in before) {
+    if (role in after) continue;
+    const d = -before[role]!;
     if (d === 0n) continue;
     changed = true;
     roles ??= differences.get(date) ?? new Map<string, bigint>();
@@ -150,4 +159,127 @@ function accumulate(differences: Map<string, Map<string, bigint>>, date: string,
   }
   if (roles !== undefined) differences.set(date, roles);
   return changed;
+}
+
+/**
+ * A movement a re-derivation valued differently from what was booked (or a new one), with
+ * its position and its new valuation.
+ *
+ * @example
+ * ```ts
+ * const c: ChangedValuation = { id: "mv_9", position: "2026-01-02T00:00:00.000Z|mv_9", valuation: v, isNew: false };
+ * ```
+ */
+export interface ChangedValuation {
+  readonly id: string;
+  readonly position: string;
+  readonly valuation: MovementValuation;
+  readonly isNew: boolean;
+}
+
+/**
+ * The result of {@link rederive}: the state after the last movement, the movements whose
+ * valuation is new or changed (in position order), the differences per date and role
+ * (minor units, debit positive; each date sums to zero) and the checkpoints asked for.
+ *
+ * @example
+ * ```ts
+ * for (const c of result.changed) console.log(c.id, c.valuation.amount);
+ * ```
+ */
+export interface RederiveResult {
+  readonly state: CostState;
+  readonly changed: readonly ChangedValuation[];
+  readonly differences: ReadonlyMap<string, ReadonlyMap<string, bigint>>;
+  /** States after given movement ids (checkpoints the caller asked for), as copies, with their positions. */
+  readonly checkpoints: readonly { readonly id: string; readonly position: string; readonly state: CostState }[];
+}
+
+/**
+ * Options of {@link rederive}.
+ *
+ * @example
+ * ```ts
+ * const options: RederiveOptions = { kernel: fifoKernel, rounding: roundingCode("half-even"), checkpointEvery: 128 };
+ * ```
+ */
+export interface RederiveOptions {
+  readonly kernel: ValuationKernel;
+  readonly rounding: RoundingCode;
+  /** Movement ids after which a copy of the new state is wanted (checkpoints). */
+  readonly checkpointAfter?: ReadonlySet<string>;
+  /** Take a checkpoint every this many movements as well (or every `layers` movements when there are more layers). */
+  readonly checkpointEvery?: number;
+  /** Current cost and quantity of issues before the window that returns in it refer to. */
+  readonly outsideCosts?: ReadonlyMap<string, { readonly cost: bigint; readonly qty: bigint }>;
+}
+
+/**
+ * Re-derives a SKU in ONE pass: the recorded movements `recorded` and the new ones `added`
+ * (both sorted by position) are merged on the fly and valued twice in lockstep — once in a
+ * state without the new movements (what was booked: valuation is a deterministic function
+ * of the recorded movements) and once in a state with them — so each movement's difference
+ * is known the moment it is valued, without keeping every booked valuation in memory.
+ * Returns where history would go negative instead, when it would.
+ *
+ * @example
+ * ```ts
+ * const result = rederive(checkpoint, recorded, [backdated], { kernel: fifoKernel, rounding: roundingCode("half-even") });
+ * if ("negative" in result) throw new Error(result.negative.date);
+ * ```
+ */
+export function rederive(start: CostState, recorded: readonly ValuationInput[], added: readonly ValuationInput[], options: RederiveOptions): RederiveResult | { readonly negative: NegativeHistory } {
+  const { kernel, rounding } = options;
+  const booked = cloneCostState(start);
+  const state = cloneCostState(start);
+  const changed: ChangedValuation[] = [];
+  const differences = new Map<string, Map<string, bigint>>();
+  const checkpoints: { id: string; position: string; state: CostState }[] = [];
+  // Returns at the cost an issue left with: remember (in both states) only the issues a
+  // movement of the window refers to.
+  let referenced: Set<string> | undefined;
+  for (const m of recorded) if (m.costOf !== undefined) (referenced ??= new Set()).add(m.costOf.movementId);
+  for (const m of added) if (m.costOf !== undefined) (referenced ??= new Set()).add(m.costOf.movementId);
+  const bookedCosts = new Map<string, { cost: bigint; qty: bigint }>();
+  const newCosts = new Map<string, { cost: bigint; qty: bigint }>();
+  const outside = options.outsideCosts;
+  const bookedLookup = (id: string) => bookedCosts.get(id) ?? outside?.get(id);
+  const newLookup = (id: string) => newCosts.get(id) ?? outside?.get(id);
+  const every = options.checkpointEvery;
+  const after = options.checkpointAfter;
+  let sinceCheckpoint = 0;
+  let i = 0;
+  let j = 0;
+  while (i < recorded.length || j < added.length) {
+    const isNew = j < added.length && (i >= recorded.length || added[j]!.position < recorded[i]!.position);
+    const m = isNew ? added[j++]! : recorded[i++]!;
+    if (m.effect === "out" && !m.allowNegative) {
+      const onHand = onHandOf(state);
+      if (onHand < m.qty) return { negative: { date: m.date, movementId: m.id, onHand, needed: m.qty } };
+    }
+    let v: MovementValuation;
+    if (isNew) {
+      v = valueMovement(kernel, state, m, rounding, newLookup, true, m.value);
+      changed.push({ id: m.id, position: m.position, valuation: v, isNew: true });
+    } else {
+      if (m.effect === "out" && !m.allowNegative) invariant(onHandOf(booked) >= m.qty, `recorded history replays negative at ${m.id}`);
+      const before = valueMovement(kernel, booked, m, rounding, bookedLookup, false, m.value);
+      if (referenced?.has(m.id)) bookedCosts.set(m.id, { cost: before.amount, qty: m.qty });
+      v = valueMovement(kernel, state, m, rounding, newLookup, true, before.amount);
+      if (accumulate(differences, m.date, before.postings, v.postings)) changed.push({ id: m.id, position: m.position, valuation: v, isNew: false });
+    }
+    if (referenced?.has(m.id)) newCosts.set(m.id, { cost: v.amount, qty: m.qty });
+    sinceCheckpoint++;
+    // A checkpoint costs O(layers): take them at most every `layers` movements, so their
+    // total size stays proportional to the movements.
+    if (after?.has(m.id) || (every !== undefined && sinceCheckpoint >= Math.max(every, state.layers.length - state.head + state.deficits.length))) {
+      checkpoints.push({ id: m.id, position: m.position, state: cloneCostState(state) });
+      sinceCheckpoint = 0;
+    }
+  }
+  for (const [date, roles] of differences) {
+    for (const [role, amount] of roles) if (amount === 0n) roles.delete(role);
+    if (roles.size === 0) differences.delete(date);
+  }
+  return { state, changed, differences, checkpoints };
 }
