@@ -75,8 +75,17 @@ export function isLocalDate(x: unknown): x is LocalDate {
  * ```
  */
 export function localDateOf(instant: Date, timeZone: string): LocalDate {
-  return localDateFormatter(timeZone)(instant);
+  let format = recentFormatters.get(timeZone);
+  if (format === undefined) {
+    format = localDateFormatter(timeZone);
+    // A memo of a pure function, bounded: shops use one zone or a handful.
+    if (recentFormatters.size >= 32) recentFormatters.clear();
+    recentFormatters.set(timeZone, format);
+  }
+  return format(instant);
 }
+
+const recentFormatters = new Map<string, (instant: Date) => LocalDate>();
 
 /**
  * A function giving the business date of an instant in one time zone. The zone is checked
