@@ -18,7 +18,14 @@ export const BOUNDS = {
   lines: 1000,
 } as const;
 
-/** Digit limits of one kind of decimal input. */
+/**
+ * Digit limits of one kind of decimal input.
+ *
+ * @example
+ * ```ts
+ * const cents: DigitLimits = { integerDigits: 9, fractionDigits: 2 };
+ * ```
+ */
 export interface DigitLimits {
   readonly integerDigits: number;
   readonly fractionDigits: number;
@@ -26,7 +33,14 @@ export interface DigitLimits {
 
 const PLAIN_DECIMAL = /^([+-]?)([0-9]+)(?:\.([0-9]+))?$/;
 
-/** Why a decimal text was refused, or the parsed value. */
+/**
+ * Why a decimal text was refused, or the parsed value.
+ *
+ * @example
+ * ```ts
+ * const r: DecimalParse = parseBoundedDecimal("1e3", BOUNDS.amount); // { ok: false, reason: "..." }
+ * ```
+ */
 export type DecimalParse = { ok: true; value: Decimal } | { ok: false; reason: string };
 
 /**

@@ -26,10 +26,24 @@ export const Decimal = DecimalJs.clone({
   crypto: false,
 });
 
-/** A decimal value of storekeep's private clone. */
+/**
+ * A decimal value of storekeep's private clone.
+ *
+ * @example
+ * ```ts
+ * const d: Decimal = new Decimal("1.5");
+ * ```
+ */
 export type Decimal = InstanceType<typeof Decimal>;
 
-/** Values accepted where a decimal is expected internally (already validated). */
+/**
+ * Values accepted where a decimal is expected internally (already validated).
+ *
+ * @example
+ * ```ts
+ * const inputs: DecimalInput[] = [new Decimal(1), "2.5", 3, 4n];
+ * ```
+ */
 export type DecimalInput = Decimal | string | number | bigint;
 
 /**

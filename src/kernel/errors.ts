@@ -117,7 +117,14 @@ export function invariant(condition: unknown, message: string): asserts conditio
   if (!condition) throw new InvariantError(message);
 }
 
-/** One validation issue, with the path into the input. */
+/**
+ * One validation issue, with the path into the input.
+ *
+ * @example
+ * ```ts
+ * const issue: ValidationIssue = { path: "lines[0].quantity", message: "must be greater than zero", code: "custom" };
+ * ```
+ */
 export interface ValidationIssue {
   readonly path: string;
   readonly message: string;

@@ -9,7 +9,14 @@ import type { CommandContext, CommandDefinition, ExecuteOptions, ModuleDefinitio
 import type { StorekeepConfig } from "./config.js";
 import { canonicalJson, sha256Hex } from "./hash.js";
 
-/** Turns an emitted event into its stored form, validating the payload (may upcast/normalise). */
+/**
+ * Turns an emitted event into its stored form, validating the payload (may upcast/normalise).
+ *
+ * @example
+ * ```ts
+ * const validateEvent: EventValidator = (e) => (eventCatalog.isEventType(e.type) ? eventCatalog.parse(e) : e);
+ * ```
+ */
 export type EventValidator = (event: OutboxEvent) => OutboxEvent;
 
 /**
@@ -78,7 +85,14 @@ export function mergeRegistries(parts: readonly Partial<StoreRegistry>[]): Store
   return out;
 }
 
-/** Built-in collections of the runtime itself. */
+/**
+ * Built-in collections of the runtime itself (consumer checkpoints).
+ *
+ * @example
+ * ```ts
+ * mergeRegistries([RUNTIME_REGISTRY, inventoryModule().registry]);
+ * ```
+ */
 export const RUNTIME_REGISTRY: Partial<StoreRegistry> = {
   collections: [{ name: "storekeep.checkpoints" }],
 };

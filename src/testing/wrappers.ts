@@ -1,7 +1,14 @@
 import { StorekeepError } from "../kernel/errors.js";
 import type { Json, JsonObject, PositionedEvent, Store, Transaction } from "../ports/storage.js";
 
-/** The primitives of the storage contract, as the wrappers count them. */
+/**
+ * The primitives of the storage contract, as the wrappers count them.
+ *
+ * @example
+ * ```ts
+ * const p: StorePrimitive = "balances";
+ * ```
+ */
 export type StorePrimitive = "documents" | "logs" | "balances" | "counters" | "events" | "idempotency";
 
 const PRIMITIVES: readonly StorePrimitive[] = ["documents", "logs", "balances", "counters", "events", "idempotency"];
