@@ -1,7 +1,7 @@
 import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
-import { type ValuationEntry, decodeValuation } from "./ledger.js";
-import { VALUATIONS, movementPosition } from "./movement.js";
+import { decodeValuation, valuationHistory } from "./ledger.js";
+import { movementPosition } from "./movement.js";
 import { readMovement } from "./movement-commands.js";
 import { PRODUCTS, type Product } from "./product.js";
 import { QUANTITY_DECIMALS, formatScaled } from "./valuation-kernel.js";
@@ -73,8 +73,8 @@ export async function explainMovement(tx: Transaction, currency: CurrencyCode, m
   const product = await tx.documents.get<Product>(PRODUCTS, m.sku);
   const method = product?.data.costingMethod ?? "unknown";
   const position = movementPosition(m.effectiveAt, m.movementId);
-  const entries = await tx.logs.read<ValuationEntry>(VALUATIONS, m.sku, { gte: `${position}#`, lt: `${position}$` });
-  const last = entries.at(-1)?.data;
+  const entries = await valuationHistory(tx, m.sku, position, m.movementId);
+  const last = entries.at(-1);
   const current = last === undefined ? undefined : decodeValuation(last);
   const amount = BigInt(current?.amount ?? "0");
   const layers: ExplainedLayer[] = (current?.consumed ?? []).map(([layer, q, v]) => ({
@@ -121,7 +121,7 @@ export async function explainMovement(tx: Transaction, currency: CurrencyCode, m
       why.push(`Transfer of ${qty} ${m.sku} from ${m.locationId} to ${m.to?.locationId ?? "?"} (${m.stage ?? "direct"}); valuation is per SKU for the whole shop, so no cost changes (${money(BigInt(m.valueMinor ?? "0"))} at current cost).`);
       break;
   }
-  if (entries.length > 1) why.push(`Re-valued ${entries.length - 1} time(s) since it was recorded, by back-dated movements (${entries.slice(1).map((e) => e.data.cause.replace("backdated:", "")).join(", ")}).`);
+  if (entries.length > 1) why.push(`Re-valued ${entries.length - 1} time(s) since it was recorded, by back-dated movements (${entries.slice(1).map((e) => e.cause.replace("backdated:", "")).join(", ")}).`);
   return {
     movementId,
     sku: m.sku,
@@ -133,7 +133,7 @@ export async function explainMovement(tx: Transaction, currency: CurrencyCode, m
     currency,
     layers,
     postings: Object.fromEntries(Object.entries(current?.postings ?? {}).map(([role, v]) => [role, formatScaled(BigInt(v), digits)])),
-    history: entries.map((e) => ({ generation: e.data.generation, cause: e.data.cause, amount: formatScaled(BigInt(e.data.amount), digits) })),
+    history: entries.map((e) => ({ generation: e.generation, cause: e.cause, amount: formatScaled(BigInt(e.amount), digits) })),
     why,
   };
 }

@@ -173,6 +173,143 @@ export function decodePostings(text: string): Record<string, string> {
   return out;
 }
 
+/**
+ * Re-valued movements of one back-dating are stored in chunks: one `inventory.valuations`
+ * entry per UTC hour of their positions (and at most {@link CHUNK_LINES} movements),
+ * keyed `${hour}#${generation}.${part}` — so 50,000 re-valued movements cost a few dozen
+ * appends instead of 50,000, and a movement's valuations are still found with two range
+ * reads (its own entries at `position#…` and the chunks of its hour). Each line is one
+ * movement: the fields of a {@link ValuationEntry} separated by tabs (`~` for null).
+ *
+ * @example
+ * ```ts
+ * const c: ValuationChunk = { movementId: "", generation: 4, cause: "backdated:mv_9", chunk: "mv_2\tinventory=-510;cogs=510\t510\t~\t0\t~\tmv_1,2000000,510\t" };
+ * ```
+ */
+export interface ValuationChunk extends JsonObject {
+  readonly movementId: "";
+  readonly generation: number;
+  readonly cause: string;
+  readonly chunk: string;
+}
+
+/** At most this many movements per chunk entry. @example `CHUNK_LINES === 2048` */
+export const CHUNK_LINES = 2048;
+
+/**
+ * The bucket chunked valuations of a position are filed under: its UTC hour
+ * (`2026-03-01T10`). `#` sorts below `:`, so `${bucket}#…` sorts before every position of
+ * that hour and never inside a movement's own `position#…` range.
+ *
+ * @example
+ * ```ts
+ * valuationBucket("2026-03-01T10:00:00.000Z|mv_1"); // "2026-03-01T10"
+ * ```
+ */
+export function valuationBucket(position: string): string {
+  return position.slice(0, 13);
+}
+
+function isChunk(data: ValuationEntry | ValuationChunk): data is ValuationChunk {
+  return typeof (data as { chunk?: unknown }).chunk === "string";
+}
+
+const UNSAFE = /[\t\n]/;
+
+/** One chunk line, or undefined when a field holds a tab or a newline (then it gets its own entry). */
+function chunkLine(e: ValuationEntry): string | undefined {
+  const line = `${e.movementId}\t${e.postings}\t${e.amount}\t${e.stockValue ?? "~"}\t${e.variance}\t${e.split ?? "~"}\t${e.consumed ?? "~"}\t${e.trueUps}`;
+  if (UNSAFE.test(e.movementId) || UNSAFE.test(e.postings) || (e.consumed !== null && UNSAFE.test(e.consumed)) || UNSAFE.test(e.trueUps)) return undefined;
+  return line;
+}
+
+function fromChunkLine(line: string, generation: number, cause: string): ValuationEntry {
+  const f = line.split("\t");
+  const orNull = (x: string): string | null => (x === "~" ? null : x);
+  return { movementId: f[0]!, postings: f[1]!, amount: f[2]!, stockValue: orNull(f[3]!), variance: f[4]!, split: orNull(f[5]!), consumed: orNull(f[6]!), trueUps: f[7]!, generation, cause };
+}
+
+/** The chunk entries of re-valued movements (see {@link ValuationChunk}) and the entries of those that cannot be chunked. */
+function chunkAppends(sku: string, changed: readonly { readonly position: string; readonly entry: ValuationEntry }[], generation: number, cause: string): LogAppend[] {
+  const out: LogAppend[] = [];
+  const gen = String(generation).padStart(12, "0");
+  let bucket = "";
+  let lines: string[] = [];
+  let part = 0;
+  const flush = (): void => {
+    if (lines.length === 0) return;
+    const data: ValuationChunk = { movementId: "", generation, cause, chunk: lines.join("\n") };
+    out.push({ stream: sku, sortKey: `${bucket}#${gen}.${String(part).padStart(6, "0")}`, data });
+    lines = [];
+    part++;
+  };
+  for (const c of changed) {
+    const b = valuationBucket(c.position);
+    if (b !== bucket) {
+      flush();
+      bucket = b;
+      part = 0;
+    } else if (lines.length >= CHUNK_LINES) flush();
+    const line = chunkLine(c.entry);
+    if (line === undefined) out.push({ stream: sku, sortKey: generationKey(c.position, generation), data: c.entry });
+    else lines.push(line);
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Every valuation a movement had, oldest generation first (its own entries and the chunks
+ * of back-datings that re-valued it).
+ *
+ * @example
+ * ```ts
+ * const all = await valuationHistory(tx, "MUG", "2026-03-01T10:00:00.000Z|mv_1", "mv_1");
+ * all.at(-1)?.amount; // what is booked now
+ * ```
+ */
+export async function valuationHistory(tx: Transaction, sku: string, position: string, movementId: string): Promise<ValuationEntry[]> {
+  const own = await tx.logs.read<ValuationEntry | ValuationChunk>(VALUATIONS, sku, { gte: `${position}#`, lt: `${position}$` });
+  const bucket = valuationBucket(position);
+  const chunks = await tx.logs.read<ValuationEntry | ValuationChunk>(VALUATIONS, sku, { gte: `${bucket}#`, lt: `${bucket}$` });
+  const out: ValuationEntry[] = [];
+  for (const e of own) if (!isChunk(e.data) && e.data.movementId === movementId) out.push(e.data);
+  const prefix = `${movementId}\t`;
+  for (const e of chunks) {
+    if (!isChunk(e.data)) continue;
+    const text = e.data.chunk;
+    const at = text.startsWith(prefix) ? 0 : text.indexOf(`\n${prefix}`);
+    if (at < 0) continue;
+    const start = at === 0 ? 0 : at + 1;
+    const end = text.indexOf("\n", start);
+    out.push(fromChunkLine(text.slice(start, end < 0 ? text.length : end), e.data.generation, e.data.cause));
+  }
+  return out.sort((a, b) => a.generation - b.generation);
+}
+
+/**
+ * The valuation booked now for each movement with a position in `[first, last]`.
+ *
+ * @example
+ * ```ts
+ * const latest = await latestValuations(tx, "MUG", firstPosition, lastPosition);
+ * latest.get("mv_1")?.amount;
+ * ```
+ */
+export async function latestValuations(tx: Transaction, sku: string, first: string, last: string): Promise<Map<string, ValuationEntry>> {
+  const entries = await tx.logs.read<ValuationEntry | ValuationChunk>(VALUATIONS, sku, { gte: `${valuationBucket(first)}#`, lt: `${last}$` });
+  const latest = new Map<string, ValuationEntry>();
+  const keep = (v: ValuationEntry): void => {
+    const had = latest.get(v.movementId);
+    if (had === undefined || had.generation < v.generation) latest.set(v.movementId, v);
+  };
+  for (const e of entries) {
+    if (!isChunk(e.data)) keep(e.data);
+    else for (const line of e.data.chunk.split("\n")) keep(fromChunkLine(line, e.data.generation, e.data.cause));
+  }
+  return latest;
+}
+
 function encodePostings(postings: Readonly<Record<string, bigint>>): string {
   let out = "";
   for (const role in postings) out += `${out === "" ? "" : ";"}${role}=${postings[role]!.toString()}`;
@@ -436,10 +573,10 @@ async function currentIssueCost(tx: Transaction, movementId: string): Promise<{ 
   invariant(index !== undefined, `movement ${movementId} is not indexed`);
   const { sku, position } = index.data;
   const [movement] = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { gte: position, lte: position });
-  const [latest] = await tx.logs.read<ValuationEntry>(VALUATIONS, sku, { gte: `${position}#`, lt: `${position}$`, order: "desc", limit: 1 });
+  const latest = (await valuationHistory(tx, sku, position, movementId)).at(-1);
   invariant(movement !== undefined && latest !== undefined, `movement ${movementId} has no valuation`);
   const q = parseScaled(movement.data.quantity, QUANTITY_DECIMALS);
-  return { cost: BigInt(latest.data.amount), qty: q < 0n ? -q : q };
+  return { cost: BigInt(latest.amount), qty: q < 0n ? -q : q };
 }
 
 async function recordSku(ctx: CommandContext, settings: InventorySettings, product: Product, records: MovementRecord[], rounding: RoundingCode): Promise<SkuOutcome> {
@@ -536,10 +673,16 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     valuations = new Map();
     differences = result.differences;
     const cause = `backdated:${firstNewId}`;
+    const revalued: { position: string; entry: ValuationEntry }[] = [];
     for (const c of result.changed) {
-      if (c.isNew) valuations.set(c.id, c.valuation);
-      valuationAppends.push({ stream: sku, sortKey: generationKey(c.position, generation), data: valuationEntry(c.id, c.valuation, generation, c.isNew ? "recorded" : cause) });
+      if (c.isNew) {
+        valuations.set(c.id, c.valuation);
+        valuationAppends.push({ stream: sku, sortKey: generationKey(c.position, generation), data: valuationEntry(c.id, c.valuation, generation, "recorded") });
+      } else {
+        revalued.push({ position: c.position, entry: valuationEntry(c.id, c.valuation, generation, cause) });
+      }
     }
+    for (const a of chunkAppends(sku, revalued, generation, cause)) valuationAppends.push(a);
     for (const checkpoint of result.checkpoints) {
       if (checkpoint.position < firstPosition) continue;
       snapshotAppends.push({ stream: sku, sortKey: generationKey(checkpoint.position, generation), data: { movementId: checkpoint.id, position: checkpoint.position, state: costStateToJson(checkpoint.state) } });

@@ -8,8 +8,8 @@ import { stockCounterRoleSchema } from "../kernel/events/account-roles.js";
 import { decimalStringSchema, positiveQuantityString, quantityString } from "../kernel/events/fields.js";
 import { type CommandContext, defineCommand } from "../runner/command.js";
 import { effectiveInstant, effectiveSchema } from "./effective.js";
-import { type MovementDraft, recordMovements } from "./ledger.js";
-import { MOVEMENTS, MOVEMENT_INDEX, type MovementRecord, VALUATIONS, movementPosition } from "./movement.js";
+import { type MovementDraft, recordMovements, valuationHistory } from "./ledger.js";
+import { MOVEMENTS, MOVEMENT_INDEX, type MovementRecord, movementPosition } from "./movement.js";
 import { resolveLocation } from "./location.js";
 import type { InventorySettings } from "./options.js";
 import { skuSchema } from "./product.js";
@@ -451,8 +451,7 @@ export async function returnValue(
   if (issue.sku !== sku) throw new StorekeepError("VALIDATION_FAILED", `Movement ${issueId} issued ${issue.sku}, not ${sku}.`, { issues: [{ path: "issueMovementId", message: "another SKU", code: "custom" }] });
   // The value at the issue's current booked cost is set as a fallback; re-derivation recomputes it from `costOf`.
   const position = movementPosition(issue.effectiveAt, issue.movementId);
-  const valuations = await ctx.tx.logs.read<{ amount: string }>(VALUATIONS, sku, { gte: `${position}#`, lt: `${position}$` });
-  const cost = BigInt(valuations.at(-1)?.data.amount ?? "0");
+  const cost = BigInt((await valuationHistory(ctx.tx, sku, position, issue.movementId)).at(-1)?.amount ?? "0");
   const issuedQty = parseScaled(issue.quantity.replace("-", ""), QUANTITY_DECIMALS);
   const q = parseScaled(quantity, QUANTITY_DECIMALS);
   if (q > issuedQty) return { costOf: issueId };

@@ -1,3 +1,4 @@
+import { parseCsv } from "../kernel/csv.js";
 import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
 import { StorekeepError } from "../kernel/errors.js";
@@ -53,9 +54,9 @@ export type OpeningRow = z.input<typeof openingRowSchema>;
  * ```
  */
 export function parseOpeningCsv(csv: string): OpeningRow[] {
-  const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== "");
+  const lines = parseCsv(csv).filter((cells) => cells.some((cell) => cell.trim() !== ""));
   if (lines.length > BOUNDS.lines + 1) throw new StorekeepError("VALIDATION_FAILED", `Opening stock CSV has ${lines.length - 1} rows; import at most ${BOUNDS.lines} per command.`, { issues: [{ path: "csv", message: "too many rows", code: "too_big" }] });
-  const header = splitCsvLine(lines[0] ?? "").map((h) => h.trim().toLowerCase().replace(/[_\s]/g, ""));
+  const header = (lines[0] ?? []).map((h) => h.trim().toLowerCase().replace(/[_\s]/g, ""));
   const column: Record<string, keyof OpeningRow> = { sku: "sku", warehouse: "warehouseId", warehouseid: "warehouseId", location: "locationId", locationid: "locationId", lot: "lot", quantity: "quantity", unitcost: "unitCost", value: "value" };
   const keys = header.map((h) => column[h]);
   const unknown = header.filter((h, i) => keys[i] === undefined);
@@ -64,8 +65,7 @@ export function parseOpeningCsv(csv: string): OpeningRow[] {
       issues: [{ path: "csv[0]", message: "bad header", code: "custom" }],
     });
   }
-  return lines.slice(1).map((line) => {
-    const cells = splitCsvLine(line);
+  return lines.slice(1).map((cells) => {
     const row: Record<string, string> = {};
     keys.forEach((key, i) => {
       const cell = (cells[i] ?? "").trim();
@@ -75,27 +75,6 @@ export function parseOpeningCsv(csv: string): OpeningRow[] {
   });
 }
 
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      out.push(cell);
-      cell = "";
-    } else cell += c;
-  }
-  out.push(cell);
-  return out;
-}
 
 const importSchema = z
   .object({ rows: z.array(openingRowSchema).min(1).max(BOUNDS.lines).optional(), csv: z.string().max(1_000_000).optional(), reference: idSchema<string>().optional(), ...effectiveSchema.shape })

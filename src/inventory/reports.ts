@@ -4,8 +4,8 @@ import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import type { CurrencyCode } from "../kernel/currencies.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import { costStateFromJson } from "./cost-state.js";
-import { COST_STATES, type CostStateDoc, QUANTITIES, VALUES, type ValuationEntry, decodePostings } from "./ledger.js";
-import { MOVEMENTS, type MovementRecord, VALUATIONS } from "./movement.js";
+import { COST_STATES, type CostStateDoc, QUANTITIES, VALUES, decodePostings, latestValuations } from "./ledger.js";
+import { MOVEMENTS, type MovementRecord } from "./movement.js";
 import { QUANTITY_DECIMALS, formatScaled, onHandOf, valueOf } from "./valuation-kernel.js";
 
 /*
@@ -177,9 +177,7 @@ export async function movementHistory(
   if (movements.length === 0) return [];
   const first = movements[0]!.sortKey;
   const last = movements[movements.length - 1]!.sortKey;
-  const valuations = await tx.logs.read<ValuationEntry>(VALUATIONS, query.sku, { gte: first, lt: `${last}$` });
-  const latest = new Map<string, ValuationEntry>();
-  for (const v of valuations) latest.set(v.data.movementId, v.data);
+  const latest = await latestValuations(tx, query.sku, first, last);
   return movements.map(({ data: m }) => {
     const v = latest.get(m.movementId);
     return {
