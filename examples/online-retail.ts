@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { parseCsv } from "../src/index.js";
 
 /** One invoice line of the UCI Online Retail sample that ships with the demo. */
 export interface RetailLine {
@@ -25,9 +26,9 @@ export interface RetailInvoice {
 /** Reads `examples/data/online-retail-2010-12.csv` (CC BY 4.0, see examples/data/README.md). */
 export function loadRetailInvoices(): RetailInvoice[] {
   const path = fileURLToPath(new URL("./data/online-retail-2010-12.csv", import.meta.url));
-  const [header, ...rows] = readFileSync(path, "utf8").trim().split(/\r?\n/);
+  const [header, ...rows] = parseCsv(readFileSync(path, "utf8").trim());
   if (header === undefined) return [];
-  const lines = rows.map(parseCsvLine).map((f): RetailLine => ({
+  const lines = rows.map((f): RetailLine => ({
     invoiceNo: f[0]!,
     stockCode: f[1]!,
     description: f[2]!,
@@ -46,26 +47,4 @@ export function loadRetailInvoices(): RetailInvoice[] {
   return [...byInvoice.entries()]
     .map(([invoiceNo, ls]) => ({ invoiceNo, cancellation: invoiceNo.startsWith("C"), customerId: ls[0]!.customerId, at: ls[0]!.invoiceDate, lines: ls }))
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.invoiceNo < b.invoiceNo ? -1 : 1));
-}
-
-function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      out.push(field);
-      field = "";
-    } else field += c;
-  }
-  out.push(field);
-  return out;
 }

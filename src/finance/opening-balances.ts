@@ -1,3 +1,4 @@
+import { parseCsv } from "../kernel/csv.js";
 import { z } from "zod";
 import { BOUNDS, nonNegativeAmountSchema } from "../kernel/bounds.js";
 import { isCurrencyCode } from "../kernel/currencies.js";
@@ -104,37 +105,6 @@ export function parseTrialBalanceCsv(text: string): OpeningBalanceRow[] {
   });
 }
 
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += c;
-  }
-  if (field !== "" || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
 
 /**
  * The opening-balance command bound to settings. Refuses with `VALIDATION_FAILED` when the

@@ -6,4 +6,5 @@ export * from "./money.js";
 export * from "./quantity.js";
 export * from "./local-date.js";
 export * from "./ids.js";
+export * from "./csv.js";
 export * from "./events/index.js";
