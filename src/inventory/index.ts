@@ -73,7 +73,7 @@ export const INVENTORY_REGISTRY: Partial<StoreRegistry> = Object.freeze({
   ],
   logs: [
     { name: MOVEMENTS, sortKey: "effectiveAt|movementId (stream: SKU)" },
-    { name: VALUATIONS, sortKey: "effectiveAt|movementId#generation (stream: SKU)" },
+    { name: VALUATIONS, sortKey: "effectiveAt|movementId#generation; chunks of re-valued movements: UTC hour#generation.part (stream: SKU)" },
     { name: SNAPSHOTS, sortKey: "effectiveAt|movementId#generation (stream: SKU)" },
   ],
   balances: [

@@ -634,8 +634,6 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     // checkpoint without the new movements gives (valuation is a deterministic function of
     // the recorded movements), so this reads nothing more than the movements themselves;
     // `rederive` values both in one pass.
-    const oldInputs: ValuationInput[] = new Array<ValuationInput>(stored.length);
-    for (let i = 0; i < stored.length; i++) oldInputs[i] = valuationInputOf(stored[i]!.data, stored[i]!.sortKey);
     for (const record of sorted) {
       if (record.kind === "transfer" && record.valueMinor === null) {
         const current = doc === undefined ? initialState(product, digits) : costStateFromJson(doc.data.state);
@@ -644,18 +642,19 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     }
     const newInputs = sorted.map((r) => valuationInputOf(r));
     // Returns in the window at the cost of an issue before it: that issue's current cost.
-    let referenced: Set<string> | undefined;
-    for (const m of oldInputs) if (m.costOf !== undefined) (referenced ??= new Set()).add(m.costOf.movementId);
-    for (const m of newInputs) if (m.costOf !== undefined) (referenced ??= new Set()).add(m.costOf.movementId);
+    const windowReferenced: string[] = [];
+    for (const e of stored) if (e.data.costOf !== null) windowReferenced.push(e.data.costOf);
+    const outside = new Set(windowReferenced);
+    for (const m of newInputs) if (m.costOf !== undefined) outside.add(m.costOf.movementId);
     const outsideCosts = new Map<string, { cost: bigint; qty: bigint }>();
-    if (referenced !== undefined) {
-      for (const m of oldInputs) referenced.delete(m.id);
-      for (const m of newInputs) referenced.delete(m.id);
-      for (const id of [...referenced].sort()) outsideCosts.set(id, await currentIssueCost(tx, id));
+    if (outside.size > 0) {
+      for (const e of stored) outside.delete(e.data.movementId);
+      for (const m of newInputs) outside.delete(m.id);
+      for (const id of [...outside].sort()) outsideCosts.set(id, await currentIssueCost(tx, id));
     }
     const staleSnapshots = await tx.logs.read<SnapshotEntry>(SNAPSHOTS, sku, { gt: firstPosition });
     const rewrite = new Set(staleSnapshots.map((s) => s.data.movementId));
-    const result = rederive(start, oldInputs, newInputs, { kernel, rounding, checkpointAfter: rewrite, checkpointEvery: settings.snapshotEvery, outsideCosts });
+    const result = rederive(start, stored, newInputs, { kernel, rounding, checkpointAfter: rewrite, checkpointEvery: settings.snapshotEvery, outsideCosts, referenced: windowReferenced }, (e) => valuationInputOf(e.data, e.sortKey));
     if ("negative" in result) {
       const n = result.negative;
       const isNew = newInputs.some((m) => m.id === n.movementId);

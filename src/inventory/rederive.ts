@@ -212,11 +212,14 @@ export interface RederiveOptions {
   readonly checkpointEvery?: number;
   /** Current cost and quantity of issues before the window that returns in it refer to. */
   readonly outsideCosts?: ReadonlyMap<string, { readonly cost: bigint; readonly qty: bigint }>;
+  /** Issues that recorded movements of the window return at the cost of (`costOf`). */
+  readonly referenced?: Iterable<string>;
 }
 
 /**
- * Re-derives a SKU in ONE pass: the recorded movements `recorded` and the new ones `added`
- * (both sorted by position) are merged on the fly and valued twice in lockstep — once in a
+ * Re-derives a SKU in ONE pass: the recorded movements `recorded` (converted with
+ * `inputOf` as they are reached; `options.referenced` names the issues their returns
+ * refer to) and the new ones `added` (both sorted by position) are merged on the fly and valued twice in lockstep — once in a
  * state without the new movements (what was booked: valuation is a deterministic function
  * of the recorded movements) and once in a state with them — so each movement's difference
  * is known the moment it is valued, without keeping every booked valuation in memory.
@@ -228,7 +231,13 @@ export interface RederiveOptions {
  * if ("negative" in result) throw new Error(result.negative.date);
  * ```
  */
-export function rederive(start: CostState, recorded: readonly ValuationInput[], added: readonly ValuationInput[], options: RederiveOptions): RederiveResult | { readonly negative: NegativeHistory } {
+export function rederive<R = ValuationInput>(
+  start: CostState,
+  recorded: readonly R[],
+  added: readonly ValuationInput[],
+  options: RederiveOptions,
+  inputOf: (recorded: R) => ValuationInput = (r) => r as unknown as ValuationInput,
+): RederiveResult | { readonly negative: NegativeHistory } {
   const { kernel, rounding } = options;
   const booked = cloneCostState(start);
   const state = cloneCostState(start);
@@ -238,7 +247,7 @@ export function rederive(start: CostState, recorded: readonly ValuationInput[], 
   // Returns at the cost an issue left with: remember (in both states) only the issues a
   // movement of the window refers to.
   let referenced: Set<string> | undefined;
-  for (const m of recorded) if (m.costOf !== undefined) (referenced ??= new Set()).add(m.costOf.movementId);
+  for (const m of options.referenced ?? []) (referenced ??= new Set()).add(m);
   for (const m of added) if (m.costOf !== undefined) (referenced ??= new Set()).add(m.costOf.movementId);
   const bookedCosts = new Map<string, { cost: bigint; qty: bigint }>();
   const newCosts = new Map<string, { cost: bigint; qty: bigint }>();
@@ -248,11 +257,19 @@ export function rederive(start: CostState, recorded: readonly ValuationInput[], 
   const every = options.checkpointEvery;
   const after = options.checkpointAfter;
   let sinceCheckpoint = 0;
+  // Recorded movements are converted one at a time, so their inputs die young.
   let i = 0;
   let j = 0;
-  while (i < recorded.length || j < added.length) {
-    const isNew = j < added.length && (i >= recorded.length || added[j]!.position < recorded[i]!.position);
-    const m = isNew ? added[j++]! : recorded[i++]!;
+  let next: ValuationInput | undefined = recorded.length > 0 ? inputOf(recorded[0]!) : undefined;
+  while (next !== undefined || j < added.length) {
+    const isNew = j < added.length && (next === undefined || added[j]!.position < next.position);
+    let m: ValuationInput;
+    if (isNew) m = added[j++]!;
+    else {
+      m = next!;
+      i++;
+      next = i < recorded.length ? inputOf(recorded[i]!) : undefined;
+    }
     if (m.effect === "out" && !m.allowNegative) {
       const onHand = onHandOf(state);
       if (onHand < m.qty) return { negative: { date: m.date, movementId: m.id, onHand, needed: m.qty } };
