@@ -95,16 +95,17 @@ function copy(value: unknown): Json {
       if (proto !== Object.prototype && proto !== null) {
         throw new BadJson(`an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? "a class"}`);
       }
-      const out: Record<string, Json> = {};
+      // Object.fromEntries defines the properties (a "__proto__" key stays an own property)
+      // and keeps fast, shared shapes; a dozen keyed stores into `{}` would make every
+      // stored object a slow dictionary (reading a 22-field movement ~8× slower).
+      const entries: [string, Json][] = [];
       for (const key of Object.keys(value)) {
         const item: unknown = (value as Record<string, unknown>)[key];
         if (item === undefined) continue;
         if (!isStorableString(key)) throw new BadJson("string");
-        const copied = copy(item);
-        if (key === "__proto__") Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
-        else out[key] = copied;
+        entries.push([key, copy(item)]);
       }
-      return markFrozen(out);
+      return markFrozen(Object.fromEntries(entries) as Record<string, Json>);
     }
     default:
       throw new BadJson(`a ${typeof value}`);
