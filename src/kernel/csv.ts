@@ -13,8 +13,10 @@ export function parseCsv(text: string): string[][] {
   let record: string[] = [];
   let field = "";
   let quoted = false;
+  let started = false; // the current record has consumed at least one character
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
+    started = true;
     if (quoted) {
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
@@ -31,9 +33,10 @@ export function parseCsv(text: string): string[][] {
       records.push(record);
       record = [];
       field = "";
+      started = false;
     } else field += c;
   }
-  if (field !== "" || record.length > 0) {
+  if (started) {
     record.push(field);
     records.push(record);
   }

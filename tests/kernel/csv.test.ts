@@ -20,6 +20,7 @@ describe("parseCsv", () => {
         const text = table.map((record) => (record.length === 1 && record[0] === "" ? '""' : record.map(quote).join(","))).join("\n");
         expect(parseCsv(text)).toEqual(table);
       }),
+      { numRuns: 1000 },
     );
   });
 });
