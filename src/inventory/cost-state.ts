@@ -18,13 +18,20 @@ import type { CostState, CostingMethod, Ratio } from "./valuation-kernel.js";
  */
 export interface CostStateJson extends JsonObject {
   readonly method: CostingMethod;
-  /** [scaled quantity, minor value, movement id] per layer, oldest first. */
-  readonly layers: readonly (readonly [string, string, string])[];
+  /**
+   * [scaled quantity, minor value, movement id] per layer, oldest first; or the same packed
+   * in one string (`qty\tvalue\tid` lines joined by `\n`), which is how they are written
+   * when no id holds a tab or a newline — one string instead of thousands of small arrays
+   * keeps checkpoints of long FIFO histories cheap to store.
+   */
+  readonly layers: readonly (readonly [string, string, string])[] | string;
   /** [scaled quantity, minor value, movement id, counter role] per negative-stock issue. */
   readonly deficits: readonly (readonly [string, string, string, string])[];
   readonly lastUnit: readonly [string, string] | null;
   readonly standard: readonly [string, string] | null;
 }
+
+const UNSAFE = /[\t\n]/;
 
 const ratioJson = (r: Ratio | null): readonly [string, string] | null => (r === null ? null : [r.value.toString(), r.qty.toString()]);
 const ratioOf = (r: readonly [string, string] | null): Ratio | null => (r === null ? null : { value: BigInt(r[0]), qty: BigInt(r[1]) });
@@ -34,15 +41,28 @@ const ratioOf = (r: readonly [string, string] | null): Ratio | null => (r === nu
  *
  * @example
  * ```ts
- * costStateToJson(emptyCostState("fifo")).layers; // []
+ * costStateToJson(emptyCostState("fifo")).layers; // ""
  * ```
  */
 export function costStateToJson(state: CostState): CostStateJson {
-  const layers: (readonly [string, string, string])[] = [];
+  let layers: (readonly [string, string, string])[] | string = "";
+  let packable = true;
   for (let i = state.head; i < state.layers.length; i++) {
     const l = state.layers[i]!;
     if (l.qty === 0n && l.value === 0n) continue;
-    layers.push([l.qty.toString(), l.value.toString(), l.movementId]);
+    if (UNSAFE.test(l.movementId)) {
+      packable = false;
+      break;
+    }
+    layers += `${layers === "" ? "" : "\n"}${l.qty}\t${l.value}\t${l.movementId}`;
+  }
+  if (!packable) {
+    layers = [];
+    for (let i = state.head; i < state.layers.length; i++) {
+      const l = state.layers[i]!;
+      if (l.qty === 0n && l.value === 0n) continue;
+      layers.push([l.qty.toString(), l.value.toString(), l.movementId]);
+    }
   }
   return {
     method: state.method,
@@ -64,7 +84,9 @@ export function costStateToJson(state: CostState): CostStateJson {
 export function costStateFromJson(json: CostStateJson): CostState {
   let qty = 0n;
   let value = 0n;
-  const layers = json.layers.map(([q, v, movementId]) => {
+  const tuples: readonly (readonly [string, string, string])[] =
+    typeof json.layers === "string" ? (json.layers === "" ? [] : json.layers.split("\n").map((line) => line.split("\t") as unknown as [string, string, string])) : json.layers;
+  const layers = tuples.map(([q, v, movementId]) => {
     const layer = { qty: BigInt(q), value: BigInt(v), movementId };
     qty += layer.qty;
     value += layer.value;
