@@ -684,7 +684,7 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     for (const a of chunkAppends(sku, revalued, generation, cause)) valuationAppends.push(a);
     for (const checkpoint of result.checkpoints) {
       if (checkpoint.position < firstPosition) continue;
-      snapshotAppends.push({ stream: sku, sortKey: generationKey(checkpoint.position, generation), data: { movementId: checkpoint.id, position: checkpoint.position, state: costStateToJson(checkpoint.state) } });
+      snapshotAppends.push({ stream: sku, sortKey: generationKey(checkpoint.position, generation), data: { movementId: checkpoint.id, position: checkpoint.position, state: checkpoint.state } });
     }
     sinceSnapshot = (doc?.data.sinceSnapshot ?? 0) + sorted.length;
   }

@@ -1,4 +1,5 @@
 import { invariant } from "../kernel/errors.js";
+import { type CostStateJson, costStateToJson } from "./cost-state.js";
 import { type CostState, type RoundingCode, type ValuationKernel, cloneCostState, onHandOf } from "./valuation-kernel.js";
 import { type MovementValuation, type ValuationInput, valueMovement } from "./valuation.js";
 
@@ -191,8 +192,8 @@ export interface RederiveResult {
   readonly state: CostState;
   readonly changed: readonly ChangedValuation[];
   readonly differences: ReadonlyMap<string, ReadonlyMap<string, bigint>>;
-  /** States after given movement ids (checkpoints the caller asked for), as copies, with their positions. */
-  readonly checkpoints: readonly { readonly id: string; readonly position: string; readonly state: CostState }[];
+  /** States after given movement ids (checkpoints the caller asked for), in their stored form, with their positions. */
+  readonly checkpoints: readonly { readonly id: string; readonly position: string; readonly state: CostStateJson }[];
 }
 
 /**
@@ -243,7 +244,7 @@ export function rederive<R = ValuationInput>(
   const state = cloneCostState(start);
   const changed: ChangedValuation[] = [];
   const differences = new Map<string, Map<string, bigint>>();
-  const checkpoints: { id: string; position: string; state: CostState }[] = [];
+  const checkpoints: { id: string; position: string; state: CostStateJson }[] = [];
   // Returns at the cost an issue left with: remember (in both states) only the issues a
   // movement of the window refers to.
   let referenced: Set<string> | undefined;
@@ -290,7 +291,7 @@ export function rederive<R = ValuationInput>(
     // A checkpoint costs O(layers): take them at most every `layers` movements, so their
     // total size stays proportional to the movements.
     if (after?.has(m.id) || (every !== undefined && sinceCheckpoint >= Math.max(every, state.layers.length - state.head + state.deficits.length))) {
-      checkpoints.push({ id: m.id, position: m.position, state: cloneCostState(state) });
+      checkpoints.push({ id: m.id, position: m.position, state: costStateToJson(state) });
       sinceCheckpoint = 0;
     }
   }
