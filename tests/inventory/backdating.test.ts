@@ -3,6 +3,10 @@ import { describe, expect, it } from "vitest";
 import { memoryStore } from "../../src/adapters/memory/index.js";
 import { StorekeepError, isStorekeepError } from "../../src/kernel/errors.js";
 import { countingStore } from "../../src/testing/index.js";
+import { z } from "zod";
+import { type MovementDraft, recordMovements } from "../../src/inventory/ledger.js";
+import { resolveInventoryOptions } from "../../src/inventory/index.js";
+import { defineCommand } from "../../src/runner/index.js";
 import { harness } from "./setup.js";
 
 const DAY = 86_400_000;
@@ -136,4 +140,50 @@ describe("back-dating", () => {
       { numRuns: 40 },
     );
   }, 120_000);
+});
+
+describe("chunked re-valuations", () => {
+  it("a back-dating that re-values more than a chunk of movements in one hour: explain, history and a return read the newest valuation of each", async () => {
+    const h = await harness({ start: "2026-03-31T12:00:00.000Z" });
+    await h.inventory.defineWarehouse({ warehouseId: "wh" });
+    await h.inventory.defineProduct({ sku: "C", costingMethod: "fifo" });
+    // 4,400 movements within one hour (0.8 s apart): receipts of 1 at rising cost, issues of 1.
+    const bulk = defineCommand({
+      name: "test.bulk",
+      input: z.object({ n: z.number() }),
+      async handle(ctx, input) {
+        const drafts: MovementDraft[] = [];
+        for (let i = 0; i < input.n; i++) {
+          const at = new Date(Date.UTC(2026, 2, 10, 9, 0, 0) + i * 800).toISOString();
+          drafts.push(
+            i % 2 === 0
+              ? { sku: "C", kind: "receipt", effectiveAt: at, quantity: "1", warehouseId: "wh", locationId: "wh", counterRole: "grni", source: { type: "receipt", id: `r${i}` }, valueMinor: BigInt(100 + i) }
+              : { sku: "C", kind: "sale-issue", effectiveAt: at, quantity: "-1", warehouseId: "wh", locationId: "wh", counterRole: "cogs", source: { type: "shipment", id: `s${i}` }, orderId: i === 4399 ? "ord_last" : undefined },
+          );
+        }
+        const out = await recordMovements(ctx, resolveInventoryOptions(), drafts);
+        return { result: out.movements.map((m) => m.movementId), events: out.events };
+      },
+    });
+    const ids = (await h.runtime.execute(bulk, { n: 4400 })) as string[];
+    const lastIssue = ids[4399]!;
+    const before = (await h.inventory.history({ sku: "C" })).find((l) => l.movementId === lastIssue)!.amount;
+    // One cheap unit before all of them shifts every issue by one unit of FIFO.
+    await h.inventory.receive({ sku: "C", warehouseId: "wh", quantity: "1", unitCost: "0.01", effectiveAt: "2026-03-10T08:59:00.000Z" });
+    const lines = await h.inventory.history({ sku: "C" });
+    const revalued = lines.filter((l) => l.revalued);
+    expect(revalued.length).toBeGreaterThan(2048);
+    const line = lines.find((l) => l.movementId === lastIssue)!;
+    expect(line.amount).not.toBe(before);
+    const explained = await h.inventory.explain(lastIssue);
+    expect(explained.amount).toBe(line.amount);
+    expect(explained.history.map((e) => e.cause)).toEqual(["recorded", expect.stringMatching(/^backdated:/)]);
+    expect(explained.history[0]!.amount).toBe(before);
+    // Every line of history equals its explanation (spot checks across both chunks).
+    for (const l of [lines[2]!, lines[2000]!, lines[4200]!, lines.at(-2)!]) expect((await h.inventory.explain(l.movementId)).amount).toBe(l.amount);
+    // A return at the cost its issue left with reads the re-valued cost.
+    const back = await h.inventory.returnFromCustomer({ sku: "C", warehouseId: "wh", quantity: "1", orderId: "ord_last", effectiveDate: "2026-03-20" });
+    expect(back.amount).toBe(line.amount);
+    expect((await h.inventory.audit()).differences).toEqual([]);
+  }, 60_000);
 });
