@@ -8,10 +8,9 @@ import { memoryRates, memoryStore } from "./adapters/memory/index.js";
 import type { CommandDefinition, ExecuteOptions, ModuleDefinition } from "./runner/command.js";
 import { type StorekeepConfig, resolveConfig } from "./runner/config.js";
 import { type EventsApi, createEventsApi } from "./runner/consumers.js";
-import { type Runtime, createRuntime } from "./runner/runner.js";
+import { type Runtime, catalogEventValidator, createRuntime } from "./runner/runner.js";
 import { recordEvents } from "./runner/record-events.js";
 import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
-import type { OutboxEvent } from "./ports/storage.js";
 import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
 import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
 import { Decimal } from "./kernel/decimal.js";
@@ -119,7 +118,7 @@ export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
     rates: options.rates ?? memoryRates([]),
     config,
     modules: [inventoryModule(options.inventory), financeModule(options.finance), ...(options.modules ?? [])],
-    validateEvent: catalogValidator(catalog),
+    validateEvent: catalogEventValidator(catalog),
   });
   return {
     config,
@@ -159,11 +158,6 @@ export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
       await store.close?.();
     },
   };
-}
-
-/** Validates catalog events (upcasting and normalising their payloads); other types pass as they are. */
-function catalogValidator(catalog: EventCatalog<EventDefinitions>): (event: OutboxEvent) => OutboxEvent {
-  return (event) => (catalog.isEventType(event.type) ? (catalog.parse(event) as unknown as OutboxEvent) : event);
 }
 
 /** Reads the Inventory account's balance (debit minus credit, functional) as of a date, for the inventory audit. */

@@ -8,6 +8,7 @@ import type { Json, OutboxEvent, Store, StoreRegistry, Transaction } from "../po
 import type { CommandContext, CommandDefinition, ExecuteOptions, ModuleDefinition, NewEvent, Reaction } from "./command.js";
 import type { StorekeepConfig } from "./config.js";
 import { canonicalJson, sha256Hex } from "./hash.js";
+import { type EventCatalog, type EventDefinitions, eventCatalog } from "../kernel/events/index.js";
 
 /**
  * Turns an emitted event into its stored form, validating the payload (may upcast/normalise).
@@ -18,6 +19,19 @@ import { canonicalJson, sha256Hex } from "./hash.js";
  * ```
  */
 export type EventValidator = (event: OutboxEvent) => OutboxEvent;
+
+/**
+ * Validates events of a catalog's types (upcasting and normalising their payloads); events of
+ * other types (a host module's own) pass as they are.
+ *
+ * @example
+ * ```ts
+ * createRuntime({ ...options, validateEvent: catalogEventValidator(eventCatalog.extend(hostEvents)) });
+ * ```
+ */
+export function catalogEventValidator(catalog: EventCatalog<EventDefinitions>): EventValidator {
+  return (event) => (catalog.isEventType(event.type) ? (catalog.parse(event) as unknown as OutboxEvent) : event);
+}
 
 /**
  * What the runner needs.
@@ -34,6 +48,7 @@ export interface RuntimeOptions {
   readonly rates: RateProvider;
   readonly config: StorekeepConfig;
   readonly modules: readonly ModuleDefinition[];
+  /** How emitted events are validated. Default: {@link catalogEventValidator} over storekeep's catalog. */
   readonly validateEvent?: EventValidator;
   readonly moduleOptions?: Readonly<Record<string, unknown>>;
 }
@@ -118,7 +133,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
     }
   }
-  const validateEvent = options.validateEvent ?? ((e: OutboxEvent) => e);
+  const validateEvent = options.validateEvent ?? catalogEventValidator(eventCatalog as unknown as EventCatalog<EventDefinitions>);
   const moduleOptions = options.moduleOptions ?? {};
   const businessDateOf = localDateFormatter(config.timeZone);
   let migrated: Promise<void> | undefined;

@@ -1,8 +1,7 @@
 import { memoryRates, memoryStore } from "../../src/adapters/memory/index.js";
 import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule } from "../../src/finance/index.js";
-import { eventCatalog } from "../../src/kernel/events/index.js";
 import type { RateProvider } from "../../src/ports/rates.js";
-import type { OutboxEvent, Store } from "../../src/ports/storage.js";
+import type { Store } from "../../src/ports/storage.js";
 import { type StorekeepConfig, resolveConfig } from "../../src/runner/config.js";
 import { recordEvents } from "../../src/runner/record-events.js";
 import { type Runtime, createRuntime } from "../../src/runner/runner.js";
@@ -35,7 +34,6 @@ export function makeBooks(options: { finance?: FinanceOptions; config?: Partial<
     rates: options.rates ?? memoryRates([]),
     config: resolveConfig({ functionalCurrency: "EUR", ...options.config }),
     modules: [financeModule(financeOptions)],
-    validateEvent: (event: OutboxEvent) => (eventCatalog.isEventType(event.type) ? (eventCatalog.parse(event) as unknown as OutboxEvent) : event),
   });
   const sk: FinanceOnly = {
     runtime,

@@ -1,7 +1,7 @@
 import { memoryStore, memoryRates } from "../../src/adapters/memory/index.js";
 import { eventCatalog } from "../../src/kernel/events/index.js";
 import type { OutboxEvent, Store } from "../../src/ports/storage.js";
-import { createRuntime, resolveConfig, type Runtime, type StorekeepConfig, type ModuleDefinition } from "../../src/runner/index.js";
+import { catalogEventValidator, createRuntime, resolveConfig, type Runtime, type StorekeepConfig, type ModuleDefinition } from "../../src/runner/index.js";
 import { ManualClock, sequentialIds } from "../../src/testing/index.js";
 import { createInventoryApi, inventoryModule, type InventoryApi, type InventoryOptions } from "../../src/inventory/index.js";
 
@@ -14,7 +14,7 @@ export interface Harness {
   events(type?: string): Promise<OutboxEvent[]>;
 }
 
-export const validateEvent = (event: OutboxEvent): OutboxEvent => (eventCatalog.isEventType(event.type) ? (eventCatalog.parse(event) as unknown as OutboxEvent) : event);
+export const validateEvent = catalogEventValidator(eventCatalog as unknown as Parameters<typeof catalogEventValidator>[0]);
 
 export async function harness(options: InventoryOptions & { store?: Store; start?: string; config?: Partial<StorekeepConfig>; modules?: ModuleDefinition[] } = {}): Promise<Harness> {
   const clock = new ManualClock(options.start ?? "2026-03-31T12:00:00.000Z");

@@ -209,3 +209,20 @@ describe("recordEvents and the event catalog", () => {
     expect(await sk.events.read(null)).toHaveLength(0);
   });
 });
+
+describe("createRuntime without an explicit validator", () => {
+  it("validates catalog events by default, so a module cannot emit a malformed payload", async () => {
+    const { createRuntime, resolveConfig } = await import("../../src/runner/index.js");
+    const { memoryRates } = await import("../../src/adapters/memory/index.js");
+    const runtime = createRuntime({ store: memoryStore(), clock: new ManualClock(new Date("2026-11-27T10:00:00Z")), ids: sequentialIds(), rates: memoryRates([]), config: resolveConfig(), modules: [] });
+    const emit = defineCommand({
+      name: "test.emit",
+      input: z.object({}),
+      async handle(ctx) {
+        return { result: null, events: [{ type: "PaymentCaptured", aggregateType: "order", aggregateId: "o1", effectiveDate: ctx.today, payload: { orderId: "o1" } }] };
+      },
+    });
+    await expect(runtime.execute(emit, {})).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    expect(await runtime.store.readEvents(null, 10)).toHaveLength(0);
+  });
+});

@@ -269,3 +269,22 @@ export const idList = z
   .min(1, { message: "needs at least one id" })
   .max(BOUNDS.lines, { message: `allows at most ${BOUNDS.lines} ids` })
   .refine((ids) => new Set(ids).size === ids.length, { message: "must not repeat an id" });
+
+/**
+ * The fields of a single-amount settlement (a capture, a refund, a supplier payment): the
+ * amount in the transaction currency, its functional value at `rate`, and an optional
+ * realised exchange difference (functional, positive = loss). Spread into a `z.object`.
+ *
+ * @example
+ * ```ts
+ * const schema = z.object({ paymentId: idString, ...settlementFields });
+ * ```
+ */
+export const settlementFields = {
+  currency: currencyCode,
+  functionalCurrency: currencyCode,
+  rate: rateString,
+  amount: positiveAmountJson,
+  functionalAmount: positiveAmountJson,
+  exchangeDifference: signedAmountJson.exactOptional(),
+};

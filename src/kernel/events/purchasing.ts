@@ -6,12 +6,11 @@ import {
   idString,
   idList,
   lineList,
-  positiveAmountJson,
   positiveQuantityString,
   postedAmountJson,
   rateString,
-  signedAmountJson,
   unitPriceJson,
+  settlementFields,
 } from "./fields.js";
 import { documentIdField, locationIdField, lotField, purchaseOrderIdField, skuField, supplierIdField, warehouseIdField } from "./ids.js";
 import { localDateSchema } from "../local-date.js";
@@ -179,12 +178,7 @@ export const supplierPaidSchema = refined(
     paymentId: documentIdField,
     supplierId: supplierIdField,
     billIds: idList,
-    currency: currencyCode,
-    functionalCurrency: currencyCode,
-    rate: rateString,
-    amount: positiveAmountJson,
-    functionalAmount: positiveAmountJson,
-    exchangeDifference: signedAmountJson.exactOptional(),
+    ...settlementFields,
   }),
   (payment, ctx) => {
     checkExchange(ctx, payment, [[["amount"], payment.amount, ["functionalAmount"], payment.functionalAmount]]);

@@ -12,6 +12,7 @@ import {
   rateString,
   signedAmountJson,
   unitPriceJson,
+  settlementFields,
 } from "./fields.js";
 import { customerIdField, documentIdField, locationIdField, lotField, orderIdField, skuField, warehouseIdField } from "./ids.js";
 
@@ -116,12 +117,7 @@ export const paymentCapturedSchema = refined(
     orderId: orderIdField,
     invoiceId: documentIdField.exactOptional(),
     invoiced: z.boolean(),
-    currency: currencyCode,
-    functionalCurrency: currencyCode,
-    rate: rateString,
-    amount: positiveAmountJson,
-    functionalAmount: positiveAmountJson,
-    exchangeDifference: signedAmountJson.exactOptional(),
+    ...settlementFields,
   }),
   (payment, ctx) => {
     checkExchange(ctx, payment, [[["amount"], payment.amount, ["functionalAmount"], payment.functionalAmount]]);
@@ -245,12 +241,7 @@ export const refundIssuedSchema = refined(
     paymentId: documentIdField.exactOptional(),
     creditNoteId: documentIdField.exactOptional(),
     invoiced: z.boolean(),
-    currency: currencyCode,
-    functionalCurrency: currencyCode,
-    rate: rateString,
-    amount: positiveAmountJson,
-    functionalAmount: positiveAmountJson,
-    exchangeDifference: signedAmountJson.exactOptional(),
+    ...settlementFields,
   }),
   (refund, ctx) => {
     checkExchange(ctx, refund, [[["amount"], refund.amount, ["functionalAmount"], refund.functionalAmount]]);

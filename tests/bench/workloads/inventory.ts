@@ -16,8 +16,7 @@ import {
 } from "../../../src/inventory/index.js";
 import { recordMovements } from "../../../src/inventory/ledger.js";
 import { eventCatalog } from "../../../src/kernel/events/index.js";
-import type { OutboxEvent } from "../../../src/ports/storage.js";
-import { type Runtime, createRuntime, defineCommand, resolveConfig } from "../../../src/runner/index.js";
+import { type Runtime, catalogEventValidator, createRuntime, defineCommand, resolveConfig } from "../../../src/runner/index.js";
 import { ManualClock, sequentialIds } from "../../../src/testing/index.js";
 import type { BenchWorkload } from "../harness.js";
 
@@ -153,7 +152,7 @@ function movingAverageBaseline(ctx: ValuationContext): bigint {
   return cogs;
 }
 
-const validateEvent = (event: OutboxEvent): OutboxEvent => (eventCatalog.isEventType(event.type) ? (eventCatalog.parse(event) as unknown as OutboxEvent) : event);
+const validateEvent = catalogEventValidator(eventCatalog as unknown as Parameters<typeof catalogEventValidator>[0]);
 
 interface Shop {
   readonly runtime: Runtime;
