@@ -31,7 +31,9 @@ export type StorekeepErrorCode =
   | "ALREADY_REVERSED"
   | "NEGATIVE_HISTORY"
   | "UNSUPPORTED"
-  | "STORE_FAILURE";
+  | "STORE_FAILURE"
+  | "STORE_UNAVAILABLE"
+  | "COMMIT_OUTCOME_UNKNOWN";
 
 /**
  * A failure the caller can act on: bad input, a business rule, a conflict.

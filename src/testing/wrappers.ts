@@ -31,6 +31,8 @@ interface Hooks {
   afterWrite?(call: CallInfo): void;
   afterRead?(call: CallInfo): void;
   onTransaction?(): void;
+  /** Called after the inner transaction committed; may throw to report the commit as failed. */
+  afterCommit?(): void;
 }
 
 /** A store that can describe its whole state (the memory store's `dump()`). */
@@ -99,6 +101,9 @@ function wrapStore<S extends Store>(inner: Store, hooks: Hooks, extra: Omit<S, k
       inner.transaction((tx) => {
         hooks.onTransaction?.();
         return work(wrapTransaction(tx, hooks));
+      }).then((result) => {
+        hooks.afterCommit?.();
+        return result;
       }),
     readEvents: async (cursor, limit) => {
       const events = await inner.readEvents(cursor, limit);
@@ -121,12 +126,23 @@ function wrapStore<S extends Store>(inner: Store, hooks: Hooks, extra: Omit<S, k
  * ```
  */
 export interface FailingStoreOptions {
-  /** The write call (1-based, counted across transactions) that throws. */
-  readonly failAtWrite: number;
+  /** The write call(s) (1-based, counted across transactions) that throw. */
+  readonly failAtWrite?: number | readonly number[];
+  /**
+   * The transaction(s) (1-based, counted across transactions) that commit and then throw
+   * `COMMIT_OUTCOME_UNKNOWN`, as when the connection dies while COMMIT is in flight: the
+   * work is stored, the caller hears a failure.
+   */
+  readonly failAtCommit?: number | readonly number[];
+  /**
+   * The code an injected write failure throws: `STORE_FAILURE` (default) or
+   * `STORE_UNAVAILABLE` (a lost connection, with `details.retryable`).
+   */
+  readonly code?: "STORE_FAILURE" | "STORE_UNAVAILABLE";
 }
 
 /**
- * A store that fails one write.
+ * A store that fails chosen writes or commits.
  *
  * @example
  * ```ts
@@ -135,9 +151,11 @@ export interface FailingStoreOptions {
  * ```
  */
 export interface FailingStore extends Store {
-  /** Write calls seen so far (the failing one included). */
+  /** Write calls seen so far (the failing ones included). */
   readonly writes: number;
-  /** The method that failed (`"counters.apply"`), once it has. */
+  /** Transactions committed so far (the ones then reported as COMMIT_OUTCOME_UNKNOWN included). */
+  readonly commits: number;
+  /** The method that failed last (`"counters.apply"`), once one has. */
   readonly failedAt: string | undefined;
   /** The inner store's `dump()`, when it has one. */
   dump?(): Promise<unknown>;
@@ -145,10 +163,13 @@ export interface FailingStore extends Store {
 
 /**
  * Wraps a store so that its `failAtWrite`-th write call throws
- * `StorekeepError("STORE_FAILURE")` before reaching the inner store. Every write method of
- * every primitive counts: `documents.put`/`delete`, `logs.append`, `balances.add`,
- * `counters.apply`, `events.append`, `idempotency.claim`/`complete`. Use it to prove that a
- * command failing at any write leaves the store exactly as it was.
+ * `StorekeepError("STORE_FAILURE")` (or `STORE_UNAVAILABLE`) before reaching the inner
+ * store, and its `failAtCommit`-th transaction commits and then throws
+ * `COMMIT_OUTCOME_UNKNOWN`. Every write method of every primitive counts:
+ * `documents.put`/`delete`, `logs.append`, `balances.add`, `counters.apply`,
+ * `events.append`, `idempotency.claim`/`complete`. Use it to prove that a command failing
+ * at any write leaves the store exactly as it was, and that replaying keys after lost
+ * commits gives exact totals.
  *
  * @example
  * ```ts
@@ -162,22 +183,40 @@ export interface FailingStore extends Store {
  * ```
  */
 export function failingStore(inner: Store, options: FailingStoreOptions): FailingStore {
-  if (!Number.isInteger(options.failAtWrite) || options.failAtWrite < 1) {
-    throw new StorekeepError("VALIDATION_FAILED", `failAtWrite must be a whole number from 1, got ${options.failAtWrite}.`);
-  }
-  const state = { writes: 0, failedAt: undefined as string | undefined };
+  const ordinals = (name: string, value: number | readonly number[] | undefined): Set<number> => {
+    const list = value === undefined ? [] : typeof value === "number" ? [value] : value;
+    if (!Array.isArray(list) && typeof value !== "number") throw new StorekeepError("VALIDATION_FAILED", `${name} must be a whole number from 1 or an array of them.`);
+    for (const n of list) {
+      if (!Number.isInteger(n) || n < 1) throw new StorekeepError("VALIDATION_FAILED", `${name} must be whole numbers from 1, got ${n}.`);
+    }
+    return new Set(list);
+  };
+  if (options === null || typeof options !== "object") throw new StorekeepError("VALIDATION_FAILED", "failingStore needs options: { failAtWrite?, failAtCommit?, code? }.");
+  const failWrites = ordinals("failAtWrite", options.failAtWrite);
+  const failCommits = ordinals("failAtCommit", options.failAtCommit);
+  const code = options.code ?? "STORE_FAILURE";
+  if (code !== "STORE_FAILURE" && code !== "STORE_UNAVAILABLE") throw new StorekeepError("VALIDATION_FAILED", `code must be "STORE_FAILURE" or "STORE_UNAVAILABLE", got ${String(code)}.`);
+  const state = { writes: 0, commits: 0, failedAt: undefined as string | undefined };
   const hooks: Hooks = {
     beforeWrite(primitive, method) {
       state.writes++;
-      if (state.writes === options.failAtWrite) {
+      if (failWrites.has(state.writes)) {
         state.failedAt = `${primitive}.${method}`;
-        throw new StorekeepError("STORE_FAILURE", `Injected store failure at write ${state.writes} (${primitive}.${method}).`, { write: state.writes, method: `${primitive}.${method}` });
+        throw new StorekeepError(code, `Injected store failure at write ${state.writes} (${primitive}.${method}).`, { write: state.writes, method: `${primitive}.${method}`, ...(code === "STORE_UNAVAILABLE" ? { retryable: true, driverCode: "INJECTED" } : {}) });
+      }
+    },
+    afterCommit() {
+      state.commits++;
+      if (failCommits.has(state.commits)) {
+        state.failedAt = "commit";
+        throw new StorekeepError("COMMIT_OUTCOME_UNKNOWN", `Injected lost connection during commit ${state.commits} (it committed); replay the command with its idempotency key.`, { commit: state.commits, retryable: true, driverCode: "INJECTED" });
       }
     },
   };
   const store = wrapStore<FailingStore>(inner, hooks, {} as Omit<FailingStore, keyof Store>);
   Object.defineProperties(store, {
     writes: { get: () => state.writes, enumerable: true },
+    commits: { get: () => state.commits, enumerable: true },
     failedAt: { get: () => state.failedAt, enumerable: true },
   });
   return store;

@@ -27,7 +27,11 @@ export interface PostgresQueryResult<R> {
  */
 export interface PostgresPoolClient {
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<PostgresQueryResult<R>>;
+  /** Released with an error or `true`: the pool destroys the connection instead of reusing it. */
   release(destroy?: Error | boolean): void;
+  /** `pg` clients are event emitters: the adapter listens to `'error'` while it holds one. */
+  on?(event: "error", listener: (error: Error) => void): unknown;
+  removeListener?(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /**
@@ -41,6 +45,8 @@ export interface PostgresPoolClient {
  */
 export interface PostgresPool {
   connect(): Promise<PostgresPoolClient>;
+  /** `pg.Pool` reports idle clients that lost their connection as `'error'` events. */
+  on?(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /**

@@ -1,15 +1,15 @@
-import { InvariantError, StorekeepError } from "../../kernel/errors.js";
+import { InvariantError, StorekeepError, isStorekeepError } from "../../kernel/errors.js";
 import type { PositionedEvent, Store, StoreCapabilities, StoreRegistry, Transaction } from "../../ports/storage.js";
 import { postgresBalances } from "./balances.js";
 import { Catalog, tablesFor } from "./catalog.js";
 import { postgresCounters } from "./counters.js";
 import { postgresDocuments } from "./documents.js";
-import { isTransient, toStoreError } from "./errors.js";
+import { commitUnknownError, isConnectionError, isTransient, toStoreError, unavailableError } from "./errors.js";
 import { postgresIdempotency, purgeIdempotency } from "./idempotency.js";
 import { postgresLogs } from "./logs.js";
 import { migrateSchema } from "./migrate.js";
 import { postgresOutbox, readOutbox } from "./outbox.js";
-import { type PostgresClient, type PostgresPool, type PGliteLike, type PGliteTransactionLike, type Session, isPGlite } from "./queryable.js";
+import { type PostgresClient, type PostgresPool, type PostgresPoolClient, type PGliteLike, type PGliteTransactionLike, type Session, isPGlite } from "./queryable.js";
 import { rollupBalances } from "./rollup.js";
 
 /**
@@ -95,13 +95,19 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     durable: options.durable ?? (!embedded || (typeof dataDir === "string" && dataDir !== "" && !dataDir.startsWith("memory://"))),
   });
 
+  if (!embedded) listenToPool(client as PostgresPool);
+
   let pendingDeltas = 0;
   /** PGlite only: command transactions of this store holding the single session now. */
   let embeddedOpen = 0;
   let background: Promise<void> | undefined;
 
-  /** A session over a driver's query function; errors become StorekeepErrors. */
-  function sessionOf(query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>): Session & { end(): void } {
+  /**
+   * A session over a driver's query function; errors become StorekeepErrors. `lost`: the
+   * connection's recorded failure, if its 'error' event fired (every later error is then
+   * `STORE_UNAVAILABLE`, whatever the driver says).
+   */
+  function sessionOf(query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>, lost: () => Error | undefined = () => undefined): Session & { end(): void } {
     let open = true;
     return {
       async query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {
@@ -110,7 +116,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
           const result = await query(text, values === undefined ? undefined : [...values]);
           return result.rows as R[];
         } catch (error) {
-          throw toStoreError(error);
+          const failure = lost();
+          throw failure !== undefined && !isStorekeepError(error) ? unavailableError(failure) : toStoreError(error);
         }
       },
       end() {
@@ -120,8 +127,46 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   }
 
   /**
-   * Runs `work` in one database transaction; retries transient failures on pools.
-   * `callerWork`: the work is the caller's (it may wait on anything, a reader included).
+   * A connection out of the pool, with an 'error' listener while the adapter holds it (a
+   * `pg` client whose backend dies emits 'error', which would crash the process unheard).
+   * A connection that failed is released destroyed, never back into the pool.
+   */
+  async function checkOut(): Promise<HeldConnection> {
+    let connection: PostgresPoolClient;
+    try {
+      connection = await (client as PostgresPool).connect();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+    let lost: Error | undefined;
+    let released = false;
+    const listener = (error: Error): void => {
+      lost ??= error instanceof Error ? error : new Error(String(error));
+    };
+    connection.on?.("error", listener);
+    return {
+      connection,
+      lost: () => lost,
+      release(destroy: boolean) {
+        if (released) return;
+        released = true;
+        if (destroy || lost !== undefined) {
+          // The listener stays: a dying client may still emit (its socket closing).
+          connection.release(lost ?? new Error("storekeep released a broken connection"));
+        } else {
+          connection.removeListener?.("error", listener);
+          connection.release();
+        }
+      },
+    };
+  }
+
+  /**
+   * Runs `work` in one database transaction. On pools it retries transient failures
+   * (serialisation, deadlock) and a connection lost before COMMIT (the transaction rolled
+   * back with its connection, so running it again is safe); a connection lost during COMMIT
+   * is `COMMIT_OUTCOME_UNKNOWN`. `callerWork`: the work is the caller's (it may wait on
+   * anything, a reader included).
    */
   async function inTransaction<T>(work: (session: Session) => Promise<T>, callerWork = false): Promise<T> {
     if (embedded) {
@@ -136,44 +181,80 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         }
       });
     }
-    const pool = client as PostgresPool;
     for (let attempt = 0; ; attempt++) {
-      const connection = await pool.connect();
-      const session = sessionOf((text, values) => connection.query(text, values));
-      let broken: Error | undefined;
+      if (attempt > 0) await sleep(backoffMs(attempt - 1));
+      let held: HeldConnection;
+      try {
+        held = await checkOut();
+      } catch (error) {
+        if (isConnectionError(error) && attempt < maxRetries) continue;
+        throw error;
+      }
+      const session = sessionOf((text, values) => held.connection.query(text, values), held.lost);
+      let destroy = false;
+      let committing = false;
       try {
         await session.query("BEGIN");
         const result = await work(session);
-        await session.query("COMMIT");
+        const lostBefore = held.lost();
+        if (lostBefore !== undefined) throw unavailableError(lostBefore);
+        committing = true;
+        try {
+          await session.query("COMMIT");
+        } catch (commitError) {
+          if (held.lost() !== undefined || isConnectionError(commitError)) {
+            destroy = true;
+            throw commitUnknownError(held.lost() ?? commitError);
+          }
+          throw commitError;
+        }
         return result;
       } catch (error) {
-        try {
-          await connection.query("ROLLBACK");
-        } catch (rollbackError) {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        if (isStorekeepError(error) && error.code === "COMMIT_OUTCOME_UNKNOWN" && committing) throw error;
+        const lost = held.lost() !== undefined || isConnectionError(error);
+        if (lost) {
+          destroy = true;
+        } else {
+          try {
+            await held.connection.query("ROLLBACK");
+          } catch {
+            destroy = true;
+          }
         }
-        if (isTransient(error) && attempt < maxRetries) {
-          await sleep(backoffMs(attempt));
-          continue;
-        }
-        throw error;
+        if ((isTransient(error) || lost) && attempt < maxRetries) continue;
+        throw lost ? unavailableError(held.lost() ?? error) : error;
       } finally {
         session.end();
-        connection.release(broken);
+        held.release(destroy);
       }
     }
   }
 
-  /** One statement outside any command transaction. */
+  /** Statements outside any command transaction (reads, purges: safe to run again after a lost connection). */
   async function once<T>(work: (session: Session) => Promise<T>): Promise<T> {
     if (embedded) return work(sessionOf((text, values) => (client as PGliteLike).query(text, values)));
-    const connection = await (client as PostgresPool).connect();
-    const session = sessionOf((text, values) => connection.query(text, values));
-    try {
-      return await work(session);
-    } finally {
-      session.end();
-      connection.release();
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) await sleep(backoffMs(attempt - 1));
+      let held: HeldConnection;
+      try {
+        held = await checkOut();
+      } catch (error) {
+        if (isConnectionError(error) && attempt < maxRetries) continue;
+        throw error;
+      }
+      const session = sessionOf((text, values) => held.connection.query(text, values), held.lost);
+      let destroy = false;
+      try {
+        return await work(session);
+      } catch (error) {
+        const lost = held.lost() !== undefined || isConnectionError(error);
+        destroy = lost;
+        if (lost && attempt < maxRetries) continue;
+        throw lost ? unavailableError(held.lost() ?? error) : error;
+      } finally {
+        session.end();
+        held.release(destroy);
+      }
     }
   }
 
@@ -248,6 +329,27 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
   };
   return store;
+}
+
+/** A pooled connection the adapter holds, with what its 'error' listener heard. */
+interface HeldConnection {
+  readonly connection: PostgresPoolClient;
+  lost(): Error | undefined;
+  release(destroy: boolean): void;
+}
+
+/** Pools already given the adapter's 'error' listener (one per pool, however many stores share it). */
+const heardPools = new WeakSet<object>();
+
+/**
+ * An idle pooled client whose backend dies (a failover, `pg_terminate_backend`, an idle
+ * timeout) is removed by `pg.Pool`, which then emits 'error'; with no listener Node ends
+ * the process. The adapter listens once per pool; the pool has already dropped the client.
+ */
+function listenToPool(pool: PostgresPool): void {
+  if (typeof pool.on !== "function" || heardPools.has(pool)) return;
+  heardPools.add(pool);
+  pool.on("error", () => undefined);
 }
 
 /** A session that answers nothing: used only with limit 0, which never queries. */
