@@ -147,12 +147,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     return {
       connection,
       lost: () => lost,
-      release(destroy: boolean) {
+      release(destroy: Error | undefined) {
         if (released) return;
         released = true;
-        if (destroy || lost !== undefined) {
+        if (destroy !== undefined || lost !== undefined) {
           // The listener stays: a dying client may still emit (its socket closing).
-          connection.release(lost ?? new Error("storekeep released a broken connection"));
+          connection.release(lost ?? destroy);
         } else {
           connection.removeListener?.("error", listener);
           connection.release();
@@ -191,7 +191,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         throw error;
       }
       const session = sessionOf((text, values) => held.connection.query(text, values), held.lost);
-      let destroy = false;
+      let destroy: Error | undefined;
       let committing = false;
       try {
         await session.query("BEGIN");
@@ -203,7 +203,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
           await session.query("COMMIT");
         } catch (commitError) {
           if (held.lost() !== undefined || isConnectionError(commitError)) {
-            destroy = true;
+            destroy = asError(commitError);
             throw commitUnknownError(held.lost() ?? commitError);
           }
           throw commitError;
@@ -213,12 +213,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         if (isStorekeepError(error) && error.code === "COMMIT_OUTCOME_UNKNOWN" && committing) throw error;
         const lost = held.lost() !== undefined || isConnectionError(error);
         if (lost) {
-          destroy = true;
+          destroy = asError(error);
         } else {
           try {
             await held.connection.query("ROLLBACK");
-          } catch {
-            destroy = true;
+          } catch (rollbackError) {
+            destroy = asError(rollbackError);
           }
         }
         if ((isTransient(error) || lost) && attempt < maxRetries) continue;
@@ -243,12 +243,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         throw error;
       }
       const session = sessionOf((text, values) => held.connection.query(text, values), held.lost);
-      let destroy = false;
+      let destroy: Error | undefined;
       try {
         return await work(session);
       } catch (error) {
         const lost = held.lost() !== undefined || isConnectionError(error);
-        destroy = lost;
+        if (lost) destroy = asError(error);
         if (lost && attempt < maxRetries) continue;
         throw lost ? unavailableError(held.lost() ?? error) : error;
       } finally {
@@ -335,7 +335,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
 interface HeldConnection {
   readonly connection: PostgresPoolClient;
   lost(): Error | undefined;
-  release(destroy: boolean): void;
+  /** Back to the pool, or destroyed when `destroy` (the failure) is given or the connection failed. */
+  release(destroy: Error | undefined): void;
 }
 
 /** Pools already given the adapter's 'error' listener (one per pool, however many stores share it). */
@@ -356,6 +357,10 @@ function listenToPool(pool: PostgresPool): void {
 const NO_SESSION: Session = {
   query: async () => [],
 };
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
 
 function backoffMs(attempt: number): number {
   // Jittered exponential backoff, 2 ms to ~100 ms, so retried transactions spread out.
