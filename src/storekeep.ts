@@ -10,6 +10,8 @@ import { type StorekeepConfig, resolveConfig } from "./runner/config.js";
 import { type EventsApi, createEventsApi } from "./runner/consumers.js";
 import { type Runtime, catalogEventValidator, createRuntime } from "./runner/runner.js";
 import { recordEvents } from "./runner/record-events.js";
+import { checkArg, hardenApi, plainInput } from "./kernel/boundary.js";
+import { CONSUMER_SHAPES, EVENTS_SHAPES, FINANCE_SHAPES, INVENTORY_SHAPES } from "./boundary-shapes.js";
 import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
 import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
 import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
@@ -106,7 +108,8 @@ export interface Storekeep {
  * await sk.ready();
  * ```
  */
-export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
+export function createStorekeep(createOptions: StorekeepOptions = {}): Storekeep {
+  const options = storekeepOptions(createOptions);
   const config = resolveConfig(options.config);
   const clock = options.clock ?? systemClock;
   const catalog = options.events ?? (eventCatalog as unknown as EventCatalog<EventDefinitions>);
@@ -120,17 +123,39 @@ export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
     modules: [inventoryModule(options.inventory), financeModule(options.finance), ...(options.modules ?? [])],
     validateEvent: catalogEventValidator(catalog),
   });
+  const eventsApi = createEventsApi(runtime);
   return {
     config,
     store,
     clock,
     runtime,
-    finance: createFinanceApi(runtime, options.finance),
-    inventory: createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) }),
-    events: createEventsApi(runtime),
+    finance: hardenApi(createFinanceApi(runtime, options.finance), "finance", FINANCE_SHAPES),
+    inventory: hardenApi(createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) }), "inventory", INVENTORY_SHAPES),
+    events: hardenApi({ ...eventsApi, consumer: (name, handler, consumerOptions) => hardenApi(eventsApi.consumer(name, handler, consumerOptions), "consumer", CONSUMER_SHAPES) }, "events", EVENTS_SHAPES),
     ready: () => runtime.ready(),
-    run: (command, input, execOptions) => runtime.execute(command, input, execOptions),
-    recordEvents: async (events, execOptions) => {
+    run: async (command, input, execOptions) => {
+      let isCommand = false;
+      try {
+        isCommand = command !== null && typeof command === "object" && typeof (command as Partial<CommandDefinition<z.ZodType, Json>>).handle === "function";
+      } catch {
+        isCommand = false;
+      }
+      if (!isCommand) {
+        throw new StorekeepError("VALIDATION_FAILED", "run needs a command made with defineCommand.", { issues: [{ path: "command", message: "a command definition", code: "custom" }] });
+      }
+      return runtime.execute(command, plainInput(input, "run input"), checkArg(execOptions, "options?", "run options") as ExecuteOptions | undefined);
+    },
+    recordEvents: async (untrustedEvents, untrustedOptions) => {
+      const execOptions = checkArg(untrustedOptions, "options?", "recordEvents options") as ExecuteOptions | undefined;
+      const events = plainInput(untrustedEvents, "events") as HostEvent[];
+      if (!Array.isArray(events)) {
+        throw new StorekeepError("VALIDATION_FAILED", `recordEvents needs an array of events, got ${events === null ? "null" : typeof events}.`, { issues: [{ path: "events", message: "an array", code: "custom" }] });
+      }
+      for (const [index, event] of events.entries()) {
+        if (event === null || typeof event !== "object" || Array.isArray(event)) {
+          throw new StorekeepError("VALIDATION_FAILED", `events[${index}] must be an event object ({ type, aggregateType, aggregateId, effectiveDate, payload }).`, { issues: [{ path: `events[${index}]`, message: "an object", code: "custom" }] });
+        }
+      }
       for (const [index, event] of events.entries()) {
         if (!catalog.isEventType(event.type)) {
           throw new StorekeepError("VALIDATION_FAILED", `events[${index}].type "${String(event.type).slice(0, 80)}" is not in the event catalog; use a catalog type or extend the catalog with createStorekeep({ events }).`, {
@@ -158,6 +183,29 @@ export function createStorekeep(options: StorekeepOptions = {}): Storekeep {
       await store.close?.();
     },
   };
+}
+
+/** The facade's options, checked and copied shallowly (they hold a store, a clock, modules: not plain data). */
+function storekeepOptions(options: unknown): StorekeepOptions {
+  if (options === undefined) return {};
+  const out: Record<string, unknown> = {};
+  try {
+    if (options === null || typeof options !== "object" || Array.isArray(options)) {
+      throw new StorekeepError("VALIDATION_FAILED", "createStorekeep options must be an object or left out.", { issues: [{ path: "options", message: "an object", code: "custom" }] });
+    }
+    for (const key of ["store", "clock", "ids", "rates", "config", "modules", "finance", "inventory", "events"]) {
+      const value = (options as Record<string, unknown>)[key];
+      if (value === undefined) continue;
+      if (key === "modules" ? !Array.isArray(value) : value === null || typeof value !== "object") {
+        throw new StorekeepError("VALIDATION_FAILED", `createStorekeep option ${key} must be ${key === "modules" ? "an array" : "an object"} or left out.`, { issues: [{ path: key, message: key === "modules" ? "an array" : "an object", code: "custom" }] });
+      }
+      out[key] = value;
+    }
+  } catch (error) {
+    if (isStorekeepError(error)) throw error;
+    throw new StorekeepError("VALIDATION_FAILED", `createStorekeep options could not be read (${error instanceof Error ? error.message : String(error)}).`, { issues: [{ path: "options", message: "unreadable", code: "custom" }] });
+  }
+  return out as StorekeepOptions;
 }
 
 /** Reads the Inventory account's balance (debit minus credit, functional) as of a date, for the inventory audit. */

@@ -1,3 +1,4 @@
+import { StorekeepError } from "../kernel/errors.js";
 import type { z } from "zod";
 import type { StoreRegistry } from "../ports/storage.js";
 import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
@@ -214,9 +215,21 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     layers: (sku) => runtime.read((tx) => costLayers(tx, sku, currency)),
     history: (q) => runtime.read((tx) => movementHistory(tx, currency, q, runtime.config.timeZone)),
     explain: (movementId) => runtime.read((tx) => explainMovement(tx, currency, movementId)),
-    audit: (q = {}) =>
-      runtime.read((tx) =>
+    audit: async (q = {}) => {
+      checkAuditQuery(q);
+      return runtime.read((tx) =>
         auditInventory(tx, settings, currency, runtime.config.rounding, runtime.config.timeZone, { ...q, ...(q.inventoryAccount === undefined && options.inventoryAccount !== undefined ? { inventoryAccount: options.inventoryAccount } : {}) }),
-      ),
+      );
+    },
   };
+}
+
+/** The audit's query: `asOf` a date string, `skus` strings, `inventoryAccount` a function (each optional). */
+function checkAuditQuery(q: { asOf?: unknown; skus?: unknown; inventoryAccount?: unknown }): void {
+  const refuse = (path: string, message: string): never => {
+    throw new StorekeepError("VALIDATION_FAILED", `audit ${path} ${message}.`, { issues: [{ path, message, code: "custom" }] });
+  };
+  if (q.asOf !== undefined && typeof q.asOf !== "string") refuse("asOf", "must be a date (YYYY-MM-DD)");
+  if (q.skus !== undefined && (!Array.isArray(q.skus) || q.skus.some((sku) => typeof sku !== "string"))) refuse("skus", "must be an array of SKU strings");
+  if (q.inventoryAccount !== undefined && typeof q.inventoryAccount !== "function") refuse("inventoryAccount", "must be a function");
 }

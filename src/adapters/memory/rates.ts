@@ -1,3 +1,5 @@
+import { StorekeepError } from "../../kernel/errors.js";
+import { checkArg } from "../../kernel/boundary.js";
 import { Decimal } from "../../kernel/decimal.js";
 import { rateSchema } from "../../kernel/bounds.js";
 import { minorUnits } from "../../kernel/currencies.js";
@@ -55,7 +57,11 @@ interface PairTable {
  * await rates.rate("USD", "EUR", localDate("2026-11-27")); // Decimal 0.92
  * ```
  */
-export function memoryRates(entries: readonly RateEntry[] = []): MemoryRates {
+export function memoryRates(untrustedEntries: readonly RateEntry[] = []): MemoryRates {
+  const entries = checkArg(untrustedEntries, "any", "memoryRates entries") as RateEntry[];
+  if (!Array.isArray(entries) || entries.some((e) => e === null || typeof e !== "object" || Array.isArray(e))) {
+    throw new StorekeepError("VALIDATION_FAILED", "memoryRates needs an array of rate entries ({ base, quote, date, rate }).", { issues: [{ path: "entries", message: "an array of objects", code: "custom" }] });
+  }
   const pairs = new Map<string, PairTable>();
   const one = new Decimal(1);
 

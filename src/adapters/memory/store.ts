@@ -1,3 +1,4 @@
+import { checkArg } from "../../kernel/boundary.js";
 import { Decimal, canonicalDecimal } from "../../kernel/decimal.js";
 import { InvariantError, StorekeepError } from "../../kernel/errors.js";
 import type {
@@ -120,7 +121,8 @@ const CAPABILITIES: StoreCapabilities = Object.freeze({ concurrentTransactions: 
  * await store.transaction((tx) => tx.documents.put("notes", "n1", { text: "hello" }, 0));
  * ```
  */
-export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemoryStore {
+  const options = checkArg(untrustedOptions, "input?", "memoryStore options") as MemoryStoreOptions | undefined ?? {};
   const collections = new Map<string, CollectionState>();
   const logs = new Map<string, LogFamilyState>();
   const balances = new Map<string, BalanceFamilyState>();

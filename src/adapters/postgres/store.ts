@@ -1,3 +1,4 @@
+import { plainInput } from "../../kernel/boundary.js";
 import { InvariantError, StorekeepError, isStorekeepError } from "../../kernel/errors.js";
 import type { PositionedEvent, Store, StoreCapabilities, StoreRegistry, Transaction } from "../../ports/storage.js";
 import { postgresBalances } from "./balances.js";
@@ -77,7 +78,8 @@ const DEFAULT_ROLLUP_BATCH = 10_000;
  * await store.transaction((tx) => tx.documents.put("notes", "n1", { text: "hello" }, 0));
  * ```
  */
-export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+export function postgresStore(untrustedOptions: PostgresStoreOptions): PostgresStore {
+  const options = readOptions(untrustedOptions);
   const client = options.client;
   if (client === null || typeof client !== "object" || (typeof (client as Partial<PostgresPool>).connect !== "function" && typeof (client as Partial<PGliteLike>).transaction !== "function")) {
     throw new StorekeepError("VALIDATION_FAILED", "postgresStore needs `client`: a pg.Pool or a PGlite instance.", { issues: [{ path: "client", message: "a pg.Pool or a PGlite", code: "custom" }] });
@@ -329,6 +331,26 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
   };
   return store;
+}
+
+/** The options, read once (a throwing getter or `null` is VALIDATION_FAILED); the client is kept as it is. */
+function readOptions(options: unknown): PostgresStoreOptions {
+  const refuse = (message: string): StorekeepError => new StorekeepError("VALIDATION_FAILED", `postgresStore options ${message}.`, { issues: [{ path: "options", message, code: "custom" }] });
+  let read: Record<string, unknown>;
+  try {
+    if (options === null || typeof options !== "object" || Array.isArray(options)) throw refuse("must be an object ({ client, schema?, maxRetries?, rollup?, durable? })");
+    const o = options as Record<string, unknown>;
+    read = { client: o["client"], schema: o["schema"], maxRetries: o["maxRetries"], rollup: o["rollup"] === undefined || o["rollup"] === false ? o["rollup"] : plainInput(o["rollup"], "rollup"), durable: o["durable"] };
+  } catch (error) {
+    if (isStorekeepError(error)) throw error;
+    throw refuse(`could not be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (read["schema"] !== undefined && (typeof read["schema"] !== "string" || read["schema"] === "")) throw refuse("schema must be a non-empty string");
+  if (read["maxRetries"] !== undefined && (!Number.isInteger(read["maxRetries"]) || (read["maxRetries"] as number) < 0 || (read["maxRetries"] as number) > 100)) throw refuse("maxRetries must be a whole number from 0 to 100");
+  if (read["rollup"] !== undefined && read["rollup"] !== false && (read["rollup"] === null || typeof read["rollup"] !== "object")) throw refuse("rollup must be an object or false");
+  if (read["durable"] !== undefined && typeof read["durable"] !== "boolean") throw refuse("durable must be a boolean");
+  for (const key of Object.keys(read)) if (read[key] === undefined) delete read[key];
+  return read as unknown as PostgresStoreOptions;
 }
 
 /** A pooled connection the adapter holds, with what its 'error' listener heard. */

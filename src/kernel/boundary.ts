@@ -1,0 +1,211 @@
+import { StorekeepError, isInvariantError, isStorekeepError } from "./errors.js";
+
+/*
+ * The public boundary: every argument a host passes to a facade, module API, events API or
+ * adapter factory is checked for its shape and copied into plain data before any code
+ * reads it, so `null`, non-arrays, hostile getters, proxies, odd prototypes and own
+ * `constructor` or `__proto__` properties become `VALIDATION_FAILED`, never a raw TypeError.
+ */
+
+/**
+ * The shape of one argument of a public method.
+ * - `"input"`: a plain object (copied);
+ * - `"input?"`: a plain object or `undefined`;
+ * - `"options?"`: command options (`idempotencyKey`, `correlationId`) or `undefined`;
+ * - `"string"`, `"string|null"`, `"number?"`, `"function"`, `"any"` (copied).
+ *
+ * @example
+ * ```ts
+ * const receive: readonly ArgShape[] = ["input", "options?"];
+ * ```
+ */
+export type ArgShape = "input" | "input?" | "options?" | "string" | "string|null" | "number?" | "function" | "any";
+
+/**
+ * The argument shapes of an API's methods; `sync` lists the methods that return no promise.
+ *
+ * @example
+ * ```ts
+ * const shapes: ApiShapes = { methods: { receive: ["input", "options?"], layers: ["string"] } };
+ * ```
+ */
+export interface ApiShapes {
+  readonly methods: Readonly<Record<string, readonly ArgShape[]>>;
+  readonly sync?: readonly string[];
+}
+
+const MAX_DEPTH = 64;
+const MAX_NODES = 1_000_000;
+
+function invalid(path: string, message: string): StorekeepError {
+  return new StorekeepError("VALIDATION_FAILED", `${path} ${message}.`, { issues: [{ path, message, code: "custom" }] });
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** Values whose prototype marks them as data the domain understands (kept as they are). */
+function isKeptInstance(value: object): boolean {
+  if (value instanceof Date) return true;
+  // storekeep's Decimal and Money clones, and bigint boxes, are immutable values.
+  const name = Object.getPrototypeOf(value)?.constructor?.name;
+  return name === "Decimal" || name === "Money";
+}
+
+/**
+ * A deep copy of `value` as plain data: arrays by index, objects by their own enumerable
+ * string keys (an own `__proto__` or `constructor` stays a plain key), Dates and decimals as
+ * they are, functions as they are. Anything unreadable (a throwing getter, a revoked proxy),
+ * a cycle or nesting deeper than 64 levels is `VALIDATION_FAILED` naming the path.
+ *
+ * @example
+ * ```ts
+ * const input = plainInput(untrusted, "receive input");
+ * ```
+ */
+export function plainInput(value: unknown, path: string): unknown {
+  const seen = new Set<object>();
+  let nodes = 0;
+  const copy = (v: unknown, at: string, depth: number): unknown => {
+    if (v === null || typeof v !== "object") return v;
+    if (depth > MAX_DEPTH) throw invalid(at, `nests deeper than ${MAX_DEPTH} levels`);
+    if (++nodes > MAX_NODES) throw invalid(path, `holds more than ${MAX_NODES} values`);
+    if (seen.has(v)) throw invalid(at, "refers to itself (a cycle); pass plain data");
+    try {
+      if (Array.isArray(v)) {
+        seen.add(v);
+        const length = v.length;
+        const out: unknown[] = new Array(length);
+        for (let i = 0; i < length; i++) out[i] = copy(v[i], `${at}[${i}]`, depth + 1);
+        seen.delete(v);
+        return out;
+      }
+      if (isKeptInstance(v)) return v;
+      seen.add(v);
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v)) {
+        Object.defineProperty(out, key, { value: copy((v as Record<string, unknown>)[key], `${at}.${key}`, depth + 1), enumerable: true, writable: true, configurable: true });
+      }
+      seen.delete(v);
+      return out;
+    } catch (error) {
+      if (isStorekeepError(error)) throw error;
+      throw invalid(at, `could not be read (${error instanceof Error ? error.message : String(error)}); pass plain data`);
+    }
+  };
+  try {
+    return copy(value, path, 0);
+  } catch (error) {
+    if (isStorekeepError(error)) throw error;
+    throw invalid(path, `could not be read (${error instanceof Error ? error.message : String(error)}); pass plain data`);
+  }
+}
+
+/**
+ * Checks one argument against its shape and returns its plain copy.
+ *
+ * @example
+ * ```ts
+ * const input = checkArg(arg, "input", "inventory.receive input");
+ * ```
+ */
+export function checkArg(value: unknown, shape: ArgShape, path: string): unknown {
+  try {
+    return checkArgShape(value, shape, path);
+  } catch (error) {
+    if (isStorekeepError(error)) throw error;
+    // A revoked proxy throws even from Array.isArray.
+    throw invalid(path, `could not be read (${error instanceof Error ? error.message : String(error)}); pass plain data`);
+  }
+}
+
+function checkArgShape(value: unknown, shape: ArgShape, path: string): unknown {
+  switch (shape) {
+    case "function":
+      if (typeof value !== "function") throw invalid(path, `must be a function, got ${describe(value)}`);
+      return value;
+    case "string":
+      if (typeof value !== "string") throw invalid(path, `must be a string, got ${describe(value)}`);
+      return value;
+    case "string|null":
+      if (value !== null && typeof value !== "string") throw invalid(path, `must be a string or null, got ${describe(value)}`);
+      return value;
+    case "number?":
+      if (value !== undefined && typeof value !== "number") throw invalid(path, `must be a number or left out, got ${describe(value)}`);
+      return value;
+    case "input?":
+    case "input": {
+      if (value === undefined && shape === "input?") return value;
+      if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalid(path, `must be an object, got ${describe(value)}`);
+      return plainInput(value, path);
+    }
+    case "options?": {
+      if (value === undefined) return value;
+      if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalid(path, `must be an object ({ idempotencyKey?, correlationId? }) or left out, got ${describe(value)}`);
+      const options = plainInput(value, path) as Record<string, unknown>;
+      for (const key of ["idempotencyKey", "correlationId"]) {
+        const v = options[key];
+        if (v !== undefined && typeof v !== "string") throw invalid(`${path}.${key}`, `must be a string, got ${describe(v)}`);
+      }
+      return options;
+    }
+    default:
+      return plainInput(value, path);
+  }
+}
+
+/**
+ * Wraps every method of `api` so that its arguments are checked against `shapes` and
+ * copied into plain data first (methods without shapes get every argument copied). A
+ * failure is `VALIDATION_FAILED`, thrown by sync methods and rejected by async ones.
+ *
+ * @example
+ * ```ts
+ * const inventory = hardenApi(createInventoryApi(runtime), "inventory", { methods: { receive: ["input", "options?"] } });
+ * ```
+ */
+export function hardenApi<T extends object>(api: T, name: string, shapes: ApiShapes): T {
+  const out: Record<string, unknown> = {};
+  const sync = new Set(shapes.sync ?? []);
+  for (const key of Object.keys(api)) {
+    const member = (api as Record<string, unknown>)[key];
+    if (typeof member !== "function") {
+      out[key] = member;
+      continue;
+    }
+    const fn = member as (...args: unknown[]) => unknown;
+    const argShapes = shapes.methods[key];
+    const checked = (args: unknown[]): unknown[] => {
+      if (argShapes === undefined) return args.map((a, i) => plainInput(a, `${name}.${key} argument ${i + 1}`));
+      // Arguments past the declared ones are ignored, as the method ignores them.
+      return argShapes.map((shape, i) => checkArg(args[i], shape, `${name}.${key} argument ${i + 1}`));
+    };
+    out[key] = sync.has(key)
+      ? (...args: unknown[]) => fn.apply(api, checked(args))
+      : (...args: unknown[]) => {
+          let safe: unknown[];
+          try {
+            safe = checked(args);
+          } catch (error) {
+            return Promise.reject(error);
+          }
+          return fn.apply(api, safe);
+        };
+  }
+  return out as T;
+}
+
+/**
+ * True for the only errors storekeep lets escape a public entry point.
+ *
+ * @example
+ * ```ts
+ * expect(isStorekeepFailure(error)).toBe(true);
+ * ```
+ */
+export function isStorekeepFailure(error: unknown): boolean {
+  return isStorekeepError(error) || isInvariantError(error);
+}
