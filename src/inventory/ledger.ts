@@ -579,6 +579,21 @@ async function currentIssueCost(tx: Transaction, movementId: string): Promise<{ 
   return { cost: BigInt(latest.amount), qty: q < 0n ? -q : q };
 }
 
+/**
+ * True when a movement that would go negative is "later" than the new ones only because of
+ * a race, not because the host back-dated anything: the new movements are dated at their
+ * command's own instant (a command that waited for the SKU's lock took its instant and id
+ * before one that committed first), or the movement driven negative has the same effective
+ * instant (ties are ordered by id, and ids are taken before the lock). Then the new
+ * movement lost the race for the stock: `INSUFFICIENT_STOCK`, not `NEGATIVE_HISTORY`.
+ */
+function racedFor(ctx: CommandContext, sorted: readonly MovementRecord[], stored: readonly { readonly data: MovementRecord }[], negativeId: string): boolean {
+  const now = ctx.now.toISOString();
+  if (sorted.every((r) => r.effectiveAt >= now)) return true;
+  const negative = stored.find((e) => e.data.movementId === negativeId)?.data;
+  return negative !== undefined && sorted.some((r) => r.effectiveAt === negative.effectiveAt);
+}
+
 async function recordSku(ctx: CommandContext, settings: InventorySettings, product: Product, records: MovementRecord[], rounding: RoundingCode): Promise<SkuOutcome> {
   const tx = ctx.tx;
   const sku = product.sku;
@@ -658,6 +673,13 @@ async function recordSku(ctx: CommandContext, settings: InventorySettings, produ
     if ("negative" in result) {
       const n = result.negative;
       const isNew = newInputs.some((m) => m.id === n.movementId);
+      if (!isNew && racedFor(ctx, sorted, stored, n.movementId)) {
+        throw new StorekeepError(
+          "INSUFFICIENT_STOCK",
+          `Not enough ${sku} on hand on ${n.date}: movements recorded at the same time took it (movement ${n.movementId} needs ${formatScaled(n.needed, QUANTITY_DECIMALS)} with ${formatScaled(n.onHand, QUANTITY_DECIMALS)} on hand once this one is in place). Receive stock first, or take less.`,
+          { sku, date: n.date, movementId: n.movementId, onHand: formatScaled(n.onHand, QUANTITY_DECIMALS), needed: formatScaled(n.needed, QUANTITY_DECIMALS), concurrent: true },
+        );
+      }
       throw new StorekeepError(
         isNew ? "INSUFFICIENT_STOCK" : "NEGATIVE_HISTORY",
         isNew
