@@ -31,6 +31,7 @@ import {
   periodRange,
   periodSchema,
   readPeriodLocks,
+  readPeriodLocksForPosting,
   withHardLock,
   withSoftLock,
   withSoftUnlock,
@@ -96,7 +97,7 @@ export async function postDraft(ctx: CommandContext, settings: FinanceSettings, 
       throw new StorekeepError("CURRENCY_MISMATCH", `Account ${account.code} (${account.name}) is kept in ${account.currency}; line ${index} is in ${line.currency}.`, { expected: account.currency, actual: line.currency, account: account.code });
     }
   });
-  const locks = await readPeriodLocks(ctx.tx);
+  const locks = await readPeriodLocksForPosting(ctx.tx);
   if (draft.kind === "closing") checkPeriodOpen({ ...OPEN_PERIODS, hard: locks.hard }, "general", draft.date);
   else checkPeriodOpen(locks, draft.domain, draft.date, draft.lines.some((l) => settings.taxAccounts.has(l.account)));
   checkEntryBalanced(draft.lines, functionalCurrency);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { type LocalDate, addDays, localDateSchema } from "../kernel/local-date.js";
-import type { Transaction } from "../ports/storage.js";
+import type { JsonObject, Transaction } from "../ports/storage.js";
 
 /*
  * Fiscal years, accounting periods (calendar months) and period locks.
@@ -186,7 +186,31 @@ export async function readPeriodLocks(tx: Transaction): Promise<PeriodLockState>
  * ```
  */
 export async function assertPeriodOpen(tx: Transaction, domain: EntryDomain, date: string): Promise<void> {
-  checkPeriodOpen(await readPeriodLocks(tx), domain, date);
+  checkPeriodOpen(await readPeriodLocksForPosting(tx), domain, date);
+}
+
+/**
+ * Reads the lock state for a posting or movement that must not land in a locked period:
+ * the lock document is share-locked until the transaction ends, so a concurrent
+ * `lockPeriod`/`hardLock` (which takes it for update) waits for this transaction to commit,
+ * and this transaction waits for a lock that is being written, then sees it. When no lock
+ * was ever set, the open state is written first, so that there is a row to lock (two
+ * first postings conflict once, and the runner retries the loser).
+ *
+ * @example
+ * ```ts
+ * checkPeriodOpen(await readPeriodLocksForPosting(ctx.tx), "sales", "2026-03-15");
+ * ```
+ */
+export async function readPeriodLocksForPosting(tx: Transaction): Promise<PeriodLockState> {
+  const documents = tx.documents;
+  const doc = documents.getForShare !== undefined ? await documents.getForShare(PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID) : await documents.getForUpdate(PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID);
+  if (doc === undefined) {
+    await documents.put(PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID, OPEN_PERIODS as unknown as JsonObject, 0);
+    return OPEN_PERIODS;
+  }
+  const data = doc.data as unknown as { soft: Record<PostingDomain, string | null>; hard: string | null };
+  return { soft: { ...OPEN_PERIODS.soft, ...data.soft }, hard: data.hard };
 }
 
 /**

@@ -205,6 +205,13 @@ export interface DocumentStore {
    * `getForUpdate` on it wait. A missing document is `undefined` (and takes no lock).
    */
   getForUpdate<T extends JsonObject = JsonObject>(collection: string, id: string): Promise<StoredDocument<T> | undefined>;
+  /**
+   * The document, share-locked until the transaction ends: other transactions may share it
+   * too, but `getForUpdate` and writes wait until every sharer has finished (and a sharer
+   * waits for a writer, then sees its write). For a document many transactions check and
+   * few change, such as the period locks. Optional: without it, callers use `getForUpdate`.
+   */
+  getForShare?<T extends JsonObject = JsonObject>(collection: string, id: string): Promise<StoredDocument<T> | undefined>;
   /** Several documents by id (missing ones are left out; the order is unspecified). */
   getMany<T extends JsonObject = JsonObject>(collection: string, ids: readonly string[]): Promise<StoredDocument<T>[]>;
   /**

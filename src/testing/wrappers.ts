@@ -61,6 +61,7 @@ function wrapTransaction(tx: Transaction, hooks: Hooks): Transaction {
     documents: {
       get: (c, id) => read(tx.documents.get(c, id), "documents", "get", c, () => [id], (r) => (r ? 1 : 0)),
       getForUpdate: (c, id) => read(tx.documents.getForUpdate(c, id), "documents", "getForUpdate", c, () => [id], (r) => (r ? 1 : 0)),
+      ...(tx.documents.getForShare === undefined ? {} : { getForShare: (c: string, id: string) => read(tx.documents.getForShare!(c, id), "documents", "getForShare", c, () => [id], (r) => (r ? 1 : 0)) }),
       getMany: (c, list) => read(tx.documents.getMany(c, list), "documents", "getMany", c, () => list, (r) => r.length),
       find: (c, query) => read(tx.documents.find(c, query), "documents", "find", c, ids, (r) => r.length),
       put: (c, id, data, v) => write("documents", "put", c, [id], 1, () => tx.documents.put(c, id, data, v)),

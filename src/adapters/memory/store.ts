@@ -186,6 +186,10 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
         // Transactions are serialised: the whole store is this transaction's lock.
         return collection(name).docs.get(id) as StoredDocument<T> | undefined;
       },
+      async getForShare<T extends JsonObject>(name: string, id: string) {
+        check();
+        return collection(name).docs.get(id) as StoredDocument<T> | undefined;
+      },
       async getMany<T extends JsonObject>(name: string, ids: readonly string[]) {
         check();
         const state = collection(name);

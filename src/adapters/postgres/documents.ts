@@ -44,10 +44,10 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
     );
   }
 
-  async function getOne<T extends JsonObject>(collection: string, id: string, lock: boolean): Promise<StoredDocument<T> | undefined> {
+  async function getOne<T extends JsonObject>(collection: string, id: string, lock: boolean | "share"): Promise<StoredDocument<T> | undefined> {
     await catalog.collection(session, collection);
     checkText(id, "document id");
-    const rows = await session.query<DocumentRow>(`${select} WHERE collection = $1 AND id = $2${lock ? " FOR UPDATE" : ""}`, [collection, id]);
+    const rows = await session.query<DocumentRow>(`${select} WHERE collection = $1 AND id = $2${lock === true ? " FOR UPDATE" : lock === "share" ? " FOR SHARE" : ""}`, [collection, id]);
     const row = rows[0];
     return row === undefined ? undefined : toDocument<T>(row);
   }
@@ -55,6 +55,7 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
   return {
     get: (collection, id) => getOne(collection, id, false),
     getForUpdate: (collection, id) => getOne(collection, id, true),
+    getForShare: (collection, id) => getOne(collection, id, "share"),
 
     async getMany<T extends JsonObject>(collection: string, ids: readonly string[]): Promise<StoredDocument<T>[]> {
       await catalog.collection(session, collection);
