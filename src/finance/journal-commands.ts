@@ -4,6 +4,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
 import { type CommandContext, defineCommand } from "../runner/command.js";
+import { checkFutureHorizon } from "../runner/config.js";
 import { canonicalJson, sha256Hex } from "../runner/hash.js";
 import { checkNewAccount, loadChart, resolveAccounts } from "./account-registry.js";
 import { accountInputSchema } from "./accounts.js";
@@ -97,6 +98,7 @@ export async function postDraft(ctx: CommandContext, settings: FinanceSettings, 
       throw new StorekeepError("CURRENCY_MISMATCH", `Account ${account.code} (${account.name}) is kept in ${account.currency}; line ${index} is in ${line.currency}.`, { expected: account.currency, actual: line.currency, account: account.code });
     }
   });
+  checkFutureHorizon(ctx.config, ctx.today, draft.date, "date");
   const locks = await readPeriodLocksForPosting(ctx.tx);
   if (draft.kind === "closing") checkPeriodOpen({ ...OPEN_PERIODS, hard: locks.hard }, "general", draft.date);
   else checkPeriodOpen(locks, draft.domain, draft.date, draft.lines.some((l) => settings.taxAccounts.has(l.account)));

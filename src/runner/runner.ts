@@ -6,7 +6,7 @@ import type { IdGenerator } from "../ports/ids.js";
 import type { RateProvider } from "../ports/rates.js";
 import type { Json, OutboxEvent, Store, StoreRegistry, Transaction } from "../ports/storage.js";
 import type { CommandContext, CommandDefinition, ExecuteOptions, ModuleDefinition, NewEvent, Reaction } from "./command.js";
-import type { StorekeepConfig } from "./config.js";
+import { type StorekeepConfig, checkFutureHorizon } from "./config.js";
 import { canonicalJson, sha256Hex } from "./hash.js";
 import { type EventCatalog, type EventDefinitions, eventCatalog } from "../kernel/events/index.js";
 
@@ -177,6 +177,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const queue: { event: OutboxEvent; depth: number }[] = [];
       const accept = (emitted: readonly NewEvent[] | void, causationId: string, depth: number): void => {
         for (const e of emitted ?? []) {
+          if (typeof e.effectiveDate === "string") checkFutureHorizon(config, ctx.today, e.effectiveDate, `${e.type}.effectiveDate`);
           const stored = validateEvent({
             id: ids.next("evt"),
             type: e.type,
