@@ -10,8 +10,7 @@ import { type StorekeepConfig, resolveConfig } from "./runner/config.js";
 import { type EventsApi, createEventsApi } from "./runner/consumers.js";
 import { type Runtime, catalogEventValidator, createRuntime } from "./runner/runner.js";
 import { recordEvents } from "./runner/record-events.js";
-import { checkArg, hardenApi, plainInput } from "./kernel/boundary.js";
-import { CONSUMER_SHAPES, EVENTS_SHAPES, FINANCE_SHAPES, INVENTORY_SHAPES } from "./boundary-shapes.js";
+import { checkArg, plainInput } from "./kernel/boundary.js";
 import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
 import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
 import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
@@ -123,15 +122,14 @@ export function createStorekeep(createOptions: StorekeepOptions = {}): Storekeep
     modules: [inventoryModule(options.inventory), financeModule(options.finance), ...(options.modules ?? [])],
     validateEvent: catalogEventValidator(catalog),
   });
-  const eventsApi = createEventsApi(runtime);
   return {
     config,
     store,
     clock,
     runtime,
-    finance: hardenApi(createFinanceApi(runtime, options.finance), "finance", FINANCE_SHAPES),
-    inventory: hardenApi(createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) }), "inventory", INVENTORY_SHAPES),
-    events: hardenApi({ ...eventsApi, consumer: (name, handler, consumerOptions) => hardenApi(eventsApi.consumer(name, handler, consumerOptions), "consumer", CONSUMER_SHAPES) }, "events", EVENTS_SHAPES),
+    finance: createFinanceApi(runtime, options.finance),
+    inventory: createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) }),
+    events: createEventsApi(runtime),
     ready: () => runtime.ready(),
     run: async (command, input, execOptions) => {
       let isCommand = false;

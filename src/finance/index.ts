@@ -1,3 +1,5 @@
+import { hardenApi } from "../kernel/boundary.js";
+import { FINANCE_SHAPES } from "./api-shapes.js";
 import type { Json } from "../ports/storage.js";
 import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
 import type { Runtime } from "../runner/runner.js";
@@ -147,7 +149,7 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
   const currency = runtime.config.functionalCurrency;
   const run = async <T>(command: Parameters<Runtime["execute"]>[0], input: unknown, execOptions?: ExecuteOptions): Promise<T> =>
     (await runtime.execute(command, input, execOptions)) as Json as T;
-  return {
+  const api: FinanceApi = {
     postEntry: (entry, o) => run(commands.postEntry, entry, o),
     reverseEntry: (input, o) => run(commands.reverseEntry, input, o),
     defineAccount: (account, o) => run(commands.defineAccount, account, o),
@@ -179,4 +181,5 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
     exportHledger: (o = {}) => runtime.read((tx) => exportHledger(tx, settings, o)),
     exportCsv: (o = {}) => runtime.read((tx) => exportCsv(tx, settings, o)),
   };
+  return hardenApi(api, "finance", FINANCE_SHAPES);
 }

@@ -1,3 +1,5 @@
+import { hardenApi } from "../kernel/boundary.js";
+import { INVENTORY_SHAPES } from "./api-shapes.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { z } from "zod";
 import type { StoreRegistry } from "../ports/storage.js";
@@ -190,7 +192,7 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
   const c = inventoryCommands(options);
   const run = <T>(command: Parameters<Runtime["execute"]>[0], input: unknown, o?: ExecuteOptions): Promise<T> => runtime.execute(command, input, o) as Promise<T>;
   const currency = runtime.config.functionalCurrency;
-  return {
+  const api: InventoryApi = {
     defineProduct: (i, o) => run(c.defineProduct, i, o),
     defineWarehouse: (i, o) => run(c.defineWarehouse, i, o),
     defineLocation: (i, o) => run(c.defineLocation, i, o),
@@ -222,6 +224,7 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
       );
     },
   };
+  return hardenApi(api, "inventory", INVENTORY_SHAPES);
 }
 
 /** The audit's query: `asOf` a date string, `skus` strings, `inventoryAccount` a function (each optional). */

@@ -1,3 +1,5 @@
+import { hardenApi } from "../kernel/boundary.js";
+import { CONSUMER_SHAPES, EVENTS_SHAPES } from "./api-shapes.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { PositionedEvent } from "../ports/storage.js";
 import type { Runtime } from "./runner.js";
@@ -132,13 +134,14 @@ export function createEventsApi(runtime: Runtime): EventsApi {
     return created;
   }
 
-  return {
+  const api: EventsApi = {
     read,
-    consumer,
+    consumer: (name, handler, consumerOptions) => hardenApi(consumer(name, handler, consumerOptions), "consumer", CONSUMER_SHAPES),
     async runConsumers(maxEvents) {
       const runs: ConsumerRun[] = [];
       for (const c of consumers.values()) runs.push(await c.runOnce(maxEvents));
       return runs;
     },
   };
+  return hardenApi(api, "events", EVENTS_SHAPES);
 }

@@ -1,0 +1,47 @@
+import type { ApiShapes } from "../kernel/boundary.js";
+
+/*
+ * The argument shapes of this module's API methods (see src/kernel/boundary.ts): a method
+ * missing here still gets its arguments copied into plain data; add its shapes so that
+ * `null` or a string where an object belongs is VALIDATION_FAILED naming the argument.
+ */
+
+const command = ["input", "options?"] as const;
+
+/**
+ * Argument shapes of `sk.inventory`.
+ *
+ * @example
+ * ```ts
+ * hardenApi(createInventoryApi(runtime), "inventory", INVENTORY_SHAPES);
+ * ```
+ */
+export const INVENTORY_SHAPES: ApiShapes = {
+  methods: {
+    defineProduct: command,
+    defineWarehouse: command,
+    defineLocation: command,
+    receive: command,
+    issue: command,
+    returnFromCustomer: command,
+    returnToSupplier: command,
+    adjust: command,
+    scrap: command,
+    transfer: command,
+    receiveTransfer: command,
+    revalueReceipt: command,
+    importOpeningStock: command,
+    reserve: command,
+    allocate: command,
+    release: command,
+    releaseOrder: command,
+    expireReservations: ["input?", "options?"],
+    availability: ["string", "string"],
+    onHand: ["input?"],
+    valuation: ["input?"],
+    layers: ["string"],
+    history: ["input"],
+    explain: ["string"],
+    audit: ["input?"],
+  },
+};
