@@ -3,6 +3,7 @@ export * from "./decimal.js";
 export * from "./bounds.js";
 export * from "./currencies.js";
 export * from "./money.js";
+export * from "./money-schema.js";
 export * from "./quantity.js";
 export * from "./local-date.js";
 export * from "./ids.js";

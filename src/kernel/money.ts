@@ -1,8 +1,7 @@
-import { z } from "zod";
 import { Decimal, type DecimalInput, type RoundingMode, canonicalDecimal, roundingOf, toDecimal } from "./decimal.js";
 import { type CurrencyCode, isCurrencyCode, minorUnits } from "./currencies.js";
-import { StorekeepError, invariant, parseWith } from "./errors.js";
-import { amountSchema } from "./bounds.js";
+import { StorekeepError, invariant } from "./errors.js";
+import { BOUNDS, readBoundedDecimal } from "./decimal-text.js";
 
 const MONEY_BRAND = Symbol.for("storekeep.money");
 
@@ -55,7 +54,7 @@ export class Money {
    */
   static of(amount: string | number | Decimal, currency: CurrencyCode): Money {
     minorUnits(currency);
-    const value = amount instanceof Decimal ? amount : parseWith(amountSchema, amount, "amount");
+    const value = amount instanceof Decimal ? amount : readBoundedDecimal(amount, BOUNDS.amount, "amount", "any", "amount");
     if (!value.isFinite()) {
       throw new StorekeepError("VALIDATION_FAILED", `Invalid amount: ${value.toString()} is not a finite number.`, { issues: [{ path: "", message: "must be finite", code: "custom" }] });
     }
@@ -111,7 +110,7 @@ export class Money {
    * ```
    */
   static fromJSON(json: unknown): Money {
-    return parseWith(moneySchema, json, "money");
+    return readMoneyJson(json);
   }
 
   /** The sum of a list of money in one currency (zero of `currency` when empty).
@@ -401,34 +400,17 @@ export function isMoney(x: unknown): x is Money {
   return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[MONEY_BRAND] === true;
 }
 
-/**
- * A currency code schema (ISO 4217, upper case).
- *
- * @example
- * ```ts
- * currencySchema.parse("EUR");
- * ```
- */
-export const currencySchema = z.string().refine(isCurrencyCode, { message: "must be an ISO 4217 currency code such as \"EUR\"" });
-
-/**
- * The boundary schema of money: `{ amount, currency }` to a {@link Money}.
- *
- * @example
- * ```ts
- * moneySchema.parse({ amount: "9.99", currency: "EUR" });
- * ```
- */
-export const moneySchema = z
-  .object({ amount: amountSchema, currency: currencySchema })
-  .transform(({ amount, currency }) => Money.fromDecimal(amount, currency));
-
-/**
- * The JSON shape of money, as carried in events (canonical strings, not Money objects).
- *
- * @example
- * ```ts
- * moneyJsonSchema.parse({ amount: "1.5", currency: "EUR" });
- * ```
- */
-export const moneyJsonSchema = z.object({ amount: z.string(), currency: currencySchema });
+function readMoneyJson(json: unknown): Money {
+  const fields = typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  if (!fields) {
+    throw new StorekeepError("VALIDATION_FAILED", 'Invalid money: (root): must be an object { amount, currency }. Fix these fields and retry.', {
+      issues: [{ path: "", message: "must be an object { amount, currency }", code: "invalid_type" }],
+    });
+  }
+  const currency = fields["currency"];
+  if (typeof currency !== "string" || !isCurrencyCode(currency)) {
+    const message = 'must be an ISO 4217 currency code such as "EUR"';
+    throw new StorekeepError("VALIDATION_FAILED", `Invalid money: currency: ${message}. Fix these fields and retry.`, { issues: [{ path: "currency", message, code: "custom" }] });
+  }
+  return Money.fromDecimal(readBoundedDecimal(fields["amount"], BOUNDS.amount, "amount", "any", "money", "amount"), currency);
+}

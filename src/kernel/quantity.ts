@@ -1,6 +1,6 @@
 import { Decimal, type DecimalInput, canonicalDecimal, toDecimal } from "./decimal.js";
-import { StorekeepError, parseWith } from "./errors.js";
-import { quantitySchema } from "./bounds.js";
+import { StorekeepError } from "./errors.js";
+import { BOUNDS, readBoundedDecimal } from "./decimal-text.js";
 
 const QUANTITY_BRAND = Symbol.for("storekeep.quantity");
 
@@ -31,7 +31,7 @@ export class Quantity {
    * ```
    */
   static of(value: string | number | Decimal, unit = "unit"): Quantity {
-    return new Quantity(value instanceof Decimal ? value : parseWith(quantitySchema, value, "quantity"), unit);
+    return new Quantity(value instanceof Decimal ? value : readBoundedDecimal(value, BOUNDS.quantity, "quantity", "any", "quantity"), unit);
   }
 
   /** Zero of a unit.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { currencySchema } from "../kernel/money.js";
+import { currencySchema } from "../kernel/money-schema.js";
 import { StorekeepError, parseWith } from "../kernel/errors.js";
 import { type LocalDate, addDays } from "../kernel/local-date.js";
 import type { CurrencyCode } from "../kernel/currencies.js";

@@ -20,7 +20,8 @@ import {
   unitCostRatio,
   valueOf,
 } from "../../src/inventory/index.js";
-import { type ReferenceMovement, referenceValuation, stockMovementsArbitrary } from "../../src/testing/inventory/index.js";
+import { type ReferenceMovement, referenceValuation } from "../../src/testing/inventory/index.js";
+import { stockMovementsArbitrary } from "../../src/testing/arbitraries.js";
 
 const MODES: RoundingMode[] = ["half-up", "half-even", "half-down", "up", "down", "ceil", "floor"];
 const HE = roundingCode("half-even");

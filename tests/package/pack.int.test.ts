@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -41,7 +42,10 @@ beforeAll(() => {
   if (!first) throw new Error("npm pack reported nothing");
   tarball = join(work, first.filename);
   const files = first.files.map((f) => f.path);
-  expect(files).toContain("dist/index.js");
+  expect(files).toContain("dist/esm/index.js");
+  expect(files).toContain("CHANGELOG.md");
+  // No sourcemaps: stack traces point to the shipped dist files themselves.
+  expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
   expect(files).toContain("dist/index.cjs");
   expect(files).toContain("LICENSE");
   expect(files.some((f) => f.startsWith("src/") || f.startsWith("tests/"))).toBe(false);
@@ -49,8 +53,9 @@ beforeAll(() => {
   consumer = join(work, "consumer");
   mkdirSync(consumer, { recursive: true });
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "storekeep-consumer", version: "1.0.0", private: true }, null, 2));
-  // fast-check is the optional peer that storekeep/testing's arbitraries use.
-  run("npm", ["install", tarball, "fast-check@4", "--no-audit", "--no-fund", "--prefer-offline"], consumer);
+  // Without fast-check first: storekeep/testing must work without the optional peer; the
+  // describe block at the end installs it for storekeep/testing/arbitraries.
+  run("npm", ["install", tarball, "--no-audit", "--no-fund", "--prefer-offline"], consumer);
 }, 600_000);
 
 afterAll(() => {
@@ -113,7 +118,7 @@ export const factory: (options: PostgresStoreOptions) => unknown = postgresStore
 export { amount, order };
 `;
 
-describe("the packed package, installed into an empty project", () => {
+describe("the packed package, installed into an empty project without fast-check", () => {
   it("imports from ESM, the global decimal.js config changed and storekeep unaffected", () => {
     writeFileSync(join(consumer, "esm.mjs"), ESM);
     const out = node("esm.mjs");
@@ -125,10 +130,26 @@ describe("the packed package, installed into an empty project", () => {
     expect(out.facade).toBe("function");
   });
 
-  it("an error thrown through storekeep/testing or storekeep/postgres is recognised by the brand, not by instanceof (ESM)", () => {
+  it("an error thrown through storekeep/testing or storekeep/postgres is the same class in ESM (one kernel shared by every entry point)", () => {
     const out = node("esm.mjs");
-    expect(out.testingError).toEqual({ brand: true, instance: false, code: "VALIDATION_FAILED" });
-    expect(out.postgresError).toEqual({ brand: true, instance: false, code: "VALIDATION_FAILED" });
+    expect(out.testingError).toEqual({ brand: true, instance: true, code: "VALIDATION_FAILED" });
+    expect(out.postgresError).toEqual({ brand: true, instance: true, code: "VALIDATION_FAILED" });
+  });
+
+  it("tree-shakes: a bundle of Money alone costs about what decimal.js costs (budget: decimal.js + 8 KB gzip)", () => {
+    const esbuild = join(root, "node_modules", ".bin", "esbuild");
+    const size = (name: string, source: string): number => {
+      writeFileSync(join(consumer, `${name}.mjs`), source);
+      run(esbuild, [`${name}.mjs`, "--bundle", "--minify", "--format=esm", "--platform=neutral", "--main-fields=module,main", `--outfile=${name}.bundle.js`, "--log-level=error"], consumer);
+      return gzipSync(readFileSync(join(consumer, `${name}.bundle.js`))).length;
+    };
+    const decimalOnly = size("decimal-only", `import Decimal from "decimal.js";\nconsole.log(new Decimal(1).toString());\n`);
+    const moneyOnly = size("money-only", `import { Money } from "storekeep";\nconsole.log(Money.of("1.00", "EUR").toString());\n`);
+    const facade = size("facade", `import { createStorekeep } from "storekeep";\nconsole.log(typeof createStorekeep);\n`);
+    console.log(JSON.stringify({ gzipBytes: { decimalOnly, moneyOnly, facade } }));
+    expect(moneyOnly).toBeLessThanOrEqual(decimalOnly + 8 * 1024);
+    // The check has teeth: the whole facade (zod, the event catalog, every module) is far bigger.
+    expect(facade).toBeGreaterThan(moneyOnly + 30 * 1024);
   });
 
   it("requires from CommonJS, with the same brands across bundles", () => {
@@ -170,5 +191,50 @@ describe("the packed package, installed into an empty project", () => {
     writeFileSync(join(consumer, "bad.mts"), `import { Money } from "storekeep";\nconst m: number = Money.of("1", "EUR");\nexport { m };\n`);
     writeFileSync(join(consumer, "tsconfig.bad.json"), JSON.stringify({ extends: "./tsconfig.json", files: ["bad.mts"] }));
     expect(() => run(tsc, ["-p", "tsconfig.bad.json"], consumer)).toThrow(/TS2322/);
+  });
+});
+
+const TESTING_WITHOUT_FAST_CHECK = `
+import { ManualClock, sequentialIds, runStoreConformance, conformanceTestNames, failingStore, referenceValuation } from "storekeep/testing";
+import { memoryStore } from "storekeep";
+const out = {};
+out.clock = new ManualClock("2026-11-27T09:00:00Z").now().toISOString();
+out.ids = typeof sequentialIds().next;
+out.kit = typeof runStoreConformance;
+out.names = conformanceTestNames().included.length > 0;
+out.failing = typeof failingStore(memoryStore(), { failAtWrite: 1 });
+out.reference = referenceValuation("fifo", [{ kind: "in", quantity: "2", value: "10" }, { kind: "out", quantity: "1" }], 2, "half-even").cogs;
+try { await import("storekeep/testing/arbitraries"); out.arbitraries = "loaded"; } catch (e) { out.arbitraries = String(e.message); }
+console.log(JSON.stringify(out));
+`;
+
+describe("storekeep/testing without the optional fast-check peer", () => {
+  it("loads the clock, ids, wrappers, checkers and the conformance kit (ESM and CJS)", () => {
+    writeFileSync(join(consumer, "testing.mjs"), TESTING_WITHOUT_FAST_CHECK);
+    const out = node("testing.mjs");
+    expect(out).toMatchObject({ clock: "2026-11-27T09:00:00.000Z", ids: "function", kit: "function", names: true, failing: "object", reference: "5" });
+    // The one entry point that needs fast-check says which package is missing.
+    expect(String(out.arbitraries)).toMatch(/fast-check/);
+    writeFileSync(join(consumer, "testing.cjs"), `const t = require("storekeep/testing"); console.log(JSON.stringify({ kit: typeof t.runStoreConformance, clock: typeof t.ManualClock }));`);
+    expect(node("testing.cjs")).toEqual({ kit: "function", clock: "function" });
+  });
+});
+
+describe("storekeep/testing/arbitraries, with fast-check installed", () => {
+  beforeAll(() => {
+    run("npm", ["install", "fast-check@4", "--no-audit", "--no-fund", "--prefer-offline"], consumer);
+  }, 600_000);
+
+  it("exports the arbitraries (ESM and CJS) and they type-check", () => {
+    writeFileSync(
+      join(consumer, "arb.mjs"),
+      `import fc from "fast-check";\nimport { arbitraries, balancedEntryArbitrary, stockMovementsArbitrary } from "storekeep/testing/arbitraries";\nconst m = fc.sample(arbitraries.money({ currency: "EUR" }), 3);\nconsole.log(JSON.stringify({ n: m.length, currency: m[0].currency, entry: typeof balancedEntryArbitrary, stock: typeof stockMovementsArbitrary }));\n`,
+    );
+    expect(node("arb.mjs")).toEqual({ n: 3, currency: "EUR", entry: "function", stock: "function" });
+    writeFileSync(join(consumer, "arb.cjs"), `const { arbitraries } = require("storekeep/testing/arbitraries"); console.log(JSON.stringify({ money: typeof arbitraries.money }));`);
+    expect(node("arb.cjs")).toEqual({ money: "function" });
+    writeFileSync(join(consumer, "arb-types.mts"), `import fc from "fast-check";\nimport { arbitraries } from "storekeep/testing/arbitraries";\nimport type { Money } from "storekeep";\nexport const a: fc.Arbitrary<Money> = arbitraries.money({ currency: "EUR" });\n`);
+    writeFileSync(join(consumer, "tsconfig.arb.json"), JSON.stringify({ extends: "./tsconfig.json", files: ["arb-types.mts"] }));
+    expect(run(tsc, ["-p", "tsconfig.arb.json"], consumer).trim()).toBe("");
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { BOUNDS, amountSchema, quantitySchema, rateSchema } from "../../src/kernel/bounds.js";
 import { minorUnits } from "../../src/kernel/currencies.js";
 import { canonicalDecimal } from "../../src/kernel/decimal.js";
-import { arbitraries } from "../../src/testing/index.js";
+import { arbitraries } from "../../src/testing/arbitraries.js";
 
 describe("money arbitraries", () => {
   it("amount strings are canonical and accepted by the amount schema (property: generated = parsed canonical)", () => {

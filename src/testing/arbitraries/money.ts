@@ -115,7 +115,7 @@ function minorUnitsChecked(code: CurrencyCode): CurrencyCode {
  *
  * @example
  * ```ts
- * import { arbitraries } from "storekeep/testing";
+ * import { arbitraries } from "storekeep/testing/arbitraries";
  * fc.assert(fc.property(arbitraries.money({ currency: "EUR" }), (m) => m.currency === "EUR"));
  * ```
  */

@@ -101,7 +101,7 @@ async function runOne(options: StoreConformanceOptions, test: KitTest, contentio
  *
  * @example
  * ```ts
- * conformanceTestNames({ concurrentTransactions: true }).length;
+ * conformanceTestNames({ concurrentTransactions: true }).included.length;
  * ```
  */
 export function conformanceTestNames(capabilities: Partial<ConformanceCapabilities> = {}): { included: string[]; skipped: string[] } {

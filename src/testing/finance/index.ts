@@ -1,5 +1,3 @@
-export { balancedEntryArbitrary, postableAccounts, postingEventArbitrary } from "./arbitraries.js";
-export type { BalancedEntryOptions, PostingEventOptions, RecordableEvent } from "./arbitraries.js";
 export {
   assertAccountingEquation,
   assertBalancesMatchLines,
