@@ -3,45 +3,26 @@
  * project, import it from ESM and from CommonJS, type-check a consumer against the installed
  * declarations, and recognise an error thrown by one subpath bundle through another.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packAndInstall, root, run, tsc } from "./packed.js";
 
-const root = resolve(import.meta.dirname, "../..");
-const tsc = join(root, "node_modules", ".bin", "tsc");
 let work = "";
 let consumer = "";
-let tarball = "";
-
-/** The environment without the parent npm's `npm_*` variables, which would leak into a child npm. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_")));
-}
-
-function run(command: string, args: string[], cwd: string): string {
-  try {
-    return execFileSync(command, args, { cwd, env: cleanEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${e.stdout ?? ""}\n${e.stderr ?? ""}\n${e.message}`);
-  }
-}
 
 function node(file: string): Record<string, unknown> {
   return JSON.parse(run(process.execPath, [file], consumer)) as Record<string, unknown>;
 }
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), "storekeep-pack-"));
-  run("npm", ["run", "build"], root);
-  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], root)) as { filename: string; files: { path: string }[] }[];
-  const first = packed[0];
-  if (!first) throw new Error("npm pack reported nothing");
-  tarball = join(work, first.filename);
-  const files = first.files.map((f) => f.path);
+  // Without fast-check first: storekeep/testing must work without the optional peer; the
+  // describe block at the end installs it for storekeep/testing/arbitraries.
+  const packed = packAndInstall("storekeep-pack-");
+  work = packed.work;
+  consumer = packed.consumer;
+  const files = packed.files;
   expect(files).toContain("dist/esm/index.js");
   expect(files).toContain("CHANGELOG.md");
   // No sourcemaps: stack traces point to the shipped dist files themselves.
@@ -49,13 +30,6 @@ beforeAll(() => {
   expect(files).toContain("dist/index.cjs");
   expect(files).toContain("LICENSE");
   expect(files.some((f) => f.startsWith("src/") || f.startsWith("tests/"))).toBe(false);
-
-  consumer = join(work, "consumer");
-  mkdirSync(consumer, { recursive: true });
-  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "storekeep-consumer", version: "1.0.0", private: true }, null, 2));
-  // Without fast-check first: storekeep/testing must work without the optional peer; the
-  // describe block at the end installs it for storekeep/testing/arbitraries.
-  run("npm", ["install", tarball, "--no-audit", "--no-fund", "--prefer-offline"], consumer);
 }, 600_000);
 
 afterAll(() => {
