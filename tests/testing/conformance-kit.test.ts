@@ -29,7 +29,7 @@ function capture(options: Omit<StoreConformanceOptions, "test">): { name: string
  * classic bug: positions taken at append time (a bigserial), so a transaction that took an
  * early position and commits late is skipped by a reader already past it.
  */
-function outboxOnlyStore(assignAtCommit: boolean): Store {
+function outboxOnlyStore(assignAtCommit: boolean, readEventsMutant?: "ignores-cursor" | "never-settles"): Store {
   let next = 0;
   const published: { position: number; event: OutboxEvent }[] = [];
   const unsupported = (): never => {
@@ -59,7 +59,8 @@ function outboxOnlyStore(assignAtCommit: boolean): Store {
       return result;
     },
     async readEvents(cursor: string | null, limit: number): Promise<PositionedEvent[]> {
-      const after = cursor === null ? 0 : Number(cursor);
+      if (readEventsMutant === "never-settles") return new Promise<PositionedEvent[]>(() => {});
+      const after = cursor === null || readEventsMutant === "ignores-cursor" ? 0 : Number(cursor);
       return published.filter((p) => p.position > after).slice(0, limit).map((p) => ({ ...p.event, position: String(p.position) }));
     },
   };
@@ -141,5 +142,42 @@ describe("the conformance kit itself", () => {
 
     const durableWithoutReopen = capture({ name: "durable", make: () => outboxOnlyStore(true), capabilities: { concurrentTransactions: true, durable: true, purgeIdempotency: true } });
     expect(durableWithoutReopen.find((t) => t.name.includes("skipped by capability"))?.name).toContain("durable (no reopen function supplied)");
+  });
+
+  it("survives a readEvents that ignores its cursor: every outbox test fails fast, naming the clause, instead of looping without bound", async () => {
+    const tests = capture({ name: "cursor-ignoring", make: () => outboxOnlyStore(true, "ignores-cursor"), capabilities: { concurrentTransactions: true } }).filter((t) => t.name.includes("events outbox"));
+    expect(tests.length).toBeGreaterThanOrEqual(5);
+    const failures: string[] = [];
+    for (const t of tests) {
+      try {
+        await t.run();
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+    // Every test that follows a cursor fails; none hangs (this test would time out) or grows without bound.
+    expect(failures.length).toBeGreaterThanOrEqual(3);
+    for (const message of failures) expect(message).toMatch(/^storage contract clause broken: events outbox \/ .*docs\/adapters\.md, "The events outbox"/);
+    expect(failures.some((m) => m.includes("must return only events after the cursor"))).toBe(true);
+  });
+
+  it("reports a store call that never settles within the kit's own time limit, naming the test", async () => {
+    const tests = capture({ name: "stuck", make: () => outboxOnlyStore(true, "never-settles"), capabilities: { concurrentTransactions: true }, timeoutMs: 1_200 });
+    const first = tests.find((t) => t.name.includes("events become readable at commit"));
+    await expect(first!.run()).rejects.toThrow(/storage contract clause broken: events outbox \/ events become readable at commit.*\n.*timed out after 1000 ms/s);
+  });
+
+  it("says what was expected when a refusal did not happen, instead of a bare diff", async () => {
+    const tests = capture({ name: "unlocked", make: () => unlockedDocumentStore(), capabilities: { concurrentTransactions: true } });
+    const messages: string[] = [];
+    for (const t of tests.filter((x) => x.name.includes(" > documents > "))) {
+      try {
+        await t.run();
+      } catch (error) {
+        messages.push((error as Error).message);
+      }
+    }
+    expect(messages.length).toBeGreaterThan(0);
+    for (const m of messages) expect(m).toMatch(/^storage contract clause broken: documents \//);
   });
 });

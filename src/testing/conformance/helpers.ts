@@ -20,9 +20,12 @@ export async function rejection(expect: ConformanceExpect, promise: Promise<unkn
     error = e;
     rejected = true;
   }
-  expect(rejected ? "rejected" : "resolved").toBe("rejected");
-  if (typeof code === "string") expect(codeOf(error)).toBe(code);
-  else if (code) expect(code).toContain(codeOf(error));
+  const wanted = typeof code === "string" ? code : code ? code.join(" or ") : "an error";
+  if (!rejected) throw new Error(`expected the store to refuse this call with ${wanted}, but it succeeded.`);
+  if (code && !(typeof code === "string" ? [code] : code).includes(codeOf(error))) {
+    throw new Error(`expected the store to refuse this call with ${wanted}, but it failed with ${codeOf(error)}${isStorekeepError(error) ? ` ("${error.message}")` : ""}.`);
+  }
+  expect(rejected).toBe(true);
   return error;
 }
 

@@ -10,6 +10,7 @@ import { conformanceRegistry } from "./registry.js";
 import { registryTests } from "./registry-tests.js";
 import { rollbackTests } from "./rollback.js";
 import { roundTripTests } from "./round-trips.js";
+import { within } from "./helpers.js";
 import type { ConformanceCapabilities, ConformanceCapability, KitGroup, KitTest, StoreConformanceOptions } from "./types.js";
 
 export type { ConformanceAssertion, ConformanceCapabilities, ConformanceCapability, ConformanceExpect, ConformanceTestApi, StoreConformanceOptions } from "./types.js";
@@ -70,7 +71,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     for (const { group, tests } of plan) {
       if (tests.length === 0) continue;
       describe(group.name, () => {
-        for (const test of tests) it(test.name, () => runOne(options, test, contention), timeoutMs);
+        for (const test of tests) it(test.name, () => runOne(options, group, test, contention, timeoutMs), timeoutMs);
       });
     }
     if (skipped.length > 0) {
@@ -84,14 +85,53 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
   });
 }
 
-async function runOne(options: StoreConformanceOptions, test: KitTest, contention: number): Promise<void> {
-  const store: Store = await options.make();
+/** Where docs/adapters.md ("The shape of the contract") states each group's clauses. */
+const SECTIONS: Readonly<Record<string, string>> = {
+  "registry and migrate": "What `migrate()` creates",
+  documents: "Documents",
+  logs: "Logs",
+  balances: "Balances",
+  "guarded counters": "Guarded counters",
+  "events outbox": "The events outbox",
+  idempotency: "Idempotency",
+  rollback: "Transactions and isolation",
+  "round-trips": "Conventions shared by every primitive",
+  concurrency: "Transactions and isolation",
+};
+
+/**
+ * Runs one kit test with its own time limit (a little under the runner's, so the kit reports
+ * first and names the clause), and turns any failure into one that says which clause of the
+ * storage contract broke and where docs/adapters.md describes it.
+ */
+async function runOne(options: StoreConformanceOptions, group: KitGroup, test: KitTest, contention: number, timeoutMs: number): Promise<void> {
+  const limit = Math.max(1_000, timeoutMs - 500);
+  const started = Date.now();
+  let store: Store | undefined;
   try {
-    await store.migrate(conformanceRegistry);
-    await test.run({ store, expect: options.test.expect, options, contention });
+    store = await options.make();
+    const made = store;
+    await within(
+      (async () => {
+        await made.migrate(conformanceRegistry);
+        await test.run({ store: made, expect: options.test.expect, options, contention });
+      })(),
+      limit,
+      `"${test.name}" to finish (the kit's own limit; a store call that never settles, or one that is far too slow, breaks the clause)`,
+    );
+  } catch (error) {
+    const original = error instanceof Error ? error : new Error(String(error));
+    const wrapped = new Error(
+      `storage contract clause broken: ${group.name} / ${test.name} (the contract: docs/adapters.md, "${SECTIONS[group.name] ?? group.name}"; after ${Date.now() - started} ms)\n${original.message}`,
+      { cause: error },
+    );
+    if (original.stack) wrapped.stack = `${wrapped.message}\n${original.stack.slice(original.stack.indexOf("\n") + 1)}`;
+    throw wrapped;
   } finally {
-    if (options.teardown) await options.teardown(store);
-    else await store.close?.();
+    if (store) {
+      if (options.teardown) await options.teardown(store);
+      else await store.close?.();
+    }
   }
 }
 

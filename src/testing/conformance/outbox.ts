@@ -21,16 +21,38 @@ export function kitEvent(id: string, extra: Partial<OutboxEvent> = {}): OutboxEv
   };
 }
 
+/** The most pages a reader of the kit reads before it declares the cursor broken. */
+const MAX_PAGES = 2_000;
+
+/**
+ * Checks one page a cursor reader got: at most `limit` events, and none it has seen before
+ * (a `readEvents` that ignores its cursor would otherwise make every reader loop forever).
+ */
+function checkPage(page: readonly PositionedEvent[], limit: number, cursor: string | null, seen: Set<string>): void {
+  if (page.length > limit) throw new Error(`readEvents(${JSON.stringify(cursor)}, ${limit}) returned ${page.length} events: at most the limit may come back.`);
+  for (const event of page) {
+    if (seen.has(event.position)) {
+      throw new Error(
+        `readEvents(${JSON.stringify(cursor)}, ${limit}) returned the event at position ${JSON.stringify(event.position)} (id ${event.id}) again: ` +
+          "readEvents must return only events after the cursor it is given, so a reader following positions never sees an event twice and always ends.",
+      );
+    }
+    seen.add(event.position);
+  }
+}
+
 async function readAll(store: Store, pageSize: number): Promise<PositionedEvent[]> {
   const out: PositionedEvent[] = [];
+  const seen = new Set<string>();
   let cursor: string | null = null;
-  for (let i = 0; i < 10_000; i++) {
+  for (let i = 0; i < MAX_PAGES; i++) {
     const page: PositionedEvent[] = await store.readEvents(cursor, pageSize);
+    checkPage(page, pageSize, cursor, seen);
     out.push(...page);
     if (page.length === 0) return out;
     cursor = page[page.length - 1]!.position;
   }
-  throw new Error("readEvents did not end");
+  throw new Error(`readEvents never returned an empty page after ${MAX_PAGES} pages of ${pageSize}: the cursor does not advance to the end of the outbox.`);
 }
 
 /**
@@ -44,21 +66,29 @@ class Follower {
   readonly seen: string[] = [];
   private chain: Promise<void> = Promise.resolve();
   constructor(private readonly store: Store) {}
+  private failure: unknown = undefined;
   poll(): void {
-    this.chain = this.chain.then(() => this.readToEnd());
+    // A failed read stops the reader and is reported by drain(), never as an unhandled rejection.
+    this.chain = this.chain.then(() => (this.failure === undefined ? this.readToEnd() : undefined)).catch((error: unknown) => {
+      this.failure ??= error;
+    });
   }
   /** Waits for every poll started so far, then reads to the end once more. */
   async drain(): Promise<void> {
     this.poll();
     await this.chain;
+    if (this.failure !== undefined) throw this.failure;
   }
+  private readonly positions = new Set<string>();
   private async readToEnd(): Promise<void> {
-    for (;;) {
+    for (let i = 0; i < MAX_PAGES; i++) {
       const page = await this.store.readEvents(this.cursor, 3);
+      checkPage(page, 3, this.cursor, this.positions);
       if (page.length === 0) return;
       for (const e of page) this.seen.push(e.id);
       this.cursor = page[page.length - 1]!.position;
     }
+    throw new Error(`readEvents never returned an empty page after ${MAX_PAGES} pages: the cursor does not advance to the end of the outbox.`);
   }
 }
 
