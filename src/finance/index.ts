@@ -35,6 +35,7 @@ export * from "./periods.js";
 export * from "./reports.js";
 export * from "./export.js";
 export * from "./settings.js";
+export * from "./tax/index.js";
 export { FINANCE_STORE, financeRegistry, readBalances, lineSortKey, splitBalanceKey } from "./ledger-store.js";
 export type { BalanceTotals, LedgerLine } from "./ledger-store.js";
 export { parseTrialBalanceCsv, openingBalancesCommand } from "./opening-balances.js";
