@@ -43,7 +43,7 @@ async function showFoundation(sk: Storekeep): Promise<void> {
   // A web order arrives twice under the same key (a retried HTTP request): one effect.
   const webOrder = (total: string) => [
     {
-      type: "OrderPlaced",
+      type: "OrderPlaced" as const,
       aggregateType: "order",
       aggregateId: "ord_web_1",
       effectiveDate: "2010-12-14",

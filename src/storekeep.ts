@@ -15,7 +15,7 @@ import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
 import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
 import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
 import { Decimal } from "./kernel/decimal.js";
-import { type EventCatalog, type EventDefinitions, eventCatalog } from "./kernel/events/index.js";
+import { type EventCatalog, type EventDefinitions, type RecordEventInput, eventCatalog, type eventDefinitions, fillFunctionalFields, missingFunctionalFields } from "./kernel/events/index.js";
 
 /**
  * Everything `createStorekeep` accepts; every member is optional.
@@ -25,7 +25,7 @@ import { type EventCatalog, type EventDefinitions, eventCatalog } from "./kernel
  * const options: StorekeepOptions = { config: { functionalCurrency: "GBP", timeZone: "Europe/London" } };
  * ```
  */
-export interface StorekeepOptions {
+export interface StorekeepOptions<D extends EventDefinitions = typeof eventDefinitions> {
   /** Where data lives. Default: a fresh in-memory store. */
   readonly store?: Store;
   /** Where time comes from. Default: the system clock. */
@@ -43,11 +43,13 @@ export interface StorekeepOptions {
   /** Inventory settings: snapshot interval, soft-hold minutes, a period guard. */
   readonly inventory?: InventoryOptions;
   /** The event catalog payloads are validated against. Default: storekeep's own; extend it for host events. */
-  readonly events?: EventCatalog<EventDefinitions>;
+  readonly events?: EventCatalog<D>;
 }
 
 /**
- * A business event the host records (validated against the event catalog).
+ * The untyped shape of a recorded event, for code that builds events whose type is only known
+ * at run time (a webhook relay, a replay tool); `sk.recordEvents` takes the typed
+ * {@link RecordEventInput}, so cast such events (`as RecordEventInput[]`) deliberately.
  *
  * @example
  * ```ts
@@ -74,7 +76,7 @@ export interface HostEvent {
  * const events = await sk.events.read(null);
  * ```
  */
-export interface Storekeep {
+export interface Storekeep<D extends EventDefinitions = typeof eventDefinitions> {
   readonly config: StorekeepConfig;
   readonly store: Store;
   readonly clock: Clock;
@@ -90,8 +92,12 @@ export interface Storekeep {
   ready(): Promise<void>;
   /** Runs any command definition through the runner. */
   run<S extends z.ZodType, O extends Json>(command: CommandDefinition<S, O>, input: z.input<S>, options?: ExecuteOptions): Promise<O>;
-  /** Records host events (validated against the catalog) so reactions run on them atomically. */
-  recordEvents(events: readonly HostEvent[], options?: ExecuteOptions): Promise<{ recorded: number }>;
+  /**
+   * Records host events (validated against the catalog) so reactions run on them atomically.
+   * Typed per event type (see docs/events.md); a document in the functional currency may
+   * leave out `functionalCurrency`, `rate`, `functionalAmount` and `functional`.
+   */
+  recordEvents(events: readonly RecordEventInput<D>[], options?: ExecuteOptions): Promise<{ recorded: number }>;
   /** Closes the store (connections, PGlite instances the store owns). */
   close(): Promise<void>;
 }
@@ -107,11 +113,11 @@ export interface Storekeep {
  * await sk.ready();
  * ```
  */
-export function createStorekeep(createOptions: StorekeepOptions = {}): Storekeep {
-  const options = storekeepOptions(createOptions);
+export function createStorekeep<D extends EventDefinitions = typeof eventDefinitions>(createOptions: StorekeepOptions<D> = {}): Storekeep<D> {
+  const options = storekeepOptions(createOptions) as StorekeepOptions;
   const config = resolveConfig(options.config);
   const clock = options.clock ?? systemClock;
-  const catalog = options.events ?? (eventCatalog as unknown as EventCatalog<EventDefinitions>);
+  const catalog = (options.events ?? eventCatalog) as unknown as EventCatalog<EventDefinitions>;
   const store = options.store ?? memoryStore();
   const runtime = createRuntime({
     store,
@@ -165,12 +171,20 @@ export function createStorekeep(createOptions: StorekeepOptions = {}): Storekeep
       // "12.75" and "12.750" are the same event.
       const normalised = events.map((event, index) => {
         const { schemaVersion, ...rest } = event;
+        // A document in the functional currency may leave out its functional side.
+        const payload = fillFunctionalFields(catalog, event.type, event.payload, config.functionalCurrency);
         try {
-          return { ...rest, payload: catalog.parsePayload(event.type, event.payload, schemaVersion) as Record<string, unknown> };
+          return { ...rest, payload: catalog.parsePayload(event.type, payload, schemaVersion) as Record<string, unknown> };
         } catch (error) {
           if (isStorekeepError(error) && error.code === "VALIDATION_FAILED") {
             const issues = ((error.details["issues"] ?? []) as { path: string; message: string; code: string }[]).map((i) => ({ ...i, path: `events[${index}].payload${i.path ? `.${i.path}` : ""}` }));
-            throw new StorekeepError("VALIDATION_FAILED", `events[${index}] (${event.type}): ${error.message}`, { ...error.details, issues });
+            const missing = missingFunctionalFields(catalog, event.type, payload);
+            const currency = (payload as Record<string, unknown> | null)?.["currency"];
+            const hint =
+              missing.length > 0 && typeof currency === "string" && currency !== config.functionalCurrency
+                ? ` A document in ${currency.slice(0, 3)} when the books are kept in ${config.functionalCurrency} needs its functional side: add ${missing.join(", ")}.`
+                : "";
+            throw new StorekeepError("VALIDATION_FAILED", `events[${index}] (${event.type}): ${error.message}${hint}`, { ...error.details, issues });
           }
           throw error;
         }

@@ -148,7 +148,7 @@ describe("the public boundary", () => {
 
   it("the issue's cases are VALIDATION_FAILED: recordEvents(null | {} | 'x' | [null]), an events array with its own constructor, a throwing getter, options null", async () => {
     const sk = shop();
-    const payment = { type: "PaymentCaptured", aggregateType: "order", aggregateId: "ord_1", effectiveDate: "2026-03-02", payload: eventExamples.PaymentCaptured as unknown as Record<string, unknown> };
+    const payment = { type: "PaymentCaptured" as const, aggregateType: "order", aggregateId: "ord_1", effectiveDate: "2026-03-02", payload: eventExamples.PaymentCaptured };
     const entry = { date: "2026-03-02", memo: "m", lines: [{ account: "1200", debit: "10" }, { account: "4000", credit: "10" }] };
     const cases: [string, () => Promise<unknown>][] = [
       ["recordEvents(null)", () => sk.recordEvents(null as never)],

@@ -7,7 +7,7 @@ import { ManualClock, failingStore, sequentialIds, snapshotStore } from "../../s
 // A command whose reactions write through every primitive: the event is recorded, finance
 // posts it (entry document, lines log, balance deltas), the outbox and the idempotency claim.
 const invoice = [
-  { type: "OrderInvoiced", aggregateType: "order", aggregateId: "ord_1", effectiveDate: "2026-11-27", payload: eventExamples.OrderInvoiced as unknown as Record<string, unknown> },
+  { type: "OrderInvoiced", aggregateType: "order", aggregateId: "ord_1", effectiveDate: "2026-11-27", payload: eventExamples.OrderInvoiced },
 ] as const;
 
 async function seeded() {

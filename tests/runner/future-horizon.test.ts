@@ -26,8 +26,8 @@ async function code(call: Promise<unknown>): Promise<string> {
 }
 
 const entry = (date: string) => ({ date, lines: [{ account: "1100", debit: "10" }, { account: "3100", credit: "10" }] });
-const payment = (effectiveDate: string, id: string) => ({ type: "PaymentCaptured", aggregateType: "order", aggregateId: id, effectiveDate, payload: { ...(eventExamples.PaymentCaptured as unknown as Record<string, unknown>), paymentId: `pay_${id}`, orderId: id } });
-const invoice = (effectiveDate: string, id: string) => ({ type: "OrderInvoiced", aggregateType: "order", aggregateId: id, effectiveDate, payload: { ...(eventExamples.OrderInvoiced as unknown as Record<string, unknown>), invoiceId: `inv_${id}`, orderId: id } });
+const payment = (effectiveDate: string, id: string) => ({ type: "PaymentCaptured" as const, aggregateType: "order", aggregateId: id, effectiveDate, payload: { ...eventExamples.PaymentCaptured, paymentId: `pay_${id}`, orderId: id } });
+const invoice = (effectiveDate: string, id: string) => ({ type: "OrderInvoiced" as const, aggregateType: "order", aggregateId: id, effectiveDate, payload: { ...eventExamples.OrderInvoiced, invoiceId: `inv_${id}`, orderId: id } });
 
 describe("the future horizon", () => {
   it("postEntry, PaymentCaptured and OrderInvoiced dated 9999-12-31 are VALIDATION_FAILED naming the horizon; within the default 366 days they post", async () => {

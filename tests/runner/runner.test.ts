@@ -204,7 +204,9 @@ describe("after-commit consumers", () => {
 describe("recordEvents and the event catalog", () => {
   it("validates host events against the catalog and refuses unknown types", async () => {
     const { sk } = make();
+    // @ts-expect-error an unknown event type is a compile error too
     await expect(sk.recordEvents([{ type: "PaymentCapturd", aggregateType: "order", aggregateId: "o1", effectiveDate: "2026-11-27", payload: {} }])).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    // @ts-expect-error a payload missing required fields is a compile error too
     await expect(sk.recordEvents([{ type: "PaymentCaptured", aggregateType: "order", aggregateId: "o1", effectiveDate: "2026-11-27", payload: { orderId: "o1" } }])).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
     expect(await sk.events.read(null)).toHaveLength(0);
   });

@@ -7,3 +7,4 @@ export * from "./purchasing.js";
 export * from "./inventory.js";
 export * from "./definitions.js";
 export * from "./examples.js";
+export * from "./record-input.js";
