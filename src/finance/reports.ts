@@ -48,12 +48,19 @@ export type Comparison = "previous-period" | "previous-year";
  */
 export type ReportOptions = ReportRange & { readonly compare?: readonly Comparison[]; readonly includeZero?: boolean };
 
-const rangeSchema = z.union([
-  z.object({ asOf: localDateSchema, compare: z.array(z.enum(["previous-period", "previous-year"])).max(2).optional(), includeZero: z.boolean().optional() }),
-  z
-    .object({ from: localDateSchema, to: localDateSchema, compare: z.array(z.enum(["previous-period", "previous-year"])).max(2).optional(), includeZero: z.boolean().optional() })
-    .refine((r) => r.from <= r.to, { message: "from must not be after to", path: ["from"] }),
-]);
+const periodRangeSchema = z
+  .object({ from: localDateSchema, to: localDateSchema, compare: z.array(z.enum(["previous-period", "previous-year"])).max(2).optional(), includeZero: z.boolean().optional() })
+  .refine((r) => r.from <= r.to, { message: "from must not be after to", path: ["from"] });
+
+/** Reads a report range: `{ asOf }` or `{ from, to }`, with a message that says which to give. */
+function parseRange(options: unknown, subject: string): ReportOptions {
+  const fields = options !== null && typeof options === "object" ? (options as Record<string, unknown>) : undefined;
+  if (fields && "asOf" in fields) return parseWith(asOfSchema, options, subject) as ReportOptions;
+  if (fields && ("from" in fields || "to" in fields)) return parseWith(periodRangeSchema, options, subject) as ReportOptions;
+  throw new StorekeepError("VALIDATION_FAILED", `Invalid ${subject}: give either { asOf: "2026-03-31" } (balances at the end of that day) or { from: "2026-03-01", to: "2026-03-31" } (a period).`, {
+    issues: [{ path: "", message: "needs asOf, or from and to", code: "custom" }],
+  });
+}
 
 interface Resolved {
   readonly from?: string;
@@ -226,7 +233,7 @@ export interface TrialBalance {
  * ```
  */
 export async function trialBalance(tx: Transaction, settings: FinanceSettings, functionalCurrency: string, options: ReportOptions): Promise<TrialBalance> {
-  const parsed = parseWith(rangeSchema, options, "trial balance range") as ReportOptions;
+  const parsed = parseRange(options, "trial balance range");
   const chart = await loadChart(tx, settings);
   const nets = netsOf(await readBalances(tx, resolveRange(parsed)));
   const rolled = rollUp(chart, nets.net);

@@ -37,6 +37,13 @@ describe("reports", () => {
     expect(tbBalance(mid, "1100")).toBe("-65.5");
   });
 
+  it("a trial balance without a range says to give asOf or from and to; a bad date names the field", async () => {
+    const { finance } = makeBooks();
+    await expect(finance.trialBalance({} as never)).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining('give either { asOf: "2026-03-31" }') });
+    await expect(finance.trialBalance({ asOf: "2026-02-30" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("asOf") });
+    await expect(finance.trialBalance({ from: "2026-03-31", to: "2026-03-01" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("from must not be after to") });
+  });
+
   it("comparison columns: previous period and same period last year", async () => {
     const { finance } = makeBooks();
     await seedYear(finance);
