@@ -1,0 +1,55 @@
+import { type DemandClassification, classifyDemand } from "./classify.js";
+import { etsForecast } from "./ets.js";
+import { type Forecast, type ForecastOptions, checkSeries, repeat } from "./forecast-result.js";
+import { sesForecast } from "./holt-winters.js";
+import { crostonForecast } from "./intermittent.js";
+
+/**
+ * The automatic choice with the reason it was made.
+ *
+ * @example
+ * ```ts
+ * const f: AutoForecast = autoForecast([5, 6, 5, 7, 6, 8, 7, 6, 7, 8], { h: 4 });
+ * f.reason;
+ * ```
+ */
+export interface AutoForecast extends Forecast {
+  readonly classification: DemandClassification;
+  /** Why this method: the demand class and the rule applied, in one sentence. */
+  readonly reason: string;
+}
+
+/**
+ * Chooses a method from the demand pattern (ADI / CV², {@link classifyDemand}):
+ * - no demand → zero;
+ * - smooth or erratic (regular arrivals) → ETS with the model chosen by AICc among the
+ *   eligible ones (seasonal only for a period of 2..24 with three seasons of history),
+ *   or SES when the history is shorter than 10 periods;
+ * - intermittent or lumpy → Croston with the SBA correction (α = 0.1), which is unbiased
+ *   for intermittent demand (Syntetos & Boylan 2005).
+ *
+ * @example
+ * ```ts
+ * autoForecast([0, 0, 4, 0, 0, 0, 6, 0, 0, 5], { h: 4 }).method; // "croston-sba"
+ * ```
+ */
+export function autoForecast(y: readonly number[], options: ForecastOptions & { readonly period?: number }): AutoForecast {
+  checkSeries(y, options.h);
+  const classification = classifyDemand(y);
+  const c = classification.demandClass;
+  const figures = `ADI ${classification.adi.toFixed(2)}, CV² ${classification.cv2.toFixed(2)}`;
+  if (c === "no-demand") {
+    return { method: "zero", model: "No demand", mean: repeat(0, options.h), fitted: repeat(0, y.length), parameters: {}, intervals: [], classification, reason: "no demand in the history: forecast zero" };
+  }
+  if (c === "intermittent" || c === "lumpy") {
+    return { ...crostonForecast(y, { h: options.h, alpha: 0.1, variant: "sba" }), classification, reason: `${c} demand (${figures}; ADI ≥ 1.32): Croston with the SBA bias correction` };
+  }
+  const period = options.period ?? 1;
+  const seasonalNote = period > 24 ? ` (period ${period} is too long for a seasonal model: non-seasonal models only)` : period > 1 && y.length < 3 * period ? ` (fewer than three seasons of history: non-seasonal models only)` : "";
+  if (y.length < 10) {
+    return { ...sesForecast(y, { h: options.h, initial: "simple", ...(options.levels ? { levels: options.levels } : {}) }), classification, reason: `${c} demand (${figures}) but only ${y.length} periods: simple exponential smoothing` };
+  }
+  const f = etsForecast(y, { h: options.h, period, ...(options.levels ? { levels: options.levels } : {}) });
+  const { fit: _fit, ...forecast } = f;
+  return { ...forecast, classification, reason: `${c} demand (${figures}; ADI < 1.32): ${f.model}, the lowest AICc of the eligible ETS models${seasonalNote}` };
+}

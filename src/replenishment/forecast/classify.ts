@@ -1,0 +1,54 @@
+import { demandSizesAndIntervals } from "./intermittent.js";
+
+/**
+ * Demand pattern by Syntetos–Boylan–Croston: ADI (average inter-demand interval) against
+ * 1.32 and CV² (squared coefficient of variation of the non-zero sizes) against 0.49.
+ */
+export type DemandClass = "smooth" | "erratic" | "intermittent" | "lumpy" | "no-demand";
+
+/**
+ * A demand classification with the figures behind it.
+ *
+ * @example
+ * ```ts
+ * const c: DemandClassification = classifyDemand([0, 4, 0, 0, 5, 0, 0, 6]);
+ * ```
+ */
+export interface DemandClassification {
+  readonly demandClass: DemandClass;
+  /** Average inter-demand interval in periods (periods / demand occurrences). */
+  readonly adi: number;
+  /** Squared coefficient of variation of non-zero demand sizes (population variance). */
+  readonly cv2: number;
+  readonly nonZeroPeriods: number;
+  readonly periods: number;
+}
+
+/** ADI threshold between regular and intermittent demand. */
+export const ADI_THRESHOLD = 1.32;
+/** CV² threshold between steady and variable demand sizes. */
+export const CV2_THRESHOLD = 0.49;
+
+/**
+ * Classifies a demand history: smooth (ADI < 1.32, CV² < 0.49), erratic (ADI < 1.32,
+ * CV² ≥ 0.49), intermittent (ADI ≥ 1.32, CV² < 0.49), lumpy (ADI ≥ 1.32, CV² ≥ 0.49).
+ * ADI is the mean of the inter-demand intervals (the first counted from the series start).
+ *
+ * @example
+ * ```ts
+ * classifyDemand([5, 6, 5, 7, 6]).demandClass; // "smooth"
+ * classifyDemand([0, 0, 1, 0, 0, 9, 0, 0, 2]).demandClass; // "lumpy"
+ * ```
+ */
+export function classifyDemand(y: readonly number[]): DemandClassification {
+  const { sizes, intervals } = demandSizesAndIntervals(y);
+  if (sizes.length === 0) return { demandClass: "no-demand", adi: Number.POSITIVE_INFINITY, cv2: 0, nonZeroPeriods: 0, periods: y.length };
+  const adi = intervals.reduce((a, v) => a + v, 0) / intervals.length;
+  const mean = sizes.reduce((a, v) => a + v, 0) / sizes.length;
+  const variance = sizes.reduce((a, v) => a + (v - mean) ** 2, 0) / sizes.length;
+  const cv2 = mean !== 0 ? variance / (mean * mean) : 0;
+  const regular = adi < ADI_THRESHOLD;
+  const steady = cv2 < CV2_THRESHOLD;
+  const demandClass: DemandClass = regular ? (steady ? "smooth" : "erratic") : steady ? "intermittent" : "lumpy";
+  return { demandClass, adi, cv2, nonZeroPeriods: sizes.length, periods: y.length };
+}

@@ -1,0 +1,16 @@
+export { normalCdf, normalDensity, normalLoss, normalQuantile, studentTCdf, studentTQuantile } from "./normal.js";
+export type { Forecast, ForecastOptions, PredictionInterval } from "./forecast-result.js";
+export { meanForecast, movingAverageForecast, naiveForecast, seasonalNaiveForecast } from "./baseline.js";
+export { holtForecast, holtWintersForecast, sesForecast } from "./holt-winters.js";
+export type { SmoothingOptions } from "./holt-winters.js";
+export { etsCandidates, etsFit, etsForecast, etsName, etsPointForecast } from "./ets.js";
+export type { EtsCriterion, EtsError, EtsFit, EtsOptions, EtsSeason, EtsSpec, EtsTrend } from "./ets.js";
+export { isSeasonal, thetaForecast } from "./theta.js";
+export { adidaForecast, crostonForecast, crostonOptimizedForecast, imapaForecast, tsbForecast } from "./intermittent.js";
+export type { CrostonVariant } from "./intermittent.js";
+export { ADI_THRESHOLD, CV2_THRESHOLD, classifyDemand } from "./classify.js";
+export type { DemandClass, DemandClassification } from "./classify.js";
+export { autoForecast } from "./auto.js";
+export type { AutoForecast } from "./auto.js";
+export { forecastAccuracy } from "./accuracy.js";
+export type { Accuracy } from "./accuracy.js";
