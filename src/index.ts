@@ -11,3 +11,5 @@ export * from "./runner/index.js";
 export * from "./storekeep.js";
 export * from "./finance/index.js";
 export * from "./inventory/index.js";
+export { DEFAULT_IN_STORE_LAYOUTS, expandUpcE, gs1CheckDigit, gs1ElementString, parseBarcode } from "./inventory/barcodes.js";
+export type { BarcodeKind, InStoreLayout, ParseBarcodeOptions, ParsedBarcode } from "./inventory/barcodes.js";
