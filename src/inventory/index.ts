@@ -1,3 +1,4 @@
+import { isLocalDate } from "../kernel/local-date.js";
 import { hardenApi } from "../kernel/boundary.js";
 import { INVENTORY_SHAPES } from "./api-shapes.js";
 import { StorekeepError } from "../kernel/errors.js";
@@ -232,7 +233,7 @@ function checkAuditQuery(q: { asOf?: unknown; skus?: unknown; inventoryAccount?:
   const refuse = (path: string, message: string): never => {
     throw new StorekeepError("VALIDATION_FAILED", `audit ${path} ${message}.`, { issues: [{ path, message, code: "custom" }] });
   };
-  if (q.asOf !== undefined && typeof q.asOf !== "string") refuse("asOf", "must be a date (YYYY-MM-DD)");
+  if (q.asOf !== undefined && !isLocalDate(q.asOf)) refuse("asOf", "must be a date (YYYY-MM-DD)");
   if (q.skus !== undefined && (!Array.isArray(q.skus) || q.skus.some((sku) => typeof sku !== "string"))) refuse("skus", "must be an array of SKU strings");
   if (q.inventoryAccount !== undefined && typeof q.inventoryAccount !== "function") refuse("inventoryAccount", "must be a function");
 }

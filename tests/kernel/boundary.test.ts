@@ -153,6 +153,8 @@ describe("the public boundary", () => {
     const cases: [string, () => Promise<unknown>][] = [
       ["recordEvents(null)", () => sk.recordEvents(null as never)],
       ["recordEvents({})", () => sk.recordEvents({} as never)],
+      ["inventory.audit({ asOf: \"\" })", () => sk.inventory.audit({ asOf: "" })],
+      ["inventory.audit({ asOf: \"2026-02-30\" })", () => sk.inventory.audit({ asOf: "2026-02-30" })],
       ["recordEvents('x')", () => sk.recordEvents("x" as never)],
       ["recordEvents([null])", () => sk.recordEvents([null] as never)],
       ["recordEvents(own constructor)", () => sk.recordEvents(Object.assign([payment], { constructor: 1 }) as never, null as never)],
