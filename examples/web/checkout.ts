@@ -28,7 +28,8 @@ export async function checkout(sk: Storekeep, order: CheckoutOrder): Promise<{ o
   const gross = net.add(tax);
   const money = (m: Money) => m.toJSON();
   const zero = Money.zero(currency).toJSON();
-  const meta = (type: string) => ({ aggregateType: "order", aggregateId: orderId, effectiveDate: date, type });
+  // Each event's `type` stays a literal, so recordEvents checks its payload's fields.
+  const meta = <T extends "OrderPlaced" | "ShipmentDispatched" | "OrderInvoiced">(type: T) => ({ aggregateType: "order", aggregateId: orderId, effectiveDate: date, type });
   await sk.recordEvents(
     [
       {

@@ -7,6 +7,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { inject } from "vitest";
+import "./global-pack.js";
 
 /** The repository root. */
 export const root = resolve(import.meta.dirname, "../..");
@@ -40,14 +42,11 @@ export interface PackedConsumer {
 /** Builds, packs and installs the tarball (plus `extra` packages) into a fresh empty project. */
 export function packAndInstall(prefix: string, extra: readonly string[] = []): PackedConsumer {
   const work = mkdtempSync(join(tmpdir(), prefix));
-  run("npm", ["run", "build"], root);
-  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], root)) as { filename: string; files: { path: string }[] }[];
-  const first = packed[0];
-  if (!first) throw new Error("npm pack reported nothing");
-  const tarball = join(work, first.filename);
+  // Built and packed once per run by the integration global setup (tests/package/global-pack.ts).
+  const { tarball, files } = inject("storekeepPack");
   const consumer = join(work, "consumer");
   mkdirSync(consumer, { recursive: true });
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "storekeep-consumer", version: "1.0.0", private: true, type: "module" }, null, 2));
   run("npm", ["install", tarball, ...extra, "--no-audit", "--no-fund", "--prefer-offline"], consumer);
-  return { work, consumer, tarball, files: first.files.map((f) => f.path) };
+  return { work, consumer, tarball, files };
 }
