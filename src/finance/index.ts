@@ -10,7 +10,7 @@ import { financeCommands } from "./journal-commands.js";
 import type { JournalEntry, JournalEntryInput } from "./journal-entry.js";
 import { FINANCE_STORE, financeRegistry } from "./ledger-store.js";
 import { type OpeningBalancesInput, openingBalancesCommand } from "./opening-balances.js";
-import { type EntryDomain, type PeriodLockState, type PostingDomain, isPeriodOpen, readPeriodLocks } from "./periods.js";
+import { type EntryDomain, type PeriodLockState, type PostingDomain, financePeriodLocks, isPeriodOpen, readPeriodLocks } from "./periods.js";
 import { financeReactions } from "./reactions.js";
 import {
   type BalanceSheet,
@@ -58,7 +58,7 @@ export { loadChart, resolveAccounts } from "./account-registry.js";
  */
 export function financeModule(options: FinanceOptions = {}): ModuleDefinition {
   const settings = resolveFinanceOptions(options);
-  return { name: "finance", registry: financeRegistry(), reactions: financeReactions(settings) };
+  return { name: "finance", registry: financeRegistry(), reactions: financeReactions(settings), periodLocks: financePeriodLocks };
 }
 
 /**

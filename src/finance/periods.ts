@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { type LocalDate, addDays, localDateSchema } from "../kernel/local-date.js";
+import type { PeriodLocks } from "../ports/period-locks.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 
 /*
@@ -188,6 +189,20 @@ export async function readPeriodLocks(tx: Transaction): Promise<PeriodLockState>
 export async function assertPeriodOpen(tx: Transaction, domain: EntryDomain, date: string): Promise<void> {
   checkPeriodOpen(await readPeriodLocksForPosting(tx), domain, date);
 }
+
+/**
+ * Finance's side of the period-lock seam ({@link PeriodLocks}): {@link assertPeriodOpen}
+ * over the lock document. `financeModule()` declares it, so every module's commands see
+ * finance's locks as `ctx.periodLocks` without importing finance.
+ *
+ * @example
+ * ```ts
+ * await financePeriodLocks.assertOpen(tx, "stock", "2026-03-15");
+ * ```
+ */
+export const financePeriodLocks: PeriodLocks = Object.freeze({
+  assertOpen: (tx: Transaction, domain: EntryDomain, date: string): Promise<void> => assertPeriodOpen(tx, domain, date),
+});
 
 /**
  * Reads the lock state for a posting or movement that must not land in a locked period:

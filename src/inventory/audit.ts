@@ -5,7 +5,7 @@ import type { LocalDate } from "../kernel/local-date.js";
 import type { RoundingMode } from "../kernel/decimal.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import { costStateFromJson } from "./cost-state.js";
-import { AVAILABILITY, COST_STATES, type CostStateDoc, QUANTITIES, VALUES } from "./ledger.js";
+import { AVAILABILITY, COST_STATES, type CostStateDoc, QUANTITIES, VALUES } from "./ledger-records.js";
 import { inTransitLocation } from "./location.js";
 import { MOVEMENTS, type MovementRecord, valuationInputOf } from "./movement.js";
 import type { InventorySettings } from "./options.js";

@@ -1,6 +1,6 @@
 import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
-import { decodeValuation, valuationHistory } from "./ledger.js";
+import { decodeValuation, valuationHistory } from "./valuation-log.js";
 import { movementPosition } from "./movement.js";
 import { readMovement } from "./movement-commands.js";
 import { PRODUCTS, type Product } from "./product.js";

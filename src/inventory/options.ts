@@ -1,6 +1,6 @@
 import { StorekeepError } from "../kernel/errors.js";
 import type { ValuationKernel, CostingMethod } from "./valuation-kernel.js";
-import { type StockPeriodGuard, financeStockPeriodGuard } from "./period-guard.js";
+import { type StockPeriodGuard, sharedStockPeriodGuard } from "./period-guard.js";
 
 /**
  * Options of the inventory module.
@@ -12,8 +12,8 @@ import { type StockPeriodGuard, financeStockPeriodGuard } from "./period-guard.j
  */
 export interface InventoryOptions {
   /**
-   * Refuses movements dated into a locked stock period. Default: finance's stock lock when
-   * the finance module is registered, otherwise none.
+   * Refuses movements dated into a locked stock period. Default: the stock lock of the period-lock seam (finance's, when
+   * the finance module is registered), otherwise none.
    */
   readonly periodGuard?: StockPeriodGuard;
   /** Keep a cost-state checkpoint every this many movements of a SKU (default 128). */
@@ -56,5 +56,5 @@ export function resolveInventoryOptions(options: InventoryOptions = {}): Invento
   if (!(softHoldMinutes > 0) || !Number.isFinite(softHoldMinutes)) {
     throw new StorekeepError("VALIDATION_FAILED", `inventory.softHoldMinutes must be a positive number of minutes, not ${String(softHoldMinutes)}.`, { issues: [{ path: "softHoldMinutes", message: "positive minutes", code: "custom" }] });
   }
-  return { periodGuard: options.periodGuard ?? financeStockPeriodGuard, snapshotEvery, kernels: options.kernels ?? {}, softHoldMinutes };
+  return { periodGuard: options.periodGuard ?? sharedStockPeriodGuard, snapshotEvery, kernels: options.kernels ?? {}, softHoldMinutes };
 }

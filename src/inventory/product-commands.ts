@@ -1,6 +1,6 @@
 import { StorekeepError } from "../kernel/errors.js";
 import { defineCommand } from "../runner/command.js";
-import { COST_STATES, type CostStateDoc } from "./ledger.js";
+import { COST_STATES, type CostStateDoc } from "./ledger-records.js";
 import { LOCATIONS, type Location, WAREHOUSES, locationInputSchema, warehouseInputSchema } from "./location.js";
 import { PRODUCTS, type Product, productInputSchema } from "./product.js";
 

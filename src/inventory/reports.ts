@@ -4,7 +4,8 @@ import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import type { CurrencyCode } from "../kernel/currencies.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import { costStateFromJson } from "./cost-state.js";
-import { COST_STATES, type CostStateDoc, QUANTITIES, VALUES, decodePostings, latestValuations } from "./ledger.js";
+import { COST_STATES, type CostStateDoc, QUANTITIES, VALUES } from "./ledger-records.js";
+import { decodePostings, latestValuations } from "./valuation-log.js";
 import { MOVEMENTS, type MovementRecord } from "./movement.js";
 import { QUANTITY_DECIMALS, formatScaled, onHandOf, valueOf } from "./valuation-kernel.js";
 

@@ -6,7 +6,7 @@ import { idSchema } from "../kernel/ids.js";
 import { instantString } from "../kernel/events/fields.js";
 import type { CounterChange, Transaction } from "../ports/storage.js";
 import { type CommandContext, type NewEvent, defineCommand } from "../runner/command.js";
-import { AVAILABILITY } from "./ledger.js";
+import { AVAILABILITY } from "./ledger-records.js";
 import { WAREHOUSES } from "./location.js";
 import type { InventorySettings } from "./options.js";
 import { requireProduct, skuSchema } from "./product.js";

@@ -1,6 +1,6 @@
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
-import { AVAILABILITY } from "./ledger.js";
+import { AVAILABILITY } from "./ledger-records.js";
 
 /*
  * Reservations hold units for demand at a warehouse: soft holds (a cart) expire through

@@ -1,4 +1,5 @@
 export * from "./clock.js";
 export * from "./ids.js";
+export * from "./period-locks.js";
 export * from "./rates.js";
 export * from "./storage.js";

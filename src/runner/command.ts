@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { LocalDate } from "../kernel/local-date.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/ids.js";
+import type { PeriodLocks } from "../ports/period-locks.js";
 import type { RateProvider } from "../ports/rates.js";
 import type { Json, JsonObject, OutboxEvent, StoreRegistry, Transaction } from "../ports/storage.js";
 import type { StorekeepConfig } from "./config.js";
@@ -52,6 +53,12 @@ export interface CommandContext {
   readonly commandName: string;
   /** Module options by module name, as given to `createStorekeep`. */
   readonly options: Readonly<Record<string, unknown>>;
+  /**
+   * The period-lock seam (see {@link PeriodLocks}): the locks of the module that keeps the
+   * books, or none. The runner always sets it; a context built by hand may leave it out
+   * (then nothing is locked).
+   */
+  readonly periodLocks?: PeriodLocks;
 }
 
 /**
@@ -121,6 +128,11 @@ export interface ModuleDefinition {
   readonly name: string;
   readonly registry: Partial<StoreRegistry>;
   readonly reactions?: readonly Reaction[];
+  /**
+   * The period locks this module keeps, offered to every other module through
+   * `ctx.periodLocks` (the finance module declares its own; at most one module may).
+   */
+  readonly periodLocks?: PeriodLocks;
 }
 
 /**

@@ -3,6 +3,7 @@ import { StorekeepError, isStorekeepError, parseWith } from "../kernel/errors.js
 import { localDateFormatter } from "../kernel/local-date.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/ids.js";
+import { type PeriodLocks, noPeriodLocks } from "../ports/period-locks.js";
 import type { RateProvider } from "../ports/rates.js";
 import type { Json, OutboxEvent, Store, StoreRegistry, Transaction } from "../ports/storage.js";
 import type { CommandContext, CommandDefinition, ExecuteOptions, ModuleDefinition, NewEvent, Reaction } from "./command.js";
@@ -51,6 +52,8 @@ export interface RuntimeOptions {
   /** How emitted events are validated. Default: {@link catalogEventValidator} over storekeep's catalog. */
   readonly validateEvent?: EventValidator;
   readonly moduleOptions?: Readonly<Record<string, unknown>>;
+  /** The period-lock seam. Default: the one a module declares (finance), else {@link noPeriodLocks}. */
+  readonly periodLocks?: PeriodLocks;
 }
 
 /**
@@ -135,6 +138,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
   const validateEvent = options.validateEvent ?? catalogEventValidator(eventCatalog as unknown as EventCatalog<EventDefinitions>);
   const moduleOptions = options.moduleOptions ?? {};
+  const periodLocks = options.periodLocks ?? modulePeriodLocks(options.modules);
   const businessDateOf = localDateFormatter(config.timeZone);
   let migrated: Promise<void> | undefined;
 
@@ -162,6 +166,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         correlationId: execOptions.correlationId ?? commandId,
         commandName: command.name,
         options: moduleOptions,
+        periodLocks,
       };
       const key = execOptions.idempotencyKey;
       if (key !== undefined && hash !== undefined) {
@@ -246,6 +251,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return store.transaction(work);
     },
   };
+}
+
+/** The period locks one of the modules keeps (two modules may not both keep them). */
+function modulePeriodLocks(modules: readonly ModuleDefinition[]): PeriodLocks {
+  const keepers = modules.filter((m) => m.periodLocks !== undefined);
+  if (keepers.length > 1) {
+    throw new StorekeepError("ALREADY_EXISTS", `Modules ${keepers.map((m) => m.name).join(" and ")} both keep period locks; only one module may (pass createRuntime({ periodLocks }) to choose).`, { modules: keepers.map((m) => m.name) });
+  }
+  return keepers[0]?.periodLocks ?? noPeriodLocks;
 }
 
 function toJson(value: unknown): Json {

@@ -14,7 +14,7 @@ import {
   roundingCode,
   valueMovement,
 } from "../../../src/inventory/index.js";
-import { recordMovements } from "../../../src/inventory/ledger.js";
+import { recordMovements } from "../../../src/inventory/record-movements.js";
 import { eventCatalog } from "../../../src/kernel/events/index.js";
 import { type Runtime, catalogEventValidator, createRuntime, defineCommand, resolveConfig } from "../../../src/runner/index.js";
 import { ManualClock, sequentialIds } from "../../../src/testing/index.js";

@@ -1,0 +1,127 @@
+import type { NewEvent } from "../runner/command.js";
+import { type MovementRecord, effectOf } from "./movement.js";
+import type { MovementValuation } from "./valuation.js";
+import { formatScaled } from "./valuation-kernel.js";
+
+/*
+ * The stock-value events of recorded movements (StockReceived, StockIssued, StockAdjusted,
+ * StockTransferred, StockRevalued) and of a re-derivation's differences.
+ */
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function postingsJson(postings: Readonly<Record<string, bigint>>, digits: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [role, amount] of Object.entries(postings)) out[role] = formatScaled(amount, digits);
+  return out;
+}
+
+function money(minor: bigint, currency: string, digits: number): { amount: string; currency: string } {
+  return { amount: formatScaled(minor, digits), currency };
+}
+
+function place(record: MovementRecord): { warehouseId: string; locationId: string; lot?: string } {
+  return { warehouseId: record.warehouseId, locationId: record.locationId, ...(record.lot === null ? {} : { lot: record.lot }) };
+}
+
+export function movementEvents(record: MovementRecord, v: MovementValuation, currency: string, digits: number): NewEvent[] {
+  const base = { aggregateType: "sku", aggregateId: record.sku, effectiveDate: record.effectiveDate };
+  const quantity = record.quantity.startsWith("-") ? record.quantity.slice(1) : record.quantity;
+  const common = { movementId: record.movementId, sku: record.sku, effectiveAt: record.effectiveAt, source: record.source };
+  const events: NewEvent[] = [];
+  const effect = effectOf(record);
+  if (record.kind === "adjustment" || record.kind === "scrap") {
+    const signed = effect === "in" ? v.amount : -v.amount;
+    events.push({
+      type: "StockAdjusted",
+      ...base,
+      payload: { ...common, ...place(record), quantity: record.quantity, value: money(signed, currency, digits), reason: record.reason ?? (record.kind === "scrap" ? "scrap" : "count"), counterAccountRole: record.counterRole },
+    });
+  } else if (effect === "in") {
+    const stockValue = v.stockValue ?? v.amount;
+    events.push({
+      type: "StockReceived",
+      ...base,
+      payload: {
+        ...common,
+        ...place(record),
+        quantity,
+        value: money(stockValue, currency, digits),
+        counterAccountRole: record.counterRole,
+        ...(stockValue === v.amount ? {} : { counterValue: money(v.amount, currency, digits) }),
+      },
+    });
+  } else if (effect === "out") {
+    events.push({ type: "StockIssued", ...base, payload: { ...common, ...place(record), quantity, cost: money(v.amount, currency, digits), counterAccountRole: record.counterRole } });
+  } else if (record.kind === "transfer") {
+    const to = record.to!;
+    events.push({
+      type: "StockTransferred",
+      ...base,
+      payload: {
+        ...common,
+        ...(record.transferId === null ? {} : { transferId: record.transferId }),
+        ...(record.lot === null ? {} : { lot: record.lot }),
+        from: { warehouseId: record.warehouseId, locationId: record.locationId },
+        to: { warehouseId: to.warehouseId, locationId: to.locationId },
+        quantity: record.moved,
+        value: money(BigInt(record.valueMinor ?? "0"), currency, digits),
+        stage: record.stage ?? "direct",
+      },
+    });
+  } else if (record.kind === "revaluation") {
+    const postings = Object.entries(v.postings).sort(rolesFirst).map(([role, amount]) => ({ role, amount: money(amount, currency, digits) }));
+    if (postings.length >= 2) {
+      events.push({ type: "StockRevalued", ...base, payload: { revaluationId: record.movementId, sku: record.sku, reason: record.reason ?? "price-difference", source: record.source, postings } });
+    }
+  }
+  if (v.trueUps.length > 0) {
+    let total = 0n;
+    const parts: { role: string; amount: { amount: string; currency: string }; movementId: string }[] = [];
+    for (const t of v.trueUps) {
+      total += t.amount;
+      parts.push({ role: t.counterRole, amount: money(t.amount, currency, digits), movementId: t.movementId });
+    }
+    if (total !== 0n || parts.length > 1) {
+      const postings = [...(total === 0n ? [] : [{ role: "inventory", amount: money(-total, currency, digits) }]), ...parts];
+      events.push({ type: "StockRevalued", ...base, payload: { revaluationId: `${record.movementId}.true-up`, sku: record.sku, reason: "negative-stock-true-up", source: { type: "true-up", id: record.movementId }, postings } });
+    }
+  }
+  return events;
+}
+
+function rolesFirst([a]: [string, bigint], [b]: [string, bigint]): number {
+  if (a === b) return 0;
+  if (a === "inventory") return -1;
+  if (b === "inventory") return 1;
+  return cmp(a, b);
+}
+
+/** Differences of a re-derivation as StockRevalued events, whole dates per event (at most 1,000 postings each). */
+export function backdateEvents(sku: string, movementId: string, differences: ReadonlyMap<string, ReadonlyMap<string, bigint>>, currency: string, digits: number): NewEvent[] {
+  const events: NewEvent[] = [];
+  let postings: { role: string; amount: { amount: string; currency: string }; date: string }[] = [];
+  let firstDate: string | undefined;
+  const flush = (): void => {
+    if (postings.length === 0) return;
+    events.push({
+      type: "StockRevalued",
+      aggregateType: "sku",
+      aggregateId: sku,
+      effectiveDate: firstDate!,
+      payload: { revaluationId: `${movementId}.backdate.${events.length + 1}`, sku, reason: "backdated", source: { type: "backdate", id: movementId }, postings },
+    });
+    postings = [];
+    firstDate = undefined;
+  };
+  for (const date of [...differences.keys()].sort()) {
+    const roles = [...differences.get(date)!.entries()].sort(rolesFirst);
+    if (postings.length + roles.length > 1000) flush();
+    firstDate ??= date;
+    for (const [role, amount] of roles) postings.push({ role, amount: money(amount, currency, digits), date });
+  }
+  flush();
+  return events;
+}

@@ -1,0 +1,144 @@
+import { minorUnits } from "../kernel/currencies.js";
+import { localDateFormatter } from "../kernel/local-date.js";
+import { noPeriodLocks } from "../ports/period-locks.js";
+import type { BalanceDelta } from "../ports/storage.js";
+import type { CommandContext, NewEvent } from "../runner/command.js";
+import { type MovementDraft, QUANTITIES, type RecordedMovement, VALUES } from "./ledger-records.js";
+import type { MovementRecord } from "./movement.js";
+import { backdateEvents, movementEvents, postingsJson } from "./movement-events.js";
+import type { InventorySettings } from "./options.js";
+import { type Product, requireProduct } from "./product.js";
+import { recordSku } from "./record-sku.js";
+import { type CounterChanges, applyCounters, checkLocations, collectBalances, collectCounters, toDecimal } from "./stock-balances.js";
+import { formatScaled, roundingCode } from "./valuation-kernel.js";
+
+/*
+ * The stock ledger's write path. One function records movements for any number of SKUs
+ * inside the command's transaction: per SKU (in SKU order, so two commands never
+ * deadlock) it locks the cost state with getForUpdate, values the movements — directly
+ * when they come after everything recorded, by re-derivation from a checkpoint when one is
+ * back-dated — appends the movements and their valuations, moves the bucketed balances
+ * and the guarded availability counter, and returns the stock-value events.
+ */
+
+/**
+ * The result of recording movements: each movement and the events to emit.
+ *
+ * @example
+ * ```ts
+ * const { movements, events } = await recordMovements(ctx, settings, drafts);
+ * ```
+ */
+export interface RecordOutcome {
+  readonly movements: RecordedMovement[];
+  readonly events: NewEvent[];
+}
+
+/**
+ * Records movements (any SKUs) in the command's transaction; see the module comment.
+ *
+ * @example
+ * ```ts
+ * const { movements, events } = await recordMovements(ctx, settings, [draft]);
+ * return { result: movements, events };
+ * ```
+ */
+export async function recordMovements(ctx: CommandContext, settings: InventorySettings, drafts: readonly MovementDraft[]): Promise<RecordOutcome> {
+  const bySku = new Map<string, MovementDraft[]>();
+  for (const d of drafts) {
+    const list = bySku.get(d.sku) ?? [];
+    list.push(d);
+    bySku.set(d.sku, list);
+  }
+  const currency = ctx.config.functionalCurrency;
+  const digits = minorUnits(currency);
+  const rounding = roundingCode(ctx.config.rounding);
+  const movements: RecordedMovement[] = [];
+  const events: NewEvent[] = [];
+  const counterChanges: CounterChanges = new Map();
+  const quantityDeltas: BalanceDelta[] = [];
+  const valueDeltas: BalanceDelta[] = [];
+
+  // The earliest date written must be open (locks run through a date).
+  let earliest: string | undefined;
+  const records = new Map<string, MovementRecord[]>();
+  const products = new Map<string, Product>();
+  const dateOf = localDateFormatter(ctx.config.timeZone);
+  for (const sku of [...bySku.keys()].sort()) {
+    const product = await requireProduct(ctx.tx, sku);
+    products.set(sku, product);
+    const list: MovementRecord[] = [];
+    for (const d of bySku.get(sku)!) {
+      const record = toRecord(ctx, d, product, dateOf);
+      list.push(record);
+      if (earliest === undefined || record.effectiveDate < earliest) earliest = record.effectiveDate;
+    }
+    records.set(sku, list);
+  }
+  if (earliest !== undefined) await settings.periodGuard(ctx.tx, earliest, ctx.periodLocks ?? noPeriodLocks);
+
+  for (const sku of [...bySku.keys()].sort()) {
+    const product = products.get(sku)!;
+    const skuDrafts = bySku.get(sku)!;
+    const skuRecords = records.get(sku)!;
+    const outcome = await recordSku(ctx, settings, product, skuRecords, rounding);
+    for (const [i, record] of skuRecords.entries()) {
+      const draft = skuDrafts[i]!;
+      const valuation = outcome.valuations.get(record.movementId)!;
+      movements.push({
+        movementId: record.movementId,
+        sku,
+        kind: record.kind,
+        effectiveAt: record.effectiveAt,
+        effectiveDate: record.effectiveDate,
+        quantity: record.kind === "transfer" || record.kind === "revaluation" ? record.moved : record.quantity,
+        amount: formatScaled(record.kind === "transfer" ? BigInt(record.valueMinor ?? "0") : valuation.amount, digits),
+        postings: postingsJson(valuation.postings, digits),
+        backdated: outcome.backdated,
+      });
+      events.push(...movementEvents(record, valuation, currency, digits));
+      collectCounters(counterChanges, record, draft, product);
+      collectBalances(quantityDeltas, valueDeltas, record, valuation, digits);
+    }
+    if (outcome.differences.size > 0) {
+      events.push(...backdateEvents(sku, outcome.backdatedBy!, outcome.differences, currency, digits));
+      for (const [date, roles] of outcome.differences) {
+        const inventory = roles.get("inventory");
+        if (inventory !== undefined) valueDeltas.push({ key: sku, bucket: date, amounts: { value: toDecimal(inventory, digits) } });
+      }
+    }
+  }
+  await checkLocations(ctx.tx, quantityDeltas, products);
+  if (quantityDeltas.length > 0) await ctx.tx.balances.add(QUANTITIES, quantityDeltas);
+  if (valueDeltas.length > 0) await ctx.tx.balances.add(VALUES, valueDeltas);
+  await applyCounters(ctx.tx, counterChanges);
+  return { movements, events };
+}
+
+function toRecord(ctx: CommandContext, d: MovementDraft, product: Product, dateOf: (instant: Date) => string): MovementRecord {
+  const movementId = d.movementId ?? ctx.ids.next("mv");
+  return {
+    movementId,
+    sku: d.sku,
+    kind: d.kind,
+    effectiveAt: d.effectiveAt,
+    effectiveDate: dateOf(new Date(d.effectiveAt)),
+    recordedAt: ctx.now.toISOString(),
+    quantity: d.quantity,
+    moved: d.moved ?? "0",
+    warehouseId: d.warehouseId,
+    locationId: d.locationId,
+    lot: d.lot ?? null,
+    to: d.to ?? null,
+    stage: d.stage ?? null,
+    transferId: d.transferId ?? null,
+    counterRole: d.counterRole,
+    source: { ...d.source } as MovementRecord["source"],
+    orderId: d.orderId ?? null,
+    valueMinor: d.valueMinor === undefined ? null : d.valueMinor.toString(),
+    costOf: d.costOf ?? null,
+    revalues: d.revalues === undefined ? null : { movementId: d.revalues.movementId, receiptQty: d.revalues.receiptQty.toString(), amount: d.revalues.amount.toString(), againstRole: d.revalues.againstRole },
+    reason: d.reason ?? null,
+    allowNegative: product.allowNegativeStock,
+  };
+}
