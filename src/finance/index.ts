@@ -6,7 +6,7 @@ import type { Runtime } from "../runner/runner.js";
 import { loadChart } from "./account-registry.js";
 import type { Account, AccountInput } from "./accounts.js";
 import { type ExportOptions, entriesInRange, exportCsv, exportHledger } from "./export.js";
-import { financeCommands } from "./journal-commands.js";
+import { financeCommands } from "./commands.js";
 import type { JournalEntry, JournalEntryInput } from "./journal-entry.js";
 import { FINANCE_STORE, financeRegistry } from "./ledger-store.js";
 import { type OpeningBalancesInput, openingBalancesCommand } from "./opening-balances.js";
@@ -40,8 +40,9 @@ export { FINANCE_STORE, financeRegistry, readBalances, lineSortKey, splitBalance
 export type { BalanceTotals, LedgerLine } from "./ledger-store.js";
 export { parseTrialBalanceCsv, openingBalancesCommand } from "./opening-balances.js";
 export type { OpeningBalanceRow, OpeningBalancesInput } from "./opening-balances.js";
-export { financeCommands, postDraft } from "./journal-commands.js";
-export type { EntryDraft } from "./journal-commands.js";
+export { financeCommands } from "./commands.js";
+export { postDraft } from "./post-draft.js";
+export type { EntryDraft } from "./post-draft.js";
 export { financeReactions } from "./reactions.js";
 export { loadChart, resolveAccounts } from "./account-registry.js";
 

@@ -7,7 +7,7 @@ import { localDateSchema } from "../kernel/local-date.js";
 import { defineCommand } from "../runner/command.js";
 import { canonicalJson, sha256Hex } from "../runner/hash.js";
 import { accountCodeSchema } from "./accounts.js";
-import { entryByKey, postDraft } from "./journal-commands.js";
+import { entryByKey, postDraft } from "./post-draft.js";
 import { type ParsedJournalLine, entryToJson, resolveLines } from "./journal-entry.js";
 import { readBalances, splitBalanceKey } from "./ledger-store.js";
 import { checkEntryBalanced, toUnits, unitsToString } from "./posting-kernel.js";

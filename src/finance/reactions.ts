@@ -1,7 +1,7 @@
 import { eventCatalog } from "../kernel/events/definitions.js";
 import type { EventType } from "../kernel/events/definitions.js";
 import type { Reaction } from "../runner/command.js";
-import { postDraft } from "./journal-commands.js";
+import { postDraft } from "./post-draft.js";
 import { type RuleEvent, reactedEventTypes, ruleFor } from "./posting-rules.js";
 import type { FinanceSettings } from "./settings.js";
 

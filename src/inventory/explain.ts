@@ -2,7 +2,7 @@ import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import { decodeValuation, valuationHistory } from "./valuation-log.js";
 import { movementPosition } from "./movement.js";
-import { readMovement } from "./movement-commands.js";
+import { readMovement } from "./read-movement.js";
 import { PRODUCTS, type Product } from "./product.js";
 import { QUANTITY_DECIMALS, formatScaled } from "./valuation-kernel.js";
 

@@ -8,17 +8,31 @@ import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
 import type { Runtime } from "../runner/runner.js";
 import { type AuditReport, type InventoryAccountReader, auditInventory } from "./audit.js";
 import { type Explanation, explainMovement } from "./explain.js";
-import { AVAILABILITY, COST_STATES, QUANTITIES, type RecordedMovement, VALUES } from "./ledger-records.js";
+import { AVAILABILITY, COST_STATES, QUANTITIES, type RecordedMovement, VALUES, TRANSFERS } from "./ledger-records.js";
 import { LOCATIONS, WAREHOUSES } from "./location.js";
 import { MOVEMENTS, MOVEMENT_INDEX, SNAPSHOTS, VALUATIONS } from "./movement.js";
-import { TRANSFERS, movementCommands } from "./movement-commands.js";
 import { type OpeningRow, openingStockCommand } from "./opening-stock.js";
 import { type InventoryOptions, resolveInventoryOptions } from "./options.js";
 import { PRODUCTS, type Product } from "./product.js";
-import { defineLocation, defineProduct, defineWarehouse } from "./product-commands.js";
+import { defineLocation } from "./define-location.js";
+import { defineProduct } from "./define-product.js";
+import { defineWarehouse } from "./define-warehouse.js";
+import { adjustCommand } from "./adjust.js";
+import { allocate } from "./allocate.js";
+import { expireReservations } from "./expire-reservations.js";
+import { issueCommand } from "./issue.js";
+import { receiveCommand } from "./receive.js";
+import { receiveTransferCommand } from "./receive-transfer.js";
+import { release } from "./release.js";
+import { releaseOrder } from "./release-order.js";
+import { reserveCommand } from "./reserve.js";
+import { returnFromCustomerCommand } from "./return-from-customer.js";
+import { returnToSupplierCommand } from "./return-to-supplier.js";
+import { revalueReceiptCommand } from "./revalue-receipt.js";
+import { scrapCommand } from "./scrap.js";
+import { transferCommand } from "./transfer.js";
 import { inventoryReactions } from "./reactions.js";
 import { type HistoryLine, type OnHandRow, type ValuationRow, costLayers, movementHistory, onHandReport, valuationReport } from "./reports.js";
-import { reservationCommands } from "./reservation-commands.js";
 import { type Availability, RESERVATIONS, readAvailability } from "./reservations.js";
 
 export type { InventoryOptions, InventorySettings } from "./options.js";
@@ -124,8 +138,20 @@ export function inventoryCommands(options: InventoryOptions = {}) {
     defineProduct,
     defineWarehouse,
     defineLocation,
-    ...movementCommands(settings),
-    ...reservationCommands(settings),
+    receive: receiveCommand(settings),
+    issue: issueCommand(settings),
+    returnFromCustomer: returnFromCustomerCommand(settings),
+    returnToSupplier: returnToSupplierCommand(settings),
+    adjust: adjustCommand(settings),
+    scrap: scrapCommand(settings),
+    transfer: transferCommand(settings),
+    receiveTransfer: receiveTransferCommand(settings),
+    revalue: revalueReceiptCommand(settings),
+    reserve: reserveCommand(settings),
+    allocate,
+    release,
+    releaseOrder,
+    expire: expireReservations,
     importOpeningStock: openingStockCommand(settings),
   };
 }
@@ -149,20 +175,20 @@ export interface InventoryApi {
   defineProduct(input: Input<typeof defineProduct>, options?: ExecuteOptions): Promise<Product>;
   defineWarehouse(input: Input<typeof defineWarehouse>, options?: ExecuteOptions): Promise<{ warehouseId: string }>;
   defineLocation(input: Input<typeof defineLocation>, options?: ExecuteOptions): Promise<unknown>;
-  receive(input: Input<ReturnType<typeof movementCommands>["receive"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
-  issue(input: Input<ReturnType<typeof movementCommands>["issue"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
-  returnFromCustomer(input: Input<ReturnType<typeof movementCommands>["returnFromCustomer"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
-  returnToSupplier(input: Input<ReturnType<typeof movementCommands>["returnToSupplier"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
-  adjust(input: Input<ReturnType<typeof movementCommands>["adjust"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
-  scrap(input: Input<ReturnType<typeof movementCommands>["scrap"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
-  transfer(input: Input<ReturnType<typeof movementCommands>["transfer"]>, options?: ExecuteOptions): Promise<RecordedMovement & { transferId: string; stage: string }>;
-  receiveTransfer(input: Input<ReturnType<typeof movementCommands>["receiveTransfer"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
-  revalueReceipt(input: Input<ReturnType<typeof movementCommands>["revalue"]>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  receive(input: Input<ReturnType<typeof receiveCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  issue(input: Input<ReturnType<typeof issueCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  returnFromCustomer(input: Input<ReturnType<typeof returnFromCustomerCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  returnToSupplier(input: Input<ReturnType<typeof returnToSupplierCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  adjust(input: Input<ReturnType<typeof adjustCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  scrap(input: Input<ReturnType<typeof scrapCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  transfer(input: Input<ReturnType<typeof transferCommand>>, options?: ExecuteOptions): Promise<RecordedMovement & { transferId: string; stage: string }>;
+  receiveTransfer(input: Input<ReturnType<typeof receiveTransferCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
+  revalueReceipt(input: Input<ReturnType<typeof revalueReceiptCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
   importOpeningStock(input: { rows: OpeningRow[]; effectiveDate?: string; effectiveAt?: string; reference?: string } | { csv: string; effectiveDate?: string; effectiveAt?: string; reference?: string }, options?: ExecuteOptions): Promise<{ imported: number; movements: RecordedMovement[] }>;
-  reserve(input: Input<ReturnType<typeof reservationCommands>["reserve"]>, options?: ExecuteOptions): Promise<{ reservations: { reservationId: string; sku: string; warehouseId: string; quantity: string; expiresAt: string | null }[] }>;
+  reserve(input: Input<ReturnType<typeof reserveCommand>>, options?: ExecuteOptions): Promise<{ reservations: { reservationId: string; sku: string; warehouseId: string; quantity: string; expiresAt: string | null }[] }>;
   allocate(input: { reservationId: string }, options?: ExecuteOptions): Promise<unknown>;
-  release(input: Input<ReturnType<typeof reservationCommands>["release"]>, options?: ExecuteOptions): Promise<{ reservationId: string; released: string; state: string }>;
-  releaseOrder(input: Input<ReturnType<typeof reservationCommands>["releaseOrder"]>, options?: ExecuteOptions): Promise<{ orderId: string; released: number }>;
+  release(input: Input<typeof release>, options?: ExecuteOptions): Promise<{ reservationId: string; released: string; state: string }>;
+  releaseOrder(input: Input<typeof releaseOrder>, options?: ExecuteOptions): Promise<{ orderId: string; released: number }>;
   expireReservations(input?: { limit?: number }, options?: ExecuteOptions): Promise<{ expired: number; more: boolean }>;
   /** On hand, reserved (expired holds never counted) and available at a warehouse. */
   availability(sku: string, warehouseId: string): Promise<Availability>;

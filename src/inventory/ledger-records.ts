@@ -17,6 +17,8 @@ export const QUANTITIES = "inventory.quantities";
 export const VALUES = "inventory.values";
 /** Counter family of availability per `sku|warehouse`. @example `AVAILABILITY === "inventory.availability"` */
 export const AVAILABILITY = "inventory.availability";
+/** Collection of transfers in transit. @example `TRANSFERS === "inventory.transfers"` */
+export const TRANSFERS = "inventory.transfers";
 
 /**
  * The stored cost state of a SKU.

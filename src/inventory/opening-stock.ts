@@ -9,7 +9,7 @@ import { effectiveInstant, effectiveSchema } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
 import { recordMovements } from "./record-movements.js";
 import { resolveLocation } from "./location.js";
-import { minorOf, valueAtUnitCost } from "./movement-commands.js";
+import { minorOf, valueAtUnitCost } from "./amounts.js";
 import type { InventorySettings } from "./options.js";
 import { skuSchema } from "./product.js";
 

@@ -8,10 +8,13 @@ import { type MovementDraft } from "./ledger-records.js";
 import { recordMovements } from "./record-movements.js";
 import { resolveLocation } from "./location.js";
 import { MOVEMENT_INDEX, type MovementRecord } from "./movement.js";
-import { minorOf, readMovement, returnValue, revaluationDraft } from "./movement-commands.js";
+import { minorOf } from "./amounts.js";
+import { readMovement } from "./read-movement.js";
+import { returnValue } from "./return-value.js";
+import { revaluationDraft } from "./revaluation-draft.js";
 import type { InventorySettings } from "./options.js";
 import { type Product, requireProduct } from "./product.js";
-import { fulfilReservations } from "./reservation-commands.js";
+import { fulfilReservations } from "./reservation-holds.js";
 import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
 
 /*

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { quantityString } from "../kernel/events/fields.js";
+import { defineCommand } from "../runner/command.js";
+import type { InventorySettings } from "./options.js";
+import { valueAtUnitCost } from "./amounts.js";
+import { effectiveInstant } from "./effective.js";
+import { type MovementDraft } from "./ledger-records.js";
+import { resolveLocation } from "./location.js";
+import { unitCostSchema, where } from "./movement-inputs.js";
+import { recordMovements } from "./record-movements.js";
+
+const adjustSchema = z.object({
+  ...where,
+  /** Signed: positive found units, negative lost ones. */
+  quantity: quantityString,
+  /** Found units: their unit cost (default: the current cost). Ignored under standard cost. */
+  unitCost: unitCostSchema.optional(),
+  reason: z.enum(["count", "damaged-return", "other"]).default("count"),
+});
+
+/**
+ * Adjusts on hand by a signed quantity (a count difference, a damaged return): found units at a unit cost or the current cost, lost ones at their cost.
+ *
+ * @example
+ * ```ts
+ * const adjust = adjustCommand(resolveInventoryOptions());
+ * await runtime.execute(adjust, { sku: "MUG", warehouseId: "wh", quantity: "-1", reason: "count" });
+ * ```
+ */
+export function adjustCommand(settings: InventorySettings) {
+  return defineCommand({
+    name: "inventory.adjust",
+    input: adjustSchema,
+    async handle(ctx, input) {
+      const locationId = await resolveLocation(ctx.tx, input.warehouseId, input.locationId);
+      const gain = !input.quantity.startsWith("-");
+      const draft: MovementDraft = {
+        sku: input.sku,
+        kind: "adjustment",
+        effectiveAt: effectiveInstant(ctx, input),
+        quantity: input.quantity,
+        warehouseId: input.warehouseId,
+        locationId,
+        lot: input.lot,
+        counterRole: input.reason === "damaged-return" ? "write-off" : "shrinkage",
+        source: { type: "adjustment", id: input.reference ?? ctx.commandId },
+        reason: input.reason,
+        valueMinor: gain && input.unitCost !== undefined ? valueAtUnitCost(ctx, input.quantity, input.unitCost) : undefined,
+      };
+      const out = await recordMovements(ctx, settings, [draft]);
+      return { result: out.movements[0]!, events: out.events };
+    },
+  });
+}

@@ -1,0 +1,37 @@
+import { StorekeepError } from "../kernel/errors.js";
+import { defineCommand } from "../runner/command.js";
+import { LOCATIONS, type Location, WAREHOUSES, locationInputSchema } from "./location.js";
+
+/**
+ * Defines a location inside a warehouse, nested under `parentId` (default: the warehouse's root).
+ *
+ * @example
+ * ```ts
+ * await runtime.execute(defineLocation, { locationId: "wh_main/A", warehouseId: "wh_main" });
+ * await runtime.execute(defineLocation, { locationId: "wh_main/A1", warehouseId: "wh_main", parentId: "wh_main/A" });
+ * ```
+ */
+export const defineLocation = defineCommand({
+  name: "inventory.defineLocation",
+  input: locationInputSchema,
+  async handle(ctx, input) {
+    if ((await ctx.tx.documents.get(WAREHOUSES, input.warehouseId)) === undefined) {
+      throw new StorekeepError("NOT_FOUND", `Unknown warehouse "${input.warehouseId}": define it first with inventory.defineWarehouse({ warehouseId }).`, { warehouseId: input.warehouseId });
+    }
+    const parentId = input.parentId ?? input.warehouseId;
+    const parent = await ctx.tx.documents.get<Location>(LOCATIONS, parentId);
+    if (parent === undefined || parent.data.warehouseId !== input.warehouseId) {
+      throw new StorekeepError("NOT_FOUND", `Parent location "${parentId}" does not exist in warehouse "${input.warehouseId}".`, { parentId, warehouseId: input.warehouseId });
+    }
+    const existing = await ctx.tx.documents.get<Location>(LOCATIONS, input.locationId);
+    if (existing !== undefined && existing.data.warehouseId !== input.warehouseId) {
+      throw new StorekeepError("ALREADY_EXISTS", `Location "${input.locationId}" already belongs to warehouse "${existing.data.warehouseId}".`, { locationId: input.locationId });
+    }
+    if (parent.data.path.split(">").includes(input.locationId)) {
+      throw new StorekeepError("VALIDATION_FAILED", `Location "${input.locationId}" cannot be nested inside itself.`, { issues: [{ path: "parentId", message: "a cycle", code: "custom" }] });
+    }
+    const location: Location = { locationId: input.locationId, warehouseId: input.warehouseId, parentId, path: `${parent.data.path}>${input.locationId}`, name: input.name ?? null };
+    await ctx.tx.documents.put(LOCATIONS, input.locationId, location, existing?.version ?? 0);
+    return { result: location };
+  },
+});

@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { StorekeepError } from "../kernel/errors.js";
+import { idSchema } from "../kernel/ids.js";
+import { defineCommand } from "../runner/command.js";
+import type { InventorySettings } from "./options.js";
+import { effectiveInstant, effectiveSchema } from "./effective.js";
+import { type MovementDraft, TRANSFERS } from "./ledger-records.js";
+import { recordMovements } from "./record-movements.js";
+
+const receiveTransferSchema = z.object({ transferId: idSchema<string>(), ...effectiveSchema.shape });
+
+/**
+ * Receives a transfer in transit at its destination, at the value it left with.
+ *
+ * @example
+ * ```ts
+ * const receiveTransfer = receiveTransferCommand(resolveInventoryOptions());
+ * await runtime.execute(receiveTransfer, { transferId: "tr_1" });
+ * ```
+ */
+export function receiveTransferCommand(settings: InventorySettings) {
+  return defineCommand({
+    name: "inventory.receiveTransfer",
+    input: receiveTransferSchema,
+    async handle(ctx, input) {
+      const doc = await ctx.tx.documents.getForUpdate<{
+        transferId: string;
+        sku: string;
+        quantity: string;
+        lot: string | null;
+        from: { warehouseId: string; locationId: string };
+        to: { warehouseId: string; locationId: string };
+        valueMinor: string;
+        dispatchedAt: string;
+        state: string;
+        arrivedAt: string | null;
+      }>(TRANSFERS, input.transferId);
+      if (doc === undefined) throw new StorekeepError("NOT_FOUND", `Unknown transfer "${input.transferId}" (only transfers in transit can be received).`, { transferId: input.transferId });
+      const t = doc.data;
+      if (t.state !== "in-transit") throw new StorekeepError("INVALID_TRANSITION", `Transfer ${t.transferId} already arrived at ${t.arrivedAt}.`, { transferId: t.transferId });
+      const effectiveAt = effectiveInstant(ctx, input);
+      if (effectiveAt < t.dispatchedAt) throw new StorekeepError("VALIDATION_FAILED", `Transfer ${t.transferId} cannot arrive (${effectiveAt}) before it left (${t.dispatchedAt}).`, { issues: [{ path: "effectiveAt", message: "before dispatch", code: "custom" }] });
+      const draft: MovementDraft = {
+        sku: t.sku,
+        kind: "transfer",
+        effectiveAt,
+        quantity: "0",
+        moved: t.quantity,
+        warehouseId: t.from.warehouseId,
+        locationId: t.from.locationId,
+        lot: t.lot ?? undefined,
+        to: t.to,
+        stage: "arrived",
+        transferId: t.transferId,
+        counterRole: "inventory-in-transit",
+        source: { type: "transfer", id: t.transferId },
+        valueMinor: BigInt(t.valueMinor),
+      };
+      const out = await recordMovements(ctx, settings, [draft]);
+      await ctx.tx.documents.put(TRANSFERS, t.transferId, { ...t, state: "arrived", arrivedAt: effectiveAt }, doc.version);
+      return { result: { ...out.movements[0]!, transferId: t.transferId, stage: "arrived" }, events: out.events };
+    },
+  });
+}

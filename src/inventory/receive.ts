@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { stockCounterRoleSchema } from "../kernel/events/account-roles.js";
+import { positiveQuantityString } from "../kernel/events/fields.js";
+import { defineCommand } from "../runner/command.js";
+import type { InventorySettings } from "./options.js";
+import { minorOf, valueAtUnitCost } from "./amounts.js";
+import { effectiveInstant } from "./effective.js";
+import { type MovementDraft } from "./ledger-records.js";
+import { resolveLocation } from "./location.js";
+import { unitCostSchema, valueSchema, where } from "./movement-inputs.js";
+import { recordMovements } from "./record-movements.js";
+
+const receiveSchema = z
+  .object({ ...where, quantity: positiveQuantityString, unitCost: unitCostSchema.optional(), value: valueSchema.optional(), counterRole: stockCounterRoleSchema.default("grni") })
+  .refine((r) => (r.unitCost === undefined) !== (r.value === undefined), { message: "give exactly one of unitCost (a unit price) or value (the line's total)", path: ["unitCost"] });
+
+/**
+ * Receives units into a location at a unit cost or a line value (a goods receipt without a purchasing module, or opening stock with `counterRole: "opening-balance-equity"`).
+ *
+ * @example
+ * ```ts
+ * const receive = receiveCommand(resolveInventoryOptions());
+ * await runtime.execute(receive, { sku: "MUG", warehouseId: "wh", quantity: "10", unitCost: "2.5" });
+ * ```
+ */
+export function receiveCommand(settings: InventorySettings) {
+  return defineCommand({
+    name: "inventory.receive",
+    input: receiveSchema,
+    async handle(ctx, input) {
+      const locationId = await resolveLocation(ctx.tx, input.warehouseId, input.locationId);
+      const valueMinor = input.value !== undefined ? minorOf(ctx, input.value, "value") : valueAtUnitCost(ctx, input.quantity, input.unitCost!);
+      const type = input.counterRole === "opening-balance-equity" ? "opening" : "receipt";
+      const draft: MovementDraft = {
+        sku: input.sku,
+        kind: type === "opening" ? "opening" : "receipt",
+        effectiveAt: effectiveInstant(ctx, input),
+        quantity: input.quantity,
+        warehouseId: input.warehouseId,
+        locationId,
+        lot: input.lot,
+        counterRole: input.counterRole,
+        source: { type, id: input.reference ?? ctx.commandId },
+        valueMinor,
+      };
+      const out = await recordMovements(ctx, settings, [draft]);
+      return { result: out.movements[0]!, events: out.events };
+    },
+  });
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { idSchema } from "../kernel/ids.js";
+import { defineCommand } from "../runner/command.js";
+import { RESERVATIONS, type Reservation } from "./reservations.js";
+import { applyRelease, closeHolds } from "./reservation-holds.js";
+
+const releaseOrderSchema = z.object({ orderId: idSchema<string>(), reason: z.enum(["released", "cancelled"]).default("cancelled") });
+
+/**
+ * Releases every held reservation of an order (default reason: cancelled).
+ *
+ * @example
+ * ```ts
+ * await runtime.execute(releaseOrder, { orderId: "ord_1" });
+ * ```
+ */
+export const releaseOrder = defineCommand({
+  name: "inventory.releaseOrder",
+  input: releaseOrderSchema,
+  async handle(ctx, input) {
+    const found = await ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [input.orderId], limit: 10_000 });
+    const holds: { doc: Reservation; version: number }[] = [];
+    for (const d of found) {
+      if (d.data.state !== "held") continue;
+      const locked = await ctx.tx.documents.getForUpdate<Reservation>(RESERVATIONS, d.id);
+      if (locked !== undefined && locked.data.state === "held") holds.push({ doc: locked.data, version: locked.version });
+    }
+    const closed = await closeHolds(ctx, holds, input.reason, input.reason);
+    await applyRelease(ctx.tx, closed.changes);
+    return { result: { orderId: input.orderId, released: holds.length }, events: closed.events };
+  },
+});

@@ -1,0 +1,103 @@
+import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
+import { StorekeepError } from "../kernel/errors.js";
+import type { CounterChange, Transaction } from "../ports/storage.js";
+import { type CommandContext, type NewEvent } from "../runner/command.js";
+import { AVAILABILITY } from "./ledger-records.js";
+import { RESERVATIONS, type Reservation, expiredHolds } from "./reservations.js";
+
+/*
+ * Holds being closed or fulfilled: the events, the counter changes that stop reserving
+ * their units, and fulfilment by an issue.
+ */
+
+/** The ReservationReleased event of a hold. */
+export function releasedEvent(r: Reservation, quantity: string, reason: "released" | "expired" | "fulfilled" | "cancelled", date: string): NewEvent {
+  return {
+    type: "ReservationReleased",
+    aggregateType: "reservation",
+    aggregateId: r.reservationId,
+    effectiveDate: date,
+    payload: { reservationId: r.reservationId, sku: r.sku, warehouseId: r.warehouseId, quantity, reason, ...(r.orderId === "" ? {} : { orderId: r.orderId }) },
+  };
+}
+
+/**
+ * Closes holds (expired, released, cancelled) and returns the counter changes that stop
+ * reserving their units plus the events. The caller applies the changes.
+ */
+export async function closeHolds(ctx: CommandContext, holds: readonly { doc: Reservation; version: number }[], state: Reservation["state"], reason: "released" | "expired" | "cancelled"): Promise<{ changes: Map<string, Decimal>; events: NewEvent[] }> {
+  const changes = new Map<string, Decimal>();
+  const events: NewEvent[] = [];
+  for (const { doc, version } of holds) {
+    await ctx.tx.documents.put(RESERVATIONS, doc.reservationId, { ...doc, state, remaining: "0", closedAt: ctx.now.toISOString() }, version);
+    changes.set(doc.scope, (changes.get(doc.scope) ?? new Decimal(0)).plus(doc.remaining));
+    events.push(releasedEvent(doc, doc.remaining, reason, ctx.today));
+  }
+  return { changes, events };
+}
+
+/** The expired holds of a scope, locked for update (still held). */
+export async function lockedExpired(tx: Transaction, scope: string, nowIso: string): Promise<{ doc: Reservation; version: number }[]> {
+  const out: { doc: Reservation; version: number }[] = [];
+  for (const hold of await expiredHolds(tx, scope, nowIso)) {
+    const doc = await tx.documents.getForUpdate<Reservation>(RESERVATIONS, hold.reservationId);
+    if (doc !== undefined && doc.data.state === "held") out.push({ doc: doc.data, version: doc.version });
+  }
+  return out;
+}
+
+/**
+ * Fulfils held reservations with an issue: those named, or the order's for the SKU and
+ * warehouse (oldest first), up to `quantity`. Returns how many reserved units the issue
+ * consumes (the ledger lowers `reserved` by it in the same counter update) and the events.
+ *
+ * @example
+ * ```ts
+ * const { released, events } = await fulfilReservations(ctx, { sku: "MUG", warehouseId: "wh", orderId: "ord_1", quantity: new Decimal(2) });
+ * ```
+ */
+export async function fulfilReservations(
+  ctx: CommandContext,
+  input: { readonly sku: string; readonly warehouseId: string; readonly quantity: Decimal; readonly orderId?: string | undefined; readonly reservationId?: string | undefined },
+): Promise<{ released: Decimal; events: NewEvent[] }> {
+  const events: NewEvent[] = [];
+  let released = new Decimal(0);
+  let candidates: string[];
+  if (input.reservationId !== undefined) candidates = [input.reservationId];
+  else if (input.orderId !== undefined) {
+    const found = await ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [input.orderId, input.sku], limit: 1000 });
+    candidates = found.filter((d) => d.data.state === "held" && d.data.warehouseId === input.warehouseId).map((d) => d.id);
+  } else return { released, events };
+  let left = input.quantity;
+  for (const id of candidates) {
+    if (left.lte(0)) break;
+    const doc = await ctx.tx.documents.getForUpdate<Reservation>(RESERVATIONS, id);
+    if (doc === undefined) throw new StorekeepError("NOT_FOUND", `Unknown reservation "${id}".`, { reservationId: id });
+    const r = doc.data;
+    if (r.state !== "held") {
+      if (input.reservationId !== undefined) throw new StorekeepError("INVALID_TRANSITION", `Reservation ${id} is ${r.state}; only a held reservation can be fulfilled.`, { reservationId: id, state: r.state });
+      continue;
+    }
+    if (r.sku !== input.sku || r.warehouseId !== input.warehouseId) {
+      throw new StorekeepError("VALIDATION_FAILED", `Reservation ${id} holds ${r.sku} at ${r.warehouseId}, not ${input.sku} at ${input.warehouseId}.`, { issues: [{ path: "reservationId", message: "another SKU or warehouse", code: "custom" }] });
+    }
+    const remaining = new Decimal(r.remaining);
+    const take = Decimal.min(remaining, left);
+    const rest = remaining.minus(take);
+    await ctx.tx.documents.put(RESERVATIONS, id, { ...r, remaining: canonicalDecimal(rest), state: rest.isZero() ? "fulfilled" : "held", closedAt: rest.isZero() ? ctx.now.toISOString() : null }, doc.version);
+    events.push(releasedEvent(r, canonicalDecimal(take), "fulfilled", ctx.today));
+    released = released.plus(take);
+    left = left.minus(take);
+  }
+  return { released, events };
+}
+
+/** Lowers `reserved` by the released quantities (per `sku|warehouse` scope, in key order). */
+export async function applyRelease(tx: Transaction, changes: Map<string, Decimal>): Promise<void> {
+  const list: CounterChange[] = [...changes.entries()]
+    .filter(([, q]) => !q.isZero())
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, q]) => ({ key, deltas: { reserved: q.negated() } }));
+  if (list.length > 0) await tx.counters.apply(AVAILABILITY, list);
+}
+

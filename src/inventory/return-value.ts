@@ -1,0 +1,44 @@
+import { StorekeepError } from "../kernel/errors.js";
+import { type CommandContext } from "../runner/command.js";
+import { valueAtUnitCost } from "./amounts.js";
+import { MOVEMENT_INDEX, movementPosition } from "./movement.js";
+import { readMovement } from "./read-movement.js";
+import { valuationHistory } from "./valuation-log.js";
+import { QUANTITY_DECIMALS, costAt, parseScaled, roundingCode } from "./valuation-kernel.js";
+
+/**
+ * How a customer return is valued: at `unitCost` when given; at the cost of the issue it
+ * reverses (named, or the order's last issue of the SKU); else at the current cost.
+ *
+ * @example
+ * ```ts
+ * const priced = await returnValue(ctx, "MUG", "1", undefined, undefined, "ord_1");
+ * ```
+ */
+export async function returnValue(
+  ctx: CommandContext,
+  sku: string,
+  quantity: string,
+  unitCost: string | undefined,
+  issueMovementId: string | undefined,
+  orderId: string | undefined,
+): Promise<{ valueMinor?: bigint; costOf?: string }> {
+  if (unitCost !== undefined) return { valueMinor: valueAtUnitCost(ctx, quantity, unitCost) };
+  let issueId = issueMovementId;
+  if (issueId === undefined && orderId !== undefined) {
+    const found = await ctx.tx.documents.find<{ movementId: string; kind: string; position: string }>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
+    const issues = found.filter((d) => d.data.kind === "sale-issue").sort((a, b) => (a.data.position < b.data.position ? 1 : -1));
+    issueId = issues[0]?.data.movementId;
+  }
+  if (issueId === undefined) return {};
+  const issue = await readMovement(ctx.tx, issueId);
+  if (issue.sku !== sku) throw new StorekeepError("VALIDATION_FAILED", `Movement ${issueId} issued ${issue.sku}, not ${sku}.`, { issues: [{ path: "issueMovementId", message: "another SKU", code: "custom" }] });
+  // The value at the issue's current booked cost is set as a fallback; re-derivation recomputes it from `costOf`.
+  const position = movementPosition(issue.effectiveAt, issue.movementId);
+  const cost = BigInt((await valuationHistory(ctx.tx, sku, position, issue.movementId)).at(-1)?.amount ?? "0");
+  const issuedQty = parseScaled(issue.quantity.replace("-", ""), QUANTITY_DECIMALS);
+  const q = parseScaled(quantity, QUANTITY_DECIMALS);
+  if (q > issuedQty) return { costOf: issueId };
+  const valueMinor = q === issuedQty ? cost : costAt({ value: cost, qty: issuedQty }, q, roundingCode(ctx.config.rounding));
+  return { valueMinor, costOf: issueId };
+}

@@ -1,0 +1,43 @@
+import { StorekeepError } from "../kernel/errors.js";
+import { type CommandContext } from "../runner/command.js";
+import { type MovementDraft } from "./ledger-records.js";
+import { type MovementRecord } from "./movement.js";
+import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
+
+/**
+ * A revaluation movement of `amount` minor units on a receipt movement, effective at
+ * `effectiveAt` or right after the receipt, whichever is later.
+ *
+ * @example
+ * ```ts
+ * const draft = await revaluationDraft(ctx, receipt, 1000n, "price-difference", { type: "bill", id: "bill_1" }, now);
+ * ```
+ */
+export async function revaluationDraft(
+  ctx: CommandContext,
+  receipt: MovementRecord,
+  amount: bigint,
+  reason: "price-difference" | "landed-cost",
+  source: MovementDraft["source"],
+  effectiveAt: string,
+): Promise<MovementDraft> {
+  if (receipt.kind !== "receipt" && receipt.kind !== "opening") {
+    throw new StorekeepError("VALIDATION_FAILED", `Movement ${receipt.movementId} is a ${receipt.kind}; only receipts carry price differences and landed costs.`, { issues: [{ path: "receiptMovementId", message: "not a receipt", code: "custom" }] });
+  }
+  const at = effectiveAt > receipt.effectiveAt ? effectiveAt : receipt.effectiveAt;
+  return {
+    sku: receipt.sku,
+    kind: "revaluation",
+    effectiveAt: at,
+    quantity: "0",
+    moved: receipt.quantity,
+    warehouseId: receipt.warehouseId,
+    locationId: receipt.locationId,
+    lot: receipt.lot ?? undefined,
+    counterRole: reason === "landed-cost" ? "landed-cost-clearing" : "purchase-price-difference",
+    source,
+    reason,
+    revalues: { movementId: receipt.movementId, receiptQty: parseScaled(receipt.quantity, QUANTITY_DECIMALS), amount, againstRole: reason === "landed-cost" ? "landed-cost-clearing" : "purchase-price-difference" },
+  };
+}
+

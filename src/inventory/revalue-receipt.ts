@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { BOUNDS } from "../kernel/bounds.js";
+import { idSchema } from "../kernel/ids.js";
+import { decimalStringSchema } from "../kernel/events/fields.js";
+import { defineCommand } from "../runner/command.js";
+import type { InventorySettings } from "./options.js";
+import { minorOf } from "./amounts.js";
+import { effectiveInstant, effectiveSchema } from "./effective.js";
+import { readMovement } from "./read-movement.js";
+import { recordMovements } from "./record-movements.js";
+import { revaluationDraft } from "./revaluation-draft.js";
+
+const revalueSchema = z.object({
+  receiptMovementId: idSchema<string>(),
+  /** The difference in the functional currency (positive: the receipt cost more). */
+  amount: decimalStringSchema(BOUNDS.amount, "amount", "nonzero"),
+  reason: z.enum(["price-difference", "landed-cost"]).default("price-difference"),
+  reference: idSchema<string>().optional(),
+  ...effectiveSchema.shape,
+});
+
+/**
+ * Revalues a receipt (a price difference or a landed cost) from its date on.
+ *
+ * @example
+ * ```ts
+ * const revalue = revalueReceiptCommand(resolveInventoryOptions());
+ * await runtime.execute(revalue, { receiptMovementId: "mv_1", amount: "1.50", reason: "landed-cost" });
+ * ```
+ */
+export function revalueReceiptCommand(settings: InventorySettings) {
+  return defineCommand({
+    name: "inventory.revalueReceipt",
+    input: revalueSchema,
+    async handle(ctx, input) {
+      const receipt = await readMovement(ctx.tx, input.receiptMovementId);
+      const draft = await revaluationDraft(ctx, receipt, minorOf(ctx, input.amount, "amount"), input.reason, { type: input.reason === "landed-cost" ? "landed-cost" : "bill", id: input.reference ?? ctx.commandId }, effectiveInstant(ctx, input));
+      const out = await recordMovements(ctx, settings, [draft]);
+      return { result: out.movements[0]!, events: out.events };
+    },
+  });
+}

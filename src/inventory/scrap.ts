@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { positiveQuantityString } from "../kernel/events/fields.js";
+import { defineCommand } from "../runner/command.js";
+import type { InventorySettings } from "./options.js";
+import { effectiveInstant } from "./effective.js";
+import { type MovementDraft } from "./ledger-records.js";
+import { resolveLocation } from "./location.js";
+import { where } from "./movement-inputs.js";
+import { recordMovements } from "./record-movements.js";
+
+const scrapSchema = z.object({ ...where, quantity: positiveQuantityString });
+
+/**
+ * Writes units off (scrap) at their cost.
+ *
+ * @example
+ * ```ts
+ * const scrap = scrapCommand(resolveInventoryOptions());
+ * await runtime.execute(scrap, { sku: "MUG", warehouseId: "wh", quantity: "1" });
+ * ```
+ */
+export function scrapCommand(settings: InventorySettings) {
+  return defineCommand({
+    name: "inventory.scrap",
+    input: scrapSchema,
+    async handle(ctx, input) {
+      const locationId = await resolveLocation(ctx.tx, input.warehouseId, input.locationId);
+      const draft: MovementDraft = {
+        sku: input.sku,
+        kind: "scrap",
+        effectiveAt: effectiveInstant(ctx, input),
+        quantity: `-${input.quantity}`,
+        warehouseId: input.warehouseId,
+        locationId,
+        lot: input.lot,
+        counterRole: "write-off",
+        source: { type: "adjustment", id: input.reference ?? ctx.commandId },
+        reason: "scrap",
+      };
+      const out = await recordMovements(ctx, settings, [draft]);
+      return { result: out.movements[0]!, events: out.events };
+    },
+  });
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { minorUnits } from "../kernel/currencies.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { idSchema } from "../kernel/ids.js";
+import { positiveQuantityString } from "../kernel/events/fields.js";
+import { defineCommand } from "../runner/command.js";
+import type { InventorySettings } from "./options.js";
+import { effectiveInstant, effectiveSchema } from "./effective.js";
+import { type MovementDraft, TRANSFERS } from "./ledger-records.js";
+import { resolveLocation } from "./location.js";
+import { recordMovements } from "./record-movements.js";
+import { skuSchema } from "./product.js";
+import { parseScaled } from "./valuation-kernel.js";
+
+const transferSchema = z.object({
+  sku: skuSchema,
+  quantity: positiveQuantityString,
+  lot: idSchema<string>().optional(),
+  from: z.object({ warehouseId: idSchema<string>(), locationId: idSchema<string>().optional() }),
+  to: z.object({ warehouseId: idSchema<string>(), locationId: idSchema<string>().optional() }),
+  /** Units travel (dispatched now, arrive with `receiveTransfer`). Default: between warehouses. */
+  inTransit: z.boolean().optional(),
+  reference: idSchema<string>().optional(),
+  ...effectiveSchema.shape,
+});
+
+/**
+ * Moves units between locations or warehouses; between warehouses (or with `inTransit`) they travel, and arrive with `receiveTransfer`.
+ *
+ * @example
+ * ```ts
+ * const transfer = transferCommand(resolveInventoryOptions());
+ * await runtime.execute(transfer, { sku: "MUG", quantity: "2", from: { warehouseId: "wh" }, to: { warehouseId: "wh_2" } });
+ * ```
+ */
+export function transferCommand(settings: InventorySettings) {
+  return defineCommand({
+    name: "inventory.transfer",
+    input: transferSchema,
+    async handle(ctx, input) {
+      const from = await resolveLocation(ctx.tx, input.from.warehouseId, input.from.locationId);
+      const to = await resolveLocation(ctx.tx, input.to.warehouseId, input.to.locationId);
+      if (input.from.warehouseId === input.to.warehouseId && from === to) {
+        throw new StorekeepError("VALIDATION_FAILED", "A transfer must move units to another location.", { issues: [{ path: "to", message: "same as from", code: "custom" }] });
+      }
+      const inTransit = input.inTransit ?? input.from.warehouseId !== input.to.warehouseId;
+      const transferId = input.reference ?? ctx.ids.next("tr");
+      const draft: MovementDraft = {
+        sku: input.sku,
+        kind: "transfer",
+        effectiveAt: effectiveInstant(ctx, input),
+        quantity: "0",
+        moved: input.quantity,
+        warehouseId: input.from.warehouseId,
+        locationId: from,
+        lot: input.lot,
+        to: { warehouseId: input.to.warehouseId, locationId: to },
+        stage: inTransit ? "dispatched" : "direct",
+        transferId,
+        counterRole: "inventory-in-transit",
+        source: { type: "transfer", id: transferId },
+      };
+      const out = await recordMovements(ctx, settings, [draft]);
+      const moved = out.movements[0]!;
+      if (inTransit) {
+        await ctx.tx.documents.put(
+          TRANSFERS,
+          transferId,
+          { transferId, sku: input.sku, quantity: input.quantity, lot: input.lot ?? null, from: { warehouseId: input.from.warehouseId, locationId: from }, to: { warehouseId: input.to.warehouseId, locationId: to }, valueMinor: parseScaled(moved.amount, minorUnits(ctx.config.functionalCurrency)).toString(), dispatchedAt: moved.effectiveAt, state: "in-transit", arrivedAt: null },
+          0,
+        );
+      }
+      return { result: { ...moved, transferId, stage: inTransit ? "dispatched" : "direct" }, events: out.events };
+    },
+  });
+}
