@@ -151,14 +151,37 @@ export function checkPeriodOpen(state: PeriodLockState, domain: EntryDomain, dat
   const through = lockedThrough(state, domain, alsoTax);
   if (through !== null && date <= through) {
     const hard = state.hard !== null && date <= state.hard;
+    // A hard lock covers every domain, the posting's own included.
+    const locked: EntryDomain = hard ? domain : (lockingDomain(state, domain, date, alsoTax) ?? domain);
     throw new StorekeepError(
       "PERIOD_LOCKED",
       hard
         ? `${date} is in a hard-locked period (through ${state.hard}); nothing can be dated there. Date it after ${state.hard}.`
-        : `${date} is in a period locked for ${domain === "general" ? "postings" : domain} (through ${through}); date it after ${through} or unlock the period first.`,
-      { domain, date, lockedThrough: through, hard },
+        : `${date} is in a period locked for ${locked === "general" ? "postings" : locked} (through ${locked === "general" ? through : (state.soft[locked] ?? through)})${locked === domain ? "" : ` and this ${domain === "general" ? "general entry" : `${domain} posting`} ${domain === "general" ? "respects every domain's lock" : "touches a tax account"}`}; date it after ${through} or unlock ${locked} first.`,
+      { domain: locked, postingDomain: domain, date, lockedThrough: through, hard },
     );
   }
+}
+
+/**
+ * The domain whose soft lock covers `date` for a posting of `domain` (the posting's own
+ * domain first, then tax for an entry touching a tax account; for `general`, the domain
+ * with the latest lock). Undefined when no soft lock covers it.
+ *
+ * @example
+ * ```ts
+ * lockingDomain({ soft: { sales: null, purchases: null, stock: null, tax: "2026-03-31" }, hard: null }, "sales", "2026-03-15", true); // "tax"
+ * ```
+ */
+export function lockingDomain(state: PeriodLockState, domain: EntryDomain, date: string, alsoTax = false): PostingDomain | undefined {
+  const covers = (d: PostingDomain): boolean => state.soft[d] !== null && date <= state.soft[d]!;
+  if (domain !== "general") {
+    if (covers(domain)) return domain;
+    return alsoTax && covers("tax") ? "tax" : undefined;
+  }
+  let best: PostingDomain | undefined;
+  for (const d of POSTING_DOMAINS) if (covers(d) && (best === undefined || state.soft[d]! > state.soft[best]!)) best = d;
+  return best;
 }
 
 /**

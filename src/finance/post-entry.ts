@@ -3,7 +3,9 @@ import { defineCommand } from "../runner/command.js";
 import { canonicalJson, sha256Hex } from "../runner/hash.js";
 import { entryToJson, journalEntrySchema, resolveLines } from "./journal-entry.js";
 import type { FinanceSettings } from "./settings.js";
-import { commandSource, entryByKey, postDraft, ratesFor } from "./post-draft.js";
+import { type EntryDraft, commandSource, entryByKey, postDraft, ratesFor } from "./post-draft.js";
+import { conversionRounding } from "./conversion-rounding.js";
+import { checkManualEntry } from "./entry-controls.js";
 
 
 /**
@@ -25,8 +27,17 @@ export function postEntryCommand(settings: FinanceSettings) {
         const earlier = await entryByKey(ctx, input.key, hash!);
         if (earlier !== undefined) return { result: earlier as unknown as JsonObject };
       }
-      const { kernel, stored } = resolveLines(input.lines, ctx.config.functionalCurrency, ctx.config.rounding, await ratesFor(ctx, input));
-      const lines = kernel.map((line, i) => ({ ...line, ...(stored[i]!.rate === null ? {} : { rate: stored[i]!.rate! }), ...(stored[i]!.memo === undefined ? {} : { memo: stored[i]!.memo! }) }));
+      checkManualEntry(settings, input.lines);
+      const functionalCurrency = ctx.config.functionalCurrency;
+      const { kernel, stored } = resolveLines(input.lines, functionalCurrency, ctx.config.rounding, await ratesFor(ctx, input));
+      const lines: EntryDraft["lines"][number][] = kernel.map((line, i) => ({ ...line, ...(stored[i]!.rate === null ? {} : { rate: stored[i]!.rate! }), ...(stored[i]!.memo === undefined ? {} : { memo: stored[i]!.memo! }) }));
+      // Converting each foreign line at a rate and rounding it can leave an entry that
+      // balances in its currency a cent off in the functional one: a rounding line takes it.
+      const converted = input.lines.map((l) => (l.currency ?? functionalCurrency) !== functionalCurrency && l.functional === undefined);
+      const rounding = conversionRounding(kernel, converted, functionalCurrency);
+      if (rounding !== undefined && rounding !== 0n) {
+        lines.push({ account: settings.accountMap["rounding-difference"], currency: functionalCurrency, amount: rounding, functional: rounding, memo: "Conversion rounding" });
+      }
       const entry = await postDraft(ctx, settings, {
         date: input.date,
         domain: input.domain ?? "general",

@@ -2,6 +2,7 @@ import type { AccountRole } from "../kernel/events/account-roles.js";
 import type { EventPayload, EventType } from "../kernel/events/definitions.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { MoneyJson } from "../kernel/money.js";
+import { type CashAccountRule, cashAccount } from "./cash-accounts.js";
 import type { AccountMap } from "./chart.js";
 import { type EntryDomain, domainOfEvent } from "./periods.js";
 import { type PostingLine, toUnits, unitsToString } from "./posting-kernel.js";
@@ -67,6 +68,17 @@ export interface RuleEvent<T extends EventType = EventType> {
 export interface RuleContext {
   readonly accountMap: AccountMap;
   readonly functionalCurrency: string;
+  /** More bank and payment-provider accounts (per provider and/or currency). */
+  readonly cashAccounts?: readonly CashAccountRule[];
+}
+
+/** The context with `bank` and `psp-clearing` resolved for a provider and currency. */
+function forCash(context: RuleContext, provider: string | undefined, currency: string): RuleContext {
+  if (context.cashAccounts === undefined || context.cashAccounts.length === 0) return context;
+  const bank = cashAccount(context.accountMap, context.cashAccounts, "bank", provider, currency);
+  const psp = cashAccount(context.accountMap, context.cashAccounts, "psp-clearing", provider, currency);
+  if (bank === context.accountMap.bank && psp === context.accountMap["psp-clearing"]) return context;
+  return { ...context, accountMap: { ...context.accountMap, bank, "psp-clearing": psp } };
 }
 
 /**
@@ -162,7 +174,7 @@ export const postingRules: PostingRules = {
 
   PaymentCaptured(event, context) {
     const p = event.payload;
-    const l = new Lines(context);
+    const l = new Lines(forCash(context, p.provider, p.currency));
     if (!p.invoiced) {
       l.pair("psp-clearing", p.amount, p.functionalAmount, p.rate, 1).pair("customer-prepayments", p.amount, p.functionalAmount, p.rate, -1);
       return entries(event, `Payment ${p.paymentId} captured for order ${p.orderId} before invoicing`, l.out);
@@ -191,7 +203,7 @@ export const postingRules: PostingRules = {
     const p = event.payload;
     const f = p.functional;
     const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
-    const l = new Lines(context).pair("bank", p.net, f.net, p.rate, 1).pair("payment-fees", p.fees, f.fees, p.rate, 1);
+    const l = new Lines(forCash(context, p.provider, p.currency)).pair("bank", p.net, f.net, p.rate, 1).pair("payment-fees", p.fees, f.fees, p.rate, 1);
     if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
     l.pair("psp-clearing", p.gross, f.gross, p.rate, -1, difference);
     return entries(event, `Payout ${p.payoutId} settled`, l.out);
@@ -199,7 +211,7 @@ export const postingRules: PostingRules = {
 
   RefundIssued(event, context) {
     const p = event.payload;
-    const l = new Lines(context);
+    const l = new Lines(forCash(context, p.provider, p.currency));
     if (!p.invoiced) {
       l.pair("customer-prepayments", p.amount, p.functionalAmount, p.rate, 1).pair("psp-clearing", p.amount, p.functionalAmount, p.rate, -1);
       return entries(event, `Refund ${p.refundId} for order ${p.orderId} before invoicing`, l.out);
@@ -243,7 +255,7 @@ export const postingRules: PostingRules = {
   SupplierPaid(event, context) {
     const p = event.payload;
     const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
-    const l = new Lines(context).pair("payables", p.amount, p.functionalAmount, p.rate, 1, -difference);
+    const l = new Lines(forCash(context, p.bank, p.currency)).pair("payables", p.amount, p.functionalAmount, p.rate, 1, -difference);
     if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
     l.pair("bank", p.amount, p.functionalAmount, p.rate, -1);
     return entries(event, `Payment ${p.paymentId} to supplier ${p.supplierId}`, l.out);

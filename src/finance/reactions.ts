@@ -31,7 +31,7 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
         // keeps the rules safe on a runtime built without it.
         const payload = eventCatalog.parsePayload(type, event.payload, event.schemaVersion);
         const ruleEvent = { id: event.id, type, effectiveDate: event.effectiveDate, payload } as RuleEvent;
-        const entries = ruleFor(type, settings.rules)(ruleEvent as never, { accountMap: settings.accountMap, functionalCurrency: ctx.config.functionalCurrency });
+        const entries = ruleFor(type, settings.rules)(ruleEvent as never, { accountMap: settings.accountMap, functionalCurrency: ctx.config.functionalCurrency, cashAccounts: settings.cashAccounts });
         for (const entry of entries) {
           await postDraft(ctx, settings, {
             date: entry.date,

@@ -6,6 +6,7 @@ import { type JournalEntry, entryToJson, kernelLinesOf } from "./journal-entry.j
 import { FINANCE_STORE } from "./ledger-store.js";
 import type { FinanceSettings } from "./settings.js";
 import { commandSource, postDraft } from "./post-draft.js";
+import { checkReversible } from "./entry-controls.js";
 
 const reverseSchema = z.object({
   entryId: z.string().min(1).max(200),
@@ -31,9 +32,7 @@ export function reverseEntryCommand(settings: FinanceSettings) {
       const doc = await ctx.tx.documents.get(FINANCE_STORE.entries, input.entryId);
       if (doc === undefined) throw new StorekeepError("NOT_FOUND", `No journal entry ${input.entryId}; check the id.`, { entryId: input.entryId });
       const original = doc.data as unknown as JournalEntry;
-      if (original.kind === "closing") {
-        throw new StorekeepError("INVALID_TRANSITION", `Entry ${original.entryId} is a year-end close; post a correcting entry and close the year again instead of reversing it.`, { entryId: original.entryId });
-      }
+      checkReversible(original);
       const done = await ctx.tx.documents.get<{ reversalEntryId: string }>(FINANCE_STORE.reversals, original.entryId);
       if (done !== undefined) {
         throw new StorekeepError("ALREADY_REVERSED", `Entry ${original.entryId} was already reversed by ${done.data.reversalEntryId}; an entry is reversed once.`, { entryId: original.entryId, reversalEntryId: done.data.reversalEntryId });

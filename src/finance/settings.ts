@@ -2,6 +2,7 @@ import type { AccountRole } from "../kernel/events/account-roles.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { type AccountInput, type Chart, createChart } from "./accounts.js";
 import { type AccountMap, defaultChart, resolveAccountMap } from "./chart.js";
+import { type CashAccountRule, checkCashAccounts } from "./cash-accounts.js";
 import type { PostingRules } from "./posting-rules.js";
 
 /*
@@ -29,6 +30,15 @@ export interface FinanceOptions {
   readonly fiscalYearStartMonth?: number;
   /** Replacement posting rules by event type (a rule returns null to post nothing). */
   readonly rules?: Partial<PostingRules>;
+  /** More bank and payment-provider accounts, per provider and/or currency (see {@link CashAccountRule}). */
+  readonly cashAccounts?: readonly CashAccountRule[];
+  /**
+   * Control accounts (inventory, receivables, payables, tax, payment-provider clearing)
+   * refuse manual entries (`CONTROL_ACCOUNT`): their balance belongs to the documents
+   * behind them. List the account codes that may take manual entries anyway, or `true`
+   * for all of them (default: none).
+   */
+  readonly allowManualEntries?: readonly string[] | true;
 }
 
 /**
@@ -47,7 +57,22 @@ export interface FinanceSettings {
   readonly rules: Partial<PostingRules>;
   /** Accounts mapped to tax roles: entries touching them also respect the tax lock. */
   readonly taxAccounts: ReadonlySet<string>;
+  /** Bank and payment-provider accounts beyond the account map. */
+  readonly cashAccounts: readonly CashAccountRule[];
+  /** Control accounts that refuse manual entries (those allowed by `allowManualEntries` left out). */
+  readonly controlAccounts: ReadonlySet<string>;
 }
+
+/**
+ * The roles whose accounts are control accounts: their balance is the sum of documents
+ * (stock, open items, tax, provider balances), so only those documents post to them.
+ *
+ * @example
+ * ```ts
+ * CONTROL_ROLES.includes("receivables"); // true
+ * ```
+ */
+export const CONTROL_ROLES = Object.freeze(["inventory", "inventory-in-transit", "receivables", "payables", "input-tax", "output-tax", "psp-clearing"] as const);
 
 const cache = new WeakMap<object, FinanceSettings>();
 
@@ -71,12 +96,20 @@ export function resolveFinanceOptions(options: FinanceOptions = {}): FinanceSett
       issues: [{ path: "fiscalYearStartMonth", message: "1 to 12", code: "custom" }],
     });
   }
+  const cashAccounts = Object.freeze([...(options.cashAccounts ?? [])]);
+  checkCashAccounts(chart, cashAccounts);
+  const allowed = options.allowManualEntries;
+  const control = new Set<string>([...CONTROL_ROLES.map((role) => accountMap[role]), ...cashAccounts.filter((r) => r.role === "psp-clearing").map((r) => r.account)]);
+  if (allowed === true) control.clear();
+  else for (const code of allowed ?? []) control.delete(code);
   const settings: FinanceSettings = Object.freeze({
     chart,
     accountMap,
     fiscalYearStartMonth: start,
     rules: options.rules ?? {},
     taxAccounts: new Set([accountMap["input-tax"], accountMap["output-tax"]]),
+    cashAccounts,
+    controlAccounts: control,
   });
   cache.set(options, settings);
   return settings;

@@ -33,7 +33,8 @@ export type StorekeepErrorCode =
   | "UNSUPPORTED"
   | "STORE_FAILURE"
   | "STORE_UNAVAILABLE"
-  | "COMMIT_OUTCOME_UNKNOWN";
+  | "COMMIT_OUTCOME_UNKNOWN"
+  | "CONTROL_ACCOUNT";
 
 /**
  * A failure the caller can act on: bad input, a business rule, a conflict.

@@ -95,7 +95,7 @@ describe("hledger agrees with storekeep's books exactly", () => {
     } catch (cause) {
       throw new Error("hledger is not installed: this integration test needs Debian's hledger (apt-get install -y hledger; .ci/run installs it).", { cause });
     }
-    books = makeBooks();
+    books = makeBooks({ finance: { allowManualEntries: true } });
     const entries = fc.sample(
       balancedEntryArbitrary({ accounts: postableAccounts(chart), functionalCurrency: "EUR", foreignCurrencies: ["USD", "GBP", "JPY", "CHF"], from: "2025-01-01", to: "2026-12-31", maxLines: 5 }),
       { seed: 20261127, numRuns: 1500 },

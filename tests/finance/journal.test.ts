@@ -144,7 +144,7 @@ describe("periods and locks", () => {
   });
 
   it("domain locks are independent; the tax lock also guards entries touching tax accounts", async () => {
-    const { finance } = makeBooks();
+    const { finance } = makeBooks({ finance: { allowManualEntries: ["1200", "2300"] } });
     await finance.lockPeriod({ period: "2026-03", domains: ["tax"] });
     expect(await finance.isPeriodOpen("sales", "2026-03-10")).toBe(true);
     const taxed = await failure(finance.postEntry({ date: "2026-03-10", domain: "sales", lines: [{ account: "1200", debit: "119" }, { account: "4100", credit: "100" }, { account: "2300", credit: "19" }] }));

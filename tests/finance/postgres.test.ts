@@ -27,7 +27,7 @@ afterAll(async () => {
 
 function pgBooks(): Books {
   schemas += 1;
-  return makeBooks({ store: postgresStore({ client: db, schema: `finance_test_${schemas}` }) });
+  return makeBooks({ store: postgresStore({ client: db, schema: `finance_test_${schemas}` }), finance: { allowManualEntries: true } });
 }
 
 async function reports(books: Books) {
@@ -55,7 +55,7 @@ describe("the ledger on PostgreSQL (PGlite)", () => {
   it("posts, reverses, locks and closes with the same results as the in-memory store", async () => {
     await fc.assert(
       fc.asyncProperty(entries, events, fc.integer({ min: 0, max: 7 }), async (inputs, recorded, reverseIndex) => {
-        const memory = makeBooks();
+        const memory = makeBooks({ finance: { allowManualEntries: true } });
         const pg = pgBooks();
         for (const books of [memory, pg]) {
           const posted = [];

@@ -21,7 +21,7 @@ const dateArb = fc.integer({ min: 0, max: 180 }).map((d) => new Date(Date.UTC(20
 const RUNS = { numRuns: 25 };
 
 async function postAll(inputs: readonly JournalEntryInput[]) {
-  const books = makeBooks();
+  const books = makeBooks({ finance: { allowManualEntries: true } });
   for (const input of inputs) await books.finance.postEntry(input);
   return books;
 }
@@ -34,7 +34,7 @@ describe("ledger invariants (fast-check)", () => {
   it("every entry balances: posted entries balance exactly, and an entry off by one minor unit is refused with UNBALANCED_ENTRY", async () => {
     await fc.assert(
       fc.asyncProperty(entryArb, fc.integer({ min: -5, max: 5 }).filter((n) => n !== 0), async (input, off) => {
-        const { finance } = makeBooks();
+        const { finance } = makeBooks({ finance: { allowManualEntries: true } });
         assertEntryBalances(await finance.postEntry(input));
         const extra = off > 0 ? { debit: `0.0${off}` } : { credit: `0.0${-off}` };
         const broken = { ...input, lines: [...input.lines, { account: input.lines[0]!.account, ...extra }] };
@@ -101,7 +101,7 @@ describe("ledger invariants (fast-check)", () => {
   it("a reversal restores every balance", async () => {
     await fc.assert(
       fc.asyncProperty(entries, fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), async (list, reverse) => {
-        const all = makeBooks();
+        const all = makeBooks({ finance: { allowManualEntries: true } });
         const kept: JournalEntryInput[] = [];
         for (const [i, input] of list.entries()) {
           const entry = await all.finance.postEntry(input);
@@ -148,7 +148,7 @@ describe("ledger invariants (fast-check)", () => {
   it("posting is idempotent: the same entries posted again with their keys change nothing", async () => {
     await fc.assert(
       fc.asyncProperty(entries, async (list) => {
-        const books = makeBooks();
+        const books = makeBooks({ finance: { allowManualEntries: true } });
         const keyed = list.map((input, i) => ({ ...input, key: `k-${i}` }));
         for (const input of keyed) await books.finance.postEntry(input);
         const tb = signature(await books.finance.trialBalance({ asOf: "2026-12-31" }));
@@ -163,7 +163,7 @@ describe("ledger invariants (fast-check)", () => {
   it("event sequences through the posting rules keep every invariant (entries balance, trial balance zero, equation, recomputation)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(postingEventArbitrary({ functionalCurrency: "EUR", from: "2026-01-01", to: "2026-03-31" }), { minLength: 1, maxLength: 15 }), async (events) => {
-        const books = makeBooks();
+        const books = makeBooks({ finance: { allowManualEntries: true } });
         for (const event of events) await books.sk.recordEvents([event as never]);
         expect(await ledgerInvariantViolations(books.finance, ["2026-01-15", "2026-02-28", "2026-03-31"])).toEqual([]);
       }),

@@ -161,7 +161,9 @@ export const supplierBillRecordedSchema = refined(
  * booked at.
  *
  * Posting: Dr `payables` functionalAmount − exchangeDifference, Dr `exchange-gain-loss`
- * exchangeDifference (a credit when negative) / Cr `bank` functionalAmount.
+ * exchangeDifference (a credit when negative) / Cr `bank` functionalAmount. `bank`
+ * (optional) names the bank the money left from, picking its account when finance has
+ * several (`FinanceOptions.cashAccounts`, matched as the rule's provider).
  *
  * @example
  * ```ts
@@ -178,6 +180,7 @@ export const supplierPaidSchema = refined(
     paymentId: documentIdField,
     supplierId: supplierIdField,
     billIds: idList,
+    bank: idString.exactOptional(),
     ...settlementFields,
   }),
   (payment, ctx) => {

@@ -14,6 +14,7 @@ import {
   unitPriceJson,
   settlementFields,
 } from "./fields.js";
+import { localDateSchema } from "../local-date.js";
 import { customerIdField, documentIdField, locationIdField, lotField, orderIdField, skuField, warehouseIdField } from "./ids.js";
 
 /*
@@ -100,7 +101,8 @@ export const paymentAuthorizedSchema = z.object({
  * `customer-prepayments`, both `functionalAmount`. `invoiced: true` → Dr `psp-clearing`
  * `functionalAmount`, Dr `exchange-gain-loss` `exchangeDifference` / Cr `receivables`
  * `functionalAmount + exchangeDifference` (the receivable's booked value; positive
- * difference = loss).
+ * difference = loss). `provider` (optional) picks the provider's clearing account when
+ * finance has several (`FinanceOptions.cashAccounts`).
  *
  * @example
  * ```ts
@@ -115,7 +117,9 @@ export const paymentCapturedSchema = refined(
   z.object({
     paymentId: documentIdField,
     orderId: orderIdField,
+    customerId: customerIdField.exactOptional(),
     invoiceId: documentIdField.exactOptional(),
+    provider: idString.exactOptional(),
     invoiced: z.boolean(),
     ...settlementFields,
   }),
@@ -198,6 +202,8 @@ export const orderInvoicedSchema = refined(
   z.object({
     invoiceId: documentIdField,
     orderId: orderIdField,
+    customerId: customerIdField.exactOptional(),
+    dueDate: localDateSchema.exactOptional(),
     currency: currencyCode,
     functionalCurrency: currencyCode,
     rate: rateString,
@@ -238,7 +244,9 @@ export const refundIssuedSchema = refined(
   z.object({
     refundId: documentIdField,
     orderId: orderIdField,
+    customerId: customerIdField.exactOptional(),
     paymentId: documentIdField.exactOptional(),
+    provider: idString.exactOptional(),
     creditNoteId: documentIdField.exactOptional(),
     invoiced: z.boolean(),
     ...settlementFields,
@@ -289,6 +297,7 @@ export const creditNoteIssuedSchema = refined(
   z.object({
     creditNoteId: documentIdField,
     orderId: orderIdField,
+    customerId: customerIdField.exactOptional(),
     invoiceId: documentIdField.exactOptional(),
     returnId: documentIdField.exactOptional(),
     reason: creditNoteReasonSchema,
@@ -351,7 +360,7 @@ export const returnReceivedSchema = z.object({
 });
 
 const payoutAmounts = z.object({
-  gross: postedAmountJson,
+  gross: signedAmountJson,
   fees: postedAmountJson,
   net: signedAmountJson,
 });
@@ -359,7 +368,8 @@ const payoutAmounts = z.object({
 /**
  * `PayoutSettled` (v1): the payment provider paid out to the shop's bank: `gross` is the
  * captured money settled, `fees` the provider's fees, `net = gross − fees` what reached
- * the bank (negative when fees and refunds exceed captures). `functional` holds the same
+ * the bank. When refunds exceed captures the provider debits the bank: `gross` and `net`
+ * are negative (the clearing account is credited back). `functional` holds the same
  * in the functional currency; `exchangeDifference` (functional, positive = loss) is
  * the clearing account's booked value minus `functional.gross`.
  *
@@ -384,7 +394,7 @@ export const payoutSettledSchema = refined(
     currency: currencyCode,
     functionalCurrency: currencyCode,
     rate: rateString,
-    gross: postedAmountJson,
+    gross: signedAmountJson,
     fees: postedAmountJson,
     net: signedAmountJson,
     functional: payoutAmounts,
