@@ -114,6 +114,10 @@ async function showFinance(sk: Storekeep): Promise<void> {
 
   const bs = await sk.finance.balanceSheet({ asOf: "2010-12-14" });
   log(`\nbalance sheet as of 2010-12-14: assets ${bs.assets.total}, liabilities ${bs.liabilities.total}, equity ${bs.equity.total} + current earnings ${bs.currentEarnings.amount} → balanced: ${bs.balanced}`);
+  const vatReturn = await sk.finance.taxReport({ from: "2010-12-01", to: "2010-12-14" });
+  log(`\nVAT return 2010-12-01 to 2010-12-14 (${vatReturn.currency}; from the tax lines of every invoice, credit note and bill)`);
+  for (const r of vatReturn.rows) log(`  ${`${r.direction} ${r.code ?? "untagged"} ${r.rate === null ? "" : `${new Decimal(r.rate).times(100).toFixed()}%`} ${r.country ?? ""}`.padEnd(32)} base ${money(r.base)}  tax ${money(r.tax)}  (${r.documents} documents)`);
+  log(`  output tax ${vatReturn.outputTax}, input tax ${vatReturn.inputTax}, payable ${vatReturn.payable}; tax accounts agree: ${vatReturn.reconciles}`);
   const hledger = await sk.finance.exportHledger({});
   log(`hledger export: ${hledger.split("\n").length} lines (npm run test:integration checks it against hledger itself)`);
 }

@@ -6,13 +6,21 @@
  * provider 1.4% + 0.20 per payment, buys its stock from one supplier at about half the
  * selling price, and settles the provider's payouts daily.
  */
-import { Decimal, type Storekeep, isStorekeepError } from "../src/index.js";
+import { Decimal, type Storekeep, type TaxContext, type TaxLineInput, calculateTax, defineTaxCodes, eventTaxLines, isStorekeepError } from "../src/index.js";
 import type { ManualClock } from "../src/testing/index.js";
 import type { RetailInvoice } from "./online-retail.js";
 
 const GBP = (amount: Decimal | string) => ({ amount: new Decimal(amount).toFixed(), currency: "GBP" });
 const round2 = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
 const WAREHOUSE = "wh_main";
+
+/** The shop's VAT: one standard code (the demo's flat 20%), rounded once per document, half to even. */
+const taxCodes = defineTaxCodes([{ code: "GB-STD", jurisdiction: { country: "GB" }, category: "standard", kind: "standard", rates: [{ rate: "0.2", validFrom: "2010-01-01" }] }]);
+const vat = (date: string, lines: readonly TaxLineInput[], pricesIncludeTax: boolean, direction: "sale" | "purchase" = "sale") => {
+  const context: TaxContext = { date, currency: "GBP", taxCodes, seller: { country: "GB" }, buyer: { country: "GB" }, direction, pricesIncludeTax, rounding: "document", roundingMode: "half-even" };
+  const calculation = calculateTax(lines, context);
+  return { net: new Decimal(calculation.net), tax: new Decimal(calculation.tax), gross: new Decimal(calculation.gross), taxLines: eventTaxLines(calculation, { functionalCurrency: "GBP" }).taxLines };
+};
 const LOCATION = "wh_main/A";
 
 export interface ShopRun {
@@ -128,8 +136,8 @@ async function sellOrder(sk: Storekeep, invoice: RetailInvoice): Promise<{ gross
     if (isStorekeepError(error) && error.code === "INSUFFICIENT_STOCK") return undefined;
     throw error;
   }
-  const tax = round2(gross.dividedBy(6)); // 20% VAT inside a tax-inclusive price
-  const net = gross.minus(tax);
+  // 20% VAT inside tax-inclusive prices, per code on the document.
+  const { tax, net, taxLines } = vat(date, lines.map((l) => ({ id: l.lineId, category: "standard", quantity: l.quantity, unitPrice: l.unitPrice.amount })), true);
   const base = { aggregateType: "order", aggregateId: orderId, effectiveDate: date };
   await sk.recordEvents(
     [
@@ -151,6 +159,7 @@ async function sellOrder(sk: Storekeep, invoice: RetailInvoice): Promise<{ gross
           gross: GBP(gross),
           prepaymentApplied: GBP(gross),
           functional: { net: GBP(net), shipping: GBP("0"), tax: GBP(tax), gross: GBP(gross), prepaymentApplied: GBP(gross) },
+          taxLines,
         },
       },
     ],
@@ -173,9 +182,8 @@ async function customerReturn(
   const orderId = lines[0]!.original!.orderId;
   const own = lines.filter((x) => x.original!.orderId === orderId);
   const gross = own.reduce((sum, x) => sum.plus(x.original!.price.times(-x.line.quantity)), new Decimal(0));
-  const tax = round2(gross.dividedBy(6));
-  const net = gross.minus(tax);
   const date = invoice.at.slice(0, 10);
+  const { tax, net, taxLines } = vat(date, own.map((x, n) => ({ id: String(n), category: "standard", quantity: -x.line.quantity, unitPrice: x.original!.price.toFixed() })), true);
   const base = { aggregateType: "order", aggregateId: orderId, effectiveDate: date };
   const returnId = `ret_${invoice.invoiceNo}`;
   await sk.recordEvents(
@@ -198,6 +206,7 @@ async function customerReturn(
           tax: GBP(tax),
           gross: GBP(gross),
           functional: { net: GBP(net), shipping: GBP("0"), tax: GBP(tax), gross: GBP(gross) },
+          taxLines,
         },
       },
       { ...base, type: "RefundIssued", payload: { refundId: `ref_${invoice.invoiceNo}`, orderId, creditNoteId: `cn_${invoice.invoiceNo}`, invoiced: true, currency: "GBP", functionalCurrency: "GBP", rate: "1", amount: GBP(gross), functionalAmount: GBP(gross) } },
@@ -262,7 +271,8 @@ function purchaseCycle(skus: readonly SkuFacts[], unitCost: ReadonlyMap<string, 
     return { receiptId: "grn_1", receiptLineId: l.lineId, sku: l.sku, quantity: l.quantity, unitPrice: GBP(unitPrice), receivedValue: l.receivedValue, billedValue: GBP(round2(unitPrice.times(l.quantity))) };
   });
   const billNet = billLines.reduce((sum, l) => sum.plus(l.billedValue.amount), new Decimal(0));
-  const billTax = round2(billNet.times("0.2"));
+  const billVat = vat("2010-12-08", billLines.map((l, n) => ({ id: String(n), category: "standard", amount: l.billedValue.amount })), false, "purchase");
+  const billTax = billVat.tax;
   const billGross = billNet.plus(billTax);
   const bill: Step = { day: "2010-12-08", async run(sk, clock, log) {
   clock.set(new Date("2010-12-08T07:30:00.000Z"));
@@ -285,6 +295,7 @@ function purchaseCycle(skus: readonly SkuFacts[], unitCost: ReadonlyMap<string, 
           tax: GBP(billTax),
           gross: GBP(billGross),
           functional: { net: GBP(billNet), tax: GBP(billTax), gross: GBP(billGross) },
+          taxLines: billVat.taxLines,
         },
       },
     ],

@@ -36,6 +36,7 @@ export const FINANCE_SHAPES: ApiShapes = {
     incomeStatement: ["input"],
     generalLedger: ["input"],
     journal: ["input?"],
+    taxReport: ["input"],
     exportHledger: ["input?"],
     exportCsv: ["input?"],
   },

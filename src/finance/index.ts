@@ -25,6 +25,7 @@ import {
   trialBalance,
 } from "./reports.js";
 import { type FinanceOptions, resolveFinanceOptions } from "./settings.js";
+import { type TaxReport, taxRecordsReaction, taxReport } from "./tax/index.js";
 
 export * from "./accounts.js";
 export * from "./chart.js";
@@ -62,7 +63,7 @@ export { loadChart, resolveAccounts } from "./account-registry.js";
  */
 export function financeModule(options: FinanceOptions = {}): ModuleDefinition {
   const settings = resolveFinanceOptions(options);
-  return { name: "finance", registry: financeRegistry(), reactions: financeReactions(settings), periodLocks: financePeriodLocks };
+  return { name: "finance", registry: financeRegistry(), reactions: [...financeReactions(settings), taxRecordsReaction(settings)], periodLocks: financePeriodLocks };
 }
 
 /**
@@ -130,6 +131,8 @@ export interface FinanceApi {
   generalLedger(options: { account: string; from: string; to: string; limit?: number }): Promise<GeneralLedger>;
   /** The entries in effective-date order (at most `limit`, default 10,000). */
   journal(options?: ExportOptions & { limit?: number }): Promise<JournalEntry[]>;
+  /** The VAT return figures for a period: tax per jurisdiction, code, rate and direction, reconciled to the tax accounts. */
+  taxReport(options: { from: string; to: string }): Promise<TaxReport>;
   /** The journal in hledger's format. */
   exportHledger(options?: ExportOptions): Promise<string>;
   /** The journal as CSV, one row per line. */
@@ -183,6 +186,7 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
         }
         return out;
       }),
+    taxReport: (o) => runtime.read((tx) => taxReport(tx, currency, o)),
     exportHledger: (o = {}) => runtime.read((tx) => exportHledger(tx, settings, o)),
     exportCsv: (o = {}) => runtime.read((tx) => exportCsv(tx, settings, o)),
   };

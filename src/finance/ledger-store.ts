@@ -41,6 +41,7 @@ export const FINANCE_STORE = Object.freeze({
   lines: "finance.lines",
   monthlyBalances: "finance.balances",
   dailyBalances: "finance.daily-balances",
+  taxRecords: "finance.tax-records",
 });
 
 const BALANCE_FIELDS = ["debit", "credit", "amount", "closing"] as const;
@@ -63,7 +64,10 @@ export function financeRegistry(): Partial<StoreRegistry> {
       { name: FINANCE_STORE.closings },
       { name: FINANCE_STORE.locks },
     ],
-    logs: [{ name: FINANCE_STORE.lines, sortKey: "effectiveDate|entryId|lineNo (stream: account code)" }],
+    logs: [
+      { name: FINANCE_STORE.lines, sortKey: "effectiveDate|entryId|lineNo (stream: account code)" },
+      { name: FINANCE_STORE.taxRecords, sortKey: "effectiveDate|eventId|n (stream: \"all\")" },
+    ],
     balances: [
       { name: FINANCE_STORE.monthlyBalances, fields: BALANCE_FIELDS, bucket: "period YYYY-MM" },
       { name: FINANCE_STORE.dailyBalances, fields: BALANCE_FIELDS, bucket: "day YYYY-MM-DD" },

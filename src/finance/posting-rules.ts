@@ -145,6 +145,13 @@ function entries(event: RuleEvent, memo: string, lines: readonly RuleLine[], dat
   return [{ date, domain: domainOfEvent(event.type), memo, lines }];
 }
 
+/** A reverse-charged purchase's tax, owed by the shop: Dr `input-tax` / Cr `output-tax` (sign −1 reverses it). */
+function selfAssess(l: Lines, taxLines: readonly { readonly selfAssessed?: boolean; readonly functional: { readonly tax: MoneyJson } }[] | undefined, sign: 1 | -1): void {
+  for (const line of taxLines ?? []) {
+    if (line.selfAssessed === true) l.functional("input-tax", line.functional.tax, sign).functional("output-tax", line.functional.tax, sign === 1 ? -1 : 1);
+  }
+}
+
 function none(): RuleEntry[] {
   return [];
 }
@@ -249,6 +256,7 @@ export const postingRules: PostingRules = {
       .functional("purchase-price-difference", { amount: unitsToString(billed - received), currency: fc }, 1)
       .pair("input-tax", p.tax, f.tax, p.rate, 1)
       .pair("payables", p.gross, f.gross, p.rate, -1);
+    selfAssess(l, p.taxLines, 1);
     return entries(event, `Supplier bill ${p.billId} from ${p.supplierId}`, l.out);
   },
 
@@ -268,6 +276,7 @@ export const postingRules: PostingRules = {
       .pair("payables", p.gross, f.gross, p.rate, 1)
       .pair("input-tax", p.tax, f.tax, p.rate, -1)
       .pair("purchase-price-difference", p.net, f.net, p.rate, -1);
+    selfAssess(l, p.taxLines, -1);
     return entries(event, `Debit note ${p.returnId} to supplier ${p.supplierId}`, l.out);
   },
 
@@ -278,6 +287,7 @@ export const postingRules: PostingRules = {
       .pair("landed-cost-clearing", p.net, f.net, p.rate, 1)
       .pair("input-tax", p.tax, f.tax, p.rate, 1)
       .pair("payables", p.gross, f.gross, p.rate, -1);
+    selfAssess(l, p.taxLines, 1);
     return entries(event, `Landed cost ${p.landedCostId} (${p.costType ?? p.basis}) from ${p.supplierId}`, l.out);
   },
 

@@ -5,6 +5,7 @@ export * from "./catalog.js";
 export * from "./sales.js";
 export * from "./purchasing.js";
 export * from "./inventory.js";
+export { taxLineJson, taxLinesField } from "./tax-lines.js";
 export * from "./definitions.js";
 export * from "./examples.js";
 export * from "./record-input.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkTaxLines, taxLinesField } from "./tax-lines.js";
 import { Decimal } from "../decimal.js";
 import { checkCurrency, checkExchange, checkSum, refined } from "./checks.js";
 import {
@@ -44,8 +45,10 @@ function checkTaxedDocument(
     readonly tax: { amount: string; currency: string };
     readonly gross: { amount: string; currency: string };
     readonly functional: { readonly net: { amount: string; currency: string }; readonly tax: { amount: string; currency: string }; readonly gross: { amount: string; currency: string } };
+    readonly taxLines?: readonly z.output<typeof taxLinesField>[number][] | undefined;
   },
 ): void {
+  checkTaxLines(ctx, doc, true);
   const keys = ["net", "tax", "gross"] as const;
   checkExchange(ctx, doc, keys.map((key) => [[key], doc[key], ["functional", key], doc.functional[key]] as const));
   checkSum(ctx, ["gross"], doc.gross, [doc.net, doc.tax], "net + tax");
@@ -146,6 +149,7 @@ export const supplierBillRecordedSchema = refined(
     tax: postedAmountJson,
     gross: postedAmountJson,
     functional: taxedAmounts,
+    taxLines: taxLinesField.exactOptional(),
   }),
   (bill, ctx) => {
     checkTaxedDocument(ctx, bill);
@@ -237,6 +241,7 @@ export const supplierReturnedSchema = refined(
     tax: postedAmountJson,
     gross: postedAmountJson,
     functional: taxedAmounts,
+    taxLines: taxLinesField.exactOptional(),
   }),
   (debitNote, ctx) => {
     checkTaxedDocument(ctx, debitNote);
@@ -298,6 +303,7 @@ export const landedCostRecordedSchema = refined(
         value: postedAmountJson,
       }),
     ).exactOptional(),
+    taxLines: taxLinesField.exactOptional(),
   }),
   (cost, ctx) => {
     checkTaxedDocument(ctx, cost);

@@ -15,6 +15,7 @@ import {
   settlementFields,
 } from "./fields.js";
 import { localDateSchema } from "../local-date.js";
+import { checkTaxLines, taxLinesField } from "./tax-lines.js";
 import { customerIdField, documentIdField, locationIdField, lotField, orderIdField, skuField, warehouseIdField } from "./ids.js";
 
 /*
@@ -186,7 +187,8 @@ const invoiceAmounts = z.object({
  *
  * Posting: Dr `receivables` gross / Cr `sales-revenue` net, Cr `shipping-revenue`
  * shipping, Cr `output-tax` tax; and Dr `customer-prepayments` / Cr `receivables`
- * prepaymentApplied (all functional).
+ * prepaymentApplied (all functional). Optional `taxLines` give the tax per code (they sum
+ * to `tax`); finance's tax report reads them.
  *
  * @example
  * ```ts
@@ -213,8 +215,10 @@ export const orderInvoicedSchema = refined(
     gross: postedAmountJson,
     prepaymentApplied: postedAmountJson,
     functional: invoiceAmounts,
+    taxLines: taxLinesField.exactOptional(),
   }),
   (invoice, ctx) => {
+    checkTaxLines(ctx, invoice, false);
     const keys = ["net", "shipping", "tax", "gross", "prepaymentApplied"] as const;
     checkExchange(ctx, invoice, keys.map((key) => [[key], invoice[key], ["functional", key], invoice.functional[key]] as const));
     checkSum(ctx, ["gross"], invoice.gross, [invoice.net, invoice.shipping, invoice.tax], "net + shipping + tax");
@@ -280,7 +284,7 @@ const creditNoteAmounts = z.object({
  * currency (at the invoice's rate, so the reversal mirrors the invoice).
  *
  * Posting: Dr `sales-returns` net, Dr `shipping-revenue` shipping, Dr `output-tax` tax /
- * Cr `receivables` gross (functional).
+ * Cr `receivables` gross (functional). Optional `taxLines`: the tax reversed per code.
  *
  * @example
  * ```ts
@@ -309,8 +313,10 @@ export const creditNoteIssuedSchema = refined(
     tax: postedAmountJson,
     gross: postedAmountJson,
     functional: creditNoteAmounts,
+    taxLines: taxLinesField.exactOptional(),
   }),
   (note, ctx) => {
+    checkTaxLines(ctx, note, false);
     const keys = ["net", "shipping", "tax", "gross"] as const;
     checkExchange(ctx, note, keys.map((key) => [[key], note[key], ["functional", key], note.functional[key]] as const));
     checkSum(ctx, ["gross"], note.gross, [note.net, note.shipping, note.tax], "net + shipping + tax");

@@ -1,0 +1,169 @@
+import { Decimal, canonicalDecimal } from "../../kernel/decimal.js";
+import { eventCatalog } from "../../kernel/events/definitions.js";
+import type { EventType } from "../../kernel/events/definitions.js";
+import type { MoneyJson } from "../../kernel/money.js";
+import type { JsonObject } from "../../ports/storage.js";
+import type { Reaction } from "../../runner/command.js";
+import { FINANCE_STORE } from "../ledger-store.js";
+import type { FinanceSettings } from "../settings.js";
+
+/*
+ * The tax records: one per tax code of every posted tax document, written by a reaction in
+ * the document's transaction (so a record exists exactly when its entry does), in the log
+ * `finance.tax-records` (one stream, sort key date|eventId|n). The tax report sums them.
+ */
+
+/** The single stream of the tax records log. */
+export const TAX_RECORDS_STREAM = "all";
+
+/**
+ * One tax code's functional amounts on one posted document, signed as they move the tax
+ * account: an invoice's output tax is positive, a credit note's negative; a bill's input
+ * tax positive, a supplier return's negative. `code` is null for a document posted
+ * without `taxLines` (its whole tax, untagged).
+ *
+ * @example
+ * ```ts
+ * const record: TaxRecord = {
+ *   date: "2026-03-02", eventId: "evt_1", eventType: "OrderInvoiced", documentId: "inv_1",
+ *   direction: "output", account: "2200", code: "DE-STD", kind: "standard", country: "DE", region: null,
+ *   rate: "0.19", base: "100", tax: "19", selfAssessed: false,
+ * };
+ * ```
+ */
+export interface TaxRecord {
+  readonly date: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly documentId: string;
+  readonly direction: "output" | "input";
+  readonly account: string;
+  readonly code: string | null;
+  readonly kind: string | null;
+  readonly country: string | null;
+  readonly region: string | null;
+  readonly rate: string | null;
+  readonly base: string;
+  readonly tax: string;
+  readonly selfAssessed: boolean;
+}
+
+interface TaxDocument {
+  readonly tax: MoneyJson;
+  readonly net: MoneyJson;
+  readonly shipping?: MoneyJson;
+  readonly functional: { readonly net: MoneyJson; readonly tax: MoneyJson; readonly shipping?: MoneyJson };
+  readonly taxLines?: readonly {
+    readonly code: string;
+    readonly jurisdiction: { readonly country: string; readonly region?: string };
+    readonly kind: string;
+    readonly rate: string;
+    readonly functional: { readonly base: MoneyJson; readonly tax: MoneyJson };
+    readonly selfAssessed?: boolean;
+  }[];
+}
+
+/** The tax documents of the catalog: their direction, sign and document id. */
+const TAX_DOCUMENTS: Readonly<Record<string, { readonly direction: "output" | "input"; readonly sign: 1 | -1; readonly id: (p: Record<string, unknown>) => string }>> = {
+  OrderInvoiced: { direction: "output", sign: 1, id: (p) => p.invoiceId as string },
+  CreditNoteIssued: { direction: "output", sign: -1, id: (p) => p.creditNoteId as string },
+  SupplierBillRecorded: { direction: "input", sign: 1, id: (p) => p.billId as string },
+  SupplierReturned: { direction: "input", sign: -1, id: (p) => p.returnId as string },
+  LandedCostRecorded: { direction: "input", sign: 1, id: (p) => p.landedCostId as string },
+};
+
+/**
+ * The event types that carry tax.
+ *
+ * @example
+ * ```ts
+ * TAX_DOCUMENT_TYPES.includes("OrderInvoiced"); // true
+ * ```
+ */
+export const TAX_DOCUMENT_TYPES: readonly EventType[] = Object.freeze(Object.keys(TAX_DOCUMENTS) as EventType[]);
+
+function signed(amount: string, sign: 1 | -1): string {
+  return canonicalDecimal(sign === 1 ? new Decimal(amount) : new Decimal(amount).negated());
+}
+
+/**
+ * The tax records of one tax document (pure).
+ *
+ * @example
+ * ```ts
+ * const records = taxRecordsOf({ id: "evt_1", type: "OrderInvoiced", effectiveDate: "2026-03-02", payload }, settings);
+ * ```
+ */
+export function taxRecordsOf(event: { readonly id: string; readonly type: string; readonly effectiveDate: string; readonly payload: unknown }, settings: FinanceSettings): TaxRecord[] {
+  const spec = TAX_DOCUMENTS[event.type];
+  if (!spec) return [];
+  const doc = event.payload as TaxDocument;
+  const base = { date: event.effectiveDate, eventId: event.id, eventType: event.type, documentId: spec.id(event.payload as Record<string, unknown>) };
+  const accountOf = (direction: "output" | "input") => settings.accountMap[direction === "output" ? "output-tax" : "input-tax"];
+  if (doc.taxLines === undefined) {
+    if (new Decimal(doc.functional.tax.amount).isZero()) return [];
+    const net = new Decimal(doc.functional.net.amount).plus(doc.functional.shipping?.amount ?? "0");
+    return [
+      {
+        ...base,
+        direction: spec.direction,
+        account: accountOf(spec.direction),
+        code: null,
+        kind: null,
+        country: null,
+        region: null,
+        rate: null,
+        base: signed(canonicalDecimal(net), spec.sign),
+        tax: signed(doc.functional.tax.amount, spec.sign),
+        selfAssessed: false,
+      },
+    ];
+  }
+  const out: TaxRecord[] = [];
+  for (const line of doc.taxLines) {
+    const common = {
+      ...base,
+      code: line.code,
+      kind: line.kind,
+      country: line.jurisdiction.country,
+      region: line.jurisdiction.region ?? null,
+      rate: line.rate,
+      base: signed(line.functional.base.amount, spec.sign),
+      tax: signed(line.functional.tax.amount, spec.sign),
+    };
+    if (line.selfAssessed === true) {
+      out.push({ ...common, direction: "input", account: accountOf("input"), selfAssessed: true });
+      out.push({ ...common, direction: "output", account: accountOf("output"), selfAssessed: true });
+    } else {
+      out.push({ ...common, direction: spec.direction, account: accountOf(spec.direction), selfAssessed: false });
+    }
+  }
+  return out;
+}
+
+/**
+ * The reaction that writes a tax document's records in its transaction.
+ *
+ * @example
+ * ```ts
+ * const reactions = [...financeReactions(settings), taxRecordsReaction(settings)];
+ * ```
+ */
+export function taxRecordsReaction(settings: FinanceSettings): Reaction {
+  return {
+    name: "finance.tax-records",
+    on: TAX_DOCUMENT_TYPES,
+    async handle(ctx, event) {
+      const type = event.type as EventType;
+      const payload = eventCatalog.parsePayload(type, event.payload, event.schemaVersion);
+      const records = taxRecordsOf({ id: event.id, type, effectiveDate: event.effectiveDate, payload }, settings);
+      if (records.length > 0) {
+        await ctx.tx.logs.append(
+          FINANCE_STORE.taxRecords,
+          records.map((record, n) => ({ stream: TAX_RECORDS_STREAM, sortKey: `${record.date}|${record.eventId}|${String(n).padStart(3, "0")}`, data: record as unknown as JsonObject })),
+        );
+      }
+      return [];
+    },
+  };
+}
