@@ -39,5 +39,9 @@ export const FINANCE_SHAPES: ApiShapes = {
     taxReport: ["input"],
     exportHledger: ["input?"],
     exportCsv: ["input?"],
+    openItems: ["input"],
+    aging: ["input"],
+    statement: ["input"],
+    auditSubledgers: ["input"],
   },
 };

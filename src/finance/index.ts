@@ -12,6 +12,9 @@ import { FINANCE_STORE, financeRegistry } from "./ledger-store.js";
 import { type OpeningBalancesInput, openingBalancesCommand } from "./opening-balances.js";
 import { type EntryDomain, type PeriodLockState, type PostingDomain, financePeriodLocks, isPeriodOpen, readPeriodLocks } from "./periods.js";
 import { financeReactions } from "./reactions.js";
+import type { AgingOptions, AgingTable } from "./aging.js";
+import type { OpenItem, OpenItemLedger } from "./open-items.js";
+import { type StatementOfAccount, type SubledgerCheck, agingReport, auditSubledgers, parseOpenItemOptions, readOpenItems, statementOfAccount } from "./open-item-reports.js";
 import {
   type BalanceSheet,
   type Comparison,
@@ -40,6 +43,10 @@ export * from "./tax/index.js";
 export * from "./cash-accounts.js";
 export * from "./conversion-rounding.js";
 export * from "./entry-controls.js";
+export * from "./open-items.js";
+export * from "./aging.js";
+export { OPEN_ITEMS_COLLECTION, openItemId, trackOpenItems } from "./open-item-tracking.js";
+export { type StatementLine, type StatementOfAccount, type SubledgerCheck, agingReport, auditSubledgers, readOpenItems, statementOfAccount, OPEN_ITEM_SCHEMAS, parseOpenItemOptions } from "./open-item-reports.js";
 export { FINANCE_STORE, financeRegistry, readBalances, lineSortKey, splitBalanceKey } from "./ledger-store.js";
 export type { BalanceTotals, LedgerLine } from "./ledger-store.js";
 export { parseTrialBalanceCsv, openingBalancesCommand } from "./opening-balances.js";
@@ -137,6 +144,14 @@ export interface FinanceApi {
   exportHledger(options?: ExportOptions): Promise<string>;
   /** The journal as CSV, one row per line. */
   exportCsv(options?: ExportOptions): Promise<string>;
+  /** Open items of the receivables or payables subledger (one party's; `openOnly`: with something open). */
+  openItems(options: { ledger: OpenItemLedger; party?: string; openOnly?: boolean }): Promise<OpenItem[]>;
+  /** Aging of a subledger as of any date, in configurable buckets of days past due. */
+  aging(options: AgingOptions): Promise<AgingTable>;
+  /** A statement of account: one party's documents and settlements in one currency. */
+  statement(options: { ledger: OpenItemLedger; party: string; currency: string; from: string; to: string }): Promise<StatementOfAccount>;
+  /** Each subledger against its control account as of a date. */
+  auditSubledgers(options: { asOf: string }): Promise<SubledgerCheck[]>;
 }
 
 /**
@@ -189,6 +204,18 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
     taxReport: (o) => runtime.read((tx) => taxReport(tx, currency, o)),
     exportHledger: (o = {}) => runtime.read((tx) => exportHledger(tx, settings, o)),
     exportCsv: (o = {}) => runtime.read((tx) => exportCsv(tx, settings, o)),
+    openItems: (o) =>
+      runtime.read(async (tx) => {
+        const parsed = parseOpenItemOptions("openItems", o);
+        const out: OpenItem[] = [];
+        for await (const item of readOpenItems(tx, parsed.ledger, parsed.party === undefined ? {} : { party: parsed.party })) {
+          if (parsed.openOnly !== true || item.openAmount !== "0" || item.openFunctional !== "0") out.push(item);
+        }
+        return out;
+      }),
+    aging: (o) => runtime.read((tx) => agingReport(tx, parseOpenItemOptions("aging", o) as AgingOptions)),
+    statement: (o) => runtime.read((tx) => statementOfAccount(tx, parseOpenItemOptions("statement", o))),
+    auditSubledgers: (o) => runtime.read((tx) => auditSubledgers(tx, settings, parseOpenItemOptions("audit", o).asOf)),
   };
   return hardenApi(api, "finance", FINANCE_SHAPES);
 }

@@ -39,6 +39,7 @@ export const FINANCE_STORE = Object.freeze({
   closings: "finance.closings",
   locks: PERIOD_LOCKS_COLLECTION,
   lines: "finance.lines",
+  openItems: "finance.open-items",
   monthlyBalances: "finance.balances",
   dailyBalances: "finance.daily-balances",
   taxRecords: "finance.tax-records",
@@ -63,6 +64,7 @@ export function financeRegistry(): Partial<StoreRegistry> {
       { name: FINANCE_STORE.accounts, indexes: { byCode: { fields: ["code"] } } },
       { name: FINANCE_STORE.closings },
       { name: FINANCE_STORE.locks },
+      { name: FINANCE_STORE.openItems, indexes: { byParty: { fields: ["ledger", "party", "date"] } } },
     ],
     logs: [
       { name: FINANCE_STORE.lines, sortKey: "effectiveDate|entryId|lineNo (stream: account code)" },

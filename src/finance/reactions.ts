@@ -1,6 +1,7 @@
 import { eventCatalog } from "../kernel/events/definitions.js";
 import type { EventType } from "../kernel/events/definitions.js";
 import type { Reaction } from "../runner/command.js";
+import { trackOpenItems } from "./open-item-tracking.js";
 import { postDraft } from "./post-draft.js";
 import { type RuleEvent, reactedEventTypes, ruleFor } from "./posting-rules.js";
 import type { FinanceSettings } from "./settings.js";
@@ -29,7 +30,9 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
         const type = event.type as EventType;
         // The runtime validated the payload already when it has the catalog; parsing again
         // keeps the rules safe on a runtime built without it.
-        const payload = eventCatalog.parsePayload(type, event.payload, event.schemaVersion);
+        const parsed = eventCatalog.parsePayload(type, event.payload, event.schemaVersion);
+        // The subledgers first: a settlement's exchange difference comes from the open items.
+        const payload = await trackOpenItems(ctx.tx, ctx.config.functionalCurrency, { type, effectiveDate: event.effectiveDate, payload: parsed });
         const ruleEvent = { id: event.id, type, effectiveDate: event.effectiveDate, payload } as RuleEvent;
         const entries = ruleFor(type, settings.rules)(ruleEvent as never, { accountMap: settings.accountMap, functionalCurrency: ctx.config.functionalCurrency, cashAccounts: settings.cashAccounts });
         for (const entry of entries) {

@@ -1,0 +1,241 @@
+import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
+import type { EventPayload, EventType } from "../kernel/events/definitions.js";
+import type { JsonObject, Transaction } from "../ports/storage.js";
+import { type OpenItem, type OpenItemLedger, settleItem } from "./open-items.js";
+import { toUnits, unitsToString } from "./posting-kernel.js";
+import { FINANCE_STORE } from "./ledger-store.js";
+
+/*
+ * Keeping the subledgers: each sales or purchasing document event opens, settles or
+ * credits open items inside the posting's transaction, and a settlement's realised
+ * exchange difference is computed from the items' booked values, then handed to the
+ * posting rule as the payload's `exchangeDifference` (functional, positive = loss).
+ */
+
+/**
+ * The collection of open items (id `ledger:documentId`, index `byParty` on ledger, party,
+ * date).
+ *
+ * @example
+ * ```ts
+ * OPEN_ITEMS_COLLECTION; // "finance.open-items"
+ * ```
+ */
+export const OPEN_ITEMS_COLLECTION = FINANCE_STORE.openItems;
+
+/**
+ * The id of a document's open item.
+ *
+ * @example
+ * ```ts
+ * openItemId("receivables", "inv_1"); // "receivables:inv_1"
+ * ```
+ */
+export function openItemId(ledger: OpenItemLedger, documentId: string): string {
+  return `${ledger}:${documentId}`;
+}
+
+/** Kernel units of one functional minor unit. */
+function quantumOf(functionalCurrency: string): bigint {
+  return 10n ** BigInt(6 - minorUnits(functionalCurrency as CurrencyCode));
+}
+
+async function getItem(tx: Transaction, ledger: OpenItemLedger, documentId: string | undefined): Promise<{ item: OpenItem; version: number } | undefined> {
+  if (documentId === undefined) return undefined;
+  const doc = await tx.documents.getForUpdate(OPEN_ITEMS_COLLECTION, openItemId(ledger, documentId));
+  return doc === undefined ? undefined : { item: doc.data as unknown as OpenItem, version: doc.version };
+}
+
+async function openItem(tx: Transaction, item: Omit<OpenItem, "itemId" | "openAmount" | "openFunctional" | "settlements">): Promise<void> {
+  if (item.amount === "0" && item.functional === "0") return;
+  const full: OpenItem = { ...item, itemId: openItemId(item.ledger, item.documentId), openAmount: item.amount, openFunctional: item.functional, settlements: [] };
+  await tx.documents.put(OPEN_ITEMS_COLLECTION, full.itemId, full as unknown as JsonObject, 0);
+}
+
+/** Splits `total` over `parts` proportionally (the last part takes the remainder), rounded to `quantum`. */
+function splitValue(total: bigint, amount: bigint, parts: readonly bigint[], quantum: bigint): bigint[] {
+  const out: bigint[] = [];
+  let left = total;
+  let amountLeft = amount;
+  for (const part of parts) {
+    if (part === amountLeft) {
+      out.push(left);
+      left = 0n;
+      amountLeft = 0n;
+      continue;
+    }
+    const share = amountLeft === 0n ? 0n : ((left * part * 2n) / (amountLeft * quantum) + 1n) / 2n * quantum;
+    out.push(share);
+    left -= share;
+    amountLeft -= part;
+  }
+  return out;
+}
+
+interface Settling {
+  readonly ledger: OpenItemLedger;
+  readonly date: string;
+  readonly documentId: string;
+  readonly kind: "payment" | "refund";
+  readonly currency: string;
+  /** The settling money in the items' direction (negative settles a positive item). */
+  readonly amount: bigint;
+  readonly value: bigint;
+  readonly targets: readonly string[];
+}
+
+/**
+ * Settles the targets in order with the money (same currency only; others are left
+ * alone), returns the realised difference (Σ booked − settled, in the control account's
+ * direction: positive = loss on receivables relieved, or on payables paid) and what was
+ * left over in transaction and functional units.
+ */
+async function settle(tx: Transaction, functionalCurrency: string, s: Settling): Promise<{ difference: bigint; restAmount: bigint; restValue: bigint; party: string | undefined }> {
+  const quantum = quantumOf(functionalCurrency);
+  const found: { item: OpenItem; version: number; part: bigint }[] = [];
+  let remaining = s.amount < 0n ? -s.amount : s.amount;
+  let party: string | undefined;
+  for (const target of s.targets) {
+    if (remaining === 0n) break;
+    const got = await getItem(tx, s.ledger, target);
+    if (got === undefined || got.item.currency !== s.currency) continue;
+    party ??= got.item.party;
+    const open = toUnits(got.item.openAmount);
+    // Money settles an item of the opposite direction (a payment credits an invoice).
+    if (open === 0n || (open > 0n) === (s.amount > 0n)) continue;
+    const magnitude = open < 0n ? -open : open;
+    const part = magnitude < remaining ? magnitude : remaining;
+    found.push({ ...got, part });
+    remaining -= part;
+  }
+  const magnitudeAll = s.amount < 0n ? -s.amount : s.amount;
+  const valueAll = s.value < 0n ? -s.value : s.value;
+  const values = splitValue(valueAll, magnitudeAll, [...found.map((f) => f.part), remaining], quantum);
+  let difference = 0n;
+  for (const [index, f] of found.entries()) {
+    const open = toUnits(f.item.openAmount);
+    const sign = open < 0n ? -1n : 1n;
+    const { item, booked } = settleItem(f.item, { date: s.date, documentId: s.documentId, kind: s.kind, amount: f.part * sign, settledValue: values[index]! * sign, quantum }, toUnits, unitsToString);
+    await tx.documents.put(OPEN_ITEMS_COLLECTION, item.itemId, item as unknown as JsonObject, f.version);
+    // Both carry the item's sign: an invoice relieved at 100 by money worth 99 is a loss of
+    // 1; a bill (−230) paid with money worth 232.50 (−232.5) a loss of 2.50; a credit
+    // (−100) refunded with money worth 99 (−99) a gain of 1.
+    difference += booked - values[index]! * sign;
+  }
+  const signOut = s.amount < 0n ? -1n : 1n;
+  return { difference, restAmount: remaining * signOut, restValue: values[values.length - 1]! * signOut, party };
+}
+
+type Payload<T extends EventType> = EventPayload<T>;
+
+/**
+ * Updates the subledgers for one event inside its transaction and returns the payload the
+ * posting rule should see: settlements of known items carry the exchange difference
+ * finance computed (the host's value is used only when no tracked item is settled).
+ *
+ * @example
+ * ```ts
+ * const payload = await trackOpenItems(ctx.tx, "EUR", { type, effectiveDate, payload });
+ * ```
+ */
+export async function trackOpenItems<T extends EventType>(tx: Transaction, functionalCurrency: string, event: { readonly type: T; readonly effectiveDate: string; readonly payload: Payload<T> }): Promise<Payload<T>> {
+  const date = event.effectiveDate;
+  switch (event.type) {
+    case "OrderInvoiced": {
+      const p = event.payload as Payload<"OrderInvoiced">;
+      await openItem(tx, {
+        ledger: "receivables", party: p.customerId ?? `order:${p.orderId}`, documentId: p.invoiceId, documentType: "invoice", date, dueDate: p.dueDate ?? date, currency: p.currency,
+        amount: unitsToString(toUnits(p.gross.amount) - toUnits(p.prepaymentApplied.amount)),
+        functional: unitsToString(toUnits(p.functional.gross.amount) - toUnits(p.functional.prepaymentApplied.amount)),
+      });
+      return event.payload;
+    }
+    case "CreditNoteIssued": {
+      const p = event.payload as Payload<"CreditNoteIssued">;
+      const invoice = await getItem(tx, "receivables", p.invoiceId);
+      await openItem(tx, {
+        ledger: "receivables", party: p.customerId ?? invoice?.item.party ?? `order:${p.orderId}`, documentId: p.creditNoteId, documentType: "credit-note", date, dueDate: date, currency: p.currency,
+        amount: unitsToString(-toUnits(p.gross.amount)), functional: unitsToString(-toUnits(p.functional.gross.amount)),
+      });
+      return event.payload;
+    }
+    case "PaymentCaptured": {
+      const p = event.payload as Payload<"PaymentCaptured">;
+      if (!p.invoiced) return event.payload;
+      const amount = toUnits(p.amount.amount);
+      const value = toUnits(p.functionalAmount.amount);
+      const targets = p.invoiceId === undefined ? [] : [p.invoiceId];
+      const r = await settle(tx, functionalCurrency, { ledger: "receivables", date, documentId: p.paymentId, kind: "payment", currency: p.currency, amount: -amount, value: -value, targets });
+      const settledAny = r.restAmount !== -amount;
+      const hostDifference = !settledAny && p.exchangeDifference !== undefined ? toUnits(p.exchangeDifference.amount) : 0n;
+      // What is not settled stays on the customer's account as a credit (an over-payment).
+      await openItem(tx, {
+        ledger: "receivables", party: p.customerId ?? r.party ?? `order:${p.orderId}`, documentId: p.paymentId, documentType: "payment", date, dueDate: date, currency: p.currency,
+        amount: unitsToString(r.restAmount), functional: unitsToString(r.restValue - hostDifference),
+      });
+      return withDifference(p, settledAny ? r.difference : undefined, p.currency, functionalCurrency) as Payload<T>;
+    }
+    case "RefundIssued": {
+      const p = event.payload as Payload<"RefundIssued">;
+      if (!p.invoiced) return event.payload;
+      const amount = toUnits(p.amount.amount);
+      const value = toUnits(p.functionalAmount.amount);
+      const targets = [p.creditNoteId, p.paymentId].filter((x): x is string => x !== undefined);
+      const r = await settle(tx, functionalCurrency, { ledger: "receivables", date, documentId: p.refundId, kind: "refund", currency: p.currency, amount, value, targets });
+      const settledAny = r.restAmount !== amount;
+      const hostDifference = !settledAny && p.exchangeDifference !== undefined ? toUnits(p.exchangeDifference.amount) : 0n;
+      await openItem(tx, {
+        ledger: "receivables", party: p.customerId ?? r.party ?? `order:${p.orderId}`, documentId: p.refundId, documentType: "refund", date, dueDate: date, currency: p.currency,
+        amount: unitsToString(r.restAmount), functional: unitsToString(r.restValue - hostDifference),
+      });
+      return withDifference(p, settledAny ? r.difference : undefined, p.currency, functionalCurrency) as Payload<T>;
+    }
+    case "SupplierBillRecorded": {
+      const p = event.payload as Payload<"SupplierBillRecorded">;
+      await openItem(tx, {
+        ledger: "payables", party: p.supplierId, documentId: p.billId, documentType: "bill", date, dueDate: p.dueDate ?? date, currency: p.currency,
+        amount: unitsToString(-toUnits(p.gross.amount)), functional: unitsToString(-toUnits(p.functional.gross.amount)),
+      });
+      return event.payload;
+    }
+    case "LandedCostRecorded": {
+      const p = event.payload as Payload<"LandedCostRecorded">;
+      await openItem(tx, {
+        ledger: "payables", party: p.supplierId, documentId: p.landedCostId, documentType: "landed-cost", date, dueDate: date, currency: p.currency,
+        amount: unitsToString(-toUnits(p.gross.amount)), functional: unitsToString(-toUnits(p.functional.gross.amount)),
+      });
+      return event.payload;
+    }
+    case "SupplierReturned": {
+      const p = event.payload as Payload<"SupplierReturned">;
+      await openItem(tx, {
+        ledger: "payables", party: p.supplierId, documentId: p.returnId, documentType: "debit-note", date, dueDate: date, currency: p.currency,
+        amount: p.gross.amount, functional: p.functional.gross.amount,
+      });
+      return event.payload;
+    }
+    case "SupplierPaid": {
+      const p = event.payload as Payload<"SupplierPaid">;
+      const amount = toUnits(p.amount.amount);
+      const value = toUnits(p.functionalAmount.amount);
+      const r = await settle(tx, functionalCurrency, { ledger: "payables", date, documentId: p.paymentId, kind: "payment", currency: p.currency, amount, value, targets: p.billIds });
+      const settledAny = r.restAmount !== amount;
+      const hostDifference = !settledAny && p.exchangeDifference !== undefined ? toUnits(p.exchangeDifference.amount) : 0n;
+      // Paid beyond the bills: an advance to the supplier, kept on its account.
+      await openItem(tx, {
+        ledger: "payables", party: p.supplierId, documentId: p.paymentId, documentType: "advance", date, dueDate: date, currency: p.currency,
+        amount: unitsToString(r.restAmount), functional: unitsToString(r.restValue - hostDifference),
+      });
+      return withDifference(p, settledAny ? r.difference : undefined, p.currency, functionalCurrency) as Payload<T>;
+    }
+    default:
+      return event.payload;
+  }
+}
+
+function withDifference<P extends { readonly exchangeDifference?: { readonly amount: string; readonly currency: string } }>(payload: P, difference: bigint | undefined, currency: string, functionalCurrency: string): P {
+  if (difference === undefined) return payload;
+  const { exchangeDifference: _host, ...rest } = payload as P & { exchangeDifference?: unknown };
+  if (difference === 0n || currency === functionalCurrency) return rest as P;
+  return { ...rest, exchangeDifference: { amount: unitsToString(difference), currency: functionalCurrency } } as P;
+}
