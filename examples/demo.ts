@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     await showFoundation(sk);
     await showInventory(sk, clock);
     await showFinance(sk);
+    await showOpenItems(sk);
   } finally {
     await sk.close();
     await close();
@@ -120,6 +121,45 @@ async function showFinance(sk: Storekeep): Promise<void> {
   log(`  output tax ${vatReturn.outputTax}, input tax ${vatReturn.inputTax}, payable ${vatReturn.payable}; tax accounts agree: ${vatReturn.reconciles}`);
   const hledger = await sk.finance.exportHledger({});
   log(`hledger export: ${hledger.split("\n").length} lines (npm run test:integration checks it against hledger itself)`);
+}
+
+async function showOpenItems(sk: Storekeep): Promise<void> {
+  heading("Open items: a US customer's invoice settled at another rate, and aging");
+  const gbp = (amount: string) => ({ amount, currency: "GBP" });
+  const usd = (amount: string) => ({ amount, currency: "USD" });
+  await sk.recordEvents([
+    {
+      type: "OrderInvoiced", aggregateType: "order", aggregateId: "ord_us_1", effectiveDate: "2010-12-01",
+      payload: {
+        invoiceId: "inv_us_1", orderId: "ord_us_1", customerId: "cus_us", dueDate: "2010-12-08", currency: "USD", functionalCurrency: "GBP", rate: "0.64",
+        net: usd("500"), shipping: usd("0"), tax: usd("0"), gross: usd("500"), prepaymentApplied: usd("0"),
+        functional: { net: gbp("320"), shipping: gbp("0"), tax: gbp("0"), gross: gbp("320"), prepaymentApplied: gbp("0") },
+      },
+    },
+    {
+      type: "OrderInvoiced", aggregateType: "order", aggregateId: "ord_us_2", effectiveDate: "2010-12-03",
+      payload: {
+        invoiceId: "inv_us_2", orderId: "ord_us_2", customerId: "cus_us", dueDate: "2010-12-31", currency: "USD", functionalCurrency: "GBP", rate: "0.64",
+        net: usd("100"), shipping: usd("0"), tax: usd("0"), gross: usd("100"), prepaymentApplied: usd("0"),
+        functional: { net: gbp("64"), shipping: gbp("0"), tax: gbp("0"), gross: gbp("64"), prepaymentApplied: gbp("0") },
+      },
+    },
+  ]);
+  // 300 USD arrive at 0.62: finance relieves 300/500 of the 320.00 booked (192.00) and books the difference.
+  await sk.recordEvents([
+    {
+      type: "PaymentCaptured", aggregateType: "order", aggregateId: "ord_us_1", effectiveDate: "2010-12-10",
+      payload: { paymentId: "pay_us_1", orderId: "ord_us_1", invoiceId: "inv_us_1", invoiced: true, currency: "USD", functionalCurrency: "GBP", rate: "0.62", amount: usd("300"), functionalAmount: gbp("186") },
+    },
+  ]);
+  const [entry] = (await sk.finance.journal({ from: "2010-12-10", to: "2010-12-10" })).filter((e) => e.memo?.includes("pay_us_1"));
+  for (const l of entry?.lines ?? []) log(`  ${l.account.padEnd(6)} ${l.functional.padStart(9)} GBP ${l.currency === "GBP" ? "" : `(${l.amount} ${l.currency})`}`);
+  const aging = await sk.finance.aging({ ledger: "receivables", asOf: "2010-12-14" });
+  log(`\nreceivables aging as of 2010-12-14 (transaction currency)`);
+  log(`${"customer".padEnd(10)} ${"cur".padEnd(4)} ${aging.labels.map((l) => l.padStart(9)).join(" ")}`);
+  for (const r of aging.rows) log(`${r.party.padEnd(10)} ${r.currency.padEnd(4)} ${r.amounts.map((a) => a.padStart(9)).join(" ")}`);
+  const [receivables] = await sk.finance.auditSubledgers({ asOf: "2010-12-14" });
+  log(`subledger ${receivables!.subledger} GBP = Receivables ${receivables!.control} GBP: ${receivables!.ok ? "ok" : "DIFFERENCE"}`);
 }
 
 main().catch((error: unknown) => {
