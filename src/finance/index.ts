@@ -46,7 +46,7 @@ export * from "./entry-controls.js";
 export * from "./open-items.js";
 export * from "./aging.js";
 export { OPEN_ITEMS_COLLECTION, openItemId, trackOpenItems } from "./open-item-tracking.js";
-export { type StatementLine, type StatementOfAccount, type SubledgerCheck, agingReport, auditSubledgers, readOpenItems, statementOfAccount, OPEN_ITEM_SCHEMAS, parseOpenItemOptions } from "./open-item-reports.js";
+export { type AccountStatementLine, type StatementOfAccount, type SubledgerCheck, agingReport, auditSubledgers, readOpenItems, statementOfAccount, OPEN_ITEM_SCHEMAS, parseOpenItemOptions } from "./open-item-reports.js";
 export { FINANCE_STORE, financeRegistry, readBalances, lineSortKey, splitBalanceKey } from "./ledger-store.js";
 export type { BalanceTotals, LedgerLine } from "./ledger-store.js";
 export { parseTrialBalanceCsv, openingBalancesCommand } from "./opening-balances.js";

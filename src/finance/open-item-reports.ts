@@ -54,10 +54,10 @@ export async function agingReport(tx: Transaction, options: AgingOptions): Promi
  *
  * @example
  * ```ts
- * const line: StatementLine = { date: "2026-03-02", documentId: "inv_1", documentType: "invoice", reference: "inv_1", amount: "119", balance: "119" };
+ * const line: AccountStatementLine = { date: "2026-03-02", documentId: "inv_1", documentType: "invoice", reference: "inv_1", amount: "119", balance: "119" };
  * ```
  */
-export interface StatementLine {
+export interface AccountStatementLine {
   readonly date: string;
   readonly documentId: string;
   readonly documentType: string;
@@ -84,7 +84,7 @@ export interface StatementOfAccount {
   readonly from: string;
   readonly to: string;
   readonly opening: string;
-  readonly lines: readonly StatementLine[];
+  readonly lines: readonly AccountStatementLine[];
   readonly closing: string;
 }
 
@@ -106,7 +106,7 @@ export async function statementOfAccount(tx: Transaction, options: { readonly le
   }
   moves.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : 0));
   let balance = 0n;
-  const lines: StatementLine[] = [];
+  const lines: AccountStatementLine[] = [];
   for (const m of moves) {
     if (m.date > options.to) break;
     balance += m.amount;
