@@ -13,3 +13,4 @@ export * from "./finance/index.js";
 export * from "./inventory/index.js";
 export { DEFAULT_IN_STORE_LAYOUTS, expandUpcE, gs1CheckDigit, gs1ElementString, parseBarcode } from "./inventory/barcodes.js";
 export type { BarcodeKind, InStoreLayout, ParseBarcodeOptions, ParsedBarcode } from "./inventory/barcodes.js";
+export * from "./crm/index.js";
