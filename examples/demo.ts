@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     await showInventory(sk, clock);
     await showFinance(sk);
     await showOpenItems(sk);
+    await showCrm(sk);
   } finally {
     await sk.close();
     await close();
@@ -160,6 +161,24 @@ async function showOpenItems(sk: Storekeep): Promise<void> {
   for (const r of aging.rows) log(`${r.party.padEnd(10)} ${r.currency.padEnd(4)} ${r.amounts.map((a) => a.padStart(9)).join(" ")}`);
   const [receivables] = await sk.finance.auditSubledgers({ asOf: "2010-12-14" });
   log(`subledger ${receivables!.subledger} GBP = Receivables ${receivables!.control} GBP: ${receivables!.ok ? "ok" : "DIFFERENCE"}`);
+}
+
+async function showCrm(sk: Storekeep): Promise<void> {
+  heading("CRM: RFM segments and lifetime value as of 2010-12-15");
+  const synced = await sk.crm.syncTimeline();
+  log(`timeline consumer "crm.timeline": ${synced.processed} outbox events read`);
+  const scores = await sk.crm.segments("2010-12-15");
+  const bySegment = new Map<string, number>();
+  for (const s of scores) bySegment.set(s.segment, (bySegment.get(s.segment) ?? 0) + 1);
+  log(`${scores.length} customers with purchases (net of returns and cancellations): ${[...bySegment].sort((a, b) => b[1] - a[1]).map(([seg, n]) => `${seg} ${n}`).join(", ")}`);
+  const value = await sk.crm.customerValue("2010-12-15", { weeks: 52, discountRatePerWeek: 0.002 });
+  log(`BG/NBD (weeks): r ${value.bgNbd.r.toFixed(3)}, alpha ${value.bgNbd.alpha.toFixed(3)}, a ${value.bgNbd.a.toFixed(3)}, b ${value.bgNbd.b.toFixed(3)}; Gamma-Gamma ${value.gammaGamma ? `p ${value.gammaGamma.p.toFixed(2)}, q ${value.gammaGamma.q.toFixed(2)}, gamma ${value.gammaGamma.gamma.toFixed(2)}` : "not fitted (no repeat buyers)"}`);
+  log("(two weeks of history is little for BG/NBD: read the fit as a demonstration, not a forecast)");
+  const segmentOf = new Map(scores.map((s) => [s.customerId, `${s.cell} ${s.segment}`]));
+  log(`${"customer".padEnd(12)} ${"orders".padStart(6)} ${"P(alive)".padStart(8)} ${"E[orders 52w]".padStart(13)} ${"CLV (GBP)".padStart(10)}  segment`);
+  for (const c of value.customers.slice(0, 5)) {
+    log(`${c.customerId.padEnd(12)} ${String(c.purchases).padStart(6)} ${c.probabilityAlive.toFixed(3).padStart(8)} ${c.expectedPurchases.toFixed(2).padStart(13)} ${c.clv.toFixed(2).padStart(10)}  ${segmentOf.get(c.customerId) ?? "-"}`);
+  }
 }
 
 main().catch((error: unknown) => {

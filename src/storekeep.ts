@@ -15,6 +15,7 @@ import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
 import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
 import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
 import { Decimal } from "./kernel/decimal.js";
+import { type CrmApi, type CrmOptions, createCrmApi, crmEventDefinitions, crmModule } from "./crm/index.js";
 import { type EventCatalog, type EventDefinitions, type RecordEventInput, eventCatalog, type eventDefinitions, fillFunctionalFields, missingFunctionalFields } from "./kernel/events/index.js";
 
 /**
@@ -42,6 +43,8 @@ export interface StorekeepOptions<D extends EventDefinitions = typeof eventDefin
   readonly finance?: FinanceOptions;
   /** Inventory settings: snapshot interval, soft-hold minutes, a period guard. */
   readonly inventory?: InventoryOptions;
+  /** CRM settings: the default country of national phone numbers, a shop's own RFM grid. */
+  readonly crm?: CrmOptions;
   /** The event catalog payloads are validated against. Default: storekeep's own; extend it for host events. */
   readonly events?: EventCatalog<D>;
 }
@@ -86,6 +89,8 @@ export interface Storekeep<D extends EventDefinitions = typeof eventDefinitions>
   readonly finance: FinanceApi;
   /** The stock ledger: products, locations, movements, valuation, reservations, audit. */
   readonly inventory: InventoryApi;
+  /** Customers: contacts, duplicates and merges, consent, timeline, erasure, RFM segments, lifetime value, cohorts. */
+  readonly crm: CrmApi;
   /** The outbox: read since a cursor, run named consumers with durable checkpoints. */
   readonly events: EventsApi;
   /** Creates the store's tables (idempotent); commands call it on first use anyway. */
@@ -117,7 +122,9 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
   const options = storekeepOptions(createOptions) as StorekeepOptions;
   const config = resolveConfig(options.config);
   const clock = options.clock ?? systemClock;
-  const catalog = (options.events ?? eventCatalog) as unknown as EventCatalog<EventDefinitions>;
+  const baseCatalog = (options.events ?? eventCatalog) as unknown as EventCatalog<EventDefinitions>;
+  // CRM's events join the catalog unless the host's catalog already has them.
+  const catalog = baseCatalog.isEventType("CustomerSegmentChanged") ? baseCatalog : (baseCatalog.extend(crmEventDefinitions) as unknown as EventCatalog<EventDefinitions>);
   const store = options.store ?? memoryStore();
   const runtime = createRuntime({
     store,
@@ -125,8 +132,9 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     ids: options.ids ?? timeOrderedIds(clock),
     rates: options.rates ?? memoryRates([]),
     config,
-    modules: [inventoryModule(options.inventory), financeModule(options.finance), ...(options.modules ?? [])],
+    modules: [inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), ...(options.modules ?? [])],
     validateEvent: catalogEventValidator(catalog),
+    moduleOptions: { crm: options.crm ?? {} },
   });
   return {
     config,
@@ -135,6 +143,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     runtime,
     finance: createFinanceApi(runtime, options.finance),
     inventory: createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) }),
+    crm: createCrmApi(runtime, options.crm),
     events: createEventsApi(runtime),
     ready: () => runtime.ready(),
     run: async (command, input, execOptions) => {
@@ -205,7 +214,7 @@ function storekeepOptions(options: unknown): StorekeepOptions {
     if (options === null || typeof options !== "object" || Array.isArray(options)) {
       throw new StorekeepError("VALIDATION_FAILED", "createStorekeep options must be an object or left out.", { issues: [{ path: "options", message: "an object", code: "custom" }] });
     }
-    for (const key of ["store", "clock", "ids", "rates", "config", "modules", "finance", "inventory", "events"]) {
+    for (const key of ["store", "clock", "ids", "rates", "config", "modules", "finance", "inventory", "crm", "events"]) {
       const value = (options as Record<string, unknown>)[key];
       if (value === undefined) continue;
       if (key === "modules" ? !Array.isArray(value) : value === null || typeof value !== "object") {

@@ -128,3 +128,10 @@ describe("summariseRfm", () => {
     expect(s.map((x) => [x.frequency, x.monetary.toString(), x.lastPurchase])).toEqual([[1, "10", "2024-01-01"]]);
   });
 });
+
+describe("crm.rfm-1m benchmark baseline", () => {
+  it("the plain float kernel scores exactly as rfmScoreColumns", async () => {
+    const { rfmKernelAgrees } = await import("../bench/workloads/crm.js");
+    expect(rfmKernelAgrees(20_000)).toBe(true);
+  });
+});

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { defineCommand } from "../runner/command.js";
+import { StorekeepError } from "../kernel/errors.js";
+import type { Transaction } from "../ports/storage.js";
+import { ALIASES, CUSTOMERS, type CustomerDoc, ORDERS, SEGMENTS, TIMELINE, activeCustomer, contactKeys, writeContactKeys } from "./customer.js";
+
+export const mergeCustomersSchema = z.object({ sourceId: z.string().min(1).max(200), targetId: z.string().min(1).max(200) });
+
+function union<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] {
+  const seen = new Set(a.map(key));
+  return [...a, ...b.filter((x) => !seen.has(key(x)))];
+}
+
+/** Re-points every document of `collection` indexed by customer from `from` to `to`. */
+async function movePointers(tx: Transaction, collection: string, from: string, to: string): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const page = await tx.documents.find(collection, { index: "byCustomer", equals: [from], limit: 500 });
+    if (page.length === 0) return moved;
+    for (const d of page) {
+      await tx.documents.put(collection, d.id, { ...d.data, customerId: to }, d.version);
+      moved++;
+    }
+  }
+}
+
+/**
+ * Merges customer `sourceId` into `targetId`: contacts, addresses, tags, groups and the
+ * consent history move to the target, and so do the timeline and the order history; the
+ * source id then resolves to the target through the alias table (so do ids merged into
+ * the source before). Emits `CustomerMerged`.
+ *
+ * @example
+ * ```ts
+ * await runtime.execute(mergeCustomers, { sourceId: "cus_2", targetId: "cus_1" });
+ * ```
+ */
+export const mergeCustomers = defineCommand({
+  name: "crm.mergeCustomers",
+  input: mergeCustomersSchema,
+  async handle(ctx, input) {
+    const source = await activeCustomer(ctx.tx, input.sourceId);
+    const target = await activeCustomer(ctx.tx, input.targetId);
+    const s = source.doc;
+    const t = target.doc;
+    if (s.customerId === t.customerId) throw new StorekeepError("INVALID_TRANSITION", `${input.sourceId} and ${input.targetId} are already the same customer.`, { sourceId: input.sourceId, targetId: input.targetId });
+    const merged: CustomerDoc = {
+      ...t,
+      name: t.name ?? s.name,
+      emails: union(t.emails, s.emails, (e) => e.normalised),
+      phones: union(t.phones, s.phones, (p) => p.e164),
+      addresses: union(t.addresses, s.addresses, (a) => JSON.stringify(a)),
+      tags: union(t.tags, s.tags, (x) => x),
+      groups: union(t.groups, s.groups, (x) => x),
+      consent: [...t.consent, ...s.consent].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
+      createdAt: t.createdAt < s.createdAt ? t.createdAt : s.createdAt,
+    };
+    const emptied: CustomerDoc = { ...s, status: "merged", mergedInto: t.customerId, name: null, emails: [], phones: [], addresses: [], tags: [], groups: [], consent: [] };
+    await ctx.tx.documents.put(CUSTOMERS, t.customerId, merged as never, target.version);
+    await ctx.tx.documents.put(CUSTOMERS, s.customerId, emptied as never, source.version);
+    await writeContactKeys(ctx.tx, s.customerId, contactKeys(s), []);
+    await writeContactKeys(ctx.tx, t.customerId, contactKeys(t), contactKeys(merged));
+    await ctx.tx.documents.put(ALIASES, s.customerId, { customerId: t.customerId }, 0);
+    const timeline = await movePointers(ctx.tx, TIMELINE, s.customerId, t.customerId);
+    const orders = await movePointers(ctx.tx, ORDERS, s.customerId, t.customerId);
+    const seg = await ctx.tx.documents.get(SEGMENTS, s.customerId);
+    if (seg) await ctx.tx.documents.delete(SEGMENTS, s.customerId, seg.version);
+    return {
+      result: { sourceId: s.customerId, targetId: t.customerId, timelineEntries: timeline, orders },
+      events: [{ type: "CustomerMerged", aggregateType: "customer", aggregateId: t.customerId, effectiveDate: ctx.today, payload: { sourceId: s.customerId, targetId: t.customerId } }],
+    };
+  },
+});

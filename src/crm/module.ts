@@ -1,0 +1,169 @@
+/**
+ * The CRM module: its store registry, its commands, and `sk.crm`.
+ */
+import { hardenApi } from "../kernel/boundary.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { type LocalDate, isLocalDate } from "../kernel/local-date.js";
+import type { StoreRegistry } from "../ports/storage.js";
+import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
+import type { Runtime } from "../runner/runner.js";
+import type { z } from "zod";
+import { addInteraction } from "./add-interaction.js";
+import type { CohortReport } from "./cohorts.js";
+import { createCustomer } from "./create-customer.js";
+import { ALIASES, CAMPAIGNS, CONTACT_KEYS, CUSTOMERS, ORDERS, SEGMENTS, TIMELINE } from "./customer.js";
+import { eraseCustomer } from "./erase-customer.js";
+import { mergeCustomers } from "./merge-customers.js";
+import type { CrmOptions } from "./options.js";
+import { recordConsent } from "./record-consent.js";
+import { refreshSegments } from "./refresh-segments.js";
+import { type CustomerValueReport, type CustomerView, type TimelinePage, cohortsAsOf, customerValueAsOf, customerView, segmentsAsOf, timelinePage } from "./reports.js";
+import type { RfmScore } from "./rfm.js";
+import { applyTimelineEvent } from "./timeline.js";
+import { type CampaignReport, campaignReport, defineCampaign, targetCampaign } from "./campaigns.js";
+import { updateCustomer } from "./update-customer.js";
+import { createEventsApi } from "../runner/consumers.js";
+
+const CRM_REGISTRY: Partial<StoreRegistry> = {
+  collections: [
+    { name: CUSTOMERS, indexes: { byStatus: { fields: ["status", "customerId"] } } },
+    { name: CONTACT_KEYS, indexes: { byKey: { fields: ["key", "customerId"] } } },
+    { name: ALIASES },
+    { name: TIMELINE, indexes: { byCustomer: { fields: ["customerId", "at"] }, byKind: { fields: ["kind", "at"] } } },
+    { name: ORDERS, indexes: { byCustomer: { fields: ["customerId", "placedOn"] }, byPlaced: { fields: ["placedOn", "orderId"] } } },
+    { name: SEGMENTS },
+    { name: CAMPAIGNS },
+  ],
+};
+
+/**
+ * The CRM module for `createRuntime` (the facade adds it; its options travel as
+ * `options.crm` to the commands).
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ ...ports, modules: [crmModule({ defaultCountry: "DE" })] });
+ * ```
+ */
+export function crmModule(options: CrmOptions = {}): ModuleDefinition {
+  void options;
+  return { name: "crm", registry: CRM_REGISTRY };
+}
+
+/**
+ * Every CRM command definition (for `runtime.execute` or `sk.run`).
+ *
+ * @example
+ * ```ts
+ * const { createCustomer } = crmCommands();
+ * ```
+ */
+export function crmCommands() {
+  return { createCustomer, updateCustomer, mergeCustomers, recordConsent, addInteraction, eraseCustomer, refreshSegments, defineCampaign, targetCampaign };
+}
+
+type In<C> = C extends { input: infer S extends z.ZodType } ? z.input<S> : never;
+
+/**
+ * `sk.crm`: customers, duplicates and merges, consent, the interaction timeline, erasure,
+ * RFM segments, lifetime value and cohorts.
+ *
+ * @example
+ * ```ts
+ * const { customerId } = await sk.crm.createCustomer({ name: "Ann Lee", emails: ["ann@example.com"] });
+ * await sk.crm.recordConsent({ customerId, channel: "email", granted: true, source: "checkout checkbox" });
+ * await sk.crm.syncTimeline();
+ * const page = await sk.crm.timeline(customerId);
+ * ```
+ */
+export interface CrmApi {
+  createCustomer(input: In<typeof createCustomer>, options?: ExecuteOptions): Promise<{ customerId: string; duplicates: string[] }>;
+  updateCustomer(input: In<typeof updateCustomer>, options?: ExecuteOptions): Promise<{ customerId: string; duplicates: string[] }>;
+  mergeCustomers(input: In<typeof mergeCustomers>, options?: ExecuteOptions): Promise<{ sourceId: string; targetId: string; timelineEntries: number; orders: number }>;
+  recordConsent(input: In<typeof recordConsent>, options?: ExecuteOptions): Promise<{ customerId: string; channel: string; granted: boolean }>;
+  addInteraction(input: In<typeof addInteraction>, options?: ExecuteOptions): Promise<{ entryId: string; customerId: string }>;
+  eraseCustomer(input: In<typeof eraseCustomer>, options?: ExecuteOptions): Promise<{ customerId: string; timelineEntries: number }>;
+  refreshSegments(input: In<typeof refreshSegments>, options?: ExecuteOptions): Promise<{ customers: number; changed: number }>;
+  defineCampaign(input: In<typeof defineCampaign>, options?: ExecuteOptions): Promise<{ campaignId: string }>;
+  targetCampaign(input: In<typeof targetCampaign>, options?: ExecuteOptions): Promise<{ campaignId: string; segmentCustomers: number; touched: number; withoutConsent: number; alreadyTouched: number }>;
+  /** Campaign revenue, cost and return by last touch and by first touch. */
+  campaignReport(campaignId: string): Promise<CampaignReport>;
+  /** Feeds timelines and CRM's order projection from the outbox (the durable consumer `crm.timeline`). */
+  syncTimeline(maxEvents?: number): Promise<{ processed: number; position: string | null }>;
+  /** The customer an id means now (after merges), or undefined. */
+  customer(customerId: string): Promise<CustomerView | undefined>;
+  /** A page of the customer's timeline, newest first. */
+  timeline(customerId: string, query?: { before?: { at: string; entryId: string }; from?: string; to?: string; limit?: number }): Promise<TimelinePage>;
+  /** RFM segments as of a date (purchases net of cancellations and returns). */
+  segments(asOf: string): Promise<RfmScore[]>;
+  /** Monthly acquisition cohorts as of a date. */
+  cohorts(asOf: string): Promise<CohortReport>;
+  /** BG/NBD + Gamma-Gamma lifetime value as of a date (weeks; default horizon 52 weeks, 0.2%/week discount). */
+  customerValue(asOf: string, horizon?: { weeks?: number; discountRatePerWeek?: number }): Promise<CustomerValueReport>;
+}
+
+function dateArg(name: string, value: unknown): LocalDate {
+  if (!isLocalDate(value)) throw new StorekeepError("VALIDATION_FAILED", `crm.${name} needs a date (YYYY-MM-DD).`, { issues: [{ path: "asOf", message: "a date", code: "custom" }] });
+  return value;
+}
+
+const command = ["input", "options?"] as const;
+const CRM_SHAPES = {
+  methods: {
+    createCustomer: command,
+    updateCustomer: command,
+    mergeCustomers: command,
+    recordConsent: command,
+    addInteraction: command,
+    eraseCustomer: command,
+    refreshSegments: command,
+    defineCampaign: command,
+    targetCampaign: command,
+    campaignReport: ["string"],
+    syncTimeline: ["input?"],
+    customer: ["string"],
+    timeline: ["string", "input?"],
+    segments: ["string"],
+    cohorts: ["string"],
+    customerValue: ["string", "input?"],
+  },
+} as const;
+
+/**
+ * Builds `sk.crm` on a runtime.
+ *
+ * @example
+ * ```ts
+ * const crm = createCrmApi(runtime, { defaultCountry: "GB" });
+ * ```
+ */
+export function createCrmApi(runtime: Runtime, options: CrmOptions = {}): CrmApi {
+  const run = <T>(c: Parameters<Runtime["execute"]>[0], input: unknown, o?: ExecuteOptions): Promise<T> => runtime.execute(c, input, o) as Promise<T>;
+  const events = createEventsApi(runtime);
+  const consumer = events.consumer("crm.timeline", async (event) => {
+    await runtime.read((tx) => applyTimelineEvent(tx, event));
+  });
+  const api: CrmApi = {
+    createCustomer: (i, o) => run(createCustomer, i, o),
+    updateCustomer: (i, o) => run(updateCustomer, i, o),
+    mergeCustomers: (i, o) => run(mergeCustomers, i, o),
+    recordConsent: (i, o) => run(recordConsent, i, o),
+    addInteraction: (i, o) => run(addInteraction, i, o),
+    eraseCustomer: (i, o) => run(eraseCustomer, i, o),
+    refreshSegments: (i, o) => run(refreshSegments, i, o),
+    defineCampaign: (i, o) => run(defineCampaign, i, o),
+    targetCampaign: (i, o) => run(targetCampaign, i, o),
+    campaignReport: (id) => runtime.read((tx) => campaignReport(tx, id)),
+    async syncTimeline(maxEvents) {
+      const r = await consumer.runOnce(maxEvents);
+      if (r.error !== undefined) throw r.error;
+      return { processed: r.processed, position: r.position };
+    },
+    customer: (id) => runtime.read((tx) => customerView(tx, id)),
+    timeline: (id, q = {}) => runtime.read((tx) => timelinePage(tx, id, q)),
+    segments: (asOf) => runtime.read((tx) => segmentsAsOf(tx, dateArg("segments", asOf), options.grid)),
+    cohorts: (asOf) => runtime.read((tx) => cohortsAsOf(tx, dateArg("cohorts", asOf))),
+    customerValue: (asOf, h = {}) => runtime.read((tx) => customerValueAsOf(tx, dateArg("customerValue", asOf), { weeks: h.weeks ?? 52, discountRatePerWeek: h.discountRatePerWeek ?? 0.002 })),
+  };
+  return hardenApi(api, "crm", CRM_SHAPES as never);
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { defineCommand, type NewEvent } from "../runner/command.js";
+import { localDateSchema } from "../kernel/local-date.js";
+import { SEGMENTS } from "./customer.js";
+import type { CrmOptions } from "./options.js";
+import { segmentsAsOf } from "./reports.js";
+
+export const refreshSegmentsSchema = z.object({ asOf: localDateSchema });
+
+/**
+ * Recomputes every customer's RFM segment as of a date from CRM's order projection
+ * (purchases net of cancellations and returns), stores it, and emits
+ * `CustomerSegmentChanged` for each customer whose segment changed.
+ *
+ * @example
+ * ```ts
+ * const { changed } = await runtime.execute(refreshSegments, { asOf: "2026-11-30" });
+ * ```
+ */
+export const refreshSegments = defineCommand({
+  name: "crm.refreshSegments",
+  input: refreshSegmentsSchema,
+  async handle(ctx, input) {
+    const grid = (ctx.options["crm"] as CrmOptions | undefined)?.grid;
+    const scores = await segmentsAsOf(ctx.tx, input.asOf, grid);
+    const stored = await ctx.tx.documents.getMany<{ segment: string; cell: string; asOf: string }>(SEGMENTS, scores.map((s) => s.customerId));
+    const byId = new Map(stored.map((d) => [d.id, d]));
+    const events: NewEvent[] = [];
+    for (const s of scores) {
+      const prev = byId.get(s.customerId);
+      if (prev && prev.data.segment === s.segment && prev.data.cell === s.cell) continue;
+      await ctx.tx.documents.put(SEGMENTS, s.customerId, { segment: s.segment, cell: s.cell, asOf: input.asOf }, prev?.version ?? 0);
+      if (!prev || prev.data.segment !== s.segment) {
+        events.push({ type: "CustomerSegmentChanged", aggregateType: "customer", aggregateId: s.customerId, effectiveDate: input.asOf, payload: { customerId: s.customerId, from: prev?.data.segment ?? null, to: s.segment, cell: s.cell, asOf: input.asOf } });
+      }
+    }
+    return { result: { customers: scores.length, changed: events.length }, events };
+  },
+});

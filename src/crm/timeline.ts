@@ -1,0 +1,108 @@
+/**
+ * The after-commit consumer that feeds customer timelines and CRM's order projection
+ * from the outbox. Each event is applied in one transaction whose entry id is derived
+ * from the event id, so a redelivered event (a crash before the checkpoint moved) is
+ * recognised and skipped: nothing lost, nothing doubled.
+ */
+import { Decimal } from "../kernel/decimal.js";
+import type { JsonObject, PositionedEvent, Transaction } from "../ports/storage.js";
+import { ORDERS, TIMELINE, type TimelineEntry, resolveCustomerId } from "./customer.js";
+
+/** CRM's order projection: what RFM, cohorts and campaign attribution read. */
+export type CrmOrderDoc = {
+  readonly orderId: string;
+  readonly customerId: string;
+  /** The order's effective date (YYYY-MM-DD). */
+  readonly placedOn: string;
+  readonly placedAt: string;
+  readonly currency: string;
+  readonly total: string;
+  /** Credit notes for returns and cancellations, and refunds before invoicing, in `currency`. */
+  readonly credited: string;
+  /** Ids of the documents already subtracted (so a redelivery does not subtract twice). */
+  readonly creditedBy: readonly string[];
+};
+
+const KINDS: Readonly<Record<string, string>> = {
+  OrderPlaced: "order",
+  PaymentCaptured: "payment",
+  OrderInvoiced: "invoice",
+  ShipmentDispatched: "shipment",
+  RefundIssued: "refund",
+  CreditNoteIssued: "credit-note",
+  ReturnReceived: "return",
+};
+
+/** The event types the timeline consumer reads. */
+export const TIMELINE_EVENT_TYPES: readonly string[] = Object.keys(KINDS);
+
+function money(x: unknown): { amount: string; currency: string } | null {
+  if (x && typeof x === "object" && typeof (x as Record<string, unknown>)["amount"] === "string" && typeof (x as Record<string, unknown>)["currency"] === "string") {
+    const m = x as { amount: string; currency: string };
+    return { amount: m.amount, currency: m.currency };
+  }
+  return null;
+}
+
+/**
+ * Applies one outbox event to CRM (in the given transaction). Returns whether it wrote.
+ */
+export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent): Promise<boolean> {
+  const kind = KINDS[event.type];
+  if (!kind) return false;
+  const entryId = `ev:${event.id}`;
+  if (await tx.documents.get(TIMELINE, entryId)) return false; // already applied
+  const p = event.payload as Record<string, unknown>;
+  const orderId = typeof p["orderId"] === "string" ? (p["orderId"] as string) : null;
+  if (orderId === null) return false;
+  let customerId: string;
+  let amount: { amount: string; currency: string } | null;
+  if (event.type === "OrderPlaced") {
+    if (typeof p["customerId"] !== "string") return false; // a guest order
+    customerId = await resolveCustomerId(tx, p["customerId"] as string);
+    amount = money(p["total"]);
+    const existing = await tx.documents.get(ORDERS, orderId);
+    if (!existing) {
+      const order: CrmOrderDoc = {
+        orderId,
+        customerId,
+        placedOn: event.effectiveDate,
+        placedAt: event.occurredAt,
+        currency: amount?.currency ?? "",
+        total: amount?.amount ?? "0",
+        credited: "0",
+        creditedBy: [],
+      };
+      await tx.documents.put(ORDERS, orderId, order as unknown as JsonObject, 0);
+    }
+  } else {
+    const order = await tx.documents.get<CrmOrderDoc>(ORDERS, orderId);
+    if (!order) return false; // an order CRM never saw placed by a known customer
+    customerId = order.data.customerId;
+    amount = event.type === "OrderInvoiced" || event.type === "CreditNoteIssued" ? money(p["gross"]) : money(p["amount"]);
+    const docId = String(p["creditNoteId"] ?? p["refundId"] ?? event.id);
+    const reduces =
+      (event.type === "CreditNoteIssued" && (p["reason"] === "return" || p["reason"] === "cancellation")) || (event.type === "RefundIssued" && p["invoiced"] === false);
+    if (reduces && amount && amount.currency === order.data.currency && !order.data.creditedBy.includes(docId)) {
+      const credited = new Decimal(order.data.credited).plus(amount.amount).toString();
+      await tx.documents.put(ORDERS, orderId, { ...order.data, credited, creditedBy: [...order.data.creditedBy, docId] } as unknown as JsonObject, order.version);
+    }
+  }
+  const entry: TimelineEntry = {
+    entryId,
+    customerId,
+    at: event.occurredAt,
+    kind,
+    source: "event",
+    eventType: event.type,
+    orderId,
+    amount,
+    channel: null,
+    campaignId: null,
+    subject: null,
+    body: null,
+    redacted: false,
+  };
+  await tx.documents.put(TIMELINE, entryId, entry as unknown as JsonObject, 0);
+  return true;
+}
