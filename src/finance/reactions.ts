@@ -28,9 +28,9 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
       on: reactedEventTypes(settings.rules),
       async handle(ctx, event) {
         const type = event.type as EventType;
-        // The runtime validated the payload already when it has the catalog; parsing again
-        // keeps the rules safe on a runtime built without it.
-        const parsed = eventCatalog.parsePayload(type, event.payload, event.schemaVersion);
+        // The runtime parsed the payload already when it validates with the catalog; parsing
+        // again (only then) keeps the rules safe on a runtime built without it.
+        const parsed = ctx.eventsParsed === true ? (event.payload as unknown as ReturnType<typeof eventCatalog.parsePayload<typeof type>>) : eventCatalog.parsePayload(type, event.payload, event.schemaVersion);
         // The subledgers first: a settlement's exchange difference comes from the open items.
         const payload = await trackOpenItems(ctx.tx, ctx.config.functionalCurrency, { type, effectiveDate: event.effectiveDate, payload: parsed });
         const ruleEvent = { id: event.id, type, effectiveDate: event.effectiveDate, payload } as RuleEvent;

@@ -1,6 +1,6 @@
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
-import { eventCatalog } from "../kernel/events/definitions.js";
+import { type EventType, eventCatalog } from "../kernel/events/definitions.js";
 import type { OutboxEvent } from "../ports/storage.js";
 import type { CommandContext, NewEvent, Reaction } from "../runner/command.js";
 import { effectiveInstant } from "./effective.js";
@@ -23,6 +23,11 @@ import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
  * posts. An event dated today takes effect at its instant; one dated earlier at the start
  * of its day in the shop's time zone (a back-dated document re-derives its SKUs).
  */
+
+/** The event's parsed payload: as the runner parsed it when it validates with the catalog, else parsed here. */
+function payloadOf<T extends EventType>(ctx: CommandContext, type: T, event: OutboxEvent): ReturnType<typeof eventCatalog.parsePayload<T>> {
+  return ctx.eventsParsed === true ? (event.payload as unknown as ReturnType<typeof eventCatalog.parsePayload<T>>) : eventCatalog.parsePayload(type, event.payload, event.schemaVersion);
+}
 
 function when(ctx: CommandContext, event: OutboxEvent): string {
   return effectiveInstant(ctx, event.effectiveDate === ctx.today ? { effectiveAt: event.occurredAt <= ctx.now.toISOString() ? event.occurredAt : ctx.now.toISOString() } : { effectiveDate: event.effectiveDate });
@@ -66,7 +71,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     name: "inventory.onGoodsReceived",
     on: ["GoodsReceived"],
     async handle(ctx, event) {
-      const p = eventCatalog.parsePayload("GoodsReceived", event.payload, event.schemaVersion);
+      const p = payloadOf(ctx, "GoodsReceived", event);
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
       for (const line of p.lines) {
@@ -91,7 +96,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     name: "inventory.onShipmentDispatched",
     on: ["ShipmentDispatched"],
     async handle(ctx, event) {
-      const p = eventCatalog.parsePayload("ShipmentDispatched", event.payload, event.schemaVersion);
+      const p = payloadOf(ctx, "ShipmentDispatched", event);
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
       const extra: NewEvent[] = [];
@@ -120,7 +125,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     name: "inventory.onReturnReceived",
     on: ["ReturnReceived"],
     async handle(ctx, event) {
-      const p = eventCatalog.parsePayload("ReturnReceived", event.payload, event.schemaVersion);
+      const p = payloadOf(ctx, "ReturnReceived", event);
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
       for (const [index, line] of p.lines.entries()) {
@@ -140,7 +145,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     name: "inventory.onSupplierReturned",
     on: ["SupplierReturned"],
     async handle(ctx, event) {
-      const p = eventCatalog.parsePayload("SupplierReturned", event.payload, event.schemaVersion);
+      const p = payloadOf(ctx, "SupplierReturned", event);
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
       for (const [index, line] of p.lines.entries()) {
@@ -164,7 +169,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     name: "inventory.onSupplierBillRecorded",
     on: ["SupplierBillRecorded"],
     async handle(ctx, event) {
-      const p = eventCatalog.parsePayload("SupplierBillRecorded", event.payload, event.schemaVersion);
+      const p = payloadOf(ctx, "SupplierBillRecorded", event);
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
       for (const [index, line] of p.lines.entries()) {
@@ -193,7 +198,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     name: "inventory.onLandedCostRecorded",
     on: ["LandedCostRecorded"],
     async handle(ctx, event) {
-      const p = eventCatalog.parsePayload("LandedCostRecorded", event.payload, event.schemaVersion);
+      const p = payloadOf(ctx, "LandedCostRecorded", event);
       const at = when(ctx, event);
       const source = { type: "landed-cost" as const, id: p.landedCostId };
       const drafts: MovementDraft[] = [];

@@ -75,14 +75,7 @@ export function isLocalDate(x: unknown): x is LocalDate {
  * ```
  */
 export function localDateOf(instant: Date, timeZone: string): LocalDate {
-  let format = recentFormatters.get(timeZone);
-  if (format === undefined) {
-    format = localDateFormatter(timeZone);
-    // A memo of a pure function, bounded: shops use one zone or a handful.
-    if (recentFormatters.size >= 32) recentFormatters.clear();
-    recentFormatters.set(timeZone, format);
-  }
-  return format(instant);
+  return localDateFormatter(timeZone)(instant);
 }
 
 const recentFormatters = new Map<string, (instant: Date) => LocalDate>();
@@ -99,6 +92,16 @@ const recentFormatters = new Map<string, (instant: Date) => LocalDate>();
  * ```
  */
 export function localDateFormatter(timeZone: string): (instant: Date) => LocalDate {
+  const known = recentFormatters.get(timeZone);
+  if (known !== undefined) return known;
+  const created = createFormatter(timeZone);
+  // A memo of a pure function, bounded: shops use one zone or a handful.
+  if (recentFormatters.size >= 32) recentFormatters.clear();
+  recentFormatters.set(timeZone, created);
+  return created;
+}
+
+function createFormatter(timeZone: string): (instant: Date) => LocalDate {
   assertTimeZone(timeZone);
   if (timeZone === "UTC" || timeZone === "Etc/UTC") return utcDateOf;
   const format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
@@ -124,7 +127,7 @@ export function localDateFormatter(timeZone: string): (instant: Date) => LocalDa
  * ```
  */
 export function startOfLocalDate(date: LocalDate, timeZone: string): Date {
-  assertTimeZone(timeZone);
+  localDateFormatter(timeZone); // checks the zone once (memoised)
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   return new Date(new TZDate(y, m - 1, d, 0, 0, 0, 0, timeZone).getTime());
 }

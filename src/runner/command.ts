@@ -59,6 +59,12 @@ export interface CommandContext {
    * (then nothing is locked).
    */
   readonly periodLocks?: PeriodLocks;
+  /**
+   * True when the runner parsed every catalog event it accepted (its validator is
+   * `catalogEventValidator`), so a reaction may use `event.payload` as the catalog's parsed
+   * payload without parsing it again.
+   */
+  readonly eventsParsed?: boolean;
 }
 
 /**

@@ -31,8 +31,12 @@ export type EventValidator = (event: OutboxEvent) => OutboxEvent;
  * ```
  */
 export function catalogEventValidator(catalog: EventCatalog<EventDefinitions>): EventValidator {
-  return (event) => (catalog.isEventType(event.type) ? (catalog.parse(event) as unknown as OutboxEvent) : event);
+  const validate: EventValidator = (event) => (catalog.isEventType(event.type) ? (catalog.parse(event) as unknown as OutboxEvent) : event);
+  return Object.assign(validate, { [PARSES_CATALOG]: true });
 }
+
+/** Marks validators that parse every catalog event (so reactions need not parse again). */
+const PARSES_CATALOG = Symbol("storekeep.parsesCatalog");
 
 /**
  * What the runner needs.
@@ -137,6 +141,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
   }
   const validateEvent = options.validateEvent ?? catalogEventValidator(eventCatalog as unknown as EventCatalog<EventDefinitions>);
+  const eventsParsed = (validateEvent as { [PARSES_CATALOG]?: true })[PARSES_CATALOG] === true;
   const moduleOptions = options.moduleOptions ?? {};
   const periodLocks = options.periodLocks ?? modulePeriodLocks(options.modules);
   const businessDateOf = localDateFormatter(config.timeZone);
@@ -167,6 +172,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         commandName: command.name,
         options: moduleOptions,
         periodLocks,
+        eventsParsed,
       };
       const key = execOptions.idempotencyKey;
       if (key !== undefined && hash !== undefined) {

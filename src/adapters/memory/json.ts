@@ -13,11 +13,14 @@ import type { Json } from "../../ports/storage.js";
  * `undefined` array items become `null`, as `JSON.stringify` does.
  */
 
-/** Marks values this module copied and froze (non-enumerable: JSON and spreads ignore it). */
-const FROZEN = Symbol("storekeep.memory.frozen");
+/**
+ * The values this module copied and froze. A WeakSet rather than a marker property: adding
+ * a property to every stored object changed its hidden class and cost more than the copy.
+ */
+const FROZEN = new WeakSet<object>();
 
 function markFrozen<T extends object>(value: T): T {
-  Object.defineProperty(value, FROZEN, { value: true });
+  FROZEN.add(value);
   return Object.freeze(value);
 }
 
@@ -82,7 +85,7 @@ function copy(value: unknown): Json {
       return value;
     case "object": {
       if (value === null) return null;
-      if ((value as { [FROZEN]?: true })[FROZEN] === true) return value as Json;
+      if (FROZEN.has(value)) return value as Json;
       if (Array.isArray(value)) {
         const out: Json[] = new Array(value.length);
         for (let i = 0; i < value.length; i++) {
