@@ -9,7 +9,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { Decimal, type ModuleDefinition, type Reaction, type Runtime, type Storekeep, StorekeepError, createStorekeep, defineCommand, eventExamples, localDateSchema } from "../src/index.js";
+import { Decimal, type ModuleDefinition, type ModuleSimulation, type Reaction, type Runtime, type Storekeep, StorekeepError, createStorekeep, defineCommand, eventExamples, localDateSchema } from "../src/index.js";
 import { ManualClock, sequentialIds } from "../src/testing/index.js";
 
 // 1. The registry: what the module stores (names namespaced by the module).
@@ -60,11 +60,37 @@ const noteShipments: Reaction = {
  * ```
  */
 export function giftWrapModule(): ModuleDefinition {
-  return { name: "giftwrap", registry: giftWrapRegistry, reactions: [noteShipments] };
+  return { name: "giftwrap", registry: giftWrapRegistry, reactions: [noteShipments], simulation: giftWrapSimulation };
 }
 
+// 5. For the whole-shop simulator (`simulateShop({ seed, steps, modules: [giftWrapModule()] })`):
+// random wraps among the simulator's commands, and an invariant checked after every step.
+const PAPERS = ["red", "gold", "plain"] as const;
+const giftWrapSimulation: ModuleSimulation = {
+  commands: [
+    {
+      name: "giftwrap.wrapItem",
+      refusals: ["ALREADY_EXISTS"],
+      run: (sim) => sim.runtime.execute(wrapItem, { orderId: `ord_${sim.random.int(1, 30)}`, lineId: "l1", paper: sim.random.pick(PAPERS) }),
+    },
+  ],
+  invariants: [
+    {
+      name: "every wrap counted once",
+      check: (sim) =>
+        sim.runtime.read(async (tx) => {
+          let documents = 0;
+          for (let i = 1; i <= 30; i++) documents += (await tx.documents.find(WRAPS, { index: "byOrder", equals: [`ord_${i}`], limit: 10 })).length;
+          let counted = 0;
+          for (const paper of PAPERS) counted += Number((await tx.balances.sum(WRAPPED, paper))["items"]?.toString() ?? "0");
+          return documents === counted ? [] : [`${documents} wraps stored, ${counted} counted`];
+        }),
+    },
+  ],
+};
+
 /**
- * 5. `xxxApi(runtime)`: the namespace the host mounts, commands run through the runner
+ * 6. `xxxApi(runtime)`: the namespace the host mounts, commands run through the runner
  * (idempotency keys, retries, atomicity come with it), reports read in a transaction.
  *
  * @example

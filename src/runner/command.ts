@@ -6,6 +6,7 @@ import type { PeriodLocks } from "../ports/period-locks.js";
 import type { RateProvider } from "../ports/rates.js";
 import type { Json, JsonObject, OutboxEvent, StoreRegistry, Transaction } from "../ports/storage.js";
 import type { StorekeepConfig } from "./config.js";
+import type { ModuleSimulation } from "./simulation.js";
 
 /**
  * An event a handler or reaction emits; the runner completes the envelope (id, instant,
@@ -139,6 +140,8 @@ export interface ModuleDefinition {
    * `ctx.periodLocks` (the finance module declares its own; at most one module may).
    */
   readonly periodLocks?: PeriodLocks;
+  /** Random commands and invariants for the whole-shop simulator (`simulateShop`). */
+  readonly simulation?: ModuleSimulation;
 }
 
 /**

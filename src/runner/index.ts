@@ -4,3 +4,4 @@ export * from "./runner.js";
 export * from "./consumers.js";
 export * from "./record-events.js";
 export { canonicalJson, sha256Hex } from "./hash.js";
+export * from "./simulation.js";

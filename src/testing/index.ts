@@ -24,3 +24,5 @@ export {
 export type { LedgerReader } from "./finance/index.js";
 export { referenceValuation } from "./inventory/index.js";
 export type { ReferenceMovement, ReferenceResult } from "./inventory/index.js";
+export { SimulationFailure, seededRandom, simulateShop } from "./simulator.js";
+export type { SimulationOptions, SimulationReport } from "./simulator.js";
