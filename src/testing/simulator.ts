@@ -118,7 +118,8 @@ type Step = { name: string; weight: number; refusals?: readonly string[]; run: (
  * checks after every step: the books balance (the trial balance; the full ledger check —
  * every entry, balances = lines, the accounting equation — every 25 steps and at the end);
  * `inventory.audit()` is ok (on hand = sum of movements, stock value = layers = the
- * Inventory account; every 5 steps and at the end); stock is conserved (on hand per
+ * Inventory account; every 5 steps and at the end); the receivables and payables
+ * subledgers equal their control accounts (every 5 steps and at the end); stock is conserved (on hand per
  * SKU equals what the simulation's own model received minus issued) and never oversold
  * (no warehouse below zero on hand or available); the outbox holds every event once (unique
  * ids) and nothing of a refused or failed command (its length unchanged); a replayed
@@ -344,6 +345,11 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
       for (const warehouseId of WAREHOUSES) {
         const a = await sk.inventory.availability(sku, warehouseId);
         if (Number(a.onHand) < 0 || Number(a.available) < 0) violations.push(`oversold: ${sku} at ${warehouseId} on hand ${a.onHand}, available ${a.available}`);
+      }
+    }
+    if (full || currentStep % 5 === 0) {
+      for (const c of await sk.finance.auditSubledgers({ asOf: date })) {
+        if (!c.ok) violations.push(`subledger ${c.ledger} ${c.subledger} differs from control account ${c.account} ${c.control} by ${c.difference}`);
       }
     }
     const events = await store.readEvents(null, 1_000_000);
