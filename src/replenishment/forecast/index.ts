@@ -14,3 +14,5 @@ export { autoForecast } from "./auto.js";
 export type { AutoForecast } from "./auto.js";
 export { forecastAccuracy } from "./accuracy.js";
 export type { Accuracy } from "./accuracy.js";
+export { rollingOriginBacktest } from "./backtest.js";
+export type { BacktestOptions, BacktestResult, Forecaster } from "./backtest.js";
