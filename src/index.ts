@@ -14,3 +14,4 @@ export * from "./inventory/index.js";
 export { DEFAULT_IN_STORE_LAYOUTS, expandUpcE, gs1CheckDigit, gs1ElementString, parseBarcode } from "./inventory/barcodes.js";
 export type { BarcodeKind, InStoreLayout, ParseBarcodeOptions, ParsedBarcode } from "./inventory/barcodes.js";
 export * from "./crm/index.js";
+export * from "./replenishment/index.js";

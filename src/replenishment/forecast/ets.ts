@@ -308,7 +308,15 @@ function checkModel(spec: EtsSpec, y: readonly number[], m: number): void {
   }
 }
 
-interface FixedParams {
+/**
+ * Fixed smoothing parameters and the optimisation criterion of {@link etsFit}.
+ *
+ * @example
+ * ```ts
+ * const o: EtsFitOptions = { alpha: 0.3, criterion: "mse" };
+ * ```
+ */
+export interface EtsFitOptions {
   readonly alpha?: number | undefined;
   readonly beta?: number | undefined;
   readonly gamma?: number | undefined;
@@ -326,7 +334,7 @@ interface FixedParams {
  * fit.alpha; fit.aicc;
  * ```
  */
-export function etsFit(y: readonly number[], spec: EtsSpec, options: FixedParams & { readonly period?: number | undefined } = {}): EtsFit {
+export function etsFit(y: readonly number[], spec: EtsSpec, options: EtsFitOptions & { readonly period?: number | undefined } = {}): EtsFit {
   const m = spec.season === "N" ? 1 : (options.period ?? 1);
   checkModel(spec, y, m);
   const n = y.length;

@@ -4,7 +4,7 @@ export { meanForecast, movingAverageForecast, naiveForecast, seasonalNaiveForeca
 export { holtForecast, holtWintersForecast, sesForecast } from "./holt-winters.js";
 export type { SmoothingOptions } from "./holt-winters.js";
 export { etsCandidates, etsFit, etsForecast, etsName, etsPointForecast } from "./ets.js";
-export type { EtsCriterion, EtsError, EtsFit, EtsOptions, EtsSeason, EtsSpec, EtsTrend } from "./ets.js";
+export type { EtsCriterion, EtsFitOptions, EtsError, EtsFit, EtsOptions, EtsSeason, EtsSpec, EtsTrend } from "./ets.js";
 export { isSeasonal, thetaForecast } from "./theta.js";
 export { adidaForecast, crostonForecast, crostonOptimizedForecast, imapaForecast, tsbForecast } from "./intermittent.js";
 export type { CrostonVariant } from "./intermittent.js";

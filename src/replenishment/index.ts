@@ -1,0 +1,13 @@
+/**
+ * Replenishment: demand forecasts (`./forecast`), inventory formulas, policies and
+ * explained purchase suggestions grouped into draft purchase orders. Pure functions:
+ * nothing here touches the store; callers pass stock figures and open purchase orders in.
+ */
+export * from "./forecast/index.js";
+export { demandOverLeadTime, economicOrderQuantity, safetyFactorForFillRate, safetyStockForCycleServiceLevel, safetyStockForFillRate } from "./safety-stock.js";
+export type { DemandAndLeadTime } from "./safety-stock.js";
+export { inventoryPosition, minMaxOrderQuantity, periodicReviewOrderUpTo, reorderPointOrderQuantity, roundToMultiple } from "./policies.js";
+export type { PackRounding } from "./policies.js";
+export { replenishmentItemSchema, replenishmentPolicySchema, replenishmentSuggestions, serviceTargetSchema, suggestionsInputSchema, supplierTermsSchema } from "./suggestions.js";
+export type { DraftPurchaseOrderProposal, ReplenishmentItem, ReplenishmentPolicy, ReplenishmentSuggestion, ServiceTarget, SuggestionExplanation, SuggestionsInput, SuggestionsResult, SupplierTerms } from "./suggestions.js";
+export { fingerprint } from "./fingerprint.js";

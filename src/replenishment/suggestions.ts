@@ -1,0 +1,390 @@
+import { z } from "zod";
+import { type Decimal, canonicalDecimal, toDecimal } from "../kernel/decimal.js";
+import { parseWith } from "../kernel/errors.js";
+import { type LocalDate, addDays, compareLocalDates, localDateSchema } from "../kernel/local-date.js";
+import { canonicalJson, fingerprint } from "./fingerprint.js";
+import { validationError } from "./forecast/forecast-result.js";
+import { autoForecast } from "./forecast/auto.js";
+import type { DemandClassification } from "./forecast/classify.js";
+import { normalQuantile } from "./forecast/normal.js";
+import { type PackRounding, inventoryPosition, minMaxOrderQuantity, roundToMultiple } from "./policies.js";
+import { demandOverLeadTime, economicOrderQuantity, safetyFactorForFillRate } from "./safety-stock.js";
+
+const decimalText = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal written like 12.50");
+const quantity = z.number().finite().min(0);
+/**
+ * Schema of a {@link ServiceTarget}.
+ *
+ * @example
+ * ```ts
+ * serviceTargetSchema.safeParse(value).success;
+ * ```
+ */
+export const serviceTargetSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("cycle-service-level"), value: z.number().gt(0).lt(1) }),
+  z.object({ kind: z.literal("fill-rate"), value: z.number().gt(0).lt(1) }),
+]);
+/**
+ * Schema of a {@link ReplenishmentPolicy}.
+ *
+ * @example
+ * ```ts
+ * replenishmentPolicySchema.safeParse(value).success;
+ * ```
+ */
+export const replenishmentPolicySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("reorder-point"), service: serviceTargetSchema, orderQuantity: z.union([z.literal("eoq"), z.number().positive()]).optional() }),
+  z.object({ kind: z.literal("periodic-review"), service: serviceTargetSchema, reviewPeriodDays: z.number().int().positive() }),
+  z.object({ kind: z.literal("min-max"), min: quantity, max: quantity, rounding: z.enum(["up", "down", "nearest", "none"]).optional() }),
+]);
+/**
+ * Schema of {@link SupplierTerms}.
+ *
+ * @example
+ * ```ts
+ * supplierTermsSchema.safeParse(value).success;
+ * ```
+ */
+export const supplierTermsSchema = z.object({
+  supplier: z.string().min(1),
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code like EUR"),
+  minimumOrderQuantity: quantity.optional(),
+  packMultiple: quantity.optional(),
+  priceBreaks: z.array(z.object({ minQuantity: quantity, unitPrice: decimalText })).min(1, "give at least one price (minQuantity 0)"),
+  leadTimeDays: z.object({ mean: z.number().positive(), sd: z.number().min(0) }).optional(),
+  orderCost: decimalText.optional(),
+});
+/**
+ * Schema of a {@link ReplenishmentItem}.
+ *
+ * @example
+ * ```ts
+ * replenishmentItemSchema.safeParse(value).success;
+ * ```
+ */
+export const replenishmentItemSchema = z.object({
+  sku: z.string().min(1),
+  warehouse: z.string().min(1),
+  supplier: z.string().min(1),
+  demandHistory: z.array(quantity).min(1).max(100_000),
+  periodDays: z.number().int().min(1).max(366),
+  onHand: z.number().finite(),
+  reserved: quantity,
+  backordered: quantity,
+  openPurchaseOrders: z.array(z.object({ reference: z.string().min(1), quantity: quantity, expectedDate: localDateSchema })).optional(),
+  leadTimeObservationsDays: z.array(z.number().positive()).optional(),
+  unitCost: decimalText.optional(),
+  policy: replenishmentPolicySchema.optional(),
+});
+/**
+ * Schema of {@link SuggestionsInput}, checked at the boundary of {@link replenishmentSuggestions}.
+ *
+ * @example
+ * ```ts
+ * suggestionsInputSchema.safeParse(value).success;
+ * ```
+ */
+export const suggestionsInputSchema = z.object({
+  asOf: localDateSchema,
+  items: z.array(replenishmentItemSchema).max(1_000_000),
+  suppliers: z.array(supplierTermsSchema),
+  defaultPolicy: replenishmentPolicySchema.optional(),
+  holdingRatePerYear: z.number().positive().max(10).optional(),
+  horizonDays: z.number().int().min(1).max(3650).optional(),
+});
+
+/** A service target: cycle service level (no stock-out per cycle) or fill rate (share of demand served). */
+export type ServiceTarget = z.output<typeof serviceTargetSchema>;
+/** A replenishment policy for one SKU in one warehouse. */
+export type ReplenishmentPolicy = z.output<typeof replenishmentPolicySchema>;
+/** What we buy from a supplier: MOQ, pack multiple, price breaks, lead time, order cost. */
+export type SupplierTerms = z.input<typeof supplierTermsSchema>;
+/** One SKU in one warehouse: its demand history, stock figures, open purchase orders. */
+export type ReplenishmentItem = z.input<typeof replenishmentItemSchema>;
+/** The whole input of {@link replenishmentSuggestions}. */
+export type SuggestionsInput = z.input<typeof suggestionsInputSchema>;
+
+/**
+ * Why a suggestion says what it says.
+ *
+ * @example
+ * ```ts
+ * const why: SuggestionExplanation = replenishmentSuggestions(input).suggestions[0].explanation;
+ * ```
+ */
+export interface SuggestionExplanation {
+  readonly inputs: {
+    readonly onHand: number;
+    readonly reserved: number;
+    readonly backordered: number;
+    readonly onOrder: number;
+    readonly inventoryPosition: number;
+    readonly historyPeriods: number;
+    readonly periodDays: number;
+    readonly leadTimeDays: { readonly mean: number; readonly sd: number; readonly source: "observed" | "supplier" };
+  };
+  readonly method: { readonly name: string; readonly model: string; readonly reason: string; readonly classification: DemandClassification };
+  readonly forecast: { readonly perPeriod: readonly number[]; readonly sdPerPeriod: number };
+  readonly formula: {
+    readonly policy: ReplenishmentPolicy["kind"];
+    readonly text: string;
+    readonly z?: number;
+    readonly safetyStock?: number;
+    readonly reorderPoint: number;
+    readonly orderUpTo: number;
+    readonly economicOrderQuantity?: number;
+  };
+  /** Adjustments from the raw need to the ordered quantity (MOQ, pack, price break). */
+  readonly adjustments: readonly string[];
+  /** First day the available stock is projected to go below zero without this order (null: not within the horizon). */
+  readonly projectedStockoutDate: LocalDate | null;
+}
+
+/**
+ * A purchase suggestion for one SKU in one warehouse. `id` depends only on the day, SKU
+ * and warehouse (running twice the same day gives the same id); `revision` changes when
+ * any input behind the content changes.
+ *
+ * @example
+ * ```ts
+ * const s: ReplenishmentSuggestion = replenishmentSuggestions(input).suggestions[0];
+ * s.quantity; s.explanation.formula.text;
+ * ```
+ */
+export interface ReplenishmentSuggestion {
+  readonly id: string;
+  readonly revision: string;
+  readonly asOf: LocalDate;
+  readonly sku: string;
+  readonly warehouse: string;
+  readonly supplier: string;
+  readonly quantity: number;
+  readonly unitPrice: string;
+  readonly lineTotal: string;
+  readonly currency: string;
+  readonly explanation: SuggestionExplanation;
+}
+
+/**
+ * A draft purchase order a purchasing module can create: suggestions grouped per
+ * supplier and destination warehouse. Same id for the same day, supplier and warehouse.
+ *
+ * @example
+ * ```ts
+ * const po: DraftPurchaseOrderProposal = replenishmentSuggestions(input).purchaseOrders[0];
+ * po.total;
+ * ```
+ */
+export interface DraftPurchaseOrderProposal {
+  readonly id: string;
+  readonly revision: string;
+  readonly asOf: LocalDate;
+  readonly supplier: string;
+  readonly warehouse: string;
+  readonly currency: string;
+  readonly lines: readonly { readonly suggestionId: string; readonly sku: string; readonly quantity: number; readonly unitPrice: string; readonly lineTotal: string }[];
+  readonly total: string;
+}
+
+/**
+ * Result of {@link replenishmentSuggestions}: suggestions with a positive quantity, the
+ * draft purchase orders grouping them, and the items that need nothing (with why).
+ *
+ * @example
+ * ```ts
+ * const r: SuggestionsResult = replenishmentSuggestions(input);
+ * ```
+ */
+export interface SuggestionsResult {
+  readonly suggestions: readonly ReplenishmentSuggestion[];
+  readonly purchaseOrders: readonly DraftPurchaseOrderProposal[];
+  readonly noOrder: readonly { readonly sku: string; readonly warehouse: string; readonly reason: string; readonly projectedStockoutDate: LocalDate | null }[];
+}
+
+const DEFAULT_POLICY: ReplenishmentPolicy = { kind: "reorder-point", service: { kind: "fill-rate", value: 0.95 } };
+
+function unitPriceFor(terms: z.output<typeof supplierTermsSchema>, qty: number): Decimal {
+  const sorted = [...terms.priceBreaks].sort((a, b) => a.minQuantity - b.minQuantity);
+  let price = toDecimal((sorted[0] as { unitPrice: string }).unitPrice);
+  for (const b of sorted) if (qty >= b.minQuantity) price = toDecimal(b.unitPrice);
+  return price;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** Day-by-day projection of available stock; the first day it goes below zero. */
+function projectStockout(asOf: LocalDate, available: number, dailyDemand: number, receipts: readonly { date: LocalDate; quantity: number }[], horizonDays: number): LocalDate | null {
+  if (available < 0) return asOf;
+  let stock = available;
+  for (let d = 1; d <= horizonDays; d++) {
+    const day = addDays(asOf, d);
+    for (const r of receipts) if (compareLocalDates(r.date, day) === 0) stock += r.quantity;
+    stock -= dailyDemand;
+    if (stock < -1e-9) return day;
+  }
+  return null;
+}
+
+/**
+ * Computes purchase suggestions for every SKU and warehouse, pure and deterministic:
+ * forecast demand per period with the automatic method (ADI/CV² class → ETS or SBA),
+ * measure its spread from the one-step residuals, take the supplier's lead time (learned
+ * from observed lead times when given), apply the policy (reorder point with safety stock
+ * for a cycle service level or fill rate, periodic review, or static min/max), subtract
+ * the inventory position (on hand − reserved − backordered + open purchase orders), then
+ * honour MOQ, pack multiple and price breaks, and group into draft purchase orders per
+ * supplier and warehouse. Every suggestion carries its explanation.
+ *
+ * @example
+ * ```ts
+ * const r = replenishmentSuggestions({
+ *   asOf: "2026-03-02",
+ *   suppliers: [{ supplier: "acme", currency: "EUR", packMultiple: 12, priceBreaks: [{ minQuantity: 0, unitPrice: "2.10" }] }],
+ *   items: [{ sku: "MUG", warehouse: "main", supplier: "acme", periodDays: 7, demandHistory: [30, 28, 35, 31, 29, 33, 30, 32, 34, 31],
+ *             onHand: 20, reserved: 4, backordered: 0, leadTimeObservationsDays: [12, 14, 15] }],
+ * });
+ * r.suggestions[0].quantity; // a multiple of 12
+ * ```
+ */
+export function replenishmentSuggestions(raw: SuggestionsInput): SuggestionsResult {
+  const input = parseWith(suggestionsInputSchema, raw, "replenishment input");
+  const suppliers = new Map(input.suppliers.map((s) => [s.supplier, s]));
+  const holdingRate = input.holdingRatePerYear ?? 0.25;
+  const horizonDays = input.horizonDays ?? 365;
+  const suggestions: ReplenishmentSuggestion[] = [];
+  const noOrder: { sku: string; warehouse: string; reason: string; projectedStockoutDate: LocalDate | null }[] = [];
+  const seen = new Set<string>();
+  for (const item of input.items) {
+    const key = `${item.sku}\u0000${item.warehouse}`;
+    if (seen.has(key)) throw validationError(`SKU ${item.sku} appears twice for warehouse ${item.warehouse}: give each SKU and warehouse once`, { sku: item.sku, warehouse: item.warehouse });
+    seen.add(key);
+    const terms = suppliers.get(item.supplier);
+    if (!terms) throw validationError(`supplier ${item.supplier} of SKU ${item.sku} is not in suppliers: add its terms`, { sku: item.sku, supplier: item.supplier });
+    const policy = item.policy ?? input.defaultPolicy ?? DEFAULT_POLICY;
+    const p = item.periodDays;
+    // Lead time: observed when there are at least two observations, else the supplier's terms.
+    const obs = item.leadTimeObservationsDays ?? [];
+    let leadTime: { mean: number; sd: number; source: "observed" | "supplier" };
+    if (obs.length >= 2) {
+      const mean = obs.reduce((a, v) => a + v, 0) / obs.length;
+      const sd = Math.sqrt(obs.reduce((a, v) => a + (v - mean) ** 2, 0) / (obs.length - 1));
+      leadTime = { mean, sd, source: "observed" };
+    } else if (terms.leadTimeDays) leadTime = { ...terms.leadTimeDays, source: "supplier" };
+    else throw validationError(`SKU ${item.sku} needs leadTimeObservationsDays (two or more) or supplier ${terms.supplier} needs leadTimeDays`, { sku: item.sku, supplier: terms.supplier });
+    const L = leadTime.mean / p;
+    const sdL = leadTime.sd / p;
+    const reviewPeriods = policy.kind === "periodic-review" ? policy.reviewPeriodDays / p : 0;
+    const h = Math.max(1, Math.ceil(L + reviewPeriods) + 1);
+    const forecast = autoForecast(item.demandHistory, { h, levels: [] });
+    const f = Math.max(0, forecast.mean[0] as number);
+    let ss = 0;
+    let count = 0;
+    for (let t = 0; t < item.demandHistory.length; t++) {
+      const fit = forecast.fitted[t] as number;
+      if (!Number.isNaN(fit)) {
+        ss += ((item.demandHistory[t] as number) - fit) ** 2;
+        count++;
+      }
+    }
+    const sdPerPeriod = count > 1 ? Math.sqrt(ss / count) : 0;
+    const onOrder = (item.openPurchaseOrders ?? []).reduce((a, o) => a + o.quantity, 0);
+    const position = inventoryPosition({ onHand: item.onHand, reserved: item.reserved, backordered: item.backordered, onOrder });
+    const unitCost = item.unitCost ?? (terms.priceBreaks[0] as { unitPrice: string }).unitPrice;
+    const annualDemand = (f * 365) / p;
+    const eoq = terms.orderCost !== undefined && Number(unitCost) > 0 ? economicOrderQuantity({ annualDemand, orderCost: Number(terms.orderCost), holdingCostPerUnitYear: Number(unitCost) * holdingRate }).quantity : undefined;
+    let formula: SuggestionExplanation["formula"];
+    let need: number;
+    if (policy.kind === "min-max") {
+      need = minMaxOrderQuantity({ position, min: policy.min, max: policy.max, multiple: terms.packMultiple ?? 0, rounding: (policy.rounding ?? "up") as PackRounding });
+      formula = { policy: "min-max", text: `position ${round2(position)} ${position < policy.min ? "<" : "≥"} min ${policy.min}: order up to max ${policy.max}`, reorderPoint: policy.min, orderUpTo: policy.max };
+    } else {
+      const protection = policy.kind === "periodic-review" ? L + reviewPeriods : L;
+      const lt = demandOverLeadTime({ meanDemandPerPeriod: f, sdDemandPerPeriod: sdPerPeriod, leadTimePeriods: protection, sdLeadTimePeriods: sdL });
+      const cycleQuantity = policy.kind === "periodic-review" ? f * reviewPeriods : policy.orderQuantity === "eoq" || policy.orderQuantity === undefined ? Math.max(eoq ?? 0, f) : policy.orderQuantity;
+      const z = policy.service.kind === "cycle-service-level" ? normalQuantile(policy.service.value) : cycleQuantity > 0 ? safetyFactorForFillRate({ fillRate: policy.service.value, orderQuantity: cycleQuantity, sigmaDemandOverLeadTime: lt.sd }) : 0;
+      const safetyStock = Math.max(0, z * lt.sd);
+      const reorderPoint = lt.mean + safetyStock;
+      const orderUpTo = policy.kind === "periodic-review" ? reorderPoint : reorderPoint + cycleQuantity;
+      const target = policy.service.kind === "cycle-service-level" ? `cycle service level ${policy.service.value}` : `fill rate ${policy.service.value}`;
+      const sigmaText = `σ = √(${round2(protection)}·${round2(sdPerPeriod)}² + ${round2(f)}²·${round2(sdL)}²) = ${round2(lt.sd)}`;
+      if (policy.kind === "periodic-review") {
+        need = Math.max(0, orderUpTo - position);
+        formula = { policy: "periodic-review", text: `S = μ·(R+L) + z·σ = ${round2(f)}·${round2(protection)} + ${round2(z)}·${round2(lt.sd)} = ${round2(orderUpTo)} (${target}; ${sigmaText}); order S − position ${round2(position)}`, z, safetyStock, reorderPoint, orderUpTo };
+      } else {
+        need = position <= reorderPoint ? Math.max(0, orderUpTo - position) : 0;
+        formula = {
+          policy: "reorder-point",
+          text: `ROP = μ·L + z·σ = ${round2(f)}·${round2(L)} + ${round2(z)}·${round2(lt.sd)} = ${round2(reorderPoint)} (${target}; ${sigmaText}); position ${round2(position)} ${position <= reorderPoint ? "≤" : ">"} ROP${position <= reorderPoint ? `: order up to ROP + Q = ${round2(orderUpTo)} (Q = ${round2(cycleQuantity)}${eoq !== undefined ? ", EOQ" : ""})` : ""}`,
+          z,
+          safetyStock,
+          reorderPoint,
+          orderUpTo,
+          ...(eoq !== undefined ? { economicOrderQuantity: eoq } : {}),
+        };
+      }
+    }
+    // Availability projection without a new order.
+    const receipts = (item.openPurchaseOrders ?? []).map((o) => ({ date: o.expectedDate, quantity: o.quantity }));
+    const stockout = projectStockout(input.asOf, item.onHand - item.reserved - item.backordered, f / p, receipts, horizonDays);
+    const adjustments: string[] = [];
+    let qty = Math.ceil(need - 1e-9);
+    if (qty <= 0) {
+      noOrder.push({ sku: item.sku, warehouse: item.warehouse, reason: formula.text, projectedStockoutDate: stockout });
+      continue;
+    }
+    if (qty !== need) adjustments.push(`need ${round2(need)} rounded up to whole units: ${qty}`);
+    const moq = terms.minimumOrderQuantity ?? 0;
+    if (qty < moq) {
+      adjustments.push(`raised from ${qty} to the supplier's minimum order quantity ${moq}`);
+      qty = moq;
+    }
+    const pack = terms.packMultiple ?? 0;
+    if (pack > 0 && policy.kind !== "min-max") {
+      const rounded = roundToMultiple(qty, pack, "up");
+      if (rounded !== qty) adjustments.push(`rounded up from ${qty} to a multiple of the pack of ${pack}: ${rounded}`);
+      qty = rounded;
+    }
+    // A price break pays when buying up to it costs no more than the current quantity.
+    let price = unitPriceFor(terms, qty);
+    for (const b of [...terms.priceBreaks].sort((a, c) => a.minQuantity - c.minQuantity)) {
+      if (b.minQuantity <= qty) continue;
+      const bq = pack > 0 ? roundToMultiple(b.minQuantity, pack, "up") : b.minQuantity;
+      const bp = unitPriceFor(terms, bq);
+      if (bp.times(bq).lte(price.times(qty))) {
+        adjustments.push(`raised from ${qty} to ${bq} for the price break: ${canonicalDecimal(bp.times(bq))} in total instead of ${canonicalDecimal(price.times(qty))}`);
+        qty = bq;
+        price = bp;
+      }
+    }
+    const explanation: SuggestionExplanation = {
+      inputs: { onHand: item.onHand, reserved: item.reserved, backordered: item.backordered, onOrder, inventoryPosition: position, historyPeriods: item.demandHistory.length, periodDays: p, leadTimeDays: leadTime },
+      method: { name: forecast.method, model: forecast.model, reason: forecast.reason, classification: forecast.classification },
+      forecast: { perPeriod: forecast.mean, sdPerPeriod },
+      formula,
+      adjustments,
+      projectedStockoutDate: stockout,
+    };
+    const content = { asOf: input.asOf, sku: item.sku, warehouse: item.warehouse, supplier: item.supplier, quantity: qty, unitPrice: canonicalDecimal(price), lineTotal: canonicalDecimal(price.times(qty)), currency: terms.currency, explanation };
+    suggestions.push({ id: `rs_${fingerprint(`${input.asOf}|${item.sku}|${item.warehouse}`)}`, revision: fingerprint(canonicalJson(content)), ...content });
+  }
+  const groups = new Map<string, ReplenishmentSuggestion[]>();
+  for (const s of suggestions) {
+    const k = `${s.supplier}\u0000${s.warehouse}`;
+    const g = groups.get(k);
+    if (g) g.push(s);
+    else groups.set(k, [s]);
+  }
+  const purchaseOrders: DraftPurchaseOrderProposal[] = [];
+  for (const lines of groups.values()) {
+    const first = lines[0] as ReplenishmentSuggestion;
+    const sorted = [...lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+    const total = sorted.reduce((acc, s) => acc.plus(toDecimal(s.lineTotal)), toDecimal(0));
+    const poLines = sorted.map((s) => ({ suggestionId: s.id, sku: s.sku, quantity: s.quantity, unitPrice: s.unitPrice, lineTotal: s.lineTotal }));
+    const content = { asOf: input.asOf, supplier: first.supplier, warehouse: first.warehouse, currency: first.currency, lines: poLines, total: canonicalDecimal(total) };
+    purchaseOrders.push({ id: `dpo_${fingerprint(`${input.asOf}|${first.supplier}|${first.warehouse}`)}`, revision: fingerprint(canonicalJson({ ...content, revisions: sorted.map((s) => s.revision) })), ...content });
+  }
+  purchaseOrders.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { suggestions, purchaseOrders, noOrder };
+}

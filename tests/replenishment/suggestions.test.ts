@@ -1,0 +1,129 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { toDecimal } from "../../src/kernel/decimal.js";
+import { isStorekeepError } from "../../src/kernel/errors.js";
+import { type SuggestionsInput, replenishmentSuggestions } from "../../src/replenishment/suggestions.js";
+
+const base = (): SuggestionsInput => ({
+  asOf: "2026-03-02",
+  suppliers: [
+    { supplier: "acme", currency: "EUR", packMultiple: 12, minimumOrderQuantity: 24, priceBreaks: [{ minQuantity: 0, unitPrice: "2.10" }, { minQuantity: 144, unitPrice: "1.90" }], leadTimeDays: { mean: 14, sd: 2 }, orderCost: "25.00" },
+    { supplier: "globex", currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "7.50" }], leadTimeDays: { mean: 7, sd: 0 } },
+  ],
+  items: [
+    { sku: "MUG", warehouse: "main", supplier: "acme", periodDays: 7, demandHistory: [30, 28, 35, 31, 29, 33, 30, 32, 34, 31, 30, 33], onHand: 40, reserved: 6, backordered: 2, leadTimeObservationsDays: [12, 14, 17, 13] },
+    { sku: "TEAPOT", warehouse: "main", supplier: "acme", periodDays: 7, demandHistory: [0, 2, 0, 0, 5, 0, 1, 0, 0, 3, 0, 0], onHand: 1, reserved: 0, backordered: 0 },
+    { sku: "KETTLE", warehouse: "main", supplier: "globex", periodDays: 7, demandHistory: [5, 6, 5, 7, 6, 5, 6, 7, 6, 5, 6, 6], onHand: 500, reserved: 0, backordered: 0 },
+    { sku: "MUG", warehouse: "north", supplier: "acme", periodDays: 7, demandHistory: [10, 12, 11, 9, 10, 13, 12, 11, 10, 12, 11, 12], onHand: 5, reserved: 0, backordered: 0, openPurchaseOrders: [{ reference: "PO-7", quantity: 12, expectedDate: "2026-03-06" }] },
+  ],
+});
+
+describe("replenishment suggestions", () => {
+  it("suggests for items below their reorder point, none for an overstocked one, with an explanation", () => {
+    const r = replenishmentSuggestions(base());
+    expect(r.suggestions.map((s) => `${s.sku}@${s.warehouse}`).sort()).toEqual(["MUG@main", "MUG@north", "TEAPOT@main"]);
+    expect(r.noOrder.map((n) => n.sku)).toEqual(["KETTLE"]);
+    const mug = r.suggestions.find((s) => s.sku === "MUG" && s.warehouse === "main");
+    if (!mug) throw new Error("no MUG suggestion");
+    const e = mug.explanation;
+    expect(e.inputs.inventoryPosition).toBe(40 - 6 - 2);
+    expect(e.inputs.leadTimeDays.source).toBe("observed");
+    expect(e.method.classification.demandClass).toBe("smooth");
+    expect(e.method.reason).toContain("smooth");
+    expect(e.formula.text).toContain("ROP");
+    expect(e.formula.reorderPoint).toBeGreaterThan(e.forecast.perPeriod[0] as number);
+    expect(e.projectedStockoutDate).not.toBeNull();
+    expect(mug.quantity % 12).toBe(0);
+    expect(mug.quantity).toBeGreaterThanOrEqual(24);
+    expect(r.suggestions.find((s) => s.sku === "TEAPOT")?.explanation.method.name).toBe("croston-sba");
+  });
+
+  it("honours MOQ and pack multiple, takes a price break when it costs no more, money exact", () => {
+    const input = base();
+    const r = replenishmentSuggestions({ ...input, items: [{ ...(input.items[0] as SuggestionsInput["items"][number]), onHand: -200 }] });
+    const s = r.suggestions[0];
+    if (!s) throw new Error("no suggestion");
+    expect(s.quantity % 12).toBe(0);
+    if (s.quantity >= 144) expect(s.unitPrice).toBe("1.9");
+    expect(toDecimal(s.lineTotal).equals(toDecimal(s.unitPrice).times(s.quantity))).toBe(true);
+    const small = replenishmentSuggestions({ ...input, items: [input.items[1] as SuggestionsInput["items"][number]] }).suggestions[0];
+    expect(small?.quantity).toBeGreaterThanOrEqual(24);
+    expect(small?.explanation.adjustments.join(" ")).toMatch(/minimum order quantity|pack/);
+  });
+
+  it("groups suggestions into one draft purchase order per supplier and warehouse, totals exact", () => {
+    const r = replenishmentSuggestions(base());
+    const keys = r.purchaseOrders.map((p) => `${p.supplier}@${p.warehouse}`).sort();
+    expect(keys).toEqual(["acme@main", "acme@north"]);
+    const main = r.purchaseOrders.find((p) => p.warehouse === "main");
+    expect(main?.lines.map((l) => l.sku)).toEqual(["MUG", "TEAPOT"]);
+    const cents = (main?.lines ?? []).reduce((a, l) => a + Math.round(Number(l.lineTotal) * 100), 0);
+    expect(Math.round(Number(main?.total) * 100)).toBe(cents);
+  });
+
+  it("property: running twice on the same day gives the same ids and revisions", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 4, maxLength: 30 }), fc.integer({ min: -20, max: 80 }), (history, onHand) => {
+        const input = base();
+        const item = { ...(input.items[0] as SuggestionsInput["items"][number]), demandHistory: history, onHand };
+        const a = replenishmentSuggestions({ ...input, items: [item] });
+        const b = replenishmentSuggestions({ ...input, items: [item] });
+        expect(b).toEqual(a);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("a changed input keeps the suggestion and draft ids and changes their revisions; another day gets new ids", () => {
+    const a = replenishmentSuggestions(base());
+    const changed = base();
+    changed.items[0] = { ...(changed.items[0] as SuggestionsInput["items"][number]), reserved: 30 };
+    const b = replenishmentSuggestions(changed);
+    const ma = a.suggestions.find((s) => s.sku === "MUG" && s.warehouse === "main");
+    const mb = b.suggestions.find((s) => s.sku === "MUG" && s.warehouse === "main");
+    expect(mb?.id).toBe(ma?.id);
+    expect(mb?.revision).not.toBe(ma?.revision);
+    expect(b.purchaseOrders.map((p) => p.id)).toEqual(a.purchaseOrders.map((p) => p.id));
+    const c = replenishmentSuggestions({ ...base(), asOf: "2026-03-03" });
+    expect(c.suggestions[0]?.id).not.toBe(a.suggestions[0]?.id);
+  });
+
+  it("open purchase orders count in the position and move the projected stock-out", () => {
+    const input = base();
+    const north = input.items[3] as SuggestionsInput["items"][number];
+    const without = replenishmentSuggestions({ ...input, items: [{ ...north, openPurchaseOrders: [] }] });
+    const withPo = replenishmentSuggestions({ ...input, items: [north] });
+    const q0 = without.suggestions[0]?.quantity ?? 0;
+    const q1 = withPo.suggestions[0]?.quantity ?? 0;
+    expect(q1).toBeLessThanOrEqual(q0);
+    expect(withPo.suggestions[0]?.explanation.inputs.onOrder).toBe(12);
+    const d0 = without.suggestions[0]?.explanation.projectedStockoutDate ?? "9999-12-31";
+    const d1 = withPo.suggestions[0]?.explanation.projectedStockoutDate ?? "9999-12-31";
+    expect(d1 >= d0).toBe(true);
+  });
+
+  it("static min/max with Odoo's rounding, and periodic review", () => {
+    const input = base();
+    const mm = replenishmentSuggestions({ ...input, items: [{ ...(input.items[3] as SuggestionsInput["items"][number]), openPurchaseOrders: [], policy: { kind: "min-max", min: 10, max: 50 } }] });
+    expect(mm.suggestions[0]?.quantity).toBe(48); // 50 − 5 = 45 → 48 (pack 12, up)
+    const pr = replenishmentSuggestions({ ...input, items: [{ ...(input.items[2] as SuggestionsInput["items"][number]), onHand: 10, policy: { kind: "periodic-review", reviewPeriodDays: 14, service: { kind: "cycle-service-level", value: 0.95 } } }] });
+    expect(pr.suggestions[0]?.explanation.formula.policy).toBe("periodic-review");
+    expect(pr.suggestions[0]?.quantity).toBeGreaterThan(0);
+  });
+
+  it("bad input is VALIDATION_FAILED naming what to fix", () => {
+    const input = base();
+    for (const bad of [
+      { ...input, asOf: "2026-02-30" },
+      { ...input, items: [{ ...(input.items[0] as SuggestionsInput["items"][number]), supplier: "nobody" }] },
+      { ...input, items: [input.items[0] as SuggestionsInput["items"][number], input.items[0] as SuggestionsInput["items"][number]] },
+    ]) {
+      try {
+        replenishmentSuggestions(bad);
+        expect.unreachable();
+      } catch (e) {
+        expect(isStorekeepError(e) && e.code === "VALIDATION_FAILED").toBe(true);
+      }
+    }
+  });
+});
