@@ -11,3 +11,5 @@ export type { PackRounding } from "./policies.js";
 export { replenishmentItemSchema, replenishmentPolicySchema, replenishmentSuggestions, serviceTargetSchema, suggestionsInputSchema, supplierTermsSchema } from "./suggestions.js";
 export type { DraftPurchaseOrderProposal, ReplenishmentItem, ReplenishmentPolicy, ReplenishmentSuggestion, ServiceTarget, SuggestionExplanation, SuggestionsInput, SuggestionsResult, SupplierTerms } from "./suggestions.js";
 export { fingerprint } from "./fingerprint.js";
+export { capOutliers, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "./simulate.js";
+export type { PolicyParameters, PolicyState, SimulationOptions, SimulationPolicy, SimulationResult } from "./simulate.js";

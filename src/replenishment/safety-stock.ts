@@ -17,10 +17,15 @@ export interface DemandAndLeadTime {
   readonly sdLeadTimePeriods?: number;
 }
 
+function checkNonNegative(name: string, v: number | undefined): void {
+  if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw validationError(`${name} must be a finite number >= 0`, { [name]: v });
+}
+
 function checkDemand(d: DemandAndLeadTime): void {
-  for (const [name, v] of Object.entries(d)) {
-    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw validationError(`${name} must be a finite number >= 0`, { [name]: v });
-  }
+  checkNonNegative("meanDemandPerPeriod", d.meanDemandPerPeriod);
+  checkNonNegative("sdDemandPerPeriod", d.sdDemandPerPeriod);
+  checkNonNegative("leadTimePeriods", d.leadTimePeriods);
+  checkNonNegative("sdLeadTimePeriods", d.sdLeadTimePeriods);
 }
 
 /**

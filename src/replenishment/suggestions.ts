@@ -74,6 +74,8 @@ export const replenishmentItemSchema = z.object({
   openPurchaseOrders: z.array(z.object({ reference: z.string().min(1), quantity: quantity, expectedDate: localDateSchema })).optional(),
   leadTimeObservationsDays: z.array(z.number().positive()).optional(),
   unitCost: decimalText.optional(),
+  /** This SKU's price list at the supplier; the supplier's `priceBreaks` when left out. */
+  priceBreaks: z.array(z.object({ minQuantity: quantity, unitPrice: decimalText })).min(1).optional(),
   policy: replenishmentPolicySchema.optional(),
 });
 /**
@@ -203,7 +205,7 @@ export interface SuggestionsResult {
 
 const DEFAULT_POLICY: ReplenishmentPolicy = { kind: "reorder-point", service: { kind: "fill-rate", value: 0.95 } };
 
-function unitPriceFor(terms: z.output<typeof supplierTermsSchema>, qty: number): Decimal {
+function unitPriceFor(terms: { readonly priceBreaks: readonly { minQuantity: number; unitPrice: string }[] }, qty: number): Decimal {
   const sorted = [...terms.priceBreaks].sort((a, b) => a.minQuantity - b.minQuantity);
   let price = toDecimal((sorted[0] as { unitPrice: string }).unitPrice);
   for (const b of sorted) if (qty >= b.minQuantity) price = toDecimal(b.unitPrice);
@@ -260,8 +262,9 @@ export function replenishmentSuggestions(raw: SuggestionsInput): SuggestionsResu
     const key = `${item.sku}\u0000${item.warehouse}`;
     if (seen.has(key)) throw validationError(`SKU ${item.sku} appears twice for warehouse ${item.warehouse}: give each SKU and warehouse once`, { sku: item.sku, warehouse: item.warehouse });
     seen.add(key);
-    const terms = suppliers.get(item.supplier);
-    if (!terms) throw validationError(`supplier ${item.supplier} of SKU ${item.sku} is not in suppliers: add its terms`, { sku: item.sku, supplier: item.supplier });
+    const supplierTerms = suppliers.get(item.supplier);
+    if (!supplierTerms) throw validationError(`supplier ${item.supplier} of SKU ${item.sku} is not in suppliers: add its terms`, { sku: item.sku, supplier: item.supplier });
+    const terms = item.priceBreaks ? { ...supplierTerms, priceBreaks: item.priceBreaks } : supplierTerms;
     const policy = item.policy ?? input.defaultPolicy ?? DEFAULT_POLICY;
     const p = item.periodDays;
     // Lead time: observed when there are at least two observations, else the supplier's terms.

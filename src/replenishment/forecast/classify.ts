@@ -1,4 +1,3 @@
-import { demandSizesAndIntervals } from "./intermittent.js";
 
 /**
  * Demand pattern by Syntetos–Boylan–Croston: ADI (average inter-demand interval) against
@@ -41,14 +40,30 @@ export const CV2_THRESHOLD = 0.49;
  * ```
  */
 export function classifyDemand(y: readonly number[]): DemandClassification {
-  const { sizes, intervals } = demandSizesAndIntervals(y);
-  if (sizes.length === 0) return { demandClass: "no-demand", adi: Number.POSITIVE_INFINITY, cv2: 0, nonZeroPeriods: 0, periods: y.length };
-  const adi = intervals.reduce((a, v) => a + v, 0) / intervals.length;
-  const mean = sizes.reduce((a, v) => a + v, 0) / sizes.length;
-  const variance = sizes.reduce((a, v) => a + (v - mean) ** 2, 0) / sizes.length;
+  // One pass, no allocation: the intervals sum to the index of the last demand.
+  let count = 0;
+  let last = 0;
+  let sum = 0;
+  for (let t = 0; t < y.length; t++) {
+    const v = y[t] as number;
+    if (v !== 0) {
+      count++;
+      sum += v;
+      last = t + 1;
+    }
+  }
+  if (count === 0) return { demandClass: "no-demand", adi: Number.POSITIVE_INFINITY, cv2: 0, nonZeroPeriods: 0, periods: y.length };
+  const adi = last / count;
+  const mean = sum / count;
+  let ss = 0;
+  for (let t = 0; t < y.length; t++) {
+    const v = y[t] as number;
+    if (v !== 0) ss += (v - mean) ** 2;
+  }
+  const variance = ss / count;
   const cv2 = mean !== 0 ? variance / (mean * mean) : 0;
   const regular = adi < ADI_THRESHOLD;
   const steady = cv2 < CV2_THRESHOLD;
   const demandClass: DemandClass = regular ? (steady ? "smooth" : "erratic") : steady ? "intermittent" : "lumpy";
-  return { demandClass, adi, cv2, nonZeroPeriods: sizes.length, periods: y.length };
+  return { demandClass, adi, cv2, nonZeroPeriods: count, periods: y.length };
 }

@@ -39,6 +39,7 @@ interface ZzResult {
 /** R's zzhw(): classic Holt–Winters recursions from given start values. */
 function zzhw(y: readonly number[], alpha: number, beta: number, gamma: number, phi: number, seasonal: "none" | "additive" | "multiplicative", m: number, l0: number, b0: number, s0: readonly number[], keepFitted: boolean): ZzResult {
   const n = y.length;
+  if (seasonal === "none") return zzhwNonSeasonal(y, alpha, beta, phi, l0, b0, keepFitted);
   const additive = seasonal !== "multiplicative";
   const season = new Array<number>(n);
   const fitted: number[] = keepFitted ? new Array<number>(n) : [];
@@ -46,7 +47,7 @@ function zzhw(y: readonly number[], alpha: number, beta: number, gamma: number, 
   let lasttrend = b0;
   let sse = 0;
   for (let i = 0; i < n; i++) {
-    const lastseason = seasonal === "none" ? (additive ? 0 : 1) : i >= m ? (season[i - m] as number) : (s0[i] as number);
+    const lastseason = i >= m ? (season[i - m] as number) : (s0[i] as number);
     const xhat = additive ? lastlevel + phi * lasttrend + lastseason : (lastlevel + phi * lasttrend) * lastseason;
     if (keepFitted) fitted[i] = xhat;
     const yi = y[i] as number;
@@ -58,8 +59,28 @@ function zzhw(y: readonly number[], alpha: number, beta: number, gamma: number, 
     lastlevel = level;
     lasttrend = trend;
   }
-  const lastSeason = seasonal === "none" ? [] : season.slice(n - m);
+  const lastSeason = season.slice(n - m);
   return { sse, fitted, level: lastlevel, trend: lasttrend, season: lastSeason };
+}
+
+/** zzhw without a season: the hot path of SES and Holt over large catalogues. */
+function zzhwNonSeasonal(y: readonly number[], alpha: number, beta: number, phi: number, l0: number, b0: number, keepFitted: boolean): ZzResult {
+  const n = y.length;
+  const fitted: number[] = keepFitted ? new Array<number>(n) : [];
+  let level = l0;
+  let trend = b0;
+  let sse = 0;
+  for (let i = 0; i < n; i++) {
+    const xhat = level + phi * trend;
+    if (keepFitted) fitted[i] = xhat;
+    const yi = y[i] as number;
+    const res = yi - xhat;
+    sse += res * res;
+    const next = alpha * yi + (1 - alpha) * xhat;
+    trend = beta * (next - level) + (1 - beta) * phi * trend;
+    level = next;
+  }
+  return { sse, fitted, level, trend, season: [] };
 }
 
 type Kind = "ses" | "holt" | "hw";

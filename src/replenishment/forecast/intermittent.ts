@@ -27,13 +27,6 @@ export function demandSizesAndIntervals(y: readonly number[]): { sizes: number[]
   return { sizes, intervals };
 }
 
-/** SES with l0 = x1 (R HoltWinters without trend/season): the final level. */
-function sesLevel(x: readonly number[], alpha: number): number {
-  let l = x[0] as number;
-  for (let i = 1; i < x.length; i++) l += alpha * ((x[i] as number) - l);
-  return l;
-}
-
 /** statsforecast's ses_forecast: f1 = x1, f_{i} = α x_{i−1} + (1−α) f_{i−1}, forecast α x_n + (1−α) f_n. */
 function sfSes(x: readonly number[], alpha: number): number {
   const n = x.length;
@@ -81,14 +74,6 @@ export function goldenSectionAlpha(x: readonly number[], lower = 0.1, upper = 0.
   return (b + a) / 2;
 }
 
-/** One Croston point forecast (size level / interval level) or NaN when undefined. */
-function crostonPoint(y: readonly number[], alpha: number): number {
-  const { sizes, intervals } = demandSizesAndIntervals(y);
-  if (sizes.length === 0) return 0;
-  if (sizes.length === 1) return (sizes[0] as number) / (intervals[0] as number);
-  return sesLevel(sizes, alpha) / sesLevel(intervals, alpha);
-}
-
 /**
  * Croston's method and its SBA / SBJ bias corrections, as R forecast 8.20 `croston()`:
  * SES (l0 = first value) on the non-zero sizes and on the inter-demand intervals,
@@ -108,32 +93,31 @@ export function crostonForecast(y: readonly number[], options: ForecastOptions &
   const variant = options.variant ?? "classic";
   const factor = variant === "sba" ? 1 - alpha / 2 : variant === "sbj" ? 1 - alpha / (2 - alpha) : 1;
   const n = y.length;
-  const allZero = y.every((v) => v === 0);
-  const fitted = new Array<number>(n).fill(allZero ? 0 : Number.NaN);
-  if (!allZero) {
-    // Incremental version of "croston on y[0..t-1]" for every t: O(n).
-    let count = 0;
-    let sizeLevel = 0;
-    let intervalLevel = 0;
-    let last = 0;
-    for (let t = 1; t < n; t++) {
-      const v = y[t - 1] as number;
-      if (v !== 0) {
-        const interval = t - last;
-        last = t;
-        if (count === 0) {
-          sizeLevel = v;
-          intervalLevel = interval;
-        } else {
-          sizeLevel += alpha * (v - sizeLevel);
-          intervalLevel += alpha * (interval - intervalLevel);
-        }
-        count++;
+  const fitted = new Array<number>(n);
+  fitted[0] = Number.NaN;
+  // One pass: after y[t-1], the levels give fitted[t] (R: croston on y[0..t-1]); after y[n-1], the forecast.
+  let count = 0;
+  let sizeLevel = 0;
+  let intervalLevel = 0;
+  let last = 0;
+  for (let t = 1; t <= n; t++) {
+    const v = y[t - 1] as number;
+    if (v !== 0) {
+      const interval = t - last;
+      last = t;
+      if (count === 0) {
+        sizeLevel = v;
+        intervalLevel = interval;
+      } else {
+        sizeLevel += alpha * (v - sizeLevel);
+        intervalLevel += alpha * (interval - intervalLevel);
       }
-      fitted[t] = count === 0 ? 0 : (factor * sizeLevel) / intervalLevel;
+      count++;
     }
+    if (t < n) fitted[t] = count === 0 ? 0 : (factor * sizeLevel) / intervalLevel;
   }
-  const point = factor * crostonPoint(y, alpha);
+  if (count === 0) fitted.fill(0);
+  const point = count === 0 ? 0 : (factor * sizeLevel) / intervalLevel;
   const names = { classic: "Croston", sba: "Croston (SBA)", sbj: "Croston (SBJ)" };
   return { method: variant === "classic" ? "croston" : `croston-${variant}`, model: names[variant], mean: repeat(point, options.h), fitted, parameters: { alpha }, intervals: [] };
 }

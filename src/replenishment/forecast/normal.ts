@@ -76,6 +76,17 @@ export function normalCdf(z: number): number {
  * ```
  */
 export function normalQuantile(p: number): number {
+  // Service levels repeat across thousands of SKUs: remember the last answer.
+  if (p === lastQuantile.p) return lastQuantile.z;
+  const z = computeNormalQuantile(p);
+  lastQuantile.p = p;
+  lastQuantile.z = z;
+  return z;
+}
+
+const lastQuantile = { p: Number.NaN, z: Number.NaN };
+
+function computeNormalQuantile(p: number): number {
   if (!(p >= 0 && p <= 1)) return Number.NaN;
   if (p === 0) return Number.NEGATIVE_INFINITY;
   if (p === 1) return Number.POSITIVE_INFINITY;

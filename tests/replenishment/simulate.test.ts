@@ -1,0 +1,49 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { capOutliers, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "../../src/replenishment/simulate.js";
+
+const opts = (demand: number[], initialStock: number) => ({ demand, warmupPeriods: 4, leadTimePeriods: 2, initialStock, unitCost: 3, orderCost: 10, holdingRatePerPeriod: 0.01 });
+
+describe("replenishment simulator", () => {
+  it("property: served never exceeds demand, fill rate is in [0, 1], units are conserved", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 6, maxLength: 40 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 60 }), (demand, stock, orderUpTo) => {
+        let last = { onHand: 0, onOrder: 0 };
+        const r = simulateReplenishment(opts(demand, stock), (s) => {
+          last = { onHand: s.onHand, onOrder: s.onOrder };
+          return Math.max(0, orderUpTo - s.onHand - s.onOrder);
+        });
+        expect(r.served).toBeLessThanOrEqual(r.demand);
+        expect(r.fillRate).toBeGreaterThanOrEqual(0);
+        expect(r.fillRate).toBeLessThanOrEqual(1);
+        // stock at start + ordered = served + left on hand + still on order
+        const lastOrder = Math.max(0, orderUpTo - last.onHand - last.onOrder);
+        expect(stock + r.unitsOrdered).toBeCloseTo(r.served + last.onHand + last.onOrder + lastOrder, 9);
+      }),
+    );
+  });
+  it("worked example: no orders, stock 10 against demand 4, 4, 4 serves 10 of 12 with one stock-out period", () => {
+    const r = simulateReplenishment(opts([1, 1, 1, 1, 4, 4, 4], 10), () => 0);
+    expect(r.served).toBe(10);
+    expect(r.fillRate).toBeCloseTo(10 / 12, 12);
+    expect(r.stockoutPeriods).toBe(1);
+    expect(r.averageInventoryUnits).toBeCloseTo((6 + 2 + 0) / 3, 12);
+  });
+  it("reports progress after every simulated period", () => {
+    const seen: number[] = [];
+    simulateReplenishment({ ...opts([1, 2, 3, 4, 5, 6, 7], 5), onProgress: (p) => seen.push(p.done / p.total) }, () => 0);
+    expect(seen).toEqual([1 / 3, 2 / 3, 1]);
+  });
+  it("static min/max and the forecast-driven policy both keep a steady seller in stock", () => {
+    const demand = Array.from({ length: 40 }, (_, t) => 20 + ((t * 7) % 5));
+    const params = { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 40 };
+    const mm = staticMinMaxPolicy(demand.slice(0, 4), params);
+    expect(simulateReplenishment(opts(demand, Math.round(mm.max)), mm.policy).fillRate).toBeGreaterThan(0.9);
+    expect(simulateReplenishment(opts(demand, 80), forecastDrivenPolicy(params)).fillRate).toBeGreaterThan(0.9);
+  });
+  it("capOutliers cuts a one-off spike and leaves ordinary demand alone", () => {
+    const capped = capOutliers([10, 12, 9, 11, 5000, 10]);
+    expect(capped[4]).toBeLessThan(100);
+    expect(capped.filter((_, i) => i !== 4)).toEqual([10, 12, 9, 11, 10]);
+  });
+});
