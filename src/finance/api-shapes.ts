@@ -43,5 +43,6 @@ export const FINANCE_SHAPES: ApiShapes = {
     aging: ["input"],
     statement: ["input"],
     auditSubledgers: ["input"],
+    verifyJournal: ["input?"],
   },
 };

@@ -13,6 +13,7 @@ import { type OpeningBalancesInput, openingBalancesCommand } from "./opening-bal
 import { type EntryDomain, type PeriodLockState, type PostingDomain, financePeriodLocks, isPeriodOpen, readPeriodLocks } from "./periods.js";
 import { financeReactions } from "./reactions.js";
 import type { AgingOptions, AgingTable } from "./aging.js";
+import { type JournalVerification, verifyJournal } from "./journal-chain.js";
 import type { OpenItem, OpenItemLedger } from "./open-items.js";
 import { type StatementOfAccount, type SubledgerCheck, agingReport, auditSubledgers, parseOpenItemOptions, readOpenItems, statementOfAccount } from "./open-item-reports.js";
 import {
@@ -45,6 +46,7 @@ export * from "./conversion-rounding.js";
 export * from "./entry-controls.js";
 export * from "./open-items.js";
 export * from "./aging.js";
+export * from "./journal-chain.js";
 export { OPEN_ITEMS_COLLECTION, openItemId, trackOpenItems } from "./open-item-tracking.js";
 export { type AccountStatementLine, type StatementOfAccount, type SubledgerCheck, agingReport, auditSubledgers, readOpenItems, statementOfAccount, OPEN_ITEM_SCHEMAS, parseOpenItemOptions } from "./open-item-reports.js";
 export { FINANCE_STORE, financeRegistry, readBalances, lineSortKey, splitBalanceKey } from "./ledger-store.js";
@@ -152,6 +154,8 @@ export interface FinanceApi {
   statement(options: { ledger: OpenItemLedger; party: string; currency: string; from: string; to: string }): Promise<StatementOfAccount>;
   /** Each subledger against its control account as of a date. */
   auditSubledgers(options: { asOf: string }): Promise<SubledgerCheck[]>;
+  /** Verifies the journal's hash chain: finds edited, deleted or reordered entries (`lines: true`: the lines log too). */
+  verifyJournal(options?: { lines?: boolean }): Promise<JournalVerification>;
 }
 
 /**
@@ -216,6 +220,7 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
     aging: (o) => runtime.read((tx) => agingReport(tx, parseOpenItemOptions("aging", o) as AgingOptions)),
     statement: (o) => runtime.read((tx) => statementOfAccount(tx, parseOpenItemOptions("statement", o))),
     auditSubledgers: (o) => runtime.read((tx) => auditSubledgers(tx, settings, parseOpenItemOptions("audit", o).asOf)),
+    verifyJournal: (o = {}) => runtime.read((tx) => verifyJournal(tx, { lines: o.lines === true })),
   };
   return hardenApi(api, "finance", FINANCE_SHAPES);
 }

@@ -182,6 +182,12 @@ export interface JournalEntry {
   readonly reversalOf: string | null;
   readonly functionalCurrency: string;
   readonly lines: readonly JournalLine[];
+  /** The entry's place in the ledger's chain (zero-padded, from `000000000001`). */
+  readonly sequence: string;
+  /** The hash of the entry before it in the chain (the genesis hash for the first). */
+  readonly previousHash: string;
+  /** SHA-256 of `previousHash` and this entry's content: see `verifyJournal`. */
+  readonly hash: string;
 }
 
 /**

@@ -40,6 +40,7 @@ export const FINANCE_STORE = Object.freeze({
   locks: PERIOD_LOCKS_COLLECTION,
   lines: "finance.lines",
   openItems: "finance.open-items",
+  chain: "finance.chain",
   monthlyBalances: "finance.balances",
   dailyBalances: "finance.daily-balances",
   taxRecords: "finance.tax-records",
@@ -58,7 +59,8 @@ const BALANCE_FIELDS = ["debit", "credit", "amount", "closing"] as const;
 export function financeRegistry(): Partial<StoreRegistry> {
   return {
     collections: [
-      { name: FINANCE_STORE.entries, indexes: { byDate: { fields: ["date"] } } },
+      { name: FINANCE_STORE.entries, indexes: { byDate: { fields: ["date"] }, bySequence: { fields: ["sequence"] } } },
+      { name: FINANCE_STORE.chain },
       { name: FINANCE_STORE.entryKeys },
       { name: FINANCE_STORE.reversals },
       { name: FINANCE_STORE.accounts, indexes: { byCode: { fields: ["code"] } } },

@@ -4,6 +4,7 @@ import { type CommandContext } from "../runner/command.js";
 import { checkFutureHorizon } from "../runner/config.js";
 import { resolveAccounts } from "./account-registry.js";
 import { type EntryKind, type EntrySource, type JournalEntry, type ParsedJournalEntry, storedLinesOf } from "./journal-entry.js";
+import { chainEntry } from "./journal-chain.js";
 import { FINANCE_STORE, writeEntry } from "./ledger-store.js";
 import { type EntryDomain, OPEN_PERIODS, checkPeriodOpen, readPeriodLocksForPosting } from "./periods.js";
 import { checkEntryBalanced } from "./posting-kernel.js";
@@ -71,7 +72,7 @@ export async function postDraft(ctx: CommandContext, settings: FinanceSettings, 
   if (draft.kind === "closing") checkPeriodOpen({ ...OPEN_PERIODS, hard: locks.hard }, "general", draft.date);
   else checkPeriodOpen(locks, draft.domain, draft.date, draft.lines.some((l) => settings.taxAccounts.has(l.account)));
   checkEntryBalanced(draft.lines, functionalCurrency);
-  const entry: JournalEntry = {
+  const entry: JournalEntry = await chainEntry(ctx.tx, {
     entryId: ctx.ids.next("je"),
     key: draft.key,
     date: draft.date,
@@ -83,7 +84,7 @@ export async function postDraft(ctx: CommandContext, settings: FinanceSettings, 
     reversalOf: draft.reversalOf,
     functionalCurrency,
     lines: storedLinesOf(draft.lines, functionalCurrency),
-  };
+  });
   await writeEntry(ctx.tx, entry, draft.lines, draft.keyHash);
   return entry;
 }

@@ -144,6 +144,8 @@ describe("reports read the same amount of data whatever the history", () => {
             entryId: `je_${String(i).padStart(7, "0")}`, key: null, date, recordedAt: "2026-07-01T00:00:00.000Z", domain: "general", kind: "standard", memo: null,
             source: { kind: "command", commandId: "seed", commandName: "seed" }, reversalOf: null, functionalCurrency: "EUR",
             lines: lines.map((l) => ({ account: l.account, currency: "EUR", amount: String(Number(l.amount) / 1e6), functional: String(Number(l.functional) / 1e6), rate: null })),
+            // Seeded behind the chain (reports do not read it).
+            sequence: String(i + 1).padStart(12, "0"), previousHash: "", hash: "",
           };
           await writeEntry(tx, entry, lines);
         }

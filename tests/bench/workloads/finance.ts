@@ -128,6 +128,8 @@ async function seedLines(sk: Storekeep, lineCount: number): Promise<BalanceBook>
           entryId: `je_${String(i).padStart(9, "0")}`, key: null, date: input.date, recordedAt: "2026-06-30T12:00:00.000Z", domain: "general", kind: "standard", memo: null,
           source: { kind: "command", commandId: "seed", commandName: "seed" }, reversalOf: null, functionalCurrency: "EUR",
           lines: entryLines.map((l) => ({ account: l.account, currency: "EUR", amount: unitsToString(l.amount), functional: unitsToString(l.functional), rate: null })),
+          // Seeded behind the chain (reports do not read it).
+          sequence: String(i + 1).padStart(12, "0"), previousHash: "", hash: "",
         };
         await writeEntry(tx, entry, entryLines);
         postToBook(book, entryLines, "EUR");
