@@ -31,7 +31,14 @@ export const defineLocation = defineCommand({
       throw new StorekeepError("VALIDATION_FAILED", `Location "${input.locationId}" cannot be nested inside itself.`, { issues: [{ path: "parentId", message: "a cycle", code: "custom" }] });
     }
     const location: Location = { locationId: input.locationId, warehouseId: input.warehouseId, parentId, path: `${parent.data.path}>${input.locationId}`, name: input.name ?? null };
-    await ctx.tx.documents.put(LOCATIONS, input.locationId, location, existing?.version ?? 0);
+    if (existing !== undefined) {
+      // The same definition again is a no-op; a different parent or name is a conflict, never a silent move.
+      if (existing.data.parentId === location.parentId && existing.data.name === location.name) return { result: existing.data };
+      throw new StorekeepError("ALREADY_EXISTS", `Location "${input.locationId}" already exists in warehouse "${input.warehouseId}" (under "${existing.data.parentId}", name ${JSON.stringify(existing.data.name)}); it was not changed.`, {
+        locationId: input.locationId,
+      });
+    }
+    await ctx.tx.documents.put(LOCATIONS, input.locationId, location, 0);
     return { result: location };
   },
 });

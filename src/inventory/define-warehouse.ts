@@ -1,8 +1,11 @@
+import { StorekeepError } from "../kernel/errors.js";
 import { defineCommand } from "../runner/command.js";
 import { LOCATIONS, type Location, WAREHOUSES, warehouseInputSchema } from "./location.js";
 
 /**
- * Defines a warehouse and its root location (whose id is the warehouse's id).
+ * Defines a warehouse and its root location (whose id is the warehouse's id). Defining it
+ * again with the same fields returns `created: false`; with other fields it is
+ * `ALREADY_EXISTS` and nothing changes.
  *
  * @example
  * ```ts
@@ -13,13 +16,21 @@ export const defineWarehouse = defineCommand({
   name: "inventory.defineWarehouse",
   input: warehouseInputSchema,
   async handle(ctx, input) {
-    const existing = await ctx.tx.documents.get(WAREHOUSES, input.warehouseId);
-    await ctx.tx.documents.put(WAREHOUSES, input.warehouseId, { warehouseId: input.warehouseId, name: input.name ?? null }, existing?.version ?? 0);
+    const existing = await ctx.tx.documents.get<{ warehouseId: string; name: string | null }>(WAREHOUSES, input.warehouseId);
+    if (existing !== undefined) {
+      // Defining it again with the same fields is a no-op; other fields are a conflict, never a silent overwrite.
+      if ((existing.data.name ?? null) === (input.name ?? null)) return { result: { warehouseId: input.warehouseId, created: false as boolean } };
+      throw new StorekeepError("ALREADY_EXISTS", `Warehouse "${input.warehouseId}" already exists (name ${JSON.stringify(existing.data.name)}); it was not changed. Use another id for another warehouse.`, {
+        warehouseId: input.warehouseId,
+        name: existing.data.name,
+      });
+    }
+    await ctx.tx.documents.put(WAREHOUSES, input.warehouseId, { warehouseId: input.warehouseId, name: input.name ?? null }, 0);
     const root = await ctx.tx.documents.get(LOCATIONS, input.warehouseId);
     if (root === undefined) {
       const location: Location = { locationId: input.warehouseId, warehouseId: input.warehouseId, parentId: null, path: input.warehouseId, name: input.name ?? null };
       await ctx.tx.documents.put(LOCATIONS, input.warehouseId, location, 0);
     }
-    return { result: { warehouseId: input.warehouseId } };
+    return { result: { warehouseId: input.warehouseId, created: true as boolean } };
   },
 });

@@ -9,7 +9,7 @@ import type { Runtime } from "../runner/runner.js";
 import { type AuditReport, type InventoryAccountReader, auditInventory } from "./audit.js";
 import { type Explanation, explainMovement } from "./explain.js";
 import { AVAILABILITY, COST_STATES, QUANTITIES, type RecordedMovement, VALUES, TRANSFERS } from "./ledger-records.js";
-import { LOCATIONS, WAREHOUSES } from "./location.js";
+import { LOCATIONS, type Location, WAREHOUSES } from "./location.js";
 import { MOVEMENTS, MOVEMENT_INDEX, SNAPSHOTS, VALUATIONS } from "./movement.js";
 import { type OpeningRow, openingStockCommand } from "./opening-stock.js";
 import { type InventoryOptions, resolveInventoryOptions } from "./options.js";
@@ -32,7 +32,7 @@ import { revalueReceiptCommand } from "./revalue-receipt.js";
 import { scrapCommand } from "./scrap.js";
 import { transferCommand } from "./transfer.js";
 import { inventoryReactions } from "./reactions.js";
-import { type HistoryLine, type OnHandRow, type ValuationRow, costLayers, movementHistory, onHandReport, valuationReport } from "./reports.js";
+import { type CostLayers, type HistoryLine, type OnHandRow, type ValuationRow, costLayers, movementHistory, onHandReport, valuationReport } from "./reports.js";
 import { type Availability, RESERVATIONS, readAvailability } from "./reservations.js";
 
 export type { InventoryOptions, InventorySettings } from "./options.js";
@@ -59,7 +59,7 @@ export type { RecordedMovement, MovementDraft, CostStateDoc, SnapshotEntry, Move
 export type { ValuationEntry, DecodedValuation } from "./valuation-log.js";
 export { decodeValuation, decodePostings } from "./valuation-log.js";
 export type { Reservation, Availability } from "./reservations.js";
-export type { OnHandRow, ValuationRow, HistoryLine } from "./reports.js";
+export type { CostLayers, OnHandRow, ValuationRow, HistoryLine } from "./reports.js";
 export type { Explanation, ExplainedLayer } from "./explain.js";
 export type { AuditReport, AuditDifference, InventoryAccountReader } from "./audit.js";
 export { parseOpeningCsv, openingRowSchema } from "./opening-stock.js";
@@ -173,8 +173,8 @@ type Input<C> = C extends { input: infer S extends z.ZodType } ? z.input<S> : ne
  */
 export interface InventoryApi {
   defineProduct(input: Input<typeof defineProduct>, options?: ExecuteOptions): Promise<Product>;
-  defineWarehouse(input: Input<typeof defineWarehouse>, options?: ExecuteOptions): Promise<{ warehouseId: string }>;
-  defineLocation(input: Input<typeof defineLocation>, options?: ExecuteOptions): Promise<unknown>;
+  defineWarehouse(input: Input<typeof defineWarehouse>, options?: ExecuteOptions): Promise<{ warehouseId: string; created: boolean }>;
+  defineLocation(input: Input<typeof defineLocation>, options?: ExecuteOptions): Promise<Location>;
   receive(input: Input<ReturnType<typeof receiveCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
   issue(input: Input<ReturnType<typeof issueCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
   returnFromCustomer(input: Input<ReturnType<typeof returnFromCustomerCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
@@ -186,7 +186,7 @@ export interface InventoryApi {
   revalueReceipt(input: Input<ReturnType<typeof revalueReceiptCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
   importOpeningStock(input: { rows: OpeningRow[]; effectiveDate?: string; effectiveAt?: string; reference?: string } | { csv: string; effectiveDate?: string; effectiveAt?: string; reference?: string }, options?: ExecuteOptions): Promise<{ imported: number; movements: RecordedMovement[] }>;
   reserve(input: Input<ReturnType<typeof reserveCommand>>, options?: ExecuteOptions): Promise<{ reservations: { reservationId: string; sku: string; warehouseId: string; quantity: string; expiresAt: string | null }[] }>;
-  allocate(input: { reservationId: string }, options?: ExecuteOptions): Promise<unknown>;
+  allocate(input: { reservationId: string }, options?: ExecuteOptions): Promise<{ reservationId: string; kind: "hard" }>;
   release(input: Input<typeof release>, options?: ExecuteOptions): Promise<{ reservationId: string; released: string; state: string }>;
   releaseOrder(input: Input<typeof releaseOrder>, options?: ExecuteOptions): Promise<{ orderId: string; released: number }>;
   expireReservations(input?: { limit?: number }, options?: ExecuteOptions): Promise<{ expired: number; more: boolean }>;
@@ -197,7 +197,7 @@ export interface InventoryApi {
   /** Value per SKU as of a date. */
   valuation(query?: { sku?: string; asOf?: string }): Promise<ValuationRow[]>;
   /** A SKU's current cost layers (FIFO) or pool. */
-  layers(sku: string): Promise<unknown>;
+  layers(sku: string): Promise<CostLayers>;
   /** A SKU's movements between two dates with their current valuation. */
   history(query: { sku: string; from?: string; to?: string; limit?: number }): Promise<HistoryLine[]>;
   /** Which layers a movement consumed, at what cost, and why. */
@@ -239,11 +239,11 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     release: (i, o) => run(c.release, i, o),
     releaseOrder: (i, o) => run(c.releaseOrder, i, o),
     expireReservations: (i = {}, o) => run(c.expire, i, o),
-    availability: (sku, warehouseId) => runtime.read((tx) => readAvailability(tx, sku, warehouseId, runtime.clock.now().toISOString())),
-    onHand: (q = {}) => runtime.read((tx) => onHandReport(tx, q)),
-    valuation: (q = {}) => runtime.read((tx) => valuationReport(tx, currency, q)),
-    layers: (sku) => runtime.read((tx) => costLayers(tx, sku, currency)),
-    history: (q) => runtime.read((tx) => movementHistory(tx, currency, q, runtime.config.timeZone)),
+    availability: (sku, warehouseId) => (checkReportQuery("availability", { sku, warehouseId }, ["sku", "warehouseId"]), runtime.read((tx) => readAvailability(tx, sku, warehouseId, runtime.clock.now().toISOString()))),
+    onHand: (q = {}) => (checkReportQuery("onHand", q), runtime.read((tx) => onHandReport(tx, q))),
+    valuation: (q = {}) => (checkReportQuery("valuation", q), runtime.read((tx) => valuationReport(tx, currency, q))),
+    layers: (sku) => (checkReportQuery("layers", { sku }, ["sku"]), runtime.read((tx) => costLayers(tx, sku, currency))),
+    history: (q) => (checkReportQuery("history", q, ["sku"]), runtime.read((tx) => movementHistory(tx, currency, q, runtime.config.timeZone))),
     explain: (movementId) => runtime.read((tx) => explainMovement(tx, currency, movementId)),
     audit: async (q = {}) => {
       checkAuditQuery(q);
@@ -253,6 +253,27 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     },
   };
   return hardenApi(api, "inventory", INVENTORY_SHAPES);
+}
+
+/**
+ * A report's query: `sku`/`warehouseId` strings, `asOf`/`from`/`to` dates, `limit` a positive
+ * integer (each optional unless named in `required`), so a stray value is VALIDATION_FAILED
+ * before any key is built from it.
+ */
+function checkReportQuery(report: string, q: unknown, required: readonly string[] = []): void {
+  const refuse = (path: string, message: string): never => {
+    throw new StorekeepError("VALIDATION_FAILED", `${report} ${path} ${message}.`, { issues: [{ path, message, code: "custom" }] });
+  };
+  if (q === null || typeof q !== "object") refuse("query", "must be an object");
+  const fields = q as Record<string, unknown>;
+  for (const key of required) if (fields[key] === undefined) refuse(key, "is required");
+  for (const key of ["sku", "warehouseId"]) {
+    const value = fields[key];
+    if (value !== undefined && (typeof value !== "string" || value.length === 0 || value.length > 200)) refuse(key, "must be a non-empty string");
+  }
+  for (const key of ["asOf", "from", "to"]) if (fields[key] !== undefined && !isLocalDate(fields[key])) refuse(key, "must be a date (YYYY-MM-DD)");
+  const limit = fields["limit"];
+  if (limit !== undefined && (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1)) refuse("limit", "must be a positive whole number");
 }
 
 /** The audit's query: `asOf` a date string, `skus` strings, `inventoryAccount` a function (each optional). */

@@ -17,6 +17,14 @@ const receiveSchema = z
 /**
  * Receives units into a location at a unit cost or a line value (a goods receipt without a purchasing module, or opening stock with `counterRole: "opening-balance-equity"`).
  *
+ * Rounding, stated here because it changes what is booked: a `unitCost` may carry up to 6
+ * decimals (unit costs are often sub-cent); the receipt's value is `quantity × unitCost`
+ * rounded once to the functional currency's minor unit by `config.rounding` (3 × 4.001 =
+ * 12.003 books 12.00 with half-even), and the recorded movement's `amount` shows what was
+ * booked. A `value` is booked as given, so it must already be a whole number of minor units
+ * (`12.003` is VALIDATION_FAILED). Pass `value` when the supplier's line total is what counts.
+ * Quantities and amounts are decimal strings or plain numbers (`5`, `4.25`).
+ *
  * @example
  * ```ts
  * const receive = receiveCommand(resolveInventoryOptions());

@@ -103,6 +103,27 @@ export async function valuationReport(tx: Transaction, currency: CurrencyCode, q
 }
 
 /**
+ * A SKU's cost layers as {@link costLayers} reports them: quantities and values as decimal
+ * strings in the functional currency.
+ *
+ * @example
+ * ```ts
+ * const report: CostLayers = { sku: "MUG", method: "fifo", quantity: "18", value: "72", layers: [{ receipt: "mv_1", quantity: "18", value: "72" }], negative: [] };
+ * ```
+ */
+export interface CostLayers extends JsonObject {
+  readonly sku: string;
+  /** The costing method, or null for a SKU that never moved. */
+  readonly method: string | null;
+  readonly quantity: string;
+  readonly value: string;
+  /** FIFO layers oldest first (one pool for moving average and standard). */
+  readonly layers: readonly { readonly receipt: string; readonly quantity: string; readonly value: string }[];
+  /** Stock issued below zero, awaiting a receipt to true it up. */
+  readonly negative: readonly { readonly issue: string; readonly quantity: string; readonly bookedValue: string; readonly counterRole: string }[];
+}
+
+/**
  * The current cost layers of a SKU (FIFO layers oldest first; the pool for moving average
  * and standard; negative stock awaiting a receipt).
  *
@@ -111,7 +132,7 @@ export async function valuationReport(tx: Transaction, currency: CurrencyCode, q
  * const layers = await costLayers(tx, "MUG", "EUR");
  * ```
  */
-export async function costLayers(tx: Transaction, sku: string, currency: CurrencyCode): Promise<JsonObject> {
+export async function costLayers(tx: Transaction, sku: string, currency: CurrencyCode): Promise<CostLayers> {
   const doc = await tx.documents.get<CostStateDoc>(COST_STATES, sku);
   const digits = minorUnits(currency);
   if (doc === undefined) return { sku, method: null, quantity: "0", value: "0", layers: [], negative: [] };

@@ -7,8 +7,9 @@ import { refined } from "./checks.js";
 import type { MoneyJson } from "../money.js";
 
 /*
- * Field schemas shared by every event payload. Payloads are JSON: decimals are canonical
- * strings (`"12.5"`, never `"12.50"`, `12.5` or a Decimal), instants are ISO-8601 UTC
+ * Field schemas shared by every event payload. Payloads are JSON: decimals are stored as
+ * canonical strings (`"12.5"`, never `"12.50"`, `12.5` or a Decimal; a number given as input is
+ * normalised to its string), instants are ISO-8601 UTC
  * strings with milliseconds (`Date.prototype.toISOString()`), business dates `YYYY-MM-DD`.
  * Parsing an event normalises decimals to their canonical string; it never builds objects.
  */
@@ -31,8 +32,9 @@ function signReason(value: Decimal, sign: DecimalSign): string | undefined {
 }
 
 /**
- * A bounded decimal carried as a canonical string: the input must be a plain decimal string
- * within `limits`; the output is its canonical form (`"1.50"` → `"1.5"`, `"-0"` → `"0"`).
+ * A bounded decimal carried as a canonical string: the input is a plain decimal string (or a
+ * finite number, read through its shortest form) within `limits`; the output is its canonical
+ * string (`"1.50"` → `"1.5"`, `1.5` → `"1.5"`, `"-0"` → `"0"`).
  *
  * @example
  * ```ts
@@ -40,7 +42,9 @@ function signReason(value: Decimal, sign: DecimalSign): string | undefined {
  * ```
  */
 export function decimalStringSchema(limits: DigitLimits, what: string, sign: DecimalSign = "any") {
-  return z.string().transform((input, ctx): string => {
+  // One input rule everywhere: a decimal string or a finite number whose shortest form is a
+  // plain decimal (exponent forms such as 1e21 are refused); the output is always a string.
+  return z.union([z.string(), z.number()]).transform((input, ctx): string => {
     const parsed = parseBoundedDecimal(input, limits);
     if (!parsed.ok) {
       ctx.addIssue({ code: "custom", message: `${what} ${parsed.reason}`, input });
