@@ -106,7 +106,6 @@ const SECTIONS: Readonly<Record<string, string>> = {
  */
 async function runOne(options: StoreConformanceOptions, group: KitGroup, test: KitTest, contention: number, timeoutMs: number): Promise<void> {
   const limit = Math.max(1_000, timeoutMs - 500);
-  const started = Date.now();
   let store: Store | undefined;
   try {
     store = await options.make();
@@ -122,7 +121,7 @@ async function runOne(options: StoreConformanceOptions, group: KitGroup, test: K
   } catch (error) {
     const original = error instanceof Error ? error : new Error(String(error));
     const wrapped = new Error(
-      `storage contract clause broken: ${group.name} / ${test.name} (the contract: docs/adapters.md, "${SECTIONS[group.name] ?? group.name}"; after ${Date.now() - started} ms)\n${original.message}`,
+      `storage contract clause broken: ${group.name} / ${test.name} (the contract: docs/adapters.md, "${SECTIONS[group.name] ?? group.name}")\n${original.message}`,
       { cause: error },
     );
     if (original.stack) wrapped.stack = `${wrapped.message}\n${original.stack.slice(original.stack.indexOf("\n") + 1)}`;
