@@ -9,7 +9,7 @@ import type { Json, OutboxEvent, Store, StoreRegistry, Transaction } from "../po
 import type { CommandContext, CommandDefinition, ExecuteOptions, ModuleDefinition, NewEvent, Reaction } from "./command.js";
 import { type StorekeepConfig, checkFutureHorizon } from "./config.js";
 import { canonicalJson, sha256Hex } from "./hash.js";
-import { type EventCatalog, type EventDefinitions, eventCatalog } from "../kernel/events/index.js";
+import { DOCUMENT_ID_FIELDS, type EventCatalog, type EventDefinitions, documentIdOf, eventCatalog } from "../kernel/events/index.js";
 
 /**
  * Turns an emitted event into its stored form, validating the payload (may upcast/normalise).
@@ -107,6 +107,9 @@ export function mergeRegistries(parts: readonly Partial<StoreRegistry>[]): Store
   return out;
 }
 
+/** The runtime's document claims: one row per `type:documentId`, holding the content hash. */
+export const DOCUMENT_CLAIMS = "storekeep.documents";
+
 /**
  * Built-in collections of the runtime itself (consumer checkpoints).
  *
@@ -116,8 +119,33 @@ export function mergeRegistries(parts: readonly Partial<StoreRegistry>[]): Store
  * ```
  */
 export const RUNTIME_REGISTRY: Partial<StoreRegistry> = {
-  collections: [{ name: "storekeep.checkpoints" }],
+  collections: [{ name: "storekeep.checkpoints" }, { name: DOCUMENT_CLAIMS }],
 };
+
+/**
+ * Claims the document an event records (see `DOCUMENT_ID_FIELDS`) with a create-only row in
+ * the event's transaction: `claimed` the first time, `replay` for the same content (the event
+ * is then dropped, its reactions not run), DUPLICATE_DOCUMENT for other content. Two racing
+ * claims conflict on the row; the runner's retry then sees the winner's.
+ */
+async function claimDocument(tx: Transaction, event: OutboxEvent): Promise<"claimed" | "replay" | "none"> {
+  const documentId = documentIdOf(event.type, event.payload);
+  if (documentId === undefined) return "none";
+  const id = `${event.type}:${documentId}`;
+  const hash = sha256Hex(`${event.type}\n${canonicalJson(event.payload)}`);
+  const existing = await tx.documents.get(DOCUMENT_CLAIMS, id);
+  if (existing !== undefined) {
+    if (existing.data.hash === hash) return "replay";
+    const field = DOCUMENT_ID_FIELDS[event.type] as string;
+    throw new StorekeepError(
+      "DUPLICATE_DOCUMENT",
+      `${event.type} ${documentId} was already recorded with other content; a document takes effect once. Record a correcting document (a credit note, a return) or use a new ${field}.`,
+      { eventType: event.type, documentId, field, firstEventId: existing.data.eventId },
+    );
+  }
+  await tx.documents.put(DOCUMENT_CLAIMS, id, { hash, eventId: event.id, effectiveDate: event.effectiveDate }, 0);
+  return "claimed";
+}
 
 /**
  * Creates the runtime: the one command runner every module's commands go through.
@@ -209,8 +237,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       };
       accept(outcome.events, commandId, 0);
       // Breadth-first: reactions run in emission order, each inside this transaction.
+      const replayed = new Set<string>();
       for (let i = 0; i < queue.length; i++) {
         const { event, depth } = queue[i]!;
+        if ((await claimDocument(tx, event)) === "replay") {
+          replayed.add(event.id);
+          continue;
+        }
         const reactions = reactionsByType.get(event.type);
         if (!reactions) continue;
         if (depth >= config.maxReactionDepth) {
@@ -219,7 +252,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         if (events.length > 100_000) throw new StorekeepError("INVALID_TRANSITION", "One command emitted more than 100,000 events; split the work.", { events: events.length });
         for (const reaction of reactions) accept(await reaction.handle(ctx, event), event.id, depth + 1);
       }
-      if (events.length > 0) await tx.events.append(events);
+      const appended = replayed.size === 0 ? events : events.filter((e) => !replayed.has(e.id));
+      if (appended.length > 0) await tx.events.append(appended);
       const result = toJson(outcome.result) as O;
       if (key !== undefined) await tx.idempotency.complete(key, result);
       return result;

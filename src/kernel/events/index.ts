@@ -9,3 +9,4 @@ export { taxLineJson, taxLinesField } from "./tax-lines.js";
 export * from "./definitions.js";
 export * from "./examples.js";
 export * from "./record-input.js";
+export { DOCUMENT_ID_FIELDS, documentIdOf } from "./documents.js";
