@@ -35,7 +35,7 @@ export async function* readOpenItems(tx: Transaction, ledger: OpenItemLedger, op
 }
 
 /**
- * The aging table of a ledger as of a date (see {@link agingOf}).
+ * The aging table of a ledger as of a date (see `agingOf`).
  *
  * @example
  * ```ts

@@ -34,7 +34,7 @@ export const openingRowSchema = z
   .refine((r) => (r.unitCost === undefined) !== (r.value === undefined), { message: "give exactly one of unitCost or value", path: ["unitCost"] });
 
 /**
- * A row of opening stock (see {@link openingRowSchema}).
+ * A row of opening stock (see `openingRowSchema`).
  *
  * @example
  * ```ts

@@ -61,7 +61,7 @@ export interface ReplayResult {
 }
 
 /**
- * Options of {@link replayMovements}.
+ * Options of `replayMovements`.
  *
  * @example
  * ```ts

@@ -103,7 +103,7 @@ export async function valuationReport(tx: Transaction, currency: CurrencyCode, q
 }
 
 /**
- * A SKU's cost layers as {@link costLayers} reports them: quantities and values as decimal
+ * A SKU's cost layers as `costLayers` reports them: quantities and values as decimal
  * strings in the functional currency.
  *
  * @example

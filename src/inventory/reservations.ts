@@ -34,7 +34,7 @@ export interface Reservation extends JsonObject {
   readonly remaining: string;
   readonly kind: "soft" | "hard";
   readonly state: "held" | "released" | "expired" | "fulfilled" | "cancelled";
-  /** ISO instant, or {@link NEVER_EXPIRES}. */
+  /** ISO instant, or `NEVER_EXPIRES`. */
   readonly expiresAt: string;
   readonly orderId: string;
   readonly lineId: string;

@@ -131,8 +131,8 @@ export interface TrueUp {
 
 /**
  * The method-specific half of valuation: how stock is held and taken. The shared half
- * (negative stock, true-ups, standard variances) is in {@link receiveStock} and
- * {@link issueStock}. Tests inject a wrong kernel (LIFO) to prove the model check catches it.
+ * (negative stock, true-ups, standard variances) is in `receiveStock` and
+ * `issueStock`. Tests inject a wrong kernel (LIFO) to prove the model check catches it.
  *
  * @example
  * ```ts

@@ -12,7 +12,7 @@ import type { MovementValuation } from "./valuation.js";
  * 50,000 re-valued movements cheap). Amounts are minor units, quantities 10⁻⁶ units, as
  * integer strings. `postings` is `role=amount;…`, `consumed` `layer,qty,value;…`,
  * `trueUps` `movementId,role,qty,amount;…`, `split` `onHand,sold`. Read it with
- * {@link decodeValuation}.
+ * `decodeValuation`.
  *
  * @example
  * ```ts

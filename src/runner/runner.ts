@@ -53,7 +53,7 @@ export interface RuntimeOptions {
   readonly rates: RateProvider;
   readonly config: StorekeepConfig;
   readonly modules: readonly ModuleDefinition[];
-  /** How emitted events are validated. Default: {@link catalogEventValidator} over storekeep's catalog. */
+  /** How emitted events are validated. Default: `catalogEventValidator` over storekeep's catalog. */
   readonly validateEvent?: EventValidator;
   readonly moduleOptions?: Readonly<Record<string, unknown>>;
   /** The period-lock seam. Default: the one a module declares (finance), else {@link noPeriodLocks}. */

@@ -117,7 +117,7 @@ export const currencyCode = z
 export type EventMoney = { readonly amount: string; readonly currency: CurrencyCode };
 
 /**
- * Options of {@link moneyJsonOf}.
+ * Options of `moneyJsonOf`.
  *
  * @example
  * ```ts

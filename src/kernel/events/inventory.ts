@@ -58,7 +58,7 @@ export const stockSourceSchema = z.object({
 });
 
 /**
- * A source of a stock-value event (see {@link stockSourceSchema}).
+ * A source of a stock-value event: the document that moved the stock.
  *
  * @example
  * ```ts
