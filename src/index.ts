@@ -57,6 +57,7 @@ export {
   toDecimal,
 } from "./kernel/index.js";
 export type {
+  StandardSchemaV1,
   AccountCode,
   AccountRole,
   AnyEvent,

@@ -6,6 +6,7 @@ import type { RateProvider } from "./ports/rates.js";
 import type { Json, Store } from "./ports/storage.js";
 import { memoryRates, memoryStore } from "./adapters/memory/index.js";
 import type { CommandDefinition, ExecuteOptions, ModuleDefinition } from "./runner/command.js";
+import type { StandardSchemaV1 } from "./kernel/standard-schema.js";
 import { type StorekeepConfig, resolveConfig } from "./runner/config.js";
 import { type EventsApi, createEventsApi } from "./runner/consumers.js";
 import { type Runtime, catalogEventValidator, createRuntime } from "./runner/runner.js";
@@ -96,7 +97,7 @@ export interface Storekeep<D extends EventDefinitions = typeof eventDefinitions>
   /** Creates the store's tables (idempotent); commands call it on first use anyway. */
   ready(): Promise<void>;
   /** Runs any command definition through the runner. */
-  run<S extends z.ZodType, O extends Json>(command: CommandDefinition<S, O>, input: z.input<S>, options?: ExecuteOptions): Promise<O>;
+  run<S extends StandardSchemaV1, O extends Json>(command: CommandDefinition<S, O>, input: StandardSchemaV1.InferInput<S>, options?: ExecuteOptions): Promise<O>;
   /**
    * Records host events (validated against the catalog) so reactions run on them atomically.
    * Typed per event type (see docs/events.md); a document in the functional currency may
@@ -149,7 +150,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     run: async (command, input, execOptions) => {
       let isCommand = false;
       try {
-        isCommand = command !== null && typeof command === "object" && typeof (command as Partial<CommandDefinition<z.ZodType, Json>>).handle === "function";
+        isCommand = command !== null && typeof command === "object" && typeof (command as Partial<CommandDefinition<StandardSchemaV1, Json>>).handle === "function";
       } catch {
         isCommand = false;
       }

@@ -9,3 +9,4 @@ export * from "./local-date.js";
 export * from "./ids.js";
 export * from "./csv.js";
 export * from "./events/index.js";
+export * from "./standard-schema.js";

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { StandardSchemaV1 } from "../kernel/standard-schema.js";
 import type { LocalDate } from "../kernel/local-date.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/ids.js";
@@ -90,10 +91,11 @@ export interface CommandOutcome<O extends Json = Json> {
  * const ping = defineCommand({ name: "demo.ping", input: z.object({ n: z.number() }), async handle(ctx, input) { return { result: input.n }; } });
  * ```
  */
-export interface CommandDefinition<S extends z.ZodType = z.ZodType, O extends Json = Json> {
+export interface CommandDefinition<S extends StandardSchemaV1 = StandardSchemaV1, O extends Json = Json> {
   readonly name: string;
+  /** The input schema: a zod 4 schema, or any Standard Schema (zod 3.24+, valibot, arktype, ...). */
   readonly input: S;
-  handle(ctx: CommandContext, input: z.output<S>): Promise<CommandOutcome<O>>;
+  handle(ctx: CommandContext, input: StandardSchemaV1.InferOutput<S>): Promise<CommandOutcome<O>>;
 }
 
 /**
@@ -104,7 +106,7 @@ export interface CommandDefinition<S extends z.ZodType = z.ZodType, O extends Js
  * export const receive = defineCommand({ name: "inventory.receive", input: receiveSchema, handle: receiveHandler });
  * ```
  */
-export function defineCommand<S extends z.ZodType, O extends Json>(definition: CommandDefinition<S, O>): CommandDefinition<S, O> {
+export function defineCommand<S extends StandardSchemaV1, O extends Json>(definition: CommandDefinition<S, O>): CommandDefinition<S, O> {
   return definition;
 }
 

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { StorekeepError, isStorekeepError, parseWith } from "../kernel/errors.js";
+import { type StandardSchemaV1, validateStandard } from "../kernel/standard-schema.js";
 import { localDateFormatter } from "../kernel/local-date.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/ids.js";
@@ -80,7 +81,7 @@ export interface Runtime {
   /** Migrates the store once (every command and read awaits it). */
   ready(): Promise<void>;
   /** Runs a command: parse, claim the key, handle, react, append events, commit; retries conflicts. */
-  execute<S extends z.ZodType, O extends Json>(command: CommandDefinition<S, O>, input: unknown, options?: ExecuteOptions): Promise<O>;
+  execute<S extends StandardSchemaV1, O extends Json>(command: CommandDefinition<S, O>, input: unknown, options?: ExecuteOptions): Promise<O>;
   /** Runs a read in a transaction of its own (reports, queries). Writes are not expected. */
   read<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 }
@@ -183,7 +184,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return migrated;
   };
 
-  async function attempt<S extends z.ZodType, O extends Json>(command: CommandDefinition<S, O>, parsed: z.output<S>, hash: string | undefined, execOptions: ExecuteOptions): Promise<O> {
+  async function attempt<S extends StandardSchemaV1, O extends Json>(command: CommandDefinition<S, O>, parsed: StandardSchemaV1.InferOutput<S>, hash: string | undefined, execOptions: ExecuteOptions): Promise<O> {
     return store.transaction(async (tx) => {
       const now = clock.now();
       const commandId = ids.next("cmd");
@@ -270,7 +271,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     moduleOptions,
     ready,
     async execute(command, input, execOptions = {}) {
-      const parsed = parseWith(command.input, input, command.name);
+      // zod schemas (storekeep's own) parse synchronously; any other Standard Schema is awaited.
+      const schema: StandardSchemaV1 = command.input;
+      const parsed = isZodSchema(schema) ? parseWith(schema, input, command.name) : await validateStandard(schema, input, command.name);
       await ready();
       const key = execOptions.idempotencyKey;
       if (key !== undefined && (typeof key !== "string" || key.length === 0 || key.length > 200)) {
@@ -305,4 +308,9 @@ function modulePeriodLocks(modules: readonly ModuleDefinition[]): PeriodLocks {
 function toJson(value: unknown): Json {
   if (value === undefined) return null;
   return JSON.parse(JSON.stringify(value)) as Json;
+}
+
+/** A zod schema parses synchronously through `parseWith`; anything else is a Standard Schema. */
+function isZodSchema(schema: StandardSchemaV1): schema is StandardSchemaV1 & z.ZodType {
+  return (schema as { _zod?: unknown })._zod !== undefined && schema["~standard"].vendor === "zod";
 }
