@@ -525,3 +525,25 @@ export type {
   SuggestionsResult,
   SupplierTerms,
 } from "./replenishment/index.js";
+
+// Analytics: the KPI catalogue, reports and CSV exports
+export { breakdownCsv, KPI_CATALOGUE, KPI_NAMES, kpiReportCsv, kpiSeriesCsv } from "./analytics/index.js";
+export type {
+  AgeingBucket,
+  AnalyticsApi,
+  AnalyticsOptions,
+  BreakdownRow,
+  ComparisonResult,
+  DateRange,
+  Dimension,
+  Grain,
+  KpiComparison,
+  KpiDefinition,
+  KpiName,
+  KpiQuery,
+  KpiReport,
+  KpiUnit,
+  KpiValues,
+  SeriesPoint,
+  SyncResult,
+} from "./analytics/index.js";

@@ -16,6 +16,10 @@ import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
 import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
 import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
 import { Decimal } from "./kernel/decimal.js";
+import { type AnalyticsApi, type AnalyticsOptions, type AnalyticsSources, type Turnover, analyticsModule, createAnalyticsApi } from "./analytics/index.js";
+import { QUANTITIES as INVENTORY_QUANTITIES, VALUES as INVENTORY_VALUES } from "./inventory/ledger-records.js";
+import type { AccountRole } from "./kernel/events/account-roles.js";
+import type { Transaction } from "./ports/storage.js";
 import { type CrmApi, type CrmOptions, createCrmApi, crmEventDefinitions, crmModule } from "./crm/index.js";
 import { type EventCatalog, type EventDefinitions, type RecordEventInput, eventCatalog, type eventDefinitions, fillFunctionalFields, missingFunctionalFields } from "./kernel/events/index.js";
 
@@ -46,6 +50,8 @@ export interface StorekeepOptions<D extends EventDefinitions = typeof eventDefin
   readonly inventory?: InventoryOptions;
   /** CRM settings: the default country of national phone numbers, a shop's own RFM grid. */
   readonly crm?: CrmOptions;
+  /** Analytics settings: on-time window, dead-stock window, ageing buckets, SKU categories. */
+  readonly analytics?: AnalyticsOptions;
   /** The event catalog payloads are validated against. Default: storekeep's own; extend it for host events. */
   readonly events?: EventCatalog<D>;
 }
@@ -92,6 +98,8 @@ export interface Storekeep<D extends EventDefinitions = typeof eventDefinitions>
   readonly inventory: InventoryApi;
   /** Customers: contacts, duplicates and merges, consent, timeline, erasure, RFM segments, lifetime value, cohorts. */
   readonly crm: CrmApi;
+  /** KPIs over the ledgers: the catalogue, series, comparisons, breakdowns, ageing. */
+  readonly analytics: AnalyticsApi;
   /** The outbox: read since a cursor, run named consumers with durable checkpoints. */
   readonly events: EventsApi;
   /** Creates the store's tables (idempotent); commands call it on first use anyway. */
@@ -133,7 +141,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     ids: options.ids ?? timeOrderedIds(clock),
     rates: options.rates ?? memoryRates([]),
     config,
-    modules: [inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), ...(options.modules ?? [])],
+    modules: [inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), analyticsModule(options.analytics), ...(options.modules ?? [])],
     validateEvent: catalogEventValidator(catalog),
     moduleOptions: { crm: options.crm ?? {} },
   });
@@ -145,6 +153,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     finance: createFinanceApi(runtime, options.finance),
     inventory: createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) }),
     crm: createCrmApi(runtime, options.crm),
+    analytics: createAnalyticsApi(runtime, analyticsSources(options.finance), options.analytics),
     events: createEventsApi(runtime),
     ready: () => runtime.ready(),
     run: async (command, input, execOptions) => {
@@ -215,7 +224,7 @@ function storekeepOptions(options: unknown): StorekeepOptions {
     if (options === null || typeof options !== "object" || Array.isArray(options)) {
       throw new StorekeepError("VALIDATION_FAILED", "createStorekeep options must be an object or left out.", { issues: [{ path: "options", message: "an object", code: "custom" }] });
     }
-    for (const key of ["store", "clock", "ids", "rates", "config", "modules", "finance", "inventory", "crm", "events"]) {
+    for (const key of ["store", "clock", "ids", "rates", "config", "modules", "finance", "inventory", "crm", "analytics", "events"]) {
       const value = (options as Record<string, unknown>)[key];
       if (value === undefined) continue;
       if (key === "modules" ? !Array.isArray(value) : value === null || typeof value !== "object") {
@@ -238,5 +247,55 @@ function inventoryAccountReader(finance: FinanceOptions | undefined): InventoryA
     let total = new Decimal(0);
     for (const [key, row] of balances) if (key.slice(0, key.lastIndexOf("|")) === code) total = total.plus(row.debit).minus(row.credit);
     return total;
+  };
+}
+
+/** What analytics reads from the books and the stock ledger (analytics imports neither module). */
+function analyticsSources(finance: FinanceOptions | undefined): AnalyticsSources {
+  const settings = resolveFinanceOptions(finance);
+  const codeOf = (key: string): string => key.slice(0, key.lastIndexOf("|"));
+  const totalsByCode = async (tx: Transaction, range: { from?: string; to: string }): Promise<Map<string, Turnover>> => {
+    const out = new Map<string, Turnover>();
+    for (const [key, row] of await readBalances(tx, range)) {
+      const code = codeOf(key);
+      const t = out.get(code);
+      out.set(code, t === undefined ? { debit: row.debit, credit: row.credit, closing: row.closing } : { debit: t.debit.plus(row.debit), credit: t.credit.plus(row.credit), closing: t.closing.plus(row.closing) });
+    }
+    return out;
+  };
+  return {
+    async accountTotals(tx, roles, range) {
+      const byCode = await totalsByCode(tx, range);
+      const out: Partial<Record<AccountRole, Turnover>> = {};
+      for (const role of roles) {
+        const t = byCode.get(settings.accountMap[role]);
+        if (t !== undefined) out[role] = t;
+      }
+      return out;
+    },
+    async cashPosition(tx, asOf) {
+      const byCode = await totalsByCode(tx, { to: asOf });
+      const codes = new Set([settings.accountMap.bank, settings.accountMap["psp-clearing"], ...settings.cashAccounts.map((r) => r.account)]);
+      let total = new Decimal(0);
+      for (const code of codes) {
+        const t = byCode.get(code);
+        if (t !== undefined) total = total.plus(t.debit).minus(t.credit);
+      }
+      return total;
+    },
+    async stockBySku(tx, asOf) {
+      const out = new Map<string, { quantity: Decimal; value: Decimal }>();
+      const zero = new Decimal(0);
+      for (const [key, row] of await tx.balances.sumByKey(INVENTORY_QUANTITIES, { buckets: { to: asOf } })) {
+        const sku = key.slice(0, key.indexOf("|"));
+        const s = out.get(sku);
+        out.set(sku, { quantity: (s?.quantity ?? zero).plus(row["quantity"] ?? zero), value: zero });
+      }
+      for (const [sku, row] of await tx.balances.sumByKey(INVENTORY_VALUES, { buckets: { to: asOf } })) {
+        const s = out.get(sku);
+        out.set(sku, { quantity: s?.quantity ?? zero, value: row["value"] ?? zero });
+      }
+      return out;
+    },
   };
 }

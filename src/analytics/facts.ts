@@ -1,0 +1,303 @@
+import { Decimal } from "../kernel/decimal.js";
+import type { CurrencyCode } from "../kernel/currencies.js";
+import { type LocalDate, daysBetween } from "../kernel/local-date.js";
+import type { BalanceDelta, JsonObject, OutboxEvent, Transaction } from "../ports/storage.js";
+import type { RateProvider } from "../ports/rates.js";
+
+/*
+ * The analytics projection: daily sums ("facts") per dimension, kept by an after-commit
+ * consumer of the outbox. One balance family, bucket = business day, key = a dimension:
+ * `all`, `sku:<sku>`, `channel:<channel>`, `warehouse:<warehouseId>`. A KPI over a year is
+ * one SUM per key over 365 buckets in the store, never a read of every order.
+ *
+ * Two small collections hold what a later event needs from an earlier one: the order
+ * (placed date, channel, customer, line prices, units still to ship) and the customer (how
+ * many orders so far, for new vs returning and repeat rate).
+ */
+
+/**
+ * The collection and family names of the analytics module.
+ *
+ * @example
+ * ```ts
+ * ANALYTICS_STORE.facts; // "analytics.facts"
+ * ```
+ */
+export const ANALYTICS_STORE = Object.freeze({
+  facts: "analytics.facts",
+  orders: "analytics.orders",
+  customers: "analytics.customers",
+  checkpoints: "analytics.checkpoints",
+  ruleRuns: "analytics.rule-runs",
+});
+
+/**
+ * Every field of the facts family; money fields are in the functional currency.
+ *
+ * - `gmv`: Σ quantity × unit price of placed order lines (at the order date's rate);
+ *   `listValue`: the same at list price (lines without a list price count at their price).
+ * - `orders`, `units`: placed orders and ordered units.
+ * - `filledUnits`: units shipped of the orders placed that day (dated at the order's day,
+ *   capped at what each line ordered) — the numerator of fill rate.
+ * - `shipments`, `onTimeShipments`, `shippedUnits`, `shippedValue` (shipped units at their
+ *   order line's price), dated at dispatch.
+ * - `returnedUnits` (ReturnReceived), `refunds` and `refundCount` (RefundIssued,
+ *   functional), `invoicedGross` and `invoices` (OrderInvoiced, functional gross).
+ * - `cogs`: stock issued for sales at cost, minus restocked customer returns, plus
+ *   revaluations posted to COGS (per SKU; the shop-wide figure reads the COGS account).
+ * - `receivedUnits`: units received from suppliers or as opening stock (for ageing).
+ * - `newCustomers`, `repeatCustomers` (a customer's second order), `ordersNew`,
+ *   `ordersReturning`, `ordersGuest`.
+ * - `unconverted`: orders whose currency had no rate on their date (their GMV is left out).
+ *
+ * @example
+ * ```ts
+ * FACT_FIELDS.includes("gmv"); // true
+ * ```
+ */
+export const FACT_FIELDS = [
+  "gmv",
+  "listValue",
+  "orders",
+  "units",
+  "filledUnits",
+  "shipments",
+  "onTimeShipments",
+  "shippedUnits",
+  "shippedValue",
+  "returnedUnits",
+  "refunds",
+  "refundCount",
+  "invoicedGross",
+  "invoices",
+  "cogs",
+  "receivedUnits",
+  "newCustomers",
+  "repeatCustomers",
+  "ordersNew",
+  "ordersReturning",
+  "ordersGuest",
+  "unconverted",
+] as const;
+
+/**
+ * One field of the facts family.
+ *
+ * @example
+ * ```ts
+ * const f: FactField = "gmv";
+ * ```
+ */
+export type FactField = (typeof FACT_FIELDS)[number];
+
+/**
+ * Sums of facts for one dimension over a range (missing fields are zero).
+ *
+ * @example
+ * ```ts
+ * const sums: FactSums = { gmv: new Decimal("120.50"), orders: new Decimal(3) };
+ * ```
+ */
+export type FactSums = Partial<Record<FactField, Decimal>>;
+
+/** The order as analytics remembers it. */
+export interface AnalyticsOrderDoc extends JsonObject {
+  readonly orderId: string;
+  readonly placedOn: string;
+  readonly channel: string;
+  readonly warehouseId: string;
+  readonly customerId: string | null;
+  /** Functional price per unit of each line, and units not yet counted as filled. */
+  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly ordered: string; readonly open: string; readonly unitPrice: string }[];
+}
+
+interface CustomerDoc extends JsonObject {
+  readonly orders: number;
+  readonly firstOrderOn: string;
+}
+
+/** Options of the projection. */
+export interface FactOptions {
+  readonly functionalCurrency: CurrencyCode;
+  readonly rates: RateProvider;
+  /** A shipment dispatched within this many days of the order's date is on time. */
+  readonly onTimeDays: number;
+}
+
+const ONE = new Decimal(1);
+
+/** Collects deltas per (key, bucket). */
+class DeltaSet {
+  private readonly cells = new Map<string, { key: string; bucket: string; amounts: Map<string, Decimal> }>();
+
+  add(keys: readonly string[], bucket: string, amounts: FactSums): void {
+    for (const key of keys) {
+      const id = `${key}\u0001${bucket}`;
+      let cell = this.cells.get(id);
+      if (!cell) this.cells.set(id, (cell = { key, bucket, amounts: new Map() }));
+      for (const [field, value] of Object.entries(amounts) as [string, Decimal][]) {
+        if (value.isZero()) continue;
+        cell.amounts.set(field, (cell.amounts.get(field) ?? new Decimal(0)).plus(value));
+      }
+    }
+  }
+
+  deltas(): BalanceDelta[] {
+    return [...this.cells.values()].filter((c) => c.amounts.size > 0).map((c) => ({ key: c.key, bucket: c.bucket, amounts: Object.fromEntries(c.amounts) }));
+  }
+}
+
+type Money = { amount: string; currency: string };
+const str = (p: Record<string, unknown>, k: string): string | undefined => (typeof p[k] === "string" ? (p[k] as string) : undefined);
+const money = (v: unknown): Money | undefined =>
+  v !== null && typeof v === "object" && typeof (v as Money).amount === "string" && typeof (v as Money).currency === "string" ? (v as Money) : undefined;
+const dec = (v: unknown): Decimal => new Decimal(typeof v === "number" || typeof v === "string" ? v : 0);
+
+/** The dimension keys an order's facts go to. */
+function orderKeys(order: { channel: string; warehouseId: string }): string[] {
+  return ["all", `channel:${order.channel}`, `warehouse:${order.warehouseId}`];
+}
+
+/**
+ * Applies one committed event to the projection inside `tx` and says whether it changed
+ * anything. Events analytics does not read are ignored.
+ *
+ * @example
+ * ```ts
+ * await runtime.read((tx) => applyFactEvent(tx, event, { functionalCurrency: "EUR", rates, onTimeDays: 2 }));
+ * ```
+ */
+export async function applyFactEvent(tx: Transaction, event: OutboxEvent, options: FactOptions): Promise<boolean> {
+  const set = new DeltaSet();
+  const p = event.payload as Record<string, unknown>;
+  const day = event.effectiveDate;
+  switch (event.type) {
+    case "OrderPlaced":
+      await orderPlaced(tx, p, day, set, options);
+      break;
+    case "ShipmentDispatched":
+      await shipmentDispatched(tx, p, day, set, options);
+      break;
+    case "ReturnReceived": {
+      const order = await orderOf(tx, p);
+      const keysBase = order ? orderKeys(order) : ["all", `warehouse:${str(p, "warehouseId") ?? ""}`];
+      for (const line of (p["lines"] as { sku: string; quantity: string }[]) ?? []) {
+        set.add([...keysBase, `sku:${line.sku}`], day, { returnedUnits: dec(line.quantity) });
+      }
+      break;
+    }
+    case "RefundIssued": {
+      const order = await orderOf(tx, p);
+      const amount = money(p["functionalAmount"]);
+      set.add(order ? orderKeys(order) : ["all"], day, { refunds: dec(amount?.amount), refundCount: ONE });
+      break;
+    }
+    case "OrderInvoiced": {
+      const order = await orderOf(tx, p);
+      const functional = p["functional"] as { gross?: Money } | undefined;
+      set.add(order ? orderKeys(order) : ["all"], day, { invoicedGross: dec(functional?.gross?.amount), invoices: ONE });
+      break;
+    }
+    case "StockIssued": {
+      if (p["counterAccountRole"] !== "cogs") break;
+      const value = dec((money(p["cost"]) ?? money(p["value"]))?.amount);
+      set.add(["all", `sku:${str(p, "sku")}`, `warehouse:${str(p, "warehouseId")}`], day, { cogs: value });
+      break;
+    }
+    case "StockReceived": {
+      const source = (p["source"] as { type?: string } | undefined)?.type;
+      const sku = str(p, "sku");
+      if (source === "customer-return" && p["counterAccountRole"] === "cogs") {
+        set.add(["all", `sku:${sku}`, `warehouse:${str(p, "warehouseId")}`], day, { cogs: dec((money(p["value"]) ?? money(p["cost"]))?.amount).negated() });
+      } else if (source === "receipt" || source === "opening") {
+        set.add(["all", `sku:${sku}`, `warehouse:${str(p, "warehouseId")}`], day, { receivedUnits: dec(p["quantity"]) });
+      }
+      break;
+    }
+    case "StockRevalued": {
+      for (const posting of (p["postings"] as { role: string; amount: Money; date?: string }[]) ?? []) {
+        if (posting.role !== "cogs") continue;
+        set.add(["all", `sku:${str(p, "sku")}`], posting.date ?? day, { cogs: dec(posting.amount.amount) });
+      }
+      break;
+    }
+    default:
+      return false;
+  }
+  const deltas = set.deltas();
+  if (deltas.length > 0) await tx.balances.add(ANALYTICS_STORE.facts, deltas);
+  return deltas.length > 0;
+}
+
+async function orderOf(tx: Transaction, p: Record<string, unknown>): Promise<AnalyticsOrderDoc | undefined> {
+  const orderId = str(p, "orderId");
+  return orderId === undefined ? undefined : (await tx.documents.get<AnalyticsOrderDoc>(ANALYTICS_STORE.orders, orderId))?.data;
+}
+
+async function orderPlaced(tx: Transaction, p: Record<string, unknown>, day: string, set: DeltaSet, options: FactOptions): Promise<void> {
+  const orderId = str(p, "orderId")!;
+  if (await tx.documents.get(ANALYTICS_STORE.orders, orderId)) return; // already projected
+  const currency = str(p, "currency") ?? options.functionalCurrency;
+  let rate: Decimal | undefined = ONE;
+  if (currency !== options.functionalCurrency) rate = await options.rates.rate(currency as CurrencyCode, options.functionalCurrency, day as LocalDate);
+  const channel = str(p, "channel") ?? "default";
+  const warehouseId = str(p, "warehouseId") ?? "";
+  const customerId = str(p, "customerId") ?? null;
+  const order = { channel, warehouseId };
+  const lines: { lineId: string; sku: string; ordered: string; open: string; unitPrice: string }[] = [];
+  const skus = new Set<string>();
+  for (const line of (p["lines"] as { lineId: string; sku: string; quantity: string; unitPrice: Money; listPrice?: Money; discount?: Money }[]) ?? []) {
+    const quantity = dec(line.quantity);
+    const price = rate === undefined ? new Decimal(0) : dec(line.unitPrice.amount).times(rate);
+    const value = quantity.times(price);
+    const list = line.listPrice !== undefined && rate !== undefined ? quantity.times(dec(line.listPrice.amount)).times(rate) : line.discount !== undefined && rate !== undefined ? value.plus(dec(line.discount.amount).times(rate)) : value;
+    // An order counts once for each SKU it holds, however many lines name it.
+    set.add([`sku:${line.sku}`], day, { gmv: value, listValue: list, units: quantity, ...(skus.has(line.sku) ? {} : { orders: ONE }) });
+    skus.add(line.sku);
+    set.add(orderKeys(order), day, { gmv: value, listValue: list, units: quantity });
+    lines.push({ lineId: line.lineId, sku: line.sku, ordered: quantity.toString(), open: quantity.toString(), unitPrice: price.toString() });
+  }
+  const counts: FactSums = { orders: ONE, ...(rate === undefined ? { unconverted: ONE } : {}) };
+  if (customerId === null) {
+    counts.ordersGuest = ONE;
+  } else {
+    const doc = await tx.documents.get<CustomerDoc>(ANALYTICS_STORE.customers, customerId);
+    const previous = doc?.data.orders ?? 0;
+    await tx.documents.put(ANALYTICS_STORE.customers, customerId, { orders: previous + 1, firstOrderOn: doc?.data.firstOrderOn ?? day }, doc?.version ?? 0);
+    if (previous === 0) {
+      counts.newCustomers = ONE;
+      counts.ordersNew = ONE;
+    } else {
+      counts.ordersReturning = ONE;
+      if (previous === 1) counts.repeatCustomers = ONE;
+    }
+  }
+  set.add(orderKeys(order), day, counts);
+  const doc: AnalyticsOrderDoc = { orderId, placedOn: day, channel, warehouseId, customerId, lines };
+  await tx.documents.put(ANALYTICS_STORE.orders, orderId, doc, 0);
+}
+
+async function shipmentDispatched(tx: Transaction, p: Record<string, unknown>, day: string, set: DeltaSet, options: FactOptions): Promise<void> {
+  const orderId = str(p, "orderId")!;
+  const stored = await tx.documents.get<AnalyticsOrderDoc>(ANALYTICS_STORE.orders, orderId);
+  const order = stored?.data;
+  const keys = order ? orderKeys(order) : ["all", `warehouse:${str(p, "warehouseId") ?? ""}`];
+  const onTime = order !== undefined && daysBetween(order.placedOn as LocalDate, day as LocalDate) <= options.onTimeDays;
+  set.add(keys, day, { shipments: ONE, onTimeShipments: onTime ? ONE : new Decimal(0) });
+  const lines = order ? order.lines.map((l) => ({ ...l })) : [];
+  for (const line of (p["lines"] as { lineId: string; sku: string; quantity: string }[]) ?? []) {
+    const quantity = dec(line.quantity);
+    const own = lines.find((l) => l.lineId === line.lineId && l.sku === line.sku) ?? lines.find((l) => l.sku === line.sku);
+    const value = own ? quantity.times(dec(own.unitPrice)) : new Decimal(0);
+    set.add([...keys, `sku:${line.sku}`], day, { shippedUnits: quantity, shippedValue: value });
+    if (own && order) {
+      const open = dec(own.open);
+      const filled = Decimal.min(open, quantity);
+      if (filled.gt(0)) {
+        own.open = open.minus(filled).toString();
+        set.add([...orderKeys(order), `sku:${line.sku}`], order.placedOn, { filledUnits: filled });
+      }
+    }
+  }
+  if (stored && order) await tx.documents.put(ANALYTICS_STORE.orders, orderId, { ...order, lines }, stored.version);
+}

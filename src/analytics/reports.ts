@@ -1,0 +1,276 @@
+import { Decimal } from "../kernel/decimal.js";
+import { type LocalDate, addDays } from "../kernel/local-date.js";
+import type { Transaction } from "../ports/storage.js";
+import { type AgeingBucket, ageStock, ageingLabels } from "./ageing.js";
+import { ANALYTICS_STORE, type FactSums } from "./facts.js";
+import { type BreakdownRow, type KpiInputs, type KpiName, type KpiValues, KPI_CATALOGUE, type LedgerFigures, type StockFigures, breakdownRow, computeKpis } from "./kpis.js";
+import { type KpiComparison, type DateRange, type Grain, comparedRange, daysIn, splitRange } from "./periods.js";
+import type { AnalyticsSources } from "./sources.js";
+
+/**
+ * The dimensions a KPI report can break down by.
+ *
+ * @example
+ * ```ts
+ * const d: Dimension = "channel";
+ * ```
+ */
+export type Dimension = "sku" | "category" | "warehouse" | "channel";
+
+/**
+ * What `sk.analytics.kpis` reads: a range, and optionally a series grain, comparisons and
+ * breakdowns.
+ *
+ * @example
+ * ```ts
+ * const q: KpiQuery = { from: "2026-01-01", to: "2026-12-31", grain: "month", compare: ["previous-year"], breakdowns: ["sku", "channel"] };
+ * ```
+ */
+export interface KpiQuery extends DateRange {
+  readonly grain?: Grain;
+  readonly compare?: readonly KpiComparison[];
+  readonly breakdowns?: readonly Dimension[];
+}
+
+/**
+ * One point of a KPI series.
+ *
+ * @example
+ * ```ts
+ * const p: SeriesPoint = { label: "2026-03", from: "2026-03-01", to: "2026-03-31", kpis: { gmv: "1200.00" } };
+ * ```
+ */
+export interface SeriesPoint extends DateRange {
+  readonly label: string;
+  readonly kpis: KpiValues;
+}
+
+/**
+ * A comparison's figures and each KPI's change (this − that, in the KPI's unit; null when
+ * either side is null).
+ *
+ * @example
+ * ```ts
+ * const c: ComparisonResult = { comparison: "previous-year", from: "2025-01-01", to: "2025-12-31", kpis: { gmv: "900.00" }, change: { gmv: "300.00" } };
+ * ```
+ */
+export interface ComparisonResult extends DateRange {
+  readonly comparison: KpiComparison;
+  readonly kpis: KpiValues;
+  readonly change: KpiValues;
+}
+
+/**
+ * The KPI catalogue's figures for a range, with its series, comparisons, breakdowns and the
+ * inventory ageing at the end of the range.
+ *
+ * @example
+ * ```ts
+ * const report: KpiReport = await sk.analytics.kpis({ from: "2026-01-01", to: "2026-01-31" });
+ * report.kpis["net-revenue"]; // "10450.00"
+ * ```
+ */
+export interface KpiReport extends DateRange {
+  readonly currency: string;
+  readonly kpis: KpiValues;
+  readonly series?: { readonly grain: Grain; readonly points: readonly SeriesPoint[] };
+  readonly comparisons: readonly ComparisonResult[];
+  readonly breakdowns: Partial<Record<Dimension, readonly BreakdownRow[]>>;
+  readonly ageing: readonly AgeingBucket[];
+}
+
+/**
+ * Settings the read side needs.
+ *
+ * @example
+ * ```ts
+ * const s: ReportSettings = { currency: "EUR", moneyDigits: 2, deadStockDays: 90, ageingDays: [30, 60, 90, 180], categories: {} };
+ * ```
+ */
+export interface ReportSettings {
+  readonly currency: string;
+  readonly moneyDigits: number;
+  readonly deadStockDays: number;
+  readonly ageingDays: readonly number[];
+  readonly categories: Readonly<Record<string, string>>;
+}
+
+const ZERO = new Decimal(0);
+
+function sums(row: Record<string, Decimal> | undefined): FactSums {
+  return (row ?? {}) as FactSums;
+}
+
+/** The books' figures for a range (a handful of balance sums). */
+async function ledgerFigures(tx: Transaction, sources: AnalyticsSources, range: DateRange): Promise<LedgerFigures> {
+  const turnover = await sources.accountTotals(tx, ["sales-revenue", "shipping-revenue", "sales-returns", "cogs", "receivables", "payables"], range);
+  const closing = await sources.accountTotals(tx, ["inventory", "receivables", "payables"], { to: range.to });
+  const opening = await sources.accountTotals(tx, ["inventory"], { to: addDays(range.from as LocalDate, -1) });
+  // Profit-and-loss figures leave out year-end closing lines.
+  const net = (t: { debit: Decimal; credit: Decimal; closing: Decimal } | undefined): Decimal => (t === undefined ? ZERO : t.debit.minus(t.credit).minus(t.closing));
+  return {
+    revenue: net(turnover["sales-revenue"]).plus(net(turnover["shipping-revenue"])).negated(),
+    returns: net(turnover["sales-returns"]),
+    cogs: net(turnover["cogs"]),
+    inventoryOpening: net(opening["inventory"]),
+    inventoryClosing: net(closing["inventory"]),
+    receivables: net(closing["receivables"]),
+    receivablesDebits: turnover["receivables"]?.debit ?? ZERO,
+    payables: net(closing["payables"]).negated(),
+    payablesCredits: turnover["payables"]?.credit ?? ZERO,
+    cash: await sources.cashPosition(tx, range.to),
+  };
+}
+
+/** Per-SKU fact sums over a range (keys without the `sku:` prefix). */
+async function skuFacts(tx: Transaction, range: { from?: string; to: string }): Promise<Map<string, FactSums>> {
+  const rows = await tx.balances.sumByKey(ANALYTICS_STORE.facts, { keyPrefix: "sku:", buckets: range });
+  const out = new Map<string, FactSums>();
+  for (const [key, row] of rows) out.set(key.slice(4), sums(row));
+  return out;
+}
+
+async function stockFigures(tx: Transaction, stock: Map<string, { quantity: Decimal; value: Decimal }>, to: string, settings: ReportSettings): Promise<StockFigures> {
+  const window = await skuFacts(tx, { from: addDays(to as LocalDate, -(settings.deadStockDays - 1)), to });
+  let outOfStock = 0;
+  let onHand = ZERO;
+  let deadValue = ZERO;
+  let deadSkus = 0;
+  for (const [sku, s] of stock) {
+    if (s.quantity.lte(0)) {
+      outOfStock++;
+      continue;
+    }
+    onHand = onHand.plus(s.quantity);
+    if ((window.get(sku)?.shippedUnits ?? ZERO).isZero()) {
+      deadSkus++;
+      deadValue = deadValue.plus(s.value);
+    }
+  }
+  return { skus: stock.size, outOfStock, onHandUnits: onHand, deadValue, deadSkus };
+}
+
+/** The catalogue for one range, and the raw reads the breakdowns reuse. */
+async function snapshot(tx: Transaction, sources: AnalyticsSources, range: DateRange, settings: ReportSettings) {
+  const all = await tx.balances.sumByKey(ANALYTICS_STORE.facts, { buckets: { from: range.from, to: range.to } });
+  const toDate = await tx.balances.sum(ANALYTICS_STORE.facts, "all", { to: range.to });
+  const stock = await sources.stockBySku(tx, range.to);
+  const inputs: KpiInputs = {
+    days: daysIn(range),
+    facts: sums(all.get("all")),
+    factsToDate: sums(toDate),
+    ledger: await ledgerFigures(tx, sources, range),
+    stock: await stockFigures(tx, stock, range.to, settings),
+  };
+  return { kpis: computeKpis(inputs, settings.moneyDigits), facts: all, stock };
+}
+
+const places = (text: string): number => (text.includes(".") ? text.length - text.indexOf(".") - 1 : 0);
+
+/** Change of each KPI between two sets of figures. */
+function change(now: KpiValues, then: KpiValues): KpiValues {
+  const out: KpiValues = {};
+  for (const { name } of KPI_CATALOGUE) {
+    const a = now[name];
+    const b = then[name];
+    out[name as KpiName] = a === null || a === undefined || b === null || b === undefined ? null : new Decimal(a).minus(b).toFixed(Math.max(places(a), places(b)));
+  }
+  return out;
+}
+
+/**
+ * Inventory ageing at a date: each SKU's stock aged by FIFO over its receipts (see
+ * {@link ageStock}), summed over SKUs; the buckets' values sum to the stock value.
+ *
+ * @example
+ * ```ts
+ * const buckets = await inventoryAgeing(tx, sources, "2026-12-31", settings);
+ * ```
+ */
+export async function inventoryAgeing(tx: Transaction, sources: AnalyticsSources, asOf: string, settings: ReportSettings, stockAtDate?: Map<string, { quantity: Decimal; value: Decimal }>): Promise<AgeingBucket[]> {
+  const labels = ageingLabels(settings.ageingDays);
+  const stock = stockAtDate ?? (await sources.stockBySku(tx, asOf));
+  const windows: Map<string, FactSums>[] = [];
+  for (const bucket of labels.slice(0, -1)) {
+    windows.push(await skuFacts(tx, { from: addDays(asOf as LocalDate, -bucket.maxDays!), to: addDays(asOf as LocalDate, -bucket.minDays) }));
+  }
+  const quantities = labels.map(() => ZERO);
+  const values = labels.map(() => ZERO);
+  for (const [sku, s] of stock) {
+    const aged = ageStock(s.quantity, s.value, windows.map((w) => w.get(sku)?.receivedUnits ?? ZERO), settings.moneyDigits);
+    for (let i = 0; i < labels.length; i++) {
+      quantities[i] = quantities[i]!.plus(aged.quantities[i]!);
+      values[i] = values[i]!.plus(aged.values[i]!);
+    }
+  }
+  return labels.map((l, i) => ({ ...l, quantity: quantities[i]!.toFixed(), value: values[i]!.toFixed(settings.moneyDigits) }));
+}
+
+function addSums(into: FactSums, from: FactSums): FactSums {
+  const out: Record<string, Decimal> = { ...(into as Record<string, Decimal>) };
+  for (const [k, v] of Object.entries(from) as [string, Decimal][]) out[k] = (out[k] ?? ZERO).plus(v);
+  return out as FactSums;
+}
+
+function breakdowns(dimensions: readonly Dimension[], facts: Map<string, Record<string, Decimal>>, stock: Map<string, { quantity: Decimal; value: Decimal }>, settings: ReportSettings): Partial<Record<Dimension, BreakdownRow[]>> {
+  const out: Partial<Record<Dimension, BreakdownRow[]>> = {};
+  const byGmv = (a: BreakdownRow, b: BreakdownRow) => new Decimal(b.gmv).cmp(a.gmv) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  for (const dimension of dimensions) {
+    if (dimension === "channel" || dimension === "warehouse") {
+      const rows: BreakdownRow[] = [];
+      for (const [key, row] of facts) if (key.startsWith(`${dimension}:`)) rows.push(breakdownRow(key.slice(dimension.length + 1), sums(row), settings.moneyDigits));
+      out[dimension] = rows.sort(byGmv);
+      continue;
+    }
+    const skus = new Set<string>([...stock.keys()]);
+    for (const key of facts.keys()) if (key.startsWith("sku:")) skus.add(key.slice(4));
+    if (dimension === "sku") {
+      out.sku = [...skus].map((sku) => breakdownRow(sku, sums(facts.get(`sku:${sku}`)), settings.moneyDigits, stock.get(sku) ?? { quantity: ZERO, value: ZERO })).sort(byGmv);
+    } else {
+      const groups = new Map<string, { facts: FactSums; quantity: Decimal; value: Decimal }>();
+      for (const sku of skus) {
+        const category = settings.categories[sku] ?? "uncategorised";
+        const g = groups.get(category) ?? { facts: {}, quantity: ZERO, value: ZERO };
+        const s = stock.get(sku);
+        groups.set(category, { facts: addSums(g.facts, sums(facts.get(`sku:${sku}`))), quantity: g.quantity.plus(s?.quantity ?? ZERO), value: g.value.plus(s?.value ?? ZERO) });
+      }
+      out.category = [...groups].map(([key, g]) => breakdownRow(key, g.facts, settings.moneyDigits, { quantity: g.quantity, value: g.value })).sort(byGmv);
+    }
+  }
+  return out;
+}
+
+/**
+ * The KPI report for a query: the catalogue over the range, its series by grain, its
+ * comparisons and breakdowns, and inventory ageing at the end. Reads balance sums only.
+ *
+ * @example
+ * ```ts
+ * const report = await runtime.read((tx) => kpiReport(tx, sources, { from: "2026-01-01", to: "2026-12-31", grain: "month" }, settings));
+ * ```
+ */
+export async function kpiReport(tx: Transaction, sources: AnalyticsSources, query: KpiQuery, settings: ReportSettings): Promise<KpiReport> {
+  const range = { from: query.from, to: query.to };
+  const main = await snapshot(tx, sources, range, settings);
+  let series: KpiReport["series"];
+  if (query.grain !== undefined) {
+    const points: SeriesPoint[] = [];
+    for (const bucket of splitRange(range, query.grain)) points.push({ label: bucket.label, ...bucket.range, kpis: (await snapshot(tx, sources, bucket.range, settings)).kpis });
+    series = { grain: query.grain, points };
+  }
+  const comparisons: ComparisonResult[] = [];
+  for (const comparison of query.compare ?? []) {
+    const other = comparedRange(range, comparison);
+    const kpis = (await snapshot(tx, sources, other, settings)).kpis;
+    comparisons.push({ comparison, ...other, kpis, change: change(main.kpis, kpis) });
+  }
+  return {
+    ...range,
+    currency: settings.currency,
+    kpis: main.kpis,
+    ...(series === undefined ? {} : { series }),
+    comparisons,
+    breakdowns: breakdowns(query.breakdowns ?? [], main.facts, main.stock, settings),
+    ageing: await inventoryAgeing(tx, sources, range.to, settings, main.stock),
+  };
+}
