@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     await showFinance(sk);
     await showOpenItems(sk);
     await showCrm(sk);
+    await showAnalytics(sk);
     await showReplenishment(sk, invoices);
   } finally {
     await sk.close();
@@ -180,6 +181,25 @@ async function showCrm(sk: Storekeep): Promise<void> {
   for (const c of value.customers.slice(0, 5)) {
     log(`${c.customerId.padEnd(12)} ${String(c.purchases).padStart(6)} ${c.probabilityAlive.toFixed(3).padStart(8)} ${c.expectedPurchases.toFixed(2).padStart(13)} ${c.clv.toFixed(2).padStart(10)}  ${segmentOf.get(c.customerId) ?? "-"}`);
   }
+}
+
+async function showAnalytics(sk: Storekeep): Promise<void> {
+  heading("Analytics: KPIs for the fortnight, by week, against the books");
+  const report = await sk.analytics.kpis({ from: "2010-12-01", to: "2010-12-14", grain: "week", breakdowns: ["sku"] });
+  const k = report.kpis;
+  log(`GMV ${k.gmv} GBP, net revenue ${k["net-revenue"]} GBP, ${k.orders} orders (AOV ${k.aov}), gross margin ${k["gross-margin"]} (${pct(k["gross-margin-pct"])})`);
+  log(`stock value ${k["stock-value"]} GBP, stock turn ${k["stock-turn"]}, days of inventory ${k["days-of-inventory"]}, GMROI ${k.gmroi}, sell-through ${pct(k["sell-through"])}, dead stock ${k["dead-stock-value"]} GBP`);
+  log(`fill rate ${pct(k["fill-rate"])}, on time ${pct(k["on-time-shipment"])}, return rate ${pct(k["return-rate"])}, refund rate ${pct(k["refund-rate"])}; DSO ${k.dso ?? "-"} days, DPO ${k.dpo ?? "-"}, cash ${k["cash-position"]} GBP`);
+  log(`customers: ${k["new-customers"]} new, ${k["returning-customer-orders"]} orders from returning ones, repeat rate ${pct(k["repeat-rate"])}`);
+  for (const p of report.series?.points ?? []) log(`  week of ${p.label}: GMV ${p.kpis.gmv?.padStart(10)}, net revenue ${p.kpis["net-revenue"]?.padStart(10)}, margin ${pct(p.kpis["gross-margin-pct"])}`);
+  log(`top SKUs by GMV: ${(report.breakdowns.sku ?? []).slice(0, 3).map((r) => `${r.key} ${r.gmv}`).join(", ")}`);
+  log(`ageing: ${report.ageing.map((b) => `${b.label} days ${b.value}`).join(", ")}`);
+  const is = await sk.finance.incomeStatement({ from: "2010-12-01", to: "2010-12-14" });
+  log(`reconciles: net revenue ${k["net-revenue"]} = income statement revenue ${is.revenue.total}; stock value = Inventory account (see the audit above)`);
+}
+
+function pct(ratio: string | null | undefined): string {
+  return ratio === null || ratio === undefined ? "-" : `${(Number(ratio) * 100).toFixed(1)}%`;
 }
 
 async function showReplenishment(sk: Storekeep, invoices: readonly RetailInvoice[]): Promise<void> {
