@@ -391,6 +391,8 @@ export type {
   ValuationRow,
 } from "./inventory/index.js";
 export { DEFAULT_IN_STORE_LAYOUTS, expandUpcE, gs1CheckDigit, gs1ElementString, parseBarcode } from "./inventory/barcodes.js";
+export { convertQuantity, splitIntoPacks, toBaseQuantity } from "./inventory/units.js";
+export type { BarcodeEntry, ProductUnit, ScanResult } from "./inventory/barcode-lookup.js";
 export type { BarcodeKind, InStoreLayout, ParseBarcodeOptions, ParsedBarcode } from "./inventory/barcodes.js";
 
 // CRM: customers, RFM, lifetime value, cohorts

@@ -1,4 +1,3 @@
-import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { isCurrencyCode } from "../kernel/currencies.js";
 
@@ -188,6 +187,11 @@ function aiAt(rest: string): { ai: string; fixed?: number; max?: number; name: s
   return undefined;
 }
 
+/** The definition of an AI given alone (the element list's AIs), without building a padded string. */
+function aiDefinition(ai: string): ReturnType<typeof aiAt> {
+  return ai.length === 2 ? (AIS[ai] ? { ai, ...AIS[ai] } : undefined) : aiAt(`${ai}00`);
+}
+
 const GS = "\u001d";
 /** ISO 4217 numeric → alphabetic, for the currencies AI 393n most often carries. */
 const NUMERIC_CURRENCIES: Readonly<Record<string, string>> = { "978": "EUR", "840": "USD", "826": "GBP", "756": "CHF", "752": "SEK", "208": "DKK", "578": "NOK", "985": "PLN", "203": "CZK", "348": "HUF", "392": "JPY", "156": "CNY", "036": "AUD", "124": "CAD" };
@@ -205,14 +209,20 @@ function gs1Date(code: string, ai: string, yymmdd: string, today: string | undef
   const diff = yy - (currentYear % 100);
   if (diff >= 51) year -= 100;
   else if (diff <= -50) year += 100;
-  const lastDay = new Date(Date.UTC(year, mm, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const lastDay = mm === 2 ? (leap ? 29 : 28) : mm === 4 || mm === 6 || mm === 9 || mm === 11 ? 30 : 31;
   if (dd === 0) dd = lastDay;
   if (dd > lastDay) refuse(code, `AI (${ai}) has day ${yymmdd.slice(4, 6)}, but ${year}-${String(mm).padStart(2, "0")} has ${lastDay} days`, `(${ai})`);
   return `${year}-${String(mm).padStart(2, "0")}-${String(dd).padStart(2, "0")}`;
 }
 
+/** `digits` (all 0-9) read with `decimals` implied decimals, as a canonical decimal string (string work: the hot path of a scan). */
 function withDecimals(digits: string, decimals: number): string {
-  return canonicalDecimal(new Decimal(digits).dividedBy(new Decimal(10).pow(decimals)));
+  const padded = digits.length <= decimals ? digits.padStart(decimals + 1, "0") : digits;
+  let whole = padded.slice(0, padded.length - decimals).replace(/^0+(?=\d)/, "");
+  const fraction = padded.slice(padded.length - decimals).replace(/0+$/, "");
+  if (whole === "") whole = "0";
+  return fraction === "" ? whole : `${whole}.${fraction}`;
 }
 
 /** Splits a GS1 element string into (AI, value) pairs. */
@@ -259,7 +269,7 @@ function parseGs1(code: string, data: string, options: ParseBarcodeOptions): Par
   const out: { -readonly [K in keyof ParsedBarcode]: ParsedBarcode[K] } = { kind: "gs1", raw: code, elements };
   const seen = new Set<string>();
   for (const { ai, value } of elements) {
-    const def = aiAt(`${ai}${"0".repeat(20)}`) ?? refuse(code, `(${ai}) is not an application identifier storekeep reads`, `(${ai})`);
+    const def = aiDefinition(ai) ?? refuse(code, `(${ai}) is not an application identifier storekeep reads`, `(${ai})`);
     if (def.ai !== ai) refuse(code, `(${ai}) is not an application identifier storekeep reads`, `(${ai})`);
     if (seen.has(ai)) refuse(code, `AI (${ai}) appears twice`, `(${ai})`);
     seen.add(ai);
@@ -295,7 +305,7 @@ function parseGs1(code: string, data: string, options: ParseBarcodeOptions): Par
         break;
       case "30":
       case "37":
-        out.count = canonicalDecimal(new Decimal(value));
+        out.count = withDecimals(value, 0);
         break;
       default:
         if (ai.startsWith("310")) out.netWeightKg = withDecimals(value, def.decimals ?? 0);
@@ -313,8 +323,16 @@ function parseGs1(code: string, data: string, options: ParseBarcodeOptions): Par
   return out;
 }
 
+/** Layouts longest prefix first, per layouts array (a cache: parsing stays a pure function of its arguments). */
+const SORTED_LAYOUTS = new WeakMap<readonly InStoreLayout[], readonly InStoreLayout[]>();
+
 function parseInStore(code: string, layouts: readonly InStoreLayout[]): ParsedBarcode | undefined {
-  const layout = [...layouts].sort((a, b) => b.prefix.length - a.prefix.length).find((l) => code.startsWith(l.prefix));
+  let sorted = SORTED_LAYOUTS.get(layouts);
+  if (sorted === undefined) {
+    sorted = [...layouts].sort((a, b) => b.prefix.length - a.prefix.length);
+    SORTED_LAYOUTS.set(layouts, sorted);
+  }
+  const layout = sorted.find((l) => code.startsWith(l.prefix));
   if (!layout) return undefined;
   const itemStart = layout.prefix.length;
   const itemNumber = code.slice(itemStart, itemStart + layout.itemDigits);

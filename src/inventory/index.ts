@@ -1,4 +1,4 @@
-import { isLocalDate } from "../kernel/local-date.js";
+import { isLocalDate, localDateOf } from "../kernel/local-date.js";
 import { hardenApi } from "../kernel/boundary.js";
 import { INVENTORY_SHAPES } from "./api-shapes.js";
 import { StorekeepError } from "../kernel/errors.js";
@@ -17,6 +17,10 @@ import { PRODUCTS, type Product } from "./product.js";
 import { defineLocation } from "./define-location.js";
 import { defineProduct } from "./define-product.js";
 import { defineWarehouse } from "./define-warehouse.js";
+import { defineUnit } from "./define-unit.js";
+import { defineBarcodeCommand } from "./define-barcode.js";
+import { removeBarcodeCommand } from "./remove-barcode.js";
+import { BARCODES, type BarcodeEntry, type ProductUnit, type ScanResult, UNITS, scanCode } from "./barcode-lookup.js";
 import { adjustCommand } from "./adjust.js";
 import { allocate } from "./allocate.js";
 import { expireReservations } from "./expire-reservations.js";
@@ -63,6 +67,9 @@ export type { CostLayers, OnHandRow, ValuationRow, HistoryLine } from "./reports
 export type { Explanation, ExplainedLayer } from "./explain.js";
 export type { AuditReport, AuditDifference, InventoryAccountReader } from "./audit.js";
 export { parseOpeningCsv, openingRowSchema } from "./opening-stock.js";
+export { BARCODES, UNITS, barcodeKey, internalKey, scanCode, requireScan, unitFactor } from "./barcode-lookup.js";
+export type { BarcodeEntry, ProductUnit, ScanResult } from "./barcode-lookup.js";
+export { convertQuantity, splitIntoPacks, toBaseQuantity } from "./units.js";
 export type { OpeningRow } from "./opening-stock.js";
 
 /**
@@ -89,6 +96,8 @@ export const INVENTORY_REGISTRY: Partial<StoreRegistry> = Object.freeze({
       },
     },
     { name: TRANSFERS },
+    { name: BARCODES },
+    { name: UNITS },
   ],
   logs: [
     { name: MOVEMENTS, sortKey: "effectiveAt|movementId (stream: SKU)" },
@@ -138,6 +147,9 @@ export function inventoryCommands(options: InventoryOptions = {}) {
     defineProduct,
     defineWarehouse,
     defineLocation,
+    defineUnit,
+    defineBarcode: defineBarcodeCommand(settings),
+    removeBarcode: removeBarcodeCommand(settings),
     receive: receiveCommand(settings),
     issue: issueCommand(settings),
     returnFromCustomer: returnFromCustomerCommand(settings),
@@ -175,6 +187,14 @@ export interface InventoryApi {
   defineProduct(input: Input<typeof defineProduct>, options?: ExecuteOptions): Promise<Product>;
   defineWarehouse(input: Input<typeof defineWarehouse>, options?: ExecuteOptions): Promise<{ warehouseId: string; created: boolean }>;
   defineLocation(input: Input<typeof defineLocation>, options?: ExecuteOptions): Promise<Location>;
+  /** Defines a unit of a product other than its base unit (a carton of 12). */
+  defineUnit(input: Input<typeof defineUnit>, options?: ExecuteOptions): Promise<ProductUnit>;
+  /** Assigns a barcode to a SKU and a unit of it. */
+  defineBarcode(input: Input<ReturnType<typeof defineBarcodeCommand>>, options?: ExecuteOptions): Promise<BarcodeEntry>;
+  /** Removes a barcode from the lookup. */
+  removeBarcode(input: { barcode: string }, options?: ExecuteOptions): Promise<{ barcode: string; removed: boolean; sku: string | null }>;
+  /** What a scanned code means: parsed parts, its SKU and unit, and the base units it stands for. */
+  scan(code: string): Promise<ScanResult>;
   receive(input: Input<ReturnType<typeof receiveCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
   issue(input: Input<ReturnType<typeof issueCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
   returnFromCustomer(input: Input<ReturnType<typeof returnFromCustomerCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
@@ -224,6 +244,10 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     defineProduct: (i, o) => run(c.defineProduct, i, o),
     defineWarehouse: (i, o) => run(c.defineWarehouse, i, o),
     defineLocation: (i, o) => run(c.defineLocation, i, o),
+    defineUnit: (i, o) => run(c.defineUnit, i, o),
+    defineBarcode: (i, o) => run(c.defineBarcode, i, o),
+    removeBarcode: (i, o) => run(c.removeBarcode, i, o),
+    scan: (code) => runtime.read((tx) => scanCode(tx, code, { today: localDateOf(runtime.clock.now(), runtime.config.timeZone), inStore: settings.inStoreLayouts })),
     receive: (i, o) => run(c.receive, i, o),
     issue: (i, o) => run(c.issue, i, o),
     returnFromCustomer: (i, o) => run(c.returnFromCustomer, i, o),

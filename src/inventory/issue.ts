@@ -8,7 +8,9 @@ import type { InventorySettings } from "./options.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
 import { resolveLocation } from "./location.js";
-import { where } from "./movement-inputs.js";
+import { unitNameSchema, where } from "./movement-inputs.js";
+import { unitFactor } from "./barcode-lookup.js";
+import { toBaseQuantity } from "./units.js";
 import { recordMovements } from "./record-movements.js";
 import { fulfilReservations } from "./reservation-holds.js";
 
@@ -18,10 +20,12 @@ const issueSchema = z.object({
   counterRole: stockCounterRoleSchema.default("cogs"),
   orderId: idSchema<string>().optional(),
   reservationId: idSchema<string>().optional(),
+  /** The unit the quantity is in (see `defineUnit`); default the base unit. */
+  unit: unitNameSchema.optional(),
 });
 
 /**
- * Issues units out of a location at their cost (a shipment without a sales module), fulfilling the order's or the named reservation's held units first.
+ * Issues units out of a location at their cost (a shipment without a sales module), fulfilling the order's or the named reservation's held units first. With a `unit` the quantity is in that unit (2 cartons issue 24 base units).
  *
  * @example
  * ```ts
@@ -35,12 +39,13 @@ export function issueCommand(settings: InventorySettings) {
     input: issueSchema,
     async handle(ctx, input) {
       const locationId = await resolveLocation(ctx.tx, input.warehouseId, input.locationId);
-      const fulfilled = await fulfilReservations(ctx, { sku: input.sku, warehouseId: input.warehouseId, quantity: new Decimal(input.quantity), orderId: input.orderId, reservationId: input.reservationId });
+      const quantity = input.unit === undefined ? input.quantity : toBaseQuantity(input.quantity, await unitFactor(ctx.tx, input.sku, input.unit));
+      const fulfilled = await fulfilReservations(ctx, { sku: input.sku, warehouseId: input.warehouseId, quantity: new Decimal(quantity), orderId: input.orderId, reservationId: input.reservationId });
       const draft: MovementDraft = {
         sku: input.sku,
         kind: "sale-issue",
         effectiveAt: effectiveInstant(ctx, input),
-        quantity: `-${input.quantity}`,
+        quantity: `-${quantity}`,
         warehouseId: input.warehouseId,
         locationId,
         lot: input.lot,

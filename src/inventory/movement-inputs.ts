@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
 import { idSchema } from "../kernel/ids.js";
 import { decimalStringSchema } from "../kernel/events/fields.js";
@@ -22,6 +23,16 @@ export const where = {
   reference: idSchema<string>().optional(),
   ...effectiveSchema.shape,
 };
+
+/**
+ * The name of a unit of a product ("carton"), as `defineUnit` defines it.
+ *
+ * @example
+ * ```ts
+ * unitNameSchema.parse("carton");
+ * ```
+ */
+export const unitNameSchema = z.string().min(1).max(20);
 
 /**
  * A unit cost in the functional currency (a non-negative decimal string).

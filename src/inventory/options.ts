@@ -1,5 +1,6 @@
 import { StorekeepError } from "../kernel/errors.js";
 import type { ValuationKernel, CostingMethod } from "./valuation-kernel.js";
+import type { InStoreLayout } from "./barcodes.js";
 import { type StockPeriodGuard, sharedStockPeriodGuard } from "./period-guard.js";
 
 /**
@@ -22,6 +23,8 @@ export interface InventoryOptions {
   readonly kernels?: Partial<Record<CostingMethod, ValuationKernel>>;
   /** How long a soft hold lasts when `reserve` names no expiry (default 15 minutes). */
   readonly softHoldMinutes?: number;
+  /** How the shop's in-store codes of prefix 2 embed a weight or a price (e.g. `DEFAULT_IN_STORE_LAYOUTS`); default: read them as plain EAN-13. */
+  readonly inStoreLayouts?: readonly InStoreLayout[];
 }
 
 /**
@@ -37,6 +40,7 @@ export interface InventorySettings {
   readonly snapshotEvery: number;
   readonly kernels: Partial<Record<CostingMethod, ValuationKernel>>;
   readonly softHoldMinutes: number;
+  readonly inStoreLayouts: readonly InStoreLayout[] | undefined;
 }
 
 /**
@@ -56,5 +60,5 @@ export function resolveInventoryOptions(options: InventoryOptions = {}): Invento
   if (!(softHoldMinutes > 0) || !Number.isFinite(softHoldMinutes)) {
     throw new StorekeepError("VALIDATION_FAILED", `inventory.softHoldMinutes must be a positive number of minutes, not ${String(softHoldMinutes)}.`, { issues: [{ path: "softHoldMinutes", message: "positive minutes", code: "custom" }] });
   }
-  return { periodGuard: options.periodGuard ?? sharedStockPeriodGuard, snapshotEvery, kernels: options.kernels ?? {}, softHoldMinutes };
+  return { periodGuard: options.periodGuard ?? sharedStockPeriodGuard, snapshotEvery, kernels: options.kernels ?? {}, softHoldMinutes, inStoreLayouts: options.inStoreLayouts };
 }

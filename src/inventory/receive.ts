@@ -7,11 +7,13 @@ import { minorOf, valueAtUnitCost } from "./amounts.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
 import { resolveLocation } from "./location.js";
-import { unitCostSchema, valueSchema, where } from "./movement-inputs.js";
+import { unitCostSchema, unitNameSchema, valueSchema, where } from "./movement-inputs.js";
+import { unitFactor } from "./barcode-lookup.js";
+import { toBaseQuantity } from "./units.js";
 import { recordMovements } from "./record-movements.js";
 
 const receiveSchema = z
-  .object({ ...where, quantity: positiveQuantityString, unitCost: unitCostSchema.optional(), value: valueSchema.optional(), counterRole: stockCounterRoleSchema.default("grni") })
+  .object({ ...where, quantity: positiveQuantityString, unitCost: unitCostSchema.optional(), value: valueSchema.optional(), counterRole: stockCounterRoleSchema.default("grni"), unit: unitNameSchema.optional() })
   .refine((r) => (r.unitCost === undefined) !== (r.value === undefined), { message: "give exactly one of unitCost (a unit price) or value (the line's total)", path: ["unitCost"] });
 
 /**
@@ -23,7 +25,9 @@ const receiveSchema = z
  * 12.003 books 12.00 with half-even), and the recorded movement's `amount` shows what was
  * booked. A `value` is booked as given, so it must already be a whole number of minor units
  * (`12.003` is VALIDATION_FAILED). Pass `value` when the supplier's line total is what counts.
- * Quantities and amounts are decimal strings or plain numbers (`5`, `4.25`).
+ * Quantities and amounts are decimal strings or plain numbers (`5`, `4.25`). With a `unit`
+ * (see `defineUnit`) the quantity and the unit cost are in that unit — 2 cartons at 30.00 —
+ * and the ledger records base units (24 at 2.50), the value computed before converting.
  *
  * @example
  * ```ts
@@ -43,7 +47,7 @@ export function receiveCommand(settings: InventorySettings) {
         sku: input.sku,
         kind: type === "opening" ? "opening" : "receipt",
         effectiveAt: effectiveInstant(ctx, input),
-        quantity: input.quantity,
+        quantity: input.unit === undefined ? input.quantity : toBaseQuantity(input.quantity, await unitFactor(ctx.tx, input.sku, input.unit)),
         warehouseId: input.warehouseId,
         locationId,
         lot: input.lot,
