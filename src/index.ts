@@ -393,6 +393,9 @@ export type {
 export { DEFAULT_IN_STORE_LAYOUTS, expandUpcE, gs1CheckDigit, gs1ElementString, parseBarcode } from "./inventory/barcodes.js";
 export { convertQuantity, splitIntoPacks, toBaseQuantity } from "./inventory/units.js";
 export type { BarcodeEntry, ProductUnit, ScanResult } from "./inventory/barcode-lookup.js";
+export { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, ageOnHand, classifyMovement } from "./inventory/stock-ageing.js";
+export type { InboundLayer, MovementThresholds } from "./inventory/stock-ageing.js";
+export type { AgeingReport, AgeingRow, SlowMovingRow } from "./inventory/ageing-report.js";
 export type { BarcodeKind, InStoreLayout, ParseBarcodeOptions, ParsedBarcode } from "./inventory/barcodes.js";
 
 // CRM: customers, RFM, lifetime value, cohorts

@@ -46,6 +46,8 @@ export const INVENTORY_SHAPES: ApiShapes = {
     layers: ["string"],
     history: ["input"],
     explain: ["string"],
+    ageing: ["input?"],
+    slowMoving: ["input?"],
     audit: ["input?"],
   },
 };

@@ -38,6 +38,7 @@ import { transferCommand } from "./transfer.js";
 import { inventoryReactions } from "./reactions.js";
 import { type CostLayers, type HistoryLine, type OnHandRow, type ValuationRow, costLayers, movementHistory, onHandReport, valuationReport } from "./reports.js";
 import { type Availability, RESERVATIONS, readAvailability } from "./reservations.js";
+import { type AgeingReport, type SlowMovingRow, ageingReport, slowMovingReport } from "./ageing-report.js";
 
 export type { InventoryOptions, InventorySettings } from "./options.js";
 export { resolveInventoryOptions } from "./options.js";
@@ -70,6 +71,9 @@ export { parseOpeningCsv, openingRowSchema } from "./opening-stock.js";
 export { BARCODES, UNITS, barcodeKey, internalKey, scanCode, requireScan, unitFactor } from "./barcode-lookup.js";
 export type { BarcodeEntry, ProductUnit, ScanResult } from "./barcode-lookup.js";
 export { convertQuantity, splitIntoPacks, toBaseQuantity } from "./units.js";
+export { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, ageOnHand, classifyMovement } from "./stock-ageing.js";
+export type { InboundLayer, MovementThresholds } from "./stock-ageing.js";
+export type { AgeingReport, AgeingRow, SlowMovingRow } from "./ageing-report.js";
 export type { OpeningRow } from "./opening-stock.js";
 
 /**
@@ -220,6 +224,10 @@ export interface InventoryApi {
   layers(sku: string): Promise<CostLayers>;
   /** A SKU's movements between two dates with their current valuation. */
   history(query: { sku: string; from?: string; to?: string; limit?: number }): Promise<HistoryLine[]>;
+  /** Stock by age (0–30, 31–90, 91–180, > 180 days since it came in) per SKU as of a date (default today), quantities and values. */
+  ageing(query?: { sku?: string; asOf?: string }): Promise<AgeingReport>;
+  /** Slow-moving and dead stock as of a date (default today): last issue, issued in the window, days of cover, status. */
+  slowMoving(query?: { sku?: string; asOf?: string; windowDays?: number; slowCoverDays?: number; deadAfterDays?: number }): Promise<SlowMovingRow[]>;
   /** Which layers a movement consumed, at what cost, and why. */
   explain(movementId: string): Promise<Explanation>;
   /** On hand = sum of movements; stock value = sum of remaining layers (= Inventory account with a reader), as of a date. */
@@ -268,6 +276,21 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     valuation: (q = {}) => (checkReportQuery("valuation", q), runtime.read((tx) => valuationReport(tx, currency, q))),
     layers: (sku) => (checkReportQuery("layers", { sku }, ["sku"]), runtime.read((tx) => costLayers(tx, sku, currency))),
     history: (q) => (checkReportQuery("history", q, ["sku"]), runtime.read((tx) => movementHistory(tx, currency, q, runtime.config.timeZone))),
+    ageing: async (q = {}) => {
+      checkReportQuery("ageing", q);
+      return runtime.read((tx) => ageingReport(tx, currency, runtime.config.timeZone, { asOf: q.asOf ?? localDateOf(runtime.clock.now(), runtime.config.timeZone), sku: q.sku }));
+    },
+    slowMoving: async (q = {}) => {
+      checkReportQuery("slowMoving", q);
+      const thresholds: Record<string, number> = {};
+      for (const key of ["windowDays", "slowCoverDays", "deadAfterDays"] as const) {
+        const v = q[key];
+        if (v === undefined) continue;
+        if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1 || v > 3660) throw new StorekeepError("VALIDATION_FAILED", `slowMoving ${key} must be a whole number of days from 1 to 3660.`, { issues: [{ path: key, message: "days 1-3660", code: "custom" }] });
+        thresholds[key] = v;
+      }
+      return runtime.read((tx) => slowMovingReport(tx, runtime.config.timeZone, { asOf: q.asOf ?? localDateOf(runtime.clock.now(), runtime.config.timeZone), sku: q.sku, thresholds }));
+    },
     explain: (movementId) => runtime.read((tx) => explainMovement(tx, currency, movementId)),
     audit: async (q = {}) => {
       checkAuditQuery(q);
