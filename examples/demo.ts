@@ -4,7 +4,10 @@
  * `-- --store postgres://...` for a server), from two weeks of a real UK online gift shop
  * (UCI Online Retail, CC BY 4.0: examples/data/README.md).
  */
-import { Decimal, createStorekeep, forecastDrivenPolicy, isStorekeepError, replenishmentSuggestions, simulateReplenishment, type Storekeep } from "../src/index.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Decimal, createStorekeep, renderDashboardHtml, forecastDrivenPolicy, isStorekeepError, replenishmentSuggestions, simulateReplenishment, type Storekeep } from "../src/index.js";
 import { ManualClock, sequentialIds } from "../src/testing/index.js";
 import { type RetailInvoice, loadRetailInvoices } from "./online-retail.js";
 import { simulateShop } from "./shop.js";
@@ -20,7 +23,7 @@ async function main(): Promise<void> {
   const { store, close } = await storeFromArgs(process.argv.slice(2));
   const invoices = loadRetailInvoices();
   const clock = new ManualClock(new Date("2010-11-30T08:00:00Z"));
-  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds(), config: { functionalCurrency: "GBP", timeZone: "Europe/London" } });
+  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds(), config: { functionalCurrency: "GBP", timeZone: "Europe/London" }, analytics: { automation: { lowStock: { default: 3 } } } });
   try {
     heading(`A shop on storekeep (${store.name} store): two weeks of UCI Online Retail`);
     log(`${invoices.length} invoices (${invoices.filter((i) => i.cancellation).length} cancellations) from examples/data/online-retail-2010-12.csv`);
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
     await showOpenItems(sk);
     await showCrm(sk);
     await showAnalytics(sk);
+    await showAutomation(sk, clock);
     await showReplenishment(sk, invoices);
   } finally {
     await sk.close();
@@ -194,8 +198,34 @@ async function showAnalytics(sk: Storekeep): Promise<void> {
   for (const p of report.series?.points ?? []) log(`  week of ${p.label}: GMV ${p.kpis.gmv?.padStart(10)}, net revenue ${p.kpis["net-revenue"]?.padStart(10)}, margin ${pct(p.kpis["gross-margin-pct"])}`);
   log(`top SKUs by GMV: ${(report.breakdowns.sku ?? []).slice(0, 3).map((r) => `${r.key} ${r.gmv}`).join(", ")}`);
   log(`ageing: ${report.ageing.map((b) => `${b.label} days ${b.value}`).join(", ")}`);
+  const dashboard = await sk.analytics.dashboard({ from: "2010-12-01", to: "2010-12-14" }, { title: "UCI Online Retail on storekeep, 1-14 December 2010" });
+  const file = join(dirname(fileURLToPath(import.meta.url)), "output", "dashboard.html");
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, renderDashboardHtml(dashboard));
+  log(`dashboard (one self-contained HTML file, inline SVG charts): ${relative(process.cwd(), file)}`);
   const is = await sk.finance.incomeStatement({ from: "2010-12-01", to: "2010-12-14" });
   log(`reconciles: net revenue ${k["net-revenue"]} = income statement revenue ${is.revenue.total}; stock value = Inventory account (see the audit above)`);
+}
+
+async function showAutomation(sk: Storekeep, clock: ManualClock): Promise<void> {
+  heading("Automation: the scheduled rules, ticked every 6 hours over the fortnight");
+  log(`rules: ${(await sk.analytics.rules()).map((r) => `${r.name} (${typeof r.schedule === "string" ? r.schedule : `every ${r.schedule.everyMinutes} min`})`).join(", ")}`);
+  const ticks = 14 * 4;
+  const counts = new Map<string, number>();
+  const tty = process.stdout.isTTY === true;
+  for (let i = 0; i < ticks; i++) {
+    clock.set(new Date(Date.parse("2010-12-01T06:00:00Z") + i * 6 * 3_600_000));
+    const tick = await sk.analytics.runRules();
+    for (const r of tick.runs) if (r.status === "ran") counts.set(r.rule, (counts.get(r.rule) ?? 0) + 1);
+    const done = i + 1;
+    // A progress bar on a terminal; plain lines when the output is a file or a pipe.
+    if (tty) process.stdout.write(`\r[${"#".repeat(Math.round((done / ticks) * 40)).padEnd(40, ".")}] ${done}/${ticks} ticks`);
+    else if (done % 14 === 0 || done === ticks) log(`ticks ${done}/${ticks}`);
+  }
+  if (tty) process.stdout.write("\n");
+  clock.set(new Date("2010-12-15T09:00:00.000Z"));
+  const alerts = (await sk.events.read(null, 10_000)).filter((e) => e.type === "StockAlertRaised");
+  log(`ran: ${[...counts].map(([rule, n]) => `${rule} ${n}×`).join(", ")}; ${alerts.length} StockAlertRaised events (low stock ≤ 3 units, daily; dead stock, weekly); a second tick in the same slot does nothing`);
 }
 
 function pct(ratio: string | null | undefined): string {

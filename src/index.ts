@@ -532,13 +532,17 @@ export type {
 } from "./replenishment/index.js";
 
 // Analytics: the KPI catalogue, reports and CSV exports
-export { breakdownCsv, KPI_CATALOGUE, KPI_NAMES, kpiReportCsv, kpiSeriesCsv } from "./analytics/index.js";
+export { analyticsEventDefinitions, breakdownCsv, KPI_CATALOGUE, KPI_NAMES, kpiReportCsv, kpiSeriesCsv, renderDashboardHtml, slotOf } from "./analytics/index.js";
 export type {
   AgeingBucket,
   AnalyticsApi,
   AnalyticsOptions,
+  AutomationOptions,
+  AutomationRule,
   BreakdownRow,
   ComparisonResult,
+  DashboardData,
+  DashboardPoint,
   DateRange,
   Dimension,
   Grain,
@@ -549,6 +553,14 @@ export type {
   KpiReport,
   KpiUnit,
   KpiValues,
+  LowStockThresholds,
+  AutomationContext,
+  RuleProgress,
+  RuleRun,
+  RuleSchedule,
+  RuleWork,
   SeriesPoint,
+  StockAlert,
   SyncResult,
+  TickResult,
 } from "./analytics/index.js";

@@ -16,7 +16,7 @@ import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
 import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
 import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
 import { Decimal } from "./kernel/decimal.js";
-import { type AnalyticsApi, type AnalyticsOptions, type AnalyticsSources, type Turnover, analyticsModule, createAnalyticsApi } from "./analytics/index.js";
+import { type AnalyticsApi, type AnalyticsOptions, type AnalyticsSources, type Turnover, analyticsEventDefinitions, analyticsModule, createAnalyticsApi } from "./analytics/index.js";
 import { QUANTITIES as INVENTORY_QUANTITIES, VALUES as INVENTORY_VALUES } from "./inventory/ledger-records.js";
 import type { AccountRole } from "./kernel/events/account-roles.js";
 import type { Transaction } from "./ports/storage.js";
@@ -133,7 +133,9 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
   const clock = options.clock ?? systemClock;
   const baseCatalog = (options.events ?? eventCatalog) as unknown as EventCatalog<EventDefinitions>;
   // CRM's events join the catalog unless the host's catalog already has them.
-  const catalog = baseCatalog.isEventType("CustomerSegmentChanged") ? baseCatalog : (baseCatalog.extend(crmEventDefinitions) as unknown as EventCatalog<EventDefinitions>);
+  const withCrm = baseCatalog.isEventType("CustomerSegmentChanged") ? baseCatalog : (baseCatalog.extend(crmEventDefinitions) as unknown as EventCatalog<EventDefinitions>);
+  // Analytics' alert events likewise.
+  const catalog = withCrm.isEventType("StockAlertRaised") ? withCrm : (withCrm.extend(analyticsEventDefinitions) as unknown as EventCatalog<EventDefinitions>);
   const store = options.store ?? memoryStore();
   const runtime = createRuntime({
     store,
@@ -145,15 +147,16 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     validateEvent: catalogEventValidator(catalog),
     moduleOptions: { crm: options.crm ?? {} },
   });
+  const inventory = createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) });
   return {
     config,
     store,
     clock,
     runtime,
     finance: createFinanceApi(runtime, options.finance),
-    inventory: createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) }),
+    inventory,
     crm: createCrmApi(runtime, options.crm),
-    analytics: createAnalyticsApi(runtime, analyticsSources(options.finance), options.analytics),
+    analytics: createAnalyticsApi(runtime, analyticsSources(options.finance), options.analytics, { expireHolds: (key) => inventory.expireReservations({}, { idempotencyKey: key }) }),
     events: createEventsApi(runtime),
     ready: () => runtime.ready(),
     run: async (command, input, execOptions) => {

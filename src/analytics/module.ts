@@ -9,9 +9,14 @@ import type { StoreRegistry } from "../ports/storage.js";
 import type { ModuleDefinition } from "../runner/command.js";
 import type { Runtime } from "../runner/runner.js";
 import type { AgeingBucket } from "./ageing.js";
+import { type DashboardData, dashboardData, dashboardGrain } from "./dashboard.js";
+import { type AutomationRule, type AutomationContext, type RuleProgress, type RuleSchedule, type TickResult, checkRule, tickRules } from "./rules.js";
+import { type LowStockThresholds, deadStockAlerts, lowStockAlerts } from "./stock-alerts.js";
+import { raiseStockAlerts } from "./raise-stock-alerts.js";
+import type { Json } from "../ports/storage.js";
 import { ANALYTICS_STORE, FACT_FIELDS } from "./facts.js";
 import { KPI_CATALOGUE, type KpiDefinition } from "./kpis.js";
-import { checkRange } from "./periods.js";
+import { checkRange, daysIn } from "./periods.js";
 import { type SyncResult, syncFacts } from "./projection.js";
 import { type Dimension, type KpiQuery, type KpiReport, type ReportSettings, inventoryAgeing, kpiReport } from "./reports.js";
 import type { AnalyticsSources } from "./sources.js";
@@ -33,6 +38,65 @@ export interface AnalyticsOptions {
   readonly ageingDays?: readonly number[];
   /** Each SKU's category, for the category breakdown (others: "uncategorised"). */
   readonly categories?: Readonly<Record<string, string>>;
+  /** The scheduled rules `sk.analytics.runRules()` runs. */
+  readonly automation?: AutomationOptions;
+}
+
+/**
+ * The work of a hook rule (see {@link AutomationOptions}).
+ *
+ * @example
+ * ```ts
+ * const work: RuleWork = async (ctx) => ({ slot: ctx.slot });
+ * ```
+ */
+export type RuleWork = (ctx: AutomationContext) => Promise<Json | void>;
+
+/**
+ * Scheduled rules: the built-in ones (expire soft holds, low-stock and dead-stock alerts),
+ * hooks for work other modules own, and the host's own rules. Rules run in this order:
+ * expire holds, low stock, dead stock, the hooks, the host's rules.
+ *
+ * @example
+ * ```ts
+ * const automation: AutomationOptions = {
+ *   lowStock: { default: 0, skus: { MUG: 5 } },
+ *   hooks: { cancelUnpaidOrders: async (ctx) => ({ cancelled: 0 }) },
+ *   rules: [{ name: "acme.nightly-export", schedule: "daily", run: async () => {} }],
+ * };
+ * ```
+ */
+export interface AutomationOptions {
+  /** Expire soft holds every this many minutes (`inventory.expire-holds`). Default 5; 0 turns the rule off. */
+  readonly expireHoldsEveryMinutes?: number;
+  /** Daily `StockAlertRaised` (low-stock) for SKUs at or below their threshold (`inventory.low-stock-alerts`). Default `{ default: 0 }`: SKUs that ran out; `false` turns it off. */
+  readonly lowStock?: LowStockThresholds | false;
+  /** Weekly `StockAlertRaised` (dead-stock) for SKUs on hand with nothing shipped in `deadStockDays` (`inventory.dead-stock-alerts`). Default true. */
+  readonly deadStockAlerts?: boolean;
+  /** Work other modules own, scheduled here; each runs only when given. */
+  readonly hooks?: {
+    /** Hourly `sales.cancel-unpaid-orders`: cancel orders unpaid after the shop's time (with Sales). */
+    readonly cancelUnpaidOrders?: RuleWork;
+    /** Daily `replenishment.daily-suggestions`: compute replenishment suggestions and draft purchase orders. */
+    readonly dailyReplenishment?: RuleWork;
+    /** `finance.month-end-fx-revaluation` once each month has ended (the slot is that month). */
+    readonly monthEndFxRevaluation?: RuleWork;
+  };
+  /** The host's own rules, run after the others. */
+  readonly rules?: readonly AutomationRule[];
+}
+
+/**
+ * Work the facade gives analytics for the built-in rules (analytics imports no module).
+ *
+ * @example
+ * ```ts
+ * const builtins: AutomationBuiltins = { expireHolds: (key) => sk.inventory.expireReservations({}, { idempotencyKey: key }) };
+ * ```
+ */
+export interface AutomationBuiltins {
+  /** Releases expired soft holds (one batch) under the idempotency key. */
+  readonly expireHolds?: (idempotencyKey: string) => Promise<{ expired: number; more: boolean }>;
 }
 
 const REGISTRY: Partial<StoreRegistry> = {
@@ -76,7 +140,11 @@ export function resolveAnalyticsOptions(options: AnalyticsOptions = {}): Require
   }
   const deadStockDays = positiveInteger(options.deadStockDays, "deadStockDays", 90);
   if (deadStockDays < 1) throw new StorekeepError("VALIDATION_FAILED", "analytics.deadStockDays must be at least 1.", { issues: [{ path: "deadStockDays", message: "at least 1", code: "custom" }] });
-  return { onTimeDays: positiveInteger(options.onTimeDays, "onTimeDays", 2), deadStockDays, ageingDays, categories: options.categories ?? {} };
+  const automation = options.automation ?? {};
+  if (automation === null || typeof automation !== "object") throw new StorekeepError("VALIDATION_FAILED", "analytics.automation must be an object.", { issues: [{ path: "automation", message: "an object", code: "custom" }] });
+  positiveInteger(automation.expireHoldsEveryMinutes, "automation.expireHoldsEveryMinutes", 5);
+  for (const rule of automation.rules ?? []) checkRule(rule);
+  return { onTimeDays: positiveInteger(options.onTimeDays, "onTimeDays", 2), deadStockDays, ageingDays, categories: options.categories ?? {}, automation };
 }
 
 /**
@@ -100,6 +168,20 @@ export interface AnalyticsApi {
   kpis(query: KpiQuery): Promise<KpiReport>;
   /** Inventory ageing buckets at a date. */
   ageing(asOf: string): Promise<AgeingBucket[]>;
+  /**
+   * The dashboard's data for a range (grain: days up to five weeks, weeks up to six months,
+   * months beyond); draw it with `renderDashboardHtml`.
+   */
+  dashboard(range: { readonly from: string; readonly to: string }, options?: { readonly title?: string }): Promise<DashboardData>;
+  /**
+   * Runs every scheduled rule that is due, once per rule and slot (the host calls it from
+   * cron, a queue or a timer; time comes from the clock). `onProgress` hears each rule done.
+   */
+  runRules(options?: { readonly onProgress?: (progress: RuleProgress) => void }): Promise<TickResult>;
+  /** Adds a host rule (run after the configured ones). */
+  addRule(rule: AutomationRule): Promise<{ rules: number }>;
+  /** The rules and their schedules, in run order. */
+  rules(): Promise<{ name: string; schedule: RuleSchedule }[]>;
 }
 
 const DIMENSIONS: readonly Dimension[] = ["sku", "category", "warehouse", "channel"];
@@ -127,12 +209,13 @@ function checkQuery(query: KpiQuery): KpiQuery {
  * const analytics = createAnalyticsApi(runtime, sources, { deadStockDays: 60 });
  * ```
  */
-export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, options: AnalyticsOptions = {}): AnalyticsApi {
+export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, options: AnalyticsOptions = {}, builtins: AutomationBuiltins = {}): AnalyticsApi {
   const resolved = resolveAnalyticsOptions(options);
   const currency = runtime.config.functionalCurrency;
   const settings: ReportSettings = { currency, moneyDigits: minorUnits(currency as CurrencyCode), deadStockDays: resolved.deadStockDays, ageingDays: resolved.ageingDays, categories: resolved.categories };
   const factOptions = { functionalCurrency: currency as CurrencyCode, rates: runtime.rates, onTimeDays: resolved.onTimeDays };
   const sync: AnalyticsApi["sync"] = (o = {}) => syncFacts(runtime, factOptions, { ...(o.maxEvents === undefined ? {} : { maxEvents: o.maxEvents }), ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }) });
+  const rules = builtinRules(runtime, sources, settings, resolved, builtins, sync);
   const api: AnalyticsApi = {
     catalogue: async () => KPI_CATALOGUE,
     sync,
@@ -146,6 +229,75 @@ export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, 
       await sync();
       return runtime.read((tx) => inventoryAgeing(tx, sources, asOf, settings));
     },
+    async dashboard(range, o = {}) {
+      const r = checkRange(range, "analytics.dashboard");
+      const report = await api.kpis({ ...r, grain: dashboardGrain(daysIn(r)), breakdowns: ["sku"] });
+      return dashboardData(report, o.title ?? `storekeep dashboard, ${r.from} to ${r.to}`);
+    },
+    runRules: (o = {}) => tickRules(runtime, rules, o),
+    async addRule(rule) {
+      checkRule(rule);
+      if (rules.some((r) => r.name === rule.name)) throw new StorekeepError("ALREADY_EXISTS", `A rule named ${rule.name} is already registered; pick another name.`, { rule: rule.name });
+      rules.push(rule);
+      return { rules: rules.length };
+    },
+    rules: async () => rules.map((r) => ({ name: r.name, schedule: r.schedule })),
   };
-  return hardenApi(api, "analytics", { methods: { catalogue: [], sync: ["input?"], kpis: ["input"], ageing: ["string"] } });
+  return hardenApi(api, "analytics", { methods: { catalogue: [], sync: ["input?"], kpis: ["input"], ageing: ["string"], dashboard: ["input", "input?"], runRules: ["input?"], addRule: ["input"], rules: [] } });
+}
+
+/** The configured rules, in run order. */
+function builtinRules(runtime: Runtime, sources: AnalyticsSources, settings: ReportSettings, resolved: Required<AnalyticsOptions>, builtins: AutomationBuiltins, sync: AnalyticsApi["sync"]): AutomationRule[] {
+  const automation = resolved.automation;
+  const out: AutomationRule[] = [];
+  const minutes = automation.expireHoldsEveryMinutes ?? 5;
+  const expire = builtins.expireHolds;
+  if (minutes > 0 && expire !== undefined) {
+    out.push({
+      name: "inventory.expire-holds",
+      schedule: { everyMinutes: minutes },
+      async run(ctx) {
+        let expired = 0;
+        let more = true;
+        for (let batch = 0; more && batch < 100; batch++) {
+          const r = await expire(batch === 0 ? ctx.idempotencyKey : `${ctx.idempotencyKey}:${batch}`);
+          expired += r.expired;
+          more = r.more;
+        }
+        return { expired, more };
+      },
+    });
+  }
+  const raise = async (ctx: AutomationContext, alerts: Awaited<ReturnType<typeof lowStockAlerts>>) => {
+    const chunks = Math.ceil(alerts.length / 5_000);
+    for (let i = 0; i < chunks; i++) {
+      const slice = alerts.slice(i * 5_000, (i + 1) * 5_000).map((a) => ({ ...a, asOf: ctx.today, rule: ctx.rule, slot: ctx.slot }));
+      await runtime.execute(raiseStockAlerts, { alerts: slice }, { idempotencyKey: i === 0 ? ctx.idempotencyKey : `${ctx.idempotencyKey}:${i}` });
+      ctx.onProgress({ done: i + 1, total: chunks });
+    }
+    return { alerts: alerts.length };
+  };
+  const lowStock = automation.lowStock ?? { default: 0 };
+  if (lowStock !== false) {
+    out.push({ name: "inventory.low-stock-alerts", schedule: "daily", run: async (ctx) => raise(ctx, await runtime.read((tx) => lowStockAlerts(tx, sources, ctx.today, lowStock, settings.moneyDigits))) });
+  }
+  if (automation.deadStockAlerts !== false) {
+    out.push({
+      name: "inventory.dead-stock-alerts",
+      schedule: "weekly",
+      async run(ctx) {
+        await sync();
+        return raise(ctx, await runtime.read((tx) => deadStockAlerts(tx, sources, ctx.today, settings.deadStockDays, settings.moneyDigits)));
+      },
+    });
+  }
+  const hooks = automation.hooks ?? {};
+  if (hooks.cancelUnpaidOrders) out.push({ name: "sales.cancel-unpaid-orders", schedule: "hourly", run: hooks.cancelUnpaidOrders });
+  if (hooks.dailyReplenishment) out.push({ name: "replenishment.daily-suggestions", schedule: "daily", run: hooks.dailyReplenishment });
+  if (hooks.monthEndFxRevaluation) out.push({ name: "finance.month-end-fx-revaluation", schedule: "month-end", run: hooks.monthEndFxRevaluation });
+  for (const rule of automation.rules ?? []) {
+    if (out.some((r) => r.name === rule.name)) throw new StorekeepError("ALREADY_EXISTS", `Two rules are named ${rule.name}; rule names must be unique.`, { rule: rule.name });
+    out.push(rule);
+  }
+  return out;
 }

@@ -1,0 +1,88 @@
+import type { AgeingBucket } from "./ageing.js";
+import type { KpiValues } from "./kpis.js";
+import type { Grain, DateRange } from "./periods.js";
+import type { KpiReport } from "./reports.js";
+
+/**
+ * One point of a dashboard chart: a label and named figures (decimal strings, null when
+ * undefined).
+ *
+ * @example
+ * ```ts
+ * const p: DashboardPoint = { label: "2026-03", values: { netRevenue: "95.00", grossMargin: "71.00" } };
+ * ```
+ */
+export interface DashboardPoint {
+  readonly label: string;
+  readonly values: Readonly<Record<string, string | null>>;
+}
+
+/**
+ * Everything the dashboard shows, as data (`renderDashboardHtml` draws it).
+ *
+ * @example
+ * ```ts
+ * const data: DashboardData = await sk.analytics.dashboard({ from: "2026-01-01", to: "2026-03-31" });
+ * data.kpis["net-revenue"];
+ * ```
+ */
+export interface DashboardData extends DateRange {
+  readonly title: string;
+  readonly currency: string;
+  readonly grain: Grain;
+  /** The whole catalogue over the range. */
+  readonly kpis: KpiValues;
+  /** Net revenue, gross margin and margin % per grain bucket. */
+  readonly revenue: readonly DashboardPoint[];
+  /** The ten SKUs with the highest GMV: GMV, gross margin on shipped value, units shipped. */
+  readonly topSkus: readonly DashboardPoint[];
+  /** Stock value at the end of each bucket. */
+  readonly stockValue: readonly DashboardPoint[];
+  /** Inventory ageing at the end of the range. */
+  readonly ageing: readonly AgeingBucket[];
+  /** Fill rate and on-time shipment per bucket. */
+  readonly fulfilment: readonly DashboardPoint[];
+  /** Cash position at the end of each bucket. */
+  readonly cash: readonly DashboardPoint[];
+}
+
+/**
+ * The grain a dashboard uses for a range: days up to five weeks, weeks up to six months,
+ * months beyond.
+ *
+ * @example
+ * ```ts
+ * dashboardGrain(90); // "week"
+ * ```
+ */
+export function dashboardGrain(days: number): Grain {
+  return days <= 35 ? "day" : days <= 183 ? "week" : "month";
+}
+
+/**
+ * Dashboard data from a KPI report that has a series and a SKU breakdown.
+ *
+ * @example
+ * ```ts
+ * const data = dashboardData(await sk.analytics.kpis({ from, to, grain: "week", breakdowns: ["sku"] }), "My shop");
+ * ```
+ */
+export function dashboardData(report: KpiReport, title: string): DashboardData {
+  const points = report.series?.points ?? [];
+  const series = (pick: (k: KpiValues) => Record<string, string | null | undefined>): DashboardPoint[] =>
+    points.map((p) => ({ label: p.label, values: Object.fromEntries(Object.entries(pick(p.kpis)).map(([k, v]) => [k, v ?? null])) }));
+  return {
+    title,
+    currency: report.currency,
+    from: report.from,
+    to: report.to,
+    grain: report.series?.grain ?? "month",
+    kpis: report.kpis,
+    revenue: series((k) => ({ netRevenue: k["net-revenue"], grossMargin: k["gross-margin"], marginPct: k["gross-margin-pct"] })),
+    topSkus: (report.breakdowns.sku ?? []).slice(0, 10).map((r) => ({ label: r.key, values: { gmv: r.gmv, grossMargin: r.grossMargin, shippedUnits: r.shippedUnits } })),
+    stockValue: series((k) => ({ stockValue: k["stock-value"] })),
+    ageing: report.ageing,
+    fulfilment: series((k) => ({ fillRate: k["fill-rate"], onTime: k["on-time-shipment"] })),
+    cash: series((k) => ({ cash: k["cash-position"] })),
+  };
+}
