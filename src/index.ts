@@ -215,6 +215,7 @@ export {
   auditSubledgers,
   balanceSheet,
   calculateTax,
+  cashFlowStatement,
   checkPeriodOpen,
   createChart,
   createFinanceApi,
@@ -245,6 +246,11 @@ export {
   verifyJournal,
 } from "./finance/index.js";
 export type {
+  CashFlowActivity,
+  CashFlowLine,
+  CashFlowOptions,
+  CashFlowSection,
+  CashFlowStatement,
   Account,
   AccountInput,
   AccountMap,

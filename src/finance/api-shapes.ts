@@ -37,6 +37,7 @@ export const FINANCE_SHAPES: ApiShapes = {
     generalLedger: ["input"],
     journal: ["input?"],
     taxReport: ["input"],
+    cashFlow: ["input"],
     exportHledger: ["input?"],
     exportCsv: ["input?"],
     openItems: ["input"],

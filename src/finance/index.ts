@@ -30,6 +30,7 @@ import {
 } from "./reports.js";
 import { type FinanceOptions, resolveFinanceOptions } from "./settings.js";
 import { type TaxReport, taxRecordsReaction, taxReport } from "./tax/index.js";
+import { type CashFlowOptions, type CashFlowStatement, cashFlowStatement } from "./cash-flow.js";
 
 export * from "./accounts.js";
 export * from "./chart.js";
@@ -41,6 +42,7 @@ export * from "./reports.js";
 export * from "./export.js";
 export * from "./settings.js";
 export * from "./tax/index.js";
+export * from "./cash-flow.js";
 export * from "./cash-accounts.js";
 export * from "./conversion-rounding.js";
 export * from "./entry-controls.js";
@@ -142,6 +144,8 @@ export interface FinanceApi {
   journal(options?: ExportOptions & { limit?: number }): Promise<JournalEntry[]>;
   /** The VAT return figures for a period: tax per jurisdiction, code, rate and direction, reconciled to the tax accounts. */
   taxReport(options: { from: string; to: string }): Promise<TaxReport>;
+  /** The cash flow statement for a period, indirect and direct, tied to the change in cash. @example `await sk.finance.cashFlow({ from: "2026-01-01", to: "2026-03-31" })` */
+  cashFlow(options: CashFlowOptions): Promise<CashFlowStatement>;
   /** The journal in hledger's format. */
   exportHledger(options?: ExportOptions): Promise<string>;
   /** The journal as CSV, one row per line. */
@@ -206,6 +210,7 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
         return out;
       }),
     taxReport: (o) => runtime.read((tx) => taxReport(tx, currency, o)),
+    cashFlow: (o) => runtime.read((tx) => cashFlowStatement(tx, settings, currency, o)),
     exportHledger: (o = {}) => runtime.read((tx) => exportHledger(tx, settings, o)),
     exportCsv: (o = {}) => runtime.read((tx) => exportCsv(tx, settings, o)),
     openItems: (o) =>

@@ -100,7 +100,7 @@ export function comparisonRange(range: ReportRange, comparison: Comparison): Rep
 }
 
 /** Net functional balance (debit positive) per account, and transaction amounts per currency. */
-interface AccountNets {
+export interface AccountNets {
   readonly net: Map<string, bigint>;
   readonly closing: Map<string, bigint>;
   readonly byCurrency: Map<string, Map<string, bigint>>;
@@ -108,7 +108,7 @@ interface AccountNets {
   readonly credit: Map<string, bigint>;
 }
 
-function netsOf(balances: Map<string, BalanceTotals>): AccountNets {
+export function netsOf(balances: Map<string, BalanceTotals>): AccountNets {
   const out: AccountNets = { net: new Map(), closing: new Map(), byCurrency: new Map(), debit: new Map(), credit: new Map() };
   const add = (map: Map<string, bigint>, key: string, value: bigint): void => {
     map.set(key, (map.get(key) ?? 0n) + value);
