@@ -30,6 +30,7 @@ export const FINANCE_SHAPES: ApiShapes = {
     periodLocks: [],
     isPeriodOpen: ["string", "string"],
     closeYear: command,
+    revalue: command,
     importOpeningBalances: command,
     trialBalance: ["input"],
     balanceSheet: ["input"],

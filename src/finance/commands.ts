@@ -1,4 +1,5 @@
 import { closeYearCommand } from "./close-year.js";
+import { revalueCommand } from "./revalue.js";
 import { defineAccountCommand } from "./define-account.js";
 import { hardLock } from "./hard-lock.js";
 import { lockPeriod } from "./lock-period.js";
@@ -25,5 +26,6 @@ export function financeCommands(settings: FinanceSettings) {
     unlockPeriod,
     hardLock,
     closeYear: closeYearCommand(settings),
+    revalue: revalueCommand(settings),
   };
 }

@@ -30,6 +30,7 @@ import {
 } from "./reports.js";
 import { type FinanceOptions, resolveFinanceOptions } from "./settings.js";
 import { type TaxReport, taxRecordsReaction, taxReport } from "./tax/index.js";
+import type { Revaluation } from "./revalue.js";
 import { type CashFlowOptions, type CashFlowStatement, cashFlowStatement } from "./cash-flow.js";
 
 export * from "./accounts.js";
@@ -43,6 +44,7 @@ export * from "./export.js";
 export * from "./settings.js";
 export * from "./tax/index.js";
 export * from "./cash-flow.js";
+export { type Revaluation, type RevaluationRow, revalueCommand } from "./revalue.js";
 export * from "./cash-accounts.js";
 export * from "./conversion-rounding.js";
 export * from "./entry-controls.js";
@@ -130,6 +132,8 @@ export interface FinanceApi {
   isPeriodOpen(domain: EntryDomain, date: string): Promise<boolean>;
   /** Closes a fiscal year: its result to retained earnings, every domain soft-locked through its end. */
   closeYear(input: { year: number }, options?: ExecuteOptions): Promise<YearEndClose>;
+  /** Unrealised exchange differences of open foreign items and foreign cash at the rate on `date`, reversed the next day; a second run for a date is a replay. @example `await sk.finance.revalue({ date: "2026-03-31" })` */
+  revalue(input: { date: string }, options?: ExecuteOptions): Promise<Revaluation>;
   /** Imports an opening trial balance (rows or CSV), agreeing with opening stock on Inventory. */
   importOpeningBalances(input: OpeningBalancesInput, options?: ExecuteOptions): Promise<JournalEntry & { inventoryAgreed: string }>;
   /** A trial balance as of a date or for a period, with optional comparison columns. */
@@ -193,6 +197,7 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
     periodLocks: () => runtime.read((tx) => readPeriodLocks(tx)),
     isPeriodOpen: (domain, date) => runtime.read(async (tx) => isPeriodOpen(await readPeriodLocks(tx), domain, date)),
     closeYear: (input, o) => run(commands.closeYear, input, o),
+    revalue: (input, o) => run(commands.revalue, input, o) as unknown as Promise<Revaluation>,
     importOpeningBalances: (input, o) => run(opening, input, o),
     trialBalance: (o) => runtime.read((tx) => trialBalance(tx, settings, currency, o)),
     balanceSheet: (o) => runtime.read((tx) => balanceSheet(tx, settings, currency, o)),

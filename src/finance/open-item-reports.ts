@@ -6,6 +6,7 @@ import { type AgingOptions, type AgingTable, agingOf } from "./aging.js";
 import { FINANCE_STORE, readBalances, splitBalanceKey } from "./ledger-store.js";
 import { type OpenItem, type OpenItemLedger, openAsOf } from "./open-items.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
+import type { Revaluation } from "./revalue.js";
 import type { FinanceSettings } from "./settings.js";
 
 /*
@@ -123,7 +124,7 @@ export async function statementOfAccount(tx: Transaction, options: { readonly le
  *
  * @example
  * ```ts
- * const check: SubledgerCheck = { ledger: "receivables", account: "1200", asOf: "2026-03-31", subledger: "119", control: "119", difference: "0", ok: true };
+ * const check: SubledgerCheck = { ledger: "receivables", account: "1200", asOf: "2026-03-31", subledger: "119", control: "119", revaluation: "0", difference: "0", ok: true };
  * ```
  */
 export interface SubledgerCheck {
@@ -132,6 +133,8 @@ export interface SubledgerCheck {
   readonly asOf: string;
   readonly subledger: string;
   readonly control: string;
+  /** The unrealised exchange difference posted to the control account on `asOf` by `revalue` (reversed the next day). */
+  readonly revaluation: string;
   readonly difference: string;
   readonly ok: boolean;
 }
@@ -151,6 +154,7 @@ export interface SubledgerCheck {
  */
 export async function auditSubledgers(tx: Transaction, settings: FinanceSettings, asOf: string): Promise<SubledgerCheck[]> {
   const out: SubledgerCheck[] = [];
+  const revaluations = (await tx.documents.get(FINANCE_STORE.revaluations, asOf))?.data as unknown as Revaluation | undefined;
   for (const ledger of ["receivables", "payables"] as const) {
     const account = settings.accountMap[ledger];
     let subledger = 0n;
@@ -163,7 +167,9 @@ export async function auditSubledgers(tx: Transaction, settings: FinanceSettings
       if (splitBalanceKey(key).account !== account) continue;
       control += toUnits(totals.debit.minus(totals.credit).toFixed());
     }
-    out.push({ ledger, account, asOf, subledger: unitsToString(subledger), control: unitsToString(control), difference: unitsToString(subledger - control), ok: subledger === control });
+    const revaluation = (revaluations?.rows ?? []).filter((r) => r.ledger === ledger).reduce((sum, r) => sum + toUnits(r.difference), 0n);
+    const difference = subledger + revaluation - control;
+    out.push({ ledger, account, asOf, subledger: unitsToString(subledger), control: unitsToString(control), revaluation: unitsToString(revaluation), difference: unitsToString(difference), ok: difference === 0n });
   }
   return out;
 }
