@@ -246,6 +246,10 @@ export {
   verifyJournal,
 } from "./finance/index.js";
 export type {
+  Revaluation,
+  RevaluationRow,
+  WriteOff,
+  WriteOffInput,
   CashFlowActivity,
   CashFlowLine,
   CashFlowOptions,

@@ -31,6 +31,7 @@ export const FINANCE_SHAPES: ApiShapes = {
     isPeriodOpen: ["string", "string"],
     closeYear: command,
     revalue: command,
+    writeOff: command,
     importOpeningBalances: command,
     trialBalance: ["input"],
     balanceSheet: ["input"],

@@ -46,6 +46,7 @@ export const DEFAULT_ACCOUNTS: readonly AccountInput[] = Object.freeze([
   { code: "5310", name: "Inventory write-off", type: "expense", parent: "5000" },
   { code: "6000", name: "Operating expenses", type: "expense", header: true },
   { code: "6100", name: "Payment fees", type: "expense", parent: "6000" },
+  { code: "6300", name: "Bad debts", type: "expense", parent: "6000" },
   { code: "6800", name: "Exchange gain/loss", type: "expense", parent: "6000" },
   { code: "6900", name: "Rounding differences", type: "expense", parent: "6000" },
 ] satisfies AccountInput[]);

@@ -1,5 +1,6 @@
 import { closeYearCommand } from "./close-year.js";
 import { revalueCommand } from "./revalue.js";
+import { writeOffCommand } from "./write-off.js";
 import { defineAccountCommand } from "./define-account.js";
 import { hardLock } from "./hard-lock.js";
 import { lockPeriod } from "./lock-period.js";
@@ -27,5 +28,6 @@ export function financeCommands(settings: FinanceSettings) {
     hardLock,
     closeYear: closeYearCommand(settings),
     revalue: revalueCommand(settings),
+    writeOff: writeOffCommand(settings),
   };
 }

@@ -31,6 +31,7 @@ import {
 import { type FinanceOptions, resolveFinanceOptions } from "./settings.js";
 import { type TaxReport, taxRecordsReaction, taxReport } from "./tax/index.js";
 import type { Revaluation } from "./revalue.js";
+import type { WriteOff, WriteOffInput } from "./write-off.js";
 import { type CashFlowOptions, type CashFlowStatement, cashFlowStatement } from "./cash-flow.js";
 
 export * from "./accounts.js";
@@ -45,6 +46,7 @@ export * from "./settings.js";
 export * from "./tax/index.js";
 export * from "./cash-flow.js";
 export { type Revaluation, type RevaluationRow, revalueCommand } from "./revalue.js";
+export { type WriteOff, type WriteOffInput, writeOffCommand } from "./write-off.js";
 export * from "./cash-accounts.js";
 export * from "./conversion-rounding.js";
 export * from "./entry-controls.js";
@@ -134,6 +136,8 @@ export interface FinanceApi {
   closeYear(input: { year: number }, options?: ExecuteOptions): Promise<YearEndClose>;
   /** Unrealised exchange differences of open foreign items and foreign cash at the rate on `date`, reversed the next day; a second run for a date is a replay. @example `await sk.finance.revalue({ date: "2026-03-31" })` */
   revalue(input: { date: string }, options?: ExecuteOptions): Promise<Revaluation>;
+  /** Writes off (part of) an open item: a small difference within `writeOffs.tolerance`, or a customer's bad debt. @example `await sk.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-06-30" })` */
+  writeOff(input: WriteOffInput, options?: ExecuteOptions): Promise<WriteOff>;
   /** Imports an opening trial balance (rows or CSV), agreeing with opening stock on Inventory. */
   importOpeningBalances(input: OpeningBalancesInput, options?: ExecuteOptions): Promise<JournalEntry & { inventoryAgreed: string }>;
   /** A trial balance as of a date or for a period, with optional comparison columns. */
@@ -198,6 +202,7 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
     isPeriodOpen: (domain, date) => runtime.read(async (tx) => isPeriodOpen(await readPeriodLocks(tx), domain, date)),
     closeYear: (input, o) => run(commands.closeYear, input, o),
     revalue: (input, o) => run(commands.revalue, input, o) as unknown as Promise<Revaluation>,
+    writeOff: (input, o) => run(commands.writeOff, input, o) as unknown as Promise<WriteOff>,
     importOpeningBalances: (input, o) => run(opening, input, o),
     trialBalance: (o) => runtime.read((tx) => trialBalance(tx, settings, currency, o)),
     balanceSheet: (o) => runtime.read((tx) => balanceSheet(tx, settings, currency, o)),

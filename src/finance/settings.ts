@@ -39,6 +39,13 @@ export interface FinanceOptions {
    * for all of them (default: none).
    */
   readonly allowManualEntries?: readonly string[] | true;
+  /**
+   * Write-offs of open items (`sk.finance.writeOff`): the largest functional value a
+   * `small-difference` write-off may clear (default "1"), and the accounts they post to
+   * (default: the `rounding-difference` role's account for small differences, 6300 Bad
+   * debts for bad debts).
+   */
+  readonly writeOffs?: { readonly tolerance?: string; readonly smallDifferenceAccount?: string; readonly badDebtAccount?: string };
 }
 
 /**
@@ -61,6 +68,8 @@ export interface FinanceSettings {
   readonly cashAccounts: readonly CashAccountRule[];
   /** Control accounts that refuse manual entries (those allowed by `allowManualEntries` left out). */
   readonly controlAccounts: ReadonlySet<string>;
+  /** Write-off policy: tolerance (functional) and accounts; `badDebtAccount` is null when the chart has no default one. */
+  readonly writeOffs: { readonly tolerance: string; readonly smallDifferenceAccount: string; readonly badDebtAccount: string | null };
 }
 
 /**
@@ -110,6 +119,7 @@ export function resolveFinanceOptions(options: FinanceOptions = {}): FinanceSett
     taxAccounts: new Set([accountMap["input-tax"], accountMap["output-tax"]]),
     cashAccounts,
     controlAccounts: control,
+    writeOffs: resolveWriteOffs(chart, accountMap, options.writeOffs),
   });
   cache.set(options, settings);
   return settings;
@@ -117,4 +127,25 @@ export function resolveFinanceOptions(options: FinanceOptions = {}): FinanceSett
 
 function isChart(x: Chart | readonly AccountInput[]): x is Chart {
   return !Array.isArray(x) && typeof (x as Chart).byCode === "object";
+}
+
+function resolveWriteOffs(chart: Chart, accountMap: AccountMap, options: FinanceOptions["writeOffs"] = {}): FinanceSettings["writeOffs"] {
+  const tolerance = options.tolerance ?? "1";
+  if (!/^\d{1,12}(\.\d{1,6})?$/.test(tolerance)) {
+    throw new StorekeepError("VALIDATION_FAILED", `writeOffs.tolerance must be a non-negative decimal string, not ${JSON.stringify(tolerance)}.`, { issues: [{ path: "writeOffs.tolerance", message: "a non-negative decimal", code: "custom" }] });
+  }
+  for (const field of ["smallDifferenceAccount", "badDebtAccount"] as const) {
+    const code = options[field];
+    if (code === undefined) continue;
+    const account = chart.byCode.get(code);
+    if (account === undefined || account.header) {
+      throw new StorekeepError("VALIDATION_FAILED", `writeOffs.${field} names ${code}, which is ${account === undefined ? "not in the chart" : "a header account"}.`, { issues: [{ path: `writeOffs.${field}`, message: "a posting account of the chart", code: "custom" }] });
+    }
+  }
+  const defaultBadDebt = chart.byCode.get("6300");
+  return Object.freeze({
+    tolerance,
+    smallDifferenceAccount: options.smallDifferenceAccount ?? accountMap["rounding-difference"],
+    badDebtAccount: options.badDebtAccount ?? (defaultBadDebt !== undefined && !defaultBadDebt.header && defaultBadDebt.type === "expense" ? "6300" : null),
+  });
 }

@@ -1,0 +1,160 @@
+import { z } from "zod";
+import type { CurrencyCode } from "../kernel/currencies.js";
+import { minorUnits } from "../kernel/currencies.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { localDateSchema } from "../kernel/local-date.js";
+import type { JsonObject } from "../ports/storage.js";
+import { defineCommand } from "../runner/command.js";
+import { OPEN_ITEMS_COLLECTION, openItemId } from "./open-item-tracking.js";
+import { type OpenItem, settleItem } from "./open-items.js";
+import { commandSource, postDraft } from "./post-draft.js";
+import { toUnits, unitsToString } from "./posting-kernel.js";
+import type { FinanceSettings } from "./settings.js";
+
+/*
+ * Write-offs of open items: a small difference left by a payment (within the configured
+ * tolerance, either direction, to the small-difference account), or a receivable that will
+ * not be paid (bad debt). The item is relieved at its booked value, so a write-off never
+ * carries an exchange difference; the control account and the subledger move together.
+ * VAT relief on bad debts is not computed (the tax report is unchanged).
+ */
+
+/**
+ * The result of `sk.finance.writeOff`: the write-off document, the entry, what was
+ * written off in the item's currency and its booked functional value, and the item after.
+ *
+ * @example
+ * ```ts
+ * const w = await sk.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "small-difference", date: "2026-03-31" });
+ * w.functional; // "0.03"
+ * ```
+ */
+export interface WriteOff {
+  readonly writeOffId: string;
+  readonly entryId: string;
+  readonly reason: "small-difference" | "bad-debt";
+  readonly amount: string;
+  readonly currency: string;
+  readonly functional: string;
+  readonly account: string;
+  readonly item: OpenItem;
+}
+
+/**
+ * Input of `sk.finance.writeOff`: the item (ledger and document id), why, when, and
+ * optionally how much of its open amount (in the item's currency; default all of it).
+ *
+ * @example
+ * ```ts
+ * const input: WriteOffInput = { ledger: "receivables", documentId: "inv_1", reason: "small-difference", date: "2026-03-31" };
+ * ```
+ */
+export interface WriteOffInput {
+  readonly ledger: "receivables" | "payables";
+  readonly documentId: string;
+  readonly reason: "small-difference" | "bad-debt";
+  readonly date: string;
+  readonly amount?: string;
+  readonly writeOffId?: string;
+  readonly memo?: string;
+}
+
+const writeOffSchema = z
+  .object({
+    ledger: z.enum(["receivables", "payables"]),
+    documentId: z.string().min(1).max(200),
+    reason: z.enum(["small-difference", "bad-debt"]),
+    date: localDateSchema,
+    /** Part of the open amount, in the item's currency (default: all of it). */
+    amount: z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "a positive decimal string").optional(),
+    writeOffId: z.string().min(1).max(200).optional(),
+    memo: z.string().max(500).optional(),
+  })
+  .strict();
+
+/**
+ * Writes off (part of) an open item: posts the booked value against the small-difference
+ * or bad-debt account and records the settlement on the item.
+ *
+ * @example
+ * ```ts
+ * const writeOff = writeOffCommand(resolveFinanceOptions());
+ * await runtime.execute(writeOff, { ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-06-30" });
+ * ```
+ */
+export function writeOffCommand(settings: FinanceSettings) {
+  return defineCommand({
+    name: "finance.writeOff",
+    input: writeOffSchema,
+    async handle(ctx, input) {
+      const doc = await ctx.tx.documents.getForUpdate(OPEN_ITEMS_COLLECTION, openItemId(input.ledger, input.documentId));
+      if (doc === undefined) {
+        throw new StorekeepError("NOT_FOUND", `No open item ${input.documentId} in ${input.ledger}; write off a document finance tracks (see openItems).`, { ledger: input.ledger, documentId: input.documentId });
+      }
+      const item = doc.data as unknown as OpenItem;
+      const open = toUnits(item.openAmount);
+      if (open === 0n) throw new StorekeepError("INVALID_TRANSITION", `${input.documentId} is settled in full; nothing is left to write off.`, { documentId: input.documentId });
+      if (item.date > input.date) {
+        throw new StorekeepError("VALIDATION_FAILED", `${input.documentId} is dated ${item.date}; a write-off cannot be dated before it (${input.date}).`, { issues: [{ path: "date", message: `on or after ${item.date}`, code: "custom" }] });
+      }
+      const sign = open < 0n ? -1n : 1n;
+      let amount = open;
+      if (input.amount !== undefined) {
+        const digits = minorUnits(item.currency as CurrencyCode);
+        const [, fraction = ""] = input.amount.split(".");
+        if (fraction.replace(/0+$/, "").length > digits) {
+          throw new StorekeepError("VALIDATION_FAILED", `amount ${input.amount} has more decimals than ${item.currency} allows (${digits}).`, { issues: [{ path: "amount", message: `at most ${digits} decimals`, code: "custom" }] });
+        }
+        amount = toUnits(input.amount) * sign;
+        if (amount === 0n) throw new StorekeepError("VALIDATION_FAILED", "amount must be greater than zero.", { issues: [{ path: "amount", message: "greater than zero", code: "custom" }] });
+      }
+      const isCustomerDebt = input.ledger === "receivables" && open > 0n;
+      let account: string;
+      if (input.reason === "bad-debt") {
+        if (!isCustomerDebt) {
+          throw new StorekeepError("INVALID_TRANSITION", `Only money a customer owes can be a bad debt; ${input.documentId} is ${input.ledger === "payables" ? "a payable" : "a credit to the customer"}. Use reason "small-difference" within the tolerance.`, { documentId: input.documentId, allowed: ["small-difference"] });
+        }
+        if (settings.writeOffs.badDebtAccount === null) {
+          throw new StorekeepError("VALIDATION_FAILED", "The chart has no bad-debt account: set finance option writeOffs.badDebtAccount.", { issues: [{ path: "writeOffs.badDebtAccount", message: "required for bad-debt write-offs", code: "custom" }] });
+        }
+        account = settings.writeOffs.badDebtAccount;
+      } else {
+        account = settings.writeOffs.smallDifferenceAccount;
+      }
+      const quantum = 10n ** BigInt(6 - minorUnits(ctx.config.functionalCurrency as CurrencyCode));
+      const writeOffId = input.writeOffId ?? ctx.ids.next("wo");
+      // Relieved at its booked value: the settlement is worth exactly what it relieves.
+      const trial = settleItem(item, { date: input.date, documentId: writeOffId, kind: "write-off", amount, settledValue: 0n, quantum }, toUnits, unitsToString);
+      const booked = trial.booked;
+      if (input.reason === "small-difference") {
+        const magnitude = booked < 0n ? -booked : booked;
+        if (magnitude > toUnits(settings.writeOffs.tolerance)) {
+          throw new StorekeepError(
+            "VALIDATION_FAILED",
+            `${unitsToString(magnitude)} ${ctx.config.functionalCurrency} is above the small-difference tolerance of ${settings.writeOffs.tolerance}; settle it, or write it off as a bad debt if a customer will not pay.`,
+            { issues: [{ path: "amount", message: `at most ${settings.writeOffs.tolerance} ${ctx.config.functionalCurrency}`, code: "custom" }], tolerance: settings.writeOffs.tolerance },
+          );
+        }
+      }
+      const { item: after } = settleItem(item, { date: input.date, documentId: writeOffId, kind: "write-off", amount, settledValue: booked, quantum }, toUnits, unitsToString);
+      await ctx.tx.documents.put(OPEN_ITEMS_COLLECTION, item.itemId, after as unknown as JsonObject, doc.version);
+      const control = settings.accountMap[input.ledger];
+      const memo = input.memo ?? `${input.reason === "bad-debt" ? "Bad debt" : "Small difference"} written off: ${input.documentId}`;
+      const entry = await postDraft(ctx, settings, {
+        date: input.date,
+        domain: "general",
+        kind: "standard",
+        memo,
+        key: null,
+        source: commandSource(ctx),
+        reversalOf: null,
+        lines: [
+          { account: control, currency: item.currency, amount: -amount, functional: -booked },
+          { account, currency: ctx.config.functionalCurrency, amount: booked, functional: booked },
+        ],
+      });
+      const result: WriteOff = { writeOffId, entryId: entry.entryId, reason: input.reason, amount: unitsToString(amount), currency: item.currency, functional: unitsToString(booked), account, item: after };
+      return { result: result as unknown as JsonObject };
+    },
+  });
+}

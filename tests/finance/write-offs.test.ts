@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import type { JournalEntry } from "../../src/finance/index.js";
+import { type Books, eur, makeBooks } from "./helpers.js";
+
+/*
+ * Write-offs of open items (issue 9): small differences within a tolerance, either way, and
+ * bad debts; relieved at the booked value (no exchange difference), control account and
+ * subledger moving together — worked examples line by line.
+ */
+
+type Line = [side: "Dr" | "Cr", account: string, functional: string, transaction?: string];
+const linesOf = (entry: JournalEntry): Line[] =>
+  entry.lines.map((l) => {
+    const side = l.functional.startsWith("-") ? "Cr" : "Dr";
+    const functional = l.functional.replace("-", "");
+    return l.currency === entry.functionalCurrency ? [side, l.account, functional] : [side, l.account, functional, `${l.amount.replace("-", "")} ${l.currency}`];
+  });
+
+const money = (currency: string) => (amount: string) => ({ amount, currency });
+function invoice(id: string, currency: string, rate: string, gross: string, functionalGross: string) {
+  const m = money(currency);
+  return {
+    invoiceId: id, orderId: `ord_${id}`, customerId: "cus_1", currency, functionalCurrency: "EUR", rate,
+    net: m(gross), shipping: m("0"), tax: m("0"), gross: m(gross), prepaymentApplied: m("0"),
+    functional: { net: eur(functionalGross), shipping: eur("0"), tax: eur("0"), gross: eur(functionalGross), prepaymentApplied: eur("0") },
+  };
+}
+const capture = (id: string, invoiceId: string, amount: string) => ({ paymentId: id, orderId: `ord_${invoiceId}`, invoiceId, invoiced: true, currency: "EUR", functionalCurrency: "EUR", rate: "1", amount: eur(amount), functionalAmount: eur(amount) });
+
+async function record(books: Books, type: string, date: string, payload: Record<string, unknown>): Promise<void> {
+  await books.sk.recordEvents([{ type, aggregateType: "doc", aggregateId: "agg_1", effectiveDate: date, payload }]);
+}
+
+describe("write-offs", () => {
+  it("a 0.03 short payment is written off as a small difference: Dr 6900 / Cr 1200, the item closed, subledger = control", async () => {
+    const books = makeBooks();
+    await record(books, "OrderInvoiced", "2026-03-02", invoice("inv_1", "EUR", "1", "119", "119"));
+    await record(books, "PaymentCaptured", "2026-03-10", capture("pay_1", "inv_1", "118.97"));
+    const w = await books.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "small-difference", date: "2026-03-31" }, { idempotencyKey: "wo-inv_1" });
+    expect(w).toMatchObject({ reason: "small-difference", amount: "0.03", currency: "EUR", functional: "0.03", account: "6900" });
+    expect(w.item).toMatchObject({ openAmount: "0", openFunctional: "0" });
+    expect(w.item.settlements.at(-1)).toMatchObject({ kind: "write-off", documentId: w.writeOffId, amount: "0.03", booked: "0.03", settled: "0.03" });
+    expect(linesOf((await books.finance.entry(w.entryId))!)).toEqual([["Cr", "1200", "0.03"], ["Dr", "6900", "0.03"]]);
+    expect((await books.finance.auditSubledgers({ asOf: "2026-03-31" }))[0]).toMatchObject({ subledger: "0", control: "0", ok: true });
+    // Replayed under its key: the same write-off, nothing posted twice.
+    const journal = (await books.finance.journal()).length;
+    expect(await books.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "small-difference", date: "2026-03-31" }, { idempotencyKey: "wo-inv_1" })).toEqual(w);
+    expect((await books.finance.journal()).length).toBe(journal);
+    // Without the key it is settled now: nothing left.
+    await expect(books.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "small-difference", date: "2026-03-31" })).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+  });
+
+  it("above the tolerance a small-difference write-off is refused (naming the tolerance); a bad debt is not, and a wider tolerance is an option", async () => {
+    const books = makeBooks();
+    await record(books, "OrderInvoiced", "2026-03-02", invoice("inv_1", "EUR", "1", "119", "119"));
+    await record(books, "PaymentCaptured", "2026-03-10", capture("pay_1", "inv_1", "114"));
+    await expect(books.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "small-difference", date: "2026-03-31" })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      message: expect.stringContaining("tolerance of 1"),
+    });
+    const bad = await books.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-06-30" });
+    expect(linesOf((await books.finance.entry(bad.entryId))!)).toEqual([["Cr", "1200", "5"], ["Dr", "6300", "5"]]);
+
+    const lenient = makeBooks({ finance: { writeOffs: { tolerance: "10" } } });
+    await record(lenient, "OrderInvoiced", "2026-03-02", invoice("inv_1", "EUR", "1", "119", "119"));
+    await record(lenient, "PaymentCaptured", "2026-03-10", capture("pay_1", "inv_1", "114"));
+    expect((await lenient.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "small-difference", date: "2026-03-31" })).functional).toBe("5");
+    expect(() => makeBooks({ finance: { writeOffs: { badDebtAccount: "9999" } } })).toThrow(/badDebtAccount names 9999/);
+  });
+
+  it("a partial bad debt of a USD invoice is relieved at its booked share: no exchange difference", async () => {
+    const books = makeBooks();
+    await record(books, "OrderInvoiced", "2026-03-02", invoice("inv_1", "USD", "0.92", "110", "101.2"));
+    const w = await books.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-06-30", amount: "55" });
+    expect(w).toMatchObject({ amount: "55", currency: "USD", functional: "50.6", account: "6300" });
+    expect(w.item).toMatchObject({ openAmount: "55", openFunctional: "50.6" });
+    expect(linesOf((await books.finance.entry(w.entryId))!)).toEqual([["Cr", "1200", "50.6", "55 USD"], ["Dr", "6300", "50.6"]]);
+    expect((await books.finance.auditSubledgers({ asOf: "2026-06-30" }))[0]).toMatchObject({ subledger: "50.6", control: "50.6", ok: true });
+    await expect(books.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-06-30", amount: "60" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    await expect(books.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-06-30", amount: "0.001" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("decimals") });
+    await expect(books.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-03-01" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("dated 2026-03-02") });
+  });
+
+  it("a supplier bill paid 0.02 short is written off as a gain; a payable cannot be a bad debt; unknown items are NOT_FOUND", async () => {
+    const books = makeBooks();
+    await record(books, "SupplierBillRecorded", "2026-03-02", {
+      billId: "bill_1", supplierId: "sup_1", dueDate: "2026-04-01", currency: "EUR", functionalCurrency: "EUR", rate: "1",
+      lines: [{ receiptId: "grn_1", sku: "MUG", quantity: "10", unitPrice: eur("10"), receivedValue: eur("100"), billedValue: eur("100") }],
+      net: eur("100"), tax: eur("0"), gross: eur("100"), functional: { net: eur("100"), tax: eur("0"), gross: eur("100") },
+    });
+    await record(books, "SupplierPaid", "2026-03-30", { paymentId: "sp_1", supplierId: "sup_1", billIds: ["bill_1"], currency: "EUR", functionalCurrency: "EUR", rate: "1", amount: eur("99.98"), functionalAmount: eur("99.98") });
+    await expect(books.finance.writeOff({ ledger: "payables", documentId: "bill_1", reason: "bad-debt", date: "2026-03-31" })).rejects.toMatchObject({ code: "INVALID_TRANSITION", details: { allowed: ["small-difference"] } });
+    const w = await books.finance.writeOff({ ledger: "payables", documentId: "bill_1", reason: "small-difference", date: "2026-03-31" });
+    expect(w).toMatchObject({ amount: "-0.02", functional: "-0.02" });
+    expect(linesOf((await books.finance.entry(w.entryId))!)).toEqual([["Dr", "2100", "0.02"], ["Cr", "6900", "0.02"]]);
+    expect((await books.finance.auditSubledgers({ asOf: "2026-03-31" }))[1]).toMatchObject({ ledger: "payables", subledger: "0", control: "0", ok: true });
+    await expect(books.finance.writeOff({ ledger: "payables", documentId: "bill_9", reason: "small-difference", date: "2026-03-31" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
