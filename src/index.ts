@@ -11,6 +11,7 @@
 // Kernel: money, quantities, dates, errors, the event catalog, schemas for host modules
 export {
   ACCOUNT_ROLES,
+  billLineDifferences,
   addDays,
   amountSchema,
   BOUNDS,

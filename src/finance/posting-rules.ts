@@ -2,6 +2,8 @@ import type { AccountRole } from "../kernel/events/account-roles.js";
 import type { EventPayload, EventType } from "../kernel/events/definitions.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { MoneyJson } from "../kernel/money.js";
+import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
+import { billLineDifferences } from "../kernel/events/purchasing.js";
 import { type CashAccountRule, cashAccount } from "./cash-accounts.js";
 import type { AccountMap } from "./chart.js";
 import { type EntryDomain, domainOfEvent } from "./periods.js";
@@ -246,14 +248,20 @@ export const postingRules: PostingRules = {
     const f = p.functional;
     const fc = context.functionalCurrency;
     let received = 0n;
-    let billed = 0n;
+    let price = 0n;
+    let exchange = 0n;
+    const digits = minorUnits(fc as CurrencyCode);
     for (const line of p.lines) {
       received += toUnits(line.receivedValue.amount);
-      billed += toUnits(line.billedValue.amount);
+      // IAS 21: with the received price known, a pure rate change is an exchange difference.
+      const split = billLineDifferences(line, p.rate, digits);
+      price += toUnits(split.price);
+      exchange += toUnits(split.exchange);
     }
     const l = new Lines(context)
       .functional("grni", { amount: unitsToString(received), currency: fc }, 1)
-      .functional("purchase-price-difference", { amount: unitsToString(billed - received), currency: fc }, 1)
+      .functional("purchase-price-difference", { amount: unitsToString(price), currency: fc }, 1)
+      .functional("exchange-gain-loss", { amount: unitsToString(exchange), currency: fc }, 1)
       .pair("input-tax", p.tax, f.tax, p.rate, 1)
       .pair("payables", p.gross, f.gross, p.rate, -1);
     selfAssess(l, p.taxLines, 1);

@@ -1,6 +1,8 @@
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { type EventType, eventCatalog } from "../kernel/events/definitions.js";
+import { billLineDifferences } from "../kernel/events/purchasing.js";
+import { minorUnits } from "../kernel/currencies.js";
 import type { OutboxEvent } from "../ports/storage.js";
 import type { CommandContext, NewEvent, Reaction } from "../runner/command.js";
 import { effectiveInstant } from "./effective.js";
@@ -173,7 +175,10 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
       for (const [index, line] of p.lines.entries()) {
-        const amount = minorOf(ctx, line.billedValue.amount, "billedValue") - minorOf(ctx, line.receivedValue.amount, "receivedValue");
+        minorOf(ctx, line.billedValue.amount, "billedValue");
+        minorOf(ctx, line.receivedValue.amount, "receivedValue");
+        // Stock takes the price difference only: a pure rate change is finance's exchange difference (IAS 21).
+        const amount = minorOf(ctx, billLineDifferences(line, p.rate, minorUnits(ctx.config.functionalCurrency)).price, "billedValue");
         if (amount === 0n) continue;
         const source = { type: "bill" as const, id: p.billId, lineId: line.lineId ?? String(index + 1) };
         let receipt: MovementRecord | undefined;

@@ -106,10 +106,14 @@ export const goodsReceivedSchema = refined(
  * `receivedValue` for the matched quantity, functional), `billedValue` the billed net
  * in the functional currency; Σ billedValue = `functional.net`.
  *
- * Posting: Dr `grni` Σ receivedValue, Dr `purchase-price-difference`
- * Σ (billedValue − receivedValue) (a credit when negative), Dr `input-tax`
- * functional.tax / Cr `payables` functional.gross. Inventory reacts to lines whose
- * billed value differs with `StockRevalued` (reason `price-difference`).
+ * Posting: Dr `grni` Σ receivedValue, Dr `purchase-price-difference` the price
+ * difference, Dr `exchange-gain-loss` the exchange difference (credits when negative),
+ * Dr `input-tax` functional.tax / Cr `payables` functional.gross. A line's
+ * billedValue − receivedValue is all price difference unless it gives `receivedPrice`
+ * (the unit price received, in the bill's currency): then (unitPrice − receivedPrice) ×
+ * quantity at the bill's rate is the price difference and the rest the rate's (IAS 21;
+ * see `billLineDifferences`). Inventory reacts to lines with a price difference with
+ * `StockRevalued` (reason `price-difference`).
  *
  * @example
  * ```ts
@@ -141,6 +145,8 @@ export const supplierBillRecordedSchema = refined(
         sku: skuField,
         quantity: positiveQuantityString,
         unitPrice: unitPriceJson,
+        /** The unit price the goods were received at, in the bill's currency: with it, a pure rate change is an exchange difference (IAS 21), not a price difference. */
+        receivedPrice: unitPriceJson.exactOptional(),
         receivedValue: postedAmountJson,
         billedValue: postedAmountJson,
       }),
@@ -153,7 +159,7 @@ export const supplierBillRecordedSchema = refined(
   }),
   (bill, ctx) => {
     checkTaxedDocument(ctx, bill);
-    checkCurrency(ctx, bill.currency, bill.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const));
+    checkCurrency(ctx, bill.currency, bill.lines.flatMap((line, index) => [[["lines", index, "unitPrice"], line.unitPrice] as const, ...(line.receivedPrice === undefined ? [] : [[["lines", index, "receivedPrice"], line.receivedPrice] as const])]));
     checkCurrency(ctx, bill.functionalCurrency, bill.lines.flatMap((line, index) => [[["lines", index, "receivedValue"], line.receivedValue], [["lines", index, "billedValue"], line.billedValue]] as const));
     checkSum(ctx, ["functional", "net"], bill.functional.net, bill.lines.map((line) => line.billedValue), "the sum of the lines' billedValue");
   });
@@ -315,3 +321,30 @@ export const landedCostRecordedSchema = refined(
       if (!receipts.has(line.receiptId)) ctx.addIssue({ code: "custom", path: ["allocations", index, "receiptId"], message: `names receipt ${line.receiptId}, which is not in receiptIds` });
     });
   });
+
+/**
+ * Splits a bill line's difference from what GRNI holds (`billedValue − receivedValue`,
+ * functional) into a price difference and an exchange difference (IAS 21): with
+ * `receivedPrice`, the price difference is (unitPrice − receivedPrice) × quantity at the
+ * bill's rate, rounded half up to the functional minor unit, and the rest is the rate's
+ * doing; without it the whole difference is a price difference. Finance posts the split,
+ * and inventory revalues stock by the price difference only.
+ *
+ * @example
+ * ```ts
+ * // 100 received at 2.50 USD (0.92: 230 EUR), billed at 2.50 USD at 0.93 (232.50 EUR).
+ * billLineDifferences({ quantity: "100", unitPrice: { amount: "2.5", currency: "USD" }, receivedPrice: { amount: "2.5", currency: "USD" },
+ *   receivedValue: { amount: "230", currency: "EUR" }, billedValue: { amount: "232.5", currency: "EUR" } }, "0.93", 2);
+ * // { price: "0", exchange: "2.5" }
+ * ```
+ */
+export function billLineDifferences(
+  line: { readonly quantity: string; readonly unitPrice: { readonly amount: string }; readonly receivedPrice?: { readonly amount: string } | undefined; readonly receivedValue: { readonly amount: string }; readonly billedValue: { readonly amount: string } },
+  rate: string,
+  functionalDigits: number,
+): { readonly price: string; readonly exchange: string } {
+  const total = new Decimal(line.billedValue.amount).minus(line.receivedValue.amount);
+  if (line.receivedPrice === undefined) return { price: total.toFixed(), exchange: "0" };
+  const price = new Decimal(line.unitPrice.amount).minus(line.receivedPrice.amount).times(line.quantity).times(rate).toDecimalPlaces(functionalDigits, Decimal.ROUND_HALF_UP);
+  return { price: price.toFixed(), exchange: total.minus(price).toFixed() };
+}
