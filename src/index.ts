@@ -247,6 +247,8 @@ export {
   verifyJournal,
 } from "./finance/index.js";
 export type {
+  Allocation,
+  AllocationInput,
   Revaluation,
   RevaluationRow,
   WriteOff,

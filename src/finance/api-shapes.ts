@@ -32,6 +32,7 @@ export const FINANCE_SHAPES: ApiShapes = {
     closeYear: command,
     revalue: command,
     writeOff: command,
+    allocate: command,
     importOpeningBalances: command,
     trialBalance: ["input"],
     balanceSheet: ["input"],

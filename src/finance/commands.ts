@@ -1,6 +1,7 @@
 import { closeYearCommand } from "./close-year.js";
 import { revalueCommand } from "./revalue.js";
 import { writeOffCommand } from "./write-off.js";
+import { allocateCreditCommand } from "./allocate-credit.js";
 import { defineAccountCommand } from "./define-account.js";
 import { hardLock } from "./hard-lock.js";
 import { lockPeriod } from "./lock-period.js";
@@ -29,5 +30,6 @@ export function financeCommands(settings: FinanceSettings) {
     closeYear: closeYearCommand(settings),
     revalue: revalueCommand(settings),
     writeOff: writeOffCommand(settings),
+    allocate: allocateCreditCommand(settings),
   };
 }

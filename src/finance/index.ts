@@ -32,6 +32,7 @@ import { type FinanceOptions, resolveFinanceOptions } from "./settings.js";
 import { type TaxReport, taxRecordsReaction, taxReport } from "./tax/index.js";
 import type { Revaluation } from "./revalue.js";
 import type { WriteOff, WriteOffInput } from "./write-off.js";
+import type { Allocation, AllocationInput } from "./allocate-credit.js";
 import { type CashFlowOptions, type CashFlowStatement, cashFlowStatement } from "./cash-flow.js";
 
 export * from "./accounts.js";
@@ -47,6 +48,7 @@ export * from "./tax/index.js";
 export * from "./cash-flow.js";
 export { type Revaluation, type RevaluationRow, revalueCommand } from "./revalue.js";
 export { type WriteOff, type WriteOffInput, writeOffCommand } from "./write-off.js";
+export { type Allocation, type AllocationInput, allocateCreditCommand } from "./allocate-credit.js";
 export * from "./cash-accounts.js";
 export * from "./conversion-rounding.js";
 export * from "./entry-controls.js";
@@ -138,6 +140,8 @@ export interface FinanceApi {
   revalue(input: { date: string }, options?: ExecuteOptions): Promise<Revaluation>;
   /** Writes off (part of) an open item: a small difference within `writeOffs.tolerance`, or a customer's bad debt. @example `await sk.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-06-30" })` */
   writeOff(input: WriteOffInput, options?: ExecuteOptions): Promise<WriteOff>;
+  /** Applies an open credit (over-payment, credit note, supplier advance) to open documents of the same party and currency, realising any exchange difference. @example `await sk.finance.allocate({ ledger: "receivables", creditId: "pay_1", documentIds: ["inv_1"], date: "2026-03-31" })` */
+  allocate(input: AllocationInput, options?: ExecuteOptions): Promise<Allocation>;
   /** Imports an opening trial balance (rows or CSV), agreeing with opening stock on Inventory. */
   importOpeningBalances(input: OpeningBalancesInput, options?: ExecuteOptions): Promise<JournalEntry & { inventoryAgreed: string }>;
   /** A trial balance as of a date or for a period, with optional comparison columns. */
@@ -203,6 +207,7 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
     closeYear: (input, o) => run(commands.closeYear, input, o),
     revalue: (input, o) => run(commands.revalue, input, o) as unknown as Promise<Revaluation>,
     writeOff: (input, o) => run(commands.writeOff, input, o) as unknown as Promise<WriteOff>,
+    allocate: (input, o) => run(commands.allocate, input, o) as unknown as Promise<Allocation>,
     importOpeningBalances: (input, o) => run(opening, input, o),
     trialBalance: (o) => runtime.read((tx) => trialBalance(tx, settings, currency, o)),
     balanceSheet: (o) => runtime.read((tx) => balanceSheet(tx, settings, currency, o)),

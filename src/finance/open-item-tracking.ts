@@ -40,7 +40,7 @@ function quantumOf(functionalCurrency: string): bigint {
   return 10n ** BigInt(6 - minorUnits(functionalCurrency as CurrencyCode));
 }
 
-async function getItem(tx: Transaction, ledger: OpenItemLedger, documentId: string | undefined): Promise<{ item: OpenItem; version: number } | undefined> {
+export async function getItem(tx: Transaction, ledger: OpenItemLedger, documentId: string | undefined): Promise<{ item: OpenItem; version: number } | undefined> {
   if (documentId === undefined) return undefined;
   const doc = await tx.documents.getForUpdate(OPEN_ITEMS_COLLECTION, openItemId(ledger, documentId));
   return doc === undefined ? undefined : { item: doc.data as unknown as OpenItem, version: doc.version };
@@ -72,11 +72,12 @@ function splitValue(total: bigint, amount: bigint, parts: readonly bigint[], qua
   return out;
 }
 
-interface Settling {
+/** A settlement request: money (or a credit) of one currency relieving target items in order. @internal */
+export interface Settling {
   readonly ledger: OpenItemLedger;
   readonly date: string;
   readonly documentId: string;
-  readonly kind: "payment" | "refund";
+  readonly kind: "payment" | "refund" | "allocation";
   readonly currency: string;
   /** The settling money in the items' direction (negative settles a positive item). */
   readonly amount: bigint;
@@ -90,7 +91,7 @@ interface Settling {
  * direction: positive = loss on receivables relieved, or on payables paid) and what was
  * left over in transaction and functional units.
  */
-async function settle(tx: Transaction, functionalCurrency: string, s: Settling): Promise<{ difference: bigint; restAmount: bigint; restValue: bigint; party: string | undefined }> {
+export async function settle(tx: Transaction, functionalCurrency: string, s: Settling): Promise<{ difference: bigint; restAmount: bigint; restValue: bigint; party: string | undefined }> {
   const quantum = quantumOf(functionalCurrency);
   const found: { item: OpenItem; version: number; part: bigint }[] = [];
   let remaining = s.amount < 0n ? -s.amount : s.amount;
