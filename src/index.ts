@@ -465,6 +465,49 @@ export type {
   TimelinePage,
 } from "./crm/index.js";
 
+// Purchasing: suppliers, price lists, purchase orders, receipts, bills, payments
+export {
+  allowedActions,
+  checkPriceList,
+  createPurchasingApi,
+  leadTimeStats,
+  matchBill,
+  orderQuantityProblem,
+  priceFor,
+  progressStatus,
+  purchasingCommands,
+  purchasingModule,
+  purchasingModuleOptions,
+  resolvePurchasingOptions,
+  roundToOrderQuantity,
+  withinStatedLeadTime,
+} from "./purchasing/index.js";
+export type {
+  IncomingRow,
+  IncomingSummary,
+  LeadTimeStats,
+  MatchReason,
+  MatchTolerances,
+  PaymentTerms,
+  PurchaseOrder,
+  PurchaseOrderAction,
+  PurchaseOrderHistoryEntry,
+  PurchaseOrderLine,
+  PurchaseOrderStatus,
+  PurchasingApi,
+  PurchasingOptions,
+  PurchasingSettings,
+  PurchasingTax,
+  PurchasingTaxFunctions,
+  ReceiptRecord,
+  ReceiptSlice,
+  Supplier,
+  SupplierBill,
+  SupplierItem,
+  SupplierPrice,
+  SupplierScorecard,
+} from "./purchasing/index.js";
+
 // Replenishment: forecasts and purchase suggestions
 export {
   ADI_THRESHOLD,

@@ -21,6 +21,8 @@ import { QUANTITIES as INVENTORY_QUANTITIES, VALUES as INVENTORY_VALUES } from "
 import type { AccountRole } from "./kernel/events/account-roles.js";
 import type { Transaction } from "./ports/storage.js";
 import { type CrmApi, type CrmOptions, createCrmApi, crmEventDefinitions, crmModule } from "./crm/index.js";
+import { type PurchasingApi, type PurchasingOptions, createPurchasingApi, purchasingModule, purchasingModuleOptions } from "./purchasing/index.js";
+import { calculateTax, eventTaxLines } from "./finance/tax/index.js";
 import { type EventCatalog, type EventDefinitions, type RecordEventInput, eventCatalog, type eventDefinitions, fillFunctionalFields, missingFunctionalFields } from "./kernel/events/index.js";
 
 /**
@@ -52,6 +54,8 @@ export interface StorekeepOptions<D extends EventDefinitions = typeof eventDefin
   readonly crm?: CrmOptions;
   /** Analytics settings: on-time window, dead-stock window, ageing buckets, SKU categories. */
   readonly analytics?: AnalyticsOptions;
+  /** Purchasing settings: approval limit, receipt/quantity/price tolerances, tax codes and the shop as buyer. */
+  readonly purchasing?: PurchasingOptions;
   /** The event catalog payloads are validated against. Default: storekeep's own; extend it for host events. */
   readonly events?: EventCatalog<D>;
 }
@@ -100,6 +104,8 @@ export interface Storekeep<D extends EventDefinitions = typeof eventDefinitions>
   readonly crm: CrmApi;
   /** KPIs over the ledgers: the catalogue, series, comparisons, breakdowns, ageing. */
   readonly analytics: AnalyticsApi;
+  /** Buying: suppliers, price lists, purchase orders, receipts, bills with a 3-way match, payments, returns, landed costs. */
+  readonly purchasing: PurchasingApi;
   /** The outbox: read since a cursor, run named consumers with durable checkpoints. */
   readonly events: EventsApi;
   /** Creates the store's tables (idempotent); commands call it on first use anyway. */
@@ -143,9 +149,9 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     ids: options.ids ?? timeOrderedIds(clock),
     rates: options.rates ?? memoryRates([]),
     config,
-    modules: [inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), analyticsModule(options.analytics), ...(options.modules ?? [])],
+    modules: [inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), analyticsModule(options.analytics), purchasingModule(options.purchasing), ...(options.modules ?? [])],
     validateEvent: catalogEventValidator(catalog),
-    moduleOptions: { crm: options.crm ?? {} },
+    moduleOptions: { crm: options.crm ?? {}, purchasing: purchasingModuleOptions(options.purchasing, { calculateTax, eventTaxLines }) },
   });
   const inventory = createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) });
   return {
@@ -157,6 +163,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     inventory,
     crm: createCrmApi(runtime, options.crm),
     analytics: createAnalyticsApi(runtime, analyticsSources(options.finance), options.analytics, { expireHolds: (key) => inventory.expireReservations({}, { idempotencyKey: key }) }),
+    purchasing: createPurchasingApi(runtime),
     events: createEventsApi(runtime),
     ready: () => runtime.ready(),
     run: async (command, input, execOptions) => {
@@ -227,7 +234,7 @@ function storekeepOptions(options: unknown): StorekeepOptions {
     if (options === null || typeof options !== "object" || Array.isArray(options)) {
       throw new StorekeepError("VALIDATION_FAILED", "createStorekeep options must be an object or left out.", { issues: [{ path: "options", message: "an object", code: "custom" }] });
     }
-    for (const key of ["store", "clock", "ids", "rates", "config", "modules", "finance", "inventory", "crm", "analytics", "events"]) {
+    for (const key of ["store", "clock", "ids", "rates", "config", "modules", "finance", "inventory", "crm", "analytics", "purchasing", "events"]) {
       const value = (options as Record<string, unknown>)[key];
       if (value === undefined) continue;
       if (key === "modules" ? !Array.isArray(value) : value === null || typeof value !== "object") {

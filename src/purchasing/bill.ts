@@ -1,0 +1,67 @@
+/**
+ * Supplier bills (and landed-cost bills) as purchasing keeps them: held with the reasons of
+ * a failed match, or posted; what is paid of them.
+ */
+import { z } from "zod";
+import { nonNegativeAmountSchema, positiveQuantitySchema, rateSchema } from "../kernel/bounds.js";
+import { canonicalDecimal } from "../kernel/decimal.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { localDateSchema } from "../kernel/local-date.js";
+import type { Transaction } from "../ports/storage.js";
+import { BILLS, idSchema } from "./supplier.js";
+import type { MatchReason } from "./three-way-match.js";
+
+/**
+ * A supplier bill as purchasing keeps it.
+ *
+ * @example
+ * ```ts
+ * const bill: SupplierBill = (await sk.purchasing.bill("bill_1"))!;
+ * bill.status; // "held"
+ * ```
+ */
+export type SupplierBill = {
+  readonly billId: string;
+  readonly kind: "bill" | "landed-cost";
+  readonly supplierId: string;
+  readonly purchaseOrderId: string | null;
+  readonly supplierReference: string | null;
+  readonly status: "held" | "posted";
+  readonly reasons: readonly MatchReason[];
+  readonly date: string;
+  readonly dueDate: string;
+  readonly currency: string;
+  readonly rate: string | null;
+  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: string; readonly unitPrice: string }[];
+  readonly net: string;
+  readonly tax: string;
+  readonly gross: string;
+  /** Paid so far (transaction currency). */
+  readonly paid: string;
+  readonly approvedBy: string | null;
+};
+
+const decimalText = <S extends z.ZodType>(schema: S) => schema.transform((d) => canonicalDecimal(d as never));
+
+export const billLinesSchema = z
+  .array(z.strictObject({ lineId: idSchema, quantity: decimalText(positiveQuantitySchema), unitPrice: decimalText(nonNegativeAmountSchema) }))
+  .min(1)
+  .max(1000);
+
+export const recordBillSchema = z.strictObject({
+  billId: idSchema,
+  purchaseOrderId: idSchema,
+  /** The supplier's own invoice number. */
+  supplierReference: z.string().min(1).max(200).optional(),
+  date: localDateSchema.optional(),
+  dueDate: localDateSchema.optional(),
+  rate: decimalText(rateSchema).optional(),
+  lines: billLinesSchema,
+});
+
+/** The bill locked for update, or NOT_FOUND. */
+export async function loadBill(tx: Transaction, billId: string): Promise<{ bill: SupplierBill; version: number }> {
+  const doc = await tx.documents.getForUpdate<SupplierBill>(BILLS, billId);
+  if (!doc) throw new StorekeepError("NOT_FOUND", `Bill ${billId} does not exist; record it with purchasing.recordBill.`, { billId });
+  return { bill: doc.data, version: doc.version };
+}

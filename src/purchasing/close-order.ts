@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { defineCommand } from "../runner/command.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { Decimal } from "../kernel/decimal.js";
+import { saveOrder } from "./order-store.js";
+import { loadOrder } from "./purchase-order.js";
+import { idSchema } from "./supplier.js";
+import { assertAllowed } from "./transitions.js";
+
+/**
+ * Closes an order: what was not received is no longer expected (a short close). Every
+ * received unit must be billed first, and nothing may be billed ahead of receipt.
+ *
+ * @example
+ * ```ts
+ * await runtime.execute(closeOrder, { purchaseOrderId: "po_1" });
+ * ```
+ */
+export const closeOrder = defineCommand({
+  name: "purchasing.closeOrder",
+  input: z.strictObject({ purchaseOrderId: idSchema }),
+  async handle(ctx, input) {
+    const { order, version } = await loadOrder(ctx.tx, input.purchaseOrderId);
+    assertAllowed(order.purchaseOrderId, order.status, "close");
+    const open = order.lines.filter((l) => !new Decimal(l.billed).eq(l.received));
+    if (open.length > 0) {
+      const l = open[0]!;
+      throw new StorekeepError("INVALID_TRANSITION", `Purchase order ${order.purchaseOrderId} line ${l.lineId} has ${l.received} received and ${l.billed} billed; bill (or receive) the difference before closing.`, {
+        purchaseOrderId: order.purchaseOrderId,
+        status: order.status,
+        action: "close",
+        allowed: ["bill", "receive"],
+        lines: open.map((x) => x.lineId),
+      });
+    }
+    const next = { ...order, status: "closed" as const, history: [...order.history, { at: ctx.now.toISOString(), action: "close", from: order.status, to: "closed" as const, by: null }] };
+    await saveOrder(ctx.tx, next, version);
+    return { result: { purchaseOrderId: order.purchaseOrderId, status: next.status } };
+  },
+});

@@ -1,0 +1,53 @@
+import { defineCommand } from "../runner/command.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { functionalNetOf, pendingApproval } from "./approval.js";
+import { settingsOf } from "./options.js";
+import { priceOrderLines } from "./order-lines.js";
+import { saveOrder } from "./order-store.js";
+import { type PurchaseOrder, createOrderSchema } from "./purchase-order.js";
+import { ORDERS, requireSupplier } from "./supplier.js";
+
+/**
+ * Creates a draft purchase order: lines priced from the supplier's price list (the break
+ * that applies) unless a price is given, checked against MOQ and pack multiples, taxed
+ * through finance, dated by the lead time. Whether it needs an approver follows from its
+ * functional net and the approval limit.
+ *
+ * @example
+ * ```ts
+ * const { purchaseOrderId } = await runtime.execute(createOrder, { supplierId: "sup_1", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 100 }] });
+ * ```
+ */
+export const createOrder = defineCommand({
+  name: "purchasing.createOrder",
+  input: createOrderSchema,
+  async handle(ctx, input) {
+    const settings = settingsOf(ctx);
+    const purchaseOrderId = input.purchaseOrderId ?? ctx.ids.next("po");
+    if (await ctx.tx.documents.get(ORDERS, purchaseOrderId)) throw new StorekeepError("ALREADY_EXISTS", `Purchase order ${purchaseOrderId} already exists; change it with purchasing.changeOrder.`, { purchaseOrderId });
+    const supplier = await requireSupplier(ctx.tx, input.supplierId);
+    const orderDate = input.orderDate ?? ctx.today;
+    const priced = await priceOrderLines(ctx.tx, settings, supplier, orderDate, input.lines);
+    const functionalNet = await functionalNetOf(ctx, supplier.currency, priced.net, orderDate);
+    const order: PurchaseOrder = {
+      purchaseOrderId,
+      supplierId: supplier.supplierId,
+      warehouseId: input.warehouseId,
+      currency: supplier.currency,
+      status: "draft",
+      orderDate,
+      sentDate: null,
+      expectedDate: priced.expectedDate,
+      revision: 1,
+      approval: pendingApproval(settings, functionalNet),
+      lines: priced.lines,
+      net: priced.net,
+      tax: priced.tax,
+      gross: priced.gross,
+      functionalNet,
+      history: [{ at: ctx.now.toISOString(), action: "create", from: null, to: "draft", by: null }],
+    };
+    await saveOrder(ctx.tx, order, 0);
+    return { result: { purchaseOrderId, status: order.status, net: order.net, tax: order.tax, gross: order.gross, approvalRequired: order.approval.required } };
+  },
+});

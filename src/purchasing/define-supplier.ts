@@ -1,0 +1,30 @@
+import { defineCommand } from "../runner/command.js";
+import { SUPPLIERS, type Supplier, defineSupplierSchema } from "./supplier.js";
+
+/**
+ * Defines a supplier or replaces its terms: currency, payment terms (net days and an
+ * optional early-payment discount), tax treatment, the lead time it states.
+ *
+ * @example
+ * ```ts
+ * await runtime.execute(defineSupplier, { supplierId: "sup_1", currency: "USD", leadTimeDays: 14, paymentTerms: { netDays: 30 } });
+ * ```
+ */
+export const defineSupplier = defineCommand({
+  name: "purchasing.defineSupplier",
+  input: defineSupplierSchema,
+  async handle(ctx, input) {
+    const existing = await ctx.tx.documents.get<Supplier>(SUPPLIERS, input.supplierId);
+    const doc: Supplier = {
+      supplierId: input.supplierId,
+      name: input.name ?? null,
+      currency: input.currency,
+      paymentTerms: { netDays: input.paymentTerms?.netDays ?? 30, discountDays: input.paymentTerms?.discountDays ?? null, discountPercent: input.paymentTerms?.discountPercent ?? null },
+      taxTreatment: input.taxTreatment ?? "standard",
+      taxParty: input.taxParty ? { country: input.taxParty.country, ...(input.taxParty.region ? { region: input.taxParty.region } : {}), ...(input.taxParty.vatId ? { vatId: input.taxParty.vatId } : {}) } : null,
+      leadTimeDays: input.leadTimeDays,
+    };
+    await ctx.tx.documents.put(SUPPLIERS, input.supplierId, doc as never, existing?.version ?? 0);
+    return { result: { supplierId: input.supplierId, created: existing === undefined } };
+  },
+});

@@ -1,0 +1,111 @@
+import type { CommandContext } from "../runner/command.js";
+import type { TaxCalculation, TaxCodeTable, TaxContext, TaxLineInput, TaxParty, EventTaxLine } from "../finance/tax/index.js";
+import { Decimal } from "../kernel/decimal.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { checkBoundedDecimal, BOUNDS, type DigitLimits } from "../kernel/bounds.js";
+
+/**
+ * How purchasing taxes its documents: the shop's tax codes and the shop as the buyer. The
+ * supplier is the seller (its `taxParty`); `calculateTax` decides the place of supply
+ * (domestic, reverse charge, import).
+ *
+ * @example
+ * ```ts
+ * const tax: PurchasingTax = { codes: defineTaxCodes([...]), buyer: { country: "DE", vatId: "DE123" } };
+ * ```
+ */
+export interface PurchasingTax {
+  readonly codes: TaxCodeTable;
+  readonly buyer: TaxParty;
+  /** Round each line's tax (default) or each code's total once. */
+  readonly rounding?: "line" | "document";
+}
+
+/**
+ * Purchasing settings. Tolerances are ratios (`"0.05"` = 5%).
+ *
+ * @example
+ * ```ts
+ * const sk = createStorekeep({ purchasing: { approvalLimit: "5000", receiptTolerance: "0.05", priceTolerance: "0.02" } });
+ * ```
+ */
+export interface PurchasingOptions {
+  /** An order whose net (functional currency) exceeds this needs an approver; default `"0"`: every order does. */
+  readonly approvalLimit?: string | number;
+  /** How far a line may be received beyond what was ordered (ratio; default 0). */
+  readonly receiptTolerance?: string | number;
+  /** How far a billed quantity may exceed the received one before the bill is held (ratio; default 0). */
+  readonly quantityTolerance?: string | number;
+  /** How far a billed unit price may differ from the order's before the bill is held (ratio; default 0). */
+  readonly priceTolerance?: string | number;
+  /** A bill for goods not yet received: held for approval (default) or posted at once (GRNI reverses on receipt). */
+  readonly billBeforeReceipt?: "hold" | "allow";
+  /** The tax category of a line that names none (default `"standard"`). */
+  readonly defaultTaxCategory?: string;
+  /** Tax codes and the shop as buyer; without them purchasing documents carry no tax. */
+  readonly tax?: PurchasingTax;
+}
+
+/**
+ * Finance's pure tax functions, wired by the facade (purchasing may not import finance's files).
+ *
+ * @example
+ * ```ts
+ * const fns: PurchasingTaxFunctions = { calculateTax, eventTaxLines };
+ * ```
+ */
+export interface PurchasingTaxFunctions {
+  readonly calculateTax: (lines: readonly TaxLineInput[], context: TaxContext) => TaxCalculation;
+  readonly eventTaxLines: (calculation: TaxCalculation, options: { readonly functionalCurrency: string; readonly rate?: string }) => { taxLines: EventTaxLine[]; functionalTax: string };
+}
+
+/** Resolved settings, as commands see them. */
+export interface PurchasingSettings {
+  readonly approvalLimit: Decimal;
+  readonly receiptTolerance: Decimal;
+  readonly quantityTolerance: Decimal;
+  readonly priceTolerance: Decimal;
+  readonly billBeforeReceipt: "hold" | "allow";
+  readonly defaultTaxCategory: string;
+  readonly tax: PurchasingTax | undefined;
+  readonly functions: PurchasingTaxFunctions | undefined;
+}
+
+function bounded(name: string, value: string | number | undefined, fallback: string, limits: DigitLimits = BOUNDS.rate): Decimal {
+  if (value === undefined) return new Decimal(fallback);
+  const parsed = checkBoundedDecimal(value, limits, name, "nonnegative");
+  if (!parsed.ok) throw new StorekeepError("VALIDATION_FAILED", `purchasing.${name}: ${parsed.reason}`, { issues: [{ path: name, message: parsed.reason, code: "custom" }] });
+  return parsed.value;
+}
+
+/**
+ * Resolves purchasing options (defaults filled, numbers checked).
+ *
+ * @example
+ * ```ts
+ * const settings = resolvePurchasingOptions({ receiptTolerance: "0.1" });
+ * ```
+ */
+export function resolvePurchasingOptions(options: PurchasingOptions = {}, functions?: PurchasingTaxFunctions): PurchasingSettings {
+  if (options.billBeforeReceipt !== undefined && options.billBeforeReceipt !== "hold" && options.billBeforeReceipt !== "allow") {
+    throw new StorekeepError("VALIDATION_FAILED", `purchasing.billBeforeReceipt must be "hold" or "allow".`, { issues: [{ path: "billBeforeReceipt", message: "hold or allow", code: "custom" }] });
+  }
+  return {
+    approvalLimit: bounded("approvalLimit", options.approvalLimit, "0", BOUNDS.amount),
+    receiptTolerance: bounded("receiptTolerance", options.receiptTolerance, "0"),
+    quantityTolerance: bounded("quantityTolerance", options.quantityTolerance, "0"),
+    priceTolerance: bounded("priceTolerance", options.priceTolerance, "0"),
+    billBeforeReceipt: options.billBeforeReceipt ?? "hold",
+    defaultTaxCategory: options.defaultTaxCategory ?? "standard",
+    tax: options.tax,
+    functions,
+  };
+}
+
+const DEFAULT_SETTINGS = resolvePurchasingOptions();
+
+/** The settings the runtime carries for purchasing (`moduleOptions.purchasing`), or the defaults. */
+export function settingsOf(ctx: CommandContext): PurchasingSettings {
+  const s = ctx.options["purchasing"] as PurchasingSettings | undefined;
+  return s !== undefined && s.approvalLimit instanceof Decimal ? s : DEFAULT_SETTINGS;
+}

@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { defineCommand } from "../runner/command.js";
+import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { localDateSchema } from "../kernel/local-date.js";
+import { positiveQuantitySchema, rateSchema } from "../kernel/bounds.js";
+import { roundMinor, shareOf } from "./amounts.js";
+import { settingsOf } from "./options.js";
+import { claimDocument, priorResult, rateFor, saveOrder } from "./order-store.js";
+import { type PurchaseOrderLine, type PurchaseOrder, loadOrder } from "./purchase-order.js";
+import { RECEIPTS, idSchema } from "./supplier.js";
+import { assertAllowed, progressStatus } from "./transitions.js";
+
+const quantityText = positiveQuantitySchema.transform((d) => canonicalDecimal(d));
+
+export const receiveGoodsSchema = z.strictObject({
+  receiptId: idSchema.optional(),
+  purchaseOrderId: idSchema,
+  date: localDateSchema.optional(),
+  /** The exchange rate of a foreign-currency order (default: the rate provider's on the date). */
+  rate: rateSchema.transform((d) => canonicalDecimal(d)).optional(),
+  lines: z
+    .array(z.strictObject({ lineId: idSchema, quantity: quantityText, locationId: idSchema.optional(), lot: idSchema.optional() }))
+    .min(1)
+    .max(1000),
+});
+
+/**
+ * A receipt's record for lead times and the scorecard.
+ *
+ * @example
+ * ```ts
+ * const r: ReceiptRecord = { receiptId: "grn_1", purchaseOrderId: "po_1", supplierId: "sup_1", date: "2026-03-12", sentDate: "2026-03-02", lines: [] };
+ * ```
+ */
+export type ReceiptRecord = {
+  readonly receiptId: string;
+  readonly purchaseOrderId: string;
+  readonly supplierId: string;
+  readonly date: string;
+  readonly sentDate: string;
+  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: string; readonly ordered: string; readonly expectedDate: string }[];
+};
+
+/**
+ * Receives goods against a sent order, partly or in full, to a location and lot: each line
+ * enters stock at its cost (`GoodsReceived`; inventory books Dr Inventory / Cr GRNI) and the
+ * order's buckets move. A line may be received beyond its quantity by at most the receipt
+ * tolerance. Goods already billed take the billed value, so GRNI clears.
+ *
+ * @example
+ * ```ts
+ * await runtime.execute(receiveGoods, { receiptId: "grn_1", purchaseOrderId: "po_1", lines: [{ lineId: "1", quantity: 60, locationId: "wh/A1" }] });
+ * ```
+ */
+export const receiveGoods = defineCommand({
+  name: "purchasing.receiveGoods",
+  input: receiveGoodsSchema,
+  async handle(ctx, input) {
+    const receiptId = input.receiptId ?? ctx.ids.next("grn");
+    const prior = await priorResult(ctx.tx, "receipt", receiptId, input);
+    if (prior !== undefined) return { result: prior as never };
+    const settings = settingsOf(ctx);
+    const { order, version } = await loadOrder(ctx.tx, input.purchaseOrderId);
+    assertAllowed(order.purchaseOrderId, order.status, "receive");
+    const date = input.date ?? ctx.today;
+    await ctx.periodLocks?.assertOpen(ctx.tx, "purchases", date);
+    const functional = ctx.config.functionalCurrency;
+    const rate = await rateFor(ctx, order.currency, date, input.rate);
+    const byId = new Map(order.lines.map((l) => [l.lineId, l]));
+    const seen = new Set<string>();
+    const eventLines = [];
+    const resultLines = [];
+    for (const [index, line] of input.lines.entries()) {
+      const ol = byId.get(line.lineId);
+      if (ol === undefined) throw new StorekeepError("VALIDATION_FAILED", `Purchase order ${order.purchaseOrderId} has no line ${line.lineId}; lines: ${order.lines.map((l) => l.lineId).join(", ")}.`, { issues: [{ path: `lines[${index}].lineId`, message: "no such order line", code: "custom" }] });
+      if (seen.has(line.lineId)) throw new StorekeepError("VALIDATION_FAILED", `Line ${line.lineId} appears twice in receipt ${receiptId}; receive one lot per receipt line (use another receipt for a second lot).`, { issues: [{ path: `lines[${index}].lineId`, message: "duplicate", code: "custom" }] });
+      seen.add(line.lineId);
+      const q = new Decimal(line.quantity);
+      const receivedAfter = new Decimal(ol.received).plus(q);
+      const limit = new Decimal(ol.quantity).times(settings.receiptTolerance.plus(1));
+      if (receivedAfter.gt(limit)) {
+        throw new StorekeepError("VALIDATION_FAILED", `Line ${ol.lineId} (${ol.sku}): receiving ${line.quantity} makes ${receivedAfter.toString()} of ${ol.quantity} ordered, beyond the receipt tolerance (at most ${limit.toString()}); receive less or change the order.`, {
+          issues: [{ path: `lines[${index}].quantity`, message: "beyond the receipt tolerance", code: "custom" }],
+          ordered: ol.quantity,
+          received: ol.received,
+          maximum: canonicalDecimal(limit),
+        });
+      }
+      const aheadQuantity = new Decimal(ol.ahead.quantity);
+      const fromAhead = Decimal.min(q, aheadQuantity);
+      const aheadValue = shareOf(new Decimal(ol.ahead.value), fromAhead, aheadQuantity, functional);
+      const rest = q.minus(fromAhead);
+      const restValue = roundMinor(rest.times(ol.unitPrice).times(rate), functional);
+      const value = aheadValue.plus(restValue);
+      const next: PurchaseOrderLine = {
+        ...ol,
+        received: canonicalDecimal(receivedAfter),
+        ahead: { quantity: canonicalDecimal(aheadQuantity.minus(fromAhead)), value: canonicalDecimal(new Decimal(ol.ahead.value).minus(aheadValue)) },
+        receipts: [...ol.receipts, { receiptId, date, quantity: line.quantity, value: canonicalDecimal(value), billedQuantity: canonicalDecimal(fromAhead), clearedValue: canonicalDecimal(aheadValue) }],
+      };
+      byId.set(ol.lineId, next);
+      eventLines.push({
+        lineId: ol.lineId,
+        sku: ol.sku,
+        quantity: line.quantity,
+        unitPrice: { amount: ol.unitPrice, currency: order.currency },
+        receivedValue: { amount: canonicalDecimal(value), currency: functional },
+        ...(line.locationId ? { locationId: line.locationId } : {}),
+        ...(line.lot ? { lot: line.lot } : {}),
+      });
+      resultLines.push({ lineId: ol.lineId, quantity: line.quantity, value: canonicalDecimal(value) });
+    }
+    const lines = order.lines.map((l) => byId.get(l.lineId)!);
+    const status = progressStatus(lines);
+    const next: PurchaseOrder = { ...order, lines, status, history: status === order.status ? order.history : [...order.history, { at: ctx.now.toISOString(), action: "receive", from: order.status, to: status, by: null }] };
+    await saveOrder(ctx.tx, next, version);
+    const record: ReceiptRecord = {
+      receiptId,
+      purchaseOrderId: order.purchaseOrderId,
+      supplierId: order.supplierId,
+      date,
+      sentDate: order.sentDate ?? order.orderDate,
+      lines: input.lines.map((l) => {
+        const ol = byId.get(l.lineId)!;
+        return { lineId: l.lineId, sku: ol.sku, quantity: l.quantity, ordered: ol.quantity, expectedDate: ol.expectedDate };
+      }),
+    };
+    await ctx.tx.documents.put(RECEIPTS, receiptId, record as never, 0);
+    const result = { receiptId, purchaseOrderId: order.purchaseOrderId, status, rate, lines: resultLines };
+    await claimDocument(ctx.tx, "receipt", receiptId, input, result);
+    return {
+      result,
+      events: [
+        {
+          type: "GoodsReceived",
+          aggregateType: "purchase-order",
+          aggregateId: order.purchaseOrderId,
+          effectiveDate: date,
+          payload: { receiptId, purchaseOrderId: order.purchaseOrderId, supplierId: order.supplierId, warehouseId: order.warehouseId, currency: order.currency, functionalCurrency: functional, rate, lines: eventLines },
+        },
+      ],
+    };
+  },
+});
