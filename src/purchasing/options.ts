@@ -1,6 +1,6 @@
 import type { CommandContext } from "../runner/command.js";
 import type { TaxCalculation, TaxCodeTable, TaxContext, TaxLineInput, TaxParty, EventTaxLine } from "../finance/tax/index.js";
-import { Decimal } from "../kernel/decimal.js";
+import { Decimal, type RoundingMode } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { checkBoundedDecimal, BOUNDS, type DigitLimits } from "../kernel/bounds.js";
 
@@ -19,6 +19,8 @@ export interface PurchasingTax {
   readonly buyer: TaxParty;
   /** Round each line's tax (default) or each code's total once. */
   readonly rounding?: "line" | "document";
+  /** How tax is rounded (default half-up). */
+  readonly roundingMode?: RoundingMode;
 }
 
 /**

@@ -49,7 +49,7 @@ export function taxDocument(settings: PurchasingSettings, supplier: Supplier, cu
   }
   const calculation = settings.functions.calculateTax(
     lines.map((l) => ({ id: l.id, category: l.category, ...(l.amount !== undefined ? { amount: l.amount } : { quantity: l.quantity ?? "0", unitPrice: l.unitPrice ?? "0" }) })),
-    { date, currency, taxCodes: tax.codes, seller: supplier.taxParty, buyer: tax.buyer, direction: "purchase", ...(tax.rounding ? { rounding: tax.rounding } : {}) },
+    { date, currency, taxCodes: tax.codes, seller: supplier.taxParty, buyer: tax.buyer, direction: "purchase", ...(tax.rounding ? { rounding: tax.rounding } : {}), ...(tax.roundingMode ? { roundingMode: tax.roundingMode } : {}) },
   );
   return { lines: new Map(calculation.lines.map((l) => [l.id, { net: l.net, tax: l.tax, gross: l.gross }])), net: calculation.net, tax: calculation.tax, gross: calculation.gross, calculation };
 }
