@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { Decimal, createStorekeep, renderDashboardHtml, forecastDrivenPolicy, isStorekeepError, replenishmentSuggestions, simulateReplenishment, type Storekeep } from "../src/index.js";
 import { ManualClock, sequentialIds } from "../src/testing/index.js";
 import { type RetailInvoice, loadRetailInvoices } from "./online-retail.js";
-import { simulateShop } from "./shop.js";
+import { purchasingOptions, simulateShop } from "./shop.js";
 import { storeFromArgs } from "./store-from-args.js";
 
 const log = (line: string) => console.log(line);
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const { store, close } = await storeFromArgs(process.argv.slice(2));
   const invoices = loadRetailInvoices();
   const clock = new ManualClock(new Date("2010-11-30T08:00:00Z"));
-  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds(), config: { functionalCurrency: "GBP", timeZone: "Europe/London" }, analytics: { automation: { lowStock: { default: 3 } } } });
+  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds(), config: { functionalCurrency: "GBP", timeZone: "Europe/London" }, analytics: { automation: { lowStock: { default: 3 } } }, purchasing: purchasingOptions });
   try {
     heading(`A shop on storekeep (${store.name} store): two weeks of UCI Online Retail`);
     log(`${invoices.length} invoices (${invoices.filter((i) => i.cancellation).length} cancellations) from examples/data/online-retail-2010-12.csv`);
@@ -266,7 +266,18 @@ async function showReplenishment(sk: Storekeep, invoices: readonly RetailInvoice
   for (const n of result.noOrder) log(`${n.sku.padEnd(8)} no order: ${n.reason.slice(0, 90)}`);
   const first = result.suggestions[0];
   if (first) log(`why ${first.sku}: ${first.explanation.method.reason}; ${first.explanation.formula.text}${first.explanation.adjustments.length ? `; ${first.explanation.adjustments.join("; ")}` : ""}`);
-  for (const po of result.purchaseOrders) log(`draft purchase order ${po.id} for ${po.supplier} → ${po.warehouse}: ${po.lines.length} lines, ${po.total} ${po.currency} (a purchasing module turns it into a purchase order; the same id tomorrow morning means the same draft)`);
+  for (const po of result.purchaseOrders) log(`draft purchase order ${po.id} for ${po.supplier} → ${po.warehouse}: ${po.lines.length} lines, ${po.total} ${po.currency} (the same id tomorrow morning means the same draft)`);
+  // Purchasing turns the proposals into draft orders on the supplier's own terms, sends them, and shows what is coming.
+  await sk.purchasing.defineSupplier({ supplierId: "uk-wholesale", currency: "GBP", leadTimeDays: 5, paymentTerms: { netDays: 30 }, taxParty: { country: "GB" } });
+  for (const [sku, d] of top) await sk.purchasing.setSupplierItem({ supplierId: "uk-wholesale", sku, minimumOrderQuantity: 24, packMultiple: 12, prices: [{ unitPrice: d.cost }] });
+  const drafted = await sk.purchasing.draftOrdersFromSuggestions({ proposals: result.purchaseOrders, orderDate: "2010-12-14" }, { idempotencyKey: "replenishment-2010-12-14" });
+  for (const order of drafted.orders) {
+    await sk.purchasing.approveOrder({ purchaseOrderId: order.purchaseOrderId, approver: "buyer" });
+    await sk.purchasing.sendOrder({ purchaseOrderId: order.purchaseOrderId });
+    log(`purchase order ${order.purchaseOrderId}: ${order.lines.length} lines, ${order.net} GBP net, sent${order.adjustments.length ? `; rounded to the supplier's MOQ 24 / packs of 12: ${order.adjustments.map((a) => `${a.sku} ${a.suggested}→${a.ordered}`).join(", ")}` : ""}`);
+  }
+  const incoming = await sk.purchasing.incoming({ warehouseId: "wh_main" });
+  log(`incoming to wh_main: ${incoming.map((i) => `${i.sku} ${i.quantity} by ${i.nextExpectedDate}`).join(", ")}`);
   // The simulator reports progress: a bar while it replays the best seller's fortnight.
   const [sku, best] = top[0] ?? ["-", { units: [0, 0] }];
   let bar = "";

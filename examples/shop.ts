@@ -6,7 +6,7 @@
  * provider 1.4% + 0.20 per payment, buys its stock from one supplier at about half the
  * selling price, and settles the provider's payouts daily.
  */
-import { Decimal, type Storekeep, type TaxContext, type TaxLineInput, calculateTax, defineTaxCodes, eventTaxLines, isStorekeepError } from "../src/index.js";
+import { Decimal, type PurchasingOptions, type Storekeep, type TaxContext, type TaxLineInput, calculateTax, defineTaxCodes, eventTaxLines, isStorekeepError } from "../src/index.js";
 import type { ManualClock } from "../src/testing/index.js";
 import type { RetailInvoice } from "./online-retail.js";
 
@@ -250,66 +250,37 @@ async function settlePayout(sk: Storekeep, clock: ManualClock, day: string, capt
 
 type Step = { readonly day: string; run(sk: Storekeep, clock: ManualClock, log: (line: string) => void): Promise<void> };
 
-/** Monday 6 December: a supplier delivery; its bill at slightly different prices on Wednesday; the payment the next Monday. */
+/**
+ * The shop buys through purchasing: VAT on its purchases from finance's tax codes (the shop
+ * is the buyer), bills within 5% of the order price post without a hold.
+ */
+export const purchasingOptions: PurchasingOptions = { tax: { codes: taxCodes, buyer: { country: "GB" }, rounding: "document", roundingMode: "half-even" }, priceTolerance: "0.05", approvalLimit: "1000" };
+
+/** An order to the supplier on 1 December, delivered Monday 6 December; its bill at slightly different prices on Wednesday; the payment the next Monday. */
 function purchaseCycle(skus: readonly SkuFacts[], unitCost: ReadonlyMap<string, Decimal>): Step[] {
-  const lines = skus.map((s, n) => {
-    const quantity = Math.ceil(s.units * 0.6);
-    const price = unitCost.get(s.sku)!;
-    return { lineId: `l${n + 1}`, sku: s.sku, quantity: String(quantity), unitPrice: GBP(price), receivedValue: GBP(round2(price.times(quantity))), locationId: LOCATION };
-  });
+  const lines = skus.map((s, n) => ({ lineId: `l${n + 1}`, sku: s.sku, quantity: String(Math.ceil(s.units * 0.6)), unitPrice: unitCost.get(s.sku)!.toFixed() }));
   const receive: Step = { day: "2010-12-06", async run(sk, clock, log) {
   clock.set(new Date("2010-12-06T07:00:00.000Z"));
-  await sk.recordEvents(
-    [{ type: "GoodsReceived", aggregateType: "receipt", aggregateId: "grn_1", effectiveDate: "2010-12-06", payload: { receiptId: "grn_1", purchaseOrderId: "po_1", supplierId: "sup_1", warehouseId: WAREHOUSE, currency: "GBP", functionalCurrency: "GBP", rate: "1", lines } }],
-    { idempotencyKey: "grn_1" },
-  );
-  log(`purchase: received ${lines.length} lines from sup_1 on 2010-12-06 (GoodsReceived → stock receipts → Dr Inventory / Cr GRNI)`);
+  await sk.purchasing.defineSupplier({ supplierId: "sup_1", currency: "GBP", leadTimeDays: 5, paymentTerms: { netDays: 30 }, taxParty: { country: "GB" } });
+  const order = await sk.purchasing.createOrder({ purchaseOrderId: "po_1", supplierId: "sup_1", warehouseId: WAREHOUSE, orderDate: "2010-12-01", lines }, { idempotencyKey: "po_1" });
+  await sk.purchasing.approveOrder({ purchaseOrderId: "po_1", approver: "buyer" }, { idempotencyKey: "po_1-approve" });
+  await sk.purchasing.sendOrder({ purchaseOrderId: "po_1", date: "2010-12-01" }, { idempotencyKey: "po_1-send" });
+  log(`purchase: po_1 to sup_1 for ${lines.length} lines, ${order.net} + VAT ${order.tax} GBP (above the 1000 limit: approved by "buyer"), sent 2010-12-01`);
+  const receipt = await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po_1", lines: lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity, locationId: LOCATION })) }, { idempotencyKey: "grn_1" });
+  log(`purchase: received po_1 in full on 2010-12-06 (${receipt.status}; GoodsReceived → stock receipts → Dr Inventory / Cr GRNI)`);
   } };
   // The bill arrives on Wednesday after part of the delivery was sold: 3% dearer on every line.
-  const billLines = lines.map((l) => {
-    const unitPrice = round2(new Decimal(l.unitPrice.amount).times("1.03"));
-    return { receiptId: "grn_1", receiptLineId: l.lineId, sku: l.sku, quantity: l.quantity, unitPrice: GBP(unitPrice), receivedValue: l.receivedValue, billedValue: GBP(round2(unitPrice.times(l.quantity))) };
-  });
-  const billNet = billLines.reduce((sum, l) => sum.plus(l.billedValue.amount), new Decimal(0));
-  const billVat = vat("2010-12-08", billLines.map((l, n) => ({ id: String(n), category: "standard", amount: l.billedValue.amount })), false, "purchase");
-  const billTax = billVat.tax;
-  const billGross = billNet.plus(billTax);
+  const billLines = lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity, unitPrice: round2(new Decimal(l.unitPrice).times("1.03")).toFixed() }));
   const bill: Step = { day: "2010-12-08", async run(sk, clock, log) {
   clock.set(new Date("2010-12-08T07:30:00.000Z"));
-  await sk.recordEvents(
-    [
-      {
-        type: "SupplierBillRecorded",
-        aggregateType: "bill",
-        aggregateId: "bill_1",
-        effectiveDate: "2010-12-08",
-        payload: {
-          billId: "bill_1",
-          supplierId: "sup_1",
-          purchaseOrderId: "po_1",
-          currency: "GBP",
-          functionalCurrency: "GBP",
-          rate: "1",
-          lines: billLines,
-          net: GBP(billNet),
-          tax: GBP(billTax),
-          gross: GBP(billGross),
-          functional: { net: GBP(billNet), tax: GBP(billTax), gross: GBP(billGross) },
-          taxLines: billVat.taxLines,
-        },
-      },
-    ],
-    { idempotencyKey: "bill_1" },
-  );
-  log(`purchase: bill_1 recorded 3% dearer (${billNet.toFixed(2)} + VAT ${billTax.toFixed(2)}): the difference splits between stock on hand and COGS`);
+  const posted = await sk.purchasing.recordBill({ billId: "bill_1", purchaseOrderId: "po_1", lines: billLines }, { idempotencyKey: "bill_1" });
+  log(`purchase: bill_1 ${posted.status} 3% dearer (${posted.net} + VAT ${posted.tax}; 3-way match within the 5% price tolerance): the difference splits between stock on hand and COGS`);
   } };
   const pay: Step = { day: "2010-12-13", async run(sk, clock, log) {
   clock.set(new Date("2010-12-13T07:30:00.000Z"));
-  await sk.recordEvents(
-    [{ type: "SupplierPaid", aggregateType: "bill", aggregateId: "bill_1", effectiveDate: "2010-12-13", payload: { paymentId: "sp_1", supplierId: "sup_1", billIds: ["bill_1"], currency: "GBP", functionalCurrency: "GBP", rate: "1", amount: GBP(billGross), functionalAmount: GBP(billGross) } }],
-    { idempotencyKey: "sp_1" },
-  );
-  log(`purchase: bill_1 paid ${billGross.toFixed(2)} GBP on 2010-12-13`);
+  const paid = await sk.purchasing.paySupplier({ paymentId: "sp_1", supplierId: "sup_1", billIds: ["bill_1"] }, { idempotencyKey: "sp_1" });
+  const card = await sk.purchasing.scorecard("sup_1", "2010-12-13");
+  log(`purchase: bill_1 paid ${paid.amount} GBP on 2010-12-13; sup_1 lead time ${card.leadTime.meanDays} days (stated 5), on time ${card.onTimeRate === null ? "-" : `${Math.round(card.onTimeRate * 100)}%`}, price variance ${card.priceVariance === null ? "-" : `${(card.priceVariance * 100).toFixed(1)}%`}`);
   } };
   return [receive, bill, pay];
 }

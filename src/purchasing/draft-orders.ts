@@ -32,10 +32,11 @@ export const draftOrdersFromSuggestions = defineCommand({
         z.object({
           supplier: idSchema,
           warehouse: idSchema,
-          lines: z.array(z.object({ sku: idSchema, quantity: positiveQuantitySchema.transform((d) => canonicalDecimal(d)) })).min(1).max(1000),
+          lines: z.array(z.object({ sku: idSchema, quantity: positiveQuantitySchema.transform((d) => canonicalDecimal(d)) })).min(1).max(1000).readonly(),
         }),
       )
-      .max(1000),
+      .max(1000)
+      .readonly(),
     orderDate: localDateSchema.optional(),
   }),
   async handle(ctx, input) {

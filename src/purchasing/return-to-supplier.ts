@@ -47,11 +47,12 @@ export const returnToSupplier = defineCommand({
       const ol = byId.get(line.lineId);
       if (ol === undefined || seen.has(line.lineId)) throw new StorekeepError("VALIDATION_FAILED", `Return ${input.returnId}: ${ol === undefined ? `order ${order.purchaseOrderId} has no line ${line.lineId}` : `line ${line.lineId} appears twice`}.`, { issues: [{ path: `lines[${index}].lineId`, message: "unknown or duplicate line", code: "custom" }] });
       seen.add(line.lineId);
-      const returnable = new Decimal(ol.billed).minus(ol.returned);
+      // Only goods both received and billed can go back (a bill ahead of receipt has no stock).
+      const returnable = Decimal.min(ol.billed, ol.received).minus(ol.returned);
       if (new Decimal(line.quantity).gt(returnable)) {
-        throw new StorekeepError("VALIDATION_FAILED", `Line ${ol.lineId} (${ol.sku}): ${returnable.toString()} billed and not yet returned, cannot return ${line.quantity}; bill the goods before returning them.`, { issues: [{ path: `lines[${index}].quantity`, message: "more than billed and not returned", code: "custom" }], returnable: canonicalDecimal(returnable) });
+        throw new StorekeepError("VALIDATION_FAILED", `Line ${ol.lineId} (${ol.sku}): ${returnable.toString()} received, billed and not yet returned, cannot return ${line.quantity}; receive and bill the goods before returning them.`, { issues: [{ path: `lines[${index}].quantity`, message: "more than billed and not returned", code: "custom" }], returnable: canonicalDecimal(returnable) });
       }
-      const net = shareOf(new Decimal(ol.billedNet).minus(ol.returnedNet), new Decimal(line.quantity), returnable, order.currency);
+      const net = shareOf(new Decimal(ol.billedNet).minus(ol.returnedNet), new Decimal(line.quantity), new Decimal(ol.billed).minus(ol.returned), order.currency);
       docLines.push({ ol, line, net });
     }
     const doc = taxDocument(settings, supplier, order.currency, date, docLines.map((d) => ({ id: d.ol.lineId, category: d.ol.taxCategory, amount: canonicalDecimal(d.net) })));
