@@ -245,6 +245,9 @@ export {
   taxReport,
   trialBalance,
   verifyJournal,
+  allocateDocumentNumber,
+  formatDocumentNumber,
+  numberSeriesState,
 } from "./finance/index.js";
 export type {
   Allocation,
@@ -342,6 +345,8 @@ export type {
   TrialBalance,
   TrialBalanceRow,
   YearEndClose,
+  AllocatedNumber,
+  NumberSeriesKey,
 } from "./finance/index.js";
 
 // Inventory: stock ledger and valuation
@@ -410,6 +415,71 @@ export { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, ageOnHand, classifyMovemen
 export type { InboundLayer, MovementThresholds } from "./inventory/stock-ageing.js";
 export type { AgeingReport, AgeingRow, SlowMovingRow } from "./inventory/ageing-report.js";
 export type { BarcodeKind, InStoreLayout, ParseBarcodeOptions, ParsedBarcode } from "./inventory/barcodes.js";
+
+// Sales: orders, payments, shipments, invoices, returns, refunds, payouts
+export {
+  allocateByWeights,
+  BUCKETS,
+  checkOrderInvariants,
+  createSalesApi,
+  deriveStatuses,
+  mermaidStateDiagram,
+  nextOrderState,
+  nextPaymentState,
+  nextReturnState,
+  nextShipmentState,
+  ORDER_TRANSITIONS,
+  PAYMENT_TRANSITIONS,
+  priceOrder,
+  resolveSalesOptions,
+  RETURN_TRANSITIONS,
+  SALES_STATE_MACHINES,
+  salesCommands,
+  salesModule,
+  SHIPMENT_TRANSITIONS,
+} from "./sales/index.js";
+export type {
+  AppliedTaxCode,
+  BookedBalance,
+  Bucket,
+  CouponDoc,
+  FulfilmentStatus,
+  LineDiscount,
+  OrderAction,
+  OrderDiscount,
+  OrderDoc,
+  OrderHistoryEntry,
+  OrderLine,
+  OrderPage,
+  OrderQuery,
+  OrderState,
+  OrderView,
+  PaymentAction,
+  PaymentDoc,
+  PaymentState,
+  PaymentStatus,
+  PricedLine,
+  PricedOrder,
+  PricedTax,
+  PricingInput,
+  PricingLine,
+  ReturnAction,
+  ReturnDoc,
+  ReturnState,
+  ReturnStatus,
+  SalesApi,
+  SalesCommandInput,
+  SalesCommandResult,
+  SalesCommands,
+  SalesOptions,
+  SalesSeams,
+  SalesSettings,
+  SalesTaxOptions,
+  ShipmentAction,
+  ShipmentDoc,
+  ShipmentState,
+  TransitionTable,
+} from "./sales/index.js";
 
 // CRM: customers, RFM, lifetime value, cohorts
 export {

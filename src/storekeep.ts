@@ -20,6 +20,9 @@ import { type AnalyticsApi, type AnalyticsOptions, type AnalyticsSources, type T
 import { QUANTITIES as INVENTORY_QUANTITIES, VALUES as INVENTORY_VALUES } from "./inventory/ledger-records.js";
 import type { AccountRole } from "./kernel/events/account-roles.js";
 import type { Transaction } from "./ports/storage.js";
+import { type SalesApi, type SalesOptions, createSalesApi, salesModule } from "./sales/index.js";
+import { allocateDocumentNumber } from "./finance/numbering/number-series.js";
+import { PRODUCTS, type Product } from "./inventory/product.js";
 import { type CrmApi, type CrmOptions, createCrmApi, crmEventDefinitions, crmModule } from "./crm/index.js";
 import { type PurchasingApi, type PurchasingOptions, createPurchasingApi, purchasingModule, purchasingModuleOptions } from "./purchasing/index.js";
 import { calculateTax, eventTaxLines } from "./finance/tax/index.js";
@@ -52,6 +55,8 @@ export interface StorekeepOptions<D extends EventDefinitions = typeof eventDefin
   readonly inventory?: InventoryOptions;
   /** CRM settings: the default country of national phone numbers, a shop's own RFM grid. */
   readonly crm?: CrmOptions;
+  /** Sales settings: reservation and invoicing policy, payment terms, unpaid expiry, tax. */
+  readonly sales?: SalesOptions;
   /** Analytics settings: on-time window, dead-stock window, ageing buckets, SKU categories. */
   readonly analytics?: AnalyticsOptions;
   /** Purchasing settings: approval limit, receipt/quantity/price tolerances, tax codes and the shop as buyer. */
@@ -100,6 +105,8 @@ export interface Storekeep<D extends EventDefinitions = typeof eventDefinitions>
   readonly finance: FinanceApi;
   /** The stock ledger: products, locations, movements, valuation, reservations, audit. */
   readonly inventory: InventoryApi;
+  /** Orders from checkout to delivery, payments, invoices with legal numbers, returns, refunds, payouts. */
+  readonly sales: SalesApi;
   /** Customers: contacts, duplicates and merges, consent, timeline, erasure, RFM segments, lifetime value, cohorts. */
   readonly crm: CrmApi;
   /** KPIs over the ledgers: the catalogue, series, comparisons, breakdowns, ageing. */
@@ -149,7 +156,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     ids: options.ids ?? timeOrderedIds(clock),
     rates: options.rates ?? memoryRates([]),
     config,
-    modules: [inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), analyticsModule(options.analytics), purchasingModule(options.purchasing), ...(options.modules ?? [])],
+    modules: [inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), salesModule(options.sales), analyticsModule(options.analytics), purchasingModule(options.purchasing), ...(options.modules ?? [])],
     validateEvent: catalogEventValidator(catalog),
     moduleOptions: { crm: options.crm ?? {}, purchasing: purchasingModuleOptions(options.purchasing, { calculateTax, eventTaxLines }) },
   });
@@ -162,6 +169,14 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     finance: createFinanceApi(runtime, options.finance),
     inventory,
     crm: createCrmApi(runtime, options.crm),
+    sales: createSalesApi(runtime, options.sales ?? {}, {
+      calculateTax,
+      allocateDocumentNumber,
+      productOf: async (tx, sku) => {
+        const product = await tx.documents.get<Product>(PRODUCTS, sku);
+        return product === undefined ? undefined : { allowBackorders: product.data.allowBackorders };
+      },
+    }),
     analytics: createAnalyticsApi(runtime, analyticsSources(options.finance), options.analytics, { expireHolds: (key) => inventory.expireReservations({}, { idempotencyKey: key }) }),
     purchasing: createPurchasingApi(runtime),
     events: createEventsApi(runtime),
@@ -234,7 +249,7 @@ function storekeepOptions(options: unknown): StorekeepOptions {
     if (options === null || typeof options !== "object" || Array.isArray(options)) {
       throw new StorekeepError("VALIDATION_FAILED", "createStorekeep options must be an object or left out.", { issues: [{ path: "options", message: "an object", code: "custom" }] });
     }
-    for (const key of ["store", "clock", "ids", "rates", "config", "modules", "finance", "inventory", "crm", "analytics", "purchasing", "events"]) {
+    for (const key of ["store", "clock", "ids", "rates", "config", "modules", "finance", "inventory", "crm", "sales", "analytics", "purchasing", "events"]) {
       const value = (options as Record<string, unknown>)[key];
       if (value === undefined) continue;
       if (key === "modules" ? !Array.isArray(value) : value === null || typeof value !== "object") {

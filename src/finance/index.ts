@@ -55,6 +55,7 @@ export * from "./entry-controls.js";
 export * from "./open-items.js";
 export * from "./aging.js";
 export * from "./journal-chain.js";
+export * from "./numbering/index.js";
 export { OPEN_ITEMS_COLLECTION, openItemId, trackOpenItems } from "./open-item-tracking.js";
 export { type AccountStatementLine, type StatementOfAccount, type SubledgerCheck, agingReport, auditSubledgers, readOpenItems, statementOfAccount, OPEN_ITEM_SCHEMAS, parseOpenItemOptions } from "./open-item-reports.js";
 export { FINANCE_STORE, financeRegistry, readBalances, lineSortKey, splitBalanceKey } from "./ledger-store.js";

@@ -1,3 +1,4 @@
+import { NUMBER_SERIES } from "./numbering/number-series.js";
 import { Decimal } from "../kernel/decimal.js";
 import { addDays } from "../kernel/local-date.js";
 import type { BalanceDelta, JsonObject, StoreRegistry, Transaction } from "../ports/storage.js";
@@ -69,6 +70,7 @@ export function financeRegistry(): Partial<StoreRegistry> {
       { name: FINANCE_STORE.revaluations },
       { name: FINANCE_STORE.locks },
       { name: FINANCE_STORE.openItems, indexes: { byParty: { fields: ["ledger", "party", "date"] } } },
+      { name: NUMBER_SERIES },
     ],
     logs: [
       { name: FINANCE_STORE.lines, sortKey: "effectiveDate|entryId|lineNo (stream: account code)" },

@@ -174,6 +174,8 @@ const negate = (money: MoneyJson): MoneyJson => ({ amount: money.amount.startsWi
  */
 export const postingRules: PostingRules = {
   OrderPlaced: none,
+  OrderReservationRequested: none,
+  OrderCancelled: none,
   PaymentAuthorized: none,
   ShipmentDispatched: none,
   ReturnReceived: none,

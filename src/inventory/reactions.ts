@@ -17,6 +17,8 @@ import { revaluationDraft } from "./revaluation-draft.js";
 import type { InventorySettings } from "./options.js";
 import { type Product, requireProduct } from "./product.js";
 import { fulfilReservations } from "./reservation-holds.js";
+import { type ReserveInput, reserveLines } from "./reserve.js";
+import { releaseOrderHolds } from "./release-order.js";
 import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
 
 /*
@@ -120,6 +122,30 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
         });
       }
       return record(ctx, drafts, extra);
+    },
+  };
+
+  const reservationRequested: Reaction = {
+    name: "inventory.onOrderReservationRequested",
+    on: ["OrderReservationRequested"],
+    async handle(ctx, event) {
+      const p = payloadOf(ctx, "OrderReservationRequested", event);
+      const out = await reserveLines(ctx, settings, {
+        lines: p.lines.map((l) => ({ sku: l.sku, warehouseId: p.warehouseId, quantity: new Decimal(l.quantity), lineId: l.lineId })),
+        kind: p.kind,
+        ...(p.expiresAt === undefined ? {} : { expiresAt: p.expiresAt }),
+        orderId: p.orderId,
+      } as ReserveInput);
+      return out.events;
+    },
+  };
+
+  const orderCancelled: Reaction = {
+    name: "inventory.onOrderCancelled",
+    on: ["OrderCancelled"],
+    async handle(ctx, event) {
+      const p = payloadOf(ctx, "OrderCancelled", event);
+      return releaseOrderHolds(ctx, p.orderId, p.reason);
     },
   };
 
@@ -247,5 +273,5 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     },
   };
 
-  return [goodsReceived, shipmentDispatched, returnReceived, supplierReturned, billRecorded, landedCost];
+  return [goodsReceived, shipmentDispatched, reservationRequested, orderCancelled, returnReceived, supplierReturned, billRecorded, landedCost];
 }

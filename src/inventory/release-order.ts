@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "../kernel/ids.js";
-import { defineCommand } from "../runner/command.js";
+import { type CommandContext, type NewEvent, defineCommand } from "../runner/command.js";
 import { RESERVATIONS, type Reservation } from "./reservations.js";
 import { applyRelease, closeHolds } from "./reservation-holds.js";
 
@@ -18,6 +18,23 @@ export const releaseOrder = defineCommand({
   name: "inventory.releaseOrder",
   input: releaseOrderSchema,
   async handle(ctx, input) {
+    const events = await releaseOrderHolds(ctx, input.orderId, input.reason);
+    return { result: { orderId: input.orderId, released: events.length }, events };
+  },
+});
+
+/**
+ * Closes every held reservation of an order inside the caller's transaction and stops
+ * reserving its units (the reaction to `OrderCancelled` runs it too).
+ *
+ * @example
+ * ```ts
+ * const events = await releaseOrderHolds(ctx, "ord_1", "cancelled");
+ * ```
+ */
+export async function releaseOrderHolds(ctx: CommandContext, orderId: string, reason: "released" | "cancelled" | "expired"): Promise<NewEvent[]> {
+  {
+    const input = { orderId };
     const found = await ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [input.orderId], limit: 10_000 });
     const holds: { doc: Reservation; version: number }[] = [];
     for (const d of found) {
@@ -25,8 +42,8 @@ export const releaseOrder = defineCommand({
       const locked = await ctx.tx.documents.getForUpdate<Reservation>(RESERVATIONS, d.id);
       if (locked !== undefined && locked.data.state === "held") holds.push({ doc: locked.data, version: locked.version });
     }
-    const closed = await closeHolds(ctx, holds, input.reason, input.reason);
+    const closed = await closeHolds(ctx, holds, reason === "expired" ? "expired" : reason, reason);
     await applyRelease(ctx.tx, closed.changes);
-    return { result: { orderId: input.orderId, released: holds.length }, events: closed.events };
-  },
-});
+    return closed.events;
+  }
+}

@@ -20,6 +20,8 @@ import {
   creditNoteIssuedSchema,
   orderInvoicedSchema,
   orderPlacedSchema,
+  orderReservationRequestedSchema,
+  orderCancelledSchema,
   paymentAuthorizedSchema,
   paymentCapturedSchema,
   payoutSettledSchema,
@@ -41,6 +43,8 @@ import {
 export const eventDefinitions = {
   // sales
   OrderPlaced: defineEvent({ schema: orderPlacedSchema }),
+  OrderReservationRequested: defineEvent({ schema: orderReservationRequestedSchema }),
+  OrderCancelled: defineEvent({ schema: orderCancelledSchema }),
   PaymentAuthorized: defineEvent({ schema: paymentAuthorizedSchema }),
   PaymentCaptured: defineEvent({ schema: paymentCapturedSchema }),
   ShipmentDispatched: defineEvent({ schema: shipmentDispatchedSchema }),
@@ -147,6 +151,8 @@ export const EVENT_TYPES: readonly EventType[] = eventCatalog.types;
  */
 export const SALES_EVENT_TYPES = Object.freeze([
   "OrderPlaced",
+  "OrderReservationRequested",
+  "OrderCancelled",
   "PaymentAuthorized",
   "PaymentCaptured",
   "ShipmentDispatched",

@@ -25,6 +25,8 @@ export const eventExamples: { readonly [T in EventType]: EventPayloadInput<T> } 
     ],
     total: eur("34.90"),
   },
+  OrderReservationRequested: { orderId: "ord_1", warehouseId: "wh_main", kind: "hard", lines: [{ lineId: "l1", sku: "MUG-RED", quantity: "2" }] },
+  OrderCancelled: { orderId: "ord_1", customerId: "cus_1", reason: "cancelled" },
   PaymentAuthorized: { paymentId: "pay_1", orderId: "ord_1", amount: eur("34.9"), provider: "stripe", expiresAt: "2026-12-04T10:00:00.000Z" },
   PaymentCaptured: {
     paymentId: "pay_1",

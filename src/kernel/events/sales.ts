@@ -75,6 +75,49 @@ export const orderPlacedSchema = refined(
   });
 
 /**
+ * `OrderReservationRequested` (v1): the sales module asks for an order's lines to be held
+ * at a warehouse (at placement or at payment, as the shop chose). Not posted; inventory
+ * reacts in the same transaction with `StockReserved` per line, or refuses the command
+ * with `INSUFFICIENT_STOCK` when a product without backorders lacks available units.
+ *
+ * @example
+ * ```ts
+ * orderReservationRequestedSchema.parse({
+ *   orderId: "ord_1", warehouseId: "wh_main", kind: "hard",
+ *   lines: [{ lineId: "l1", sku: "MUG-RED", quantity: "2" }],
+ * });
+ * ```
+ */
+export const orderReservationRequestedSchema = refined(
+  z.object({
+    orderId: orderIdField,
+    warehouseId: warehouseIdField,
+    kind: z.enum(["soft", "hard"]),
+    expiresAt: instantString.exactOptional(),
+    lines: lineList(z.object({ lineId: idString, sku: skuField, quantity: positiveQuantityString })),
+  }),
+  (request, ctx) => {
+    uniqueLineIds(ctx, request.lines);
+  },
+);
+
+/**
+ * `OrderCancelled` (v1): an order was cancelled by the shop or the customer, or expired
+ * unpaid. Not posted (a credit note does that for an invoiced order); inventory reacts by
+ * releasing the order's held reservations.
+ *
+ * @example
+ * ```ts
+ * orderCancelledSchema.parse({ orderId: "ord_1", reason: "expired" });
+ * ```
+ */
+export const orderCancelledSchema = z.object({
+  orderId: orderIdField,
+  customerId: customerIdField.exactOptional(),
+  reason: z.enum(["cancelled", "expired"]),
+});
+
+/**
  * `PaymentAuthorized` (v1): the payment provider authorised an amount for an order. Not
  * posted (nothing has moved yet). `provider` names the payment provider (e.g. `"stripe"`),
  * never the payer.

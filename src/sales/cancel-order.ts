@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { StorekeepError } from "../kernel/errors.js";
+import { idSchema } from "../kernel/ids.js";
+import { type CommandContext, type NewEvent, defineCommand } from "../runner/command.js";
+import { creditOrderPart } from "./documents.js";
+import { COUPONS, type CouponDoc, type OrderDoc, qty } from "./order.js";
+import { loadOrder, saveOrder, withHistory } from "./order.js";
+import type { SalesSettings } from "./options.js";
+import { allocateNumber } from "./numbers.js";
+import { nextOrderState } from "./state-machines.js";
+
+export const cancelOrderSchema = z.strictObject({ orderId: idSchema<string>() });
+
+/**
+ * Cancels an order before anything shipped: releases its reservations (`OrderCancelled`),
+ * gives the coupon use back, and credits what was invoiced (`CreditNoteIssued`, reason
+ * cancellation). Captured money stays until refunded with `sales.refundPayment`.
+ *
+ * @example
+ * ```ts
+ * await sk.sales.cancelOrder({ orderId: "ord_1" });
+ * ```
+ */
+export function cancelOrderCommand(settings: SalesSettings) {
+  return defineCommand({
+    name: "sales.cancelOrder",
+    input: cancelOrderSchema,
+    async handle(ctx, input) {
+      const { order, version } = await loadOrder(ctx.tx, input.orderId);
+      const out = await cancel(ctx, settings, order, "cancel");
+      await saveOrder(ctx.tx, out.order, version);
+      return { result: { orderId: order.orderId, state: out.order.state, creditNoteId: out.creditNoteId }, events: out.events };
+    },
+  });
+}
+
+/** The cancellation of an order (by the shop or by expiry): state, events, credit note. */
+export async function cancel(ctx: CommandContext, settings: SalesSettings, order: OrderDoc, action: "cancel" | "expire"): Promise<{ order: OrderDoc; events: NewEvent[]; creditNoteId: string | null }> {
+  await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
+  const state = nextOrderState(order.state, action, `Order ${order.orderId}`);
+  if (order.lines.some((l) => qty(l.buckets.shipped) > 0n)) {
+    throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} has shipped lines: it cannot be cancelled; take the goods back with sales.requestReturn.`, { orderId: order.orderId, state: order.state, allowed: [] });
+  }
+  let next: OrderDoc = { ...order, state, expiresAt: "", lines: order.lines.map((l) => ({ ...l, buckets: { ...l.buckets, reserved: "0" } })) };
+  const events: NewEvent[] = [{ type: "OrderCancelled", aggregateType: "order", aggregateId: order.orderId, effectiveDate: ctx.today, payload: { orderId: order.orderId, ...(order.customerId === "" ? {} : { customerId: order.customerId }), reason: action === "cancel" ? "cancelled" : "expired" } }];
+  if (order.couponCode !== null) {
+    const coupon = await ctx.tx.documents.getForUpdate<CouponDoc & { [k: string]: never }>(COUPONS, order.couponCode);
+    if (coupon !== undefined) await ctx.tx.documents.put(COUPONS, order.couponCode, { ...(coupon.data as CouponDoc), used: Math.max(0, (coupon.data as CouponDoc).used - 1) } as never, coupon.version);
+  }
+  let creditNoteId: string | null = null;
+  const toCredit = new Map(order.lines.map((l) => [l.lineId, qty(l.buckets.invoiced) - qty(l.buckets.credited)]));
+  if ([...toCredit.values()].some((q) => q > 0n) || (order.shipping.invoiced && !order.shipping.credited)) {
+    const number = await allocateNumber(ctx, settings, "credit-note");
+    const credited = creditOrderPart(next, toCredit, { creditNoteId: number, number, today: ctx.today, includeShipping: order.shipping.invoiced && !order.shipping.credited, reason: "cancellation" });
+    next = credited.order;
+    events.push(credited.event);
+    creditNoteId = number;
+  }
+  return { order: withHistory(next, ctx.now.toISOString(), action, creditNoteId), events, creditNoteId };
+}

@@ -1,0 +1,120 @@
+import { z } from "zod";
+import { StorekeepError } from "../kernel/errors.js";
+import { idSchema } from "../kernel/ids.js";
+import { type NewEvent, defineCommand } from "../runner/command.js";
+import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
+import { decimalText } from "./inputs.js";
+import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
+import type { SalesSettings } from "./options.js";
+import { fingerprintOf, priorPayment } from "./payment-records.js";
+import { functionalRate } from "./rate.js";
+import { paymentReservation } from "./reserve-on-payment.js";
+import { nextPaymentState } from "./state-machines.js";
+
+const id = idSchema<string>();
+export const capturePaymentSchema = z.strictObject({
+  orderId: id,
+  /** The provider's id of this capture (a charge, a capture of an intent): one effect per id. */
+  paymentId: id,
+  /** Default: what is left of the authorization, or of the order's total. */
+  amount: decimalText("positive").optional(),
+  /** The authorization captured (default: an authorization with the same payment id, if any). */
+  authorizationId: id.optional(),
+  provider: id.optional(),
+});
+
+/**
+ * Records captured money (partial or full). Before any invoice it sits in customer
+ * prepayments; on an invoiced order it settles the receivable, with the exchange
+ * difference against the invoice's booked value. A provider webhook delivered twice (same
+ * payment id and content, any idempotency key) has one effect.
+ *
+ * @example
+ * ```ts
+ * await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "20.00" });
+ * ```
+ */
+export function capturePaymentCommand(settings: SalesSettings) {
+  void settings;
+  return defineCommand({
+    name: "sales.capturePayment",
+    input: capturePaymentSchema,
+    async handle(ctx, input) {
+      const fingerprint = fingerprintOf({ orderId: input.orderId, amount: input.amount, authorizationId: input.authorizationId, provider: input.provider });
+      const prior = await priorPayment(ctx.tx, "capture", input.paymentId, fingerprint);
+      if (prior !== undefined) return { result: prior.result as Record<string, string | boolean> };
+      const { order, version } = await loadOrder(ctx.tx, input.orderId);
+      if (order.state === "draft" || order.state === "cancelled") {
+        throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} is ${order.state}: money can be captured only for a placed, held or completed order.`, { orderId: order.orderId, state: order.state, allowed: ["placed", "on-hold", "completed"] });
+      }
+      const c = order.currency;
+      const fc = order.functionalCurrency;
+      const authorizationId = input.authorizationId ?? ((await ctx.tx.documents.get(PAYMENTS, `authorization:${input.paymentId}`)) === undefined ? undefined : input.paymentId);
+      let auth: { doc: PaymentDoc; version: number } | undefined;
+      if (authorizationId !== undefined) {
+        const stored = await ctx.tx.documents.getForUpdate<PaymentDoc & { [k: string]: never }>(PAYMENTS, `authorization:${authorizationId}`);
+        if (stored === undefined || (stored.data as PaymentDoc).orderId !== order.orderId) throw new StorekeepError("NOT_FOUND", `No authorization ${authorizationId} for order ${order.orderId}.`, { authorizationId, orderId: order.orderId });
+        auth = { doc: stored.data as PaymentDoc, version: stored.version };
+      }
+      const captured = minorOf(order.paid.captured, c);
+      const outstanding = minorOf(order.totals.gross, c) - captured;
+      const authLeft = auth === undefined ? null : minorOf(auth.doc.amount, c) - minorOf(auth.doc.captured, c);
+      const amount = input.amount === undefined ? (authLeft ?? outstanding) : minorOf(input.amount, c);
+      if (amount <= 0n || amount > outstanding) {
+        throw new StorekeepError("VALIDATION_FAILED", `Capture of ${amountOf(amount, c)} ${c} for order ${order.orderId}: at most ${amountOf(outstanding, c)} is left to pay.`, { orderId: order.orderId, outstanding: amountOf(outstanding, c), issues: [{ path: "amount", message: "more than is left to pay", code: "custom" }] });
+      }
+      const events: NewEvent[] = [];
+      if (auth !== undefined) {
+        if (authLeft !== null && amount > authLeft) {
+          throw new StorekeepError("VALIDATION_FAILED", `Authorization ${authorizationId} has ${amountOf(authLeft, c)} ${c} left; capture at most that.`, { authorizationId, left: amountOf(authLeft, c), issues: [{ path: "amount", message: "more than authorized", code: "custom" }] });
+        }
+        const state = nextPaymentState(auth.doc.state as never, amount === authLeft ? "capture-rest" : "capture-part", `Payment ${authorizationId}`);
+        await ctx.tx.documents.put(PAYMENTS, auth.doc.key, { ...auth.doc, state, captured: amountOf(minorOf(auth.doc.captured, c) + amount, c) } as never, auth.version);
+      }
+      const rate = await functionalRate(ctx, c);
+      const functionalAmount = convertMinor(amount, c, fc, rate);
+      const receivable = minorOf(order.receivable.amount, c);
+      const receivableF = minorOf(order.receivable.functional, fc);
+      const invoiced = receivable > 0n;
+      let next: OrderDoc = { ...order, paid: { ...order.paid, captured: amountOf(captured + amount, c) }, expiresAt: "", payments: [...order.payments, `capture:${input.paymentId}`] };
+      let exchangeDifference = 0n;
+      if (invoiced) {
+        const relieved = amount < receivable ? amount : receivable;
+        const booked = shareOf(receivableF, relieved, receivable);
+        exchangeDifference = booked - convertMinor(relieved, c, fc, rate);
+        next = { ...next, receivable: { amount: amountOf(receivable - amount, c), functional: amountOf(receivableF - functionalAmount - exchangeDifference, fc) } };
+      } else {
+        next = { ...next, prepayment: { amount: amountOf(minorOf(order.prepayment.amount, c) + amount, c), functional: amountOf(minorOf(order.prepayment.functional, fc) + functionalAmount, fc) } };
+      }
+      const invoiceId = order.invoices[order.invoices.length - 1]?.invoiceId;
+      events.push({
+        type: "PaymentCaptured",
+        aggregateType: "order",
+        aggregateId: order.orderId,
+        effectiveDate: ctx.today,
+        payload: {
+          paymentId: input.paymentId,
+          orderId: order.orderId,
+          ...(order.customerId === "" ? {} : { customerId: order.customerId }),
+          ...(invoiced && invoiceId !== undefined ? { invoiceId } : {}),
+          ...(input.provider === undefined ? {} : { provider: input.provider }),
+          invoiced,
+          currency: c,
+          functionalCurrency: fc,
+          rate,
+          amount: moneyOf(amount, c),
+          functionalAmount: moneyOf(functionalAmount, fc),
+          ...(exchangeDifference === 0n ? {} : { exchangeDifference: moneyOf(exchangeDifference, fc) }),
+        },
+      });
+      const reserved = paymentReservation(next, ctx.today);
+      next = reserved.order;
+      events.push(...reserved.events);
+      await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "capture-payment", input.paymentId), version);
+      const result = { paymentId: input.paymentId, amount: amountOf(amount, c), invoiced };
+      const doc: PaymentDoc = { key: `capture:${input.paymentId}`, kind: "capture", paymentId: input.paymentId, orderId: order.orderId, state: "captured", amount: amountOf(amount, c), captured: amountOf(amount, c), refunded: "0", functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: authorizationId ?? null, fingerprint, result };
+      await ctx.tx.documents.put(PAYMENTS, doc.key, doc as never, 0);
+      return { result, events };
+    },
+  });
+}

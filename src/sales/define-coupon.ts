@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { StorekeepError } from "../kernel/errors.js";
+import { defineCommand } from "../runner/command.js";
+import { COUPONS, type CouponDoc } from "./order.js";
+import { orderDiscountSchema } from "./place-order.js";
+
+export const defineCouponSchema = z.strictObject({
+  code: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and -"),
+  discount: orderDiscountSchema,
+  /** How many orders may use it (null: no limit). Holds under concurrency: the coupon row is locked while an order takes a use. */
+  usageLimit: z.number().int().min(1).max(1_000_000_000).nullable().default(null),
+});
+
+/**
+ * Defines a coupon code with its order discount and usage limit.
+ *
+ * @example
+ * ```ts
+ * await sk.sales.defineCoupon({ code: "WELCOME10", discount: { kind: "percent", percent: "10" }, usageLimit: 100 });
+ * ```
+ */
+export const defineCoupon = defineCommand({
+  name: "sales.defineCoupon",
+  input: defineCouponSchema,
+  async handle(ctx, input) {
+    if ((await ctx.tx.documents.get(COUPONS, input.code)) !== undefined) throw new StorekeepError("ALREADY_EXISTS", `Coupon ${input.code} already exists.`, { code: input.code });
+    const doc: CouponDoc = { code: input.code, discount: input.discount, usageLimit: input.usageLimit, used: 0 };
+    await ctx.tx.documents.put(COUPONS, input.code, doc as never, 0);
+    return { result: { code: input.code } };
+  },
+});

@@ -1,0 +1,193 @@
+import { addDays } from "../kernel/local-date.js";
+import type { LocalDate } from "../kernel/local-date.js";
+import type { NewEvent } from "../runner/command.js";
+import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
+import { type OrderDoc, type OrderLine, bump, qty } from "./order.js";
+
+/*
+ * The invoice and credit-note figures of part of an order. A line's share for quantities
+ * is cumulative (`share(upTo) − share(before)`), so every partial document sums back to
+ * the order's figures to the minor unit and a credit note of what an invoice billed
+ * mirrors it exactly.
+ */
+
+interface Figures {
+  net: bigint;
+  shipping: bigint;
+  tax: bigint;
+  codes: Map<string, { base: bigint; tax: bigint }>;
+}
+
+function addLine(f: Figures, line: OrderLine, before: bigint, after: bigint, currency: string): void {
+  const ordered = qty(line.buckets.ordered);
+  const part = (total: string) => shareOf(minorOf(total, currency), after, ordered) - shareOf(minorOf(total, currency), before, ordered);
+  f.net += part(line.net);
+  f.tax += part(line.tax);
+  for (const t of line.taxes) {
+    const c = f.codes.get(t.code) ?? { base: 0n, tax: 0n };
+    c.base += part(t.base);
+    c.tax += part(t.amount);
+    f.codes.set(t.code, c);
+  }
+}
+
+function addShipping(f: Figures, order: OrderDoc): void {
+  const c = order.currency;
+  f.shipping += minorOf(order.shipping.net, c);
+  f.tax += minorOf(order.shipping.tax, c);
+  for (const t of order.shipping.taxes) {
+    const code = f.codes.get(t.code) ?? { base: 0n, tax: 0n };
+    code.base += minorOf(t.base, c);
+    code.tax += minorOf(t.amount, c);
+    f.codes.set(t.code, code);
+  }
+}
+
+/** Transaction and functional figures of a document, in event form. */
+function documentAmounts(order: OrderDoc, f: Figures, rate: string) {
+  const c = order.currency;
+  const fc = order.functionalCurrency;
+  const conv = (u: bigint) => convertMinor(u, c, fc, rate);
+  const taxLines = [...f.codes.entries()]
+    .filter(([, v]) => v.base !== 0n || v.tax !== 0n)
+    .map(([code, v]) => {
+      const applied = order.codes.find((k) => k.code === code);
+      return {
+        code,
+        jurisdiction: applied?.jurisdiction ?? { country: order.shipTo?.country ?? "ZZ" },
+        kind: applied?.kind ?? "standard",
+        rate: applied?.rate ?? "0",
+        base: moneyOf(v.base, c),
+        tax: moneyOf(v.tax, c),
+        functional: { base: moneyOf(conv(v.base), fc), tax: moneyOf(conv(v.tax), fc) },
+        fTax: conv(v.tax),
+      };
+    });
+  const codedTax = taxLines.reduce((a, l) => a + minorOf(l.tax.amount, c), 0n);
+  const fNet = conv(f.net);
+  const fShipping = conv(f.shipping);
+  // Functional tax is the sum of the codes' functional tax, so tax lines reconcile.
+  const fTax = codedTax === f.tax && taxLines.length > 0 ? taxLines.reduce((a, l) => a + l.fTax, 0n) : conv(f.tax);
+  const gross = f.net + f.shipping + f.tax;
+  const fGross = fNet + fShipping + fTax;
+  return {
+    gross,
+    fGross,
+    payload: {
+      currency: c,
+      functionalCurrency: fc,
+      rate,
+      net: moneyOf(f.net, c),
+      shipping: moneyOf(f.shipping, c),
+      tax: moneyOf(f.tax, c),
+      gross: moneyOf(gross, c),
+    },
+    functional: { net: moneyOf(fNet, fc), shipping: moneyOf(fShipping, fc), tax: moneyOf(fTax, fc), gross: moneyOf(fGross, fc) },
+    taxLines: codedTax === f.tax ? taxLines.map(({ fTax: _ignored, ...rest }) => rest) : [],
+  };
+}
+
+/**
+ * Builds an invoice for quantities of lines (and the shipping charge once), applying
+ * unapplied prepayments, and returns the updated order and the `OrderInvoiced` event.
+ */
+export function invoiceOrderPart(
+  order: OrderDoc,
+  quantities: ReadonlyMap<string, bigint>,
+  options: { invoiceId: string; number: string; rate: string; today: LocalDate; includeShipping: boolean },
+): { order: OrderDoc; event: NewEvent } {
+  const f: Figures = { net: 0n, shipping: 0n, tax: 0n, codes: new Map() };
+  const lines = order.lines.map((line) => {
+    const q = quantities.get(line.lineId) ?? 0n;
+    if (q === 0n) return line;
+    const before = qty(line.buckets.invoiced);
+    addLine(f, line, before, before + q, order.currency);
+    return bump(line, "invoiced", q);
+  });
+  if (options.includeShipping) addShipping(f, order);
+  const d = documentAmounts(order, f, options.rate);
+  const c = order.currency;
+  const fc = order.functionalCurrency;
+  const prepaid = minorOf(order.prepayment.amount, c);
+  const prepaidF = minorOf(order.prepayment.functional, fc);
+  const applied = prepaid < d.gross ? prepaid : d.gross;
+  const appliedF = shareOf(prepaidF, applied, prepaid);
+  const dueDate = addDays(options.today, order.paymentTermsDays);
+  const event: NewEvent = {
+    type: "OrderInvoiced",
+    aggregateType: "order",
+    aggregateId: order.orderId,
+    effectiveDate: options.today,
+    payload: {
+      invoiceId: options.invoiceId,
+      orderId: order.orderId,
+      ...(order.customerId === "" ? {} : { customerId: order.customerId }),
+      dueDate,
+      ...d.payload,
+      prepaymentApplied: moneyOf(applied, c),
+      functional: { ...d.functional, prepaymentApplied: moneyOf(appliedF, fc) },
+      ...(d.taxLines.length > 0 ? { taxLines: d.taxLines } : {}),
+    },
+  };
+  const updated: OrderDoc = {
+    ...order,
+    lines,
+    shipping: options.includeShipping ? { ...order.shipping, invoiced: true } : order.shipping,
+    prepayment: { amount: amountOf(prepaid - applied, c), functional: amountOf(prepaidF - appliedF, fc) },
+    receivable: { amount: amountOf(minorOf(order.receivable.amount, c) + d.gross - applied, c), functional: amountOf(minorOf(order.receivable.functional, fc) + d.fGross - appliedF, fc) },
+    invoiceRate: order.invoiceRate ?? options.rate,
+    invoices: [...order.invoices, { invoiceId: options.invoiceId, number: options.number, gross: amountOf(d.gross, c), dueDate }],
+  };
+  return { order: updated, event };
+}
+
+/**
+ * Builds a credit note for quantities of lines (and the shipping charge once), at the
+ * first invoice's rate so it mirrors the invoice, and returns the updated order and the
+ * `CreditNoteIssued` event.
+ */
+export function creditOrderPart(
+  order: OrderDoc,
+  quantities: ReadonlyMap<string, bigint>,
+  options: { creditNoteId: string; number: string; today: LocalDate; includeShipping: boolean; reason: "return" | "cancellation" | "allowance" | "correction"; returnId?: string | undefined },
+): { order: OrderDoc; event: NewEvent; gross: bigint } {
+  const f: Figures = { net: 0n, shipping: 0n, tax: 0n, codes: new Map() };
+  const lines = order.lines.map((line) => {
+    const q = quantities.get(line.lineId) ?? 0n;
+    if (q === 0n) return line;
+    const before = qty(line.buckets.credited);
+    addLine(f, line, before, before + q, order.currency);
+    return bump(line, "credited", q);
+  });
+  if (options.includeShipping) addShipping(f, order);
+  const rate = order.invoiceRate ?? "1";
+  const d = documentAmounts(order, f, rate);
+  const c = order.currency;
+  const fc = order.functionalCurrency;
+  const first = order.invoices[0];
+  const event: NewEvent = {
+    type: "CreditNoteIssued",
+    aggregateType: "order",
+    aggregateId: order.orderId,
+    effectiveDate: options.today,
+    payload: {
+      creditNoteId: options.creditNoteId,
+      orderId: order.orderId,
+      ...(order.customerId === "" ? {} : { customerId: order.customerId }),
+      ...(first === undefined ? {} : { invoiceId: first.invoiceId }),
+      ...(options.returnId === undefined ? {} : { returnId: options.returnId }),
+      reason: options.reason,
+      ...d.payload,
+      functional: d.functional,
+      ...(d.taxLines.length > 0 ? { taxLines: d.taxLines } : {}),
+    },
+  };
+  const updated: OrderDoc = {
+    ...order,
+    lines,
+    shipping: options.includeShipping ? { ...order.shipping, credited: true } : order.shipping,
+    receivable: { amount: amountOf(minorOf(order.receivable.amount, c) - d.gross, c), functional: amountOf(minorOf(order.receivable.functional, fc) - d.fGross, fc) },
+    creditNotes: [...order.creditNotes, { creditNoteId: options.creditNoteId, number: options.number, gross: amountOf(d.gross, c), reason: options.reason }],
+  };
+  return { order: updated, event, gross: d.gross };
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { idSchema } from "../kernel/ids.js";
+import { type NewEvent, defineCommand } from "../runner/command.js";
+import { loadOrder, saveOrder, withHistory } from "./order.js";
+import type { SalesSettings } from "./options.js";
+import { invoiceWhole, placementEvents } from "./place-order.js";
+import { nextOrderState } from "./state-machines.js";
+
+export const orderActionSchema = z.strictObject({ orderId: idSchema<string>(), action: z.enum(["hold", "release-hold", "place"]) });
+
+/**
+ * Puts a placed order on hold (nothing ships), releases the hold, or places a draft
+ * (reserving and invoicing as the shop's policy says).
+ *
+ * @example
+ * ```ts
+ * await sk.sales.changeOrderState({ orderId: "ord_1", action: "hold" });
+ * ```
+ */
+export function changeOrderStateCommand(settings: SalesSettings) {
+  return defineCommand({
+    name: "sales.changeOrderState",
+    input: orderActionSchema,
+    async handle(ctx, input) {
+      const { order, version } = await loadOrder(ctx.tx, input.orderId);
+      const state = nextOrderState(order.state, input.action, `Order ${order.orderId}`);
+      let next = { ...order, state };
+      const events: NewEvent[] = [];
+      if (input.action === "place") {
+        next = { ...next, placedAt: ctx.now.toISOString(), placedOn: ctx.today, expiresAt: settings.unpaidExpiryMinutes > 0 ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "" };
+        if (next.reserveAt === "placement") next = { ...next, reserved: true, lines: next.lines.map((l) => ({ ...l, buckets: { ...l.buckets, reserved: l.buckets.ordered } })) };
+        events.push(...(await placementEvents(ctx, settings, next)).events);
+        if (next.invoicing === "on-order") {
+          const invoiced = await invoiceWhole(ctx, settings, next);
+          next = invoiced.order;
+          events.push(invoiced.event);
+        }
+      }
+      await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), input.action), version);
+      return { result: { orderId: order.orderId, state }, events };
+    },
+  });
+}

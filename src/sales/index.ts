@@ -1,0 +1,169 @@
+/**
+ * The sales module: orders from checkout to delivery, returns and refunds, wired to stock
+ * and books through the catalog events. `sk.sales`.
+ */
+import type { z } from "zod";
+import { hardenApi } from "../kernel/boundary.js";
+import type { StoreRegistry } from "../ports/storage.js";
+import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
+import type { Runtime } from "../runner/runner.js";
+import { authorizePaymentCommand } from "./authorize-payment.js";
+import { cancelOrderCommand } from "./cancel-order.js";
+import { capturePaymentCommand } from "./capture-payment.js";
+import { defineCoupon } from "./define-coupon.js";
+import { deliverShipment } from "./deliver-shipment.js";
+import { expireOrdersCommand } from "./expire-orders.js";
+import { changeOrderStateCommand } from "./hold-order.js";
+import { COUPONS, ORDERS, PAYMENTS, PAYOUTS, RETURNS, SHIPMENTS } from "./order.js";
+import { type SalesOptions, type SalesSeams, type SalesSettings, resolveSalesOptions } from "./options.js";
+import { placeOrderCommand } from "./place-order.js";
+import { refundPayment } from "./refund-payment.js";
+import { type OrderPage, type OrderQuery, type OrderView, findOrders, orderView } from "./reports.js";
+import { receiveReturnCommand, rejectReturn, requestReturn } from "./returns.js";
+import { settlePayout } from "./settle-payout.js";
+import { shipOrderCommand } from "./ship-order.js";
+import { voidPayment } from "./void-payment.js";
+
+export type { SalesOptions, SalesSeams, SalesSettings, SalesTaxOptions } from "./options.js";
+export { resolveSalesOptions } from "./options.js";
+export type { OrderDoc, OrderLine, OrderHistoryEntry, BookedBalance, PaymentDoc, ShipmentDoc, ReturnDoc, CouponDoc, Bucket, PaymentStatus, FulfilmentStatus, ReturnStatus } from "./order.js";
+export { BUCKETS, checkOrderInvariants, deriveStatuses } from "./order.js";
+export type { OrderView, OrderQuery, OrderPage } from "./reports.js";
+export { priceOrder } from "./price-order.js";
+export type { AppliedTaxCode, LineDiscount, OrderDiscount, PricedLine, PricedOrder, PricedTax, PricingInput, PricingLine } from "./price-order.js";
+export { allocateByWeights } from "./amounts.js";
+export {
+  ORDER_TRANSITIONS,
+  PAYMENT_TRANSITIONS,
+  RETURN_TRANSITIONS,
+  SALES_STATE_MACHINES,
+  SHIPMENT_TRANSITIONS,
+  mermaidStateDiagram,
+  nextOrderState,
+  nextPaymentState,
+  nextReturnState,
+  nextShipmentState,
+} from "./state-machines.js";
+export type { OrderAction, OrderState, PaymentAction, PaymentState, ReturnAction, ReturnState, ShipmentAction, ShipmentState, TransitionTable } from "./state-machines.js";
+
+const SALES_REGISTRY: Partial<StoreRegistry> = {
+  collections: [
+    { name: ORDERS, indexes: { byCustomer: { fields: ["customerId", "placedAt"] }, byState: { fields: ["state", "placedAt"] }, byPlaced: { fields: ["placedAt"] }, byExpiry: { fields: ["expiresAt"] } } },
+    { name: PAYMENTS },
+    { name: SHIPMENTS },
+    { name: RETURNS },
+    { name: COUPONS },
+    { name: PAYOUTS },
+  ],
+};
+
+/**
+ * The sales module for `createRuntime` (the facade adds it).
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ ...ports, modules: [inventoryModule(), financeModule(), salesModule()] });
+ * ```
+ */
+export function salesModule(options: SalesOptions = {}): ModuleDefinition {
+  void options;
+  return { name: "sales", registry: SALES_REGISTRY };
+}
+
+/**
+ * Every sales command definition, built for the settings.
+ *
+ * @example
+ * ```ts
+ * const { placeOrder } = salesCommands(settings);
+ * ```
+ */
+export function salesCommands(settings: SalesSettings) {
+  return {
+    placeOrder: placeOrderCommand(settings),
+    changeOrderState: changeOrderStateCommand(settings),
+    cancelOrder: cancelOrderCommand(settings),
+    expireOrders: expireOrdersCommand(settings),
+    authorizePayment: authorizePaymentCommand(settings),
+    capturePayment: capturePaymentCommand(settings),
+    voidPayment,
+    refundPayment,
+    shipOrder: shipOrderCommand(settings),
+    deliverShipment,
+    requestReturn,
+    receiveReturn: receiveReturnCommand(settings),
+    rejectReturn,
+    settlePayout,
+    defineCoupon,
+  };
+}
+
+/**
+ * The sales command definitions by name.
+ *
+ * @example
+ * ```ts
+ * type Place = SalesCommands["placeOrder"];
+ * ```
+ */
+export type SalesCommands = ReturnType<typeof salesCommands>;
+/**
+ * The input a sales command takes.
+ *
+ * @example
+ * ```ts
+ * const input: SalesCommandInput<"shipOrder"> = { orderId: "ord_1", shipmentId: "shp_1" };
+ * ```
+ */
+export type SalesCommandInput<K extends keyof SalesCommands> = SalesCommands[K] extends { input: infer S extends z.ZodType } ? z.input<S> : never;
+/**
+ * The result a sales command returns.
+ *
+ * @example
+ * ```ts
+ * const placed: SalesCommandResult<"placeOrder"> = await sk.sales.placeOrder(input);
+ * ```
+ */
+export type SalesCommandResult<K extends keyof SalesCommands> = SalesCommands[K] extends { handle(...args: never[]): Promise<{ result: infer R }> } ? R : never;
+
+/**
+ * `sk.sales`: orders, payments, shipments, invoices, returns, refunds and payouts.
+ *
+ * @example
+ * ```ts
+ * const { orderId } = await sk.sales.placeOrder({ currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "9.95" }] });
+ * await sk.sales.capturePayment({ orderId, paymentId: "ch_1" });
+ * await sk.sales.shipOrder({ orderId, shipmentId: "shp_1" });
+ * ```
+ */
+export type SalesApi = { [K in keyof SalesCommands]: (input: SalesCommandInput<K>, options?: ExecuteOptions) => Promise<SalesCommandResult<K>> } & {
+  /** An order with its lines, statuses, history, and what is left to ship, invoice, pay and refund. */
+  order(orderId: string): Promise<OrderView | undefined>;
+  /** Orders by customer, by state or all, in a placement date range, newest first, paged. */
+  orders(query?: OrderQuery): Promise<OrderPage>;
+};
+
+const command = ["input", "options?"] as const;
+
+/**
+ * Builds `sk.sales` on a runtime.
+ *
+ * @example
+ * ```ts
+ * const sales = createSalesApi(runtime, {}, seams);
+ * ```
+ */
+export function createSalesApi(runtime: Runtime, options: SalesOptions, seams: SalesSeams): SalesApi {
+  const commands = salesCommands(resolveSalesOptions(options, seams));
+  const api: Record<string, unknown> = {};
+  const methods: Record<string, readonly string[]> = {};
+  for (const [name, c] of Object.entries(commands)) {
+    api[name] = (input: unknown, o?: ExecuteOptions) => runtime.execute(c as never, input, o);
+    methods[name] = command;
+  }
+  api["order"] = (orderId: string) => runtime.read((tx) => orderView(tx, orderId));
+  api["orders"] = (query: OrderQuery = {}) => runtime.read((tx) => findOrders(tx, query));
+  methods["order"] = ["string"];
+  methods["orders"] = ["input?"];
+  return hardenApi(api as SalesApi, "sales", { methods } as never);
+}

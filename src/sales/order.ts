@@ -1,0 +1,282 @@
+import { StorekeepError } from "../kernel/errors.js";
+import type { Transaction } from "../ports/storage.js";
+import { QUANTITY_SCALE, formatScaled, parseScaled } from "./amounts.js";
+import type { AppliedTaxCode, OrderDiscount, PricedTax } from "./price-order.js";
+import type { OrderState, PaymentState, ReturnState, ShipmentState } from "./state-machines.js";
+
+/** Collections (names are part of the stored format). */
+export const ORDERS = "sales.orders";
+export const PAYMENTS = "sales.payments";
+export const SHIPMENTS = "sales.shipments";
+export const RETURNS = "sales.returns";
+export const COUPONS = "sales.coupons";
+export const PAYOUTS = "sales.payouts";
+
+/** The quantity buckets of a line (decimal strings). */
+export const BUCKETS = ["ordered", "reserved", "shipped", "delivered", "returnRequested", "returned", "restocked", "writtenOff", "invoiced", "credited"] as const;
+/** One quantity bucket. */
+export type Bucket = (typeof BUCKETS)[number];
+
+/**
+ * A line of a stored order: its price figures and its quantity buckets.
+ *
+ * @example
+ * ```ts
+ * order.lines[0].buckets.shipped; // "2"
+ * ```
+ */
+export interface OrderLine {
+  readonly lineId: string;
+  readonly sku: string;
+  readonly quantity: string;
+  readonly unitPrice: string;
+  readonly taxCategory: string;
+  readonly amount: string;
+  readonly lineDiscount: string;
+  readonly orderDiscount: string;
+  readonly net: string;
+  readonly tax: string;
+  readonly gross: string;
+  readonly taxes: readonly PricedTax[];
+  readonly buckets: Readonly<Record<Bucket, string>>;
+}
+
+/** A running balance in the transaction currency and its booked functional value (decimal strings). */
+export interface BookedBalance {
+  readonly amount: string;
+  readonly functional: string;
+}
+
+/** One entry of an order's history. */
+export interface OrderHistoryEntry {
+  readonly at: string;
+  readonly action: string;
+  readonly state: OrderState;
+  readonly reference: string | null;
+}
+
+/**
+ * The stored order.
+ *
+ * @example
+ * ```ts
+ * const order: OrderDoc = (await sk.sales.order("ord_1"))!.order;
+ * ```
+ */
+export interface OrderDoc {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly currency: string;
+  readonly functionalCurrency: string;
+  readonly warehouseId: string;
+  readonly state: OrderState;
+  readonly placedAt: string;
+  readonly placedOn: string;
+  /** When the unpaid order expires ("" once paid, cancelled or never). */
+  readonly expiresAt: string;
+  readonly invoicing: "on-order" | "on-shipment";
+  readonly reserveAt: "placement" | "payment" | "none";
+  readonly reserved: boolean;
+  readonly paymentTermsDays: number;
+  readonly couponCode: string | null;
+  readonly shipTo: { readonly country: string; readonly region?: string } | null;
+  readonly lines: readonly OrderLine[];
+  readonly shipping: { readonly amount: string; readonly net: string; readonly tax: string; readonly gross: string; readonly taxCategory: string; readonly taxes: readonly PricedTax[]; readonly invoiced: boolean; readonly credited: boolean };
+  readonly totals: { readonly lineDiscount: string; readonly orderDiscount: string; readonly net: string; readonly shippingNet: string; readonly tax: string; readonly gross: string };
+  readonly discounts: readonly { readonly kind: string; readonly label: string | null; readonly amount: string }[];
+  readonly codes: readonly AppliedTaxCode[];
+  readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string };
+  /** Captured before invoicing, not yet applied to an invoice (customer prepayments). */
+  readonly prepayment: BookedBalance;
+  /** What the customer owes on invoices (negative: the shop owes a credit). */
+  readonly receivable: BookedBalance;
+  /** The rate of the first invoice (credit notes mirror it). */
+  readonly invoiceRate: string | null;
+  readonly invoices: readonly { readonly invoiceId: string; readonly number: string; readonly gross: string; readonly dueDate: string }[];
+  readonly creditNotes: readonly { readonly creditNoteId: string; readonly number: string; readonly gross: string; readonly reason: string }[];
+  readonly shipments: readonly string[];
+  readonly returns: readonly string[];
+  readonly payments: readonly string[];
+  readonly history: readonly OrderHistoryEntry[];
+}
+
+/**
+ * A payment document: an authorization, a capture, a refund, or a failed attempt.
+ *
+ * @example
+ * ```ts
+ * const p: PaymentDoc = { key: "capture:ch_1", kind: "capture", paymentId: "ch_1", orderId: "ord_1", state: "captured", amount: "10", captured: "10", refunded: "0", functionalAmount: "10", provider: null, authorizationId: null, fingerprint: "..." };
+ * ```
+ */
+export interface PaymentDoc {
+  readonly key: string;
+  readonly kind: "authorization" | "capture" | "refund" | "failure";
+  readonly paymentId: string;
+  readonly orderId: string;
+  readonly state: PaymentState | "recorded";
+  readonly amount: string;
+  readonly captured: string;
+  readonly refunded: string;
+  readonly functionalAmount: string;
+  readonly provider: string | null;
+  readonly authorizationId: string | null;
+  /** The canonical content of the first recording: a webhook delivered again with it is a replay. */
+  readonly fingerprint: string;
+  readonly result: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/**
+ * A shipment document.
+ *
+ * @example
+ * ```ts
+ * const s: ShipmentDoc = { shipmentId: "shp_1", orderId: "ord_1", state: "shipped", lines: [{ lineId: "1", quantity: "2" }], shippedAt: "...", deliveredAt: null };
+ * ```
+ */
+export interface ShipmentDoc {
+  readonly shipmentId: string;
+  readonly orderId: string;
+  readonly state: ShipmentState;
+  readonly lines: readonly { readonly lineId: string; readonly quantity: string }[];
+  readonly shippedAt: string;
+  readonly deliveredAt: string | null;
+}
+
+/**
+ * A return document.
+ *
+ * @example
+ * ```ts
+ * const r: ReturnDoc = { returnId: "ret_1", orderId: "ord_1", state: "requested", lines: [{ lineId: "1", quantity: "1", disposition: null }], requestedAt: "...", creditNoteId: null, refunded: "0" };
+ * ```
+ */
+export interface ReturnDoc {
+  readonly returnId: string;
+  readonly orderId: string;
+  readonly state: ReturnState;
+  readonly lines: readonly { readonly lineId: string; readonly quantity: string; readonly disposition: "restock" | "write-off" | null }[];
+  readonly requestedAt: string;
+  readonly creditNoteId: string | null;
+  readonly refunded: string;
+}
+
+/**
+ * A coupon: its discount and usage limit.
+ *
+ * @example
+ * ```ts
+ * const c: CouponDoc = { code: "WELCOME10", discount: { kind: "percent", percent: "10" }, usageLimit: 100, used: 3 };
+ * ```
+ */
+export interface CouponDoc {
+  readonly code: string;
+  readonly discount: OrderDiscount;
+  readonly usageLimit: number | null;
+  readonly used: number;
+}
+
+/** Quantity string → millionths. */
+export function qty(text: string): bigint {
+  return parseScaled(text, QUANTITY_SCALE);
+}
+
+/** Millionths → quantity string. */
+export function qtyText(units: bigint): string {
+  return formatScaled(units, QUANTITY_SCALE);
+}
+
+/** The order, locked for update, or NOT_FOUND. */
+export async function loadOrder(tx: Transaction, orderId: string): Promise<{ order: OrderDoc; version: number }> {
+  const stored = await tx.documents.getForUpdate<OrderDoc & { [k: string]: never }>(ORDERS, orderId);
+  if (stored === undefined) throw new StorekeepError("NOT_FOUND", `Order ${orderId} does not exist; place it with sales.placeOrder first.`, { orderId });
+  return { order: stored.data as OrderDoc, version: stored.version };
+}
+
+/** Writes the order after checking its invariants. */
+export async function saveOrder(tx: Transaction, order: OrderDoc, version: number): Promise<void> {
+  checkOrderInvariants(order);
+  await tx.documents.put(ORDERS, order.orderId, order as never, version);
+}
+
+/** Appends a history entry (bounded: the oldest entries beyond 500 are dropped). */
+export function withHistory(order: OrderDoc, at: string, action: string, reference: string | null = null): OrderDoc {
+  const history = [...order.history, { at, action, state: order.state, reference }];
+  return { ...order, history: history.length > 500 ? history.slice(history.length - 500) : history };
+}
+
+/** A line with one bucket changed by `delta` millionths. */
+export function bump(line: OrderLine, bucket: Bucket, delta: bigint): OrderLine {
+  return { ...line, buckets: { ...line.buckets, [bucket]: qtyText(qty(line.buckets[bucket]) + delta) } };
+}
+
+/**
+ * The order's invariants between buckets and amounts; an `InvariantError`-grade breach is
+ * reported as INVALID_TRANSITION so the command that would cause it is refused whole.
+ *
+ * @example
+ * ```ts
+ * checkOrderInvariants(order); // throws when shipped > ordered, refunded > captured, ...
+ * ```
+ */
+export function checkOrderInvariants(order: OrderDoc): void {
+  const breaches: string[] = [];
+  for (const line of order.lines) {
+    const b = Object.fromEntries(BUCKETS.map((k) => [k, qty(line.buckets[k])])) as Record<Bucket, bigint>;
+    for (const k of BUCKETS) if (b[k] < 0n) breaches.push(`line ${line.lineId}: ${k} is negative`);
+    if (b.reserved > b.ordered) breaches.push(`line ${line.lineId}: reserved ${line.buckets.reserved} > ordered ${line.buckets.ordered}`);
+    if (b.shipped > b.ordered) breaches.push(`line ${line.lineId}: shipped ${line.buckets.shipped} > ordered ${line.buckets.ordered}`);
+    if (b.delivered > b.shipped) breaches.push(`line ${line.lineId}: delivered ${line.buckets.delivered} > shipped ${line.buckets.shipped}`);
+    if (b.returned + b.returnRequested > b.shipped) breaches.push(`line ${line.lineId}: returned and requested ${line.buckets.returned}+${line.buckets.returnRequested} > shipped ${line.buckets.shipped}`);
+    if (b.restocked + b.writtenOff !== b.returned) breaches.push(`line ${line.lineId}: restocked + written off ≠ returned`);
+    if (b.invoiced > b.ordered) breaches.push(`line ${line.lineId}: invoiced ${line.buckets.invoiced} > ordered ${line.buckets.ordered}`);
+    if (b.credited > b.invoiced) breaches.push(`line ${line.lineId}: credited ${line.buckets.credited} > invoiced ${line.buckets.invoiced}`);
+  }
+  const scale = (s: string) => parseScaled(s, 6);
+  const captured = scale(order.paid.captured);
+  if (scale(order.paid.refunded) > captured) breaches.push(`refunded ${order.paid.refunded} > captured ${order.paid.captured}`);
+  if (captured > scale(order.totals.gross)) breaches.push(`captured ${order.paid.captured} > order total ${order.totals.gross}`);
+  if (scale(order.prepayment.amount) < 0n) breaches.push(`prepayment ${order.prepayment.amount} is negative`);
+  if (breaches.length > 0) {
+    throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} would break its invariants: ${breaches.join("; ")}.`, { orderId: order.orderId, breaches });
+  }
+}
+
+/** The order's derived payment status. */
+export type PaymentStatus = "unpaid" | "authorized" | "partially-paid" | "paid" | "partially-refunded" | "refunded";
+/** The order's derived fulfilment status. */
+export type FulfilmentStatus = "unfulfilled" | "partially-shipped" | "shipped" | "partially-delivered" | "delivered";
+/** The order's derived return status. */
+export type ReturnStatus = "none" | "requested" | "partially-returned" | "returned";
+
+/**
+ * Statuses derived from amounts and buckets (never stored, so they cannot drift).
+ *
+ * @example
+ * ```ts
+ * deriveStatuses(order).payment; // "paid"
+ * ```
+ */
+export function deriveStatuses(order: OrderDoc): { order: OrderState; payment: PaymentStatus; fulfilment: FulfilmentStatus; returns: ReturnStatus } {
+  const s6 = (s: string) => parseScaled(s, 6);
+  const captured = s6(order.paid.captured);
+  const refunded = s6(order.paid.refunded);
+  const gross = s6(order.totals.gross);
+  const payment: PaymentStatus =
+    refunded > 0n ? (refunded >= captured ? "refunded" : "partially-refunded") : captured === 0n ? (s6(order.paid.authorized) > 0n ? "authorized" : "unpaid") : captured >= gross ? "paid" : "partially-paid";
+  let ordered = 0n;
+  let shipped = 0n;
+  let delivered = 0n;
+  let returned = 0n;
+  let requested = 0n;
+  for (const line of order.lines) {
+    ordered += qty(line.buckets.ordered);
+    shipped += qty(line.buckets.shipped);
+    delivered += qty(line.buckets.delivered);
+    returned += qty(line.buckets.returned);
+    requested += qty(line.buckets.returnRequested);
+  }
+  const fulfilment: FulfilmentStatus =
+    shipped === 0n ? "unfulfilled" : shipped < ordered ? "partially-shipped" : delivered === 0n ? "shipped" : delivered < ordered ? "partially-delivered" : "delivered";
+  const returns: ReturnStatus = requested > 0n ? "requested" : returned === 0n ? "none" : returned < shipped ? "partially-returned" : "returned";
+  return { order: order.state, payment, fulfilment, returns };
+}

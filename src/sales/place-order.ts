@@ -1,0 +1,229 @@
+import { z } from "zod";
+import { BOUNDS } from "../kernel/bounds.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { idSchema } from "../kernel/ids.js";
+import { currencySchema } from "../kernel/money-schema.js";
+import { type NewEvent, defineCommand } from "../runner/command.js";
+import { QUANTITY_SCALE, minorOf, moneyOf, parseScaled } from "./amounts.js";
+import { decimalText } from "./inputs.js";
+import { COUPONS, type CouponDoc, ORDERS, type OrderDoc, type OrderLine, checkOrderInvariants, qtyText } from "./order.js";
+import type { SalesSettings } from "./options.js";
+import { type OrderDiscount, priceOrder } from "./price-order.js";
+import { nextOrderState } from "./state-machines.js";
+import { invoiceOrderPart } from "./documents.js";
+import { functionalRate } from "./rate.js";
+import { allocateNumber } from "./numbers.js";
+
+const id = idSchema<string>();
+export const lineDiscountSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("fixed"), amount: decimalText("nonnegative") }),
+  z.strictObject({ kind: z.literal("percent"), percent: decimalText("nonnegative") }),
+]);
+export const orderDiscountSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("fixed"), amount: decimalText("nonnegative"), label: z.string().max(200).optional() }),
+  z.strictObject({ kind: z.literal("percent"), percent: decimalText("nonnegative"), label: z.string().max(200).optional() }),
+  z.strictObject({ kind: z.literal("threshold"), every: decimalText("positive"), off: decimalText("nonnegative"), label: z.string().max(200).optional() }),
+]);
+
+export const placeOrderSchema = z.strictObject({
+  orderId: id.optional(),
+  customerId: id.optional(),
+  currency: currencySchema,
+  warehouseId: id,
+  lines: z
+    .array(
+      z.strictObject({
+        lineId: id.optional(),
+        sku: id,
+        quantity: decimalText("positive", "quantity"),
+        unitPrice: decimalText("nonnegative", "price"),
+        discount: lineDiscountSchema.optional(),
+        taxCategory: z.string().min(1).max(64).optional(),
+      }),
+    )
+    .min(1)
+    .max(BOUNDS.lines),
+  discounts: z.array(orderDiscountSchema).max(20).optional(),
+  couponCode: z.string().min(1).max(64).optional(),
+  shipping: z.strictObject({ amount: decimalText("nonnegative"), taxCategory: z.string().min(1).max(64).optional() }).optional(),
+  /** The destination (the buyer for destination-based tax). */
+  shipTo: z.strictObject({ country: z.string().length(2), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),
+  /** The total the checkout showed: a different computed total refuses the order. */
+  expectedTotal: decimalText("nonnegative").optional(),
+  reserveAt: z.enum(["placement", "payment", "none"]).optional(),
+  invoicing: z.enum(["on-order", "on-shipment"]).optional(),
+  paymentTermsDays: z.number().int().min(0).max(3650).optional(),
+  /** Leave the order a draft (no reservation, no invoice) until `sales.confirmOrder`. */
+  draft: z.boolean().optional(),
+});
+
+/**
+ * Places an order: prices it (line and order discounts, coupon, shipping, tax), refuses
+ * unknown SKUs and a total other than the checkout's `expectedTotal`, reserves stock when
+ * the shop reserves at placement, and invoices it when the shop invoices on order. Emits
+ * `OrderPlaced` (and `OrderReservationRequested`, `OrderInvoiced`).
+ *
+ * @example
+ * ```ts
+ * const place = placeOrderCommand(settings);
+ * await runtime.execute(place, { currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: "2", unitPrice: "9.95" }] });
+ * ```
+ */
+export function placeOrderCommand(settings: SalesSettings) {
+  return defineCommand({
+    name: "sales.placeOrder",
+    input: placeOrderSchema,
+    async handle(ctx, input) {
+      await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
+      const orderId = input.orderId ?? ctx.ids.next("ord");
+      if ((await ctx.tx.documents.get(ORDERS, orderId)) !== undefined) {
+        throw new StorekeepError("ALREADY_EXISTS", `Order ${orderId} already exists; use another order id (or the same idempotency key to replay).`, { orderId });
+      }
+      const lineIds = new Set<string>();
+      const lines = input.lines.map((l, i) => {
+        const lineId = l.lineId ?? String(i + 1);
+        if (lineIds.has(lineId)) throw new StorekeepError("VALIDATION_FAILED", `lines[${i}].lineId "${lineId}" repeats; each line needs its own id.`, { issues: [{ path: `lines[${i}].lineId`, message: "repeated", code: "custom" }] });
+        lineIds.add(lineId);
+        return { lineId, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount, taxCategory: l.taxCategory ?? "standard" };
+      });
+      for (const [i, line] of lines.entries()) {
+        if ((await settings.seams.productOf(ctx.tx, line.sku)) === undefined) {
+          throw new StorekeepError("NOT_FOUND", `lines[${i}]: unknown SKU "${line.sku}"; define the product first (inventory.defineProduct).`, { sku: line.sku, path: `lines[${i}].sku` });
+        }
+      }
+      const discounts: OrderDiscount[] = [...(input.discounts ?? [])];
+      let couponCode: string | null = null;
+      if (input.couponCode !== undefined) {
+        const coupon = await ctx.tx.documents.getForUpdate<CouponDoc & { [k: string]: never }>(COUPONS, input.couponCode);
+        if (coupon === undefined) throw new StorekeepError("NOT_FOUND", `Unknown coupon "${input.couponCode}".`, { couponCode: input.couponCode });
+        const c = coupon.data as CouponDoc;
+        if (c.usageLimit !== null && c.used >= c.usageLimit) {
+          throw new StorekeepError("VALIDATION_FAILED", `Coupon ${c.code} has reached its usage limit of ${c.usageLimit}; place the order without it.`, { couponCode: c.code, usageLimit: c.usageLimit, reason: "coupon-exhausted", issues: [{ path: "couponCode", message: "usage limit reached", code: "custom" }] });
+        }
+        await ctx.tx.documents.put(COUPONS, c.code, { ...c, used: c.used + 1 } as never, coupon.version);
+        discounts.push({ ...c.discount, label: c.discount.label ?? `coupon ${c.code}` });
+        couponCode = c.code;
+      }
+      const tax = settings.tax;
+      const shipTo = input.shipTo ?? (tax === null ? null : { country: tax.seller.country });
+      const priced = priceOrder({
+        currency: input.currency,
+        lines,
+        discounts,
+        shipping: input.shipping === undefined ? null : { amount: input.shipping.amount, taxCategory: input.shipping.taxCategory ?? tax?.shippingCategory ?? "standard" },
+        tax:
+          tax === null
+            ? null
+            : (taxLines) =>
+                settings.seams.calculateTax(taxLines, {
+                  date: ctx.today,
+                  currency: input.currency,
+                  taxCodes: tax.codes,
+                  seller: tax.seller,
+                  buyer: input.shipTo ?? { country: tax.seller.country },
+                  pricesIncludeTax: tax.pricesIncludeTax ?? false,
+                  ...(tax.rounding === undefined ? {} : { rounding: tax.rounding }),
+                }),
+      });
+      if (input.expectedTotal !== undefined && parseScaled(priced.gross, 6) !== parseScaled(input.expectedTotal, 6)) {
+        throw new StorekeepError("VALIDATION_FAILED", `The order totals ${priced.gross} ${input.currency}, not the expected ${input.expectedTotal}; re-price the checkout.`, {
+          expected: input.expectedTotal,
+          computed: priced.gross,
+          issues: [{ path: "expectedTotal", message: `computed ${priced.gross}`, code: "custom" }],
+        });
+      }
+      const zero = "0";
+      const reserveAt = input.draft === true ? "none" : (input.reserveAt ?? settings.reserveAt);
+      const orderLines: OrderLine[] = priced.lines.map((l) => ({
+        ...l,
+        buckets: { ordered: qtyText(parseScaled(l.quantity, QUANTITY_SCALE)), reserved: reserveAt === "placement" ? qtyText(parseScaled(l.quantity, QUANTITY_SCALE)) : zero, shipped: zero, delivered: zero, returnRequested: zero, returned: zero, restocked: zero, writtenOff: zero, invoiced: zero, credited: zero },
+      }));
+      const nowIso = ctx.now.toISOString();
+      const state = input.draft === true ? "draft" : nextOrderState("draft", "place", `Order ${orderId}`);
+      let order: OrderDoc = {
+        orderId,
+        customerId: input.customerId ?? "",
+        currency: input.currency,
+        functionalCurrency: ctx.config.functionalCurrency,
+        warehouseId: input.warehouseId,
+        state,
+        placedAt: nowIso,
+        placedOn: ctx.today,
+        expiresAt: state === "placed" && settings.unpaidExpiryMinutes > 0 ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "",
+        invoicing: input.invoicing ?? settings.invoicing,
+        reserveAt: input.reserveAt ?? settings.reserveAt,
+        reserved: reserveAt === "placement",
+        paymentTermsDays: input.paymentTermsDays ?? settings.paymentTermsDays,
+        couponCode,
+        shipTo: shipTo === null ? null : shipTo.region === undefined ? { country: shipTo.country } : { country: shipTo.country, region: shipTo.region },
+        lines: orderLines,
+        shipping: { ...priced.shipping, invoiced: false, credited: false },
+        totals: { lineDiscount: priced.lineDiscount, orderDiscount: priced.orderDiscount, net: priced.net, shippingNet: priced.shippingNet, tax: priced.tax, gross: priced.gross },
+        discounts: priced.discounts,
+        codes: priced.codes,
+        paid: { authorized: zero, captured: zero, refunded: zero },
+        prepayment: { amount: zero, functional: zero },
+        receivable: { amount: zero, functional: zero },
+        invoiceRate: null,
+        invoices: [],
+        creditNotes: [],
+        shipments: [],
+        returns: [],
+        payments: [],
+        history: [{ at: nowIso, action: input.draft === true ? "draft" : "place", state, reference: null }],
+      };
+      const events: NewEvent[] = [];
+      if (state === "placed") events.push(...(await placementEvents(ctx, settings, order)).events);
+      if (state === "placed" && order.invoicing === "on-order") {
+        const invoiced = await invoiceWhole(ctx, settings, order);
+        order = invoiced.order;
+        events.push(invoiced.event);
+      }
+      checkOrderInvariants(order);
+      await ctx.tx.documents.put(ORDERS, orderId, order as never, 0);
+      return { result: { orderId, state: order.state, total: order.totals.gross, tax: order.totals.tax, invoiceId: order.invoices[0]?.invoiceId ?? null }, events };
+    },
+  });
+}
+
+
+/** The events of a placement: OrderPlaced and, when reserving now, the reservation request. */
+export async function placementEvents(ctx: { today: string }, settings: SalesSettings, order: OrderDoc): Promise<{ events: NewEvent[] }> {
+  void settings;
+  const events: NewEvent[] = [
+    {
+      type: "OrderPlaced",
+      aggregateType: "order",
+      aggregateId: order.orderId,
+      effectiveDate: ctx.today,
+      payload: {
+        orderId: order.orderId,
+        ...(order.customerId === "" ? {} : { customerId: order.customerId }),
+        warehouseId: order.warehouseId,
+        currency: order.currency,
+        lines: order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity, unitPrice: { amount: l.unitPrice, currency: order.currency } })),
+        total: moneyOf(minorOf(order.totals.gross, order.currency), order.currency),
+      },
+    },
+  ];
+  if (order.reserveAt === "placement") events.push(reservationRequest(order, ctx.today));
+  return { events };
+}
+
+/** The OrderReservationRequested event for every line (hard holds: sales releases them on cancel or expiry). */
+export function reservationRequest(order: OrderDoc, today: string): NewEvent {
+  return {
+    type: "OrderReservationRequested",
+    aggregateType: "order",
+    aggregateId: order.orderId,
+    effectiveDate: today,
+    payload: { orderId: order.orderId, warehouseId: order.warehouseId, kind: "hard", lines: order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.buckets.ordered })) },
+  };
+}
+
+/** Invoices everything not yet invoiced, with the shipping charge. */
+export async function invoiceWhole(ctx: Parameters<typeof functionalRate>[0], settings: SalesSettings, order: OrderDoc) {
+  const quantities = new Map(order.lines.map((l) => [l.lineId, parseScaled(l.buckets.ordered, QUANTITY_SCALE) - parseScaled(l.buckets.invoiced, QUANTITY_SCALE)]));
+  const number = await allocateNumber(ctx, settings, "invoice");
+  return invoiceOrderPart(order, quantities, { invoiceId: number, number, rate: await functionalRate(ctx, order.currency), today: ctx.today, includeShipping: !order.shipping.invoiced });
+}

@@ -1,0 +1,108 @@
+import { StorekeepError } from "../kernel/errors.js";
+import type { Transaction } from "../ports/storage.js";
+import { amountOf, minorOf } from "./amounts.js";
+import { type FulfilmentStatus, ORDERS, type OrderDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, qty, qtyText } from "./order.js";
+import type { OrderState } from "./state-machines.js";
+
+/**
+ * An order as a shop backend shows it: the stored order, derived statuses and what is
+ * left to ship, invoice and refund.
+ *
+ * @example
+ * ```ts
+ * const view = await sk.sales.order("ord_1");
+ * view?.statuses.payment; // "paid"
+ * ```
+ */
+export interface OrderView {
+  readonly order: OrderDoc;
+  readonly statuses: { readonly order: OrderState; readonly payment: PaymentStatus; readonly fulfilment: FulfilmentStatus; readonly returns: ReturnStatus };
+  readonly leftToShip: readonly { readonly lineId: string; readonly sku: string; readonly quantity: string }[];
+  readonly leftToInvoice: readonly { readonly lineId: string; readonly sku: string; readonly quantity: string }[];
+  /** Captured and not yet refunded. */
+  readonly leftToRefund: string;
+  /** Total not yet captured. */
+  readonly leftToPay: string;
+}
+
+/**
+ * The view of one order (undefined when unknown).
+ *
+ * @example
+ * ```ts
+ * const view = await runtime.read((tx) => orderView(tx, "ord_1"));
+ * ```
+ */
+export async function orderView(tx: Transaction, orderId: string): Promise<OrderView | undefined> {
+  const stored = await tx.documents.get<OrderDoc & { [k: string]: never }>(ORDERS, orderId);
+  if (stored === undefined) return undefined;
+  const order = stored.data as OrderDoc;
+  const c = order.currency;
+  const cancelled = order.state === "cancelled";
+  return {
+    order,
+    statuses: deriveStatuses(order),
+    leftToShip: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.shipped)) })).filter((l) => l.quantity !== "0"),
+    leftToInvoice: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.invoiced)) })).filter((l) => l.quantity !== "0"),
+    leftToRefund: amountOf(minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c), c),
+    leftToPay: cancelled ? "0" : amountOf(minorOf(order.totals.gross, c) - minorOf(order.paid.captured, c), c),
+  };
+}
+
+/**
+ * A query over orders: by customer, by state, or all, within a date range of placement,
+ * newest first, paged by `after` (the `next` of the previous page).
+ *
+ * @example
+ * ```ts
+ * const q: OrderQuery = { customerId: "cus_1", from: "2026-01-01", to: "2026-12-31", limit: 20 };
+ * ```
+ */
+export interface OrderQuery {
+  readonly customerId?: string;
+  readonly state?: OrderState;
+  /** Placed on or after this date (YYYY-MM-DD). */
+  readonly from?: string;
+  /** Placed on or before this date (YYYY-MM-DD). */
+  readonly to?: string;
+  readonly limit?: number;
+  readonly after?: { readonly placedAt: string; readonly orderId: string };
+}
+
+/**
+ * A page of orders.
+ *
+ * @example
+ * ```ts
+ * const page: OrderPage = await sk.sales.orders({ state: "placed" });
+ * ```
+ */
+export interface OrderPage {
+  readonly orders: readonly { readonly orderId: string; readonly customerId: string; readonly state: OrderState; readonly placedAt: string; readonly total: string; readonly currency: string; readonly statuses: ReturnType<typeof deriveStatuses> }[];
+  readonly next: { readonly placedAt: string; readonly orderId: string } | null;
+}
+
+/**
+ * Orders by customer, by state or all, within a placement date range, newest first.
+ *
+ * @example
+ * ```ts
+ * const page = await runtime.read((tx) => findOrders(tx, { customerId: "cus_1" }));
+ * ```
+ */
+export async function findOrders(tx: Transaction, query: OrderQuery): Promise<OrderPage> {
+  const limit = query.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new StorekeepError("VALIDATION_FAILED", "orders: limit must be 1 to 1000.", { issues: [{ path: "limit", message: "1 to 1000", code: "custom" }] });
+  if (query.customerId !== undefined && query.state !== undefined) throw new StorekeepError("VALIDATION_FAILED", "orders: filter by customer or by state, not both.", { issues: [{ path: "state", message: "one filter", code: "custom" }] });
+  const range = { ...(query.from === undefined ? {} : { gte: query.from }), ...(query.to === undefined ? {} : { lte: `${query.to}T99` }) };
+  const index = query.customerId !== undefined ? "byCustomer" : query.state !== undefined ? "byState" : "byPlaced";
+  const equals = query.customerId !== undefined ? [query.customerId] : query.state !== undefined ? [query.state] : [];
+  const after = query.after === undefined ? undefined : { values: [...equals, query.after.placedAt], id: query.after.orderId };
+  const found = await tx.documents.find<OrderDoc & { [k: string]: never }>(ORDERS, { index, equals, range, limit: limit + 1, order: "desc", ...(after === undefined ? {} : { after }) });
+  const page = found.slice(0, limit).map((d) => {
+    const o = d.data as OrderDoc;
+    return { orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o) };
+  });
+  const last = page[page.length - 1];
+  return { orders: page, next: found.length > limit && last !== undefined ? { placedAt: last.placedAt, orderId: last.orderId } : null };
+}

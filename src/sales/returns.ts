@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { BOUNDS } from "../kernel/bounds.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { idSchema } from "../kernel/ids.js";
+import { type NewEvent, defineCommand } from "../runner/command.js";
+import { decimalText } from "./inputs.js";
+import { creditOrderPart } from "./documents.js";
+import { type OrderDoc, RETURNS, type ReturnDoc, bump, loadOrder, qty, qtyText, saveOrder, withHistory } from "./order.js";
+import type { SalesSettings } from "./options.js";
+import { allocateNumber } from "./numbers.js";
+import { nextReturnState } from "./state-machines.js";
+
+const id = idSchema<string>();
+export const requestReturnSchema = z.strictObject({
+  orderId: id,
+  returnId: id,
+  lines: z.array(z.strictObject({ lineId: id, quantity: decimalText("positive", "quantity") })).min(1).max(BOUNDS.lines),
+});
+
+/**
+ * Opens a return for shipped quantities (requested; nothing moves yet).
+ *
+ * @example
+ * ```ts
+ * await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+ * ```
+ */
+export const requestReturn = defineCommand({
+  name: "sales.requestReturn",
+  input: requestReturnSchema,
+  async handle(ctx, input) {
+    const { order, version } = await loadOrder(ctx.tx, input.orderId);
+    if ((await ctx.tx.documents.get(RETURNS, input.returnId)) !== undefined) throw new StorekeepError("DUPLICATE_DOCUMENT", `Return ${input.returnId} already exists.`, { returnId: input.returnId });
+    let lines = order.lines;
+    for (const [i, r] of input.lines.entries()) {
+      const line = lines.find((l) => l.lineId === r.lineId);
+      if (line === undefined) throw new StorekeepError("NOT_FOUND", `lines[${i}]: order ${order.orderId} has no line ${r.lineId}.`, { lineId: r.lineId });
+      const open = qty(line.buckets.shipped) - qty(line.buckets.returned) - qty(line.buckets.returnRequested);
+      if (qty(r.quantity) > open) throw new StorekeepError("VALIDATION_FAILED", `lines[${i}]: line ${r.lineId} has ${qtyText(open)} shipped and not yet returned, not ${r.quantity}.`, { lineId: r.lineId, open: qtyText(open), issues: [{ path: `lines[${i}].quantity`, message: "more than shipped and not returned", code: "custom" }] });
+      lines = lines.map((l) => (l.lineId === r.lineId ? bump(l, "returnRequested", qty(r.quantity)) : l));
+    }
+    const doc: ReturnDoc = { returnId: input.returnId, orderId: order.orderId, state: "requested", lines: input.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity, disposition: null })), requestedAt: ctx.now.toISOString(), creditNoteId: null, refunded: "0" };
+    await ctx.tx.documents.put(RETURNS, input.returnId, doc as never, 0);
+    await saveOrder(ctx.tx, withHistory({ ...order, lines, returns: [...order.returns, input.returnId] }, ctx.now.toISOString(), "request-return", input.returnId), version);
+    return { result: { returnId: input.returnId, state: "requested" } };
+  },
+});
+
+export const receiveReturnSchema = z.strictObject({
+  returnId: id,
+  /** Per line: restock (back at the cost it left with) or write off (damaged). Default: restock every line. */
+  dispositions: z.array(z.strictObject({ lineId: id, disposition: z.enum(["restock", "write-off"]), locationId: id.optional() })).max(BOUNDS.lines).optional(),
+});
+
+async function loadReturn(ctx: { tx: import("../ports/storage.js").Transaction }, returnId: string): Promise<{ doc: ReturnDoc; version: number }> {
+  const stored = await ctx.tx.documents.getForUpdate<ReturnDoc & { [k: string]: never }>(RETURNS, returnId);
+  if (stored === undefined) throw new StorekeepError("NOT_FOUND", `Return ${returnId} does not exist; open it with sales.requestReturn first.`, { returnId });
+  return { doc: stored.data as ReturnDoc, version: stored.version };
+}
+
+/**
+ * Receives returned goods: `ReturnReceived` makes inventory restock at the cost they left
+ * with or write damaged units off; an invoiced order gets a credit note mirroring the
+ * invoice for the returned quantities.
+ *
+ * @example
+ * ```ts
+ * await sk.sales.receiveReturn({ returnId: "ret_1", dispositions: [{ lineId: "1", disposition: "write-off" }] });
+ * ```
+ */
+export function receiveReturnCommand(settings: SalesSettings) {
+  return defineCommand({
+    name: "sales.receiveReturn",
+    input: receiveReturnSchema,
+    async handle(ctx, input) {
+      await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
+      const { doc, version: returnVersion } = await loadReturn(ctx, input.returnId);
+      const state = nextReturnState(doc.state, "receive", `Return ${doc.returnId}`);
+      const { order, version } = await loadOrder(ctx.tx, doc.orderId);
+      const dispositionOf = (lineId: string) => input.dispositions?.find((d) => d.lineId === lineId);
+      let lines = order.lines;
+      const credit = new Map<string, bigint>();
+      for (const r of doc.lines) {
+        const q = qty(r.quantity);
+        const d = dispositionOf(r.lineId)?.disposition ?? "restock";
+        lines = lines.map((l) => (l.lineId === r.lineId ? bump(bump(bump(l, "returnRequested", -q), "returned", q), d === "restock" ? "restocked" : "writtenOff", q) : l));
+        const line = lines.find((l) => l.lineId === r.lineId)!;
+        const creditable = qty(line.buckets.invoiced) - qty(line.buckets.credited);
+        credit.set(r.lineId, q < creditable ? q : creditable);
+      }
+      let next: OrderDoc = { ...order, lines };
+      const events: NewEvent[] = [
+        {
+          type: "ReturnReceived",
+          aggregateType: "order",
+          aggregateId: order.orderId,
+          effectiveDate: ctx.today,
+          payload: {
+            returnId: doc.returnId,
+            orderId: order.orderId,
+            warehouseId: order.warehouseId,
+            lines: doc.lines.map((r) => {
+              const d = dispositionOf(r.lineId);
+              return { lineId: r.lineId, sku: order.lines.find((l) => l.lineId === r.lineId)!.sku, quantity: r.quantity, disposition: d?.disposition ?? "restock", ...(d?.locationId === undefined ? {} : { locationId: d.locationId }) };
+            }),
+          },
+        },
+      ];
+      let creditNoteId: string | null = null;
+      if ([...credit.values()].some((q) => q > 0n)) {
+        const number = await allocateNumber(ctx, settings, "credit-note");
+        const credited = creditOrderPart(next, credit, { creditNoteId: number, number, today: ctx.today, includeShipping: false, reason: "return", returnId: doc.returnId });
+        next = credited.order;
+        events.push(credited.event);
+        creditNoteId = number;
+      }
+      await ctx.tx.documents.put(RETURNS, doc.returnId, { ...doc, state, creditNoteId, lines: doc.lines.map((r) => ({ ...r, disposition: dispositionOf(r.lineId)?.disposition ?? "restock" })) } as never, returnVersion);
+      await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "receive-return", doc.returnId), version);
+      return { result: { returnId: doc.returnId, state, creditNoteId }, events };
+    },
+  });
+}
+
+export const rejectReturnSchema = z.strictObject({ returnId: id });
+
+/**
+ * Rejects a requested return (the goods stay with the customer).
+ *
+ * @example
+ * ```ts
+ * await sk.sales.rejectReturn({ returnId: "ret_1" });
+ * ```
+ */
+export const rejectReturn = defineCommand({
+  name: "sales.rejectReturn",
+  input: rejectReturnSchema,
+  async handle(ctx, input) {
+    const { doc, version: returnVersion } = await loadReturn(ctx, input.returnId);
+    const state = nextReturnState(doc.state, "reject", `Return ${doc.returnId}`);
+    const { order, version } = await loadOrder(ctx.tx, doc.orderId);
+    let lines = order.lines;
+    for (const r of doc.lines) lines = lines.map((l) => (l.lineId === r.lineId ? bump(l, "returnRequested", -qty(r.quantity)) : l));
+    await ctx.tx.documents.put(RETURNS, doc.returnId, { ...doc, state } as never, returnVersion);
+    await saveOrder(ctx.tx, withHistory({ ...order, lines }, ctx.now.toISOString(), "reject-return", doc.returnId), version);
+    return { result: { returnId: doc.returnId, state } };
+  },
+});

@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { BOUNDS } from "../kernel/bounds.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { idSchema } from "../kernel/ids.js";
+import { type NewEvent, defineCommand } from "../runner/command.js";
+import { decimalText } from "./inputs.js";
+import { invoiceOrderPart } from "./documents.js";
+import { type OrderDoc, SHIPMENTS, type ShipmentDoc, bump, loadOrder, qty, qtyText, saveOrder, withHistory } from "./order.js";
+import type { SalesSettings } from "./options.js";
+import { allocateNumber } from "./numbers.js";
+import { functionalRate } from "./rate.js";
+
+const id = idSchema<string>();
+export const shipOrderSchema = z.strictObject({
+  orderId: id,
+  shipmentId: id,
+  /** Default: everything left to ship. */
+  lines: z.array(z.strictObject({ lineId: id, quantity: decimalText("positive", "quantity"), locationId: id.optional(), lot: id.optional() })).min(1).max(BOUNDS.lines).optional(),
+});
+
+/**
+ * Ships lines (partly or wholly) from the order's warehouse: `ShipmentDispatched` makes
+ * inventory issue the stock at its valuation cost and post COGS; under the on-shipment
+ * policy the shipped quantities are invoiced in the same command (the shipping charge
+ * with the first invoice).
+ *
+ * @example
+ * ```ts
+ * await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1", lines: [{ lineId: "1", quantity: "1" }] });
+ * ```
+ */
+export function shipOrderCommand(settings: SalesSettings) {
+  return defineCommand({
+    name: "sales.shipOrder",
+    input: shipOrderSchema,
+    async handle(ctx, input) {
+      await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
+      const { order, version } = await loadOrder(ctx.tx, input.orderId);
+      if (order.state !== "placed") {
+        throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} is ${order.state}: only a placed order ships (release a hold first).`, { orderId: order.orderId, state: order.state, allowed: ["placed"] });
+      }
+      if ((await ctx.tx.documents.get(SHIPMENTS, input.shipmentId)) !== undefined) {
+        throw new StorekeepError("DUPLICATE_DOCUMENT", `Shipment ${input.shipmentId} was already recorded; a shipment id is used once.`, { shipmentId: input.shipmentId });
+      }
+      const wanted = input.lines ?? order.lines.map((l) => ({ lineId: l.lineId, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.shipped)) })).filter((l) => l.quantity !== "0");
+      if (wanted.length === 0) throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} has nothing left to ship.`, { orderId: order.orderId });
+      const quantities = new Map<string, bigint>();
+      let lines = order.lines;
+      for (const [i, w] of wanted.entries()) {
+        const index = lines.findIndex((l) => l.lineId === w.lineId);
+        if (index < 0) throw new StorekeepError("NOT_FOUND", `lines[${i}]: order ${order.orderId} has no line ${w.lineId}.`, { lineId: w.lineId });
+        const line = lines[index]!;
+        const q = qty(w.quantity);
+        const left = qty(line.buckets.ordered) - qty(line.buckets.shipped);
+        if (q > left) throw new StorekeepError("VALIDATION_FAILED", `lines[${i}]: line ${w.lineId} has ${qtyText(left)} left to ship, not ${w.quantity}.`, { lineId: w.lineId, left: qtyText(left), issues: [{ path: `lines[${i}].quantity`, message: "more than is left to ship", code: "custom" }] });
+        let shipped = bump(line, "shipped", q);
+        const reserved = qty(line.buckets.reserved);
+        shipped = bump(shipped, "reserved", -(reserved < q ? reserved : q));
+        lines = lines.map((l, k) => (k === index ? shipped : l));
+        quantities.set(w.lineId, (quantities.get(w.lineId) ?? 0n) + q);
+      }
+      let next: OrderDoc = { ...order, lines, shipments: [...order.shipments, input.shipmentId] };
+      const events: NewEvent[] = [
+        {
+          type: "ShipmentDispatched",
+          aggregateType: "order",
+          aggregateId: order.orderId,
+          effectiveDate: ctx.today,
+          payload: {
+            shipmentId: input.shipmentId,
+            orderId: order.orderId,
+            warehouseId: order.warehouseId,
+            lines: wanted.map((w) => {
+              const line = order.lines.find((l) => l.lineId === w.lineId)!;
+              const extra = w as { locationId?: string; lot?: string };
+              return { lineId: w.lineId, sku: line.sku, quantity: w.quantity, ...(extra.locationId === undefined ? {} : { locationId: extra.locationId }), ...(extra.lot === undefined ? {} : { lot: extra.lot }) };
+            }),
+          },
+        },
+      ];
+      if (next.invoicing === "on-shipment") {
+        const number = await allocateNumber(ctx, settings, "invoice");
+        const invoiced = invoiceOrderPart(next, quantities, { invoiceId: number, number, rate: await functionalRate(ctx, next.currency), today: ctx.today, includeShipping: !next.shipping.invoiced });
+        next = invoiced.order;
+        events.push(invoiced.event);
+      }
+      const shipment: ShipmentDoc = { shipmentId: input.shipmentId, orderId: order.orderId, state: "shipped", lines: wanted.map((w) => ({ lineId: w.lineId, quantity: w.quantity })), shippedAt: ctx.now.toISOString(), deliveredAt: null };
+      await ctx.tx.documents.put(SHIPMENTS, input.shipmentId, shipment as never, 0);
+      await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "ship", input.shipmentId), version);
+      return { result: { shipmentId: input.shipmentId, invoiceId: next.invoicing === "on-shipment" ? (next.invoices[next.invoices.length - 1]?.invoiceId ?? null) : null }, events };
+    },
+  });
+}
