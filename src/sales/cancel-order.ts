@@ -9,7 +9,11 @@ import type { SalesSettings } from "./options.js";
 import { allocateNumber } from "./numbers.js";
 import { nextOrderState } from "./state-machines.js";
 
-export const cancelOrderSchema = z.strictObject({ orderId: idSchema<string>() });
+export const cancelOrderSchema = z.strictObject({
+  orderId: idSchema<string>(),
+  /** The shop's reason, kept on the order (default `cancelled`); e.g. `unavailable` when the goods cannot be supplied. */
+  reason: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "lower-case letters, digits and -").optional(),
+});
 
 /**
  * Cancels an order before anything shipped: releases its reservations (`OrderCancelled`),
@@ -27,7 +31,7 @@ export function cancelOrderCommand(settings: SalesSettings) {
     input: cancelOrderSchema,
     async handle(ctx, input) {
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
-      const out = await cancel(ctx, settings, order, "cancel");
+      const out = await cancel(ctx, settings, order, "cancel", input.reason);
       await saveOrder(ctx.tx, out.order, version);
       return { result: { orderId: order.orderId, state: out.order.state, creditNoteId: out.creditNoteId }, events: out.events };
     },
@@ -35,13 +39,13 @@ export function cancelOrderCommand(settings: SalesSettings) {
 }
 
 /** The cancellation of an order (by the shop or by expiry): state, events, credit note. */
-export async function cancel(ctx: CommandContext, settings: SalesSettings, order: OrderDoc, action: "cancel" | "expire"): Promise<{ order: OrderDoc; events: NewEvent[]; creditNoteId: string | null }> {
+export async function cancel(ctx: CommandContext, settings: SalesSettings, order: OrderDoc, action: "cancel" | "expire", reason?: string): Promise<{ order: OrderDoc; events: NewEvent[]; creditNoteId: string | null }> {
   await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
   const state = nextOrderState(order.state, action, `Order ${order.orderId}`);
   if (order.lines.some((l) => qty(l.buckets.shipped) > 0n)) {
     throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} has shipped lines: it cannot be cancelled; take the goods back with sales.requestReturn.`, { orderId: order.orderId, state: order.state, allowed: [] });
   }
-  let next: OrderDoc = { ...order, state, expiresAt: "", lines: order.lines.map((l) => ({ ...l, buckets: { ...l.buckets, reserved: "0" } })) };
+  let next: OrderDoc = { ...order, state, cancellationReason: reason ?? (action === "cancel" ? "cancelled" : "expired"), expiresAt: "", lines: order.lines.map((l) => ({ ...l, buckets: { ...l.buckets, reserved: "0" } })) };
   const events: NewEvent[] = [{ type: "OrderCancelled", aggregateType: "order", aggregateId: order.orderId, effectiveDate: ctx.today, payload: { orderId: order.orderId, ...(order.customerId === "" ? {} : { customerId: order.customerId }), reason: action === "cancel" ? "cancelled" : "expired" } }];
   if (order.couponCode !== null) {
     const coupon = await ctx.tx.documents.getForUpdate<CouponDoc & { [k: string]: never }>(COUPONS, order.couponCode);

@@ -14,6 +14,7 @@ import { defineCoupon } from "./define-coupon.js";
 import { deliverShipment } from "./deliver-shipment.js";
 import { expireOrdersCommand } from "./expire-orders.js";
 import { changeOrderStateCommand } from "./hold-order.js";
+import { invoiceOrderCommand } from "./invoice-order.js";
 import { COUPONS, ORDERS, PAYMENTS, PAYOUTS, RETURNS, SHIPMENTS } from "./order.js";
 import { type SalesOptions, type SalesSeams, type SalesSettings, resolveSalesOptions } from "./options.js";
 import { placeOrderCommand } from "./place-order.js";
@@ -88,6 +89,7 @@ export function salesCommands(settings: SalesSettings) {
     capturePayment: capturePaymentCommand(settings),
     voidPayment,
     refundPayment,
+    invoiceOrder: invoiceOrderCommand(settings),
     shipOrder: shipOrderCommand(settings),
     deliverShipment,
     requestReturn,

@@ -70,6 +70,8 @@ export interface OrderDoc {
   readonly functionalCurrency: string;
   readonly warehouseId: string;
   readonly state: OrderState;
+  /** Why a cancelled order was cancelled (`cancelled`, `expired`, or the shop's own reason such as `unavailable`), else null. */
+  readonly cancellationReason: string | null;
   readonly placedAt: string;
   readonly placedOn: string;
   /** When the unpaid order expires ("" once paid, cancelled or never). */

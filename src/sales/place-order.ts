@@ -147,6 +147,7 @@ export function placeOrderCommand(settings: SalesSettings) {
         functionalCurrency: ctx.config.functionalCurrency,
         warehouseId: input.warehouseId,
         state,
+        cancellationReason: null,
         placedAt: nowIso,
         placedOn: ctx.today,
         expiresAt: state === "placed" && settings.unpaidExpiryMinutes > 0 ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "",

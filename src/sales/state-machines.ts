@@ -208,7 +208,7 @@ export function nextReturnState(state: ReturnState, action: ReturnAction, subjec
  * ```
  */
 export const SALES_STATE_MACHINES = Object.freeze({
-  order: { initial: "placed", table: ORDER_TRANSITIONS as TransitionTable<string, string> },
+  order: { initial: "draft", table: ORDER_TRANSITIONS as TransitionTable<string, string> },
   payment: { initial: "authorized", table: PAYMENT_TRANSITIONS as TransitionTable<string, string> },
   shipment: { initial: "shipped", table: SHIPMENT_TRANSITIONS as TransitionTable<string, string> },
   return: { initial: "requested", table: RETURN_TRANSITIONS as TransitionTable<string, string> },
