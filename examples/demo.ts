@@ -7,10 +7,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Decimal, createStorekeep, renderDashboardHtml, forecastDrivenPolicy, isStorekeepError, replenishmentSuggestions, simulateReplenishment, type Storekeep } from "../src/index.js";
+import { Decimal, createStorekeep, renderDashboardHtml, forecastDrivenPolicy, isStorekeepError, memoryRates, replenishmentSuggestions, simulateReplenishment, type Storekeep } from "../src/index.js";
 import { ManualClock, sequentialIds } from "../src/testing/index.js";
 import { type RetailInvoice, loadRetailInvoices } from "./online-retail.js";
-import { purchasingOptions, simulateShop } from "./shop.js";
+import { purchasingOptions, shopSalesOptions, simulateShop } from "./shop.js";
 import { storeFromArgs } from "./store-from-args.js";
 
 const log = (line: string) => console.log(line);
@@ -23,7 +23,11 @@ async function main(): Promise<void> {
   const { store, close } = await storeFromArgs(process.argv.slice(2));
   const invoices = loadRetailInvoices();
   const clock = new ManualClock(new Date("2010-11-30T08:00:00Z"));
-  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds(), config: { functionalCurrency: "GBP", timeZone: "Europe/London" }, analytics: { automation: { lowStock: { default: 3 } } }, purchasing: purchasingOptions });
+  const rates = memoryRates([
+    { base: "USD", quote: "GBP", date: "2010-11-01", rate: "0.64" },
+    { base: "USD", quote: "GBP", date: "2010-12-10", rate: "0.62" },
+  ]);
+  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds(), rates, config: { functionalCurrency: "GBP", timeZone: "Europe/London" }, sales: shopSalesOptions, analytics: { automation: { lowStock: { default: 3 } } }, purchasing: purchasingOptions });
   try {
     heading(`A shop on storekeep (${store.name} store): two weeks of UCI Online Retail`);
     log(`${invoices.length} invoices (${invoices.filter((i) => i.cancellation).length} cancellations) from examples/data/online-retail-2010-12.csv`);
@@ -32,9 +36,10 @@ async function main(): Promise<void> {
     log(`customer returns restocked and refunded: ${run.returns}; cancellations of orders before the sample: ${run.returnsSkipped}`);
 
     await showFoundation(sk);
+    await showSales(sk, clock);
     await showInventory(sk, clock);
     await showFinance(sk);
-    await showOpenItems(sk);
+    await showOpenItems(sk, clock);
     await showCrm(sk);
     await showAnalytics(sk);
     await showAutomation(sk, clock);
@@ -49,20 +54,12 @@ async function showFoundation(sk: Storekeep): Promise<void> {
   heading("Runner: idempotency and the outbox");
   const before = (await sk.events.read(null, 10_000)).length;
   // A web order arrives twice under the same key (a retried HTTP request): one effect.
-  const webOrder = (total: string) => [
-    {
-      type: "OrderPlaced" as const,
-      aggregateType: "order",
-      aggregateId: "ord_web_1",
-      effectiveDate: "2010-12-14",
-      payload: { orderId: "ord_web_1", customerId: "cus_17850", warehouseId: "wh_main", currency: "GBP", lines: [{ lineId: "l1", sku: "22423", quantity: "1", unitPrice: { amount: total, currency: "GBP" } }], total: { amount: total, currency: "GBP" } },
-    },
-  ];
-  await sk.recordEvents(webOrder("12.75"), { idempotencyKey: "web-order-1" });
-  await sk.recordEvents(webOrder("12.750"), { idempotencyKey: "web-order-1" });
+  const webOrder = (unitPrice: string) => sk.sales.placeOrder({ orderId: "ord_web_1", customerId: "cus_17850", currency: "GBP", warehouseId: "wh_main", shipTo: { country: "GB" }, lines: [{ lineId: "l1", sku: "22423", quantity: 1, unitPrice }] }, { idempotencyKey: "web-order-1" });
+  await webOrder("12.75");
+  await webOrder("12.750");
   const afterReplay = (await sk.events.read(null, 10_000)).length;
-  const mismatch = await sk.recordEvents(webOrder("11.00"), { idempotencyKey: "web-order-1" }).catch((e: unknown) => e);
-  log(`the same order sent twice under one key: ${afterReplay - before} event written; the key with other input: ${isStorekeepError(mismatch) ? mismatch.code : "accepted?!"}`);
+  const mismatch = await webOrder("11.00").catch((e: unknown) => e);
+  log(`the same order sent twice under one key: ${afterReplay - before} events written once (OrderPlaced and its reservation); the key with other input: ${isStorekeepError(mismatch) ? mismatch.code : "accepted?!"}`);
   const counts = new Map<string, number>();
   for (const e of await sk.events.read(null, 10_000)) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
   log(`outbox: ${afterReplay} events; by type: ${[...counts].map(([t, n]) => `${t} ${n}`).join(", ")}`);
@@ -70,6 +67,34 @@ async function showFoundation(sk: Storekeep): Promise<void> {
   const first = await crm.runOnce();
   const second = await crm.runOnce();
   log(`consumer "${first.name}": processed ${first.processed}, then ${second.processed} on the next run (durable checkpoint at ${first.position})`);
+}
+
+async function showSales(sk: Storekeep, clock: ManualClock): Promise<void> {
+  heading("Sales: an order's life, statuses, legal numbers, cancellation and expiry");
+  const [first] = (await sk.sales.orders({ from: "2010-12-01", to: "2010-12-14", limit: 1000 })).orders.slice(-1);
+  if (first !== undefined) {
+    const view = (await sk.sales.order(first.orderId))!;
+    const o = view.order;
+    log(`${o.orderId} (${o.lines.length} lines, ${o.currency} ${o.totals.gross} incl. VAT ${o.totals.tax}): ${JSON.stringify(view.statuses)}`);
+    log(`  invoices ${o.invoices.map((i) => `${i.invoiceId} due ${i.dueDate}`).join(", ")}; history ${o.history.map((h) => h.action).join(" → ")}`);
+  }
+  const page = await sk.sales.orders({ state: "completed", limit: 5 });
+  log(`orders completed: first page ${page.orders.length} (next: ${page.next === null ? "none" : page.next.orderId})`);
+  // A phone order is placed, put on hold, and cancelled: its reservation goes back at once.
+  clock.set(new Date("2010-12-14T09:00:00.000Z"));
+  const before = (await sk.inventory.availability("21479", "wh_main")).available;
+  const phone = await sk.sales.placeOrder({ orderId: "ord_phone_1", customerId: "cus_12583", currency: "GBP", warehouseId: "wh_main", shipTo: { country: "GB" }, lines: [{ sku: "21479", quantity: 2, unitPrice: "3.75" }], discounts: [{ kind: "threshold", every: "5", off: "0.50", label: "50p off every £5" }] });
+  const held = (await sk.inventory.availability("21479", "wh_main")).available;
+  await sk.sales.changeOrderState({ orderId: phone.orderId, action: "hold" });
+  const refused = await sk.sales.shipOrder({ orderId: phone.orderId, shipmentId: "shp_phone_1" }).catch((e: unknown) => e);
+  await sk.sales.cancelOrder({ orderId: phone.orderId });
+  log(`ord_phone_1 totals ${phone.total} GBP after "50p off every £5"; 21479 available ${before} → ${held} while held; shipping it on hold: ${isStorekeepError(refused) ? `${refused.code} (${refused.message})` : "shipped?!"}; cancelled → available ${(await sk.inventory.availability("21479", "wh_main")).available}`);
+  // An unpaid web order expires after a day: the expiry command (a host's schedule) cancels it.
+  const unpaid = await sk.sales.placeOrder({ customerId: "cus_13047", currency: "GBP", warehouseId: "wh_main", shipTo: { country: "GB" }, lines: [{ sku: "21479", quantity: 1, unitPrice: "3.75" }] });
+  clock.set(new Date("2010-12-15T09:30:00.000Z"));
+  const expired = await sk.sales.expireOrders({});
+  log(`unpaid ${unpaid.orderId} expired a day later: ${expired.expired.join(", ")} (${(await sk.sales.order(unpaid.orderId))!.order.state})`);
+  clock.set(new Date("2010-12-14T18:00:00.000Z"));
 }
 
 async function showInventory(sk: Storekeep, clock: ManualClock): Promise<void> {
@@ -130,35 +155,17 @@ async function showFinance(sk: Storekeep): Promise<void> {
   log(`hledger export: ${hledger.split("\n").length} lines (npm run test:integration checks it against hledger itself)`);
 }
 
-async function showOpenItems(sk: Storekeep): Promise<void> {
+async function showOpenItems(sk: Storekeep, clock: ManualClock): Promise<void> {
   heading("Open items: a US customer's invoice settled at another rate, and aging");
-  const gbp = (amount: string) => ({ amount, currency: "GBP" });
-  const usd = (amount: string) => ({ amount, currency: "USD" });
-  await sk.recordEvents([
-    {
-      type: "OrderInvoiced", aggregateType: "order", aggregateId: "ord_us_1", effectiveDate: "2010-12-01",
-      payload: {
-        invoiceId: "inv_us_1", orderId: "ord_us_1", customerId: "cus_us", dueDate: "2010-12-08", currency: "USD", functionalCurrency: "GBP", rate: "0.64",
-        net: usd("500"), shipping: usd("0"), tax: usd("0"), gross: usd("500"), prepaymentApplied: usd("0"),
-        functional: { net: gbp("320"), shipping: gbp("0"), tax: gbp("0"), gross: gbp("320"), prepaymentApplied: gbp("0") },
-      },
-    },
-    {
-      type: "OrderInvoiced", aggregateType: "order", aggregateId: "ord_us_2", effectiveDate: "2010-12-03",
-      payload: {
-        invoiceId: "inv_us_2", orderId: "ord_us_2", customerId: "cus_us", dueDate: "2010-12-31", currency: "USD", functionalCurrency: "GBP", rate: "0.64",
-        net: usd("100"), shipping: usd("0"), tax: usd("0"), gross: usd("100"), prepaymentApplied: usd("0"),
-        functional: { net: gbp("64"), shipping: gbp("0"), tax: gbp("0"), gross: gbp("64"), prepaymentApplied: gbp("0") },
-      },
-    },
-  ]);
-  // 300 USD arrive at 0.62: finance relieves 300/500 of the 320.00 booked (192.00) and books the difference.
-  await sk.recordEvents([
-    {
-      type: "PaymentCaptured", aggregateType: "order", aggregateId: "ord_us_1", effectiveDate: "2010-12-10",
-      payload: { paymentId: "pay_us_1", orderId: "ord_us_1", invoiceId: "inv_us_1", invoiced: true, currency: "USD", functionalCurrency: "GBP", rate: "0.62", amount: usd("300"), functionalAmount: gbp("186") },
-    },
-  ]);
+  // Two USD orders invoiced with the order (0.64 GBP per USD), due in 7 and 28 days.
+  clock.set(new Date("2010-12-01T15:00:00.000Z"));
+  await sk.sales.placeOrder({ orderId: "ord_us_1", customerId: "cus_us", currency: "USD", warehouseId: "wh_main", shipTo: { country: "US" }, reserveAt: "none", invoicing: "on-order", paymentTermsDays: 7, lines: [{ sku: "22423", quantity: 40, unitPrice: "12.50" }] });
+  clock.set(new Date("2010-12-03T15:00:00.000Z"));
+  await sk.sales.placeOrder({ orderId: "ord_us_2", customerId: "cus_us", currency: "USD", warehouseId: "wh_main", shipTo: { country: "US" }, reserveAt: "none", invoicing: "on-order", paymentTermsDays: 28, lines: [{ sku: "22423", quantity: 8, unitPrice: "12.50" }] });
+  // 300 USD arrive at 0.62: sales relieves 300/500 of the 320.00 booked (192.00) and carries the difference for finance.
+  clock.set(new Date("2010-12-10T15:00:00.000Z"));
+  await sk.sales.capturePayment({ orderId: "ord_us_1", paymentId: "pay_us_1", amount: "300" });
+  clock.set(new Date("2010-12-14T18:30:00.000Z"));
   const [entry] = (await sk.finance.journal({ from: "2010-12-10", to: "2010-12-10" })).filter((e) => e.memo?.includes("pay_us_1"));
   for (const l of entry?.lines ?? []) log(`  ${l.account.padEnd(6)} ${l.functional.padStart(9)} GBP ${l.currency === "GBP" ? "" : `(${l.amount} ${l.currency})`}`);
   const aging = await sk.finance.aging({ ledger: "receivables", asOf: "2010-12-14" });

@@ -2,7 +2,9 @@
  * A whole shop simulated through every module that exists, from two weeks of a real UK
  * online gift shop (UCI Online Retail, CC BY 4.0: see examples/data/README.md).
  *
- * Prices in the data are tax-inclusive GBP; the shop charges 20% VAT, pays a payment
+ * Orders, payments, shipments, returns, refunds and payouts go through `sk.sales`, which
+ * emits the catalog events stock and books follow. Prices in the data are tax-inclusive
+ * GBP; the shop charges 20% VAT (its sales tax options: see `shopSalesOptions`), pays a payment
  * provider 1.4% + 0.20 per payment, buys its stock from one supplier at about half the
  * selling price, and settles the provider's payouts daily.
  */
@@ -14,14 +16,24 @@ const GBP = (amount: Decimal | string) => ({ amount: new Decimal(amount).toFixed
 const round2 = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
 const WAREHOUSE = "wh_main";
 
-/** The shop's VAT: one standard code (the demo's flat 20%), rounded once per document, half to even. */
-const taxCodes = defineTaxCodes([{ code: "GB-STD", jurisdiction: { country: "GB" }, category: "standard", kind: "standard", rates: [{ rate: "0.2", validFrom: "2010-01-01" }] }]);
+/** The shop's VAT: one standard code and zero-rated exports (the demo's flat 20%), rounded once per document, half to even. */
+const taxCodes = defineTaxCodes([
+  { code: "GB-STD", jurisdiction: { country: "GB" }, category: "standard", kind: "standard", rates: [{ rate: "0.2", validFrom: "2010-01-01" }] },
+  { code: "GB-EXP", jurisdiction: { country: "GB" }, category: "*", kind: "zero", rates: [{ rate: "0", validFrom: "2010-01-01" }] },
+]);
 const vat = (date: string, lines: readonly TaxLineInput[], pricesIncludeTax: boolean, direction: "sale" | "purchase" = "sale") => {
   const context: TaxContext = { date, currency: "GBP", taxCodes, seller: { country: "GB" }, buyer: { country: "GB" }, direction, pricesIncludeTax, rounding: "document", roundingMode: "half-even" };
   const calculation = calculateTax(lines, context);
   return { net: new Decimal(calculation.net), tax: new Decimal(calculation.tax), gross: new Decimal(calculation.gross), taxLines: eventTaxLines(calculation, { functionalCurrency: "GBP" }).taxLines };
 };
 const LOCATION = "wh_main/A";
+
+/** The shop's sales settings: VAT inside the prices, invoiced per shipment, reserved at placement. */
+export const shopSalesOptions = {
+  invoicing: "on-shipment",
+  reserveAt: "placement",
+  tax: { codes: taxCodes, seller: { country: "GB" }, pricesIncludeTax: true, rounding: "document", roundingMode: "half-even" },
+} as const;
 
 export interface ShopRun {
   readonly orders: number;
@@ -91,7 +103,7 @@ export async function simulateShop(sk: Storekeep, clock: ManualClock, invoices: 
 
   // --- Trade day by day.
   const run = { orders: 0, refusedSoldOut: 0, returns: 0, returnsSkipped: 0 };
-  const shippedByCustomer = new Map<string, { orderId: string; sku: string; quantity: number; price: Decimal }[]>();
+  const shippedByCustomer = new Map<string, { orderId: string; lineId: string; sku: string; quantity: number }[]>();
   const days = [...new Set(invoices.map((i) => i.at.slice(0, 10)))].sort();
   const purchase = purchaseCycle(skus, unitCost);
   for (const day of days) {
@@ -116,7 +128,7 @@ export async function simulateShop(sk: Storekeep, clock: ManualClock, invoices: 
       run.orders++;
       captured.push({ paymentId: `pay_${invoice.invoiceNo}`, amount: sold.gross });
       const list = shippedByCustomer.get(invoice.customerId) ?? [];
-      for (const line of invoice.lines) list.push({ orderId: `ord_${invoice.invoiceNo}`, sku: line.stockCode, quantity: line.quantity, price: new Decimal(line.unitPrice) });
+      invoice.lines.forEach((line, n) => list.push({ orderId: `ord_${invoice.invoiceNo}`, lineId: sold.lines[n]!.lineId, sku: line.stockCode, quantity: line.quantity }));
       shippedByCustomer.set(invoice.customerId, list);
     }
     await settlePayout(sk, clock, day, captured);
@@ -124,56 +136,33 @@ export async function simulateShop(sk: Storekeep, clock: ManualClock, invoices: 
   return run;
 }
 
-async function sellOrder(sk: Storekeep, invoice: RetailInvoice): Promise<{ gross: Decimal } | undefined> {
+async function sellOrder(sk: Storekeep, invoice: RetailInvoice): Promise<{ gross: Decimal; lines: { lineId: string; sku: string }[] } | undefined> {
   const orderId = `ord_${invoice.invoiceNo}`;
-  const date = invoice.at.slice(0, 10);
-  const lines = invoice.lines.map((l, n) => ({ lineId: `l${n + 1}`, sku: l.stockCode, quantity: String(l.quantity), unitPrice: GBP(l.unitPrice) }));
-  const gross = invoice.lines.reduce((sum, l) => sum.plus(new Decimal(l.unitPrice).times(l.quantity)), new Decimal(0));
-  // The last units are sold once: a hard allocation through the guarded counter.
+  const lines = invoice.lines.map((l, n) => ({ lineId: `l${n + 1}`, sku: l.stockCode, quantity: l.quantity, unitPrice: l.unitPrice }));
+  // sk.sales prices the order (20% VAT inside the prices), reserves the last units once
+  // (hard holds through the guarded counter) and refuses the order when they are gone.
+  let placed: { total: string };
   try {
-    await sk.inventory.reserve({ kind: "hard", orderId, lines: lines.map((l) => ({ sku: l.sku, warehouseId: WAREHOUSE, quantity: l.quantity, lineId: l.lineId })) }, { idempotencyKey: `reserve-${orderId}` });
+    placed = await sk.sales.placeOrder({ orderId, customerId: `cus_${invoice.customerId}`, currency: "GBP", warehouseId: WAREHOUSE, shipTo: { country: "GB" }, lines }, { idempotencyKey: `order-${orderId}` });
   } catch (error) {
     if (isStorekeepError(error) && error.code === "INSUFFICIENT_STOCK") return undefined;
     throw error;
   }
-  // 20% VAT inside tax-inclusive prices, per code on the document.
-  const { tax, net, taxLines } = vat(date, lines.map((l) => ({ id: l.lineId, category: "standard", quantity: l.quantity, unitPrice: l.unitPrice.amount })), true);
-  const base = { aggregateType: "order", aggregateId: orderId, effectiveDate: date };
-  await sk.recordEvents(
-    [
-      { ...base, type: "OrderPlaced", payload: { orderId, customerId: `cus_${invoice.customerId}`, warehouseId: WAREHOUSE, currency: "GBP", lines, total: GBP(gross) } },
-      { ...base, type: "PaymentCaptured", payload: { paymentId: `pay_${invoice.invoiceNo}`, orderId, invoiced: false, currency: "GBP", functionalCurrency: "GBP", rate: "1", amount: GBP(gross), functionalAmount: GBP(gross) } },
-      { ...base, type: "ShipmentDispatched", payload: { shipmentId: `shp_${invoice.invoiceNo}`, orderId, warehouseId: WAREHOUSE, lines: lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity, locationId: LOCATION })) } },
-      {
-        ...base,
-        type: "OrderInvoiced",
-        payload: {
-          invoiceId: `inv_${invoice.invoiceNo}`,
-          orderId,
-          currency: "GBP",
-          functionalCurrency: "GBP",
-          rate: "1",
-          net: GBP(net),
-          shipping: GBP("0"),
-          tax: GBP(tax),
-          gross: GBP(gross),
-          prepaymentApplied: GBP(gross),
-          functional: { net: GBP(net), shipping: GBP("0"), tax: GBP(tax), gross: GBP(gross), prepaymentApplied: GBP(gross) },
-          taxLines,
-        },
-      },
-    ],
-    { idempotencyKey: `order-${orderId}` },
-  );
-  return { gross };
+  // Paid at checkout (a customer prepayment until the invoice), shipped at once: the
+  // shipment issues the stock at its cost and invoices it with the shop's next legal number.
+  await sk.sales.capturePayment({ orderId, paymentId: `pay_${invoice.invoiceNo}`, provider: "psp" }, { idempotencyKey: `pay-${orderId}` });
+  await sk.sales.shipOrder({ orderId, shipmentId: `shp_${invoice.invoiceNo}`, lines: lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity, locationId: LOCATION })) }, { idempotencyKey: `ship-${orderId}` });
+  return { gross: new Decimal(placed.total), lines: lines.map((l) => ({ lineId: l.lineId, sku: l.sku })) };
 }
 
 async function customerReturn(
   sk: Storekeep,
   invoice: RetailInvoice,
-  shippedByCustomer: Map<string, { orderId: string; sku: string; quantity: number; price: Decimal }[]>,
+  shippedByCustomer: Map<string, { orderId: string; lineId: string; sku: string; quantity: number }[]>,
 ): Promise<Decimal | "skipped"> {
-  // A cancellation returns goods of an earlier order of the same customer, if we shipped one.
+  // A cancellation (a "C" invoice) takes back goods of an earlier order of the same
+  // customer, if we shipped one: a return through sk.sales, restocked at the cost the
+  // goods left with, a credit note mirroring the invoice, and the refund.
   const shipped = shippedByCustomer.get(invoice.customerId) ?? [];
   const lines = invoice.lines
     .map((l) => ({ line: l, original: [...shipped].reverse().find((s) => s.sku === l.stockCode && s.quantity >= -l.quantity) }))
@@ -181,40 +170,14 @@ async function customerReturn(
   if (lines.length === 0) return "skipped";
   const orderId = lines[0]!.original!.orderId;
   const own = lines.filter((x) => x.original!.orderId === orderId);
-  const gross = own.reduce((sum, x) => sum.plus(x.original!.price.times(-x.line.quantity)), new Decimal(0));
-  const date = invoice.at.slice(0, 10);
-  const { tax, net, taxLines } = vat(date, own.map((x, n) => ({ id: String(n), category: "standard", quantity: -x.line.quantity, unitPrice: x.original!.price.toFixed() })), true);
-  const base = { aggregateType: "order", aggregateId: orderId, effectiveDate: date };
   const returnId = `ret_${invoice.invoiceNo}`;
-  await sk.recordEvents(
-    [
-      { ...base, type: "ReturnReceived", payload: { returnId, orderId, warehouseId: WAREHOUSE, lines: own.map((x) => ({ sku: x.line.stockCode, quantity: String(-x.line.quantity), disposition: "restock", locationId: LOCATION })) } },
-      {
-        ...base,
-        type: "CreditNoteIssued",
-        payload: {
-          creditNoteId: `cn_${invoice.invoiceNo}`,
-          orderId,
-          invoiceId: `inv_${orderId.slice(4)}`,
-          returnId,
-          reason: "return",
-          currency: "GBP",
-          functionalCurrency: "GBP",
-          rate: "1",
-          net: GBP(net),
-          shipping: GBP("0"),
-          tax: GBP(tax),
-          gross: GBP(gross),
-          functional: { net: GBP(net), shipping: GBP("0"), tax: GBP(tax), gross: GBP(gross) },
-          taxLines,
-        },
-      },
-      { ...base, type: "RefundIssued", payload: { refundId: `ref_${invoice.invoiceNo}`, orderId, creditNoteId: `cn_${invoice.invoiceNo}`, invoiced: true, currency: "GBP", functionalCurrency: "GBP", rate: "1", amount: GBP(gross), functionalAmount: GBP(gross) } },
-    ],
-    { idempotencyKey: `return-${invoice.invoiceNo}` },
-  );
+  await sk.sales.requestReturn({ orderId, returnId, lines: own.map((x) => ({ lineId: x.original!.lineId, quantity: -x.line.quantity })) }, { idempotencyKey: `return-${returnId}` });
+  await sk.sales.receiveReturn({ returnId, dispositions: own.map((x) => ({ lineId: x.original!.lineId, disposition: "restock" as const, locationId: LOCATION })) }, { idempotencyKey: `receive-${returnId}` });
+  const view = (await sk.sales.order(orderId))!;
+  const credit = new Decimal(view.order.receivable.amount).negated();
+  await sk.sales.refundPayment({ orderId, refundId: `ref_${invoice.invoiceNo}`, amount: credit.toFixed(), returnId, provider: "psp" }, { idempotencyKey: `refund-${returnId}` });
   for (const x of own) x.original!.quantity += x.line.quantity;
-  return gross;
+  return credit;
 }
 
 async function settlePayout(sk: Storekeep, clock: ManualClock, day: string, captured: readonly { paymentId: string; amount: Decimal }[]): Promise<void> {
@@ -223,29 +186,7 @@ async function settlePayout(sk: Storekeep, clock: ManualClock, day: string, capt
   const gross = captured.reduce((sum, c) => sum.plus(c.amount), new Decimal(0));
   const payments = captured.filter((c) => c.amount.isPositive());
   const fees = round2(payments.reduce((sum, c) => sum.plus(c.amount.times("0.014").plus("0.20")), new Decimal(0)));
-  const net = gross.minus(fees);
-  await sk.recordEvents(
-    [
-      {
-        type: "PayoutSettled",
-        aggregateType: "payout",
-        aggregateId: `out_${day}`,
-        effectiveDate: day,
-        payload: {
-          payoutId: `out_${day}`,
-          provider: "psp",
-          currency: "GBP",
-          functionalCurrency: "GBP",
-          rate: "1",
-          gross: GBP(gross),
-          fees: GBP(fees),
-          net: GBP(net),
-          functional: { gross: GBP(gross), fees: GBP(fees), net: GBP(net) },
-        },
-      },
-    ],
-    { idempotencyKey: `payout-${day}` },
-  );
+  await sk.sales.settlePayout({ payoutId: `out_${day}`, provider: "psp", currency: "GBP", gross: gross.toFixed(), fees: fees.toFixed() }, { idempotencyKey: `payout-${day}` });
 }
 
 type Step = { readonly day: string; run(sk: Storekeep, clock: ManualClock, log: (line: string) => void): Promise<void> };

@@ -27,7 +27,7 @@ export function changeOrderStateCommand(settings: SalesSettings) {
       let next = { ...order, state };
       const events: NewEvent[] = [];
       if (input.action === "place") {
-        next = { ...next, placedAt: ctx.now.toISOString(), placedOn: ctx.today, expiresAt: settings.unpaidExpiryMinutes > 0 ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "" };
+        next = { ...next, placedAt: ctx.now.toISOString(), placedOn: ctx.today, expiresAt: settings.unpaidExpiryMinutes > 0 && next.paymentTermsDays === 0 ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "" };
         if (next.reserveAt === "placement") next = { ...next, reserved: true, lines: next.lines.map((l) => ({ ...l, buckets: { ...l.buckets, reserved: l.buckets.ordered } })) };
         events.push(...(await placementEvents(ctx, settings, next)).events);
         if (next.invoicing === "on-order") {

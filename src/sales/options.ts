@@ -18,6 +18,8 @@ export interface SalesTaxOptions {
   readonly seller: { readonly country: string; readonly region?: string; readonly vatId?: string };
   readonly pricesIncludeTax?: boolean;
   readonly rounding?: "line" | "document";
+  /** How tax rounds (default `half-up`). */
+  readonly roundingMode?: "half-up" | "half-even" | "half-down" | "up" | "down" | "ceil" | "floor";
   /** Tax category of the shipping charge (default `"standard"`). */
   readonly shippingCategory?: string;
 }
@@ -37,7 +39,7 @@ export interface SalesOptions {
   readonly invoicing?: "on-order" | "on-shipment";
   /** Days from the invoice date to its due date (default 0: due on receipt). */
   readonly paymentTermsDays?: number;
-  /** An unpaid order expires this many minutes after placement (default 1440); `sales.expireOrders` cancels it. */
+  /** An unpaid order expires this many minutes after placement (default 1440; 0: never); `sales.expireOrders` cancels it. An order sold on payment terms does not expire. */
   readonly unpaidExpiryMinutes?: number;
   /** The shop's tax; without it orders carry no tax. */
   readonly tax?: SalesTaxOptions;

@@ -123,6 +123,7 @@ export function placeOrderCommand(settings: SalesSettings) {
                   buyer: input.shipTo ?? { country: tax.seller.country },
                   pricesIncludeTax: tax.pricesIncludeTax ?? false,
                   ...(tax.rounding === undefined ? {} : { rounding: tax.rounding }),
+                  ...(tax.roundingMode === undefined ? {} : { roundingMode: tax.roundingMode }),
                 }),
       });
       if (input.expectedTotal !== undefined && parseScaled(priced.gross, 6) !== parseScaled(input.expectedTotal, 6)) {
@@ -150,7 +151,7 @@ export function placeOrderCommand(settings: SalesSettings) {
         cancellationReason: null,
         placedAt: nowIso,
         placedOn: ctx.today,
-        expiresAt: state === "placed" && settings.unpaidExpiryMinutes > 0 ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "",
+        expiresAt: state === "placed" && settings.unpaidExpiryMinutes > 0 && (input.paymentTermsDays ?? settings.paymentTermsDays) === 0 ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "",
         invoicing: input.invoicing ?? settings.invoicing,
         reserveAt: input.reserveAt ?? settings.reserveAt,
         reserved: reserveAt === "placement",

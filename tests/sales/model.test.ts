@@ -27,7 +27,7 @@ interface LineModel { sku: Sku; ordered: number; shipped: number; delivered: num
 interface OrderModel { id: string; cancelled: boolean; lines: Record<string, LineModel>; shipments: { id: string; lines: Record<string, number>; delivered: boolean }[]; returns: { id: string; lines: Record<string, number>; state: "requested" | "received" | "rejected" | "refunded" }[] }
 interface Model { orders: OrderModel[]; n: number }
 type Real = { sk: Storekeep };
-type Cmd = fc.AsyncCommand<Model, Real, true>;
+type Cmd = fc.AsyncCommand<Model, Real>;
 
 async function expectRefusal(p: Promise<unknown>): Promise<void> {
   const error = await p.then(() => undefined, (e: unknown) => e);
