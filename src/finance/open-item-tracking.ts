@@ -1,7 +1,8 @@
 import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import type { EventPayload, EventType } from "../kernel/events/definitions.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
-import { type OpenItem, type OpenItemLedger, settleItem } from "./open-items.js";
+import { type OpenItem, type OpenItemLedger, relievedValue, settleItem } from "./open-items.js";
+import { Decimal } from "../kernel/decimal.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import { FINANCE_STORE } from "./ledger-store.js";
 
@@ -144,12 +145,22 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
   switch (event.type) {
     case "OrderInvoiced": {
       const p = event.payload as Payload<"OrderInvoiced">;
+      const applied = await applyPrepayment(tx, functionalCurrency, p);
       await openItem(tx, {
         ledger: "receivables", party: p.customerId ?? `order:${p.orderId}`, documentId: p.invoiceId, documentType: "invoice", date, dueDate: p.dueDate ?? date, currency: p.currency,
         amount: unitsToString(toUnits(p.gross.amount) - toUnits(p.prepaymentApplied.amount)),
-        functional: unitsToString(toUnits(p.functional.gross.amount) - toUnits(p.functional.prepaymentApplied.amount)),
+        functional: unitsToString(toUnits(p.functional.gross.amount) - (applied?.atInvoiceRate ?? toUnits(p.functional.prepaymentApplied.amount))),
       });
-      return event.payload;
+      if (applied === undefined) return event.payload;
+      // IFRIC 22: the prepaid part of the revenue is measured at the advance's rate (its
+      // booked value), the rest at the invoice's rate; the receivable keeps the invoice rate.
+      const shift = applied.booked - applied.atInvoiceRate;
+      const f = p.functional;
+      const money = (units: bigint) => ({ amount: unitsToString(units), currency: functionalCurrency });
+      return {
+        ...p,
+        functional: { ...f, net: money(toUnits(f.net.amount) + shift), gross: money(toUnits(f.gross.amount) + shift), prepaymentApplied: money(applied.booked) },
+      } as Payload<T>;
     }
     case "CreditNoteIssued": {
       const p = event.payload as Payload<"CreditNoteIssued">;
@@ -162,7 +173,10 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
     }
     case "PaymentCaptured": {
       const p = event.payload as Payload<"PaymentCaptured">;
-      if (!p.invoiced) return event.payload;
+      if (!p.invoiced) {
+        await trackPrepayment(tx, p.orderId, p.currency, toUnits(p.amount.amount), toUnits(p.functionalAmount.amount), functionalCurrency);
+        return event.payload;
+      }
       const amount = toUnits(p.amount.amount);
       const value = toUnits(p.functionalAmount.amount);
       const targets = p.invoiceId === undefined ? [] : [p.invoiceId];
@@ -178,7 +192,11 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
     }
     case "RefundIssued": {
       const p = event.payload as Payload<"RefundIssued">;
-      if (!p.invoiced) return event.payload;
+      if (!p.invoiced) {
+        // A refunded advance is relieved at its booked value; the rest is an exchange difference.
+        const booked = await trackPrepayment(tx, p.orderId, p.currency, -toUnits(p.amount.amount), -toUnits(p.functionalAmount.amount), functionalCurrency);
+        return (booked === undefined ? event.payload : withDifference(p, toUnits(p.functionalAmount.amount) - booked, p.currency, functionalCurrency)) as Payload<T>;
+      }
       const amount = toUnits(p.amount.amount);
       const value = toUnits(p.functionalAmount.amount);
       const targets = [p.creditNoteId, p.paymentId].filter((x): x is string => x !== undefined);
@@ -239,4 +257,56 @@ function withDifference<P extends { readonly exchangeDifference?: { readonly amo
   const { exchangeDifference: _host, ...rest } = payload as P & { exchangeDifference?: unknown };
   if (difference === 0n || currency === functionalCurrency) return rest as P;
   return { ...rest, exchangeDifference: { amount: unitsToString(difference), currency: functionalCurrency } } as P;
+}
+
+/** What an order's customer has paid in advance, in its currency and at the value it was booked at. */
+interface Prepayment {
+  readonly orderId: string;
+  readonly currency: string;
+  readonly amount: string;
+  readonly functional: string;
+}
+
+/** Adds an advance, or relieves a refunded one (returning the booked value relieved when the whole refund was tracked). */
+async function trackPrepayment(tx: Transaction, orderId: string, currency: string, amount: bigint, functional: bigint, functionalCurrency: string): Promise<bigint | undefined> {
+  if (currency === functionalCurrency) return undefined;
+  const doc = await tx.documents.getForUpdate(FINANCE_STORE.prepayments, orderId);
+  const before = doc?.data as unknown as Prepayment | undefined;
+  if (before !== undefined && before.currency !== currency) return undefined;
+  let relieved: bigint | undefined;
+  let openAmount = toUnits(before?.amount ?? "0");
+  let openFunctional = toUnits(before?.functional ?? "0");
+  if (amount < 0n && openAmount > 0n) {
+    // A refund relieves the advance at its booked share.
+    const part = -amount < openAmount ? -amount : openAmount;
+    const value = relievedValue(openAmount, openFunctional, part, quantumOf(functionalCurrency));
+    if (part === -amount) relieved = value;
+    openFunctional -= value;
+    openAmount -= part;
+  } else if (amount > 0n) {
+    openAmount += amount;
+    openFunctional += functional;
+  }
+  const next: Prepayment = { orderId, currency, amount: unitsToString(openAmount), functional: unitsToString(openFunctional) };
+  await tx.documents.put(FINANCE_STORE.prepayments, orderId, next as unknown as JsonObject, doc?.version ?? 0);
+  return relieved;
+}
+
+/**
+ * The prepayment an invoice applies, when finance tracked it: its booked value (the
+ * advance's rate) and its value at the invoice's rate; the tracked advance is relieved.
+ */
+async function applyPrepayment(tx: Transaction, functionalCurrency: string, p: Payload<"OrderInvoiced">): Promise<{ booked: bigint; atInvoiceRate: bigint } | undefined> {
+  const applied = toUnits(p.prepaymentApplied.amount);
+  if (applied <= 0n || p.currency === functionalCurrency) return undefined;
+  const doc = await tx.documents.getForUpdate(FINANCE_STORE.prepayments, p.orderId);
+  const tracked = doc?.data as unknown as Prepayment | undefined;
+  if (tracked === undefined || tracked.currency !== p.currency || toUnits(tracked.amount) < applied) return undefined;
+  const quantum = quantumOf(functionalCurrency);
+  const booked = relievedValue(toUnits(tracked.amount), toUnits(tracked.functional), applied, quantum);
+  const digits = minorUnits(functionalCurrency as CurrencyCode);
+  const atInvoiceRate = toUnits(new Decimal(p.prepaymentApplied.amount).times(p.rate).toDecimalPlaces(digits, Decimal.ROUND_HALF_UP).toFixed());
+  const next: Prepayment = { ...tracked, amount: unitsToString(toUnits(tracked.amount) - applied), functional: unitsToString(toUnits(tracked.functional) - booked) };
+  await tx.documents.put(FINANCE_STORE.prepayments, p.orderId, next as unknown as JsonObject, doc!.version);
+  return { booked, atInvoiceRate };
 }

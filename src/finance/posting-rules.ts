@@ -224,7 +224,11 @@ export const postingRules: PostingRules = {
     const p = event.payload;
     const l = new Lines(forCash(context, p.provider, p.currency));
     if (!p.invoiced) {
-      l.pair("customer-prepayments", p.amount, p.functionalAmount, p.rate, 1).pair("psp-clearing", p.amount, p.functionalAmount, p.rate, -1);
+      // A refunded advance leaves prepayments at its booked value (finance computes the difference).
+      const advanceDifference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
+      l.pair("customer-prepayments", p.amount, p.functionalAmount, p.rate, 1, -advanceDifference);
+      if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
+      l.pair("psp-clearing", p.amount, p.functionalAmount, p.rate, -1);
       return entries(event, `Refund ${p.refundId} for order ${p.orderId} before invoicing`, l.out);
     }
     const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);

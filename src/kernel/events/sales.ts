@@ -226,7 +226,11 @@ const invoiceAmounts = z.object({
  * `gross = net + shipping + tax`; `prepaymentApplied` is the part of earlier captures
  * (booked as customer prepayments) settled by this invoice. `functional` holds the same
  * five amounts in the functional currency, with `gross = net + shipping + tax` there too;
- * its `prepaymentApplied` is the value the prepayments were booked at.
+ * its `prepaymentApplied` is the value the prepayments were booked at. In a foreign
+ * currency finance tracks each order's advances (captures before invoicing, less refunds)
+ * at their booked value and, when they cover `prepaymentApplied`, uses that value and
+ * measures the prepaid part of the revenue at the advance's rate (IFRIC 22): revenue =
+ * functional net − prepaymentApplied × rate + the advances' booked value.
  *
  * Posting: Dr `receivables` gross / Cr `sales-revenue` net, Cr `shipping-revenue`
  * shipping, Cr `output-tax` tax; and Dr `customer-prepayments` / Cr `receivables`
