@@ -131,6 +131,19 @@ async function showInventory(sk: Storekeep, clock: ManualClock): Promise<void> {
   log(`${"total".padEnd(8)} ${"".padStart(9)} ${money(total.toFixed())}`);
   const audit = await sk.inventory.audit({ asOf: "2010-12-14" });
   log(`audit as of 2010-12-14: ${audit.ok ? "ok" : "DIFFERENCES"} — ${audit.movements} movements over ${audit.skus} SKUs; stock value ${audit.stockValue} = Inventory account ${audit.inventoryAccount}${audit.differences.map((d) => `\n  ${d.sku ?? "-"} ${d.check}: ${d.cause}`).join("")}`);
+
+  // A stocktake of shelf A for two SKUs: one is a unit short, the other a unit over.
+  clock.set(new Date("2010-12-14T19:00:00.000Z"));
+  const skus = ["21479", "22423"];
+  await sk.inventory.startStocktake({ stocktakeId: "st_demo", warehouseId: "wh_main", locations: ["wh_main/A"], skus, recountAbove: "5" });
+  const book = await sk.inventory.onHand();
+  const items = skus.map((sku, i) => {
+    const held = new Decimal(book.find((r) => r.sku === sku && r.locationId === "wh_main/A")?.quantity ?? "0");
+    return { sku, quantity: held.plus(i === 0 ? -1 : 1).toFixed() };
+  });
+  const counted = await sk.inventory.recordCount({ stocktakeId: "st_demo", locationId: "wh_main/A", items });
+  const approved = await sk.inventory.approveStocktake({ stocktakeId: "st_demo" });
+  log(`stocktake of wh_main/A (blind, ${counted.items} SKUs counted, ${counted.status}): ${approved.summary.adjusted} adjustments posted in one command, shrinkage ${approved.summary.shrinkage} GBP, gain ${approved.summary.gain} GBP; audit ${(await sk.inventory.audit()).ok ? "ok" : "DIFFERENCES"}`);
 }
 
 async function showFinance(sk: Storekeep): Promise<void> {

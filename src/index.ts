@@ -414,6 +414,23 @@ export type { BarcodeEntry, ProductUnit, ScanResult } from "./inventory/barcode-
 export { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, ageOnHand, classifyMovement } from "./inventory/stock-ageing.js";
 export type { InboundLayer, MovementThresholds } from "./inventory/stock-ageing.js";
 export type { AgeingReport, AgeingRow, SlowMovingRow } from "./inventory/ageing-report.js";
+export { abcClasses, compareCount, cycleCountsDue, DEFAULT_ABC_CUTS, DEFAULT_COUNT_FREQUENCIES, needsRecount } from "./inventory/index.js";
+export type {
+  AbcClass,
+  AbcCuts,
+  CountDifference,
+  CountedItem,
+  CountFrequencies,
+  CountLine,
+  CountResult,
+  CountSheet,
+  CycleCountDue,
+  CycleCountPlan,
+  Stocktake,
+  StocktakeLocation,
+  StocktakeReport,
+  StocktakeSummary,
+} from "./inventory/index.js";
 export type { BarcodeKind, InStoreLayout, ParseBarcodeOptions, ParsedBarcode } from "./inventory/barcodes.js";
 
 // Sales: orders, payments, shipments, invoices, returns, refunds, payouts

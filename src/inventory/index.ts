@@ -38,6 +38,14 @@ import { transferCommand } from "./transfer.js";
 import { inventoryReactions } from "./reactions.js";
 import { type CostLayers, type HistoryLine, type OnHandRow, type ValuationRow, costLayers, movementHistory, onHandReport, valuationReport } from "./reports.js";
 import { type Availability, RESERVATIONS, readAvailability } from "./reservations.js";
+import { startStocktake } from "./start-stocktake.js";
+import { type CountResult, recordCountCommand } from "./record-count.js";
+import { approveStocktakeCommand } from "./approve-stocktake.js";
+import { cancelStocktake } from "./cancel-stocktake.js";
+import { type CountSheet, type StocktakeReport, countSheet, stocktakeReport } from "./stocktake-report.js";
+import { type CycleCountPlan, cycleCountPlan } from "./cycle-count-report.js";
+import type { CountFrequencies } from "./cycle-counting.js";
+import { COUNT_DATES, STOCKTAKES, STOCKTAKE_LOCATIONS, type StocktakeSummary } from "./stocktake-records.js";
 import { type AgeingReport, type SlowMovingRow, ageingReport, slowMovingReport } from "./ageing-report.js";
 
 export type { InventoryOptions, InventorySettings } from "./options.js";
@@ -74,6 +82,15 @@ export { convertQuantity, splitIntoPacks, toBaseQuantity } from "./units.js";
 export { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, ageOnHand, classifyMovement } from "./stock-ageing.js";
 export type { InboundLayer, MovementThresholds } from "./stock-ageing.js";
 export type { AgeingReport, AgeingRow, SlowMovingRow } from "./ageing-report.js";
+export type { CountResult } from "./record-count.js";
+export type { CountSheet, StocktakeReport } from "./stocktake-report.js";
+export type { CountLine } from "./stocktake-reads.js";
+export type { CycleCountPlan } from "./cycle-count-report.js";
+export type { Stocktake, StocktakeSummary, StocktakeLocation, CountedItem } from "./stocktake-records.js";
+export type { CountDifference } from "./count-differences.js";
+export { compareCount, needsRecount } from "./count-differences.js";
+export { abcClasses, cycleCountsDue, DEFAULT_ABC_CUTS, DEFAULT_COUNT_FREQUENCIES } from "./cycle-counting.js";
+export type { AbcClass, AbcCuts, CountFrequencies, CycleCountDue } from "./cycle-counting.js";
 export type { OpeningRow } from "./opening-stock.js";
 
 /**
@@ -102,6 +119,9 @@ export const INVENTORY_REGISTRY: Partial<StoreRegistry> = Object.freeze({
     { name: TRANSFERS },
     { name: BARCODES },
     { name: UNITS },
+    { name: STOCKTAKES },
+    { name: STOCKTAKE_LOCATIONS, indexes: { byStocktake: { fields: ["stocktakeId", "locationId"] } } },
+    { name: COUNT_DATES },
   ],
   logs: [
     { name: MOVEMENTS, sortKey: "effectiveAt|movementId (stream: SKU)" },
@@ -169,6 +189,10 @@ export function inventoryCommands(options: InventoryOptions = {}) {
     releaseOrder,
     expire: expireReservations,
     importOpeningStock: openingStockCommand(settings),
+    startStocktake,
+    recordCount: recordCountCommand(settings),
+    approveStocktake: approveStocktakeCommand(settings),
+    cancelStocktake,
   };
 }
 
@@ -214,6 +238,20 @@ export interface InventoryApi {
   release(input: Input<typeof release>, options?: ExecuteOptions): Promise<{ reservationId: string; released: string; state: string }>;
   releaseOrder(input: Input<typeof releaseOrder>, options?: ExecuteOptions): Promise<{ orderId: string; released: number }>;
   expireReservations(input?: { limit?: number }, options?: ExecuteOptions): Promise<{ expired: number; more: boolean }>;
+  /** Starts a count session over a warehouse, a set or range of its locations, optionally some SKUs (blind by default). */
+  startStocktake(input: Input<typeof startStocktake>, options?: ExecuteOptions): Promise<{ stocktakeId: string; warehouseId: string; locations: number; blind: boolean }>;
+  /** Records one location's count (SKU quantities or scanned barcodes) as of the instant counted. */
+  recordCount(input: Input<ReturnType<typeof recordCountCommand>>, options?: ExecuteOptions): Promise<CountResult>;
+  /** Approves a stocktake: posts count − book of every counted item as adjustments in one command. */
+  approveStocktake(input: { stocktakeId: string }, options?: ExecuteOptions): Promise<{ stocktakeId: string; state: string; summary: StocktakeSummary }>;
+  /** Cancels an open stocktake (nothing posted). */
+  cancelStocktake(input: { stocktakeId: string }, options?: ExecuteOptions): Promise<{ stocktakeId: string; state: string }>;
+  /** What counters see: locations to count and their items (book quantities only when not blind). */
+  countSheet(stocktakeId: string): Promise<CountSheet>;
+  /** The supervisor's report of a stocktake: book at each count instant, count, difference, recounts, pending locations. */
+  stocktake(stocktakeId: string): Promise<StocktakeReport>;
+  /** Cycle counting at a warehouse: ABC classes by value and the SKUs due to be counted today (or `asOf`). */
+  cycleCounts(query: { warehouseId: string; asOf?: string; cuts?: { a: number; b: number }; frequencies?: CountFrequencies }): Promise<CycleCountPlan>;
   /** On hand, reserved (expired holds never counted) and available at a warehouse. */
   availability(sku: string, warehouseId: string): Promise<Availability>;
   /** Quantity on hand per SKU, location and lot as of a date. */
@@ -267,6 +305,17 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     revalueReceipt: (i, o) => run(c.revalue, i, o),
     importOpeningStock: (i, o) => run(c.importOpeningStock, i, o),
     reserve: (i, o) => run(c.reserve, i, o),
+    startStocktake: (i, o) => run(c.startStocktake, i, o),
+    recordCount: (i, o) => run(c.recordCount, i, o),
+    approveStocktake: (i, o) => run(c.approveStocktake, i, o),
+    cancelStocktake: (i, o) => run(c.cancelStocktake, i, o),
+    countSheet: (stocktakeId) => runtime.read((tx) => countSheet(tx, stocktakeId, runtime.clock.now().toISOString())),
+    stocktake: (stocktakeId) => runtime.read((tx) => stocktakeReport(tx, stocktakeId)),
+    cycleCounts: async (q) => {
+      checkReportQuery("cycleCounts", q, ["warehouseId"]);
+      checkCycleQuery(q);
+      return runtime.read((tx) => cycleCountPlan(tx, { warehouseId: q.warehouseId, asOf: q.asOf ?? localDateOf(runtime.clock.now(), runtime.config.timeZone), cuts: q.cuts, frequencies: q.frequencies }));
+    },
     allocate: (i, o) => run(c.allocate, i, o),
     release: (i, o) => run(c.release, i, o),
     releaseOrder: (i, o) => run(c.releaseOrder, i, o),
@@ -321,6 +370,24 @@ function checkReportQuery(report: string, q: unknown, required: readonly string[
   for (const key of ["asOf", "from", "to"]) if (fields[key] !== undefined && !isLocalDate(fields[key])) refuse(key, "must be a date (YYYY-MM-DD)");
   const limit = fields["limit"];
   if (limit !== undefined && (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1)) refuse("limit", "must be a positive whole number");
+}
+
+/** Cycle counting's cuts (0 < a ≤ b ≤ 1) and frequencies (whole days per class). */
+function checkCycleQuery(q: { cuts?: unknown; frequencies?: unknown }): void {
+  const refuse = (path: string, message: string): never => {
+    throw new StorekeepError("VALIDATION_FAILED", `cycleCounts ${path} ${message}.`, { issues: [{ path, message, code: "custom" }] });
+  };
+  if (q.cuts !== undefined) {
+    const c = q.cuts as { a?: unknown; b?: unknown };
+    if (typeof c !== "object" || c === null || typeof c.a !== "number" || typeof c.b !== "number" || !(c.a > 0 && c.a <= c.b && c.b <= 1)) refuse("cuts", "must be { a, b } with 0 < a ≤ b ≤ 1");
+  }
+  if (q.frequencies !== undefined) {
+    const f = q.frequencies as Record<string, unknown>;
+    for (const k of ["A", "B", "C"]) {
+      const v = typeof f === "object" && f !== null ? f[k] : undefined;
+      if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) refuse(`frequencies.${k}`, "must be a whole number of days (1 or more)");
+    }
+  }
 }
 
 /** The audit's query: `asOf` a date string, `skus` strings, `inventoryAccount` a function (each optional). */

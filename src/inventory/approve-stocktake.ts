@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { minorUnits } from "../kernel/currencies.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { idSchema } from "../kernel/ids.js";
+import { defineCommand } from "../runner/command.js";
+import type { MovementDraft } from "./ledger-records.js";
+import type { InventorySettings } from "./options.js";
+import { recordMovements } from "./record-movements.js";
+import { countLines, requireStocktake, stocktakeLocations } from "./stocktake-reads.js";
+import { COUNT_DATES, STOCKTAKES, type Stocktake, type StocktakeSummary } from "./stocktake-records.js";
+import { formatScaled, parseScaled } from "./valuation-kernel.js";
+
+/**
+ * Approves an open stocktake and posts its adjustments in one command: for every item of
+ * every counted location, count − book at the instant the location was counted, as an
+ * adjustment effective at that instant (so movements during the count stay where they
+ * were and the book equals the count at that instant). Lost units leave at their cost
+ * (shrinkage), found units enter at the current cost (gain); StockAdjusted events carry
+ * them to finance. Locations never counted are left as they are. Refused while a location
+ * awaits its recount.
+ *
+ * @example
+ * ```ts
+ * const { summary } = await runtime.execute(approveStocktakeCommand(settings), { stocktakeId: "st_1" });
+ * ```
+ */
+export function approveStocktakeCommand(settings: InventorySettings) {
+  return defineCommand({
+    name: "inventory.approveStocktake",
+    input: z.object({ stocktakeId: idSchema<string>() }),
+    async handle(ctx, input) {
+      const doc = await requireStocktake(ctx.tx, input.stocktakeId, true);
+      const stocktake = doc.data;
+      if (stocktake.state !== "open") throw new StorekeepError("INVALID_TRANSITION", `Stocktake "${input.stocktakeId}" is ${stocktake.state}; only an open stocktake is approved.`, { stocktakeId: input.stocktakeId, state: stocktake.state });
+      const locations = await stocktakeLocations(ctx.tx, input.stocktakeId);
+      const waiting = locations.filter((l) => l.status === "recount").map((l) => l.locationId);
+      if (waiting.length > 0) {
+        throw new StorekeepError("INVALID_TRANSITION", `Stocktake "${input.stocktakeId}" has ${waiting.length} location(s) to recount (${waiting.slice(0, 5).join(", ")}); record their recounts before approving.`, {
+          stocktakeId: input.stocktakeId,
+          recount: waiting.slice(0, 50),
+        });
+      }
+      const lines = await countLines(ctx.tx, locations);
+      const drafts: MovementDraft[] = [];
+      for (const line of lines) {
+        if (line.difference === "0") continue;
+        drafts.push({
+          sku: line.sku,
+          kind: "adjustment",
+          effectiveAt: line.countedAt,
+          quantity: line.difference,
+          warehouseId: stocktake.warehouseId,
+          locationId: line.locationId,
+          lot: line.lot ?? undefined,
+          counterRole: "shrinkage",
+          source: { type: "adjustment", id: input.stocktakeId, lineId: line.locationId },
+          reason: "count",
+        });
+      }
+      const out = drafts.length === 0 ? { movements: [], events: [] } : await recordMovements(ctx, settings, drafts);
+      const digits = minorUnits(ctx.config.functionalCurrency);
+      let shrinkage = 0n;
+      let gain = 0n;
+      for (const m of out.movements) {
+        const amount = parseScaled(m.amount, digits);
+        if (m.quantity.startsWith("-")) shrinkage -= amount;
+        else gain += amount;
+      }
+      const counted = locations.filter((l) => l.status === "counted");
+      const summary: StocktakeSummary = {
+        locationsCounted: counted.length,
+        lines: lines.length,
+        adjusted: drafts.length,
+        shrinkage: formatScaled(shrinkage, digits),
+        gain: formatScaled(gain, digits),
+        movements: out.movements.length,
+      };
+      const approved: Stocktake = { ...stocktake, state: "approved", approvedAt: ctx.now.toISOString(), summary };
+      await ctx.tx.documents.put(STOCKTAKES, input.stocktakeId, approved, doc.version);
+      // Cycle counting: the SKUs counted here were counted today at this warehouse.
+      const skus = [...new Set(lines.map((l) => l.sku))].sort();
+      for (const sku of skus) {
+        const key = `${sku}|${stocktake.warehouseId}`;
+        const existing = await ctx.tx.documents.getForUpdate(COUNT_DATES, key);
+        await ctx.tx.documents.put(COUNT_DATES, key, { sku, warehouseId: stocktake.warehouseId, lastCounted: ctx.today }, existing?.version ?? 0);
+      }
+      return { result: { stocktakeId: input.stocktakeId, state: "approved" as string, summary }, events: out.events };
+    },
+  });
+}

@@ -1,0 +1,121 @@
+import { z } from "zod";
+import { BOUNDS } from "../kernel/bounds.js";
+import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { decimalStringSchema, instantString } from "../kernel/events/fields.js";
+import { idSchema } from "../kernel/ids.js";
+import type { JsonObject } from "../ports/storage.js";
+import { defineCommand } from "../runner/command.js";
+import { requireScan } from "./barcode-lookup.js";
+import { type CountDifference, compareCount, mergeCounts, needsRecount } from "./count-differences.js";
+import type { InventorySettings } from "./options.js";
+import { requireProduct, skuSchema } from "./product.js";
+import { bookQuantitiesAt } from "./stocktake-book.js";
+import { type CountedItem, STOCKTAKES, STOCKTAKE_LOCATIONS, type Stocktake, type StocktakeLocation } from "./stocktake-records.js";
+
+const countItem = z.union([
+  z.object({ sku: skuSchema, lot: idSchema<string>().optional(), quantity: decimalStringSchema(BOUNDS.quantity, "quantity", "nonnegative") }).strict(),
+  z.object({ barcode: z.string().min(1).max(200), times: z.number().int().min(1).max(1_000_000).default(1) }).strict(),
+]);
+
+const countSchema = z.object({
+  stocktakeId: idSchema<string>(),
+  locationId: idSchema<string>(),
+  /** Everything found at the location: SKU and quantity (base units), or a scanned code (times: how many of it). Empty: the location is empty. */
+  items: z.array(countItem).max(100_000),
+  /** When the location was counted (default now): its book is taken at that instant. */
+  countedAt: instantString.optional(),
+});
+
+/**
+ * What recording a count returns: the location's status (`recount`: count it again) and,
+ * for a count that is not blind, its differences to the book.
+ *
+ * @example
+ * ```ts
+ * const r: CountResult = { stocktakeId: "st_1", locationId: "wh/A1", status: "counted", items: 2 };
+ * ```
+ */
+export interface CountResult extends JsonObject {
+  readonly stocktakeId: string;
+  readonly locationId: string;
+  readonly status: "counted" | "recount";
+  readonly items: number;
+  readonly differences?: CountDifference[];
+}
+
+/**
+ * Records the count of one location of an open stocktake: every item found there (by SKU
+ * or by scanning its barcode through `scan`; several lines of one item add up), as of the
+ * instant it was counted. Items the location held when the count started and that are not
+ * counted count as zero. The first count of a location that differs from its book (at the
+ * instant counted) by more than the stocktake's threshold asks for a recount, without
+ * saying the book quantity when the count is blind; the recount is final.
+ *
+ * @example
+ * ```ts
+ * await runtime.execute(recordCountCommand(settings), { stocktakeId: "st_1", locationId: "wh/A1", items: [{ sku: "MUG", quantity: "11" }, { barcode: "4006381333931", times: 2 }] });
+ * ```
+ */
+export function recordCountCommand(settings: InventorySettings) {
+  return defineCommand({
+    name: "inventory.recordCount",
+    input: countSchema,
+    async handle(ctx, input) {
+      const stocktakeDoc = await ctx.tx.documents.getForUpdate<Stocktake>(STOCKTAKES, input.stocktakeId);
+      if (stocktakeDoc === undefined) throw new StorekeepError("NOT_FOUND", `Unknown stocktake "${input.stocktakeId}": start it with inventory.startStocktake.`, { stocktakeId: input.stocktakeId });
+      const stocktake = stocktakeDoc.data;
+      if (stocktake.state !== "open") throw new StorekeepError("INVALID_TRANSITION", `Stocktake "${input.stocktakeId}" is ${stocktake.state}; counts are recorded while it is open.`, { stocktakeId: input.stocktakeId, state: stocktake.state });
+      const key = `${input.stocktakeId}|${input.locationId}`;
+      const locationDoc = await ctx.tx.documents.getForUpdate<StocktakeLocation>(STOCKTAKE_LOCATIONS, key);
+      if (locationDoc === undefined) {
+        throw new StorekeepError("NOT_FOUND", `Location "${input.locationId}" is not part of stocktake "${input.stocktakeId}" (warehouse ${stocktake.warehouseId}); count it in a stocktake whose scope includes it.`, {
+          stocktakeId: input.stocktakeId,
+          locationId: input.locationId,
+        });
+      }
+      const location = locationDoc.data;
+      if (location.status === "counted") {
+        throw new StorekeepError("INVALID_TRANSITION", `Location "${input.locationId}" was already counted at ${location.countedAt}; its count is final.`, { stocktakeId: input.stocktakeId, locationId: input.locationId });
+      }
+      const countedAt = input.countedAt ?? ctx.now.toISOString();
+      if (countedAt > ctx.now.toISOString() || countedAt < stocktake.startedAt) {
+        throw new StorekeepError("VALIDATION_FAILED", `countedAt ${countedAt} must lie between the stocktake's start (${stocktake.startedAt}) and now.`, { issues: [{ path: "countedAt", message: "outside the count", code: "custom" }] });
+      }
+      const scopeSkus = stocktake.skus === null ? null : new Set(stocktake.skus);
+      const items: CountedItem[] = [];
+      for (const [index, item] of input.items.entries()) {
+        let counted: CountedItem;
+        if ("barcode" in item) {
+          const scanned = await requireScan(ctx.tx, item.barcode, { today: ctx.today, inStore: settings.inStoreLayouts });
+          counted = { sku: scanned.sku, lot: scanned.lot, quantity: canonicalDecimal(new Decimal(scanned.quantity).times(item.times)) };
+        } else {
+          await requireProduct(ctx.tx, item.sku);
+          counted = { sku: item.sku, lot: item.lot ?? null, quantity: item.quantity };
+        }
+        if (scopeSkus !== null && !scopeSkus.has(counted.sku)) {
+          throw new StorekeepError("VALIDATION_FAILED", `items.${index}: ${counted.sku} is not among the SKUs this stocktake counts.`, { issues: [{ path: `items.${index}`, message: "SKU out of scope", code: "custom" }] });
+        }
+        items.push(counted);
+      }
+      const merged = mergeCounts(items);
+      // The book at the instant counted, for every item expected or found here.
+      const points = new Map<string, { sku: string; lot: string | null }>();
+      for (const e of [...location.expected, ...merged]) points.set(`${e.sku}|${e.lot ?? ""}`, { sku: e.sku, lot: e.lot });
+      const bySku = new Map<string, { key: string; lot: string | null }[]>();
+      for (const [k, p] of points) bySku.set(p.sku, [...(bySku.get(p.sku) ?? []), { key: k, lot: p.lot }]);
+      const expected = new Map<string, string>();
+      for (const [sku, list] of bySku) {
+        const book = await bookQuantitiesAt(ctx.tx, sku, list.map((l) => ({ locationId: input.locationId, lot: l.lot, at: countedAt })));
+        list.forEach((l, i) => expected.set(l.key, canonicalDecimal(book[i]!)));
+      }
+      const differences = compareCount(merged, expected);
+      const first = location.status === "pending";
+      const status = first && needsRecount(differences, { above: stocktake.recountAbove, percent: stocktake.recountPercent }) ? "recount" : "counted";
+      const next: StocktakeLocation = { ...location, status, countedAt, counts: merged, firstCount: first ? (status === "recount" ? merged : null) : location.firstCount };
+      await ctx.tx.documents.put(STOCKTAKE_LOCATIONS, key, next, locationDoc.version);
+      const result: CountResult = { stocktakeId: input.stocktakeId, locationId: input.locationId, status, items: merged.length, ...(stocktake.blind ? {} : { differences }) };
+      return { result };
+    },
+  });
+}
