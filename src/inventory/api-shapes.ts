@@ -46,6 +46,7 @@ export const INVENTORY_SHAPES: ApiShapes = {
     layers: ["string"],
     history: ["input"],
     explain: ["string"],
+    changeStandardCost: command,
     startStocktake: command,
     recordCount: command,
     approveStocktake: command,

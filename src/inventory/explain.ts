@@ -112,6 +112,10 @@ export async function explainMovement(tx: Transaction, currency: CurrencyCode, m
     }
     case "revaluation": {
       const split = current?.split;
+      if (m.standard !== undefined && m.standard !== null) {
+        why.push(`Standard-cost change on ${m.effectiveDate}: the stock on hand was revalued by ${money(amount)} to the new standard, against ${m.counterRole}; earlier movements keep their values.`);
+        break;
+      }
       why.push(`${m.reason ?? "price-difference"} of ${money(amount)} on receipt ${m.revalues?.movementId ?? "?"} (${qty} units), against ${m.counterRole}.`);
       if (split !== null && split !== undefined) why.push(`${money(BigInt(split[0]))} raised the units still on hand; ${money(BigInt(split[1]))} belonged to units already sold (COGS).`);
       else if (method === "standard") why.push("Standard cost: stock stays at standard; the whole difference is a purchase price variance.");

@@ -39,6 +39,7 @@ import { inventoryReactions } from "./reactions.js";
 import { type CostLayers, type HistoryLine, type OnHandRow, type ValuationRow, costLayers, movementHistory, onHandReport, valuationReport } from "./reports.js";
 import { type Availability, RESERVATIONS, readAvailability } from "./reservations.js";
 import { startStocktake } from "./start-stocktake.js";
+import { changeStandardCostCommand } from "./change-standard-cost.js";
 import { type CountResult, recordCountCommand } from "./record-count.js";
 import { approveStocktakeCommand } from "./approve-stocktake.js";
 import { cancelStocktake } from "./cancel-stocktake.js";
@@ -56,7 +57,7 @@ export * from "./valuation-kernel.js";
 export { fifoKernel, lifoKernelForTests } from "./fifo.js";
 export { movingAverageKernel } from "./moving-average.js";
 export { standardCostKernel } from "./standard-cost.js";
-export { kernelFor, valueMovement } from "./valuation.js";
+export { kernelFor, restandardStock, valueMovement } from "./valuation.js";
 export type { ValuationInput, ValuationEffect, MovementValuation, IssueCostLookup } from "./valuation.js";
 export { replayMovements } from "./rederive.js";
 export type { ReplayResult, ReplayOptions, BookedValuation, NegativeHistory } from "./rederive.js";
@@ -189,6 +190,7 @@ export function inventoryCommands(options: InventoryOptions = {}) {
     releaseOrder,
     expire: expireReservations,
     importOpeningStock: openingStockCommand(settings),
+    changeStandardCost: changeStandardCostCommand(settings),
     startStocktake,
     recordCount: recordCountCommand(settings),
     approveStocktake: approveStocktakeCommand(settings),
@@ -238,6 +240,8 @@ export interface InventoryApi {
   release(input: Input<typeof release>, options?: ExecuteOptions): Promise<{ reservationId: string; released: string; state: string }>;
   releaseOrder(input: Input<typeof releaseOrder>, options?: ExecuteOptions): Promise<{ orderId: string; released: number }>;
   expireReservations(input?: { limit?: number }, options?: ExecuteOptions): Promise<{ expired: number; more: boolean }>;
+  /** Changes a standard-costed SKU's standard from a date: stock on hand then is revalued (posted), later movements use it, history stays. */
+  changeStandardCost(input: Input<ReturnType<typeof changeStandardCostCommand>>, options?: ExecuteOptions): Promise<RecordedMovement & { standardCost: string }>;
   /** Starts a count session over a warehouse, a set or range of its locations, optionally some SKUs (blind by default). */
   startStocktake(input: Input<typeof startStocktake>, options?: ExecuteOptions): Promise<{ stocktakeId: string; warehouseId: string; locations: number; blind: boolean }>;
   /** Records one location's count (SKU quantities or scanned barcodes) as of the instant counted. */
@@ -305,6 +309,7 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     revalueReceipt: (i, o) => run(c.revalue, i, o),
     importOpeningStock: (i, o) => run(c.importOpeningStock, i, o),
     reserve: (i, o) => run(c.reserve, i, o),
+    changeStandardCost: (i, o) => run(c.changeStandardCost, i, o),
     startStocktake: (i, o) => run(c.startStocktake, i, o),
     recordCount: (i, o) => run(c.recordCount, i, o),
     approveStocktake: (i, o) => run(c.approveStocktake, i, o),

@@ -84,6 +84,8 @@ export interface MovementDraft {
   readonly reservedRelease?: string;
   /** Use this id instead of a new one. */
   readonly movementId?: string;
+  /** A standard-cost change: the new standard as a ratio. */
+  readonly standard?: { readonly value: bigint; readonly qty: bigint };
 }
 
 /**

@@ -80,6 +80,8 @@ export interface MovementRecord extends JsonObject {
   readonly revalues: { readonly movementId: string; readonly receiptQty: string; readonly amount: string; readonly againstRole: string } | null;
   readonly reason: string | null;
   readonly allowNegative: boolean;
+  /** Standard-cost changes: the new standard as a ratio (minor units per scaled quantity), absent on other movements. */
+  readonly standard?: readonly [string, string] | null;
 }
 
 /**
@@ -168,5 +170,6 @@ export function valuationInputOf(record: MovementRecord, position?: string): Val
     value: record.valueMinor === null ? undefined : BigInt(record.valueMinor),
     costOf: record.costOf === null ? undefined : { movementId: record.costOf },
     revalue: revalues === null ? undefined : { movementId: revalues.movementId, receiptQty: BigInt(revalues.receiptQty), amount: BigInt(revalues.amount), againstRole: revalues.againstRole },
+    restandard: record.standard === undefined || record.standard === null ? undefined : { value: BigInt(record.standard[0]), qty: BigInt(record.standard[1]) },
   };
 }

@@ -140,5 +140,6 @@ function toRecord(ctx: CommandContext, d: MovementDraft, product: Product, dateO
     revalues: d.revalues === undefined ? null : { movementId: d.revalues.movementId, receiptQty: d.revalues.receiptQty.toString(), amount: d.revalues.amount.toString(), againstRole: d.revalues.againstRole },
     reason: d.reason ?? null,
     allowNegative: product.allowNegativeStock,
+    ...(d.standard === undefined ? {} : { standard: [d.standard.value.toString(), d.standard.qty.toString()] as const }),
   };
 }

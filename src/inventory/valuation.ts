@@ -6,9 +6,11 @@ import {
   type Consumption,
   type CostState,
   type CostingMethod,
+  type Ratio,
   type RoundingCode,
   type TrueUp,
   type ValuationKernel,
+  costAt,
   currentCost,
   issueStock,
   receiveStock,
@@ -76,6 +78,8 @@ export interface ValuationInput {
   readonly revalue?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string } | undefined;
   /** Whether this issue may drive stock below zero. */
   readonly allowNegative: boolean;
+  /** `revalue` of a standard-costed SKU to a new standard (unit cost ratio): stock on hand is revalued to it. */
+  readonly restandard?: Ratio | undefined;
 }
 
 /**
@@ -165,6 +169,12 @@ export function valueMovement(kernel: ValuationKernel, state: CostState, m: Valu
       return { postings, amount: r.cost, variance: 0n, consumed: r.consumed, trueUps: [] };
     }
     case "revalue": {
+      if (m.restandard !== undefined) {
+        const diff = restandardStock(state, m.restandard, rounding);
+        add(postings, "inventory", diff);
+        add(postings, m.counterRole, -diff);
+        return { postings, amount: diff, variance: 0n, consumed: null, trueUps: [] };
+      }
       const rv = m.revalue!;
       const split = revalueStock(kernel, state, rv.movementId, rv.receiptQty, rv.amount, rounding);
       add(postings, "inventory", split.onHand);
@@ -176,6 +186,26 @@ export function valueMovement(kernel: ValuationKernel, state: CostState, m: Valu
     default:
       return { postings, amount: 0n, variance: 0n, consumed: null, trueUps: [] };
   }
+}
+
+/**
+ * A new standard cost: the pool on hand is revalued to it (its value becomes the new
+ * standard × the quantity on hand; negative stock has no pool and keeps its booked value)
+ * and later movements use it. Returns the change of the stock value.
+ *
+ * @example
+ * ```ts
+ * restandardStock(state, unitCostRatio("5", 2), roundingCode("half-even")); // +100n when 10 units move from 4.90 to 5.00
+ * ```
+ */
+export function restandardStock(state: CostState, standard: Ratio, rounding: RoundingCode): bigint {
+  (state as { standard: Ratio | null }).standard = standard;
+  const pool = state.layers[0];
+  if (pool === undefined || pool.qty <= 0n) return 0n;
+  const diff = costAt(standard, pool.qty, rounding) - pool.value;
+  pool.value += diff;
+  state.value += diff;
+  return diff;
 }
 
 /**
