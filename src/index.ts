@@ -414,6 +414,8 @@ export type { BarcodeEntry, ProductUnit, ScanResult } from "./inventory/barcode-
 export { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, ageOnHand, classifyMovement } from "./inventory/stock-ageing.js";
 export type { InboundLayer, MovementThresholds } from "./inventory/stock-ageing.js";
 export type { AgeingReport, AgeingRow, SlowMovingRow } from "./inventory/ageing-report.js";
+export { pickStock, TRACKING_MODES } from "./inventory/index.js";
+export type { Lot, Pick, PickableStock, PickList, RecallReport, RemovalStrategy } from "./inventory/index.js";
 export { abcClasses, compareCount, cycleCountsDue, DEFAULT_ABC_CUTS, DEFAULT_COUNT_FREQUENCIES, needsRecount } from "./inventory/index.js";
 export type {
   AbcClass,

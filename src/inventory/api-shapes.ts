@@ -47,6 +47,8 @@ export const INVENTORY_SHAPES: ApiShapes = {
     history: ["input"],
     explain: ["string"],
     changeStandardCost: command,
+    pick: ["input"],
+    recall: ["input"],
     startStocktake: command,
     recordCount: command,
     approveStocktake: command,

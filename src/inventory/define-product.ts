@@ -26,14 +26,15 @@ export const defineProduct = defineCommand({
       allowBackorders: input.allowBackorders,
       allowNegativeStock: input.allowNegativeStock,
       weight: input.weight ?? existing?.data.weight ?? null,
+      tracking: input.tracking,
     };
     if (existing !== undefined) {
       const state = await ctx.tx.documents.get<CostStateDoc>(COST_STATES, input.sku);
       const old = existing.data;
-      if (state !== undefined && state.data.movements > 0 && (old.costingMethod !== product.costingMethod || old.standardCost !== product.standardCost)) {
+      if (state !== undefined && state.data.movements > 0 && (old.costingMethod !== product.costingMethod || old.standardCost !== product.standardCost || (old.tracking ?? "none") !== product.tracking)) {
         throw new StorekeepError(
           "INVALID_TRANSITION",
-          `${input.sku} already has movements valued by ${old.costingMethod}${old.standardCost === null ? "" : ` at ${old.standardCost}`}; its costing method and standard cost cannot change. Define a new SKU instead.`,
+          `${input.sku} already has movements valued by ${old.costingMethod}${old.standardCost === null ? "" : ` at ${old.standardCost}`}; its costing method, standard cost and tracking (${old.tracking ?? "none"}) cannot change. Define a new SKU instead.`,
           { sku: input.sku, costingMethod: old.costingMethod },
         );
       }

@@ -39,6 +39,9 @@ import { inventoryReactions } from "./reactions.js";
 import { type CostLayers, type HistoryLine, type OnHandRow, type ValuationRow, costLayers, movementHistory, onHandReport, valuationReport } from "./reports.js";
 import { type Availability, RESERVATIONS, readAvailability } from "./reservations.js";
 import { startStocktake } from "./start-stocktake.js";
+import { LOTS } from "./lots.js";
+import { ORDER_CUSTOMERS, type PickList, type RecallReport, pickReport, recallReport } from "./lot-reports.js";
+import type { RemovalStrategy } from "./removal-strategy.js";
 import { changeStandardCostCommand } from "./change-standard-cost.js";
 import { type CountResult, recordCountCommand } from "./record-count.js";
 import { approveStocktakeCommand } from "./approve-stocktake.js";
@@ -84,6 +87,11 @@ export { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, ageOnHand, classifyMovemen
 export type { InboundLayer, MovementThresholds } from "./stock-ageing.js";
 export type { AgeingReport, AgeingRow, SlowMovingRow } from "./ageing-report.js";
 export type { CountResult } from "./record-count.js";
+export { TRACKING_MODES } from "./lots.js";
+export type { Lot } from "./lots.js";
+export { pickStock } from "./removal-strategy.js";
+export type { Pick, PickableStock, RemovalStrategy } from "./removal-strategy.js";
+export type { PickList, RecallReport } from "./lot-reports.js";
 export type { CountSheet, StocktakeReport } from "./stocktake-report.js";
 export type { CountLine } from "./stocktake-reads.js";
 export type { CycleCountPlan } from "./cycle-count-report.js";
@@ -123,6 +131,8 @@ export const INVENTORY_REGISTRY: Partial<StoreRegistry> = Object.freeze({
     { name: STOCKTAKES },
     { name: STOCKTAKE_LOCATIONS, indexes: { byStocktake: { fields: ["stocktakeId", "locationId"] } } },
     { name: COUNT_DATES },
+    { name: LOTS },
+    { name: ORDER_CUSTOMERS },
   ],
   logs: [
     { name: MOVEMENTS, sortKey: "effectiveAt|movementId (stream: SKU)" },
@@ -145,7 +155,7 @@ export const INVENTORY_REGISTRY: Partial<StoreRegistry> = Object.freeze({
 /**
  * The inventory module for `createRuntime` / `createStorekeep`: its registry and its
  * reactions to GoodsReceived, ShipmentDispatched, ReturnReceived, SupplierReturned,
- * SupplierBillRecorded and LandedCostRecorded.
+ * SupplierBillRecorded, LandedCostRecorded and OrderPlaced (the order's customer, for recalls).
  *
  * @example
  * ```ts
@@ -242,6 +252,10 @@ export interface InventoryApi {
   expireReservations(input?: { limit?: number }, options?: ExecuteOptions): Promise<{ expired: number; more: boolean }>;
   /** Changes a standard-costed SKU's standard from a date: stock on hand then is revalued (posted), later movements use it, history stays. */
   changeStandardCost(input: Input<ReturnType<typeof changeStandardCostCommand>>, options?: ExecuteOptions): Promise<RecordedMovement & { standardCost: string }>;
+  /** Where to take a quantity of a SKU from at a warehouse: by FIFO (lot age), FEFO (first expiry) or location order; expired lots skipped. */
+  pick(query: { sku: string; warehouseId: string; quantity: string; strategy?: RemovalStrategy }): Promise<PickList>;
+  /** A lot recall: receipts, shipments with their orders and customers, returns, and what is still on hand. */
+  recall(query: { sku: string; lot: string }): Promise<RecallReport>;
   /** Starts a count session over a warehouse, a set or range of its locations, optionally some SKUs (blind by default). */
   startStocktake(input: Input<typeof startStocktake>, options?: ExecuteOptions): Promise<{ stocktakeId: string; warehouseId: string; locations: number; blind: boolean }>;
   /** Records one location's count (SKU quantities or scanned barcodes) as of the instant counted. */
@@ -310,6 +324,18 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     importOpeningStock: (i, o) => run(c.importOpeningStock, i, o),
     reserve: (i, o) => run(c.reserve, i, o),
     changeStandardCost: (i, o) => run(c.changeStandardCost, i, o),
+    pick: async (q) => {
+      checkReportQuery("pick", q, ["sku", "warehouseId"]);
+      const strategy = q.strategy ?? "fefo";
+      if (!["fifo", "fefo", "location"].includes(strategy)) throw new StorekeepError("VALIDATION_FAILED", `pick strategy must be "fifo", "fefo" or "location", not ${JSON.stringify(strategy)}.`, { issues: [{ path: "strategy", message: "unknown strategy", code: "custom" }] });
+      if (typeof q.quantity !== "string" || !/^\d{1,15}(\.\d{1,6})?$/.test(q.quantity) || !(Number(q.quantity) > 0)) throw new StorekeepError("VALIDATION_FAILED", "pick quantity must be a positive decimal string (up to 6 decimals).", { issues: [{ path: "quantity", message: "positive decimal string", code: "custom" }] });
+      return runtime.read((tx) => pickReport(tx, { sku: q.sku, warehouseId: q.warehouseId, quantity: q.quantity, strategy }, localDateOf(runtime.clock.now(), runtime.config.timeZone)));
+    },
+    recall: async (q) => {
+      checkReportQuery("recall", q, ["sku"]);
+      if (typeof q.lot !== "string" || q.lot.length === 0 || q.lot.length > 200) throw new StorekeepError("VALIDATION_FAILED", "recall lot must be a non-empty string.", { issues: [{ path: "lot", message: "required", code: "custom" }] });
+      return runtime.read((tx) => recallReport(tx, q.sku, q.lot));
+    },
     startStocktake: (i, o) => run(c.startStocktake, i, o),
     recordCount: (i, o) => run(c.recordCount, i, o),
     approveStocktake: (i, o) => run(c.approveStocktake, i, o),

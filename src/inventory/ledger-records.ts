@@ -70,6 +70,8 @@ export interface MovementDraft {
   readonly warehouseId: string;
   readonly locationId: string;
   readonly lot?: string | undefined;
+  /** The lot's expiry, when this movement brings a lot in (recorded in the lot master). */
+  readonly expiry?: string | undefined;
   readonly to?: { readonly warehouseId: string; readonly locationId: string };
   readonly stage?: "direct" | "dispatched" | "arrived";
   readonly transferId?: string;

@@ -52,6 +52,8 @@ export const productInputSchema = z
     allowNegativeStock: z.boolean().default(false),
     /** Weight of one unit (any unit, used to spread landed costs by weight). */
     weight: decimalStringSchema(BOUNDS.quantity, "weight", "nonnegative").optional(),
+    /** Units told apart by lot, by serial number, or not at all (default). */
+    tracking: z.enum(["none", "lot", "serial"]).default("none"),
   })
   .superRefine((p, ctx) => {
     if (p.costingMethod === "standard" && p.standardCost === undefined) {
@@ -79,6 +81,8 @@ export interface Product extends JsonObject {
   readonly allowBackorders: boolean;
   readonly allowNegativeStock: boolean;
   readonly weight: string | null;
+  /** By lot, by serial number, or none (absent on products defined before tracking existed). */
+  readonly tracking?: "none" | "lot" | "serial";
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ORDER_CUSTOMERS } from "./lot-reports.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { type EventType, eventCatalog } from "../kernel/events/definitions.js";
@@ -273,5 +274,18 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     },
   };
 
-  return [goodsReceived, shipmentDispatched, reservationRequested, orderCancelled, returnReceived, supplierReturned, billRecorded, landedCost];
+  // Which customer an order is for, so a recall can say who received a lot.
+  const orderPlaced: Reaction = {
+    name: "inventory.onOrderPlaced",
+    on: ["OrderPlaced"],
+    async handle(ctx, event) {
+      const p = payloadOf(ctx, "OrderPlaced", event);
+      if (p.customerId === undefined) return [];
+      const existing = await ctx.tx.documents.get(ORDER_CUSTOMERS, p.orderId);
+      if (existing === undefined) await ctx.tx.documents.put(ORDER_CUSTOMERS, p.orderId, { orderId: p.orderId, customerId: p.customerId }, 0);
+      return [];
+    },
+  };
+
+  return [goodsReceived, shipmentDispatched, reservationRequested, orderCancelled, returnReceived, supplierReturned, billRecorded, landedCost, orderPlaced];
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { stockCounterRoleSchema } from "../kernel/events/account-roles.js";
 import { positiveQuantityString } from "../kernel/events/fields.js";
+import { localDateSchema } from "../kernel/local-date.js";
 import { defineCommand } from "../runner/command.js";
 import type { InventorySettings } from "./options.js";
 import { minorOf, valueAtUnitCost } from "./amounts.js";
@@ -13,7 +14,7 @@ import { toBaseQuantity } from "./units.js";
 import { recordMovements } from "./record-movements.js";
 
 const receiveSchema = z
-  .object({ ...where, quantity: positiveQuantityString, unitCost: unitCostSchema.optional(), value: valueSchema.optional(), counterRole: stockCounterRoleSchema.default("grni"), unit: unitNameSchema.optional() })
+  .object({ ...where, quantity: positiveQuantityString, unitCost: unitCostSchema.optional(), value: valueSchema.optional(), counterRole: stockCounterRoleSchema.default("grni"), unit: unitNameSchema.optional(), expiry: localDateSchema.optional() })
   .refine((r) => (r.unitCost === undefined) !== (r.value === undefined), { message: "give exactly one of unitCost (a unit price) or value (the line's total)", path: ["unitCost"] });
 
 /**
@@ -28,6 +29,7 @@ const receiveSchema = z
  * Quantities and amounts are decimal strings or plain numbers (`5`, `4.25`). With a `unit`
  * (see `defineUnit`) the quantity and the unit cost are in that unit — 2 cartons at 30.00 —
  * and the ledger records base units (24 at 2.50), the value computed before converting.
+ * A `lot` may carry its `expiry` (recorded in the lot master for FEFO picking and recalls).
  *
  * @example
  * ```ts
@@ -51,6 +53,7 @@ export function receiveCommand(settings: InventorySettings) {
         warehouseId: input.warehouseId,
         locationId,
         lot: input.lot,
+        expiry: input.expiry,
         counterRole: input.counterRole,
         source: { type, id: input.reference ?? ctx.commandId },
         valueMinor,

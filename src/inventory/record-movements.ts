@@ -9,6 +9,7 @@ import { backdateEvents, movementEvents, postingsJson } from "./movement-events.
 import type { InventorySettings } from "./options.js";
 import { type Product, requireProduct } from "./product.js";
 import { recordSku } from "./record-sku.js";
+import { checkTracking, recordLots } from "./lots.js";
 import { type CounterChanges, applyCounters, checkLocations, collectBalances, collectCounters, toDecimal } from "./stock-balances.js";
 import { formatScaled, roundingCode } from "./valuation-kernel.js";
 
@@ -108,6 +109,8 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
       }
     }
   }
+  const lots = await recordLots(ctx.tx, drafts);
+  await checkTracking(ctx.tx, quantityDeltas, products, drafts, lots, (at) => dateOf(new Date(at)));
   await checkLocations(ctx.tx, quantityDeltas, products);
   if (quantityDeltas.length > 0) await ctx.tx.balances.add(QUANTITIES, quantityDeltas);
   if (valueDeltas.length > 0) await ctx.tx.balances.add(VALUES, valueDeltas);
