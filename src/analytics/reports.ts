@@ -151,8 +151,9 @@ async function stockFigures(tx: Transaction, stock: Map<string, { quantity: Deci
 }
 
 /** The catalogue for one range, and the raw reads the breakdowns reuse. */
-async function snapshot(tx: Transaction, sources: AnalyticsSources, range: DateRange, settings: ReportSettings) {
-  const all = await tx.balances.sumByKey(ANALYTICS_STORE.facts, { buckets: { from: range.from, to: range.to } });
+async function snapshot(tx: Transaction, sources: AnalyticsSources, range: DateRange, settings: ReportSettings, everyKey = false) {
+  // Every dimension's sums only when breakdowns need them; a series point reads `all`.
+  const all = await tx.balances.sumByKey(ANALYTICS_STORE.facts, { buckets: { from: range.from, to: range.to }, ...(everyKey ? {} : { keys: ["all"] }) });
   const toDate = await tx.balances.sum(ANALYTICS_STORE.facts, "all", { to: range.to });
   const stock = await sources.stockBySku(tx, range.to);
   const inputs: KpiInputs = {
@@ -251,7 +252,7 @@ function breakdowns(dimensions: readonly Dimension[], facts: Map<string, Record<
  */
 export async function kpiReport(tx: Transaction, sources: AnalyticsSources, query: KpiQuery, settings: ReportSettings): Promise<KpiReport> {
   const range = { from: query.from, to: query.to };
-  const main = await snapshot(tx, sources, range, settings);
+  const main = await snapshot(tx, sources, range, settings, (query.breakdowns ?? []).length > 0);
   let series: KpiReport["series"];
   if (query.grain !== undefined) {
     const points: SeriesPoint[] = [];
