@@ -160,6 +160,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     validateEvent: catalogEventValidator(catalog),
     moduleOptions: { crm: options.crm ?? {}, purchasing: purchasingModuleOptions(options.purchasing, { calculateTax, eventTaxLines }) },
   });
+  const crm = createCrmApi(runtime, options.crm);
   const inventory = createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) });
   return {
     config,
@@ -168,7 +169,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     runtime,
     finance: createFinanceApi(runtime, options.finance),
     inventory,
-    crm: createCrmApi(runtime, options.crm),
+    crm,
     sales: createSalesApi(runtime, options.sales ?? {}, {
       calculateTax,
       allocateDocumentNumber,
@@ -177,7 +178,15 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
         return product === undefined ? undefined : { allowBackorders: product.data.allowBackorders };
       },
     }),
-    analytics: createAnalyticsApi(runtime, analyticsSources(options.finance), options.analytics, { expireHolds: (key) => inventory.expireReservations({}, { idempotencyKey: key }) }),
+    analytics: createAnalyticsApi(runtime, analyticsSources(options.finance), options.analytics, {
+      expireHolds: (key) => inventory.expireReservations({}, { idempotencyKey: key }),
+      segments: async (asOf) => {
+        await crm.syncTimeline();
+        const counts = new Map<string, number>();
+        for (const score of await crm.segments(asOf)) counts.set(score.segment, (counts.get(score.segment) ?? 0) + 1);
+        return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([segment, customers]) => ({ segment, customers }));
+      },
+    }),
     purchasing: createPurchasingApi(runtime),
     events: createEventsApi(runtime),
     ready: () => runtime.ready(),

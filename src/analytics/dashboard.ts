@@ -44,6 +44,8 @@ export interface DashboardData extends DateRange {
   readonly fulfilment: readonly DashboardPoint[];
   /** Cash position at the end of each bucket. */
   readonly cash: readonly DashboardPoint[];
+  /** Customers per RFM segment at the end of the range (with CRM; absent without it). */
+  readonly segments?: readonly DashboardPoint[];
 }
 
 /**
@@ -60,14 +62,15 @@ export function dashboardGrain(days: number): Grain {
 }
 
 /**
- * Dashboard data from a KPI report that has a series and a SKU breakdown.
+ * Dashboard data from a KPI report that has a series and a SKU breakdown (and, with CRM,
+ * the customers per segment).
  *
  * @example
  * ```ts
  * const data = dashboardData(await sk.analytics.kpis({ from, to, grain: "week", breakdowns: ["sku"] }), "My shop");
  * ```
  */
-export function dashboardData(report: KpiReport, title: string): DashboardData {
+export function dashboardData(report: KpiReport, title: string, segments?: readonly { segment: string; customers: number }[]): DashboardData {
   const points = report.series?.points ?? [];
   const series = (pick: (k: KpiValues) => Record<string, string | null | undefined>): DashboardPoint[] =>
     points.map((p) => ({ label: p.label, values: Object.fromEntries(Object.entries(pick(p.kpis)).map(([k, v]) => [k, v ?? null])) }));
@@ -84,5 +87,6 @@ export function dashboardData(report: KpiReport, title: string): DashboardData {
     ageing: report.ageing,
     fulfilment: series((k) => ({ fillRate: k["fill-rate"], onTime: k["on-time-shipment"] })),
     cash: series((k) => ({ cash: k["cash-position"] })),
+    ...(segments === undefined ? {} : { segments: segments.map((s) => ({ label: s.segment, values: { customers: String(s.customers) } })) }),
   };
 }

@@ -24,7 +24,7 @@ export type { DashboardData, DashboardPoint } from "./dashboard.js";
 export { renderDashboardHtml } from "./render-dashboard.js";
 export { checkRule, slotOf, tickRules } from "./rules.js";
 export type { AutomationRule, AutomationContext, RuleProgress, RuleRun, RuleSchedule, TickResult } from "./rules.js";
-export type { AutomationBuiltins, AutomationOptions, RuleWork } from "./module.js";
+export type { AnalyticsWiring, AutomationOptions, RuleWork } from "./module.js";
 export { deadStockAlerts, lowStockAlerts } from "./stock-alerts.js";
 export type { LowStockThresholds, StockAlert } from "./stock-alerts.js";
 export { raiseStockAlerts } from "./raise-stock-alerts.js";

@@ -87,16 +87,19 @@ export interface AutomationOptions {
 }
 
 /**
- * Work the facade gives analytics for the built-in rules (analytics imports no module).
+ * What the facade gives analytics from other modules (analytics imports no module): the
+ * work of the built-in rules, and CRM's segments for the dashboard.
  *
  * @example
  * ```ts
- * const builtins: AutomationBuiltins = { expireHolds: (key) => sk.inventory.expireReservations({}, { idempotencyKey: key }) };
+ * const builtins: AnalyticsWiring = { expireHolds: (key) => sk.inventory.expireReservations({}, { idempotencyKey: key }) };
  * ```
  */
-export interface AutomationBuiltins {
+export interface AnalyticsWiring {
   /** Releases expired soft holds (one batch) under the idempotency key. */
   readonly expireHolds?: (idempotencyKey: string) => Promise<{ expired: number; more: boolean }>;
+  /** Customers per RFM segment as of a date (CRM), for the dashboard's segment chart. */
+  readonly segments?: (asOf: string) => Promise<{ segment: string; customers: number }[]>;
 }
 
 const REGISTRY: Partial<StoreRegistry> = {
@@ -209,7 +212,7 @@ function checkQuery(query: KpiQuery): KpiQuery {
  * const analytics = createAnalyticsApi(runtime, sources, { deadStockDays: 60 });
  * ```
  */
-export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, options: AnalyticsOptions = {}, builtins: AutomationBuiltins = {}): AnalyticsApi {
+export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, options: AnalyticsOptions = {}, builtins: AnalyticsWiring = {}): AnalyticsApi {
   const resolved = resolveAnalyticsOptions(options);
   const currency = runtime.config.functionalCurrency;
   const settings: ReportSettings = { currency, moneyDigits: minorUnits(currency as CurrencyCode), deadStockDays: resolved.deadStockDays, ageingDays: resolved.ageingDays, categories: resolved.categories };
@@ -232,7 +235,8 @@ export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, 
     async dashboard(range, o = {}) {
       const r = checkRange(range, "analytics.dashboard");
       const report = await api.kpis({ ...r, grain: dashboardGrain(daysIn(r)), breakdowns: ["sku"] });
-      return dashboardData(report, o.title ?? `storekeep dashboard, ${r.from} to ${r.to}`);
+      const segments = builtins.segments === undefined ? undefined : await builtins.segments(r.to);
+      return dashboardData(report, o.title ?? `storekeep dashboard, ${r.from} to ${r.to}`, segments);
     },
     runRules: (o = {}) => tickRules(runtime, rules, o),
     async addRule(rule) {
@@ -247,7 +251,7 @@ export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, 
 }
 
 /** The configured rules, in run order. */
-function builtinRules(runtime: Runtime, sources: AnalyticsSources, settings: ReportSettings, resolved: Required<AnalyticsOptions>, builtins: AutomationBuiltins, sync: AnalyticsApi["sync"]): AutomationRule[] {
+function builtinRules(runtime: Runtime, sources: AnalyticsSources, settings: ReportSettings, resolved: Required<AnalyticsOptions>, builtins: AnalyticsWiring, sync: AnalyticsApi["sync"]): AutomationRule[] {
   const automation = resolved.automation;
   const out: AutomationRule[] = [];
   const minutes = automation.expireHoldsEveryMinutes ?? 5;

@@ -104,7 +104,7 @@ const TILES: readonly KpiName[] = ["gmv", "net-revenue", "orders", "aov", "gross
 /**
  * Draws dashboard data as one self-contained HTML page (inline CSS and SVG, no script, no
  * network): KPI tiles, revenue and margin over time, top SKUs, stock value, inventory ageing,
- * fill rate and on-time shipment, cash.
+ * fill rate and on-time shipment, cash, and customers per RFM segment when CRM is there.
  *
  * @example
  * ```ts
@@ -132,6 +132,7 @@ export function renderDashboardHtml(data: DashboardData): string {
       { key: "onTime", label: "on-time shipment" },
     ]),
     lineChart("cash", `Cash position at the end of each ${data.grain} (${data.currency})`, data.cash, [{ key: "cash", label: "cash" }]),
+    ...(data.segments === undefined ? [] : [barChart("segments", `Customers by RFM segment at ${data.to}`, data.segments.map((p) => ({ label: p.label, value: p.values["customers"] ?? "0" })), "customers")]),
   ].join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(data.title)}</title><style>${STYLE}</style></head>

@@ -52,7 +52,7 @@ describe("the analytics dashboard in headless Chromium", () => {
     await page.goto(`file://${file}`);
 
     // Every chart is an SVG with marks in it.
-    for (const chart of ["revenue", "top-skus", "stock-value", "ageing", "fulfilment", "cash"]) {
+    for (const chart of ["revenue", "top-skus", "stock-value", "ageing", "fulfilment", "cash", "segments"]) {
       const marks = await page.locator(`svg[data-chart="${chart}"] [data-value]`).count();
       expect(marks, `chart ${chart}`).toBeGreaterThan(0);
       const box = await page.locator(`svg[data-chart="${chart}"]`).boundingBox();
@@ -71,6 +71,11 @@ describe("the analytics dashboard in headless Chromium", () => {
     expect(top).toEqual(kpis.breakdowns.sku!.slice(0, 10).map((r) => [r.key, r.gmv]));
     const ageing = await page.locator('svg[data-chart="ageing"] rect').evaluateAll((els) => els.map((e) => e.getAttribute("data-value")));
     expect(ageing).toEqual(kpis.ageing.map((b) => b.value));
+
+    const segments = await page.locator('svg[data-chart="segments"] rect').evaluateAll((els) => els.map((e) => [e.getAttribute("data-label"), Number(e.getAttribute("data-value"))]));
+    const scores = await sk.crm.segments(range.to);
+    expect(segments.reduce((s, [, n]) => s + (n as number), 0)).toBe(scores.length);
+    for (const [segment, n] of segments) expect(scores.filter((x) => x.segment === segment).length).toBe(n);
 
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
