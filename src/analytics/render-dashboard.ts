@@ -53,7 +53,8 @@ function lineChart(id: string, title: string, points: readonly DashboardPoint[],
   const step = Math.max(1, Math.ceil(points.length / 8));
   points.forEach((p, i) => {
     const last = points.length - 1;
-    if ((i % step === 0 && last - i >= Math.ceil(step / 2)) || i === last) body += `<text class="tick" x="${x(i)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${esc(p.label)}</text>`;
+    // Every step-th label and the last one, none crowding the last; the last one ends at the edge.
+    if ((i % step === 0 && last - i >= step) || i === last) body += `<text class="tick" x="${x(i)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="${i === last && last > 0 ? "end" : "middle"}">${esc(p.label)}</text>`;
   });
   series.forEach((s, n) => {
     const colour = COLOURS[n % COLOURS.length];
