@@ -161,13 +161,14 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     moduleOptions: { crm: options.crm ?? {}, purchasing: purchasingModuleOptions(options.purchasing, { calculateTax, eventTaxLines }) },
   });
   const crm = createCrmApi(runtime, options.crm);
+  const finance = createFinanceApi(runtime, options.finance);
   const inventory = createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) });
   return {
     config,
     store,
     clock,
     runtime,
-    finance: createFinanceApi(runtime, options.finance),
+    finance,
     inventory,
     crm,
     sales: createSalesApi(runtime, options.sales ?? {}, {
@@ -180,6 +181,10 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     }),
     analytics: createAnalyticsApi(runtime, analyticsSources(options.finance), options.analytics, {
       expireHolds: (key) => inventory.expireReservations({}, { idempotencyKey: key }),
+      revalue: async (date, key) => {
+        const r = await finance.revalue({ date }, { idempotencyKey: key });
+        return { date: r.date, entryId: r.entryId, netGain: r.netGain, rows: r.rows.length, replayed: r.replayed };
+      },
       segments: async (asOf) => {
         await crm.syncTimeline();
         const counts = new Map<string, number>();

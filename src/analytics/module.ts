@@ -4,7 +4,7 @@
 import { hardenApi } from "../kernel/boundary.js";
 import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import { StorekeepError } from "../kernel/errors.js";
-import { isLocalDate } from "../kernel/local-date.js";
+import { type LocalDate, addDays, isLocalDate } from "../kernel/local-date.js";
 import type { StoreRegistry } from "../ports/storage.js";
 import type { ModuleDefinition } from "../runner/command.js";
 import type { Runtime } from "../runner/runner.js";
@@ -73,6 +73,12 @@ export interface AutomationOptions {
   readonly lowStock?: LowStockThresholds | false;
   /** Weekly `StockAlertRaised` (dead-stock) for SKUs on hand with nothing shipped in `deadStockDays` (`inventory.dead-stock-alerts`). Default true. */
   readonly deadStockAlerts?: boolean;
+  /**
+   * Run finance's unrealised FX revaluation (`sk.finance.revalue`) dated the last day of each
+   * month once it has ended (`finance.month-end-fx-revaluation`). Default false; a
+   * `hooks.monthEndFxRevaluation` given replaces it.
+   */
+  readonly fxRevaluation?: boolean;
   /** Work other modules own, scheduled here; each runs only when given. */
   readonly hooks?: {
     /** Hourly `sales.cancel-unpaid-orders`: cancel orders unpaid after the shop's time (with Sales). */
@@ -98,6 +104,8 @@ export interface AutomationOptions {
 export interface AnalyticsWiring {
   /** Releases expired soft holds (one batch) under the idempotency key. */
   readonly expireHolds?: (idempotencyKey: string) => Promise<{ expired: number; more: boolean }>;
+  /** Finance's unrealised FX revaluation at a date, under an idempotency key (for `fxRevaluation`). */
+  readonly revalue?: (date: string, idempotencyKey: string) => Promise<Json>;
   /** Customers per RFM segment as of a date (CRM), for the dashboard's segment chart. */
   readonly segments?: (asOf: string) => Promise<{ segment: string; customers: number }[]>;
 }
@@ -298,10 +306,21 @@ function builtinRules(runtime: Runtime, sources: AnalyticsSources, settings: Rep
   const hooks = automation.hooks ?? {};
   if (hooks.cancelUnpaidOrders) out.push({ name: "sales.cancel-unpaid-orders", schedule: "hourly", run: hooks.cancelUnpaidOrders });
   if (hooks.dailyReplenishment) out.push({ name: "replenishment.daily-suggestions", schedule: "daily", run: hooks.dailyReplenishment });
+  const revalue = builtins.revalue;
   if (hooks.monthEndFxRevaluation) out.push({ name: "finance.month-end-fx-revaluation", schedule: "month-end", run: hooks.monthEndFxRevaluation });
+  else if (automation.fxRevaluation === true && revalue !== undefined) {
+    // The slot is the month that ended: revalue at its last day.
+    out.push({ name: "finance.month-end-fx-revaluation", schedule: "month-end", run: (ctx) => revalue(addDays(`${nextMonth(ctx.slot)}-01` as LocalDate, -1), ctx.idempotencyKey) });
+  }
   for (const rule of automation.rules ?? []) {
     if (out.some((r) => r.name === rule.name)) throw new StorekeepError("ALREADY_EXISTS", `Two rules are named ${rule.name}; rule names must be unique.`, { rule: rule.name });
     out.push(rule);
   }
   return out;
+}
+
+/** The month after `YYYY-MM`. */
+function nextMonth(month: string): string {
+  const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
+  return m === 12 ? `${String(y + 1).padStart(4, "0")}-01` : `${month.slice(0, 4)}-${String(m + 1).padStart(2, "0")}`;
 }

@@ -143,3 +143,17 @@ for (const kind of ["memory", "pglite"] as const) {
     });
   });
 }
+
+describe("month-end FX revaluation wired to finance", () => {
+  it("with fxRevaluation on, revalues at the last day of each month once it has ended, once per month", async () => {
+    const clock = new ManualClock("2026-04-01T06:00:00.000Z");
+    const sk = createStorekeep({ clock, ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" }, analytics: { automation: { fxRevaluation: true, lowStock: false, deadStockAlerts: false, expireHoldsEveryMinutes: 0 } } });
+    expect(await sk.analytics.rules()).toEqual([{ name: "finance.month-end-fx-revaluation", schedule: "month-end" }]);
+    const first = await sk.analytics.runRules();
+    expect(first.runs).toMatchObject([{ rule: "finance.month-end-fx-revaluation", slot: "2026-03", status: "ran", result: { date: "2026-03-31", rows: 0, replayed: false } }]);
+    clock.set("2026-04-20T06:00:00.000Z");
+    expect((await sk.analytics.runRules()).runs[0]!.status).toBe("skipped");
+    clock.set("2027-01-01T06:00:00.000Z");
+    expect((await sk.analytics.runRules()).runs[0]).toMatchObject({ slot: "2026-12", status: "ran", result: { date: "2026-12-31" } });
+  });
+});
