@@ -16,7 +16,7 @@
  */
 export { arbitraries, amountStringArbitrary, decimalArbitrary, currencyArbitrary, moneyArbitrary } from "./arbitraries/money.js";
 export type { DecimalArbitraryOptions, MoneyArbitraryOptions } from "./arbitraries/money.js";
-export { balancedEntryArbitrary, postableAccounts, postingEventArbitrary } from "./finance/arbitraries.js";
+export { balancedEntryArbitrary, postableAccounts, postingEventArbitrary, postingEventsArbitrary } from "./finance/arbitraries.js";
 export type { BalancedEntryOptions, PostingEventOptions, RecordableEvent } from "./finance/arbitraries.js";
 export { stockMovementsArbitrary } from "./inventory/arbitraries.js";
 export type { StockMovementsOptions } from "./inventory/arbitraries.js";

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresStore } from "../../src/adapters/postgres/index.js";
 import { defaultChart } from "../../src/finance/chart.js";
-import { balancedEntryArbitrary, postableAccounts, postingEventArbitrary } from "../../src/testing/finance/arbitraries.js";
+import { balancedEntryArbitrary, postableAccounts, postingEventsArbitrary } from "../../src/testing/finance/arbitraries.js";
 import { ledgerInvariantViolations } from "../../src/testing/finance/invariants.js";
 import { type Books, makeBooks } from "./helpers.js";
 
@@ -49,7 +49,7 @@ const entries = fc.array(
   balancedEntryArbitrary({ accounts: postableAccounts(defaultChart()), functionalCurrency: "EUR", foreignCurrencies: ["USD", "JPY"], from: "2026-01-01", to: "2026-06-30" }),
   { minLength: 1, maxLength: 8 },
 );
-const events = fc.array(postingEventArbitrary({ functionalCurrency: "EUR", from: "2026-01-01", to: "2026-06-30" }), { maxLength: 6 });
+const events = postingEventsArbitrary({ functionalCurrency: "EUR", from: "2026-01-01", to: "2026-06-30" }, { maxLength: 6 });
 
 describe("the ledger on PostgreSQL (PGlite)", () => {
   it("posts, reverses, locks and closes with the same results as the in-memory store", async () => {

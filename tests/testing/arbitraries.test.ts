@@ -46,3 +46,17 @@ describe("money arbitraries", () => {
     expect(() => arbitraries.money({ currency: "NOPE" })).toThrow(expect.objectContaining({ code: "UNKNOWN_CURRENCY" }));
   });
 });
+
+describe("postingEventsArbitrary", () => {
+  it("invariant: no document id occurs twice in a sequence, so recording it never meets DUPLICATE_DOCUMENT", async () => {
+    const { postingEventsArbitrary } = await import("../../src/testing/arbitraries.js");
+    const { documentIdOf } = await import("../../src/kernel/events/documents.js");
+    fc.assert(
+      fc.property(postingEventsArbitrary({ functionalCurrency: "EUR", from: "2026-01-01", to: "2026-01-31" }, { minLength: 1, maxLength: 40 }), (events) => {
+        const ids = events.flatMap((e) => { const id = documentIdOf(e.type, e.payload); return id === undefined ? [] : [`${e.type}:${id}`]; });
+        expect(new Set(ids).size).toBe(ids.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { minorUnits } from "../../kernel/currencies.js";
 import { addDays, type LocalDate } from "../../kernel/local-date.js";
+import { documentIdOf } from "../../kernel/events/documents.js";
 import type { Account, Chart } from "../../finance/accounts.js";
 import type { JournalEntryInput, JournalLineInput } from "../../finance/journal-entry.js";
 
@@ -138,7 +139,9 @@ export interface RecordableEvent {
 /**
  * One catalog event that posts (stock receipts, issues and adjustments, captures,
  * invoices, payouts, supplier bills and payments), in the functional currency, valid by
- * construction. Use `fc.array(...)` for sequences.
+ * construction. For sequences use {@link postingEventsArbitrary}: a plain `fc.array` may
+ * draw one document id twice with other content, which storekeep refuses
+ * (`DUPLICATE_DOCUMENT`).
  *
  * @example
  * ```ts
@@ -204,4 +207,23 @@ export function postingEventArbitrary(options: PostingEventOptions): fc.Arbitrar
       payload: { paymentId: `sp_${n}`, supplierId: "sup_1", billIds: [`bill_${n}`], currency: c, functionalCurrency: c, rate: "1", amount: money(v), functionalAmount: money(v) },
     })),
   );
+}
+
+/**
+ * A sequence of {@link postingEventArbitrary} events in which every document id occurs
+ * once (a document recorded twice with other content is `DUPLICATE_DOCUMENT`).
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.asyncProperty(postingEventsArbitrary({ functionalCurrency: "EUR" }, { maxLength: 20 }), async (events) => {
+ *   for (const e of events) await sk.recordEvents([e]);
+ * }));
+ * ```
+ */
+export function postingEventsArbitrary(options: PostingEventOptions, constraints: { readonly minLength?: number; readonly maxLength?: number } = {}): fc.Arbitrary<RecordableEvent[]> {
+  return fc.uniqueArray(postingEventArbitrary(options), {
+    ...(constraints.minLength === undefined ? {} : { minLength: constraints.minLength }),
+    ...(constraints.maxLength === undefined ? {} : { maxLength: constraints.maxLength }),
+    selector: (e) => `${e.type}:${documentIdOf(e.type, e.payload) ?? JSON.stringify(e.payload)}`,
+  });
 }
