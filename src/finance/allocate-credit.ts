@@ -1,11 +1,9 @@
 import { z } from "zod";
-import type { CurrencyCode } from "../kernel/currencies.js";
-import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
 import { defineCommand } from "../runner/command.js";
-import { OPEN_ITEMS_COLLECTION, getItem, settle } from "./open-item-tracking.js";
+import { OPEN_ITEMS_COLLECTION, getItem, minorUnitsAmount, quantumOf, settle } from "./open-item-tracking.js";
 import { type OpenItem, relievedValue, settleItem } from "./open-items.js";
 import { commandSource, postDraft } from "./post-draft.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
@@ -87,7 +85,7 @@ export function allocateCreditCommand(settings: FinanceSettings) {
     input: allocationSchema,
     async handle(ctx, input) {
       const fc = ctx.config.functionalCurrency;
-      const quantum = 10n ** BigInt(6 - minorUnits(fc as CurrencyCode));
+      const quantum = quantumOf(fc);
       const found = await getItem(ctx.tx, input.ledger, input.creditId);
       if (found === undefined) throw new StorekeepError("NOT_FOUND", `No open item ${input.creditId} in ${input.ledger}; name a payment, credit note or advance finance tracks.`, { creditId: input.creditId });
       const credit = found.item;
@@ -117,11 +115,7 @@ export function allocateCreditCommand(settings: FinanceSettings) {
       const available = creditOpen < 0n ? -creditOpen : creditOpen;
       let used = takes < available ? takes : available;
       if (input.amount !== undefined) {
-        const digits = minorUnits(credit.currency as CurrencyCode);
-        if ((input.amount.split(".")[1] ?? "").replace(/0+$/, "").length > digits) {
-          throw new StorekeepError("VALIDATION_FAILED", `amount ${input.amount} has more decimals than ${credit.currency} allows (${digits}).`, { issues: [{ path: "amount", message: `at most ${digits} decimals`, code: "custom" }] });
-        }
-        const asked = toUnits(input.amount);
+        const asked = minorUnitsAmount(input.amount, credit.currency, "amount");
         if (asked === 0n || asked > used) {
           throw new StorekeepError("VALIDATION_FAILED", `amount must be more than 0 and at most ${unitsToString(used)} ${credit.currency} (what the credit has and the documents take).`, { issues: [{ path: "amount", message: `at most ${unitsToString(used)}`, code: "custom" }] });
         }

@@ -39,6 +39,19 @@ export interface CashAccountRule {
 }
 
 /**
+ * Every account that holds cash: the `bank` and `psp-clearing` roles' accounts and the
+ * accounts of the cash account rules (read by the cash flow statement and revaluation).
+ *
+ * @example
+ * ```ts
+ * cashAccountCodes(DEFAULT_ACCOUNT_MAP, [{ role: "bank", currency: "USD", account: "1110" }]); // ["1100", "1150", "1110"]
+ * ```
+ */
+export function cashAccountCodes(map: AccountMap, rules: readonly CashAccountRule[]): string[] {
+  return [...new Set([map.bank, map["psp-clearing"], ...rules.map((r) => r.account)])];
+}
+
+/**
  * The account for money of `role`, `provider` and `currency` (see {@link CashAccountRule}).
  *
  * @example

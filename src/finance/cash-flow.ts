@@ -5,6 +5,7 @@ import type { AccountRole } from "../kernel/events/account-roles.js";
 import type { Transaction } from "../ports/storage.js";
 import { loadChart } from "./account-registry.js";
 import type { Account } from "./accounts.js";
+import { cashAccountCodes } from "./cash-accounts.js";
 import { entriesInRange } from "./export.js";
 import { readBalances } from "./ledger-store.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
@@ -152,7 +153,7 @@ export async function cashFlowStatement(tx: Transaction, settings: FinanceSettin
       }
     }
   }
-  const cash = new Set<string>(parsed.cashAccounts ?? [settings.accountMap.bank, settings.accountMap["psp-clearing"], ...settings.cashAccounts.map((r) => r.account)]);
+  const cash = new Set<string>(parsed.cashAccounts ?? cashAccountCodes(settings.accountMap, settings.cashAccounts));
   const investing = new Set(parsed.investing ?? []);
   const financing = new Set(parsed.financing ?? []);
   const activityOf = (account: Account): CashFlowActivity =>

@@ -1,5 +1,6 @@
 import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import type { EventPayload, EventType } from "../kernel/events/definitions.js";
+import { StorekeepError } from "../kernel/errors.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import { type OpenItem, type OpenItemLedger, relievedValue, settleItem } from "./open-items.js";
 import { Decimal } from "../kernel/decimal.js";
@@ -36,9 +37,22 @@ export function openItemId(ledger: OpenItemLedger, documentId: string): string {
   return `${ledger}:${documentId}`;
 }
 
-/** Kernel units of one functional minor unit. */
-function quantumOf(functionalCurrency: string): bigint {
-  return 10n ** BigInt(6 - minorUnits(functionalCurrency as CurrencyCode));
+/** Kernel units of one minor unit of `currency`. @internal */
+export function quantumOf(currency: string): bigint {
+  return 10n ** BigInt(6 - minorUnits(currency as CurrencyCode));
+}
+
+/**
+ * A positive decimal string the caller gave in `currency`, in kernel units, refused
+ * (`VALIDATION_FAILED` on `path`) when it has more decimals than the currency allows.
+ * @internal
+ */
+export function minorUnitsAmount(text: string, currency: string, path: string): bigint {
+  const digits = minorUnits(currency as CurrencyCode);
+  if ((text.split(".")[1] ?? "").replace(/0+$/, "").length > digits) {
+    throw new StorekeepError("VALIDATION_FAILED", `${path} ${text} has more decimals than ${currency} allows (${digits}).`, { issues: [{ path, message: `at most ${digits} decimals`, code: "custom" }] });
+  }
+  return toUnits(text);
 }
 
 export async function getItem(tx: Transaction, ledger: OpenItemLedger, documentId: string | undefined): Promise<{ item: OpenItem; version: number } | undefined> {

@@ -6,6 +6,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { addDays, localDateSchema, type LocalDate } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
 import { defineCommand } from "../runner/command.js";
+import { cashAccountCodes } from "./cash-accounts.js";
 import { FINANCE_STORE, readBalances, splitBalanceKey } from "./ledger-store.js";
 import { readOpenItems } from "./open-item-reports.js";
 import { openAsOf } from "./open-items.js";
@@ -115,7 +116,7 @@ export function revalueCommand(settings: FinanceSettings) {
           add(settings.accountMap[ledger], ledger, item.currency, open.amount, open.functional);
         }
       }
-      const cash = new Set([settings.accountMap.bank, settings.accountMap["psp-clearing"], ...settings.cashAccounts.map((r) => r.account)]);
+      const cash = new Set(cashAccountCodes(settings.accountMap, settings.cashAccounts));
       for (const [key, row] of await readBalances(ctx.tx, { to: input.date })) {
         const { account, currency } = splitBalanceKey(key);
         if (!cash.has(account) || currency === functional) continue;

@@ -1,11 +1,9 @@
 import { z } from "zod";
-import type { CurrencyCode } from "../kernel/currencies.js";
-import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
 import { defineCommand } from "../runner/command.js";
-import { OPEN_ITEMS_COLLECTION, openItemId } from "./open-item-tracking.js";
+import { OPEN_ITEMS_COLLECTION, minorUnitsAmount, openItemId, quantumOf } from "./open-item-tracking.js";
 import { type OpenItem, settleItem } from "./open-items.js";
 import { commandSource, postDraft } from "./post-draft.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
@@ -100,12 +98,7 @@ export function writeOffCommand(settings: FinanceSettings) {
       const sign = open < 0n ? -1n : 1n;
       let amount = open;
       if (input.amount !== undefined) {
-        const digits = minorUnits(item.currency as CurrencyCode);
-        const [, fraction = ""] = input.amount.split(".");
-        if (fraction.replace(/0+$/, "").length > digits) {
-          throw new StorekeepError("VALIDATION_FAILED", `amount ${input.amount} has more decimals than ${item.currency} allows (${digits}).`, { issues: [{ path: "amount", message: `at most ${digits} decimals`, code: "custom" }] });
-        }
-        amount = toUnits(input.amount) * sign;
+        amount = minorUnitsAmount(input.amount, item.currency, "amount") * sign;
         if (amount === 0n) throw new StorekeepError("VALIDATION_FAILED", "amount must be greater than zero.", { issues: [{ path: "amount", message: "greater than zero", code: "custom" }] });
       }
       const isCustomerDebt = input.ledger === "receivables" && open > 0n;
@@ -121,7 +114,7 @@ export function writeOffCommand(settings: FinanceSettings) {
       } else {
         account = settings.writeOffs.smallDifferenceAccount;
       }
-      const quantum = 10n ** BigInt(6 - minorUnits(ctx.config.functionalCurrency as CurrencyCode));
+      const quantum = quantumOf(ctx.config.functionalCurrency);
       const writeOffId = input.writeOffId ?? ctx.ids.next("wo");
       // Relieved at its booked value: the settlement is worth exactly what it relieves.
       const trial = settleItem(item, { date: input.date, documentId: writeOffId, kind: "write-off", amount, settledValue: 0n, quantum }, toUnits, unitsToString);
