@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Decimal, createStorekeep, renderDashboardHtml, forecastDrivenPolicy, isStorekeepError, memoryRates, replenishmentSuggestions, simulateReplenishment, type Storekeep } from "../src/index.js";
+import { Decimal, createStorekeep, renderDashboardHtml, forecastDrivenPolicy, isStorekeepError, memoryRates, simulateReplenishment, type Storekeep } from "../src/index.js";
 import { ManualClock, sequentialIds } from "../src/testing/index.js";
 import { type RetailInvoice, loadRetailInvoices } from "./online-retail.js";
 import { purchasingOptions, shopSalesOptions, simulateShop } from "./shop.js";
@@ -268,16 +268,11 @@ async function showReplenishment(sk: Storekeep, invoices: readonly RetailInvoice
     }
   }
   const top = [...demand.entries()].sort((a, b) => b[1].units.reduce((x, y) => x + y, 0) - a[1].units.reduce((x, y) => x + y, 0)).slice(0, 6);
-  const items = [];
-  for (const [sku, d] of top) {
-    const a = await sk.inventory.availability(sku, "wh_main");
-    items.push({ sku, warehouse: "wh_main", supplier: "uk-wholesale", periodDays: 1, demandHistory: d.units, onHand: Number(a.onHand), reserved: Number(a.reserved), backordered: 0, unitCost: d.cost, priceBreaks: [{ minQuantity: 0, unitPrice: d.cost }] });
-  }
-  const result = replenishmentSuggestions({
-    asOf: "2010-12-14",
-    suppliers: [{ supplier: "uk-wholesale", currency: "GBP", minimumOrderQuantity: 12, packMultiple: 6, priceBreaks: [{ minQuantity: 0, unitPrice: "1.00" }], leadTimeDays: { mean: 5, sd: 1 }, orderCost: "15.00" }],
-    items,
-  });
+  // The supplier's terms live in purchasing; sk.replenishment reads them with the sales, stock, reservations and open orders.
+  await sk.purchasing.defineSupplier({ supplierId: "uk-wholesale", currency: "GBP", leadTimeDays: 5, paymentTerms: { netDays: 30 }, taxParty: { country: "GB" } });
+  for (const [sku, d] of top) await sk.purchasing.setSupplierItem({ supplierId: "uk-wholesale", sku, minimumOrderQuantity: 24, packMultiple: 12, prices: [{ unitPrice: d.cost }] });
+  const plan = { asOf: "2010-12-15", skus: top.map(([sku]) => sku), warehouses: ["wh_main"], periodDays: 1, historyPeriods: 14, orderCost: "15.00" };
+  const result = await sk.replenishment.suggest(plan);
   log(`${"sku".padEnd(8)} ${"class".padEnd(12)} ${"method".padEnd(14)} ${"per day".padStart(8)} ${"ROP".padStart(7)} ${"order".padStart(6)}  stock-out without it`);
   for (const s of result.suggestions) {
     const e = s.explanation;
@@ -285,12 +280,11 @@ async function showReplenishment(sk: Storekeep, invoices: readonly RetailInvoice
   }
   for (const n of result.noOrder) log(`${n.sku.padEnd(8)} no order: ${n.reason.slice(0, 90)}`);
   const first = result.suggestions[0];
-  if (first) log(`why ${first.sku}: ${first.explanation.method.reason}; ${first.explanation.formula.text}${first.explanation.adjustments.length ? `; ${first.explanation.adjustments.join("; ")}` : ""}`);
-  for (const po of result.purchaseOrders) log(`draft purchase order ${po.id} for ${po.supplier} → ${po.warehouse}: ${po.lines.length} lines, ${po.total} ${po.currency} (the same id tomorrow morning means the same draft)`);
-  // Purchasing turns the proposals into draft orders on the supplier's own terms, sends them, and shows what is coming.
-  await sk.purchasing.defineSupplier({ supplierId: "uk-wholesale", currency: "GBP", leadTimeDays: 5, paymentTerms: { netDays: 30 }, taxParty: { country: "GB" } });
-  for (const [sku, d] of top) await sk.purchasing.setSupplierItem({ supplierId: "uk-wholesale", sku, minimumOrderQuantity: 24, packMultiple: 12, prices: [{ unitPrice: d.cost }] });
-  const drafted = await sk.purchasing.draftOrdersFromSuggestions({ proposals: result.purchaseOrders, orderDate: "2010-12-14" }, { idempotencyKey: "replenishment-2010-12-14" });
+  if (first) log(`why ${first.sku}: on hand ${first.explanation.inputs.onHand}, reserved ${first.explanation.inputs.reserved}, on order ${first.explanation.inputs.onOrder}, ${first.explanation.inputs.historyPeriods} days of sales; ${first.explanation.method.reason}; ${first.explanation.formula.text}${first.explanation.adjustments.length ? `; ${first.explanation.adjustments.join("; ")}` : ""}`);
+  // The suggestions become one standing draft per supplier and warehouse: a second run the same day changes nothing.
+  const drafted = await sk.replenishment.draftOrders(plan);
+  const rerun = await sk.replenishment.draftOrders(plan);
+  log(`draft orders: ${drafted.orders.map((o) => `${o.purchaseOrderId} ${o.outcome}`).join(", ")}; run again: ${rerun.orders.map((o) => `${o.purchaseOrderId} ${o.outcome}`).join(", ")}`);
   for (const order of drafted.orders) {
     await sk.purchasing.approveOrder({ purchaseOrderId: order.purchaseOrderId, approver: "buyer" });
     await sk.purchasing.sendOrder({ purchaseOrderId: order.purchaseOrderId });

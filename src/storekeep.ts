@@ -26,6 +26,8 @@ import { PRODUCTS, type Product } from "./inventory/product.js";
 import { type CrmApi, type CrmOptions, createCrmApi, crmEventDefinitions, crmModule } from "./crm/index.js";
 import { type PurchasingApi, type PurchasingOptions, createPurchasingApi, purchasingModule, purchasingModuleOptions } from "./purchasing/index.js";
 import { calculateTax, eventTaxLines } from "./finance/tax/index.js";
+import { type ReplenishmentApi, createReplenishmentApi, replenishmentModule } from "./replenishment/index.js";
+import { replenishmentSources } from "./replenishment-sources.js";
 import { type EventCatalog, type EventDefinitions, type RecordEventInput, eventCatalog, type eventDefinitions, fillFunctionalFields, missingFunctionalFields } from "./kernel/events/index.js";
 
 /**
@@ -113,6 +115,8 @@ export interface Storekeep<D extends EventDefinitions = typeof eventDefinitions>
   readonly analytics: AnalyticsApi;
   /** Buying: suppliers, price lists, purchase orders, receipts, bills with a 3-way match, payments, returns, landed costs. */
   readonly purchasing: PurchasingApi;
+  /** What to buy: explained suggestions from the sales history, stock and open orders, turned into draft purchase orders. */
+  readonly replenishment: ReplenishmentApi;
   /** The outbox: read since a cursor, run named consumers with durable checkpoints. */
   readonly events: EventsApi;
   /** Creates the store's tables (idempotent); commands call it on first use anyway. */
@@ -156,13 +160,14 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     ids: options.ids ?? timeOrderedIds(clock),
     rates: options.rates ?? memoryRates([]),
     config,
-    modules: [inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), salesModule(options.sales), analyticsModule(options.analytics), purchasingModule(options.purchasing), ...(options.modules ?? [])],
+    modules: [inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), salesModule(options.sales), analyticsModule(options.analytics), purchasingModule(options.purchasing), replenishmentModule(), ...(options.modules ?? [])],
     validateEvent: catalogEventValidator(catalog),
     moduleOptions: { crm: options.crm ?? {}, purchasing: purchasingModuleOptions(options.purchasing, { calculateTax, eventTaxLines }) },
   });
   const crm = createCrmApi(runtime, options.crm);
   const finance = createFinanceApi(runtime, options.finance);
   const inventory = createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) });
+  const purchasing = createPurchasingApi(runtime);
   return {
     config,
     store,
@@ -192,7 +197,10 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
         return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([segment, customers]) => ({ segment, customers }));
       },
     }),
-    purchasing: createPurchasingApi(runtime),
+    purchasing,
+    replenishment: createReplenishmentApi(runtime, replenishmentSources(config.timeZone, () => clock.now().toISOString()), (proposals, orderDate, execOptions) =>
+      purchasing.draftOrdersFromSuggestions({ proposals: proposals.map((p) => ({ supplier: p.supplier, warehouse: p.warehouse, lines: p.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) })), orderDate, reuseDrafts: true }, execOptions),
+    ),
     events: createEventsApi(runtime),
     ready: () => runtime.ready(),
     run: async (command, input, execOptions) => {

@@ -13,3 +13,7 @@ export type { DraftPurchaseOrderProposal, ReplenishmentItem, ReplenishmentPolicy
 export { fingerprint } from "./fingerprint.js";
 export { capOutliers, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "./simulate.js";
 export type { PolicyParameters, PolicyState, SimulationOptions, SimulationPolicy, SimulationResult } from "./simulate.js";
+export { createReplenishmentApi, replenishmentModule } from "./module.js";
+export type { ReplenishmentApi, ReplenishmentDraftOrder, ReplenishmentDrafts } from "./module.js";
+export { suggestFromStore, suggestFromStoreSchema } from "./store-suggestions.js";
+export type { ReplenishmentSources, StoredSuggestions, StoredSupplierTerms, SuggestFromStoreInput } from "./store-suggestions.js";

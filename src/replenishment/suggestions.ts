@@ -73,9 +73,15 @@ export const replenishmentItemSchema = z.object({
   backordered: quantity,
   openPurchaseOrders: z.array(z.object({ reference: z.string().min(1), quantity: quantity, expectedDate: localDateSchema })).optional(),
   leadTimeObservationsDays: z.array(z.number().positive()).optional(),
+  /** This SKU's stated lead time at the supplier (used without two observations); the supplier's when left out. */
+  leadTimeDays: z.object({ mean: z.number().positive(), sd: z.number().min(0) }).optional(),
   unitCost: decimalText.optional(),
   /** This SKU's price list at the supplier; the supplier's `priceBreaks` when left out. */
   priceBreaks: z.array(z.object({ minQuantity: quantity, unitPrice: decimalText })).min(1).optional(),
+  /** This SKU's minimum order quantity at the supplier; the supplier's when left out. */
+  minimumOrderQuantity: quantity.optional(),
+  /** This SKU's pack multiple at the supplier; the supplier's when left out. */
+  packMultiple: quantity.optional(),
   policy: replenishmentPolicySchema.optional(),
 });
 /**
@@ -264,7 +270,12 @@ export function replenishmentSuggestions(raw: SuggestionsInput): SuggestionsResu
     seen.add(key);
     const supplierTerms = suppliers.get(item.supplier);
     if (!supplierTerms) throw validationError(`supplier ${item.supplier} of SKU ${item.sku} is not in suppliers: add its terms`, { sku: item.sku, supplier: item.supplier });
-    const terms = item.priceBreaks ? { ...supplierTerms, priceBreaks: item.priceBreaks } : supplierTerms;
+    const terms = {
+      ...supplierTerms,
+      ...(item.priceBreaks ? { priceBreaks: item.priceBreaks } : {}),
+      ...(item.minimumOrderQuantity !== undefined ? { minimumOrderQuantity: item.minimumOrderQuantity } : {}),
+      ...(item.packMultiple !== undefined ? { packMultiple: item.packMultiple } : {}),
+    };
     const policy = item.policy ?? input.defaultPolicy ?? DEFAULT_POLICY;
     const p = item.periodDays;
     // Lead time: observed when there are at least two observations, else the supplier's terms.
@@ -274,7 +285,8 @@ export function replenishmentSuggestions(raw: SuggestionsInput): SuggestionsResu
       const mean = obs.reduce((a, v) => a + v, 0) / obs.length;
       const sd = Math.sqrt(obs.reduce((a, v) => a + (v - mean) ** 2, 0) / (obs.length - 1));
       leadTime = { mean, sd, source: "observed" };
-    } else if (terms.leadTimeDays) leadTime = { ...terms.leadTimeDays, source: "supplier" };
+    } else if (item.leadTimeDays) leadTime = { ...item.leadTimeDays, source: "supplier" };
+    else if (terms.leadTimeDays) leadTime = { ...terms.leadTimeDays, source: "supplier" };
     else throw validationError(`SKU ${item.sku} needs leadTimeObservationsDays (two or more) or supplier ${terms.supplier} needs leadTimeDays`, { sku: item.sku, supplier: terms.supplier });
     const L = leadTime.mean / p;
     const sdL = leadTime.sd / p;

@@ -1,0 +1,202 @@
+/*
+ * Suggestions from what the shop has stored: the demand history read from the stock
+ * ledger's sale issues, stock and reservations from the availability counters, open
+ * purchase orders and supplier terms from purchasing. Replenishment imports neither module:
+ * the facade hands it these reads as `ReplenishmentSources`.
+ */
+import { z } from "zod";
+import { parseWith } from "../kernel/errors.js";
+import { type LocalDate, addDays, daysBetween, localDateSchema } from "../kernel/local-date.js";
+import type { Transaction } from "../ports/storage.js";
+import { type ReplenishmentItem, type SuggestionsResult, type SupplierTerms, replenishmentPolicySchema, replenishmentSuggestions } from "./suggestions.js";
+
+/**
+ * A supplier's terms for one SKU as purchasing knows them on a date: the prices valid then
+ * in the supplier's currency, minimum and pack, the stated lead time and the lead times
+ * observed on its receipts (days from sending to receipt).
+ *
+ * @example
+ * ```ts
+ * const t: StoredSupplierTerms = { supplierId: "acme", currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "2.10" }], minimumOrderQuantity: 24, packMultiple: 12, statedLeadTimeDays: 14, observedLeadTimesDays: [12, 15] };
+ * ```
+ */
+export interface StoredSupplierTerms {
+  readonly supplierId: string;
+  readonly currency: string;
+  readonly priceBreaks: readonly { readonly minQuantity: number; readonly unitPrice: string }[];
+  readonly minimumOrderQuantity: number | undefined;
+  readonly packMultiple: number | undefined;
+  readonly statedLeadTimeDays: number;
+  readonly observedLeadTimesDays: readonly number[];
+}
+
+/**
+ * What replenishment reads from the other modules, wired by the facade (replenishment
+ * imports neither inventory nor purchasing).
+ *
+ * @example
+ * ```ts
+ * const sources: ReplenishmentSources = {
+ *   suppliersOf: async () => [], termsOf: async () => undefined, stockOf: async () => ({ onHand: 0, reserved: 0 }),
+ *   activityOf: async () => [], incomingOf: async () => [],
+ * };
+ * ```
+ */
+export interface ReplenishmentSources {
+  /** The suppliers with terms for each SKU (every SKU with a supplier item when `skus` is left out), suppliers sorted. */
+  suppliersOf(tx: Transaction, skus: readonly string[] | undefined): Promise<ReadonlyMap<string, readonly string[]>>;
+  /** A supplier's terms for a SKU on a date; undefined when it has none. */
+  termsOf(tx: Transaction, supplierId: string, sku: string, asOf: LocalDate): Promise<StoredSupplierTerms | undefined>;
+  /** On hand and reserved (soft and hard holds and backorders, expired holds left out) of a SKU in a warehouse. */
+  stockOf(tx: Transaction, sku: string, warehouseId: string): Promise<{ readonly onHand: number; readonly reserved: number }>;
+  /** One row per stock movement of the SKU with an effective date in [from, to): its warehouse, date, and the units it sold (0 for other movements). */
+  activityOf(tx: Transaction, sku: string, from: LocalDate, to: LocalDate): Promise<readonly { readonly warehouseId: string; readonly date: LocalDate; readonly sold: number }[]>;
+  /** The open purchase order lines still to come for the SKU (approved, sent, partially received). */
+  incomingOf(tx: Transaction, sku: string): Promise<readonly { readonly warehouseId: string; readonly reference: string; readonly quantity: number; readonly expectedDate: LocalDate }[]>;
+}
+
+const idText = z.string().min(1).max(200);
+const decimalText = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal written like 25.00");
+
+/**
+ * Schema of {@link SuggestFromStoreInput}.
+ *
+ * @example
+ * ```ts
+ * suggestFromStoreSchema.safeParse({ asOf: "2026-03-02" }).success; // true
+ * ```
+ */
+export const suggestFromStoreSchema = z.strictObject({
+  /** The day of the run: history is every whole period before it. Default: today. */
+  asOf: localDateSchema.optional(),
+  /** Only these SKUs (default: every SKU with a supplier item). */
+  skus: z.array(idText).min(1).max(100_000).optional(),
+  /** Only these warehouses (default: every warehouse the SKU moved in during the history, or has open purchase orders for). */
+  warehouses: z.array(idText).min(1).max(1000).optional(),
+  /** Days per period of the demand history (default 7: weekly). */
+  periodDays: z.number().int().min(1).max(366).optional(),
+  /** Periods of history to read (default 52); a SKU that started later is read from its first movement. */
+  historyPeriods: z.number().int().min(1).max(1000).optional(),
+  /** The supplier to buy each SKU from, where it has several (default: the first by id with a valid price). */
+  preferredSuppliers: z.record(idText, idText).optional(),
+  policy: replenishmentPolicySchema.optional(),
+  /** Cost of placing one order (in each supplier's currency): gives the EOQ as the order quantity. */
+  orderCost: decimalText.optional(),
+  holdingRatePerYear: z.number().positive().max(10).optional(),
+  horizonDays: z.number().int().min(1).max(3650).optional(),
+});
+
+/** The input of `sk.replenishment.suggest`. */
+export type SuggestFromStoreInput = z.input<typeof suggestFromStoreSchema>;
+
+/**
+ * What `sk.replenishment.suggest` returns: the suggestions, draft purchase order proposals
+ * and no-order items of {@link replenishmentSuggestions}, the day of the run, and the SKUs
+ * it could not plan (no supplier terms, no valid price) with why.
+ *
+ * @example
+ * ```ts
+ * const r: StoredSuggestions = await sk.replenishment.suggest({ asOf: "2026-03-02" });
+ * r.skipped; // [{ sku: "GIFT-CARD", reason: "no supplier has terms for it ..." }]
+ * ```
+ */
+export interface StoredSuggestions extends SuggestionsResult {
+  readonly asOf: LocalDate;
+  readonly skipped: readonly { readonly sku: string; readonly reason: string }[];
+}
+
+/** A same-day receipt counts as one day, so a lead time is never zero. */
+const atLeastOneDay = (days: number): number => Math.max(1, days);
+
+/**
+ * Builds the input of {@link replenishmentSuggestions} from the store and runs it. Demand
+ * per period is the units sold (sale issues) in each whole period before `asOf`; a SKU and
+ * warehouse whose first movement falls inside the window is read from the period of that
+ * movement, so a product launched three weeks ago is not averaged with 49 empty weeks.
+ * Reservations beyond what is on hand count as backorders.
+ *
+ * @example
+ * ```ts
+ * const r = await runtime.read((tx) => suggestFromStore(tx, sources, { asOf: "2026-03-02" }, today));
+ * ```
+ */
+export async function suggestFromStore(tx: Transaction, sources: ReplenishmentSources, raw: SuggestFromStoreInput, today: LocalDate): Promise<StoredSuggestions> {
+  const input = parseWith(suggestFromStoreSchema, raw, "replenishment.suggest input");
+  const asOf = (input.asOf ?? today) as LocalDate;
+  const p = input.periodDays ?? 7;
+  const periods = input.historyPeriods ?? 52;
+  const windowStart = addDays(asOf, -p * periods);
+  const suppliersBySku = await sources.suppliersOf(tx, input.skus);
+  const skipped: { sku: string; reason: string }[] = [];
+  const items: ReplenishmentItem[] = [];
+  const suppliers = new Map<string, SupplierTerms>();
+  for (const sku of input.skus ?? [...suppliersBySku.keys()].sort()) {
+    const candidates = suppliersBySku.get(sku) ?? [];
+    const preferred = input.preferredSuppliers?.[sku];
+    const order = preferred !== undefined ? [preferred] : candidates;
+    let terms: StoredSupplierTerms | undefined;
+    for (const supplierId of order) {
+      const t = await sources.termsOf(tx, supplierId, sku, asOf);
+      if (t !== undefined && t.priceBreaks.length > 0) {
+        terms = t;
+        break;
+      }
+    }
+    if (terms === undefined) {
+      skipped.push({ sku, reason: preferred !== undefined ? `supplier ${preferred} has no price valid on ${asOf} for ${sku}: set its price list with purchasing.setSupplierItem` : candidates.length === 0 ? `no supplier has terms for ${sku}: set them with purchasing.setSupplierItem` : `no price of ${candidates.join(", ")} is valid on ${asOf} for ${sku}` });
+      continue;
+    }
+    const activity = await sources.activityOf(tx, sku, windowStart, asOf);
+    const incoming = await sources.incomingOf(tx, sku);
+    const warehouses = input.warehouses ?? [...new Set([...activity.map((a) => a.warehouseId), ...incoming.map((i) => i.warehouseId)])].sort();
+    for (const warehouseId of warehouses) {
+      const rows = activity.filter((a) => a.warehouseId === warehouseId);
+      // Whole periods ending the day before asOf, from the one holding the first movement.
+      const periodOf = (date: LocalDate): number => Math.floor(daysBetween(windowStart, date) / p);
+      let firstPeriod = periods - 1;
+      for (const r of rows) firstPeriod = Math.min(firstPeriod, periodOf(r.date));
+      const demandHistory = new Array<number>(periods - firstPeriod).fill(0);
+      for (const r of rows) {
+        const index = periodOf(r.date) - firstPeriod;
+        demandHistory[index] = (demandHistory[index] as number) + r.sold;
+      }
+      const stock = await sources.stockOf(tx, sku, warehouseId);
+      const backordered = Math.max(0, stock.reserved - Math.max(0, stock.onHand));
+      const open = incoming.filter((i) => i.warehouseId === warehouseId);
+      items.push({
+        sku,
+        warehouse: warehouseId,
+        supplier: terms.supplierId,
+        periodDays: p,
+        demandHistory,
+        onHand: stock.onHand,
+        reserved: Math.max(0, stock.reserved - backordered),
+        backordered,
+        openPurchaseOrders: open.map((o) => ({ reference: o.reference, quantity: o.quantity, expectedDate: o.expectedDate })),
+        ...(terms.observedLeadTimesDays.length >= 2 ? { leadTimeObservationsDays: terms.observedLeadTimesDays.map(atLeastOneDay) } : {}),
+        leadTimeDays: { mean: atLeastOneDay(terms.statedLeadTimeDays), sd: 0 },
+        priceBreaks: [...terms.priceBreaks],
+        ...(terms.minimumOrderQuantity !== undefined ? { minimumOrderQuantity: terms.minimumOrderQuantity } : {}),
+        ...(terms.packMultiple !== undefined ? { packMultiple: terms.packMultiple } : {}),
+      });
+    }
+    if (!suppliers.has(terms.supplierId)) {
+      suppliers.set(terms.supplierId, {
+        supplier: terms.supplierId,
+        currency: terms.currency,
+        priceBreaks: [...terms.priceBreaks],
+        leadTimeDays: { mean: atLeastOneDay(terms.statedLeadTimeDays), sd: 0 },
+        ...(input.orderCost !== undefined ? { orderCost: input.orderCost } : {}),
+      });
+    }
+  }
+  const result = replenishmentSuggestions({
+    asOf,
+    items,
+    suppliers: [...suppliers.values()],
+    ...(input.policy !== undefined ? { defaultPolicy: input.policy } : {}),
+    ...(input.holdingRatePerYear !== undefined ? { holdingRatePerYear: input.holdingRatePerYear } : {}),
+    ...(input.horizonDays !== undefined ? { horizonDays: input.horizonDays } : {}),
+  });
+  return { asOf, ...result, skipped };
+}

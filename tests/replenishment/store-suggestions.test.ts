@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Storekeep } from "../../src/storekeep.js";
+import { KINDS, codeOf, pgliteHolder, shop } from "../purchasing/helpers.js";
+
+const pg = pgliteHolder();
+beforeAll(() => pg.start(), 60_000);
+afterAll(() => pg.stop());
+
+const mondays = (from: string, count: number): string[] => Array.from({ length: count }, (_, i) => new Date(Date.parse(`${from}T00:00:00Z`) + i * 7 * 86_400_000).toISOString().slice(0, 10));
+
+/** MUG: 12 weeks of 30 a week since December; NEW: launched three weeks ago, 20 a week; GIFT: no supplier. Today is Monday 2026-03-02. */
+async function setUp(sk: Storekeep): Promise<void> {
+  await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+  await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo", allowBackorders: true });
+  for (const sku of ["NEW", "GIFT"]) await sk.inventory.defineProduct({ sku, costingMethod: "fifo" });
+  await sk.purchasing.defineSupplier({ supplierId: "acme", currency: "EUR", leadTimeDays: 14, paymentTerms: { netDays: 30 }, taxTreatment: "none" });
+  await sk.purchasing.setSupplierItem({ supplierId: "acme", sku: "MUG", minimumOrderQuantity: 24, packMultiple: 12, prices: [{ unitPrice: "2.10" }, { minQuantity: 144, unitPrice: "1.90" }] });
+  await sk.purchasing.setSupplierItem({ supplierId: "acme", sku: "NEW", packMultiple: 10, prices: [{ unitPrice: "5" }] });
+  await sk.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "400", unitCost: "2", effectiveDate: "2025-12-01" });
+  for (const day of mondays("2025-12-08", 12)) await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "30", effectiveDate: day });
+  await sk.inventory.receive({ sku: "NEW", warehouseId: "wh", quantity: "70", unitCost: "4", effectiveDate: "2026-02-09" });
+  for (const day of mondays("2026-02-09", 3)) await sk.inventory.issue({ sku: "NEW", warehouseId: "wh", quantity: "20", effectiveDate: day });
+  await sk.inventory.receive({ sku: "GIFT", warehouseId: "wh", quantity: "5", unitCost: "1", effectiveDate: "2026-01-05" });
+  await sk.inventory.reserve({ lines: [{ sku: "MUG", warehouseId: "wh", quantity: "6" }], kind: "hard" });
+}
+
+describe.each(KINDS)("sk.replenishment on %s", (kind) => {
+  it("suggests from the stored sales, stock, reservations and open orders, and explains it", async () => {
+    const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
+    await setUp(sk);
+    await sk.purchasing.createOrder({ purchaseOrderId: "po_open", supplierId: "acme", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 24 }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po_open" });
+    const r = await sk.replenishment.suggest({ asOf: "2026-03-02" });
+    expect(r.asOf).toBe("2026-03-02");
+    const mug = r.suggestions.find((s) => s.sku === "MUG");
+    expect(mug).toBeDefined();
+    const inputs = mug!.explanation.inputs;
+    expect(inputs).toMatchObject({ onHand: 40, reserved: 6, backordered: 0, onOrder: 24, inventoryPosition: 58, periodDays: 7 });
+    // History from the week of the first movement (2025-12-01) to last week: 13 weeks, 30 a week after the first.
+    expect(inputs.historyPeriods).toBe(13);
+    expect(inputs.leadTimeDays).toEqual({ mean: 14, sd: 0, source: "supplier" });
+    expect(mug!.explanation.forecast.perPeriod[0]).toBeGreaterThan(25);
+    expect(mug!.quantity % 12).toBe(0);
+    expect(mug!.quantity).toBeGreaterThanOrEqual(24);
+    expect(mug!.currency).toBe("EUR");
+    // The new product is read from its launch, not averaged with 49 empty weeks.
+    const fresh = [...r.suggestions, ...r.noOrder].find((s) => s.sku === "NEW");
+    expect(fresh).toBeDefined();
+    const freshSuggestion = r.suggestions.find((s) => s.sku === "NEW");
+    expect(freshSuggestion?.explanation.inputs.historyPeriods).toBe(3);
+    expect(freshSuggestion!.explanation.forecast.perPeriod[0]).toBeCloseTo(20, 0);
+    expect(r.purchaseOrders).toHaveLength(1);
+    expect(r.purchaseOrders[0]!.lines.map((l) => l.sku)).toEqual(["MUG", "NEW"]);
+    // A SKU without supplier terms is named, with what to do.
+    const gift = await sk.replenishment.suggest({ asOf: "2026-03-02", skus: ["GIFT"] });
+    expect(gift.suggestions).toEqual([]);
+    expect(gift.skipped[0]!.reason).toMatch(/setSupplierItem/);
+    expect(await codeOf(() => sk.replenishment.suggest({ asOf: "2026-02-30" }))).toBe("VALIDATION_FAILED");
+    await sk.close();
+  });
+
+  it("drafts one order per supplier and warehouse: twice is once, a changed input updates the draft", async () => {
+    const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
+    await setUp(sk);
+    const first = await sk.replenishment.draftOrders({ asOf: "2026-03-02" });
+    expect(first.orders).toHaveLength(1);
+    const order = first.orders[0]!;
+    expect(order.outcome).toBe("created");
+    const stored = (await sk.purchasing.order(order.purchaseOrderId))!;
+    expect(stored.status).toBe("draft");
+    expect(stored.lines.map((l) => [l.sku, Number(l.quantity)])).toEqual(first.suggestions.purchaseOrders[0]!.lines.map((l) => [l.sku, l.quantity]));
+    // Same day, same data: nothing new.
+    const again = await sk.replenishment.draftOrders({ asOf: "2026-03-02" });
+    expect(again.orders.map((o) => [o.purchaseOrderId, o.outcome])).toEqual([[order.purchaseOrderId, "unchanged"]]);
+    expect(await sk.purchasing.orders({ status: "draft" })).toHaveLength(1);
+    expect((await sk.purchasing.order(order.purchaseOrderId))!.revision).toBe(1);
+    // A new reservation raises the need: the same draft takes it.
+    await sk.inventory.reserve({ lines: [{ sku: "MUG", warehouseId: "wh", quantity: "50" }], kind: "hard" });
+    const changed = await sk.replenishment.draftOrders({ asOf: "2026-03-02" });
+    expect(changed.orders.map((o) => [o.purchaseOrderId, o.outcome])).toEqual([[order.purchaseOrderId, "updated"]]);
+    // 40 on hand, 56 reserved: 16 are backorders, and the explanation says so.
+    expect(changed.suggestions.suggestions.find((s) => s.sku === "MUG")!.explanation.inputs).toMatchObject({ onHand: 40, reserved: 40, backordered: 16, inventoryPosition: -16 });
+    const updated = (await sk.purchasing.order(order.purchaseOrderId))!;
+    expect(updated.revision).toBe(2);
+    const mugBefore = Number(stored.lines.find((l) => l.sku === "MUG")!.quantity);
+    const mugAfter = Number(updated.lines.find((l) => l.sku === "MUG")!.quantity);
+    expect(mugAfter).toBeGreaterThan(mugBefore);
+    expect(await sk.purchasing.orders({ status: "draft" })).toHaveLength(1);
+    // Once sent, the order is on order: the next run counts it and leaves it alone.
+    await sk.purchasing.sendOrder({ purchaseOrderId: order.purchaseOrderId });
+    const next = await sk.replenishment.draftOrders({ asOf: "2026-03-02" });
+    const mug = next.suggestions.suggestions.find((s) => s.sku === "MUG") ?? next.suggestions.noOrder.find((s) => s.sku === "MUG");
+    expect(mug).toBeDefined();
+    const sent = (await sk.purchasing.order(order.purchaseOrderId))!;
+    expect(sent.status).toBe("sent");
+    expect(sent.revision).toBe(2);
+    for (const o of next.orders) expect(o.purchaseOrderId).not.toBe(order.purchaseOrderId);
+    await sk.close();
+  });
+});
