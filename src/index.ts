@@ -458,6 +458,7 @@ export {
   SHIPMENT_TRANSITIONS,
 } from "./sales/index.js";
 export type {
+  AdvanceTax,
   AppliedTaxCode,
   BookedBalance,
   Bucket,

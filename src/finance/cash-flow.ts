@@ -127,7 +127,7 @@ const optionsSchema = z
 const DIRECT_CATEGORIES: ReadonlyArray<readonly [string, readonly AccountRole[]]> = [
   ["Cash from customers", ["receivables", "psp-clearing", "customer-prepayments", "sales-revenue", "shipping-revenue", "sales-returns"]],
   ["Cash paid to suppliers", ["payables", "grni", "inventory", "inventory-in-transit", "landed-cost-clearing", "purchase-price-difference", "purchase-price-variance", "cogs"]],
-  ["Taxes paid and received", ["output-tax", "input-tax"]],
+  ["Taxes paid and received", ["output-tax", "input-tax", "advance-tax"]],
   ["Payment fees", ["payment-fees"]],
   ["Exchange and rounding differences", ["exchange-gain-loss", "rounding-difference"]],
 ];

@@ -154,6 +154,14 @@ function selfAssess(l: Lines, taxLines: readonly { readonly selfAssessed?: boole
   }
 }
 
+/**
+ * Output tax due on a customer advance: Dr `advance-tax` / Cr `output-tax` when the advance
+ * is taken (sign 1); released (sign −1) when an invoice applies the advance or it is refunded.
+ */
+function advanceTax(l: Lines, taxLines: readonly { readonly functional: { readonly tax: MoneyJson } }[] | undefined, sign: 1 | -1): void {
+  for (const line of taxLines ?? []) l.functional("advance-tax", line.functional.tax, sign).functional("output-tax", line.functional.tax, sign === 1 ? -1 : 1);
+}
+
 function none(): RuleEntry[] {
   return [];
 }
@@ -188,6 +196,7 @@ export const postingRules: PostingRules = {
     const l = new Lines(forCash(context, p.provider, p.currency));
     if (!p.invoiced) {
       l.pair("psp-clearing", p.amount, p.functionalAmount, p.rate, 1).pair("customer-prepayments", p.amount, p.functionalAmount, p.rate, -1);
+      advanceTax(l, p.advanceTaxLines, 1);
       return entries(event, `Payment ${p.paymentId} captured for order ${p.orderId} before invoicing`, l.out);
     }
     const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
@@ -207,6 +216,7 @@ export const postingRules: PostingRules = {
       .pair("output-tax", p.tax, f.tax, p.rate, -1)
       .pair("customer-prepayments", p.prepaymentApplied, f.prepaymentApplied, p.rate, 1)
       .pair("receivables", p.prepaymentApplied, f.prepaymentApplied, p.rate, -1);
+    advanceTax(l, p.advanceTaxReleased, -1);
     return entries(event, `Invoice ${p.invoiceId} for order ${p.orderId}`, l.out);
   },
 
@@ -229,6 +239,7 @@ export const postingRules: PostingRules = {
       l.pair("customer-prepayments", p.amount, p.functionalAmount, p.rate, 1, -advanceDifference);
       if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
       l.pair("psp-clearing", p.amount, p.functionalAmount, p.rate, -1);
+      advanceTax(l, p.advanceTaxReleased, -1);
       return entries(event, `Refund ${p.refundId} for order ${p.orderId} before invoicing`, l.out);
     }
     const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);

@@ -81,7 +81,7 @@ export interface FinanceSettings {
  * CONTROL_ROLES.includes("receivables"); // true
  * ```
  */
-export const CONTROL_ROLES = Object.freeze(["inventory", "inventory-in-transit", "receivables", "payables", "input-tax", "output-tax", "psp-clearing"] as const);
+export const CONTROL_ROLES = Object.freeze(["inventory", "inventory-in-transit", "receivables", "payables", "input-tax", "output-tax", "advance-tax", "psp-clearing"] as const);
 
 const cache = new WeakMap<object, FinanceSettings>();
 

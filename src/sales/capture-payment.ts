@@ -2,6 +2,7 @@ import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { type NewEvent, defineCommand } from "../runner/command.js";
+import { takeAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
@@ -35,7 +36,7 @@ export const capturePaymentSchema = z.strictObject({
  * ```
  */
 export function capturePaymentCommand(settings: SalesSettings) {
-  void settings;
+  const taxOnAdvances = settings.tax?.taxOnAdvances === true;
   return defineCommand({
     name: "sales.capturePayment",
     input: capturePaymentSchema,
@@ -86,6 +87,8 @@ export function capturePaymentCommand(settings: SalesSettings) {
       } else {
         next = { ...next, prepayment: { amount: amountOf(minorOf(order.prepayment.amount, c) + amount, c), functional: amountOf(minorOf(order.prepayment.functional, fc) + functionalAmount, fc) } };
       }
+      const advance = !invoiced && taxOnAdvances ? takeAdvanceTax(next, amount, rate) : { order: next, lines: [] };
+      next = advance.order;
       const invoiceId = order.invoices[order.invoices.length - 1]?.invoiceId;
       events.push({
         type: "PaymentCaptured",
@@ -105,6 +108,7 @@ export function capturePaymentCommand(settings: SalesSettings) {
           amount: moneyOf(amount, c),
           functionalAmount: moneyOf(functionalAmount, fc),
           ...(exchangeDifference === 0n ? {} : { exchangeDifference: moneyOf(exchangeDifference, fc) }),
+          ...(advance.lines.length > 0 ? { advanceTaxLines: advance.lines } : {}),
         },
       });
       const reserved = paymentReservation(next, ctx.today);

@@ -1,6 +1,7 @@
 import { addDays } from "../kernel/local-date.js";
 import type { LocalDate } from "../kernel/local-date.js";
 import type { NewEvent } from "../runner/command.js";
+import { releaseAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { type OrderDoc, type OrderLine, bump, qty } from "./order.js";
 
@@ -113,6 +114,7 @@ export function invoiceOrderPart(
   const applied = prepaid < d.gross ? prepaid : d.gross;
   const appliedF = shareOf(prepaidF, applied, prepaid);
   const dueDate = addDays(options.today, order.paymentTermsDays);
+  const released = releaseAdvanceTax(order, applied, prepaid);
   const event: NewEvent = {
     type: "OrderInvoiced",
     aggregateType: "order",
@@ -127,10 +129,11 @@ export function invoiceOrderPart(
       prepaymentApplied: moneyOf(applied, c),
       functional: { ...d.functional, prepaymentApplied: moneyOf(appliedF, fc) },
       ...(d.taxLines.length > 0 ? { taxLines: d.taxLines } : {}),
+      ...(released.lines.length > 0 ? { advanceTaxReleased: released.lines } : {}),
     },
   };
   const updated: OrderDoc = {
-    ...order,
+    ...released.order,
     lines,
     shipping: options.includeShipping ? { ...order.shipping, invoiced: true } : order.shipping,
     prepayment: { amount: amountOf(prepaid - applied, c), functional: amountOf(prepaidF - appliedF, fc) },

@@ -28,6 +28,7 @@ import { voidPayment } from "./void-payment.js";
 export type { SalesOptions, SalesSeams, SalesSettings, SalesTaxOptions } from "./options.js";
 export { resolveSalesOptions } from "./options.js";
 export type { OrderDoc, OrderLine, OrderHistoryEntry, BookedBalance, PaymentDoc, ShipmentDoc, ReturnDoc, CouponDoc, Bucket, PaymentStatus, FulfilmentStatus, ReturnStatus } from "./order.js";
+export type { AdvanceTax } from "./advance-tax.js";
 export { BUCKETS, checkOrderInvariants, deriveStatuses } from "./order.js";
 export type { OrderView, OrderQuery, OrderPage } from "./reports.js";
 export { priceOrder } from "./price-order.js";

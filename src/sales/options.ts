@@ -22,6 +22,13 @@ export interface SalesTaxOptions {
   readonly roundingMode?: "half-up" | "half-even" | "half-down" | "up" | "down" | "ceil" | "floor";
   /** Tax category of the shipping charge (default `"standard"`). */
   readonly shippingCategory?: string;
+  /**
+   * Output tax is due on money taken before invoicing (VAT on advance payments, as EU VAT
+   * Directive art. 65 has it; default false): a capture before the invoice books the tax it
+   * contains (Dr `advance-tax` / Cr `output-tax`), and the invoice that applies it (or its
+   * refund) releases it.
+   */
+  readonly taxOnAdvances?: boolean;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Transaction } from "../ports/storage.js";
 import { QUANTITY_SCALE, formatScaled, parseScaled } from "./amounts.js";
 import type { AppliedTaxCode, OrderDiscount, PricedTax } from "./price-order.js";
 import type { OrderState, PaymentState, ReturnState, ShipmentState } from "./state-machines.js";
+import type { AdvanceTax } from "./advance-tax.js";
 
 /** Collections (names are part of the stored format). */
 export const ORDERS = "sales.orders";
@@ -90,6 +91,8 @@ export interface OrderDoc {
   readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string };
   /** Captured before invoicing, not yet applied to an invoice (customer prepayments). */
   readonly prepayment: BookedBalance;
+  /** With `tax.taxOnAdvances`: the output tax taken on those prepayments and not yet released, per code. */
+  readonly advanceTax?: readonly AdvanceTax[];
   /** What the customer owes on invoices (negative: the shop owes a credit). */
   readonly receivable: BookedBalance;
   /** The rate of the first invoice (credit notes mirror it). */

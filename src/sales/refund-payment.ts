@@ -2,6 +2,7 @@ import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { type NewEvent, defineCommand } from "../runner/command.js";
+import { releaseAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, loadOrder, saveOrder, withHistory } from "./order.js";
@@ -52,6 +53,7 @@ export const refundPayment = defineCommand({
     let next: OrderDoc = { ...order, paid: { ...order.paid, refunded: amountOf(minorOf(order.paid.refunded, c) + amount, c) } };
     let functionalAmount: bigint;
     let exchangeDifference = 0n;
+    let advanceTaxReleased: ReturnType<typeof releaseAdvanceTax>["lines"] = [];
     if (invoiced) {
       const credit = -minorOf(order.receivable.amount, c);
       const creditF = -minorOf(order.receivable.functional, fc);
@@ -68,6 +70,9 @@ export const refundPayment = defineCommand({
       if (amount > prepaid) throw new StorekeepError("VALIDATION_FAILED", `Only ${amountOf(prepaid, c)} ${c} of prepayments is left on order ${order.orderId}.`, { orderId: order.orderId, issues: [{ path: "amount", message: "more than prepaid", code: "custom" }] });
       functionalAmount = shareOf(prepaidF, amount, prepaid);
       next = { ...next, prepayment: { amount: amountOf(prepaid - amount, c), functional: amountOf(prepaidF - functionalAmount, fc) } };
+      const released = releaseAdvanceTax(next, amount, prepaid);
+      next = released.order;
+      advanceTaxReleased = released.lines;
     }
     if (input.returnId !== undefined) {
       const stored = await ctx.tx.documents.getForUpdate<ReturnDoc & { [k: string]: never }>(RETURNS, input.returnId);
@@ -97,6 +102,7 @@ export const refundPayment = defineCommand({
           amount: moneyOf(amount, c),
           functionalAmount: moneyOf(functionalAmount, fc),
           ...(exchangeDifference === 0n ? {} : { exchangeDifference: moneyOf(exchangeDifference, fc) }),
+          ...(advanceTaxReleased.length > 0 ? { advanceTaxReleased } : {}),
         },
       },
     ];

@@ -73,6 +73,17 @@ const TAX_DOCUMENTS: Readonly<Record<string, { readonly direction: "output" | "i
 };
 
 /**
+ * Output tax on customer advances (VAT on advance payments): taken on a capture before
+ * invoicing (`PaymentCaptured.advanceTaxLines`, positive), released when an invoice applies
+ * the advance or the advance is refunded (`advanceTaxReleased`, negative).
+ */
+const ADVANCE_TAX: Readonly<Record<string, { readonly key: string; readonly sign: 1 | -1; readonly id: (p: Record<string, unknown>) => string }>> = {
+  PaymentCaptured: { key: "advanceTaxLines", sign: 1, id: (p) => p.paymentId as string },
+  OrderInvoiced: { key: "advanceTaxReleased", sign: -1, id: (p) => p.invoiceId as string },
+  RefundIssued: { key: "advanceTaxReleased", sign: -1, id: (p) => p.refundId as string },
+};
+
+/**
  * The event types that carry tax.
  *
  * @example
@@ -80,7 +91,7 @@ const TAX_DOCUMENTS: Readonly<Record<string, { readonly direction: "output" | "i
  * TAX_DOCUMENT_TYPES.includes("OrderInvoiced"); // true
  * ```
  */
-export const TAX_DOCUMENT_TYPES: readonly EventType[] = Object.freeze(Object.keys(TAX_DOCUMENTS) as EventType[]);
+export const TAX_DOCUMENT_TYPES: readonly EventType[] = Object.freeze([...new Set([...Object.keys(TAX_DOCUMENTS), ...Object.keys(ADVANCE_TAX)])] as EventType[]);
 
 function signed(amount: string, sign: 1 | -1): string {
   return canonicalDecimal(sign === 1 ? new Decimal(amount) : new Decimal(amount).negated());
@@ -95,6 +106,32 @@ function signed(amount: string, sign: 1 | -1): string {
  * ```
  */
 export function taxRecordsOf(event: { readonly id: string; readonly type: string; readonly effectiveDate: string; readonly payload: unknown }, settings: FinanceSettings): TaxRecord[] {
+  const records = documentTaxRecords(event, settings);
+  const advance = ADVANCE_TAX[event.type];
+  if (advance === undefined) return records;
+  const lines = (event.payload as Record<string, unknown>)[advance.key] as TaxDocument["taxLines"];
+  for (const line of lines ?? []) {
+    records.push({
+      date: event.effectiveDate,
+      eventId: event.id,
+      eventType: event.type,
+      documentId: advance.id(event.payload as Record<string, unknown>),
+      direction: "output",
+      account: settings.accountMap["output-tax"],
+      code: line.code,
+      kind: line.kind,
+      country: line.jurisdiction.country,
+      region: line.jurisdiction.region ?? null,
+      rate: line.rate,
+      base: signed(line.functional.base.amount, advance.sign),
+      tax: signed(line.functional.tax.amount, advance.sign),
+      selfAssessed: false,
+    });
+  }
+  return records;
+}
+
+function documentTaxRecords(event: { readonly id: string; readonly type: string; readonly effectiveDate: string; readonly payload: unknown }, settings: FinanceSettings): TaxRecord[] {
   const spec = TAX_DOCUMENTS[event.type];
   if (!spec) return [];
   const doc = event.payload as TaxDocument;
@@ -155,7 +192,10 @@ export function taxRecordsReaction(settings: FinanceSettings): Reaction {
     on: TAX_DOCUMENT_TYPES,
     async handle(ctx, event) {
       const type = event.type as EventType;
-      const payload = eventCatalog.parsePayload(type, event.payload, event.schemaVersion);
+      const advance = ADVANCE_TAX[type];
+      // A capture or refund without advance tax writes no record: skip the parse.
+      if (advance !== undefined && !(type in TAX_DOCUMENTS) && (event.payload as Record<string, unknown>)[advance.key] === undefined) return [];
+      const payload = ctx.eventsParsed === true ? event.payload : eventCatalog.parsePayload(type, event.payload, event.schemaVersion);
       const records = taxRecordsOf({ id: event.id, type, effectiveDate: event.effectiveDate, payload }, settings);
       if (records.length > 0) {
         await ctx.tx.logs.append(

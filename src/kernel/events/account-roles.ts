@@ -27,6 +27,7 @@ export const ACCOUNT_ROLES = [
   "shipping-revenue",
   "sales-returns",
   "output-tax",
+  "advance-tax",
   "receivables",
   "customer-prepayments",
   "psp-clearing",

@@ -15,7 +15,7 @@ import {
   settlementFields,
 } from "./fields.js";
 import { localDateSchema } from "../local-date.js";
-import { checkTaxLines, taxLinesField } from "./tax-lines.js";
+import { checkAdvanceTaxLines, checkTaxLines, taxLinesField } from "./tax-lines.js";
 import { customerIdField, documentIdField, locationIdField, lotField, orderIdField, skuField, warehouseIdField } from "./ids.js";
 
 /*
@@ -146,7 +146,10 @@ export const paymentAuthorizedSchema = z.object({
  * `functionalAmount`, Dr `exchange-gain-loss` `exchangeDifference` / Cr `receivables`
  * `functionalAmount + exchangeDifference` (the receivable's booked value; positive
  * difference = loss). `provider` (optional) picks the provider's clearing account when
- * finance has several (`FinanceOptions.cashAccounts`).
+ * finance has several (`FinanceOptions.cashAccounts`). `advanceTaxLines` (only with
+ * `invoiced: false`): the output tax contained in an advance where VAT is due on advance
+ * payments, per code → Dr `advance-tax` / Cr `output-tax` functional tax (the tax report
+ * counts it in the capture's period).
  *
  * @example
  * ```ts
@@ -166,11 +169,20 @@ export const paymentCapturedSchema = refined(
     provider: idString.exactOptional(),
     invoiced: z.boolean(),
     ...settlementFields,
+    advanceTaxLines: taxLinesField.exactOptional(),
   }),
   (payment, ctx) => {
     checkExchange(ctx, payment, [[["amount"], payment.amount, ["functionalAmount"], payment.functionalAmount]]);
     settlementDifference(ctx, payment);
+    advanceOnly(ctx, payment, "advanceTaxLines", payment.advanceTaxLines);
+    checkAdvanceTaxLines(ctx, "advanceTaxLines", payment, payment.advanceTaxLines, { amount: payment.amount, functional: payment.functionalAmount, what: "the amount captured" });
   });
+
+function advanceOnly(ctx: z.RefinementCtx, doc: { readonly invoiced: boolean }, key: string, lines: readonly unknown[] | undefined): void {
+  if (lines !== undefined && doc.invoiced) {
+    ctx.addIssue({ code: "custom", path: [key], message: "output tax on an advance belongs to money taken before invoicing (invoiced: false); leave it out" });
+  }
+}
 
 function settlementDifference(
   ctx: z.RefinementCtx,
@@ -235,7 +247,9 @@ const invoiceAmounts = z.object({
  * Posting: Dr `receivables` gross / Cr `sales-revenue` net, Cr `shipping-revenue`
  * shipping, Cr `output-tax` tax; and Dr `customer-prepayments` / Cr `receivables`
  * prepaymentApplied (all functional). Optional `taxLines` give the tax per code (they sum
- * to `tax`); finance's tax report reads them.
+ * to `tax`); finance's tax report reads them. Optional `advanceTaxReleased`: the output tax
+ * taken on the advances this invoice applies, at the values it was booked at → Dr
+ * `output-tax` / Cr `advance-tax` (so the tax is counted once).
  *
  * @example
  * ```ts
@@ -263,9 +277,11 @@ export const orderInvoicedSchema = refined(
     prepaymentApplied: postedAmountJson,
     functional: invoiceAmounts,
     taxLines: taxLinesField.exactOptional(),
+    advanceTaxReleased: taxLinesField.exactOptional(),
   }),
   (invoice, ctx) => {
     checkTaxLines(ctx, invoice, false);
+    checkAdvanceTaxLines(ctx, "advanceTaxReleased", invoice, invoice.advanceTaxReleased, { amount: invoice.prepaymentApplied, functional: invoice.functional.prepaymentApplied, what: "the prepayment applied" });
     const keys = ["net", "shipping", "tax", "gross", "prepaymentApplied"] as const;
     checkExchange(ctx, invoice, keys.map((key) => [[key], invoice[key], ["functional", key], invoice.functional[key]] as const));
     checkSum(ctx, ["gross"], invoice.gross, [invoice.net, invoice.shipping, invoice.tax], "net + shipping + tax");
@@ -280,7 +296,9 @@ export const orderInvoicedSchema = refined(
  * `functionalAmount`. `invoiced: true` (a credit note credited the receivable first) →
  * Dr `receivables` `functionalAmount − exchangeDifference` (the value the credit was
  * booked at), Dr `exchange-gain-loss` `exchangeDifference` / Cr `psp-clearing`
- * `functionalAmount` (positive difference = loss).
+ * `functionalAmount` (positive difference = loss). `advanceTaxReleased` (only with
+ * `invoiced: false`): the output tax taken on the refunded advance → Dr `output-tax` / Cr
+ * `advance-tax`.
  *
  * @example
  * ```ts
@@ -301,10 +319,13 @@ export const refundIssuedSchema = refined(
     creditNoteId: documentIdField.exactOptional(),
     invoiced: z.boolean(),
     ...settlementFields,
+    advanceTaxReleased: taxLinesField.exactOptional(),
   }),
   (refund, ctx) => {
     checkExchange(ctx, refund, [[["amount"], refund.amount, ["functionalAmount"], refund.functionalAmount]]);
     settlementDifference(ctx, refund);
+    advanceOnly(ctx, refund, "advanceTaxReleased", refund.advanceTaxReleased);
+    checkAdvanceTaxLines(ctx, "advanceTaxReleased", refund, refund.advanceTaxReleased, { amount: refund.amount, functional: refund.functionalAmount, what: "the amount refunded" });
   });
 
 /**

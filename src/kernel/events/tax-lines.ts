@@ -86,3 +86,37 @@ export function checkTaxLines(
   checkSum(ctx, ["tax"], doc.tax, charged.map((line) => line.tax), "the sum of the taxLines' tax");
   checkSum(ctx, ["functional", "tax"], doc.functional.tax, charged.map((line) => line.functional.tax), "the sum of the taxLines' functional tax");
 }
+
+/**
+ * Checks the output tax on a customer advance (`advanceTaxLines` of `PaymentCaptured`, the
+ * `advanceTaxReleased` of `OrderInvoiced` and `RefundIssued`): currencies, one line per
+ * code, no self-assessment, and the tax within `limit` (the money the lines are part of).
+ */
+export function checkAdvanceTaxLines(
+  ctx: z.RefinementCtx,
+  key: string,
+  doc: { readonly currency: string; readonly functionalCurrency: string },
+  lines: readonly TaxLine[] | undefined,
+  limit: { readonly amount: Money; readonly functional: Money; readonly what: string },
+): void {
+  if (lines === undefined) return;
+  const seen = new Set<string>();
+  let tax = new Decimal(0);
+  let functionalTax = new Decimal(0);
+  lines.forEach((line, index) => {
+    const path = [key, index] as const;
+    checkCurrency(ctx, doc.currency, [[[...path, "base"], line.base], [[...path, "tax"], line.tax]]);
+    checkCurrency(ctx, doc.functionalCurrency, [[[...path, "functional", "base"], line.functional.base], [[...path, "functional", "tax"], line.functional.tax]]);
+    if (seen.has(line.code)) ctx.addIssue({ code: "custom", path: [...path, "code"], message: `repeats tax code ${line.code}; give one line per code` });
+    seen.add(line.code);
+    if (line.selfAssessed === true) ctx.addIssue({ code: "custom", path: [...path, "selfAssessed"], message: "tax on a customer advance is never self-assessed; leave selfAssessed out" });
+    if (doc.currency === doc.functionalCurrency && (line.base.amount !== line.functional.base.amount || line.tax.amount !== line.functional.tax.amount)) {
+      ctx.addIssue({ code: "custom", path: [...path, "functional"], message: "must equal the transaction amounts when the document is in the functional currency" });
+    }
+    tax = tax.plus(line.tax.amount);
+    functionalTax = functionalTax.plus(line.functional.tax.amount);
+  });
+  if (tax.abs().greaterThan(new Decimal(limit.amount.amount).abs()) || functionalTax.abs().greaterThan(new Decimal(limit.functional.amount).abs())) {
+    ctx.addIssue({ code: "custom", path: [key], message: `the advance's tax (${tax.toString()}) cannot exceed ${limit.what}` });
+  }
+}
