@@ -4,12 +4,17 @@ import { StorekeepError } from "../kernel/errors.js";
 import { settingsOf } from "./options.js";
 import { loadOrder } from "./purchase-order.js";
 import { loadBill } from "./bill.js";
-import { billResult, postBill } from "./post-bill.js";
+import { billResult, holdBill, postBill, tolerancesOf } from "./post-bill.js";
+import { matchBill } from "./three-way-match.js";
 import { idSchema, requireSupplier } from "./supplier.js";
 import { assertAllowed } from "./transitions.js";
 
 /**
- * Approves a held bill as it is (the approver accepts the mismatch) and posts it.
+ * Approves a held bill as it is (the approver accepts the mismatch) and posts it. The bill
+ * is matched again first: when receipts, returns or other bills changed the match since it
+ * was held so that it now has a reason the approver has not seen (a price-held bill whose
+ * quantity is no longer covered by what was received, say), it stays held with its current
+ * reasons (`status: "held"`) and posts nothing: approve again to accept them.
  *
  * @example
  * ```ts
@@ -25,7 +30,14 @@ export const approveBill = defineCommand({
     const { order, version } = await loadOrder(ctx.tx, bill.purchaseOrderId);
     assertAllowed(order.purchaseOrderId, order.status, "bill");
     const supplier = await requireSupplier(ctx.tx, order.supplierId);
-    const { bill: posted, events } = await postBill(ctx, settingsOf(ctx), supplier, order, version, { ...bill, approvedBy: input.approver }, billVersion);
-    return { result: { ...billResult(posted), approvedBy: input.approver }, events };
+    const settings = settingsOf(ctx);
+    const now = matchBill(order.lines, bill.lines, tolerancesOf(settings));
+    const seen = new Set(bill.reasons.map((r) => `${r.lineId}|${r.kind}`));
+    if (now.some((r) => !seen.has(`${r.lineId}|${r.kind}`))) {
+      const held = await holdBill(ctx, settings, supplier, order, { ...bill, reasons: now }, billVersion);
+      return { result: { ...billResult(held), approvedBy: null as string | null }, events: [] };
+    }
+    const { bill: posted, events } = await postBill(ctx, settings, supplier, order, version, { ...bill, approvedBy: input.approver }, billVersion);
+    return { result: { ...billResult(posted), approvedBy: input.approver as string | null }, events };
   },
 });
