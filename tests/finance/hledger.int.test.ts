@@ -9,6 +9,7 @@ import { hledgerAccountName } from "../../src/finance/export.js";
 import { toUnits, unitsToString } from "../../src/finance/posting-kernel.js";
 import { balancedEntryArbitrary, postableAccounts } from "../../src/testing/finance/arbitraries.js";
 import { type Books, makeBooks } from "./helpers.js";
+import { asText, hledgerBalances, hledgerStatement, nextDay, requireHledger } from "./hledger-helpers.js";
 
 /*
  * hledger as a trusted peer: storekeep exports a random journal of thousands of postings in
@@ -24,77 +25,9 @@ const journalPath = join(dir, "books.journal");
 let books: Books;
 let postings = 0;
 
-function hledger(args: string[]): unknown {
-  const out = execFileSync("hledger", ["-f", journalPath, ...args, "-O", "json"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  // Keep mantissas exact: quote them before JSON.parse reads them as floats.
-  return JSON.parse(out.replace(/"decimalMantissa":\s*(-?\d+)/g, '"decimalMantissa": "$1"'));
-}
-
-interface HAmount {
-  acommodity: string;
-  aquantity: { decimalMantissa: string; decimalPlaces: number };
-}
-
-function units(a: HAmount): bigint {
-  const places = a.aquantity.decimalPlaces;
-  const mantissa = BigInt(a.aquantity.decimalMantissa);
-  return places <= 6 ? mantissa * 10n ** BigInt(6 - places) : mantissa / 10n ** BigInt(places - 6);
-}
-
-function amountsMap(amounts: readonly HAmount[]): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  for (const a of amounts) {
-    const v = units(a);
-    if (v !== 0n) out.set(a.acommodity, (out.get(a.acommodity) ?? 0n) + v);
-  }
-  return out;
-}
-
-function asText(map: Map<string, Map<string, bigint>>): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const account of [...map.keys()].sort()) {
-    const inner: Record<string, string> = {};
-    for (const [c, v] of [...map.get(account)!].sort(([a], [b]) => (a < b ? -1 : 1))) if (v !== 0n) inner[c] = unitsToString(v);
-    if (Object.keys(inner).length > 0) out[account] = inner;
-  }
-  return out;
-}
-
-/** `hledger bal --flat -O json`: account → commodity → amount. */
-function hledgerBalances(args: string[]): Map<string, Map<string, bigint>> {
-  const [rows] = hledger(["bal", "--flat", ...args]) as [[string, string, number, HAmount[]][], unknown];
-  return new Map(rows.map(([name, , , amounts]) => [name, amountsMap(amounts)]));
-}
-
-interface HSubreport {
-  prRows: { prrName: string; prrTotal: HAmount[] }[];
-  prTotals: { prrTotal: HAmount[] };
-}
-
-/** `hledger bse|is --flat -B -O json`: section → { rows: account → EUR, total }. */
-function hledgerStatement(command: string, args: string[]): Map<string, { rows: Map<string, bigint>; total: bigint }> {
-  const report = hledger([command, "--flat", "-B", ...args]) as { cbrSubreports: [string, HSubreport, boolean][] };
-  const out = new Map<string, { rows: Map<string, bigint>; total: bigint }>();
-  for (const [title, sub] of report.cbrSubreports) {
-    const rows = new Map<string, bigint>();
-    for (const row of sub.prRows) {
-      const v = amountsMap(row.prrTotal).get("EUR") ?? 0n;
-      if (v !== 0n) rows.set(row.prrName, v);
-    }
-    out.set(title, { rows, total: amountsMap(sub.prTotals.prrTotal).get("EUR") ?? 0n });
-  }
-  return out;
-}
-
-const nextDay = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-
 describe("hledger agrees with storekeep's books exactly", () => {
   beforeAll(async () => {
-    try {
-      execFileSync("hledger", ["--version"], { encoding: "utf8" });
-    } catch (cause) {
-      throw new Error("hledger is not installed: this integration test needs Debian's hledger (apt-get install -y hledger; .ci/run installs it).", { cause });
-    }
+    requireHledger();
     books = makeBooks({ finance: { allowManualEntries: true } });
     const entries = fc.sample(
       balancedEntryArbitrary({ accounts: postableAccounts(chart), functionalCurrency: "EUR", foreignCurrencies: ["USD", "GBP", "JPY", "CHF"], from: "2025-01-01", to: "2026-12-31", maxLines: 5 }),
@@ -134,15 +67,15 @@ describe("hledger agrees with storekeep's books exactly", () => {
         ours.set(name, new Map(row.byCurrency.map((c) => [c.currency, toUnits(c.amount)] as const)));
         oursAtCost.set(name, new Map([["EUR", toUnits(row.debit) - toUnits(row.credit)]]));
       }
-      expect(asText(hledgerBalances(["-e", nextDay(asOf)]))).toEqual(asText(ours));
-      expect(asText(hledgerBalances(["-B", "-e", nextDay(asOf)]))).toEqual(asText(oursAtCost));
+      expect(asText(hledgerBalances(journalPath, ["-e", nextDay(asOf)]))).toEqual(asText(ours));
+      expect(asText(hledgerBalances(journalPath, ["-B", "-e", nextDay(asOf)]))).toEqual(asText(oursAtCost));
     });
   }
 
   for (const asOf of ["2025-12-31", "2026-06-30", "2026-12-31"]) {
     it(`the balance sheet as of ${asOf}`, async () => {
       const bs = await books.finance.balanceSheet({ asOf });
-      const theirs = hledgerStatement("bse", ["-e", nextDay(asOf)]);
+      const theirs = hledgerStatement(journalPath, "bse", ["-e", nextDay(asOf)]);
       const section = (lines: readonly { account: string; header: boolean; amount: string }[]) =>
         asText(new Map(lines.filter((l) => !l.header).map((l) => [hledgerAccountName(chart, l.account), new Map([["EUR", toUnits(l.amount)]])] as const)));
       const their = (title: string) => asText(new Map([...theirs.get(title)!.rows].map(([name, v]) => [name, new Map([["EUR", v]])] as const)));
@@ -158,7 +91,7 @@ describe("hledger agrees with storekeep's books exactly", () => {
   for (const [from, to] of [["2025-01-01", "2025-12-31"], ["2026-01-01", "2026-12-31"], ["2026-02-10", "2026-05-20"]] as const) {
     it(`the income statement for ${from} to ${to} (closing entries left out, as storekeep does)`, async () => {
       const is = await books.finance.incomeStatement({ from, to });
-      const theirs = hledgerStatement("is", ["-b", from, "-e", nextDay(to), "not:tag:kind=closing"]);
+      const theirs = hledgerStatement(journalPath, "is", ["-b", from, "-e", nextDay(to), "not:tag:kind=closing"]);
       const section = (lines: readonly { account: string; header: boolean; amount: string }[]) =>
         asText(new Map(lines.filter((l) => !l.header).map((l) => [hledgerAccountName(chart, l.account), new Map([["EUR", toUnits(l.amount)]])] as const)));
       const their = (title: string) => asText(new Map([...theirs.get(title)!.rows].map(([name, v]) => [name, new Map([["EUR", v]])] as const)));
