@@ -162,7 +162,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     config,
     modules: [inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), salesModule(options.sales), analyticsModule(options.analytics), purchasingModule(options.purchasing), replenishmentModule(), ...(options.modules ?? [])],
     validateEvent: catalogEventValidator(catalog),
-    moduleOptions: { crm: options.crm ?? {}, purchasing: purchasingModuleOptions(options.purchasing, { calculateTax, eventTaxLines }) },
+    moduleOptions: { crm: options.crm ?? {}, purchasing: purchasingModuleOptions(options.purchasing, { calculateTax, eventTaxLines, allocateDocumentNumber }) },
   });
   const crm = createCrmApi(runtime, options.crm);
   const finance = createFinanceApi(runtime, options.finance);

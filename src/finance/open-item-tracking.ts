@@ -249,8 +249,9 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
     }
     case "SupplierPaid": {
       const p = event.payload as Payload<"SupplierPaid">;
-      const amount = toUnits(p.amount.amount);
-      const value = toUnits(p.functionalAmount.amount);
+      // An early-payment discount settles the bills together with the money.
+      const amount = toUnits(p.amount.amount) + (p.discount === undefined ? 0n : toUnits(p.discount.amount.amount));
+      const value = toUnits(p.functionalAmount.amount) + (p.discount === undefined ? 0n : toUnits(p.discount.functionalAmount.amount));
       const r = await settle(tx, functionalCurrency, { ledger: "payables", date, documentId: p.paymentId, kind: "payment", currency: p.currency, amount, value, targets: p.billIds });
       const settledAny = r.restAmount !== amount;
       const hostDifference = !settledAny && p.exchangeDifference !== undefined ? toUnits(p.exchangeDifference.amount) : 0n;

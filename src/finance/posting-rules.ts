@@ -288,9 +288,18 @@ export const postingRules: PostingRules = {
   SupplierPaid(event, context) {
     const p = event.payload;
     const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
-    const l = new Lines(forCash(context, p.bank, p.currency)).pair("payables", p.amount, p.functionalAmount, p.rate, 1, -difference);
+    const d = p.discount;
+    // The payables relieved: the money plus the discount taken.
+    const relieved = d === undefined ? p.amount : { amount: unitsToString(toUnits(p.amount.amount) + toUnits(d.amount.amount)), currency: p.amount.currency };
+    const relievedValue = d === undefined ? p.functionalAmount : { amount: unitsToString(toUnits(p.functionalAmount.amount) + toUnits(d.functionalAmount.amount)), currency: p.functionalAmount.currency };
+    const l = new Lines(forCash(context, p.bank, p.currency)).pair("payables", relieved, relievedValue, p.rate, 1, -difference);
     if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
     l.pair("bank", p.amount, p.functionalAmount, p.rate, -1);
+    if (d !== undefined) {
+      const net = { amount: unitsToString(toUnits(d.amount.amount) - toUnits(d.tax.amount)), currency: d.amount.currency };
+      const netValue = { amount: unitsToString(toUnits(d.functionalAmount.amount) - toUnits(d.functionalTax.amount)), currency: d.functionalAmount.currency };
+      l.pair("purchase-price-difference", net, netValue, p.rate, -1).pair("input-tax", d.tax, d.functionalTax, p.rate, -1);
+    }
     return entries(event, `Payment ${p.paymentId} to supplier ${p.supplierId}`, l.out);
   },
 
@@ -302,7 +311,9 @@ export const postingRules: PostingRules = {
       .pair("input-tax", p.tax, f.tax, p.rate, -1)
       .pair("purchase-price-difference", p.net, f.net, p.rate, -1);
     selfAssess(l, p.taxLines, -1);
-    return entries(event, `Debit note ${p.returnId} to supplier ${p.supplierId}`, l.out);
+    // Goods returned before they were billed: GRNI reverses (inventory's issue credits stock).
+    if (p.grniValue !== undefined) l.functional("grni", p.grniValue, 1).functional("purchase-price-difference", p.grniValue, -1);
+    return entries(event, `${toUnits(p.gross.amount) === 0n ? "Return" : "Debit note"} ${p.returnId} to supplier ${p.supplierId}`, l.out);
   },
 
   LandedCostRecorded(event, context) {

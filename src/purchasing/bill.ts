@@ -38,6 +38,8 @@ export type SupplierBill = {
   readonly gross: string;
   /** Paid so far (transaction currency). */
   readonly paid: string;
+  /** Early-payment discounts taken on it (its open amount is gross − paid − discount). Absent: none. */
+  readonly discount?: string;
   readonly approvedBy: string | null;
 };
 

@@ -4,6 +4,7 @@ import { functionalNetOf, pendingApproval } from "./approval.js";
 import { settingsOf } from "./options.js";
 import { priceOrderLines } from "./order-lines.js";
 import { saveOrder } from "./order-store.js";
+import { allocateOrderNumber } from "./order-number.js";
 import { type PurchaseOrder, createOrderSchema } from "./purchase-order.js";
 import { ORDERS, requireSupplier } from "./supplier.js";
 
@@ -27,10 +28,12 @@ export const createOrder = defineCommand({
     if (await ctx.tx.documents.get(ORDERS, purchaseOrderId)) throw new StorekeepError("ALREADY_EXISTS", `Purchase order ${purchaseOrderId} already exists; change it with purchasing.changeOrder.`, { purchaseOrderId });
     const supplier = await requireSupplier(ctx.tx, input.supplierId);
     const orderDate = input.orderDate ?? ctx.today;
+    const number = await allocateOrderNumber(ctx, settings, orderDate);
     const priced = await priceOrderLines(ctx.tx, settings, supplier, orderDate, input.lines);
     const functionalNet = await functionalNetOf(ctx, supplier.currency, priced.net, orderDate);
     const order: PurchaseOrder = {
       purchaseOrderId,
+      number,
       supplierId: supplier.supplierId,
       warehouseId: input.warehouseId,
       currency: supplier.currency,
@@ -48,6 +51,6 @@ export const createOrder = defineCommand({
       history: [{ at: ctx.now.toISOString(), action: "create", from: null, to: "draft", by: null }],
     };
     await saveOrder(ctx.tx, order, 0);
-    return { result: { purchaseOrderId, status: order.status, net: order.net, tax: order.tax, gross: order.gross, approvalRequired: order.approval.required } };
+    return { result: { purchaseOrderId, number, status: order.status, net: order.net, tax: order.tax, gross: order.gross, approvalRequired: order.approval.required } };
   },
 });

@@ -8,6 +8,7 @@ import { functionalNetOf, pendingApproval } from "./approval.js";
 import { settingsOf } from "./options.js";
 import { priceOrderLines } from "./order-lines.js";
 import { saveOrder } from "./order-store.js";
+import { allocateOrderNumber } from "./order-number.js";
 import { roundToOrderQuantity } from "./pricing.js";
 import type { PurchaseOrder } from "./purchase-order.js";
 import { CLAIMS, ORDERS, idSchema, requireSupplier, supplierItem } from "./supplier.js";
@@ -96,14 +97,16 @@ export const draftOrdersFromSuggestions = defineCommand({
           await saveOrder(ctx.tx, next, existing.version);
         }
         const order = (await ctx.tx.documents.get<PurchaseOrder>(ORDERS, before.purchaseOrderId))!.data;
-        created.push({ purchaseOrderId: order.purchaseOrderId, outcome: same ? ("unchanged" as const) : ("updated" as const), supplierId: supplier.supplierId, warehouseId: proposal.warehouse, net: order.net, gross: order.gross, lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice })), adjustments });
+        created.push({ purchaseOrderId: order.purchaseOrderId, number: order.number ?? null, outcome: same ? ("unchanged" as const) : ("updated" as const), supplierId: supplier.supplierId, warehouseId: proposal.warehouse, net: order.net, gross: order.gross, lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice })), adjustments });
         continue;
       }
       const purchaseOrderId = ctx.ids.next("po");
+      const number = await allocateOrderNumber(ctx, settings, orderDate);
       const priced = await priceOrderLines(ctx.tx, settings, supplier, orderDate, lines);
       const functionalNet = await functionalNetOf(ctx, supplier.currency, priced.net, orderDate);
       const order: PurchaseOrder = {
         purchaseOrderId,
+        number,
         supplierId: supplier.supplierId,
         warehouseId: proposal.warehouse,
         currency: supplier.currency,
@@ -122,7 +125,7 @@ export const draftOrdersFromSuggestions = defineCommand({
       };
       await saveOrder(ctx.tx, order, 0);
       if (input.reuseDrafts === true) await ctx.tx.documents.put(CLAIMS, standingDraftKey(supplier.supplierId, proposal.warehouse), { purchaseOrderId }, standing?.version ?? 0);
-      created.push({ purchaseOrderId, outcome: "created" as const, supplierId: supplier.supplierId, warehouseId: proposal.warehouse, net: order.net, gross: order.gross, lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice })), adjustments });
+      created.push({ purchaseOrderId, number, outcome: "created" as const, supplierId: supplier.supplierId, warehouseId: proposal.warehouse, net: order.net, gross: order.gross, lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice })), adjustments });
     }
     return { result: { orders: created } };
   },

@@ -1,5 +1,7 @@
 import type { CommandContext } from "../runner/command.js";
 import type { TaxCalculation, TaxCodeTable, TaxContext, TaxLineInput, TaxParty, EventTaxLine } from "../finance/tax/index.js";
+import type { AllocatedNumber, NumberSeriesKey } from "../finance/numbering/index.js";
+import type { Transaction } from "../ports/storage.js";
 import { Decimal, type RoundingMode } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { checkBoundedDecimal, BOUNDS, type DigitLimits } from "../kernel/bounds.js";
@@ -46,19 +48,24 @@ export interface PurchasingOptions {
   readonly defaultTaxCategory?: string;
   /** Tax codes and the shop as buyer; without them purchasing documents carry no tax. */
   readonly tax?: PurchasingTax;
+  /** Purchase order numbers print as prefix, year, sequence (default `PO` → `PO2026-000001`). */
+  readonly numberPrefix?: string;
 }
 
 /**
- * Finance's pure tax functions, wired by the facade (purchasing may not import finance's files).
+ * Finance's functions, wired by the facade (purchasing may not import finance's files): the
+ * pure tax functions and, optionally, finance's gapless document numbering (without it,
+ * purchase orders carry no number).
  *
  * @example
  * ```ts
- * const fns: PurchasingTaxFunctions = { calculateTax, eventTaxLines };
+ * const fns: PurchasingTaxFunctions = { calculateTax, eventTaxLines, allocateDocumentNumber };
  * ```
  */
 export interface PurchasingTaxFunctions {
   readonly calculateTax: (lines: readonly TaxLineInput[], context: TaxContext) => TaxCalculation;
   readonly eventTaxLines: (calculation: TaxCalculation, options: { readonly functionalCurrency: string; readonly rate?: string }) => { taxLines: EventTaxLine[]; functionalTax: string };
+  readonly allocateDocumentNumber?: (tx: Transaction, key: NumberSeriesKey) => Promise<AllocatedNumber>;
 }
 
 /** Resolved settings, as commands see them. */
@@ -69,6 +76,7 @@ export interface PurchasingSettings {
   readonly priceTolerance: Decimal;
   readonly billBeforeReceipt: "hold" | "allow";
   readonly defaultTaxCategory: string;
+  readonly numberPrefix: string;
   readonly tax: PurchasingTax | undefined;
   readonly functions: PurchasingTaxFunctions | undefined;
 }
@@ -78,6 +86,14 @@ function bounded(name: string, value: string | number | undefined, fallback: str
   const parsed = checkBoundedDecimal(value, limits, name, "nonnegative");
   if (!parsed.ok) throw new StorekeepError("VALIDATION_FAILED", `purchasing.${name}: ${parsed.reason}`, { issues: [{ path: name, message: parsed.reason, code: "custom" }] });
   return parsed.value;
+}
+
+function numberPrefixOf(prefix: string | undefined): string {
+  if (prefix === undefined) return "PO";
+  if (typeof prefix !== "string" || !/^[A-Za-z0-9_.-]{0,40}$/.test(prefix)) {
+    throw new StorekeepError("VALIDATION_FAILED", `purchasing.numberPrefix must be up to 40 letters, digits, "_", "." or "-", like "PO".`, { issues: [{ path: "numberPrefix", message: "letters, digits, _ . -", code: "custom" }] });
+  }
+  return prefix;
 }
 
 /**
@@ -99,6 +115,7 @@ export function resolvePurchasingOptions(options: PurchasingOptions = {}, functi
     priceTolerance: bounded("priceTolerance", options.priceTolerance, "0"),
     billBeforeReceipt: options.billBeforeReceipt ?? "hold",
     defaultTaxCategory: options.defaultTaxCategory ?? "standard",
+    numberPrefix: numberPrefixOf(options.numberPrefix),
     tax: options.tax,
     functions,
   };

@@ -70,6 +70,7 @@ export async function priceOrderLines(
       received: before?.received ?? "0",
       billed: before?.billed ?? "0",
       returned: before?.returned ?? "0",
+      returnedUnbilled: before?.returnedUnbilled ?? "0",
       billedNet: before?.billedNet ?? "0",
       returnedNet: before?.returnedNet ?? "0",
       lastBillId: before?.lastBillId ?? null,

@@ -2,18 +2,42 @@ import { z } from "zod";
 import { defineCommand } from "../runner/command.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
-import { localDateSchema } from "../kernel/local-date.js";
+import { type LocalDate, addDays, localDateSchema } from "../kernel/local-date.js";
 import { positiveAmountSchemaOf } from "./schemas.js";
 import { rateSchema } from "../kernel/bounds.js";
-import { toFunctional } from "./amounts.js";
+import { roundMinor, toFunctional } from "./amounts.js";
 import { claimDocument, priorResult, rateFor } from "./order-store.js";
 import { type SupplierBill, loadBill } from "./bill.js";
-import { BILLS, idSchema, requireSupplier } from "./supplier.js";
+import { BILLS, type PaymentTerms, idSchema, requireSupplier } from "./supplier.js";
+
+/**
+ * The early-payment discount a bill offers on `date`: its open amount times the terms'
+ * discount ratio, rounded to the minor unit, when `date` is within `discountDays` of the
+ * bill's date; with the part of it that is tax (in the bill's tax-to-gross proportion).
+ *
+ * @example
+ * ```ts
+ * earlyPaymentDiscount({ date: "2026-03-01", gross: "119", tax: "19" }, new Decimal("119"), { netDays: 30, discountDays: 10, discountPercent: "0.02" }, "2026-03-08", "EUR");
+ * // { amount: 2.38, tax: 0.38 }
+ * ```
+ */
+export function earlyPaymentDiscount(bill: Pick<SupplierBill, "date" | "gross" | "tax">, open: Decimal, terms: PaymentTerms, date: string, currency: string): { amount: Decimal; tax: Decimal } {
+  const zero = { amount: new Decimal(0), tax: new Decimal(0) };
+  if (terms.discountDays === null || terms.discountPercent === null || open.lte(0)) return zero;
+  if (date > addDays(bill.date as LocalDate, terms.discountDays)) return zero;
+  const amount = roundMinor(open.times(terms.discountPercent), currency);
+  const gross = new Decimal(bill.gross);
+  const tax = gross.isZero() ? new Decimal(0) : roundMinor(amount.times(bill.tax).dividedBy(gross), currency);
+  return { amount, tax };
+}
 
 /**
  * Pays a supplier's posted bills (one or several, in the order given; the last one may be
- * paid in part). Finance settles the payables open items and computes the realised exchange
- * difference of a foreign-currency payment from what the bills were booked at.
+ * paid in part). Within the supplier's discount window (terms like 2/10 net 30) a bill is
+ * settled for its open amount less the early-payment discount, unless `takeDiscount: false`;
+ * the discount is booked as a lower purchase cost with its tax taken back. Finance settles
+ * the payables open items and computes the realised exchange difference of a
+ * foreign-currency payment from what the bills were booked at.
  *
  * @example
  * ```ts
@@ -26,17 +50,19 @@ export const paySupplier = defineCommand({
     paymentId: idSchema,
     supplierId: idSchema,
     billIds: z.array(idSchema).min(1).max(1000),
-    /** Default: everything still open on the bills. */
+    /** Default: everything still open on the bills (less the discounts taken). */
     amount: positiveAmountSchemaOf().optional(),
     date: localDateSchema.optional(),
     rate: rateSchema.transform((d) => canonicalDecimal(d)).optional(),
     /** The bank the money left from (finance's `cashAccounts` pick its account). */
     bank: idSchema.optional(),
+    /** Take the early-payment discount of bills paid within their window (default true). */
+    takeDiscount: z.boolean().optional(),
   }),
   async handle(ctx, input) {
     const prior = await priorResult(ctx.tx, "payment", input.paymentId, input);
     if (prior !== undefined) return { result: prior as never };
-    await requireSupplier(ctx.tx, input.supplierId);
+    const supplier = await requireSupplier(ctx.tx, input.supplierId);
     const date = input.date ?? ctx.today;
     await ctx.periodLocks?.assertOpen(ctx.tx, "purchases", date);
     if (new Set(input.billIds).size !== input.billIds.length) throw new StorekeepError("VALIDATION_FAILED", "A bill appears twice in billIds; name each bill once.", { issues: [{ path: "billIds", message: "duplicate", code: "custom" }] });
@@ -50,27 +76,45 @@ export const paySupplier = defineCommand({
       bills.push(loaded);
     }
     const currency = bills[0]!.bill.currency;
-    const open = bills.map(({ bill }) => new Decimal(bill.gross).minus(bill.paid));
-    const totalOpen = open.reduce((a, b) => a.plus(b), new Decimal(0));
-    const amount = input.amount ?? totalOpen;
-    if (amount.gt(totalOpen) || amount.lte(0)) {
-      throw new StorekeepError("VALIDATION_FAILED", `Payment ${input.paymentId} of ${amount.toString()} ${currency} ${amount.lte(0) ? "is nothing" : `exceeds the ${totalOpen.toString()} ${currency} still open on its bills`}; pay at most what is open.`, { issues: [{ path: "amount", message: "more than open", code: "custom" }], open: canonicalDecimal(totalOpen) });
+    const open = bills.map(({ bill }) => new Decimal(bill.gross).minus(bill.paid).minus(bill.discount ?? "0"));
+    // A landed-cost bill takes the supplier's terms too: it is a payable like any bill.
+    const discounts = bills.map(({ bill }, i) => (input.takeDiscount === false ? { amount: new Decimal(0), tax: new Decimal(0) } : earlyPaymentDiscount(bill, open[i]!, supplier.paymentTerms, date, currency)));
+    const due = open.map((o, i) => o.minus(discounts[i]!.amount));
+    const totalDue = due.reduce((a, b) => a.plus(b), new Decimal(0));
+    const amount = input.amount ?? totalDue;
+    if (amount.gt(totalDue) || amount.lte(0)) {
+      const discounted = discounts.some((d) => d.amount.gt(0));
+      throw new StorekeepError(
+        "VALIDATION_FAILED",
+        `Payment ${input.paymentId} of ${amount.toString()} ${currency} ${amount.lte(0) ? "is nothing" : `exceeds the ${totalDue.toString()} ${currency} still open on its bills${discounted ? " after the early-payment discount (pass takeDiscount: false to pay them in full)" : ""}`}; pay at most what is open.`,
+        { issues: [{ path: "amount", message: "more than open", code: "custom" }], open: canonicalDecimal(totalDue) },
+      );
     }
     let left = amount;
+    let discountTotal = new Decimal(0);
+    let discountTax = new Decimal(0);
     const settled = [];
     for (const [i, { bill, version }] of bills.entries()) {
-      const pay = Decimal.min(left, open[i]!);
+      if (left.isZero()) break;
+      // The discount is earned by settling the bill: a part payment pays without it.
+      const full = left.gte(due[i]!);
+      const pay = full ? due[i]! : left;
+      const discount = full ? discounts[i]! : { amount: new Decimal(0), tax: new Decimal(0) };
       left = left.minus(pay);
-      if (pay.isZero()) continue;
       const paid = new Decimal(bill.paid).plus(pay);
-      await ctx.tx.documents.put(BILLS, bill.billId, { ...bill, paid: canonicalDecimal(paid) } as never, version);
-      settled.push({ billId: bill.billId, paid: canonicalDecimal(pay), open: canonicalDecimal(new Decimal(bill.gross).minus(paid)) });
+      const discounted = new Decimal(bill.discount ?? "0").plus(discount.amount);
+      await ctx.tx.documents.put(BILLS, bill.billId, { ...bill, paid: canonicalDecimal(paid), ...(discounted.gt(0) ? { discount: canonicalDecimal(discounted) } : {}) } as never, version);
+      discountTotal = discountTotal.plus(discount.amount);
+      discountTax = discountTax.plus(discount.tax);
+      settled.push({ billId: bill.billId, paid: canonicalDecimal(pay), discount: canonicalDecimal(discount.amount), open: canonicalDecimal(new Decimal(bill.gross).minus(paid).minus(discounted)) });
     }
     const functional = ctx.config.functionalCurrency;
     const rate = await rateFor(ctx, currency, date, input.rate);
-    const functionalAmount = currency === functional ? amount : toFunctional(amount, new Decimal(rate), functional);
-    const result = { paymentId: input.paymentId, currency, amount: canonicalDecimal(amount), rate, functionalAmount: canonicalDecimal(functionalAmount), bills: settled };
+    const fx = (a: Decimal) => (currency === functional ? a : toFunctional(a, new Decimal(rate), functional));
+    const functionalAmount = fx(amount);
+    const result = { paymentId: input.paymentId, currency, amount: canonicalDecimal(amount), discount: canonicalDecimal(discountTotal), rate, functionalAmount: canonicalDecimal(functionalAmount), bills: settled };
     await claimDocument(ctx.tx, "payment", input.paymentId, input, result);
+    const m = (a: Decimal, c: string) => ({ amount: canonicalDecimal(a), currency: c });
     return {
       result,
       events: [
@@ -87,8 +131,9 @@ export const paySupplier = defineCommand({
             currency,
             functionalCurrency: functional,
             rate,
-            amount: { amount: canonicalDecimal(amount), currency },
-            functionalAmount: { amount: canonicalDecimal(functionalAmount), currency: functional },
+            amount: m(amount, currency),
+            functionalAmount: m(functionalAmount, functional),
+            ...(discountTotal.gt(0) ? { discount: { amount: m(discountTotal, currency), tax: m(discountTax, currency), functionalAmount: m(fx(discountTotal), functional), functionalTax: m(fx(discountTax), functional) } } : {}),
           },
         },
       ],

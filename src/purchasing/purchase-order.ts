@@ -12,7 +12,8 @@ import type { PurchaseOrderStatus } from "./transitions.js";
 
 /**
  * What one receipt brought of an order line: GRNI holds `value` (functional) for it until
- * bills clear it; `billedQuantity` and `clearedValue` say how much a bill has matched.
+ * bills clear it; `billedQuantity` and `clearedValue` say how much a bill has matched, or a
+ * return to the supplier before any bill took back (GRNI reversed).
  *
  * @example
  * ```ts
@@ -45,6 +46,8 @@ export type PurchaseOrderLine = {
   readonly received: string;
   readonly billed: string;
   readonly returned: string;
+  /** Received units returned to the supplier before they were billed (GRNI reversed; no later bill is expected for them). Absent on lines stored before it: 0. */
+  readonly returnedUnbilled?: string;
   /** Net billed so far (transaction currency), for the price of a return. */
   readonly billedNet: string;
   /** Net of the debit notes of returns so far (transaction currency). */
@@ -75,6 +78,8 @@ export type PurchaseOrderHistoryEntry = { readonly at: string; readonly action: 
  */
 export type PurchaseOrder = {
   readonly purchaseOrderId: string;
+  /** The gapless number from finance's numbering (`PO2026-000001`), drawn when the order is created; null without numbering (and on orders stored before it). */
+  readonly number?: string | null;
   readonly supplierId: string;
   readonly warehouseId: string;
   readonly currency: string;

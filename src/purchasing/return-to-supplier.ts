@@ -7,15 +7,42 @@ import { positiveQuantitySchema, rateSchema } from "../kernel/bounds.js";
 import { shareOf } from "./amounts.js";
 import { settingsOf } from "./options.js";
 import { claimDocument, priorResult, rateFor, saveOrder } from "./order-store.js";
-import { type PurchaseOrderLine, loadOrder } from "./purchase-order.js";
+import { type PurchaseOrderLine, type ReceiptSlice, loadOrder } from "./purchase-order.js";
 import { idSchema, requireSupplier } from "./supplier.js";
 import { functionalSide, taxDocument } from "./tax-document.js";
-import { assertAllowed } from "./transitions.js";
+import { assertAllowed, progressStatus } from "./transitions.js";
 
 /**
- * Returns billed goods to the supplier with a debit note (`SupplierReturned`): at the billed
- * price with its tax, Dr Payables / Cr Input tax, Cr Purchase price difference; inventory
- * issues the goods at layer cost. Only billed, not yet returned quantities go back.
+ * Takes `quantity` received-but-unbilled units back from an order line's receipts, first in
+ * first out: each receipt slice counts them as matched, and GRNI gives back what it holds for
+ * them (the value returned, functional).
+ */
+function takeUnbilled(receipts: readonly ReceiptSlice[], quantity: Decimal, functionalCurrency: string): { receipts: ReceiptSlice[]; value: Decimal } {
+  let left = quantity;
+  let value = new Decimal(0);
+  const out: ReceiptSlice[] = [];
+  for (const s of receipts) {
+    const unbilled = new Decimal(s.quantity).minus(s.billedQuantity);
+    if (left.isZero() || unbilled.lte(0)) {
+      out.push(s);
+      continue;
+    }
+    const take = Decimal.min(left, unbilled);
+    const share = shareOf(new Decimal(s.value).minus(s.clearedValue), take, unbilled, functionalCurrency);
+    out.push({ ...s, billedQuantity: canonicalDecimal(new Decimal(s.billedQuantity).plus(take)), clearedValue: canonicalDecimal(new Decimal(s.clearedValue).plus(share)) });
+    value = value.plus(share);
+    left = left.minus(take);
+  }
+  return { receipts: out, value };
+}
+
+/**
+ * Returns received goods to the supplier (`SupplierReturned`); inventory issues them at
+ * layer cost. Units received but not yet billed go back first: GRNI reverses at what it
+ * holds for them (Dr GRNI / Cr Inventory at layer cost, a difference to the purchase price
+ * difference), the line's `returnedUnbilled` grows and a later bill is matched against what
+ * was kept. Billed units go back against a debit note at the billed price with its tax: Dr
+ * Payables / Cr Input tax, Cr Purchase price difference.
  *
  * @example
  * ```ts
@@ -40,33 +67,57 @@ export const returnToSupplier = defineCommand({
     const supplier = await requireSupplier(ctx.tx, order.supplierId);
     const date = input.date ?? ctx.today;
     await ctx.periodLocks?.assertOpen(ctx.tx, "purchases", date);
+    const functional = ctx.config.functionalCurrency;
     const byId = new Map(order.lines.map((l) => [l.lineId, l]));
-    const docLines = [];
+    const parts = [];
     const seen = new Set<string>();
     for (const [index, line] of input.lines.entries()) {
       const ol = byId.get(line.lineId);
       if (ol === undefined || seen.has(line.lineId)) throw new StorekeepError("VALIDATION_FAILED", `Return ${input.returnId}: ${ol === undefined ? `order ${order.purchaseOrderId} has no line ${line.lineId}` : `line ${line.lineId} appears twice`}.`, { issues: [{ path: `lines[${index}].lineId`, message: "unknown or duplicate line", code: "custom" }] });
       seen.add(line.lineId);
-      // Only goods both received and billed can go back (a bill ahead of receipt has no stock).
-      const returnable = Decimal.min(ol.billed, ol.received).minus(ol.returned);
-      if (new Decimal(line.quantity).gt(returnable)) {
-        throw new StorekeepError("VALIDATION_FAILED", `Line ${ol.lineId} (${ol.sku}): ${returnable.toString()} received, billed and not yet returned, cannot return ${line.quantity}; receive and bill the goods before returning them.`, { issues: [{ path: `lines[${index}].quantity`, message: "more than billed and not returned", code: "custom" }], returnable: canonicalDecimal(returnable) });
+      const quantity = new Decimal(line.quantity);
+      const returnedUnbilled = new Decimal(ol.returnedUnbilled ?? "0");
+      // Received and not yet billed (nor returned): what the receipt slices still hold in GRNI.
+      const unbilled = ol.receipts.reduce((a, s) => a.plus(s.quantity).minus(s.billedQuantity), new Decimal(0));
+      // Received, billed and not yet returned (a bill ahead of receipt has no stock).
+      const billedReturnable = Decimal.max(0, Decimal.min(ol.billed, new Decimal(ol.received).minus(returnedUnbilled)).minus(ol.returned));
+      const fromUnbilled = Decimal.min(quantity, unbilled);
+      const fromBilled = quantity.minus(fromUnbilled);
+      if (fromBilled.gt(billedReturnable)) {
+        const returnable = unbilled.plus(billedReturnable);
+        throw new StorekeepError("VALIDATION_FAILED", `Line ${ol.lineId} (${ol.sku}): ${returnable.toString()} received and not yet returned, cannot return ${line.quantity}; only goods that arrived can go back.`, { issues: [{ path: `lines[${index}].quantity`, message: "more than received and not returned", code: "custom" }], returnable: canonicalDecimal(returnable) });
       }
-      const net = shareOf(new Decimal(ol.billedNet).minus(ol.returnedNet), new Decimal(line.quantity), new Decimal(ol.billed).minus(ol.returned), order.currency);
-      docLines.push({ ol, line, net });
+      const taken = takeUnbilled(ol.receipts, fromUnbilled, functional);
+      const net = fromBilled.isZero() ? new Decimal(0) : shareOf(new Decimal(ol.billedNet).minus(ol.returnedNet), fromBilled, new Decimal(ol.billed).minus(ol.returned), order.currency);
+      parts.push({ ol, line, fromUnbilled, fromBilled, grni: taken.value, receipts: taken.receipts, net });
     }
-    const doc = taxDocument(settings, supplier, order.currency, date, docLines.map((d) => ({ id: d.ol.lineId, category: d.ol.taxCategory, amount: canonicalDecimal(d.net) })));
-    const functional = ctx.config.functionalCurrency;
+    const billedParts = parts.filter((p) => p.fromBilled.gt(0));
     const rate = await rateFor(ctx, order.currency, date, input.rate);
-    const side = functionalSide(settings, doc, docLines.map((d) => d.ol.lineId), rate, order.currency, functional);
-    for (const d of docLines) {
-      const next: PurchaseOrderLine = { ...d.ol, returned: canonicalDecimal(new Decimal(d.ol.returned).plus(d.line.quantity)), returnedNet: canonicalDecimal(new Decimal(d.ol.returnedNet).plus(d.net)) };
-      byId.set(d.ol.lineId, next);
+    let doc = { net: "0", tax: "0", gross: "0" };
+    let side: { net: Decimal | string; tax: Decimal | string; gross: Decimal | string; taxLines?: unknown[] | undefined } = { net: "0", tax: "0", gross: "0" };
+    if (billedParts.length > 0) {
+      const taxed = taxDocument(settings, supplier, order.currency, date, billedParts.map((d) => ({ id: d.ol.lineId, category: d.ol.taxCategory, amount: canonicalDecimal(d.net) })));
+      doc = taxed;
+      side = functionalSide(settings, taxed, billedParts.map((d) => d.ol.lineId), rate, order.currency, functional);
     }
-    await saveOrder(ctx.tx, { ...order, lines: order.lines.map((l) => byId.get(l.lineId)!) }, version);
+    const grniValue = parts.reduce((a, p) => a.plus(p.grni), new Decimal(0));
+    for (const p of parts) {
+      const next: PurchaseOrderLine = {
+        ...p.ol,
+        receipts: p.receipts,
+        returned: canonicalDecimal(new Decimal(p.ol.returned).plus(p.fromBilled)),
+        returnedNet: canonicalDecimal(new Decimal(p.ol.returnedNet).plus(p.net)),
+        returnedUnbilled: canonicalDecimal(new Decimal(p.ol.returnedUnbilled ?? "0").plus(p.fromUnbilled)),
+      };
+      byId.set(p.ol.lineId, next);
+    }
+    const lines = order.lines.map((l) => byId.get(l.lineId)!);
+    // A return of unbilled goods can complete the billing of what was kept.
+    const status = order.status === "closed" ? order.status : progressStatus(lines);
+    await saveOrder(ctx.tx, { ...order, lines, status, history: status === order.status ? order.history : [...order.history, { at: ctx.now.toISOString(), action: "return", from: order.status, to: status, by: null }] }, version);
     const m = (amount: string | Decimal, currency: string) => ({ amount: typeof amount === "string" ? amount : canonicalDecimal(amount), currency });
-    const billId = docLines[0]!.ol.lastBillId;
-    const result = { returnId: input.returnId, net: doc.net, tax: doc.tax, gross: doc.gross, currency: order.currency };
+    const billId = billedParts[0]?.ol.lastBillId ?? null;
+    const result = { returnId: input.returnId, net: doc.net, tax: doc.tax, gross: doc.gross, currency: order.currency, grniValue: canonicalDecimal(grniValue), status };
     await claimDocument(ctx.tx, "return", input.returnId, input, result);
     return {
       result,
@@ -85,11 +136,12 @@ export const returnToSupplier = defineCommand({
             currency: order.currency,
             functionalCurrency: functional,
             rate,
-            lines: docLines.map((d) => ({
+            lines: parts.map((d) => ({
               lineId: d.ol.lineId,
               sku: d.ol.sku,
               quantity: d.line.quantity,
-              unitPrice: m(d.net.dividedBy(d.line.quantity).toDecimalPlaces(6, Decimal.ROUND_HALF_UP), order.currency),
+              // The billed price of the billed part; the order's price for goods not yet billed.
+              unitPrice: m(d.fromBilled.gt(0) ? d.net.dividedBy(d.fromBilled).toDecimalPlaces(6, Decimal.ROUND_HALF_UP) : d.ol.unitPrice, order.currency),
               ...(d.line.locationId ? { locationId: d.line.locationId } : {}),
               ...(d.line.lot ? { lot: d.line.lot } : {}),
             })),
@@ -98,6 +150,7 @@ export const returnToSupplier = defineCommand({
             gross: m(doc.gross, order.currency),
             functional: { net: m(side.net, functional), tax: m(side.tax, functional), gross: m(side.gross, functional) },
             ...(side.taxLines !== undefined ? { taxLines: side.taxLines } : {}),
+            ...(grniValue.gt(0) ? { grniValue: m(grniValue, functional) } : {}),
           } as never,
         },
       ],

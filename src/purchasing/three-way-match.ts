@@ -43,13 +43,14 @@ export function matchBill(orderLines: readonly PurchaseOrderLine[], billLines: r
     const ol = byId.get(b.lineId);
     if (ol === undefined) continue;
     const billedAfter = new Decimal(ol.billed).plus(b.quantity);
-    const received = new Decimal(ol.received);
+    // Units sent back before they were billed are not expected on a bill.
+    const received = new Decimal(ol.received).minus(ol.returnedUnbilled ?? "0");
     const orderedLimit = new Decimal(ol.quantity).times(tolerances.receipt.plus(1));
     if (billedAfter.gt(orderedLimit)) {
       reasons.push({ lineId: b.lineId, kind: "over-ordered", message: `line ${b.lineId} (${ol.sku}): billed ${billedAfter.toString()} in all, ordered ${ol.quantity} (at most ${orderedLimit.toString()})` });
     } else if (tolerances.billBeforeReceipt === "hold" && billedAfter.gt(received.times(tolerances.quantity.plus(1)))) {
       const kind = received.lte(ol.billed) ? "not-received" : "quantity";
-      reasons.push({ lineId: b.lineId, kind, message: `line ${b.lineId} (${ol.sku}): billed ${billedAfter.toString()} in all, received ${ol.received}${kind === "not-received" ? " (nothing left to match: goods not yet received)" : ""}` });
+      reasons.push({ lineId: b.lineId, kind, message: `line ${b.lineId} (${ol.sku}): billed ${billedAfter.toString()} in all, received ${received.toString()}${new Decimal(ol.returnedUnbilled ?? "0").gt(0) ? ` (${ol.received} less ${ol.returnedUnbilled} returned before billing)` : ""}${kind === "not-received" ? " (nothing left to match: goods not yet received)" : ""}` });
     }
     const ordered = new Decimal(ol.unitPrice);
     const difference = new Decimal(b.unitPrice).minus(ordered).abs();

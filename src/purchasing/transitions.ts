@@ -67,7 +67,8 @@ export function assertAllowed(purchaseOrderId: string, status: PurchaseOrderStat
 
 /**
  * The state an order in progress is in, from its buckets: received when every line has
- * arrived, billed when moreover every received unit is billed, partially received when
+ * arrived, billed when moreover every received unit is billed (or went back before its
+ * bill), partially received when
  * something arrived, else sent.
  *
  * @example
@@ -75,7 +76,7 @@ export function assertAllowed(purchaseOrderId: string, status: PurchaseOrderStat
  * progressStatus([{ quantity: "10", received: "4", billed: "0" }]); // "partiallyReceived"
  * ```
  */
-export function progressStatus(lines: readonly { readonly quantity: string; readonly received: string; readonly billed: string }[]): PurchaseOrderStatus {
+export function progressStatus(lines: readonly { readonly quantity: string; readonly received: string; readonly billed: string; readonly returnedUnbilled?: string | undefined }[]): PurchaseOrderStatus {
   let all = true;
   let any = false;
   let billedAll = true;
@@ -83,7 +84,7 @@ export function progressStatus(lines: readonly { readonly quantity: string; read
     const received = scaled(l.received);
     if (received < scaled(l.quantity)) all = false;
     if (received > 0n) any = true;
-    if (scaled(l.billed) < received) billedAll = false;
+    if (scaled(l.billed) < received - scaled(l.returnedUnbilled ?? "0")) billedAll = false;
   }
   if (all) return billedAll ? "billed" : "received";
   return any ? "partiallyReceived" : "sent";

@@ -34,6 +34,8 @@ export function replenishmentModule(): ModuleDefinition {
  */
 export interface ReplenishmentDraftOrder {
   readonly purchaseOrderId: string;
+  /** The order's gapless number (null without numbering). */
+  readonly number: string | null;
   readonly outcome: "created" | "updated" | "unchanged";
   readonly supplierId: string;
   readonly warehouseId: string;

@@ -171,7 +171,12 @@ export const supplierBillRecordedSchema = refined(
  * booked at.
  *
  * Posting: Dr `payables` functionalAmount − exchangeDifference, Dr `exchange-gain-loss`
- * exchangeDifference (a credit when negative) / Cr `bank` functionalAmount. `bank`
+ * exchangeDifference (a credit when negative) / Cr `bank` functionalAmount.
+ * `discount` (optional): an early-payment discount taken, in the transaction currency
+ * (`amount`, of which `tax`) and functional at the payment's rate; it settles the bills
+ * with the money: Dr `payables` by it too / Cr `purchase-price-difference` (the discount
+ * net of tax: a cash discount lowers the cost of the purchase), Cr `input-tax` (its tax
+ * part: the taxable amount shrank). `bank`
  * (optional) names the bank the money left from, picking its account when finance has
  * several (`FinanceOptions.cashAccounts`, matched as the rule's provider).
  *
@@ -192,9 +197,24 @@ export const supplierPaidSchema = refined(
     billIds: idList,
     bank: idString.exactOptional(),
     ...settlementFields,
+    discount: z
+      .object({
+        amount: postedAmountJson,
+        tax: postedAmountJson,
+        functionalAmount: postedAmountJson,
+        functionalTax: postedAmountJson,
+      })
+      .exactOptional(),
   }),
   (payment, ctx) => {
     checkExchange(ctx, payment, [[["amount"], payment.amount, ["functionalAmount"], payment.functionalAmount]]);
+    if (payment.discount !== undefined) {
+      const d = payment.discount;
+      checkCurrency(ctx, payment.currency, [[["discount", "amount"], d.amount], [["discount", "tax"], d.tax]]);
+      checkCurrency(ctx, payment.functionalCurrency, [[["discount", "functionalAmount"], d.functionalAmount], [["discount", "functionalTax"], d.functionalTax]]);
+      if (new Decimal(d.tax.amount).gt(d.amount.amount)) ctx.addIssue({ code: "custom", path: ["discount", "tax"], message: "the discount's tax part cannot exceed the discount" });
+      if (new Decimal(d.functionalTax.amount).gt(d.functionalAmount.amount)) ctx.addIssue({ code: "custom", path: ["discount", "functionalTax"], message: "the discount's tax part cannot exceed the discount" });
+    }
     if (payment.exchangeDifference !== undefined) {
       checkCurrency(ctx, payment.functionalCurrency, [[["exchangeDifference"], payment.exchangeDifference]]);
       if (payment.currency === payment.functionalCurrency && !new Decimal(payment.exchangeDifference.amount).isZero()) {
@@ -210,6 +230,11 @@ export const supplierPaidSchema = refined(
  * Posting: Dr `payables` functional.gross / Cr `input-tax` functional.tax, Cr
  * `purchase-price-difference` functional.net. Inventory reacts with `StockIssued` (source
  * `supplier-return`, counter-account `purchase-price-difference`, at layer cost).
+ * `grniValue` (functional, optional): the part of the goods that was received but not yet
+ * billed, at what GRNI holds for it: Dr `grni` / Cr `purchase-price-difference` — with
+ * inventory's issue at layer cost this reverses GRNI against Inventory, any difference
+ * between the two staying in the purchase price difference. Such units carry no debit
+ * note (net, tax and gross cover the billed part only, zero when nothing was billed).
  *
  * @example
  * ```ts
@@ -248,9 +273,11 @@ export const supplierReturnedSchema = refined(
     gross: postedAmountJson,
     functional: taxedAmounts,
     taxLines: taxLinesField.exactOptional(),
+    grniValue: postedAmountJson.exactOptional(),
   }),
   (debitNote, ctx) => {
     checkTaxedDocument(ctx, debitNote);
+    if (debitNote.grniValue !== undefined) checkCurrency(ctx, debitNote.functionalCurrency, [[["grniValue"], debitNote.grniValue]]);
     checkCurrency(ctx, debitNote.currency, debitNote.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const));
   });
 
