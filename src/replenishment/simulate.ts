@@ -240,7 +240,11 @@ export function capOutliers(history: readonly number[]): number[] {
  */
 export function forecastDrivenPolicy(p: PolicyParameters): SimulationPolicy {
   return (s) => {
-    const history = capOutliers(s.history);
+    // A product launched during the history is read from its first sale: the weeks before it
+    // existed are not zero demand (the same rule as sk.replenishment's first movement).
+    const first = s.history.findIndex((v) => v > 0);
+    if (first < 0) return 0;
+    const history = capOutliers(s.history.slice(first));
     const f = autoForecast(history, { h: 1, levels: [] });
     const level = Math.max(0, f.mean[0] as number);
     let ss = 0;

@@ -35,7 +35,7 @@ export interface Forecast {
   readonly fitted: readonly number[];
   readonly parameters: Readonly<Record<string, number>>;
   readonly intervals: readonly PredictionInterval[];
-  /** Residual variance used for the intervals (one-step), when the method has one. */
+  /** Residual variance (one-step: the mean squared residual over the periods with a fitted value), when the method has one. */
   readonly sigma2?: number;
 }
 
@@ -52,6 +52,12 @@ export interface ForecastOptions {
   readonly h: number;
   /** Confidence levels in percent for prediction intervals; default `[80, 95]`. */
   readonly levels?: readonly number[];
+  /**
+   * Keep the one-step fitted values (default true). `false` returns `fitted: []` and saves
+   * an array per series over large catalogues; SES, Holt, Holt–Winters with
+   * `initial: "simple"` and Croston still give the residual variance as `sigma2`.
+   */
+  readonly keepFitted?: boolean;
 }
 
 /** Largest history and horizon we accept: a bound on everything (TigerBeetle style). */

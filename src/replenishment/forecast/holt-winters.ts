@@ -137,7 +137,7 @@ function simpleFit(y: readonly number[], kind: Kind, options: SmoothingOptions, 
     chosen = pick((best as { par: number[] }).par);
   }
   const { alpha, beta, gamma } = chosen;
-  const fit = zzhw(y, alpha, beta, gamma, phi, seasonal, m, l0, b0, s0, true);
+  const fit = zzhw(y, alpha, beta, gamma, phi, seasonal, m, l0, b0, s0, options.keepFitted !== false);
   const n = y.length;
   const mean: number[] = [];
   let phistar = 0;

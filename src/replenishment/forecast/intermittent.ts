@@ -93,9 +93,11 @@ export function crostonForecast(y: readonly number[], options: ForecastOptions &
   const variant = options.variant ?? "classic";
   const factor = variant === "sba" ? 1 - alpha / 2 : variant === "sbj" ? 1 - alpha / (2 - alpha) : 1;
   const n = y.length;
-  const fitted = new Array<number>(n);
-  fitted[0] = Number.NaN;
+  const keep = options.keepFitted !== false;
+  const fitted: number[] = keep ? new Array<number>(n) : [];
+  if (keep) fitted[0] = Number.NaN;
   // One pass: after y[t-1], the levels give fitted[t] (R: croston on y[0..t-1]); after y[n-1], the forecast.
+  let sse = 0;
   let count = 0;
   let sizeLevel = 0;
   let intervalLevel = 0;
@@ -114,12 +116,17 @@ export function crostonForecast(y: readonly number[], options: ForecastOptions &
       }
       count++;
     }
-    if (t < n) fitted[t] = count === 0 ? 0 : (factor * sizeLevel) / intervalLevel;
+    if (t < n) {
+      const fit = count === 0 ? 0 : (factor * sizeLevel) / intervalLevel;
+      if (keep) fitted[t] = fit;
+      const e = (y[t] as number) - fit;
+      sse += e * e;
+    }
   }
-  if (count === 0) fitted.fill(0);
+  if (count === 0 && keep) fitted.fill(0);
   const point = count === 0 ? 0 : (factor * sizeLevel) / intervalLevel;
   const names = { classic: "Croston", sba: "Croston (SBA)", sbj: "Croston (SBJ)" };
-  return { method: variant === "classic" ? "croston" : `croston-${variant}`, model: names[variant], mean: repeat(point, options.h), fitted, parameters: { alpha }, intervals: [] };
+  return { method: variant === "classic" ? "croston" : `croston-${variant}`, model: names[variant], mean: repeat(point, options.h), fitted, parameters: { alpha }, intervals: [], ...(n > 1 ? { sigma2: sse / (n - 1) } : {}) };
 }
 
 /**

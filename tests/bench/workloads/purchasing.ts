@@ -60,18 +60,10 @@ const forecast10k: BenchWorkload<Context> = {
       const y = ctx.series[s] as number[];
       const c = classifyDemand(y);
       const intermittent = c.demandClass === "intermittent" || c.demandClass === "lumpy";
-      const f = intermittent ? crostonForecast(y, { h: 1, alpha: ALPHA, variant: "sba" }) : sesForecast(y, { h: 1, alpha: ALPHA, initial: "simple", levels: [] });
-      let ss = 0;
-      let n = 0;
-      for (let t = 0; t < DAYS; t++) {
-        const fit = f.fitted[t] as number;
-        if (!Number.isNaN(fit)) {
-          ss += ((y[t] as number) - fit) ** 2;
-          n++;
-        }
-      }
+      // keepFitted: false — the residual variance comes back as sigma2, no fitted array per SKU.
+      const f = intermittent ? crostonForecast(y, { h: 1, alpha: ALPHA, variant: "sba", keepFitted: false }) : sesForecast(y, { h: 1, alpha: ALPHA, initial: "simple", levels: [], keepFitted: false });
       const mean = f.mean[0] as number;
-      const r = safetyStockForCycleServiceLevel({ meanDemandPerPeriod: mean, sdDemandPerPeriod: Math.sqrt(ss / n), leadTimePeriods: LEAD_TIME_DAYS, cycleServiceLevel: 0.95 });
+      const r = safetyStockForCycleServiceLevel({ meanDemandPerPeriod: mean, sdDemandPerPeriod: Math.sqrt(f.sigma2 ?? 0), leadTimePeriods: LEAD_TIME_DAYS, cycleServiceLevel: 0.95 });
       total += reorderPointOrderQuantity({ position: ctx.onHand[s] as number, reorderPoint: r.reorderPoint, orderUpTo: r.reorderPoint + mean * 30 });
     }
     return total;
