@@ -15,6 +15,8 @@ export const TIMELINE = "crm.timeline";
 export const ORDERS = "crm.orders";
 export const SEGMENTS = "crm.segments";
 export const CAMPAIGNS = "crm.campaigns";
+/** One record per merged customer (id = the source): what the merge changed, so `unmergeCustomer` can undo it. */
+export const MERGES = "crm.merges";
 
 const id = z.string().min(1).max(200).regex(/^[^|\u0000]+$/, "may not contain | or NUL");
 const text = z.string().max(2000);

@@ -1,7 +1,27 @@
 import { z } from "zod";
 import { defineCommand } from "../runner/command.js";
 import { StorekeepError } from "../kernel/errors.js";
-import { CUSTOMERS, type CustomerDoc, TIMELINE, contactKeys, resolveCustomerId, writeContactKeys } from "./customer.js";
+import type { Transaction } from "../ports/storage.js";
+import { CUSTOMERS, type CustomerDoc, MERGES, TIMELINE, contactKeys, resolveCustomerId, writeContactKeys } from "./customer.js";
+
+/**
+ * Deletes the merge records of every customer merged (directly or through a chain) into
+ * `customerId`: they hold the merged customers' personal data as it was, for an unmerge that
+ * erasure rules out.
+ */
+async function eraseMergeRecords(tx: Transaction, customerId: string): Promise<void> {
+  const pending = [customerId];
+  for (let target = pending.pop(); target !== undefined; target = pending.pop()) {
+    for (;;) {
+      const page = await tx.documents.find(MERGES, { index: "byTarget", equals: [target], limit: 500 });
+      if (page.length === 0) break;
+      for (const d of page) {
+        pending.push(d.id);
+        await tx.documents.delete(MERGES, d.id, d.version);
+      }
+    }
+  }
+}
 
 export const eraseCustomerSchema = z.object({ customerId: z.string().min(1).max(200) });
 
@@ -29,6 +49,7 @@ export const eraseCustomer = defineCommand({
     const erased: CustomerDoc = { ...doc, status: "erased", name: null, emails: [], phones: [], addresses: [], tags: [], groups: [], consent: [] };
     await ctx.tx.documents.put(CUSTOMERS, customerId, erased as never, stored.version);
     await writeContactKeys(ctx.tx, customerId, contactKeys(doc), []);
+    await eraseMergeRecords(ctx.tx, customerId);
     let redacted = 0;
     let after: { values: string[]; id: string } | undefined;
     for (;;) {

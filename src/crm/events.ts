@@ -37,6 +37,17 @@ export const customerSegmentChangedSchema = z.object({
 export const customerMergedSchema = z.object({ sourceId: idString, targetId: idString });
 
 /**
+ * `CustomerUnmerged` (v1): the merge of `sourceId` into `targetId` was undone; `sourceId`
+ * is a customer of its own again, with the history the merge had moved.
+ *
+ * @example
+ * ```ts
+ * customerUnmergedSchema.parse({ sourceId: "cus_2", targetId: "cus_1" });
+ * ```
+ */
+export const customerUnmergedSchema = z.object({ sourceId: idString, targetId: idString });
+
+/**
  * `CustomerErased` (v1): a customer's personal data was erased on request (GDPR art. 17).
  *
  * @example
@@ -60,4 +71,5 @@ export const crmEventDefinitions = {
   CustomerSegmentChanged: defineEvent({ schema: customerSegmentChangedSchema }),
   CustomerMerged: defineEvent({ schema: customerMergedSchema }),
   CustomerErased: defineEvent({ schema: customerErasedSchema }),
+  CustomerUnmerged: defineEvent({ schema: customerUnmergedSchema }),
 };

@@ -21,7 +21,7 @@ export type { CdnowSummary, CdnowTransaction } from "./cdnow.js";
 export { cohortAnalysis } from "./cohorts.js";
 export type { Cohort, CohortPurchase, CohortReport } from "./cohorts.js";
 export { normaliseEmail, normalisePhone, PHONE_COUNTRIES } from "./contacts.js";
-export { crmEventDefinitions, customerErasedSchema, customerMergedSchema, customerSegmentChangedSchema } from "./events.js";
+export { crmEventDefinitions, customerErasedSchema, customerMergedSchema, customerSegmentChangedSchema, customerUnmergedSchema } from "./events.js";
 export type { CrmOptions } from "./options.js";
 export type { CustomerAddress, TimelineEntry } from "./customer.js";
 export type { CustomerValue, CustomerValueReport, CustomerView, TimelinePage } from "./reports.js";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineCommand } from "../runner/command.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
-import { ALIASES, CUSTOMERS, type CustomerDoc, ORDERS, SEGMENTS, TIMELINE, activeCustomer, contactKeys, writeContactKeys } from "./customer.js";
+import { ALIASES, CUSTOMERS, type CustomerDoc, MERGES, ORDERS, SEGMENTS, TIMELINE, activeCustomer, contactKeys, writeContactKeys } from "./customer.js";
 
 export const mergeCustomersSchema = z.object({ sourceId: z.string().min(1).max(200), targetId: z.string().min(1).max(200) });
 
@@ -11,24 +11,40 @@ function union<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] 
   return [...a, ...b.filter((x) => !seen.has(key(x)))];
 }
 
-/** Re-points every document of `collection` indexed by customer from `from` to `to`. */
-async function movePointers(tx: Transaction, collection: string, from: string, to: string): Promise<number> {
-  let moved = 0;
+/** Re-points every document of `collection` indexed by customer from `from` to `to`; returns the ids moved. */
+async function movePointers(tx: Transaction, collection: string, from: string, to: string): Promise<string[]> {
+  const moved: string[] = [];
   for (;;) {
     const page = await tx.documents.find(collection, { index: "byCustomer", equals: [from], limit: 500 });
     if (page.length === 0) return moved;
     for (const d of page) {
       await tx.documents.put(collection, d.id, { ...d.data, customerId: to }, d.version);
-      moved++;
+      moved.push(d.id);
     }
   }
 }
 
 /**
+ * What a merge changed, kept (id = the source) so `unmergeCustomer` can undo it: the source
+ * as it was, the target's contact fields before, and the timeline entries and orders moved.
+ * Personal data, like the customer documents: erasure deletes it.
+ */
+export type MergeRecord = {
+  readonly sourceId: string;
+  readonly targetId: string;
+  readonly mergedAt: string;
+  readonly source: CustomerDoc;
+  readonly targetBefore: Pick<CustomerDoc, "name" | "emails" | "phones" | "addresses" | "tags" | "groups" | "consent" | "createdAt">;
+  readonly timeline: readonly string[];
+  readonly orders: readonly string[];
+};
+
+/**
  * Merges customer `sourceId` into `targetId`: contacts, addresses, tags, groups and the
  * consent history move to the target, and so do the timeline and the order history; the
  * source id then resolves to the target through the alias table (so do ids merged into
- * the source before). Emits `CustomerMerged`.
+ * the source before). A merge record keeps what moved, so `unmergeCustomer` can split the
+ * two again. Emits `CustomerMerged`.
  *
  * @example
  * ```ts
@@ -63,10 +79,21 @@ export const mergeCustomers = defineCommand({
     await ctx.tx.documents.put(ALIASES, s.customerId, { customerId: t.customerId }, 0);
     const timeline = await movePointers(ctx.tx, TIMELINE, s.customerId, t.customerId);
     const orders = await movePointers(ctx.tx, ORDERS, s.customerId, t.customerId);
+    const record: MergeRecord = {
+      sourceId: s.customerId,
+      targetId: t.customerId,
+      mergedAt: ctx.now.toISOString(),
+      source: s,
+      targetBefore: { name: t.name, emails: t.emails, phones: t.phones, addresses: t.addresses, tags: t.tags, groups: t.groups, consent: t.consent, createdAt: t.createdAt },
+      timeline,
+      orders,
+    };
+    const prior = await ctx.tx.documents.get(MERGES, s.customerId);
+    await ctx.tx.documents.put(MERGES, s.customerId, record as never, prior?.version ?? 0);
     const seg = await ctx.tx.documents.get(SEGMENTS, s.customerId);
     if (seg) await ctx.tx.documents.delete(SEGMENTS, s.customerId, seg.version);
     return {
-      result: { sourceId: s.customerId, targetId: t.customerId, timelineEntries: timeline, orders },
+      result: { sourceId: s.customerId, targetId: t.customerId, timelineEntries: timeline.length, orders: orders.length },
       events: [{ type: "CustomerMerged", aggregateType: "customer", aggregateId: t.customerId, effectiveDate: ctx.today, payload: { sourceId: s.customerId, targetId: t.customerId } }],
     };
   },

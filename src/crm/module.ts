@@ -11,9 +11,10 @@ import type { z } from "zod";
 import { addInteraction } from "./add-interaction.js";
 import type { CohortReport } from "./cohorts.js";
 import { createCustomer } from "./create-customer.js";
-import { ALIASES, CAMPAIGNS, CONTACT_KEYS, CUSTOMERS, ORDERS, SEGMENTS, TIMELINE } from "./customer.js";
+import { ALIASES, CAMPAIGNS, CONTACT_KEYS, CUSTOMERS, MERGES, ORDERS, SEGMENTS, TIMELINE } from "./customer.js";
 import { eraseCustomer } from "./erase-customer.js";
 import { mergeCustomers } from "./merge-customers.js";
+import { unmergeCustomer } from "./unmerge-customer.js";
 import type { CrmOptions } from "./options.js";
 import { recordConsent } from "./record-consent.js";
 import { refreshSegments } from "./refresh-segments.js";
@@ -33,6 +34,7 @@ const CRM_REGISTRY: Partial<StoreRegistry> = {
     { name: ORDERS, indexes: { byCustomer: { fields: ["customerId", "placedOn"] }, byPlaced: { fields: ["placedOn", "orderId"] } } },
     { name: SEGMENTS },
     { name: CAMPAIGNS },
+    { name: MERGES, indexes: { byTarget: { fields: ["targetId", "sourceId"] } } },
   ],
 };
 
@@ -59,7 +61,7 @@ export function crmModule(options: CrmOptions = {}): ModuleDefinition {
  * ```
  */
 export function crmCommands() {
-  return { createCustomer, updateCustomer, mergeCustomers, recordConsent, addInteraction, eraseCustomer, refreshSegments, defineCampaign, targetCampaign };
+  return { createCustomer, updateCustomer, mergeCustomers, unmergeCustomer, recordConsent, addInteraction, eraseCustomer, refreshSegments, defineCampaign, targetCampaign };
 }
 
 type In<C> = C extends { input: infer S extends z.ZodType } ? z.input<S> : never;
@@ -80,6 +82,8 @@ export interface CrmApi {
   createCustomer(input: In<typeof createCustomer>, options?: ExecuteOptions): Promise<{ customerId: string; duplicates: string[] }>;
   updateCustomer(input: In<typeof updateCustomer>, options?: ExecuteOptions): Promise<{ customerId: string; duplicates: string[] }>;
   mergeCustomers(input: In<typeof mergeCustomers>, options?: ExecuteOptions): Promise<{ sourceId: string; targetId: string; timelineEntries: number; orders: number }>;
+  /** Splits a merged customer off again: its own contacts, history and id back (see `unmergeCustomer`). */
+  unmergeCustomer(input: In<typeof unmergeCustomer>, options?: ExecuteOptions): Promise<{ sourceId: string; targetId: string; timelineEntries: number; orders: number }>;
   recordConsent(input: In<typeof recordConsent>, options?: ExecuteOptions): Promise<{ customerId: string; channel: string; granted: boolean }>;
   addInteraction(input: In<typeof addInteraction>, options?: ExecuteOptions): Promise<{ entryId: string; customerId: string }>;
   eraseCustomer(input: In<typeof eraseCustomer>, options?: ExecuteOptions): Promise<{ customerId: string; timelineEntries: number }>;
@@ -113,6 +117,7 @@ const CRM_SHAPES = {
     createCustomer: command,
     updateCustomer: command,
     mergeCustomers: command,
+    unmergeCustomer: command,
     recordConsent: command,
     addInteraction: command,
     eraseCustomer: command,
@@ -147,6 +152,7 @@ export function createCrmApi(runtime: Runtime, options: CrmOptions = {}): CrmApi
     createCustomer: (i, o) => run(createCustomer, i, o),
     updateCustomer: (i, o) => run(updateCustomer, i, o),
     mergeCustomers: (i, o) => run(mergeCustomers, i, o),
+    unmergeCustomer: (i, o) => run(unmergeCustomer, i, o),
     recordConsent: (i, o) => run(recordConsent, i, o),
     addInteraction: (i, o) => run(addInteraction, i, o),
     eraseCustomer: (i, o) => run(eraseCustomer, i, o),
