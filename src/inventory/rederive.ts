@@ -283,7 +283,10 @@ export function rederive<R = ValuationInput>(
       if (m.effect === "out" && !m.allowNegative) invariant(onHandOf(booked) >= m.qty, `recorded history replays negative at ${m.id}`);
       const before = valueMovement(kernel, booked, m, rounding, bookedLookup, false, m.value);
       if (referenced?.has(m.id)) bookedCosts.set(m.id, { cost: before.amount, qty: m.qty });
-      v = valueMovement(kernel, state, m, rounding, newLookup, true, before.amount);
+      // A return whose issue lies outside the window keeps the value it was booked at; a
+      // receipt valued at the current cost (a count gain, an adjustment without a unit cost)
+      // takes the current cost of the re-derived history, as a full replay (the audit) does.
+      v = valueMovement(kernel, state, m, rounding, newLookup, true, m.costOf !== undefined ? before.amount : m.value);
       if (accumulate(differences, m.date, before.postings, v.postings)) changed.push({ id: m.id, position: m.position, valuation: v, isNew: false });
     }
     if (referenced?.has(m.id)) newCosts.set(m.id, { cost: v.amount, qty: m.qty });

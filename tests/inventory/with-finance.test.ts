@@ -51,4 +51,22 @@ describe("inventory with finance", () => {
     await sk.inventory.receive({ sku: "A", warehouseId: "wh", quantity: "5", unitCost: "2", effectiveDate: "2026-03-16" });
     expect((await sk.inventory.valuation())[0]).toMatchObject({ quantity: "10", value: "20" });
   });
+
+  it.each(["fifo", "moving-average"] as const)("a count gain valued at the current cost is revalued when a back-dated receipt changes that cost (%s): the audit stays ok and the Inventory account follows", async (costingMethod) => {
+    // Found by the whole-shop simulator (seed 23): the gain kept its booked value while a full replay valued it at the new cost.
+    const sk = createStorekeep({ clock: new ManualClock("2026-01-05T09:00:00.000Z"), ids: sequentialIds(), config: { functionalCurrency: "EUR" } });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "CAP", costingMethod });
+    const { stocktakeId } = await sk.inventory.startStocktake({ warehouseId: "wh", skus: ["CAP"] });
+    await sk.inventory.recordCount({ stocktakeId, locationId: "wh", items: [{ sku: "CAP", quantity: "1" }] });
+    await sk.inventory.approveStocktake({ stocktakeId });
+    await sk.inventory.adjust({ sku: "CAP", warehouseId: "wh", quantity: "1" });
+    expect((await sk.inventory.valuation())[0]).toMatchObject({ quantity: "2", value: "0" });
+    await sk.inventory.receive({ sku: "CAP", warehouseId: "wh", quantity: "1", unitCost: "21.04", effectiveDate: "2025-12-31" });
+    const audit = await sk.inventory.audit();
+    expect(audit.differences).toEqual([]);
+    expect(audit.ok).toBe(true);
+    expect((await sk.inventory.valuation())[0]).toMatchObject({ quantity: "3", value: "63.12" });
+    expect(audit.inventoryAccount).toBe("63.12");
+  });
 });
