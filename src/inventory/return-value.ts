@@ -38,7 +38,8 @@ export async function returnValue(
   const cost = BigInt((await valuationHistory(ctx.tx, sku, position, issue.movementId)).at(-1)?.amount ?? "0");
   const issuedQty = parseScaled(issue.quantity.replace("-", ""), QUANTITY_DECIMALS);
   const q = parseScaled(quantity, QUANTITY_DECIMALS);
-  if (q > issuedQty) return { costOf: issueId };
+  // More than that issue took (a return of several shipments): at its unit cost too, as a
+  // re-derivation values it from `costOf`, so recording and replay agree.
   const valueMinor = q === issuedQty ? cost : costAt({ value: cost, qty: issuedQty }, q, roundingCode(ctx.config.rounding));
   return { valueMinor, costOf: issueId };
 }
