@@ -25,4 +25,4 @@ export type { LedgerReader } from "./finance/index.js";
 export { referenceValuation } from "./inventory/index.js";
 export type { ReferenceMovement, ReferenceResult } from "./inventory/index.js";
 export { SimulationFailure, seededRandom, simulateShop } from "./simulator.js";
-export type { SimulationOptions, SimulationReport } from "./simulator.js";
+export type { Interleave, SimulationOptions, SimulationReport } from "./simulator.js";

@@ -19,22 +19,26 @@ const faults = !args.includes("--no-faults");
 const verbose = args.includes("--verbose");
 
 const started = performance.now();
-const totals = { steps: 0, faults: 0, replays: 0, events: 0, entries: 0, ok: 0, refused: 0 };
-const byCommand: Record<string, { ok: number; refused: number }> = {};
+const totals = { steps: 0, faults: 0, replays: 0, batches: 0, events: 0, entries: 0, ok: 0, refused: 0, skipped: 0 };
+const byCommand: Record<string, { ok: number; refused: number; skipped: number }> = {};
 for (const seed of seeds) {
   try {
     const report = await simulateShop({ seed, steps, faults, ...(verbose ? { log: (line: string) => console.log(`  ${line}`) } : {}) });
     totals.steps += report.steps;
     totals.faults += report.injectedFaults;
     totals.replays += report.replays;
+    totals.batches += report.concurrentBatches;
     totals.events += report.events;
     totals.entries += report.journalEntries;
     for (const [name, o] of Object.entries(report.outcomes)) {
-      const t = (byCommand[name] ??= { ok: 0, refused: 0 });
+      if (name === "concurrent" || name === "replay" || name === "clock.advance") continue;
+      const t = (byCommand[name] ??= { ok: 0, refused: 0, skipped: 0 });
       t.ok += o.ok;
       t.refused += o.refused;
+      t.skipped += o.skipped;
       totals.ok += o.ok;
       totals.refused += o.refused;
+      totals.skipped += o.skipped;
     }
   } catch (error) {
     if (error instanceof SimulationFailure) {
@@ -46,5 +50,12 @@ for (const seed of seeds) {
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(`${seeds.length} seeds x ${steps} steps: all invariants held after every step (${seconds.toFixed(1)} s)`);
-console.log(`steps ${totals.steps}, commands ok ${totals.ok}, refused ${totals.refused} (injected store failures ${totals.faults}), replays with no second effect ${totals.replays}, events ${totals.events}, journal entries ${totals.entries}`);
-for (const [name, o] of Object.entries(byCommand).sort()) console.log(`  ${name}: ${o.ok} ok, ${o.refused} refused`);
+console.log(`steps ${totals.steps}: commands committed ${totals.ok}, refused ${totals.refused} (of which injected store failures ${totals.faults}), skipped ${totals.skipped} (nothing to run them on); concurrent batches ${totals.batches}; replays with no second effect ${totals.replays}; events ${totals.events}; journal entries ${totals.entries}`);
+const byModule: Record<string, { ok: number; refused: number }> = {};
+for (const [name, o] of Object.entries(byCommand)) {
+  const m = (byModule[name.split(".")[0]!] ??= { ok: 0, refused: 0 });
+  m.ok += o.ok;
+  m.refused += o.refused;
+}
+for (const [name, o] of Object.entries(byModule).sort()) console.log(`${name}: ${o.ok} committed, ${o.refused} refused`);
+for (const [name, o] of Object.entries(byCommand).sort()) console.log(`  ${name}: ${o.ok} ok, ${o.refused} refused, ${o.skipped} skipped`);

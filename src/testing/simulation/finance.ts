@@ -1,0 +1,87 @@
+import { Decimal } from "../../kernel/decimal.js";
+import { assertTrialBalanceSumsToZero, ledgerInvariantViolations } from "../finance/invariants.js";
+import type { ModulePart, ShopContext, SimStep } from "./context.js";
+
+/*
+ * Finance's part of the whole-shop simulation: manual journal entries (some back-dated),
+ * period locks and month closes. Invariants: the trial balance sums to zero; the full
+ * ledger check (every entry balances, balances = lines, the accounting equation) at full
+ * checks; the receivables and payables subledgers (open items) equal their control
+ * accounts; the GRNI and customer-prepayment control accounts equal what purchasing's
+ * receipts and sales' orders say is open (`controls`, given by those parts).
+ */
+
+/** A control account and what its subledger says its balance (debit − credit, functional) must be. */
+export interface ControlCheck {
+  readonly name: string;
+  readonly account: string;
+  /** Debit − credit as a decimal string. */
+  expected(): Promise<string>;
+}
+
+/** Finance's commands and invariants for the simulator. */
+export function financePart(shop: ShopContext, controls: readonly ControlCheck[]): ModulePart {
+  const { sk, random } = shop;
+  let lockedThrough = "";
+
+  const steps = (): SimStep[] => [
+    {
+      name: "finance.postEntry",
+      weight: 1.5,
+      run: () => {
+        const amount = shop.money();
+        return sk.finance.postEntry({ date: random.chance(0.2) ? shop.daysAgo(random.int(1, 12)) : shop.today(), domain: "general", lines: [{ account: "6100", debit: amount }, { account: "1100", credit: amount }] } as never);
+      },
+    },
+    {
+      name: "finance.lockPeriod",
+      weight: 0.3,
+      run: async () => {
+        const through = shop.daysAgo(random.int(8, 20));
+        if (through <= lockedThrough) return "skip";
+        await sk.finance.lockPeriod({ through });
+        lockedThrough = through;
+        return undefined;
+      },
+    },
+    {
+      name: "finance.closePeriod",
+      weight: 0.2,
+      run: async () => {
+        // Close the month that ended at least 20 days ago (a no-op draw when it is closed already).
+        const period = shop.daysAgo(random.int(20, 45)).slice(0, 7);
+        const lastDay = new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 0)).toISOString().slice(0, 10);
+        if (lastDay <= lockedThrough) return "skip";
+        await sk.finance.closePeriod(period);
+        lockedThrough = lastDay;
+        return undefined;
+      },
+    },
+  ];
+
+  const invariants = async (full: boolean): Promise<string[]> => {
+    const violations: string[] = [];
+    const date = shop.today();
+    const tb = await sk.finance.trialBalance({ asOf: date });
+    try {
+      assertTrialBalanceSumsToZero(tb);
+    } catch (error) {
+      violations.push(`books: ${(error as Error).message}`);
+    }
+    if (full) violations.push(...(await ledgerInvariantViolations(sk.finance, [date])).map((v) => `ledger: ${v}`));
+    if (full || shop.step() % 5 === 0) {
+      for (const c of await sk.finance.auditSubledgers({ asOf: date })) {
+        if (!c.ok) violations.push(`subledger ${c.ledger} ${c.subledger} differs from control account ${c.account} ${c.control} by ${c.difference}`);
+      }
+      for (const control of controls) {
+        const row = tb.rows.find((r) => r.account === control.account);
+        const actual = row === undefined ? new Decimal(0) : new Decimal(row.debit).minus(row.credit);
+        const expected = new Decimal(await control.expected());
+        if (!actual.eq(expected)) violations.push(`${control.name}: control account ${control.account} is ${actual.toFixed()}, the subledger says ${expected.toFixed()}`);
+      }
+    }
+    return violations;
+  };
+
+  return { name: "finance", steps, invariants };
+}

@@ -1,0 +1,176 @@
+import { Decimal } from "../../kernel/decimal.js";
+import type { ModulePart, ShopContext, SimStep } from "./context.js";
+
+/*
+ * Inventory's part of the whole-shop simulation: receipts, issues, back-dated receipts,
+ * adjustments, direct and in-transit transfers, holds and releases, stocktakes (start,
+ * count ±1 against the book, approve). Invariants: `inventory.audit()` is ok; on hand per
+ * SKU equals the model (stock conserved: every module's committed movements, nothing of a
+ * refused one); no warehouse below zero on hand or available (never oversold); reserved per
+ * SKU and warehouse equals the sales orders' reserved buckets plus the open holds.
+ */
+
+/** Removes one item from a list (a no-op when a concurrent step removed it first). */
+export function drop<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
+}
+
+/** Inventory's commands and invariants for the simulator; `salesReserved` gives sales' reserved quantity per "sku|warehouse". */
+export function inventoryPart(shop: ShopContext, salesReserved: () => Promise<Map<string, number>>): ModulePart & { grni(): string } {
+  const { sk, random } = shop;
+  const holds: { reservationId: string; key: string; quantity: number; expiresAt: string | null }[] = [];
+  const inTransit: { transferId: string; sku: string; quantity: number }[] = [];
+  const qty = (n: number): string => String(n);
+  // Receipts without purchasing credit GRNI too (the default counter account): their sum joins purchasing's GRNI subledger.
+  let grni = new Decimal(0);
+  const booked = (result: { postings: Readonly<Record<string, string>> }): void => {
+    grni = grni.plus(result.postings["grni"] ?? "0");
+  };
+  const other = (w: string): string => shop.warehouses[(shop.warehouses.indexOf(w) + 1) % shop.warehouses.length]!;
+
+  const steps = (): SimStep[] => {
+    const sku = random.pick(shop.skus);
+    const warehouseId = random.pick(shop.warehouses);
+    return [
+      {
+        name: "inventory.receive",
+        weight: 4,
+        run: async () => {
+          const q = random.int(1, 20);
+          const input = { sku, warehouseId, quantity: qty(q), unitCost: shop.money() };
+          const key = shop.id("grn-key");
+          const run = () => sk.inventory.receive(input, { idempotencyKey: key });
+          const result = await run();
+          shop.moved(sku, q);
+          booked(result);
+          shop.keyed({ name: "inventory.receive", run, result });
+          return result;
+        },
+      },
+      {
+        name: "inventory.issue",
+        weight: 3,
+        run: async () => {
+          const q = random.int(1, 8);
+          const key = shop.id("issue-key");
+          const run = () => sk.inventory.issue({ sku, warehouseId, quantity: qty(q) }, { idempotencyKey: key });
+          const result = await run();
+          shop.moved(sku, -q);
+          shop.keyed({ name: "inventory.issue", run, result });
+          return result;
+        },
+      },
+      {
+        name: "inventory.receive (back-dated)",
+        weight: 2,
+        run: async () => {
+          const q = random.int(1, 10);
+          const result = await sk.inventory.receive({ sku, warehouseId, quantity: qty(q), unitCost: shop.money(), effectiveDate: shop.daysAgo(random.int(1, 12)) });
+          shop.moved(sku, q);
+          booked(result);
+          return result;
+        },
+      },
+      {
+        name: "inventory.adjust",
+        weight: 1.5,
+        run: async () => {
+          const q = random.int(1, 3) * (random.chance(0.5) ? 1 : -1);
+          const result = await sk.inventory.adjust({ sku, warehouseId, quantity: qty(q), ...(q > 0 ? { unitCost: shop.money() } : {}) });
+          shop.moved(sku, q);
+          return result;
+        },
+      },
+      {
+        name: "inventory.transfer",
+        weight: 1.5,
+        run: () => sk.inventory.transfer({ sku, quantity: qty(random.int(1, 4)), from: { warehouseId }, to: { warehouseId: other(warehouseId) }, inTransit: false }),
+      },
+      {
+        name: "inventory.transfer (in transit)",
+        weight: 1,
+        run: async () => {
+          const q = random.int(1, 4);
+          const result = await sk.inventory.transfer({ sku, quantity: qty(q), from: { warehouseId }, to: { warehouseId: other(warehouseId) }, inTransit: true });
+          // Units in transit still count in the SKU's on hand (a transit location): the total does not move.
+          inTransit.push({ transferId: result.transferId, sku, quantity: q });
+          return result;
+        },
+      },
+      {
+        name: "inventory.receiveTransfer",
+        weight: inTransit.length > 0 ? 1.5 : 0,
+        run: async () => {
+          const i = random.int(0, inTransit.length - 1);
+          const t = inTransit[i]!;
+          const result = await sk.inventory.receiveTransfer({ transferId: t.transferId });
+          drop(inTransit, t);
+          return result;
+        },
+      },
+      {
+        name: "inventory.reserve",
+        weight: 1.5,
+        run: async () => {
+          const q = random.int(1, 3);
+          const { reservations } = await sk.inventory.reserve({ lines: [{ sku, warehouseId, quantity: qty(q) }] });
+          holds.push({ reservationId: reservations[0]!.reservationId, key: `${sku}|${warehouseId}`, quantity: q, expiresAt: reservations[0]!.expiresAt });
+        },
+      },
+      {
+        name: "inventory.release",
+        weight: holds.length > 0 ? 1.5 : 0,
+        run: async () => {
+          const hold = holds[random.int(0, holds.length - 1)]!;
+          await sk.inventory.release({ reservationId: hold.reservationId });
+          drop(holds, hold);
+        },
+      },
+      {
+        name: "inventory.stocktake",
+        weight: 0.7,
+        refusals: ["INVALID_TRANSITION"],
+        run: async () => {
+          // Start, count one SKU at the warehouse at its book ±1 (never below zero), approve.
+          const { stocktakeId } = await sk.inventory.startStocktake({ warehouseId, skus: [sku] });
+          const book = Number((await sk.inventory.availability(sku, warehouseId)).onHand);
+          const delta = book === 0 ? random.int(0, 1) : random.int(-1, 1);
+          await sk.inventory.recordCount({ stocktakeId, locationId: warehouseId, items: [{ sku, quantity: qty(book + delta) }] });
+          const result = await sk.inventory.approveStocktake({ stocktakeId });
+          shop.moved(sku, delta);
+          return result;
+        },
+      },
+    ];
+  };
+
+  const invariants = async (full: boolean): Promise<string[]> => {
+    const violations: string[] = [];
+    // The audit re-values every SKU from its layers and the reserved check reads every order: every 5 steps and at full checks.
+    const deep = full || shop.step() % 5 === 0;
+    if (deep) {
+      const audit = await sk.inventory.audit();
+      if (!audit.ok) violations.push(`audit: ${JSON.stringify(audit).slice(0, 600)}`);
+    }
+    const rows = await sk.inventory.onHand({});
+    // A soft hold lapses at its expiry (the shop's clock); sales' holds are hard.
+    const now = shop.clock.now().toISOString();
+    const sales = deep ? await salesReserved() : undefined;
+    for (const sku of shop.skus) {
+      const onHand = rows.filter((row) => row.sku === sku).reduce((s, row) => s + Number(row.quantity), 0);
+      if (onHand !== shop.expectedOnHand.get(sku)) violations.push(`stock not conserved: ${sku} on hand ${onHand}, the model says ${shop.expectedOnHand.get(sku)}`);
+      for (const warehouseId of shop.warehouses) {
+        const key = `${sku}|${warehouseId}`;
+        const a = await sk.inventory.availability(sku, warehouseId);
+        if (Number(a.onHand) < 0 || Number(a.available) < 0) violations.push(`oversold: ${sku} at ${warehouseId} on hand ${a.onHand}, available ${a.available}`);
+        if (sales === undefined) continue;
+        const held = holds.filter((h) => h.key === key && (h.expiresAt === null || h.expiresAt > now)).reduce((s, h) => s + h.quantity, 0) + (sales.get(key) ?? 0);
+        if (Number(a.reserved) !== held) violations.push(`reserved ${sku} at ${warehouseId} is ${a.reserved}, but sales orders reserve and open holds add up to ${held}`);
+      }
+    }
+    return violations;
+  };
+
+  return { name: "inventory", steps, invariants, grni: () => grni.toFixed() };
+}

@@ -1,0 +1,223 @@
+import { Decimal } from "../../kernel/decimal.js";
+import type { PurchaseOrder } from "../../purchasing/purchase-order.js";
+import type { ControlCheck } from "./finance.js";
+import type { ModulePart, ShopContext, SimStep } from "./context.js";
+
+/*
+ * Purchasing's part of the whole-shop simulation: purchase orders created, approved, sent,
+ * received in part or in full, billed (at the order price, or off it so the bill is held
+ * and then approved), supplier payments in full or in part, returns of billed goods,
+ * closes and cancels. Invariants per order line: received ≤ ordered, billed ≤ received
+ * (unless a held bill was approved on it),
+ * returned ≤ billed, the receipts add up to received; the GRNI control account equals
+ * what receipts booked and bills have not cleared (less what was billed ahead).
+ */
+
+export const SIM_SUPPLIER = "sup_sim";
+
+/** Purchasing's commands and invariants for the simulator, with the GRNI check finance runs. */
+export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlCheck } {
+  const { sk, random } = shop;
+  const orders: string[] = [];
+  const cache = new Map<string, PurchaseOrder>();
+  const bills: string[] = [];
+  // Lines a held bill was approved on (the approver accepts it as it is): billed may exceed received there.
+  const overridden = new Set<string>();
+  const q = (s: string): number => Number(s);
+
+  const pick = async (statuses: readonly string[]): Promise<PurchaseOrder | undefined> => {
+    if (orders.length === 0) return undefined;
+    const po = await sk.purchasing.order(random.pick(orders));
+    if (po !== undefined) cache.set(po.purchaseOrderId, po);
+    return po !== undefined && statuses.includes(po.status) ? po : undefined;
+  };
+  const refresh = async (id: string): Promise<void> => {
+    const po = await sk.purchasing.order(id);
+    if (po !== undefined) cache.set(id, po);
+  };
+
+  const steps = (): SimStep[] => {
+    const any = orders.length > 0 ? 1 : 0;
+    return [
+      {
+        name: "purchasing.createOrder",
+        weight: 1.2,
+        run: async () => {
+          const first = random.int(0, shop.skus.length - 1);
+          const skus = random.chance(0.5) ? [shop.skus[first]!, shop.skus[(first + 1) % shop.skus.length]!] : [shop.skus[first]!];
+          const input = { purchaseOrderId: shop.id("po"), supplierId: SIM_SUPPLIER, warehouseId: random.pick(shop.warehouses), lines: skus.map((sku) => ({ sku, quantity: String(random.int(5, 30)), unitPrice: shop.money() })) };
+          const run = () => sk.purchasing.createOrder(input, { idempotencyKey: `po-${input.purchaseOrderId}` });
+          const result = await run();
+          orders.push(input.purchaseOrderId);
+          shop.keyed({ name: "purchasing.createOrder", run, result });
+          await refresh(input.purchaseOrderId);
+          return result;
+        },
+      },
+      {
+        name: "purchasing.approveOrder",
+        weight: 1 * any,
+        run: async () => {
+          const po = await pick(["draft"]);
+          if (po === undefined) return "skip";
+          const result = await sk.purchasing.approveOrder({ purchaseOrderId: po.purchaseOrderId, approver: "sim" });
+          await refresh(po.purchaseOrderId);
+          return result;
+        },
+      },
+      {
+        name: "purchasing.sendOrder",
+        weight: 1 * any,
+        run: async () => {
+          const po = await pick(["approved"]);
+          if (po === undefined) return "skip";
+          const result = await sk.purchasing.sendOrder({ purchaseOrderId: po.purchaseOrderId });
+          await refresh(po.purchaseOrderId);
+          return result;
+        },
+      },
+      {
+        name: "purchasing.receiveGoods",
+        weight: 2 * any,
+        run: async () => {
+          const po = await pick(["sent", "partiallyReceived"]);
+          if (po === undefined) return "skip";
+          const open = po.lines.filter((l) => q(l.quantity) > q(l.received));
+          if (open.length === 0) return "skip";
+          const lines = open.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: random.chance(0.6) ? q(l.quantity) - q(l.received) : random.int(1, q(l.quantity) - q(l.received)) }));
+          const input = { receiptId: shop.id("grn"), purchaseOrderId: po.purchaseOrderId, lines: lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })) };
+          const run = () => sk.purchasing.receiveGoods(input, { idempotencyKey: `receipt-${input.receiptId}` });
+          const result = await run();
+          for (const l of lines) shop.moved(l.sku, l.quantity);
+          shop.keyed({ name: "purchasing.receiveGoods", run, result });
+          await refresh(po.purchaseOrderId);
+          return result;
+        },
+      },
+      {
+        name: "purchasing.recordBill",
+        weight: 1.5 * any,
+        run: async () => {
+          const po = await pick(["partiallyReceived", "received"]);
+          if (po === undefined) return "skip";
+          const open = po.lines.filter((l) => q(l.received) > q(l.billed));
+          if (open.length === 0) return "skip";
+          // Mostly at the order price; sometimes 10% off it, so the 3-way match holds the bill.
+          const lines = open.map((l) => ({ lineId: l.lineId, quantity: random.int(1, q(l.received) - q(l.billed)), unitPrice: random.chance(0.8) ? l.unitPrice : new Decimal(l.unitPrice).times("1.1").toDecimalPlaces(2).toFixed() }));
+          const billId = shop.id("bill");
+          const result = await sk.purchasing.recordBill({ billId, purchaseOrderId: po.purchaseOrderId, lines });
+          bills.push(billId);
+          await refresh(po.purchaseOrderId);
+          return result;
+        },
+      },
+      {
+        name: "purchasing.approveBill",
+        weight: 0.7 * any,
+        run: async () => {
+          const held = await sk.purchasing.heldBills();
+          if (held.length === 0) return "skip";
+          const bill = random.pick(held);
+          const result = await sk.purchasing.approveBill({ billId: bill.billId, approver: "sim" });
+          // Approval accepts the bill as it is, without matching it again: bills posted while it was held may have billed the same receipts.
+          for (const l of bill.lines) overridden.add(`${bill.purchaseOrderId}|${l.lineId}`);
+          if (bill.purchaseOrderId !== null) await refresh(bill.purchaseOrderId);
+          return result;
+        },
+      },
+      {
+        name: "purchasing.paySupplier",
+        weight: bills.length > 0 ? 1 : 0,
+        run: async () => {
+          const bill = await sk.purchasing.bill(random.pick(bills));
+          if (bill === undefined || bill.status !== "posted") return "skip";
+          const left = new Decimal(bill.gross).minus(bill.paid);
+          if (left.lte(0)) return "skip";
+          const amount = random.chance(0.6) ? left.toFixed() : left.times(random.int(1, 9)).dividedBy(10).toDecimalPlaces(2).toFixed();
+          if (new Decimal(amount).lte(0)) return "skip";
+          return sk.purchasing.paySupplier({ paymentId: shop.id("sp"), supplierId: SIM_SUPPLIER, billIds: [bill.billId], amount });
+        },
+      },
+      {
+        name: "purchasing.returnToSupplier",
+        weight: 0.5 * any,
+        run: async () => {
+          const po = await pick(["partiallyReceived", "received", "billed"]);
+          if (po === undefined) return "skip";
+          const line = po.lines.find((l) => q(l.billed) > q(l.returned) && q(l.received) > q(l.returned));
+          if (line === undefined) return "skip";
+          const quantity = random.int(1, Math.min(q(line.billed), q(line.received)) - q(line.returned));
+          const result = await sk.purchasing.returnToSupplier({ returnId: shop.id("rts"), purchaseOrderId: po.purchaseOrderId, lines: [{ lineId: line.lineId, quantity }] });
+          shop.moved(line.sku, -quantity);
+          await refresh(po.purchaseOrderId);
+          return result;
+        },
+      },
+      {
+        name: "purchasing.closeOrder",
+        weight: 0.3 * any,
+        run: async () => {
+          const po = await pick(["partiallyReceived", "received", "billed"]);
+          if (po === undefined || po.lines.some((l) => q(l.received) !== q(l.billed))) return "skip";
+          const result = await sk.purchasing.closeOrder({ purchaseOrderId: po.purchaseOrderId });
+          await refresh(po.purchaseOrderId);
+          return result;
+        },
+      },
+      {
+        name: "purchasing.cancelOrder",
+        weight: 0.2 * any,
+        run: async () => {
+          const po = await pick(["draft", "approved", "sent"]);
+          if (po === undefined) return "skip";
+          const result = await sk.purchasing.cancelOrder({ purchaseOrderId: po.purchaseOrderId });
+          await refresh(po.purchaseOrderId);
+          return result;
+        },
+      },
+    ];
+  };
+
+  // Every purchase order, read once per step however many checks ask.
+  let allAt = -1;
+  let allOrders: PurchaseOrder[] = [];
+  const all = async (): Promise<PurchaseOrder[]> => {
+    if (allAt === shop.step()) return allOrders;
+    for (const id of orders) await refresh(id);
+    allOrders = [...cache.values()];
+    allAt = shop.step();
+    return allOrders;
+  };
+
+  const invariants = async (full: boolean): Promise<string[]> => {
+    const violations: string[] = [];
+    for (const po of full ? await all() : cache.values()) {
+      for (const l of po.lines) {
+        const at = `purchase order ${po.purchaseOrderId} line ${l.lineId}`;
+        if (q(l.received) > q(l.quantity)) violations.push(`${at}: received ${l.received} > ordered ${l.quantity}`);
+        if (q(l.billed) > q(l.received) && !overridden.has(`${po.purchaseOrderId}|${l.lineId}`)) violations.push(`${at}: billed ${l.billed} > received ${l.received}`);
+        if (q(l.returned) > q(l.billed)) violations.push(`${at}: returned ${l.returned} > billed ${l.billed}`);
+        const slices = l.receipts.reduce((s, r) => s.plus(r.quantity), new Decimal(0));
+        if (!slices.eq(l.received)) violations.push(`${at}: receipts add up to ${slices.toFixed()}, received is ${l.received}`);
+      }
+    }
+    return violations;
+  };
+
+  const grni: ControlCheck = {
+    name: "GRNI",
+    account: "2150",
+    expected: async () => {
+      let uncleared = new Decimal(0);
+      for (const po of await all()) {
+        for (const l of po.lines) {
+          for (const r of l.receipts) uncleared = uncleared.plus(r.value).minus(r.clearedValue);
+          uncleared = uncleared.minus(l.ahead.value);
+        }
+      }
+      return uncleared.negated().toFixed();
+    },
+  };
+
+  return { name: "purchasing", steps, invariants, grni };
+}
