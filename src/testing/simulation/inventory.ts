@@ -133,12 +133,14 @@ export function inventoryPart(shop: ShopContext, salesReserved: () => Promise<Ma
         refusals: ["INVALID_TRANSITION"],
         run: async () => {
           // Start, count one SKU at the warehouse at its book ±1 (never below zero), approve.
-          const { stocktakeId } = await sk.inventory.startStocktake({ warehouseId, skus: [sku] });
+          // Not blind, so the count says its difference to the book at the instant counted (a
+          // concurrent shipment may have moved the book since it was read here).
+          const { stocktakeId } = await sk.inventory.startStocktake({ warehouseId, skus: [sku], blind: false });
           const book = Number((await sk.inventory.availability(sku, warehouseId)).onHand);
           const delta = book === 0 ? random.int(0, 1) : random.int(-1, 1);
-          await sk.inventory.recordCount({ stocktakeId, locationId: warehouseId, items: [{ sku, quantity: qty(book + delta) }] });
+          const count = await sk.inventory.recordCount({ stocktakeId, locationId: warehouseId, items: [{ sku, quantity: qty(book + delta) }] });
           const result = await sk.inventory.approveStocktake({ stocktakeId });
-          shop.moved(sku, delta);
+          shop.moved(sku, (count.differences ?? []).filter((d) => d.sku === sku).reduce((sum, d) => sum + Number(d.difference), 0));
           return result;
         },
       },
