@@ -41,6 +41,7 @@ export const INVENTORY_SHAPES: ApiShapes = {
     releaseOrder: command,
     expireReservations: ["input?", "options?"],
     availability: ["string", "string"],
+    lotAvailability: ["string", "string"],
     onHand: ["input?"],
     valuation: ["input?"],
     layers: ["string"],

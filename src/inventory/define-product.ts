@@ -27,6 +27,7 @@ export const defineProduct = defineCommand({
       allowNegativeStock: input.allowNegativeStock,
       weight: input.weight ?? existing?.data.weight ?? null,
       tracking: input.tracking,
+      removalStrategy: input.removalStrategy ?? existing?.data.removalStrategy ?? null,
     };
     if (existing !== undefined) {
       const state = await ctx.tx.documents.get<CostStateDoc>(COST_STATES, input.sku);

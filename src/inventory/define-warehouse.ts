@@ -16,16 +16,16 @@ export const defineWarehouse = defineCommand({
   name: "inventory.defineWarehouse",
   input: warehouseInputSchema,
   async handle(ctx, input) {
-    const existing = await ctx.tx.documents.get<{ warehouseId: string; name: string | null }>(WAREHOUSES, input.warehouseId);
+    const existing = await ctx.tx.documents.get<{ warehouseId: string; name: string | null; removalStrategy?: string | null }>(WAREHOUSES, input.warehouseId);
     if (existing !== undefined) {
       // Defining it again with the same fields is a no-op; other fields are a conflict, never a silent overwrite.
-      if ((existing.data.name ?? null) === (input.name ?? null)) return { result: { warehouseId: input.warehouseId, created: false as boolean } };
+      if ((existing.data.name ?? null) === (input.name ?? null) && (existing.data.removalStrategy ?? null) === (input.removalStrategy ?? null)) return { result: { warehouseId: input.warehouseId, created: false as boolean } };
       throw new StorekeepError("ALREADY_EXISTS", `Warehouse "${input.warehouseId}" already exists (name ${JSON.stringify(existing.data.name)}); it was not changed. Use another id for another warehouse.`, {
         warehouseId: input.warehouseId,
         name: existing.data.name,
       });
     }
-    await ctx.tx.documents.put(WAREHOUSES, input.warehouseId, { warehouseId: input.warehouseId, name: input.name ?? null }, 0);
+    await ctx.tx.documents.put(WAREHOUSES, input.warehouseId, { warehouseId: input.warehouseId, name: input.name ?? null, ...(input.removalStrategy === undefined ? {} : { removalStrategy: input.removalStrategy }) }, 0);
     const root = await ctx.tx.documents.get(LOCATIONS, input.warehouseId);
     if (root === undefined) {
       const location: Location = { locationId: input.warehouseId, warehouseId: input.warehouseId, parentId: null, path: input.warehouseId, name: input.name ?? null };

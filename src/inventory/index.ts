@@ -40,6 +40,7 @@ import { type CostLayers, type HistoryLine, type OnHandRow, type ValuationRow, c
 import { type Availability, RESERVATIONS, readAvailability } from "./reservations.js";
 import { startStocktake } from "./start-stocktake.js";
 import { LOTS } from "./lots.js";
+import { LOT_RESERVED, type LotAvailability, lotAvailability } from "./lot-holds.js";
 import { ORDER_CUSTOMERS, type PickList, type RecallReport, pickReport, recallReport } from "./lot-reports.js";
 import type { RemovalStrategy } from "./removal-strategy.js";
 import { changeStandardCostCommand } from "./change-standard-cost.js";
@@ -90,7 +91,8 @@ export type { CountResult } from "./record-count.js";
 export { TRACKING_MODES } from "./lots.js";
 export type { Lot } from "./lots.js";
 export { pickStock } from "./removal-strategy.js";
-export type { Pick, PickableStock, RemovalStrategy } from "./removal-strategy.js";
+export type { Pick, PickableStock, PickLimits, RemovalStrategy } from "./removal-strategy.js";
+export type { LotAvailability } from "./lot-holds.js";
 export type { PickList, RecallReport } from "./lot-reports.js";
 export type { CountSheet, StocktakeReport } from "./stocktake-report.js";
 export type { CountLine } from "./stocktake-reads.js";
@@ -144,6 +146,7 @@ export const INVENTORY_REGISTRY: Partial<StoreRegistry> = Object.freeze({
     { name: VALUES, fields: ["value", "inTransit"], bucket: "day YYYY-MM-DD (key: sku)" },
   ],
   counters: [
+    { name: LOT_RESERVED, fields: ["reserved"], guards: {} },
     {
       name: AVAILABILITY,
       fields: ["onHand", "reserved"],
@@ -245,7 +248,7 @@ export interface InventoryApi {
   receiveTransfer(input: Input<ReturnType<typeof receiveTransferCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
   revalueReceipt(input: Input<ReturnType<typeof revalueReceiptCommand>>, options?: ExecuteOptions): Promise<RecordedMovement>;
   importOpeningStock(input: { rows: OpeningRow[]; effectiveDate?: string; effectiveAt?: string; reference?: string } | { csv: string; effectiveDate?: string; effectiveAt?: string; reference?: string }, options?: ExecuteOptions): Promise<{ imported: number; movements: RecordedMovement[] }>;
-  reserve(input: Input<ReturnType<typeof reserveCommand>>, options?: ExecuteOptions): Promise<{ reservations: { reservationId: string; sku: string; warehouseId: string; quantity: string; expiresAt: string | null }[] }>;
+  reserve(input: Input<ReturnType<typeof reserveCommand>>, options?: ExecuteOptions): Promise<{ reservations: { reservationId: string; sku: string; warehouseId: string; quantity: string; expiresAt: string | null; lot?: string }[] }>;
   allocate(input: { reservationId: string }, options?: ExecuteOptions): Promise<{ reservationId: string; kind: "hard" }>;
   release(input: Input<typeof release>, options?: ExecuteOptions): Promise<{ reservationId: string; released: string; state: string }>;
   releaseOrder(input: Input<typeof releaseOrder>, options?: ExecuteOptions): Promise<{ orderId: string; released: number }>;
@@ -270,6 +273,8 @@ export interface InventoryApi {
   stocktake(stocktakeId: string): Promise<StocktakeReport>;
   /** Cycle counting at a warehouse: ABC classes by value and the SKUs due to be counted today (or `asOf`). */
   cycleCounts(query: { warehouseId: string; asOf?: string; cuts?: { a: number; b: number }; frequencies?: CountFrequencies }): Promise<CycleCountPlan>;
+  /** Per lot of a SKU at a warehouse: on hand, held by lot reservations (expired holds not counted) and available to anyone else. */
+  lotAvailability(sku: string, warehouseId: string): Promise<LotAvailability[]>;
   /** On hand, reserved (expired holds never counted) and available at a warehouse. */
   availability(sku: string, warehouseId: string): Promise<Availability>;
   /** Quantity on hand per SKU, location and lot as of a date. */
@@ -329,7 +334,7 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
       const strategy = q.strategy ?? "fefo";
       if (!["fifo", "fefo", "location"].includes(strategy)) throw new StorekeepError("VALIDATION_FAILED", `pick strategy must be "fifo", "fefo" or "location", not ${JSON.stringify(strategy)}.`, { issues: [{ path: "strategy", message: "unknown strategy", code: "custom" }] });
       if (typeof q.quantity !== "string" || !/^\d{1,15}(\.\d{1,6})?$/.test(q.quantity) || !(Number(q.quantity) > 0)) throw new StorekeepError("VALIDATION_FAILED", "pick quantity must be a positive decimal string (up to 6 decimals).", { issues: [{ path: "quantity", message: "positive decimal string", code: "custom" }] });
-      return runtime.read((tx) => pickReport(tx, { sku: q.sku, warehouseId: q.warehouseId, quantity: q.quantity, strategy }, localDateOf(runtime.clock.now(), runtime.config.timeZone)));
+      return runtime.read((tx) => pickReport(tx, { sku: q.sku, warehouseId: q.warehouseId, quantity: q.quantity, strategy }, localDateOf(runtime.clock.now(), runtime.config.timeZone), runtime.clock.now().toISOString()));
     },
     recall: async (q) => {
       checkReportQuery("recall", q, ["sku"]);
@@ -351,6 +356,7 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     release: (i, o) => run(c.release, i, o),
     releaseOrder: (i, o) => run(c.releaseOrder, i, o),
     expireReservations: (i = {}, o) => run(c.expire, i, o),
+    lotAvailability: (sku, warehouseId) => (checkReportQuery("lotAvailability", { sku, warehouseId }, ["sku", "warehouseId"]), runtime.read((tx) => lotAvailability(tx, sku, warehouseId, runtime.clock.now().toISOString()))),
     availability: (sku, warehouseId) => (checkReportQuery("availability", { sku, warehouseId }, ["sku", "warehouseId"]), runtime.read((tx) => readAvailability(tx, sku, warehouseId, runtime.clock.now().toISOString()))),
     onHand: (q = {}) => (checkReportQuery("onHand", q), runtime.read((tx) => onHandReport(tx, q))),
     valuation: (q = {}) => (checkReportQuery("valuation", q), runtime.read((tx) => valuationReport(tx, currency, q))),

@@ -27,6 +27,8 @@ export const LOCATIONS = "inventory.locations";
 export const warehouseInputSchema = z.object({
   warehouseId: idSchema<WarehouseId>(),
   name: z.string().min(1).max(200).optional(),
+  /** How lot-tracked products without a strategy of their own leave this warehouse when no lot is named (default fefo). */
+  removalStrategy: z.enum(["fifo", "fefo", "location"]).optional(),
 });
 
 /**

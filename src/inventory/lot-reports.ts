@@ -4,7 +4,8 @@ import { QUANTITIES } from "./ledger-records.js";
 import { LOCATIONS, type Location } from "./location.js";
 import { LOTS, type Lot } from "./lots.js";
 import { MOVEMENTS, type MovementRecord } from "./movement.js";
-import { type Pick, type PickableStock, type RemovalStrategy, pickStock } from "./removal-strategy.js";
+import { heldByLot, warehouseStock } from "./lot-holds.js";
+import { type Pick, type RemovalStrategy, pickStock } from "./removal-strategy.js";
 
 /** The collection of order → customer, fed by OrderPlaced (for recalls). @example `ORDER_CUSTOMERS === "inventory.order-customers"` */
 export const ORDER_CUSTOMERS = "inventory.order-customers";
@@ -27,30 +28,26 @@ export interface PickList extends JsonObject {
 
 /**
  * Proposes where to take `quantity` of a SKU at a warehouse by a removal strategy, from
- * the stock on hand per location and lot (expired lots skipped).
+ * the stock on hand per location and lot (expired lots and units other customers hold by
+ * lot skipped).
  *
  * @example
  * ```ts
  * const list = await pickReport(tx, { sku: "MILK", warehouseId: "wh", quantity: "6", strategy: "fefo" }, "2026-03-31");
  * ```
  */
-export async function pickReport(tx: Transaction, query: { readonly sku: string; readonly warehouseId: string; readonly quantity: string; readonly strategy: RemovalStrategy }, today: string): Promise<PickList> {
-  const sums = await tx.balances.sumByKey(QUANTITIES, { keyPrefix: `${query.sku}|` });
-  const rows: { locationId: string; lot: string | null; quantity: Decimal }[] = [];
-  for (const [key, amounts] of sums) {
-    const [sku, locationId, lot] = key.split("|") as [string, string, string];
-    const q = amounts["quantity"] ?? new Decimal(0);
-    if (sku !== query.sku || !q.gt(0)) continue;
-    rows.push({ locationId, lot: lot === "" ? null : lot, quantity: q });
+export async function pickReport(tx: Transaction, query: { readonly sku: string; readonly warehouseId: string; readonly quantity: string; readonly strategy: RemovalStrategy }, today: string, nowIso: string): Promise<PickList> {
+  const stock = await warehouseStock(tx, query.sku, query.warehouseId);
+  // Units other customers hold of a lot are not proposed.
+  const lots = [...new Set(stock.map((row) => row.lot).filter((l): l is string => l !== null))];
+  const held = await heldByLot(tx, query.sku, query.warehouseId, lots, nowIso);
+  const caps = new Map<string, string>();
+  for (const [lot, h] of held) {
+    let total = new Decimal(0);
+    for (const row of stock) if (row.lot === lot) total = total.plus(row.quantity);
+    caps.set(lot, canonicalDecimal(Decimal.max(total.minus(h), 0)));
   }
-  const locations = await tx.documents.getMany<Location>(LOCATIONS, [...new Set(rows.map((r) => r.locationId))]);
-  const here = new Set(locations.filter((l) => l.data.warehouseId === query.warehouseId).map((l) => l.id));
-  const lotKeys = [...new Set(rows.filter((r) => r.lot !== null).map((r) => `${query.sku}|${r.lot}`))];
-  const lots = new Map((await tx.documents.getMany<Lot>(LOTS, lotKeys)).map((d) => [d.data.lot, d.data]));
-  const stock: PickableStock[] = rows
-    .filter((r) => here.has(r.locationId))
-    .map((r) => ({ locationId: r.locationId, lot: r.lot, quantity: canonicalDecimal(r.quantity), expiry: r.lot === null ? null : (lots.get(r.lot)?.expiry ?? null), receivedAt: r.lot === null ? null : (lots.get(r.lot)?.firstReceivedAt ?? null) }));
-  const { picks, short } = pickStock(stock, query.quantity, query.strategy, today);
+  const { picks, short } = pickStock(stock, query.quantity, query.strategy, today, { caps });
   return { sku: query.sku, warehouseId: query.warehouseId, strategy: query.strategy, picks: picks as (Pick & JsonObject)[], short };
 }
 

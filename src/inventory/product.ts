@@ -54,6 +54,8 @@ export const productInputSchema = z
     weight: decimalStringSchema(BOUNDS.quantity, "weight", "nonnegative").optional(),
     /** Units told apart by lot, by serial number, or not at all (default). */
     tracking: z.enum(["none", "lot", "serial"]).default("none"),
+    /** How issues, shipments and transfers that name no lot choose lots: fefo, fifo or location (default: the warehouse's, else fefo). */
+    removalStrategy: z.enum(["fifo", "fefo", "location"]).optional(),
   })
   .superRefine((p, ctx) => {
     if (p.costingMethod === "standard" && p.standardCost === undefined) {
@@ -83,6 +85,8 @@ export interface Product extends JsonObject {
   readonly weight: string | null;
   /** By lot, by serial number, or none (absent on products defined before tracking existed). */
   readonly tracking?: "none" | "lot" | "serial";
+  /** The removal strategy of a tracked product (null or absent: the warehouse's, else FEFO). */
+  readonly removalStrategy?: "fifo" | "fefo" | "location" | null;
 }
 
 /**

@@ -17,7 +17,7 @@ import { returnValue } from "./return-value.js";
 import { revaluationDraft } from "./revaluation-draft.js";
 import type { InventorySettings } from "./options.js";
 import { type Product, requireProduct } from "./product.js";
-import { fulfilReservations } from "./reservation-holds.js";
+import { planRemoval } from "./removal.js";
 import { type ReserveInput, reserveLines } from "./reserve.js";
 import { releaseOrderHolds } from "./release-order.js";
 import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
@@ -106,21 +106,24 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const drafts: MovementDraft[] = [];
       const extra: NewEvent[] = [];
       for (const line of p.lines) {
-        const fulfilled = await fulfilReservations(ctx, { sku: line.sku, warehouseId: p.warehouseId, orderId: p.orderId, quantity: new Decimal(line.quantity) });
-        extra.push(...fulfilled.events);
-        drafts.push({
-          sku: line.sku,
-          kind: "sale-issue",
-          effectiveAt: at,
-          quantity: `-${line.quantity}`,
-          warehouseId: p.warehouseId,
-          locationId: await resolveLocation(ctx.tx, p.warehouseId, line.locationId),
-          lot: line.lot,
-          counterRole: "cogs",
-          source: { type: "shipment", id: p.shipmentId, lineId: line.lineId },
-          orderId: p.orderId,
-          reservedRelease: canonicalDecimal(fulfilled.released),
-        });
+        // A lot-tracked line without a lot takes lots by the removal strategy (one movement per location and lot).
+        const plan = await planRemoval(ctx, { sku: line.sku, warehouseId: p.warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, orderId: p.orderId, fulfil: true });
+        extra.push(...plan.events);
+        for (const part of plan.parts) {
+          drafts.push({
+            sku: line.sku,
+            kind: "sale-issue",
+            effectiveAt: at,
+            quantity: `-${part.quantity}`,
+            warehouseId: p.warehouseId,
+            locationId: part.locationId,
+            lot: part.lot,
+            counterRole: "cogs",
+            source: { type: "shipment", id: p.shipmentId, lineId: line.lineId },
+            orderId: p.orderId,
+            reservedRelease: part.released,
+          });
+        }
       }
       return record(ctx, drafts, extra);
     },
@@ -178,17 +181,20 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
       for (const [index, line] of p.lines.entries()) {
-        drafts.push({
-          sku: line.sku,
-          kind: "supplier-return",
-          effectiveAt: at,
-          quantity: `-${line.quantity}`,
-          warehouseId: p.warehouseId,
-          locationId: await resolveLocation(ctx.tx, p.warehouseId, line.locationId),
-          lot: line.lot,
-          counterRole: "purchase-price-difference",
-          source: { type: "supplier-return", id: p.returnId, lineId: line.lineId ?? String(index + 1) },
-        });
+        const plan = await planRemoval(ctx, { sku: line.sku, warehouseId: p.warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, fulfil: false });
+        for (const part of plan.parts) {
+          drafts.push({
+            sku: line.sku,
+            kind: "supplier-return",
+            effectiveAt: at,
+            quantity: `-${part.quantity}`,
+            warehouseId: p.warehouseId,
+            locationId: part.locationId,
+            lot: part.lot,
+            counterRole: "purchase-price-difference",
+            source: { type: "supplier-return", id: p.returnId, lineId: line.lineId ?? String(index + 1) },
+          });
+        }
       }
       return record(ctx, drafts);
     },

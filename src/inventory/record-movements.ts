@@ -10,6 +10,7 @@ import type { InventorySettings } from "./options.js";
 import { type Product, requireProduct } from "./product.js";
 import { recordSku } from "./record-sku.js";
 import { checkTracking, recordLots } from "./lots.js";
+import { checkLotHolds } from "./lot-holds.js";
 import { type CounterChanges, applyCounters, checkLocations, collectBalances, collectCounters, toDecimal } from "./stock-balances.js";
 import { formatScaled, roundingCode } from "./valuation-kernel.js";
 
@@ -112,6 +113,7 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   const lots = await recordLots(ctx.tx, drafts);
   await checkTracking(ctx.tx, quantityDeltas, products, drafts, lots, (at) => dateOf(new Date(at)));
   await checkLocations(ctx.tx, quantityDeltas, products);
+  await checkLotHolds(ctx.tx, drafts, products, ctx.now.toISOString());
   if (quantityDeltas.length > 0) await ctx.tx.balances.add(QUANTITIES, quantityDeltas);
   if (valueDeltas.length > 0) await ctx.tx.balances.add(VALUES, valueDeltas);
   await applyCounters(ctx.tx, counterChanges);

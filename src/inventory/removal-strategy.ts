@@ -58,8 +58,24 @@ function order(strategy: RemovalStrategy): (a: PickableStock, b: PickableStock) 
 }
 
 /**
+ * Limits on a pick: `caps` bounds what may be taken of a lot over all its locations (its
+ * stock less what other customers hold of it); `prefer` names lots taken first, up to the
+ * quantity given (the lots a customer's own reservations hold).
+ *
+ * @example
+ * ```ts
+ * const limits: PickLimits = { caps: new Map([["L-42", "3"]]), prefer: new Map([["L-7", "2"]]) };
+ * ```
+ */
+export interface PickLimits {
+  readonly caps?: ReadonlyMap<string, string>;
+  readonly prefer?: ReadonlyMap<string, string>;
+}
+
+/**
  * Picks `quantity` from `stock` by a removal strategy, skipping lots expired before
- * `today`; `short` is what could not be picked.
+ * `today`; `short` is what could not be picked. `limits` caps what a lot may give (other
+ * customers' lot reservations) and takes preferred lots first (the customer's own).
  *
  * @example
  * ```ts
@@ -67,17 +83,41 @@ function order(strategy: RemovalStrategy): (a: PickableStock, b: PickableStock) 
  * // { picks: [{ locationId: "B", lot: "L2", quantity: "5", ... }, { locationId: "A", lot: "L1", quantity: "1", ... }], short: "0" }
  * ```
  */
-export function pickStock(stock: readonly PickableStock[], quantity: string, strategy: RemovalStrategy, today: string): { readonly picks: Pick[]; readonly short: string } {
+export function pickStock(stock: readonly PickableStock[], quantity: string, strategy: RemovalStrategy, today: string, limits: PickLimits = {}): { readonly picks: Pick[]; readonly short: string } {
   let left = new Decimal(quantity);
+  const sorted = [...stock].sort(order(strategy));
+  const taken = new Map<string, Decimal>();
+  const rowTaken = new Map<PickableStock, Decimal>();
   const picks: Pick[] = [];
-  for (const row of [...stock].sort(order(strategy))) {
+  const room = (row: PickableStock): Decimal => {
+    let room = new Decimal(row.quantity).minus(rowTaken.get(row) ?? 0);
+    const cap = row.lot === null ? undefined : limits.caps?.get(row.lot);
+    if (cap !== undefined) room = Decimal.min(room, new Decimal(cap).minus(taken.get(row.lot!) ?? 0));
+    return room;
+  };
+  const take = (row: PickableStock, most: Decimal): void => {
+    const q = Decimal.min(room(row), most, left);
+    if (!q.gt(0)) return;
+    rowTaken.set(row, (rowTaken.get(row) ?? new Decimal(0)).plus(q));
+    if (row.lot !== null) taken.set(row.lot, (taken.get(row.lot) ?? new Decimal(0)).plus(q));
+    const last = picks.find((p) => p.locationId === row.locationId && p.lot === row.lot);
+    if (last === undefined) picks.push({ locationId: row.locationId, lot: row.lot, quantity: canonicalDecimal(q), expiry: row.expiry });
+    else picks[picks.indexOf(last)] = { ...last, quantity: canonicalDecimal(new Decimal(last.quantity).plus(q)) };
+    left = left.minus(q);
+  };
+  const usable = sorted.filter((row) => !(row.expiry !== null && row.expiry < today) && new Decimal(row.quantity).gt(0));
+  // The customer's own lots first, up to what it holds of each; then the strategy.
+  if (limits.prefer !== undefined) {
+    for (const row of usable) {
+      if (!left.gt(0)) break;
+      const held = row.lot === null ? undefined : limits.prefer.get(row.lot);
+      if (held === undefined) continue;
+      take(row, new Decimal(held).minus(taken.get(row.lot!) ?? 0));
+    }
+  }
+  for (const row of usable) {
     if (!left.gt(0)) break;
-    if (row.expiry !== null && row.expiry < today) continue;
-    const available = new Decimal(row.quantity);
-    if (!available.gt(0)) continue;
-    const take = Decimal.min(available, left);
-    picks.push({ locationId: row.locationId, lot: row.lot, quantity: canonicalDecimal(take), expiry: row.expiry });
-    left = left.minus(take);
+    take(row, left);
   }
   return { picks, short: canonicalDecimal(left) };
 }

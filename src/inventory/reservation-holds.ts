@@ -3,6 +3,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import type { CounterChange, Transaction } from "../ports/storage.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { AVAILABILITY } from "./ledger-records.js";
+import { applyLotHolds, lotScope } from "./lot-holds.js";
 import { RESERVATIONS, type Reservation, expiredHolds } from "./reservations.js";
 
 /*
@@ -27,12 +28,18 @@ export function releasedEvent(r: Reservation, quantity: string, reason: "release
  */
 export async function closeHolds(ctx: CommandContext, holds: readonly { doc: Reservation; version: number }[], state: Reservation["state"], reason: "released" | "expired" | "cancelled"): Promise<{ changes: Map<string, Decimal>; events: NewEvent[] }> {
   const changes = new Map<string, Decimal>();
+  const lotChanges = new Map<string, Decimal>();
   const events: NewEvent[] = [];
   for (const { doc, version } of holds) {
     await ctx.tx.documents.put(RESERVATIONS, doc.reservationId, { ...doc, state, remaining: "0", closedAt: ctx.now.toISOString() }, version);
     changes.set(doc.scope, (changes.get(doc.scope) ?? new Decimal(0)).plus(doc.remaining));
+    if ((doc.lot ?? "") !== "") {
+      const key = lotScope(doc.sku, doc.warehouseId, doc.lot!);
+      lotChanges.set(key, (lotChanges.get(key) ?? new Decimal(0)).minus(doc.remaining));
+    }
     events.push(releasedEvent(doc, doc.remaining, reason, ctx.today));
   }
+  await applyLotHolds(ctx.tx, lotChanges);
   return { changes, events };
 }
 
@@ -48,8 +55,11 @@ export async function lockedExpired(tx: Transaction, scope: string, nowIso: stri
 
 /**
  * Fulfils held reservations with an issue: those named, or the order's for the SKU and
- * warehouse (oldest first), up to `quantity`. Returns how many reserved units the issue
- * consumes (the ledger lowers `reserved` by it in the same counter update) and the events.
+ * warehouse (oldest first), up to `quantity`. A hold that names a lot is fulfilled only by
+ * that lot (and before the order's holds of any lot); `lot` is the lot the issue takes.
+ * Returns how many reserved units the issue consumes (the ledger lowers `reserved` by it
+ * in the same counter update) and the events. With `quiet`, holds that no longer fit (not
+ * held, another lot) are passed over instead of refused (later parts of one issue).
  *
  * @example
  * ```ts
@@ -58,37 +68,51 @@ export async function lockedExpired(tx: Transaction, scope: string, nowIso: stri
  */
 export async function fulfilReservations(
   ctx: CommandContext,
-  input: { readonly sku: string; readonly warehouseId: string; readonly quantity: Decimal; readonly orderId?: string | undefined; readonly reservationId?: string | undefined },
+  input: { readonly sku: string; readonly warehouseId: string; readonly quantity: Decimal; readonly orderId?: string | undefined; readonly reservationId?: string | undefined; readonly lot?: string | undefined; readonly quiet?: boolean },
 ): Promise<{ released: Decimal; events: NewEvent[] }> {
   const events: NewEvent[] = [];
   let released = new Decimal(0);
+  const lot = input.lot ?? "";
   let candidates: string[];
   if (input.reservationId !== undefined) candidates = [input.reservationId];
   else if (input.orderId !== undefined) {
     const found = await ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [input.orderId, input.sku], limit: 1000 });
-    candidates = found.filter((d) => d.data.state === "held" && d.data.warehouseId === input.warehouseId).map((d) => d.id);
+    const held = found.filter((d) => d.data.state === "held" && d.data.warehouseId === input.warehouseId);
+    // Holds of this very lot first, then holds of any lot; holds of another lot wait for their lot.
+    candidates = [...held.filter((d) => lot !== "" && d.data.lot === lot), ...held.filter((d) => (d.data.lot ?? "") === "")].map((d) => d.id);
   } else return { released, events };
   let left = input.quantity;
+  const lotChanges = new Map<string, Decimal>();
   for (const id of candidates) {
     if (left.lte(0)) break;
     const doc = await ctx.tx.documents.getForUpdate<Reservation>(RESERVATIONS, id);
     if (doc === undefined) throw new StorekeepError("NOT_FOUND", `Unknown reservation "${id}".`, { reservationId: id });
     const r = doc.data;
     if (r.state !== "held") {
-      if (input.reservationId !== undefined) throw new StorekeepError("INVALID_TRANSITION", `Reservation ${id} is ${r.state}; only a held reservation can be fulfilled.`, { reservationId: id, state: r.state });
+      if (input.reservationId !== undefined && input.quiet !== true) throw new StorekeepError("INVALID_TRANSITION", `Reservation ${id} is ${r.state}; only a held reservation can be fulfilled.`, { reservationId: id, state: r.state });
       continue;
     }
     if (r.sku !== input.sku || r.warehouseId !== input.warehouseId) {
       throw new StorekeepError("VALIDATION_FAILED", `Reservation ${id} holds ${r.sku} at ${r.warehouseId}, not ${input.sku} at ${input.warehouseId}.`, { issues: [{ path: "reservationId", message: "another SKU or warehouse", code: "custom" }] });
     }
+    const heldLot = r.lot ?? "";
+    if (heldLot !== "" && heldLot !== lot) {
+      if (input.quiet === true) continue;
+      throw new StorekeepError("VALIDATION_FAILED", `Reservation ${id} holds lot ${heldLot} of ${r.sku}, not ${lot === "" ? "an unnamed lot" : `lot ${lot}`}; issue lot ${heldLot} to fulfil it.`, { issues: [{ path: "lot", message: `the reservation holds lot ${heldLot}`, code: "custom" }] });
+    }
     const remaining = new Decimal(r.remaining);
     const take = Decimal.min(remaining, left);
     const rest = remaining.minus(take);
     await ctx.tx.documents.put(RESERVATIONS, id, { ...r, remaining: canonicalDecimal(rest), state: rest.isZero() ? "fulfilled" : "held", closedAt: rest.isZero() ? ctx.now.toISOString() : null }, doc.version);
+    if (heldLot !== "") {
+      const key = lotScope(r.sku, r.warehouseId, heldLot);
+      lotChanges.set(key, (lotChanges.get(key) ?? new Decimal(0)).minus(take));
+    }
     events.push(releasedEvent(r, canonicalDecimal(take), "fulfilled", ctx.today));
     released = released.plus(take);
     left = left.minus(take);
   }
+  await applyLotHolds(ctx.tx, lotChanges);
   return { released, events };
 }
 

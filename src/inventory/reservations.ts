@@ -38,6 +38,8 @@ export interface Reservation extends JsonObject {
   readonly expiresAt: string;
   readonly orderId: string;
   readonly lineId: string;
+  /** The lot the customer needs ("" or absent: any lot). */
+  readonly lot?: string;
   readonly createdAt: string;
   readonly closedAt: string | null;
 }

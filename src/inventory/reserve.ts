@@ -7,7 +7,9 @@ import { instantString } from "../kernel/events/fields.js";
 import type { CounterChange } from "../ports/storage.js";
 import { type CommandContext, type NewEvent, defineCommand } from "../runner/command.js";
 import type { InventorySettings } from "./options.js";
-import { AVAILABILITY } from "./ledger-records.js";
+import { AVAILABILITY, COST_STATES } from "./ledger-records.js";
+import { applyLotHolds, heldByLot, lotScope, warehouseStock } from "./lot-holds.js";
+import { LOTS, type Lot } from "./lots.js";
 import { WAREHOUSES } from "./location.js";
 import { requireProduct, skuSchema } from "./product.js";
 import { NEVER_EXPIRES, RESERVATIONS, type Reservation, scopeOf } from "./reservations.js";
@@ -15,7 +17,7 @@ import { applyRelease, closeHolds, lockedExpired } from "./reservation-holds.js"
 
 const reserveSchema = z.object({
   lines: z
-    .array(z.object({ sku: skuSchema, warehouseId: idSchema<string>(), quantity: positiveQuantitySchema, lineId: idSchema<string>().optional() }))
+    .array(z.object({ sku: skuSchema, warehouseId: idSchema<string>(), quantity: positiveQuantitySchema, lineId: idSchema<string>().optional(), /** The lot the customer needs (lot-tracked products). */ lot: idSchema<string>().optional() }))
     .min(1)
     .max(BOUNDS.lines),
   kind: z.enum(["soft", "hard"]).default("soft"),
@@ -45,8 +47,18 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
   }
   // Demand for the same SKU and warehouse is summed before the one guarded update.
   const demand = new Map<string, { sku: string; warehouseId: string; quantity: Decimal; backorders: boolean }>();
-  for (const line of input.lines) {
+  const lotDemand = new Map<string, { sku: string; warehouseId: string; lot: string; quantity: Decimal; backorders: boolean }>();
+  for (const [i, line] of input.lines.entries()) {
     const product = await requireProduct(ctx.tx, line.sku);
+    if (line.lot !== undefined) {
+      if ((product.tracking ?? "none") === "none") {
+        throw new StorekeepError("VALIDATION_FAILED", `lines[${i}]: ${line.sku} is not tracked by lot, so a reservation cannot name lot ${line.lot}; leave the lot out.`, { issues: [{ path: `lines[${i}].lot`, message: "the product is not lot-tracked", code: "custom" }] });
+      }
+      const key = lotScope(line.sku, line.warehouseId, line.lot);
+      const d = lotDemand.get(key) ?? { sku: line.sku, warehouseId: line.warehouseId, lot: line.lot, quantity: new Decimal(0), backorders: product.allowBackorders };
+      d.quantity = d.quantity.plus(line.quantity);
+      lotDemand.set(key, d);
+    }
     if ((await ctx.tx.documents.get(WAREHOUSES, line.warehouseId)) === undefined) {
       throw new StorekeepError("NOT_FOUND", `Unknown warehouse "${line.warehouseId}": define it first with inventory.defineWarehouse({ warehouseId }).`, { warehouseId: line.warehouseId });
     }
@@ -62,6 +74,7 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
   const changes: CounterChange[] = [...demand.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, d]) => ({ key, deltas: { reserved: d.quantity.minus(closed.changes.get(key) ?? 0) }, enforce: d.backorders ? [] : ["available"] }));
+  await reserveLots(ctx, lotDemand, nowIso);
   const others = [...closed.changes.entries()].filter(([k]) => !demand.has(k));
   await applyRelease(ctx.tx, new Map(others));
   try {
@@ -81,7 +94,7 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
     }
     throw error;
   }
-  const reservations: { reservationId: string; sku: string; warehouseId: string; quantity: string; expiresAt: string | null }[] = [];
+  const reservations: { reservationId: string; sku: string; warehouseId: string; quantity: string; expiresAt: string | null; lot?: string }[] = [];
   const events: NewEvent[] = [...closed.events];
   for (const line of input.lines) {
     const reservationId = ctx.ids.next("res");
@@ -98,11 +111,12 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
       expiresAt,
       orderId: input.orderId ?? "",
       lineId: line.lineId ?? "",
+      ...(line.lot === undefined ? {} : { lot: line.lot }),
       createdAt: nowIso,
       closedAt: null,
     };
     await ctx.tx.documents.put(RESERVATIONS, reservationId, doc, 0);
-    reservations.push({ reservationId, sku: line.sku, warehouseId: line.warehouseId, quantity, expiresAt: input.kind === "hard" ? null : expiresAt });
+    reservations.push({ reservationId, sku: line.sku, warehouseId: line.warehouseId, quantity, expiresAt: input.kind === "hard" ? null : expiresAt, ...(line.lot === undefined ? {} : { lot: line.lot }) });
     events.push({
       type: "StockReserved",
       aggregateType: "reservation",
@@ -117,10 +131,44 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
         ...(input.kind === "soft" ? { expiresAt } : {}),
         ...(input.orderId === undefined ? {} : { orderId: input.orderId }),
         ...(line.lineId === undefined ? {} : { lineId: line.lineId }),
+        ...(line.lot === undefined ? {} : { lot: line.lot }),
       },
     });
   }
   return { result: { reservations }, events };
+}
+
+/**
+ * Holds units of named lots: with each SKU's cost state locked (so no movement of it runs
+ * meanwhile, in SKU order), a lot's stock at the warehouse less what is held of it must
+ * cover the demand (unless the product allows backorders), and an expired lot is not held
+ * for a sale. Then the lot counters grow.
+ */
+async function reserveLots(ctx: CommandContext, lotDemand: ReadonlyMap<string, { sku: string; warehouseId: string; lot: string; quantity: Decimal; backorders: boolean }>, nowIso: string): Promise<void> {
+  if (lotDemand.size === 0) return;
+  for (const sku of [...new Set([...lotDemand.values()].map((d) => d.sku))].sort()) await ctx.tx.documents.getForUpdate(COST_STATES, sku);
+  const deltas = new Map<string, Decimal>();
+  for (const [key, d] of [...lotDemand.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const lot = (await ctx.tx.documents.get<Lot>(LOTS, `${d.sku}|${d.lot}`))?.data;
+    if (lot !== undefined && lot.expiry !== null && lot.expiry < ctx.today) {
+      throw new StorekeepError("INVALID_TRANSITION", `Lot ${d.lot} of ${d.sku} expired on ${lot.expiry}; expired stock is not reserved for a sale.`, { sku: d.sku, lot: d.lot, expiry: lot.expiry });
+    }
+    if (!d.backorders) {
+      let onHand = new Decimal(0);
+      for (const row of await warehouseStock(ctx.tx, d.sku, d.warehouseId)) if (row.lot === d.lot) onHand = onHand.plus(row.quantity);
+      const held = (await heldByLot(ctx.tx, d.sku, d.warehouseId, [d.lot], nowIso)).get(d.lot) ?? new Decimal(0);
+      const available = onHand.minus(held);
+      if (available.lt(d.quantity)) {
+        throw new StorekeepError(
+          "INSUFFICIENT_STOCK",
+          `Only ${canonicalDecimal(Decimal.max(available, 0))} of lot ${d.lot} of ${d.sku} available at ${d.warehouseId} (${canonicalDecimal(onHand)} on hand, ${canonicalDecimal(held)} held by other lot reservations); ${canonicalDecimal(d.quantity)} requested. Reserve another lot, or reserve without a lot.`,
+          { sku: d.sku, warehouseId: d.warehouseId, lot: d.lot, requested: canonicalDecimal(d.quantity), available: canonicalDecimal(Decimal.max(available, 0)), onHand: canonicalDecimal(onHand), reserved: canonicalDecimal(held) },
+        );
+      }
+    }
+    deltas.set(key, d.quantity);
+  }
+  await applyLotHolds(ctx.tx, deltas);
 }
 
 /**

@@ -9,6 +9,7 @@ import { effectiveInstant, effectiveSchema } from "./effective.js";
 import { type MovementDraft, TRANSFERS } from "./ledger-records.js";
 import { resolveLocation } from "./location.js";
 import { recordMovements } from "./record-movements.js";
+import { planRemoval } from "./removal.js";
 import { skuSchema } from "./product.js";
 import { parseScaled } from "./valuation-kernel.js";
 
@@ -45,32 +46,54 @@ export function transferCommand(settings: InventorySettings) {
       }
       const inTransit = input.inTransit ?? input.from.warehouseId !== input.to.warehouseId;
       const transferId = input.reference ?? ctx.ids.next("tr");
-      const draft: MovementDraft = {
+      const effectiveAt = effectiveInstant(ctx, input);
+      // A lot-tracked product moved without a lot takes lots by its removal strategy: one movement per location and lot.
+      const plan = await planRemoval(ctx, { sku: input.sku, warehouseId: input.from.warehouseId, locationId: input.from.locationId, lot: input.lot, quantity: input.quantity, effectiveAt, fulfil: false, excludeLocation: input.from.warehouseId === input.to.warehouseId ? to : undefined });
+      const drafts: MovementDraft[] = plan.parts.map((part) => ({
         sku: input.sku,
         kind: "transfer",
-        effectiveAt: effectiveInstant(ctx, input),
+        effectiveAt,
         quantity: "0",
-        moved: input.quantity,
+        moved: part.quantity,
         warehouseId: input.from.warehouseId,
-        locationId: from,
-        lot: input.lot,
+        locationId: part.locationId,
+        lot: part.lot,
         to: { warehouseId: input.to.warehouseId, locationId: to },
         stage: inTransit ? "dispatched" : "direct",
         transferId,
         counterRole: "inventory-in-transit",
         source: { type: "transfer", id: transferId },
-      };
-      const out = await recordMovements(ctx, settings, [draft]);
+      }));
+      if (drafts.some((d) => d.locationId === to && input.from.warehouseId === input.to.warehouseId)) {
+        throw new StorekeepError("VALIDATION_FAILED", "A transfer must move units to another location.", { issues: [{ path: "to", message: "same as from", code: "custom" }] });
+      }
+      const out = await recordMovements(ctx, settings, drafts);
       const moved = out.movements[0]!;
+      const digits = minorUnits(ctx.config.functionalCurrency);
       if (inTransit) {
+        const parts = out.movements.map((m, i) => ({ locationId: drafts[i]!.locationId, lot: drafts[i]!.lot ?? null, quantity: m.quantity, valueMinor: parseScaled(m.amount, digits).toString() }));
+        const valueMinor = parts.reduce((sum, part) => sum + BigInt(part.valueMinor), 0n).toString();
         await ctx.tx.documents.put(
           TRANSFERS,
           transferId,
-          { transferId, sku: input.sku, quantity: input.quantity, lot: input.lot ?? null, from: { warehouseId: input.from.warehouseId, locationId: from }, to: { warehouseId: input.to.warehouseId, locationId: to }, valueMinor: parseScaled(moved.amount, minorUnits(ctx.config.functionalCurrency)).toString(), dispatchedAt: moved.effectiveAt, state: "in-transit", arrivedAt: null },
+          {
+            transferId,
+            sku: input.sku,
+            quantity: input.quantity,
+            lot: parts.length === 1 ? parts[0]!.lot : null,
+            from: { warehouseId: input.from.warehouseId, locationId: parts.length === 1 ? parts[0]!.locationId : from },
+            to: { warehouseId: input.to.warehouseId, locationId: to },
+            valueMinor,
+            dispatchedAt: moved.effectiveAt,
+            state: "in-transit",
+            arrivedAt: null,
+            ...(plan.strategy === null ? {} : { parts }),
+          },
           0,
         );
       }
-      return { result: { ...moved, transferId, stage: inTransit ? "dispatched" : "direct" }, events: out.events };
+      const result = { ...moved, transferId, stage: inTransit ? "dispatched" : "direct" };
+      return { result: plan.strategy === null ? result : { ...result, strategy: plan.strategy, movements: out.movements }, events: out.events };
     },
   });
 }

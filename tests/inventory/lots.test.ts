@@ -54,7 +54,7 @@ async function lotScenario(store?: Store) {
   out["fefo"] = await inv.pick({ sku: "MILK", warehouseId: "wh", quantity: "7", strategy: "fefo" });
   out["fifo"] = await inv.pick({ sku: "MILK", warehouseId: "wh", quantity: "7", strategy: "fifo" });
   out["expiredSale"] = await inv.issue({ sku: "MILK", warehouseId: "wh", locationId: "wh/A1", lot: "L0", quantity: "1" }).catch((e: { code: string }) => e.code);
-  out["noLot"] = await inv.issue({ sku: "MILK", warehouseId: "wh", locationId: "wh/A1", quantity: "1" }).catch((e: { code: string }) => e.code);
+  out["noLot"] = await inv.scrap({ sku: "MILK", warehouseId: "wh", locationId: "wh/A1", quantity: "1" }).catch((e: { code: string }) => e.code);
   out["otherExpiry"] = await inv.receive({ sku: "MILK", warehouseId: "wh", quantity: "1", unitCost: "1", lot: "L1", expiry: "2026-05-01" }).catch((e: { code: string }) => e.code);
   // Ship the FEFO picks to two customers.
   await sell(h, "ord_1", "cus_1", [{ sku: "MILK", quantity: "4", lot: "L2", locationId: "wh/A2" }]);

@@ -328,6 +328,8 @@ export const stockReservedSchema = z.object({
   expiresAt: instantString.exactOptional(),
   orderId: orderIdField.exactOptional(),
   lineId: idString.exactOptional(),
+  /** The lot held, when the customer needs a particular lot. */
+  lot: lotField.exactOptional(),
 });
 
 /**
