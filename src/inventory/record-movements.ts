@@ -11,6 +11,7 @@ import { type Product, requireProduct } from "./product.js";
 import { recordSku } from "./record-sku.js";
 import { checkTracking, recordLots } from "./lots.js";
 import { checkLotHolds } from "./lot-holds.js";
+import { checkLocationHistory } from "./location-history.js";
 import { type CounterChanges, applyCounters, checkLocations, collectBalances, collectCounters, toDecimal } from "./stock-balances.js";
 import { formatScaled, roundingCode } from "./valuation-kernel.js";
 
@@ -84,6 +85,7 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
     const skuDrafts = bySku.get(sku)!;
     const skuRecords = records.get(sku)!;
     const outcome = await recordSku(ctx, settings, product, skuRecords, rounding);
+    if (outcome.backdated) await checkLocationHistory(ctx.tx, product, skuRecords, skuRecords.every((r) => r.effectiveAt >= ctx.now.toISOString()));
     for (const [i, record] of skuRecords.entries()) {
       const draft = skuDrafts[i]!;
       const valuation = outcome.valuations.get(record.movementId)!;
