@@ -1,7 +1,7 @@
 import { invariant } from "../kernel/errors.js";
 import { type CostStateJson, costStateToJson } from "./cost-state.js";
 import { type CostState, type RoundingCode, type ValuationKernel, cloneCostState, onHandOf } from "./valuation-kernel.js";
-import { type MovementValuation, type ValuationInput, valueMovement } from "./valuation.js";
+import { type MovementValuation, type ValuationInput, valuationScratch, valueMovement } from "./valuation.js";
 
 /*
  * Back-dating without repost storms. A movement dated before the SKU's last movement
@@ -241,6 +241,7 @@ export function rederive<R = ValuationInput>(
 ): RederiveResult | { readonly negative: NegativeHistory } {
   const { kernel, rounding } = options;
   const booked = cloneCostState(start);
+  const scratch = valuationScratch();
   const state = cloneCostState(start);
   const changed: ChangedValuation[] = [];
   const differences = new Map<string, Map<string, bigint>>();
@@ -281,7 +282,8 @@ export function rederive<R = ValuationInput>(
       changed.push({ id: m.id, position: m.position, valuation: v, isNew: true });
     } else {
       if (m.effect === "out" && !m.allowNegative) invariant(onHandOf(booked) >= m.qty, `recorded history replays negative at ${m.id}`);
-      const before = valueMovement(kernel, booked, m, rounding, bookedLookup, false, m.value);
+      // What was booked is read at once (compared, then dropped): a scratch valuation, no allocation on the moving-average path.
+      const before = valueMovement(kernel, booked, m, rounding, bookedLookup, false, m.value, scratch);
       if (referenced?.has(m.id)) bookedCosts.set(m.id, { cost: before.amount, qty: m.qty });
       // A return whose issue lies outside the window keeps the value it was booked at; a
       // receipt valued at the current cost (a count gain, an adjustment without a unit cost)

@@ -180,13 +180,14 @@ export function roundingCode(mode: RoundingMode): RoundingCode {
  * ```
  */
 export function roundDiv(numerator: bigint, denominator: bigint, rounding: RoundingCode): bigint {
-  invariant(denominator !== 0n, "roundDiv by zero");
-  if (denominator < 0n) {
+  if (denominator <= 0n) {
+    invariant(denominator !== 0n, "roundDiv by zero");
     numerator = -numerator;
     denominator = -denominator;
   }
   const quotient = numerator / denominator;
-  const remainder = numerator - quotient * denominator;
+  // BigInt % truncates like /, so this is numerator − quotient × denominator in one operation.
+  const remainder = numerator % denominator;
   if (remainder === 0n) return quotient;
   const negative = numerator < 0n;
   const twice = (negative ? -remainder : remainder) * 2n;
@@ -316,7 +317,8 @@ export function cloneCostState(state: CostState): CostState {
     deficits: state.deficits.map((d) => ({ ...d })),
     deficitQty: state.deficitQty,
     deficitValue: state.deficitValue,
-    lastUnit: state.lastUnit,
+    // Its own copy: receipts update the last unit cost in place.
+    lastUnit: state.lastUnit === null ? null : { value: state.lastUnit.value, qty: state.lastUnit.qty },
     standard: state.standard,
   };
 }
@@ -420,11 +422,30 @@ export function receiveStock(kernel: ValuationKernel, state: CostState, qty: big
     }
   }
   if (remainingQty > 0n) kernel.addStock(state, remainingQty, remainingValue, movementId);
-  state.lastUnit = { value: stockValue, qty };
+  setLastUnit(state, stockValue, qty);
   return { inventory: stockValue - trueUpTotal, variance, trueUps: trueUps ?? NO_TRUE_UPS };
 }
 
 const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
+
+/**
+ * Records the last known unit cost, in place when the state owns one (a state's `lastUnit`
+ * is its own: cloning copies it, issues into negative stock replace it), so a receipt
+ * allocates nothing for it.
+ *
+ * @example
+ * ```ts
+ * setLastUnit(state, 2500n, 10_000_000n);
+ * ```
+ */
+export function setLastUnit(state: CostState, value: bigint, qty: bigint): void {
+  const last = state.lastUnit as { value: bigint; qty: bigint } | null;
+  if (last === null || last === state.standard) state.lastUnit = { value, qty };
+  else {
+    last.value = value;
+    last.qty = qty;
+  }
+}
 
 /**
  * What an issue booked: its cost (minor units) and, when asked for, what it consumed.

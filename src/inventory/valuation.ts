@@ -17,6 +17,7 @@ import {
   revalueStock,
   roundDiv,
   roundingCode,
+  setLastUnit,
 } from "./valuation-kernel.js";
 
 /*
@@ -134,7 +135,11 @@ function add(postings: Record<string, bigint>, role: string, amount: bigint): vo
  * v.postings.inventory; // what the Inventory account moves by
  * ```
  */
-export function valueMovement(kernel: ValuationKernel, state: CostState, m: ValuationInput, rounding: RoundingCode, lookup: IssueCostLookup, explain: boolean, fallbackValue?: bigint): MovementValuation {
+export function valueMovement(kernel: ValuationKernel, state: CostState, m: ValuationInput, rounding: RoundingCode, lookup: IssueCostLookup, explain: boolean, fallbackValue?: bigint, scratch?: ValuationScratch): MovementValuation {
+  if (kernel === movingAverageKernel && state.deficits.length === 0 && !explain) {
+    const fast = movingAverageFast(state, m, rounding, scratch);
+    if (fast !== undefined) return fast;
+  }
   const postings: Record<string, bigint> = {};
   switch (m.effect) {
     case "in": {
@@ -187,6 +192,128 @@ export function valueMovement(kernel: ValuationKernel, state: CostState, m: Valu
       return { postings, amount: 0n, variance: 0n, consumed: null, trueUps: [] };
   }
 }
+
+/** Postings of a plain receipt or issue: `inventory` moves by `stock`, the counter-role by its opposite. */
+function twoPostings(stock: bigint, counterRole: string): Record<string, bigint> {
+  const postings: Record<string, bigint> = {};
+  if (stock !== 0n) {
+    postings["inventory"] = stock;
+    postings[counterRole] = -stock;
+  }
+  return postings;
+}
+
+/**
+ * A valuation that callers who read each movement's valuation before valuing the next
+ * (re-derivation replaying what was booked, a benchmark) hand to {@link valueMovement}: the
+ * moving-average hot path fills it in place instead of allocating, keeping one postings
+ * record per counter-role. What it holds is valid until the next call that is given it.
+ *
+ * @example
+ * ```ts
+ * const scratch = valuationScratch();
+ * const v = valueMovement(movingAverageKernel, state, movement, rounding, () => undefined, false, undefined, scratch);
+ * ```
+ */
+export interface ValuationScratch {
+  postings: Readonly<Record<string, bigint>>;
+  amount: bigint;
+  /** Receipt: the value entering stock; issue: undefined. */
+  stockValue: bigint | undefined;
+  readonly variance: bigint;
+  readonly consumed: null;
+  readonly trueUps: readonly TrueUp[];
+  /** One postings record per counter-role, refilled in place. */
+  readonly byRole: Map<string, Record<string, bigint>>;
+  /** The last counter-role of a receipt and of an issue, and their postings records. */
+  inRole: string;
+  inPostings: Record<string, bigint> | undefined;
+  outRole: string;
+  outPostings: Record<string, bigint> | undefined;
+}
+
+/**
+ * A fresh {@link ValuationScratch}.
+ *
+ * @example
+ * ```ts
+ * const scratch = valuationScratch();
+ * ```
+ */
+export function valuationScratch(): ValuationScratch {
+  return { postings: NO_POSTINGS, amount: 0n, stockValue: undefined, variance: 0n, consumed: null, trueUps: NO_TRUE_UPS, byRole: new Map(), inRole: "", inPostings: undefined, outRole: "", outPostings: undefined };
+}
+
+/** Fills a scratch: `inventory` moves by `stock`, the counter-role by `counter` (its opposite, passed in so no new bigint is made). */
+function fill(scratch: ValuationScratch, stock: bigint, counter: bigint, counterRole: string, amount: bigint, receipt: boolean): MovementValuation {
+  let postings = NO_POSTINGS as Record<string, bigint>;
+  if (stock !== 0n) {
+    // The last role of each direction first (receipts and issues rarely change role), then the map.
+    const kept = receipt ? (scratch.inRole === counterRole ? scratch.inPostings : undefined) : scratch.outRole === counterRole ? scratch.outPostings : undefined;
+    if (kept !== undefined) postings = kept;
+    else {
+      postings = scratch.byRole.get(counterRole) ?? { inventory: 0n, [counterRole]: 0n };
+      scratch.byRole.set(counterRole, postings);
+      if (receipt) {
+        scratch.inRole = counterRole;
+        scratch.inPostings = postings;
+      } else {
+        scratch.outRole = counterRole;
+        scratch.outPostings = postings;
+      }
+    }
+    postings["inventory"] = stock;
+    postings[counterRole] = counter;
+  }
+  scratch.postings = postings;
+  scratch.amount = amount;
+  scratch.stockValue = receipt ? amount : undefined;
+  return scratch as unknown as MovementValuation;
+}
+
+/**
+ * The moving-average hot path: a receipt at a known value or an issue the pool covers, with
+ * no negative stock waiting to be trued up and nothing to explain. It works on the pool in
+ * place and allocates no kernel results, consumption lists or last-unit ratios; given a
+ * scratch it allocates nothing at all. Anything else returns `undefined` and takes the
+ * general path, which gives the same figures (a property test).
+ */
+function movingAverageFast(state: CostState, m: ValuationInput, rounding: RoundingCode, scratch: ValuationScratch | undefined): MovementValuation | undefined {
+  const pool = state.layers[0];
+  // Without negative stock the state's totals are the pool's, so they share its bigints.
+  if (pool !== undefined && (pool.qty !== state.qty || pool.value !== state.value)) return undefined;
+  if (m.effect === "out") {
+    if (pool === undefined || state.qty < m.qty) return undefined;
+    const cost = m.qty === pool.qty ? pool.value : roundDiv(pool.value * m.qty, pool.qty, rounding);
+    pool.qty -= m.qty;
+    pool.value -= cost;
+    state.qty = pool.qty;
+    state.value = pool.value;
+    if (scratch !== undefined) return fill(scratch, cost === 0n ? 0n : -cost, cost, m.counterRole, cost, false);
+    return { postings: twoPostings(-cost, m.counterRole), amount: cost, variance: 0n, consumed: null, trueUps: NO_TRUE_UPS };
+  }
+  if (m.effect === "in" && m.value !== undefined && m.costOf === undefined && state.method === "moving-average") {
+    const value = m.value;
+    let p = pool;
+    if (p === undefined) {
+      if (state.qty !== 0n || state.value !== 0n) return undefined;
+      p = { qty: 0n, value: 0n, movementId: "pool" };
+      state.layers.push(p);
+      state.head = 0;
+    }
+    p.qty += m.qty;
+    p.value += value;
+    state.qty = p.qty;
+    state.value = p.value;
+    setLastUnit(state, value, m.qty);
+    if (scratch !== undefined) return fill(scratch, value, value === 0n ? 0n : -value, m.counterRole, value, true);
+    return { postings: twoPostings(value, m.counterRole), amount: value, stockValue: value, variance: 0n, consumed: null, trueUps: NO_TRUE_UPS };
+  }
+  return undefined;
+}
+
+const NO_POSTINGS: Readonly<Record<string, bigint>> = Object.freeze({});
+const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
 
 /**
  * A new standard cost: the pool on hand is revalued to it (its value becomes the new

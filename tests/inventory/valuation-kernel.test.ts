@@ -190,3 +190,41 @@ describe("valuation properties (kernel vs the decimal reference model)", () => {
     expect(referenceValuation("fifo", movements, 2, "half-even").costs).toEqual(["1"]);
   });
 });
+
+describe("the moving-average hot path", () => {
+  it("property: the hot path values every movement exactly as the general path (postings, amounts, state), with or without a scratch valuation, negative stock and true-ups included", async () => {
+    const { valueMovement, valuationScratch } = await import("../../src/inventory/valuation.js");
+    const { cloneCostState } = await import("../../src/inventory/valuation-kernel.js");
+    // The same kernel under another identity takes the general path.
+    const general: ValuationKernel = { ...movingAverageKernel };
+    const movement = fc.record({
+      effect: fc.constantFrom("in", "out", "out"),
+      units: fc.integer({ min: 1, max: 40 }),
+      value: fc.option(fc.integer({ min: 0, max: 9_999 }), { nil: undefined }),
+      role: fc.constantFrom("cogs", "shrinkage"),
+    });
+    fc.assert(
+      fc.property(fc.array(movement, { maxLength: 40 }), fc.constantFrom("half-even", "half-up", "down") as fc.Arbitrary<RoundingMode>, fc.boolean(), (moves, mode, allowNegative) => {
+        const rounding = roundingCode(mode);
+        const fast = emptyCostState("moving-average");
+        const slow = emptyCostState("moving-average");
+        const scratch = valuationScratch();
+        for (const [i, m] of moves.entries()) {
+          const qty = BigInt(m.units) * 333_333n;
+          if (m.effect === "out" && !allowNegative && onHandOf(fast) < qty) continue;
+          const input = m.effect === "in"
+            ? { id: `mv_${i}`, position: "", date: "", effect: "in" as const, qty, value: m.value === undefined ? undefined : BigInt(m.value), counterRole: "grni", allowNegative }
+            : { id: `mv_${i}`, position: "", date: "", effect: "out" as const, qty, counterRole: m.role, allowNegative };
+          const a = valueMovement(movingAverageKernel, fast, input, rounding, () => undefined, false, undefined, i % 2 === 0 ? scratch : undefined);
+          const b = valueMovement(general, slow, input, rounding, () => undefined, false);
+          // A scratch valuation carries the same figures (its stockValue is undefined on issues; postings are refilled in place).
+          expect({ ...a, postings: { ...a.postings }, ...(a.stockValue === undefined ? { stockValue: undefined } : {}) }).toMatchObject({ ...b, postings: { ...b.postings } });
+          expect({ ...a.postings }).toEqual({ ...b.postings });
+          expect(a.amount).toBe(b.amount);
+          expect(cloneCostState(fast)).toEqual(cloneCostState(slow));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -12,6 +12,7 @@ import {
   kernelFor,
   resolveInventoryOptions,
   roundingCode,
+  valuationScratch,
   valueMovement,
 } from "../../../src/inventory/index.js";
 import { recordMovements } from "../../../src/inventory/record-movements.js";
@@ -76,14 +77,20 @@ function prepareValuation(method: CostingMethod): ValuationContext {
   return { method, sku, inputs, qty, value, receive };
 }
 
-/** storekeep's valuation: one working cost state per SKU, `valueMovement` per movement. */
+/**
+ * storekeep's valuation: one working cost state per SKU, `valueMovement` per movement, its
+ * valuation read before the next one — as re-derivation replays what was booked, with a
+ * scratch valuation (the moving-average path then allocates nothing per movement; FIFO
+ * takes its general path).
+ */
 function valueWithStorekeep(ctx: ValuationContext): bigint {
   const kernel = kernelFor(ctx.method);
   const states: CostState[] = Array.from({ length: SKUS }, () => emptyCostState(ctx.method));
   const none = () => undefined;
+  const scratch = valuationScratch();
   let cogs = 0n;
   for (let i = 0; i < MOVEMENTS; i++) {
-    const v = valueMovement(kernel, states[ctx.sku[i]!]!, ctx.inputs[i]!, HALF_EVEN, none, false);
+    const v = valueMovement(kernel, states[ctx.sku[i]!]!, ctx.inputs[i]!, HALF_EVEN, none, false, undefined, scratch);
     if (ctx.receive[i] === 0) cogs += v.amount;
   }
   return cogs;
