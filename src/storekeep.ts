@@ -18,6 +18,9 @@ import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, 
 import { Decimal } from "./kernel/decimal.js";
 import { type AnalyticsApi, type AnalyticsOptions, type AnalyticsSources, type Turnover, analyticsEventDefinitions, analyticsModule, createAnalyticsApi } from "./analytics/index.js";
 import { QUANTITIES as INVENTORY_QUANTITIES, VALUES as INVENTORY_VALUES } from "./inventory/ledger-records.js";
+import { LOCATIONS as INVENTORY_LOCATIONS, type Location } from "./inventory/location.js";
+import { splitStockByWarehouse } from "./analytics/stock-by-warehouse.js";
+import { type CurrencyCode, minorUnits } from "./kernel/currencies.js";
 import type { AccountRole } from "./kernel/events/account-roles.js";
 import type { Transaction } from "./ports/storage.js";
 import { type SalesApi, type SalesOptions, createSalesApi, salesModule } from "./sales/index.js";
@@ -184,7 +187,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
         return product === undefined ? undefined : { allowBackorders: product.data.allowBackorders };
       },
     }),
-    analytics: createAnalyticsApi(runtime, analyticsSources(options.finance), options.analytics, {
+    analytics: createAnalyticsApi(runtime, analyticsSources(options.finance, config), options.analytics, {
       expireHolds: (key) => inventory.expireReservations({}, { idempotencyKey: key }),
       revalue: async (date, key) => {
         const r = await finance.revalue({ date }, { idempotencyKey: key });
@@ -298,7 +301,7 @@ function inventoryAccountReader(finance: FinanceOptions | undefined): InventoryA
 }
 
 /** What analytics reads from the books and the stock ledger (analytics imports neither module). */
-function analyticsSources(finance: FinanceOptions | undefined): AnalyticsSources {
+function analyticsSources(finance: FinanceOptions | undefined, config: { readonly functionalCurrency: string }): AnalyticsSources {
   const settings = resolveFinanceOptions(finance);
   const codeOf = (key: string): string => key.slice(0, key.lastIndexOf("|"));
   const totalsByCode = async (tx: Transaction, range: { from?: string; to: string }): Promise<Map<string, Turnover>> => {
@@ -343,6 +346,23 @@ function analyticsSources(finance: FinanceOptions | undefined): AnalyticsSources
         out.set(sku, { quantity: s?.quantity ?? zero, value: row["value"] ?? zero });
       }
       return out;
+    },
+    async stockByWarehouse(tx, asOf) {
+      // Units per SKU and warehouse (a location's warehouse; stock travelling sits under "in-transit").
+      const units = new Map<string, Map<string, Decimal>>();
+      const rows = await tx.balances.sumByKey(INVENTORY_QUANTITIES, { buckets: { to: asOf } });
+      const locationIds = [...new Set([...rows.keys()].map((key) => key.split("|")[1]!).filter((l) => !l.startsWith("in-transit:")))];
+      const warehouseOf = new Map((await tx.documents.getMany<Location>(INVENTORY_LOCATIONS, locationIds)).map((d) => [d.id, d.data.warehouseId]));
+      for (const [key, row] of rows) {
+        const [sku, locationId] = key.split("|") as [string, string];
+        const warehouse = locationId.startsWith("in-transit:") ? "in-transit" : (warehouseOf.get(locationId) ?? locationId);
+        const perSku = units.get(sku) ?? new Map<string, Decimal>();
+        perSku.set(warehouse, (perSku.get(warehouse) ?? new Decimal(0)).plus(row["quantity"] ?? 0));
+        units.set(sku, perSku);
+      }
+      const values = new Map<string, Decimal>();
+      for (const [sku, row] of await tx.balances.sumByKey(INVENTORY_VALUES, { buckets: { to: asOf } })) values.set(sku, row["value"] ?? new Decimal(0));
+      return splitStockByWarehouse(units, values, minorUnits(config.functionalCurrency as CurrencyCode));
     },
   };
 }

@@ -213,10 +213,17 @@ function addSums(into: FactSums, from: FactSums): FactSums {
   return out as FactSums;
 }
 
-function breakdowns(dimensions: readonly Dimension[], facts: Map<string, Record<string, Decimal>>, stock: Map<string, { quantity: Decimal; value: Decimal }>, settings: ReportSettings): Partial<Record<Dimension, BreakdownRow[]>> {
+function breakdowns(dimensions: readonly Dimension[], facts: Map<string, Record<string, Decimal>>, stock: Map<string, { quantity: Decimal; value: Decimal }>, settings: ReportSettings, warehouseStock?: Map<string, { readonly quantity: Decimal; readonly value: Decimal }>): Partial<Record<Dimension, BreakdownRow[]>> {
   const out: Partial<Record<Dimension, BreakdownRow[]>> = {};
   const byGmv = (a: BreakdownRow, b: BreakdownRow) => new Decimal(b.gmv).cmp(a.gmv) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   for (const dimension of dimensions) {
+    if (dimension === "warehouse" && warehouseStock !== undefined) {
+      // Every warehouse with sales or stock: its facts and its share of the stock value at the end of the range.
+      const keys = new Set<string>([...warehouseStock.keys()]);
+      for (const key of facts.keys()) if (key.startsWith("warehouse:")) keys.add(key.slice("warehouse:".length));
+      out.warehouse = [...keys].map((key) => breakdownRow(key, sums(facts.get(`warehouse:${key}`)), settings.moneyDigits, warehouseStock.get(key) ?? { quantity: ZERO, value: ZERO })).sort(byGmv);
+      continue;
+    }
     if (dimension === "channel" || dimension === "warehouse") {
       const rows: BreakdownRow[] = [];
       for (const [key, row] of facts) if (key.startsWith(`${dimension}:`)) rows.push(breakdownRow(key.slice(dimension.length + 1), sums(row), settings.moneyDigits));
@@ -271,7 +278,7 @@ export async function kpiReport(tx: Transaction, sources: AnalyticsSources, quer
     kpis: main.kpis,
     ...(series === undefined ? {} : { series }),
     comparisons,
-    breakdowns: breakdowns(query.breakdowns ?? [], main.facts, main.stock, settings),
+    breakdowns: breakdowns(query.breakdowns ?? [], main.facts, main.stock, settings, (query.breakdowns ?? []).includes("warehouse") && sources.stockByWarehouse !== undefined ? await sources.stockByWarehouse(tx, range.to) : undefined),
     ageing: await inventoryAgeing(tx, sources, range.to, settings, main.stock),
   };
 }

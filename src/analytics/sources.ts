@@ -43,4 +43,6 @@ export interface AnalyticsSources {
   cashPosition(tx: Transaction, asOf: string): Promise<Decimal>;
   /** Quantity on hand and value per SKU as of a date (every SKU that ever had stock). */
   stockBySku(tx: Transaction, asOf: string): Promise<Map<string, { readonly quantity: Decimal; readonly value: Decimal }>>;
+  /** Units and value per warehouse as of a date (`in-transit` for stock travelling between warehouses); see `splitStockByWarehouse`. */
+  stockByWarehouse?(tx: Transaction, asOf: string): Promise<Map<string, { readonly quantity: Decimal; readonly value: Decimal }>>;
 }
