@@ -134,13 +134,16 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     on: ["OrderReservationRequested"],
     async handle(ctx, event) {
       const p = payloadOf(ctx, "OrderReservationRequested", event);
+      // An edit replaces what the order holds: release first, so the units freed count for the new holds.
+      const released = p.replace === true ? await releaseOrderHolds(ctx, p.orderId, "released") : [];
+      if (p.lines.length === 0) return released;
       const out = await reserveLines(ctx, settings, {
         lines: p.lines.map((l) => ({ sku: l.sku, warehouseId: p.warehouseId, quantity: new Decimal(l.quantity), lineId: l.lineId })),
         kind: p.kind,
         ...(p.expiresAt === undefined ? {} : { expiresAt: p.expiresAt }),
         orderId: p.orderId,
       } as ReserveInput);
-      return out.events;
+      return [...released, ...out.events];
     },
   };
 

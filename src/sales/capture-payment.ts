@@ -5,7 +5,7 @@ import { type NewEvent, defineCommand } from "../runner/command.js";
 import { takeAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
-import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
+import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, netCaptured, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
 import { functionalRate } from "./rate.js";
@@ -58,7 +58,7 @@ export function capturePaymentCommand(settings: SalesSettings) {
         auth = { doc: stored.data as PaymentDoc, version: stored.version };
       }
       const captured = minorOf(order.paid.captured, c);
-      const outstanding = minorOf(order.totals.gross, c) - captured;
+      const outstanding = minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c);
       const authLeft = auth === undefined ? null : minorOf(auth.doc.amount, c) - minorOf(auth.doc.captured, c);
       const amount = input.amount === undefined ? (authLeft ?? outstanding) : minorOf(input.amount, c);
       if (amount <= 0n || amount > outstanding) {

@@ -12,14 +12,15 @@ import { cancelOrderCommand } from "./cancel-order.js";
 import { capturePaymentCommand } from "./capture-payment.js";
 import { defineCoupon } from "./define-coupon.js";
 import { deliverShipment } from "./deliver-shipment.js";
+import { editOrderCommand } from "./edit-order.js";
 import { expireOrdersCommand } from "./expire-orders.js";
 import { changeOrderStateCommand } from "./hold-order.js";
 import { invoiceOrderCommand } from "./invoice-order.js";
-import { COUPONS, ORDERS, PAYMENTS, PAYOUTS, RETURNS, SHIPMENTS } from "./order.js";
+import { COUPONS, ORDERS, ORDER_VERSIONS, type OrderDoc, PAYMENTS, PAYOUTS, RETURNS, SHIPMENTS } from "./order.js";
 import { type SalesOptions, type SalesSeams, type SalesSettings, resolveSalesOptions } from "./options.js";
 import { placeOrderCommand } from "./place-order.js";
 import { refundPayment } from "./refund-payment.js";
-import { type OrderPage, type OrderQuery, type OrderView, findOrders, orderView } from "./reports.js";
+import { type OrderPage, type OrderQuery, type OrderView, findOrders, orderVersions, orderView } from "./reports.js";
 import { receiveReturnCommand, rejectReturn, requestReturn } from "./returns.js";
 import { settlePayout } from "./settle-payout.js";
 import { shipOrderCommand } from "./ship-order.js";
@@ -27,9 +28,9 @@ import { voidPayment } from "./void-payment.js";
 
 export type { SalesOptions, SalesSeams, SalesSettings, SalesTaxOptions } from "./options.js";
 export { resolveSalesOptions } from "./options.js";
-export type { OrderDoc, OrderLine, OrderHistoryEntry, BookedBalance, PaymentDoc, ShipmentDoc, ReturnDoc, CouponDoc, Bucket, PaymentStatus, FulfilmentStatus, ReturnStatus } from "./order.js";
+export type { OrderDoc, OrderPricingRules, OrderVersionDoc, OrderLine, OrderHistoryEntry, BookedBalance, PaymentDoc, ShipmentDoc, ReturnDoc, CouponDoc, Bucket, PaymentStatus, FulfilmentStatus, ReturnStatus } from "./order.js";
+export { BUCKETS, checkOrderInvariants, deriveStatuses, netCaptured } from "./order.js";
 export type { AdvanceTax } from "./advance-tax.js";
-export { BUCKETS, checkOrderInvariants, deriveStatuses } from "./order.js";
 export type { OrderView, OrderQuery, OrderPage } from "./reports.js";
 export { priceOrder } from "./price-order.js";
 export type { AppliedTaxCode, LineDiscount, OrderDiscount, PricedLine, PricedOrder, PricedTax, PricingInput, PricingLine } from "./price-order.js";
@@ -55,6 +56,7 @@ const SALES_REGISTRY: Partial<StoreRegistry> = {
     { name: SHIPMENTS },
     { name: RETURNS },
     { name: COUPONS },
+    { name: ORDER_VERSIONS },
     { name: PAYOUTS },
   ],
 };
@@ -84,6 +86,7 @@ export function salesCommands(settings: SalesSettings) {
   return {
     placeOrder: placeOrderCommand(settings),
     changeOrderState: changeOrderStateCommand(settings),
+    editOrder: editOrderCommand(settings),
     cancelOrder: cancelOrderCommand(settings),
     expireOrders: expireOrdersCommand(settings),
     authorizePayment: authorizePaymentCommand(settings),
@@ -144,6 +147,8 @@ export type SalesApi = { [K in keyof SalesCommands]: (input: SalesCommandInput<K
   order(orderId: string): Promise<OrderView | undefined>;
   /** Orders by customer, by state or all, in a placement date range, newest first, paged. */
   orders(query?: OrderQuery): Promise<OrderPage>;
+  /** Every version of an order, oldest first (edits keep the superseded ones); the last is current. */
+  orderVersions(orderId: string): Promise<{ readonly version: number; readonly supersededAt: string | null; readonly order: OrderDoc }[]>;
 };
 
 const command = ["input", "options?"] as const;
@@ -166,7 +171,9 @@ export function createSalesApi(runtime: Runtime, options: SalesOptions, seams: S
   }
   api["order"] = (orderId: string) => runtime.read((tx) => orderView(tx, orderId));
   api["orders"] = (query: OrderQuery = {}) => runtime.read((tx) => findOrders(tx, query));
+  api["orderVersions"] = (orderId: string) => runtime.read((tx) => orderVersions(tx, orderId));
   methods["order"] = ["string"];
+  methods["orderVersions"] = ["string"];
   methods["orders"] = ["input?"];
   return hardenApi(api as SalesApi, "sales", { methods } as never);
 }

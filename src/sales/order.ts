@@ -1,7 +1,7 @@
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { QUANTITY_SCALE, formatScaled, parseScaled } from "./amounts.js";
-import type { AppliedTaxCode, OrderDiscount, PricedTax } from "./price-order.js";
+import type { AppliedTaxCode, LineDiscount, OrderDiscount, PricedTax } from "./price-order.js";
 import type { OrderState, PaymentState, ReturnState, ShipmentState } from "./state-machines.js";
 import type { AdvanceTax } from "./advance-tax.js";
 
@@ -12,6 +12,7 @@ export const SHIPMENTS = "sales.shipments";
 export const RETURNS = "sales.returns";
 export const COUPONS = "sales.coupons";
 export const PAYOUTS = "sales.payouts";
+export const ORDER_VERSIONS = "sales.order-versions";
 
 /** The quantity buckets of a line (decimal strings). */
 export const BUCKETS = ["ordered", "reserved", "shipped", "delivered", "returnRequested", "returned", "restocked", "writtenOff", "invoiced", "credited"] as const;
@@ -88,7 +89,12 @@ export interface OrderDoc {
   readonly totals: { readonly lineDiscount: string; readonly orderDiscount: string; readonly net: string; readonly shippingNet: string; readonly tax: string; readonly gross: string };
   readonly discounts: readonly { readonly kind: string; readonly label: string | null; readonly amount: string }[];
   readonly codes: readonly AppliedTaxCode[];
-  readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string };
+  /** Money: `refundedOnEdit` is the part of `refunded` paid back because an edit lowered the total (absent before any such edit). */
+  readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string; readonly refundedOnEdit?: string };
+  /** The order's version: 1 when placed, +1 per edit (absent on orders stored before edits existed: 1). */
+  readonly version?: number;
+  /** The pricing rules an edit re-prices with (absent on orders stored before edits existed). */
+  readonly pricing?: OrderPricingRules;
   /** Captured before invoicing, not yet applied to an invoice (customer prepayments). */
   readonly prepayment: BookedBalance;
   /** With `tax.taxOnAdvances`: the output tax taken on those prepayments and not yet released, per code. */
@@ -103,6 +109,39 @@ export interface OrderDoc {
   readonly returns: readonly string[];
   readonly payments: readonly string[];
   readonly history: readonly OrderHistoryEntry[];
+}
+
+/**
+ * The rules an order was priced with, kept so an edit re-prices it the same way: the order
+ * discounts (a coupon's included), each line's own discount, and the buyer tax was
+ * calculated for.
+ *
+ * @example
+ * ```ts
+ * const rules: OrderPricingRules = { discounts: [{ kind: "percent", percent: "5" }], lineDiscounts: {}, buyer: { country: "DE" } };
+ * ```
+ */
+export interface OrderPricingRules {
+  readonly discounts: readonly OrderDiscount[];
+  readonly lineDiscounts: Readonly<Record<string, LineDiscount>>;
+  readonly buyer: { readonly country: string; readonly region?: string | undefined; readonly vatId?: string | undefined } | null;
+}
+
+/**
+ * A superseded version of an order, kept when an edit replaces it.
+ *
+ * @example
+ * ```ts
+ * const v: OrderVersionDoc = (await sk.sales.orderVersions("ord_1"))[0]!;
+ * v.order.totals.gross; // the total before the edit
+ * ```
+ */
+export interface OrderVersionDoc {
+  readonly orderId: string;
+  readonly version: number;
+  /** When the next version replaced it. */
+  readonly supersededAt: string;
+  readonly order: OrderDoc;
 }
 
 /**
@@ -180,6 +219,18 @@ export interface CouponDoc {
   readonly used: number;
 }
 
+/**
+ * What was captured toward the order's current total: captured less what edits paid back.
+ *
+ * @example
+ * ```ts
+ * netCaptured(order); // "80" after capturing 100 and an edit that refunded 20
+ * ```
+ */
+export function netCaptured(order: OrderDoc): string {
+  return formatScaled(parseScaled(order.paid.captured, 6) - parseScaled(order.paid.refundedOnEdit ?? "0", 6), 6);
+}
+
 /** Quantity string → millionths. */
 export function qty(text: string): bigint {
   return parseScaled(text, QUANTITY_SCALE);
@@ -238,8 +289,10 @@ export function checkOrderInvariants(order: OrderDoc): void {
   }
   const scale = (s: string) => parseScaled(s, 6);
   const captured = scale(order.paid.captured);
+  const refundedOnEdit = scale(order.paid.refundedOnEdit ?? "0");
   if (scale(order.paid.refunded) > captured) breaches.push(`refunded ${order.paid.refunded} > captured ${order.paid.captured}`);
-  if (captured > scale(order.totals.gross)) breaches.push(`captured ${order.paid.captured} > order total ${order.totals.gross}`);
+  if (refundedOnEdit > scale(order.paid.refunded)) breaches.push(`refunded on edit ${order.paid.refundedOnEdit ?? "0"} > refunded ${order.paid.refunded}`);
+  if (captured - refundedOnEdit > scale(order.totals.gross)) breaches.push(`captured ${order.paid.captured} (less ${order.paid.refundedOnEdit ?? "0"} refunded on edit) > order total ${order.totals.gross}`);
   if (scale(order.prepayment.amount) < 0n) breaches.push(`prepayment ${order.prepayment.amount} is negative`);
   if (breaches.length > 0) {
     throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} would break its invariants: ${breaches.join("; ")}.`, { orderId: order.orderId, breaches });
@@ -263,8 +316,10 @@ export type ReturnStatus = "none" | "requested" | "partially-returned" | "return
  */
 export function deriveStatuses(order: OrderDoc): { order: OrderState; payment: PaymentStatus; fulfilment: FulfilmentStatus; returns: ReturnStatus } {
   const s6 = (s: string) => parseScaled(s, 6);
-  const captured = s6(order.paid.captured);
-  const refunded = s6(order.paid.refunded);
+  // Money paid back because an edit lowered the total is neither paid toward the order nor a refund of it.
+  const refundedOnEdit = s6(order.paid.refundedOnEdit ?? "0");
+  const captured = s6(order.paid.captured) - refundedOnEdit;
+  const refunded = s6(order.paid.refunded) - refundedOnEdit;
   const gross = s6(order.totals.gross);
   const payment: PaymentStatus =
     refunded > 0n ? (refunded >= captured ? "refunded" : "partially-refunded") : captured === 0n ? (s6(order.paid.authorized) > 0n ? "authorized" : "unpaid") : captured >= gross ? "paid" : "partially-paid";

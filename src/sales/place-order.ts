@@ -6,9 +6,9 @@ import { currencySchema } from "../kernel/money-schema.js";
 import { type NewEvent, defineCommand } from "../runner/command.js";
 import { QUANTITY_SCALE, minorOf, moneyOf, parseScaled } from "./amounts.js";
 import { decimalText } from "./inputs.js";
-import { COUPONS, type CouponDoc, ORDERS, type OrderDoc, type OrderLine, checkOrderInvariants, qtyText } from "./order.js";
+import { COUPONS, type CouponDoc, ORDERS, type OrderDoc, type OrderLine, type OrderPricingRules, checkOrderInvariants, qtyText } from "./order.js";
 import type { SalesSettings } from "./options.js";
-import { type OrderDiscount, priceOrder } from "./price-order.js";
+import { type OrderDiscount, type PricingInput, priceOrder } from "./price-order.js";
 import { nextOrderState } from "./state-machines.js";
 import { invoiceOrderPart } from "./documents.js";
 import { functionalRate } from "./rate.js";
@@ -111,20 +111,7 @@ export function placeOrderCommand(settings: SalesSettings) {
         lines,
         discounts,
         shipping: input.shipping === undefined ? null : { amount: input.shipping.amount, taxCategory: input.shipping.taxCategory ?? tax?.shippingCategory ?? "standard" },
-        tax:
-          tax === null
-            ? null
-            : (taxLines) =>
-                settings.seams.calculateTax(taxLines, {
-                  date: ctx.today,
-                  currency: input.currency,
-                  taxCodes: tax.codes,
-                  seller: tax.seller,
-                  buyer: input.shipTo ?? { country: tax.seller.country },
-                  pricesIncludeTax: tax.pricesIncludeTax ?? false,
-                  ...(tax.rounding === undefined ? {} : { rounding: tax.rounding }),
-                  ...(tax.roundingMode === undefined ? {} : { roundingMode: tax.roundingMode }),
-                }),
+        tax: taxCalculator(settings, ctx.today, input.currency, input.shipTo ?? null),
       });
       if (input.expectedTotal !== undefined && parseScaled(priced.gross, 6) !== parseScaled(input.expectedTotal, 6)) {
         throw new StorekeepError("VALIDATION_FAILED", `The order totals ${priced.gross} ${input.currency}, not the expected ${input.expectedTotal}; re-price the checkout.`, {
@@ -164,6 +151,12 @@ export function placeOrderCommand(settings: SalesSettings) {
         discounts: priced.discounts,
         codes: priced.codes,
         paid: { authorized: zero, captured: zero, refunded: zero },
+        version: 1,
+        pricing: {
+          discounts,
+          lineDiscounts: Object.fromEntries(lines.filter((l) => l.discount !== undefined).map((l) => [l.lineId, l.discount!])),
+          buyer: input.shipTo ?? null,
+        },
         prepayment: { amount: zero, functional: zero },
         receivable: { amount: zero, functional: zero },
         invoiceRate: null,
@@ -188,6 +181,22 @@ export function placeOrderCommand(settings: SalesSettings) {
   });
 }
 
+/** The tax calculator of an order (destination-based: the buyer, or the seller's country), or null when the shop has no tax. */
+export function taxCalculator(settings: SalesSettings, date: string, currency: string, buyer: OrderPricingRules["buyer"]): PricingInput["tax"] {
+  const tax = settings.tax;
+  if (tax === null) return null;
+  return (taxLines) =>
+    settings.seams.calculateTax(taxLines, {
+      date,
+      currency,
+      taxCodes: tax.codes,
+      seller: tax.seller,
+      buyer: buyer ?? { country: tax.seller.country },
+      pricesIncludeTax: tax.pricesIncludeTax ?? false,
+      ...(tax.rounding === undefined ? {} : { rounding: tax.rounding }),
+      ...(tax.roundingMode === undefined ? {} : { roundingMode: tax.roundingMode }),
+    });
+}
 
 /** The events of a placement: OrderPlaced and, when reserving now, the reservation request. */
 export async function placementEvents(ctx: { today: string }, settings: SalesSettings, order: OrderDoc): Promise<{ events: NewEvent[] }> {

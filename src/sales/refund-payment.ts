@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { type NewEvent, defineCommand } from "../runner/command.js";
+import { type CommandContext, type NewEvent, defineCommand } from "../runner/command.js";
 import { releaseAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
@@ -41,75 +41,91 @@ export const refundPayment = defineCommand({
     const prior = await priorPayment(ctx.tx, "refund", input.refundId, fingerprint);
     if (prior !== undefined) return { result: prior.result as Record<string, string | boolean> };
     const { order, version } = await loadOrder(ctx.tx, input.orderId);
-    const c = order.currency;
-    const fc = order.functionalCurrency;
-    const amount = minorOf(input.amount, c);
-    const refundable = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c);
-    if (amount > refundable) {
-      throw new StorekeepError("VALIDATION_FAILED", `Refund of ${input.amount} ${c}: only ${amountOf(refundable, c)} captured and not yet refunded on order ${order.orderId}.`, { orderId: order.orderId, refundable: amountOf(refundable, c), issues: [{ path: "amount", message: "more than captured and not refunded", code: "custom" }] });
-    }
-    const invoiced = order.invoices.length > 0;
-    const rate = await functionalRate(ctx, c);
-    let next: OrderDoc = { ...order, paid: { ...order.paid, refunded: amountOf(minorOf(order.paid.refunded, c) + amount, c) } };
-    let functionalAmount: bigint;
-    let exchangeDifference = 0n;
-    let advanceTaxReleased: ReturnType<typeof releaseAdvanceTax>["lines"] = [];
-    if (invoiced) {
-      const credit = -minorOf(order.receivable.amount, c);
-      const creditF = -minorOf(order.receivable.functional, fc);
-      if (amount > credit) {
-        throw new StorekeepError("VALIDATION_FAILED", `Order ${order.orderId} is invoiced: a refund settles a credit note, and only ${amountOf(credit > 0n ? credit : 0n, c)} ${c} is credited and unpaid. Receive the return or cancel first.`, { orderId: order.orderId, credit: amountOf(credit > 0n ? credit : 0n, c), issues: [{ path: "amount", message: "more than credited", code: "custom" }] });
-      }
-      const booked = shareOf(creditF, amount, credit);
-      functionalAmount = convertMinor(amount, c, fc, rate);
-      exchangeDifference = functionalAmount - booked;
-      next = { ...next, receivable: { amount: amountOf(-credit + amount, c), functional: amountOf(-creditF + booked, fc) } };
-    } else {
-      const prepaid = minorOf(order.prepayment.amount, c);
-      const prepaidF = minorOf(order.prepayment.functional, fc);
-      if (amount > prepaid) throw new StorekeepError("VALIDATION_FAILED", `Only ${amountOf(prepaid, c)} ${c} of prepayments is left on order ${order.orderId}.`, { orderId: order.orderId, issues: [{ path: "amount", message: "more than prepaid", code: "custom" }] });
-      functionalAmount = shareOf(prepaidF, amount, prepaid);
-      next = { ...next, prepayment: { amount: amountOf(prepaid - amount, c), functional: amountOf(prepaidF - functionalAmount, fc) } };
-      const released = releaseAdvanceTax(next, amount, prepaid);
-      next = released.order;
-      advanceTaxReleased = released.lines;
-    }
-    if (input.returnId !== undefined) {
-      const stored = await ctx.tx.documents.getForUpdate<ReturnDoc & { [k: string]: never }>(RETURNS, input.returnId);
-      if (stored === undefined || (stored.data as ReturnDoc).orderId !== order.orderId) throw new StorekeepError("NOT_FOUND", `Order ${order.orderId} has no return ${input.returnId}.`, { returnId: input.returnId });
-      const r = stored.data as ReturnDoc;
-      const state = nextReturnState(r.state, "refund", `Return ${r.returnId}`);
-      await ctx.tx.documents.put(RETURNS, r.returnId, { ...r, state, refunded: amountOf(minorOf(r.refunded, c) + amount, c) } as never, stored.version);
-    }
-    const creditNote = order.creditNotes[order.creditNotes.length - 1];
-    const events: NewEvent[] = [
-      {
-        type: "RefundIssued",
-        aggregateType: "order",
-        aggregateId: order.orderId,
-        effectiveDate: ctx.today,
-        payload: {
-          refundId: input.refundId,
-          orderId: order.orderId,
-          ...(order.customerId === "" ? {} : { customerId: order.customerId }),
-          ...(input.paymentId === undefined ? {} : { paymentId: input.paymentId }),
-          ...(input.provider === undefined ? {} : { provider: input.provider }),
-          ...(invoiced && creditNote !== undefined ? { creditNoteId: creditNote.creditNoteId } : {}),
-          invoiced,
-          currency: c,
-          functionalCurrency: fc,
-          rate: invoiced ? rate : c === fc ? "1" : rate,
-          amount: moneyOf(amount, c),
-          functionalAmount: moneyOf(functionalAmount, fc),
-          ...(exchangeDifference === 0n ? {} : { exchangeDifference: moneyOf(exchangeDifference, fc) }),
-          ...(advanceTaxReleased.length > 0 ? { advanceTaxReleased } : {}),
-        },
-      },
-    ];
-    await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "refund", input.refundId), version);
-    const result = { refundId: input.refundId, amount: amountOf(amount, c), invoiced };
-    const doc: PaymentDoc = { key: `refund:${input.refundId}`, kind: "refund", paymentId: input.refundId, orderId: order.orderId, state: "recorded", amount: amountOf(amount, c), captured: "0", refunded: amountOf(amount, c), functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: input.paymentId ?? null, fingerprint, result };
-    await ctx.tx.documents.put(PAYMENTS, doc.key, doc as never, 0);
-    return { result, events };
+    const out = await refundFromOrder(ctx, order, input, fingerprint);
+    await saveOrder(ctx.tx, withHistory(out.order, ctx.now.toISOString(), "refund", input.refundId), version);
+    await ctx.tx.documents.put(PAYMENTS, out.doc.key, out.doc as never, 0);
+    return { result: out.doc.result as { refundId: string; amount: string; invoiced: boolean }, events: [out.event] };
   },
 });
+
+/**
+ * Money paid back on an order (inside the caller's transaction): settles the credit a credit
+ * note left on an invoiced order, with the exchange difference, or comes out of prepayments
+ * before invoicing. Returns the order, the `RefundIssued` event and the payment document to
+ * write (the caller saves both).
+ */
+export async function refundFromOrder(
+  ctx: CommandContext,
+  order: OrderDoc,
+  input: { refundId: string; amount: string; paymentId?: string | undefined; returnId?: string | undefined; provider?: string | undefined },
+  fingerprint: string,
+): Promise<{ order: OrderDoc; event: NewEvent; doc: PaymentDoc }> {
+  const c = order.currency;
+  const fc = order.functionalCurrency;
+  const amount = minorOf(input.amount, c);
+  const refundable = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c);
+  if (amount > refundable) {
+    throw new StorekeepError("VALIDATION_FAILED", `Refund of ${input.amount} ${c}: only ${amountOf(refundable, c)} captured and not yet refunded on order ${order.orderId}.`, { orderId: order.orderId, refundable: amountOf(refundable, c), issues: [{ path: "amount", message: "more than captured and not refunded", code: "custom" }] });
+  }
+  const invoiced = order.invoices.length > 0;
+  const rate = await functionalRate(ctx, c);
+  let next: OrderDoc = { ...order, paid: { ...order.paid, refunded: amountOf(minorOf(order.paid.refunded, c) + amount, c) } };
+  let functionalAmount: bigint;
+  let exchangeDifference = 0n;
+  let advanceTaxReleased: ReturnType<typeof releaseAdvanceTax>["lines"] = [];
+  if (invoiced) {
+    const credit = -minorOf(order.receivable.amount, c);
+    const creditF = -minorOf(order.receivable.functional, fc);
+    if (amount > credit) {
+      throw new StorekeepError("VALIDATION_FAILED", `Order ${order.orderId} is invoiced: a refund settles a credit note, and only ${amountOf(credit > 0n ? credit : 0n, c)} ${c} is credited and unpaid. Receive the return or cancel first.`, { orderId: order.orderId, credit: amountOf(credit > 0n ? credit : 0n, c), issues: [{ path: "amount", message: "more than credited", code: "custom" }] });
+    }
+    const booked = shareOf(creditF, amount, credit);
+    functionalAmount = convertMinor(amount, c, fc, rate);
+    exchangeDifference = functionalAmount - booked;
+    next = { ...next, receivable: { amount: amountOf(-credit + amount, c), functional: amountOf(-creditF + booked, fc) } };
+  } else {
+    const prepaid = minorOf(order.prepayment.amount, c);
+    const prepaidF = minorOf(order.prepayment.functional, fc);
+    if (amount > prepaid) throw new StorekeepError("VALIDATION_FAILED", `Only ${amountOf(prepaid, c)} ${c} of prepayments is left on order ${order.orderId}.`, { orderId: order.orderId, issues: [{ path: "amount", message: "more than prepaid", code: "custom" }] });
+    functionalAmount = shareOf(prepaidF, amount, prepaid);
+    next = { ...next, prepayment: { amount: amountOf(prepaid - amount, c), functional: amountOf(prepaidF - functionalAmount, fc) } };
+    const released = releaseAdvanceTax(next, amount, prepaid);
+    next = released.order;
+    advanceTaxReleased = released.lines;
+  }
+  if (input.returnId !== undefined) {
+    const stored = await ctx.tx.documents.getForUpdate<ReturnDoc & { [k: string]: never }>(RETURNS, input.returnId);
+    if (stored === undefined || (stored.data as ReturnDoc).orderId !== order.orderId) throw new StorekeepError("NOT_FOUND", `Order ${order.orderId} has no return ${input.returnId}.`, { returnId: input.returnId });
+    const r = stored.data as ReturnDoc;
+    const state = nextReturnState(r.state, "refund", `Return ${r.returnId}`);
+    await ctx.tx.documents.put(RETURNS, r.returnId, { ...r, state, refunded: amountOf(minorOf(r.refunded, c) + amount, c) } as never, stored.version);
+  }
+  const creditNote = order.creditNotes[order.creditNotes.length - 1];
+  const events: NewEvent[] = [
+    {
+      type: "RefundIssued",
+      aggregateType: "order",
+      aggregateId: order.orderId,
+      effectiveDate: ctx.today,
+      payload: {
+        refundId: input.refundId,
+        orderId: order.orderId,
+        ...(order.customerId === "" ? {} : { customerId: order.customerId }),
+        ...(input.paymentId === undefined ? {} : { paymentId: input.paymentId }),
+        ...(input.provider === undefined ? {} : { provider: input.provider }),
+        ...(invoiced && creditNote !== undefined ? { creditNoteId: creditNote.creditNoteId } : {}),
+        invoiced,
+        currency: c,
+        functionalCurrency: fc,
+        rate: invoiced ? rate : c === fc ? "1" : rate,
+        amount: moneyOf(amount, c),
+        functionalAmount: moneyOf(functionalAmount, fc),
+        ...(exchangeDifference === 0n ? {} : { exchangeDifference: moneyOf(exchangeDifference, fc) }),
+        ...(advanceTaxReleased.length > 0 ? { advanceTaxReleased } : {}),
+      },
+    },
+  ];
+  const result = { refundId: input.refundId, amount: amountOf(amount, c), invoiced };
+  const doc: PaymentDoc = { key: `refund:${input.refundId}`, kind: "refund", paymentId: input.refundId, orderId: order.orderId, state: "recorded", amount: amountOf(amount, c), captured: "0", refunded: amountOf(amount, c), functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: input.paymentId ?? null, fingerprint, result };
+  return { order: next, event: events[0]!, doc };
+}

@@ -1,7 +1,7 @@
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { amountOf, minorOf } from "./amounts.js";
-import { type FulfilmentStatus, ORDERS, type OrderDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, qty, qtyText } from "./order.js";
+import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, netCaptured, qty, qtyText } from "./order.js";
 import type { OrderState } from "./state-machines.js";
 
 /**
@@ -45,7 +45,7 @@ export async function orderView(tx: Transaction, orderId: string): Promise<Order
     leftToShip: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.shipped)) })).filter((l) => l.quantity !== "0"),
     leftToInvoice: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.invoiced)) })).filter((l) => l.quantity !== "0"),
     leftToRefund: amountOf(minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c), c),
-    leftToPay: cancelled ? "0" : amountOf(minorOf(order.totals.gross, c) - minorOf(order.paid.captured, c), c),
+    leftToPay: cancelled ? "0" : amountOf(minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c), c),
   };
 }
 
@@ -105,4 +105,32 @@ export async function findOrders(tx: Transaction, query: OrderQuery): Promise<Or
   });
   const last = page[page.length - 1];
   return { orders: page, next: found.length > limit && last !== undefined ? { placedAt: last.placedAt, orderId: last.orderId } : null };
+}
+
+/**
+ * Every version of an order, oldest first: the superseded ones an edit kept, then the
+ * current one (its `supersededAt` is null). Empty when the order is unknown.
+ *
+ * @example
+ * ```ts
+ * const versions = await runtime.read((tx) => orderVersions(tx, "ord_1"));
+ * versions.map((v) => v.order.totals.gross); // ["47.6", "59.5"]
+ * ```
+ */
+export async function orderVersions(tx: Transaction, orderId: string): Promise<{ readonly version: number; readonly supersededAt: string | null; readonly order: OrderDoc }[]> {
+  const current = await tx.documents.get<OrderDoc & { [k: string]: never }>(ORDERS, orderId);
+  if (current === undefined) return [];
+  const order = current.data as OrderDoc;
+  const out: { version: number; supersededAt: string | null; order: OrderDoc }[] = [];
+  for (let v = 1; v < (order.version ?? 1); v++) {
+    const stored = await tx.documents.get<OrderVersionDoc & { [k: string]: never }>(ORDER_VERSIONS, versionKey(orderId, v));
+    if (stored !== undefined) out.push({ version: v, supersededAt: (stored.data as OrderVersionDoc).supersededAt, order: (stored.data as OrderVersionDoc).order });
+  }
+  out.push({ version: order.version ?? 1, supersededAt: null, order });
+  return out;
+}
+
+/** The key of a superseded order version. */
+export function versionKey(orderId: string, version: number): string {
+  return `${orderId}@${version}`;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BOUNDS } from "../bounds.js";
 import { Decimal } from "../decimal.js";
 import { checkAtMost, checkCurrency, checkExchange, checkSum, refined } from "./checks.js";
 import {
@@ -78,7 +79,9 @@ export const orderPlacedSchema = refined(
  * `OrderReservationRequested` (v1): the sales module asks for an order's lines to be held
  * at a warehouse (at placement or at payment, as the shop chose). Not posted; inventory
  * reacts in the same transaction with `StockReserved` per line, or refuses the command
- * with `INSUFFICIENT_STOCK` when a product without backorders lacks available units.
+ * with `INSUFFICIENT_STOCK` when a product without backorders lacks available units. With
+ * `replace: true` (an order edit) the lines are what the order needs held from now on:
+ * inventory releases the order's held reservations first, so `lines` may be empty.
  *
  * @example
  * ```ts
@@ -94,9 +97,12 @@ export const orderReservationRequestedSchema = refined(
     warehouseId: warehouseIdField,
     kind: z.enum(["soft", "hard"]),
     expiresAt: instantString.exactOptional(),
-    lines: lineList(z.object({ lineId: idString, sku: skuField, quantity: positiveQuantityString })),
+    /** True when an edit changed the order's lines: inventory first releases the order's held reservations, then holds these lines (which may be none). */
+    replace: z.literal(true).exactOptional(),
+    lines: z.array(z.object({ lineId: idString, sku: skuField, quantity: positiveQuantityString })).max(BOUNDS.lines, { message: `allows at most ${BOUNDS.lines} lines` }),
   }),
   (request, ctx) => {
+    if (request.lines.length === 0 && request.replace !== true) ctx.addIssue({ code: "custom", path: ["lines"], message: "needs at least one line (none only when replace is true)" });
     uniqueLineIds(ctx, request.lines);
   },
 );

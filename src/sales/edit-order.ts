@@ -1,0 +1,248 @@
+import { z } from "zod";
+import { BOUNDS } from "../kernel/bounds.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { idSchema } from "../kernel/ids.js";
+import { type NewEvent, defineCommand } from "../runner/command.js";
+import { QUANTITY_SCALE, amountOf, minorOf, parseScaled } from "./amounts.js";
+import { creditOrderPart, invoiceOrderPart } from "./documents.js";
+import { decimalText } from "./inputs.js";
+import { allocateNumber } from "./numbers.js";
+import { ORDER_VERSIONS, type OrderDoc, type OrderLine, type OrderVersionDoc, PAYMENTS, loadOrder, netCaptured, qty, qtyText, saveOrder, withHistory } from "./order.js";
+import type { SalesSettings } from "./options.js";
+import { invoiceWhole, lineDiscountSchema, taxCalculator } from "./place-order.js";
+import { type LineDiscount, type OrderDiscount, type PricingLine, priceOrder } from "./price-order.js";
+import { functionalRate } from "./rate.js";
+import { refundFromOrder } from "./refund-payment.js";
+import { versionKey } from "./reports.js";
+import { fingerprintOf } from "./payment-records.js";
+
+const id = idSchema<string>();
+export const editOrderSchema = z.strictObject({
+  orderId: id,
+  /** New quantities of existing lines; `0` removes the line. A line with anything shipped cannot be touched. */
+  changes: z.array(z.strictObject({ lineId: id, quantity: decimalText("nonnegative", "quantity") })).max(BOUNDS.lines).optional(),
+  /** Lines to add, as in `placeOrder`. */
+  add: z
+    .array(
+      z.strictObject({
+        lineId: id.optional(),
+        sku: id,
+        quantity: decimalText("positive", "quantity"),
+        unitPrice: decimalText("nonnegative", "price"),
+        discount: lineDiscountSchema.optional(),
+        taxCategory: z.string().min(1).max(64).optional(),
+      }),
+    )
+    .max(BOUNDS.lines)
+    .optional(),
+  /** The total the edit screen showed: a different re-priced total refuses the edit. */
+  expectedTotal: decimalText("nonnegative").optional(),
+  /** The provider's refund of the surplus, required when the new total is below what was captured. */
+  refund: z.strictObject({ refundId: id, paymentId: id.optional(), provider: id.optional() }).optional(),
+});
+
+/**
+ * Edits a placed (or held, or draft) order before its lines ship: adds lines, removes them,
+ * changes quantities. The order gets a new version (the previous one is kept, see
+ * `sales.orderVersions`); it is re-priced with the rules it was placed with (line and order
+ * discounts, the coupon, shipping, tax on today's date); its reservations are replaced by
+ * what is left to ship; what was invoiced is credited in full (`CreditNoteIssued`, reason
+ * correction) and the new version invoiced again as the policy says (on order: all of it; on
+ * shipment: what already shipped). The payment difference: a higher total leaves a balance
+ * due that `capturePayment` collects; a total below what was captured refunds the surplus
+ * in the same command under the provider's `refund.refundId` (required then). Touching a
+ * line with anything shipped, or an order with a return, is `INVALID_TRANSITION`.
+ *
+ * @example
+ * ```ts
+ * await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "1", quantity: "3" }], add: [{ sku: "TEE", quantity: 1, unitPrice: "20" }] });
+ * ```
+ */
+export function editOrderCommand(settings: SalesSettings) {
+  return defineCommand({
+    name: "sales.editOrder",
+    input: editOrderSchema,
+    async handle(ctx, input) {
+      await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
+      const changes = input.changes ?? [];
+      const added = input.add ?? [];
+      if (changes.length === 0 && added.length === 0) {
+        throw new StorekeepError("VALIDATION_FAILED", "An edit needs at least one change or added line.", { issues: [{ path: "changes", message: "nothing to edit", code: "custom" }] });
+      }
+      const { order, version } = await loadOrder(ctx.tx, input.orderId);
+      const editable = ["draft", "placed", "on-hold"] as const;
+      if (!(editable as readonly string[]).includes(order.state)) {
+        throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} is ${order.state}: only a draft, placed or held order can be edited.`, { orderId: order.orderId, state: order.state, allowed: [...editable] });
+      }
+      if (order.returns.length > 0) {
+        throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} has returns: it can no longer be edited; place a new order for more goods.`, { orderId: order.orderId, state: order.state, allowed: [] });
+      }
+      const rules = order.pricing ?? fallbackRules(order);
+      const lineDiscounts: Record<string, LineDiscount> = { ...rules.lineDiscounts };
+      const quantities = new Map<string, string>();
+      const seen = new Set<string>();
+      for (const [i, change] of changes.entries()) {
+        const line = order.lines.find((l) => l.lineId === change.lineId);
+        if (line === undefined) throw new StorekeepError("NOT_FOUND", `changes[${i}]: order ${order.orderId} has no line ${change.lineId}.`, { lineId: change.lineId, path: `changes[${i}].lineId` });
+        if (seen.has(change.lineId)) throw new StorekeepError("VALIDATION_FAILED", `changes[${i}]: line ${change.lineId} is changed twice; give one new quantity per line.`, { issues: [{ path: `changes[${i}].lineId`, message: "repeated", code: "custom" }] });
+        seen.add(change.lineId);
+        if (qty(line.buckets.shipped) > 0n) {
+          throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} line ${line.lineId} has shipped ${line.buckets.shipped}: a fulfilled line cannot be edited; take goods back with sales.requestReturn.`, { orderId: order.orderId, lineId: line.lineId, shipped: line.buckets.shipped, allowed: [] });
+        }
+        quantities.set(change.lineId, change.quantity);
+      }
+      const lineIds = new Set(order.lines.map((l) => l.lineId));
+      let nextId = order.lines.reduce((m, l) => (/^\d+$/.test(l.lineId) ? Math.max(m, Number(l.lineId)) : m), 0) + 1;
+      const pricingLines: PricingLine[] = [];
+      for (const line of order.lines) {
+        const quantity = quantities.get(line.lineId) ?? line.quantity;
+        if (qty(quantity) === 0n) continue;
+        pricingLines.push({ lineId: line.lineId, sku: line.sku, quantity, unitPrice: line.unitPrice, discount: lineDiscounts[line.lineId], taxCategory: line.taxCategory });
+      }
+      for (const [i, a] of added.entries()) {
+        let lineId = a.lineId;
+        if (lineId === undefined) {
+          while (lineIds.has(String(nextId))) nextId += 1;
+          lineId = String(nextId);
+        }
+        if (lineIds.has(lineId)) throw new StorekeepError("VALIDATION_FAILED", `add[${i}].lineId "${lineId}" is already a line of order ${order.orderId}; each line needs its own id.`, { issues: [{ path: `add[${i}].lineId`, message: "repeated", code: "custom" }] });
+        lineIds.add(lineId);
+        if ((await settings.seams.productOf(ctx.tx, a.sku)) === undefined) {
+          throw new StorekeepError("NOT_FOUND", `add[${i}]: unknown SKU "${a.sku}"; define the product first (inventory.defineProduct).`, { sku: a.sku, path: `add[${i}].sku` });
+        }
+        if (a.discount !== undefined) lineDiscounts[lineId] = a.discount;
+        pricingLines.push({ lineId, sku: a.sku, quantity: a.quantity, unitPrice: a.unitPrice, discount: a.discount, taxCategory: a.taxCategory ?? "standard" });
+      }
+      if (pricingLines.length === 0) {
+        throw new StorekeepError("VALIDATION_FAILED", `The edit would remove every line of order ${order.orderId}; cancel the order instead (sales.cancelOrder).`, { orderId: order.orderId, issues: [{ path: "changes", message: "no line left", code: "custom" }] });
+      }
+      const shippingAmount = parseScaled(order.shipping.amount, 6) === 0n ? null : { amount: order.shipping.amount, taxCategory: order.shipping.taxCategory };
+      const priced = priceOrder({ currency: order.currency, lines: pricingLines, discounts: rules.discounts, shipping: shippingAmount, tax: taxCalculator(settings, ctx.today, order.currency, rules.buyer) });
+      if (input.expectedTotal !== undefined && parseScaled(priced.gross, 6) !== parseScaled(input.expectedTotal, 6)) {
+        throw new StorekeepError("VALIDATION_FAILED", `The edited order totals ${priced.gross} ${order.currency}, not the expected ${input.expectedTotal}; re-price the edit.`, {
+          expected: input.expectedTotal,
+          computed: priced.gross,
+          issues: [{ path: "expectedTotal", message: `computed ${priced.gross}`, code: "custom" }],
+        });
+      }
+
+      const events: NewEvent[] = [];
+      const nowIso = ctx.now.toISOString();
+      const c = order.currency;
+      // 1. Credit everything invoiced and not yet credited, at the figures it was invoiced with.
+      let current: OrderDoc = order;
+      let creditNoteId: string | null = null;
+      const toCredit = new Map(order.lines.map((l) => [l.lineId, qty(l.buckets.invoiced) - qty(l.buckets.credited)]));
+      const creditShipping = order.shipping.invoiced && !order.shipping.credited;
+      const shippingWasInvoiced = order.shipping.invoiced;
+      if ([...toCredit.values()].some((q) => q > 0n) || creditShipping) {
+        const number = await allocateNumber(ctx, settings, "credit-note");
+        const credited = creditOrderPart(current, toCredit, { creditNoteId: number, number, today: ctx.today, includeShipping: creditShipping, reason: "correction" });
+        current = credited.order;
+        events.push(credited.event);
+        creditNoteId = number;
+      }
+      // 2. The new version: re-priced lines; buckets kept for unchanged lines, documents counted afresh.
+      const zero = "0";
+      const byId = new Map(order.lines.map((l) => [l.lineId, l]));
+      const reserving = order.state !== "draft" && order.reserved;
+      const lines: OrderLine[] = priced.lines.map((l) => {
+        const before = byId.get(l.lineId);
+        const ordered = qtyText(parseScaled(l.quantity, QUANTITY_SCALE));
+        const shipped = before?.buckets.shipped ?? zero;
+        const buckets = before === undefined
+          ? { ordered, reserved: zero, shipped: zero, delivered: zero, returnRequested: zero, returned: zero, restocked: zero, writtenOff: zero, invoiced: zero, credited: zero }
+          : { ...before.buckets, ordered, invoiced: zero, credited: zero };
+        return { ...l, buckets: { ...buckets, reserved: reserving ? qtyText(qty(ordered) - qty(shipped)) : buckets.reserved } };
+      });
+      const newVersion = (order.version ?? 1) + 1;
+      let next: OrderDoc = {
+        ...current,
+        version: newVersion,
+        pricing: { discounts: rules.discounts, lineDiscounts: Object.fromEntries(Object.entries(lineDiscounts).filter(([k]) => lines.some((l) => l.lineId === k))), buyer: rules.buyer },
+        lines,
+        shipping: { ...priced.shipping, invoiced: false, credited: false },
+        totals: { lineDiscount: priced.lineDiscount, orderDiscount: priced.orderDiscount, net: priced.net, shippingNet: priced.shippingNet, tax: priced.tax, gross: priced.gross },
+        discounts: priced.discounts,
+        codes: priced.codes,
+        invoiceRate: null,
+      };
+      // 3. Reservations: what is left to ship is what the order holds from now on.
+      if (reserving) {
+        events.push({
+          type: "OrderReservationRequested",
+          aggregateType: "order",
+          aggregateId: order.orderId,
+          effectiveDate: ctx.today,
+          payload: {
+            orderId: order.orderId,
+            warehouseId: order.warehouseId,
+            kind: "hard",
+            replace: true,
+            lines: lines.filter((l) => qty(l.buckets.reserved) > 0n).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.buckets.reserved })),
+          },
+        });
+      }
+      // 4. Invoice the new version as the policy says.
+      let invoiceId: string | null = null;
+      if (order.state !== "draft") {
+        // An order invoiced whole (on order, or billed ahead with invoiceOrder) is invoiced whole again; else what shipped.
+        const wholly = next.invoicing === "on-order" || (order.invoices.length > 0 && order.lines.every((l) => qty(l.buckets.invoiced) - qty(l.buckets.credited) === qty(l.buckets.ordered)));
+        const shipped = new Map(next.lines.map((l) => [l.lineId, qty(l.buckets.shipped)]));
+        if (wholly) {
+          const invoiced = await invoiceWhole(ctx, settings, next);
+          next = invoiced.order;
+          events.push(invoiced.event);
+        } else if (order.invoices.length > 0 && [...shipped.values()].some((q) => q > 0n)) {
+          const number = await allocateNumber(ctx, settings, "invoice");
+          const invoiced = invoiceOrderPart(next, shipped, { invoiceId: number, number, rate: await functionalRate(ctx, c), today: ctx.today, includeShipping: shippingWasInvoiced });
+          next = invoiced.order;
+          events.push(invoiced.event);
+        }
+        if (next.invoices.length > current.invoices.length) invoiceId = next.invoices[next.invoices.length - 1]!.invoiceId;
+      }
+      // 5. The payment difference: refund a surplus now, or leave a balance due.
+      const gross = minorOf(next.totals.gross, c);
+      const paid = minorOf(netCaptured(next), c);
+      let refundId: string | null = null;
+      if (paid > gross) {
+        const surplus = paid - gross;
+        if (input.refund === undefined) {
+          throw new StorekeepError("VALIDATION_FAILED", `The edit lowers order ${order.orderId} to ${priced.gross} ${c}, below the ${amountOf(paid, c)} captured: refund the ${amountOf(surplus, c)} surplus with the provider and pass its id as refund.refundId.`, {
+            orderId: order.orderId,
+            surplus: amountOf(surplus, c),
+            issues: [{ path: "refund", message: `a refund of ${amountOf(surplus, c)} is needed`, code: "custom" }],
+          });
+        }
+        if ((await ctx.tx.documents.get(PAYMENTS, `refund:${input.refund.refundId}`)) !== undefined) {
+          throw new StorekeepError("DUPLICATE_DOCUMENT", `A refund ${input.refund.refundId} was already recorded; a provider id is used once.`, { paymentId: input.refund.refundId, kind: "refund" });
+        }
+        const refundInput = { refundId: input.refund.refundId, amount: amountOf(surplus, c), paymentId: input.refund.paymentId, provider: input.refund.provider };
+        const fingerprint = fingerprintOf({ orderId: order.orderId, amount: refundInput.amount, paymentId: refundInput.paymentId, returnId: undefined, provider: refundInput.provider });
+        const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint);
+        next = { ...refunded.order, paid: { ...refunded.order.paid, refundedOnEdit: amountOf(minorOf(next.paid.refundedOnEdit ?? "0", c) + surplus, c) } };
+        events.push(refunded.event);
+        await ctx.tx.documents.put(PAYMENTS, refunded.doc.key, refunded.doc as never, 0);
+        refundId = input.refund.refundId;
+      }
+      // 6. Keep the superseded version, save the new one.
+      const kept: OrderVersionDoc = { orderId: order.orderId, version: order.version ?? 1, supersededAt: nowIso, order };
+      await ctx.tx.documents.put(ORDER_VERSIONS, versionKey(order.orderId, order.version ?? 1), kept as never, 0);
+      await saveOrder(ctx.tx, withHistory(next, nowIso, "edit", `v${newVersion}`), version);
+      const balanceDue = gross > minorOf(netCaptured(next), c) ? amountOf(gross - minorOf(netCaptured(next), c), c) : "0";
+      return {
+        result: { orderId: order.orderId, version: newVersion, total: next.totals.gross, tax: next.totals.tax, previousTotal: order.totals.gross, balanceDue, creditNoteId, invoiceId, refundId },
+        events,
+      };
+    },
+  });
+}
+
+/** Pricing rules of an order stored before edits existed: its order discounts as the fixed amounts they came to. */
+function fallbackRules(order: OrderDoc): { discounts: readonly OrderDiscount[]; lineDiscounts: Readonly<Record<string, LineDiscount>>; buyer: OrderDoc["shipTo"] } {
+  return {
+    discounts: order.discounts.map((d) => ({ kind: "fixed" as const, amount: d.amount, ...(d.label === null ? {} : { label: d.label }) })),
+    lineDiscounts: Object.fromEntries(order.lines.filter((l) => parseScaled(l.lineDiscount, 6) > 0n).map((l) => [l.lineId, { kind: "fixed" as const, amount: l.lineDiscount }])),
+    buyer: order.shipTo,
+  };
+}
