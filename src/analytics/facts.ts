@@ -248,9 +248,12 @@ async function orderPlaced(tx: Transaction, p: Record<string, unknown>, day: str
   const skus = new Set<string>();
   for (const line of (p["lines"] as { lineId: string; sku: string; quantity: string; unitPrice: Money; listPrice?: Money; discount?: Money }[]) ?? []) {
     const quantity = dec(line.quantity);
-    const price = rate === undefined ? new Decimal(0) : dec(line.unitPrice.amount).times(rate);
-    const value = quantity.times(price);
-    const list = line.listPrice !== undefined && rate !== undefined ? quantity.times(dec(line.listPrice.amount)).times(rate) : line.discount !== undefined && rate !== undefined ? value.plus(dec(line.discount.amount).times(rate)) : value;
+    const unit = rate === undefined ? new Decimal(0) : dec(line.unitPrice.amount).times(rate);
+    const before = quantity.times(unit);
+    // The line sold for its price less its discounts; its list value is the list price, else the price before discounts.
+    const value = line.discount !== undefined && rate !== undefined ? before.minus(dec(line.discount.amount).times(rate)) : before;
+    const list = line.listPrice !== undefined && rate !== undefined ? quantity.times(dec(line.listPrice.amount)).times(rate) : before;
+    const price = quantity.isZero() ? unit : value.dividedBy(quantity);
     // An order counts once for each SKU it holds, however many lines name it.
     set.add([`sku:${line.sku}`], day, { gmv: value, listValue: list, units: quantity, ...(skus.has(line.sku) ? {} : { orders: ONE }) });
     skus.add(line.sku);

@@ -95,7 +95,7 @@ export type KpiName = (typeof KPI_NAMES)[number];
  * ```
  */
 export const KPI_CATALOGUE: readonly KpiDefinition[] = Object.freeze([
-  def("gmv", "GMV", "money", "sales", ["OrderPlaced"], "Σ quantity × unit price of the order lines placed in the range, converted at the order date's rate."),
+  def("gmv", "GMV", "money", "sales", ["OrderPlaced"], "Σ quantity × unit price less the line's discounts (when the event carries them) of the order lines placed in the range, converted at the order date's rate."),
   def("net-revenue", "Net revenue", "money", "sales", ["finance: sales-revenue, shipping-revenue, sales-returns"], "Sales and shipping revenue minus sales returns booked in the range (the income statement's revenue net of returns)."),
   def("orders", "Orders", "count", "sales", ["OrderPlaced"], "Orders placed in the range."),
   def("aov", "Average order value", "money", "sales", ["OrderPlaced"], "GMV / orders."),
@@ -104,7 +104,7 @@ export const KPI_CATALOGUE: readonly KpiDefinition[] = Object.freeze([
   def("gross-margin-pct", "Gross margin %", "ratio", "sales", ["finance: revenue roles, cogs"], "Gross margin / net revenue."),
   def("return-rate", "Return rate", "ratio", "sales", ["ReturnReceived", "ShipmentDispatched"], "Units returned / units shipped in the range."),
   def("refund-rate", "Refund rate", "ratio", "sales", ["RefundIssued", "OrderInvoiced"], "Refunded amount / invoiced gross in the range (functional)."),
-  def("discount-rate", "Discount rate", "ratio", "sales", ["OrderPlaced lines' listPrice or discount (Sales)"], "(list value − GMV) / list value; lines without a list price count at their price, so a shop whose events carry none reads 0."),
+  def("discount-rate", "Discount rate", "ratio", "sales", ["OrderPlaced lines' listPrice or discount (Sales)"], "(list value − GMV) / list value; a line's list value is quantity × its list price, else quantity × its price before discounts, so a shop whose events carry neither list prices nor discounts reads 0."),
   def("stock-value", "Stock value", "money", "stock", ["finance: inventory"], "The Inventory account's balance at the end of the range (= Σ per-SKU stock value)."),
   def("stock-turn", "Stock turn", "ratio", "stock", ["finance: cogs, inventory"], "COGS / average stock value (mean of the value the day before the range and at its end)."),
   def("days-of-inventory", "Days of inventory", "days", "stock", ["finance: cogs, inventory"], "Average stock value / COGS × days in the range."),

@@ -137,7 +137,9 @@ export function invoiceOrderPart(
     lines,
     shipping: options.includeShipping ? { ...order.shipping, invoiced: true } : order.shipping,
     prepayment: { amount: amountOf(prepaid - applied, c), functional: amountOf(prepaidF - appliedF, fc) },
-    receivable: { amount: amountOf(minorOf(order.receivable.amount, c) + d.gross - applied, c), functional: amountOf(minorOf(order.receivable.functional, fc) + d.fGross - appliedF, fc) },
+    // IFRIC 22: the applied advance keeps its booked value on the revenue side (finance shifts revenue by it);
+    // the receivable is what is left at the invoice's rate, as finance's open item holds it.
+    receivable: { amount: amountOf(minorOf(order.receivable.amount, c) + d.gross - applied, c), functional: amountOf(minorOf(order.receivable.functional, fc) + d.fGross - convertMinor(applied, c, fc, options.rate), fc) },
     invoiceRate: order.invoiceRate ?? options.rate,
     invoices: [...order.invoices, { invoiceId: options.invoiceId, number: options.number, gross: amountOf(d.gross, c), dueDate }],
   };

@@ -29,6 +29,7 @@ export const editOrderSchema = z.strictObject({
         sku: id,
         quantity: decimalText("positive", "quantity"),
         unitPrice: decimalText("nonnegative", "price"),
+        listPrice: decimalText("nonnegative", "price").optional(),
         discount: lineDiscountSchema.optional(),
         taxCategory: z.string().min(1).max(64).optional(),
       }),
@@ -94,6 +95,7 @@ export function editOrderCommand(settings: SalesSettings) {
       const lineIds = new Set(order.lines.map((l) => l.lineId));
       let nextId = order.lines.reduce((m, l) => (/^\d+$/.test(l.lineId) ? Math.max(m, Number(l.lineId)) : m), 0) + 1;
       const pricingLines: PricingLine[] = [];
+      const listPrices = new Map(order.lines.filter((l) => l.listPrice !== undefined).map((l) => [l.lineId, l.listPrice!]));
       for (const line of order.lines) {
         const quantity = quantities.get(line.lineId) ?? line.quantity;
         if (qty(quantity) === 0n) continue;
@@ -111,6 +113,7 @@ export function editOrderCommand(settings: SalesSettings) {
           throw new StorekeepError("NOT_FOUND", `add[${i}]: unknown SKU "${a.sku}"; define the product first (inventory.defineProduct).`, { sku: a.sku, path: `add[${i}].sku` });
         }
         if (a.discount !== undefined) lineDiscounts[lineId] = a.discount;
+        if (a.listPrice !== undefined) listPrices.set(lineId, a.listPrice);
         pricingLines.push({ lineId, sku: a.sku, quantity: a.quantity, unitPrice: a.unitPrice, discount: a.discount, taxCategory: a.taxCategory ?? "standard" });
       }
       if (pricingLines.length === 0) {
@@ -153,7 +156,8 @@ export function editOrderCommand(settings: SalesSettings) {
         const buckets = before === undefined
           ? { ordered, reserved: zero, shipped: zero, delivered: zero, returnRequested: zero, returned: zero, restocked: zero, writtenOff: zero, invoiced: zero, credited: zero }
           : { ...before.buckets, ordered, invoiced: zero, credited: zero };
-        return { ...l, buckets: { ...buckets, reserved: reserving ? qtyText(qty(ordered) - qty(shipped)) : buckets.reserved } };
+        const listPrice = listPrices.get(l.lineId);
+        return { ...l, ...(listPrice === undefined ? {} : { listPrice }), buckets: { ...buckets, reserved: reserving ? qtyText(qty(ordered) - qty(shipped)) : buckets.reserved } };
       });
       const newVersion = (order.version ?? 1) + 1;
       let next: OrderDoc = {

@@ -40,6 +40,8 @@ export interface OrderLine {
   readonly tax: string;
   readonly gross: string;
   readonly taxes: readonly PricedTax[];
+  /** The list (compare-at) price of one unit, when the order gave one. */
+  readonly listPrice?: string;
   readonly buckets: Readonly<Record<Bucket, string>>;
 }
 
@@ -71,6 +73,8 @@ export interface OrderDoc {
   readonly currency: string;
   readonly functionalCurrency: string;
   readonly warehouseId: string;
+  /** The sales channel the order came through (absent: the shop's default). */
+  readonly channel?: string;
   readonly state: OrderState;
   /** Why a cancelled order was cancelled (`cancelled`, `expired`, or the shop's own reason such as `unavailable`), else null. */
   readonly cancellationReason: string | null;

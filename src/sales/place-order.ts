@@ -28,6 +28,8 @@ export const orderDiscountSchema = z.discriminatedUnion("kind", [
 export const placeOrderSchema = z.strictObject({
   orderId: id.optional(),
   customerId: id.optional(),
+  /** The sales channel (web, marketplace, pos, ...): analytics breaks KPIs down by it. */
+  channel: id.optional(),
   currency: currencySchema,
   warehouseId: id,
   lines: z
@@ -37,6 +39,8 @@ export const placeOrderSchema = z.strictObject({
         sku: id,
         quantity: decimalText("positive", "quantity"),
         unitPrice: decimalText("nonnegative", "price"),
+        /** The list (compare-at) price of one unit, for analytics' discount rate. */
+        listPrice: decimalText("nonnegative", "price").optional(),
         discount: lineDiscountSchema.optional(),
         taxCategory: z.string().min(1).max(64).optional(),
       }),
@@ -84,7 +88,7 @@ export function placeOrderCommand(settings: SalesSettings) {
         const lineId = l.lineId ?? String(i + 1);
         if (lineIds.has(lineId)) throw new StorekeepError("VALIDATION_FAILED", `lines[${i}].lineId "${lineId}" repeats; each line needs its own id.`, { issues: [{ path: `lines[${i}].lineId`, message: "repeated", code: "custom" }] });
         lineIds.add(lineId);
-        return { lineId, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount, taxCategory: l.taxCategory ?? "standard" };
+        return { lineId, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount, taxCategory: l.taxCategory ?? "standard", listPrice: l.listPrice };
       });
       for (const [i, line] of lines.entries()) {
         if ((await settings.seams.productOf(ctx.tx, line.sku)) === undefined) {
@@ -122,8 +126,10 @@ export function placeOrderCommand(settings: SalesSettings) {
       }
       const zero = "0";
       const reserveAt = input.draft === true ? "none" : (input.reserveAt ?? settings.reserveAt);
+      const listPrices = new Map(lines.map((l) => [l.lineId, l.listPrice]));
       const orderLines: OrderLine[] = priced.lines.map((l) => ({
         ...l,
+        ...(listPrices.get(l.lineId) === undefined ? {} : { listPrice: listPrices.get(l.lineId)! }),
         buckets: { ordered: qtyText(parseScaled(l.quantity, QUANTITY_SCALE)), reserved: reserveAt === "placement" ? qtyText(parseScaled(l.quantity, QUANTITY_SCALE)) : zero, shipped: zero, delivered: zero, returnRequested: zero, returned: zero, restocked: zero, writtenOff: zero, invoiced: zero, credited: zero },
       }));
       const nowIso = ctx.now.toISOString();
@@ -134,6 +140,7 @@ export function placeOrderCommand(settings: SalesSettings) {
         currency: input.currency,
         functionalCurrency: ctx.config.functionalCurrency,
         warehouseId: input.warehouseId,
+        ...(input.channel === undefined ? {} : { channel: input.channel }),
         state,
         cancellationReason: null,
         placedAt: nowIso,
@@ -211,8 +218,19 @@ export async function placementEvents(ctx: { today: string }, settings: SalesSet
         orderId: order.orderId,
         ...(order.customerId === "" ? {} : { customerId: order.customerId }),
         warehouseId: order.warehouseId,
+        ...(order.channel === undefined ? {} : { channel: order.channel }),
         currency: order.currency,
-        lines: order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity, unitPrice: { amount: l.unitPrice, currency: order.currency } })),
+        lines: order.lines.map((l) => {
+          const discount = minorOf(l.lineDiscount, order.currency) + minorOf(l.orderDiscount, order.currency);
+          return {
+            lineId: l.lineId,
+            sku: l.sku,
+            quantity: l.quantity,
+            unitPrice: { amount: l.unitPrice, currency: order.currency },
+            ...(l.listPrice === undefined ? {} : { listPrice: { amount: l.listPrice, currency: order.currency } }),
+            ...(discount === 0n ? {} : { discount: moneyOf(discount, order.currency) }),
+          };
+        }),
         total: moneyOf(minorOf(order.totals.gross, order.currency), order.currency),
       },
     },

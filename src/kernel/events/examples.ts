@@ -18,9 +18,10 @@ export const eventExamples: { readonly [T in EventType]: EventPayloadInput<T> } 
     orderId: "ord_1",
     customerId: "cus_1",
     warehouseId: "wh_main",
+    channel: "web",
     currency: "EUR",
     lines: [
-      { lineId: "l1", sku: "MUG-RED", quantity: "2", unitPrice: eur("9.95") },
+      { lineId: "l1", sku: "MUG-RED", quantity: "2", unitPrice: eur("9.95"), listPrice: eur("12.00") },
       { lineId: "l2", sku: "TEE-M", quantity: "1", unitPrice: eur("15.00") },
     ],
     total: eur("34.90"),

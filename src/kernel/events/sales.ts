@@ -43,7 +43,9 @@ function uniqueLineIds(ctx: z.RefinementCtx, lines: readonly { readonly lineId?:
 /**
  * `OrderPlaced` (v1): a customer's order was placed. Not posted; inventory and analytics
  * react to it. `total` is the order's gross total in `currency`; `unitPrice` is the
- * price of one unit as charged (transaction currency, up to 6 decimals).
+ * price of one unit as charged (transaction currency, up to 6 decimals); optional
+ * `channel`, and per line `listPrice` (the compare-at price) and `discount` (the line's
+ * discounts before tax), feed analytics' channel breakdown and discount rate.
  *
  * @example
  * ```ts
@@ -59,6 +61,8 @@ export const orderPlacedSchema = refined(
     orderId: orderIdField,
     customerId: customerIdField.exactOptional(),
     warehouseId: warehouseIdField,
+    /** The sales channel (web shop, marketplace, point of sale, ...) as the shop names it. */
+    channel: idString.exactOptional(),
     currency: currencyCode,
     lines: lineList(
       z.object({
@@ -66,13 +70,22 @@ export const orderPlacedSchema = refined(
         sku: skuField,
         quantity: positiveQuantityString,
         unitPrice: unitPriceJson,
+        /** The list (compare-at) price of one unit, when the shop shows one. */
+        listPrice: unitPriceJson.exactOptional(),
+        /** The line's discounts (its own and its share of the order's), before tax: the line sold for quantity × unitPrice − discount. */
+        discount: postedAmountJson.exactOptional(),
       }),
     ),
     total: postedAmountJson,
   }),
   (order, ctx) => {
     uniqueLineIds(ctx, order.lines);
-    checkCurrency(ctx, order.currency, [[["total"], order.total], ...order.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const)]);
+    checkCurrency(ctx, order.currency, [
+      [["total"], order.total],
+      ...order.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const),
+      ...order.lines.flatMap((line, index) => (line.listPrice === undefined ? [] : [[["lines", index, "listPrice"], line.listPrice] as const])),
+      ...order.lines.flatMap((line, index) => (line.discount === undefined ? [] : [[["lines", index, "discount"], line.discount] as const])),
+    ]);
   });
 
 /**
