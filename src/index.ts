@@ -407,6 +407,7 @@ export type {
   ValuationInput,
   ValuationKernel,
   ValuationRow,
+  ValuationScratch,
 } from "./inventory/index.js";
 export { DEFAULT_IN_STORE_LAYOUTS, expandUpcE, gs1CheckDigit, gs1ElementString, parseBarcode } from "./inventory/barcodes.js";
 export { convertQuantity, splitIntoPacks, toBaseQuantity } from "./inventory/units.js";
@@ -415,7 +416,7 @@ export { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, ageOnHand, classifyMovemen
 export type { InboundLayer, MovementThresholds } from "./inventory/stock-ageing.js";
 export type { AgeingReport, AgeingRow, SlowMovingRow } from "./inventory/ageing-report.js";
 export { pickStock, TRACKING_MODES } from "./inventory/index.js";
-export type { Lot, Pick, PickableStock, PickList, RecallReport, RemovalStrategy } from "./inventory/index.js";
+export type { Lot, LotAvailability, Pick, PickableStock, PickLimits, PickList, RecallReport, RemovalStrategy } from "./inventory/index.js";
 export { abcClasses, compareCount, cycleCountsDue, DEFAULT_ABC_CUTS, DEFAULT_COUNT_FREQUENCIES, needsRecount } from "./inventory/index.js";
 export type {
   AbcClass,
@@ -640,6 +641,7 @@ export {
   sesForecast,
   simulateReplenishment,
   staticMinMaxPolicy,
+  suggestFromStoreSchema,
   thetaForecast,
   tsbForecast,
 } from "./replenishment/index.js";
