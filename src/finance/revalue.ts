@@ -143,7 +143,8 @@ export function revalueCommand(settings: FinanceSettings) {
       let reversalEntryId: string | null = null;
       if (lines.length > 0) {
         const fx = settings.accountMap["exchange-gain-loss"];
-        lines.push({ account: fx, currency: functional, amount: -difference, functional: -difference });
+        // Differences may cancel out (a gain on receivables equal to a loss on payables): then no gain/loss line.
+        if (difference !== 0n) lines.push({ account: fx, currency: functional, amount: -difference, functional: -difference });
         const entry = await postDraft(ctx, settings, { date: input.date, domain: "general", kind: "standard", memo: `Unrealised exchange differences as of ${input.date}`, key: null, source: commandSource(ctx), reversalOf: null, lines });
         const reversal = await postDraft(ctx, settings, {
           date: reversalDate,

@@ -77,6 +77,26 @@ describe("unrealised exchange differences (revalue)", () => {
     expect((await books.finance.journal()).length).toBe(entries);
   });
 
+  it("differences that cancel out (a gain on receivables equal to the loss on payables) post both restatements and no gain/loss line", async () => {
+    // Found by the whole-shop simulator (seed 25): the entry carried a zero 6800 line and was refused.
+    const books = makeBooks({ rates: memoryRates([rate("2026-03-31", "0.95")]) });
+    const record = (type: string, payload: Record<string, unknown>) => books.sk.recordEvents([{ type, aggregateType: "doc", aggregateId: "agg_1", effectiveDate: "2026-03-02", payload }]);
+    await record("OrderInvoiced", {
+      invoiceId: "inv_1", orderId: "ord_1", customerId: "cus_1", currency: "USD", functionalCurrency: "EUR", rate: "0.92",
+      net: usd("250"), shipping: usd("0"), tax: usd("0"), gross: usd("250"), prepaymentApplied: usd("0"),
+      functional: { net: eur("230"), shipping: eur("0"), tax: eur("0"), gross: eur("230"), prepaymentApplied: eur("0") },
+    });
+    await record("SupplierBillRecorded", {
+      billId: "bill_1", supplierId: "sup_1", dueDate: "2026-05-01", currency: "USD", functionalCurrency: "EUR", rate: "0.92",
+      lines: [{ receiptId: "grn_1", sku: "MUG", quantity: "100", unitPrice: usd("2.5"), receivedValue: eur("230"), billedValue: eur("230") }],
+      net: usd("250"), tax: usd("0"), gross: usd("250"), functional: { net: eur("230"), tax: eur("0"), gross: eur("230") },
+    });
+    const r = await books.finance.revalue({ date: "2026-03-31" });
+    expect(r.netGain).toBe("0");
+    expect(linesOf((await books.finance.entry(r.entryId!))!)).toEqual([["Dr", "1200", "7.5"], ["Cr", "2100", "7.5"]]);
+    expect(linesOf((await books.finance.entry(r.reversalEntryId!))!)).toEqual([["Cr", "1200", "7.5"], ["Dr", "2100", "7.5"]]);
+  });
+
   it("never counts twice: a settlement after the month end realises its difference from the booked value, and April revalues from booked too", async () => {
     const books = await shop();
     await books.finance.revalue({ date: "2026-03-31" });
