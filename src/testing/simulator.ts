@@ -1,29 +1,33 @@
-import { memoryStore } from "../adapters/memory/index.js";
+import { memoryRates, memoryStore } from "../adapters/memory/index.js";
+import { defineTaxCodes } from "../finance/tax/tax-codes.js";
 import { Decimal } from "../kernel/decimal.js";
 import { isStorekeepError } from "../kernel/errors.js";
 import { localDateOf } from "../kernel/local-date.js";
+import type { Store } from "../ports/storage.js";
 import type { ModuleDefinition } from "../runner/command.js";
 import { canonicalJson, sha256Hex } from "../runner/hash.js";
 import type { SimulationRandom } from "../runner/simulation.js";
 import { type Storekeep, createStorekeep } from "../storekeep.js";
 import { ManualClock } from "./clock.js";
 import { sequentialIds } from "./ids.js";
-import { type KeyedRun, type ModulePart, type ShopContext, type SimStep, witnessStore } from "./simulation/context.js";
+import { type KeyedRun, type ModulePart, type ShopContext, type SimStep, retryingFacade, witnessStore } from "./simulation/context.js";
 import { financePart } from "./simulation/finance.js";
 import { inventoryPart } from "./simulation/inventory.js";
-import { SIM_SUPPLIER, purchasingPart } from "./simulation/purchasing.js";
-import { salesPart } from "./simulation/sales.js";
+import { SIM_FREIGHT, SIM_SUPPLIER, SIM_SUPPLIER_USD, purchasingPart } from "./simulation/purchasing.js";
+import { COUPONS, salesPart } from "./simulation/sales.js";
 import { failingStore } from "./wrappers.js";
 
 /*
  * The whole-shop simulator: from one seed, a deterministic run of random commands of every
- * module — sales (orders, payments, shipments, deliveries, invoices, holds, cancellations,
- * expiries, returns, refunds), purchasing (orders, approvals, receipts, bills held and
- * approved, supplier payments, returns, closes), inventory (receipts, issues, back-dated
- * receipts, adjustments, transfers, holds, stocktakes), finance (journal entries, period
- * locks, month closes) and every host module's `simulation.commands` — with a manual clock
- * moving on, injected store failures, replays of keyed commands and batches of concurrent
- * commands, checking the shop's invariants after every step. Each built-in module's part
+ * module — sales (orders in three currencies under VAT with coupons and discounts, payments,
+ * shipments, deliveries, invoices, holds, cancellations, expiries, returns, refunds, payouts),
+ * purchasing (orders from a EUR and a USD supplier, approvals, receipts, bills held and
+ * approved, supplier payments, landed costs, returns, closes), inventory (receipts, issues,
+ * back-dated receipts, adjustments, transfers, holds, stocktakes), finance (journal entries,
+ * period locks, month and year-end closes, FX revaluations, bad-debt write-offs) and every
+ * host module's `simulation.commands` — with a manual clock moving on, injected store
+ * failures, commits reported lost and sent again with their key, replays of keyed commands
+ * and batches of concurrent commands, checking the shop's invariants after every step. Each built-in module's part
  * lives in src/testing/simulation/<module>.ts. The same seed gives the same commands, ids
  * and events, so a failing seed's replay line reproduces it exactly.
  */
@@ -82,6 +86,12 @@ export interface SimulationOptions {
   readonly modules?: readonly ModuleDefinition[];
   /** How a batch of concurrent commands is interleaved (default: started in drawn order, all settled). */
   readonly interleave?: Interleave;
+  /**
+   * The store to run on (default: a fresh memory store). It must be empty; the simulator
+   * wraps it with its fault injection and outbox witness. On a PostgreSQL store the
+   * statements of concurrent commands interleave inside their transactions.
+   */
+  readonly store?: Store;
   /** Every step's command and outcome (for debugging a seed). */
   readonly log?: (line: string) => void;
 }
@@ -101,6 +111,8 @@ export interface SimulationReport {
   /** Per command: committed, refused (an expected refusal or an injected failure), skipped (nothing in the shop to run it on). */
   readonly outcomes: Readonly<Record<string, { ok: number; refused: number; skipped: number }>>;
   readonly injectedFaults: number;
+  /** Commits reported lost (`COMMIT_OUTCOME_UNKNOWN`) and replayed with the same key: each had exactly one effect. */
+  readonly lostCommits: number;
   readonly replays: number;
   /** Batches of concurrent commands run. */
   readonly concurrentBatches: number;
@@ -133,6 +145,27 @@ export class SimulationFailure extends Error {
 }
 
 const SKUS = ["MUG", "TEE", "CAP"] as const;
+/** The simulated shop's VAT: Germany's standard and reduced rates (destination DE). */
+const SIM_VAT = defineTaxCodes([
+  { code: "DE-STD", jurisdiction: { country: "DE" }, category: "standard", kind: "standard", rates: [{ rate: "0.19", validFrom: "2007-01-01" }] },
+  { code: "DE-RED", jurisdiction: { country: "DE" }, category: "reduced", kind: "reduced", rates: [{ rate: "0.07", validFrom: "2007-01-01" }] },
+]);
+/** When the simulated shop opens: five days before a year end, so year-end closes happen in a run. */
+const SIM_START = "2025-12-27T09:00:00.000Z";
+
+/** A deterministic daily walk of USD and GBP against EUR from the seed, over the two years a run can span. */
+function simRates(random: SimulationRandom): { base: string; quote: string; date: string; rate: string }[] {
+  const out: { base: string; quote: string; date: string; rate: string }[] = [];
+  let usd = 9_000 + random.int(0, 400);
+  let gbp = 11_500 + random.int(0, 400);
+  for (let t = Date.parse("2025-12-01T00:00:00Z"); t <= Date.parse("2027-12-31T00:00:00Z"); t += 86_400_000) {
+    const date = new Date(t).toISOString().slice(0, 10);
+    usd = Math.max(8_000, Math.min(10_500, usd + random.int(-40, 40)));
+    gbp = Math.max(10_500, Math.min(12_500, gbp + random.int(-40, 40)));
+    out.push({ base: "USD", quote: "EUR", date, rate: (usd / 10_000).toFixed(4) }, { base: "GBP", quote: "EUR", date, rate: (gbp / 10_000).toFixed(4) });
+  }
+  return out;
+}
 const WAREHOUSES = ["wh_a", "wh_b"] as const;
 /** Refusals any command may meet in a random shop: not a bug. */
 const EXPECTED = new Set(["INSUFFICIENT_STOCK", "PERIOD_LOCKED", "NEGATIVE_HISTORY", "STORE_FAILURE", "INVALID_TRANSITION"]);
@@ -166,9 +199,16 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const interleave = options.interleave ?? startInOrder;
   const failAt: number[] = [];
   if (faults) for (let w = random.int(30, 120); w < steps * 80; w += random.int(30, 120)) failAt.push(w);
-  const { store, witness } = witnessStore(failingStore(memoryStore(), { failAtWrite: failAt }));
-  const clock = new ManualClock("2026-01-05T09:00:00.000Z");
-  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, modules: options.modules ?? [] });
+  // Commits reported lost (they happened; the caller hears COMMIT_OUTCOME_UNKNOWN and replays with the same key).
+  const lostAt: number[] = [];
+  if (faults) for (let c = random.int(20, 80); c < steps * 40; c += random.int(20, 80)) lostAt.push(c);
+  const { store, witness } = witnessStore(failingStore(options.store ?? memoryStore(), { failAtWrite: failAt, failAtCommit: lostAt }));
+  const clock = new ManualClock(SIM_START);
+  // Each seed draws its shop's tax treatment: prices with or without VAT, VAT on advances or not.
+  const tax = { codes: SIM_VAT, seller: { country: "DE" }, pricesIncludeTax: random.chance(0.5), taxOnAdvances: random.chance(0.5) };
+  let lostCommits = 0;
+  const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax }, modules: options.modules ?? [] });
+  const sk = retryingFacade(facade, () => lostCommits++);
   const replay = `npm run sim -- --seed ${seed} --steps ${steps}${faults ? "" : " --no-faults"}`;
   const outcomes: Record<string, { ok: number; refused: number; skipped: number }> = {};
   const expectedOnHand = new Map<string, number>(SKUS.map((s) => [s, 0]));
@@ -219,6 +259,9 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   for (const warehouseId of WAREHOUSES) await setup(() => sk.inventory.defineWarehouse({ warehouseId }));
   for (const [i, sku] of SKUS.entries()) await setup(() => sk.inventory.defineProduct({ sku, costingMethod: i === 1 ? "moving-average" : "fifo" }));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER, currency: "EUR", leadTimeDays: 5, taxTreatment: "none" }));
+  await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER_USD, currency: "USD", leadTimeDays: 12, taxTreatment: "none" }));
+  await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_FREIGHT, currency: "EUR", leadTimeDays: 1, taxTreatment: "none" }));
+  for (const coupon of COUPONS) await setup(() => sk.sales.defineCoupon(coupon));
 
   const sales = salesPart(shop);
   const purchasing = purchasingPart(shop);
@@ -260,7 +303,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     } catch (error) {
       if (error instanceof SimulationFailure) throw error;
       const code = isStorekeepError(error) ? error.code : undefined;
-      if (code === undefined || !(EXPECTED.has(code) || step.refusals?.includes(code) || (concurrent && code === "VALIDATION_FAILED"))) {
+      if (code === undefined || !(EXPECTED.has(code) || step.refusals?.includes(code) || step.refuses?.(error) === true || (concurrent && code === "VALIDATION_FAILED"))) {
         currentCommand = label;
         fail([`unexpected error from ${step.name}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`]);
       }
@@ -375,5 +418,5 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   await readOutbox();
   const journal = await sk.finance.journal({ limit: 1_000_000 });
   const outboxDigest = sha256Hex(canonicalJson(digestRows as never));
-  return { seed, steps, outcomes, injectedFaults: injected, replays, concurrentBatches: batches, events: outbox.length, journalEntries: journal.length, outboxDigest };
+  return { seed, steps, outcomes, injectedFaults: injected, lostCommits, replays, concurrentBatches: batches, events: outbox.length, journalEntries: journal.length, outboxDigest };
 }

@@ -19,13 +19,14 @@ const faults = !args.includes("--no-faults");
 const verbose = args.includes("--verbose");
 
 const started = performance.now();
-const totals = { steps: 0, faults: 0, replays: 0, batches: 0, events: 0, entries: 0, ok: 0, refused: 0, skipped: 0 };
+const totals = { steps: 0, faults: 0, lost: 0, replays: 0, batches: 0, events: 0, entries: 0, ok: 0, refused: 0, skipped: 0 };
 const byCommand: Record<string, { ok: number; refused: number; skipped: number }> = {};
 for (const seed of seeds) {
   try {
     const report = await simulateShop({ seed, steps, faults, ...(verbose ? { log: (line: string) => console.log(`  ${line}`) } : {}) });
     totals.steps += report.steps;
     totals.faults += report.injectedFaults;
+    totals.lost += report.lostCommits;
     totals.replays += report.replays;
     totals.batches += report.concurrentBatches;
     totals.events += report.events;
@@ -50,7 +51,7 @@ for (const seed of seeds) {
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(`${seeds.length} seeds x ${steps} steps: all invariants held after every step (${seconds.toFixed(1)} s)`);
-console.log(`steps ${totals.steps}: commands committed ${totals.ok}, refused ${totals.refused} (of which injected store failures ${totals.faults}), skipped ${totals.skipped} (nothing to run them on); concurrent batches ${totals.batches}; replays with no second effect ${totals.replays}; events ${totals.events}; journal entries ${totals.entries}`);
+console.log(`steps ${totals.steps}: commands committed ${totals.ok}, refused ${totals.refused} (of which injected store failures ${totals.faults}), skipped ${totals.skipped} (nothing to run them on); commits reported lost (COMMIT_OUTCOME_UNKNOWN) and replayed with their key ${totals.lost}; concurrent batches ${totals.batches}; replays with no second effect ${totals.replays}; events ${totals.events}; journal entries ${totals.entries}`);
 const byModule: Record<string, { ok: number; refused: number }> = {};
 for (const [name, o] of Object.entries(byCommand)) {
   const m = (byModule[name.split(".")[0]!] ??= { ok: 0, refused: 0 });

@@ -2,8 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { giftWrapModule } from "../../examples/host-module.js";
 import { memoryStore } from "../../src/adapters/memory/index.js";
-import { witnessStore } from "../../src/testing/simulation/context.js";
-import { type Interleave, SimulationFailure, simulateShop } from "../../src/testing/index.js";
+import { isStorekeepError } from "../../src/kernel/errors.js";
+import { type Storekeep, createStorekeep } from "../../src/storekeep.js";
+import { retryingFacade, witnessStore } from "../../src/testing/simulation/context.js";
+import { type Interleave, ManualClock, SimulationFailure, failingStore, sequentialIds, simulateShop } from "../../src/testing/index.js";
 
 const MODULES = ["inventory", "sales", "purchasing", "finance"];
 
@@ -73,6 +75,36 @@ describe("the whole-shop simulator", () => {
     expect(error).toBeInstanceOf(SimulationFailure);
     expect((error as SimulationFailure).replay).toBe("npm run sim -- --seed 5 --steps 10");
     expect((error as SimulationFailure).message).toMatch(/always broken: broken on purpose/);
+  });
+
+  it("a command whose commit is reported lost (COMMIT_OUTCOME_UNKNOWN) is sent again with the same key by the simulator's facade: the caller gets its result, the shop has one effect", async () => {
+    const make = (store: ReturnType<typeof failingStore>) => createStorekeep({ store, clock: new ManualClock("2026-03-02T10:00:00.000Z"), ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" } });
+    const setup = async (sk: Storekeep) => {
+      await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+      await sk.inventory.defineProduct({ sku: "A", costingMethod: "fifo" });
+    };
+    // A dry run counts the commits of the setup, so the receipt's own commit is the one reported lost.
+    const dry = failingStore(memoryStore(), {});
+    await setup(make(dry));
+    const receive = { sku: "A", warehouseId: "wh", quantity: "5", unitCost: "2" };
+
+    const bareStore = failingStore(memoryStore(), { failAtCommit: [dry.commits + 1] });
+    const bare = make(bareStore);
+    await setup(bare);
+    const heard = await bare.inventory.receive(receive).catch((e: unknown) => e);
+    expect(isStorekeepError(heard) && heard.code).toBe("COMMIT_OUTCOME_UNKNOWN");
+
+    const store = failingStore(memoryStore(), { failAtCommit: [dry.commits + 1] });
+    const inner = make(store);
+    await setup(inner);
+    let lost = 0;
+    const sk = retryingFacade(inner, () => lost++);
+    const result = await sk.inventory.receive(receive);
+    expect(lost).toBe(1);
+    expect(store.failedAt).toBe("commit");
+    expect(result).toMatchObject({ sku: "A" });
+    expect((await inner.inventory.onHand({ sku: "A" })).map((r) => r.quantity)).toEqual(["5"]);
+    expect((await inner.events.read(null, 100)).filter((e) => e.type === "StockReceived")).toHaveLength(1);
   });
 
   it("the outbox witness tells committed events from rolled-back ones (what the outbox check compares the outbox with)", async () => {

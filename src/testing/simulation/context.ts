@@ -1,5 +1,7 @@
+import { isStorekeepError } from "../../kernel/errors.js";
 import type { SimulationRandom } from "../../runner/simulation.js";
 import type { Store, Transaction } from "../../ports/storage.js";
+import type { Runtime } from "../../runner/runner.js";
 import type { Storekeep } from "../../storekeep.js";
 import type { ManualClock } from "../clock.js";
 
@@ -17,6 +19,8 @@ export interface SimStep {
   readonly weight: number;
   /** Refusal codes (StorekeepError codes) this command may meet in a random shop, besides the ones every command may meet. */
   readonly refusals?: readonly string[];
+  /** A refusal this command may meet that its code alone does not tell (a coupon past its limit is VALIDATION_FAILED with a reason). */
+  readonly refuses?: (error: unknown) => boolean;
   /** Runs the command; resolves to "skip" when the shop offered nothing to do it on (counted apart). */
   run(): Promise<unknown>;
 }
@@ -94,10 +98,80 @@ export function witnessStore(inner: Store): { store: Store; witness: OutboxWitne
         witness.committed.push(...last);
         return result;
       } catch (error) {
+        // A commit reported lost (COMMIT_OUTCOME_UNKNOWN from failingStore) did commit: its last attempt's events are in the outbox.
+        if (isStorekeepError(error) && error.code === "COMMIT_OUTCOME_UNKNOWN") witness.committed.push(...(attempts.pop() ?? []));
         for (const ids of attempts) witness.rolledBack.push(...ids);
         throw error;
       }
     },
   });
   return { store, witness };
+}
+
+/** The facade methods the simulator calls that only read (every other method of a module's namespace is a command). */
+const QUERIES = new Set(["accounts", "auditSubledgers", "journal", "openItems", "trialBalance", "audit", "availability", "onHand", "bill", "heldBills", "order", "orders", "orderVersions", "lotAvailability"]);
+const NAMESPACES = new Set(["sales", "inventory", "purchasing", "finance"]);
+
+/**
+ * The facade as a careful host uses it over an unreliable connection: every command carries
+ * an idempotency key (its own, or a fresh one), and a command whose commit was reported lost
+ * (`COMMIT_OUTCOME_UNKNOWN`) is sent again with the same key and input until the store
+ * answers — the replay returns the first result and adds nothing (the outbox check and the
+ * stock model would see a second effect). Queries are re-run when their transaction's
+ * commit was reported lost.
+ */
+export function retryingFacade(sk: Storekeep, onLostCommit: () => void): Storekeep {
+  let keys = 0;
+  const wrapped = new Map<string, unknown>();
+  const lost = (error: unknown) => isStorekeepError(error) && error.code === "COMMIT_OUTCOME_UNKNOWN";
+  const query = async <T>(run: () => Promise<T>): Promise<T> => {
+    for (;;) {
+      try {
+        return await run();
+      } catch (error) {
+        if (!lost(error)) throw error;
+      }
+    }
+  };
+  const command = async <T>(name: string, options: { idempotencyKey?: string } | undefined, run: (options: { idempotencyKey: string }) => Promise<T>): Promise<T> => {
+    const withKey = { ...options, idempotencyKey: options?.idempotencyKey ?? `sim-${name}-${++keys}` };
+    let committed = false;
+    for (;;) {
+      try {
+        return await run(withKey);
+      } catch (error) {
+        if (lost(error)) {
+          committed = true;
+          onLostCommit();
+          continue;
+        }
+        // Once a commit is known to have happened, the host keeps asking until it hears the result.
+        if (committed && isStorekeepError(error) && error.code === "STORE_FAILURE") continue;
+        throw error;
+      }
+    }
+  };
+  const namespace = (name: string, target: object): unknown =>
+    new Proxy(target, {
+      get(t, prop, receiver) {
+        const value = Reflect.get(t, prop, receiver) as unknown;
+        if (typeof value !== "function" || typeof prop !== "string") return value;
+        const fn = value as (...args: unknown[]) => Promise<unknown>;
+        if (QUERIES.has(prop)) return (...args: unknown[]) => query(() => fn.apply(t, args));
+        return (input: unknown, options?: { idempotencyKey?: string }) => command(name, options, (o) => fn.call(t, input, o));
+      },
+    });
+  const runtime: Runtime = Object.assign(Object.create(sk.runtime) as Runtime, {
+    execute: ((definition, input, options) => command("runtime", options, (o) => sk.runtime.execute(definition, input, { ...options, ...o }))) as Runtime["execute"],
+    read: (<T>(work: (tx: Transaction) => Promise<T>) => query(() => sk.runtime.read(work))) as Runtime["read"],
+  });
+  return new Proxy(sk, {
+    get(t, prop, receiver) {
+      const value = Reflect.get(t, prop, receiver) as unknown;
+      if (prop === "runtime") return runtime;
+      if (typeof prop !== "string" || !NAMESPACES.has(prop) || value === null || typeof value !== "object") return value;
+      if (!wrapped.has(prop)) wrapped.set(prop, namespace(prop, value));
+      return wrapped.get(prop);
+    },
+  });
 }

@@ -23,6 +23,7 @@ export interface ControlCheck {
 export function financePart(shop: ShopContext, controls: readonly ControlCheck[]): ModulePart {
   const { sk, random } = shop;
   let lockedThrough = "";
+  const closedYears: number[] = [];
 
   const steps = (): SimStep[] => [
     {
@@ -48,13 +49,41 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
       name: "finance.closePeriod",
       weight: 0.2,
       run: async () => {
-        // Close the month that ended at least 20 days ago (a no-op draw when it is closed already).
-        const period = shop.daysAgo(random.int(20, 45)).slice(0, 7);
+        // Close a month that has ended (a no-op draw when it is closed already or still running).
+        const period = shop.daysAgo(random.int(3, 45)).slice(0, 7);
         const lastDay = new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 0)).toISOString().slice(0, 10);
-        if (lastDay <= lockedThrough) return "skip";
+        if (lastDay <= lockedThrough || lastDay >= shop.today()) return "skip";
         await sk.finance.closePeriod(period);
         lockedThrough = lastDay;
         return undefined;
+      },
+    },
+    {
+      name: "finance.closeYear",
+      weight: shop.today() >= "2026-01-02" && !closedYears.includes(2025) ? 0.5 : 0,
+      run: async () => {
+        const result = await sk.finance.closeYear({ year: 2025 });
+        closedYears.push(2025);
+        if (lockedThrough < "2025-12-31") lockedThrough = "2025-12-31";
+        return result;
+      },
+    },
+    {
+      name: "finance.revalue",
+      weight: 0.3,
+      // Unrealised exchange differences on open foreign items as of today (reversed the next day).
+      run: () => sk.finance.revalue({ date: shop.today() }),
+    },
+    {
+      name: "finance.writeOff",
+      weight: 0.3,
+      run: async () => {
+        // A customer who will not pay: part of an open invoice written off as a bad debt.
+        const open = (await sk.finance.openItems({ ledger: "receivables", openOnly: true })).filter((i) => i.documentType === "invoice" && new Decimal(i.openAmount).gt("0.01"));
+        if (open.length === 0) return "skip";
+        const item = random.pick(open);
+        const amount = random.chance(0.5) ? undefined : new Decimal(item.openAmount).dividedBy(2).toDecimalPlaces(2).toFixed(2);
+        return sk.finance.writeOff({ ledger: "receivables", documentId: item.documentId, reason: "bad-debt", date: shop.today(), ...(amount === undefined ? {} : { amount }) });
       },
     },
   ];
@@ -69,6 +98,17 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
       violations.push(`books: ${(error as Error).message}`);
     }
     if (full) violations.push(...(await ledgerInvariantViolations(sk.finance, [date])).map((v) => `ledger: ${v}`));
+    if (full) {
+      // A closed year leaves no revenue or expense balance at its end.
+      for (const year of closedYears) {
+        const end = await sk.finance.trialBalance({ asOf: `${year}-12-31` });
+        const accounts = new Map((await sk.finance.accounts()).map((a) => [a.code, a.type]));
+        for (const row of end.rows) {
+          const type = accounts.get(row.account);
+          if ((type === "revenue" || type === "expense") && !new Decimal(row.debit).eq(row.credit)) violations.push(`year ${year} closed, but ${type} account ${row.account} is ${new Decimal(row.debit).minus(row.credit).toFixed()} at its end`);
+        }
+      }
+    }
     if (full || shop.step() % 5 === 0) {
       for (const c of await sk.finance.auditSubledgers({ asOf: date })) {
         if (!c.ok) violations.push(`subledger ${c.ledger} ${c.subledger} differs from control account ${c.account} ${c.control} by ${c.difference}`);

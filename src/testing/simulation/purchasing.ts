@@ -14,6 +14,10 @@ import type { ModulePart, ShopContext, SimStep } from "./context.js";
  */
 
 export const SIM_SUPPLIER = "sup_sim";
+/** A supplier invoicing in USD (its orders, bills and payments go through finance's exchange differences). */
+export const SIM_SUPPLIER_USD = "sup_sim_usd";
+/** A freight forwarder whose invoices are landed costs on receipts. */
+export const SIM_FREIGHT = "sup_freight";
 
 /** Purchasing's commands and invariants for the simulator, with the GRNI check finance runs. */
 export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlCheck } {
@@ -21,6 +25,7 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
   const orders: string[] = [];
   const cache = new Map<string, PurchaseOrder>();
   const bills: string[] = [];
+  const receipts: string[] = [];
   // Lines a bill was approved on over a quantity mismatch: billed may exceed received there.
   const overridden = new Set<string>();
   const q = (s: string): number => Number(s);
@@ -48,7 +53,7 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
         run: async () => {
           const first = random.int(0, shop.skus.length - 1);
           const skus = random.chance(0.5) ? [shop.skus[first]!, shop.skus[(first + 1) % shop.skus.length]!] : [shop.skus[first]!];
-          const input = { purchaseOrderId: shop.id("po"), supplierId: SIM_SUPPLIER, warehouseId: random.pick(shop.warehouses), lines: skus.map((sku) => ({ sku, quantity: String(random.int(5, 30)), unitPrice: shop.money() })) };
+          const input = { purchaseOrderId: shop.id("po"), supplierId: random.chance(0.3) ? SIM_SUPPLIER_USD : SIM_SUPPLIER, warehouseId: random.pick(shop.warehouses), lines: skus.map((sku) => ({ sku, quantity: String(random.int(5, 30)), unitPrice: shop.money() })) };
           const run = () => sk.purchasing.createOrder(input, { idempotencyKey: `po-${input.purchaseOrderId}` });
           const result = await run();
           orders.push(input.purchaseOrderId);
@@ -92,6 +97,7 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
           const run = () => sk.purchasing.receiveGoods(input, { idempotencyKey: `receipt-${input.receiptId}` });
           const result = await run();
           for (const l of lines) shop.moved(l.sku, l.quantity);
+          receipts.push(input.receiptId);
           shop.keyed({ name: "purchasing.receiveGoods", run, result });
           await refresh(po.purchaseOrderId);
           return result;
@@ -138,7 +144,20 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
           if (left.lte(0)) return "skip";
           const amount = random.chance(0.6) ? left.toFixed() : left.times(random.int(1, 9)).dividedBy(10).toDecimalPlaces(2).toFixed();
           if (new Decimal(amount).lte(0)) return "skip";
-          return sk.purchasing.paySupplier({ paymentId: shop.id("sp"), supplierId: SIM_SUPPLIER, billIds: [bill.billId], amount });
+          return sk.purchasing.paySupplier({ paymentId: shop.id("sp"), supplierId: bill.supplierId, billIds: [bill.billId], amount });
+        },
+      },
+      {
+        name: "purchasing.recordLandedCost",
+        weight: receipts.length > 0 ? 0.4 : 0,
+        run: async () => {
+          // Freight on one or two receipts, spread by value or by quantity (part of the goods may be sold already).
+          const on = random.chance(0.5) || receipts.length < 2 ? [random.pick(receipts)] : [...new Set([random.pick(receipts), random.pick(receipts)])];
+          const input = { landedCostId: shop.id("lc"), supplierId: SIM_FREIGHT, receiptIds: on, basis: random.pick(["value", "quantity"] as const), costType: "freight" as const, net: shop.money() };
+          const run = () => sk.purchasing.recordLandedCost(input, { idempotencyKey: `landed-${input.landedCostId}` });
+          const result = await run();
+          shop.keyed({ name: "purchasing.recordLandedCost", run, result });
+          return result;
         },
       },
       {
@@ -147,9 +166,11 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
         run: async () => {
           const po = await pick(["partiallyReceived", "received", "billed"]);
           if (po === undefined) return "skip";
-          const line = po.lines.find((l) => q(l.billed) > q(l.returned) && q(l.received) > q(l.returned));
+          // What arrived from this order and has not gone back (returns before billing are counted apart).
+          const returnable = (l: (typeof po.lines)[number]) => q(l.received) - q(l.returnedUnbilled ?? "0") - q(l.returned);
+          const line = po.lines.find((l) => returnable(l) > 0);
           if (line === undefined) return "skip";
-          const quantity = random.int(1, Math.min(q(line.billed), q(line.received)) - q(line.returned));
+          const quantity = random.int(1, returnable(line));
           const result = await sk.purchasing.returnToSupplier({ returnId: shop.id("rts"), purchaseOrderId: po.purchaseOrderId, lines: [{ lineId: line.lineId, quantity }] });
           shop.moved(line.sku, -quantity);
           await refresh(po.purchaseOrderId);

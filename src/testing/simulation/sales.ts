@@ -1,5 +1,6 @@
 import { Decimal } from "../../kernel/decimal.js";
-import { checkOrderInvariants } from "../../sales/order.js";
+import { isStorekeepError } from "../../kernel/errors.js";
+import { COUPONS as COUPON_DOCS, checkOrderInvariants } from "../../sales/order.js";
 import type { OrderDoc } from "../../sales/order.js";
 import type { ControlCheck } from "./finance.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
@@ -17,6 +18,12 @@ import { drop } from "./inventory.js";
  * account equals the orders' open prepayments.
  */
 
+/** The coupons the simulated shop defines at setup: a percentage and a fixed amount, each with a usage limit a run reaches. */
+export const COUPONS = [
+  { code: "SIM10", discount: { kind: "percent" as const, percent: "10" }, usageLimit: 4 },
+  { code: "SIM3OFF", discount: { kind: "fixed" as const, amount: "3" }, usageLimit: 3 },
+];
+
 /** Sales' commands and invariants for the simulator, with what inventory and finance check of it. */
 export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
   const { sk, random } = shop;
@@ -24,6 +31,8 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
   const shipments: string[] = [];
   const returns: { returnId: string; lines: { lineId: string; sku: string; quantity: number }[] }[] = [];
   const cache = new Map<string, OrderDoc>();
+  // Captures not yet paid out (per currency), for payouts.
+  const unpaidOut: { paymentId: string; currency: string; amount: string }[] = [];
 
   const pickOrder = async (): Promise<OrderDoc | undefined> => {
     const view = await sk.sales.order(random.pick(orders));
@@ -46,21 +55,28 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
       {
         name: "sales.placeOrder",
         weight: 3,
+        // A coupon past its usage limit refuses the order (the limit holds under concurrency).
+        refuses: (error) => isStorekeepError(error) && error.code === "VALIDATION_FAILED" && (error.details as { reason?: string } | undefined)?.reason === "coupon-exhausted",
         run: async () => {
           const first = random.int(0, shop.skus.length - 1);
           const skus = random.chance(0.4) ? [shop.skus[first]!, shop.skus[(first + random.int(1, shop.skus.length - 1)) % shop.skus.length]!] : [shop.skus[first]!];
+          const coupon = random.chance(0.2) ? random.pick(COUPONS).code : undefined;
           const input = {
             orderId: shop.id("so"),
-            currency: "EUR",
+            currency: random.pick(["EUR", "EUR", "EUR", "USD", "GBP"]),
             warehouseId: random.pick(shop.warehouses),
-            lines: skus.map((sku) => ({ sku, quantity: String(random.int(1, 4)), unitPrice: shop.money() })),
+            lines: skus.map((sku) => ({ sku, quantity: String(random.int(1, 4)), unitPrice: shop.money(), ...(random.chance(0.3) ? { taxCategory: "reduced" } : {}) })),
             reserveAt: random.pick(["placement", "placement", "payment", "none"] as const),
             invoicing: random.pick(["on-order", "on-shipment"] as const),
             ...(random.chance(0.3) ? { shipping: { amount: "4.90" } } : {}),
+            ...(coupon === undefined ? {} : { couponCode: coupon }),
+            ...(random.chance(0.2) ? { discounts: [{ kind: "threshold" as const, every: "30", off: "3" }] } : {}),
+            shipTo: { country: "DE" },
           };
           const run = () => sk.sales.placeOrder(input, { idempotencyKey: `checkout-${input.orderId}` });
           const result = await run();
           orders.push(input.orderId);
+
           shop.keyed({ name: "sales.placeOrder", run, result });
           await refresh(input.orderId);
           return result;
@@ -77,6 +93,7 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
           const input = { orderId: order.orderId, paymentId: shop.id("ch"), amount: partOf(left.toFixed(2)) };
           const run = () => sk.sales.capturePayment(input, { idempotencyKey: `psp-${input.paymentId}` });
           const result = await run();
+          unpaidOut.push({ paymentId: input.paymentId, currency: order.currency, amount: input.amount });
           shop.keyed({ name: "sales.capturePayment", run, result });
           await refresh(order.orderId);
           return result;
@@ -206,6 +223,24 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
           return result;
         },
       },
+      {
+        name: "sales.settlePayout",
+        weight: unpaidOut.length >= 2 ? 0.7 : 0,
+        run: async () => {
+          // The provider pays out some captures of one currency, less its fee.
+          const currency = random.pick(unpaidOut).currency;
+          const batch = unpaidOut.filter((c) => c.currency === currency && random.chance(0.7));
+          if (batch.length === 0) return "skip";
+          const gross = batch.reduce((sum, c) => sum.plus(c.amount), new Decimal(0));
+          const fees = Decimal.min(gross, new Decimal(random.int(0, 150)).dividedBy(100)).toFixed(2);
+          const input = { payoutId: shop.id("po"), currency, gross: gross.toFixed(2), fees, paymentIds: batch.map((c) => c.paymentId) };
+          const run = () => sk.sales.settlePayout(input, { idempotencyKey: `payout-${input.payoutId}` });
+          const result = await run();
+          for (const c of batch) drop(unpaidOut, c);
+          shop.keyed({ name: "sales.settlePayout", run, result });
+          return result;
+        },
+      },
     ];
   };
 
@@ -222,6 +257,16 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
 
   const invariants = async (full: boolean): Promise<string[]> => {
     const violations: string[] = [];
+    if (full) {
+      // A coupon's uses are the orders holding it that were not cancelled (a cancellation gives the use back), never past its limit.
+      const orders = await all();
+      for (const c of COUPONS) {
+        const holding = orders.filter((o) => o.couponCode === c.code && o.state !== "cancelled").length;
+        const stored = await sk.runtime.read((tx) => tx.documents.get<{ used: number }>(COUPON_DOCS, c.code));
+        if (holding > c.usageLimit) violations.push(`coupon ${c.code}: ${holding} open orders hold it, its limit is ${c.usageLimit}`);
+        if (stored?.data.used !== holding) violations.push(`coupon ${c.code}: ${stored?.data.used} uses recorded, ${holding} open orders hold it`);
+      }
+    }
     // Every order touched this step was refreshed by its command; all of them at full checks.
     for (const order of full ? await all() : cache.values()) {
       try {
