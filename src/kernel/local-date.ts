@@ -105,7 +105,13 @@ function createFormatter(timeZone: string): (instant: Date) => LocalDate {
   assertTimeZone(timeZone);
   if (timeZone === "UTC" || timeZone === "Etc/UTC") return utcDateOf;
   const format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
+  // Every zone offset is a whole number of seconds, so instants in one second share a date:
+  // remember the last second asked (a run of commands asks for the same one many times).
+  let lastSecond = Number.NaN;
+  let lastDate = "" as LocalDate;
   return (instant) => {
+    const second = Math.floor(instant.getTime() / 1000);
+    if (second === lastSecond) return lastDate;
     let year = 0;
     let month = 0;
     let day = 0;
@@ -114,7 +120,12 @@ function createFormatter(timeZone: string): (instant: Date) => LocalDate {
       else if (part.type === "month") month = Number(part.value);
       else if (part.type === "day") day = Number(part.value);
     }
-    return formatParts(year, month, day);
+    const date = formatParts(year, month, day);
+    if (Number.isFinite(second)) {
+      lastSecond = second;
+      lastDate = date;
+    }
+    return date;
   };
 }
 
