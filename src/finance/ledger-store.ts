@@ -214,7 +214,9 @@ function isMonthEnd(date: string): boolean {
 /**
  * Balances per `account|currency` key for the dates `from`..`to` (inclusive; `from`
  * omitted: since the beginning). Reads whole months from the monthly family and partial
- * months from the daily family: at most three sums per key, whatever the history.
+ * months from the daily family: at most three sums per key, whatever the history. A store
+ * that keeps running totals (`tx.balances.runningTotals`, the memory store) answers any
+ * range of days in one sum, so then only the daily family is read.
  *
  * @example
  * ```ts
@@ -230,14 +232,19 @@ export async function readBalances(
   const { from, to } = range;
   const out = new Map<string, BalanceTotals>();
   if (from !== undefined && from > to) return out;
-  const merge = (rows: Map<string, Record<string, Decimal>>): void => {
-    for (const [key, row] of rows) out.set(key, addTotals(out.get(key) ?? toTotals(undefined), toTotals(row)));
-  };
   const query = (buckets: { from?: string; to?: string }) => ({
     buckets,
     ...(filter.keys === undefined ? {} : { keys: filter.keys }),
     ...(filter.keyPrefix === undefined ? {} : { keyPrefix: filter.keyPrefix }),
   });
+  if (tx.balances.runningTotals === true) {
+    // Any range of days is one subtraction of running totals: read the days alone.
+    for (const [key, row] of await tx.balances.sumByKey(FINANCE_STORE.dailyBalances, query(from === undefined ? { to } : { from, to }))) out.set(key, toTotals(row));
+    return out;
+  }
+  const merge = (rows: Map<string, Record<string, Decimal>>): void => {
+    for (const [key, row] of rows) out.set(key, addTotals(out.get(key) ?? toTotals(undefined), toTotals(row)));
+  };
   // Whole months covered: [firstFull, lastFull] by period.
   const fromIsMonthStart = from === undefined || from.endsWith("-01");
   const firstFull = from === undefined ? undefined : fromIsMonthStart ? periodOf(from) : periodOf(firstOfNextMonth(from));

@@ -6,7 +6,7 @@ import { loadChart } from "./account-registry.js";
 import type { Account, AccountType, Chart } from "./accounts.js";
 import { FINANCE_STORE, type BalanceTotals, type LedgerLine, readBalances, splitBalanceKey } from "./ledger-store.js";
 import { addMonths, periodRange } from "./periods.js";
-import { toUnits, unitsToString } from "./posting-kernel.js";
+import { decimalToUnits, toUnits, unitsToString } from "./posting-kernel.js";
 import type { FinanceSettings } from "./settings.js";
 
 /*
@@ -115,18 +115,18 @@ export function netsOf(balances: Map<string, BalanceTotals>): AccountNets {
   };
   for (const [key, totals] of balances) {
     const { account, currency } = splitBalanceKey(key);
-    const debit = toUnits(totals.debit.toFixed());
-    const credit = toUnits(totals.credit.toFixed());
+    const debit = decimalToUnits(totals.debit);
+    const credit = decimalToUnits(totals.credit);
     add(out.net, account, debit - credit);
     add(out.debit, account, debit);
     add(out.credit, account, credit);
-    add(out.closing, account, toUnits(totals.closing.toFixed()));
+    add(out.closing, account, decimalToUnits(totals.closing));
     let currencies = out.byCurrency.get(account);
     if (currencies === undefined) {
       currencies = new Map();
       out.byCurrency.set(account, currencies);
     }
-    add(currencies, currency, toUnits(totals.amount.toFixed()));
+    add(currencies, currency, decimalToUnits(totals.amount));
   }
   return out;
 }

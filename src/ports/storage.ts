@@ -347,6 +347,13 @@ export interface BalanceQuery {
  * ```
  */
 export interface BalanceStore {
+  /**
+   * True when the store keeps running totals per key, so a `sum` or `sumByKey` over any
+   * bucket range costs the same however many buckets it spans (the memory store). Readers
+   * may then read the finest buckets directly instead of combining coarser roll-ups of their
+   * own. Optional; absent means false.
+   */
+  readonly runningTotals?: boolean;
   /** Adds deltas (fields a delta leaves out add zero). */
   add(family: string, deltas: readonly BalanceDelta[]): Promise<void>;
   /** Sum of every field for one key over a bucket range (zeros when nothing was added). */

@@ -73,6 +73,7 @@ function wrapTransaction(tx: Transaction, hooks: Hooks): Transaction {
       streams: (f, options) => read(tx.logs.streams(f, options), "logs", "streams", f, (r) => r, (r) => r.length),
     } as Transaction["logs"],
     balances: {
+      ...(tx.balances.runningTotals === undefined ? {} : { runningTotals: tx.balances.runningTotals }),
       add: (f, deltas) => write("balances", "add", f, deltas.map((d) => d.key), deltas.length, () => tx.balances.add(f, deltas)),
       sum: (f, key, range) => read(tx.balances.sum(f, key, range), "balances", "sum", f, () => [key], () => 1),
       sumByKey: (f, query) => read(tx.balances.sumByKey(f, query), "balances", "sumByKey", f, (r) => [...r.keys()], (r) => r.size),

@@ -275,6 +275,7 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
     };
 
     const balanceStore: BalanceStore = {
+      runningTotals: true,
       async add(name: string, deltas: readonly BalanceDelta[]) {
         check();
         const state = balanceFamily(name);
