@@ -143,6 +143,27 @@ describe("memory store specifics", () => {
     expect(Object.isFrozen(doc!.data.list)).toBe(true);
   });
 
+  it("a stored value written back inside a spread keeps its nested parts uncopied, while the spread itself is copied and frozen", async () => {
+    const store = memoryStore({ registry });
+    await store.transaction((tx) => tx.documents.put("cells", "x", { status: "new", lines: [{ sku: "A", qty: "1" }], meta: { n: 1 } }, 0));
+    const first = (await store.transaction((tx) => tx.documents.get("cells", "x")))!;
+    const next: Record<string, unknown> = { ...first.data, status: "paid" };
+    await store.transaction((tx) => tx.documents.put("cells", "x", next as never, 1));
+    const second = (await store.transaction((tx) => tx.documents.get("cells", "x")))!;
+    expect(second.data.lines).toBe(first.data.lines); // already stored: not copied again
+    expect(second.data).not.toBe(next); // the caller's object was copied
+    next["status"] = "changed by the caller";
+    expect(second.data.status).toBe("paid");
+    expect(Object.isFrozen(second.data)).toBe(true);
+    // the copy's mark is not enumerable: a spread of a stored value is a new, unmarked value
+    expect(Object.keys(second.data).sort()).toEqual(["lines", "meta", "status"]);
+    expect(JSON.stringify(second.data)).toBe('{"status":"paid","lines":[{"sku":"A","qty":"1"}],"meta":{"n":1}}');
+    const respread: Record<string, unknown> = { ...second.data };
+    await store.transaction((tx) => tx.documents.put("cells", "x", respread as never, 2));
+    respread["status"] = "mutated after the write";
+    expect((await store.transaction((tx) => tx.documents.get("cells", "x")))!.data.status).toBe("paid");
+  });
+
   it("dump() describes the whole committed state and is unchanged by a rolled-back transaction", async () => {
     const store = memoryStore({ registry });
     await store.transaction(async (tx) => {
