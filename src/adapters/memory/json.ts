@@ -14,23 +14,14 @@ import type { Json } from "../../ports/storage.js";
  */
 
 /**
- * Marks the values this module copied and froze: a non-enumerable property under a private
- * symbol, defined with one shared descriptor before freezing. Spreads, `Object.assign`,
- * `Object.keys` and JSON never see it, so a copy of a stored value is not mistaken for
- * one. (A WeakSet did the same at about 3 µs per object — its entries are ephemerons the
- * collector must trace — against well under 1 µs for the property, measured on the
- * objects of an `issue`; every stored object of the same shape shares the marked shape.)
+ * The values this module copied and froze. A WeakSet rather than a marker property: adding
+ * a property to every stored object changed its hidden class and cost more than the copy.
  */
-const FROZEN: unique symbol = Symbol("storekeep.memory.frozen");
-const MARK: PropertyDescriptor = Object.freeze({ value: true, enumerable: false, writable: false, configurable: false });
+const FROZEN = new WeakSet<object>();
 
 function markFrozen<T extends object>(value: T): T {
-  Object.defineProperty(value, FROZEN, MARK);
+  FROZEN.add(value);
   return Object.freeze(value);
-}
-
-function isMarked(value: object): boolean {
-  return (value as { [FROZEN]?: true })[FROZEN] === true;
 }
 
 class BadJson extends Error {
@@ -94,7 +85,7 @@ function copy(value: unknown): Json {
       return value;
     case "object": {
       if (value === null) return null;
-      if (isMarked(value)) return value as Json;
+      if (FROZEN.has(value)) return value as Json;
       if (Array.isArray(value)) {
         const out: Json[] = new Array(value.length);
         for (let i = 0; i < value.length; i++) {
@@ -107,24 +98,9 @@ function copy(value: unknown): Json {
       if (proto !== Object.prototype && proto !== null) {
         throw new BadJson(`an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? "a class"}`);
       }
-      // A spread copies the own properties in one step (defining them, so a "__proto__" key
-      // stays an own property) and keeps fast, shared shapes; a dozen keyed stores into `{}`
-      // would make every stored object a slow dictionary (reading a 22-field movement ~8×
-      // slower). Then each value is checked and nested objects replaced by their copies.
-      // An undefined value (dropped, as JSON does) takes the slower path below.
-      const out = { ...(value as Record<string, unknown>) };
-      let complete = true;
-      for (const key of Object.keys(out)) {
-        const item = out[key];
-        if (item === undefined) {
-          complete = false;
-          break;
-        }
-        if (!isStorableString(key)) throw new BadJson("string");
-        if (typeof item === "object" && item !== null) out[key] = copy(item);
-        else copy(item);
-      }
-      if (complete) return markFrozen(out as Record<string, Json>);
+      // Object.fromEntries defines the properties (a "__proto__" key stays an own property)
+      // and keeps fast, shared shapes; a dozen keyed stores into `{}` would make every
+      // stored object a slow dictionary (reading a 22-field movement ~8× slower).
       const entries: [string, Json][] = [];
       for (const key of Object.keys(value)) {
         const item: unknown = (value as Record<string, unknown>)[key];
