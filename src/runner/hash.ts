@@ -50,6 +50,9 @@ function writeCanonical(value: unknown): string | undefined {
       let out = "{";
       let first = true;
       for (const key of keys) {
+        // The canonical form was built by assignment, where a "__proto__" key set the
+        // prototype and left the text: keep hashes as they were, leave it out.
+        if (key === "__proto__") continue;
         const text = writeCanonical((value as Record<string, unknown>)[key]);
         if (text === undefined) continue;
         out += `${first ? "" : ","}${JSON.stringify(key)}:${text}`;
