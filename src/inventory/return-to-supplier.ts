@@ -4,14 +4,17 @@ import { defineCommand } from "../runner/command.js";
 import type { InventorySettings } from "./options.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
-import { resolveLocation } from "./location.js";
 import { where } from "./movement-inputs.js";
 import { recordMovements } from "./record-movements.js";
+import { planRemoval } from "./removal.js";
 
 const supplierReturnSchema = z.object({ ...where, quantity: positiveQuantityString });
 
 /**
- * Sends units back to the supplier at their cost (against purchase price difference).
+ * Sends units back to the supplier at their cost (against purchase price difference). A
+ * lot-tracked product sent back without a lot takes lots by its removal strategy, as an issue
+ * does (see `planRemoval`: never an expired lot nor units customers hold by lot); the result
+ * then lists one movement per location and lot in `movements`.
  *
  * @example
  * ```ts
@@ -24,20 +27,22 @@ export function returnToSupplierCommand(settings: InventorySettings) {
     name: "inventory.returnToSupplier",
     input: supplierReturnSchema,
     async handle(ctx, input) {
-      const locationId = await resolveLocation(ctx.tx, input.warehouseId, input.locationId);
-      const draft: MovementDraft = {
+      const effectiveAt = effectiveInstant(ctx, input);
+      const plan = await planRemoval(ctx, { sku: input.sku, warehouseId: input.warehouseId, locationId: input.locationId, lot: input.lot, quantity: input.quantity, effectiveAt, fulfil: false });
+      const drafts: MovementDraft[] = plan.parts.map((part) => ({
         sku: input.sku,
         kind: "supplier-return",
-        effectiveAt: effectiveInstant(ctx, input),
-        quantity: `-${input.quantity}`,
+        effectiveAt,
+        quantity: `-${part.quantity}`,
         warehouseId: input.warehouseId,
-        locationId,
-        lot: input.lot,
+        locationId: part.locationId,
+        lot: part.lot,
         counterRole: "purchase-price-difference",
         source: { type: "supplier-return", id: input.reference ?? ctx.commandId },
-      };
-      const out = await recordMovements(ctx, settings, [draft]);
-      return { result: out.movements[0]!, events: out.events };
+      }));
+      const out = await recordMovements(ctx, settings, drafts);
+      const result = plan.strategy === null ? out.movements[0]! : { ...out.movements[0]!, strategy: plan.strategy, movements: out.movements };
+      return { result, events: out.events };
     },
   });
 }

@@ -1,6 +1,9 @@
+import { PGlite } from "@electric-sql/pglite";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryStore } from "../../src/adapters/memory/index.js";
+import { postgresStore } from "../../src/adapters/postgres/index.js";
+import type { Store } from "../../src/ports/storage.js";
 import { pickStock } from "../../src/inventory/removal-strategy.js";
 import { Decimal } from "../../src/kernel/decimal.js";
 import { createStorekeep } from "../../src/storekeep.js";
@@ -8,8 +11,8 @@ import { ManualClock, sequentialIds } from "../../src/testing/index.js";
 import { type Harness, harness } from "./setup.js";
 
 /** MILK tracked by lot: L1 (expires 04-20) and L3 (no expiry) at A1, L2 (04-05) at A2, L0 expired at A1. */
-async function milk(options: { productStrategy?: "fifo" | "fefo" | "location"; warehouseStrategy?: "fifo" | "fefo" | "location" } = {}): Promise<Harness> {
-  const h = await harness({ start: "2026-03-31T12:00:00.000Z" });
+async function milk(options: { productStrategy?: "fifo" | "fefo" | "location"; warehouseStrategy?: "fifo" | "fefo" | "location"; store?: Store } = {}): Promise<Harness> {
+  const h = await harness({ start: "2026-03-31T12:00:00.000Z", ...(options.store === undefined ? {} : { store: options.store }) });
   const inv = h.inventory;
   await inv.defineWarehouse({ warehouseId: "wh", ...(options.warehouseStrategy === undefined ? {} : { removalStrategy: options.warehouseStrategy }) });
   await inv.defineWarehouse({ warehouseId: "wh2" });
@@ -120,6 +123,38 @@ describe("removal strategies applied automatically", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("a direct return to the supplier without a lot", () => {
+  let db: PGlite;
+  beforeAll(async () => {
+    db = new PGlite();
+    await db.waitReady;
+  }, 60_000);
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it.each(["memory", "pglite"] as const)("on %s: takes lots by the removal strategy (FEFO: never the expired lot, nor units a customer holds by lot), at the SKU's FIFO cost, one movement per lot", async (kind) => {
+    const h = await milk(kind === "memory" ? {} : { store: postgresStore({ client: db, schema: `rts_${Date.now()}` }) });
+    // A customer holds 4 of L2 (the first to expire): the return must leave them.
+    await h.inventory.reserve({ lines: [{ sku: "MILK", warehouseId: "wh", quantity: "4", lot: "L2" }], orderId: "ord_1" });
+    const returned = await h.inventory.returnToSupplier({ sku: "MILK", warehouseId: "wh", quantity: "4" });
+    expect(returned).toMatchObject({ strategy: "fefo" });
+    const moves = (returned as unknown as { movements: { quantity: string; amount: string }[] }).movements;
+    // L2 has 1 unit not held, then L1 (expires next): FIFO cost per SKU takes L0's and L1's layers at 1.
+    expect(moves.map((m) => [m.quantity, m.amount])).toEqual([["-1", "1"], ["-3", "3"]]);
+    const lines = (await h.inventory.history({ sku: "MILK" })).filter((l) => l.kind === "supplier-return");
+    expect(lines.map((l) => `${l.lot}:${l.quantity}`)).toEqual(["L2:-1", "L1:-3"]);
+    // Naming a lot still returns exactly that lot, the expired one included.
+    const named = await h.inventory.returnToSupplier({ sku: "MILK", warehouseId: "wh", locationId: "wh/A1", quantity: "3", lot: "L0" });
+    expect(named).toMatchObject({ quantity: "-3" });
+    expect(named).not.toHaveProperty("movements");
+    // 6 unexpired units are not held (L1: 2, L3: 4): 7 is refused, nothing written.
+    await expect(h.inventory.returnToSupplier({ sku: "MILK", warehouseId: "wh", quantity: "7" })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK", details: { available: "6", needed: "7" } });
+    expect((await h.inventory.availability("MILK", "wh")).onHand).toBe("10");
+    expect((await h.inventory.audit()).ok).toBe(true);
   });
 });
 
