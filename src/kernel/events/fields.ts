@@ -31,6 +31,29 @@ function signReason(value: Decimal, sign: DecimalSign): string | undefined {
   return undefined;
 }
 
+const CANONICAL_DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?$/;
+
+/**
+ * True when `text` is already the canonical string of a decimal within `limits` whose sign
+ * `sign` accepts — exactly the texts `decimalStringSchema` would return unchanged (`"-0"`
+ * is not canonical; `"0"` is). Anything else takes the general path, which also words the
+ * refusal.
+ */
+function isCanonicalWithin(text: string, limits: DigitLimits, sign: DecimalSign): boolean {
+  if (text.length > 64 || !CANONICAL_DECIMAL.test(text)) return false;
+  const negative = text.charCodeAt(0) === 45;
+  const zero = text === "0" || text === "-0";
+  if (zero && negative) return false;
+  if (negative && (sign === "nonnegative" || sign === "positive")) return false;
+  if (zero && (sign === "positive" || sign === "nonzero")) return false;
+  const start = negative ? 1 : 0;
+  const dot = text.indexOf(".");
+  const integerEnd = dot < 0 ? text.length : dot;
+  const integerDigits = integerEnd - start === 1 && text.charCodeAt(start) === 48 ? 0 : integerEnd - start;
+  const fractionDigits = dot < 0 ? 0 : text.length - dot - 1;
+  return integerDigits <= limits.integerDigits && fractionDigits <= limits.fractionDigits;
+}
+
 /**
  * A bounded decimal carried as a canonical string: the input is a plain decimal string (or a
  * finite number, read through its shortest form) within `limits`; the output is its canonical
@@ -45,6 +68,9 @@ export function decimalStringSchema(limits: DigitLimits, what: string, sign: Dec
   // One input rule everywhere: a decimal string or a finite number whose shortest form is a
   // plain decimal (exponent forms such as 1e21 are refused); the output is always a string.
   return z.union([z.string(), z.number()]).transform((input, ctx): string => {
+    // Most payloads the library builds carry canonical strings already: they pass unchanged
+    // without a Decimal being built (the same result as the general path below).
+    if (typeof input === "string" && isCanonicalWithin(input, limits, sign)) return input;
     const parsed = parseBoundedDecimal(input, limits);
     if (!parsed.ok) {
       ctx.addIssue({ code: "custom", message: `${what} ${parsed.reason}`, input });
@@ -149,7 +175,9 @@ export function moneyJsonOf(options: MoneyJsonOptions = {}) {
   // The minor-unit check runs only once amount and currency are both valid.
   return refined(shape, (money, ctx) => {
     if (!rounded) return;
-    const places = new Decimal(money.amount).decimalPlaces();
+    // amount is canonical here (no trailing zeros): its decimals are the digits after the point.
+    const point = money.amount.indexOf(".");
+    const places = point < 0 ? 0 : money.amount.length - point - 1;
     const allowed = minorUnits(money.currency);
     if (places > allowed) {
       ctx.addIssue({ code: "custom", path: ["amount"], message: `amount ${money.amount} has ${places} decimals; ${money.currency} allows ${allowed}: round it to the minor unit` });

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { type CostState, costStateFromJson, costStateToJson, emptyCostState } from "../../src/inventory/index.js";
+
+/*
+ * A cost state written to JSON reads back the same, from the very string written (as the memory
+ * store hands it back) or an equal one read anew (a SQL store), and every read hands out layer
+ * objects of its own (the valuation kernel changes layers in place), so a cache of parsed
+ * states could not leak one command's changes into another's read.
+ */
+
+const layerArb = fc.record({
+  qty: fc.bigInt({ min: 0n, max: 10n ** 18n }),
+  value: fc.bigInt({ min: -(10n ** 21n), max: 10n ** 21n }),
+  movementId: fc.stringMatching(/^mv_[0-9A-Za-z]{1,26}$/),
+});
+
+function fifoState(layers: { qty: bigint; value: bigint; movementId: string }[], head: number): CostState {
+  const state = emptyCostState("fifo");
+  state.layers = layers.map((l) => ({ ...l }));
+  state.head = Math.min(head, layers.length);
+  for (const l of state.layers.slice(state.head)) {
+    state.qty += l.qty;
+    state.value += l.value;
+  }
+  return state;
+}
+
+/** What a read must give: the live layers (empty ones dropped), head 0, totals summed. */
+function expected(state: CostState) {
+  const layers = state.layers.slice(state.head).filter((l) => l.qty !== 0n || l.value !== 0n);
+  return { layers, qty: layers.reduce((s, l) => s + l.qty, 0n), value: layers.reduce((s, l) => s + l.value, 0n) };
+}
+
+describe("cost state JSON", () => {
+  it("a written state reads back with the same layers and totals, whether its text is the one written or an equal copy (short and long texts)", () => {
+    fc.assert(
+      fc.property(fc.array(layerArb, { maxLength: 120 }), fc.nat({ max: 10 }), (layers, head) => {
+        const state = fifoState(layers, head);
+        const json = costStateToJson(state);
+        const want = expected(state);
+        // The same string object (as the memory store hands back) and an equal string built
+        // anew (as a SQL store's read gives) read the same.
+        const copied = JSON.parse(JSON.stringify(json)) as typeof json;
+        for (const read of [costStateFromJson(json), costStateFromJson(copied)]) {
+          expect(read.head).toBe(0);
+          expect(read.layers).toEqual(want.layers);
+          expect(read.qty).toBe(want.qty);
+          expect(read.value).toBe(want.value);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("two reads of one stored state share no layer objects: changing one read's layers leaves the next read as written", () => {
+    const layers = Array.from({ length: 40 }, (_, i) => ({ qty: BigInt(1000 + i) * 1_000_000n, value: BigInt(2500 + i), movementId: `mv_${i}` }));
+    const json = costStateToJson(fifoState(layers, 0));
+    expect(typeof json.layers === "string" && json.layers.length >= 256).toBe(true);
+    const first = costStateFromJson(json);
+    first.layers[0]!.qty = 1n;
+    first.layers[0]!.value = 1n;
+    first.layers.pop();
+    const second = costStateFromJson(json);
+    expect(second.layers).toHaveLength(40);
+    expect(second.layers[0]).toEqual({ qty: 1000_000_000n, value: 2500n, movementId: "mv_0" });
+    expect(second.layers[0]).not.toBe(first.layers[0]);
+  });
+});
