@@ -39,10 +39,12 @@ export function ageingLabels(limits: readonly number[]): { label: string; minDay
 
 /**
  * Ages one SKU's stock by FIFO: what is on hand is what arrived last, so the quantity on hand
- * is taken from the newest receipt window back; whatever the receipts do not explain (returns
- * restocked, count gains, history before the projection) falls in the oldest bucket. The
- * value is split in proportion to quantity, the last non-empty bucket taking the remainder,
- * so the buckets sum to the SKU's value exactly.
+ * is taken from the newest inbound window back (receipts, opening stock, restocked returns,
+ * count gains — the layers the stock ledger's own ageing counts); whatever the inbound units
+ * do not explain (history before the projection, stock issued below zero) falls in the
+ * oldest bucket. The value is split in proportion to quantity by largest remainder in minor
+ * units (ties to the newer bucket), as `sk.inventory.ageing` splits it, so the buckets sum to
+ * the SKU's value exactly and agree with that report to the cent.
  *
  * @example
  * ```ts
@@ -65,15 +67,25 @@ export function ageStock(onHand: Decimal, value: Decimal, receivedPerWindow: rea
     values[values.length - 1] = value;
     return { quantities, values };
   }
-  let lastNonEmpty = quantities.length - 1;
-  while (lastNonEmpty > 0 && quantities[lastNonEmpty]!.isZero()) lastNonEmpty--;
-  let assigned = new Decimal(0);
-  for (let i = 0; i < quantities.length; i++) {
-    if (i === lastNonEmpty) continue;
-    const v = value.times(quantities[i]!).div(total).toDecimalPlaces(moneyDigits, Decimal.ROUND_HALF_EVEN);
-    values[i] = v;
-    assigned = assigned.plus(v);
+  const scale = new Decimal(10).pow(moneyDigits);
+  const weights = quantities.map((q) => BigInt(q.times(1_000_000).toFixed(0, Decimal.ROUND_HALF_EVEN)));
+  const shares = largestRemainder(BigInt(value.times(scale).toFixed(0, Decimal.ROUND_HALF_EVEN)), weights);
+  return { quantities, values: shares.map((minor) => new Decimal(minor.toString()).dividedBy(scale)) };
+}
+
+/** Splits `total` minor units over `weights` by largest remainder (ties to the lower index); the shares sum to `total`. */
+function largestRemainder(total: bigint, weights: readonly bigint[]): bigint[] {
+  const sum = weights.reduce((a, b) => a + b, 0n);
+  if (sum === 0n) return weights.map(() => 0n);
+  const sign = total < 0n ? -1n : 1n;
+  const abs = total * sign;
+  const shares = weights.map((w) => (abs * w) / sum);
+  let left = abs - shares.reduce((a, b) => a + b, 0n);
+  const order = weights.map((w, i) => ({ i, rem: (abs * w) % sum })).sort((a, b) => (b.rem > a.rem ? 1 : b.rem < a.rem ? -1 : a.i - b.i));
+  for (const { i } of order) {
+    if (left === 0n) break;
+    shares[i]! += 1n;
+    left -= 1n;
   }
-  values[lastNonEmpty] = value.minus(assigned);
-  return { quantities, values };
+  return shares.map((x) => x * sign);
 }

@@ -45,7 +45,10 @@ export const ANALYTICS_STORE = Object.freeze({
  *   functional), `invoicedGross` and `invoices` (OrderInvoiced, functional gross).
  * - `cogs`: stock issued for sales at cost, minus restocked customer returns, plus
  *   revaluations posted to COGS (per SKU; the shop-wide figure reads the COGS account).
- * - `receivedUnits`: units received from suppliers or as opening stock (for ageing).
+ * - `receivedUnits`: units received from suppliers or as opening stock.
+ * - `inboundUnits`: every unit that came into stock as a layer of its own day, as the stock
+ *   ledger's ageing counts them: receipts, opening stock, customer returns put back, count
+ *   gains and other positive adjustments (for ageing).
  * - `newCustomers`, `repeatCustomers` (a customer's second order), `ordersNew`,
  *   `ordersReturning`, `ordersGuest`.
  * - `unconverted`: orders whose currency had no rate on their date (their GMV is left out).
@@ -72,6 +75,7 @@ export const FACT_FIELDS = [
   "invoices",
   "cogs",
   "receivedUnits",
+  "inboundUnits",
   "newCustomers",
   "repeatCustomers",
   "ordersNew",
@@ -207,11 +211,19 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
     case "StockReceived": {
       const source = (p["source"] as { type?: string } | undefined)?.type;
       const sku = str(p, "sku");
+      const keys = ["all", `sku:${sku}`, `warehouse:${str(p, "warehouseId")}`];
+      set.add(keys, day, { inboundUnits: dec(p["quantity"]) });
       if (source === "customer-return" && p["counterAccountRole"] === "cogs") {
-        set.add(["all", `sku:${sku}`, `warehouse:${str(p, "warehouseId")}`], day, { cogs: dec((money(p["value"]) ?? money(p["cost"]))?.amount).negated() });
+        set.add(keys, day, { cogs: dec((money(p["value"]) ?? money(p["cost"]))?.amount).negated() });
       } else if (source === "receipt" || source === "opening") {
-        set.add(["all", `sku:${sku}`, `warehouse:${str(p, "warehouseId")}`], day, { receivedUnits: dec(p["quantity"]) });
+        set.add(keys, day, { receivedUnits: dec(p["quantity"]) });
       }
+      break;
+    }
+    case "StockAdjusted": {
+      // A count gain or another positive adjustment is an inbound layer of its day (the stock ledger's ageing counts it so).
+      const quantity = dec(p["quantity"]);
+      if (quantity.gt(0)) set.add(["all", `sku:${str(p, "sku")}`, `warehouse:${str(p, "warehouseId")}`], day, { inboundUnits: quantity });
       break;
     }
     case "StockRevalued": {

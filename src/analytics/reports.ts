@@ -198,7 +198,7 @@ export async function inventoryAgeing(tx: Transaction, sources: AnalyticsSources
   const quantities = labels.map(() => ZERO);
   const values = labels.map(() => ZERO);
   for (const [sku, s] of stock) {
-    const aged = ageStock(s.quantity, s.value, windows.map((w) => w.get(sku)?.receivedUnits ?? ZERO), settings.moneyDigits);
+    const aged = ageStock(s.quantity, s.value, windows.map((w) => w.get(sku)?.inboundUnits ?? ZERO), settings.moneyDigits);
     for (let i = 0; i < labels.length; i++) {
       quantities[i] = quantities[i]!.plus(aged.quantities[i]!);
       values[i] = values[i]!.plus(aged.values[i]!);
