@@ -199,6 +199,10 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
         for (const score of await crm.segments(asOf)) counts.set(score.segment, (counts.get(score.segment) ?? 0) + 1);
         return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([segment, customers]) => ({ segment, customers }));
       },
+      customerSegments: async (asOf) => {
+        await crm.syncTimeline();
+        return new Map((await crm.segments(asOf)).map((score) => [score.customerId, score.segment]));
+      },
     }),
     purchasing,
     replenishment: createReplenishmentApi(runtime, replenishmentSources(config.timeZone, () => clock.now().toISOString()), (proposals, orderDate, execOptions) =>

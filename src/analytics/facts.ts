@@ -29,7 +29,23 @@ export const ANALYTICS_STORE = Object.freeze({
   customers: "analytics.customers",
   checkpoints: "analytics.checkpoints",
   ruleRuns: "analytics.rule-runs",
+  customerFacts: "analytics.customer-facts",
+  shipments: "analytics.shipments",
+  returns: "analytics.returns",
 });
+
+/**
+ * The fields of the per-customer facts family (`analytics.customer-facts`, key = the
+ * customer id on the order, bucket = day): what a breakdown by customer segment sums. The
+ * meanings are those of {@link FACT_FIELDS}; `cogs` here is the cost of the customer's
+ * shipments less their restocked returns.
+ *
+ * @example
+ * ```ts
+ * CUSTOMER_FACT_FIELDS.includes("shippedValue"); // true
+ * ```
+ */
+export const CUSTOMER_FACT_FIELDS = ["gmv", "listValue", "orders", "units", "filledUnits", "shippedUnits", "shippedValue", "returnedUnits", "refunds", "refundCount", "cogs"] as const;
 
 /**
  * Every field of the facts family; money fields are in the functional currency.
@@ -173,27 +189,37 @@ function orderKeys(order: { channel: string; warehouseId: string }): string[] {
  */
 export async function applyFactEvent(tx: Transaction, event: OutboxEvent, options: FactOptions): Promise<boolean> {
   const set = new DeltaSet();
+  // Per-customer facts (key = the order's customer id), for the breakdown by segment.
+  const customers = new DeltaSet();
   const p = event.payload as Record<string, unknown>;
   const day = event.effectiveDate;
+  const forCustomer = (order: AnalyticsOrderDoc | undefined, bucket: string, amounts: FactSums): void => {
+    if (order?.customerId) customers.add([order.customerId], bucket, amounts);
+  };
   switch (event.type) {
     case "OrderPlaced":
-      await orderPlaced(tx, p, day, set, options);
+      await orderPlaced(tx, p, day, set, customers, options);
       break;
     case "ShipmentDispatched":
-      await shipmentDispatched(tx, p, day, set, options);
+      await shipmentDispatched(tx, p, day, set, customers, options);
       break;
     case "ReturnReceived": {
       const order = await orderOf(tx, p);
       const keysBase = order ? orderKeys(order) : ["all", `warehouse:${str(p, "warehouseId") ?? ""}`];
       for (const line of (p["lines"] as { sku: string; quantity: string }[]) ?? []) {
         set.add([...keysBase, `sku:${line.sku}`], day, { returnedUnits: dec(line.quantity) });
+        forCustomer(order, day, { returnedUnits: dec(line.quantity) });
       }
+      // Which order a return belongs to, for the cost of its restocked units.
+      const returnId = str(p, "returnId");
+      if (order && returnId !== undefined && !(await tx.documents.get(ANALYTICS_STORE.returns, returnId))) await tx.documents.put(ANALYTICS_STORE.returns, returnId, { orderId: order.orderId }, 0);
       break;
     }
     case "RefundIssued": {
       const order = await orderOf(tx, p);
       const amount = money(p["functionalAmount"]);
       set.add(order ? orderKeys(order) : ["all"], day, { refunds: dec(amount?.amount), refundCount: ONE });
+      forCustomer(order, day, { refunds: dec(amount?.amount), refundCount: ONE });
       break;
     }
     case "OrderInvoiced": {
@@ -206,6 +232,7 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
       if (p["counterAccountRole"] !== "cogs") break;
       const value = dec((money(p["cost"]) ?? money(p["value"]))?.amount);
       set.add(["all", `sku:${str(p, "sku")}`, `warehouse:${str(p, "warehouseId")}`], day, { cogs: value });
+      forCustomer(await orderOfSource(tx, p, "shipment", ANALYTICS_STORE.shipments), day, { cogs: value });
       break;
     }
     case "StockReceived": {
@@ -214,7 +241,9 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
       const keys = ["all", `sku:${sku}`, `warehouse:${str(p, "warehouseId")}`];
       set.add(keys, day, { inboundUnits: dec(p["quantity"]) });
       if (source === "customer-return" && p["counterAccountRole"] === "cogs") {
-        set.add(keys, day, { cogs: dec((money(p["value"]) ?? money(p["cost"]))?.amount).negated() });
+        const restocked = dec((money(p["value"]) ?? money(p["cost"]))?.amount).negated();
+        set.add(keys, day, { cogs: restocked });
+        forCustomer(await orderOfSource(tx, p, "customer-return", ANALYTICS_STORE.returns), day, { cogs: restocked });
       } else if (source === "receipt" || source === "opening") {
         set.add(keys, day, { receivedUnits: dec(p["quantity"]) });
       }
@@ -238,7 +267,17 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
   }
   const deltas = set.deltas();
   if (deltas.length > 0) await tx.balances.add(ANALYTICS_STORE.facts, deltas);
-  return deltas.length > 0;
+  const perCustomer = customers.deltas();
+  if (perCustomer.length > 0) await tx.balances.add(ANALYTICS_STORE.customerFacts, perCustomer);
+  return deltas.length > 0 || perCustomer.length > 0;
+}
+
+/** The order a stock movement's source document (a shipment, a customer return) belongs to, as analytics recorded it. */
+async function orderOfSource(tx: Transaction, p: Record<string, unknown>, type: string, collection: string): Promise<AnalyticsOrderDoc | undefined> {
+  const source = p["source"] as { type?: string; id?: string } | undefined;
+  if (source?.type !== type || source.id === undefined) return undefined;
+  const link = await tx.documents.get<{ orderId: string }>(collection, source.id);
+  return link === undefined ? undefined : (await tx.documents.get<AnalyticsOrderDoc>(ANALYTICS_STORE.orders, link.data.orderId))?.data;
 }
 
 async function orderOf(tx: Transaction, p: Record<string, unknown>): Promise<AnalyticsOrderDoc | undefined> {
@@ -246,7 +285,7 @@ async function orderOf(tx: Transaction, p: Record<string, unknown>): Promise<Ana
   return orderId === undefined ? undefined : (await tx.documents.get<AnalyticsOrderDoc>(ANALYTICS_STORE.orders, orderId))?.data;
 }
 
-async function orderPlaced(tx: Transaction, p: Record<string, unknown>, day: string, set: DeltaSet, options: FactOptions): Promise<void> {
+async function orderPlaced(tx: Transaction, p: Record<string, unknown>, day: string, set: DeltaSet, customers: DeltaSet, options: FactOptions): Promise<void> {
   const orderId = str(p, "orderId")!;
   if (await tx.documents.get(ANALYTICS_STORE.orders, orderId)) return; // already projected
   const currency = str(p, "currency") ?? options.functionalCurrency;
@@ -270,6 +309,7 @@ async function orderPlaced(tx: Transaction, p: Record<string, unknown>, day: str
     set.add([`sku:${line.sku}`], day, { gmv: value, listValue: list, units: quantity, ...(skus.has(line.sku) ? {} : { orders: ONE }) });
     skus.add(line.sku);
     set.add(orderKeys(order), day, { gmv: value, listValue: list, units: quantity });
+    if (customerId !== null) customers.add([customerId], day, { gmv: value, listValue: list, units: quantity });
     lines.push({ lineId: line.lineId, sku: line.sku, ordered: quantity.toString(), open: quantity.toString(), unitPrice: price.toString() });
   }
   const counts: FactSums = { orders: ONE, ...(rate === undefined ? { unconverted: ONE } : {}) };
@@ -288,14 +328,19 @@ async function orderPlaced(tx: Transaction, p: Record<string, unknown>, day: str
     }
   }
   set.add(orderKeys(order), day, counts);
+  if (customerId !== null) customers.add([customerId], day, { orders: ONE });
   const doc: AnalyticsOrderDoc = { orderId, placedOn: day, channel, warehouseId, customerId, lines };
   await tx.documents.put(ANALYTICS_STORE.orders, orderId, doc, 0);
 }
 
-async function shipmentDispatched(tx: Transaction, p: Record<string, unknown>, day: string, set: DeltaSet, options: FactOptions): Promise<void> {
+async function shipmentDispatched(tx: Transaction, p: Record<string, unknown>, day: string, set: DeltaSet, customers: DeltaSet, options: FactOptions): Promise<void> {
   const orderId = str(p, "orderId")!;
   const stored = await tx.documents.get<AnalyticsOrderDoc>(ANALYTICS_STORE.orders, orderId);
   const order = stored?.data;
+  const customerId = order?.customerId ?? null;
+  // Which order a shipment belongs to, for the cost its stock issues post.
+  const shipmentId = str(p, "shipmentId");
+  if (order && shipmentId !== undefined && !(await tx.documents.get(ANALYTICS_STORE.shipments, shipmentId))) await tx.documents.put(ANALYTICS_STORE.shipments, shipmentId, { orderId }, 0);
   const keys = order ? orderKeys(order) : ["all", `warehouse:${str(p, "warehouseId") ?? ""}`];
   const onTime = order !== undefined && daysBetween(order.placedOn as LocalDate, day as LocalDate) <= options.onTimeDays;
   set.add(keys, day, { shipments: ONE, onTimeShipments: onTime ? ONE : new Decimal(0) });
@@ -305,12 +350,14 @@ async function shipmentDispatched(tx: Transaction, p: Record<string, unknown>, d
     const own = lines.find((l) => l.lineId === line.lineId && l.sku === line.sku) ?? lines.find((l) => l.sku === line.sku);
     const value = own ? quantity.times(dec(own.unitPrice)) : new Decimal(0);
     set.add([...keys, `sku:${line.sku}`], day, { shippedUnits: quantity, shippedValue: value });
+    if (customerId !== null) customers.add([customerId], day, { shippedUnits: quantity, shippedValue: value });
     if (own && order) {
       const open = dec(own.open);
       const filled = Decimal.min(open, quantity);
       if (filled.gt(0)) {
         own.open = open.minus(filled).toString();
         set.add([...orderKeys(order), `sku:${line.sku}`], order.placedOn, { filledUnits: filled });
+        if (customerId !== null) customers.add([customerId], order.placedOn, { filledUnits: filled });
       }
     }
   }

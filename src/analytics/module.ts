@@ -14,7 +14,7 @@ import { type AutomationRule, type AutomationContext, type RuleProgress, type Ru
 import { type LowStockThresholds, deadStockAlerts, lowStockAlerts } from "./stock-alerts.js";
 import { raiseStockAlerts } from "./raise-stock-alerts.js";
 import type { Json } from "../ports/storage.js";
-import { ANALYTICS_STORE, FACT_FIELDS } from "./facts.js";
+import { ANALYTICS_STORE, CUSTOMER_FACT_FIELDS, FACT_FIELDS } from "./facts.js";
 import { KPI_CATALOGUE, type KpiDefinition } from "./kpis.js";
 import { checkRange, daysIn } from "./periods.js";
 import { type SyncResult, syncFacts } from "./projection.js";
@@ -108,11 +108,16 @@ export interface AnalyticsWiring {
   readonly revalue?: (date: string, idempotencyKey: string) => Promise<Json>;
   /** Customers per RFM segment as of a date (CRM), for the dashboard's segment chart. */
   readonly segments?: (asOf: string) => Promise<{ segment: string; customers: number }[]>;
+  /** Each customer's RFM segment as of a date (CRM), for the breakdown by segment. */
+  readonly customerSegments?: (asOf: string) => Promise<ReadonlyMap<string, string>>;
 }
 
 const REGISTRY: Partial<StoreRegistry> = {
-  collections: [{ name: ANALYTICS_STORE.orders }, { name: ANALYTICS_STORE.customers }, { name: ANALYTICS_STORE.checkpoints }, { name: ANALYTICS_STORE.ruleRuns }],
-  balances: [{ name: ANALYTICS_STORE.facts, fields: [...FACT_FIELDS], bucket: "day YYYY-MM-DD (key: all | sku:<sku> | channel:<channel> | warehouse:<id>)" }],
+  collections: [{ name: ANALYTICS_STORE.orders }, { name: ANALYTICS_STORE.customers }, { name: ANALYTICS_STORE.checkpoints }, { name: ANALYTICS_STORE.ruleRuns }, { name: ANALYTICS_STORE.shipments }, { name: ANALYTICS_STORE.returns }],
+  balances: [
+    { name: ANALYTICS_STORE.facts, fields: [...FACT_FIELDS], bucket: "day YYYY-MM-DD (key: all | sku:<sku> | channel:<channel> | warehouse:<id>)" },
+    { name: ANALYTICS_STORE.customerFacts, fields: [...CUSTOMER_FACT_FIELDS], bucket: "day YYYY-MM-DD (key: the order's customer id)" },
+  ],
 };
 
 /**
@@ -195,7 +200,7 @@ export interface AnalyticsApi {
   rules(): Promise<{ name: string; schedule: RuleSchedule }[]>;
 }
 
-const DIMENSIONS: readonly Dimension[] = ["sku", "category", "warehouse", "channel"];
+const DIMENSIONS: readonly Dimension[] = ["sku", "category", "warehouse", "channel", "segment"];
 
 function checkQuery(query: KpiQuery): KpiQuery {
   checkRange(query, "analytics.kpis");
@@ -233,7 +238,9 @@ export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, 
     async kpis(query) {
       const q = checkQuery(query);
       await sync();
-      return runtime.read((tx) => kpiReport(tx, sources, q, settings));
+      // The breakdown by segment groups customers by their CRM segment at the end of the range.
+      const segmentOf = (q.breakdowns ?? []).includes("segment") ? ((await builtins.customerSegments?.(q.to)) ?? new Map<string, string>()) : undefined;
+      return runtime.read((tx) => kpiReport(tx, sources, q, settings, segmentOf));
     },
     async ageing(asOf) {
       if (!isLocalDate(asOf)) throw new StorekeepError("VALIDATION_FAILED", "analytics.ageing needs a date (YYYY-MM-DD).", { issues: [{ path: "asOf", message: "a date", code: "custom" }] });

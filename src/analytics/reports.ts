@@ -2,7 +2,7 @@ import { Decimal } from "../kernel/decimal.js";
 import { type LocalDate, addDays } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
 import { type AgeingBucket, ageStock, ageingLabels } from "./ageing.js";
-import { ANALYTICS_STORE, type FactSums } from "./facts.js";
+import { ANALYTICS_STORE, CUSTOMER_FACT_FIELDS, type FactSums } from "./facts.js";
 import { type BreakdownRow, type KpiInputs, type KpiName, type KpiValues, KPI_CATALOGUE, type LedgerFigures, type StockFigures, breakdownRow, computeKpis } from "./kpis.js";
 import { type KpiComparison, type DateRange, type Grain, comparedRange, daysIn, splitRange } from "./periods.js";
 import type { AnalyticsSources } from "./sources.js";
@@ -15,7 +15,7 @@ import type { AnalyticsSources } from "./sources.js";
  * const d: Dimension = "channel";
  * ```
  */
-export type Dimension = "sku" | "category" | "warehouse" | "channel";
+export type Dimension = "sku" | "category" | "warehouse" | "channel" | "segment";
 
 /**
  * What `sk.analytics.kpis` reads: a range, and optionally a series grain, comparisons and
@@ -249,6 +249,32 @@ function breakdowns(dimensions: readonly Dimension[], facts: Map<string, Record<
 }
 
 /**
+ * The breakdown by customer segment: the range's per-customer sums grouped by each
+ * customer's segment (CRM's RFM segment at the end of the range; `unsegmented` for a customer
+ * CRM does not score), and `guest` for orders without a customer (the shop's figures less
+ * every customer's), so the rows add up to the shop's. Reads one sum per customer with
+ * activity in the range, never an order.
+ */
+async function segmentBreakdown(tx: Transaction, range: DateRange, shop: FactSums, segmentOf: ReadonlyMap<string, string>, settings: ReportSettings): Promise<BreakdownRow[]> {
+  const perCustomer = await tx.balances.sumByKey(ANALYTICS_STORE.customerFacts, { buckets: { from: range.from, to: range.to } });
+  const groups = new Map<string, FactSums>();
+  let customers: FactSums = {};
+  for (const [customerId, row] of perCustomer) {
+    const segment = segmentOf.get(customerId) ?? "unsegmented";
+    groups.set(segment, addSums(groups.get(segment) ?? {}, sums(row)));
+    customers = addSums(customers, sums(row));
+  }
+  const guest: Record<string, Decimal> = {};
+  for (const field of CUSTOMER_FACT_FIELDS) {
+    const rest = ((shop as Record<string, Decimal>)[field] ?? ZERO).minus((customers as Record<string, Decimal>)[field] ?? ZERO);
+    if (!rest.isZero()) guest[field] = rest;
+  }
+  if (Object.keys(guest).length > 0) groups.set("guest", guest as FactSums);
+  const byGmv = (a: BreakdownRow, b: BreakdownRow) => new Decimal(b.gmv).cmp(a.gmv) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return [...groups].map(([key, facts]) => breakdownRow(key, facts, settings.moneyDigits)).sort(byGmv);
+}
+
+/**
  * The KPI report for a query: the catalogue over the range, its series by grain, its
  * comparisons and breakdowns, and inventory ageing at the end. Reads balance sums only.
  *
@@ -257,7 +283,7 @@ function breakdowns(dimensions: readonly Dimension[], facts: Map<string, Record<
  * const report = await runtime.read((tx) => kpiReport(tx, sources, { from: "2026-01-01", to: "2026-12-31", grain: "month" }, settings));
  * ```
  */
-export async function kpiReport(tx: Transaction, sources: AnalyticsSources, query: KpiQuery, settings: ReportSettings): Promise<KpiReport> {
+export async function kpiReport(tx: Transaction, sources: AnalyticsSources, query: KpiQuery, settings: ReportSettings, segmentOf?: ReadonlyMap<string, string>): Promise<KpiReport> {
   const range = { from: query.from, to: query.to };
   const main = await snapshot(tx, sources, range, settings, (query.breakdowns ?? []).length > 0);
   let series: KpiReport["series"];
@@ -272,13 +298,15 @@ export async function kpiReport(tx: Transaction, sources: AnalyticsSources, quer
     const kpis = (await snapshot(tx, sources, other, settings)).kpis;
     comparisons.push({ comparison, ...other, kpis, change: change(main.kpis, kpis) });
   }
+  const byDimension = breakdowns((query.breakdowns ?? []).filter((d) => d !== "segment"), main.facts, main.stock, settings, (query.breakdowns ?? []).includes("warehouse") && sources.stockByWarehouse !== undefined ? await sources.stockByWarehouse(tx, range.to) : undefined);
+  if ((query.breakdowns ?? []).includes("segment")) byDimension.segment = await segmentBreakdown(tx, range, sums(main.facts.get("all")), segmentOf ?? new Map(), settings);
   return {
     ...range,
     currency: settings.currency,
     kpis: main.kpis,
     ...(series === undefined ? {} : { series }),
     comparisons,
-    breakdowns: breakdowns(query.breakdowns ?? [], main.facts, main.stock, settings, (query.breakdowns ?? []).includes("warehouse") && sources.stockByWarehouse !== undefined ? await sources.stockByWarehouse(tx, range.to) : undefined),
+    breakdowns: byDimension,
     ageing: await inventoryAgeing(tx, sources, range.to, settings, main.stock),
   };
 }

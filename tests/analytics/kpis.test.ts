@@ -111,6 +111,20 @@ for (const kind of ["memory", "pglite"] as const) {
       expect(report.breakdowns.sku!.reduce((s, r) => s.plus(r.gmv), new Decimal(0)).toFixed(2)).toBe(report.kpis.gmv);
     });
 
+    it("breaks down by customer segment: each customer's CRM segment at the end of the range, the rows adding up to the shop", async () => {
+      const report = await sk.analytics.kpis({ ...MARCH, breakdowns: ["segment"] });
+      // cus_A (two orders, 3 and 1 units, one mug returned and restocked) scores 55: champions; cus_B (one order of 4 tees, 3 shipped) 33: need-attention.
+      expect(report.breakdowns.segment!.map((r) => [r.key, r.gmv, r.orders, r.units, r.shippedUnits, r.shippedValue, r.cogs, r.grossMargin, r.returnRate, r.fillRate])).toEqual([
+        ["need-attention", "80.00", "1", "4", "3", "60.00", "15.00", "45.00", "0.0000", "0.7500"],
+        ["champions", "50.00", "2", "4", "3", "40.00", "9.00", "31.00", "0.3333", "0.7500"],
+      ]);
+      const rows = report.breakdowns.segment!;
+      expect(rows.reduce((t, r) => t.plus(r.gmv), new Decimal(0)).toFixed(2)).toBe(report.kpis.gmv);
+      expect(rows.reduce((t, r) => t + Number(r.orders), 0)).toBe(Number(report.kpis.orders));
+      // The segments' COGS is the shop's (shipments 2×4 + 1×5 + 3×5, less the restocked mug).
+      expect(rows.reduce((t, r) => t.plus(r.cogs), new Decimal(0)).toFixed(2)).toBe("24.00");
+    });
+
     it("gives a monthly series and compares with the previous period and the same period last year", async () => {
       const report = await sk.analytics.kpis({ from: "2026-01-01", to: "2026-03-31", grain: "month", compare: ["previous-period", "previous-year"] });
       expect(report.series!.points.map((p) => [p.label, p.from, p.to, p.kpis.gmv, p.kpis["stock-value"]])).toEqual([
@@ -156,3 +170,16 @@ for (const kind of ["memory", "pglite"] as const) {
     });
   });
 }
+
+describe("the segment breakdown without CRM scores", () => {
+  it("orders without a customer are the guest row, and the rows add up to the shop", async () => {
+    const sk = createStorekeep({ store: memoryStore(), clock: new ManualClock("2026-03-31T20:00:00.000Z"), ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" } });
+    await buildShop(sk);
+    await sk.recordEvents([{ type: "OrderPlaced", aggregateType: "order", aggregateId: "ord_g", effectiveDate: "2026-03-21", payload: { orderId: "ord_g", warehouseId: "wh", currency: "EUR", lines: [{ lineId: "l1", sku: "HAT", quantity: "2", unitPrice: { amount: "7.50", currency: "EUR" } }], total: { amount: "15.00", currency: "EUR" } } }]);
+    const report = await sk.analytics.kpis({ ...MARCH, breakdowns: ["segment"] });
+    const rows = new Map(report.breakdowns.segment!.map((r) => [r.key, r]));
+    expect(rows.get("guest")).toMatchObject({ gmv: "15.00", orders: "1", units: "2", shippedUnits: "0" });
+    expect(report.breakdowns.segment!.reduce((t, r) => t.plus(r.gmv), new Decimal(0)).toFixed(2)).toBe(report.kpis.gmv);
+    expect(report.kpis.gmv).toBe("145.00");
+  });
+});
