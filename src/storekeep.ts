@@ -29,7 +29,7 @@ import { PRODUCTS, type Product } from "./inventory/product.js";
 import { type CrmApi, type CrmOptions, createCrmApi, crmEventDefinitions, crmModule } from "./crm/index.js";
 import { type PurchasingApi, type PurchasingOptions, createPurchasingApi, purchasingModule, purchasingModuleOptions } from "./purchasing/index.js";
 import { calculateTax, eventTaxLines } from "./finance/tax/index.js";
-import { type ReplenishmentApi, createReplenishmentApi, replenishmentModule } from "./replenishment/index.js";
+import { type ReplenishmentApi, autoForecast, createReplenishmentApi, replenishmentModule } from "./replenishment/index.js";
 import { replenishmentSources } from "./replenishment-sources.js";
 import { type EventCatalog, type EventDefinitions, type RecordEventInput, eventCatalog, type eventDefinitions, fillFunctionalFields, missingFunctionalFields } from "./kernel/events/index.js";
 
@@ -198,6 +198,10 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
         const counts = new Map<string, number>();
         for (const score of await crm.segments(asOf)) counts.set(score.segment, (counts.get(score.segment) ?? 0) + 1);
         return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([segment, customers]) => ({ segment, customers }));
+      },
+      forecastNext: (history) => {
+        const f = autoForecast(history, { h: 1 });
+        return { value: f.mean[0] ?? 0, method: f.model };
       },
       customerSegments: async (asOf) => {
         await crm.syncTimeline();

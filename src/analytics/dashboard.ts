@@ -46,6 +46,37 @@ export interface DashboardData extends DateRange {
   readonly cash: readonly DashboardPoint[];
   /** Customers per RFM segment at the end of the range (with CRM; absent without it). */
   readonly segments?: readonly DashboardPoint[];
+  /**
+   * Units ordered per bucket (`actual`) beside the forecast of each bucket made from the
+   * buckets before it alone (`forecast`, one step ahead; null for the first two), by
+   * replenishment's automatic method choice (with replenishment; absent without it).
+   */
+  readonly forecast?: { readonly method: string; readonly points: readonly DashboardPoint[] };
+}
+
+/**
+ * One-step-ahead forecasts over a series: for each point from the third on, the forecast
+ * `next` makes from the points before it alone (the rolling origin a backtest uses), so the
+ * chart shows how the forecast would have done. Forecasts are rounded to two decimals.
+ *
+ * @example
+ * ```ts
+ * forecastVsActual([{ label: "W1", actual: 3 }, { label: "W2", actual: 5 }, { label: "W3", actual: 4 }], (h) => ({ value: h[h.length - 1]!, method: "naive" }));
+ * // { method: "naive", points: [..., { label: "W3", values: { actual: "4", forecast: "5.00" } }] }
+ * ```
+ */
+export function forecastVsActual(series: readonly { label: string; actual: number }[], next: (history: readonly number[]) => { value: number; method: string }): { method: string; points: DashboardPoint[] } {
+  let method = "none";
+  const points = series.map((p, i) => {
+    let forecast: string | null = null;
+    if (i >= 2) {
+      const f = next(series.slice(0, i).map((q) => q.actual));
+      method = f.method;
+      forecast = Math.max(0, f.value).toFixed(2);
+    }
+    return { label: p.label, values: { actual: String(p.actual), forecast } };
+  });
+  return { method, points };
 }
 
 /**
@@ -70,7 +101,7 @@ export function dashboardGrain(days: number): Grain {
  * const data = dashboardData(await sk.analytics.kpis({ from, to, grain: "week", breakdowns: ["sku"] }), "My shop");
  * ```
  */
-export function dashboardData(report: KpiReport, title: string, segments?: readonly { segment: string; customers: number }[]): DashboardData {
+export function dashboardData(report: KpiReport, title: string, segments?: readonly { segment: string; customers: number }[], forecast?: { method: string; points: readonly DashboardPoint[] }): DashboardData {
   const points = report.series?.points ?? [];
   const series = (pick: (k: KpiValues) => Record<string, string | null | undefined>): DashboardPoint[] =>
     points.map((p) => ({ label: p.label, values: Object.fromEntries(Object.entries(pick(p.kpis)).map(([k, v]) => [k, v ?? null])) }));
@@ -88,5 +119,6 @@ export function dashboardData(report: KpiReport, title: string, segments?: reado
     fulfilment: series((k) => ({ fillRate: k["fill-rate"], onTime: k["on-time-shipment"] })),
     cash: series((k) => ({ cash: k["cash-position"] })),
     ...(segments === undefined ? {} : { segments: segments.map((s) => ({ label: s.segment, values: { customers: String(s.customers) } })) }),
+    ...(forecast === undefined ? {} : { forecast }),
   };
 }

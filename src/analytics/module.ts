@@ -9,7 +9,7 @@ import type { StoreRegistry } from "../ports/storage.js";
 import type { ModuleDefinition } from "../runner/command.js";
 import type { Runtime } from "../runner/runner.js";
 import type { AgeingBucket } from "./ageing.js";
-import { type DashboardData, dashboardData, dashboardGrain } from "./dashboard.js";
+import { type DashboardData, dashboardData, dashboardGrain, forecastVsActual } from "./dashboard.js";
 import { type AutomationRule, type AutomationContext, type RuleProgress, type RuleSchedule, type TickResult, checkRule, tickRules } from "./rules.js";
 import { type LowStockThresholds, deadStockAlerts, lowStockAlerts } from "./stock-alerts.js";
 import { raiseStockAlerts } from "./raise-stock-alerts.js";
@@ -108,6 +108,8 @@ export interface AnalyticsWiring {
   readonly revalue?: (date: string, idempotencyKey: string) => Promise<Json>;
   /** Customers per RFM segment as of a date (CRM), for the dashboard's segment chart. */
   readonly segments?: (asOf: string) => Promise<{ segment: string; customers: number }[]>;
+  /** The one-step-ahead forecast of a demand series (replenishment's automatic choice), for the dashboard's forecast vs actual chart. */
+  readonly forecastNext?: (history: readonly number[]) => { value: number; method: string };
   /** Each customer's RFM segment as of a date (CRM), for the breakdown by segment. */
   readonly customerSegments?: (asOf: string) => Promise<ReadonlyMap<string, string>>;
 }
@@ -251,7 +253,14 @@ export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, 
       const r = checkRange(range, "analytics.dashboard");
       const report = await api.kpis({ ...r, grain: dashboardGrain(daysIn(r)), breakdowns: ["sku"] });
       const segments = builtins.segments === undefined ? undefined : await builtins.segments(r.to);
-      return dashboardData(report, o.title ?? `storekeep dashboard, ${r.from} to ${r.to}`, segments);
+      let forecast: ReturnType<typeof forecastVsActual> | undefined;
+      if (builtins.forecastNext !== undefined && report.series !== undefined) {
+        // Units ordered per bucket, from the daily sums of the whole shop.
+        const days = await runtime.read((tx) => tx.balances.buckets(ANALYTICS_STORE.facts, "all", { from: r.from, to: r.to }));
+        const actual = report.series.points.map((p) => ({ label: p.label, actual: days.filter((d) => d.bucket >= p.from && d.bucket <= p.to).reduce((sum, d) => sum + Number(d.amounts["units"] ?? 0), 0) }));
+        forecast = forecastVsActual(actual, builtins.forecastNext);
+      }
+      return dashboardData(report, o.title ?? `storekeep dashboard, ${r.from} to ${r.to}`, segments, forecast);
     },
     runRules: (o = {}) => tickRules(runtime, rules, o),
     async addRule(rule) {

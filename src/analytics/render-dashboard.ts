@@ -133,6 +133,7 @@ export function renderDashboardHtml(data: DashboardData): string {
       { key: "onTime", label: "on-time shipment" },
     ]),
     lineChart("cash", `Cash position at the end of each ${data.grain} (${data.currency})`, data.cash, [{ key: "cash", label: "cash" }]),
+    ...(data.forecast === undefined ? [] : [lineChart("forecast", `Units ordered by ${data.grain} and the forecast made the ${data.grain} before (${data.forecast.method})`, data.forecast.points, [{ key: "actual", label: "actual" }, { key: "forecast", label: "forecast" }])]),
     ...(data.segments === undefined ? [] : [barChart("segments", `Customers by RFM segment at ${data.to}`, data.segments.map((p) => ({ label: p.label, value: p.values["customers"] ?? "0" })), "customers")]),
   ].join("\n");
   return `<!doctype html>

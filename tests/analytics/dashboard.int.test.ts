@@ -52,7 +52,7 @@ describe("the analytics dashboard in headless Chromium", () => {
     await page.goto(`file://${file}`);
 
     // Every chart is an SVG with marks in it.
-    for (const chart of ["revenue", "top-skus", "stock-value", "ageing", "fulfilment", "cash", "segments"]) {
+    for (const chart of ["revenue", "top-skus", "stock-value", "ageing", "fulfilment", "cash", "forecast", "segments"]) {
       const marks = await page.locator(`svg[data-chart="${chart}"] [data-value]`).count();
       expect(marks, `chart ${chart}`).toBeGreaterThan(0);
       const box = await page.locator(`svg[data-chart="${chart}"]`).boundingBox();
@@ -71,6 +71,13 @@ describe("the analytics dashboard in headless Chromium", () => {
     expect(top).toEqual(kpis.breakdowns.sku!.slice(0, 10).map((r) => [r.key, r.gmv]));
     const ageing = await page.locator('svg[data-chart="ageing"] rect').evaluateAll((els) => els.map((e) => e.getAttribute("data-value")));
     expect(ageing).toEqual(kpis.ageing.map((b) => b.value));
+
+    // Forecast vs actual: both series drawn, the page's points equal the dashboard data.
+    for (const series of ["actual", "forecast"]) {
+      const drawn = await page.locator(`svg[data-chart="forecast"] circle[data-series="${series}"]`).evaluateAll((els) => els.map((e) => [e.getAttribute("data-label"), e.getAttribute("data-value")]));
+      expect(drawn, series).toEqual(data.forecast!.points.filter((p) => p.values[series] !== null).map((p) => [p.label, p.values[series]]));
+      expect(drawn.length, series).toBeGreaterThan(5);
+    }
 
     const segments = await page.locator('svg[data-chart="segments"] rect').evaluateAll((els) => els.map((e) => [e.getAttribute("data-label"), Number(e.getAttribute("data-value"))]));
     const scores = await sk.crm.segments(range.to);
