@@ -67,7 +67,7 @@ function skuFacts(invoices: readonly RetailInvoice[]): SkuFacts[] {
 const instantOf = (at: string) => new Date(`${at.replace(" ", "T")}:00.000Z`);
 
 /** Sets up products, opening stock and opening balances, then trades every invoice. */
-export async function simulateShop(sk: Storekeep, clock: ManualClock, invoices: readonly RetailInvoice[], log: (line: string) => void): Promise<ShopRun> {
+export async function simulateShop(sk: Storekeep, clock: ManualClock, invoices: readonly RetailInvoice[], log: (line: string) => void, onProgress?: (progress: { done: number; total: number }) => void): Promise<ShopRun> {
   const skus = skuFacts(invoices);
   const unitCost = new Map(skus.map((s) => [s.sku, round2(s.price.times("0.5"))]));
 
@@ -106,7 +106,7 @@ export async function simulateShop(sk: Storekeep, clock: ManualClock, invoices: 
   const shippedByCustomer = new Map<string, { orderId: string; lineId: string; sku: string; quantity: number }[]>();
   const days = [...new Set(invoices.map((i) => i.at.slice(0, 10)))].sort();
   const purchase = purchaseCycle(skus, unitCost);
-  for (const day of days) {
+  for (const [dayIndex, day] of days.entries()) {
     const captured: { paymentId: string; amount: Decimal }[] = [];
     for (const step of purchase.filter((p) => p.day === day)) await step.run(sk, clock, log);
     for (const invoice of invoices.filter((i) => i.at.startsWith(day))) {
@@ -132,6 +132,7 @@ export async function simulateShop(sk: Storekeep, clock: ManualClock, invoices: 
       shippedByCustomer.set(invoice.customerId, list);
     }
     await settlePayout(sk, clock, day, captured);
+    onProgress?.({ done: dayIndex + 1, total: days.length });
   }
   return run;
 }

@@ -1,3 +1,4 @@
+import { StorekeepError } from "../kernel/errors.js";
 import { hardenApi } from "../kernel/boundary.js";
 import { FINANCE_SHAPES } from "./api-shapes.js";
 import type { Json } from "../ports/storage.js";
@@ -172,7 +173,7 @@ export interface FinanceApi {
   /** Each subledger against its control account as of a date. */
   auditSubledgers(options: { asOf: string }): Promise<SubledgerCheck[]>;
   /** Verifies the journal's hash chain: finds edited, deleted or reordered entries (`lines: true`: the lines log too). */
-  verifyJournal(options?: { lines?: boolean }): Promise<JournalVerification>;
+  verifyJournal(options?: { lines?: boolean; onProgress?: (progress: { done: number; total: number }) => void }): Promise<JournalVerification>;
 }
 
 /**
@@ -241,7 +242,10 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
     aging: (o) => runtime.read((tx) => agingReport(tx, parseOpenItemOptions("aging", o) as AgingOptions)),
     statement: (o) => runtime.read((tx) => statementOfAccount(tx, parseOpenItemOptions("statement", o))),
     auditSubledgers: (o) => runtime.read((tx) => auditSubledgers(tx, settings, parseOpenItemOptions("audit", o).asOf)),
-    verifyJournal: (o = {}) => runtime.read((tx) => verifyJournal(tx, { lines: o.lines === true })),
+    verifyJournal: async (o = {}) => {
+      if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new StorekeepError("VALIDATION_FAILED", "verifyJournal onProgress must be a function.", { issues: [{ path: "onProgress", message: "must be a function", code: "custom" }] });
+      return runtime.read((tx) => verifyJournal(tx, { lines: o.lines === true, onProgress: o.onProgress }));
+    },
   };
   return hardenApi(api, "finance", FINANCE_SHAPES);
 }

@@ -121,8 +121,9 @@ export interface JournalVerification {
  * const result = await runtime.read((tx) => verifyJournal(tx));
  * ```
  */
-export async function verifyJournal(tx: Transaction, options: { readonly lines?: boolean } = {}): Promise<JournalVerification> {
+export async function verifyJournal(tx: Transaction, options: { readonly lines?: boolean; readonly onProgress?: ((progress: { done: number; total: number }) => void) | undefined } = {}): Promise<JournalVerification> {
   const problems: ChainProblem[] = [];
+  const entries = options.onProgress === undefined ? 0 : await countEntries(tx);
   const head = await tx.documents.get<{ sequence: number; hash: string }>(FINANCE_STORE.chain, HEAD_ID);
   let expected = 1;
   let previousHash = GENESIS_HASH;
@@ -151,6 +152,7 @@ export async function verifyJournal(tx: Transaction, options: { readonly lines?:
       previousHash = entry.hash;
       expected = n + 1;
     }
+    if (page.length > 0) options.onProgress?.({ done: count, total: Math.max(entries, count) });
     if (page.length < 1000) break;
     const last = page[page.length - 1]!;
     after = { values: [(last.data as unknown as JournalEntry).sequence], id: last.id };

@@ -81,7 +81,13 @@ export async function auditInventory(
   currency: CurrencyCode,
   rounding: RoundingMode,
   timeZone: string,
-  query: { readonly asOf?: string | undefined; readonly skus?: readonly string[] | undefined; readonly inventoryAccount?: InventoryAccountReader | undefined },
+  query: {
+    readonly asOf?: string | undefined;
+    readonly skus?: readonly string[] | undefined;
+    readonly inventoryAccount?: InventoryAccountReader | undefined;
+    /** Hears each SKU audited (`done` of `total` SKUs). */
+    readonly onProgress?: ((progress: { done: number; total: number }) => void) | undefined;
+  },
 ): Promise<AuditReport> {
   const digits = minorUnits(currency);
   const code = roundingCode(rounding);
@@ -103,7 +109,10 @@ export async function auditInventory(
   let movementsRead = 0;
   let stockValue = 0n;
   let accountValue = new Decimal(0);
+  let done = 0;
   for (const sku of skus) {
+    if (done > 0) query.onProgress?.({ done, total: skus.length });
+    done++;
     const product = (await tx.documents.get<Product>(PRODUCTS, sku))?.data;
     if (product === undefined) continue;
     const entries = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, before === undefined ? {} : { lt: before });
@@ -168,6 +177,7 @@ export async function auditInventory(
       }
     }
   }
+  if (skus.length > 0) query.onProgress?.({ done: skus.length, total: skus.length });
   let inventoryAccount: string | null = null;
   if (query.inventoryAccount !== undefined && query.skus === undefined) {
     const got = new Decimal((await query.inventoryAccount(tx, query.asOf)).toString());

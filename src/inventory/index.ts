@@ -292,7 +292,7 @@ export interface InventoryApi {
   /** Which layers a movement consumed, at what cost, and why. */
   explain(movementId: string): Promise<Explanation>;
   /** On hand = sum of movements; stock value = sum of remaining layers (= Inventory account with a reader), as of a date. */
-  audit(query?: { asOf?: string; skus?: string[]; inventoryAccount?: InventoryAccountReader }): Promise<AuditReport>;
+  audit(query?: { asOf?: string; skus?: string[]; inventoryAccount?: InventoryAccountReader; onProgress?: (progress: { done: number; total: number }) => void }): Promise<AuditReport>;
 }
 
 /**
@@ -428,11 +428,12 @@ function checkCycleQuery(q: { cuts?: unknown; frequencies?: unknown }): void {
 }
 
 /** The audit's query: `asOf` a date string, `skus` strings, `inventoryAccount` a function (each optional). */
-function checkAuditQuery(q: { asOf?: unknown; skus?: unknown; inventoryAccount?: unknown }): void {
+function checkAuditQuery(q: { asOf?: unknown; skus?: unknown; inventoryAccount?: unknown; onProgress?: unknown }): void {
   const refuse = (path: string, message: string): never => {
     throw new StorekeepError("VALIDATION_FAILED", `audit ${path} ${message}.`, { issues: [{ path, message, code: "custom" }] });
   };
   if (q.asOf !== undefined && !isLocalDate(q.asOf)) refuse("asOf", "must be a date (YYYY-MM-DD)");
   if (q.skus !== undefined && (!Array.isArray(q.skus) || q.skus.some((sku) => typeof sku !== "string"))) refuse("skus", "must be an array of SKU strings");
   if (q.inventoryAccount !== undefined && typeof q.inventoryAccount !== "function") refuse("inventoryAccount", "must be a function");
+  if (q.onProgress !== undefined && typeof q.onProgress !== "function") refuse("onProgress", "must be a function");
 }

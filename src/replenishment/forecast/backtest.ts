@@ -30,6 +30,8 @@ export interface BacktestOptions {
   readonly period?: number;
   /** Smallest history to forecast from (default 2·period + 1, at least 3). */
   readonly minTrain?: number;
+  /** Hears each origin forecast (`done` of `total` origins): long backtests report progress. */
+  readonly onProgress?: (progress: { readonly done: number; readonly total: number }) => void;
 }
 
 /**
@@ -79,6 +81,7 @@ export function rollingOriginBacktest(y: readonly number[], forecaster: Forecast
     const train = y.slice(0, origin);
     const actual = y.slice(origin, origin + h);
     const forecast = forecaster(train, h);
+    options.onProgress?.({ done: k + 1, total: origins });
     rows.push({ origin, ...forecastAccuracy(train, actual, forecast.slice(0, h), period) });
   }
   const avg = (pick: (a: Accuracy) => number) => {
