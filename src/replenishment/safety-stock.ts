@@ -43,6 +43,18 @@ export function demandOverLeadTime(d: DemandAndLeadTime): { mean: number; sd: nu
   return { mean: d.meanDemandPerPeriod * d.leadTimePeriods, sd: Math.sqrt(d.leadTimePeriods * d.sdDemandPerPeriod ** 2 + d.meanDemandPerPeriod ** 2 * sdL ** 2) };
 }
 
+/** The last service level's z, kept: a catalogue is planned for one service level, so Φ⁻¹ is computed once, not per SKU. */
+let lastLevel = Number.NaN;
+let lastZ = 0;
+
+function zForServiceLevel(level: number): number {
+  if (level !== lastLevel) {
+    lastZ = normalQuantile(level);
+    lastLevel = level;
+  }
+  return lastZ;
+}
+
 /**
  * Safety stock and reorder point for a target cycle service level (probability of no
  * stock-out in a replenishment cycle): SS = z·σ_LT, ROP = μ_LT + SS, z = Φ⁻¹(CSL).
@@ -57,7 +69,7 @@ export function demandOverLeadTime(d: DemandAndLeadTime): { mean: number; sd: nu
 export function safetyStockForCycleServiceLevel(input: DemandAndLeadTime & { readonly cycleServiceLevel: number }): { z: number; sigmaDemandOverLeadTime: number; safetyStock: number; reorderPoint: number } {
   if (!(input.cycleServiceLevel > 0 && input.cycleServiceLevel < 1)) throw validationError("cycleServiceLevel must be strictly between 0 and 1", { cycleServiceLevel: input.cycleServiceLevel });
   const lt = demandOverLeadTime(input);
-  const z = normalQuantile(input.cycleServiceLevel);
+  const z = zForServiceLevel(input.cycleServiceLevel);
   return { z, sigmaDemandOverLeadTime: lt.sd, safetyStock: z * lt.sd, reorderPoint: lt.mean + z * lt.sd };
 }
 

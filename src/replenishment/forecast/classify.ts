@@ -40,27 +40,30 @@ export const CV2_THRESHOLD = 0.49;
  * ```
  */
 export function classifyDemand(y: readonly number[]): DemandClassification {
-  // One pass, no allocation: the intervals sum to the index of the last demand.
+  // One pass, no allocation: the intervals sum to the index of the last demand, and the
+  // sizes' variance comes from sums shifted by the first size (stable: no cancellation of
+  // two large sums when the sizes sit far from zero).
   let count = 0;
   let last = 0;
+  let shift = 0;
   let sum = 0;
+  let sumSq = 0;
   for (let t = 0; t < y.length; t++) {
     const v = y[t] as number;
     if (v !== 0) {
+      if (count === 0) shift = v;
+      const d = v - shift;
       count++;
-      sum += v;
+      sum += d;
+      sumSq += d * d;
       last = t + 1;
     }
   }
   if (count === 0) return { demandClass: "no-demand", adi: Number.POSITIVE_INFINITY, cv2: 0, nonZeroPeriods: 0, periods: y.length };
   const adi = last / count;
-  const mean = sum / count;
-  let ss = 0;
-  for (let t = 0; t < y.length; t++) {
-    const v = y[t] as number;
-    if (v !== 0) ss += (v - mean) ** 2;
-  }
-  const variance = ss / count;
+  const meanShifted = sum / count;
+  const mean = shift + meanShifted;
+  const variance = Math.max(0, sumSq / count - meanShifted * meanShifted);
   const cv2 = mean !== 0 ? variance / (mean * mean) : 0;
   const regular = adi < ADI_THRESHOLD;
   const steady = cv2 < CV2_THRESHOLD;

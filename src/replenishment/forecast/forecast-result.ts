@@ -68,14 +68,24 @@ export function validationError(message: string, details: Record<string, unknown
 }
 
 /** Checks a demand series and a horizon at the boundary of every public method. */
-export function checkSeries(y: readonly number[], h: number, minLength = 1): void {
+export function checkSeries(y: readonly number[], h: number, minLength = 1, values = true): void {
   if (!Array.isArray(y)) throw validationError("series must be an array of numbers");
   if (y.length < minLength) throw validationError(`series needs at least ${minLength} observations, got ${y.length}`, { length: y.length });
   if (y.length > MAX_SERIES_LENGTH) throw validationError(`series is longer than ${MAX_SERIES_LENGTH}`, { length: y.length });
+  if (values) checkValues(y);
+  if (!(Number.isInteger(h) && h >= 1 && h <= 10_000)) throw validationError("h must be an integer from 1 to 10000", { h });
+}
+
+/**
+ * Refuses the first value of a series that is not a finite number. The single-pass fits
+ * (SES and Croston with fixed parameters) call it only when their sum of squared errors
+ * is not finite: a non-finite value always makes it so, and a finite series is not read
+ * twice.
+ */
+export function checkValues(y: readonly number[]): void {
   for (let i = 0; i < y.length; i++) {
     if (!Number.isFinite(y[i])) throw validationError(`series[${i}] must be a finite number`, { index: i });
   }
-  if (!(Number.isInteger(h) && h >= 1 && h <= 10_000)) throw validationError("h must be an integer from 1 to 10000", { h });
 }
 
 export function checkLevels(levels: readonly number[] | undefined): readonly number[] {

@@ -1,5 +1,5 @@
 import { etsResult, etsFit } from "./ets.js";
-import { type Forecast, type ForecastOptions, checkLevels, checkSeries, checkUnit, normalIntervals, validationError } from "./forecast-result.js";
+import { type Forecast, type ForecastOptions, checkLevels, checkSeries, checkUnit, checkValues, normalIntervals, validationError } from "./forecast-result.js";
 import { nelderMead } from "./nelder-mead.js";
 
 /**
@@ -66,6 +66,7 @@ function zzhw(y: readonly number[], alpha: number, beta: number, gamma: number, 
 /** zzhw without a season: the hot path of SES and Holt over large catalogues. */
 function zzhwNonSeasonal(y: readonly number[], alpha: number, beta: number, phi: number, l0: number, b0: number, keepFitted: boolean): ZzResult {
   const n = y.length;
+  if (!keepFitted && beta === 0 && b0 === 0 && phi === 1) return zzSes(y, alpha, l0);
   const fitted: number[] = keepFitted ? new Array<number>(n) : [];
   let level = l0;
   let trend = b0;
@@ -82,6 +83,26 @@ function zzhwNonSeasonal(y: readonly number[], alpha: number, beta: number, phi:
   }
   return { sse, fitted, level, trend, season: [] };
 }
+
+/**
+ * SES without fitted values: the level alone (the trend of {@link zzhwNonSeasonal} stays
+ * exactly 0 when β = 0, b0 = 0 and φ = 1, so the result is the same to the bit).
+ */
+function zzSes(y: readonly number[], alpha: number, l0: number): ZzResult {
+  const n = y.length;
+  const keep = 1 - alpha;
+  let level = l0;
+  let sse = 0;
+  for (let i = 0; i < n; i++) {
+    const yi = y[i] as number;
+    const res = yi - level;
+    sse += res * res;
+    level = alpha * yi + keep * level;
+  }
+  return { sse, fitted: NO_FITTED, level, trend: 0, season: NO_FITTED };
+}
+
+const NO_FITTED: number[] = [];
 
 type Kind = "ses" | "holt" | "hw";
 
@@ -138,6 +159,8 @@ function simpleFit(y: readonly number[], kind: Kind, options: SmoothingOptions, 
   }
   const { alpha, beta, gamma } = chosen;
   const fit = zzhw(y, alpha, beta, gamma, phi, seasonal, m, l0, b0, s0, options.keepFitted !== false);
+  // A series whose values were not checked up front (SES with a fixed α) is checked when its fit is not finite.
+  if (!Number.isFinite(fit.sse)) checkValues(y);
   const n = y.length;
   const mean: number[] = [];
   let phistar = 0;
@@ -205,7 +228,9 @@ function checkFixed(options: SmoothingOptions): void {
  * ```
  */
 export function sesForecast(y: readonly number[], options: SmoothingOptions): Forecast {
-  checkSeries(y, options.h, options.initial === "simple" ? 1 : 4);
+  // With a fixed α the one pass of the fit is the only pass over the values: they are checked when its error is not finite.
+  const onePass = options.initial === "simple" && options.alpha !== undefined;
+  checkSeries(y, options.h, options.initial === "simple" ? 1 : 4, !onePass);
   checkFixed(options);
   if (options.initial === "simple") return simpleFit(y, "ses", options, "none", 1, false);
   return { ...etsResult(etsFit(y, { error: "A", trend: "N", season: "N" }, { alpha: options.alpha, criterion: "mse" }), options.h, checkLevels(options.levels)), method: "ses" };

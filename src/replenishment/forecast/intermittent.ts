@@ -1,4 +1,4 @@
-import { type Forecast, type ForecastOptions, checkSeries, checkUnit, repeat, validationError } from "./forecast-result.js";
+import { type Forecast, type ForecastOptions, checkSeries, checkUnit, checkValues, repeat, validationError } from "./forecast-result.js";
 
 /**
  * Intermittent-demand methods: Croston (R forecast 8.20's `croston()`), the
@@ -86,7 +86,8 @@ export function goldenSectionAlpha(x: readonly number[], lower = 0.1, upper = 0.
  * ```
  */
 export function crostonForecast(y: readonly number[], options: ForecastOptions & { readonly alpha?: number; readonly variant?: CrostonVariant }): Forecast {
-  checkSeries(y, options.h);
+  // One pass over the values: they are checked when the fit's error or the forecast is not finite.
+  checkSeries(y, options.h, 1, false);
   const alpha = options.alpha ?? 0.1;
   checkUnit("alpha", alpha);
   if (alpha === 0) throw validationError("alpha must be greater than 0");
@@ -123,8 +124,9 @@ export function crostonForecast(y: readonly number[], options: ForecastOptions &
       sse += e * e;
     }
   }
-  if (count === 0 && keep) fitted.fill(0);
   const point = count === 0 ? 0 : (factor * sizeLevel) / intervalLevel;
+  if (!Number.isFinite(sse + point)) checkValues(y);
+  if (count === 0 && keep) fitted.fill(0);
   const names = { classic: "Croston", sba: "Croston (SBA)", sbj: "Croston (SBJ)" };
   return { method: variant === "classic" ? "croston" : `croston-${variant}`, model: names[variant], mean: repeat(point, options.h), fitted, parameters: { alpha }, intervals: [], ...(n > 1 ? { sigma2: sse / (n - 1) } : {}) };
 }
