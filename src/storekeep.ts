@@ -17,8 +17,8 @@ import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, 
 import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
 import { Decimal } from "./kernel/decimal.js";
 import { type AnalyticsApi, type AnalyticsOptions, type AnalyticsSources, type Turnover, analyticsEventDefinitions, analyticsModule, createAnalyticsApi } from "./analytics/index.js";
-import { QUANTITIES as INVENTORY_QUANTITIES, VALUES as INVENTORY_VALUES } from "./inventory/ledger-records.js";
-import { LOCATIONS as INVENTORY_LOCATIONS, type Location } from "./inventory/location.js";
+import { AVAILABILITY, QUANTITIES as INVENTORY_QUANTITIES, VALUES as INVENTORY_VALUES } from "./inventory/ledger-records.js";
+import { LOCATIONS as INVENTORY_LOCATIONS, type Location, WAREHOUSES } from "./inventory/location.js";
 import { splitStockByWarehouse } from "./analytics/stock-by-warehouse.js";
 import { type CurrencyCode, minorUnits } from "./kernel/currencies.js";
 import type { AccountRole } from "./kernel/events/account-roles.js";
@@ -185,6 +185,15 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
       productOf: async (tx, sku) => {
         const product = await tx.documents.get<Product>(PRODUCTS, sku);
         return product === undefined ? undefined : { allowBackorders: product.data.allowBackorders };
+      },
+      availability: async (tx, sku) => {
+        // Every warehouse's available units of the SKU (on hand less held), for the sales sourcing policy.
+        const warehouses = (await tx.documents.find<{ warehouseId: string }>(WAREHOUSES, { index: "byId", limit: 10_000 })).map((d) => d.data.warehouseId);
+        const rows = await tx.counters.getMany(AVAILABILITY, warehouses.map((w) => `${sku}|${w}`));
+        return warehouses.map((warehouseId) => {
+          const row = rows.get(`${sku}|${warehouseId}`) ?? {};
+          return { warehouseId, available: (row["onHand"] ?? new Decimal(0)).minus(row["reserved"] ?? 0).toFixed() };
+        });
       },
     }),
     analytics: createAnalyticsApi(runtime, analyticsSources(options.finance, config), options.analytics, {

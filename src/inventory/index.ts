@@ -115,7 +115,7 @@ export type { OpeningRow } from "./opening-stock.js";
 export const INVENTORY_REGISTRY: Partial<StoreRegistry> = Object.freeze({
   collections: [
     { name: PRODUCTS },
-    { name: WAREHOUSES },
+    { name: WAREHOUSES, indexes: { byId: { fields: ["warehouseId"] } } },
     { name: LOCATIONS, indexes: { byWarehouse: { fields: ["warehouseId", "path"] } } },
     { name: COST_STATES },
     { name: MOVEMENT_INDEX, indexes: { bySource: { fields: ["sourceType", "sourceId"] }, byOrder: { fields: ["orderId", "sku"] } } },

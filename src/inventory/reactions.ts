@@ -107,7 +107,8 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const extra: NewEvent[] = [];
       for (const line of p.lines) {
         // A lot-tracked line without a lot takes lots by the removal strategy (one movement per location and lot).
-        const plan = await planRemoval(ctx, { sku: line.sku, warehouseId: p.warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, orderId: p.orderId, fulfil: true });
+        const warehouseId = line.warehouseId ?? p.warehouseId;
+        const plan = await planRemoval(ctx, { sku: line.sku, warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, orderId: p.orderId, fulfil: true });
         extra.push(...plan.events);
         for (const part of plan.parts) {
           drafts.push({
@@ -115,7 +116,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
             kind: "sale-issue",
             effectiveAt: at,
             quantity: `-${part.quantity}`,
-            warehouseId: p.warehouseId,
+            warehouseId,
             locationId: part.locationId,
             lot: part.lot,
             counterRole: "cogs",
@@ -138,7 +139,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const released = p.replace === true ? await releaseOrderHolds(ctx, p.orderId, "released") : [];
       if (p.lines.length === 0) return released;
       const out = await reserveLines(ctx, settings, {
-        lines: p.lines.map((l) => ({ sku: l.sku, warehouseId: p.warehouseId, quantity: new Decimal(l.quantity), lineId: l.lineId })),
+        lines: p.lines.map((l) => ({ sku: l.sku, warehouseId: l.warehouseId ?? p.warehouseId, quantity: new Decimal(l.quantity), lineId: l.lineId })),
         kind: p.kind,
         ...(p.expiresAt === undefined ? {} : { expiresAt: p.expiresAt }),
         orderId: p.orderId,

@@ -111,7 +111,7 @@ export function capturePaymentCommand(settings: SalesSettings) {
           ...(advance.lines.length > 0 ? { advanceTaxLines: advance.lines } : {}),
         },
       });
-      const reserved = paymentReservation(next, ctx.today);
+      const reserved = await paymentReservation(ctx, settings, next);
       next = reserved.order;
       events.push(...reserved.events);
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "capture-payment", input.paymentId), version);

@@ -9,7 +9,7 @@ import { decimalText } from "./inputs.js";
 import { allocateNumber } from "./numbers.js";
 import { ORDER_VERSIONS, type OrderDoc, type OrderLine, type OrderVersionDoc, PAYMENTS, loadOrder, netCaptured, qty, qtyText, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
-import { invoiceWhole, lineDiscountSchema, taxCalculator } from "./place-order.js";
+import { invoiceWhole, lineDiscountSchema, reservationRequest, taxCalculator } from "./place-order.js";
 import { type LineDiscount, type OrderDiscount, type PricingLine, priceOrder } from "./price-order.js";
 import { functionalRate } from "./rate.js";
 import { refundFromOrder } from "./refund-payment.js";
@@ -173,19 +173,10 @@ export function editOrderCommand(settings: SalesSettings) {
       };
       // 3. Reservations: what is left to ship is what the order holds from now on.
       if (reserving) {
-        events.push({
-          type: "OrderReservationRequested",
-          aggregateType: "order",
-          aggregateId: order.orderId,
-          effectiveDate: ctx.today,
-          payload: {
-            orderId: order.orderId,
-            warehouseId: order.warehouseId,
-            kind: "hard",
-            replace: true,
-            lines: lines.filter((l) => qty(l.buckets.reserved) > 0n).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.buckets.reserved })),
-          },
-        });
+        // Placed again by the sourcing policy, the units the order held counted as available to it.
+        const reserved = await reservationRequest(ctx, settings, next, order);
+        next = reserved.order;
+        events.push(reserved.event);
       }
       // 4. Invoice the new version as the policy says.
       let invoiceId: string | null = null;

@@ -29,7 +29,9 @@ export function changeOrderStateCommand(settings: SalesSettings) {
       if (input.action === "place") {
         next = { ...next, placedAt: ctx.now.toISOString(), placedOn: ctx.today, expiresAt: settings.unpaidExpiryMinutes > 0 && next.paymentTermsDays === 0 ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "" };
         if (next.reserveAt === "placement") next = { ...next, reserved: true, lines: next.lines.map((l) => ({ ...l, buckets: { ...l.buckets, reserved: l.buckets.ordered } })) };
-        events.push(...(await placementEvents(ctx, settings, next)).events);
+        const placed = await placementEvents(ctx, settings, next);
+        next = placed.order;
+        events.push(...placed.events);
         if (next.invoicing === "on-order") {
           const invoiced = await invoiceWhole(ctx, settings, next);
           next = invoiced.order;

@@ -26,8 +26,8 @@ import { settlePayout } from "./settle-payout.js";
 import { shipOrderCommand } from "./ship-order.js";
 import { voidPayment } from "./void-payment.js";
 
-export type { SalesOptions, SalesSeams, SalesSettings, SalesTaxOptions } from "./options.js";
-export { resolveSalesOptions } from "./options.js";
+export type { SalesOptions, SalesSeams, SalesSettings, SalesTaxOptions, SourcingAllocation, SourcingPolicy, SourcingRequest } from "./options.js";
+export { preferredWarehouseFirst, resolveSalesOptions } from "./options.js";
 export type { OrderDoc, OrderPricingRules, OrderVersionDoc, OrderLine, OrderHistoryEntry, BookedBalance, PaymentDoc, ShipmentDoc, ReturnDoc, CouponDoc, Bucket, PaymentStatus, FulfilmentStatus, ReturnStatus } from "./order.js";
 export { BUCKETS, checkOrderInvariants, deriveStatuses, netCaptured } from "./order.js";
 export type { AdvanceTax } from "./advance-tax.js";

@@ -1,3 +1,5 @@
+import { StorekeepError } from "../kernel/errors.js";
+import { Decimal } from "../kernel/decimal.js";
 import type { TaxCalculation, TaxContext, TaxLineInput } from "../finance/tax/calculate-tax.js";
 import type { TaxCodeTable } from "../finance/tax/tax-codes.js";
 import type { AllocatedNumber, NumberSeriesKey } from "../finance/numbering/number-series.js";
@@ -52,7 +54,98 @@ export interface SalesOptions {
   readonly tax?: SalesTaxOptions;
   /** Invoice and credit-note number prefixes (default `INV` and `CN`). */
   readonly numberPrefixes?: { readonly invoice?: string; readonly creditNote?: string };
+  /**
+   * Which warehouses an order's lines are reserved and shipped from, decided when the order
+   * reserves (default {@link preferredWarehouseFirst}: the order's warehouse, then the others
+   * with the most available). A host replaces it with its own function.
+   */
+  readonly sourcing?: SourcingPolicy;
 }
+
+/**
+ * What a sourcing policy is asked: the order, its warehouse (the customer's or the shop's
+ * choice), the quantities to place, and what each warehouse has available of each SKU now
+ * (the order's own holds counted as available).
+ *
+ * @example
+ * ```ts
+ * const request: SourcingRequest = { orderId: "ord_1", warehouseId: "wh_berlin", lines: [{ lineId: "1", sku: "MUG", quantity: "5" }], stock: [{ sku: "MUG", warehouseId: "wh_berlin", available: "3" }, { sku: "MUG", warehouseId: "wh_hamburg", available: "10" }] };
+ * ```
+ */
+export interface SourcingRequest {
+  readonly orderId: string;
+  readonly warehouseId: string;
+  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: string }[];
+  readonly stock: readonly { readonly sku: string; readonly warehouseId: string; readonly available: string }[];
+}
+
+/**
+ * One part of a line placed at a warehouse. A policy's parts for a line must add up to the
+ * line's quantity exactly.
+ *
+ * @example
+ * ```ts
+ * const part: SourcingAllocation = { lineId: "1", warehouseId: "wh_hamburg", quantity: "2" };
+ * ```
+ */
+export interface SourcingAllocation {
+  readonly lineId: string;
+  readonly warehouseId: string;
+  readonly quantity: string;
+}
+
+/**
+ * A sourcing policy: splits an order's lines over warehouses. Pure and synchronous; sales
+ * checks what it returns (every line placed exactly, positive quantities, named warehouses)
+ * and inventory refuses a part a warehouse cannot hold (`INSUFFICIENT_STOCK`, unless the
+ * product allows backorders).
+ *
+ * @example
+ * ```ts
+ * const nearestOnly: SourcingPolicy = (r) => r.lines.map((l) => ({ lineId: l.lineId, warehouseId: r.warehouseId, quantity: l.quantity }));
+ * ```
+ */
+export type SourcingPolicy = (request: SourcingRequest) => readonly SourcingAllocation[];
+
+/**
+ * The default sourcing policy: each line from the order's own warehouse as far as it has
+ * stock available, then from the other warehouses with the most available first (ties by
+ * warehouse id), and what nobody has at the order's warehouse (a backorder there, or
+ * `INSUFFICIENT_STOCK` for a product that does not allow them). Lines of one SKU share what
+ * a warehouse has.
+ *
+ * @example
+ * ```ts
+ * preferredWarehouseFirst({ orderId: "o", warehouseId: "a", lines: [{ lineId: "1", sku: "MUG", quantity: "5" }], stock: [{ sku: "MUG", warehouseId: "a", available: "3" }, { sku: "MUG", warehouseId: "b", available: "9" }] });
+ * // [{ lineId: "1", warehouseId: "a", quantity: "3" }, { lineId: "1", warehouseId: "b", quantity: "2" }]
+ * ```
+ */
+export const preferredWarehouseFirst: SourcingPolicy = (request) => {
+  const left = new Map<string, Decimal>();
+  for (const row of request.stock) left.set(`${row.sku}\u0000${row.warehouseId}`, Decimal.max(0, new Decimal(row.available)));
+  const out: SourcingAllocation[] = [];
+  for (const line of request.lines) {
+    let need = new Decimal(line.quantity);
+    const others = request.stock
+      .filter((row) => row.sku === line.sku && row.warehouseId !== request.warehouseId)
+      .map((row) => row.warehouseId)
+      .filter((w, i, all) => all.indexOf(w) === i)
+      .sort((a, b) => left.get(`${line.sku}\u0000${b}`)!.cmp(left.get(`${line.sku}\u0000${a}`)!) || (a < b ? -1 : a > b ? 1 : 0));
+    const parts = new Map<string, Decimal>();
+    for (const warehouseId of [request.warehouseId, ...others]) {
+      if (!need.gt(0)) break;
+      const key = `${line.sku}\u0000${warehouseId}`;
+      const take = Decimal.min(need, left.get(key) ?? new Decimal(0));
+      if (!take.gt(0)) continue;
+      left.set(key, left.get(key)!.minus(take));
+      parts.set(warehouseId, (parts.get(warehouseId) ?? new Decimal(0)).plus(take));
+      need = need.minus(take);
+    }
+    if (need.gt(0)) parts.set(request.warehouseId, (parts.get(request.warehouseId) ?? new Decimal(0)).plus(need));
+    for (const [warehouseId, quantity] of parts) out.push({ lineId: line.lineId, warehouseId, quantity: quantity.toFixed() });
+  }
+  return out;
+};
 
 /**
  * What sales needs of other modules, wired by the facade (modules import no other
@@ -68,6 +161,8 @@ export interface SalesSeams {
   readonly allocateDocumentNumber: (tx: Transaction, key: NumberSeriesKey) => Promise<AllocatedNumber>;
   /** The product of a SKU, or undefined when unknown. */
   readonly productOf: (tx: Transaction, sku: string) => Promise<{ readonly allowBackorders: boolean } | undefined>;
+  /** Available units of a SKU per warehouse (on hand less held), for the sourcing policy; without it every line is placed at the order's warehouse. */
+  readonly availability?: (tx: Transaction, sku: string) => Promise<readonly { readonly warehouseId: string; readonly available: string }[]>;
 }
 
 /**
@@ -86,6 +181,7 @@ export interface SalesSettings {
   readonly tax: SalesTaxOptions | null;
   readonly invoicePrefix: string;
   readonly creditNotePrefix: string;
+  readonly sourcing: SourcingPolicy;
   readonly seams: SalesSeams;
 }
 
@@ -98,6 +194,9 @@ export interface SalesSettings {
  * ```
  */
 export function resolveSalesOptions(options: SalesOptions, seams: SalesSeams): SalesSettings {
+  if (options.sourcing !== undefined && typeof options.sourcing !== "function") {
+    throw new StorekeepError("VALIDATION_FAILED", "sales.sourcing must be a function (request) => allocations; leave it out for preferredWarehouseFirst.", { issues: [{ path: "sales.sourcing", message: "must be a function", code: "custom" }] });
+  }
   return {
     reserveAt: options.reserveAt ?? "placement",
     invoicing: options.invoicing ?? "on-order",
@@ -106,6 +205,7 @@ export function resolveSalesOptions(options: SalesOptions, seams: SalesSeams): S
     tax: options.tax ?? null,
     invoicePrefix: options.numberPrefixes?.invoice ?? "INV",
     creditNotePrefix: options.numberPrefixes?.creditNote ?? "CN",
+    sourcing: options.sourcing ?? preferredWarehouseFirst,
     seams,
   };
 }

@@ -43,6 +43,8 @@ export interface OrderLine {
   /** The list (compare-at) price of one unit, when the order gave one. */
   readonly listPrice?: string;
   readonly buckets: Readonly<Record<Bucket, string>>;
+  /** Where the units still to ship are held, when the sourcing policy placed the line anywhere but wholly at the order's warehouse (absent: the order's warehouse). */
+  readonly sources?: readonly { readonly warehouseId: string; readonly quantity: string }[];
 }
 
 /** A running balance in the transaction currency and its booked functional value (decimal strings). */

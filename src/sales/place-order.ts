@@ -3,16 +3,17 @@ import { BOUNDS } from "../kernel/bounds.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { currencySchema } from "../kernel/money-schema.js";
-import { type NewEvent, defineCommand } from "../runner/command.js";
+import { type CommandContext, type NewEvent, defineCommand } from "../runner/command.js";
 import { QUANTITY_SCALE, minorOf, moneyOf, parseScaled } from "./amounts.js";
 import { decimalText } from "./inputs.js";
-import { COUPONS, type CouponDoc, ORDERS, type OrderDoc, type OrderLine, type OrderPricingRules, checkOrderInvariants, qtyText } from "./order.js";
+import { COUPONS, type CouponDoc, ORDERS, type OrderDoc, type OrderLine, type OrderPricingRules, checkOrderInvariants, qty, qtyText } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { type OrderDiscount, type PricingInput, priceOrder } from "./price-order.js";
 import { nextOrderState } from "./state-machines.js";
 import { invoiceOrderPart } from "./documents.js";
 import { functionalRate } from "./rate.js";
 import { allocateNumber } from "./numbers.js";
+import { ownHolds, sourceOrder } from "./sourcing.js";
 
 const id = idSchema<string>();
 export const lineDiscountSchema = z.discriminatedUnion("kind", [
@@ -175,7 +176,11 @@ export function placeOrderCommand(settings: SalesSettings) {
         history: [{ at: nowIso, action: input.draft === true ? "draft" : "place", state, reference: null }],
       };
       const events: NewEvent[] = [];
-      if (state === "placed") events.push(...(await placementEvents(ctx, settings, order)).events);
+      if (state === "placed") {
+        const placed = await placementEvents(ctx, settings, order);
+        order = placed.order;
+        events.push(...placed.events);
+      }
       if (state === "placed" && order.invoicing === "on-order") {
         const invoiced = await invoiceWhole(ctx, settings, order);
         order = invoiced.order;
@@ -206,8 +211,7 @@ export function taxCalculator(settings: SalesSettings, date: string, currency: s
 }
 
 /** The events of a placement: OrderPlaced and, when reserving now, the reservation request. */
-export async function placementEvents(ctx: { today: string }, settings: SalesSettings, order: OrderDoc): Promise<{ events: NewEvent[] }> {
-  void settings;
+export async function placementEvents(ctx: CommandContext, settings: SalesSettings, order: OrderDoc): Promise<{ events: NewEvent[]; order: OrderDoc }> {
   const events: NewEvent[] = [
     {
       type: "OrderPlaced",
@@ -235,18 +239,31 @@ export async function placementEvents(ctx: { today: string }, settings: SalesSet
       },
     },
   ];
-  if (order.reserveAt === "placement") events.push(reservationRequest(order, ctx.today));
-  return { events };
+  if (order.reserveAt !== "placement") return { events, order };
+  const reserved = await reservationRequest(ctx, settings, order);
+  events.push(reserved.event);
+  return { events, order: reserved.order };
 }
 
-/** The OrderReservationRequested event for every line (hard holds: sales releases them on cancel or expiry). */
-export function reservationRequest(order: OrderDoc, today: string): NewEvent {
+/**
+ * Reserves what every line's `reserved` bucket says, placed over warehouses by the sourcing policy:
+ * the order with its lines' `sources` and the OrderReservationRequested event (hard holds:
+ * sales releases them on cancel or expiry). With `replace` (an edit) inventory first releases
+ * what the order holds.
+ */
+export async function reservationRequest(ctx: CommandContext, settings: SalesSettings, order: OrderDoc, replacing?: OrderDoc): Promise<{ order: OrderDoc; event: NewEvent }> {
+  const quantities = new Map(order.lines.map((l) => [l.lineId, qty(l.buckets.reserved)]));
+  const { lines, parts } = await sourceOrder(ctx, settings, order, quantities, replacing === undefined ? new Map() : ownHolds(replacing));
+  const replace = replacing !== undefined;
   return {
-    type: "OrderReservationRequested",
-    aggregateType: "order",
-    aggregateId: order.orderId,
-    effectiveDate: today,
-    payload: { orderId: order.orderId, warehouseId: order.warehouseId, kind: "hard", lines: order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.buckets.ordered })) },
+    order: { ...order, lines },
+    event: {
+      type: "OrderReservationRequested",
+      aggregateType: "order",
+      aggregateId: order.orderId,
+      effectiveDate: ctx.today,
+      payload: { orderId: order.orderId, warehouseId: order.warehouseId, kind: "hard", ...(replace ? { replace: true } : {}), lines: parts },
+    },
   };
 }
 

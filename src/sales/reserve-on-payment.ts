@@ -1,10 +1,12 @@
-import type { NewEvent } from "../runner/command.js";
+import type { CommandContext, NewEvent } from "../runner/command.js";
+import type { SalesSettings } from "./options.js";
 import { type OrderDoc } from "./order.js";
 import { reservationRequest } from "./place-order.js";
 
-/** When the shop reserves at payment: the first payment reserves every line. */
-export function paymentReservation(order: OrderDoc, today: string): { order: OrderDoc; events: NewEvent[] } {
+/** When the shop reserves at payment: the first payment reserves every line (over warehouses, by the sourcing policy). */
+export async function paymentReservation(ctx: CommandContext, settings: SalesSettings, order: OrderDoc): Promise<{ order: OrderDoc; events: NewEvent[] }> {
   if (order.reserveAt !== "payment" || order.reserved) return { order, events: [] };
   const lines = order.lines.map((l) => ({ ...l, buckets: { ...l.buckets, reserved: l.buckets.ordered } }));
-  return { order: { ...order, reserved: true, lines }, events: [reservationRequest(order, today)] };
+  const reserved = await reservationRequest(ctx, settings, { ...order, reserved: true, lines });
+  return { order: reserved.order, events: [reserved.event] };
 }

@@ -9,6 +9,7 @@ import { type OrderDoc, SHIPMENTS, type ShipmentDoc, bump, loadOrder, qty, qtyTe
 import type { SalesSettings } from "./options.js";
 import { allocateNumber } from "./numbers.js";
 import { functionalRate } from "./rate.js";
+import { shipFromSources } from "./sourcing.js";
 
 const id = idSchema<string>();
 export const shipOrderSchema = z.strictObject({
@@ -19,7 +20,8 @@ export const shipOrderSchema = z.strictObject({
 });
 
 /**
- * Ships lines (partly or wholly) from the order's warehouse: `ShipmentDispatched` makes
+ * Ships lines (partly or wholly) from the order's warehouse, or from the warehouses the
+ * sourcing policy placed them at (in that order): `ShipmentDispatched` makes
  * inventory issue the stock at its valuation cost and post COGS; under the on-shipment
  * policy the shipped quantities are invoiced in the same command (the shipping charge
  * with the first invoice).
@@ -45,6 +47,7 @@ export function shipOrderCommand(settings: SalesSettings) {
       const wanted = input.lines ?? order.lines.map((l) => ({ lineId: l.lineId, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.shipped)) })).filter((l) => l.quantity !== "0");
       if (wanted.length === 0) throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} has nothing left to ship.`, { orderId: order.orderId });
       const quantities = new Map<string, bigint>();
+      const dispatched: { lineId: string; sku: string; quantity: string; locationId?: string; lot?: string; warehouseId?: string }[] = [];
       let lines = order.lines;
       for (const [i, w] of wanted.entries()) {
         const index = lines.findIndex((l) => l.lineId === w.lineId);
@@ -56,6 +59,18 @@ export function shipOrderCommand(settings: SalesSettings) {
         let shipped = bump(line, "shipped", q);
         const reserved = qty(line.buckets.reserved);
         shipped = bump(shipped, "reserved", -(reserved < q ? reserved : q));
+        // A line the sourcing policy split ships from its warehouses in order.
+        const from = shipFromSources(line, order.warehouseId, q);
+        const named = w as { locationId?: string; lot?: string };
+        if (from.parts.length > 1 && named.locationId !== undefined) {
+          throw new StorekeepError("VALIDATION_FAILED", `lines[${i}]: line ${w.lineId} ships from ${from.parts.map((p) => p.warehouseId).join(" and ")}; a location names one of them — ship it without locationId, or in parts.`, { lineId: w.lineId, issues: [{ path: `lines[${i}].locationId`, message: "the line ships from several warehouses", code: "custom" }] });
+        }
+        if (line.sources !== undefined) {
+          const { sources: _s, ...rest } = shipped;
+          void _s;
+          shipped = from.sources === undefined || from.sources.length === 0 ? rest : { ...rest, sources: from.sources };
+        }
+        for (const part of from.parts) dispatched.push({ lineId: w.lineId, sku: line.sku, quantity: qtyText(part.quantity), ...(named.locationId === undefined ? {} : { locationId: named.locationId }), ...(named.lot === undefined ? {} : { lot: named.lot }), ...(part.warehouseId === order.warehouseId ? {} : { warehouseId: part.warehouseId }) });
         lines = lines.map((l, k) => (k === index ? shipped : l));
         quantities.set(w.lineId, (quantities.get(w.lineId) ?? 0n) + q);
       }
@@ -70,11 +85,7 @@ export function shipOrderCommand(settings: SalesSettings) {
             shipmentId: input.shipmentId,
             orderId: order.orderId,
             warehouseId: order.warehouseId,
-            lines: wanted.map((w) => {
-              const line = order.lines.find((l) => l.lineId === w.lineId)!;
-              const extra = w as { locationId?: string; lot?: string };
-              return { lineId: w.lineId, sku: line.sku, quantity: w.quantity, ...(extra.locationId === undefined ? {} : { locationId: extra.locationId }), ...(extra.lot === undefined ? {} : { lot: extra.lot }) };
-            }),
+            lines: dispatched,
           },
         },
       ];

@@ -31,12 +31,14 @@ import { customerIdField, documentIdField, locationIdField, lotField, orderIdFie
  * functional currency, signed: POSITIVE = LOSS (debit Exchange gain/loss), negative = gain.
  */
 
-function uniqueLineIds(ctx: z.RefinementCtx, lines: readonly { readonly lineId?: string }[]): void {
+function uniqueLineIds(ctx: z.RefinementCtx, lines: readonly { readonly lineId?: string; readonly warehouseId?: string }[]): void {
   const seen = new Set<string>();
   lines.forEach((line, index) => {
     if (line.lineId === undefined) return;
-    if (seen.has(line.lineId)) ctx.addIssue({ code: "custom", path: ["lines", index, "lineId"], message: `repeats line id ${line.lineId}; each line needs its own id` });
-    seen.add(line.lineId);
+    // A line split over warehouses appears once per warehouse.
+    const key = `${line.lineId}\u0000${line.warehouseId ?? ""}`;
+    if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["lines", index, "lineId"], message: `repeats line id ${line.lineId}${line.warehouseId === undefined ? "" : ` at ${line.warehouseId}`}; each line needs its own id` });
+    seen.add(key);
   });
 }
 
@@ -94,7 +96,9 @@ export const orderPlacedSchema = refined(
  * reacts in the same transaction with `StockReserved` per line, or refuses the command
  * with `INSUFFICIENT_STOCK` when a product without backorders lacks available units. With
  * `replace: true` (an order edit) the lines are what the order needs held from now on:
- * inventory releases the order's held reservations first, so `lines` may be empty.
+ * inventory releases the order's held reservations first, so `lines` may be empty. A line
+ * with its own `warehouseId` is held there (the sales sourcing policy split it over
+ * warehouses; a line id then appears once per warehouse).
  *
  * @example
  * ```ts
@@ -112,7 +116,7 @@ export const orderReservationRequestedSchema = refined(
     expiresAt: instantString.exactOptional(),
     /** True when an edit changed the order's lines: inventory first releases the order's held reservations, then holds these lines (which may be none). */
     replace: z.literal(true).exactOptional(),
-    lines: z.array(z.object({ lineId: idString, sku: skuField, quantity: positiveQuantityString })).max(BOUNDS.lines, { message: `allows at most ${BOUNDS.lines} lines` }),
+    lines: z.array(z.object({ lineId: idString, sku: skuField, quantity: positiveQuantityString, warehouseId: warehouseIdField.exactOptional() })).max(BOUNDS.lines, { message: `allows at most ${BOUNDS.lines} lines` }),
   }),
   (request, ctx) => {
     if (request.lines.length === 0 && request.replace !== true) ctx.addIssue({ code: "custom", path: ["lines"], message: "needs at least one line (none only when replace is true)" });
@@ -239,6 +243,8 @@ export const shipmentDispatchedSchema = z
         quantity: positiveQuantityString,
         locationId: locationIdField.exactOptional(),
         lot: lotField.exactOptional(),
+        /** The warehouse this part of the line ships from, when not the shipment's (a line split over warehouses appears once per warehouse). */
+        warehouseId: warehouseIdField.exactOptional(),
       }),
     ),
   });

@@ -282,8 +282,15 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
     const out = new Map<string, number>();
     for (const order of await all()) {
       for (const line of order.lines) {
+        // Held where the sourcing policy placed the line (its sources, in order), the rest at the order's warehouse.
+        let left = q(line.buckets.reserved);
+        for (const source of line.sources ?? []) {
+          const part = Math.min(left, q(source.quantity));
+          out.set(`${line.sku}|${source.warehouseId}`, (out.get(`${line.sku}|${source.warehouseId}`) ?? 0) + part);
+          left -= part;
+        }
         const key = `${line.sku}|${order.warehouseId}`;
-        out.set(key, (out.get(key) ?? 0) + q(line.buckets.reserved));
+        out.set(key, (out.get(key) ?? 0) + left);
       }
     }
     return out;
