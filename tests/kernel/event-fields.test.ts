@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { BOUNDS, Decimal, type DigitLimits, canonicalDecimal, parseBoundedDecimal } from "../../src/kernel/index.js";
-import { type DecimalSign, decimalStringSchema, moneyJsonOf } from "../../src/kernel/events/index.js";
+import { type DecimalSign, decimalStringSchema, instantString, moneyJsonOf } from "../../src/kernel/events/index.js";
 import { minorUnits } from "../../src/kernel/currencies.js";
 
 /*
@@ -64,6 +64,27 @@ describe("decimalStringSchema's canonical fast path", () => {
         expect(got.success ? got.data : undefined).toEqual(want);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe("instantString", () => {
+  const definition = (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(s) && Number.isFinite(Date.parse(s)) && new Date(Date.parse(s)).toISOString() === s;
+  const instantLike = fc.oneof(
+    fc.date({ min: new Date(0), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString()),
+    fc.tuple(fc.integer({ min: 1970, max: 2100 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 })).map(
+      ([y, mo, d, h, mi]) => `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}:00.000Z`,
+    ),
+  );
+  it("accepts exactly the texts Date#toISOString writes, also when the same text is checked again right after (remembered) or after another", () => {
+    fc.assert(
+      fc.property(fc.array(instantLike, { minLength: 1, maxLength: 6 }), (texts) => {
+        for (const text of [...texts, ...texts.slice().reverse()]) {
+          expect(instantString.safeParse(text).success).toBe(definition(text));
+          expect(instantString.safeParse(text).success).toBe(definition(text));
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });

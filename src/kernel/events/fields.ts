@@ -260,10 +260,16 @@ export const instantString = z.string().refine((s) => ISO_INSTANT.test(s) && isR
   message: "must be an ISO-8601 UTC instant with milliseconds, like 2026-11-27T10:00:00.000Z (Date.toISOString())",
 });
 
+/** The last instant found real: the events of one command (and commands within one millisecond) share it. */
+let lastRealInstant = "";
+
 function isRealInstant(text: string): boolean {
+  if (text === lastRealInstant) return true;
   const time = Date.parse(text);
   // Round-trips only when every field is in range (no 2026-02-30, no 25:00).
-  return Number.isFinite(time) && new Date(time).toISOString() === text;
+  const real = Number.isFinite(time) && new Date(time).toISOString() === text;
+  if (real) lastRealInstant = text;
+  return real;
 }
 
 /**
