@@ -719,6 +719,7 @@ export type {
   KpiValues,
   LowStockThresholds,
   AutomationContext,
+  RebuildResult,
   RuleProgress,
   RuleRun,
   RuleSchedule,

@@ -17,7 +17,7 @@ import type { Json } from "../ports/storage.js";
 import { ANALYTICS_STORE, CUSTOMER_FACT_FIELDS, FACT_FIELDS } from "./facts.js";
 import { KPI_CATALOGUE, type KpiDefinition } from "./kpis.js";
 import { checkRange, daysIn } from "./periods.js";
-import { type SyncResult, syncFacts } from "./projection.js";
+import { type RebuildResult, type SyncResult, rebuildFacts, syncFacts } from "./projection.js";
 import { type Dimension, type KpiQuery, type KpiReport, type ReportSettings, inventoryAgeing, kpiReport } from "./reports.js";
 import type { AnalyticsSources } from "./sources.js";
 
@@ -182,6 +182,13 @@ export interface AnalyticsApi {
    * it first, so a host only needs it to spread the work (after each batch of commands).
    */
   sync(options?: { readonly maxEvents?: number; readonly onProgress?: (progress: { done: number; total: number | null }) => void }): Promise<SyncResult>;
+  /**
+   * Empties the projection (daily sums, per-customer sums, its order, customer, shipment and
+   * return documents, the checkpoint) in one transaction and replays the whole outbox into it;
+   * resumable: a replay cut short is carried on by the next sync. `onProgress` hears each
+   * page replayed with the outbox's event count as `total`.
+   */
+  rebuild(options?: { readonly onProgress?: (progress: { done: number; total: number }) => void }): Promise<RebuildResult>;
   /** The KPI report for a range (after bringing the projection up to date). */
   kpis(query: KpiQuery): Promise<KpiReport>;
   /** Inventory ageing buckets at a date. */
@@ -237,6 +244,10 @@ export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, 
   const api: AnalyticsApi = {
     catalogue: async () => KPI_CATALOGUE,
     sync,
+    async rebuild(o = {}) {
+      if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new StorekeepError("VALIDATION_FAILED", "analytics.rebuild onProgress must be a function.", { issues: [{ path: "onProgress", message: "must be a function", code: "custom" }] });
+      return rebuildFacts(runtime, factOptions, o.onProgress === undefined ? {} : { onProgress: o.onProgress });
+    },
     async kpis(query) {
       const q = checkQuery(query);
       await sync();
@@ -271,7 +282,7 @@ export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, 
     },
     rules: async () => rules.map((r) => ({ name: r.name, schedule: r.schedule })),
   };
-  return hardenApi(api, "analytics", { methods: { catalogue: [], sync: ["input?"], kpis: ["input"], ageing: ["string"], dashboard: ["input", "input?"], runRules: ["input?"], addRule: ["input"], rules: [] } });
+  return hardenApi(api, "analytics", { methods: { catalogue: [], sync: ["input?"], rebuild: ["input?"], kpis: ["input"], ageing: ["string"], dashboard: ["input", "input?"], runRules: ["input?"], addRule: ["input"], rules: [] } });
 }
 
 /** The configured rules, in run order. */

@@ -1,5 +1,6 @@
 import type { JsonObject } from "../ports/storage.js";
 import type { Runtime } from "../runner/runner.js";
+import { StorekeepError } from "../kernel/errors.js";
 import { ANALYTICS_STORE, type FactOptions, applyFactEvent } from "./facts.js";
 
 const CHECKPOINT = "facts";
@@ -59,4 +60,125 @@ export async function syncFacts(
     }
   }
   return { processed, position };
+}
+
+/**
+ * What a rebuild of the projection did: the sums and documents it emptied, then the replay.
+ *
+ * @example
+ * ```ts
+ * const r: RebuildResult = { clearedKeys: 42, clearedDocuments: 17, processed: 120, position: "00000120" };
+ * ```
+ */
+export interface RebuildResult {
+  /** Keys of the facts and per-customer facts families whose daily sums were set back to zero. */
+  readonly clearedKeys: number;
+  /** Order, customer, shipment and return documents of the projection deleted. */
+  readonly clearedDocuments: number;
+  /** Events replayed from the start of the outbox. */
+  readonly processed: number;
+  readonly position: string | null;
+}
+
+/** The projection's documents an event may have written, by collection. */
+function documentsOf(event: { readonly type: string; readonly payload: unknown }, into: Map<string, Set<string>>): void {
+  const p = event.payload as Record<string, unknown>;
+  const add = (collection: string, id: unknown) => {
+    if (typeof id === "string") into.get(collection)!.add(id);
+  };
+  if (event.type === "OrderPlaced") {
+    add(ANALYTICS_STORE.orders, p["orderId"]);
+    add(ANALYTICS_STORE.customers, p["customerId"]);
+  } else if (event.type === "ShipmentDispatched") {
+    add(ANALYTICS_STORE.shipments, p["shipmentId"]);
+  } else if (event.type === "ReturnReceived") {
+    add(ANALYTICS_STORE.returns, p["returnId"]);
+  }
+}
+
+/**
+ * Rebuilds the analytics projection from the start of the outbox: empties it — every daily
+ * sum of the facts and per-customer facts families set back to zero, the order, customer,
+ * shipment and return documents deleted, the checkpoint set to the start — in one
+ * transaction, then replays every event through {@link syncFacts}. The emptying is atomic
+ * (all or nothing, under the checkpoint's lock, so a sync at the same time waits and then
+ * starts again from the beginning); the replay is resumable: if it stops half-way, the next
+ * sync (or report) carries on from its checkpoint, exactly once per event. `onProgress`
+ * hears `{ done, total }` for each page replayed, `total` being the events in the outbox
+ * when the rebuild started (more if events arrive meanwhile).
+ *
+ * Use it after a fix to how the projection reads events, or when the projection was
+ * attached to a shop that already had history. The balance stores keep no deletion, so a
+ * rebuilt key keeps zero rows; sums and reports are unaffected.
+ *
+ * @example
+ * ```ts
+ * await rebuildFacts(runtime, factOptions, { onProgress: ({ done, total }) => console.log(`${done}/${total}`) });
+ * ```
+ */
+export async function rebuildFacts(
+  runtime: Runtime,
+  options: FactOptions,
+  limits: { readonly pageSize?: number; readonly onProgress?: (p: { done: number; total: number }) => void } = {},
+): Promise<RebuildResult> {
+  await runtime.ready();
+  const pageSize = limits.pageSize ?? 500;
+  const documents = new Map<string, Set<string>>([ANALYTICS_STORE.orders, ANALYTICS_STORE.customers, ANALYTICS_STORE.shipments, ANALYTICS_STORE.returns].map((c) => [c, new Set<string>()]));
+  const scanned = new Set<string>();
+  let cursor: string | null = null;
+  const scan = async (): Promise<void> => {
+    for (;;) {
+      const page = await runtime.store.readEvents(cursor, pageSize);
+      if (page.length === 0) return;
+      for (const event of page) {
+        documentsOf(event, documents);
+        scanned.add(event.position);
+      }
+      cursor = page[page.length - 1]!.position;
+    }
+  };
+  await scan();
+  let cleared: { keys: number; documents: number } | undefined;
+  // The checkpoint may move past what was scanned while scanning (a sync at the same time): scan on and try again.
+  for (let attempt = 0; cleared === undefined; attempt++) {
+    if (attempt > 0) await scan();
+    if (attempt > 20) throw new StorekeepError("CONCURRENCY_CONFLICT", "analytics.rebuild: the projection kept moving past the outbox read; try again when fewer syncs run at once.", {});
+    cleared = await runtime.read(async (tx) => {
+      const checkpoint = await tx.documents.getForUpdate<{ position: string | null }>(ANALYTICS_STORE.checkpoints, CHECKPOINT);
+      const at = checkpoint?.data.position ?? null;
+      if (at !== null && !scanned.has(at)) return undefined;
+      let keys = 0;
+      for (const family of [ANALYTICS_STORE.facts, ANALYTICS_STORE.customerFacts]) {
+        for (const key of (await tx.balances.sumByKey(family)).keys()) {
+          const deltas = [];
+          for (const row of await tx.balances.buckets(family, key)) {
+            const amounts = Object.fromEntries(Object.entries(row.amounts).filter(([, v]) => !v.isZero()).map(([f, v]) => [f, v.negated()]));
+            if (Object.keys(amounts).length > 0) deltas.push({ key, bucket: row.bucket, amounts });
+          }
+          if (deltas.length > 0) {
+            await tx.balances.add(family, deltas);
+            keys++;
+          }
+        }
+      }
+      let deleted = 0;
+      for (const [collection, ids] of documents) {
+        for (const id of ids) {
+          const doc = await tx.documents.getForUpdate(collection, id);
+          if (doc === undefined) continue;
+          await tx.documents.delete(collection, id, doc.version);
+          deleted++;
+        }
+      }
+      if (checkpoint !== undefined) await tx.documents.put(ANALYTICS_STORE.checkpoints, CHECKPOINT, { position: null } as JsonObject, checkpoint.version);
+      return { keys, documents: deleted };
+    });
+  }
+  const total = scanned.size;
+  limits.onProgress?.({ done: 0, total });
+  const replay = await syncFacts(runtime, options, {
+    pageSize,
+    ...(limits.onProgress === undefined ? {} : { onProgress: ({ done }: { done: number }) => limits.onProgress!({ done, total: Math.max(total, done) }) }),
+  });
+  return { clearedKeys: cleared.keys, clearedDocuments: cleared.documents, processed: replay.processed, position: replay.position };
 }
