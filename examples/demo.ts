@@ -11,6 +11,7 @@ import { Decimal, createStorekeep, renderDashboardHtml, forecastDrivenPolicy, is
 import { ManualClock, sequentialIds } from "../src/testing/index.js";
 import { type RetailInvoice, loadRetailInvoices } from "./online-retail.js";
 import { purchasingOptions, shopSalesOptions, simulateShop } from "./shop.js";
+import { progressReporter } from "./progress.js";
 import { storeFromArgs } from "./store-from-args.js";
 
 const log = (line: string) => console.log(line);
@@ -18,21 +19,6 @@ function heading(text: string): void {
   console.log(`\n=== ${text} ${"=".repeat(Math.max(0, 76 - text.length))}`);
 }
 const money = (amount: string) => new Decimal(amount).toFixed(2).padStart(12);
-
-/** Progress of long work: a bar on a terminal, plain lines at each quarter when the output is a file or a pipe. */
-function progress(what: string): (p: { done: number; total: number }) => void {
-  const tty = process.stdout.isTTY === true;
-  let quarter = 0;
-  return ({ done, total }) => {
-    if (tty) {
-      process.stdout.write(`\r[${"#".repeat(Math.round((done / total) * 40)).padEnd(40, ".")}] ${done}/${total} ${what}`);
-      if (done === total) process.stdout.write("\n");
-    } else if (done === total || done * 4 >= (quarter + 1) * total) {
-      quarter = Math.floor((done * 4) / total);
-      log(`${what} ${done}/${total}`);
-    }
-  };
-}
 
 async function main(): Promise<void> {
   const { store, close } = await storeFromArgs(process.argv.slice(2));
@@ -46,7 +32,7 @@ async function main(): Promise<void> {
   try {
     heading(`A shop on storekeep (${store.name} store): two weeks of UCI Online Retail`);
     log(`${invoices.length} invoices (${invoices.filter((i) => i.cancellation).length} cancellations) from examples/data/online-retail-2010-12.csv`);
-    const run = await simulateShop(sk, clock, invoices, log, progress("trading days"));
+    const run = await simulateShop(sk, clock, invoices, log, progressReporter("trading days"));
     log(`orders sold and shipped: ${run.orders}; refused because the last units were gone: ${run.refusedSoldOut}`);
     log(`customer returns restocked and refunded: ${run.returns}; cancellations of orders before the sample: ${run.returnsSkipped}`);
 
