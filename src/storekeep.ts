@@ -186,13 +186,14 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
         const product = await tx.documents.get<Product>(PRODUCTS, sku);
         return product === undefined ? undefined : { allowBackorders: product.data.allowBackorders };
       },
-      availability: async (tx, sku) => {
-        // Every warehouse's available units of the SKU (on hand less held), for the sales sourcing policy.
+      availability: async (tx, skus) => {
+        // Every warehouse's available units of the order's SKUs (on hand less held), for the sales sourcing policy: one list, one read.
         const warehouses = (await tx.documents.find<{ warehouseId: string }>(WAREHOUSES, { index: "byId", limit: 10_000 })).map((d) => d.data.warehouseId);
-        const rows = await tx.counters.getMany(AVAILABILITY, warehouses.map((w) => `${sku}|${w}`));
-        return warehouses.map((warehouseId) => {
+        const pairs = skus.flatMap((sku) => warehouses.map((warehouseId) => ({ sku, warehouseId })));
+        const rows = await tx.counters.getMany(AVAILABILITY, pairs.map((p) => `${p.sku}|${p.warehouseId}`));
+        return pairs.map(({ sku, warehouseId }) => {
           const row = rows.get(`${sku}|${warehouseId}`) ?? {};
-          return { warehouseId, available: (row["onHand"] ?? new Decimal(0)).minus(row["reserved"] ?? 0).toFixed() };
+          return { sku, warehouseId, available: (row["onHand"] ?? new Decimal(0)).minus(row["reserved"] ?? 0).toFixed() };
         });
       },
     }),

@@ -1,4 +1,5 @@
 import { Decimal } from "../kernel/decimal.js";
+import { splitUnits } from "../kernel/money.js";
 
 /**
  * One inventory ageing bucket: stock received between `minDays` and `maxDays` days before
@@ -69,23 +70,6 @@ export function ageStock(onHand: Decimal, value: Decimal, receivedPerWindow: rea
   }
   const scale = new Decimal(10).pow(moneyDigits);
   const weights = quantities.map((q) => BigInt(q.times(1_000_000).toFixed(0, Decimal.ROUND_HALF_EVEN)));
-  const shares = largestRemainder(BigInt(value.times(scale).toFixed(0, Decimal.ROUND_HALF_EVEN)), weights);
+  const shares = splitUnits(BigInt(value.times(scale).toFixed(0, Decimal.ROUND_HALF_EVEN)), weights);
   return { quantities, values: shares.map((minor) => new Decimal(minor.toString()).dividedBy(scale)) };
-}
-
-/** Splits `total` minor units over `weights` by largest remainder (ties to the lower index); the shares sum to `total`. */
-function largestRemainder(total: bigint, weights: readonly bigint[]): bigint[] {
-  const sum = weights.reduce((a, b) => a + b, 0n);
-  if (sum === 0n) return weights.map(() => 0n);
-  const sign = total < 0n ? -1n : 1n;
-  const abs = total * sign;
-  const shares = weights.map((w) => (abs * w) / sum);
-  let left = abs - shares.reduce((a, b) => a + b, 0n);
-  const order = weights.map((w, i) => ({ i, rem: (abs * w) % sum })).sort((a, b) => (b.rem > a.rem ? 1 : b.rem < a.rem ? -1 : a.i - b.i));
-  for (const { i } of order) {
-    if (left === 0n) break;
-    shares[i]! += 1n;
-    left -= 1n;
-  }
-  return shares.map((x) => x * sign);
 }

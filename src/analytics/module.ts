@@ -268,7 +268,16 @@ export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, 
       if (builtins.forecastNext !== undefined && report.series !== undefined) {
         // Units ordered per bucket, from the daily sums of the whole shop.
         const days = await runtime.read((tx) => tx.balances.buckets(ANALYTICS_STORE.facts, "all", { from: r.from, to: r.to }));
-        const actual = report.series.points.map((p) => ({ label: p.label, actual: days.filter((d) => d.bucket >= p.from && d.bucket <= p.to).reduce((sum, d) => sum + Number(d.amounts["units"] ?? 0), 0) }));
+        // Days and points are both in date order: one walk sums each point's days.
+        let next = 0;
+        const actual = report.series.points.map((p) => {
+          let units = 0;
+          while (next < days.length && days[next]!.bucket <= p.to) {
+            if (days[next]!.bucket >= p.from) units += Number(days[next]!.amounts["units"] ?? 0);
+            next++;
+          }
+          return { label: p.label, actual: units };
+        });
         forecast = forecastVsActual(actual, builtins.forecastNext);
       }
       return dashboardData(report, o.title ?? `storekeep dashboard, ${r.from} to ${r.to}`, segments, forecast);

@@ -105,12 +105,12 @@ const TILES: readonly KpiName[] = ["gmv", "net-revenue", "orders", "aov", "gross
 /**
  * Draws dashboard data as one self-contained HTML page (inline CSS and SVG, no script, no
  * network): KPI tiles, revenue and margin over time, top SKUs, stock value, inventory ageing,
- * fill rate and on-time shipment, cash, and customers per RFM segment when CRM is there.
+ * fill rate and on-time shipment, forecast vs actual, and customers per RFM segment when CRM
+ * is there. Save the string as a `.html` file or serve it as `text/html`.
  *
  * @example
  * ```ts
- * import { writeFileSync } from "node:fs";
- * writeFileSync("dashboard.html", renderDashboardHtml(await sk.analytics.dashboard({ from: "2026-01-01", to: "2026-03-31" })));
+ * const html = renderDashboardHtml(await sk.analytics.dashboard({ from: "2026-01-01", to: "2026-03-31" }));
  * ```
  */
 export function renderDashboardHtml(data: DashboardData): string {

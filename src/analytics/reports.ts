@@ -207,6 +207,9 @@ export async function inventoryAgeing(tx: Transaction, sources: AnalyticsSources
   return labels.map((l, i) => ({ ...l, quantity: quantities[i]!.toFixed(), value: values[i]!.toFixed(settings.moneyDigits) }));
 }
 
+/** Breakdown rows by GMV, highest first (ties by key). */
+const byGmv = (a: BreakdownRow, b: BreakdownRow) => new Decimal(b.gmv).cmp(a.gmv) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 function addSums(into: FactSums, from: FactSums): FactSums {
   const out: Record<string, Decimal> = { ...(into as Record<string, Decimal>) };
   for (const [k, v] of Object.entries(from) as [string, Decimal][]) out[k] = (out[k] ?? ZERO).plus(v);
@@ -215,7 +218,6 @@ function addSums(into: FactSums, from: FactSums): FactSums {
 
 function breakdowns(dimensions: readonly Dimension[], facts: Map<string, Record<string, Decimal>>, stock: Map<string, { quantity: Decimal; value: Decimal }>, settings: ReportSettings, warehouseStock?: Map<string, { readonly quantity: Decimal; readonly value: Decimal }>): Partial<Record<Dimension, BreakdownRow[]>> {
   const out: Partial<Record<Dimension, BreakdownRow[]>> = {};
-  const byGmv = (a: BreakdownRow, b: BreakdownRow) => new Decimal(b.gmv).cmp(a.gmv) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   for (const dimension of dimensions) {
     if (dimension === "warehouse" && warehouseStock !== undefined) {
       // Every warehouse with sales or stock: its facts and its share of the stock value at the end of the range.
@@ -270,7 +272,6 @@ async function segmentBreakdown(tx: Transaction, range: DateRange, shop: FactSum
     if (!rest.isZero()) guest[field] = rest;
   }
   if (Object.keys(guest).length > 0) groups.set("guest", guest as FactSums);
-  const byGmv = (a: BreakdownRow, b: BreakdownRow) => new Decimal(b.gmv).cmp(a.gmv) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   return [...groups].map(([key, facts]) => breakdownRow(key, facts, settings.moneyDigits)).sort(byGmv);
 }
 

@@ -237,22 +237,7 @@ export class Money {
     const scaled = weights.map((w) => BigInt(w.times(TEN.pow(scale)).toFixed(0)));
     const total = scaled.reduce((a, b) => a + b, 0n);
     if (total === 0n) throw new StorekeepError("VALIDATION_FAILED", "allocate ratios must not all be zero.", { issues: [{ path: "ratios", message: "all zero", code: "custom" }] });
-    const units = BigInt(unitsDecimal.toFixed(0));
-    const negative = units < 0n;
-    const absUnits = negative ? -units : units;
-    const shares = scaled.map((w) => (absUnits * w) / total);
-    const remainders = scaled.map((w) => (absUnits * w) % total);
-    let leftover = absUnits - shares.reduce((a, b) => a + b, 0n);
-    invariant(leftover >= 0n && leftover < BigInt(shares.length), "allocation leftover out of range");
-    const order = remainders
-      .map((remainder, index) => ({ index, remainder }))
-      .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
-    for (let i = 0; leftover > 0n; i++, leftover--) {
-      const slot = order[i];
-      invariant(slot !== undefined, "allocation order is empty");
-      shares[slot.index] = (shares[slot.index] ?? 0n) + 1n;
-    }
-    return shares.map((share) => Money.fromMinor(negative ? -share : share, this.currency));
+    return splitUnits(BigInt(unitsDecimal.toFixed(0)), scaled).map((share) => Money.fromMinor(share, this.currency));
   }
 
   /** Compares amounts: -1, 0 or 1.
@@ -368,6 +353,37 @@ Object.defineProperty(Money.prototype, MONEY_BRAND, { value: true, enumerable: f
 
 const ZERO = new Decimal(0);
 const TEN = new Decimal(10);
+
+/**
+ * Splits `units` (minor units, any sign) over non-negative integer `weights` that are not all
+ * zero, losing none: each share is rounded toward zero and the leftover units go to the
+ * largest remainders (ties to the earliest weight). The exact integer core of
+ * {@link Money.allocate}.
+ *
+ * @example
+ * ```ts
+ * splitUnits(1000n, [1n, 1n, 1n]); // [334n, 333n, 333n]
+ * ```
+ */
+export function splitUnits(units: bigint, weights: readonly bigint[]): bigint[] {
+  const total = weights.reduce((a, b) => a + b, 0n);
+  invariant(total > 0n && weights.every((w) => w >= 0n), "splitUnits needs non-negative weights that are not all zero");
+  const negative = units < 0n;
+  const absUnits = negative ? -units : units;
+  const shares = weights.map((w) => (absUnits * w) / total);
+  const remainders = weights.map((w) => (absUnits * w) % total);
+  let leftover = absUnits - shares.reduce((a, b) => a + b, 0n);
+  invariant(leftover >= 0n && leftover < BigInt(shares.length), "allocation leftover out of range");
+  const order = remainders
+    .map((remainder, index) => ({ index, remainder }))
+    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  for (let i = 0; leftover > 0n; i++, leftover--) {
+    const slot = order[i];
+    invariant(slot !== undefined, "allocation order is empty");
+    shares[slot.index] = (shares[slot.index] ?? 0n) + 1n;
+  }
+  return negative ? shares.map((share) => -share) : shares;
+}
 
 function allocationWeight(ratio: DecimalInput, index: number): Decimal {
   let weight: Decimal;

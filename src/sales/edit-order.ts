@@ -9,7 +9,7 @@ import { decimalText } from "./inputs.js";
 import { allocateNumber } from "./numbers.js";
 import { ORDER_VERSIONS, type OrderDoc, type OrderLine, type OrderVersionDoc, PAYMENTS, loadOrder, netCaptured, qty, qtyText, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
-import { invoiceWhole, lineDiscountSchema, reservationRequest, taxCalculator } from "./place-order.js";
+import { invoiceWhole, orderLineInputSchema, reservationRequest, taxCalculator } from "./place-order.js";
 import { type LineDiscount, type OrderDiscount, type PricingLine, priceOrder } from "./price-order.js";
 import { functionalRate } from "./rate.js";
 import { refundFromOrder } from "./refund-payment.js";
@@ -22,20 +22,7 @@ export const editOrderSchema = z.strictObject({
   /** New quantities of existing lines; `0` removes the line. A line with anything shipped cannot be touched. */
   changes: z.array(z.strictObject({ lineId: id, quantity: decimalText("nonnegative", "quantity") })).max(BOUNDS.lines).optional(),
   /** Lines to add, as in `placeOrder`. */
-  add: z
-    .array(
-      z.strictObject({
-        lineId: id.optional(),
-        sku: id,
-        quantity: decimalText("positive", "quantity"),
-        unitPrice: decimalText("nonnegative", "price"),
-        listPrice: decimalText("nonnegative", "price").optional(),
-        discount: lineDiscountSchema.optional(),
-        taxCategory: z.string().min(1).max(64).optional(),
-      }),
-    )
-    .max(BOUNDS.lines)
-    .optional(),
+  add: z.array(orderLineInputSchema).max(BOUNDS.lines).optional(),
   /** The total the edit screen showed: a different re-priced total refuses the edit. */
   expectedTotal: decimalText("nonnegative").optional(),
   /** The provider's refund of the surplus, required when the new total is below what was captured. */

@@ -161,8 +161,8 @@ export interface SalesSeams {
   readonly allocateDocumentNumber: (tx: Transaction, key: NumberSeriesKey) => Promise<AllocatedNumber>;
   /** The product of a SKU, or undefined when unknown. */
   readonly productOf: (tx: Transaction, sku: string) => Promise<{ readonly allowBackorders: boolean } | undefined>;
-  /** Available units of a SKU per warehouse (on hand less held), for the sourcing policy; without it every line is placed at the order's warehouse. */
-  readonly availability?: (tx: Transaction, sku: string) => Promise<readonly { readonly warehouseId: string; readonly available: string }[]>;
+  /** Available units of the SKUs per warehouse (on hand less held), for the sourcing policy; without it every line is placed at the order's warehouse. */
+  readonly availability?: (tx: Transaction, skus: readonly string[]) => Promise<readonly { readonly sku: string; readonly warehouseId: string; readonly available: string }[]>;
 }
 
 /**

@@ -26,6 +26,18 @@ export const orderDiscountSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("threshold"), every: decimalText("positive"), off: decimalText("nonnegative"), label: z.string().max(200).optional() }),
 ]);
 
+/** One order line as placeOrder and editOrder (`add`) take it. */
+export const orderLineInputSchema = z.strictObject({
+  lineId: id.optional(),
+  sku: id,
+  quantity: decimalText("positive", "quantity"),
+  unitPrice: decimalText("nonnegative", "price"),
+  /** The list (compare-at) price of one unit, for analytics' discount rate. */
+  listPrice: decimalText("nonnegative", "price").optional(),
+  discount: lineDiscountSchema.optional(),
+  taxCategory: z.string().min(1).max(64).optional(),
+});
+
 export const placeOrderSchema = z.strictObject({
   orderId: id.optional(),
   customerId: id.optional(),
@@ -34,18 +46,7 @@ export const placeOrderSchema = z.strictObject({
   currency: currencySchema,
   warehouseId: id,
   lines: z
-    .array(
-      z.strictObject({
-        lineId: id.optional(),
-        sku: id,
-        quantity: decimalText("positive", "quantity"),
-        unitPrice: decimalText("nonnegative", "price"),
-        /** The list (compare-at) price of one unit, for analytics' discount rate. */
-        listPrice: decimalText("nonnegative", "price").optional(),
-        discount: lineDiscountSchema.optional(),
-        taxCategory: z.string().min(1).max(64).optional(),
-      }),
-    )
+    .array(orderLineInputSchema)
     .min(1)
     .max(BOUNDS.lines),
   discounts: z.array(orderDiscountSchema).max(20).optional(),

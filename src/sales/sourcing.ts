@@ -56,12 +56,10 @@ export function ownHolds(order: OrderDoc): Map<string, bigint> {
 export async function sourceOrder(ctx: CommandContext, settings: SalesSettings, order: OrderDoc, quantities: ReadonlyMap<string, bigint>, own: ReadonlyMap<string, bigint> = new Map()): Promise<{ lines: OrderLine[]; parts: SourcedPart[] }> {
   const wanted = order.lines.filter((l) => (quantities.get(l.lineId) ?? 0n) > 0n);
   const stock: { sku: string; warehouseId: string; available: string }[] = [];
-  if (settings.seams.availability !== undefined) {
-    for (const sku of new Set(wanted.map((l) => l.sku))) {
-      for (const row of await settings.seams.availability(ctx.tx, sku)) {
-        const mine = own.get(`${sku}\u0000${row.warehouseId}`) ?? 0n;
-        stock.push({ sku, warehouseId: row.warehouseId, available: qtyText(qty(row.available) + mine) });
-      }
+  if (settings.seams.availability !== undefined && wanted.length > 0) {
+    for (const row of await settings.seams.availability(ctx.tx, [...new Set(wanted.map((l) => l.sku))])) {
+      const mine = own.get(`${row.sku}\u0000${row.warehouseId}`) ?? 0n;
+      stock.push({ sku: row.sku, warehouseId: row.warehouseId, available: qtyText(qty(row.available) + mine) });
     }
   }
   let allocations: readonly SourcingAllocation[];
