@@ -6,6 +6,7 @@ import { valueAtUnitCost } from "./amounts.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
 import { resolveLocation } from "./location.js";
+import { requireProduct } from "./product.js";
 import { unitCostSchema, where } from "./movement-inputs.js";
 import { recordMovements } from "./record-movements.js";
 
@@ -20,6 +21,7 @@ const adjustSchema = z.object({
 
 /**
  * Adjusts on hand by a signed quantity (a count difference, a damaged return): found units at a unit cost or the current cost, lost ones at their cost.
+ * A standard-costed product's found units enter at its standard (`unitCost` does not apply: its stock is held at standard, and an adjustment has no price to book a variance against).
  *
  * @example
  * ```ts
@@ -34,6 +36,8 @@ export function adjustCommand(settings: InventorySettings) {
     async handle(ctx, input) {
       const locationId = await resolveLocation(ctx.tx, input.warehouseId, input.locationId);
       const gain = !input.quantity.startsWith("-");
+      // Standard costing values every unit at the standard: a gain's unit cost would post a value the stock does not hold.
+      const atUnitCost = gain && input.unitCost !== undefined && (await requireProduct(ctx.tx, input.sku)).costingMethod !== "standard";
       const draft: MovementDraft = {
         sku: input.sku,
         kind: "adjustment",
@@ -45,7 +49,7 @@ export function adjustCommand(settings: InventorySettings) {
         counterRole: input.reason === "damaged-return" ? "write-off" : "shrinkage",
         source: { type: "adjustment", id: input.reference ?? ctx.commandId },
         reason: input.reason,
-        valueMinor: gain && input.unitCost !== undefined ? valueAtUnitCost(ctx, input.quantity, input.unitCost) : undefined,
+        valueMinor: atUnitCost ? valueAtUnitCost(ctx, input.quantity, input.unitCost!) : undefined,
       };
       const out = await recordMovements(ctx, settings, [draft]);
       return { result: out.movements[0]!, events: out.events };

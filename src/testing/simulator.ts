@@ -12,7 +12,7 @@ import { ManualClock } from "./clock.js";
 import { sequentialIds } from "./ids.js";
 import { type KeyedRun, type ModulePart, type ShopContext, type SimStep, retryingFacade, witnessStore } from "./simulation/context.js";
 import { financePart } from "./simulation/finance.js";
-import { inventoryPart } from "./simulation/inventory.js";
+import { STANDARD_COST, STANDARD_SKU, inventoryPart } from "./simulation/inventory.js";
 import { SIM_FREIGHT, SIM_SUPPLIER, SIM_SUPPLIER_USD, purchasingPart } from "./simulation/purchasing.js";
 import { COUPONS, salesPart } from "./simulation/sales.js";
 import { failingStore } from "./wrappers.js";
@@ -118,6 +118,8 @@ export interface SimulationReport {
   readonly concurrentBatches: number;
   readonly events: number;
   readonly journalEntries: number;
+  /** What the run covered beyond commands, counted by the modules' parts (e.g. `sales.invoices.export`: invoices of exports). */
+  readonly tallies: Readonly<Record<string, number>>;
   /** SHA-256 of the outbox (every event's id, type, dates and payload, in order): equal runs of one seed give equal digests. */
   readonly outboxDigest: string;
 }
@@ -144,11 +146,25 @@ export class SimulationFailure extends Error {
   }
 }
 
-const SKUS = ["MUG", "TEE", "CAP"] as const;
-/** The simulated shop's VAT: Germany's standard and reduced rates (destination DE). */
+/** The simulated shop's untracked products: two FIFO, one moving average, one at a standard cost (its changes revalue stock). */
+const PRODUCTS = [
+  { sku: "MUG", costingMethod: "fifo" as const },
+  { sku: "TEE", costingMethod: "moving-average" as const },
+  { sku: "CAP", costingMethod: "fifo" as const },
+  { sku: STANDARD_SKU, costingMethod: "standard" as const, standardCost: STANDARD_COST },
+];
+const SKUS = PRODUCTS.map((p) => p.sku);
+/**
+ * The simulated shop's VAT, as a German seller without an OSS registration applies it:
+ * Germany's standard and reduced rates (domestic sales and B2C distance sales inside the
+ * EU), a reverse-charge code for B2B supplies to other member states and a zero rate for
+ * exports (see `BUYERS` in simulation/sales.ts).
+ */
 const SIM_VAT = defineTaxCodes([
   { code: "DE-STD", jurisdiction: { country: "DE" }, category: "standard", kind: "standard", rates: [{ rate: "0.19", validFrom: "2007-01-01" }] },
   { code: "DE-RED", jurisdiction: { country: "DE" }, category: "reduced", kind: "reduced", rates: [{ rate: "0.07", validFrom: "2007-01-01" }] },
+  { code: "DE-RC", jurisdiction: { country: "DE" }, category: "*", kind: "reverse-charge", rates: [{ rate: "0.19", validFrom: "2007-01-01" }] },
+  { code: "DE-EXP", jurisdiction: { country: "DE" }, category: "*", kind: "zero", rates: [{ rate: "0", validFrom: "2007-01-01" }] },
 ]);
 /** When the simulated shop opens: five days before a year end, so year-end closes happen in a run. */
 const SIM_START = "2025-12-27T09:00:00.000Z";
@@ -213,12 +229,14 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const outcomes: Record<string, { ok: number; refused: number; skipped: number }> = {};
   const expectedOnHand = new Map<string, number>(SKUS.map((s) => [s, 0]));
   const keyed: KeyedRun[] = [];
+  const tallies: Record<string, number> = {};
   let replays = 0;
   let injected = 0;
   let batches = 0;
   let counter = 0;
   let currentStep = 0;
   let currentCommand = "setup";
+  let inBatch = false;
   const fail = (violations: readonly string[]): never => {
     throw new SimulationFailure(seed, currentStep, currentCommand, violations, replay);
   };
@@ -232,6 +250,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     skus: SKUS,
     warehouses: WAREHOUSES,
     step: () => currentStep,
+    concurrent: () => inBatch,
     id: (prefix) => `${prefix}_${++counter}`,
     today: () => localDateOf(clock.now(), "Europe/Berlin"),
     daysAgo: (n) => localDateOf(new Date(clock.now().getTime() - n * 86_400_000), "Europe/Berlin"),
@@ -239,6 +258,9 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     expectedOnHand,
     moved: (sku, quantity) => expectedOnHand.set(sku, expectedOnHand.get(sku)! + quantity),
     keyed: (run) => keyed.push(run),
+    tally: (name, n = 1) => {
+      tallies[name] = (tallies[name] ?? 0) + n;
+    },
   };
 
   // Setup without faults counting against it: retry a setup command that met an injected failure.
@@ -257,7 +279,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     }
   };
   for (const warehouseId of WAREHOUSES) await setup(() => sk.inventory.defineWarehouse({ warehouseId }));
-  for (const [i, sku] of SKUS.entries()) await setup(() => sk.inventory.defineProduct({ sku, costingMethod: i === 1 ? "moving-average" : "fifo" }));
+  for (const product of PRODUCTS) await setup(() => sk.inventory.defineProduct(product));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER, currency: "EUR", leadTimeDays: 5, taxTreatment: "none" }));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER_USD, currency: "USD", leadTimeDays: 12, taxTreatment: "none" }));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_FREIGHT, currency: "EUR", leadTimeDays: 1, taxTreatment: "none" }));
@@ -351,7 +373,10 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
           const batch = Array.from({ length: random.int(2, 3) }, () => choose(commandSteps()));
           currentCommand = `concurrent [${batch.map((s) => s.name).join(", ")}]`;
           batches++;
-          const settled = await interleave(batch.map((s) => () => attempt(s, `${s.name} (concurrent)`, true)));
+          inBatch = true;
+          const settled = await interleave(batch.map((s) => () => attempt(s, `${s.name} (concurrent)`, true))).finally(() => {
+            inBatch = false;
+          });
           for (const s of settled) if (s.status === "rejected") throw s.reason;
         },
       },
@@ -418,5 +443,5 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   await readOutbox();
   const journal = await sk.finance.journal({ limit: 1_000_000 });
   const outboxDigest = sha256Hex(canonicalJson(digestRows as never));
-  return { seed, steps, outcomes, injectedFaults: injected, lostCommits, replays, concurrentBatches: batches, events: outbox.length, journalEntries: journal.length, outboxDigest };
+  return { seed, steps, outcomes, injectedFaults: injected, lostCommits, replays, concurrentBatches: batches, events: outbox.length, journalEntries: journal.length, tallies, outboxDigest };
 }

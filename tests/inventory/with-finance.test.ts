@@ -70,6 +70,22 @@ describe("inventory with finance", () => {
     expect(audit.inventoryAccount).toBe("63.12");
   });
 
+  it("a found unit of a standard-costed product enters at the standard whatever unit cost the adjustment names: the Inventory account holds the valuation and the audit stays ok", async () => {
+    // Found by the whole-shop simulator (seed 10, with standard costs): the event posted 3 × 27.39 to Inventory while the stock held 3 × 25.15.
+    const sk = createStorekeep({ clock: new ManualClock("2026-01-05T09:00:00.000Z"), ids: sequentialIds(), config: { functionalCurrency: "EUR" } });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "BOLT", costingMethod: "standard", standardCost: "25.15" });
+    await sk.inventory.receive({ sku: "BOLT", warehouseId: "wh", quantity: "4", unitCost: "26" });
+    const gain = await sk.inventory.adjust({ sku: "BOLT", warehouseId: "wh", quantity: "3", unitCost: "27.39" });
+    expect(gain.amount).toBe("75.45");
+    expect((await sk.inventory.valuation())[0]).toMatchObject({ quantity: "7", value: "176.05" });
+    const audit = await sk.inventory.audit();
+    expect(audit.differences).toEqual([]);
+    expect(audit.inventoryAccount).toBe("176.05");
+    const adjusted = (await sk.events.read(null, 100)).filter((e) => e.type === "StockAdjusted");
+    expect(adjusted.map((e) => (e.payload as { value: { amount: string } }).value.amount)).toEqual(["75.45"]);
+  });
+
   it("a customer return of more than the order's last shipment took is valued at that issue's unit cost, as a re-derivation values it: the audit stays ok", async () => {
     // Found by the whole-shop simulator (seed 33): recorded at the current cost, re-derived at the cost.
     const sk = createStorekeep({ clock: new ManualClock("2026-01-05T09:00:00.000Z"), ids: sequentialIds(), config: { functionalCurrency: "EUR" } });

@@ -21,6 +21,7 @@ const verbose = args.includes("--verbose");
 const started = performance.now();
 const totals = { steps: 0, faults: 0, lost: 0, replays: 0, batches: 0, events: 0, entries: 0, ok: 0, refused: 0, skipped: 0 };
 const byCommand: Record<string, { ok: number; refused: number; skipped: number }> = {};
+const tallies: Record<string, number> = {};
 for (const seed of seeds) {
   try {
     const report = await simulateShop({ seed, steps, faults, ...(verbose ? { log: (line: string) => console.log(`  ${line}`) } : {}) });
@@ -31,6 +32,7 @@ for (const seed of seeds) {
     totals.batches += report.concurrentBatches;
     totals.events += report.events;
     totals.entries += report.journalEntries;
+    for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
     for (const [name, o] of Object.entries(report.outcomes)) {
       if (name === "concurrent" || name === "replay" || name === "clock.advance") continue;
       const t = (byCommand[name] ??= { ok: 0, refused: 0, skipped: 0 });
@@ -60,3 +62,5 @@ for (const [name, o] of Object.entries(byCommand)) {
 }
 for (const [name, o] of Object.entries(byModule).sort()) console.log(`${name}: ${o.ok} committed, ${o.refused} refused`);
 for (const [name, o] of Object.entries(byCommand).sort()) console.log(`  ${name}: ${o.ok} ok, ${o.refused} refused, ${o.skipped} skipped`);
+console.log("covered:");
+for (const [name, n] of Object.entries(tallies).sort()) console.log(`  ${name}: ${n}`);

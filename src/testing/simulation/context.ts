@@ -43,6 +43,8 @@ export interface ShopContext {
   readonly warehouses: readonly string[];
   /** The current step (1-based; 0 during setup). */
   step(): number;
+  /** Whether a batch of concurrent commands is running (a step's own checks of what it read after its command hold only alone). */
+  concurrent(): boolean;
   /** A fresh id unique in this run (`prefix` + a counter). */
   id(prefix: string): string;
   today(): string;
@@ -55,6 +57,8 @@ export interface ShopContext {
   moved(sku: string, quantity: number): void;
   /** Remembers a keyed command for replays. */
   keyed(run: KeyedRun): void;
+  /** Counts something the run covered (`SimulationReport.tallies`: invoices per tax treatment, lots expired, ...). */
+  tally(name: string, n?: number): void;
 }
 
 /** What one module contributes to the simulation: commands drawn at random and invariants checked after a step. */
@@ -109,7 +113,7 @@ export function witnessStore(inner: Store): { store: Store; witness: OutboxWitne
 }
 
 /** The facade methods the simulator calls that only read (every other method of a module's namespace is a command). */
-const QUERIES = new Set(["accounts", "auditSubledgers", "journal", "openItems", "trialBalance", "audit", "availability", "onHand", "bill", "heldBills", "order", "orders", "orderVersions", "lotAvailability"]);
+const QUERIES = new Set(["accounts", "auditSubledgers", "journal", "openItems", "trialBalance", "taxReport", "audit", "availability", "onHand", "valuation", "layers", "pick", "bill", "heldBills", "order", "orders", "orderVersions", "lotAvailability"]);
 const NAMESPACES = new Set(["sales", "inventory", "purchasing", "finance"]);
 
 /**

@@ -10,6 +10,10 @@ import type { ModulePart, ShopContext, SimStep } from "./context.js";
  * SKU and warehouse equals the sales orders' reserved buckets plus the open holds.
  */
 
+/** The standard-costed product and the standard it is defined with. */
+export const STANDARD_SKU = "BOLT";
+export const STANDARD_COST = "5";
+
 /** Removes one item from a list (a no-op when a concurrent step removed it first). */
 export function drop<T>(list: T[], item: T): void {
   const i = list.indexOf(item);
@@ -27,6 +31,8 @@ export function inventoryPart(shop: ShopContext, salesReserved: () => Promise<Ma
   const booked = (result: { postings: Readonly<Record<string, string>> }): void => {
     grni = grni.plus(result.postings["grni"] ?? "0");
   };
+  // The standard cost changes committed, in order of their effective instants (the last is the standard now).
+  const standards: { at: string; cost: string }[] = [{ at: "", cost: STANDARD_COST }];
   const other = (w: string): string => shop.warehouses[(shop.warehouses.indexOf(w) + 1) % shop.warehouses.length]!;
 
   const steps = (): SimStep[] => {
@@ -128,6 +134,25 @@ export function inventoryPart(shop: ShopContext, salesReserved: () => Promise<Ma
         },
       },
       {
+        name: "inventory.changeStandardCost",
+        weight: 0.8,
+        run: async () => {
+          // A new standard for the standard-costed product, now or back-dated up to two days
+          // (never before the last change): the stock on hand then is revalued, later movements re-derived.
+          const now = shop.clock.now().toISOString();
+          const last = standards[standards.length - 1]!.at;
+          const back = new Date(shop.clock.now().getTime() - random.int(1, 48) * 3_600_000).toISOString();
+          const at = random.chance(0.3) && back > last ? back : now;
+          const standardCost = shop.money();
+          const result = await sk.inventory.changeStandardCost({ sku: STANDARD_SKU, standardCost, ...(at === now ? {} : { effectiveAt: at }) });
+          // Concurrent changes commit one after the other: the model keeps their effective order.
+          standards.push({ at, cost: standardCost });
+          standards.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+          shop.tally(at === now ? "inventory.standard-changes.now" : "inventory.standard-changes.back-dated");
+          return result;
+        },
+      },
+      {
         name: "inventory.stocktake",
         weight: 0.7,
         refusals: ["INVALID_TRANSITION"],
@@ -154,6 +179,18 @@ export function inventoryPart(shop: ShopContext, salesReserved: () => Promise<Ma
     if (deep) {
       const audit = await sk.inventory.audit();
       if (!audit.ok) violations.push(`audit: ${JSON.stringify(audit).slice(0, 600)}`);
+    }
+    if (deep) {
+      // Standard cost: the stock is worth on hand × the standard now, whatever was received at what price
+      // and whatever was back-dated before a change; the Inventory account holds the valuation (less in transit).
+      const standard = standards[standards.length - 1]!.cost;
+      const valuation = await sk.inventory.valuation({});
+      const row = valuation.find((r) => r.sku === STANDARD_SKU);
+      if (row !== undefined && !new Decimal(row.value).eq(new Decimal(row.quantity).times(standard))) violations.push(`standard cost: ${STANDARD_SKU} worth ${row.value} for ${row.quantity} on hand, at the standard ${standard} it is ${new Decimal(row.quantity).times(standard).toFixed()}`);
+      const tb = await sk.finance.trialBalance({ asOf: shop.today() });
+      const account = tb.rows.filter((r) => r.account === "1300").reduce((sum, r) => sum.plus(r.debit).minus(r.credit), new Decimal(0));
+      const valued = valuation.reduce((sum, r) => sum.plus(r.inventoryAccount), new Decimal(0));
+      if (!account.eq(valued)) violations.push(`Inventory account 1300 is ${account.toFixed()}, the valuation (less in transit) ${valued.toFixed()}`);
     }
     const rows = await sk.inventory.onHand({});
     // A soft hold lapses at its expiry (the shop's clock); sales' holds are hard.

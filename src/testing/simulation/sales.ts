@@ -1,6 +1,7 @@
 import { Decimal } from "../../kernel/decimal.js";
 import { isStorekeepError } from "../../kernel/errors.js";
-import { COUPONS as COUPON_DOCS, checkOrderInvariants } from "../../sales/order.js";
+import { amountOf, minorOf, shareOf } from "../../sales/amounts.js";
+import { COUPONS as COUPON_DOCS, checkOrderInvariants, qty, qtyText } from "../../sales/order.js";
 import type { OrderDoc } from "../../sales/order.js";
 import type { ControlCheck } from "./finance.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
@@ -17,6 +18,25 @@ import { drop } from "./inventory.js";
  * credited ≤ invoiced, refunded ≤ captured ≤ total); the customer-prepayments control
  * account equals the orders' open prepayments.
  */
+
+/**
+ * Where the simulated shop's customers are, and how each is taxed by a German seller
+ * without an OSS registration: at home (domestic), a consumer in Austria (a distance sale
+ * below the threshold: German VAT), a French business with a VAT id (an intra-EU supply,
+ * reverse-charged: tax-free for the seller) and consumers in the US and Switzerland
+ * (exports: zero-rated).
+ */
+export const BUYERS = [
+  { shipTo: { country: "DE" }, weight: 5, rule: "domestic", codes: ["DE-STD", "DE-RED"] },
+  { shipTo: { country: "AT" }, weight: 1.5, rule: "distance-origin", codes: ["DE-STD", "DE-RED"] },
+  { shipTo: { country: "FR", vatId: "FR40303265045" }, weight: 1, rule: "reverse-charge", codes: ["DE-RC"] },
+  { shipTo: { country: "US" }, weight: 1, rule: "export", codes: ["DE-EXP"] },
+  { shipTo: { country: "CH" }, weight: 0.5, rule: "export", codes: ["DE-EXP"] },
+] as const;
+/** The tax codes of a buyer's country (the order keeps only the buyer's country). */
+const CODES_BY_COUNTRY = new Map<string, readonly string[]>(BUYERS.map((b) => [b.shipTo.country, b.codes]));
+/** The countries whose sales carry no tax for the seller (reverse charge, export). */
+const TAX_FREE = new Set<string>(BUYERS.filter((b) => b.rule === "reverse-charge" || b.rule === "export").map((b) => b.shipTo.country));
 
 /** The coupons the simulated shop defines at setup: a percentage and a fixed amount, each with a usage limit a run reaches. */
 export const COUPONS = [
@@ -44,6 +64,15 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
     if (view !== undefined) cache.set(orderId, view.order);
   };
   const q = (s: string): number => Number(s);
+  const buyer = (): (typeof BUYERS)[number]["shipTo"] => {
+    let r = random.next() * BUYERS.reduce((sum, b) => sum + b.weight, 0);
+    for (const b of BUYERS) if ((r -= b.weight) < 0) return b.shipTo;
+    return BUYERS[0].shipTo;
+  };
+  // Edit refusals of the known bug (see sales.editOrder below).
+  const knownEditRefusals = new WeakSet<object>();
+  // Edits committed per order (its version is one more).
+  const edits = new Map<string, number>();
   const partOf = (amount: string): string => {
     const cents = new Decimal(amount).times(100).toNumber();
     return random.chance(0.5) || cents <= 1 ? amount : new Decimal(random.int(1, cents - 1)).dividedBy(100).toFixed(2);
@@ -71,7 +100,7 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
             ...(random.chance(0.3) ? { shipping: { amount: "4.90" } } : {}),
             ...(coupon === undefined ? {} : { couponCode: coupon }),
             ...(random.chance(0.2) ? { discounts: [{ kind: "threshold" as const, every: "30", off: "3" }] } : {}),
-            shipTo: { country: "DE" },
+            shipTo: buyer(),
           };
           const run = () => sk.sales.placeOrder(input, { idempotencyKey: `checkout-${input.orderId}` });
           const result = await run();
@@ -88,7 +117,8 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
         run: async () => {
           const order = await pickOrder();
           if (order === undefined || order.state === "cancelled") return "skip";
-          const left = new Decimal(order.totals.gross).minus(order.paid.captured);
+          // A balance an edit left due is captured like any other (money refunded on an edit is not paid toward the order).
+          const left = new Decimal(order.totals.gross).minus(order.paid.captured).plus(order.paid.refundedOnEdit ?? "0");
           if (left.lte(0)) return "skip";
           const input = { orderId: order.orderId, paymentId: shop.id("ch"), amount: partOf(left.toFixed(2)) };
           const run = () => sk.sales.capturePayment(input, { idempotencyKey: `psp-${input.paymentId}` });
@@ -123,6 +153,56 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
           const shipmentId = random.pick(shipments);
           const result = await sk.sales.deliverShipment({ shipmentId });
           drop(shipments, shipmentId);
+          return result;
+        },
+      },
+      {
+        name: "sales.editOrder",
+        weight: 2.5 * any,
+        // KNOWN BUG (reported to the lead, seed 27): an edit of an order whose prepayment was refunded counts the
+        // refunded money as still paid (netCaptured ignores ordinary refunds) and, lowering the total, tries to
+        // refund it a second time: refused. Tolerated until fixed.
+        // In a concurrent batch the order may have lost the line another edit removed meanwhile (NOT_FOUND).
+        refuses: (error) => knownEditRefusals.has(error as object) || (shop.concurrent() && isStorekeepError(error) && error.code === "NOT_FOUND"),
+        run: async () => {
+          // New quantities for unshipped lines (0 removes one), sometimes a line added; a
+          // surplus over the new total is refunded in the same command (the refund id is
+          // always given, used only then), a shortfall left due for capturePayment.
+          // Mostly an order already paid for (in part): its edits have a payment difference to settle.
+          const paidFor = orders.filter((id) => cache.get(id)?.state === "placed" && new Decimal(cache.get(id)!.paid.captured).gt(0));
+          const order = paidFor.length > 0 && random.chance(0.6) ? (await sk.sales.order(random.pick(paidFor)))?.order : await pickOrder();
+          if (order === undefined || !["placed", "on-hold"].includes(order.state) || order.returns.length > 0) return "skip";
+          const paidBefore = new Decimal(order.paid.captured).minus(order.paid.refundedOnEdit ?? "0");
+          const open = order.lines.filter((l) => q(l.buckets.shipped) === 0);
+          // Changes lower a line (an order paid in full then has a surplus to refund) or set any quantity up to 5.
+          const lower = paidBefore.gte(order.totals.gross) ? 0.8 : 0.4;
+          const changes = open.filter(() => random.chance(0.6)).map((l) => ({ lineId: l.lineId, quantity: String(random.chance(lower) ? random.int(0, Math.max(0, q(l.quantity) - 1)) : random.int(0, 5)) }));
+          const add = random.chance(0.35) || (changes.length === 0 && open.length === 0) ? [{ sku: random.pick(shop.skus), quantity: String(random.int(1, 3)), unitPrice: shop.money(), ...(random.chance(0.3) ? { taxCategory: "reduced" } : {}) }] : [];
+          if (changes.length === 0 && add.length === 0) changes.push({ lineId: open[0]!.lineId, quantity: String(random.int(1, 5)) });
+          // Never every line removed (that is a cancellation).
+          const kept = order.lines.filter((l) => changes.find((c) => c.lineId === l.lineId)?.quantity !== "0").length + add.length;
+          if (kept === 0) changes[0] = { ...changes[0]!, quantity: "1" };
+          const input = { orderId: order.orderId, ...(changes.length > 0 ? { changes } : {}), ...(add.length > 0 ? { add } : {}), refund: { refundId: shop.id("re") } };
+          // An order with a refund already (an ordinary one, not an edit's) meets the known bug above.
+          const refundedBefore = new Decimal(order.paid.refunded).gt(order.paid.refundedOnEdit ?? "0");
+          const result = await sk.sales.editOrder(input).catch((error: unknown) => {
+            if (refundedBefore && isStorekeepError(error) && (error.code === "VALIDATION_FAILED" || error.code === "INVALID_TRANSITION") && /refund/i.test(error.message)) {
+              knownEditRefusals.add(error);
+              shop.tally("sales.edits.refused-known-bug");
+            }
+            throw error;
+          });
+          edits.set(order.orderId, (edits.get(order.orderId) ?? 0) + 1);
+          // The payment difference: refunded in the edit, left due, or none.
+          shop.tally(`sales.edits.${result.refundId !== null ? "refunded" : paidBefore.gt(0) && result.balanceDue !== "0" ? "balance-due" : paidBefore.gt(0) ? "even" : "unpaid"}`);
+          if (add.length > 0) shop.tally("sales.edits.line-added");
+          if (changes.some((c) => c.quantity === "0")) shop.tally("sales.edits.line-removed");
+          await refresh(order.orderId);
+          const after = cache.get(order.orderId)!;
+          // The payment difference is settled: a surplus refunded now, a shortfall left due, nothing else.
+          const paid = new Decimal(after.paid.captured).minus(after.paid.refundedOnEdit ?? "0");
+          const due = Decimal.max(0, new Decimal(after.totals.gross).minus(paid));
+          if (!shop.concurrent() && !due.eq(result.balanceDue)) throw new Error(`edit of ${order.orderId}: balance due ${result.balanceDue}, but the order's total ${after.totals.gross} less ${paid.toFixed()} paid leaves ${due.toFixed()}`);
           return result;
         },
       },
@@ -255,8 +335,126 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
     return allOrders;
   };
 
+  // The sales documents as the outbox has them: per order the tax invoiced less the tax
+  // credited (order currency, minor units); per tax code the functional output tax the
+  // documents and advances moved (what the tax report must say); per invoice/credit note
+  // whether its tax lines add up to its tax and belong to the buyer's treatment.
+  let cursor: string | null = null;
+  const documentTax = new Map<string, bigint>();
+  const taxByCode = new Map<string, Decimal>();
+  const documentViolations: string[] = [];
+  type Money = { amount: string; currency: string };
+  type TaxLine = { code: string; jurisdiction: { country: string }; kind: string; tax: Money; functional: { tax: Money } };
+  const addCode = (key: string, amount: string, sign: 1 | -1): void => {
+    taxByCode.set(key, (taxByCode.get(key) ?? new Decimal(0)).plus(sign === 1 ? amount : new Decimal(amount).negated()));
+  };
+  const readDocuments = async (): Promise<void> => {
+    for (;;) {
+      const page = await shop.store.readEvents(cursor, 10_000);
+      for (const e of page) {
+        const p = e.payload as Record<string, unknown>;
+        const advance = (key: string, sign: 1 | -1) => {
+          for (const l of (p[key] as TaxLine[] | undefined) ?? []) addCode(`${l.jurisdiction.country}|${l.code}`, l.functional.tax.amount, sign);
+        };
+        if (e.type === "OrderInvoiced" || e.type === "CreditNoteIssued") {
+          const sign = e.type === "OrderInvoiced" ? 1 : -1;
+          const orderId = p.orderId as string;
+          const tax = p.tax as Money;
+          const lines = (p.taxLines as TaxLine[] | undefined) ?? [];
+          const doc = `${e.type} ${(p.invoiceId ?? p.creditNoteId) as string} of ${orderId}`;
+          documentTax.set(orderId, (documentTax.get(orderId) ?? 0n) + BigInt(sign) * minorOf(tax.amount, tax.currency));
+          const sum = lines.reduce((a, l) => a + minorOf(l.tax.amount, tax.currency), 0n);
+          const treatment = BUYERS.find((b) => b.shipTo.country === cache.get(orderId)?.shipTo?.country)?.rule ?? "unknown";
+          shop.tally(`sales.${e.type === "OrderInvoiced" ? "invoices" : "credit-notes"}.${treatment}`);
+          if (lines.length > 0 && sum !== minorOf(tax.amount, tax.currency)) documentViolations.push(`${doc}: tax ${tax.amount}, its tax lines add up to ${amountOf(sum, tax.currency)}`);
+          if (lines.length === 0 && minorOf(tax.amount, tax.currency) !== 0n) addCode("null|null", (p.functional as { tax: Money }).tax.amount, sign);
+          const country = cache.get(orderId)?.shipTo?.country;
+          const allowed = country === undefined ? undefined : CODES_BY_COUNTRY.get(country);
+          for (const l of lines) {
+            addCode(`${l.jurisdiction.country}|${l.code}`, l.functional.tax.amount, sign);
+            if (allowed !== undefined && !allowed.includes(l.code)) documentViolations.push(`${doc}: tax code ${l.code} on a sale to ${country} (expected ${allowed.join(" or ")})`);
+            if (l.jurisdiction.country !== "DE") documentViolations.push(`${doc}: tax line ${l.code} in ${l.jurisdiction.country}, a German seller without OSS reports every sale in DE`);
+          }
+          if (e.type === "OrderInvoiced") advance("advanceTaxReleased", -1);
+        } else if (e.type === "PaymentCaptured") advance("advanceTaxLines", 1);
+        else if (e.type === "RefundIssued") advance("advanceTaxReleased", -1);
+      }
+      if (page.length === 0) return;
+      cursor = page[page.length - 1]!.position;
+      if (page.length < 10_000) return;
+    }
+  };
+
+  // One order's tax: lines and shipping add up to the totals, its codes are its buyer's, and
+  // its invoices less its credit notes carry the tax of what is invoiced and not credited.
+  const orderTax = (order: OrderDoc): string[] => {
+    const out: string[] = [];
+    const c = order.currency;
+    const at = `order ${order.orderId}`;
+    let lines = 0n;
+    let live = 0n;
+    for (const l of order.lines) {
+      const tax = minorOf(l.tax, c);
+      const coded = l.taxes.reduce((a, t) => a + minorOf(t.amount, c), 0n);
+      if (coded !== tax) out.push(`${at} line ${l.lineId}: tax ${l.tax}, its codes add up to ${amountOf(coded, c)}`);
+      lines += tax;
+      const ordered = qty(l.buckets.ordered);
+      live += shareOf(tax, qty(l.buckets.invoiced), ordered) - shareOf(tax, qty(l.buckets.credited), ordered);
+    }
+    const shipping = minorOf(order.shipping.tax, c);
+    if (lines + shipping !== minorOf(order.totals.tax, c)) out.push(`${at}: tax ${order.totals.tax}, its lines and shipping add up to ${amountOf(lines + shipping, c)}`);
+    if (order.shipping.invoiced && !order.shipping.credited) live += shipping;
+    const documents = documentTax.get(order.orderId) ?? 0n;
+    if (documents !== live) out.push(`${at}: its invoices less credit notes carry tax ${amountOf(documents, c)}, what is invoiced and not credited carries ${amountOf(live, c)}`);
+    const allowed = CODES_BY_COUNTRY.get(order.shipTo?.country ?? "");
+    for (const code of order.codes) if (allowed === undefined || !allowed.includes(code.code)) out.push(`${at}: tax code ${code.code} on a sale to ${order.shipTo?.country}`);
+    if (TAX_FREE.has(order.shipTo?.country ?? "") && minorOf(order.totals.tax, c) !== 0n) out.push(`${at}: a zero-rated or reverse-charged sale to ${order.shipTo?.country} carries tax ${order.totals.tax}`);
+    // Reservations follow the open lines: a reserved order holds what each line has left to ship, any other order nothing.
+    const holding = order.reserved && (order.state === "placed" || order.state === "on-hold");
+    for (const l of order.lines) {
+      const open = qty(l.buckets.ordered) - qty(l.buckets.shipped);
+      // KNOWN BUG (reported to the lead, seed 2): an order reserving at payment that shipped before its first
+      // payment reserves its whole ordered quantity then (src/sales/reserve-on-payment.ts). Tolerated until fixed.
+      const knownBug = order.reserved && shippedBeforePayment(order) && qty(l.buckets.reserved) >= open && qty(l.buckets.reserved) <= qty(l.buckets.ordered);
+      if (!knownBug && qty(l.buckets.reserved) !== (holding ? open : 0n)) out.push(`${at} (${order.state}${order.reserved ? ", reserved" : ""}) line ${l.lineId}: reserved ${l.buckets.reserved}, ${holding ? `left to ship ${qtyText(open)}` : "it holds nothing"}`);
+    }
+    if ((order.version ?? 1) !== 1 + (edits.get(order.orderId) ?? 0)) out.push(`${at}: version ${order.version ?? 1} after ${edits.get(order.orderId) ?? 0} edits`);
+    return out;
+  };
+
+  const shippedBeforePayment = (order: OrderDoc): boolean => {
+    if (order.reserveAt !== "payment") return false;
+    const paid = order.history.findIndex((h) => h.action === "capture-payment");
+    const shipped = order.history.findIndex((h) => h.action === "ship");
+    return shipped >= 0 && (paid < 0 || shipped < paid);
+  };
+
+  // The tax report over the whole run: it reconciles with the tax account, its output tax is
+  // the output-tax account's balance, and each jurisdiction's codes carry what the documents say.
+  const taxReport = async (): Promise<string[]> => {
+    const out: string[] = [];
+    const today = shop.today();
+    const report = await sk.finance.taxReport({ from: "2020-01-01", to: today });
+    if (!report.reconciles) out.push(`tax report does not reconcile with the tax accounts: ${JSON.stringify(report.accounts)}`);
+    const tb = await sk.finance.trialBalance({ asOf: today });
+    const row = tb.rows.find((r) => r.account === "2300");
+    const account = row === undefined ? new Decimal(0) : new Decimal(row.credit).minus(row.debit);
+    if (!account.eq(report.outputTax)) out.push(`output-tax account 2300 is ${account.toFixed()}, the tax report's output tax ${report.outputTax}`);
+    const reported = new Map<string, Decimal>();
+    for (const r of report.rows) if (r.direction === "output") reported.set(`${r.country}|${r.code}`, (reported.get(`${r.country}|${r.code}`) ?? new Decimal(0)).plus(r.tax));
+    for (const key of new Set([...reported.keys(), ...taxByCode.keys()])) {
+      const a = reported.get(key) ?? new Decimal(0);
+      const b = taxByCode.get(key) ?? new Decimal(0);
+      if (!a.eq(b)) out.push(`tax report: ${key.replace("|", " ")} output tax ${a.toFixed()}, the documents say ${b.toFixed()}`);
+    }
+    return out;
+  };
+
   const invariants = async (full: boolean): Promise<string[]> => {
     const violations: string[] = [];
+    await readDocuments();
+    violations.push(...documentViolations.splice(0));
+    if (full || shop.step() % 5 === 0) violations.push(...(await taxReport()));
     if (full) {
       // A coupon's uses are the orders holding it that were not cancelled (a cancellation gives the use back), never past its limit.
       const orders = await all();
@@ -273,6 +471,14 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
         checkOrderInvariants(order);
       } catch (error) {
         violations.push(`order buckets: ${(error as Error).message}`);
+      }
+      violations.push(...orderTax(order));
+    }
+    if (full) {
+      // Every edit kept the version it replaced.
+      for (const [orderId, n] of edits) {
+        const versions = await sk.sales.orderVersions(orderId);
+        if (versions.length !== n + 1 || versions.some((v, i) => v.version !== i + 1)) violations.push(`order ${orderId}: ${n} edits, versions kept ${versions.map((v) => v.version).join(",")}`);
       }
     }
     return violations;
