@@ -49,6 +49,19 @@ describe("the whole-shop simulator", () => {
     for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);
   }, 60_000);
 
+  it("standard costs: the standard-costed product is received, sold, counted and moved while its standard changes now and back-dated, and after every step it is worth on hand x the standard now and the Inventory account equals the valuation", async () => {
+    const wanted = ["inventory.standard-changes.now", "inventory.standard-changes.back-dated"];
+    const tallies: Record<string, number> = {};
+    const committed: Record<string, number> = {};
+    for (let seed = 1; seed <= 12 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
+      const report = await simulateShop({ seed, steps: 100 });
+      for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
+      for (const [name, o] of Object.entries(report.outcomes)) committed[name] = (committed[name] ?? 0) + o.ok;
+    }
+    for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);
+    expect(committed["inventory.changeStandardCost"]).toBe((tallies[wanted[0]!] ?? 0) + (tallies[wanted[1]!] ?? 0));
+  }, 60_000);
+
   it("one seed replays exactly: the same outcomes, the same events with the same ids", async () => {
     const a = await simulateShop({ seed: 7, steps: 40 });
     const b = await simulateShop({ seed: 7, steps: 40 });
