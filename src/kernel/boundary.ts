@@ -67,41 +67,61 @@ function isKeptInstance(value: object): boolean {
  * ```
  */
 export function plainInput(value: unknown, path: string): unknown {
-  const seen = new Set<object>();
+  // The path of the value being copied is kept as a stack of keys and spelled out only when
+  // something is wrong: building it for every value cost more than the copy itself.
+  const keys: (string | number)[] = [];
+  const ancestors: object[] = [];
   let nodes = 0;
-  const copy = (v: unknown, at: string, depth: number): unknown => {
+  const here = (): string => pathOf(path, keys);
+  const copy = (v: unknown, depth: number): unknown => {
     if (v === null || typeof v !== "object") return v;
-    if (depth > MAX_DEPTH) throw invalid(at, `nests deeper than ${MAX_DEPTH} levels`);
+    if (depth > MAX_DEPTH) throw invalid(here(), `nests deeper than ${MAX_DEPTH} levels`);
     if (++nodes > MAX_NODES) throw invalid(path, `holds more than ${MAX_NODES} values`);
-    if (seen.has(v)) throw invalid(at, "refers to itself (a cycle); pass plain data");
+    if (ancestors.includes(v)) throw invalid(here(), "refers to itself (a cycle); pass plain data");
     try {
       if (Array.isArray(v)) {
-        seen.add(v);
+        ancestors.push(v);
         const length = v.length;
         const out: unknown[] = new Array(length);
-        for (let i = 0; i < length; i++) out[i] = copy(v[i], `${at}[${i}]`, depth + 1);
-        seen.delete(v);
+        for (let i = 0; i < length; i++) {
+          keys.push(i);
+          out[i] = copy(v[i], depth + 1);
+          keys.pop();
+        }
+        ancestors.pop();
         return out;
       }
       if (isKeptInstance(v)) return v;
-      seen.add(v);
+      ancestors.push(v);
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(v)) {
-        Object.defineProperty(out, key, { value: copy((v as Record<string, unknown>)[key], `${at}.${key}`, depth + 1), enumerable: true, writable: true, configurable: true });
+        keys.push(key);
+        const item = copy((v as Record<string, unknown>)[key], depth + 1);
+        keys.pop();
+        // An own "__proto__" key stays a plain key (assigning it would set the prototype).
+        if (key === "__proto__") Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+        else out[key] = item;
       }
-      seen.delete(v);
+      ancestors.pop();
       return out;
     } catch (error) {
       if (isStorekeepError(error)) throw error;
-      throw invalid(at, `could not be read (${error instanceof Error ? error.message : String(error)}); pass plain data`);
+      throw invalid(here(), `could not be read (${error instanceof Error ? error.message : String(error)}); pass plain data`);
     }
   };
   try {
-    return copy(value, path, 0);
+    return copy(value, 0);
   } catch (error) {
     if (isStorekeepError(error)) throw error;
     throw invalid(path, `could not be read (${error instanceof Error ? error.message : String(error)}); pass plain data`);
   }
+}
+
+/** `path` followed by `.key` and `[index]` for each key on the stack. */
+function pathOf(path: string, keys: readonly (string | number)[]): string {
+  let out = path;
+  for (const key of keys) out += typeof key === "number" ? `[${key}]` : `.${key}`;
+  return out;
 }
 
 /**
