@@ -102,3 +102,76 @@ export function costStateFromJson(json: CostStateJson): CostState {
   });
   return { method: json.method, layers, head: 0, qty, value, deficits, deficitQty, deficitValue, lastUnit: ratioOf(json.lastUnit), standard: ratioOf(json.standard) };
 }
+
+/*
+ * The cost states recording wrote last, kept parsed, so the next movement of the same SKU
+ * does not parse its FIFO layers again. Entries are found by content: the layers text read
+ * back from the store is the very string written (so the lookup costs no hashing of it), and
+ * the other fields are compared; anything that differs (another store, a rolled-back write)
+ * is parsed as before. A state is handed out once (taken from the cache), since recording
+ * changes it in place.
+ */
+const written = new Map<string, { readonly json: CostStateJson; readonly state: CostState }>();
+const WRITTEN_MAX = 256;
+
+const sameRatio = (a: readonly [string, string] | null, b: readonly [string, string] | null): boolean => (a === null || b === null ? a === b : a[0] === b[0] && a[1] === b[1]);
+
+function sameContent(a: CostStateJson, b: CostStateJson): boolean {
+  if (a.method !== b.method || a.layers !== b.layers || !sameRatio(a.lastUnit, b.lastUnit) || !sameRatio(a.standard, b.standard) || a.deficits.length !== b.deficits.length) return false;
+  for (let i = 0; i < a.deficits.length; i++) {
+    const x = a.deficits[i]!;
+    const y = b.deficits[i]!;
+    if (x[0] !== y[0] || x[1] !== y[1] || x[2] !== y[2] || x[3] !== y[3]) return false;
+  }
+  return true;
+}
+
+/** The state as a parse of its JSON would give it: consumed and empty layers dropped, head 0. */
+function compacted(state: CostState): CostState {
+  let clean = state.head === 0;
+  for (let i = state.head; clean && i < state.layers.length; i++) {
+    const l = state.layers[i]!;
+    if (l.qty === 0n && l.value === 0n) clean = false;
+  }
+  if (!clean) {
+    state.layers = state.layers.slice(state.head).filter((l) => l.qty !== 0n || l.value !== 0n);
+    state.head = 0;
+  }
+  return state;
+}
+
+/**
+ * The working cost state of a stored JSON form, for changing it: the state recording kept
+ * when it wrote exactly this content ({@link keepCostState}), else a fresh parse.
+ *
+ * @example
+ * ```ts
+ * const state = takeCostState(doc.data.state);
+ * ```
+ */
+export function takeCostState(json: CostStateJson): CostState {
+  if (typeof json.layers === "string") {
+    const kept = written.get(json.layers);
+    if (kept !== undefined) {
+      written.delete(json.layers);
+      if (sameContent(kept.json, json)) return compacted(kept.state);
+    }
+  }
+  return costStateFromJson(json);
+}
+
+/**
+ * Remembers the state just written as `json` (the state must not change afterwards).
+ *
+ * @example
+ * ```ts
+ * const json = costStateToJson(state);
+ * keepCostState(json, state);
+ * ```
+ */
+export function keepCostState(json: CostStateJson, state: CostState): void {
+  if (typeof json.layers !== "string") return;
+  written.delete(json.layers);
+  written.set(json.layers, { json, state });
+  if (written.size > WRITTEN_MAX) written.delete(written.keys().next().value as string);
+}

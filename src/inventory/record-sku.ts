@@ -2,7 +2,7 @@ import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError, invariant } from "../kernel/errors.js";
 import type { LogAppend, Transaction } from "../ports/storage.js";
 import type { CommandContext } from "../runner/command.js";
-import { costStateFromJson, costStateToJson } from "./cost-state.js";
+import { costStateFromJson, costStateToJson, keepCostState, takeCostState } from "./cost-state.js";
 import { COST_STATES, type CostStateDoc, type MovementIndexDoc, type SnapshotEntry } from "./ledger-records.js";
 import { MOVEMENTS, MOVEMENT_INDEX, type MovementRecord, SNAPSHOTS, VALUATIONS, generationKey, movementPosition, valuationInputOf } from "./movement.js";
 import type { InventorySettings } from "./options.js";
@@ -78,7 +78,7 @@ export async function recordSku(ctx: CommandContext, settings: InventorySettings
   const backdated = firstPosition < lastPosition;
 
   if (!backdated) {
-    state = doc === undefined ? initialState(product, digits) : costStateFromJson(doc.data.state);
+    state = doc === undefined ? initialState(product, digits) : takeCostState(doc.data.state);
     valuations = new Map();
     for (const record of sorted) {
       const input = valuationInputOf(record);
@@ -195,8 +195,10 @@ export async function recordSku(ctx: CommandContext, settings: InventorySettings
     };
     await tx.documents.put(MOVEMENT_INDEX, r.movementId, index, 0);
   }
-  const next: CostStateDoc = { sku, state: costStateToJson(state), lastPosition: newLast, movements: (doc?.data.movements ?? 0) + sorted.length, sinceSnapshot };
+  const stateJson = costStateToJson(state);
+  const next: CostStateDoc = { sku, state: stateJson, lastPosition: newLast, movements: (doc?.data.movements ?? 0) + sorted.length, sinceSnapshot };
   await tx.documents.put(COST_STATES, sku, next, version);
+  keepCostState(stateJson, state);
   const out: SkuOutcome = { valuations, differences, backdated, ...(backdated ? { backdatedBy: sorted[0]!.movementId } : {}) };
   return out;
 }

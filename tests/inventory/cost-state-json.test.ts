@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { type CostState, costStateFromJson, costStateToJson, emptyCostState } from "../../src/inventory/index.js";
+import { keepCostState, takeCostState } from "../../src/inventory/cost-state.js";
 
 /*
  * A cost state written to JSON reads back the same, from the very string written (as the memory
@@ -65,5 +66,56 @@ describe("cost state JSON", () => {
     expect(second.layers).toHaveLength(40);
     expect(second.layers[0]).toEqual({ qty: 1000_000_000n, value: 2500n, movementId: "mv_0" });
     expect(second.layers[0]).not.toBe(first.layers[0]);
+  });
+});
+
+describe("cost states kept by recording", () => {
+  const sameAsParse = (state: CostState, json: ReturnType<typeof costStateToJson>) => {
+    const parsed = costStateFromJson(json);
+    expect({ ...state }).toEqual({ ...parsed });
+  };
+
+  it("a kept state is handed out for the very content written, equal to a parse of it, and only once", () => {
+    fc.assert(
+      fc.property(fc.array(layerArb, { maxLength: 60 }), fc.nat({ max: 10 }), (layers, head) => {
+        const state = fifoState(layers, head);
+        const json = costStateToJson(state);
+        keepCostState(json, state);
+        // The store hands back a copy of the document whose strings are the ones written.
+        const read = { ...json, deficits: [...json.deficits] };
+        const taken = takeCostState(read);
+        expect(taken).toBe(state);
+        sameAsParse(taken, json);
+        const again = takeCostState(read);
+        expect(again).not.toBe(taken);
+        sameAsParse(again, json);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("other content under the same layers text is parsed anew (another SKU's state, a write rolled back)", () => {
+    const state = fifoState([{ qty: 5_000_000n, value: 1000n, movementId: "mv_1" }], 0);
+    state.lastUnit = { value: 200n, qty: 1_000_000n };
+    const json = costStateToJson(state);
+    keepCostState(json, state);
+    const other = { ...json, lastUnit: ["300", "1000000"] as const };
+    const taken = takeCostState(other);
+    expect(taken).not.toBe(state);
+    expect(taken.lastUnit).toEqual({ value: 300n, qty: 1_000_000n });
+    // The kept state was dropped when its text was looked up: the written content parses anew too.
+    expect(takeCostState(json)).not.toBe(state);
+  });
+
+  it("a taken state changed in place (a command that then failed) is never handed out again", () => {
+    const state = fifoState([{ qty: 5_000_000n, value: 1000n, movementId: "mv_1" }, { qty: 1_000_000n, value: 300n, movementId: "mv_2" }], 0);
+    const json = costStateToJson(state);
+    keepCostState(json, state);
+    const taken = takeCostState(json);
+    taken.layers[0]!.qty = 0n;
+    taken.head = 1;
+    const fresh = takeCostState(json);
+    expect(fresh.layers[0]).toEqual({ qty: 5_000_000n, value: 1000n, movementId: "mv_1" });
+    expect(fresh.qty).toBe(6_000_000n);
   });
 });
