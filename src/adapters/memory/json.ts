@@ -19,8 +19,8 @@ import type { Json } from "../../ports/storage.js";
  */
 const FROZEN = new WeakSet<object>();
 
-function markFrozen<T extends object>(value: T): T {
-  FROZEN.add(value);
+function markFrozen<T extends object>(value: T, mark: boolean): T {
+  if (mark) FROZEN.add(value);
   return Object.freeze(value);
 }
 
@@ -55,12 +55,15 @@ export function checkKey(value: unknown, what: string): string {
 
 /**
  * A deep-frozen copy of a JSON value (the value itself when this module froze it already).
+ * `mark: false` leaves the copy out of the set of values known to be frozen: for log entries
+ * and events, which are written once and not written back, remembering them only cost
+ * garbage-collection time (a weak set of millions of entries).
  * Throws `VALIDATION_FAILED` for unstorable strings and `InvariantError` for values that are
  * not JSON (a Decimal, a Date, a Map, NaN...).
  */
-export function freezeJson<T extends Json>(value: T, what: string): T {
+export function freezeJson<T extends Json>(value: T, what: string, mark = true): T {
   try {
-    return copy(value) as T;
+    return copy(value, mark) as T;
   } catch (error) {
     if (!(error instanceof BadJson)) throw error;
     const path = findBadPath(value, what) ?? what;
@@ -73,7 +76,7 @@ export function freezeJson<T extends Json>(value: T, what: string): T {
   }
 }
 
-function copy(value: unknown): Json {
+function copy(value: unknown, mark: boolean): Json {
   switch (typeof value) {
     case "string":
       if (!isStorableString(value)) throw new BadJson("string");
@@ -90,9 +93,9 @@ function copy(value: unknown): Json {
         const out: Json[] = new Array(value.length);
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
-          out[i] = item === undefined ? null : copy(item);
+          out[i] = item === undefined ? null : copy(item, mark);
         }
-        return markFrozen(out);
+        return markFrozen(out, mark);
       }
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
@@ -106,9 +109,9 @@ function copy(value: unknown): Json {
         const item: unknown = (value as Record<string, unknown>)[key];
         if (item === undefined) continue;
         if (!isStorableString(key)) throw new BadJson("string");
-        entries.push([key, copy(item)]);
+        entries.push([key, copy(item, mark)]);
       }
-      return markFrozen(Object.fromEntries(entries) as Record<string, Json>);
+      return markFrozen(Object.fromEntries(entries) as Record<string, Json>, mark);
     }
     default:
       throw new BadJson(`a ${typeof value}`);
@@ -117,7 +120,7 @@ function copy(value: unknown): Json {
 
 function findBadPath(value: unknown, path: string): string | undefined {
   try {
-    copy(value);
+    copy(value, false);
     return undefined;
   } catch {
     // this subtree holds the bad value: descend to find it

@@ -93,7 +93,7 @@ interface IdempotencyRecord {
 
 interface TransactionContext {
   readonly undo: (() => void)[];
-  readonly events: OutboxEvent[];
+  readonly events: PositionedEvent[];
   readonly claimed: Set<string>;
   open: boolean;
 }
@@ -250,7 +250,7 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
             });
           }
           if (pair !== undefined) batch!.add(pair);
-          data[i] = freezeJson(entry.data, `${name}/${stream}/${sortKey}`);
+          data[i] = freezeJson(entry.data, `${name}/${stream}/${sortKey}`, false);
         }
         const seqBefore = state.seq;
         const inserted: LogEntry[] = new Array(entries.length);
@@ -338,12 +338,15 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
     const events: EventAppender = {
       async append(list: readonly OutboxEvent[]) {
         check();
-        const frozen: OutboxEvent[] = [];
+        // Transactions run one at a time, so an event's outbox position is known now: the
+        // positioned, frozen event is built in one copy and pushed to the outbox at commit.
+        const positioned: PositionedEvent[] = [];
         for (const event of list) {
           if (typeof event?.id !== "string" || typeof event.type !== "string") throw new InvariantError("an outbox event needs a string id and type");
-          frozen.push(freezeJson(event as unknown as JsonObject, `event ${event.id}`) as unknown as OutboxEvent);
+          const position = String(outbox.length + ctx.events.length + positioned.length + 1);
+          positioned.push(freezeJson({ ...(event as unknown as JsonObject), position }, `event ${event.id}`, false) as unknown as PositionedEvent);
         }
-        for (const event of frozen) ctx.events.push(event);
+        for (const event of positioned) ctx.events.push(event);
       },
     };
 
@@ -396,9 +399,7 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
       throw error;
     }
     ctx.open = false;
-    for (const event of ctx.events) {
-      outbox.push(Object.freeze({ ...event, position: String(outbox.length + 1) }) as PositionedEvent);
-    }
+    for (const event of ctx.events) outbox.push(event);
     return result;
   }
 
