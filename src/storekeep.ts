@@ -11,6 +11,7 @@ import { type StorekeepConfig, resolveConfig } from "./runner/config.js";
 import { type EventsApi, createEventsApi } from "./runner/consumers.js";
 import { type Runtime, catalogEventValidator, createRuntime } from "./runner/runner.js";
 import { recordEvents } from "./runner/record-events.js";
+import { libraryModule } from "./runner/library.js";
 import { checkArg, plainInput } from "./kernel/boundary.js";
 import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
 import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
@@ -163,7 +164,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     ids: options.ids ?? timeOrderedIds(clock),
     rates: options.rates ?? memoryRates([]),
     config,
-    modules: [inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), salesModule(options.sales), analyticsModule(options.analytics), purchasingModule(options.purchasing), replenishmentModule(), ...(options.modules ?? [])],
+    modules: [...[inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), salesModule(options.sales), analyticsModule(options.analytics), purchasingModule(options.purchasing), replenishmentModule()].map(libraryModule), ...(options.modules ?? [])],
     validateEvent: catalogEventValidator(catalog),
     moduleOptions: { crm: options.crm ?? {}, purchasing: purchasingModuleOptions(options.purchasing, { calculateTax, eventTaxLines, allocateDocumentNumber }) },
   });

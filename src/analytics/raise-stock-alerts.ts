@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { JsonObject } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { stockAlertRaisedSchema } from "./events.js";
 
 /**
@@ -12,7 +12,7 @@ import { stockAlertRaisedSchema } from "./events.js";
  * await runtime.execute(raiseStockAlerts, { alerts: [alert] }, { idempotencyKey: "rule:inventory.low-stock-alerts:2026-03-02" });
  * ```
  */
-export const raiseStockAlerts = defineCommand({
+export const raiseStockAlerts = defineLibraryCommand({
   name: "analytics.raiseStockAlerts",
   input: z.object({ alerts: z.array(stockAlertRaisedSchema).max(5_000) }),
   async handle(_ctx, input) {

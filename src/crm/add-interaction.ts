@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { instantString } from "../kernel/events/fields.js";
 import { TIMELINE, type TimelineEntry, activeCustomer } from "./customer.js";
@@ -26,7 +26,7 @@ export const addInteractionSchema = z.object({
  * await runtime.execute(addInteraction, { customerId: "cus_1", kind: "ticket", subject: "Parcel late", channel: "email" });
  * ```
  */
-export const addInteraction = defineCommand({
+export const addInteraction = defineLibraryCommand({
   name: "crm.addInteraction",
   input: addInteractionSchema,
   async handle(ctx, input) {

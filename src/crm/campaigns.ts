@@ -9,7 +9,7 @@ import { Decimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { CAMPAIGNS, CUSTOMERS, type CustomerDoc, ORDERS, TIMELINE, type TimelineEntry } from "./customer.js";
 import type { CrmOptions } from "./options.js";
 import { currentConsent } from "./record-consent.js";
@@ -45,7 +45,7 @@ export const defineCampaignSchema = z.object({
  * await runtime.execute(defineCampaign, { campaignId: "spring", name: "Spring sale", channel: "email", segment: "at-risk", cost: { amount: "120", currency: "EUR" }, attributionDays: 14 });
  * ```
  */
-export const defineCampaign = defineCommand({
+export const defineCampaign = defineLibraryCommand({
   name: "crm.defineCampaign",
   input: defineCampaignSchema,
   async handle(ctx, input) {
@@ -75,7 +75,7 @@ async function campaign(tx: Transaction, campaignId: string): Promise<CampaignDo
  * const { touched, withoutConsent } = await runtime.execute(targetCampaign, { campaignId: "spring", asOf: "2026-03-31" });
  * ```
  */
-export const targetCampaign = defineCommand({
+export const targetCampaign = defineLibraryCommand({
   name: "crm.targetCampaign",
   input: targetCampaignSchema,
   async handle(ctx, input) {

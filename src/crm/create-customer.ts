@@ -1,4 +1,4 @@
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { CUSTOMERS, type CustomerDoc, contactKeys, createCustomerSchema, storedAddress, normaliseContacts, writeContactKeys } from "./customer.js";
 import { defaultCountryOf } from "./options.js";
@@ -13,7 +13,7 @@ import { defaultCountryOf } from "./options.js";
  * const { customerId, duplicates } = await runtime.execute(createCustomer, { name: "Ann Lee", emails: ["ann@example.com"] });
  * ```
  */
-export const createCustomer = defineCommand({
+export const createCustomer = defineLibraryCommand({
   name: "crm.createCustomer",
   input: createCustomerSchema,
   async handle(ctx, input) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { CUSTOMERS, type CustomerDoc, MERGES, TIMELINE, contactKeys, resolveCustomerId, writeContactKeys } from "./customer.js";
@@ -37,7 +37,7 @@ export const eraseCustomerSchema = z.object({ customerId: z.string().min(1).max(
  * await runtime.execute(eraseCustomer, { customerId: "cus_1" });
  * ```
  */
-export const eraseCustomer = defineCommand({
+export const eraseCustomer = defineLibraryCommand({
   name: "crm.eraseCustomer",
   input: eraseCustomerSchema,
   async handle(ctx, input) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { ALIASES, CUSTOMERS, type CustomerDoc, MERGES, ORDERS, SEGMENTS, TIMELINE, activeCustomer, contactKeys, writeContactKeys } from "./customer.js";
@@ -51,7 +51,7 @@ export type MergeRecord = {
  * await runtime.execute(mergeCustomers, { sourceId: "cus_2", targetId: "cus_1" });
  * ```
  */
-export const mergeCustomers = defineCommand({
+export const mergeCustomers = defineLibraryCommand({
   name: "crm.mergeCustomers",
   input: mergeCustomersSchema,
   async handle(ctx, input) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { instantString } from "../kernel/events/fields.js";
 import { CUSTOMERS, type ConsentRecord, activeCustomer } from "./customer.js";
 
@@ -23,7 +23,7 @@ export const recordConsentSchema = z.object({
  * await runtime.execute(recordConsent, { customerId: "cus_1", channel: "email", granted: true, source: "checkout checkbox" });
  * ```
  */
-export const recordConsent = defineCommand({
+export const recordConsent = defineLibraryCommand({
   name: "crm.recordConsent",
   input: recordConsentSchema,
   async handle(ctx, input) {

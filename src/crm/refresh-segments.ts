@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { defineCommand, type NewEvent } from "../runner/command.js";
+import { type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { SEGMENTS } from "./customer.js";
 import type { CrmOptions } from "./options.js";
@@ -17,7 +18,7 @@ export const refreshSegmentsSchema = z.object({ asOf: localDateSchema });
  * const { changed } = await runtime.execute(refreshSegments, { asOf: "2026-11-30" });
  * ```
  */
-export const refreshSegments = defineCommand({
+export const refreshSegments = defineLibraryCommand({
   name: "crm.refreshSegments",
   input: refreshSegmentsSchema,
   async handle(ctx, input) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { ALIASES, CUSTOMERS, type CustomerDoc, MERGES, ORDERS, TIMELINE, contactKeys, writeContactKeys } from "./customer.js";
 import type { MergeRecord } from "./merge-customers.js";
 
@@ -43,7 +43,7 @@ async function moveBack(tx: Transaction, collection: string, ids: readonly strin
  * await sk.crm.unmergeCustomer({ sourceId: "cus_2" }); // cus_2 is itself again
  * ```
  */
-export const unmergeCustomer = defineCommand({
+export const unmergeCustomer = defineLibraryCommand({
   name: "crm.unmergeCustomer",
   input: unmergeCustomerSchema,
   async handle(ctx, input) {

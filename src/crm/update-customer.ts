@@ -1,4 +1,4 @@
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { CUSTOMERS, type CustomerDoc, activeCustomer, contactKeys, normaliseContacts, storedAddress, updateCustomerSchema, writeContactKeys } from "./customer.js";
 import { defaultCountryOf } from "./options.js";
 
@@ -11,7 +11,7 @@ import { defaultCountryOf } from "./options.js";
  * await runtime.execute(updateCustomer, { customerId: "cus_1", phones: ["020 7946 0018"], tags: ["vip"] });
  * ```
  */
-export const updateCustomer = defineCommand({
+export const updateCustomer = defineLibraryCommand({
   name: "crm.updateCustomer",
   input: updateCustomerSchema,
   async handle(ctx, input) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { OPEN_ITEMS_COLLECTION, getItem, minorUnitsAmount, quantumOf, settle } from "./open-item-tracking.js";
 import { type OpenItem, relievedValue, settleItem } from "./open-items.js";
 import { commandSource, postDraft } from "./post-draft.js";
@@ -80,7 +80,7 @@ const allocationSchema = z
  * ```
  */
 export function allocateCreditCommand(settings: FinanceSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "finance.allocate",
     input: allocationSchema,
     async handle(ctx, input) {

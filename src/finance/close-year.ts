@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { loadChart } from "./account-registry.js";
 import { type JournalEntry } from "./journal-entry.js";
 import { FINANCE_STORE, readBalances, splitBalanceKey } from "./ledger-store.js";
@@ -23,7 +23,7 @@ const closeYearSchema = z.object({ year: z.number().int().min(1).max(9998) });
  * ```
  */
 export function closeYearCommand(settings: FinanceSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "finance.closeYear",
     input: closeYearSchema,
     async handle(ctx, input) {

@@ -1,5 +1,5 @@
 import type { JsonObject } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { checkNewAccount } from "./account-registry.js";
 import { accountInputSchema } from "./accounts.js";
 import { FINANCE_STORE } from "./ledger-store.js";
@@ -17,7 +17,7 @@ import type { FinanceSettings } from "./settings.js";
  * ```
  */
 export function defineAccountCommand(settings: FinanceSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "finance.defineAccount",
     input: accountInputSchema,
     async handle(ctx, input) {

@@ -1,5 +1,5 @@
 import type { JsonObject } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { POSTING_DOMAINS, withHardLock, withSoftLock } from "./periods.js";
 import { lockDate, lockSchema, writeLocks } from "./write-locks.js";
 
@@ -11,7 +11,7 @@ import { lockDate, lockSchema, writeLocks } from "./write-locks.js";
  * await runtime.execute(hardLock, { through: "2026-03-31" });
  * ```
  */
-export const hardLock = defineCommand({
+export const hardLock = defineLibraryCommand({
   name: "finance.hardLock",
   input: lockSchema,
   async handle(ctx, input) {

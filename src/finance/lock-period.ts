@@ -1,5 +1,5 @@
 import type { JsonObject } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { POSTING_DOMAINS, withSoftLock } from "./periods.js";
 import { lockDate, lockSchema, writeLocks } from "./write-locks.js";
 
@@ -11,7 +11,7 @@ import { lockDate, lockSchema, writeLocks } from "./write-locks.js";
  * await runtime.execute(lockPeriod, { period: "2026-03", domains: ["sales", "stock"] });
  * ```
  */
-export const lockPeriod = defineCommand({
+export const lockPeriod = defineLibraryCommand({
   name: "finance.lockPeriod",
   input: lockSchema,
   async handle(ctx, input) {

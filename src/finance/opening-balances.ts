@@ -4,7 +4,7 @@ import { BOUNDS, nonNegativeAmountSchema } from "../kernel/bounds.js";
 import { isCurrencyCode } from "../kernel/currencies.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { canonicalJson, sha256Hex } from "../runner/hash.js";
 import { accountCodeSchema } from "./accounts.js";
 import { entryByKey, postDraft } from "./post-draft.js";
@@ -118,7 +118,7 @@ export function parseTrialBalanceCsv(text: string): OpeningBalanceRow[] {
  * ```
  */
 export function openingBalancesCommand(settings: FinanceSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "finance.importOpeningBalances",
     input: inputSchema,
     async handle(ctx, input) {

@@ -1,5 +1,5 @@
 import type { JsonObject } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { canonicalJson, sha256Hex } from "../runner/hash.js";
 import { entryToJson, journalEntrySchema, resolveLines } from "./journal-entry.js";
 import type { FinanceSettings } from "./settings.js";
@@ -18,7 +18,7 @@ import { checkManualEntry } from "./entry-controls.js";
  * ```
  */
 export function postEntryCommand(settings: FinanceSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "finance.postEntry",
     input: journalEntrySchema,
     async handle(ctx, input) {

@@ -5,7 +5,7 @@ import { Decimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { addDays, localDateSchema, type LocalDate } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { cashAccountCodes } from "./cash-accounts.js";
 import { FINANCE_STORE, readBalances, splitBalanceKey } from "./ledger-store.js";
 import { readOpenItems } from "./open-item-reports.js";
@@ -78,7 +78,7 @@ const revalueSchema = z.object({ date: localDateSchema }).strict();
  * ```
  */
 export function revalueCommand(settings: FinanceSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "finance.revalue",
     input: revalueSchema,
     async handle(ctx, input) {

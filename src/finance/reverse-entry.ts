@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { type JournalEntry, entryToJson, kernelLinesOf } from "./journal-entry.js";
 import { FINANCE_STORE } from "./ledger-store.js";
 import type { FinanceSettings } from "./settings.js";
@@ -25,7 +25,7 @@ const reverseSchema = z.object({
  * ```
  */
 export function reverseEntryCommand(settings: FinanceSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "finance.reverseEntry",
     input: reverseSchema,
     async handle(ctx, input) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { POSTING_DOMAINS, withSoftUnlock } from "./periods.js";
 import { writeLocks } from "./write-locks.js";
 
@@ -19,7 +19,7 @@ const unlockSchema = z.object({
  * await runtime.execute(unlockPeriod, { domain: "sales", through: null });
  * ```
  */
-export const unlockPeriod = defineCommand({
+export const unlockPeriod = defineLibraryCommand({
   name: "finance.unlockPeriod",
   input: unlockSchema,
   async handle(ctx, input) {

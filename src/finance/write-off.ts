@@ -2,7 +2,7 @@ import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { OPEN_ITEMS_COLLECTION, minorUnitsAmount, openItemId, quantumOf } from "./open-item-tracking.js";
 import { type OpenItem, settleItem } from "./open-items.js";
 import { commandSource, postDraft } from "./post-draft.js";
@@ -81,7 +81,7 @@ const writeOffSchema = z
  * ```
  */
 export function writeOffCommand(settings: FinanceSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "finance.writeOff",
     input: writeOffSchema,
     async handle(ctx, input) {

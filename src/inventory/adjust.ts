@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { quantityString } from "../kernel/events/fields.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { valueAtUnitCost } from "./amounts.js";
 import { effectiveInstant } from "./effective.js";
@@ -30,7 +30,7 @@ const adjustSchema = z.object({
  * ```
  */
 export function adjustCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.adjust",
     input: adjustSchema,
     async handle(ctx, input) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { NEVER_EXPIRES, RESERVATIONS, type Reservation } from "./reservations.js";
 
 const allocateSchema = z.object({ reservationId: idSchema<string>() });
@@ -14,7 +14,7 @@ const allocateSchema = z.object({ reservationId: idSchema<string>() });
  * await runtime.execute(allocate, { reservationId: "res_1" });
  * ```
  */
-export const allocate = defineCommand({
+export const allocate = defineLibraryCommand({
   name: "inventory.allocate",
   input: allocateSchema,
   async handle(ctx, input) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import type { MovementDraft } from "./ledger-records.js";
 import type { InventorySettings } from "./options.js";
 import { recordMovements } from "./record-movements.js";
@@ -25,7 +25,7 @@ import { formatScaled, parseScaled } from "./valuation-kernel.js";
  * ```
  */
 export function approveStocktakeCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.approveStocktake",
     input: z.object({ stocktakeId: idSchema<string>() }),
     async handle(ctx, input) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { requireStocktake } from "./stocktake-reads.js";
 import { STOCKTAKES, type Stocktake } from "./stocktake-records.js";
 
@@ -13,7 +13,7 @@ import { STOCKTAKES, type Stocktake } from "./stocktake-records.js";
  * await runtime.execute(cancelStocktake, { stocktakeId: "st_1" });
  * ```
  */
-export const cancelStocktake = defineCommand({
+export const cancelStocktake = defineLibraryCommand({
   name: "inventory.cancelStocktake",
   input: z.object({ stocktakeId: idSchema<string>() }),
   async handle(ctx, input) {

@@ -5,7 +5,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { stockCounterRoleSchema } from "../kernel/events/account-roles.js";
 import { decimalStringSchema } from "../kernel/events/fields.js";
 import { idSchema } from "../kernel/ids.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { effectiveInstant, effectiveSchema } from "./effective.js";
 import type { MovementDraft } from "./ledger-records.js";
 import type { InventorySettings } from "./options.js";
@@ -37,7 +37,7 @@ const changeSchema = z.object({
  * ```
  */
 export function changeStandardCostCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.changeStandardCost",
     input: changeSchema,
     async handle(ctx, input) {

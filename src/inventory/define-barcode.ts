@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { BARCODES, type BarcodeEntry, barcodeKey, internalKey, unitFactor } from "./barcode-lookup.js";
 import { parseBarcode } from "./barcodes.js";
 import type { InventorySettings } from "./options.js";
@@ -28,7 +28,7 @@ const barcodeSchema = z.object({
  * ```
  */
 export function defineBarcodeCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.defineBarcode",
     input: barcodeSchema,
     async handle(ctx, input) {

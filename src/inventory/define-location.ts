@@ -1,5 +1,5 @@
 import { StorekeepError } from "../kernel/errors.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { LOCATIONS, type Location, WAREHOUSES, locationInputSchema } from "./location.js";
 
 /**
@@ -11,7 +11,7 @@ import { LOCATIONS, type Location, WAREHOUSES, locationInputSchema } from "./loc
  * await runtime.execute(defineLocation, { locationId: "wh_main/A1", warehouseId: "wh_main", parentId: "wh_main/A" });
  * ```
  */
-export const defineLocation = defineCommand({
+export const defineLocation = defineLibraryCommand({
   name: "inventory.defineLocation",
   input: locationInputSchema,
   async handle(ctx, input) {

@@ -1,5 +1,5 @@
 import { StorekeepError } from "../kernel/errors.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { COST_STATES, type CostStateDoc } from "./ledger-records.js";
 import { PRODUCTS, type Product, productInputSchema } from "./product.js";
 
@@ -12,7 +12,7 @@ import { PRODUCTS, type Product, productInputSchema } from "./product.js";
  * await runtime.execute(defineProduct, { sku: "MUG-RED", costingMethod: "fifo", allowBackorders: true });
  * ```
  */
-export const defineProduct = defineCommand({
+export const defineProduct = defineLibraryCommand({
   name: "inventory.defineProduct",
   input: productInputSchema,
   async handle(ctx, input) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { decimalStringSchema } from "../kernel/events/fields.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { type ProductUnit, UNITS } from "./barcode-lookup.js";
 import { requireProduct, skuSchema } from "./product.js";
 
@@ -24,7 +24,7 @@ const unitSchema = z.object({
  * await runtime.execute(defineUnit, { sku: "MUG", unit: "carton", factor: "12" });
  * ```
  */
-export const defineUnit = defineCommand({
+export const defineUnit = defineLibraryCommand({
   name: "inventory.defineUnit",
   input: unitSchema,
   async handle(ctx, input) {

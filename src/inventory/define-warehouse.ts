@@ -1,5 +1,5 @@
 import { StorekeepError } from "../kernel/errors.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { LOCATIONS, type Location, WAREHOUSES, warehouseInputSchema } from "./location.js";
 
 /**
@@ -12,7 +12,7 @@ import { LOCATIONS, type Location, WAREHOUSES, warehouseInputSchema } from "./lo
  * await runtime.execute(defineWarehouse, { warehouseId: "wh_main", name: "Main" });
  * ```
  */
-export const defineWarehouse = defineCommand({
+export const defineWarehouse = defineLibraryCommand({
   name: "inventory.defineWarehouse",
   input: warehouseInputSchema,
   async handle(ctx, input) {

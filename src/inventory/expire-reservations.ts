@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { RESERVATIONS, type Reservation } from "./reservations.js";
 import { applyRelease, closeHolds } from "./reservation-holds.js";
 
@@ -13,7 +13,7 @@ const expireSchema = z.object({ limit: z.number().int().min(1).max(10_000).defau
  * await runtime.execute(expireReservations, { limit: 500 });
  * ```
  */
-export const expireReservations = defineCommand({
+export const expireReservations = defineLibraryCommand({
   name: "inventory.expireReservations",
   input: expireSchema,
   async handle(ctx, input) {

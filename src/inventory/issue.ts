@@ -2,7 +2,7 @@ import { z } from "zod";
 import { idSchema } from "../kernel/ids.js";
 import { stockCounterRoleSchema } from "../kernel/events/account-roles.js";
 import { positiveQuantityString } from "../kernel/events/fields.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
@@ -32,7 +32,7 @@ const issueSchema = z.object({
  * ```
  */
 export function issueCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.issue",
     input: issueSchema,
     async handle(ctx, input) {

@@ -4,7 +4,7 @@ import { BOUNDS } from "../kernel/bounds.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { decimalStringSchema, positiveQuantityString } from "../kernel/events/fields.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { effectiveInstant, effectiveSchema } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
 import { recordMovements } from "./record-movements.js";
@@ -92,7 +92,7 @@ const importSchema = z
  * ```
  */
 export function openingStockCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.importOpeningStock",
     input: importSchema,
     async handle(ctx, input) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { effectiveInstant, effectiveSchema } from "./effective.js";
 import { type MovementDraft, TRANSFERS } from "./ledger-records.js";
@@ -19,7 +19,7 @@ const receiveTransferSchema = z.object({ transferId: idSchema<string>(), ...effe
  * ```
  */
 export function receiveTransferCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.receiveTransfer",
     input: receiveTransferSchema,
     async handle(ctx, input) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { stockCounterRoleSchema } from "../kernel/events/account-roles.js";
 import { positiveQuantityString } from "../kernel/events/fields.js";
 import { localDateSchema } from "../kernel/local-date.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { minorOf, valueAtUnitCost } from "./amounts.js";
 import { effectiveInstant } from "./effective.js";
@@ -38,7 +38,7 @@ const receiveSchema = z
  * ```
  */
 export function receiveCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.receive",
     input: receiveSchema,
     async handle(ctx, input) {

@@ -5,7 +5,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { decimalStringSchema, instantString } from "../kernel/events/fields.js";
 import { idSchema } from "../kernel/ids.js";
 import type { JsonObject } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { requireScan } from "./barcode-lookup.js";
 import { type CountDifference, compareCount, mergeCounts, needsRecount } from "./count-differences.js";
 import type { InventorySettings } from "./options.js";
@@ -58,7 +58,7 @@ export interface CountResult extends JsonObject {
  * ```
  */
 export function recordCountCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.recordCount",
     input: countSchema,
     async handle(ctx, input) {

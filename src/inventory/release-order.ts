@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "../kernel/ids.js";
-import { type CommandContext, type NewEvent, defineCommand } from "../runner/command.js";
+import { type CommandContext, type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { RESERVATIONS, type Reservation } from "./reservations.js";
 import { applyRelease, closeHolds } from "./reservation-holds.js";
 
@@ -14,7 +15,7 @@ const releaseOrderSchema = z.object({ orderId: idSchema<string>(), reason: z.enu
  * await runtime.execute(releaseOrder, { orderId: "ord_1" });
  * ```
  */
-export const releaseOrder = defineCommand({
+export const releaseOrder = defineLibraryCommand({
   name: "inventory.releaseOrder",
   input: releaseOrderSchema,
   async handle(ctx, input) {

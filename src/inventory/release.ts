@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { RESERVATIONS, type Reservation } from "./reservations.js";
 import { applyRelease, closeHolds } from "./reservation-holds.js";
 
@@ -15,7 +15,7 @@ const releaseSchema = z.object({ reservationId: idSchema<string>(), reason: z.en
  * await runtime.execute(release, { reservationId: "res_1" });
  * ```
  */
-export const release = defineCommand({
+export const release = defineLibraryCommand({
   name: "inventory.release",
   input: releaseSchema,
   async handle(ctx, input) {

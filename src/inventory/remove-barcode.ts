@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isStorekeepError } from "../kernel/errors.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { BARCODES, type BarcodeEntry, barcodeKey, internalKey } from "./barcode-lookup.js";
 import { parseBarcode } from "./barcodes.js";
 import type { InventorySettings } from "./options.js";
@@ -15,7 +15,7 @@ import type { InventorySettings } from "./options.js";
  * ```
  */
 export function removeBarcodeCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.removeBarcode",
     input: z.object({ barcode: z.string().min(1).max(200) }),
     async handle(ctx, input) {

@@ -5,7 +5,8 @@ import { StorekeepError, isStorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { instantString } from "../kernel/events/fields.js";
 import type { CounterChange } from "../ports/storage.js";
-import { type CommandContext, type NewEvent, defineCommand } from "../runner/command.js";
+import { type CommandContext, type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { AVAILABILITY, COST_STATES } from "./ledger-records.js";
 import { applyLotHolds, heldByLot, lotScope, warehouseStock } from "./lot-holds.js";
@@ -181,7 +182,7 @@ async function reserveLots(ctx: CommandContext, lotDemand: ReadonlyMap<string, {
  * ```
  */
 export function reserveCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.reserve",
     input: reserveSchema,
     async handle(ctx, input) {

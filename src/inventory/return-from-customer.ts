@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "../kernel/ids.js";
 import { positiveQuantityString } from "../kernel/events/fields.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
@@ -29,7 +29,7 @@ const customerReturnSchema = z.object({
  * ```
  */
 export function returnFromCustomerCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.returnFromCustomer",
     input: customerReturnSchema,
     async handle(ctx, input) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { positiveQuantityString } from "../kernel/events/fields.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
@@ -23,7 +23,7 @@ const supplierReturnSchema = z.object({ ...where, quantity: positiveQuantityStri
  * ```
  */
 export function returnToSupplierCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.returnToSupplier",
     input: supplierReturnSchema,
     async handle(ctx, input) {

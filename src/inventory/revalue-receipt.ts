@@ -2,7 +2,7 @@ import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
 import { idSchema } from "../kernel/ids.js";
 import { decimalStringSchema } from "../kernel/events/fields.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { minorOf } from "./amounts.js";
 import { effectiveInstant, effectiveSchema } from "./effective.js";
@@ -29,7 +29,7 @@ const revalueSchema = z.object({
  * ```
  */
 export function revalueReceiptCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.revalueReceipt",
     input: revalueSchema,
     async handle(ctx, input) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { positiveQuantityString } from "../kernel/events/fields.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
@@ -20,7 +20,7 @@ const scrapSchema = z.object({ ...where, quantity: positiveQuantityString });
  * ```
  */
 export function scrapCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.scrap",
     input: scrapSchema,
     async handle(ctx, input) {

@@ -4,7 +4,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { decimalStringSchema } from "../kernel/events/fields.js";
 import { idSchema } from "../kernel/ids.js";
 import type { Transaction } from "../ports/storage.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { QUANTITIES } from "./ledger-records.js";
 import { LOCATIONS, type Location, WAREHOUSES } from "./location.js";
 import { skuSchema } from "./product.js";
@@ -61,7 +61,7 @@ export async function warehouseLocations(tx: Transaction, warehouseId: string): 
  * await runtime.execute(startStocktake, { stocktakeId: "st_1", warehouseId: "wh", locationRange: { from: "wh/A", to: "wh/B" }, recountAbove: "2" });
  * ```
  */
-export const startStocktake = defineCommand({
+export const startStocktake = defineLibraryCommand({
   name: "inventory.startStocktake",
   input: startSchema,
   async handle(ctx, input) {

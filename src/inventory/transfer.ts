@@ -3,7 +3,7 @@ import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { positiveQuantityString } from "../kernel/events/fields.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { effectiveInstant, effectiveSchema } from "./effective.js";
 import { type MovementDraft, TRANSFERS } from "./ledger-records.js";
@@ -35,7 +35,7 @@ const transferSchema = z.object({
  * ```
  */
 export function transferCommand(settings: InventorySettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "inventory.transfer",
     input: transferSchema,
     async handle(ctx, input) {

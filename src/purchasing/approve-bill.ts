@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { settingsOf } from "./options.js";
 import { loadOrder } from "./purchase-order.js";
@@ -21,7 +21,7 @@ import { assertAllowed } from "./transitions.js";
  * await runtime.execute(approveBill, { billId: "bill_1", approver: "ann" });
  * ```
  */
-export const approveBill = defineCommand({
+export const approveBill = defineLibraryCommand({
   name: "purchasing.approveBill",
   input: z.strictObject({ billId: idSchema, approver: z.string().min(1).max(200) }),
   async handle(ctx, input) {

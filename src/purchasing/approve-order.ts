@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { saveOrder } from "./order-store.js";
 import { loadOrder } from "./purchase-order.js";
@@ -15,7 +15,7 @@ import { assertAllowed } from "./transitions.js";
  * await runtime.execute(approveOrder, { purchaseOrderId: "po_1", approver: "ann" });
  * ```
  */
-export const approveOrder = defineCommand({
+export const approveOrder = defineLibraryCommand({
   name: "purchasing.approveOrder",
   input: z.strictObject({ purchaseOrderId: idSchema, approver: z.string().min(1).max(200).optional() }),
   async handle(ctx, input) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { Decimal } from "../kernel/decimal.js";
 import { saveOrder } from "./order-store.js";
@@ -15,7 +15,7 @@ import { assertAllowed } from "./transitions.js";
  * await runtime.execute(cancelOrder, { purchaseOrderId: "po_1", reason: "supplier out of stock" });
  * ```
  */
-export const cancelOrder = defineCommand({
+export const cancelOrder = defineLibraryCommand({
   name: "purchasing.cancelOrder",
   input: z.strictObject({ purchaseOrderId: idSchema, reason: z.string().max(400).optional() }),
   async handle(ctx, input) {

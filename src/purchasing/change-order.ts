@@ -1,4 +1,4 @@
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { functionalNetOf, pendingApproval } from "./approval.js";
 import { settingsOf } from "./options.js";
 import { priceOrderLines } from "./order-lines.js";
@@ -16,7 +16,7 @@ import { assertAllowed } from "./transitions.js";
  * await runtime.execute(changeOrder, { purchaseOrderId: "po_1", lines: [{ sku: "MUG", quantity: 120 }] });
  * ```
  */
-export const changeOrder = defineCommand({
+export const changeOrder = defineLibraryCommand({
   name: "purchasing.changeOrder",
   input: changeOrderSchema,
   async handle(ctx, input) {

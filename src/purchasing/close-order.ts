@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { Decimal } from "../kernel/decimal.js";
 import { saveOrder } from "./order-store.js";
@@ -16,7 +16,7 @@ import { assertAllowed } from "./transitions.js";
  * await runtime.execute(closeOrder, { purchaseOrderId: "po_1" });
  * ```
  */
-export const closeOrder = defineCommand({
+export const closeOrder = defineLibraryCommand({
   name: "purchasing.closeOrder",
   input: z.strictObject({ purchaseOrderId: idSchema }),
   async handle(ctx, input) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { settingsOf } from "./options.js";
@@ -19,7 +19,7 @@ import { assertAllowed } from "./transitions.js";
  * await runtime.execute(correctBill, { billId: "bill_1", lines: [{ lineId: "1", quantity: 60, unitPrice: "2.5" }] });
  * ```
  */
-export const correctBill = defineCommand({
+export const correctBill = defineLibraryCommand({
   name: "purchasing.correctBill",
   input: z.strictObject({ billId: idSchema, lines: billLinesSchema, dueDate: localDateSchema.optional() }),
   async handle(ctx, input) {

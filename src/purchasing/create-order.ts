@@ -1,4 +1,4 @@
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { functionalNetOf, pendingApproval } from "./approval.js";
 import { settingsOf } from "./options.js";
@@ -19,7 +19,7 @@ import { ORDERS, requireSupplier } from "./supplier.js";
  * const { purchaseOrderId } = await runtime.execute(createOrder, { supplierId: "sup_1", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 100 }] });
  * ```
  */
-export const createOrder = defineCommand({
+export const createOrder = defineLibraryCommand({
   name: "purchasing.createOrder",
   input: createOrderSchema,
   async handle(ctx, input) {

@@ -1,4 +1,4 @@
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { SUPPLIERS, type Supplier, defineSupplierSchema } from "./supplier.js";
 
 /**
@@ -10,7 +10,7 @@ import { SUPPLIERS, type Supplier, defineSupplierSchema } from "./supplier.js";
  * await runtime.execute(defineSupplier, { supplierId: "sup_1", currency: "USD", leadTimeDays: 14, paymentTerms: { netDays: 30 } });
  * ```
  */
-export const defineSupplier = defineCommand({
+export const defineSupplier = defineLibraryCommand({
   name: "purchasing.defineSupplier",
   input: defineSupplierSchema,
   async handle(ctx, input) {

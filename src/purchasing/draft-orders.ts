@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
@@ -35,7 +35,7 @@ const standingDraftKey = (supplierId: string, warehouseId: string): string => `r
  * await runtime.execute(draftOrdersFromSuggestions, { proposals: purchaseOrders, reuseDrafts: true });
  * ```
  */
-export const draftOrdersFromSuggestions = defineCommand({
+export const draftOrdersFromSuggestions = defineLibraryCommand({
   name: "purchasing.draftOrdersFromSuggestions",
   input: z.object({
     proposals: z

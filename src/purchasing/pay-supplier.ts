@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { type LocalDate, addDays, localDateSchema } from "../kernel/local-date.js";
@@ -44,7 +44,7 @@ export function earlyPaymentDiscount(bill: Pick<SupplierBill, "date" | "gross" |
  * await runtime.execute(paySupplier, { paymentId: "sp_1", supplierId: "sup_1", billIds: ["bill_1", "bill_2"], amount: "500" });
  * ```
  */
-export const paySupplier = defineCommand({
+export const paySupplier = defineLibraryCommand({
   name: "purchasing.paySupplier",
   input: z.strictObject({
     paymentId: idSchema,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
@@ -53,7 +53,7 @@ export type ReceiptRecord = {
  * await runtime.execute(receiveGoods, { receiptId: "grn_1", purchaseOrderId: "po_1", lines: [{ lineId: "1", quantity: 60, locationId: "wh/A1" }] });
  * ```
  */
-export const receiveGoods = defineCommand({
+export const receiveGoods = defineLibraryCommand({
   name: "purchasing.receiveGoods",
   input: receiveGoodsSchema,
   async handle(ctx, input) {

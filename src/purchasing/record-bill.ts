@@ -1,4 +1,4 @@
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { addDays, type LocalDate } from "../kernel/local-date.js";
 import { settingsOf } from "./options.js";
 import { claimDocument, priorResult } from "./order-store.js";
@@ -22,7 +22,7 @@ import { StorekeepError } from "../kernel/errors.js";
  * const { status, reasons } = await runtime.execute(recordBill, { billId: "bill_1", purchaseOrderId: "po_1", lines: [{ lineId: "1", quantity: 60, unitPrice: "2.6" }] });
  * ```
  */
-export const recordBill = defineCommand({
+export const recordBill = defineLibraryCommand({
   name: "purchasing.recordBill",
   input: recordBillSchema,
   async handle(ctx, input) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { addDays, localDateSchema, type LocalDate } from "../kernel/local-date.js";
@@ -21,7 +21,7 @@ import { functionalSide, taxDocument } from "./tax-document.js";
  * await runtime.execute(recordLandedCost, { landedCostId: "lc_1", supplierId: "sup_freight", receiptIds: ["grn_1"], basis: "value", costType: "freight", net: "40" });
  * ```
  */
-export const recordLandedCost = defineCommand({
+export const recordLandedCost = defineLibraryCommand({
   name: "purchasing.recordLandedCost",
   input: z.strictObject({
     landedCostId: idSchema,

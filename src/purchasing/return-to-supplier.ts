@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
@@ -49,7 +49,7 @@ function takeUnbilled(receipts: readonly ReceiptSlice[], quantity: Decimal, func
  * await runtime.execute(returnToSupplier, { returnId: "sr_1", purchaseOrderId: "po_1", lines: [{ lineId: "1", quantity: 5 }] });
  * ```
  */
-export const returnToSupplier = defineCommand({
+export const returnToSupplier = defineLibraryCommand({
   name: "purchasing.returnToSupplier",
   input: z.strictObject({
     returnId: idSchema,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { saveOrder } from "./order-store.js";
@@ -16,7 +16,7 @@ import { assertAllowed } from "./transitions.js";
  * await runtime.execute(sendOrder, { purchaseOrderId: "po_1" });
  * ```
  */
-export const sendOrder = defineCommand({
+export const sendOrder = defineLibraryCommand({
   name: "purchasing.sendOrder",
   input: z.strictObject({ purchaseOrderId: idSchema, date: localDateSchema.optional() }),
   async handle(ctx, input) {

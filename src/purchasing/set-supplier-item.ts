@@ -1,4 +1,4 @@
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { SUPPLIER_ITEMS, type SupplierItem, requireSupplier, setSupplierItemSchema } from "./supplier.js";
 import { checkPriceList } from "./pricing.js";
@@ -13,7 +13,7 @@ import { checkPriceList } from "./pricing.js";
  *   prices: [{ unitPrice: "2.5" }, { minQuantity: 200, unitPrice: "2.3" }] });
  * ```
  */
-export const setSupplierItem = defineCommand({
+export const setSupplierItem = defineLibraryCommand({
   name: "purchasing.setSupplierItem",
   input: setSupplierItemSchema,
   async handle(ctx, input) {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { StorekeepError, isStorekeepError, parseWith } from "../kernel/errors.js";
+import { InvariantError, StorekeepError, isStorekeepError, parseWith } from "../kernel/errors.js";
 import { type StandardSchemaV1, validateStandard } from "../kernel/standard-schema.js";
 import { localDateFormatter } from "../kernel/local-date.js";
 import type { Clock } from "../ports/clock.js";
@@ -9,6 +9,7 @@ import type { RateProvider } from "../ports/rates.js";
 import type { Json, OutboxEvent, Store, StoreRegistry, Transaction } from "../ports/storage.js";
 import type { CommandContext, CommandDefinition, ExecuteOptions, ModuleDefinition, NewEvent, Reaction } from "./command.js";
 import { type StorekeepConfig, checkFutureHorizon } from "./config.js";
+import { checkingLibraryEvents, isLibraryEmitter } from "./library.js";
 import { canonicalJson, sha256Hex } from "./hash.js";
 import { DOCUMENT_ID_FIELDS, type EventCatalog, type EventDefinitions, documentIdOf, eventCatalog } from "../kernel/events/index.js";
 
@@ -215,10 +216,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const outcome = await command.handle(ctx, parsed);
       const events: OutboxEvent[] = [];
       const queue: { event: OutboxEvent; depth: number }[] = [];
-      const accept = (emitted: readonly NewEvent[] | void, causationId: string, depth: number): void => {
+      const accept = (emitted: readonly NewEvent[] | void, causationId: string, depth: number, library: boolean): void => {
         for (const e of emitted ?? []) {
           if (typeof e.effectiveDate === "string") checkFutureHorizon(config, ctx.today, e.effectiveDate, `${e.type}.effectiveDate`);
-          const stored = validateEvent({
+          const envelope: OutboxEvent = {
             id: ids.next("evt"),
             type: e.type,
             schemaVersion: e.schemaVersion ?? 1,
@@ -231,12 +232,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             correlationId: ctx.correlationId,
             ...(key === undefined ? {} : { idempotencyKey: key }),
             payload: e.payload,
-          });
+          };
+          // A library emitter's event is what the catalog's parse would make of it (checked in
+          // the test suite): parsing it again was a sixth of a command's time.
+          const stored = library && eventsParsed ? (checkingLibraryEvents() ? checkedLibraryEvent(validateEvent, envelope) : envelope) : validateEvent(envelope);
           events.push(stored);
           queue.push({ event: stored, depth });
         }
       };
-      accept(outcome.events, commandId, 0);
+      accept(outcome.events, commandId, 0, isLibraryEmitter(command as CommandDefinition));
       // Breadth-first: reactions run in emission order, each inside this transaction.
       const replayed = new Set<string>();
       for (let i = 0; i < queue.length; i++) {
@@ -251,7 +255,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           throw new StorekeepError("INVALID_TRANSITION", `Reactions to ${event.type} went deeper than ${config.maxReactionDepth} levels; a reaction loop is likely.`, { eventType: event.type, depth });
         }
         if (events.length > 100_000) throw new StorekeepError("INVALID_TRANSITION", "One command emitted more than 100,000 events; split the work.", { events: events.length });
-        for (const reaction of reactions) accept(await reaction.handle(ctx, event), event.id, depth + 1);
+        for (const reaction of reactions) accept(await reaction.handle(ctx, event), event.id, depth + 1, isLibraryEmitter(reaction));
       }
       const appended = replayed.size === 0 ? events : events.filter((e) => !replayed.has(e.id));
       if (appended.length > 0) await tx.events.append(appended);
@@ -303,6 +307,29 @@ function modulePeriodLocks(modules: readonly ModuleDefinition[]): PeriodLocks {
     throw new StorekeepError("ALREADY_EXISTS", `Modules ${keepers.map((m) => m.name).join(" and ")} both keep period locks; only one module may (pass createRuntime({ periodLocks }) to choose).`, { modules: keepers.map((m) => m.name) });
   }
   return keepers[0]?.periodLocks ?? noPeriodLocks;
+}
+
+/** The library event, after checking that the catalog's parse gives it back unchanged. */
+function checkedLibraryEvent(validateEvent: EventValidator, envelope: OutboxEvent): OutboxEvent {
+  const parsed = validateEvent(envelope);
+  let same: boolean;
+  try {
+    same = canonicalJson(parsed) === canonicalJson(envelope);
+  } catch {
+    same = false;
+  }
+  if (!same) {
+    throw new InvariantError(`a library emitter built a ${envelope.type} event that the catalog's parse changes; build its payload as the catalog's schema outputs it (canonical decimals, no extra keys). Built: ${safeJson(envelope.payload)}; parsed: ${safeJson(parsed.payload)}`);
+  }
+  return envelope;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value).slice(0, 2000);
+  } catch {
+    return String(value);
+  }
 }
 
 function toJson(value: unknown): Json {

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { instantString } from "../kernel/events/fields.js";
-import { type NewEvent, defineCommand } from "../runner/command.js";
+import { type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { amountOf, minorOf, moneyOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
@@ -24,7 +25,7 @@ export const authorizePaymentSchema = z.strictObject({ orderId: id, paymentId: i
  */
 export function authorizePaymentCommand(settings: SalesSettings) {
   void settings;
-  return defineCommand({
+  return defineLibraryCommand({
     name: "sales.authorizePayment",
     input: authorizePaymentSchema,
     async handle(ctx, input) {

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { type CommandContext, type NewEvent, defineCommand } from "../runner/command.js";
+import { type CommandContext, type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { creditOrderPart } from "./documents.js";
 import { COUPONS, type CouponDoc, type OrderDoc, qty } from "./order.js";
 import { loadOrder, saveOrder, withHistory } from "./order.js";
@@ -26,7 +27,7 @@ export const cancelOrderSchema = z.strictObject({
  * ```
  */
 export function cancelOrderCommand(settings: SalesSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "sales.cancelOrder",
     input: cancelOrderSchema,
     async handle(ctx, input) {

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { type NewEvent, defineCommand } from "../runner/command.js";
+import { type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { takeAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
@@ -37,7 +38,7 @@ export const capturePaymentSchema = z.strictObject({
  */
 export function capturePaymentCommand(settings: SalesSettings) {
   const taxOnAdvances = settings.tax?.taxOnAdvances === true;
-  return defineCommand({
+  return defineLibraryCommand({
     name: "sales.capturePayment",
     input: capturePaymentSchema,
     async handle(ctx, input) {

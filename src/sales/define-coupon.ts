@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { COUPONS, type CouponDoc } from "./order.js";
 import { orderDiscountSchema } from "./place-order.js";
 
@@ -19,7 +19,7 @@ export const defineCouponSchema = z.strictObject({
  * await sk.sales.defineCoupon({ code: "WELCOME10", discount: { kind: "percent", percent: "10" }, usageLimit: 100 });
  * ```
  */
-export const defineCoupon = defineCommand({
+export const defineCoupon = defineLibraryCommand({
   name: "sales.defineCoupon",
   input: defineCouponSchema,
   async handle(ctx, input) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { SHIPMENTS, type ShipmentDoc, bump, loadOrder, qty, saveOrder, withHistory } from "./order.js";
 import { nextOrderState, nextShipmentState } from "./state-machines.js";
 
@@ -16,7 +16,7 @@ export const deliverShipmentSchema = z.strictObject({ shipmentId: idSchema<strin
  * await sk.sales.deliverShipment({ shipmentId: "shp_1" });
  * ```
  */
-export const deliverShipment = defineCommand({
+export const deliverShipment = defineLibraryCommand({
   name: "sales.deliverShipment",
   input: deliverShipmentSchema,
   async handle(ctx, input) {

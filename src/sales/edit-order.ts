@@ -2,7 +2,8 @@ import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { type NewEvent, defineCommand } from "../runner/command.js";
+import { type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { QUANTITY_SCALE, amountOf, minorOf, parseScaled } from "./amounts.js";
 import { creditOrderPart, invoiceOrderPart } from "./documents.js";
 import { decimalText } from "./inputs.js";
@@ -47,7 +48,7 @@ export const editOrderSchema = z.strictObject({
  * ```
  */
 export function editOrderCommand(settings: SalesSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "sales.editOrder",
     input: editOrderSchema,
     async handle(ctx, input) {

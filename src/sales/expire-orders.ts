@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { type NewEvent, defineCommand } from "../runner/command.js";
+import { type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { ORDERS, type OrderDoc, loadOrder, saveOrder } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { cancel } from "./cancel-order.js";
@@ -17,7 +18,7 @@ export const expireOrdersSchema = z.strictObject({ limit: z.number().int().min(1
  * ```
  */
 export function expireOrdersCommand(settings: SalesSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "sales.expireOrders",
     input: expireOrdersSchema,
     async handle(ctx, input) {

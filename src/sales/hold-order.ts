@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "../kernel/ids.js";
-import { type NewEvent, defineCommand } from "../runner/command.js";
+import { type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { loadOrder, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { invoiceWhole, placementEvents } from "./place-order.js";
@@ -18,7 +19,7 @@ export const orderActionSchema = z.strictObject({ orderId: idSchema<string>(), a
  * ```
  */
 export function changeOrderStateCommand(settings: SalesSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "sales.changeOrderState",
     input: orderActionSchema,
     async handle(ctx, input) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { loadOrder, qty, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { invoiceWhole } from "./place-order.js";
@@ -19,7 +19,7 @@ export const invoiceOrderSchema = z.strictObject({ orderId: idSchema<string>() }
  * ```
  */
 export function invoiceOrderCommand(settings: SalesSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "sales.invoiceOrder",
     input: invoiceOrderSchema,
     async handle(ctx, input) {

@@ -3,7 +3,8 @@ import { BOUNDS } from "../kernel/bounds.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { currencySchema } from "../kernel/money-schema.js";
-import { type CommandContext, type NewEvent, defineCommand } from "../runner/command.js";
+import { type CommandContext, type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { QUANTITY_SCALE, minorOf, moneyOf, parseScaled } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { COUPONS, type CouponDoc, ORDERS, type OrderDoc, type OrderLine, type OrderPricingRules, checkOrderInvariants, qty, qtyText } from "./order.js";
@@ -76,7 +77,7 @@ export const placeOrderSchema = z.strictObject({
  * ```
  */
 export function placeOrderCommand(settings: SalesSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "sales.placeOrder",
     input: placeOrderSchema,
     async handle(ctx, input) {

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { type CommandContext, type NewEvent, defineCommand } from "../runner/command.js";
+import { type CommandContext, type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { releaseAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
@@ -32,7 +33,7 @@ export const refundPaymentSchema = z.strictObject({
  * await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "11.90", returnId: "ret_1" });
  * ```
  */
-export const refundPayment = defineCommand({
+export const refundPayment = defineLibraryCommand({
   name: "sales.refundPayment",
   input: refundPaymentSchema,
   async handle(ctx, input) {

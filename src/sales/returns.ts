@@ -2,7 +2,8 @@ import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { type NewEvent, defineCommand } from "../runner/command.js";
+import { type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { decimalText } from "./inputs.js";
 import { creditOrderPart } from "./documents.js";
 import { type OrderDoc, RETURNS, type ReturnDoc, bump, loadOrder, qty, qtyText, saveOrder, withHistory } from "./order.js";
@@ -25,7 +26,7 @@ export const requestReturnSchema = z.strictObject({
  * await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
  * ```
  */
-export const requestReturn = defineCommand({
+export const requestReturn = defineLibraryCommand({
   name: "sales.requestReturn",
   input: requestReturnSchema,
   async handle(ctx, input) {
@@ -69,7 +70,7 @@ async function loadReturn(ctx: { tx: import("../ports/storage.js").Transaction }
  * ```
  */
 export function receiveReturnCommand(settings: SalesSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "sales.receiveReturn",
     input: receiveReturnSchema,
     async handle(ctx, input) {
@@ -131,7 +132,7 @@ export const rejectReturnSchema = z.strictObject({ returnId: id });
  * await sk.sales.rejectReturn({ returnId: "ret_1" });
  * ```
  */
-export const rejectReturn = defineCommand({
+export const rejectReturn = defineLibraryCommand({
   name: "sales.rejectReturn",
   input: rejectReturnSchema,
   async handle(ctx, input) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { currencySchema } from "../kernel/money-schema.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { amountOf, convertMinor, minorOf, moneyOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { PAYMENTS, PAYOUTS, type PaymentDoc } from "./order.js";
@@ -30,7 +30,7 @@ export const settlePayoutSchema = z.strictObject({
  * await sk.sales.settlePayout({ payoutId: "po_1", currency: "EUR", gross: "100", fees: "1.65", paymentIds: ["ch_1"] });
  * ```
  */
-export const settlePayout = defineCommand({
+export const settlePayout = defineLibraryCommand({
   name: "sales.settlePayout",
   input: settlePayoutSchema,
   async handle(ctx, input) {

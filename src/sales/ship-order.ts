@@ -2,7 +2,8 @@ import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { type NewEvent, defineCommand } from "../runner/command.js";
+import { type NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { decimalText } from "./inputs.js";
 import { invoiceOrderPart } from "./documents.js";
 import { type OrderDoc, SHIPMENTS, type ShipmentDoc, bump, loadOrder, qty, qtyText, saveOrder, withHistory } from "./order.js";
@@ -32,7 +33,7 @@ export const shipOrderSchema = z.strictObject({
  * ```
  */
 export function shipOrderCommand(settings: SalesSettings) {
-  return defineCommand({
+  return defineLibraryCommand({
     name: "sales.shipOrder",
     input: shipOrderSchema,
     async handle(ctx, input) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
-import { defineCommand } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
 import { amountOf, minorOf } from "./amounts.js";
 import { PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
 import { nextPaymentState } from "./state-machines.js";
@@ -18,7 +18,7 @@ export const voidPaymentSchema = z.strictObject({ paymentId: id, outcome: z.enum
  * await sk.sales.voidPayment({ paymentId: "pi_1" });
  * ```
  */
-export const voidPayment = defineCommand({
+export const voidPayment = defineLibraryCommand({
   name: "sales.voidPayment",
   input: voidPaymentSchema,
   async handle(ctx, input) {
