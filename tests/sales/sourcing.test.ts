@@ -98,6 +98,20 @@ for (const kind of ["memory", "pglite"] as const) {
       expect(await held(sk)).toEqual(["1", "3"]);
     });
 
+    it("reserving at payment after a shipment holds only what is left to ship, and nothing once everything has shipped", async () => {
+      const sk = await twoWarehouses(kind);
+      await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh_b", reserveAt: "payment", lines: [{ lineId: "1", sku: "MUG", quantity: "4", unitPrice: "9" }] });
+      await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1", lines: [{ lineId: "1", quantity: "3" }] });
+      await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "10" });
+      expect(await held(sk)).toEqual(["0", "1"]);
+      expect((await sk.sales.order("ord_1"))!.order.lines[0]!.buckets.reserved).toBe("1");
+      await sk.sales.placeOrder({ orderId: "ord_2", currency: "EUR", warehouseId: "wh_b", reserveAt: "payment", lines: [{ lineId: "1", sku: "MUG", quantity: "2", unitPrice: "9" }] });
+      await sk.sales.shipOrder({ orderId: "ord_2", shipmentId: "shp_2" });
+      await sk.sales.capturePayment({ orderId: "ord_2", paymentId: "ch_2" });
+      expect(await held(sk)).toEqual(["0", "1"]);
+      expect((await sk.sales.order("ord_2"))!.order.lines[0]!.buckets.reserved).toBe("0");
+    });
+
     it("an edit places the order again, counting what it held as its own", async () => {
       const sk = await twoWarehouses(kind);
       await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh_a", lines: [{ lineId: "1", sku: "MUG", quantity: "3", unitPrice: "9" }] });
