@@ -185,7 +185,11 @@ export function editOrderCommand(settings: SalesSettings) {
         if (next.invoices.length > current.invoices.length) invoiceId = next.invoices[next.invoices.length - 1]!.invoiceId;
       }
       // 5. The payment difference: refund a surplus now, or leave a balance due.
+      // An order with a return cannot be edited, so every refund it has had — a prepayment paid
+      // back, an earlier edit's surplus, a credit settled — reduced what is paid toward it:
+      // paid is captured less all refunds, and they all count as refunded on edit from now on.
       const gross = minorOf(next.totals.gross, c);
+      next = { ...next, paid: { ...next.paid, refundedOnEdit: next.paid.refunded } };
       const paid = minorOf(netCaptured(next), c);
       let refundId: string | null = null;
       if (paid > gross) {
@@ -203,7 +207,7 @@ export function editOrderCommand(settings: SalesSettings) {
         const refundInput = { refundId: input.refund.refundId, amount: amountOf(surplus, c), paymentId: input.refund.paymentId, provider: input.refund.provider };
         const fingerprint = fingerprintOf({ orderId: order.orderId, amount: refundInput.amount, paymentId: refundInput.paymentId, returnId: undefined, provider: refundInput.provider });
         const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint);
-        next = { ...refunded.order, paid: { ...refunded.order.paid, refundedOnEdit: amountOf(minorOf(next.paid.refundedOnEdit ?? "0", c) + surplus, c) } };
+        next = { ...refunded.order, paid: { ...refunded.order.paid, refundedOnEdit: refunded.order.paid.refunded } };
         events.push(refunded.event);
         await ctx.tx.documents.put(PAYMENTS, refunded.doc.key, refunded.doc as never, 0);
         refundId = input.refund.refundId;

@@ -95,7 +95,12 @@ export interface OrderDoc {
   readonly totals: { readonly lineDiscount: string; readonly orderDiscount: string; readonly net: string; readonly shippingNet: string; readonly tax: string; readonly gross: string };
   readonly discounts: readonly { readonly kind: string; readonly label: string | null; readonly amount: string }[];
   readonly codes: readonly AppliedTaxCode[];
-  /** Money: `refundedOnEdit` is the part of `refunded` paid back because an edit lowered the total (absent before any such edit). */
+  /**
+   * Money: `refundedOnEdit` is the part of `refunded` that reduced what is paid toward the
+   * order's current total — at an edit, every refund the order had until then (an order with a
+   * return cannot be edited, so none of them settled a return) plus the surplus the edit paid
+   * back (absent before any edit).
+   */
   readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string; readonly refundedOnEdit?: string };
   /** The order's version: 1 when placed, +1 per edit (absent on orders stored before edits existed: 1). */
   readonly version?: number;
@@ -226,7 +231,8 @@ export interface CouponDoc {
 }
 
 /**
- * What was captured toward the order's current total: captured less what edits paid back.
+ * What was captured toward the order's current total: captured less what was paid back up to
+ * the last edit (see `paid.refundedOnEdit`).
  *
  * @example
  * ```ts

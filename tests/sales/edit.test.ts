@@ -79,6 +79,31 @@ describe("order edits after placement", () => {
     expect(await trialBalanceIsZero(sk)).toBe(true);
   });
 
+  it("money refunded before an edit is not paid any more: the edit settles the difference against captured less every refund (a full, a partial and a small prepayment refund)", async () => {
+    // 77.35 captured in prepayments (invoiced on shipment); removing line 2 lowers the total to 53.55.
+    for (const [refunded, balanceDue, surplus] of [["77.35", "53.55", null], ["30", "6.2", null], ["10", "0", "13.8"]] as const) {
+      const { sk } = shop(memoryStore(), { invoicing: "on-shipment" });
+      await stock(sk);
+      await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 4, unitPrice: "10" }, { sku: "TEE", quantity: 1, unitPrice: "20" }], shipping: { amount: "5" } });
+      await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+      await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_0", amount: refunded });
+      const edited = await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "2", quantity: "0" }], refund: { refundId: "re_1" } });
+      expect(edited).toMatchObject({ version: 2, total: "53.55", balanceDue, refundId: surplus === null ? null : "re_1" });
+      const view = (await sk.sales.order("ord_1"))!;
+      const refundedAll = surplus === null ? refunded : new Decimal(refunded).plus(surplus).toString();
+      expect(view.order.paid).toEqual({ authorized: "0", captured: "77.35", refunded: refundedAll, refundedOnEdit: refundedAll });
+      expect(view.statuses.payment).toBe(balanceDue === "53.55" ? "unpaid" : balanceDue === "0" ? "paid" : "partially-paid");
+      // What the shop holds in prepayments is what was captured less every refund.
+      expect(await balance(sk, "1150")).toBe(new Decimal("77.35").minus(refundedAll).toFixed(2));
+      if (balanceDue !== "0") {
+        await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_2", amount: balanceDue });
+        expect((await sk.sales.order("ord_1"))!.statuses.payment).toBe("paid");
+      }
+      expect(await trialBalanceIsZero(sk)).toBe(true);
+      expect((await sk.inventory.audit()).ok).toBe(true);
+    }
+  });
+
   it("a shipped line cannot be touched (INVALID_TRANSITION); the unshipped rest can, and on-shipment invoicing re-invoices what shipped", async () => {
     const { sk } = shop(memoryStore(), { invoicing: "on-shipment" });
     await stock(sk);

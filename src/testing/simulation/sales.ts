@@ -70,7 +70,6 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
     return BUYERS[0].shipTo;
   };
   // Edit refusals of the known bug (see sales.editOrder below).
-  const knownEditRefusals = new WeakSet<object>();
   // Edits committed per order (its version is one more).
   const edits = new Map<string, number>();
   const partOf = (amount: string): string => {
@@ -159,11 +158,8 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
       {
         name: "sales.editOrder",
         weight: 2.5 * any,
-        // KNOWN BUG (reported to the lead, seed 27): an edit of an order whose prepayment was refunded counts the
-        // refunded money as still paid (netCaptured ignores ordinary refunds) and, lowering the total, tries to
-        // refund it a second time: refused. Tolerated until fixed.
         // In a concurrent batch the order may have lost the line another edit removed meanwhile (NOT_FOUND).
-        refuses: (error) => knownEditRefusals.has(error as object) || (shop.concurrent() && isStorekeepError(error) && error.code === "NOT_FOUND"),
+        refuses: (error) => (shop.concurrent() && isStorekeepError(error) && error.code === "NOT_FOUND"),
         run: async () => {
           // New quantities for unshipped lines (0 removes one), sometimes a line added; a
           // surplus over the new total is refunded in the same command (the refund id is
@@ -183,15 +179,7 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
           const kept = order.lines.filter((l) => changes.find((c) => c.lineId === l.lineId)?.quantity !== "0").length + add.length;
           if (kept === 0) changes[0] = { ...changes[0]!, quantity: "1" };
           const input = { orderId: order.orderId, ...(changes.length > 0 ? { changes } : {}), ...(add.length > 0 ? { add } : {}), refund: { refundId: shop.id("re") } };
-          // An order with a refund already (an ordinary one, not an edit's) meets the known bug above.
-          const refundedBefore = new Decimal(order.paid.refunded).gt(order.paid.refundedOnEdit ?? "0");
-          const result = await sk.sales.editOrder(input).catch((error: unknown) => {
-            if (refundedBefore && isStorekeepError(error) && (error.code === "VALIDATION_FAILED" || error.code === "INVALID_TRANSITION") && /refund/i.test(error.message)) {
-              knownEditRefusals.add(error);
-              shop.tally("sales.edits.refused-known-bug");
-            }
-            throw error;
-          });
+          const result = await sk.sales.editOrder(input);
           edits.set(order.orderId, (edits.get(order.orderId) ?? 0) + 1);
           // The payment difference: refunded in the edit, left due, or none.
           shop.tally(`sales.edits.${result.refundId !== null ? "refunded" : paidBefore.gt(0) && result.balanceDue !== "0" ? "balance-due" : paidBefore.gt(0) ? "even" : "unpaid"}`);
