@@ -2,6 +2,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { Decimal } from "../kernel/decimal.js";
 import type { TaxCalculation, TaxContext, TaxLineInput } from "../finance/tax/calculate-tax.js";
 import type { TaxCodeTable } from "../finance/tax/tax-codes.js";
+import type { DistanceSales } from "../finance/tax/place-of-supply.js";
 import type { AllocatedNumber, NumberSeriesKey } from "../finance/numbering/number-series.js";
 import type { Transaction } from "../ports/storage.js";
 
@@ -31,6 +32,14 @@ export interface SalesTaxOptions {
    * refund) releases it.
    */
   readonly taxOnAdvances?: boolean;
+  /**
+   * The shop's cross-border B2C sales inside the union for the OSS threshold (EU VAT: above
+   * €10,000 a year, or opted in, a sale to a consumer in another member state is taxed at the
+   * buyer's rates — `distance-destination` — instead of the seller's). The figures, or a
+   * function of the order's date giving them (for a shop that keeps its own running total).
+   * Without it every such sale is a distance sale at the seller's rates.
+   */
+  readonly distanceSales?: DistanceSales | ((date: string) => DistanceSales);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
-import { StorekeepError } from "../kernel/errors.js";
+import { StorekeepError, isStorekeepError } from "../kernel/errors.js";
+import type { DistanceSales } from "../finance/tax/place-of-supply.js";
 import { idSchema } from "../kernel/ids.js";
 import { currencySchema } from "../kernel/money-schema.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
@@ -199,6 +200,7 @@ export function placeOrderCommand(settings: SalesSettings) {
 export function taxCalculator(settings: SalesSettings, date: string, currency: string, buyer: OrderPricingRules["buyer"]): PricingInput["tax"] {
   const tax = settings.tax;
   if (tax === null) return null;
+  const distanceSales = distanceSalesOn(tax.distanceSales, date);
   return (taxLines) =>
     settings.seams.calculateTax(taxLines, {
       date,
@@ -209,7 +211,21 @@ export function taxCalculator(settings: SalesSettings, date: string, currency: s
       pricesIncludeTax: tax.pricesIncludeTax ?? false,
       ...(tax.rounding === undefined ? {} : { rounding: tax.rounding }),
       ...(tax.roundingMode === undefined ? {} : { roundingMode: tax.roundingMode }),
+      ...(distanceSales === undefined ? {} : { distanceSales }),
     });
+}
+
+/** The OSS figures on a date: the shop's, or its function's answer (a failure is the host's to fix). */
+function distanceSalesOn(option: NonNullable<SalesSettings["tax"]>["distanceSales"], date: string): DistanceSales | undefined {
+  if (typeof option !== "function") return option;
+  try {
+    return option(date);
+  } catch (error) {
+    if (isStorekeepError(error)) throw error;
+    throw new StorekeepError("VALIDATION_FAILED", `The sales option tax.distanceSales threw for ${date} (${error instanceof Error ? error.message : String(error)}); it must return the year's cross-border B2C sales ({ currentYear, previousYear, threshold?, optIn? }).`, {
+      issues: [{ path: "sales.tax.distanceSales", message: "threw", code: "custom" }],
+    });
+  }
 }
 
 /** The events of a placement: OrderPlaced and, when reserving now, the reservation request. */
