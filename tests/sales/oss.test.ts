@@ -18,7 +18,9 @@ const codes = defineTaxCodes([
   { code: "EU-RC", jurisdiction: { country: "DE" }, category: "*", kind: "reverse-charge", rates: [{ rate: "0", validFrom: "2007-01-01" }] },
 ]);
 
-async function austrianOrder(distanceSales: SalesOptions extends { tax?: infer T } ? (T extends { distanceSales?: infer D } ? D : never) : never, buyer: { country: string; vatId?: string } = { country: "AT" }) {
+type Figures = NonNullable<NonNullable<SalesOptions["tax"]>["distanceSales"]>;
+
+async function austrianOrder(distanceSales: Figures | undefined, buyer: { country: string; vatId?: string } = { country: "AT" }) {
   const { sk } = shop(memoryStore(), { tax: { codes, seller: { country: "DE", vatId: "DE123456789" }, ...(distanceSales === undefined ? {} : { distanceSales }) } });
   await sk.inventory.defineWarehouse({ warehouseId: "wh" });
   await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
