@@ -1,5 +1,5 @@
 import type { JsonObject } from "../ports/storage.js";
-import type { CostState, CostingMethod, Ratio } from "./valuation-kernel.js";
+import { type CostState, type CostingMethod, type Ratio, isPoolMethod, liveLayers } from "./valuation-kernel.js";
 
 /*
  * The JSON form of a SKU's cost state: the `inventory.cost-states` document (read with
@@ -47,8 +47,12 @@ const ratioOf = (r: readonly [string, string] | null): Ratio | null => (r === nu
 export function costStateToJson(state: CostState): CostStateJson {
   let layers: (readonly [string, string, string])[] | string = "";
   let packable = true;
-  for (let i = state.head; i < state.layers.length; i++) {
-    const l = state.layers[i]!;
+  // A pool (moving average, standard) is written as one layer named "pool", as it always was.
+  const pool = isPoolMethod(state.method);
+  const live = pool ? liveLayers(state) : state.layers;
+  const start = pool ? 0 : state.head;
+  for (let i = start; i < live.length; i++) {
+    const l = live[i]!;
     if (l.qty === 0n && l.value === 0n) continue;
     if (UNSAFE.test(l.movementId)) {
       packable = false;
@@ -58,8 +62,8 @@ export function costStateToJson(state: CostState): CostStateJson {
   }
   if (!packable) {
     layers = [];
-    for (let i = state.head; i < state.layers.length; i++) {
-      const l = state.layers[i]!;
+    for (let i = start; i < live.length; i++) {
+      const l = live[i]!;
       if (l.qty === 0n && l.value === 0n) continue;
       layers.push([l.qty.toString(), l.value.toString(), l.movementId]);
     }
@@ -100,7 +104,8 @@ export function costStateFromJson(json: CostStateJson): CostState {
     deficitValue += d.value;
     return d;
   });
-  return { method: json.method, layers, head: 0, qty, value, deficits, deficitQty, deficitValue, lastUnit: ratioOf(json.lastUnit), standard: ratioOf(json.standard) };
+  // A pool method's stored layer is its pool: the totals hold it, no layer object is kept.
+  return { method: json.method, layers: isPoolMethod(json.method) ? [] : layers, head: 0, qty, value, deficits, deficitQty, deficitValue, lastUnit: ratioOf(json.lastUnit), standard: ratioOf(json.standard) };
 }
 
 /*

@@ -7,7 +7,7 @@ import { costStateFromJson } from "./cost-state.js";
 import { COST_STATES, type CostStateDoc, QUANTITIES, VALUES } from "./ledger-records.js";
 import { decodePostings, latestValuations } from "./valuation-log.js";
 import { MOVEMENTS, type MovementRecord } from "./movement.js";
-import { QUANTITY_DECIMALS, formatScaled, onHandOf, valueOf } from "./valuation-kernel.js";
+import { QUANTITY_DECIMALS, formatScaled, liveLayers, onHandOf, valueOf } from "./valuation-kernel.js";
 
 /*
  * Reports read bucketed balances and the per-SKU cost state, never the whole history:
@@ -142,7 +142,7 @@ export async function costLayers(tx: Transaction, sku: string, currency: Currenc
     method: state.method,
     quantity: formatScaled(onHandOf(state), QUANTITY_DECIMALS),
     value: formatScaled(valueOf(state), digits),
-    layers: state.layers.filter((l) => l.qty !== 0n || l.value !== 0n).map((l) => ({ receipt: l.movementId, quantity: formatScaled(l.qty, QUANTITY_DECIMALS), value: formatScaled(l.value, digits) })),
+    layers: liveLayers(state).filter((l) => l.qty !== 0n || l.value !== 0n).map((l) => ({ receipt: l.movementId, quantity: formatScaled(l.qty, QUANTITY_DECIMALS), value: formatScaled(l.value, digits) })),
     negative: state.deficits.map((d) => ({ issue: d.movementId, quantity: formatScaled(d.qty, QUANTITY_DECIMALS), bookedValue: formatScaled(d.value, digits), counterRole: d.counterRole })),
   };
 }

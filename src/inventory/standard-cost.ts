@@ -2,20 +2,17 @@ import { type CostState, type ValuationKernel, costAt, roundDiv } from "./valuat
 import { movingAverageKernel } from "./moving-average.js";
 
 /*
- * Standard cost: stock is held in one pool valued at standard. Receipts enter at standard
+ * Standard cost: stock is held in one pool (the cost state's `qty` and `value`) valued at standard. Receipts enter at standard
  * (the difference to what they cost is a purchase price variance, see `receiveStock`),
  * issues leave at standard, and the last unit takes what is left so the empty pool is
  * worth exactly zero. Price differences on bills are variances too (`revalueStock`).
  */
 
 function takeAtStandard(state: CostState, qty: bigint, rounding: 0 | 1 | 2 | 3 | 4 | 5 | 6): bigint {
-  const p = state.layers[0]!;
   let cost: bigint;
-  if (qty === p.qty) cost = p.value;
+  if (qty === state.qty) cost = state.value;
   else if (state.standard !== null) cost = costAt(state.standard, qty, rounding);
-  else cost = roundDiv(p.value * qty, p.qty, rounding);
-  p.qty -= qty;
-  p.value -= cost;
+  else cost = roundDiv(state.value * qty, state.qty, rounding);
   state.qty -= qty;
   state.value -= cost;
   return cost;

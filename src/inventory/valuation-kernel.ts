@@ -74,7 +74,10 @@ export interface Deficit {
 
 /**
  * The working cost state of one SKU. On hand = `qty − deficitQty` (only one of them is
- * non-zero); stock value = `value − deficitValue`.
+ * non-zero); stock value = `value − deficitValue`. FIFO keeps its layers in `layers`
+ * (their totals in `qty` and `value`); moving average and standard cost keep their one
+ * pool in `qty` and `value` themselves and have no layers, so valuing a movement touches
+ * one object and no total is kept twice (see {@link liveLayers}).
  *
  * @example
  * ```ts
@@ -83,7 +86,7 @@ export interface Deficit {
  */
 export interface CostState {
   method: CostingMethod;
-  /** FIFO: layers oldest first from `head`; moving average and standard: at most one pool. */
+  /** FIFO: layers oldest first from `head`; moving average and standard: none (the pool is `qty` and `value`). */
   layers: Layer[];
   head: number;
   qty: bigint;
@@ -95,6 +98,35 @@ export interface CostState {
   lastUnit: Ratio | null;
   /** Standard cost per unit, as a ratio over scaled quantities. */
   standard: Ratio | null;
+}
+
+/**
+ * Whether a costing method holds its stock in one pool (the state's own `qty` and `value`)
+ * rather than in layers.
+ *
+ * @example
+ * ```ts
+ * isPoolMethod("moving-average"); // true
+ * isPoolMethod("fifo"); // false
+ * ```
+ */
+export function isPoolMethod(method: CostingMethod): boolean {
+  return method !== "fifo";
+}
+
+/**
+ * The layers a state holds from `head` on, oldest first: FIFO's own layers, or the pool of a
+ * moving-average or standard state as one layer named `"pool"` (none when it is empty).
+ * What is stored and reported; the kernels work on the state directly.
+ *
+ * @example
+ * ```ts
+ * liveLayers(state); // [{ qty: 10_000_000n, value: 2500n, movementId: "pool" }]
+ * ```
+ */
+export function liveLayers(state: CostState): readonly Layer[] {
+  if (!isPoolMethod(state.method)) return state.head === 0 ? state.layers : state.layers.slice(state.head);
+  return state.qty === 0n && state.value === 0n ? [] : [{ qty: state.qty, value: state.value, movementId: "pool" }];
 }
 
 /**

@@ -136,7 +136,7 @@ function add(postings: Record<string, bigint>, role: string, amount: bigint): vo
  * ```
  */
 export function valueMovement(kernel: ValuationKernel, state: CostState, m: ValuationInput, rounding: RoundingCode, lookup: IssueCostLookup, explain: boolean, fallbackValue?: bigint, scratch?: ValuationScratch): MovementValuation {
-  if (kernel === movingAverageKernel && state.deficits.length === 0 && !explain) {
+  if (!explain && kernel === movingAverageKernel && state.deficits.length === 0) {
     const fast = movingAverageFast(state, m, rounding, scratch);
     if (fast !== undefined) return fast;
   }
@@ -244,69 +244,88 @@ export function valuationScratch(): ValuationScratch {
   return { postings: NO_POSTINGS, amount: 0n, stockValue: undefined, variance: 0n, consumed: null, trueUps: NO_TRUE_UPS, byRole: new Map(), inRole: "", inPostings: undefined, outRole: "", outPostings: undefined };
 }
 
-/** Fills a scratch: `inventory` moves by `stock`, the counter-role by `counter` (its opposite, passed in so no new bigint is made). */
-function fill(scratch: ValuationScratch, stock: bigint, counter: bigint, counterRole: string, amount: bigint, receipt: boolean): MovementValuation {
-  let postings = NO_POSTINGS as Record<string, bigint>;
-  if (stock !== 0n) {
-    // The last role of each direction first (receipts and issues rarely change role), then the map.
-    const kept = receipt ? (scratch.inRole === counterRole ? scratch.inPostings : undefined) : scratch.outRole === counterRole ? scratch.outPostings : undefined;
-    if (kept !== undefined) postings = kept;
-    else {
-      postings = scratch.byRole.get(counterRole) ?? { inventory: 0n, [counterRole]: 0n };
-      scratch.byRole.set(counterRole, postings);
-      if (receipt) {
-        scratch.inRole = counterRole;
-        scratch.inPostings = postings;
-      } else {
-        scratch.outRole = counterRole;
-        scratch.outPostings = postings;
-      }
-    }
-    postings["inventory"] = stock;
-    postings[counterRole] = counter;
+/** The scratch's postings record of a counter-role (`inventory` and the role), made once per role. */
+function postingsFor(scratch: ValuationScratch, counterRole: string): Record<string, bigint> {
+  let postings = scratch.byRole.get(counterRole);
+  if (postings === undefined) {
+    postings = { inventory: 0n, [counterRole]: 0n };
+    scratch.byRole.set(counterRole, postings);
   }
-  scratch.postings = postings;
-  scratch.amount = amount;
-  scratch.stockValue = receipt ? amount : undefined;
+  return postings;
+}
+
+/*
+ * Filling a scratch. Issues and receipts each have their own function, and each keeps the
+ * record of the last counter-role it filled: an issue's role is almost always the same
+ * (`cogs`), so is a receipt's (`grni`), and a store under one property name stays a
+ * monomorphic store instead of a lookup by name.
+ */
+
+/** Fills a scratch with an issue of cost `cost`: `inventory` −cost, the counter-role +cost. */
+function fillIssue(scratch: ValuationScratch, cost: bigint, counterRole: string): MovementValuation {
+  if (cost === 0n) scratch.postings = NO_POSTINGS;
+  else {
+    let postings = scratch.outPostings;
+    if (postings === undefined || scratch.outRole !== counterRole) {
+      postings = postingsFor(scratch, counterRole);
+      scratch.outRole = counterRole;
+      scratch.outPostings = postings;
+    }
+    postings["inventory"] = -cost;
+    postings[counterRole] = cost;
+    scratch.postings = postings;
+  }
+  scratch.amount = cost;
+  scratch.stockValue = undefined;
+  return scratch as unknown as MovementValuation;
+}
+
+/** Fills a scratch with a receipt of value `value`: `inventory` +value, the counter-role −value. */
+function fillReceipt(scratch: ValuationScratch, value: bigint, counterRole: string): MovementValuation {
+  if (value === 0n) scratch.postings = NO_POSTINGS;
+  else {
+    let postings = scratch.inPostings;
+    if (postings === undefined || scratch.inRole !== counterRole) {
+      postings = postingsFor(scratch, counterRole);
+      scratch.inRole = counterRole;
+      scratch.inPostings = postings;
+    }
+    postings["inventory"] = value;
+    postings[counterRole] = -value;
+    scratch.postings = postings;
+  }
+  scratch.amount = value;
+  scratch.stockValue = value;
   return scratch as unknown as MovementValuation;
 }
 
 /**
  * The moving-average hot path: a receipt at a known value or an issue the pool covers, with
- * no negative stock waiting to be trued up and nothing to explain. It works on the pool in
- * place and allocates no kernel results, consumption lists or last-unit ratios; given a
- * scratch it allocates nothing at all. Anything else returns `undefined` and takes the
- * general path, which gives the same figures (a property test).
+ * no negative stock waiting to be trued up and nothing to explain (the caller checked
+ * both). The pool is the state's own `qty` and `value`: each is read once and written once,
+ * and no kernel result, consumption list or last-unit ratio is allocated; given a scratch
+ * no valuation either. Anything else returns `undefined` and takes the general path, which
+ * gives the same figures (a property test).
  */
 function movingAverageFast(state: CostState, m: ValuationInput, rounding: RoundingCode, scratch: ValuationScratch | undefined): MovementValuation | undefined {
-  const pool = state.layers[0];
-  // Without negative stock the state's totals are the pool's, so they share its bigints.
-  if (pool !== undefined && (pool.qty !== state.qty || pool.value !== state.value)) return undefined;
   if (m.effect === "out") {
-    if (pool === undefined || state.qty < m.qty) return undefined;
-    const cost = m.qty === pool.qty ? pool.value : roundDiv(pool.value * m.qty, pool.qty, rounding);
-    pool.qty -= m.qty;
-    pool.value -= cost;
-    state.qty = pool.qty;
-    state.value = pool.value;
-    if (scratch !== undefined) return fill(scratch, cost === 0n ? 0n : -cost, cost, m.counterRole, cost, false);
+    const qty = m.qty;
+    const poolQty = state.qty;
+    // Beyond the pool, the general path issues the rest into negative stock (where allowed).
+    if (poolQty < qty) return undefined;
+    const poolValue = state.value;
+    const cost = qty === poolQty ? poolValue : roundDiv(poolValue * qty, poolQty, rounding);
+    state.qty = poolQty - qty;
+    state.value = poolValue - cost;
+    if (scratch !== undefined) return fillIssue(scratch, cost, m.counterRole);
     return { postings: twoPostings(-cost, m.counterRole), amount: cost, variance: 0n, consumed: null, trueUps: NO_TRUE_UPS };
   }
   if (m.effect === "in" && m.value !== undefined && m.costOf === undefined && state.method === "moving-average") {
     const value = m.value;
-    let p = pool;
-    if (p === undefined) {
-      if (state.qty !== 0n || state.value !== 0n) return undefined;
-      p = { qty: 0n, value: 0n, movementId: "pool" };
-      state.layers.push(p);
-      state.head = 0;
-    }
-    p.qty += m.qty;
-    p.value += value;
-    state.qty = p.qty;
-    state.value = p.value;
+    state.qty += m.qty;
+    state.value += value;
     setLastUnit(state, value, m.qty);
-    if (scratch !== undefined) return fill(scratch, value, value === 0n ? 0n : -value, m.counterRole, value, true);
+    if (scratch !== undefined) return fillReceipt(scratch, value, m.counterRole);
     return { postings: twoPostings(value, m.counterRole), amount: value, stockValue: value, variance: 0n, consumed: null, trueUps: NO_TRUE_UPS };
   }
   return undefined;
@@ -327,10 +346,9 @@ const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
  */
 export function restandardStock(state: CostState, standard: Ratio, rounding: RoundingCode): bigint {
   (state as { standard: Ratio | null }).standard = standard;
-  const pool = state.layers[0];
-  if (pool === undefined || pool.qty <= 0n) return 0n;
-  const diff = costAt(standard, pool.qty, rounding) - pool.value;
-  pool.value += diff;
+  // The pool is the state's own quantity and value; with negative stock it is empty.
+  if (state.qty <= 0n) return 0n;
+  const diff = costAt(standard, state.qty, rounding) - state.value;
   state.value += diff;
   return diff;
 }

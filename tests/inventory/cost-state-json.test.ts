@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { type CostState, costStateFromJson, costStateToJson, emptyCostState } from "../../src/inventory/index.js";
+import {
+  type CostState,
+  costStateFromJson,
+  costStateToJson,
+  emptyCostState,
+  issueStock,
+  kernelFor,
+  receiveStock,
+  roundingCode,
+  unitCostRatio,
+} from "../../src/inventory/index.js";
 import { keepCostState, takeCostState } from "../../src/inventory/cost-state.js";
 
 /*
@@ -66,6 +76,28 @@ describe("cost state JSON", () => {
     expect(second.layers).toHaveLength(40);
     expect(second.layers[0]).toEqual({ qty: 1000_000_000n, value: 2500n, movementId: "mv_0" });
     expect(second.layers[0]).not.toBe(first.layers[0]);
+  });
+
+  it("property: a pool (moving average, standard) is stored as one layer named pool, as before, and reads back into the state's totals with no layer object; valuing on from the read state gives the same costs", () => {
+    const rounding = roundingCode("half-even");
+    const movement = fc.record({ receipt: fc.boolean(), qty: fc.bigInt({ min: 1n, max: 50_000_000n }), value: fc.bigInt({ min: 0n, max: 100_000n }) });
+    fc.assert(
+      fc.property(fc.constantFrom("moving-average" as const, "standard" as const), fc.array(movement, { maxLength: 30 }), fc.array(movement, { maxLength: 10 }), (method, before, after) => {
+        const kernel = kernelFor(method);
+        const state = emptyCostState(method, method === "standard" ? unitCostRatio("2.5", 2) : null);
+        const apply = (s: CostState, moves: typeof before, tag: string): bigint[] =>
+          moves.map((m, i) => (m.receipt ? receiveStock(kernel, s, m.qty, m.value, `${tag}${i}`, rounding).inventory : issueStock(kernel, s, m.qty, `${tag}${i}`, "cogs", rounding, false).cost));
+        apply(state, before, "a");
+        const json = costStateToJson(state);
+        expect(json.layers).toBe(state.qty === 0n && state.value === 0n ? "" : `${state.qty}\t${state.value}\tpool`);
+        const read = costStateFromJson(json);
+        expect(read.layers).toEqual([]);
+        expect([read.qty, read.value, read.deficitQty, read.deficitValue, read.lastUnit]).toEqual([state.qty, state.value, state.deficitQty, state.deficitValue, state.lastUnit]);
+        expect(apply(read, after, "b")).toEqual(apply(state, after, "b"));
+        expect([read.qty, read.value]).toEqual([state.qty, state.value]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -80,8 +80,10 @@ function prepareValuation(method: CostingMethod): ValuationContext {
 /**
  * storekeep's valuation: one working cost state per SKU, `valueMovement` per movement, its
  * valuation read before the next one — as re-derivation replays what was booked, with a
- * scratch valuation (the moving-average path then allocates nothing per movement; FIFO
- * takes its general path).
+ * scratch valuation (the moving-average path then allocates no object per movement, only
+ * the bigints it stores: the pool's new quantity and value, the cost and the postings'
+ * negated amount; FIFO takes its general path). Each movement's postings are filled, as
+ * re-derivation reads them, though only the amount is summed here.
  */
 function valueWithStorekeep(ctx: ValuationContext): bigint {
   const kernel = kernelFor(ctx.method);
@@ -138,7 +140,12 @@ function fifoBaseline(ctx: ValuationContext): bigint {
   return cogs;
 }
 
-/** The baseline: one bigint pool per SKU. */
+/**
+ * The baseline: one bigint pool per SKU. Like `valueMovement`'s hot path it checks that the
+ * pool covers each issue (storekeep hands an issue beyond the pool to its negative-stock
+ * path; here none goes beyond, so the check only costs its comparison), and it keeps the
+ * pools in flat arrays: it values, it posts nothing.
+ */
 function movingAverageBaseline(ctx: ValuationContext): bigint {
   const poolQty = new BigInt64Array(SKUS);
   const poolValue: bigint[] = Array.from({ length: SKUS }, () => 0n);
@@ -151,6 +158,7 @@ function movingAverageBaseline(ctx: ValuationContext): bigint {
       continue;
     }
     const q = ctx.qty[i]!;
+    if (poolQty[s]! < q) throw new Error("the benchmark's issues never go beyond the pool");
     const cost = q === poolQty[s] ? poolValue[s]! : roundHalfEven(poolValue[s]! * q, poolQty[s]!);
     cogs += cost;
     poolQty[s] = poolQty[s]! - q;
