@@ -199,7 +199,9 @@ export interface BalanceTotals {
 
 const ZERO = new Decimal(0);
 
-function toTotals(row: Record<string, Decimal> | undefined): BalanceTotals {
+function toTotals(row: Readonly<Record<string, Decimal>> | undefined): BalanceTotals {
+  // A row that has all four (the family declares them; the memory store's rows do) already is one.
+  if (row !== undefined && row.debit !== undefined && row.credit !== undefined && row.amount !== undefined && row.closing !== undefined) return row as unknown as BalanceTotals;
   return { debit: row?.debit ?? ZERO, credit: row?.credit ?? ZERO, amount: row?.amount ?? ZERO, closing: row?.closing ?? ZERO };
 }
 

@@ -99,50 +99,93 @@ export function comparisonRange(range: ReportRange, comparison: Comparison): Rep
   return { from: addDays(to, -(days - 1)), to };
 }
 
-/** Net functional balance (debit positive) per account, and transaction amounts per currency. */
+/** Net functional balance (debit positive) per account, its year-end closing part, and transaction amounts per currency. */
 export interface AccountNets {
   readonly net: Map<string, bigint>;
+  /** Only accounts with a closing part. */
   readonly closing: Map<string, bigint>;
   readonly byCurrency: Map<string, Map<string, bigint>>;
-  readonly debit: Map<string, bigint>;
-  readonly credit: Map<string, bigint>;
 }
 
+/**
+ * Per-account nets from balances per `account|currency` key: one pass, three decimals
+ * converted per key (the closing part only when there is one).
+ *
+ * @example
+ * ```ts
+ * const nets = netsOf(await readBalances(tx, { to: "2026-03-31" }));
+ * nets.net.get("1100"); // the account's net in kernel units, debit positive
+ * ```
+ */
 export function netsOf(balances: Map<string, BalanceTotals>): AccountNets {
-  const out: AccountNets = { net: new Map(), closing: new Map(), byCurrency: new Map(), debit: new Map(), credit: new Map() };
-  const add = (map: Map<string, bigint>, key: string, value: bigint): void => {
-    map.set(key, (map.get(key) ?? 0n) + value);
-  };
+  const net = new Map<string, bigint>();
+  const closing = new Map<string, bigint>();
+  const byCurrency = new Map<string, Map<string, bigint>>();
   for (const [key, totals] of balances) {
-    const { account, currency } = splitBalanceKey(key);
-    const debit = decimalToUnits(totals.debit);
-    const credit = decimalToUnits(totals.credit);
-    add(out.net, account, debit - credit);
-    add(out.debit, account, debit);
-    add(out.credit, account, credit);
-    add(out.closing, account, decimalToUnits(totals.closing));
-    let currencies = out.byCurrency.get(account);
+    const bar = key.lastIndexOf("|");
+    const account = key.slice(0, bar);
+    net.set(account, (net.get(account) ?? 0n) + decimalToUnits(totals.debit) - decimalToUnits(totals.credit));
+    if (!totals.closing.isZero()) closing.set(account, (closing.get(account) ?? 0n) + decimalToUnits(totals.closing));
+    let currencies = byCurrency.get(account);
     if (currencies === undefined) {
       currencies = new Map();
-      out.byCurrency.set(account, currencies);
+      byCurrency.set(account, currencies);
     }
-    add(currencies, currency, decimalToUnits(totals.amount));
+    const currency = key.slice(bar + 1);
+    currencies.set(currency, (currencies.get(currency) ?? 0n) + decimalToUnits(totals.amount));
   }
-  return out;
+  return { net, closing, byCurrency };
+}
+
+/**
+ * A chart's hierarchy, worked out once per chart object (the configured chart is one object
+ * for the life of the facade): the accounts in report order, each one's depth, and the codes
+ * each account's balance rolls up into (itself, then its parents). Reports then walk no
+ * parent chains and sort no children per report.
+ */
+interface ChartLayout {
+  readonly ordered: readonly Account[];
+  readonly depth: ReadonlyMap<string, number>;
+  readonly rollsInto: ReadonlyMap<string, readonly string[]>;
+}
+
+const layouts = new WeakMap<Chart, ChartLayout>();
+
+function layoutOf(chart: Chart): ChartLayout {
+  let layout = layouts.get(chart);
+  if (layout === undefined) {
+    const depth = new Map<string, number>();
+    const rollsInto = new Map<string, readonly string[]>();
+    for (const account of chart.accounts) {
+      depth.set(account.code, depthOf(chart, account));
+      rollsInto.set(account.code, chainOf(chart, account.code));
+    }
+    layout = { ordered: orderedAccounts(chart), depth, rollsInto };
+    layouts.set(chart, layout);
+  }
+  return layout;
+}
+
+/** The codes a balance on `code` rolls up into: itself, then each parent (a parent missing from the chart ends the chain). */
+function chainOf(chart: Chart, code: string): string[] {
+  const chain: string[] = [];
+  let account: Account | undefined = chart.byCode.get(code);
+  let current = code;
+  for (;;) {
+    chain.push(current);
+    if (account?.parent === undefined) break;
+    current = account.parent;
+    account = chart.byCode.get(current);
+  }
+  return chain;
 }
 
 /** Adds each account's value to its ancestors (parents roll up their children). */
 function rollUp(chart: Chart, values: Map<string, bigint>): Map<string, bigint> {
+  const { rollsInto } = layoutOf(chart);
   const out = new Map<string, bigint>();
   for (const [code, value] of values) {
-    let account: Account | undefined = chart.byCode.get(code);
-    let current = code;
-    for (;;) {
-      out.set(current, (out.get(current) ?? 0n) + value);
-      if (account?.parent === undefined) break;
-      current = account.parent;
-      account = chart.byCode.get(current);
-    }
+    for (const current of rollsInto.get(code) ?? chainOf(chart, code)) out.set(current, (out.get(current) ?? 0n) + value);
   }
   return out;
 }
@@ -224,6 +267,14 @@ export interface TrialBalance {
   readonly comparisons: readonly { readonly comparison: Comparison; readonly range: ReportRange }[];
 }
 
+/** An account's non-zero transaction-currency balances, by currency code (most accounts hold one). */
+function currencyRows(currencies: Map<string, bigint>): { currency: string; amount: string }[] {
+  const rows: { currency: string; amount: string }[] = [];
+  for (const [currency, amount] of currencies) if (amount !== 0n) rows.push({ currency, amount: unitsToString(amount) });
+  if (rows.length > 1) rows.sort((a, b) => (a.currency < b.currency ? -1 : 1));
+  return rows;
+}
+
 /**
  * Computes a trial balance inside a transaction.
  *
@@ -243,12 +294,15 @@ export async function trialBalance(tx: Transaction, settings: FinanceSettings, f
   const rows: TrialBalanceRow[] = [];
   let totalDebit = 0n;
   let totalCredit = 0n;
-  for (const account of orderedAccounts(chart)) {
+  const layout = layoutOf(chart);
+  for (const account of layout.ordered) {
     const net = rolled.get(account.code);
-    const hasComparison = [...comparisonNets.values()].some((m) => (m.get(account.code) ?? 0n) !== 0n);
+    let hasComparison = false;
+    for (const m of comparisonNets.values()) if ((m.get(account.code) ?? 0n) !== 0n) hasComparison = true;
     if (net === undefined && !hasComparison && !parsed.includeZero) continue;
     const value = net ?? 0n;
-    if (value === 0n && !hasComparison && !parsed.includeZero && !nets.byCurrency.has(account.code)) continue;
+    const currencies = nets.byCurrency.get(account.code);
+    if (value === 0n && !hasComparison && !parsed.includeZero && currencies === undefined) continue;
     const debit = value > 0n ? value : 0n;
     const credit = value < 0n ? -value : 0n;
     if (!account.header) {
@@ -263,14 +317,11 @@ export async function trialBalance(tx: Transaction, settings: FinanceSettings, f
       type: account.type,
       normalBalance: account.normalBalance,
       header: account.header,
-      depth: depthOf(chart, account),
+      depth: layout.depth.get(account.code) ?? 0,
       debit: unitsToString(debit),
       credit: unitsToString(credit),
       balance: unitsToString(value * normalSign(account)),
-      byCurrency: [...(nets.byCurrency.get(account.code) ?? new Map<string, bigint>())]
-        .filter(([, amount]) => amount !== 0n)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([currency, amount]) => ({ currency, amount: unitsToString(amount) })),
+      byCurrency: currencies === undefined ? [] : currencyRows(currencies),
       comparisons,
     });
   }
@@ -365,7 +416,8 @@ function section(chart: Chart, types: readonly AccountType[], sign: bigint, valu
   const lines: StatementLine[] = [];
   let total = 0n;
   const totals = new Map<Comparison, bigint>();
-  for (const account of orderedAccounts(chart)) {
+  const layout = layoutOf(chart);
+  for (const account of layout.ordered) {
     if (!types.includes(account.type)) continue;
     const value = rolled.get(account.code);
     const any = value !== undefined || [...rolledComparisons.values()].some((m) => m.has(account.code));
@@ -378,7 +430,7 @@ function section(chart: Chart, types: readonly AccountType[], sign: bigint, valu
     }
     const amount = (value ?? 0n) * sign;
     if (!account.header) total += amount;
-    lines.push({ account: account.code, name: account.name, header: account.header, depth: depthOf(chart, account), amount: unitsToString(amount), comparisons });
+    lines.push({ account: account.code, name: account.name, header: account.header, depth: layout.depth.get(account.code) ?? 0, amount: unitsToString(amount), comparisons });
   }
   const comparisons: Partial<Record<Comparison, string>> = {};
   for (const c of comparisonValues.keys()) comparisons[c] = unitsToString(totals.get(c) ?? 0n);

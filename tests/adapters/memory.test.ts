@@ -303,6 +303,67 @@ describe("memory balances", () => {
   });
 });
 
+describe("memory balances: as-of records", () => {
+  it("property: a sum from the first bucket read between writes is always the model's, though the record it hands out is made once and kept — an add (back-dated too) drops it, and so does the rollback of a transaction that read it", async () => {
+    const delta = fc.record({ key: fc.constantFrom("a", "b"), month: fc.integer({ min: 1, max: 12 }), debit: fc.integer({ min: -500, max: 500 }) });
+    const txArb = fc.record({ deltas: fc.array(delta, { minLength: 1, maxLength: 4 }), fail: fc.boolean(), asOf: fc.integer({ min: 1, max: 12 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(txArb, { maxLength: 25 }), async (txs) => {
+        const store = memoryStore({ registry });
+        const model: { key: string; bucket: string; debit: number }[] = [];
+        const bucket = (m: number) => `2026-${String(m).padStart(2, "0")}`;
+        const expected = (list: readonly { key: string; bucket: string; debit: number }[], key: string, to: string) => String(list.filter((d) => d.key === key && d.bucket <= to).reduce((acc, d) => acc + d.debit, 0));
+        const check = async (tx: Transaction, list: readonly { key: string; bucket: string; debit: number }[], to: string) => {
+          const all = await tx.balances.sumByKey("ledger", { buckets: { to } });
+          for (const key of ["a", "b"]) {
+            const one = await tx.balances.sum("ledger", key, { to });
+            expect(one.debit!.toFixed()).toBe(expected(list, key, to));
+            expect(one.credit!.toFixed()).toBe("0");
+            if (all.has(key)) expect(all.get(key)).toBe(one);
+          }
+        };
+        for (const t of txs) {
+          const to = bucket(t.asOf);
+          const list = t.deltas.map((d) => ({ key: d.key, bucket: bucket(d.month), debit: d.debit }));
+          await store.transaction((tx) => check(tx, model, to));
+          const run = store.transaction(async (tx) => {
+            await tx.balances.add("ledger", list.map((d) => ({ key: d.key, bucket: d.bucket, amounts: { debit: new Decimal(d.debit) } })));
+            await check(tx, [...model, ...list], to);
+            if (t.fail) throw new Error("roll back");
+          });
+          if (t.fail) await expect(run).rejects.toThrow("roll back");
+          else {
+            await run;
+            model.push(...list);
+          }
+          await store.transaction((tx) => check(tx, model, to));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("a record handed out is frozen, so a caller cannot change what the next read sees; a field declared later reads as zero in it", async () => {
+    const store = memoryStore({ registry });
+    await store.transaction((tx) => tx.balances.add("ledger", [{ key: "a", bucket: "2026-01", amounts: { debit: new Decimal(5) } }]));
+    await store.transaction(async (tx) => {
+      const first = await tx.balances.sum("ledger", "a", { to: "2026-06" });
+      expect(Object.isFrozen(first)).toBe(true);
+      expect(() => {
+        (first as Record<string, Decimal>).debit = new Decimal(1);
+      }).toThrow(TypeError);
+      expect((await tx.balances.sum("ledger", "a", { to: "2026-06" })).debit!.toFixed()).toBe("5");
+    });
+    // A field declared later reads as zero in the records made before it.
+    await store.migrate({ ...registry, balances: [{ name: "ledger", fields: ["debit", "credit", "tax"], bucket: "YYYY-MM" }] });
+    await store.transaction(async (tx) => {
+      const after = await tx.balances.sum("ledger", "a", { to: "2026-06" });
+      expect(Object.fromEntries(Object.entries(after).map(([f, v]) => [f, v.toFixed()]))).toEqual({ debit: "5", credit: "0", tax: "0" });
+      expect((await tx.balances.sumByKey("ledger", { buckets: { to: "2026-06" } })).get("a")).toBe(after);
+    });
+  });
+});
+
 describe("memoryRates", () => {
   const day = (s: string) => s as LocalDate;
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
 import { readBalances } from "../../src/finance/ledger-store.js";
-import { decimalToUnits, toUnits } from "../../src/finance/posting-kernel.js";
+import { decimalToUnits, toUnits, unitsToString } from "../../src/finance/posting-kernel.js";
 import type { Transaction } from "../../src/ports/storage.js";
 import { makeBooks } from "./helpers.js";
 
@@ -56,5 +56,19 @@ describe("decimalToUnits", () => {
     expect(decimalToUnits(new Decimal("0.000001"))).toBe(1n);
     expect(() => decimalToUnits(new Decimal("0.0000001"))).toThrow(/more than 6 decimals/);
     expect(decimalToUnits(new Decimal("1e20"))).toBe(10n ** 26n);
+  });
+});
+
+describe("unitsToString", () => {
+  it("property: the canonical decimal text of units / 10^6 (Decimal's own toFixed: no trailing zeros, \"0\" for zero), and toUnits reads it back", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: -10_000_000, max: 10_000_000 }).map(BigInt), fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }).map((n) => n * 1_000_000n)), (units) => {
+        const text = unitsToString(units);
+        expect(text).toBe(new Decimal(units.toString()).div(1_000_000).toFixed());
+        expect(toUnits(text)).toBe(units);
+      }),
+      { numRuns: 3000 },
+    );
+    expect([0n, 1n, -1n, 10n ** 6n, -(12_340_000n), 100_000n].map(unitsToString)).toEqual(["0", "0.000001", "-0.000001", "1", "-12.34", "0.1"]);
   });
 });

@@ -11,11 +11,17 @@ const ZERO = new Decimal(0);
  * however many buckets the key has. Postings land in the latest bucket almost always, so
  * keeping the running totals current costs one addition; a back-dated one updates the
  * running totals of the buckets after it.
+ *
+ * `asOf[i]` is `cumulative[i]` as the frozen record a read returns, made at the first read
+ * and dropped when `cumulative[i]` changes: a sum from the first bucket (a balance as of a
+ * date, what reports ask for) hands out that record, so reading 1,000 keys as of a date
+ * builds nothing per key and does no Decimal arithmetic.
  */
 export interface KeyBuckets {
   readonly buckets: string[];
   readonly sums: (readonly Decimal[])[];
   readonly cumulative: (readonly Decimal[])[];
+  readonly asOf: (Readonly<Record<string, Decimal>> | undefined)[];
 }
 
 /** A balance family: per key, sorted buckets of per-field sums. */
@@ -36,11 +42,15 @@ export function createBalanceFamily(spec: BalanceSpec): BalanceFamilyState {
 
 /** Adds fields the spec declares that the family lacks (existing sums read as zero). */
 export function extendBalanceFamily(state: BalanceFamilyState, spec: BalanceSpec): void {
+  let extended = false;
   for (const field of spec.fields) {
     if (state.fieldIndex.has(field)) continue;
     state.fieldIndex.set(field, state.fields.length);
     state.fields.push(field);
+    extended = true;
   }
+  // Records made before lack the new fields: drop them (the next read makes them anew).
+  if (extended) for (const row of state.keys.values()) row.asOf.fill(undefined);
 }
 
 /** The field's position, or NOT_FOUND. */
@@ -66,12 +76,12 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
   let row = state.keys.get(key);
   let createdKey = false;
   if (!row) {
-    row = { buckets: [], sums: [], cumulative: [] };
+    row = { buckets: [], sums: [], cumulative: [], asOf: [] };
     state.keys.set(key, row);
     state.sortedKeys.insert(key);
     createdKey = true;
   }
-  const { buckets, sums, cumulative } = row;
+  const { buckets, sums, cumulative, asOf } = row;
   const n = buckets.length;
   const width = state.fields.length;
   let i: number;
@@ -99,11 +109,16 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
     buckets.splice(i, 0, bucket);
     sums.splice(i, 0, next);
     cumulative.splice(i, 0, total);
+    asOf.splice(i, 0, undefined);
   } else {
     sums[i] = next;
     cumulative[i] = addAmounts(cumulative[i]!, amounts, width);
+    asOf[i] = undefined;
   }
-  for (let j = i + 1; j < cumulative.length; j++) cumulative[j] = addAmounts(cumulative[j]!, amounts, width);
+  for (let j = i + 1; j < cumulative.length; j++) {
+    cumulative[j] = addAmounts(cumulative[j]!, amounts, width);
+    asOf[j] = undefined;
+  }
   const owner = row;
   return () => {
     const j = lowerBound(owner.buckets, bucket, compareBucket);
@@ -111,11 +126,10 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
     if (previous === undefined) {
       owner.buckets.splice(j, 1);
       owner.sums.splice(j, 1);
-      owner.cumulative.splice(j, owner.cumulative.length - j, ...previousCumulative);
-    } else {
-      owner.sums[j] = previous;
-      owner.cumulative.splice(j, owner.cumulative.length - j, ...previousCumulative);
-    }
+      owner.asOf.splice(j, 1);
+    } else owner.sums[j] = previous;
+    owner.cumulative.splice(j, owner.cumulative.length - j, ...previousCumulative);
+    owner.asOf.fill(undefined, j);
     if (createdKey) {
       state.keys.delete(key);
       state.sortedKeys.delete(key);
@@ -133,17 +147,24 @@ function addAmounts(values: readonly Decimal[], amounts: readonly (Decimal | und
   return out;
 }
 
+/** Orders a bucket before `to` when it is at or before it: `lowerBound` with it finds the first bucket after `to`. */
+const atOrBefore = (bucket: string, to: string): number => (bucket <= to ? -1 : 1);
+
 function bucketSpan(row: KeyBuckets, range: BucketRange | undefined): [number, number] {
   const buckets = row.buckets;
   const from = range?.from;
   const to = range?.to;
   const lo = from === undefined ? 0 : lowerBound(buckets, from, compareBucket);
-  const hi = to === undefined ? buckets.length : lowerBound(buckets, to, (b, t) => (b <= t ? -1 : 1));
+  const hi = to === undefined ? buckets.length : lowerBound(buckets, to, atOrBefore);
   return [lo, hi];
 }
 
-/** Sums over buckets lo..hi-1 from the running totals: one subtraction per field. */
-function sumSpan(state: BalanceFamilyState, row: KeyBuckets, lo: number, hi: number): Record<string, Decimal> {
+/**
+ * Sums over buckets lo..hi-1 from the running totals: one subtraction per field, or none
+ * from the first bucket, where the running total is the sum (its frozen record, made once).
+ */
+function sumSpan(state: BalanceFamilyState, row: KeyBuckets, lo: number, hi: number): Readonly<Record<string, Decimal>> {
+  if (lo === 0 && hi > 0) return row.asOf[hi - 1] ?? (row.asOf[hi - 1] = Object.freeze(bucketRecord(state, row.cumulative[hi - 1]!)));
   const fields = state.fields;
   const out: Record<string, Decimal> = {};
   const upper = hi > lo ? row.cumulative[hi - 1] : undefined;
@@ -164,16 +185,16 @@ function bucketRecord(state: BalanceFamilyState, values: readonly Decimal[]): Re
 }
 
 /** Sum of every field for one key over a bucket range (zeros when nothing was added). */
-export function sumKey(state: BalanceFamilyState, key: string, range: BucketRange | undefined): Record<string, Decimal> {
+export function sumKey(state: BalanceFamilyState, key: string, range: BucketRange | undefined): Readonly<Record<string, Decimal>> {
   const row = state.keys.get(key);
-  if (!row) return sumSpan(state, { buckets: [], sums: [], cumulative: [] }, 0, 0);
+  if (!row) return sumSpan(state, { buckets: [], sums: [], cumulative: [], asOf: [] }, 0, 0);
   const [lo, hi] = bucketSpan(row, range);
   return sumSpan(state, row, lo, hi);
 }
 
 /** Sums for many keys; keys with no bucket in range are left out. In key order. */
-export function sumByKey(state: BalanceFamilyState, query: BalanceQuery | undefined): Map<string, Record<string, Decimal>> {
-  const out = new Map<string, Record<string, Decimal>>();
+export function sumByKey(state: BalanceFamilyState, query: BalanceQuery | undefined): Map<string, Readonly<Record<string, Decimal>>> {
+  const out = new Map<string, Readonly<Record<string, Decimal>>>();
   const prefix = query?.keyPrefix;
   const range = query?.buckets;
   const visit = (key: string): void => {
