@@ -64,7 +64,9 @@ const sk = await storekeep();
 await sk.inventory.defineProduct({ sku: "TEE", costingMethod: "moving-average" });
 await sk.inventory.receive({ sku: "TEE", warehouseId: "wh_main", quantity: "5", unitCost: "7.50" });
 const post = (body: unknown) => POST(new Request("http://shop.test/api/orders", { method: "POST", body: JSON.stringify(body) }));
-const order = { orderId: "ord_9", warehouseId: "wh_main", date: new Date().toISOString().slice(0, 10), currency: "EUR", vatRate: "0.07", lines: [{ sku: "TEE", quantity: "2", unitPrice: "19.95" }] };
+// The business date in the shop zone (Europe/Berlin), as the receipt above is dated: from 22:00 or 23:00 UTC the UTC date is a day behind it.
+const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+const order = { orderId: "ord_9", warehouseId: "wh_main", date: today, currency: "EUR", vatRate: "0.07", lines: [{ sku: "TEE", quantity: "2", unitPrice: "19.95" }] };
 const created = await post(order);
 const refused = await post({ ...order, orderId: "ord_10", lines: [{ sku: "TEE", quantity: "4", unitPrice: "19.95" }] });
 const stock = await GET(new Request("http://shop.test/api/orders?sku=TEE"));
