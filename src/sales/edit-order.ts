@@ -189,7 +189,7 @@ export function editOrderCommand(settings: SalesSettings) {
       // back, an earlier edit's surplus, a credit settled — reduced what is paid toward it:
       // paid is captured less all refunds, and they all count as refunded on edit from now on.
       const gross = minorOf(next.totals.gross, c);
-      next = { ...next, paid: { ...next.paid, refundedOnEdit: next.paid.refunded } };
+      next = { ...next, paid: withoutPrepaidRefunds({ ...next.paid, refundedOnEdit: next.paid.refunded }) };
       const paid = minorOf(netCaptured(next), c);
       let refundId: string | null = null;
       if (paid > gross) {
@@ -207,7 +207,7 @@ export function editOrderCommand(settings: SalesSettings) {
         const refundInput = { refundId: input.refund.refundId, amount: amountOf(surplus, c), paymentId: input.refund.paymentId, provider: input.refund.provider };
         const fingerprint = fingerprintOf({ orderId: order.orderId, amount: refundInput.amount, paymentId: refundInput.paymentId, returnId: undefined, provider: refundInput.provider });
         const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint);
-        next = { ...refunded.order, paid: { ...refunded.order.paid, refundedOnEdit: refunded.order.paid.refunded } };
+        next = { ...refunded.order, paid: withoutPrepaidRefunds({ ...refunded.order.paid, refundedOnEdit: refunded.order.paid.refunded }) };
         events.push(refunded.event);
         await ctx.tx.documents.put(PAYMENTS, refunded.doc.key, refunded.doc as never, 0);
         refundId = input.refund.refundId;
@@ -223,6 +223,12 @@ export function editOrderCommand(settings: SalesSettings) {
       };
     },
   });
+}
+
+/** At an edit every refund so far joins `refundedOnEdit`, so none is counted again as a prepayment refund. */
+function withoutPrepaidRefunds(paid: OrderDoc["paid"]): OrderDoc["paid"] {
+  const { refundedPrepaid: _counted, ...rest } = paid;
+  return rest;
 }
 
 /** Pricing rules of an order stored before edits existed: its order discounts as the fixed amounts they came to. */

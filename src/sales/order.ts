@@ -99,9 +99,11 @@ export interface OrderDoc {
    * Money: `refundedOnEdit` is the part of `refunded` that reduced what is paid toward the
    * order's current total — at an edit, every refund the order had until then (an order with a
    * return cannot be edited, so none of them settled a return) plus the surplus the edit paid
-   * back (absent before any edit).
+   * back (absent before any edit). `refundedPrepaid` is what was paid back out of
+   * prepayments since the last edit (before invoicing, without a return: the money is owed
+   * again); absent before any such refund.
    */
-  readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string; readonly refundedOnEdit?: string };
+  readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string; readonly refundedOnEdit?: string; readonly refundedPrepaid?: string };
   /** The order's version: 1 when placed, +1 per edit (absent on orders stored before edits existed: 1). */
   readonly version?: number;
   /** The pricing rules an edit re-prices with (absent on orders stored before edits existed). */
@@ -232,7 +234,7 @@ export interface CouponDoc {
 
 /**
  * What was captured toward the order's current total: captured less what was paid back up to
- * the last edit (see `paid.refundedOnEdit`).
+ * the last edit (`paid.refundedOnEdit`) and out of prepayments since (`paid.refundedPrepaid`).
  *
  * @example
  * ```ts
@@ -240,7 +242,7 @@ export interface CouponDoc {
  * ```
  */
 export function netCaptured(order: OrderDoc): string {
-  return formatScaled(parseScaled(order.paid.captured, 6) - parseScaled(order.paid.refundedOnEdit ?? "0", 6), 6);
+  return formatScaled(parseScaled(order.paid.captured, 6) - parseScaled(order.paid.refundedOnEdit ?? "0", 6) - parseScaled(order.paid.refundedPrepaid ?? "0", 6), 6);
 }
 
 /** Quantity string → millionths. */
@@ -304,7 +306,9 @@ export function checkOrderInvariants(order: OrderDoc): void {
   const refundedOnEdit = scale(order.paid.refundedOnEdit ?? "0");
   if (scale(order.paid.refunded) > captured) breaches.push(`refunded ${order.paid.refunded} > captured ${order.paid.captured}`);
   if (refundedOnEdit > scale(order.paid.refunded)) breaches.push(`refunded on edit ${order.paid.refundedOnEdit ?? "0"} > refunded ${order.paid.refunded}`);
-  if (captured - refundedOnEdit > scale(order.totals.gross)) breaches.push(`captured ${order.paid.captured} (less ${order.paid.refundedOnEdit ?? "0"} refunded on edit) > order total ${order.totals.gross}`);
+  const refundedPrepaid = scale(order.paid.refundedPrepaid ?? "0");
+  if (refundedOnEdit + refundedPrepaid > scale(order.paid.refunded)) breaches.push(`refunded on edit ${order.paid.refundedOnEdit ?? "0"} and out of prepayments ${order.paid.refundedPrepaid ?? "0"} > refunded ${order.paid.refunded}`);
+  if (captured - refundedOnEdit - refundedPrepaid > scale(order.totals.gross)) breaches.push(`captured ${order.paid.captured} (less ${order.paid.refundedOnEdit ?? "0"} refunded on edit and ${order.paid.refundedPrepaid ?? "0"} out of prepayments) > order total ${order.totals.gross}`);
   if (scale(order.prepayment.amount) < 0n) breaches.push(`prepayment ${order.prepayment.amount} is negative`);
   if (breaches.length > 0) {
     throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} would break its invariants: ${breaches.join("; ")}.`, { orderId: order.orderId, breaches });

@@ -89,7 +89,8 @@ export async function refundFromOrder(
     const prepaidF = minorOf(order.prepayment.functional, fc);
     if (amount > prepaid) throw new StorekeepError("VALIDATION_FAILED", `Only ${amountOf(prepaid, c)} ${c} of prepayments is left on order ${order.orderId}.`, { orderId: order.orderId, issues: [{ path: "amount", message: "more than prepaid", code: "custom" }] });
     functionalAmount = shareOf(prepaidF, amount, prepaid);
-    next = { ...next, prepayment: { amount: amountOf(prepaid - amount, c), functional: amountOf(prepaidF - functionalAmount, fc) } };
+    // Money paid back out of prepayments is no longer paid toward the order: it is owed again.
+    next = { ...next, paid: { ...next.paid, refundedPrepaid: amountOf(minorOf(next.paid.refundedPrepaid ?? "0", c) + amount, c) }, prepayment: { amount: amountOf(prepaid - amount, c), functional: amountOf(prepaidF - functionalAmount, fc) } };
     const released = releaseAdvanceTax(next, amount, prepaid);
     next = released.order;
     advanceTaxReleased = released.lines;

@@ -104,6 +104,29 @@ describe("order edits after placement", () => {
     }
   });
 
+  it("a prepayment refunded without an edit is owed again: leftToPay shows it and the customer can pay it again", async () => {
+    const { sk } = shop(memoryStore(), { invoicing: "on-shipment" });
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 4, unitPrice: "10" }, { sku: "TEE", quantity: 1, unitPrice: "20" }], shipping: { amount: "5" } });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "77.35" });
+    expect((await sk.sales.order("ord_1"))!.leftToPay).toBe("77.35");
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_2", amount: "30" });
+    expect((await sk.sales.order("ord_1"))!.leftToPay).toBe("47.35");
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_3" });
+    const view = (await sk.sales.order("ord_1"))!;
+    expect(view.leftToPay).toBe("0");
+    expect(view.order.paid).toMatchObject({ captured: "154.7", refunded: "77.35", refundedPrepaid: "77.35" });
+    // Nothing more can be captured, and the books hold what the customer paid net.
+    await expect(sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_4", amount: "1" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    expect(await balance(sk, "1150")).toBe("77.35");
+    // An edit after it settles against captured less every refund, as before.
+    const edited = await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "2", quantity: "0" }], refund: { refundId: "re_3" } });
+    expect(edited).toMatchObject({ total: "53.55", balanceDue: "0", refundId: "re_3" });
+    expect((await sk.sales.order("ord_1"))!.order.paid).toEqual({ authorized: "0", captured: "154.7", refunded: "101.15", refundedOnEdit: "101.15" });
+    expect(await trialBalanceIsZero(sk)).toBe(true);
+  });
+
   it("a shipped line cannot be touched (INVALID_TRANSITION); the unshipped rest can, and on-shipment invoicing re-invoices what shipped", async () => {
     const { sk } = shop(memoryStore(), { invoicing: "on-shipment" });
     await stock(sk);
