@@ -45,6 +45,50 @@ async function receiptMovements(ctx: CommandContext, receiptId: string): Promise
   return out;
 }
 
+/**
+ * The lots a customer return of a lot- or serial-tracked product that names none comes back
+ * into: those the order's shipments of the SKU took and its returns have not brought back,
+ * the latest shipment first, each part valued at the unit cost of the issue it came from.
+ * An untracked product (or a return the order's shipments do not cover) keeps one part
+ * without a lot, as before.
+ */
+async function returnedLots(ctx: CommandContext, orderId: string, sku: string, quantity: string): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
+  const whole = [{ lot: undefined, quantity, issueId: undefined }];
+  if (((await requireProduct(ctx.tx, sku)).tracking ?? "none") === "none") return whole;
+  const found = await ctx.tx.documents.find<{ movementId: string; kind: string; position: string }>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
+  const issues: MovementRecord[] = [];
+  const back = new Map<string, bigint>();
+  for (const d of [...found].sort((a, b) => (a.data.position < b.data.position ? 1 : a.data.position > b.data.position ? -1 : 0))) {
+    if (d.data.kind !== "sale-issue" && d.data.kind !== "customer-return") continue;
+    const m = await readMovement(ctx.tx, d.data.movementId);
+    if (m.lot === null) continue;
+    if (m.kind === "sale-issue") issues.push(m);
+    else back.set(m.lot, (back.get(m.lot) ?? 0n) + parseScaled(m.quantity, QUANTITY_DECIMALS));
+  }
+  // What each lot still has out with the customer: shipped less returned (returns count against the latest shipments first).
+  const out = new Map<string, bigint>();
+  for (const m of issues) out.set(m.lot!, (out.get(m.lot!) ?? 0n) + parseScaled(m.quantity.replace("-", ""), QUANTITY_DECIMALS));
+  for (const [lot, q] of back) out.set(lot, (out.get(lot) ?? 0n) - q);
+  let left = parseScaled(quantity, QUANTITY_DECIMALS);
+  const parts: { lot: string | undefined; quantity: string; issueId: string | undefined }[] = [];
+  // Each lot's open units come back through its latest issues first, each part at that issue's unit cost.
+  for (const m of issues) {
+    if (left === 0n) break;
+    const open = out.get(m.lot!) ?? 0n;
+    const take = [left, open, parseScaled(m.quantity.replace("-", ""), QUANTITY_DECIMALS)].reduce((a, b) => (a < b ? a : b));
+    if (take <= 0n) continue;
+    parts.push({ lot: m.lot!, quantity: formatQuantity(take), issueId: m.movementId });
+    out.set(m.lot!, open - take);
+    left -= take;
+  }
+  if (left > 0n) return whole;
+  return parts;
+}
+
+function formatQuantity(units: bigint): string {
+  return canonicalDecimal(new Decimal(units.toString()).dividedBy(10 ** QUANTITY_DECIMALS));
+}
+
 /** Largest-remainder split of `total` minor units by integer weights (deterministic, loses nothing). */
 function splitByWeights(total: bigint, weights: readonly bigint[]): bigint[] {
   const sum = weights.reduce((a, b) => a + b, 0n);
@@ -166,11 +210,15 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const drafts: MovementDraft[] = [];
       for (const [index, line] of p.lines.entries()) {
         const locationId = await resolveLocation(ctx.tx, p.warehouseId, line.locationId);
-        const priced = await returnValue(ctx, line.sku, line.quantity, line.unitCost?.amount, undefined, p.orderId);
         const source = { type: "customer-return" as const, id: p.returnId, lineId: line.lineId ?? String(index + 1) };
-        drafts.push({ sku: line.sku, kind: "customer-return", effectiveAt: at, quantity: line.quantity, warehouseId: p.warehouseId, locationId, lot: line.lot, counterRole: "cogs", source, orderId: p.orderId, ...priced });
-        if (line.disposition === "write-off") {
-          drafts.push({ sku: line.sku, kind: "adjustment", effectiveAt: at, quantity: `-${line.quantity}`, warehouseId: p.warehouseId, locationId, lot: line.lot, counterRole: "write-off", source, reason: "damaged-return" });
+        // A tracked product returned without a lot comes back into the lots the order's shipments took.
+        const parts = line.lot === undefined ? await returnedLots(ctx, p.orderId, line.sku, line.quantity) : [{ lot: line.lot, quantity: line.quantity, issueId: undefined }];
+        for (const part of parts) {
+          const priced = await returnValue(ctx, line.sku, part.quantity, line.unitCost?.amount, part.issueId, p.orderId);
+          drafts.push({ sku: line.sku, kind: "customer-return", effectiveAt: at, quantity: part.quantity, warehouseId: p.warehouseId, locationId, lot: part.lot, counterRole: "cogs", source, orderId: p.orderId, ...priced });
+          if (line.disposition === "write-off") {
+            drafts.push({ sku: line.sku, kind: "adjustment", effectiveAt: at, quantity: `-${part.quantity}`, warehouseId: p.warehouseId, locationId, lot: part.lot, counterRole: "write-off", source, reason: "damaged-return" });
+          }
         }
       }
       return record(ctx, drafts);

@@ -13,6 +13,7 @@ import { sequentialIds } from "./ids.js";
 import { type KeyedRun, type ModulePart, type ShopContext, type SimStep, retryingFacade, witnessStore } from "./simulation/context.js";
 import { financePart } from "./simulation/finance.js";
 import { STANDARD_COST, STANDARD_SKU, inventoryPart } from "./simulation/inventory.js";
+import { TRACKED_PRODUCTS, lotsPart } from "./simulation/lots.js";
 import { SIM_FREIGHT, SIM_SUPPLIER, SIM_SUPPLIER_USD, purchasingPart } from "./simulation/purchasing.js";
 import { COUPONS, salesPart } from "./simulation/sales.js";
 import { failingStore } from "./wrappers.js";
@@ -154,6 +155,8 @@ const PRODUCTS = [
   { sku: STANDARD_SKU, costingMethod: "standard" as const, standardCost: STANDARD_COST },
 ];
 const SKUS = PRODUCTS.map((p) => p.sku);
+/** What the shop sells: the untracked products and the lot- and serial-tracked ones. */
+const SELLABLE = [...SKUS, ...TRACKED_PRODUCTS.map((p) => p.sku)];
 /**
  * The simulated shop's VAT, as a German seller without an OSS registration applies it:
  * Germany's standard and reduced rates (domestic sales and B2C distance sales inside the
@@ -227,7 +230,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const sk = retryingFacade(facade, () => lostCommits++);
   const replay = `npm run sim -- --seed ${seed} --steps ${steps}${faults ? "" : " --no-faults"}`;
   const outcomes: Record<string, { ok: number; refused: number; skipped: number }> = {};
-  const expectedOnHand = new Map<string, number>(SKUS.map((s) => [s, 0]));
+  const expectedOnHand = new Map<string, number>(SELLABLE.map((s) => [s, 0]));
   const keyed: KeyedRun[] = [];
   const tallies: Record<string, number> = {};
   let replays = 0;
@@ -248,6 +251,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     random,
     seed,
     skus: SKUS,
+    sellable: SELLABLE,
     warehouses: WAREHOUSES,
     step: () => currentStep,
     concurrent: () => inBatch,
@@ -279,7 +283,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     }
   };
   for (const warehouseId of WAREHOUSES) await setup(() => sk.inventory.defineWarehouse({ warehouseId }));
-  for (const product of PRODUCTS) await setup(() => sk.inventory.defineProduct(product));
+  for (const product of [...PRODUCTS, ...TRACKED_PRODUCTS]) await setup(() => sk.inventory.defineProduct(product));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER, currency: "EUR", leadTimeDays: 5, taxTreatment: "none" }));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER_USD, currency: "USD", leadTimeDays: 12, taxTreatment: "none" }));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_FREIGHT, currency: "EUR", leadTimeDays: 1, taxTreatment: "none" }));
@@ -288,8 +292,9 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const sales = salesPart(shop);
   const purchasing = purchasingPart(shop);
   const inventory = inventoryPart(shop, () => sales.reserved());
-  const grni = { ...purchasing.grni, expected: async () => new Decimal(await purchasing.grni.expected()).plus(inventory.grni()).toFixed() };
-  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments])];
+  const lots = lotsPart(shop);
+  const grni = { ...purchasing.grni, expected: async () => new Decimal(await purchasing.grni.expected()).plus(inventory.grni()).plus(lots.grni()).toFixed() };
+  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots];
 
   const hostSteps = (): SimStep[] => {
     const out: SimStep[] = [];

@@ -39,7 +39,10 @@ export interface ShopContext {
   readonly clock: ManualClock;
   readonly random: SimulationRandom;
   readonly seed: number;
+  /** The untracked products (receipts, counts, purchase orders draw from them). */
   readonly skus: readonly string[];
+  /** Everything the shop sells: the untracked products and the lot- and serial-tracked ones. */
+  readonly sellable: readonly string[];
   readonly warehouses: readonly string[];
   /** The current step (1-based; 0 during setup). */
   step(): number;

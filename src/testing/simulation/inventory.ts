@@ -142,7 +142,7 @@ export function inventoryPart(shop: ShopContext, salesReserved: () => Promise<Ma
           const now = shop.clock.now().toISOString();
           const last = standards[standards.length - 1]!.at;
           const back = new Date(shop.clock.now().getTime() - random.int(1, 48) * 3_600_000).toISOString();
-          const at = random.chance(0.3) && back > last ? back : now;
+          const at = random.chance(0.5) && back > last ? back : now;
           const standardCost = shop.money();
           const result = await sk.inventory.changeStandardCost({ sku: STANDARD_SKU, standardCost, ...(at === now ? {} : { effectiveAt: at }) });
           // Concurrent changes commit one after the other: the model keeps their effective order.
@@ -196,7 +196,7 @@ export function inventoryPart(shop: ShopContext, salesReserved: () => Promise<Ma
     // A soft hold lapses at its expiry (the shop's clock); sales' holds are hard.
     const now = shop.clock.now().toISOString();
     const sales = deep ? await salesReserved() : undefined;
-    for (const sku of shop.skus) {
+    for (const sku of shop.expectedOnHand.keys()) {
       const onHand = rows.filter((row) => row.sku === sku).reduce((s, row) => s + Number(row.quantity), 0);
       if (onHand !== shop.expectedOnHand.get(sku)) violations.push(`stock not conserved: ${sku} on hand ${onHand}, the model says ${shop.expectedOnHand.get(sku)}`);
       for (const warehouseId of shop.warehouses) {

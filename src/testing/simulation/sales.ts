@@ -86,8 +86,8 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
         // A coupon past its usage limit refuses the order (the limit holds under concurrency).
         refuses: (error) => isStorekeepError(error) && error.code === "VALIDATION_FAILED" && (error.details as { reason?: string } | undefined)?.reason === "coupon-exhausted",
         run: async () => {
-          const first = random.int(0, shop.skus.length - 1);
-          const skus = random.chance(0.4) ? [shop.skus[first]!, shop.skus[(first + random.int(1, shop.skus.length - 1)) % shop.skus.length]!] : [shop.skus[first]!];
+          const first = random.int(0, shop.sellable.length - 1);
+          const skus = random.chance(0.4) ? [shop.sellable[first]!, shop.sellable[(first + random.int(1, shop.sellable.length - 1)) % shop.sellable.length]!] : [shop.sellable[first]!];
           const coupon = random.chance(0.2) ? random.pick(COUPONS).code : undefined;
           const input = {
             orderId: shop.id("so"),
@@ -173,7 +173,7 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
           // Changes lower a line (an order paid in full then has a surplus to refund) or set any quantity up to 5.
           const lower = paidBefore.gte(order.totals.gross) ? 0.8 : 0.4;
           const changes = open.filter(() => random.chance(0.6)).map((l) => ({ lineId: l.lineId, quantity: String(random.chance(lower) ? random.int(0, Math.max(0, q(l.quantity) - 1)) : random.int(0, 5)) }));
-          const add = random.chance(0.35) || (changes.length === 0 && open.length === 0) ? [{ sku: random.pick(shop.skus), quantity: String(random.int(1, 3)), unitPrice: shop.money(), ...(random.chance(0.3) ? { taxCategory: "reduced" } : {}) }] : [];
+          const add = random.chance(0.35) || (changes.length === 0 && open.length === 0) ? [{ sku: random.pick(shop.sellable), quantity: String(random.int(1, 3)), unitPrice: shop.money(), ...(random.chance(0.3) ? { taxCategory: "reduced" } : {}) }] : [];
           if (changes.length === 0 && add.length === 0) changes.push({ lineId: open[0]!.lineId, quantity: String(random.int(1, 5)) });
           // Never every line removed (that is a cancellation).
           const kept = order.lines.filter((l) => changes.find((c) => c.lineId === l.lineId)?.quantity !== "0").length + add.length;
