@@ -319,7 +319,8 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
 
   // Runs one command step; an error it may meet is a refusal, any other fails the seed.
   // In a concurrent batch a command drawn from what another one changed meanwhile (the same
-  // order shipped twice) may be refused as invalid input: expected there, a bug alone.
+  // order shipped twice, a line an edit removed meanwhile) may be refused as invalid input or a
+  // missing line: expected there, a bug alone.
   const attempt = async (step: SimStep, label: string, concurrent = false): Promise<void> => {
     try {
       const out = await step.run();
@@ -330,7 +331,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     } catch (error) {
       if (error instanceof SimulationFailure) throw error;
       const code = isStorekeepError(error) ? error.code : undefined;
-      if (code === undefined || !(EXPECTED.has(code) || step.refusals?.includes(code) || step.refuses?.(error) === true || (concurrent && code === "VALIDATION_FAILED"))) {
+      if (code === undefined || !(EXPECTED.has(code) || step.refusals?.includes(code) || step.refuses?.(error) === true || (concurrent && (code === "VALIDATION_FAILED" || (code === "NOT_FOUND" && /has no line/.test((error as Error).message)))))) {
         currentCommand = label;
         fail([`unexpected error from ${step.name}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`]);
       }
