@@ -77,7 +77,7 @@ export interface Deficit {
  * non-zero); stock value = `value − deficitValue`. FIFO keeps its layers in `layers`
  * (their totals in `qty` and `value`); moving average and standard cost keep their one
  * pool in `qty` and `value` themselves and have no layers, so valuing a movement touches
- * one object and no total is kept twice (see {@link liveLayers}).
+ * one object and no total is kept twice (see `liveLayers` in valuation-kernel.ts).
  *
  * @example
  * ```ts
