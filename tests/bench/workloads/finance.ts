@@ -101,14 +101,14 @@ function makeSk(): Storekeep {
 }
 
 /** Dates spread over January to June (`day` 0..167 in order, or any number wrapping around). */
-function dateOf(day: number): string {
+function dateOf(day: number, year = 2026): string {
   const d = day % 168;
-  return `2026-${String(1 + Math.floor(d / 28)).padStart(2, "0")}-${String(1 + (d % 28)).padStart(2, "0")}`;
+  return `${year}-${String(1 + Math.floor(d / 28)).padStart(2, "0")}-${String(1 + (d % 28)).padStart(2, "0")}`;
 }
 
-function toInput(lines: readonly PostingLine[], day: number): JournalEntryInput {
+function toInput(lines: readonly PostingLine[], day: number, year?: number): JournalEntryInput {
   return {
-    date: dateOf(day),
+    date: dateOf(day, year),
     lines: lines.map((l) => (l.functional >= 0n ? { account: l.account, debit: unitsToString(l.functional) } : { account: l.account, credit: unitsToString(-l.functional) })),
   };
 }
@@ -172,6 +172,9 @@ function trialBalanceWorkload(name: string, lineCount: number): BenchWorkload<{ 
 }
 
 const RUNNER_ENTRIES = 10_000;
+/** Years of inputs prepared for finance.posting-runner: one per call, 2001 onwards (the clock is in 2026). */
+const RUNNER_YEARS = 25;
+const RUNNER_FIRST_YEAR = 2001;
 
 export const workloads: BenchWorkload[] = [
   {
@@ -198,17 +201,22 @@ export const workloads: BenchWorkload[] = [
       const sk = makeSk();
       await sk.ready();
       const entries = generate(RUNNER_ENTRIES, 99);
-      // A shop posts its days in order: 10k entries over 168 days, dates never going back.
-      return { sk, entries, inputs: entries.map((e, i) => toInput(e.lines, Math.floor((i * 168) / RUNNER_ENTRIES))) };
+      // A shop posts its days in order: each call posts 10k entries over 168 days of the next
+      // year, so dates never go back, from one call to the next either (a call reposting the
+      // same days would post every entry back-dated behind the previous call's).
+      const years = Array.from({ length: RUNNER_YEARS }, (_, y) => entries.map((e, i) => toInput(e.lines, Math.floor((i * 168) / RUNNER_ENTRIES), RUNNER_FIRST_YEAR + y)));
+      return { sk, entries, years, calls: 0 };
     },
-    async subject({ sk, inputs }: { sk: Storekeep; inputs: JournalEntryInput[] }) {
-      for (const input of inputs) await sk.finance.postEntry(input);
+    async subject(state: { sk: Storekeep; years: JournalEntryInput[][]; calls: number }) {
+      const inputs = state.years[state.calls++];
+      if (inputs === undefined) throw new Error(`finance.posting-runner has inputs for ${RUNNER_YEARS} calls (a warm-up and ${RUNNER_YEARS - 1} rounds): run it with fewer --rounds`);
+      for (const input of inputs) await state.sk.finance.postEntry(input);
     },
     baseline({ entries }: { entries: ReturnType<typeof generate> }) {
       const book: BalanceBook = new Map();
       for (const e of entries) postToBook(book, e.lines, "EUR");
     },
-  } as BenchWorkload<{ sk: Storekeep; entries: ReturnType<typeof generate>; inputs: JournalEntryInput[] }> as BenchWorkload,
+  } as BenchWorkload<{ sk: Storekeep; entries: ReturnType<typeof generate>; years: JournalEntryInput[][]; calls: number }> as BenchWorkload,
   trialBalanceWorkload("finance.trial-balance-10k", 10_000),
   trialBalanceWorkload("finance.trial-balance-100k", 100_000),
   trialBalanceWorkload("finance.trial-balance-1m", 1_000_000),
