@@ -10,7 +10,7 @@ import type { StandardSchemaV1 } from "./kernel/standard-schema.js";
 import { type StorekeepConfig, resolveConfig } from "./runner/config.js";
 import { type EventsApi, createEventsApi } from "./runner/consumers.js";
 import { type Runtime, catalogEventValidator, createRuntime } from "./runner/runner.js";
-import { recordEvents } from "./runner/record-events.js";
+import { recordParsedEvents } from "./runner/record-events.js";
 import { libraryModule } from "./runner/library.js";
 import { checkArg, plainInput } from "./kernel/boundary.js";
 import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
@@ -277,7 +277,8 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
           throw error;
         }
       });
-      return runtime.execute(recordEvents, { events: normalised }, execOptions);
+      // Every payload is the catalog's parse by now: the runner need not parse the events again.
+      return runtime.execute(recordParsedEvents, { events: normalised }, execOptions);
     },
     close: async () => {
       await store.close?.();

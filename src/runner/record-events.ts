@@ -3,6 +3,7 @@ import { BOUNDS } from "../kernel/bounds.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
 import { defineCommand } from "./command.js";
+import { defineLibraryCommand } from "./library.js";
 
 const eventInputSchema = z.object({
   type: z.string().min(1).max(100),
@@ -43,3 +44,17 @@ export const recordEvents = defineCommand({
     };
   },
 });
+
+/**
+ * The same command for `sk.recordEvents`, which has parsed every payload with the runtime's
+ * own catalog (normalised and upcast) before running it: the runner need not parse the
+ * events it emits a second time. Its input and name are those of {@link recordEvents}, so
+ * an idempotency key used with either means the same command. Not exported from the
+ * package: `sk.run(recordEvents, ...)` parses each event as any host command's.
+ *
+ * @example
+ * ```ts
+ * await runtime.execute(recordParsedEvents, { events: normalised }, options);
+ * ```
+ */
+export const recordParsedEvents = defineLibraryCommand({ ...recordEvents });
