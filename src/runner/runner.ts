@@ -259,7 +259,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       const appended = replayed.size === 0 ? events : events.filter((e) => !replayed.has(e.id));
       if (appended.length > 0) await tx.events.append(appended);
-      const result = toJson(outcome.result) as O;
+      // A library command's result is plain JSON already (checked in the test suite): a copy
+      // without the text round trip host results take.
+      const result = (isLibraryEmitter(command as CommandDefinition) ? libraryResult(command.name, outcome.result) : toJson(outcome.result)) as O;
       if (key !== undefined) await tx.idempotency.complete(key, result);
       return result;
     });
@@ -329,6 +331,72 @@ function safeJson(value: unknown): string {
     return JSON.stringify(value).slice(0, 2000);
   } catch {
     return String(value);
+  }
+}
+
+/**
+ * A copy of a library command's result: plain objects, arrays and primitives, as the JSON
+ * round trip would give them (the test suite checks each result is plain JSON, which the
+ * round trip would leave unchanged).
+ */
+function libraryResult(command: string, value: unknown): Json {
+  if (value === undefined) return null;
+  if (checkingLibraryEvents()) {
+    const problem = notPlainJson(value, "result");
+    if (problem !== undefined) throw new InvariantError(`library command ${command} returned a result that is not plain JSON (${problem}); return decimals as canonical strings and instants as ISO strings`);
+  }
+  return plainCopy(value);
+}
+
+/** A copy of a plain JSON value; undefined fields left out and undefined items null, as JSON.stringify does. */
+function plainCopy(value: unknown): Json {
+  if (typeof value !== "object" || value === null) return value as Json;
+  if (Array.isArray(value)) {
+    const out: Json[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      out[i] = item === undefined ? null : plainCopy(item);
+    }
+    return out;
+  }
+  const out: Record<string, Json> = {};
+  for (const key of Object.keys(value)) {
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    // An own "__proto__" key stays an own property, as JSON.parse makes it.
+    if (key === "__proto__") Object.defineProperty(out, key, { value: plainCopy(item), enumerable: true, writable: true, configurable: true });
+    else out[key] = plainCopy(item);
+  }
+  return out;
+}
+
+/** Where a value is not plain JSON (undefined when it is). */
+function notPlainJson(value: unknown, path: string): string | undefined {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+    case "undefined":
+      return undefined;
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0) ? undefined : `${path} is ${String(value)}`;
+    case "object": {
+      if (value === null) return undefined;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const problem = notPlainJson(value[i], `${path}[${i}]`);
+          if (problem !== undefined) return problem;
+        }
+        return undefined;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype) return `${path} is an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? "a class"}`;
+      for (const key of Object.keys(value)) {
+        const problem = notPlainJson((value as Record<string, unknown>)[key], `${path}.${key}`);
+        if (problem !== undefined) return problem;
+      }
+      return undefined;
+    }
+    default:
+      return `${path} is ${typeof value}`;
   }
 }
 

@@ -303,6 +303,52 @@ describe("memory balances", () => {
   });
 });
 
+describe("memory balances: scaled sums", () => {
+  it("sums stay exact when a delta brings more decimals than any before it, in committed and rolled-back transactions alike (property: sums = a Decimal model)", async () => {
+    const amount = fc
+      .record({ whole: fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fraction: fc.bigInt({ min: 0n, max: 10n ** 12n - 1n }), places: fc.integer({ min: 0, max: 12 }) })
+      .map(({ whole, fraction, places }) => {
+        const digits = places === 0 ? "" : `.${(fraction % 10n ** BigInt(places)).toString().padStart(places, "0")}`;
+        return new Decimal(`${whole < 0n ? "-" : ""}${(whole < 0n ? -whole : whole).toString()}${digits}`);
+      });
+    const delta = fc.record({ key: fc.constantFrom("a", "b"), month: fc.integer({ min: 1, max: 6 }), debit: amount, credit: fc.option(amount, { nil: undefined }) });
+    const txArb = fc.record({ deltas: fc.array(delta, { minLength: 1, maxLength: 4 }), fail: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(txArb, { maxLength: 20 }), async (txs) => {
+        const store = memoryStore({ registry });
+        const model: { key: string; bucket: string; debit: Decimal; credit: Decimal }[] = [];
+        for (const t of txs) {
+          const list = t.deltas.map((d) => ({ key: d.key, bucket: `2026-0${d.month}`, debit: d.debit, credit: d.credit }));
+          const run = store.transaction(async (tx) => {
+            await tx.balances.add("ledger", list.map((d) => ({ key: d.key, bucket: d.bucket, amounts: d.credit === undefined ? { debit: d.debit } : { debit: d.debit, credit: d.credit } })));
+            if (t.fail) throw new Error("roll back");
+          });
+          if (t.fail) await expect(run).rejects.toThrow("roll back");
+          else {
+            await run;
+            model.push(...list.map((d) => ({ ...d, credit: d.credit ?? new Decimal(0) })));
+          }
+        }
+        for (const key of ["a", "b"]) {
+          const expected = (field: "debit" | "credit", to?: string) =>
+            model.filter((d) => d.key === key && (to === undefined || d.bucket <= to)).reduce((acc, d) => acc.plus(d[field]), new Decimal(0)).toFixed();
+          await store.transaction(async (tx) => {
+            for (const to of [undefined, "2026-03"]) {
+              const sum = await tx.balances.sum("ledger", key, to === undefined ? undefined : { to });
+              expect(sum.debit!.toFixed()).toBe(expected("debit", to));
+              expect(sum.credit!.toFixed()).toBe(expected("credit", to));
+            }
+            const between = await tx.balances.sum("ledger", key, { from: "2026-02", to: "2026-05" });
+            const model25 = model.filter((d) => d.key === key && d.bucket >= "2026-02" && d.bucket <= "2026-05").reduce((acc, d) => acc.plus(d.debit), new Decimal(0));
+            expect(between.debit!.toFixed()).toBe(model25.toFixed());
+          });
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("memory balances: as-of records", () => {
   it("property: a sum from the first bucket read between writes is always the model's, though the record it hands out is made once and kept — an add (back-dated too) drops it, and so does the rollback of a transaction that read it", async () => {
     const delta = fc.record({ key: fc.constantFrom("a", "b"), month: fc.integer({ min: 1, max: 12 }), debit: fc.integer({ min: -500, max: 500 }) });

@@ -1,26 +1,26 @@
 import { Decimal } from "../../kernel/decimal.js";
 import { InvariantError, StorekeepError } from "../../kernel/errors.js";
 import type { BalanceQuery, BalanceSpec, BucketRange } from "../../ports/storage.js";
+import { decimalOfScaled, decimalsOf, pow10, scaledOf } from "./scaled.js";
 import { SortedList, compareStrings, lowerBound } from "./sorted-list.js";
-
-const ZERO = new Decimal(0);
 
 /**
  * One key's buckets in order, with one sum per field for each, and running totals
  * (`cumulative[i]` = buckets 0..i), so a sum over any bucket range is one subtraction
  * however many buckets the key has. Postings land in the latest bucket almost always, so
  * keeping the running totals current costs one addition; a back-dated one updates the
- * running totals of the buckets after it.
+ * running totals of the buckets after it. Sums are bigint counts of 10^-scale units (the
+ * family's `scale`): adding is a bigint addition, not a Decimal one.
  *
- * `asOf[i]` is `cumulative[i]` as the frozen record a read returns, made at the first read
- * and dropped when `cumulative[i]` changes: a sum from the first bucket (a balance as of a
- * date, what reports ask for) hands out that record, so reading 1,000 keys as of a date
- * builds nothing per key and does no Decimal arithmetic.
+ * `asOf[i]` is `cumulative[i]` as the frozen record of Decimals a read returns, made at the
+ * first read and dropped when `cumulative[i]` changes: a sum from the first bucket (a
+ * balance as of a date, what reports ask for) hands out that record, so reading 1,000 keys
+ * as of a date builds nothing per key.
  */
 export interface KeyBuckets {
   readonly buckets: string[];
-  readonly sums: (readonly Decimal[])[];
-  readonly cumulative: (readonly Decimal[])[];
+  readonly sums: bigint[][];
+  readonly cumulative: bigint[][];
   readonly asOf: (Readonly<Record<string, Decimal>> | undefined)[];
 }
 
@@ -37,11 +37,13 @@ export interface BalanceFamilyState {
    * over 1,000 keys would fetch from all over the heap.
    */
   readonly bucketNames: Map<string, string>;
+  /** Decimals of every sum: raised (and every sum rescaled) when a delta has more. */
+  scale: number;
 }
 
 /** A new, empty balance family. */
 export function createBalanceFamily(spec: BalanceSpec): BalanceFamilyState {
-  const state: BalanceFamilyState = { name: spec.name, fields: [], fieldIndex: new Map(), keys: new Map(), sortedKeys: new SortedList(compareStrings), bucketNames: new Map() };
+  const state: BalanceFamilyState = { name: spec.name, fields: [], fieldIndex: new Map(), keys: new Map(), sortedKeys: new SortedList(compareStrings), bucketNames: new Map(), scale: 0 };
   extendBalanceFamily(state, spec);
   return state;
 }
@@ -76,9 +78,49 @@ function compareBucket(a: string, b: string): number {
 }
 
 /**
- * Adds `amounts` (indexed by field position) to one key and bucket; returns the undo.
+ * The deltas of one add as units of the family's scale, raising the scale first (every sum
+ * rescaled, exactly) when a delta has more decimals. Fields left out are undefined.
  */
-export function addToBucket(state: BalanceFamilyState, key: string, bucket: string, amounts: readonly (Decimal | undefined)[]): () => void {
+export function scaledAmounts(state: BalanceFamilyState, amounts: readonly (Decimal | undefined)[]): (bigint | undefined)[] {
+  const out: (bigint | undefined)[] = new Array(amounts.length);
+  for (let f = 0; f < amounts.length; f++) {
+    const amount = amounts[f];
+    if (amount === undefined) continue;
+    let units = scaledOf(amount, state.scale);
+    if (units === undefined) {
+      raiseScale(state, decimalsOf(amount));
+      // Earlier fields of this delta were scaled at the old scale.
+      return scaledAmounts(state, amounts);
+    }
+    out[f] = units;
+  }
+  return out;
+}
+
+/** Raises a family's scale: every sum and running total multiplied by the same power of ten. */
+function raiseScale(state: BalanceFamilyState, scale: number): void {
+  if (scale <= state.scale) return;
+  const factor = pow10(scale - state.scale);
+  for (const row of state.keys.values()) {
+    for (let b = 0; b < row.sums.length; b++) row.sums[b] = row.sums[b]!.map((v) => v * factor);
+    for (let b = 0; b < row.cumulative.length; b++) row.cumulative[b] = row.cumulative[b]!.map((v) => v * factor);
+    // The Decimal records stay right (the values did not change), keep them.
+  }
+  state.scale = scale;
+}
+
+/** `values` kept at scale `from`, at the family's scale now (an undo may run after a raise). */
+function atScale(state: BalanceFamilyState, values: bigint[], from: number): bigint[] {
+  if (from === state.scale) return values;
+  const factor = pow10(state.scale - from);
+  return values.map((v) => v * factor);
+}
+
+/**
+ * Adds `amounts` (units of the family's scale, indexed by field position; see
+ * {@link scaledAmounts}) to one key and bucket; returns the undo.
+ */
+export function addToBucket(state: BalanceFamilyState, key: string, bucket: string, amounts: readonly (bigint | undefined)[]): () => void {
   let row = state.keys.get(key);
   let createdKey = false;
   if (!row) {
@@ -100,18 +142,18 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
     created = buckets[i] !== bucket;
   }
   const previous = created ? undefined : sums[i]!;
-  const next: Decimal[] = new Array(width);
+  const next: bigint[] = new Array(width);
   for (let f = 0; f < width; f++) {
-    const before = previous?.[f] ?? ZERO;
+    const before = previous?.[f] ?? 0n;
     const delta = amounts[f];
-    next[f] = delta === undefined ? before : before.plus(delta);
+    next[f] = delta === undefined || delta === 0n ? before : before + delta;
   }
   // Running totals: the new bucket's is its predecessor's plus its own sums; later ones move by the delta.
   const previousCumulative = cumulative.slice(i);
   if (created) {
     const before = i > 0 ? cumulative[i - 1]! : undefined;
-    const total: Decimal[] = new Array(width);
-    for (let f = 0; f < width; f++) total[f] = before?.[f] === undefined ? next[f]! : before[f]!.plus(next[f]!);
+    const total: bigint[] = new Array(width);
+    for (let f = 0; f < width; f++) total[f] = before === undefined ? next[f]! : (before[f] ?? 0n) + next[f]!;
     let name = state.bucketNames.get(bucket);
     if (name === undefined) {
       name = bucket;
@@ -131,6 +173,7 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
     asOf[j] = undefined;
   }
   const owner = row;
+  const scale = state.scale;
   return () => {
     const j = lowerBound(owner.buckets, bucket, compareBucket);
     if (owner.buckets[j] !== bucket) throw new InvariantError(`balance undo: bucket ${bucket} of ${key} is gone`);
@@ -138,8 +181,8 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
       owner.buckets.splice(j, 1);
       owner.sums.splice(j, 1);
       owner.asOf.splice(j, 1);
-    } else owner.sums[j] = previous;
-    owner.cumulative.splice(j, owner.cumulative.length - j, ...previousCumulative);
+    } else owner.sums[j] = atScale(state, previous, scale);
+    owner.cumulative.splice(j, owner.cumulative.length - j, ...previousCumulative.map((values) => atScale(state, values, scale)));
     owner.asOf.fill(undefined, j);
     if (createdKey) {
       state.keys.delete(key);
@@ -148,12 +191,12 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
   };
 }
 
-function addAmounts(values: readonly Decimal[], amounts: readonly (Decimal | undefined)[], width: number): Decimal[] {
-  const out: Decimal[] = new Array(width);
+function addAmounts(values: readonly bigint[], amounts: readonly (bigint | undefined)[], width: number): bigint[] {
+  const out: bigint[] = new Array(width);
   for (let f = 0; f < width; f++) {
-    const v = values[f] ?? ZERO;
+    const v = values[f] ?? 0n;
     const d = amounts[f];
-    out[f] = d === undefined || d.isZero() ? v : v.plus(d);
+    out[f] = d === undefined || d === 0n ? v : v + d;
   }
   return out;
 }
@@ -181,33 +224,38 @@ function sumSpan(state: BalanceFamilyState, row: KeyBuckets, lo: number, hi: num
   const upper = hi > lo ? row.cumulative[hi - 1] : undefined;
   const lower = hi > lo && lo > 0 ? row.cumulative[lo - 1] : undefined;
   for (let f = 0; f < fields.length; f++) {
-    const u = upper?.[f] ?? ZERO;
-    const l = lower?.[f];
-    out[fields[f]!] = l === undefined || l.isZero() ? u : u.minus(l);
+    const u = upper?.[f] ?? 0n;
+    const l = lower?.[f] ?? 0n;
+    out[fields[f]!] = decimalOfScaled(u - l, state.scale);
   }
+  return out;
+}
+
+/** A running total as the frozen record of Decimals reads hand out. */
+function asOfRecord(state: BalanceFamilyState, values: readonly bigint[]): Readonly<Record<string, Decimal>> {
+  const out: Record<string, Decimal> = {};
+  const fields = state.fields;
+  for (let f = 0; f < fields.length; f++) out[fields[f]!] = decimalOfScaled(values[f] ?? 0n, state.scale);
+  return Object.freeze(out);
+}
+
+function bucketRecord(state: BalanceFamilyState, values: readonly bigint[]): Record<string, Decimal> {
+  const out: Record<string, Decimal> = {};
+  const fields = state.fields;
+  for (let f = 0; f < fields.length; f++) out[fields[f]!] = decimalOfScaled(values[f] ?? 0n, state.scale);
   return out;
 }
 
 /**
- * A running total as the frozen record reads hand out. Its decimals are copies made with
- * it: the running totals were built one posting at a time and lie all over the heap, the
- * copies lie next to their record, so a report reading 1,000 keys reads memory in order.
+ * The sums of one bucket as Decimals in field order (the store's dump).
+ *
+ * @example
+ * ```ts
+ * bucketDecimals(state, row.sums[0]);
+ * ```
  */
-function asOfRecord(state: BalanceFamilyState, values: readonly Decimal[]): Readonly<Record<string, Decimal>> {
-  const out: Record<string, Decimal> = {};
-  const fields = state.fields;
-  for (let f = 0; f < fields.length; f++) {
-    const v = values[f];
-    out[fields[f]!] = v === undefined || v.isZero() ? ZERO : new Decimal(v);
-  }
-  return Object.freeze(out);
-}
-
-function bucketRecord(state: BalanceFamilyState, values: readonly Decimal[]): Record<string, Decimal> {
-  const out: Record<string, Decimal> = {};
-  const fields = state.fields;
-  for (let f = 0; f < fields.length; f++) out[fields[f]!] = values[f] ?? ZERO;
-  return out;
+export function bucketDecimals(state: BalanceFamilyState, values: readonly bigint[]): Decimal[] {
+  return state.fields.map((_, f) => decimalOfScaled(values[f] ?? 0n, state.scale));
 }
 
 /** Sum of every field for one key over a bucket range (zeros when nothing was added). */

@@ -23,7 +23,7 @@ import type {
   StoredDocument,
   Transaction,
 } from "../../ports/storage.js";
-import { type BalanceFamilyState, addToBucket, balanceField, bucketsOf, createBalanceFamily, extendBalanceFamily, sumByKey, sumKey } from "./balances.js";
+import { type BalanceFamilyState, addToBucket, balanceField, bucketDecimals, bucketsOf, createBalanceFamily, extendBalanceFamily, scaledAmounts, sumByKey, sumKey } from "./balances.js";
 import { type CounterFamilyState, counterRecord, createCounterFamily, extendCounterFamily, planCounterChanges } from "./counters.js";
 import { toStoredDecimal } from "./decimals.js";
 import { type CollectionState, createCollection, extendCollection, findDocuments, writeDocument } from "./documents.js";
@@ -290,7 +290,7 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
           }
           prepared.push({ key, bucket, amounts });
         }
-        for (const p of prepared) ctx.undo.push(addToBucket(state, p.key, p.bucket, p.amounts));
+        for (const p of prepared) ctx.undo.push(addToBucket(state, p.key, p.bucket, scaledAmounts(state, p.amounts)));
       },
       async sum(name: string, key: string, buckets?: Parameters<BalanceStore["sum"]>[2]) {
         check();
@@ -475,7 +475,7 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
         const row = state.keys.get(key)!;
         const buckets: Record<string, Record<string, string>> = {};
         row.buckets.forEach((bucket, b) => {
-          buckets[bucket] = decimalsRecord(state.fields, row.sums[b]!);
+          buckets[bucket] = decimalsRecord(state.fields, bucketDecimals(state, row.sums[b]!));
         });
         keys[key] = buckets;
       }

@@ -1,0 +1,115 @@
+import { Decimal } from "../../kernel/decimal.js";
+
+/*
+ * Scaled integers for the memory store's balances: a family keeps every sum as a bigint
+ * count of 10^-scale units, so adding a delta is one bigint addition instead of a Decimal
+ * one (a Decimal addition allocates its digit array and normalises; the sums of a posting
+ * were a quarter of its time). Deltas arrive as Decimals (the port's type) and are
+ * converted once; reads convert back.
+ */
+
+const WORD_ZEROS = "0000000";
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+const BIG_POW10: bigint[] = Array.from({ length: 40 }, (_, i) => 10n ** BigInt(i));
+
+/**
+ * 10^n as a bigint.
+ *
+ * @example
+ * ```ts
+ * pow10(3); // 1000n
+ * ```
+ */
+export function pow10(n: number): bigint {
+  return BIG_POW10[n] ?? 10n ** BigInt(n);
+}
+
+/**
+ * The number of decimals of a finite Decimal (0 for an integer).
+ *
+ * @example
+ * ```ts
+ * decimalsOf(new Decimal("1.250")); // 2
+ * ```
+ */
+export function decimalsOf(value: Decimal): number {
+  return value.decimalPlaces();
+}
+
+/**
+ * A finite Decimal as a count of 10^-scale units; undefined when it has more than `scale`
+ * decimals (the caller raises its scale first).
+ *
+ * @example
+ * ```ts
+ * scaledOf(new Decimal("-1.5"), 2); // -150n
+ * scaledOf(new Decimal("0.125"), 2); // undefined
+ * ```
+ */
+export function scaledOf(value: Decimal, scale: number): bigint | undefined {
+  // From decimal.js's own digits (base-10^7 words, the first without leading zeros, and the
+  // exponent of the leading digit): no formatting to text and parsing back.
+  const words = (value as unknown as { readonly d: readonly number[] }).d;
+  if (words.length === 1 && words[0] === 0) return 0n;
+  const small = smallScaled(words, value.e, scale);
+  if (small === null) return undefined;
+  if (small !== undefined) return value.s < 0 ? -small : small;
+  let digits = String(words[0]);
+  for (let i = 1; i < words.length; i++) {
+    const word = String(words[i]);
+    digits += WORD_ZEROS.slice(word.length) + word;
+  }
+  // value = digits × 10^(e + 1 - digits.length); in units shift by `scale` more.
+  const shift = value.e + 1 - digits.length + scale;
+  let units: bigint;
+  if (shift >= 0) units = BigInt(digits) * pow10(shift);
+  else {
+    const cut = digits.length + shift;
+    for (let i = Math.max(cut, 0); i < digits.length; i++) if (digits.charCodeAt(i) !== 48) return undefined;
+    units = cut > 0 ? BigInt(digits.slice(0, cut)) : 0n;
+  }
+  return value.s < 0 ? -units : units;
+}
+
+/**
+ * The magnitude in units when every step stays an exact float (< 2^53): a bigint; `null`
+ * when it has more than `scale` decimals; undefined when the digits are too many for floats.
+ */
+function smallScaled(words: readonly number[], exponent: number, scale: number): bigint | null | undefined {
+  if (words.length > 2) return undefined;
+  const first = words[0]!;
+  const firstDigits = first < 10 ? 1 : first < 100 ? 2 : first < 1000 ? 3 : first < 10_000 ? 4 : first < 100_000 ? 5 : first < 1_000_000 ? 6 : 7;
+  const n = words.length === 1 ? first : first * 1e7 + words[1]!;
+  const digitCount = words.length === 1 ? firstDigits : firstDigits + 7;
+  const shift = exponent + 1 - digitCount + scale;
+  if (shift >= 0) {
+    if (digitCount + shift > 15) return undefined;
+    return BigInt(n * POW10[shift]!);
+  }
+  if (-shift > 15) return undefined;
+  const divisor = POW10[-shift]!;
+  if (n % divisor !== 0) return null;
+  return BigInt(n / divisor);
+}
+
+const ZERO = new Decimal(0);
+
+/**
+ * The Decimal of a count of 10^-scale units.
+ *
+ * @example
+ * ```ts
+ * decimalOfScaled(-150n, 2).toString(); // "-1.5"
+ * ```
+ */
+export function decimalOfScaled(units: bigint, scale: number): Decimal {
+  if (units === 0n) return ZERO;
+  if (scale === 0) return new Decimal(units.toString());
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(scale + 1, "0");
+  const point = digits.length - scale;
+  let end = digits.length;
+  while (end > point && digits.charCodeAt(end - 1) === 48) end--;
+  const text = end === point ? digits.slice(0, point) : `${digits.slice(0, point)}.${digits.slice(point, end)}`;
+  return new Decimal(negative ? `-${text}` : text);
+}
