@@ -1,3 +1,4 @@
+import { handOver } from "../kernel/hand-over.js";
 import { NUMBER_SERIES } from "./numbering/number-series.js";
 import { Decimal } from "../kernel/decimal.js";
 import { addDays } from "../kernel/local-date.js";
@@ -130,15 +131,16 @@ export function lineSortKey(date: string, entryId: string, lineNo: number): stri
  * ```
  */
 export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: readonly PostingLine[], keyHash?: string): Promise<void> {
-  // The entry is plain JSON already (strings, nulls, arrays, objects; no undefined fields).
-  await tx.documents.put(FINANCE_STORE.entries, entry.entryId, entry as unknown as JsonObject, 0);
+  // The entry is plain JSON already (strings, nulls, arrays, objects; no undefined fields),
+  // built by postDraft and chainEntry for the store: handed over, not copied.
+  await tx.documents.put(FINANCE_STORE.entries, entry.entryId, handOver(entry) as unknown as JsonObject, 0);
   if (entry.key !== null) await tx.documents.put(FINANCE_STORE.entryKeys, entry.key, { entryId: entry.entryId, hash: keyHash ?? null }, 0);
   await tx.logs.append(
     FINANCE_STORE.lines,
     entry.lines.map((line, lineNo) => ({
       stream: line.account,
       sortKey: lineSortKey(entry.date, entry.entryId, lineNo),
-      data: {
+      data: handOver({
         entryId: entry.entryId,
         lineNo,
         date: entry.date,
@@ -149,7 +151,7 @@ export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: r
         rate: line.rate,
         memo: line.memo ?? entry.memo,
         kind: entry.kind,
-      },
+      }),
     })),
   );
   const closing = entry.kind === "closing";

@@ -1,3 +1,4 @@
+import { handOver } from "../kernel/hand-over.js";
 import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError, invariant } from "../kernel/errors.js";
 import type { LogAppend, Transaction } from "../ports/storage.js";
@@ -179,7 +180,10 @@ export async function recordSku(ctx: CommandContext, settings: InventorySettings
     const p = movementPosition(r.effectiveAt, r.movementId);
     return p > max ? p : max;
   }, lastPosition);
-  await tx.logs.append(MOVEMENTS, sorted.map((r) => ({ stream: sku, sortKey: movementPosition(r.effectiveAt, r.movementId), data: r })));
+  // Records, valuation entries, the index and the state document are built here for the
+  // store alone (toRecord and valuationEntry make every object in them): handed over.
+  await tx.logs.append(MOVEMENTS, sorted.map((r) => ({ stream: sku, sortKey: movementPosition(r.effectiveAt, r.movementId), data: handOver(r) })));
+  for (const a of valuationAppends) handOver(a.data);
   await tx.logs.append(VALUATIONS, valuationAppends);
   if (snapshotAppends.length > 0) await tx.logs.append(SNAPSHOTS, snapshotAppends);
   for (const r of sorted) {
@@ -193,11 +197,11 @@ export async function recordSku(ctx: CommandContext, settings: InventorySettings
       sourceId: r.source.id,
       sourceLineId: r.source.lineId ?? "",
     };
-    await tx.documents.put(MOVEMENT_INDEX, r.movementId, index, 0);
+    await tx.documents.put(MOVEMENT_INDEX, r.movementId, handOver(index), 0);
   }
   const stateJson = costStateToJson(state);
   const next: CostStateDoc = { sku, state: stateJson, lastPosition: newLast, movements: (doc?.data.movements ?? 0) + sorted.length, sinceSnapshot };
-  await tx.documents.put(COST_STATES, sku, next, version);
+  await tx.documents.put(COST_STATES, sku, handOver(next), version);
   keepCostState(stateJson, state);
   const out: SkuOutcome = { valuations, differences, backdated, ...(backdated ? { backdatedBy: sorted[0]!.movementId } : {}) };
   return out;

@@ -1,3 +1,4 @@
+import { handOver } from "../kernel/hand-over.js";
 import type { z } from "zod";
 import { InvariantError, StorekeepError, isStorekeepError, parseWith } from "../kernel/errors.js";
 import { type StandardSchemaV1, validateStandard } from "../kernel/standard-schema.js";
@@ -236,6 +237,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           // A library emitter's event is what the catalog's parse would make of it (checked in
           // the test suite): parsing it again was a sixth of a command's time.
           const stored = library && eventsParsed ? (checkingLibraryEvents() ? checkedLibraryEvent(validateEvent, envelope) : envelope) : validateEvent(envelope);
+          // A library emitter built its payload for this event alone: the outbox may keep it
+          // as it is (frozen) instead of copying it.
+          if (library && eventsParsed && typeof stored.payload === "object" && stored.payload !== null) handOver(stored.payload);
           events.push(stored);
           queue.push({ event: stored, depth });
         }

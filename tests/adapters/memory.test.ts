@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { memoryRates, memoryStore } from "../../src/adapters/memory/index.js";
 import { Decimal } from "../../src/kernel/decimal.js";
+import { handOver } from "../../src/kernel/hand-over.js";
 import { isInvariantError, isStorekeepError } from "../../src/kernel/errors.js";
 import type { LocalDate } from "../../src/kernel/local-date.js";
 import type { StoreRegistry, Transaction } from "../../src/ports/storage.js";
@@ -141,6 +142,48 @@ describe("memory store specifics", () => {
     expect("a" in doc!.data).toBe(false);
     expect(Object.isFrozen(doc!.data)).toBe(true);
     expect(Object.isFrozen(doc!.data.list)).toBe(true);
+  });
+
+  it("a value handed over (handOver) is kept as it is, frozen, with the same checks as a copy; what JSON would normalise, and frozen parts of other owners, are copied", async () => {
+    const store = memoryStore({ registry });
+    const built = handOver({ status: "new", lines: [{ sku: "A", qty: "1" }], n: 2 });
+    await store.transaction((tx) => tx.documents.put("cells", "kept", built, 0));
+    const kept = (await store.transaction((tx) => tx.documents.get("cells", "kept")))!;
+    expect(kept.data).toBe(built); // not copied
+    expect(Object.isFrozen(built) && Object.isFrozen(built.lines) && Object.isFrozen(built.lines[0])).toBe(true);
+    expect(() => {
+      (built.lines as { sku: string }[]).push({ sku: "B" });
+    }).toThrow(TypeError);
+    // Not handed over: copied, as always.
+    const plain = { status: "new" };
+    await store.transaction((tx) => tx.documents.put("cells", "copied", plain, 0));
+    expect((await store.transaction((tx) => tx.documents.get("cells", "copied")))!.data).not.toBe(plain);
+    expect(Object.isFrozen(plain)).toBe(false);
+    // What JSON normalises (an undefined field or item, -0) is copied, from that object down.
+    const odd = handOver({ a: undefined, b: -0, list: [undefined, 1], fine: { x: "y" } });
+    await store.transaction((tx) => tx.documents.put("cells", "odd", odd as never, 0));
+    const oddDoc = (await store.transaction((tx) => tx.documents.get("cells", "odd")))!;
+    expect(oddDoc.data).toEqual({ b: 0, list: [null, 1], fine: { x: "y" } });
+    expect("a" in oddDoc.data).toBe(false);
+    expect(Object.is(oddDoc.data.b, -0)).toBe(false);
+    // A part frozen by someone else (its insides may still change) is copied, not kept.
+    const inner = { tags: ["a"] };
+    const shallow = Object.freeze({ inner });
+    const holder = handOver({ shallow });
+    await store.transaction((tx) => tx.documents.put("cells", "holder", holder as never, 0));
+    inner.tags.push("changed by its owner");
+    const held = (await store.transaction((tx) => tx.documents.get("cells", "holder")))!;
+    expect(held.data).toEqual({ shallow: { inner: { tags: ["a"] } } });
+    // The checks hold: an unstorable string is refused, naming its path, and nothing is written.
+    const bad = handOver({ memo: "nul\u0000byte" });
+    const refused = await store.transaction((tx) => tx.documents.put("cells", "bad", bad, 0)).then(() => undefined, (e: unknown) => e);
+    expect(isStorekeepError(refused) && refused.code === "VALIDATION_FAILED" && refused.message.includes("cells/bad.memo")).toBe(true);
+    expect(await store.transaction((tx) => tx.documents.get("cells", "bad"))).toBeUndefined();
+    // Log entries too.
+    const line = handOver({ qty: "1" });
+    await store.transaction((tx) => tx.logs.append("moves", [{ stream: "s", sortKey: "k1", data: line }]));
+    const [entry] = await store.transaction((tx) => tx.logs.read("moves", "s"));
+    expect(entry!.data).toBe(line);
   });
 
   it("a stored value written back inside a spread keeps its nested parts uncopied, while the spread itself is copied and frozen", async () => {

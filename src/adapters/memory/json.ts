@@ -1,4 +1,5 @@
 import { InvariantError, StorekeepError } from "../../kernel/errors.js";
+import { isHandedOver } from "../../kernel/hand-over.js";
 import type { Json } from "../../ports/storage.js";
 
 /*
@@ -89,32 +90,86 @@ function copy(value: unknown, mark: boolean): Json {
     case "object": {
       if (value === null) return null;
       if (FROZEN.has(value)) return value as Json;
-      if (Array.isArray(value)) {
-        const out: Json[] = new Array(value.length);
-        for (let i = 0; i < value.length; i++) {
-          const item: unknown = value[i];
-          out[i] = item === undefined ? null : copy(item, mark);
-        }
-        return markFrozen(out, mark);
-      }
-      const proto: unknown = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) {
-        throw new BadJson(`an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? "a class"}`);
-      }
-      // Object.fromEntries defines the properties (a "__proto__" key stays an own property)
-      // and keeps fast, shared shapes; a dozen keyed stores into `{}` would make every
-      // stored object a slow dictionary (reading a 22-field movement ~8× slower).
-      const entries: [string, Json][] = [];
-      for (const key of Object.keys(value)) {
-        const item: unknown = (value as Record<string, unknown>)[key];
-        if (item === undefined) continue;
-        if (!isStorableString(key)) throw new BadJson("string");
-        entries.push([key, copy(item, mark)]);
-      }
-      return markFrozen(Object.fromEntries(entries) as Record<string, Json>, mark);
+      if (isHandedOver(value)) return freezeInPlace(value, mark);
+      return copyObject(value, mark);
     }
     default:
       throw new BadJson(`a ${typeof value}`);
+  }
+}
+
+/** A frozen copy of an array or plain object (its parts through `copy`). */
+function copyObject(value: object, mark: boolean): Json {
+  if (Array.isArray(value)) {
+    const out: Json[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      out[i] = item === undefined ? null : copy(item, mark);
+    }
+    return markFrozen(out, mark);
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new BadJson(`an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? "a class"}`);
+  }
+  // Object.fromEntries defines the properties (a "__proto__" key stays an own property)
+  // and keeps fast, shared shapes; a dozen keyed stores into `{}` would make every
+  // stored object a slow dictionary (reading a 22-field movement ~8× slower).
+  const entries: [string, Json][] = [];
+  for (const key of Object.keys(value)) {
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    if (!isStorableString(key)) throw new BadJson("string");
+    entries.push([key, copy(item, mark)]);
+  }
+  return markFrozen(Object.fromEntries(entries) as Record<string, Json>, mark);
+}
+
+/**
+ * A value library code handed over (`handOver`), frozen where it is: the same checks as
+ * `copy`, no copy. What JSON would normalise (an undefined field or item, -0) or an object
+ * frozen already is copied instead, from that object down.
+ */
+function freezeInPlace(value: object, mark: boolean): Json {
+  if (Object.isFrozen(value)) return copyObject(value, mark);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === "object" && item !== null) {
+        if (!FROZEN.has(item)) value[i] = Object.isFrozen(item) ? copyObject(item, mark) : freezeInPlace(item, mark);
+      } else if (!inPlacePrimitive(item)) return copyObject(value, mark);
+    }
+    return markFrozen(value as Json[], mark);
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return copyObject(value, mark);
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    if (typeof item === "object" && item !== null) {
+      if (!FROZEN.has(item)) record[key] = Object.isFrozen(item) ? copyObject(item, mark) : freezeInPlace(item, mark);
+    } else if (!inPlacePrimitive(item)) return copyObject(value, mark);
+    if (!isStorableString(key)) throw new BadJson("string");
+  }
+  return markFrozen(record as Record<string, Json>, mark);
+}
+
+/** Whether a primitive can stay as it is (`copy` would keep it unchanged); throws for what no store keeps. */
+function inPlacePrimitive(item: unknown): boolean {
+  if (item === null) return true;
+  switch (typeof item) {
+    case "string":
+      if (!isStorableString(item)) throw new BadJson("string");
+      return true;
+    case "number":
+      if (!Number.isFinite(item)) throw new BadJson(`the number ${item}`);
+      return !Object.is(item, -0);
+    case "boolean":
+      return true;
+    case "undefined":
+      return false;
+    default:
+      throw new BadJson(`a ${typeof item}`);
   }
 }
 
