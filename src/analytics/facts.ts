@@ -341,15 +341,22 @@ async function shipmentDispatched(tx: Transaction, p: Record<string, unknown>, d
   // Which order a shipment belongs to, for the cost its stock issues post.
   const shipmentId = str(p, "shipmentId");
   if (order && shipmentId !== undefined && !(await tx.documents.get(ANALYTICS_STORE.shipments, shipmentId))) await tx.documents.put(ANALYTICS_STORE.shipments, shipmentId, { orderId }, 0);
-  const keys = order ? orderKeys(order) : ["all", `warehouse:${str(p, "warehouseId") ?? ""}`];
+  // What ships counts at the warehouse it ships from — a line's own (a line split over
+  // warehouses), else the shipment's — where its stock issue's COGS counts too; a shipment
+  // counts once at each warehouse it ships from. Ordered units and the fill stay at the
+  // order's warehouse, where the order counted them.
+  const shipmentWarehouse = str(p, "warehouseId") ?? order?.warehouseId ?? "";
+  const shipped = (p["lines"] as { lineId: string; sku: string; quantity: string; warehouseId?: string }[]) ?? [];
+  const base = order ? ["all", `channel:${order.channel}`] : ["all"];
+  const from = [...new Set(shipped.length === 0 ? [shipmentWarehouse] : shipped.map((line) => line.warehouseId ?? shipmentWarehouse))].map((w) => `warehouse:${w}`);
   const onTime = order !== undefined && daysBetween(order.placedOn as LocalDate, day as LocalDate) <= options.onTimeDays;
-  set.add(keys, day, { shipments: ONE, onTimeShipments: onTime ? ONE : new Decimal(0) });
+  set.add([...base, ...from], day, { shipments: ONE, onTimeShipments: onTime ? ONE : new Decimal(0) });
   const lines = order ? order.lines.map((l) => ({ ...l })) : [];
-  for (const line of (p["lines"] as { lineId: string; sku: string; quantity: string }[]) ?? []) {
+  for (const line of shipped) {
     const quantity = dec(line.quantity);
     const own = lines.find((l) => l.lineId === line.lineId && l.sku === line.sku) ?? lines.find((l) => l.sku === line.sku);
     const value = own ? quantity.times(dec(own.unitPrice)) : new Decimal(0);
-    set.add([...keys, `sku:${line.sku}`], day, { shippedUnits: quantity, shippedValue: value });
+    set.add([...base, `warehouse:${line.warehouseId ?? shipmentWarehouse}`, `sku:${line.sku}`], day, { shippedUnits: quantity, shippedValue: value });
     if (customerId !== null) customers.add([customerId], day, { shippedUnits: quantity, shippedValue: value });
     if (own && order) {
       const open = dec(own.open);
