@@ -332,10 +332,11 @@ export type ReturnStatus = "none" | "requested" | "partially-returned" | "return
  */
 export function deriveStatuses(order: OrderDoc): { order: OrderState; payment: PaymentStatus; fulfilment: FulfilmentStatus; returns: ReturnStatus } {
   const s6 = (s: string) => parseScaled(s, 6);
-  // Money paid back because an edit lowered the total is neither paid toward the order nor a refund of it.
-  const refundedOnEdit = s6(order.paid.refundedOnEdit ?? "0");
-  const captured = s6(order.paid.captured) - refundedOnEdit;
-  const refunded = s6(order.paid.refunded) - refundedOnEdit;
+  // Money paid back because an edit lowered the total, or out of a prepayment before invoicing
+  // (owed again), is neither paid toward the order nor a refund of it: "paid" is leftToPay 0.
+  const notPaid = s6(order.paid.refundedOnEdit ?? "0") + s6(order.paid.refundedPrepaid ?? "0");
+  const captured = s6(order.paid.captured) - notPaid;
+  const refunded = s6(order.paid.refunded) - notPaid;
   const gross = s6(order.totals.gross);
   const payment: PaymentStatus =
     refunded > 0n ? (refunded >= captured ? "refunded" : "partially-refunded") : captured === 0n ? (s6(order.paid.authorized) > 0n ? "authorized" : "unpaid") : captured >= gross ? "paid" : "partially-paid";

@@ -111,11 +111,15 @@ describe("order edits after placement", () => {
     await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
     await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "77.35" });
     expect((await sk.sales.order("ord_1"))!.leftToPay).toBe("77.35");
+    // All of it owed again: the order is unpaid, not refunded (it is still to be paid).
+    expect((await sk.sales.order("ord_1"))!.statuses.payment).toBe("unpaid");
     await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_2", amount: "30" });
     expect((await sk.sales.order("ord_1"))!.leftToPay).toBe("47.35");
+    expect((await sk.sales.order("ord_1"))!.statuses.payment).toBe("partially-paid");
     await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_3" });
     const view = (await sk.sales.order("ord_1"))!;
     expect(view.leftToPay).toBe("0");
+    expect(view.statuses.payment).toBe("paid");
     expect(view.order.paid).toMatchObject({ captured: "154.7", refunded: "77.35", refundedPrepaid: "77.35" });
     // Nothing more can be captured, and the books hold what the customer paid net.
     await expect(sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_4", amount: "1" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
