@@ -5,9 +5,9 @@ import { decimalOfScaled, decimalsOf, pow10, scaledOf } from "./scaled.js";
 import { SortedList, compareStrings, lowerBound } from "./sorted-list.js";
 
 /**
- * One key's buckets in order, with one sum per field for each, and running totals
- * (`cumulative[i]` = buckets 0..i), so a sum over any bucket range is one subtraction
- * however many buckets the key has. Postings land in the latest bucket almost always, so
+ * One key's buckets in order, with running totals per field (`cumulative[i]` = the sum of
+ * buckets 0..i; a bucket's own sum is `cumulative[i] − cumulative[i − 1]`), so a sum over
+ * any bucket range is one subtraction however many buckets the key has. Postings land in the latest bucket almost always, so
  * keeping the running totals current costs one addition; a back-dated one updates the
  * running totals of the buckets after it. Sums are bigint counts of 10^-scale units (the
  * family's `scale`): adding is a bigint addition, not a Decimal one.
@@ -19,7 +19,6 @@ import { SortedList, compareStrings, lowerBound } from "./sorted-list.js";
  */
 export interface KeyBuckets {
   readonly buckets: string[];
-  readonly sums: bigint[][];
   readonly cumulative: bigint[][];
   readonly asOf: (Readonly<Record<string, Decimal>> | undefined)[];
 }
@@ -102,7 +101,6 @@ function raiseScale(state: BalanceFamilyState, scale: number): void {
   if (scale <= state.scale) return;
   const factor = pow10(scale - state.scale);
   for (const row of state.keys.values()) {
-    for (let b = 0; b < row.sums.length; b++) row.sums[b] = row.sums[b]!.map((v) => v * factor);
     for (let b = 0; b < row.cumulative.length; b++) row.cumulative[b] = row.cumulative[b]!.map((v) => v * factor);
     // The Decimal records stay right (the values did not change), keep them.
   }
@@ -124,12 +122,12 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
   let row = state.keys.get(key);
   let createdKey = false;
   if (!row) {
-    row = { buckets: [], sums: [], cumulative: [], asOf: [] };
+    row = { buckets: [], cumulative: [], asOf: [] };
     state.keys.set(key, row);
     state.sortedKeys.insert(key);
     createdKey = true;
   }
-  const { buckets, sums, cumulative, asOf } = row;
+  const { buckets, cumulative, asOf } = row;
   const n = buckets.length;
   const width = state.fields.length;
   let i: number;
@@ -141,30 +139,24 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
     i = lowerBound(buckets, bucket, compareBucket);
     created = buckets[i] !== bucket;
   }
-  const previous = created ? undefined : sums[i]!;
-  const next: bigint[] = new Array(width);
-  for (let f = 0; f < width; f++) {
-    const before = previous?.[f] ?? 0n;
-    const delta = amounts[f];
-    next[f] = delta === undefined || delta === 0n ? before : before + delta;
-  }
-  // Running totals: the new bucket's is its predecessor's plus its own sums; later ones move by the delta.
+  // Running totals: a new bucket's is its predecessor's plus the delta; it and later ones move by the delta.
   const previousCumulative = cumulative.slice(i);
   if (created) {
     const before = i > 0 ? cumulative[i - 1]! : undefined;
     const total: bigint[] = new Array(width);
-    for (let f = 0; f < width; f++) total[f] = before === undefined ? next[f]! : (before[f] ?? 0n) + next[f]!;
+    for (let f = 0; f < width; f++) {
+      const delta = amounts[f] ?? 0n;
+      total[f] = before === undefined ? delta : (before[f] ?? 0n) + delta;
+    }
     let name = state.bucketNames.get(bucket);
     if (name === undefined) {
       name = bucket;
       state.bucketNames.set(name, name);
     }
     buckets.splice(i, 0, name);
-    sums.splice(i, 0, next);
     cumulative.splice(i, 0, total);
     asOf.splice(i, 0, undefined);
   } else {
-    sums[i] = next;
     cumulative[i] = addAmounts(cumulative[i]!, amounts, width);
     asOf[i] = undefined;
   }
@@ -177,11 +169,10 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
   return () => {
     const j = lowerBound(owner.buckets, bucket, compareBucket);
     if (owner.buckets[j] !== bucket) throw new InvariantError(`balance undo: bucket ${bucket} of ${key} is gone`);
-    if (previous === undefined) {
+    if (created) {
       owner.buckets.splice(j, 1);
-      owner.sums.splice(j, 1);
       owner.asOf.splice(j, 1);
-    } else owner.sums[j] = atScale(state, previous, scale);
+    }
     owner.cumulative.splice(j, owner.cumulative.length - j, ...previousCumulative.map((values) => atScale(state, values, scale)));
     owner.asOf.fill(undefined, j);
     if (createdKey) {
@@ -247,11 +238,25 @@ function bucketRecord(state: BalanceFamilyState, values: readonly bigint[]): Rec
 }
 
 /**
+ * The sums of bucket `b` alone: its running total less its predecessor's.
+ *
+ * @example
+ * ```ts
+ * bucketSums(row, 0); // the first bucket's sums
+ * ```
+ */
+export function bucketSums(row: KeyBuckets, b: number): bigint[] {
+  const total = row.cumulative[b]!;
+  const before = b > 0 ? row.cumulative[b - 1]! : undefined;
+  return total.map((v, f) => (before === undefined ? v : v - (before[f] ?? 0n)));
+}
+
+/**
  * The sums of one bucket as Decimals in field order (the store's dump).
  *
  * @example
  * ```ts
- * bucketDecimals(state, row.sums[0]);
+ * bucketDecimals(state, bucketSums(row, 0));
  * ```
  */
 export function bucketDecimals(state: BalanceFamilyState, values: readonly bigint[]): Decimal[] {
@@ -261,7 +266,7 @@ export function bucketDecimals(state: BalanceFamilyState, values: readonly bigin
 /** Sum of every field for one key over a bucket range (zeros when nothing was added). */
 export function sumKey(state: BalanceFamilyState, key: string, range: BucketRange | undefined): Readonly<Record<string, Decimal>> {
   const row = state.keys.get(key);
-  if (!row) return sumSpan(state, { buckets: [], sums: [], cumulative: [], asOf: [] }, 0, 0);
+  if (!row) return sumSpan(state, { buckets: [], cumulative: [], asOf: [] }, 0, 0);
   const [lo, hi] = bucketSpan(row, range);
   return sumSpan(state, row, lo, hi);
 }
@@ -295,6 +300,6 @@ export function bucketsOf(state: BalanceFamilyState, key: string, range: BucketR
   if (!row) return [];
   const [lo, hi] = bucketSpan(row, range);
   const out: { bucket: string; amounts: Record<string, Decimal> }[] = [];
-  for (let b = lo; b < hi; b++) out.push({ bucket: row.buckets[b]!, amounts: bucketRecord(state, row.sums[b]!) });
+  for (let b = lo; b < hi; b++) out.push({ bucket: row.buckets[b]!, amounts: bucketRecord(state, bucketSums(row, b)) });
   return out;
 }

@@ -23,7 +23,7 @@ import type {
   StoredDocument,
   Transaction,
 } from "../../ports/storage.js";
-import { type BalanceFamilyState, addToBucket, balanceField, bucketDecimals, bucketsOf, createBalanceFamily, extendBalanceFamily, scaledAmounts, sumByKey, sumKey } from "./balances.js";
+import { type BalanceFamilyState, addToBucket, balanceField, bucketDecimals, bucketSums, bucketsOf, createBalanceFamily, extendBalanceFamily, scaledAmounts, sumByKey, sumKey } from "./balances.js";
 import { type CounterFamilyState, counterRecord, createCounterFamily, extendCounterFamily, planCounterChanges } from "./counters.js";
 import { toStoredDecimal } from "./decimals.js";
 import { type CollectionState, createCollection, extendCollection, findDocuments, writeDocument } from "./documents.js";
@@ -475,7 +475,7 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
         const row = state.keys.get(key)!;
         const buckets: Record<string, Record<string, string>> = {};
         row.buckets.forEach((bucket, b) => {
-          buckets[bucket] = decimalsRecord(state.fields, bucketDecimals(state, row.sums[b]!));
+          buckets[bucket] = decimalsRecord(state.fields, bucketDecimals(state, bucketSums(row, b)));
         });
         keys[key] = buckets;
       }
