@@ -11,7 +11,15 @@
  * not see that mistake until the caller changed the object (it then throws a TypeError).
  */
 
-const HANDED = new WeakSet<object>();
+/*
+ * The values handed over and not yet taken, newest last. A value is handed over right before
+ * the write that takes it, so a few slots suffice; one pushed out of them (or never written)
+ * is merely copied. A ring of identities costs less than a WeakSet's add and lookup.
+ */
+const SLOTS = 64;
+const handed: (object | undefined)[] = new Array(SLOTS).fill(undefined);
+let next = 0;
+let live = 0;
 
 /**
  * Marks a value built for the store alone (see above); returns it.
@@ -22,18 +30,31 @@ const HANDED = new WeakSet<object>();
  * ```
  */
 export function handOver<T extends object>(value: T): T {
-  HANDED.add(value);
+  if (handed[next] === undefined) live++;
+  handed[next] = value;
+  next = (next + 1) % SLOTS;
   return value;
 }
 
 /**
- * Whether a value was handed over with {@link handOver}.
+ * Takes a value handed over with {@link handOver}: true (once) when it was, false otherwise.
  *
  * @example
  * ```ts
- * isHandedOver(handOver({ a: 1 })); // true
+ * const value = handOver({ a: 1 });
+ * takeHandedOver(value); // true
+ * takeHandedOver(value); // false: taken
  * ```
  */
-export function isHandedOver(value: object): boolean {
-  return HANDED.has(value);
+export function takeHandedOver(value: object): boolean {
+  if (live === 0) return false;
+  for (let k = 1; k <= SLOTS; k++) {
+    const slot = (next - k + SLOTS) % SLOTS;
+    if (handed[slot] === value) {
+      handed[slot] = undefined;
+      live--;
+      return true;
+    }
+  }
+  return false;
 }

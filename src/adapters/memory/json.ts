@@ -1,5 +1,5 @@
 import { InvariantError, StorekeepError } from "../../kernel/errors.js";
-import { isHandedOver } from "../../kernel/hand-over.js";
+import { takeHandedOver } from "../../kernel/hand-over.js";
 import type { Json } from "../../ports/storage.js";
 
 /*
@@ -90,7 +90,7 @@ function copy(value: unknown, mark: boolean): Json {
     case "object": {
       if (value === null) return null;
       if (FROZEN.has(value)) return value as Json;
-      if (isHandedOver(value)) return freezeInPlace(value, mark);
+      if (takeHandedOver(value)) return freezeInPlace(value, mark);
       return copyObject(value, mark);
     }
     default:
