@@ -11,6 +11,7 @@ import { type Storekeep, createStorekeep } from "../storekeep.js";
 import { ManualClock } from "./clock.js";
 import { sequentialIds } from "./ids.js";
 import { type KeyedRun, type ModulePart, type ShopContext, type SimStep, retryingFacade, witnessStore } from "./simulation/context.js";
+import { crmPart } from "./simulation/crm.js";
 import { financePart } from "./simulation/finance.js";
 import { STANDARD_COST, STANDARD_SKU, inventoryPart } from "./simulation/inventory.js";
 import { TRACKED_PRODUCTS, lotsPart } from "./simulation/lots.js";
@@ -233,6 +234,8 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const expectedOnHand = new Map<string, number>(SELLABLE.map((s) => [s, 0]));
   const keyed: KeyedRun[] = [];
   const tallies: Record<string, number> = {};
+  const ordersByCustomer = new Map<string, number>();
+  let crm: ReturnType<typeof crmPart> | undefined;
   let replays = 0;
   let injected = 0;
   let batches = 0;
@@ -265,6 +268,13 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     tally: (name, n = 1) => {
       tallies[name] = (tallies[name] ?? 0) + n;
     },
+    customerIds: () => crm?.customers() ?? [],
+    orderPlacedFor: (customerId) => ordersByCustomer.set(customerId, (ordersByCustomer.get(customerId) ?? 0) + 1),
+    ordersFor: (match) => {
+      let n = 0;
+      for (const [customerId, count] of ordersByCustomer) if (match(customerId)) n += count;
+      return n;
+    },
   };
 
   // Setup without faults counting against it: retry a setup command that met an injected failure.
@@ -294,7 +304,8 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const inventory = inventoryPart(shop, () => sales.reserved());
   const lots = lotsPart(shop);
   const grni = { ...purchasing.grni, expected: async () => new Decimal(await purchasing.grni.expected()).plus(inventory.grni()).plus(lots.grni()).toFixed() };
-  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots];
+  crm = crmPart(shop);
+  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots, crm];
 
   const hostSteps = (): SimStep[] => {
     const out: SimStep[] = [];

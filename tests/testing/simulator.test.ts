@@ -66,12 +66,22 @@ describe("the whole-shop simulator", () => {
     // (Customers' returns of tracked goods are rarer — a few per 20 seeds of 200 steps — and have their own test in tests/inventory/with-finance.test.ts.)
     const wanted = ["lots.expired-scrapped", "lots.fefo-issues-checked", "lots.issued.shipment", "lots.serial-received-twice-refused"];
     const tallies: Record<string, number> = {};
-    for (let seed = 1; seed <= 12 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
+    for (let seed = 1; seed <= 24 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
       const report = await simulateShop({ seed, steps: 120 });
       for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
     }
     for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);
   }, 60_000);
+
+  it("CRM: customers are created (duplicates reported), given and withdrawing consent, merged, split again and erased while the shop sells to them, and after every step each id resolves to the customer the model says, an erased customer shows no personal data and its timeline no subject or body, an active one shows its latest consent per channel, each customer's timeline holds the orders placed for it, and segments score no merged-away customer", async () => {
+    const wanted = ["crm.customers", "crm.consent.granted", "crm.consent.withdrawn", "crm.merges", "crm.unmerges", "crm.erasures", "crm.refused-as-erased"];
+    const tallies: Record<string, number> = {};
+    for (let seed = 1; seed <= 20 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
+      const report = await simulateShop({ seed, steps: 150 });
+      for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
+    }
+    for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);
+  }, 90_000);
 
   it("one seed replays exactly: the same outcomes, the same events with the same ids", async () => {
     const a = await simulateShop({ seed: 7, steps: 40 });

@@ -100,10 +100,13 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
             ...(coupon === undefined ? {} : { couponCode: coupon }),
             ...(random.chance(0.2) ? { discounts: [{ kind: "threshold" as const, every: "30", off: "3" }] } : {}),
             shipTo: buyer(),
+            // Most orders are a known customer's (CRM's), whatever became of the customer since (merged, erased).
+            ...(shop.customerIds().length > 0 && random.chance(0.6) ? { customerId: random.pick(shop.customerIds()) } : {}),
           };
           const run = () => sk.sales.placeOrder(input, { idempotencyKey: `checkout-${input.orderId}` });
           const result = await run();
           orders.push(input.orderId);
+          if (input.customerId !== undefined) shop.orderPlacedFor(input.customerId);
 
           shop.keyed({ name: "sales.placeOrder", run, result });
           await refresh(input.orderId);
