@@ -241,7 +241,9 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
       const keys = ["all", `sku:${sku}`, `warehouse:${str(p, "warehouseId")}`];
       set.add(keys, day, { inboundUnits: dec(p["quantity"]) });
       if (source === "customer-return" && p["counterAccountRole"] === "cogs") {
-        const restocked = dec((money(p["value"]) ?? money(p["cost"]))?.amount).negated();
+        // What the return took off COGS: the counter-account's amount (counterValue when the
+        // stock came back at another value — a standard cost —, the difference a variance).
+        const restocked = dec((money(p["counterValue"]) ?? money(p["value"]) ?? money(p["cost"]))?.amount).negated();
         set.add(keys, day, { cogs: restocked });
         forCustomer(await orderOfSource(tx, p, "customer-return", ANALYTICS_STORE.returns), day, { cogs: restocked });
       } else if (source === "receipt" || source === "opening") {

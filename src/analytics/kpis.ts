@@ -322,6 +322,40 @@ export interface BreakdownRow {
 }
 
 /**
+ * The rows of one breakdown, their money columns adding up to the shop's: each row's GMV,
+ * shipped value and COGS is rounded to the minor unit so that the rows sum to the rounded sum
+ * of their exact values (largest remainder: every row rounded down, the units left over to
+ * the largest fractions, ties to the first row), and its gross margin is its shipped value
+ * less its COGS. Rounding each row on its own could leave the rows a cent off the total when
+ * amounts were converted from another currency.
+ *
+ * @example
+ * ```ts
+ * breakdownRows([{ key: "MUG", facts: mugSums }, { key: "TEE", facts: teeSums }], 2);
+ * ```
+ */
+export function breakdownRows(entries: readonly { readonly key: string; readonly facts: FactSums; readonly stock?: { quantity: Decimal; value: Decimal } }[], moneyDigits: number): BreakdownRow[] {
+  const rows = entries.map((e) => breakdownRow(e.key, e.facts, moneyDigits, e.stock));
+  if (rows.length < 2) return rows;
+  const gmv = addingUp(entries.map((e) => f(e.facts, "gmv")), moneyDigits);
+  const shippedValue = addingUp(entries.map((e) => f(e.facts, "shippedValue")), moneyDigits);
+  const cogs = addingUp(entries.map((e) => f(e.facts, "cogs")), moneyDigits);
+  return rows.map((row, i) => ({ ...row, gmv: gmv[i]!, shippedValue: shippedValue[i]!, cogs: cogs[i]!, grossMargin: new Decimal(shippedValue[i]!).minus(cogs[i]!).toFixed(moneyDigits) }));
+}
+
+/** Values rounded to `digits` decimals so that they add up to their rounded (half-even) sum: largest remainder. */
+function addingUp(values: readonly Decimal[], digits: number): string[] {
+  const scale = new Decimal(10).pow(digits);
+  const scaled = values.map((v) => v.times(scale));
+  const floors = scaled.map((v) => v.floor());
+  const total = scaled.reduce((a, b) => a.plus(b), new Decimal(0)).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN);
+  let leftover = total.minus(floors.reduce((a, b) => a.plus(b), new Decimal(0))).toNumber();
+  const order = scaled.map((v, i) => ({ i, fraction: v.minus(floors[i]!) })).sort((a, b) => b.fraction.comparedTo(a.fraction) || a.i - b.i);
+  for (let k = 0; leftover > 0 && k < order.length; k++, leftover--) floors[order[k]!.i] = floors[order[k]!.i]!.plus(1);
+  return floors.map((units) => units.dividedBy(scale).toFixed(digits));
+}
+
+/**
  * A breakdown row from a dimension's facts (and its stock, for SKUs and categories).
  *
  * @example

@@ -3,7 +3,7 @@ import { type LocalDate, addDays } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
 import { type AgeingBucket, ageStock, ageingLabels } from "./ageing.js";
 import { ANALYTICS_STORE, CUSTOMER_FACT_FIELDS, type FactSums } from "./facts.js";
-import { type BreakdownRow, type KpiInputs, type KpiName, type KpiValues, KPI_CATALOGUE, type LedgerFigures, type StockFigures, breakdownRow, computeKpis } from "./kpis.js";
+import { type BreakdownRow, type KpiInputs, type KpiName, type KpiValues, KPI_CATALOGUE, type LedgerFigures, type StockFigures, breakdownRows, computeKpis } from "./kpis.js";
 import { type KpiComparison, type DateRange, type Grain, comparedRange, daysIn, splitRange } from "./periods.js";
 import type { AnalyticsSources } from "./sources.js";
 
@@ -223,19 +223,19 @@ function breakdowns(dimensions: readonly Dimension[], facts: Map<string, Record<
       // Every warehouse with sales or stock: its facts and its share of the stock value at the end of the range.
       const keys = new Set<string>([...warehouseStock.keys()]);
       for (const key of facts.keys()) if (key.startsWith("warehouse:")) keys.add(key.slice("warehouse:".length));
-      out.warehouse = [...keys].map((key) => breakdownRow(key, sums(facts.get(`warehouse:${key}`)), settings.moneyDigits, warehouseStock.get(key) ?? { quantity: ZERO, value: ZERO })).sort(byGmv);
+      out.warehouse = breakdownRows([...keys].map((key) => ({ key, facts: sums(facts.get(`warehouse:${key}`)), stock: warehouseStock.get(key) ?? { quantity: ZERO, value: ZERO } })), settings.moneyDigits).sort(byGmv);
       continue;
     }
     if (dimension === "channel" || dimension === "warehouse") {
-      const rows: BreakdownRow[] = [];
-      for (const [key, row] of facts) if (key.startsWith(`${dimension}:`)) rows.push(breakdownRow(key.slice(dimension.length + 1), sums(row), settings.moneyDigits));
-      out[dimension] = rows.sort(byGmv);
+      const entries: { key: string; facts: FactSums }[] = [];
+      for (const [key, row] of facts) if (key.startsWith(`${dimension}:`)) entries.push({ key: key.slice(dimension.length + 1), facts: sums(row) });
+      out[dimension] = breakdownRows(entries, settings.moneyDigits).sort(byGmv);
       continue;
     }
     const skus = new Set<string>([...stock.keys()]);
     for (const key of facts.keys()) if (key.startsWith("sku:")) skus.add(key.slice(4));
     if (dimension === "sku") {
-      out.sku = [...skus].map((sku) => breakdownRow(sku, sums(facts.get(`sku:${sku}`)), settings.moneyDigits, stock.get(sku) ?? { quantity: ZERO, value: ZERO })).sort(byGmv);
+      out.sku = breakdownRows([...skus].map((sku) => ({ key: sku, facts: sums(facts.get(`sku:${sku}`)), stock: stock.get(sku) ?? { quantity: ZERO, value: ZERO } })), settings.moneyDigits).sort(byGmv);
     } else {
       const groups = new Map<string, { facts: FactSums; quantity: Decimal; value: Decimal }>();
       for (const sku of skus) {
@@ -244,7 +244,7 @@ function breakdowns(dimensions: readonly Dimension[], facts: Map<string, Record<
         const s = stock.get(sku);
         groups.set(category, { facts: addSums(g.facts, sums(facts.get(`sku:${sku}`))), quantity: g.quantity.plus(s?.quantity ?? ZERO), value: g.value.plus(s?.value ?? ZERO) });
       }
-      out.category = [...groups].map(([key, g]) => breakdownRow(key, g.facts, settings.moneyDigits, { quantity: g.quantity, value: g.value })).sort(byGmv);
+      out.category = breakdownRows([...groups].map(([key, g]) => ({ key, facts: g.facts, stock: { quantity: g.quantity, value: g.value } })), settings.moneyDigits).sort(byGmv);
     }
   }
   return out;
@@ -272,7 +272,7 @@ async function segmentBreakdown(tx: Transaction, range: DateRange, shop: FactSum
     if (!rest.isZero()) guest[field] = rest;
   }
   if (Object.keys(guest).length > 0) groups.set("guest", guest as FactSums);
-  return [...groups].map(([key, facts]) => breakdownRow(key, facts, settings.moneyDigits)).sort(byGmv);
+  return breakdownRows([...groups].map(([key, facts]) => ({ key, facts })), settings.moneyDigits).sort(byGmv);
 }
 
 /**

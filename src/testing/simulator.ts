@@ -11,6 +11,7 @@ import { type Storekeep, createStorekeep } from "../storekeep.js";
 import { ManualClock } from "./clock.js";
 import { sequentialIds } from "./ids.js";
 import { type KeyedRun, type ModulePart, type ShopContext, type SimStep, retryingFacade, witnessStore } from "./simulation/context.js";
+import { analyticsPart } from "./simulation/analytics.js";
 import { crmPart } from "./simulation/crm.js";
 import { financePart } from "./simulation/finance.js";
 import { STANDARD_COST, STANDARD_SKU, inventoryPart } from "./simulation/inventory.js";
@@ -235,6 +236,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const keyed: KeyedRun[] = [];
   const tallies: Record<string, number> = {};
   const ordersByCustomer = new Map<string, number>();
+  let ordersPlaced = 0;
   let crm: ReturnType<typeof crmPart> | undefined;
   let replays = 0;
   let injected = 0;
@@ -270,11 +272,16 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     },
     customerIds: () => crm?.customers() ?? [],
     orderPlacedFor: (customerId) => ordersByCustomer.set(customerId, (ordersByCustomer.get(customerId) ?? 0) + 1),
+    orderPlaced: () => {
+      ordersPlaced++;
+    },
     ordersFor: (match) => {
       let n = 0;
       for (const [customerId, count] of ordersByCustomer) if (match(customerId)) n += count;
       return n;
     },
+    customersWithOrders: () => ordersByCustomer.size,
+    ordersPlaced: () => ordersPlaced,
   };
 
   // Setup without faults counting against it: retry a setup command that met an injected failure.
@@ -305,7 +312,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const lots = lotsPart(shop);
   const grni = { ...purchasing.grni, expected: async () => new Decimal(await purchasing.grni.expected()).plus(inventory.grni()).plus(lots.grni()).toFixed() };
   crm = crmPart(shop);
-  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots, crm];
+  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots, crm, analyticsPart(shop)];
 
   const hostSteps = (): SimStep[] => {
     const out: SimStep[] = [];

@@ -217,6 +217,15 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
           const result = await sk.crm.eraseCustomer({ customerId: id });
           if (result.customerId !== target.id) throw new Error(`eraseCustomer(${id}) erased ${result.customerId}; ${id} resolves to ${target.id}`);
           Object.assign(target, { status: "erased", name: null, emails: [], consent: [] });
+          // Erasure deletes the merge records into the customer, and into those merged into it, down the chain: nothing to undo there.
+          for (const pending = [target.id]; pending.length > 0; ) {
+            const into = pending.pop()!;
+            for (const m of [...merges.values()]) {
+              if (m.target !== into) continue;
+              merges.delete(m.source);
+              pending.push(m.source);
+            }
+          }
           shop.tally("crm.erasures");
           return result;
         }),

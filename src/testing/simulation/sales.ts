@@ -106,6 +106,7 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
           const run = () => sk.sales.placeOrder(input, { idempotencyKey: `checkout-${input.orderId}` });
           const result = await run();
           orders.push(input.orderId);
+          shop.orderPlaced();
           if (input.customerId !== undefined) shop.orderPlacedFor(input.customerId);
 
           shop.keyed({ name: "sales.placeOrder", run, result });

@@ -1,0 +1,75 @@
+import { Decimal } from "../../kernel/decimal.js";
+import { isStorekeepError } from "../../kernel/errors.js";
+import type { BreakdownRow } from "../../analytics/kpis.js";
+import type { ModulePart, ShopContext, SimStep } from "./context.js";
+
+/*
+ * Analytics' part of the whole-shop simulation: its scheduled rules (`runRules`: expire soft
+ * holds, low-stock and dead-stock alerts) run now and then, and at full checks its KPI report over the whole run read against what the
+ * simulation knows and what the other modules keep:
+ * - `orders` is the number of orders the sales part placed, and `new-customers` the number
+ *   of customer ids they were placed for (a customer counts under the id an order named);
+ * - the SKU rows of the breakdown add up to the shop's GMV and units, and their COGS to the
+ *   income statement's COGS over the run;
+ * - the stock-value KPI is the Inventory account's balance, and the warehouse rows (stock in
+ *   transit included) add up to it plus the stock in transit.
+ */
+
+/** Analytics' commands and invariants for the simulator. */
+export function analyticsPart(shop: ShopContext): ModulePart {
+  const { sk } = shop;
+  const from = shop.daysAgo(3);
+
+  const steps = (): SimStep[] => [
+    {
+      name: "analytics.runRules",
+      weight: 0.3,
+      run: () => sk.analytics.runRules(),
+    },
+  ];
+
+  const invariants = async (full: boolean): Promise<string[]> => {
+    if (!full) return [];
+    const violations: string[] = [];
+    const to = shop.today();
+    // A report catches analytics' projection up first, which writes: it meets injected failures, so the check retries it.
+    const report = await retrying(() => sk.analytics.kpis({ from, to, breakdowns: ["sku", "warehouse"] }));
+    const k = report.kpis;
+    const placed = shop.ordersPlaced();
+    if (k["orders"] !== String(placed)) violations.push(`the orders KPI is ${k["orders"]}, the sales part placed ${placed}`);
+    const customers = shop.customersWithOrders();
+    if (k["new-customers"] !== String(customers)) violations.push(`the new-customers KPI is ${k["new-customers"]}, orders were placed for ${customers} customer ids`);
+    const sum = (rows: readonly BreakdownRow[], field: "gmv" | "cogs" | "stockValue") => rows.reduce((s, r) => s.plus(new Decimal(r[field] ?? "0")), new Decimal(0));
+    const skuRows = report.breakdowns.sku ?? [];
+    if (!sum(skuRows, "gmv").eq(k["gmv"] ?? "0")) violations.push(`the SKU rows' GMV adds up to ${sum(skuRows, "gmv").toFixed(2)}, the GMV KPI is ${k["gmv"]}`);
+    const tb = await sk.finance.trialBalance({ asOf: to });
+    const net = (rows: typeof tb.rows, account: string) => {
+      const row = rows.find((r) => r.account === account);
+      return row === undefined ? new Decimal(0) : new Decimal(row.debit).minus(row.credit);
+    };
+    // The income statement's COGS over the run (the year-end close's entries left out).
+    const income = await sk.finance.incomeStatement({ from, to });
+    const cogs = new Decimal(income.expenses.lines.find((l) => l.account === "5100")?.amount ?? "0");
+    if (!sum(skuRows, "cogs").eq(cogs)) violations.push(`the SKU rows' COGS adds up to ${sum(skuRows, "cogs").toFixed(2)}, the income statement's COGS over the run is ${cogs.toFixed(2)}`);
+    const inventory = net(tb.rows, "1300");
+    if (!new Decimal(k["stock-value"] ?? "0").eq(inventory)) violations.push(`the stock-value KPI is ${k["stock-value"]}, the Inventory account ${inventory.toFixed(2)}`);
+    // The warehouse rows, in transit included, share out each SKU's value: they add up to the
+    // Inventory account plus the stock in transit (which the books keep apart).
+    const warehouses = report.breakdowns.warehouse ?? [];
+    const stock = inventory.plus(net(tb.rows, "1310"));
+    if (!sum(warehouses, "stockValue").eq(stock)) violations.push(`the warehouse rows' stock adds up to ${sum(warehouses, "stockValue").toFixed(2)}, the Inventory account and stock in transit to ${stock.toFixed(2)}`);
+    return violations;
+  };
+
+  return { name: "analytics", steps, invariants };
+}
+
+async function retrying<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(isStorekeepError(error) && (error.code === "STORE_FAILURE" || error.code === "COMMIT_OUTCOME_UNKNOWN")) || attempt > 50) throw error;
+    }
+  }
+}
