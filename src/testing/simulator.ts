@@ -160,16 +160,20 @@ const SKUS = PRODUCTS.map((p) => p.sku);
 /** What the shop sells: the untracked products and the lot- and serial-tracked ones. */
 const SELLABLE = [...SKUS, ...TRACKED_PRODUCTS.map((p) => p.sku)];
 /**
- * The simulated shop's VAT, as a German seller without an OSS registration applies it:
- * Germany's standard and reduced rates (domestic sales and B2C distance sales inside the
- * EU), a reverse-charge code for B2B supplies to other member states and a zero rate for
- * exports (see `BUYERS` in simulation/sales.ts).
+ * The simulated shop's VAT, as a German seller applies it: Germany's standard and reduced
+ * rates (domestic sales, and B2C distance sales inside the EU below the OSS threshold), a
+ * reverse-charge code for B2B supplies to other member states, a zero rate for exports (see
+ * `BUYERS` in simulation/sales.ts), and Austria's rates for the shops whose distance sales
+ * pass the threshold (a third of the seeds).
  */
 const SIM_VAT = defineTaxCodes([
   { code: "DE-STD", jurisdiction: { country: "DE" }, category: "standard", kind: "standard", rates: [{ rate: "0.19", validFrom: "2007-01-01" }] },
   { code: "DE-RED", jurisdiction: { country: "DE" }, category: "reduced", kind: "reduced", rates: [{ rate: "0.07", validFrom: "2007-01-01" }] },
   { code: "DE-RC", jurisdiction: { country: "DE" }, category: "*", kind: "reverse-charge", rates: [{ rate: "0.19", validFrom: "2007-01-01" }] },
   { code: "DE-EXP", jurisdiction: { country: "DE" }, category: "*", kind: "zero", rates: [{ rate: "0", validFrom: "2007-01-01" }] },
+  // Austria's rates, for the shops whose EU distance sales pass the OSS threshold.
+  { code: "AT-STD", jurisdiction: { country: "AT" }, category: "standard", kind: "standard", rates: [{ rate: "0.2", validFrom: "2016-01-01" }] },
+  { code: "AT-RED", jurisdiction: { country: "AT" }, category: "reduced", kind: "reduced", rates: [{ rate: "0.1", validFrom: "2016-01-01" }] },
 ]);
 /** When the simulated shop opens: five days before a year end, so year-end closes happen in a run. */
 const SIM_START = "2025-12-27T09:00:00.000Z";
@@ -227,8 +231,11 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const clock = new ManualClock(SIM_START);
   // Each seed draws its shop's tax treatment: prices with or without VAT, VAT on advances or not.
   const tax = { codes: SIM_VAT, seller: { country: "DE" }, pricesIncludeTax: random.chance(0.5), taxOnAdvances: random.chance(0.5) };
+  // A third of the shops sell enough to other member states' consumers to pass the OSS threshold: Austrian buyers pay Austrian VAT.
+  const oss = random.chance(1 / 3);
+  const salesTax = oss ? { ...tax, distanceSales: { currentYear: "25000", previousYear: "18000" } } : tax;
   let lostCommits = 0;
-  const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax }, modules: options.modules ?? [] });
+  const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax: salesTax }, modules: options.modules ?? [] });
   const sk = retryingFacade(facade, () => lostCommits++);
   const replay = `npm run sim -- --seed ${seed} --steps ${steps}${faults ? "" : " --no-faults"}`;
   const outcomes: Record<string, { ok: number; refused: number; skipped: number }> = {};
@@ -306,7 +313,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_FREIGHT, currency: "EUR", leadTimeDays: 1, taxTreatment: "none" }));
   for (const coupon of COUPONS) await setup(() => sk.sales.defineCoupon(coupon));
 
-  const sales = salesPart(shop);
+  const sales = salesPart(shop, { oss });
   const purchasing = purchasingPart(shop);
   const inventory = inventoryPart(shop, () => sales.reserved());
   const lots = lotsPart(shop);

@@ -149,7 +149,7 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
       },
       {
         name: "crm.mergeCustomers",
-        weight: 0.4 * any,
+        weight: 0.6 * any,
         run: alone(async () => {
           const everyone = [...customers.values()].filter((c) => c.status === "active");
           // Half the merges are of two prospects (customers without orders), which may be split again.
@@ -172,7 +172,7 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
       },
       {
         name: "crm.unmergeCustomer",
-        weight: merges.size > 0 ? 0.5 : 0,
+        weight: merges.size > 0 ? 0.8 : 0,
         run: alone(async () => {
           const m = random.pick([...merges.values()]);
           const target = customers.get(m.target)!;

@@ -44,9 +44,19 @@ export const COUPONS = [
   { code: "SIM3OFF", discount: { kind: "fixed" as const, amount: "3" }, usageLimit: 3 },
 ];
 
-/** Sales' commands and invariants for the simulator, with what inventory and finance check of it. */
-export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
+/** A consumer in Austria when the shop is registered for OSS (its EU distance sales pass the threshold): Austrian VAT. */
+const OSS_AUSTRIA = { rule: "distance-destination", codes: ["AT-STD", "AT-RED"] } as const;
+
+/**
+ * Sales' commands and invariants for the simulator, with what inventory and finance check of
+ * it. `oss`: the shop's EU distance sales pass the OSS threshold (`sales.tax.distanceSales`), so
+ * a consumer in Austria is taxed at Austria's rates.
+ */
+export function salesPart(shop: ShopContext, options: { readonly oss?: boolean } = {}): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
   const { sk, random } = shop;
+  const oss = options.oss === true;
+  const codesOf = (country: string): readonly string[] | undefined => (oss && country === "AT" ? OSS_AUSTRIA.codes : CODES_BY_COUNTRY.get(country));
+  const ruleOf = (country: string | undefined): string => (oss && country === "AT" ? OSS_AUSTRIA.rule : (BUYERS.find((b) => b.shipTo.country === country)?.rule ?? "unknown"));
   const orders: string[] = [];
   const shipments: string[] = [];
   const returns: { returnId: string; lines: { lineId: string; sku: string; quantity: number }[] }[] = [];
@@ -356,16 +366,18 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
           const doc = `${e.type} ${(p.invoiceId ?? p.creditNoteId) as string} of ${orderId}`;
           documentTax.set(orderId, (documentTax.get(orderId) ?? 0n) + BigInt(sign) * minorOf(tax.amount, tax.currency));
           const sum = lines.reduce((a, l) => a + minorOf(l.tax.amount, tax.currency), 0n);
-          const treatment = BUYERS.find((b) => b.shipTo.country === cache.get(orderId)?.shipTo?.country)?.rule ?? "unknown";
+          const treatment = ruleOf(cache.get(orderId)?.shipTo?.country);
           shop.tally(`sales.${e.type === "OrderInvoiced" ? "invoices" : "credit-notes"}.${treatment}`);
           if (lines.length > 0 && sum !== minorOf(tax.amount, tax.currency)) documentViolations.push(`${doc}: tax ${tax.amount}, its tax lines add up to ${amountOf(sum, tax.currency)}`);
           if (lines.length === 0 && minorOf(tax.amount, tax.currency) !== 0n) addCode("null|null", (p.functional as { tax: Money }).tax.amount, sign);
           const country = cache.get(orderId)?.shipTo?.country;
-          const allowed = country === undefined ? undefined : CODES_BY_COUNTRY.get(country);
+          const allowed = country === undefined ? undefined : codesOf(country);
           for (const l of lines) {
             addCode(`${l.jurisdiction.country}|${l.code}`, l.functional.tax.amount, sign);
             if (allowed !== undefined && !allowed.includes(l.code)) documentViolations.push(`${doc}: tax code ${l.code} on a sale to ${country} (expected ${allowed.join(" or ")})`);
-            if (l.jurisdiction.country !== "DE") documentViolations.push(`${doc}: tax line ${l.code} in ${l.jurisdiction.country}, a German seller without OSS reports every sale in DE`);
+            // Every sale is reported in Germany, but a distance sale under OSS in the buyer's country.
+            const reportedIn = oss && country === "AT" ? "AT" : "DE";
+            if (l.jurisdiction.country !== reportedIn) documentViolations.push(`${doc}: tax line ${l.code} in ${l.jurisdiction.country}, expected in ${reportedIn}${oss ? "" : " (a German seller without OSS reports every sale in DE)"}`);
           }
           if (e.type === "OrderInvoiced") advance("advanceTaxReleased", -1);
         } else if (e.type === "PaymentCaptured") advance("advanceTaxLines", 1);
@@ -398,7 +410,7 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
     if (order.shipping.invoiced && !order.shipping.credited) live += shipping;
     const documents = documentTax.get(order.orderId) ?? 0n;
     if (documents !== live) out.push(`${at}: its invoices less credit notes carry tax ${amountOf(documents, c)}, what is invoiced and not credited carries ${amountOf(live, c)}`);
-    const allowed = CODES_BY_COUNTRY.get(order.shipTo?.country ?? "");
+    const allowed = codesOf(order.shipTo?.country ?? "");
     for (const code of order.codes) if (allowed === undefined || !allowed.includes(code.code)) out.push(`${at}: tax code ${code.code} on a sale to ${order.shipTo?.country}`);
     if (TAX_FREE.has(order.shipTo?.country ?? "") && minorOf(order.totals.tax, c) !== 0n) out.push(`${at}: a zero-rated or reverse-charged sale to ${order.shipTo?.country} carries tax ${order.totals.tax}`);
     // Reservations follow the open lines: a reserved order holds what each line has left to ship, any other order nothing.
