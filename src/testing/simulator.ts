@@ -13,6 +13,7 @@ import { sequentialIds } from "./ids.js";
 import { type KeyedRun, type ModulePart, type ShopContext, type SimStep, retryingFacade, witnessStore } from "./simulation/context.js";
 import { analyticsPart } from "./simulation/analytics.js";
 import { crmPart } from "./simulation/crm.js";
+import { SUPPLIER_ITEMS, replenishmentPart } from "./simulation/replenishment.js";
 import { financePart } from "./simulation/finance.js";
 import { STANDARD_COST, STANDARD_SKU, inventoryPart } from "./simulation/inventory.js";
 import { TRACKED_PRODUCTS, lotsPart } from "./simulation/lots.js";
@@ -312,6 +313,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER_USD, currency: "USD", leadTimeDays: 12, taxTreatment: "none" }));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_FREIGHT, currency: "EUR", leadTimeDays: 1, taxTreatment: "none" }));
   for (const coupon of COUPONS) await setup(() => sk.sales.defineCoupon(coupon));
+  for (const sku of SKUS) await setup(() => sk.purchasing.setSupplierItem({ supplierId: SIM_SUPPLIER, sku, ...SUPPLIER_ITEMS, prices: [{ unitPrice: "4.00" }, { minQuantity: "60", unitPrice: "3.50" }] }));
 
   const sales = salesPart(shop, { oss });
   const purchasing = purchasingPart(shop);
@@ -319,7 +321,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const lots = lotsPart(shop);
   const grni = { ...purchasing.grni, expected: async () => new Decimal(await purchasing.grni.expected()).plus(inventory.grni()).plus(lots.grni()).toFixed() };
   crm = crmPart(shop);
-  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots, crm, analyticsPart(shop)];
+  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots, crm, analyticsPart(shop), replenishmentPart(shop)];
 
   const hostSteps = (): SimStep[] => {
     const out: SimStep[] = [];

@@ -83,6 +83,19 @@ describe("the whole-shop simulator", () => {
     for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);
   }, 90_000);
 
+  it("analytics and replenishment: the shop's rules run, suggestions are asked for and draft purchase orders kept in line with them — suggestions read the same twice in a row, order at least the supplier's minimum in whole packs, and drafting again at once changes nothing; analytics' report counts the orders placed and adds up to the books", async () => {
+    const wanted = ["replenishment.drafts.created", "replenishment.suggestions"];
+    const tallies: Record<string, number> = {};
+    const committed: Record<string, number> = {};
+    for (let seed = 1; seed <= 40 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
+      const report = await simulateShop({ seed, steps: 150 });
+      for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
+      for (const [name, o] of Object.entries(report.outcomes)) committed[name] = (committed[name] ?? 0) + o.ok;
+    }
+    for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);
+    expect(committed["analytics.runRules"] ?? 0).toBeGreaterThan(0);
+  }, 120_000);
+
   it("one seed replays exactly: the same outcomes, the same events with the same ids", async () => {
     const a = await simulateShop({ seed: 7, steps: 40 });
     const b = await simulateShop({ seed: 7, steps: 40 });
