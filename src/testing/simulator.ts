@@ -29,8 +29,8 @@ import { failingStore } from "./wrappers.js";
  * approved, supplier payments, landed costs, returns, closes), inventory (receipts, issues,
  * back-dated receipts, adjustments, transfers, holds, stocktakes), finance (journal entries,
  * period locks, month and year-end closes, FX revaluations, bad-debt write-offs), CRM
- * (customers, duplicates, merges and splits, erasure, consent, interactions, segments,
- * campaigns), analytics (the KPI report, the scheduled stock-alert rules), replenishment
+ * (customers, duplicates, merges and splits, erasure, consent, interactions, segments, the
+ * timeline), analytics (the KPI report over the run, the scheduled rules), replenishment
  * (suggestions, draft orders) and every host module's `simulation.commands` — with a manual clock moving on, injected store
  * failures, commits reported lost and sent again with their key, replays of keyed commands
  * and batches of concurrent commands, checking the shop's invariants after every step. Each built-in module's part
