@@ -125,7 +125,7 @@ const CRM_SHAPES = {
     defineCampaign: command,
     targetCampaign: command,
     campaignReport: ["string"],
-    syncTimeline: ["input?"],
+    syncTimeline: ["number?"],
     customer: ["string"],
     timeline: ["string", "input?"],
     segments: ["string"],

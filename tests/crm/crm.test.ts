@@ -143,6 +143,19 @@ for (const kind of ["memory", "pglite"] as const) {
       await sk.close();
     });
 
+    it("syncTimeline(maxEvents) reads at most that many events per call, as its type says (the facade refused a number: found by the simulator)", async () => {
+      const { sk } = shop(makeStore().store);
+      await sk.crm.createCustomer({ customerId: "cus_a" });
+      await sk.recordEvents([placed("o1", "cus_a", "10.00", "2026-03-01"), placed("o2", "cus_a", "20.00", "2026-03-02"), placed("o3", "cus_a", "30.00", "2026-03-02")]);
+      const first = await sk.crm.syncTimeline(2);
+      expect(first.processed).toBe(2);
+      expect((await sk.crm.timeline("cus_a")).entries).toHaveLength(2);
+      expect((await sk.crm.syncTimeline(2)).processed).toBe(1);
+      expect((await sk.crm.timeline("cus_a")).entries).toHaveLength(3);
+      await expect(sk.crm.syncTimeline("2" as never)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+      await sk.close();
+    });
+
     it("erasure removes personal data from the store; the books and every report stay the same", async () => {
       const { sk, schema } = (() => {
         const s = makeStore();
