@@ -11,6 +11,7 @@ import { type Storekeep, createStorekeep } from "../storekeep.js";
 import { ManualClock } from "./clock.js";
 import { sequentialIds } from "./ids.js";
 import { type KeyedRun, type ModulePart, type ShopContext, type SimStep, retryingFacade, witnessStore } from "./simulation/context.js";
+import { crmPart } from "./simulation/crm.js";
 import { financePart } from "./simulation/finance.js";
 import { STANDARD_COST, STANDARD_SKU, inventoryPart } from "./simulation/inventory.js";
 import { TRACKED_PRODUCTS, lotsPart } from "./simulation/lots.js";
@@ -265,6 +266,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     tally: (name, n = 1) => {
       tallies[name] = (tallies[name] ?? 0) + n;
     },
+    customers: { ids: [], ordered: new Map() },
   };
 
   // Setup without faults counting against it: retry a setup command that met an injected failure.
@@ -294,7 +296,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const inventory = inventoryPart(shop, () => sales.reserved());
   const lots = lotsPart(shop);
   const grni = { ...purchasing.grni, expected: async () => new Decimal(await purchasing.grni.expected()).plus(inventory.grni()).plus(lots.grni()).toFixed() };
-  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots];
+  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots, crmPart(shop)];
 
   const hostSteps = (): SimStep[] => {
     const out: SimStep[] = [];

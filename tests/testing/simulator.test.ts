@@ -7,7 +7,7 @@ import { type Storekeep, createStorekeep } from "../../src/storekeep.js";
 import { retryingFacade, witnessStore } from "../../src/testing/simulation/context.js";
 import { type Interleave, ManualClock, SimulationFailure, failingStore, sequentialIds, simulateShop } from "../../src/testing/index.js";
 
-const MODULES = ["inventory", "sales", "purchasing", "finance"];
+const MODULES = ["inventory", "sales", "purchasing", "finance", "crm"];
 
 describe("the whole-shop simulator", () => {
   it.each([1, 2, 3])(
@@ -23,7 +23,7 @@ describe("the whole-shop simulator", () => {
     },
   );
 
-  it("over a few seeds every module's commands run and commit: sales, purchasing, inventory and finance; store faults are injected and concurrent batches run", async () => {
+  it("over a few seeds every module's commands run and commit: sales, purchasing, inventory, finance and CRM; store faults are injected and concurrent batches run", async () => {
     const committed: Record<string, number> = {};
     let faults = 0;
     let batches = 0;
@@ -67,6 +67,16 @@ describe("the whole-shop simulator", () => {
     const wanted = ["lots.expired-scrapped", "lots.fefo-issues-checked", "lots.issued.shipment", "lots.serial-received-twice-refused"];
     const tallies: Record<string, number> = {};
     for (let seed = 1; seed <= 12 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
+      const report = await simulateShop({ seed, steps: 120 });
+      for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
+    }
+    for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("CRM: customers are created (duplicates found by e-mail), merged and split off again, erased (with interactions on their timeline), given back-dated consent, and named by orders (through an id merged away, and after their erasure) — and after every step an erased customer's personal data is gone from every CRM read and merge record, every id resolves to its survivor, consent is the latest decision recorded, interactions and orders belong to the customer the model says, once, and segments count only existing, unmerged customers' purchases", async () => {
+    const wanted = ["crm.merged", "crm.unmerged", "crm.erased.with-interactions", "crm.duplicatesFound", "crm.consentBackDated", "crm.orders", "crm.orders.of-merged-id", "crm.orders.of-erased"];
+    const tallies: Record<string, number> = {};
+    for (let seed = 1; seed <= 16 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
       const report = await simulateShop({ seed, steps: 120 });
       for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
     }

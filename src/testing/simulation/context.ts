@@ -62,6 +62,11 @@ export interface ShopContext {
   keyed(run: KeyedRun): void;
   /** Counts something the run covered (`SimulationReport.tallies`: invoices per tax treatment, lots expired, ...). */
   tally(name: string, n?: number): void;
+  /**
+   * The shop's CRM customers as sales sees them: every id CRM created (merged and erased
+   * ones too: a host may still name them) and the customer each committed order named.
+   */
+  readonly customers: { readonly ids: string[]; readonly ordered: Map<string, string> };
 }
 
 /** What one module contributes to the simulation: commands drawn at random and invariants checked after a step. */
@@ -116,8 +121,8 @@ export function witnessStore(inner: Store): { store: Store; witness: OutboxWitne
 }
 
 /** The facade methods the simulator calls that only read (every other method of a module's namespace is a command). */
-const QUERIES = new Set(["accounts", "auditSubledgers", "journal", "openItems", "trialBalance", "taxReport", "audit", "availability", "onHand", "valuation", "layers", "pick", "bill", "heldBills", "order", "orders", "orderVersions", "lotAvailability"]);
-const NAMESPACES = new Set(["sales", "inventory", "purchasing", "finance"]);
+const QUERIES = new Set(["customer", "timeline", "segments", "cohorts", "customerValue", "campaignReport", "syncTimeline", "accounts", "auditSubledgers", "journal", "openItems", "trialBalance", "taxReport", "audit", "availability", "onHand", "valuation", "layers", "pick", "bill", "heldBills", "order", "orders", "orderVersions", "lotAvailability"]);
+const NAMESPACES = new Set(["sales", "inventory", "purchasing", "finance", "crm"]);
 
 /**
  * The facade as a careful host uses it over an unreliable connection: every command carries

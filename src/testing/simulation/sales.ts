@@ -89,8 +89,11 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
           const first = random.int(0, shop.sellable.length - 1);
           const skus = random.chance(0.4) ? [shop.sellable[first]!, shop.sellable[(first + random.int(1, shop.sellable.length - 1)) % shop.sellable.length]!] : [shop.sellable[first]!];
           const coupon = random.chance(0.2) ? random.pick(COUPONS).code : undefined;
+          // Most orders name a CRM customer once there are some (any id CRM made: merged and erased ones too).
+          const customerId = shop.customers.ids.length > 0 && random.chance(0.7) ? random.pick(shop.customers.ids) : undefined;
           const input = {
             orderId: shop.id("so"),
+            ...(customerId === undefined ? {} : { customerId }),
             currency: random.pick(["EUR", "EUR", "EUR", "USD", "GBP"]),
             warehouseId: random.pick(shop.warehouses),
             lines: skus.map((sku) => ({ sku, quantity: String(random.int(1, 4)), unitPrice: shop.money(), ...(random.chance(0.3) ? { taxCategory: "reduced" } : {}) })),
@@ -104,6 +107,7 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
           const run = () => sk.sales.placeOrder(input, { idempotencyKey: `checkout-${input.orderId}` });
           const result = await run();
           orders.push(input.orderId);
+          if (customerId !== undefined) shop.customers.ordered.set(input.orderId, customerId);
 
           shop.keyed({ name: "sales.placeOrder", run, result });
           await refresh(input.orderId);
