@@ -11,6 +11,7 @@ import { type Storekeep, createStorekeep } from "../storekeep.js";
 import { ManualClock } from "./clock.js";
 import { sequentialIds } from "./ids.js";
 import { type KeyedRun, type ModulePart, type ShopContext, type SimStep, retryingFacade, witnessStore } from "./simulation/context.js";
+import { analyticsPart } from "./simulation/analytics.js";
 import { crmPart } from "./simulation/crm.js";
 import { financePart } from "./simulation/finance.js";
 import { STANDARD_COST, STANDARD_SKU, inventoryPart } from "./simulation/inventory.js";
@@ -187,6 +188,8 @@ function simRates(random: SimulationRandom): { base: string; quote: string; date
   return out;
 }
 const WAREHOUSES = ["wh_a", "wh_b"] as const;
+/** The shop's low-stock thresholds (analytics' daily rule): 3 units, 1 for the serial-tracked pens. */
+const LOW_STOCK = { default: "3", skus: { PEN: "1" } };
 /** Refusals any command may meet in a random shop: not a bug. */
 const EXPECTED = new Set(["INSUFFICIENT_STOCK", "PERIOD_LOCKED", "NEGATIVE_HISTORY", "STORE_FAILURE", "INVALID_TRANSITION"]);
 const startInOrder: Interleave = (tasks) => Promise.allSettled(tasks.map((t) => t()));
@@ -227,7 +230,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   // Each seed draws its shop's tax treatment: prices with or without VAT, VAT on advances or not.
   const tax = { codes: SIM_VAT, seller: { country: "DE" }, pricesIncludeTax: random.chance(0.5), taxOnAdvances: random.chance(0.5) };
   let lostCommits = 0;
-  const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax }, modules: options.modules ?? [] });
+  const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax }, analytics: { automation: { lowStock: LOW_STOCK } }, modules: options.modules ?? [] });
   const sk = retryingFacade(facade, () => lostCommits++);
   const replay = `npm run sim -- --seed ${seed} --steps ${steps}${faults ? "" : " --no-faults"}`;
   const outcomes: Record<string, { ok: number; refused: number; skipped: number }> = {};
@@ -296,7 +299,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const inventory = inventoryPart(shop, () => sales.reserved());
   const lots = lotsPart(shop);
   const grni = { ...purchasing.grni, expected: async () => new Decimal(await purchasing.grni.expected()).plus(inventory.grni()).plus(lots.grni()).toFixed() };
-  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots, crmPart(shop)];
+  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots, crmPart(shop), analyticsPart(shop, localDateOf(new Date(SIM_START), "Europe/Berlin"), LOW_STOCK)];
 
   const hostSteps = (): SimStep[] => {
     const out: SimStep[] = [];

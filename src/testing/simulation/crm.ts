@@ -292,8 +292,8 @@ export function crmPart(shop: ShopContext): ModulePart {
         weight: 0.3 * any,
         run: async () => {
           if (campaign === undefined) {
+            await sk.crm.defineCampaign({ campaignId: "sim-campaign", name: "Simulated", channel: "email", segment: random.pick(["champions", "new-customers", "hibernating", "loyal-customers", "potential-loyalists", "promising"]), cost: { amount: "50", currency: "EUR" }, attributionDays: 14 });
             campaign = "sim-campaign";
-            await sk.crm.defineCampaign({ campaignId: campaign, name: "Simulated", channel: "email", segment: random.pick(["champions", "new-customers", "hibernating", "loyal-customers", "potential-loyalists", "promising"]), cost: { amount: "50", currency: "EUR" }, attributionDays: 14 });
           }
           await sync();
           const result = await sk.crm.targetCampaign({ campaignId: campaign, asOf: shop.today() });
