@@ -13,6 +13,7 @@ import { sequentialIds } from "./ids.js";
 import { type KeyedRun, type ModulePart, type ShopContext, type SimStep, retryingFacade, witnessStore } from "./simulation/context.js";
 import { analyticsPart } from "./simulation/analytics.js";
 import { crmPart } from "./simulation/crm.js";
+import { SIM_STOCKIST, replenishmentPart, simSupplierTerms } from "./simulation/replenishment.js";
 import { financePart } from "./simulation/finance.js";
 import { STANDARD_COST, STANDARD_SKU, inventoryPart } from "./simulation/inventory.js";
 import { TRACKED_PRODUCTS, lotsPart } from "./simulation/lots.js";
@@ -293,13 +294,17 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER_USD, currency: "USD", leadTimeDays: 12, taxTreatment: "none" }));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_FREIGHT, currency: "EUR", leadTimeDays: 1, taxTreatment: "none" }));
   for (const coupon of COUPONS) await setup(() => sk.sales.defineCoupon(coupon));
+  // Replenishment's supplier: terms per SKU (MOQ, pack, price break); the purchasing part buys without terms elsewhere.
+  await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_STOCKIST, currency: "EUR", leadTimeDays: 4, taxTreatment: "none" }));
+  const terms = simSupplierTerms(random, SKUS);
+  for (const t of terms) await setup(() => sk.purchasing.setSupplierItem({ supplierId: SIM_STOCKIST, sku: t.sku, minimumOrderQuantity: String(t.minimumOrderQuantity), packMultiple: String(t.packMultiple), prices: [...t.prices] }));
 
   const sales = salesPart(shop);
   const purchasing = purchasingPart(shop);
   const inventory = inventoryPart(shop, () => sales.reserved());
   const lots = lotsPart(shop);
   const grni = { ...purchasing.grni, expected: async () => new Decimal(await purchasing.grni.expected()).plus(inventory.grni()).plus(lots.grni()).toFixed() };
-  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots, crmPart(shop), analyticsPart(shop, localDateOf(new Date(SIM_START), "Europe/Berlin"), LOW_STOCK)];
+  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots, crmPart(shop), analyticsPart(shop, localDateOf(new Date(SIM_START), "Europe/Berlin"), LOW_STOCK), replenishmentPart(shop, terms)];
 
   const hostSteps = (): SimStep[] => {
     const out: SimStep[] = [];

@@ -68,7 +68,7 @@ export function analyticsPart(shop: ShopContext, from: string, lowStock: { reado
       weight: 0.4,
       run: async () => {
         if (shop.concurrent()) {
-          await sk.analytics.kpis({ from, to: shop.today() });
+          await retried(() => sk.analytics.kpis({ from, to: shop.today() }));
           return undefined;
         }
         pending.push(...(await kpiViolations()));

@@ -121,8 +121,8 @@ export function witnessStore(inner: Store): { store: Store; witness: OutboxWitne
 }
 
 /** The facade methods the simulator calls that only read (every other method of a module's namespace is a command). */
-const QUERIES = new Set(["customer", "timeline", "segments", "cohorts", "customerValue", "campaignReport", "syncTimeline", "accounts", "auditSubledgers", "journal", "openItems", "trialBalance", "taxReport", "audit", "availability", "onHand", "valuation", "layers", "pick", "bill", "heldBills", "order", "orders", "orderVersions", "lotAvailability"]);
-const NAMESPACES = new Set(["sales", "inventory", "purchasing", "finance", "crm"]);
+const QUERIES = new Set(["suggest", "customer", "timeline", "segments", "cohorts", "customerValue", "campaignReport", "syncTimeline", "accounts", "auditSubledgers", "journal", "openItems", "trialBalance", "taxReport", "audit", "availability", "onHand", "valuation", "layers", "pick", "bill", "heldBills", "order", "orders", "orderVersions", "lotAvailability"]);
+const NAMESPACES = new Set(["sales", "inventory", "purchasing", "finance", "crm", "replenishment"]);
 
 /**
  * The facade as a careful host uses it over an unreliable connection: every command carries
