@@ -161,16 +161,20 @@ const SKUS = PRODUCTS.map((p) => p.sku);
 /** What the shop sells: the untracked products and the lot- and serial-tracked ones. */
 const SELLABLE = [...SKUS, ...TRACKED_PRODUCTS.map((p) => p.sku)];
 /**
- * The simulated shop's VAT, as a German seller without an OSS registration applies it:
- * Germany's standard and reduced rates (domestic sales and B2C distance sales inside the
- * EU), a reverse-charge code for B2B supplies to other member states and a zero rate for
- * exports (see `BUYERS` in simulation/sales.ts).
+ * The simulated shop's VAT as a German seller applies it: Germany's standard and reduced
+ * rates (domestic sales, and B2C distance sales inside the EU below the OSS threshold), a
+ * reverse-charge code for B2B supplies to other member states, a zero rate for exports, and
+ * Austria's standard and reduced rates for the seeds whose shop is above the OSS threshold or
+ * opted in (`sales.tax.distanceSales`: its B2C sales to Austria are taxed there; see `BUYERS`
+ * in simulation/sales.ts).
  */
 const SIM_VAT = defineTaxCodes([
   { code: "DE-STD", jurisdiction: { country: "DE" }, category: "standard", kind: "standard", rates: [{ rate: "0.19", validFrom: "2007-01-01" }] },
   { code: "DE-RED", jurisdiction: { country: "DE" }, category: "reduced", kind: "reduced", rates: [{ rate: "0.07", validFrom: "2007-01-01" }] },
   { code: "DE-RC", jurisdiction: { country: "DE" }, category: "*", kind: "reverse-charge", rates: [{ rate: "0.19", validFrom: "2007-01-01" }] },
   { code: "DE-EXP", jurisdiction: { country: "DE" }, category: "*", kind: "zero", rates: [{ rate: "0", validFrom: "2007-01-01" }] },
+  { code: "AT-STD", jurisdiction: { country: "AT" }, category: "standard", kind: "standard", rates: [{ rate: "0.2", validFrom: "2016-01-01" }] },
+  { code: "AT-RED", jurisdiction: { country: "AT" }, category: "reduced", kind: "reduced", rates: [{ rate: "0.1", validFrom: "2016-01-01" }] },
 ]);
 /** When the simulated shop opens: five days before a year end, so year-end closes happen in a run. */
 const SIM_START = "2025-12-27T09:00:00.000Z";
@@ -229,7 +233,10 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const { store, witness } = witnessStore(failingStore(options.store ?? memoryStore(), { failAtWrite: failAt, failAtCommit: lostAt }));
   const clock = new ManualClock(SIM_START);
   // Each seed draws its shop's tax treatment: prices with or without VAT, VAT on advances or not.
-  const tax = { codes: SIM_VAT, seller: { country: "DE" }, pricesIncludeTax: random.chance(0.5), taxOnAdvances: random.chance(0.5) };
+  // Half the seeds sell above the OSS threshold (or opted in): B2C sales to Austria are taxed at Austria's rates.
+  const oss = random.chance(0.5);
+  const distanceSales = random.chance(0.5) ? { currentYear: "12500.00", previousYear: "8000.00" } : { currentYear: "0", previousYear: "0", optIn: true };
+  const tax = { codes: SIM_VAT, seller: { country: "DE" }, pricesIncludeTax: random.chance(0.5), taxOnAdvances: random.chance(0.5), ...(oss ? { distanceSales } : {}) };
   let lostCommits = 0;
   const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax }, analytics: { automation: { lowStock: LOW_STOCK } }, modules: options.modules ?? [] });
   const sk = retryingFacade(facade, () => lostCommits++);
@@ -299,7 +306,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const terms = simSupplierTerms(random, SKUS);
   for (const t of terms) await setup(() => sk.purchasing.setSupplierItem({ supplierId: SIM_STOCKIST, sku: t.sku, minimumOrderQuantity: String(t.minimumOrderQuantity), packMultiple: String(t.packMultiple), prices: [...t.prices] }));
 
-  const sales = salesPart(shop);
+  const sales = salesPart(shop, oss);
   const purchasing = purchasingPart(shop);
   const inventory = inventoryPart(shop, () => sales.reserved());
   const lots = lotsPart(shop);

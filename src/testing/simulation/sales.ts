@@ -20,9 +20,9 @@ import { drop } from "./inventory.js";
  */
 
 /**
- * Where the simulated shop's customers are, and how each is taxed by a German seller
- * without an OSS registration: at home (domestic), a consumer in Austria (a distance sale
- * below the threshold: German VAT), a French business with a VAT id (an intra-EU supply,
+ * Where the simulated shop's customers are, and how each is taxed by a German seller: at
+ * home (domestic), a consumer in Austria (a distance sale below the OSS threshold: German VAT;
+ * in the seeds whose shop is above it or opted in, Austrian VAT, reported in AT), a French business with a VAT id (an intra-EU supply,
  * reverse-charged: tax-free for the seller) and consumers in the US and Switzerland
  * (exports: zero-rated).
  */
@@ -36,6 +36,8 @@ export const BUYERS = [
 /** The tax codes of a buyer's country (the order keeps only the buyer's country). */
 const CODES_BY_COUNTRY = new Map<string, readonly string[]>(BUYERS.map((b) => [b.shipTo.country, b.codes]));
 /** The countries whose sales carry no tax for the seller (reverse charge, export). */
+/** Austria's codes, for a seed whose shop is above the OSS threshold (distance sales taxed where the consumer is). */
+export const OSS_CODES: readonly string[] = ["AT-STD", "AT-RED"];
 const TAX_FREE = new Set<string>(BUYERS.filter((b) => b.rule === "reverse-charge" || b.rule === "export").map((b) => b.shipTo.country));
 
 /** The coupons the simulated shop defines at setup: a percentage and a fixed amount, each with a usage limit a run reaches. */
@@ -45,8 +47,12 @@ export const COUPONS = [
 ];
 
 /** Sales' commands and invariants for the simulator, with what inventory and finance check of it. */
-export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
+export function salesPart(shop: ShopContext, oss = false): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
   const { sk, random } = shop;
+  // With OSS figures above the threshold (or opted in), a sale to a consumer in Austria is taxed at Austria's rates, reported in AT.
+  const treatmentOf = (country: string | undefined): string => (oss && country === "AT" ? "distance-destination" : (BUYERS.find((b) => b.shipTo.country === country)?.rule ?? "unknown"));
+  const codesOf = (country: string | undefined): readonly string[] | undefined => (oss && country === "AT" ? OSS_CODES : country === undefined ? undefined : CODES_BY_COUNTRY.get(country));
+  const reportedIn = (country: string | undefined): string => (oss && country === "AT" ? "AT" : "DE");
   const orders: string[] = [];
   const shipments: string[] = [];
   const returns: { returnId: string; lines: { lineId: string; sku: string; quantity: number }[] }[] = [];
@@ -356,16 +362,16 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
           const doc = `${e.type} ${(p.invoiceId ?? p.creditNoteId) as string} of ${orderId}`;
           documentTax.set(orderId, (documentTax.get(orderId) ?? 0n) + BigInt(sign) * minorOf(tax.amount, tax.currency));
           const sum = lines.reduce((a, l) => a + minorOf(l.tax.amount, tax.currency), 0n);
-          const treatment = BUYERS.find((b) => b.shipTo.country === cache.get(orderId)?.shipTo?.country)?.rule ?? "unknown";
+          const treatment = treatmentOf(cache.get(orderId)?.shipTo?.country);
           shop.tally(`sales.${e.type === "OrderInvoiced" ? "invoices" : "credit-notes"}.${treatment}`);
           if (lines.length > 0 && sum !== minorOf(tax.amount, tax.currency)) documentViolations.push(`${doc}: tax ${tax.amount}, its tax lines add up to ${amountOf(sum, tax.currency)}`);
           if (lines.length === 0 && minorOf(tax.amount, tax.currency) !== 0n) addCode("null|null", (p.functional as { tax: Money }).tax.amount, sign);
           const country = cache.get(orderId)?.shipTo?.country;
-          const allowed = country === undefined ? undefined : CODES_BY_COUNTRY.get(country);
+          const allowed = codesOf(country);
           for (const l of lines) {
             addCode(`${l.jurisdiction.country}|${l.code}`, l.functional.tax.amount, sign);
             if (allowed !== undefined && !allowed.includes(l.code)) documentViolations.push(`${doc}: tax code ${l.code} on a sale to ${country} (expected ${allowed.join(" or ")})`);
-            if (l.jurisdiction.country !== "DE") documentViolations.push(`${doc}: tax line ${l.code} in ${l.jurisdiction.country}, a German seller without OSS reports every sale in DE`);
+            if (country !== undefined && l.jurisdiction.country !== reportedIn(country)) documentViolations.push(`${doc}: tax line ${l.code} in ${l.jurisdiction.country}, a sale to ${country} is reported in ${reportedIn(country)}${oss ? " (the shop is above the OSS threshold)" : " (no OSS)"}`);
           }
           if (e.type === "OrderInvoiced") advance("advanceTaxReleased", -1);
         } else if (e.type === "PaymentCaptured") advance("advanceTaxLines", 1);
@@ -398,7 +404,7 @@ export function salesPart(shop: ShopContext): ModulePart & { reserved(): Promise
     if (order.shipping.invoiced && !order.shipping.credited) live += shipping;
     const documents = documentTax.get(order.orderId) ?? 0n;
     if (documents !== live) out.push(`${at}: its invoices less credit notes carry tax ${amountOf(documents, c)}, what is invoiced and not credited carries ${amountOf(live, c)}`);
-    const allowed = CODES_BY_COUNTRY.get(order.shipTo?.country ?? "");
+    const allowed = codesOf(order.shipTo?.country ?? "");
     for (const code of order.codes) if (allowed === undefined || !allowed.includes(code.code)) out.push(`${at}: tax code ${code.code} on a sale to ${order.shipTo?.country}`);
     if (TAX_FREE.has(order.shipTo?.country ?? "") && minorOf(order.totals.tax, c) !== 0n) out.push(`${at}: a zero-rated or reverse-charged sale to ${order.shipTo?.country} carries tax ${order.totals.tax}`);
     // Reservations follow the open lines: a reserved order holds what each line has left to ship, any other order nothing.
