@@ -38,8 +38,8 @@ describe("the whole-shop simulator", () => {
     expect(batches).toBeGreaterThan(0);
   });
 
-  it("tax outside Germany and order edits: sales to Germany, distance sales to Austria, reverse-charged B2B supplies to France and exports are invoiced and credited, and edits refund a surplus, leave a balance due, add and remove lines — with every invoice's tax equal to its tax lines, each order's documents carrying the tax of what it has invoiced and not credited, the tax report per jurisdiction and code equal to the documents and to the output-tax account, and reservations equal to the open order lines", async () => {
-    const wanted = [...["domestic", "distance-origin", "reverse-charge", "export"].map((t) => `sales.invoices.${t}`), ...["refunded", "balance-due", "line-added", "line-removed"].map((e) => `sales.edits.${e}`)];
+  it("tax outside Germany and order edits: sales to Germany, distance sales to Austria (taxed in Germany below the OSS threshold, in Austria above it), reverse-charged B2B supplies to France and exports are invoiced and credited, and edits refund a surplus, leave a balance due, add and remove lines — with every invoice's tax equal to its tax lines, each order's documents carrying the tax of what it has invoiced and not credited, the tax report per jurisdiction and code equal to the documents and to the output-tax account, and reservations equal to the open order lines", async () => {
+    const wanted = [...["domestic", "distance-origin", "distance-destination", "reverse-charge", "export"].map((t) => `sales.invoices.${t}`), ...["refunded", "balance-due", "line-added", "line-removed"].map((e) => `sales.edits.${e}`)];
     const tallies: Record<string, number> = {};
     // Seeds in order until each treatment and each kind of edit has happened (every seed's invariants held).
     for (let seed = 1; seed <= 16 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
@@ -76,8 +76,18 @@ describe("the whole-shop simulator", () => {
   it("CRM: customers are created (duplicates found by e-mail), merged and split off again, erased (with interactions on their timeline), given back-dated consent, and named by orders (through an id merged away, and after their erasure) — and after every step an erased customer's personal data is gone from every CRM read and merge record, every id resolves to its survivor, consent is the latest decision recorded, interactions and orders belong to the customer the model says, once, and segments count only existing, unmerged customers' purchases", async () => {
     const wanted = ["crm.merged", "crm.unmerged", "crm.erased.with-interactions", "crm.duplicatesFound", "crm.consentBackDated", "crm.orders", "crm.orders.of-merged-id", "crm.orders.of-erased"];
     const tallies: Record<string, number> = {};
-    for (let seed = 1; seed <= 16 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
-      const report = await simulateShop({ seed, steps: 120 });
+    for (let seed = 1; seed <= 20 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
+      const report = await simulateShop({ seed, steps: 150 });
+      for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
+    }
+    for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("analytics and replenishment: the KPI report, the scheduled rules (low-stock alerts raised) and replenishment's suggestions (on terms with a minimum order quantity or a pack) and draft orders — and after every step analytics' orders equal the orders placed, its stock value the Inventory account, its ageing every unit on hand, each alert the stock it names, no alert raised twice in a slot, and suggestions are deterministic, whole, at least the MOQ, whole packs, priced at their break", async () => {
+    const wanted = ["analytics.kpis-checked", "analytics.low-stock-alerts", "analytics.rules.inventory.dead-stock-alerts", "replenishment.suggestions-with-moq-or-pack", "replenishment.draft-orders"];
+    const tallies: Record<string, number> = {};
+    for (let seed = 1; seed <= 20 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
+      const report = await simulateShop({ seed, steps: 150 });
       for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
     }
     for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);

@@ -75,14 +75,18 @@ export function replenishmentPart(shop: ShopContext, terms: readonly SimSupplier
     shop.tally("replenishment.suggestions", result.suggestions.length);
   };
 
+  // Demand history by the day, three days or the week (a run spans weeks, so daily periods give suggestions early).
+  const history = () => ({ periodDays: shop.random.pick([1, 3, 7]) });
+
   const steps = (): SimStep[] => [
     {
       name: "replenishment.suggest",
       weight: 0.4,
       run: async () => {
-        const first = await sk.replenishment.suggest();
+        const input = history();
+        const first = await sk.replenishment.suggest(input);
         if (shop.concurrent()) return undefined;
-        const second = await sk.replenishment.suggest();
+        const second = await sk.replenishment.suggest(input);
         if (JSON.stringify(first) !== JSON.stringify(second)) pending.push(`asked twice in one state, replenishment suggested differently: ${JSON.stringify(first).slice(0, 200)} / ${JSON.stringify(second).slice(0, 200)}`);
         check(first);
         return undefined;
@@ -90,15 +94,16 @@ export function replenishmentPart(shop: ShopContext, terms: readonly SimSupplier
     },
     {
       name: "replenishment.draftOrders",
-      weight: 0.15,
+      weight: 0.25,
       run: async () => {
         // (The simulator's facade sends a command whose commit was reported lost again with its key.)
-        const first = await sk.replenishment.draftOrders({});
+        const input = history();
+        const first = await sk.replenishment.draftOrders(input);
         if (first.orders.length === 0) return "skip";
         shop.tally("replenishment.draft-orders", first.orders.length);
         if (shop.concurrent()) return undefined;
         check(first.suggestions);
-        const again = await sk.replenishment.draftOrders({}).catch((error: unknown) => {
+        const again = await sk.replenishment.draftOrders(input).catch((error: unknown) => {
           if (isStorekeepError(error) && error.code === "STORE_FAILURE") return undefined;
           throw error;
         });
