@@ -18,7 +18,8 @@ import type { ModulePart, ShopContext, SimStep } from "./context.js";
  * order projection holds each order once, owned by the customer the model says; RFM segments
  * name only customers that exist and are not merged away, and count each one's purchases
  * (orders net of credits above zero) once; duplicates name only active customers sharing an
- * e-mail. CRM commands that change customers run alone (the model follows commits in order);
+ * e-mail; a campaign (redefined for a segment some customer is in) reaches exactly the
+ * segment's active customers whose latest e-mail decision is a grant. CRM commands that change customers run alone (the model follows commits in order);
  * in a concurrent batch they are skipped.
  */
 
@@ -65,7 +66,6 @@ export function crmPart(shop: ShopContext): ModulePart {
   // Orders CRM has read, and the customer each belongs to now.
   const owners = new Map<string, string>();
   const pending: string[] = [];
-  let campaign: string | undefined;
   let lastConsentAt = 0;
 
   const resolve = (id: string): string => {
@@ -291,13 +291,17 @@ export function crmPart(shop: ShopContext): ModulePart {
         name: "crm.targetCampaign",
         weight: 0.3 * any,
         run: async () => {
-          if (campaign === undefined) {
-            await sk.crm.defineCampaign({ campaignId: "sim-campaign", name: "Simulated", channel: "email", segment: random.pick(["champions", "new-customers", "hibernating", "loyal-customers", "potential-loyalists", "promising"]), cost: { amount: "50", currency: "EUR" }, attributionDays: 14 });
-            campaign = "sim-campaign";
-          }
           await sync();
-          const result = await sk.crm.targetCampaign({ campaignId: campaign, asOf: shop.today() });
+          // The campaign (re)defined for a segment some customer is in now, then targeted.
+          const scores = await sk.crm.segments(shop.today());
+          const segment = scores.length > 0 ? random.pick(scores).segment : "new-customers";
+          await sk.crm.defineCampaign({ campaignId: "sim-campaign", name: "Simulated", channel: "email", segment, cost: { amount: "50", currency: "EUR" }, attributionDays: 14 });
+          const result = await sk.crm.targetCampaign({ campaignId: "sim-campaign", asOf: shop.today() });
           if (result.touched + result.withoutConsent + result.alreadyTouched !== result.segmentCustomers) pending.push(`targetCampaign: touched ${result.touched} + without consent ${result.withoutConsent} + already ${result.alreadyTouched} != ${result.segmentCustomers} in the segment`);
+          // Only active customers whose latest e-mail decision is a grant are reached.
+          const inSegment = scores.filter((x) => x.segment === segment).map((x) => customers.get(x.customerId));
+          const consenting = inSegment.filter((c) => c?.status === "active" && latest(c.consent).get("email")?.granted === true).length;
+          if (result.segmentCustomers !== inSegment.length || result.touched + result.alreadyTouched !== consenting) pending.push(`targetCampaign on ${segment}: ${result.segmentCustomers} in the segment, ${result.touched + result.alreadyTouched} reached; the model has ${inSegment.length}, ${consenting} consenting to e-mail`);
           shop.tally("crm.campaignTouches", result.touched);
           return result;
         },
