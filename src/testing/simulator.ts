@@ -28,8 +28,10 @@ import { failingStore } from "./wrappers.js";
  * purchasing (orders from a EUR and a USD supplier, approvals, receipts, bills held and
  * approved, supplier payments, landed costs, returns, closes), inventory (receipts, issues,
  * back-dated receipts, adjustments, transfers, holds, stocktakes), finance (journal entries,
- * period locks, month and year-end closes, FX revaluations, bad-debt write-offs) and every
- * host module's `simulation.commands` — with a manual clock moving on, injected store
+ * period locks, month and year-end closes, FX revaluations, bad-debt write-offs), CRM
+ * (customers, duplicates, merges and splits, erasure, consent, interactions, segments,
+ * campaigns), analytics (the KPI report, the scheduled stock-alert rules), replenishment
+ * (suggestions, draft orders) and every host module's `simulation.commands` — with a manual clock moving on, injected store
  * failures, commits reported lost and sent again with their key, replays of keyed commands
  * and batches of concurrent commands, checking the shop's invariants after every step. Each built-in module's part
  * lives in src/testing/simulation/<module>.ts. The same seed gives the same commands, ids
@@ -212,7 +214,8 @@ const startInOrder: Interleave = (tasks) => Promise.allSettled(tasks.map((t) => 
  * line's buckets hold; the outbox holds exactly the events of committed transactions, each
  * once, and none of a refused, failed or retried one (concurrent batches included); a
  * replayed keyed command returns the first result and adds nothing; every host module's
- * `simulation.invariants`. Throws {@link SimulationFailure} with a replay line on the first
+ * `simulation.invariants`; CRM, analytics and replenishment against what the simulator drove
+ * (see their parts in src/testing/simulation/). Throws {@link SimulationFailure} with a replay line on the first
  * violation.
  *
  * @example

@@ -10,7 +10,9 @@ import type { ModulePart, ShopContext, SimStep } from "./context.js";
  * refused), issued and transferred without naming a lot (the removal strategy, FEFO, picks),
  * sold through sales (shipments pick by FEFO too; sales' part draws them among its SKUs;
  * customers' returns come back into the lots their order's shipments took),
- * and expired lots scrapped (an attempt to issue one by name first must be refused).
+ * and expired lots scrapped (an attempt to issue one by name first must be refused); count
+ * differences adjusted on a named lot or serial (units of a lot on hand lost, units found in a
+ * live lot, a serial found anew).
  * Invariants: every tracked row names its lot and none is negative; a serial is on hand at
  * most once across every location; no issue or shipment ever took a lot past its expiry
  * (every StockIssued in the outbox); an automatic issue took exactly the lots FEFO proposed
@@ -112,6 +114,37 @@ export function lotsPart(shop: ShopContext): ModulePart & { grni(): string } {
             if (!same) throw new Error(`FEFO: issuing ${quantity} ${sku} at ${warehouseId} took ${JSON.stringify([...taken])}, pick proposed ${JSON.stringify([...picked])}`);
             shop.tally("lots.fefo-issues-checked");
           }
+          return result;
+        },
+      },
+      {
+        name: "lots.adjust",
+        weight: 0.6,
+        run: async () => {
+          // A count difference on a named lot or serial: units of a lot on hand lost, or found in a lot already known (a serial found anew).
+          const rows = (await sk.inventory.onHand({ sku })).filter((r) => (r.locationId === warehouseId || r.locationId.startsWith(`${warehouseId}/`)) && Number(r.quantity) > 0 && r.lot !== null);
+          const today = shop.today();
+          if (rows.length > 0 && random.chance(0.6)) {
+            const row = random.pick(rows);
+            const quantity = sku === SERIAL_SKU ? 1 : random.int(1, Number(row.quantity));
+            const result = await sk.inventory.adjust({ sku, warehouseId, locationId: row.locationId, lot: row.lot!, quantity: String(-quantity), reason: "count" });
+            shop.moved(sku, -quantity);
+            shop.tally(`lots.adjusted.lost.${sku}`);
+            return result;
+          }
+          let lot: string;
+          if (sku === SERIAL_SKU) {
+            lot = `SN-found-${shop.seed}-${++serials}`;
+            expiries.set(lot, null);
+          } else {
+            const live = [...expiries].filter(([l, e]) => l.startsWith("L") && e !== null && e > today).map(([l]) => l);
+            if (live.length === 0) return "skip";
+            lot = random.pick(live);
+          }
+          const quantity = sku === SERIAL_SKU ? 1 : random.int(1, 3);
+          const result = await sk.inventory.adjust({ sku, warehouseId, lot, quantity: String(quantity), unitCost: shop.money(), reason: "count" });
+          shop.moved(sku, quantity);
+          shop.tally(`lots.adjusted.found.${sku}`);
           return result;
         },
       },
