@@ -3,7 +3,7 @@
  */
 import { hardenApi } from "../kernel/boundary.js";
 import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
-import { StorekeepError } from "../kernel/errors.js";
+import { StorekeepError, isStorekeepError } from "../kernel/errors.js";
 import { type LocalDate, addDays, isLocalDate } from "../kernel/local-date.js";
 import type { StoreRegistry } from "../ports/storage.js";
 import type { ModuleDefinition } from "../runner/command.js";
@@ -320,7 +320,14 @@ function builtinRules(runtime: Runtime, sources: AnalyticsSources, settings: Rep
     const chunks = Math.ceil(alerts.length / 5_000);
     for (let i = 0; i < chunks; i++) {
       const slice = alerts.slice(i * 5_000, (i + 1) * 5_000).map((a) => ({ ...a, asOf: ctx.today, rule: ctx.rule, slot: ctx.slot }));
-      await runtime.execute(raiseStockAlerts, { alerts: slice }, { idempotencyKey: i === 0 ? ctx.idempotencyKey : `${ctx.idempotencyKey}:${i}` });
+      try {
+        await runtime.execute(raiseStockAlerts, { alerts: slice }, { idempotencyKey: i === 0 ? ctx.idempotencyKey : `${ctx.idempotencyKey}:${i}` });
+      } catch (error) {
+        // An earlier run of this slot raised its alerts and then failed to record the run (the
+        // stock has moved since, so today's alerts differ): the slot raised once; not again.
+        if (isStorekeepError(error) && error.code === "IDEMPOTENCY_MISMATCH") return { alerts: 0, raisedEarlier: true };
+        throw error;
+      }
       ctx.onProgress({ done: i + 1, total: chunks });
     }
     return { alerts: alerts.length };

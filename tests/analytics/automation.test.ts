@@ -2,7 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryStore } from "../../src/adapters/memory/index.js";
 import { postgresStore } from "../../src/adapters/postgres/index.js";
-import { slotOf } from "../../src/analytics/index.js";
+import { raiseStockAlerts, slotOf } from "../../src/analytics/index.js";
 import type { AutomationRule, RuleProgress, RuleRun } from "../../src/analytics/index.js";
 import { type Storekeep, createStorekeep } from "../../src/storekeep.js";
 import type { Store } from "../../src/ports/storage.js";
@@ -145,6 +145,23 @@ for (const kind of ["memory", "pglite"] as const) {
 }
 
 describe("month-end FX revaluation wired to finance", () => {
+  it("a stock-alert slot whose alerts were raised by a run that failed to record itself is not raised again, and the rule does not fail forever when the stock has moved since (found by the simulator)", async () => {
+    const clock = new ManualClock("2026-03-02T06:00:00.000Z");
+    const sk = createStorekeep({ clock, ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" }, analytics: { automation: { lowStock: { default: 3 }, deadStockAlerts: false, expireHoldsEveryMinutes: 0 } } });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    await sk.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "2", unitCost: "3" });
+    // The slot's alerts as an earlier run raised them (its record of the run then failed to commit)…
+    await sk.run(raiseStockAlerts, { alerts: [{ kind: "low-stock", sku: "MUG", onHand: "2", threshold: "3", value: "6.00", asOf: "2026-03-02", rule: "inventory.low-stock-alerts", slot: "2026-03-02" }] }, { idempotencyKey: "rule:inventory.low-stock-alerts:2026-03-02" });
+    // …and the stock moved before the next tick in the same slot.
+    await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "1" });
+    const tick = await sk.analytics.runRules();
+    expect(tick.runs).toMatchObject([{ rule: "inventory.low-stock-alerts", slot: "2026-03-02", status: "ran" }]);
+    const alerts = (await sk.events.read(null, 1000)).filter((e) => e.type === "StockAlertRaised");
+    expect(alerts).toHaveLength(1);
+    expect((await sk.analytics.runRules()).runs[0]!.status).toBe("skipped");
+  });
+
   it("with fxRevaluation on, revalues at the last day of each month once it has ended, once per month", async () => {
     const clock = new ManualClock("2026-04-01T06:00:00.000Z");
     const sk = createStorekeep({ clock, ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" }, analytics: { automation: { fxRevaluation: true, lowStock: false, deadStockAlerts: false, expireHoldsEveryMinutes: 0 } } });
