@@ -126,7 +126,7 @@ export function crmPart(shop: ShopContext): ModulePart {
     return [
       alone({
         name: "crm.createCustomer",
-        weight: any === 0 ? 2 : 1,
+        weight: any === 0 ? 2.5 : 1.6,
         run: async () => {
           const customerId = shop.id("cus");
           const emails = [emailFor(customerId)];
@@ -144,7 +144,7 @@ export function crmPart(shop: ShopContext): ModulePart {
       }),
       alone({
         name: "crm.updateCustomer",
-        weight: 0.5 * any,
+        weight: 0.7 * any,
         run: async () => {
           const named = customerNamed();
           if (named === undefined) return "skip";
@@ -162,7 +162,7 @@ export function crmPart(shop: ShopContext): ModulePart {
       }),
       alone({
         name: "crm.recordConsent",
-        weight: 0.8 * any,
+        weight: 1.2 * any,
         run: async () => {
           const named = customerNamed();
           if (named === undefined) return "skip";
@@ -182,7 +182,7 @@ export function crmPart(shop: ShopContext): ModulePart {
       }),
       alone({
         name: "crm.addInteraction",
-        weight: 0.8 * any,
+        weight: 1.2 * any,
         run: async () => {
           const named = customerNamed();
           if (named === undefined) return "skip";
@@ -199,7 +199,7 @@ export function crmPart(shop: ShopContext): ModulePart {
       }),
       alone({
         name: "crm.mergeCustomers",
-        weight: 0.9 * any,
+        weight: 1.5 * any,
         run: async () => {
           if (shop.customers.ids.length < 2) return "skip";
           // Mostly two active customers (a duplicate when there is one); sometimes any two ids (an erased one or the same customer: refused).
@@ -226,7 +226,7 @@ export function crmPart(shop: ShopContext): ModulePart {
       }),
       alone({
         name: "crm.unmergeCustomer",
-        weight: 0.5 * any,
+        weight: merges.size > 0 ? 1.2 : 0.1 * any,
         refusals: ["NOT_FOUND"],
         run: async () => {
           const merged = [...merges.keys()];
@@ -254,7 +254,7 @@ export function crmPart(shop: ShopContext): ModulePart {
       }),
       alone({
         name: "crm.eraseCustomer",
-        weight: 0.25 * any,
+        weight: 0.45 * any,
         run: async () => {
           const named = customerNamed();
           if (named === undefined) return "skip";
@@ -276,7 +276,7 @@ export function crmPart(shop: ShopContext): ModulePart {
       }),
       {
         name: "crm.refreshSegments",
-        weight: 0.4 * any,
+        weight: 0.5 * any,
         run: async () => {
           await sync();
           const result = await sk.crm.refreshSegments({ asOf: shop.today() });
@@ -289,7 +289,7 @@ export function crmPart(shop: ShopContext): ModulePart {
       },
       alone({
         name: "crm.targetCampaign",
-        weight: 0.3 * any,
+        weight: 0.4 * any,
         run: async () => {
           await sync();
           // The campaign (re)defined for a segment some customer is in now, then targeted.

@@ -94,10 +94,11 @@ export function replenishmentPart(shop: ShopContext, terms: readonly SimSupplier
     },
     {
       name: "replenishment.draftOrders",
-      weight: 0.25,
+      weight: 0.5,
       run: async () => {
         // (The simulator's facade sends a command whose commit was reported lost again with its key.)
-        const input = history();
+        // Daily history: the most periods a run has (draft orders need a need).
+        const input = { periodDays: 1 };
         const first = await sk.replenishment.draftOrders(input);
         if (first.orders.length === 0) return "skip";
         shop.tally("replenishment.draft-orders", first.orders.length);
