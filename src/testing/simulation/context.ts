@@ -62,11 +62,18 @@ export interface ShopContext {
   keyed(run: KeyedRun): void;
   /** Counts something the run covered (`SimulationReport.tallies`: invoices per tax treatment, lots expired, ...). */
   tally(name: string, n?: number): void;
-  /**
-   * The shop's CRM customers as sales sees them: every id CRM created (merged and erased
-   * ones too: a host may still name them) and the customer each committed order named.
-   */
-  readonly customers: { readonly ids: string[]; readonly ordered: Map<string, string> };
+  /** The customer ids orders may be placed for (the CRM part's customers, whatever became of them). */
+  customerIds(): readonly string[];
+  /** Records an order placed (call after placeOrder succeeded). */
+  orderPlaced(): void;
+  /** Records an order placed for a customer id (call after placeOrder succeeded). */
+  orderPlacedFor(customerId: string): void;
+  /** How many orders were placed for customer ids that `match` accepts. */
+  ordersFor(match: (customerId: string) => boolean): number;
+  /** How many customer ids orders were placed for. */
+  customersWithOrders(): number;
+  /** How many orders the sales part placed (committed). */
+  ordersPlaced(): number;
 }
 
 /** What one module contributes to the simulation: commands drawn at random and invariants checked after a step. */
@@ -121,8 +128,8 @@ export function witnessStore(inner: Store): { store: Store; witness: OutboxWitne
 }
 
 /** The facade methods the simulator calls that only read (every other method of a module's namespace is a command). */
-const QUERIES = new Set(["suggest", "customer", "timeline", "segments", "cohorts", "customerValue", "campaignReport", "syncTimeline", "accounts", "incomeStatement", "auditSubledgers", "journal", "openItems", "trialBalance", "taxReport", "audit", "availability", "onHand", "valuation", "layers", "pick", "bill", "heldBills", "order", "orders", "orderVersions", "lotAvailability"]);
-const NAMESPACES = new Set(["sales", "inventory", "purchasing", "finance", "crm", "replenishment"]);
+const QUERIES = new Set(["accounts", "incomeStatement", "auditSubledgers", "journal", "openItems", "trialBalance", "taxReport", "audit", "availability", "onHand", "valuation", "layers", "pick", "bill", "heldBills", "order", "orders", "orderVersions", "lotAvailability", "customer", "timeline", "segments", "cohorts", "customerValue", "campaignReport", "syncTimeline", "kpis", "ageing", "dashboard", "catalogue", "rules", "sync", "suggest"]);
+const NAMESPACES = new Set(["sales", "inventory", "purchasing", "finance", "crm", "analytics", "replenishment"]);
 
 /**
  * The facade as a careful host uses it over an unreliable connection: every command carries

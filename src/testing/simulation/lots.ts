@@ -12,8 +12,7 @@ import type { ModulePart, ShopContext, SimStep } from "./context.js";
  * customers' returns come back into the lots their order's shipments took),
  * and expired lots scrapped (an attempt to issue one by name first must be refused); count
  * differences adjusted on a named lot or serial (units of a lot on hand lost, units found in a
- * live lot, a serial found anew); stocktakes of the tracked SKUs counted lot by lot (a lot at
- * its book ±1, a serial present or missing) and approved.
+ * live lot, a serial found anew).
  * Invariants: every tracked row names its lot and none is negative; a serial is on hand at
  * most once across every location; no issue or shipment ever took a lot past its expiry
  * (every StockIssued in the outbox); an automatic issue took exactly the lots FEFO proposed
@@ -146,27 +145,6 @@ export function lotsPart(shop: ShopContext): ModulePart & { grni(): string } {
           const result = await sk.inventory.adjust({ sku, warehouseId, lot, quantity: String(quantity), unitCost: shop.money(), reason: "count" });
           shop.moved(sku, quantity);
           shop.tally(`lots.adjusted.found.${sku}`);
-          return result;
-        },
-      },
-      {
-        name: "lots.stocktake",
-        weight: 0.5,
-        refusals: ["INVALID_TRANSITION"],
-        run: async () => {
-          // Start, count the tracked SKU at the warehouse lot by lot (each lot at its book ±1, a serial 0 or 1), approve.
-          const { stocktakeId } = await sk.inventory.startStocktake({ warehouseId, skus: [sku], blind: false });
-          const rows = (await sk.inventory.onHand({ sku })).filter((r) => r.locationId === warehouseId && r.lot !== null && Number(r.quantity) > 0);
-          const items = rows.map((r) => {
-            const book = Number(r.quantity);
-            const counted = sku === SERIAL_SKU ? (random.chance(0.8) ? book : 0) : Math.max(0, book + random.int(-1, 1));
-            return { sku, lot: r.lot!, quantity: String(counted) };
-          });
-          const count = await sk.inventory.recordCount({ stocktakeId, locationId: warehouseId, items });
-          const result = await sk.inventory.approveStocktake({ stocktakeId });
-          const difference = (count.differences ?? []).filter((d) => d.sku === sku).reduce((sum, d) => sum + Number(d.difference), 0);
-          shop.moved(sku, difference);
-          shop.tally(difference === 0 ? `lots.stocktakes.even.${sku}` : `lots.stocktakes.differences.${sku}`);
           return result;
         },
       },

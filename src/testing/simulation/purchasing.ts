@@ -53,7 +53,10 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
         run: async () => {
           const first = random.int(0, shop.skus.length - 1);
           const skus = random.chance(0.5) ? [shop.skus[first]!, shop.skus[(first + 1) % shop.skus.length]!] : [shop.skus[first]!];
-          const input = { purchaseOrderId: shop.id("po"), supplierId: random.chance(0.3) ? SIM_SUPPLIER_USD : SIM_SUPPLIER, warehouseId: random.pick(shop.warehouses), lines: skus.map((sku) => ({ sku, quantity: String(random.int(5, 30)), unitPrice: shop.money() })) };
+          const supplierId = random.chance(0.3) ? SIM_SUPPLIER_USD : SIM_SUPPLIER;
+          // The EUR supplier sells in packs of 6 from 12 up (its supplier items, which replenishment plans with).
+          const quantity = () => String(supplierId === SIM_SUPPLIER ? 6 * random.int(2, 5) : random.int(5, 30));
+          const input = { purchaseOrderId: shop.id("po"), supplierId, warehouseId: random.pick(shop.warehouses), lines: skus.map((sku) => ({ sku, quantity: quantity(), unitPrice: shop.money() })) };
           const run = () => sk.purchasing.createOrder(input, { idempotencyKey: `po-${input.purchaseOrderId}` });
           const result = await run();
           orders.push(input.purchaseOrderId);

@@ -20,9 +20,9 @@ import { drop } from "./inventory.js";
  */
 
 /**
- * Where the simulated shop's customers are, and how each is taxed by a German seller: at
- * home (domestic), a consumer in Austria (a distance sale below the OSS threshold: German VAT;
- * in the seeds whose shop is above it or opted in, Austrian VAT, reported in AT), a French business with a VAT id (an intra-EU supply,
+ * Where the simulated shop's customers are, and how each is taxed by a German seller
+ * without an OSS registration: at home (domestic), a consumer in Austria (a distance sale
+ * below the threshold: German VAT), a French business with a VAT id (an intra-EU supply,
  * reverse-charged: tax-free for the seller) and consumers in the US and Switzerland
  * (exports: zero-rated).
  */
@@ -36,8 +36,6 @@ export const BUYERS = [
 /** The tax codes of a buyer's country (the order keeps only the buyer's country). */
 const CODES_BY_COUNTRY = new Map<string, readonly string[]>(BUYERS.map((b) => [b.shipTo.country, b.codes]));
 /** The countries whose sales carry no tax for the seller (reverse charge, export). */
-/** Austria's codes, for a seed whose shop is above the OSS threshold (distance sales taxed where the consumer is). */
-export const OSS_CODES: readonly string[] = ["AT-STD", "AT-RED"];
 const TAX_FREE = new Set<string>(BUYERS.filter((b) => b.rule === "reverse-charge" || b.rule === "export").map((b) => b.shipTo.country));
 
 /** The coupons the simulated shop defines at setup: a percentage and a fixed amount, each with a usage limit a run reaches. */
@@ -46,13 +44,19 @@ export const COUPONS = [
   { code: "SIM3OFF", discount: { kind: "fixed" as const, amount: "3" }, usageLimit: 3 },
 ];
 
-/** Sales' commands and invariants for the simulator, with what inventory and finance check of it. */
-export function salesPart(shop: ShopContext, oss = false): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
+/** A consumer in Austria when the shop is registered for OSS (its EU distance sales pass the threshold): Austrian VAT. */
+const OSS_AUSTRIA = { rule: "distance-destination", codes: ["AT-STD", "AT-RED"] } as const;
+
+/**
+ * Sales' commands and invariants for the simulator, with what inventory and finance check of
+ * it. `oss`: the shop's EU distance sales pass the OSS threshold (`sales.tax.distanceSales`), so
+ * a consumer in Austria is taxed at Austria's rates.
+ */
+export function salesPart(shop: ShopContext, options: { readonly oss?: boolean } = {}): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
   const { sk, random } = shop;
-  // With OSS figures above the threshold (or opted in), a sale to a consumer in Austria is taxed at Austria's rates, reported in AT.
-  const treatmentOf = (country: string | undefined): string => (oss && country === "AT" ? "distance-destination" : (BUYERS.find((b) => b.shipTo.country === country)?.rule ?? "unknown"));
-  const codesOf = (country: string | undefined): readonly string[] | undefined => (oss && country === "AT" ? OSS_CODES : country === undefined ? undefined : CODES_BY_COUNTRY.get(country));
-  const reportedIn = (country: string | undefined): string => (oss && country === "AT" ? "AT" : "DE");
+  const oss = options.oss === true;
+  const codesOf = (country: string): readonly string[] | undefined => (oss && country === "AT" ? OSS_AUSTRIA.codes : CODES_BY_COUNTRY.get(country));
+  const ruleOf = (country: string | undefined): string => (oss && country === "AT" ? OSS_AUSTRIA.rule : (BUYERS.find((b) => b.shipTo.country === country)?.rule ?? "unknown"));
   const orders: string[] = [];
   const shipments: string[] = [];
   const returns: { returnId: string; lines: { lineId: string; sku: string; quantity: number }[] }[] = [];
@@ -95,11 +99,8 @@ export function salesPart(shop: ShopContext, oss = false): ModulePart & { reserv
           const first = random.int(0, shop.sellable.length - 1);
           const skus = random.chance(0.4) ? [shop.sellable[first]!, shop.sellable[(first + random.int(1, shop.sellable.length - 1)) % shop.sellable.length]!] : [shop.sellable[first]!];
           const coupon = random.chance(0.2) ? random.pick(COUPONS).code : undefined;
-          // Most orders name a CRM customer once there are some (any id CRM made: merged and erased ones too).
-          const customerId = shop.customers.ids.length > 0 && random.chance(0.7) ? random.pick(shop.customers.ids) : undefined;
           const input = {
             orderId: shop.id("so"),
-            ...(customerId === undefined ? {} : { customerId }),
             currency: random.pick(["EUR", "EUR", "EUR", "USD", "GBP"]),
             warehouseId: random.pick(shop.warehouses),
             lines: skus.map((sku) => ({ sku, quantity: String(random.int(1, 4)), unitPrice: shop.money(), ...(random.chance(0.3) ? { taxCategory: "reduced" } : {}) })),
@@ -109,11 +110,14 @@ export function salesPart(shop: ShopContext, oss = false): ModulePart & { reserv
             ...(coupon === undefined ? {} : { couponCode: coupon }),
             ...(random.chance(0.2) ? { discounts: [{ kind: "threshold" as const, every: "30", off: "3" }] } : {}),
             shipTo: buyer(),
+            // Most orders are a known customer's (CRM's), whatever became of the customer since (merged, erased).
+            ...(shop.customerIds().length > 0 && random.chance(0.6) ? { customerId: random.pick(shop.customerIds()) } : {}),
           };
           const run = () => sk.sales.placeOrder(input, { idempotencyKey: `checkout-${input.orderId}` });
           const result = await run();
           orders.push(input.orderId);
-          if (customerId !== undefined) shop.customers.ordered.set(input.orderId, customerId);
+          shop.orderPlaced();
+          if (input.customerId !== undefined) shop.orderPlacedFor(input.customerId);
 
           shop.keyed({ name: "sales.placeOrder", run, result });
           await refresh(input.orderId);
@@ -362,16 +366,18 @@ export function salesPart(shop: ShopContext, oss = false): ModulePart & { reserv
           const doc = `${e.type} ${(p.invoiceId ?? p.creditNoteId) as string} of ${orderId}`;
           documentTax.set(orderId, (documentTax.get(orderId) ?? 0n) + BigInt(sign) * minorOf(tax.amount, tax.currency));
           const sum = lines.reduce((a, l) => a + minorOf(l.tax.amount, tax.currency), 0n);
-          const treatment = treatmentOf(cache.get(orderId)?.shipTo?.country);
+          const treatment = ruleOf(cache.get(orderId)?.shipTo?.country);
           shop.tally(`sales.${e.type === "OrderInvoiced" ? "invoices" : "credit-notes"}.${treatment}`);
           if (lines.length > 0 && sum !== minorOf(tax.amount, tax.currency)) documentViolations.push(`${doc}: tax ${tax.amount}, its tax lines add up to ${amountOf(sum, tax.currency)}`);
           if (lines.length === 0 && minorOf(tax.amount, tax.currency) !== 0n) addCode("null|null", (p.functional as { tax: Money }).tax.amount, sign);
           const country = cache.get(orderId)?.shipTo?.country;
-          const allowed = codesOf(country);
+          const allowed = country === undefined ? undefined : codesOf(country);
           for (const l of lines) {
             addCode(`${l.jurisdiction.country}|${l.code}`, l.functional.tax.amount, sign);
             if (allowed !== undefined && !allowed.includes(l.code)) documentViolations.push(`${doc}: tax code ${l.code} on a sale to ${country} (expected ${allowed.join(" or ")})`);
-            if (country !== undefined && l.jurisdiction.country !== reportedIn(country)) documentViolations.push(`${doc}: tax line ${l.code} in ${l.jurisdiction.country}, a sale to ${country} is reported in ${reportedIn(country)}${oss ? " (the shop is above the OSS threshold)" : " (no OSS)"}`);
+            // Every sale is reported in Germany, but a distance sale under OSS in the buyer's country.
+            const reportedIn = oss && country === "AT" ? "AT" : "DE";
+            if (l.jurisdiction.country !== reportedIn) documentViolations.push(`${doc}: tax line ${l.code} in ${l.jurisdiction.country}, expected in ${reportedIn}${oss ? "" : " (a German seller without OSS reports every sale in DE)"}`);
           }
           if (e.type === "OrderInvoiced") advance("advanceTaxReleased", -1);
         } else if (e.type === "PaymentCaptured") advance("advanceTaxLines", 1);
