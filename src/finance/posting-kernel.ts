@@ -1,6 +1,7 @@
 import { BOUNDS } from "../kernel/bounds.js";
 import { Decimal } from "../kernel/decimal.js";
 import { StorekeepError, invariant } from "../kernel/errors.js";
+import { scaledOf, scaledText } from "../kernel/scaled.js";
 
 /*
  * The posting kernel: journal lines as scaled bigints (millionths of a currency unit, the
@@ -47,16 +48,7 @@ export function toUnits(text: string): bigint {
  * ```
  */
 export function unitsToString(units: bigint): string {
-  // Zero is half of every debit/credit column of a report.
-  if (units === 0n) return "0";
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(LEDGER_SCALE + 1, "0");
-  const point = digits.length - LEDGER_SCALE;
-  // Trailing zeros of the fraction dropped by hand (a regular expression per amount showed in report profiles).
-  let end = digits.length;
-  while (end > point && digits.charCodeAt(end - 1) === 48) end--;
-  const text = end === point ? digits.slice(0, point) : `${digits.slice(0, point)}.${digits.slice(point, end)}`;
-  return negative ? `-${text}` : text;
+  return scaledText(units, LEDGER_SCALE);
 }
 
 /**
@@ -68,49 +60,10 @@ export function unitsToString(units: bigint): string {
  * ```
  */
 export function decimalToUnits(value: Decimal): bigint {
-  // From decimal.js's own digits (base-10^7 words, the first without leading zeros, and
-  // the exponent of the leading digit): no formatting to text and parsing back.
-  const words = (value as unknown as { readonly d: readonly number[] | null }).d;
-  if (words === null || words === undefined) return toUnits(value.toFixed()); // not finite: let toUnits refuse it
-  if (words.length === 1 && words[0] === 0) return 0n;
-  const small = smallUnits(words, value.e);
-  if (small !== undefined) return value.s < 0 ? -small : small;
-  let digits = String(words[0]);
-  for (let i = 1; i < words.length; i++) {
-    const word = String(words[i]);
-    digits += WORD_ZEROS.slice(word.length) + word;
-  }
-  // value = digits × 10^(e + 1 - digits.length); in kernel units shift by LEDGER_SCALE more.
-  const shift = value.e + 1 - digits.length + LEDGER_SCALE;
-  let units: bigint;
-  if (shift >= 0) units = BigInt(digits) * 10n ** BigInt(shift);
-  else {
-    const cut = digits.length + shift;
-    invariant(cut > 0 && /^0*$/.test(digits.slice(cut)), `amount ${value.toFixed()} has more than ${LEDGER_SCALE} decimals`);
-    units = BigInt(digits.slice(0, cut));
-  }
-  return value.s < 0 ? -units : units;
-}
-
-const WORD_ZEROS = "0000000";
-const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
-
-/** Kernel units of a decimal's magnitude when every step stays an exact float (< 2^53); else undefined. */
-function smallUnits(words: readonly number[], exponent: number): bigint | undefined {
-  if (words.length > 2) return undefined;
-  const first = words[0]!;
-  const firstDigits = first < 10 ? 1 : first < 100 ? 2 : first < 1000 ? 3 : first < 10_000 ? 4 : first < 100_000 ? 5 : first < 1_000_000 ? 6 : 7;
-  const n = words.length === 1 ? first : first * 1e7 + words[1]!;
-  const digitCount = words.length === 1 ? firstDigits : firstDigits + 7;
-  const shift = exponent + 1 - digitCount + LEDGER_SCALE;
-  if (shift >= 0) {
-    if (digitCount + shift > 15) return undefined;
-    return BigInt(n * POW10[shift]!);
-  }
-  if (-shift > 15) return undefined;
-  const divisor = POW10[-shift]!;
-  if (n % divisor !== 0) return undefined; // more than LEDGER_SCALE decimals: the slow path says so
-  return BigInt(n / divisor);
+  if (!value.isFinite()) return toUnits(value.toFixed()); // not finite: let toUnits refuse it
+  const units = scaledOf(value, LEDGER_SCALE);
+  invariant(units !== undefined, `amount ${value.toFixed()} has more than ${LEDGER_SCALE} decimals`);
+  return units;
 }
 
 /**

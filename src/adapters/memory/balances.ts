@@ -1,7 +1,7 @@
 import { Decimal } from "../../kernel/decimal.js";
 import { InvariantError, StorekeepError } from "../../kernel/errors.js";
 import type { BalanceQuery, BalanceSpec, BucketRange } from "../../ports/storage.js";
-import { decimalOfScaled, decimalsOf, pow10, scaledOf } from "./scaled.js";
+import { decimalOfScaled, pow10, scaledOf } from "../../kernel/scaled.js";
 import { SortedList, compareStrings, lowerBound } from "./sorted-list.js";
 
 /**
@@ -87,7 +87,7 @@ export function scaledAmounts(state: BalanceFamilyState, amounts: readonly (Deci
     if (amount === undefined) continue;
     let units = scaledOf(amount, state.scale);
     if (units === undefined) {
-      raiseScale(state, decimalsOf(amount));
+      raiseScale(state, amount.decimalPlaces());
       // Earlier fields of this delta were scaled at the old scale.
       return scaledAmounts(state, amounts);
     }

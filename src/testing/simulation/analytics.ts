@@ -1,7 +1,6 @@
 import { Decimal } from "../../kernel/decimal.js";
-import { isStorekeepError } from "../../kernel/errors.js";
 import type { BreakdownRow } from "../../analytics/kpis.js";
-import type { ModulePart, ShopContext, SimStep } from "./context.js";
+import { type ModulePart, type ShopContext, type SimStep, retryingInjected } from "./context.js";
 
 /*
  * Analytics' part of the whole-shop simulation: its scheduled rules (`runRules`: expire soft
@@ -33,7 +32,7 @@ export function analyticsPart(shop: ShopContext): ModulePart {
     const violations: string[] = [];
     const to = shop.today();
     // A report catches analytics' projection up first, which writes: it meets injected failures, so the check retries it.
-    const report = await retrying(() => sk.analytics.kpis({ from, to, breakdowns: ["sku", "warehouse"] }));
+    const report = await retryingInjected(() => sk.analytics.kpis({ from, to, breakdowns: ["sku", "warehouse"] }));
     const k = report.kpis;
     const placed = shop.ordersPlaced();
     if (k["orders"] !== String(placed)) violations.push(`the orders KPI is ${k["orders"]}, the sales part placed ${placed}`);
@@ -62,14 +61,4 @@ export function analyticsPart(shop: ShopContext): ModulePart {
   };
 
   return { name: "analytics", steps, invariants };
-}
-
-async function retrying<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (!(isStorekeepError(error) && (error.code === "STORE_FAILURE" || error.code === "COMMIT_OUTCOME_UNKNOWN")) || attempt > 50) throw error;
-    }
-  }
 }

@@ -84,6 +84,20 @@ export interface ModulePart {
   invariants(full: boolean): Promise<readonly string[]>;
 }
 
+/**
+ * Runs a check's own read or catch-up that writes (a projection's sync) until it gets past the
+ * injected store failures and lost commits every command meets; any other error is thrown.
+ */
+export async function retryingInjected<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(isStorekeepError(error) && (error.code === "STORE_FAILURE" || error.code === "COMMIT_OUTCOME_UNKNOWN")) || attempt > 50) throw error;
+    }
+  }
+}
+
 /** The event ids each transaction appended, split into committed and rolled back. */
 export interface OutboxWitness {
   readonly committed: string[];

@@ -1,5 +1,5 @@
 import { isStorekeepError } from "../../kernel/errors.js";
-import type { ModulePart, ShopContext, SimStep } from "./context.js";
+import { type ModulePart, type ShopContext, type SimStep, retryingInjected } from "./context.js";
 
 /*
  * CRM's part of the whole-shop simulation: customers created (some sharing an e-mail, so
@@ -292,14 +292,7 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
     }
     if (full && customers.size > 0) {
       // The sync writes (CRM's projection), so it meets injected failures: the check retries it.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await sk.crm.syncTimeline();
-          break;
-        } catch (error) {
-          if (!(isStorekeepError(error) && error.code === "STORE_FAILURE") || attempt > 50) throw error;
-        }
-      }
+      await retryingInjected(() => sk.crm.syncTimeline());
       for (const c of customers.values()) {
         if (c.status === "merged") continue;
         if (ids().some((raw) => splitIds.has(raw) && resolve(raw).id === c.id)) continue;

@@ -1,11 +1,9 @@
-import { Decimal } from "../../kernel/decimal.js";
+import { Decimal } from "./decimal.js";
 
 /*
- * Scaled integers for the memory store's balances: a family keeps every sum as a bigint
- * count of 10^-scale units, so adding a delta is one bigint addition instead of a Decimal
- * one (a Decimal addition allocates its digit array and normalises; the sums of a posting
- * were a quarter of its time). Deltas arrive as Decimals (the port's type) and are
- * converted once; reads convert back.
+ * Decimals as scaled integers (a bigint count of 10^-scale units) and back, without
+ * formatting and parsing where decimal.js's own digits allow: the ledger's kernel units
+ * (finance, scale 6) and the memory store's balance sums (a family's scale) use them.
  */
 
 const WORD_ZEROS = "0000000";
@@ -22,18 +20,6 @@ const BIG_POW10: bigint[] = Array.from({ length: 40 }, (_, i) => 10n ** BigInt(i
  */
 export function pow10(n: number): bigint {
   return BIG_POW10[n] ?? 10n ** BigInt(n);
-}
-
-/**
- * The number of decimals of a finite Decimal (0 for an integer).
- *
- * @example
- * ```ts
- * decimalsOf(new Decimal("1.250")); // 2
- * ```
- */
-export function decimalsOf(value: Decimal): number {
-  return value.decimalPlaces();
 }
 
 /**
@@ -92,6 +78,28 @@ function smallScaled(words: readonly number[], exponent: number, scale: number):
   return BigInt(n / divisor);
 }
 
+/**
+ * A count of 10^-scale units as a canonical decimal string (no trailing zeros, `0` for zero).
+ *
+ * @example
+ * ```ts
+ * scaledText(-150n, 2); // "-1.5"
+ * ```
+ */
+export function scaledText(units: bigint, scale: number): string {
+  // Zero is half of every debit/credit column of a report.
+  if (units === 0n) return "0";
+  if (scale === 0) return units.toString();
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(scale + 1, "0");
+  const point = digits.length - scale;
+  // Trailing zeros of the fraction dropped by hand (a regular expression per amount showed in report profiles).
+  let end = digits.length;
+  while (end > point && digits.charCodeAt(end - 1) === 48) end--;
+  const text = end === point ? digits.slice(0, point) : `${digits.slice(0, point)}.${digits.slice(point, end)}`;
+  return negative ? `-${text}` : text;
+}
+
 const ZERO = new Decimal(0);
 
 /**
@@ -103,13 +111,5 @@ const ZERO = new Decimal(0);
  * ```
  */
 export function decimalOfScaled(units: bigint, scale: number): Decimal {
-  if (units === 0n) return ZERO;
-  if (scale === 0) return new Decimal(units.toString());
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(scale + 1, "0");
-  const point = digits.length - scale;
-  let end = digits.length;
-  while (end > point && digits.charCodeAt(end - 1) === 48) end--;
-  const text = end === point ? digits.slice(0, point) : `${digits.slice(0, point)}.${digits.slice(point, end)}`;
-  return new Decimal(negative ? `-${text}` : text);
+  return units === 0n ? ZERO : new Decimal(scaledText(units, scale));
 }
