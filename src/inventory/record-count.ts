@@ -8,6 +8,7 @@ import type { JsonObject } from "../ports/storage.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { requireScan } from "./barcode-lookup.js";
 import { type CountDifference, compareCount, mergeCounts, needsRecount } from "./count-differences.js";
+import { COST_STATES } from "./ledger-records.js";
 import type { InventorySettings } from "./options.js";
 import { requireProduct, skuSchema } from "./product.js";
 import { bookQuantitiesAt } from "./stocktake-book.js";
@@ -104,15 +105,19 @@ export function recordCountCommand(settings: InventorySettings) {
       for (const e of [...location.expected, ...merged]) points.set(`${e.sku}|${e.lot ?? ""}`, { sku: e.sku, lot: e.lot });
       const bySku = new Map<string, { key: string; lot: string | null }[]>();
       for (const [k, p] of points) bySku.set(p.sku, [...(bySku.get(p.sku) ?? []), { key: k, lot: p.lot }]);
+      // Lock each SKU's cost state (the lock every movement of it takes) so a movement
+      // committing while this count is read is wholly before it or wholly after.
+      for (const sku of [...bySku.keys()].sort()) await ctx.tx.documents.getForUpdate(COST_STATES, sku);
       const expected = new Map<string, string>();
+      const seenAtCount: string[] = [];
       for (const [sku, list] of bySku) {
-        const book = await bookQuantitiesAt(ctx.tx, sku, list.map((l) => ({ locationId: input.locationId, lot: l.lot, at: countedAt })));
+        const book = await bookQuantitiesAt(ctx.tx, sku, list.map((l) => ({ locationId: input.locationId, lot: l.lot, at: countedAt })), seenAtCount);
         list.forEach((l, i) => expected.set(l.key, canonicalDecimal(book[i]!)));
       }
       const differences = compareCount(merged, expected);
       const first = location.status === "pending";
       const status = first && needsRecount(differences, { above: stocktake.recountAbove, percent: stocktake.recountPercent }) ? "recount" : "counted";
-      const next: StocktakeLocation = { ...location, status, countedAt, counts: merged, firstCount: first ? (status === "recount" ? merged : null) : location.firstCount };
+      const next: StocktakeLocation = { ...location, status, countedAt, counts: merged, firstCount: first ? (status === "recount" ? merged : null) : location.firstCount, seenAtCount };
       await ctx.tx.documents.put(STOCKTAKE_LOCATIONS, key, next, locationDoc.version);
       const result: CountResult = { stocktakeId: input.stocktakeId, locationId: input.locationId, status, items: merged.length, ...(stocktake.blind ? {} : { differences }) };
       return { result };

@@ -9,6 +9,12 @@ import { MOVEMENTS, type MovementRecord } from "./movement.js";
  * what movements effective after that instant changed there. A stocktake compares each
  * location's count with its book at the instant it was counted, so movements during the
  * count (and ones back-dated into it later) do not show as differences.
+ *
+ * A movement effective at the very instant of a count is before the count when it was
+ * recorded before the count was (the counter could have seen it), after the count when it
+ * was recorded later — a receipt that commits while the count is being recorded, say. The
+ * count keeps the ids of the movements it saw at its instant (`seenAtCount`); at approval a
+ * movement at that instant that is not among them counts as after.
  */
 
 /**
@@ -45,22 +51,29 @@ export function locationDeltas(m: MovementRecord): { readonly locationId: string
  * const [atA1] = await bookQuantitiesAt(tx, "MUG", [{ locationId: "wh/A1", lot: null, at: "2026-03-31T09:00:00.000Z" }]);
  * ```
  */
-export async function bookQuantitiesAt(tx: Transaction, sku: string, points: readonly { readonly locationId: string; readonly lot: string | null; readonly at: string }[]): Promise<Decimal[]> {
+export async function bookQuantitiesAt(
+  tx: Transaction,
+  sku: string,
+  points: readonly { readonly locationId: string; readonly lot: string | null; readonly at: string; readonly seen?: ReadonlySet<string> }[],
+  /** Collects the ids of the movements effective at exactly the earliest point's instant. */
+  atEarliest?: string[],
+): Promise<Decimal[]> {
   if (points.length === 0) return [];
   const keys = [...new Set(points.map((p) => `${sku}|${p.locationId}|${p.lot ?? ""}`))];
   const now = await tx.balances.sumByKey(QUANTITIES, { keys });
   const earliest = points.reduce((min, p) => (p.at < min ? p.at : min), points[0]!.at);
   // Movements effective after the earliest instant, by location|lot.
-  const after = new Map<string, { at: string; delta: Decimal }[]>();
+  const after = new Map<string, { at: string; id: string; delta: Decimal }[]>();
   let range: { gte?: string; gt?: string } = { gte: earliest };
   for (;;) {
     const page = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { ...range, limit: 1000 });
     for (const { data: m } of page) {
-      if (m.effectiveAt <= earliest) continue;
+      if (m.effectiveAt < earliest) continue;
+      if (m.effectiveAt === earliest) atEarliest?.push(m.movementId);
       for (const d of locationDeltas(m)) {
         const key = `${sku}|${d.locationId}|${d.lot}`;
         const list = after.get(key) ?? [];
-        list.push({ at: m.effectiveAt, delta: d.delta });
+        list.push({ at: m.effectiveAt, id: m.movementId, delta: d.delta });
         after.set(key, list);
       }
     }
@@ -70,7 +83,7 @@ export async function bookQuantitiesAt(tx: Transaction, sku: string, points: rea
   return points.map((p) => {
     const key = `${sku}|${p.locationId}|${p.lot ?? ""}`;
     let q = now.get(key)?.["quantity"] ?? new Decimal(0);
-    for (const a of after.get(key) ?? []) if (a.at > p.at) q = q.minus(a.delta);
+    for (const a of after.get(key) ?? []) if (a.at > p.at || (a.at === p.at && p.seen !== undefined && !p.seen.has(a.id))) q = q.minus(a.delta);
     return q;
   });
 }

@@ -66,15 +66,16 @@ export type CountLine = CountDifference & { readonly locationId: string; readonl
  */
 export async function countLines(tx: Transaction, locations: readonly StocktakeLocation[]): Promise<CountLine[]> {
   const counted = locations.filter((l) => l.status !== "pending");
-  const bySku = new Map<string, { locationId: string; lot: string | null; at: string }[]>();
+  const bySku = new Map<string, { locationId: string; lot: string | null; at: string; seen?: ReadonlySet<string> }[]>();
   for (const l of counted) {
+    const seenAtCount = l.seenAtCount === undefined ? undefined : new Set(l.seenAtCount);
     const seen = new Set<string>();
     for (const item of [...l.expected, ...l.counts]) {
       const k = `${item.sku}|${item.lot ?? ""}`;
       if (seen.has(k)) continue;
       seen.add(k);
       const list = bySku.get(item.sku) ?? [];
-      list.push({ locationId: l.locationId, lot: item.lot, at: l.countedAt! });
+      list.push({ locationId: l.locationId, lot: item.lot, at: l.countedAt!, ...(seenAtCount === undefined ? {} : { seen: seenAtCount }) });
       bySku.set(item.sku, list);
     }
   }

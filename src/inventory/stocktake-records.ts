@@ -96,4 +96,10 @@ export interface StocktakeLocation extends JsonObject {
   readonly counts: readonly CountedItem[];
   /** The first count when the location was recounted. */
   readonly firstCount: readonly CountedItem[] | null;
+  /**
+   * Movements effective at the very instant of the count that were recorded before it (the
+   * count saw them); one at that instant recorded later counts as after the count. Absent on
+   * counts recorded before this was kept: every movement at the instant counts as before.
+   */
+  readonly seenAtCount?: readonly string[];
 }
