@@ -19,6 +19,21 @@ export function canonicalJson(value: unknown): string {
   return writeCanonical(value) ?? (undefined as unknown as string);
 }
 
+/*
+ * Object keys as JSON text followed by a colon, for the few hundred distinct keys commands,
+ * events and entries use (bounded: 4,096 keys of up to 64 characters; others are quoted each time).
+ */
+const QUOTED_KEYS = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = `${JSON.stringify(key)}:`;
+    if (QUOTED_KEYS.size < 4096 && key.length <= 64) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
+}
+
 /** The canonical JSON text of `value`, or undefined where JSON.stringify would leave it out. */
 function writeCanonical(value: unknown): string | undefined {
   switch (typeof value) {
@@ -34,10 +49,6 @@ function writeCanonical(value: unknown): string | undefined {
       return undefined;
     case "object": {
       if (value === null) return "null";
-      if (isDecimal(value)) return JSON.stringify(canonicalDecimal(value));
-      if (isMoney(value)) return JSON.stringify(value.toJSON());
-      if (isQuantity(value)) return JSON.stringify(value.toJSON());
-      if (value instanceof Date) return JSON.stringify(value.toISOString());
       if (Array.isArray(value)) {
         let out = "[";
         for (let i = 0; i < value.length; i++) {
@@ -46,17 +57,21 @@ function writeCanonical(value: unknown): string | undefined {
         }
         return `${out}]`;
       }
-      const keys = Object.keys(value).sort();
+      if (isDecimal(value)) return JSON.stringify(canonicalDecimal(value));
+      if (isMoney(value)) return JSON.stringify(value.toJSON());
+      if (isQuantity(value)) return JSON.stringify(value.toJSON());
+      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      const keys = Object.keys(value);
+      if (keys.length > 1) keys.sort();
       let out = "{";
-      let first = true;
-      for (const key of keys) {
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
         // The canonical form was built by assignment, where a "__proto__" key set the
         // prototype and left the text: keep hashes as they were, leave it out.
         if (key === "__proto__") continue;
         const text = writeCanonical((value as Record<string, unknown>)[key]);
         if (text === undefined) continue;
-        out += `${first ? "" : ","}${JSON.stringify(key)}:${text}`;
-        first = false;
+        out += out.length === 1 ? quotedKey(key) + text : `,${quotedKey(key)}${text}`;
       }
       return `${out}}`;
     }
