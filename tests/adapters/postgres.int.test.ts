@@ -239,6 +239,34 @@ describe(`postgresStore on a real server: ${CONCURRENCY} concurrent transactions
     expect((await store.transaction((tx) => tx.documents.get<{ n: number }>("sales.orders", "o1")))?.data.n).toBe(CONCURRENCY);
   });
 
+  it("documents: a plain read repeats its first answer within a transaction; a locking read after another transaction committed sees the commit", async () => {
+    const store = await fresh();
+    await store.transaction((tx) => tx.documents.put("sales.orders", "o2", { n: 0 }, 0));
+    let read!: () => void;
+    const first = new Promise<void>((r) => (read = r));
+    let committed!: () => void;
+    const other = new Promise<void>((r) => (committed = r));
+    const seen: unknown[] = [];
+    const reader = store.transaction(async (tx) => {
+      seen.push((await tx.documents.get<{ n: number }>("sales.orders", "o2"))?.data.n);
+      read();
+      await other;
+      seen.push((await tx.documents.get<{ n: number }>("sales.orders", "o2"))?.data.n);
+      const locked = await tx.documents.getForUpdate<{ n: number }>("sales.orders", "o2");
+      seen.push(locked?.data.n, locked?.version);
+      await tx.documents.put("sales.orders", "o2", { n: locked!.data.n + 10 }, locked!.version);
+    });
+    await first;
+    await store.transaction(async (tx) => {
+      const doc = await tx.documents.getForUpdate<{ n: number }>("sales.orders", "o2");
+      await tx.documents.put("sales.orders", "o2", { n: doc!.data.n + 1 }, doc!.version);
+    });
+    committed();
+    await reader;
+    expect(seen).toEqual([0, 0, 1, 2]);
+    expect(await store.transaction((tx) => tx.documents.get("sales.orders", "o2"))).toMatchObject({ version: 3, data: { n: 11 } });
+  });
+
   it(`outbox: ${CONCURRENCY} overlapping transactions commit in reverse order; a reader following the cursor misses nothing`, async () => {
     const store = await fresh();
     const started: Promise<void>[] = [];

@@ -281,6 +281,63 @@ describe("postgresStore on PGlite: transactions and primitives", () => {
     });
   });
 
+  it("a document is read from the server once per transaction, and updates of a held document go in one statement at the end", async () => {
+    const store = await fresh();
+    await store.transaction(async (tx) => {
+      await tx.documents.put("notes", "a", { v: 0 }, 0);
+      await tx.documents.put("sales.orders", "o1", { customerId: "c1", placedAt: "2026-01-01", total: 0 }, 0);
+    });
+    // Count the statements PGlite runs inside transactions.
+    const statements: string[] = [];
+    const original = db.transaction.bind(db);
+    (db as { transaction: unknown }).transaction = (fn: (tx: { query: (text: string, values?: unknown[]) => Promise<unknown> }) => Promise<unknown>) =>
+      original(async (tx) => {
+        const query = tx.query.bind(tx);
+        return fn({ ...tx, query: (text: string, values?: unknown[]) => (statements.push(text.replace(/\s+/g, " ").slice(0, 60)), query(text, values as never)) } as never);
+      });
+    try {
+      await store.transaction(async (tx) => {
+        for (let i = 0; i < 5; i++) expect((await tx.documents.get("notes", "a"))?.data).toEqual({ v: 0 });
+        const locked = await tx.documents.getForUpdate("notes", "a");
+        let version = locked!.version;
+        for (let i = 1; i <= 5; i++) version = await tx.documents.put("notes", "a", { v: i }, version);
+        expect(version).toBe(6);
+        // Reads see the held document's last write; a stale version is refused on the spot.
+        expect(await tx.documents.get("notes", "a")).toMatchObject({ version: 6, data: { v: 5 } });
+        expect(await codeOf(tx.documents.put("notes", "a", { v: 9 }, 5))).toBe("CONCURRENCY_CONFLICT");
+        // An index read of a collection with held updates sees them: they are sent first.
+        const order = await tx.documents.getForUpdate<{ customerId: string; placedAt: string; total: number }>("sales.orders", "o1");
+        await tx.documents.put("sales.orders", "o1", { ...order!.data, total: 7 }, order!.version);
+        expect((await tx.documents.find("sales.orders", { index: "byCustomer", equals: ["c1"] })).map((d) => d.data)).toEqual([{ customerId: "c1", placedAt: "2026-01-01", total: 7 }]);
+      });
+    } finally {
+      (db as { transaction: unknown }).transaction = original;
+    }
+    const selects = statements.filter((t) => t.startsWith("SELECT id, version, data"));
+    const updates = statements.filter((t) => t.startsWith("UPDATE") && t.includes("documents"));
+    // get (once), getForUpdate (again, with the lock), the order's getForUpdate, the index read.
+    expect(selects).toHaveLength(4);
+    // The order's update before the index read; the note's five updates as one at the end.
+    expect(updates).toHaveLength(2);
+    await store.transaction(async (tx) => {
+      expect(await tx.documents.get("notes", "a")).toMatchObject({ version: 6, data: { v: 5 } });
+      expect(await tx.documents.get("sales.orders", "o1")).toMatchObject({ version: 2, data: { total: 7 } });
+    });
+  });
+
+  it("a held update that fails with the transaction is not written: the document keeps its version", async () => {
+    const store = await fresh();
+    await store.transaction((tx) => tx.documents.put("notes", "b", { v: 0 }, 0));
+    await expect(
+      store.transaction(async (tx) => {
+        const doc = await tx.documents.getForUpdate("notes", "b");
+        await tx.documents.put("notes", "b", { v: 1 }, doc!.version);
+        throw new Error("the command failed");
+      }),
+    ).rejects.toThrow("the command failed");
+    await store.transaction(async (tx) => expect(await tx.documents.get("notes", "b")).toMatchObject({ version: 1, data: { v: 0 } }));
+  });
+
   it("a guard violation undoes the changes the same apply() already made", async () => {
     const store = await fresh();
     await store.transaction((tx) => tx.counters.apply("inventory.availability", [{ key: "A", deltas: { onHand: D("2") } }, { key: "B", deltas: { onHand: D("1") } }]));

@@ -11,6 +11,15 @@ import { checkText } from "./sql.js";
  * in SQL: a first write is an INSERT that does nothing on conflict, a later one an UPDATE
  * guarded by `version = $expected`; an empty RETURNING is a CONCURRENCY_CONFLICT. Neither
  * raises an SQL error, so the transaction stays usable after a conflict.
+ *
+ * Within one transaction a document is read from the server once: what was read or
+ * written is kept (as JSON text, parsed afresh for each caller) and served again, so a
+ * command that reads the same product, warehouse or period-lock document for each of its
+ * lines makes one round trip for it, not one per line. A kept document that was only read
+ * (not locked) is read again, with its lock, by getForUpdate/getForShare; one this
+ * transaction locked or wrote cannot change under it. A write that fails drops what was
+ * kept of it. So within a transaction a plain read of a document repeats its first answer
+ * (as a lock or a version check would anyway refuse a write based on it if it changed).
  */
 
 const MAX_LIMIT = 10_000;
@@ -29,7 +38,7 @@ interface DocumentRow {
  * const documents = postgresDocuments(session, catalog);
  * ```
  */
-export function postgresDocuments(session: Session, catalog: Catalog): DocumentStore {
+export function postgresDocuments(session: Session, catalog: Catalog): DocumentStore & { flush(): Promise<void> } {
   const t = catalog.tables;
   const select = `SELECT id, version, data::text AS data FROM ${t.documents}`;
 
@@ -44,15 +53,55 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
     );
   }
 
+  /*
+   * What this transaction read or wrote, by collection and id: the row (null: none) and how
+   * it holds it (0: read only, 1: share-locked, 2: locked for update or written).
+   */
+  const kept = new Map<string, { row: DocumentRow | null; hold: 0 | 1 | 2 }>();
+  const keyOf = (collection: string, id: string) => `${collection}\u0000${id}`;
+
   async function getOne<T extends JsonObject>(collection: string, id: string, lock: boolean | "share"): Promise<StoredDocument<T> | undefined> {
     await catalog.collection(session, collection);
     checkText(id, "document id");
+    const key = keyOf(collection, id);
+    const want = lock === true ? 2 : lock === "share" ? 1 : 0;
+    const cached = kept.get(key);
+    if (cached !== undefined && cached.hold >= want) return cached.row === null ? undefined : toDocument<T>(cached.row);
     const rows = await session.query<DocumentRow>(`${select} WHERE collection = $1 AND id = $2${lock === true ? " FOR UPDATE" : lock === "share" ? " FOR SHARE" : ""}`, [collection, id]);
     const row = rows[0];
+    // A lock on a row that is not there holds nothing: a later locking read asks again.
+    kept.set(key, { row: row ?? null, hold: row === undefined ? 0 : (Math.max(want, cached?.hold ?? 0) as 0 | 1 | 2) });
     return row === undefined ? undefined : toDocument<T>(row);
   }
 
+  /*
+   * Updates of rows this transaction holds (locked for update or written) wait here, the
+   * last one per row, and go to the server in one statement before the next index read,
+   * delete or commit: no one else can change such a row, so its version check is decided
+   * here, and a command that updates the same document per line (a chain head, a cost
+   * state, a reservation) writes it once.
+   */
+  const pending = new Map<string, { collection: string; id: string; data: string; version: number }>();
+
+  async function flush(collection?: string): Promise<void> {
+    if (pending.size === 0) return;
+    const rows: { collection: string; id: string; data: string; version: number }[] = [];
+    for (const [key, row] of pending) {
+      if (collection !== undefined && row.collection !== collection) continue;
+      rows.push(row);
+      pending.delete(key);
+    }
+    if (rows.length === 0) return;
+    const updated = await session.query<{ id: string }>(
+      `UPDATE ${t.documents} AS d SET data = v.data::json, version = v.version FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS v(collection, id, data, version) WHERE d.collection = v.collection AND d.id = v.id RETURNING d.id`,
+      [rows.map((r) => r.collection), rows.map((r) => r.id), rows.map((r) => r.data), rows.map((r) => r.version)],
+    );
+    if (updated.length !== rows.length) throw new InvariantError(`documents: ${rows.length - updated.length} held document(s) vanished before their deferred update`);
+  }
+
   return {
+      /** Sends the deferred updates (before commit). */
+    flush: () => flush(),
     get: (collection, id) => getOne(collection, id, false),
     getForUpdate: (collection, id) => getOne(collection, id, true),
     getForShare: (collection, id) => getOne(collection, id, "share"),
@@ -62,12 +111,16 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
       if (ids.length === 0) return [];
       const unique = [...new Set(ids)];
       for (const id of unique) checkText(id, "document id");
-      const rows = await session.query<DocumentRow>(`${select} WHERE collection = $1 AND id = ANY($2::text[])`, [collection, unique]);
-      const byId = new Map(rows.map((row) => [row.id, row]));
+      const missing = unique.filter((id) => !kept.has(keyOf(collection, id)));
+      if (missing.length > 0) {
+        const rows = await session.query<DocumentRow>(`${select} WHERE collection = $1 AND id = ANY($2::text[])`, [collection, missing]);
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        for (const id of missing) kept.set(keyOf(collection, id), { row: byId.get(id) ?? null, hold: 0 });
+      }
       const out: StoredDocument<T>[] = [];
       for (const id of unique) {
-        const row = byId.get(id);
-        if (row !== undefined) out.push(toDocument<T>(row));
+        const row = kept.get(keyOf(collection, id))!.row;
+        if (row !== null) out.push(toDocument<T>(row));
       }
       return out;
     },
@@ -78,20 +131,44 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
       checkVersion(expectedVersion);
       if (typeof data !== "object" || data === null || Array.isArray(data)) throw new InvariantError(`document ${collection}/${id}: data must be a JSON object`);
       const text = toJsonText(data, `${collection}/${id}`);
+      const key = keyOf(collection, id);
       if (expectedVersion === 0) {
         const rows = await session.query<{ version: number }>(
           `INSERT INTO ${t.documents} (collection, id, version, data) VALUES ($1, $2, 1, $3::json) ON CONFLICT (collection, id) DO NOTHING RETURNING version`,
           [collection, id, text],
         );
-        if (rows.length === 0) throw await conflict(collection, id, expectedVersion);
+        if (rows.length === 0) {
+          kept.delete(key);
+          throw await conflict(collection, id, expectedVersion);
+        }
+        kept.set(key, { row: { id, version: 1, data: text }, hold: 2 });
         return 1;
+      }
+      const held = kept.get(key);
+      if (held !== undefined && held.hold === 2) {
+        // Held by this transaction: its version is known here and nobody else can change it.
+        if (held.row === null || Number(held.row.version) !== expectedVersion) {
+          throw new StorekeepError(
+            "CONCURRENCY_CONFLICT",
+            `Document ${collection}/${id} is at version ${held.row === null ? "none (missing)" : held.row.version}, not ${expectedVersion}: it changed since it was read; read it again and retry.`,
+            { collection, id, expectedVersion, actualVersion: held.row === null ? 0 : Number(held.row.version) },
+          );
+        }
+        const version = expectedVersion + 1;
+        kept.set(key, { row: { id, version, data: text }, hold: 2 });
+        pending.set(key, { collection, id, data: text, version });
+        return version;
       }
       const rows = await session.query<{ version: number }>(
         `UPDATE ${t.documents} SET data = $3::json, version = version + 1 WHERE collection = $1 AND id = $2 AND version = $4 RETURNING version`,
         [collection, id, text, expectedVersion],
       );
       const row = rows[0];
-      if (row === undefined) throw await conflict(collection, id, expectedVersion);
+      if (row === undefined) {
+        kept.delete(key);
+        throw await conflict(collection, id, expectedVersion);
+      }
+      kept.set(key, { row: { id, version: Number(row.version), data: text }, hold: 2 });
       return Number(row.version);
     },
 
@@ -99,12 +176,17 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
       await catalog.collection(session, collection);
       checkText(id, "document id");
       checkVersion(expectedVersion);
+      await flush(collection);
       const rows = await session.query<{ id: string }>(`DELETE FROM ${t.documents} WHERE collection = $1 AND id = $2 AND version = $3 RETURNING id`, [
         collection,
         id,
         expectedVersion,
       ]);
-      if (rows.length === 0) throw await conflict(collection, id, expectedVersion);
+      if (rows.length === 0) {
+        kept.delete(keyOf(collection, id));
+        throw await conflict(collection, id, expectedVersion);
+      }
+      kept.set(keyOf(collection, id), { row: null, hold: 2 });
     },
 
     async find<T extends JsonObject>(collection: string, query: IndexQuery): Promise<StoredDocument<T>[]> {
@@ -114,6 +196,7 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
         throw new StorekeepError("NOT_FOUND", `Collection "${collection}" has no index "${query.index}": declare it in the registry.`, { collection, index: query.index });
       }
       const { text, values } = findQuery(collection, index, query);
+      await flush(collection);
       const sql = `${select} WHERE ${text}`;
       const rows = await session.query<DocumentRow>(sql, values);
       return rows.map((row) => toDocument<T>(row));

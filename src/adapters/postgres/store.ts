@@ -286,10 +286,11 @@ export function postgresStore(untrustedOptions: PostgresStoreOptions): PostgresS
 
     async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
       let appended = 0;
-      const result = await inTransaction((session) => {
+      const result = await inTransaction(async (session) => {
         appended = 0;
+        const documents = postgresDocuments(session, catalog);
         const tx: Transaction = {
-          documents: postgresDocuments(session, catalog),
+          documents,
           logs: postgresLogs(session, catalog),
           balances: postgresBalances(session, catalog, (rows) => {
             appended += rows;
@@ -298,7 +299,9 @@ export function postgresStore(untrustedOptions: PostgresStoreOptions): PostgresS
           events: postgresOutbox(session, tables),
           idempotency: postgresIdempotency(session, tables),
         };
-        return work(tx);
+        const out = await work(tx);
+        await documents.flush();
+        return out;
       }, true);
       if (appended > 0) {
         pendingDeltas += appended;
