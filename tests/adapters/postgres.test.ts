@@ -309,12 +309,18 @@ describe("postgresStore on PGlite: transactions and primitives", () => {
         const order = await tx.documents.getForUpdate<{ customerId: string; placedAt: string; total: number }>("sales.orders", "o1");
         await tx.documents.put("sales.orders", "o1", { ...order!.data, total: 7 }, order!.version);
         expect((await tx.documents.find("sales.orders", { index: "byCustomer", equals: ["c1"] })).map((d) => d.data)).toEqual([{ customerId: "c1", placedAt: "2026-01-01", total: 7 }]);
+        // Balance deltas wait too: a read of their family sends them first.
+        for (let i = 1; i <= 3; i++) await tx.balances.add("finance.balances", [{ key: "1100", bucket: "2026-01", amounts: { debit: D(String(i)) } }]);
+        expect((await tx.balances.sum("finance.balances", "1100")).debit?.toString()).toBe("6");
+        for (let i = 1; i <= 4; i++) await tx.balances.add("finance.balances", [{ key: "4100", bucket: "2026-01", amounts: { credit: D(String(i)) } }]);
       });
     } finally {
       (db as { transaction: unknown }).transaction = original;
     }
     const selects = statements.filter((t) => t.startsWith("SELECT id, version, data"));
     const updates = statements.filter((t) => t.startsWith("UPDATE") && t.includes("documents"));
+    // Three adds sent before the sum, four at the end.
+    expect(statements.filter((t) => t.startsWith("INSERT") && t.includes("balance_deltas"))).toHaveLength(2);
     // get (once), getForUpdate (again, with the lock), the order's getForUpdate, the index read.
     expect(selects).toHaveLength(4);
     // The order's update before the index read; the note's five updates as one at the end.
@@ -322,20 +328,23 @@ describe("postgresStore on PGlite: transactions and primitives", () => {
     await store.transaction(async (tx) => {
       expect(await tx.documents.get("notes", "a")).toMatchObject({ version: 6, data: { v: 5 } });
       expect(await tx.documents.get("sales.orders", "o1")).toMatchObject({ version: 2, data: { total: 7 } });
+      expect((await tx.balances.sum("finance.balances", "4100")).credit?.toString()).toBe("10");
     });
   });
 
-  it("a held update that fails with the transaction is not written: the document keeps its version", async () => {
+  it("held updates and waiting balance deltas of a transaction that fails are not written", async () => {
     const store = await fresh();
     await store.transaction((tx) => tx.documents.put("notes", "b", { v: 0 }, 0));
     await expect(
       store.transaction(async (tx) => {
         const doc = await tx.documents.getForUpdate("notes", "b");
         await tx.documents.put("notes", "b", { v: 1 }, doc!.version);
+        await tx.balances.add("finance.balances", [{ key: "1100", bucket: "2026-01", amounts: { debit: D("5") } }]);
         throw new Error("the command failed");
       }),
     ).rejects.toThrow("the command failed");
     await store.transaction(async (tx) => expect(await tx.documents.get("notes", "b")).toMatchObject({ version: 1, data: { v: 0 } }));
+    await store.transaction(async (tx) => expect((await tx.balances.sum("finance.balances", "1100")).debit?.toString()).toBe("0"));
   });
 
   it("a guard violation undoes the changes the same apply() already made", async () => {

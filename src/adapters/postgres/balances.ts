@@ -20,8 +20,29 @@ import { checkText, likePrefix, numericArrayLiteral } from "./sql.js";
  * const balances = postgresBalances(session, catalog, (n) => (pending += n));
  * ```
  */
-export function postgresBalances(session: Session, catalog: Catalog, onAppended: (rows: number) => void): BalanceStore {
+export function postgresBalances(session: Session, catalog: Catalog, onAppended: (rows: number) => void): BalanceStore & { flush(family?: string): Promise<void> } {
   const t = catalog.tables;
+
+  /*
+   * Delta rows wait here and go to the server in one INSERT before the next read of their
+   * family and before COMMIT: appending rows cannot fail once their values were checked,
+   * so a command that posts one entry per line inserts its deltas once.
+   */
+  const pending = { families: [] as string[], keys: [] as string[], buckets: [] as string[], amounts: [] as string[] };
+
+  async function flush(family?: string): Promise<void> {
+    if (pending.families.length === 0) return;
+    if (family !== undefined && !pending.families.includes(family)) return;
+    const rows = { ...pending };
+    pending.families = [];
+    pending.keys = [];
+    pending.buckets = [];
+    pending.amounts = [];
+    await session.query(
+      `INSERT INTO ${t.balanceDeltas} (family, key, bucket, amounts) SELECT f, k, b, a::numeric[] FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS d(f, k, b, a)`,
+      [rows.families, rows.keys, rows.buckets, rows.amounts],
+    );
+  }
 
   function sums(spec: BalanceEntry): string {
     return spec.fields.map((_, i) => `coalesce(sum(amounts[${i + 1}]), 0)::text AS f${i}`).join(", ");
@@ -51,27 +72,34 @@ export function postgresBalances(session: Session, catalog: Catalog, onAppended:
   }
 
   return {
+    /** Sends the waiting delta rows (of one family, or all before commit). */
+    flush,
+
     async add(family: string, deltas: readonly BalanceDelta[]): Promise<void> {
       const spec = await catalog.balance(session, family);
       if (deltas.length === 0) return;
       const keys: string[] = [];
       const buckets: string[] = [];
       const amounts: string[] = [];
+      // Every value is checked before any is kept, so a bad delta adds nothing.
       for (const delta of deltas) {
         keys.push(checkText(delta.key, "balance key"));
         buckets.push(checkText(delta.bucket, "bucket"));
         amounts.push(numericArrayLiteral(toVector(spec.fields, delta.amounts, family, "Balance")));
       }
-      await session.query(
-        `INSERT INTO ${t.balanceDeltas} (family, key, bucket, amounts) SELECT $1, k, b, a::numeric[] FROM unnest($2::text[], $3::text[], $4::text[]) AS d(k, b, a)`,
-        [family, keys, buckets, amounts],
-      );
+      for (let i = 0; i < keys.length; i++) {
+        pending.families.push(family);
+        pending.keys.push(keys[i]!);
+        pending.buckets.push(buckets[i]!);
+        pending.amounts.push(amounts[i]!);
+      }
       onAppended(deltas.length);
     },
 
     async sum(family: string, key: string, buckets?: BucketRange): Promise<Record<string, Decimal>> {
       const spec = await catalog.balance(session, family);
       const { where, values } = filter(family, "key = $2", [checkText(key, "balance key")], buckets);
+      await flush(family);
       const rows = await session.query<Record<string, string | null>>(`SELECT ${sums(spec)} FROM (${union("amounts", where)}) AS u`, values);
       return fromTexts(spec.fields, rows[0] === undefined ? [] : rowsOf(spec, rows[0]));
     },
@@ -91,6 +119,7 @@ export function postgresBalances(session: Session, catalog: Catalog, onAppended:
         keyClauses.push(`key LIKE $${1 + keyValues.length}`);
       }
       const { where, values } = filter(family, keyClauses.join(" AND "), keyValues, query?.buckets);
+      await flush(family);
       const rows = await session.query<Record<string, string | null> & { key: string }>(
         `SELECT key, ${sums(spec)} FROM (${union("key, amounts", where)}) AS u GROUP BY key ORDER BY key`,
         values,
@@ -103,6 +132,7 @@ export function postgresBalances(session: Session, catalog: Catalog, onAppended:
     async buckets(family: string, key: string, range?: BucketRange): Promise<{ bucket: string; amounts: Record<string, Decimal> }[]> {
       const spec = await catalog.balance(session, family);
       const { where, values } = filter(family, "key = $2", [checkText(key, "balance key")], range);
+      await flush(family);
       const rows = await session.query<Record<string, string | null> & { bucket: string }>(
         `SELECT bucket, ${sums(spec)} FROM (${union("bucket, amounts", where)}) AS u GROUP BY bucket ORDER BY bucket`,
         values,

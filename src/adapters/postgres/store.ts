@@ -289,18 +289,20 @@ export function postgresStore(untrustedOptions: PostgresStoreOptions): PostgresS
       const result = await inTransaction(async (session) => {
         appended = 0;
         const documents = postgresDocuments(session, catalog);
+        const balances = postgresBalances(session, catalog, (rows) => {
+          appended += rows;
+        });
         const tx: Transaction = {
           documents,
           logs: postgresLogs(session, catalog),
-          balances: postgresBalances(session, catalog, (rows) => {
-            appended += rows;
-          }),
+          balances,
           counters: postgresCounters(session, catalog),
           events: postgresOutbox(session, tables),
           idempotency: postgresIdempotency(session, tables),
         };
         const out = await work(tx);
         await documents.flush();
+        await balances.flush();
         return out;
       }, true);
       if (appended > 0) {
