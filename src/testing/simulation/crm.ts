@@ -21,6 +21,11 @@ import { type ModulePart, type ShopContext, type SimStep, retryingInjected } fro
  * one stays with the target); RFM segments score no customer that was merged into another, and none the
  * shop never created.
  *
+ * Campaigns: a new campaign targeted at a segment scored now over one channel touches exactly
+ * the segment's customers the model says are active and whose latest consent for the channel
+ * (the model's consent history, through merges and splits) is granted — no erased, merged or
+ * unconsenting customer is in the audience, and none who consents is left out.
+ *
  * CRM commands do not run inside the simulator's concurrent batches (the model follows
  * one command at a time); they meet injected store failures and lost commits like the rest.
  */
@@ -234,6 +239,48 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
         name: "crm.refreshSegments",
         weight: 0.2 * any,
         run: alone(() => sk.crm.refreshSegments({ asOf: shop.today() })),
+      },
+      {
+        name: "crm.targetCampaign",
+        weight: 0.3 * any,
+        run: alone(async () => {
+          // A new campaign on a segment scored now, over e-mail or SMS: its audience (the customers
+          // touched) must be exactly the segment's customers the model says are active with their
+          // latest consent for the channel granted — never an erased, merged or unconsenting one.
+          const asOf = shop.today();
+          const scores = await sk.crm.segments(asOf);
+          if (scores.length === 0) return "skip";
+          const segment = random.pick([...new Set(scores.map((s) => s.segment))].sort());
+          const channel = random.pick(CHANNELS);
+          const campaignId = shop.id("campaign");
+          await sk.crm.defineCampaign({ campaignId, name: `Campaign ${campaignId}`, channel, segment, cost: { amount: "50", currency: "EUR" }, attributionDays: 7 });
+          const result = await sk.crm.targetCampaign({ campaignId, asOf });
+          const consenting = (c: CustomerModel): boolean => {
+            let latest: Consent | undefined;
+            for (const k of c.consent) if (k.channel === channel && (latest === undefined || k.at >= latest.at)) latest = k;
+            return latest?.granted === true;
+          };
+          const expected = scores
+            .filter((s) => s.segment === segment)
+            .map((s) => customers.get(s.customerId))
+            .filter((c): c is CustomerModel => c !== undefined && c.status === "active" && consenting(c))
+            .map((c) => c.id)
+            .sort();
+          const touched = new Set<string>();
+          for (const c of customers.values()) {
+            if (c.status === "merged") continue;
+            for (const e of await timelineOf(c.id)) if (e.kind === "campaign-touch" && e.entryId.startsWith(`campaign:${campaignId}:`)) touched.add(e.entryId.slice(`campaign:${campaignId}:`.length));
+          }
+          const audience = [...touched].sort();
+          const outside = audience.filter((id) => !expected.includes(id)).map((id) => `${id} (${customers.get(id)?.status ?? "unknown"}${customers.get(id) !== undefined && !consenting(customers.get(id)!) ? `, no ${channel} consent` : ""})`);
+          const missing = expected.filter((id) => !touched.has(id));
+          if (outside.length > 0 || missing.length > 0 || result.touched !== expected.length) {
+            throw new Error(`campaign ${campaignId} (${channel}, ${segment}) touched ${result.touched}: outside the audience ${outside.join(", ") || "none"}; consenting active customers of the segment left out ${missing.join(", ") || "none"}`);
+          }
+          shop.tally("crm.campaigns-checked");
+          shop.tally("crm.campaign-touches", expected.length);
+          return result;
+        }),
       },
       {
         name: "crm.syncTimeline",
