@@ -242,16 +242,26 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
       },
       {
         name: "crm.targetCampaign",
-        weight: 0.3 * any,
+        weight: 0.5 * any,
         run: alone(async () => {
           // A new campaign on a segment scored now, over e-mail or SMS: its audience (the customers
           // touched) must be exactly the segment's customers the model says are active with their
           // latest consent for the channel granted — never an erased, merged or unconsenting one.
           const asOf = shop.today();
+          // Segments score the orders CRM has synced: sync first (else most shops have none yet).
+          await sk.crm.syncTimeline();
           const scores = await sk.crm.segments(asOf);
           if (scores.length === 0) return "skip";
-          const segment = random.pick([...new Set(scores.map((s) => s.segment))].sort());
+          const segment = random.pick(scores).segment;
           const channel = random.pick(CHANNELS);
+          // Now and then a customer of the segment has just opted in or out (so audiences are not all empty, and not all consenting).
+          const member = customers.get(random.pick(scores.filter((s) => s.segment === segment)).customerId);
+          if (member !== undefined && member.status === "active" && random.chance(0.6)) {
+            const at = now();
+            const granted = random.chance(0.7);
+            await sk.crm.recordConsent({ customerId: member.id, channel, granted, source: granted ? "newsletter form" : "unsubscribe link" });
+            member.consent.push({ channel, granted, at });
+          }
           const campaignId = shop.id("campaign");
           await sk.crm.defineCampaign({ campaignId, name: `Campaign ${campaignId}`, channel, segment, cost: { amount: "50", currency: "EUR" }, attributionDays: 7 });
           const result = await sk.crm.targetCampaign({ campaignId, asOf });
@@ -279,6 +289,7 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
           }
           shop.tally("crm.campaigns-checked");
           shop.tally("crm.campaign-touches", expected.length);
+          shop.tally("crm.campaign-segment-customers", result.segmentCustomers);
           return result;
         }),
       },
