@@ -87,7 +87,7 @@ describe("the whole-shop simulator", () => {
     const wanted = ["replenishment.drafts.created", "replenishment.suggestions"];
     const tallies: Record<string, number> = {};
     const committed: Record<string, number> = {};
-    for (let seed = 1; seed <= 40 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
+    for (let seed = 1; seed <= 80 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
       const report = await simulateShop({ seed, steps: 150 });
       for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
       for (const [name, o] of Object.entries(report.outcomes)) committed[name] = (committed[name] ?? 0) + o.ok;

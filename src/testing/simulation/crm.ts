@@ -276,16 +276,19 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
             .filter((c): c is CustomerModel => c !== undefined && c.status === "active" && consenting(c))
             .map((c) => c.id)
             .sort();
+          // Who was touched: the segment's customers' timelines; the report's count of touches says no one else was.
           const touched = new Set<string>();
-          for (const c of customers.values()) {
-            if (c.status === "merged") continue;
+          for (const s of scores.filter((x) => x.segment === segment)) {
+            const c = customers.get(s.customerId);
+            if (c === undefined || c.status === "merged") continue;
             for (const e of await timelineOf(c.id)) if (e.kind === "campaign-touch" && e.entryId.startsWith(`campaign:${campaignId}:`)) touched.add(e.entryId.slice(`campaign:${campaignId}:`.length));
           }
+          const report = await sk.crm.campaignReport(campaignId);
           const audience = [...touched].sort();
           const outside = audience.filter((id) => !expected.includes(id)).map((id) => `${id} (${customers.get(id)?.status ?? "unknown"}${customers.get(id) !== undefined && !consenting(customers.get(id)!) ? `, no ${channel} consent` : ""})`);
           const missing = expected.filter((id) => !touched.has(id));
-          if (outside.length > 0 || missing.length > 0 || result.touched !== expected.length) {
-            throw new Error(`campaign ${campaignId} (${channel}, ${segment}) touched ${result.touched}: outside the audience ${outside.join(", ") || "none"}; consenting active customers of the segment left out ${missing.join(", ") || "none"}`);
+          if (outside.length > 0 || missing.length > 0 || result.touched !== expected.length || report.touches !== expected.length) {
+            throw new Error(`campaign ${campaignId} (${channel}, ${segment}) touched ${result.touched} (report: ${report.touches}): outside the audience ${outside.join(", ") || "none"}; consenting active customers of the segment left out ${missing.join(", ") || "none"}; the model's audience ${expected.join(", ") || "none"}`);
           }
           shop.tally("crm.campaigns-checked");
           shop.tally("crm.campaign-touches", expected.length);
