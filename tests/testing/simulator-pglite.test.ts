@@ -21,14 +21,14 @@ afterAll(async () => {
 });
 
 describe("the whole-shop simulator on PGlite", () => {
-  it("seeds 1 to 4: every invariant holds after every step on the PostgreSQL adapter, with store faults, lost commits replayed by key, and concurrent batches", async () => {
+  it("seeds 1 to 4 (100 steps each): every invariant holds after every step on the PostgreSQL adapter, with store faults, lost commits replayed by key, and concurrent batches", async () => {
     let lost = 0;
     let faults = 0;
     let batches = 0;
     let committed = 0;
     for (const seed of [1, 2, 3, 4]) {
-      const report = await simulateShop({ seed, steps: 80, store: postgresStore({ client: db, schema: `sim_${seed}` }) });
-      expect(report.steps).toBe(80);
+      const report = await simulateShop({ seed, steps: 100, store: postgresStore({ client: db, schema: `sim_${seed}` }) });
+      expect(report.steps).toBe(100);
       lost += report.lostCommits;
       faults += report.injectedFaults;
       batches += report.concurrentBatches;

@@ -62,9 +62,9 @@ describe("the whole-shop simulator", () => {
     expect(committed["inventory.changeStandardCost"]).toBe((tallies[wanted[0]!] ?? 0) + (tallies[wanted[1]!] ?? 0));
   }, 60_000);
 
-  it("lots and serials: a lot-tracked product with expiry dates and a serial-tracked one are received, issued and shipped by FEFO, transferred and their expired lots scrapped, and after every step no issue took an expired lot, a serial is on hand at most once (received again while on hand it is refused), every tracked unit names its lot and an automatic issue took what FEFO proposed", async () => {
+  it("lots and serials: a lot-tracked product with expiry dates and a serial-tracked one are received, issued and shipped by FEFO, transferred and their expired lots scrapped, and after every step no issue took an expired lot, a serial is on hand at most once (received again while on hand it is refused), every tracked unit names its lot, an automatic issue took what FEFO proposed and a stocktake counted lot by lot leaves each lot at the book plus its count difference", async () => {
     // (Customers' returns of tracked goods are rarer — a few per 20 seeds of 200 steps — and have their own test in tests/inventory/with-finance.test.ts.)
-    const wanted = ["lots.expired-scrapped", "lots.fefo-issues-checked", "lots.issued.shipment", "lots.serial-received-twice-refused"];
+    const wanted = ["lots.expired-scrapped", "lots.fefo-issues-checked", "lots.issued.shipment", "lots.serial-received-twice-refused", "lots.stocktakes-checked"];
     const tallies: Record<string, number> = {};
     for (let seed = 1; seed <= 24 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
       const report = await simulateShop({ seed, steps: 120 });
@@ -73,8 +73,8 @@ describe("the whole-shop simulator", () => {
     for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);
   }, 60_000);
 
-  it("CRM: customers are created (duplicates reported), given and withdrawing consent, merged, split again and erased while the shop sells to them, and after every step each id resolves to the customer the model says, an erased customer shows no personal data and its timeline no subject or body, an active one shows its latest consent per channel, each customer's timeline holds the orders placed for it, and segments score no merged-away customer", async () => {
-    const wanted = ["crm.customers", "crm.consent.granted", "crm.consent.withdrawn", "crm.merges", "crm.unmerges", "crm.erasures", "crm.refused-as-erased"];
+  it("CRM: customers are created (duplicates reported), given and withdrawing consent, merged, split again and erased while the shop sells to them, and after every step each id resolves to the customer the model says, an erased customer shows no personal data and its timeline no subject or body, an active one shows its latest consent per channel, each customer's timeline holds the orders placed for it, segments score no merged-away customer, and a campaign touches exactly the segment's active customers consenting to its channel", async () => {
+    const wanted = ["crm.customers", "crm.consent.granted", "crm.consent.withdrawn", "crm.merges", "crm.unmerges", "crm.erasures", "crm.refused-as-erased", "crm.campaigns-checked"];
     const tallies: Record<string, number> = {};
     for (let seed = 1; seed <= 40 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
       const report = await simulateShop({ seed, steps: 150 });
@@ -83,11 +83,11 @@ describe("the whole-shop simulator", () => {
     for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);
   }, 90_000);
 
-  it("analytics and replenishment: the shop's rules run, suggestions are asked for and draft purchase orders kept in line with them — suggestions read the same twice in a row, order at least the supplier's minimum in whole packs, and drafting again at once changes nothing; analytics' report counts the orders placed and adds up to the books", async () => {
-    const wanted = ["replenishment.drafts.created", "replenishment.suggestions"];
+  it("analytics and replenishment: the shop's rules run, suggestions are asked for and draft purchase orders kept in line with them — suggestions read the same twice in a row, order at least the supplier's minimum in whole packs, and drafting again at once changes nothing; analytics' report counts the orders placed and adds up to the books, and a low-stock run alerts exactly the SKUs the stock model puts at or below 0", async () => {
+    const wanted = ["replenishment.drafts.created", "replenishment.suggestions", "analytics.low-stock-runs-checked"];
     const tallies: Record<string, number> = {};
     const committed: Record<string, number> = {};
-    for (let seed = 1; seed <= 40 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
+    for (let seed = 1; seed <= 80 && !wanted.every((w) => (tallies[w] ?? 0) > 0); seed++) {
       const report = await simulateShop({ seed, steps: 150 });
       for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
       for (const [name, o] of Object.entries(report.outcomes)) committed[name] = (committed[name] ?? 0) + o.ok;

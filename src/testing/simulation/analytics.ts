@@ -4,7 +4,10 @@ import { type ModulePart, type ShopContext, type SimStep, retryingInjected } fro
 
 /*
  * Analytics' part of the whole-shop simulation: its scheduled rules (`runRules`: expire soft
- * holds, low-stock and dead-stock alerts) run now and then, and at full checks its KPI report over the whole run read against what the
+ * holds, low-stock and dead-stock alerts) run now and then — alone, a low-stock run for a new
+ * day alerts exactly the SKUs the stock model says are at or below the default threshold (0)
+ * among those that ever had stock (a stock movement in the outbox), each with the model's on
+ * hand — and at full checks its KPI report over the whole run read against what the
  * simulation knows and what the other modules keep:
  * - `orders` is the number of orders the sales part placed, and `new-customers` the number
  *   of customer ids they were placed for (a customer counts under the id an order named);
@@ -14,16 +17,58 @@ import { type ModulePart, type ShopContext, type SimStep, retryingInjected } fro
  *   transit included) add up to it plus the stock in transit.
  */
 
+const LOW_STOCK = "inventory.low-stock-alerts";
+const MOVEMENTS = new Set(["StockReceived", "StockIssued", "StockAdjusted", "StockTransferred"]);
+
 /** Analytics' commands and invariants for the simulator. */
 export function analyticsPart(shop: ShopContext): ModulePart {
   const { sk } = shop;
   const from = shop.daysAgo(3);
 
+  // SKUs that ever moved (the outbox's stock movements, read as they come): the low-stock rule looks at every SKU that ever had stock.
+  const moved = new Set<string>();
+  const alerts: { sku: string; onHand: string; rule: string; slot: string }[] = [];
+  let cursor: string | null = null;
+  const readOutbox = async (): Promise<void> => {
+    for (;;) {
+      const page = await shop.store.readEvents(cursor, 10_000);
+      for (const e of page) {
+        const p = e.payload as { sku?: string; onHand?: string; rule?: string; slot?: string; kind?: string };
+        if (MOVEMENTS.has(e.type) && p.sku !== undefined) moved.add(p.sku);
+        if (e.type === "StockAlertRaised" && p.kind === "low-stock") alerts.push({ sku: p.sku!, onHand: p.onHand!, rule: p.rule!, slot: p.slot! });
+      }
+      if (page.length === 0) break;
+      cursor = page[page.length - 1]!.position;
+      if (page.length < 10_000) break;
+    }
+  };
+
   const steps = (): SimStep[] => [
     {
       name: "analytics.runRules",
-      weight: 0.3,
-      run: () => sk.analytics.runRules(),
+      weight: 0.5,
+      run: async () => {
+        const alone = !shop.concurrent();
+        if (alone) await retryingInjected(readOutbox);
+        const result = await sk.analytics.runRules();
+        if (!alone) return result;
+        // Alone, a low-stock run for a new slot alerts exactly the SKUs the stock model says are at or
+        // below the threshold (0 by default) among those that ever had stock, each with the model's on hand.
+        const run = result.runs.find((r) => r.rule === LOW_STOCK && r.status === "ran");
+        if (run === undefined || (run.result as { raisedEarlier?: boolean } | undefined)?.raisedEarlier === true) return result;
+        const seen = alerts.length;
+        await retryingInjected(readOutbox);
+        const raised = alerts.slice(seen).filter((a) => a.rule === LOW_STOCK && a.slot === run.slot);
+        const expected = [...moved].filter((sku) => (shop.expectedOnHand.get(sku) ?? 0) <= 0).sort();
+        const got = raised.map((a) => a.sku).sort();
+        const wrongOnHand = raised.filter((a) => Number(a.onHand) !== (shop.expectedOnHand.get(a.sku) ?? 0));
+        if (got.join(",") !== expected.join(",") || wrongOnHand.length > 0) {
+          throw new Error(`low-stock alerts for ${run.slot} name ${got.join(",") || "no SKU"}${wrongOnHand.length > 0 ? ` (on hand ${wrongOnHand.map((a) => `${a.sku}=${a.onHand}`).join(", ")})` : ""}; the stock model says ${expected.join(",") || "none"} (on hand ${expected.map((sku) => `${sku}=${shop.expectedOnHand.get(sku) ?? 0}`).join(", ")}) are at or below 0`);
+        }
+        shop.tally("analytics.low-stock-runs-checked");
+        shop.tally("analytics.low-stock-alerts", raised.length);
+        return result;
+      },
     },
   ];
 

@@ -21,6 +21,11 @@ import { type ModulePart, type ShopContext, type SimStep, retryingInjected } fro
  * one stays with the target); RFM segments score no customer that was merged into another, and none the
  * shop never created.
  *
+ * Campaigns: a new campaign targeted at a segment scored now over one channel touches exactly
+ * the segment's customers the model says are active and whose latest consent for the channel
+ * (the model's consent history, through merges and splits) is granted — no erased, merged or
+ * unconsenting customer is in the audience, and none who consents is left out.
+ *
  * CRM commands do not run inside the simulator's concurrent batches (the model follows
  * one command at a time); they meet injected store failures and lost commits like the rest.
  */
@@ -234,6 +239,62 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
         name: "crm.refreshSegments",
         weight: 0.2 * any,
         run: alone(() => sk.crm.refreshSegments({ asOf: shop.today() })),
+      },
+      {
+        name: "crm.targetCampaign",
+        weight: 0.5 * any,
+        run: alone(async () => {
+          // A new campaign on a segment scored now, over e-mail or SMS: its audience (the customers
+          // touched) must be exactly the segment's customers the model says are active with their
+          // latest consent for the channel granted — never an erased, merged or unconsenting one.
+          const asOf = shop.today();
+          // Segments score the orders CRM has synced: sync first (else most shops have none yet).
+          await sk.crm.syncTimeline();
+          const scores = await sk.crm.segments(asOf);
+          if (scores.length === 0) return "skip";
+          const segment = random.pick(scores).segment;
+          const channel = random.pick(CHANNELS);
+          // Now and then a customer of the segment has just opted in or out (so audiences are not all empty, and not all consenting).
+          const member = customers.get(random.pick(scores.filter((s) => s.segment === segment)).customerId);
+          if (member !== undefined && member.status === "active" && random.chance(0.6)) {
+            const at = now();
+            const granted = random.chance(0.7);
+            await sk.crm.recordConsent({ customerId: member.id, channel, granted, source: granted ? "newsletter form" : "unsubscribe link" });
+            member.consent.push({ channel, granted, at });
+          }
+          const campaignId = shop.id("campaign");
+          await sk.crm.defineCampaign({ campaignId, name: `Campaign ${campaignId}`, channel, segment, cost: { amount: "50", currency: "EUR" }, attributionDays: 7 });
+          const result = await sk.crm.targetCampaign({ campaignId, asOf });
+          const consenting = (c: CustomerModel): boolean => {
+            let latest: Consent | undefined;
+            for (const k of c.consent) if (k.channel === channel && (latest === undefined || k.at >= latest.at)) latest = k;
+            return latest?.granted === true;
+          };
+          const expected = scores
+            .filter((s) => s.segment === segment)
+            .map((s) => customers.get(s.customerId))
+            .filter((c): c is CustomerModel => c !== undefined && c.status === "active" && consenting(c))
+            .map((c) => c.id)
+            .sort();
+          // Who was touched: the segment's customers' timelines; the report's count of touches says no one else was.
+          const touched = new Set<string>();
+          for (const s of scores.filter((x) => x.segment === segment)) {
+            const c = customers.get(s.customerId);
+            if (c === undefined || c.status === "merged") continue;
+            for (const e of await timelineOf(c.id)) if (e.kind === "campaign-touch" && e.entryId.startsWith(`campaign:${campaignId}:`)) touched.add(e.entryId.slice(`campaign:${campaignId}:`.length));
+          }
+          const report = await sk.crm.campaignReport(campaignId);
+          const audience = [...touched].sort();
+          const outside = audience.filter((id) => !expected.includes(id)).map((id) => `${id} (${customers.get(id)?.status ?? "unknown"}${customers.get(id) !== undefined && !consenting(customers.get(id)!) ? `, no ${channel} consent` : ""})`);
+          const missing = expected.filter((id) => !touched.has(id));
+          if (outside.length > 0 || missing.length > 0 || result.touched !== expected.length || report.touches !== expected.length) {
+            throw new Error(`campaign ${campaignId} (${channel}, ${segment}) touched ${result.touched} (report: ${report.touches}): outside the audience ${outside.join(", ") || "none"}; consenting active customers of the segment left out ${missing.join(", ") || "none"}; the model's audience ${expected.join(", ") || "none"}`);
+          }
+          shop.tally("crm.campaigns-checked");
+          shop.tally("crm.campaign-touches", expected.length);
+          shop.tally("crm.campaign-segment-customers", result.segmentCustomers);
+          return result;
+        }),
       },
       {
         name: "crm.syncTimeline",

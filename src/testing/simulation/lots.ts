@@ -12,7 +12,10 @@ import type { ModulePart, ShopContext, SimStep } from "./context.js";
  * customers' returns come back into the lots their order's shipments took),
  * and expired lots scrapped (an attempt to issue one by name first must be refused); count
  * differences adjusted on a named lot or serial (units of a lot on hand lost, units found in a
- * live lot, a serial found anew).
+ * live lot, a serial found anew); stocktakes of a tracked product at a warehouse, counted lot by
+ * lot (some short, some extra, some lots not found, a serial found anew) and approved: on hand
+ * per lot afterwards must be the book before plus the differences recordCount returned (checked
+ * when the stocktake runs alone; the per-SKU stock model follows the differences).
  * Invariants: every tracked row names its lot and none is negative; a serial is on hand at
  * most once across every location; no issue or shipment ever took a lot past its expiry
  * (every StockIssued in the outbox); an automatic issue took exactly the lots FEFO proposed
@@ -145,6 +148,53 @@ export function lotsPart(shop: ShopContext): ModulePart & { grni(): string } {
           const result = await sk.inventory.adjust({ sku, warehouseId, lot, quantity: String(quantity), unitCost: shop.money(), reason: "count" });
           shop.moved(sku, quantity);
           shop.tally(`lots.adjusted.found.${sku}`);
+          return result;
+        },
+      },
+      {
+        name: "lots.stocktake",
+        weight: 0.6,
+        refusals: ["INVALID_TRANSITION"],
+        run: async () => {
+          // Alone (the per-lot check reads the book before and after): start a stocktake of the
+          // product at the warehouse, count each lot or serial on hand there (some short, some
+          // extra in a live lot, some not found at all; a serial sometimes found anew), approve.
+          // The model of each lot follows the differences recordCount returned.
+          if (shop.concurrent()) return "skip";
+          const here = (rows: readonly Row[]) => rows.filter((r) => r.locationId === warehouseId);
+          const before = byLot(here(await sk.inventory.onHand({ sku })));
+          const today = shop.today();
+          const items: { sku: string; lot: string; quantity: string }[] = [];
+          for (const [key, q] of [...before].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+            if (q <= 0) continue;
+            const lot = key.slice(key.indexOf("|") + 1);
+            if (random.chance(0.15)) continue; // not found: counted as none
+            const expiry = expiries.get(lot);
+            const live = sku === SERIAL_SKU || (expiry !== undefined && expiry !== null && expiry >= today);
+            const counted = sku === SERIAL_SKU ? 1 : Math.max(0, q + random.int(-2, live ? 2 : 0));
+            items.push({ sku, lot, quantity: String(counted) });
+          }
+          if (sku === SERIAL_SKU && random.chance(0.3)) {
+            const lot = `SN-counted-${shop.seed}-${++serials}`;
+            expiries.set(lot, null);
+            items.push({ sku, lot, quantity: "1" });
+          }
+          if (before.size === 0 && items.length === 0) return "skip";
+          const { stocktakeId } = await sk.inventory.startStocktake({ warehouseId, skus: [sku], locations: [warehouseId], blind: false });
+          const count = await sk.inventory.recordCount({ stocktakeId, locationId: warehouseId, items });
+          const result = await sk.inventory.approveStocktake({ stocktakeId });
+          const model = new Map(before);
+          for (const d of count.differences ?? []) {
+            if (d.sku !== sku) continue;
+            const key = `${warehouseId}|${d.lot}`;
+            model.set(key, (model.get(key) ?? 0) + Number(d.difference));
+            shop.moved(sku, Number(d.difference));
+            if (Number(d.difference) !== 0) shop.tally(`lots.stocktake.${Number(d.difference) < 0 ? "short" : "extra"}.${sku}`);
+          }
+          const after = byLot(here(await sk.inventory.onHand({ sku })));
+          const wrong = [...new Set([...model.keys(), ...after.keys()])].filter((key) => (model.get(key) ?? 0) !== (after.get(key) ?? 0));
+          if (wrong.length > 0) throw new Error(`stocktake ${stocktakeId} of ${sku} at ${warehouseId}: on hand per lot ${wrong.map((k) => `${k}=${after.get(k) ?? 0}`).join(", ")}, the model (book before + count differences) says ${wrong.map((k) => `${k}=${model.get(k) ?? 0}`).join(", ")}`);
+          shop.tally("lots.stocktakes-checked");
           return result;
         },
       },
