@@ -30,4 +30,41 @@ describe("an order settled in finance", () => {
     expect(after.order.lines[0]!.buckets).toEqual(before.order.lines[0]!.buckets);
     expect((await sk.sales.orders({ customerId: "cus_1" })).orders[0]!.statuses.payment).toBe("written-off");
   });
+
+  async function openItems(sk: Storekeep): Promise<[string, string, string][]> {
+    return (await sk.finance.openItems({ ledger: "receivables", party: "cus_1", openOnly: true })).map((i) => [i.documentId, i.documentType, i.openAmount]);
+  }
+
+  it("an edit of an unpaid order: the credit note settles the old invoice, only the new invoice is open (aging, statement and subledger agree)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10.00" }] });
+    expect(await openItems(sk)).toEqual([["INV2026-000001", "invoice", "23.8"]]);
+    const edited = await sk.sales.editOrder({ orderId: "ord_1", add: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    expect(edited).toMatchObject({ creditNoteId: "CN2026-000001", invoiceId: "INV2026-000002", total: "35.7" });
+    expect(await openItems(sk)).toEqual([["INV2026-000002", "invoice", "35.7"]]);
+    const aging = await sk.finance.aging({ ledger: "receivables", asOf: "2026-03-31", buckets: [30, 60, 90] });
+    expect(aging.rows.map((r) => [r.party, r.total, r.items])).toEqual([["cus_1", "35.7", 1]]);
+    const statement = await sk.finance.statement({ ledger: "receivables", party: "cus_1", currency: "EUR", from: "2026-01-01", to: "2026-12-31" });
+    expect(statement.closing).toBe("35.7");
+    expect((await sk.finance.auditSubledgers({ asOf: "2026-12-31" })).every((c) => c.difference === "0")).toBe(true);
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    expect(await openItems(sk)).toEqual([]);
+  });
+
+  it("an edit of a paid order: the credit note pays the new invoice, which stays open for the balance due only", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10.00" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    expect(await openItems(sk)).toEqual([]);
+    const edited = await sk.sales.editOrder({ orderId: "ord_1", add: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    expect(edited).toMatchObject({ balanceDue: "11.9", invoiceId: "INV2026-000002" });
+    expect(await openItems(sk)).toEqual([["INV2026-000002", "invoice", "11.9"]]);
+    const aging = await sk.finance.aging({ ledger: "receivables", asOf: "2026-03-31", buckets: [30, 60, 90] });
+    expect(aging.total).toBe("11.9");
+    expect((await sk.finance.auditSubledgers({ asOf: "2026-12-31" })).every((c) => c.difference === "0")).toBe(true);
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_2" });
+    expect(await openItems(sk)).toEqual([]);
+  });
 });
