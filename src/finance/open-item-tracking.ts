@@ -209,8 +209,10 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
         ledger: "receivables", party: p.customerId ?? invoice?.item.party ?? `order:${p.orderId}`, documentId: p.creditNoteId, documentType: "credit-note", date, dueDate: date, currency: p.currency,
         amount: unitsToString(-toUnits(p.gross.amount)), functional: unitsToString(-toUnits(p.functional.gross.amount)),
       });
-      // A credit note mirrors its invoice: it settles what is still open of it (the rest stays a credit to refund or allocate).
-      if (p.invoiceId !== undefined) await settleCreditNote(tx, functionalCurrency, p.creditNoteId, p.invoiceId, date);
+      // A correction (order edit) or cancellation credit note mirrors its invoice: it settles what
+      // is still open of it (the rest stays a credit to refund or allocate). A return or an
+      // allowance stays a credit item of its own, which its refund settles.
+      if (p.invoiceId !== undefined && (p.reason === "correction" || p.reason === "cancellation")) await settleCreditNote(tx, functionalCurrency, p.creditNoteId, p.invoiceId, date);
       return event.payload;
     }
     case "PaymentCaptured": {
