@@ -67,4 +67,14 @@ describe("an order settled in finance", () => {
     await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_2" });
     expect(await openItems(sk)).toEqual([]);
   });
+
+  it("a cancelled unpaid order: its cancellation credit note settles the invoice, nothing stays open", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10.00" }] });
+    expect(await openItems(sk)).toEqual([["INV2026-000001", "invoice", "23.8"]]);
+    await sk.sales.cancelOrder({ orderId: "ord_1" });
+    expect(await openItems(sk)).toEqual([]);
+    expect((await sk.finance.auditSubledgers({ asOf: "2026-12-31" })).every((c) => c.difference === "0")).toBe(true);
+  });
 });
