@@ -1,5 +1,4 @@
 import { StorekeepError } from "../kernel/errors.js";
-import { OPEN_ITEMS_COLLECTION, openItemId } from "../finance/open-item-tracking.js";
 import type { OpenItem } from "../finance/open-items.js";
 import type { Transaction } from "../ports/storage.js";
 import { amountOf, minorOf } from "./amounts.js";
@@ -56,13 +55,16 @@ export async function orderView(tx: Transaction, orderId: string): Promise<Order
   };
 }
 
+/** Finance's open items as documented (docs/accounting.md: `finance.open-items`, id `ledger:documentId`); read by name, the seam imports only types. */
+const OPEN_ITEMS_COLLECTION = "finance.open-items";
+
 /** What finance wrote off on the open items of an order's invoices and credit notes (none tracked: "0"). */
 async function writtenOffInFinance(tx: Transaction, order: OrderDoc): Promise<string> {
   const ids = [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId)];
   if (ids.length === 0) return "0";
   const items: OpenItem[] = [];
   for (const id of ids) {
-    const doc = await tx.documents.get<OpenItem & { [k: string]: never }>(OPEN_ITEMS_COLLECTION, openItemId("receivables", id));
+    const doc = await tx.documents.get<OpenItem & { [k: string]: never }>(OPEN_ITEMS_COLLECTION, `receivables:${id}`);
     if (doc !== undefined) items.push(doc.data as OpenItem);
   }
   return writtenOffOf(items);
