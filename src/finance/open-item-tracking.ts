@@ -67,6 +67,30 @@ async function openItem(tx: Transaction, item: Omit<OpenItem, "itemId" | "openAm
   await tx.documents.put(OPEN_ITEMS_COLLECTION, full.itemId, full as unknown as JsonObject, 0);
 }
 
+/**
+ * Settles an open credit note against an open invoice of the same party and currency: both
+ * are relieved by what they share, at their booked values. Skipped when those values differ
+ * (an exchange difference to realise: `sk.finance.allocate` does that) or either is closed.
+ */
+async function settleCreditNote(tx: Transaction, functionalCurrency: string, creditNoteId: string, invoiceId: string, date: string): Promise<void> {
+  const credit = await getItem(tx, "receivables", creditNoteId);
+  const invoice = await getItem(tx, "receivables", invoiceId);
+  if (credit === undefined || invoice === undefined) return;
+  if (credit.item.party !== invoice.item.party || credit.item.currency !== invoice.item.currency || invoice.item.date > date) return;
+  const creditOpen = toUnits(credit.item.openAmount);
+  const invoiceOpen = toUnits(invoice.item.openAmount);
+  if (creditOpen >= 0n || invoiceOpen <= 0n) return;
+  const part = -creditOpen < invoiceOpen ? -creditOpen : invoiceOpen;
+  const quantum = quantumOf(functionalCurrency);
+  const creditValue = relievedValue(creditOpen, toUnits(credit.item.openFunctional), -part, quantum);
+  const invoiceValue = relievedValue(invoiceOpen, toUnits(invoice.item.openFunctional), part, quantum);
+  if (creditValue !== -invoiceValue) return;
+  const c = settleItem(credit.item, { date, documentId: invoiceId, kind: "credit", amount: -part, settledValue: creditValue, quantum }, toUnits, unitsToString);
+  const i = settleItem(invoice.item, { date, documentId: creditNoteId, kind: "credit", amount: part, settledValue: invoiceValue, quantum }, toUnits, unitsToString);
+  await tx.documents.put(OPEN_ITEMS_COLLECTION, c.item.itemId, c.item as unknown as JsonObject, credit.version);
+  await tx.documents.put(OPEN_ITEMS_COLLECTION, i.item.itemId, i.item as unknown as JsonObject, invoice.version);
+}
+
 /** Splits `total` over `parts` proportionally (the last part takes the remainder), rounded to `quantum`. */
 function splitValue(total: bigint, amount: bigint, parts: readonly bigint[], quantum: bigint): bigint[] {
   const out: bigint[] = [];
@@ -165,6 +189,8 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
         amount: unitsToString(toUnits(p.gross.amount) - toUnits(p.prepaymentApplied.amount)),
         functional: unitsToString(toUnits(p.functional.gross.amount) - (applied?.atInvoiceRate ?? toUnits(p.functional.prepaymentApplied.amount))),
       });
+      // An order edit: what is left open of the credit note the invoice replaces pays it.
+      if (p.replaces !== undefined) await settleCreditNote(tx, functionalCurrency, p.replaces, p.invoiceId, date);
       if (applied === undefined) return event.payload;
       // IFRIC 22: the prepaid part of the revenue is measured at the advance's rate (its
       // booked value), the rest at the invoice's rate; the receivable keeps the invoice rate.
@@ -183,6 +209,10 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
         ledger: "receivables", party: p.customerId ?? invoice?.item.party ?? `order:${p.orderId}`, documentId: p.creditNoteId, documentType: "credit-note", date, dueDate: date, currency: p.currency,
         amount: unitsToString(-toUnits(p.gross.amount)), functional: unitsToString(-toUnits(p.functional.gross.amount)),
       });
+      // A correction (order edit) or cancellation credit note mirrors its invoice: it settles what
+      // is still open of it (the rest stays a credit to refund or allocate). A return or an
+      // allowance stays a credit item of its own, which its refund settles.
+      if (p.invoiceId !== undefined && (p.reason === "correction" || p.reason === "cancellation")) await settleCreditNote(tx, functionalCurrency, p.creditNoteId, p.invoiceId, date);
       return event.payload;
     }
     case "PaymentCaptured": {

@@ -172,15 +172,17 @@ export function editOrderCommand(settings: SalesSettings) {
         // An order invoiced whole (on order, or billed ahead with invoiceOrder) is invoiced whole again; else what shipped.
         const wholly = next.invoicing === "on-order" || (order.invoices.length > 0 && order.lines.every((l) => qty(l.buckets.invoiced) - qty(l.buckets.credited) === qty(l.buckets.ordered)));
         const shipped = new Map(next.lines.map((l) => [l.lineId, qty(l.buckets.shipped)]));
+        // The new invoice names the credit note it replaces: finance settles the two.
+        const replacing = (event: NewEvent): NewEvent => (creditNoteId === null ? event : { ...event, payload: { ...(event.payload as object), replaces: creditNoteId } } as NewEvent);
         if (wholly) {
           const invoiced = await invoiceWhole(ctx, settings, next);
           next = invoiced.order;
-          events.push(invoiced.event);
+          events.push(replacing(invoiced.event));
         } else if (order.invoices.length > 0 && [...shipped.values()].some((q) => q > 0n)) {
           const number = await allocateNumber(ctx, settings, "invoice");
           const invoiced = invoiceOrderPart(next, shipped, { invoiceId: number, number, rate: await functionalRate(ctx, c), today: ctx.today, includeShipping: shippingWasInvoiced });
           next = invoiced.order;
-          events.push(invoiced.event);
+          events.push(replacing(invoiced.event));
         }
         if (next.invoices.length > current.invoices.length) invoiceId = next.invoices[next.invoices.length - 1]!.invoiceId;
       }

@@ -316,7 +316,7 @@ export function checkOrderInvariants(order: OrderDoc): void {
 }
 
 /** The order's derived payment status. */
-export type PaymentStatus = "unpaid" | "authorized" | "partially-paid" | "paid" | "partially-refunded" | "refunded";
+export type PaymentStatus = "unpaid" | "authorized" | "partially-paid" | "paid" | "written-off" | "partially-refunded" | "refunded";
 /** The order's derived fulfilment status. */
 export type FulfilmentStatus = "unfulfilled" | "partially-shipped" | "shipped" | "partially-delivered" | "delivered";
 /** The order's derived return status. */
@@ -324,13 +324,15 @@ export type ReturnStatus = "none" | "requested" | "partially-returned" | "return
 
 /**
  * Statuses derived from amounts and buckets (never stored, so they cannot drift).
+ * `writtenOff` is what finance wrote off on the order's invoices (see `writtenOffOf`): when it
+ * covers all that was not captured, the payment status is "written-off".
  *
  * @example
  * ```ts
  * deriveStatuses(order).payment; // "paid"
  * ```
  */
-export function deriveStatuses(order: OrderDoc): { order: OrderState; payment: PaymentStatus; fulfilment: FulfilmentStatus; returns: ReturnStatus } {
+export function deriveStatuses(order: OrderDoc, writtenOff = "0"): { order: OrderState; payment: PaymentStatus; fulfilment: FulfilmentStatus; returns: ReturnStatus } {
   const s6 = (s: string) => parseScaled(s, 6);
   // Money paid back because an edit lowered the total, or out of a prepayment before invoicing
   // (owed again), is neither paid toward the order nor a refund of it: "paid" is leftToPay 0.
@@ -338,8 +340,14 @@ export function deriveStatuses(order: OrderDoc): { order: OrderState; payment: P
   const captured = s6(order.paid.captured) - notPaid;
   const refunded = s6(order.paid.refunded) - notPaid;
   const gross = s6(order.totals.gross);
+  // Written off in finance (a bad debt, a small difference): no longer owed, never paid.
+  const relieved = s6(writtenOff);
   const payment: PaymentStatus =
-    refunded > 0n ? (refunded >= captured ? "refunded" : "partially-refunded") : captured === 0n ? (s6(order.paid.authorized) > 0n ? "authorized" : "unpaid") : captured >= gross ? "paid" : "partially-paid";
+    refunded > 0n
+      ? refunded >= captured ? "refunded" : "partially-refunded"
+      : relieved > 0n && captured < gross && captured + relieved >= gross
+        ? "written-off"
+        : captured === 0n ? (s6(order.paid.authorized) > 0n ? "authorized" : "unpaid") : captured >= gross ? "paid" : "partially-paid";
   let ordered = 0n;
   let shipped = 0n;
   let delivered = 0n;
@@ -356,4 +364,20 @@ export function deriveStatuses(order: OrderDoc): { order: OrderState; payment: P
     shipped === 0n ? "unfulfilled" : shipped < ordered ? "partially-shipped" : delivered === 0n ? "shipped" : delivered < ordered ? "partially-delivered" : "delivered";
   const returns: ReturnStatus = requested > 0n ? "requested" : returned === 0n ? "none" : returned < shipped ? "partially-returned" : "returned";
   return { order: order.state, payment, fulfilment, returns };
+}
+
+/**
+ * What finance wrote off on an order's invoices and credit notes, in the order's currency:
+ * the sum of the write-off settlements of their open items (a write-off of a credit owed to
+ * the customer counts negative). Pure: the caller reads the items.
+ *
+ * @example
+ * ```ts
+ * writtenOffOf([{ settlements: [{ kind: "write-off", amount: "18.8" }] }]); // "18.8"
+ * ```
+ */
+export function writtenOffOf(items: readonly { readonly settlements: readonly { readonly kind: string; readonly amount: string }[] }[]): string {
+  let total = 0n;
+  for (const item of items) for (const s of item.settlements) if (s.kind === "write-off") total += parseScaled(s.amount, 6);
+  return formatScaled(total, 6);
 }

@@ -1,7 +1,8 @@
 import { StorekeepError } from "../kernel/errors.js";
+import type { OpenItem } from "../finance/open-items.js";
 import type { Transaction } from "../ports/storage.js";
 import { amountOf, minorOf } from "./amounts.js";
-import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, netCaptured, qty, qtyText } from "./order.js";
+import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, netCaptured, qty, qtyText, writtenOffOf } from "./order.js";
 import type { OrderState } from "./state-machines.js";
 
 /**
@@ -21,7 +22,9 @@ export interface OrderView {
   readonly leftToInvoice: readonly { readonly lineId: string; readonly sku: string; readonly quantity: string }[];
   /** Captured and not yet refunded. */
   readonly leftToRefund: string;
-  /** Total not yet captured. */
+  /** What finance wrote off on the order's invoices (bad debt, small differences; `sk.finance.writeOff`). */
+  readonly writtenOff: string;
+  /** Total not yet captured nor written off (never below 0). */
   readonly leftToPay: string;
 }
 
@@ -39,14 +42,32 @@ export async function orderView(tx: Transaction, orderId: string): Promise<Order
   const order = stored.data as OrderDoc;
   const c = order.currency;
   const cancelled = order.state === "cancelled";
+  const writtenOff = await writtenOffInFinance(tx, order);
+  const left = minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c) - minorOf(writtenOff, c);
   return {
     order,
-    statuses: deriveStatuses(order),
+    statuses: deriveStatuses(order, writtenOff),
     leftToShip: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.shipped)) })).filter((l) => l.quantity !== "0"),
     leftToInvoice: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.invoiced)) })).filter((l) => l.quantity !== "0"),
     leftToRefund: amountOf(minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c), c),
-    leftToPay: cancelled ? "0" : amountOf(minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c), c),
+    writtenOff: amountOf(minorOf(writtenOff, c), c),
+    leftToPay: cancelled || left < 0n ? "0" : amountOf(left, c),
   };
+}
+
+/** Finance's open items as documented (docs/accounting.md: `finance.open-items`, id `ledger:documentId`); read by name, the seam imports only types. */
+const OPEN_ITEMS_COLLECTION = "finance.open-items";
+
+/** What finance wrote off on the open items of an order's invoices and credit notes (none tracked: "0"). */
+async function writtenOffInFinance(tx: Transaction, order: OrderDoc): Promise<string> {
+  const ids = [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId)];
+  if (ids.length === 0) return "0";
+  const items: OpenItem[] = [];
+  for (const id of ids) {
+    const doc = await tx.documents.get<OpenItem & { [k: string]: never }>(OPEN_ITEMS_COLLECTION, `receivables:${id}`);
+    if (doc !== undefined) items.push(doc.data as OpenItem);
+  }
+  return writtenOffOf(items);
 }
 
 /**
@@ -99,10 +120,11 @@ export async function findOrders(tx: Transaction, query: OrderQuery): Promise<Or
   const equals = query.customerId !== undefined ? [query.customerId] : query.state !== undefined ? [query.state] : [];
   const after = query.after === undefined ? undefined : { values: [...equals, query.after.placedAt], id: query.after.orderId };
   const found = await tx.documents.find<OrderDoc & { [k: string]: never }>(ORDERS, { index, equals, range, limit: limit + 1, order: "desc", ...(after === undefined ? {} : { after }) });
-  const page = found.slice(0, limit).map((d) => {
+  const page = [];
+  for (const d of found.slice(0, limit)) {
     const o = d.data as OrderDoc;
-    return { orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o) };
-  });
+    page.push({ orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o, await writtenOffInFinance(tx, o)) });
+  }
   const last = page[page.length - 1];
   return { orders: page, next: found.length > limit && last !== undefined ? { placedAt: last.placedAt, orderId: last.orderId } : null };
 }

@@ -303,6 +303,8 @@ export const orderInvoicedSchema = refined(
     functional: invoiceAmounts,
     taxLines: taxLinesField.exactOptional(),
     advanceTaxReleased: taxLinesField.exactOptional(),
+    // The credit note this invoice replaces (an order edit): finance settles what is open of it against this invoice.
+    replaces: documentIdField.exactOptional(),
   }),
   (invoice, ctx) => {
     checkTaxLines(ctx, invoice, false);
