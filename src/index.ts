@@ -479,6 +479,7 @@ export type {
   OrderState,
   OrderVersionDoc,
   OrderView,
+  OpenItemView,
   PaymentAction,
   PaymentDoc,
   PaymentState,

@@ -26,6 +26,7 @@ import type { AccountRole } from "./kernel/events/account-roles.js";
 import type { Transaction } from "./ports/storage.js";
 import { type SalesApi, type SalesOptions, createSalesApi, salesModule } from "./sales/index.js";
 import { allocateDocumentNumber } from "./finance/numbering/number-series.js";
+import { receivableItems } from "./finance/open-item-tracking.js";
 import { PRODUCTS, type Product } from "./inventory/product.js";
 import { type CrmApi, type CrmOptions, createCrmApi, crmEventDefinitions, crmModule } from "./crm/index.js";
 import { type PurchasingApi, type PurchasingOptions, createPurchasingApi, purchasingModule, purchasingModuleOptions } from "./purchasing/index.js";
@@ -183,6 +184,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     sales: createSalesApi(runtime, options.sales ?? {}, {
       calculateTax,
       allocateDocumentNumber,
+      openItems: receivableItems,
       productOf: async (tx, sku) => {
         const product = await tx.documents.get<Product>(PRODUCTS, sku);
         return product === undefined ? undefined : { allowBackorders: product.data.allowBackorders };

@@ -61,6 +61,25 @@ export async function getItem(tx: Transaction, ledger: OpenItemLedger, documentI
   return doc === undefined ? undefined : { item: doc.data as unknown as OpenItem, version: doc.version };
 }
 
+/**
+ * The receivables open items of these documents (invoices, credit notes) that finance tracks,
+ * in the order given; documents without one are left out. A plain read, for queries: the
+ * facade hands it to sales as its `openItems` seam, so sales never reads finance's store.
+ *
+ * @example
+ * ```ts
+ * const items = await receivableItems(tx, ["inv_1", "cn_1"]);
+ * ```
+ */
+export async function receivableItems(tx: Transaction, documentIds: readonly string[]): Promise<readonly OpenItem[]> {
+  const items: OpenItem[] = [];
+  for (const id of documentIds) {
+    const doc = await tx.documents.get(OPEN_ITEMS_COLLECTION, openItemId("receivables", id));
+    if (doc !== undefined) items.push(doc.data as unknown as OpenItem);
+  }
+  return items;
+}
+
 async function openItem(tx: Transaction, item: Omit<OpenItem, "itemId" | "openAmount" | "openFunctional" | "settlements">): Promise<void> {
   if (item.amount === "0" && item.functional === "0") return;
   const full: OpenItem = { ...item, itemId: openItemId(item.ledger, item.documentId), openAmount: item.amount, openFunctional: item.functional, settlements: [] };

@@ -26,7 +26,7 @@ import { settlePayout } from "./settle-payout.js";
 import { shipOrderCommand } from "./ship-order.js";
 import { voidPayment } from "./void-payment.js";
 
-export type { SalesOptions, SalesSeams, SalesSettings, SalesTaxOptions, SourcingAllocation, SourcingPolicy, SourcingRequest } from "./options.js";
+export type { OpenItemView, SalesOptions, SalesSeams, SalesSettings, SalesTaxOptions, SourcingAllocation, SourcingPolicy, SourcingRequest } from "./options.js";
 export { preferredWarehouseFirst, resolveSalesOptions } from "./options.js";
 export type { OrderDoc, OrderPricingRules, OrderVersionDoc, OrderLine, OrderHistoryEntry, BookedBalance, PaymentDoc, ShipmentDoc, ReturnDoc, CouponDoc, Bucket, PaymentStatus, FulfilmentStatus, ReturnStatus } from "./order.js";
 export { BUCKETS, checkOrderInvariants, deriveStatuses, netCaptured } from "./order.js";
@@ -169,8 +169,8 @@ export function createSalesApi(runtime: Runtime, options: SalesOptions, seams: S
     api[name] = (input: unknown, o?: ExecuteOptions) => runtime.execute(c as never, input, o);
     methods[name] = command;
   }
-  api["order"] = (orderId: string) => runtime.read((tx) => orderView(tx, orderId));
-  api["orders"] = (query: OrderQuery = {}) => runtime.read((tx) => findOrders(tx, query));
+  api["order"] = (orderId: string) => runtime.read((tx) => orderView(tx, orderId, seams.openItems));
+  api["orders"] = (query: OrderQuery = {}) => runtime.read((tx) => findOrders(tx, query, seams.openItems));
   api["orderVersions"] = (orderId: string) => runtime.read((tx) => orderVersions(tx, orderId));
   methods["order"] = ["string"];
   methods["orderVersions"] = ["string"];

@@ -172,6 +172,23 @@ export interface SalesSeams {
   readonly productOf: (tx: Transaction, sku: string) => Promise<{ readonly allowBackorders: boolean } | undefined>;
   /** Available units of the SKUs per warehouse (on hand less held), for the sourcing policy; without it every line is placed at the order's warehouse. */
   readonly availability?: (tx: Transaction, skus: readonly string[]) => Promise<readonly { readonly sku: string; readonly warehouseId: string; readonly available: string }[]>;
+  /**
+   * Finance's receivables open items of these invoices and credit notes (those it tracks), for
+   * what the order view reports as written off; without it nothing is written off.
+   */
+  readonly openItems?: (tx: Transaction, documentIds: readonly string[]) => Promise<readonly OpenItemView[]>;
+}
+
+/**
+ * What sales reads of a finance open item: its settlements (kind and amount in the item's currency).
+ *
+ * @example
+ * ```ts
+ * const item: OpenItemView = { settlements: [{ kind: "write-off", amount: "18.8" }] };
+ * ```
+ */
+export interface OpenItemView {
+  readonly settlements: readonly { readonly kind: string; readonly amount: string }[];
 }
 
 /**

@@ -1,8 +1,8 @@
 import { StorekeepError } from "../kernel/errors.js";
-import type { OpenItem } from "../finance/open-items.js";
 import type { Transaction } from "../ports/storage.js";
 import { amountOf, minorOf } from "./amounts.js";
 import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, netCaptured, qty, qtyText, writtenOffOf } from "./order.js";
+import type { SalesSeams } from "./options.js";
 import type { OrderState } from "./state-machines.js";
 
 /**
@@ -29,20 +29,21 @@ export interface OrderView {
 }
 
 /**
- * The view of one order (undefined when unknown).
+ * The view of one order (undefined when unknown); `openItems` reads finance's open items of
+ * its invoices and credit notes for what was written off (without it: nothing).
  *
  * @example
  * ```ts
  * const view = await runtime.read((tx) => orderView(tx, "ord_1"));
  * ```
  */
-export async function orderView(tx: Transaction, orderId: string): Promise<OrderView | undefined> {
+export async function orderView(tx: Transaction, orderId: string, openItems?: OpenItemsReader): Promise<OrderView | undefined> {
   const stored = await tx.documents.get<OrderDoc & { [k: string]: never }>(ORDERS, orderId);
   if (stored === undefined) return undefined;
   const order = stored.data as OrderDoc;
   const c = order.currency;
   const cancelled = order.state === "cancelled";
-  const writtenOff = await writtenOffInFinance(tx, order);
+  const writtenOff = await writtenOffInFinance(tx, order, openItems);
   const left = minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c) - minorOf(writtenOff, c);
   return {
     order,
@@ -55,19 +56,18 @@ export async function orderView(tx: Transaction, orderId: string): Promise<Order
   };
 }
 
-/** Finance's open items as documented (docs/accounting.md: `finance.open-items`, id `ledger:documentId`); read by name, the seam imports only types. */
-const OPEN_ITEMS_COLLECTION = "finance.open-items";
+/**
+ * Reads finance's open items of documents (the `openItems` seam the facade wires); sales
+ * knows nothing of finance's store.
+ */
+type OpenItemsReader = NonNullable<SalesSeams["openItems"]>;
 
-/** What finance wrote off on the open items of an order's invoices and credit notes (none tracked: "0"). */
-async function writtenOffInFinance(tx: Transaction, order: OrderDoc): Promise<string> {
+/** What finance wrote off on the open items of an order's invoices and credit notes (no reader or none tracked: "0"). */
+async function writtenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
+  if (openItems === undefined) return "0";
   const ids = [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId)];
   if (ids.length === 0) return "0";
-  const items: OpenItem[] = [];
-  for (const id of ids) {
-    const doc = await tx.documents.get<OpenItem & { [k: string]: never }>(OPEN_ITEMS_COLLECTION, `receivables:${id}`);
-    if (doc !== undefined) items.push(doc.data as OpenItem);
-  }
-  return writtenOffOf(items);
+  return writtenOffOf(await openItems(tx, ids));
 }
 
 /**
@@ -104,14 +104,15 @@ export interface OrderPage {
 }
 
 /**
- * Orders by customer, by state or all, within a placement date range, newest first.
+ * Orders by customer, by state or all, within a placement date range, newest first
+ * (`openItems` as for {@link orderView}).
  *
  * @example
  * ```ts
  * const page = await runtime.read((tx) => findOrders(tx, { customerId: "cus_1" }));
  * ```
  */
-export async function findOrders(tx: Transaction, query: OrderQuery): Promise<OrderPage> {
+export async function findOrders(tx: Transaction, query: OrderQuery, openItems?: OpenItemsReader): Promise<OrderPage> {
   const limit = query.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new StorekeepError("VALIDATION_FAILED", "orders: limit must be 1 to 1000.", { issues: [{ path: "limit", message: "1 to 1000", code: "custom" }] });
   if (query.customerId !== undefined && query.state !== undefined) throw new StorekeepError("VALIDATION_FAILED", "orders: filter by customer or by state, not both.", { issues: [{ path: "state", message: "one filter", code: "custom" }] });
@@ -123,7 +124,7 @@ export async function findOrders(tx: Transaction, query: OrderQuery): Promise<Or
   const page = [];
   for (const d of found.slice(0, limit)) {
     const o = d.data as OrderDoc;
-    page.push({ orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o, await writtenOffInFinance(tx, o)) });
+    page.push({ orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o, await writtenOffInFinance(tx, o, openItems)) });
   }
   const last = page[page.length - 1];
   return { orders: page, next: found.length > limit && last !== undefined ? { placedAt: last.placedAt, orderId: last.orderId } : null };
