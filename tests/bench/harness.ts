@@ -29,6 +29,11 @@ export interface BenchWorkload<C = unknown> {
   ops: number;
   /** Timed rounds (default 5, or `BENCH_ROUNDS`); the median is reported. */
   rounds?: number;
+  /**
+   * The most calls of `subject` its context supports (warm-up calls and rounds together),
+   * for workloads whose context runs out (inputs prepared per call); unlimited by default.
+   */
+  maxCalls?: number;
   /** Builds the inputs once, untimed. */
   prepare?(): C | Promise<C>;
   /** storekeep's code doing `ops` operations. May return `{ extra: {...} }` to report more fields. */
@@ -54,6 +59,8 @@ export interface BenchResult {
   ratioOfMedians: number;
   ops: number;
   rounds: number;
+  /** Untimed warm-up calls of the subject before the rounds. */
+  warmups?: number;
   subjectMsMedian: number;
   baselineMsMedian: number;
   subjectMsRounds: number[];
@@ -63,6 +70,18 @@ export interface BenchResult {
 
 /** Rounds used when neither the workload nor `BENCH_ROUNDS` says otherwise. */
 export const DEFAULT_ROUNDS = 5;
+
+/**
+ * Untimed warm-up before the rounds: each side is called until it has run this long (at
+ * least once, at most `maxCalls − rounds` subject calls), so the rounds time code the JIT
+ * has finished optimising — the steady state of a long-running shop process — and not the
+ * first few thousand calls of a fresh one (one call of a 2,000-event workload was not
+ * enough: `runtime.record-event` still ran at 40% of its steady speed in round 3).
+ */
+export const WARMUP_MS = 1000;
+
+/** A bound on the baseline's warm-up calls (a baseline of microseconds would otherwise run a million times). */
+const MAX_BASELINE_WARMUPS = 1000;
 
 /** Keeps results alive so the optimiser cannot drop the work. */
 let sink: unknown;
@@ -79,8 +98,16 @@ function collectGarbage(): void {
   if (gc) gc();
 }
 
+/*
+ * No collection is forced between timed calls: the call after a forced full collection ran
+ * far slower (V8 resizes its heap after one and the call paid for the regrowth) — short
+ * workloads most
+ * (`runtime.record-event` ran at ~32,000 events/s with a gc() before each round, ~59,000
+ * without, measured back to back). A shop's process never forces one; the rounds measure
+ * that steady state, each side paying for collecting its own garbage. One collection after
+ * `prepare` clears what preparing left.
+ */
 async function timeOnce(fn: () => unknown): Promise<{ ms: number; result: unknown }> {
-  collectGarbage();
   const start = performance.now();
   let result = fn();
   if (result instanceof Promise) result = await result;
@@ -100,8 +127,9 @@ function extraOf(result: unknown): Record<string, unknown> {
 const round3 = (x: number) => Number(x.toPrecision(4));
 
 /**
- * Measures one workload: prepare, one untimed warm-up call of each side, then `rounds`
- * timed rounds with subject and baseline interleaved (the order alternates per round).
+ * Measures one workload: prepare, untimed warm-up calls of each side (see `WARMUP_MS`),
+ * then `rounds` timed rounds with subject and baseline interleaved (the order alternates
+ * per round). The result records how many warm-up calls the subject had.
  *
  * @example
  * ```ts
@@ -111,8 +139,12 @@ const round3 = (x: number) => Number(x.toPrecision(4));
 export async function measure<C>(workload: BenchWorkload<C>, roundsOverride?: number): Promise<BenchResult> {
   const rounds = Math.max(1, roundsOverride ?? workload.rounds ?? DEFAULT_ROUNDS);
   const ctx = (workload.prepare ? await workload.prepare() : undefined) as C;
-  await timeOnce(() => workload.subject(ctx));
-  await timeOnce(() => workload.baseline(ctx));
+  collectGarbage();
+  const maxWarmups = workload.maxCalls === undefined ? Number.POSITIVE_INFINITY : workload.maxCalls - rounds;
+  if (maxWarmups < 1) throw new Error(`${workload.name} supports ${workload.maxCalls} calls: a warm-up and at most ${(workload.maxCalls ?? 1) - 1} rounds`);
+  let warmups = 0;
+  for (let spent = 0; warmups === 0 || (spent < WARMUP_MS && warmups < maxWarmups); warmups++) spent += (await timeOnce(() => workload.subject(ctx))).ms;
+  for (let spent = 0, calls = 0; calls === 0 || (spent < WARMUP_MS && calls < MAX_BASELINE_WARMUPS); calls++) spent += (await timeOnce(() => workload.baseline(ctx))).ms;
   const subjectMs: number[] = [];
   const baselineMs: number[] = [];
   let extra: Record<string, unknown> = {};
@@ -136,6 +168,7 @@ export async function measure<C>(workload: BenchWorkload<C>, roundsOverride?: nu
     ratioOfMedians: round3(subjectMedian / baselineMedian),
     ops: workload.ops,
     rounds,
+    warmups,
     subjectMsMedian: round3(subjectMedian),
     baselineMsMedian: round3(baselineMedian),
     subjectMsRounds: subjectMs.map(round3),
