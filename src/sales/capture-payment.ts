@@ -10,6 +10,7 @@ import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, netCaptured, saveO
 import type { SalesSettings } from "./options.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
 import { functionalRate } from "./rate.js";
+import { writtenOffInFinance } from "./reports.js";
 import { paymentReservation } from "./reserve-on-payment.js";
 import { nextPaymentState } from "./state-machines.js";
 
@@ -60,10 +61,16 @@ export function capturePaymentCommand(settings: SalesSettings) {
       }
       const captured = minorOf(order.paid.captured, c);
       const outstanding = minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c);
+      // What finance wrote off on the order's invoices is no longer owed: by default a capture
+      // takes what the order view shows as left to pay, never the written-off part. An explicit
+      // amount may still record a late payment of a written-off debt (up to the total).
+      const writtenOff = minorOf(await writtenOffInFinance(ctx.tx, order, settings.seams.openItems), c);
+      const leftToPay = outstanding - writtenOff > 0n ? outstanding - writtenOff : 0n;
       const authLeft = auth === undefined ? null : minorOf(auth.doc.amount, c) - minorOf(auth.doc.captured, c);
-      const amount = input.amount === undefined ? (authLeft ?? outstanding) : minorOf(input.amount, c);
+      const amount = input.amount === undefined ? (authLeft ?? leftToPay) : minorOf(input.amount, c);
       if (amount <= 0n || amount > outstanding) {
-        throw new StorekeepError("VALIDATION_FAILED", `Capture of ${amountOf(amount, c)} ${c} for order ${order.orderId}: at most ${amountOf(outstanding, c)} is left to pay.`, { orderId: order.orderId, outstanding: amountOf(outstanding, c), issues: [{ path: "amount", message: "more than is left to pay", code: "custom" }] });
+        const off = writtenOff > 0n ? ` (${amountOf(writtenOff, c)} ${c} was written off in finance; pass amount to record a late payment of it)` : "";
+        throw new StorekeepError("VALIDATION_FAILED", `Capture of ${amountOf(amount, c)} ${c} for order ${order.orderId}: at most ${amountOf(input.amount === undefined ? leftToPay : outstanding, c)} is left to pay${off}.`, { orderId: order.orderId, outstanding: amountOf(outstanding, c), leftToPay: amountOf(leftToPay, c), writtenOff: amountOf(writtenOff, c), issues: [{ path: "amount", message: "more than is left to pay", code: "custom" }] });
       }
       const events: NewEvent[] = [];
       if (auth !== undefined) {

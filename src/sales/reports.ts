@@ -63,7 +63,7 @@ export async function orderView(tx: Transaction, orderId: string, openItems?: Op
 type OpenItemsReader = NonNullable<SalesSeams["openItems"]>;
 
 /** What finance wrote off on the open items of an order's invoices and credit notes (no reader or none tracked: "0"). */
-async function writtenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
+export async function writtenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
   if (openItems === undefined) return "0";
   const ids = [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId)];
   if (ids.length === 0) return "0";

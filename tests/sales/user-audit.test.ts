@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { memoryStore } from "../../src/adapters/memory/index.js";
+import type { Storekeep } from "../../src/storekeep.js";
+import { balance, shop } from "./setup.js";
+
+/*
+ * What a shop backend developer ran into trying sk.sales end to end (issue 10 audit): each
+ * test failed before its fix.
+ */
+
+const USD = [
+  { base: "USD", quote: "EUR", date: "2026-03-01", rate: "0.9" },
+  { base: "USD", quote: "EUR", date: "2026-03-05", rate: "0.92" },
+];
+
+async function stock(sk: Storekeep, quantity = "10"): Promise<void> {
+  await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+  await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+  await sk.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity, unitCost: "3" });
+}
+
+describe("a foreign-currency order written off in finance", () => {
+  it("a full bad-debt write-off of a USD invoice: the order view reports it in USD, nothing left to pay, status written-off; the books at the invoice's booked value", async () => {
+    const { sk, clock } = shop(memoryStore(), {}, USD);
+    await stock(sk);
+    // 2 × 10.00 USD + 19% = 23.80 USD, invoiced at 0.90: 21.42 EUR.
+    await sk.sales.placeOrder({ orderId: "ord_us", customerId: "cus_us", currency: "USD", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    clock.set("2026-03-05T10:00:00.000Z");
+    // 5.00 USD at 0.92 = 4.60 EUR for 4.50 booked: a 0.10 gain; 18.80 USD open, booked 16.92 EUR.
+    await sk.sales.capturePayment({ orderId: "ord_us", paymentId: "ch_1", amount: "5" });
+    expect(await balance(sk, "1200")).toBe("16.92");
+    expect(await balance(sk, "6800")).toBe("-0.10");
+    const w = await sk.finance.writeOff({ ledger: "receivables", documentId: "INV2026-000001", reason: "bad-debt", date: "2026-03-31" });
+    expect([w.amount, w.currency, w.functional]).toEqual(["18.8", "USD", "16.92"]);
+    expect(await balance(sk, "1200")).toBe("0.00");
+    expect(await balance(sk, "6800")).toBe("-0.10");
+    const view = (await sk.sales.order("ord_us"))!;
+    expect([view.writtenOff, view.leftToPay, view.statuses.payment]).toEqual(["18.8", "0", "written-off"]);
+    expect((await sk.sales.orders({ customerId: "cus_us" })).orders[0]!.statuses.payment).toBe("written-off");
+    // Nothing is left to capture by default; a late payment of the written-off debt needs its amount.
+    await expect(sk.sales.capturePayment({ orderId: "ord_us", paymentId: "ch_2" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", details: { leftToPay: "0", writtenOff: "18.8" } });
+  });
+
+  it("after a partial write-off, capturing the rest takes what the view shows as left to pay (2.00 USD, not 3.80) and receivables clear", async () => {
+    const { sk, clock } = shop(memoryStore(), {}, USD);
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_us", customerId: "cus_us", currency: "USD", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    clock.set("2026-03-05T10:00:00.000Z");
+    await sk.sales.capturePayment({ orderId: "ord_us", paymentId: "ch_1", amount: "20" });
+    // 3.80 USD open, booked 3.42 EUR; 1.80 USD of it written off at its booked 1.62 EUR.
+    const w = await sk.finance.writeOff({ ledger: "receivables", documentId: "INV2026-000001", reason: "bad-debt", date: "2026-03-31", amount: "1.80" });
+    expect(w.functional).toBe("1.62");
+    let view = (await sk.sales.order("ord_us"))!;
+    expect([view.writtenOff, view.leftToPay, view.statuses.payment]).toEqual(["1.8", "2", "partially-paid"]);
+    const captured = await sk.sales.capturePayment({ orderId: "ord_us", paymentId: "ch_2" });
+    expect(captured.amount).toBe("2");
+    // 2.00 USD at 0.92 = 1.84 EUR for 1.80 booked: 0.04 more gain; nothing left open, no unapplied payment.
+    expect(await balance(sk, "1200")).toBe("0.00");
+    expect(await balance(sk, "6800")).toBe("-0.44");
+    expect(await balance(sk, "6300")).toBe("1.62");
+    expect(await sk.finance.openItems({ ledger: "receivables", party: "cus_us", openOnly: true })).toEqual([]);
+    view = (await sk.sales.order("ord_us"))!;
+    expect([view.leftToPay, view.statuses.payment]).toEqual(["0", "written-off"]);
+  });
+});
