@@ -63,3 +63,25 @@ describe("a foreign-currency order written off in finance", () => {
     expect([view.leftToPay, view.statuses.payment]).toEqual(["0", "written-off"]);
   });
 });
+
+describe("a failed payment", () => {
+  it("an order whose only authorization failed (or was voided) is unpaid again and expires, releasing its stock; an authorized one does not", async () => {
+    const { sk, clock } = shop(memoryStore(), { unpaidExpiryMinutes: 60 });
+    await stock(sk, "6");
+    for (const orderId of ["ord_failed", "ord_voided", "ord_authorized"]) {
+      await sk.sales.placeOrder({ orderId, customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+      await sk.sales.authorizePayment({ orderId, paymentId: `pi_${orderId}`, amount: "23.8" });
+    }
+    await sk.sales.voidPayment({ paymentId: "pi_ord_failed", outcome: "fail" });
+    await sk.sales.voidPayment({ paymentId: "pi_ord_voided" });
+    expect((await sk.sales.order("ord_failed"))!.order.expiresAt).toBe("2026-03-02T11:00:00.000Z");
+    clock.set("2026-03-02T11:30:00.000Z");
+    expect((await sk.sales.expireOrders({})).expired.sort()).toEqual(["ord_failed", "ord_voided"]);
+    expect((await sk.sales.order("ord_failed"))!.statuses.order).toBe("cancelled");
+    expect((await sk.sales.order("ord_authorized"))!.statuses.order).toBe("placed");
+    // The expired orders' 4 units are free again: 4 more can be ordered, not 5.
+    await expect(sk.sales.placeOrder({ currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 5, unitPrice: "10" }] })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
+    await sk.sales.placeOrder({ currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 4, unitPrice: "10" }] });
+    expect((await sk.inventory.audit()).ok).toBe(true);
+  });
+});
