@@ -99,8 +99,16 @@ export async function refundFromOrder(
     const stored = await ctx.tx.documents.getForUpdate<ReturnDoc & { [k: string]: never }>(RETURNS, input.returnId);
     if (stored === undefined || (stored.data as ReturnDoc).orderId !== order.orderId) throw new StorekeepError("NOT_FOUND", `Order ${order.orderId} has no return ${input.returnId}.`, { returnId: input.returnId });
     const r = stored.data as ReturnDoc;
-    const state = nextReturnState(r.state, "refund", `Return ${r.returnId}`);
-    await ctx.tx.documents.put(RETURNS, r.returnId, { ...r, state, refunded: amountOf(minorOf(r.refunded, c) + amount, c) } as never, stored.version);
+    // A return may be refunded in parts: it is refunded once its refunds reach what its credit note credited.
+    const refunded = minorOf(r.refunded, c) + amount;
+    const note = r.creditNoteId === null ? undefined : order.creditNotes.find((n) => n.creditNoteId === r.creditNoteId);
+    const credited = note === undefined ? null : minorOf(note.gross, c);
+    if (r.state === "received" && credited !== null && refunded > credited) {
+      const left = credited - minorOf(r.refunded, c);
+      throw new StorekeepError("VALIDATION_FAILED", `Return ${r.returnId} credited ${amountOf(credited, c)} ${c} (${note!.creditNoteId}) and ${r.refunded} is refunded: refund at most ${amountOf(left, c)} against it.`, { returnId: r.returnId, credited: amountOf(credited, c), refunded: r.refunded, issues: [{ path: "amount", message: `at most ${amountOf(left, c)} for this return`, code: "custom" }] });
+    }
+    const state = nextReturnState(r.state, credited !== null && refunded < credited ? "refund-part" : "refund", `Return ${r.returnId}`);
+    await ctx.tx.documents.put(RETURNS, r.returnId, { ...r, state, refunded: amountOf(refunded, c) } as never, stored.version);
   }
   const creditNote = order.creditNotes[order.creditNotes.length - 1];
   const events: NewEvent[] = [

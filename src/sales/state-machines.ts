@@ -26,7 +26,7 @@ export type ShipmentAction = "deliver";
 /** A return's lifecycle. */
 export type ReturnState = "requested" | "received" | "refunded" | "rejected";
 /** What moves a return. */
-export type ReturnAction = "receive" | "reject" | "refund";
+export type ReturnAction = "receive" | "reject" | "refund-part" | "refund";
 
 /**
  * A transition table: for each state, the actions allowed and the state each leads to.
@@ -96,7 +96,7 @@ export const SHIPMENT_TRANSITIONS: TransitionTable<ShipmentState, ShipmentAction
  */
 export const RETURN_TRANSITIONS: TransitionTable<ReturnState, ReturnAction> = Object.freeze({
   requested: { receive: "received", reject: "rejected" },
-  received: { refund: "refunded" },
+  received: { "refund-part": "received", refund: "refunded" },
   refunded: {},
   rejected: {},
 });

@@ -85,3 +85,29 @@ describe("a failed payment", () => {
     expect((await sk.inventory.audit()).ok).toBe(true);
   });
 });
+
+describe("a return refunded in parts", () => {
+  it("two refunds against one return: it stays received until its credit note is refunded in full, then refunded; more than it credited is refused", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 4, unitPrice: "10.00" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "2" }] });
+    // 2 × 10.00 + 19% = 23.80 credited.
+    expect((await sk.sales.receiveReturn({ returnId: "ret_1" })).creditNoteId).toBe("CN2026-000001");
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_2", lines: [{ lineId: "1", quantity: "1" }] });
+    await sk.sales.receiveReturn({ returnId: "ret_2" });
+    await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "10", returnId: "ret_1" });
+    await expect(sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_x", amount: "13.81", returnId: "ret_1" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", details: { returnId: "ret_1", credited: "23.8", refunded: "10" } });
+    const second = await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_2", amount: "13.80", returnId: "ret_1" });
+    expect(second.amount).toBe("13.8");
+    await expect(sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_3", amount: "0.01", returnId: "ret_1" })).rejects.toMatchObject({ code: "INVALID_TRANSITION", details: { state: "refunded" } });
+    const view = (await sk.sales.order("ord_1"))!;
+    expect([view.statuses.payment, view.leftToRefund]).toEqual(["partially-refunded", "23.8"]);
+    // ret_2's 11.90 is still owed to the customer; the 23.80 refunded left the clearing account.
+    expect(await balance(sk, "1200")).toBe("-11.90");
+    expect(await balance(sk, "1150")).toBe("23.80");
+    expect(view.order.history.map((h) => h.action).slice(-2)).toEqual(["refund", "refund"]);
+  });
+});
