@@ -170,7 +170,7 @@ export function createSalesApi(runtime: Runtime, options: SalesOptions, seams: S
     methods[name] = command;
   }
   api["order"] = (orderId: string) => runtime.read((tx) => orderView(tx, orderId, seams.openItems));
-  api["orders"] = (query: OrderQuery = {}) => runtime.read((tx) => findOrders(tx, query, seams.openItems));
+  api["orders"] = (query: OrderQuery = {}) => runtime.read((tx) => findOrders(tx, query, seams.openItems, runtime.config.timeZone));
   api["orderVersions"] = (orderId: string) => runtime.read((tx) => orderVersions(tx, orderId));
   methods["order"] = ["string"];
   methods["orderVersions"] = ["string"];

@@ -3,7 +3,8 @@ import type { Transaction } from "../ports/storage.js";
 import { amountOf, minorOf } from "./amounts.js";
 import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, netCaptured, qty, qtyText, writtenOffOf } from "./order.js";
 import type { SalesSeams } from "./options.js";
-import type { OrderState } from "./state-machines.js";
+import { ORDER_TRANSITIONS, type OrderState } from "./state-machines.js";
+import { type LocalDate, addDays, isLocalDate, startOfLocalDate } from "../kernel/local-date.js";
 
 /**
  * An order as a shop backend shows it: the stored order, derived statuses and what is
@@ -82,9 +83,9 @@ export async function writtenOffInFinance(tx: Transaction, order: OrderDoc, open
 export interface OrderQuery {
   readonly customerId?: string;
   readonly state?: OrderState;
-  /** Placed on or after this date (YYYY-MM-DD). */
+  /** Placed on or after this date (YYYY-MM-DD, the shop's business date in its time zone). */
   readonly from?: string;
-  /** Placed on or before this date (YYYY-MM-DD). */
+  /** Placed on or before this date (YYYY-MM-DD, the shop's business date in its time zone). */
   readonly to?: string;
   readonly limit?: number;
   readonly after?: { readonly placedAt: string; readonly orderId: string };
@@ -104,19 +105,31 @@ export interface OrderPage {
 }
 
 /**
- * Orders by customer, by state or all, within a placement date range, newest first
- * (`openItems` as for {@link orderView}).
+ * Orders by customer, by state or all, within a placement date range (business dates in
+ * `timeZone`, the shop's), newest first (`openItems` as for {@link orderView}).
  *
  * @example
  * ```ts
  * const page = await runtime.read((tx) => findOrders(tx, { customerId: "cus_1" }));
  * ```
  */
-export async function findOrders(tx: Transaction, query: OrderQuery, openItems?: OpenItemsReader): Promise<OrderPage> {
+export async function findOrders(tx: Transaction, query: OrderQuery, openItems?: OpenItemsReader, timeZone = "UTC"): Promise<OrderPage> {
   const limit = query.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new StorekeepError("VALIDATION_FAILED", "orders: limit must be 1 to 1000.", { issues: [{ path: "limit", message: "1 to 1000", code: "custom" }] });
   if (query.customerId !== undefined && query.state !== undefined) throw new StorekeepError("VALIDATION_FAILED", "orders: filter by customer or by state, not both.", { issues: [{ path: "state", message: "one filter", code: "custom" }] });
-  const range = { ...(query.from === undefined ? {} : { gte: query.from }), ...(query.to === undefined ? {} : { lte: `${query.to}T99` }) };
+  if (query.state !== undefined && !Object.hasOwn(ORDER_TRANSITIONS, query.state)) {
+    const states = Object.keys(ORDER_TRANSITIONS);
+    throw new StorekeepError("VALIDATION_FAILED", `orders: state "${String(query.state)}" is not an order state; use one of ${states.join(", ")} (payment, fulfilment and return statuses are derived: filter the page by statuses).`, { issues: [{ path: "state", message: `one of ${states.join(", ")}`, code: "custom" }] });
+  }
+  for (const field of ["from", "to"] as const) {
+    const value = query[field];
+    if (value !== undefined && !isLocalDate(value)) throw new StorekeepError("VALIDATION_FAILED", `orders: ${field} "${String(value)}" must be a date YYYY-MM-DD, such as "2026-03-04".`, { issues: [{ path: field, message: "a date YYYY-MM-DD", code: "custom" }] });
+  }
+  // Placement dates are the shop's business dates (its time zone): a day is its local midnight to the next.
+  const range = {
+    ...(query.from === undefined ? {} : { gte: startOfLocalDate(query.from as LocalDate, timeZone).toISOString() }),
+    ...(query.to === undefined ? {} : { lt: startOfLocalDate(addDays(query.to as LocalDate, 1), timeZone).toISOString() }),
+  };
   const index = query.customerId !== undefined ? "byCustomer" : query.state !== undefined ? "byState" : "byPlaced";
   const equals = query.customerId !== undefined ? [query.customerId] : query.state !== undefined ? [query.state] : [];
   const after = query.after === undefined ? undefined : { values: [...equals, query.after.placedAt], id: query.after.orderId };

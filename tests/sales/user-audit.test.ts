@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { memoryStore } from "../../src/adapters/memory/index.js";
-import type { Storekeep } from "../../src/storekeep.js";
+import { type Storekeep, createStorekeep } from "../../src/storekeep.js";
+import { ManualClock } from "../../src/testing/index.js";
 import { balance, shop } from "./setup.js";
 
 /*
@@ -109,5 +110,36 @@ describe("a return refunded in parts", () => {
     expect(await balance(sk, "1200")).toBe("-11.90");
     expect(await balance(sk, "1150")).toBe("23.80");
     expect(view.order.history.map((h) => h.action).slice(-2)).toEqual(["refund", "refund"]);
+  });
+});
+
+describe("the order list", () => {
+  it("a date range is the shop's business dates: an order placed at 00:30 in Berlin on 4 March is listed under 4 March (its placedOn), not 3 March; pages follow", async () => {
+    const clock = new ManualClock("2026-03-03T22:30:00.000Z"); // 23:30 on 3 March in Berlin
+    const sk = createStorekeep({ store: memoryStore(), clock, config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { reserveAt: "none" } });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    const place = (orderId: string) => sk.sales.placeOrder({ orderId, customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await place("ord_late_3rd");
+    for (const [orderId, at] of [["ord_early_4th", "2026-03-03T23:30:00.000Z"], ["ord_noon_4th", "2026-03-04T11:00:00.000Z"], ["ord_late_4th", "2026-03-04T22:59:59.000Z"], ["ord_5th", "2026-03-04T23:00:00.000Z"]] as const) {
+      clock.set(at);
+      await place(orderId);
+    }
+    expect((await sk.sales.order("ord_early_4th"))!.order.placedOn).toBe("2026-03-04");
+    const ids = async (q: Parameters<typeof sk.sales.orders>[0]) => (await sk.sales.orders(q)).orders.map((o) => o.orderId);
+    expect(await ids({ from: "2026-03-04", to: "2026-03-04" })).toEqual(["ord_late_4th", "ord_noon_4th", "ord_early_4th"]);
+    expect(await ids({ to: "2026-03-03" })).toEqual(["ord_late_3rd"]);
+    expect(await ids({ from: "2026-03-05" })).toEqual(["ord_5th"]);
+    const first = await sk.sales.orders({ customerId: "cus_1", from: "2026-03-04", to: "2026-03-04", limit: 2 });
+    expect(first.orders.map((o) => o.orderId)).toEqual(["ord_late_4th", "ord_noon_4th"]);
+    const second = await sk.sales.orders({ customerId: "cus_1", from: "2026-03-04", to: "2026-03-04", limit: 2, after: first.next! });
+    expect([second.orders.map((o) => o.orderId), second.next]).toEqual([["ord_early_4th"], null]);
+  });
+
+  it("refuses a date that is not YYYY-MM-DD and a state that is not an order state, saying what to use (was: an empty page)", async () => {
+    const { sk } = shop(memoryStore());
+    await expect(sk.sales.orders({ from: "2026-3-4" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("YYYY-MM-DD") });
+    await expect(sk.sales.orders({ to: "2026-02-30" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    await expect(sk.sales.orders({ state: "paid" as never })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("draft, placed, on-hold, completed, cancelled") });
   });
 });
