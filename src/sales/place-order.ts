@@ -55,7 +55,7 @@ export const placeOrderSchema = z.strictObject({
   couponCode: z.string().min(1).max(64).optional(),
   shipping: z.strictObject({ amount: decimalText("nonnegative"), taxCategory: z.string().min(1).max(64).optional() }).optional(),
   /** The destination (the buyer for destination-based tax). */
-  shipTo: z.strictObject({ country: z.string().length(2), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),
+  shipTo: z.strictObject({ country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in capitals, like "DE"'), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),
   /** The total the checkout showed: a different computed total refuses the order. */
   expectedTotal: decimalText("nonnegative").optional(),
   reserveAt: z.enum(["placement", "payment", "none"]).optional(),

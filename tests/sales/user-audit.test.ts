@@ -143,3 +143,13 @@ describe("the order list", () => {
     await expect(sk.sales.orders({ state: "paid" as never })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("draft, placed, on-hold, completed, cancelled") });
   });
 });
+
+describe("bad input says what to fix, naming the field the caller sent", () => {
+  it("a lower-case shipTo country is refused as shipTo.country (was: 'Invalid tax context: buyer.country')", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    const refused = await sk.sales.placeOrder({ currency: "EUR", warehouseId: "wh", shipTo: { country: "de" }, lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "VALIDATION_FAILED", details: { issues: [{ path: "shipTo.country" }] } });
+    expect((refused as Error).message).toContain('like "DE"');
+  });
+});
