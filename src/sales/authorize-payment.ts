@@ -30,7 +30,7 @@ export function authorizePaymentCommand(settings: SalesSettings) {
     input: authorizePaymentSchema,
     async handle(ctx, input) {
       const fingerprint = fingerprintOf({ orderId: input.orderId, amount: input.amount, provider: input.provider });
-      const prior = await priorPayment(ctx.tx, "authorization", input.paymentId, fingerprint);
+      const prior = await priorPayment(ctx.tx, "authorization", input.paymentId, fingerprint, ["provider"]);
       if (prior !== undefined) return { result: prior.result as { paymentId: string; state: string } };
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
       if (order.state !== "placed" && order.state !== "on-hold") {

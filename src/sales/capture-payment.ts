@@ -44,7 +44,7 @@ export function capturePaymentCommand(settings: SalesSettings) {
     input: capturePaymentSchema,
     async handle(ctx, input) {
       const fingerprint = fingerprintOf({ orderId: input.orderId, amount: input.amount, authorizationId: input.authorizationId, provider: input.provider });
-      const prior = await priorPayment(ctx.tx, "capture", input.paymentId, fingerprint);
+      const prior = await priorPayment(ctx.tx, "capture", input.paymentId, fingerprint, ["amount", "authorizationId", "provider"]);
       if (prior !== undefined) return { result: prior.result as Record<string, string | boolean> };
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
       if (order.state === "draft" || order.state === "cancelled") {
@@ -124,7 +124,9 @@ export function capturePaymentCommand(settings: SalesSettings) {
       events.push(...reserved.events);
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "capture-payment", input.paymentId), version);
       const result = { paymentId: input.paymentId, amount: amountOf(amount, c), invoiced };
-      const doc: PaymentDoc = { key: `capture:${input.paymentId}`, kind: "capture", paymentId: input.paymentId, orderId: order.orderId, state: "captured", amount: amountOf(amount, c), captured: amountOf(amount, c), refunded: "0", functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: authorizationId ?? null, fingerprint, result };
+      // Recorded with what it resolved to (the amount taken, the authorization captured), so a webhook naming them replays.
+      const resolved = fingerprintOf({ orderId: input.orderId, amount: amountOf(amount, c), authorizationId, provider: input.provider });
+      const doc: PaymentDoc = { key: `capture:${input.paymentId}`, kind: "capture", paymentId: input.paymentId, orderId: order.orderId, state: "captured", amount: amountOf(amount, c), captured: amountOf(amount, c), refunded: "0", functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: authorizationId ?? null, fingerprint: resolved, result };
       await ctx.tx.documents.put(PAYMENTS, doc.key, doc as never, 0);
       return { result, events };
     },

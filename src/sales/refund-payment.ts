@@ -39,7 +39,7 @@ export const refundPayment = defineLibraryCommand({
   async handle(ctx, input) {
     await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
     const fingerprint = fingerprintOf({ orderId: input.orderId, amount: input.amount, paymentId: input.paymentId, returnId: input.returnId, provider: input.provider });
-    const prior = await priorPayment(ctx.tx, "refund", input.refundId, fingerprint);
+    const prior = await priorPayment(ctx.tx, "refund", input.refundId, fingerprint, ["paymentId", "returnId", "provider"]);
     if (prior !== undefined) return { result: prior.result as Record<string, string | boolean> };
     const { order, version } = await loadOrder(ctx.tx, input.orderId);
     const out = await refundFromOrder(ctx, order, input, fingerprint);

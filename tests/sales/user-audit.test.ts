@@ -153,3 +153,28 @@ describe("bad input says what to fix, naming the field the caller sent", () => {
     expect((refused as Error).message).toContain('like "DE"');
   });
 });
+
+describe("a provider webhook after the shop's own call", () => {
+  it("the shop captures the rest without an amount, the webhook then names the amount and provider: one effect; another amount under the id is refused naming it", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10.00" }] });
+    const first = await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" }, { idempotencyKey: "checkout-ord_1" });
+    const webhook = await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "23.80", provider: "stripe" }, { idempotencyKey: "evt_1" });
+    expect(webhook).toEqual(first);
+    expect(await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "23.80", provider: "stripe" }, { idempotencyKey: "evt_1" })).toEqual(first);
+    expect(await balance(sk, "1150")).toBe("23.80");
+    expect(await balance(sk, "1200")).toBe("0.00");
+    await expect(sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "20" })).rejects.toMatchObject({ code: "DUPLICATE_DOCUMENT", message: expect.stringContaining("amount: 23.8, now 20") });
+    expect((await sk.sales.order("ord_1"))!.order.history.filter((h) => h.action === "capture-payment")).toHaveLength(1);
+
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+    await sk.sales.receiveReturn({ returnId: "ret_1" });
+    // The shop refunds naming the return; the provider's refund webhook knows nothing of returns.
+    const refund = await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "11.90", returnId: "ret_1" });
+    expect(await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "11.90", paymentId: "ch_1", provider: "stripe" })).toEqual(refund);
+    expect(await balance(sk, "1150")).toBe("11.90");
+    expect((await sk.sales.order("ord_1"))!.order.paid.refunded).toBe("11.9");
+  });
+});
