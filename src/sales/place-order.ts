@@ -94,6 +94,9 @@ export function placeOrderCommand(settings: SalesSettings) {
         lineIds.add(lineId);
         return { lineId, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount, taxCategory: l.taxCategory ?? "standard", listPrice: l.listPrice };
       });
+      if (settings.seams.warehouseExists !== undefined && !(await settings.seams.warehouseExists(ctx.tx, input.warehouseId))) {
+        throw new StorekeepError("NOT_FOUND", `Unknown warehouse "${input.warehouseId}": define it first with inventory.defineWarehouse({ warehouseId }), or place the order at a defined one.`, { warehouseId: input.warehouseId, path: "warehouseId" });
+      }
       for (const [i, line] of lines.entries()) {
         if ((await settings.seams.productOf(ctx.tx, line.sku)) === undefined) {
           throw new StorekeepError("NOT_FOUND", `lines[${i}]: unknown SKU "${line.sku}"; define the product first (inventory.defineProduct).`, { sku: line.sku, path: `lines[${i}].sku` });

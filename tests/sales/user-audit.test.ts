@@ -178,3 +178,13 @@ describe("a provider webhook after the shop's own call", () => {
     expect((await sk.sales.order("ord_1"))!.order.paid.refunded).toBe("11.9");
   });
 });
+
+describe("an order at a warehouse that does not exist", () => {
+  it("is refused at placement, naming the warehouse (was: placed and invoiced, then every shipment failed NOT_FOUND)", async () => {
+    const { sk } = shop(memoryStore(), { reserveAt: "none" });
+    await stock(sk);
+    await expect(sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh_typo", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] })).rejects.toMatchObject({ code: "NOT_FOUND", details: { warehouseId: "wh_typo" } });
+    expect(await sk.sales.order("ord_1")).toBeUndefined();
+    expect((await sk.finance.trialBalance({ asOf: "2026-12-31" })).rows.some((r) => r.account === "1200")).toBe(false);
+  });
+});
