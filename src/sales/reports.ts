@@ -21,8 +21,14 @@ export interface OrderView {
   readonly statuses: { readonly order: OrderState; readonly payment: PaymentStatus; readonly fulfilment: FulfilmentStatus; readonly returns: ReturnStatus };
   readonly leftToShip: readonly { readonly lineId: string; readonly sku: string; readonly quantity: string }[];
   readonly leftToInvoice: readonly { readonly lineId: string; readonly sku: string; readonly quantity: string }[];
-  /** Captured and not yet refunded. */
+  /** Captured and not yet refunded (the most any refund could ever pay back). */
   readonly leftToRefund: string;
+  /**
+   * Owed back to the customer now, what `refundPayment` accepts: on an invoiced order what
+   * credit notes (a return, a cancellation, an edit's correction) credited and was not yet
+   * paid back, within `leftToRefund`; on a cancelled order never invoiced, its prepayments.
+   */
+  readonly refundDue: string;
   /** What finance wrote off on the order's invoices (bad debt, small differences; `sk.finance.writeOff`). */
   readonly writtenOff: string;
   /** Total not yet captured nor written off (never below 0). */
@@ -46,12 +52,17 @@ export async function orderView(tx: Transaction, orderId: string, openItems?: Op
   const cancelled = order.state === "cancelled";
   const writtenOff = await writtenOffInFinance(tx, order, openItems);
   const left = minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c) - minorOf(writtenOff, c);
+  const refundable = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c);
+  // As refundPayment decides: an invoiced order pays back what its credit notes left unpaid; before invoicing, prepayments (owed back once cancelled).
+  const owed = order.invoices.length > 0 ? -minorOf(order.receivable.amount, c) : cancelled ? minorOf(order.prepayment.amount, c) : 0n;
+  const refundDue = owed <= 0n ? 0n : owed < refundable ? owed : refundable;
   return {
     order,
     statuses: deriveStatuses(order, writtenOff),
     leftToShip: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.shipped)) })).filter((l) => l.quantity !== "0"),
     leftToInvoice: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.invoiced)) })).filter((l) => l.quantity !== "0"),
-    leftToRefund: amountOf(minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c), c),
+    leftToRefund: amountOf(refundable, c),
+    refundDue: amountOf(refundDue, c),
     writtenOff: amountOf(minorOf(writtenOff, c), c),
     leftToPay: cancelled || left < 0n ? "0" : amountOf(left, c),
   };

@@ -198,3 +198,35 @@ describe("coupons", () => {
     expect((await sk.sales.placeOrder({ currency: "EUR", warehouseId: "wh", couponCode: "HALF", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] })).total).toBe("11.9");
   });
 });
+
+describe("what is left to refund", () => {
+  it("refundDue is what refundPayment accepts now (a return's credit, a cancelled order's money); leftToRefund stays captured less refunded", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10.00" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
+    let view = (await sk.sales.order("ord_1"))!;
+    expect([view.leftToRefund, view.refundDue]).toEqual(["23.8", "0"]);
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+    await sk.sales.receiveReturn({ returnId: "ret_1" });
+    view = (await sk.sales.order("ord_1"))!;
+    expect([view.leftToRefund, view.refundDue]).toEqual(["23.8", "11.9"]);
+    // More than is due is refused, exactly what is due is taken.
+    await expect(sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_x", amount: "11.91" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: view.refundDue, returnId: "ret_1" });
+    view = (await sk.sales.order("ord_1"))!;
+    expect([view.leftToRefund, view.refundDue]).toEqual(["11.9", "0"]);
+
+    // On-shipment invoicing: a paid order cancelled before it shipped owes back its prepayment.
+    const s2 = shop(memoryStore(), { invoicing: "on-shipment" });
+    await stock(s2.sk);
+    await s2.sk.sales.placeOrder({ orderId: "ord_2", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10.00" }] });
+    await s2.sk.sales.capturePayment({ orderId: "ord_2", paymentId: "ch_2" });
+    expect((await s2.sk.sales.order("ord_2"))!.refundDue).toBe("0");
+    await s2.sk.sales.cancelOrder({ orderId: "ord_2" });
+    expect((await s2.sk.sales.order("ord_2"))!.refundDue).toBe("11.9");
+    await s2.sk.sales.refundPayment({ orderId: "ord_2", refundId: "re_2", amount: "11.9" });
+    expect((await s2.sk.sales.order("ord_2"))!.refundDue).toBe("0");
+  });
+});
