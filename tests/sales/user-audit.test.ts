@@ -230,3 +230,34 @@ describe("what is left to refund", () => {
     expect((await s2.sk.sales.order("ord_2"))!.refundDue).toBe("0");
   });
 });
+
+describe("an edit of a paid USD order", () => {
+  it("the new invoice takes the correction credit note although they are booked at different rates: the exchange difference is realised, only the balance due stays open, receivables clear after its capture", async () => {
+    const { sk, clock } = shop(memoryStore(), {}, USD);
+    await stock(sk);
+    // 23.80 USD invoiced at 0.90 (21.42 EUR), paid at 0.92 (21.90 EUR): a 0.48 gain.
+    await sk.sales.placeOrder({ orderId: "ord_us", customerId: "cus_us", currency: "USD", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    clock.set("2026-03-05T10:00:00.000Z");
+    await sk.sales.capturePayment({ orderId: "ord_us", paymentId: "ch_1" });
+    expect(await balance(sk, "6800")).toBe("-0.48");
+    // A third mug: the correction credit note mirrors the first invoice at 0.90 (−21.42 EUR);
+    // the new invoice of 35.70 USD is at 0.92 (32.84 EUR). The credit pays 23.80 USD of it,
+    // booked there at 21.89 EUR: a 0.47 loss realised now.
+    const edited = await sk.sales.editOrder({ orderId: "ord_us", changes: [{ lineId: "1", quantity: 3 }] });
+    expect(edited).toMatchObject({ creditNoteId: "CN2026-000001", invoiceId: "INV2026-000002", balanceDue: "11.9" });
+    const open = await sk.finance.openItems({ ledger: "receivables", party: "cus_us", openOnly: true });
+    expect(open.map((i) => [i.documentId, i.openAmount, i.openFunctional])).toEqual([["INV2026-000002", "11.9", "10.95"]]);
+    expect(await balance(sk, "1200")).toBe("10.95");
+    expect(await balance(sk, "6800")).toBe("-0.01");
+    const aging = await sk.finance.aging({ ledger: "receivables", asOf: "2026-03-31", buckets: [30, 60, 90] });
+    expect(aging.total).toBe("10.95"); // functional
+    // 11.90 USD at 0.92 = 10.95 EUR: nothing left anywhere.
+    await sk.sales.capturePayment({ orderId: "ord_us", paymentId: "ch_2" });
+    expect(await balance(sk, "1200")).toBe("0.00");
+    expect(await balance(sk, "1150")).toBe("32.85");
+    expect(await sk.finance.openItems({ ledger: "receivables", party: "cus_us", openOnly: true })).toEqual([]);
+    expect((await sk.finance.auditSubledgers({ asOf: "2026-12-31" })).every((c) => c.difference === "0")).toBe(true);
+    const tb = await sk.finance.trialBalance({ asOf: "2026-12-31" });
+    expect(tb.rows.reduce((sum, r) => sum + Number(r.debit) - Number(r.credit), 0)).toBeCloseTo(0, 9);
+  });
+});
