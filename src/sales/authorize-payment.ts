@@ -4,7 +4,7 @@ import { idSchema } from "../kernel/ids.js";
 import { instantString } from "../kernel/events/fields.js";
 import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
-import { amountOf, minorOf, moneyOf } from "./amounts.js";
+import { amountOf, inputMinorOf, minorOf, moneyOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
@@ -37,7 +37,7 @@ export function authorizePaymentCommand(settings: SalesSettings) {
         throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} is ${order.state}: a payment can be authorized only for a placed or held order.`, { orderId: order.orderId, state: order.state, allowed: ["placed", "on-hold"] });
       }
       const c = order.currency;
-      const amount = minorOf(input.amount, c);
+      const amount = inputMinorOf(input.amount, c, "amount");
       const events: NewEvent[] = [
         { type: "PaymentAuthorized", aggregateType: "order", aggregateId: order.orderId, effectiveDate: ctx.today, payload: { paymentId: input.paymentId, orderId: order.orderId, amount: moneyOf(amount, c), ...(input.provider === undefined ? {} : { provider: input.provider }), ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }) } },
       ];

@@ -4,7 +4,7 @@ import { idSchema } from "../kernel/ids.js";
 import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { takeAdvanceTax } from "./advance-tax.js";
-import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
+import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, netCaptured, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
@@ -67,7 +67,7 @@ export function capturePaymentCommand(settings: SalesSettings) {
       const writtenOff = minorOf(await writtenOffInFinance(ctx.tx, order, settings.seams.openItems), c);
       const leftToPay = outstanding - writtenOff > 0n ? outstanding - writtenOff : 0n;
       const authLeft = auth === undefined ? null : minorOf(auth.doc.amount, c) - minorOf(auth.doc.captured, c);
-      const amount = input.amount === undefined ? (authLeft ?? leftToPay) : minorOf(input.amount, c);
+      const amount = input.amount === undefined ? (authLeft ?? leftToPay) : inputMinorOf(input.amount, c, "amount");
       if (amount <= 0n || amount > outstanding) {
         const off = writtenOff > 0n ? ` (${amountOf(writtenOff, c)} ${c} was written off in finance; pass amount to record a late payment of it)` : "";
         throw new StorekeepError("VALIDATION_FAILED", `Capture of ${amountOf(amount, c)} ${c} for order ${order.orderId}: at most ${amountOf(input.amount === undefined ? leftToPay : outstanding, c)} is left to pay${off}.`, { orderId: order.orderId, outstanding: amountOf(outstanding, c), leftToPay: amountOf(leftToPay, c), writtenOff: amountOf(writtenOff, c), issues: [{ path: "amount", message: "more than is left to pay", code: "custom" }] });

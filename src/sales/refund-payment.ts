@@ -4,7 +4,7 @@ import { idSchema } from "../kernel/ids.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { releaseAdvanceTax } from "./advance-tax.js";
-import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
+import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, loadOrder, saveOrder, withHistory } from "./order.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
@@ -63,7 +63,7 @@ export async function refundFromOrder(
 ): Promise<{ order: OrderDoc; event: NewEvent; doc: PaymentDoc }> {
   const c = order.currency;
   const fc = order.functionalCurrency;
-  const amount = minorOf(input.amount, c);
+  const amount = inputMinorOf(input.amount, c, "amount");
   const refundable = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c);
   if (amount > refundable) {
     throw new StorekeepError("VALIDATION_FAILED", `Refund of ${input.amount} ${c}: only ${amountOf(refundable, c)} captured and not yet refunded on order ${order.orderId}.`, { orderId: order.orderId, refundable: amountOf(refundable, c), issues: [{ path: "amount", message: "more than captured and not refunded", code: "custom" }] });

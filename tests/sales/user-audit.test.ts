@@ -261,3 +261,19 @@ describe("an edit of a paid USD order", () => {
     expect(tb.rows.reduce((sum, r) => sum + Number(r.debit) - Number(r.credit), 0)).toBeCloseTo(0, 9);
   });
 });
+
+describe("money finer than the currency", () => {
+  it("a capture, refund, authorization or payout with more decimals than the currency is VALIDATION_FAILED naming the field (was: an internal invariant error without a code)", async () => {
+    const { sk } = shop(memoryStore(), {}, USD);
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10.00" }] });
+    const refusal = (path: string) => ({ code: "VALIDATION_FAILED", message: expect.stringContaining("more decimals than EUR has (2)"), details: { issues: [{ path }] } });
+    await expect(sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "1.001" })).rejects.toMatchObject(refusal("amount"));
+    await expect(sk.sales.authorizePayment({ orderId: "ord_1", paymentId: "pi_1", amount: "23.801" })).rejects.toMatchObject(refusal("amount"));
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.cancelOrder({ orderId: "ord_1" });
+    await expect(sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "0.005" })).rejects.toMatchObject(refusal("amount"));
+    await expect(sk.sales.settlePayout({ payoutId: "po_1", currency: "EUR", gross: "23.8", fees: "0.255" })).rejects.toMatchObject(refusal("fees"));
+    await expect(sk.sales.settlePayout({ payoutId: "po_1", currency: "JPY", gross: "100.5", fees: "0" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", details: { issues: [{ path: "gross" }] } });
+  });
+});
