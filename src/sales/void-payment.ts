@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
+import type { NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { amountOf, minorOf } from "./amounts.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
@@ -14,7 +15,8 @@ export const voidPaymentSchema = z.strictObject({ paymentId: id, outcome: z.enum
  * Voids an authorization (or what is left of it after partial captures), or marks it
  * failed. Nothing posts: no money moved. An order left with nothing authorized or captured
  * (its payment failed) counts as unpaid again: it expires as placed (placement plus
- * `unpaidExpiryMinutes`), so its reservations are not held for ever.
+ * `unpaidExpiryMinutes`), so its reservations are not held for ever; a shop that reserves at
+ * payment releases them at once (`OrderReservationRequested` replacing the holds with none).
  *
  * @example
  * ```ts
@@ -36,10 +38,18 @@ export function voidPaymentCommand(settings: SalesSettings) {
       await ctx.tx.documents.put(PAYMENTS, doc.key, { ...doc, state } as never, stored.version);
       const authorized = minorOf(order.paid.authorized, c) - released;
       let next: OrderDoc = { ...order, paid: { ...order.paid, authorized: amountOf(authorized, c) } };
-      // Nothing authorized nor captured any more: unpaid again, so it expires as it would have.
-      if (authorized === 0n && minorOf(order.paid.captured, c) === 0n && next.expiresAt === "") next = { ...next, expiresAt: unpaidExpiry(settings, next) };
+      const events: NewEvent[] = [];
+      if (authorized === 0n && minorOf(order.paid.captured, c) === 0n) {
+        // Nothing authorized nor captured any more: unpaid again, so it expires as it would have,
+        if (next.expiresAt === "") next = { ...next, expiresAt: unpaidExpiry(settings, next) };
+        // and a shop that reserves at payment lets the stock go until a payment comes (which reserves again).
+        if (next.reserveAt === "payment" && next.reserved && (next.state === "placed" || next.state === "on-hold")) {
+          next = { ...next, reserved: false, lines: next.lines.map(({ sources: _sources, ...l }) => ({ ...l, buckets: { ...l.buckets, reserved: "0" } })) };
+          events.push({ type: "OrderReservationRequested", aggregateType: "order", aggregateId: order.orderId, effectiveDate: ctx.today, payload: { orderId: order.orderId, warehouseId: order.warehouseId, kind: "hard", replace: true, lines: [] } });
+        }
+      }
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), `${input.outcome}-payment`, input.paymentId), version);
-      return { result: { paymentId: input.paymentId, state } };
+      return { result: { paymentId: input.paymentId, state }, events };
     },
   });
 }

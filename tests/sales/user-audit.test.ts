@@ -87,6 +87,29 @@ describe("a failed payment", () => {
   });
 });
 
+describe("a failed payment when the shop reserves at payment", () => {
+  it("the failed authorization lets the stock go at once; another order can take it, and a new payment reserves again", async () => {
+    const { sk } = shop(memoryStore(), { reserveAt: "payment" });
+    await stock(sk, "3");
+    for (const orderId of ["ord_a", "ord_b"]) await sk.sales.placeOrder({ orderId, currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.authorizePayment({ orderId: "ord_a", paymentId: "pi_a", amount: "23.8" });
+    expect((await sk.inventory.availability("MUG", "wh")).available).toBe("1");
+    await expect(sk.sales.authorizePayment({ orderId: "ord_b", paymentId: "pi_b", amount: "23.8" })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
+    await sk.sales.voidPayment({ paymentId: "pi_a", outcome: "fail" });
+    expect((await sk.inventory.availability("MUG", "wh")).available).toBe("3");
+    expect((await sk.sales.order("ord_a"))!.order.lines[0]!.buckets.reserved).toBe("0");
+    await sk.sales.authorizePayment({ orderId: "ord_b", paymentId: "pi_b", amount: "23.8" });
+    await expect(sk.sales.authorizePayment({ orderId: "ord_a", paymentId: "pi_a2", amount: "23.8" })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
+    await sk.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "1", unitCost: "3" });
+    await sk.sales.authorizePayment({ orderId: "ord_a", paymentId: "pi_a2", amount: "23.8" });
+    expect((await sk.sales.order("ord_a"))!.order.lines[0]!.buckets.reserved).toBe("2");
+    expect((await sk.inventory.availability("MUG", "wh")).available).toBe("0");
+    await sk.sales.capturePayment({ orderId: "ord_a", paymentId: "pi_a2" });
+    await sk.sales.shipOrder({ orderId: "ord_a", shipmentId: "shp_a" });
+    expect((await sk.inventory.audit()).ok).toBe(true);
+  });
+});
+
 describe("a return refunded in parts", () => {
   it("two refunds against one return: it stays received until its credit note is refunded in full, then refunded; more than it credited is refused", async () => {
     const { sk } = shop(memoryStore());
