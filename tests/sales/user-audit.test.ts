@@ -300,3 +300,28 @@ describe("money finer than the currency", () => {
     await expect(sk.sales.settlePayout({ payoutId: "po_1", currency: "JPY", gross: "100.5", fees: "0" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", details: { issues: [{ path: "gross" }] } });
   });
 });
+
+describe("a return of an order shipped from two warehouses", () => {
+  it("each returned unit comes back at the cost it left with (was: every unit at the last issue's cost, 20.00 back for units that left at 18.00)", async () => {
+    const { sk } = shop(memoryStore());
+    await sk.inventory.defineWarehouse({ warehouseId: "wh_a" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh_b" });
+    await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    await sk.inventory.receive({ sku: "MUG", warehouseId: "wh_a", quantity: "2", unitCost: "3" });
+    await sk.inventory.receive({ sku: "MUG", warehouseId: "wh_b", quantity: "5", unitCost: "5" });
+    // Line 1: 2 from wh_a at 3.00 and 2 from wh_b at 5.00; line 2: 1 from wh_b at 5.00. COGS 21.00.
+    await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh_a", lines: [{ sku: "MUG", quantity: 4, unitPrice: "10" }, { sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
+    expect(await balance(sk, "5100")).toBe("21.00");
+    expect(await balance(sk, "1300")).toBe("10.00");
+    // 3 of line 1 back (its latest units first: 2 at 5.00, then 1 at 3.00) and line 2's unit at 5.00: 18.00.
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "3" }, { lineId: "2", quantity: "1" }] });
+    await sk.sales.receiveReturn({ returnId: "ret_1" });
+    expect(await balance(sk, "1300")).toBe("28.00");
+    // The mug the customer kept left wh_a at 3.00.
+    expect(await balance(sk, "5100")).toBe("3.00");
+    const audit = await sk.inventory.audit();
+    expect([audit.ok, audit.stockValue]).toEqual([true, "28"]);
+  });
+});
