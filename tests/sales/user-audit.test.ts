@@ -325,3 +325,19 @@ describe("a return of an order shipped from two warehouses", () => {
     expect([audit.ok, audit.stockValue]).toEqual([true, "28"]);
   });
 });
+
+describe("receiving a return", () => {
+  it("a disposition naming a line the return does not hold is refused (was: ignored, and the damaged goods restocked); nothing moves", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+    await expect(sk.sales.receiveReturn({ returnId: "ret_1", dispositions: [{ lineId: "l1", disposition: "write-off" }] })).rejects.toMatchObject({ code: "VALIDATION_FAILED", details: { issues: [{ path: "dispositions[0].lineId" }] } });
+    await expect(sk.sales.receiveReturn({ returnId: "ret_1", dispositions: [{ lineId: "1", disposition: "write-off" }, { lineId: "1", disposition: "restock" }] })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    expect(await balance(sk, "1300")).toBe("24.00");
+    await sk.sales.receiveReturn({ returnId: "ret_1", dispositions: [{ lineId: "1", disposition: "write-off" }] });
+    expect(await balance(sk, "1300")).toBe("24.00");
+    expect((await sk.sales.order("ord_1"))!.order.lines[0]!.buckets.writtenOff).toBe("1");
+  });
+});
