@@ -341,3 +341,18 @@ describe("receiving a return", () => {
     expect((await sk.sales.order("ord_1"))!.order.lines[0]!.buckets.writtenOff).toBe("1");
   });
 });
+
+describe("INVALID_TRANSITION messages", () => {
+  it("name the allowed transitions, or say none is left in plain English", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await expect(sk.sales.changeOrderState({ orderId: "ord_1", action: "release-hold" })).rejects.toMatchObject({
+      code: "INVALID_TRANSITION",
+      message: "Order ord_1 is placed: cannot release-hold. Allowed from placed: hold → on-hold, complete → completed, cancel → cancelled, expire → cancelled.",
+      details: { allowed: ["hold", "complete", "cancel", "expire"] },
+    });
+    await sk.sales.cancelOrder({ orderId: "ord_1" });
+    await expect(sk.sales.changeOrderState({ orderId: "ord_1", action: "hold" })).rejects.toMatchObject({ message: "Order ord_1 is cancelled: cannot hold. An order in cancelled allows no further transition.", details: { allowed: [] } });
+  });
+});
