@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Decimal } from "../../src/kernel/decimal.js";
 import { memoryStore } from "../../src/adapters/memory/index.js";
 import { type Storekeep, createStorekeep } from "../../src/storekeep.js";
 import { ManualClock } from "../../src/testing/index.js";
@@ -354,5 +355,32 @@ describe("INVALID_TRANSITION messages", () => {
     });
     await sk.sales.cancelOrder({ orderId: "ord_1" });
     await expect(sk.sales.changeOrderState({ orderId: "ord_1", action: "hold" })).rejects.toMatchObject({ message: "Order ord_1 is cancelled: cannot hold. An order in cancelled allows no further transition.", details: { allowed: [] } });
+  });
+});
+
+describe("short shipment: the rest of a partly shipped line cannot be supplied", () => {
+  it("an edit lowers the line to what shipped, releases the rest, refunds the surplus, and the delivered order completes (was: refused, the order stayed partially shipped for ever — neither cancel nor edit)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk, "2");
+    await sk.inventory.defineProduct({ sku: "PRE", costingMethod: "fifo", allowBackorders: true });
+    await sk.inventory.receive({ sku: "PRE", warehouseId: "wh", quantity: "2", unitCost: "4" });
+    // 4 × PRE on backorder (2 in stock), 1 MUG: 50.00 + 19% = 59.50, paid.
+    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "PRE", quantity: 4, unitPrice: "10" }, { sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1", lines: [{ lineId: "1", quantity: "2" }, { lineId: "2", quantity: "1" }] });
+    await sk.sales.deliverShipment({ shipmentId: "shp_1" });
+    await expect(sk.sales.cancelOrder({ orderId: "ord_1" })).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+    await expect(sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "1", quantity: 1 }], refund: { refundId: "re_x" } })).rejects.toMatchObject({ code: "INVALID_TRANSITION", details: { lineId: "1", shipped: "2" } });
+    // The 2 PRE that never came are cancelled: 30.00 + 19% = 35.70; 23.80 paid back.
+    const edited = await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "1", quantity: 2 }], refund: { refundId: "re_1" } });
+    expect(edited).toMatchObject({ total: "35.7", balanceDue: "0", refundId: "re_1" });
+    const view = (await sk.sales.order("ord_1"))!;
+    expect(view.statuses).toEqual({ order: "completed", payment: "paid", fulfilment: "delivered", returns: "none" });
+    expect([view.leftToShip, view.leftToPay]).toEqual([[], "0"]);
+    expect((await sk.inventory.availability("PRE", "wh")).reserved).toBe("0");
+    expect(await balance(sk, "1200")).toBe("0.00");
+    expect(await balance(sk, "1150")).toBe("35.70");
+    expect(new Decimal(await balance(sk, "4100")).plus(await balance(sk, "4300")).toFixed(2)).toBe("-30.00");
+    expect((await sk.inventory.audit()).ok).toBe(true);
   });
 });
