@@ -125,6 +125,13 @@ export interface OrderPage {
  * ```
  */
 export async function findOrders(tx: Transaction, query: OrderQuery, openItems?: OpenItemsReader, timeZone = "UTC"): Promise<OrderPage> {
+  const known = ["customerId", "state", "from", "to", "limit", "after"];
+  for (const key of Object.keys(query)) {
+    if (!known.includes(key)) {
+      const hint = key === "status" ? ' (the order\'s state is "state"; payment, fulfilment and return statuses are derived, on each row\'s statuses)' : "";
+      throw new StorekeepError("VALIDATION_FAILED", `orders: unknown filter "${key}"${hint}; use ${known.join(", ")}.`, { issues: [{ path: key, message: `one of ${known.join(", ")}`, code: "unrecognized_keys" }] });
+    }
+  }
   const limit = query.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new StorekeepError("VALIDATION_FAILED", "orders: limit must be 1 to 1000.", { issues: [{ path: "limit", message: "1 to 1000", code: "custom" }] });
   if (query.customerId !== undefined && query.state !== undefined) throw new StorekeepError("VALIDATION_FAILED", "orders: filter by customer or by state, not both.", { issues: [{ path: "state", message: "one filter", code: "custom" }] });

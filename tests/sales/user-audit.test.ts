@@ -165,6 +165,8 @@ describe("the order list", () => {
     await expect(sk.sales.orders({ from: "2026-3-4" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("YYYY-MM-DD") });
     await expect(sk.sales.orders({ to: "2026-02-30" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
     await expect(sk.sales.orders({ state: "paid" as never })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("draft, placed, on-hold, completed, cancelled") });
+    // purchasing.orders filters by `status`: the same word here was ignored and every order listed.
+    await expect(sk.sales.orders({ status: "placed" } as never)).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining('unknown filter "status"') });
   });
 });
 
