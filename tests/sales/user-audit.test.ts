@@ -386,3 +386,17 @@ describe("short shipment: the rest of a partly shipped line cannot be supplied",
     expect((await sk.inventory.audit()).ok).toBe(true);
   });
 });
+
+describe("a hold over the delivery", () => {
+  it("an order delivered while on hold completes when the hold is released (was: placed for ever, fulfilment delivered)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
+    await sk.sales.changeOrderState({ orderId: "ord_1", action: "hold" });
+    expect((await sk.sales.deliverShipment({ shipmentId: "shp_1" })).orderState).toBe("on-hold");
+    expect(await sk.sales.changeOrderState({ orderId: "ord_1", action: "release-hold" })).toEqual({ orderId: "ord_1", state: "completed" });
+    expect((await sk.sales.order("ord_1"))!.statuses).toEqual({ order: "completed", payment: "paid", fulfilment: "delivered", returns: "none" });
+  });
+});
