@@ -29,7 +29,7 @@ export interface OrderView {
    * paid back, within `leftToRefund`; on a cancelled order never invoiced, its prepayments.
    */
   readonly refundDue: string;
-  /** What finance wrote off on the order's invoices (bad debt, small differences; `sk.finance.writeOff`). */
+  /** What finance wrote off of what the customer owed on the order's invoices (bad debt, small differences; `sk.finance.writeOff`); a credit written off on a credit note lowers `refundDue` instead. */
   readonly writtenOff: string;
   /** Total not yet captured nor written off (never below 0). */
   readonly leftToPay: string;
@@ -50,11 +50,12 @@ export async function orderView(tx: Transaction, orderId: string, openItems?: Op
   const order = stored.data as OrderDoc;
   const c = order.currency;
   const cancelled = order.state === "cancelled";
-  const writtenOff = await writtenOffInFinance(tx, order, openItems);
+  const { debt: writtenOff, credit: creditWrittenOff } = await financeWriteOffs(tx, order, openItems);
   const left = minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c) - minorOf(writtenOff, c);
   const refundable = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c);
   // As refundPayment decides: an invoiced order pays back what its credit notes left unpaid; before invoicing, prepayments (owed back once cancelled).
-  const owed = order.invoices.length > 0 ? -minorOf(order.receivable.amount, c) : cancelled ? minorOf(order.prepayment.amount, c) : 0n;
+  // A credit finance wrote off (a cent left on a credit note) is owed no more.
+  const owed = (order.invoices.length > 0 ? -minorOf(order.receivable.amount, c) : cancelled ? minorOf(order.prepayment.amount, c) : 0n) - minorOf(creditWrittenOff, c);
   const refundDue = owed <= 0n ? 0n : owed < refundable ? owed : refundable;
   return {
     order,
@@ -74,12 +75,18 @@ export async function orderView(tx: Transaction, orderId: string, openItems?: Op
  */
 type OpenItemsReader = NonNullable<SalesSeams["openItems"]>;
 
-/** What finance wrote off on the open items of an order's invoices and credit notes (no reader or none tracked: "0"). */
-export async function writtenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
-  if (openItems === undefined) return "0";
+/** What finance wrote off on the open items of an order's invoices and credit notes: owed by the customer (`debt`) and owed to them (`credit`); no reader or none tracked: "0". */
+async function financeWriteOffs(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<{ debt: string; credit: string }> {
+  if (openItems === undefined) return { debt: "0", credit: "0" };
   const ids = [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId)];
-  if (ids.length === 0) return "0";
-  return writtenOffOf(await openItems(tx, ids));
+  if (ids.length === 0) return { debt: "0", credit: "0" };
+  const items = await openItems(tx, ids);
+  return { debt: writtenOffOf(items, "debt"), credit: writtenOffOf(items, "credit") };
+}
+
+/** What finance wrote off of what the customer owed on an order's invoices (no reader or none tracked: "0"). */
+export async function writtenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
+  return (await financeWriteOffs(tx, order, openItems)).debt;
 }
 
 /**

@@ -400,3 +400,21 @@ describe("a hold over the delivery", () => {
     expect((await sk.sales.order("ord_1"))!.statuses).toEqual({ order: "completed", payment: "paid", fulfilment: "delivered", returns: "none" });
   });
 });
+
+describe("a credit written off in finance", () => {
+  it("a cent left on a credit note and written off is owed to nobody: leftToPay stays 0 and refundDue drops to 0 (was: leftToPay 0.01, writtenOff -0.01)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+    await sk.sales.receiveReturn({ returnId: "ret_1" });
+    await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "11.89", returnId: "ret_1" });
+    expect((await sk.sales.order("ord_1"))!.refundDue).toBe("0.01");
+    await sk.finance.writeOff({ ledger: "receivables", documentId: "CN2026-000001", reason: "small-difference", date: "2026-03-31" });
+    const view = (await sk.sales.order("ord_1"))!;
+    expect([view.leftToPay, view.writtenOff, view.refundDue, view.statuses.payment]).toEqual(["0", "0", "0", "partially-refunded"]);
+    expect(await balance(sk, "1200")).toBe("0.00");
+  });
+});
