@@ -418,3 +418,19 @@ describe("a credit written off in finance", () => {
     expect(await balance(sk, "1200")).toBe("0.00");
   });
 });
+
+describe("a payout webhook delivered twice", () => {
+  it("replays the first result, posting once (was: DUPLICATE_DOCUMENT, so the webhook handler failed); other content under the payout id is still refused", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    const payout = { payoutId: "po_1", provider: "stripe", currency: "EUR", gross: "23.80", fees: "0.50", paymentIds: ["ch_1"] };
+    const first = await sk.sales.settlePayout(payout, { idempotencyKey: "evt_1" });
+    expect(await sk.sales.settlePayout(payout, { idempotencyKey: "evt_2" })).toEqual(first);
+    expect(await sk.sales.settlePayout(payout)).toEqual(first);
+    expect(await balance(sk, "1100")).toBe("23.30");
+    expect(await balance(sk, "1150")).toBe("0.00");
+    await expect(sk.sales.settlePayout({ ...payout, fees: "0.40" })).rejects.toMatchObject({ code: "DUPLICATE_DOCUMENT" });
+  });
+});
