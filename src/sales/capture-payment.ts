@@ -19,7 +19,7 @@ export const capturePaymentSchema = z.strictObject({
   orderId: id,
   /** The provider's id of this capture (a charge, a capture of an intent): one effect per id. */
   paymentId: id,
-  /** Default: what is left of the authorization, or of the order's total. */
+  /** Default: what is left of the authorization, or of the order's total — never more than is left to pay. */
   amount: decimalText("positive").optional(),
   /** The authorization captured (default: an authorization with the same payment id, if any). */
   authorizationId: id.optional(),
@@ -67,7 +67,8 @@ export function capturePaymentCommand(settings: SalesSettings) {
       const writtenOff = minorOf(await writtenOffInFinance(ctx.tx, order, settings.seams.openItems), c);
       const leftToPay = outstanding - writtenOff > 0n ? outstanding - writtenOff : 0n;
       const authLeft = auth === undefined ? null : minorOf(auth.doc.amount, c) - minorOf(auth.doc.captured, c);
-      const amount = input.amount === undefined ? (authLeft ?? leftToPay) : inputMinorOf(input.amount, c, "amount");
+      // By default what is left of the authorization, but never more than is left to pay (an edit may have lowered the total since).
+      const amount = input.amount === undefined ? (authLeft === null || authLeft > leftToPay ? leftToPay : authLeft) : inputMinorOf(input.amount, c, "amount");
       if (amount <= 0n || amount > outstanding) {
         const off = writtenOff > 0n ? ` (${amountOf(writtenOff, c)} ${c} was written off in finance; pass amount to record a late payment of it)` : "";
         throw new StorekeepError("VALIDATION_FAILED", `Capture of ${amountOf(amount, c)} ${c} for order ${order.orderId}: at most ${amountOf(input.amount === undefined ? leftToPay : outstanding, c)} is left to pay${off}.`, { orderId: order.orderId, outstanding: amountOf(outstanding, c), leftToPay: amountOf(leftToPay, c), writtenOff: amountOf(writtenOff, c), issues: [{ path: "amount", message: "more than is left to pay", code: "custom" }] });

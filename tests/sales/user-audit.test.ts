@@ -434,3 +434,18 @@ describe("a payout webhook delivered twice", () => {
     await expect(sk.sales.settlePayout({ ...payout, fees: "0.40" })).rejects.toMatchObject({ code: "DUPLICATE_DOCUMENT" });
   });
 });
+
+describe("an authorization larger than what is left to pay", () => {
+  it("capturing it without an amount after an edit lowered the total takes what is left to pay (was: refused, 23.8 is more than the 11.9 left)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.authorizePayment({ orderId: "ord_1", paymentId: "pi_1", amount: "23.8" });
+    await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "1", quantity: 1 }] });
+    expect(await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "pi_1" })).toMatchObject({ amount: "11.9" });
+    expect(await sk.sales.voidPayment({ paymentId: "pi_1" })).toEqual({ paymentId: "pi_1", state: "captured" });
+    const view = (await sk.sales.order("ord_1"))!;
+    expect([view.statuses.payment, view.leftToPay]).toEqual(["paid", "0"]);
+    expect(await balance(sk, "1200")).toBe("0.00");
+  });
+});
