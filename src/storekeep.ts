@@ -185,6 +185,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
       calculateTax,
       allocateDocumentNumber,
       openItems: receivableItems,
+      warehouseExists: async (tx, warehouseId) => (await tx.documents.get(WAREHOUSES, warehouseId)) !== undefined,
       productOf: async (tx, sku) => {
         const product = await tx.documents.get<Product>(PRODUCTS, sku);
         return product === undefined ? undefined : { allowBackorders: product.data.allowBackorders };

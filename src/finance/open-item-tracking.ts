@@ -91,23 +91,44 @@ async function openItem(tx: Transaction, item: Omit<OpenItem, "itemId" | "openAm
  * are relieved by what they share, at their booked values. Skipped when those values differ
  * (an exchange difference to realise: `sk.finance.allocate` does that) or either is closed.
  */
-async function settleCreditNote(tx: Transaction, functionalCurrency: string, creditNoteId: string, invoiceId: string, date: string): Promise<void> {
+async function settleCreditNote(tx: Transaction, functionalCurrency: string, creditNoteId: string, invoiceId: string, date: string, realise = false): Promise<bigint> {
   const credit = await getItem(tx, "receivables", creditNoteId);
   const invoice = await getItem(tx, "receivables", invoiceId);
-  if (credit === undefined || invoice === undefined) return;
-  if (credit.item.party !== invoice.item.party || credit.item.currency !== invoice.item.currency || invoice.item.date > date) return;
+  if (credit === undefined || invoice === undefined) return 0n;
+  if (credit.item.party !== invoice.item.party || credit.item.currency !== invoice.item.currency || invoice.item.date > date) return 0n;
   const creditOpen = toUnits(credit.item.openAmount);
   const invoiceOpen = toUnits(invoice.item.openAmount);
-  if (creditOpen >= 0n || invoiceOpen <= 0n) return;
+  if (creditOpen >= 0n || invoiceOpen <= 0n) return 0n;
   const part = -creditOpen < invoiceOpen ? -creditOpen : invoiceOpen;
   const quantum = quantumOf(functionalCurrency);
   const creditValue = relievedValue(creditOpen, toUnits(credit.item.openFunctional), -part, quantum);
   const invoiceValue = relievedValue(invoiceOpen, toUnits(invoice.item.openFunctional), part, quantum);
-  if (creditValue !== -invoiceValue) return;
+  if (creditValue !== -invoiceValue && !realise) return 0n;
+  // The invoice is settled by what the credit is worth (its booked value): booked − settled on
+  // the invoice is the exchange difference the caller posts.
   const c = settleItem(credit.item, { date, documentId: invoiceId, kind: "credit", amount: -part, settledValue: creditValue, quantum }, toUnits, unitsToString);
-  const i = settleItem(invoice.item, { date, documentId: creditNoteId, kind: "credit", amount: part, settledValue: invoiceValue, quantum }, toUnits, unitsToString);
+  const i = settleItem(invoice.item, { date, documentId: creditNoteId, kind: "credit", amount: part, settledValue: -creditValue, quantum }, toUnits, unitsToString);
   await tx.documents.put(OPEN_ITEMS_COLLECTION, c.item.itemId, c.item as unknown as JsonObject, credit.version);
   await tx.documents.put(OPEN_ITEMS_COLLECTION, i.item.itemId, i.item as unknown as JsonObject, invoice.version);
+  return invoiceValue + creditValue;
+}
+
+/**
+ * An order edit in a foreign currency: the new invoice takes what is left of the correction
+ * credit note it replaces even when the two are booked at different rates (the credit note
+ * at the old invoice's, the new invoice at its own), realising the difference. Returns the
+ * exchange difference in the functional currency, in the receivables control account's
+ * direction (positive: a loss — the control account goes down by it), for the caller to post;
+ * 0 when nothing was left to apply or the values agreed (then `trackOpenItems` applied it).
+ *
+ * @example
+ * ```ts
+ * const loss = await realiseReplacedCredit(tx, "EUR", payload, "2026-03-05"); // 470000n: 0.47 EUR
+ * ```
+ */
+export async function realiseReplacedCredit(tx: Transaction, functionalCurrency: string, payload: { readonly invoiceId: string; readonly replaces?: string | undefined }, date: string): Promise<bigint> {
+  if (payload.replaces === undefined) return 0n;
+  return settleCreditNote(tx, functionalCurrency, payload.replaces, payload.invoiceId, date, true);
 }
 
 /** Splits `total` over `parts` proportionally (the last part takes the remainder), rounded to `quantum`. */

@@ -1,7 +1,7 @@
 import { eventCatalog } from "../kernel/events/definitions.js";
 import type { EventType } from "../kernel/events/definitions.js";
 import type { Reaction } from "../runner/command.js";
-import { trackOpenItems } from "./open-item-tracking.js";
+import { realiseReplacedCredit, trackOpenItems } from "./open-item-tracking.js";
 import { postDraft } from "./post-draft.js";
 import { type RuleEvent, reactedEventTypes, ruleFor } from "./posting-rules.js";
 import type { FinanceSettings } from "./settings.js";
@@ -33,6 +33,9 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
         const parsed = ctx.eventsParsed === true ? (event.payload as unknown as ReturnType<typeof eventCatalog.parsePayload<typeof type>>) : eventCatalog.parsePayload(type, event.payload, event.schemaVersion);
         // The subledgers first: a settlement's exchange difference comes from the open items.
         const payload = await trackOpenItems(ctx.tx, ctx.config.functionalCurrency, { type, effectiveDate: event.effectiveDate, payload: parsed });
+        // An edit's new invoice in a foreign currency takes the rest of the correction credit note
+        // it replaces at their booked values: the difference is an exchange gain or loss.
+        const replaced = type === "OrderInvoiced" ? await realiseReplacedCredit(ctx.tx, ctx.config.functionalCurrency, payload as { invoiceId: string; replaces?: string }, event.effectiveDate) : 0n;
         const ruleEvent = { id: event.id, type, effectiveDate: event.effectiveDate, payload } as RuleEvent;
         const entries = ruleFor(type, settings.rules)(ruleEvent as never, { accountMap: settings.accountMap, functionalCurrency: ctx.config.functionalCurrency, cashAccounts: settings.cashAccounts });
         for (const entry of entries) {
@@ -45,6 +48,23 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
             source: { kind: "event", eventId: event.id, eventType: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId },
             reversalOf: null,
             lines: entry.lines,
+          });
+        }
+        if (replaced !== 0n) {
+          const fc = ctx.config.functionalCurrency;
+          const p = payload as { invoiceId: string; replaces?: string };
+          await postDraft(ctx, settings, {
+            date: event.effectiveDate,
+            domain: "sales",
+            kind: "standard",
+            memo: `Order edit: ${p.replaces} applied to ${p.invoiceId}, exchange difference`,
+            key: null,
+            source: { kind: "event", eventId: event.id, eventType: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId },
+            reversalOf: null,
+            lines: [
+              { account: settings.accountMap.receivables, currency: fc, amount: -replaced, functional: -replaced },
+              { account: settings.accountMap["exchange-gain-loss"], currency: fc, amount: replaced, functional: replaced },
+            ],
           });
         }
         return [];

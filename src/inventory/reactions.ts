@@ -49,12 +49,14 @@ async function receiptMovements(ctx: CommandContext, receiptId: string): Promise
  * The lots a customer return of a lot- or serial-tracked product that names none comes back
  * into: those the order's shipments of the SKU took and its returns have not brought back,
  * the latest shipment first, each part valued at the unit cost of the issue it came from.
- * An untracked product (or a return the order's shipments do not cover) keeps one part
- * without a lot, as before.
+ * An untracked product comes back the same way through the order's issues (latest first,
+ * after what earlier returns brought back), so units that left at different costs — two
+ * warehouses, two FIFO layers — return at each one's own. A return the order's shipments do
+ * not cover keeps one part without a lot, as before.
  */
-async function returnedLots(ctx: CommandContext, orderId: string, sku: string, quantity: string): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
+async function returnedLots(ctx: CommandContext, orderId: string, sku: string, quantity: string, lineId: string | undefined, pending: Map<string, bigint>): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
   const whole = [{ lot: undefined, quantity, issueId: undefined }];
-  if (((await requireProduct(ctx.tx, sku)).tracking ?? "none") === "none") return whole;
+  if (((await requireProduct(ctx.tx, sku)).tracking ?? "none") === "none") return untrackedReturnParts(ctx, orderId, sku, quantity, lineId, pending);
   const found = await ctx.tx.documents.find<{ movementId: string; kind: string; position: string }>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
   const issues: MovementRecord[] = [];
   const back = new Map<string, bigint>();
@@ -83,6 +85,42 @@ async function returnedLots(ctx: CommandContext, orderId: string, sku: string, q
   }
   if (left > 0n) return whole;
   return parts;
+}
+
+/**
+ * The parts of an untracked product's return over the order's issues of the SKU — of the
+ * returned order line when its shipments name it — latest first, skipping what earlier
+ * returns of that line took back (`pending`: what this event's earlier lines took, by line).
+ */
+async function untrackedReturnParts(ctx: CommandContext, orderId: string, sku: string, quantity: string, lineId: string | undefined, pending: Map<string, bigint>): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
+  const whole = [{ lot: undefined, quantity, issueId: undefined }];
+  const found = await ctx.tx.documents.find<{ movementId: string; kind: string; position: string }>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
+  const all: MovementRecord[] = [];
+  for (const d of [...found].sort((a, b) => (a.data.position < b.data.position ? 1 : a.data.position > b.data.position ? -1 : 0))) {
+    if (d.data.kind === "sale-issue" || d.data.kind === "customer-return") all.push(await readMovement(ctx.tx, d.data.movementId));
+  }
+  const ofLine = lineId !== undefined && all.some((m) => m.kind === "sale-issue" && m.source.lineId === lineId);
+  const mine = ofLine ? all.filter((m) => m.source.lineId === lineId) : all;
+  const key = ofLine ? lineId! : "";
+  const issues = mine.filter((m) => m.kind === "sale-issue");
+  let back = pending.get(key) ?? 0n;
+  for (const m of mine) if (m.kind === "customer-return") back += parseScaled(m.quantity, QUANTITY_DECIMALS);
+  pending.set(key, (pending.get(key) ?? 0n) + parseScaled(quantity, QUANTITY_DECIMALS));
+  if (issues.length === 0) return whole;
+  let left = parseScaled(quantity, QUANTITY_DECIMALS);
+  const parts: { lot: string | undefined; quantity: string; issueId: string | undefined }[] = [];
+  for (const m of issues) {
+    if (left === 0n) break;
+    let open = parseScaled(m.quantity.replace("-", ""), QUANTITY_DECIMALS);
+    const skipped = back < open ? back : open;
+    back -= skipped;
+    open -= skipped;
+    const take = left < open ? left : open;
+    if (take <= 0n) continue;
+    parts.push({ lot: undefined, quantity: formatQuantity(take), issueId: m.movementId });
+    left -= take;
+  }
+  return left > 0n ? whole : parts;
 }
 
 function formatQuantity(units: bigint): string {
@@ -208,11 +246,12 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const p = payloadOf(ctx, "ReturnReceived", event);
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
+      const pending = new Map<string, bigint>();
       for (const [index, line] of p.lines.entries()) {
         const locationId = await resolveLocation(ctx.tx, p.warehouseId, line.locationId);
         const source = { type: "customer-return" as const, id: p.returnId, lineId: line.lineId ?? String(index + 1) };
         // A tracked product returned without a lot comes back into the lots the order's shipments took.
-        const parts = line.lot === undefined ? await returnedLots(ctx, p.orderId, line.sku, line.quantity) : [{ lot: line.lot, quantity: line.quantity, issueId: undefined }];
+        const parts = line.lot === undefined ? await returnedLots(ctx, p.orderId, line.sku, line.quantity, line.lineId, pending) : [{ lot: line.lot, quantity: line.quantity, issueId: undefined }];
         for (const part of parts) {
           const priced = await returnValue(ctx, line.sku, part.quantity, line.unitCost?.amount, part.issueId, p.orderId);
           drafts.push({ sku: line.sku, kind: "customer-return", effectiveAt: at, quantity: part.quantity, warehouseId: p.warehouseId, locationId, lot: part.lot, counterRole: "cogs", source, orderId: p.orderId, ...priced });

@@ -1,5 +1,5 @@
 import { minorUnits } from "../kernel/currencies.js";
-import { InvariantError } from "../kernel/errors.js";
+import { InvariantError, StorekeepError } from "../kernel/errors.js";
 
 /*
  * Scaled-integer money for the sales hot path: amounts as bigint minor units, quantities
@@ -53,6 +53,20 @@ export function scaleOf(currency: string): number {
 /** Minor units of a currency amount string. */
 export function minorOf(amount: string, currency: string): bigint {
   return parseScaled(amount, scaleOf(currency));
+}
+
+/**
+ * Minor units of an amount a caller sent (`path` names its field): more decimals than the
+ * currency has is VALIDATION_FAILED saying so, not an internal error.
+ */
+export function inputMinorOf(amount: string, currency: string, path: string): bigint {
+  const scale = scaleOf(currency);
+  const fraction = /\.(\d*?)0*$/.exec(amount)?.[1] ?? "";
+  if (fraction.length > scale) {
+    const message = `${path} ${amount} has more decimals than ${currency} has (${scale}); send it in ${currency}'s minor unit${scale === 0 ? " (no decimals)" : `, such as ${amount.slice(0, amount.indexOf(".") + 1 + scale)}`}.`;
+    throw new StorekeepError("VALIDATION_FAILED", message, { issues: [{ path, message: `at most ${scale} decimals for ${currency}`, code: "custom" }] });
+  }
+  return parseScaled(amount, scale);
 }
 
 /** A currency amount string from minor units. */

@@ -4,7 +4,7 @@ import { idSchema } from "../kernel/ids.js";
 import { instantString } from "../kernel/events/fields.js";
 import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
-import { amountOf, minorOf, moneyOf } from "./amounts.js";
+import { amountOf, inputMinorOf, minorOf, moneyOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
@@ -30,14 +30,14 @@ export function authorizePaymentCommand(settings: SalesSettings) {
     input: authorizePaymentSchema,
     async handle(ctx, input) {
       const fingerprint = fingerprintOf({ orderId: input.orderId, amount: input.amount, provider: input.provider });
-      const prior = await priorPayment(ctx.tx, "authorization", input.paymentId, fingerprint);
+      const prior = await priorPayment(ctx.tx, "authorization", input.paymentId, fingerprint, ["provider"]);
       if (prior !== undefined) return { result: prior.result as { paymentId: string; state: string } };
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
       if (order.state !== "placed" && order.state !== "on-hold") {
         throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} is ${order.state}: a payment can be authorized only for a placed or held order.`, { orderId: order.orderId, state: order.state, allowed: ["placed", "on-hold"] });
       }
       const c = order.currency;
-      const amount = minorOf(input.amount, c);
+      const amount = inputMinorOf(input.amount, c, "amount");
       const events: NewEvent[] = [
         { type: "PaymentAuthorized", aggregateType: "order", aggregateId: order.orderId, effectiveDate: ctx.today, payload: { paymentId: input.paymentId, orderId: order.orderId, amount: moneyOf(amount, c), ...(input.provider === undefined ? {} : { provider: input.provider }), ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }) } },
       ];

@@ -4,12 +4,13 @@ import { idSchema } from "../kernel/ids.js";
 import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { takeAdvanceTax } from "./advance-tax.js";
-import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
+import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, netCaptured, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
 import { functionalRate } from "./rate.js";
+import { writtenOffInFinance } from "./reports.js";
 import { paymentReservation } from "./reserve-on-payment.js";
 import { nextPaymentState } from "./state-machines.js";
 
@@ -18,7 +19,7 @@ export const capturePaymentSchema = z.strictObject({
   orderId: id,
   /** The provider's id of this capture (a charge, a capture of an intent): one effect per id. */
   paymentId: id,
-  /** Default: what is left of the authorization, or of the order's total. */
+  /** Default: what is left of the authorization, or of the order's total — never more than is left to pay. */
   amount: decimalText("positive").optional(),
   /** The authorization captured (default: an authorization with the same payment id, if any). */
   authorizationId: id.optional(),
@@ -43,7 +44,7 @@ export function capturePaymentCommand(settings: SalesSettings) {
     input: capturePaymentSchema,
     async handle(ctx, input) {
       const fingerprint = fingerprintOf({ orderId: input.orderId, amount: input.amount, authorizationId: input.authorizationId, provider: input.provider });
-      const prior = await priorPayment(ctx.tx, "capture", input.paymentId, fingerprint);
+      const prior = await priorPayment(ctx.tx, "capture", input.paymentId, fingerprint, ["amount", "authorizationId", "provider"]);
       if (prior !== undefined) return { result: prior.result as Record<string, string | boolean> };
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
       if (order.state === "draft" || order.state === "cancelled") {
@@ -60,10 +61,17 @@ export function capturePaymentCommand(settings: SalesSettings) {
       }
       const captured = minorOf(order.paid.captured, c);
       const outstanding = minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c);
+      // What finance wrote off on the order's invoices is no longer owed: by default a capture
+      // takes what the order view shows as left to pay, never the written-off part. An explicit
+      // amount may still record a late payment of a written-off debt (up to the total).
+      const writtenOff = minorOf(await writtenOffInFinance(ctx.tx, order, settings.seams.openItems), c);
+      const leftToPay = outstanding - writtenOff > 0n ? outstanding - writtenOff : 0n;
       const authLeft = auth === undefined ? null : minorOf(auth.doc.amount, c) - minorOf(auth.doc.captured, c);
-      const amount = input.amount === undefined ? (authLeft ?? outstanding) : minorOf(input.amount, c);
+      // By default what is left of the authorization, but never more than is left to pay (an edit may have lowered the total since).
+      const amount = input.amount === undefined ? (authLeft === null || authLeft > leftToPay ? leftToPay : authLeft) : inputMinorOf(input.amount, c, "amount");
       if (amount <= 0n || amount > outstanding) {
-        throw new StorekeepError("VALIDATION_FAILED", `Capture of ${amountOf(amount, c)} ${c} for order ${order.orderId}: at most ${amountOf(outstanding, c)} is left to pay.`, { orderId: order.orderId, outstanding: amountOf(outstanding, c), issues: [{ path: "amount", message: "more than is left to pay", code: "custom" }] });
+        const off = writtenOff > 0n ? ` (${amountOf(writtenOff, c)} ${c} was written off in finance; pass amount to record a late payment of it)` : "";
+        throw new StorekeepError("VALIDATION_FAILED", `Capture of ${amountOf(amount, c)} ${c} for order ${order.orderId}: at most ${amountOf(input.amount === undefined ? leftToPay : outstanding, c)} is left to pay${off}.`, { orderId: order.orderId, outstanding: amountOf(outstanding, c), leftToPay: amountOf(leftToPay, c), writtenOff: amountOf(writtenOff, c), issues: [{ path: "amount", message: "more than is left to pay", code: "custom" }] });
       }
       const events: NewEvent[] = [];
       if (auth !== undefined) {
@@ -117,7 +125,9 @@ export function capturePaymentCommand(settings: SalesSettings) {
       events.push(...reserved.events);
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "capture-payment", input.paymentId), version);
       const result = { paymentId: input.paymentId, amount: amountOf(amount, c), invoiced };
-      const doc: PaymentDoc = { key: `capture:${input.paymentId}`, kind: "capture", paymentId: input.paymentId, orderId: order.orderId, state: "captured", amount: amountOf(amount, c), captured: amountOf(amount, c), refunded: "0", functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: authorizationId ?? null, fingerprint, result };
+      // Recorded with what it resolved to (the amount taken, the authorization captured), so a webhook naming them replays.
+      const resolved = fingerprintOf({ orderId: input.orderId, amount: amountOf(amount, c), authorizationId, provider: input.provider });
+      const doc: PaymentDoc = { key: `capture:${input.paymentId}`, kind: "capture", paymentId: input.paymentId, orderId: order.orderId, state: "captured", amount: amountOf(amount, c), captured: amountOf(amount, c), refunded: "0", functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: authorizationId ?? null, fingerprint: resolved, result };
       await ctx.tx.documents.put(PAYMENTS, doc.key, doc as never, 0);
       return { result, events };
     },

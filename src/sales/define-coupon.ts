@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Decimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { COUPONS, type CouponDoc } from "./order.js";
@@ -23,6 +24,10 @@ export const defineCoupon = defineLibraryCommand({
   name: "sales.defineCoupon",
   input: defineCouponSchema,
   async handle(ctx, input) {
+    // Checked here, not at every order that uses it (where the error would name a discount the customer never sent).
+    if (input.discount.kind === "percent" && new Decimal(input.discount.percent).gt(100)) {
+      throw new StorekeepError("VALIDATION_FAILED", `Coupon ${input.code}: discount.percent ${input.discount.percent} must be between 0 and 100.`, { issues: [{ path: "discount.percent", message: "between 0 and 100", code: "custom" }] });
+    }
     if ((await ctx.tx.documents.get(COUPONS, input.code)) !== undefined) throw new StorekeepError("ALREADY_EXISTS", `Coupon ${input.code} already exists.`, { code: input.code });
     const doc: CouponDoc = { code: input.code, discount: input.discount, usageLimit: input.usageLimit, used: 0 };
     await ctx.tx.documents.put(COUPONS, input.code, doc as never, 0);

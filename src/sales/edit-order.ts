@@ -4,6 +4,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
+import { nextOrderState } from "./state-machines.js";
 import { QUANTITY_SCALE, amountOf, minorOf, parseScaled } from "./amounts.js";
 import { creditOrderPart, invoiceOrderPart } from "./documents.js";
 import { decimalText } from "./inputs.js";
@@ -75,8 +76,10 @@ export function editOrderCommand(settings: SalesSettings) {
         if (line === undefined) throw new StorekeepError("NOT_FOUND", `changes[${i}]: order ${order.orderId} has no line ${change.lineId}.`, { lineId: change.lineId, path: `changes[${i}].lineId` });
         if (seen.has(change.lineId)) throw new StorekeepError("VALIDATION_FAILED", `changes[${i}]: line ${change.lineId} is changed twice; give one new quantity per line.`, { issues: [{ path: `changes[${i}].lineId`, message: "repeated", code: "custom" }] });
         seen.add(change.lineId);
-        if (qty(line.buckets.shipped) > 0n) {
-          throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} line ${line.lineId} has shipped ${line.buckets.shipped}: a fulfilled line cannot be edited; take goods back with sales.requestReturn.`, { orderId: order.orderId, lineId: line.lineId, shipped: line.buckets.shipped, allowed: [] });
+        // What shipped stays ordered: a partly shipped line may only lose (or gain) what has not shipped —
+        // the way to close an order whose rest cannot be supplied.
+        if (qty(line.buckets.shipped) > 0n && qty(change.quantity) < qty(line.buckets.shipped)) {
+          throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} line ${line.lineId} has shipped ${line.buckets.shipped}: its quantity can go down to ${line.buckets.shipped} (cancelling what has not shipped), not to ${change.quantity}; take shipped goods back with sales.requestReturn.`, { orderId: order.orderId, lineId: line.lineId, shipped: line.buckets.shipped, allowed: [] });
         }
         quantities.set(change.lineId, change.quantity);
       }
@@ -214,6 +217,8 @@ export function editOrderCommand(settings: SalesSettings) {
         await ctx.tx.documents.put(PAYMENTS, refunded.doc.key, refunded.doc as never, 0);
         refundId = input.refund.refundId;
       }
+      // An edit that cancels the unshipped rest of an order whose shipments were all delivered completes it.
+      if (next.state === "placed" && next.lines.every((l) => qty(l.buckets.delivered) === qty(l.buckets.ordered))) next = { ...next, state: nextOrderState(next.state, "complete", `Order ${order.orderId}`) };
       // 6. Keep the superseded version, save the new one.
       const kept: OrderVersionDoc = { orderId: order.orderId, version: order.version ?? 1, supersededAt: nowIso, order };
       await ctx.tx.documents.put(ORDER_VERSIONS, versionKey(order.orderId, order.version ?? 1), kept as never, 0);

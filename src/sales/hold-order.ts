@@ -2,7 +2,7 @@ import { z } from "zod";
 import { idSchema } from "../kernel/ids.js";
 import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
-import { loadOrder, saveOrder, withHistory } from "./order.js";
+import { loadOrder, qty, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { invoiceWhole, placementEvents } from "./place-order.js";
 import { nextOrderState } from "./state-machines.js";
@@ -39,8 +39,10 @@ export function changeOrderStateCommand(settings: SalesSettings) {
           events.push(invoiced.event);
         }
       }
+      // A hold released after every line was delivered (deliveries go on while held) completes the order.
+      if (input.action === "release-hold" && next.lines.every((l) => qty(l.buckets.delivered) === qty(l.buckets.ordered))) next = { ...next, state: nextOrderState(next.state, "complete", `Order ${order.orderId}`) };
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), input.action), version);
-      return { result: { orderId: order.orderId, state }, events };
+      return { result: { orderId: order.orderId, state: next.state }, events };
     },
   });
 }

@@ -24,7 +24,7 @@ import { type OrderPage, type OrderQuery, type OrderView, findOrders, orderVersi
 import { receiveReturnCommand, rejectReturn, requestReturn } from "./returns.js";
 import { settlePayout } from "./settle-payout.js";
 import { shipOrderCommand } from "./ship-order.js";
-import { voidPayment } from "./void-payment.js";
+import { voidPaymentCommand } from "./void-payment.js";
 
 export type { OpenItemView, SalesOptions, SalesSeams, SalesSettings, SalesTaxOptions, SourcingAllocation, SourcingPolicy, SourcingRequest } from "./options.js";
 export { preferredWarehouseFirst, resolveSalesOptions } from "./options.js";
@@ -91,7 +91,7 @@ export function salesCommands(settings: SalesSettings) {
     expireOrders: expireOrdersCommand(settings),
     authorizePayment: authorizePaymentCommand(settings),
     capturePayment: capturePaymentCommand(settings),
-    voidPayment,
+    voidPayment: voidPaymentCommand(settings),
     refundPayment,
     invoiceOrder: invoiceOrderCommand(settings),
     shipOrder: shipOrderCommand(settings),
@@ -170,7 +170,7 @@ export function createSalesApi(runtime: Runtime, options: SalesOptions, seams: S
     methods[name] = command;
   }
   api["order"] = (orderId: string) => runtime.read((tx) => orderView(tx, orderId, seams.openItems));
-  api["orders"] = (query: OrderQuery = {}) => runtime.read((tx) => findOrders(tx, query, seams.openItems));
+  api["orders"] = (query: OrderQuery = {}) => runtime.read((tx) => findOrders(tx, query, seams.openItems, runtime.config.timeZone));
   api["orderVersions"] = (orderId: string) => runtime.read((tx) => orderVersions(tx, orderId));
   methods["order"] = ["string"];
   methods["orderVersions"] = ["string"];

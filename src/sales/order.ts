@@ -367,17 +367,27 @@ export function deriveStatuses(order: OrderDoc, writtenOff = "0"): { order: Orde
 }
 
 /**
- * What finance wrote off on an order's invoices and credit notes, in the order's currency:
- * the sum of the write-off settlements of their open items (a write-off of a credit owed to
- * the customer counts negative). Pure: the caller reads the items.
+ * What finance wrote off on an order's invoices and credit notes, in the order's currency,
+ * from the write-off settlements of their open items: `debt` (what the customer owed and
+ * will not pay: a bad debt, a small difference on an invoice) or `credit` (what the shop owed
+ * back and will not pay: a small difference left on a credit note, as a positive amount).
+ * Pure: the caller reads the items.
  *
  * @example
  * ```ts
  * writtenOffOf([{ settlements: [{ kind: "write-off", amount: "18.8" }] }]); // "18.8"
+ * writtenOffOf([{ settlements: [{ kind: "write-off", amount: "-0.01" }] }], "credit"); // "0.01"
  * ```
  */
-export function writtenOffOf(items: readonly { readonly settlements: readonly { readonly kind: string; readonly amount: string }[] }[]): string {
+export function writtenOffOf(items: readonly { readonly settlements: readonly { readonly kind: string; readonly amount: string }[] }[], side: "debt" | "credit" = "debt"): string {
   let total = 0n;
-  for (const item of items) for (const s of item.settlements) if (s.kind === "write-off") total += parseScaled(s.amount, 6);
+  for (const item of items) {
+    for (const s of item.settlements) {
+      if (s.kind !== "write-off") continue;
+      const amount = parseScaled(s.amount, 6);
+      if (side === "debt" && amount > 0n) total += amount;
+      if (side === "credit" && amount < 0n) total -= amount;
+    }
+  }
   return formatScaled(total, 6);
 }

@@ -55,7 +55,7 @@ export const placeOrderSchema = z.strictObject({
   couponCode: z.string().min(1).max(64).optional(),
   shipping: z.strictObject({ amount: decimalText("nonnegative"), taxCategory: z.string().min(1).max(64).optional() }).optional(),
   /** The destination (the buyer for destination-based tax). */
-  shipTo: z.strictObject({ country: z.string().length(2), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),
+  shipTo: z.strictObject({ country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in capitals, like "DE"'), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),
   /** The total the checkout showed: a different computed total refuses the order. */
   expectedTotal: decimalText("nonnegative").optional(),
   reserveAt: z.enum(["placement", "payment", "none"]).optional(),
@@ -94,6 +94,9 @@ export function placeOrderCommand(settings: SalesSettings) {
         lineIds.add(lineId);
         return { lineId, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount, taxCategory: l.taxCategory ?? "standard", listPrice: l.listPrice };
       });
+      if (settings.seams.warehouseExists !== undefined && !(await settings.seams.warehouseExists(ctx.tx, input.warehouseId))) {
+        throw new StorekeepError("NOT_FOUND", `Unknown warehouse "${input.warehouseId}": define it first with inventory.defineWarehouse({ warehouseId }), or place the order at a defined one.`, { warehouseId: input.warehouseId, path: "warehouseId" });
+      }
       for (const [i, line] of lines.entries()) {
         if ((await settings.seams.productOf(ctx.tx, line.sku)) === undefined) {
           throw new StorekeepError("NOT_FOUND", `lines[${i}]: unknown SKU "${line.sku}"; define the product first (inventory.defineProduct).`, { sku: line.sku, path: `lines[${i}].sku` });

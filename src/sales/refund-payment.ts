@@ -4,7 +4,7 @@ import { idSchema } from "../kernel/ids.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { releaseAdvanceTax } from "./advance-tax.js";
-import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
+import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, loadOrder, saveOrder, withHistory } from "./order.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
@@ -39,7 +39,7 @@ export const refundPayment = defineLibraryCommand({
   async handle(ctx, input) {
     await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
     const fingerprint = fingerprintOf({ orderId: input.orderId, amount: input.amount, paymentId: input.paymentId, returnId: input.returnId, provider: input.provider });
-    const prior = await priorPayment(ctx.tx, "refund", input.refundId, fingerprint);
+    const prior = await priorPayment(ctx.tx, "refund", input.refundId, fingerprint, ["paymentId", "returnId", "provider"]);
     if (prior !== undefined) return { result: prior.result as Record<string, string | boolean> };
     const { order, version } = await loadOrder(ctx.tx, input.orderId);
     const out = await refundFromOrder(ctx, order, input, fingerprint);
@@ -63,7 +63,7 @@ export async function refundFromOrder(
 ): Promise<{ order: OrderDoc; event: NewEvent; doc: PaymentDoc }> {
   const c = order.currency;
   const fc = order.functionalCurrency;
-  const amount = minorOf(input.amount, c);
+  const amount = inputMinorOf(input.amount, c, "amount");
   const refundable = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c);
   if (amount > refundable) {
     throw new StorekeepError("VALIDATION_FAILED", `Refund of ${input.amount} ${c}: only ${amountOf(refundable, c)} captured and not yet refunded on order ${order.orderId}.`, { orderId: order.orderId, refundable: amountOf(refundable, c), issues: [{ path: "amount", message: "more than captured and not refunded", code: "custom" }] });
@@ -99,8 +99,16 @@ export async function refundFromOrder(
     const stored = await ctx.tx.documents.getForUpdate<ReturnDoc & { [k: string]: never }>(RETURNS, input.returnId);
     if (stored === undefined || (stored.data as ReturnDoc).orderId !== order.orderId) throw new StorekeepError("NOT_FOUND", `Order ${order.orderId} has no return ${input.returnId}.`, { returnId: input.returnId });
     const r = stored.data as ReturnDoc;
-    const state = nextReturnState(r.state, "refund", `Return ${r.returnId}`);
-    await ctx.tx.documents.put(RETURNS, r.returnId, { ...r, state, refunded: amountOf(minorOf(r.refunded, c) + amount, c) } as never, stored.version);
+    // A return may be refunded in parts: it is refunded once its refunds reach what its credit note credited.
+    const refunded = minorOf(r.refunded, c) + amount;
+    const note = r.creditNoteId === null ? undefined : order.creditNotes.find((n) => n.creditNoteId === r.creditNoteId);
+    const credited = note === undefined ? null : minorOf(note.gross, c);
+    if (r.state === "received" && credited !== null && refunded > credited) {
+      const left = credited - minorOf(r.refunded, c);
+      throw new StorekeepError("VALIDATION_FAILED", `Return ${r.returnId} credited ${amountOf(credited, c)} ${c} (${note!.creditNoteId}) and ${r.refunded} is refunded: refund at most ${amountOf(left, c)} against it.`, { returnId: r.returnId, credited: amountOf(credited, c), refunded: r.refunded, issues: [{ path: "amount", message: `at most ${amountOf(left, c)} for this return`, code: "custom" }] });
+    }
+    const state = nextReturnState(r.state, credited !== null && refunded < credited ? "refund-part" : "refund", `Return ${r.returnId}`);
+    await ctx.tx.documents.put(RETURNS, r.returnId, { ...r, state, refunded: amountOf(refunded, c) } as never, stored.version);
   }
   const creditNote = order.creditNotes[order.creditNotes.length - 1];
   const events: NewEvent[] = [

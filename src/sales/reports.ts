@@ -3,7 +3,8 @@ import type { Transaction } from "../ports/storage.js";
 import { amountOf, minorOf } from "./amounts.js";
 import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, netCaptured, qty, qtyText, writtenOffOf } from "./order.js";
 import type { SalesSeams } from "./options.js";
-import type { OrderState } from "./state-machines.js";
+import { ORDER_TRANSITIONS, type OrderState } from "./state-machines.js";
+import { type LocalDate, addDays, isLocalDate, startOfLocalDate } from "../kernel/local-date.js";
 
 /**
  * An order as a shop backend shows it: the stored order, derived statuses and what is
@@ -20,9 +21,15 @@ export interface OrderView {
   readonly statuses: { readonly order: OrderState; readonly payment: PaymentStatus; readonly fulfilment: FulfilmentStatus; readonly returns: ReturnStatus };
   readonly leftToShip: readonly { readonly lineId: string; readonly sku: string; readonly quantity: string }[];
   readonly leftToInvoice: readonly { readonly lineId: string; readonly sku: string; readonly quantity: string }[];
-  /** Captured and not yet refunded. */
+  /** Captured and not yet refunded (the most any refund could ever pay back). */
   readonly leftToRefund: string;
-  /** What finance wrote off on the order's invoices (bad debt, small differences; `sk.finance.writeOff`). */
+  /**
+   * Owed back to the customer now, what `refundPayment` accepts: on an invoiced order what
+   * credit notes (a return, a cancellation, an edit's correction) credited and was not yet
+   * paid back, within `leftToRefund`; on a cancelled order never invoiced, its prepayments.
+   */
+  readonly refundDue: string;
+  /** What finance wrote off of what the customer owed on the order's invoices (bad debt, small differences; `sk.finance.writeOff`); a credit written off on a credit note lowers `refundDue` instead. */
   readonly writtenOff: string;
   /** Total not yet captured nor written off (never below 0). */
   readonly leftToPay: string;
@@ -43,14 +50,20 @@ export async function orderView(tx: Transaction, orderId: string, openItems?: Op
   const order = stored.data as OrderDoc;
   const c = order.currency;
   const cancelled = order.state === "cancelled";
-  const writtenOff = await writtenOffInFinance(tx, order, openItems);
+  const { debt: writtenOff, credit: creditWrittenOff } = await financeWriteOffs(tx, order, openItems);
   const left = minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c) - minorOf(writtenOff, c);
+  const refundable = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c);
+  // As refundPayment decides: an invoiced order pays back what its credit notes left unpaid; before invoicing, prepayments (owed back once cancelled).
+  // A credit finance wrote off (a cent left on a credit note) is owed no more.
+  const owed = (order.invoices.length > 0 ? -minorOf(order.receivable.amount, c) : cancelled ? minorOf(order.prepayment.amount, c) : 0n) - minorOf(creditWrittenOff, c);
+  const refundDue = owed <= 0n ? 0n : owed < refundable ? owed : refundable;
   return {
     order,
     statuses: deriveStatuses(order, writtenOff),
     leftToShip: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.shipped)) })).filter((l) => l.quantity !== "0"),
     leftToInvoice: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.invoiced)) })).filter((l) => l.quantity !== "0"),
-    leftToRefund: amountOf(minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c), c),
+    leftToRefund: amountOf(refundable, c),
+    refundDue: amountOf(refundDue, c),
     writtenOff: amountOf(minorOf(writtenOff, c), c),
     leftToPay: cancelled || left < 0n ? "0" : amountOf(left, c),
   };
@@ -62,12 +75,18 @@ export async function orderView(tx: Transaction, orderId: string, openItems?: Op
  */
 type OpenItemsReader = NonNullable<SalesSeams["openItems"]>;
 
-/** What finance wrote off on the open items of an order's invoices and credit notes (no reader or none tracked: "0"). */
-async function writtenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
-  if (openItems === undefined) return "0";
+/** What finance wrote off on the open items of an order's invoices and credit notes: owed by the customer (`debt`) and owed to them (`credit`); no reader or none tracked: "0". */
+async function financeWriteOffs(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<{ debt: string; credit: string }> {
+  if (openItems === undefined) return { debt: "0", credit: "0" };
   const ids = [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId)];
-  if (ids.length === 0) return "0";
-  return writtenOffOf(await openItems(tx, ids));
+  if (ids.length === 0) return { debt: "0", credit: "0" };
+  const items = await openItems(tx, ids);
+  return { debt: writtenOffOf(items, "debt"), credit: writtenOffOf(items, "credit") };
+}
+
+/** What finance wrote off of what the customer owed on an order's invoices (no reader or none tracked: "0"). */
+export async function writtenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
+  return (await financeWriteOffs(tx, order, openItems)).debt;
 }
 
 /**
@@ -82,9 +101,9 @@ async function writtenOffInFinance(tx: Transaction, order: OrderDoc, openItems: 
 export interface OrderQuery {
   readonly customerId?: string;
   readonly state?: OrderState;
-  /** Placed on or after this date (YYYY-MM-DD). */
+  /** Placed on or after this date (YYYY-MM-DD, the shop's business date in its time zone). */
   readonly from?: string;
-  /** Placed on or before this date (YYYY-MM-DD). */
+  /** Placed on or before this date (YYYY-MM-DD, the shop's business date in its time zone). */
   readonly to?: string;
   readonly limit?: number;
   readonly after?: { readonly placedAt: string; readonly orderId: string };
@@ -104,19 +123,38 @@ export interface OrderPage {
 }
 
 /**
- * Orders by customer, by state or all, within a placement date range, newest first
- * (`openItems` as for {@link orderView}).
+ * Orders by customer, by state or all, within a placement date range (business dates in
+ * `timeZone`, the shop's), newest first (`openItems` as for {@link orderView}).
  *
  * @example
  * ```ts
  * const page = await runtime.read((tx) => findOrders(tx, { customerId: "cus_1" }));
  * ```
  */
-export async function findOrders(tx: Transaction, query: OrderQuery, openItems?: OpenItemsReader): Promise<OrderPage> {
+export async function findOrders(tx: Transaction, query: OrderQuery, openItems?: OpenItemsReader, timeZone = "UTC"): Promise<OrderPage> {
+  const known = ["customerId", "state", "from", "to", "limit", "after"];
+  for (const key of Object.keys(query)) {
+    if (!known.includes(key)) {
+      const hint = key === "status" ? ' (the order\'s state is "state"; payment, fulfilment and return statuses are derived, on each row\'s statuses)' : "";
+      throw new StorekeepError("VALIDATION_FAILED", `orders: unknown filter "${key}"${hint}; use ${known.join(", ")}.`, { issues: [{ path: key, message: `one of ${known.join(", ")}`, code: "unrecognized_keys" }] });
+    }
+  }
   const limit = query.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new StorekeepError("VALIDATION_FAILED", "orders: limit must be 1 to 1000.", { issues: [{ path: "limit", message: "1 to 1000", code: "custom" }] });
   if (query.customerId !== undefined && query.state !== undefined) throw new StorekeepError("VALIDATION_FAILED", "orders: filter by customer or by state, not both.", { issues: [{ path: "state", message: "one filter", code: "custom" }] });
-  const range = { ...(query.from === undefined ? {} : { gte: query.from }), ...(query.to === undefined ? {} : { lte: `${query.to}T99` }) };
+  if (query.state !== undefined && !Object.hasOwn(ORDER_TRANSITIONS, query.state)) {
+    const states = Object.keys(ORDER_TRANSITIONS);
+    throw new StorekeepError("VALIDATION_FAILED", `orders: state "${String(query.state)}" is not an order state; use one of ${states.join(", ")} (payment, fulfilment and return statuses are derived: filter the page by statuses).`, { issues: [{ path: "state", message: `one of ${states.join(", ")}`, code: "custom" }] });
+  }
+  for (const field of ["from", "to"] as const) {
+    const value = query[field];
+    if (value !== undefined && !isLocalDate(value)) throw new StorekeepError("VALIDATION_FAILED", `orders: ${field} "${String(value)}" must be a date YYYY-MM-DD, such as "2026-03-04".`, { issues: [{ path: field, message: "a date YYYY-MM-DD", code: "custom" }] });
+  }
+  // Placement dates are the shop's business dates (its time zone): a day is its local midnight to the next.
+  const range = {
+    ...(query.from === undefined ? {} : { gte: startOfLocalDate(query.from as LocalDate, timeZone).toISOString() }),
+    ...(query.to === undefined ? {} : { lt: startOfLocalDate(addDays(query.to as LocalDate, 1), timeZone).toISOString() }),
+  };
   const index = query.customerId !== undefined ? "byCustomer" : query.state !== undefined ? "byState" : "byPlaced";
   const equals = query.customerId !== undefined ? [query.customerId] : query.state !== undefined ? [query.state] : [];
   const after = query.after === undefined ? undefined : { values: [...equals, query.after.placedAt], id: query.after.orderId };

@@ -78,6 +78,15 @@ export function receiveReturnCommand(settings: SalesSettings) {
       const { doc, version: returnVersion } = await loadReturn(ctx, input.returnId);
       const state = nextReturnState(doc.state, "receive", `Return ${doc.returnId}`);
       const { order, version } = await loadOrder(ctx.tx, doc.orderId);
+      // A disposition for a line the return does not hold would be dropped silently (damaged goods restocked): refuse it.
+      const seen = new Set<string>();
+      for (const [i, d] of (input.dispositions ?? []).entries()) {
+        if (!doc.lines.some((l) => l.lineId === d.lineId)) {
+          throw new StorekeepError("VALIDATION_FAILED", `dispositions[${i}]: return ${doc.returnId} has no line ${d.lineId}; its lines are ${doc.lines.map((l) => l.lineId).join(", ")}.`, { returnId: doc.returnId, issues: [{ path: `dispositions[${i}].lineId`, message: `one of ${doc.lines.map((l) => l.lineId).join(", ")}`, code: "custom" }] });
+        }
+        if (seen.has(d.lineId)) throw new StorekeepError("VALIDATION_FAILED", `dispositions[${i}]: line ${d.lineId} has a disposition already; give one per line.`, { issues: [{ path: `dispositions[${i}].lineId`, message: "repeated", code: "custom" }] });
+        seen.add(d.lineId);
+      }
       const dispositionOf = (lineId: string) => input.dispositions?.find((d) => d.lineId === lineId);
       let lines = order.lines;
       const credit = new Map<string, bigint>();

@@ -3,9 +3,10 @@ import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { currencySchema } from "../kernel/money-schema.js";
 import { defineLibraryCommand } from "../runner/library.js";
-import { amountOf, convertMinor, minorOf, moneyOf } from "./amounts.js";
+import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { PAYMENTS, PAYOUTS, type PaymentDoc } from "./order.js";
+import { fingerprintOf } from "./payment-records.js";
 import { functionalRate } from "./rate.js";
 
 const id = idSchema<string>();
@@ -35,11 +36,18 @@ export const settlePayout = defineLibraryCommand({
   input: settlePayoutSchema,
   async handle(ctx, input) {
     await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
-    if ((await ctx.tx.documents.get(PAYOUTS, input.payoutId)) !== undefined) throw new StorekeepError("DUPLICATE_DOCUMENT", `Payout ${input.payoutId} was already recorded.`, { payoutId: input.payoutId });
+    // The provider's payout webhook delivered again (any idempotency key) replays the first result; other content under the id is refused.
+    const fingerprint = fingerprintOf({ provider: input.provider, currency: input.currency, gross: input.gross, fees: input.fees, paymentIds: input.paymentIds?.join(",") });
+    const prior = await ctx.tx.documents.get<{ fingerprint?: string; result?: { payoutId: string; net: string } } & { [k: string]: never }>(PAYOUTS, input.payoutId);
+    if (prior !== undefined) {
+      const recorded = prior.data as { fingerprint?: string; result?: { payoutId: string; net: string } };
+      if (recorded.fingerprint === fingerprint && recorded.result !== undefined) return { result: recorded.result };
+      throw new StorekeepError("DUPLICATE_DOCUMENT", `Payout ${input.payoutId} was already recorded with other content; a payout id is used once.`, { payoutId: input.payoutId });
+    }
     const c = input.currency;
     const fc = ctx.config.functionalCurrency;
-    const gross = minorOf(input.gross, c);
-    const fees = minorOf(input.fees, c);
+    const gross = inputMinorOf(input.gross, c, "gross");
+    const fees = inputMinorOf(input.fees, c, "fees");
     const rate = await functionalRate(ctx, c);
     const fGross = convertMinor(gross, c, fc, rate);
     const fFees = convertMinor(fees, c, fc, rate);
@@ -55,9 +63,10 @@ export const settlePayout = defineLibraryCommand({
       }
       if (sum === gross) exchangeDifference = booked - fGross;
     }
-    await ctx.tx.documents.put(PAYOUTS, input.payoutId, { payoutId: input.payoutId, gross: amountOf(gross, c), currency: c } as never, 0);
+    const result = { payoutId: input.payoutId, net: amountOf(gross - fees, c) };
+    await ctx.tx.documents.put(PAYOUTS, input.payoutId, { payoutId: input.payoutId, gross: amountOf(gross, c), currency: c, fingerprint, result } as never, 0);
     return {
-      result: { payoutId: input.payoutId, net: amountOf(gross - fees, c) },
+      result,
       events: [
         {
           type: "PayoutSettled",

@@ -26,7 +26,7 @@ export type ShipmentAction = "deliver";
 /** A return's lifecycle. */
 export type ReturnState = "requested" | "received" | "refunded" | "rejected";
 /** What moves a return. */
-export type ReturnAction = "receive" | "reject" | "refund";
+export type ReturnAction = "receive" | "reject" | "refund-part" | "refund";
 
 /**
  * A transition table: for each state, the actions allowed and the state each leads to.
@@ -96,7 +96,7 @@ export const SHIPMENT_TRANSITIONS: TransitionTable<ShipmentState, ShipmentAction
  */
 export const RETURN_TRANSITIONS: TransitionTable<ReturnState, ReturnAction> = Object.freeze({
   requested: { receive: "received", reject: "rejected" },
-  received: { refund: "refunded" },
+  received: { "refund-part": "received", refund: "refunded" },
   refunded: {},
   rejected: {},
 });
@@ -146,7 +146,7 @@ function step<S extends string, A extends string>(machine: string, subject: stri
   const allowed = Object.entries(row).map(([a, to]) => `${a} → ${String(to)}`);
   throw new StorekeepError(
     "INVALID_TRANSITION",
-    `${subject} is ${state}: cannot ${action}. ${allowed.length === 0 ? `A ${machine} in ${state} allows no further transition.` : `Allowed from ${state}: ${allowed.join(", ")}.`}`,
+    `${subject} is ${state}: cannot ${action}. ${allowed.length === 0 ? `${/^[aeiou]/.test(machine) ? "An" : "A"} ${machine} in ${state} allows no further transition.` : `Allowed from ${state}: ${allowed.join(", ")}.`}`,
     { machine, subject, state, action, allowed: Object.keys(row) },
   );
 }

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
+import type { NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { amountOf, minorOf } from "./amounts.js";
-import { PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
+import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
+import type { SalesSettings } from "./options.js";
 import { nextPaymentState } from "./state-machines.js";
 
 const id = idSchema<string>();
@@ -11,27 +13,49 @@ export const voidPaymentSchema = z.strictObject({ paymentId: id, outcome: z.enum
 
 /**
  * Voids an authorization (or what is left of it after partial captures), or marks it
- * failed. Nothing posts: no money moved.
+ * failed. Nothing posts: no money moved. An order left with nothing authorized or captured
+ * (its payment failed) counts as unpaid again: it expires as placed (placement plus
+ * `unpaidExpiryMinutes`), so its reservations are not held for ever; a shop that reserves at
+ * payment releases them at once (`OrderReservationRequested` replacing the holds with none).
  *
  * @example
  * ```ts
- * await sk.sales.voidPayment({ paymentId: "pi_1" });
+ * await runtime.execute(voidPaymentCommand(settings), { paymentId: "pi_1" });
  * ```
  */
-export const voidPayment = defineLibraryCommand({
-  name: "sales.voidPayment",
-  input: voidPaymentSchema,
-  async handle(ctx, input) {
-    const stored = await ctx.tx.documents.getForUpdate<PaymentDoc & { [k: string]: never }>(PAYMENTS, `authorization:${input.paymentId}`);
-    if (stored === undefined) throw new StorekeepError("NOT_FOUND", `No authorization ${input.paymentId}; authorize it with sales.authorizePayment first.`, { paymentId: input.paymentId });
-    const doc = stored.data as PaymentDoc;
-    const state = nextPaymentState(doc.state as never, input.outcome, `Payment ${input.paymentId}`);
-    const { order, version } = await loadOrder(ctx.tx, doc.orderId);
-    const c = order.currency;
-    const released = minorOf(doc.amount, c) - minorOf(doc.captured, c);
-    await ctx.tx.documents.put(PAYMENTS, doc.key, { ...doc, state } as never, stored.version);
-    const next = { ...order, paid: { ...order.paid, authorized: amountOf(minorOf(order.paid.authorized, c) - released, c) } };
-    await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), `${input.outcome}-payment`, input.paymentId), version);
-    return { result: { paymentId: input.paymentId, state } };
-  },
-});
+export function voidPaymentCommand(settings: SalesSettings) {
+  return defineLibraryCommand({
+    name: "sales.voidPayment",
+    input: voidPaymentSchema,
+    async handle(ctx, input) {
+      const stored = await ctx.tx.documents.getForUpdate<PaymentDoc & { [k: string]: never }>(PAYMENTS, `authorization:${input.paymentId}`);
+      if (stored === undefined) throw new StorekeepError("NOT_FOUND", `No authorization ${input.paymentId}; authorize it with sales.authorizePayment first.`, { paymentId: input.paymentId });
+      const doc = stored.data as PaymentDoc;
+      const state = nextPaymentState(doc.state as never, input.outcome, `Payment ${input.paymentId}`);
+      const { order, version } = await loadOrder(ctx.tx, doc.orderId);
+      const c = order.currency;
+      const released = minorOf(doc.amount, c) - minorOf(doc.captured, c);
+      await ctx.tx.documents.put(PAYMENTS, doc.key, { ...doc, state } as never, stored.version);
+      const authorized = minorOf(order.paid.authorized, c) - released;
+      let next: OrderDoc = { ...order, paid: { ...order.paid, authorized: amountOf(authorized, c) } };
+      const events: NewEvent[] = [];
+      if (authorized === 0n && minorOf(order.paid.captured, c) === 0n) {
+        // Nothing authorized nor captured any more: unpaid again, so it expires as it would have,
+        if (next.expiresAt === "") next = { ...next, expiresAt: unpaidExpiry(settings, next) };
+        // and a shop that reserves at payment lets the stock go until a payment comes (which reserves again).
+        if (next.reserveAt === "payment" && next.reserved && (next.state === "placed" || next.state === "on-hold")) {
+          next = { ...next, reserved: false, lines: next.lines.map(({ sources: _sources, ...l }) => ({ ...l, buckets: { ...l.buckets, reserved: "0" } })) };
+          events.push({ type: "OrderReservationRequested", aggregateType: "order", aggregateId: order.orderId, effectiveDate: ctx.today, payload: { orderId: order.orderId, warehouseId: order.warehouseId, kind: "hard", replace: true, lines: [] } });
+        }
+      }
+      await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), `${input.outcome}-payment`, input.paymentId), version);
+      return { result: { paymentId: input.paymentId, state }, events };
+    },
+  });
+}
+
+/** When an unpaid order expires: placement plus the shop's unpaid expiry ("" when it never does: no expiry set, an order on payment terms, one no longer placed or held). */
+export function unpaidExpiry(settings: SalesSettings, order: OrderDoc): string {
+  if (settings.unpaidExpiryMinutes <= 0 || order.paymentTermsDays !== 0 || (order.state !== "placed" && order.state !== "on-hold")) return "";
+  return new Date(new Date(order.placedAt).getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString();
+}
