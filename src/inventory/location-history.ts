@@ -43,6 +43,11 @@ export function quantityChanges(record: MovementRecord): { key: string; quantity
   return quantity.isZero() ? [] : [{ key: `${record.sku}|${record.locationId}|${lot}`, quantity }];
 }
 
+/** A stocktake approval's adjustment: reason "count", its source naming the stocktake and the counted location (`lineId`). */
+function isStocktakeAdjustment(r: MovementRecord): boolean {
+  return r.kind === "adjustment" && r.reason === "count" && r.source.type === "adjustment" && typeof r.source["lineId"] === "string";
+}
+
 function dayBefore(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) - 86_400_000).toISOString().slice(0, 10);
 }
@@ -63,8 +68,9 @@ function dayBefore(date: string): string {
 export async function checkLocationHistory(tx: Transaction, product: Product, records: readonly MovementRecord[], raced = false): Promise<void> {
   if (product.allowNegativeStock || records.length === 0) return;
   const taking = new Set<string>();
-  // A count's adjustment records what was found at its instant; it is checked by the count, not here.
-  for (const r of records) if (!(r.kind === "adjustment" && r.reason === "count")) for (const c of quantityChanges(r)) if (c.quantity.isNegative()) taking.add(c.key);
+  // A stocktake's adjustment records what was found at its instant; it is checked by the count, not here.
+  // A manual `adjust` (whose reason also defaults to "count") is checked like any other movement.
+  for (const r of records) if (!isStocktakeAdjustment(r)) for (const c of quantityChanges(r)) if (c.quantity.isNegative()) taking.add(c.key);
   if (taking.size === 0) return;
   const firstDay = records.reduce((min, r) => (r.effectiveDate < min ? r.effectiveDate : min), records[0]!.effectiveDate);
   const fresh = new Set(records.map((r) => r.movementId));

@@ -98,6 +98,11 @@ export async function checkTracking(tx: Transaction, deltas: readonly BalanceDel
         issues: [{ path: "lot", message: `required: ${d.sku} is tracked by ${tracking}`, code: "custom" }],
       });
     }
+    if (tracking === "serial" && d.kind !== "transfer" && !new Decimal(d.quantity).isInteger()) {
+      throw new StorekeepError("VALIDATION_FAILED", `${d.sku} is tracked by serial number: serial ${d.lot} is one whole unit, so a ${d.kind} of ${d.quantity} cannot name it (move 1 unit per serial number).`, {
+        issues: [{ path: "quantity", message: "a serial number is one whole unit", code: "custom" }],
+      });
+    }
     if (d.kind === "sale-issue") {
       const expiry = lots.get(`${d.sku}|${d.lot}`)?.expiry ?? null;
       const day = dateOf(d.effectiveAt);
