@@ -5,6 +5,7 @@ import { QUANTITIES } from "./ledger-records.js";
 import { inTransitLocation } from "./location.js";
 import { MOVEMENTS, type MovementRecord, movementPosition } from "./movement.js";
 import type { Product } from "./product.js";
+import { isStocktakeAdjustment } from "./stocktake-book.js";
 
 /*
  * Back-dating keeps the per-location and per-lot checks of history, not only the per-SKU
@@ -41,11 +42,6 @@ export function quantityChanges(record: MovementRecord): { key: string; quantity
   }
   const quantity = new Decimal(record.quantity);
   return quantity.isZero() ? [] : [{ key: `${record.sku}|${record.locationId}|${lot}`, quantity }];
-}
-
-/** A stocktake approval's adjustment: reason "count", its source naming the stocktake and the counted location (`lineId`). */
-function isStocktakeAdjustment(r: MovementRecord): boolean {
-  return r.kind === "adjustment" && r.reason === "count" && r.source.type === "adjustment" && typeof r.source["lineId"] === "string";
 }
 
 function dayBefore(date: string): string {

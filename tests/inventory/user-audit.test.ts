@@ -157,3 +157,37 @@ describe("a named lot taken without a location", () => {
     expect((await h.inventory.audit()).ok).toBe(true);
   });
 });
+
+describe("two stocktakes over one location", () => {
+  it("an older count approved after a later one is refused instead of posting the loss twice", async () => {
+    const h = await harness({ start: "2026-06-15T10:00:00.000Z" });
+    await h.inventory.defineWarehouse({ warehouseId: "wh" });
+    await h.inventory.defineLocation({ locationId: "wh/A1", warehouseId: "wh" });
+    await h.inventory.defineProduct({ sku: "TEA", costingMethod: "fifo" });
+    await h.inventory.receive({ sku: "TEA", warehouseId: "wh", locationId: "wh/A1", quantity: "50", unitCost: "2", effectiveDate: "2026-06-01" });
+    await h.inventory.startStocktake({ stocktakeId: "weekly", warehouseId: "wh" });
+    await h.inventory.startStocktake({ stocktakeId: "spot", warehouseId: "wh", locations: ["wh/A1"] });
+    h.clock.advance(60_000);
+    await h.inventory.recordCount({ stocktakeId: "spot", locationId: "wh/A1", items: [{ sku: "TEA", quantity: "45" }] });
+    h.clock.advance(60_000);
+    await h.inventory.recordCount({ stocktakeId: "weekly", locationId: "wh/A1", items: [{ sku: "TEA", quantity: "45" }] });
+    expect((await h.inventory.approveStocktake({ stocktakeId: "weekly" })).summary.shrinkage).toBe("-10");
+    const error = await caught(h.inventory.approveStocktake({ stocktakeId: "spot" }));
+    expect(error.code).toBe("INVALID_TRANSITION");
+    expect(error.message).toContain('stocktake "weekly"');
+    // The shelf holds 45, and so does the book: the 5 lost units were written off once.
+    expect((await h.inventory.onHand({ sku: "TEA" })).map((r) => r.quantity)).toEqual(["45"]);
+    expect((await h.inventory.valuation({ sku: "TEA" }))[0]!.value).toBe("90");
+    await h.inventory.cancelStocktake({ stocktakeId: "spot" });
+    // Approved in the other order, the later count sees the earlier adjustment in its book: nothing twice either.
+    await h.inventory.startStocktake({ stocktakeId: "a", warehouseId: "wh" });
+    await h.inventory.startStocktake({ stocktakeId: "b", warehouseId: "wh" });
+    h.clock.advance(60_000);
+    await h.inventory.recordCount({ stocktakeId: "a", locationId: "wh/A1", items: [{ sku: "TEA", quantity: "44" }] });
+    h.clock.advance(60_000);
+    await h.inventory.recordCount({ stocktakeId: "b", locationId: "wh/A1", items: [{ sku: "TEA", quantity: "44" }] });
+    await h.inventory.approveStocktake({ stocktakeId: "a" });
+    expect((await h.inventory.approveStocktake({ stocktakeId: "b" })).summary.adjusted).toBe(0);
+    expect((await h.inventory.onHand({ sku: "TEA" })).map((r) => r.quantity)).toEqual(["44"]);
+  });
+});
