@@ -65,6 +65,11 @@ describe("serial numbers are whole units", () => {
     expect(await h.inventory.onHand({ sku: "PHONE" })).toEqual([]);
     await h.inventory.receive({ sku: "PHONE", warehouseId: "wh", quantity: "1", unitCost: "100", lot: "S1" });
     expect((await h.inventory.onHand({ sku: "PHONE" })).map((r) => r.quantity)).toEqual(["1"]);
+    // Nor can half of it move to another location.
+    await h.inventory.defineLocation({ locationId: "wh/B", warehouseId: "wh" });
+    const split = await caught(h.inventory.transfer({ sku: "PHONE", quantity: "0.5", lot: "S1", from: { warehouseId: "wh" }, to: { warehouseId: "wh", locationId: "wh/B" } }));
+    expect(split.code).toBe("VALIDATION_FAILED");
+    expect((await h.inventory.onHand({ sku: "PHONE" })).map((r) => `${r.locationId}:${r.quantity}`)).toEqual(["wh:1"]);
   });
 });
 
