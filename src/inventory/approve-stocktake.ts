@@ -40,7 +40,20 @@ export function approveStocktakeCommand(settings: InventorySettings) {
           recount: waiting.slice(0, 50),
         });
       }
-      const lines = await countLines(ctx.tx, locations);
+      const stale = { stocktakeId: input.stocktakeId, found: [] as { locationId: string; sku: string; lot: string | null; countedAt: string; laterStocktakeId: string; laterAt: string }[] };
+      const lines = await countLines(ctx.tx, locations, stale);
+      // A later stocktake already set the book of an item this one counted earlier: posting this
+      // count's difference now would take the same loss (or gain) a second time.
+      const differing = new Set(lines.filter((l) => l.difference !== "0").map((l) => `${l.locationId}|${l.sku}|${l.lot ?? ""}`));
+      const overtaken = stale.found.filter((f) => differing.has(`${f.locationId}|${f.sku}|${f.lot ?? ""}`));
+      if (overtaken.length > 0) {
+        const f = overtaken[0]!;
+        throw new StorekeepError(
+          "INVALID_TRANSITION",
+          `Stocktake "${input.stocktakeId}" counted ${f.sku}${f.lot === null ? "" : ` (lot ${f.lot})`} at ${f.locationId} at ${f.countedAt}, but stocktake "${f.laterStocktakeId}", counted later (${f.laterAt}), was approved first and already set its book: approving this older count would post the difference twice. Cancel this stocktake (or count the location again in a new one).`,
+          { stocktakeId: input.stocktakeId, overtaken: overtaken.slice(0, 50) },
+        );
+      }
       const drafts: MovementDraft[] = [];
       for (const line of lines) {
         if (line.difference === "0") continue;

@@ -132,11 +132,21 @@ export function gs1CheckDigit(digits: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-function checkDigits(code: string, kind: string): void {
-  const body = code.slice(0, -1);
+/**
+ * Refuses `digits` whose last digit is not their GS1 check digit. `within` names the code as
+ * scanned and the AI the digits are the value of (a GTIN inside a GS1-128 label), so the
+ * message shows what was scanned and which element is wrong.
+ */
+function checkDigits(digits: string, kind: string, within?: { readonly code: string; readonly ai?: string; readonly position?: number }): void {
+  const body = digits.slice(0, -1);
   const expected = gs1CheckDigit(body);
-  const actual = Number(code.at(-1));
-  if (expected !== actual) refuse(code, `the ${kind} check digit (digit ${code.length}) is ${actual}, but the other digits give ${expected}: a digit was misread or mistyped`);
+  const actual = Number(digits.at(-1));
+  if (expected === actual) return;
+  const code = within?.code ?? digits;
+  const ai = within?.ai;
+  const position = within?.position ?? digits.length;
+  if (ai !== undefined) refuse(code, `AI (${ai}) ${kind} ${digits}: the ${kind} check digit (digit ${position}) is ${actual}, but the other digits give ${expected}: a digit was misread or mistyped`, `(${ai})`);
+  refuse(code, `the ${kind} check digit (digit ${position}) is ${actual}, but the other digits give ${expected}: a digit was misread or mistyped`);
 }
 
 /**
@@ -280,12 +290,12 @@ function parseGs1(code: string, data: string, options: ParseBarcodeOptions): Par
     if (!numeric && !/^[\x21-\x22\x25-\x2f\x30-\x39\x3a-\x3f\x41-\x5a\x5f\x61-\x7a]+$/.test(value)) refuse(code, `AI (${ai}) ${def.name} has characters outside GS1's character set 82: "${value}"`, `(${ai})`);
     switch (ai) {
       case "00":
-        checkDigits(value, "SSCC");
+        checkDigits(value, "SSCC", { code, ai });
         out.sscc = value;
         break;
       case "01":
       case "02":
-        checkDigits(value, "GTIN");
+        checkDigits(value, "GTIN", { code, ai });
         if (ai === "01") out.gtin = value;
         break;
       case "10":
@@ -371,12 +381,15 @@ export function parseBarcode(scanned: string, options: ParseBarcodeOptions = {})
   if (identifier) return parseGs1(code, code.slice(3), options);
   if (code.startsWith("(")) return parseGs1(code, code, options);
   if (code.includes(GS)) return parseGs1(code, code, options);
+  // A GS1-128 label read by a scanner that drops the symbology identifier: it starts with an SSCC or a GTIN's AI.
+  if (/^0[0-2]\d/.test(code) && code.length > 16 && !/^\d+$/.test(code)) return parseGs1(code, code, options);
   if (!/^\d+$/.test(code)) refuse(code, "is neither all digits (a GTIN) nor a GS1 element string (start it with ]C1, ]d2 or (AI))");
   switch (code.length) {
     case 8: {
       if (options.symbology === "upc-e") {
         const upcA = expandUpcE(code);
-        checkDigits(upcA, "UPC-E");
+        // The check digit covers the expanded UPC-A, but it is the scanned code's 8th digit.
+        checkDigits(upcA, "UPC-E", { code, position: 8 });
         return { kind: "upc-e", raw: code, upcA, gtin: upcA.padStart(14, "0") };
       }
       checkDigits(code, "EAN-8");

@@ -5,6 +5,7 @@ import { QUANTITIES } from "./ledger-records.js";
 import { inTransitLocation } from "./location.js";
 import { MOVEMENTS, type MovementRecord, movementPosition } from "./movement.js";
 import type { Product } from "./product.js";
+import { isStocktakeAdjustment } from "./stocktake-book.js";
 
 /*
  * Back-dating keeps the per-location and per-lot checks of history, not only the per-SKU
@@ -63,8 +64,9 @@ function dayBefore(date: string): string {
 export async function checkLocationHistory(tx: Transaction, product: Product, records: readonly MovementRecord[], raced = false): Promise<void> {
   if (product.allowNegativeStock || records.length === 0) return;
   const taking = new Set<string>();
-  // A count's adjustment records what was found at its instant; it is checked by the count, not here.
-  for (const r of records) if (!(r.kind === "adjustment" && r.reason === "count")) for (const c of quantityChanges(r)) if (c.quantity.isNegative()) taking.add(c.key);
+  // A stocktake's adjustment records what was found at its instant; it is checked by the count, not here.
+  // A manual `adjust` (whose reason also defaults to "count") is checked like any other movement.
+  for (const r of records) if (!isStocktakeAdjustment(r)) for (const c of quantityChanges(r)) if (c.quantity.isNegative()) taking.add(c.key);
   if (taking.size === 0) return;
   const firstDay = records.reduce((min, r) => (r.effectiveDate < min ? r.effectiveDate : min), records[0]!.effectiveDate);
   const fresh = new Set(records.map((r) => r.movementId));

@@ -98,6 +98,12 @@ export async function checkTracking(tx: Transaction, deltas: readonly BalanceDel
         issues: [{ path: "lot", message: `required: ${d.sku} is tracked by ${tracking}`, code: "custom" }],
       });
     }
+    const units = d.kind === "transfer" ? (d.moved ?? "0") : d.quantity;
+    if (tracking === "serial" && !new Decimal(units).isInteger()) {
+      throw new StorekeepError("VALIDATION_FAILED", `${d.sku} is tracked by serial number: serial ${d.lot} is one whole unit, so a ${d.kind} of ${units} cannot name it (move 1 unit per serial number).`, {
+        issues: [{ path: "quantity", message: "a serial number is one whole unit", code: "custom" }],
+      });
+    }
     if (d.kind === "sale-issue") {
       const expiry = lots.get(`${d.sku}|${d.lot}`)?.expiry ?? null;
       const day = dateOf(d.effectiveAt);

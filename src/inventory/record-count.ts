@@ -29,6 +29,25 @@ const countSchema = z.object({
 });
 
 /**
+ * A counted line of a tracked product names its lot (or serial number): its approval posts an
+ * adjustment of that lot, which a tracked product cannot do without one. A serial is one unit.
+ */
+function checkTrackedCount(index: number, tracking: string, counted: CountedItem): void {
+  if (tracking === "none") return;
+  const what = tracking === "serial" ? "serial number" : "lot";
+  if (counted.lot === null || counted.lot === "") {
+    throw new StorekeepError("VALIDATION_FAILED", `items.${index}: ${counted.sku} is tracked by ${tracking}: count each ${what} on its own line (lot), or scan a GS1 label that carries it.`, {
+      issues: [{ path: `items.${index}.lot`, message: `required: ${counted.sku} is tracked by ${tracking}`, code: "custom" }],
+    });
+  }
+  if (tracking === "serial" && new Decimal(counted.quantity).gt(1)) {
+    throw new StorekeepError("VALIDATION_FAILED", `items.${index}: serial ${counted.lot} of ${counted.sku} is one unit; it cannot be counted ${counted.quantity} times.`, {
+      issues: [{ path: `items.${index}.quantity`, message: "a serial number is one unit", code: "custom" }],
+    });
+  }
+}
+
+/**
  * What recording a count returns: the location's status (`recount`: count it again) and,
  * for a count that is not blind, its differences to the book.
  *
@@ -85,14 +104,22 @@ export function recordCountCommand(settings: InventorySettings) {
       }
       const scopeSkus = stocktake.skus === null ? null : new Set(stocktake.skus);
       const items: CountedItem[] = [];
+      const serialSkus = new Set<string>();
       for (const [index, item] of input.items.entries()) {
         let counted: CountedItem;
         if ("barcode" in item) {
           const scanned = await requireScan(ctx.tx, item.barcode, { today: ctx.today, inStore: settings.inStoreLayouts });
-          counted = { sku: scanned.sku, lot: scanned.lot, quantity: canonicalDecimal(new Decimal(scanned.quantity).times(item.times)) };
+          const tracking = (await requireProduct(ctx.tx, scanned.sku)).tracking ?? "none";
+          // A serial-tracked unit's label carries its serial number in AI (21): that is its "lot".
+          const lot = tracking === "serial" ? (scanned.serial ?? scanned.lot) : scanned.lot;
+          counted = { sku: scanned.sku, lot, quantity: canonicalDecimal(new Decimal(scanned.quantity).times(item.times)) };
+          checkTrackedCount(index, tracking, counted);
+          if (tracking === "serial") serialSkus.add(counted.sku);
         } else {
-          await requireProduct(ctx.tx, item.sku);
+          const tracking = (await requireProduct(ctx.tx, item.sku)).tracking ?? "none";
           counted = { sku: item.sku, lot: item.lot ?? null, quantity: item.quantity };
+          checkTrackedCount(index, tracking, counted);
+          if (tracking === "serial") serialSkus.add(counted.sku);
         }
         if (scopeSkus !== null && !scopeSkus.has(counted.sku)) {
           throw new StorekeepError("VALIDATION_FAILED", `items.${index}: ${counted.sku} is not among the SKUs this stocktake counts.`, { issues: [{ path: `items.${index}`, message: "SKU out of scope", code: "custom" }] });
@@ -100,6 +127,11 @@ export function recordCountCommand(settings: InventorySettings) {
         items.push(counted);
       }
       const merged = mergeCounts(items);
+      for (const m of merged) {
+        if (serialSkus.has(m.sku) && new Decimal(m.quantity).gt(1)) {
+          throw new StorekeepError("VALIDATION_FAILED", `Serial ${m.lot} of ${m.sku} is one unit; it was counted ${m.quantity} times at ${input.locationId}.`, { issues: [{ path: "items", message: "a serial number is one unit", code: "custom" }] });
+        }
+      }
       // The book at the instant counted, for every item expected or found here.
       const points = new Map<string, { sku: string; lot: string | null }>();
       for (const e of [...location.expected, ...merged]) points.set(`${e.sku}|${e.lot ?? ""}`, { sku: e.sku, lot: e.lot });

@@ -65,6 +65,10 @@ export async function planRemoval(ctx: CommandContext, request: RemovalRequest):
   const locationId = await resolveLocation(ctx.tx, request.warehouseId, request.locationId);
   const fulfil = async (quantity: string, lot: string | undefined, quiet: boolean): Promise<{ released: Decimal; events: NewEvent[] }> =>
     request.fulfil ? fulfilReservations(ctx, { sku: request.sku, warehouseId: request.warehouseId, quantity: new Decimal(quantity), orderId: request.orderId, reservationId: request.reservationId, lot, quiet }) : { released: new Decimal(0), events: [] };
+  if (request.lot !== undefined && request.locationId === undefined && (product.tracking ?? "none") !== "none") {
+    const parts = await namedLotParts(ctx, request, locationId, fulfil);
+    if (parts !== undefined) return parts;
+  }
   if (request.lot !== undefined || (product.tracking ?? "none") === "none") {
     const f = await fulfil(request.quantity, request.lot, false);
     return { parts: [{ locationId, lot: request.lot, quantity: request.quantity, released: canonicalDecimal(f.released) }], events: f.events, strategy: null };
@@ -117,4 +121,39 @@ export async function planRemoval(ctx: CommandContext, request: RemovalRequest):
     parts.push({ locationId: pick.locationId, lot: pick.lot ?? undefined, quantity: pick.quantity, released: canonicalDecimal(f.released) });
   }
   return { parts, events, strategy };
+}
+
+/**
+ * A named lot of a tracked product taken without a location: wherever the warehouse holds
+ * that lot (the root first, then location order), when the root alone does not hold enough
+ * and the warehouse does. Undefined otherwise: the root is used, and the usual checks say
+ * what is missing. Expiry and other customers' holds are checked on the movements as usual.
+ */
+async function namedLotParts(
+  ctx: CommandContext,
+  request: RemovalRequest,
+  root: string,
+  fulfil: (quantity: string, lot: string | undefined, quiet: boolean) => Promise<{ released: Decimal; events: NewEvent[] }>,
+): Promise<{ parts: RemovalPart[]; events: NewEvent[]; strategy: RemovalStrategy | null } | undefined> {
+  const rows = (await warehouseStock(ctx.tx, request.sku, request.warehouseId))
+    .filter((row) => row.lot === request.lot && row.locationId !== request.excludeLocation)
+    .sort((a, b) => (a.locationId === root ? -1 : b.locationId === root ? 1 : a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : 0));
+  const needed = new Decimal(request.quantity);
+  const atRoot = rows.find((row) => row.locationId === root)?.quantity ?? "0";
+  const total = rows.reduce((sum, row) => sum.plus(row.quantity), new Decimal(0));
+  if (new Decimal(atRoot).gte(needed) || total.lt(needed)) return undefined;
+  const parts: RemovalPart[] = [];
+  const events: NewEvent[] = [];
+  let left = needed;
+  for (const row of rows) {
+    if (!left.gt(0)) break;
+    const take = Decimal.min(left, row.quantity);
+    if (!take.gt(0)) continue;
+    const quantity = canonicalDecimal(take);
+    const f = await fulfil(quantity, request.lot, parts.length > 0);
+    events.push(...f.events);
+    parts.push({ locationId: row.locationId, lot: request.lot, quantity, released: canonicalDecimal(f.released) });
+    left = left.minus(take);
+  }
+  return { parts, events, strategy: parts.length > 1 ? "location" : null };
 }

@@ -4,6 +4,19 @@ import { QUANTITIES } from "./ledger-records.js";
 import { inTransitLocation } from "./location.js";
 import { MOVEMENTS, type MovementRecord } from "./movement.js";
 
+/**
+ * A stocktake approval's count adjustment: reason "count", its source the stocktake
+ * (`id`) and the counted location (`lineId`). A manual `adjust` has no `lineId`.
+ *
+ * @example
+ * ```ts
+ * isStocktakeAdjustment(record); // true for an adjustment posted by approveStocktake
+ * ```
+ */
+export function isStocktakeAdjustment(r: MovementRecord): boolean {
+  return r.kind === "adjustment" && r.reason === "count" && r.source.type === "adjustment" && typeof r.source["lineId"] === "string";
+}
+
 /*
  * The book quantity of a SKU at a location and lot at an instant: the balance now, less
  * what movements effective after that instant changed there. A stocktake compares each
@@ -57,13 +70,18 @@ export async function bookQuantitiesAt(
   points: readonly { readonly locationId: string; readonly lot: string | null; readonly at: string; readonly seen?: ReadonlySet<string> }[],
   /** Collects the ids of the movements effective at exactly the earliest point's instant. */
   atEarliest?: string[],
+  /**
+   * Collects, per point index, a stocktake's count adjustment (other than `exclude`'s) at that
+   * location and lot after the point's instant: a later count already set the book there.
+   */
+  laterCounts?: { readonly exclude: string; readonly found: Map<number, { readonly stocktakeId: string; readonly at: string }> },
 ): Promise<Decimal[]> {
   if (points.length === 0) return [];
   const keys = [...new Set(points.map((p) => `${sku}|${p.locationId}|${p.lot ?? ""}`))];
   const now = await tx.balances.sumByKey(QUANTITIES, { keys });
   const earliest = points.reduce((min, p) => (p.at < min ? p.at : min), points[0]!.at);
   // Movements effective after the earliest instant, by location|lot.
-  const after = new Map<string, { at: string; id: string; delta: Decimal }[]>();
+  const after = new Map<string, { at: string; id: string; delta: Decimal; count?: string }[]>();
   let range: { gte?: string; gt?: string } = { gte: earliest };
   for (;;) {
     const page = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { ...range, limit: 1000 });
@@ -73,17 +91,22 @@ export async function bookQuantitiesAt(
       for (const d of locationDeltas(m)) {
         const key = `${sku}|${d.locationId}|${d.lot}`;
         const list = after.get(key) ?? [];
-        list.push({ at: m.effectiveAt, id: m.movementId, delta: d.delta });
+        const count = isStocktakeAdjustment(m) ? m.source.id : undefined;
+        list.push({ at: m.effectiveAt, id: m.movementId, delta: d.delta, ...(count === undefined ? {} : { count }) });
         after.set(key, list);
       }
     }
     if (page.length < 1000) break;
     range = { gt: page[page.length - 1]!.sortKey };
   }
-  return points.map((p) => {
+  return points.map((p, index) => {
     const key = `${sku}|${p.locationId}|${p.lot ?? ""}`;
     let q = now.get(key)?.["quantity"] ?? new Decimal(0);
-    for (const a of after.get(key) ?? []) if (a.at > p.at || (a.at === p.at && p.seen !== undefined && !p.seen.has(a.id))) q = q.minus(a.delta);
+    for (const a of after.get(key) ?? []) {
+      if (!(a.at > p.at || (a.at === p.at && p.seen !== undefined && !p.seen.has(a.id)))) continue;
+      q = q.minus(a.delta);
+      if (laterCounts !== undefined && a.count !== undefined && a.count !== laterCounts.exclude && !laterCounts.found.has(index)) laterCounts.found.set(index, { stocktakeId: a.count, at: a.at });
+    }
     return q;
   });
 }

@@ -64,7 +64,7 @@ export type CountLine = CountDifference & { readonly locationId: string; readonl
  * const lines = await countLines(tx, locations);
  * ```
  */
-export async function countLines(tx: Transaction, locations: readonly StocktakeLocation[]): Promise<CountLine[]> {
+export async function countLines(tx: Transaction, locations: readonly StocktakeLocation[], stale?: { readonly stocktakeId: string; readonly found: { locationId: string; sku: string; lot: string | null; countedAt: string; laterStocktakeId: string; laterAt: string }[] }): Promise<CountLine[]> {
   const counted = locations.filter((l) => l.status !== "pending");
   const bySku = new Map<string, { locationId: string; lot: string | null; at: string; seen?: ReadonlySet<string> }[]>();
   for (const l of counted) {
@@ -82,7 +82,12 @@ export async function countLines(tx: Transaction, locations: readonly StocktakeL
   const book = new Map<string, string>();
   for (const sku of [...bySku.keys()].sort()) {
     const points = bySku.get(sku)!;
-    const quantities = await bookQuantitiesAt(tx, sku, points);
+    const later = stale === undefined ? undefined : { exclude: stale.stocktakeId, found: new Map<number, { stocktakeId: string; at: string }>() };
+    const quantities = await bookQuantitiesAt(tx, sku, points, undefined, later);
+    for (const [i, c] of later?.found ?? []) {
+      const p = points[i]!;
+      stale!.found.push({ locationId: p.locationId, sku, lot: p.lot, countedAt: p.at, laterStocktakeId: c.stocktakeId, laterAt: c.at });
+    }
     points.forEach((p, i) => book.set(`${p.locationId}|${sku}|${p.lot ?? ""}`, canonicalDecimal(quantities[i]!)));
   }
   const lines: CountLine[] = [];
