@@ -45,6 +45,16 @@ async function receiptMovements(ctx: CommandContext, receiptId: string): Promise
   return out;
 }
 
+/** An order's sale issues and customer returns of a SKU, the latest first. */
+async function orderIssuesAndReturns(ctx: CommandContext, orderId: string, sku: string): Promise<MovementRecord[]> {
+  const found = await ctx.tx.documents.find<{ movementId: string; kind: string; position: string }>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
+  const out: MovementRecord[] = [];
+  for (const d of [...found].sort((a, b) => (a.data.position < b.data.position ? 1 : a.data.position > b.data.position ? -1 : 0))) {
+    if (d.data.kind === "sale-issue" || d.data.kind === "customer-return") out.push(await readMovement(ctx.tx, d.data.movementId));
+  }
+  return out;
+}
+
 /**
  * The lots a customer return of a lot- or serial-tracked product that names none comes back
  * into: those the order's shipments of the SKU took and its returns have not brought back,
@@ -57,12 +67,9 @@ async function receiptMovements(ctx: CommandContext, receiptId: string): Promise
 async function returnedLots(ctx: CommandContext, orderId: string, sku: string, quantity: string, lineId: string | undefined, pending: Map<string, bigint>): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
   const whole = [{ lot: undefined, quantity, issueId: undefined }];
   if (((await requireProduct(ctx.tx, sku)).tracking ?? "none") === "none") return untrackedReturnParts(ctx, orderId, sku, quantity, lineId, pending);
-  const found = await ctx.tx.documents.find<{ movementId: string; kind: string; position: string }>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
   const issues: MovementRecord[] = [];
   const back = new Map<string, bigint>();
-  for (const d of [...found].sort((a, b) => (a.data.position < b.data.position ? 1 : a.data.position > b.data.position ? -1 : 0))) {
-    if (d.data.kind !== "sale-issue" && d.data.kind !== "customer-return") continue;
-    const m = await readMovement(ctx.tx, d.data.movementId);
+  for (const m of await orderIssuesAndReturns(ctx, orderId, sku)) {
     if (m.lot === null) continue;
     if (m.kind === "sale-issue") issues.push(m);
     else back.set(m.lot, (back.get(m.lot) ?? 0n) + parseScaled(m.quantity, QUANTITY_DECIMALS));
@@ -94,11 +101,7 @@ async function returnedLots(ctx: CommandContext, orderId: string, sku: string, q
  */
 async function untrackedReturnParts(ctx: CommandContext, orderId: string, sku: string, quantity: string, lineId: string | undefined, pending: Map<string, bigint>): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
   const whole = [{ lot: undefined, quantity, issueId: undefined }];
-  const found = await ctx.tx.documents.find<{ movementId: string; kind: string; position: string }>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
-  const all: MovementRecord[] = [];
-  for (const d of [...found].sort((a, b) => (a.data.position < b.data.position ? 1 : a.data.position > b.data.position ? -1 : 0))) {
-    if (d.data.kind === "sale-issue" || d.data.kind === "customer-return") all.push(await readMovement(ctx.tx, d.data.movementId));
-  }
+  const all = await orderIssuesAndReturns(ctx, orderId, sku);
   const ofLine = lineId !== undefined && all.some((m) => m.kind === "sale-issue" && m.source.lineId === lineId);
   const mine = ofLine ? all.filter((m) => m.source.lineId === lineId) : all;
   const key = ofLine ? lineId! : "";

@@ -56,17 +56,22 @@ export function minorOf(amount: string, currency: string): bigint {
 }
 
 /**
- * Minor units of an amount a caller sent (`path` names its field): more decimals than the
- * currency has is VALIDATION_FAILED saying so, not an internal error.
+ * Units of 10^-scale of an amount a caller sent (`path` names its field, `unit` what the scale
+ * is: a currency code): more decimals than that is VALIDATION_FAILED saying so, not an
+ * internal error.
  */
-export function inputMinorOf(amount: string, currency: string, path: string): bigint {
-  const scale = scaleOf(currency);
-  const fraction = /\.(\d*?)0*$/.exec(amount)?.[1] ?? "";
-  if (fraction.length > scale) {
-    const message = `${path} ${amount} has more decimals than ${currency} has (${scale}); send it in ${currency}'s minor unit${scale === 0 ? " (no decimals)" : `, such as ${amount.slice(0, amount.indexOf(".") + 1 + scale)}`}.`;
-    throw new StorekeepError("VALIDATION_FAILED", message, { issues: [{ path, message: `at most ${scale} decimals for ${currency}`, code: "custom" }] });
+export function inputScaled(amount: string, scale: number, path: string, unit: string): bigint {
+  try {
+    return parseScaled(amount, scale);
+  } catch {
+    const message = `${path} ${amount} has more decimals than ${unit} has (${scale}); send it in ${unit}'s minor unit${scale === 0 ? " (no decimals)" : `, such as ${amount.slice(0, amount.indexOf(".") + 1 + scale)}`}.`;
+    throw new StorekeepError("VALIDATION_FAILED", message, { issues: [{ path, message: `at most ${scale} decimals for ${unit}`, code: "custom" }] });
   }
-  return parseScaled(amount, scale);
+}
+
+/** Minor units of an amount a caller sent in `currency` (see {@link inputScaled}). */
+export function inputMinorOf(amount: string, currency: string, path: string): bigint {
+  return inputScaled(amount, scaleOf(currency), path, currency);
 }
 
 /** A currency amount string from minor units. */

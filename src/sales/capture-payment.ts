@@ -63,13 +63,20 @@ export function capturePaymentCommand(settings: SalesSettings) {
       const outstanding = minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c);
       // What finance wrote off on the order's invoices is no longer owed: by default a capture
       // takes what the order view shows as left to pay, never the written-off part. An explicit
-      // amount may still record a late payment of a written-off debt (up to the total).
-      const writtenOff = minorOf(await writtenOffInFinance(ctx.tx, order, settings.seams.openItems), c);
-      const leftToPay = outstanding - writtenOff > 0n ? outstanding - writtenOff : 0n;
+      // amount may still record a late payment of a written-off debt (up to the total), so the
+      // open items are read only for the default or to explain a refusal.
+      const writtenOffNow = async () => minorOf(await writtenOffInFinance(ctx.tx, order, settings.seams.openItems), c);
+      const leftToPayOf = (writtenOff: bigint) => (outstanding - writtenOff > 0n ? outstanding - writtenOff : 0n);
       const authLeft = auth === undefined ? null : minorOf(auth.doc.amount, c) - minorOf(auth.doc.captured, c);
-      // By default what is left of the authorization, but never more than is left to pay (an edit may have lowered the total since).
-      const amount = input.amount === undefined ? (authLeft === null || authLeft > leftToPay ? leftToPay : authLeft) : inputMinorOf(input.amount, c, "amount");
+      let amount: bigint;
+      if (input.amount === undefined) {
+        // By default what is left of the authorization, but never more than is left to pay (an edit may have lowered the total since).
+        const leftToPay = leftToPayOf(await writtenOffNow());
+        amount = authLeft === null || authLeft > leftToPay ? leftToPay : authLeft;
+      } else amount = inputMinorOf(input.amount, c, "amount");
       if (amount <= 0n || amount > outstanding) {
+        const writtenOff = await writtenOffNow();
+        const leftToPay = leftToPayOf(writtenOff);
         const off = writtenOff > 0n ? ` (${amountOf(writtenOff, c)} ${c} was written off in finance; pass amount to record a late payment of it)` : "";
         throw new StorekeepError("VALIDATION_FAILED", `Capture of ${amountOf(amount, c)} ${c} for order ${order.orderId}: at most ${amountOf(input.amount === undefined ? leftToPay : outstanding, c)} is left to pay${off}.`, { orderId: order.orderId, outstanding: amountOf(outstanding, c), leftToPay: amountOf(leftToPay, c), writtenOff: amountOf(writtenOff, c), issues: [{ path: "amount", message: "more than is left to pay", code: "custom" }] });
       }

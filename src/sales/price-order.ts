@@ -1,6 +1,6 @@
 import { StorekeepError } from "../kernel/errors.js";
 import type { TaxCalculation, TaxLineInput } from "../finance/tax/calculate-tax.js";
-import { QUANTITY_SCALE, allocateByWeights, amountOf, divideHalfUp, parseScaled, pow10, scaleOf } from "./amounts.js";
+import { QUANTITY_SCALE, allocateByWeights, amountOf, divideHalfUp, inputMinorOf, parseScaled, pow10, scaleOf } from "./amounts.js";
 
 /**
  * A discount on one line: a fixed amount off the line, or a percentage of it.
@@ -146,15 +146,6 @@ function invalid(message: string, path: string): StorekeepError {
   return new StorekeepError("VALIDATION_FAILED", message, { issues: [{ path, message, code: "custom" }] });
 }
 
-/** A price-basis amount as minor units; more decimals than the currency has is refused. */
-function money(text: string, scale: number, path: string): bigint {
-  try {
-    return parseScaled(text, scale);
-  } catch {
-    throw invalid(`${path} "${text}" has more decimals than the currency's minor unit allows.`, path);
-  }
-}
-
 /** Percent (up to 6 decimals) of an amount, rounded half up. */
 function percentOf(units: bigint, percent: string, path: string): bigint {
   const p = parseScaled(percent, 6);
@@ -185,7 +176,7 @@ export function priceOrder(input: PricingInput): PricedOrder {
     const amount = divideHalfUp(q * p, qScale * pow10(priceScale - scale));
     let discount = 0n;
     if (line.discount !== undefined) {
-      discount = line.discount.kind === "fixed" ? money(line.discount.amount, scale, `lines[${i}].discount.amount`) : percentOf(amount, line.discount.percent, `lines[${i}].discount.percent`);
+      discount = line.discount.kind === "fixed" ? inputMinorOf(line.discount.amount, input.currency, `lines[${i}].discount.amount`) : percentOf(amount, line.discount.percent, `lines[${i}].discount.percent`);
       if (discount < 0n || discount > amount) throw invalid(`lines[${i}].discount (${amountOf(discount, input.currency)}) cannot exceed the line's amount ${amountOf(amount, input.currency)} or be negative.`, `lines[${i}].discount`);
     }
     amounts.push(amount);
@@ -197,11 +188,11 @@ export function priceOrder(input: PricingInput): PricedOrder {
   const applied: { kind: string; label: string | null; amount: string }[] = [];
   input.discounts.forEach((d, i) => {
     let off: bigint;
-    if (d.kind === "fixed") off = money(d.amount, scale, `discounts[${i}].amount`);
+    if (d.kind === "fixed") off = inputMinorOf(d.amount, input.currency, `discounts[${i}].amount`);
     else if (d.kind === "percent") off = percentOf(remaining, d.percent, `discounts[${i}].percent`);
     else {
-      const every = money(d.every, scale, `discounts[${i}].every`);
-      const each = money(d.off, scale, `discounts[${i}].off`);
+      const every = inputMinorOf(d.every, input.currency, `discounts[${i}].every`);
+      const each = inputMinorOf(d.off, input.currency, `discounts[${i}].off`);
       if (every <= 0n) throw invalid(`discounts[${i}].every must be positive.`, `discounts[${i}].every`);
       off = (remaining / every) * each;
     }
@@ -213,7 +204,7 @@ export function priceOrder(input: PricingInput): PricedOrder {
   const orderDiscount = subtotal - remaining;
   const shares = allocateByWeights(orderDiscount, subtotals);
   const basis = subtotals.map((s, i) => s - shares[i]!);
-  const shippingAmount = input.shipping === null ? 0n : money(input.shipping.amount, scale, "shipping.amount");
+  const shippingAmount = input.shipping === null ? 0n : inputMinorOf(input.shipping.amount, input.currency, "shipping.amount");
   if (shippingAmount < 0n) throw invalid("shipping.amount cannot be negative.", "shipping.amount");
   const shippingCategory = input.shipping?.taxCategory ?? "standard";
 
