@@ -142,6 +142,7 @@ export type {
   LogRead,
   LogSpec,
   LogStore,
+  Digest,
   OutboxEvent,
   PeriodLockDomain,
   PeriodLocks,
@@ -159,6 +160,7 @@ export type {
 export {
   createRuntime,
   defineCommand,
+  jsDigest,
   recordEvents,
 } from "./runner/index.js";
 export type {
@@ -199,6 +201,7 @@ export {
   memoryRates,
   memoryStore,
 } from "./adapters/memory/index.js";
+export { nativeDigest } from "./adapters/native-digest.js";
 export type {
   MemoryRates,
   MemoryStore,

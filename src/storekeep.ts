@@ -5,6 +5,9 @@ import { type IdGenerator, timeOrderedIds } from "./ports/ids.js";
 import type { RateProvider } from "./ports/rates.js";
 import type { Json, Store } from "./ports/storage.js";
 import { memoryRates, memoryStore } from "./adapters/memory/index.js";
+import { nativeDigest } from "./adapters/native-digest.js";
+import type { Digest } from "./ports/digest.js";
+import { jsDigest } from "./runner/hash.js";
 import type { CommandDefinition, ExecuteOptions, ModuleDefinition } from "./runner/command.js";
 import type { StandardSchemaV1 } from "./kernel/standard-schema.js";
 import { type StorekeepConfig, resolveConfig } from "./runner/config.js";
@@ -52,6 +55,8 @@ export interface StorekeepOptions<D extends EventDefinitions = typeof eventDefin
   readonly ids?: IdGenerator;
   /** Exchange rates. Default: an empty in-memory table (single-currency shops need none). */
   readonly rates?: RateProvider;
+  /** How the journal chain and claims hash (SHA-256). Default: the runtime's native SHA-256 where there is one, else the core's pure-JavaScript one; the same hashes either way. */
+  readonly digest?: Digest;
   /** Shop-wide settings: functional currency, time zone, rounding, retries. */
   readonly config?: Partial<StorekeepConfig>;
   /** Extra modules of the host (their registries are migrated, their reactions run). */
@@ -164,6 +169,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     clock,
     ids: options.ids ?? timeOrderedIds(clock),
     rates: options.rates ?? memoryRates([]),
+    digest: options.digest ?? nativeDigest() ?? jsDigest,
     config,
     modules: [...[inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), salesModule(options.sales), analyticsModule(options.analytics), purchasingModule(options.purchasing), replenishmentModule()].map(libraryModule), ...(options.modules ?? [])],
     validateEvent: catalogEventValidator(catalog),
@@ -297,7 +303,7 @@ function storekeepOptions(options: unknown): StorekeepOptions {
     if (options === null || typeof options !== "object" || Array.isArray(options)) {
       throw new StorekeepError("VALIDATION_FAILED", "createStorekeep options must be an object or left out.", { issues: [{ path: "options", message: "an object", code: "custom" }] });
     }
-    for (const key of ["store", "clock", "ids", "rates", "config", "modules", "finance", "inventory", "crm", "sales", "analytics", "purchasing", "events"]) {
+    for (const key of ["store", "clock", "ids", "rates", "config", "modules", "finance", "inventory", "crm", "sales", "analytics", "purchasing", "events", "digest"]) {
       const value = (options as Record<string, unknown>)[key];
       if (value === undefined) continue;
       if (key === "modules" ? !Array.isArray(value) : value === null || typeof value !== "object") {

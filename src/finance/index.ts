@@ -244,7 +244,7 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
     auditSubledgers: (o) => runtime.read((tx) => auditSubledgers(tx, settings, parseOpenItemOptions("audit", o).asOf)),
     verifyJournal: async (o = {}) => {
       if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new StorekeepError("VALIDATION_FAILED", "verifyJournal onProgress must be a function.", { issues: [{ path: "onProgress", message: "must be a function", code: "custom" }] });
-      return runtime.read((tx) => verifyJournal(tx, { lines: o.lines === true, onProgress: o.onProgress }));
+      return runtime.read((tx) => verifyJournal(tx, { lines: o.lines === true, onProgress: o.onProgress, digest: runtime.digest }));
     },
   };
   return hardenApi(api, "finance", FINANCE_SHAPES);

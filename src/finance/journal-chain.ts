@@ -1,5 +1,6 @@
 import type { JsonObject, Transaction } from "../ports/storage.js";
-import { canonicalJson, sha256Hex } from "../runner/hash.js";
+import type { Digest } from "../ports/digest.js";
+import { canonicalJson, jsDigest } from "../runner/hash.js";
 import type { JournalEntry } from "./journal-entry.js";
 import { FINANCE_STORE, lineSortKey } from "./ledger-store.js";
 
@@ -39,16 +40,17 @@ export function formatSequence(n: number): string {
 
 /**
  * The hash of an entry: SHA-256 (hex) of its previous hash, a newline and the canonical
- * JSON of every field but `hash`.
+ * JSON of every field but `hash`, through `digest` (every implementation gives the same
+ * hash; the default is the core's pure-JavaScript one).
  *
  * @example
  * ```ts
  * entryHash(entry) === entry.hash; // true for an untouched entry
  * ```
  */
-export function entryHash(entry: Omit<JournalEntry, "hash"> & { readonly hash?: string }): string {
+export function entryHash(entry: Omit<JournalEntry, "hash"> & { readonly hash?: string }, digest: Digest = jsDigest): string {
   const { hash: _hash, ...content } = entry as JournalEntry;
-  return sha256Hex(`${entry.previousHash ?? GENESIS_HASH}\n${canonicalJson(content)}`);
+  return digest.sha256Hex(`${entry.previousHash ?? GENESIS_HASH}\n${canonicalJson(content)}`);
 }
 
 /**
@@ -61,11 +63,11 @@ export function entryHash(entry: Omit<JournalEntry, "hash"> & { readonly hash?: 
  * const chained = await chainEntry(tx, entry);
  * ```
  */
-export async function chainEntry(tx: Transaction, entry: Omit<JournalEntry, "sequence" | "previousHash" | "hash">): Promise<JournalEntry> {
+export async function chainEntry(tx: Transaction, entry: Omit<JournalEntry, "sequence" | "previousHash" | "hash">, digest: Digest = jsDigest): Promise<JournalEntry> {
   const head = await tx.documents.getForUpdate<{ sequence: number; hash: string }>(FINANCE_STORE.chain, HEAD_ID);
   const sequence = (head?.data.sequence ?? 0) + 1;
   const linked = { ...entry, sequence: formatSequence(sequence), previousHash: head?.data.hash ?? GENESIS_HASH };
-  const chained: JournalEntry = { ...linked, hash: entryHash(linked) };
+  const chained: JournalEntry = { ...linked, hash: entryHash(linked, digest) };
   await tx.documents.put(FINANCE_STORE.chain, HEAD_ID, { sequence, hash: chained.hash }, head?.version ?? 0);
   return chained;
 }
@@ -121,7 +123,8 @@ export interface JournalVerification {
  * const result = await runtime.read((tx) => verifyJournal(tx));
  * ```
  */
-export async function verifyJournal(tx: Transaction, options: { readonly lines?: boolean; readonly onProgress?: ((progress: { done: number; total: number }) => void) | undefined } = {}): Promise<JournalVerification> {
+export async function verifyJournal(tx: Transaction, options: { readonly lines?: boolean; readonly onProgress?: ((progress: { done: number; total: number }) => void) | undefined; readonly digest?: Digest } = {}): Promise<JournalVerification> {
+  const digest = options.digest ?? jsDigest;
   const problems: ChainProblem[] = [];
   const entries = options.onProgress === undefined ? 0 : await countEntries(tx);
   const head = await tx.documents.get<{ sequence: number; hash: string }>(FINANCE_STORE.chain, HEAD_ID);
@@ -139,7 +142,7 @@ export async function verifyJournal(tx: Transaction, options: { readonly lines?:
         problems.push({ kind: "missing", sequence: formatSequence(expected), message: `No entries with sequence ${formatSequence(expected)}${n - 1 > expected ? ` to ${formatSequence(n - 1)}` : ""}: deleted from the journal.` });
         previousHash = "";
       }
-      if (entryHash(entry) !== entry.hash) {
+      if (entryHash(entry, digest) !== entry.hash) {
         problems.push({ kind: "edited", sequence: entry.sequence, entryId: entry.entryId, message: `Entry ${entry.entryId} (sequence ${entry.sequence}) does not give its hash: it was changed after posting.` });
       }
       if (previousHash !== "" && entry.previousHash !== previousHash) {

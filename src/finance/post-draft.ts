@@ -84,7 +84,7 @@ export async function postDraft(ctx: CommandContext, settings: FinanceSettings, 
     reversalOf: draft.reversalOf,
     functionalCurrency,
     lines: storedLinesOf(draft.lines, functionalCurrency),
-  });
+  }, ctx.digest);
   await writeEntry(ctx.tx, entry, draft.lines, draft.keyHash);
   return entry;
 }

@@ -1,6 +1,6 @@
 import type { JsonObject } from "../ports/storage.js";
 import { defineLibraryCommand } from "../runner/library.js";
-import { canonicalJson, sha256Hex } from "../runner/hash.js";
+import { canonicalJson, jsDigest } from "../runner/hash.js";
 import { entryToJson, journalEntrySchema, resolveLines } from "./journal-entry.js";
 import type { FinanceSettings } from "./settings.js";
 import { type EntryDraft, commandSource, entryByKey, postDraft, ratesFor } from "./post-draft.js";
@@ -22,7 +22,7 @@ export function postEntryCommand(settings: FinanceSettings) {
     name: "finance.postEntry",
     input: journalEntrySchema,
     async handle(ctx, input) {
-      const hash = input.key === undefined ? undefined : sha256Hex(canonicalJson(input));
+      const hash = input.key === undefined ? undefined : (ctx.digest ?? jsDigest).sha256Hex(canonicalJson(input));
       if (input.key !== undefined) {
         const earlier = await entryByKey(ctx, input.key, hash!);
         if (earlier !== undefined) return { result: earlier as unknown as JsonObject };

@@ -3,3 +3,4 @@ export * from "./ids.js";
 export * from "./period-locks.js";
 export * from "./rates.js";
 export * from "./storage.js";
+export * from "./digest.js";

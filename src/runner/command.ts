@@ -4,6 +4,7 @@ import type { LocalDate } from "../kernel/local-date.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/ids.js";
 import type { PeriodLocks } from "../ports/period-locks.js";
+import type { Digest } from "../ports/digest.js";
 import type { RateProvider } from "../ports/rates.js";
 import type { Json, JsonObject, OutboxEvent, StoreRegistry, Transaction } from "../ports/storage.js";
 import type { StorekeepConfig } from "./config.js";
@@ -61,6 +62,12 @@ export interface CommandContext {
    * (then nothing is locked).
    */
   readonly periodLocks?: PeriodLocks;
+  /**
+   * The hashing seam (see {@link Digest}): the journal chain and claims hash through it. The
+   * runner always sets it; a context built by hand may leave it out (then the core's
+   * pure-JavaScript SHA-256 is used, with the same digests).
+   */
+  readonly digest?: Digest;
   /**
    * True when the runner parsed every catalog event it accepted (its validator is
    * `catalogEventValidator`), so a reaction may use `event.payload` as the catalog's parsed

@@ -1,3 +1,4 @@
+import type { Digest } from "../ports/digest.js";
 import { isDecimal } from "../kernel/decimal.js";
 import { canonicalDecimal } from "../kernel/decimal.js";
 import { isMoney } from "../kernel/money.js";
@@ -164,6 +165,17 @@ export function sha256Hex(text: string): string {
   }
   return hex32(h0) + hex32(h1) + hex32(h2) + hex32(h3) + hex32(h4) + hex32(h5) + hex32(h6) + hex32(h7);
 }
+
+/**
+ * The core's own {@link Digest}: {@link sha256Hex} in pure JavaScript, for runtimes with no
+ * native SHA-256 (browsers, edge runtimes) and contexts built by hand.
+ *
+ * @example
+ * ```ts
+ * createRuntime({ ...ports, digest: jsDigest });
+ * ```
+ */
+export const jsDigest: Digest = Object.freeze({ sha256Hex: (text: string): string => sha256Hex(text) });
 
 /** Writes `text` as UTF-8 into `out` (large enough), a lone surrogate as U+FFFD; returns the length. */
 function encodeUtf8(text: string, out: Uint8Array): number {

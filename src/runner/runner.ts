@@ -11,7 +11,8 @@ import type { Json, OutboxEvent, Store, StoreRegistry, Transaction } from "../po
 import type { CommandContext, CommandDefinition, ExecuteOptions, ModuleDefinition, NewEvent, Reaction } from "./command.js";
 import { type StorekeepConfig, checkFutureHorizon } from "./config.js";
 import { checkingLibraryEvents, isLibraryEmitter } from "./library.js";
-import { canonicalJson, sha256Hex } from "./hash.js";
+import { canonicalJson, jsDigest } from "./hash.js";
+import type { Digest } from "../ports/digest.js";
 import { DOCUMENT_ID_FIELDS, type EventCatalog, type EventDefinitions, documentIdOf, eventCatalog } from "../kernel/events/index.js";
 
 /**
@@ -61,6 +62,8 @@ export interface RuntimeOptions {
   readonly moduleOptions?: Readonly<Record<string, unknown>>;
   /** The period-lock seam. Default: the one a module declares (finance), else {@link noPeriodLocks}. */
   readonly periodLocks?: PeriodLocks;
+  /** How commands hash (journal chain, idempotency and document claims). Default: {@link jsDigest}; `createStorekeep` passes the runtime's native one. */
+  readonly digest?: Digest;
 }
 
 /**
@@ -80,6 +83,8 @@ export interface Runtime {
   readonly config: StorekeepConfig;
   readonly registry: StoreRegistry;
   readonly moduleOptions: Readonly<Record<string, unknown>>;
+  /** The hashing seam commands use (see {@link Digest}). */
+  readonly digest: Digest;
   /** Migrates the store once (every command and read awaits it). */
   ready(): Promise<void>;
   /** Runs a command: parse, claim the key, handle, react, append events, commit; retries conflicts. */
@@ -131,11 +136,11 @@ export const RUNTIME_REGISTRY: Partial<StoreRegistry> = {
  * is then dropped, its reactions not run), DUPLICATE_DOCUMENT for other content. Two racing
  * claims conflict on the row; the runner's retry then sees the winner's.
  */
-async function claimDocument(tx: Transaction, event: OutboxEvent): Promise<"claimed" | "replay" | "none"> {
+async function claimDocument(tx: Transaction, event: OutboxEvent, digest: Digest): Promise<"claimed" | "replay" | "none"> {
   const documentId = documentIdOf(event.type, event.payload);
   if (documentId === undefined) return "none";
   const id = `${event.type}:${documentId}`;
-  const hash = sha256Hex(`${event.type}\n${canonicalJson(event.payload)}`);
+  const hash = digest.sha256Hex(`${event.type}\n${canonicalJson(event.payload)}`);
   const existing = await tx.documents.get(DOCUMENT_CLAIMS, id);
   if (existing !== undefined) {
     if (existing.data.hash === hash) return "replay";
@@ -175,6 +180,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const eventsParsed = (validateEvent as { [PARSES_CATALOG]?: true })[PARSES_CATALOG] === true;
   const moduleOptions = options.moduleOptions ?? {};
   const periodLocks = options.periodLocks ?? modulePeriodLocks(options.modules);
+  const digest = options.digest ?? jsDigest;
   const businessDateOf = localDateFormatter(config.timeZone);
   let migrated: Promise<void> | undefined;
 
@@ -203,6 +209,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         commandName: command.name,
         options: moduleOptions,
         periodLocks,
+        digest,
         eventsParsed,
       };
       const key = execOptions.idempotencyKey;
@@ -249,7 +256,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const replayed = new Set<string>();
       for (let i = 0; i < queue.length; i++) {
         const { event, depth } = queue[i]!;
-        if ((await claimDocument(tx, event)) === "replay") {
+        if ((await claimDocument(tx, event, digest)) === "replay") {
           replayed.add(event.id);
           continue;
         }
@@ -279,6 +286,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     config,
     registry,
     moduleOptions,
+    digest,
     ready,
     async execute(command, input, execOptions = {}) {
       // zod schemas (storekeep's own) parse synchronously; any other Standard Schema is awaited.
@@ -289,7 +297,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (key !== undefined && (typeof key !== "string" || key.length === 0 || key.length > 200)) {
         throw new StorekeepError("VALIDATION_FAILED", "An idempotency key must be a string of 1 to 200 characters.", { issues: [{ path: "idempotencyKey", message: "1 to 200 characters", code: "custom" }] });
       }
-      const hash = key === undefined ? undefined : sha256Hex(`${command.name}\n${canonicalJson(parsed)}`);
+      const hash = key === undefined ? undefined : digest.sha256Hex(`${command.name}\n${canonicalJson(parsed)}`);
       for (let tries = 0; ; tries++) {
         try {
           return await attempt(command, parsed, hash, execOptions);
