@@ -1,8 +1,11 @@
 import { PGlite } from "@electric-sql/pglite";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresStore } from "../../src/adapters/postgres/index.js";
 import { GENESIS_HASH, type JournalEntry, entryHash } from "../../src/finance/index.js";
 import type { JsonObject, Store } from "../../src/ports/storage.js";
+import { chainTextOf } from "../../src/finance/journal-chain.js";
+import { canonicalJson } from "../../src/runner/hash.js";
 import { type Books, eur, makeBooks } from "./helpers.js";
 
 /*
@@ -147,5 +150,38 @@ describe("tamper-evident journal, PostgreSQL (PGlite), rows changed with SQL", (
     expect(result.problems.map((p) => [p.kind, p.entryId])).toEqual([["lines", target.entryId]]);
     // Without lines: true only the entries are checked.
     expect((await books.finance.verifyJournal()).ok).toBe(true);
+  });
+});
+
+describe("the chain's entry text", () => {
+  const text = fc.string({ unit: "binary", maxLength: 12 });
+  const nullable = fc.option(text, { nil: null });
+  const line = fc.record(
+    { account: text, currency: text, amount: text, functional: text, rate: nullable, memo: text },
+    { requiredKeys: ["account", "currency", "amount", "functional", "rate"] },
+  );
+  const source = fc.oneof(
+    fc.record({ kind: fc.constant("command" as const), commandId: text, commandName: text }),
+    fc.record({ kind: fc.constant("event" as const), eventId: text, eventType: text, aggregateType: text, aggregateId: text }),
+  );
+  const entry = fc.record({
+    entryId: text, key: nullable, date: text, recordedAt: text, domain: fc.constantFrom("general", "sales", "stock"), kind: fc.constantFrom("standard", "reversal"),
+    memo: nullable, source, reversalOf: nullable, functionalCurrency: text, lines: fc.array(line, { maxLength: 5 }), sequence: text, previousHash: text, hash: text,
+  });
+
+  it("is canonicalJson of every field but the hash, for any entry posting builds (the fast writer never differs)", () => {
+    fc.assert(
+      fc.property(entry, (e) => {
+        const { hash: _hash, ...content } = e;
+        expect(chainTextOf(e as unknown as JournalEntry)).toBe(canonicalJson(content));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("falls back to canonicalJson for a line with a field posting does not write", () => {
+    const e = { entryId: "je_1", key: null, date: "2026-01-01", recordedAt: "x", domain: "general", kind: "standard", memo: null, source: { kind: "command", commandId: "c", commandName: "n" }, reversalOf: null, functionalCurrency: "EUR", lines: [{ account: "1", currency: "EUR", amount: "1", functional: "1", rate: null, extra: 5 }], sequence: "1", previousHash: "p", hash: "h" };
+    const { hash: _hash, ...content } = e;
+    expect(chainTextOf(e as unknown as JournalEntry)).toBe(canonicalJson(content));
   });
 });

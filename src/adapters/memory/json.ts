@@ -98,6 +98,26 @@ function copy(value: unknown, mark: boolean): Json {
   }
 }
 
+/**
+ * Freezes a record the store built itself (a new object no caller holds) where it is, its
+ * values through the same checks and copies as {@link freezeJson}: the store's own wrapper
+ * costs no copy, a caller's value inside it is still copied (or taken when handed over).
+ */
+export function freezeOwnRecord<T extends Record<string, Json>>(record: T, what: string, mark = true): T {
+  try {
+    for (const key of Object.keys(record)) {
+      const item: unknown = record[key];
+      if (item === undefined) return freezeJson(record, what, mark);
+      if (!isStorableString(key)) throw new BadJson("string");
+      (record as Record<string, Json>)[key] = copy(item, mark);
+    }
+    return markFrozen(record, mark);
+  } catch (error) {
+    if (!(error instanceof BadJson)) throw error;
+    return freezeJson(record, what, mark);
+  }
+}
+
 /** A frozen copy of an array or plain object (its parts through `copy`). */
 function copyObject(value: object, mark: boolean): Json {
   if (Array.isArray(value)) {
