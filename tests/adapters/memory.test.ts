@@ -207,6 +207,39 @@ describe("memory store specifics", () => {
     expect((await store.transaction((tx) => tx.documents.get("cells", "x")))!.data.status).toBe("paid");
   });
 
+  it("a frozen leaf (primitives only) is kept as it is whoever froze it, written back or nested; one holding what JSON normalises or refuses is copied or refused", async () => {
+    const store = memoryStore({ registry });
+    await store.transaction((tx) => tx.documents.put("cells", "x", { status: "new", lines: [{ sku: "A", qty: "1" }], meta: { n: 1 } }, 0));
+    const first = (await store.transaction((tx) => tx.documents.get("cells", "x")))!;
+    // Written back through a new array: the stored lines (leaves) are kept, the array is new.
+    const lines = [...(first.data.lines as readonly object[]), { sku: "B", qty: "2" }];
+    await store.transaction((tx) => tx.documents.put("cells", "x", { ...first.data, lines } as never, 1));
+    const second = (await store.transaction((tx) => tx.documents.get("cells", "x")))!;
+    const stored = second.data.lines as readonly object[];
+    expect(stored[0]).toBe((first.data.lines as readonly object[])[0]);
+    expect(stored).not.toBe(lines);
+    expect(Object.isFrozen(stored[1])).toBe(true);
+    // A caller's frozen leaf is kept: nothing in it can change.
+    const leaf = Object.freeze({ sku: "C", qty: "3", flags: null, ok: true });
+    await store.transaction((tx) => tx.documents.put("cells", "leaf", { leaf } as never, 0));
+    expect((await store.transaction((tx) => tx.documents.get("cells", "leaf")))!.data["leaf"]).toBe(leaf);
+    // A frozen leaf holding -0 or an undefined field is copied as JSON would have it.
+    const odd = Object.freeze({ n: -0, gone: undefined, list: Object.freeze([1, -0]) });
+    await store.transaction((tx) => tx.documents.put("cells", "odd", { odd } as never, 0));
+    const oddDoc = (await store.transaction((tx) => tx.documents.get("cells", "odd")))!.data["odd"] as Record<string, unknown>;
+    expect(oddDoc).not.toBe(odd);
+    expect(Object.is(oddDoc["n"], -0)).toBe(false);
+    expect("gone" in oddDoc).toBe(false);
+    expect(Object.is((oddDoc["list"] as number[])[1], -0)).toBe(false);
+    // A frozen leaf with a string no store can keep is refused, not kept.
+    const bad = Object.freeze({ memo: "lone \ud800" });
+    const refused = await store.transaction((tx) => tx.documents.put("cells", "bad", { bad } as never, 0)).then(() => undefined, (e: unknown) => e);
+    expect(isStorekeepError(refused) && refused.code === "VALIDATION_FAILED").toBe(true);
+    // A frozen object of a class is not a leaf.
+    const refusedDate = await store.transaction((tx) => tx.documents.put("cells", "d", { when: Object.freeze(new Date(0)) } as never, 0)).then(() => undefined, (e: unknown) => e);
+    expect(isInvariantError(refusedDate)).toBe(true);
+  });
+
   it("dump() describes the whole committed state and is unchanged by a rolled-back transaction", async () => {
     const store = memoryStore({ registry });
     await store.transaction(async (tx) => {

@@ -15,14 +15,53 @@ import type { Json } from "../../ports/storage.js";
  */
 
 /**
- * The values this module copied and froze. A WeakSet rather than a marker property: adding
- * a property to every stored object changed its hidden class and cost more than the copy.
+ * The values this module copied and froze that hold other objects or arrays. A WeakSet
+ * rather than a marker property: adding a property to every stored object changed its
+ * hidden class and cost more than the copy. Leaves (objects and arrays of primitives only)
+ * are not remembered: a frozen leaf is recognised by looking at it (see `isFrozenLeaf`),
+ * which costs less than a weak-set entry per stored line that every garbage collection
+ * walks (a journal entry's lines were most of the set).
  */
 const FROZEN = new WeakSet<object>();
 
 function markFrozen<T extends object>(value: T, mark: boolean): T {
   if (mark) FROZEN.add(value);
   return Object.freeze(value);
+}
+
+/**
+ * True for a frozen plain object or array holding only what `copy` keeps unchanged (no
+ * object, no undefined, no -0, storable strings and keys): nothing in it can change or is
+ * refused, so it is stored as it is, whoever froze it.
+ */
+function isFrozenLeaf(value: object): boolean {
+  if (!Object.isFrozen(value)) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!keptPrimitive(value[i])) return false;
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key of Object.keys(value)) {
+    if (!keptPrimitive((value as Record<string, unknown>)[key]) || !isStorableString(key) || key === "__proto__") return false;
+  }
+  return true;
+}
+
+/** A primitive `copy` keeps unchanged. */
+function keptPrimitive(item: unknown): boolean {
+  switch (typeof item) {
+    case "string":
+      return isStorableString(item);
+    case "number":
+      return Number.isFinite(item) && !Object.is(item, -0);
+    case "boolean":
+      return true;
+    case "object":
+      return item === null;
+    default:
+      return false;
+  }
 }
 
 class BadJson extends Error {
@@ -64,7 +103,9 @@ export function checkKey(value: unknown, what: string): string {
  */
 export function freezeJson<T extends Json>(value: T, what: string, mark = true): T {
   try {
-    return copy(value, mark) as T;
+    // The root is not remembered: a document written back is a new object (`{ ...doc.data,
+    // status }`), only its parts are the stored ones.
+    return copy(value, mark, false) as T;
   } catch (error) {
     if (!(error instanceof BadJson)) throw error;
     const path = findBadPath(value, what) ?? what;
@@ -77,7 +118,7 @@ export function freezeJson<T extends Json>(value: T, what: string, mark = true):
   }
 }
 
-function copy(value: unknown, mark: boolean): Json {
+function copy(value: unknown, mark: boolean, self = mark): Json {
   switch (typeof value) {
     case "string":
       if (!isStorableString(value)) throw new BadJson("string");
@@ -90,8 +131,9 @@ function copy(value: unknown, mark: boolean): Json {
     case "object": {
       if (value === null) return null;
       if (FROZEN.has(value)) return value as Json;
-      if (takeHandedOver(value)) return freezeInPlace(value, mark);
-      return copyObject(value, mark);
+      if (takeHandedOver(value)) return freezeInPlace(value, mark, self);
+      if (isFrozenLeaf(value)) return value as Json;
+      return copyObject(value, mark, self);
     }
     default:
       throw new BadJson(`a ${typeof value}`);
@@ -111,7 +153,7 @@ export function freezeOwnRecord<T extends Record<string, Json>>(record: T, what:
       if (!isStorableString(key)) throw new BadJson("string");
       (record as Record<string, Json>)[key] = copy(item, mark);
     }
-    return markFrozen(record, mark);
+    return markFrozen(record, false);
   } catch (error) {
     if (!(error instanceof BadJson)) throw error;
     return freezeJson(record, what, mark);
@@ -119,14 +161,16 @@ export function freezeOwnRecord<T extends Record<string, Json>>(record: T, what:
 }
 
 /** A frozen copy of an array or plain object (its parts through `copy`). */
-function copyObject(value: object, mark: boolean): Json {
+function copyObject(value: object, mark: boolean, self = mark): Json {
   if (Array.isArray(value)) {
     const out: Json[] = new Array(value.length);
+    let nested = false;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
+      if (typeof item === "object" && item !== null) nested = true;
       out[i] = item === undefined ? null : copy(item, mark);
     }
-    return markFrozen(out, mark);
+    return markFrozen(out, self && nested);
   }
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
@@ -136,13 +180,15 @@ function copyObject(value: object, mark: boolean): Json {
   // and keeps fast, shared shapes; a dozen keyed stores into `{}` would make every
   // stored object a slow dictionary (reading a 22-field movement ~8× slower).
   const entries: [string, Json][] = [];
+  let nested = false;
   for (const key of Object.keys(value)) {
     const item: unknown = (value as Record<string, unknown>)[key];
     if (item === undefined) continue;
     if (!isStorableString(key)) throw new BadJson("string");
+    if (typeof item === "object" && item !== null) nested = true;
     entries.push([key, copy(item, mark)]);
   }
-  return markFrozen(Object.fromEntries(entries) as Record<string, Json>, mark);
+  return markFrozen(Object.fromEntries(entries) as Record<string, Json>, self && nested);
 }
 
 /**
@@ -150,28 +196,31 @@ function copyObject(value: object, mark: boolean): Json {
  * `copy`, no copy. What JSON would normalise (an undefined field or item, -0) or an object
  * frozen already is copied instead, from that object down.
  */
-function freezeInPlace(value: object, mark: boolean): Json {
-  if (Object.isFrozen(value)) return copyObject(value, mark);
+function freezeInPlace(value: object, mark: boolean, self = mark): Json {
+  if (Object.isFrozen(value)) return copyObject(value, mark, self);
+  let nested = false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (typeof item === "object" && item !== null) {
-        if (!FROZEN.has(item)) value[i] = Object.isFrozen(item) ? copyObject(item, mark) : freezeInPlace(item, mark);
-      } else if (!inPlacePrimitive(item)) return copyObject(value, mark);
+        nested = true;
+        if (!FROZEN.has(item)) value[i] = Object.isFrozen(item) ? (isFrozenLeaf(item) ? item : copyObject(item, mark)) : freezeInPlace(item, mark);
+      } else if (!inPlacePrimitive(item)) return copyObject(value, mark, self);
     }
-    return markFrozen(value as Json[], mark);
+    return markFrozen(value as Json[], self && nested);
   }
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return copyObject(value, mark);
+  if (proto !== Object.prototype && proto !== null) return copyObject(value, mark, self);
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     const item = record[key];
     if (typeof item === "object" && item !== null) {
-      if (!FROZEN.has(item)) record[key] = Object.isFrozen(item) ? copyObject(item, mark) : freezeInPlace(item, mark);
-    } else if (!inPlacePrimitive(item)) return copyObject(value, mark);
+      nested = true;
+      if (!FROZEN.has(item)) record[key] = Object.isFrozen(item) ? (isFrozenLeaf(item) ? item : copyObject(item, mark)) : freezeInPlace(item, mark);
+    } else if (!inPlacePrimitive(item)) return copyObject(value, mark, self);
     if (!isStorableString(key)) throw new BadJson("string");
   }
-  return markFrozen(record as Record<string, Json>, mark);
+  return markFrozen(record as Record<string, Json>, self && nested);
 }
 
 /** Whether a primitive can stay as it is (`copy` would keep it unchanged); throws for what no store keeps. */
