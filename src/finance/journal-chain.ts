@@ -98,23 +98,48 @@ const LINE_KEYS = new Set(["account", "currency", "amount", "functional", "rate"
 
 function postedEntryText(entry: JournalEntry): string {
   if (Object.keys(entry).length !== ENTRY_KEYS) return contentText(entry);
-  const q = JSON.stringify;
-  let lines = "[";
+  let lines = "";
   for (let i = 0; i < entry.lines.length; i++) {
     const l = entry.lines[i]!;
-    const keys = Object.keys(l);
-    if (keys.length !== (l.memo === undefined ? 5 : 6) || !keys.every((k) => LINE_KEYS.has(k))) return contentText(entry);
+    let fields = 0;
+    for (const key in l) {
+      if (!LINE_KEYS.has(key)) return contentText(entry);
+      fields++;
+    }
+    if (fields !== (l.memo === undefined ? 5 : 6)) return contentText(entry);
     if (typeof l.account !== "string" || typeof l.currency !== "string" || typeof l.amount !== "string" || typeof l.functional !== "string" || (l.rate !== null && typeof l.rate !== "string")) return contentText(entry);
-    if (i > 0) lines += ",";
-    lines += `{"account":${q(l.account)},"amount":${q(l.amount)},"currency":${q(l.currency)},"functional":${q(l.functional)},${l.memo === undefined ? "" : `"memo":${q(l.memo)},`}"rate":${l.rate === null ? "null" : q(l.rate)}}`;
+    lines += `${i > 0 ? "," : ""}{"account":${quote(l.account)},"amount":${quote(l.amount)},"currency":${quote(l.currency)},"functional":${quote(l.functional)},${l.memo === undefined ? "" : `"memo":${quote(l.memo)},`}"rate":${nullable(l.rate)}}`;
   }
-  lines += "]";
-  const text = (v: string | null): string => (v === null ? "null" : q(v));
   return (
-    `{"date":${q(entry.date)},"domain":${q(entry.domain)},"entryId":${q(entry.entryId)},"functionalCurrency":${q(entry.functionalCurrency)},` +
-    `"key":${text(entry.key)},"kind":${q(entry.kind)},"lines":${lines},"memo":${text(entry.memo)},"previousHash":${q(entry.previousHash)},` +
-    `"recordedAt":${q(entry.recordedAt)},"reversalOf":${text(entry.reversalOf)},"sequence":${q(entry.sequence)},"source":${canonicalJson(entry.source)}}`
+    `{"date":${quote(entry.date)},"domain":${quote(entry.domain)},"entryId":${quote(entry.entryId)},"functionalCurrency":${quote(entry.functionalCurrency)},` +
+    `"key":${nullable(entry.key)},"kind":${quote(entry.kind)},"lines":[${lines}],"memo":${nullable(entry.memo)},"previousHash":${quote(entry.previousHash)},` +
+    `"recordedAt":${quote(entry.recordedAt)},"reversalOf":${nullable(entry.reversalOf)},"sequence":${quote(entry.sequence)},"source":${sourceText(entry.source)}}`
   );
+}
+
+/** An entry's source as canonical JSON, written directly for the two kinds posting makes. */
+function sourceText(source: JournalEntry["source"]): string {
+  let fields = 0;
+  for (const _key in source) fields++;
+  if (source.kind === "event" && fields === 5 && typeof source.eventId === "string" && typeof source.eventType === "string" && typeof source.aggregateType === "string" && typeof source.aggregateId === "string") {
+    return `{"aggregateId":${quote(source.aggregateId)},"aggregateType":${quote(source.aggregateType)},"eventId":${quote(source.eventId)},"eventType":${quote(source.eventType)},"kind":"event"}`;
+  }
+  if (source.kind === "command" && fields === 3 && typeof source.commandId === "string" && typeof source.commandName === "string") {
+    return `{"commandId":${quote(source.commandId)},"commandName":${quote(source.commandName)},"kind":"command"}`;
+  }
+  return canonicalJson(source);
+}
+
+/** What JSON.stringify escapes in a string: quotes, backslashes, control characters, surrogates (lone ones are escaped). */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as JSON text: JSON.stringify's own text, without calling it for the usual plain string. */
+function quote(text: string): string {
+  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+function nullable(text: string | null): string {
+  return text === null ? "null" : quote(text);
 }
 
 /** The canonical JSON of every field of an entry but `hash`. */

@@ -58,10 +58,14 @@ function writeCanonical(value: unknown): string | undefined {
         }
         return `${out}]`;
       }
-      if (isDecimal(value)) return JSON.stringify(canonicalDecimal(value));
-      if (isMoney(value)) return JSON.stringify(value.toJSON());
-      if (isQuantity(value)) return JSON.stringify(value.toJSON());
-      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      // Plain objects (nearly every value) skip the class checks.
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        if (isDecimal(value)) return JSON.stringify(canonicalDecimal(value));
+        if (isMoney(value)) return JSON.stringify(value.toJSON());
+        if (isQuantity(value)) return JSON.stringify(value.toJSON());
+        if (value instanceof Date) return JSON.stringify(value.toISOString());
+      }
       const keys = Object.keys(value);
       if (keys.length > 1) keys.sort();
       let out = "{";
