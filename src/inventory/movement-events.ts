@@ -1,3 +1,4 @@
+import type { Json } from "../ports/storage.js";
 import type { NewEvent } from "../runner/command.js";
 import { type MovementRecord, effectOf } from "./movement.js";
 import type { MovementValuation } from "./valuation.js";
@@ -22,6 +23,17 @@ function money(minor: bigint, currency: string, digits: number): { amount: strin
   return { amount: formatScaled(minor, digits), currency };
 }
 
+/**
+ * The start of a receipt's, issue's or adjustment's payload (the movement, then its place),
+ * built field by field: object spreads into a literal took V8's slow path, a tenth of an
+ * issue's own time.
+ */
+function placed(record: MovementRecord): Record<string, Json> {
+  const payload: Record<string, Json> = { movementId: record.movementId, sku: record.sku, effectiveAt: record.effectiveAt, source: record.source as unknown as Json, warehouseId: record.warehouseId, locationId: record.locationId };
+  if (record.lot !== null) payload["lot"] = record.lot;
+  return payload;
+}
+
 function place(record: MovementRecord): { warehouseId: string; locationId: string; lot?: string } {
   return { warehouseId: record.warehouseId, locationId: record.locationId, ...(record.lot === null ? {} : { lot: record.lot }) };
 }
@@ -34,27 +46,26 @@ export function movementEvents(record: MovementRecord, v: MovementValuation, cur
   const effect = effectOf(record);
   if (record.kind === "adjustment" || record.kind === "scrap") {
     const signed = effect === "in" ? v.amount : -v.amount;
-    events.push({
-      type: "StockAdjusted",
-      ...base,
-      payload: { ...common, ...place(record), quantity: record.quantity, value: money(signed, currency, digits), reason: record.reason ?? (record.kind === "scrap" ? "scrap" : "count"), counterAccountRole: record.counterRole },
-    });
+    const payload = placed(record);
+    payload["quantity"] = record.quantity;
+    payload["value"] = money(signed, currency, digits);
+    payload["reason"] = record.reason ?? (record.kind === "scrap" ? "scrap" : "count");
+    payload["counterAccountRole"] = record.counterRole;
+    events.push({ type: "StockAdjusted", aggregateType: "sku", aggregateId: record.sku, effectiveDate: record.effectiveDate, payload });
   } else if (effect === "in") {
     const stockValue = v.stockValue ?? v.amount;
-    events.push({
-      type: "StockReceived",
-      ...base,
-      payload: {
-        ...common,
-        ...place(record),
-        quantity,
-        value: money(stockValue, currency, digits),
-        counterAccountRole: record.counterRole,
-        ...(stockValue === v.amount ? {} : { counterValue: money(v.amount, currency, digits) }),
-      },
-    });
+    const payload = placed(record);
+    payload["quantity"] = quantity;
+    payload["value"] = money(stockValue, currency, digits);
+    payload["counterAccountRole"] = record.counterRole;
+    if (stockValue !== v.amount) payload["counterValue"] = money(v.amount, currency, digits);
+    events.push({ type: "StockReceived", aggregateType: "sku", aggregateId: record.sku, effectiveDate: record.effectiveDate, payload });
   } else if (effect === "out") {
-    events.push({ type: "StockIssued", ...base, payload: { ...common, ...place(record), quantity, cost: money(v.amount, currency, digits), counterAccountRole: record.counterRole } });
+    const payload = placed(record);
+    payload["quantity"] = quantity;
+    payload["cost"] = money(v.amount, currency, digits);
+    payload["counterAccountRole"] = record.counterRole;
+    events.push({ type: "StockIssued", aggregateType: "sku", aggregateId: record.sku, effectiveDate: record.effectiveDate, payload });
   } else if (record.kind === "transfer") {
     const to = record.to!;
     events.push({
