@@ -281,7 +281,12 @@ export function createEventCatalog<D extends EventDefinitions>(definitions: D): 
     const envelope = parseWith(eventEnvelopeSchema, json, "event envelope") as unknown as EventEnvelope;
     const definition = definitionOf(envelope.type);
     const payload = parsePayload(envelope.type as CatalogEventType<D>, envelope.payload, envelope.schemaVersion, envelope);
-    return { ...envelope, schemaVersion: definition.schemaVersion, payload } as CatalogEvent<D>;
+    // The parsed envelope is a new object of zod's: set its fields rather than spread it
+    // into another (a spread followed by more properties took V8's slow path).
+    const out = envelope as { schemaVersion: number; payload: unknown };
+    out.schemaVersion = definition.schemaVersion;
+    out.payload = payload;
+    return out as unknown as CatalogEvent<D>;
   };
 
   const makeEvent = <T extends CatalogEventType<D>>(type: T, payload: CatalogPayloadInput<D, T>, meta: EventMeta): EventEnvelope<T, CatalogPayload<D, T>> => {
