@@ -349,7 +349,7 @@ export function cloneCostState(state: CostState): CostState {
     deficits: state.deficits.map((d) => ({ ...d })),
     deficitQty: state.deficitQty,
     deficitValue: state.deficitValue,
-    // Its own copy: receipts update the last unit cost in place.
+    // A plain ratio (the hot path's `lastUnit` is the receipt's input itself).
     lastUnit: state.lastUnit === null ? null : { value: state.lastUnit.value, qty: state.lastUnit.qty },
     standard: state.standard,
   };
@@ -461,9 +461,8 @@ export function receiveStock(kernel: ValuationKernel, state: CostState, qty: big
 const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
 
 /**
- * Records the last known unit cost, in place when the state owns one (a state's `lastUnit`
- * is its own: cloning copies it, issues into negative stock replace it), so a receipt
- * allocates nothing for it.
+ * Records the last known unit cost. A `lastUnit` is never changed in place (the hot path
+ * shares the receipt's own input as the ratio), so it is replaced.
  *
  * @example
  * ```ts
@@ -471,12 +470,7 @@ const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
  * ```
  */
 export function setLastUnit(state: CostState, value: bigint, qty: bigint): void {
-  const last = state.lastUnit as { value: bigint; qty: bigint } | null;
-  if (last === null || last === state.standard) state.lastUnit = { value, qty };
-  else {
-    last.value = value;
-    last.qty = qty;
-  }
+  state.lastUnit = { value, qty };
 }
 
 /**
