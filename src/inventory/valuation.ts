@@ -136,10 +136,16 @@ function add(postings: Record<string, bigint>, role: string, amount: bigint): vo
  * ```
  */
 export function valueMovement(kernel: ValuationKernel, state: CostState, m: ValuationInput, rounding: RoundingCode, lookup: IssueCostLookup, explain: boolean, fallbackValue?: bigint, scratch?: ValuationScratch): MovementValuation {
+  // Small enough to be inlined into the caller's loop, with the hot path; the rest is a call.
   if (!explain && kernel === movingAverageKernel && state.deficits.length === 0) {
     const fast = movingAverageFast(state, m, rounding, scratch);
     if (fast !== undefined) return fast;
   }
+  return valueGeneral(kernel, state, m, rounding, lookup, explain, fallbackValue);
+}
+
+/** {@link valueMovement} off the moving-average hot path. */
+function valueGeneral(kernel: ValuationKernel, state: CostState, m: ValuationInput, rounding: RoundingCode, lookup: IssueCostLookup, explain: boolean, fallbackValue: bigint | undefined): MovementValuation {
   const postings: Record<string, bigint> = {};
   switch (m.effect) {
     case "in": {
