@@ -17,7 +17,6 @@ import {
   revalueStock,
   roundDiv,
   roundingCode,
-  setLastUnit,
 } from "./valuation-kernel.js";
 
 /*
