@@ -349,8 +349,8 @@ export function cloneCostState(state: CostState): CostState {
     deficits: state.deficits.map((d) => ({ ...d })),
     deficitQty: state.deficitQty,
     deficitValue: state.deficitValue,
-    // A plain ratio (the hot path's `lastUnit` is the receipt's input itself).
-    lastUnit: state.lastUnit === null ? null : { value: state.lastUnit.value, qty: state.lastUnit.qty },
+    // Its own copy (receipts update a ratio the state owns in place).
+    lastUnit: state.lastUnit === null ? null : new OwnRatio(state.lastUnit.value, state.lastUnit.qty),
     standard: state.standard,
   };
 }
@@ -461,8 +461,21 @@ export function receiveStock(kernel: ValuationKernel, state: CostState, qty: big
 const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
 
 /**
- * Records the last known unit cost. A `lastUnit` is never changed in place (the hot path
- * shares the receipt's own input as the ratio), so it is replaced.
+ * A last unit cost a state owns (made by `setLastUnit` or `cloneCostState`), so receipts can
+ * update it in place. Any other `lastUnit` — the moving-average hot path shares the
+ * receipt's own input as the ratio, a standard or a stored one — is never changed: the next
+ * `setLastUnit` replaces it with one the state owns.
+ */
+class OwnRatio implements Ratio {
+  constructor(
+    public value: bigint,
+    public qty: bigint,
+  ) {}
+}
+
+/**
+ * Records the last known unit cost: in place when the state owns its ratio, so a receipt
+ * allocates nothing for it, else as a new ratio the state owns.
  *
  * @example
  * ```ts
@@ -470,7 +483,11 @@ const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
  * ```
  */
 export function setLastUnit(state: CostState, value: bigint, qty: bigint): void {
-  state.lastUnit = { value, qty };
+  const last = state.lastUnit;
+  if (last instanceof OwnRatio) {
+    last.value = value;
+    last.qty = qty;
+  } else state.lastUnit = new OwnRatio(value, qty);
 }
 
 /**

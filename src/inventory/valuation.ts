@@ -327,7 +327,7 @@ function movingAverageFast(state: CostState, m: ValuationInput, rounding: Roundi
     state.qty += m.qty;
     state.value += value;
     // The last unit cost is the receipt's value over its quantity: the input itself is that
-    // ratio (immutable, like every `lastUnit`), one store instead of two.
+    // ratio, one store instead of two (`setLastUnit` never changes a ratio the state does not own).
     state.lastUnit = m as Ratio;
     if (scratch !== undefined) {
       scratch.amount = value;
