@@ -215,9 +215,12 @@ describe("the moving-average hot path", () => {
         for (const [i, m] of moves.entries()) {
           const qty = BigInt(m.units) * 333_333n;
           if (m.effect === "out" && !allowNegative && onHandOf(fast) < qty) continue;
-          const input = m.effect === "in"
-            ? { id: `mv_${i}`, position: "", date: "", effect: "in" as const, qty, value: m.value === undefined ? undefined : BigInt(m.value), counterRole: "grni", allowNegative }
-            : { id: `mv_${i}`, position: "", date: "", effect: "out" as const, qty, counterRole: m.role, allowNegative };
+          // Frozen: the hot path keeps a receipt's input as the state's last unit cost, and nothing may change it in place.
+          const input = Object.freeze(
+            m.effect === "in"
+              ? { id: `mv_${i}`, position: "", date: "", effect: "in" as const, qty, value: m.value === undefined ? undefined : BigInt(m.value), counterRole: "grni", allowNegative }
+              : { id: `mv_${i}`, position: "", date: "", effect: "out" as const, qty, counterRole: m.role, allowNegative },
+          );
           const a = valueMovement(movingAverageKernel, fast, input, rounding, () => undefined, false, undefined, i % 2 === 0 ? scratch : undefined);
           const b = valueMovement(general, slow, input, rounding, () => undefined, false);
           // A scratch valuation carries the same figures (read through its getters; postings are refilled in place).
