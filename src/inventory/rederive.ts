@@ -163,6 +163,42 @@ function accumulate(differences: Map<string, Map<string, bigint>>, date: string,
 }
 
 /**
+ * `accumulate` with the booked postings of a plain receipt or issue given as figures:
+ * `inventory` +amount and `role` −amount, the other way round for an `issue` (none when
+ * `amount` is zero; `role` is not `inventory`).
+ */
+function accumulateTwo(differences: Map<string, Map<string, bigint>>, date: string, amount: bigint, issue: boolean, role: string, after: Readonly<Record<string, bigint>>): boolean {
+  let changed = false;
+  let roles: Map<string, bigint> | undefined;
+  let sawInventory = false;
+  let sawRole = false;
+  for (const r in after) {
+    const now = after[r]!;
+    let d: bigint;
+    if (r === "inventory") {
+      d = issue ? now + amount : now - amount;
+      sawInventory = true;
+    } else if (r === role) {
+      d = issue ? now - amount : now + amount;
+      sawRole = true;
+    } else d = now;
+    if (d === 0n) continue;
+    changed = true;
+    roles ??= differences.get(date) ?? new Map<string, bigint>();
+    roles.set(r, (roles.get(r) ?? 0n) + d);
+  }
+  if (amount !== 0n && (!sawInventory || !sawRole)) {
+    changed = true;
+    roles ??= differences.get(date) ?? new Map<string, bigint>();
+    // What was booked and is no longer: reversed.
+    if (!sawInventory) roles.set("inventory", (roles.get("inventory") ?? 0n) + (issue ? amount : -amount));
+    if (!sawRole) roles.set(role, (roles.get(role) ?? 0n) + (issue ? -amount : amount));
+  }
+  if (roles !== undefined) differences.set(date, roles);
+  return changed;
+}
+
+/**
  * A movement a re-derivation valued differently from what was booked (or a new one), with
  * its position and its new valuation.
  *
@@ -289,7 +325,9 @@ export function rederive<R = ValuationInput>(
       // receipt valued at the current cost (a count gain, an adjustment without a unit cost)
       // takes the current cost of the re-derived history, as a full replay (the audit) does.
       v = valueMovement(kernel, state, m, rounding, newLookup, true, m.costOf !== undefined ? before.amount : m.value);
-      if (accumulate(differences, m.date, before.postings, v.postings)) changed.push({ id: m.id, position: m.position, valuation: v, isNew: false });
+      // The hot path's scratch gives its two postings as figures: compared without building them.
+      const differs = before === (scratch as unknown) && scratch.role !== "inventory" ? accumulateTwo(differences, m.date, scratch.amount, scratch.issue, scratch.role, v.postings) : accumulate(differences, m.date, before.postings, v.postings);
+      if (differs) changed.push({ id: m.id, position: m.position, valuation: v, isNew: false });
     }
     if (referenced?.has(m.id)) newCosts.set(m.id, { cost: v.amount, qty: m.qty });
     sinceCheckpoint++;

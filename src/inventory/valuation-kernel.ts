@@ -349,8 +349,8 @@ export function cloneCostState(state: CostState): CostState {
     deficits: state.deficits.map((d) => ({ ...d })),
     deficitQty: state.deficitQty,
     deficitValue: state.deficitValue,
-    // Its own copy: receipts update the last unit cost in place.
-    lastUnit: state.lastUnit === null ? null : { value: state.lastUnit.value, qty: state.lastUnit.qty },
+    // Its own copy (receipts update a ratio the state owns in place).
+    lastUnit: state.lastUnit === null ? null : new OwnRatio(state.lastUnit.value, state.lastUnit.qty),
     standard: state.standard,
   };
 }
@@ -461,9 +461,21 @@ export function receiveStock(kernel: ValuationKernel, state: CostState, qty: big
 const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
 
 /**
- * Records the last known unit cost, in place when the state owns one (a state's `lastUnit`
- * is its own: cloning copies it, issues into negative stock replace it), so a receipt
- * allocates nothing for it.
+ * A last unit cost a state owns (made by `setLastUnit` or `cloneCostState`), so receipts can
+ * update it in place. Any other `lastUnit` — the moving-average hot path shares the
+ * receipt's own input as the ratio, a standard or a stored one — is never changed: the next
+ * `setLastUnit` replaces it with one the state owns.
+ */
+class OwnRatio implements Ratio {
+  constructor(
+    public value: bigint,
+    public qty: bigint,
+  ) {}
+}
+
+/**
+ * Records the last known unit cost: in place when the state owns its ratio, so a receipt
+ * allocates nothing for it, else as a new ratio the state owns.
  *
  * @example
  * ```ts
@@ -471,12 +483,11 @@ const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
  * ```
  */
 export function setLastUnit(state: CostState, value: bigint, qty: bigint): void {
-  const last = state.lastUnit as { value: bigint; qty: bigint } | null;
-  if (last === null || last === state.standard) state.lastUnit = { value, qty };
-  else {
+  const last = state.lastUnit;
+  if (last instanceof OwnRatio) {
     last.value = value;
     last.qty = qty;
-  }
+  } else state.lastUnit = new OwnRatio(value, qty);
 }
 
 /**

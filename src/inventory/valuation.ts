@@ -17,7 +17,6 @@ import {
   revalueStock,
   roundDiv,
   roundingCode,
-  setLastUnit,
 } from "./valuation-kernel.js";
 
 /*
@@ -136,10 +135,16 @@ function add(postings: Record<string, bigint>, role: string, amount: bigint): vo
  * ```
  */
 export function valueMovement(kernel: ValuationKernel, state: CostState, m: ValuationInput, rounding: RoundingCode, lookup: IssueCostLookup, explain: boolean, fallbackValue?: bigint, scratch?: ValuationScratch): MovementValuation {
+  // Small enough to be inlined into the caller's loop, with the hot path; the rest is a call.
   if (!explain && kernel === movingAverageKernel && state.deficits.length === 0) {
     const fast = movingAverageFast(state, m, rounding, scratch);
     if (fast !== undefined) return fast;
   }
+  return valueGeneral(kernel, state, m, rounding, lookup, explain, fallbackValue);
+}
+
+/** {@link valueMovement} off the moving-average hot path. */
+function valueGeneral(kernel: ValuationKernel, state: CostState, m: ValuationInput, rounding: RoundingCode, lookup: IssueCostLookup, explain: boolean, fallbackValue: bigint | undefined): MovementValuation {
   const postings: Record<string, bigint> = {};
   switch (m.effect) {
     case "in": {
@@ -193,6 +198,9 @@ export function valueMovement(kernel: ValuationKernel, state: CostState, m: Valu
   }
 }
 
+const NO_POSTINGS: Readonly<Record<string, bigint>> = Object.freeze({});
+const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
+
 /** Postings of a plain receipt or issue: `inventory` moves by `stock`, the counter-role by its opposite. */
 function twoPostings(stock: bigint, counterRole: string): Record<string, bigint> {
   const postings: Record<string, bigint> = {};
@@ -206,30 +214,74 @@ function twoPostings(stock: bigint, counterRole: string): Record<string, bigint>
 /**
  * A valuation that callers who read each movement's valuation before valuing the next
  * (re-derivation replaying what was booked, a benchmark) hand to {@link valueMovement}: the
- * moving-average hot path fills it in place instead of allocating, keeping one postings
- * record per counter-role. What it holds is valid until the next call that is given it.
+ * moving-average hot path fills it in place instead of allocating. It records a plain
+ * receipt or issue as its `amount`, whether it is an `issue` and its counter-`role`: the
+ * postings are `inventory` +amount and `role` −amount (the other way round for an issue).
+ * `stock`, `stockValue` and the `postings` record are worked out when read (the record one
+ * per counter-role, refilled in place); a caller that only needs the figures compares
+ * `amount`, `issue` and `role` and never builds it (re-derivation does). What it holds is
+ * valid until the next call that is given it.
  *
  * @example
  * ```ts
  * const scratch = valuationScratch();
  * const v = valueMovement(movingAverageKernel, state, movement, rounding, () => undefined, false, undefined, scratch);
+ * scratch.issue ? -scratch.amount : scratch.amount; // what `inventory` moves by
  * ```
  */
 export interface ValuationScratch {
-  postings: Readonly<Record<string, bigint>>;
+  /** `{ inventory: stock, [role]: −stock }` (none when `amount` is zero), made when read. */
+  readonly postings: Readonly<Record<string, bigint>>;
+  /** Receipt: its value; issue: its cost. */
   amount: bigint;
+  /** An issue (`inventory` is credited) rather than a receipt. */
+  issue: boolean;
+  /** The counter-role. */
+  role: string;
+  /** What `inventory` moves by: +value of a receipt, −cost of an issue. */
+  readonly stock: bigint;
   /** Receipt: the value entering stock; issue: undefined. */
-  stockValue: bigint | undefined;
+  readonly stockValue: bigint | undefined;
   readonly variance: bigint;
   readonly consumed: null;
   readonly trueUps: readonly TrueUp[];
-  /** One postings record per counter-role, refilled in place. */
-  readonly byRole: Map<string, Record<string, bigint>>;
-  /** The last counter-role of a receipt and of an issue, and their postings records. */
-  inRole: string;
-  inPostings: Record<string, bigint> | undefined;
-  outRole: string;
-  outPostings: Record<string, bigint> | undefined;
+}
+
+/**
+ * The scratch valuation: three fields written by the hot path (the amount, whether it is an
+ * issue, the counter-role; a boolean stores without a write barrier), the rest derived.
+ */
+class Scratch implements ValuationScratch {
+  amount = 0n;
+  issue = false;
+  role = "";
+  readonly variance = 0n;
+  readonly consumed = null;
+  readonly trueUps: readonly TrueUp[] = NO_TRUE_UPS;
+  /** One postings record per counter-role, refilled in place when read. */
+  private readonly byRole = new Map<string, Record<string, bigint>>();
+
+  get stock(): bigint {
+    return this.issue ? -this.amount : this.amount;
+  }
+
+  get stockValue(): bigint | undefined {
+    return this.issue ? undefined : this.amount;
+  }
+
+  get postings(): Readonly<Record<string, bigint>> {
+    if (this.amount === 0n) return NO_POSTINGS;
+    const stock = this.stock;
+    const role = this.role;
+    let postings = this.byRole.get(role);
+    if (postings === undefined) {
+      postings = { inventory: 0n, [role]: 0n };
+      this.byRole.set(role, postings);
+    }
+    postings["inventory"] = stock;
+    postings[role] = -stock;
+    return postings;
+  }
 }
 
 /**
@@ -241,62 +293,7 @@ export interface ValuationScratch {
  * ```
  */
 export function valuationScratch(): ValuationScratch {
-  return { postings: NO_POSTINGS, amount: 0n, stockValue: undefined, variance: 0n, consumed: null, trueUps: NO_TRUE_UPS, byRole: new Map(), inRole: "", inPostings: undefined, outRole: "", outPostings: undefined };
-}
-
-/** The scratch's postings record of a counter-role (`inventory` and the role), made once per role. */
-function postingsFor(scratch: ValuationScratch, counterRole: string): Record<string, bigint> {
-  let postings = scratch.byRole.get(counterRole);
-  if (postings === undefined) {
-    postings = { inventory: 0n, [counterRole]: 0n };
-    scratch.byRole.set(counterRole, postings);
-  }
-  return postings;
-}
-
-/*
- * Filling a scratch. Issues and receipts each have their own function, and each keeps the
- * record of the last counter-role it filled: an issue's role is almost always the same
- * (`cogs`), so is a receipt's (`grni`), and a store under one property name stays a
- * monomorphic store instead of a lookup by name.
- */
-
-/** Fills a scratch with an issue of cost `cost`: `inventory` −cost, the counter-role +cost. */
-function fillIssue(scratch: ValuationScratch, cost: bigint, counterRole: string): MovementValuation {
-  if (cost === 0n) scratch.postings = NO_POSTINGS;
-  else {
-    let postings = scratch.outPostings;
-    if (postings === undefined || scratch.outRole !== counterRole) {
-      postings = postingsFor(scratch, counterRole);
-      scratch.outRole = counterRole;
-      scratch.outPostings = postings;
-    }
-    postings["inventory"] = -cost;
-    postings[counterRole] = cost;
-    scratch.postings = postings;
-  }
-  scratch.amount = cost;
-  scratch.stockValue = undefined;
-  return scratch as unknown as MovementValuation;
-}
-
-/** Fills a scratch with a receipt of value `value`: `inventory` +value, the counter-role −value. */
-function fillReceipt(scratch: ValuationScratch, value: bigint, counterRole: string): MovementValuation {
-  if (value === 0n) scratch.postings = NO_POSTINGS;
-  else {
-    let postings = scratch.inPostings;
-    if (postings === undefined || scratch.inRole !== counterRole) {
-      postings = postingsFor(scratch, counterRole);
-      scratch.inRole = counterRole;
-      scratch.inPostings = postings;
-    }
-    postings["inventory"] = value;
-    postings[counterRole] = -value;
-    scratch.postings = postings;
-  }
-  scratch.amount = value;
-  scratch.stockValue = value;
-  return scratch as unknown as MovementValuation;
+  return new Scratch();
 }
 
 /**
@@ -317,22 +314,31 @@ function movingAverageFast(state: CostState, m: ValuationInput, rounding: Roundi
     const cost = qty === poolQty ? poolValue : roundDiv(poolValue * qty, poolQty, rounding);
     state.qty = poolQty - qty;
     state.value = poolValue - cost;
-    if (scratch !== undefined) return fillIssue(scratch, cost, m.counterRole);
+    if (scratch !== undefined) {
+      scratch.amount = cost;
+      scratch.issue = true;
+      scratch.role = m.counterRole;
+      return scratch as unknown as MovementValuation;
+    }
     return { postings: twoPostings(-cost, m.counterRole), amount: cost, variance: 0n, consumed: null, trueUps: NO_TRUE_UPS };
   }
   if (m.effect === "in" && m.value !== undefined && m.costOf === undefined && state.method === "moving-average") {
     const value = m.value;
     state.qty += m.qty;
     state.value += value;
-    setLastUnit(state, value, m.qty);
-    if (scratch !== undefined) return fillReceipt(scratch, value, m.counterRole);
+    // The last unit cost is the receipt's value over its quantity: the input itself is that
+    // ratio, one store instead of two (`setLastUnit` never changes a ratio the state does not own).
+    state.lastUnit = m as Ratio;
+    if (scratch !== undefined) {
+      scratch.amount = value;
+      scratch.issue = false;
+      scratch.role = m.counterRole;
+      return scratch as unknown as MovementValuation;
+    }
     return { postings: twoPostings(value, m.counterRole), amount: value, stockValue: value, variance: 0n, consumed: null, trueUps: NO_TRUE_UPS };
   }
   return undefined;
 }
-
-const NO_POSTINGS: Readonly<Record<string, bigint>> = Object.freeze({});
-const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
 
 /**
  * A new standard cost: the pool on hand is revalued to it (its value becomes the new

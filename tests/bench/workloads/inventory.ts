@@ -81,9 +81,11 @@ function prepareValuation(method: CostingMethod): ValuationContext {
  * storekeep's valuation: one working cost state per SKU, `valueMovement` per movement, its
  * valuation read before the next one — as re-derivation replays what was booked, with a
  * scratch valuation (the moving-average path then allocates no object per movement, only
- * the bigints it stores: the pool's new quantity and value, the cost and the postings'
- * negated amount; FIFO takes its general path). Each movement's postings are filled, as
- * re-derivation reads them, though only the amount is summed here.
+ * the bigints it stores: the pool's new quantity and value and the cost; FIFO takes its
+ * general path). The scratch holds what re-derivation reads of a booked valuation — the
+ * amount, whether it is an issue, the counter-role — and builds its postings record only
+ * when read, which re-derivation no longer does (it compares those three figures); the
+ * amount is summed here.
  */
 function valueWithStorekeep(ctx: ValuationContext): bigint {
   const kernel = kernelFor(ctx.method);
