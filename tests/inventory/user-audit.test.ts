@@ -196,3 +196,23 @@ describe("two stocktakes over one location", () => {
     expect((await h.inventory.onHand({ sku: "TEA" })).map((r) => r.quantity)).toEqual(["44"]);
   });
 });
+
+describe("a unit's factor is fixed once defined", () => {
+  it("defining a unit again with the same factor is a no-op; another factor is INVALID_TRANSITION naming the existing one", async () => {
+    const h = await harness();
+    await h.inventory.defineWarehouse({ warehouseId: "wh" });
+    await h.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    await h.inventory.defineUnit({ sku: "MUG", unit: "carton", factor: "12" });
+    await h.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "2", unit: "carton", unitCost: "30" });
+    expect(await h.inventory.defineUnit({ sku: "MUG", unit: "carton", factor: "12.0" })).toMatchObject({ factor: "12" });
+    const error = await caught(h.inventory.defineUnit({ sku: "MUG", unit: "carton", factor: "6" }));
+    expect(error.code).toBe("INVALID_TRANSITION");
+    expect(error.message).toContain("already holds 12 base units");
+    expect(error.details).toMatchObject({ sku: "MUG", unit: "carton", factor: "12" });
+    // A carton still means 12.
+    await h.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "1", unit: "carton" });
+    expect((await h.inventory.onHand({ sku: "MUG" })).map((r) => r.quantity)).toEqual(["12"]);
+    // Another unit name is fine.
+    await h.inventory.defineUnit({ sku: "MUG", unit: "half-carton", factor: "6" });
+  });
+});
