@@ -216,3 +216,35 @@ describe("a unit's factor is fixed once defined", () => {
     await h.inventory.defineUnit({ sku: "MUG", unit: "half-carton", factor: "6" });
   });
 });
+
+describe("a customer return names a lot that left", () => {
+  it("a lot or serial never received is NOT_FOUND naming it; a lot the order did not take is refused; an issued lot comes back", async () => {
+    const h = await harness();
+    await h.inventory.defineWarehouse({ warehouseId: "wh" });
+    await h.inventory.defineProduct({ sku: "MILK", costingMethod: "fifo", tracking: "lot" });
+    await h.inventory.defineProduct({ sku: "PHONE", costingMethod: "fifo", tracking: "serial" });
+    await h.inventory.receive({ sku: "MILK", warehouseId: "wh", quantity: "10", unitCost: "1", lot: "L1" });
+    await h.inventory.receive({ sku: "MILK", warehouseId: "wh", quantity: "10", unitCost: "1", lot: "L2" });
+    await h.inventory.receive({ sku: "PHONE", warehouseId: "wh", quantity: "1", unitCost: "100", lot: "SN1" });
+    await h.inventory.issue({ sku: "MILK", warehouseId: "wh", quantity: "3", lot: "L1", orderId: "ord_1" });
+    const phone = await h.inventory.issue({ sku: "PHONE", warehouseId: "wh", quantity: "1", lot: "SN1", orderId: "ord_2" });
+
+    const never = await caught(h.inventory.returnFromCustomer({ sku: "MILK", warehouseId: "wh", quantity: "1", lot: "L-NEVER" }));
+    expect(never.code).toBe("NOT_FOUND");
+    expect(never.message).toContain("Lot L-NEVER of MILK was never received");
+    const serial = await caught(h.inventory.returnFromCustomer({ sku: "PHONE", warehouseId: "wh", quantity: "1", lot: "SN-FAKE" }));
+    expect(serial.code).toBe("NOT_FOUND");
+    expect(serial.details).toMatchObject({ sku: "PHONE", lot: "SN-FAKE" });
+    // L2 came in but order ord_1 shipped L1.
+    const other = await caught(h.inventory.returnFromCustomer({ sku: "MILK", warehouseId: "wh", quantity: "1", lot: "L2", orderId: "ord_1" }));
+    expect(other.code).toBe("VALIDATION_FAILED");
+    expect(other.message).toContain("from lot L1, not lot L2");
+    expect((await h.inventory.onHand({ sku: "MILK" })).map((r) => `${r.lot}:${r.quantity}`).sort()).toEqual(["L1:7", "L2:10"]);
+
+    await h.inventory.returnFromCustomer({ sku: "MILK", warehouseId: "wh", quantity: "1", lot: "L1", orderId: "ord_1" });
+    await h.inventory.returnFromCustomer({ sku: "PHONE", warehouseId: "wh", quantity: "1", lot: "SN1", issueMovementId: phone.movementId });
+    expect((await h.inventory.onHand({ sku: "MILK" })).map((r) => `${r.lot}:${r.quantity}`).sort()).toEqual(["L1:8", "L2:10"]);
+    expect((await h.inventory.onHand({ sku: "PHONE" })).map((r) => r.lot)).toEqual(["SN1"]);
+    expect((await h.inventory.audit()).ok).toBe(true);
+  });
+});
