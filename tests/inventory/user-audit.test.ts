@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBarcode } from "../../src/inventory/barcodes.js";
+import { DEFAULT_IN_STORE_LAYOUTS, gs1CheckDigit, parseBarcode } from "../../src/inventory/barcodes.js";
 import { StorekeepError } from "../../src/kernel/errors.js";
 import { harness } from "./setup.js";
 
@@ -246,5 +246,44 @@ describe("a customer return names a lot that left", () => {
     expect((await h.inventory.onHand({ sku: "MILK" })).map((r) => `${r.lot}:${r.quantity}`).sort()).toEqual(["L1:8", "L2:10"]);
     expect((await h.inventory.onHand({ sku: "PHONE" })).map((r) => r.lot)).toEqual(["SN1"]);
     expect((await h.inventory.audit()).ok).toBe(true);
+  });
+});
+
+describe("in-store codes: a price code and a weight code of one item number", () => {
+  const withCheck = (digits: string): string => digits + String(gs1CheckDigit(digits));
+
+  it("are two codes that may name two SKUs; two price codes of the item are one, whatever the price", async () => {
+    const h = await harness({ inStoreLayouts: DEFAULT_IN_STORE_LAYOUTS });
+    await h.inventory.defineProduct({ sku: "CHEESE-PACK", costingMethod: "fifo" });
+    await h.inventory.defineProduct({ sku: "CHEESE", costingMethod: "fifo", unitOfMeasure: "kg" });
+    const priced = withCheck("201234500199"); // item 12345 at 1.99
+    const weighed = withCheck("231234500455"); // item 12345, 0.455 kg
+    await h.inventory.defineBarcode({ barcode: priced, sku: "CHEESE-PACK" });
+    await h.inventory.defineBarcode({ barcode: weighed, sku: "CHEESE" });
+    expect(await h.inventory.scan(priced)).toMatchObject({ sku: "CHEESE-PACK", quantity: "1" });
+    expect(await h.inventory.scan(weighed)).toMatchObject({ sku: "CHEESE", quantity: "0.455" });
+    // Another price of the same item is the same code; another SKU for it is refused.
+    expect(await h.inventory.scan(withCheck("211234500250"))).toMatchObject({ sku: "CHEESE-PACK" });
+    const clash = await caught(h.inventory.defineBarcode({ barcode: withCheck("201234500250"), sku: "CHEESE" }));
+    expect(clash.code).toBe("ALREADY_EXISTS");
+    // Removing the price code leaves the weight code.
+    expect(await h.inventory.removeBarcode({ barcode: priced })).toMatchObject({ removed: true, sku: "CHEESE-PACK" });
+    expect((await h.inventory.scan(priced)).sku).toBeNull();
+    expect((await h.inventory.scan(weighed)).sku).toBe("CHEESE");
+  });
+
+  it("a code stored under the old item-number key is still found, for its own kind only, and can be removed", async () => {
+    const h = await harness({ inStoreLayouts: DEFAULT_IN_STORE_LAYOUTS });
+    await h.inventory.defineProduct({ sku: "CHEESE", costingMethod: "fifo", unitOfMeasure: "kg" });
+    await h.inventory.defineProduct({ sku: "CHEESE-PACK", costingMethod: "fifo" });
+    const weighed = withCheck("231234500455");
+    await h.store.transaction((tx) => tx.documents.put("inventory.barcodes", "item:12345", { key: "item:12345", barcode: weighed, sku: "CHEESE", unit: null }, 0));
+    expect((await h.inventory.scan(withCheck("241234501000"))).sku).toBe("CHEESE");
+    expect((await h.inventory.scan(withCheck("201234500199"))).sku).toBeNull();
+    expect((await caught(h.inventory.defineBarcode({ barcode: weighed, sku: "CHEESE-PACK" }))).code).toBe("ALREADY_EXISTS");
+    await h.inventory.defineBarcode({ barcode: withCheck("201234500199"), sku: "CHEESE-PACK" });
+    expect(await h.inventory.removeBarcode({ barcode: weighed })).toMatchObject({ removed: true, sku: "CHEESE" });
+    expect((await h.inventory.scan(weighed)).sku).toBeNull();
+    expect((await h.inventory.scan(withCheck("201234500199"))).sku).toBe("CHEESE-PACK");
   });
 });
