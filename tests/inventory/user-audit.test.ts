@@ -287,3 +287,24 @@ describe("in-store codes: a price code and a weight code of one item number", ()
     expect((await h.inventory.scan(withCheck("201234500199"))).sku).toBe("CHEESE-PACK");
   });
 });
+
+describe("slowMoving names the last receipt and issue even before its look-back horizon", () => {
+  it("reads them from the dates the SKU's cost state keeps, without reading the history; as of a past date they are null when the SKU moved again since", async () => {
+    const h = await harness({ start: "2026-12-05T12:00:00.000Z" });
+    await h.inventory.defineWarehouse({ warehouseId: "wh" });
+    await h.inventory.defineProduct({ sku: "TEA", costingMethod: "fifo" });
+    await h.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    await h.inventory.receive({ sku: "TEA", warehouseId: "wh", quantity: "40", unitCost: "2", effectiveDate: "2025-09-01" });
+    await h.inventory.issue({ sku: "TEA", warehouseId: "wh", quantity: "5", effectiveDate: "2025-11-20" });
+    // Moving after the issue but neither a receipt nor a sale: not what the dates name.
+    await h.inventory.scrap({ sku: "TEA", warehouseId: "wh", quantity: "1", effectiveDate: "2026-01-10" });
+    const [tea] = await h.inventory.slowMoving({ sku: "TEA" });
+    expect(tea).toMatchObject({ sku: "TEA", onHand: "34", lastReceiptDate: "2025-09-01", lastIssueDate: "2025-11-20", issuedInWindow: "0", status: "dead" });
+
+    await h.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "10", unitCost: "1", effectiveDate: "2024-01-15" });
+    await h.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "10", unitCost: "1", effectiveDate: "2026-12-01" });
+    expect((await h.inventory.slowMoving({ sku: "MUG" }))[0]).toMatchObject({ lastReceiptDate: "2026-12-01", lastIssueDate: null, status: "active" });
+    // As of 2025-06-30 the last receipt (2024-01-15) lies before the horizon and a later one is kept: unknown.
+    expect((await h.inventory.slowMoving({ sku: "MUG", asOf: "2025-06-30" }))[0]).toMatchObject({ onHand: "10", lastReceiptDate: null, status: "dead" });
+  });
+});
