@@ -233,6 +233,37 @@ export interface CouponDoc {
 }
 
 /**
+ * The key a coupon is stored and found under: its code in upper case, so codes are
+ * case-insensitive ("summer10" finds "SUMMER10"); the document keeps the code as defined.
+ *
+ * @example
+ * ```ts
+ * couponKey("Summer10"); // "SUMMER10"
+ * ```
+ */
+export function couponKey(code: string): string {
+  return code.toUpperCase();
+}
+
+/**
+ * A coupon by its code in any case, locked for the order that takes (or gives back) a use:
+ * under its upper-case key, else (a coupon defined before codes were case-insensitive)
+ * under the code exactly as given.
+ *
+ * @example
+ * ```ts
+ * const coupon = await couponForUpdate(tx, "summer10");
+ * ```
+ */
+export async function couponForUpdate(tx: Transaction, code: string): Promise<{ readonly key: string; readonly data: CouponDoc; readonly version: number } | undefined> {
+  for (const key of couponKey(code) === code ? [code] : [couponKey(code), code]) {
+    const doc = await tx.documents.getForUpdate(COUPONS, key);
+    if (doc !== undefined) return { key, data: doc.data as unknown as CouponDoc, version: doc.version };
+  }
+  return undefined;
+}
+
+/**
  * What was captured toward the order's current total: captured less what was paid back up to
  * the last edit (`paid.refundedOnEdit`) and out of prepayments since (`paid.refundedPrepaid`).
  *

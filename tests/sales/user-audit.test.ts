@@ -225,6 +225,24 @@ describe("coupons", () => {
   });
 });
 
+describe("coupon codes are case-insensitive", () => {
+  it("an order giving summer10 takes SUMMER10 (shown as defined), the usage limit counts every case, a cancel gives the use back, and a code differing only by case cannot be defined", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.defineCoupon({ code: "Summer10", discount: { kind: "percent", percent: "10" }, usageLimit: 2 });
+    const twin = sk.sales.defineCoupon({ code: "SUMMER10", discount: { kind: "percent", percent: "50" } });
+    await expect(twin).rejects.toMatchObject({ code: "ALREADY_EXISTS", details: { existing: "Summer10" } });
+    const a = await sk.sales.placeOrder({ orderId: "o1", currency: "EUR", warehouseId: "wh", couponCode: "summer10", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    expect(a.total).toBe("10.71");
+    expect((await sk.sales.order("o1"))!.order.couponCode).toBe("Summer10");
+    await sk.sales.placeOrder({ orderId: "o2", currency: "EUR", warehouseId: "wh", couponCode: "SUMMER10", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await expect(sk.sales.placeOrder({ orderId: "o3", currency: "EUR", warehouseId: "wh", couponCode: "Summer10", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] })).rejects.toMatchObject({ details: { reason: "coupon-exhausted" } });
+    await sk.sales.cancelOrder({ orderId: "o1" });
+    await sk.sales.placeOrder({ orderId: "o3", currency: "EUR", warehouseId: "wh", couponCode: "sUmMeR10", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await expect(sk.sales.placeOrder({ orderId: "o4", currency: "EUR", warehouseId: "wh", couponCode: "summer1", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
 describe("what is left to refund", () => {
   it("refundDue is what refundPayment accepts now (a return's credit, a cancelled order's money); leftToRefund stays captured less refunded", async () => {
     const { sk } = shop(memoryStore());
