@@ -197,6 +197,8 @@ export interface ShipmentDoc {
   readonly lines: readonly { readonly lineId: string; readonly quantity: string }[];
   readonly shippedAt: string;
   readonly deliveredAt: string | null;
+  /** What `deliverShipment` returned, replayed to a repeated delivery (absent before delivery, and on shipments delivered before replays were kept). */
+  readonly delivered?: { readonly shipmentId: string; readonly orderId: string; readonly orderState: OrderState };
 }
 
 /**
@@ -215,6 +217,8 @@ export interface ReturnDoc {
   readonly requestedAt: string;
   readonly creditNoteId: string | null;
   readonly refunded: string;
+  /** The content `receiveReturn` received it with (its dispositions), to tell a replay from other content. */
+  readonly receivedWith?: string;
 }
 
 /**

@@ -243,6 +243,39 @@ describe("coupon codes are case-insensitive", () => {
   });
 });
 
+describe("a delivery or a return receipt replayed", () => {
+  it("deliverShipment again returns the first result with one effect; receiveReturn again with the same dispositions too, with other dispositions DUPLICATE_DOCUMENT (was: INVALID_TRANSITION, so the webhook handler failed)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
+    const delivered = await sk.sales.deliverShipment({ shipmentId: "shp_1" }, { idempotencyKey: "carrier-evt-1" });
+    expect(delivered).toEqual({ shipmentId: "shp_1", orderId: "ord_1", orderState: "completed" });
+    expect(await sk.sales.deliverShipment({ shipmentId: "shp_1" }, { idempotencyKey: "carrier-evt-2" })).toEqual(delivered);
+    expect(await sk.sales.deliverShipment({ shipmentId: "shp_1" })).toEqual(delivered);
+    let view = (await sk.sales.order("ord_1"))!;
+    expect(view.order.history.filter((h) => h.action === "deliver")).toHaveLength(1);
+    expect(view.order.lines[0]!.buckets.delivered).toBe("2");
+
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+    const received = await sk.sales.receiveReturn({ returnId: "ret_1", dispositions: [{ lineId: "1", disposition: "write-off" }] });
+    const writtenOff = await balance(sk, "1200");
+    expect(await sk.sales.receiveReturn({ returnId: "ret_1", dispositions: [{ lineId: "1", disposition: "write-off" }] }, { idempotencyKey: "wms-2" })).toEqual(received);
+    const other = sk.sales.receiveReturn({ returnId: "ret_1" });
+    await expect(other).rejects.toMatchObject({ code: "DUPLICATE_DOCUMENT", message: expect.stringContaining("line 1: write-off") });
+    view = (await sk.sales.order("ord_1"))!;
+    expect([view.order.lines[0]!.buckets.returned, view.order.lines[0]!.buckets.writtenOff]).toEqual(["1", "1"]);
+    expect(view.order.history.filter((h) => h.action === "receive-return")).toHaveLength(1);
+    expect(await balance(sk, "1200")).toBe(writtenOff);
+    expect((await sk.inventory.onHand({ sku: "MUG" })).map((r) => r.quantity)).toEqual(["8"]);
+    // Refunded since: the same receipt still replays its first result.
+    expect(view.refundDue).toBe("11.9");
+    await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", returnId: "ret_1", amount: view.refundDue });
+    expect(await sk.sales.receiveReturn({ returnId: "ret_1", dispositions: [{ lineId: "1", disposition: "write-off" }] })).toEqual(received);
+  });
+});
+
 describe("what is left to refund", () => {
   it("refundDue is what refundPayment accepts now (a return's credit, a cancelled order's money); leftToRefund stays captured less refunded", async () => {
     const { sk } = shop(memoryStore());
