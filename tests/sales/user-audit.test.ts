@@ -468,6 +468,24 @@ describe("a credit written off in finance", () => {
     expect([view.leftToPay, view.writtenOff, view.refundDue, view.statuses.payment]).toEqual(["0", "0", "0", "partially-refunded"]);
     expect(await balance(sk, "1200")).toBe("0.00");
   });
+
+  it("refundPayment takes the figure refundDue shows: the written-off cent is refused (was: accepted, paying it out a second time)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+    await sk.sales.receiveReturn({ returnId: "ret_1" });
+    await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "11.89", returnId: "ret_1" });
+    await sk.finance.writeOff({ ledger: "receivables", documentId: "CN2026-000001", reason: "small-difference", date: "2026-03-31" });
+    const refused = sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_2", amount: "0.01" });
+    await expect(refused).rejects.toMatchObject({ code: "VALIDATION_FAILED", details: { credit: "0", writtenOff: "0.01" } });
+    await expect(sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_2", amount: "0.01" })).rejects.toThrow(/0.01 EUR of the credit was written off in finance/);
+    const view = (await sk.sales.order("ord_1"))!;
+    expect([view.leftToRefund, view.refundDue]).toEqual(["11.91", "0"]);
+    expect(await balance(sk, "1200")).toBe("0.00");
+  });
 });
 
 describe("a payout webhook delivered twice", () => {
