@@ -3,7 +3,7 @@ import type { CurrencyCode } from "../kernel/currencies.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { type LocalDate, addDays, startOfLocalDate } from "../kernel/local-date.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
-import { QUANTITIES, VALUES } from "./ledger-records.js";
+import { COST_STATES, type CostStateDoc, QUANTITIES, VALUES } from "./ledger-records.js";
 import { MOVEMENTS, type MovementRecord, effectOf } from "./movement.js";
 import { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, type InboundLayer, type MovementThresholds, ageOnHand, classifyMovement } from "./stock-ageing.js";
 import { QUANTITY_DECIMALS, formatScaled, parseScaled } from "./valuation-kernel.js";
@@ -162,7 +162,9 @@ export interface SlowMovingRow extends JsonObject {
 /**
  * Slow-moving and dead stock as of the end of `asOf`: every SKU with stock on hand,
  * classified by {@link classifyMovement} from its sale issues (reads back only to the start
- * of the longer of the window and the dead-stock horizon).
+ * of the longer of the window and the dead-stock horizon). A last receipt or issue before
+ * that horizon comes from the latest dates the SKU's cost state keeps, when they are on or
+ * before `asOf` (else null: a report as of a past date after which the SKU moved again).
  *
  * @example
  * ```ts
@@ -195,6 +197,12 @@ export async function slowMovingReport(
       }
       return true;
     });
+    if (lastIssueDate === null || lastReceiptDate === null) {
+      // Older than the horizon: the latest dates the SKU's cost state keeps, when they are on or before asOf.
+      const kept = (await tx.documents.get<CostStateDoc>(COST_STATES, sku))?.data;
+      if (lastReceiptDate === null && kept?.lastInDate != null && kept.lastInDate <= query.asOf) lastReceiptDate = kept.lastInDate;
+      if (lastIssueDate === null && kept?.lastSaleDate != null && kept.lastSaleDate <= query.asOf) lastIssueDate = kept.lastSaleDate;
+    }
     const issuedInWindow = canonicalDecimal(issued);
     const c = classifyMovement({ onHand: canonicalDecimal(onHand), issuedInWindow, lastIssueDate, lastReceiptDate, asOf: query.asOf }, thresholds);
     rows.push({ sku, onHand: canonicalDecimal(onHand), value: canonicalDecimal(value), lastIssueDate, lastReceiptDate, issuedInWindow, daysOfCover: c.daysOfCover, status: c.status });

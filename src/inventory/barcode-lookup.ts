@@ -75,20 +75,59 @@ export interface ScanResult extends JsonObject {
 
 /**
  * The lookup key of a parsed code: its GTIN-14 (AI 01, or AI 02 when the code names
- * contained items only), or an in-store code's item number; undefined when the code names
- * no trade item (an SSCC alone).
+ * contained items only), or an in-store code's kind of embedded value and item number (a
+ * price code and a weight code of one item number are two keys, so they may name two
+ * SKUs; the prefixes of one kind share the item numbers); undefined when the code names no
+ * trade item (an SSCC alone).
  *
  * @example
  * ```ts
  * barcodeKey(parseBarcode("4006381333931")); // "gtin:04006381333931"
+ * barcodeKey(parseBarcode("2312345012340", { inStore: DEFAULT_IN_STORE_LAYOUTS })); // "item:weight:12345"
  * ```
  */
 export function barcodeKey(parsed: ParsedBarcode): string | undefined {
   if (parsed.gtin !== undefined) return `gtin:${parsed.gtin}`;
   const contained = parsed.elements?.find((e) => e.ai === "02");
   if (contained !== undefined) return `gtin:${contained.value}`;
-  if (parsed.kind === "in-store" && parsed.itemNumber !== undefined) return `item:${parsed.itemNumber}`;
+  if (parsed.kind === "in-store" && parsed.itemNumber !== undefined) return `item:${parsed.netWeightKg === undefined ? "price" : "weight"}:${parsed.itemNumber}`;
   return undefined;
+}
+
+/**
+ * The key an in-store code was stored under before price and weight codes were told apart
+ * (`item:<number>`): still read by `scan` and `removeBarcode`, so codes defined earlier keep
+ * working. Undefined for any other code.
+ *
+ * @example
+ * ```ts
+ * legacyInStoreKey(parseBarcode("2312345012340", { inStore: DEFAULT_IN_STORE_LAYOUTS })); // "item:12345"
+ * ```
+ */
+export function legacyInStoreKey(parsed: ParsedBarcode): string | undefined {
+  return parsed.kind === "in-store" && parsed.itemNumber !== undefined ? `item:${parsed.itemNumber}` : undefined;
+}
+
+/**
+ * The stored entry a parsed code finds: under its key, else (an in-store code defined
+ * before price and weight codes had their own keys) under the old item-number key when that
+ * entry's own code is of the same kind.
+ */
+export async function findBarcodeEntry(tx: Transaction, parsed: ParsedBarcode, key: string, reparse: (code: string) => ParsedBarcode, forUpdate = false): Promise<{ readonly key: string; readonly data: BarcodeEntry; readonly version: number } | undefined> {
+  const read = (k: string) => (forUpdate ? tx.documents.getForUpdate<BarcodeEntry>(BARCODES, k) : tx.documents.get<BarcodeEntry>(BARCODES, k));
+  const doc = await read(key);
+  if (doc !== undefined) return { key, data: doc.data, version: doc.version };
+  const legacy = legacyInStoreKey(parsed);
+  if (legacy === undefined) return undefined;
+  const old = await read(legacy);
+  if (old === undefined) return undefined;
+  let sameKind = false;
+  try {
+    sameKind = barcodeKey(reparse(old.data.barcode)) === key;
+  } catch (error) {
+    if (!isStorekeepError(error)) throw error;
+  }
+  return sameKind ? { key: legacy, data: old.data, version: old.version } : undefined;
 }
 
 /**
@@ -155,7 +194,8 @@ export async function scanCode(tx: Transaction, code: string, options: { readonl
     parsed = null;
     key = internal.data.key;
   }
-  const entry = key === undefined ? undefined : (await tx.documents.get<BarcodeEntry>(BARCODES, key))?.data;
+  const inStore = options.inStore === undefined ? {} : { inStore: options.inStore };
+  const entry = key === undefined ? undefined : parsed === null ? (await tx.documents.get<BarcodeEntry>(BARCODES, key))?.data : (await findBarcodeEntry(tx, parsed, key, (c) => parseBarcode(c, { today: options.today, ...inStore })))?.data;
   const lot = parsed?.lot ?? null;
   const serial = parsed?.serial ?? null;
   const expiry = parsed?.expiry ?? null;

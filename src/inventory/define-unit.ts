@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
+import { Decimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { decimalStringSchema } from "../kernel/events/fields.js";
 import { defineLibraryCommand } from "../runner/library.js";
@@ -15,9 +16,10 @@ const unitSchema = z.object({
 });
 
 /**
- * Defines (or changes) a unit of a product other than its base unit: how many base units
- * one of it holds. Stock is always recorded in base units, so changing a factor changes
- * what later inputs in that unit mean, never history.
+ * Defines a unit of a product other than its base unit: how many base units one of it
+ * holds. Defining it again with the same factor is a no-op; another factor is refused
+ * (`INVALID_TRANSITION`, naming the existing factor), since quantities already given, scanned
+ * or labelled in that unit would silently change meaning: name a new unit instead.
  *
  * @example
  * ```ts
@@ -34,8 +36,16 @@ export const defineUnit = defineLibraryCommand({
     }
     const key = `${input.sku}|${input.unit}`;
     const existing = await ctx.tx.documents.getForUpdate<ProductUnit>(UNITS, key);
+    if (existing !== undefined) {
+      if (new Decimal(existing.data.factor).eq(input.factor)) return { result: existing.data };
+      throw new StorekeepError(
+        "INVALID_TRANSITION",
+        `${input.sku}'s unit "${input.unit}" already holds ${existing.data.factor} base units; it cannot change to ${input.factor}, since quantities already given in "${input.unit}" would change meaning. Define a unit with another name instead.`,
+        { sku: input.sku, unit: input.unit, factor: existing.data.factor },
+      );
+    }
     const unit: ProductUnit = { sku: input.sku, unit: input.unit, factor: input.factor };
-    if (existing?.data.factor !== input.factor) await ctx.tx.documents.put(UNITS, key, unit, existing?.version ?? 0);
+    await ctx.tx.documents.put(UNITS, key, unit, 0);
     return { result: unit };
   },
 });

@@ -35,6 +35,13 @@ export interface CostStateDoc extends JsonObject {
   readonly lastPosition: string;
   readonly movements: number;
   readonly sinceSnapshot: number;
+  /**
+   * The latest business date of a movement that brought stock in (receipt, customer return,
+   * opening stock, a gain) and of a sale issue; null: none yet. Absent on a SKU whose first
+   * movements were recorded before these were kept (then unknown, and never set).
+   */
+  readonly lastInDate?: string | null;
+  readonly lastSaleDate?: string | null;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { LogAppend, Transaction } from "../ports/storage.js";
 import type { CommandContext } from "../runner/command.js";
 import { costStateFromJson, costStateToJson, keepCostState, takeCostState } from "./cost-state.js";
 import { COST_STATES, type CostStateDoc, type MovementIndexDoc, type SnapshotEntry } from "./ledger-records.js";
-import { MOVEMENTS, MOVEMENT_INDEX, type MovementRecord, SNAPSHOTS, VALUATIONS, generationKey, movementPosition, valuationInputOf } from "./movement.js";
+import { MOVEMENTS, MOVEMENT_INDEX, type MovementRecord, SNAPSHOTS, VALUATIONS, effectOf, generationKey, movementPosition, valuationInputOf } from "./movement.js";
 import type { InventorySettings } from "./options.js";
 import type { Product } from "./product.js";
 import { rederive } from "./rederive.js";
@@ -57,6 +57,18 @@ function racedFor(ctx: CommandContext, sorted: readonly MovementRecord[], stored
   if (sorted.every((r) => r.effectiveAt >= now)) return true;
   const negative = stored.find((e) => e.data.movementId === negativeId)?.data;
   return negative !== undefined && sorted.some((r) => r.effectiveAt === negative.effectiveAt);
+}
+
+/** The SKU's latest in and sale dates with `records` added (kept only when kept since its first movement). */
+function lastDates(doc: CostStateDoc | undefined, records: readonly MovementRecord[]): { lastInDate?: string | null; lastSaleDate?: string | null } {
+  if (doc !== undefined && doc.lastInDate === undefined) return {};
+  let lastIn = doc?.lastInDate ?? null;
+  let lastSale = doc?.lastSaleDate ?? null;
+  for (const r of records) {
+    if (effectOf(r) === "in" && (lastIn === null || r.effectiveDate > lastIn)) lastIn = r.effectiveDate;
+    if (r.kind === "sale-issue" && (lastSale === null || r.effectiveDate > lastSale)) lastSale = r.effectiveDate;
+  }
+  return { lastInDate: lastIn, lastSaleDate: lastSale };
 }
 
 export async function recordSku(ctx: CommandContext, settings: InventorySettings, product: Product, records: MovementRecord[], rounding: RoundingCode): Promise<SkuOutcome> {
@@ -200,7 +212,7 @@ export async function recordSku(ctx: CommandContext, settings: InventorySettings
     await tx.documents.put(MOVEMENT_INDEX, r.movementId, handOver(index), 0);
   }
   const stateJson = costStateToJson(state);
-  const next: CostStateDoc = { sku, state: stateJson, lastPosition: newLast, movements: (doc?.data.movements ?? 0) + sorted.length, sinceSnapshot };
+  const next: CostStateDoc = { sku, state: stateJson, lastPosition: newLast, movements: (doc?.data.movements ?? 0) + sorted.length, sinceSnapshot, ...lastDates(doc?.data, sorted) };
   await tx.documents.put(COST_STATES, sku, handOver(next), version);
   keepCostState(stateJson, state);
   const out: SkuOutcome = { valuations, differences, backdated, ...(backdated ? { backdatedBy: sorted[0]!.movementId } : {}) };

@@ -4,7 +4,7 @@ import { idSchema } from "../kernel/ids.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { creditOrderPart } from "./documents.js";
-import { COUPONS, type CouponDoc, type OrderDoc, qty } from "./order.js";
+import { COUPONS, type OrderDoc, couponForUpdate, qty } from "./order.js";
 import { loadOrder, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { allocateNumber } from "./numbers.js";
@@ -49,8 +49,8 @@ export async function cancel(ctx: CommandContext, settings: SalesSettings, order
   let next: OrderDoc = { ...order, state, cancellationReason: reason ?? (action === "cancel" ? "cancelled" : "expired"), expiresAt: "", lines: order.lines.map((l) => ({ ...l, buckets: { ...l.buckets, reserved: "0" } })) };
   const events: NewEvent[] = [{ type: "OrderCancelled", aggregateType: "order", aggregateId: order.orderId, effectiveDate: ctx.today, payload: { orderId: order.orderId, ...(order.customerId === "" ? {} : { customerId: order.customerId }), reason: action === "cancel" ? "cancelled" : "expired" } }];
   if (order.couponCode !== null) {
-    const coupon = await ctx.tx.documents.getForUpdate<CouponDoc & { [k: string]: never }>(COUPONS, order.couponCode);
-    if (coupon !== undefined) await ctx.tx.documents.put(COUPONS, order.couponCode, { ...(coupon.data as CouponDoc), used: Math.max(0, (coupon.data as CouponDoc).used - 1) } as never, coupon.version);
+    const coupon = await couponForUpdate(ctx.tx, order.couponCode);
+    if (coupon !== undefined) await ctx.tx.documents.put(COUPONS, coupon.key, { ...coupon.data, used: Math.max(0, coupon.data.used - 1) } as never, coupon.version);
   }
   let creditNoteId: string | null = null;
   const toCredit = new Map(order.lines.map((l) => [l.lineId, qty(l.buckets.invoiced) - qty(l.buckets.credited)]));

@@ -19,7 +19,7 @@ import { invoiceOrderCommand } from "./invoice-order.js";
 import { COUPONS, ORDERS, ORDER_VERSIONS, type OrderDoc, PAYMENTS, PAYOUTS, RETURNS, SHIPMENTS } from "./order.js";
 import { type SalesOptions, type SalesSeams, type SalesSettings, resolveSalesOptions } from "./options.js";
 import { placeOrderCommand } from "./place-order.js";
-import { refundPayment } from "./refund-payment.js";
+import { refundPaymentCommand } from "./refund-payment.js";
 import { type OrderPage, type OrderQuery, type OrderView, findOrders, orderVersions, orderView } from "./reports.js";
 import { receiveReturnCommand, rejectReturn, requestReturn } from "./returns.js";
 import { settlePayout } from "./settle-payout.js";
@@ -92,7 +92,7 @@ export function salesCommands(settings: SalesSettings) {
     authorizePayment: authorizePaymentCommand(settings),
     capturePayment: capturePaymentCommand(settings),
     voidPayment: voidPaymentCommand(settings),
-    refundPayment,
+    refundPayment: refundPaymentCommand(settings),
     invoiceOrder: invoiceOrderCommand(settings),
     shipOrder: shipOrderCommand(settings),
     deliverShipment,

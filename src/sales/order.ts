@@ -197,6 +197,8 @@ export interface ShipmentDoc {
   readonly lines: readonly { readonly lineId: string; readonly quantity: string }[];
   readonly shippedAt: string;
   readonly deliveredAt: string | null;
+  /** What `deliverShipment` returned, replayed to a repeated delivery (absent before delivery, and on shipments delivered before replays were kept). */
+  readonly delivered?: { readonly shipmentId: string; readonly orderId: string; readonly orderState: OrderState };
 }
 
 /**
@@ -215,6 +217,8 @@ export interface ReturnDoc {
   readonly requestedAt: string;
   readonly creditNoteId: string | null;
   readonly refunded: string;
+  /** The content `receiveReturn` received it with (its dispositions), to tell a replay from other content. */
+  readonly receivedWith?: string;
 }
 
 /**
@@ -230,6 +234,37 @@ export interface CouponDoc {
   readonly discount: OrderDiscount;
   readonly usageLimit: number | null;
   readonly used: number;
+}
+
+/**
+ * The key a coupon is stored and found under: its code in upper case, so codes are
+ * case-insensitive ("summer10" finds "SUMMER10"); the document keeps the code as defined.
+ *
+ * @example
+ * ```ts
+ * couponKey("Summer10"); // "SUMMER10"
+ * ```
+ */
+export function couponKey(code: string): string {
+  return code.toUpperCase();
+}
+
+/**
+ * A coupon by its code in any case, locked for the order that takes (or gives back) a use:
+ * under its upper-case key, else (a coupon defined before codes were case-insensitive)
+ * under the code exactly as given.
+ *
+ * @example
+ * ```ts
+ * const coupon = await couponForUpdate(tx, "summer10");
+ * ```
+ */
+export async function couponForUpdate(tx: Transaction, code: string): Promise<{ readonly key: string; readonly data: CouponDoc; readonly version: number } | undefined> {
+  for (const key of couponKey(code) === code ? [code] : [couponKey(code), code]) {
+    const doc = await tx.documents.getForUpdate(COUPONS, key);
+    if (doc !== undefined) return { key, data: doc.data as unknown as CouponDoc, version: doc.version };
+  }
+  return undefined;
 }
 
 /**

@@ -8,7 +8,7 @@ import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { QUANTITY_SCALE, minorOf, moneyOf, parseScaled } from "./amounts.js";
 import { decimalText } from "./inputs.js";
-import { COUPONS, type CouponDoc, ORDERS, type OrderDoc, type OrderLine, type OrderPricingRules, checkOrderInvariants, qty, qtyText } from "./order.js";
+import { COUPONS, ORDERS, couponForUpdate, type OrderDoc, type OrderLine, type OrderPricingRules, checkOrderInvariants, qty, qtyText } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { type OrderDiscount, type PricingInput, priceOrder } from "./price-order.js";
 import { nextOrderState } from "./state-machines.js";
@@ -105,13 +105,13 @@ export function placeOrderCommand(settings: SalesSettings) {
       const discounts: OrderDiscount[] = [...(input.discounts ?? [])];
       let couponCode: string | null = null;
       if (input.couponCode !== undefined) {
-        const coupon = await ctx.tx.documents.getForUpdate<CouponDoc & { [k: string]: never }>(COUPONS, input.couponCode);
+        const coupon = await couponForUpdate(ctx.tx, input.couponCode);
         if (coupon === undefined) throw new StorekeepError("NOT_FOUND", `Unknown coupon "${input.couponCode}".`, { couponCode: input.couponCode });
-        const c = coupon.data as CouponDoc;
+        const c = coupon.data;
         if (c.usageLimit !== null && c.used >= c.usageLimit) {
           throw new StorekeepError("VALIDATION_FAILED", `Coupon ${c.code} has reached its usage limit of ${c.usageLimit}; place the order without it.`, { couponCode: c.code, usageLimit: c.usageLimit, reason: "coupon-exhausted", issues: [{ path: "couponCode", message: "usage limit reached", code: "custom" }] });
         }
-        await ctx.tx.documents.put(COUPONS, c.code, { ...c, used: c.used + 1 } as never, coupon.version);
+        await ctx.tx.documents.put(COUPONS, coupon.key, { ...c, used: c.used + 1 } as never, coupon.version);
         discounts.push({ ...c.discount, label: c.discount.label ?? `coupon ${c.code}` });
         couponCode = c.code;
       }

@@ -8,7 +8,9 @@ import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf, shareOf } from 
 import { decimalText } from "./inputs.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, loadOrder, saveOrder, withHistory } from "./order.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
+import type { SalesSettings } from "./options.js";
 import { functionalRate } from "./rate.js";
+import { creditWrittenOffInFinance } from "./reports.js";
 import { nextReturnState } from "./state-machines.js";
 
 const id = idSchema<string>();
@@ -26,28 +28,33 @@ export const refundPaymentSchema = z.strictObject({
 /**
  * Pays money back (partially too). On an invoiced order the refund settles the credit a
  * credit note left (from a return or a cancellation), with the exchange difference; before
- * invoicing it comes out of customer prepayments. Refunded never exceeds captured.
+ * invoicing it comes out of customer prepayments. Refunded never exceeds captured, nor what
+ * the order view's `refundDue` shows: a credit finance wrote off on a credit note is not paid.
  *
  * @example
  * ```ts
  * await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "11.90", returnId: "ret_1" });
  * ```
  */
-export const refundPayment = defineLibraryCommand({
-  name: "sales.refundPayment",
-  input: refundPaymentSchema,
-  async handle(ctx, input) {
-    await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
-    const fingerprint = fingerprintOf({ orderId: input.orderId, amount: input.amount, paymentId: input.paymentId, returnId: input.returnId, provider: input.provider });
-    const prior = await priorPayment(ctx.tx, "refund", input.refundId, fingerprint, ["paymentId", "returnId", "provider"]);
-    if (prior !== undefined) return { result: prior.result as Record<string, string | boolean> };
-    const { order, version } = await loadOrder(ctx.tx, input.orderId);
-    const out = await refundFromOrder(ctx, order, input, fingerprint);
-    await saveOrder(ctx.tx, withHistory(out.order, ctx.now.toISOString(), "refund", input.refundId), version);
-    await ctx.tx.documents.put(PAYMENTS, out.doc.key, out.doc as never, 0);
-    return { result: out.doc.result as { refundId: string; amount: string; invoiced: boolean }, events: [out.event] };
-  },
-});
+export function refundPaymentCommand(settings: SalesSettings) {
+  return defineLibraryCommand({
+    name: "sales.refundPayment",
+    input: refundPaymentSchema,
+    async handle(ctx, input) {
+      await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
+      const fingerprint = fingerprintOf({ orderId: input.orderId, amount: input.amount, paymentId: input.paymentId, returnId: input.returnId, provider: input.provider });
+      const prior = await priorPayment(ctx.tx, "refund", input.refundId, fingerprint, ["paymentId", "returnId", "provider"]);
+      if (prior !== undefined) return { result: prior.result as Record<string, string | boolean> };
+      const { order, version } = await loadOrder(ctx.tx, input.orderId);
+      // A credit finance wrote off on a credit note is owed to nobody: what refundDue leaves out, the refund may not pay.
+      const creditWrittenOff = order.creditNotes.length === 0 ? 0n : minorOf(await creditWrittenOffInFinance(ctx.tx, order, settings.seams.openItems), order.currency);
+      const out = await refundFromOrder(ctx, order, input, fingerprint, creditWrittenOff);
+      await saveOrder(ctx.tx, withHistory(out.order, ctx.now.toISOString(), "refund", input.refundId), version);
+      await ctx.tx.documents.put(PAYMENTS, out.doc.key, out.doc as never, 0);
+      return { result: out.doc.result as { refundId: string; amount: string; invoiced: boolean }, events: [out.event] };
+    },
+  });
+}
 
 /**
  * Money paid back on an order (inside the caller's transaction): settles the credit a credit
@@ -60,6 +67,7 @@ export async function refundFromOrder(
   order: OrderDoc,
   input: { refundId: string; amount: string; paymentId?: string | undefined; returnId?: string | undefined; provider?: string | undefined },
   fingerprint: string,
+  creditWrittenOff = 0n,
 ): Promise<{ order: OrderDoc; event: NewEvent; doc: PaymentDoc }> {
   const c = order.currency;
   const fc = order.functionalCurrency;
@@ -77,8 +85,11 @@ export async function refundFromOrder(
   if (invoiced) {
     const credit = -minorOf(order.receivable.amount, c);
     const creditF = -minorOf(order.receivable.functional, fc);
-    if (amount > credit) {
-      throw new StorekeepError("VALIDATION_FAILED", `Order ${order.orderId} is invoiced: a refund settles a credit note, and only ${amountOf(credit > 0n ? credit : 0n, c)} ${c} is credited and unpaid. Receive the return or cancel first.`, { orderId: order.orderId, credit: amountOf(credit > 0n ? credit : 0n, c), issues: [{ path: "amount", message: "more than credited", code: "custom" }] });
+    const due = credit - creditWrittenOff;
+    if (amount > due) {
+      const shown = amountOf(due > 0n ? due : 0n, c);
+      const why = creditWrittenOff > 0n ? ` (${amountOf(creditWrittenOff, c)} ${c} of the credit was written off in finance)` : "";
+      throw new StorekeepError("VALIDATION_FAILED", `Order ${order.orderId} is invoiced: a refund settles a credit note, and only ${shown} ${c} is credited and unpaid${why}. Receive the return or cancel first.`, { orderId: order.orderId, credit: shown, ...(creditWrittenOff > 0n ? { writtenOff: amountOf(creditWrittenOff, c) } : {}), issues: [{ path: "amount", message: "more than credited", code: "custom" }] });
     }
     const booked = shareOf(creditF, amount, credit);
     functionalAmount = convertMinor(amount, c, fc, rate);

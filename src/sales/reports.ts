@@ -84,6 +84,11 @@ async function financeWriteOffs(tx: Transaction, order: OrderDoc, openItems: Ope
   return { debt: writtenOffOf(items, "debt"), credit: writtenOffOf(items, "credit") };
 }
 
+/** What finance wrote off of what the order's credit notes owed the customer (a cent left on a credit note; no reader or none tracked: "0"). */
+export async function creditWrittenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
+  return (await financeWriteOffs(tx, order, openItems)).credit;
+}
+
 /** What finance wrote off of what the customer owed on an order's invoices (no reader or none tracked: "0"). */
 export async function writtenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
   return (await financeWriteOffs(tx, order, openItems)).debt;

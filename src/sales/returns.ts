@@ -9,7 +9,7 @@ import { creditOrderPart } from "./documents.js";
 import { type OrderDoc, RETURNS, type ReturnDoc, bump, loadOrder, qty, qtyText, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { allocateNumber } from "./numbers.js";
-import { nextReturnState } from "./state-machines.js";
+import { type ReturnState, nextReturnState } from "./state-machines.js";
 
 const id = idSchema<string>();
 export const requestReturnSchema = z.strictObject({
@@ -59,10 +59,23 @@ async function loadReturn(ctx: { tx: import("../ports/storage.js").Transaction }
   return { doc: stored.data as ReturnDoc, version: stored.version };
 }
 
+/** The content of a receipt of a return: each of its lines' disposition (and location), as "line 1: restock, line 2: write-off". */
+function receiveContent(doc: ReturnDoc, dispositions: z.infer<typeof receiveReturnSchema>["dispositions"]): string {
+  return doc.lines
+    .map((l) => {
+      const d = dispositions?.find((x) => x.lineId === l.lineId);
+      return `line ${l.lineId}: ${d?.disposition ?? "restock"}${d?.locationId === undefined ? "" : ` at ${d.locationId}`}`;
+    })
+    .concat((dispositions ?? []).filter((d, i, all) => !doc.lines.some((l) => l.lineId === d.lineId) || all.findIndex((x) => x.lineId === d.lineId) !== i).map((d) => `also line ${d.lineId}: ${d.disposition}`))
+    .join(", ");
+}
+
 /**
  * Receives returned goods: `ReturnReceived` makes inventory restock at the cost they left
  * with or write damaged units off; an invoiced order gets a credit note mirroring the
- * invoice for the returned quantities.
+ * invoice for the returned quantities. Receiving it again with the same dispositions (a
+ * replay, under any idempotency key) returns the first result with no second effect; other
+ * dispositions are `DUPLICATE_DOCUMENT`.
  *
  * @example
  * ```ts
@@ -74,8 +87,14 @@ export function receiveReturnCommand(settings: SalesSettings) {
     name: "sales.receiveReturn",
     input: receiveReturnSchema,
     async handle(ctx, input) {
-      await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
       const { doc, version: returnVersion } = await loadReturn(ctx, input.returnId);
+      // Received already: the same dispositions (a replayed warehouse or webhook call, any idempotency key) get the first result; other ones are refused.
+      const receivedWith = receiveContent(doc, input.dispositions);
+      if (doc.receivedWith !== undefined) {
+        if (doc.receivedWith === receivedWith) return { result: { returnId: doc.returnId, state: "received" as ReturnState, creditNoteId: doc.creditNoteId } };
+        throw new StorekeepError("DUPLICATE_DOCUMENT", `Return ${doc.returnId} was already received (${doc.receivedWith}), not as ${receivedWith}; a return is received once.`, { returnId: doc.returnId, received: doc.receivedWith });
+      }
+      await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
       const state = nextReturnState(doc.state, "receive", `Return ${doc.returnId}`);
       const { order, version } = await loadOrder(ctx.tx, doc.orderId);
       // A disposition for a line the return does not hold would be dropped silently (damaged goods restocked): refuse it.
@@ -124,7 +143,7 @@ export function receiveReturnCommand(settings: SalesSettings) {
         events.push(credited.event);
         creditNoteId = number;
       }
-      await ctx.tx.documents.put(RETURNS, doc.returnId, { ...doc, state, creditNoteId, lines: doc.lines.map((r) => ({ ...r, disposition: dispositionOf(r.lineId)?.disposition ?? "restock" })) } as never, returnVersion);
+      await ctx.tx.documents.put(RETURNS, doc.returnId, { ...doc, state, creditNoteId, receivedWith, lines: doc.lines.map((r) => ({ ...r, disposition: dispositionOf(r.lineId)?.disposition ?? "restock" })) } as never, returnVersion);
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "receive-return", doc.returnId), version);
       return { result: { returnId: doc.returnId, state, creditNoteId }, events };
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBarcode } from "../../src/inventory/barcodes.js";
+import { DEFAULT_IN_STORE_LAYOUTS, gs1CheckDigit, parseBarcode } from "../../src/inventory/barcodes.js";
 import { StorekeepError } from "../../src/kernel/errors.js";
 import { harness } from "./setup.js";
 
@@ -194,5 +194,117 @@ describe("two stocktakes over one location", () => {
     await h.inventory.approveStocktake({ stocktakeId: "a" });
     expect((await h.inventory.approveStocktake({ stocktakeId: "b" })).summary.adjusted).toBe(0);
     expect((await h.inventory.onHand({ sku: "TEA" })).map((r) => r.quantity)).toEqual(["44"]);
+  });
+});
+
+describe("a unit's factor is fixed once defined", () => {
+  it("defining a unit again with the same factor is a no-op; another factor is INVALID_TRANSITION naming the existing one", async () => {
+    const h = await harness();
+    await h.inventory.defineWarehouse({ warehouseId: "wh" });
+    await h.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    await h.inventory.defineUnit({ sku: "MUG", unit: "carton", factor: "12" });
+    await h.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "2", unit: "carton", unitCost: "30" });
+    expect(await h.inventory.defineUnit({ sku: "MUG", unit: "carton", factor: "12.0" })).toMatchObject({ factor: "12" });
+    const error = await caught(h.inventory.defineUnit({ sku: "MUG", unit: "carton", factor: "6" }));
+    expect(error.code).toBe("INVALID_TRANSITION");
+    expect(error.message).toContain("already holds 12 base units");
+    expect(error.details).toMatchObject({ sku: "MUG", unit: "carton", factor: "12" });
+    // A carton still means 12.
+    await h.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "1", unit: "carton" });
+    expect((await h.inventory.onHand({ sku: "MUG" })).map((r) => r.quantity)).toEqual(["12"]);
+    // Another unit name is fine.
+    await h.inventory.defineUnit({ sku: "MUG", unit: "half-carton", factor: "6" });
+  });
+});
+
+describe("a customer return names a lot that left", () => {
+  it("a lot or serial never received is NOT_FOUND naming it; a lot the order did not take is refused; an issued lot comes back", async () => {
+    const h = await harness();
+    await h.inventory.defineWarehouse({ warehouseId: "wh" });
+    await h.inventory.defineProduct({ sku: "MILK", costingMethod: "fifo", tracking: "lot" });
+    await h.inventory.defineProduct({ sku: "PHONE", costingMethod: "fifo", tracking: "serial" });
+    await h.inventory.receive({ sku: "MILK", warehouseId: "wh", quantity: "10", unitCost: "1", lot: "L1" });
+    await h.inventory.receive({ sku: "MILK", warehouseId: "wh", quantity: "10", unitCost: "1", lot: "L2" });
+    await h.inventory.receive({ sku: "PHONE", warehouseId: "wh", quantity: "1", unitCost: "100", lot: "SN1" });
+    await h.inventory.issue({ sku: "MILK", warehouseId: "wh", quantity: "3", lot: "L1", orderId: "ord_1" });
+    const phone = await h.inventory.issue({ sku: "PHONE", warehouseId: "wh", quantity: "1", lot: "SN1", orderId: "ord_2" });
+
+    const never = await caught(h.inventory.returnFromCustomer({ sku: "MILK", warehouseId: "wh", quantity: "1", lot: "L-NEVER" }));
+    expect(never.code).toBe("NOT_FOUND");
+    expect(never.message).toContain("Lot L-NEVER of MILK was never received");
+    const serial = await caught(h.inventory.returnFromCustomer({ sku: "PHONE", warehouseId: "wh", quantity: "1", lot: "SN-FAKE" }));
+    expect(serial.code).toBe("NOT_FOUND");
+    expect(serial.details).toMatchObject({ sku: "PHONE", lot: "SN-FAKE" });
+    // L2 came in but order ord_1 shipped L1.
+    const other = await caught(h.inventory.returnFromCustomer({ sku: "MILK", warehouseId: "wh", quantity: "1", lot: "L2", orderId: "ord_1" }));
+    expect(other.code).toBe("VALIDATION_FAILED");
+    expect(other.message).toContain("from lot L1, not lot L2");
+    expect((await h.inventory.onHand({ sku: "MILK" })).map((r) => `${r.lot}:${r.quantity}`).sort()).toEqual(["L1:7", "L2:10"]);
+
+    await h.inventory.returnFromCustomer({ sku: "MILK", warehouseId: "wh", quantity: "1", lot: "L1", orderId: "ord_1" });
+    await h.inventory.returnFromCustomer({ sku: "PHONE", warehouseId: "wh", quantity: "1", lot: "SN1", issueMovementId: phone.movementId });
+    expect((await h.inventory.onHand({ sku: "MILK" })).map((r) => `${r.lot}:${r.quantity}`).sort()).toEqual(["L1:8", "L2:10"]);
+    expect((await h.inventory.onHand({ sku: "PHONE" })).map((r) => r.lot)).toEqual(["SN1"]);
+    expect((await h.inventory.audit()).ok).toBe(true);
+  });
+});
+
+describe("in-store codes: a price code and a weight code of one item number", () => {
+  const withCheck = (digits: string): string => digits + String(gs1CheckDigit(digits));
+
+  it("are two codes that may name two SKUs; two price codes of the item are one, whatever the price", async () => {
+    const h = await harness({ inStoreLayouts: DEFAULT_IN_STORE_LAYOUTS });
+    await h.inventory.defineProduct({ sku: "CHEESE-PACK", costingMethod: "fifo" });
+    await h.inventory.defineProduct({ sku: "CHEESE", costingMethod: "fifo", unitOfMeasure: "kg" });
+    const priced = withCheck("201234500199"); // item 12345 at 1.99
+    const weighed = withCheck("231234500455"); // item 12345, 0.455 kg
+    await h.inventory.defineBarcode({ barcode: priced, sku: "CHEESE-PACK" });
+    await h.inventory.defineBarcode({ barcode: weighed, sku: "CHEESE" });
+    expect(await h.inventory.scan(priced)).toMatchObject({ sku: "CHEESE-PACK", quantity: "1" });
+    expect(await h.inventory.scan(weighed)).toMatchObject({ sku: "CHEESE", quantity: "0.455" });
+    // Another price of the same item is the same code; another SKU for it is refused.
+    expect(await h.inventory.scan(withCheck("211234500250"))).toMatchObject({ sku: "CHEESE-PACK" });
+    const clash = await caught(h.inventory.defineBarcode({ barcode: withCheck("201234500250"), sku: "CHEESE" }));
+    expect(clash.code).toBe("ALREADY_EXISTS");
+    // Removing the price code leaves the weight code.
+    expect(await h.inventory.removeBarcode({ barcode: priced })).toMatchObject({ removed: true, sku: "CHEESE-PACK" });
+    expect((await h.inventory.scan(priced)).sku).toBeNull();
+    expect((await h.inventory.scan(weighed)).sku).toBe("CHEESE");
+  });
+
+  it("a code stored under the old item-number key is still found, for its own kind only, and can be removed", async () => {
+    const h = await harness({ inStoreLayouts: DEFAULT_IN_STORE_LAYOUTS });
+    await h.inventory.defineProduct({ sku: "CHEESE", costingMethod: "fifo", unitOfMeasure: "kg" });
+    await h.inventory.defineProduct({ sku: "CHEESE-PACK", costingMethod: "fifo" });
+    const weighed = withCheck("231234500455");
+    await h.store.transaction((tx) => tx.documents.put("inventory.barcodes", "item:12345", { key: "item:12345", barcode: weighed, sku: "CHEESE", unit: null }, 0));
+    expect((await h.inventory.scan(withCheck("241234501000"))).sku).toBe("CHEESE");
+    expect((await h.inventory.scan(withCheck("201234500199"))).sku).toBeNull();
+    expect((await caught(h.inventory.defineBarcode({ barcode: weighed, sku: "CHEESE-PACK" }))).code).toBe("ALREADY_EXISTS");
+    await h.inventory.defineBarcode({ barcode: withCheck("201234500199"), sku: "CHEESE-PACK" });
+    expect(await h.inventory.removeBarcode({ barcode: weighed })).toMatchObject({ removed: true, sku: "CHEESE" });
+    expect((await h.inventory.scan(weighed)).sku).toBeNull();
+    expect((await h.inventory.scan(withCheck("201234500199"))).sku).toBe("CHEESE-PACK");
+  });
+});
+
+describe("slowMoving names the last receipt and issue even before its look-back horizon", () => {
+  it("reads them from the dates the SKU's cost state keeps, without reading the history; as of a past date they are null when the SKU moved again since", async () => {
+    const h = await harness({ start: "2026-12-05T12:00:00.000Z" });
+    await h.inventory.defineWarehouse({ warehouseId: "wh" });
+    await h.inventory.defineProduct({ sku: "TEA", costingMethod: "fifo" });
+    await h.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    await h.inventory.receive({ sku: "TEA", warehouseId: "wh", quantity: "40", unitCost: "2", effectiveDate: "2025-09-01" });
+    await h.inventory.issue({ sku: "TEA", warehouseId: "wh", quantity: "5", effectiveDate: "2025-11-20" });
+    // Moving after the issue but neither a receipt nor a sale: not what the dates name.
+    await h.inventory.scrap({ sku: "TEA", warehouseId: "wh", quantity: "1", effectiveDate: "2026-01-10" });
+    const [tea] = await h.inventory.slowMoving({ sku: "TEA" });
+    expect(tea).toMatchObject({ sku: "TEA", onHand: "34", lastReceiptDate: "2025-09-01", lastIssueDate: "2025-11-20", issuedInWindow: "0", status: "dead" });
+
+    await h.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "10", unitCost: "1", effectiveDate: "2024-01-15" });
+    await h.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "10", unitCost: "1", effectiveDate: "2026-12-01" });
+    expect((await h.inventory.slowMoving({ sku: "MUG" }))[0]).toMatchObject({ lastReceiptDate: "2026-12-01", lastIssueDate: null, status: "active" });
+    // As of 2025-06-30 the last receipt (2024-01-15) lies before the horizon and a later one is kept: unknown.
+    expect((await h.inventory.slowMoving({ sku: "MUG", asOf: "2025-06-30" }))[0]).toMatchObject({ onHand: "10", lastReceiptDate: null, status: "dead" });
   });
 });

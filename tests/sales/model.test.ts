@@ -26,7 +26,7 @@ const ORDERS = [
 ];
 
 interface LineModel { sku: Sku; ordered: number; shipped: number; delivered: number; requested: number; returned: number; restocked: number }
-interface OrderModel { id: string; cancelled: boolean; completed: boolean; version: number; lines: Record<string, LineModel>; shipments: { id: string; lines: Record<string, number>; delivered: boolean }[]; returns: { id: string; lines: Record<string, number>; state: "requested" | "received" | "rejected" | "refunded" }[] }
+interface OrderModel { id: string; cancelled: boolean; completed: boolean; version: number; lines: Record<string, LineModel>; shipments: { id: string; lines: Record<string, number>; delivered: boolean }[]; returns: { id: string; lines: Record<string, number>; state: "requested" | "received" | "rejected" | "refunded"; outcome?: "restock" | "write-off" }[] }
 interface Model { orders: OrderModel[]; n: number }
 type Real = { sk: Storekeep };
 type Cmd = fc.AsyncCommand<Model, Real>;
@@ -102,8 +102,9 @@ const commands = [
       const om = m.orders[o]!;
       const s = om.shipments[k % om.shipments.length]!;
       const p = r.sk.sales.deliverShipment({ shipmentId: s.id });
-      if (s.delivered) return expectRefusal(p);
       await p;
+      // Delivered again: the first result, no second effect.
+      if (s.delivered) return check(m, r);
       s.delivered = true;
       for (const [line, q] of Object.entries(s.lines)) om.lines[line]!.delivered += q;
       if (Object.values(om.lines).every((l) => l.delivered === l.ordered)) om.completed = true;
@@ -144,9 +145,16 @@ const commands = [
       const om = m.orders[o]!;
       const ret = om.returns[k % om.returns.length]!;
       const p = outcome === "reject" ? r.sk.sales.rejectReturn({ returnId: ret.id }) : r.sk.sales.receiveReturn({ returnId: ret.id, dispositions: Object.keys(ret.lines).map((lineId) => ({ lineId, disposition: outcome as "restock" | "write-off" })) });
-      if (ret.state !== "requested") return expectRefusal(p);
+      if (ret.state !== "requested") {
+        // Received already: the same dispositions replay the first result, other ones are DUPLICATE_DOCUMENT.
+        if (ret.outcome === undefined || outcome === "reject") return expectRefusal(p);
+        if (ret.outcome !== outcome) return expect(p).rejects.toMatchObject({ code: "DUPLICATE_DOCUMENT" });
+        await p;
+        return check(m, r);
+      }
       await p;
       ret.state = outcome === "reject" ? "rejected" : "received";
+      if (outcome !== "reject") ret.outcome = outcome;
       for (const [line, q] of Object.entries(ret.lines)) {
         const lm = om.lines[line]!;
         lm.requested -= q;

@@ -225,6 +225,57 @@ describe("coupons", () => {
   });
 });
 
+describe("coupon codes are case-insensitive", () => {
+  it("an order giving summer10 takes SUMMER10 (shown as defined), the usage limit counts every case, a cancel gives the use back, and a code differing only by case cannot be defined", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.defineCoupon({ code: "Summer10", discount: { kind: "percent", percent: "10" }, usageLimit: 2 });
+    const twin = sk.sales.defineCoupon({ code: "SUMMER10", discount: { kind: "percent", percent: "50" } });
+    await expect(twin).rejects.toMatchObject({ code: "ALREADY_EXISTS", details: { existing: "Summer10" } });
+    const a = await sk.sales.placeOrder({ orderId: "o1", currency: "EUR", warehouseId: "wh", couponCode: "summer10", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    expect(a.total).toBe("10.71");
+    expect((await sk.sales.order("o1"))!.order.couponCode).toBe("Summer10");
+    await sk.sales.placeOrder({ orderId: "o2", currency: "EUR", warehouseId: "wh", couponCode: "SUMMER10", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await expect(sk.sales.placeOrder({ orderId: "o3", currency: "EUR", warehouseId: "wh", couponCode: "Summer10", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] })).rejects.toMatchObject({ details: { reason: "coupon-exhausted" } });
+    await sk.sales.cancelOrder({ orderId: "o1" });
+    await sk.sales.placeOrder({ orderId: "o3", currency: "EUR", warehouseId: "wh", couponCode: "sUmMeR10", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await expect(sk.sales.placeOrder({ orderId: "o4", currency: "EUR", warehouseId: "wh", couponCode: "summer1", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("a delivery or a return receipt replayed", () => {
+  it("deliverShipment again returns the first result with one effect; receiveReturn again with the same dispositions too, with other dispositions DUPLICATE_DOCUMENT (was: INVALID_TRANSITION, so the webhook handler failed)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
+    const delivered = await sk.sales.deliverShipment({ shipmentId: "shp_1" }, { idempotencyKey: "carrier-evt-1" });
+    expect(delivered).toEqual({ shipmentId: "shp_1", orderId: "ord_1", orderState: "completed" });
+    expect(await sk.sales.deliverShipment({ shipmentId: "shp_1" }, { idempotencyKey: "carrier-evt-2" })).toEqual(delivered);
+    expect(await sk.sales.deliverShipment({ shipmentId: "shp_1" })).toEqual(delivered);
+    let view = (await sk.sales.order("ord_1"))!;
+    expect(view.order.history.filter((h) => h.action === "deliver")).toHaveLength(1);
+    expect(view.order.lines[0]!.buckets.delivered).toBe("2");
+
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+    const received = await sk.sales.receiveReturn({ returnId: "ret_1", dispositions: [{ lineId: "1", disposition: "write-off" }] });
+    const writtenOff = await balance(sk, "1200");
+    expect(await sk.sales.receiveReturn({ returnId: "ret_1", dispositions: [{ lineId: "1", disposition: "write-off" }] }, { idempotencyKey: "wms-2" })).toEqual(received);
+    const other = sk.sales.receiveReturn({ returnId: "ret_1" });
+    await expect(other).rejects.toMatchObject({ code: "DUPLICATE_DOCUMENT", message: expect.stringContaining("line 1: write-off") });
+    view = (await sk.sales.order("ord_1"))!;
+    expect([view.order.lines[0]!.buckets.returned, view.order.lines[0]!.buckets.writtenOff]).toEqual(["1", "1"]);
+    expect(view.order.history.filter((h) => h.action === "receive-return")).toHaveLength(1);
+    expect(await balance(sk, "1200")).toBe(writtenOff);
+    expect((await sk.inventory.onHand({ sku: "MUG" })).map((r) => r.quantity)).toEqual(["8"]);
+    // Refunded since: the same receipt still replays its first result.
+    expect(view.refundDue).toBe("11.9");
+    await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", returnId: "ret_1", amount: view.refundDue });
+    expect(await sk.sales.receiveReturn({ returnId: "ret_1", dispositions: [{ lineId: "1", disposition: "write-off" }] })).toEqual(received);
+  });
+});
+
 describe("what is left to refund", () => {
   it("refundDue is what refundPayment accepts now (a return's credit, a cancelled order's money); leftToRefund stays captured less refunded", async () => {
     const { sk } = shop(memoryStore());
@@ -415,6 +466,24 @@ describe("a credit written off in finance", () => {
     await sk.finance.writeOff({ ledger: "receivables", documentId: "CN2026-000001", reason: "small-difference", date: "2026-03-31" });
     const view = (await sk.sales.order("ord_1"))!;
     expect([view.leftToPay, view.writtenOff, view.refundDue, view.statuses.payment]).toEqual(["0", "0", "0", "partially-refunded"]);
+    expect(await balance(sk, "1200")).toBe("0.00");
+  });
+
+  it("refundPayment takes the figure refundDue shows: the written-off cent is refused (was: accepted, paying it out a second time)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+    await sk.sales.receiveReturn({ returnId: "ret_1" });
+    await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "11.89", returnId: "ret_1" });
+    await sk.finance.writeOff({ ledger: "receivables", documentId: "CN2026-000001", reason: "small-difference", date: "2026-03-31" });
+    const refused = sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_2", amount: "0.01" });
+    await expect(refused).rejects.toMatchObject({ code: "VALIDATION_FAILED", details: { credit: "0", writtenOff: "0.01" } });
+    await expect(sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_2", amount: "0.01" })).rejects.toThrow(/0.01 EUR of the credit was written off in finance/);
+    const view = (await sk.sales.order("ord_1"))!;
+    expect([view.leftToRefund, view.refundDue]).toEqual(["11.91", "0"]);
     expect(await balance(sk, "1200")).toBe("0.00");
   });
 });
