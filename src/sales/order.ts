@@ -4,6 +4,7 @@ import { QUANTITY_SCALE, formatScaled, parseScaled } from "./amounts.js";
 import type { AppliedTaxCode, LineDiscount, OrderDiscount, PricedTax } from "./price-order.js";
 import type { OrderState, PaymentState, ReturnState, ShipmentState } from "./state-machines.js";
 import type { AdvanceTax } from "./advance-tax.js";
+import { handOver } from "../kernel/hand-over.js";
 
 /** Collections (names are part of the stored format). */
 export const ORDERS = "sales.orders";
@@ -297,10 +298,15 @@ export async function loadOrder(tx: Transaction, orderId: string): Promise<{ ord
   return { order: stored.data as OrderDoc, version: stored.version };
 }
 
-/** Writes the order after checking its invariants. */
+/**
+ * Writes the order after checking its invariants. The order is handed over (`handOver`): an
+ * order is built by sales alone — from parsed input, stored documents and computed values,
+ * never holding an object a host still references — and is not changed after it is saved,
+ * so an in-memory store freezes it where it is instead of copying it.
+ */
 export async function saveOrder(tx: Transaction, order: OrderDoc, version: number): Promise<void> {
   checkOrderInvariants(order);
-  await tx.documents.put(ORDERS, order.orderId, order as never, version);
+  await tx.documents.put(ORDERS, order.orderId, handOver(order) as never, version);
 }
 
 /** Appends a history entry (bounded: the oldest entries beyond 500 are dropped). */
