@@ -5,6 +5,7 @@ import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { AVAILABILITY } from "./ledger-records.js";
 import { applyLotHolds, lotScope } from "./lot-holds.js";
 import { RESERVATIONS, type Reservation, expiredHolds } from "./reservations.js";
+import { handOver } from "../kernel/hand-over.js";
 
 /*
  * Holds being closed or fulfilled: the events, the counter changes that stop reserving
@@ -31,7 +32,7 @@ export async function closeHolds(ctx: CommandContext, holds: readonly { doc: Res
   const lotChanges = new Map<string, Decimal>();
   const events: NewEvent[] = [];
   for (const { doc, version } of holds) {
-    await ctx.tx.documents.put(RESERVATIONS, doc.reservationId, { ...doc, state, remaining: "0", closedAt: ctx.now.toISOString() }, version);
+    await ctx.tx.documents.put(RESERVATIONS, doc.reservationId, handOver({ ...doc, state, remaining: "0", closedAt: ctx.now.toISOString() }), version);
     changes.set(doc.scope, (changes.get(doc.scope) ?? new Decimal(0)).plus(doc.remaining));
     if ((doc.lot ?? "") !== "") {
       const key = lotScope(doc.sku, doc.warehouseId, doc.lot!);
@@ -103,7 +104,7 @@ export async function fulfilReservations(
     const remaining = new Decimal(r.remaining);
     const take = Decimal.min(remaining, left);
     const rest = remaining.minus(take);
-    await ctx.tx.documents.put(RESERVATIONS, id, { ...r, remaining: canonicalDecimal(rest), state: rest.isZero() ? "fulfilled" : "held", closedAt: rest.isZero() ? ctx.now.toISOString() : null }, doc.version);
+    await ctx.tx.documents.put(RESERVATIONS, id, handOver({ ...r, remaining: canonicalDecimal(rest), state: rest.isZero() ? "fulfilled" : "held", closedAt: rest.isZero() ? ctx.now.toISOString() : null }), doc.version);
     if (heldLot !== "") {
       const key = lotScope(r.sku, r.warehouseId, heldLot);
       lotChanges.set(key, (lotChanges.get(key) ?? new Decimal(0)).minus(take));

@@ -15,6 +15,7 @@ import { WAREHOUSES } from "./location.js";
 import { requireProduct, skuSchema } from "./product.js";
 import { NEVER_EXPIRES, RESERVATIONS, type Reservation, scopeOf } from "./reservations.js";
 import { applyRelease, closeHolds, lockedExpired } from "./reservation-holds.js";
+import { handOver } from "../kernel/hand-over.js";
 
 const reserveSchema = z.object({
   lines: z
@@ -116,7 +117,7 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
       createdAt: nowIso,
       closedAt: null,
     };
-    await ctx.tx.documents.put(RESERVATIONS, reservationId, doc, 0);
+    await ctx.tx.documents.put(RESERVATIONS, reservationId, handOver(doc), 0);
     reservations.push({ reservationId, sku: line.sku, warehouseId: line.warehouseId, quantity, expiresAt: input.kind === "hard" ? null : expiresAt, ...(line.lot === undefined ? {} : { lot: line.lot }) });
     events.push({
       type: "StockReserved",

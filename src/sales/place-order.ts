@@ -8,7 +8,7 @@ import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { QUANTITY_SCALE, minorOf, moneyOf, parseScaled } from "./amounts.js";
 import { decimalText } from "./inputs.js";
-import { COUPONS, ORDERS, couponForUpdate, type OrderDoc, type OrderLine, type OrderPricingRules, checkOrderInvariants, qty, qtyText } from "./order.js";
+import { COUPONS, ORDERS, couponForUpdate, type OrderDoc, type OrderLine, type OrderPricingRules, qty, qtyText, saveOrder } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { type OrderDiscount, type PricingInput, priceOrder } from "./price-order.js";
 import { nextOrderState } from "./state-machines.js";
@@ -192,8 +192,7 @@ export function placeOrderCommand(settings: SalesSettings) {
         order = invoiced.order;
         events.push(invoiced.event);
       }
-      checkOrderInvariants(order);
-      await ctx.tx.documents.put(ORDERS, orderId, order as never, 0);
+      await saveOrder(ctx.tx, order, 0);
       return { result: { orderId, state: order.state, total: order.totals.gross, tax: order.totals.tax, invoiceId: order.invoices[0]?.invoiceId ?? null }, events };
     },
   });
