@@ -1,6 +1,6 @@
 import type { Decimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
-import { type CommandContext } from "../runner/command.js";
+import { type CommandContext, nowIsoOf } from "../runner/command.js";
 import { checkFutureHorizon } from "../runner/config.js";
 import { resolveAccounts } from "./account-registry.js";
 import { type EntryKind, type EntrySource, type JournalEntry, type ParsedJournalEntry, storedLinesOf } from "./journal-entry.js";
@@ -76,7 +76,7 @@ export async function postDraft(ctx: CommandContext, settings: FinanceSettings, 
     entryId: ctx.ids.next("je"),
     key: draft.key,
     date: draft.date,
-    recordedAt: ctx.now.toISOString(),
+    recordedAt: nowIsoOf(ctx),
     domain: draft.domain,
     kind: draft.kind,
     memo: draft.memo,

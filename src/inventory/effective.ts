@@ -2,7 +2,7 @@ import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema, startOfLocalDate } from "../kernel/local-date.js";
 import { instantString } from "../kernel/events/fields.js";
-import type { CommandContext } from "../runner/command.js";
+import { type CommandContext, nowIsoOf } from "../runner/command.js";
 
 /**
  * When a movement takes effect: an instant (`effectiveAt`), or a business date
@@ -31,9 +31,9 @@ export const effectiveSchema = z.object({
 export function effectiveInstant(ctx: CommandContext, input: { readonly effectiveAt?: string | undefined; readonly effectiveDate?: string | undefined }): string {
   let at: string;
   if (input.effectiveAt !== undefined) at = input.effectiveAt;
-  else if (input.effectiveDate === undefined || input.effectiveDate === ctx.today) at = ctx.now.toISOString();
+  else if (input.effectiveDate === undefined || input.effectiveDate === ctx.today) at = nowIsoOf(ctx);
   else at = startOfLocalDate(input.effectiveDate as Parameters<typeof startOfLocalDate>[0], ctx.config.timeZone).toISOString();
-  if (at > ctx.now.toISOString()) {
+  if (at > nowIsoOf(ctx)) {
     throw new StorekeepError("VALIDATION_FAILED", `Stock cannot move in the future: ${at} is after now (${ctx.now.toISOString()}). Record it when it happens.`, {
       issues: [{ path: input.effectiveAt !== undefined ? "effectiveAt" : "effectiveDate", message: "in the future", code: "custom" }],
     });

@@ -2,7 +2,7 @@ import { minorUnits } from "../kernel/currencies.js";
 import { localDateFormatter } from "../kernel/local-date.js";
 import { noPeriodLocks } from "../ports/period-locks.js";
 import type { BalanceDelta } from "../ports/storage.js";
-import type { CommandContext, NewEvent } from "../runner/command.js";
+import { type CommandContext, type NewEvent, nowIsoOf } from "../runner/command.js";
 import { type MovementDraft, QUANTITIES, type RecordedMovement, VALUES } from "./ledger-records.js";
 import type { MovementRecord } from "./movement.js";
 import { backdateEvents, movementEvents, postingsJson } from "./movement-events.js";
@@ -85,7 +85,7 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
     const skuDrafts = bySku.get(sku)!;
     const skuRecords = records.get(sku)!;
     const outcome = await recordSku(ctx, settings, product, skuRecords, rounding);
-    if (outcome.backdated) await checkLocationHistory(ctx.tx, product, skuRecords, skuRecords.every((r) => r.effectiveAt >= ctx.now.toISOString()));
+    if (outcome.backdated) await checkLocationHistory(ctx.tx, product, skuRecords, skuRecords.every((r) => r.effectiveAt >= nowIsoOf(ctx)));
     for (const [i, record] of skuRecords.entries()) {
       const draft = skuDrafts[i]!;
       const valuation = outcome.valuations.get(record.movementId)!;
@@ -115,7 +115,7 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   const lots = await recordLots(ctx.tx, drafts);
   await checkTracking(ctx.tx, quantityDeltas, products, drafts, lots, (at) => dateOf(new Date(at)));
   await checkLocations(ctx.tx, quantityDeltas, products);
-  await checkLotHolds(ctx.tx, drafts, products, ctx.now.toISOString());
+  await checkLotHolds(ctx.tx, drafts, products, nowIsoOf(ctx));
   if (quantityDeltas.length > 0) await ctx.tx.balances.add(QUANTITIES, quantityDeltas);
   if (valueDeltas.length > 0) await ctx.tx.balances.add(VALUES, valueDeltas);
   await applyCounters(ctx.tx, counterChanges);
@@ -129,8 +129,8 @@ function toRecord(ctx: CommandContext, d: MovementDraft, product: Product, dateO
     sku: d.sku,
     kind: d.kind,
     effectiveAt: d.effectiveAt,
-    effectiveDate: dateOf(new Date(d.effectiveAt)),
-    recordedAt: ctx.now.toISOString(),
+    effectiveDate: d.effectiveAt === ctx.nowIso ? ctx.today : dateOf(new Date(d.effectiveAt)),
+    recordedAt: nowIsoOf(ctx),
     quantity: d.quantity,
     moved: d.moved ?? "0",
     warehouseId: d.warehouseId,

@@ -42,6 +42,8 @@ export interface CommandContext {
   readonly tx: Transaction;
   /** The command's instant, read once from the clock. */
   readonly now: Date;
+  /** `now` as an ISO string (the runner sets it once; use {@link nowIsoOf} to read it). */
+  readonly nowIso?: string;
   /** The business date of `now` in the shop's time zone. */
   readonly today: LocalDate;
   readonly clock: Clock;
@@ -166,4 +168,17 @@ export interface ExecuteOptions {
   readonly idempotencyKey?: string;
   /** Correlates this command with an outside request. */
   readonly correlationId?: string;
+}
+
+/**
+ * The command's instant as an ISO string: the runner's, formatted once per command, or
+ * formatted here for a context built by hand.
+ *
+ * @example
+ * ```ts
+ * const recordedAt = nowIsoOf(ctx); // "2026-11-27T10:00:00.000Z"
+ * ```
+ */
+export function nowIsoOf(ctx: Pick<CommandContext, "now" | "nowIso">): string {
+  return ctx.nowIso ?? ctx.now.toISOString();
 }

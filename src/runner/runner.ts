@@ -195,10 +195,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   async function attempt<S extends StandardSchemaV1, O extends Json>(command: CommandDefinition<S, O>, parsed: StandardSchemaV1.InferOutput<S>, hash: string | undefined, execOptions: ExecuteOptions): Promise<O> {
     return store.transaction(async (tx) => {
       const now = clock.now();
+      const nowIso = now.toISOString();
       const commandId = ids.next("cmd");
       const ctx: CommandContext = {
         tx,
         now,
+        nowIso,
         today: businessDateOf(now),
         clock,
         ids,
@@ -235,7 +237,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             aggregateId: e.aggregateId,
             aggregateVersion: e.aggregateVersion ?? 0,
             effectiveDate: e.effectiveDate,
-            occurredAt: now.toISOString(),
+            occurredAt: nowIso,
             causationId,
             correlationId: ctx.correlationId,
             ...(key === undefined ? {} : { idempotencyKey: key }),
