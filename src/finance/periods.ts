@@ -195,8 +195,25 @@ export function lockingDomain(state: PeriodLockState, domain: EntryDomain, date:
 export async function readPeriodLocks(tx: Transaction): Promise<PeriodLockState> {
   const doc = await tx.documents.get(PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID);
   if (doc === undefined) return OPEN_PERIODS;
-  const data = doc.data as unknown as { soft: Record<PostingDomain, string | null>; hard: string | null };
-  return { soft: { ...OPEN_PERIODS.soft, ...data.soft }, hard: data.hard };
+  return lockStateOf(doc.data);
+}
+
+/*
+ * The lock state of a stored lock document, remembered per document object: stored data is
+ * immutable and a new lock writes a new object, so two commands reading the same locks (a
+ * stock issue and the posting it causes) share one state instead of merging it twice.
+ */
+const lockStates = new WeakMap<object, PeriodLockState>();
+
+function lockStateOf(stored: object): PeriodLockState {
+  const known = lockStates.get(stored);
+  if (known !== undefined) return known;
+  const data = stored as unknown as { soft: Record<PostingDomain, string | null>; hard: string | null };
+  const state: PeriodLockState = Object.freeze({ soft: Object.freeze({ ...OPEN_PERIODS.soft, ...data.soft }), hard: data.hard });
+  // Only a frozen document cannot change after it was read (a store that hands out copies
+  // gives a new object each read, which is merely not found here next time).
+  if (Object.isFrozen(stored)) lockStates.set(stored, state);
+  return state;
 }
 
 /**
@@ -247,8 +264,7 @@ export async function readPeriodLocksForPosting(tx: Transaction): Promise<Period
     await documents.put(PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID, OPEN_PERIODS as unknown as JsonObject, 0);
     return OPEN_PERIODS;
   }
-  const data = doc.data as unknown as { soft: Record<PostingDomain, string | null>; hard: string | null };
-  return { soft: { ...OPEN_PERIODS.soft, ...data.soft }, hard: data.hard };
+  return lockStateOf(doc.data);
 }
 
 /**
