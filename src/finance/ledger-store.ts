@@ -169,15 +169,15 @@ export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: r
     if (closing) cell.closing += line.functional;
   }
   // Decimals are built once and shared by both families' deltas (they are immutable).
-  const amounts = [...sums].map(([key, cell]) => ({
-    key,
-    amounts: {
-      debit: unitsToDecimal(cell.debit),
-      credit: unitsToDecimal(cell.credit),
-      amount: unitsToDecimal(cell.amount),
-      ...(closing ? { closing: unitsToDecimal(cell.closing) } : {}),
-    },
-  }));
+  const amounts = [...sums].map(([key, cell]) => {
+    const debit = unitsToDecimal(cell.debit);
+    const credit = unitsToDecimal(cell.credit);
+    // A line in one direction moves `amount` by its debit (or minus its credit): the same Decimal when it is the debit.
+    const amount = cell.amount === cell.debit ? debit : unitsToDecimal(cell.amount);
+    const fields: Record<string, Decimal> = { debit, credit, amount };
+    if (closing) fields["closing"] = unitsToDecimal(cell.closing);
+    return { key, amounts: fields };
+  });
   const deltas = (bucket: string): BalanceDelta[] => amounts.map((a) => ({ key: a.key, bucket, amounts: a.amounts }));
   await tx.balances.add(FINANCE_STORE.dailyBalances, deltas(entry.date));
   await tx.balances.add(FINANCE_STORE.monthlyBalances, deltas(periodOf(entry.date)));

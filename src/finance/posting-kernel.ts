@@ -75,8 +75,11 @@ export function decimalToUnits(value: Decimal): bigint {
  * ```
  */
 export function unitsToDecimal(units: bigint): Decimal {
-  return new Decimal(unitsToString(units));
+  // Zero is half of every debit/credit pair: one shared (immutable) Decimal.
+  return units === 0n ? ZERO_DECIMAL : new Decimal(unitsToString(units));
 }
+
+const ZERO_DECIMAL = new Decimal(0);
 
 /**
  * One line of an entry in kernel form: a signed amount (debit positive, credit negative)
