@@ -146,7 +146,9 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
     const total: bigint[] = new Array(width);
     for (let f = 0; f < width; f++) {
       const delta = amounts[f] ?? 0n;
-      total[f] = before === undefined ? delta : (before[f] ?? 0n) + delta;
+      const prior = before === undefined ? 0n : (before[f] ?? 0n);
+      // An unchanged field keeps its predecessor's bigint (a line moves debit or credit, not both).
+      total[f] = delta === 0n ? prior : prior === 0n ? delta : prior + delta;
     }
     let name = state.bucketNames.get(bucket);
     if (name === undefined) {
