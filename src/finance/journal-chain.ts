@@ -1,6 +1,6 @@
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import type { Digest } from "../ports/digest.js";
-import { canonicalJson, jsDigest } from "../runner/hash.js";
+import { canonicalJson, jsDigest, jsonString as quote } from "../runner/hash.js";
 import type { JournalEntry } from "./journal-entry.js";
 import { FINANCE_STORE, lineSortKey } from "./ledger-store.js";
 
@@ -90,14 +90,13 @@ export async function chainEntry(tx: Transaction, entry: Omit<JournalEntry, "seq
 /*
  * The canonical JSON of an entry as posting builds it (every field but `hash`), written
  * field by field in sorted key order: the same text as `canonicalJson` (a property test),
- * without sorting keys or walking values generically on every posting. Anything of
- * another shape (a line with a field posting does not write) takes `canonicalJson`.
+ * without sorting keys or walking values generically on every posting. `chainEntry` builds
+ * the entry's own fields; a line or source of another shape (a field posting does not
+ * write) takes `canonicalJson`.
  */
-const ENTRY_KEYS = 14;
 const LINE_KEYS = new Set(["account", "currency", "amount", "functional", "rate", "memo"]);
 
 function postedEntryText(entry: JournalEntry): string {
-  if (Object.keys(entry).length !== ENTRY_KEYS) return contentText(entry);
   let lines = "";
   for (let i = 0; i < entry.lines.length; i++) {
     const l = entry.lines[i]!;
@@ -128,14 +127,6 @@ function sourceText(source: JournalEntry["source"]): string {
     return `{"commandId":${quote(source.commandId)},"commandName":${quote(source.commandName)},"kind":"command"}`;
   }
   return canonicalJson(source);
-}
-
-/** What JSON.stringify escapes in a string: quotes, backslashes, control characters, surrogates (lone ones are escaped). */
-const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** A string as JSON text: JSON.stringify's own text, without calling it for the usual plain string. */
-function quote(text: string): string {
-  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 function nullable(text: string | null): string {

@@ -34,14 +34,13 @@ function placed(record: MovementRecord): Record<string, Json> {
   return payload;
 }
 
-function place(record: MovementRecord): { warehouseId: string; locationId: string; lot?: string } {
-  return { warehouseId: record.warehouseId, locationId: record.locationId, ...(record.lot === null ? {} : { lot: record.lot }) };
+/** An event of the record's SKU, dated by its business date. */
+function skuEvent(type: string, record: MovementRecord, payload: Record<string, unknown>): NewEvent {
+  return { type, aggregateType: "sku", aggregateId: record.sku, effectiveDate: record.effectiveDate, payload } as NewEvent;
 }
 
 export function movementEvents(record: MovementRecord, v: MovementValuation, currency: string, digits: number): NewEvent[] {
-  const base = { aggregateType: "sku", aggregateId: record.sku, effectiveDate: record.effectiveDate };
   const quantity = record.quantity.startsWith("-") ? record.quantity.slice(1) : record.quantity;
-  const common = { movementId: record.movementId, sku: record.sku, effectiveAt: record.effectiveAt, source: record.source };
   const events: NewEvent[] = [];
   const effect = effectOf(record);
   if (record.kind === "adjustment" || record.kind === "scrap") {
@@ -51,7 +50,7 @@ export function movementEvents(record: MovementRecord, v: MovementValuation, cur
     payload["value"] = money(signed, currency, digits);
     payload["reason"] = record.reason ?? (record.kind === "scrap" ? "scrap" : "count");
     payload["counterAccountRole"] = record.counterRole;
-    events.push({ type: "StockAdjusted", aggregateType: "sku", aggregateId: record.sku, effectiveDate: record.effectiveDate, payload });
+    events.push(skuEvent("StockAdjusted", record, payload));
   } else if (effect === "in") {
     const stockValue = v.stockValue ?? v.amount;
     const payload = placed(record);
@@ -59,20 +58,21 @@ export function movementEvents(record: MovementRecord, v: MovementValuation, cur
     payload["value"] = money(stockValue, currency, digits);
     payload["counterAccountRole"] = record.counterRole;
     if (stockValue !== v.amount) payload["counterValue"] = money(v.amount, currency, digits);
-    events.push({ type: "StockReceived", aggregateType: "sku", aggregateId: record.sku, effectiveDate: record.effectiveDate, payload });
+    events.push(skuEvent("StockReceived", record, payload));
   } else if (effect === "out") {
     const payload = placed(record);
     payload["quantity"] = quantity;
     payload["cost"] = money(v.amount, currency, digits);
     payload["counterAccountRole"] = record.counterRole;
-    events.push({ type: "StockIssued", aggregateType: "sku", aggregateId: record.sku, effectiveDate: record.effectiveDate, payload });
+    events.push(skuEvent("StockIssued", record, payload));
   } else if (record.kind === "transfer") {
     const to = record.to!;
-    events.push({
-      type: "StockTransferred",
-      ...base,
-      payload: {
-        ...common,
+    events.push(
+      skuEvent("StockTransferred", record, {
+        movementId: record.movementId,
+        sku: record.sku,
+        effectiveAt: record.effectiveAt,
+        source: record.source,
         ...(record.transferId === null ? {} : { transferId: record.transferId }),
         ...(record.lot === null ? {} : { lot: record.lot }),
         from: { warehouseId: record.warehouseId, locationId: record.locationId },
@@ -80,12 +80,12 @@ export function movementEvents(record: MovementRecord, v: MovementValuation, cur
         quantity: record.moved,
         value: money(BigInt(record.valueMinor ?? "0"), currency, digits),
         stage: record.stage ?? "direct",
-      },
-    });
+      }),
+    );
   } else if (record.kind === "revaluation") {
     const postings = Object.entries(v.postings).sort(rolesFirst).map(([role, amount]) => ({ role, amount: money(amount, currency, digits) }));
     if (postings.length >= 2) {
-      events.push({ type: "StockRevalued", ...base, payload: { revaluationId: record.movementId, sku: record.sku, reason: record.reason ?? "price-difference", source: record.source, postings } });
+      events.push(skuEvent("StockRevalued", record, { revaluationId: record.movementId, sku: record.sku, reason: record.reason ?? "price-difference", source: record.source, postings }));
     }
   }
   if (v.trueUps.length > 0) {
@@ -97,7 +97,7 @@ export function movementEvents(record: MovementRecord, v: MovementValuation, cur
     }
     if (total !== 0n || parts.length > 1) {
       const postings = [...(total === 0n ? [] : [{ role: "inventory", amount: money(-total, currency, digits) }]), ...parts];
-      events.push({ type: "StockRevalued", ...base, payload: { revaluationId: `${record.movementId}.true-up`, sku: record.sku, reason: "negative-stock-true-up", source: { type: "true-up", id: record.movementId }, postings } });
+      events.push(skuEvent("StockRevalued", record, { revaluationId: `${record.movementId}.true-up`, sku: record.sku, reason: "negative-stock-true-up", source: { type: "true-up", id: record.movementId }, postings }));
     }
   }
   return events;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { positiveQuantityString } from "../kernel/events/fields.js";
+import type { CommandContext } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { effectiveInstant } from "./effective.js";
@@ -9,10 +10,9 @@ import { type MovementDraft } from "./ledger-records.js";
 import { resolveLocation } from "./location.js";
 import { unitCostSchema, where } from "./movement-inputs.js";
 import { LOTS, type Lot } from "./lots.js";
-import { MOVEMENT_INDEX } from "./movement.js";
 import { readMovement } from "./read-movement.js";
 import { recordMovements } from "./record-movements.js";
-import { returnValue } from "./return-value.js";
+import { orderSaleIssues, returnValue } from "./return-value.js";
 
 const customerReturnSchema = z.object({
   ...where,
@@ -28,7 +28,7 @@ const customerReturnSchema = z.object({
  * master has never seen come in (`NOT_FOUND`), or one other than the lot(s) the named issue
  * movement or the order's issues of the SKU took (`VALIDATION_FAILED`).
  */
-async function requireReturnableLot(ctx: Parameters<typeof returnValue>[0], sku: string, lot: string, issueMovementId: string | undefined, orderId: string | undefined): Promise<void> {
+async function requireReturnableLot(ctx: CommandContext, sku: string, lot: string, issueMovementId: string | undefined, orderId: string | undefined): Promise<void> {
   const known = await ctx.tx.documents.get<Lot>(LOTS, `${sku}|${lot}`);
   if (known === undefined) {
     throw new StorekeepError("NOT_FOUND", `Lot ${lot} of ${sku} was never received, so it cannot come back from a customer; check the lot (or serial) on the returned item.`, { sku, lot });
@@ -43,11 +43,9 @@ async function requireReturnableLot(ctx: Parameters<typeof returnValue>[0], sku:
     return;
   }
   if (orderId === undefined) return;
-  const found = await ctx.tx.documents.find<{ movementId: string; kind: string }>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
   const lots = new Set<string>();
-  for (const d of found) {
-    if (d.data.kind !== "sale-issue") continue;
-    const issue = await readMovement(ctx.tx, d.data.movementId);
+  for (const movementId of await orderSaleIssues(ctx.tx, orderId, sku)) {
+    const issue = await readMovement(ctx.tx, movementId);
     if (issue.lot === null || issue.lot === "") return; // an issue without a lot: nothing to compare
     lots.add(issue.lot);
   }

@@ -1,10 +1,27 @@
 import { StorekeepError } from "../kernel/errors.js";
+import type { Transaction } from "../ports/storage.js";
 import { type CommandContext } from "../runner/command.js";
 import { valueAtUnitCost } from "./amounts.js";
 import { MOVEMENT_INDEX, movementPosition } from "./movement.js";
 import { readMovement } from "./read-movement.js";
 import { valuationHistory } from "./valuation-log.js";
 import { QUANTITY_DECIMALS, costAt, parseScaled, roundingCode } from "./valuation-kernel.js";
+
+/**
+ * The sale issues of an order's SKU, newest first (movement ids, from the movement index).
+ *
+ * @example
+ * ```ts
+ * const [lastIssue] = await orderSaleIssues(tx, "ord_1", "MUG");
+ * ```
+ */
+export async function orderSaleIssues(tx: Transaction, orderId: string, sku: string): Promise<string[]> {
+  const found = await tx.documents.find<{ movementId: string; kind: string; position: string }>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
+  return found
+    .filter((d) => d.data.kind === "sale-issue")
+    .sort((a, b) => (a.data.position < b.data.position ? 1 : -1))
+    .map((d) => d.data.movementId);
+}
 
 /**
  * How a customer return is valued: at `unitCost` when given; at the cost of the issue it
@@ -25,11 +42,7 @@ export async function returnValue(
 ): Promise<{ valueMinor?: bigint; costOf?: string }> {
   if (unitCost !== undefined) return { valueMinor: valueAtUnitCost(ctx, quantity, unitCost) };
   let issueId = issueMovementId;
-  if (issueId === undefined && orderId !== undefined) {
-    const found = await ctx.tx.documents.find<{ movementId: string; kind: string; position: string }>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
-    const issues = found.filter((d) => d.data.kind === "sale-issue").sort((a, b) => (a.data.position < b.data.position ? 1 : -1));
-    issueId = issues[0]?.data.movementId;
-  }
+  if (issueId === undefined && orderId !== undefined) issueId = (await orderSaleIssues(ctx.tx, orderId, sku))[0];
   if (issueId === undefined) return {};
   const issue = await readMovement(ctx.tx, issueId);
   if (issue.sku !== sku) throw new StorekeepError("VALIDATION_FAILED", `Movement ${issueId} issued ${issue.sku}, not ${sku}.`, { issues: [{ path: "issueMovementId", message: "another SKU", code: "custom" }] });

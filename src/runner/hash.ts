@@ -39,7 +39,7 @@ function quotedKey(key: string): string {
 function writeCanonical(value: unknown): string | undefined {
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      return jsonString(value);
     case "boolean":
       return value ? "true" : "false";
     case "number":
@@ -83,6 +83,22 @@ function writeCanonical(value: unknown): string | undefined {
     default:
       return JSON.stringify(String(value));
   }
+}
+
+/** What JSON.stringify escapes in a string: quotes, backslashes, control characters, surrogates (lone ones are escaped). */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A string as JSON text: the text `JSON.stringify` gives, without calling it for the usual
+ * string that needs no escaping.
+ *
+ * @example
+ * ```ts
+ * jsonString('a"b'); // '"a\\"b"'
+ * ```
+ */
+export function jsonString(text: string): string {
+  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 /**

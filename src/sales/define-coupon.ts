@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Decimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { defineLibraryCommand } from "../runner/library.js";
-import { COUPONS, type CouponDoc, couponKey } from "./order.js";
+import { COUPONS, type CouponDoc, couponForUpdate, couponKey } from "./order.js";
 import { orderDiscountSchema } from "./place-order.js";
 
 export const defineCouponSchema = z.strictObject({
@@ -31,15 +31,13 @@ export const defineCoupon = defineLibraryCommand({
     if (input.discount.kind === "percent" && new Decimal(input.discount.percent).gt(100)) {
       throw new StorekeepError("VALIDATION_FAILED", `Coupon ${input.code}: discount.percent ${input.discount.percent} must be between 0 and 100.`, { issues: [{ path: "discount.percent", message: "between 0 and 100", code: "custom" }] });
     }
-    const key = couponKey(input.code);
-    for (const k of key === input.code ? [key] : [key, input.code]) {
-      const existing = await ctx.tx.documents.get<CouponDoc & { [k: string]: never }>(COUPONS, k);
-      if (existing === undefined) continue;
+    const existing = await couponForUpdate(ctx.tx, input.code);
+    if (existing !== undefined) {
       const same = existing.data.code === input.code;
       throw new StorekeepError("ALREADY_EXISTS", same ? `Coupon ${input.code} already exists.` : `Coupon ${existing.data.code} already exists, and codes are case-insensitive: ${input.code} would be the same code.`, { code: input.code, existing: existing.data.code });
     }
     const doc: CouponDoc = { code: input.code, discount: input.discount, usageLimit: input.usageLimit, used: 0 };
-    await ctx.tx.documents.put(COUPONS, key, doc as never, 0);
+    await ctx.tx.documents.put(COUPONS, couponKey(input.code), doc as never, 0);
     return { result: { code: input.code } };
   },
 });

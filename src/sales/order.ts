@@ -251,9 +251,9 @@ export function couponKey(code: string): string {
 }
 
 /**
- * A coupon by its code in any case, locked for the order that takes (or gives back) a use:
- * under its upper-case key, else (a coupon defined before codes were case-insensitive)
- * under the code exactly as given.
+ * A coupon by its code in any case, locked (for the order that takes or gives back a use,
+ * and for defining a code): under its upper-case key, else (a coupon defined before codes
+ * were case-insensitive) under the code exactly as given.
  *
  * @example
  * ```ts

@@ -453,7 +453,8 @@ describe("a hold over the delivery", () => {
 });
 
 describe("a credit written off in finance", () => {
-  it("a cent left on a credit note and written off is owed to nobody: leftToPay stays 0 and refundDue drops to 0 (was: leftToPay 0.01, writtenOff -0.01)", async () => {
+  /** A return credited 11.90 and refunded 11.89: one cent left on credit note CN2026-000001. */
+  async function centLeftOnCreditNote(): Promise<Storekeep> {
     const { sk } = shop(memoryStore());
     await stock(sk);
     await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
@@ -462,6 +463,11 @@ describe("a credit written off in finance", () => {
     await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
     await sk.sales.receiveReturn({ returnId: "ret_1" });
     await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "11.89", returnId: "ret_1" });
+    return sk;
+  }
+
+  it("a cent left on a credit note and written off is owed to nobody: leftToPay stays 0 and refundDue drops to 0 (was: leftToPay 0.01, writtenOff -0.01)", async () => {
+    const sk = await centLeftOnCreditNote();
     expect((await sk.sales.order("ord_1"))!.refundDue).toBe("0.01");
     await sk.finance.writeOff({ ledger: "receivables", documentId: "CN2026-000001", reason: "small-difference", date: "2026-03-31" });
     const view = (await sk.sales.order("ord_1"))!;
@@ -470,14 +476,7 @@ describe("a credit written off in finance", () => {
   });
 
   it("refundPayment takes the figure refundDue shows: the written-off cent is refused (was: accepted, paying it out a second time)", async () => {
-    const { sk } = shop(memoryStore());
-    await stock(sk);
-    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
-    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
-    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1" });
-    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
-    await sk.sales.receiveReturn({ returnId: "ret_1" });
-    await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "11.89", returnId: "ret_1" });
+    const sk = await centLeftOnCreditNote();
     await sk.finance.writeOff({ ledger: "receivables", documentId: "CN2026-000001", reason: "small-difference", date: "2026-03-31" });
     const refused = sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_2", amount: "0.01" });
     await expect(refused).rejects.toMatchObject({ code: "VALIDATION_FAILED", details: { credit: "0", writtenOff: "0.01" } });
