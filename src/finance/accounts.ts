@@ -60,7 +60,8 @@ export interface Account {
   readonly currency?: CurrencyCode;
 }
 
-const ACCOUNT_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+/** What an account code may be: 1–32 letters, digits, '.', '_' or '-', starting with a letter or digit. @internal */
+export const ACCOUNT_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 /**
  * An account code: 1–32 letters, digits, `.`, `_` or `-`, starting with a letter or digit

@@ -5,7 +5,8 @@ import { Decimal, type RoundingMode, canonicalDecimal, roundingOf } from "../ker
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
-import { accountCodeSchema } from "./accounts.js";
+import { ACCOUNT_CODE, accountCodeSchema } from "./accounts.js";
+import { fastNonNegativeAmount, isCalendarDate, isPlainWith, withFastParse } from "../kernel/fast-parse.js";
 import { type EntryDomain, entryDomainSchema } from "./periods.js";
 import { type PostingLine, decimalToUnits, toUnits, unitsToString } from "./posting-kernel.js";
 
@@ -93,13 +94,67 @@ export interface JournalEntryInput {
  * journalEntrySchema.parse({ date: "2026-03-02", lines: [{ account: "1100", debit: "1" }, { account: "3100", credit: "1" }] });
  * ```
  */
-export const journalEntrySchema = z.object({
-  date: localDateSchema,
-  lines: z.array(journalLineSchema).min(2).max(BOUNDS.lines),
-  memo: z.string().max(500).optional(),
-  key: z.string().min(1).max(200).optional(),
-  domain: entryDomainSchema.optional(),
-});
+export const journalEntrySchema = withFastParse(
+  z.object({
+    date: localDateSchema,
+    lines: z.array(journalLineSchema).min(2).max(BOUNDS.lines),
+    memo: z.string().max(500).optional(),
+    key: z.string().min(1).max(200).optional(),
+    domain: entryDomainSchema.optional(),
+  }),
+  fastJournalEntry,
+);
+
+const ENTRY_KEYS: ReadonlySet<string> = new Set(["date", "lines", "memo", "key", "domain"]);
+const LINE_KEYS: ReadonlySet<string> = new Set(["account", "debit", "credit", "memo"]);
+const DOMAINS: ReadonlySet<unknown> = new Set(entryDomainSchema.options);
+
+/**
+ * The fast path of {@link journalEntrySchema} (src/kernel/fast-parse.ts): an entry of
+ * functional-currency lines with string amounts, read without zod; anything else (another
+ * currency, a rate, a number, a missing or extra field, an error) is left to the schema.
+ */
+function fastJournalEntry(input: unknown): unknown {
+  if (!isPlainWith(input, ENTRY_KEYS)) return undefined;
+  const { date, lines, memo, key, domain } = input;
+  if (!isCalendarDate(date) || !Array.isArray(lines) || lines.length < 2 || lines.length > BOUNDS.lines) return undefined;
+  const out: { date: string; lines: unknown[]; memo?: string; key?: string; domain?: string } = { date, lines: new Array(lines.length) };
+  for (let i = 0; i < lines.length; i++) {
+    const line: unknown = lines[i];
+    if (!isPlainWith(line, LINE_KEYS)) return undefined;
+    const { account, debit, credit, memo: lineMemo } = line;
+    if (typeof account !== "string" || !ACCOUNT_CODE.test(account)) return undefined;
+    const parsed: { account: string; debit?: Decimal; credit?: Decimal; memo?: string } = { account };
+    if ("debit" in line) {
+      if ("credit" in line) return undefined;
+      const amount = fastNonNegativeAmount(debit);
+      if (amount === undefined) return undefined;
+      parsed.debit = amount;
+    } else {
+      const amount = fastNonNegativeAmount(credit);
+      if (amount === undefined) return undefined;
+      parsed.credit = amount;
+    }
+    if ("memo" in line) {
+      if (typeof lineMemo !== "string" || lineMemo.length > 500) return undefined;
+      parsed.memo = lineMemo;
+    }
+    out.lines[i] = parsed;
+  }
+  if ("memo" in input) {
+    if (typeof memo !== "string" || memo.length > 500) return undefined;
+    out.memo = memo;
+  }
+  if ("key" in input) {
+    if (typeof key !== "string" || key.length < 1 || key.length > 200) return undefined;
+    out.key = key;
+  }
+  if ("domain" in input) {
+    if (!DOMAINS.has(domain)) return undefined;
+    out.domain = domain as string;
+  }
+  return out;
+}
 
 /**
  * A parsed journal entry input (amounts as Decimals).

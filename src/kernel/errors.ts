@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { fastParseOf } from "./fast-parse.js";
 
 /** Brand carried by every {@link StorekeepError}, shared across bundles via the global symbol registry. */
 const ERROR_BRAND = Symbol.for("storekeep.error");
@@ -176,6 +177,11 @@ function formatPath(path: readonly PropertyKey[]): string {
  * ```
  */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, subject = "input"): z.output<S> {
+  const fast = fastParseOf(schema);
+  if (fast !== undefined) {
+    const parsed = fast(input);
+    if (parsed !== undefined) return parsed as z.output<S>;
+  }
   let result;
   try {
     result = schema.safeParse(input);
