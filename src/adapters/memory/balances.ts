@@ -114,6 +114,9 @@ function atScale(state: BalanceFamilyState, values: bigint[], from: number): big
   return values.map((v) => v * factor);
 }
 
+/** The running totals an append to the end of a key's buckets replaces: none. */
+const NO_ROWS: readonly bigint[][] = [];
+
 /**
  * Adds `amounts` (units of the family's scale, indexed by field position; see
  * {@link scaledAmounts}) to one key and bucket; returns the undo.
@@ -140,7 +143,7 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
     created = buckets[i] !== bucket;
   }
   // Running totals: a new bucket's is its predecessor's plus the delta; it and later ones move by the delta.
-  const previousCumulative = cumulative.slice(i);
+  const previousCumulative = i === n ? NO_ROWS : cumulative.slice(i);
   if (created) {
     const before = i > 0 ? cumulative[i - 1]! : undefined;
     const total: bigint[] = new Array(width);
@@ -155,9 +158,16 @@ export function addToBucket(state: BalanceFamilyState, key: string, bucket: stri
       name = bucket;
       state.bucketNames.set(name, name);
     }
-    buckets.splice(i, 0, name);
-    cumulative.splice(i, 0, total);
-    asOf.splice(i, 0, undefined);
+    if (i === n) {
+      // The common case (a posting in the latest bucket of its key): an append, not a splice.
+      buckets.push(name);
+      cumulative.push(total);
+      asOf.push(undefined);
+    } else {
+      buckets.splice(i, 0, name);
+      cumulative.splice(i, 0, total);
+      asOf.splice(i, 0, undefined);
+    }
   } else {
     cumulative[i] = addAmounts(cumulative[i]!, amounts, width);
     asOf[i] = undefined;
