@@ -1,6 +1,6 @@
 import { BOUNDS } from "../kernel/bounds.js";
 import { Decimal } from "../kernel/decimal.js";
-import { StorekeepError, invariant } from "../kernel/errors.js";
+import { InvariantError, StorekeepError, invariant } from "../kernel/errors.js";
 import { scaledOf, scaledText } from "../kernel/scaled.js";
 
 /*
@@ -62,7 +62,8 @@ export function unitsToString(units: bigint): string {
 export function decimalToUnits(value: Decimal): bigint {
   if (!value.isFinite()) return toUnits(value.toFixed()); // not finite: let toUnits refuse it
   const units = scaledOf(value, LEDGER_SCALE);
-  invariant(units !== undefined, `amount ${value.toFixed()} has more than ${LEDGER_SCALE} decimals`);
+  // Not invariant(cond, `...${value.toFixed()}`): its message would be formatted on every call.
+  if (units === undefined) throw new InvariantError(`amount ${value.toFixed()} has more than ${LEDGER_SCALE} decimals`);
   return units;
 }
 
