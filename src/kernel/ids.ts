@@ -37,7 +37,8 @@ export type PurchaseOrderId = Brand<string, "PurchaseOrderId">;
 /** A reservation's id. @example `const id = "res_1" as ReservationId;` */
 export type ReservationId = Brand<string, "ReservationId">;
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+/** What an identifier may be (see {@link idSchema}). @internal */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 
 /**
  * A schema for an identifier (1–128 characters of letters, digits and `._:/-`), branded.

@@ -6,6 +6,7 @@ import { parseWith } from "../../src/kernel/errors.js";
 import { fastNonNegativeAmount, fastParseOf, isCalendarDate } from "../../src/kernel/fast-parse.js";
 import { localDateSchema } from "../../src/kernel/local-date.js";
 import { nonNegativeAmountSchema } from "../../src/kernel/bounds.js";
+import { issueInputSchema } from "../../src/inventory/issue.js";
 
 /** A parsed value as a comparable tree: key order kept, Decimals by their parts. */
 function shape(value: unknown): unknown {
@@ -103,5 +104,29 @@ describe("fast boundary parses", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it("the issue fast path, whenever it answers, gives exactly what the schema's parse gives (the default counter-role included)", () => {
+    const fastIssue = fastParseOf(issueInputSchema)!;
+    const ids = fc.oneof(fc.constantFrom("MUG", "wh", "a.b:c/d-e_f", "-x", "", "x".repeat(129), "x".repeat(128)), fc.string({ maxLength: 4 }));
+    const quantities = fc.oneof(fc.constantFrom("1", "0", "-1", "1.5", "1.50", "01", "1e3", "0.000001", "0.0000001", "999999999999", "9999999999999"), fc.double(), fc.nat().map(String));
+    const inputs = fc.record(
+      { sku: ids, warehouseId: ids, quantity: quantities, counterRole: fc.constantFrom("cogs", "shrinkage", "nope"), orderId: ids, reservationId: ids, locationId: ids, lot: ids, reference: ids, unit: fc.constant("carton"), effectiveDate: fc.constant("2026-01-01") },
+      { requiredKeys: [] },
+    );
+    const plain = fc.record({ sku: fc.constantFrom("MUG", "A1"), warehouseId: fc.constant("wh"), quantity: fc.nat({ max: 999 }).map((n) => String(n + 1)), orderId: fc.constant("o1") }, { requiredKeys: ["sku", "warehouseId", "quantity"] });
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.oneof(inputs, plain), (input) => {
+        const fast = fastIssue(input);
+        if (fast === undefined) return;
+        answered++;
+        const zod = issueInputSchema.safeParse(input);
+        expect(zod.success).toBe(true);
+        expect(shape(fast)).toEqual(shape(zod.data));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(answered).toBeGreaterThan(500);
   });
 });

@@ -37,9 +37,9 @@ const CANONICAL_DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?$/;
  * True when `text` is already the canonical string of a decimal within `limits` whose sign
  * `sign` accepts — exactly the texts `decimalStringSchema` would return unchanged (`"-0"`
  * is not canonical; `"0"` is). Anything else takes the general path, which also words the
- * refusal.
+ * refusal. @internal
  */
-function isCanonicalWithin(text: string, limits: DigitLimits, sign: DecimalSign): boolean {
+export function isCanonicalWithin(text: string, limits: DigitLimits, sign: DecimalSign): boolean {
   if (text.length > 64 || !CANONICAL_DECIMAL.test(text)) return false;
   const negative = text.charCodeAt(0) === 45;
   const zero = text === "0" || text === "-0";
