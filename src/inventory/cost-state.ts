@@ -1,5 +1,5 @@
 import type { JsonObject } from "../ports/storage.js";
-import { type CostState, type CostingMethod, type Ratio, isPoolMethod, liveLayers } from "./valuation-kernel.js";
+import { type CostState, type CostingMethod, type Layer, type Ratio, isPoolMethod, liveLayers } from "./valuation-kernel.js";
 
 /*
  * The JSON form of a SKU's cost state: the `inventory.cost-states` document (read with
@@ -45,22 +45,27 @@ const ratioOf = (r: readonly [string, string] | null): Ratio | null => (r === nu
  * ```
  */
 export function costStateToJson(state: CostState): CostStateJson {
-  let layers: (readonly [string, string, string])[] | string = "";
-  let packable = true;
-  // A pool (moving average, standard) is written as one layer named "pool", as it always was.
-  const pool = isPoolMethod(state.method);
-  const live = pool ? liveLayers(state) : state.layers;
-  const start = pool ? 0 : state.head;
-  for (let i = start; i < live.length; i++) {
-    const l = live[i]!;
-    if (l.qty === 0n && l.value === 0n) continue;
-    if (UNSAFE.test(l.movementId)) {
-      packable = false;
-      break;
+  let layers: (readonly [string, string, string])[] | string | undefined;
+  if (isPoolMethod(state.method)) {
+    // A pool (moving average, standard) is written as one layer named "pool", as it always was.
+    layers = packLayers(liveLayers(state), 0);
+  } else {
+    // FIFO: the head layer is the one an issue changes; the layers after it are packed once
+    // and reused while they stay the same (see `packTail`).
+    const all = state.layers;
+    const head = state.head;
+    if (head >= all.length) layers = "";
+    else {
+      const first = all[head]!;
+      const headLine = first.qty === 0n && first.value === 0n ? "" : UNSAFE.test(first.movementId) ? undefined : `${first.qty}\t${first.value}\t${first.movementId}`;
+      const tail = headLine === undefined ? undefined : packTail(all, head + 1);
+      if (headLine !== undefined && tail !== undefined) layers = headLine === "" ? tail : tail === "" ? headLine : `${headLine}\n${tail}`;
     }
-    layers += `${layers === "" ? "" : "\n"}${l.qty}\t${l.value}\t${l.movementId}`;
   }
-  if (!packable) {
+  if (layers === undefined) {
+    // An id holding a tab or a newline: the layers as arrays.
+    const live = isPoolMethod(state.method) ? liveLayers(state) : state.layers;
+    const start = isPoolMethod(state.method) ? 0 : state.head;
     layers = [];
     for (let i = start; i < live.length; i++) {
       const l = live[i]!;
@@ -75,6 +80,84 @@ export function costStateToJson(state: CostState): CostStateJson {
     lastUnit: ratioJson(state.lastUnit),
     standard: ratioJson(state.standard),
   };
+}
+
+/** Layers from `from` on packed as `qty\tvalue\tid` lines (empty ones left out); undefined when an id is unsafe. */
+function packLayers(layers: readonly Layer[], from: number): string | undefined {
+  let text = "";
+  for (let i = from; i < layers.length; i++) {
+    const l = layers[i]!;
+    if (l.qty === 0n && l.value === 0n) continue;
+    if (UNSAFE.test(l.movementId)) return undefined;
+    text += `${text === "" ? "" : "\n"}${l.qty}\t${l.value}\t${l.movementId}`;
+  }
+  return text;
+}
+
+/**
+ * The packed text of a FIFO state's layers after its head, as last written: the layers it
+ * covers (`first` to `end`) with the figures they had, and where each one's line starts in
+ * `text` (an empty layer: where the next line starts).
+ */
+interface PackedTail {
+  readonly first: number;
+  readonly end: number;
+  readonly qty: readonly bigint[];
+  readonly value: readonly bigint[];
+  readonly ids: readonly string[];
+  readonly offsets: readonly number[];
+  readonly text: string;
+}
+
+/*
+ * Per layers array (a SKU's working state), its packed tail. An issue changes only the head
+ * layer, so the layers after it pack to the same text from one movement to the next; writing
+ * that text again cost ~6 µs a movement for 50 layers (two bigints formatted and an id tested
+ * per layer). The cache is checked against the layers' figures (any layer changed in place —
+ * a revaluation — is packed anew) and extended when receipts append layers.
+ */
+const TAILS = new WeakMap<readonly Layer[], PackedTail>();
+
+/** {@link packLayers} of `layers` from `from`, reusing and extending what was packed before. */
+function packTail(layers: readonly Layer[], from: number): string | undefined {
+  const cached = TAILS.get(layers);
+  if (cached === undefined || from < cached.first || from > cached.end || cached.end > layers.length || !sameFigures(cached, layers, from)) {
+    return remember(layers, from, 0, "", [], [], [], []);
+  }
+  const offset = from === cached.end ? cached.text.length : cached.offsets[from - cached.first]!;
+  const kept = offset === 0 ? cached.text : cached.text.slice(offset);
+  if (cached.end === layers.length) return kept;
+  // Receipts appended layers: the kept text plus theirs, remembered from `from` on.
+  const k = from - cached.first;
+  return remember(layers, from, cached.end - from, kept, cached.qty.slice(k), cached.value.slice(k), cached.ids.slice(k), cached.offsets.slice(k).map((o) => o - offset));
+}
+
+function sameFigures(cached: PackedTail, layers: readonly Layer[], from: number): boolean {
+  for (let i = from; i < cached.end; i++) {
+    const l = layers[i]!;
+    const k = i - cached.first;
+    if (l.qty !== cached.qty[k] || l.value !== cached.value[k] || l.movementId !== cached.ids[k]) return false;
+  }
+  return true;
+}
+
+/** Packs layers `from + known` onwards after `text` (which holds the first `known`), remembers the whole and returns it. */
+function remember(layers: readonly Layer[], from: number, known: number, text: string, qty: bigint[], value: bigint[], ids: string[], offsets: number[]): string | undefined {
+  for (let i = from + known; i < layers.length; i++) {
+    const l = layers[i]!;
+    qty.push(l.qty);
+    value.push(l.value);
+    ids.push(l.movementId);
+    if (l.qty === 0n && l.value === 0n) {
+      offsets.push(text.length === 0 ? 0 : text.length + 1);
+      continue;
+    }
+    if (UNSAFE.test(l.movementId)) return undefined;
+    offsets.push(text.length === 0 ? 0 : text.length + 1);
+    text += `${text === "" ? "" : "\n"}${l.qty}\t${l.value}\t${l.movementId}`;
+  }
+  TAILS.set(layers, { first: from, end: layers.length, qty, value, ids, offsets, text });
+  return text;
 }
 
 /**

@@ -150,4 +150,37 @@ describe("cost states kept by recording", () => {
     expect(fresh.layers[0]).toEqual({ qty: 5_000_000n, value: 1000n, movementId: "mv_1" });
     expect(fresh.qty).toBe(6_000_000n);
   });
+
+  it("a FIFO state packs to the same text as packing every layer anew, whatever changed since the last packing (the reused tail is never stale)", () => {
+    const pack = (state: CostState): string =>
+      state.layers
+        .slice(state.head)
+        .filter((l) => l.qty !== 0n || l.value !== 0n)
+        .map((l) => `${l.qty}\t${l.value}\t${l.movementId}`)
+        .join("\n");
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("take" as const), qty: fc.bigInt({ min: 0n, max: 5n }) }),
+      fc.record({ kind: fc.constant("advance" as const) }),
+      fc.record({ kind: fc.constant("receive" as const), layer: layerArb }),
+      fc.record({ kind: fc.constant("revalue" as const), at: fc.nat(20), value: fc.bigInt({ min: -5n, max: 5n }) }),
+      fc.record({ kind: fc.constant("zero" as const), at: fc.nat(20) }),
+      fc.record({ kind: fc.constant("copy" as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(layerArb, { maxLength: 8 }), fc.array(op, { maxLength: 30 }), (initial, ops) => {
+        const state = fifoState(initial, 0);
+        for (const o of ops) {
+          const live = state.layers.length - state.head;
+          if (o.kind === "take" && live > 0) state.layers[state.head]!.qty -= o.qty;
+          else if (o.kind === "advance" && live > 0) state.head++;
+          else if (o.kind === "receive") state.layers.push({ ...o.layer });
+          else if (o.kind === "revalue" && state.layers.length > 0) state.layers[o.at % state.layers.length]!.value += o.value;
+          else if (o.kind === "zero" && state.layers.length > 0) Object.assign(state.layers[o.at % state.layers.length]!, { qty: 0n, value: 0n });
+          else if (o.kind === "copy") state.layers = state.layers.slice();
+          expect(costStateToJson(state).layers).toBe(pack(state));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
