@@ -193,26 +193,17 @@ export function costStateFromJson(json: CostStateJson): CostState {
 
 /*
  * The cost states recording wrote last, kept parsed, so the next movement of the same SKU
- * does not parse its FIFO layers again. Entries are found by content: the layers text read
- * back from the store is the very string written (so the lookup costs no hashing of it), and
- * the other fields are compared; anything that differs (another store, a rolled-back write)
- * is parsed as before. A state is handed out once (taken from the cache), since recording
- * changes it in place.
+ * does not parse its FIFO layers again. Entries are found by identity: a store that keeps
+ * documents in memory hands back the very JSON object written, so the lookup costs neither a
+ * parse nor hashing the layers text (a string of thousands of characters for a long FIFO
+ * queue, new at every write); anything else (a SQL store's fresh parse, a copy) is parsed as
+ * before. A state is handed out once (taken from the cache), since recording changes it in
+ * place; the last WRITTEN_MAX written are kept.
  */
-const written = new Map<string, { readonly json: CostStateJson; readonly state: CostState }>();
+const written = new WeakMap<CostStateJson, CostState>();
 const WRITTEN_MAX = 256;
-
-const sameRatio = (a: readonly [string, string] | null, b: readonly [string, string] | null): boolean => (a === null || b === null ? a === b : a[0] === b[0] && a[1] === b[1]);
-
-function sameContent(a: CostStateJson, b: CostStateJson): boolean {
-  if (a.method !== b.method || a.layers !== b.layers || !sameRatio(a.lastUnit, b.lastUnit) || !sameRatio(a.standard, b.standard) || a.deficits.length !== b.deficits.length) return false;
-  for (let i = 0; i < a.deficits.length; i++) {
-    const x = a.deficits[i]!;
-    const y = b.deficits[i]!;
-    if (x[0] !== y[0] || x[1] !== y[1] || x[2] !== y[2] || x[3] !== y[3]) return false;
-  }
-  return true;
-}
+const writtenOrder: (CostStateJson | undefined)[] = new Array(WRITTEN_MAX).fill(undefined);
+let writtenNext = 0;
 
 /** The state as a parse of its JSON would give it: consumed and empty layers dropped, head 0. */
 function compacted(state: CostState): CostState {
@@ -238,18 +229,16 @@ function compacted(state: CostState): CostState {
  * ```
  */
 export function takeCostState(json: CostStateJson): CostState {
-  if (typeof json.layers === "string") {
-    const kept = written.get(json.layers);
-    if (kept !== undefined) {
-      written.delete(json.layers);
-      if (sameContent(kept.json, json)) return compacted(kept.state);
-    }
+  const kept = written.get(json);
+  if (kept !== undefined) {
+    written.delete(json);
+    return compacted(kept);
   }
   return costStateFromJson(json);
 }
 
 /**
- * Remembers the state just written as `json` (the state must not change afterwards).
+ * Remembers the state just written as `json` (neither may change afterwards).
  *
  * @example
  * ```ts
@@ -258,8 +247,9 @@ export function takeCostState(json: CostStateJson): CostState {
  * ```
  */
 export function keepCostState(json: CostStateJson, state: CostState): void {
-  if (typeof json.layers !== "string") return;
-  written.delete(json.layers);
-  written.set(json.layers, { json, state });
-  if (written.size > WRITTEN_MAX) written.delete(written.keys().next().value as string);
+  const evicted = writtenOrder[writtenNext];
+  if (evicted !== undefined) written.delete(evicted);
+  writtenOrder[writtenNext] = json;
+  writtenNext = (writtenNext + 1) % WRITTEN_MAX;
+  written.set(json, state);
 }

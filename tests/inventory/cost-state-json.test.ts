@@ -107,18 +107,20 @@ describe("cost states kept by recording", () => {
     expect({ ...state }).toEqual({ ...parsed });
   };
 
-  it("a kept state is handed out for the very content written, equal to a parse of it, and only once", () => {
+  it("a kept state is handed out for the very object written (what a store keeping documents in memory hands back), equal to a parse of it, and only once; an equal copy (a SQL store's read) is parsed anew", () => {
     fc.assert(
       fc.property(fc.array(layerArb, { maxLength: 60 }), fc.nat({ max: 10 }), (layers, head) => {
         const state = fifoState(layers, head);
         const json = costStateToJson(state);
         keepCostState(json, state);
-        // The store hands back a copy of the document whose strings are the ones written.
-        const read = { ...json, deficits: [...json.deficits] };
-        const taken = takeCostState(read);
+        const copy = { ...json, deficits: [...json.deficits] };
+        const parsed = takeCostState(copy);
+        expect(parsed).not.toBe(state);
+        sameAsParse(parsed, json);
+        const taken = takeCostState(json);
         expect(taken).toBe(state);
         sameAsParse(taken, json);
-        const again = takeCostState(read);
+        const again = takeCostState(json);
         expect(again).not.toBe(taken);
         sameAsParse(again, json);
       }),
@@ -126,7 +128,7 @@ describe("cost states kept by recording", () => {
     );
   });
 
-  it("other content under the same layers text is parsed anew (another SKU's state, a write rolled back)", () => {
+  it("other content is parsed anew (another SKU's state, a write rolled back), and leaves the kept state for its own object", () => {
     const state = fifoState([{ qty: 5_000_000n, value: 1000n, movementId: "mv_1" }], 0);
     state.lastUnit = { value: 200n, qty: 1_000_000n };
     const json = costStateToJson(state);
@@ -135,8 +137,18 @@ describe("cost states kept by recording", () => {
     const taken = takeCostState(other);
     expect(taken).not.toBe(state);
     expect(taken.lastUnit).toEqual({ value: 300n, qty: 1_000_000n });
-    // The kept state was dropped when its text was looked up: the written content parses anew too.
-    expect(takeCostState(json)).not.toBe(state);
+    expect(takeCostState(json)).toBe(state);
+  });
+
+  it("only the last states written are kept (a bounded cache)", () => {
+    const first = fifoState([{ qty: 1_000_000n, value: 100n, movementId: "mv_0" }], 0);
+    const firstJson = costStateToJson(first);
+    keepCostState(firstJson, first);
+    for (let i = 1; i <= 300; i++) {
+      const s = fifoState([{ qty: 1_000_000n, value: BigInt(i), movementId: `mv_${i}` }], 0);
+      keepCostState(costStateToJson(s), s);
+    }
+    expect(takeCostState(firstJson)).not.toBe(first);
   });
 
   it("a taken state changed in place (a command that then failed) is never handed out again", () => {
