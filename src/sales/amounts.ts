@@ -18,6 +18,26 @@ export function pow10(n: number): bigint {
 
 /** A plain decimal string as units of 10^-scale; decimals beyond `scale` must be zeros. */
 export function parseScaled(text: string, scale: number): bigint {
+  // Fast path: unsigned digits with at most `scale` decimals and no trailing zeros to drop
+  // (what the module writes: "2", "12.95"), without a regular expression.
+  const length = text.length;
+  if (length > 0 && length <= 15) {
+    let dot = -1;
+    let plain = true;
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 46 && dot < 0 && i > 0 && i < length - 1) dot = i;
+      else if (c < 48 || c > 57) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      if (dot < 0) return BigInt(text) * pow10(scale);
+      const decimals = length - dot - 1;
+      if (decimals <= scale) return BigInt(text.slice(0, dot) + text.slice(dot + 1)) * pow10(scale - decimals);
+    }
+  }
   const m = PLAIN.exec(text);
   if (m === null) throw new InvariantError(`not a plain decimal: ${text}`);
   const fraction = (m[3] ?? "").replace(/0+$/, "");

@@ -332,7 +332,20 @@ export function bump(line: OrderLine, bucket: Bucket, delta: bigint): OrderLine 
 export function checkOrderInvariants(order: OrderDoc): void {
   const breaches: string[] = [];
   for (const line of order.lines) {
-    const b = Object.fromEntries(BUCKETS.map((k) => [k, qty(line.buckets[k])])) as Record<Bucket, bigint>;
+    // Each bucket read once into a plain record (no per-line Map or entries array).
+    const bk = line.buckets;
+    const b: Record<Bucket, bigint> = {
+      ordered: qty(bk.ordered),
+      reserved: qty(bk.reserved),
+      shipped: qty(bk.shipped),
+      delivered: qty(bk.delivered),
+      returnRequested: qty(bk.returnRequested),
+      returned: qty(bk.returned),
+      restocked: qty(bk.restocked),
+      writtenOff: qty(bk.writtenOff),
+      invoiced: qty(bk.invoiced),
+      credited: qty(bk.credited),
+    };
     for (const k of BUCKETS) if (b[k] < 0n) breaches.push(`line ${line.lineId}: ${k} is negative`);
     if (b.reserved > b.ordered) breaches.push(`line ${line.lineId}: reserved ${line.buckets.reserved} > ordered ${line.buckets.ordered}`);
     if (b.shipped > b.ordered) breaches.push(`line ${line.lineId}: shipped ${line.buckets.shipped} > ordered ${line.buckets.ordered}`);
