@@ -50,8 +50,15 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
   // Demand for the same SKU and warehouse is summed before the one guarded update.
   const demand = new Map<string, { sku: string; warehouseId: string; quantity: Decimal; backorders: boolean }>();
   const lotDemand = new Map<string, { sku: string; warehouseId: string; lot: string; quantity: Decimal; backorders: boolean }>();
+  // An order's lines share warehouses (and may repeat SKUs): each is read once.
+  const products = new Map<string, Awaited<ReturnType<typeof requireProduct>>>();
+  const warehouses = new Set<string>();
   for (const [i, line] of input.lines.entries()) {
-    const product = await requireProduct(ctx.tx, line.sku);
+    let product = products.get(line.sku);
+    if (product === undefined) {
+      product = await requireProduct(ctx.tx, line.sku);
+      products.set(line.sku, product);
+    }
     if (line.lot !== undefined) {
       if ((product.tracking ?? "none") === "none") {
         throw new StorekeepError("VALIDATION_FAILED", `lines[${i}]: ${line.sku} is not tracked by lot, so a reservation cannot name lot ${line.lot}; leave the lot out.`, { issues: [{ path: `lines[${i}].lot`, message: "the product is not lot-tracked", code: "custom" }] });
@@ -61,8 +68,11 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
       d.quantity = d.quantity.plus(line.quantity);
       lotDemand.set(key, d);
     }
-    if ((await ctx.tx.documents.get(WAREHOUSES, line.warehouseId)) === undefined) {
-      throw new StorekeepError("NOT_FOUND", `Unknown warehouse "${line.warehouseId}": define it first with inventory.defineWarehouse({ warehouseId }).`, { warehouseId: line.warehouseId });
+    if (!warehouses.has(line.warehouseId)) {
+      if ((await ctx.tx.documents.get(WAREHOUSES, line.warehouseId)) === undefined) {
+        throw new StorekeepError("NOT_FOUND", `Unknown warehouse "${line.warehouseId}": define it first with inventory.defineWarehouse({ warehouseId }).`, { warehouseId: line.warehouseId });
+      }
+      warehouses.add(line.warehouseId);
     }
     const scope = scopeOf(line.sku, line.warehouseId);
     const d = demand.get(scope) ?? { sku: line.sku, warehouseId: line.warehouseId, quantity: new Decimal(0), backorders: product.allowBackorders };
