@@ -115,6 +115,9 @@ export function invoiceOrderPart(
   const appliedF = shareOf(prepaidF, applied, prepaid);
   const dueDate = addDays(options.today, order.paymentTermsDays);
   const released = releaseAdvanceTax(order, applied, prepaid);
+  // A credit an edit left on the order (its correction credit notes' rest, the receivable below
+  // zero) pays this invoice: finance allocates what is open of each to it.
+  const credits = minorOf(order.receivable.amount, c) < 0n ? order.creditNotes.filter((n) => n.reason === "correction").map((n) => n.creditNoteId) : [];
   const event: NewEvent = {
     type: "OrderInvoiced",
     aggregateType: "order",
@@ -130,6 +133,7 @@ export function invoiceOrderPart(
       functional: { ...d.functional, prepaymentApplied: moneyOf(appliedF, fc) },
       ...(d.taxLines.length > 0 ? { taxLines: d.taxLines } : {}),
       ...(released.lines.length > 0 ? { advanceTaxReleased: released.lines } : {}),
+      ...(credits.length > 0 ? { appliesCredits: credits } : {}),
     },
   };
   const updated: OrderDoc = {
@@ -179,7 +183,7 @@ export function creditOrderPart(
       creditNoteId: options.creditNoteId,
       orderId: order.orderId,
       ...(order.customerId === "" ? {} : { customerId: order.customerId }),
-      ...(first === undefined ? {} : { invoiceId: first.invoiceId }),
+      ...(first === undefined ? {} : { invoiceId: first.invoiceId, invoiceIds: order.invoices.map((i) => i.invoiceId) }),
       ...(options.returnId === undefined ? {} : { returnId: options.returnId }),
       reason: options.reason,
       ...d.payload,
