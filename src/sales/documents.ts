@@ -136,14 +136,22 @@ export function invoiceOrderPart(
       ...(credits.length > 0 ? { appliesCredits: credits } : {}),
     },
   };
+  // IFRIC 22: the applied advance keeps its booked value on the revenue side (finance shifts revenue by it);
+  // the receivable is what is left at the invoice's rate, as finance's open item holds it.
+  const open = d.gross - applied;
+  const openF = d.fGross - convertMinor(applied, c, fc, options.rate);
+  // A credit the invoice takes pays it at the credit's booked value: finance realises the difference
+  // to the invoice's booked share at once, so the receivable keeps no functional residue of it.
+  const credit = -minorOf(order.receivable.amount, c);
+  const creditF = -minorOf(order.receivable.functional, fc);
+  const taken = credits.length > 0 && credit > 0n && open > 0n ? (credit < open ? credit : open) : 0n;
+  const realised = taken === 0n ? 0n : shareOf(openF, taken, open) - shareOf(creditF, taken, credit);
   const updated: OrderDoc = {
     ...released.order,
     lines,
     shipping: options.includeShipping ? { ...order.shipping, invoiced: true } : order.shipping,
     prepayment: { amount: amountOf(prepaid - applied, c), functional: amountOf(prepaidF - appliedF, fc) },
-    // IFRIC 22: the applied advance keeps its booked value on the revenue side (finance shifts revenue by it);
-    // the receivable is what is left at the invoice's rate, as finance's open item holds it.
-    receivable: { amount: amountOf(minorOf(order.receivable.amount, c) + d.gross - applied, c), functional: amountOf(minorOf(order.receivable.functional, fc) + d.fGross - convertMinor(applied, c, fc, options.rate), fc) },
+    receivable: { amount: amountOf(minorOf(order.receivable.amount, c) + open, c), functional: amountOf(minorOf(order.receivable.functional, fc) + openF - realised, fc) },
     invoiceRate: order.invoiceRate ?? options.rate,
     invoices: [...order.invoices, { invoiceId: options.invoiceId, number: options.number, gross: amountOf(d.gross, c), dueDate }],
   };
