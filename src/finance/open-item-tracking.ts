@@ -88,47 +88,138 @@ async function openItem(tx: Transaction, item: Omit<OpenItem, "itemId" | "openAm
 
 /**
  * Settles an open credit note against an open invoice of the same party and currency: both
- * are relieved by what they share, at their booked values. Skipped when those values differ
- * (an exchange difference to realise: `sk.finance.allocate` does that) or either is closed.
+ * are relieved by what they share (at most `limit`), at their booked values. Skipped when
+ * those values differ (an exchange difference to realise: `sk.finance.allocate` does that)
+ * or either is closed — unless `realise`, when the invoice is settled by what the credit is
+ * worth and the difference is returned (functional, the control account's direction:
+ * positive = a loss) for the caller to post. `kind` names the settlement on both items.
  */
-async function settleCreditNote(tx: Transaction, functionalCurrency: string, creditNoteId: string, invoiceId: string, date: string, realise = false): Promise<bigint> {
+async function settleCreditNote(tx: Transaction, functionalCurrency: string, creditNoteId: string, invoiceId: string, date: string, options: { realise?: boolean; kind?: "credit" | "allocation"; limit?: bigint } = {}): Promise<bigint> {
   const credit = await getItem(tx, "receivables", creditNoteId);
   const invoice = await getItem(tx, "receivables", invoiceId);
   if (credit === undefined || invoice === undefined) return 0n;
-  if (credit.item.party !== invoice.item.party || credit.item.currency !== invoice.item.currency || invoice.item.date > date) return 0n;
+  if (credit.item.party !== invoice.item.party || credit.item.currency !== invoice.item.currency || invoice.item.date > date || credit.item.date > date) return 0n;
   const creditOpen = toUnits(credit.item.openAmount);
   const invoiceOpen = toUnits(invoice.item.openAmount);
   if (creditOpen >= 0n || invoiceOpen <= 0n) return 0n;
-  const part = -creditOpen < invoiceOpen ? -creditOpen : invoiceOpen;
+  let part = -creditOpen < invoiceOpen ? -creditOpen : invoiceOpen;
+  if (options.limit !== undefined && options.limit < part) part = options.limit;
+  if (part <= 0n) return 0n;
   const quantum = quantumOf(functionalCurrency);
   const creditValue = relievedValue(creditOpen, toUnits(credit.item.openFunctional), -part, quantum);
   const invoiceValue = relievedValue(invoiceOpen, toUnits(invoice.item.openFunctional), part, quantum);
-  if (creditValue !== -invoiceValue && !realise) return 0n;
+  if (creditValue !== -invoiceValue && options.realise !== true) return 0n;
+  const kind = options.kind ?? "credit";
   // The invoice is settled by what the credit is worth (its booked value): booked − settled on
   // the invoice is the exchange difference the caller posts.
-  const c = settleItem(credit.item, { date, documentId: invoiceId, kind: "credit", amount: -part, settledValue: creditValue, quantum }, toUnits, unitsToString);
-  const i = settleItem(invoice.item, { date, documentId: creditNoteId, kind: "credit", amount: part, settledValue: -creditValue, quantum }, toUnits, unitsToString);
+  const c = settleItem(credit.item, { date, documentId: invoiceId, kind, amount: -part, settledValue: creditValue, quantum }, toUnits, unitsToString);
+  const i = settleItem(invoice.item, { date, documentId: creditNoteId, kind, amount: part, settledValue: -creditValue, quantum }, toUnits, unitsToString);
   await tx.documents.put(OPEN_ITEMS_COLLECTION, c.item.itemId, c.item as unknown as JsonObject, credit.version);
   await tx.documents.put(OPEN_ITEMS_COLLECTION, i.item.itemId, i.item as unknown as JsonObject, invoice.version);
   return invoiceValue + creditValue;
 }
 
 /**
- * An order edit in a foreign currency: the new invoice takes what is left of the correction
- * credit note it replaces even when the two are booked at different rates (the credit note
- * at the old invoice's, the new invoice at its own), realising the difference. Returns the
- * exchange difference in the functional currency, in the receivables control account's
- * direction (positive: a loss — the control account goes down by it), for the caller to post;
- * 0 when nothing was left to apply or the values agreed (then `trackOpenItems` applied it).
+ * The credits a sales invoice takes, in the same transaction: what is left of the correction
+ * credit note it replaces (an order edit), then what is open of the order's earlier correction
+ * credit notes it names in `appliesCredits` (an edit that refunded a surplus before the rest of
+ * the order shipped: the later shipment's invoice takes that credit, recorded as an
+ * `allocation` on both items, as `sk.finance.allocate` would). Each is applied at the credit's
+ * booked value even when the two are booked at different rates (the credit note at the old
+ * invoice's, the invoice at its own), realising the difference. Returns the exchange
+ * difference in the functional currency, in the receivables control account's direction
+ * (positive: a loss — the control account goes down by it), for the caller to post; 0 when
+ * nothing was left to apply or the values agreed.
  *
  * @example
  * ```ts
  * const loss = await realiseReplacedCredit(tx, "EUR", payload, "2026-03-05"); // 470000n: 0.47 EUR
  * ```
  */
-export async function realiseReplacedCredit(tx: Transaction, functionalCurrency: string, payload: { readonly invoiceId: string; readonly replaces?: string | undefined }, date: string): Promise<bigint> {
-  if (payload.replaces === undefined) return 0n;
-  return settleCreditNote(tx, functionalCurrency, payload.replaces, payload.invoiceId, date, true);
+export async function realiseReplacedCredit(tx: Transaction, functionalCurrency: string, payload: { readonly invoiceId: string; readonly replaces?: string | undefined; readonly appliesCredits?: readonly string[] | undefined }, date: string): Promise<bigint> {
+  let difference = 0n;
+  if (payload.replaces !== undefined) difference += await settleCreditNote(tx, functionalCurrency, payload.replaces, payload.invoiceId, date, { realise: true });
+  for (const creditNoteId of payload.appliesCredits ?? []) {
+    if (creditNoteId === payload.replaces) continue;
+    difference += await settleCreditNote(tx, functionalCurrency, creditNoteId, payload.invoiceId, date, { realise: true, kind: "allocation" });
+  }
+  return difference;
+}
+
+/**
+ * A credit note of invoices finance wrote off (part of): what the credit leaves beyond what is
+ * still owed on them is not a credit to the customer — the sale it credits is gone, so the
+ * write-off was too much — but a write-back. The written-off part (oldest invoice and
+ * write-off first, at most that credit) reopens its invoice at the value it was written off
+ * at (settlement `write-back`, negative), which the credit note then settles (`credit`), and
+ * the caller posts Dr receivables / Cr the write-off's account for each returned line; in a
+ * foreign currency any difference between the credit's and the write-off's booked values is
+ * returned as `difference` (as {@link realiseReplacedCredit}). A credit note whose invoices
+ * carry no write-off, or whose credit does not exceed what is still owed, changes nothing.
+ *
+ * @example
+ * ```ts
+ * const back = await writeBackOnCredit(tx, "EUR", payload, "2026-04-02"); // { lines: [{ account: "6300", currency: "EUR", amount: 23800000n, value: 23800000n }], difference: 0n }
+ * ```
+ */
+export async function writeBackOnCredit(
+  tx: Transaction,
+  functionalCurrency: string,
+  payload: { readonly creditNoteId: string; readonly invoiceId?: string | undefined; readonly invoiceIds?: readonly string[] | undefined },
+  date: string,
+): Promise<{ lines: { account: string | undefined; currency: string; amount: bigint; value: bigint }[]; difference: bigint }> {
+  const out: { lines: { account: string | undefined; currency: string; amount: bigint; value: bigint }[]; difference: bigint } = { lines: [], difference: 0n };
+  const credit = await getItem(tx, "receivables", payload.creditNoteId);
+  if (credit === undefined || toUnits(credit.item.openAmount) >= 0n) return out;
+  const ids = payload.invoiceIds ?? (payload.invoiceId === undefined ? [] : [payload.invoiceId]);
+  const invoices: OpenItem[] = [];
+  for (const id of new Set(ids)) {
+    const found = await getItem(tx, "receivables", id);
+    if (found === undefined || found.item.party !== credit.item.party || found.item.currency !== credit.item.currency || found.item.date > date) continue;
+    invoices.push(found.item);
+  }
+  const owed = invoices.reduce((sum, i) => (toUnits(i.openAmount) > 0n ? sum + toUnits(i.openAmount) : sum), 0n);
+  let room = -toUnits(credit.item.openAmount) - owed;
+  const quantum = quantumOf(functionalCurrency);
+  for (const invoice of invoices) {
+    if (room <= 0n) break;
+    for (const w of writtenOffNotBack(invoice, quantum)) {
+      if (room <= 0n) break;
+      const part = w.amount < room ? w.amount : room;
+      const value = relievedValue(w.amount, w.value, part, quantum);
+      // Reopen the invoice by what is written back, at the value it was written off at.
+      const current = (await getItem(tx, "receivables", invoice.documentId))!;
+      const reopened: OpenItem = {
+        ...current.item,
+        openAmount: unitsToString(toUnits(current.item.openAmount) + part),
+        openFunctional: unitsToString(toUnits(current.item.openFunctional) + value),
+        settlements: [...current.item.settlements, { date, documentId: payload.creditNoteId, kind: "write-back", amount: unitsToString(-part), booked: unitsToString(-value), settled: unitsToString(-value), ...(w.account === undefined ? {} : { account: w.account }) }],
+      };
+      await tx.documents.put(OPEN_ITEMS_COLLECTION, reopened.itemId, reopened as unknown as JsonObject, current.version);
+      out.lines.push({ account: w.account, currency: invoice.currency, amount: part, value });
+      // The credit note pays what was reopened, and no more of the invoice.
+      out.difference += await settleCreditNote(tx, functionalCurrency, payload.creditNoteId, invoice.documentId, date, { realise: true, limit: part });
+      room -= part;
+    }
+  }
+  return out;
+}
+
+/** An item's write-offs less what was written back since (oldest write-offs written back first), each with its account. */
+function writtenOffNotBack(item: OpenItem, quantum: bigint): { amount: bigint; value: bigint; account: string | undefined }[] {
+  let back = 0n;
+  for (const s of item.settlements) if (s.kind === "write-back") back -= toUnits(s.amount);
+  const left: { amount: bigint; value: bigint; account: string | undefined }[] = [];
+  for (const s of item.settlements) {
+    const amount = toUnits(s.amount);
+    if (s.kind !== "write-off" || amount <= 0n) continue;
+    const value = toUnits(s.booked);
+    const taken = back < amount ? back : amount;
+    back -= taken;
+    if (taken === amount) continue;
+    left.push({ amount: amount - taken, value: value - relievedValue(amount, value, taken, quantum), account: s.account });
+  }
+  return left;
 }
 
 /** Splits `total` over `parts` proportionally (the last part takes the remainder), rounded to `quantum`. */
@@ -252,7 +343,10 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
       // A correction (order edit) or cancellation credit note mirrors its invoice: it settles what
       // is still open of it (the rest stays a credit to refund or allocate). A return or an
       // allowance stays a credit item of its own, which its refund settles.
-      if (p.invoiceId !== undefined && (p.reason === "correction" || p.reason === "cancellation")) await settleCreditNote(tx, functionalCurrency, p.creditNoteId, p.invoiceId, date);
+      if (p.reason === "correction" || p.reason === "cancellation") {
+        // Every invoice of the order (an order edited before it is cancelled has its new invoice open, not the first).
+        for (const invoiceId of new Set(p.invoiceIds ?? (p.invoiceId === undefined ? [] : [p.invoiceId]))) await settleCreditNote(tx, functionalCurrency, p.creditNoteId, invoiceId, date);
+      }
       return event.payload;
     }
     case "PaymentCaptured": {

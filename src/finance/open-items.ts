@@ -34,10 +34,17 @@ export type OpenItemLedger = "receivables" | "payables";
 export interface OpenItemSettlement {
   readonly date: string;
   readonly documentId: string;
-  readonly kind: "payment" | "refund" | "allocation" | "write-off" | "credit";
+  readonly kind: "payment" | "refund" | "allocation" | "write-off" | "write-back" | "credit";
   readonly amount: string;
   readonly booked: string;
   readonly settled: string;
+  /**
+   * A write-off: the account it was written off to (absent on write-offs recorded before it was
+   * kept). A write-back — a credit note of a document finance wrote off, undoing that much of
+   * the write-off, so the credit does not stay with the customer — carries the account it
+   * credits back, a negative `amount` and reopens the item by it.
+   */
+  readonly account?: string;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { eventCatalog } from "../kernel/events/definitions.js";
 import type { EventType } from "../kernel/events/definitions.js";
 import type { Reaction } from "../runner/command.js";
-import { realiseReplacedCredit, trackOpenItems } from "./open-item-tracking.js";
+import { realiseReplacedCredit, trackOpenItems, writeBackOnCredit } from "./open-item-tracking.js";
 import { postDraft } from "./post-draft.js";
 import { type RuleEvent, reactedEventTypes, ruleFor } from "./posting-rules.js";
 import type { FinanceSettings } from "./settings.js";
@@ -35,7 +35,9 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
         const payload = await trackOpenItems(ctx.tx, ctx.config.functionalCurrency, { type, effectiveDate: event.effectiveDate, payload: parsed });
         // An edit's new invoice in a foreign currency takes the rest of the correction credit note
         // it replaces at their booked values: the difference is an exchange gain or loss.
-        const replaced = type === "OrderInvoiced" ? await realiseReplacedCredit(ctx.tx, ctx.config.functionalCurrency, payload as { invoiceId: string; replaces?: string }, event.effectiveDate) : 0n;
+        const replaced = type === "OrderInvoiced" ? await realiseReplacedCredit(ctx.tx, ctx.config.functionalCurrency, payload as { invoiceId: string; replaces?: string; appliesCredits?: readonly string[] }, event.effectiveDate) : 0n;
+        // A credit note of invoices finance wrote off writes back what its credit would otherwise leave with the customer.
+        const writtenBack = type === "CreditNoteIssued" ? await writeBackOnCredit(ctx.tx, ctx.config.functionalCurrency, payload as { creditNoteId: string; invoiceId?: string; invoiceIds?: readonly string[] }, event.effectiveDate) : { lines: [], difference: 0n };
         const ruleEvent = { id: event.id, type, effectiveDate: event.effectiveDate, payload } as RuleEvent;
         const entries = ruleFor(type, settings.rules)(ruleEvent as never, { accountMap: settings.accountMap, functionalCurrency: ctx.config.functionalCurrency, cashAccounts: settings.cashAccounts });
         for (const entry of entries) {
@@ -50,14 +52,35 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
             lines: entry.lines,
           });
         }
-        if (replaced !== 0n) {
-          const fc = ctx.config.functionalCurrency;
-          const p = payload as { invoiceId: string; replaces?: string };
+        const fc = ctx.config.functionalCurrency;
+        if (writtenBack.lines.length > 0) {
+          const p = payload as { creditNoteId: string };
           await postDraft(ctx, settings, {
             date: event.effectiveDate,
             domain: "sales",
             kind: "standard",
-            memo: `Order edit: ${p.replaces} applied to ${p.invoiceId}, exchange difference`,
+            memo: `Credit note ${p.creditNoteId}: written-off receivable written back`,
+            key: null,
+            source: { kind: "event", eventId: event.id, eventType: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId },
+            reversalOf: null,
+            lines: [
+              ...writtenBack.lines.map((l) => ({ account: settings.accountMap.receivables, currency: l.currency, amount: l.amount, functional: l.value })),
+              ...writtenBack.lines.map((l) => ({ account: l.account ?? settings.writeOffs.badDebtAccount ?? settings.writeOffs.smallDifferenceAccount, currency: fc, amount: -l.value, functional: -l.value })),
+              ...(writtenBack.difference === 0n ? [] : [
+                { account: settings.accountMap.receivables, currency: fc, amount: -writtenBack.difference, functional: -writtenBack.difference },
+                { account: settings.accountMap["exchange-gain-loss"], currency: fc, amount: writtenBack.difference, functional: writtenBack.difference },
+              ]),
+            ],
+          });
+        }
+        if (replaced !== 0n) {
+          const p = payload as { invoiceId: string; replaces?: string; appliesCredits?: readonly string[] };
+          const applied = [...(p.replaces === undefined ? [] : [p.replaces]), ...(p.appliesCredits ?? []).filter((id) => id !== p.replaces)];
+          await postDraft(ctx, settings, {
+            date: event.effectiveDate,
+            domain: "sales",
+            kind: "standard",
+            memo: `Order ${p.replaces === undefined ? "credit" : "edit"}: ${applied.join(", ")} applied to ${p.invoiceId}, exchange difference`,
             key: null,
             source: { kind: "event", eventId: event.id, eventType: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId },
             reversalOf: null,

@@ -115,6 +115,9 @@ export function invoiceOrderPart(
   const appliedF = shareOf(prepaidF, applied, prepaid);
   const dueDate = addDays(options.today, order.paymentTermsDays);
   const released = releaseAdvanceTax(order, applied, prepaid);
+  // A credit an edit left on the order (its correction credit notes' rest, the receivable below
+  // zero) pays this invoice: finance allocates what is open of each to it.
+  const credits = minorOf(order.receivable.amount, c) < 0n ? order.creditNotes.filter((n) => n.reason === "correction").map((n) => n.creditNoteId) : [];
   const event: NewEvent = {
     type: "OrderInvoiced",
     aggregateType: "order",
@@ -130,16 +133,25 @@ export function invoiceOrderPart(
       functional: { ...d.functional, prepaymentApplied: moneyOf(appliedF, fc) },
       ...(d.taxLines.length > 0 ? { taxLines: d.taxLines } : {}),
       ...(released.lines.length > 0 ? { advanceTaxReleased: released.lines } : {}),
+      ...(credits.length > 0 ? { appliesCredits: credits } : {}),
     },
   };
+  // IFRIC 22: the applied advance keeps its booked value on the revenue side (finance shifts revenue by it);
+  // the receivable is what is left at the invoice's rate, as finance's open item holds it.
+  const open = d.gross - applied;
+  const openF = d.fGross - convertMinor(applied, c, fc, options.rate);
+  // A credit the invoice takes pays it at the credit's booked value: finance realises the difference
+  // to the invoice's booked share at once, so the receivable keeps no functional residue of it.
+  const credit = -minorOf(order.receivable.amount, c);
+  const creditF = -minorOf(order.receivable.functional, fc);
+  const taken = credits.length > 0 && credit > 0n && open > 0n ? (credit < open ? credit : open) : 0n;
+  const realised = taken === 0n ? 0n : shareOf(openF, taken, open) - shareOf(creditF, taken, credit);
   const updated: OrderDoc = {
     ...released.order,
     lines,
     shipping: options.includeShipping ? { ...order.shipping, invoiced: true } : order.shipping,
     prepayment: { amount: amountOf(prepaid - applied, c), functional: amountOf(prepaidF - appliedF, fc) },
-    // IFRIC 22: the applied advance keeps its booked value on the revenue side (finance shifts revenue by it);
-    // the receivable is what is left at the invoice's rate, as finance's open item holds it.
-    receivable: { amount: amountOf(minorOf(order.receivable.amount, c) + d.gross - applied, c), functional: amountOf(minorOf(order.receivable.functional, fc) + d.fGross - convertMinor(applied, c, fc, options.rate), fc) },
+    receivable: { amount: amountOf(minorOf(order.receivable.amount, c) + open, c), functional: amountOf(minorOf(order.receivable.functional, fc) + openF - realised, fc) },
     invoiceRate: order.invoiceRate ?? options.rate,
     invoices: [...order.invoices, { invoiceId: options.invoiceId, number: options.number, gross: amountOf(d.gross, c), dueDate }],
   };
@@ -179,7 +191,7 @@ export function creditOrderPart(
       creditNoteId: options.creditNoteId,
       orderId: order.orderId,
       ...(order.customerId === "" ? {} : { customerId: order.customerId }),
-      ...(first === undefined ? {} : { invoiceId: first.invoiceId }),
+      ...(first === undefined ? {} : { invoiceId: first.invoiceId, invoiceIds: order.invoices.map((i) => i.invoiceId) }),
       ...(options.returnId === undefined ? {} : { returnId: options.returnId }),
       reason: options.reason,
       ...d.payload,

@@ -15,7 +15,7 @@ import { invoiceWhole, orderLineInputSchema, reservationRequest, taxCalculator }
 import { type LineDiscount, type OrderDiscount, type PricingLine, priceOrder } from "./price-order.js";
 import { functionalRate } from "./rate.js";
 import { refundFromOrder } from "./refund-payment.js";
-import { versionKey } from "./reports.js";
+import { creditWrittenOffInFinance, versionKey } from "./reports.js";
 import { fingerprintOf } from "./payment-records.js";
 
 const id = idSchema<string>();
@@ -176,7 +176,13 @@ export function editOrderCommand(settings: SalesSettings) {
         const wholly = next.invoicing === "on-order" || (order.invoices.length > 0 && order.lines.every((l) => qty(l.buckets.invoiced) - qty(l.buckets.credited) === qty(l.buckets.ordered)));
         const shipped = new Map(next.lines.map((l) => [l.lineId, qty(l.buckets.shipped)]));
         // The new invoice names the credit note it replaces: finance settles the two.
-        const replacing = (event: NewEvent): NewEvent => (creditNoteId === null ? event : { ...event, payload: { ...(event.payload as object), replaces: creditNoteId } } as NewEvent);
+        // Earlier correction credit notes with credit left are applied after it (appliesCredits), never the replaced one twice.
+        const replacing = (event: NewEvent): NewEvent => {
+          if (creditNoteId === null) return event;
+          const { appliesCredits, ...payload } = event.payload as { appliesCredits?: readonly string[] };
+          const earlier = (appliesCredits ?? []).filter((id) => id !== creditNoteId);
+          return { ...event, payload: { ...payload, replaces: creditNoteId, ...(earlier.length > 0 ? { appliesCredits: earlier } : {}) } } as NewEvent;
+        };
         if (wholly) {
           const invoiced = await invoiceWhole(ctx, settings, next);
           next = invoiced.order;
@@ -211,7 +217,9 @@ export function editOrderCommand(settings: SalesSettings) {
         }
         const refundInput = { refundId: input.refund.refundId, amount: amountOf(surplus, c), paymentId: input.refund.paymentId, provider: input.refund.provider };
         const fingerprint = fingerprintOf({ orderId: order.orderId, amount: refundInput.amount, paymentId: refundInput.paymentId, returnId: undefined, provider: refundInput.provider });
-        const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint);
+        // As refundPayment: a credit finance wrote off on a credit note is not paid out (refundDue leaves it out).
+        const creditWrittenOff = next.creditNotes.length === 0 ? 0n : minorOf(await creditWrittenOffInFinance(ctx.tx, next, settings.seams.openItems), c);
+        const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint, creditWrittenOff);
         next = { ...refunded.order, paid: withoutPrepaidRefunds({ ...refunded.order.paid, refundedOnEdit: refunded.order.paid.refunded }) };
         events.push(refunded.event);
         await ctx.tx.documents.put(PAYMENTS, refunded.doc.key, refunded.doc as never, 0);

@@ -423,9 +423,10 @@ export function deriveStatuses(order: OrderDoc, writtenOff = "0"): { order: Orde
 /**
  * What finance wrote off on an order's invoices and credit notes, in the order's currency,
  * from the write-off settlements of their open items: `debt` (what the customer owed and
- * will not pay: a bad debt, a small difference on an invoice) or `credit` (what the shop owed
- * back and will not pay: a small difference left on a credit note, as a positive amount).
- * Pure: the caller reads the items.
+ * will not pay: a bad debt, a small difference on an invoice — less what a later credit note
+ * wrote back of it, settlements `write-back`) or `credit` (what the shop owed back and will
+ * not pay: a small difference left on a credit note, as a positive amount). Pure: the caller
+ * reads the items.
  *
  * @example
  * ```ts
@@ -437,8 +438,10 @@ export function writtenOffOf(items: readonly { readonly settlements: readonly { 
   let total = 0n;
   for (const item of items) {
     for (const s of item.settlements) {
-      if (s.kind !== "write-off") continue;
       const amount = parseScaled(s.amount, 6);
+      // A credit note of a written-off invoice writes back (negative) what it made no longer owed.
+      if (s.kind === "write-back" && side === "debt") total += amount;
+      if (s.kind !== "write-off") continue;
       if (side === "debt" && amount > 0n) total += amount;
       if (side === "credit" && amount < 0n) total -= amount;
     }

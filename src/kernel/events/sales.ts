@@ -305,6 +305,10 @@ export const orderInvoicedSchema = refined(
     advanceTaxReleased: taxLinesField.exactOptional(),
     // The credit note this invoice replaces (an order edit): finance settles what is open of it against this invoice.
     replaces: documentIdField.exactOptional(),
+    // Earlier correction credit notes of the same order whose credit is still open (an edit that
+    // refunded a surplus before the rest shipped): finance allocates what is open of each to this
+    // invoice, in order, realising any exchange difference.
+    appliesCredits: z.array(documentIdField).max(10_000).exactOptional(),
   }),
   (invoice, ctx) => {
     checkTaxLines(ctx, invoice, false);
@@ -398,6 +402,10 @@ export const creditNoteIssuedSchema = refined(
     orderId: orderIdField,
     customerId: customerIdField.exactOptional(),
     invoiceId: documentIdField.exactOptional(),
+    // Every invoice of the order, oldest first: a correction or cancellation credit note settles
+    // what is open of them; any credit note writes back what finance wrote off of them before a
+    // credit is left to the customer.
+    invoiceIds: z.array(documentIdField).max(10_000).exactOptional(),
     returnId: documentIdField.exactOptional(),
     reason: creditNoteReasonSchema,
     currency: currencyCode,
