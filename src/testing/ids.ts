@@ -31,12 +31,19 @@ export interface SequentialIdsOptions {
 export function sequentialIds(options: SequentialIdsOptions = {}): IdGenerator {
   const width = options.width ?? 6;
   const start = options.start ?? 1;
-  const counters = new Map<string, number>();
+  // One mutable counter per prefix (a lookup, no write-back into the map per id), and the
+  // prefix with its underscore made once.
+  const counters = new Map<string, { head: string; n: number }>();
+  const zeros = "0".repeat(width);
   return {
     next(prefix: string): string {
-      const n = counters.get(prefix) ?? start;
-      counters.set(prefix, n + 1);
-      return `${prefix}_${String(n).padStart(width, "0")}`;
+      let counter = counters.get(prefix);
+      if (counter === undefined) {
+        counter = { head: `${prefix}_`, n: start };
+        counters.set(prefix, counter);
+      }
+      const digits = String(counter.n++);
+      return digits.length >= width ? counter.head + digits : counter.head + zeros.slice(digits.length) + digits;
     },
   };
 }
