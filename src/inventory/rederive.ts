@@ -366,7 +366,7 @@ export function rederive<R = ValuationInput>(
       invariant(k !== bookedRefused, `recorded history replays negative at ${m.id}`);
       // What was booked, from the batch: a plain receipt or issue as its amount (its postings
       // are inventory ±amount and the counter-role ∓amount), anything else as its valuation.
-      const before = batch.general.size > 0 ? batch.general.get(k) : undefined;
+      const before = batch.generalCount === 0 ? undefined : batch.general[k];
       const amount = before === undefined ? batch.amount[k]! : before.amount;
       // A return whose issue lies outside the window keeps the value it was booked at; a
       // receipt valued at the current cost (a count gain, an adjustment without a unit cost)

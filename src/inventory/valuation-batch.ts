@@ -33,7 +33,7 @@ const INT64_MIN = -9_223_372_036_854_775_808n;
  * `inputs[i]`), set `length`, then call {@link valueBatch}. After it, `amount[i]` is what
  * movement `i` booked — an issue's cost, a receipt's value — and its postings are
  * `inventory` ±amount and its counter-role ∓amount (− for an issue), except for the
- * movements that took `valueMovement`: their full valuation is `general.get(i)` (read the
+ * movements that took `valueMovement`: their full valuation is `general[i]` (read the
  * amount with {@link batchAmount}). The columns are reused from one call to the next.
  *
  * @example
@@ -61,8 +61,10 @@ export interface ValuationBatch {
   readonly inputs: (ValuationInput | undefined)[];
   /** Output: the amount each movement booked (see {@link batchAmount}). */
   readonly amount: BigInt64Array;
-  /** Output: the valuation of each movement that took `valueMovement`, by index. */
-  readonly general: Map<number, MovementValuation>;
+  /** Output: the valuation of each movement that took `valueMovement`, by index (undefined for the others). */
+  readonly general: (MovementValuation | undefined)[];
+  /** Output: how many movements took `valueMovement` (none: `general` is all undefined). */
+  generalCount: number;
   /** While a movement takes `valueMovement` (its lookup may read earlier amounts): its index. */
   at: number;
 }
@@ -84,7 +86,8 @@ export function valuationBatch(capacity: number): ValuationBatch {
     value: new BigInt64Array(capacity),
     inputs: new Array<ValuationInput | undefined>(capacity).fill(undefined),
     amount: new BigInt64Array(capacity),
-    general: new Map(),
+    general: new Array<MovementValuation | undefined>(capacity).fill(undefined),
+    generalCount: 0,
     at: -1,
   };
 }
@@ -129,16 +132,8 @@ export function setBatchMovement(batch: ValuationBatch, i: number, input: Valuat
  * ```
  */
 export function batchAmount(batch: ValuationBatch, i: number): bigint {
-  if (batch.general.size > 0) {
-    const v = batch.general.get(i);
-    if (v !== undefined) return v.amount;
-  }
-  return batch.amount[i]!;
-}
-
-/** Whether a state's receipts and issues may take the inline path: a moving-average pool with no negative stock waiting. */
-function inline(kernel: ValuationKernel, state: CostState): number {
-  return kernel === movingAverageKernel && state.method === "moving-average" && state.deficits.length === 0 ? 1 : 0;
+  const v = batch.general[i];
+  return v === undefined ? batch.amount[i]! : v.amount;
 }
 
 /**
@@ -158,21 +153,28 @@ function inline(kernel: ValuationKernel, state: CostState): number {
 export function valueBatch(kernel: ValuationKernel, states: readonly CostState[], batch: ValuationBatch, rounding: RoundingCode, lookup: IssueCostLookup): number {
   const n = batch.length;
   const { code, state: stateOf, qty, value, amount, general } = batch;
-  general.clear();
-  // The pools, flat, for the length of the call: the state objects are written back at the end
-  // and around each movement that takes `valueMovement`.
+  if (batch.generalCount > 0) general.fill(undefined);
+  batch.generalCount = 0;
+  if (kernel !== movingAverageKernel) {
+    // No pool to value inline: every movement takes `valueMovement`.
+    for (let i = 0; i < n; i++) if (!valueGeneral(kernel, states[stateOf[i]!]!, batch, i, rounding, lookup)) return i;
+    return -1;
+  }
+  // The pools, flat, for the length of the call. A state whose receipts and issues may take
+  // the inline path (`inline[s]`) has its pool here and is written back at the end and before
+  // any of its movements takes `valueMovement`; the others are valued on the state itself.
   const count = states.length;
   const poolQty: bigint[] = new Array<bigint>(count);
   const poolValue: bigint[] = new Array<bigint>(count);
-  const ok = new Uint8Array(count);
+  const inline = new Uint8Array(count);
   // The last receipt of each pool (its value over its quantity is the last unit cost), −1: none since written back.
   const lastIn = new Int32Array(count).fill(-1);
-  for (let s = 0; s < count; s++) {
+  const load = (s: number): void => {
     const st = states[s]!;
+    inline[s] = st.method === "moving-average" && st.deficits.length === 0 ? 1 : 0;
     poolQty[s] = st.qty;
     poolValue[s] = st.value;
-    ok[s] = inline(kernel, st);
-  }
+  };
   const writeBack = (s: number): void => {
     const st = states[s]!;
     st.qty = poolQty[s]!;
@@ -183,11 +185,13 @@ export function valueBatch(kernel: ValuationKernel, states: readonly CostState[]
       lastIn[s] = -1;
     }
   };
+  for (let s = 0; s < count; s++) load(s);
   let refused = -1;
   for (let i = 0; i < n; i++) {
     const c = code[i]!;
     const s = stateOf[i]!;
-    if (c !== BATCH_GENERAL && ok[s] === 1) {
+    const pooled = inline[s] === 1;
+    if (pooled && c !== BATCH_GENERAL) {
       if (c === BATCH_RECEIPT) {
         const v = value[i]!;
         poolQty[s] = poolQty[s]! + qty[i]!;
@@ -213,23 +217,28 @@ export function valueBatch(kernel: ValuationKernel, states: readonly CostState[]
         break;
       }
     }
-    const m = batch.inputs[i];
-    invariant(m !== undefined, `movement ${i} of a valuation batch has no input`);
-    const st = states[s]!;
-    writeBack(s);
-    if (m.effect === "out" && !m.allowNegative && onHandOf(st) < m.qty) {
+    if (pooled) writeBack(s);
+    if (!valueGeneral(kernel, states[s]!, batch, i, rounding, lookup)) {
+      if (pooled) load(s);
       refused = i;
       break;
     }
-    batch.at = i;
-    const v = valueMovement(kernel, st, m, rounding, lookup, false, m.value);
-    batch.at = -1;
-    general.set(i, v);
-    amount[i] = fits(v.amount) ? v.amount : 0n;
-    poolQty[s] = st.qty;
-    poolValue[s] = st.value;
-    ok[s] = inline(kernel, st);
+    load(s);
   }
-  for (let s = 0; s < count; s++) writeBack(s);
+  for (let s = 0; s < count; s++) if (inline[s] === 1) writeBack(s);
   return refused;
+}
+
+/** Movement `i` through `valueMovement` on its state; false (and nothing valued) when it is an issue refused for want of stock. */
+function valueGeneral(kernel: ValuationKernel, st: CostState, batch: ValuationBatch, i: number, rounding: RoundingCode, lookup: IssueCostLookup): boolean {
+  const m = batch.inputs[i];
+  invariant(m !== undefined, `movement ${i} of a valuation batch has no input`);
+  if (m.effect === "out" && !m.allowNegative && onHandOf(st) < m.qty) return false;
+  batch.at = i;
+  const v = valueMovement(kernel, st, m, rounding, lookup, false, m.value);
+  batch.at = -1;
+  batch.general[i] = v;
+  batch.generalCount++;
+  batch.amount[i] = fits(v.amount) ? v.amount : 0n;
+  return true;
 }

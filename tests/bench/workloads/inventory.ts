@@ -125,10 +125,18 @@ function valueBatchWithStorekeep(ctx: ValuationContext): bigint {
   const states: CostState[] = Array.from({ length: SKUS }, () => emptyCostState(ctx.method));
   const refused = valueBatch(kernelFor(ctx.method), states, batch, HALF_EVEN, () => undefined);
   if (refused >= 0) throw new Error("the benchmark's issues never go beyond the pool");
-  const amount = batch.amount;
+  const { amount, general } = batch;
   let cogs = 0n;
-  for (let i = 0; i < MOVEMENTS; i++) if (ctx.receive[i] === 0) cogs += amount[i]!;
-  for (const [i, v] of batch.general) if (ctx.receive[i] === 0) cogs += v.amount - amount[i]!;
+  // (With no movement off the plain path, every amount is in the column.)
+  if (batch.generalCount === 0) {
+    for (let i = 0; i < MOVEMENTS; i++) if (ctx.receive[i] === 0) cogs += amount[i]!;
+  } else {
+    for (let i = 0; i < MOVEMENTS; i++) {
+      if (ctx.receive[i] !== 0) continue;
+      const v = general[i];
+      cogs += v === undefined ? amount[i]! : v.amount;
+    }
+  }
   return cogs;
 }
 
