@@ -29,8 +29,9 @@ const INT64_MIN = -9_223_372_036_854_775_808n;
 
 /**
  * Movements as columns, and the amounts valuing them gives. Fill movement `i` with
- * {@link setBatchMovement} (or write the columns directly: a `BATCH_GENERAL` code needs only
- * `inputs[i]`), set `length`, then call {@link valueBatch}. After it, `amount[i]` is what
+ * {@link setBatchMovement} (or write the columns directly, `inputs[i]` included: any
+ * movement leaves the plain path when its state cannot take it inline), set `length`, then
+ * call {@link valueBatch}. After it, `amount[i]` is what
  * movement `i` booked — an issue's cost, a receipt's value — and its postings are
  * `inventory` ±amount and its counter-role ∓amount (− for an issue), except for the
  * movements that took `valueMovement`: their full valuation is `general[i]` (read the
