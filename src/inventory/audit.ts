@@ -1,4 +1,5 @@
 import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
+import { invariant } from "../kernel/errors.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { addDays, startOfLocalDate } from "../kernel/local-date.js";
 import type { LocalDate } from "../kernel/local-date.js";
@@ -10,9 +11,9 @@ import { inTransitLocation } from "./location.js";
 import { MOVEMENTS, type MovementRecord, valuationInputOf } from "./movement.js";
 import type { InventorySettings } from "./options.js";
 import { PRODUCTS, type Product } from "./product.js";
-import { replayMovements } from "./rederive.js";
-import { kernelFor } from "./valuation.js";
-import { emptyCostState, formatScaled, roundingCode, unitCostRatio, valueOf } from "./valuation-kernel.js";
+import { type ValuationInput, kernelFor } from "./valuation.js";
+import { batchAmount, setBatchMovement, valuationBatch, valueBatch } from "./valuation-batch.js";
+import { type CostState, type RoundingCode, type ValuationKernel, emptyCostState, formatScaled, roundingCode, unitCostRatio, valueOf } from "./valuation-kernel.js";
 
 /**
  * Reads the balance of the Inventory account (functional currency) as of the end of a date
@@ -157,9 +158,8 @@ export async function auditInventory(
     }
     // 2. Stock value = sum of the remaining layers, re-derived from the movements.
     const start = emptyCostState(product.costingMethod, product.standardCost === null ? null : unitCostRatio(product.standardCost, digits));
-    const replay = replayMovements(start, records.map((r) => valuationInputOf(r)).map((m) => ({ ...m, allowNegative: true })), { kernel: kernelFor(product.costingMethod, settings.kernels), rounding: code, booked: new Map(), newIds: new Set() });
-    if ("negative" in replay) continue;
-    const layersValue = valueOf(replay.state);
+    const replayed = replayAll(start, records.map((r) => ({ ...valuationInputOf(r), allowNegative: true })), kernelFor(product.costingMethod, settings.kernels), code);
+    const layersValue = valueOf(replayed);
     stockValue += layersValue;
     const values = (await tx.balances.sumByKey(VALUES, { keys: [sku], ...buckets })).get(sku);
     const booked = values?.["value"] ?? new Decimal(0);
@@ -187,4 +187,28 @@ export async function auditInventory(
     }
   }
   return { asOf: query.asOf ?? null, ok: differences.length === 0, skus: skus.length, movements: movementsRead, stockValue: formatScaled(stockValue, digits), inventoryAccount, differences };
+}
+
+/**
+ * The state after valuing `inputs` (every movement of a SKU, in position order, negative
+ * stock allowed) from `start`, which it updates: one valuation batch, returns at the cost
+ * their issue booked earlier in it.
+ */
+function replayAll(start: CostState, inputs: readonly ValuationInput[], kernel: ValuationKernel, rounding: RoundingCode): CostState {
+  const batch = valuationBatch(inputs.length);
+  const referenced = new Set<string>();
+  for (const m of inputs) if (m.costOf !== undefined) referenced.add(m.costOf.movementId);
+  const indexOf = new Map<string, number>();
+  inputs.forEach((m, i) => {
+    setBatchMovement(batch, i, m);
+    if (referenced.has(m.id)) indexOf.set(m.id, i);
+  });
+  batch.length = inputs.length;
+  const lookup = (id: string) => {
+    const k = indexOf.get(id);
+    return k === undefined || k >= batch.at ? undefined : { cost: batchAmount(batch, k), qty: inputs[k]!.qty };
+  };
+  const refused = valueBatch(kernel, [start], batch, rounding, lookup);
+  invariant(refused < 0, "a replay that allows negative stock refused an issue");
+  return start;
 }

@@ -63,6 +63,8 @@ export { movingAverageKernel } from "./moving-average.js";
 export { standardCostKernel } from "./standard-cost.js";
 export { kernelFor, restandardStock, valuationScratch, valueMovement } from "./valuation.js";
 export type { ValuationInput, ValuationEffect, MovementValuation, IssueCostLookup, ValuationScratch } from "./valuation.js";
+export { BATCH_GENERAL, BATCH_ISSUE, BATCH_ISSUE_NEGATIVE, BATCH_RECEIPT, batchAmount, setBatchMovement, valuationBatch, valueBatch } from "./valuation-batch.js";
+export type { ValuationBatch } from "./valuation-batch.js";
 export { replayMovements } from "./rederive.js";
 export type { ReplayResult, ReplayOptions, BookedValuation, NegativeHistory } from "./rederive.js";
 export { costStateToJson, costStateFromJson } from "./cost-state.js";

@@ -1,7 +1,8 @@
 import { invariant } from "../kernel/errors.js";
 import { type CostStateJson, costStateToJson } from "./cost-state.js";
 import { type CostState, type RoundingCode, type ValuationKernel, cloneCostState, onHandOf } from "./valuation-kernel.js";
-import { type MovementValuation, type ValuationInput, valuationScratch, valueMovement } from "./valuation.js";
+import { type MovementValuation, type ValuationInput, valueMovement } from "./valuation.js";
+import { batchAmount, setBatchMovement, valuationBatch, valueBatch } from "./valuation-batch.js";
 
 /*
  * Back-dating without repost storms. A movement dated before the SKU's last movement
@@ -198,6 +199,19 @@ function accumulateTwo(differences: Map<string, Map<string, bigint>>, date: stri
   return changed;
 }
 
+/** Recorded movements valued as one batch on the booked side of a re-derivation. */
+const BOOKED_CHUNK = 1024;
+
+/** The postings of a plain receipt or issue (as valuation books them): `inventory` moves by `stock`, the counter-role by its opposite. */
+function plainPostings(stock: bigint, counterRole: string): Record<string, bigint> {
+  const postings: Record<string, bigint> = {};
+  if (stock !== 0n) {
+    postings["inventory"] = stock;
+    postings[counterRole] = -stock;
+  }
+  return postings;
+}
+
 /**
  * A movement a re-derivation valued differently from what was booked (or a new one), with
  * its position and its new valuation.
@@ -255,10 +269,12 @@ export interface RederiveOptions {
 
 /**
  * Re-derives a SKU in ONE pass: the recorded movements `recorded` (converted with
- * `inputOf` as they are reached; `options.referenced` names the issues their returns
- * refer to) and the new ones `added` (both sorted by position) are merged on the fly and valued twice in lockstep — once in a
- * state without the new movements (what was booked: valuation is a deterministic function
- * of the recorded movements) and once in a state with them — so each movement's difference
+ * `inputOf` a chunk at a time, as they are reached; `options.referenced` names the issues
+ * their returns refer to) and the new ones `added` (both sorted by position) are valued
+ * twice — in a state without the new movements (what was booked: valuation is a
+ * deterministic function of the recorded movements), each chunk of 1,024 recorded movements
+ * as one {@link valueBatch} whose amounts are kept until the chunk is compared, and in a
+ * state with them, merged on the fly movement by movement — so each movement's difference
  * is known the moment it is valued, without keeping every booked valuation in memory.
  * Returns where history would go negative instead, when it would.
  *
@@ -276,8 +292,7 @@ export function rederive<R = ValuationInput>(
   inputOf: (recorded: R) => ValuationInput = (r) => r as unknown as ValuationInput,
 ): RederiveResult | { readonly negative: NegativeHistory } {
   const { kernel, rounding } = options;
-  const booked = cloneCostState(start);
-  const scratch = valuationScratch();
+  const booked = [cloneCostState(start)];
   const state = cloneCostState(start);
   const changed: ChangedValuation[] = [];
   const differences = new Map<string, Map<string, bigint>>();
@@ -290,23 +305,54 @@ export function rederive<R = ValuationInput>(
   const bookedCosts = new Map<string, { cost: bigint; qty: bigint }>();
   const newCosts = new Map<string, { cost: bigint; qty: bigint }>();
   const outside = options.outsideCosts;
-  const bookedLookup = (id: string) => bookedCosts.get(id) ?? outside?.get(id);
   const newLookup = (id: string) => newCosts.get(id) ?? outside?.get(id);
   const every = options.checkpointEvery;
   const after = options.checkpointAfter;
   let sinceCheckpoint = 0;
-  // Recorded movements are converted one at a time, so their inputs die young.
+  // What was booked: the recorded movements valued alone, a chunk at a time, as a batch
+  // (columns; converted to inputs as the chunk is reached, so their inputs die young). The
+  // walk below values the merged sequence in the new state and compares each recorded
+  // movement with the batch's figures.
+  const batch = valuationBatch(Math.min(BOOKED_CHUNK, recorded.length));
+  let chunkStart = 0;
+  let chunkEnd = 0;
+  // The index in the chunk of the first recorded movement the booked replay refused (−1: none).
+  let bookedRefused = -1;
+  // Referenced issues of the current chunk, by id: their booked cost is read from the batch.
+  let chunkReferenced: Map<string, number> | undefined;
+  const bookedLookup = (id: string) => {
+    const k = chunkReferenced?.get(id);
+    if (k !== undefined && k < batch.at) return { cost: batchAmount(batch, k), qty: batch.inputs[k]!.qty };
+    return bookedCosts.get(id) ?? outside?.get(id);
+  };
+  const nextChunk = (): void => {
+    chunkStart = chunkEnd;
+    chunkEnd = Math.min(recorded.length, chunkStart + BOOKED_CHUNK);
+    chunkReferenced?.clear();
+    for (let k = 0; k < chunkEnd - chunkStart; k++) {
+      const m = inputOf(recorded[chunkStart + k]!);
+      setBatchMovement(batch, k, m);
+      if (referenced?.has(m.id)) (chunkReferenced ??= new Map()).set(m.id, k);
+    }
+    batch.inputs.fill(undefined, chunkEnd - chunkStart);
+    batch.length = chunkEnd - chunkStart;
+    bookedRefused = valueBatch(kernel, booked, batch, rounding, bookedLookup);
+    const valued = bookedRefused < 0 ? batch.length : bookedRefused;
+    if (chunkReferenced !== undefined) for (const [id, k] of chunkReferenced) if (k < valued) bookedCosts.set(id, { cost: batchAmount(batch, k), qty: batch.inputs[k]!.qty });
+  };
   let i = 0;
   let j = 0;
-  let next: ValuationInput | undefined = recorded.length > 0 ? inputOf(recorded[0]!) : undefined;
-  while (next !== undefined || j < added.length) {
+  while (i < recorded.length || j < added.length) {
+    if (i < recorded.length && i >= chunkEnd) nextChunk();
+    const next = i < recorded.length ? batch.inputs[i - chunkStart]! : undefined;
     const isNew = j < added.length && (next === undefined || added[j]!.position < next.position);
     let m: ValuationInput;
+    let k = -1;
     if (isNew) m = added[j++]!;
     else {
       m = next!;
+      k = i - chunkStart;
       i++;
-      next = i < recorded.length ? inputOf(recorded[i]!) : undefined;
     }
     if (m.effect === "out" && !m.allowNegative) {
       const onHand = onHandOf(state);
@@ -317,16 +363,21 @@ export function rederive<R = ValuationInput>(
       v = valueMovement(kernel, state, m, rounding, newLookup, true, m.value);
       changed.push({ id: m.id, position: m.position, valuation: v, isNew: true });
     } else {
-      if (m.effect === "out" && !m.allowNegative) invariant(onHandOf(booked) >= m.qty, `recorded history replays negative at ${m.id}`);
-      // What was booked is read at once (compared, then dropped): a scratch valuation, no allocation on the moving-average path.
-      const before = valueMovement(kernel, booked, m, rounding, bookedLookup, false, m.value, scratch);
-      if (referenced?.has(m.id)) bookedCosts.set(m.id, { cost: before.amount, qty: m.qty });
+      invariant(k !== bookedRefused, `recorded history replays negative at ${m.id}`);
+      // What was booked, from the batch: a plain receipt or issue as its amount (its postings
+      // are inventory ±amount and the counter-role ∓amount), anything else as its valuation.
+      const before = batch.generalCount === 0 ? undefined : batch.general[k];
+      const amount = before === undefined ? batch.amount[k]! : before.amount;
       // A return whose issue lies outside the window keeps the value it was booked at; a
       // receipt valued at the current cost (a count gain, an adjustment without a unit cost)
       // takes the current cost of the re-derived history, as a full replay (the audit) does.
-      v = valueMovement(kernel, state, m, rounding, newLookup, true, m.costOf !== undefined ? before.amount : m.value);
-      // The hot path's scratch gives its two postings as figures: compared without building them.
-      const differs = before === (scratch as unknown) && scratch.role !== "inventory" ? accumulateTwo(differences, m.date, scratch.amount, scratch.issue, scratch.role, v.postings) : accumulate(differences, m.date, before.postings, v.postings);
+      v = valueMovement(kernel, state, m, rounding, newLookup, true, m.costOf !== undefined ? amount : m.value);
+      const differs =
+        before !== undefined
+          ? accumulate(differences, m.date, before.postings, v.postings)
+          : m.counterRole !== "inventory"
+            ? accumulateTwo(differences, m.date, amount, m.effect === "out", m.counterRole, v.postings)
+            : accumulate(differences, m.date, plainPostings(m.effect === "out" ? -amount : amount, m.counterRole), v.postings);
       if (differs) changed.push({ id: m.id, position: m.position, valuation: v, isNew: false });
     }
     if (referenced?.has(m.id)) newCosts.set(m.id, { cost: v.amount, qty: m.qty });

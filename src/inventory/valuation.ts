@@ -22,7 +22,9 @@ import {
 /*
  * One movement as valuation sees it, and the postings it books. The forward path (a
  * movement after everything recorded) and re-derivation (a back-dated one) both call
- * `valueMovement`, so a movement is valued the same way whichever path it took.
+ * `valueMovement` — re-derivation's booked side through `valueBatch` (valuation-batch.ts),
+ * whose inline moving-average arithmetic gives the same figures — so a movement is valued
+ * the same way whichever path it took.
  */
 
 /**
@@ -213,13 +215,14 @@ function twoPostings(stock: bigint, counterRole: string): Record<string, bigint>
 
 /**
  * A valuation that callers who read each movement's valuation before valuing the next
- * (re-derivation replaying what was booked, a benchmark) hand to {@link valueMovement}: the
+ * (a replay one movement at a time; re-derivation now values what was booked as a batch,
+ * see `valueBatch`) hand to {@link valueMovement}: the
  * moving-average hot path fills it in place instead of allocating. It records a plain
  * receipt or issue as its `amount`, whether it is an `issue` and its counter-`role`: the
  * postings are `inventory` +amount and `role` −amount (the other way round for an issue).
  * `stock`, `stockValue` and the `postings` record are worked out when read (the record one
  * per counter-role, refilled in place); a caller that only needs the figures compares
- * `amount`, `issue` and `role` and never builds it (re-derivation does). What it holds is
+ * `amount`, `issue` and `role` and never builds it. What it holds is
  * valid until the next call that is given it.
  *
  * @example
