@@ -29,7 +29,8 @@ export const refundPaymentSchema = z.strictObject({
  * Pays money back (partially too). On an invoiced order the refund settles the credit a
  * credit note left (from a return or a cancellation), with the exchange difference; before
  * invoicing it comes out of customer prepayments. Refunded never exceeds captured, nor what
- * the order view's `refundDue` shows: a credit finance wrote off on a credit note is not paid.
+ * the order view's `refundDue` shows: a credit finance wrote off on a credit note is not paid,
+ * nor credit that pays for goods still to ship (an on-shipment edit's correction credit).
  *
  * @example
  * ```ts

@@ -8,7 +8,8 @@ import { balance, shop, storeOf } from "./setup.js";
  * `leftToPay` counts what a return credited (and, after a write-off, what the return wrote
  * back), and capturePayment's limit follows it; the credit an on-shipment edit leaves for the
  * goods still to ship is not `refundDue` and `refundPayment` refuses it, until an edit removes
- * those goods (then it is refunded in the edit). Each test failed before its fix.
+ * those goods (then it is refunded in the edit). Each test failed before its fix, except the
+ * one guarding that a paid and refunded return still owes nothing.
  */
 
 let db: PGlite;
