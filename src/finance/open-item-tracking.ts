@@ -340,10 +340,11 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
         ledger: "receivables", party: p.customerId ?? invoice?.item.party ?? `order:${p.orderId}`, documentId: p.creditNoteId, documentType: "credit-note", date, dueDate: date, currency: p.currency,
         amount: unitsToString(-toUnits(p.gross.amount)), functional: unitsToString(-toUnits(p.functional.gross.amount)),
       });
-      // A correction (order edit) or cancellation credit note mirrors its invoice: it settles what
-      // is still open of it (the rest stays a credit to refund or allocate). A return or an
-      // allowance stays a credit item of its own, which its refund settles.
-      if (p.reason === "correction" || p.reason === "cancellation") {
+      // A correction (order edit), cancellation or return credit note settles what is still open of
+      // the order's invoices (the customer does not owe for goods that came back); the rest stays
+      // a credit to refund or allocate. An allowance stays a credit item of its own, which its
+      // refund settles.
+      if (p.reason === "correction" || p.reason === "cancellation" || p.reason === "return") {
         // Every invoice of the order (an order edited before it is cancelled has its new invoice open, not the first).
         for (const invoiceId of new Set(p.invoiceIds ?? (p.invoiceId === undefined ? [] : [p.invoiceId]))) await settleCreditNote(tx, functionalCurrency, p.creditNoteId, invoiceId, date);
       }
@@ -377,7 +378,8 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
       }
       const amount = toUnits(p.amount.amount);
       const value = toUnits(p.functionalAmount.amount);
-      const targets = [p.creditNoteId, p.paymentId].filter((x): x is string => x !== undefined);
+      // The credit note named first, then the order's other credit notes, then the capture (an over-payment).
+      const targets = [p.creditNoteId, ...(p.creditNoteIds ?? []), p.paymentId].filter((x): x is string => x !== undefined);
       const r = await settle(tx, functionalCurrency, { ledger: "receivables", date, documentId: p.refundId, kind: "refund", currency: p.currency, amount, value, targets });
       const settledAny = r.restAmount !== amount;
       const hostDifference = !settledAny && p.exchangeDifference !== undefined ? toUnits(p.exchangeDifference.amount) : 0n;

@@ -6,7 +6,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { takeAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
-import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, netCaptured, saveOrder, withHistory } from "./order.js";
+import { type OrderDoc, PAYMENTS, type PaymentDoc, creditedAgainstTotal, loadOrder, owedOnOrder, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
 import { functionalRate } from "./rate.js";
@@ -60,7 +60,8 @@ export function capturePaymentCommand(settings: SalesSettings) {
         auth = { doc: stored.data as PaymentDoc, version: stored.version };
       }
       const captured = minorOf(order.paid.captured, c);
-      const outstanding = minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c);
+      // What the customer owes: the total less what returns credited and what was captured net of refunds (never what a return credited).
+      const outstanding = minorOf(owedOnOrder(order), c);
       // What finance wrote off on the order's invoices is no longer owed: by default a capture
       // takes what the order view shows as left to pay, never the written-off part. An explicit
       // amount may still record a late payment of a written-off debt (up to the total), so the
@@ -78,7 +79,10 @@ export function capturePaymentCommand(settings: SalesSettings) {
         const writtenOff = await writtenOffNow();
         const leftToPay = leftToPayOf(writtenOff);
         const off = writtenOff > 0n ? ` (${amountOf(writtenOff, c)} ${c} was written off in finance; pass amount to record a late payment of it)` : "";
-        throw new StorekeepError("VALIDATION_FAILED", `Capture of ${amountOf(amount, c)} ${c} for order ${order.orderId}: at most ${amountOf(input.amount === undefined ? leftToPay : outstanding, c)} is left to pay${off}.`, { orderId: order.orderId, outstanding: amountOf(outstanding, c), leftToPay: amountOf(leftToPay, c), writtenOff: amountOf(writtenOff, c), issues: [{ path: "amount", message: "more than is left to pay", code: "custom" }] });
+        const credited = minorOf(creditedAgainstTotal(order), c);
+        const returned = credited > 0n ? `; the total ${order.totals.gross} less ${amountOf(credited, c)} credited for returns is what the order costs` : "";
+        const owed = outstanding > 0n ? outstanding : 0n;
+        throw new StorekeepError("VALIDATION_FAILED", `Capture of ${amountOf(amount, c)} ${c} for order ${order.orderId}: at most ${amountOf(input.amount === undefined ? leftToPay : owed, c)} is left to pay${off}${returned}.`, { orderId: order.orderId, outstanding: amountOf(owed, c), leftToPay: amountOf(leftToPay, c), writtenOff: amountOf(writtenOff, c), ...(credited > 0n ? { credited: amountOf(credited, c) } : {}), issues: [{ path: "amount", message: "more than is left to pay", code: "custom" }] });
       }
       const events: NewEvent[] = [];
       if (auth !== undefined) {

@@ -281,6 +281,75 @@ export function netCaptured(order: OrderDoc): string {
   return formatScaled(parseScaled(order.paid.captured, 6) - parseScaled(order.paid.refundedOnEdit ?? "0", 6) - parseScaled(order.paid.refundedPrepaid ?? "0", 6), 6);
 }
 
+/**
+ * What credit notes credited against the order's current total: its returns' (and
+ * allowances'). An edit's correction credit is not counted (the new version's invoice
+ * replaces what it credited, and the total is the new version's), nor a cancellation's (a
+ * cancelled order owes nothing).
+ *
+ * @example
+ * ```ts
+ * creditedAgainstTotal(order); // "11.9" after one mug of 11.90 came back
+ * ```
+ */
+export function creditedAgainstTotal(order: OrderDoc): string {
+  let total = 0n;
+  for (const n of order.creditNotes) if (n.reason !== "correction" && n.reason !== "cancellation") total += parseScaled(n.gross, 6);
+  return formatScaled(total, 6);
+}
+
+/**
+ * What the customer owes on an order that is not cancelled, before finance's write-offs,
+ * signed: the current total less what returns credited, less what was captured net of every
+ * refund. Negative: money the customer has with the shop beyond what the order costs, which
+ * is what may be paid back. It equals the order's receivable less its prepayments plus the
+ * part of the total not yet invoiced, so money that pays for goods still to ship (a
+ * prepayment, an edit's correction credit, a capture beyond the invoices) is not owed back.
+ *
+ * @example
+ * ```ts
+ * owedOnOrder(order); // "1.9": 23.80 invoiced, 10.00 paid, a mug of 11.90 returned
+ * ```
+ */
+export function owedOnOrder(order: OrderDoc): string {
+  const s = (t: string) => parseScaled(t, 6);
+  return formatScaled(s(order.totals.gross) - s(creditedAgainstTotal(order)) - (s(order.paid.captured) - s(order.paid.refunded)), 6);
+}
+
+/**
+ * What may be paid back on an order now, for `refundDue` and `refundPayment` alike (decimal
+ * strings): `due`, within captured less refunded — on a cancelled order what its credit notes
+ * credited (its prepayments when it was never invoiced); on an invoiced order what its credit
+ * notes left unpaid, but only as far as the customer has paid more than the order costs
+ * (`owedOnOrder` below zero). `heldForGoods` is the part of that credit that pays for goods still
+ * to ship (an on-shipment edit's correction credit, a capture beyond the invoices): it is not due
+ * while they may ship; an edit that removes them refunds it, a cancellation makes it due.
+ * `creditWrittenOff` is what finance wrote off of the credit notes' credit (owed to nobody).
+ *
+ * @example
+ * ```ts
+ * refundDueOn(order, "0"); // { due: "0", credit: "11.9", heldForGoods: "11.9" } before the edited order's rest ships
+ * ```
+ */
+export function refundDueOn(order: OrderDoc, creditWrittenOff: string): { due: string; credit: string; heldForGoods: string } {
+  const s = (t: string) => parseScaled(t, 6);
+  const refundable = s(order.paid.captured) - s(order.paid.refunded);
+  const invoiced = order.invoices.length > 0;
+  const cancelled = order.state === "cancelled";
+  const credit = (invoiced ? -s(order.receivable.amount) : cancelled ? s(order.prepayment.amount) : 0n) - s(creditWrittenOff);
+  let owed = credit;
+  let held = 0n;
+  if (invoiced && !cancelled) {
+    const over = -s(owedOnOrder(order));
+    if (over < credit) {
+      held = credit - (over > 0n ? over : 0n);
+      owed = over;
+    }
+  }
+  const due = owed <= 0n ? 0n : owed < refundable ? owed : refundable;
+  return { due: formatScaled(due, 6), credit: formatScaled(credit > 0n ? credit : 0n, 6), heldForGoods: formatScaled(held > 0n && credit > 0n ? held : 0n, 6) };
+}
+
 /** Quantity string → millionths. */
 export function qty(text: string): bigint {
   return parseScaled(text, QUANTITY_SCALE);
@@ -379,7 +448,8 @@ export type ReturnStatus = "none" | "requested" | "partially-returned" | "return
 /**
  * Statuses derived from amounts and buckets (never stored, so they cannot drift).
  * `writtenOff` is what finance wrote off on the order's invoices (see `writtenOffOf`): when it
- * covers all that was not captured, the payment status is "written-off".
+ * covers all that was not captured, the payment status is "written-off". What a return credited
+ * is not owed: an order is paid once its captures reach its total less its returns' credits.
  *
  * @example
  * ```ts
@@ -393,7 +463,8 @@ export function deriveStatuses(order: OrderDoc, writtenOff = "0"): { order: Orde
   const notPaid = s6(order.paid.refundedOnEdit ?? "0") + s6(order.paid.refundedPrepaid ?? "0");
   const captured = s6(order.paid.captured) - notPaid;
   const refunded = s6(order.paid.refunded) - notPaid;
-  const gross = s6(order.totals.gross);
+  // What the order costs now: its total less what returns credited (the customer pays for what they keep).
+  const gross = s6(order.totals.gross) - s6(creditedAgainstTotal(order));
   // Written off in finance (a bad debt, a small difference): no longer owed, never paid.
   const relieved = s6(writtenOff);
   const payment: PaymentStatus =

@@ -6,7 +6,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { releaseAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
-import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, loadOrder, saveOrder, withHistory } from "./order.js";
+import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, loadOrder, refundDueOn, saveOrder, withHistory } from "./order.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
 import type { SalesSettings } from "./options.js";
 import { functionalRate } from "./rate.js";
@@ -29,7 +29,8 @@ export const refundPaymentSchema = z.strictObject({
  * Pays money back (partially too). On an invoiced order the refund settles the credit a
  * credit note left (from a return or a cancellation), with the exchange difference; before
  * invoicing it comes out of customer prepayments. Refunded never exceeds captured, nor what
- * the order view's `refundDue` shows: a credit finance wrote off on a credit note is not paid.
+ * the order view's `refundDue` shows: a credit finance wrote off on a credit note is not paid,
+ * nor credit that pays for goods still to ship (an on-shipment edit's correction credit).
  *
  * @example
  * ```ts
@@ -91,6 +92,14 @@ export async function refundFromOrder(
       const why = creditWrittenOff > 0n ? ` (${amountOf(creditWrittenOff, c)} ${c} of the credit was written off in finance)` : "";
       throw new StorekeepError("VALIDATION_FAILED", `Order ${order.orderId} is invoiced: a refund settles a credit note, and only ${shown} ${c} is credited and unpaid${why}. Receive the return or cancel first.`, { orderId: order.orderId, credit: shown, ...(creditWrittenOff > 0n ? { writtenOff: amountOf(creditWrittenOff, c) } : {}), issues: [{ path: "amount", message: "more than credited", code: "custom" }] });
     }
+    // Credit that pays for goods still to ship (an on-shipment edit's correction credit before the rest
+    // ships, a capture beyond the invoices) is the customer's payment for them, not money owed back.
+    const { due: dueNow, heldForGoods } = refundDueOn(order, amountOf(creditWrittenOff, c));
+    if (amount > minorOf(dueNow, c)) {
+      const held = amountOf(minorOf(heldForGoods, c), c);
+      const now = amountOf(minorOf(dueNow, c), c);
+      throw new StorekeepError("VALIDATION_FAILED", `Order ${order.orderId}: ${held} ${c} of its credit pays for goods still to ship, so only ${now} ${c} is owed back now (refundDue). To pay it back, lower or remove those lines with sales.editOrder (it refunds the surplus) or cancel the order.`, { orderId: order.orderId, credit: amountOf(due, c), refundDue: now, heldForGoods: held, issues: [{ path: "amount", message: `more than the ${now} owed back; ${held} pays for goods still to ship`, code: "custom" }] });
+    }
     const booked = shareOf(creditF, amount, credit);
     functionalAmount = convertMinor(amount, c, fc, rate);
     exchangeDifference = functionalAmount - booked;
@@ -106,10 +115,12 @@ export async function refundFromOrder(
     next = released.order;
     advanceTaxReleased = released.lines;
   }
+  let returnCreditNoteId: string | null = null;
   if (input.returnId !== undefined) {
     const stored = await ctx.tx.documents.getForUpdate<ReturnDoc & { [k: string]: never }>(RETURNS, input.returnId);
     if (stored === undefined || (stored.data as ReturnDoc).orderId !== order.orderId) throw new StorekeepError("NOT_FOUND", `Order ${order.orderId} has no return ${input.returnId}.`, { returnId: input.returnId });
     const r = stored.data as ReturnDoc;
+    returnCreditNoteId = r.creditNoteId;
     // A return may be refunded in parts: it is refunded once its refunds reach what its credit note credited.
     const refunded = minorOf(r.refunded, c) + amount;
     const note = r.creditNoteId === null ? undefined : order.creditNotes.find((n) => n.creditNoteId === r.creditNoteId);
@@ -121,7 +132,10 @@ export async function refundFromOrder(
     const state = nextReturnState(r.state, credited !== null && refunded < credited ? "refund-part" : "refund", `Return ${r.returnId}`);
     await ctx.tx.documents.put(RETURNS, r.returnId, { ...r, state, refunded: amountOf(refunded, c) } as never, stored.version);
   }
-  const creditNote = order.creditNotes[order.creditNotes.length - 1];
+  // The credit note the refund settles (the return's, else the latest), then the order's other
+  // credit notes newest first: an edit's surplus refund may pay back an earlier correction's credit.
+  const creditNote = order.creditNotes.find((n) => n.creditNoteId === returnCreditNoteId) ?? order.creditNotes[order.creditNotes.length - 1];
+  const otherCreditNotes = order.creditNotes.filter((n) => n !== creditNote).map((n) => n.creditNoteId).reverse();
   const events: NewEvent[] = [
     {
       type: "RefundIssued",
@@ -135,6 +149,7 @@ export async function refundFromOrder(
         ...(input.paymentId === undefined ? {} : { paymentId: input.paymentId }),
         ...(input.provider === undefined ? {} : { provider: input.provider }),
         ...(invoiced && creditNote !== undefined ? { creditNoteId: creditNote.creditNoteId } : {}),
+        ...(invoiced && otherCreditNotes.length > 0 ? { creditNoteIds: otherCreditNotes } : {}),
         invoiced,
         currency: c,
         functionalCurrency: fc,

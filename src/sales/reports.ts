@@ -1,7 +1,7 @@
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { amountOf, minorOf } from "./amounts.js";
-import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, netCaptured, qty, qtyText, writtenOffOf } from "./order.js";
+import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, owedOnOrder, qty, qtyText, refundDueOn, writtenOffOf } from "./order.js";
 import type { SalesSeams } from "./options.js";
 import { ORDER_TRANSITIONS, type OrderState } from "./state-machines.js";
 import { type LocalDate, addDays, isLocalDate, startOfLocalDate } from "../kernel/local-date.js";
@@ -26,12 +26,17 @@ export interface OrderView {
   /**
    * Owed back to the customer now, what `refundPayment` accepts: on an invoiced order what
    * credit notes (a return, a cancellation, an edit's correction) credited and was not yet
-   * paid back, within `leftToRefund`; on a cancelled order never invoiced, its prepayments.
+   * paid back, within `leftToRefund` — but not the part that pays for goods still to ship (an
+   * on-shipment edit's correction credit before the rest ships); on a cancelled order never
+   * invoiced, its prepayments.
    */
   readonly refundDue: string;
   /** What finance wrote off of what the customer owed on the order's invoices (bad debt, small differences; `sk.finance.writeOff`); a credit written off on a credit note lowers `refundDue` instead. */
   readonly writtenOff: string;
-  /** Total not yet captured nor written off (never below 0). */
+  /**
+   * What the customer still owes (never below 0): the total less what returns credited, less
+   * captures net of refunds, less what finance wrote off (net of what a credit note wrote back).
+   */
   readonly leftToPay: string;
 }
 
@@ -51,12 +56,12 @@ export async function orderView(tx: Transaction, orderId: string, openItems?: Op
   const c = order.currency;
   const cancelled = order.state === "cancelled";
   const { debt: writtenOff, credit: creditWrittenOff } = await financeWriteOffs(tx, order, openItems);
-  const left = minorOf(order.totals.gross, c) - minorOf(netCaptured(order), c) - minorOf(writtenOff, c);
+  // What the customer still owes: the total less returns' credits, captures net of refunds, and write-offs net of write-backs.
+  const owedOn = minorOf(owedOnOrder(order), c);
+  const left = owedOn - minorOf(writtenOff, c);
   const refundable = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c);
-  // As refundPayment decides: an invoiced order pays back what its credit notes left unpaid; before invoicing, prepayments (owed back once cancelled).
-  // A credit finance wrote off (a cent left on a credit note) is owed no more.
-  const owed = (order.invoices.length > 0 ? -minorOf(order.receivable.amount, c) : cancelled ? minorOf(order.prepayment.amount, c) : 0n) - minorOf(creditWrittenOff, c);
-  const refundDue = owed <= 0n ? 0n : owed < refundable ? owed : refundable;
+  // As refundPayment decides: what credit notes left unpaid, not the part that pays for goods still to ship.
+  const refundDue = minorOf(refundDueOn(order, creditWrittenOff).due, c);
   return {
     order,
     statuses: deriveStatuses(order, writtenOff),

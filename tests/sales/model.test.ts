@@ -11,7 +11,8 @@ import { shop } from "./setup.js";
  * Model-based test: random sequences of order commands over three orders of two SKUs. The
  * model predicts which commands the module accepts (every accepted command must be
  * predicted, every predicted one accepted, refusals carry a stable code) and the line
- * buckets; after every command: the order's invariants hold, refunded ≤ captured, the
+ * buckets; after every command: the order's invariants hold, refunded ≤ captured, what is
+ * left to pay and due back agrees with the order's receivable (returns' credits counted), the
  * books balance, and stock is conserved (on hand = opening − shipped + restocked). Edits
  * (new quantities, removed and added lines) are accepted exactly before a line ships and
  * keep the reservations equal to what is left to ship.
@@ -44,6 +45,11 @@ async function check(m: Model, r: Real): Promise<void> {
     const view = (await r.sk.sales.order(o.id))!;
     checkOrderInvariants(view.order);
     expect(new Decimal(view.order.paid.refunded).lte(view.order.paid.captured)).toBe(true);
+    // What is owed, from the order's ledger (invoiced on order, so nothing is left to invoice): the customer owes
+    // the receivable; a credit (a return's, an edit's) is owed back within what was captured and not refunded.
+    const receivable = new Decimal(view.order.receivable.amount).minus(view.order.prepayment.amount);
+    expect(view.leftToPay).toBe(o.cancelled ? "0" : Decimal.max(0, receivable).toFixed());
+    expect(view.refundDue).toBe(Decimal.min(view.leftToRefund, Decimal.max(0, receivable.negated())).toFixed());
     expect(view.order.state === "cancelled").toBe(o.cancelled);
     expect(view.order.version ?? 1).toBe(o.version);
     expect(view.order.lines.map((l) => l.lineId).sort()).toEqual(Object.keys(o.lines).sort());

@@ -348,6 +348,9 @@ export const refundIssuedSchema = refined(
     paymentId: documentIdField.exactOptional(),
     provider: idString.exactOptional(),
     creditNoteId: documentIdField.exactOptional(),
+    // The order's other credit notes, in the order the refund settles their credit after
+    // `creditNoteId` (newest first): an edit's surplus refund may pay back an earlier correction's credit.
+    creditNoteIds: z.array(documentIdField).max(10_000).exactOptional(),
     invoiced: z.boolean(),
     ...settlementFields,
     advanceTaxReleased: taxLinesField.exactOptional(),

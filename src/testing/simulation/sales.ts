@@ -1,7 +1,7 @@
 import { Decimal } from "../../kernel/decimal.js";
 import { isStorekeepError } from "../../kernel/errors.js";
 import { amountOf, minorOf, shareOf } from "../../sales/amounts.js";
-import { COUPONS as COUPON_DOCS, checkOrderInvariants, qty, qtyText } from "../../sales/order.js";
+import { COUPONS as COUPON_DOCS, checkOrderInvariants, owedOnOrder, qty, qtyText, refundDueOn } from "../../sales/order.js";
 import type { OrderDoc } from "../../sales/order.js";
 import type { ControlCheck } from "./finance.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
@@ -130,8 +130,9 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
         run: async () => {
           const order = await pickOrder();
           if (order === undefined || order.state === "cancelled") return "skip";
-          // A balance an edit left due is captured like any other (money refunded on an edit is not paid toward the order).
-          const left = new Decimal(order.totals.gross).minus(order.paid.captured).plus(order.paid.refundedOnEdit ?? "0");
+          // What the customer owes, as capturePayment limits it: the total less what returns credited and
+          // captures net of refunds (a balance an edit left due too); a written-off debt may be paid late.
+          const left = new Decimal(owedOnOrder(order));
           if (left.lte(0)) return "skip";
           const input = { orderId: order.orderId, paymentId: shop.id("ch"), amount: partOf(left.toFixed(2)) };
           const run = () => sk.sales.capturePayment(input, { idempotencyKey: `psp-${input.paymentId}` });
@@ -296,8 +297,9 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
         run: async () => {
           const order = await pickOrder();
           if (order === undefined) return "skip";
-          // Refundable: before an invoice, the prepayment; after one, the credit notes' unpaid credit (a negative receivable).
-          const refundable = order.invoices.length > 0 ? Decimal.max(0, new Decimal(order.receivable.amount).negated()) : new Decimal(order.prepayment.amount);
+          // Refundable: before an invoice, the prepayment; after one, what refundDue shows — the credit notes' unpaid
+          // credit, but not the part that pays for goods still to ship (the simulator writes off debts, never credits).
+          const refundable = order.invoices.length > 0 ? new Decimal(refundDueOn(order, "0").due) : new Decimal(order.prepayment.amount);
           const left = Decimal.min(refundable, new Decimal(order.paid.captured).minus(order.paid.refunded));
           if (left.lte(0)) return "skip";
           const result = await sk.sales.refundPayment({ orderId: order.orderId, refundId: shop.id("re"), amount: partOf(left.toFixed(2)) });
@@ -391,6 +393,23 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
 
   // One order's tax: lines and shipping add up to the totals, its codes are its buyer's, and
   // its invoices less its credit notes carry the tax of what is invoiced and not credited.
+  // What the customer owes, two ways: from the order's figures (owedOnOrder: the total less what
+  // returns credited, less captures net of refunds — what leftToPay and capturePayment use) and
+  // from its ledger (receivable less prepayments plus the part of the total not yet invoiced).
+  const owedAgrees = (order: OrderDoc): string[] => {
+    if (order.state === "cancelled") return [];
+    const c = order.currency;
+    let uninvoiced = order.shipping.invoiced ? 0n : minorOf(order.shipping.net, c) + minorOf(order.shipping.tax, c);
+    for (const line of order.lines) {
+      const ordered = qty(line.buckets.ordered);
+      const invoiced = qty(line.buckets.invoiced);
+      for (const total of [line.net, line.tax]) uninvoiced += minorOf(total, c) - shareOf(minorOf(total, c), invoiced, ordered);
+    }
+    const ledger = minorOf(order.receivable.amount, c) - minorOf(order.prepayment.amount, c) + uninvoiced;
+    const owed = minorOf(owedOnOrder(order), c);
+    return ledger === owed ? [] : [`order ${order.orderId}: owes ${amountOf(owed, c)} ${c} by its figures, ${amountOf(ledger, c)} by its receivable, prepayments and what is not yet invoiced`];
+  };
+
   const orderTax = (order: OrderDoc): string[] => {
     const out: string[] = [];
     const c = order.currency;
@@ -467,6 +486,7 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
         violations.push(`order buckets: ${(error as Error).message}`);
       }
       violations.push(...orderTax(order));
+      violations.push(...owedAgrees(order));
     }
     if (full) {
       // Every edit kept the version it replaced.
