@@ -5,7 +5,7 @@ import { addDays } from "../kernel/local-date.js";
 import type { BalanceDelta, JsonObject, StoreRegistry, Transaction } from "../ports/storage.js";
 import type { JournalEntry } from "./journal-entry.js";
 import { PERIOD_LOCKS_COLLECTION, firstOfNextMonth, periodOf } from "./periods.js";
-import { type PostingLine, balanceKey, unitsToDecimal } from "./posting-kernel.js";
+import { type PostingLine, internedBalanceKey, unitsToDecimal } from "./posting-kernel.js";
 
 /*
  * How the ledger lies in the store.
@@ -130,28 +130,6 @@ export function lineSortKey(date: string, entryId: string, lineNo: number): stri
  * await writeEntry(tx, entry, kernelLines);
  * ```
  */
-/**
- * The balance key of an account and currency, the same string instance every time: a store
- * keeping balances in a hash map then hashes each key once, not on every posted line (a
- * fresh `${account}|${currency}` is a new string to flatten and hash). Bounded by the chart
- * of accounts times the currencies in use.
- */
-const KEYS = new Map<string, Map<string, string>>();
-
-function storedBalanceKey(account: string, currency: string): string {
-  let byAccount = KEYS.get(currency);
-  if (byAccount === undefined) {
-    byAccount = new Map();
-    KEYS.set(currency, byAccount);
-  }
-  let key = byAccount.get(account);
-  if (key === undefined) {
-    key = balanceKey(account, currency);
-    byAccount.set(account, key);
-  }
-  return key;
-}
-
 export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: readonly PostingLine[], keyHash?: string): Promise<void> {
   // The entry is plain JSON already (strings, nulls, arrays, objects; no undefined fields),
   // built by postDraft and chainEntry for the store: handed over, not copied.
@@ -179,7 +157,7 @@ export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: r
   const closing = entry.kind === "closing";
   const sums = new Map<string, { debit: bigint; credit: bigint; amount: bigint; closing: bigint }>();
   for (const line of kernel) {
-    const key = storedBalanceKey(line.account, line.currency);
+    const key = internedBalanceKey(line.account, line.currency);
     let cell = sums.get(key);
     if (cell === undefined) {
       cell = { debit: 0n, credit: 0n, amount: 0n, closing: 0n };
