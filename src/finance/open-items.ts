@@ -117,7 +117,7 @@ export function relievedValue(openAmount: bigint, openFunctional: bigint, amount
  */
 export function settleItem(
   item: OpenItem,
-  input: { readonly date: string; readonly documentId: string; readonly kind: OpenItemSettlement["kind"]; readonly amount: bigint; readonly settledValue: bigint; readonly quantum: bigint },
+  input: { readonly date: string; readonly documentId: string; readonly kind: OpenItemSettlement["kind"]; readonly amount: bigint; readonly settledValue: bigint; readonly quantum: bigint; readonly account?: string },
   toUnits: (s: string) => bigint,
   toText: (u: bigint) => string,
 ): { item: OpenItem; settlement: OpenItemSettlement; booked: bigint } {
@@ -139,6 +139,7 @@ export function settleItem(
     amount: toText(input.amount),
     booked: toText(booked),
     settled: toText(input.settledValue),
+    ...(input.account === undefined ? {} : { account: input.account }),
   };
   return {
     item: { ...item, openAmount: toText(openAmount - input.amount), openFunctional: toText(openFunctional - booked), settlements: [...item.settlements, settlement] },

@@ -1,6 +1,7 @@
 import { BOUNDS } from "../kernel/bounds.js";
 import { Decimal } from "../kernel/decimal.js";
 import { InvariantError, StorekeepError, invariant } from "../kernel/errors.js";
+import { internedKey } from "../kernel/interned-key.js";
 import { scaledOf, scaledText } from "../kernel/scaled.js";
 
 /*
@@ -196,17 +197,9 @@ export function balanceKey(account: string, currency: string): string {
   return `${account}|${currency}`;
 }
 
-/*
- * Balance keys, one string instance per account and currency: a book or a store keeping
- * balances in a hash map then hashes each key once, not on every posted line (a fresh
- * `${account}|${currency}` is a new string to flatten and hash). A cache, bounded (cleared
- * when full): a key made anew is equal, only slower to look up.
- */
-const KEYS = new Map<string, Map<string, string>>();
-const KEYS_MAX = 100_000;
-
 /**
- * {@link balanceKey}, the same string instance for the same account and currency.
+ * {@link balanceKey}, the same string instance for the same account and currency (see
+ * `internedKey`): a book or a store keyed by it hashes each key once.
  *
  * @example
  * ```ts
@@ -214,19 +207,7 @@ const KEYS_MAX = 100_000;
  * ```
  */
 export function internedBalanceKey(account: string, currency: string): string {
-  let byAccount = KEYS.get(currency);
-  if (byAccount === undefined) {
-    if (KEYS.size >= KEYS_MAX) KEYS.clear();
-    byAccount = new Map();
-    KEYS.set(currency, byAccount);
-  }
-  let key = byAccount.get(account);
-  if (key === undefined) {
-    if (byAccount.size >= KEYS_MAX) byAccount.clear();
-    key = balanceKey(account, currency);
-    byAccount.set(account, key);
-  }
-  return key;
+  return internedKey(account, currency);
 }
 
 /**

@@ -129,9 +129,8 @@ export function writeOffCommand(settings: FinanceSettings) {
           );
         }
       }
-      const settled = settleItem(item, { date: input.date, documentId: writeOffId, kind: "write-off", amount, settledValue: booked, quantum }, toUnits, unitsToString).item;
       // The account is kept on the settlement: a credit note of the document later writes back to it.
-      const after: OpenItem = { ...settled, settlements: [...settled.settlements.slice(0, -1), { ...settled.settlements.at(-1)!, account }] };
+      const { item: after } = settleItem(item, { date: input.date, documentId: writeOffId, kind: "write-off", amount, settledValue: booked, quantum, account }, toUnits, unitsToString);
       await ctx.tx.documents.put(OPEN_ITEMS_COLLECTION, item.itemId, after as unknown as JsonObject, doc.version);
       const control = settings.accountMap[input.ledger];
       const memo = input.memo ?? `${input.reason === "bad-debt" ? "Bad debt" : "Small difference"} written off: ${input.documentId}`;

@@ -1,7 +1,7 @@
 import { invariant } from "../kernel/errors.js";
 import { type CostStateJson, costStateToJson } from "./cost-state.js";
 import { type CostState, type RoundingCode, type ValuationKernel, cloneCostState, onHandOf } from "./valuation-kernel.js";
-import { type MovementValuation, type ValuationInput, valueMovement } from "./valuation.js";
+import { type MovementValuation, type ValuationInput, twoPostings, valueMovement } from "./valuation.js";
 import { batchAmount, setBatchMovement, valuationBatch, valueBatch } from "./valuation-batch.js";
 
 /*
@@ -202,16 +202,6 @@ function accumulateTwo(differences: Map<string, Map<string, bigint>>, date: stri
 /** Recorded movements valued as one batch on the booked side of a re-derivation. */
 const BOOKED_CHUNK = 1024;
 
-/** The postings of a plain receipt or issue (as valuation books them): `inventory` moves by `stock`, the counter-role by its opposite. */
-function plainPostings(stock: bigint, counterRole: string): Record<string, bigint> {
-  const postings: Record<string, bigint> = {};
-  if (stock !== 0n) {
-    postings["inventory"] = stock;
-    postings[counterRole] = -stock;
-  }
-  return postings;
-}
-
 /**
  * A movement a re-derivation valued differently from what was booked (or a new one), with
  * its position and its new valuation.
@@ -377,7 +367,7 @@ export function rederive<R = ValuationInput>(
           ? accumulate(differences, m.date, before.postings, v.postings)
           : m.counterRole !== "inventory"
             ? accumulateTwo(differences, m.date, amount, m.effect === "out", m.counterRole, v.postings)
-            : accumulate(differences, m.date, plainPostings(m.effect === "out" ? -amount : amount, m.counterRole), v.postings);
+            : accumulate(differences, m.date, twoPostings(m.effect === "out" ? -amount : amount, m.counterRole), v.postings);
       if (differs) changed.push({ id: m.id, position: m.position, valuation: v, isNew: false });
     }
     if (referenced?.has(m.id)) newCosts.set(m.id, { cost: v.amount, qty: m.qty });

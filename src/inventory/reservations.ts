@@ -1,6 +1,7 @@
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import { AVAILABILITY } from "./ledger-records.js";
+import { internedKey } from "../kernel/interned-key.js";
 
 /*
  * Reservations hold units for demand at a warehouse: soft holds (a cart) expire through
@@ -53,29 +54,9 @@ export interface Reservation extends JsonObject {
  * ```
  */
 export function scopeOf(sku: string, warehouseId: string): string {
-  let bySku = SCOPES.get(warehouseId);
-  if (bySku === undefined) {
-    if (SCOPES.size >= SCOPES_MAX) SCOPES.clear();
-    bySku = new Map();
-    SCOPES.set(warehouseId, bySku);
-  }
-  let scope = bySku.get(sku);
-  if (scope === undefined) {
-    if (bySku.size >= SCOPES_MAX) bySku.clear();
-    scope = `${sku}|${warehouseId}`;
-    bySku.set(sku, scope);
-  }
-  return scope;
+  // One string instance per scope (see `internedKey`): documents, index entries and counter keys share it.
+  return internedKey(sku, warehouseId);
 }
-
-/*
- * One string instance per scope: reservation documents, their index entries and the counter
- * keys then hold the same string, which compares by identity and keeps its hash, instead of a
- * new concatenation compared character by character at every step of an index search. A
- * cache, bounded (cleared when full): a scope made anew is equal, only slower to compare.
- */
-const SCOPES = new Map<string, Map<string, string>>();
-const SCOPES_MAX = 50_000;
 
 /**
  * Availability of a SKU at a warehouse: on hand, reserved (expired holds not counted) and

@@ -203,8 +203,16 @@ function valueGeneral(kernel: ValuationKernel, state: CostState, m: ValuationInp
 const NO_POSTINGS: Readonly<Record<string, bigint>> = Object.freeze({});
 const NO_TRUE_UPS: readonly TrueUp[] = Object.freeze([]);
 
-/** Postings of a plain receipt or issue: `inventory` moves by `stock`, the counter-role by its opposite. */
-function twoPostings(stock: bigint, counterRole: string): Record<string, bigint> {
+/**
+ * Postings of a plain receipt or issue: `inventory` moves by `stock`, the counter-role by its
+ * opposite (none when `stock` is zero).
+ *
+ * @example
+ * ```ts
+ * twoPostings(-500n, "cogs"); // { inventory: -500n, cogs: 500n }
+ * ```
+ */
+export function twoPostings(stock: bigint, counterRole: string): Record<string, bigint> {
   const postings: Record<string, bigint> = {};
   if (stock !== 0n) {
     postings["inventory"] = stock;

@@ -2,7 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
 import type { Storekeep } from "../../src/storekeep.js";
-import { balance, shop, storeOf } from "./setup.js";
+import { USD_RATES, balance, booksAgree, shop, stock, storeOf } from "./setup.js";
 
 /*
  * The order's credits and finance's open items (issue 10, docs/orders.md "Not yet"): an edit's
@@ -20,38 +20,16 @@ afterAll(async () => {
   await db.close();
 });
 
-const USD = [
-  { base: "USD", quote: "EUR", date: "2026-03-01", rate: "0.9" },
-  { base: "USD", quote: "EUR", date: "2026-03-05", rate: "0.92" },
-  { base: "USD", quote: "EUR", date: "2026-03-10", rate: "0.95" },
-];
-
-async function stock(sk: Storekeep, skus: readonly string[] = ["MUG"]): Promise<void> {
-  await sk.inventory.defineWarehouse({ warehouseId: "wh" });
-  for (const sku of skus) {
-    await sk.inventory.defineProduct({ sku, costingMethod: "fifo" });
-    await sk.inventory.receive({ sku, warehouseId: "wh", quantity: "10", unitCost: "3" });
-  }
-}
-
 /** The customer's open receivables as [document, open amount, open functional]. */
 async function openOf(sk: Storekeep, party: string): Promise<string[][]> {
   return (await sk.finance.openItems({ ledger: "receivables", party, openOnly: true })).map((i) => [i.documentId, i.openAmount, i.openFunctional]);
-}
-
-/** The books balance and every subledger equals its control account. */
-async function booksAgree(sk: Storekeep): Promise<void> {
-  const tb = await sk.finance.trialBalance({ asOf: "2026-12-31" });
-  expect(tb.totals.debit).toBe(tb.totals.credit);
-  const audit = await sk.finance.auditSubledgers({ asOf: "2026-12-31" });
-  expect(audit.filter((c) => c.difference !== "0")).toEqual([]);
 }
 
 for (const kind of ["memory", "pglite"] as const) {
   describe(`${kind}: an edit that refunds a surplus before the rest of an on-shipment order ships`, () => {
     /** MUG ×2 and TEE ×2 at 10.00 + 19% = 47.60, paid ahead; the MUGs ship (INV…1); the edit drops a TEE: 35.70, 11.90 refunded. */
     async function editedBeforeTheRest(currency: "EUR" | "USD"): Promise<{ sk: Storekeep; clock: ReturnType<typeof shop>["clock"] }> {
-      const { sk, clock } = shop(storeOf(kind, () => db), { invoicing: "on-shipment" }, USD);
+      const { sk, clock } = shop(storeOf(kind, () => db), { invoicing: "on-shipment" }, USD_RATES);
       await stock(sk, ["MUG", "TEE"]);
       await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency, warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }, { sku: "TEE", quantity: 2, unitPrice: "10" }] });
       await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
@@ -102,7 +80,7 @@ for (const kind of ["memory", "pglite"] as const) {
   describe(`${kind}: a cancellation after a bad-debt write-off`, () => {
     /** 23.80 invoiced, 5.00 paid, the 18.80 rest written off as a bad debt (6300). */
     async function writtenOff(currency: "EUR" | "USD"): Promise<{ sk: Storekeep; clock: ReturnType<typeof shop>["clock"] }> {
-      const { sk, clock } = shop(storeOf(kind, () => db), {}, USD);
+      const { sk, clock } = shop(storeOf(kind, () => db), {}, USD_RATES);
       await stock(sk);
       await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency, warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
       clock.set("2026-03-05T10:00:00.000Z");

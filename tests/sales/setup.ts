@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
 import type { PGlite } from "@electric-sql/pglite";
 import { memoryRates, memoryStore } from "../../src/adapters/memory/index.js";
@@ -34,4 +35,28 @@ export async function balance(sk: Storekeep, account: string): Promise<string> {
   const row = tb.rows.find((r) => r.account === account);
   if (row === undefined) return "0";
   return new Decimal(row.debit).minus(row.credit).toFixed(2);
+}
+
+/** USD → EUR rates on 1, 5 and 10 March 2026 (0.90, 0.92, 0.95). */
+export const USD_RATES = [
+  { base: "USD", quote: "EUR", date: "2026-03-01", rate: "0.9" },
+  { base: "USD", quote: "EUR", date: "2026-03-05", rate: "0.92" },
+  { base: "USD", quote: "EUR", date: "2026-03-10", rate: "0.95" },
+];
+
+/** Warehouse `wh` with 10 units of each SKU received at 3.00 (FIFO). */
+export async function stock(sk: Storekeep, skus: readonly string[] = ["MUG"]): Promise<void> {
+  await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+  for (const sku of skus) {
+    await sk.inventory.defineProduct({ sku, costingMethod: "fifo" });
+    await sk.inventory.receive({ sku, warehouseId: "wh", quantity: "10", unitCost: "3" });
+  }
+}
+
+/** The books balance and every subledger equals its control account. */
+export async function booksAgree(sk: Storekeep): Promise<void> {
+  const tb = await sk.finance.trialBalance({ asOf: "2026-12-31" });
+  expect(tb.totals.debit).toBe(tb.totals.credit);
+  const audit = await sk.finance.auditSubledgers({ asOf: "2026-12-31" });
+  expect(audit.filter((c) => c.difference !== "0")).toEqual([]);
 }
