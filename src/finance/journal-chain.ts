@@ -1,3 +1,4 @@
+import { handOver } from "../kernel/hand-over.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import type { Digest } from "../ports/digest.js";
 import { canonicalJson, jsDigest, jsonString as quote } from "../runner/hash.js";
@@ -83,7 +84,7 @@ export async function chainEntry(tx: Transaction, entry: Omit<JournalEntry, "seq
     hash: "",
   };
   (chained as { hash: string }).hash = digest.sha256Hex(`${previousHash}\n${postedEntryText(chained)}`);
-  await tx.documents.put(FINANCE_STORE.chain, HEAD_ID, { sequence, hash: chained.hash }, head?.version ?? 0);
+  await tx.documents.put(FINANCE_STORE.chain, HEAD_ID, handOver({ sequence, hash: chained.hash }), head?.version ?? 0);
   return chained;
 }
 

@@ -25,6 +25,13 @@ export interface CostStateJson extends JsonObject {
    * keeps checkpoints of long FIFO histories cheap to store.
    */
   readonly layers: readonly (readonly [string, string, string])[] | string;
+  /**
+   * The packed layers after the first, when `layers` is the first one's line alone (a FIFO
+   * queue is written so): an issue changes only the first layer, and the text of the rest is
+   * the very string written before, not a new one of thousands of characters joined at every
+   * movement. Absent: `layers` holds them all.
+   */
+  readonly rest?: string;
   /** [scaled quantity, minor value, movement id, counter role] per negative-stock issue. */
   readonly deficits: readonly (readonly [string, string, string, string])[];
   readonly lastUnit: readonly [string, string] | null;
@@ -46,6 +53,7 @@ const ratioOf = (r: readonly [string, string] | null): Ratio | null => (r === nu
  */
 export function costStateToJson(state: CostState): CostStateJson {
   let layers: (readonly [string, string, string])[] | string | undefined;
+  let rest: string | undefined;
   if (isPoolMethod(state.method)) {
     // A pool (moving average, standard) is written as one layer named "pool", as it always was.
     layers = packLayers(liveLayers(state), 0);
@@ -59,7 +67,13 @@ export function costStateToJson(state: CostState): CostStateJson {
       const first = all[head]!;
       const headLine = first.qty === 0n && first.value === 0n ? "" : UNSAFE.test(first.movementId) ? undefined : `${first.qty}\t${first.value}\t${first.movementId}`;
       const tail = headLine === undefined ? undefined : packTail(all, head + 1);
-      if (headLine !== undefined && tail !== undefined) layers = headLine === "" ? tail : tail === "" ? headLine : `${headLine}\n${tail}`;
+      if (headLine !== undefined && tail !== undefined) {
+        if (headLine === "" || tail === "") layers = headLine === "" ? tail : headLine;
+        else {
+          layers = headLine;
+          rest = tail;
+        }
+      }
     }
   }
   if (layers === undefined) {
@@ -73,13 +87,15 @@ export function costStateToJson(state: CostState): CostStateJson {
       layers.push([l.qty.toString(), l.value.toString(), l.movementId]);
     }
   }
-  return {
+  const json: { -readonly [K in keyof CostStateJson]: CostStateJson[K] } = {
     method: state.method,
     layers,
     deficits: state.deficits.map((d) => [d.qty.toString(), d.value.toString(), d.movementId, d.counterRole] as const),
     lastUnit: ratioJson(state.lastUnit),
     standard: ratioJson(state.standard),
   };
+  if (rest !== undefined) json.rest = rest;
+  return json;
 }
 
 /** Layers from `from` on packed as `qty\tvalue\tid` lines (empty ones left out); undefined when an id is unsafe. */
@@ -171,8 +187,9 @@ function remember(layers: readonly Layer[], from: number, known: number, text: s
 export function costStateFromJson(json: CostStateJson): CostState {
   let qty = 0n;
   let value = 0n;
-  const tuples: readonly (readonly [string, string, string])[] =
-    typeof json.layers === "string" ? (json.layers === "" ? [] : json.layers.split("\n").map((line) => line.split("\t") as unknown as [string, string, string])) : json.layers;
+  const unpack = (text: string) => (text === "" ? [] : text.split("\n").map((line) => line.split("\t") as unknown as [string, string, string]));
+  const first: readonly (readonly [string, string, string])[] = typeof json.layers === "string" ? unpack(json.layers) : json.layers;
+  const tuples = json.rest === undefined ? first : [...first, ...unpack(json.rest)];
   const layers = tuples.map(([q, v, movementId]) => {
     const layer = { qty: BigInt(q), value: BigInt(v), movementId };
     qty += layer.qty;

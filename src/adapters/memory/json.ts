@@ -3,10 +3,18 @@ import { takeHandedOver } from "../../kernel/hand-over.js";
 import type { Json } from "../../ports/storage.js";
 
 /*
- * JSON going into the memory store is copied and deep-frozen once, so neither the caller's
- * object nor a value read back can change stored state, and reads hand out the stored
- * value without copying. Values this module froze are marked, so writing back a
- * document built with `{ ...doc.data, status }` copies only its top level.
+ * JSON going into the memory store is checked and copied once, so the caller's object
+ * cannot change stored state, and deep-frozen before a read first hands it out, so a value
+ * read back cannot either; reads then hand out the stored value without copying. Values
+ * this module froze are marked, so writing back a document built with
+ * `{ ...doc.data, status }` copies only its top level.
+ *
+ * Freezing waits for the first read (`thaw` state, see `takeCold`): most of what a command
+ * writes — journal entries, log lines, movements, events — is never read back in the same
+ * run, and freezing it at the write cost a tenth of a command (Object.freeze is a runtime
+ * call per object). Until then nobody else holds it: a copy is the store's own, and a value
+ * handed over (`handOver`) is, by that contract, not kept or changed by the library code
+ * that built it.
  *
  * The checks match what a SQL store with jsonb would accept: no U+0000 and no lone
  * surrogates in strings (PostgreSQL refuses the first and would mangle the second), finite
@@ -28,6 +36,9 @@ function markFrozen<T extends object>(value: T, mark: boolean): T {
   if (mark) FROZEN.add(value);
   return Object.freeze(value);
 }
+
+/** Set while {@link storeJson} runs: what is taken in place is checked, not frozen yet. */
+let cold = false;
 
 /**
  * True for a frozen plain object or array holding only what `copy` keeps unchanged (no
@@ -74,10 +85,37 @@ const hasWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).is
 
 /** True when `text` can be stored as text by every adapter: no U+0000, no lone surrogate. */
 export function isStorableString(text: string): boolean {
-  if (text.includes("\u0000")) return false;
-  if (hasWellFormed) return (text as string & { isWellFormed(): boolean }).isWellFormed();
-  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+  // Most stored strings are short (ids, codes, dates, amounts): one pass over their code
+  // units costs less than two native scans (a NUL or any surrogate sends the string there).
+  const length = text.length;
+  if (length <= 32) {
+    let i = 0;
+    for (; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0 || (c >= 0xd800 && c <= 0xdfff)) break;
+    }
+    if (i === length) return true;
+  }
+  return scannedStorable(text);
 }
+
+function scannedStorable(text: string): boolean {
+  const long = text.length >= LONG;
+  // A long string written again (a FIFO queue's packed layers, unchanged from one movement
+  // to the next) is the same string: found among the last few checked, it is not scanned.
+  if (long) for (let i = 0; i < LONG_SEEN.length; i++) if (LONG_SEEN[i] === text) return true;
+  if (text.includes("\u0000")) return false;
+  const ok = hasWellFormed ? (text as string & { isWellFormed(): boolean }).isWellFormed() : !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+  if (ok && long) {
+    LONG_SEEN[longNext] = text;
+    longNext = (longNext + 1) % LONG_SEEN.length;
+  }
+  return ok;
+}
+
+const LONG = 256;
+const LONG_SEEN: string[] = new Array<string>(8).fill("");
+let longNext = 0;
 
 /**
  * Checks a key, id, sort key or bucket: a string every adapter can store.
@@ -118,6 +156,68 @@ export function freezeJson<T extends Json>(value: T, what: string, mark = true):
   }
 }
 
+/**
+ * {@link freezeJson}, except that what it takes in place (a value handed over) is checked
+ * but not frozen yet: the store freezes it with {@link freezeStored} before a read first
+ * hands it out (see the module comment). Copies are frozen at once, as before.
+ */
+export function storeJson<T extends Json>(value: T, mark: boolean, name: string, id: string, sub?: string): T {
+  cold = true;
+  try {
+    return copy(value, mark, false) as T;
+  } catch (error) {
+    if (!(error instanceof BadJson)) throw error;
+  } finally {
+    cold = false;
+  }
+  // The message's path is put together only now, for the error.
+  return freezeJson(value, sub === undefined ? `${name}/${id}` : `${name}/${id}/${sub}`, mark);
+}
+
+/**
+ * Deep-freezes, where it is, a value {@link storeJson} kept unfrozen (parts frozen already
+ * are left as they are); `mark` remembers its nested parts as the store's (documents), the
+ * root never (as {@link freezeJson}).
+ */
+export function freezeStored(value: Json, mark: boolean): void {
+  freezeCold(value, mark, false);
+}
+
+function freezeCold(value: unknown, mark: boolean, self: boolean): void {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  let nested = false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === "object" && item !== null) {
+        nested = true;
+        freezeCold(item, mark, mark);
+      }
+    }
+  } else {
+    const record = value as Record<string, unknown>;
+    // Own keys only: the value was checked to be a plain object, and a polluted prototype takes the key array (see freezeInPlace).
+    if (prototypeClean()) {
+      for (const key in record) {
+        const item = record[key];
+        if (typeof item === "object" && item !== null) {
+          nested = true;
+          freezeCold(item, mark, mark);
+        }
+      }
+    } else {
+      for (const key of Object.keys(record)) {
+        const item = record[key];
+        if (typeof item === "object" && item !== null) {
+          nested = true;
+          freezeCold(item, mark, mark);
+        }
+      }
+    }
+  }
+  markFrozen(value, self && nested);
+}
+
 function copy(value: unknown, mark: boolean, self = mark): Json {
   switch (typeof value) {
     case "string":
@@ -153,15 +253,38 @@ export function freezeOwnRecord<T extends Record<string, Json>>(record: T, what:
       if (!isStorableString(key)) throw new BadJson("string");
       (record as Record<string, Json>)[key] = copy(item, mark);
     }
-    return markFrozen(record, false);
+    return cold ? record : markFrozen(record, false);
   } catch (error) {
     if (!(error instanceof BadJson)) throw error;
     return freezeJson(record, what, mark);
   }
 }
 
-/** A frozen copy of an array or plain object (its parts through `copy`). */
+/** {@link freezeOwnRecord}, leaving what it takes in place unfrozen until {@link freezeStored} (as {@link storeJson}). */
+export function storeOwnRecord<T extends Record<string, Json>>(record: T, what: string, mark = true): T {
+  cold = true;
+  try {
+    return freezeOwnRecord(record, what, mark);
+  } finally {
+    cold = false;
+  }
+}
+
+/**
+ * A frozen copy of an array or plain object (its parts through `copy`). Frozen at once, and
+ * so is everything in it (a part handed over too): `freezeStored` stops at frozen objects.
+ */
 function copyObject(value: object, mark: boolean, self = mark): Json {
+  if (!cold) return copyFrozen(value, mark, self);
+  cold = false;
+  try {
+    return copyFrozen(value, mark, self);
+  } finally {
+    cold = true;
+  }
+}
+
+function copyFrozen(value: object, mark: boolean, self: boolean): Json {
   if (Array.isArray(value)) {
     const out: Json[] = new Array(value.length);
     let nested = false;
@@ -195,6 +318,11 @@ function copyObject(value: object, mark: boolean, self = mark): Json {
  * A value library code handed over (`handOver`), frozen where it is: the same checks as
  * `copy`, no copy. What JSON would normalise (an undefined field or item, -0) or an object
  * frozen already is copied instead, from that object down.
+ *
+ * Written for the hot path (every journal entry, movement and event passes here): keys are
+ * walked with for-in (no key array; the prototype is checked first, so only own keys come),
+ * a nested object not yet frozen is frozen in place without asking the weak set, and short
+ * strings are checked in one pass.
  */
 function freezeInPlace(value: object, mark: boolean, self = mark): Json {
   if (Object.isFrozen(value)) return copyObject(value, mark, self);
@@ -204,23 +332,80 @@ function freezeInPlace(value: object, mark: boolean, self = mark): Json {
       const item: unknown = value[i];
       if (typeof item === "object" && item !== null) {
         nested = true;
-        if (!FROZEN.has(item)) value[i] = Object.isFrozen(item) ? (isFrozenLeaf(item) ? item : copyObject(item, mark)) : freezeInPlace(item, mark);
+        const kept = nestedInPlace(item, mark);
+        if (kept !== item) value[i] = kept;
       } else if (!inPlacePrimitive(item)) return copyObject(value, mark, self);
     }
-    return markFrozen(value as Json[], self && nested);
+    return cold ? (value as Json[]) : markFrozen(value as Json[], self && nested);
   }
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return copyObject(value, mark, self);
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const item = record[key];
-    if (typeof item === "object" && item !== null) {
-      nested = true;
-      if (!FROZEN.has(item)) record[key] = Object.isFrozen(item) ? (isFrozenLeaf(item) ? item : copyObject(item, mark)) : freezeInPlace(item, mark);
-    } else if (!inPlacePrimitive(item)) return copyObject(value, mark, self);
-    if (!isStorableString(key)) throw new BadJson("string");
+  // for-in walks own keys alone (no key array) while Object.prototype has no enumerable
+  // property; were it polluted with one, inherited keys would come too: then Object.keys.
+  if (prototypeClean()) {
+    for (const key in record) {
+      const kind = fieldInPlace(record, key, mark);
+      if (kind === COPY) return copyObject(value, mark, self);
+      if (kind === NESTED) nested = true;
+    }
+  } else {
+    for (const key of Object.keys(record)) {
+      const kind = fieldInPlace(record, key, mark);
+      if (kind === COPY) return copyObject(value, mark, self);
+      if (kind === NESTED) nested = true;
+    }
   }
-  return markFrozen(record as Record<string, Json>, self && nested);
+  return cold ? (record as Record<string, Json>) : markFrozen(record as Record<string, Json>, self && nested);
+}
+
+const EMPTY: object = Object.freeze({});
+
+/** True while Object.prototype has no enumerable property (for-in then walks own keys alone). */
+function prototypeClean(): boolean {
+  for (const _ in EMPTY) return false;
+  return true;
+}
+
+const COPY = 0;
+const PRIMITIVE = 1;
+const NESTED = 2;
+
+/**
+ * Checks one field of a record frozen in place, freezing a nested object there: NESTED or
+ * PRIMITIVE, or COPY when the record must be copied instead (an undefined field, -0).
+ */
+function fieldInPlace(record: Record<string, unknown>, key: string, mark: boolean): number {
+  if (!isStorableKey(key)) throw new BadJson("string");
+  const item = record[key];
+  if (typeof item === "object" && item !== null) {
+    const kept = nestedInPlace(item, mark);
+    if (kept !== item) record[key] = kept;
+    return NESTED;
+  }
+  return inPlacePrimitive(item) ? PRIMITIVE : COPY;
+}
+
+/** A nested object of a value frozen in place: frozen there too, or (frozen by another owner) kept when it is a leaf or one of ours, else copied. */
+function nestedInPlace(item: object, mark: boolean): Json {
+  if (!Object.isFrozen(item)) return freezeInPlace(item, mark);
+  if (FROZEN.has(item) || isFrozenLeaf(item)) return item as Json;
+  return copyObject(item, mark);
+}
+
+/*
+ * Keys checked already: object keys are few and repeat on every stored value (property
+ * names of the same shapes), so a set lookup on the key's cached hash replaces a scan.
+ * Bounded: a store fed ever-new keys (maps keyed by ids) starts the set again.
+ */
+const GOOD_KEYS = new Set<string>();
+
+function isStorableKey(key: string): boolean {
+  if (GOOD_KEYS.has(key)) return true;
+  if (!isStorableString(key)) return false;
+  if (GOOD_KEYS.size >= 4096) GOOD_KEYS.clear();
+  GOOD_KEYS.add(key);
+  return true;
 }
 
 /** Whether a primitive can stay as it is (`copy` would keep it unchanged); throws for what no store keeps. */

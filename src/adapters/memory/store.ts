@@ -27,7 +27,7 @@ import { type BalanceFamilyState, addToBucket, balanceField, bucketDecimals, buc
 import { type CounterFamilyState, counterRecord, createCounterFamily, extendCounterFamily, planCounterChanges } from "./counters.js";
 import { toStoredDecimal } from "./decimals.js";
 import { type CollectionState, createCollection, extendCollection, findDocuments, writeDocument } from "./documents.js";
-import { checkKey, freezeJson, freezeOwnRecord } from "./json.js";
+import { checkKey, freezeJson, freezeStored, storeJson, storeOwnRecord } from "./json.js";
 import { type LogFamilyState, createLogFamily, hasEntry, insertEntry, listStreams, readEntries, removeEntry } from "./logs.js";
 import { compareStrings } from "./sorted-list.js";
 
@@ -179,16 +179,16 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
     const documents: DocumentStore = {
       async get<T extends JsonObject>(name: string, id: string) {
         check();
-        return collection(name).docs.get(id) as StoredDocument<T> | undefined;
+        return readDocument(collection(name).docs.get(id)) as StoredDocument<T> | undefined;
       },
       async getForUpdate<T extends JsonObject>(name: string, id: string) {
         check();
         // Transactions are serialised: the whole store is this transaction's lock.
-        return collection(name).docs.get(id) as StoredDocument<T> | undefined;
+        return readDocument(collection(name).docs.get(id)) as StoredDocument<T> | undefined;
       },
       async getForShare<T extends JsonObject>(name: string, id: string) {
         check();
-        return collection(name).docs.get(id) as StoredDocument<T> | undefined;
+        return readDocument(collection(name).docs.get(id)) as StoredDocument<T> | undefined;
       },
       async getMany<T extends JsonObject>(name: string, ids: readonly string[]) {
         check();
@@ -199,7 +199,7 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
           if (seen.has(id)) continue;
           seen.add(id);
           const doc = state.docs.get(id);
-          if (doc) out.push(doc as StoredDocument<T>);
+          if (doc) out.push(readDocument(doc) as StoredDocument<T>);
         }
         return out;
       },
@@ -211,7 +211,8 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
         const version = current?.version ?? 0;
         if (version !== expectedVersion) throw conflict(name, id, expectedVersion, current?.version);
         if (typeof data !== "object" || data === null || Array.isArray(data)) throw new InvariantError(`document ${name}/${id}: data must be a JSON object`);
-        const next: StoredDocument = Object.freeze({ id, version: version + 1, data: freezeJson(data, `${name}/${id}`) });
+        // Frozen (with its data) when a read first hands it out: see readDocument.
+        const next: StoredDocument = { id, version: version + 1, data: storeJson(data, true, name, id) };
         writeDocument(state, id, next);
         ctx.undo.push(() => writeDocument(state, id, current));
         return next.version;
@@ -226,7 +227,9 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
       },
       async find<T extends JsonObject>(name: string, query: Parameters<DocumentStore["find"]>[1]) {
         check();
-        return findDocuments(collection(name), query) as StoredDocument<T>[];
+        const found = findDocuments(collection(name), query);
+        for (let i = 0; i < found.length; i++) readDocument(found[i]);
+        return found as StoredDocument<T>[];
       },
     };
 
@@ -250,12 +253,13 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
             });
           }
           if (pair !== undefined) batch!.add(pair);
-          data[i] = freezeJson(entry.data, `${name}/${stream}/${sortKey}`, false);
+          data[i] = storeJson(entry.data, false, name, stream, sortKey);
         }
         const seqBefore = state.seq;
         const inserted: LogEntry[] = new Array(entries.length);
         for (let i = 0; i < entries.length; i++) {
-          const entry: LogEntry = Object.freeze({ stream: entries[i]!.stream, sortKey: entries[i]!.sortKey, seq: ++state.seq, data: data[i]! });
+          // Frozen (with its data) when a read first hands it out: see readLogEntry.
+          const entry: LogEntry = { stream: entries[i]!.stream, sortKey: entries[i]!.sortKey, seq: ++state.seq, data: data[i]! };
           inserted[i] = entry;
           insertEntry(state, entry);
         }
@@ -266,7 +270,9 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
       },
       async read<T extends JsonObject>(name: string, stream: string, range?: Parameters<LogStore["read"]>[2]) {
         check();
-        return readEntries(logFamily(name), stream, range) as LogEntry<T>[];
+        const entries = readEntries(logFamily(name), stream, range);
+        for (let i = 0; i < entries.length; i++) readLogEntry(entries[i]!);
+        return entries as LogEntry<T>[];
       },
       async streams(name: string, options?: { readonly after?: string; readonly limit?: number }) {
         check();
@@ -344,7 +350,8 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
         for (const event of list) {
           if (typeof event?.id !== "string" || typeof event.type !== "string") throw new InvariantError("an outbox event needs a string id and type");
           const position = String(outbox.length + ctx.events.length + positioned.length + 1);
-          positioned.push(freezeOwnRecord(positionedCopy(event, position), `event ${event.id}`, false) as unknown as PositionedEvent);
+          // Frozen when readEvents first hands it out: see readEvent.
+          positioned.push(storeOwnRecord(positionedCopy(event, position), `event ${event.id}`, false) as unknown as PositionedEvent);
         }
         for (const event of positioned) ctx.events.push(event);
       },
@@ -423,7 +430,9 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
         }
         from = Number(cursor);
       }
-      return outbox.slice(from, from + Math.min(limit, READ_EVENTS_MAX));
+      const out = outbox.slice(from, from + Math.min(limit, READ_EVENTS_MAX));
+      for (let i = 0; i < out.length; i++) readEvent(out[i]!);
+      return out;
     },
     purgeIdempotency(instant: string) {
       const ms = Date.parse(instant);
@@ -453,7 +462,7 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
       const docs = collections.get(name)!.docs;
       const out: Record<string, { version: number; data: JsonObject }> = {};
       for (const id of sortedKeys(docs)) {
-        const doc = docs.get(id)!;
+        const doc = readDocument(docs.get(id))!;
         out[id] = { version: doc.version, data: doc.data };
       }
       documents[name] = out;
@@ -463,7 +472,7 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
       const state = logs.get(name)!;
       const streams: Record<string, { sortKey: string; seq: number; data: JsonObject }[]> = {};
       for (const stream of state.names.toArray()) {
-        streams[stream] = state.streams.get(stream)!.toArray().map((e) => ({ sortKey: e.sortKey, seq: e.seq, data: e.data }));
+        streams[stream] = state.streams.get(stream)!.toArray().map((e) => ({ sortKey: e.sortKey, seq: e.seq, data: readLogEntry(e).data }));
       }
       logsOut[name] = { seq: state.seq, streams };
     }
@@ -493,13 +502,42 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
       const r = idempotency.get(key)!;
       idempotencyOut[key] = { hash: r.hash, expiresAt: r.expiresAt, completed: r.completed, result: r.result };
     }
-    return { documents, logs: logsOut, balances: balancesOut, counters: countersOut, events: outbox.slice(), idempotency: idempotencyOut };
+    return { documents, logs: logsOut, balances: balancesOut, counters: countersOut, events: outbox.map(readEvent), idempotency: idempotencyOut };
   }
 
   return store;
 }
 
 function noop(): void {}
+
+/*
+ * Stored values are frozen when a read first hands them out (see json.ts): the wrapper's
+ * own frozenness says whether that happened.
+ */
+
+/** The stored document, frozen with its data (done once, at its first read). */
+function readDocument(doc: StoredDocument | undefined): StoredDocument | undefined {
+  if (doc !== undefined && !Object.isFrozen(doc)) {
+    freezeStored(doc.data, true);
+    Object.freeze(doc);
+  }
+  return doc;
+}
+
+/** The log entry, frozen with its data (done once, at its first read). */
+function readLogEntry(entry: LogEntry): LogEntry {
+  if (!Object.isFrozen(entry)) {
+    freezeStored(entry.data, false);
+    Object.freeze(entry);
+  }
+  return entry;
+}
+
+/** The outbox event, frozen with its payload (done once, at its first read). */
+function readEvent(event: PositionedEvent): PositionedEvent {
+  if (!Object.isFrozen(event)) freezeStored(event as unknown as Json, false);
+  return event;
+}
 
 function sortedKeys(map: Map<string, unknown>): string[] {
   return [...map.keys()].sort(compareStrings);
