@@ -124,7 +124,9 @@ async function settleCreditNote(tx: Transaction, functionalCurrency: string, cre
  * credit note it replaces (an order edit), then what is open of the order's earlier correction
  * credit notes it names in `appliesCredits` (an edit that refunded a surplus before the rest of
  * the order shipped: the later shipment's invoice takes that credit, recorded as an
- * `allocation` on both items, as `sk.finance.allocate` would). Each is applied at the credit's
+ * `allocation` on both items, as `sk.finance.allocate` would), then what is open of the
+ * captures it names in `appliesPayments` (money captured beyond the invoices of a partly
+ * shipped order, an over-payment on the capture's item), recorded the same way. Each is applied at the credit's
  * booked value even when the two are booked at different rates (the credit note at the old
  * invoice's, the invoice at its own), realising the difference. Returns the exchange
  * difference in the functional currency, in the receivables control account's direction
@@ -136,14 +138,35 @@ async function settleCreditNote(tx: Transaction, functionalCurrency: string, cre
  * const loss = await realiseReplacedCredit(tx, "EUR", payload, "2026-03-05"); // 470000n: 0.47 EUR
  * ```
  */
-export async function realiseReplacedCredit(tx: Transaction, functionalCurrency: string, payload: { readonly invoiceId: string; readonly replaces?: string | undefined; readonly appliesCredits?: readonly string[] | undefined }, date: string): Promise<bigint> {
+export async function realiseReplacedCredit(tx: Transaction, functionalCurrency: string, payload: AppliedCredits, date: string): Promise<bigint> {
   let difference = 0n;
   if (payload.replaces !== undefined) difference += await settleCreditNote(tx, functionalCurrency, payload.replaces, payload.invoiceId, date, { realise: true });
-  for (const creditNoteId of payload.appliesCredits ?? []) {
-    if (creditNoteId === payload.replaces) continue;
-    difference += await settleCreditNote(tx, functionalCurrency, creditNoteId, payload.invoiceId, date, { realise: true, kind: "allocation" });
+  for (const creditId of appliedCredits(payload)) {
+    if (creditId === payload.replaces) continue;
+    difference += await settleCreditNote(tx, functionalCurrency, creditId, payload.invoiceId, date, { realise: true, kind: "allocation" });
   }
   return difference;
+}
+
+/** What an `OrderInvoiced` names for finance to apply to it: the credit note it replaces, earlier credit notes, captures with money beyond the invoices. */
+export interface AppliedCredits {
+  readonly invoiceId: string;
+  readonly replaces?: string | undefined;
+  readonly appliesCredits?: readonly string[] | undefined;
+  readonly appliesPayments?: readonly string[] | undefined;
+}
+
+/**
+ * The credits an invoice applies after the one it replaces, in order: the credit notes it names,
+ * then the captures (an over-payment's item is the capture's id), each once.
+ *
+ * @example
+ * ```ts
+ * appliedCredits({ invoiceId: "inv_3", appliesCredits: ["cn_1"], appliesPayments: ["ch_1"] }); // ["cn_1", "ch_1"]
+ * ```
+ */
+export function appliedCredits(payload: AppliedCredits): string[] {
+  return [...new Set([...(payload.appliesCredits ?? []), ...(payload.appliesPayments ?? [])])].filter((id) => id !== payload.replaces);
 }
 
 /**
@@ -358,7 +381,8 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
       }
       const amount = toUnits(p.amount.amount);
       const value = toUnits(p.functionalAmount.amount);
-      const targets = p.invoiceId === undefined ? [] : [p.invoiceId];
+      // Every invoice of the order oldest first (when the capture names them), else the one it names.
+      const targets = p.invoiceIds ?? (p.invoiceId === undefined ? [] : [p.invoiceId]);
       const r = await settle(tx, functionalCurrency, { ledger: "receivables", date, documentId: p.paymentId, kind: "payment", currency: p.currency, amount: -amount, value: -value, targets });
       const settledAny = r.restAmount !== -amount;
       const hostDifference = !settledAny && p.exchangeDifference !== undefined ? toUnits(p.exchangeDifference.amount) : 0n;

@@ -189,6 +189,9 @@ export const paymentCapturedSchema = refined(
     orderId: orderIdField,
     customerId: customerIdField.exactOptional(),
     invoiceId: documentIdField.exactOptional(),
+    // Every invoice of the order, oldest first (invoiced: true): finance settles what is open of
+    // each in turn, so money covering several invoices leaves none open beside an over-payment.
+    invoiceIds: z.array(documentIdField).max(10_000).exactOptional(),
     provider: idString.exactOptional(),
     invoiced: z.boolean(),
     ...settlementFields,
@@ -309,6 +312,10 @@ export const orderInvoicedSchema = refined(
     // refunded a surplus before the rest shipped): finance allocates what is open of each to this
     // invoice, in order, realising any exchange difference.
     appliesCredits: z.array(documentIdField).max(10_000).exactOptional(),
+    // Captures of the same order whose money beyond its invoices is still open (an over-payment
+    // held for the goods still to ship): finance allocates what is open of each to this invoice,
+    // after the credit notes, in order, realising any exchange difference.
+    appliesPayments: z.array(documentIdField).max(10_000).exactOptional(),
   }),
   (invoice, ctx) => {
     checkTaxLines(ctx, invoice, false);
