@@ -94,7 +94,7 @@ async function openItem(tx: Transaction, item: Omit<OpenItem, "itemId" | "openAm
  * worth and the difference is returned (functional, the control account's direction:
  * positive = a loss) for the caller to post. `kind` names the settlement on both items.
  */
-async function settleCreditNote(tx: Transaction, functionalCurrency: string, creditNoteId: string, invoiceId: string, date: string, options: { realise?: boolean; kind?: "credit" | "allocation"; limit?: bigint } = {}): Promise<bigint> {
+async function settleCreditNote(tx: Transaction, functionalCurrency: string, creditNoteId: string, invoiceId: string, date: string, options: { realise?: boolean; kind?: "credit" | "allocation"; limit?: bigint; settled?: string[] } = {}): Promise<bigint> {
   const credit = await getItem(tx, "receivables", creditNoteId);
   const invoice = await getItem(tx, "receivables", invoiceId);
   if (credit === undefined || invoice === undefined) return 0n;
@@ -116,6 +116,7 @@ async function settleCreditNote(tx: Transaction, functionalCurrency: string, cre
   const i = settleItem(invoice.item, { date, documentId: creditNoteId, kind, amount: part, settledValue: -creditValue, quantum }, toUnits, unitsToString);
   await tx.documents.put(OPEN_ITEMS_COLLECTION, c.item.itemId, c.item as unknown as JsonObject, credit.version);
   await tx.documents.put(OPEN_ITEMS_COLLECTION, i.item.itemId, i.item as unknown as JsonObject, invoice.version);
+  options.settled?.push(creditNoteId);
   return invoiceValue + creditValue;
 }
 
@@ -131,21 +132,21 @@ async function settleCreditNote(tx: Transaction, functionalCurrency: string, cre
  * invoice's, the invoice at its own), realising the difference. Returns the exchange
  * difference in the functional currency, in the receivables control account's direction
  * (positive: a loss — the control account goes down by it), for the caller to post; 0 when
- * nothing was left to apply or the values agreed.
+ * nothing was left to apply or the values agreed — and the ids of the credits it applied.
  *
  * @example
  * ```ts
- * const loss = await realiseReplacedCredit(tx, "EUR", payload, "2026-03-05"); // 470000n: 0.47 EUR
+ * const { difference } = await realiseReplacedCredit(tx, "EUR", payload, "2026-03-05"); // 470000n: a 0.47 EUR loss
  * ```
  */
-export async function realiseReplacedCredit(tx: Transaction, functionalCurrency: string, payload: AppliedCredits, date: string): Promise<bigint> {
+export async function realiseReplacedCredit(tx: Transaction, functionalCurrency: string, payload: AppliedCredits, date: string): Promise<{ difference: bigint; applied: string[] }> {
   let difference = 0n;
-  if (payload.replaces !== undefined) difference += await settleCreditNote(tx, functionalCurrency, payload.replaces, payload.invoiceId, date, { realise: true });
+  const applied: string[] = [];
+  if (payload.replaces !== undefined) difference += await settleCreditNote(tx, functionalCurrency, payload.replaces, payload.invoiceId, date, { realise: true, settled: applied });
   for (const creditId of appliedCredits(payload)) {
-    if (creditId === payload.replaces) continue;
-    difference += await settleCreditNote(tx, functionalCurrency, creditId, payload.invoiceId, date, { realise: true, kind: "allocation" });
+    difference += await settleCreditNote(tx, functionalCurrency, creditId, payload.invoiceId, date, { realise: true, kind: "allocation", settled: applied });
   }
-  return difference;
+  return { difference, applied };
 }
 
 /** What an `OrderInvoiced` names for finance to apply to it: the credit note it replaces, earlier credit notes, captures with money beyond the invoices. */
