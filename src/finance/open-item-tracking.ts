@@ -403,8 +403,8 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
       }
       const amount = toUnits(p.amount.amount);
       const value = toUnits(p.functionalAmount.amount);
-      // The credit note named first, then the order's other credit notes, then the capture (an over-payment).
-      const targets = [p.creditNoteId, ...(p.creditNoteIds ?? []), p.paymentId].filter((x): x is string => x !== undefined);
+      // The credit note named first, then the order's other credit notes, then the capture refunded and the order's captures (an over-payment).
+      const targets = [...new Set([p.creditNoteId, ...(p.creditNoteIds ?? []), p.paymentId, ...(p.paymentIds ?? [])].filter((x): x is string => x !== undefined))];
       const r = await settle(tx, functionalCurrency, { ledger: "receivables", date, documentId: p.refundId, kind: "refund", currency: p.currency, amount, value, targets });
       const settledAny = r.restAmount !== amount;
       const hostDifference = !settledAny && p.exchangeDifference !== undefined ? toUnits(p.exchangeDifference.amount) : 0n;

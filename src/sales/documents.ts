@@ -3,7 +3,7 @@ import type { LocalDate } from "../kernel/local-date.js";
 import type { NewEvent } from "../runner/command.js";
 import { releaseAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
-import { type OrderDoc, type OrderLine, bump, qty } from "./order.js";
+import { type OrderDoc, type OrderLine, bump, capturesOf, qty } from "./order.js";
 
 /*
  * The invoice and credit-note figures of part of an order. A line's share for quantities
@@ -116,10 +116,11 @@ export function invoiceOrderPart(
   const dueDate = addDays(options.today, order.paymentTermsDays);
   const released = releaseAdvanceTax(order, applied, prepaid);
   // A credit the order holds for goods still to ship (the receivable below zero: an edit's
-  // correction credit notes' rest, money captured beyond the invoices) pays this invoice: finance
+  // correction credit notes' rest, a return's credit on goods already paid for, money captured
+  // beyond the invoices) pays this invoice: finance
   // allocates what is open of each credit note, then of each capture, to it.
   const inCredit = minorOf(order.receivable.amount, c) < 0n;
-  const credits = inCredit ? order.creditNotes.filter((n) => n.reason === "correction").map((n) => n.creditNoteId) : [];
+  const credits = inCredit ? order.creditNotes.filter((n) => n.reason === "correction" || n.reason === "return").map((n) => n.creditNoteId) : [];
   const payments = inCredit ? capturesOf(order) : [];
   const event: NewEvent = {
     type: "OrderInvoiced",
@@ -160,19 +161,6 @@ export function invoiceOrderPart(
     invoices: [...order.invoices, { invoiceId: options.invoiceId, number: options.number, gross: amountOf(d.gross, c), dueDate }],
   };
   return { order: updated, event };
-}
-
-/**
- * The provider ids of an order's captures, oldest first (a capture on an invoiced order leaves
- * what exceeded the receivable open on its own item in finance; one taken before invoicing has none).
- *
- * @example
- * ```ts
- * capturesOf(order); // ["ch_1", "ch_2"]
- * ```
- */
-export function capturesOf(order: OrderDoc): string[] {
-  return order.payments.filter((key) => key.startsWith("capture:")).map((key) => key.slice("capture:".length));
 }
 
 /**

@@ -157,6 +157,55 @@ for (const kind of ["memory", "pglite"] as const) {
     }
   });
 
+  describe(`${kind}: paying an over-payment back`, () => {
+    for (const currency of ["EUR", "USD"] as const) {
+      it(`${currency}: an edit that removes the goods still to ship refunds the over-payment in the same command, and the refund settles the capture's credit — nothing stays open`, async () => {
+        const { sk, clock } = await overPaid(currency, "47.6");
+        clock.set("2026-03-10T10:00:00.000Z");
+        const edited = await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "2", quantity: 0 }], refund: { refundId: "re_1" } });
+        expect(edited).toMatchObject({ total: "23.8", balanceDue: "0", refundId: "re_1" });
+        expect(await owed(sk)).toEqual(["0", "0", "paid", "shipped"]);
+        await cleared(sk);
+      });
+
+      it(`${currency}: a mug returned before the TEEs ship — the TEEs' invoice takes the return's credit and the over-payment, the 11.90 left is refundDue and its refund settles the capture's credit — nothing open`, async () => {
+        const { sk, clock } = await overPaid(currency, "47.6");
+        await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+        await sk.sales.receiveReturn({ returnId: "ret_1" });
+        clock.set("2026-03-10T10:00:00.000Z");
+        await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_2" });
+        expect(await owed(sk)).toEqual(["0", "11.9", "paid", "shipped"]);
+        // The TEEs' invoice took the return's credit first, then the capture's: 11.90 of the capture is left, owed back.
+        expect((await openOf(sk)).map((i) => i.slice(0, 2))).toEqual([["ch_1", "-11.9"]]);
+        await sk.sales.refundPayment({ orderId: "ord_1", refundId: "re_1", amount: "11.9", returnId: "ret_1" });
+        expect(await owed(sk)).toEqual(["0", "0", "partially-refunded", "shipped"]);
+        await cleared(sk);
+      });
+    }
+  });
+
+  describe(`${kind}: a return's credit on goods already paid for, before the rest ships`, () => {
+    for (const currency of ["EUR", "USD"] as const) {
+      it(`${currency}: the MUGs paid exactly, one returned — the TEEs' invoice takes the return's 11.90 credit, 11.90 is left to pay and capturing it clears everything (was: CN −11.90 open beside INV…2 until finance.allocate)`, async () => {
+        const { sk, clock } = await placed(currency);
+        await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1", lines: [{ lineId: "1", quantity: "2" }] });
+        await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "23.8" });
+        await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+        await sk.sales.receiveReturn({ returnId: "ret_1" });
+        // The return's credit pays for the TEEs: nothing is owed back.
+        expect(await owed(sk)).toEqual(["11.9", "0", "partially-paid", "partially-shipped"]);
+        clock.set("2026-03-10T10:00:00.000Z");
+        await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_2" });
+        expect((await openOf(sk)).map((i) => i.slice(0, 2))).toEqual([["INV2026-000002", "11.9"]]);
+        const items = await sk.finance.openItems({ ledger: "receivables", party: "cus_1" });
+        expect(items.find((i) => i.documentId === "CN2026-000001")!.settlements.at(-1)).toMatchObject({ kind: "allocation", documentId: "INV2026-000002", amount: "-11.9" });
+        await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_2" });
+        expect((await owed(sk)).slice(0, 2)).toEqual(["0", "0"]);
+        await cleared(sk);
+      });
+    }
+  });
+
   describe(`${kind}: money captured before any invoice (prepayments) across a split shipment`, () => {
     for (const currency of ["EUR", "USD"] as const) {
       it(`${currency}, the whole order captured ahead: each shipment's invoice applies its part of the prepayments; nothing stays open`, async () => {

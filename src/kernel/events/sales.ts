@@ -358,6 +358,9 @@ export const refundIssuedSchema = refined(
     // The order's other credit notes, in the order the refund settles their credit after
     // `creditNoteId` (newest first): an edit's surplus refund may pay back an earlier correction's credit.
     creditNoteIds: z.array(documentIdField).max(10_000).exactOptional(),
+    // The order's captures, oldest first, whose money beyond its invoices (an over-payment) the
+    // refund pays back after the credit notes' credit: finance settles what is open of each.
+    paymentIds: z.array(documentIdField).max(10_000).exactOptional(),
     invoiced: z.boolean(),
     ...settlementFields,
     advanceTaxReleased: taxLinesField.exactOptional(),
