@@ -308,9 +308,9 @@ export const orderInvoicedSchema = refined(
     advanceTaxReleased: taxLinesField.exactOptional(),
     // The credit note this invoice replaces (an order edit): finance settles what is open of it against this invoice.
     replaces: documentIdField.exactOptional(),
-    // Earlier correction credit notes of the same order whose credit is still open (an edit that
-    // refunded a surplus before the rest shipped): finance allocates what is open of each to this
-    // invoice, in order, realising any exchange difference.
+    // Earlier correction or return credit notes of the same order whose credit is still open (an
+    // edit that refunded a surplus before the rest shipped, goods paid for and sent back): finance
+    // allocates what is open of each to this invoice, in order, realising any exchange difference.
     appliesCredits: z.array(documentIdField).max(10_000).exactOptional(),
     // Captures of the same order whose money beyond its invoices is still open (an over-payment
     // held for the goods still to ship): finance allocates what is open of each to this invoice,
