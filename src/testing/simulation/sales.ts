@@ -464,10 +464,11 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
   };
 
   /**
-   * An order's open items in finance never leave the customer owing on an invoice while a credit
-   * of the same order is open (money captured beyond the invoices, an edit's or a return's credit
-   * note): each invoice takes the order's open credits when it is raised, and a capture settles
-   * every open invoice of the order.
+   * An order's open items in finance never leave the customer owing on an invoice while money
+   * captured for the same order beyond its invoices (an over-payment) is open: each invoice takes
+   * the order's open over-payments when it is raised, and a capture settles every open invoice of
+   * the order. (Credit notes are left out: a foreign return credit note and an invoice whose booked
+   * values differ stay open for `allocate`, as docs/accounting.md says.)
    */
   const creditsApplied = async (orders: readonly OrderDoc[]): Promise<string[]> => {
     const open = new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i] as const));
@@ -476,8 +477,8 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
       if (order.state === "cancelled") continue;
       const owing = order.invoices.map((i) => open.get(i.invoiceId)).filter((i) => i !== undefined && new Decimal(i.openAmount).gt(0));
       if (owing.length === 0) continue;
-      const credits = [...order.creditNotes.map((n) => n.creditNoteId), ...capturesOf(order)].map((id) => open.get(id)).filter((i) => i !== undefined && new Decimal(i.openAmount).lt(0));
-      if (credits.length > 0) out.push(`order ${order.orderId}: ${owing.map((i) => `${i!.documentId} ${i!.openAmount}`).join(", ")} open while its credit ${credits.map((i) => `${i!.documentId} ${i!.openAmount}`).join(", ")} is open too`);
+      const credits = capturesOf(order).map((id) => open.get(id)).filter((i) => i !== undefined && new Decimal(i.openAmount).lt(0));
+      if (credits.length > 0) out.push(`order ${order.orderId}: ${owing.map((i) => `${i!.documentId} ${i!.openAmount}`).join(", ")} open while its over-payment ${credits.map((i) => `${i!.documentId} ${i!.openAmount}`).join(", ")} is open too`);
     }
     return out;
   };
@@ -507,7 +508,7 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
       violations.push(...orderTax(order));
       violations.push(...owedAgrees(order));
     }
-    // Each invoice took the order's open credits, each capture settled every open invoice.
+    // Each invoice took the order's open over-payments, each capture settled every open invoice.
     if (full) violations.push(...(await creditsApplied(await all())));
     if (full) {
       // Every edit kept the version it replaced.
