@@ -117,8 +117,8 @@ export function invoiceOrderPart(
   const released = releaseAdvanceTax(order, applied, prepaid);
   // A credit the order holds for goods still to ship (the receivable below zero: an edit's
   // correction credit notes' rest, a return's credit on goods already paid for, money captured
-  // beyond the invoices) pays this invoice: finance
-  // allocates what is open of each credit note, then of each capture, to it.
+  // beyond the invoices) pays this invoice: finance allocates what is open of each credit note,
+  // then of each capture, to it.
   const inCredit = minorOf(order.receivable.amount, c) < 0n;
   const credits = inCredit ? order.creditNotes.filter((n) => n.reason === "correction" || n.reason === "return").map((n) => n.creditNoteId) : [];
   const payments = inCredit ? capturesOf(order) : [];
