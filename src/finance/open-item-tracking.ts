@@ -94,7 +94,7 @@ async function openItem(tx: Transaction, item: Omit<OpenItem, "itemId" | "openAm
  * worth and the difference is returned (functional, the control account's direction:
  * positive = a loss) for the caller to post. `kind` names the settlement on both items.
  */
-async function settleCreditNote(tx: Transaction, functionalCurrency: string, creditNoteId: string, invoiceId: string, date: string, options: { realise?: boolean; kind?: "credit" | "allocation"; limit?: bigint } = {}): Promise<bigint> {
+async function settleCreditNote(tx: Transaction, functionalCurrency: string, creditNoteId: string, invoiceId: string, date: string, options: { realise?: boolean; kind?: "credit" | "allocation"; limit?: bigint; settled?: string[] } = {}): Promise<bigint> {
   const credit = await getItem(tx, "receivables", creditNoteId);
   const invoice = await getItem(tx, "receivables", invoiceId);
   if (credit === undefined || invoice === undefined) return 0n;
@@ -116,6 +116,7 @@ async function settleCreditNote(tx: Transaction, functionalCurrency: string, cre
   const i = settleItem(invoice.item, { date, documentId: creditNoteId, kind, amount: part, settledValue: -creditValue, quantum }, toUnits, unitsToString);
   await tx.documents.put(OPEN_ITEMS_COLLECTION, c.item.itemId, c.item as unknown as JsonObject, credit.version);
   await tx.documents.put(OPEN_ITEMS_COLLECTION, i.item.itemId, i.item as unknown as JsonObject, invoice.version);
+  options.settled?.push(creditNoteId);
   return invoiceValue + creditValue;
 }
 
@@ -124,26 +125,49 @@ async function settleCreditNote(tx: Transaction, functionalCurrency: string, cre
  * credit note it replaces (an order edit), then what is open of the order's earlier correction
  * credit notes it names in `appliesCredits` (an edit that refunded a surplus before the rest of
  * the order shipped: the later shipment's invoice takes that credit, recorded as an
- * `allocation` on both items, as `sk.finance.allocate` would). Each is applied at the credit's
+ * `allocation` on both items, as `sk.finance.allocate` would), then what is open of the
+ * captures it names in `appliesPayments` (money captured beyond the invoices of a partly
+ * shipped order, an over-payment on the capture's item), recorded the same way. Each is applied at the credit's
  * booked value even when the two are booked at different rates (the credit note at the old
  * invoice's, the invoice at its own), realising the difference. Returns the exchange
  * difference in the functional currency, in the receivables control account's direction
  * (positive: a loss — the control account goes down by it), for the caller to post; 0 when
- * nothing was left to apply or the values agreed.
+ * nothing was left to apply or the values agreed — and the ids of the credits it applied.
  *
  * @example
  * ```ts
- * const loss = await realiseReplacedCredit(tx, "EUR", payload, "2026-03-05"); // 470000n: 0.47 EUR
+ * const { difference } = await realiseReplacedCredit(tx, "EUR", payload, "2026-03-05"); // 470000n: a 0.47 EUR loss
  * ```
  */
-export async function realiseReplacedCredit(tx: Transaction, functionalCurrency: string, payload: { readonly invoiceId: string; readonly replaces?: string | undefined; readonly appliesCredits?: readonly string[] | undefined }, date: string): Promise<bigint> {
+export async function realiseReplacedCredit(tx: Transaction, functionalCurrency: string, payload: AppliedCredits, date: string): Promise<{ difference: bigint; applied: string[] }> {
   let difference = 0n;
-  if (payload.replaces !== undefined) difference += await settleCreditNote(tx, functionalCurrency, payload.replaces, payload.invoiceId, date, { realise: true });
-  for (const creditNoteId of payload.appliesCredits ?? []) {
-    if (creditNoteId === payload.replaces) continue;
-    difference += await settleCreditNote(tx, functionalCurrency, creditNoteId, payload.invoiceId, date, { realise: true, kind: "allocation" });
+  const applied: string[] = [];
+  if (payload.replaces !== undefined) difference += await settleCreditNote(tx, functionalCurrency, payload.replaces, payload.invoiceId, date, { realise: true, settled: applied });
+  for (const creditId of appliedCredits(payload)) {
+    difference += await settleCreditNote(tx, functionalCurrency, creditId, payload.invoiceId, date, { realise: true, kind: "allocation", settled: applied });
   }
-  return difference;
+  return { difference, applied };
+}
+
+/** What an `OrderInvoiced` names for finance to apply to it: the credit note it replaces, earlier credit notes, captures with money beyond the invoices. */
+export interface AppliedCredits {
+  readonly invoiceId: string;
+  readonly replaces?: string | undefined;
+  readonly appliesCredits?: readonly string[] | undefined;
+  readonly appliesPayments?: readonly string[] | undefined;
+}
+
+/**
+ * The credits an invoice applies after the one it replaces, in order: the credit notes it names,
+ * then the captures (an over-payment's item is the capture's id), each once.
+ *
+ * @example
+ * ```ts
+ * appliedCredits({ invoiceId: "inv_3", appliesCredits: ["cn_1"], appliesPayments: ["ch_1"] }); // ["cn_1", "ch_1"]
+ * ```
+ */
+export function appliedCredits(payload: AppliedCredits): string[] {
+  return [...new Set([...(payload.appliesCredits ?? []), ...(payload.appliesPayments ?? [])])].filter((id) => id !== payload.replaces);
 }
 
 /**
@@ -358,7 +382,8 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
       }
       const amount = toUnits(p.amount.amount);
       const value = toUnits(p.functionalAmount.amount);
-      const targets = p.invoiceId === undefined ? [] : [p.invoiceId];
+      // Every invoice of the order oldest first (when the capture names them), else the one it names.
+      const targets = p.invoiceIds ?? (p.invoiceId === undefined ? [] : [p.invoiceId]);
       const r = await settle(tx, functionalCurrency, { ledger: "receivables", date, documentId: p.paymentId, kind: "payment", currency: p.currency, amount: -amount, value: -value, targets });
       const settledAny = r.restAmount !== -amount;
       const hostDifference = !settledAny && p.exchangeDifference !== undefined ? toUnits(p.exchangeDifference.amount) : 0n;
@@ -378,8 +403,8 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
       }
       const amount = toUnits(p.amount.amount);
       const value = toUnits(p.functionalAmount.amount);
-      // The credit note named first, then the order's other credit notes, then the capture (an over-payment).
-      const targets = [p.creditNoteId, ...(p.creditNoteIds ?? []), p.paymentId].filter((x): x is string => x !== undefined);
+      // The credit note named first, then the order's other credit notes, then the capture refunded and the order's captures (an over-payment).
+      const targets = [...new Set([p.creditNoteId, ...(p.creditNoteIds ?? []), p.paymentId, ...(p.paymentIds ?? [])].filter((x): x is string => x !== undefined))];
       const r = await settle(tx, functionalCurrency, { ledger: "receivables", date, documentId: p.refundId, kind: "refund", currency: p.currency, amount, value, targets });
       const settledAny = r.restAmount !== amount;
       const hostDifference = !settledAny && p.exchangeDifference !== undefined ? toUnits(p.exchangeDifference.amount) : 0n;

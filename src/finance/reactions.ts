@@ -1,7 +1,7 @@
 import { eventCatalog } from "../kernel/events/definitions.js";
 import type { EventType } from "../kernel/events/definitions.js";
 import type { Reaction } from "../runner/command.js";
-import { realiseReplacedCredit, trackOpenItems, writeBackOnCredit } from "./open-item-tracking.js";
+import { type AppliedCredits, realiseReplacedCredit, trackOpenItems, writeBackOnCredit } from "./open-item-tracking.js";
 import { postDraft } from "./post-draft.js";
 import { type RuleEvent, reactedEventTypes, ruleFor } from "./posting-rules.js";
 import type { FinanceSettings } from "./settings.js";
@@ -35,7 +35,7 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
         const payload = await trackOpenItems(ctx.tx, ctx.config.functionalCurrency, { type, effectiveDate: event.effectiveDate, payload: parsed });
         // An edit's new invoice in a foreign currency takes the rest of the correction credit note
         // it replaces at their booked values: the difference is an exchange gain or loss.
-        const replaced = type === "OrderInvoiced" ? await realiseReplacedCredit(ctx.tx, ctx.config.functionalCurrency, payload as { invoiceId: string; replaces?: string; appliesCredits?: readonly string[] }, event.effectiveDate) : 0n;
+        const { difference: replaced, applied } = type === "OrderInvoiced" ? await realiseReplacedCredit(ctx.tx, ctx.config.functionalCurrency, payload as AppliedCredits, event.effectiveDate) : { difference: 0n, applied: [] };
         // A credit note of invoices finance wrote off writes back what its credit would otherwise leave with the customer.
         const writtenBack = type === "CreditNoteIssued" ? await writeBackOnCredit(ctx.tx, ctx.config.functionalCurrency, payload as { creditNoteId: string; invoiceId?: string; invoiceIds?: readonly string[] }, event.effectiveDate) : { lines: [], difference: 0n };
         const ruleEvent = { id: event.id, type, effectiveDate: event.effectiveDate, payload } as RuleEvent;
@@ -74,8 +74,7 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
           });
         }
         if (replaced !== 0n) {
-          const p = payload as { invoiceId: string; replaces?: string; appliesCredits?: readonly string[] };
-          const applied = [...(p.replaces === undefined ? [] : [p.replaces]), ...(p.appliesCredits ?? []).filter((id) => id !== p.replaces)];
+          const p = payload as AppliedCredits;
           await postDraft(ctx, settings, {
             date: event.effectiveDate,
             domain: "sales",

@@ -119,7 +119,7 @@ export function capturePaymentCommand(settings: SalesSettings) {
           paymentId: input.paymentId,
           orderId: order.orderId,
           ...(order.customerId === "" ? {} : { customerId: order.customerId }),
-          ...(invoiced && invoiceId !== undefined ? { invoiceId } : {}),
+          ...(invoiced && invoiceId !== undefined ? { invoiceId, invoiceIds: order.invoices.map((i) => i.invoiceId) } : {}),
           ...(input.provider === undefined ? {} : { provider: input.provider }),
           invoiced,
           currency: c,

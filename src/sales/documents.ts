@@ -3,7 +3,7 @@ import type { LocalDate } from "../kernel/local-date.js";
 import type { NewEvent } from "../runner/command.js";
 import { releaseAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
-import { type OrderDoc, type OrderLine, bump, qty } from "./order.js";
+import { type OrderDoc, type OrderLine, bump, capturesOf, qty } from "./order.js";
 
 /*
  * The invoice and credit-note figures of part of an order. A line's share for quantities
@@ -115,9 +115,13 @@ export function invoiceOrderPart(
   const appliedF = shareOf(prepaidF, applied, prepaid);
   const dueDate = addDays(options.today, order.paymentTermsDays);
   const released = releaseAdvanceTax(order, applied, prepaid);
-  // A credit an edit left on the order (its correction credit notes' rest, the receivable below
-  // zero) pays this invoice: finance allocates what is open of each to it.
-  const credits = minorOf(order.receivable.amount, c) < 0n ? order.creditNotes.filter((n) => n.reason === "correction").map((n) => n.creditNoteId) : [];
+  // A credit the order holds for goods still to ship (the receivable below zero: an edit's
+  // correction credit notes' rest, a return's credit on goods already paid for, money captured
+  // beyond the invoices) pays this invoice: finance allocates what is open of each credit note,
+  // then of each capture, to it.
+  const inCredit = minorOf(order.receivable.amount, c) < 0n;
+  const credits = inCredit ? order.creditNotes.filter((n) => n.reason === "correction" || n.reason === "return").map((n) => n.creditNoteId) : [];
+  const payments = inCredit ? capturesOf(order) : [];
   const event: NewEvent = {
     type: "OrderInvoiced",
     aggregateType: "order",
@@ -134,6 +138,7 @@ export function invoiceOrderPart(
       ...(d.taxLines.length > 0 ? { taxLines: d.taxLines } : {}),
       ...(released.lines.length > 0 ? { advanceTaxReleased: released.lines } : {}),
       ...(credits.length > 0 ? { appliesCredits: credits } : {}),
+      ...(payments.length > 0 ? { appliesPayments: payments } : {}),
     },
   };
   // IFRIC 22: the applied advance keeps its booked value on the revenue side (finance shifts revenue by it);
@@ -144,7 +149,7 @@ export function invoiceOrderPart(
   // to the invoice's booked share at once, so the receivable keeps no functional residue of it.
   const credit = -minorOf(order.receivable.amount, c);
   const creditF = -minorOf(order.receivable.functional, fc);
-  const taken = credits.length > 0 && credit > 0n && open > 0n ? (credit < open ? credit : open) : 0n;
+  const taken = credits.length + payments.length > 0 && credit > 0n && open > 0n ? (credit < open ? credit : open) : 0n;
   const realised = taken === 0n ? 0n : shareOf(openF, taken, open) - shareOf(creditF, taken, credit);
   const updated: OrderDoc = {
     ...released.order,

@@ -317,6 +317,19 @@ export function owedOnOrder(order: OrderDoc): string {
 }
 
 /**
+ * The provider ids of an order's captures, oldest first (a capture on an invoiced order leaves
+ * what exceeded the receivable open on its own item in finance; one taken before invoicing has none).
+ *
+ * @example
+ * ```ts
+ * capturesOf(order); // ["ch_1", "ch_2"]
+ * ```
+ */
+export function capturesOf(order: OrderDoc): string[] {
+  return order.payments.filter((key) => key.startsWith("capture:")).map((key) => key.slice("capture:".length));
+}
+
+/**
  * What may be paid back on an order now, for `refundDue` and `refundPayment` alike (decimal
  * strings): `due`, within captured less refunded — on a cancelled order what its credit notes
  * credited (its prepayments when it was never invoiced); on an invoiced order what its credit

@@ -6,7 +6,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { releaseAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
-import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, loadOrder, refundDueOn, saveOrder, withHistory } from "./order.js";
+import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, capturesOf, loadOrder, refundDueOn, saveOrder, withHistory } from "./order.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
 import type { SalesSettings } from "./options.js";
 import { functionalRate } from "./rate.js";
@@ -136,6 +136,8 @@ export async function refundFromOrder(
   // credit notes newest first: an edit's surplus refund may pay back an earlier correction's credit.
   const creditNote = order.creditNotes.find((n) => n.creditNoteId === returnCreditNoteId) ?? order.creditNotes[order.creditNotes.length - 1];
   const otherCreditNotes = order.creditNotes.filter((n) => n !== creditNote).map((n) => n.creditNoteId).reverse();
+  // Then the order's captures: money captured beyond the invoices sits on the capture's own item.
+  const captures = capturesOf(order);
   const events: NewEvent[] = [
     {
       type: "RefundIssued",
@@ -150,6 +152,7 @@ export async function refundFromOrder(
         ...(input.provider === undefined ? {} : { provider: input.provider }),
         ...(invoiced && creditNote !== undefined ? { creditNoteId: creditNote.creditNoteId } : {}),
         ...(invoiced && otherCreditNotes.length > 0 ? { creditNoteIds: otherCreditNotes } : {}),
+        ...(invoiced && captures.length > 0 ? { paymentIds: captures } : {}),
         invoiced,
         currency: c,
         functionalCurrency: fc,

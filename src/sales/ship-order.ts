@@ -25,7 +25,8 @@ export const shipOrderSchema = z.strictObject({
  * sourcing policy placed them at (in that order): `ShipmentDispatched` makes
  * inventory issue the stock at its valuation cost and post COGS; under the on-shipment
  * policy the shipped quantities are invoiced in the same command (the shipping charge
- * with the first invoice).
+ * with the first invoice), except what `invoiceOrder` billed ahead (`invoiceId` null when
+ * nothing was left to invoice).
  *
  * @example
  * ```ts
@@ -90,16 +91,25 @@ export function shipOrderCommand(settings: SalesSettings) {
           },
         },
       ];
-      if (next.invoicing === "on-shipment") {
+      // On shipment, what ships is invoiced — except what an invoice billed ahead already (invoiceOrder).
+      const toInvoice = new Map<string, bigint>();
+      for (const [lineId, q] of quantities) {
+        const line = next.lines.find((l) => l.lineId === lineId)!;
+        const left = qty(line.buckets.ordered) - qty(line.buckets.invoiced);
+        if (left > 0n) toInvoice.set(lineId, q < left ? q : left);
+      }
+      let invoiceId: string | null = null;
+      if (next.invoicing === "on-shipment" && (toInvoice.size > 0 || !next.shipping.invoiced)) {
         const number = await allocateNumber(ctx, settings, "invoice");
-        const invoiced = invoiceOrderPart(next, quantities, { invoiceId: number, number, rate: await functionalRate(ctx, next.currency), today: ctx.today, includeShipping: !next.shipping.invoiced });
+        const invoiced = invoiceOrderPart(next, toInvoice, { invoiceId: number, number, rate: await functionalRate(ctx, next.currency), today: ctx.today, includeShipping: !next.shipping.invoiced });
         next = invoiced.order;
         events.push(invoiced.event);
+        invoiceId = number;
       }
       const shipment: ShipmentDoc = { shipmentId: input.shipmentId, orderId: order.orderId, state: "shipped", lines: wanted.map((w) => ({ lineId: w.lineId, quantity: w.quantity })), shippedAt: ctx.now.toISOString(), deliveredAt: null };
       await ctx.tx.documents.put(SHIPMENTS, input.shipmentId, shipment as never, 0);
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "ship", input.shipmentId), version);
-      return { result: { shipmentId: input.shipmentId, invoiceId: next.invoicing === "on-shipment" ? (next.invoices[next.invoices.length - 1]?.invoiceId ?? null) : null }, events };
+      return { result: { shipmentId: input.shipmentId, invoiceId }, events };
     },
   });
 }

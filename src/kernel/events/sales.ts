@@ -189,6 +189,9 @@ export const paymentCapturedSchema = refined(
     orderId: orderIdField,
     customerId: customerIdField.exactOptional(),
     invoiceId: documentIdField.exactOptional(),
+    // Every invoice of the order, oldest first (invoiced: true): finance settles what is open of
+    // each in turn, so money covering several invoices leaves none open beside an over-payment.
+    invoiceIds: z.array(documentIdField).max(10_000).exactOptional(),
     provider: idString.exactOptional(),
     invoiced: z.boolean(),
     ...settlementFields,
@@ -305,10 +308,14 @@ export const orderInvoicedSchema = refined(
     advanceTaxReleased: taxLinesField.exactOptional(),
     // The credit note this invoice replaces (an order edit): finance settles what is open of it against this invoice.
     replaces: documentIdField.exactOptional(),
-    // Earlier correction credit notes of the same order whose credit is still open (an edit that
-    // refunded a surplus before the rest shipped): finance allocates what is open of each to this
-    // invoice, in order, realising any exchange difference.
+    // Earlier correction or return credit notes of the same order whose credit is still open (an
+    // edit that refunded a surplus before the rest shipped, goods paid for and sent back): finance
+    // allocates what is open of each to this invoice, in order, realising any exchange difference.
     appliesCredits: z.array(documentIdField).max(10_000).exactOptional(),
+    // Captures of the same order whose money beyond its invoices is still open (an over-payment
+    // held for the goods still to ship): finance allocates what is open of each to this invoice,
+    // after the credit notes, in order, realising any exchange difference.
+    appliesPayments: z.array(documentIdField).max(10_000).exactOptional(),
   }),
   (invoice, ctx) => {
     checkTaxLines(ctx, invoice, false);
@@ -351,6 +358,9 @@ export const refundIssuedSchema = refined(
     // The order's other credit notes, in the order the refund settles their credit after
     // `creditNoteId` (newest first): an edit's surplus refund may pay back an earlier correction's credit.
     creditNoteIds: z.array(documentIdField).max(10_000).exactOptional(),
+    // The order's captures, oldest first, whose money beyond its invoices (an over-payment) the
+    // refund pays back after the credit notes' credit: finance settles what is open of each.
+    paymentIds: z.array(documentIdField).max(10_000).exactOptional(),
     invoiced: z.boolean(),
     ...settlementFields,
     advanceTaxReleased: taxLinesField.exactOptional(),
