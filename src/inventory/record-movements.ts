@@ -112,14 +112,27 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
       }
     }
   }
-  const lots = await recordLots(ctx.tx, drafts);
-  await checkTracking(ctx.tx, quantityDeltas, products, drafts, lots, (at) => dateOf(new Date(at)));
-  await checkLocations(ctx.tx, quantityDeltas, products);
-  await checkLotHolds(ctx.tx, drafts, products, nowIsoOf(ctx));
+  // Lots matter only when a movement names one or a product is tracked: otherwise the three
+  // lot steps have nothing to do, and are not awaited (each await costs a microtask turn).
+  if (lotsInvolved(drafts, products)) {
+    const lots = await recordLots(ctx.tx, drafts);
+    await checkTracking(ctx.tx, quantityDeltas, products, drafts, lots, (at) => dateOf(new Date(at)));
+    await checkLocations(ctx.tx, quantityDeltas, products);
+    await checkLotHolds(ctx.tx, drafts, products, nowIsoOf(ctx));
+  } else await checkLocations(ctx.tx, quantityDeltas, products);
   if (quantityDeltas.length > 0) await ctx.tx.balances.add(QUANTITIES, quantityDeltas);
   if (valueDeltas.length > 0) await ctx.tx.balances.add(VALUES, valueDeltas);
   await applyCounters(ctx.tx, counterChanges);
   return { movements, events };
+}
+
+/** Whether any draft names a lot or moves a lot- or serial-tracked product. */
+function lotsInvolved(drafts: readonly MovementDraft[], products: ReadonlyMap<string, Product>): boolean {
+  for (const d of drafts) {
+    if (d.lot !== undefined && d.lot !== null) return true;
+    if ((products.get(d.sku)?.tracking ?? "none") !== "none") return true;
+  }
+  return false;
 }
 
 function toRecord(ctx: CommandContext, d: MovementDraft, product: Product, dateOf: (instant: Date) => string): MovementRecord {
