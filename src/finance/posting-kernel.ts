@@ -2,7 +2,7 @@ import { BOUNDS } from "../kernel/bounds.js";
 import { Decimal } from "../kernel/decimal.js";
 import { InvariantError, StorekeepError, invariant } from "../kernel/errors.js";
 import { internedKey } from "../kernel/interned-key.js";
-import { scaledOf, scaledText } from "../kernel/scaled.js";
+import { decimalOfScaled, scaledOf, scaledText } from "../kernel/scaled.js";
 
 /*
  * The posting kernel: journal lines as scaled bigints (millionths of a currency unit, the
@@ -78,7 +78,7 @@ export function decimalToUnits(value: Decimal): bigint {
  */
 export function unitsToDecimal(units: bigint): Decimal {
   // Zero is half of every debit/credit pair: one shared (immutable) Decimal.
-  return units === 0n ? ZERO_DECIMAL : new Decimal(unitsToString(units));
+  return units === 0n ? ZERO_DECIMAL : decimalOfScaled(units, LEDGER_SCALE);
 }
 
 const ZERO_DECIMAL = new Decimal(0);

@@ -6,7 +6,7 @@ import { inTransitLocation } from "./location.js";
 import type { MovementRecord } from "./movement.js";
 import type { Product } from "./product.js";
 import type { MovementValuation } from "./valuation.js";
-import { formatScaled } from "./valuation-kernel.js";
+import { decimalOfScaled } from "../kernel/scaled.js";
 
 /*
  * What recorded movements change besides the logs: the bucketed quantity and value
@@ -21,7 +21,7 @@ function cmp(a: string, b: string): number {
 }
 
 export function toDecimal(scaled: bigint, decimals: number): Decimal {
-  return new Decimal(formatScaled(scaled, decimals));
+  return decimalOfScaled(scaled, decimals);
 }
 
 /**

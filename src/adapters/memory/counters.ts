@@ -84,7 +84,7 @@ export function planCounterChanges(state: CounterFamilyState, changes: readonly 
   const results: Record<string, Decimal>[] = [];
   const width = state.fields.length;
   for (const change of changes) {
-    const key = checkKey(change.key, `counter key in ${state.name}`);
+    const key = checkKey(change.key, "counter key", state.name);
     const current = rows.get(key) ?? state.rows.get(key);
     const next: Decimal[] = new Array(width);
     for (let f = 0; f < width; f++) next[f] = current?.[f] ?? ZERO;

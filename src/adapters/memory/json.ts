@@ -118,17 +118,17 @@ const LONG_SEEN: string[] = new Array<string>(8).fill("");
 let longNext = 0;
 
 /**
- * Checks a key, id, sort key or bucket: a string every adapter can store.
- * Throws `VALIDATION_FAILED` otherwise.
+ * Checks a key, id, sort key or bucket (`kind`, of the store family `family`): a string
+ * every adapter can store. Throws `VALIDATION_FAILED` otherwise.
  */
-export function checkKey(value: unknown, what: string): string {
+export function checkKey(value: unknown, kind: string, family?: string): string {
+  if (typeof value === "string" && isStorableString(value)) return value;
+  // The message's subject is put together only for the error (not at every write).
+  const what = family === undefined ? kind : `${kind} in ${family}`;
   if (typeof value !== "string") throw new InvariantError(`${what} must be a string, got ${typeof value}`);
-  if (!isStorableString(value)) {
-    throw new StorekeepError("VALIDATION_FAILED", `${what} contains U+0000 or a lone surrogate, which no store can keep; remove it.`, {
-      issues: [{ path: what, message: "contains U+0000 or a lone surrogate", code: "custom" }],
-    });
-  }
-  return value;
+  throw new StorekeepError("VALIDATION_FAILED", `${what} contains U+0000 or a lone surrogate, which no store can keep; remove it.`, {
+    issues: [{ path: what, message: "contains U+0000 or a lone surrogate", code: "custom" }],
+  });
 }
 
 /**

@@ -206,7 +206,7 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
       async put(name: string, id: string, data: JsonObject, expectedVersion: number) {
         check();
         const state = collection(name);
-        checkKey(id, `document id in ${name}`);
+        checkKey(id, "document id", name);
         const current = state.docs.get(id);
         const version = current?.version ?? 0;
         if (version !== expectedVersion) throw conflict(name, id, expectedVersion, current?.version);
@@ -237,15 +237,16 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
       async append(name: string, entries: readonly LogAppend[]) {
         check();
         const state = logFamily(name);
-        // Validate the whole batch first so a duplicate appends nothing of it.
-        const batch = entries.length > 1 ? new Set<string>() : undefined;
+        // Validate the whole batch first so a duplicate appends nothing of it. A small batch
+        // (an entry's lines) is searched for a repeat directly, a large one through a set.
+        const batch = entries.length > SMALL_BATCH ? new Set<string>() : undefined;
         const data: JsonObject[] = new Array(entries.length);
         for (let i = 0; i < entries.length; i++) {
           const entry = entries[i]!;
-          const stream = checkKey(entry.stream, `log stream in ${name}`);
-          const sortKey = checkKey(entry.sortKey, `log sort key in ${name}`);
+          const stream = checkKey(entry.stream, "log stream", name);
+          const sortKey = checkKey(entry.sortKey, "log sort key", name);
           const pair = batch && `${stream}\u0000${sortKey}`;
-          if ((pair !== undefined && batch!.has(pair)) || hasEntry(state, stream, sortKey)) {
+          if ((pair !== undefined ? batch!.has(pair) : repeatedBefore(entries, i)) || hasEntry(state, stream, sortKey)) {
             throw new StorekeepError("ALREADY_EXISTS", `Log "${name}" stream "${stream}" already has an entry with sort key "${sortKey}"; sort keys are unique within a stream.`, {
               family: name,
               stream,
@@ -288,8 +289,8 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
         // Validate everything first so a bad delta leaves no partial effect.
         const prepared: { key: string; bucket: string; amounts: (Decimal | undefined)[] }[] = [];
         for (const delta of deltas) {
-          const key = checkKey(delta.key, `balance key in ${name}`);
-          const bucket = checkKey(delta.bucket, `balance bucket in ${name}`);
+          const key = checkKey(delta.key, "balance key", name);
+          const bucket = checkKey(delta.bucket, "balance bucket", name);
           const amounts: (Decimal | undefined)[] = new Array(state.fields.length);
           for (const field of Object.keys(delta.amounts)) {
             amounts[balanceField(state, field)] = toStoredDecimal(delta.amounts[field], `amount of ${name}.${field}`);
@@ -509,6 +510,16 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
 }
 
 function noop(): void {}
+
+/** Batches up to this size are searched for a repeated stream and sort key pairwise. */
+const SMALL_BATCH = 16;
+
+/** Whether an entry before `i` has the same stream and sort key as entry `i`. */
+function repeatedBefore(entries: readonly LogAppend[], i: number): boolean {
+  const { stream, sortKey } = entries[i]!;
+  for (let j = 0; j < i; j++) if (entries[j]!.sortKey === sortKey && entries[j]!.stream === stream) return true;
+  return false;
+}
 
 /*
  * Stored values are frozen when a read first hands them out (see json.ts): the wrapper's
