@@ -144,6 +144,36 @@ describe("memory store specifics", () => {
     expect(Object.isFrozen(doc!.data.list)).toBe(true);
   });
 
+  it("stored values are frozen, deep, by whichever read first hands them out: get, getMany, find, a log read, readEvents, dump", async () => {
+    const deepFrozen = (v: unknown): boolean => typeof v !== "object" || v === null || (Object.isFrozen(v) && Object.values(v).every(deepFrozen));
+    const reads: [string, (store: ReturnType<typeof memoryStore>) => Promise<unknown>][] = [
+      ["get", (store) => store.transaction((tx) => tx.documents.get("orders", "o1"))],
+      ["getForUpdate", (store) => store.transaction((tx) => tx.documents.getForUpdate("orders", "o1"))],
+      ["getMany", (store) => store.transaction((tx) => tx.documents.getMany("orders", ["o1"]))],
+      ["find", (store) => store.transaction((tx) => tx.documents.find("orders", { index: "byCustomer", equals: ["c1"] }))],
+      ["log read", (store) => store.transaction((tx) => tx.logs.read("moves", "s"))],
+      ["readEvents", (store) => store.readEvents(null, 10)],
+      ["dump", (store) => store.dump()],
+    ];
+    for (const [name, read] of reads) {
+      const store = memoryStore({ registry });
+      // Handed over (kept in place) and plain (copied): both frozen once read.
+      const order = handOver({ customerId: "c1", placedAt: "2026-01-01", lines: [{ sku: "A", qty: "1", tags: ["x"] }] });
+      await store.transaction(async (tx) => {
+        await tx.documents.put("orders", "o1", order, 0);
+        await tx.logs.append("moves", [{ stream: "s", sortKey: "1", data: handOver({ at: "1", parts: [{ q: "1" }] }) }]);
+        await tx.events.append([{ id: "e1", type: "T", schemaVersion: 1, aggregateType: "a", aggregateId: "1", aggregateVersion: null, effectiveDate: "2026-01-01", occurredAt: "2026-01-01T00:00:00.000Z", causationId: null, correlationId: null, payload: handOver({ lines: [{ sku: "A" }] }) } as never]);
+      });
+      const out = await read(store);
+      // The stored values the read handed out (a list's array and dump's own structure are the read's, not stored).
+      const dumped = out as { documents: Record<string, Record<string, { data: unknown }>>; logs: Record<string, { streams: Record<string, { data: unknown }[]> }>; events: unknown[] };
+      const stored = name === "dump" ? [dumped.documents["orders"]!["o1"]!.data, dumped.logs["moves"]!.streams["s"]![0]!.data, dumped.events[0]] : Array.isArray(out) ? out : [out];
+      expect(stored.length, name).toBeGreaterThan(0);
+      for (const value of stored) expect(deepFrozen(value), name).toBe(true);
+      expect(JSON.stringify(stored), name).toMatch(/"sku":"A"|"q":"1"/);
+    }
+  });
+
   it("a value handed over (handOver) is kept as it is, frozen, with the same checks as a copy; what JSON would normalise, and frozen parts of other owners, are copied", async () => {
     const store = memoryStore({ registry });
     const built = handOver({ status: "new", lines: [{ sku: "A", qty: "1" }], n: 2 });

@@ -187,35 +187,21 @@ function freezeCold(value: unknown, mark: boolean, self: boolean): void {
   if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
   let nested = false;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item === "object" && item !== null) {
-        nested = true;
-        freezeCold(item, mark, mark);
-      }
-    }
+    for (let i = 0; i < value.length; i++) nested = freezeItem(value[i], mark) || nested;
   } else {
     const record = value as Record<string, unknown>;
     // Own keys only: the value was checked to be a plain object, and a polluted prototype takes the key array (see freezeInPlace).
-    if (prototypeClean()) {
-      for (const key in record) {
-        const item = record[key];
-        if (typeof item === "object" && item !== null) {
-          nested = true;
-          freezeCold(item, mark, mark);
-        }
-      }
-    } else {
-      for (const key of Object.keys(record)) {
-        const item = record[key];
-        if (typeof item === "object" && item !== null) {
-          nested = true;
-          freezeCold(item, mark, mark);
-        }
-      }
-    }
+    if (prototypeClean()) for (const key in record) nested = freezeItem(record[key], mark) || nested;
+    else for (const key of Object.keys(record)) nested = freezeItem(record[key], mark) || nested;
   }
   markFrozen(value, self && nested);
+}
+
+/** Freezes an item of a cold value when it is an object (true then). */
+function freezeItem(item: unknown, mark: boolean): boolean {
+  if (typeof item !== "object" || item === null) return false;
+  freezeCold(item, mark, mark);
+  return true;
 }
 
 function copy(value: unknown, mark: boolean, self = mark): Json {
