@@ -118,6 +118,33 @@ for (const kind of ["memory", "pglite"] as const) {
       await cleared(sk);
     });
 
+    it("(a) then (b): 10.00 ahead at 0.90 applied by the MUGs' invoice, 30.00 captured at 0.92 (16.20 over-payment booked at 14.90 EUR), the TEEs invoiced at 0.95 — 16.20 of the 22.61 EUR invoice is 15.39 at its rate: revenue 19.00 − 0.49 = 18.51; the 7.60 rest captured at 0.95 has no difference", async () => {
+      const { sk, clock } = await placed("USD");
+      await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "10" });
+      expect(await during(sk, () => sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1", lines: [{ lineId: "1", quantity: "2" }] }))).toEqual({ revenue: "18.00", tax: "3.42", exchange: "0.00" });
+      clock.set("2026-03-05T10:00:00.000Z");
+      // 30.00 USD at 0.92 = 27.60: 13.80 of it (12.70) settles INV…1's rest booked at 12.42, a 0.28 gain; 16.20 is left at 14.90.
+      expect(await during(sk, () => sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_2", amount: "30" }))).toEqual({ revenue: "0.00", tax: "0.00", exchange: "-0.28" });
+      expect((await sk.finance.openItems({ ledger: "receivables", party: "cus_1", openOnly: true })).map((i) => [i.documentId, i.openAmount, i.openFunctional])).toEqual([["ch_2", "-16.2", "-14.9"]]);
+      clock.set("2026-03-10T10:00:00.000Z");
+      expect(await during(sk, () => sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_2" }))).toEqual({ revenue: "18.51", tax: "3.61", exchange: "0.00" });
+      expect(await during(sk, () => sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_3" }))).toEqual({ revenue: "0.00", tax: "0.00", exchange: "0.00" });
+      await cleared(sk);
+    });
+
+    it("(c) with a return: the MUGs paid exactly at 0.90 and one returned (an 11.90 credit booked at 10.71), the TEEs invoiced at 0.95 — the credit covers 11.90 of the invoice (11.31 at its rate): revenue 19.00 − 0.60 = 18.40, no exchange difference", async () => {
+      const { sk, clock } = await placed("USD");
+      await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1", lines: [{ lineId: "1", quantity: "2" }] });
+      await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "23.8" });
+      await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+      await sk.sales.receiveReturn({ returnId: "ret_1" });
+      clock.set("2026-03-10T10:00:00.000Z");
+      expect(await during(sk, () => sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_2" }))).toEqual({ revenue: "18.40", tax: "3.61", exchange: "0.00" });
+      // The rest, 11.90 USD, is booked at 22.61 − 11.31 = 11.30 and paid at 11.31 (11.305): a cent of rounding, as before the change.
+      expect(await during(sk, () => sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_2" }))).toEqual({ revenue: "0.00", tax: "0.00", exchange: "-0.01" });
+      await cleared(sk);
+    });
+
     for (const shipped of ["(b)", "(c)"] as const) {
       it(`EUR ${shipped}: the same steps in the functional currency — revenue 20.00 / 10.00 at face value, no exchange difference (unchanged)`, async () => {
         const { sk, clock } = await placed("EUR");
