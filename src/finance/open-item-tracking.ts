@@ -129,24 +129,30 @@ async function settleCreditNote(tx: Transaction, functionalCurrency: string, cre
  * captures it names in `appliesPayments` (money captured beyond the invoices of a partly
  * shipped order, an over-payment on the capture's item), recorded the same way. Each is applied at the credit's
  * booked value even when the two are booked at different rates (the credit note at the old
- * invoice's, the invoice at its own), realising the difference. Returns the exchange
- * difference in the functional currency, in the receivables control account's direction
- * (positive: a loss — the control account goes down by it), for the caller to post; 0 when
- * nothing was left to apply or the values agreed — and the ids of the credits it applied.
+ * invoice's, the invoice at its own). Returns, in the functional currency and in the
+ * receivables control account's direction (positive: the control account goes down by it),
+ * `difference` — the replaced credit note's, an exchange difference for the caller to post
+ * (positive: a loss) — and `advance` — the credits held for goods still to ship (an edit's
+ * correction or a return's credit, an over-payment): that money is an advance for the goods
+ * this invoice bills, so under IFRIC 22 the difference is not an exchange result but measures
+ * the covered part of the revenue at the advance's booked value (the caller lowers the
+ * invoice's functional net and gross by it); 0 when nothing was left to apply or the values
+ * agreed — and the ids of the credits it applied.
  *
  * @example
  * ```ts
- * const { difference } = await realiseReplacedCredit(tx, "EUR", payload, "2026-03-05"); // 470000n: a 0.47 EUR loss
+ * const { difference, advance } = await realiseReplacedCredit(tx, "EUR", payload, "2026-03-10"); // 0n, 720000n: revenue 0.72 EUR lower
  * ```
  */
-export async function realiseReplacedCredit(tx: Transaction, functionalCurrency: string, payload: AppliedCredits, date: string): Promise<{ difference: bigint; applied: string[] }> {
+export async function realiseReplacedCredit(tx: Transaction, functionalCurrency: string, payload: AppliedCredits, date: string): Promise<{ difference: bigint; advance: bigint; applied: string[] }> {
   let difference = 0n;
+  let advance = 0n;
   const applied: string[] = [];
   if (payload.replaces !== undefined) difference += await settleCreditNote(tx, functionalCurrency, payload.replaces, payload.invoiceId, date, { realise: true, settled: applied });
   for (const creditId of appliedCredits(payload)) {
-    difference += await settleCreditNote(tx, functionalCurrency, creditId, payload.invoiceId, date, { realise: true, kind: "allocation", settled: applied });
+    advance += await settleCreditNote(tx, functionalCurrency, creditId, payload.invoiceId, date, { realise: true, kind: "allocation", settled: applied });
   }
-  return { difference, applied };
+  return { difference, advance, applied };
 }
 
 /** What an `OrderInvoiced` names for finance to apply to it: the credit note it replaces, earlier credit notes, captures with money beyond the invoices. */

@@ -1,8 +1,9 @@
 import { eventCatalog } from "../kernel/events/definitions.js";
-import type { EventType } from "../kernel/events/definitions.js";
+import type { EventPayload, EventType } from "../kernel/events/definitions.js";
 import type { Reaction } from "../runner/command.js";
 import { type AppliedCredits, realiseReplacedCredit, trackOpenItems, writeBackOnCredit } from "./open-item-tracking.js";
 import { postDraft } from "./post-draft.js";
+import { toUnits, unitsToString } from "./posting-kernel.js";
 import { type RuleEvent, reactedEventTypes, ruleFor } from "./posting-rules.js";
 import type { FinanceSettings } from "./settings.js";
 
@@ -35,10 +36,13 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
         const payload = await trackOpenItems(ctx.tx, ctx.config.functionalCurrency, { type, effectiveDate: event.effectiveDate, payload: parsed });
         // An edit's new invoice in a foreign currency takes the rest of the correction credit note
         // it replaces at their booked values: the difference is an exchange gain or loss.
-        const { difference: replaced, applied } = type === "OrderInvoiced" ? await realiseReplacedCredit(ctx.tx, ctx.config.functionalCurrency, payload as AppliedCredits, event.effectiveDate) : { difference: 0n, applied: [] };
+        const { difference: replaced, advance } = type === "OrderInvoiced" ? await realiseReplacedCredit(ctx.tx, ctx.config.functionalCurrency, payload as AppliedCredits, event.effectiveDate) : { difference: 0n, advance: 0n };
         // A credit note of invoices finance wrote off writes back what its credit would otherwise leave with the customer.
         const writtenBack = type === "CreditNoteIssued" ? await writeBackOnCredit(ctx.tx, ctx.config.functionalCurrency, payload as { creditNoteId: string; invoiceId?: string; invoiceIds?: readonly string[] }, event.effectiveDate) : { lines: [], difference: 0n };
-        const ruleEvent = { id: event.id, type, effectiveDate: event.effectiveDate, payload } as RuleEvent;
+        // The order's credits held for goods still to ship (an over-payment, an edit's or a return's
+        // credit) are advances for the goods this invoice bills: IFRIC 22 measures the part they cover
+        // at their booked value, so the difference to the invoice's rate lowers (or raises) revenue.
+        const ruleEvent = { id: event.id, type, effectiveDate: event.effectiveDate, payload: advance === 0n ? payload : advanceMeasured(payload as EventPayload<"OrderInvoiced">, advance, ctx.config.functionalCurrency) } as RuleEvent;
         const entries = ruleFor(type, settings.rules)(ruleEvent as never, { accountMap: settings.accountMap, functionalCurrency: ctx.config.functionalCurrency, cashAccounts: settings.cashAccounts });
         for (const entry of entries) {
           await postDraft(ctx, settings, {
@@ -79,7 +83,7 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
             date: event.effectiveDate,
             domain: "sales",
             kind: "standard",
-            memo: `Order ${p.replaces === undefined ? "credit" : "edit"}: ${applied.join(", ")} applied to ${p.invoiceId}, exchange difference`,
+            memo: `Order edit: ${p.replaces ?? ""} applied to ${p.invoiceId}, exchange difference`,
             key: null,
             source: { kind: "event", eventId: event.id, eventType: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId },
             reversalOf: null,
@@ -93,4 +97,20 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
       },
     },
   ];
+}
+
+/**
+ * An invoice's payload with the part an advance covered measured at the advance's booked value
+ * (IFRIC 22): the functional net and gross lower by `advance` (what the covered part is worth at
+ * the invoice's rate less the advance's booked value), tax and shipping as invoiced.
+ *
+ * @example
+ * ```ts
+ * advanceMeasured(payload, 720000n, "EUR").functional.net; // { amount: "18.28", currency: "EUR" } for a net of 19.00
+ * ```
+ */
+function advanceMeasured(payload: EventPayload<"OrderInvoiced">, advance: bigint, functionalCurrency: string): EventPayload<"OrderInvoiced"> {
+  const f = payload.functional;
+  const money = (units: bigint) => ({ amount: unitsToString(units), currency: functionalCurrency });
+  return { ...payload, functional: { ...f, net: money(toUnits(f.net.amount) - advance), gross: money(toUnits(f.gross.amount) - advance) } };
 }

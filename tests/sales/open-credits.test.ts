@@ -61,16 +61,17 @@ for (const kind of ["memory", "pglite"] as const) {
       await booksAgree(sk);
     });
 
-    it("USD: the credit booked at 0.90 pays the 0.95 invoice at its booked value, the difference realised at once; receivables clear", async () => {
+    it("USD: the credit booked at 0.90 pays the 0.95 invoice at its booked value, the covered revenue measured at it (IFRIC 22: 0.60 EUR less revenue, was a 0.60 exchange loss); receivables clear", async () => {
       const { sk, clock } = await editedBeforeTheRest("USD");
       const before = new Decimal(await balance(sk, "6800"));
       clock.set("2026-03-10T10:00:00.000Z");
       await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_2" });
       expect(await openOf(sk, "cus_1")).toEqual([]);
-      // 11.90 USD invoiced at 0.95 = 11.31 EUR, paid by credit booked at 0.90 = 10.71 EUR: a 0.60 loss.
-      expect(new Decimal(await balance(sk, "6800")).minus(before).toFixed(2)).toBe("0.60");
+      // 11.90 USD invoiced at 0.95 = 11.31 EUR, paid by credit booked at 0.90 = 10.71 EUR: revenue 9.50 − 0.60 = 8.90, no exchange difference.
+      expect(new Decimal(await balance(sk, "6800")).minus(before).toFixed(2)).toBe("0.00");
       expect(await balance(sk, "1200")).toBe("0.00");
-      expect((await sk.finance.journal()).some((e) => e.memo?.includes("CN2026-000001 applied to INV2026-000003") === true)).toBe(true);
+      const invoice = (await sk.finance.journal()).find((e) => e.memo === "Invoice INV2026-000003 for order ord_1")!;
+      expect(invoice.lines.filter((l) => l.account === "4100").map((l) => l.functional)).toEqual(["-8.9"]);
       // Sales' own receivable realised the same difference: nothing owed, no functional residue.
       expect((await sk.sales.order("ord_1"))!.order.receivable).toEqual({ amount: "0", functional: "0" });
       await booksAgree(sk);

@@ -84,16 +84,17 @@ for (const kind of ["memory", "pglite"] as const) {
       await cleared(sk);
     });
 
-    it("USD: the over-payment booked at 0.92 pays the 0.95 invoice at its booked value, the 0.72 EUR difference realised at once; receivables and sales' own receivable clear", async () => {
+    it("USD: the over-payment booked at 0.92 pays the 0.95 invoice at its booked value, the covered revenue measured at it (IFRIC 22: 0.72 EUR less revenue, was a 0.72 exchange loss); receivables and sales' own receivable clear", async () => {
       const { sk, clock } = await overPaid("USD", "47.6");
       // 47.60 USD at 0.92 = 43.79 EUR; 23.80 of it settles INV…1 at 21.90, the rest is booked at 21.89.
       expect(await openOf(sk)).toEqual([["ch_1", "-23.8", "-21.89"]]);
       const before = new Decimal(await balance(sk, "6800"));
       clock.set("2026-03-10T10:00:00.000Z");
       await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_2" });
-      // 23.80 USD invoiced at 0.95 = 22.61 EUR, paid by money booked at 21.89: a 0.72 loss.
-      expect(new Decimal(await balance(sk, "6800")).minus(before).toFixed(2)).toBe("0.72");
-      expect((await sk.finance.journal()).some((e) => e.memo?.includes("ch_1 applied to INV2026-000002") === true)).toBe(true);
+      // 23.80 USD invoiced at 0.95 = 22.61 EUR, paid by money booked at 21.89: the TEEs' revenue is 19.00 − 0.72 = 18.28, no exchange difference.
+      expect(new Decimal(await balance(sk, "6800")).minus(before).toFixed(2)).toBe("0.00");
+      const invoice = (await sk.finance.journal()).find((e) => e.memo === "Invoice INV2026-000002 for order ord_1")!;
+      expect(invoice.lines.filter((l) => l.account === "4100").map((l) => l.functional)).toEqual(["-18.28"]);
       expect(await owed(sk)).toEqual(["0", "0", "paid", "shipped"]);
       await cleared(sk);
     });

@@ -270,7 +270,11 @@ const invoiceAmounts = z.object({
  * currency finance tracks each order's advances (captures before invoicing, less refunds)
  * at their booked value and, when they cover `prepaymentApplied`, uses that value and
  * measures the prepaid part of the revenue at the advance's rate (IFRIC 22): revenue =
- * functional net − prepaymentApplied × rate + the advances' booked value.
+ * functional net − prepaymentApplied × rate + the advances' booked value. The credits in
+ * `appliesCredits` and `appliesPayments` are advances for the goods this invoice bills too:
+ * the part they cover is measured at their booked value, revenue = functional net − (what
+ * they pay of the invoice at its rate − their booked value), with no exchange difference.
+ * Output tax stays the invoice's (its rate, as `taxLines` and the tax report count it).
  *
  * Posting: Dr `receivables` gross / Cr `sales-revenue` net, Cr `shipping-revenue`
  * shipping, Cr `output-tax` tax; and Dr `customer-prepayments` / Cr `receivables`
@@ -310,11 +314,12 @@ export const orderInvoicedSchema = refined(
     replaces: documentIdField.exactOptional(),
     // Earlier correction or return credit notes of the same order whose credit is still open (an
     // edit that refunded a surplus before the rest shipped, goods paid for and sent back): finance
-    // allocates what is open of each to this invoice, in order, realising any exchange difference.
+    // allocates what is open of each to this invoice, in order, at the credit's booked value (an
+    // advance: the covered revenue is measured at it, IFRIC 22).
     appliesCredits: z.array(documentIdField).max(10_000).exactOptional(),
     // Captures of the same order whose money beyond its invoices is still open (an over-payment
     // held for the goods still to ship): finance allocates what is open of each to this invoice,
-    // after the credit notes, in order, realising any exchange difference.
+    // after the credit notes, in order, at the over-payment's booked value (IFRIC 22, as above).
     appliesPayments: z.array(documentIdField).max(10_000).exactOptional(),
   }),
   (invoice, ctx) => {
