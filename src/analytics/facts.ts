@@ -50,9 +50,18 @@ export const CUSTOMER_FACT_FIELDS = ["gmv", "listValue", "orders", "units", "fil
 /**
  * Every field of the facts family; money fields are in the functional currency.
  *
- * - `gmv`: Σ quantity × unit price of placed order lines (at the order date's rate);
- *   `listValue`: the same at list price (lines without a list price count at their price).
+ * - `gmv`: Σ quantity × unit price less the line's discounts of placed order lines (at the
+ *   order date's rate); `listValue`: the same at list price (lines without a list price count
+ *   at their price).
  * - `orders`, `units`: placed orders and ordered units.
+ *
+ *   An order edit (`OrderEdited`) restates the order's `gmv`, `listValue` and `units` on the
+ *   order's own date (the day it was placed), at that day's rate, by each line's difference:
+ *   a day's figures are those of the orders placed that day as they stand now, so GMV, units,
+ *   AOV, units per order, the discount rate and fill rate keep describing the same orders
+ *   (the orders count never changes; an order's count per SKU follows the SKUs it holds).
+ *   A report of a past range therefore changes after an edit, as fill rate does after a
+ *   shipment; the edit's money on its own day is its invoice, credit note and refund.
  * - `filledUnits`: units shipped of the orders placed that day (dated at the order's day,
  *   capped at what each line ordered) — the numerator of fill rate.
  * - `shipments`, `onTimeShipments`, `shippedUnits`, `shippedValue` (shipped units at their
@@ -129,6 +138,10 @@ export interface AnalyticsOrderDoc extends JsonObject {
   readonly customerId: string | null;
   /** Functional price per unit of each line, and units not yet counted as filled. */
   readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly ordered: string; readonly open: string; readonly unitPrice: string }[];
+  /** The order version the figures are at (absent: 1, as placed); an `OrderEdited` at or below it is not applied again. */
+  readonly version?: number;
+  /** The rate the order's money was converted at (its placement date's), `null` when there was none; absent on orders projected before edits were. */
+  readonly rate?: string | null;
 }
 
 interface CustomerDoc extends JsonObject {
@@ -199,6 +212,9 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
   switch (event.type) {
     case "OrderPlaced":
       await orderPlaced(tx, p, day, set, customers, options);
+      break;
+    case "OrderEdited":
+      await orderEdited(tx, p, set, customers, options);
       break;
     case "ShipmentDispatched":
       await shipmentDispatched(tx, p, day, set, customers, options);
@@ -331,8 +347,55 @@ async function orderPlaced(tx: Transaction, p: Record<string, unknown>, day: str
   }
   set.add(orderKeys(order), day, counts);
   if (customerId !== null) customers.add([customerId], day, { orders: ONE });
-  const doc: AnalyticsOrderDoc = { orderId, placedOn: day, channel, warehouseId, customerId, lines };
+  const doc: AnalyticsOrderDoc = { orderId, placedOn: day, channel, warehouseId, customerId, lines, version: 1, rate: rate === undefined ? null : rate.toFixed() };
   await tx.documents.put(ANALYTICS_STORE.orders, orderId, doc, 0);
+}
+
+/**
+ * An order edit: the order's figures restated on its own date (at that date's rate) by each
+ * line's difference — `gmv` by Δquantity × unit price − Δdiscount, `listValue` by Δquantity ×
+ * list price (or price), `units` by Δquantity —, its count per SKU following the SKUs it
+ * holds (+1 for a SKU the edit added, −1 for one it removed), the orders count unchanged.
+ * A draft's edit, an order analytics never saw placed, or a version already applied changes
+ * nothing.
+ */
+async function orderEdited(tx: Transaction, p: Record<string, unknown>, set: DeltaSet, customers: DeltaSet, options: FactOptions): Promise<void> {
+  if (p["draft"] === true) return;
+  const orderId = str(p, "orderId")!;
+  const stored = await tx.documents.get<AnalyticsOrderDoc>(ANALYTICS_STORE.orders, orderId);
+  if (stored === undefined) return;
+  const order = stored.data;
+  const version = typeof p["version"] === "number" ? p["version"] : 0;
+  if (version <= (order.version ?? 1)) return;
+  const day = order.placedOn;
+  const currency = str(p, "currency") ?? options.functionalCurrency;
+  let rate: Decimal | undefined = ONE;
+  if (order.rate !== undefined) rate = order.rate === null ? undefined : new Decimal(order.rate);
+  else if (currency !== options.functionalCurrency) rate = await options.rates.rate(currency as CurrencyCode, options.functionalCurrency, day as LocalDate);
+  const keys = orderKeys(order);
+  for (const change of (p["changes"] as { sku: string; quantity: string; unitPrice: Money; listPrice?: Money; discount: Money }[]) ?? []) {
+    const quantity = dec(change.quantity);
+    const value = rate === undefined ? new Decimal(0) : quantity.times(dec(change.unitPrice.amount).times(rate)).minus(dec(change.discount.amount).times(rate));
+    const list = rate === undefined ? new Decimal(0) : quantity.times(dec((change.listPrice ?? change.unitPrice).amount)).times(rate);
+    const amounts: FactSums = { gmv: value, listValue: list, units: quantity };
+    set.add([...keys, `sku:${change.sku}`], day, amounts);
+    if (order.customerId !== null) customers.add([order.customerId], day, amounts);
+  }
+  const newLines = (p["lines"] as { lineId: string; sku: string; quantity: string; unitPrice: Money; discount?: Money }[]) ?? [];
+  const before = new Set(order.lines.map((l) => l.sku));
+  const after = new Set(newLines.map((l) => l.sku));
+  for (const sku of after) if (!before.has(sku)) set.add([`sku:${sku}`], day, { orders: ONE });
+  for (const sku of before) if (!after.has(sku)) set.add([`sku:${sku}`], day, { orders: ONE.negated() });
+  // The lines as they stand now: a kept line keeps what was counted filled (never more open than it orders).
+  const lines = newLines.map((line) => {
+    const quantity = dec(line.quantity);
+    const was = order.lines.find((l) => l.lineId === line.lineId);
+    const filled = was === undefined ? new Decimal(0) : dec(was.ordered).minus(dec(was.open));
+    const unit = rate === undefined ? new Decimal(0) : dec(line.unitPrice.amount).times(rate);
+    const value = line.discount !== undefined && rate !== undefined ? quantity.times(unit).minus(dec(line.discount.amount).times(rate)) : quantity.times(unit);
+    return { lineId: line.lineId, sku: line.sku, ordered: quantity.toString(), open: Decimal.max(quantity.minus(filled), 0).toString(), unitPrice: value.dividedBy(quantity).toString() };
+  });
+  await tx.documents.put(ANALYTICS_STORE.orders, orderId, { ...order, lines, version }, stored.version);
 }
 
 async function shipmentDispatched(tx: Transaction, p: Record<string, unknown>, day: string, set: DeltaSet, customers: DeltaSet, options: FactOptions): Promise<void> {

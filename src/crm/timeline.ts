@@ -16,6 +16,7 @@ export type CrmOrderDoc = {
   readonly placedOn: string;
   readonly placedAt: string;
   readonly currency: string;
+  /** The order's gross total, as placed or as its latest edit left it. */
   readonly total: string;
   /** Credit notes for returns and cancellations, and refunds before invoicing, in `currency`. */
   readonly credited: string;
@@ -25,6 +26,7 @@ export type CrmOrderDoc = {
 
 const KINDS: Readonly<Record<string, string>> = {
   OrderPlaced: "order",
+  OrderEdited: "order-edit",
   PaymentCaptured: "payment",
   OrderInvoiced: "invoice",
   ShipmentDispatched: "shipment",
@@ -79,7 +81,13 @@ export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent
     const order = await tx.documents.get<CrmOrderDoc>(ORDERS, orderId);
     if (!order) return false; // an order CRM never saw placed by a known customer
     customerId = order.data.customerId;
-    amount = event.type === "OrderInvoiced" || event.type === "CreditNoteIssued" ? money(p["gross"]) : money(p["amount"]);
+    amount = event.type === "OrderInvoiced" || event.type === "CreditNoteIssued" ? money(p["gross"]) : event.type === "OrderEdited" ? money(p["total"]) : money(p["amount"]);
+    // An edit's new total is what the order now costs (RFM's monetary value, campaign attribution).
+    // Its surplus refund is part of the new total, not money credited back: it is marked as counted.
+    if (event.type === "OrderEdited" && amount && amount.currency === order.data.currency) {
+      const refundId = typeof p["refundId"] === "string" ? [p["refundId"] as string] : [];
+      await tx.documents.put(ORDERS, orderId, { ...order.data, total: amount.amount, creditedBy: [...order.data.creditedBy, ...refundId] } as unknown as JsonObject, order.version);
+    }
     const docId = String(p["creditNoteId"] ?? p["refundId"] ?? event.id);
     const reduces =
       (event.type === "CreditNoteIssued" && (p["reason"] === "return" || p["reason"] === "cancellation")) || (event.type === "RefundIssued" && p["invoiced"] === false);

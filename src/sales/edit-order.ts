@@ -164,8 +164,6 @@ export function editOrderCommand(settings: SalesSettings) {
         codes: priced.codes,
         invoiceRate: null,
       };
-      // The edit's own event, before the documents it causes: the new lines and totals and what moved per line.
-      events.unshift(orderEditedEvent(ctx.today, order, next));
       // 3. Reservations: what is left to ship is what the order holds from now on.
       if (reserving) {
         // Placed again by the sourcing policy, the units the order held counted as available to it.
@@ -231,6 +229,8 @@ export function editOrderCommand(settings: SalesSettings) {
       }
       // An edit that cancels the unshipped rest of an order whose shipments were all delivered completes it.
       if (next.state === "placed" && next.lines.every((l) => qty(l.buckets.delivered) === qty(l.buckets.ordered))) next = { ...next, state: nextOrderState(next.state, "complete", `Order ${order.orderId}`) };
+      // The edit's own event, before the documents it caused: the new lines and totals, what moved per line.
+      events.unshift(orderEditedEvent(ctx.today, order, next, refundId));
       // 6. Keep the superseded version, save the new one.
       const kept: OrderVersionDoc = { orderId: order.orderId, version: order.version ?? 1, supersededAt: nowIso, order };
       await ctx.tx.documents.put(ORDER_VERSIONS, versionKey(order.orderId, order.version ?? 1), kept as never, 0);
@@ -254,7 +254,7 @@ function discountOf(line: OrderLine, currency: string): bigint {
  * carries them (with each line's net), the new totals, and per line whose quantity, discount
  * or net moved the signed difference (a removed line with minus its figures).
  */
-function orderEditedEvent(today: string, before: OrderDoc, after: OrderDoc): NewEvent {
+function orderEditedEvent(today: string, before: OrderDoc, after: OrderDoc, refundId: string | null): NewEvent {
   const c = after.currency;
   const money = (units: bigint) => moneyOf(units, c);
   const previous = new Map(before.lines.map((l) => [l.lineId, l]));
@@ -278,7 +278,7 @@ function orderEditedEvent(today: string, before: OrderDoc, after: OrderDoc): New
       net: money(net),
     });
   }
-  const draft = after.state === "draft";
+  const draft = before.state === "draft";
   return {
     type: "OrderEdited",
     aggregateType: "order",
@@ -310,6 +310,7 @@ function orderEditedEvent(today: string, before: OrderDoc, after: OrderDoc): New
       tax: money(minorOf(after.totals.tax, c)),
       total: money(minorOf(after.totals.gross, c)),
       previousTotal: money(minorOf(before.totals.gross, c)),
+      ...(refundId === null ? {} : { refundId }),
     },
   };
 }

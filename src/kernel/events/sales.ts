@@ -110,7 +110,8 @@ const signedQuantityString = decimalStringSchema(BOUNDS.quantity, "quantity", "a
  * appears with quantity `0`), with the line's `unitPrice` and `listPrice`, which an edit
  * never changes: a line's sale value moves by `quantity × unitPrice − discount`. `placedOn`
  * is the order's business date of placement, for consumers that restate an order's figures
- * on it (analytics does). An edit of a draft is `draft: true` with no `placedOn`: the
+ * on it (analytics does). `refundId` names the refund of the surplus the edit recorded, when
+ * the new total fell below what was paid: it is part of the edit, not a refund of goods. An edit of a draft is `draft: true` with no `placedOn`: the
  * draft's `OrderPlaced` at placement carries its lines as edited, so a consumer summing
  * placements and edits skips it.
  *
@@ -178,6 +179,8 @@ export const orderEditedSchema = refined(
     total: postedAmountJson,
     /** The gross total of the version the edit replaced. */
     previousTotal: postedAmountJson,
+    /** The refund of the surplus this edit recorded (its `RefundIssued` follows in the same command), when the new total fell below what was paid. */
+    refundId: documentIdField.exactOptional(),
   }),
   (edit, ctx) => {
     uniqueLineIds(ctx, edit.lines);
