@@ -67,7 +67,10 @@ export const CUSTOMER_FACT_FIELDS = ["gmv", "listValue", "orders", "units", "fil
  * - `shipments`, `onTimeShipments`, `shippedUnits`, `shippedValue` (shipped units at their
  *   order line's price), dated at dispatch.
  * - `returnedUnits` (ReturnReceived), `refunds` and `refundCount` (RefundIssued,
- *   functional), `invoicedGross` and `invoices` (OrderInvoiced, functional gross).
+ *   functional; an edit's surplus refund is not one: the edit lowered the sale instead),
+ *   `invoicedGross` and `invoices` (OrderInvoiced, functional gross; an edit's correction
+ *   credit note takes the invoice it replaces out of `invoicedGross` on its day, the
+ *   re-issued invoice counting instead; `invoices` counts every invoice issued).
  * - `cogs`: stock issued for sales at cost, minus restocked customer returns, plus
  *   revaluations posted to COGS (per SKU; the shop-wide figure reads the COGS account).
  * - `receivedUnits`: units received from suppliers or as opening stock.
@@ -140,6 +143,8 @@ export interface AnalyticsOrderDoc extends JsonObject {
   readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly ordered: string; readonly open: string; readonly unitPrice: string }[];
   /** The order version the figures are at (absent: 1, as placed); an `OrderEdited` at or below it is not applied again. */
   readonly version?: number;
+  /** Refunds of an edit's surplus (`OrderEdited.refundId`): not counted as refunds. */
+  readonly editRefunds?: readonly string[];
   /** The rate the order's money was converted at (its placement date's), `null` when there was none; absent on orders projected before edits were. */
   readonly rate?: string | null;
 }
@@ -233,6 +238,8 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
     }
     case "RefundIssued": {
       const order = await orderOf(tx, p);
+      // An edit's surplus refund lowers the sale (the edit restated it), it pays back no goods: not a refund here.
+      if (order?.editRefunds?.includes(str(p, "refundId") ?? "") === true) break;
       const amount = money(p["functionalAmount"]);
       set.add(order ? orderKeys(order) : ["all"], day, { refunds: dec(amount?.amount), refundCount: ONE });
       forCustomer(order, day, { refunds: dec(amount?.amount), refundCount: ONE });
@@ -242,6 +249,14 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
       const order = await orderOf(tx, p);
       const functional = p["functional"] as { gross?: Money } | undefined;
       set.add(order ? orderKeys(order) : ["all"], day, { invoicedGross: dec(functional?.gross?.amount), invoices: ONE });
+      break;
+    }
+    case "CreditNoteIssued": {
+      // A correction credit note (an edit) withdraws the invoice it replaces: the re-issued invoice counts instead.
+      if (p["reason"] !== "correction") break;
+      const order = await orderOf(tx, p);
+      const functional = p["functional"] as { gross?: Money } | undefined;
+      set.add(order ? orderKeys(order) : ["all"], day, { invoicedGross: dec(functional?.gross?.amount).negated() });
       break;
     }
     case "StockIssued": {
@@ -395,7 +410,9 @@ async function orderEdited(tx: Transaction, p: Record<string, unknown>, set: Del
     const value = line.discount !== undefined && rate !== undefined ? quantity.times(unit).minus(dec(line.discount.amount).times(rate)) : quantity.times(unit);
     return { lineId: line.lineId, sku: line.sku, ordered: quantity.toString(), open: Decimal.max(quantity.minus(filled), 0).toString(), unitPrice: value.dividedBy(quantity).toString() };
   });
-  await tx.documents.put(ANALYTICS_STORE.orders, orderId, { ...order, lines, version }, stored.version);
+  const refundId = str(p, "refundId");
+  const editRefunds = refundId === undefined ? {} : { editRefunds: [...(order.editRefunds ?? []), refundId] };
+  await tx.documents.put(ANALYTICS_STORE.orders, orderId, { ...order, lines, version, ...editRefunds }, stored.version);
 }
 
 async function shipmentDispatched(tx: Transaction, p: Record<string, unknown>, day: string, set: DeltaSet, customers: DeltaSet, options: FactOptions): Promise<void> {

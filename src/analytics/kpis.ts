@@ -103,7 +103,7 @@ export const KPI_CATALOGUE: readonly KpiDefinition[] = Object.freeze([
   def("gross-margin", "Gross margin", "money", "sales", ["finance: revenue roles, cogs"], "Net revenue − cost of goods sold (the COGS account's net debit in the range)."),
   def("gross-margin-pct", "Gross margin %", "ratio", "sales", ["finance: revenue roles, cogs"], "Gross margin / net revenue."),
   def("return-rate", "Return rate", "ratio", "sales", ["ReturnReceived", "ShipmentDispatched"], "Units returned / units shipped in the range."),
-  def("refund-rate", "Refund rate", "ratio", "sales", ["RefundIssued", "OrderInvoiced"], "Refunded amount / invoiced gross in the range (functional)."),
+  def("refund-rate", "Refund rate", "ratio", "sales", ["RefundIssued", "OrderInvoiced", "CreditNoteIssued (correction)", "OrderEdited"], "Refunded amount / invoiced gross in the range (functional); an edit's correction credit note takes the invoice it replaces out of the invoiced gross (the re-issued invoice counts instead) and its surplus refund is no refund (the edit lowered the sale)."),
   def("discount-rate", "Discount rate", "ratio", "sales", ["OrderPlaced and OrderEdited lines' listPrice or discount (Sales)"], "(list value − GMV) / list value; a line's list value is quantity × its list price, else quantity × its price before discounts, so a shop whose events carry neither list prices nor discounts reads 0."),
   def("stock-value", "Stock value", "money", "stock", ["finance: inventory"], "The Inventory account's balance at the end of the range (= Σ per-SKU stock value)."),
   def("stock-turn", "Stock turn", "ratio", "stock", ["finance: cogs, inventory"], "COGS / average stock value (mean of the value the day before the range and at its end)."),

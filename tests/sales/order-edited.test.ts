@@ -199,6 +199,24 @@ describe("OrderEdited: an order edit emits an event of its own", () => {
     expect(score).toMatchObject({ customerId: "cus_1", frequency: 1, monetary: 23.8 });
   }, 60_000);
 
+  it("refund rate: the edit's correction credit note withdraws the invoice it replaces and its surplus refund is no refund of goods", async () => {
+    const { sk, clock } = shop(memoryStore());
+    await stock(sk, ["MUG"]);
+    // 2 × 10 = 23.80 gross, invoiced on order and paid.
+    await sk.sales.placeOrder({ orderId: "o_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "o_1", paymentId: "ch_1" });
+    clock.set("2026-03-03T10:00:00.000Z");
+    // One mug less: 23.80 credited (correction), 11.90 invoiced again, 11.90 paid back with the edit.
+    await sk.sales.editOrder({ orderId: "o_1", changes: [{ lineId: "1", quantity: "1" }], refund: { refundId: "re_edit" } });
+    expect((await sk.analytics.kpis({ from: "2026-03-01", to: "2026-03-31" })).kpis).toMatchObject({ gmv: "10.00", "refund-rate": "0.0000" });
+    // The mug that shipped comes back and is refunded: all that was invoiced (11.90) was refunded.
+    await sk.sales.shipOrder({ orderId: "o_1", shipmentId: "s_1" });
+    await sk.sales.requestReturn({ orderId: "o_1", returnId: "ret_1", lines: [{ lineId: "1", quantity: "1" }] });
+    await sk.sales.receiveReturn({ returnId: "ret_1" });
+    await sk.sales.refundPayment({ orderId: "o_1", refundId: "re_1", amount: "11.90", returnId: "ret_1" });
+    expect((await sk.analytics.kpis({ from: "2026-03-01", to: "2026-03-31" })).kpis).toMatchObject({ "refund-rate": "1.0000" });
+  }, 60_000);
+
   it("a shipped part stays filled: fill rate and units after an edit that cancels the unshipped rest", async () => {
     const { sk, clock } = shop(memoryStore());
     await stock(sk, ["MUG"]);
