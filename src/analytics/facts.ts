@@ -388,9 +388,9 @@ async function orderEdited(tx: Transaction, p: Record<string, unknown>, set: Del
   if (order.rate !== undefined) rate = order.rate === null ? undefined : new Decimal(order.rate);
   else if (currency !== options.functionalCurrency) rate = await options.rates.rate(currency as CurrencyCode, options.functionalCurrency, day as LocalDate);
   const keys = orderKeys(order);
-  for (const change of (p["changes"] as { sku: string; quantity: string; unitPrice: Money; listPrice?: Money; discount: Money }[]) ?? []) {
-    const quantity = dec(change.quantity);
-    const value = rate === undefined ? new Decimal(0) : quantity.times(dec(change.unitPrice.amount).times(rate)).minus(dec(change.discount.amount).times(rate));
+  for (const change of (p["changes"] as { sku: string; quantityChange: string; unitPrice: Money; listPrice?: Money; discountChange: Money }[]) ?? []) {
+    const quantity = dec(change.quantityChange);
+    const value = rate === undefined ? new Decimal(0) : quantity.times(dec(change.unitPrice.amount).times(rate)).minus(dec(change.discountChange.amount).times(rate));
     const list = rate === undefined ? new Decimal(0) : quantity.times(dec((change.listPrice ?? change.unitPrice).amount)).times(rate);
     const amounts: FactSums = { gmv: value, listValue: list, units: quantity };
     set.add([...keys, `sku:${change.sku}`], day, amounts);

@@ -273,9 +273,9 @@ function orderEditedEvent(today: string, before: OrderDoc, after: OrderDoc, refu
       sku: line.sku,
       unitPrice: { amount: line.unitPrice, currency: c },
       ...(line.listPrice === undefined ? {} : { listPrice: { amount: line.listPrice, currency: c } }),
-      quantity: qtyText(quantity),
-      discount: money(discount),
-      net: money(net),
+      quantityChange: qtyText(quantity),
+      discountChange: money(discount),
+      netChange: money(net),
     });
   }
   const draft = before.state === "draft";

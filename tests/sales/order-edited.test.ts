@@ -11,7 +11,7 @@ import { USD_RATES, shop, stock } from "./setup.js";
  * differences; analytics restates the edited order on its own date, CRM's timeline shows it.
  */
 
-type Payload = Record<string, unknown> & { orderId: string; version: number; changes: { lineId: string; sku: string; quantity: string; discount: { amount: string }; net: { amount: string }; unitPrice: { amount: string } }[] };
+type Payload = Record<string, unknown> & { orderId: string; version: number; changes: { lineId: string; sku: string; quantityChange: string; discountChange: { amount: string }; netChange: { amount: string }; unitPrice: { amount: string } }[] };
 
 async function editedEvents(sk: Storekeep, orderId?: string) {
   return (await sk.events.read(null, 10_000)).filter((e) => e.type === "OrderEdited" && (orderId === undefined || (e.payload as Payload).orderId === orderId));
@@ -131,7 +131,7 @@ describe("OrderEdited: an order edit emits an event of its own", () => {
       const discount = new Decimal(l.lineDiscount).plus(l.orderDiscount);
       return { lineId: l.lineId, sku: l.sku, quantity: l.quantity, unitPrice: { amount: l.unitPrice, currency: "EUR" }, ...(l.listPrice === undefined ? {} : { listPrice: { amount: l.listPrice, currency: "EUR" } }), ...(discount.isZero() ? {} : { discount: { amount: discount.toString(), currency: "EUR" } }), net: { amount: l.net, currency: "EUR" } };
     }));
-    expect(payload.changes.map((c) => [c.lineId, c.sku, c.unitPrice.amount, c.quantity])).toEqual([
+    expect(payload.changes.map((c) => [c.lineId, c.sku, c.unitPrice.amount, c.quantityChange])).toEqual([
       ["1", "MUG", "10", "1"],
       ["2", "TEE", "20", "-1"],
       ["3", "CAP", "8", "1"],
@@ -143,16 +143,16 @@ describe("OrderEdited: an order edit emits an event of its own", () => {
       const was = before.get(c.lineId);
       const now = after.get(c.lineId);
       const discountOf = (l: typeof was) => (l === undefined ? new Decimal(0) : new Decimal(l.lineDiscount).plus(l.orderDiscount));
-      expect(new Decimal(now?.quantity ?? 0).minus(was?.quantity ?? 0).toString()).toBe(c.quantity);
-      expect(new Decimal(now?.net ?? 0).minus(was?.net ?? 0).toString()).toBe(c.net.amount);
-      expect(discountOf(now).minus(discountOf(was)).toString()).toBe(c.discount.amount);
+      expect(new Decimal(now?.quantity ?? 0).minus(was?.quantity ?? 0).toString()).toBe(c.quantityChange);
+      expect(new Decimal(now?.net ?? 0).minus(was?.net ?? 0).toString()).toBe(c.netChange.amount);
+      expect(discountOf(now).minus(discountOf(was)).toString()).toBe(c.discountChange.amount);
     }
-    expect(payload.changes.reduce((s, c) => s.plus(c.net.amount), new Decimal(0)).toString()).toBe(new Decimal(view.order.totals.net).minus(v1!.order.totals.net).toString());
+    expect(payload.changes.reduce((s, c) => s.plus(c.netChange.amount), new Decimal(0)).toString()).toBe(new Decimal(view.order.totals.net).minus(v1!.order.totals.net).toString());
     // A second edit is a second event, version 3: a line kept at its quantity whose share of the re-computed discount moved is listed with quantity 0.
     await sk.sales.editOrder({ orderId: "o_1", changes: [{ lineId: "3", quantity: "0" }] });
     const second = (await editedEvents(sk)).map((e) => e.payload as Payload);
     expect(second.map((p) => p.version)).toEqual([2, 3]);
-    expect(second[1]!.changes.map((c) => [c.lineId, c.quantity])).toEqual([["1", "0"], ["3", "-1"]]);
+    expect(second[1]!.changes.map((c) => [c.lineId, c.quantityChange])).toEqual([["1", "0"], ["3", "-1"]]);
     // Finance posts nothing for it.
     expect(postingRules.OrderEdited(eventCatalog.parse(event) as never, {} as never)).toEqual([]);
   });
@@ -164,7 +164,7 @@ describe("OrderEdited: an order edit emits an event of its own", () => {
     refused({ ...ok, total: { amount: "35.53", currency: "EUR" } }); // ≠ net + shipping + tax
     refused({ ...ok, net: { amount: "29.84", currency: "EUR" }, total: { amount: "35.51", currency: "EUR" } }); // ≠ Σ lines' net
     refused({ ...ok, changes: [ok.changes[0], ok.changes[0]] }); // a line changed twice
-    refused({ ...ok, changes: [{ ...ok.changes[0]!, quantity: "0", discount: { amount: "0", currency: "EUR" }, net: { amount: "0", currency: "EUR" } }] }); // a change of nothing
+    refused({ ...ok, changes: [{ ...ok.changes[0]!, quantityChange: "0", discountChange: { amount: "0", currency: "EUR" }, netChange: { amount: "0", currency: "EUR" } }] }); // a change of nothing
     refused({ ...ok, changes: [{ ...ok.changes[0]!, sku: "TEE-M" }] }); // not the line's SKU
     refused({ ...ok, placedOn: undefined }); // a placed order's edit names its date
     refused({ ...ok, draft: true }); // a draft has none

@@ -36,8 +36,8 @@ export const eventExamples: { readonly [T in EventType]: EventPayloadInput<T> } 
     placedOn: "2026-11-27",
     lines: [{ lineId: "l1", sku: "MUG-RED", quantity: "3", unitPrice: eur("9.95"), listPrice: eur("12.00"), net: eur("29.85") }],
     changes: [
-      { lineId: "l1", sku: "MUG-RED", unitPrice: eur("9.95"), listPrice: eur("12.00"), quantity: "1", discount: eur("0"), net: eur("9.95") },
-      { lineId: "l2", sku: "TEE-M", unitPrice: eur("15.00"), quantity: "-1", discount: eur("0"), net: eur("-15.00") },
+      { lineId: "l1", sku: "MUG-RED", unitPrice: eur("9.95"), listPrice: eur("12.00"), quantityChange: "1", discountChange: eur("0"), netChange: eur("9.95") },
+      { lineId: "l2", sku: "TEE-M", unitPrice: eur("15.00"), quantityChange: "-1", discountChange: eur("0"), netChange: eur("-15.00") },
     ],
     net: eur("29.85"),
     shipping: eur("0"),

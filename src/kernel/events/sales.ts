@@ -104,11 +104,12 @@ const signedQuantityString = decimalStringSchema(BOUNDS.quantity, "quantity", "a
  * as the order and its invoices count it), the new totals (`net` of the goods, `shipping`
  * net, `tax`, `total` = net + shipping + tax, the gross as on `OrderPlaced`) and
  * `previousTotal`. `changes` lists every line whose figures differ from the previous
- * version, signed new − previous: `quantity`, `discount` and `net` (a removed line appears
- * with minus its quantity and figures and is no longer in `lines`; an added one with its
- * own; a line kept at its quantity whose share of a re-computed order discount moved
- * appears with quantity `0`), with the line's `unitPrice` and `listPrice`, which an edit
- * never changes: a line's sale value moves by `quantity × unitPrice − discount`. `placedOn`
+ * version, signed new − previous: `quantityChange`, `discountChange` and `netChange` (a
+ * removed line appears with minus its quantity and figures and is no longer in `lines`; an
+ * added one with its own; a line kept at its quantity whose share of a re-computed order
+ * discount moved appears with a `quantityChange` of `0`), with the line's `unitPrice` and
+ * `listPrice`, which an edit never changes: a line's sale value moves by `quantityChange ×
+ * unitPrice − discountChange`. `placedOn`
  * is the order's business date of placement, for consumers that restate an order's figures
  * on it (analytics does). `refundId` names the refund of the surplus the edit recorded, when
  * the new total fell below what was paid: it is part of the edit, not a refund of goods. An edit of a draft is `draft: true` with no `placedOn`: the
@@ -120,7 +121,7 @@ const signedQuantityString = decimalStringSchema(BOUNDS.quantity, "quantity", "a
  * orderEditedSchema.parse({
  *   orderId: "ord_1", customerId: "cus_1", warehouseId: "wh_main", currency: "EUR", version: 2, placedOn: "2026-11-27",
  *   lines: [{ lineId: "l1", sku: "MUG-RED", quantity: "3", unitPrice: { amount: "10", currency: "EUR" }, net: { amount: "30", currency: "EUR" } }],
- *   changes: [{ lineId: "l1", sku: "MUG-RED", unitPrice: { amount: "10", currency: "EUR" }, quantity: "1", discount: { amount: "0", currency: "EUR" }, net: { amount: "10", currency: "EUR" } }],
+ *   changes: [{ lineId: "l1", sku: "MUG-RED", unitPrice: { amount: "10", currency: "EUR" }, quantityChange: "1", discountChange: { amount: "0", currency: "EUR" }, netChange: { amount: "10", currency: "EUR" } }],
  *   net: { amount: "30", currency: "EUR" }, shipping: { amount: "0", currency: "EUR" }, tax: { amount: "5.7", currency: "EUR" },
  *   total: { amount: "35.7", currency: "EUR" }, previousTotal: { amount: "23.8", currency: "EUR" },
  * });
@@ -162,11 +163,11 @@ export const orderEditedSchema = refined(
           unitPrice: unitPriceJson,
           listPrice: unitPriceJson.exactOptional(),
           /** The change in quantity (negative: fewer units; minus the old quantity for a removed line). */
-          quantity: signedQuantityString,
+          quantityChange: signedQuantityString,
           /** The change in the line's discounts before tax. */
-          discount: signedAmountJson,
+          discountChange: signedAmountJson,
           /** The change in the line's net amount. */
-          net: signedAmountJson,
+          netChange: signedAmountJson,
         }),
       )
       .max(2 * BOUNDS.lines, { message: `allows at most ${2 * BOUNDS.lines} changes` }),
@@ -190,7 +191,7 @@ export const orderEditedSchema = refined(
       changed.add(change.lineId);
       const line = edit.lines.find((l) => l.lineId === change.lineId);
       if (line !== undefined && line.sku !== change.sku) ctx.addIssue({ code: "custom", path: ["changes", index, "sku"], message: `must be ${line.sku}, the SKU of line ${line.lineId}` });
-      if (new Decimal(change.quantity).isZero() && new Decimal(change.discount.amount).isZero() && new Decimal(change.net.amount).isZero()) {
+      if (new Decimal(change.quantityChange).isZero() && new Decimal(change.discountChange.amount).isZero() && new Decimal(change.netChange.amount).isZero()) {
         ctx.addIssue({ code: "custom", path: ["changes", index], message: "changes nothing; list only lines whose quantity, discount or net moved" });
       }
     });
@@ -206,8 +207,8 @@ export const orderEditedSchema = refined(
       ...edit.lines.flatMap((line, index) => (line.discount === undefined ? [] : [[["lines", index, "discount"], line.discount] as const])),
       ...edit.changes.flatMap((change, index) => [
         [["changes", index, "unitPrice"], change.unitPrice] as const,
-        [["changes", index, "discount"], change.discount] as const,
-        [["changes", index, "net"], change.net] as const,
+        [["changes", index, "discountChange"], change.discountChange] as const,
+        [["changes", index, "netChange"], change.netChange] as const,
         ...(change.listPrice === undefined ? [] : [[["changes", index, "listPrice"], change.listPrice] as const]),
       ]),
     ]);
