@@ -18,6 +18,8 @@ export type CrmOrderDoc = {
   readonly currency: string;
   /** The order's gross total, as placed or as its latest edit left it. */
   readonly total: string;
+  /** The order version `total` is at (absent: 1, as placed); an older edit read later does not set it back. */
+  readonly version?: number;
   /** Credit notes for returns and cancellations, and refunds before invoicing, in `currency`. */
   readonly credited: string;
   /** Ids of the documents already subtracted (so a redelivery does not subtract twice). */
@@ -86,7 +88,9 @@ export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent
     // Its surplus refund is part of the new total, not money credited back: it is marked as counted.
     if (event.type === "OrderEdited" && amount && amount.currency === order.data.currency) {
       const refundId = typeof p["refundId"] === "string" ? [p["refundId"] as string] : [];
-      await tx.documents.put(ORDERS, orderId, { ...order.data, total: amount.amount, creditedBy: [...order.data.creditedBy, ...refundId] } as unknown as JsonObject, order.version);
+      const version = typeof p["version"] === "number" ? p["version"] : 0;
+      const newer = version > (order.data.version ?? 1) ? { total: amount.amount, version } : {};
+      await tx.documents.put(ORDERS, orderId, { ...order.data, ...newer, creditedBy: [...order.data.creditedBy, ...refundId] } as unknown as JsonObject, order.version);
     }
     const docId = String(p["creditNoteId"] ?? p["refundId"] ?? event.id);
     const reduces =

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { memoryStore } from "../../src/adapters/memory/index.js";
+import { memoryRates, memoryStore } from "../../src/adapters/memory/index.js";
+import { ANALYTICS_STORE, applyFactEvent } from "../../src/analytics/facts.js";
+import { applyTimelineEvent } from "../../src/crm/timeline.js";
 import { postingRules } from "../../src/finance/posting-rules.js";
 import { Decimal } from "../../src/kernel/decimal.js";
 import { eventCatalog, eventExamples } from "../../src/kernel/events/index.js";
@@ -215,6 +217,55 @@ describe("OrderEdited: an order edit emits an event of its own", () => {
     await sk.sales.receiveReturn({ returnId: "ret_1" });
     await sk.sales.refundPayment({ orderId: "o_1", refundId: "re_1", amount: "11.90", returnId: "ret_1" });
     expect((await sk.analytics.kpis({ from: "2026-03-01", to: "2026-03-31" })).kpis).toMatchObject({ "refund-rate": "1.0000" });
+  }, 60_000);
+
+  it("analytics reads an edit against what it holds: an older edit read after a newer one (the outbox's transaction order) changes nothing", async () => {
+    const { sk, clock } = shop(memoryStore(), {}, USD_RATES);
+    await stock(sk, ["MUG", "TEE", "CAP"]);
+    await sk.sales.placeOrder({ orderId: "o_1", customerId: "cus_1", currency: "USD", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10", listPrice: "11" }, { sku: "TEE", quantity: 1, unitPrice: "15" }], discounts: [{ kind: "percent", percent: "5" }] });
+    await sk.sales.capturePayment({ orderId: "o_1", paymentId: "ch_1" });
+    clock.set("2026-03-06T10:00:00.000Z");
+    await sk.sales.editOrder({ orderId: "o_1", changes: [{ lineId: "2", quantity: "0" }], refund: { refundId: "re_1" } });
+    clock.set("2026-03-07T10:00:00.000Z");
+    await sk.sales.editOrder({ orderId: "o_1", changes: [{ lineId: "1", quantity: "3" }], add: [{ sku: "CAP", quantity: 2, unitPrice: "4.99" }] });
+    const events = await sk.events.read(null, 10_000);
+    const v2 = events.findIndex((e) => e.type === "OrderEdited" && (e.payload as Payload).version === 2);
+    const v3 = events.findIndex((e) => e.type === "OrderEdited" && (e.payload as Payload).version === 3);
+    const swapped = [...events];
+    swapped.splice(v2, 0, swapped.splice(v3, 1)[0]!); // v3 read before v2 (and before v2's refund)
+    const project = async (sequence: typeof events) => {
+      const store = memoryStore();
+      const { sk: fresh } = shop(store, {}, USD_RATES);
+      await fresh.analytics.kpis({ from: "2026-03-01", to: "2026-03-01" }); // the collections exist, nothing to read
+      const options = { functionalCurrency: "EUR" as const, rates: memoryRates(USD_RATES), onTimeDays: 2 };
+      for (const event of sequence) await store.transaction((tx) => applyFactEvent(tx, event, options));
+      return store.transaction(async (tx) => {
+        const out: Record<string, Record<string, string>> = {};
+        for (const family of [ANALYTICS_STORE.facts, ANALYTICS_STORE.customerFacts]) {
+          for (const [key, amounts] of await tx.balances.sumByKey(family)) out[`${family}|${key}`] = Object.fromEntries(Object.entries(amounts).filter(([, v]) => !v.isZero()).map(([f, v]) => [f, v.toString()]));
+        }
+        return out;
+      });
+    };
+    const inOrder = await project(events);
+    expect(await project(swapped)).toEqual(inOrder);
+    // And in order it is the final order at 2 March's rate (0.90), its refund no refund.
+    const want = await recomputed(sk, ["o_1"], new Decimal("0.9"));
+    expect(new Decimal(inOrder[`${ANALYTICS_STORE.facts}|all`]!["gmv"]!).toString()).toBe(want.gmv.toString());
+    expect(new Decimal(inOrder[`${ANALYTICS_STORE.facts}|all`]!["listValue"]!).toString()).toBe(want.list.toString());
+    expect(inOrder[`${ANALYTICS_STORE.facts}|all`]!["refunds"]).toBeUndefined();
+    expect(inOrder[`${ANALYTICS_STORE.facts}|sku:TEE`]).not.toHaveProperty("gmv");
+    expect(inOrder[`${ANALYTICS_STORE.facts}|sku:TEE`]).not.toHaveProperty("units");
+    expect(inOrder[`${ANALYTICS_STORE.facts}|sku:TEE`]).not.toHaveProperty("orders");
+    expect(inOrder[`${ANALYTICS_STORE.facts}|sku:CAP`]).toMatchObject({ units: "2", orders: "1" });
+    // CRM too: the newest edit's total stays, the older edit's refund is still not a credit.
+    for (const sequence of [events, swapped]) {
+      const store = memoryStore();
+      const { sk: fresh } = shop(store);
+      await fresh.crm.syncTimeline();
+      for (const event of sequence) await store.transaction((tx) => applyTimelineEvent(tx, event));
+      expect((await fresh.crm.segments("2026-03-31")).map((r) => [r.customerId, r.monetary])).toEqual([["cus_1", Number((await sk.sales.order("o_1"))!.order.totals.gross)]]);
+    }
   }, 60_000);
 
   it("a shipped part stays filled: fill rate and units after an edit that cancels the unshipped rest", async () => {
