@@ -50,15 +50,27 @@ export const CUSTOMER_FACT_FIELDS = ["gmv", "listValue", "orders", "units", "fil
 /**
  * Every field of the facts family; money fields are in the functional currency.
  *
- * - `gmv`: Σ quantity × unit price of placed order lines (at the order date's rate);
- *   `listValue`: the same at list price (lines without a list price count at their price).
+ * - `gmv`: Σ quantity × unit price less the line's discounts of placed order lines (at the
+ *   order date's rate); `listValue`: the same at list price (lines without a list price count
+ *   at their price).
  * - `orders`, `units`: placed orders and ordered units.
+ *
+ *   An order edit (`OrderEdited`) restates the order's `gmv`, `listValue` and `units` on the
+ *   order's own date (the day it was placed), at that day's rate, by each line's difference:
+ *   a day's figures are those of the orders placed that day as they stand now, so GMV, units,
+ *   AOV, units per order, the discount rate and fill rate keep describing the same orders
+ *   (the orders count never changes; an order's count per SKU follows the SKUs it holds).
+ *   A report of a past range therefore changes after an edit, as fill rate does after a
+ *   shipment; the edit's money on its own day is its invoice, credit note and refund.
  * - `filledUnits`: units shipped of the orders placed that day (dated at the order's day,
  *   capped at what each line ordered) — the numerator of fill rate.
  * - `shipments`, `onTimeShipments`, `shippedUnits`, `shippedValue` (shipped units at their
  *   order line's price), dated at dispatch.
  * - `returnedUnits` (ReturnReceived), `refunds` and `refundCount` (RefundIssued,
- *   functional), `invoicedGross` and `invoices` (OrderInvoiced, functional gross).
+ *   functional; an edit's surplus refund is not one: the edit lowered the sale instead),
+ *   `invoicedGross` and `invoices` (OrderInvoiced, functional gross; an edit's correction
+ *   credit note takes the invoice it replaces out of `invoicedGross` on its day, the
+ *   re-issued invoice counting instead; `invoices` counts every invoice issued).
  * - `cogs`: stock issued for sales at cost, minus restocked customer returns, plus
  *   revaluations posted to COGS (per SKU; the shop-wide figure reads the COGS account).
  * - `receivedUnits`: units received from suppliers or as opening stock.
@@ -127,8 +139,18 @@ export interface AnalyticsOrderDoc extends JsonObject {
   readonly channel: string;
   readonly warehouseId: string;
   readonly customerId: string | null;
-  /** Functional price per unit of each line, and units not yet counted as filled. */
-  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly ordered: string; readonly open: string; readonly unitPrice: string }[];
+  /**
+   * Functional price per unit of each line, and units not yet counted as filled; `value` and
+   * `list` are the line's GMV and list value as counted (absent on lines projected before
+   * order edits were read).
+   */
+  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly ordered: string; readonly open: string; readonly unitPrice: string; readonly value?: string; readonly list?: string }[];
+  /** The order version the figures are at (absent: 1, as placed); an `OrderEdited` at or below it is not applied again. */
+  readonly version?: number;
+  /** Refunds of an edit's surplus (`OrderEdited.refundId`): not counted as refunds. */
+  readonly editRefunds?: readonly string[];
+  /** The rate the order's money was converted at (its placement date's), `null` when there was none; absent on orders projected before edits were. */
+  readonly rate?: string | null;
 }
 
 interface CustomerDoc extends JsonObject {
@@ -200,6 +222,9 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
     case "OrderPlaced":
       await orderPlaced(tx, p, day, set, customers, options);
       break;
+    case "OrderEdited":
+      await orderEdited(tx, p, set, customers, options);
+      break;
     case "ShipmentDispatched":
       await shipmentDispatched(tx, p, day, set, customers, options);
       break;
@@ -217,6 +242,8 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
     }
     case "RefundIssued": {
       const order = await orderOf(tx, p);
+      // An edit's surplus refund lowers the sale (the edit restated it), it pays back no goods: not a refund here.
+      if (order?.editRefunds?.includes(str(p, "refundId") ?? "") === true) break;
       const amount = money(p["functionalAmount"]);
       set.add(order ? orderKeys(order) : ["all"], day, { refunds: dec(amount?.amount), refundCount: ONE });
       forCustomer(order, day, { refunds: dec(amount?.amount), refundCount: ONE });
@@ -226,6 +253,14 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
       const order = await orderOf(tx, p);
       const functional = p["functional"] as { gross?: Money } | undefined;
       set.add(order ? orderKeys(order) : ["all"], day, { invoicedGross: dec(functional?.gross?.amount), invoices: ONE });
+      break;
+    }
+    case "CreditNoteIssued": {
+      // A correction credit note (an edit) withdraws the invoice it replaces: the re-issued invoice counts instead.
+      if (p["reason"] !== "correction") break;
+      const order = await orderOf(tx, p);
+      const functional = p["functional"] as { gross?: Money } | undefined;
+      set.add(order ? orderKeys(order) : ["all"], day, { invoicedGross: dec(functional?.gross?.amount).negated() });
       break;
     }
     case "StockIssued": {
@@ -297,7 +332,7 @@ async function orderPlaced(tx: Transaction, p: Record<string, unknown>, day: str
   const warehouseId = str(p, "warehouseId") ?? "";
   const customerId = str(p, "customerId") ?? null;
   const order = { channel, warehouseId };
-  const lines: { lineId: string; sku: string; ordered: string; open: string; unitPrice: string }[] = [];
+  const lines: AnalyticsOrderDoc["lines"][number][] = [];
   const skus = new Set<string>();
   for (const line of (p["lines"] as { lineId: string; sku: string; quantity: string; unitPrice: Money; listPrice?: Money; discount?: Money }[]) ?? []) {
     const quantity = dec(line.quantity);
@@ -312,7 +347,7 @@ async function orderPlaced(tx: Transaction, p: Record<string, unknown>, day: str
     skus.add(line.sku);
     set.add(orderKeys(order), day, { gmv: value, listValue: list, units: quantity });
     if (customerId !== null) customers.add([customerId], day, { gmv: value, listValue: list, units: quantity });
-    lines.push({ lineId: line.lineId, sku: line.sku, ordered: quantity.toString(), open: quantity.toString(), unitPrice: price.toString() });
+    lines.push({ lineId: line.lineId, sku: line.sku, ordered: quantity.toString(), open: quantity.toString(), unitPrice: price.toString(), value: value.toFixed(), list: list.toFixed() });
   }
   const counts: FactSums = { orders: ONE, ...(rate === undefined ? { unconverted: ONE } : {}) };
   if (customerId === null) {
@@ -331,8 +366,80 @@ async function orderPlaced(tx: Transaction, p: Record<string, unknown>, day: str
   }
   set.add(orderKeys(order), day, counts);
   if (customerId !== null) customers.add([customerId], day, { orders: ONE });
-  const doc: AnalyticsOrderDoc = { orderId, placedOn: day, channel, warehouseId, customerId, lines };
+  const doc: AnalyticsOrderDoc = { orderId, placedOn: day, channel, warehouseId, customerId, lines, version: 1, rate: rate === undefined ? null : rate.toFixed() };
   await tx.documents.put(ANALYTICS_STORE.orders, orderId, doc, 0);
+}
+
+/**
+ * An order edit: the order's figures restated on its own date (at that date's rate) from the
+ * lines the edit left against the lines the projection holds — `gmv` (quantity × unit price
+ * − discount), `listValue` and `units` per SKU —, its count per SKU following the SKUs it
+ * holds (+1 for a SKU the edit added, −1 for one it removed), the orders count unchanged.
+ * State against state, not the event's differences: an edit read after a later one of the
+ * same order (PostgreSQL orders the outbox by transaction id, which two edits waiting on the
+ * order's lock need not follow) is simply older than what is held and changes nothing. A
+ * draft's edit, or an order analytics never saw placed, changes nothing either.
+ */
+async function orderEdited(tx: Transaction, p: Record<string, unknown>, set: DeltaSet, customers: DeltaSet, options: FactOptions): Promise<void> {
+  if (p["draft"] === true) return;
+  const orderId = str(p, "orderId")!;
+  const stored = await tx.documents.get<AnalyticsOrderDoc>(ANALYTICS_STORE.orders, orderId);
+  if (stored === undefined) return;
+  const order = stored.data;
+  const version = typeof p["version"] === "number" ? p["version"] : 0;
+  const refundId = str(p, "refundId");
+  // The surplus refund is the edit's whichever version the figures are at.
+  const editRefunds = refundId === undefined || order.editRefunds?.includes(refundId) === true ? {} : { editRefunds: [...(order.editRefunds ?? []), refundId] };
+  if (version <= (order.version ?? 1)) {
+    if (Object.keys(editRefunds).length > 0) await tx.documents.put(ANALYTICS_STORE.orders, orderId, { ...order, ...editRefunds }, stored.version);
+    return;
+  }
+  const day = order.placedOn;
+  const currency = str(p, "currency") ?? options.functionalCurrency;
+  let rate: Decimal | undefined = ONE;
+  if (order.rate !== undefined) rate = order.rate === null ? undefined : new Decimal(order.rate);
+  else if (currency !== options.functionalCurrency) rate = await options.rates.rate(currency as CurrencyCode, options.functionalCurrency, day as LocalDate);
+  type EventLine = { lineId: string; sku: string; quantity: string; unitPrice: Money; listPrice?: Money; discount?: Money };
+  const newLines = (p["lines"] as EventLine[]) ?? [];
+  // A line's prices never change in an edit: the event names them for every line it keeps or removes.
+  const prices = new Map<string, { unitPrice: Money; listPrice?: Money }>();
+  for (const c of (p["changes"] as EventLine[]) ?? []) prices.set(c.lineId, c);
+  for (const l of newLines) prices.set(l.lineId, l);
+  const zero = new Decimal(0);
+  const figures = new Map<string, { gmv: Decimal; listValue: Decimal; units: Decimal }>();
+  const count = (sku: string, sign: 1 | -1, gmv: Decimal, listValue: Decimal, units: Decimal) => {
+    const f = figures.get(sku) ?? { gmv: zero, listValue: zero, units: zero };
+    figures.set(sku, sign === 1 ? { gmv: f.gmv.plus(gmv), listValue: f.listValue.plus(listValue), units: f.units.plus(units) } : { gmv: f.gmv.minus(gmv), listValue: f.listValue.minus(listValue), units: f.units.minus(units) });
+  };
+  // What the projection holds (a line projected before edits were read has no value of its own: its price × quantity).
+  for (const l of order.lines) {
+    const ordered = dec(l.ordered);
+    const price = prices.get(l.lineId);
+    const list = l.list !== undefined ? dec(l.list) : rate === undefined || price === undefined ? zero : ordered.times(dec((price.listPrice ?? price.unitPrice).amount)).times(rate);
+    count(l.sku, -1, l.value !== undefined ? dec(l.value) : ordered.times(dec(l.unitPrice)), list, ordered);
+  }
+  // The lines as they stand now: a kept line keeps what was counted filled (never more open than it orders).
+  const lines = newLines.map((line) => {
+    const quantity = dec(line.quantity);
+    const was = order.lines.find((l) => l.lineId === line.lineId);
+    const filled = was === undefined ? zero : dec(was.ordered).minus(dec(was.open));
+    const unit = rate === undefined ? zero : dec(line.unitPrice.amount).times(rate);
+    const value = line.discount !== undefined && rate !== undefined ? quantity.times(unit).minus(dec(line.discount.amount).times(rate)) : quantity.times(unit);
+    const list = line.listPrice !== undefined && rate !== undefined ? quantity.times(dec(line.listPrice.amount)).times(rate) : quantity.times(unit);
+    count(line.sku, 1, value, list, quantity);
+    return { lineId: line.lineId, sku: line.sku, ordered: quantity.toString(), open: Decimal.max(quantity.minus(filled), 0).toString(), unitPrice: value.dividedBy(quantity).toString(), value: value.toFixed(), list: list.toFixed() };
+  });
+  const keys = orderKeys(order);
+  for (const [sku, f] of figures) {
+    const amounts: FactSums = { gmv: f.gmv, listValue: f.listValue, units: f.units };
+    set.add([...keys, `sku:${sku}`], day, amounts);
+    if (order.customerId !== null) customers.add([order.customerId], day, amounts);
+  }
+  const before = new Set(order.lines.map((l) => l.sku));
+  const after = new Set(newLines.map((l) => l.sku));
+  for (const sku of after) if (!before.has(sku)) set.add([`sku:${sku}`], day, { orders: ONE });
+  for (const sku of before) if (!after.has(sku)) set.add([`sku:${sku}`], day, { orders: ONE.negated() });
+  await tx.documents.put(ANALYTICS_STORE.orders, orderId, { ...order, lines, version, ...editRefunds }, stored.version);
 }
 
 async function shipmentDispatched(tx: Transaction, p: Record<string, unknown>, day: string, set: DeltaSet, customers: DeltaSet, options: FactOptions): Promise<void> {

@@ -16,7 +16,10 @@ export type CrmOrderDoc = {
   readonly placedOn: string;
   readonly placedAt: string;
   readonly currency: string;
+  /** The order's gross total, as placed or as its latest edit left it. */
   readonly total: string;
+  /** The order version `total` is at (absent: 1, as placed); an older edit read later does not set it back. */
+  readonly version?: number;
   /** Credit notes for returns and cancellations, and refunds before invoicing, in `currency`. */
   readonly credited: string;
   /** Ids of the documents already subtracted (so a redelivery does not subtract twice). */
@@ -25,6 +28,7 @@ export type CrmOrderDoc = {
 
 const KINDS: Readonly<Record<string, string>> = {
   OrderPlaced: "order",
+  OrderEdited: "order-edit",
   PaymentCaptured: "payment",
   OrderInvoiced: "invoice",
   ShipmentDispatched: "shipment",
@@ -79,7 +83,15 @@ export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent
     const order = await tx.documents.get<CrmOrderDoc>(ORDERS, orderId);
     if (!order) return false; // an order CRM never saw placed by a known customer
     customerId = order.data.customerId;
-    amount = event.type === "OrderInvoiced" || event.type === "CreditNoteIssued" ? money(p["gross"]) : money(p["amount"]);
+    amount = event.type === "OrderInvoiced" || event.type === "CreditNoteIssued" ? money(p["gross"]) : event.type === "OrderEdited" ? money(p["total"]) : money(p["amount"]);
+    // An edit's new total is what the order now costs (RFM's monetary value, campaign attribution).
+    // Its surplus refund is part of the new total, not money credited back: it is marked as counted.
+    if (event.type === "OrderEdited" && amount && amount.currency === order.data.currency) {
+      const refundId = typeof p["refundId"] === "string" ? [p["refundId"] as string] : [];
+      const version = typeof p["version"] === "number" ? p["version"] : 0;
+      const newer = version > (order.data.version ?? 1) ? { total: amount.amount, version } : {};
+      await tx.documents.put(ORDERS, orderId, { ...order.data, ...newer, creditedBy: [...order.data.creditedBy, ...refundId] } as unknown as JsonObject, order.version);
+    }
     const docId = String(p["creditNoteId"] ?? p["refundId"] ?? event.id);
     const reduces =
       (event.type === "CreditNoteIssued" && (p["reason"] === "return" || p["reason"] === "cancellation")) || (event.type === "RefundIssued" && p["invoiced"] === false);

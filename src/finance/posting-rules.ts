@@ -170,7 +170,7 @@ const negate = (money: MoneyJson): MoneyJson => ({ amount: money.amount.startsWi
 
 /**
  * The default posting rules, one per event type (DESIGN.md's posting table). Events that
- * move no value (OrderPlaced, PaymentAuthorized, ShipmentDispatched, ReturnReceived,
+ * move no value (OrderPlaced, OrderEdited, PaymentAuthorized, ShipmentDispatched, ReturnReceived,
  * GoodsReceived, StockReserved, ReservationReleased) post nothing: the stock events
  * inventory emits for them do.
  *
@@ -182,6 +182,9 @@ const negate = (money: MoneyJson): MoneyJson => ({ amount: money.amount.startsWi
  */
 export const postingRules: PostingRules = {
   OrderPlaced: none,
+  // An edit's money moves are the correction credit note, the new invoice and the surplus
+  // refund it emits beside OrderEdited (CreditNoteIssued, OrderInvoiced, RefundIssued).
+  OrderEdited: none,
   OrderReservationRequested: none,
   OrderCancelled: none,
   PaymentAuthorized: none,

@@ -2,10 +2,11 @@ import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
+import type { JsonObject } from "../ports/storage.js";
 import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { nextOrderState } from "./state-machines.js";
-import { QUANTITY_SCALE, amountOf, minorOf, parseScaled } from "./amounts.js";
+import { QUANTITY_SCALE, amountOf, minorOf, moneyOf, parseScaled } from "./amounts.js";
 import { creditOrderPart, invoiceOrderPart } from "./documents.js";
 import { decimalText } from "./inputs.js";
 import { allocateNumber } from "./numbers.js";
@@ -41,7 +42,8 @@ export const editOrderSchema = z.strictObject({
  * shipment: what already shipped). The payment difference: a higher total leaves a balance
  * due that `capturePayment` collects; a total below what was captured refunds the surplus
  * in the same command under the provider's `refund.refundId` (required then). Touching a
- * line with anything shipped, or an order with a return, is `INVALID_TRANSITION`.
+ * line with anything shipped, or an order with a return, is `INVALID_TRANSITION`. Emits
+ * `OrderEdited` (the new lines and totals, and what moved per line) with the documents.
  *
  * @example
  * ```ts
@@ -227,6 +229,8 @@ export function editOrderCommand(settings: SalesSettings) {
       }
       // An edit that cancels the unshipped rest of an order whose shipments were all delivered completes it.
       if (next.state === "placed" && next.lines.every((l) => qty(l.buckets.delivered) === qty(l.buckets.ordered))) next = { ...next, state: nextOrderState(next.state, "complete", `Order ${order.orderId}`) };
+      // The edit's own event, before the documents it caused: the new lines and totals, what moved per line.
+      events.unshift(orderEditedEvent(ctx.today, order, next, refundId));
       // 6. Keep the superseded version, save the new one.
       const kept: OrderVersionDoc = { orderId: order.orderId, version: order.version ?? 1, supersededAt: nowIso, order };
       await ctx.tx.documents.put(ORDER_VERSIONS, versionKey(order.orderId, order.version ?? 1), kept as never, 0);
@@ -238,6 +242,77 @@ export function editOrderCommand(settings: SalesSettings) {
       };
     },
   });
+}
+
+/** A line's discounts before tax (its own and its share of the order's), in minor units. */
+function discountOf(line: OrderLine, currency: string): bigint {
+  return minorOf(line.lineDiscount, currency) + minorOf(line.orderDiscount, currency);
+}
+
+/**
+ * The `OrderEdited` event of an edit from `before` to `after`: the new lines as `OrderPlaced`
+ * carries them (with each line's net), the new totals, and per line whose quantity, discount
+ * or net moved the signed difference (a removed line with minus its figures).
+ */
+function orderEditedEvent(today: string, before: OrderDoc, after: OrderDoc, refundId: string | null): NewEvent {
+  const c = after.currency;
+  const money = (units: bigint) => moneyOf(units, c);
+  const previous = new Map(before.lines.map((l) => [l.lineId, l]));
+  const current = new Map(after.lines.map((l) => [l.lineId, l]));
+  const changes: JsonObject[] = [];
+  for (const lineId of [...new Set([...before.lines.map((l) => l.lineId), ...after.lines.map((l) => l.lineId)])]) {
+    const was = previous.get(lineId);
+    const now = current.get(lineId);
+    const line = (now ?? was)!;
+    const quantity = (now === undefined ? 0n : qty(now.quantity)) - (was === undefined ? 0n : qty(was.quantity));
+    const discount = (now === undefined ? 0n : discountOf(now, c)) - (was === undefined ? 0n : discountOf(was, c));
+    const net = (now === undefined ? 0n : minorOf(now.net, c)) - (was === undefined ? 0n : minorOf(was.net, c));
+    if (quantity === 0n && discount === 0n && net === 0n) continue;
+    changes.push({
+      lineId,
+      sku: line.sku,
+      unitPrice: { amount: line.unitPrice, currency: c },
+      ...(line.listPrice === undefined ? {} : { listPrice: { amount: line.listPrice, currency: c } }),
+      quantityChange: qtyText(quantity),
+      discountChange: money(discount),
+      netChange: money(net),
+    });
+  }
+  const draft = before.state === "draft";
+  return {
+    type: "OrderEdited",
+    aggregateType: "order",
+    aggregateId: after.orderId,
+    effectiveDate: today,
+    payload: {
+      orderId: after.orderId,
+      ...(after.customerId === "" ? {} : { customerId: after.customerId }),
+      warehouseId: after.warehouseId,
+      ...(after.channel === undefined ? {} : { channel: after.channel }),
+      currency: c,
+      version: after.version ?? 2,
+      ...(draft ? { draft: true } : { placedOn: after.placedOn }),
+      lines: after.lines.map((l) => {
+        const discount = discountOf(l, c);
+        return {
+          lineId: l.lineId,
+          sku: l.sku,
+          quantity: l.quantity,
+          unitPrice: { amount: l.unitPrice, currency: c },
+          ...(l.listPrice === undefined ? {} : { listPrice: { amount: l.listPrice, currency: c } }),
+          ...(discount === 0n ? {} : { discount: money(discount) }),
+          net: money(minorOf(l.net, c)),
+        };
+      }),
+      changes,
+      net: money(minorOf(after.totals.net, c)),
+      shipping: money(minorOf(after.totals.shippingNet, c)),
+      tax: money(minorOf(after.totals.tax, c)),
+      total: money(minorOf(after.totals.gross, c)),
+      previousTotal: money(minorOf(before.totals.gross, c)),
+      ...(refundId === null ? {} : { refundId }),
+    },
+  };
 }
 
 /** At an edit every refund so far joins `refundedOnEdit`, so none is counted again as a prepayment refund. */

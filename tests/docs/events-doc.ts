@@ -40,7 +40,8 @@ function schemaProse(): Map<string, string> {
   const prose = new Map<string, string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
     const text = readFileSync(join(dir, file), "utf8");
-    for (const match of text.matchAll(/\/\*\*([\s\S]*?)\*\/\s*export const (\w+Schema)\b/g)) {
+    // The block right before the schema: a body never spans a `*/` (a field's comment inside the previous schema is not its prose).
+    for (const match of text.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export const (\w+Schema)\b/g)) {
       const body = (match[1] as string)
         .split("\n")
         .map((line) => line.replace(/^\s*\* ?/, ""))

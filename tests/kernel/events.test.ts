@@ -91,7 +91,7 @@ const examples = eventExamples as unknown as Record<EventType, Json>;
 describe("the catalog", () => {
   it("names every event DESIGN.md names, once, split between sales, purchasing and inventory", () => {
     const named = [
-      "OrderPlaced", "OrderReservationRequested", "OrderCancelled", "PaymentAuthorized", "PaymentCaptured", "ShipmentDispatched", "OrderInvoiced", "RefundIssued", "CreditNoteIssued", "ReturnReceived", "PayoutSettled",
+      "OrderPlaced", "OrderEdited", "OrderReservationRequested", "OrderCancelled", "PaymentAuthorized", "PaymentCaptured", "ShipmentDispatched", "OrderInvoiced", "RefundIssued", "CreditNoteIssued", "ReturnReceived", "PayoutSettled",
       "GoodsReceived", "SupplierBillRecorded", "SupplierPaid", "SupplierReturned", "LandedCostRecorded",
       "StockReceived", "StockIssued", "StockTransferred", "StockAdjusted", "StockRevalued", "StockReserved", "ReservationReleased",
     ];

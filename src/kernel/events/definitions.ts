@@ -18,6 +18,7 @@ import {
 } from "./purchasing.js";
 import {
   creditNoteIssuedSchema,
+  orderEditedSchema,
   orderInvoicedSchema,
   orderPlacedSchema,
   orderReservationRequestedSchema,
@@ -43,6 +44,7 @@ import {
 export const eventDefinitions = {
   // sales
   OrderPlaced: defineEvent({ schema: orderPlacedSchema }),
+  OrderEdited: defineEvent({ schema: orderEditedSchema }),
   OrderReservationRequested: defineEvent({ schema: orderReservationRequestedSchema }),
   OrderCancelled: defineEvent({ schema: orderCancelledSchema }),
   PaymentAuthorized: defineEvent({ schema: paymentAuthorizedSchema }),
@@ -151,6 +153,7 @@ export const EVENT_TYPES: readonly EventType[] = eventCatalog.types;
  */
 export const SALES_EVENT_TYPES = Object.freeze([
   "OrderPlaced",
+  "OrderEdited",
   "OrderReservationRequested",
   "OrderCancelled",
   "PaymentAuthorized",

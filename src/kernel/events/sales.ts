@@ -4,6 +4,7 @@ import { Decimal } from "../decimal.js";
 import { checkAtMost, checkCurrency, checkExchange, checkSum, refined } from "./checks.js";
 import {
   currencyCode,
+  decimalStringSchema,
   idString,
   instantString,
   lineList,
@@ -89,6 +90,132 @@ export const orderPlacedSchema = refined(
       ...order.lines.flatMap((line, index) => (line.discount === undefined ? [] : [[["lines", index, "discount"], line.discount] as const])),
     ]);
   });
+
+const signedQuantityString = decimalStringSchema(BOUNDS.quantity, "quantity", "any");
+
+/**
+ * `OrderEdited` (v1): `sales.editOrder` made a new version of an order (quantities changed,
+ * lines removed or added, the whole order re-priced). Not posted: the money moves are the
+ * correction credit note, the new invoice and the surplus refund the edit emits beside it
+ * (`CreditNoteIssued`, `OrderInvoiced`, `RefundIssued`). It carries what a consumer needs
+ * to follow the order's figures without reading the order: the new `version`, the new
+ * `lines` as `OrderPlaced` carries them (`discount`: the line's own discount and its share
+ * of the order discounts, before tax) with each line's `net` (after discounts, before tax,
+ * as the order and its invoices count it), the new totals (`net` of the goods, `shipping`
+ * net, `tax`, `total` = net + shipping + tax, the gross as on `OrderPlaced`) and
+ * `previousTotal`. `changes` lists every line whose figures differ from the previous
+ * version, signed new − previous: `quantityChange`, `discountChange` and `netChange` (a
+ * removed line appears with minus its quantity and figures and is no longer in `lines`; an
+ * added one with its own; a line kept at its quantity whose share of a re-computed order
+ * discount moved appears with a `quantityChange` of `0`), with the line's `unitPrice` and
+ * `listPrice`, which an edit never changes: a line's sale value moves by `quantityChange ×
+ * unitPrice − discountChange`. `placedOn`
+ * is the order's business date of placement, for consumers that restate an order's figures
+ * on it (analytics does). `refundId` names the refund of the surplus the edit recorded, when
+ * the new total fell below what was paid: it is part of the edit, not a refund of goods. An edit of a draft is `draft: true` with no `placedOn`: the
+ * draft's `OrderPlaced` at placement carries its lines as edited, so a consumer summing
+ * placements and edits skips it.
+ *
+ * @example
+ * ```ts
+ * orderEditedSchema.parse({
+ *   orderId: "ord_1", customerId: "cus_1", warehouseId: "wh_main", currency: "EUR", version: 2, placedOn: "2026-11-27",
+ *   lines: [{ lineId: "l1", sku: "MUG-RED", quantity: "3", unitPrice: { amount: "10", currency: "EUR" }, net: { amount: "30", currency: "EUR" } }],
+ *   changes: [{ lineId: "l1", sku: "MUG-RED", unitPrice: { amount: "10", currency: "EUR" }, quantityChange: "1", discountChange: { amount: "0", currency: "EUR" }, netChange: { amount: "10", currency: "EUR" } }],
+ *   net: { amount: "30", currency: "EUR" }, shipping: { amount: "0", currency: "EUR" }, tax: { amount: "5.7", currency: "EUR" },
+ *   total: { amount: "35.7", currency: "EUR" }, previousTotal: { amount: "23.8", currency: "EUR" },
+ * });
+ * ```
+ */
+export const orderEditedSchema = refined(
+  z.object({
+    orderId: orderIdField,
+    customerId: customerIdField.exactOptional(),
+    warehouseId: warehouseIdField,
+    /** The sales channel the order was placed through, as on `OrderPlaced`. */
+    channel: idString.exactOptional(),
+    currency: currencyCode,
+    /** The order's version after the edit (the placed order is version 1). */
+    version: z.number().int().min(2).max(1_000_000),
+    /** The order's business date of placement (absent for a draft). */
+    placedOn: localDateSchema.exactOptional(),
+    /** The order is still a draft: its placement's `OrderPlaced` will carry these lines. */
+    draft: z.literal(true).exactOptional(),
+    lines: lineList(
+      z.object({
+        lineId: idString,
+        sku: skuField,
+        quantity: positiveQuantityString,
+        unitPrice: unitPriceJson,
+        listPrice: unitPriceJson.exactOptional(),
+        /** The line's discounts (its own and its share of the order's), before tax, as on `OrderPlaced`. */
+        discount: postedAmountJson.exactOptional(),
+        /** The line's net amount: after discounts, before tax. */
+        net: postedAmountJson,
+      }),
+    ),
+    /** Lines whose figures differ from the previous version: signed differences, new − previous. */
+    changes: z
+      .array(
+        z.object({
+          lineId: idString,
+          sku: skuField,
+          unitPrice: unitPriceJson,
+          listPrice: unitPriceJson.exactOptional(),
+          /** The change in quantity (negative: fewer units; minus the old quantity for a removed line). */
+          quantityChange: signedQuantityString,
+          /** The change in the line's discounts before tax. */
+          discountChange: signedAmountJson,
+          /** The change in the line's net amount. */
+          netChange: signedAmountJson,
+        }),
+      )
+      .max(2 * BOUNDS.lines, { message: `allows at most ${2 * BOUNDS.lines} changes` }),
+    /** The goods' net after all discounts, before tax. */
+    net: postedAmountJson,
+    /** The shipping charge before tax. */
+    shipping: postedAmountJson,
+    tax: postedAmountJson,
+    /** The order's new gross total (net + shipping + tax). */
+    total: postedAmountJson,
+    /** The gross total of the version the edit replaced. */
+    previousTotal: postedAmountJson,
+    /** The refund of the surplus this edit recorded (its `RefundIssued` follows in the same command), when the new total fell below what was paid. */
+    refundId: documentIdField.exactOptional(),
+  }),
+  (edit, ctx) => {
+    uniqueLineIds(ctx, edit.lines);
+    const changed = new Set<string>();
+    edit.changes.forEach((change, index) => {
+      if (changed.has(change.lineId)) ctx.addIssue({ code: "custom", path: ["changes", index, "lineId"], message: `repeats line id ${change.lineId}; give one change per line` });
+      changed.add(change.lineId);
+      const line = edit.lines.find((l) => l.lineId === change.lineId);
+      if (line !== undefined && line.sku !== change.sku) ctx.addIssue({ code: "custom", path: ["changes", index, "sku"], message: `must be ${line.sku}, the SKU of line ${line.lineId}` });
+      if (new Decimal(change.quantityChange).isZero() && new Decimal(change.discountChange.amount).isZero() && new Decimal(change.netChange.amount).isZero()) {
+        ctx.addIssue({ code: "custom", path: ["changes", index], message: "changes nothing; list only lines whose quantity, discount or net moved" });
+      }
+    });
+    if ((edit.draft === true) === (edit.placedOn !== undefined)) ctx.addIssue({ code: "custom", path: ["placedOn"], message: "is the placement date of a placed order: give it unless the order is a draft (draft: true)" });
+    checkCurrency(ctx, edit.currency, [
+      [["net"], edit.net],
+      [["shipping"], edit.shipping],
+      [["tax"], edit.tax],
+      [["total"], edit.total],
+      [["previousTotal"], edit.previousTotal],
+      ...edit.lines.flatMap((line, index) => [[["lines", index, "unitPrice"], line.unitPrice] as const, [["lines", index, "net"], line.net] as const]),
+      ...edit.lines.flatMap((line, index) => (line.listPrice === undefined ? [] : [[["lines", index, "listPrice"], line.listPrice] as const])),
+      ...edit.lines.flatMap((line, index) => (line.discount === undefined ? [] : [[["lines", index, "discount"], line.discount] as const])),
+      ...edit.changes.flatMap((change, index) => [
+        [["changes", index, "unitPrice"], change.unitPrice] as const,
+        [["changes", index, "discountChange"], change.discountChange] as const,
+        [["changes", index, "netChange"], change.netChange] as const,
+        ...(change.listPrice === undefined ? [] : [[["changes", index, "listPrice"], change.listPrice] as const]),
+      ]),
+    ]);
+    checkSum(ctx, ["net"], edit.net, edit.lines.map((l) => l.net), "the sum of the lines' net");
+    checkSum(ctx, ["total"], edit.total, [edit.net, edit.shipping, edit.tax], "net + shipping + tax");
+  },
+);
 
 /**
  * `OrderReservationRequested` (v1): the sales module asks for an order's lines to be held

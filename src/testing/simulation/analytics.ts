@@ -12,7 +12,8 @@ import { type ModulePart, type ShopContext, type SimStep, retryingInjected } fro
  * - `orders` is the number of orders the sales part placed, and `new-customers` the number
  *   of customer ids they were placed for (a customer counts under the id an order named);
  * - the SKU rows of the breakdown add up to the shop's GMV and units, and their COGS to the
- *   income statement's COGS over the run;
+ *   income statement's COGS over the run; each SKU's units and orders are those of every
+ *   order as it stands now (edits restate their order);
  * - the stock-value KPI is the Inventory account's balance, and the warehouse rows (stock in
  *   transit included) add up to it plus the stock in transit.
  */
@@ -86,6 +87,30 @@ export function analyticsPart(shop: ShopContext): ModulePart {
     const sum = (rows: readonly BreakdownRow[], field: "gmv" | "cogs" | "stockValue") => rows.reduce((s, r) => s.plus(new Decimal(r[field] ?? "0")), new Decimal(0));
     const skuRows = report.breakdowns.sku ?? [];
     if (!sum(skuRows, "gmv").eq(k["gmv"] ?? "0")) violations.push(`the SKU rows' GMV adds up to ${sum(skuRows, "gmv").toFixed(2)}, the GMV KPI is ${k["gmv"]}`);
+    // Units and orders per SKU are those of every order as it stands now: an edit (OrderEdited) restates its order.
+    const want = new Map<string, { units: Decimal; orders: number }>();
+    for (let after: { placedAt: string; orderId: string } | null | undefined; after !== null; ) {
+      const query = after === undefined ? { limit: 1000 } : { limit: 1000, after };
+      const page = await retryingInjected(() => sk.sales.orders(query));
+      for (const row of page.orders) {
+        if (row.state === "draft") continue;
+        const order = (await retryingInjected(() => sk.sales.order(row.orderId)))?.order;
+        const held = new Set<string>();
+        for (const line of order?.lines ?? []) {
+          const w = want.get(line.sku) ?? { units: new Decimal(0), orders: 0 };
+          want.set(line.sku, { units: w.units.plus(line.quantity), orders: w.orders + (held.has(line.sku) ? 0 : 1) });
+          held.add(line.sku);
+        }
+      }
+      after = page.next;
+    }
+    for (const sku of new Set([...want.keys(), ...skuRows.map((r) => r.key)])) {
+      const row = skuRows.find((r) => r.key === sku);
+      const w = want.get(sku) ?? { units: new Decimal(0), orders: 0 };
+      if (!new Decimal(row?.units ?? "0").eq(w.units) || Number(row?.orders ?? "0") !== w.orders) {
+        violations.push(`SKU ${sku}: analytics counts ${row?.units ?? "0"} units in ${row?.orders ?? "0"} orders, the orders as they stand hold ${w.units.toString()} in ${w.orders}`);
+      }
+    }
     const tb = await sk.finance.trialBalance({ asOf: to });
     const net = (rows: typeof tb.rows, account: string) => {
       const row = rows.find((r) => r.account === account);
