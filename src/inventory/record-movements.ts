@@ -114,12 +114,10 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   }
   // Lots matter only when a movement names one or a product is tracked: otherwise the three
   // lot steps have nothing to do, and are not awaited (each await costs a microtask turn).
-  if (lotsInvolved(drafts, products)) {
-    const lots = await recordLots(ctx.tx, drafts);
-    await checkTracking(ctx.tx, quantityDeltas, products, drafts, lots, (at) => dateOf(new Date(at)));
-    await checkLocations(ctx.tx, quantityDeltas, products);
-    await checkLotHolds(ctx.tx, drafts, products, nowIsoOf(ctx));
-  } else await checkLocations(ctx.tx, quantityDeltas, products);
+  const lotted = lotsInvolved(drafts, products);
+  if (lotted) await checkTracking(ctx.tx, quantityDeltas, products, drafts, await recordLots(ctx.tx, drafts), (at) => dateOf(new Date(at)));
+  await checkLocations(ctx.tx, quantityDeltas, products);
+  if (lotted) await checkLotHolds(ctx.tx, drafts, products, nowIsoOf(ctx));
   if (quantityDeltas.length > 0) await ctx.tx.balances.add(QUANTITIES, quantityDeltas);
   if (valueDeltas.length > 0) await ctx.tx.balances.add(VALUES, valueDeltas);
   await applyCounters(ctx.tx, counterChanges);

@@ -1,8 +1,7 @@
-import { PGlite } from "@electric-sql/pglite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
 import type { Storekeep } from "../../src/storekeep.js";
-import { USD_RATES, balance, booksAgree, shop, stock, storeOf } from "./setup.js";
+import { balance, cleared as clearedBooks, placedOnShipment, sharedPglite, shop } from "./setup.js";
 
 /*
  * IFRIC 22 (IAS 21) for goods paid in advance in a foreign currency (issue 10, docs/orders.md
@@ -23,14 +22,7 @@ import { USD_RATES, balance, booksAgree, shop, stock, storeOf } from "./setup.js
  *     posted to Exchange gain/loss 6800).
  */
 
-let db: PGlite;
-beforeAll(async () => {
-  db = new PGlite();
-  await db.waitReady;
-}, 60_000);
-afterAll(async () => {
-  await db.close();
-});
+const db = sharedPglite();
 
 /** Debit − credit of the accounts, as decimals: sales revenue 4100, output tax 2300, exchange 6800. */
 async function figures(sk: Storekeep): Promise<{ revenue: Decimal; tax: Decimal; exchange: Decimal }> {
@@ -45,25 +37,15 @@ async function during(sk: Storekeep, step: () => Promise<unknown>): Promise<{ re
   return { revenue: before.revenue.minus(after.revenue).toFixed(2), tax: before.tax.minus(after.tax).toFixed(2), exchange: after.exchange.minus(before.exchange).toFixed(2) };
 }
 
-/** Nothing open for the customer, receivables and prepayments 0 (GL and sales' own), the books balance, subledgers = control. */
+/** `cleared` of setup.ts, and nothing left to pay or to refund on ord_1. */
 async function cleared(sk: Storekeep): Promise<void> {
-  expect(await sk.finance.openItems({ ledger: "receivables", party: "cus_1", openOnly: true })).toEqual([]);
-  expect(await balance(sk, "1200")).toBe("0.00");
-  expect(new Decimal(await balance(sk, "2200")).toFixed(2)).toBe("0.00");
+  await clearedBooks(sk);
   const view = (await sk.sales.order("ord_1"))!;
-  expect(view.order.receivable).toEqual({ amount: "0", functional: "0" });
-  expect(view.order.prepayment).toEqual({ amount: "0", functional: "0" });
   expect([view.leftToPay, view.refundDue]).toEqual(["0", "0"]);
-  await booksAgree(sk);
 }
 
 for (const kind of ["memory", "pglite"] as const) {
-  async function placed(currency: "EUR" | "USD"): Promise<{ sk: Storekeep; clock: ReturnType<typeof shop>["clock"] }> {
-    const { sk, clock } = shop(storeOf(kind, () => db), { invoicing: "on-shipment" }, USD_RATES);
-    await stock(sk, ["MUG", "TEE"]);
-    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency, warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }, { sku: "TEE", quantity: 2, unitPrice: "10" }] });
-    return { sk, clock };
-  }
+  const placed = (currency: "EUR" | "USD") => placedOnShipment(kind, db, currency);
 
   describe(`${kind}: IFRIC 22 — revenue of goods paid in advance in USD, EUR books`, () => {
     it("(a) the whole order captured ahead at 0.90 (42.84 EUR of prepayments), the MUGs invoiced at 0.92 and the TEEs at 0.95: each invoice's revenue is its 21.42 EUR share of the advance less its tax, no exchange difference", async () => {

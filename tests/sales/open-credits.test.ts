@@ -1,8 +1,7 @@
-import { PGlite } from "@electric-sql/pglite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
 import type { Storekeep } from "../../src/storekeep.js";
-import { USD_RATES, balance, booksAgree, shop, stock, storeOf } from "./setup.js";
+import { USD_RATES, balance, booksAgree, sharedPglite, shop, stock, storeOf } from "./setup.js";
 
 /*
  * The order's credits and finance's open items (issue 10, docs/orders.md "Not yet"): an edit's
@@ -11,14 +10,7 @@ import { USD_RATES, balance, booksAgree, shop, stock, storeOf } from "./setup.js
  * before its fix.
  */
 
-let db: PGlite;
-beforeAll(async () => {
-  db = new PGlite();
-  await db.waitReady;
-}, 60_000);
-afterAll(async () => {
-  await db.close();
-});
+const db = sharedPglite();
 
 /** The customer's open receivables as [document, open amount, open functional]. */
 async function openOf(sk: Storekeep, party: string): Promise<string[][]> {
@@ -29,7 +21,7 @@ for (const kind of ["memory", "pglite"] as const) {
   describe(`${kind}: an edit that refunds a surplus before the rest of an on-shipment order ships`, () => {
     /** MUG ×2 and TEE ×2 at 10.00 + 19% = 47.60, paid ahead; the MUGs ship (INV…1); the edit drops a TEE: 35.70, 11.90 refunded. */
     async function editedBeforeTheRest(currency: "EUR" | "USD"): Promise<{ sk: Storekeep; clock: ReturnType<typeof shop>["clock"] }> {
-      const { sk, clock } = shop(storeOf(kind, () => db), { invoicing: "on-shipment" }, USD_RATES);
+      const { sk, clock } = shop(storeOf(kind, db), { invoicing: "on-shipment" }, USD_RATES);
       await stock(sk, ["MUG", "TEE"]);
       await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency, warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }, { sku: "TEE", quantity: 2, unitPrice: "10" }] });
       await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
@@ -81,7 +73,7 @@ for (const kind of ["memory", "pglite"] as const) {
   describe(`${kind}: a cancellation after a bad-debt write-off`, () => {
     /** 23.80 invoiced, 5.00 paid, the 18.80 rest written off as a bad debt (6300). */
     async function writtenOff(currency: "EUR" | "USD"): Promise<{ sk: Storekeep; clock: ReturnType<typeof shop>["clock"] }> {
-      const { sk, clock } = shop(storeOf(kind, () => db), {}, USD_RATES);
+      const { sk, clock } = shop(storeOf(kind, db), {}, USD_RATES);
       await stock(sk);
       await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency, warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
       clock.set("2026-03-05T10:00:00.000Z");
@@ -129,7 +121,7 @@ for (const kind of ["memory", "pglite"] as const) {
     });
 
     it("an order edited before it is cancelled: the cancellation settles the edit's new invoice (was: CN2 −35.70 and INV2 +35.70 both left open)", async () => {
-      const { sk } = shop(storeOf(kind, () => db));
+      const { sk } = shop(storeOf(kind, db));
       await stock(sk);
       await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
       await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "1", quantity: 3 }] });
@@ -143,7 +135,7 @@ for (const kind of ["memory", "pglite"] as const) {
   describe(`${kind}: a return after a bad-debt write-off`, () => {
     /** 23.80 invoiced and shipped, `paid` captured, the rest written off; one of the two mugs comes back (a credit note of 11.90). */
     async function returnedAfterWriteOff(paid: string): Promise<Storekeep> {
-      const { sk } = shop(storeOf(kind, () => db));
+      const { sk } = shop(storeOf(kind, db));
       await stock(sk);
       await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
       await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: paid });
@@ -183,7 +175,7 @@ for (const kind of ["memory", "pglite"] as const) {
 
   describe(`${kind}: an edit's surplus refund after finance wrote a credit off`, () => {
     it("the edit refuses to pay back a credit written off in finance, as refundPayment does (was: refunded it, leaving the customer owing it on a closed order)", async () => {
-      const { sk } = shop(storeOf(kind, () => db), { invoicing: "on-shipment" });
+      const { sk } = shop(storeOf(kind, db), { invoicing: "on-shipment" });
       await stock(sk, ["MUG", "PIN"]);
       // MUG ×2 at 10.00, PIN ×2 at 0.40, + 19%: 23.80 + 0.95 = 24.75, paid ahead; the MUGs ship.
       await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }, { sku: "PIN", quantity: 2, unitPrice: "0.40" }] });

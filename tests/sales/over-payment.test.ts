@@ -1,8 +1,7 @@
-import { PGlite } from "@electric-sql/pglite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
 import type { Storekeep } from "../../src/storekeep.js";
-import { USD_RATES, balance, booksAgree, shop, stock, storeOf } from "./setup.js";
+import { balance, booksAgree, cleared, placedOnShipment, sharedPglite, shop } from "./setup.js";
 
 /*
  * Money captured beyond the invoices of a partly shipped on-shipment order (issue 10,
@@ -15,14 +14,7 @@ import { USD_RATES, balance, booksAgree, shop, stock, storeOf } from "./setup.js
  * ones guard what already held.
  */
 
-let db: PGlite;
-beforeAll(async () => {
-  db = new PGlite();
-  await db.waitReady;
-}, 60_000);
-afterAll(async () => {
-  await db.close();
-});
+const db = sharedPglite();
 
 /** The customer's open receivables as [document, open amount, open functional]. */
 async function openOf(sk: Storekeep, party = "cus_1"): Promise<string[][]> {
@@ -35,24 +27,8 @@ async function owed(sk: Storekeep): Promise<string[]> {
   return [view.leftToPay, view.refundDue, view.statuses.payment, view.statuses.fulfilment];
 }
 
-/** Receivables and customer prepayments are 0, the books balance and every subledger equals its control account. */
-async function cleared(sk: Storekeep): Promise<void> {
-  expect(await openOf(sk)).toEqual([]);
-  expect(await balance(sk, "1200")).toBe("0.00");
-  expect(new Decimal(await balance(sk, "2200")).toFixed(2)).toBe("0.00");
-  expect((await sk.sales.order("ord_1"))!.order.receivable).toEqual({ amount: "0", functional: "0" });
-  expect((await sk.sales.order("ord_1"))!.order.prepayment).toEqual({ amount: "0", functional: "0" });
-  await booksAgree(sk);
-}
-
 for (const kind of ["memory", "pglite"] as const) {
-  /** MUG ×2 and TEE ×2 at 10.00 + 19% = 47.60 on an on-shipment shop, placed on 2 March (USD at 0.90). */
-  async function placed(currency: "EUR" | "USD"): Promise<{ sk: Storekeep; clock: ReturnType<typeof shop>["clock"] }> {
-    const { sk, clock } = shop(storeOf(kind, () => db), { invoicing: "on-shipment" }, USD_RATES);
-    await stock(sk, ["MUG", "TEE"]);
-    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency, warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }, { sku: "TEE", quantity: 2, unitPrice: "10" }] });
-    return { sk, clock };
-  }
+  const placed = (currency: "EUR" | "USD") => placedOnShipment(kind, db, currency);
 
   /** The MUGs ship on 2 March (INV…1, 23.80), then `amount` is captured on 5 March (0.92): what exceeds 23.80 is an over-payment on ch_1. */
   async function overPaid(currency: "EUR" | "USD", amount: string): Promise<{ sk: Storekeep; clock: ReturnType<typeof shop>["clock"] }> {

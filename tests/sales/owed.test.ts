@@ -1,7 +1,6 @@
-import { PGlite } from "@electric-sql/pglite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Storekeep } from "../../src/storekeep.js";
-import { USD_RATES, balance, booksAgree, shop, stock, storeOf } from "./setup.js";
+import { USD_RATES, balance, booksAgree, sharedPglite, shop, stock, storeOf } from "./setup.js";
 
 /*
  * What the customer owes and what is owed back (issue 10, docs/orders.md "Not yet"):
@@ -12,14 +11,7 @@ import { USD_RATES, balance, booksAgree, shop, stock, storeOf } from "./setup.js
  * one guarding that a paid and refunded return still owes nothing.
  */
 
-let db: PGlite;
-beforeAll(async () => {
-  db = new PGlite();
-  await db.waitReady;
-}, 60_000);
-afterAll(async () => {
-  await db.close();
-});
+const db = sharedPglite();
 
 /** The customer's open receivables as [document, open amount]. */
 async function openOf(sk: Storekeep, party = "cus_1"): Promise<string[][]> {
@@ -36,7 +28,7 @@ for (const kind of ["memory", "pglite"] as const) {
   describe(`${kind}: leftToPay after a return that was not paid in full`, () => {
     /** MUG ×2 at 10.00 + 19% = 23.80 invoiced on order (at 0.90 in USD), `paid` captured on 5 March, shipped; one mug comes back: a credit note of 11.90. */
     async function returnedOne(currency: "EUR" | "USD", paid: string, writeOff = false): Promise<{ sk: Storekeep; clock: ReturnType<typeof shop>["clock"] }> {
-      const { sk, clock } = shop(storeOf(kind, () => db), {}, USD_RATES);
+      const { sk, clock } = shop(storeOf(kind, db), {}, USD_RATES);
       await stock(sk);
       await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency, warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
       clock.set("2026-03-05T10:00:00.000Z");
@@ -99,7 +91,7 @@ for (const kind of ["memory", "pglite"] as const) {
 
   describe(`${kind}: an on-shipment order with a return before the rest ships`, () => {
     it("what is left to pay is the kept mug and the goods still to ship (35.70, was 47.60)", async () => {
-      const { sk } = shop(storeOf(kind, () => db), { invoicing: "on-shipment" });
+      const { sk } = shop(storeOf(kind, db), { invoicing: "on-shipment" });
       await stock(sk, ["MUG", "TEE"]);
       await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }, { sku: "TEE", quantity: 2, unitPrice: "10" }] });
       await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1", lines: [{ lineId: "1", quantity: "2" }] });
@@ -123,7 +115,7 @@ for (const kind of ["memory", "pglite"] as const) {
   describe(`${kind}: the credit an on-shipment edit leaves for the goods still to ship`, () => {
     /** MUG ×2 and TEE ×2 at 10.00 + 19% = 47.60, paid ahead; the MUGs ship; the edit drops a TEE: 35.70, 11.90 refunded, 11.90 of credit left for the other TEE. */
     async function editedBeforeTheRest(currency: "EUR" | "USD"): Promise<{ sk: Storekeep; clock: ReturnType<typeof shop>["clock"] }> {
-      const { sk, clock } = shop(storeOf(kind, () => db), { invoicing: "on-shipment" }, USD_RATES);
+      const { sk, clock } = shop(storeOf(kind, db), { invoicing: "on-shipment" }, USD_RATES);
       await stock(sk, ["MUG", "TEE"]);
       await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency, warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }, { sku: "TEE", quantity: 2, unitPrice: "10" }] });
       await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1" });
@@ -163,7 +155,7 @@ for (const kind of ["memory", "pglite"] as const) {
     }
 
     it("money captured beyond what was invoiced is held for the goods still to ship in the same way", async () => {
-      const { sk } = shop(storeOf(kind, () => db), { invoicing: "on-shipment" });
+      const { sk } = shop(storeOf(kind, db), { invoicing: "on-shipment" });
       await stock(sk, ["MUG", "TEE"]);
       await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }, { sku: "TEE", quantity: 2, unitPrice: "10" }] });
       await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1", lines: [{ lineId: "1", quantity: "2" }] });

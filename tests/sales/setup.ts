@@ -1,6 +1,6 @@
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
-import type { PGlite } from "@electric-sql/pglite";
+import { PGlite } from "@electric-sql/pglite";
 import { memoryRates, memoryStore } from "../../src/adapters/memory/index.js";
 import { postgresStore } from "../../src/adapters/postgres/index.js";
 import { defineTaxCodes } from "../../src/finance/tax/tax-codes.js";
@@ -59,4 +59,39 @@ export async function booksAgree(sk: Storekeep): Promise<void> {
   expect(tb.totals.debit).toBe(tb.totals.credit);
   const audit = await sk.finance.auditSubledgers({ asOf: "2026-12-31" });
   expect(audit.filter((c) => c.difference !== "0")).toEqual([]);
+}
+
+/**
+ * One PGlite for the test file, opened before its tests and closed after them: the returned
+ * function gives it to `storeOf` (each store takes a fresh schema on it).
+ */
+export function sharedPglite(): () => PGlite {
+  let db: PGlite | undefined;
+  beforeAll(async () => {
+    db = new PGlite();
+    await db.waitReady;
+  }, 60_000);
+  afterAll(async () => {
+    await db?.close();
+  });
+  return () => db!;
+}
+
+/** MUG ×2 and TEE ×2 at 10.00 + 19% = 47.60 for cus_1 as ord_1, on an on-shipment shop, placed on 2 March (USD at 0.90). */
+export async function placedOnShipment(kind: "memory" | "pglite", db: () => PGlite, currency: "EUR" | "USD"): Promise<{ sk: Storekeep; clock: ManualClock }> {
+  const { sk, clock } = shop(storeOf(kind, db), { invoicing: "on-shipment" }, USD_RATES);
+  await stock(sk, ["MUG", "TEE"]);
+  await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency, warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }, { sku: "TEE", quantity: 2, unitPrice: "10" }] });
+  return { sk, clock };
+}
+
+/** Nothing open for cus_1, receivables and customer prepayments 0 (the GL's and ord_1's own), the books balance, subledgers = control. */
+export async function cleared(sk: Storekeep): Promise<void> {
+  expect(await sk.finance.openItems({ ledger: "receivables", party: "cus_1", openOnly: true })).toEqual([]);
+  expect(await balance(sk, "1200")).toBe("0.00");
+  expect(new Decimal(await balance(sk, "2200")).toFixed(2)).toBe("0.00");
+  const view = (await sk.sales.order("ord_1"))!;
+  expect(view.order.receivable).toEqual({ amount: "0", functional: "0" });
+  expect(view.order.prepayment).toEqual({ amount: "0", functional: "0" });
+  await booksAgree(sk);
 }

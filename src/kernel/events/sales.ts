@@ -43,6 +43,18 @@ function uniqueLineIds(ctx: z.RefinementCtx, lines: readonly { readonly lineId?:
   });
 }
 
+/** An order line as `OrderPlaced` carries it (and `OrderEdited`, with its net). */
+const placedLine = z.object({
+  lineId: idString,
+  sku: skuField,
+  quantity: positiveQuantityString,
+  unitPrice: unitPriceJson,
+  /** The list (compare-at) price of one unit, when the shop shows one. */
+  listPrice: unitPriceJson.exactOptional(),
+  /** The line's discounts (its own and its share of the order's), before tax: the line sold for quantity × unitPrice − discount. */
+  discount: postedAmountJson.exactOptional(),
+});
+
 /**
  * `OrderPlaced` (v1): a customer's order was placed. Not posted; inventory and analytics
  * react to it. `total` is the order's gross total in `currency`; `unitPrice` is the
@@ -67,18 +79,7 @@ export const orderPlacedSchema = refined(
     /** The sales channel (web shop, marketplace, point of sale, ...) as the shop names it. */
     channel: idString.exactOptional(),
     currency: currencyCode,
-    lines: lineList(
-      z.object({
-        lineId: idString,
-        sku: skuField,
-        quantity: positiveQuantityString,
-        unitPrice: unitPriceJson,
-        /** The list (compare-at) price of one unit, when the shop shows one. */
-        listPrice: unitPriceJson.exactOptional(),
-        /** The line's discounts (its own and its share of the order's), before tax: the line sold for quantity × unitPrice − discount. */
-        discount: postedAmountJson.exactOptional(),
-      }),
-    ),
+    lines: lineList(placedLine),
     total: postedAmountJson,
   }),
   (order, ctx) => {
@@ -142,14 +143,7 @@ export const orderEditedSchema = refined(
     /** The order is still a draft: its placement's `OrderPlaced` will carry these lines. */
     draft: z.literal(true).exactOptional(),
     lines: lineList(
-      z.object({
-        lineId: idString,
-        sku: skuField,
-        quantity: positiveQuantityString,
-        unitPrice: unitPriceJson,
-        listPrice: unitPriceJson.exactOptional(),
-        /** The line's discounts (its own and its share of the order's), before tax, as on `OrderPlaced`. */
-        discount: postedAmountJson.exactOptional(),
+      placedLine.extend({
         /** The line's net amount: after discounts, before tax. */
         net: postedAmountJson,
       }),
