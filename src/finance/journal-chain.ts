@@ -3,7 +3,7 @@ import type { JsonObject, Transaction } from "../ports/storage.js";
 import type { Digest } from "../ports/digest.js";
 import { canonicalJson, jsDigest, jsonString as quote } from "../runner/hash.js";
 import type { JournalEntry } from "./journal-entry.js";
-import { FINANCE_STORE, lineSortKey } from "./ledger-store.js";
+import { CHAIN_HEAD_ID, FINANCE_STORE, type PendingPostings, flushPostings, lineSortKey } from "./ledger-store.js";
 
 /*
  * The tamper-evident journal: every entry carries its place in the ledger's chain
@@ -25,7 +25,7 @@ import { FINANCE_STORE, lineSortKey } from "./ledger-store.js";
 export const GENESIS_HASH = "0".repeat(64);
 
 /** The chain head: the last sequence number and hash. */
-const HEAD_ID = "head";
+const HEAD_ID = CHAIN_HEAD_ID;
 
 /**
  * The width of a zero-padded sequence number.
@@ -63,10 +63,16 @@ export function entryHash(entry: Omit<JournalEntry, "hash"> & { readonly hash?: 
  * const chained = await chainEntry(tx, entry);
  * ```
  */
-export async function chainEntry(tx: Transaction, entry: Omit<JournalEntry, "sequence" | "previousHash" | "hash">, digest: Digest = jsDigest): Promise<JournalEntry> {
-  const head = await tx.documents.getForUpdate<{ sequence: number; hash: string }>(FINANCE_STORE.chain, HEAD_ID);
-  const sequence = (head?.data.sequence ?? 0) + 1;
-  const previousHash = head?.data.hash ?? GENESIS_HASH;
+export async function chainEntry(tx: Transaction, entry: Omit<JournalEntry, "sequence" | "previousHash" | "hash">, digest: Digest = jsDigest, batch?: PendingPostings): Promise<JournalEntry> {
+  // In a batch the head is read (and locked) at the command's first posting and written once before it commits.
+  let head = batch?.head;
+  if (head === undefined) {
+    const stored = await tx.documents.getForUpdate<{ sequence: number; hash: string }>(FINANCE_STORE.chain, HEAD_ID);
+    head = { sequence: stored?.data.sequence ?? 0, hash: stored?.data.hash ?? GENESIS_HASH, version: stored?.version ?? 0 };
+    if (batch !== undefined) batch.head = head;
+  }
+  const sequence = head.sequence + 1;
+  const previousHash = head.hash;
   const chained: JournalEntry = {
     entryId: entry.entryId,
     key: entry.key,
@@ -84,7 +90,10 @@ export async function chainEntry(tx: Transaction, entry: Omit<JournalEntry, "seq
     hash: "",
   };
   (chained as { hash: string }).hash = digest.sha256Hex(`${previousHash}\n${postedEntryText(chained)}`);
-  await tx.documents.put(FINANCE_STORE.chain, HEAD_ID, handOver({ sequence, hash: chained.hash }), head?.version ?? 0);
+  if (batch !== undefined) {
+    batch.head = { sequence, hash: chained.hash, version: head.version };
+    batch.headMoved = true;
+  } else await tx.documents.put(FINANCE_STORE.chain, HEAD_ID, handOver({ sequence, hash: chained.hash }), head.version);
   return chained;
 }
 
@@ -200,6 +209,7 @@ export interface JournalVerification {
  * ```
  */
 export async function verifyJournal(tx: Transaction, options: { readonly lines?: boolean; readonly onProgress?: ((progress: { done: number; total: number }) => void) | undefined; readonly digest?: Digest } = {}): Promise<JournalVerification> {
+  await flushPostings(tx);
   const digest = options.digest ?? jsDigest;
   const problems: ChainProblem[] = [];
   const entries = options.onProgress === undefined ? 0 : await countEntries(tx);

@@ -2,7 +2,7 @@ import { handOver } from "../kernel/hand-over.js";
 import { NUMBER_SERIES } from "./numbering/number-series.js";
 import { Decimal } from "../kernel/decimal.js";
 import { addDays } from "../kernel/local-date.js";
-import type { BalanceDelta, JsonObject, StoreRegistry, Transaction } from "../ports/storage.js";
+import type { BalanceDelta, JsonObject, LogAppend, StoreRegistry, Transaction } from "../ports/storage.js";
 import type { JournalEntry } from "./journal-entry.js";
 import { PERIOD_LOCKS_COLLECTION, firstOfNextMonth, periodOf } from "./periods.js";
 import { type PostingLine, internedBalanceKey, unitsToDecimal } from "./posting-kernel.js";
@@ -121,66 +121,175 @@ export function lineSortKey(date: string, entryId: string, lineNo: number): stri
 }
 
 /**
- * Writes a validated entry: its document, its key, its lines and its balance deltas.
- * Nothing is read: a create-only put fails with `CONCURRENCY_CONFLICT` if the id or key is
- * taken.
+ * What a command's postings still have to write before it commits: every entry's lines,
+ * the balance deltas summed per key and bucket, and the chain head. A command that posts
+ * ten entries (a shipment's COGS, one per movement) then appends the lines once, adds each
+ * balance once per family and writes the head once, instead of ten times each. The entry
+ * documents (and entry keys) are written at once, as before.
+ */
+export interface PendingPostings {
+  readonly lines: LogAppend[];
+  /** `bucket\0key` → sums in minor units (debit, credit, amount, closing) and whether a closing line was among them. */
+  readonly daily: Map<string, BalanceCell>;
+  readonly monthly: Map<string, BalanceCell>;
+  /** The chain head as the postings left it; `version` is the stored head's (0: none yet). */
+  head: { sequence: number; hash: string; version: number } | undefined;
+  /** True when `head` moved since it was read. */
+  headMoved: boolean;
+}
+
+interface BalanceCell {
+  readonly key: string;
+  readonly bucket: string;
+  debit: bigint;
+  credit: bigint;
+  amount: bigint;
+  closing: bigint;
+  hasClosing: boolean;
+}
+
+const PENDING = new WeakMap<Transaction, PendingPostings>();
+
+/**
+ * The postings `tx` has gathered and not written yet, or undefined.
+ *
+ * @example
+ * ```ts
+ * const pending = pendingPostings(ctx.tx);
+ * ```
+ */
+export function pendingPostings(tx: Transaction): PendingPostings | undefined {
+  return PENDING.get(tx);
+}
+
+/**
+ * The batch a command's postings gather into, opened (and its write registered to run
+ * before the command commits) at the first posting. Undefined when the context cannot run
+ * work before its commit (a context built by hand): then each posting writes at once.
+ *
+ * @example
+ * ```ts
+ * const batch = postingBatch(ctx);
+ * ```
+ */
+export function postingBatch(ctx: { readonly tx: Transaction; readonly beforeCommit?: ((key: object, work: () => Promise<void>) => void) | undefined }): PendingPostings | undefined {
+  if (ctx.beforeCommit === undefined) return undefined;
+  let pending = PENDING.get(ctx.tx);
+  if (pending === undefined) {
+    pending = { lines: [], daily: new Map(), monthly: new Map(), head: undefined, headMoved: false };
+    PENDING.set(ctx.tx, pending);
+    const tx = ctx.tx;
+    ctx.beforeCommit(pending, () => flushPostings(tx));
+  }
+  return pending;
+}
+
+/**
+ * Writes what the command's postings gathered (see {@link PendingPostings}). Everything
+ * that reads the lines, the balances or the chain head inside a transaction calls it first,
+ * so it reads what the transaction posted.
+ *
+ * @example
+ * ```ts
+ * await flushPostings(tx);
+ * const balances = await readBalances(tx, { to: "2026-03-31" });
+ * ```
+ */
+export async function flushPostings(tx: Transaction): Promise<void> {
+  const pending = PENDING.get(tx);
+  if (pending === undefined) return;
+  PENDING.delete(tx);
+  if (pending.lines.length > 0) await tx.logs.append(FINANCE_STORE.lines, pending.lines);
+  if (pending.daily.size > 0) await tx.balances.add(FINANCE_STORE.dailyBalances, deltasOf(pending.daily));
+  if (pending.monthly.size > 0) await tx.balances.add(FINANCE_STORE.monthlyBalances, deltasOf(pending.monthly));
+  const head = pending.head;
+  if (head !== undefined && pending.headMoved) await tx.documents.put(FINANCE_STORE.chain, CHAIN_HEAD_ID, handOver({ sequence: head.sequence, hash: head.hash }), head.version);
+}
+
+/** The id of the chain head document in `finance.chain`. @example `CHAIN_HEAD_ID === "head"` */
+export const CHAIN_HEAD_ID = "head";
+
+function deltasOf(cells: ReadonlyMap<string, BalanceCell>): BalanceDelta[] {
+  const out: BalanceDelta[] = [];
+  for (const cell of cells.values()) out.push({ key: cell.key, bucket: cell.bucket, amounts: amountsOf(cell) });
+  return out;
+}
+
+function amountsOf(cell: BalanceCell): Record<string, Decimal> {
+  const debit = unitsToDecimal(cell.debit);
+  const credit = unitsToDecimal(cell.credit);
+  // A line in one direction moves `amount` by its debit: the same Decimal when it is the debit.
+  const amount = cell.amount === cell.debit ? debit : unitsToDecimal(cell.amount);
+  const fields: Record<string, Decimal> = { debit, credit, amount };
+  if (cell.hasClosing) fields["closing"] = unitsToDecimal(cell.closing);
+  return fields;
+}
+
+/**
+ * Writes a validated entry: its document, its key, its lines and its balance deltas —
+ * the lines and deltas into `batch` when given (written by {@link flushPostings} before the
+ * command commits). Nothing is read: a create-only put fails with `CONCURRENCY_CONFLICT` if
+ * the id or key is taken.
  *
  * @example
  * ```ts
  * await writeEntry(tx, entry, kernelLines);
  * ```
  */
-export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: readonly PostingLine[], keyHash?: string): Promise<void> {
+export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: readonly PostingLine[], keyHash?: string, batch?: PendingPostings): Promise<void> {
   // The entry is plain JSON already (strings, nulls, arrays, objects; no undefined fields),
   // built by postDraft and chainEntry for the store: handed over, not copied.
   await tx.documents.put(FINANCE_STORE.entries, entry.entryId, handOver(entry) as unknown as JsonObject, 0);
   if (entry.key !== null) await tx.documents.put(FINANCE_STORE.entryKeys, entry.key, { entryId: entry.entryId, hash: keyHash ?? null }, 0);
-  await tx.logs.append(
-    FINANCE_STORE.lines,
-    entry.lines.map((line, lineNo) => ({
-      stream: line.account,
-      sortKey: lineSortKey(entry.date, entry.entryId, lineNo),
-      data: handOver({
-        entryId: entry.entryId,
-        lineNo,
-        date: entry.date,
-        account: line.account,
-        currency: line.currency,
-        amount: line.amount,
-        functional: line.functional,
-        rate: line.rate,
-        memo: line.memo ?? entry.memo,
-        kind: entry.kind,
-      }),
-    })),
-  );
+  const lines: LogAppend[] = entry.lines.map((line, lineNo) => ({
+    stream: line.account,
+    sortKey: lineSortKey(entry.date, entry.entryId, lineNo),
+    data: handOver({
+      entryId: entry.entryId,
+      lineNo,
+      date: entry.date,
+      account: line.account,
+      currency: line.currency,
+      amount: line.amount,
+      functional: line.functional,
+      rate: line.rate,
+      memo: line.memo ?? entry.memo,
+      kind: entry.kind,
+    }),
+  }));
   const closing = entry.kind === "closing";
-  const sums = new Map<string, { debit: bigint; credit: bigint; amount: bigint; closing: bigint }>();
+  const day = entry.date;
+  const month = periodOf(entry.date);
+  const daily = batch?.daily ?? new Map<string, BalanceCell>();
+  const monthly = batch?.monthly ?? new Map<string, BalanceCell>();
   for (const line of kernel) {
     const key = internedBalanceKey(line.account, line.currency);
-    let cell = sums.get(key);
-    if (cell === undefined) {
-      cell = { debit: 0n, credit: 0n, amount: 0n, closing: 0n };
-      sums.set(key, cell);
-    }
-    if (line.functional >= 0n) cell.debit += line.functional;
-    else cell.credit -= line.functional;
-    cell.amount += line.amount;
-    if (closing) cell.closing += line.functional;
+    addToCell(daily, key, day, line.functional, line.amount, closing);
+    addToCell(monthly, key, month, line.functional, line.amount, closing);
   }
-  // Decimals are built once and shared by both families' deltas (they are immutable).
-  const amounts = [...sums].map(([key, cell]) => {
-    const debit = unitsToDecimal(cell.debit);
-    const credit = unitsToDecimal(cell.credit);
-    // A line in one direction moves `amount` by its debit (or minus its credit): the same Decimal when it is the debit.
-    const amount = cell.amount === cell.debit ? debit : unitsToDecimal(cell.amount);
-    const fields: Record<string, Decimal> = { debit, credit, amount };
-    if (closing) fields["closing"] = unitsToDecimal(cell.closing);
-    return { key, amounts: fields };
-  });
-  const deltas = (bucket: string): BalanceDelta[] => amounts.map((a) => ({ key: a.key, bucket, amounts: a.amounts }));
-  await tx.balances.add(FINANCE_STORE.dailyBalances, deltas(entry.date));
-  await tx.balances.add(FINANCE_STORE.monthlyBalances, deltas(periodOf(entry.date)));
+  if (batch !== undefined) {
+    for (const l of lines) batch.lines.push(l);
+    return;
+  }
+  await tx.logs.append(FINANCE_STORE.lines, lines);
+  await tx.balances.add(FINANCE_STORE.dailyBalances, deltasOf(daily));
+  await tx.balances.add(FINANCE_STORE.monthlyBalances, deltasOf(monthly));
+}
+
+function addToCell(cells: Map<string, BalanceCell>, key: string, bucket: string, functional: bigint, amount: bigint, closing: boolean): void {
+  const id = `${bucket}\u0000${key}`;
+  let cell = cells.get(id);
+  if (cell === undefined) {
+    cell = { key, bucket, debit: 0n, credit: 0n, amount: 0n, closing: 0n, hasClosing: false };
+    cells.set(id, cell);
+  }
+  if (functional >= 0n) cell.debit += functional;
+  else cell.credit -= functional;
+  cell.amount += amount;
+  if (closing) {
+    cell.closing += functional;
+    cell.hasClosing = true;
+  }
 }
 
 /**
@@ -233,6 +342,7 @@ export async function readBalances(
   range: { readonly from?: string; readonly to: string },
   filter: { readonly keys?: readonly string[]; readonly keyPrefix?: string } = {},
 ): Promise<Map<string, BalanceTotals>> {
+  await flushPostings(tx);
   const { from, to } = range;
   const out = new Map<string, BalanceTotals>();
   if (from !== undefined && from > to) return out;

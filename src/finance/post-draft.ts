@@ -5,7 +5,7 @@ import { checkFutureHorizon } from "../runner/config.js";
 import { resolveAccounts } from "./account-registry.js";
 import { type EntryKind, type EntrySource, type JournalEntry, type ParsedJournalEntry, storedLinesOf } from "./journal-entry.js";
 import { chainEntry } from "./journal-chain.js";
-import { FINANCE_STORE, writeEntry } from "./ledger-store.js";
+import { FINANCE_STORE, postingBatch, writeEntry } from "./ledger-store.js";
 import { type EntryDomain, OPEN_PERIODS, checkPeriodOpen, readPeriodLocksForPosting } from "./periods.js";
 import { checkEntryBalanced } from "./posting-kernel.js";
 import type { RuleLine } from "./posting-rules.js";
@@ -72,6 +72,8 @@ export async function postDraft(ctx: CommandContext, settings: FinanceSettings, 
   if (draft.kind === "closing") checkPeriodOpen({ ...OPEN_PERIODS, hard: locks.hard }, "general", draft.date);
   else checkPeriodOpen(locks, draft.domain, draft.date, draft.lines.some((l) => settings.taxAccounts.has(l.account)));
   checkEntryBalanced(draft.lines, functionalCurrency);
+  // A command's postings gather their lines, balance deltas and chain head into one batch written before it commits.
+  const batch = postingBatch(ctx);
   const entry: JournalEntry = await chainEntry(ctx.tx, {
     entryId: ctx.ids.next("je"),
     key: draft.key,
@@ -84,8 +86,8 @@ export async function postDraft(ctx: CommandContext, settings: FinanceSettings, 
     reversalOf: draft.reversalOf,
     functionalCurrency,
     lines: storedLinesOf(draft.lines, functionalCurrency),
-  }, ctx.digest);
-  await writeEntry(ctx.tx, entry, draft.lines, draft.keyHash);
+  }, ctx.digest, batch);
+  await writeEntry(ctx.tx, entry, draft.lines, draft.keyHash, batch);
   return entry;
 }
 

@@ -20,6 +20,7 @@ import { type Product, requireProduct } from "./product.js";
 import { planRemoval } from "./removal.js";
 import { type ReserveInput, reserveLines } from "./reserve.js";
 import { releaseOrderHolds } from "./release-order.js";
+import { orderHolds } from "./reservation-holds.js";
 import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
 
 /*
@@ -190,10 +191,11 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
       const extra: NewEvent[] = [];
+      const holds = orderHolds(p.orderId);
       for (const line of p.lines) {
         // A lot-tracked line without a lot takes lots by the removal strategy (one movement per location and lot).
         const warehouseId = line.warehouseId ?? p.warehouseId;
-        const plan = await planRemoval(ctx, { sku: line.sku, warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, orderId: p.orderId, fulfil: true });
+        const plan = await planRemoval(ctx, { sku: line.sku, warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, orderId: p.orderId, fulfil: true, holds });
         extra.push(...plan.events);
         for (const part of plan.parts) {
           drafts.push({

@@ -8,7 +8,7 @@ import type { MovementRecord } from "./movement.js";
 import { backdateEvents, movementEvents, postingsJson } from "./movement-events.js";
 import type { InventorySettings } from "./options.js";
 import { type Product, requireProduct } from "./product.js";
-import { recordSku } from "./record-sku.js";
+import { flushLogs, newLogBatch, recordSku } from "./record-sku.js";
 import { checkTracking, recordLots } from "./lots.js";
 import { checkLotHolds } from "./lot-holds.js";
 import { checkLocationHistory } from "./location-history.js";
@@ -80,11 +80,15 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   }
   if (earliest !== undefined) await settings.periodGuard(ctx.tx, earliest, ctx.periodLocks ?? noPeriodLocks);
 
+  // Every SKU's movements, valuations and checkpoints are appended together after the loop.
+  const logs = newLogBatch();
   for (const sku of [...bySku.keys()].sort()) {
     const product = products.get(sku)!;
     const skuDrafts = bySku.get(sku)!;
     const skuRecords = records.get(sku)!;
-    const outcome = await recordSku(ctx, settings, product, skuRecords, rounding);
+    const outcome = await recordSku(ctx, settings, product, skuRecords, rounding, logs);
+    // The location history check reads the SKU's movements: what is gathered goes in first.
+    if (outcome.backdated) await flushLogs(ctx.tx, logs);
     if (outcome.backdated) await checkLocationHistory(ctx.tx, product, skuRecords, skuRecords.every((r) => r.effectiveAt >= nowIsoOf(ctx)));
     for (const [i, record] of skuRecords.entries()) {
       const draft = skuDrafts[i]!;
@@ -112,6 +116,7 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
       }
     }
   }
+  await flushLogs(ctx.tx, logs);
   // Lots matter only when a movement names one or a product is tracked: otherwise the three
   // lot steps have nothing to do, and are not awaited (each await costs a microtask turn).
   const lotted = lotsInvolved(drafts, products);

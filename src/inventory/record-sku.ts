@@ -71,7 +71,41 @@ function lastDates(doc: CostStateDoc | undefined, records: readonly MovementReco
   return { lastInDate: lastIn, lastSaleDate: lastSale };
 }
 
-export async function recordSku(ctx: CommandContext, settings: InventorySettings, product: Product, records: MovementRecord[], rounding: RoundingCode): Promise<SkuOutcome> {
+/**
+ * The log lines of one recording, gathered over its SKUs and appended together (one append
+ * per log family instead of one per SKU) by {@link flushLogs}.
+ *
+ * @example
+ * ```ts
+ * const logs = newLogBatch();
+ * await recordSku(ctx, settings, product, records, rounding, logs);
+ * await flushLogs(ctx.tx, logs);
+ * ```
+ */
+export interface LogBatch {
+  readonly movements: LogAppend[];
+  readonly valuations: LogAppend[];
+  readonly snapshots: LogAppend[];
+}
+
+/** An empty {@link LogBatch}. @example `const logs = newLogBatch();` */
+export function newLogBatch(): LogBatch {
+  return { movements: [], valuations: [], snapshots: [] };
+}
+
+/** Appends what `logs` gathered and empties it. @example `await flushLogs(ctx.tx, logs);` */
+export async function flushLogs(tx: Transaction, logs: LogBatch): Promise<void> {
+  if (logs.movements.length > 0) await tx.logs.append(MOVEMENTS, logs.movements.splice(0));
+  if (logs.valuations.length > 0) await tx.logs.append(VALUATIONS, logs.valuations.splice(0));
+  if (logs.snapshots.length > 0) await tx.logs.append(SNAPSHOTS, logs.snapshots.splice(0));
+}
+
+/**
+ * Records one SKU's movements (see the file comment). The movements, valuations and
+ * checkpoints go into `logs`; the caller appends them with {@link flushLogs} before anything
+ * reads the SKU's logs again.
+ */
+export async function recordSku(ctx: CommandContext, settings: InventorySettings, product: Product, records: MovementRecord[], rounding: RoundingCode, logs: LogBatch): Promise<SkuOutcome> {
   const tx = ctx.tx;
   const sku = product.sku;
   const digits = minorUnits(ctx.config.functionalCurrency);
@@ -194,10 +228,12 @@ export async function recordSku(ctx: CommandContext, settings: InventorySettings
   }, lastPosition);
   // Records, valuation entries, the index and the state document are built here for the
   // store alone (toRecord and valuationEntry make every object in them): handed over.
-  await tx.logs.append(MOVEMENTS, sorted.map((r) => ({ stream: sku, sortKey: movementPosition(r.effectiveAt, r.movementId), data: handOver(r) })));
-  for (const a of valuationAppends) handOver(a.data);
-  await tx.logs.append(VALUATIONS, valuationAppends);
-  if (snapshotAppends.length > 0) await tx.logs.append(SNAPSHOTS, snapshotAppends);
+  for (const r of sorted) logs.movements.push({ stream: sku, sortKey: movementPosition(r.effectiveAt, r.movementId), data: handOver(r) });
+  for (const a of valuationAppends) {
+    handOver(a.data);
+    logs.valuations.push(a);
+  }
+  for (const a of snapshotAppends) logs.snapshots.push(a);
   for (const r of sorted) {
     const index: MovementIndexDoc = {
       movementId: r.movementId,

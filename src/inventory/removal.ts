@@ -6,7 +6,7 @@ import { heldByLot, warehouseStock } from "./lot-holds.js";
 import { WAREHOUSES, resolveLocation } from "./location.js";
 import { requireProduct } from "./product.js";
 import { type RemovalStrategy, pickStock } from "./removal-strategy.js";
-import { fulfilReservations } from "./reservation-holds.js";
+import { type OrderHolds, fulfilReservations } from "./reservation-holds.js";
 import { RESERVATIONS, type Reservation } from "./reservations.js";
 
 /*
@@ -50,6 +50,8 @@ export interface RemovalRequest {
   readonly fulfil: boolean;
   /** A location not to take from (a transfer's destination). */
   readonly excludeLocation?: string | undefined;
+  /** The order's holds, shared by the lines of one shipment (read once). */
+  readonly holds?: OrderHolds | undefined;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function planRemoval(ctx: CommandContext, request: RemovalRequest):
   const product = await requireProduct(ctx.tx, request.sku);
   const locationId = await resolveLocation(ctx.tx, request.warehouseId, request.locationId);
   const fulfil = async (quantity: string, lot: string | undefined, quiet: boolean): Promise<{ released: Decimal; events: NewEvent[] }> =>
-    request.fulfil ? fulfilReservations(ctx, { sku: request.sku, warehouseId: request.warehouseId, quantity: new Decimal(quantity), orderId: request.orderId, reservationId: request.reservationId, lot, quiet }) : { released: new Decimal(0), events: [] };
+    request.fulfil ? fulfilReservations(ctx, { sku: request.sku, warehouseId: request.warehouseId, quantity: new Decimal(quantity), orderId: request.orderId, reservationId: request.reservationId, lot, quiet, holds: request.holds }) : { released: new Decimal(0), events: [] };
   if (request.lot !== undefined && request.locationId === undefined && (product.tracking ?? "none") !== "none") {
     const parts = await namedLotParts(ctx, request, locationId, fulfil);
     if (parts !== undefined) return parts;

@@ -1,6 +1,6 @@
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
-import type { CounterChange, Transaction } from "../ports/storage.js";
+import type { CounterChange, StoredDocument, Transaction } from "../ports/storage.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { AVAILABILITY } from "./ledger-records.js";
 import { applyLotHolds, lotScope } from "./lot-holds.js";
@@ -55,6 +55,50 @@ export async function lockedExpired(tx: Transaction, scope: string, nowIso: stri
 }
 
 /**
+ * An order's holds read once for every line of one shipment (one index read instead of one
+ * per line): the documents as found, by SKU. Fulfilment locks and re-reads each hold before
+ * it changes it, so a hold an earlier line fulfilled is seen as it is now.
+ *
+ * @example
+ * ```ts
+ * const holds = orderHolds("ord_1");
+ * await fulfilReservations(ctx, { sku: "MUG", warehouseId: "wh", orderId: "ord_1", quantity: new Decimal(2), holds });
+ * ```
+ */
+export interface OrderHolds {
+  readonly orderId: string;
+  bySku: Map<string, StoredDocument<Reservation>[]> | undefined;
+}
+
+/** An empty {@link OrderHolds} of an order (read on first use). @example `const holds = orderHolds("ord_1");` */
+export function orderHolds(orderId: string): OrderHolds {
+  return { orderId, bySku: undefined };
+}
+
+/** The most holds one read of an order takes; an order with more is read per SKU. */
+const ORDER_HOLDS_PAGE = 10_000;
+
+/** The order's holds of a SKU: from `holds` when it is this order's (read on first use), else one index read. */
+export async function orderHoldsOf(ctx: CommandContext, orderId: string, sku: string, holds: OrderHolds | undefined): Promise<readonly StoredDocument<Reservation>[]> {
+  if (holds !== undefined && holds.orderId === orderId) {
+    if (holds.bySku === undefined) {
+      const all = await ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [orderId], limit: ORDER_HOLDS_PAGE });
+      if (all.length < ORDER_HOLDS_PAGE) {
+        const bySku = new Map<string, StoredDocument<Reservation>[]>();
+        for (const d of all) {
+          const list = bySku.get(d.data.sku);
+          if (list === undefined) bySku.set(d.data.sku, [d]);
+          else list.push(d);
+        }
+        holds.bySku = bySku;
+      }
+    }
+    if (holds.bySku !== undefined) return holds.bySku.get(sku) ?? [];
+  }
+  return ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
+}
+
+/**
  * Fulfils held reservations with an issue: those named, or the order's for the SKU and
  * warehouse (oldest first), up to `quantity`. A hold that names a lot is fulfilled only by
  * that lot (and before the order's holds of any lot); `lot` is the lot the issue takes.
@@ -69,7 +113,7 @@ export async function lockedExpired(tx: Transaction, scope: string, nowIso: stri
  */
 export async function fulfilReservations(
   ctx: CommandContext,
-  input: { readonly sku: string; readonly warehouseId: string; readonly quantity: Decimal; readonly orderId?: string | undefined; readonly reservationId?: string | undefined; readonly lot?: string | undefined; readonly quiet?: boolean },
+  input: { readonly sku: string; readonly warehouseId: string; readonly quantity: Decimal; readonly orderId?: string | undefined; readonly reservationId?: string | undefined; readonly lot?: string | undefined; readonly quiet?: boolean; readonly holds?: OrderHolds | undefined },
 ): Promise<{ released: Decimal; events: NewEvent[] }> {
   const events: NewEvent[] = [];
   let released = new Decimal(0);
@@ -77,7 +121,7 @@ export async function fulfilReservations(
   let candidates: string[];
   if (input.reservationId !== undefined) candidates = [input.reservationId];
   else if (input.orderId !== undefined) {
-    const found = await ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [input.orderId, input.sku], limit: 1000 });
+    const found = await orderHoldsOf(ctx, input.orderId, input.sku, input.holds);
     const held = found.filter((d) => d.data.state === "held" && d.data.warehouseId === input.warehouseId);
     // Holds of this very lot first, then holds of any lot; holds of another lot wait for their lot.
     candidates = [...held.filter((d) => lot !== "" && d.data.lot === lot), ...held.filter((d) => (d.data.lot ?? "") === "")].map((d) => d.id);

@@ -76,6 +76,14 @@ export interface CommandContext {
    * payload without parsing it again.
    */
   readonly eventsParsed?: boolean;
+  /**
+   * Registers work to run once before the command's transaction commits, after every
+   * reaction (a second registration under the same `key` is ignored): a module's deferred
+   * writes, such as the journal lines and balance deltas of a command's postings. The
+   * runner always sets it; a context built by hand may leave it out (then modules write at
+   * once).
+   */
+  readonly beforeCommit?: (key: object, work: () => Promise<void>) => void;
 }
 
 /**

@@ -197,6 +197,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const now = clock.now();
       const nowIso = now.toISOString();
       const commandId = ids.next("cmd");
+      const finals = new Map<object, () => Promise<void>>();
       const ctx: CommandContext = {
         tx,
         now,
@@ -213,6 +214,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         periodLocks,
         digest,
         eventsParsed,
+        beforeCommit(workKey, work) {
+          if (!finals.has(workKey)) finals.set(workKey, work);
+        },
       };
       const key = execOptions.idempotencyKey;
       if (key !== undefined && hash !== undefined) {
@@ -270,6 +274,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         if (events.length > 100_000) throw new StorekeepError("INVALID_TRANSITION", "One command emitted more than 100,000 events; split the work.", { events: events.length });
         for (const reaction of reactions) accept(await reaction.handle(ctx, event), event.id, depth + 1, isLibraryEmitter(reaction));
       }
+      // Deferred writes (a module's batch) go in after every reaction, inside the transaction.
+      for (const work of finals.values()) await work();
       const appended = replayed.size === 0 ? events : events.filter((e) => !replayed.has(e.id));
       if (appended.length > 0) await tx.events.append(appended);
       // A library command's result is plain JSON already (checked in the test suite): a copy
