@@ -330,6 +330,29 @@ export async function settle(tx: Transaction, functionalCurrency: string, s: Set
 type Payload<T extends EventType> = EventPayload<T>;
 
 /**
+ * A correction (order edit), cancellation or return credit note settles what is still open of
+ * the order's invoices (the customer does not owe for goods that came back); the rest stays a
+ * credit to refund or allocate. An allowance stays a credit item of its own, which its refund
+ * settles. In a foreign currency the two may be booked at different values (an invoice that
+ * applied an advance at its own rate under IFRIC 22, a credit note at another rate): the
+ * invoice is settled by what the credit is worth, as `sk.finance.allocate` would settle it,
+ * and the difference is returned (functional, positive = a loss) for the caller to post as an
+ * exchange difference.
+ *
+ * @example
+ * ```ts
+ * const difference = await settleCreditedInvoices(tx, "EUR", payload, "2026-03-02");
+ * ```
+ */
+export async function settleCreditedInvoices(tx: Transaction, functionalCurrency: string, p: Payload<"CreditNoteIssued">, date: string): Promise<bigint> {
+  if (p.reason !== "correction" && p.reason !== "cancellation" && p.reason !== "return") return 0n;
+  let difference = 0n;
+  // Every invoice of the order (an order edited before it is cancelled has its new invoice open, not the first).
+  for (const invoiceId of new Set(p.invoiceIds ?? (p.invoiceId === undefined ? [] : [p.invoiceId]))) difference += await settleCreditNote(tx, functionalCurrency, p.creditNoteId, invoiceId, date, { realise: true });
+  return difference;
+}
+
+/**
  * Updates the subledgers for one event inside its transaction and returns the payload the
  * posting rule should see: settlements of known items carry the exchange difference
  * finance computed (the host's value is used only when no tracked item is settled).
@@ -370,14 +393,7 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
         ledger: "receivables", party: p.customerId ?? invoice?.item.party ?? `order:${p.orderId}`, documentId: p.creditNoteId, documentType: "credit-note", date, dueDate: date, currency: p.currency,
         amount: unitsToString(-toUnits(p.gross.amount)), functional: unitsToString(-toUnits(p.functional.gross.amount)),
       });
-      // A correction (order edit), cancellation or return credit note settles what is still open of
-      // the order's invoices (the customer does not owe for goods that came back); the rest stays
-      // a credit to refund or allocate. An allowance stays a credit item of its own, which its
-      // refund settles.
-      if (p.reason === "correction" || p.reason === "cancellation" || p.reason === "return") {
-        // Every invoice of the order (an order edited before it is cancelled has its new invoice open, not the first).
-        for (const invoiceId of new Set(p.invoiceIds ?? (p.invoiceId === undefined ? [] : [p.invoiceId]))) await settleCreditNote(tx, functionalCurrency, p.creditNoteId, invoiceId, date);
-      }
+      // The order's invoices it settles: settleCreditedInvoices, called next by the reaction.
       return event.payload;
     }
     case "PaymentCaptured": {

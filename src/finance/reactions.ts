@@ -1,7 +1,7 @@
 import { eventCatalog } from "../kernel/events/definitions.js";
 import type { EventPayload, EventType } from "../kernel/events/definitions.js";
 import type { Reaction } from "../runner/command.js";
-import { type AppliedCredits, realiseReplacedCredit, trackOpenItems, writeBackOnCredit } from "./open-item-tracking.js";
+import { type AppliedCredits, realiseReplacedCredit, settleCreditedInvoices, trackOpenItems, writeBackOnCredit } from "./open-item-tracking.js";
 import { postDraft } from "./post-draft.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import { type RuleEvent, reactedEventTypes, ruleFor } from "./posting-rules.js";
@@ -37,6 +37,8 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
         // An edit's new invoice in a foreign currency takes the rest of the correction credit note
         // it replaces at their booked values: the difference is an exchange gain or loss.
         const { difference: replaced, advance } = type === "OrderInvoiced" ? await realiseReplacedCredit(ctx.tx, ctx.config.functionalCurrency, payload as AppliedCredits, event.effectiveDate) : { difference: 0n, advance: 0n };
+        // A correction, cancellation or return credit note settles the order's open invoices (a difference of booked values is realised).
+        const credited = type === "CreditNoteIssued" ? await settleCreditedInvoices(ctx.tx, ctx.config.functionalCurrency, payload as EventPayload<"CreditNoteIssued">, event.effectiveDate) : 0n;
         // A credit note of invoices finance wrote off writes back what its credit would otherwise leave with the customer.
         const writtenBack = type === "CreditNoteIssued" ? await writeBackOnCredit(ctx.tx, ctx.config.functionalCurrency, payload as { creditNoteId: string; invoiceId?: string; invoiceIds?: readonly string[] }, event.effectiveDate) : { lines: [], difference: 0n };
         // The order's credits held for goods still to ship (an over-payment, an edit's or a return's
@@ -74,6 +76,22 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
                 { account: settings.accountMap.receivables, currency: fc, amount: -writtenBack.difference, functional: -writtenBack.difference },
                 { account: settings.accountMap["exchange-gain-loss"], currency: fc, amount: writtenBack.difference, functional: writtenBack.difference },
               ]),
+            ],
+          });
+        }
+        if (credited !== 0n) {
+          const p = payload as EventPayload<"CreditNoteIssued">;
+          await postDraft(ctx, settings, {
+            date: event.effectiveDate,
+            domain: "sales",
+            kind: "standard",
+            memo: `Credit note ${p.creditNoteId} applied to the order's invoices, exchange difference`,
+            key: null,
+            source: { kind: "event", eventId: event.id, eventType: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId },
+            reversalOf: null,
+            lines: [
+              { account: settings.accountMap.receivables, currency: fc, amount: -credited, functional: -credited },
+              { account: settings.accountMap["exchange-gain-loss"], currency: fc, amount: credited, functional: credited },
             ],
           });
         }

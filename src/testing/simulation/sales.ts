@@ -467,8 +467,9 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
    * An order's open items in finance never leave the customer owing on an invoice while money
    * captured for the same order beyond its invoices (an over-payment) is open: each invoice takes
    * the order's open over-payments when it is raised, and a capture settles every open invoice of
-   * the order. (Credit notes are left out: a foreign return credit note and an invoice whose booked
-   * values differ stay open for `allocate`, as docs/accounting.md says.)
+   * the order. Nor while a correction, cancellation or return credit note of the order is open:
+   * such a note settles the order's open invoices when it is issued, in a foreign currency too
+   * (a difference of booked values is realised as an exchange difference).
    */
   const creditsApplied = async (orders: readonly OrderDoc[]): Promise<string[]> => {
     const open = new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i] as const));
@@ -479,6 +480,8 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
       if (owing.length === 0) continue;
       const credits = capturesOf(order).map((id) => open.get(id)).filter((i) => i !== undefined && new Decimal(i.openAmount).lt(0));
       if (credits.length > 0) out.push(`order ${order.orderId}: ${owing.map((i) => `${i!.documentId} ${i!.openAmount}`).join(", ")} open while its over-payment ${credits.map((i) => `${i!.documentId} ${i!.openAmount}`).join(", ")} is open too`);
+      const notes = order.creditNotes.filter((n) => n.reason === "correction" || n.reason === "cancellation" || n.reason === "return").map((n) => open.get(n.creditNoteId)).filter((i) => i !== undefined && new Decimal(i.openAmount).lt(0));
+      if (notes.length > 0) out.push(`order ${order.orderId}: ${owing.map((i) => `${i!.documentId} ${i!.openAmount}`).join(", ")} open while its credit note ${notes.map((i) => `${i!.documentId} ${i!.openAmount}`).join(", ")} is open too`);
     }
     return out;
   };
