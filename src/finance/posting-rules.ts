@@ -255,8 +255,11 @@ export const postingRules: PostingRules = {
   CreditNoteIssued(event, context) {
     const p = event.payload;
     const f = p.functional;
+    // Goods that came back (a return) and a price allowance are sales returns; a cancellation or
+    // an edit's correction undoes the sale it credits, so it mirrors the invoice on sales revenue.
+    const goods = p.reason === "cancellation" || p.reason === "correction" ? "sales-revenue" : "sales-returns";
     const l = new Lines(context)
-      .pair("sales-returns", p.net, f.net, p.rate, 1)
+      .pair(goods, p.net, f.net, p.rate, 1)
       .pair("shipping-revenue", p.shipping, f.shipping, p.rate, 1)
       .pair("output-tax", p.tax, f.tax, p.rate, 1)
       .pair("receivables", p.gross, f.gross, p.rate, -1);
