@@ -134,11 +134,14 @@ export function placeOrderCommand(settings: SalesSettings) {
       const zero = "0";
       const reserveAt = input.draft === true ? "none" : (input.reserveAt ?? settings.reserveAt);
       const listPrices = new Map(lines.map((l) => [l.lineId, l.listPrice]));
-      const orderLines: OrderLine[] = priced.lines.map((l) => ({
-        ...l,
-        ...(listPrices.get(l.lineId) === undefined ? {} : { listPrice: listPrices.get(l.lineId)! }),
-        buckets: { ordered: qtyText(parseScaled(l.quantity, QUANTITY_SCALE)), reserved: reserveAt === "placement" ? qtyText(parseScaled(l.quantity, QUANTITY_SCALE)) : zero, shipped: zero, delivered: zero, returnRequested: zero, returned: zero, restocked: zero, writtenOff: zero, invoiced: zero, credited: zero },
-      }));
+      const orderLines: OrderLine[] = priced.lines.map((l) => {
+        const ordered = qtyText(parseScaled(l.quantity, QUANTITY_SCALE));
+        return {
+          ...l,
+          ...(listPrices.get(l.lineId) === undefined ? {} : { listPrice: listPrices.get(l.lineId)! }),
+          buckets: { ordered, reserved: reserveAt === "placement" ? ordered : zero, shipped: zero, delivered: zero, returnRequested: zero, returned: zero, restocked: zero, writtenOff: zero, invoiced: zero, credited: zero },
+        };
+      });
       const nowIso = ctx.now.toISOString();
       const state = input.draft === true ? "draft" : nextOrderState("draft", "place", `Order ${orderId}`);
       let order: OrderDoc = {
