@@ -128,23 +128,13 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
     };
     await ctx.tx.documents.put(RESERVATIONS, reservationId, handOver(doc), 0);
     reservations.push({ reservationId, sku: line.sku, warehouseId: line.warehouseId, quantity, expiresAt: input.kind === "hard" ? null : expiresAt, ...(line.lot === undefined ? {} : { lot: line.lot }) });
-    events.push({
-      type: "StockReserved",
-      aggregateType: "reservation",
-      aggregateId: reservationId,
-      effectiveDate: ctx.today,
-      payload: {
-        reservationId,
-        sku: line.sku,
-        warehouseId: line.warehouseId,
-        quantity,
-        kind: input.kind,
-        ...(input.kind === "soft" ? { expiresAt } : {}),
-        ...(input.orderId === undefined ? {} : { orderId: input.orderId }),
-        ...(line.lineId === undefined ? {} : { lineId: line.lineId }),
-        ...(line.lot === undefined ? {} : { lot: line.lot }),
-      },
-    });
+    // Optional fields assigned in place (the same keys in the same order as spreading them).
+    const payload: Record<string, string> = { reservationId, sku: line.sku, warehouseId: line.warehouseId, quantity, kind: input.kind };
+    if (input.kind === "soft") payload["expiresAt"] = expiresAt;
+    if (input.orderId !== undefined) payload["orderId"] = input.orderId;
+    if (line.lineId !== undefined) payload["lineId"] = line.lineId;
+    if (line.lot !== undefined) payload["lot"] = line.lot;
+    events.push({ type: "StockReserved", aggregateType: "reservation", aggregateId: reservationId, effectiveDate: ctx.today, payload });
   }
   return { result: { reservations }, events };
 }

@@ -249,14 +249,15 @@ export async function placementEvents(ctx: CommandContext, settings: SalesSettin
         currency: order.currency,
         lines: order.lines.map((l) => {
           const discount = minorOf(l.lineDiscount, order.currency) + minorOf(l.orderDiscount, order.currency);
-          return {
+          const line: { lineId: string; sku: string; quantity: string; unitPrice: { amount: string; currency: string }; listPrice?: { amount: string; currency: string }; discount?: { amount: string; currency: string } } = {
             lineId: l.lineId,
             sku: l.sku,
             quantity: l.quantity,
             unitPrice: { amount: l.unitPrice, currency: order.currency },
-            ...(l.listPrice === undefined ? {} : { listPrice: { amount: l.listPrice, currency: order.currency } }),
-            ...(discount === 0n ? {} : { discount: moneyOf(discount, order.currency) }),
           };
+          if (l.listPrice !== undefined) line.listPrice = { amount: l.listPrice, currency: order.currency };
+          if (discount !== 0n) line.discount = moneyOf(discount, order.currency);
+          return line;
         }),
         total: moneyOf(minorOf(order.totals.gross, order.currency), order.currency),
       },
