@@ -206,6 +206,17 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
           return { sku, warehouseId, available: (row["onHand"] ?? new Decimal(0)).minus(row["reserved"] ?? 0).toFixed() };
         });
       },
+      availableAt: async (tx, skus, warehouseId) => {
+        if ((await tx.documents.get(WAREHOUSES, warehouseId)) === undefined) return undefined;
+        const keys = skus.map((sku) => `${sku}|${warehouseId}`);
+        const rows = await tx.counters.getMany(AVAILABILITY, keys);
+        const out = new Map<string, string>();
+        for (const [i, sku] of skus.entries()) {
+          const row = rows.get(keys[i]!) ?? {};
+          out.set(sku, (row["onHand"] ?? new Decimal(0)).minus(row["reserved"] ?? 0).toFixed());
+        }
+        return out;
+      },
     }),
     analytics: createAnalyticsApi(runtime, analyticsSources(options.finance, config), options.analytics, {
       expireHolds: (key) => inventory.expireReservations({}, { idempotencyKey: key }),

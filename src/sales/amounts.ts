@@ -10,6 +10,8 @@ import { InvariantError, StorekeepError } from "../kernel/errors.js";
 export const QUANTITY_SCALE = 6;
 const PLAIN = /^(-?)(\d+)(?:\.(\d+))?$/;
 const POW10: bigint[] = Array.from({ length: 40 }, (_, i) => 10n ** BigInt(i));
+const POW10_NUMBER: number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER) + 1n;
 
 /** `10^n` as a bigint. */
 export function pow10(n: number): bigint {
@@ -22,20 +24,21 @@ export function parseScaled(text: string, scale: number): bigint {
   // (what the module writes: "2", "12.95"), without a regular expression.
   const length = text.length;
   if (length > 0 && length <= 15) {
+    // At most 15 digits: their value is exact in a double (below 2^53), built as it is read.
     let dot = -1;
     let plain = true;
+    let digits = 0;
     for (let i = 0; i < length; i++) {
       const c = text.charCodeAt(i);
       if (c === 46 && dot < 0 && i > 0 && i < length - 1) dot = i;
       else if (c < 48 || c > 57) {
         plain = false;
         break;
-      }
+      } else digits = digits * 10 + (c - 48);
     }
     if (plain) {
-      if (dot < 0) return BigInt(text) * pow10(scale);
-      const decimals = length - dot - 1;
-      if (decimals <= scale) return BigInt(text.slice(0, dot) + text.slice(dot + 1)) * pow10(scale - decimals);
+      const decimals = dot < 0 ? 0 : length - dot - 1;
+      if (decimals <= scale) return digits === 0 ? 0n : BigInt(digits) * pow10(scale - decimals);
     }
   }
   const m = PLAIN.exec(text);
@@ -49,6 +52,21 @@ export function parseScaled(text: string, scale: number): bigint {
 /** Units of 10^-scale as a canonical decimal string ("12.5", "0", "-3"). */
 export function formatScaled(units: bigint, scale: number): string {
   if (units === 0n) return "0";
+  // Below 2^53 in magnitude the digits come from a double exactly (remainder and quotient of integers).
+  if (units < SAFE && units > -SAFE && scale < POW10_NUMBER.length) {
+    const negative = units < 0n;
+    const n = Number(negative ? -units : units);
+    if (scale === 0) return negative ? `-${n}` : `${n}`;
+    const p = POW10_NUMBER[scale]!;
+    const fraction = n % p;
+    const integer = (n - fraction) / p;
+    if (fraction === 0) return negative ? `-${integer}` : `${integer}`;
+    let text = `${fraction}`;
+    if (text.length < scale) text = "0".repeat(scale - text.length) + text;
+    let end = text.length;
+    while (text.charCodeAt(end - 1) === 48) end--;
+    return `${negative ? "-" : ""}${integer}.${end === text.length ? text : text.slice(0, end)}`;
+  }
   const negative = units < 0n;
   const digits = (negative ? -units : units).toString().padStart(scale + 1, "0");
   const integer = digits.slice(0, digits.length - scale);

@@ -21,7 +21,10 @@ interface Figures {
 
 function addLine(f: Figures, line: OrderLine, before: bigint, after: bigint, currency: string): void {
   const ordered = qty(line.buckets.ordered);
-  const part = (total: string) => shareOf(minorOf(total, currency), after, ordered) - shareOf(minorOf(total, currency), before, ordered);
+  const part = (total: string) => {
+    const units = minorOf(total, currency);
+    return shareOf(units, after, ordered) - shareOf(units, before, ordered);
+  };
   f.net += part(line.net);
   f.tax += part(line.tax);
   for (const t of line.taxes) {

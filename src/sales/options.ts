@@ -175,6 +175,12 @@ export interface SalesSeams {
   /** Available units of the SKUs per warehouse (on hand less held), for the sourcing policy; without it every line is placed at the order's warehouse. */
   readonly availability?: (tx: Transaction, skus: readonly string[]) => Promise<readonly { readonly sku: string; readonly warehouseId: string; readonly available: string }[]>;
   /**
+   * The same figures as `availability` at one warehouse only (SKU → available units), or
+   * undefined when that warehouse is not defined: lets the default policy skip the other
+   * warehouses when this one covers the order. Must agree with `availability`.
+   */
+  readonly availableAt?: (tx: Transaction, skus: readonly string[], warehouseId: string) => Promise<ReadonlyMap<string, string> | undefined>;
+  /**
    * Finance's receivables open items of these invoices and credit notes (those it tracks), for
    * what the order view reports as written off; without it nothing is written off.
    */

@@ -134,11 +134,14 @@ export function placeOrderCommand(settings: SalesSettings) {
       const zero = "0";
       const reserveAt = input.draft === true ? "none" : (input.reserveAt ?? settings.reserveAt);
       const listPrices = new Map(lines.map((l) => [l.lineId, l.listPrice]));
-      const orderLines: OrderLine[] = priced.lines.map((l) => ({
-        ...l,
-        ...(listPrices.get(l.lineId) === undefined ? {} : { listPrice: listPrices.get(l.lineId)! }),
-        buckets: { ordered: qtyText(parseScaled(l.quantity, QUANTITY_SCALE)), reserved: reserveAt === "placement" ? qtyText(parseScaled(l.quantity, QUANTITY_SCALE)) : zero, shipped: zero, delivered: zero, returnRequested: zero, returned: zero, restocked: zero, writtenOff: zero, invoiced: zero, credited: zero },
-      }));
+      const orderLines: OrderLine[] = priced.lines.map((l) => {
+        const ordered = qtyText(parseScaled(l.quantity, QUANTITY_SCALE));
+        return {
+          ...l,
+          ...(listPrices.get(l.lineId) === undefined ? {} : { listPrice: listPrices.get(l.lineId)! }),
+          buckets: { ordered, reserved: reserveAt === "placement" ? ordered : zero, shipped: zero, delivered: zero, returnRequested: zero, returned: zero, restocked: zero, writtenOff: zero, invoiced: zero, credited: zero },
+        };
+      });
       const nowIso = ctx.now.toISOString();
       const state = input.draft === true ? "draft" : nextOrderState("draft", "place", `Order ${orderId}`);
       let order: OrderDoc = {
@@ -246,14 +249,15 @@ export async function placementEvents(ctx: CommandContext, settings: SalesSettin
         currency: order.currency,
         lines: order.lines.map((l) => {
           const discount = minorOf(l.lineDiscount, order.currency) + minorOf(l.orderDiscount, order.currency);
-          return {
+          const line: { lineId: string; sku: string; quantity: string; unitPrice: { amount: string; currency: string }; listPrice?: { amount: string; currency: string }; discount?: { amount: string; currency: string } } = {
             lineId: l.lineId,
             sku: l.sku,
             quantity: l.quantity,
             unitPrice: { amount: l.unitPrice, currency: order.currency },
-            ...(l.listPrice === undefined ? {} : { listPrice: { amount: l.listPrice, currency: order.currency } }),
-            ...(discount === 0n ? {} : { discount: moneyOf(discount, order.currency) }),
           };
+          if (l.listPrice !== undefined) line.listPrice = { amount: l.listPrice, currency: order.currency };
+          if (discount !== 0n) line.discount = moneyOf(discount, order.currency);
+          return line;
         }),
         total: moneyOf(minorOf(order.totals.gross, order.currency), order.currency),
       },

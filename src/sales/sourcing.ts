@@ -1,6 +1,6 @@
 import { StorekeepError } from "../kernel/errors.js";
 import type { CommandContext } from "../runner/command.js";
-import type { SalesSettings, SourcingAllocation } from "./options.js";
+import { type SalesSettings, type SourcingAllocation, preferredWarehouseFirst } from "./options.js";
 import { type OrderDoc, type OrderLine, qty, qtyText } from "./order.js";
 
 /*
@@ -55,6 +55,8 @@ export function ownHolds(order: OrderDoc): Map<string, bigint> {
  */
 export async function sourceOrder(ctx: CommandContext, settings: SalesSettings, order: OrderDoc, quantities: ReadonlyMap<string, bigint>, own: ReadonlyMap<string, bigint> = new Map()): Promise<{ lines: OrderLine[]; parts: SourcedPart[] }> {
   const wanted = order.lines.filter((l) => (quantities.get(l.lineId) ?? 0n) > 0n);
+  const covered = await coveredAtOrderWarehouse(ctx, settings, order, wanted, quantities, own);
+  if (covered !== undefined) return covered;
   const stock: { sku: string; warehouseId: string; available: string }[] = [];
   if (settings.seams.availability !== undefined && wanted.length > 0) {
     for (const row of await settings.seams.availability(ctx.tx, [...new Set(wanted.map((l) => l.sku))])) {
@@ -100,10 +102,51 @@ export async function sourceOrder(ctx: CommandContext, settings: SalesSettings, 
     // The order's warehouse first, then the others in the policy's order.
     const ordered = [...placed].sort(([a], [b]) => (a === order.warehouseId ? -1 : b === order.warehouseId ? 1 : 0));
     for (const [warehouseId, units] of ordered) parts.push({ lineId: line.lineId, sku: line.sku, quantity: qtyText(units), ...(warehouseId === order.warehouseId ? {} : { warehouseId }) });
-    const { sources: _old, ...rest } = line;
-    void _old;
+    const rest = withoutSources(line);
     if (ordered.length === 1 && ordered[0]![0] === order.warehouseId) return rest;
     return { ...rest, sources: ordered.map(([warehouseId, units]) => ({ warehouseId, quantity: qtyText(units) })) };
+  });
+  return { lines, parts };
+}
+
+/** A copy of a line without its `sources` (a plain spread when it has none: an object rest pattern costs a runtime call). */
+function withoutSources(line: OrderLine): OrderLine {
+  if (!Object.hasOwn(line, "sources")) return { ...line };
+  const { sources: _old, ...rest } = line;
+  void _old;
+  return rest;
+}
+
+/**
+ * The default policy's answer without asking it, when the order's warehouse alone has what
+ * the order wants of every SKU: then {@link preferredWarehouseFirst} places each line wholly
+ * there, whatever the other warehouses have, so they are not read. Undefined (ask the
+ * policy) for a host's policy, without the one-warehouse seam, or when the warehouse falls short.
+ */
+async function coveredAtOrderWarehouse(
+  ctx: CommandContext,
+  settings: SalesSettings,
+  order: OrderDoc,
+  wanted: readonly OrderLine[],
+  quantities: ReadonlyMap<string, bigint>,
+  own: ReadonlyMap<string, bigint>,
+): Promise<{ lines: OrderLine[]; parts: SourcedPart[] } | undefined> {
+  const availableAt = settings.seams.availableAt;
+  if (settings.sourcing !== preferredWarehouseFirst || settings.seams.availability === undefined || availableAt === undefined || wanted.length === 0) return undefined;
+  const need = new Map<string, bigint>();
+  for (const l of wanted) need.set(l.sku, (need.get(l.sku) ?? 0n) + quantities.get(l.lineId)!);
+  const here = await availableAt(ctx.tx, [...need.keys()], order.warehouseId);
+  if (here === undefined) return undefined;
+  for (const [sku, units] of need) {
+    const available = here.get(sku);
+    if (available === undefined || qty(available) + (own.get(`${sku}\u0000${order.warehouseId}`) ?? 0n) < units) return undefined;
+  }
+  const parts: SourcedPart[] = [];
+  const lines = order.lines.map((line) => {
+    const units = quantities.get(line.lineId) ?? 0n;
+    if (units <= 0n) return line;
+    parts.push({ lineId: line.lineId, sku: line.sku, quantity: qtyText(units) });
+    return withoutSources(line);
   });
   return { lines, parts };
 }

@@ -89,6 +89,42 @@ describe("expiry", () => {
     ]);
   });
 
+  it.each([
+    ["a few expired holds (one read of the expiry index)", 1],
+    ["more expired holds than one page of the expiry index (read scope by scope)", 70],
+  ])("a reservation releases the expired holds of exactly its scopes, scope by scope in expiry order: %s", async (_name, others) => {
+    const h = await shop({ stock: "100" });
+    await h.inventory.defineWarehouse({ warehouseId: "wh2" });
+    for (const sku of ["A", "B", "C"]) {
+      await h.inventory.defineProduct({ sku, costingMethod: "fifo" });
+      for (const warehouseId of ["wh", "wh2"]) await h.inventory.receive({ sku, warehouseId, quantity: "100", unitCost: "1" });
+    }
+    const at = (minutes: number) => new Date(h.clock.now().getTime() + minutes * 60_000).toISOString();
+    const hold = async (sku: string, warehouseId: string, minutes: number) => (await h.inventory.reserve({ lines: [{ sku, warehouseId, quantity: "1" }], expiresAt: at(minutes) })).reservations[0]!.reservationId;
+    const b2 = await hold("B", "wh", 3);
+    const a1 = await hold("A", "wh", 2);
+    const a0 = await hold("A", "wh", 1);
+    await hold("A", "wh2", 1);
+    for (let i = 0; i < others; i++) await hold("C", "wh", 1);
+    const b1 = await hold("B", "wh", 1);
+    await hold("B", "wh", 30);
+    await h.inventory.reserve({ lines: [{ sku: "A", warehouseId: "wh", quantity: "1" }], kind: "hard", orderId: "ord_hard" });
+    h.clock.advance(5 * 60_000);
+    const before = (await h.events("ReservationReleased")).length;
+    await h.inventory.reserve({ lines: [{ sku: "B", warehouseId: "wh", quantity: "1" }, { sku: "A", warehouseId: "wh", quantity: "2" }], kind: "hard", orderId: "ord_1" });
+    const released = (await h.events("ReservationReleased")).slice(before).map((e) => [e.payload["reservationId"], e.payload["reason"]]);
+    expect(released).toEqual([
+      [a0, "expired"],
+      [a1, "expired"],
+      [b1, "expired"],
+      [b2, "expired"],
+    ]);
+    expect(await h.inventory.availability("A", "wh")).toMatchObject({ reserved: "3", expiredUnreleased: "0" });
+    expect(await h.inventory.availability("A", "wh2")).toMatchObject({ reserved: "0", expiredUnreleased: "1" });
+    expect(await h.inventory.availability("B", "wh")).toMatchObject({ reserved: "2", expiredUnreleased: "0" });
+    expect(await h.inventory.availability("C", "wh")).toMatchObject({ reserved: "0", expiredUnreleased: String(others) });
+  });
+
   it("a shipment fulfils the order's hold, so available does not drop twice", async () => {
     const h = await shop({ stock: "3" });
     await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "2" }], kind: "hard", orderId: "ord_1" });
