@@ -1,6 +1,7 @@
 import { eventCatalog } from "../kernel/events/definitions.js";
 import type { EventPayload, EventType } from "../kernel/events/definitions.js";
-import type { Reaction } from "../runner/command.js";
+import type { CommandContext, Reaction } from "../runner/command.js";
+import type { OutboxEvent } from "../ports/storage.js";
 import { type AppliedCredits, realiseReplacedCredit, settleCreditedInvoices, trackOpenItems, writeBackOnCredit } from "./open-item-tracking.js";
 import { postDraft } from "./post-draft.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
@@ -79,42 +80,37 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
             ],
           });
         }
-        if (credited !== 0n) {
-          const p = payload as EventPayload<"CreditNoteIssued">;
-          await postDraft(ctx, settings, {
-            date: event.effectiveDate,
-            domain: "sales",
-            kind: "standard",
-            memo: `Credit note ${p.creditNoteId} applied to the order's invoices, exchange difference`,
-            key: null,
-            source: { kind: "event", eventId: event.id, eventType: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId },
-            reversalOf: null,
-            lines: [
-              { account: settings.accountMap.receivables, currency: fc, amount: -credited, functional: -credited },
-              { account: settings.accountMap["exchange-gain-loss"], currency: fc, amount: credited, functional: credited },
-            ],
-          });
-        }
+        if (credited !== 0n) await postExchange(ctx, settings, event, credited, `Credit note ${(payload as EventPayload<"CreditNoteIssued">).creditNoteId} applied to the order's invoices, exchange difference`);
         if (replaced !== 0n) {
           const p = payload as AppliedCredits;
-          await postDraft(ctx, settings, {
-            date: event.effectiveDate,
-            domain: "sales",
-            kind: "standard",
-            memo: `Order edit: ${p.replaces ?? ""} applied to ${p.invoiceId}, exchange difference`,
-            key: null,
-            source: { kind: "event", eventId: event.id, eventType: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId },
-            reversalOf: null,
-            lines: [
-              { account: settings.accountMap.receivables, currency: fc, amount: -replaced, functional: -replaced },
-              { account: settings.accountMap["exchange-gain-loss"], currency: fc, amount: replaced, functional: replaced },
-            ],
-          });
+          await postExchange(ctx, settings, event, replaced, `Order edit: ${p.replaces ?? ""} applied to ${p.invoiceId}, exchange difference`);
         }
         return [];
       },
     },
   ];
+}
+
+/**
+ * Posts the difference a settlement between an order's own documents realised (their booked
+ * values differ: a credit note at another rate than the invoice it settles): Receivables
+ * against Exchange gain/loss, `difference` positive = a loss.
+ */
+async function postExchange(ctx: CommandContext, settings: FinanceSettings, event: OutboxEvent, difference: bigint, memo: string): Promise<void> {
+  const fc = ctx.config.functionalCurrency;
+  await postDraft(ctx, settings, {
+    date: event.effectiveDate,
+    domain: "sales",
+    kind: "standard",
+    memo,
+    key: null,
+    source: { kind: "event", eventId: event.id, eventType: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId },
+    reversalOf: null,
+    lines: [
+      { account: settings.accountMap.receivables, currency: fc, amount: -difference, functional: -difference },
+      { account: settings.accountMap["exchange-gain-loss"], currency: fc, amount: difference, functional: difference },
+    ],
+  });
 }
 
 /**
