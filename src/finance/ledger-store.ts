@@ -129,9 +129,8 @@ export function lineSortKey(date: string, entryId: string, lineNo: number): stri
  */
 export interface PendingPostings {
   readonly lines: LogAppend[];
-  /** `bucket\0key` → sums in minor units (debit, credit, amount, closing) and whether a closing line was among them. */
+  /** `day\0key` → sums in kernel units (debit, credit, amount, closing) and whether a closing line was among them; the months are summed from them when written. */
   readonly daily: Map<string, BalanceCell>;
-  readonly monthly: Map<string, BalanceCell>;
   /** The chain head as the postings left it; `version` is the stored head's (0: none yet). */
   head: { sequence: number; hash: string; version: number } | undefined;
   /** True when `head` moved since it was read. */
@@ -176,7 +175,7 @@ export function postingBatch(ctx: { readonly tx: Transaction; readonly beforeCom
   if (ctx.beforeCommit === undefined) return undefined;
   let pending = PENDING.get(ctx.tx);
   if (pending === undefined) {
-    pending = { lines: [], daily: new Map(), monthly: new Map(), head: undefined, headMoved: false };
+    pending = { lines: [], daily: new Map(), head: undefined, headMoved: false };
     PENDING.set(ctx.tx, pending);
     const tx = ctx.tx;
     ctx.beforeCommit(pending, () => flushPostings(tx));
@@ -200,8 +199,7 @@ export async function flushPostings(tx: Transaction): Promise<void> {
   if (pending === undefined) return;
   PENDING.delete(tx);
   if (pending.lines.length > 0) await tx.logs.append(FINANCE_STORE.lines, pending.lines);
-  if (pending.daily.size > 0) await tx.balances.add(FINANCE_STORE.dailyBalances, deltasOf(pending.daily));
-  if (pending.monthly.size > 0) await tx.balances.add(FINANCE_STORE.monthlyBalances, deltasOf(pending.monthly));
+  if (pending.daily.size > 0) await writeBalances(tx, pending.daily);
   const head = pending.head;
   if (head !== undefined && pending.headMoved) await tx.documents.put(FINANCE_STORE.chain, CHAIN_HEAD_ID, handOver({ sequence: head.sequence, hash: head.hash }), head.version);
 }
@@ -209,10 +207,38 @@ export async function flushPostings(tx: Transaction): Promise<void> {
 /** The id of the chain head document in `finance.chain`. @example `CHAIN_HEAD_ID === "head"` */
 export const CHAIN_HEAD_ID = "head";
 
-function deltasOf(cells: ReadonlyMap<string, BalanceCell>): BalanceDelta[] {
-  const out: BalanceDelta[] = [];
-  for (const cell of cells.values()) out.push({ key: cell.key, bucket: cell.bucket, amounts: amountsOf(cell) });
-  return out;
+/**
+ * Adds the day cells to the daily family and their sums per month to the monthly one. A
+ * month a key moved on one day only (every entry of a command is dated alike, as a rule)
+ * shares that day's Decimals: they are immutable, and built once.
+ */
+async function writeBalances(tx: Transaction, daily: ReadonlyMap<string, BalanceCell>): Promise<void> {
+  const days: BalanceDelta[] = [];
+  const months = new Map<string, { cell: BalanceCell; amounts: Record<string, Decimal> | undefined }>();
+  for (const cell of daily.values()) {
+    const amounts = amountsOf(cell);
+    days.push({ key: cell.key, bucket: cell.bucket, amounts });
+    const month = periodOf(cell.bucket);
+    const id = `${month}\u0000${cell.key}`;
+    const m = months.get(id);
+    if (m === undefined) months.set(id, { cell: { ...cell, bucket: month }, amounts });
+    else {
+      addCells(m.cell, cell);
+      m.amounts = undefined;
+    }
+  }
+  const perMonth: BalanceDelta[] = [];
+  for (const { cell, amounts } of months.values()) perMonth.push({ key: cell.key, bucket: cell.bucket, amounts: amounts ?? amountsOf(cell) });
+  await tx.balances.add(FINANCE_STORE.dailyBalances, days);
+  await tx.balances.add(FINANCE_STORE.monthlyBalances, perMonth);
+}
+
+function addCells(into: BalanceCell, cell: BalanceCell): void {
+  into.debit += cell.debit;
+  into.credit += cell.credit;
+  into.amount += cell.amount;
+  into.closing += cell.closing;
+  into.hasClosing ||= cell.hasClosing;
 }
 
 function amountsOf(cell: BalanceCell): Record<string, Decimal> {
@@ -259,21 +285,14 @@ export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: r
   }));
   const closing = entry.kind === "closing";
   const day = entry.date;
-  const month = periodOf(entry.date);
   const daily = batch?.daily ?? new Map<string, BalanceCell>();
-  const monthly = batch?.monthly ?? new Map<string, BalanceCell>();
-  for (const line of kernel) {
-    const key = internedBalanceKey(line.account, line.currency);
-    addToCell(daily, key, day, line.functional, line.amount, closing);
-    addToCell(monthly, key, month, line.functional, line.amount, closing);
-  }
+  for (const line of kernel) addToCell(daily, internedBalanceKey(line.account, line.currency), day, line.functional, line.amount, closing);
   if (batch !== undefined) {
     for (const l of lines) batch.lines.push(l);
     return;
   }
   await tx.logs.append(FINANCE_STORE.lines, lines);
-  await tx.balances.add(FINANCE_STORE.dailyBalances, deltasOf(daily));
-  await tx.balances.add(FINANCE_STORE.monthlyBalances, deltasOf(monthly));
+  await writeBalances(tx, daily);
 }
 
 function addToCell(cells: Map<string, BalanceCell>, key: string, bucket: string, functional: bigint, amount: bigint, closing: boolean): void {

@@ -197,7 +197,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const now = clock.now();
       const nowIso = now.toISOString();
       const commandId = ids.next("cmd");
-      const finals = new Map<object, () => Promise<void>>();
+      // Work registered through ctx.beforeCommit (made at the first registration).
+      let finals: Map<object, () => Promise<void>> | undefined;
       const ctx: CommandContext = {
         tx,
         now,
@@ -215,6 +216,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         digest,
         eventsParsed,
         beforeCommit(workKey, work) {
+          finals ??= new Map();
           if (!finals.has(workKey)) finals.set(workKey, work);
         },
       };
@@ -275,7 +277,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         for (const reaction of reactions) accept(await reaction.handle(ctx, event), event.id, depth + 1, isLibraryEmitter(reaction));
       }
       // Deferred writes (a module's batch) go in after every reaction, inside the transaction.
-      for (const work of finals.values()) await work();
+      if (finals !== undefined) for (const work of finals.values()) await work();
       const appended = replayed.size === 0 ? events : events.filter((e) => !replayed.has(e.id));
       if (appended.length > 0) await tx.events.append(appended);
       // A library command's result is plain JSON already (checked in the test suite): a copy
