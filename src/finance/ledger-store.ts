@@ -171,14 +171,18 @@ export function pendingPostings(tx: Transaction): PendingPostings | undefined {
  * const batch = postingBatch(ctx);
  * ```
  */
-export function postingBatch(ctx: { readonly tx: Transaction; readonly beforeCommit?: ((key: object, work: () => Promise<void>) => void) | undefined }): PendingPostings | undefined {
+export function postingBatch(ctx: { readonly tx: Transaction; readonly beforeCommit?: ((key: object, work: () => Promise<void>, abandon?: () => void) => void) | undefined }): PendingPostings | undefined {
   if (ctx.beforeCommit === undefined) return undefined;
   let pending = PENDING.get(ctx.tx);
   if (pending === undefined) {
-    pending = { lines: [], daily: new Map(), head: undefined, headMoved: false };
-    PENDING.set(ctx.tx, pending);
+    const batch: PendingPostings = { lines: [], daily: new Map(), head: undefined, headMoved: false };
     const tx = ctx.tx;
-    ctx.beforeCommit(pending, () => flushPostings(tx));
+    PENDING.set(tx, batch);
+    // A command that fails drops what it gathered (a store may reuse the tx object for the retry).
+    ctx.beforeCommit(batch, () => flushPostings(tx), () => {
+      if (PENDING.get(tx) === batch) PENDING.delete(tx);
+    });
+    pending = batch;
   }
   return pending;
 }

@@ -79,11 +79,13 @@ export interface CommandContext {
   /**
    * Registers work to run once before the command's transaction commits, after every
    * reaction (a second registration under the same `key` is ignored): a module's deferred
-   * writes, such as the journal lines and balance deltas of a command's postings. The
-   * runner always sets it; a context built by hand may leave it out (then modules write at
-   * once).
+   * writes, such as the journal lines and balance deltas of a command's postings. When the
+   * command fails instead (it throws, or its transaction conflicts and the runner retries it),
+   * `abandon` runs, so nothing gathered for it outlives it — a store may hand the next
+   * transaction the same `tx` object. The runner always sets it; a context built by hand may
+   * leave it out (then modules write at once).
    */
-  readonly beforeCommit?: (key: object, work: () => Promise<void>) => void;
+  readonly beforeCommit?: (key: object, work: () => Promise<void>, abandon?: () => void) => void;
 }
 
 /**

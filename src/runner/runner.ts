@@ -198,7 +198,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const nowIso = now.toISOString();
       const commandId = ids.next("cmd");
       // Work registered through ctx.beforeCommit (made at the first registration).
-      let finals: Map<object, () => Promise<void>> | undefined;
+      let finals: Map<object, { work: () => Promise<void>; abandon: (() => void) | undefined }> | undefined;
       const ctx: CommandContext = {
         tx,
         now,
@@ -215,76 +215,82 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         periodLocks,
         digest,
         eventsParsed,
-        beforeCommit(workKey, work) {
+        beforeCommit(workKey, work, abandon) {
           finals ??= new Map();
-          if (!finals.has(workKey)) finals.set(workKey, work);
+          if (!finals.has(workKey)) finals.set(workKey, { work, abandon });
         },
       };
-      const key = execOptions.idempotencyKey;
-      if (key !== undefined && hash !== undefined) {
-        const expiresAt = new Date(now.getTime() + config.idempotencyRetentionDays * 86_400_000).toISOString();
-        const claim = await tx.idempotency.claim(key, hash, expiresAt);
-        if (claim.status === "replay") return claim.result as O;
-        if (claim.status === "mismatch") {
-          throw new StorekeepError("IDEMPOTENCY_MISMATCH", `The idempotency key "${key}" was already used for a different ${command.name} input; use a new key for a new request.`, { idempotencyKey: key, command: command.name });
+      try {
+        const key = execOptions.idempotencyKey;
+        if (key !== undefined && hash !== undefined) {
+          const expiresAt = new Date(now.getTime() + config.idempotencyRetentionDays * 86_400_000).toISOString();
+          const claim = await tx.idempotency.claim(key, hash, expiresAt);
+          if (claim.status === "replay") return claim.result as O;
+          if (claim.status === "mismatch") {
+            throw new StorekeepError("IDEMPOTENCY_MISMATCH", `The idempotency key "${key}" was already used for a different ${command.name} input; use a new key for a new request.`, { idempotencyKey: key, command: command.name });
+          }
         }
+        const outcome = await command.handle(ctx, parsed);
+        const events: OutboxEvent[] = [];
+        const queue: { event: OutboxEvent; depth: number }[] = [];
+        const accept = (emitted: readonly NewEvent[] | void, causationId: string, depth: number, library: boolean): void => {
+          for (const e of emitted ?? []) {
+            if (typeof e.effectiveDate === "string") checkFutureHorizon(config, ctx.today, e.effectiveDate, `${e.type}.effectiveDate`);
+            const envelope: OutboxEvent = {
+              id: ids.next("evt"),
+              type: e.type,
+              schemaVersion: e.schemaVersion ?? 1,
+              aggregateType: e.aggregateType,
+              aggregateId: e.aggregateId,
+              aggregateVersion: e.aggregateVersion ?? 0,
+              effectiveDate: e.effectiveDate,
+              occurredAt: nowIso,
+              causationId,
+              correlationId: ctx.correlationId,
+              ...(key === undefined ? {} : { idempotencyKey: key }),
+              payload: e.payload,
+            };
+            // A library emitter's event is what the catalog's parse would make of it (checked in
+            // the test suite): parsing it again was a sixth of a command's time.
+            const stored = library && eventsParsed ? (checkingLibraryEvents() ? checkedLibraryEvent(validateEvent, envelope) : envelope) : validateEvent(envelope);
+            // A library emitter built its payload for this event alone: the outbox may keep it
+            // as it is (frozen) instead of copying it.
+            if (library && eventsParsed && typeof stored.payload === "object" && stored.payload !== null) handOver(stored.payload);
+            events.push(stored);
+            queue.push({ event: stored, depth });
+          }
+        };
+        accept(outcome.events, commandId, 0, isLibraryEmitter(command as CommandDefinition));
+        // Breadth-first: reactions run in emission order, each inside this transaction.
+        const replayed = new Set<string>();
+        for (let i = 0; i < queue.length; i++) {
+          const { event, depth } = queue[i]!;
+          if ((await claimDocument(tx, event, digest)) === "replay") {
+            replayed.add(event.id);
+            continue;
+          }
+          const reactions = reactionsByType.get(event.type);
+          if (!reactions) continue;
+          if (depth >= config.maxReactionDepth) {
+            throw new StorekeepError("INVALID_TRANSITION", `Reactions to ${event.type} went deeper than ${config.maxReactionDepth} levels; a reaction loop is likely.`, { eventType: event.type, depth });
+          }
+          if (events.length > 100_000) throw new StorekeepError("INVALID_TRANSITION", "One command emitted more than 100,000 events; split the work.", { events: events.length });
+          for (const reaction of reactions) accept(await reaction.handle(ctx, event), event.id, depth + 1, isLibraryEmitter(reaction));
+        }
+        // Deferred writes (a module's batch) go in after every reaction, inside the transaction.
+        if (finals !== undefined) for (const final of finals.values()) await final.work();
+        const appended = replayed.size === 0 ? events : events.filter((e) => !replayed.has(e.id));
+        if (appended.length > 0) await tx.events.append(appended);
+        // A library command's result is plain JSON already (checked in the test suite): a copy
+        // without the text round trip host results take.
+        const result = (isLibraryEmitter(command as CommandDefinition) ? libraryResult(command.name, outcome.result) : toJson(outcome.result)) as O;
+        if (key !== undefined) await tx.idempotency.complete(key, result);
+        return result;
+      } catch (error) {
+        // Nothing a module gathered for this attempt outlives it (a retry starts afresh).
+        if (finals !== undefined) for (const final of finals.values()) final.abandon?.();
+        throw error;
       }
-      const outcome = await command.handle(ctx, parsed);
-      const events: OutboxEvent[] = [];
-      const queue: { event: OutboxEvent; depth: number }[] = [];
-      const accept = (emitted: readonly NewEvent[] | void, causationId: string, depth: number, library: boolean): void => {
-        for (const e of emitted ?? []) {
-          if (typeof e.effectiveDate === "string") checkFutureHorizon(config, ctx.today, e.effectiveDate, `${e.type}.effectiveDate`);
-          const envelope: OutboxEvent = {
-            id: ids.next("evt"),
-            type: e.type,
-            schemaVersion: e.schemaVersion ?? 1,
-            aggregateType: e.aggregateType,
-            aggregateId: e.aggregateId,
-            aggregateVersion: e.aggregateVersion ?? 0,
-            effectiveDate: e.effectiveDate,
-            occurredAt: nowIso,
-            causationId,
-            correlationId: ctx.correlationId,
-            ...(key === undefined ? {} : { idempotencyKey: key }),
-            payload: e.payload,
-          };
-          // A library emitter's event is what the catalog's parse would make of it (checked in
-          // the test suite): parsing it again was a sixth of a command's time.
-          const stored = library && eventsParsed ? (checkingLibraryEvents() ? checkedLibraryEvent(validateEvent, envelope) : envelope) : validateEvent(envelope);
-          // A library emitter built its payload for this event alone: the outbox may keep it
-          // as it is (frozen) instead of copying it.
-          if (library && eventsParsed && typeof stored.payload === "object" && stored.payload !== null) handOver(stored.payload);
-          events.push(stored);
-          queue.push({ event: stored, depth });
-        }
-      };
-      accept(outcome.events, commandId, 0, isLibraryEmitter(command as CommandDefinition));
-      // Breadth-first: reactions run in emission order, each inside this transaction.
-      const replayed = new Set<string>();
-      for (let i = 0; i < queue.length; i++) {
-        const { event, depth } = queue[i]!;
-        if ((await claimDocument(tx, event, digest)) === "replay") {
-          replayed.add(event.id);
-          continue;
-        }
-        const reactions = reactionsByType.get(event.type);
-        if (!reactions) continue;
-        if (depth >= config.maxReactionDepth) {
-          throw new StorekeepError("INVALID_TRANSITION", `Reactions to ${event.type} went deeper than ${config.maxReactionDepth} levels; a reaction loop is likely.`, { eventType: event.type, depth });
-        }
-        if (events.length > 100_000) throw new StorekeepError("INVALID_TRANSITION", "One command emitted more than 100,000 events; split the work.", { events: events.length });
-        for (const reaction of reactions) accept(await reaction.handle(ctx, event), event.id, depth + 1, isLibraryEmitter(reaction));
-      }
-      // Deferred writes (a module's batch) go in after every reaction, inside the transaction.
-      if (finals !== undefined) for (const work of finals.values()) await work();
-      const appended = replayed.size === 0 ? events : events.filter((e) => !replayed.has(e.id));
-      if (appended.length > 0) await tx.events.append(appended);
-      // A library command's result is plain JSON already (checked in the test suite): a copy
-      // without the text round trip host results take.
-      const result = (isLibraryEmitter(command as CommandDefinition) ? libraryResult(command.name, outcome.result) : toJson(outcome.result)) as O;
-      if (key !== undefined) await tx.idempotency.complete(key, result);
-      return result;
     });
   }
 

@@ -99,4 +99,34 @@ describe("a command's postings are written as one batch", () => {
     const out = await books.sk.runtime.execute(postAndRead, {});
     expect(out).toEqual({ debit: "3.5", lines: 2 });
   });
+
+  it("a command that fails after posting leaves nothing behind for the next one, even on a store that hands every transaction the same tx object", async () => {
+    const inner = memoryStore();
+    // One Transaction object for every transaction, delegating to the current one.
+    const shared = {} as Transaction;
+    const store: Store = {
+      name: inner.name,
+      capabilities: inner.capabilities,
+      migrate: (registry) => inner.migrate(registry),
+      readEvents: (cursor, limit) => inner.readEvents(cursor, limit),
+      transaction: (work) => inner.transaction((tx) => work(Object.assign(shared, tx))),
+    };
+    const books = makeBooks({ store });
+    const settings = resolveFinanceOptions();
+    const source = { kind: "command" as const, commandId: "cmd_test", commandName: "test.postThenFail" };
+    const postThenFail = defineCommand({
+      name: "test.postThenFail",
+      input: z.object({}),
+      async handle(ctx) {
+        await postDraft(ctx, settings, { date: "2026-01-15", domain: "general", kind: "standard", memo: "rolled back", key: null, source, reversalOf: null, lines: [{ account: "1100", currency: "EUR", amount: toUnits("7"), functional: toUnits("7") }, { account: "3100", currency: "EUR", amount: toUnits("-7"), functional: toUnits("-7") }] });
+        throw new Error("the command fails after posting");
+      },
+    });
+    await expect(books.sk.runtime.execute(postThenFail, {})).rejects.toThrow("the command fails after posting");
+    await books.finance.postEntry({ date: "2026-01-15", lines: [{ account: "1100", debit: "5" }, { account: "3100", credit: "5" }] });
+    const journal = await books.finance.journal();
+    expect(journal.map((e) => [e.sequence, e.memo])).toEqual([["000000000001", null]]);
+    expect((await books.finance.verifyJournal({ lines: true })).ok).toBe(true);
+    expect(tbBalance(await books.finance.trialBalance({ asOf: "2026-01-31" }), "1100")).toBe("5");
+  });
 });
