@@ -31,6 +31,7 @@ import { type SalesApi, type SalesOptions, createSalesApi, salesModule } from ".
 import { allocateDocumentNumber } from "./finance/numbering/number-series.js";
 import { receivableItems } from "./finance/open-item-tracking.js";
 import { PRODUCTS, type Product } from "./inventory/product.js";
+import { scopeOf } from "./inventory/reservations.js";
 import { type CrmApi, type CrmOptions, createCrmApi, crmEventDefinitions, crmModule } from "./crm/index.js";
 import { type PurchasingApi, type PurchasingOptions, createPurchasingApi, purchasingModule, purchasingModuleOptions } from "./purchasing/index.js";
 import { calculateTax, eventTaxLines } from "./finance/tax/index.js";
@@ -200,22 +201,13 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
         // Every warehouse's available units of the order's SKUs (on hand less held), for the sales sourcing policy: one list, one read.
         const warehouses = (await tx.documents.find<{ warehouseId: string }>(WAREHOUSES, { index: "byId", limit: 10_000 })).map((d) => d.data.warehouseId);
         const pairs = skus.flatMap((sku) => warehouses.map((warehouseId) => ({ sku, warehouseId })));
-        const rows = await tx.counters.getMany(AVAILABILITY, pairs.map((p) => `${p.sku}|${p.warehouseId}`));
-        return pairs.map(({ sku, warehouseId }) => {
-          const row = rows.get(`${sku}|${warehouseId}`) ?? {};
-          return { sku, warehouseId, available: (row["onHand"] ?? new Decimal(0)).minus(row["reserved"] ?? 0).toFixed() };
-        });
+        const rows = await tx.counters.getMany(AVAILABILITY, pairs.map((p) => scopeOf(p.sku, p.warehouseId)));
+        return pairs.map(({ sku, warehouseId }) => ({ sku, warehouseId, available: availableIn(rows, sku, warehouseId) }));
       },
       availableAt: async (tx, skus, warehouseId) => {
         if ((await tx.documents.get(WAREHOUSES, warehouseId)) === undefined) return undefined;
-        const keys = skus.map((sku) => `${sku}|${warehouseId}`);
-        const rows = await tx.counters.getMany(AVAILABILITY, keys);
-        const out = new Map<string, string>();
-        for (const [i, sku] of skus.entries()) {
-          const row = rows.get(keys[i]!) ?? {};
-          out.set(sku, (row["onHand"] ?? new Decimal(0)).minus(row["reserved"] ?? 0).toFixed());
-        }
-        return out;
+        const rows = await tx.counters.getMany(AVAILABILITY, skus.map((sku) => scopeOf(sku, warehouseId)));
+        return new Map(skus.map((sku) => [sku, availableIn(rows, sku, warehouseId)]));
       },
     }),
     analytics: createAnalyticsApi(runtime, analyticsSources(options.finance, config), options.analytics, {
@@ -307,6 +299,12 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
 }
 
 /** The facade's options, checked and copied shallowly (they hold a store, a clock, modules: not plain data). */
+/** Available units (on hand less held) of a SKU at a warehouse from its availability counter row, as a canonical decimal. */
+function availableIn(rows: ReadonlyMap<string, Record<string, Decimal>>, sku: string, warehouseId: string): string {
+  const row = rows.get(scopeOf(sku, warehouseId)) ?? {};
+  return (row["onHand"] ?? new Decimal(0)).minus(row["reserved"] ?? 0).toFixed();
+}
+
 function storekeepOptions(options: unknown): StorekeepOptions {
   if (options === undefined) return {};
   const out: Record<string, unknown> = {};

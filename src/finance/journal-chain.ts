@@ -24,9 +24,6 @@ import { CHAIN_HEAD_ID, FINANCE_STORE, type PendingPostings, flushPostings, line
  */
 export const GENESIS_HASH = "0".repeat(64);
 
-/** The chain head: the last sequence number and hash. */
-const HEAD_ID = CHAIN_HEAD_ID;
-
 /**
  * The width of a zero-padded sequence number.
  *
@@ -67,7 +64,7 @@ export async function chainEntry(tx: Transaction, entry: Omit<JournalEntry, "seq
   // In a batch the head is read (and locked) at the command's first posting and written once before it commits.
   let head = batch?.head;
   if (head === undefined) {
-    const stored = await tx.documents.getForUpdate<{ sequence: number; hash: string }>(FINANCE_STORE.chain, HEAD_ID);
+    const stored = await tx.documents.getForUpdate<{ sequence: number; hash: string }>(FINANCE_STORE.chain, CHAIN_HEAD_ID);
     head = { sequence: stored?.data.sequence ?? 0, hash: stored?.data.hash ?? GENESIS_HASH, version: stored?.version ?? 0 };
     if (batch !== undefined) batch.head = head;
   }
@@ -93,7 +90,7 @@ export async function chainEntry(tx: Transaction, entry: Omit<JournalEntry, "seq
   if (batch !== undefined) {
     batch.head = { sequence, hash: chained.hash, version: head.version };
     batch.headMoved = true;
-  } else await tx.documents.put(FINANCE_STORE.chain, HEAD_ID, handOver({ sequence, hash: chained.hash }), head.version);
+  } else await tx.documents.put(FINANCE_STORE.chain, CHAIN_HEAD_ID, handOver({ sequence, hash: chained.hash }), head.version);
   return chained;
 }
 
@@ -213,7 +210,7 @@ export async function verifyJournal(tx: Transaction, options: { readonly lines?:
   const digest = options.digest ?? jsDigest;
   const problems: ChainProblem[] = [];
   const entries = options.onProgress === undefined ? 0 : await countEntries(tx);
-  const head = await tx.documents.get<{ sequence: number; hash: string }>(FINANCE_STORE.chain, HEAD_ID);
+  const head = await tx.documents.get<{ sequence: number; hash: string }>(FINANCE_STORE.chain, CHAIN_HEAD_ID);
   let expected = 1;
   let previousHash = GENESIS_HASH;
   let count = 0;

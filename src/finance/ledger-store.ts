@@ -150,18 +150,6 @@ interface BalanceCell {
 const PENDING = new WeakMap<Transaction, PendingPostings>();
 
 /**
- * The postings `tx` has gathered and not written yet, or undefined.
- *
- * @example
- * ```ts
- * const pending = pendingPostings(ctx.tx);
- * ```
- */
-export function pendingPostings(tx: Transaction): PendingPostings | undefined {
-  return PENDING.get(tx);
-}
-
-/**
  * The batch a command's postings gather into, opened (and its write registered to run
  * before the command commits) at the first posting. Undefined when the context cannot run
  * work before its commit (a context built by hand): then each posting writes at once.

@@ -87,9 +87,11 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
     const skuDrafts = bySku.get(sku)!;
     const skuRecords = records.get(sku)!;
     const outcome = await recordSku(ctx, settings, product, skuRecords, rounding, logs);
-    // The location history check reads the SKU's movements: what is gathered goes in first.
-    if (outcome.backdated) await flushLogs(ctx.tx, logs);
-    if (outcome.backdated) await checkLocationHistory(ctx.tx, product, skuRecords, skuRecords.every((r) => r.effectiveAt >= nowIsoOf(ctx)));
+    if (outcome.backdated) {
+      // The location history check reads the SKU's movements: what is gathered goes in first.
+      await flushLogs(ctx.tx, logs);
+      await checkLocationHistory(ctx.tx, product, skuRecords, skuRecords.every((r) => r.effectiveAt >= nowIsoOf(ctx)));
+    }
     for (const [i, record] of skuRecords.entries()) {
       const draft = skuDrafts[i]!;
       const valuation = outcome.valuations.get(record.movementId)!;

@@ -4,7 +4,7 @@ import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError, isStorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { instantString } from "../kernel/events/fields.js";
-import type { CounterChange, Transaction } from "../ports/storage.js";
+import type { CounterChange } from "../ports/storage.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
@@ -14,7 +14,7 @@ import { LOTS, type Lot } from "./lots.js";
 import { WAREHOUSES } from "./location.js";
 import { requireProduct, skuSchema } from "./product.js";
 import { NEVER_EXPIRES, RESERVATIONS, type Reservation, scopeOf } from "./reservations.js";
-import { applyRelease, closeHolds, lockedExpired } from "./reservation-holds.js";
+import { applyRelease, closeHolds, lockedExpiredIn } from "./reservation-holds.js";
 import { handOver } from "../kernel/hand-over.js";
 
 const reserveSchema = z.object({
@@ -137,39 +137,6 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
     events.push({ type: "StockReserved", aggregateType: "reservation", aggregateId: reservationId, effectiveDate: ctx.today, payload });
   }
   return { result: { reservations }, events };
-}
-
-/** How many expired holds one read over every scope takes before reading scope by scope. */
-const EXPIRED_PAGE = 64;
-
-/**
- * The expired holds of the scopes (sorted), locked for update scope by scope: what
- * {@link lockedExpired} gives for each in turn. Usually no hold anywhere has expired unreleased,
- * so one read of the expiry index over every scope (a short page) answers for all of them;
- * a full page falls back to the per-scope reads.
- */
-async function lockedExpiredIn(tx: Transaction, scopes: readonly string[], nowIso: string): Promise<{ doc: Reservation; version: number }[]> {
-  const out: { doc: Reservation; version: number }[] = [];
-  const page = await tx.documents.find<Reservation>(RESERVATIONS, { index: "byExpiry", equals: ["held"], range: { lte: nowIso }, limit: EXPIRED_PAGE });
-  if (page.length >= EXPIRED_PAGE) {
-    for (const scope of scopes) out.push(...(await lockedExpired(tx, scope, nowIso)));
-    return out;
-  }
-  if (page.length === 0) return out;
-  // The index's order (expiry, then id) is each scope's order on byScopeExpiry too.
-  const byScope = new Map<string, string[]>();
-  for (const d of page) {
-    const ids = byScope.get(d.data.scope);
-    if (ids === undefined) byScope.set(d.data.scope, [d.data.reservationId]);
-    else ids.push(d.data.reservationId);
-  }
-  for (const scope of scopes) {
-    for (const reservationId of byScope.get(scope) ?? []) {
-      const doc = await tx.documents.getForUpdate<Reservation>(RESERVATIONS, reservationId);
-      if (doc !== undefined && doc.data.state === "held") out.push({ doc: doc.data, version: doc.version });
-    }
-  }
-  return out;
 }
 
 /**
