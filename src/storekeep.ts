@@ -197,6 +197,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
         const product = await tx.documents.get<Product>(PRODUCTS, sku);
         return product === undefined ? undefined : { allowBackorders: product.data.allowBackorders };
       },
+      productsOf: async (tx, skus) => new Map((await tx.documents.getMany<Product>(PRODUCTS, skus)).map((d) => [d.id, { allowBackorders: d.data.allowBackorders }])),
       availability: async (tx, skus) => {
         // Every warehouse's available units of the order's SKUs (on hand less held), for the sales sourcing policy: one list, one read.
         const warehouses = (await tx.documents.find<{ warehouseId: string }>(WAREHOUSES, { index: "byId", limit: 10_000 })).map((d) => d.data.warehouseId);

@@ -5,7 +5,7 @@ import type { Transaction } from "../ports/storage.js";
 import { loadChart } from "./account-registry.js";
 import type { Account, AccountType, Chart } from "./accounts.js";
 import type { JournalEntry } from "./journal-entry.js";
-import { FINANCE_STORE } from "./ledger-store.js";
+import { FINANCE_STORE, flushPostings } from "./ledger-store.js";
 
 /*
  * Exports of the journal: hledger's journal format (so hledger can check our books) and
@@ -61,6 +61,7 @@ const exportSchema = z.object({ from: localDateSchema.optional(), to: localDateS
  */
 export async function* entriesInRange(tx: Transaction, options: ExportOptions): AsyncGenerator<JournalEntry> {
   const parsed = parseWith(exportSchema, options, "export range");
+  await flushPostings(tx);
   const range = { ...(parsed.from === undefined ? {} : { gte: parsed.from }), ...(parsed.to === undefined ? {} : { lte: parsed.to }) };
   let after: { values: string[]; id: string } | undefined;
   for (;;) {

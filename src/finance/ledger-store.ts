@@ -3,6 +3,7 @@ import { NUMBER_SERIES } from "./numbering/number-series.js";
 import { Decimal } from "../kernel/decimal.js";
 import { addDays } from "../kernel/local-date.js";
 import type { BalanceDelta, JsonObject, LogAppend, StoreRegistry, Transaction } from "../ports/storage.js";
+import { insertDocuments } from "../runner/batch-documents.js";
 import type { JournalEntry } from "./journal-entry.js";
 import { PERIOD_LOCKS_COLLECTION, firstOfNextMonth, periodOf } from "./periods.js";
 import { type PostingLine, internedBalanceKey, unitsToDecimal } from "./posting-kernel.js";
@@ -124,10 +125,12 @@ export function lineSortKey(date: string, entryId: string, lineNo: number): stri
  * What a command's postings still have to write before it commits: every entry's lines,
  * the balance deltas summed per key and bucket, and the chain head. A command that posts
  * ten entries (a shipment's COGS, one per movement) then appends the lines once, adds each
- * balance once per family and writes the head once, instead of ten times each. The entry
- * documents (and entry keys) are written at once, as before.
+ * balance once per family, inserts the entry documents in one call and writes the head once,
+ * instead of ten times each. Entry keys are written at once, as before.
  */
 export interface PendingPostings {
+  /** The entry documents, inserted in one call (one statement on a SQL store). */
+  readonly entries: { id: string; data: JsonObject }[];
   readonly lines: LogAppend[];
   /** `day\0key` → sums in kernel units (debit, credit, amount, closing) and whether a closing line was among them; the months are summed from them when written. */
   readonly daily: Map<string, BalanceCell>;
@@ -163,7 +166,7 @@ export function postingBatch(ctx: { readonly tx: Transaction; readonly beforeCom
   if (ctx.beforeCommit === undefined) return undefined;
   let pending = PENDING.get(ctx.tx);
   if (pending === undefined) {
-    const batch: PendingPostings = { lines: [], daily: new Map(), head: undefined, headMoved: false };
+    const batch: PendingPostings = { entries: [], lines: [], daily: new Map(), head: undefined, headMoved: false };
     const tx = ctx.tx;
     PENDING.set(tx, batch);
     // A command that fails drops what it gathered (a store may reuse the tx object for the retry).
@@ -177,8 +180,8 @@ export function postingBatch(ctx: { readonly tx: Transaction; readonly beforeCom
 
 /**
  * Writes what the command's postings gathered (see {@link PendingPostings}). Everything
- * that reads the lines, the balances or the chain head inside a transaction calls it first,
- * so it reads what the transaction posted.
+ * that reads the entries, the lines, the balances or the chain head inside a transaction
+ * calls it first, so it reads what the transaction posted.
  *
  * @example
  * ```ts
@@ -190,6 +193,7 @@ export async function flushPostings(tx: Transaction): Promise<void> {
   const pending = PENDING.get(tx);
   if (pending === undefined) return;
   PENDING.delete(tx);
+  if (pending.entries.length > 0) await insertDocuments(tx, FINANCE_STORE.entries, pending.entries);
   if (pending.lines.length > 0) await tx.logs.append(FINANCE_STORE.lines, pending.lines);
   if (pending.daily.size > 0) await writeBalances(tx, pending.daily);
   const head = pending.head;
@@ -257,7 +261,8 @@ function amountsOf(cell: BalanceCell): Record<string, Decimal> {
 export async function writeEntry(tx: Transaction, entry: JournalEntry, kernel: readonly PostingLine[], keyHash?: string, batch?: PendingPostings): Promise<void> {
   // The entry is plain JSON already (strings, nulls, arrays, objects; no undefined fields),
   // built by postDraft and chainEntry for the store: handed over, not copied.
-  await tx.documents.put(FINANCE_STORE.entries, entry.entryId, handOver(entry) as unknown as JsonObject, 0);
+  if (batch !== undefined) batch.entries.push({ id: entry.entryId, data: handOver(entry) as unknown as JsonObject });
+  else await tx.documents.put(FINANCE_STORE.entries, entry.entryId, handOver(entry) as unknown as JsonObject, 0);
   if (entry.key !== null) await tx.documents.put(FINANCE_STORE.entryKeys, entry.key, { entryId: entry.entryId, hash: keyHash ?? null }, 0);
   const lines: LogAppend[] = entry.lines.map((line, lineNo) => ({
     stream: line.account,

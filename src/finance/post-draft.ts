@@ -5,7 +5,7 @@ import { checkFutureHorizon } from "../runner/config.js";
 import { resolveAccounts } from "./account-registry.js";
 import { type EntryKind, type EntrySource, type JournalEntry, type ParsedJournalEntry, storedLinesOf } from "./journal-entry.js";
 import { chainEntry } from "./journal-chain.js";
-import { FINANCE_STORE, postingBatch, writeEntry } from "./ledger-store.js";
+import { FINANCE_STORE, flushPostings, postingBatch, writeEntry } from "./ledger-store.js";
 import { type EntryDomain, OPEN_PERIODS, checkPeriodOpen, readPeriodLocksForPosting } from "./periods.js";
 import { checkEntryBalanced } from "./posting-kernel.js";
 import type { RuleLine } from "./posting-rules.js";
@@ -106,6 +106,7 @@ export async function entryByKey(ctx: CommandContext, key: string, hash: string)
   if (doc.data.hash !== hash) {
     throw new StorekeepError("IDEMPOTENCY_MISMATCH", `The entry key "${key}" was already used for a different entry (${doc.data.entryId}); use a new key for a new entry.`, { key, entryId: doc.data.entryId });
   }
+  await flushPostings(ctx.tx);
   const entry = await ctx.tx.documents.get(FINANCE_STORE.entries, doc.data.entryId);
   return entry?.data as unknown as JournalEntry;
 }

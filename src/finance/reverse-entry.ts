@@ -3,7 +3,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { type JournalEntry, entryToJson, kernelLinesOf } from "./journal-entry.js";
-import { FINANCE_STORE } from "./ledger-store.js";
+import { FINANCE_STORE, flushPostings } from "./ledger-store.js";
 import type { FinanceSettings } from "./settings.js";
 import { commandSource, postDraft } from "./post-draft.js";
 import { checkReversible } from "./entry-controls.js";
@@ -29,6 +29,7 @@ export function reverseEntryCommand(settings: FinanceSettings) {
     name: "finance.reverseEntry",
     input: reverseSchema,
     async handle(ctx, input) {
+      await flushPostings(ctx.tx);
       const doc = await ctx.tx.documents.get(FINANCE_STORE.entries, input.entryId);
       if (doc === undefined) throw new StorekeepError("NOT_FOUND", `No journal entry ${input.entryId}; check the id.`, { entryId: input.entryId });
       const original = doc.data as unknown as JournalEntry;

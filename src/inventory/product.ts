@@ -90,6 +90,26 @@ export interface Product extends JsonObject {
 }
 
 /**
+ * The products of `skus` (in one read), by SKU; the first unknown one in `skus` is
+ * `NOT_FOUND` as {@link requireProduct} says.
+ *
+ * @example
+ * ```ts
+ * const products = await requireProducts(ctx.tx, ["MUG", "TEE"]);
+ * ```
+ */
+export async function requireProducts(tx: Transaction, skus: readonly string[]): Promise<Map<string, Product>> {
+  const products = new Map<string, Product>();
+  if (skus.length === 1) {
+    products.set(skus[0]!, await requireProduct(tx, skus[0]!));
+    return products;
+  }
+  for (const doc of await tx.documents.getMany<Product>(PRODUCTS, skus)) products.set(doc.id, doc.data);
+  for (const sku of skus) if (!products.has(sku)) await requireProduct(tx, sku);
+  return products;
+}
+
+/**
  * The product of `sku`, or a `NOT_FOUND` error saying how to define it.
  *
  * @example

@@ -16,7 +16,7 @@ import { readMovement } from "./read-movement.js";
 import { returnValue } from "./return-value.js";
 import { revaluationDraft } from "./revaluation-draft.js";
 import type { InventorySettings } from "./options.js";
-import { type Product, requireProduct } from "./product.js";
+import { type Product, requireProduct, requireProducts } from "./product.js";
 import { planRemoval } from "./removal.js";
 import { type ReserveInput, reserveLines } from "./reserve.js";
 import { releaseOrderHolds } from "./release-order.js";
@@ -192,6 +192,8 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const drafts: MovementDraft[] = [];
       const extra: NewEvent[] = [];
       const holds = orderHolds(p.orderId);
+      // The lines' products in one read (each line's removal plan reads its own again).
+      await requireProducts(ctx.tx, [...new Set(p.lines.map((l) => l.sku))]);
       for (const line of p.lines) {
         // A lot-tracked line without a lot takes lots by the removal strategy (one movement per location and lot).
         const warehouseId = line.warehouseId ?? p.warehouseId;

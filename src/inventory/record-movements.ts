@@ -2,12 +2,13 @@ import { minorUnits } from "../kernel/currencies.js";
 import { localDateFormatter } from "../kernel/local-date.js";
 import { noPeriodLocks } from "../ports/period-locks.js";
 import type { BalanceDelta } from "../ports/storage.js";
+import { lockDocuments } from "../runner/batch-documents.js";
 import { type CommandContext, type NewEvent, nowIsoOf } from "../runner/command.js";
-import { type MovementDraft, QUANTITIES, type RecordedMovement, VALUES } from "./ledger-records.js";
+import { COST_STATES, type MovementDraft, QUANTITIES, type RecordedMovement, VALUES } from "./ledger-records.js";
 import type { MovementRecord } from "./movement.js";
 import { backdateEvents, movementEvents, postingsJson } from "./movement-events.js";
 import type { InventorySettings } from "./options.js";
-import { type Product, requireProduct } from "./product.js";
+import { type Product, requireProducts } from "./product.js";
 import { flushLogs, newLogBatch, recordSku } from "./record-sku.js";
 import { checkTracking, recordLots } from "./lots.js";
 import { checkLotHolds } from "./lot-holds.js";
@@ -65,11 +66,11 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   // The earliest date written must be open (locks run through a date).
   let earliest: string | undefined;
   const records = new Map<string, MovementRecord[]>();
-  const products = new Map<string, Product>();
   const dateOf = localDateFormatter(ctx.config.timeZone);
-  for (const sku of [...bySku.keys()].sort()) {
-    const product = await requireProduct(ctx.tx, sku);
-    products.set(sku, product);
+  const skus = [...bySku.keys()].sort();
+  const products: ReadonlyMap<string, Product> = await requireProducts(ctx.tx, skus);
+  for (const sku of skus) {
+    const product = products.get(sku)!;
     const list: MovementRecord[] = [];
     for (const d of bySku.get(sku)!) {
       const record = toRecord(ctx, d, product, dateOf);
@@ -80,9 +81,12 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   }
   if (earliest !== undefined) await settings.periodGuard(ctx.tx, earliest, ctx.periodLocks ?? noPeriodLocks);
 
+  // Every SKU's cost state is locked at once, in SKU order (recordSku's own lock then finds
+  // it held): one statement on a SQL store instead of one per SKU.
+  if (skus.length > 1) await lockDocuments(ctx.tx, COST_STATES, skus);
   // Every SKU's movements, valuations and checkpoints are appended together after the loop.
   const logs = newLogBatch();
-  for (const sku of [...bySku.keys()].sort()) {
+  for (const sku of skus) {
     const product = products.get(sku)!;
     const skuDrafts = bySku.get(sku)!;
     const skuRecords = records.get(sku)!;

@@ -1,7 +1,8 @@
 import { handOver } from "../kernel/hand-over.js";
 import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError, invariant } from "../kernel/errors.js";
-import type { LogAppend, Transaction } from "../ports/storage.js";
+import type { JsonObject, LogAppend, Transaction } from "../ports/storage.js";
+import { insertDocuments } from "../runner/batch-documents.js";
 import type { CommandContext } from "../runner/command.js";
 import { costStateFromJson, costStateToJson, keepCostState, takeCostState } from "./cost-state.js";
 import { COST_STATES, type CostStateDoc, type MovementIndexDoc, type SnapshotEntry } from "./ledger-records.js";
@@ -86,18 +87,21 @@ export interface LogBatch {
   readonly movements: LogAppend[];
   readonly valuations: LogAppend[];
   readonly snapshots: LogAppend[];
+  /** The movements' index documents (`inventory.movement-index`), inserted in one call. */
+  readonly index: { id: string; data: JsonObject }[];
 }
 
 /** An empty {@link LogBatch}. @example `const logs = newLogBatch();` */
 export function newLogBatch(): LogBatch {
-  return { movements: [], valuations: [], snapshots: [] };
+  return { movements: [], valuations: [], snapshots: [], index: [] };
 }
 
-/** Appends what `logs` gathered and empties it. @example `await flushLogs(ctx.tx, logs);` */
+/** Appends what `logs` gathered (and inserts the index documents) and empties it. @example `await flushLogs(ctx.tx, logs);` */
 export async function flushLogs(tx: Transaction, logs: LogBatch): Promise<void> {
   if (logs.movements.length > 0) await tx.logs.append(MOVEMENTS, logs.movements.splice(0));
   if (logs.valuations.length > 0) await tx.logs.append(VALUATIONS, logs.valuations.splice(0));
   if (logs.snapshots.length > 0) await tx.logs.append(SNAPSHOTS, logs.snapshots.splice(0));
+  if (logs.index.length > 0) await insertDocuments(tx, MOVEMENT_INDEX, logs.index.splice(0));
 }
 
 /**
@@ -245,7 +249,7 @@ export async function recordSku(ctx: CommandContext, settings: InventorySettings
       sourceId: r.source.id,
       sourceLineId: r.source.lineId ?? "",
     };
-    await tx.documents.put(MOVEMENT_INDEX, r.movementId, handOver(index), 0);
+    logs.index.push({ id: r.movementId, data: handOver(index) });
   }
   const stateJson = costStateToJson(state);
   const next: CostStateDoc = { sku, state: stateJson, lastPosition: newLast, movements: (doc?.data.movements ?? 0) + sorted.length, sinceSnapshot, ...lastDates(doc?.data, sorted) };

@@ -5,6 +5,7 @@ import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { AVAILABILITY } from "./ledger-records.js";
 import { applyLotHolds, lotScope } from "./lot-holds.js";
 import { RESERVATIONS, type Reservation, expiredHolds } from "./reservations.js";
+import { lockDocuments } from "../runner/batch-documents.js";
 import { handOver } from "../kernel/hand-over.js";
 
 /*
@@ -130,6 +131,11 @@ export async function orderHoldsOf(ctx: CommandContext, orderId: string, sku: st
           else list.push(d);
         }
         holds.bySku = bySku;
+        // The held ones are locked now, together (in id order): the per-line fulfilment then
+        // finds each locked already (one statement on a SQL store, not one per line).
+        const held: string[] = [];
+        for (const d of all) if (d.data.state === "held") held.push(d.id);
+        if (held.length > 1) await lockDocuments(ctx.tx, RESERVATIONS, held);
       }
     }
     if (holds.bySku !== undefined) return holds.bySku.get(sku) ?? [];

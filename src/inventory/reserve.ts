@@ -4,7 +4,8 @@ import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError, isStorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { instantString } from "../kernel/events/fields.js";
-import type { CounterChange } from "../ports/storage.js";
+import type { CounterChange, JsonObject } from "../ports/storage.js";
+import { insertDocuments } from "../runner/batch-documents.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
@@ -107,6 +108,7 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
   }
   const reservations: { reservationId: string; sku: string; warehouseId: string; quantity: string; expiresAt: string | null; lot?: string }[] = [];
   const events: NewEvent[] = [...closed.events];
+  const docs: { id: string; data: JsonObject }[] = [];
   for (const line of input.lines) {
     const reservationId = ctx.ids.next("res");
     const quantity = canonicalDecimal(line.quantity);
@@ -126,7 +128,7 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
       createdAt: nowIso,
       closedAt: null,
     };
-    await ctx.tx.documents.put(RESERVATIONS, reservationId, handOver(doc), 0);
+    docs.push({ id: reservationId, data: handOver(doc) });
     reservations.push({ reservationId, sku: line.sku, warehouseId: line.warehouseId, quantity, expiresAt: input.kind === "hard" ? null : expiresAt, ...(line.lot === undefined ? {} : { lot: line.lot }) });
     // Optional fields assigned in place (the same keys in the same order as spreading them).
     const payload: Record<string, string> = { reservationId, sku: line.sku, warehouseId: line.warehouseId, quantity, kind: input.kind };
@@ -136,6 +138,7 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
     if (line.lot !== undefined) payload["lot"] = line.lot;
     events.push({ type: "StockReserved", aggregateType: "reservation", aggregateId: reservationId, effectiveDate: ctx.today, payload });
   }
+  await insertDocuments(ctx.tx, RESERVATIONS, docs);
   return { result: { reservations }, events };
 }
 

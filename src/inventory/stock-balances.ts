@@ -32,11 +32,19 @@ export function toDecimal(scaled: bigint, decimals: number): Decimal {
 export async function checkLocations(tx: Transaction, deltas: readonly BalanceDelta[], products: ReadonlyMap<string, Product>): Promise<void> {
   const net = new Map<string, Decimal>();
   for (const d of deltas) net.set(d.key, (net.get(d.key) ?? new Decimal(0)).plus(d.amounts["quantity"] ?? 0));
+  const lowered: string[] = [];
   for (const [key, change] of net) {
     if (!change.isNegative()) continue;
+    const sku = key.slice(0, key.indexOf("|"));
+    if (products.get(sku)?.allowNegativeStock === false) lowered.push(key);
+  }
+  if (lowered.length === 0) return;
+  // One read for every location lowered (one round trip on a SQL store, not one per line).
+  const sums = lowered.length === 1 ? new Map([[lowered[0]!, await tx.balances.sum(QUANTITIES, lowered[0]!)]]) : await tx.balances.sumByKey(QUANTITIES, { keys: lowered });
+  for (const key of lowered) {
+    const change = net.get(key)!;
     const [sku, locationId, lot] = key.split("|") as [string, string, string];
-    if (products.get(sku)?.allowNegativeStock !== false) continue;
-    const held = (await tx.balances.sum(QUANTITIES, key))["quantity"] ?? new Decimal(0);
+    const held = sums.get(key)?.["quantity"] ?? new Decimal(0);
     if (held.plus(change).isNegative()) {
       throw new StorekeepError(
         "INSUFFICIENT_STOCK",

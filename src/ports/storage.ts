@@ -215,10 +215,27 @@ export interface DocumentStore {
   /** Several documents by id (missing ones are left out; the order is unspecified). */
   getMany<T extends JsonObject = JsonObject>(collection: string, ids: readonly string[]): Promise<StoredDocument<T>[]>;
   /**
+   * Several documents by id, each locked as by `getForUpdate`, the locks taken in ascending
+   * id order (UTF-16 code units) so that two transactions locking overlapping sets never
+   * wait on each other in a cycle. Missing ones are left out (and take no lock); the result
+   * is in ascending id order. Optional: without it, callers lock one id after another in
+   * that order. One statement for a SQL
+   * store where a loop would make a round trip per document.
+   */
+  getManyForUpdate?<T extends JsonObject = JsonObject>(collection: string, ids: readonly string[]): Promise<StoredDocument<T>[]>;
+  /**
    * Writes a document if its current version is `expectedVersion` (0: it must not exist)
    * and returns the new version. Otherwise throws `CONCURRENCY_CONFLICT`.
    */
   put(collection: string, id: string, data: JsonObject, expectedVersion: number): Promise<number>;
+  /**
+   * Writes new documents, each at version 1, as `put(collection, id, data, 0)` would one by
+   * one — all or nothing: when any id exists already (or appears twice) none is written and
+   * it throws `CONCURRENCY_CONFLICT` naming that id, and the transaction stays usable.
+   * Optional: without it, callers put one document after another. One statement for a SQL
+   * store where a loop would make a round trip per document.
+   */
+  insertMany?(collection: string, documents: readonly { readonly id: string; readonly data: JsonObject }[]): Promise<void>;
   /** Deletes a document at `expectedVersion` (for erasure of personal data). */
   delete(collection: string, id: string, expectedVersion: number): Promise<void>;
   /** Documents through a declared index. */

@@ -170,6 +170,8 @@ export interface SalesSeams {
   readonly allocateDocumentNumber: (tx: Transaction, key: NumberSeriesKey) => Promise<AllocatedNumber>;
   /** The product of a SKU, or undefined when unknown. */
   readonly productOf: (tx: Transaction, sku: string) => Promise<{ readonly allowBackorders: boolean } | undefined>;
+  /** The products of several SKUs at once (unknown ones left out); without it `productOf` is asked per SKU. */
+  readonly productsOf?: (tx: Transaction, skus: readonly string[]) => Promise<ReadonlyMap<string, { readonly allowBackorders: boolean }>>;
   /** Whether a warehouse is defined (an order's warehouse is checked at placement); without it any id is taken. */
   readonly warehouseExists?: (tx: Transaction, warehouseId: string) => Promise<boolean>;
   /** Available units of the SKUs per warehouse (on hand less held), for the sourcing policy; without it every line is placed at the order's warehouse. */

@@ -97,8 +97,9 @@ export function placeOrderCommand(settings: SalesSettings) {
       if (settings.seams.warehouseExists !== undefined && !(await settings.seams.warehouseExists(ctx.tx, input.warehouseId))) {
         throw new StorekeepError("NOT_FOUND", `Unknown warehouse "${input.warehouseId}": define it first with inventory.defineWarehouse({ warehouseId }), or place the order at a defined one.`, { warehouseId: input.warehouseId, path: "warehouseId" });
       }
+      const known = lines.length > 1 && settings.seams.productsOf !== undefined ? await settings.seams.productsOf(ctx.tx, [...new Set(lines.map((l) => l.sku))]) : undefined;
       for (const [i, line] of lines.entries()) {
-        if ((await settings.seams.productOf(ctx.tx, line.sku)) === undefined) {
+        if ((known !== undefined ? known.get(line.sku) : await settings.seams.productOf(ctx.tx, line.sku)) === undefined) {
           throw new StorekeepError("NOT_FOUND", `lines[${i}]: unknown SKU "${line.sku}"; define the product first (inventory.defineProduct).`, { sku: line.sku, path: `lines[${i}].sku` });
         }
       }

@@ -63,6 +63,15 @@ function wrapTransaction(tx: Transaction, hooks: Hooks): Transaction {
       getForUpdate: (c, id) => read(tx.documents.getForUpdate(c, id), "documents", "getForUpdate", c, () => [id], (r) => (r ? 1 : 0)),
       ...(tx.documents.getForShare === undefined ? {} : { getForShare: (c: string, id: string) => read(tx.documents.getForShare!(c, id), "documents", "getForShare", c, () => [id], (r) => (r ? 1 : 0)) }),
       getMany: (c, list) => read(tx.documents.getMany(c, list), "documents", "getMany", c, () => list, (r) => r.length),
+      ...(tx.documents.getManyForUpdate === undefined
+        ? {}
+        : { getManyForUpdate: (c: string, list: readonly string[]) => read(tx.documents.getManyForUpdate!(c, list), "documents", "getManyForUpdate", c, () => list, (r) => r.length) }),
+      ...(tx.documents.insertMany === undefined
+        ? {}
+        : {
+            insertMany: (c: string, docs: readonly { readonly id: string; readonly data: JsonObject }[]) =>
+              write("documents", "insertMany", c, docs.map((d) => d.id), docs.length, () => tx.documents.insertMany!(c, docs)),
+          }),
       find: (c, query) => read(tx.documents.find(c, query), "documents", "find", c, ids, (r) => r.length),
       put: (c, id, data, v) => write("documents", "put", c, [id], 1, () => tx.documents.put(c, id, data, v)),
       delete: (c, id, v) => write("documents", "delete", c, [id], 1, () => tx.documents.delete(c, id, v)),

@@ -203,6 +203,37 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
         }
         return out;
       },
+      async getManyForUpdate<T extends JsonObject>(name: string, ids: readonly string[]) {
+        check();
+        // Transactions are serialised: the whole store is this transaction's lock.
+        const state = collection(name);
+        const out: StoredDocument<T>[] = [];
+        for (const id of [...new Set(ids)].sort(compareStrings)) {
+          const doc = state.docs.get(id);
+          if (doc) out.push(readDocument(doc) as StoredDocument<T>);
+        }
+        return out;
+      },
+      async insertMany(name: string, documents: readonly { readonly id: string; readonly data: JsonObject }[]) {
+        check();
+        const state = collection(name);
+        // Everything is checked (and copied) before the first write: all or nothing.
+        const seen = new Set<string>();
+        const next: StoredDocument[] = new Array(documents.length);
+        for (let i = 0; i < documents.length; i++) {
+          const { id, data } = documents[i]!;
+          checkKey(id, "document id", name);
+          const current = state.docs.get(id);
+          if (current !== undefined || seen.has(id)) throw conflict(name, id, 0, current?.version ?? 1);
+          seen.add(id);
+          if (typeof data !== "object" || data === null || Array.isArray(data)) throw new InvariantError(`document ${name}/${id}: data must be a JSON object`);
+          next[i] = { id, version: 1, data: storeJson(data, true, name, id) };
+        }
+        for (const doc of next) writeDocument(state, doc.id, doc);
+        ctx.undo.push(() => {
+          for (const doc of next) writeDocument(state, doc.id, undefined);
+        });
+      },
       async put(name: string, id: string, data: JsonObject, expectedVersion: number) {
         check();
         const state = collection(name);

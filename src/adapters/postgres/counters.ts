@@ -159,6 +159,10 @@ export function postgresCounters(session: Session, catalog: Catalog): CounterSto
         );
       }
       const results: Record<string, Decimal>[] = new Array(changes.length);
+      if (outOfOrder.size === 0 && keys.length === ordered.length && ordered.length > 1) {
+        await applyTogether(spec, family, ordered, results);
+        return results;
+      }
       const applied: Prepared[] = [];
       for (const p of ordered) {
         if (outOfOrder.delete(p.change.key)) await lockWithoutWaiting(family, p.change.key, zeros);
@@ -203,6 +207,45 @@ export function postgresCounters(session: Session, catalog: Catalog): CounterSto
       return out;
     },
   };
+
+  /**
+   * Several rows, each changed once, in three statements whatever their number (after the
+   * insert of missing rows): the rows are locked in key order (LockRows runs above the Sort,
+   * so the locks are taken in that order, as the one-by-one updates take them), every guard
+   * is checked on the locked values — a violation changes nothing —, then one UPDATE adds
+   * every change.
+   */
+  async function applyTogether(spec: CounterEntry, family: string, ordered: readonly Prepared[], results: Record<string, Decimal>[]): Promise<void> {
+    const keys = ordered.map((p) => p.change.key);
+    const locked = await session.query<{ key: string; amounts: string }>(`SELECT key, amounts::text AS amounts FROM ${t.counters} WHERE family = $1 AND key = ANY($2::text[]) ORDER BY key FOR UPDATE`, [family, keys]);
+    for (const key of keys) markHeld(family, key);
+    const current = new Map(locked.map((row) => [row.key, fromTexts(spec.fields, parseNumericArray(row.amounts))]));
+    for (const p of ordered) {
+      const row = current.get(p.change.key);
+      if (row === undefined) throw new StorekeepError("STORE_FAILURE", `Counter "${p.change.key}" of "${family}" vanished during the update.`, { family, key: p.change.key });
+      const violation = findViolation(spec, row, p);
+      if (violation !== undefined) {
+        throw new StorekeepError(
+          "GUARD_VIOLATED",
+          `Counter "${family}" row "${p.change.key}": guard "${violation.guard}" would drop to ${violation.value}, below its floor ${violation.floor}.`,
+          { family, key: p.change.key, guard: violation.guard, value: violation.value, floor: violation.floor },
+        );
+      }
+    }
+    const sql = catalog.sql("counter", spec.name, "update-many", () => {
+      const columns = spec.fields.map((_, i) => `d${i + 1}`);
+      const sums = spec.fields.map((_, i) => `coalesce(c.amounts[${i + 1}], 0) + v.d${i + 1}`).join(", ");
+      const arrays = spec.fields.map((_, i) => `$${i + 3}::numeric[]`).join(", ");
+      return `UPDATE ${t.counters} AS c SET amounts = ARRAY[${sums}] FROM unnest($2::text[], ${arrays}) AS v(key, ${columns.join(", ")}) WHERE c.family = $1 AND c.key = v.key RETURNING c.key, c.amounts::text AS amounts`;
+    });
+    const rows = await session.query<{ key: string; amounts: string }>(sql, [family, keys, ...spec.fields.map((_, i) => ordered.map((p) => p.vector[i]!))]);
+    const after = new Map(rows.map((row) => [row.key, row.amounts]));
+    for (const p of ordered) {
+      const amounts = after.get(p.change.key);
+      if (amounts === undefined) throw new StorekeepError("STORE_FAILURE", `Counter "${p.change.key}" of "${family}" vanished during the update.`, { family, key: p.change.key });
+      results[p.index] = fromTexts(spec.fields, parseNumericArray(amounts));
+    }
+  }
 
   async function undo(spec: CounterEntry, family: string, applied: readonly Prepared[]): Promise<void> {
     for (const p of [...applied].reverse()) {

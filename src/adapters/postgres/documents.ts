@@ -125,6 +125,66 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
       return out;
     },
 
+    async getManyForUpdate<T extends JsonObject>(collection: string, ids: readonly string[]): Promise<StoredDocument<T>[]> {
+      await catalog.collection(session, collection);
+      const sorted = [...new Set(ids)].sort(compareIds);
+      for (const id of sorted) checkText(id, "document id");
+      const missing = sorted.filter((id) => (kept.get(keyOf(collection, id))?.hold ?? -1) < 2);
+      if (missing.length > 0) {
+        // The rows are locked as the sort emits them (LockRows runs above Sort): in id order,
+        // the order a loop of getForUpdate takes (ids are compared byte-wise, COLLATE "C").
+        const rows = await session.query<DocumentRow>(`${select} WHERE collection = $1 AND id = ANY($2::text[]) ORDER BY id COLLATE "C" FOR UPDATE`, [collection, missing]);
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        for (const id of missing) {
+          const row = byId.get(id);
+          kept.set(keyOf(collection, id), { row: row ?? null, hold: row === undefined ? 0 : 2 });
+        }
+      }
+      const out: StoredDocument<T>[] = [];
+      for (const id of sorted) {
+        const row = kept.get(keyOf(collection, id))!.row;
+        if (row !== null) out.push(toDocument<T>(row));
+      }
+      return out;
+    },
+
+    async insertMany(collection, documents) {
+      await catalog.collection(session, collection);
+      if (documents.length === 0) return;
+      const ids: string[] = [];
+      const texts: string[] = [];
+      const seen = new Set<string>();
+      for (const { id, data } of documents) {
+        checkText(id, "document id");
+        if (typeof data !== "object" || data === null || Array.isArray(data)) throw new InvariantError(`document ${collection}/${id}: data must be a JSON object`);
+        const held = kept.get(keyOf(collection, id));
+        if (seen.has(id) || (held !== undefined && held.row !== null)) {
+          throw new StorekeepError("CONCURRENCY_CONFLICT", `Document ${collection}/${id} is at version ${seen.has(id) ? "1 (twice in one insertMany)" : held!.row!.version}, not 0: it exists already; read it again and retry.`, {
+            collection,
+            id,
+            expectedVersion: 0,
+            actualVersion: seen.has(id) ? 1 : Number(held!.row!.version),
+          });
+        }
+        seen.add(id);
+        ids.push(id);
+        texts.push(toJsonText(data, `${collection}/${id}`));
+      }
+      const rows = await session.query<{ id: string }>(
+        `INSERT INTO ${t.documents} (collection, id, version, data) SELECT $1, v.id, 1, v.data::json FROM unnest($2::text[], $3::text[]) AS v(id, data) ON CONFLICT (collection, id) DO NOTHING RETURNING id`,
+        [collection, ids, texts],
+      );
+      if (rows.length !== ids.length) {
+        // All or nothing: what went in is taken out again before the conflict is reported.
+        const inserted = new Set(rows.map((r) => r.id));
+        if (inserted.size > 0) await session.query(`DELETE FROM ${t.documents} WHERE collection = $1 AND id = ANY($2::text[])`, [collection, [...inserted]]);
+        const taken = ids.find((id) => !inserted.has(id))!;
+        for (const id of ids) kept.delete(keyOf(collection, id));
+        throw await conflict(collection, taken, 0);
+      }
+      for (let i = 0; i < ids.length; i++) kept.set(keyOf(collection, ids[i]!), { row: { id: ids[i]!, version: 1, data: texts[i]! }, hold: 2 });
+    },
+
     async put(collection, id, data, expectedVersion) {
       await catalog.collection(session, collection);
       checkText(id, "document id");
@@ -202,6 +262,10 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
       return rows.map((row) => toDocument<T>(row));
     },
   };
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function checkVersion(version: number): void {

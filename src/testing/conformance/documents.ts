@@ -1,4 +1,5 @@
 import type { IndexQuery, JsonObject, Store, StoredDocument, StringRange } from "../../ports/storage.js";
+import { insertDocuments, lockDocuments } from "../../runner/batch-documents.js";
 import { byCodeUnit, gate, pause, rejection, retrying, settle, within } from "./helpers.js";
 import { CELLS, ITEMS } from "./registry.js";
 import type { ConformanceExpect, KitGroup } from "./types.js";
@@ -75,7 +76,7 @@ const RANGES: readonly StringRange[] = [
   { gt: "~~", lt: "~" },
 ];
 
-/** Versioned documents: get, put, versions, conflicts, delete, getMany, find. */
+/** Versioned documents: get, put, versions, conflicts, delete, getMany, the batch calls, find. */
 export const documentTests: KitGroup = {
   name: "documents",
   tests: [
@@ -149,6 +150,44 @@ export const documentTests: KitGroup = {
         expect(docs.map((d) => d.id).sort(byCodeUnit)).toEqual(["m1", "m3"]);
         expect(docs.find((d) => d.id === "m3")).toEqual({ id: "m3", version: 1, data: { id: "m3" } });
         expect(await store.transaction((tx) => tx.documents.getMany(CELLS, []))).toEqual([]);
+      },
+    },
+    {
+      name: "insertMany (or the put loop that stands in for it) writes every document at version 1; a taken or repeated id is CONCURRENCY_CONFLICT, writes none of the batch, and the transaction stays usable",
+      async run({ store, expect }) {
+        await store.transaction((tx) => insertDocuments(tx, ITEMS, [{ id: "b2", data: { group: "batch", rank: "2" } }, { id: "b1", data: { group: "batch", rank: "1" } }]));
+        const written = await store.transaction((tx) => tx.documents.getMany<Item>(ITEMS, ["b1", "b2"]));
+        expect(written.map((d) => [d.id, d.version, d.data.rank]).sort()).toEqual([["b1", 1, "1"], ["b2", 1, "2"]]);
+        expect(await findIds(store, { index: "byGroup", equals: ["batch"] })).toEqual(["b1", "b2"]);
+        // A batch naming a taken id fails whole; the adapter's own insertMany keeps the transaction usable.
+        await rejection(expect, store.transaction((tx) => insertDocuments(tx, ITEMS, [{ id: "b3", data: { group: "batch", rank: "3" } }, { id: "b1", data: { group: "batch", rank: "x" } }])), "CONCURRENCY_CONFLICT");
+        await rejection(expect, store.transaction((tx) => insertDocuments(tx, ITEMS, [{ id: "b4", data: { group: "batch", rank: "4" } }, { id: "b4", data: { group: "batch", rank: "4" } }])), "CONCURRENCY_CONFLICT");
+        expect(await findIds(store, { index: "byGroup", equals: ["batch"] })).toEqual(["b1", "b2"]);
+        const insertMany = await store.transaction(async (tx) => tx.documents.insertMany !== undefined);
+        if (insertMany) {
+          await store.transaction(async (tx) => {
+            await rejection(expect, tx.documents.insertMany!(ITEMS, [{ id: "b5", data: { group: "batch", rank: "5" } }, { id: "b2", data: { group: "batch", rank: "x" } }]), "CONCURRENCY_CONFLICT");
+            expect(await tx.documents.get(ITEMS, "b5")).toBeUndefined();
+            await tx.documents.insertMany!(ITEMS, [{ id: "b6", data: { group: "batch", rank: "6" } }]);
+          });
+          expect(await findIds(store, { index: "byGroup", equals: ["batch"] })).toEqual(["b1", "b2", "b6"]);
+        }
+      },
+    },
+    {
+      name: "getManyForUpdate (or the getForUpdate loop that stands in for it) returns the documents in ascending code-unit id order and leaves out missing ones; each can be written at the version read",
+      async run({ store, expect }) {
+        const ids = ["é", "b", "Z", "a", "😀", "€"];
+        await store.transaction(async (tx) => {
+          for (const id of ids) await tx.documents.put(CELLS, id, { id }, 0);
+        });
+        const locked = await store.transaction(async (tx) => {
+          const docs = await lockDocuments<{ id: string }>(tx, CELLS, [...ids, "missing", "a"]);
+          for (const d of docs) await tx.documents.put(CELLS, d.id, { id: d.id, n: 1 }, d.version);
+          return docs;
+        });
+        expect(locked.map((d) => d.id)).toEqual([...ids].sort(byCodeUnit));
+        expect((await store.transaction((tx) => tx.documents.getMany<{ n?: number }>(CELLS, ids))).every((d) => d.version === 2 && d.data.n === 1)).toBe(true);
       },
     },
     {
@@ -309,6 +348,28 @@ export const documentTests: KitGroup = {
         await second;
         expect(secondRead?.version).toBe(2);
         expect(secondRead?.data).toEqual({ n: 1 });
+      },
+    },
+    {
+      name: "getManyForUpdate locks in id order: transactions locking the same documents listed in opposite orders serialise, never deadlock, and lose no update",
+      requires: ["concurrentTransactions"],
+      async run({ store, expect, contention }) {
+        const ids = ["k1", "k2", "k3"];
+        await store.transaction(async (tx) => {
+          for (const id of ids) await tx.documents.put(CELLS, id, { n: 0 }, 0);
+        });
+        const outcomes = await settle(
+          Array.from({ length: contention }, (_, i) =>
+            store.transaction(async (tx) => {
+              const docs = await lockDocuments<{ n: number }>(tx, CELLS, i % 2 === 0 ? ids : [...ids].reverse());
+              await pause(i % 3);
+              for (const d of docs) await tx.documents.put(CELLS, d.id, { n: d.data.n + 1 }, d.version);
+            }),
+          ),
+        );
+        expect(outcomes.codes).toEqual([]);
+        const after = await store.transaction((tx) => tx.documents.getMany<{ n: number }>(CELLS, ids));
+        expect(after.map((d) => d.data.n)).toEqual([contention, contention, contention]);
       },
     },
     {
