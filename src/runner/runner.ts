@@ -133,14 +133,23 @@ export const RUNTIME_REGISTRY: Partial<StoreRegistry> = {
 /**
  * Claims the document an event records (see `DOCUMENT_ID_FIELDS`) with a create-only row in
  * the event's transaction: `claimed` the first time, `replay` for the same content (the event
- * is then dropped, its reactions not run), DUPLICATE_DOCUMENT for other content. Two racing
- * claims conflict on the row; the runner's retry then sees the winner's.
+ * is then dropped, its reactions not run), DUPLICATE_DOCUMENT for other content. Of two racing
+ * claims the second waits for the first's row (a SQL store) and then reads it, or conflicts
+ * and the runner's retry sees the winner's.
  */
 async function claimDocument(tx: Transaction, event: OutboxEvent, digest: Digest): Promise<"claimed" | "replay" | "none"> {
   const documentId = documentIdOf(event.type, event.payload);
   if (documentId === undefined) return "none";
   const id = `${event.type}:${documentId}`;
   const hash = digest.sha256Hex(`${event.type}\n${canonicalJson(event.payload)}`);
+  // The claim is tried first (one round trip on a SQL store for the usual new document); a
+  // taken id conflicts without changing anything, and the claim there decides.
+  try {
+    await tx.documents.put(DOCUMENT_CLAIMS, id, { hash, eventId: event.id, effectiveDate: event.effectiveDate }, 0);
+    return "claimed";
+  } catch (error) {
+    if (!isStorekeepError(error) || error.code !== "CONCURRENCY_CONFLICT") throw error;
+  }
   const existing = await tx.documents.get(DOCUMENT_CLAIMS, id);
   if (existing !== undefined) {
     if (existing.data.hash === hash) return "replay";
@@ -151,8 +160,8 @@ async function claimDocument(tx: Transaction, event: OutboxEvent, digest: Digest
       { eventType: event.type, documentId, field, firstEventId: existing.data.eventId },
     );
   }
-  await tx.documents.put(DOCUMENT_CLAIMS, id, { hash, eventId: event.id, effectiveDate: event.effectiveDate }, 0);
-  return "claimed";
+  // The claim vanished between the two calls (erased): the command's retry claims afresh.
+  throw new StorekeepError("CONCURRENCY_CONFLICT", `The claim of ${event.type} ${documentId} changed while it was read; retry.`, { collection: DOCUMENT_CLAIMS, id });
 }
 
 /**

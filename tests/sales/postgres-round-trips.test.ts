@@ -1,0 +1,77 @@
+import { PGlite } from "@electric-sql/pglite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresStore } from "../../src/adapters/postgres/index.js";
+import { defineTaxCodes } from "../../src/finance/tax/tax-codes.js";
+import { type Storekeep, createStorekeep } from "../../src/storekeep.js";
+import { ManualClock, sequentialIds } from "../../src/testing/index.js";
+
+/*
+ * On PostgreSQL every statement is a round trip: the statements an order's commands run must
+ * not grow with its lines (the holds, movements, journal entries, cost-state locks, counter
+ * changes and stock checks of a 12-line order go in the same statements as a 2-line order's).
+ */
+
+const vat = defineTaxCodes([{ code: "DE-STD", jurisdiction: { country: "DE" }, category: "standard", kind: "standard", rates: [{ rate: "0.19", validFrom: "2007-01-01" }] }]);
+const SKUS = Array.from({ length: 12 }, (_, i) => `SKU${String(i).padStart(2, "0")}`);
+
+let db: PGlite;
+let sk: Storekeep;
+let statements = 0;
+
+beforeAll(async () => {
+  db = new PGlite();
+  await db.waitReady;
+  // Count every statement PGlite runs inside a transaction.
+  const original = db.transaction.bind(db);
+  (db as { transaction: unknown }).transaction = (fn: (tx: { query: (text: string, values?: unknown[]) => Promise<unknown> }) => Promise<unknown>) =>
+    original(async (tx) => {
+      const query = tx.query.bind(tx);
+      return fn({ ...tx, query: (text: string, values?: unknown[]) => (statements++, query(text, values as never)) } as never);
+    });
+  sk = createStorekeep({
+    store: postgresStore({ client: db, schema: "round_trips" }),
+    clock: new ManualClock("2026-03-02T10:00:00.000Z"),
+    ids: sequentialIds(),
+    config: { functionalCurrency: "EUR", timeZone: "UTC" },
+    sales: { tax: { codes: vat, seller: { country: "DE" } } },
+  });
+  await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+  for (const [i, sku] of SKUS.entries()) {
+    await sk.inventory.defineProduct({ sku, costingMethod: i % 2 === 0 ? "fifo" : "moving-average" });
+    await sk.inventory.receive({ sku, warehouseId: "wh", quantity: "1000", unitCost: "2.50" });
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await db.close();
+});
+
+async function lifecycle(orderId: string, lines: number): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const counted = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const before = statements;
+    const out = await work();
+    counts[name] = statements - before;
+    return out;
+  };
+  const placed = await counted("place", () =>
+    sk.sales.placeOrder({ orderId, currency: "EUR", warehouseId: "wh", lines: SKUS.slice(0, lines).map((sku, i) => ({ sku, quantity: 1 + (i % 3), unitPrice: `${9 + i}.95` })), discounts: [{ kind: "percent", percent: "5" }], shipping: { amount: "4.90" }, shipTo: { country: "DE" } }),
+  );
+  await counted("capture", () => sk.sales.capturePayment({ orderId, paymentId: `ch_${orderId}`, amount: placed.total }));
+  await counted("ship", () => sk.sales.shipOrder({ orderId, shipmentId: `shp_${orderId}` }));
+  await counted("payout", () => sk.sales.settlePayout({ payoutId: `po_${orderId}`, currency: "EUR", gross: placed.total, fees: "0.35", paymentIds: [`ch_${orderId}`] }));
+  return counts;
+}
+
+describe("an order's statements on PostgreSQL do not grow with its lines", () => {
+  it("placing, capturing, shipping and paying out a 12-line order runs as many statements as a 2-line order", async () => {
+    await lifecycle("warm", 12);
+    const two = await lifecycle("o2", 2);
+    const twelve = await lifecycle("o12", 12);
+    expect(twelve).toEqual(two);
+    // And the 12-line order did what it says: every line shipped, the order paid.
+    const view = await sk.sales.order("o12");
+    expect(view?.statuses).toMatchObject({ payment: "paid", fulfilment: "shipped" });
+    expect(view?.order.lines.map((l) => l.buckets.shipped)).toEqual(SKUS.map((_, i) => String(1 + (i % 3))));
+  }, 60_000);
+});
