@@ -21,7 +21,7 @@ export const allocate = defineLibraryCommand({
     const doc = await ctx.tx.documents.getForUpdate<Reservation>(RESERVATIONS, input.reservationId);
     if (doc === undefined) throw new StorekeepError("NOT_FOUND", `Unknown reservation "${input.reservationId}".`, { reservationId: input.reservationId });
     const r = doc.data;
-    if (r.state !== "held" || (r.kind === "soft" && r.expiresAt <= ctx.now.toISOString())) {
+    if (r.state !== "held" || (r.kind === "soft" && (r.expiresAt ?? "") <= ctx.now.toISOString())) {
       throw new StorekeepError("INVALID_TRANSITION", `Reservation ${r.reservationId} is ${r.state === "held" ? "expired" : r.state}; reserve again instead.`, { reservationId: r.reservationId, state: r.state });
     }
     await ctx.tx.documents.put(RESERVATIONS, r.reservationId, { ...r, kind: "hard", expiresAt: NEVER_EXPIRES }, doc.version);

@@ -22,7 +22,7 @@ export const expireReservations = defineLibraryCommand({
     const holds: { doc: Reservation; version: number }[] = [];
     for (const d of found) {
       const locked = await ctx.tx.documents.getForUpdate<Reservation>(RESERVATIONS, d.id);
-      if (locked !== undefined && locked.data.state === "held" && locked.data.expiresAt <= nowIso) holds.push({ doc: locked.data, version: locked.version });
+      if (locked !== undefined && locked.data.state === "held" && locked.data.expiresAt !== null && locked.data.expiresAt <= nowIso) holds.push({ doc: locked.data, version: locked.version });
     }
     const closed = await closeHolds(ctx, holds, "expired", "expired");
     await applyRelease(ctx.tx, closed.changes);

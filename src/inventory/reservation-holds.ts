@@ -25,6 +25,14 @@ export function releasedEvent(r: Reservation, quantity: string, reason: "release
 }
 
 /**
+ * A hold closed: no longer in the expiry indexes (`expiresAt` null, its value kept as
+ * `heldUntil`), so they hold only what is held and stay small however many holds a shop closed.
+ */
+function closedHold(r: Reservation, state: Reservation["state"], remaining: string, at: string): Reservation {
+  return { ...r, state, remaining, expiresAt: null, heldUntil: r.expiresAt ?? "", closedAt: at };
+}
+
+/**
  * Closes holds (expired, released, cancelled) and returns the counter changes that stop
  * reserving their units plus the events. The caller applies the changes.
  */
@@ -33,7 +41,7 @@ export async function closeHolds(ctx: CommandContext, holds: readonly { doc: Res
   const lotChanges = new Map<string, Decimal>();
   const events: NewEvent[] = [];
   for (const { doc, version } of holds) {
-    await ctx.tx.documents.put(RESERVATIONS, doc.reservationId, handOver({ ...doc, state, remaining: "0", closedAt: ctx.now.toISOString() }), version);
+    await ctx.tx.documents.put(RESERVATIONS, doc.reservationId, handOver(closedHold(doc, state, "0", ctx.now.toISOString())), version);
     changes.set(doc.scope, (changes.get(doc.scope) ?? new Decimal(0)).plus(doc.remaining));
     if ((doc.lot ?? "") !== "") {
       const key = lotScope(doc.sku, doc.warehouseId, doc.lot!);
@@ -193,7 +201,7 @@ export async function fulfilReservations(
     const remaining = new Decimal(r.remaining);
     const take = Decimal.min(remaining, left);
     const rest = remaining.minus(take);
-    await ctx.tx.documents.put(RESERVATIONS, id, handOver({ ...r, remaining: canonicalDecimal(rest), state: rest.isZero() ? "fulfilled" : "held", closedAt: rest.isZero() ? ctx.now.toISOString() : null }), doc.version);
+    await ctx.tx.documents.put(RESERVATIONS, id, handOver(rest.isZero() ? closedHold(r, "fulfilled", "0", ctx.now.toISOString()) : { ...r, remaining: canonicalDecimal(rest) }), doc.version);
     if (heldLot !== "") {
       const key = lotScope(r.sku, r.warehouseId, heldLot);
       lotChanges.set(key, (lotChanges.get(key) ?? new Decimal(0)).minus(take));

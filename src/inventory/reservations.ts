@@ -35,8 +35,14 @@ export interface Reservation extends JsonObject {
   readonly remaining: string;
   readonly kind: "soft" | "hard";
   readonly state: "held" | "released" | "expired" | "fulfilled" | "cancelled";
-  /** ISO instant, or `NEVER_EXPIRES`. */
-  readonly expiresAt: string;
+  /**
+   * ISO instant, or `NEVER_EXPIRES`, while the hold is held; null once it is closed, which
+   * takes it out of the expiry indexes (only held holds are ever looked up there). Holds
+   * closed by an earlier version keep theirs.
+   */
+  readonly expiresAt: string | null;
+  /** A closed hold's `expiresAt` when it was closed. */
+  readonly heldUntil?: string;
   readonly orderId: string;
   readonly lineId: string;
   /** The lot the customer needs ("" or absent: any lot). */
@@ -94,7 +100,7 @@ export async function expiredHolds(tx: Transaction, scope: string, nowIso: strin
     for (const d of page) out.push(d.data);
     if (page.length < 500) return out;
     const last = page[page.length - 1]!;
-    after = { values: [last.data.scope, last.data.state, last.data.expiresAt], id: last.id };
+    after = { values: [last.data.scope, last.data.state, last.data.expiresAt!], id: last.id };
   }
 }
 

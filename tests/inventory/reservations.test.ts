@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
 import { recordEvents } from "../../src/runner/index.js";
+import { RESERVATIONS, type Reservation } from "../../src/inventory/reservations.js";
 import { harness } from "./setup.js";
 
 async function shop(options: { backorders?: boolean; stock?: string } = {}) {
@@ -133,6 +134,36 @@ describe("expiry", () => {
     });
     expect(await h.inventory.availability("LAST", "wh")).toMatchObject({ onHand: "1", reserved: "0", available: "1" });
     expect((await h.events("ReservationReleased"))[0]!.payload).toMatchObject({ reason: "fulfilled", quantity: "2", orderId: "ord_1" });
+  });
+
+  it("the expiry indexes hold only held holds: a fulfilled, released or expired hold leaves them (its expiry kept as heldUntil), a partly fulfilled one stays", async () => {
+    const h = await shop({ stock: "10" });
+    const partial = await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "3" }], kind: "hard", orderId: "ord_p" });
+    const shipped = await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "2" }], kind: "hard", orderId: "ord_s" });
+    const released = await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "1" }], orderId: "ord_r" });
+    const expiring = await h.inventory.reserve({ lines: [{ sku: "LAST", warehouseId: "wh", quantity: "1" }], orderId: "ord_e", expiresAt: "2026-03-31T12:30:00.000Z" });
+    const ship = (orderId: string, quantity: string) =>
+      h.runtime.execute(recordEvents, {
+        events: [{ type: "ShipmentDispatched", aggregateType: "shipment", aggregateId: `shp_${orderId}`, effectiveDate: "2026-03-31", payload: { shipmentId: `shp_${orderId}`, orderId, warehouseId: "wh", lines: [{ lineId: "l1", sku: "LAST", quantity }] } }],
+      });
+    await ship("ord_s", "2");
+    await ship("ord_p", "1");
+    await h.inventory.release({ reservationId: released.reservations[0]!.reservationId });
+    h.clock.set("2026-03-31T13:00:00.000Z");
+    await h.inventory.expireReservations({});
+    const inIndex = async (index: string) =>
+      (await h.store.transaction((tx) => tx.documents.find<Reservation>(RESERVATIONS, { index, limit: 100 }))).map((d) => d.id).sort();
+    const held = [partial.reservations[0]!.reservationId];
+    expect(await inIndex("byExpiry")).toEqual(held);
+    expect(await inIndex("byScopeExpiry")).toEqual(held);
+    const doc = async (r: { reservations: { reservationId: string }[] }) => (await h.store.transaction((tx) => tx.documents.get<Reservation>(RESERVATIONS, r.reservations[0]!.reservationId)))!.data;
+    expect(await doc(partial)).toMatchObject({ state: "held", remaining: "2", expiresAt: "~" });
+    expect(await doc(shipped)).toMatchObject({ state: "fulfilled", remaining: "0", expiresAt: null, heldUntil: "~" });
+    expect(await doc(released)).toMatchObject({ state: "released", expiresAt: null });
+    expect(await doc(expiring)).toMatchObject({ state: "expired", expiresAt: null, heldUntil: "2026-03-31T12:30:00.000Z" });
+    // Every hold is still found by its order.
+    expect((await h.store.transaction((tx) => tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", limit: 100 }))).length).toBe(4);
+    expect(await h.inventory.availability("LAST", "wh")).toMatchObject({ onHand: "7", reserved: "2", available: "5" });
   });
 
   it("an unreserved issue cannot take units held for someone else", async () => {
