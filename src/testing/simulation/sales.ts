@@ -270,6 +270,9 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
       {
         name: "sales.receiveReturn",
         weight: returns.length > 0 ? 1.2 : 0,
+        // Two receipts of one return drawn in one concurrent batch: the one that runs second,
+        // with other dispositions, is refused as the duplicate it is (the first dropped it).
+        refuses: (error) => isStorekeepError(error) && error.code === "DUPLICATE_DOCUMENT" && typeof error.details["returnId"] === "string" && !returns.some((r) => r.returnId === error.details["returnId"]),
         run: async () => {
           const ret = random.pick(returns);
           const dispositions = ret.lines.map((l) => ({ lineId: l.lineId, disposition: random.chance(0.8) ? ("restock" as const) : ("write-off" as const) }));
