@@ -3,7 +3,7 @@ import { idSchema } from "../kernel/ids.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { RESERVATIONS, type Reservation } from "./reservations.js";
-import { applyRelease, closeHolds } from "./reservation-holds.js";
+import { applyRelease, closeHolds, lockStillHeld } from "./reservation-holds.js";
 
 const releaseOrderSchema = z.object({ orderId: idSchema<string>(), reason: z.enum(["released", "cancelled"]).default("cancelled") });
 
@@ -38,11 +38,7 @@ export async function releaseOrderHolds(ctx: CommandContext, orderId: string, re
     const input = { orderId };
     const found = await ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [input.orderId], limit: 10_000 });
     const holds: { doc: Reservation; version: number }[] = [];
-    for (const d of found) {
-      if (d.data.state !== "held") continue;
-      const locked = await ctx.tx.documents.getForUpdate<Reservation>(RESERVATIONS, d.id);
-      if (locked !== undefined && locked.data.state === "held") holds.push({ doc: locked.data, version: locked.version });
-    }
+    await lockStillHeld(ctx.tx, found.filter((d) => d.data.state === "held").map((d) => d.id), holds);
     const closed = await closeHolds(ctx, holds, reason === "expired" ? "expired" : reason, reason);
     await applyRelease(ctx.tx, closed.changes);
     return closed.events;

@@ -60,10 +60,21 @@ export async function lockedExpired(tx: Transaction, scope: string, nowIso: stri
   return out;
 }
 
-/** Locks the holds for update, in order, and adds those still held to `out`. */
-async function lockStillHeld(tx: Transaction, reservationIds: readonly string[], out: { doc: Reservation; version: number }[]): Promise<void> {
+/**
+ * Locks the holds for update (together, in id order) and adds those still held to `out`, in
+ * the order given.
+ *
+ * @example
+ * ```ts
+ * const holds: { doc: Reservation; version: number }[] = [];
+ * await lockStillHeld(ctx.tx, ["res_2", "res_1"], holds);
+ * ```
+ */
+export async function lockStillHeld(tx: Transaction, reservationIds: readonly string[], out: { doc: Reservation; version: number }[]): Promise<void> {
+  if (reservationIds.length === 0) return;
+  const locked = new Map((await lockDocuments<Reservation>(tx, RESERVATIONS, reservationIds)).map((d) => [d.id, d]));
   for (const reservationId of reservationIds) {
-    const doc = await tx.documents.getForUpdate<Reservation>(RESERVATIONS, reservationId);
+    const doc = locked.get(reservationId);
     if (doc !== undefined && doc.data.state === "held") out.push({ doc: doc.data, version: doc.version });
   }
 }

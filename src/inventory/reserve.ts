@@ -13,7 +13,7 @@ import { AVAILABILITY, COST_STATES } from "./ledger-records.js";
 import { applyLotHolds, heldByLot, lotScope, warehouseStock } from "./lot-holds.js";
 import { LOTS, type Lot } from "./lots.js";
 import { WAREHOUSES } from "./location.js";
-import { requireProduct, skuSchema } from "./product.js";
+import { requireProducts, skuSchema } from "./product.js";
 import { NEVER_EXPIRES, RESERVATIONS, type Reservation, scopeOf } from "./reservations.js";
 import { applyRelease, closeHolds, lockedExpiredIn } from "./reservation-holds.js";
 import { handOver } from "../kernel/hand-over.js";
@@ -51,15 +51,12 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
   // Demand for the same SKU and warehouse is summed before the one guarded update.
   const demand = new Map<string, { sku: string; warehouseId: string; quantity: Decimal; backorders: boolean }>();
   const lotDemand = new Map<string, { sku: string; warehouseId: string; lot: string; quantity: Decimal; backorders: boolean }>();
-  // An order's lines share warehouses (and may repeat SKUs): each is read once.
-  const products = new Map<string, Awaited<ReturnType<typeof requireProduct>>>();
+  // An order's lines share warehouses (and may repeat SKUs): each is read once, the
+  // products all in one read.
+  const products = await requireProducts(ctx.tx, [...new Set(input.lines.map((l) => l.sku))]);
   const warehouses = new Set<string>();
   for (const [i, line] of input.lines.entries()) {
-    let product = products.get(line.sku);
-    if (product === undefined) {
-      product = await requireProduct(ctx.tx, line.sku);
-      products.set(line.sku, product);
-    }
+    const product = products.get(line.sku)!;
     if (line.lot !== undefined) {
       if ((product.tracking ?? "none") === "none") {
         throw new StorekeepError("VALIDATION_FAILED", `lines[${i}]: ${line.sku} is not tracked by lot, so a reservation cannot name lot ${line.lot}; leave the lot out.`, { issues: [{ path: `lines[${i}].lot`, message: "the product is not lot-tracked", code: "custom" }] });
