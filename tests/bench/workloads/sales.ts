@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import { postgresStore } from "../../../src/adapters/postgres/index.js";
 import { memoryStore } from "../../../src/adapters/memory/index.js";
 import type { Store } from "../../../src/ports/storage.js";
@@ -16,6 +17,8 @@ import type { BenchWorkload } from "../harness.js";
  * process (bigint minor units): pricing and tax per line, a reservation counter per SKU,
  * FIFO layers, journal balances per account, an invoice counter.
  * sales.order-lifecycle-pglite: the same through the PostgreSQL adapter on PGlite.
+ * sales.order-lifecycle-server (STOREKEEP_PG_URL only): the same on a PostgreSQL server, where
+ * every statement is a network round trip (one connection at a time, as one checkout would).
  */
 
 const SKUS = Array.from({ length: 20 }, (_, i) => `SKU${String(i).padStart(2, "0")}`);
@@ -116,6 +119,7 @@ function plainLifecycle(orders: number): void {
 
 const ORDERS = 100;
 const PGLITE_ORDERS = 20;
+const SERVER_ORDERS = 50;
 
 export const workloads: BenchWorkload[] = [
   {
@@ -141,3 +145,23 @@ export const workloads: BenchWorkload[] = [
     baseline: () => plainLifecycle(PGLITE_ORDERS),
   } as BenchWorkload<Ctx> as BenchWorkload,
 ];
+
+const serverUrl = process.env["STOREKEEP_PG_URL"];
+if (serverUrl !== undefined && serverUrl !== "") {
+  workloads.push({
+    name: "sales.order-lifecycle-server",
+    unit: "orders/s",
+    ops: SERVER_ORDERS,
+    rounds: 3,
+    async prepare() {
+      const pool = new pg.Pool({ connectionString: serverUrl, max: 2 });
+      await pool.query("DROP SCHEMA IF EXISTS bench_sales CASCADE");
+      return shopOn(postgresStore({ client: pool, schema: "bench_sales" }), async () => {
+        await pool.query("DROP SCHEMA IF EXISTS bench_sales CASCADE");
+        await pool.end();
+      });
+    },
+    subject: (ctx: Ctx) => lifecycle(ctx, SERVER_ORDERS),
+    baseline: () => plainLifecycle(SERVER_ORDERS),
+  } as BenchWorkload<Ctx> as BenchWorkload);
+}
