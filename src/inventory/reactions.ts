@@ -4,15 +4,15 @@ import { StorekeepError } from "../kernel/errors.js";
 import { type EventType, eventCatalog } from "../kernel/events/definitions.js";
 import { billLineDifferences } from "../kernel/events/purchasing.js";
 import { minorUnits } from "../kernel/currencies.js";
-import type { OutboxEvent } from "../ports/storage.js";
+import type { OutboxEvent, StoredDocument } from "../ports/storage.js";
 import type { CommandContext, NewEvent, Reaction } from "../runner/command.js";
 import { effectiveInstant } from "./effective.js";
-import { type MovementDraft } from "./ledger-records.js";
+import { type MovementDraft, type MovementIndexDoc } from "./ledger-records.js";
 import { recordMovements } from "./record-movements.js";
 import { resolveLocation } from "./location.js";
 import { MOVEMENT_INDEX, type MovementRecord } from "./movement.js";
 import { minorOf } from "./amounts.js";
-import { readMovement } from "./read-movement.js";
+import { movementAt, readMovement } from "./read-movement.js";
 import { returnValue } from "./return-value.js";
 import { revaluationDraft } from "./revaluation-draft.js";
 import type { InventorySettings } from "./options.js";
@@ -47,11 +47,46 @@ async function receiptMovements(ctx: CommandContext, receiptId: string): Promise
 }
 
 /** An order's sale issues and customer returns of a SKU, the latest first. */
-async function orderIssuesAndReturns(ctx: CommandContext, orderId: string, sku: string): Promise<MovementRecord[]> {
-  const found = await ctx.tx.documents.find<{ movementId: string; kind: string; position: string }>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
+/**
+ * What one return event reads of its order, kept across its lines: the order's movement index
+ * (one read for every SKU) and the movements read from the ledger, by id.
+ */
+interface OrderReads {
+  readonly orderId: string;
+  bySku: Map<string, StoredDocument<MovementIndexDoc>[]> | undefined;
+  readonly movements: Map<string, MovementRecord>;
+}
+
+/** The most index documents one read of an order takes; an order with more is read per SKU. */
+const ORDER_MOVEMENTS_PAGE = 10_000;
+
+async function orderIssuesAndReturns(ctx: CommandContext, orderId: string, sku: string, reads?: OrderReads): Promise<MovementRecord[]> {
+  let found: readonly StoredDocument<MovementIndexDoc>[] | undefined;
+  if (reads !== undefined && reads.orderId === orderId) {
+    if (reads.bySku === undefined) {
+      const all = await ctx.tx.documents.find<MovementIndexDoc>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId], limit: ORDER_MOVEMENTS_PAGE });
+      if (all.length < ORDER_MOVEMENTS_PAGE) {
+        reads.bySku = new Map();
+        for (const d of all) {
+          const list = reads.bySku.get(d.data.sku);
+          if (list === undefined) reads.bySku.set(d.data.sku, [d]);
+          else list.push(d);
+        }
+      }
+    }
+    if (reads.bySku !== undefined) found = reads.bySku.get(sku) ?? [];
+  }
+  found ??= await ctx.tx.documents.find<MovementIndexDoc>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
   const out: MovementRecord[] = [];
   for (const d of [...found].sort((a, b) => (a.data.position < b.data.position ? 1 : a.data.position > b.data.position ? -1 : 0))) {
-    if (d.data.kind === "sale-issue" || d.data.kind === "customer-return") out.push(await readMovement(ctx.tx, d.data.movementId));
+    if (d.data.kind !== "sale-issue" && d.data.kind !== "customer-return") continue;
+    let movement = reads?.movements.get(d.data.movementId);
+    if (movement === undefined) {
+      // The index document is at hand: the movement is read from the ledger by its position.
+      movement = await movementAt(ctx.tx, d.data);
+      reads?.movements.set(d.data.movementId, movement);
+    }
+    out.push(movement);
   }
   return out;
 }
@@ -65,12 +100,12 @@ async function orderIssuesAndReturns(ctx: CommandContext, orderId: string, sku: 
  * warehouses, two FIFO layers — return at each one's own. A return the order's shipments do
  * not cover keeps one part without a lot, as before.
  */
-async function returnedLots(ctx: CommandContext, orderId: string, sku: string, quantity: string, lineId: string | undefined, pending: Map<string, bigint>): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
+async function returnedLots(ctx: CommandContext, orderId: string, sku: string, quantity: string, lineId: string | undefined, pending: Map<string, bigint>, reads?: OrderReads): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
   const whole = [{ lot: undefined, quantity, issueId: undefined }];
-  if (((await requireProduct(ctx.tx, sku)).tracking ?? "none") === "none") return untrackedReturnParts(ctx, orderId, sku, quantity, lineId, pending);
+  if (((await requireProduct(ctx.tx, sku)).tracking ?? "none") === "none") return untrackedReturnParts(ctx, orderId, sku, quantity, lineId, pending, reads);
   const issues: MovementRecord[] = [];
   const back = new Map<string, bigint>();
-  for (const m of await orderIssuesAndReturns(ctx, orderId, sku)) {
+  for (const m of await orderIssuesAndReturns(ctx, orderId, sku, reads)) {
     if (m.lot === null) continue;
     if (m.kind === "sale-issue") issues.push(m);
     else back.set(m.lot, (back.get(m.lot) ?? 0n) + parseScaled(m.quantity, QUANTITY_DECIMALS));
@@ -100,9 +135,9 @@ async function returnedLots(ctx: CommandContext, orderId: string, sku: string, q
  * returned order line when its shipments name it — latest first, skipping what earlier
  * returns of that line took back (`pending`: what this event's earlier lines took, by line).
  */
-async function untrackedReturnParts(ctx: CommandContext, orderId: string, sku: string, quantity: string, lineId: string | undefined, pending: Map<string, bigint>): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
+async function untrackedReturnParts(ctx: CommandContext, orderId: string, sku: string, quantity: string, lineId: string | undefined, pending: Map<string, bigint>, reads?: OrderReads): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
   const whole = [{ lot: undefined, quantity, issueId: undefined }];
-  const all = await orderIssuesAndReturns(ctx, orderId, sku);
+  const all = await orderIssuesAndReturns(ctx, orderId, sku, reads);
   const ofLine = lineId !== undefined && all.some((m) => m.kind === "sale-issue" && m.source.lineId === lineId);
   const mine = ofLine ? all.filter((m) => m.source.lineId === lineId) : all;
   const key = ofLine ? lineId! : "";
@@ -254,13 +289,16 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
       const pending = new Map<string, bigint>();
+      // The lines' products, and the order's movements, read once for every line.
+      await requireProducts(ctx.tx, [...new Set(p.lines.map((l) => l.sku))]);
+      const reads: OrderReads = { orderId: p.orderId, bySku: undefined, movements: new Map() };
       for (const [index, line] of p.lines.entries()) {
         const locationId = await resolveLocation(ctx.tx, p.warehouseId, line.locationId);
         const source = { type: "customer-return" as const, id: p.returnId, lineId: line.lineId ?? String(index + 1) };
         // A tracked product returned without a lot comes back into the lots the order's shipments took.
-        const parts = line.lot === undefined ? await returnedLots(ctx, p.orderId, line.sku, line.quantity, line.lineId, pending) : [{ lot: line.lot, quantity: line.quantity, issueId: undefined }];
+        const parts = line.lot === undefined ? await returnedLots(ctx, p.orderId, line.sku, line.quantity, line.lineId, pending, reads) : [{ lot: line.lot, quantity: line.quantity, issueId: undefined }];
         for (const part of parts) {
-          const priced = await returnValue(ctx, line.sku, part.quantity, line.unitCost?.amount, part.issueId, p.orderId);
+          const priced = await returnValue(ctx, line.sku, part.quantity, line.unitCost?.amount, part.issueId, p.orderId, reads.movements);
           drafts.push({ sku: line.sku, kind: "customer-return", effectiveAt: at, quantity: part.quantity, warehouseId: p.warehouseId, locationId, lot: part.lot, counterRole: "cogs", source, orderId: p.orderId, ...priced });
           if (line.disposition === "write-off") {
             drafts.push({ sku: line.sku, kind: "adjustment", effectiveAt: at, quantity: `-${part.quantity}`, warehouseId: p.warehouseId, locationId, lot: part.lot, counterRole: "write-off", source, reason: "damaged-return" });

@@ -13,8 +13,20 @@ import { MOVEMENTS, MOVEMENT_INDEX, type MovementRecord } from "./movement.js";
 export async function readMovement(tx: CommandContext["tx"], movementId: string): Promise<MovementRecord> {
   const index = await tx.documents.get<{ sku: string; position: string }>(MOVEMENT_INDEX, movementId);
   if (index === undefined) throw new StorekeepError("NOT_FOUND", `Unknown movement "${movementId}".`, { movementId });
-  const [entry] = await tx.logs.read<MovementRecord>(MOVEMENTS, index.data.sku, { gte: index.data.position, lte: index.data.position });
-  if (entry === undefined) throw new StorekeepError("NOT_FOUND", `Movement "${movementId}" is indexed but not in the ledger.`, { movementId });
+  return movementAt(tx, { movementId, sku: index.data.sku, position: index.data.position });
+}
+
+/**
+ * Reads a recorded movement from the ledger at the SKU and position its index document names.
+ *
+ * @example
+ * ```ts
+ * const m = await movementAt(tx, { movementId: "mv_1", sku: "MUG", position: "2026-03-02T10:00:00.000Z|mv_1" });
+ * ```
+ */
+export async function movementAt(tx: CommandContext["tx"], index: { readonly movementId: string; readonly sku: string; readonly position: string }): Promise<MovementRecord> {
+  const [entry] = await tx.logs.read<MovementRecord>(MOVEMENTS, index.sku, { gte: index.position, lte: index.position });
+  if (entry === undefined) throw new StorekeepError("NOT_FOUND", `Movement "${index.movementId}" is indexed but not in the ledger.`, { movementId: index.movementId });
   return entry.data;
 }
 

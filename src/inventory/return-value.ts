@@ -2,7 +2,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { type CommandContext } from "../runner/command.js";
 import { valueAtUnitCost } from "./amounts.js";
-import { MOVEMENT_INDEX, movementPosition } from "./movement.js";
+import { MOVEMENT_INDEX, type MovementRecord, movementPosition } from "./movement.js";
 import { readMovement } from "./read-movement.js";
 import { valuationHistory } from "./valuation-log.js";
 import { QUANTITY_DECIMALS, costAt, parseScaled, roundingCode } from "./valuation-kernel.js";
@@ -26,6 +26,7 @@ export async function orderSaleIssues(tx: Transaction, orderId: string, sku: str
 /**
  * How a customer return is valued: at `unitCost` when given; at the cost of the issue it
  * reverses (named, or the order's last issue of the SKU); else at the current cost.
+ * `movements`: movements the caller read already, by id (not read again).
  *
  * @example
  * ```ts
@@ -39,12 +40,13 @@ export async function returnValue(
   unitCost: string | undefined,
   issueMovementId: string | undefined,
   orderId: string | undefined,
+  movements?: ReadonlyMap<string, MovementRecord>,
 ): Promise<{ valueMinor?: bigint; costOf?: string }> {
   if (unitCost !== undefined) return { valueMinor: valueAtUnitCost(ctx, quantity, unitCost) };
   let issueId = issueMovementId;
   if (issueId === undefined && orderId !== undefined) issueId = (await orderSaleIssues(ctx.tx, orderId, sku))[0];
   if (issueId === undefined) return {};
-  const issue = await readMovement(ctx.tx, issueId);
+  const issue = movements?.get(issueId) ?? (await readMovement(ctx.tx, issueId));
   if (issue.sku !== sku) throw new StorekeepError("VALIDATION_FAILED", `Movement ${issueId} issued ${issue.sku}, not ${sku}.`, { issues: [{ path: "issueMovementId", message: "another SKU", code: "custom" }] });
   // The value at the issue's current booked cost is set as a fallback; re-derivation recomputes it from `costOf`.
   const position = movementPosition(issue.effectiveAt, issue.movementId);
