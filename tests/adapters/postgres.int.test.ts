@@ -115,6 +115,41 @@ runStoreConformance({
   test: { describe, it, expect, beforeAll, afterAll },
 });
 
+runStoreConformance({
+  name: "postgres on a real server (pg.Pool) with preparedStatements",
+  make: () => {
+    schemas += 1;
+    return postgresStore({ client: pool, schema: `${run}_kit_${schemas}`, preparedStatements: true });
+  },
+  reopen: async (store) => postgresStore({ client: pool, schema: (store as PostgresStore).schema, preparedStatements: true }),
+  capabilities: { concurrentTransactions: true, durable: true, purgeIdempotency: true },
+  contention: CONCURRENCY,
+  timeoutMs: 180_000,
+  test: { describe, it, expect, beforeAll, afterAll },
+});
+
+describe("preparedStatements on a real server", () => {
+  it("sends statements as named prepared statements on the pooled connection (pg_prepared_statements lists them), and none without the option", async () => {
+    const prepared = async (option: boolean): Promise<number> => {
+      // One connection, so the store's statements and the check share its session.
+      const single = new pg.Pool({ connectionString: process.env["STOREKEEP_PG_URL"], max: 1, application_name: `storekeep-${run}` });
+      try {
+        schemas += 1;
+        const store = postgresStore({ client: single, schema: `${run}_${schemas}`, rollup: false, preparedStatements: option });
+        await store.migrate(registry);
+        for (let i = 0; i < 3; i++) await store.transaction((tx) => tx.documents.put("sales.orders", `o${i}`, { customerId: "c", placedAt: "2026-01-01" }, 0));
+        expect((await store.transaction((tx) => tx.documents.getMany("sales.orders", ["o0", "o1", "o2"]))).length).toBe(3);
+        const { rows } = await single.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'storekeep_%'");
+        return rows[0]!.n;
+      } finally {
+        await single.end();
+      }
+    };
+    expect(await prepared(true)).toBeGreaterThan(0);
+    expect(await prepared(false)).toBe(0);
+  });
+});
+
 describe(`postgresStore on a real server: ${CONCURRENCY} concurrent transactions`, () => {
   it("declares concurrent, durable transactions", async () => {
     const store = await fresh();

@@ -145,6 +145,18 @@ describe("postgresStore on PGlite: the schema", () => {
     expect(await codeOf(Promise.resolve().then(() => postgresStore({ client: db, schema: "x".repeat(64) })))).toBe("VALIDATION_FAILED");
   });
 
+  it("preparedStatements must be a boolean (VALIDATION_FAILED naming it); PGlite takes the option and works as without it", async () => {
+    const error = await Promise.resolve()
+      .then(() => postgresStore({ client: db, preparedStatements: "yes" as unknown as boolean }))
+      .catch((e: unknown) => e);
+    expect(isStorekeepError(error) && error.code === "VALIDATION_FAILED" && /preparedStatements must be a boolean/.test(error.message)).toBe(true);
+    schemas += 1;
+    const store = postgresStore({ client: db, schema: `pg_test_${schemas}`, rollup: false, preparedStatements: true });
+    await store.migrate(registry);
+    await store.transaction((tx) => tx.documents.put("notes", "p1", { text: "prepared" }, 0));
+    expect((await store.transaction((tx) => tx.documents.get("notes", "p1")))?.data).toEqual({ text: "prepared" });
+  });
+
   it("refuses a family nobody declared with NOT_FOUND, even on a fresh store over a migrated schema", async () => {
     const store = await fresh();
     const other = postgresStore({ client: db, schema: store.schema, rollup: false });

@@ -18,7 +18,8 @@ import type { BenchWorkload } from "../harness.js";
  * FIFO layers, journal balances per account, an invoice counter.
  * sales.order-lifecycle-pglite: the same through the PostgreSQL adapter on PGlite.
  * sales.order-lifecycle-server (STOREKEEP_PG_URL only): the same on a PostgreSQL server, where
- * every statement is a network round trip (one connection at a time, as one checkout would).
+ * every statement is a network round trip (one connection at a time, as one checkout would);
+ * `-server-prepared` with the store's `preparedStatements` option.
  */
 
 const SKUS = Array.from({ length: 20 }, (_, i) => `SKU${String(i).padStart(2, "0")}`);
@@ -148,20 +149,22 @@ export const workloads: BenchWorkload[] = [
 
 const serverUrl = process.env["STOREKEEP_PG_URL"];
 if (serverUrl !== undefined && serverUrl !== "") {
-  workloads.push({
-    name: "sales.order-lifecycle-server",
-    unit: "orders/s",
-    ops: SERVER_ORDERS,
-    rounds: 3,
-    async prepare() {
-      const pool = new pg.Pool({ connectionString: serverUrl, max: 2 });
-      await pool.query("DROP SCHEMA IF EXISTS bench_sales CASCADE");
-      return shopOn(postgresStore({ client: pool, schema: "bench_sales" }), async () => {
+  for (const preparedStatements of [false, true]) {
+    workloads.push({
+      name: preparedStatements ? "sales.order-lifecycle-server-prepared" : "sales.order-lifecycle-server",
+      unit: "orders/s",
+      ops: SERVER_ORDERS,
+      rounds: 3,
+      async prepare() {
+        const pool = new pg.Pool({ connectionString: serverUrl, max: 2 });
         await pool.query("DROP SCHEMA IF EXISTS bench_sales CASCADE");
-        await pool.end();
-      });
-    },
-    subject: (ctx: Ctx) => lifecycle(ctx, SERVER_ORDERS),
-    baseline: () => plainLifecycle(SERVER_ORDERS),
-  } as BenchWorkload<Ctx> as BenchWorkload);
+        return shopOn(postgresStore({ client: pool, schema: "bench_sales", preparedStatements }), async () => {
+          await pool.query("DROP SCHEMA IF EXISTS bench_sales CASCADE");
+          await pool.end();
+        });
+      },
+      subject: (ctx: Ctx) => lifecycle(ctx, SERVER_ORDERS),
+      baseline: () => plainLifecycle(SERVER_ORDERS),
+    } as BenchWorkload<Ctx> as BenchWorkload);
+  }
 }
