@@ -10,7 +10,7 @@ import type { Transaction } from "../ports/storage.js";
 import type { PurchasingSettings } from "./options.js";
 import { orderQuantityProblem, priceFor } from "./pricing.js";
 import type { PurchaseOrderLine, orderLineInputSchema } from "./purchase-order.js";
-import { type Supplier, supplierItem } from "./supplier.js";
+import { type Supplier, supplierItems } from "./supplier.js";
 import { taxDocument } from "./tax-document.js";
 
 type LineInput = z.output<typeof orderLineInputSchema>;
@@ -27,11 +27,12 @@ export async function priceOrderLines(
   const currency = supplier.currency;
   const priced: { input: LineInput; lineId: string; unitPrice: string; category: string; expectedDate: string }[] = [];
   const seen = new Set<string>();
+  const items = await supplierItems(tx, supplier.supplierId, inputs.map((i) => i.sku));
   for (const [index, input] of inputs.entries()) {
     const lineId = input.lineId ?? String(index + 1);
     if (seen.has(lineId)) throw new StorekeepError("VALIDATION_FAILED", `Line id ${lineId} appears twice; give each line its own lineId.`, { issues: [{ path: `lines[${index}].lineId`, message: "duplicate", code: "custom" }] });
     seen.add(lineId);
-    const item = await supplierItem(tx, supplier.supplierId, input.sku);
+    const item = items.get(input.sku);
     const quantity = new Decimal(input.quantity);
     if (item !== undefined) {
       const problem = orderQuantityProblem(item, quantity);

@@ -6,7 +6,8 @@
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { LocalDate } from "../kernel/local-date.js";
-import type { Transaction } from "../ports/storage.js";
+import type { JsonObject, Transaction } from "../ports/storage.js";
+import { insertDocuments, lockDocuments } from "../runner/batch-documents.js";
 import type { CommandContext } from "../runner/command.js";
 import { canonicalJson, sha256Hex } from "../runner/hash.js";
 import { CLAIMS, INCOMING, ORDERS } from "./supplier.js";
@@ -28,18 +29,23 @@ const OPEN = new Set(["approved", "sent", "partiallyReceived"]);
 export async function saveOrder(tx: Transaction, order: PurchaseOrder, version: number): Promise<void> {
   await tx.documents.put(ORDERS, order.purchaseOrderId, order as never, version);
   const ids = order.lines.map((l) => `${order.purchaseOrderId}|${l.lineId}`);
-  const existing = new Map((await tx.documents.getMany(INCOMING, ids)).map((d) => [d.id, d]));
+  // The order's rows are locked together (the order is locked already, so nobody waits on
+  // them): their updates then go to a SQL store in one statement, and new rows in one insert.
+  const existing = new Map((await lockDocuments(tx, INCOMING, ids)).map((d) => [d.id, d]));
+  const created: { id: string; data: JsonObject }[] = [];
   for (const line of order.lines) {
     const id = `${order.purchaseOrderId}|${line.lineId}`;
     const outstanding = new Decimal(line.quantity).minus(line.received);
     const before = existing.get(id);
     if (OPEN.has(order.status) && outstanding.gt(0)) {
       const row: IncomingRow = { sku: line.sku, warehouseId: order.warehouseId, purchaseOrderId: order.purchaseOrderId, lineId: line.lineId, supplierId: order.supplierId, quantity: canonicalDecimal(outstanding), expectedDate: line.expectedDate, status: order.status };
-      await tx.documents.put(INCOMING, id, row as never, before?.version ?? 0);
+      if (before === undefined) created.push({ id, data: row as unknown as JsonObject });
+      else await tx.documents.put(INCOMING, id, row as never, before.version);
     } else if (before) {
       await tx.documents.delete(INCOMING, id, before.version);
     }
   }
+  await insertDocuments(tx, INCOMING, created);
   // Lines removed by a change leave no incoming row behind.
   const kept = new Set(ids);
   const all = await tx.documents.find(INCOMING, { index: "byOrder", equals: [order.purchaseOrderId], limit: 2000 });

@@ -127,3 +127,17 @@ export async function requireSupplier(tx: Transaction, supplierId: string): Prom
 export async function supplierItem(tx: Transaction, supplierId: string, sku: string): Promise<SupplierItem | undefined> {
   return (await tx.documents.get<SupplierItem>(SUPPLIER_ITEMS, `${supplierId}|${sku}`))?.data;
 }
+
+/**
+ * The supplier's items of several SKUs in one read, by SKU (SKUs without one left out).
+ *
+ * @example
+ * ```ts
+ * const items = await supplierItems(tx, "acme", ["MUG", "TEE"]);
+ * ```
+ */
+export async function supplierItems(tx: Transaction, supplierId: string, skus: readonly string[]): Promise<Map<string, SupplierItem>> {
+  const prefix = `${supplierId}|`;
+  const docs = await tx.documents.getMany<SupplierItem>(SUPPLIER_ITEMS, [...new Set(skus)].map((sku) => `${prefix}${sku}`));
+  return new Map(docs.map((d) => [d.id.slice(prefix.length), d.data]));
+}

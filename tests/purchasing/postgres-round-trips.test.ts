@@ -1,0 +1,67 @@
+import { PGlite } from "@electric-sql/pglite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresStore } from "../../src/adapters/postgres/index.js";
+import { type Storekeep, createStorekeep } from "../../src/storekeep.js";
+import { ManualClock, sequentialIds } from "../../src/testing/index.js";
+
+/*
+ * On PostgreSQL every statement is a round trip: creating, approving and sending a purchase
+ * order, billing and paying it run as many statements for 12 lines as for 2 (supplier items
+ * read in one call, the incoming rows locked together, inserted in one call, updated in one
+ * statement). Receiving still deletes each line's incoming row on its own once it is complete.
+ */
+
+const SKUS = Array.from({ length: 12 }, (_, i) => `SKU${String(i).padStart(2, "0")}`);
+
+let db: PGlite;
+let sk: Storekeep;
+let statements = 0;
+
+beforeAll(async () => {
+  db = new PGlite();
+  await db.waitReady;
+  const original = db.transaction.bind(db);
+  (db as { transaction: unknown }).transaction = (fn: (tx: { query: (text: string, values?: unknown[]) => Promise<unknown> }) => Promise<unknown>) =>
+    original(async (tx) => {
+      const query = tx.query.bind(tx);
+      return fn({ ...tx, query: (text: string, values?: unknown[]) => (statements++, query(text, values as never)) } as never);
+    });
+  sk = createStorekeep({ store: postgresStore({ client: db, schema: "po_round_trips" }), clock: new ManualClock("2026-03-02T10:00:00.000Z"), ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" } });
+  await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+  await sk.purchasing.defineSupplier({ supplierId: "acme", currency: "EUR", leadTimeDays: 14, taxTreatment: "none" });
+  for (const [i, sku] of SKUS.entries()) {
+    await sk.inventory.defineProduct({ sku, costingMethod: i % 2 === 0 ? "fifo" : "moving-average" });
+    await sk.purchasing.setSupplierItem({ supplierId: "acme", sku, prices: [{ unitPrice: "2.00" }] });
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await db.close();
+});
+
+async function purchase(tag: string, lines: number): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const counted = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const before = statements;
+    const out = await work();
+    counts[name] = statements - before;
+    return out;
+  };
+  const { purchaseOrderId } = await counted("create", () => sk.purchasing.createOrder({ supplierId: "acme", warehouseId: "wh", lines: SKUS.slice(0, lines).map((sku) => ({ sku, quantity: 10 })) }));
+  await counted("approve", () => sk.purchasing.approveOrder({ purchaseOrderId, approver: "ann" }));
+  await counted("send", () => sk.purchasing.sendOrder({ purchaseOrderId }));
+  await sk.purchasing.receiveGoods({ receiptId: `grn_${tag}`, purchaseOrderId, lines: SKUS.slice(0, lines).map((_, i) => ({ lineId: String(i + 1), quantity: 10 })) });
+  await counted("bill", () => sk.purchasing.recordBill({ billId: `bill_${tag}`, purchaseOrderId, lines: SKUS.slice(0, lines).map((_, i) => ({ lineId: String(i + 1), quantity: 10, unitPrice: "2" })) }));
+  await counted("pay", () => sk.purchasing.paySupplier({ paymentId: `pay_${tag}`, supplierId: "acme", billIds: [`bill_${tag}`] }));
+  return counts;
+}
+
+describe("a purchase order's statements on PostgreSQL do not grow with its lines", () => {
+  it("creating, approving, sending, billing and paying a 12-line purchase order runs as many statements as a 2-line one", async () => {
+    await purchase("warm", 12);
+    const two = await purchase("two", 2);
+    const twelve = await purchase("twelve", 12);
+    expect(twelve).toEqual(two);
+    expect((await sk.inventory.availability("SKU11", "wh")).onHand).toBe("20");
+  }, 60_000);
+});
