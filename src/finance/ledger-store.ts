@@ -249,8 +249,8 @@ function amountsOf(cell: BalanceCell): Record<string, Decimal> {
 
 /**
  * Writes a validated entry: its document, its key, its lines and its balance deltas —
- * the lines and deltas into `batch` when given (written by {@link flushPostings} before the
- * command commits). Nothing is read: a create-only put fails with `CONCURRENCY_CONFLICT` if
+ * the document, lines and deltas into `batch` when given (written by {@link flushPostings}
+ * before the command commits; the key at once). Nothing is read: a create-only put fails with `CONCURRENCY_CONFLICT` if
  * the id or key is taken.
  *
  * @example

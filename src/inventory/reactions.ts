@@ -21,6 +21,7 @@ import { planRemoval } from "./removal.js";
 import { type ReserveInput, reserveLines } from "./reserve.js";
 import { releaseOrderHolds } from "./release-order.js";
 import { orderHolds } from "./reservation-holds.js";
+import { orderDocumentsBySku } from "./order-documents.js";
 import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
 
 /*
@@ -46,34 +47,21 @@ async function receiptMovements(ctx: CommandContext, receiptId: string): Promise
   return out;
 }
 
-/** An order's sale issues and customer returns of a SKU, the latest first. */
 /**
  * What one return event reads of its order, kept across its lines: the order's movement index
- * (one read for every SKU) and the movements read from the ledger, by id.
+ * (one read for every SKU; `null` until read) and the movements read from the ledger, by id.
  */
 interface OrderReads {
   readonly orderId: string;
-  bySku: Map<string, StoredDocument<MovementIndexDoc>[]> | undefined;
+  bySku: Map<string, StoredDocument<MovementIndexDoc>[]> | undefined | null;
   readonly movements: Map<string, MovementRecord>;
 }
 
-/** The most index documents one read of an order takes; an order with more is read per SKU. */
-const ORDER_MOVEMENTS_PAGE = 10_000;
-
+/** An order's sale issues and customer returns of a SKU, the latest first. */
 async function orderIssuesAndReturns(ctx: CommandContext, orderId: string, sku: string, reads?: OrderReads): Promise<MovementRecord[]> {
   let found: readonly StoredDocument<MovementIndexDoc>[] | undefined;
   if (reads !== undefined && reads.orderId === orderId) {
-    if (reads.bySku === undefined) {
-      const all = await ctx.tx.documents.find<MovementIndexDoc>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId], limit: ORDER_MOVEMENTS_PAGE });
-      if (all.length < ORDER_MOVEMENTS_PAGE) {
-        reads.bySku = new Map();
-        for (const d of all) {
-          const list = reads.bySku.get(d.data.sku);
-          if (list === undefined) reads.bySku.set(d.data.sku, [d]);
-          else list.push(d);
-        }
-      }
-    }
+    if (reads.bySku === null) reads.bySku = await orderDocumentsBySku<MovementIndexDoc>(ctx.tx, MOVEMENT_INDEX, orderId);
     if (reads.bySku !== undefined) found = reads.bySku.get(sku) ?? [];
   }
   found ??= await ctx.tx.documents.find<MovementIndexDoc>(MOVEMENT_INDEX, { index: "byOrder", equals: [orderId, sku], limit: 1000 });
@@ -291,7 +279,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const pending = new Map<string, bigint>();
       // The lines' products, and the order's movements, read once for every line.
       await requireProducts(ctx.tx, [...new Set(p.lines.map((l) => l.sku))]);
-      const reads: OrderReads = { orderId: p.orderId, bySku: undefined, movements: new Map() };
+      const reads: OrderReads = { orderId: p.orderId, bySku: null, movements: new Map() };
       for (const [index, line] of p.lines.entries()) {
         const locationId = await resolveLocation(ctx.tx, p.warehouseId, line.locationId);
         const source = { type: "customer-return" as const, id: p.returnId, lineId: line.lineId ?? String(index + 1) };

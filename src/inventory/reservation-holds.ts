@@ -6,6 +6,7 @@ import { AVAILABILITY } from "./ledger-records.js";
 import { applyLotHolds, lotScope } from "./lot-holds.js";
 import { RESERVATIONS, type Reservation, expiredHolds } from "./reservations.js";
 import { lockDocuments } from "../runner/batch-documents.js";
+import { orderDocumentsBySku } from "./order-documents.js";
 import { handOver } from "../kernel/hand-over.js";
 
 /*
@@ -112,7 +113,6 @@ export async function lockedExpiredIn(tx: Transaction, scopes: readonly string[]
   return out;
 }
 
-
 /**
  * An order's holds read once for every line of one shipment (one index read instead of one
  * per line): the documents as found, by SKU. Fulfilment locks and re-reads each hold before
@@ -126,34 +126,25 @@ export async function lockedExpiredIn(tx: Transaction, scopes: readonly string[]
  */
 export interface OrderHolds {
   readonly orderId: string;
-  bySku: Map<string, StoredDocument<Reservation>[]> | undefined;
+  /** `null` until read; undefined when the order has too many holds for one read (read per SKU). */
+  bySku: Map<string, StoredDocument<Reservation>[]> | undefined | null;
 }
 
 /** An empty {@link OrderHolds} of an order (read on first use). @example `const holds = orderHolds("ord_1");` */
 export function orderHolds(orderId: string): OrderHolds {
-  return { orderId, bySku: undefined };
+  return { orderId, bySku: null };
 }
-
-/** The most holds one read of an order takes; an order with more is read per SKU. */
-const ORDER_HOLDS_PAGE = 10_000;
 
 /** The order's holds of a SKU: from `holds` when it is this order's (read on first use), else one index read. */
 export async function orderHoldsOf(ctx: CommandContext, orderId: string, sku: string, holds: OrderHolds | undefined): Promise<readonly StoredDocument<Reservation>[]> {
   if (holds !== undefined && holds.orderId === orderId) {
-    if (holds.bySku === undefined) {
-      const all = await ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [orderId], limit: ORDER_HOLDS_PAGE });
-      if (all.length < ORDER_HOLDS_PAGE) {
-        const bySku = new Map<string, StoredDocument<Reservation>[]>();
-        for (const d of all) {
-          const list = bySku.get(d.data.sku);
-          if (list === undefined) bySku.set(d.data.sku, [d]);
-          else list.push(d);
-        }
-        holds.bySku = bySku;
+    if (holds.bySku === null) {
+      holds.bySku = await orderDocumentsBySku<Reservation>(ctx.tx, RESERVATIONS, orderId);
+      if (holds.bySku !== undefined) {
         // The held ones are locked now, together (in id order): the per-line fulfilment then
         // finds each locked already (one statement on a SQL store, not one per line).
         const held: string[] = [];
-        for (const d of all) if (d.data.state === "held") held.push(d.id);
+        for (const list of holds.bySku.values()) for (const d of list) if (d.data.state === "held") held.push(d.id);
         if (held.length > 1) await lockDocuments(ctx.tx, RESERVATIONS, held);
       }
     }

@@ -1,6 +1,7 @@
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresStore } from "../../src/adapters/postgres/index.js";
+import { type PerCommand, countingPGlite } from "../adapters/counting-pglite.js";
 import { type Storekeep, createStorekeep } from "../../src/storekeep.js";
 import { ManualClock, sequentialIds } from "../../src/testing/index.js";
 
@@ -15,17 +16,10 @@ const SKUS = Array.from({ length: 12 }, (_, i) => `SKU${String(i).padStart(2, "0
 
 let db: PGlite;
 let sk: Storekeep;
-let statements = 0;
+let perCommand: () => PerCommand;
 
 beforeAll(async () => {
-  db = new PGlite();
-  await db.waitReady;
-  const original = db.transaction.bind(db);
-  (db as { transaction: unknown }).transaction = (fn: (tx: { query: (text: string, values?: unknown[]) => Promise<unknown> }) => Promise<unknown>) =>
-    original(async (tx) => {
-      const query = tx.query.bind(tx);
-      return fn({ ...tx, query: (text: string, values?: unknown[]) => (statements++, query(text, values as never)) } as never);
-    });
+  ({ db, perCommand } = await countingPGlite());
   sk = createStorekeep({ store: postgresStore({ client: db, schema: "po_round_trips" }), clock: new ManualClock("2026-03-02T10:00:00.000Z"), ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" } });
   await sk.inventory.defineWarehouse({ warehouseId: "wh" });
   await sk.purchasing.defineSupplier({ supplierId: "acme", currency: "EUR", leadTimeDays: 14, taxTreatment: "none" });
@@ -40,13 +34,7 @@ afterAll(async () => {
 });
 
 async function purchase(tag: string, lines: number): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  const counted = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const before = statements;
-    const out = await work();
-    counts[name] = statements - before;
-    return out;
-  };
+  const { counts, counted } = perCommand();
   const { purchaseOrderId } = await counted("create", () => sk.purchasing.createOrder({ supplierId: "acme", warehouseId: "wh", lines: SKUS.slice(0, lines).map((sku) => ({ sku, quantity: 10 })) }));
   await counted("approve", () => sk.purchasing.approveOrder({ purchaseOrderId, approver: "ann" }));
   await counted("send", () => sk.purchasing.sendOrder({ purchaseOrderId }));

@@ -1,6 +1,7 @@
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresStore } from "../../src/adapters/postgres/index.js";
+import { type PerCommand, countingPGlite } from "../adapters/counting-pglite.js";
 import { defineTaxCodes } from "../../src/finance/tax/tax-codes.js";
 import { type Storekeep, createStorekeep } from "../../src/storekeep.js";
 import { ManualClock, sequentialIds } from "../../src/testing/index.js";
@@ -18,18 +19,11 @@ const SKUS = Array.from({ length: 12 }, (_, i) => `SKU${String(i).padStart(2, "0
 
 let db: PGlite;
 let sk: Storekeep;
-let statements = 0;
+let statements: () => number;
+let perCommand: () => PerCommand;
 
 beforeAll(async () => {
-  db = new PGlite();
-  await db.waitReady;
-  // Count every statement PGlite runs inside a transaction.
-  const original = db.transaction.bind(db);
-  (db as { transaction: unknown }).transaction = (fn: (tx: { query: (text: string, values?: unknown[]) => Promise<unknown> }) => Promise<unknown>) =>
-    original(async (tx) => {
-      const query = tx.query.bind(tx);
-      return fn({ ...tx, query: (text: string, values?: unknown[]) => (statements++, query(text, values as never)) } as never);
-    });
+  ({ db, statements, perCommand } = await countingPGlite());
   sk = createStorekeep({
     store: postgresStore({ client: db, schema: "round_trips" }),
     clock: new ManualClock("2026-03-02T10:00:00.000Z"),
@@ -49,13 +43,7 @@ afterAll(async () => {
 });
 
 async function lifecycle(orderId: string, lines: number): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  const counted = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const before = statements;
-    const out = await work();
-    counts[name] = statements - before;
-    return out;
-  };
+  const { counts, counted } = perCommand();
   const order = (id: string) => ({ orderId: id, currency: "EUR", warehouseId: "wh", lines: SKUS.slice(0, lines).map((sku, i) => ({ sku, quantity: 2 + (i % 3), unitPrice: `${9 + i}.95` })), discounts: [{ kind: "percent" as const, percent: "5" }], shipping: { amount: "4.90" }, shipTo: { country: "DE" } });
   await sk.sales.placeOrder(order(`${orderId}_cancelled`));
   await counted("cancel", () => sk.sales.cancelOrder({ orderId: `${orderId}_cancelled` }));
@@ -71,9 +59,9 @@ async function lifecycle(orderId: string, lines: number): Promise<Record<string,
 /** A return of one unit of every line of a shipped order, received (every third line written off): its statements. */
 async function returned(orderId: string, lines: number): Promise<number> {
   await sk.sales.requestReturn({ orderId, returnId: `ret_${orderId}`, lines: SKUS.slice(0, lines).map((_, i) => ({ lineId: String(i + 1), quantity: "1" })) });
-  const before = statements;
+  const before = statements();
   await sk.sales.receiveReturn({ returnId: `ret_${orderId}`, dispositions: SKUS.slice(0, lines).map((_, i) => ({ lineId: String(i + 1), disposition: i % 3 === 0 ? ("write-off" as const) : ("restock" as const) })) });
-  return statements - before;
+  return statements() - before;
 }
 
 describe("an order's statements on PostgreSQL do not grow with its lines", () => {
