@@ -82,8 +82,31 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
    * state, a reservation) writes it once.
    */
   const pending = new Map<string, { collection: string; id: string; data: string; version: number }>();
+  /*
+   * Deletes of rows this transaction holds wait the same way (by key): the row cannot change
+   * under it, so the delete cannot fail, and a goods receipt that closes an incoming row per
+   * line deletes them in one statement. A create of the same id sends them first.
+   */
+  const pendingDeletes = new Map<string, { collection: string; id: string }>();
+
+  async function flushDeletes(collection?: string): Promise<void> {
+    if (pendingDeletes.size === 0) return;
+    const rows: { collection: string; id: string }[] = [];
+    for (const [key, row] of pendingDeletes) {
+      if (collection !== undefined && row.collection !== collection) continue;
+      rows.push(row);
+      pendingDeletes.delete(key);
+    }
+    if (rows.length === 0) return;
+    const deleted = await session.query<{ id: string }>(
+      `DELETE FROM ${t.documents} AS d USING unnest($1::text[], $2::text[]) AS v(collection, id) WHERE d.collection = v.collection AND d.id = v.id RETURNING d.id`,
+      [rows.map((r) => r.collection), rows.map((r) => r.id)],
+    );
+    if (deleted.length !== rows.length) throw new InvariantError(`documents: ${rows.length - deleted.length} held document(s) vanished before their deferred delete`);
+  }
 
   async function flush(collection?: string): Promise<void> {
+    await flushDeletes(collection);
     if (pending.size === 0) return;
     const rows: { collection: string; id: string; data: string; version: number }[] = [];
     for (const [key, row] of pending) {
@@ -170,6 +193,7 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
         ids.push(id);
         texts.push(toJsonText(data, `${collection}/${id}`));
       }
+      if (pendingDeletes.size > 0 && ids.some((id) => pendingDeletes.has(keyOf(collection, id)))) await flushDeletes(collection);
       const rows = await session.query<{ id: string }>(
         `INSERT INTO ${t.documents} (collection, id, version, data) SELECT $1, v.id, 1, v.data::json FROM unnest($2::text[], $3::text[]) AS v(id, data) ON CONFLICT (collection, id) DO NOTHING RETURNING id`,
         [collection, ids, texts],
@@ -193,6 +217,8 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
       const text = toJsonText(data, `${collection}/${id}`);
       const key = keyOf(collection, id);
       if (expectedVersion === 0) {
+        // Deleted earlier in this transaction with the delete still waiting: it goes first.
+        if (pendingDeletes.has(key)) await flushDeletes(collection);
         const rows = await session.query<{ version: number }>(
           `INSERT INTO ${t.documents} (collection, id, version, data) VALUES ($1, $2, 1, $3::json) ON CONFLICT (collection, id) DO NOTHING RETURNING version`,
           [collection, id, text],
@@ -236,6 +262,22 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
       await catalog.collection(session, collection);
       checkText(id, "document id");
       checkVersion(expectedVersion);
+      const key = keyOf(collection, id);
+      const held = kept.get(key);
+      if (held !== undefined && held.hold === 2) {
+        // Held by this transaction: its version is known here and nobody else can change it.
+        if (held.row === null || Number(held.row.version) !== expectedVersion) {
+          throw new StorekeepError(
+            "CONCURRENCY_CONFLICT",
+            `Document ${collection}/${id} is at version ${held.row === null ? "none (missing)" : held.row.version}, not ${expectedVersion}: it changed since it was read; read it again and retry.`,
+            { collection, id, expectedVersion, actualVersion: held.row === null ? 0 : Number(held.row.version) },
+          );
+        }
+        pending.delete(key);
+        pendingDeletes.set(key, { collection, id });
+        kept.set(key, { row: null, hold: 2 });
+        return;
+      }
       await flush(collection);
       const rows = await session.query<{ id: string }>(`DELETE FROM ${t.documents} WHERE collection = $1 AND id = $2 AND version = $3 RETURNING id`, [
         collection,

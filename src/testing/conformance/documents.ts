@@ -1,4 +1,5 @@
 import type { IndexQuery, JsonObject, Store, StoredDocument, StringRange } from "../../ports/storage.js";
+import { StorekeepError } from "../../kernel/errors.js";
 import { insertDocuments, lockDocuments } from "../../runner/batch-documents.js";
 import { byCodeUnit, gate, pause, rejection, retrying, settle, within } from "./helpers.js";
 import { CELLS, ITEMS } from "./registry.js";
@@ -138,6 +139,40 @@ export const documentTests: KitGroup = {
         await rejection(expect, store.transaction((tx) => tx.documents.delete(ITEMS, "d", 2)), "CONCURRENCY_CONFLICT");
         expect(await store.transaction((tx) => tx.documents.put(ITEMS, "d", { group: "del", rank: "3" }, 0))).toBe(1);
         expect(await findIds(store, { index: "byGroup", equals: ["del"] })).toEqual(["d"]);
+      },
+    },
+    {
+      name: "documents locked and deleted in one transaction are gone for its later reads, finds and index reads; the same ids can be created again in it (put and insertMany); a stale delete of a locked document conflicts",
+      async run({ store, expect }) {
+        await store.transaction(async (tx) => {
+          for (const id of ["x1", "x2", "x3", "x4"]) await tx.documents.put(ITEMS, id, { group: "locked-del", rank: id }, 0);
+        });
+        await store.transaction(async (tx) => {
+          const held = await lockDocuments(tx, ITEMS, ["x1", "x2", "x3", "x4"]);
+          expect(held.map((d) => d.id)).toEqual(["x1", "x2", "x3", "x4"]);
+          await rejection(expect, tx.documents.delete(ITEMS, "x1", 2), "CONCURRENCY_CONFLICT");
+          for (const d of held) await tx.documents.delete(ITEMS, d.id, d.version);
+          expect(await tx.documents.get(ITEMS, "x2")).toBeUndefined();
+          expect(await tx.documents.getMany(ITEMS, ["x1", "x2", "x3"])).toEqual([]);
+          expect((await tx.documents.find(ITEMS, { index: "byGroup", equals: ["locked-del"] })).map((d) => d.id)).toEqual([]);
+          await rejection(expect, tx.documents.delete(ITEMS, "x2", 1), "CONCURRENCY_CONFLICT");
+          expect(await tx.documents.put(ITEMS, "x3", { group: "locked-del", rank: "again" }, 0)).toBe(1);
+          await insertDocuments(tx, ITEMS, [{ id: "x4", data: { group: "locked-del", rank: "again" } }, { id: "x5", data: { group: "locked-del", rank: "new" } }]);
+        });
+        expect(await findIds(store, { index: "byGroup", equals: ["locked-del"] })).toEqual(["x3", "x4", "x5"]);
+        expect((await store.transaction((tx) => tx.documents.get(ITEMS, "x3")))?.version).toBe(1);
+        expect(await store.transaction((tx) => tx.documents.get(ITEMS, "x1"))).toBeUndefined();
+        // A failed transaction's deletes leave everything as it was.
+        await rejection(
+          expect,
+          store.transaction(async (tx) => {
+            const [x5] = await lockDocuments(tx, ITEMS, ["x5"]);
+            await tx.documents.delete(ITEMS, "x5", x5!.version);
+            throw new StorekeepError("VALIDATION_FAILED", "abandoned on purpose", { issues: [] });
+          }),
+          "VALIDATION_FAILED",
+        );
+        expect(await findIds(store, { index: "byGroup", equals: ["locked-del"] })).toEqual(["x3", "x4", "x5"]);
       },
     },
     {
