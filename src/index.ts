@@ -140,6 +140,7 @@ export type {
   LogAppend,
   LogEntry,
   LogRead,
+  LogReadRequest,
   LogSpec,
   LogStore,
   Digest,

@@ -10,7 +10,9 @@ import { effectiveInstant } from "./effective.js";
 import { type MovementDraft, type MovementIndexDoc } from "./ledger-records.js";
 import { recordMovements } from "./record-movements.js";
 import { resolveLocation } from "./location.js";
-import { MOVEMENT_INDEX, type MovementRecord } from "./movement.js";
+import { MOVEMENTS, MOVEMENT_INDEX, type MovementRecord, VALUATIONS, movementPosition } from "./movement.js";
+import { type ValuationEntry, valuationHistoryOf, valuationHistoryReads } from "./valuation-log.js";
+import { readLogs } from "../runner/batch-logs.js";
 import { minorOf } from "./amounts.js";
 import { movementAt, readMovement } from "./read-movement.js";
 import { returnValue } from "./return-value.js";
@@ -55,6 +57,33 @@ interface OrderReads {
   readonly orderId: string;
   bySku: Map<string, StoredDocument<MovementIndexDoc>[]> | undefined | null;
   readonly movements: Map<string, MovementRecord>;
+  /** The sale issues' valuation histories, by movement id. */
+  readonly valuations: Map<string, ValuationEntry[]>;
+}
+
+/**
+ * Reads ahead what a return's lines will look up, in three reads whatever the number of lines:
+ * the order's movement index, the sale issues and returns of the lines' SKUs from the ledger
+ * (one `readLogs`), and the sale issues' valuation histories (one more) when a line is valued
+ * at the cost it left with. An order too large for one index read is left to the per-line reads.
+ */
+async function readReturnAhead(ctx: CommandContext, reads: OrderReads, skus: readonly string[], valued: boolean): Promise<void> {
+  if (reads.bySku === null) reads.bySku = await orderDocumentsBySku<MovementIndexDoc>(ctx.tx, MOVEMENT_INDEX, reads.orderId);
+  if (reads.bySku === undefined) return;
+  const indexed: MovementIndexDoc[] = [];
+  for (const sku of skus) for (const d of reads.bySku.get(sku) ?? []) if ((d.data.kind === "sale-issue" || d.data.kind === "customer-return") && !reads.movements.has(d.data.movementId)) indexed.push(d.data);
+  if (indexed.length === 0) return;
+  const found = await readLogs<MovementRecord>(ctx.tx, MOVEMENTS, indexed.map((d) => ({ stream: d.sku, range: { gte: d.position, lte: d.position } })));
+  const issues: MovementRecord[] = [];
+  indexed.forEach((d, i) => {
+    const movement = found[i]![0]?.data;
+    if (movement === undefined) return; // reported by the per-line read, as before
+    reads.movements.set(d.movementId, movement);
+    if (movement.kind === "sale-issue") issues.push(movement);
+  });
+  if (!valued || issues.length === 0) return;
+  const histories = await readLogs(ctx.tx, VALUATIONS, issues.flatMap((m) => valuationHistoryReads(m.sku, movementPosition(m.effectiveAt, m.movementId))));
+  issues.forEach((m, i) => reads.valuations.set(m.movementId, valuationHistoryOf(histories[2 * i]!, histories[2 * i + 1]!, m.movementId)));
 }
 
 /** An order's sale issues and customer returns of a SKU, the latest first. */
@@ -279,14 +308,17 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const pending = new Map<string, bigint>();
       // The lines' products, and the order's movements, read once for every line.
       await requireProducts(ctx.tx, [...new Set(p.lines.map((l) => l.sku))]);
-      const reads: OrderReads = { orderId: p.orderId, bySku: null, movements: new Map() };
+      const reads: OrderReads = { orderId: p.orderId, bySku: null, movements: new Map(), valuations: new Map() };
+      if (p.lines.some((l) => l.lot === undefined || l.unitCost === undefined)) {
+        await readReturnAhead(ctx, reads, [...new Set(p.lines.map((l) => l.sku))], p.lines.some((l) => l.unitCost === undefined));
+      }
       for (const [index, line] of p.lines.entries()) {
         const locationId = await resolveLocation(ctx.tx, p.warehouseId, line.locationId);
         const source = { type: "customer-return" as const, id: p.returnId, lineId: line.lineId ?? String(index + 1) };
         // A tracked product returned without a lot comes back into the lots the order's shipments took.
         const parts = line.lot === undefined ? await returnedLots(ctx, p.orderId, line.sku, line.quantity, line.lineId, pending, reads) : [{ lot: line.lot, quantity: line.quantity, issueId: undefined }];
         for (const part of parts) {
-          const priced = await returnValue(ctx, line.sku, part.quantity, line.unitCost?.amount, part.issueId, p.orderId, reads.movements);
+          const priced = await returnValue(ctx, line.sku, part.quantity, line.unitCost?.amount, part.issueId, p.orderId, reads.movements, reads.valuations);
           drafts.push({ sku: line.sku, kind: "customer-return", effectiveAt: at, quantity: part.quantity, warehouseId: p.warehouseId, locationId, lot: part.lot, counterRole: "cogs", source, orderId: p.orderId, ...priced });
           if (line.disposition === "write-off") {
             drafts.push({ sku: line.sku, kind: "adjustment", effectiveAt: at, quantity: `-${part.quantity}`, warehouseId: p.warehouseId, locationId, lot: part.lot, counterRole: "write-off", source, reason: "damaged-return" });

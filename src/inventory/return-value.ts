@@ -4,7 +4,7 @@ import { type CommandContext } from "../runner/command.js";
 import { valueAtUnitCost } from "./amounts.js";
 import { MOVEMENT_INDEX, type MovementRecord, movementPosition } from "./movement.js";
 import { readMovement } from "./read-movement.js";
-import { valuationHistory } from "./valuation-log.js";
+import { type ValuationEntry, valuationHistory } from "./valuation-log.js";
 import { QUANTITY_DECIMALS, costAt, parseScaled, roundingCode } from "./valuation-kernel.js";
 
 /**
@@ -26,7 +26,8 @@ export async function orderSaleIssues(tx: Transaction, orderId: string, sku: str
 /**
  * How a customer return is valued: at `unitCost` when given; at the cost of the issue it
  * reverses (named, or the order's last issue of the SKU); else at the current cost.
- * `movements`: movements the caller read already, by id (not read again).
+ * `movements` and `valuations`: movements and their valuation histories the caller read
+ * already, by movement id (not read again).
  *
  * @example
  * ```ts
@@ -41,6 +42,7 @@ export async function returnValue(
   issueMovementId: string | undefined,
   orderId: string | undefined,
   movements?: ReadonlyMap<string, MovementRecord>,
+  valuations?: ReadonlyMap<string, readonly ValuationEntry[]>,
 ): Promise<{ valueMinor?: bigint; costOf?: string }> {
   if (unitCost !== undefined) return { valueMinor: valueAtUnitCost(ctx, quantity, unitCost) };
   let issueId = issueMovementId;
@@ -50,7 +52,8 @@ export async function returnValue(
   if (issue.sku !== sku) throw new StorekeepError("VALIDATION_FAILED", `Movement ${issueId} issued ${issue.sku}, not ${sku}.`, { issues: [{ path: "issueMovementId", message: "another SKU", code: "custom" }] });
   // The value at the issue's current booked cost is set as a fallback; re-derivation recomputes it from `costOf`.
   const position = movementPosition(issue.effectiveAt, issue.movementId);
-  const cost = BigInt((await valuationHistory(ctx.tx, sku, position, issue.movementId)).at(-1)?.amount ?? "0");
+  const history = valuations?.get(issue.movementId) ?? (await valuationHistory(ctx.tx, sku, position, issue.movementId));
+  const cost = BigInt(history.at(-1)?.amount ?? "0");
   const issuedQty = parseScaled(issue.quantity.replace("-", ""), QUANTITY_DECIMALS);
   const q = parseScaled(quantity, QUANTITY_DECIMALS);
   // More than that issue took (a return of several shipments): at its unit cost too, as a

@@ -1,4 +1,4 @@
-import type { JsonObject, LogAppend, Transaction } from "../ports/storage.js";
+import type { JsonObject, LogAppend, LogEntry, LogReadRequest, Transaction } from "../ports/storage.js";
 import { VALUATIONS, generationKey } from "./movement.js";
 import type { MovementValuation } from "./valuation.js";
 
@@ -191,13 +191,44 @@ export function chunkAppends(sku: string, changed: readonly { readonly position:
  * ```
  */
 export async function valuationHistory(tx: Transaction, sku: string, position: string, movementId: string): Promise<ValuationEntry[]> {
-  const own = await tx.logs.read<ValuationEntry | ValuationChunk>(VALUATIONS, sku, { gte: `${position}#`, lt: `${position}$` });
+  const [ownRange, chunkRange] = valuationHistoryReads(sku, position);
+  const own = await tx.logs.read<ValuationEntry | ValuationChunk>(VALUATIONS, sku, ownRange.range);
+  const chunks = await tx.logs.read<ValuationEntry | ValuationChunk>(VALUATIONS, sku, chunkRange.range);
+  return valuationHistoryOf(own, chunks, movementId);
+}
+
+/**
+ * The two reads of the valuation log that {@link valuationHistory} makes for a movement: its
+ * own entries, and the chunks of its position's bucket (for a caller that reads several
+ * movements' histories in one `readLogs`).
+ *
+ * @example
+ * ```ts
+ * const [own, chunks] = await readLogs(tx, VALUATIONS, valuationHistoryReads("MUG", position));
+ * ```
+ */
+export function valuationHistoryReads(sku: string, position: string): [LogReadRequest, LogReadRequest] {
   const bucket = valuationBucket(position);
-  const chunks = await tx.logs.read<ValuationEntry | ValuationChunk>(VALUATIONS, sku, { gte: `${bucket}#`, lt: `${bucket}$` });
+  return [
+    { stream: sku, range: { gte: `${position}#`, lt: `${position}$` } },
+    { stream: sku, range: { gte: `${bucket}#`, lt: `${bucket}$` } },
+  ];
+}
+
+/**
+ * A movement's valuations, oldest generation first, from the two reads
+ * {@link valuationHistoryReads} names.
+ *
+ * @example
+ * ```ts
+ * const history = valuationHistoryOf(own, chunks, "mv_1");
+ * ```
+ */
+export function valuationHistoryOf(own: readonly LogEntry<JsonObject>[], chunks: readonly LogEntry<JsonObject>[], movementId: string): ValuationEntry[] {
   const out: ValuationEntry[] = [];
-  for (const e of own) if (!isChunk(e.data) && e.data.movementId === movementId) out.push(e.data);
+  for (const e of own as readonly LogEntry<ValuationEntry | ValuationChunk>[]) if (!isChunk(e.data) && e.data.movementId === movementId) out.push(e.data);
   const prefix = `${movementId}\t`;
-  for (const e of chunks) {
+  for (const e of chunks as readonly LogEntry<ValuationEntry | ValuationChunk>[]) {
     if (!isChunk(e.data)) continue;
     const text = e.data.chunk;
     const at = text.startsWith(prefix) ? 0 : text.indexOf(`\n${prefix}`);

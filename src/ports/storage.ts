@@ -290,6 +290,19 @@ export interface LogRead extends StringRange {
 }
 
 /**
+ * One read of a `readMany`: a stream and its range.
+ *
+ * @example
+ * ```ts
+ * const reads: LogReadRequest[] = [{ stream: "SKU-1", range: { gte: "2026-03" } }, { stream: "SKU-2" }];
+ * ```
+ */
+export interface LogReadRequest {
+  readonly stream: string;
+  readonly range?: LogRead;
+}
+
+/**
  * Append-only logs: never edited, read by sort-key range whatever the append order.
  *
  * @example
@@ -302,6 +315,12 @@ export interface LogStore {
   append(family: string, entries: readonly LogAppend[]): Promise<void>;
   /** Entries of one stream in sort-key order within the range. */
   read<T extends JsonObject = JsonObject>(family: string, stream: string, range?: LogRead): Promise<LogEntry<T>[]>;
+  /**
+   * Optional: several reads of one family in one call (one round trip on a SQL store) — one
+   * list per read, in the order the reads were given, each exactly what `read` returns for
+   * it. The library falls back to a loop of `read` without it (`readLogs`).
+   */
+  readMany?<T extends JsonObject = JsonObject>(family: string, reads: readonly LogReadRequest[]): Promise<LogEntry<T>[][]>;
   /** The streams of a family, sorted, paged after `after`. */
   streams(family: string, options?: { readonly after?: string; readonly limit?: number }): Promise<string[]>;
 }

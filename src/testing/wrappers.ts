@@ -1,5 +1,5 @@
 import { StorekeepError } from "../kernel/errors.js";
-import type { Json, JsonObject, PositionedEvent, Store, Transaction } from "../ports/storage.js";
+import type { Json, JsonObject, LogReadRequest, PositionedEvent, Store, Transaction } from "../ports/storage.js";
 
 /**
  * The primitives of the storage contract, as the wrappers count them.
@@ -79,6 +79,12 @@ function wrapTransaction(tx: Transaction, hooks: Hooks): Transaction {
     logs: {
       append: (f, entries) => write("logs", "append", f, entries.map((e) => e.stream), entries.length, () => tx.logs.append(f, entries)),
       read: (f, stream, range) => read(tx.logs.read(f, stream, range), "logs", "read", f, () => [stream], (r) => r.length),
+      ...(tx.logs.readMany === undefined
+        ? {}
+        : {
+            readMany: (f: string, reads: readonly LogReadRequest[]) =>
+              read(tx.logs.readMany!(f, reads), "logs", "readMany", f, () => reads.map((r) => r.stream), (r) => r.reduce((n, list) => n + list.length, 0)),
+          }),
       streams: (f, options) => read(tx.logs.streams(f, options), "logs", "streams", f, (r) => r, (r) => r.length),
     } as Transaction["logs"],
     balances: {

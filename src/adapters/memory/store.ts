@@ -306,6 +306,17 @@ export function memoryStore(untrustedOptions: MemoryStoreOptions = {}): MemorySt
         for (let i = 0; i < entries.length; i++) readLogEntry(entries[i]!);
         return entries as LogEntry<T>[];
       },
+      async readMany<T extends JsonObject>(name: string, reads: Parameters<NonNullable<LogStore["readMany"]>>[1]) {
+        check();
+        const state = logFamily(name);
+        const out: LogEntry<T>[][] = new Array(reads.length);
+        for (let r = 0; r < reads.length; r++) {
+          const entries = readEntries(state, reads[r]!.stream, reads[r]!.range);
+          for (let i = 0; i < entries.length; i++) readLogEntry(entries[i]!);
+          out[r] = entries as LogEntry<T>[];
+        }
+        return out;
+      },
       async streams(name: string, options?: { readonly after?: string; readonly limit?: number }) {
         check();
         return listStreams(logFamily(name), options?.after, options?.limit);

@@ -1,5 +1,5 @@
 import { InvariantError, StorekeepError } from "../../kernel/errors.js";
-import type { JsonObject, LogAppend, LogEntry, LogRead, LogStore } from "../../ports/storage.js";
+import type { JsonObject, LogAppend, LogEntry, LogRead, LogReadRequest, LogStore } from "../../ports/storage.js";
 import type { Catalog } from "./catalog.js";
 import { toJsonText } from "./json.js";
 import type { Session } from "./queryable.js";
@@ -12,6 +12,9 @@ import { checkText } from "./sql.js";
  * error, the transaction stays usable) and the rows this call did insert are removed
  * again, so a failed append leaves nothing behind.
  */
+
+/** Reads per `readMany` statement (each takes up to six parameters of PostgreSQL's 65,535). */
+const READS_PER_STATEMENT = 500;
 
 /**
  * The log primitive over one session.
@@ -89,6 +92,37 @@ export function postgresLogs(session: Session, catalog: Catalog): LogStore {
         values,
       );
       return rows.map((row) => ({ stream, sortKey: row.sort_key, seq: Number(row.seq), data: JSON.parse(row.data) as T }));
+    },
+
+    async readMany<T extends JsonObject>(family: string, reads: readonly LogReadRequest[]): Promise<LogEntry<T>[][]> {
+      await catalog.log(session, family);
+      const out: LogEntry<T>[][] = reads.map(() => []);
+      // One statement per chunk of reads: a UNION ALL of the range scans `read` makes, each
+      // numbered, its rows ranked in its own order (the outer sort keeps both).
+      for (let from = 0; from < reads.length; from += READS_PER_STATEMENT) {
+        const chunk = reads.slice(from, from + READS_PER_STATEMENT);
+        const values: unknown[] = [family];
+        const param = (value: unknown): string => {
+          values.push(value);
+          return `$${values.length}`;
+        };
+        const branches = chunk.map(({ stream, range }, k) => {
+          const where = ["family = $1", `stream = ${param(checkText(stream, "log stream"))}`];
+          for (const [op, value] of [[">", range?.gt], [">=", range?.gte], ["<", range?.lt], ["<=", range?.lte]] as const) {
+            if (value !== undefined) where.push(`sort_key ${op} ${param(checkText(value, "range bound"))}`);
+          }
+          const limit = range?.limit ?? null;
+          if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0)) throw new InvariantError(`log read limit must be a non-negative integer, got ${String(limit)}`);
+          const order = `ORDER BY sort_key${range?.order === "desc" ? " DESC" : ""}`;
+          return `(SELECT ${k}::int AS n, row_number() OVER (${order}) AS i, sort_key, seq::text AS seq, data::text AS data FROM ${t.logEntries} WHERE ${where.join(" AND ")} ${order} LIMIT ${param(limit)}::bigint)`;
+        });
+        const rows = await session.query<{ n: number; sort_key: string; seq: string; data: string }>(`SELECT n, sort_key, seq, data FROM (${branches.join(" UNION ALL ")}) AS r ORDER BY n, i`, values);
+        for (const row of rows) {
+          const k = from + Number(row.n);
+          out[k]!.push({ stream: reads[k]!.stream, sortKey: row.sort_key, seq: Number(row.seq), data: JSON.parse(row.data) as T });
+        }
+      }
+      return out;
     },
 
     async streams(family: string, options?: { readonly after?: string; readonly limit?: number }): Promise<string[]> {

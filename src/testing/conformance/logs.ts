@@ -1,4 +1,5 @@
-import type { LogAppend, LogRead, Store } from "../../ports/storage.js";
+import type { LogAppend, LogRead, LogReadRequest, Store } from "../../ports/storage.js";
+import { readLogs } from "../../runner/batch-logs.js";
 import { byCodeUnit, rejection } from "./helpers.js";
 import { ENTRIES } from "./registry.js";
 import type { KitGroup } from "./types.js";
@@ -62,6 +63,28 @@ export const logTests: KitGroup = {
           { limit: 0 },
         ];
         for (const range of ranges) expect({ range, keys: await read(store, "acct 1200", range) }).toEqual({ range, keys: model(keys, range) });
+      },
+    },
+    {
+      name: "readMany (or the read loop that stands in for it) answers each read of several streams and ranges, in the order given, exactly as read does, entries written earlier in the transaction included",
+      async run({ store, expect }) {
+        const keys: string[] = [];
+        for (let i = 0; i < 30; i++) keys.push(key(1 + ((i * 11) % 28), i));
+        await store.transaction((tx) => tx.logs.append(ENTRIES, keys.map((k, i) => ({ stream: i % 2 === 0 ? "many A" : "many B", sortKey: k, data: { i } }))));
+        const ranges: LogRead[] = [{}, { gte: "2026-03-05", lt: "2026-03-12" }, { gt: keys[4]!, limit: 2 }, { order: "desc", limit: 3 }, { lte: "2026-03-02" }, { limit: 0 }, { gte: keys[6]!, lte: keys[6]! }];
+        const reads: LogReadRequest[] = [...ranges.flatMap((range) => [{ stream: "many B", range }, { stream: "many A", range }]), { stream: "many none" }, { stream: "many A" }];
+        await store.transaction(async (tx) => {
+          await tx.logs.append(ENTRIES, [{ stream: "many A", sortKey: key(29, 99), data: { i: 99 } }]);
+          const together = await readLogs(tx, ENTRIES, reads);
+          const alone: unknown[] = [];
+          for (const r of reads) alone.push(await tx.logs.read(ENTRIES, r.stream, r.range));
+          expect(together).toEqual(alone);
+          expect(together.at(-1)!.at(-1)!.data).toEqual({ i: 99 });
+          expect(together.at(-2)).toEqual([]);
+          const streamA = keys.filter((_, i) => i % 2 === 0);
+          ranges.forEach((range, r) => expect(together[2 * r + 1]!.map((e) => e.sortKey)).toEqual(model([...streamA, key(29, 99)], range)));
+          if (tx.logs.readMany !== undefined) expect(await tx.logs.readMany(ENTRIES, [])).toEqual([]);
+        });
       },
     },
     {
