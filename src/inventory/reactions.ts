@@ -42,10 +42,23 @@ function when(ctx: CommandContext, event: OutboxEvent): string {
   return effectiveInstant(ctx, event.effectiveDate === ctx.today ? { effectiveAt: event.occurredAt <= ctx.now.toISOString() ? event.occurredAt : ctx.now.toISOString() } : { effectiveDate: event.effectiveDate });
 }
 
-async function receiptMovements(ctx: CommandContext, receiptId: string): Promise<MovementRecord[]> {
-  const found = await ctx.tx.documents.find<{ movementId: string; kind: string }>(MOVEMENT_INDEX, { index: "bySource", equals: ["receipt", receiptId], limit: 1000 });
-  const out: MovementRecord[] = [];
-  for (const d of found) if (d.data.kind === "receipt") out.push(await readMovement(ctx.tx, d.data.movementId));
+/**
+ * A receipt's movements: its index documents in one read, the movements from the ledger at
+ * the positions they name in one more, kept in `seen` by receipt for the event's other lines
+ * (a 12-line bill of one receipt reads it once, not once per line).
+ */
+async function receiptMovements(ctx: CommandContext, receiptId: string, seen?: Map<string, MovementRecord[]>): Promise<MovementRecord[]> {
+  const had = seen?.get(receiptId);
+  if (had !== undefined) return had;
+  const found = await ctx.tx.documents.find<MovementIndexDoc>(MOVEMENT_INDEX, { index: "bySource", equals: ["receipt", receiptId], limit: 1000 });
+  const indexed = found.filter((d) => d.data.kind === "receipt").map((d) => d.data);
+  const read = await readLogs<MovementRecord>(ctx.tx, MOVEMENTS, indexed.map((d) => ({ stream: d.sku, range: { gte: d.position, lte: d.position } })));
+  const out = indexed.map((d, i) => {
+    const movement = read[i]![0]?.data;
+    if (movement === undefined) throw new StorekeepError("NOT_FOUND", `Movement "${d.movementId}" is indexed but not in the ledger.`, { movementId: d.movementId });
+    return movement;
+  });
+  seen?.set(receiptId, out);
   return out;
 }
 
@@ -336,6 +349,8 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const p = payloadOf(ctx, "SupplierReturned", event);
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
+      // The lines' products in one read (each line's removal plan then finds its product at hand).
+      await requireProducts(ctx.tx, [...new Set(p.lines.map((l) => l.sku))]);
       for (const [index, line] of p.lines.entries()) {
         const plan = await planRemoval(ctx, { sku: line.sku, warehouseId: p.warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, fulfil: false });
         for (const part of plan.parts) {
@@ -363,6 +378,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const p = payloadOf(ctx, "SupplierBillRecorded", event);
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
+      const receipts = new Map<string, MovementRecord[]>();
       for (const [index, line] of p.lines.entries()) {
         minorOf(ctx, line.billedValue.amount, "billedValue");
         minorOf(ctx, line.receivedValue.amount, "receivedValue");
@@ -372,7 +388,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
         const source = { type: "bill" as const, id: p.billId, lineId: line.lineId ?? String(index + 1) };
         let receipt: MovementRecord | undefined;
         if (line.receiptId !== undefined) {
-          const candidates = (await receiptMovements(ctx, line.receiptId)).filter((m) => m.sku === line.sku);
+          const candidates = (await receiptMovements(ctx, line.receiptId, receipts)).filter((m) => m.sku === line.sku);
           receipt = candidates.find((m) => line.receiptLineId !== undefined && m.source.lineId === line.receiptLineId) ?? candidates[0];
         }
         if (receipt === undefined) {
@@ -397,10 +413,11 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const source = { type: "landed-cost" as const, id: p.landedCostId };
       const drafts: MovementDraft[] = [];
       if (p.allocations !== undefined) {
+        const receipts = new Map<string, MovementRecord[]>();
         for (const a of p.allocations) {
           const amount = minorOf(ctx, a.value.amount, "allocations.value");
           if (amount === 0n) continue;
-          const candidates = (await receiptMovements(ctx, a.receiptId)).filter((m) => m.sku === a.sku);
+          const candidates = (await receiptMovements(ctx, a.receiptId, receipts)).filter((m) => m.sku === a.sku);
           const receipt = candidates.find((m) => a.receiptLineId !== undefined && m.source.lineId === a.receiptLineId) ?? candidates[0];
           if (receipt === undefined) throw new StorekeepError("NOT_FOUND", `Landed cost ${p.landedCostId} allocates to ${a.sku} on receipt ${a.receiptId}, which inventory has not recorded.`, { receiptId: a.receiptId, sku: a.sku });
           drafts.push(await revaluationDraft(ctx, receipt, amount, "landed-cost", { ...source, lineId: receipt.movementId.replace(/[^A-Za-z0-9._:/-]/g, "") }, at));
@@ -413,8 +430,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
         if (found.length === 0) throw new StorekeepError("NOT_FOUND", `Landed cost ${p.landedCostId} names receipt ${id}, which inventory has not recorded.`, { receiptId: id });
         receipts.push(...found);
       }
-      const products = new Map<string, Product>();
-      for (const r of receipts) if (!products.has(r.sku)) products.set(r.sku, await requireProduct(ctx.tx, r.sku));
+      const products = await requireProducts(ctx.tx, [...new Set(receipts.map((r) => r.sku))]);
       const weights = receipts.map((r) => {
         const q = parseScaled(r.quantity, QUANTITY_DECIMALS);
         if (p.basis === "quantity") return q;
