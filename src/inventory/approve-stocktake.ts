@@ -3,6 +3,8 @@ import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { defineLibraryCommand } from "../runner/library.js";
+import { insertDocuments, lockDocuments } from "../runner/batch-documents.js";
+import type { JsonObject } from "../ports/storage.js";
 import type { MovementDraft } from "./ledger-records.js";
 import type { InventorySettings } from "./options.js";
 import { recordMovements } from "./record-movements.js";
@@ -91,12 +93,18 @@ export function approveStocktakeCommand(settings: InventorySettings) {
       const approved: Stocktake = { ...stocktake, state: "approved", approvedAt: ctx.now.toISOString(), summary };
       await ctx.tx.documents.put(STOCKTAKES, input.stocktakeId, approved, doc.version);
       // Cycle counting: the SKUs counted here were counted today at this warehouse.
+      // Locked together, updated where they exist and created together where they do not.
       const skus = [...new Set(lines.map((l) => l.sku))].sort();
+      const keyOf = (sku: string) => `${sku}|${stocktake.warehouseId}`;
+      const existing = new Map((await lockDocuments(ctx.tx, COUNT_DATES, skus.map(keyOf))).map((d) => [d.id, d.version]));
+      const created: { id: string; data: JsonObject }[] = [];
       for (const sku of skus) {
-        const key = `${sku}|${stocktake.warehouseId}`;
-        const existing = await ctx.tx.documents.getForUpdate(COUNT_DATES, key);
-        await ctx.tx.documents.put(COUNT_DATES, key, { sku, warehouseId: stocktake.warehouseId, lastCounted: ctx.today }, existing?.version ?? 0);
+        const data = { sku, warehouseId: stocktake.warehouseId, lastCounted: ctx.today };
+        const version = existing.get(keyOf(sku));
+        if (version === undefined) created.push({ id: keyOf(sku), data });
+        else await ctx.tx.documents.put(COUNT_DATES, keyOf(sku), data, version);
       }
+      await insertDocuments(ctx.tx, COUNT_DATES, created);
       return { result: { stocktakeId: input.stocktakeId, state: "approved" as string, summary }, events: out.events };
     },
   });

@@ -10,8 +10,9 @@ import { requireScan } from "./barcode-lookup.js";
 import { type CountDifference, compareCount, mergeCounts, needsRecount } from "./count-differences.js";
 import { COST_STATES } from "./ledger-records.js";
 import type { InventorySettings } from "./options.js";
-import { requireProduct, skuSchema } from "./product.js";
-import { bookQuantitiesAt } from "./stocktake-book.js";
+import { PRODUCTS, requireProduct, skuSchema } from "./product.js";
+import { lockDocuments } from "../runner/batch-documents.js";
+import { bookQuantitiesOfSkus } from "./stocktake-book.js";
 import { type CountedItem, STOCKTAKES, STOCKTAKE_LOCATIONS, type Stocktake, type StocktakeLocation } from "./stocktake-records.js";
 
 const countItem = z.union([
@@ -103,6 +104,10 @@ export function recordCountCommand(settings: InventorySettings) {
         throw new StorekeepError("VALIDATION_FAILED", `countedAt ${countedAt} must lie between the stocktake's start (${stocktake.startedAt}) and now.`, { issues: [{ path: "countedAt", message: "outside the count", code: "custom" }] });
       }
       const scopeSkus = stocktake.skus === null ? null : new Set(stocktake.skus);
+      // The items' products read ahead in one call (on a SQL store each item's check below is
+      // then local; it still reports an unknown SKU in item order). A scanned item's SKU is
+      // known after its scan.
+      await ctx.tx.documents.getMany(PRODUCTS, [...new Set(input.items.flatMap((item) => ("sku" in item ? [item.sku] : [])))]);
       const items: CountedItem[] = [];
       const serialSkus = new Set<string>();
       for (const [index, item] of input.items.entries()) {
@@ -139,13 +144,12 @@ export function recordCountCommand(settings: InventorySettings) {
       for (const [k, p] of points) bySku.set(p.sku, [...(bySku.get(p.sku) ?? []), { key: k, lot: p.lot }]);
       // Lock each SKU's cost state (the lock every movement of it takes) so a movement
       // committing while this count is read is wholly before it or wholly after.
-      for (const sku of [...bySku.keys()].sort()) await ctx.tx.documents.getForUpdate(COST_STATES, sku);
+      await lockDocuments(ctx.tx, COST_STATES, [...bySku.keys()]);
       const expected = new Map<string, string>();
       const seenAtCount: string[] = [];
-      for (const [sku, list] of bySku) {
-        const book = await bookQuantitiesAt(ctx.tx, sku, list.map((l) => ({ locationId: input.locationId, lot: l.lot, at: countedAt })), seenAtCount);
-        list.forEach((l, i) => expected.set(l.key, canonicalDecimal(book[i]!)));
-      }
+      const lists = [...bySku];
+      const books = await bookQuantitiesOfSkus(ctx.tx, lists.map(([sku, list]) => ({ sku, points: list.map((l) => ({ locationId: input.locationId, lot: l.lot, at: countedAt })), atEarliest: seenAtCount })));
+      lists.forEach(([, list], r) => list.forEach((l, i) => expected.set(l.key, canonicalDecimal(books[r]![i]!))));
       const differences = compareCount(merged, expected);
       const first = location.status === "pending";
       const status = first && needsRecount(differences, { above: stocktake.recountAbove, percent: stocktake.recountPercent }) ? "recount" : "counted";

@@ -2,7 +2,7 @@ import { canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { type CountDifference, compareCount } from "./count-differences.js";
-import { bookQuantitiesAt } from "./stocktake-book.js";
+import { bookQuantitiesOfSkus } from "./stocktake-book.js";
 import { STOCKTAKES, STOCKTAKE_LOCATIONS, type Stocktake, type StocktakeLocation } from "./stocktake-records.js";
 
 /*
@@ -80,16 +80,16 @@ export async function countLines(tx: Transaction, locations: readonly StocktakeL
     }
   }
   const book = new Map<string, string>();
-  for (const sku of [...bySku.keys()].sort()) {
-    const points = bySku.get(sku)!;
-    const later = stale === undefined ? undefined : { exclude: stale.stocktakeId, found: new Map<number, { stocktakeId: string; at: string }>() };
-    const quantities = await bookQuantitiesAt(tx, sku, points, undefined, later);
-    for (const [i, c] of later?.found ?? []) {
+  // Every SKU's book in one balance read and one multi-stream movement read.
+  const requests = [...bySku.keys()].sort().map((sku) => ({ sku, points: bySku.get(sku)!, ...(stale === undefined ? {} : { laterCounts: { exclude: stale.stocktakeId, found: new Map<number, { stocktakeId: string; at: string }>() } }) }));
+  const quantities = await bookQuantitiesOfSkus(tx, requests);
+  requests.forEach(({ sku, points, laterCounts }, r) => {
+    for (const [i, c] of laterCounts?.found ?? []) {
       const p = points[i]!;
       stale!.found.push({ locationId: p.locationId, sku, lot: p.lot, countedAt: p.at, laterStocktakeId: c.stocktakeId, laterAt: c.at });
     }
-    points.forEach((p, i) => book.set(`${p.locationId}|${sku}|${p.lot ?? ""}`, canonicalDecimal(quantities[i]!)));
-  }
+    points.forEach((p, i) => book.set(`${p.locationId}|${sku}|${p.lot ?? ""}`, canonicalDecimal(quantities[r]![i]!)));
+  });
   const lines: CountLine[] = [];
   for (const l of counted) {
     const expected = new Map<string, string>();
