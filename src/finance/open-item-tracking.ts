@@ -6,6 +6,7 @@ import { type OpenItem, type OpenItemLedger, relievedValue, settleItem } from ".
 import { Decimal } from "../kernel/decimal.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import { FINANCE_STORE } from "./ledger-store.js";
+import { lockDocuments } from "../runner/batch-documents.js";
 
 /*
  * Keeping the subledgers: each sales or purchasing document event opens, settles or
@@ -72,10 +73,13 @@ export async function getItem(tx: Transaction, ledger: OpenItemLedger, documentI
  * ```
  */
 export async function receivableItems(tx: Transaction, documentIds: readonly string[]): Promise<readonly OpenItem[]> {
+  if (documentIds.length === 0) return [];
+  // One read for all of them (a page of orders asks once), answered in the order given.
+  const found = new Map((await tx.documents.getMany(OPEN_ITEMS_COLLECTION, documentIds.map((id) => openItemId("receivables", id)))).map((d) => [d.id, d.data as unknown as OpenItem]));
   const items: OpenItem[] = [];
   for (const id of documentIds) {
-    const doc = await tx.documents.get(OPEN_ITEMS_COLLECTION, openItemId("receivables", id));
-    if (doc !== undefined) items.push(doc.data as unknown as OpenItem);
+    const item = found.get(openItemId("receivables", id));
+    if (item !== undefined) items.push(item);
   }
   return items;
 }
@@ -296,6 +300,8 @@ export async function settle(tx: Transaction, functionalCurrency: string, s: Set
   const found: { item: OpenItem; version: number; part: bigint }[] = [];
   let remaining = s.amount < 0n ? -s.amount : s.amount;
   let party: string | undefined;
+  // The targets' items locked together, in id order (one statement on a SQL store).
+  if (s.targets.length > 1) await lockDocuments(tx, OPEN_ITEMS_COLLECTION, s.targets.map((target) => openItemId(s.ledger, target)));
   for (const target of s.targets) {
     if (remaining === 0n) break;
     const got = await getItem(tx, s.ledger, target);

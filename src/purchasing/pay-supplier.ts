@@ -8,6 +8,7 @@ import { rateSchema } from "../kernel/bounds.js";
 import { roundMinor, toFunctional } from "./amounts.js";
 import { claimDocument, priorResult, rateFor } from "./order-store.js";
 import { type SupplierBill, loadBill } from "./bill.js";
+import { lockDocuments } from "../runner/batch-documents.js";
 import { BILLS, type PaymentTerms, idSchema, requireSupplier } from "./supplier.js";
 
 /**
@@ -67,6 +68,8 @@ export const paySupplier = defineLibraryCommand({
     await ctx.periodLocks?.assertOpen(ctx.tx, "purchases", date);
     if (new Set(input.billIds).size !== input.billIds.length) throw new StorekeepError("VALIDATION_FAILED", "A bill appears twice in billIds; name each bill once.", { issues: [{ path: "billIds", message: "duplicate", code: "custom" }] });
     const bills: { bill: SupplierBill; version: number }[] = [];
+    // Locked together, in id order (one statement on a SQL store); each is then at hand.
+    await lockDocuments(ctx.tx, BILLS, input.billIds);
     for (const billId of input.billIds) {
       const loaded = await loadBill(ctx.tx, billId);
       const b = loaded.bill;

@@ -194,10 +194,15 @@ export interface SalesSeams {
  *
  * @example
  * ```ts
- * const item: OpenItemView = { settlements: [{ kind: "write-off", amount: "18.8" }] };
+ * const item: OpenItemView = { documentId: "inv_1", settlements: [{ kind: "write-off", amount: "18.8" }] };
  * ```
  */
 export interface OpenItemView {
+  /**
+   * The invoice or credit note the item is of. Optional; a reader that gives it lets a page of
+   * orders (`sk.sales.orders`) read every order's items in one call, else it asks per order.
+   */
+  readonly documentId?: string;
   readonly settlements: readonly { readonly kind: string; readonly amount: string }[];
 }
 

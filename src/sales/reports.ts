@@ -80,10 +80,15 @@ export async function orderView(tx: Transaction, orderId: string, openItems?: Op
  */
 type OpenItemsReader = NonNullable<SalesSeams["openItems"]>;
 
+/** The ids of an order's invoices and credit notes (the documents finance keeps open items of). */
+function documentIdsOf(order: OrderDoc): string[] {
+  return [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId)];
+}
+
 /** What finance wrote off on the open items of an order's invoices and credit notes: owed by the customer (`debt`) and owed to them (`credit`); no reader or none tracked: "0". */
 async function financeWriteOffs(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<{ debt: string; credit: string }> {
   if (openItems === undefined) return { debt: "0", credit: "0" };
-  const ids = [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId)];
+  const ids = documentIdsOf(order);
   if (ids.length === 0) return { debt: "0", credit: "0" };
   const items = await openItems(tx, ids);
   return { debt: writtenOffOf(items, "debt"), credit: writtenOffOf(items, "credit") };
@@ -169,10 +174,16 @@ export async function findOrders(tx: Transaction, query: OrderQuery, openItems?:
   const equals = query.customerId !== undefined ? [query.customerId] : query.state !== undefined ? [query.state] : [];
   const after = query.after === undefined ? undefined : { values: [...equals, query.after.placedAt], id: query.after.orderId };
   const found = await tx.documents.find<OrderDoc & { [k: string]: never }>(ORDERS, { index, equals, range, limit: limit + 1, order: "desc", ...(after === undefined ? {} : { after }) });
+  const orders = found.slice(0, limit).map((d) => d.data as OrderDoc);
+  // The open items of every order's invoices and credit notes in one read, not one per order
+  // (when the reader names each item's document; else per order).
+  const documentIds = orders.flatMap(documentIdsOf);
+  const items = openItems === undefined || documentIds.length === 0 ? [] : await openItems(tx, documentIds);
+  const itemsOf = items.every((item) => item.documentId !== undefined) ? new Map(items.map((item) => [item.documentId!, item])) : undefined;
   const page = [];
-  for (const d of found.slice(0, limit)) {
-    const o = d.data as OrderDoc;
-    page.push({ orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o, await writtenOffInFinance(tx, o, openItems)) });
+  for (const o of orders) {
+    const writtenOff = itemsOf === undefined ? await writtenOffInFinance(tx, o, openItems) : writtenOffOf(documentIdsOf(o).flatMap((id) => (itemsOf.has(id) ? [itemsOf.get(id)!] : [])), "debt");
+    page.push({ orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o, writtenOff) });
   }
   const last = page[page.length - 1];
   return { orders: page, next: found.length > limit && last !== undefined ? { placedAt: last.placedAt, orderId: last.orderId } : null };

@@ -60,6 +60,30 @@ describe("a purchase order's statements on PostgreSQL do not grow with its lines
     expect((await sk.inventory.availability("SKU11", "wh")).onHand).toBe("18");
   }, 60_000);
 
+  it("paying 12 bills in one payment runs as many statements as paying 2 (the bills and their open items locked together), and settles every bill", async () => {
+    const billsOf = async (tag: string, count: number): Promise<string[]> => {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const { purchaseOrderId } = await sk.purchasing.createOrder({ supplierId: "acme", warehouseId: "wh", lines: [{ sku: SKUS[i]!, quantity: 10 }] });
+        await sk.purchasing.approveOrder({ purchaseOrderId, approver: "ann" });
+        await sk.purchasing.sendOrder({ purchaseOrderId });
+        await sk.purchasing.receiveGoods({ receiptId: `grn_${tag}_${i}`, purchaseOrderId, lines: [{ lineId: "1", quantity: 10 }] });
+        await sk.purchasing.recordBill({ billId: `bill_${tag}_${i}`, purchaseOrderId, lines: [{ lineId: "1", quantity: 10, unitPrice: "2" }] });
+        ids.push(`bill_${tag}_${i}`);
+      }
+      return ids;
+    };
+    const { counts, counted } = perCommand();
+    const warm = await billsOf("pw", 12);
+    await sk.purchasing.paySupplier({ paymentId: "pay_pw", supplierId: "acme", billIds: warm });
+    const two = await billsOf("p2", 2);
+    await counted("two", () => sk.purchasing.paySupplier({ paymentId: "pay_p2", supplierId: "acme", billIds: two }));
+    const twelve = await billsOf("p12", 12);
+    const paid = await counted("twelve", () => sk.purchasing.paySupplier({ paymentId: "pay_p12", supplierId: "acme", billIds: [...twelve].reverse() }));
+    expect(counts["twelve"]).toBe(counts["two"]);
+    expect(paid.bills.map((b) => [b.billId, b.open])).toEqual([...twelve].reverse().map((id) => [id, "0"]));
+  }, 60_000);
+
   it("approving a 12-line bill above the order price runs as many statements as a 2-line one, each line's receipt revalued by its own difference", async () => {
     await purchase("warm-diff", 12, "2.10");
     const two = await purchase("two-diff", 2, "2.10");

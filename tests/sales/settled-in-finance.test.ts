@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { memoryStore } from "../../src/adapters/memory/index.js";
+import { countingStore } from "../../src/testing/index.js";
+import { findOrders } from "../../src/sales/reports.js";
 import type { Storekeep } from "../../src/storekeep.js";
 import { shop } from "./setup.js";
 
@@ -29,6 +31,32 @@ describe("an order settled in finance", () => {
     expect(after.statuses.payment).toBe("written-off");
     expect(after.order.lines[0]!.buckets).toEqual(before.order.lines[0]!.buckets);
     expect((await sk.sales.orders({ customerId: "cus_1" })).orders[0]!.statuses.payment).toBe("written-off");
+  });
+
+  it("a page of orders reads every order's open items in one call and gives each order the statuses its own view gives (one of three written off)", async () => {
+    const store = countingStore(memoryStore());
+    const { sk } = shop(store);
+    await stock(sk);
+    for (const id of ["ord_a", "ord_b", "ord_c"]) {
+      await sk.sales.placeOrder({ orderId: id, customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10.00" }] });
+      await sk.sales.capturePayment({ orderId: id, paymentId: `ch_${id}`, amount: id === "ord_b" ? "5.00" : "11.90" });
+      await sk.sales.shipOrder({ orderId: id, shipmentId: `shp_${id}` });
+    }
+    await sk.finance.writeOff({ ledger: "receivables", documentId: (await sk.sales.order("ord_b"))!.order.invoices[0]!.invoiceId, reason: "bad-debt", date: "2026-03-31" });
+    store.reset();
+    const page = await sk.sales.orders({ customerId: "cus_1" });
+    // One index read of the orders, one read of their invoices' open items.
+    expect(store.snapshot().methods).toEqual({ "documents.find": 1, "documents.getMany": 1 });
+    expect(store.snapshot().touched.documents["finance.open-items"]).toHaveLength(3);
+    expect(Object.fromEntries(page.orders.map((o) => [o.orderId, o.statuses.payment]))).toEqual({ ord_a: "paid", ord_b: "written-off", ord_c: "paid" });
+    for (const o of page.orders) expect(o.statuses).toEqual((await sk.sales.order(o.orderId))!.statuses);
+    // A host's reader that does not name each item's document is asked per order instead.
+    const written = (await sk.sales.order("ord_b"))!.order.invoices[0]!.invoiceId;
+    const asked: string[][] = [];
+    const anonymous = async (_tx: unknown, ids: readonly string[]) => (asked.push([...ids]), ids.map((id) => ({ settlements: id === written ? [{ kind: "write-off", amount: "6.9" }] : [] })));
+    const hostPage = await sk.runtime.read((tx) => findOrders(tx, { customerId: "cus_1" }, anonymous));
+    expect(Object.fromEntries(hostPage.orders.map((o) => [o.orderId, o.statuses.payment]))).toEqual({ ord_a: "paid", ord_b: "written-off", ord_c: "paid" });
+    expect(asked).toHaveLength(4);
   });
 
   async function openItems(sk: Storekeep): Promise<[string, string, string][]> {
