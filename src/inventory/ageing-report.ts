@@ -2,7 +2,8 @@ import { minorUnits } from "../kernel/currencies.js";
 import type { CurrencyCode } from "../kernel/currencies.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { type LocalDate, addDays, startOfLocalDate } from "../kernel/local-date.js";
-import type { JsonObject, Transaction } from "../ports/storage.js";
+import type { JsonObject, LogEntry, Transaction } from "../ports/storage.js";
+import { readLogs } from "../runner/batch-logs.js";
 import { COST_STATES, type CostStateDoc, QUANTITIES, VALUES } from "./ledger-records.js";
 import { MOVEMENTS, type MovementRecord, effectOf } from "./movement.js";
 import { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, type InboundLayer, type MovementThresholds, ageOnHand, classifyMovement } from "./stock-ageing.js";
@@ -69,14 +70,34 @@ async function stockAsOf(tx: Transaction, asOf: string, sku: string | undefined)
   return out;
 }
 
-/** A SKU's movements up to the end of `asOf`, newest first, page by page, while `more` says so. */
-async function readBackwards(tx: Transaction, sku: string, endExclusive: string, more: (m: MovementRecord) => boolean): Promise<void> {
-  let lt = endExclusive;
+/** Movements per page when a report reads a SKU's history backwards. */
+const BACKWARDS_PAGE = 256;
+/** SKUs whose first pages one multi-stream read takes. */
+const SKUS_PER_READ = 200;
+
+/**
+ * A SKU's movements up to the end of `asOf`, newest first, page by page, while `more` says so
+ * (`first`: its first page, read already with {@link firstPagesBackwards}).
+ */
+async function readBackwards(tx: Transaction, sku: string, endExclusive: string, more: (m: MovementRecord) => boolean, first?: readonly LogEntry<MovementRecord>[]): Promise<void> {
+  let page = first ?? (await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { lt: endExclusive, order: "desc", limit: BACKWARDS_PAGE }));
   for (;;) {
-    const page = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { lt, order: "desc", limit: 256 });
     for (const entry of page) if (!more(entry.data)) return;
-    if (page.length < 256) return;
-    lt = page[page.length - 1]!.sortKey;
+    if (page.length < BACKWARDS_PAGE) return;
+    page = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { lt: page[page.length - 1]!.sortKey, order: "desc", limit: BACKWARDS_PAGE });
+  }
+}
+
+/**
+ * The first backward page of each SKU, read together (one multi-stream read per
+ * {@link SKUS_PER_READ} SKUs), handed to `each` in order: a report over many SKUs makes a
+ * round trip per 200 SKUs, not one per SKU, where one page covers what it needs.
+ */
+async function eachWithFirstPage(tx: Transaction, skus: readonly string[], endExclusive: string, each: (sku: string, first: readonly LogEntry<MovementRecord>[]) => Promise<void>): Promise<void> {
+  for (let from = 0; from < skus.length; from += SKUS_PER_READ) {
+    const chunk = skus.slice(from, from + SKUS_PER_READ);
+    const pages = await readLogs<MovementRecord>(tx, MOVEMENTS, chunk.map((sku) => ({ stream: sku, range: { lt: endExclusive, order: "desc", limit: BACKWARDS_PAGE } })));
+    for (let i = 0; i < chunk.length; i++) await each(chunk[i]!, pages[i]!);
   }
 }
 
@@ -111,7 +132,7 @@ export async function ageingReport(tx: Transaction, currency: CurrencyCode, time
   const stock = await stockAsOf(tx, query.asOf, query.sku);
   const rows: AgeingRow[] = [];
   const totals = AGEING_BUCKETS.map(() => 0n);
-  for (const sku of [...stock.keys()].sort()) {
+  await eachWithFirstPage(tx, [...stock.keys()].sort(), end, async (sku, first) => {
     const { onHand, value } = stock.get(sku)!;
     const layers: InboundLayer[] = [];
     let covered = new Decimal(0);
@@ -122,7 +143,7 @@ export async function ageingReport(tx: Transaction, currency: CurrencyCode, time
         covered = covered.plus(q);
       }
       return covered.lt(onHand);
-    });
+    }, first);
     const aged = ageOnHand(onHand, layers, query.asOf);
     const weights = [...aged.quantities, aged.unaged].map((q) => parseScaled(q, QUANTITY_DECIMALS));
     const valueMinor = parseScaled(canonicalDecimal(value), digits);
@@ -135,7 +156,7 @@ export async function ageingReport(tx: Transaction, currency: CurrencyCode, time
       buckets: AGEING_BUCKETS.map((b, i) => ({ label: b.label, quantity: aged.quantities[i]!, value: formatScaled(values[i]!, digits) })),
       unaged: aged.unaged,
     });
-  }
+  });
   return { asOf: query.asOf, currency, rows, totals: AGEING_BUCKETS.map((b, i) => ({ label: b.label, value: formatScaled(totals[i]!, digits) })) };
 }
 
@@ -183,7 +204,11 @@ export async function slowMovingReport(
   const horizon = startOfLocalDate(addDays(query.asOf as LocalDate, -Math.max(thresholds.windowDays, thresholds.deadAfterDays)), timeZone).toISOString();
   const stock = await stockAsOf(tx, query.asOf, query.sku);
   const rows: SlowMovingRow[] = [];
-  for (const sku of [...stock.keys()].sort()) {
+  const skus = [...stock.keys()].sort();
+  // The cost states (latest dates before the horizon) read ahead in one call per 1,000 SKUs.
+  const kept = new Map<string, CostStateDoc>();
+  for (let from = 0; from < skus.length; from += 1000) for (const d of await tx.documents.getMany<CostStateDoc>(COST_STATES, skus.slice(from, from + 1000))) kept.set(d.id, d.data);
+  await eachWithFirstPage(tx, skus, end, async (sku, first) => {
     const { onHand, value } = stock.get(sku)!;
     let lastIssueDate: string | null = null;
     let lastReceiptDate: string | null = null;
@@ -196,16 +221,16 @@ export async function slowMovingReport(
         if (m.effectiveDate >= windowStart) issued = issued.plus(new Decimal(m.quantity).abs());
       }
       return true;
-    });
+    }, first);
     if (lastIssueDate === null || lastReceiptDate === null) {
       // Older than the horizon: the latest dates the SKU's cost state keeps, when they are on or before asOf.
-      const kept = (await tx.documents.get<CostStateDoc>(COST_STATES, sku))?.data;
-      if (lastReceiptDate === null && kept?.lastInDate != null && kept.lastInDate <= query.asOf) lastReceiptDate = kept.lastInDate;
-      if (lastIssueDate === null && kept?.lastSaleDate != null && kept.lastSaleDate <= query.asOf) lastIssueDate = kept.lastSaleDate;
+      const state = kept.get(sku);
+      if (lastReceiptDate === null && state?.lastInDate != null && state.lastInDate <= query.asOf) lastReceiptDate = state.lastInDate;
+      if (lastIssueDate === null && state?.lastSaleDate != null && state.lastSaleDate <= query.asOf) lastIssueDate = state.lastSaleDate;
     }
     const issuedInWindow = canonicalDecimal(issued);
     const c = classifyMovement({ onHand: canonicalDecimal(onHand), issuedInWindow, lastIssueDate, lastReceiptDate, asOf: query.asOf }, thresholds);
     rows.push({ sku, onHand: canonicalDecimal(onHand), value: canonicalDecimal(value), lastIssueDate, lastReceiptDate, issuedInWindow, daysOfCover: c.daysOfCover, status: c.status });
-  }
+  });
   return rows;
 }

@@ -5,6 +5,7 @@ import { addDays, startOfLocalDate } from "../kernel/local-date.js";
 import type { LocalDate } from "../kernel/local-date.js";
 import type { RoundingMode } from "../kernel/decimal.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
+import { readLogs } from "../runner/batch-logs.js";
 import { costStateFromJson } from "./cost-state.js";
 import { AVAILABILITY, COST_STATES, type CostStateDoc, QUANTITIES, VALUES } from "./ledger-records.js";
 import { inTransitLocation } from "./location.js";
@@ -111,69 +112,70 @@ export async function auditInventory(
   let stockValue = 0n;
   let accountValue = new Decimal(0);
   let done = 0;
-  for (const sku of skus) {
-    if (done > 0) query.onProgress?.({ done, total: skus.length });
-    done++;
-    const product = (await tx.documents.get<Product>(PRODUCTS, sku))?.data;
-    if (product === undefined) continue;
-    const entries = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, before === undefined ? {} : { lt: before });
-    movementsRead += entries.length;
-    const records = entries.map((e) => e.data);
-    // 1. Quantity per location and lot = sum of movements.
-    const expected = new Map<string, Decimal>();
-    const perWarehouse = new Map<string, Decimal>();
-    const bump = (map: Map<string, Decimal>, key: string, q: Decimal): void => {
-      map.set(key, (map.get(key) ?? new Decimal(0)).plus(q));
-    };
-    for (const m of records) {
-      const lot = m.lot ?? "";
-      if (m.kind === "transfer") {
-        const moved = new Decimal(m.moved);
-        const to = m.to!;
-        const transit = inTransitLocation(to.warehouseId);
-        bump(expected, `${sku}|${m.stage === "arrived" ? transit : m.locationId}|${lot}`, moved.negated());
-        bump(expected, `${sku}|${m.stage === "dispatched" ? transit : to.locationId}|${lot}`, moved);
-        if (m.stage !== "arrived") bump(perWarehouse, m.warehouseId, moved.negated());
-        if (m.stage !== "dispatched") bump(perWarehouse, to.warehouseId, moved);
-      } else if (m.quantity !== "0") {
-        bump(expected, `${sku}|${m.locationId}|${lot}`, new Decimal(m.quantity));
-        bump(perWarehouse, m.warehouseId, new Decimal(m.quantity));
+  // A whole-shop audit reads every quantity balance in one call; an audit of named SKUs by prefix.
+  const allQuantities = query.skus === undefined ? await tx.balances.sumByKey(QUANTITIES, buckets) : undefined;
+  const quantityKeys = allQuantities === undefined ? undefined : keysBySku(allQuantities.keys());
+  // SKUs are read AUDIT_CHUNK at a time: products, movements, values, cost states and
+  // availability counters each in one call per chunk, so a shop of 10,000 SKUs makes a few
+  // hundred round trips on a SQL store, not 60,000.
+  for (let from = 0; from < skus.length; from += AUDIT_CHUNK) {
+    const chunk = skus.slice(from, from + AUDIT_CHUNK);
+    const products = new Map((await tx.documents.getMany<Product>(PRODUCTS, chunk)).map((d) => [d.id, d.data]));
+    const audited = chunk.filter((sku) => products.has(sku));
+    const histories = await readLogs<MovementRecord>(tx, MOVEMENTS, audited.map((sku) => ({ stream: sku, range: before === undefined ? {} : { lt: before } })));
+    const values = audited.length === 0 ? new Map<string, Record<string, Decimal>>() : await tx.balances.sumByKey(VALUES, { keys: audited, ...buckets });
+    const costStates = query.asOf === undefined ? new Map((await tx.documents.getMany<CostStateDoc>(COST_STATES, audited)).map((d) => [d.id, d.data])) : undefined;
+    const perSku = audited.map((sku, i) => ({ sku, product: products.get(sku)!, ...sumMovements(sku, histories[i]!.map((e) => e.data)) }));
+    const bySku = new Map(perSku.map((x) => [x.sku, x]));
+    const counterKeys = query.asOf === undefined ? perSku.flatMap(({ sku, perWarehouse }) => [...perWarehouse.keys()].map((w) => `${sku}|${w}`)) : [];
+    const counters = counterKeys.length === 0 ? new Map<string, Record<string, Decimal>>() : await tx.counters.getMany(AVAILABILITY, counterKeys);
+    for (const sku of chunk) {
+      if (done > 0) query.onProgress?.({ done, total: skus.length });
+      done++;
+      const one = bySku.get(sku);
+      if (one === undefined) continue;
+      const { product, records, expected, perWarehouse } = one;
+      movementsRead += records.length;
+      // 1. Quantity per location and lot = sum of movements.
+      const balances = allQuantities ?? (await tx.balances.sumByKey(QUANTITIES, { keyPrefix: `${sku}|`, ...buckets }));
+      const keys = new Set([...expected.keys()]);
+      if (quantityKeys === undefined) {
+        for (const k of balances.keys()) if (k.startsWith(`${sku}|`)) keys.add(k);
+      } else {
+        for (const k of quantityKeys.get(sku) ?? []) keys.add(k);
       }
-    }
-    const balances = await tx.balances.sumByKey(QUANTITIES, { keyPrefix: `${sku}|`, ...buckets });
-    const keys = new Set([...expected.keys(), ...[...balances.keys()].filter((k) => k.startsWith(`${sku}|`))]);
-    for (const key of keys) {
-      const want = expected.get(key) ?? new Decimal(0);
-      const got = balances.get(key)?.["quantity"] ?? new Decimal(0);
-      if (!want.eq(got)) {
-        differences.push({ sku, check: "quantity", expected: canonicalDecimal(want), actual: canonicalDecimal(got), where: key.split("|").slice(1).join("|"), cause: "the quantity balance differs from the sum of the movements at this location and lot (a movement whose balance delta was lost, or a balance written outside the ledger)" });
+      for (const key of keys) {
+        const want = expected.get(key) ?? new Decimal(0);
+        const got = balances.get(key)?.["quantity"] ?? new Decimal(0);
+        if (!want.eq(got)) {
+          differences.push({ sku, check: "quantity", expected: canonicalDecimal(want), actual: canonicalDecimal(got), where: key.split("|").slice(1).join("|"), cause: "the quantity balance differs from the sum of the movements at this location and lot (a movement whose balance delta was lost, or a balance written outside the ledger)" });
+        }
       }
-    }
-    if (query.asOf === undefined) {
-      for (const [warehouseId, want] of perWarehouse) {
-        const row = await tx.counters.get(AVAILABILITY, `${sku}|${warehouseId}`);
-        const got = row["onHand"] ?? new Decimal(0);
-        if (!want.eq(got)) differences.push({ sku, check: "availability", expected: canonicalDecimal(want), actual: canonicalDecimal(got), where: warehouseId, cause: "the availability counter's on hand differs from the sum of the movements at this warehouse (a counter update lost or made outside the ledger)" });
+      if (query.asOf === undefined) {
+        for (const [warehouseId, want] of perWarehouse) {
+          const got = counters.get(`${sku}|${warehouseId}`)?.["onHand"] ?? new Decimal(0);
+          if (!want.eq(got)) differences.push({ sku, check: "availability", expected: canonicalDecimal(want), actual: canonicalDecimal(got), where: warehouseId, cause: "the availability counter's on hand differs from the sum of the movements at this warehouse (a counter update lost or made outside the ledger)" });
+        }
       }
-    }
-    // 2. Stock value = sum of the remaining layers, re-derived from the movements.
-    const start = emptyCostState(product.costingMethod, product.standardCost === null ? null : unitCostRatio(product.standardCost, digits));
-    const replayed = replayAll(start, records.map((r) => ({ ...valuationInputOf(r), allowNegative: true })), kernelFor(product.costingMethod, settings.kernels), code);
-    const layersValue = valueOf(replayed);
-    stockValue += layersValue;
-    const values = (await tx.balances.sumByKey(VALUES, { keys: [sku], ...buckets })).get(sku);
-    const booked = values?.["value"] ?? new Decimal(0);
-    const inTransit = values?.["inTransit"] ?? new Decimal(0);
-    accountValue = accountValue.plus(booked.minus(inTransit));
-    const layers = new Decimal(formatScaled(layersValue, digits));
-    if (!layers.eq(booked)) {
-      differences.push({ sku, check: "value", expected: canonicalDecimal(layers), actual: canonicalDecimal(booked), where: null, cause: "the value balance (what was booked, by day) differs from the layers re-derived from the movements: a valuation difference that was not posted as StockRevalued" });
-    }
-    if (query.asOf === undefined) {
-      const doc = await tx.documents.get<CostStateDoc>(COST_STATES, sku);
-      const stateValue = doc === undefined ? 0n : valueOf(costStateFromJson(doc.data.state));
-      if (stateValue !== layersValue) {
-        differences.push({ sku, check: "cost-state", expected: formatScaled(layersValue, digits), actual: formatScaled(stateValue, digits), where: null, cause: "the stored cost state differs from the layers re-derived from the movements (a checkpoint or cost state written outside the ledger)" });
+      // 2. Stock value = sum of the remaining layers, re-derived from the movements.
+      const start = emptyCostState(product.costingMethod, product.standardCost === null ? null : unitCostRatio(product.standardCost, digits));
+      const replayed = replayAll(start, records.map((r) => ({ ...valuationInputOf(r), allowNegative: true })), kernelFor(product.costingMethod, settings.kernels), code);
+      const layersValue = valueOf(replayed);
+      stockValue += layersValue;
+      const value = values.get(sku);
+      const booked = value?.["value"] ?? new Decimal(0);
+      const inTransit = value?.["inTransit"] ?? new Decimal(0);
+      accountValue = accountValue.plus(booked.minus(inTransit));
+      const layers = new Decimal(formatScaled(layersValue, digits));
+      if (!layers.eq(booked)) {
+        differences.push({ sku, check: "value", expected: canonicalDecimal(layers), actual: canonicalDecimal(booked), where: null, cause: "the value balance (what was booked, by day) differs from the layers re-derived from the movements: a valuation difference that was not posted as StockRevalued" });
+      }
+      if (costStates !== undefined) {
+        const doc = costStates.get(sku);
+        const stateValue = doc === undefined ? 0n : valueOf(costStateFromJson(doc.state));
+        if (stateValue !== layersValue) {
+          differences.push({ sku, check: "cost-state", expected: formatScaled(layersValue, digits), actual: formatScaled(stateValue, digits), where: null, cause: "the stored cost state differs from the layers re-derived from the movements (a checkpoint or cost state written outside the ledger)" });
+        }
       }
     }
   }
@@ -187,6 +189,46 @@ export async function auditInventory(
     }
   }
   return { asOf: query.asOf ?? null, ok: differences.length === 0, skus: skus.length, movements: movementsRead, stockValue: formatScaled(stockValue, digits), inventoryAccount, differences };
+}
+
+/** SKUs an audit reads together (each call per chunk). */
+const AUDIT_CHUNK = 100;
+
+/** A SKU's expected quantity per `sku|location|lot` key and per warehouse, summed from its movements. */
+function sumMovements(sku: string, records: readonly MovementRecord[]): { records: readonly MovementRecord[]; expected: Map<string, Decimal>; perWarehouse: Map<string, Decimal> } {
+  const expected = new Map<string, Decimal>();
+  const perWarehouse = new Map<string, Decimal>();
+  const bump = (map: Map<string, Decimal>, key: string, q: Decimal): void => {
+    map.set(key, (map.get(key) ?? new Decimal(0)).plus(q));
+  };
+  for (const m of records) {
+    const lot = m.lot ?? "";
+    if (m.kind === "transfer") {
+      const moved = new Decimal(m.moved);
+      const to = m.to!;
+      const transit = inTransitLocation(to.warehouseId);
+      bump(expected, `${sku}|${m.stage === "arrived" ? transit : m.locationId}|${lot}`, moved.negated());
+      bump(expected, `${sku}|${m.stage === "dispatched" ? transit : to.locationId}|${lot}`, moved);
+      if (m.stage !== "arrived") bump(perWarehouse, m.warehouseId, moved.negated());
+      if (m.stage !== "dispatched") bump(perWarehouse, to.warehouseId, moved);
+    } else if (m.quantity !== "0") {
+      bump(expected, `${sku}|${m.locationId}|${lot}`, new Decimal(m.quantity));
+      bump(perWarehouse, m.warehouseId, new Decimal(m.quantity));
+    }
+  }
+  return { records, expected, perWarehouse };
+}
+
+/** Balance keys (`sku|location|lot`) grouped by their SKU. */
+function keysBySku(keys: Iterable<string>): Map<string, string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const key of keys) {
+    const sku = key.slice(0, key.indexOf("|"));
+    const list = grouped.get(sku);
+    if (list === undefined) grouped.set(sku, [key]);
+    else list.push(key);
+  }
+  return grouped;
 }
 
 /**

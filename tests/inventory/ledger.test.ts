@@ -196,4 +196,34 @@ describe("opening stock, products, reports", () => {
     const withAccount = await h.inventory.audit({ asOf: "2026-03-31", inventoryAccount: async () => "5" });
     expect(withAccount.differences.map((d) => d.check)).toEqual(["value", "inventory-account"]);
   });
+
+  it("audit over more SKUs than one read takes (250, three chunks) finds each kind of tampering on the SKU it was made to, and only there", async () => {
+    const h = await shop();
+    const skus = Array.from({ length: 250 }, (_, i) => `P${String(i).padStart(3, "0")}`);
+    for (const sku of skus) {
+      await h.inventory.defineProduct({ sku, costingMethod: "fifo" });
+      await h.inventory.receive({ sku, warehouseId: "wh", quantity: "4", unitCost: "2" });
+    }
+    await h.inventory.receive({ sku: "P121", warehouseId: "wh", quantity: "1", unitCost: "3" });
+    expect((await h.inventory.audit()).differences).toEqual([]);
+    const { Decimal } = await import("../../src/kernel/decimal.js");
+    await h.store.transaction(async (tx) => {
+      await tx.balances.add("inventory.quantities", [{ key: "P005|wh|", bucket: "2026-03-31", amounts: { quantity: new Decimal("1") } }]);
+      await tx.counters.apply("inventory.availability", [{ key: "P150|wh", deltas: { onHand: new Decimal("-1") } }]);
+      await tx.balances.add("inventory.values", [{ key: "P249", bucket: "2026-03-31", amounts: { value: new Decimal("0.01") } }]);
+      const state = await tx.documents.get("inventory.cost-states", "P120");
+      await tx.documents.put("inventory.cost-states", "P120", { ...state!.data, state: (await tx.documents.get("inventory.cost-states", "P121"))!.data["state"]! }, state!.version);
+    });
+    const report = await h.inventory.audit();
+    expect(report.skus).toBe(250);
+    expect(report.differences.map((d) => [d.sku, d.check, d.expected, d.actual])).toEqual([
+      ["P005", "quantity", "4", "5"],
+      ["P120", "cost-state", "8", "11"],
+      ["P150", "availability", "4", "3"],
+      ["P249", "value", "8", "8.01"],
+    ]);
+    const progress: number[] = [];
+    await h.inventory.audit({ onProgress: (p) => progress.push(p.done) });
+    expect(progress).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
+  }, 60_000);
 });

@@ -6,7 +6,8 @@ import { type Storekeep, createStorekeep } from "../../src/storekeep.js";
 import { ManualClock, sequentialIds } from "../../src/testing/index.js";
 
 /*
- * On PostgreSQL every statement is a round trip: counting a location and approving the
+ * On PostgreSQL every statement is a round trip. The ageing, slow-moving and audit reports
+ * read many SKUs per call. Counting a location and approving the
  * stocktake run as many statements for 12 SKUs as for 2 — the items' products read ahead in
  * one call, their cost states locked together, every SKU's book read from the balances in one
  * read and from its later movements in one multi-stream read, the count dates locked and
@@ -57,5 +58,24 @@ describe("a stocktake's statements on PostgreSQL do not grow with its SKUs", () 
     // One unit short or over of every SKU, at 3.00.
     expect(twelve).toMatchObject({ adjusted: 12, shrinkage: "-18", gain: "18" });
     expect(two).toMatchObject({ adjusted: 2, shrinkage: "-3", gain: "3" });
+  }, 60_000);
+
+  it("the ageing, slow-moving and audit reports run as many statements for 36 SKUs as for 12 (their movements, products, values, cost states and counters read for many SKUs at once)", async () => {
+    const reports = async (): Promise<Record<string, number>> => {
+      const { counts, counted } = perCommand();
+      await counted("ageing", () => sk.inventory.ageing());
+      await counted("slow moving", () => sk.inventory.slowMoving());
+      const audit = await counted("audit", () => sk.inventory.audit());
+      expect(audit.differences).toEqual([]);
+      return counts;
+    };
+    const twelve = await reports();
+    for (let i = 12; i < 36; i++) {
+      await sk.inventory.defineProduct({ sku: `MORE${i}`, costingMethod: i % 2 === 0 ? "fifo" : "moving-average" });
+      await sk.inventory.receive({ sku: `MORE${i}`, warehouseId: "wh", quantity: "5", unitCost: "1.50" });
+    }
+    const more = await reports();
+    expect(more).toEqual(twelve);
+    expect((await sk.inventory.ageing()).rows).toHaveLength(36);
   }, 60_000);
 });
