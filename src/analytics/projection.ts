@@ -1,4 +1,5 @@
-import type { JsonObject } from "../ports/storage.js";
+import type { JsonObject, OutboxEvent, Transaction } from "../ports/storage.js";
+import { lockDocuments } from "../runner/batch-documents.js";
 import type { Runtime } from "../runner/runner.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { ANALYTICS_STORE, type FactOptions, applyFactEvent } from "./facts.js";
@@ -48,6 +49,7 @@ export async function syncFacts(
       const doc = await tx.documents.getForUpdate<{ position: string | null }>(ANALYTICS_STORE.checkpoints, CHECKPOINT);
       const current = doc?.data.position ?? null;
       if (current !== from) return { raced: true as const, position: current };
+      await readPageAhead(tx, page);
       for (const event of page) await applyFactEvent(tx, event, options);
       const last = page[page.length - 1]!.position;
       await tx.documents.put(ANALYTICS_STORE.checkpoints, CHECKPOINT, { position: last } as JsonObject, doc?.version ?? 0);
@@ -60,6 +62,34 @@ export async function syncFacts(
     }
   }
   return { processed, position };
+}
+
+/**
+ * Reads ahead the projection's documents a page of events will look up — its orders, the
+ * shipments and returns its stock movements name, and its new orders' customers (locked: the
+ * page updates them) — one call per collection. On a SQL store the per-event reads after it
+ * are then answered from what the transaction keeps, and the customers' updates go in one
+ * statement, so a sync makes a few round trips per page rather than several per order.
+ */
+async function readPageAhead(tx: Transaction, page: readonly OutboxEvent[]): Promise<void> {
+  const orders = new Set<string>();
+  const shipments = new Set<string>();
+  const returns = new Set<string>();
+  const customers = new Set<string>();
+  for (const event of page) {
+    const p = event.payload as Record<string, unknown>;
+    if (typeof p["orderId"] === "string") orders.add(p["orderId"]);
+    if (event.type === "OrderPlaced" && typeof p["customerId"] === "string") customers.add(p["customerId"]);
+    const source = p["source"] as { type?: unknown; id?: unknown } | undefined;
+    if (typeof source?.id === "string") {
+      if (source.type === "shipment") shipments.add(source.id);
+      else if (source.type === "customer-return") returns.add(source.id);
+    }
+  }
+  if (orders.size > 0) await tx.documents.getMany(ANALYTICS_STORE.orders, [...orders]);
+  if (shipments.size > 0) await tx.documents.getMany(ANALYTICS_STORE.shipments, [...shipments]);
+  if (returns.size > 0) await tx.documents.getMany(ANALYTICS_STORE.returns, [...returns]);
+  if (customers.size > 0) await lockDocuments(tx, ANALYTICS_STORE.customers, [...customers]);
 }
 
 /**

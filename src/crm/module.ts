@@ -4,7 +4,8 @@
 import { hardenApi } from "../kernel/boundary.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { type LocalDate, isLocalDate } from "../kernel/local-date.js";
-import type { StoreRegistry } from "../ports/storage.js";
+import type { JsonObject, StoreRegistry } from "../ports/storage.js";
+import { insertDocuments } from "../runner/batch-documents.js";
 import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
 import type { Runtime } from "../runner/runner.js";
 import type { z } from "zod";
@@ -20,10 +21,13 @@ import { recordConsent } from "./record-consent.js";
 import { refreshSegments } from "./refresh-segments.js";
 import { type CustomerValueReport, type CustomerView, type TimelinePage, cohortsAsOf, customerValueAsOf, customerView, segmentsAsOf, timelinePage } from "./reports.js";
 import type { RfmScore } from "./rfm.js";
-import { applyTimelineEvent } from "./timeline.js";
+import { applyTimelineEvent, readTimelineAhead } from "./timeline.js";
 import { type CampaignReport, campaignReport, defineCampaign, targetCampaign } from "./campaigns.js";
 import { updateCustomer } from "./update-customer.js";
-import { createEventsApi } from "../runner/consumers.js";
+import { CHECKPOINTS, createEventsApi } from "../runner/consumers.js";
+
+/** Events per transaction when the timeline syncs. */
+const TIMELINE_PAGE = 200;
 
 const CRM_REGISTRY: Partial<StoreRegistry> = {
   collections: [
@@ -148,6 +152,47 @@ export function createCrmApi(runtime: Runtime, options: CrmOptions = {}): CrmApi
   const consumer = events.consumer("crm.timeline", async (event) => {
     await runtime.read((tx) => applyTimelineEvent(tx, event));
   });
+  /*
+   * A page of events goes in one transaction with the checkpoint (read ahead, applied in order,
+   * the checkpoint moved past it), so a sync makes a few round trips per page, not several per
+   * event. A page that fails is rolled back whole and run again event by event through the
+   * consumer above, which stops before the failing event and keeps the checkpoint there.
+   */
+  const syncPages = async (maxEvents = 10_000): Promise<{ processed: number; position: string | null }> => {
+    await runtime.ready();
+    const name = "crm.timeline";
+    let processed = 0;
+    let position = (await runtime.read((tx) => tx.documents.get<{ position: string | null }>(CHECKPOINTS, name)))?.data.position ?? null;
+    while (processed < maxEvents) {
+      const page = await runtime.store.readEvents(position, Math.min(TIMELINE_PAGE, maxEvents - processed));
+      if (page.length === 0) break;
+      const from = position;
+      let outcome: { raced: boolean; position: string | null };
+      try {
+        outcome = await runtime.read(async (tx) => {
+          const doc = await tx.documents.getForUpdate<{ position: string | null }>(CHECKPOINTS, name);
+          const current = doc?.data.position ?? null;
+          if (current !== from) return { raced: true, position: current };
+          await readTimelineAhead(tx, page);
+          const entries: { id: string; data: JsonObject }[] = [];
+          for (const event of page) await applyTimelineEvent(tx, event, entries);
+          await insertDocuments(tx, TIMELINE, entries);
+          const last = page[page.length - 1]!.position;
+          await tx.documents.put(CHECKPOINTS, name, { position: last }, doc?.version ?? 0);
+          return { raced: false, position: last };
+        });
+      } catch {
+        const r = await consumer.runOnce(page.length);
+        processed += r.processed;
+        if (r.error !== undefined) throw r.error;
+        position = r.position;
+        continue;
+      }
+      position = outcome.position;
+      if (!outcome.raced) processed += page.length;
+    }
+    return { processed, position };
+  };
   const api: CrmApi = {
     createCustomer: (i, o) => run(createCustomer, i, o),
     updateCustomer: (i, o) => run(updateCustomer, i, o),
@@ -160,11 +205,7 @@ export function createCrmApi(runtime: Runtime, options: CrmOptions = {}): CrmApi
     defineCampaign: (i, o) => run(defineCampaign, i, o),
     targetCampaign: (i, o) => run(targetCampaign, i, o),
     campaignReport: (id) => runtime.read((tx) => campaignReport(tx, id)),
-    async syncTimeline(maxEvents) {
-      const r = await consumer.runOnce(maxEvents);
-      if (r.error !== undefined) throw r.error;
-      return { processed: r.processed, position: r.position };
-    },
+    syncTimeline: (maxEvents) => syncPages(maxEvents),
     customer: (id) => runtime.read((tx) => customerView(tx, id)),
     timeline: (id, q = {}) => runtime.read((tx) => timelinePage(tx, id, q)),
     segments: (asOf) => runtime.read((tx) => segmentsAsOf(tx, dateArg("segments", asOf), options.grid)),

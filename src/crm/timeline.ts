@@ -6,7 +6,8 @@
  */
 import { Decimal } from "../kernel/decimal.js";
 import type { JsonObject, PositionedEvent, Transaction } from "../ports/storage.js";
-import { ORDERS, TIMELINE, type TimelineEntry, resolveCustomerId } from "./customer.js";
+import { ALIASES, ORDERS, TIMELINE, type TimelineEntry, resolveCustomerId } from "./customer.js";
+import { lockDocuments } from "../runner/batch-documents.js";
 
 /** CRM's order projection: what RFM, cohorts and campaign attribution read. */
 export type CrmOrderDoc = {
@@ -49,9 +50,39 @@ function money(x: unknown): { amount: string; currency: string } | null {
 }
 
 /**
- * Applies one outbox event to CRM (in the given transaction). Returns whether it wrote.
+ * Reads ahead what a page of events will look up in {@link applyTimelineEvent} — its timeline
+ * entries, its orders (locked: the page may update them) and its customers' aliases — one call
+ * per collection. On a SQL store the per-event reads after it are answered from what the
+ * transaction keeps, and the orders' updates go in one statement.
+ *
+ * @example
+ * ```ts
+ * await readTimelineAhead(tx, page);
+ * for (const event of page) await applyTimelineEvent(tx, event);
+ * ```
  */
-export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent): Promise<boolean> {
+export async function readTimelineAhead(tx: Transaction, page: readonly PositionedEvent[]): Promise<void> {
+  const entries: string[] = [];
+  const orders = new Set<string>();
+  const customers = new Set<string>();
+  for (const event of page) {
+    if (!KINDS[event.type]) continue;
+    entries.push(`ev:${event.id}`);
+    const p = event.payload as Record<string, unknown>;
+    if (typeof p["orderId"] === "string") orders.add(p["orderId"]);
+    if (event.type === "OrderPlaced" && typeof p["customerId"] === "string") customers.add(p["customerId"]);
+  }
+  if (entries.length > 0) await tx.documents.getMany(TIMELINE, entries);
+  if (customers.size > 0) await tx.documents.getMany(ALIASES, [...customers]);
+  if (orders.size > 0) await lockDocuments(tx, ORDERS, [...orders]);
+}
+
+/**
+ * Applies one outbox event to CRM (in the given transaction). Returns whether it wrote.
+ * `entries`: where the new timeline entry goes instead of a write of its own (the caller
+ * inserts a page's entries together; nothing in the page reads them back).
+ */
+export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent, entries?: { id: string; data: JsonObject }[]): Promise<boolean> {
   const kind = KINDS[event.type];
   if (!kind) return false;
   const entryId = `ev:${event.id}`;
@@ -115,6 +146,7 @@ export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent
     body: null,
     redacted: false,
   };
-  await tx.documents.put(TIMELINE, entryId, entry as unknown as JsonObject, 0);
+  if (entries !== undefined) entries.push({ id: entryId, data: entry as unknown as JsonObject });
+  else await tx.documents.put(TIMELINE, entryId, entry as unknown as JsonObject, 0);
   return true;
 }

@@ -66,7 +66,8 @@ export interface EventsApi {
   runConsumers(maxEvents?: number): Promise<ConsumerRun[]>;
 }
 
-const CHECKPOINTS = "storekeep.checkpoints";
+/** The collection of the consumers' durable checkpoints (`{ position }` by consumer name). */
+export const CHECKPOINTS = "storekeep.checkpoints";
 
 /**
  * Builds the events API on a runtime.
