@@ -3,18 +3,33 @@
  * (replenishment imports neither module).
  */
 import { type LocalDate, startOfLocalDate } from "./kernel/local-date.js";
-import type { Transaction } from "./ports/storage.js";
+import type { LogEntry, Transaction } from "./ports/storage.js";
 import { MOVEMENTS, type MovementRecord } from "./inventory/movement.js";
-import { readAvailability } from "./inventory/reservations.js";
+import { allExpiredHolds, readAvailability, scopeOf } from "./inventory/reservations.js";
+import { AVAILABILITY } from "./inventory/ledger-records.js";
+import { readLogs } from "./runner/batch-logs.js";
 import { findAll } from "./purchasing/reports.js";
 import type { IncomingRow } from "./purchasing/order-store.js";
 import { priceFor } from "./purchasing/pricing.js";
 import { leadTimeOf } from "./purchasing/supplier-performance.js";
 import { INCOMING, SUPPLIERS, SUPPLIER_ITEMS, type Supplier, type SupplierItem } from "./purchasing/supplier.js";
 import type { ReplenishmentSources, StoredSupplierTerms } from "./replenishment/store-suggestions.js";
-import { Decimal } from "./kernel/decimal.js";
+import { Decimal, canonicalDecimal } from "./kernel/decimal.js";
 
 const PAGE = 5000;
+
+type Activity = { warehouseId: string; date: LocalDate; sold: number };
+type Incoming = { warehouseId: string; reference: string; quantity: number; expectedDate: LocalDate };
+
+/** What a suggestion run read ahead (see `readAhead`). */
+interface ReadAhead {
+  readonly activity: Map<string, Activity[]>;
+  incoming: Map<string, { data: IncomingRow }[]> | undefined;
+  /** Units still kept by expired, unreleased holds, by reservation scope. */
+  expired: Map<string, Decimal> | undefined;
+  readonly stock: Map<string, Record<string, Decimal>>;
+  readonly leadTimes: Map<string, Awaited<ReturnType<typeof leadTimeOf>>>;
+}
 
 /**
  * The reads `sk.replenishment` needs: supplier items, prices and learned lead times from
@@ -26,7 +41,56 @@ const PAGE = 5000;
  * ```
  */
 export function replenishmentSources(timeZone: string, nowIso: () => string): ReplenishmentSources {
+  /*
+   * What readAhead read, per transaction (a suggestion run is one read transaction): each
+   * SKU's activity for a window, the open purchase order lines and the expired holds of the
+   * whole shop, availability rows, lead times per supplier. The per-SKU reads answer from it.
+   */
+  const kept = new WeakMap<Transaction, ReadAhead>();
+  const keptOf = (tx: Transaction): ReadAhead => {
+    let k = kept.get(tx);
+    if (k === undefined) kept.set(tx, (k = { activity: new Map(), incoming: undefined, expired: undefined, stock: new Map(), leadTimes: new Map() }));
+    return k;
+  };
+  const readActivity = async (tx: Transaction, sku: string, from: LocalDate, to: LocalDate, first?: readonly LogEntry<MovementRecord>[]): Promise<Activity[]> => {
+    const out: Activity[] = [];
+    const lt = startOfLocalDate(to, timeZone).toISOString();
+    let page = first ?? (await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { gte: startOfLocalDate(from, timeZone).toISOString(), lt, limit: PAGE }));
+    for (;;) {
+      for (const { data: m } of page) {
+        if (m.kind === "revaluation") continue;
+        const sold = m.kind === "sale-issue" ? -Number(m.quantity) : 0;
+        out.push({ warehouseId: m.warehouseId, date: m.effectiveDate as LocalDate, sold });
+        if (m.kind === "transfer" && m.to !== null) out.push({ warehouseId: m.to.warehouseId, date: m.effectiveDate as LocalDate, sold: 0 });
+      }
+      if (page.length < PAGE) return out;
+      page = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { gt: page[page.length - 1]!.sortKey, lt, limit: PAGE });
+    }
+  };
+  const incomingRows = (rows: readonly { data: IncomingRow }[]): Incoming[] =>
+    rows.map(({ data }) => ({ warehouseId: data.warehouseId, reference: `${data.purchaseOrderId}/${data.lineId}`, quantity: Number(data.quantity), expectedDate: data.expectedDate as LocalDate }));
   return {
+    async readAhead(tx, batch) {
+      const k = keptOf(tx);
+      // Supplier items in one read (termsOf then reads them from what the store keeps).
+      await tx.documents.getMany(SUPPLIER_ITEMS, batch.skus.flatMap((sku) => (batch.suppliersOf.get(sku) ?? []).map((supplierId) => `${supplierId}|${sku}`)));
+      const windowKey = `${batch.from}|${batch.to}`;
+      const firsts = await readLogs<MovementRecord>(tx, MOVEMENTS, batch.skus.map((sku) => ({ stream: sku, range: { gte: startOfLocalDate(batch.from, timeZone).toISOString(), lt: startOfLocalDate(batch.to, timeZone).toISOString(), limit: PAGE } })));
+      for (const [i, sku] of batch.skus.entries()) k.activity.set(`${sku}|${windowKey}`, await readActivity(tx, sku, batch.from, batch.to, firsts[i]));
+      // Every open purchase order line and every expired, unreleased hold of the shop, once.
+      if (k.incoming === undefined) {
+        k.incoming = new Map();
+        for (const row of await findAll<IncomingRow>(tx, INCOMING, "bySku", [])) (k.incoming.get(row.data.sku) ?? k.incoming.set(row.data.sku, []).get(row.data.sku)!).push(row);
+      }
+      if (k.expired === undefined) {
+        k.expired = new Map();
+        for (const hold of await allExpiredHolds(tx, nowIso())) k.expired.set(hold.scope, (k.expired.get(hold.scope) ?? new Decimal(0)).plus(hold.remaining));
+      }
+      // The availability rows of every warehouse the batch's SKUs moved in or expect stock at.
+      const scopes = batch.skus.flatMap((sku) => [...new Set([...k.activity.get(`${sku}|${windowKey}`)!.map((a) => a.warehouseId), ...(k.incoming!.get(sku) ?? []).map((r) => r.data.warehouseId)])].map((w) => scopeOf(sku, w)));
+      if (scopes.length > 0) for (const [scope, row] of await tx.counters.getMany(AVAILABILITY, scopes)) k.stock.set(scope, row);
+      for (const scope of scopes) if (!k.stock.has(scope)) k.stock.set(scope, {});
+    },
     async suppliersOf(tx, skus) {
       const out = new Map<string, string[]>();
       const rows = skus === undefined ? await findAll<SupplierItem>(tx, SUPPLIER_ITEMS, "bySkuSupplier", []) : (await Promise.all(skus.map((sku) => findAll<SupplierItem>(tx, SUPPLIER_ITEMS, "bySkuSupplier", [sku])))).flat();
@@ -47,7 +111,9 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
       const lowest = breaks[0];
       // The suggestions price a quantity below the lowest break at the lowest break's price.
       const priceBreaks = lowest === undefined ? [] : [{ minQuantity: 0, unitPrice: lowest.unitPrice }, ...breaks.filter((b) => b.minQuantity > 0)];
-      const learned = await leadTimeOf(tx, supplierId, { last: 20, asOf });
+      const leadTimes = keptOf(tx).leadTimes;
+      const learned = leadTimes.get(`${supplierId}|${asOf}`) ?? (await leadTimeOf(tx, supplierId, { last: 20, asOf }));
+      leadTimes.set(`${supplierId}|${asOf}`, learned);
       return {
         supplierId,
         currency: supplier.currency,
@@ -59,29 +125,22 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
       };
     },
     async stockOf(tx, sku, warehouseId) {
+      const k = kept.get(tx);
+      const row = k?.stock.get(scopeOf(sku, warehouseId));
+      if (row !== undefined && k!.expired !== undefined) {
+        // As readAvailability answers: the reserved units less what expired holds still keep.
+        const reserved = (row["reserved"] ?? new Decimal(0)).minus(k!.expired.get(scopeOf(sku, warehouseId)) ?? 0);
+        return { onHand: Number(canonicalDecimal(row["onHand"] ?? new Decimal(0))), reserved: Number(canonicalDecimal(reserved)) };
+      }
       const a = await readAvailability(tx, sku, warehouseId, nowIso());
       return { onHand: Number(a.onHand), reserved: Number(a.reserved) };
     },
     async activityOf(tx, sku, from, to) {
-      const out: { warehouseId: string; date: LocalDate; sold: number }[] = [];
-      const lt = startOfLocalDate(to, timeZone).toISOString();
-      let after: string | undefined;
-      for (;;) {
-        const range = after === undefined ? { gte: startOfLocalDate(from, timeZone).toISOString(), lt } : { gt: after, lt };
-        const page = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { ...range, limit: PAGE });
-        for (const { data: m } of page) {
-          if (m.kind === "revaluation") continue;
-          const sold = m.kind === "sale-issue" ? -Number(m.quantity) : 0;
-          out.push({ warehouseId: m.warehouseId, date: m.effectiveDate as LocalDate, sold });
-          if (m.kind === "transfer" && m.to !== null) out.push({ warehouseId: m.to.warehouseId, date: m.effectiveDate as LocalDate, sold: 0 });
-        }
-        if (page.length < PAGE) return out;
-        after = page[page.length - 1]!.sortKey;
-      }
+      return kept.get(tx)?.activity.get(`${sku}|${from}|${to}`) ?? readActivity(tx, sku, from, to);
     },
     async incomingOf(tx, sku) {
-      const rows = await findAll<IncomingRow>(tx, INCOMING, "bySku", [sku]);
-      return rows.map(({ data }) => ({ warehouseId: data.warehouseId, reference: `${data.purchaseOrderId}/${data.lineId}`, quantity: Number(data.quantity), expectedDate: data.expectedDate as LocalDate }));
+      const held = kept.get(tx)?.incoming;
+      return incomingRows(held !== undefined ? (held.get(sku) ?? []) : await findAll<IncomingRow>(tx, INCOMING, "bySku", [sku]));
     },
   };
 }

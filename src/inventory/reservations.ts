@@ -105,6 +105,27 @@ export async function expiredHolds(tx: Transaction, scope: string, nowIso: strin
 }
 
 /**
+ * Every hold of the shop that expired by `nowIso` and is still held (the expiry command has
+ * not released it yet), paged through the expiry index: what availability reads leave out.
+ *
+ * @example
+ * ```ts
+ * const stale = await allExpiredHolds(tx, "2026-03-02T10:00:00.000Z");
+ * ```
+ */
+export async function allExpiredHolds(tx: Transaction, nowIso: string): Promise<Reservation[]> {
+  const out: Reservation[] = [];
+  let after: { values: readonly string[]; id: string } | undefined;
+  for (;;) {
+    const page = await tx.documents.find<Reservation>(RESERVATIONS, { index: "byExpiry", equals: ["held"], range: { lte: nowIso }, limit: 500, ...(after === undefined ? {} : { after }) });
+    for (const d of page) out.push(d.data);
+    if (page.length < 500) return out;
+    const last = page[page.length - 1]!;
+    after = { values: [last.data.state, last.data.expiresAt!], id: last.id };
+  }
+}
+
+/**
  * Reads availability, never counting an expired hold even before the expiry command ran.
  *
  * @example

@@ -53,7 +53,17 @@ export interface ReplenishmentSources {
   activityOf(tx: Transaction, sku: string, from: LocalDate, to: LocalDate): Promise<readonly { readonly warehouseId: string; readonly date: LocalDate; readonly sold: number }[]>;
   /** The open purchase order lines still to come for the SKU (approved, sent, partially received). */
   incomingOf(tx: Transaction, sku: string): Promise<readonly { readonly warehouseId: string; readonly reference: string; readonly quantity: number; readonly expectedDate: LocalDate }[]>;
+  /**
+   * Optional: told, before a batch of SKUs is read one by one, which SKUs (and their
+   * suppliers) and which window come next, so it can read them for all at once (a few round
+   * trips on a SQL store rather than several per SKU). The reads after it must answer as
+   * they would without it.
+   */
+  readAhead?(tx: Transaction, batch: { readonly skus: readonly string[]; readonly suppliersOf: ReadonlyMap<string, readonly string[]>; readonly from: LocalDate; readonly to: LocalDate; readonly asOf: LocalDate }): Promise<void>;
 }
+
+/** SKUs whose reads a {@link ReplenishmentSources.readAhead} batch takes. */
+const READ_AHEAD_SKUS = 200;
 
 const idText = z.string().min(1).max(200);
 const decimalText = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal written like 25.00");
@@ -130,10 +140,19 @@ export async function suggestFromStore(tx: Transaction, sources: ReplenishmentSo
   const skipped: { sku: string; reason: string }[] = [];
   const items: ReplenishmentItem[] = [];
   const suppliers = new Map<string, SupplierTerms>();
-  for (const sku of input.skus ?? [...suppliersBySku.keys()].sort()) {
+  const skus = input.skus ?? [...suppliersBySku.keys()].sort();
+  const orderOf = (sku: string): readonly string[] => {
+    const preferred = input.preferredSuppliers?.[sku];
+    return preferred !== undefined ? [preferred] : (suppliersBySku.get(sku) ?? []);
+  };
+  for (const [index, sku] of skus.entries()) {
+    if (index % READ_AHEAD_SKUS === 0 && sources.readAhead !== undefined) {
+      const batch = skus.slice(index, index + READ_AHEAD_SKUS);
+      await sources.readAhead(tx, { skus: batch, suppliersOf: new Map(batch.map((s) => [s, orderOf(s)])), from: windowStart, to: asOf, asOf });
+    }
     const candidates = suppliersBySku.get(sku) ?? [];
     const preferred = input.preferredSuppliers?.[sku];
-    const order = preferred !== undefined ? [preferred] : candidates;
+    const order = orderOf(sku);
     let terms: StoredSupplierTerms | undefined;
     for (const supplierId of order) {
       const t = await sources.termsOf(tx, supplierId, sku, asOf);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Storekeep } from "../../src/storekeep.js";
 import { KINDS, codeOf, pgliteHolder, shop } from "../purchasing/helpers.js";
+import { replenishmentSources } from "../../src/replenishment-sources.js";
+import { suggestFromStore } from "../../src/replenishment/store-suggestions.js";
 
 const pg = pgliteHolder();
 beforeAll(() => pg.start(), 60_000);
@@ -58,6 +60,38 @@ describe.each(KINDS)("sk.replenishment on %s", (kind) => {
     expect(await codeOf(() => sk.replenishment.suggest({ asOf: "2026-02-30" }))).toBe("VALIDATION_FAILED");
     await sk.close();
   });
+
+  it("reading ahead for a batch of SKUs gives the same suggestions as reading each SKU alone (two warehouses, a transfer, an expired hold not yet released, an open order, more SKUs than one batch)", async () => {
+    const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
+    await setUp(sk);
+    await sk.inventory.defineWarehouse({ warehouseId: "wh2" });
+    await sk.inventory.transfer({ sku: "MUG", from: { warehouseId: "wh" }, to: { warehouseId: "wh2" }, quantity: "10", effectiveDate: "2026-02-16" });
+    await sk.inventory.reserve({ lines: [{ sku: "NEW", warehouseId: "wh", quantity: "3" }], expiresAt: "2026-03-02T10:30:00.000Z" });
+    await sk.purchasing.createOrder({ purchaseOrderId: "po_open", supplierId: "acme", warehouseId: "wh2", lines: [{ sku: "MUG", quantity: 24 }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po_open" });
+    // 210 more SKUs, so the run reads ahead in two batches.
+    for (let i = 0; i < 210; i++) {
+      const sku = `X${String(i).padStart(3, "0")}`;
+      await sk.inventory.defineProduct({ sku, costingMethod: "fifo" });
+      await sk.purchasing.setSupplierItem({ supplierId: "acme", sku, prices: [{ unitPrice: "1" }] });
+      if (i % 7 === 0) await sk.inventory.receive({ sku, warehouseId: i % 2 === 0 ? "wh" : "wh2", quantity: "5", unitCost: "1", effectiveDate: "2026-02-02" });
+    }
+    clock.advance(3_600_000); // the hold on NEW has expired; nothing released it
+    const sources = replenishmentSources("UTC", () => clock.now().toISOString());
+    const { readAhead: _ahead, ...alone } = sources;
+    expect(_ahead).toBeDefined();
+    const input = { asOf: "2026-03-02" };
+    const withAhead = await sk.runtime.read((tx) => suggestFromStore(tx, sources, input, "2026-03-02" as never));
+    const perSku = await sk.runtime.read((tx) => suggestFromStore(tx, alone, input, "2026-03-02" as never));
+    expect(withAhead).toEqual(perSku);
+    const pairs = new Set([...withAhead.suggestions, ...withAhead.noOrder].map((s) => `${s.sku}@${s.warehouse}`));
+    expect(["MUG@wh", "MUG@wh2", "NEW@wh"].every((p) => pairs.has(p))).toBe(true);
+    // Of the 210 more, the 30 with stock (one in seven) are planned where they are.
+    expect([...pairs].filter((p) => p.startsWith("X")).length).toBe(30);
+    const newAtWh = withAhead.suggestions.find((s) => s.sku === "NEW" && s.warehouse === "wh");
+    if (newAtWh !== undefined) expect(newAtWh.explanation.inputs.reserved).toBe(0);
+    await sk.close();
+  }, 120_000);
 
   it("drafts one order per supplier and warehouse: twice is once, a changed input updates the draft", async () => {
     const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
