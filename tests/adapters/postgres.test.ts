@@ -157,6 +157,33 @@ describe("postgresStore on PGlite: the schema", () => {
     expect((await store.transaction((tx) => tx.documents.get("notes", "p1")))?.data).toEqual({ text: "prepared" });
   });
 
+  it("readMany sends one statement whose text depends on the shapes of the reads, not on how many there are (a prepared statement serves every size)", async () => {
+    const texts: string[] = [];
+    const counting = {
+      ...db,
+      waitReady: db.waitReady,
+      transaction: (fn: (tx: { query: (text: string, values?: unknown[]) => Promise<unknown> }) => Promise<unknown>) =>
+        db.transaction((tx) => fn({ ...tx, query: (text: string, values?: unknown[]) => (texts.push(text), tx.query(text, values as never)) } as never)),
+    } as unknown as PGlite;
+    schemas += 1;
+    const store = postgresStore({ client: counting, schema: `pg_test_${schemas}`, rollup: false });
+    await store.migrate(registry);
+    await store.transaction((tx) => tx.logs.append("inventory.movements", Array.from({ length: 300 }, (_, i) => ({ stream: `S${i % 30}`, sortKey: `k${String(i).padStart(4, "0")}`, data: { i } }))));
+    const run = async (count: number): Promise<string[]> => {
+      texts.length = 0;
+      const reads = Array.from({ length: count }, (_, i) => ({ stream: `S${i % 30}`, range: { gte: "k0100", lt: "k0200" } }));
+      const out = await store.transaction((tx) => tx.logs.readMany!("inventory.movements", reads));
+      // Entry k is in stream S(k mod 30): read i sees the k in [100, 200) of its stream.
+      const expected = reads.map((_, i) => Array.from({ length: 100 }, (_, k) => k + 100).filter((k) => k % 30 === i % 30).map((k) => `k${String(k).padStart(4, "0")}`));
+      expect(out.map((l) => l.map((e) => e.sortKey))).toEqual(expected);
+      return texts.filter((t) => t.includes("log_entries"));
+    };
+    const three = await run(3);
+    const many = await run(300);
+    expect(three).toHaveLength(1);
+    expect(many).toEqual(three);
+  });
+
   it("refuses a family nobody declared with NOT_FOUND, even on a fresh store over a migrated schema", async () => {
     const store = await fresh();
     const other = postgresStore({ client: db, schema: store.schema, rollup: false });

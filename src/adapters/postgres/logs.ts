@@ -13,9 +13,6 @@ import { checkText } from "./sql.js";
  * again, so a failed append leaves nothing behind.
  */
 
-/** Reads per `readMany` statement (each takes up to six parameters of PostgreSQL's 65,535). */
-const READS_PER_STATEMENT = 500;
-
 /**
  * The log primitive over one session.
  *
@@ -97,30 +94,57 @@ export function postgresLogs(session: Session, catalog: Catalog): LogStore {
     async readMany<T extends JsonObject>(family: string, reads: readonly LogReadRequest[]): Promise<LogEntry<T>[][]> {
       await catalog.log(session, family);
       const out: LogEntry<T>[][] = reads.map(() => []);
-      // One statement per chunk of reads: a UNION ALL of the range scans `read` makes, each
-      // numbered, its rows ranked in its own order (the outer sort keeps both).
-      for (let from = 0; from < reads.length; from += READS_PER_STATEMENT) {
-        const chunk = reads.slice(from, from + READS_PER_STATEMENT);
-        const values: unknown[] = [family];
-        const param = (value: unknown): string => {
-          values.push(value);
-          return `$${values.length}`;
-        };
-        const branches = chunk.map(({ stream, range }, k) => {
-          const where = ["family = $1", `stream = ${param(checkText(stream, "log stream"))}`];
-          for (const [op, value] of [[">", range?.gt], [">=", range?.gte], ["<", range?.lt], ["<=", range?.lte]] as const) {
-            if (value !== undefined) where.push(`sort_key ${op} ${param(checkText(value, "range bound"))}`);
-          }
-          const limit = range?.limit ?? null;
-          if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0)) throw new InvariantError(`log read limit must be a non-negative integer, got ${String(limit)}`);
-          const order = `ORDER BY sort_key${range?.order === "desc" ? " DESC" : ""}`;
-          return `(SELECT ${k}::int AS n, row_number() OVER (${order}) AS i, sort_key, seq::text AS seq, data::text AS data FROM ${t.logEntries} WHERE ${where.join(" AND ")} ${order} LIMIT ${param(limit)}::bigint)`;
+      if (reads.length === 0) return out;
+      // Reads of one shape (which bounds, which order) go in one branch: their streams, bounds
+      // and limits as arrays, each read a range scan of its own (LATERAL), its rows ranked in
+      // its order. The statement's text depends on the shapes present, not on how many reads
+      // there are, so a prepared statement serves every size.
+      const BOUNDS = [
+        ["gt", ">"],
+        ["gte", ">="],
+        ["lt", "<"],
+        ["lte", "<="],
+      ] as const;
+      const groups = new Map<string, { present: boolean[]; desc: boolean; n: number[]; streams: string[]; bounds: (string | null)[][]; lim: (number | null)[] }>();
+      reads.forEach(({ stream, range }, n) => {
+        const present = BOUNDS.map(([b]) => range?.[b] !== undefined);
+        const desc = range?.order === "desc";
+        const limit = range?.limit ?? null;
+        if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0)) throw new InvariantError(`log read limit must be a non-negative integer, got ${String(limit)}`);
+        const key = `${present.join(",")}|${desc}`;
+        let g = groups.get(key);
+        if (g === undefined) groups.set(key, (g = { present, desc, n: [], streams: [], bounds: BOUNDS.map(() => []), lim: [] }));
+        g.n.push(n);
+        g.streams.push(checkText(stream, "log stream"));
+        BOUNDS.forEach(([b], i) => {
+          const value = range?.[b];
+          g!.bounds[i]!.push(value === undefined ? null : checkText(value, "range bound"));
         });
-        const rows = await session.query<{ n: number; sort_key: string; seq: string; data: string }>(`SELECT n, sort_key, seq, data FROM (${branches.join(" UNION ALL ")}) AS r ORDER BY n, i`, values);
-        for (const row of rows) {
-          const k = from + Number(row.n);
-          out[k]!.push({ stream: reads[k]!.stream, sortKey: row.sort_key, seq: Number(row.seq), data: JSON.parse(row.data) as T });
-        }
+        g.lim.push(limit);
+      });
+      const values: unknown[] = [family];
+      const param = (value: unknown): string => {
+        values.push(value);
+        return `$${values.length}`;
+      };
+      const branches = [...groups.values()].map((g) => {
+        const columns = [`${param(g.n)}::int[]`, `${param(g.streams)}::text[]`, `${param(g.lim)}::bigint[]`];
+        const names = ["n", "stream", "lim"];
+        const where = ["l.family = $1", "l.stream = r.stream"];
+        BOUNDS.forEach(([b, op], i) => {
+          if (!g.present[i]) return;
+          columns.push(`${param(g.bounds[i])}::text[]`);
+          names.push(b);
+          where.push(`l.sort_key ${op} r.${b}`);
+        });
+        const order = `ORDER BY l.sort_key${g.desc ? " DESC" : ""}`;
+        return `SELECT r.n, e.i, e.sort_key, e.seq, e.data FROM unnest(${columns.join(", ")}) AS r(${names.join(", ")})
+           CROSS JOIN LATERAL (SELECT row_number() OVER (${order}) AS i, l.sort_key, l.seq::text AS seq, l.data::text AS data FROM ${t.logEntries} l WHERE ${where.join(" AND ")} ${order} LIMIT r.lim) e`;
+      });
+      const rows = await session.query<{ n: number; sort_key: string; seq: string; data: string }>(`SELECT n, sort_key, seq, data FROM (${branches.join(" UNION ALL ")}) AS u ORDER BY n, i`, values);
+      for (const row of rows) {
+        const k = Number(row.n);
+        out[k]!.push({ stream: reads[k]!.stream, sortKey: row.sort_key, seq: Number(row.seq), data: JSON.parse(row.data) as T });
       }
       return out;
     },

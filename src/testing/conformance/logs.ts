@@ -71,7 +71,7 @@ export const logTests: KitGroup = {
         const keys: string[] = [];
         for (let i = 0; i < 30; i++) keys.push(key(1 + ((i * 11) % 28), i));
         await store.transaction((tx) => tx.logs.append(ENTRIES, keys.map((k, i) => ({ stream: i % 2 === 0 ? "many A" : "many B", sortKey: k, data: { i } }))));
-        const ranges: LogRead[] = [{}, { gte: "2026-03-05", lt: "2026-03-12" }, { gt: keys[4]!, limit: 2 }, { order: "desc", limit: 3 }, { lte: "2026-03-02" }, { limit: 0 }, { gte: keys[6]!, lte: keys[6]! }];
+        const ranges: LogRead[] = [{}, { gte: "2026-03-05", lt: "2026-03-12" }, { gt: keys[4]!, limit: 2 }, { order: "desc", limit: 3 }, { lte: "2026-03-02" }, { limit: 0 }, { gte: keys[6]!, lte: keys[6]! }, { gt: keys[2]!, gte: keys[8]!, lt: "2026-03-20", order: "desc" }];
         const reads: LogReadRequest[] = [...ranges.flatMap((range) => [{ stream: "many B", range }, { stream: "many A", range }]), { stream: "many none" }, { stream: "many A" }];
         await store.transaction(async (tx) => {
           await tx.logs.append(ENTRIES, [{ stream: "many A", sortKey: key(29, 99), data: { i: 99 } }]);
