@@ -17,6 +17,8 @@ import type { ReplenishmentSources, StoredSupplierTerms } from "./replenishment/
 import { Decimal, canonicalDecimal } from "./kernel/decimal.js";
 
 const PAGE = 5000;
+/** Up to this many SKUs named, their suppliers are read SKU by SKU; more, with one read of all. */
+const SKUS_READ_ONE_BY_ONE = 8;
 
 type Activity = { warehouseId: string; date: LocalDate; sold: number };
 type Incoming = { warehouseId: string; reference: string; quantity: number; expectedDate: LocalDate };
@@ -93,7 +95,13 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
     },
     async suppliersOf(tx, skus) {
       const out = new Map<string, string[]>();
-      const rows = skus === undefined ? await findAll<SupplierItem>(tx, SUPPLIER_ITEMS, "bySkuSupplier", []) : (await Promise.all(skus.map((sku) => findAll<SupplierItem>(tx, SUPPLIER_ITEMS, "bySkuSupplier", [sku])))).flat();
+      // A short list is read SKU by SKU; a longer one with one paged read of every supplier
+      // item, keeping the list's (a statement per SKU would cost more round trips).
+      const wanted = skus === undefined ? undefined : new Set(skus);
+      const rows =
+        skus === undefined || skus.length > SKUS_READ_ONE_BY_ONE
+          ? (await findAll<SupplierItem>(tx, SUPPLIER_ITEMS, "bySkuSupplier", [])).filter((row) => wanted === undefined || wanted.has(row.data.sku))
+          : (await Promise.all(skus.map((sku) => findAll<SupplierItem>(tx, SUPPLIER_ITEMS, "bySkuSupplier", [sku])))).flat();
       for (const { data } of rows) (out.get(data.sku) ?? out.set(data.sku, []).get(data.sku)!).push(data.supplierId);
       for (const list of out.values()) list.sort();
       return out;

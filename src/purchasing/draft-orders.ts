@@ -11,7 +11,7 @@ import { saveOrder } from "./order-store.js";
 import { allocateOrderNumber } from "./order-number.js";
 import { roundToOrderQuantity } from "./pricing.js";
 import type { PurchaseOrder } from "./purchase-order.js";
-import { CLAIMS, ORDERS, idSchema, requireSupplier, supplierItem } from "./supplier.js";
+import { CLAIMS, ORDERS, idSchema, requireSupplier, supplierItems } from "./supplier.js";
 
 /** Where the standing replenishment draft of a supplier and warehouse is recorded (in purchasing's document claims). */
 const standingDraftKey = (supplierId: string, warehouseId: string): string => `replenishment-draft:${supplierId}|${warehouseId}`;
@@ -67,8 +67,10 @@ export const draftOrdersFromSuggestions = defineLibraryCommand({
       const adjustments = [];
       const bySku = new Map<string, Decimal>();
       for (const l of proposal.lines) bySku.set(l.sku, (bySku.get(l.sku) ?? new Decimal(0)).plus(l.quantity));
+      // The proposal's supplier items in one read, not one per line.
+      const items = await supplierItems(ctx.tx, supplier.supplierId, [...bySku.keys()]);
       for (const [sku, suggested] of [...bySku].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-        const item = await supplierItem(ctx.tx, supplier.supplierId, sku);
+        const item = items.get(sku);
         const quantity = item === undefined ? suggested : roundToOrderQuantity(item, suggested);
         if (!quantity.eq(suggested)) adjustments.push({ sku, suggested: canonicalDecimal(suggested), ordered: canonicalDecimal(quantity), reason: `minimum ${item?.minimumOrderQuantity ?? "none"}, pack ${item?.packMultiple ?? "none"}` });
         lines.push({ lineId: String(lines.length + 1), sku, quantity: canonicalDecimal(quantity) });

@@ -52,4 +52,19 @@ describe("a replenishment run on PostgreSQL does not grow with the SKUs", () => 
     }
     expect(runs[60]).toBe(runs[15]);
   }, 120_000);
+
+  it("updating the standing draft order from 60 SKUs' suggestions runs as many statements as from 15 (the supplier items read in one call)", async () => {
+    const updates: Record<number, number> = {};
+    let max = 1000;
+    for (const count of [15, 60]) {
+      const draft = () => sk.replenishment.draftOrders({ asOf: "2026-01-05", skus: skus.slice(0, count), policy: { kind: "min-max", min: 900, max: (max += 100) } });
+      await grow(count);
+      await draft();
+      const { counts, counted } = perCommand();
+      const r = await counted("update", draft);
+      updates[count] = counts["update"]!;
+      expect(r.orders.map((o) => [o.outcome, o.lines.length])).toEqual([["updated", count]]);
+    }
+    expect(updates[60]).toBe(updates[15]);
+  }, 120_000);
 });
