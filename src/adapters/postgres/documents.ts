@@ -233,13 +233,7 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
       const held = kept.get(key);
       if (held !== undefined && held.hold === 2) {
         // Held by this transaction: its version is known here and nobody else can change it.
-        if (held.row === null || Number(held.row.version) !== expectedVersion) {
-          throw new StorekeepError(
-            "CONCURRENCY_CONFLICT",
-            `Document ${collection}/${id} is at version ${held.row === null ? "none (missing)" : held.row.version}, not ${expectedVersion}: it changed since it was read; read it again and retry.`,
-            { collection, id, expectedVersion, actualVersion: held.row === null ? 0 : Number(held.row.version) },
-          );
-        }
+        checkHeldVersion(collection, id, held.row, expectedVersion);
         const version = expectedVersion + 1;
         kept.set(key, { row: { id, version, data: text }, hold: 2 });
         pending.set(key, { collection, id, data: text, version });
@@ -266,13 +260,7 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
       const held = kept.get(key);
       if (held !== undefined && held.hold === 2) {
         // Held by this transaction: its version is known here and nobody else can change it.
-        if (held.row === null || Number(held.row.version) !== expectedVersion) {
-          throw new StorekeepError(
-            "CONCURRENCY_CONFLICT",
-            `Document ${collection}/${id} is at version ${held.row === null ? "none (missing)" : held.row.version}, not ${expectedVersion}: it changed since it was read; read it again and retry.`,
-            { collection, id, expectedVersion, actualVersion: held.row === null ? 0 : Number(held.row.version) },
-          );
-        }
+        checkHeldVersion(collection, id, held.row, expectedVersion);
         pending.delete(key);
         pendingDeletes.set(key, { collection, id });
         kept.set(key, { row: null, hold: 2 });
@@ -304,6 +292,16 @@ export function postgresDocuments(session: Session, catalog: Catalog): DocumentS
       return rows.map((row) => toDocument<T>(row));
     },
   };
+}
+
+/** A write to a document this transaction holds: its version must be the one expected (CONCURRENCY_CONFLICT otherwise). */
+function checkHeldVersion(collection: string, id: string, row: DocumentRow | null, expectedVersion: number): void {
+  if (row !== null && Number(row.version) === expectedVersion) return;
+  throw new StorekeepError(
+    "CONCURRENCY_CONFLICT",
+    `Document ${collection}/${id} is at version ${row === null ? "none (missing)" : row.version}, not ${expectedVersion}: it changed since it was read; read it again and retry.`,
+    { collection, id, expectedVersion, actualVersion: row === null ? 0 : Number(row.version) },
+  );
 }
 
 function compareIds(a: string, b: string): number {
