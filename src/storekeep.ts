@@ -27,6 +27,7 @@ import { splitStockByWarehouse } from "./analytics/stock-by-warehouse.js";
 import { type CurrencyCode, minorUnits } from "./kernel/currencies.js";
 import type { AccountRole } from "./kernel/events/account-roles.js";
 import type { Transaction } from "./ports/storage.js";
+import { type LocalDate, addDays } from "./kernel/local-date.js";
 import { type SalesApi, type SalesOptions, createSalesApi, salesModule } from "./sales/index.js";
 import { allocateDocumentNumber } from "./finance/numbering/number-series.js";
 import { receivableItems } from "./finance/open-item-tracking.js";
@@ -142,6 +143,22 @@ export interface Storekeep<D extends EventDefinitions = typeof eventDefinitions>
   recordEvents(events: readonly RecordEventInput<D>[], options?: ExecuteOptions): Promise<{ recorded: number }>;
   /** Closes the store (connections, PGlite instances the store owns). */
   close(): Promise<void>;
+}
+
+/** Quantity and value per SKU summed over a range of daily buckets (the inventory balances). */
+async function stockBySkuIn(tx: Transaction, buckets: { readonly from?: string; readonly to: string }): Promise<Map<string, { quantity: Decimal; value: Decimal }>> {
+  const out = new Map<string, { quantity: Decimal; value: Decimal }>();
+  const zero = new Decimal(0);
+  for (const [key, row] of await tx.balances.sumByKey(INVENTORY_QUANTITIES, { buckets })) {
+    const sku = key.slice(0, key.indexOf("|"));
+    const s = out.get(sku);
+    out.set(sku, { quantity: (s?.quantity ?? zero).plus(row["quantity"] ?? zero), value: zero });
+  }
+  for (const [sku, row] of await tx.balances.sumByKey(INVENTORY_VALUES, { buckets })) {
+    const s = out.get(sku);
+    out.set(sku, { quantity: s?.quantity ?? zero, value: row["value"] ?? zero });
+  }
+  return out;
 }
 
 /**
@@ -372,20 +389,8 @@ function analyticsSources(finance: FinanceOptions | undefined, config: { readonl
       }
       return total;
     },
-    async stockBySku(tx, asOf) {
-      const out = new Map<string, { quantity: Decimal; value: Decimal }>();
-      const zero = new Decimal(0);
-      for (const [key, row] of await tx.balances.sumByKey(INVENTORY_QUANTITIES, { buckets: { to: asOf } })) {
-        const sku = key.slice(0, key.indexOf("|"));
-        const s = out.get(sku);
-        out.set(sku, { quantity: (s?.quantity ?? zero).plus(row["quantity"] ?? zero), value: zero });
-      }
-      for (const [sku, row] of await tx.balances.sumByKey(INVENTORY_VALUES, { buckets: { to: asOf } })) {
-        const s = out.get(sku);
-        out.set(sku, { quantity: s?.quantity ?? zero, value: row["value"] ?? zero });
-      }
-      return out;
-    },
+    stockBySku: (tx, asOf) => stockBySkuIn(tx, { to: asOf }),
+    stockChangesBySku: (tx, after, asOf) => stockBySkuIn(tx, { from: addDays(after as LocalDate, 1), to: asOf }),
     async stockByWarehouse(tx, asOf) {
       // Units per SKU and warehouse (a location's warehouse; stock travelling sits under "in-transit").
       const units = new Map<string, Map<string, Decimal>>();

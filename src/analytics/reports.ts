@@ -1,5 +1,5 @@
 import { Decimal } from "../kernel/decimal.js";
-import { type LocalDate, addDays } from "../kernel/local-date.js";
+import { type LocalDate, addDays, daysBetween } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
 import { type AgeingBucket, ageStock, ageingLabels } from "./ageing.js";
 import { ANALYTICS_STORE, CUSTOMER_FACT_FIELDS, type FactSums } from "./facts.js";
@@ -130,8 +130,35 @@ async function skuFacts(tx: Transaction, range: { from?: string; to: string }): 
   return out;
 }
 
-async function stockFigures(tx: Transaction, stock: Map<string, { quantity: Decimal; value: Decimal }>, to: string, settings: ReportSettings): Promise<StockFigures> {
-  const window = await skuFacts(tx, { from: addDays(to as LocalDate, -(settings.deadStockDays - 1)), to });
+/**
+ * Units shipped per SKU in the dead-stock window ending `to`. A series carries the window from
+ * point to point: the days the window gained are added and the days it lost taken away (two
+ * reads of the SKUs that shipped on those days) instead of every SKU's window read again.
+ */
+async function shippedInWindow(tx: Transaction, to: string, days: number, carry?: SeriesCarry): Promise<Map<string, Decimal>> {
+  const from = addDays(to as LocalDate, -(days - 1));
+  const previous = carry?.window;
+  let window: Map<string, Decimal>;
+  if (previous !== undefined && previous.end < to && daysBetween(previous.end as LocalDate, to as LocalDate) < days) {
+    window = new Map(previous.shipped);
+    for (const [sku, f] of await skuFacts(tx, { from: addDays(previous.end as LocalDate, 1), to })) window.set(sku, (window.get(sku) ?? ZERO).plus(f.shippedUnits ?? ZERO));
+    const lostFrom = addDays(previous.end as LocalDate, -(days - 1));
+    for (const [sku, f] of await skuFacts(tx, { from: lostFrom, to: addDays(from, -1) })) window.set(sku, (window.get(sku) ?? ZERO).minus(f.shippedUnits ?? ZERO));
+  } else {
+    window = new Map([...(await skuFacts(tx, { from, to }))].map(([sku, f]) => [sku, f.shippedUnits ?? ZERO]));
+  }
+  if (carry !== undefined) carry.window = { end: to, shipped: window };
+  return window;
+}
+
+/** What a series carries from one point to the next (each point's range starts the day after the last one's ends). */
+interface SeriesCarry {
+  window?: { readonly end: string; readonly shipped: Map<string, Decimal> };
+  toDate?: { readonly end: string; readonly sums: FactSums };
+}
+
+async function stockFigures(tx: Transaction, stock: Map<string, { quantity: Decimal; value: Decimal }>, to: string, settings: ReportSettings, carry?: SeriesCarry): Promise<StockFigures> {
+  const shipped = await shippedInWindow(tx, to, settings.deadStockDays, carry);
   let outOfStock = 0;
   let onHand = ZERO;
   let deadValue = ZERO;
@@ -142,7 +169,7 @@ async function stockFigures(tx: Transaction, stock: Map<string, { quantity: Deci
       continue;
     }
     onHand = onHand.plus(s.quantity);
-    if ((window.get(sku)?.shippedUnits ?? ZERO).isZero()) {
+    if ((shipped.get(sku) ?? ZERO).isZero()) {
       deadSkus++;
       deadValue = deadValue.plus(s.value);
     }
@@ -151,19 +178,31 @@ async function stockFigures(tx: Transaction, stock: Map<string, { quantity: Deci
 }
 
 /** The catalogue for one range, and the raw reads the breakdowns reuse. */
-async function snapshot(tx: Transaction, sources: AnalyticsSources, range: DateRange, settings: ReportSettings, everyKey = false) {
+async function snapshot(tx: Transaction, sources: AnalyticsSources, range: DateRange, settings: ReportSettings, everyKey = false, stockAtEnd?: Map<string, { quantity: Decimal; value: Decimal }>, carry?: SeriesCarry) {
   // Every dimension's sums only when breakdowns need them; a series point reads `all`.
   const all = await tx.balances.sumByKey(ANALYTICS_STORE.facts, { buckets: { from: range.from, to: range.to }, ...(everyKey ? {} : { keys: ["all"] }) });
-  const toDate = await tx.balances.sum(ANALYTICS_STORE.facts, "all", { to: range.to });
-  const stock = await sources.stockBySku(tx, range.to);
+  // Since the beginning: a series point adds its own range to the previous point's.
+  const toDate = carry?.toDate !== undefined && carry.toDate.end === addDays(range.from as LocalDate, -1) ? addSums(carry.toDate.sums, sums(all.get("all"))) : sums(await tx.balances.sum(ANALYTICS_STORE.facts, "all", { to: range.to }));
+  if (carry !== undefined) carry.toDate = { end: range.to, sums: toDate };
+  const stock = stockAtEnd ?? (await sources.stockBySku(tx, range.to));
   const inputs: KpiInputs = {
     days: daysIn(range),
     facts: sums(all.get("all")),
-    factsToDate: sums(toDate),
+    factsToDate: toDate,
     ledger: await ledgerFigures(tx, sources, range),
-    stock: await stockFigures(tx, stock, range.to, settings),
+    stock: await stockFigures(tx, stock, range.to, settings, carry),
   };
   return { kpis: computeKpis(inputs, settings.moneyDigits), facts: all, stock };
+}
+
+/** Stock per SKU moved on by a change (SKUs new in the change join; the earlier map is left as it was). */
+function carried(stock: ReadonlyMap<string, { quantity: Decimal; value: Decimal }>, changes: ReadonlyMap<string, { readonly quantity: Decimal; readonly value: Decimal }>): Map<string, { quantity: Decimal; value: Decimal }> {
+  const out = new Map(stock);
+  for (const [sku, c] of changes) {
+    const s = out.get(sku);
+    out.set(sku, s === undefined ? { quantity: c.quantity, value: c.value } : { quantity: s.quantity.plus(c.quantity), value: s.value.plus(c.value) });
+  }
+  return out;
 }
 
 const places = (text: string): number => (text.includes(".") ? text.length - text.indexOf(".") - 1 : 0);
@@ -210,6 +249,7 @@ export async function inventoryAgeing(tx: Transaction, sources: AnalyticsSources
 /** Breakdown rows by GMV, highest first (ties by key). */
 const byGmv = (a: BreakdownRow, b: BreakdownRow) => new Decimal(b.gmv).cmp(a.gmv) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
+/** Field-wise sum of two fact sums. */
 function addSums(into: FactSums, from: FactSums): FactSums {
   const out: Record<string, Decimal> = { ...(into as Record<string, Decimal>) };
   for (const [k, v] of Object.entries(from) as [string, Decimal][]) out[k] = (out[k] ?? ZERO).plus(v);
@@ -290,7 +330,18 @@ export async function kpiReport(tx: Transaction, sources: AnalyticsSources, quer
   let series: KpiReport["series"];
   if (query.grain !== undefined) {
     const points: SeriesPoint[] = [];
-    for (const bucket of splitRange(range, query.grain)) points.push({ label: bucket.label, ...bucket.range, kpis: (await snapshot(tx, sources, bucket.range, settings)).kpis });
+    // The stock at each point's end: read in full at the first, then carried forward by each
+    // point's change when the sources can say what changed (every SKU is not read per point).
+    let stock: Map<string, { quantity: Decimal; value: Decimal }> | undefined;
+    let previousEnd: string | undefined;
+    const carry: SeriesCarry = {};
+    for (const bucket of splitRange(range, query.grain)) {
+      if (sources.stockChangesBySku !== undefined) {
+        stock = stock === undefined || previousEnd === undefined ? new Map(await sources.stockBySku(tx, bucket.range.to)) : carried(stock, await sources.stockChangesBySku(tx, previousEnd, bucket.range.to));
+        previousEnd = bucket.range.to;
+      }
+      points.push({ label: bucket.label, ...bucket.range, kpis: (await snapshot(tx, sources, bucket.range, settings, false, stock, carry)).kpis });
+    }
     series = { grain: query.grain, points };
   }
   const comparisons: ComparisonResult[] = [];

@@ -45,4 +45,10 @@ export interface AnalyticsSources {
   stockBySku(tx: Transaction, asOf: string): Promise<Map<string, { readonly quantity: Decimal; readonly value: Decimal }>>;
   /** Units and value per warehouse as of a date (`in-transit` for stock travelling between warehouses); see `splitStockByWarehouse`. */
   stockByWarehouse?(tx: Transaction, asOf: string): Promise<Map<string, { readonly quantity: Decimal; readonly value: Decimal }>>;
+  /**
+   * Optional: the change of quantity and value per SKU after `after` (exclusive) up to `asOf`
+   * (inclusive), only the SKUs that moved. A series then reads the stock in full at its first
+   * point and only each later point's change, instead of every SKU at every point.
+   */
+  stockChangesBySku?(tx: Transaction, after: string, asOf: string): Promise<Map<string, { readonly quantity: Decimal; readonly value: Decimal }>>;
 }
