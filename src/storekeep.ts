@@ -374,7 +374,8 @@ function analyticsSources(finance: FinanceOptions | undefined, config: { readonl
    * range's turnover and the balances as of its end and as of the day before its start. The
    * balance as of a date is then the one as of an earlier date already read plus the turnover
    * in between (one range read, or none when the point's own range is that range), so a
-   * series reads the books once per point instead of three or four times.
+   * series reads the books once per point instead of three or four times. (Analytics reads
+   * the books only in report transactions, which write nothing.)
    */
   const read = new WeakMap<Transaction, Map<string, Map<string, Turnover>>>();
   const addTotals = (a: ReadonlyMap<string, Turnover>, b: ReadonlyMap<string, Turnover>): Map<string, Turnover> => {
