@@ -387,6 +387,8 @@ function analyticsSources(finance: FinanceOptions | undefined, config: { readonl
     return out;
   };
   const totalsByCode = async (tx: Transaction, range: { from?: string; to: string }): Promise<Map<string, Turnover>> => {
+    // A store that keeps running totals answers any range at the same cost: nothing to save.
+    if (tx.balances.runningTotals === true) return readTotals(tx, range);
     let memo = read.get(tx);
     if (memo === undefined) read.set(tx, (memo = new Map()));
     const key = `${range.from ?? ""}|${range.to}`;

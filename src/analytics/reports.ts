@@ -334,9 +334,12 @@ export async function kpiReport(tx: Transaction, sources: AnalyticsSources, quer
     // point's change when the sources can say what changed (every SKU is not read per point).
     let stock: Map<string, { quantity: Decimal; value: Decimal }> | undefined;
     let previousEnd: string | undefined;
-    const carry: SeriesCarry = {};
+    // A store that keeps running totals answers a sum over any range at the same cost: there
+    // carrying only adds work, and each point is read as it is.
+    const carrying = tx.balances.runningTotals !== true;
+    const carry: SeriesCarry | undefined = carrying ? {} : undefined;
     for (const bucket of splitRange(range, query.grain)) {
-      if (sources.stockChangesBySku !== undefined) {
+      if (carrying && sources.stockChangesBySku !== undefined) {
         stock = stock === undefined || previousEnd === undefined ? new Map(await sources.stockBySku(tx, bucket.range.to)) : carried(stock, await sources.stockChangesBySku(tx, previousEnd, bucket.range.to));
         previousEnd = bucket.range.to;
       }
