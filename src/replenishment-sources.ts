@@ -5,16 +5,16 @@
 import { type LocalDate, startOfLocalDate } from "./kernel/local-date.js";
 import type { LogEntry, Transaction } from "./ports/storage.js";
 import { MOVEMENTS, type MovementRecord } from "./inventory/movement.js";
-import { allExpiredHolds, readAvailability, scopeOf } from "./inventory/reservations.js";
+import { availabilityFrom, expiredHolds, readAvailability, scopeOf } from "./inventory/reservations.js";
 import { AVAILABILITY } from "./inventory/ledger-records.js";
-import { readLogs } from "./runner/batch-logs.js";
+import { logPages, readLogs } from "./runner/batch-logs.js";
 import { findAll } from "./purchasing/reports.js";
 import type { IncomingRow } from "./purchasing/order-store.js";
 import { priceFor } from "./purchasing/pricing.js";
 import { leadTimeOf } from "./purchasing/supplier-performance.js";
 import { INCOMING, SUPPLIERS, SUPPLIER_ITEMS, type Supplier, type SupplierItem } from "./purchasing/supplier.js";
 import type { ReplenishmentSources, StoredSupplierTerms } from "./replenishment/store-suggestions.js";
-import { Decimal, canonicalDecimal } from "./kernel/decimal.js";
+import { Decimal } from "./kernel/decimal.js";
 
 const PAGE = 5000;
 /** Up to this many SKUs named, their suppliers are read SKU by SKU; more, with one read of all. */
@@ -56,19 +56,18 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
   };
   const readActivity = async (tx: Transaction, sku: string, from: LocalDate, to: LocalDate, first?: readonly LogEntry<MovementRecord>[]): Promise<Activity[]> => {
     const out: Activity[] = [];
-    const lt = startOfLocalDate(to, timeZone).toISOString();
-    let page = first ?? (await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { gte: startOfLocalDate(from, timeZone).toISOString(), lt, limit: PAGE }));
-    for (;;) {
+    for await (const page of logPages<MovementRecord>(tx, MOVEMENTS, sku, windowOf(from, to), first)) {
       for (const { data: m } of page) {
         if (m.kind === "revaluation") continue;
         const sold = m.kind === "sale-issue" ? -Number(m.quantity) : 0;
         out.push({ warehouseId: m.warehouseId, date: m.effectiveDate as LocalDate, sold });
         if (m.kind === "transfer" && m.to !== null) out.push({ warehouseId: m.to.warehouseId, date: m.effectiveDate as LocalDate, sold: 0 });
       }
-      if (page.length < PAGE) return out;
-      page = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { gt: page[page.length - 1]!.sortKey, lt, limit: PAGE });
     }
+    return out;
   };
+  /** A SKU's movements effective in [from, to) of the shop's days, a page at a time. */
+  const windowOf = (from: LocalDate, to: LocalDate) => ({ gte: startOfLocalDate(from, timeZone).toISOString(), lt: startOfLocalDate(to, timeZone).toISOString(), limit: PAGE });
   const incomingRows = (rows: readonly { data: IncomingRow }[]): Incoming[] =>
     rows.map(({ data }) => ({ warehouseId: data.warehouseId, reference: `${data.purchaseOrderId}/${data.lineId}`, quantity: Number(data.quantity), expectedDate: data.expectedDate as LocalDate }));
   return {
@@ -77,7 +76,7 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
       // Supplier items in one read (termsOf then reads them from what the store keeps).
       await tx.documents.getMany(SUPPLIER_ITEMS, batch.skus.flatMap((sku) => (batch.suppliersOf.get(sku) ?? []).map((supplierId) => `${supplierId}|${sku}`)));
       const windowKey = `${batch.from}|${batch.to}`;
-      const firsts = await readLogs<MovementRecord>(tx, MOVEMENTS, batch.skus.map((sku) => ({ stream: sku, range: { gte: startOfLocalDate(batch.from, timeZone).toISOString(), lt: startOfLocalDate(batch.to, timeZone).toISOString(), limit: PAGE } })));
+      const firsts = await readLogs<MovementRecord>(tx, MOVEMENTS, batch.skus.map((sku) => ({ stream: sku, range: windowOf(batch.from, batch.to) })));
       for (const [i, sku] of batch.skus.entries()) k.activity.set(`${sku}|${windowKey}`, await readActivity(tx, sku, batch.from, batch.to, firsts[i]));
       // Every open purchase order line and every expired, unreleased hold of the shop, once.
       if (k.incoming === undefined) {
@@ -86,7 +85,7 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
       }
       if (k.expired === undefined) {
         k.expired = new Map();
-        for (const hold of await allExpiredHolds(tx, nowIso())) k.expired.set(hold.scope, (k.expired.get(hold.scope) ?? new Decimal(0)).plus(hold.remaining));
+        for (const hold of await expiredHolds(tx, undefined, nowIso())) k.expired.set(hold.scope, (k.expired.get(hold.scope) ?? new Decimal(0)).plus(hold.remaining));
       }
       // The availability rows of every warehouse the batch's SKUs moved in or expect stock at.
       const scopes = batch.skus.flatMap((sku) => [...new Set([...k.activity.get(`${sku}|${windowKey}`)!.map((a) => a.warehouseId), ...(k.incoming!.get(sku) ?? []).map((r) => r.data.warehouseId)])].map((w) => scopeOf(sku, w)));
@@ -134,13 +133,9 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
     },
     async stockOf(tx, sku, warehouseId) {
       const k = kept.get(tx);
-      const row = k?.stock.get(scopeOf(sku, warehouseId));
-      if (row !== undefined && k!.expired !== undefined) {
-        // As readAvailability answers: the reserved units less what expired holds still keep.
-        const reserved = (row["reserved"] ?? new Decimal(0)).minus(k!.expired.get(scopeOf(sku, warehouseId)) ?? 0);
-        return { onHand: Number(canonicalDecimal(row["onHand"] ?? new Decimal(0))), reserved: Number(canonicalDecimal(reserved)) };
-      }
-      const a = await readAvailability(tx, sku, warehouseId, nowIso());
+      const scope = scopeOf(sku, warehouseId);
+      const row = k?.stock.get(scope);
+      const a = row !== undefined && k!.expired !== undefined ? availabilityFrom(sku, warehouseId, row, k!.expired.get(scope) ?? new Decimal(0)) : await readAvailability(tx, sku, warehouseId, nowIso());
       return { onHand: Number(a.onHand), reserved: Number(a.reserved) };
     },
     async activityOf(tx, sku, from, to) {

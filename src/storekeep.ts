@@ -360,13 +360,10 @@ function inventoryAccountReader(finance: FinanceOptions | undefined): InventoryA
 function analyticsSources(finance: FinanceOptions | undefined, config: { readonly functionalCurrency: string }): AnalyticsSources {
   const settings = resolveFinanceOptions(finance);
   const codeOf = (key: string): string => key.slice(0, key.lastIndexOf("|"));
+  const plus = (a: Turnover | undefined, b: Turnover): Turnover => (a === undefined ? { debit: b.debit, credit: b.credit, closing: b.closing } : { debit: a.debit.plus(b.debit), credit: a.credit.plus(b.credit), closing: a.closing.plus(b.closing) });
   const readTotals = async (tx: Transaction, range: { from?: string; to: string }): Promise<Map<string, Turnover>> => {
     const out = new Map<string, Turnover>();
-    for (const [key, row] of await readBalances(tx, range)) {
-      const code = codeOf(key);
-      const t = out.get(code);
-      out.set(code, t === undefined ? { debit: row.debit, credit: row.credit, closing: row.closing } : { debit: t.debit.plus(row.debit), credit: t.credit.plus(row.credit), closing: t.closing.plus(row.closing) });
-    }
+    for (const [key, row] of await readBalances(tx, range)) out.set(codeOf(key), plus(out.get(codeOf(key)), row));
     return out;
   };
   /*
@@ -380,10 +377,7 @@ function analyticsSources(finance: FinanceOptions | undefined, config: { readonl
   const read = new WeakMap<Transaction, Map<string, Map<string, Turnover>>>();
   const addTotals = (a: ReadonlyMap<string, Turnover>, b: ReadonlyMap<string, Turnover>): Map<string, Turnover> => {
     const out = new Map(a);
-    for (const [code, t] of b) {
-      const s = out.get(code);
-      out.set(code, s === undefined ? t : { debit: s.debit.plus(t.debit), credit: s.credit.plus(t.credit), closing: s.closing.plus(t.closing) });
-    }
+    for (const [code, t] of b) out.set(code, plus(out.get(code), t));
     return out;
   };
   const totalsByCode = async (tx: Transaction, range: { from?: string; to: string }): Promise<Map<string, Turnover>> => {

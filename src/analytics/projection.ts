@@ -1,6 +1,7 @@
 import type { JsonObject, OutboxEvent, Transaction } from "../ports/storage.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 import type { Runtime } from "../runner/runner.js";
+import { syncInPages } from "../runner/paged-sync.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { ANALYTICS_STORE, type FactOptions, applyFactEvent } from "./facts.js";
 
@@ -36,32 +37,17 @@ export async function syncFacts(
   options: FactOptions,
   limits: { readonly maxEvents?: number; readonly pageSize?: number; readonly onProgress?: (p: { done: number; total: number | null }) => void } = {},
 ): Promise<SyncResult> {
-  await runtime.ready();
-  const maxEvents = limits.maxEvents ?? Number.MAX_SAFE_INTEGER;
-  const pageSize = limits.pageSize ?? 500;
-  let processed = 0;
-  let position = (await runtime.read((tx) => tx.documents.get<{ position: string | null }>(ANALYTICS_STORE.checkpoints, CHECKPOINT)))?.data.position ?? null;
-  while (processed < maxEvents) {
-    const page = await runtime.store.readEvents(position, Math.min(pageSize, maxEvents - processed));
-    if (page.length === 0) break;
-    const from = position;
-    const outcome = await runtime.read(async (tx) => {
-      const doc = await tx.documents.getForUpdate<{ position: string | null }>(ANALYTICS_STORE.checkpoints, CHECKPOINT);
-      const current = doc?.data.position ?? null;
-      if (current !== from) return { raced: true as const, position: current };
+  return syncInPages(runtime, {
+    collection: ANALYTICS_STORE.checkpoints,
+    id: CHECKPOINT,
+    pageSize: limits.pageSize ?? 500,
+    ...(limits.maxEvents === undefined ? {} : { maxEvents: limits.maxEvents }),
+    async apply(tx, page) {
       await readPageAhead(tx, page);
       for (const event of page) await applyFactEvent(tx, event, options);
-      const last = page[page.length - 1]!.position;
-      await tx.documents.put(ANALYTICS_STORE.checkpoints, CHECKPOINT, { position: last } as JsonObject, doc?.version ?? 0);
-      return { raced: false as const, position: last };
-    });
-    position = outcome.position;
-    if (!outcome.raced) {
-      processed += page.length;
-      limits.onProgress?.({ done: processed, total: null });
-    }
-  }
-  return { processed, position };
+    },
+    ...(limits.onProgress === undefined ? {} : { onProgress: (done: number) => limits.onProgress!({ done, total: null }) }),
+  });
 }
 
 /**

@@ -153,8 +153,22 @@ async function shippedInWindow(tx: Transaction, to: string, days: number, carry?
 
 /** What a series carries from one point to the next (each point's range starts the day after the last one's ends). */
 interface SeriesCarry {
+  stock?: { readonly end: string; readonly bySku: Map<string, { quantity: Decimal; value: Decimal }> };
   window?: { readonly end: string; readonly shipped: Map<string, Decimal> };
   toDate?: { readonly end: string; readonly sums: FactSums };
+}
+
+/**
+ * Quantity and value per SKU at the end of `to`. A series whose sources say what changed
+ * carries the stock from point to point (only the SKUs that moved are read) instead of every
+ * SKU at every point.
+ */
+async function stockAt(tx: Transaction, sources: AnalyticsSources, to: string, carry?: SeriesCarry): Promise<Map<string, { quantity: Decimal; value: Decimal }>> {
+  const previous = carry?.stock;
+  const changes = sources.stockChangesBySku;
+  const stock = previous !== undefined && changes !== undefined && previous.end < to ? carried(previous.bySku, await changes(tx, previous.end, to)) : await sources.stockBySku(tx, to);
+  if (carry !== undefined && changes !== undefined) carry.stock = { end: to, bySku: stock };
+  return stock;
 }
 
 async function stockFigures(tx: Transaction, stock: Map<string, { quantity: Decimal; value: Decimal }>, to: string, settings: ReportSettings, carry?: SeriesCarry): Promise<StockFigures> {
@@ -178,13 +192,13 @@ async function stockFigures(tx: Transaction, stock: Map<string, { quantity: Deci
 }
 
 /** The catalogue for one range, and the raw reads the breakdowns reuse. */
-async function snapshot(tx: Transaction, sources: AnalyticsSources, range: DateRange, settings: ReportSettings, everyKey = false, stockAtEnd?: Map<string, { quantity: Decimal; value: Decimal }>, carry?: SeriesCarry) {
+async function snapshot(tx: Transaction, sources: AnalyticsSources, range: DateRange, settings: ReportSettings, everyKey = false, carry?: SeriesCarry) {
   // Every dimension's sums only when breakdowns need them; a series point reads `all`.
   const all = await tx.balances.sumByKey(ANALYTICS_STORE.facts, { buckets: { from: range.from, to: range.to }, ...(everyKey ? {} : { keys: ["all"] }) });
   // Since the beginning: a series point adds its own range to the previous point's.
   const toDate = carry?.toDate !== undefined && carry.toDate.end === addDays(range.from as LocalDate, -1) ? addSums(carry.toDate.sums, sums(all.get("all"))) : sums(await tx.balances.sum(ANALYTICS_STORE.facts, "all", { to: range.to }));
   if (carry !== undefined) carry.toDate = { end: range.to, sums: toDate };
-  const stock = stockAtEnd ?? (await sources.stockBySku(tx, range.to));
+  const stock = await stockAt(tx, sources, range.to, carry);
   const inputs: KpiInputs = {
     days: daysIn(range),
     facts: sums(all.get("all")),
@@ -330,21 +344,11 @@ export async function kpiReport(tx: Transaction, sources: AnalyticsSources, quer
   let series: KpiReport["series"];
   if (query.grain !== undefined) {
     const points: SeriesPoint[] = [];
-    // The stock at each point's end: read in full at the first, then carried forward by each
-    // point's change when the sources can say what changed (every SKU is not read per point).
-    let stock: Map<string, { quantity: Decimal; value: Decimal }> | undefined;
-    let previousEnd: string | undefined;
-    // A store that keeps running totals answers a sum over any range at the same cost: there
-    // carrying only adds work, and each point is read as it is.
-    const carrying = tx.balances.runningTotals !== true;
-    const carry: SeriesCarry | undefined = carrying ? {} : undefined;
-    for (const bucket of splitRange(range, query.grain)) {
-      if (carrying && sources.stockChangesBySku !== undefined) {
-        stock = stock === undefined || previousEnd === undefined ? new Map(await sources.stockBySku(tx, bucket.range.to)) : carried(stock, await sources.stockChangesBySku(tx, previousEnd, bucket.range.to));
-        previousEnd = bucket.range.to;
-      }
-      points.push({ label: bucket.label, ...bucket.range, kpis: (await snapshot(tx, sources, bucket.range, settings, false, stock, carry)).kpis });
-    }
+    // Each point carries the stock, the facts to date and the dead-stock window on from the
+    // last one. A store that keeps running totals answers a sum over any range at the same
+    // cost: there carrying only adds work, and each point is read as it is.
+    const carry: SeriesCarry | undefined = tx.balances.runningTotals === true ? undefined : {};
+    for (const bucket of splitRange(range, query.grain)) points.push({ label: bucket.label, ...bucket.range, kpis: (await snapshot(tx, sources, bucket.range, settings, false, carry)).kpis });
     series = { grain: query.grain, points };
   }
   const comparisons: ComparisonResult[] = [];

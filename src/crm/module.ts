@@ -25,6 +25,7 @@ import { applyTimelineEvent, readTimelineAhead } from "./timeline.js";
 import { type CampaignReport, campaignReport, defineCampaign, targetCampaign } from "./campaigns.js";
 import { updateCustomer } from "./update-customer.js";
 import { CHECKPOINTS, createEventsApi } from "../runner/consumers.js";
+import { syncInPages } from "../runner/paged-sync.js";
 
 /** Events per transaction when the timeline syncs. */
 const TIMELINE_PAGE = 200;
@@ -154,45 +155,29 @@ export function createCrmApi(runtime: Runtime, options: CrmOptions = {}): CrmApi
   });
   /*
    * A page of events goes in one transaction with the checkpoint (read ahead, applied in order,
-   * the checkpoint moved past it), so a sync makes a few round trips per page, not several per
-   * event. A page that fails is rolled back whole and run again event by event through the
-   * consumer above, which stops before the failing event and keeps the checkpoint there.
+   * its timeline entries inserted together), so a sync makes a few round trips per page, not
+   * several per event. A page that fails is rolled back whole and run again event by event
+   * through the consumer above, which stops before the failing event and keeps the checkpoint
+   * there.
    */
-  const syncPages = async (maxEvents = 10_000): Promise<{ processed: number; position: string | null }> => {
-    await runtime.ready();
-    const name = "crm.timeline";
-    let processed = 0;
-    let position = (await runtime.read((tx) => tx.documents.get<{ position: string | null }>(CHECKPOINTS, name)))?.data.position ?? null;
-    while (processed < maxEvents) {
-      const page = await runtime.store.readEvents(position, Math.min(TIMELINE_PAGE, maxEvents - processed));
-      if (page.length === 0) break;
-      const from = position;
-      let outcome: { raced: boolean; position: string | null };
-      try {
-        outcome = await runtime.read(async (tx) => {
-          const doc = await tx.documents.getForUpdate<{ position: string | null }>(CHECKPOINTS, name);
-          const current = doc?.data.position ?? null;
-          if (current !== from) return { raced: true, position: current };
-          await readTimelineAhead(tx, page);
-          const entries: { id: string; data: JsonObject }[] = [];
-          for (const event of page) await applyTimelineEvent(tx, event, entries);
-          await insertDocuments(tx, TIMELINE, entries);
-          const last = page[page.length - 1]!.position;
-          await tx.documents.put(CHECKPOINTS, name, { position: last }, doc?.version ?? 0);
-          return { raced: false, position: last };
-        });
-      } catch {
+  const syncPages = (maxEvents = 10_000): Promise<{ processed: number; position: string | null }> =>
+    syncInPages(runtime, {
+      collection: CHECKPOINTS,
+      id: "crm.timeline",
+      pageSize: TIMELINE_PAGE,
+      maxEvents,
+      async apply(tx, page) {
+        await readTimelineAhead(tx, page);
+        const entries: { id: string; data: JsonObject }[] = [];
+        for (const event of page) await applyTimelineEvent(tx, event, entries);
+        await insertDocuments(tx, TIMELINE, entries);
+      },
+      async onPageFailed(page) {
         const r = await consumer.runOnce(page.length);
-        processed += r.processed;
         if (r.error !== undefined) throw r.error;
-        position = r.position;
-        continue;
-      }
-      position = outcome.position;
-      if (!outcome.raced) processed += page.length;
-    }
-    return { processed, position };
-  };
+        return { processed: r.processed, position: r.position };
+      },
+    });
   const api: CrmApi = {
     createCustomer: (i, o) => run(createCustomer, i, o),
     updateCustomer: (i, o) => run(updateCustomer, i, o),

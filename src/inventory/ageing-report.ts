@@ -3,7 +3,7 @@ import type { CurrencyCode } from "../kernel/currencies.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { type LocalDate, addDays, startOfLocalDate } from "../kernel/local-date.js";
 import type { JsonObject, LogEntry, Transaction } from "../ports/storage.js";
-import { readLogs } from "../runner/batch-logs.js";
+import { logPages, readLogs } from "../runner/batch-logs.js";
 import { COST_STATES, type CostStateDoc, QUANTITIES, VALUES } from "./ledger-records.js";
 import { MOVEMENTS, type MovementRecord, effectOf } from "./movement.js";
 import { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, type InboundLayer, type MovementThresholds, ageOnHand, classifyMovement } from "./stock-ageing.js";
@@ -80,11 +80,8 @@ const SKUS_PER_READ = 200;
  * (`first`: its first page, read already with {@link firstPagesBackwards}).
  */
 async function readBackwards(tx: Transaction, sku: string, endExclusive: string, more: (m: MovementRecord) => boolean, first?: readonly LogEntry<MovementRecord>[]): Promise<void> {
-  let page = first ?? (await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { lt: endExclusive, order: "desc", limit: BACKWARDS_PAGE }));
-  for (;;) {
+  for await (const page of logPages<MovementRecord>(tx, MOVEMENTS, sku, { lt: endExclusive, order: "desc", limit: BACKWARDS_PAGE }, first)) {
     for (const entry of page) if (!more(entry.data)) return;
-    if (page.length < BACKWARDS_PAGE) return;
-    page = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { lt: page[page.length - 1]!.sortKey, order: "desc", limit: BACKWARDS_PAGE });
   }
 }
 

@@ -10,11 +10,11 @@ import { effectiveInstant } from "./effective.js";
 import { type MovementDraft, type MovementIndexDoc } from "./ledger-records.js";
 import { recordMovements } from "./record-movements.js";
 import { resolveLocation } from "./location.js";
-import { MOVEMENTS, MOVEMENT_INDEX, type MovementRecord, VALUATIONS, movementPosition } from "./movement.js";
+import { MOVEMENT_INDEX, type MovementRecord, VALUATIONS, movementPosition } from "./movement.js";
 import { type ValuationEntry, valuationHistoryOf, valuationHistoryReads } from "./valuation-log.js";
 import { readLogs } from "../runner/batch-logs.js";
 import { minorOf } from "./amounts.js";
-import { movementAt, readMovement } from "./read-movement.js";
+import { movementAt, movementsAt, readMovement } from "./read-movement.js";
 import { returnValue } from "./return-value.js";
 import { revaluationDraft } from "./revaluation-draft.js";
 import type { InventorySettings } from "./options.js";
@@ -52,9 +52,9 @@ async function receiptMovements(ctx: CommandContext, receiptId: string, seen?: M
   if (had !== undefined) return had;
   const found = await ctx.tx.documents.find<MovementIndexDoc>(MOVEMENT_INDEX, { index: "bySource", equals: ["receipt", receiptId], limit: 1000 });
   const indexed = found.filter((d) => d.data.kind === "receipt").map((d) => d.data);
-  const read = await readLogs<MovementRecord>(ctx.tx, MOVEMENTS, indexed.map((d) => ({ stream: d.sku, range: { gte: d.position, lte: d.position } })));
+  const read = await movementsAt(ctx.tx, indexed);
   const out = indexed.map((d, i) => {
-    const movement = read[i]![0]?.data;
+    const movement = read[i];
     if (movement === undefined) throw new StorekeepError("NOT_FOUND", `Movement "${d.movementId}" is indexed but not in the ledger.`, { movementId: d.movementId });
     return movement;
   });
@@ -86,10 +86,10 @@ async function readReturnAhead(ctx: CommandContext, reads: OrderReads, skus: rea
   const indexed: MovementIndexDoc[] = [];
   for (const sku of skus) for (const d of reads.bySku.get(sku) ?? []) if ((d.data.kind === "sale-issue" || d.data.kind === "customer-return") && !reads.movements.has(d.data.movementId)) indexed.push(d.data);
   if (indexed.length === 0) return;
-  const found = await readLogs<MovementRecord>(ctx.tx, MOVEMENTS, indexed.map((d) => ({ stream: d.sku, range: { gte: d.position, lte: d.position } })));
+  const found = await movementsAt(ctx.tx, indexed);
   const issues: MovementRecord[] = [];
   indexed.forEach((d, i) => {
-    const movement = found[i]![0]?.data;
+    const movement = found[i];
     if (movement === undefined) return; // reported by the per-line read, as before
     reads.movements.set(d.movementId, movement);
     if (movement.kind === "sale-issue") issues.push(movement);
@@ -320,11 +320,10 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const drafts: MovementDraft[] = [];
       const pending = new Map<string, bigint>();
       // The lines' products, and the order's movements, read once for every line.
-      await requireProducts(ctx.tx, [...new Set(p.lines.map((l) => l.sku))]);
+      const skus = [...new Set(p.lines.map((l) => l.sku))];
+      await requireProducts(ctx.tx, skus);
       const reads: OrderReads = { orderId: p.orderId, bySku: null, movements: new Map(), valuations: new Map() };
-      if (p.lines.some((l) => l.lot === undefined || l.unitCost === undefined)) {
-        await readReturnAhead(ctx, reads, [...new Set(p.lines.map((l) => l.sku))], p.lines.some((l) => l.unitCost === undefined));
-      }
+      if (p.lines.some((l) => l.lot === undefined || l.unitCost === undefined)) await readReturnAhead(ctx, reads, skus, p.lines.some((l) => l.unitCost === undefined));
       for (const [index, line] of p.lines.entries()) {
         const locationId = await resolveLocation(ctx.tx, p.warehouseId, line.locationId);
         const source = { type: "customer-return" as const, id: p.returnId, lineId: line.lineId ?? String(index + 1) };

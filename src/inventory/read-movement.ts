@@ -1,5 +1,6 @@
 import { StorekeepError } from "../kernel/errors.js";
 import { type CommandContext } from "../runner/command.js";
+import { readLogs } from "../runner/batch-logs.js";
 import { MOVEMENTS, MOVEMENT_INDEX, type MovementRecord } from "./movement.js";
 
 /**
@@ -30,3 +31,16 @@ export async function movementAt(tx: CommandContext["tx"], index: { readonly mov
   return entry.data;
 }
 
+/**
+ * Several recorded movements read from the ledger at the SKUs and positions their index
+ * documents name, in one multi-stream read; `undefined` where the ledger has none.
+ *
+ * @example
+ * ```ts
+ * const [first, second] = await movementsAt(tx, indexDocs);
+ * ```
+ */
+export async function movementsAt(tx: CommandContext["tx"], indexes: readonly { readonly sku: string; readonly position: string }[]): Promise<(MovementRecord | undefined)[]> {
+  const found = await readLogs<MovementRecord>(tx, MOVEMENTS, indexes.map((d) => ({ stream: d.sku, range: { gte: d.position, lte: d.position } })));
+  return found.map((entries) => entries[0]?.data);
+}

@@ -84,44 +84,27 @@ export interface Availability extends JsonObject {
 }
 
 /**
- * Holds of a scope that expired at or before `now` and are still held (a range read on
- * the expiry index).
+ * Holds that expired at or before `now` and are still held — of one scope (SKU × warehouse),
+ * or of the whole shop when `scope` is undefined (what the expiry command has not released
+ * yet) — paged through the expiry index.
  *
  * @example
  * ```ts
  * const expired = await expiredHolds(tx, "MUG|wh_main", now.toISOString());
+ * const everywhere = await expiredHolds(tx, undefined, now.toISOString());
  * ```
  */
-export async function expiredHolds(tx: Transaction, scope: string, nowIso: string): Promise<Reservation[]> {
+export async function expiredHolds(tx: Transaction, scope: string | undefined, nowIso: string): Promise<Reservation[]> {
   const out: Reservation[] = [];
+  const index = scope === undefined ? "byExpiry" : "byScopeExpiry";
+  const equals = scope === undefined ? ["held"] : [scope, "held"];
   let after: { values: readonly string[]; id: string } | undefined;
   for (;;) {
-    const page = await tx.documents.find<Reservation>(RESERVATIONS, { index: "byScopeExpiry", equals: [scope, "held"], range: { lte: nowIso }, limit: 500, ...(after === undefined ? {} : { after }) });
+    const page = await tx.documents.find<Reservation>(RESERVATIONS, { index, equals, range: { lte: nowIso }, limit: 500, ...(after === undefined ? {} : { after }) });
     for (const d of page) out.push(d.data);
     if (page.length < 500) return out;
     const last = page[page.length - 1]!;
-    after = { values: [last.data.scope, last.data.state, last.data.expiresAt!], id: last.id };
-  }
-}
-
-/**
- * Every hold of the shop that expired by `nowIso` and is still held (the expiry command has
- * not released it yet), paged through the expiry index: what availability reads leave out.
- *
- * @example
- * ```ts
- * const stale = await allExpiredHolds(tx, "2026-03-02T10:00:00.000Z");
- * ```
- */
-export async function allExpiredHolds(tx: Transaction, nowIso: string): Promise<Reservation[]> {
-  const out: Reservation[] = [];
-  let after: { values: readonly string[]; id: string } | undefined;
-  for (;;) {
-    const page = await tx.documents.find<Reservation>(RESERVATIONS, { index: "byExpiry", equals: ["held"], range: { lte: nowIso }, limit: 500, ...(after === undefined ? {} : { after }) });
-    for (const d of page) out.push(d.data);
-    if (page.length < 500) return out;
-    const last = page[page.length - 1]!;
-    after = { values: [last.data.state, last.data.expiresAt!], id: last.id };
+    after = { values: [...equals, last.data.expiresAt!], id: last.id };
   }
 }
 
@@ -136,9 +119,23 @@ export async function allExpiredHolds(tx: Transaction, nowIso: string): Promise<
 export async function readAvailability(tx: Transaction, sku: string, warehouseId: string, nowIso: string): Promise<Availability> {
   const scope = scopeOf(sku, warehouseId);
   const row = await tx.counters.get(AVAILABILITY, scope);
-  const onHand = row["onHand"] ?? new Decimal(0);
   let expired = new Decimal(0);
   for (const hold of await expiredHolds(tx, scope, nowIso)) expired = expired.plus(hold.remaining);
+  return availabilityFrom(sku, warehouseId, row, expired);
+}
+
+/**
+ * Availability from a scope's counter row and what its expired, unreleased holds still keep
+ * (left out of reserved, as every availability read does).
+ *
+ * @example
+ * ```ts
+ * const a = availabilityFrom("MUG", "wh_main", { onHand: new Decimal(10), reserved: new Decimal(3) }, new Decimal(1));
+ * a.available; // "8"
+ * ```
+ */
+export function availabilityFrom(sku: string, warehouseId: string, row: Readonly<Record<string, Decimal>>, expired: Decimal): Availability {
+  const onHand = row["onHand"] ?? new Decimal(0);
   const reserved = (row["reserved"] ?? new Decimal(0)).minus(expired);
   return {
     sku,

@@ -1,6 +1,6 @@
 import { Decimal } from "../kernel/decimal.js";
 import type { LogEntry, Transaction } from "../ports/storage.js";
-import { readLogs } from "../runner/batch-logs.js";
+import { logPages, readLogs } from "../runner/batch-logs.js";
 import { QUANTITIES } from "./ledger-records.js";
 import { inTransitLocation } from "./location.js";
 import { MOVEMENTS, type MovementRecord } from "./movement.js";
@@ -127,8 +127,7 @@ async function bookOfSku(tx: Transaction, r: { readonly sku: string; readonly po
   const { sku, points, atEarliest, laterCounts } = r;
   // Movements effective after the earliest instant, by location|lot.
   const after = new Map<string, { at: string; id: string; delta: Decimal; count?: string }[]>();
-  let page = firstPage;
-  for (;;) {
+  for await (const page of logPages<MovementRecord>(tx, MOVEMENTS, sku, { gte: earliest, limit: PAGE }, firstPage)) {
     for (const { data: m } of page) {
       if (m.effectiveAt < earliest) continue;
       if (m.effectiveAt === earliest) atEarliest?.push(m.movementId);
@@ -140,8 +139,6 @@ async function bookOfSku(tx: Transaction, r: { readonly sku: string; readonly po
         after.set(key, list);
       }
     }
-    if (page.length < PAGE) break;
-    page = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { gt: page[page.length - 1]!.sortKey, limit: PAGE });
   }
   return points.map((p, index) => {
     const key = `${sku}|${p.locationId}|${p.lot ?? ""}`;
