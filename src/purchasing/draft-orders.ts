@@ -5,10 +5,10 @@ import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { positiveQuantitySchema } from "../kernel/bounds.js";
 import { functionalNetOf, pendingApproval } from "./approval.js";
+import { createDraftOrder } from "./create-order.js";
 import { settingsOf } from "./options.js";
 import { priceOrderLines } from "./order-lines.js";
 import { saveOrder } from "./order-store.js";
-import { allocateOrderNumber } from "./order-number.js";
 import { roundToOrderQuantity } from "./pricing.js";
 import type { PurchaseOrder } from "./purchase-order.js";
 import { CLAIMS, ORDERS, idSchema, requireSupplier, supplierItems } from "./supplier.js";
@@ -103,29 +103,7 @@ export const draftOrdersFromSuggestions = defineLibraryCommand({
         continue;
       }
       const purchaseOrderId = ctx.ids.next("po");
-      const number = await allocateOrderNumber(ctx, settings, orderDate);
-      const priced = await priceOrderLines(ctx.tx, settings, supplier, orderDate, lines);
-      const functionalNet = await functionalNetOf(ctx, supplier.currency, priced.net, orderDate);
-      const order: PurchaseOrder = {
-        purchaseOrderId,
-        number,
-        supplierId: supplier.supplierId,
-        warehouseId: proposal.warehouse,
-        currency: supplier.currency,
-        status: "draft",
-        orderDate,
-        sentDate: null,
-        expectedDate: priced.expectedDate,
-        revision: 1,
-        approval: pendingApproval(settings, functionalNet),
-        lines: priced.lines,
-        net: priced.net,
-        tax: priced.tax,
-        gross: priced.gross,
-        functionalNet,
-        history: [{ at: ctx.now.toISOString(), action: "create", from: null, to: "draft", by: null }],
-      };
-      await saveOrder(ctx.tx, order, 0);
+      const { order, number } = await createDraftOrder(ctx, settings, supplier, { purchaseOrderId, warehouseId: proposal.warehouse, orderDate, lines });
       if (input.reuseDrafts === true) await ctx.tx.documents.put(CLAIMS, standingDraftKey(supplier.supplierId, proposal.warehouse), { purchaseOrderId }, standing?.version ?? 0);
       created.push({ purchaseOrderId, number, outcome: "created" as const, supplierId: supplier.supplierId, warehouseId: proposal.warehouse, net: order.net, gross: order.gross, lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice })), adjustments });
     }

@@ -1,7 +1,7 @@
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { QUANTITY_SCALE, formatScaled, parseScaled } from "./amounts.js";
-import type { AppliedTaxCode, LineDiscount, OrderDiscount, PricedTax } from "./price-order.js";
+import type { AppliedTaxCode, LineDiscount, OrderDiscount, PricedLine, PricedTax } from "./price-order.js";
 import type { OrderState, PaymentState, ReturnState, ShipmentState } from "./state-machines.js";
 import type { AdvanceTax } from "./advance-tax.js";
 import { handOver } from "../kernel/hand-over.js";
@@ -28,19 +28,7 @@ export type Bucket = (typeof BUCKETS)[number];
  * order.lines[0].buckets.shipped; // "2"
  * ```
  */
-export interface OrderLine {
-  readonly lineId: string;
-  readonly sku: string;
-  readonly quantity: string;
-  readonly unitPrice: string;
-  readonly taxCategory: string;
-  readonly amount: string;
-  readonly lineDiscount: string;
-  readonly orderDiscount: string;
-  readonly net: string;
-  readonly tax: string;
-  readonly gross: string;
-  readonly taxes: readonly PricedTax[];
+export interface OrderLine extends PricedLine {
   /** The list (compare-at) price of one unit, when the order gave one. */
   readonly listPrice?: string;
   readonly buckets: Readonly<Record<Bucket, string>>;
