@@ -1,4 +1,5 @@
 import type { JsonObject, OutboxEvent, Transaction } from "../ports/storage.js";
+import { holdCreates } from "../runner/page-creates.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 import type { Runtime } from "../runner/runner.js";
 import { syncInPages } from "../runner/paged-sync.js";
@@ -43,8 +44,10 @@ export async function syncFacts(
     pageSize: limits.pageSize ?? 500,
     ...(limits.maxEvents === undefined ? {} : { maxEvents: limits.maxEvents }),
     async apply(tx, page) {
-      await readPageAhead(tx, page);
-      for (const event of page) await applyFactEvent(tx, event, options);
+      // The page's new projection documents are written together at its end.
+      const held = holdCreates(tx, await readPageAhead(tx, page));
+      for (const event of page) await applyFactEvent(held.tx, event, options);
+      await held.flush();
     },
     ...(limits.onProgress === undefined ? {} : { onProgress: (done: number) => limits.onProgress!({ done, total: null }) }),
   });
@@ -56,8 +59,9 @@ export async function syncFacts(
  * page updates them) — one call per collection. On a SQL store the per-event reads after it
  * are then answered from what the transaction keeps, and the customers' updates go in one
  * statement, so a sync makes a few round trips per page rather than several per order.
+ * Returns the ids each collection does not hold (the page creates them; see {@link holdCreates}).
  */
-async function readPageAhead(tx: Transaction, page: readonly OutboxEvent[]): Promise<void> {
+async function readPageAhead(tx: Transaction, page: readonly OutboxEvent[]): Promise<Map<string, Set<string>>> {
   const orders = new Set<string>();
   const shipments = new Set<string>();
   const returns = new Set<string>();
@@ -72,10 +76,16 @@ async function readPageAhead(tx: Transaction, page: readonly OutboxEvent[]): Pro
       else if (source.type === "customer-return") returns.add(source.id);
     }
   }
-  if (orders.size > 0) await tx.documents.getMany(ANALYTICS_STORE.orders, [...orders]);
-  if (shipments.size > 0) await tx.documents.getMany(ANALYTICS_STORE.shipments, [...shipments]);
-  if (returns.size > 0) await tx.documents.getMany(ANALYTICS_STORE.returns, [...returns]);
-  if (customers.size > 0) await lockDocuments(tx, ANALYTICS_STORE.customers, [...customers]);
+  const absent = new Map<string, Set<string>>();
+  const missing = (collection: string, ids: Set<string>, found: readonly { id: string }[]) => {
+    for (const doc of found) ids.delete(doc.id);
+    if (ids.size > 0) absent.set(collection, ids);
+  };
+  if (orders.size > 0) missing(ANALYTICS_STORE.orders, orders, await tx.documents.getMany(ANALYTICS_STORE.orders, [...orders]));
+  if (shipments.size > 0) missing(ANALYTICS_STORE.shipments, shipments, await tx.documents.getMany(ANALYTICS_STORE.shipments, [...shipments]));
+  if (returns.size > 0) missing(ANALYTICS_STORE.returns, returns, await tx.documents.getMany(ANALYTICS_STORE.returns, [...returns]));
+  if (customers.size > 0) missing(ANALYTICS_STORE.customers, customers, await lockDocuments(tx, ANALYTICS_STORE.customers, [...customers]));
+  return absent;
 }
 
 /**

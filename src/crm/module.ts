@@ -6,6 +6,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { type LocalDate, isLocalDate } from "../kernel/local-date.js";
 import type { JsonObject, StoreRegistry } from "../ports/storage.js";
 import { insertDocuments } from "../runner/batch-documents.js";
+import { holdCreates } from "../runner/page-creates.js";
 import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
 import type { Runtime } from "../runner/runner.js";
 import type { z } from "zod";
@@ -167,9 +168,11 @@ export function createCrmApi(runtime: Runtime, options: CrmOptions = {}): CrmApi
       pageSize: TIMELINE_PAGE,
       maxEvents,
       async apply(tx, page) {
-        await readTimelineAhead(tx, page);
+        // New orders' documents wait in the page and go in together at its end, with the entries.
+        const held = holdCreates(tx, await readTimelineAhead(tx, page));
         const entries: { id: string; data: JsonObject }[] = [];
-        for (const event of page) await applyTimelineEvent(tx, event, entries);
+        for (const event of page) await applyTimelineEvent(held.tx, event, entries);
+        await held.flush();
         await insertDocuments(tx, TIMELINE, entries);
       },
       async onPageFailed(page) {

@@ -53,15 +53,17 @@ function money(x: unknown): { amount: string; currency: string } | null {
  * Reads ahead what a page of events will look up in {@link applyTimelineEvent} — its timeline
  * entries, its orders (locked: the page may update them) and its customers' aliases — one call
  * per collection. On a SQL store the per-event reads after it are answered from what the
- * transaction keeps, and the orders' updates go in one statement.
+ * transaction keeps, and the orders' updates go in one statement. Returns the order ids CRM
+ * holds no document of (the page creates them: see `holdCreates`).
  *
  * @example
  * ```ts
- * await readTimelineAhead(tx, page);
- * for (const event of page) await applyTimelineEvent(tx, event);
+ * const held = holdCreates(tx, await readTimelineAhead(tx, page));
+ * for (const event of page) await applyTimelineEvent(held.tx, event);
+ * await held.flush();
  * ```
  */
-export async function readTimelineAhead(tx: Transaction, page: readonly PositionedEvent[]): Promise<void> {
+export async function readTimelineAhead(tx: Transaction, page: readonly PositionedEvent[]): Promise<Map<string, Set<string>>> {
   const entries: string[] = [];
   const orders = new Set<string>();
   const customers = new Set<string>();
@@ -74,7 +76,9 @@ export async function readTimelineAhead(tx: Transaction, page: readonly Position
   }
   if (entries.length > 0) await tx.documents.getMany(TIMELINE, entries);
   if (customers.size > 0) await tx.documents.getMany(ALIASES, [...customers]);
-  if (orders.size > 0) await lockDocuments(tx, ORDERS, [...orders]);
+  if (orders.size === 0) return new Map();
+  for (const doc of await lockDocuments(tx, ORDERS, [...orders])) orders.delete(doc.id);
+  return new Map([[ORDERS, orders]]);
 }
 
 /**
