@@ -3,6 +3,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { loadChart } from "./account-registry.js";
 import { type JournalEntry } from "./journal-entry.js";
 import { FINANCE_STORE, readBalances, splitBalanceKey } from "./ledger-store.js";
+import { refuseFutureLock } from "./write-locks.js";
 import { OPEN_PERIODS, POSTING_DOMAINS, checkPeriodOpen, fiscalYear, readPeriodLocks, withSoftLock } from "./periods.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import type { RuleLine } from "./posting-rules.js";
@@ -28,6 +29,7 @@ export function closeYearCommand(settings: FinanceSettings) {
     input: closeYearSchema,
     async handle(ctx, input) {
       const year = fiscalYear(input.year, settings.fiscalYearStartMonth);
+      refuseFutureLock(year.end, ctx.today, "year", `Fiscal year ${year.year} (${year.start} to ${year.end})`);
       // A close only respects the hard lock: soft locks are usually set before closing.
       checkPeriodOpen({ ...OPEN_PERIODS, hard: (await readPeriodLocks(ctx.tx)).hard }, "general", year.end);
       const balances = await readBalances(ctx.tx, { from: year.start, to: year.end });

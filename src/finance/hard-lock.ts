@@ -15,7 +15,7 @@ export const hardLock = defineLibraryCommand({
   name: "finance.hardLock",
   input: lockSchema,
   async handle(ctx, input) {
-    const through = lockDate(input);
+    const through = lockDate(input, ctx.today);
     const state = await writeLocks(ctx, (s) => withHardLock(withSoftLock(s, POSTING_DOMAINS, through), through));
     return { result: state as unknown as JsonObject };
   },

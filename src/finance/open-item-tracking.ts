@@ -290,8 +290,8 @@ export interface Settling {
 }
 
 /**
- * Settles the targets in order with the money (same currency only; others are left
- * alone), returns the realised difference (Σ booked − settled, in the control account's
+ * Settles the targets in order with the money (same currency, dated on or before it; others
+ * are left alone), returns the realised difference (Σ booked − settled, in the control account's
  * direction: positive = loss on receivables relieved, or on payables paid) and what was
  * left over in transaction and functional units.
  */
@@ -305,7 +305,9 @@ export async function settle(tx: Transaction, functionalCurrency: string, s: Set
   for (const target of s.targets) {
     if (remaining === 0n) break;
     const got = await getItem(tx, s.ledger, target);
-    if (got === undefined || got.item.currency !== s.currency) continue;
+    // An item dated after the money cannot be settled by it on that date (the subledger would
+    // show the item settled before it existed): the money stays a credit until it is allocated.
+    if (got === undefined || got.item.currency !== s.currency || got.item.date > s.date) continue;
     party ??= got.item.party;
     const open = toUnits(got.item.openAmount);
     // Money settles an item of the opposite direction (a payment credits an invoice).

@@ -158,7 +158,8 @@ export function checkPeriodOpen(state: PeriodLockState, domain: EntryDomain, dat
       hard
         ? `${date} is in a hard-locked period (through ${state.hard}); nothing can be dated there. Date it after ${state.hard}.`
         : `${date} is in a period locked for ${locked === "general" ? "postings" : locked} (through ${locked === "general" ? through : (state.soft[locked] ?? through)})${locked === domain ? "" : ` and this ${domain === "general" ? "general entry" : `${domain} posting`} ${domain === "general" ? "respects every domain's lock" : "touches a tax account"}`}; date it after ${through} or unlock ${locked} first.`,
-      { domain: locked, postingDomain: domain, date, lockedThrough: through, hard },
+      // The lock that refused, as the message names it (the hard lock, or the domain's soft lock).
+      { domain: locked, postingDomain: domain, date, lockedThrough: hard ? state.hard! : locked === "general" ? through : (state.soft[locked] ?? through), hard },
     );
   }
 }

@@ -11,6 +11,7 @@ import { FINANCE_STORE, readBalances, splitBalanceKey } from "./ledger-store.js"
 import { readOpenItems } from "./open-item-reports.js";
 import { openAsOf } from "./open-items.js";
 import { commandSource, postDraft } from "./post-draft.js";
+import { checkPeriodOpen, readPeriodLocks } from "./periods.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import type { RuleLine } from "./posting-rules.js";
 import type { FinanceSettings } from "./settings.js";
@@ -84,6 +85,8 @@ export function revalueCommand(settings: FinanceSettings) {
     async handle(ctx, input) {
       const done = await ctx.tx.documents.getForUpdate(FINANCE_STORE.revaluations, input.date);
       if (done !== undefined) return { result: { ...(done.data as unknown as Revaluation), replayed: true } as unknown as JsonObject };
+      // A locked date is refused before anything is read or recorded, whether or not there is anything to revalue.
+      checkPeriodOpen(await readPeriodLocks(ctx.tx), "general", input.date);
       const functional = ctx.config.functionalCurrency;
       const rates = new Map<string, Decimal>();
       const rateOf = async (currency: string): Promise<Decimal> => {

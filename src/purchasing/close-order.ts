@@ -22,10 +22,15 @@ export const closeOrder = defineLibraryCommand({
   async handle(ctx, input) {
     const { order, version } = await loadOrder(ctx.tx, input.purchaseOrderId);
     assertAllowed(order.purchaseOrderId, order.status, "close");
-    const open = order.lines.filter((l) => !new Decimal(l.billed).eq(l.received));
+    // Every received unit billed, but for those returned to the supplier before a bill (no bill
+    // is expected for them), and nothing billed ahead of receipt (GRNI would keep its value).
+    const owedBill = (l: (typeof order.lines)[number]) => new Decimal(l.received).minus(l.returnedUnbilled ?? "0");
+    const open = order.lines.filter((l) => !new Decimal(l.billed).eq(owedBill(l)) || !new Decimal(l.ahead.quantity).isZero());
     if (open.length > 0) {
       const l = open[0]!;
-      throw new StorekeepError("INVALID_TRANSITION", `Purchase order ${order.purchaseOrderId} line ${l.lineId} has ${l.received} received and ${l.billed} billed; bill (or receive) the difference before closing.`, {
+      const returned = new Decimal(l.returnedUnbilled ?? "0").isZero() ? "" : ` (${l.returnedUnbilled} of them returned before a bill)`;
+      const ahead = new Decimal(l.ahead.quantity).isZero() ? "" : `, ${l.ahead.quantity} of it ahead of receipt`;
+      throw new StorekeepError("INVALID_TRANSITION", `Purchase order ${order.purchaseOrderId} line ${l.lineId} has ${l.received} received${returned} and ${l.billed} billed${ahead}; bill (or receive) the difference before closing.`, {
         purchaseOrderId: order.purchaseOrderId,
         status: order.status,
         action: "close",

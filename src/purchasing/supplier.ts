@@ -7,7 +7,7 @@ import { currencySchema } from "../kernel/money-schema.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
-import { canonicalDecimal } from "../kernel/decimal.js";
+import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 
 /** Collections (names are part of the stored format). */
 export const SUPPLIERS = "purchasing.suppliers";
@@ -28,7 +28,7 @@ const decimalText = <S extends z.ZodType>(schema: S) => schema.transform((d) => 
  *
  * @example
  * ```ts
- * const terms: PaymentTerms = { netDays: 30, discountDays: 10, discountPercent: "2" };
+ * const terms: PaymentTerms = { netDays: 30, discountDays: 10, discountPercent: "0.02" }; // 2% (a ratio)
  * ```
  */
 export type PaymentTerms = { readonly netDays: number; readonly discountDays: number | null; readonly discountPercent: string | null };
@@ -60,6 +60,8 @@ export const defineSupplierSchema = z.strictObject({
   paymentTerms: z
     .strictObject({ netDays: days, discountDays: days.optional(), discountPercent: decimalText(ratioSchema).optional() })
     .refine((t) => (t.discountDays === undefined) === (t.discountPercent === undefined), { message: "give discountDays and discountPercent together" })
+    // A ratio below 1 ("0.02" for 2%): "2" would take twice the bill off and no payment could settle it.
+    .refine((t) => t.discountPercent === undefined || new Decimal(t.discountPercent).lt(1), { message: "discountPercent is a ratio below 1: 0.02 for 2%", path: ["discountPercent"] })
     .optional(),
   taxTreatment: z.enum(["standard", "none"]).optional(),
   taxParty: z.strictObject({ country: z.string().length(2), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),

@@ -236,7 +236,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           const claim = await tx.idempotency.claim(key, hash, expiresAt);
           if (claim.status === "replay") return claim.result as O;
           if (claim.status === "mismatch") {
-            throw new StorekeepError("IDEMPOTENCY_MISMATCH", `The idempotency key "${key}" was already used for a different ${command.name} input; use a new key for a new request.`, { idempotencyKey: key, command: command.name });
+            throw new StorekeepError("IDEMPOTENCY_MISMATCH", `The idempotency key "${key}" was already used for another request (a different command, or ${command.name} with other input); use a new key for a new request.`, { idempotencyKey: key, command: command.name });
           }
         }
         const outcome = await command.handle(ctx, parsed);

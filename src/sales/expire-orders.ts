@@ -22,18 +22,34 @@ export function expireOrdersCommand(settings: SalesSettings) {
     name: "sales.expireOrders",
     input: expireOrdersSchema,
     async handle(ctx, input) {
-      const due = await ctx.tx.documents.find<OrderDoc & { [k: string]: never }>(ORDERS, { index: "byExpiry", range: { gt: "", lte: ctx.now.toISOString() }, limit: input.limit });
       const expired: string[] = [];
       const events: NewEvent[] = [];
-      for (const d of due) {
-        const { order, version } = await loadOrder(ctx.tx, d.id);
-        if (order.state !== "placed" || order.expiresAt === "" || order.expiresAt > ctx.now.toISOString() || order.paid.captured !== "0" || order.paid.authorized !== "0") continue;
-        const out = await cancel(ctx, settings, order, "expire");
-        await saveOrder(ctx.tx, out.order, version);
-        events.push(...out.events);
-        expired.push(order.orderId);
+      const nowIso = ctx.now.toISOString();
+      // Orders past their expiry that cannot expire (held, shipped before payment) are passed
+      // over without counting toward the limit, so they never stop the ones behind them.
+      let after: { values: string[]; id: string } | undefined;
+      while (expired.length < input.limit) {
+        const due = await ctx.tx.documents.find<OrderDoc & { [k: string]: never }>(ORDERS, { index: "byExpiry", range: { gt: "", lte: nowIso }, limit: input.limit, ...(after === undefined ? {} : { after }) });
+        for (const d of due) {
+          if (expired.length >= input.limit) break;
+          const { order, version } = await loadOrder(ctx.tx, d.id);
+          if (!expirable(order, nowIso)) continue;
+          const out = await cancel(ctx, settings, order, "expire");
+          await saveOrder(ctx.tx, out.order, version);
+          events.push(...out.events);
+          expired.push(order.orderId);
+        }
+        if (due.length < input.limit) break;
+        const last = due[due.length - 1]!;
+        after = { values: [last.data.expiresAt], id: last.id };
       }
       return { result: { expired }, events };
     },
   });
+}
+
+/** Whether an order expires now: placed, unpaid and unauthorized, past its expiry, nothing shipped (shipped goods are not taken back by cancelling). */
+function expirable(order: OrderDoc, nowIso: string): boolean {
+  if (order.state !== "placed" || order.expiresAt === "" || order.expiresAt > nowIso || order.paid.captured !== "0" || order.paid.authorized !== "0") return false;
+  return order.lines.every((l) => l.buckets.shipped === "0");
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unpaidExpiry } from "./void-payment.js";
 import { idSchema } from "../kernel/ids.js";
 import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
@@ -28,7 +29,7 @@ export function changeOrderStateCommand(settings: SalesSettings) {
       let next = { ...order, state };
       const events: NewEvent[] = [];
       if (input.action === "place") {
-        next = { ...next, placedAt: ctx.now.toISOString(), placedOn: ctx.today, expiresAt: settings.unpaidExpiryMinutes > 0 && next.paymentTermsDays === 0 ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "" };
+        next = { ...next, placedAt: ctx.now.toISOString(), placedOn: ctx.today, expiresAt: unpaidExpiry(settings, { ...next, placedAt: ctx.now.toISOString() }) };
         if (next.reserveAt === "placement") next = { ...next, reserved: true, lines: next.lines.map((l) => ({ ...l, buckets: { ...l.buckets, reserved: l.buckets.ordered } })) };
         const placed = await placementEvents(ctx, settings, next);
         next = placed.order;

@@ -473,7 +473,7 @@ export function deriveStatuses(order: OrderDoc, writtenOff = "0"): { order: Orde
       ? refunded >= captured ? "refunded" : "partially-refunded"
       : relieved > 0n && captured < gross && captured + relieved >= gross
         ? "written-off"
-        : captured === 0n ? (s6(order.paid.authorized) > 0n ? "authorized" : "unpaid") : captured >= gross ? "paid" : "partially-paid";
+        : captured === 0n && gross > 0n ? (s6(order.paid.authorized) > 0n ? "authorized" : "unpaid") : captured >= gross ? "paid" : "partially-paid";
   let ordered = 0n;
   let shipped = 0n;
   let delivered = 0n;

@@ -156,7 +156,8 @@ export function placeOrderCommand(settings: SalesSettings) {
         cancellationReason: null,
         placedAt: nowIso,
         placedOn: ctx.today,
-        expiresAt: state === "placed" && settings.unpaidExpiryMinutes > 0 && (input.paymentTermsDays ?? settings.paymentTermsDays) === 0 ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "",
+        // A free order (a 100% coupon, a gift) has nothing to pay: it never expires unpaid.
+        expiresAt: state === "placed" && settings.unpaidExpiryMinutes > 0 && (input.paymentTermsDays ?? settings.paymentTermsDays) === 0 && parseScaled(priced.gross, 6) > 0n ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "",
         invoicing: input.invoicing ?? settings.invoicing,
         reserveAt: input.reserveAt ?? settings.reserveAt,
         reserved: reserveAt === "placement",

@@ -34,6 +34,9 @@ export const requestReturn = defineLibraryCommand({
     if ((await ctx.tx.documents.get(RETURNS, input.returnId)) !== undefined) throw new StorekeepError("DUPLICATE_DOCUMENT", `Return ${input.returnId} already exists.`, { returnId: input.returnId });
     let lines = order.lines;
     for (const [i, r] of input.lines.entries()) {
+      if (input.lines.findIndex((x) => x.lineId === r.lineId) !== i) {
+        throw new StorekeepError("VALIDATION_FAILED", `lines[${i}]: line ${r.lineId} is named twice; give each line once with the whole quantity returned.`, { lineId: r.lineId, issues: [{ path: `lines[${i}].lineId`, message: "repeated", code: "custom" }] });
+      }
       const line = lines.find((l) => l.lineId === r.lineId);
       if (line === undefined) throw new StorekeepError("NOT_FOUND", `lines[${i}]: order ${order.orderId} has no line ${r.lineId}.`, { lineId: r.lineId });
       const open = qty(line.buckets.shipped) - qty(line.buckets.returned) - qty(line.buckets.returnRequested);
@@ -114,8 +117,10 @@ export function receiveReturnCommand(settings: SalesSettings) {
         const d = dispositionOf(r.lineId)?.disposition ?? "restock";
         lines = lines.map((l) => (l.lineId === r.lineId ? bump(bump(bump(l, "returnRequested", -q), "returned", q), d === "restock" ? "restocked" : "writtenOff", q) : l));
         const line = lines.find((l) => l.lineId === r.lineId)!;
-        const creditable = qty(line.buckets.invoiced) - qty(line.buckets.credited);
-        credit.set(r.lineId, q < creditable ? q : creditable);
+        // A line the return names twice (a return requested before that was refused) is credited for both.
+        const planned = credit.get(r.lineId) ?? 0n;
+        const creditable = qty(line.buckets.invoiced) - qty(line.buckets.credited) - planned;
+        credit.set(r.lineId, planned + (q < creditable ? q : creditable));
       }
       let next: OrderDoc = { ...order, lines };
       const events: NewEvent[] = [

@@ -76,7 +76,8 @@ export function shipOrderCommand(settings: SalesSettings) {
         lines = lines.map((l, k) => (k === index ? shipped : l));
         quantities.set(w.lineId, (quantities.get(w.lineId) ?? 0n) + q);
       }
-      let next: OrderDoc = { ...order, lines, shipments: [...order.shipments, input.shipmentId] };
+      // Goods shipped before payment (cash on delivery, a shop's own decision) end the unpaid expiry: cancelling cannot take them back.
+      let next: OrderDoc = { ...order, lines, shipments: [...order.shipments, input.shipmentId], expiresAt: "" };
       const events: NewEvent[] = [
         {
           type: "ShipmentDispatched",

@@ -3,7 +3,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import type { NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
-import { amountOf, minorOf } from "./amounts.js";
+import { amountOf, minorOf, parseScaled } from "./amounts.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { nextPaymentState } from "./state-machines.js";
@@ -57,5 +57,7 @@ export function voidPaymentCommand(settings: SalesSettings) {
 /** When an unpaid order expires: placement plus the shop's unpaid expiry ("" when it never does: no expiry set, an order on payment terms, one no longer placed or held). */
 export function unpaidExpiry(settings: SalesSettings, order: OrderDoc): string {
   if (settings.unpaidExpiryMinutes <= 0 || order.paymentTermsDays !== 0 || (order.state !== "placed" && order.state !== "on-hold")) return "";
+  // A free order (a 100% coupon, a gift) has nothing to pay, and nothing shipped can be taken back by cancelling.
+  if (parseScaled(order.totals.gross, 6) <= 0n || order.lines.some((l) => l.buckets.shipped !== "0")) return "";
   return new Date(new Date(order.placedAt).getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString();
 }

@@ -143,6 +143,33 @@ describe("PERIOD_LOCKED names the locked domain", () => {
     }
     expect(() => checkPeriodOpen(state, "stock", "2026-01-10")).toThrow(/locked for stock/);
   });
+
+  it("details.lockedThrough is the lock the message names: the hard lock when it refuses, else the domain's", () => {
+    const state = { soft: { sales: "2026-03-31", purchases: "2026-03-31", stock: "2026-03-31", tax: "2026-03-31" }, hard: "2026-01-31" };
+    expect(() => checkPeriodOpen(state, "general", "2026-01-15")).toThrow(expect.objectContaining({ message: expect.stringContaining("through 2026-01-31"), details: expect.objectContaining({ lockedThrough: "2026-01-31", hard: true }) }));
+    const soft = { soft: { sales: "2026-02-28", purchases: null, stock: null, tax: "2026-03-31" }, hard: null };
+    expect(() => checkPeriodOpen(soft, "sales", "2026-02-10")).toThrow(expect.objectContaining({ details: expect.objectContaining({ domain: "sales", lockedThrough: "2026-02-28" }) }));
+  });
+
+  it("revaluing a locked date is refused even with nothing to revalue, and leaves the date to revalue once reopened", async () => {
+    const books = makeBooks({ start: "2026-04-10T10:00:00.000Z", rates: memoryRates([{ base: "USD", quote: "EUR", date: "2026-03-31", rate: "0.95" }]) });
+    const f = books.finance;
+    await f.closePeriod("2026-03");
+    await expect(f.revalue({ date: "2026-03-31" })).rejects.toMatchObject({ code: "PERIOD_LOCKED" });
+    for (const domain of ["sales", "purchases", "stock", "tax"] as const) await f.unlock({ domain, through: null });
+    await books.sk.recordEvents([
+      {
+        type: "OrderInvoiced", aggregateType: "order", aggregateId: "ord_1", effectiveDate: "2026-03-20",
+        payload: {
+          invoiceId: "inv_1", orderId: "ord_1", customerId: "cus_1", currency: "USD", functionalCurrency: "EUR", rate: "0.92",
+          net: usd("110"), shipping: usd("0"), tax: usd("0"), gross: usd("110"), prepaymentApplied: usd("0"),
+          functional: { net: eur("101.2"), shipping: eur("0"), tax: eur("0"), gross: eur("101.2"), prepaymentApplied: eur("0") },
+        },
+      },
+    ]);
+    const r = await f.revalue({ date: "2026-03-31" });
+    expect(r).toMatchObject({ replayed: false, netGain: "3.3" });
+  });
 });
 
 describe("several bank and provider accounts", () => {

@@ -152,8 +152,14 @@ describe("periods and locks", () => {
     await finance.postEntry({ date: "2026-03-10", domain: "sales", lines: [{ account: "1200", debit: "100" }, { account: "4100", credit: "100" }] });
   });
 
-  it("a hard lock cannot be lifted or moved back", async () => {
-    const { finance } = makeBooks();
+  it("a hard lock cannot be lifted or moved back, nor set on days still to come", async () => {
+    const { finance, clock } = makeBooks();
+    // On 15 January, January has not ended: a hard lock of it (or a year-end close of 2026) is refused.
+    expect(await failure(finance.hardLock({ period: "2026-01" }))).toMatchObject({ code: "VALIDATION_FAILED", details: { through: "2026-01-31", today: "2026-01-15" } });
+    expect((await failure(finance.hardLock({ through: "2040-12-31" }))).code).toBe("VALIDATION_FAILED");
+    expect((await failure(finance.closeYear({ year: 2026 }))).code).toBe("VALIDATION_FAILED");
+    expect((await finance.periodLocks()).hard).toBeNull();
+    clock.set("2026-02-03T08:30:00.000Z");
     await finance.hardLock({ period: "2026-01" });
     expect((await failure(finance.unlock({ domain: "sales", through: null }))).code).toBe("INVALID_TRANSITION");
     expect((await failure(finance.hardLock({ through: "2025-12-31" }))).code).toBe("INVALID_TRANSITION");
@@ -189,7 +195,8 @@ describe("options", () => {
   });
 
   it("a fiscal year starting in April closes April to March", async () => {
-    const { finance } = makeBooks({ finance: { fiscalYearStartMonth: 4 } });
+    const { finance, clock } = makeBooks({ finance: { fiscalYearStartMonth: 4 } });
+    clock.set("2026-04-02T08:00:00.000Z");
     await finance.postEntry({ date: "2026-03-31", lines: [{ account: "1100", debit: "10" }, { account: "4100", credit: "10" }] });
     await finance.postEntry({ date: "2026-04-01", lines: [{ account: "1100", debit: "5" }, { account: "4100", credit: "5" }] });
     const closed = await finance.closeYear({ year: 2025 });

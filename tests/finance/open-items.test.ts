@@ -85,6 +85,21 @@ describe("receivables: settlement computes the exchange difference", () => {
     expect(receivables.byCurrency.every((c) => c.amount === "0")).toBe(true);
   });
 
+  it("money dated before the invoice it names does not settle it: it stays a credit until allocated, and the subledger equals Receivables at every date", async () => {
+    const books = makeBooks();
+    await record(books, "OrderInvoiced", "2026-03-20", invoice("inv_1", "cus_1", "EUR", "1", "100", "100"));
+    await record(books, "PaymentCaptured", "2026-03-10", capture("pay_1", "inv_1", "EUR", "1", "100", "100", { customerId: "cus_1" }));
+    for (const asOf of ["2026-03-15", "2026-03-20", "2026-03-31"]) {
+      const [audit] = await books.finance.auditSubledgers({ asOf });
+      expect(audit).toMatchObject({ ok: true });
+    }
+    const items = await books.finance.openItems({ ledger: "receivables", party: "cus_1" });
+    expect(new Map(items.map((i) => [i.documentId, i.openAmount]))).toEqual(new Map([["inv_1", "100"], ["pay_1", "-100"]]));
+    // Allocated on the invoice's date, both close.
+    await books.finance.allocate({ ledger: "receivables", creditId: "pay_1", documentIds: ["inv_1"], date: "2026-03-20" });
+    expect((await books.finance.openItems({ ledger: "receivables", party: "cus_1" })).map((i) => i.openAmount)).toEqual(["0", "0"]);
+  });
+
   it("a credit note is a credit item; its refund settles it at the value it was booked", async () => {
     const books = makeBooks();
     await record(books, "OrderInvoiced", "2026-03-02", invoice("inv_3", "cus_3", "EUR", "1", "119", "119"));

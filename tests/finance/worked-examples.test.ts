@@ -271,6 +271,7 @@ describe("a year-end close", () => {
     await f.postEntry({ date: "2026-06-01", memo: "Fees", lines: [{ account: "6100", debit: "120" }, { account: "1100", credit: "120" }] });
     await f.postEntry({ date: "2026-07-01", memo: "Returns", lines: [{ account: "4300", debit: "30" }, { account: "1100", credit: "30" }] });
 
+    books.clock.set("2027-01-04T09:00:00.000Z"); // a year is closed once it has ended
     const closed = await f.closeYear({ year: 2026 });
     expect(closed.netIncome).toBe("350");
     const closing = (await f.entry(closed.entryId!))!;

@@ -50,6 +50,15 @@ describe.each(KINDS)("early-payment discount (2/10 net 30) on %s", (kind) => {
     await sk.close();
   });
 
+  it("a discount given as a percentage number (\"2\" for 2%) is refused when the supplier is defined, naming the ratio form", async () => {
+    const { sk } = shop(kind, pg.get, pg.schema);
+    await expect(sk.purchasing.defineSupplier({ supplierId: "sup_x", currency: "EUR", leadTimeDays: 7, paymentTerms: { netDays: 30, discountDays: 10, discountPercent: "2" } })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      message: expect.stringContaining("0.02 for 2%"),
+    });
+    await sk.close();
+  });
+
   it("after the window, on a part payment, or with takeDiscount: false, the bill is paid in full", async () => {
     const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000", tax: { codes: taxCodes, buyer: { country: "DE", vatId: "DE111" } } });
     await setUp(sk);

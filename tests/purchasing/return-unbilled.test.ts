@@ -49,6 +49,8 @@ describe.each(KINDS)("returning goods received but not yet billed on %s", (kind)
     const tb = await sk.finance.trialBalance({ asOf: "2026-12-31" });
     expect(tb.totals.debit).toBe(tb.totals.credit);
     expect((await sk.inventory.audit()).ok).toBe(true);
+    // Every kept unit is billed: the order closes (no bill is expected for the units returned unbilled).
+    expect(await sk.purchasing.closeOrder({ purchaseOrderId: "po" })).toMatchObject({ status: "closed" });
     await sk.close();
   });
 });

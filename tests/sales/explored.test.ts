@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { memoryStore } from "../../src/adapters/memory/index.js";
+import { balance, booksAgree, shop, stock } from "./setup.js";
+
+/*
+ * Cases found by using sk.sales the way a shop would, each once wrong: an abandoned order
+ * held up behind orders that cannot expire, a return naming a line twice, a free order.
+ */
+
+describe("expiring unpaid orders", () => {
+  it("an order shipped before payment (cash on delivery) leaves the expiry, and neither it nor a held order stops the abandoned ones behind it", async () => {
+    const { sk, clock } = shop(memoryStore(), { unpaidExpiryMinutes: 60 });
+    await stock(sk, ["MUG"]);
+    await sk.sales.placeOrder({ orderId: "cod", customerId: "c1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await sk.sales.shipOrder({ orderId: "cod", shipmentId: "s1" });
+    expect((await sk.sales.order("cod"))!.order.expiresAt).toBe("");
+    await sk.sales.placeOrder({ orderId: "held", customerId: "c1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await sk.sales.changeOrderState({ orderId: "held", action: "hold" });
+    clock.set("2026-03-02T10:30:00.000Z");
+    await sk.sales.placeOrder({ orderId: "abandoned", customerId: "c2", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    clock.set("2026-03-04T10:00:00.000Z");
+    // The held order comes first on the expiry index: with a limit of 1 it must not take the slot.
+    expect((await sk.sales.expireOrders({ limit: 1 })).expired).toEqual(["abandoned"]);
+    expect((await sk.sales.order("abandoned"))!.order.state).toBe("cancelled");
+    expect((await sk.sales.order("cod"))!.order.state).toBe("placed");
+    expect((await sk.inventory.availability("MUG", "wh")).reserved).toBe("1"); // the held order's unit
+    expect((await sk.sales.expireOrders({})).expired).toEqual([]);
+    await booksAgree(sk);
+  });
+});
+
+describe("returns", () => {
+  it("a return naming the same line twice is refused, naming the line (nothing is written)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk, ["MUG"]);
+    await sk.sales.placeOrder({ orderId: "o1", customerId: "c1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "o1", paymentId: "ch1" });
+    await sk.sales.shipOrder({ orderId: "o1", shipmentId: "s1" });
+    await expect(sk.sales.requestReturn({ orderId: "o1", returnId: "r1", lines: [{ lineId: "1", quantity: "1" }, { lineId: "1", quantity: "1" }] })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      message: expect.stringContaining("line 1 is named twice"),
+    });
+    expect((await sk.sales.order("o1"))!.order.lines[0]!.buckets.returnRequested).toBe("0");
+    await sk.sales.requestReturn({ orderId: "o1", returnId: "r1", lines: [{ lineId: "1", quantity: "2" }] });
+    await sk.sales.receiveReturn({ returnId: "r1" });
+    const view = (await sk.sales.order("o1"))!;
+    expect(view.order.lines[0]!.buckets).toMatchObject({ returned: "2", credited: "2" });
+    expect(view.refundDue).toBe("23.8");
+  });
+});
+
+describe("free orders", () => {
+  it("an order that costs nothing (a 100% coupon) reads paid, never expires, and ships", async () => {
+    const { sk, clock } = shop(memoryStore(), { unpaidExpiryMinutes: 60 });
+    await stock(sk, ["MUG"]);
+    await sk.sales.defineCoupon({ code: "GIFT", discount: { kind: "percent", percent: "100" } });
+    const placed = await sk.sales.placeOrder({ orderId: "free", customerId: "c1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }], couponCode: "GIFT" });
+    expect(placed.total).toBe("0");
+    const view = (await sk.sales.order("free"))!;
+    expect(view.statuses.payment).toBe("paid");
+    expect(view.leftToPay).toBe("0");
+    expect(view.order.expiresAt).toBe("");
+    clock.set("2026-03-05T10:00:00.000Z");
+    expect((await sk.sales.expireOrders({})).expired).toEqual([]);
+    await sk.sales.shipOrder({ orderId: "free", shipmentId: "s1" });
+    expect((await sk.sales.order("free"))!.statuses).toMatchObject({ order: "placed", payment: "paid", fulfilment: "shipped" });
+    expect(await balance(sk, "1200")).toMatch(/^0(\.00)?$/);
+    await booksAgree(sk);
+  });
+});
