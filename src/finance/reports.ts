@@ -591,8 +591,12 @@ export interface GeneralLedger {
   readonly to: string;
   readonly openingBalance: string;
   readonly lines: readonly GeneralLedgerLine[];
+  /** The balance at `to`, from the books' balances: right even when `lines` stopped at `limit`. */
   readonly closingBalance: string;
+  /** The debits and credits of the whole range, from the books' balances (not only the lines shown). */
   readonly totals: { readonly debit: string; readonly credit: string };
+  /** Whether `lines` stopped at `limit` with more lines in the range (read a shorter range for the rest). */
+  readonly truncated: boolean;
 }
 
 const ledgerSchema = z
@@ -652,8 +656,23 @@ export async function generalLedger(
         runningBalance: unitsToString(running * sign),
       });
     }
-    if (page.length < 1000) break;
+    if (page.length < Math.min(1000, limit - lines.length + page.length)) break;
     cursor = page[page.length - 1]!.sortKey;
+  }
+  // More lines than `limit`? One more line past the last one shown says so.
+  const truncated = lines.length >= limit && cursor !== undefined && (await tx.logs.read(FINANCE_STORE.lines, account.code, { gt: cursor, lt: end, limit: 1 })).length > 0;
+  // The closing balance and the range's debits and credits come from the balances, whatever was shown.
+  let closing = running;
+  if (truncated) {
+    const turnover = await readBalances(tx, { from: parsed.from, to: parsed.to }, { keyPrefix: `${account.code}|` });
+    debit = 0n;
+    credit = 0n;
+    for (const [key, totals] of turnover) {
+      if (key.slice(0, key.lastIndexOf("|")) !== account.code) continue;
+      debit += decimalToUnits(totals.debit);
+      credit += decimalToUnits(totals.credit);
+    }
+    closing = opening + debit - credit;
   }
   return {
     account: account.code,
@@ -663,7 +682,8 @@ export async function generalLedger(
     to: parsed.to,
     openingBalance: unitsToString(opening * sign),
     lines,
-    closingBalance: unitsToString(running * sign),
+    closingBalance: unitsToString(closing * sign),
     totals: { debit: unitsToString(debit), credit: unitsToString(credit) },
+    truncated,
   };
 }

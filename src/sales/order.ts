@@ -169,6 +169,8 @@ export interface PaymentDoc {
   /** The canonical content of the first recording: a webhook delivered again with it is a replay. */
   readonly fingerprint: string;
   readonly result: Readonly<Record<string, string | number | boolean | null>>;
+  /** The payout that paid this capture (or netted this refund) out to the bank, once one did. */
+  readonly payoutId?: string | null;
 }
 
 /**

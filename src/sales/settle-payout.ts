@@ -6,6 +6,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { PAYMENTS, PAYOUTS, type PaymentDoc } from "./order.js";
+import { lockDocuments } from "../runner/batch-documents.js";
 import { fingerprintOf } from "./payment-records.js";
 import { functionalRate } from "./rate.js";
 
@@ -17,14 +18,17 @@ export const settlePayoutSchema = z.strictObject({
   /** The captured money settled (negative when refunds exceed captures). */
   gross: decimalText("any"),
   fees: decimalText("nonnegative"),
-  /** The captures this payout settles: their booked value gives the exchange difference. */
+  /** The captures this payout settles: their booked value gives the exchange difference. Each is paid out once. */
   paymentIds: z.array(id).max(10_000).optional(),
+  /** The refunds the provider netted in this payout (its payout report lists them beside the captures): `gross` is then the captures less these. Each is paid out once. */
+  refundIds: z.array(id).max(10_000).optional(),
 });
 
 /**
  * Records a provider payout to the bank: net = gross − fees; posts Dr Bank, Dr Payment
  * fees / Cr Payment provider clearing, with the exchange difference against the
- * captures' booked value when they are named and add up to `gross`.
+ * captures' booked value (less the refunds netted, when named) when they add up to `gross`.
+ * A capture or refund named in an earlier payout, or twice, is refused: its money was paid out.
  *
  * @example
  * ```ts
@@ -37,7 +41,7 @@ export const settlePayout = defineLibraryCommand({
   async handle(ctx, input) {
     await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
     // The provider's payout webhook delivered again (any idempotency key) replays the first result; other content under the id is refused.
-    const fingerprint = fingerprintOf({ provider: input.provider, currency: input.currency, gross: input.gross, fees: input.fees, paymentIds: input.paymentIds?.join(",") });
+    const fingerprint = fingerprintOf({ provider: input.provider, currency: input.currency, gross: input.gross, fees: input.fees, paymentIds: input.paymentIds?.join(","), refundIds: input.refundIds?.join(",") });
     const prior = await ctx.tx.documents.get<{ fingerprint?: string; result?: { payoutId: string; net: string } } & { [k: string]: never }>(PAYOUTS, input.payoutId);
     if (prior !== undefined) {
       const recorded = prior.data as { fingerprint?: string; result?: { payoutId: string; net: string } };
@@ -51,18 +55,26 @@ export const settlePayout = defineLibraryCommand({
     const rate = await functionalRate(ctx, c);
     const fGross = convertMinor(gross, c, fc, rate);
     const fFees = convertMinor(fees, c, fc, rate);
-    let exchangeDifference = 0n;
-    if (input.paymentIds !== undefined && c !== fc) {
-      let sum = 0n;
-      let booked = 0n;
-      for (const pid of input.paymentIds) {
-        const p = await ctx.tx.documents.get<PaymentDoc & { [k: string]: never }>(PAYMENTS, `capture:${pid}`);
-        if (p === undefined) throw new StorekeepError("NOT_FOUND", `No capture ${pid} to settle.`, { paymentId: pid });
-        sum += minorOf((p.data as PaymentDoc).amount, c);
-        booked += minorOf((p.data as PaymentDoc).functionalAmount, fc);
+    // The captures and refunds named, each paid out once: locked, checked, and marked with this payout.
+    const named = [...(input.paymentIds ?? []).map((pid) => ({ key: `capture:${pid}`, id: pid, sign: 1n, path: "paymentIds" })), ...(input.refundIds ?? []).map((rid) => ({ key: `refund:${rid}`, id: rid, sign: -1n, path: "refundIds" }))];
+    const docs = new Map((await lockDocuments<PaymentDoc & { [k: string]: never }>(ctx.tx, PAYMENTS, named.map((n) => n.key))).map((d) => [d.id, d]));
+    let sum = 0n;
+    let booked = 0n;
+    for (const [index, n] of named.entries()) {
+      if (named.findIndex((x) => x.key === n.key) !== index) {
+        throw new StorekeepError("VALIDATION_FAILED", `${n.path}: ${n.id} is named twice; a payout pays each capture and refund out once.`, { issues: [{ path: n.path, message: `${n.id} repeated`, code: "custom" }] });
       }
-      if (sum === gross) exchangeDifference = booked - fGross;
+      const doc = docs.get(n.key);
+      if (doc === undefined) throw new StorekeepError("NOT_FOUND", `No ${n.sign > 0n ? "capture" : "refund"} ${n.id} to settle.`, n.sign > 0n ? { paymentId: n.id } : { refundId: n.id });
+      const data = doc.data as PaymentDoc;
+      if (data.payoutId !== undefined && data.payoutId !== null) {
+        throw new StorekeepError("VALIDATION_FAILED", `${n.sign > 0n ? "Capture" : "Refund"} ${n.id} was paid out in payout ${data.payoutId} already; name it in one payout only.`, { payoutId: data.payoutId, issues: [{ path: n.path, message: `${n.id} paid out in ${data.payoutId}`, code: "custom" }] });
+      }
+      sum += n.sign * minorOf(data.amount, c);
+      booked += n.sign * minorOf(data.functionalAmount, fc);
+      await ctx.tx.documents.put(PAYMENTS, n.key, { ...data, payoutId: input.payoutId } as never, doc.version);
     }
+    const exchangeDifference = named.length > 0 && c !== fc && sum === gross ? booked - fGross : 0n;
     const result = { payoutId: input.payoutId, net: amountOf(gross - fees, c) };
     await ctx.tx.documents.put(PAYOUTS, input.payoutId, { payoutId: input.payoutId, gross: amountOf(gross, c), currency: c, fingerprint, result } as never, 0);
     return {

@@ -101,6 +101,19 @@ describe("reports", () => {
     const sales = await finance.generalLedger({ account: "4100", from: "2026-01-01", to: "2026-12-31" });
     expect(sales.lines.map((l) => l.runningBalance)).toEqual(["500", "1000"]); // credit-normal: positive
     expect(sales.openingBalance).toBe("200");
+    expect(gl.truncated).toBe(false);
+  });
+
+  it("a general ledger cut short by limit still gives the range's closing balance and totals, and says it was cut", async () => {
+    const { finance } = makeBooks();
+    await seedYear(finance);
+    const whole = await finance.generalLedger({ account: "1100", from: "2026-03-01", to: "2026-03-31" });
+    for (const limit of [1, 2]) {
+      const cut = await finance.generalLedger({ account: "1100", from: "2026-03-01", to: "2026-03-31", limit });
+      expect(cut.lines).toEqual(whole.lines.slice(0, limit));
+      expect(cut).toMatchObject({ truncated: true, openingBalance: whole.openingBalance, closingBalance: "1934.5", totals: whole.totals });
+    }
+    expect(await finance.generalLedger({ account: "1100", from: "2026-03-01", to: "2026-03-31", limit: 3 })).toEqual(whole);
   });
 
   it("a user chart: extend the default or replace it, with the account map following", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { memoryStore } from "../../src/adapters/memory/index.js";
-import { balance, booksAgree, shop, stock } from "./setup.js";
+import { USD_RATES, balance, booksAgree, shop, stock } from "./setup.js";
 
 /*
  * Cases found by using sk.sales the way a shop would, each once wrong: an abandoned order
@@ -65,6 +65,30 @@ describe("free orders", () => {
     await sk.sales.shipOrder({ orderId: "free", shipmentId: "s1" });
     expect((await sk.sales.order("free"))!.statuses).toMatchObject({ order: "placed", payment: "paid", fulfilment: "shipped" });
     expect(await balance(sk, "1200")).toMatch(/^0(\.00)?$/);
+    await booksAgree(sk);
+  });
+});
+
+describe("payouts", () => {
+  it("a USD payout netting a refund clears the provider's account exactly (the difference to exchange gain/loss); a capture or refund is paid out once", async () => {
+    const { sk, clock } = shop(memoryStore(), {}, USD_RATES);
+    await stock(sk, ["MUG"]);
+    await sk.sales.placeOrder({ orderId: "o1", customerId: "c1", currency: "USD", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "o1", paymentId: "ch1" }); // 23.80 USD at 0.90
+    await sk.sales.shipOrder({ orderId: "o1", shipmentId: "s1" });
+    clock.set("2026-03-05T10:00:00.000Z");
+    await sk.sales.requestReturn({ orderId: "o1", returnId: "r1", lines: [{ lineId: "1", quantity: "1" }] });
+    await sk.sales.receiveReturn({ returnId: "r1" });
+    await sk.sales.refundPayment({ orderId: "o1", refundId: "rf1", amount: "11.9", returnId: "r1" }); // at 0.92
+    clock.set("2026-03-10T10:00:00.000Z");
+    await expect(sk.sales.settlePayout({ payoutId: "po0", currency: "USD", gross: "23.8", fees: "0", paymentIds: ["ch1", "ch1"] })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("named twice") });
+    await sk.sales.settlePayout({ payoutId: "po1", currency: "USD", gross: "11.9", fees: "0", paymentIds: ["ch1"], refundIds: ["rf1"] }); // at 0.95
+    // Clearing took 21.42 in and 10.948 (10.95) out; the payout's 11.305 (11.31) at 0.95 leaves -0.84 unless the difference is booked.
+    expect(await balance(sk, "1150")).toBe("0.00");
+    await expect(sk.sales.settlePayout({ payoutId: "po2", currency: "USD", gross: "23.8", fees: "0", paymentIds: ["ch1"] })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("paid out in payout po1") });
+    await expect(sk.sales.settlePayout({ payoutId: "po3", currency: "USD", gross: "-11.9", fees: "0", refundIds: ["rf1"] })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    // The payout webhook delivered again replays.
+    expect(await sk.sales.settlePayout({ payoutId: "po1", currency: "USD", gross: "11.9", fees: "0", paymentIds: ["ch1"], refundIds: ["rf1"] })).toMatchObject({ payoutId: "po1", net: "11.9" });
     await booksAgree(sk);
   });
 });
