@@ -9,7 +9,7 @@ import { bgNbdConditionalExpectedPurchases, bgNbdProbabilityAlive, customerLifet
 import { type CohortReport, cohortAnalysis } from "./cohorts.js";
 import { CUSTOMERS, type CustomerDoc, ORDERS, TIMELINE, type TimelineEntry, contactKeys, duplicatesOf, resolveCustomerId } from "./customer.js";
 import { type RfmGrid, type RfmScore, rfmScores } from "./rfm.js";
-import type { CrmOrderDoc } from "./timeline.js";
+import { type CrmOrderDoc, orderNetAsOf } from "./timeline.js";
 
 /** Every CRM order placed on or before `asOf`, paged through the byPlaced index. */
 export async function ordersUpTo(tx: Transaction, asOf: string): Promise<CrmOrderDoc[]> {
@@ -32,10 +32,11 @@ interface Purchase {
   readonly net: Decimal;
 }
 
-function countedPurchases(orders: readonly CrmOrderDoc[]): Purchase[] {
+/** The orders placed by `asOf` that count as purchases on that date: edits and credits dated later are not counted. */
+function countedPurchases(orders: readonly CrmOrderDoc[], asOf: string): Purchase[] {
   const out: Purchase[] = [];
   for (const o of orders) {
-    const net = new Decimal(o.total).minus(o.credited);
+    const net = orderNetAsOf(o, asOf);
     if (net.gt(0)) out.push({ customerId: o.customerId, orderId: o.orderId, placedOn: o.placedOn, net });
   }
   return out;
@@ -43,7 +44,7 @@ function countedPurchases(orders: readonly CrmOrderDoc[]): Purchase[] {
 
 /** RFM scores of every customer with a counted purchase as of `asOf`. */
 export async function segmentsAsOf(tx: Transaction, asOf: LocalDate, grid?: RfmGrid): Promise<RfmScore[]> {
-  const purchases = countedPurchases(await ordersUpTo(tx, asOf));
+  const purchases = countedPurchases(await ordersUpTo(tx, asOf), asOf);
   const by = new Map<string, { f: number; m: Decimal; last: string }>();
   for (const p of purchases) {
     const c = by.get(p.customerId);
@@ -59,7 +60,7 @@ export async function segmentsAsOf(tx: Transaction, asOf: LocalDate, grid?: RfmG
 
 /** Cohorts from CRM's counted purchases. */
 export async function cohortsAsOf(tx: Transaction, asOf: LocalDate): Promise<CohortReport> {
-  return cohortAnalysis(countedPurchases(await ordersUpTo(tx, asOf)).map((p) => ({ customerId: p.customerId, purchaseId: p.orderId, date: p.placedOn as LocalDate })));
+  return cohortAnalysis(countedPurchases(await ordersUpTo(tx, asOf), asOf).map((p) => ({ customerId: p.customerId, purchaseId: p.orderId, date: p.placedOn as LocalDate })));
 }
 
 /**
@@ -98,7 +99,7 @@ export interface CustomerValueReport {
 
 /** BG/NBD + Gamma-Gamma over CRM's counted purchases (time in weeks, one purchase per day). */
 export async function customerValueAsOf(tx: Transaction, asOf: LocalDate, horizon: { weeks: number; discountRatePerWeek: number }): Promise<CustomerValueReport> {
-  const purchases = countedPurchases(await ordersUpTo(tx, asOf));
+  const purchases = countedPurchases(await ordersUpTo(tx, asOf), asOf);
   const by = new Map<string, Map<string, Decimal>>();
   for (const p of purchases) {
     let days = by.get(p.customerId);

@@ -21,11 +21,57 @@ export type CrmOrderDoc = {
   readonly total: string;
   /** The order version `total` is at (absent: 1, as placed); an older edit read later does not set it back. */
   readonly version?: number;
-  /** Credit notes for returns and cancellations, and refunds before invoicing, in `currency`. */
+  /** Credit notes for returns and cancellations, and refunds before invoicing, in `currency`: all of them, whatever their date. */
   readonly credited: string;
   /** Ids of the documents already subtracted (so a redelivery does not subtract twice). */
   readonly creditedBy: readonly string[];
+  /**
+   * Each total the order had, with the business date it took effect (the placement, then each
+   * edit), so a report as of a date counts the total of that date. Absent on documents stored
+   * before it was kept: `total` counts from placement.
+   */
+  readonly totals?: readonly CrmOrderTotal[];
+  /**
+   * Each amount added to `credited`, with its business date, so a report as of a date subtracts
+   * only what was credited by then. Absent on documents stored before it was kept: `credited`
+   * counts from placement.
+   */
+  readonly credits?: readonly CrmOrderCredit[];
 };
+
+/** An order's total from a business date on (`version` 1: as placed). */
+export type CrmOrderTotal = { readonly on: string; readonly version: number; readonly total: string };
+
+/** An amount credited on an order on a business date. */
+export type CrmOrderCredit = { readonly on: string; readonly amount: string };
+
+/** The dated totals of an order; a document stored before they were kept gets its total from placement (as it counted then). */
+function datedTotals(order: CrmOrderDoc): readonly CrmOrderTotal[] {
+  return order.totals ?? [{ on: order.placedOn, version: order.version ?? 1, total: order.total }];
+}
+
+/** The dated credits of an order; a document stored before they were kept gets its credited amount from placement (as it counted then). */
+function datedCredits(order: CrmOrderDoc): readonly CrmOrderCredit[] {
+  return order.credits ?? (new Decimal(order.credited).isZero() ? [] : [{ on: order.placedOn, amount: order.credited }]);
+}
+
+/**
+ * What an order counts for on `asOf` (YYYY-MM-DD): its total as of that date (the latest
+ * version dated on or before it) minus what was credited on or before it. Later edits and
+ * credit notes do not change a report as of an earlier date.
+ *
+ * @example
+ * ```ts
+ * orderNetAsOf({ ...order, totals: [{ on: "2026-03-01", version: 1, total: "100" }], credits: [{ on: "2026-03-25", amount: "100" }] }, "2026-03-10"); // 100
+ * ```
+ */
+export function orderNetAsOf(order: CrmOrderDoc, asOf: string): Decimal {
+  let total: CrmOrderTotal | undefined;
+  for (const t of datedTotals(order)) if (t.on <= asOf && (total === undefined || t.version > total.version)) total = t;
+  let net = new Decimal(total?.total ?? order.total);
+  for (const c of datedCredits(order)) if (c.on <= asOf) net = net.minus(c.amount);
+  return net;
+}
 
 const KINDS: Readonly<Record<string, string>> = {
   OrderPlaced: "order",
@@ -111,6 +157,8 @@ export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent
         total: amount?.amount ?? "0",
         credited: "0",
         creditedBy: [],
+        totals: [{ on: event.effectiveDate, version: 1, total: amount?.amount ?? "0" }],
+        credits: [],
       };
       await tx.documents.put(ORDERS, orderId, order as unknown as JsonObject, 0);
     }
@@ -125,14 +173,18 @@ export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent
       const refundId = typeof p["refundId"] === "string" ? [p["refundId"] as string] : [];
       const version = typeof p["version"] === "number" ? p["version"] : 0;
       const newer = version > (order.data.version ?? 1) ? { total: amount.amount, version } : {};
-      await tx.documents.put(ORDERS, orderId, { ...order.data, ...newer, creditedBy: [...order.data.creditedBy, ...refundId] } as unknown as JsonObject, order.version);
+      // Every version is kept with its date, read in any order: a report as of a date takes the latest version dated by then.
+      const totals = datedTotals(order.data);
+      const dated = version > 0 && !totals.some((t) => t.version === version) ? [...totals, { on: event.effectiveDate, version, total: amount.amount }] : totals;
+      await tx.documents.put(ORDERS, orderId, { ...order.data, ...newer, totals: dated, creditedBy: [...order.data.creditedBy, ...refundId] } as unknown as JsonObject, order.version);
     }
     const docId = String(p["creditNoteId"] ?? p["refundId"] ?? event.id);
     const reduces =
       (event.type === "CreditNoteIssued" && (p["reason"] === "return" || p["reason"] === "cancellation")) || (event.type === "RefundIssued" && p["invoiced"] === false);
     if (reduces && amount && amount.currency === order.data.currency && !order.data.creditedBy.includes(docId)) {
       const credited = new Decimal(order.data.credited).plus(amount.amount).toString();
-      await tx.documents.put(ORDERS, orderId, { ...order.data, credited, creditedBy: [...order.data.creditedBy, docId] } as unknown as JsonObject, order.version);
+      const credits = [...datedCredits(order.data), { on: event.effectiveDate, amount: amount.amount }];
+      await tx.documents.put(ORDERS, orderId, { ...order.data, credited, credits, creditedBy: [...order.data.creditedBy, docId] } as unknown as JsonObject, order.version);
     }
   }
   const entry: TimelineEntry = {

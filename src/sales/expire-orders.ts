@@ -4,6 +4,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { ORDERS, type OrderDoc, loadOrder, saveOrder } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { cancel } from "./cancel-order.js";
+import { minorOf } from "./amounts.js";
 
 export const expireOrdersSchema = z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) });
 
@@ -48,8 +49,15 @@ export function expireOrdersCommand(settings: SalesSettings) {
   });
 }
 
-/** Whether an order expires now: placed, unpaid and unauthorized, past its expiry, nothing shipped (shipped goods are not taken back by cancelling). */
+/**
+ * Whether an order expires now: placed, past its expiry, nothing shipped (shipped goods are not
+ * taken back by cancelling), nothing captured but what was paid back (a prepayment refunded in
+ * full), and nothing authorized that is still to capture.
+ */
 function expirable(order: OrderDoc, nowIso: string): boolean {
-  if (order.state !== "placed" || order.expiresAt === "" || order.expiresAt > nowIso || order.paid.captured !== "0" || order.paid.authorized !== "0") return false;
+  if (order.state !== "placed" || order.expiresAt === "" || order.expiresAt > nowIso) return false;
+  const c = order.currency;
+  const captured = minorOf(order.paid.captured, c);
+  if (captured - minorOf(order.paid.refundedPrepaid ?? "0", c) - minorOf(order.paid.refundedOnEdit ?? "0", c) > 0n || minorOf(order.paid.authorized, c) > captured) return false;
   return order.lines.every((l) => l.buckets.shipped === "0");
 }

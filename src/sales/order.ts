@@ -463,7 +463,9 @@ export function deriveStatuses(order: OrderDoc, writtenOff = "0"): { order: Orde
   const s6 = (s: string) => parseScaled(s, 6);
   // Money paid back because an edit lowered the total, or out of a prepayment before invoicing
   // (owed again), is neither paid toward the order nor a refund of it: "paid" is leftToPay 0.
-  const notPaid = s6(order.paid.refundedOnEdit ?? "0") + s6(order.paid.refundedPrepaid ?? "0");
+  // Authorized money counts while some of it is left to capture (what was captured used it up).
+  // On a cancelled order nothing is owed again: a prepayment paid back there is a refund.
+  const notPaid = s6(order.paid.refundedOnEdit ?? "0") + (order.state === "cancelled" ? 0n : s6(order.paid.refundedPrepaid ?? "0"));
   const captured = s6(order.paid.captured) - notPaid;
   const refunded = s6(order.paid.refunded) - notPaid;
   // What the order costs now: its total less what returns credited (the customer pays for what they keep).
@@ -475,7 +477,7 @@ export function deriveStatuses(order: OrderDoc, writtenOff = "0"): { order: Orde
       ? refunded >= captured ? "refunded" : "partially-refunded"
       : relieved > 0n && captured < gross && captured + relieved >= gross
         ? "written-off"
-        : captured === 0n && gross > 0n ? (s6(order.paid.authorized) > 0n ? "authorized" : "unpaid") : captured >= gross ? "paid" : "partially-paid";
+        : captured === 0n && gross > 0n ? (s6(order.paid.authorized) > s6(order.paid.captured) ? "authorized" : "unpaid") : captured >= gross ? "paid" : "partially-paid";
   let ordered = 0n;
   let shipped = 0n;
   let delivered = 0n;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unpaidExpiry } from "./void-payment.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
@@ -50,7 +51,12 @@ export function refundPaymentCommand(settings: SalesSettings) {
       // A credit finance wrote off on a credit note is owed to nobody: what refundDue leaves out, the refund may not pay.
       const creditWrittenOff = order.creditNotes.length === 0 ? 0n : minorOf(await creditWrittenOffInFinance(ctx.tx, order, settings.seams.openItems), order.currency);
       const out = await refundFromOrder(ctx, order, input, fingerprint, creditWrittenOff);
-      await saveOrder(ctx.tx, withHistory(out.order, ctx.now.toISOString(), "refund", input.refundId), version);
+      let next = out.order;
+      // A prepayment paid back in full leaves the order unpaid again: it expires as it would have (as after a void).
+      const c = next.currency;
+      const stillPaid = minorOf(next.paid.captured, c) - minorOf(next.paid.refundedPrepaid ?? "0", c) - minorOf(next.paid.refundedOnEdit ?? "0", c);
+      if (next.expiresAt === "" && next.invoices.length === 0 && stillPaid <= 0n && minorOf(next.paid.authorized, c) <= minorOf(next.paid.captured, c)) next = { ...next, expiresAt: unpaidExpiry(settings, next) };
+      await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "refund", input.refundId), version);
       await ctx.tx.documents.put(PAYMENTS, out.doc.key, out.doc as never, 0);
       return { result: out.doc.result as { refundId: string; amount: string; invoiced: boolean }, events: [out.event] };
     },

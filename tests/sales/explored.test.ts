@@ -92,3 +92,35 @@ describe("payouts", () => {
     await booksAgree(sk);
   });
 });
+
+describe("payment status after money went back", () => {
+  it.each(["on-order", "on-shipment"] as const)("%s: a cancelled order whose captured money was paid back reads refunded, with or without an authorization", async (invoicing) => {
+    for (const withAuth of [false, true]) {
+      const { sk } = shop(memoryStore(), { invoicing });
+      await stock(sk, ["MUG"]);
+      await sk.sales.placeOrder({ orderId: "o1", customerId: "c1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+      if (withAuth) await sk.sales.authorizePayment({ orderId: "o1", paymentId: "pi1", amount: "23.8" });
+      await sk.sales.capturePayment({ orderId: "o1", paymentId: "pi1" });
+      await sk.sales.cancelOrder({ orderId: "o1" });
+      await sk.sales.refundPayment({ orderId: "o1", refundId: "rf1", amount: "23.8" });
+      expect((await sk.sales.order("o1"))!.statuses).toMatchObject({ order: "cancelled", payment: "refunded" });
+      await booksAgree(sk);
+    }
+  });
+
+  it("a placed order whose captured prepayment was paid back is unpaid again (not authorized: the authorization was used up) and expires as before", async () => {
+    const { sk, clock } = shop(memoryStore(), { invoicing: "on-shipment", unpaidExpiryMinutes: 60 });
+    await stock(sk, ["MUG"]);
+    await sk.sales.placeOrder({ orderId: "o1", customerId: "c1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.authorizePayment({ orderId: "o1", paymentId: "pi1", amount: "23.8" });
+    await sk.sales.capturePayment({ orderId: "o1", paymentId: "pi1" });
+    await sk.sales.refundPayment({ orderId: "o1", refundId: "rf1", amount: "23.8" });
+    const view = (await sk.sales.order("o1"))!;
+    expect(view.statuses.payment).toBe("unpaid");
+    expect(view.leftToPay).toBe("23.8");
+    expect(view.order.expiresAt).toBe("2026-03-02T11:00:00.000Z");
+    clock.set("2026-03-02T12:00:00.000Z");
+    expect((await sk.sales.expireOrders({})).expired).toEqual(["o1"]);
+    await booksAgree(sk);
+  });
+});
