@@ -4,12 +4,16 @@ import type { KpiReport } from "./reports.js";
 
 function field(value: string | null | undefined): string {
   const text = value ?? "";
-  return /[",\r\n]/.test(text) || /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // A field a spreadsheet would run as a formula (=, +, -, @, a tab or CR first) that is not a
+  // plain number is defused with a leading apostrophe (OWASP's advice: quoting alone does not
+  // stop it) and quoted; "-12.5" stays a number.
+  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) return `"'${text.replace(/"/g, '""')}"`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**
  * CSV text (RFC 4180, `\n` line ends) from rows of fields; empty for null. A field that a
- * spreadsheet would run as a formula is quoted.
+ * spreadsheet would run as a formula (and is not a plain number) is quoted behind an apostrophe.
  *
  * @example
  * ```ts

@@ -41,7 +41,7 @@ export function shipOrderCommand(settings: SalesSettings) {
       await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
       if (order.state !== "placed") {
-        throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} is ${order.state}: only a placed order ships (release a hold first).`, { orderId: order.orderId, state: order.state, allowed: ["placed"] });
+        throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} is ${order.state}: only a placed order ships (${order.state === "draft" ? "place the draft first: sales.changeOrderState with action place" : order.state === "on-hold" ? "release the hold first" : "a " + order.state + " order ships no more"}).`, { orderId: order.orderId, state: order.state, allowed: ["placed"] });
       }
       if ((await ctx.tx.documents.get(SHIPMENTS, input.shipmentId)) !== undefined) {
         throw new StorekeepError("DUPLICATE_DOCUMENT", `Shipment ${input.shipmentId} was already recorded; a shipment id is used once.`, { shipmentId: input.shipmentId });

@@ -124,3 +124,12 @@ describe("payment status after money went back", () => {
     await booksAgree(sk);
   });
 });
+
+describe("messages", () => {
+  it("shipping a draft says to place it, not to release a hold", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk, ["MUG"]);
+    await sk.sales.placeOrder({ orderId: "d1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }], draft: true });
+    await expect(sk.sales.shipOrder({ orderId: "d1", shipmentId: "s1" })).rejects.toMatchObject({ code: "INVALID_TRANSITION", message: expect.stringContaining("place the draft first") });
+  });
+});
