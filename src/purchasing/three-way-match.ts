@@ -51,6 +51,9 @@ export function matchBill(orderLines: readonly PurchaseOrderLine[], billLines: r
     } else if (tolerances.billBeforeReceipt === "hold" && billedAfter.gt(received.times(tolerances.quantity.plus(1)))) {
       const kind = received.lte(ol.billed) ? "not-received" : "quantity";
       reasons.push({ lineId: b.lineId, kind, message: `line ${b.lineId} (${ol.sku}): billed ${billedAfter.toString()} in all, received ${received.toString()}${new Decimal(ol.returnedUnbilled ?? "0").gt(0) ? ` (${ol.received} less ${ol.returnedUnbilled} returned before billing)` : ""}${kind === "not-received" ? " (nothing left to match: goods not yet received)" : ""}` });
+    } else if (tolerances.billBeforeReceipt === "allow" && new Decimal(ol.returnedUnbilled ?? "0").gt(0) && billedAfter.gt(new Decimal(ol.quantity).minus(ol.returnedUnbilled ?? "0").times(tolerances.quantity.plus(1)))) {
+      // Billing ahead of receipt is allowed, but not for units sent back before they were billed: no bill is expected for them.
+      reasons.push({ lineId: b.lineId, kind: "quantity", message: `line ${b.lineId} (${ol.sku}): billed ${billedAfter.toString()} in all, ordered ${ol.quantity} less ${ol.returnedUnbilled} returned before billing` });
     }
     const ordered = new Decimal(ol.unitPrice);
     const difference = new Decimal(b.unitPrice).minus(ordered).abs();

@@ -53,4 +53,22 @@ describe.each(KINDS)("returning goods received but not yet billed on %s", (kind)
     expect(await sk.purchasing.closeOrder({ purchaseOrderId: "po" })).toMatchObject({ status: "closed" });
     await sk.close();
   });
+
+  it("with bills ahead of receipt allowed, a bill for units sent back before billing is still held (no bill is expected for them)", async () => {
+    const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000", billBeforeReceipt: "allow" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "A", costingMethod: "fifo" });
+    await sk.purchasing.defineSupplier({ supplierId: "s", currency: "EUR", leadTimeDays: 3, taxTreatment: "none" });
+    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "s", warehouseId: "wh", lines: [{ sku: "A", quantity: 4, unitPrice: "2" }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+    await sk.purchasing.receiveGoods({ receiptId: "g1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 4 }] });
+    await sk.purchasing.returnToSupplier({ returnId: "r1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 1 }] });
+    const held = await sk.purchasing.recordBill({ billId: "b_all", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 4, unitPrice: "2" }] });
+    expect(held.status).toBe("held");
+    expect(held.reasons.map((x) => [x.kind, x.message])).toEqual([["quantity", expect.stringContaining("returned before billing")]]);
+    expect(await balance(sk, "2150")).toBe("-6");
+    expect((await sk.purchasing.recordBill({ billId: "b_kept", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 3, unitPrice: "2" }] })).status).toBe("posted");
+    expect(await balance(sk, "2150")).toBe("0");
+    await sk.close();
+  });
 });
