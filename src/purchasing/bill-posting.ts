@@ -45,7 +45,11 @@ export function billPosting(settings: PurchasingSettings, supplier: Supplier, or
       const received = shareOf(new Decimal(s.value).minus(s.clearedValue), take, unbilled, functionalCurrency);
       const billed = shareOf(fLeft, take, qLeft, functionalCurrency);
       part += 1;
-      eventLines.push({ lineId: `${ol.lineId}.${part}`, receiptId: s.receiptId, receiptLineId: ol.lineId, sku: ol.sku, quantity: canonicalDecimal(take), unitPrice: m(b.unitPrice, currency), receivedValue: m(received, functionalCurrency), billedValue: m(billed, functionalCurrency) });
+      // In a foreign currency the price the goods were received at splits the difference (IAS 21):
+      // (billed − received price) × quantity at the bill's rate revalues stock, the rest is the rate's
+      // doing on the liability and goes to exchange gain/loss.
+      const receivedPrice = currency === functionalCurrency ? {} : { receivedPrice: m(s.unitPrice ?? ol.unitPrice, currency) };
+      eventLines.push({ lineId: `${ol.lineId}.${part}`, receiptId: s.receiptId, receiptLineId: ol.lineId, sku: ol.sku, quantity: canonicalDecimal(take), unitPrice: m(b.unitPrice, currency), ...receivedPrice, receivedValue: m(received, functionalCurrency), billedValue: m(billed, functionalCurrency) });
       slices.push({ ...s, billedQuantity: canonicalDecimal(new Decimal(s.billedQuantity).plus(take)), clearedValue: canonicalDecimal(new Decimal(s.clearedValue).plus(received)) });
       qLeft = qLeft.minus(take);
       fLeft = fLeft.minus(billed);

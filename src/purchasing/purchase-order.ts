@@ -20,7 +20,16 @@ import type { PurchaseOrderStatus } from "./transitions.js";
  * const s: ReceiptSlice = { receiptId: "grn_1", date: "2026-03-10", quantity: "60", value: "150", billedQuantity: "0", clearedValue: "0" };
  * ```
  */
-export type ReceiptSlice = { readonly receiptId: string; readonly date: string; readonly quantity: string; readonly value: string; readonly billedQuantity: string; readonly clearedValue: string };
+export type ReceiptSlice = {
+  readonly receiptId: string;
+  readonly date: string;
+  readonly quantity: string;
+  readonly value: string;
+  readonly billedQuantity: string;
+  readonly clearedValue: string;
+  /** The order's unit price the receipt was valued at (transaction currency); absent on slices stored before it (the line's price then). */
+  readonly unitPrice?: string;
+};
 
 /**
  * An order line with its buckets: `received`, `billed`, `returned` (to the supplier).

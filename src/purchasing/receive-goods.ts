@@ -97,7 +97,7 @@ export const receiveGoods = defineLibraryCommand({
         ...ol,
         received: canonicalDecimal(receivedAfter),
         ahead: { quantity: canonicalDecimal(aheadQuantity.minus(fromAhead)), value: canonicalDecimal(new Decimal(ol.ahead.value).minus(aheadValue)) },
-        receipts: [...ol.receipts, { receiptId, date, quantity: line.quantity, value: canonicalDecimal(value), billedQuantity: canonicalDecimal(fromAhead), clearedValue: canonicalDecimal(aheadValue) }],
+        receipts: [...ol.receipts, { receiptId, date, quantity: line.quantity, value: canonicalDecimal(value), billedQuantity: canonicalDecimal(fromAhead), clearedValue: canonicalDecimal(aheadValue), unitPrice: ol.unitPrice }],
       };
       byId.set(ol.lineId, next);
       eventLines.push({

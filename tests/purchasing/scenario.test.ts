@@ -50,9 +50,13 @@ describe.each(KINDS)("purchasing scenario on %s", (kind) => {
     clock.set("2026-03-20T09:00:00.000Z");
     const bill = await sk.purchasing.recordBill({ billId: "bill_1", purchaseOrderId: "po_1", lines: [{ lineId: "1", quantity: 60, unitPrice: "2.6" }] });
     expect(bill).toMatchObject({ status: "posted", reasons: [], net: "156", gross: "156", dueDate: "2026-04-19" });
+    // 148.20 − 138 = 10.20: (2.60 − 2.50) × 60 at 0.95 = 5.70 is the price difference, all on hand
+    // (moved to Inventory); 2.50 × 60 × (0.95 − 0.92) = 4.50 is the rate's doing on the liability,
+    // an exchange difference that leaves stock at what it cost (IAS 21).
     expect(await balance(sk, "2150")).toBe("0");
-    expect(await balance(sk, "5200")).toBe("0"); // 10.20 price difference, all on hand: moved to Inventory
-    expect(await balance(sk, "1300")).toBe("148.2");
+    expect(await balance(sk, "5200")).toBe("0");
+    expect(await balance(sk, "1300")).toBe("143.7");
+    expect(await balance(sk, "6800")).toBe("4.5");
     expect(await balance(sk, "2100")).toBe("-148.2");
     const [payable] = await sk.finance.openItems({ ledger: "payables", party: "sup_us" });
     expect(payable).toMatchObject({ documentId: "bill_1", currency: "USD", amount: "-156", functional: "-148.2", openAmount: "-156" });
@@ -61,12 +65,12 @@ describe.each(KINDS)("purchasing scenario on %s", (kind) => {
     expect(await sk.purchasing.recordBill({ billId: "bill_1", purchaseOrderId: "po_1", lines: [{ lineId: "1", quantity: "60.0", unitPrice: 2.6 }] })).toEqual(bill);
     expect(await balance(sk, "2100")).toBe("-148.2");
 
-    // 4. Paid on 5 April at 0.93: 145.08 left the bank; finance books the 3.12 gain.
+    // 4. Paid on 5 April at 0.93: 145.08 left the bank; finance books the 3.12 gain (6800: 4.50 − 3.12).
     clock.set("2026-04-05T09:00:00.000Z");
     const payment = await sk.purchasing.paySupplier({ paymentId: "sp_1", supplierId: "sup_us", billIds: ["bill_1"] });
     expect(payment).toMatchObject({ amount: "156", functionalAmount: "145.08", bills: [{ billId: "bill_1", paid: "156", open: "0" }] });
     expect(await balance(sk, "1100")).toBe("-145.08");
-    expect(await balance(sk, "6800")).toBe("-3.12");
+    expect(await balance(sk, "6800")).toBe("1.38");
     expect(await balance(sk, "2100")).toBe("0");
     expect(await sk.finance.openItems({ ledger: "payables", openOnly: true })).toEqual([]);
     expect((await sk.finance.auditSubledgers({ asOf: "2026-12-31" })).every((c: { ok: boolean }) => c.ok)).toBe(true);
