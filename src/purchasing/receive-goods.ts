@@ -71,6 +71,29 @@ export const receiveGoods = defineLibraryCommand({
     const seen = new Set<string>();
     const eventLines = [];
     const resultLines = [];
+    // In a foreign currency the receipt's value is converted once and shared over its lines (the
+    // last share takes what is left), as a bill's is: per-line roundings would add up to a value
+    // the same goods billed at the same rate do not reach.
+    const restValues = new Map<string, Decimal>();
+    if (order.currency !== functional) {
+      const parts: { lineId: string; amount: Decimal }[] = [];
+      const named = new Set<string>();
+      for (const line of input.lines) {
+        const ol = byId.get(line.lineId);
+        if (ol === undefined || named.has(line.lineId)) continue;
+        named.add(line.lineId);
+        const q = new Decimal(line.quantity);
+        parts.push({ lineId: line.lineId, amount: q.minus(Decimal.min(q, new Decimal(ol.ahead.quantity))).times(ol.unitPrice) });
+      }
+      let wholeLeft = parts.reduce((a, p) => a.plus(p.amount), new Decimal(0));
+      let left = roundMinor(wholeLeft.times(rate), functional);
+      for (const p of parts) {
+        const v = wholeLeft.isZero() ? new Decimal(0) : shareOf(left, p.amount, wholeLeft, functional);
+        restValues.set(p.lineId, v);
+        left = left.minus(v);
+        wholeLeft = wholeLeft.minus(p.amount);
+      }
+    }
     for (const [index, line] of input.lines.entries()) {
       const ol = byId.get(line.lineId);
       if (ol === undefined) throw new StorekeepError("VALIDATION_FAILED", `Purchase order ${order.purchaseOrderId} has no line ${line.lineId}; lines: ${order.lines.map((l) => l.lineId).join(", ")}.`, { issues: [{ path: `lines[${index}].lineId`, message: "no such order line", code: "custom" }] });
@@ -91,7 +114,7 @@ export const receiveGoods = defineLibraryCommand({
       const fromAhead = Decimal.min(q, aheadQuantity);
       const aheadValue = shareOf(new Decimal(ol.ahead.value), fromAhead, aheadQuantity, functional);
       const rest = q.minus(fromAhead);
-      const restValue = roundMinor(rest.times(ol.unitPrice).times(rate), functional);
+      const restValue = restValues.get(ol.lineId) ?? roundMinor(rest.times(ol.unitPrice).times(rate), functional);
       const value = aheadValue.plus(restValue);
       const next: PurchaseOrderLine = {
         ...ol,

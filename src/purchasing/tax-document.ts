@@ -6,7 +6,7 @@
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { TaxCalculation } from "../finance/tax/index.js";
-import { roundMinor, toFunctional } from "./amounts.js";
+import { roundMinor, shareOf, toFunctional } from "./amounts.js";
 import type { PurchasingSettings } from "./options.js";
 import type { Supplier } from "./supplier.js";
 
@@ -67,10 +67,28 @@ export function functionalSide(settings: PurchasingSettings, doc: TaxedDocument,
   const r = new Decimal(rate);
   const lineNets = new Map<string, Decimal>();
   let net = new Decimal(0);
-  for (const id of lineIds) {
-    const v = currency === functionalCurrency ? new Decimal(doc.lines.get(id)!.net) : toFunctional(new Decimal(doc.lines.get(id)!.net), r, functionalCurrency);
-    lineNets.set(id, v);
-    net = net.plus(v);
+  if (currency === functionalCurrency) {
+    for (const id of lineIds) {
+      const v = new Decimal(doc.lines.get(id)!.net);
+      lineNets.set(id, v);
+      net = net.plus(v);
+    }
+  } else {
+    // The document's net converted once and shared over its lines (the last share takes what is
+    // left): per-line roundings would add up to a value a payment of the total at the same rate
+    // does not reach, an exchange difference with no rate move behind it.
+    let whole = new Decimal(0);
+    for (const id of lineIds) whole = whole.plus(doc.lines.get(id)!.net);
+    net = toFunctional(whole, r, functionalCurrency);
+    let left = net;
+    let wholeLeft = whole;
+    for (const id of lineIds) {
+      const part = new Decimal(doc.lines.get(id)!.net);
+      const v = wholeLeft.isZero() ? new Decimal(0) : shareOf(left, part, wholeLeft, functionalCurrency);
+      lineNets.set(id, v);
+      left = left.minus(v);
+      wholeLeft = wholeLeft.minus(part);
+    }
   }
   let taxLines: unknown[] | undefined;
   let tax: Decimal;

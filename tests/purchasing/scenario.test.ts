@@ -90,4 +90,22 @@ describe.each(KINDS)("purchasing scenario on %s", (kind) => {
     expect(audit.ok).toBe(true);
     await sk.close();
   }, 60_000);
+
+  it("a USD bill of several lines paid at the rate it was booked at books no exchange difference (the bill's value is its total converted once)", async () => {
+    const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    for (const sku of ["A", "B", "C"]) await sk.inventory.defineProduct({ sku, costingMethod: "fifo" });
+    await sk.purchasing.defineSupplier({ supplierId: "us", currency: "USD", leadTimeDays: 5, taxTreatment: "none" });
+    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "us", warehouseId: "wh", lines: ["A", "B", "C"].map((sku) => ({ sku, quantity: 1, unitPrice: "1.15" })) });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+    await sk.purchasing.receiveGoods({ receiptId: "g", purchaseOrderId: "po", lines: ["1", "2", "3"].map((lineId) => ({ lineId, quantity: 1 })) });
+    // 1.15 USD at 0.90 is 1.035 EUR a line: rounded per line the bill would be 3.12, the payment of 3.45 USD 3.11.
+    await sk.purchasing.recordBill({ billId: "b", purchaseOrderId: "po", lines: ["1", "2", "3"].map((lineId) => ({ lineId, quantity: 1, unitPrice: "1.15" })) });
+    expect((await sk.finance.openItems({ ledger: "payables" })).map((i) => [i.amount, i.functional])).toEqual([["-3.45", "-3.11"]]);
+    clock.set("2026-03-05T09:00:00.000Z");
+    await sk.purchasing.paySupplier({ paymentId: "p", supplierId: "us", billIds: ["b"] });
+    expect(await balance(sk, "6800")).toBe("0");
+    expect(await balance(sk, "2100")).toBe("0");
+    await sk.close();
+  });
 });
