@@ -397,7 +397,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
             receiptId: line.receiptId ?? null,
           });
         }
-        drafts.push(await revaluationDraft(ctx, receipt, amount, "price-difference", source, at));
+        drafts.push(await revaluationDraft(ctx, receipt, amount, "price-difference", source, at, line.receiptQuantity === undefined ? undefined : parseScaled(line.receiptQuantity, QUANTITY_DECIMALS)));
       }
       return record(ctx, drafts);
     },

@@ -20,6 +20,8 @@ export async function revaluationDraft(
   reason: "price-difference" | "landed-cost",
   source: MovementDraft["source"],
   effectiveAt: string,
+  /** The receipt's units the amount concerns, when fewer than it received (some went back to the supplier before a bill). */
+  concerned?: bigint,
 ): Promise<MovementDraft> {
   if (receipt.kind !== "receipt" && receipt.kind !== "opening") {
     throw new StorekeepError("VALIDATION_FAILED", `Movement ${receipt.movementId} is a ${receipt.kind}; only receipts carry price differences and landed costs.`, { issues: [{ path: "receiptMovementId", message: "not a receipt", code: "custom" }] });
@@ -37,7 +39,7 @@ export async function revaluationDraft(
     counterRole: reason === "landed-cost" ? "landed-cost-clearing" : "purchase-price-difference",
     source,
     reason,
-    revalues: { movementId: receipt.movementId, receiptQty: parseScaled(receipt.quantity, QUANTITY_DECIMALS), amount, againstRole: reason === "landed-cost" ? "landed-cost-clearing" : "purchase-price-difference" },
+    revalues: { movementId: receipt.movementId, receiptQty: concerned !== undefined && concerned > 0n && concerned < parseScaled(receipt.quantity, QUANTITY_DECIMALS) ? concerned : parseScaled(receipt.quantity, QUANTITY_DECIMALS), amount, againstRole: reason === "landed-cost" ? "landed-cost-clearing" : "purchase-price-difference" },
   };
 }
 

@@ -49,7 +49,10 @@ export function billPosting(settings: PurchasingSettings, supplier: Supplier, or
       // (billed − received price) × quantity at the bill's rate revalues stock, the rest is the rate's
       // doing on the liability and goes to exchange gain/loss.
       const receivedPrice = currency === functionalCurrency ? {} : { receivedPrice: m(s.unitPrice ?? ol.unitPrice, currency) };
-      eventLines.push({ lineId: `${ol.lineId}.${part}`, receiptId: s.receiptId, receiptLineId: ol.lineId, sku: ol.sku, quantity: canonicalDecimal(take), unitPrice: m(b.unitPrice, currency), ...receivedPrice, receivedValue: m(received, functionalCurrency), billedValue: m(billed, functionalCurrency) });
+      // Units of the receipt sent back before a bill are not among those billed: the price difference is theirs to share.
+      const kept = new Decimal(s.quantity).minus(s.returnedQuantity ?? "0");
+      const receiptQuantity = kept.eq(s.quantity) ? {} : { receiptQuantity: canonicalDecimal(kept) };
+      eventLines.push({ lineId: `${ol.lineId}.${part}`, receiptId: s.receiptId, receiptLineId: ol.lineId, ...receiptQuantity, sku: ol.sku, quantity: canonicalDecimal(take), unitPrice: m(b.unitPrice, currency), ...receivedPrice, receivedValue: m(received, functionalCurrency), billedValue: m(billed, functionalCurrency) });
       slices.push({ ...s, billedQuantity: canonicalDecimal(new Decimal(s.billedQuantity).plus(take)), clearedValue: canonicalDecimal(new Decimal(s.clearedValue).plus(received)) });
       qLeft = qLeft.minus(take);
       fLeft = fLeft.minus(billed);

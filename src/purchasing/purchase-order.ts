@@ -29,6 +29,8 @@ export type ReceiptSlice = {
   readonly clearedValue: string;
   /** The order's unit price the receipt was valued at (transaction currency); absent on slices stored before it (the line's price then). */
   readonly unitPrice?: string;
+  /** Units of this receipt sent back to the supplier before they were billed (absent: none). */
+  readonly returnedQuantity?: string;
 };
 
 /**

@@ -29,7 +29,7 @@ function takeUnbilled(receipts: readonly ReceiptSlice[], quantity: Decimal, func
     }
     const take = Decimal.min(left, unbilled);
     const share = shareOf(new Decimal(s.value).minus(s.clearedValue), take, unbilled, functionalCurrency);
-    out.push({ ...s, billedQuantity: canonicalDecimal(new Decimal(s.billedQuantity).plus(take)), clearedValue: canonicalDecimal(new Decimal(s.clearedValue).plus(share)) });
+    out.push({ ...s, billedQuantity: canonicalDecimal(new Decimal(s.billedQuantity).plus(take)), clearedValue: canonicalDecimal(new Decimal(s.clearedValue).plus(share)), returnedQuantity: canonicalDecimal(new Decimal(s.returnedQuantity ?? "0").plus(take)) });
     value = value.plus(share);
     left = left.minus(take);
   }

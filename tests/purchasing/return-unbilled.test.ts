@@ -71,4 +71,24 @@ describe.each(KINDS)("returning goods received but not yet billed on %s", (kind)
     expect(await balance(sk, "2150")).toBe("0");
     await sk.close();
   });
+
+  it("a bill above the order price for the units kept after an unbilled return puts the whole difference on stock: none of them was sold", async () => {
+    const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000", priceTolerance: "1" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "A", costingMethod: "fifo" });
+    await sk.inventory.defineProduct({ sku: "B", costingMethod: "moving-average" });
+    await sk.purchasing.defineSupplier({ supplierId: "s", currency: "EUR", leadTimeDays: 3, taxTreatment: "none" });
+    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "s", warehouseId: "wh", lines: [{ sku: "A", quantity: 4, unitPrice: "2" }, { sku: "B", quantity: 4, unitPrice: "2" }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+    await sk.purchasing.receiveGoods({ receiptId: "g1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 4 }, { lineId: "2", quantity: 4 }] });
+    await sk.purchasing.returnToSupplier({ returnId: "r1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 1 }, { lineId: "2", quantity: 1 }] });
+    const bill = await sk.purchasing.recordBill({ billId: "b", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 3, unitPrice: "3" }, { lineId: "2", quantity: 3, unitPrice: "3" }] });
+    expect(bill.status).toBe("posted");
+    // 3 units each at 3.00 now: the 3.00 difference of each line is all on hand.
+    expect((await sk.inventory.layers("A")).value).toBe("9");
+    expect(await balance(sk, "1300")).toBe("18");
+    expect(await balance(sk, "5100")).toBe("0");
+    expect((await sk.inventory.audit()).ok).toBe(true);
+    await sk.close();
+  });
 });

@@ -142,6 +142,8 @@ export const supplierBillRecordedSchema = refined(
         lineId: idString.exactOptional(),
         receiptId: documentIdField.exactOptional(),
         receiptLineId: idString.exactOptional(),
+        /** The receipt's units a bill can concern when some were sent back before billing (received less returned): inventory shares the price difference over these, not the whole receipt. */
+        receiptQuantity: positiveQuantityString.exactOptional(),
         sku: skuField,
         quantity: positiveQuantityString,
         unitPrice: unitPriceJson,
