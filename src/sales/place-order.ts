@@ -1,3 +1,4 @@
+import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
 import { StorekeepError, isStorekeepError } from "../kernel/errors.js";
@@ -111,6 +112,19 @@ export function placeOrderCommand(settings: SalesSettings) {
         const c = coupon.data;
         if (c.usageLimit !== null && c.used >= c.usageLimit) {
           throw new StorekeepError("VALIDATION_FAILED", `Coupon ${c.code} has reached its usage limit of ${c.usageLimit}; place the order without it.`, { couponCode: c.code, usageLimit: c.usageLimit, reason: "coupon-exhausted", issues: [{ path: "couponCode", message: "usage limit reached", code: "custom" }] });
+        }
+        // A coupon defined in finer amounts than this order's currency has is the coupon's fault, not the order's: say so.
+        const d = c.discount;
+        const amounts: [string, string][] = d.kind === "fixed" ? [["amount", d.amount]] : d.kind === "threshold" ? [["every", d.every], ["off", d.off]] : [];
+        for (const [field, value] of amounts) {
+          const trimmed = value.includes(".") ? value.replace(/0+$/, "") : value;
+          const digits = trimmed.includes(".") ? trimmed.length - trimmed.indexOf(".") - 1 : 0;
+          if (digits > minorUnits(input.currency as CurrencyCode)) {
+            throw new StorekeepError("VALIDATION_FAILED", `Coupon ${c.code}: its discount.${field} ${value} has more decimals than ${input.currency} has (${minorUnits(input.currency as CurrencyCode)}); it cannot apply to a ${input.currency} order. Define the coupon in whole minor units of the currencies it serves.`, {
+              couponCode: c.code,
+              issues: [{ path: "couponCode", message: `discount.${field} ${value} finer than ${input.currency}`, code: "custom" }],
+            });
+          }
         }
         await ctx.tx.documents.put(COUPONS, coupon.key, { ...c, used: c.used + 1 } as never, coupon.version);
         discounts.push({ ...c.discount, label: c.discount.label ?? `coupon ${c.code}` });

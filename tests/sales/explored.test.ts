@@ -133,3 +133,16 @@ describe("messages", () => {
     await expect(sk.sales.shipOrder({ orderId: "d1", shipmentId: "s1" })).rejects.toMatchObject({ code: "INVALID_TRANSITION", message: expect.stringContaining("place the draft first") });
   });
 });
+
+describe("coupons finer than the order's currency", () => {
+  it("an order with a coupon defined in finer amounts than its currency is refused naming the coupon, not a field the caller never sent", async () => {
+    const { sk } = shop(memoryStore(), {}, [{ base: "JPY", quote: "EUR", date: "2026-01-01", rate: "0.0061" }]);
+    await stock(sk, ["MUG"]);
+    await sk.sales.defineCoupon({ code: "HALFCENT", discount: { kind: "fixed", amount: "0.005" } });
+    await sk.sales.defineCoupon({ code: "ONE", discount: { kind: "fixed", amount: "1.00" } });
+    const place = (orderId: string, currency: string, couponCode: string) => sk.sales.placeOrder({ orderId, currency, warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }], couponCode });
+    await expect(place("o1", "EUR", "HALFCENT")).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("Coupon HALFCENT: its discount.amount 0.005 has more decimals than EUR"), details: { issues: [{ path: "couponCode" }] } });
+    // 1.00 is a whole yen.
+    expect((await place("o2", "JPY", "ONE")).total).toMatch(/^\d+$/);
+  });
+});

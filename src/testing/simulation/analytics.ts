@@ -57,9 +57,10 @@ export function analyticsPart(shop: ShopContext): ModulePart {
         // below the threshold (0 by default) among those that ever had stock, each with the model's on hand.
         const run = result.runs.find((r) => r.rule === LOW_STOCK && r.status === "ran");
         if (run === undefined || (run.result as { raisedEarlier?: boolean } | undefined)?.raisedEarlier === true) return result;
-        const seen = alerts.length;
         await retryingInjected(readOutbox);
-        const raised = alerts.slice(seen).filter((a) => a.rule === LOW_STOCK && a.slot === run.slot);
+        // Every alert of the slot, whenever raised: a run of the slot that raised its alerts and then
+        // failed to record itself (an injected failure) is replayed by this one, which raises nothing new.
+        const raised = alerts.filter((a) => a.rule === LOW_STOCK && a.slot === run.slot);
         const expected = [...moved].filter((sku) => (shop.expectedOnHand.get(sku) ?? 0) <= 0).sort();
         const got = raised.map((a) => a.sku).sort();
         const wrongOnHand = raised.filter((a) => Number(a.onHand) !== (shop.expectedOnHand.get(a.sku) ?? 0));
