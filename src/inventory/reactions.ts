@@ -239,6 +239,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
           warehouseId: p.warehouseId,
           locationId: await resolveLocation(ctx.tx, p.warehouseId, line.locationId),
           lot: line.lot,
+          ...(line.expiry === undefined ? {} : { expiry: line.expiry }),
           counterRole: "grni",
           source: { type: "receipt", id: p.receiptId, lineId: line.lineId },
           valueMinor: minorOf(ctx, line.receivedValue.amount, "receivedValue"),

@@ -20,7 +20,18 @@ export const receiveGoodsSchema = z.strictObject({
   /** The exchange rate of a foreign-currency order (default: the rate provider's on the date). */
   rate: rateSchema.transform((d) => canonicalDecimal(d)).optional(),
   lines: z
-    .array(z.strictObject({ lineId: idSchema, quantity: quantityText, locationId: idSchema.optional(), lot: idSchema.optional() }))
+    .array(
+      z
+        .strictObject({
+          lineId: idSchema,
+          quantity: quantityText,
+          locationId: idSchema.optional(),
+          lot: idSchema.optional(),
+          /** The lot's expiry (recorded in the lot master for FEFO picking and recalls). */
+          expiry: localDateSchema.optional(),
+        })
+        .refine((l) => l.expiry === undefined || l.lot !== undefined, { message: "an expiry belongs to a lot: give the lot too", path: ["expiry"] }),
+    )
     .min(1)
     .max(1000),
 });
@@ -131,6 +142,7 @@ export const receiveGoods = defineLibraryCommand({
         receivedValue: { amount: canonicalDecimal(value), currency: functional },
         ...(line.locationId ? { locationId: line.locationId } : {}),
         ...(line.lot ? { lot: line.lot } : {}),
+        ...(line.expiry ? { expiry: line.expiry } : {}),
       });
       resultLines.push({ lineId: ol.lineId, quantity: line.quantity, value: canonicalDecimal(value) });
     }

@@ -91,6 +91,8 @@ export const goodsReceivedSchema = refined(
         receivedValue: postedAmountJson,
         locationId: locationIdField.exactOptional(),
         lot: lotField.exactOptional(),
+        /** The lot's expiry, recorded by inventory in the lot master (FEFO picking, recalls). */
+        expiry: localDateSchema.exactOptional(),
       }),
     ),
   }),
