@@ -26,7 +26,8 @@ export type SupplierBill = {
   readonly supplierId: string;
   readonly purchaseOrderId: string | null;
   readonly supplierReference: string | null;
-  readonly status: "held" | "posted";
+  /** `rejected`: a held bill the shop refused (`rejectBill`); nothing was posted for it. */
+  readonly status: "held" | "posted" | "rejected";
   readonly reasons: readonly MatchReason[];
   readonly date: string;
   readonly dueDate: string;
@@ -41,6 +42,8 @@ export type SupplierBill = {
   /** Early-payment discounts taken on it (its open amount is gross − paid − discount). Absent: none. */
   readonly discount?: string;
   readonly approvedBy: string | null;
+  /** Why a rejected bill was refused. */
+  readonly rejectedFor?: string;
 };
 
 const decimalText = <S extends z.ZodType>(schema: S) => schema.transform((d) => canonicalDecimal(d as never));

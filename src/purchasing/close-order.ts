@@ -4,7 +4,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { Decimal } from "../kernel/decimal.js";
 import { saveOrder } from "./order-store.js";
 import { loadOrder } from "./purchase-order.js";
-import { idSchema } from "./supplier.js";
+import { BILLS, idSchema } from "./supplier.js";
 import { assertAllowed } from "./transitions.js";
 
 /**
@@ -36,6 +36,18 @@ export const closeOrder = defineLibraryCommand({
         action: "close",
         allowed: ["bill", "receive"],
         lines: open.map((x) => x.lineId),
+      });
+    }
+    // A bill held for this order still waits for an approver, a correction or a rejection:
+    // closing first would leave it with no open order to post against.
+    const held = (await ctx.tx.documents.find<{ purchaseOrderId: string | null } & { [k: string]: never }>(BILLS, { index: "byBillStatus", equals: ["held"], limit: 10_000 })).find((b) => (b.data as { purchaseOrderId: string | null }).purchaseOrderId === order.purchaseOrderId);
+    if (held !== undefined) {
+      throw new StorekeepError("INVALID_TRANSITION", `Purchase order ${order.purchaseOrderId} has bill ${held.id} held; approve it (purchasing.approveBill), correct it (purchasing.correctBill) or reject it (purchasing.rejectBill) before closing.`, {
+        purchaseOrderId: order.purchaseOrderId,
+        status: order.status,
+        action: "close",
+        billId: held.id,
+        allowed: ["approveBill", "correctBill", "rejectBill"],
       });
     }
     const next = { ...order, status: "closed" as const, history: [...order.history, { at: ctx.now.toISOString(), action: "close", from: order.status, to: "closed" as const, by: null }] };

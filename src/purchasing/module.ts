@@ -15,6 +15,7 @@ import { cancelOrder } from "./cancel-order.js";
 import { changeOrder } from "./change-order.js";
 import { closeOrder } from "./close-order.js";
 import { correctBill } from "./correct-bill.js";
+import { rejectBill } from "./reject-bill.js";
 import { createOrder } from "./create-order.js";
 import { defineSupplier } from "./define-supplier.js";
 import { draftOrdersFromSuggestions } from "./draft-orders.js";
@@ -88,7 +89,7 @@ export function purchasingModuleOptions(options: PurchasingOptions = {}, functio
  * ```
  */
 export function purchasingCommands() {
-  return { defineSupplier, setSupplierItem, createOrder, changeOrder, approveOrder, sendOrder, cancelOrder, closeOrder, receiveGoods, recordBill, approveBill, correctBill, paySupplier, returnToSupplier, recordLandedCost, draftOrdersFromSuggestions };
+  return { defineSupplier, setSupplierItem, createOrder, changeOrder, approveOrder, sendOrder, cancelOrder, closeOrder, receiveGoods, recordBill, approveBill, correctBill, rejectBill, paySupplier, returnToSupplier, recordLandedCost, draftOrdersFromSuggestions };
 }
 
 type In<C> = C extends { input: infer S extends z.ZodType } ? z.input<S> : never;
@@ -121,6 +122,8 @@ export interface PurchasingApi {
   recordBill(input: In<typeof recordBill>, options?: ExecuteOptions): Promise<Out<typeof recordBill>>;
   approveBill(input: In<typeof approveBill>, options?: ExecuteOptions): Promise<Out<typeof approveBill>>;
   correctBill(input: In<typeof correctBill>, options?: ExecuteOptions): Promise<Out<typeof correctBill>>;
+  /** Rejects a held bill: nothing posts, its order can close; the supplier sends a new bill. */
+  rejectBill(input: In<typeof rejectBill>, options?: ExecuteOptions): Promise<Out<typeof rejectBill>>;
   paySupplier(input: In<typeof paySupplier>, options?: ExecuteOptions): Promise<Out<typeof paySupplier>>;
   returnToSupplier(input: In<typeof returnToSupplier>, options?: ExecuteOptions): Promise<Out<typeof returnToSupplier>>;
   recordLandedCost(input: In<typeof recordLandedCost>, options?: ExecuteOptions): Promise<Out<typeof recordLandedCost>>;
@@ -131,7 +134,7 @@ export interface PurchasingApi {
   order(purchaseOrderId: string): Promise<PurchaseOrder | undefined>;
   orders(query?: { supplierId?: string; status?: string }): Promise<PurchaseOrder[]>;
   bill(billId: string): Promise<SupplierBill | undefined>;
-  bills(query: { supplierId: string; status?: "held" | "posted" }): Promise<SupplierBill[]>;
+  bills(query: { supplierId: string; status?: "held" | "posted" | "rejected" }): Promise<SupplierBill[]>;
   heldBills(): Promise<SupplierBill[]>;
   /** Quantities still to come on approved and sent orders, per SKU and warehouse, with expected dates. */
   incoming(query?: { sku?: string; warehouseId?: string }): Promise<IncomingSummary[]>;
@@ -156,6 +159,7 @@ const SHAPES = {
     recordBill: command,
     approveBill: command,
     correctBill: command,
+    rejectBill: command,
     paySupplier: command,
     returnToSupplier: command,
     recordLandedCost: command,
@@ -196,6 +200,7 @@ export function createPurchasingApi(runtime: Runtime): PurchasingApi {
     recordBill: (i, o) => run(recordBill, i, o),
     approveBill: (i, o) => run(approveBill, i, o),
     correctBill: (i, o) => run(correctBill, i, o),
+    rejectBill: (i, o) => run(rejectBill, i, o),
     paySupplier: (i, o) => run(paySupplier, i, o),
     returnToSupplier: (i, o) => run(returnToSupplier, i, o),
     recordLandedCost: (i, o) => run(recordLandedCost, i, o),

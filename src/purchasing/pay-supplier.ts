@@ -74,7 +74,8 @@ export const paySupplier = defineLibraryCommand({
       const loaded = await loadBill(ctx.tx, billId);
       const b = loaded.bill;
       if (b.supplierId !== input.supplierId) throw new StorekeepError("VALIDATION_FAILED", `Bill ${billId} is from ${b.supplierId}, not ${input.supplierId}; pay each supplier's bills separately.`, { issues: [{ path: "billIds", message: "other supplier", code: "custom" }] });
-      if (b.status !== "posted") throw new StorekeepError("INVALID_TRANSITION", `Bill ${billId} is held (${b.reasons.map((r) => r.kind).join(", ")}); approve or correct it before paying.`, { billId, status: b.status, allowed: ["approveBill", "correctBill"] });
+      if (b.status === "rejected") throw new StorekeepError("INVALID_TRANSITION", `Bill ${billId} was rejected (${b.rejectedFor ?? "no reason given"}); nothing is owed on it.`, { billId, status: b.status, allowed: [] });
+      if (b.status !== "posted") throw new StorekeepError("INVALID_TRANSITION", `Bill ${billId} is held (${b.reasons.map((r) => r.kind).join(", ")}); approve or correct it before paying.`, { billId, status: b.status, allowed: ["approveBill", "correctBill", "rejectBill"] });
       if (bills.length > 0 && b.currency !== bills[0]!.bill.currency) throw new StorekeepError("CURRENCY_MISMATCH", `Bills ${bills[0]!.bill.billId} (${bills[0]!.bill.currency}) and ${billId} (${b.currency}) are in different currencies; pay them separately.`, { billIds: input.billIds });
       bills.push(loaded);
     }

@@ -79,7 +79,7 @@ export async function ordersOf(tx: Transaction, query: { supplierId?: string; st
 }
 
 /** A supplier's bills, optionally in one state. */
-export async function billsOf(tx: Transaction, query: { supplierId: string; status?: "held" | "posted" }): Promise<SupplierBill[]> {
+export async function billsOf(tx: Transaction, query: { supplierId: string; status?: "held" | "posted" | "rejected" }): Promise<SupplierBill[]> {
   return (await findAll<SupplierBill>(tx, BILLS, "bySupplier", query.status ? [query.supplierId, query.status] : [query.supplierId])).map((d) => d.data);
 }
 

@@ -49,8 +49,14 @@ describe.each(KINDS)("returning goods received but not yet billed on %s", (kind)
     const tb = await sk.finance.trialBalance({ asOf: "2026-12-31" });
     expect(tb.totals.debit).toBe(tb.totals.credit);
     expect((await sk.inventory.audit()).ok).toBe(true);
-    // Every kept unit is billed: the order closes (no bill is expected for the units returned unbilled).
+    // Every kept unit is billed; the bill for all ten still waits: rejected, the order closes (no
+    // bill is expected for the units returned unbilled).
+    await expect(sk.purchasing.closeOrder({ purchaseOrderId: "po" })).rejects.toMatchObject({ code: "INVALID_TRANSITION", message: expect.stringContaining("bill b_all held") });
+    expect(await sk.purchasing.rejectBill({ billId: "b_all", reason: "bills the 3 MUGs we sent back" })).toMatchObject({ status: "rejected" });
+    expect(await codeOf(() => sk.purchasing.approveBill({ billId: "b_all", approver: "ann" }))).toBe("INVALID_TRANSITION");
+    expect(await codeOf(() => sk.purchasing.paySupplier({ paymentId: "p_x", supplierId: "s", billIds: ["b_all"] }))).toBe("INVALID_TRANSITION");
     expect(await sk.purchasing.closeOrder({ purchaseOrderId: "po" })).toMatchObject({ status: "closed" });
+    expect(await balance(sk, "2150")).toBe("0");
     await sk.close();
   });
 
