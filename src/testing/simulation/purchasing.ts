@@ -186,6 +186,8 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
         run: async () => {
           const po = await pick(["partiallyReceived", "received", "billed"]);
           if (po === undefined || po.lines.some((l) => q(l.received) !== q(l.billed))) return "skip";
+          // A bill still held for the order keeps it open (approve, correct or reject it first).
+          if ((await sk.purchasing.bills({ supplierId: po.supplierId, status: "held" })).some((b) => b.purchaseOrderId === po.purchaseOrderId)) return "skip";
           const result = await sk.purchasing.closeOrder({ purchaseOrderId: po.purchaseOrderId });
           await refresh(po.purchaseOrderId);
           return result;
