@@ -191,7 +191,18 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
     config,
     modules: [...[inventoryModule(options.inventory), financeModule(options.finance), crmModule(options.crm), salesModule(options.sales), analyticsModule(options.analytics), purchasingModule(options.purchasing), replenishmentModule()].map(libraryModule), ...(options.modules ?? [])],
     validateEvent: catalogEventValidator(catalog),
-    moduleOptions: { crm: options.crm ?? {}, purchasing: purchasingModuleOptions(options.purchasing, { calculateTax, eventTaxLines, allocateDocumentNumber }) },
+    moduleOptions: { crm: options.crm ?? {}, purchasing: purchasingModuleOptions(options.purchasing, {
+        calculateTax,
+        eventTaxLines,
+        allocateDocumentNumber,
+        catalog: {
+          unknownSkus: async (tx, skus) => {
+            const known = new Set((await tx.documents.getMany(PRODUCTS, skus)).map((d) => d.id));
+            return skus.filter((sku) => !known.has(sku));
+          },
+          warehouseExists: async (tx, warehouseId) => (await tx.documents.get(WAREHOUSES, warehouseId)) !== undefined,
+        },
+      }) },
   });
   const crm = createCrmApi(runtime, options.crm);
   const finance = createFinanceApi(runtime, options.finance);

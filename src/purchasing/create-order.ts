@@ -46,6 +46,10 @@ export async function createDraftOrder(
   draft: { purchaseOrderId: string; warehouseId: string; orderDate: string; lines: readonly z.output<typeof orderLineInputSchema>[] },
 ): Promise<{ order: PurchaseOrder; number: string | null }> {
   const { purchaseOrderId, orderDate } = draft;
+  const catalog = settings.functions?.catalog;
+  if (catalog !== undefined && !(await catalog.warehouseExists(ctx.tx, draft.warehouseId))) {
+    throw new StorekeepError("NOT_FOUND", `Unknown warehouse "${draft.warehouseId}"; define it first (inventory.defineWarehouse).`, { warehouseId: draft.warehouseId, path: "warehouseId" });
+  }
   const number = await allocateOrderNumber(ctx, settings, orderDate);
   const priced = await priceOrderLines(ctx.tx, settings, supplier, orderDate, draft.lines);
   const functionalNet = await functionalNetOf(ctx, supplier.currency, priced.net, orderDate);

@@ -53,9 +53,10 @@ export interface PurchasingOptions {
 }
 
 /**
- * Finance's functions, wired by the facade (purchasing may not import finance's files): the
- * pure tax functions and, optionally, finance's gapless document numbering (without it,
- * purchase orders carry no number).
+ * Finance's and inventory's functions, wired by the facade (purchasing may not import their
+ * files): the pure tax functions, optionally finance's gapless document numbering (without it,
+ * purchase orders carry no number) and inventory's catalogue (without it, an order's SKUs and
+ * warehouse are first checked when goods arrive).
  *
  * @example
  * ```ts
@@ -66,6 +67,11 @@ export interface PurchasingTaxFunctions {
   readonly calculateTax: (lines: readonly TaxLineInput[], context: TaxContext) => TaxCalculation;
   readonly eventTaxLines: (calculation: TaxCalculation, options: { readonly functionalCurrency: string; readonly rate?: string }) => { taxLines: EventTaxLine[]; functionalTax: string };
   readonly allocateDocumentNumber?: (tx: Transaction, key: NumberSeriesKey) => Promise<AllocatedNumber>;
+  /** Inventory's catalogue: which of `skus` it has no product for, and whether a warehouse exists. */
+  readonly catalog?: {
+    readonly unknownSkus: (tx: Transaction, skus: readonly string[]) => Promise<string[]>;
+    readonly warehouseExists: (tx: Transaction, warehouseId: string) => Promise<boolean>;
+  };
 }
 
 /** Resolved settings, as commands see them. */

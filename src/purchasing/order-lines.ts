@@ -28,6 +28,12 @@ export async function priceOrderLines(
   const priced: { input: LineInput; lineId: string; unitPrice: string; category: string; expectedDate: string }[] = [];
   const seen = new Set<string>();
   const items = await supplierItems(tx, supplier.supplierId, inputs.map((i) => i.sku));
+  // A SKU inventory does not know could be ordered, sent and shown as incoming, and fail only when it arrives.
+  const unknown = settings.functions?.catalog === undefined ? [] : await settings.functions.catalog.unknownSkus(tx, [...new Set(inputs.map((i) => i.sku))]);
+  if (unknown.length > 0) {
+    const index = inputs.findIndex((i) => i.sku === unknown[0]);
+    throw new StorekeepError("NOT_FOUND", `lines[${index}]: unknown SKU "${unknown[0]}"${unknown.length > 1 ? ` (and ${unknown.slice(1).join(", ")})` : ""}; define the product first (inventory.defineProduct).`, { sku: unknown[0], skus: unknown, path: `lines[${index}].sku` });
+  }
   for (const [index, input] of inputs.entries()) {
     const lineId = input.lineId ?? String(index + 1);
     if (seen.has(lineId)) throw new StorekeepError("VALIDATION_FAILED", `Line id ${lineId} appears twice; give each line its own lineId.`, { issues: [{ path: `lines[${index}].lineId`, message: "duplicate", code: "custom" }] });

@@ -10,7 +10,7 @@ afterAll(() => pg.stop());
  * expiry order and an expired purchased lot is not sold, as with inventory.receive.
  */
 describe.each(KINDS)("purchased lots with an expiry on %s", (kind) => {
-  it("receiveGoods records each lot's expiry: FEFO takes the earliest first; an expiry without a lot is refused", async () => {
+  it("receiveGoods records each lot's expiry: FEFO takes the earliest first; an expiry without a lot is refused; orders name known SKUs and warehouses", async () => {
     const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
     await sk.inventory.defineWarehouse({ warehouseId: "wh" });
     await sk.inventory.defineProduct({ sku: "MILK", costingMethod: "fifo", tracking: "lot" });
@@ -25,6 +25,10 @@ describe.each(KINDS)("purchased lots with an expiry on %s", (kind) => {
       ["SOON", "5"],
       ["LATE", "1"],
     ]);
+    // An order for a SKU or warehouse inventory does not know is refused when it is made, not when goods arrive.
+    await expect(sk.purchasing.createOrder({ purchaseOrderId: "po_x", supplierId: "s", warehouseId: "wh", lines: [{ sku: "MILK", quantity: 1, unitPrice: "1" }, { sku: "CREAM", quantity: 1, unitPrice: "1" }] })).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining('lines[1]: unknown SKU "CREAM"') });
+    await expect(sk.purchasing.createOrder({ purchaseOrderId: "po_y", supplierId: "s", warehouseId: "nowhere", lines: [{ sku: "MILK", quantity: 1, unitPrice: "1" }] })).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining('warehouse "nowhere"') });
+    expect(await sk.purchasing.order("po_x")).toBeUndefined();
     await sk.close();
   });
 });

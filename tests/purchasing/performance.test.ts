@@ -74,6 +74,7 @@ describe.each(KINDS)("supplier performance on %s", (kind) => {
   it("turns replenishment proposals into draft orders on the supplier's MOQ, packs and price breaks", async () => {
     const { sk } = shop(kind, pg.get, pg.schema);
     await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    for (const sku of ["A", "B"]) await sk.inventory.defineProduct({ sku, costingMethod: "fifo" });
     await sk.purchasing.defineSupplier({ supplierId: "s", currency: "EUR", leadTimeDays: 4 });
     await sk.purchasing.setSupplierItem({ supplierId: "s", sku: "A", minimumOrderQuantity: 50, packMultiple: 25, prices: [{ unitPrice: "3" }, { minQuantity: 100, unitPrice: "2.5" }] });
     await sk.purchasing.setSupplierItem({ supplierId: "s", sku: "B", prices: [{ unitPrice: "1" }] });

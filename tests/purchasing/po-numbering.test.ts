@@ -9,6 +9,7 @@ describe.each(KINDS)("purchase order numbers on %s", (kind) => {
   it("are gapless per year from finance's numbering: a failed order takes its number back", async () => {
     const { sk } = shop(kind, pg.get, pg.schema);
     await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    for (const sku of ["MUG", "CUP"]) await sk.inventory.defineProduct({ sku, costingMethod: "fifo" });
     await sk.purchasing.defineSupplier({ supplierId: "s", currency: "EUR", leadTimeDays: 3, taxTreatment: "none" });
     await sk.purchasing.setSupplierItem({ supplierId: "s", sku: "MUG", prices: [{ unitPrice: "2" }] });
     const a = await sk.purchasing.createOrder({ supplierId: "s", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 10 }] });
@@ -33,6 +34,7 @@ describe.each(KINDS)("purchase order numbers on %s", (kind) => {
   it("take the shop's prefix", async () => {
     const { sk } = shop(kind, pg.get, pg.schema, { numberPrefix: "BUY" });
     await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
     await sk.purchasing.defineSupplier({ supplierId: "s", currency: "EUR", leadTimeDays: 3, taxTreatment: "none" });
     const a = await sk.purchasing.createOrder({ supplierId: "s", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 10, unitPrice: "1" }] });
     expect(a.number).toBe("BUY2026-000001");
