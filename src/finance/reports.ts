@@ -667,8 +667,7 @@ export async function generalLedger(
     const turnover = await readBalances(tx, { from: parsed.from, to: parsed.to }, { keyPrefix: `${account.code}|` });
     debit = 0n;
     credit = 0n;
-    for (const [key, totals] of turnover) {
-      if (key.slice(0, key.lastIndexOf("|")) !== account.code) continue;
+    for (const totals of turnover.values()) {
       debit += decimalToUnits(totals.debit);
       credit += decimalToUnits(totals.credit);
     }

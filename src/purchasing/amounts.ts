@@ -52,3 +52,26 @@ export function sum(values: readonly (string | Decimal)[]): Decimal {
   for (const v of values) total = total.plus(v);
   return total;
 }
+
+/**
+ * Transaction-currency amounts converted at `rate` as one total (rounded once to the functional
+ * minor unit) and shared over the parts in their order, the last share taking what is left: the
+ * parts add up to the converted total, which per-part roundings would not.
+ *
+ * @example
+ * ```ts
+ * shareConverted([["1", new Decimal("1.15")], ["2", new Decimal("1.15")], ["3", new Decimal("1.15")]], new Decimal("0.9"), "EUR"); // 1.04, 1.04, 1.03
+ * ```
+ */
+export function shareConverted<K>(parts: readonly (readonly [K, Decimal])[], rate: Decimal, functionalCurrency: string): Map<K, Decimal> {
+  let wholeLeft = parts.reduce((a, [, amount]) => a.plus(amount), new Decimal(0));
+  let left = toFunctional(wholeLeft, rate, functionalCurrency);
+  const out = new Map<K, Decimal>();
+  for (const [key, amount] of parts) {
+    const v = wholeLeft.isZero() ? new Decimal(0) : shareOf(left, amount, wholeLeft, functionalCurrency);
+    out.set(key, v);
+    left = left.minus(v);
+    wholeLeft = wholeLeft.minus(amount);
+  }
+  return out;
+}

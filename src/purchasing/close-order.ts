@@ -40,7 +40,7 @@ export const closeOrder = defineLibraryCommand({
     }
     // A bill held for this order still waits for an approver, a correction or a rejection:
     // closing first would leave it with no open order to post against.
-    const held = (await ctx.tx.documents.find<{ purchaseOrderId: string | null } & { [k: string]: never }>(BILLS, { index: "byBillStatus", equals: ["held"], limit: 10_000 })).find((b) => (b.data as { purchaseOrderId: string | null }).purchaseOrderId === order.purchaseOrderId);
+    const held = (await ctx.tx.documents.find<{ purchaseOrderId: string | null } & { [k: string]: never }>(BILLS, { index: "bySupplier", equals: [order.supplierId, "held"], limit: 10_000 })).find((b) => (b.data as { purchaseOrderId: string | null }).purchaseOrderId === order.purchaseOrderId);
     if (held !== undefined) {
       throw new StorekeepError("INVALID_TRANSITION", `Purchase order ${order.purchaseOrderId} has bill ${held.id} held; approve it (purchasing.approveBill), correct it (purchasing.correctBill) or reject it (purchasing.rejectBill) before closing.`, {
         purchaseOrderId: order.purchaseOrderId,

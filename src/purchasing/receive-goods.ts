@@ -4,7 +4,7 @@ import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { positiveQuantitySchema, rateSchema } from "../kernel/bounds.js";
-import { roundMinor, shareOf } from "./amounts.js";
+import { roundMinor, shareConverted, shareOf } from "./amounts.js";
 import { settingsOf } from "./options.js";
 import { claimDocument, priorResult, rateFor, saveOrder } from "./order-store.js";
 import { type PurchaseOrderLine, type PurchaseOrder, loadOrder } from "./purchase-order.js";
@@ -85,26 +85,16 @@ export const receiveGoods = defineLibraryCommand({
     // In a foreign currency the receipt's value is converted once and shared over its lines (the
     // last share takes what is left), as a bill's is: per-line roundings would add up to a value
     // the same goods billed at the same rate do not reach.
-    const restValues = new Map<string, Decimal>();
+    const parts = new Map<string, Decimal>();
     if (order.currency !== functional) {
-      const parts: { lineId: string; amount: Decimal }[] = [];
-      const named = new Set<string>();
       for (const line of input.lines) {
         const ol = byId.get(line.lineId);
-        if (ol === undefined || named.has(line.lineId)) continue;
-        named.add(line.lineId);
+        if (ol === undefined || parts.has(line.lineId)) continue;
         const q = new Decimal(line.quantity);
-        parts.push({ lineId: line.lineId, amount: q.minus(Decimal.min(q, new Decimal(ol.ahead.quantity))).times(ol.unitPrice) });
-      }
-      let wholeLeft = parts.reduce((a, p) => a.plus(p.amount), new Decimal(0));
-      let left = roundMinor(wholeLeft.times(rate), functional);
-      for (const p of parts) {
-        const v = wholeLeft.isZero() ? new Decimal(0) : shareOf(left, p.amount, wholeLeft, functional);
-        restValues.set(p.lineId, v);
-        left = left.minus(v);
-        wholeLeft = wholeLeft.minus(p.amount);
+        parts.set(line.lineId, q.minus(Decimal.min(q, new Decimal(ol.ahead.quantity))).times(ol.unitPrice));
       }
     }
+    const restValues = shareConverted([...parts], new Decimal(rate), functional);
     for (const [index, line] of input.lines.entries()) {
       const ol = byId.get(line.lineId);
       if (ol === undefined) throw new StorekeepError("VALIDATION_FAILED", `Purchase order ${order.purchaseOrderId} has no line ${line.lineId}; lines: ${order.lines.map((l) => l.lineId).join(", ")}.`, { issues: [{ path: `lines[${index}].lineId`, message: "no such order line", code: "custom" }] });

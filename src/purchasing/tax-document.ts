@@ -6,7 +6,7 @@
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { TaxCalculation } from "../finance/tax/index.js";
-import { roundMinor, shareOf, toFunctional } from "./amounts.js";
+import { roundMinor, shareConverted, toFunctional } from "./amounts.js";
 import type { PurchasingSettings } from "./options.js";
 import type { Supplier } from "./supplier.js";
 
@@ -77,17 +77,9 @@ export function functionalSide(settings: PurchasingSettings, doc: TaxedDocument,
     // The document's net converted once and shared over its lines (the last share takes what is
     // left): per-line roundings would add up to a value a payment of the total at the same rate
     // does not reach, an exchange difference with no rate move behind it.
-    let whole = new Decimal(0);
-    for (const id of lineIds) whole = whole.plus(doc.lines.get(id)!.net);
-    net = toFunctional(whole, r, functionalCurrency);
-    let left = net;
-    let wholeLeft = whole;
-    for (const id of lineIds) {
-      const part = new Decimal(doc.lines.get(id)!.net);
-      const v = wholeLeft.isZero() ? new Decimal(0) : shareOf(left, part, wholeLeft, functionalCurrency);
+    for (const [id, v] of shareConverted(lineIds.map((id) => [id, new Decimal(doc.lines.get(id)!.net)] as const), r, functionalCurrency)) {
       lineNets.set(id, v);
-      left = left.minus(v);
-      wholeLeft = wholeLeft.minus(part);
+      net = net.plus(v);
     }
   }
   let taxLines: unknown[] | undefined;

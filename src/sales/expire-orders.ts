@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
-import { ORDERS, type OrderDoc, loadOrder, saveOrder } from "./order.js";
+import { ORDERS, type OrderDoc, loadOrder, nothingPaid, saveOrder } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { cancel } from "./cancel-order.js";
-import { minorOf } from "./amounts.js";
 
 export const expireOrdersSchema = z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) });
 
@@ -55,9 +54,6 @@ export function expireOrdersCommand(settings: SalesSettings) {
  * full), and nothing authorized that is still to capture.
  */
 function expirable(order: OrderDoc, nowIso: string): boolean {
-  if (order.state !== "placed" || order.expiresAt === "" || order.expiresAt > nowIso) return false;
-  const c = order.currency;
-  const captured = minorOf(order.paid.captured, c);
-  if (captured - minorOf(order.paid.refundedPrepaid ?? "0", c) - minorOf(order.paid.refundedOnEdit ?? "0", c) > 0n || minorOf(order.paid.authorized, c) > captured) return false;
+  if (order.state !== "placed" || order.expiresAt === "" || order.expiresAt > nowIso || !nothingPaid(order)) return false;
   return order.lines.every((l) => l.buckets.shipped === "0");
 }

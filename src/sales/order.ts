@@ -174,6 +174,21 @@ export interface PaymentDoc {
 }
 
 /**
+ * Whether an unpaid order's expiry applies to it: nothing captured but what was paid back (a
+ * prepayment refunded, an edit's surplus) and no authorization with anything left to capture.
+ *
+ * @example
+ * ```ts
+ * nothingPaid(order); // true right after placement
+ * ```
+ */
+export function nothingPaid(order: OrderDoc): boolean {
+  const s6 = (s: string) => parseScaled(s, 6);
+  const captured = s6(order.paid.captured);
+  return captured - s6(order.paid.refundedPrepaid ?? "0") - s6(order.paid.refundedOnEdit ?? "0") <= 0n && s6(order.paid.authorized) <= captured;
+}
+
+/**
  * A shipment document.
  *
  * @example

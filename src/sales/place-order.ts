@@ -1,5 +1,5 @@
-import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import { z } from "zod";
+import { unpaidExpiry } from "./void-payment.js";
 import { BOUNDS } from "../kernel/bounds.js";
 import { StorekeepError, isStorekeepError } from "../kernel/errors.js";
 import type { DistanceSales } from "../finance/tax/place-of-supply.js";
@@ -7,7 +7,7 @@ import { idSchema } from "../kernel/ids.js";
 import { currencySchema } from "../kernel/money-schema.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
-import { QUANTITY_SCALE, minorOf, moneyOf, parseScaled } from "./amounts.js";
+import { QUANTITY_SCALE, minorOf, moneyOf, parseScaled, scaleOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
 import { COUPONS, ORDERS, couponForUpdate, type OrderDoc, type OrderLine, type OrderPricingRules, qty, qtyText, saveOrder } from "./order.js";
 import type { SalesSettings } from "./options.js";
@@ -117,10 +117,10 @@ export function placeOrderCommand(settings: SalesSettings) {
         const d = c.discount;
         const amounts: [string, string][] = d.kind === "fixed" ? [["amount", d.amount]] : d.kind === "threshold" ? [["every", d.every], ["off", d.off]] : [];
         for (const [field, value] of amounts) {
-          const trimmed = value.includes(".") ? value.replace(/0+$/, "") : value;
-          const digits = trimmed.includes(".") ? trimmed.length - trimmed.indexOf(".") - 1 : 0;
-          if (digits > minorUnits(input.currency as CurrencyCode)) {
-            throw new StorekeepError("VALIDATION_FAILED", `Coupon ${c.code}: its discount.${field} ${value} has more decimals than ${input.currency} has (${minorUnits(input.currency as CurrencyCode)}); it cannot apply to a ${input.currency} order. Define the coupon in whole minor units of the currencies it serves.`, {
+          try {
+            minorOf(value, input.currency);
+          } catch {
+            throw new StorekeepError("VALIDATION_FAILED", `Coupon ${c.code}: its discount.${field} ${value} has more decimals than ${input.currency} has (${scaleOf(input.currency)}); it cannot apply to a ${input.currency} order. Define the coupon in whole minor units of the currencies it serves.`, {
               couponCode: c.code,
               issues: [{ path: "couponCode", message: `discount.${field} ${value} finer than ${input.currency}`, code: "custom" }],
             });
@@ -170,8 +170,7 @@ export function placeOrderCommand(settings: SalesSettings) {
         cancellationReason: null,
         placedAt: nowIso,
         placedOn: ctx.today,
-        // A free order (a 100% coupon, a gift) has nothing to pay: it never expires unpaid.
-        expiresAt: state === "placed" && settings.unpaidExpiryMinutes > 0 && (input.paymentTermsDays ?? settings.paymentTermsDays) === 0 && parseScaled(priced.gross, 6) > 0n ? new Date(ctx.now.getTime() + settings.unpaidExpiryMinutes * 60_000).toISOString() : "",
+        expiresAt: unpaidExpiry(settings, { state, paymentTermsDays: input.paymentTermsDays ?? settings.paymentTermsDays, placedAt: nowIso, totals: priced, lines: orderLines }),
         invoicing: input.invoicing ?? settings.invoicing,
         reserveAt: input.reserveAt ?? settings.reserveAt,
         reserved: reserveAt === "placement",

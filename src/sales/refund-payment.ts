@@ -7,7 +7,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { releaseAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
-import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, capturesOf, loadOrder, refundDueOn, saveOrder, withHistory } from "./order.js";
+import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, capturesOf, loadOrder, nothingPaid, refundDueOn, saveOrder, withHistory } from "./order.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
 import type { SalesSettings } from "./options.js";
 import { functionalRate } from "./rate.js";
@@ -53,9 +53,7 @@ export function refundPaymentCommand(settings: SalesSettings) {
       const out = await refundFromOrder(ctx, order, input, fingerprint, creditWrittenOff);
       let next = out.order;
       // A prepayment paid back in full leaves the order unpaid again: it expires as it would have (as after a void).
-      const c = next.currency;
-      const stillPaid = minorOf(next.paid.captured, c) - minorOf(next.paid.refundedPrepaid ?? "0", c) - minorOf(next.paid.refundedOnEdit ?? "0", c);
-      if (next.expiresAt === "" && next.invoices.length === 0 && stillPaid <= 0n && minorOf(next.paid.authorized, c) <= minorOf(next.paid.captured, c)) next = { ...next, expiresAt: unpaidExpiry(settings, next) };
+      if (next.expiresAt === "" && next.invoices.length === 0 && nothingPaid(next)) next = { ...next, expiresAt: unpaidExpiry(settings, next) };
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "refund", input.refundId), version);
       await ctx.tx.documents.put(PAYMENTS, out.doc.key, out.doc as never, 0);
       return { result: out.doc.result as { refundId: string; amount: string; invoiced: boolean }, events: [out.event] };

@@ -55,7 +55,10 @@ export function voidPaymentCommand(settings: SalesSettings) {
 }
 
 /** When an unpaid order expires: placement plus the shop's unpaid expiry ("" when it never does: no expiry set, an order on payment terms, one no longer placed or held). */
-export function unpaidExpiry(settings: SalesSettings, order: OrderDoc): string {
+export function unpaidExpiry(
+  settings: SalesSettings,
+  order: Pick<OrderDoc, "state" | "paymentTermsDays" | "placedAt"> & { readonly totals: { readonly gross: string }; readonly lines: readonly { readonly buckets: { readonly shipped: string } }[] },
+): string {
   if (settings.unpaidExpiryMinutes <= 0 || order.paymentTermsDays !== 0 || (order.state !== "placed" && order.state !== "on-hold")) return "";
   // A free order (a 100% coupon, a gift) has nothing to pay, and nothing shipped can be taken back by cancelling.
   if (parseScaled(order.totals.gross, 6) <= 0n || order.lines.some((l) => l.buckets.shipped !== "0")) return "";
