@@ -243,7 +243,7 @@ export const postingRules: PostingRules = {
       if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
       l.pair("psp-clearing", p.amount, p.functionalAmount, p.rate, -1);
       advanceTax(l, p.advanceTaxReleased, -1);
-      return entries(event, `Refund ${p.refundId} for order ${p.orderId} before invoicing`, l.out);
+      return entries(event, `Refund ${p.refundId} for order ${p.orderId} out of prepayments`, l.out);
     }
     const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
     l.pair("receivables", p.amount, p.functionalAmount, p.rate, 1, -difference);

@@ -98,7 +98,7 @@ function documentAmounts(order: OrderDoc, f: Figures, rate: string) {
 export function invoiceOrderPart(
   order: OrderDoc,
   quantities: ReadonlyMap<string, bigint>,
-  options: { invoiceId: string; number: string; rate: string; today: LocalDate; includeShipping: boolean },
+  options: { invoiceId: string; number: string; rate: string; today: LocalDate; includeShipping: boolean; creditFirst?: boolean },
 ): { order: OrderDoc; event: NewEvent } {
   const f: Figures = { net: 0n, shipping: 0n, tax: 0n, codes: new Map() };
   const lines = order.lines.map((line) => {
@@ -112,19 +112,22 @@ export function invoiceOrderPart(
   const d = documentAmounts(order, f, options.rate);
   const c = order.currency;
   const fc = order.functionalCurrency;
-  const prepaid = minorOf(order.prepayment.amount, c);
-  const prepaidF = minorOf(order.prepayment.functional, fc);
-  const applied = prepaid < d.gross ? prepaid : d.gross;
-  const appliedF = shareOf(prepaidF, applied, prepaid);
-  const dueDate = addDays(options.today, order.paymentTermsDays);
-  const released = releaseAdvanceTax(order, applied, prepaid);
   // A credit the order holds for goods still to ship (the receivable below zero: an edit's
   // correction credit notes' rest, a return's credit on goods already paid for, money captured
   // beyond the invoices) pays this invoice: finance allocates what is open of each credit note,
-  // then of each capture, to it.
+  // then of each capture, to it. Unapplied prepayments pay it first, or (`creditFirst`: an edit
+  // whose surplus refund must come out of prepayments) what the credit leaves.
   const inCredit = minorOf(order.receivable.amount, c) < 0n;
   const credits = inCredit ? order.creditNotes.filter((n) => n.reason === "correction" || n.reason === "return").map((n) => n.creditNoteId) : [];
   const payments = inCredit ? capturesOf(order) : [];
+  const creditHeld = options.creditFirst === true && credits.length + payments.length > 0 ? -minorOf(order.receivable.amount, c) : 0n;
+  const leftByCredit = creditHeld < d.gross ? d.gross - creditHeld : 0n;
+  const prepaid = minorOf(order.prepayment.amount, c);
+  const prepaidF = minorOf(order.prepayment.functional, fc);
+  const applied = prepaid < leftByCredit ? prepaid : leftByCredit;
+  const appliedF = shareOf(prepaidF, applied, prepaid);
+  const dueDate = addDays(options.today, order.paymentTermsDays);
+  const released = releaseAdvanceTax(order, applied, prepaid);
   const event: NewEvent = {
     type: "OrderInvoiced",
     aggregateType: "order",

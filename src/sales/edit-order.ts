@@ -10,9 +10,9 @@ import { QUANTITY_SCALE, amountOf, minorOf, moneyOf, parseScaled } from "./amoun
 import { creditOrderPart, invoiceOrderPart } from "./documents.js";
 import { decimalText } from "./inputs.js";
 import { allocateNumber } from "./numbers.js";
-import { ORDER_VERSIONS, type OrderDoc, type OrderLine, type OrderVersionDoc, PAYMENTS, loadOrder, netCaptured, qty, qtyText, saveOrder, withHistory } from "./order.js";
+import { ORDER_VERSIONS, type OrderDoc, type OrderLine, type OrderVersionDoc, PAYMENTS, loadOrder, netCaptured, qty, qtyText, refundDueOn, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
-import { invoiceWhole, orderLineInputSchema, reservationRequest, taxCalculator } from "./place-order.js";
+import { orderLineInputSchema, reservationRequest, taxCalculator } from "./place-order.js";
 import { type LineDiscount, type OrderDiscount, type PricingLine, priceOrder } from "./price-order.js";
 import { functionalRate } from "./rate.js";
 import { refundFromOrder } from "./refund-payment.js";
@@ -185,13 +185,23 @@ export function editOrderCommand(settings: SalesSettings) {
           const earlier = (appliesCredits ?? []).filter((id) => id !== creditNoteId);
           return { ...event, payload: { ...payload, replaces: creditNoteId, ...(earlier.length > 0 ? { appliesCredits: earlier } : {}) } } as NewEvent;
         };
-        if (wholly) {
-          const invoiced = await invoiceWhole(ctx, settings, next);
-          next = invoiced.order;
-          events.push(replacing(invoiced.event));
-        } else if (order.invoices.length > 0 && [...shipped.values()].some((q) => q > 0n)) {
+        const quantities = wholly ? new Map(next.lines.map((l) => [l.lineId, qty(l.buckets.ordered) - qty(l.buckets.invoiced)])) : shipped;
+        if (wholly || (order.invoices.length > 0 && [...shipped.values()].some((q) => q > 0n))) {
           const number = await allocateNumber(ctx, settings, "invoice");
-          const invoiced = invoiceOrderPart(next, shipped, { invoiceId: number, number, rate: await functionalRate(ctx, c), today: ctx.today, includeShipping: shippingWasInvoiced });
+          const options = { invoiceId: number, number, rate: await functionalRate(ctx, c), today: ctx.today, includeShipping: wholly ? !next.shipping.invoiced : shippingWasInvoiced };
+          let invoiced = invoiceOrderPart(next, quantities, options);
+          // Prepayments pay the new invoice before the correction credit, unless the surplus the
+          // edit pays back is more than the credit then owed back and fits in the prepayments the
+          // credit would leave (the goods removed were paid for in advance): then the credit pays
+          // it first, and the refund comes out of prepayments.
+          const surplus = minorOf(invoiced.order.paid.captured, c) - minorOf(invoiced.order.paid.refunded, c) - minorOf(invoiced.order.totals.gross, c);
+          if (surplus > 0n) {
+            const creditWrittenOff = minorOf(await creditWrittenOffInFinance(ctx.tx, invoiced.order, settings.seams.openItems), c);
+            if (surplus > minorOf(refundDueOn(invoiced.order, amountOf(creditWrittenOff, c)).due, c)) {
+              const creditFirst = invoiceOrderPart(next, quantities, { ...options, creditFirst: true });
+              if (surplus <= minorOf(creditFirst.order.prepayment.amount, c)) invoiced = creditFirst;
+            }
+          }
           next = invoiced.order;
           events.push(replacing(invoiced.event));
         }

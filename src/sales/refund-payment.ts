@@ -29,7 +29,9 @@ export const refundPaymentSchema = z.strictObject({
 /**
  * Pays money back (partially too). On an invoiced order the refund settles the credit a
  * credit note left (from a return or a cancellation), with the exchange difference; before
- * invoicing it comes out of customer prepayments. Refunded never exceeds captured, nor what
+ * invoicing it comes out of customer prepayments, and so does a refund on an invoiced
+ * on-shipment order that the credit does not cover and the prepayment still held for goods
+ * not shipped yet does. Refunded never exceeds captured, nor what
  * the order view's `refundDue` shows: a credit finance wrote off on a credit note is not paid,
  * nor credit that pays for goods still to ship (an on-shipment edit's correction credit).
  *
@@ -62,6 +64,18 @@ export function refundPaymentCommand(settings: SalesSettings) {
 }
 
 /**
+ * True when a refund of `amount` on an invoiced order comes out of the prepayment it still
+ * holds: it settles no return, the credit owed back does not cover it and the prepayment does.
+ */
+function fromPrepayment(order: OrderDoc, amount: bigint, returnId: string | undefined, creditWrittenOff: bigint): boolean {
+  if (returnId !== undefined) return false;
+  const c = order.currency;
+  if (amount > minorOf(order.prepayment.amount, c)) return false;
+  const credit = -minorOf(order.receivable.amount, c) - creditWrittenOff;
+  return amount > credit || amount > minorOf(refundDueOn(order, amountOf(creditWrittenOff, c)).due, c);
+}
+
+/**
  * Money paid back on an order (inside the caller's transaction): settles the credit a credit
  * note left on an invoiced order, with the exchange difference, or comes out of prepayments
  * before invoicing. Returns the order, the `RefundIssued` event and the payment document to
@@ -81,8 +95,11 @@ export async function refundFromOrder(
   if (amount > refundable) {
     throw new StorekeepError("VALIDATION_FAILED", `Refund of ${input.amount} ${c}: only ${amountOf(refundable, c)} captured and not yet refunded on order ${order.orderId}.`, { orderId: order.orderId, refundable: amountOf(refundable, c), issues: [{ path: "amount", message: "more than captured and not refunded", code: "custom" }] });
   }
-  const invoiced = order.invoices.length > 0;
   const rate = await functionalRate(ctx, c);
+  // On an invoiced order a refund settles the credit a credit note left; money still prepaid
+  // there (an on-shipment order's advance for goods not shipped yet) is paid back out of
+  // prepayments when the credit does not cover the refund and the prepayment does.
+  const invoiced = order.invoices.length > 0 && !fromPrepayment(order, amount, input.returnId, creditWrittenOff);
   let next: OrderDoc = { ...order, paid: { ...order.paid, refunded: amountOf(minorOf(order.paid.refunded, c) + amount, c) } };
   let functionalAmount: bigint;
   let exchangeDifference = 0n;

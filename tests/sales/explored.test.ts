@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { memoryStore } from "../../src/adapters/memory/index.js";
-import { USD_RATES, balance, booksAgree, shop, stock } from "./setup.js";
+import { USD_RATES, balance, booksAgree, cleared, placedOnShipment, shop, stock } from "./setup.js";
 
 /*
  * Cases found by using sk.sales the way a shop would, each once wrong: an abandoned order
@@ -144,5 +144,50 @@ describe("coupons finer than the order's currency", () => {
     await expect(place("o1", "EUR", "HALFCENT")).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("Coupon HALFCENT: its discount.amount 0.005 has more decimals than EUR"), details: { issues: [{ path: "couponCode" }] } });
     // 1.00 is a whole yen.
     expect((await place("o2", "JPY", "ONE")).total).toMatch(/^\d+$/);
+  });
+});
+
+describe("money prepaid for goods an edit removes after part of the order was invoiced", () => {
+  // MUG ×2 and TEE ×2 at 10.00 + 19% = 47.60 on an on-shipment shop; all of it captured before
+  // shipping (a prepayment). One MUG ships (invoice 11.90, paid from the prepayment), then the
+  // TEEs are removed: 23.80 surplus, more than was invoiced. It used to be stuck: the edit's new
+  // invoice took the prepayment before the correction credit, leaving 11.90 of credit for a
+  // 23.80 refund, and a refund on an invoiced order could only settle credit (found by
+  // exploratory use).
+  it.each(["EUR", "USD"] as const)("%s: the edit refunds the surplus out of prepayments; the rest ships against what is left, and the order and books end cleared", async (currency) => {
+    const { sk, clock } = await placedOnShipment("memory", () => undefined as never, currency);
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch1" });
+    clock.set("2026-03-05T10:00:00.000Z");
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "s1", lines: [{ lineId: "1", quantity: "1" }] });
+    clock.set("2026-03-10T10:00:00.000Z");
+    const edited = await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "2", quantity: "0" }], refund: { refundId: "rf1" } });
+    expect(edited).toMatchObject({ total: "23.8", balanceDue: "0", refundId: "rf1" });
+    let view = (await sk.sales.order("ord_1"))!;
+    expect(view.order.paid).toMatchObject({ captured: "47.6", refunded: "23.8" });
+    // What stays prepaid pays for the MUG still to ship.
+    expect(view.order.prepayment.amount).toBe("11.9");
+    expect(view.refundDue).toBe("0");
+    expect(view.leftToPay).toBe("0");
+    await booksAgree(sk);
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "s2" });
+    view = (await sk.sales.order("ord_1"))!;
+    expect(view.statuses.payment).toBe("paid");
+    await cleared(sk);
+  });
+
+  it("a refund on an invoiced order may pay back the prepayment held for goods not shipped yet; a refund larger than it and the credit is refused", async () => {
+    const { sk } = await placedOnShipment("memory", () => undefined as never, "EUR");
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch1" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "s1", lines: [{ lineId: "1", quantity: "2" }] });
+    await expect(sk.sales.refundPayment({ orderId: "ord_1", refundId: "rf0", amount: "23.81" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    const refunded = await sk.sales.refundPayment({ orderId: "ord_1", refundId: "rf1", amount: "23.8" });
+    expect(refunded).toEqual({ refundId: "rf1", amount: "23.8", invoiced: false });
+    const view = (await sk.sales.order("ord_1"))!;
+    expect(view.order.prepayment).toEqual({ amount: "0", functional: "0" });
+    // The TEEs are owed again: capturing their price pays them.
+    expect(view.leftToPay).toBe("23.8");
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch2", amount: "23.8" });
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "s2" });
+    await cleared(sk);
   });
 });

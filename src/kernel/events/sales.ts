@@ -456,8 +456,9 @@ export const orderInvoicedSchema = refined(
 /**
  * `RefundIssued` (v1): money was paid back to the customer through the payment provider.
  *
- * Posting: `invoiced: false` → Dr `customer-prepayments` / Cr `psp-clearing`, both
- * `functionalAmount`. `invoiced: true` (a credit note credited the receivable first) →
+ * Posting: `invoiced: false` (out of prepayments: before invoicing, or the advance an
+ * invoiced on-shipment order still holds for goods not shipped yet) → Dr
+ * `customer-prepayments` / Cr `psp-clearing`, both `functionalAmount`. `invoiced: true` (a credit note credited the receivable first) →
  * Dr `receivables` `functionalAmount − exchangeDifference` (the value the credit was
  * booked at), Dr `exchange-gain-loss` `exchangeDifference` / Cr `psp-clearing`
  * `functionalAmount` (positive difference = loss). `advanceTaxReleased` (only with
