@@ -195,6 +195,17 @@ const money = (v: unknown): Money | undefined =>
   v !== null && typeof v === "object" && typeof (v as Money).amount === "string" && typeof (v as Money).currency === "string" ? (v as Money) : undefined;
 const dec = (v: unknown): Decimal => new Decimal(typeof v === "number" || typeof v === "string" ? v : 0);
 
+/**
+ * The warehouse and channel row of COGS from revaluations of sold stock (no shipment named):
+ * not an id (ids start with a letter or digit), so no real warehouse or channel takes it.
+ */
+export const REVALUATIONS = "(revaluations)";
+
+/** `keys` and the channel of `order` when it is known (COGS of a shipment or a return). */
+function withChannel(keys: string[], order: { channel: string } | undefined): string[] {
+  return order === undefined ? keys : [...keys, `channel:${order.channel}`];
+}
+
 /** The dimension keys an order's facts go to. */
 function orderKeys(order: { channel: string; warehouseId: string }): string[] {
   return ["all", `channel:${order.channel}`, `warehouse:${order.warehouseId}`];
@@ -266,8 +277,10 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
     case "StockIssued": {
       if (p["counterAccountRole"] !== "cogs") break;
       const value = dec((money(p["cost"]) ?? money(p["value"]))?.amount);
-      set.add(["all", `sku:${str(p, "sku")}`, `warehouse:${str(p, "warehouseId")}`], day, { cogs: value });
-      forCustomer(await orderOfSource(tx, p, "shipment", ANALYTICS_STORE.shipments), day, { cogs: value });
+      // At the SKU, the warehouse it left and the channel of the order it shipped for.
+      const order = await orderOfSource(tx, p, "shipment", ANALYTICS_STORE.shipments);
+      set.add(withChannel(["all", `sku:${str(p, "sku")}`, `warehouse:${str(p, "warehouseId")}`], order), day, { cogs: value });
+      forCustomer(order, day, { cogs: value });
       break;
     }
     case "StockReceived": {
@@ -279,8 +292,9 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
         // What the return took off COGS: the counter-account's amount (counterValue when the
         // stock came back at another value — a standard cost —, the difference a variance).
         const restocked = dec((money(p["counterValue"]) ?? money(p["value"]) ?? money(p["cost"]))?.amount).negated();
-        set.add(keys, day, { cogs: restocked });
-        forCustomer(await orderOfSource(tx, p, "customer-return", ANALYTICS_STORE.returns), day, { cogs: restocked });
+        const order = await orderOfSource(tx, p, "customer-return", ANALYTICS_STORE.returns);
+        set.add(withChannel(keys, order), day, { cogs: restocked });
+        forCustomer(order, day, { cogs: restocked });
       } else if (source === "receipt" || source === "opening") {
         set.add(keys, day, { receivedUnits: dec(p["quantity"]) });
       }
@@ -295,7 +309,10 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
     case "StockRevalued": {
       for (const posting of (p["postings"] as { role: string; amount: Money; date?: string }[]) ?? []) {
         if (posting.role !== "cogs") continue;
-        set.add(["all", `sku:${str(p, "sku")}`], posting.date ?? day, { cogs: dec(posting.amount.amount) });
+        // Sold stock revalued (a later price difference, a landed cost, a back-dated movement) names
+        // no shipment: its COGS counts in the row `revaluations` of the warehouse and channel
+        // breakdowns, so their rows still add up to the shop's.
+        set.add(["all", `sku:${str(p, "sku")}`, `warehouse:${REVALUATIONS}`, `channel:${REVALUATIONS}`], posting.date ?? day, { cogs: dec(posting.amount.amount) });
       }
       break;
     }

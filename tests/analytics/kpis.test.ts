@@ -106,7 +106,8 @@ for (const kind of ["memory", "pglite"] as const) {
       ]);
       // The warehouse row carries its stock: all 40 units worth 166.00 are at wh (at its location wh/A).
       expect(report.breakdowns.warehouse!.map((r) => [r.key, r.gmv, r.orders, r.fillRate, r.stockUnits, r.stockValue])).toEqual([["wh", "130.00", "3", "0.7500", "40", "166.00"]]);
-      expect(report.breakdowns.channel!.map((r) => [r.key, r.gmv])).toEqual([["default", "130.00"]]);
+      // The channel row carries the COGS of what its orders shipped (was 0.00: a margin of 100%).
+      expect(report.breakdowns.channel!.map((r) => [r.key, r.gmv, r.shippedValue, r.cogs, r.grossMargin])).toEqual([["default", "130.00", "100.00", "24.00", "76.00"]]);
       // The SKU rows add up to the shop's GMV.
       expect(report.breakdowns.sku!.reduce((s, r) => s.plus(r.gmv), new Decimal(0)).toFixed(2)).toBe(report.kpis.gmv);
     });
