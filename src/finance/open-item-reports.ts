@@ -105,7 +105,10 @@ export async function statementOfAccount(tx: Transaction, options: { readonly le
     moves.push({ date: item.date, documentId: item.documentId, documentType: item.documentType, reference: item.documentId, amount: toUnits(item.amount) * sign });
     for (const s of item.settlements) moves.push({ date: s.date, documentId: s.documentId, documentType: s.kind, reference: item.documentId, amount: -toUnits(s.amount) * sign });
   }
-  moves.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : 0));
+  // Within a day in the order a shop's documents follow each other (an invoice, the money paid
+  // on it, a credit note, a write-off, money paid back), then by document id: items carry dates,
+  // not times, and the ids' order (CN… before INV…) put a credit before the invoice it credits.
+  moves.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : sameDayRank(a.documentType) - sameDayRank(b.documentType) || (a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : 0)));
   let balance = 0n;
   const lines: AccountStatementLine[] = [];
   for (const m of moves) {
@@ -203,4 +206,27 @@ export const OPEN_ITEM_SCHEMAS = Object.freeze({
  */
 export function parseOpenItemOptions<K extends keyof typeof OPEN_ITEM_SCHEMAS>(kind: K, input: unknown): z.output<(typeof OPEN_ITEM_SCHEMAS)[K]> {
   return parseWith(OPEN_ITEM_SCHEMAS[kind], input, `${kind} options`) as z.output<(typeof OPEN_ITEM_SCHEMAS)[K]>;
+}
+
+/** A statement line's place among the lines of its day (see `statementOfAccount`). */
+function sameDayRank(type: string): number {
+  switch (type) {
+    case "invoice":
+    case "bill":
+    case "landed-cost":
+      return 0;
+    case "advance":
+    case "payment":
+      return 1;
+    case "credit-note":
+    case "debit-note":
+    case "allocation":
+    case "credit":
+      return 2;
+    case "write-off":
+    case "write-back":
+      return 3;
+    default:
+      return 4;
+  }
 }

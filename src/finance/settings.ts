@@ -36,9 +36,9 @@ export interface FinanceOptions {
    * Control accounts (inventory, receivables, payables, tax, payment-provider clearing)
    * refuse manual entries (`CONTROL_ACCOUNT`): their balance belongs to the documents
    * behind them. List the account codes that may take manual entries anyway, or `true`
-   * for all of them (default: none).
+   * for all of them (default, or `false`: none).
    */
-  readonly allowManualEntries?: readonly string[] | true;
+  readonly allowManualEntries?: readonly string[] | boolean;
   /**
    * Write-offs of open items (`sk.finance.writeOff`): the largest functional value a
    * `small-difference` write-off may clear (default "1"), and the accounts they post to
@@ -110,7 +110,7 @@ export function resolveFinanceOptions(options: FinanceOptions = {}): FinanceSett
   const allowed = options.allowManualEntries;
   const control = new Set<string>([...CONTROL_ROLES.map((role) => accountMap[role]), ...cashAccounts.filter((r) => r.role === "psp-clearing").map((r) => r.account)]);
   if (allowed === true) control.clear();
-  else for (const code of allowed ?? []) control.delete(code);
+  else if (allowed !== undefined && allowed !== false) for (const code of checkedAllowList(chart, allowed)) control.delete(code);
   const settings: FinanceSettings = Object.freeze({
     chart,
     accountMap,
@@ -123,6 +123,23 @@ export function resolveFinanceOptions(options: FinanceOptions = {}): FinanceSett
   });
   cache.set(options, settings);
   return settings;
+}
+
+/** `allowManualEntries` as a list: account codes of the chart, else VALIDATION_FAILED naming the entry. */
+function checkedAllowList(chart: Chart, allowed: unknown): readonly string[] {
+  if (!Array.isArray(allowed)) {
+    throw new StorekeepError("VALIDATION_FAILED", `finance.allowManualEntries must be true, false or a list of account codes, not ${typeof allowed === "string" ? `the string "${allowed}" (write ["${allowed}"])` : typeof allowed}.`, {
+      issues: [{ path: "allowManualEntries", message: "true, false or a list of account codes", code: "custom" }],
+    });
+  }
+  allowed.forEach((code: unknown, i) => {
+    if (typeof code !== "string" || chart.byCode.get(code) === undefined) {
+      throw new StorekeepError("VALIDATION_FAILED", `finance.allowManualEntries[${i}]: ${typeof code === "string" ? `the chart has no account ${code}` : "an account code is a string"}.`, {
+        issues: [{ path: `allowManualEntries.${i}`, message: "an account code of the chart", code: "custom" }],
+      });
+    }
+  });
+  return allowed as readonly string[];
 }
 
 function isChart(x: Chart | readonly AccountInput[]): x is Chart {

@@ -39,7 +39,7 @@ describe("COGS by channel", () => {
     clock.set("2026-03-10T10:00:00.000Z");
     await sk.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "10", unitCost: "6", effectiveDate: "2026-03-01" });
     report = await sk.analytics.kpis({ from: "2026-03-01", to: "2026-03-31", breakdowns: ["channel", "warehouse", "sku"] });
-    const shop = new Decimal(report.kpis["net-revenue"]).minus(report.kpis["gross-margin"]);
+    const shop = new Decimal(report.kpis["net-revenue"]!).minus(report.kpis["gross-margin"]!);
     expect(shop.gt(9)).toBe(true);
     for (const dimension of ["channel", "warehouse", "sku"] as const) {
       const rows = report.breakdowns[dimension]!;

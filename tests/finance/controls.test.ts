@@ -101,6 +101,11 @@ describe("control accounts", () => {
     expect((await failure(allowed.finance.postEntry({ date: "2026-01-10", lines: [{ account: "1300", debit: "10" }, { account: "3100", credit: "10" }] }))).code).toBe("CONTROL_ACCOUNT");
     const all = makeBooks({ finance: { allowManualEntries: true } });
     await all.finance.postEntry({ date: "2026-01-10", lines: [{ account: "1300", debit: "10" }, { account: "3100", credit: "10" }] });
+    // false (a config file's natural value) is none allowed; a bare string or an unknown code is refused, naming it (was: a TypeError, and "1200" allowed nothing silently).
+    const none = makeBooks({ finance: { allowManualEntries: false } });
+    expect((await failure(none.finance.postEntry({ date: "2026-01-10", lines: [{ account: "1200", debit: "10" }, { account: "3100", credit: "10" }] }))).code).toBe("CONTROL_ACCOUNT");
+    expect(() => makeBooks({ finance: { allowManualEntries: "1200" as never } })).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", message: expect.stringContaining('write ["1200"]') }));
+    expect(() => makeBooks({ finance: { allowManualEntries: ["12OO"] } })).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", message: expect.stringContaining("no account 12OO") }));
   });
 
   it("an automatic entry cannot be reversed by hand; a reversal cannot be reversed", async () => {

@@ -191,3 +191,19 @@ describe("money prepaid for goods an edit removes after part of the order was in
     await cleared(sk);
   });
 });
+
+describe("customer statements", () => {
+  it("lists a day's invoice, the payment on it and the credit note of its cancellation in that order, with the running balance (was: the credit note first, by document id)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk, ["MUG"]);
+    await sk.sales.placeOrder({ orderId: "o1", customerId: "c1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "o1", paymentId: "pay_1" });
+    await sk.sales.cancelOrder({ orderId: "o1" });
+    const statement = await sk.finance.statement({ ledger: "receivables", party: "c1", currency: "EUR", from: "2026-03-01", to: "2026-03-31" });
+    expect(statement.lines.map((l) => [l.documentType, l.amount, l.balance])).toEqual([
+      ["invoice", "11.9", "11.9"],
+      ["payment", "-11.9", "0"],
+      ["credit-note", "-11.9", "-11.9"],
+    ]);
+  });
+});
