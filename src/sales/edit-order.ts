@@ -85,6 +85,10 @@ export function editOrderCommand(settings: SalesSettings) {
         }
         quantities.set(change.lineId, change.quantity);
       }
+      // An edit screen that sends the cart back unchanged would burn invoice and credit note numbers.
+      if (added.length === 0 && order.lines.every((l) => !quantities.has(l.lineId) || qty(quantities.get(l.lineId)!) === qty(l.quantity))) {
+        throw new StorekeepError("VALIDATION_FAILED", `The edit changes nothing on order ${order.orderId}: every line named keeps its quantity. Nothing was written; send only what changes.`, { orderId: order.orderId, issues: [{ path: "changes", message: "no quantity changes", code: "custom" }] });
+      }
       const lineIds = new Set(order.lines.map((l) => l.lineId));
       let nextId = order.lines.reduce((m, l) => (/^\d+$/.test(l.lineId) ? Math.max(m, Number(l.lineId)) : m), 0) + 1;
       const pricingLines: PricingLine[] = [];

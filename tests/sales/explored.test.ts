@@ -207,3 +207,15 @@ describe("customer statements", () => {
     ]);
   });
 });
+
+describe("edits that change nothing", () => {
+  it("are refused and write nothing (an edit screen sending the cart back unchanged used to issue a credit note and a new invoice each time)", async () => {
+    const { sk } = shop(memoryStore());
+    await stock(sk, ["MUG"]);
+    await sk.sales.placeOrder({ orderId: "o1", currency: "EUR", warehouseId: "wh", lines: [{ lineId: "a", sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await expect(sk.sales.editOrder({ orderId: "o1", changes: [{ lineId: "a", quantity: "2.000" }] })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("changes nothing") });
+    const view = (await sk.sales.order("o1"))!;
+    expect([view.order.version, view.order.invoices.length, view.order.creditNotes.length]).toEqual([1, 1, 0]);
+    expect((await sk.sales.editOrder({ orderId: "o1", changes: [{ lineId: "a", quantity: "3" }] })).version).toBe(2);
+  });
+});

@@ -200,7 +200,8 @@ const commands = [
           : r.sk.sales.editOrder({ orderId: om.id, add: [{ lineId: line, sku: "B", quantity: q, unitPrice: "3.10" }], refund: { refundId } });
       const onlyLine = lm !== undefined && Object.keys(om.lines).length === 1;
       // A partly shipped line may go down to what shipped (its rest cancelled), not below.
-      if (om.cancelled || om.completed || om.returns.length > 0 || (lm !== undefined && (q < lm.shipped || (q === 0 && onlyLine))) || (lm === undefined && q === 0)) return expectRefusal(p);
+      // An edit that changes nothing is refused (it would only burn document numbers).
+      if (om.cancelled || om.completed || om.returns.length > 0 || (lm !== undefined && (q < lm.shipped || (q === 0 && onlyLine) || q === lm.ordered)) || (lm === undefined && q === 0)) return expectRefusal(p);
       await p;
       om.version += 1;
       if (lm === undefined) om.lines[line] = { sku: "B", ordered: q, shipped: 0, delivered: 0, requested: 0, returned: 0, restocked: 0 };

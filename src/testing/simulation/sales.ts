@@ -187,12 +187,17 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
           const open = order.lines.filter((l) => q(l.buckets.shipped) === 0);
           // Changes lower a line (an order paid in full then has a surplus to refund) or set any quantity up to 5.
           const lower = paidBefore.gte(order.totals.gross) ? 0.8 : 0.4;
-          const changes = open.filter(() => random.chance(0.6)).map((l) => ({ lineId: l.lineId, quantity: String(random.chance(lower) ? random.int(0, Math.max(0, q(l.quantity) - 1)) : random.int(0, 5)) }));
+          // A quantity equal to the line's is no change (an edit of nothing is refused): dropped.
+          const changes = open
+            .filter(() => random.chance(0.6))
+            .map((l) => ({ lineId: l.lineId, quantity: String(random.chance(lower) ? random.int(0, Math.max(0, q(l.quantity) - 1)) : random.int(0, 5)), was: q(l.quantity) }))
+            .filter((c) => Number(c.quantity) !== c.was)
+            .map(({ was: _was, ...c }) => c);
           const add = random.chance(0.35) || (changes.length === 0 && open.length === 0) ? [{ sku: random.pick(shop.sellable), quantity: String(random.int(1, 3)), unitPrice: shop.money(), ...(random.chance(0.3) ? { taxCategory: "reduced" } : {}) }] : [];
-          if (changes.length === 0 && add.length === 0) changes.push({ lineId: open[0]!.lineId, quantity: String(random.int(1, 5)) });
+          if (changes.length === 0 && add.length === 0) changes.push({ lineId: open[0]!.lineId, quantity: String((q(open[0]!.quantity) % 5) + 1) });
           // Never every line removed (that is a cancellation).
           const kept = order.lines.filter((l) => changes.find((c) => c.lineId === l.lineId)?.quantity !== "0").length + add.length;
-          if (kept === 0) changes[0] = { ...changes[0]!, quantity: "1" };
+          if (kept === 0) changes[0] = { ...changes[0]!, quantity: q(order.lines.find((l) => l.lineId === changes[0]!.lineId)!.quantity) === 1 ? "2" : "1" };
           const input = { orderId: order.orderId, ...(changes.length > 0 ? { changes } : {}), ...(add.length > 0 ? { add } : {}), refund: { refundId: shop.id("re") } };
           const result = await sk.sales.editOrder(input);
           edits.set(order.orderId, (edits.get(order.orderId) ?? 0) + 1);
