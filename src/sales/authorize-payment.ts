@@ -42,7 +42,7 @@ export function authorizePaymentCommand(settings: SalesSettings) {
         { type: "PaymentAuthorized", aggregateType: "order", aggregateId: order.orderId, effectiveDate: ctx.today, payload: { paymentId: input.paymentId, orderId: order.orderId, amount: moneyOf(amount, c), ...(input.provider === undefined ? {} : { provider: input.provider }), ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }) } },
       ];
       let next: OrderDoc = { ...order, paid: { ...order.paid, authorized: amountOf(minorOf(order.paid.authorized, c) + amount, c) }, expiresAt: "", payments: [...order.payments, `authorization:${input.paymentId}`] };
-      const reserved = await paymentReservation(ctx, settings, next);
+      const reserved = await paymentReservation(ctx, settings, next, "refuse");
       next = reserved.order;
       events.push(...reserved.events);
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "authorize-payment", input.paymentId), version);

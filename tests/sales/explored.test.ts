@@ -219,3 +219,27 @@ describe("edits that change nothing", () => {
     expect((await sk.sales.editOrder({ orderId: "o1", changes: [{ lineId: "a", quantity: "3" }] })).version).toBe(2);
   });
 });
+
+describe("shops that reserve at payment", () => {
+  it("record a capture the provider made for an order whose unit another order's payment took: the order stays unreserved, nothing is oversold, and it can be cancelled and paid back (was: INSUFFICIENT_STOCK, the money never in the books)", async () => {
+    const { sk } = shop(memoryStore(), { reserveAt: "payment" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "ONE", costingMethod: "fifo" });
+    await sk.inventory.receive({ sku: "ONE", warehouseId: "wh", quantity: "1", unitCost: "3" });
+    for (const orderId of ["A", "B", "C"]) await sk.sales.placeOrder({ orderId, customerId: `c${orderId}`, currency: "EUR", warehouseId: "wh", lines: [{ sku: "ONE", quantity: 1, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "A", paymentId: "ch_A" });
+    await expect(sk.sales.capturePayment({ orderId: "B", paymentId: "ch_B" })).resolves.toMatchObject({ amount: "11.9" });
+    const b = (await sk.sales.order("B"))!;
+    expect([b.order.reserved, b.order.lines[0]!.buckets.reserved, b.statuses.payment]).toEqual([false, "0", "paid"]);
+    expect(await sk.inventory.availability("ONE", "wh")).toMatchObject({ onHand: "1", reserved: "1", available: "0" });
+    // An authorization can be voided: it is still refused when the stock is gone.
+    await expect(sk.sales.authorizePayment({ orderId: "C", paymentId: "au_C", amount: "11.9" })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
+    await expect(sk.sales.shipOrder({ orderId: "B", shipmentId: "sB" })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
+    await sk.sales.cancelOrder({ orderId: "B", reason: "unavailable" });
+    await sk.sales.refundPayment({ orderId: "B", refundId: "re_B", amount: "11.9" });
+    await sk.sales.shipOrder({ orderId: "A", shipmentId: "sA" });
+    await sk.sales.settlePayout({ payoutId: "po", currency: "EUR", gross: "11.9", fees: "0", paymentIds: ["ch_A", "ch_B"], refundIds: ["re_B"] });
+    expect(await balance(sk, "1150")).toBe("0.00");
+    await booksAgree(sk);
+  });
+});
