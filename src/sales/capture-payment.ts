@@ -138,7 +138,7 @@ export function capturePaymentCommand(settings: SalesSettings) {
       const result = { paymentId: input.paymentId, amount: amountOf(amount, c), invoiced };
       // Recorded with what it resolved to (the amount taken, the authorization captured), so a webhook naming them replays.
       const resolved = fingerprintOf({ orderId: input.orderId, amount: amountOf(amount, c), authorizationId, provider: input.provider });
-      const doc: PaymentDoc = { key: `capture:${input.paymentId}`, kind: "capture", paymentId: input.paymentId, orderId: order.orderId, state: "captured", amount: amountOf(amount, c), captured: amountOf(amount, c), refunded: "0", functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: authorizationId ?? null, fingerprint: resolved, result };
+      const doc: PaymentDoc = { key: `capture:${input.paymentId}`, kind: "capture", paymentId: input.paymentId, orderId: order.orderId, currency: c, state: "captured", amount: amountOf(amount, c), captured: amountOf(amount, c), refunded: "0", functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: authorizationId ?? null, fingerprint: resolved, result };
       await ctx.tx.documents.put(PAYMENTS, doc.key, doc as never, 0);
       return { result, events };
     },

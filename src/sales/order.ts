@@ -103,14 +103,37 @@ export interface OrderDoc {
   readonly advanceTax?: readonly AdvanceTax[];
   /** What the customer owes on invoices (negative: the shop owes a credit). */
   readonly receivable: BookedBalance;
-  /** The rate of the first invoice (credit notes mirror it). */
+  /** The rate of the first invoice of this version (a credit of invoices stored before they kept their own rate mirrors it). */
   readonly invoiceRate: string | null;
-  readonly invoices: readonly { readonly invoiceId: string; readonly number: string; readonly gross: string; readonly dueDate: string }[];
-  readonly creditNotes: readonly { readonly creditNoteId: string; readonly number: string; readonly gross: string; readonly reason: string }[];
+  readonly invoices: readonly InvoiceRecord[];
+  /** The credit notes, oldest first; `invoiceId` is the invoice each mirrors (absent on credit notes stored before). */
+  readonly creditNotes: readonly { readonly creditNoteId: string; readonly number: string; readonly gross: string; readonly reason: string; readonly invoiceId?: string }[];
   readonly shipments: readonly string[];
   readonly returns: readonly string[];
   readonly payments: readonly string[];
   readonly history: readonly OrderHistoryEntry[];
+}
+
+/**
+ * An invoice of an order. Since credit notes mirror the invoice they credit, it keeps what it
+ * billed: its `rate` to the functional currency, each line's `quantity` and how much of it
+ * credit notes `credited` since, and whether it billed the shipping charge (`shipping`:
+ * `billed`, then `credited`). Invoices stored before kept none of these (absent): what they
+ * billed is credited as one at the order's `invoiceRate`.
+ *
+ * @example
+ * ```ts
+ * const invoice: InvoiceRecord = { invoiceId: "INV2026-000002", number: "INV2026-000002", gross: "23.8", dueDate: "2026-03-24", rate: "0.95", lines: [{ lineId: "b", quantity: "1", credited: "0" }], shipping: "none" };
+ * ```
+ */
+export interface InvoiceRecord {
+  readonly invoiceId: string;
+  readonly number: string;
+  readonly gross: string;
+  readonly dueDate: string;
+  readonly rate?: string;
+  readonly lines?: readonly { readonly lineId: string; readonly quantity: string; readonly credited: string }[];
+  readonly shipping?: "none" | "billed" | "credited";
 }
 
 /**
@@ -171,6 +194,8 @@ export interface PaymentDoc {
   readonly result: Readonly<Record<string, string | number | boolean | null>>;
   /** The payout that paid this capture (or netted this refund) out to the bank, once one did. */
   readonly payoutId?: string | null;
+  /** The order's currency, the currency of `amount` (captures and refunds recorded since it was kept; else read from the order). */
+  readonly currency?: string;
 }
 
 /**
@@ -221,7 +246,10 @@ export interface ReturnDoc {
   readonly state: ReturnState;
   readonly lines: readonly { readonly lineId: string; readonly quantity: string; readonly disposition: "restock" | "write-off" | null }[];
   readonly requestedAt: string;
+  /** Its credit note — the last, when the goods came from several invoices and each got its own (all in `creditNoteIds`). */
   readonly creditNoteId: string | null;
+  /** Every credit note receiving it issued, one per invoice the goods were billed on, oldest first — kept when there were several (else `creditNoteId` is the only one). */
+  readonly creditNoteIds?: readonly string[];
   readonly refunded: string;
   /** The content `receiveReturn` received it with (its dispositions), to tell a replay from other content. */
   readonly receivedWith?: string;
@@ -441,6 +469,11 @@ export function checkOrderInvariants(order: OrderDoc): void {
     if (b.restocked + b.writtenOff !== b.returned) breaches.push(`line ${line.lineId}: restocked + written off ≠ returned`);
     if (b.invoiced > b.ordered) breaches.push(`line ${line.lineId}: invoiced ${line.buckets.invoiced} > ordered ${line.buckets.ordered}`);
     if (b.credited > b.invoiced) breaches.push(`line ${line.lineId}: credited ${line.buckets.credited} > invoiced ${line.buckets.invoiced}`);
+  }
+  for (const invoice of order.invoices) {
+    for (const l of invoice.lines ?? []) {
+      if (qty(l.credited) < 0n || qty(l.credited) > qty(l.quantity)) breaches.push(`invoice ${invoice.invoiceId} line ${l.lineId}: credited ${l.credited} outside 0..${l.quantity}`);
+    }
   }
   const scale = (s: string) => parseScaled(s, 6);
   const captured = scale(order.paid.captured);

@@ -186,6 +186,6 @@ export async function refundFromOrder(
     },
   ];
   const result = { refundId: input.refundId, amount: amountOf(amount, c), invoiced };
-  const doc: PaymentDoc = { key: `refund:${input.refundId}`, kind: "refund", paymentId: input.refundId, orderId: order.orderId, state: "recorded", amount: amountOf(amount, c), captured: "0", refunded: amountOf(amount, c), functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: input.paymentId ?? null, fingerprint, result };
+  const doc: PaymentDoc = { key: `refund:${input.refundId}`, kind: "refund", paymentId: input.refundId, orderId: order.orderId, currency: c, state: "recorded", amount: amountOf(amount, c), captured: "0", refunded: amountOf(amount, c), functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: input.paymentId ?? null, fingerprint, result };
   return { order: next, event: events[0]!, doc };
 }

@@ -5,7 +5,7 @@ import { currencySchema } from "../kernel/money-schema.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
-import { PAYMENTS, PAYOUTS, type PaymentDoc } from "./order.js";
+import { ORDERS, PAYMENTS, PAYOUTS, type PaymentDoc } from "./order.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 import { fingerprintOf } from "./payment-records.js";
 import { functionalRate } from "./rate.js";
@@ -60,6 +60,9 @@ export const settlePayout = defineLibraryCommand({
     const docs = new Map((await lockDocuments<PaymentDoc & { [k: string]: never }>(ctx.tx, PAYMENTS, named.map((n) => n.key))).map((d) => [d.id, d]));
     let sum = 0n;
     let booked = 0n;
+    // Captures and refunds recorded before they kept their currency: their orders say it.
+    const unknown = [...new Set([...docs.values()].filter((d) => (d.data as PaymentDoc).currency === undefined).map((d) => (d.data as PaymentDoc).orderId))];
+    const orderCurrency = new Map((await ctx.tx.documents.getMany<{ currency: string } & { [k: string]: never }>(ORDERS, unknown)).map((d) => [d.id, (d.data as { currency: string }).currency]));
     for (const [index, n] of named.entries()) {
       if (named.findIndex((x) => x.key === n.key) !== index) {
         throw new StorekeepError("VALIDATION_FAILED", `${n.path}: ${n.id} is named twice; a payout pays each capture and refund out once.`, { issues: [{ path: n.path, message: `${n.id} repeated`, code: "custom" }] });
@@ -70,9 +73,21 @@ export const settlePayout = defineLibraryCommand({
       if (data.payoutId !== undefined && data.payoutId !== null) {
         throw new StorekeepError("VALIDATION_FAILED", `${n.sign > 0n ? "Capture" : "Refund"} ${n.id} was paid out in payout ${data.payoutId} already; name it in one payout only.`, { payoutId: data.payoutId, issues: [{ path: n.path, message: `${n.id} paid out in ${data.payoutId}`, code: "custom" }] });
       }
+      const currency = data.currency ?? orderCurrency.get(data.orderId);
+      if (currency !== c) {
+        throw new StorekeepError("VALIDATION_FAILED", `${n.sign > 0n ? "Capture" : "Refund"} ${n.id} is in ${currency ?? "an unknown currency"}, the payout in ${c}: a payout settles the captures and refunds of its own currency. Record a payout per currency the provider settles in.`, { issues: [{ path: n.path, message: `${n.id} is in ${currency ?? "?"}`, code: "custom" }] });
+      }
       sum += n.sign * minorOf(data.amount, c);
       booked += n.sign * minorOf(data.functionalAmount, fc);
       await ctx.tx.documents.put(PAYMENTS, n.key, { ...data, payoutId: input.payoutId } as never, doc.version);
+    }
+    // With its refunds named, what the payout names is what it pays: the captures less the
+    // refunds make its gross (else the provider's clearing account keeps the difference while the
+    // captures read paid out). Without them the provider may have netted refunds not named, so
+    // the gross may be less than the captures, never more.
+    if (named.length > 0 && (input.refundIds !== undefined ? sum !== gross : gross > sum)) {
+      const what = input.refundIds !== undefined ? "the captures named less the refunds named" : "the captures named (refunds netted may lower it, nothing raises it)";
+      throw new StorekeepError("VALIDATION_FAILED", `Payout ${input.payoutId}: gross ${input.gross} ${c} does not match the ${amountOf(sum, c)} ${c} of ${what}. Name every capture and refund the provider netted (its payout report lists them), or none.`, { payoutId: input.payoutId, named: amountOf(sum, c), issues: [{ path: "gross", message: `the named captures${input.refundIds !== undefined ? " less refunds" : ""} make ${amountOf(sum, c)}`, code: "custom" }] });
     }
     const exchangeDifference = named.length > 0 && c !== fc && sum === gross ? booked - fGross : 0n;
     const result = { payoutId: input.payoutId, net: amountOf(gross - fees, c) };

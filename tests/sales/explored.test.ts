@@ -91,6 +91,23 @@ describe("payouts", () => {
     expect(await sk.sales.settlePayout({ payoutId: "po1", currency: "USD", gross: "11.9", fees: "0", paymentIds: ["ch1"], refundIds: ["rf1"] })).toMatchObject({ payoutId: "po1", net: "11.9" });
     await booksAgree(sk);
   });
+
+  it("a payout names captures of its own currency, and what it names matches its gross; a refused payout marks nothing paid out (was: a USD capture read as EUR, a 5.00 gross naming a 50.00 capture accepted, the captures then stuck as paid out)", async () => {
+    const { sk } = shop(memoryStore(), {}, USD_RATES);
+    await stock(sk, ["MUG"]);
+    await sk.sales.placeOrder({ orderId: "u", customerId: "c1", currency: "USD", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "u", paymentId: "ch_usd" }); // 11.90 USD
+    await sk.sales.placeOrder({ orderId: "e", customerId: "c2", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "e", paymentId: "ch_eur" }); // 23.80 EUR
+    await expect(sk.sales.settlePayout({ payoutId: "po1", currency: "EUR", gross: "35.7", fees: "0", paymentIds: ["ch_eur", "ch_usd"] })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("ch_usd is in USD, the payout in EUR") });
+    await expect(sk.sales.settlePayout({ payoutId: "po2", currency: "EUR", gross: "30", fees: "0", paymentIds: ["ch_eur"] })).rejects.toMatchObject({ code: "VALIDATION_FAILED", details: { named: "23.8" } });
+    await expect(sk.sales.settlePayout({ payoutId: "po3", currency: "EUR", gross: "5", fees: "0", paymentIds: ["ch_eur"], refundIds: [] })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    // Without refunds named the provider may have netted some: less than the captures is accepted, as before.
+    await sk.sales.settlePayout({ payoutId: "po4", currency: "EUR", gross: "23.8", fees: "0.5", paymentIds: ["ch_eur"] });
+    await sk.sales.settlePayout({ payoutId: "po5", currency: "USD", gross: "11.9", fees: "0", paymentIds: ["ch_usd"] });
+    expect(await balance(sk, "1150")).toBe("0.00");
+    await booksAgree(sk);
+  });
 });
 
 describe("payment status after money went back", () => {
