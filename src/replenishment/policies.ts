@@ -39,7 +39,8 @@ export function roundToMultiple(quantity: number, multiple: number, rounding: Pa
 
 /**
  * Min/max (Odoo reordering rule): when the forecast position falls below `min`, order
- * up to `max` (or `min` if larger), rounded to `multiple` per `rounding` (Odoo: up).
+ * up to `max`, rounded to `multiple` per `rounding` (Odoo: up). `min` above `max` is
+ * refused (VALIDATION_FAILED).
  *
  * @example
  * ```ts
@@ -48,8 +49,9 @@ export function roundToMultiple(quantity: number, multiple: number, rounding: Pa
  */
 export function minMaxOrderQuantity(input: { readonly position: number; readonly min: number; readonly max: number; readonly multiple?: number; readonly rounding?: PackRounding }): number {
   if (!(input.min >= 0 && input.max >= 0)) throw validationError("min and max must be >= 0", { min: input.min, max: input.max });
+  if (input.min > input.max) throw validationError(`min ${input.min} is above max ${input.max}: min must not exceed max (lower min or raise max)`, { min: input.min, max: input.max });
   if (input.position >= input.min) return 0;
-  const raw = Math.max(input.min, input.max) - input.position;
+  const raw = input.max - input.position;
   return roundToMultiple(raw, input.multiple ?? 0, input.rounding ?? "up");
 }
 

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { parseWith } from "../kernel/errors.js";
 import { type LocalDate, addDays, daysBetween, localDateSchema } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
-import { type ReplenishmentItem, type SuggestionsResult, type SupplierTerms, replenishmentPolicySchema, replenishmentSuggestions } from "./suggestions.js";
+import { type ReplenishmentItem, type SuggestionsResult, type SupplierTerms, planSuggestions, replenishmentPolicySchema } from "./suggestions.js";
 
 /**
  * A supplier's terms for one SKU as purchasing knows them on a date: the prices valid then
@@ -102,7 +102,8 @@ export type SuggestFromStoreInput = z.input<typeof suggestFromStoreSchema>;
 /**
  * What `sk.replenishment.suggest` returns: the suggestions, draft purchase order proposals
  * and no-order items of {@link replenishmentSuggestions}, the day of the run, and the SKUs
- * it could not plan (no supplier terms, no valid price) with why.
+ * it could not plan (no supplier terms, no valid price, a demand history that cannot be
+ * forecast in one of its warehouses) with why.
  *
  * @example
  * ```ts
@@ -209,13 +210,14 @@ export async function suggestFromStore(tx: Transaction, sources: ReplenishmentSo
       });
     }
   }
-  const result = replenishmentSuggestions({
+  // One SKU whose history cannot be forecast is skipped with why; it does not stop the run.
+  const result = planSuggestions({
     asOf,
     items,
     suppliers: [...suppliers.values()],
     ...(input.policy !== undefined ? { defaultPolicy: input.policy } : {}),
     ...(input.holdingRatePerYear !== undefined ? { holdingRatePerYear: input.holdingRatePerYear } : {}),
     ...(input.horizonDays !== undefined ? { horizonDays: input.horizonDays } : {}),
-  });
+  }, (failure) => skipped.push({ sku: String(failure.details.sku), reason: failure.message }));
   return { asOf, ...result, skipped };
 }

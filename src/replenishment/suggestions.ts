@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { type Decimal, canonicalDecimal, toDecimal } from "../kernel/decimal.js";
-import { parseWith } from "../kernel/errors.js";
+import { StorekeepError, isStorekeepError, parseWith } from "../kernel/errors.js";
 import { type LocalDate, addDays, compareLocalDates, localDateSchema } from "../kernel/local-date.js";
 import { canonicalJson, fingerprint } from "./fingerprint.js";
 import { validationError } from "./forecast/forecast-result.js";
-import { autoForecast } from "./forecast/auto.js";
+import { type AutoForecast, autoForecast } from "./forecast/auto.js";
 import type { DemandClassification } from "./forecast/classify.js";
 import { normalQuantile } from "./forecast/normal.js";
 import { type PackRounding, inventoryPosition, minMaxOrderQuantity, roundToMultiple } from "./policies.js";
@@ -35,7 +35,9 @@ export const serviceTargetSchema = z.discriminatedUnion("kind", [
 export const replenishmentPolicySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("reorder-point"), service: serviceTargetSchema, orderQuantity: z.union([z.literal("eoq"), z.number().positive()]).optional() }),
   z.object({ kind: z.literal("periodic-review"), service: serviceTargetSchema, reviewPeriodDays: z.number().int().positive() }),
-  z.object({ kind: z.literal("min-max"), min: quantity, max: quantity, rounding: z.enum(["up", "down", "nearest", "none"]).optional() }),
+  z
+    .object({ kind: z.literal("min-max"), min: quantity, max: quantity, rounding: z.enum(["up", "down", "nearest", "none"]).optional() })
+    .refine((p) => p.min <= p.max, { message: "min must not exceed max: lower min or raise max (below min, the order brings the position up to max)", path: ["min"] }),
 ]);
 /**
  * Schema of {@link SupplierTerms}.
@@ -95,7 +97,13 @@ export const replenishmentItemSchema = z.object({
 export const suggestionsInputSchema = z.object({
   asOf: localDateSchema,
   items: z.array(replenishmentItemSchema).max(1_000_000),
-  suppliers: z.array(supplierTermsSchema),
+  suppliers: z.array(supplierTermsSchema).superRefine((suppliers, ctx) => {
+    const seen = new Set<string>();
+    for (const [index, terms] of suppliers.entries()) {
+      if (seen.has(terms.supplier)) ctx.addIssue({ code: "custom", path: [index, "supplier"], message: `supplier ${terms.supplier} appears twice: give each supplier's terms once` });
+      seen.add(terms.supplier);
+    }
+  }),
   defaultPolicy: replenishmentPolicySchema.optional(),
   holdingRatePerYear: z.number().positive().max(10).optional(),
   horizonDays: z.number().int().min(1).max(3650).optional(),
@@ -257,6 +265,15 @@ function projectStockout(asOf: LocalDate, available: number, dailyDemand: number
  * ```
  */
 export function replenishmentSuggestions(raw: SuggestionsInput): SuggestionsResult {
+  return planSuggestions(raw, undefined);
+}
+
+/**
+ * {@link replenishmentSuggestions}, with what to do when an item's forecast fails: throw
+ * (`onForecastFailure` left out) or hand the error, which names the SKU and warehouse, to
+ * `onForecastFailure` and go on with the other items (the store's run lists it as skipped).
+ */
+export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((failure: StorekeepError) => void) | undefined): SuggestionsResult {
   const input = parseWith(suggestionsInputSchema, raw, "replenishment input");
   const suppliers = new Map(input.suppliers.map((s) => [s.supplier, s]));
   const holdingRate = input.holdingRatePerYear ?? 0.25;
@@ -292,7 +309,16 @@ export function replenishmentSuggestions(raw: SuggestionsInput): SuggestionsResu
     const sdL = leadTime.sd / p;
     const reviewPeriods = policy.kind === "periodic-review" ? policy.reviewPeriodDays / p : 0;
     const h = Math.max(1, Math.ceil(L + reviewPeriods) + 1);
-    const forecast = autoForecast(item.demandHistory, { h, levels: [] });
+    let forecast: AutoForecast;
+    try {
+      forecast = autoForecast(item.demandHistory, { h, levels: [] });
+    } catch (error) {
+      if (!isStorekeepError(error)) throw error;
+      const failure = new StorekeepError(error.code, `SKU ${item.sku} in warehouse ${item.warehouse}: its demand history cannot be forecast (${error.message}); correct the history or plan this SKU apart`, { ...error.details, sku: item.sku, warehouse: item.warehouse }, { cause: error });
+      if (onForecastFailure === undefined) throw failure;
+      onForecastFailure(failure);
+      continue;
+    }
     const f = Math.max(0, forecast.mean[0] as number);
     let ss = 0;
     let count = 0;

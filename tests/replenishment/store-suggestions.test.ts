@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Storekeep } from "../../src/storekeep.js";
 import { KINDS, codeOf, pgliteHolder, shop } from "../purchasing/helpers.js";
 import { replenishmentSources } from "../../src/replenishment-sources.js";
-import { suggestFromStore } from "../../src/replenishment/store-suggestions.js";
+import { type ReplenishmentSources, suggestFromStore } from "../../src/replenishment/store-suggestions.js";
+import type { LocalDate } from "../../src/kernel/local-date.js";
+import type { Transaction } from "../../src/ports/storage.js";
 
 const pg = pgliteHolder();
 beforeAll(() => pg.start(), 60_000);
@@ -58,6 +60,31 @@ describe.each(KINDS)("sk.replenishment on %s", (kind) => {
     expect(gift.suggestions).toEqual([]);
     expect(gift.skipped[0]!.reason).toMatch(/setSupplierItem/);
     expect(await codeOf(() => sk.replenishment.suggest({ asOf: "2026-02-30" }))).toBe("VALIDATION_FAILED");
+    await sk.close();
+  });
+
+  it("a steady seller (exactly 3 a week for 12 weeks) is planned beside an ordinary one, by suggest and by draftOrders", async () => {
+    const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    const normal = [3, 5, 2, 6, 4, 3, 7, 2, 5, 4, 6, 3];
+    await sk.purchasing.defineSupplier({ supplierId: "acme", currency: "EUR", leadTimeDays: 14, paymentTerms: { netDays: 30 }, taxTreatment: "none" });
+    for (const sku of ["STEADY", "NORMAL"]) {
+      await sk.inventory.defineProduct({ sku, costingMethod: "fifo" });
+      await sk.purchasing.setSupplierItem({ supplierId: "acme", sku, prices: [{ unitPrice: "2.5" }] });
+      await sk.inventory.receive({ sku, warehouseId: "wh", quantity: sku === "STEADY" ? "38" : "52", unitCost: "2.5", effectiveDate: "2025-12-08" });
+    }
+    for (const [w, day] of mondays("2025-12-08", 12).entries()) {
+      await sk.inventory.issue({ sku: "STEADY", warehouseId: "wh", quantity: "3", effectiveDate: day });
+      await sk.inventory.issue({ sku: "NORMAL", warehouseId: "wh", quantity: String(normal[w]), effectiveDate: day });
+    }
+    const r = await sk.replenishment.suggest({ asOf: "2026-03-02" });
+    expect(r.skipped).toEqual([]);
+    const steady = r.suggestions.find((s) => s.sku === "STEADY");
+    expect(steady?.explanation.forecast).toEqual({ perPeriod: [3, 3, 3], sdPerPeriod: 0 }); // h = 14 days / 7 + 1 periods
+    expect(steady?.explanation.method.reason).toMatch(/^constant demand \(3 in each of the 12 periods\)/);
+    expect(r.suggestions.map((s) => s.sku).sort()).toEqual(["NORMAL", "STEADY"]);
+    const { orders } = await sk.replenishment.draftOrders({ asOf: "2026-03-02" });
+    expect(orders.map((o) => o.lines.map((l) => l.sku).sort())).toEqual([["NORMAL", "STEADY"]]);
     await sk.close();
   });
 
@@ -130,5 +157,32 @@ describe.each(KINDS)("sk.replenishment on %s", (kind) => {
     expect(sent.revision).toBe(2);
     for (const o of next.orders) expect(o.purchaseOrderId).not.toBe(order.purchaseOrderId);
     await sk.close();
+  });
+});
+
+describe("suggestFromStore with a host's own sources", () => {
+  /** Sources over plain data: every SKU at acme, one warehouse, the given weekly sales before 2026-03-02. */
+  const sourcesOf = (sales: Record<string, readonly number[]>): ReplenishmentSources => ({
+    suppliersOf: async () => new Map(Object.keys(sales).map((sku) => [sku, ["acme"]])),
+    termsOf: async (_tx, supplierId) => ({ supplierId, currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "2" }], minimumOrderQuantity: undefined, packMultiple: undefined, statedLeadTimeDays: 14, observedLeadTimesDays: [] }),
+    stockOf: async () => ({ onHand: 1, reserved: 0 }),
+    activityOf: async (_tx, sku) => {
+      const weeks = sales[sku] ?? [];
+      return weeks.map((sold, w) => ({ warehouseId: "wh", date: new Date(Date.parse("2026-03-02T00:00:00Z") - (weeks.length - w) * 7 * 86_400_000).toISOString().slice(0, 10) as LocalDate, sold }));
+    },
+    incomingOf: async () => [],
+  });
+
+  it("a SKU whose history cannot be forecast is skipped with why, and the others are planned", async () => {
+    const sources = sourcesOf({
+      HUGE: [0, 1e306, 1, 1e306, 1, 1e306, 1, 1e306, 1, 1e306, 1, 1e306],
+      NORMAL: [3, 5, 2, 6, 4, 3, 7, 2, 5, 4, 6, 3],
+      STEADY: new Array<number>(12).fill(3),
+    });
+    const r = await suggestFromStore({} as Transaction, sources, { asOf: "2026-03-02" }, "2026-03-02" as LocalDate);
+    expect(r.suggestions.map((s) => s.sku).sort()).toEqual(["NORMAL", "STEADY"]);
+    expect(r.skipped).toHaveLength(1);
+    expect(r.skipped[0]!.sku).toBe("HUGE");
+    expect(r.skipped[0]!.reason).toMatch(/^SKU HUGE in warehouse wh: its demand history cannot be forecast/);
   });
 });

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toDecimal } from "../../src/kernel/decimal.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
-import { type SuggestionsInput, replenishmentSuggestions } from "../../src/replenishment/suggestions.js";
+import { minMaxOrderQuantity } from "../../src/replenishment/policies.js";
+import { type SuggestionsInput, replenishmentPolicySchema, replenishmentSuggestions } from "../../src/replenishment/suggestions.js";
 
 const base = (): SuggestionsInput => ({
   asOf: "2026-03-02",
@@ -125,5 +126,75 @@ describe("replenishment suggestions", () => {
         expect(isStorekeepError(e) && e.code === "VALIDATION_FAILED").toBe(true);
       }
     }
+  });
+});
+
+describe("replenishment suggestions: constant demand, a SKU that cannot be forecast, refused policies and terms", () => {
+  const item = (overrides: Partial<SuggestionsInput["items"][number]>): SuggestionsInput["items"][number] => ({ ...(base().items[0] as SuggestionsInput["items"][number]), ...overrides });
+  const failure = (input: SuggestionsInput): { code: string; message: string; details: Record<string, unknown> } => {
+    try {
+      replenishmentSuggestions(input);
+    } catch (e) {
+      if (isStorekeepError(e)) return { code: e.code, message: e.message, details: { ...e.details } };
+      throw e;
+    }
+    return { code: "none", message: "", details: {} };
+  };
+
+  it("a steady seller (3 a week for 12 weeks) is planned beside the others: forecast 3, no demand spread, safety stock from the lead-time spread alone", () => {
+    const input = base();
+    const steady = item({ sku: "STEADY", demandHistory: new Array<number>(12).fill(3), onHand: 2, reserved: 0, backordered: 0, leadTimeObservationsDays: undefined, policy: { kind: "reorder-point", service: { kind: "cycle-service-level", value: 0.95 } } });
+    const r = replenishmentSuggestions({ ...input, items: [steady, ...input.items.slice(1)] });
+    const s = r.suggestions.find((x) => x.sku === "STEADY");
+    if (!s) throw new Error("no STEADY suggestion");
+    expect(s.explanation.method.model).toBe("ETS(A,N,N)");
+    expect(s.explanation.method.reason).toMatch(/^constant demand/);
+    expect(s.explanation.forecast.perPeriod[0]).toBe(3);
+    expect(s.explanation.forecast.sdPerPeriod).toBe(0);
+    // acme's lead time is 14 ± 2 days: L = 2 weeks, σL = 2/7 week, σ = √(2·0² + 3²·(2/7)²) = 6/7.
+    const f = s.explanation.formula;
+    expect(f.z).toBeCloseTo(1.6448536269514722, 12);
+    expect(f.safetyStock).toBeCloseTo((1.6448536269514722 * 6) / 7, 12);
+    expect(f.reorderPoint).toBeCloseTo(6 + (1.6448536269514722 * 6) / 7, 12);
+    expect(r.suggestions.map((x) => x.sku).sort()).toEqual(["MUG", "STEADY", "TEAPOT"]);
+  });
+
+  it("a SKU whose demand history cannot be forecast is named in the error (details.sku and warehouse)", () => {
+    const input = base();
+    // Squares of 1e306 overflow: no ETS model gets a finite likelihood.
+    const huge = item({ sku: "HUGE", warehouse: "east", demandHistory: [0, 1e306, 1, 1e306, 1, 1e306, 1, 1e306, 1, 1e306, 1, 1e306] });
+    const e = failure({ ...input, items: [...input.items, huge] });
+    expect(e.code).toBe("VALIDATION_FAILED");
+    expect(e.details).toMatchObject({ sku: "HUGE", warehouse: "east" });
+    expect(e.message).toMatch(/SKU HUGE in warehouse east/);
+  });
+
+  it("a min-max policy with min above max is refused, naming the fields, wherever a policy is given", () => {
+    const input = base();
+    const minMax = { kind: "min-max", min: 100, max: 10 } as const;
+    for (const bad of [{ ...input, items: [item({ policy: minMax })] }, { ...input, defaultPolicy: minMax }]) {
+      const e = failure(bad);
+      expect(e.code).toBe("VALIDATION_FAILED");
+      expect(e.message).toMatch(/min must not exceed max/);
+      expect(JSON.stringify(e.details.issues)).toMatch(/"path":"(items\[0\]\.policy|defaultPolicy)\.min"/);
+    }
+    expect(replenishmentPolicySchema.safeParse(minMax).success).toBe(false);
+    expect(replenishmentPolicySchema.safeParse({ kind: "min-max", min: 10, max: 10 }).success).toBe(true);
+    let pure: unknown;
+    try {
+      minMaxOrderQuantity({ position: 32, min: 100, max: 10 });
+    } catch (caught) {
+      pure = caught;
+    }
+    expect(isStorekeepError(pure) && pure.code === "VALIDATION_FAILED" && /min .*max/.test(pure.message)).toBe(true);
+  });
+
+  it("the same supplier twice in suppliers is refused, naming it", () => {
+    const input = base();
+    const acme = input.suppliers[0] as SuggestionsInput["suppliers"][number];
+    const e = failure({ ...input, suppliers: [...input.suppliers, { ...acme, leadTimeDays: { mean: 3, sd: 0 } }] });
+    expect(e.code).toBe("VALIDATION_FAILED");
+    expect(e.message).toMatch(/supplier acme appears twice/);
+    expect(JSON.stringify(e.details.issues)).toMatch(/"path":"suppliers\[2\]\.supplier"/);
   });
 });

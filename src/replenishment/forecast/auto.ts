@@ -1,6 +1,6 @@
 import { type DemandClassification, classifyDemand } from "./classify.js";
-import { etsForecast } from "./ets.js";
-import { type Forecast, type ForecastOptions, checkSeries, repeat } from "./forecast-result.js";
+import { CONSTANT_SERIES_ALPHA, constantEtsFit, etsForecast, etsResult, isConstantSeries } from "./ets.js";
+import { type Forecast, type ForecastOptions, checkLevels, checkSeries, repeat } from "./forecast-result.js";
 import { sesForecast } from "./holt-winters.js";
 import { crostonForecast } from "./intermittent.js";
 
@@ -22,6 +22,8 @@ export interface AutoForecast extends Forecast {
 /**
  * Chooses a method from the demand pattern (ADI / CV², {@link classifyDemand}):
  * - no demand → zero;
+ * - constant demand (every period the same) → ETS(A,N,N) with α = 0.99999, R's `ets()`
+ *   rule for a constant series: the constant, with zero spread;
  * - smooth or erratic (regular arrivals) → ETS with the model chosen by AICc among the
  *   eligible ones (seasonal only for a period of 2..24 with three seasons of history),
  *   or SES when the history is shorter than 10 periods;
@@ -40,6 +42,11 @@ export function autoForecast(y: readonly number[], options: ForecastOptions & { 
   const figures = `ADI ${classification.adi.toFixed(2)}, CV² ${classification.cv2.toFixed(2)}`;
   if (c === "no-demand") {
     return { method: "zero", model: "No demand", mean: repeat(0, options.h), fitted: repeat(0, y.length), parameters: {}, intervals: [], classification, reason: "no demand in the history: forecast zero" };
+  }
+  if (isConstantSeries(y)) {
+    const { fit: _fit, ...forecast } = etsResult(constantEtsFit(y), options.h, checkLevels(options.levels));
+    const value = y[0] as number;
+    return { ...forecast, classification, reason: `constant demand (${value} in each of the ${y.length} periods): ETS(A,N,N) with α = ${CONSTANT_SERIES_ALPHA}, R's rule for a constant series: a flat forecast at ${value} with no spread` };
   }
   if (c === "intermittent" || c === "lumpy") {
     return { ...crostonForecast(y, { h: options.h, alpha: 0.1, variant: "sba" }), classification, reason: `${c} demand (${figures}; ADI ≥ 1.32): Croston with the SBA bias correction` };

@@ -340,6 +340,11 @@ export function etsFit(y: readonly number[], spec: EtsSpec, options: EtsFitOptio
   const n = y.length;
   const w = makeWork(y, spec, m);
   const init = initialState(y, spec, m);
+  // Values near the float64 limit overflow the initial state's sums; the optimiser could not
+  // even build its first simplex from an infinite start (R stops there too).
+  if (!(Number.isFinite(init.l) && Number.isFinite(init.b) && init.seas.every(Number.isFinite))) {
+    throw validationError(`${etsName(spec)} cannot start from this series: its values are too large (their sums overflow); scale the series down`, { model: etsName(spec) });
+  }
   const hasTrend = spec.trend !== "N";
   const damped = spec.trend === "Ad";
   const hasSeason = spec.season !== "N";
@@ -541,6 +546,57 @@ export function etsForecastSd(fit: EtsFit, mean: readonly number[]): number[] | 
   return sd;
 }
 
+/** The smoothing parameter of R's `ets()` for a constant series: `ses(y, alpha = 0.99999, initial = "simple")`. */
+export const CONSTANT_SERIES_ALPHA = 0.99999;
+
+/** True when every value equals the first (R's `is.constant`, exactly). */
+export function isConstantSeries(y: readonly number[]): boolean {
+  const first = y[0];
+  for (let i = 1; i < y.length; i++) if (y[i] !== first) return false;
+  return y.length > 0;
+}
+
+/**
+ * The fit R's `ets()` returns for a constant series, where every model fits exactly and
+ * the likelihood is unbounded: ETS(A,N,N) with α = 0.99999 and the level at the constant,
+ * so the forecast is the constant with zero spread. Its residual variance is 0, its
+ * log-likelihood +∞ and its AIC, AICc and BIC −∞.
+ *
+ * @example
+ * ```ts
+ * constantEtsFit([3, 3, 3, 3]).level; // 3
+ * ```
+ */
+export function constantEtsFit(y: readonly number[]): EtsFit {
+  const c = y[0] as number;
+  const n = y.length;
+  return {
+    spec: { error: "A", trend: "N", season: "N" },
+    period: 1,
+    alpha: CONSTANT_SERIES_ALPHA,
+    beta: 0,
+    gamma: 0,
+    phi: 1,
+    initialLevel: c,
+    initialTrend: 0,
+    initialSeason: [],
+    level: c,
+    trend: 0,
+    season: [],
+    fitted: new Array<number>(n).fill(c),
+    residuals: new Array<number>(n).fill(0),
+    sse: 0,
+    mse: 0,
+    sigma2: 0,
+    loglik: Number.POSITIVE_INFINITY,
+    aic: Number.NEGATIVE_INFINITY,
+    aicc: Number.NEGATIVE_INFINITY,
+    bic: Number.NEGATIVE_INFINITY,
+    estimated: 2,
+    evaluations: 0,
+  };
+}
+
 function parseModel(code: string): { error: string; trend: string; season: string } {
   const match = /^([AMZ])(A|Ad|N|Z)(A|M|N|Z)$/.exec(code);
   if (!match) throw validationError('model must be three letters like "ZZZ", "ANN", "AAdN" or "MAM"', { model: code });
@@ -597,13 +653,16 @@ export function etsForecast(y: readonly number[], options: EtsOptions): Forecast
   const model = options.model ?? "ZZZ";
   const candidates = etsCandidates(y, period, model);
   if (candidates.length === 0) throw validationError(`no ETS model fits "${model}" for this series (multiplicative parts need positive data; seasonal parts need a period 2..24 and 3 seasons)`, { model, period });
+  // R's rule: a constant series under automatic selection is ETS(A,N,N) with α = 0.99999.
+  if (model.includes("Z") && isConstantSeries(y) && candidates.some((c) => c.error === "A" && c.trend === "N" && c.season === "N")) return etsResult(constantEtsFit(y), options.h, levels);
   let best: EtsFit | undefined;
   for (const spec of candidates) {
     const fit = etsFit(y, spec, { period, alpha: options.alpha, beta: options.beta, gamma: options.gamma, phi: options.phi, criterion: options.criterion, maxEvaluations: options.maxEvaluations });
-    if (!Number.isFinite(fit.aicc) && candidates.length > 1) continue;
+    // As R: a NaN or +∞ AICc (too few observations for the parameters) never wins; −∞ (an exact fit) does.
+    if ((Number.isNaN(fit.aicc) || fit.aicc === Number.POSITIVE_INFINITY) && candidates.length > 1) continue;
     if (best === undefined || fit.aicc < best.aicc) best = fit;
   }
-  if (best === undefined) throw validationError("the series is too short for every candidate ETS model", { length: y.length });
+  if (best === undefined) throw validationError("no candidate ETS model has a finite AICc for this series: it is too short for their parameters, or its values are so large that their squares overflow", { length: y.length });
   return etsResult(best, options.h, levels);
 }
 
