@@ -41,6 +41,8 @@ import { type Availability, RESERVATIONS, readAvailability } from "./reservation
 import { startStocktake } from "./start-stocktake.js";
 import { LOTS } from "./lots.js";
 import { LOT_RESERVED, type LotAvailability, lotAvailability } from "./lot-holds.js";
+import { RECEIPT_REVALUATIONS } from "./receipt-cost.js";
+import { ISSUE_RETURNS } from "./customer-return-limits.js";
 import { ORDER_CUSTOMERS, type PickList, type RecallReport, pickReport, recallReport } from "./lot-reports.js";
 import type { RemovalStrategy } from "./removal-strategy.js";
 import { changeStandardCostCommand } from "./change-standard-cost.js";
@@ -99,7 +101,7 @@ export type { PickList, RecallReport } from "./lot-reports.js";
 export type { CountSheet, StocktakeReport } from "./stocktake-report.js";
 export type { CountLine } from "./stocktake-reads.js";
 export type { CycleCountPlan } from "./cycle-count-report.js";
-export type { Stocktake, StocktakeSummary, StocktakeLocation, CountedItem } from "./stocktake-records.js";
+export type { Stocktake, StocktakeSummary, StocktakeLocation, CountedItem, MissedByCount } from "./stocktake-records.js";
 export type { CountDifference } from "./count-differences.js";
 export { compareCount, needsRecount } from "./count-differences.js";
 export { abcClasses, cycleCountsDue, DEFAULT_ABC_CUTS, DEFAULT_COUNT_FREQUENCIES } from "./cycle-counting.js";
@@ -137,6 +139,7 @@ export const INVENTORY_REGISTRY: Partial<StoreRegistry> = Object.freeze({
     { name: COUNT_DATES },
     { name: LOTS },
     { name: ORDER_CUSTOMERS },
+    { name: ISSUE_RETURNS },
   ],
   logs: [
     { name: MOVEMENTS, sortKey: "effectiveAt|movementId (stream: SKU)" },
@@ -146,6 +149,7 @@ export const INVENTORY_REGISTRY: Partial<StoreRegistry> = Object.freeze({
   balances: [
     { name: QUANTITIES, fields: ["quantity"], bucket: "day YYYY-MM-DD (key: sku|location|lot)" },
     { name: VALUES, fields: ["value", "inTransit"], bucket: "day YYYY-MM-DD (key: sku)" },
+    { name: RECEIPT_REVALUATIONS, fields: ["value"], bucket: "day YYYY-MM-DD (key: receipt movement id)" },
   ],
   counters: [
     { name: LOT_RESERVED, fields: ["reserved"], guards: {} },

@@ -15,10 +15,26 @@ import { lockDocuments } from "../runner/batch-documents.js";
 import { bookQuantitiesOfSkus } from "./stocktake-book.js";
 import { type CountedItem, STOCKTAKES, STOCKTAKE_LOCATIONS, type Stocktake, type StocktakeLocation } from "./stocktake-records.js";
 
-const countItem = z.union([
-  z.object({ sku: skuSchema, lot: idSchema<string>().optional(), quantity: decimalStringSchema(BOUNDS.quantity, "quantity", "nonnegative") }).strict(),
-  z.object({ barcode: z.string().min(1).max(200), times: z.number().int().min(1).max(1_000_000).default(1) }).strict(),
-]);
+const skuLine = z.object({ sku: skuSchema, lot: idSchema<string>().optional(), quantity: decimalStringSchema(BOUNDS.quantity, "quantity", "nonnegative") }).strict();
+const barcodeLine = z.object({ barcode: z.string().min(1).max(200), times: z.number().int().min(1).max(1_000_000).default(1) }).strict();
+
+/**
+ * A count line: a SKU and quantity, or a scanned code. A line naming `barcode` is read as a
+ * scan, any other as a SKU line, and only that shape's issues are reported (a plain union
+ * would say only "Invalid input" for a bad quantity or a mistyped key).
+ */
+const countItem = z.custom<z.input<typeof skuLine> | z.input<typeof barcodeLine>>().transform((item, ctx): z.output<typeof skuLine> | z.output<typeof barcodeLine> => {
+  const line = typeof item === "object" && item !== null && "barcode" in item ? barcodeLine : skuLine;
+  const parsed = line.safeParse(item);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    // A missing field reads "Invalid input" from zod (its value may be a string or a number): say it is missing.
+    const [key, ...rest] = issue.path;
+    const missing = rest.length === 0 && typeof key === "string" && typeof item === "object" && item !== null && !(key in item);
+    ctx.addIssue({ code: "custom", message: missing ? `${key} is required` : issue.message, path: issue.path, input: item });
+  }
+  return z.NEVER;
+});
 
 const countSchema = z.object({
   stocktakeId: idSchema<string>(),

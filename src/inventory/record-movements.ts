@@ -13,6 +13,8 @@ import { flushLogs, newLogBatch, recordSku } from "./record-sku.js";
 import { checkTracking, recordLots } from "./lots.js";
 import { checkLotHolds } from "./lot-holds.js";
 import { checkLocationHistory } from "./location-history.js";
+import { checkSerialHistory } from "./serial-history.js";
+import { keepReceiptCosts } from "./receipt-cost.js";
 import { type CounterChanges, applyCounters, checkLocations, collectBalances, collectCounters, toDecimal } from "./stock-balances.js";
 import { formatScaled, roundingCode } from "./valuation-kernel.js";
 
@@ -95,6 +97,7 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
       // The location history check reads the SKU's movements: what is gathered goes in first.
       await flushLogs(ctx.tx, logs);
       await checkLocationHistory(ctx.tx, product, skuRecords, skuRecords.every((r) => r.effectiveAt >= nowIsoOf(ctx)));
+      await checkSerialHistory(ctx.tx, product, skuRecords);
     }
     for (const [i, record] of skuRecords.entries()) {
       const draft = skuDrafts[i]!;
@@ -123,6 +126,8 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
     }
   }
   await flushLogs(ctx.tx, logs);
+  // With every SKU's cost state locked: no receipt's cost may go negative (one read, one write for all).
+  if (drafts.some((d) => d.revalues !== undefined)) await keepReceiptCosts(ctx.tx, skus.flatMap((sku) => bySku.get(sku)!), skus.flatMap((sku) => records.get(sku)!), digits);
   // Lots matter only when a movement names one or a product is tracked: otherwise the three
   // lot steps have nothing to do, and are not awaited (each await costs a microtask turn).
   const lotted = lotsInvolved(drafts, products);

@@ -10,9 +10,9 @@ import { type MovementDraft } from "./ledger-records.js";
 import { resolveLocation } from "./location.js";
 import { unitCostSchema, where } from "./movement-inputs.js";
 import { LOTS, type Lot } from "./lots.js";
-import { readMovement } from "./read-movement.js";
 import { recordMovements } from "./record-movements.js";
-import { orderSaleIssues, returnValue } from "./return-value.js";
+import { returnValue } from "./return-value.js";
+import { type ReturnScope, claimReturn } from "./customer-return-limits.js";
 
 const customerReturnSchema = z.object({
   ...where,
@@ -28,7 +28,7 @@ const customerReturnSchema = z.object({
  * master has never seen come in (`NOT_FOUND`), or one other than the lot(s) the named issue
  * movement or the order's issues of the SKU took (`VALIDATION_FAILED`).
  */
-async function requireReturnableLot(ctx: CommandContext, sku: string, lot: string, issueMovementId: string | undefined, orderId: string | undefined): Promise<void> {
+async function requireReturnableLot(ctx: CommandContext, sku: string, lot: string, scope: ReturnScope): Promise<void> {
   const known = await ctx.tx.documents.get<Lot>(LOTS, `${sku}|${lot}`);
   if (known === undefined) {
     throw new StorekeepError("NOT_FOUND", `Lot ${lot} of ${sku} was never received, so it cannot come back from a customer; check the lot (or serial) on the returned item.`, { sku, lot });
@@ -37,25 +37,25 @@ async function requireReturnableLot(ctx: CommandContext, sku: string, lot: strin
     new StorekeepError("VALIDATION_FAILED", `${what} took ${sku} from lot ${lots.join(", ")}, not lot ${lot}; a customer return comes back into the lot it left from.`, {
       issues: [{ path: "lot", message: `not a lot ${what} took`, code: "custom" }],
     });
-  if (issueMovementId !== undefined) {
-    const issue = await readMovement(ctx.tx, issueMovementId);
-    if (issue.sku === sku && issue.lot !== null && issue.lot !== "" && issue.lot !== lot) throw refuse(`Movement ${issueMovementId}`, [issue.lot]);
+  if (scope.issue !== undefined) {
+    const issue = scope.issue;
+    if (issue.lot !== null && issue.lot !== "" && issue.lot !== lot) throw refuse(`Movement ${issue.movementId}`, [issue.lot]);
     return;
   }
-  if (orderId === undefined) return;
+  if (scope.orderId === undefined) return;
   const lots = new Set<string>();
-  for (const movementId of await orderSaleIssues(ctx.tx, orderId, sku)) {
-    const issue = await readMovement(ctx.tx, movementId);
+  for (const issue of scope.orderIssues) {
     if (issue.lot === null || issue.lot === "") return; // an issue without a lot: nothing to compare
     lots.add(issue.lot);
   }
-  if (lots.size > 0 && !lots.has(lot)) throw refuse(`Order ${orderId}`, [...lots].sort());
+  if (lots.size > 0 && !lots.has(lot)) throw refuse(`Order ${scope.orderId}`, [...lots].sort());
 }
 
 /**
  * Takes back units a customer returned, at the cost they left with (see {@link returnValue}).
- * A named lot must be one that came in (and, with `issueMovementId` or `orderId`, one that
- * issue or order took): a lot never received is `NOT_FOUND`.
+ * With `issueMovementId` or `orderId`, no more than left that way less what came back already
+ * (see {@link claimReturn}). A named lot must be one that came in (and, with `issueMovementId`
+ * or `orderId`, one that issue or order took): a lot never received is `NOT_FOUND`.
  *
  * @example
  * ```ts
@@ -69,8 +69,11 @@ export function returnFromCustomerCommand(settings: InventorySettings) {
     input: customerReturnSchema,
     async handle(ctx, input) {
       const locationId = await resolveLocation(ctx.tx, input.warehouseId, input.locationId);
-      if (input.lot !== undefined && input.lot !== "") await requireReturnableLot(ctx, input.sku, input.lot, input.issueMovementId, input.orderId);
-      const priced = await returnValue(ctx, input.sku, input.quantity, input.unitCost, input.issueMovementId, input.orderId);
+      // No more than left through the named issue or order, less what came back already.
+      const scope = await claimReturn(ctx, input.sku, input.quantity, input.issueMovementId, input.orderId);
+      if (input.lot !== undefined && input.lot !== "") await requireReturnableLot(ctx, input.sku, input.lot, scope);
+      const costOf = input.issueMovementId ?? scope.orderIssues[0]?.movementId;
+      const priced = await returnValue(ctx, input.sku, input.quantity, input.unitCost, costOf, scope.orderId, scope.movements);
       const draft: MovementDraft = {
         sku: input.sku,
         kind: "customer-return",
@@ -81,7 +84,7 @@ export function returnFromCustomerCommand(settings: InventorySettings) {
         lot: input.lot,
         counterRole: "cogs",
         source: { type: "customer-return", id: input.reference ?? ctx.commandId },
-        orderId: input.orderId,
+        orderId: scope.orderId,
         ...priced,
       };
       const out = await recordMovements(ctx, settings, [draft]);

@@ -20,7 +20,11 @@ const revalueSchema = z.object({
 });
 
 /**
- * Revalues a receipt (a price difference or a landed cost) from its date on.
+ * Revalues a receipt (a price difference or a landed cost) from its date on: at
+ * `effectiveDate`/`effectiveAt`, or at the receipt's instant when that is earlier (a
+ * correction dated before the goods arrived applies from the receipt on; the result's
+ * `effectiveDate` says which). A correction that would make the receipt's cost (received
+ * value plus every revaluation) negative is `VALIDATION_FAILED`, naming the most it can take off.
  *
  * @example
  * ```ts

@@ -5,6 +5,7 @@ import { AVAILABILITY, type MovementDraft, QUANTITIES } from "./ledger-records.j
 import { inTransitLocation } from "./location.js";
 import type { MovementRecord } from "./movement.js";
 import type { Product } from "./product.js";
+import { isStocktakeAdjustment } from "./stocktake-book.js";
 import type { MovementValuation } from "./valuation.js";
 import { decimalOfScaled } from "../kernel/scaled.js";
 
@@ -78,7 +79,10 @@ export function collectCounters(changes: CounterChanges, record: MovementRecord,
   if (quantity.isZero()) return;
   if (quantity.isNegative()) {
     const release = draft.reservedRelease === undefined ? new Decimal(0) : new Decimal(draft.reservedRelease);
-    add(record.warehouseId, "onHand", quantity, release.isZero() ? "available" : "onHand");
+    // A stocktake's loss is a physical fact: it is recorded even when holds then exceed what is
+    // on hand (the SKU is over-reserved, available goes below zero); on hand itself never does.
+    const guard = release.isZero() && !isStocktakeAdjustment(record) ? "available" : "onHand";
+    add(record.warehouseId, "onHand", quantity, guard);
     if (!release.isZero()) add(record.warehouseId, "reserved", release.negated());
   } else {
     add(record.warehouseId, "onHand", quantity);

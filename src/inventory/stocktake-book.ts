@@ -69,6 +69,12 @@ interface BookCollectors {
    * location and lot after the point's instant: a later count already set the book there.
    */
   readonly laterCounts?: { readonly exclude: string; readonly found: Map<number, { readonly stocktakeId: string; readonly at: string }> };
+  /**
+   * Collects, per point index, the lowest running total (≤ 0) of the changes at that location
+   * and lot after the point's instant, in the order they took effect: what the location must
+   * have held at the instant for none of them to find it short.
+   */
+  readonly lowestAfter?: Map<number, Decimal>;
 }
 
 /** Movements read per SKU and page. */
@@ -124,7 +130,7 @@ export async function bookQuantitiesOfSkus(tx: Transaction, requests: readonly (
 
 /** One SKU's book quantities from the balances now and its movements since `earliest` (first page given). */
 async function bookOfSku(tx: Transaction, r: { readonly sku: string; readonly points: readonly BookPoint[] } & BookCollectors, earliest: string, firstPage: readonly LogEntry<MovementRecord>[], now: Map<string, Record<string, Decimal>>): Promise<Decimal[]> {
-  const { sku, points, atEarliest, laterCounts } = r;
+  const { sku, points, atEarliest, laterCounts, lowestAfter } = r;
   // Movements effective after the earliest instant, by location|lot.
   const after = new Map<string, { at: string; id: string; delta: Decimal; count?: string }[]>();
   for await (const page of logPages<MovementRecord>(tx, MOVEMENTS, sku, { gte: earliest, limit: PAGE }, firstPage)) {
@@ -143,11 +149,16 @@ async function bookOfSku(tx: Transaction, r: { readonly sku: string; readonly po
   return points.map((p, index) => {
     const key = `${sku}|${p.locationId}|${p.lot ?? ""}`;
     let q = now.get(key)?.["quantity"] ?? new Decimal(0);
+    let running = new Decimal(0);
+    let lowest = running;
     for (const a of after.get(key) ?? []) {
       if (!(a.at > p.at || (a.at === p.at && p.seen !== undefined && !p.seen.has(a.id)))) continue;
       q = q.minus(a.delta);
+      running = running.plus(a.delta);
+      if (running.lt(lowest)) lowest = running;
       if (laterCounts !== undefined && a.count !== undefined && a.count !== laterCounts.exclude && !laterCounts.found.has(index)) laterCounts.found.set(index, { stocktakeId: a.count, at: a.at });
     }
+    lowestAfter?.set(index, lowest);
     return q;
   });
 }

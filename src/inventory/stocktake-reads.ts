@@ -1,4 +1,4 @@
-import { canonicalDecimal } from "../kernel/decimal.js";
+import { type Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { type CountDifference, compareCount } from "./count-differences.js";
@@ -57,14 +57,22 @@ export type CountLine = CountDifference & { readonly locationId: string; readonl
 
 /**
  * The differences of every counted location (status `counted` or `recount`) to its book
- * at the instant it was counted, reading each SKU's later movements once.
+ * at the instant it was counted, reading each SKU's later movements once. With `lowestAfter`,
+ * collects per `locationId|sku|lot` the lowest running total (≤ 0) of what moved there after
+ * the count: the least the location must have held when counted for no later movement to
+ * have found it short.
  *
  * @example
  * ```ts
  * const lines = await countLines(tx, locations);
  * ```
  */
-export async function countLines(tx: Transaction, locations: readonly StocktakeLocation[], stale?: { readonly stocktakeId: string; readonly found: { locationId: string; sku: string; lot: string | null; countedAt: string; laterStocktakeId: string; laterAt: string }[] }): Promise<CountLine[]> {
+export async function countLines(
+  tx: Transaction,
+  locations: readonly StocktakeLocation[],
+  stale?: { readonly stocktakeId: string; readonly found: { locationId: string; sku: string; lot: string | null; countedAt: string; laterStocktakeId: string; laterAt: string }[] },
+  lowestAfter?: Map<string, Decimal>,
+): Promise<CountLine[]> {
   const counted = locations.filter((l) => l.status !== "pending");
   const bySku = new Map<string, { locationId: string; lot: string | null; at: string; seen?: ReadonlySet<string> }[]>();
   for (const l of counted) {
@@ -81,12 +89,21 @@ export async function countLines(tx: Transaction, locations: readonly StocktakeL
   }
   const book = new Map<string, string>();
   // Every SKU's book in one balance read and one multi-stream movement read.
-  const requests = [...bySku.keys()].sort().map((sku) => ({ sku, points: bySku.get(sku)!, ...(stale === undefined ? {} : { laterCounts: { exclude: stale.stocktakeId, found: new Map<number, { stocktakeId: string; at: string }>() } }) }));
+  const requests = [...bySku.keys()].sort().map((sku) => ({
+    sku,
+    points: bySku.get(sku)!,
+    ...(stale === undefined ? {} : { laterCounts: { exclude: stale.stocktakeId, found: new Map<number, { stocktakeId: string; at: string }>() } }),
+    ...(lowestAfter === undefined ? {} : { lowestAfter: new Map<number, Decimal>() }),
+  }));
   const quantities = await bookQuantitiesOfSkus(tx, requests);
-  requests.forEach(({ sku, points, laterCounts }, r) => {
+  requests.forEach(({ sku, points, laterCounts, lowestAfter: lowest }, r) => {
     for (const [i, c] of laterCounts?.found ?? []) {
       const p = points[i]!;
       stale!.found.push({ locationId: p.locationId, sku, lot: p.lot, countedAt: p.at, laterStocktakeId: c.stocktakeId, laterAt: c.at });
+    }
+    for (const [i, low] of lowest ?? []) {
+      const p = points[i]!;
+      lowestAfter!.set(`${p.locationId}|${sku}|${p.lot ?? ""}`, low);
     }
     points.forEach((p, i) => book.set(`${p.locationId}|${sku}|${p.lot ?? ""}`, canonicalDecimal(quantities[r]![i]!)));
   });

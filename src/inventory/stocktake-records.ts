@@ -62,6 +62,36 @@ export interface StocktakeSummary extends JsonObject {
   /** Value of units found (≥ 0). */
   readonly gain: string;
   readonly movements: number;
+  /**
+   * Present when movements recorded after a count took units the count did not find, from a
+   * product that does not allow negative stock: those units were there when it was counted,
+   * so the loss posted there is smaller by them.
+   */
+  readonly missedByCount?: readonly MissedByCount[];
+}
+
+/**
+ * An item whose count later movements contradict: they took `missed` more units from the
+ * location than the count found there, so approval posted `posted` (counted + missed − book)
+ * instead of counted − book.
+ *
+ * @example
+ * ```ts
+ * const m: MissedByCount = { locationId: "wh/B", sku: "MUG", lot: null, countedAt: "2026-03-31T09:00:00.000Z", book: "5", counted: "0", missed: "1", posted: "-4" };
+ * ```
+ */
+export interface MissedByCount extends JsonObject {
+  readonly locationId: string;
+  readonly sku: string;
+  readonly lot: string | null;
+  readonly countedAt: string;
+  /** The book at the count instant. */
+  readonly book: string;
+  readonly counted: string;
+  /** Units later movements took from the location beyond what was counted there. */
+  readonly missed: string;
+  /** The adjustment posted (≤ 0). */
+  readonly posted: string;
 }
 
 /**

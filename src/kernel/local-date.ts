@@ -140,8 +140,16 @@ function createFormatter(timeZone: string): (instant: Date) => LocalDate {
 export function startOfLocalDate(date: LocalDate, timeZone: string): Date {
   localDateFormatter(timeZone); // checks the zone once (memoised)
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  // TZDate, like Date, reads a year below 100 as 1900 + year (and its setters drift by the
+  // seconds of a local mean time offset): take the same day 400 years later — the Gregorian
+  // calendar repeats every 146,097 days, and every zone keeps its local mean time offset
+  // until the 19th century — and step back by exactly that.
+  if (y < 100) return new Date(new TZDate(y + 400, m - 1, d, 0, 0, 0, 0, timeZone).getTime() - GREGORIAN_CYCLE_MS);
   return new Date(new TZDate(y, m - 1, d, 0, 0, 0, 0, timeZone).getTime());
 }
+
+/** 400 Gregorian years, in milliseconds: 146,097 days. */
+const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000;
 
 /**
  * A date `days` later (or earlier when negative).

@@ -276,6 +276,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     daysAgo: (n) => localDateOf(new Date(clock.now().getTime() - n * 86_400_000), "Europe/Berlin"),
     money: () => `${random.int(1, 40)}.${String(random.int(0, 99)).padStart(2, "0")}`,
     expectedOnHand,
+    countedBelowHolds: new Set<string>(),
     moved: (sku, quantity) => expectedOnHand.set(sku, expectedOnHand.get(sku)! + quantity),
     keyed: (run) => keyed.push(run),
     tally: (name, n = 1) => {

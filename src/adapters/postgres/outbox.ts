@@ -1,4 +1,5 @@
 import { InvariantError, StorekeepError } from "../../kernel/errors.js";
+import { isLocalDate } from "../../kernel/local-date.js";
 import type { EventAppender, OutboxEvent, PositionedEvent } from "../../ports/storage.js";
 import type { Tables } from "./catalog.js";
 import { toJsonText } from "./json.js";
@@ -21,7 +22,6 @@ import { checkText } from "./sql.js";
 const READ_EVENTS_MAX = 10_000;
 const POSITION = /^(\d{1,20})\.(\d{1,20})$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
  * The outbox appender over one session.
@@ -49,7 +49,7 @@ export function postgresOutbox(session: Session, t: Tables): EventAppender {
         aggregateTypes.push(checkText(event.aggregateType, "aggregate type"));
         aggregateIds.push(checkText(event.aggregateId, "aggregate id"));
         occurredAt.push(isInstant(event.occurredAt) ? event.occurredAt : null);
-        effectiveDates.push(isDate(event.effectiveDate) ? event.effectiveDate : null);
+        effectiveDates.push(isLocalDate(event.effectiveDate) ? event.effectiveDate : null);
         envelopes.push(toJsonText(event as unknown as Parameters<typeof toJsonText>[0], `event ${event.id}`));
       }
       await session.query(
@@ -96,12 +96,4 @@ export async function readOutbox(session: Session, t: Tables, cursor: string | n
 
 function isInstant(value: string): boolean {
   return typeof value === "string" && INSTANT.test(value) && !Number.isNaN(Date.parse(value));
-}
-
-function isDate(value: string): boolean {
-  const match = typeof value === "string" ? DATE.exec(value) : null;
-  if (match === null) return false;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }

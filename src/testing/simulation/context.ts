@@ -56,6 +56,8 @@ export interface ShopContext {
   money(): string;
   /** The model of stock: on hand per SKU as the simulation's own bookkeeping says. */
   readonly expectedOnHand: Map<string, number>;
+  /** `sku|warehouse` where an approved count left on hand below what is held (available below zero: over-reserved, not oversold). */
+  readonly countedBelowHolds: Set<string>;
   /** Records a committed stock change in the model (call after the command succeeded). */
   moved(sku: string, quantity: number): void;
   /** Remembers a keyed command for replays. */

@@ -183,6 +183,7 @@ export function lotsPart(shop: ShopContext): ModulePart & { grni(): string } {
           const { stocktakeId } = await sk.inventory.startStocktake({ warehouseId, skus: [sku], locations: [warehouseId], blind: false });
           const count = await sk.inventory.recordCount({ stocktakeId, locationId: warehouseId, items });
           const result = await sk.inventory.approveStocktake({ stocktakeId });
+          if (Number((await sk.inventory.availability(sku, warehouseId)).available) < 0) shop.countedBelowHolds.add(`${sku}|${warehouseId}`);
           const model = new Map(before);
           for (const d of count.differences ?? []) {
             if (d.sku !== sku) continue;
