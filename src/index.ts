@@ -437,6 +437,7 @@ export type {
   StocktakeLocation,
   StocktakeReport,
   StocktakeSummary,
+  MissedByCount,
 } from "./inventory/index.js";
 export type { BarcodeKind, InStoreLayout, ParseBarcodeOptions, ParsedBarcode } from "./inventory/barcodes.js";
 
@@ -475,6 +476,7 @@ export type {
   OrderAction,
   OrderDiscount,
   OrderDoc,
+  InvoiceRecord,
   OrderHistoryEntry,
   OrderLine,
   OrderPage,

@@ -3,7 +3,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
-import { creditOrderPart } from "./documents.js";
+import { creditOrder } from "./documents.js";
 import { COUPONS, type OrderDoc, couponForUpdate, qty } from "./order.js";
 import { loadOrder, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
@@ -19,7 +19,8 @@ export const cancelOrderSchema = z.strictObject({
 /**
  * Cancels an order before anything shipped: releases its reservations (`OrderCancelled`),
  * gives the coupon use back, and credits what was invoiced (`CreditNoteIssued`, reason
- * cancellation). Captured money stays until refunded with `sales.refundPayment`.
+ * cancellation: one per invoice still open, at its rate; `creditNoteId` is the first,
+ * `creditNoteIds` all of them). Captured money stays until refunded with `sales.refundPayment`.
  *
  * @example
  * ```ts
@@ -34,13 +35,13 @@ export function cancelOrderCommand(settings: SalesSettings) {
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
       const out = await cancel(ctx, settings, order, "cancel", input.reason);
       await saveOrder(ctx.tx, out.order, version);
-      return { result: { orderId: order.orderId, state: out.order.state, creditNoteId: out.creditNoteId }, events: out.events };
+      return { result: { orderId: order.orderId, state: out.order.state, creditNoteId: out.creditNoteId, creditNoteIds: out.creditNoteIds }, events: out.events };
     },
   });
 }
 
 /** The cancellation of an order (by the shop or by expiry): state, events, credit note. */
-export async function cancel(ctx: CommandContext, settings: SalesSettings, order: OrderDoc, action: "cancel" | "expire", reason?: string): Promise<{ order: OrderDoc; events: NewEvent[]; creditNoteId: string | null }> {
+export async function cancel(ctx: CommandContext, settings: SalesSettings, order: OrderDoc, action: "cancel" | "expire", reason?: string): Promise<{ order: OrderDoc; events: NewEvent[]; creditNoteId: string | null; creditNoteIds: string[] }> {
   await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
   const state = nextOrderState(order.state, action, `Order ${order.orderId}`);
   if (order.lines.some((l) => qty(l.buckets.shipped) > 0n)) {
@@ -52,14 +53,15 @@ export async function cancel(ctx: CommandContext, settings: SalesSettings, order
     const coupon = await couponForUpdate(ctx.tx, order.couponCode);
     if (coupon !== undefined) await ctx.tx.documents.put(COUPONS, coupon.key, { ...coupon.data, used: Math.max(0, coupon.data.used - 1) } as never, coupon.version);
   }
-  let creditNoteId: string | null = null;
+  // One credit note per invoice still open, each at its invoice's rate.
+  let creditNoteIds: string[] = [];
   const toCredit = new Map(order.lines.map((l) => [l.lineId, qty(l.buckets.invoiced) - qty(l.buckets.credited)]));
   if ([...toCredit.values()].some((q) => q > 0n) || (order.shipping.invoiced && !order.shipping.credited)) {
-    const number = await allocateNumber(ctx, settings, "credit-note");
-    const credited = creditOrderPart(next, toCredit, { creditNoteId: number, number, today: ctx.today, includeShipping: order.shipping.invoiced && !order.shipping.credited, reason: "cancellation" });
+    const credited = await creditOrder(next, toCredit, { today: ctx.today, includeShipping: order.shipping.invoiced && !order.shipping.credited, reason: "cancellation", nextNumber: () => allocateNumber(ctx, settings, "credit-note") });
     next = credited.order;
-    events.push(credited.event);
-    creditNoteId = number;
+    events.push(...credited.events);
+    creditNoteIds = credited.creditNoteIds;
   }
-  return { order: withHistory(next, ctx.now.toISOString(), action, creditNoteId), events, creditNoteId };
+  const creditNoteId = creditNoteIds[0] ?? null;
+  return { order: withHistory(next, ctx.now.toISOString(), action, creditNoteId), events, creditNoteId, creditNoteIds };
 }

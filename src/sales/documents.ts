@@ -3,7 +3,7 @@ import type { LocalDate } from "../kernel/local-date.js";
 import type { NewEvent } from "../runner/command.js";
 import { releaseAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, minorOf, moneyOf, shareOf } from "./amounts.js";
-import { type OrderDoc, type OrderLine, bump, capturesOf, qty } from "./order.js";
+import { type InvoiceRecord, type OrderDoc, type OrderLine, bump, capturesOf, qty, qtyText } from "./order.js";
 
 /*
  * The invoice and credit-note figures of part of an order. A line's share for quantities
@@ -164,35 +164,138 @@ export function invoiceOrderPart(
     prepayment: { amount: amountOf(prepaid - applied, c), functional: amountOf(prepaidF - appliedF, fc) },
     receivable: { amount: amountOf(minorOf(order.receivable.amount, c) + open, c), functional: amountOf(minorOf(order.receivable.functional, fc) + openF - realised, fc) },
     invoiceRate: order.invoiceRate ?? options.rate,
-    invoices: [...order.invoices, { invoiceId: options.invoiceId, number: options.number, gross: amountOf(d.gross, c), dueDate }],
+    invoices: [...order.invoices, invoiceRecord(order, options, amountOf(d.gross, c), dueDate, quantities)],
   };
   return { order: updated, event };
 }
 
+/** What an invoice billed, kept on its record so a credit note can mirror it: its rate, each line's quantity, the shipping charge. */
+function invoiceRecord(order: OrderDoc, options: { invoiceId: string; number: string; rate: string; includeShipping: boolean }, gross: string, dueDate: string, quantities: ReadonlyMap<string, bigint>): InvoiceRecord {
+  const lines = order.lines.filter((l) => (quantities.get(l.lineId) ?? 0n) > 0n).map((l) => ({ lineId: l.lineId, quantity: qtyText(quantities.get(l.lineId)!), credited: "0" }));
+  return { invoiceId: options.invoiceId, number: options.number, gross, dueDate, rate: options.rate, lines, shipping: options.includeShipping ? "billed" : "none" };
+}
+
 /**
- * Builds a credit note for quantities of lines (and the shipping charge once), at the
- * first invoice's rate so it mirrors the invoice, and returns the updated order and the
- * `CreditNoteIssued` event.
+ * One invoice's part of a credit: the quantities of its lines (and its shipping charge) that a
+ * credit note credits, at the invoice's rate. `invoiceId` null is the part of invoices stored
+ * before invoices kept what they billed: credited as before, at the order's `invoiceRate`.
+ */
+export interface CreditPart {
+  readonly invoiceId: string | null;
+  readonly rate: string;
+  readonly quantities: ReadonlyMap<string, bigint>;
+  readonly shipping: boolean;
+}
+
+/**
+ * Splits a credit of quantities of lines (and the shipping charge) over the invoices that billed
+ * them, oldest first, so each credit note mirrors one invoice: a line's units are credited in the
+ * order they were invoiced (its cumulative shares then match the invoice's to the minor unit).
+ * What invoices stored before kept no record of comes first, as one part at the order's
+ * `invoiceRate` (the first invoice's): what the line has invoiced and not credited beyond what
+ * the recorded invoices hold open.
+ *
+ * @example
+ * ```ts
+ * creditParts(order, new Map([["b", 1_000_000n]]), false); // [{ invoiceId: "INV2026-000002", rate: "0.95", quantities: Map { "b" => 1000000n }, shipping: false }]
+ * ```
+ */
+export function creditParts(order: OrderDoc, quantities: ReadonlyMap<string, bigint>, includeShipping: boolean): CreditPart[] {
+  const recorded = order.invoices.filter((i) => i.lines !== undefined);
+  const legacy = new Map<string, bigint>();
+  const byInvoice = recorded.map(() => new Map<string, bigint>());
+  for (const [lineId, wanted] of quantities) {
+    if (wanted <= 0n) continue;
+    const line = order.lines.find((l) => l.lineId === lineId);
+    const open = line === undefined ? 0n : qty(line.buckets.invoiced) - qty(line.buckets.credited);
+    const openOn = recorded.map((i) => {
+      const billed = i.lines!.find((l) => l.lineId === lineId);
+      return billed === undefined ? 0n : qty(billed.quantity) - qty(billed.credited);
+    });
+    const unrecorded = open - openOn.reduce((a, q) => a + q, 0n);
+    let left = wanted;
+    if (unrecorded > 0n) {
+      const take = left < unrecorded ? left : unrecorded;
+      legacy.set(lineId, take);
+      left -= take;
+    }
+    for (const [index, q] of openOn.entries()) {
+      if (left === 0n) break;
+      if (q <= 0n) continue;
+      const take = left < q ? left : q;
+      byInvoice[index]!.set(lineId, take);
+      left -= take;
+    }
+    // Callers credit at most what is invoiced and not credited; anything else is the old way's to credit.
+    if (left > 0n) legacy.set(lineId, (legacy.get(lineId) ?? 0n) + left);
+  }
+  const shippingOn = includeShipping ? recorded.findIndex((i) => i.shipping === "billed") : -1;
+  const parts: CreditPart[] = [];
+  if (legacy.size > 0 || (includeShipping && shippingOn < 0)) parts.push({ invoiceId: null, rate: order.invoiceRate ?? "1", quantities: legacy, shipping: includeShipping && shippingOn < 0 });
+  for (const [index, invoice] of recorded.entries()) {
+    const part = byInvoice[index]!;
+    if (part.size === 0 && index !== shippingOn) continue;
+    parts.push({ invoiceId: invoice.invoiceId, rate: invoice.rate ?? order.invoiceRate ?? "1", quantities: part, shipping: index === shippingOn });
+  }
+  return parts;
+}
+
+/**
+ * Credits quantities of lines (and the shipping charge once) with one credit note per invoice
+ * that billed them (see {@link creditParts}), each mirroring its invoice — its rate, its id, its
+ * figures for what it credits — and numbered from `nextNumber` in order. Returns the updated
+ * order, the `CreditNoteIssued` events and the credit notes' ids, oldest first.
+ *
+ * @example
+ * ```ts
+ * const { order: next, events, creditNoteIds } = await creditOrder(order, toCredit, { today, includeShipping: true, reason: "correction", nextNumber });
+ * ```
+ */
+export async function creditOrder(
+  order: OrderDoc,
+  quantities: ReadonlyMap<string, bigint>,
+  options: { today: LocalDate; includeShipping: boolean; reason: "return" | "cancellation" | "allowance" | "correction"; returnId?: string | undefined; nextNumber: () => Promise<string> },
+): Promise<{ order: OrderDoc; events: NewEvent[]; creditNoteIds: string[] }> {
+  let current = order;
+  const events: NewEvent[] = [];
+  const creditNoteIds: string[] = [];
+  for (const part of creditParts(order, quantities, options.includeShipping)) {
+    const number = await options.nextNumber();
+    const credited = creditOrderPart(current, part, { creditNoteId: number, number, today: options.today, reason: options.reason, returnId: options.returnId });
+    current = credited.order;
+    events.push(credited.event);
+    creditNoteIds.push(number);
+  }
+  return { order: current, events, creditNoteIds };
+}
+
+/**
+ * Builds the credit note of one invoice's part (see {@link creditParts}) at that invoice's rate,
+ * so it mirrors the invoice, and returns the updated order (the invoice's record counts what
+ * was credited) and the `CreditNoteIssued` event. It names its invoice first among the
+ * order's invoices it settles, then the others oldest first.
  */
 export function creditOrderPart(
   order: OrderDoc,
-  quantities: ReadonlyMap<string, bigint>,
-  options: { creditNoteId: string; number: string; today: LocalDate; includeShipping: boolean; reason: "return" | "cancellation" | "allowance" | "correction"; returnId?: string | undefined },
+  part: CreditPart,
+  options: { creditNoteId: string; number: string; today: LocalDate; reason: "return" | "cancellation" | "allowance" | "correction"; returnId?: string | undefined },
 ): { order: OrderDoc; event: NewEvent; gross: bigint } {
   const f: Figures = { net: 0n, shipping: 0n, tax: 0n, codes: new Map() };
   const lines = order.lines.map((line) => {
-    const q = quantities.get(line.lineId) ?? 0n;
+    const q = part.quantities.get(line.lineId) ?? 0n;
     if (q === 0n) return line;
     const before = qty(line.buckets.credited);
     addLine(f, line, before, before + q, order.currency);
     return bump(line, "credited", q);
   });
-  if (options.includeShipping) addShipping(f, order);
-  const rate = order.invoiceRate ?? "1";
-  const d = documentAmounts(order, f, rate);
+  if (part.shipping) addShipping(f, order);
+  const d = documentAmounts(order, f, part.rate);
   const c = order.currency;
   const fc = order.functionalCurrency;
-  const first = order.invoices[0];
+  // Invoices stored before kept no record: such a part names the first invoice, as credit notes did.
+  const invoiceId = part.invoiceId ?? order.invoices[0]?.invoiceId;
+  const invoiceIds = order.invoices.map((i) => i.invoiceId);
+  const settles = part.invoiceId === null ? invoiceIds : [part.invoiceId, ...invoiceIds.filter((id) => id !== part.invoiceId)];
   const event: NewEvent = {
     type: "CreditNoteIssued",
     aggregateType: "order",
@@ -202,7 +305,7 @@ export function creditOrderPart(
       creditNoteId: options.creditNoteId,
       orderId: order.orderId,
       ...(order.customerId === "" ? {} : { customerId: order.customerId }),
-      ...(first === undefined ? {} : { invoiceId: first.invoiceId, invoiceIds: order.invoices.map((i) => i.invoiceId) }),
+      ...(invoiceId === undefined ? {} : { invoiceId, invoiceIds: settles }),
       ...(options.returnId === undefined ? {} : { returnId: options.returnId }),
       reason: options.reason,
       ...d.payload,
@@ -210,12 +313,23 @@ export function creditOrderPart(
       ...(d.taxLines.length > 0 ? { taxLines: d.taxLines } : {}),
     },
   };
+  const invoices = part.invoiceId === null ? order.invoices : order.invoices.map((i) => (i.invoiceId === part.invoiceId ? creditedOn(i, part) : i));
   const updated: OrderDoc = {
     ...order,
     lines,
-    shipping: options.includeShipping ? { ...order.shipping, credited: true } : order.shipping,
+    shipping: part.shipping ? { ...order.shipping, credited: true } : order.shipping,
     receivable: { amount: amountOf(minorOf(order.receivable.amount, c) - d.gross, c), functional: amountOf(minorOf(order.receivable.functional, fc) - d.fGross, fc) },
-    creditNotes: [...order.creditNotes, { creditNoteId: options.creditNoteId, number: options.number, gross: amountOf(d.gross, c), reason: options.reason }],
+    invoices,
+    creditNotes: [...order.creditNotes, { creditNoteId: options.creditNoteId, number: options.number, gross: amountOf(d.gross, c), reason: options.reason, ...(invoiceId === undefined ? {} : { invoiceId }) }],
   };
   return { order: updated, event, gross: d.gross };
+}
+
+/** An invoice's record with a credit note's part of it counted as credited. */
+function creditedOn(invoice: InvoiceRecord, part: CreditPart): InvoiceRecord {
+  const lines = (invoice.lines ?? []).map((l) => {
+    const q = part.quantities.get(l.lineId) ?? 0n;
+    return q === 0n ? l : { ...l, credited: qtyText(qty(l.credited) + q) };
+  });
+  return { ...invoice, lines, ...(part.shipping ? { shipping: "credited" as const } : {}) };
 }

@@ -7,7 +7,7 @@ import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { nextOrderState } from "./state-machines.js";
 import { QUANTITY_SCALE, amountOf, minorOf, moneyOf, parseScaled } from "./amounts.js";
-import { creditOrderPart, invoiceOrderPart } from "./documents.js";
+import { creditOrder, invoiceOrderPart } from "./documents.js";
 import { decimalText } from "./inputs.js";
 import { allocateNumber } from "./numbers.js";
 import { ORDER_VERSIONS, type OrderDoc, type OrderLine, type OrderVersionDoc, PAYMENTS, loadOrder, netCaptured, qty, qtyText, refundDueOn, saveOrder, withHistory } from "./order.js";
@@ -38,8 +38,9 @@ export const editOrderSchema = z.strictObject({
  * `sales.orderVersions`); it is re-priced with the rules it was placed with (line and order
  * discounts, the coupon, shipping, tax on today's date); its reservations are replaced by
  * what is left to ship; what was invoiced is credited in full (`CreditNoteIssued`, reason
- * correction) and the new version invoiced again as the policy says (on order: all of it; on
- * shipment: what already shipped). The payment difference: a higher total leaves a balance
+ * correction, one per invoice at its rate: `creditNoteIds`, `creditNoteId` the first) and
+ * the new version invoiced again as the policy says (on order: all of it; on shipment: what
+ * already shipped). The payment difference: a higher total leaves a balance
  * due that `capturePayment` collects; a total below what was captured refunds the surplus
  * in the same command under the provider's `refund.refundId` (required then). Touching a
  * line with anything shipped, or an order with a return, is `INVALID_TRANSITION`. Emits
@@ -129,19 +130,20 @@ export function editOrderCommand(settings: SalesSettings) {
       const events: NewEvent[] = [];
       const nowIso = ctx.now.toISOString();
       const c = order.currency;
-      // 1. Credit everything invoiced and not yet credited, at the figures it was invoiced with.
+      // 1. Credit everything invoiced and not yet credited, at the figures it was invoiced with:
+      // one credit note per invoice, each at its invoice's rate. The new invoice replaces the first.
       let current: OrderDoc = order;
-      let creditNoteId: string | null = null;
+      let creditNoteIds: string[] = [];
       const toCredit = new Map(order.lines.map((l) => [l.lineId, qty(l.buckets.invoiced) - qty(l.buckets.credited)]));
       const creditShipping = order.shipping.invoiced && !order.shipping.credited;
       const shippingWasInvoiced = order.shipping.invoiced;
       if ([...toCredit.values()].some((q) => q > 0n) || creditShipping) {
-        const number = await allocateNumber(ctx, settings, "credit-note");
-        const credited = creditOrderPart(current, toCredit, { creditNoteId: number, number, today: ctx.today, includeShipping: creditShipping, reason: "correction" });
+        const credited = await creditOrder(current, toCredit, { today: ctx.today, includeShipping: creditShipping, reason: "correction", nextNumber: () => allocateNumber(ctx, settings, "credit-note") });
         current = credited.order;
-        events.push(credited.event);
-        creditNoteId = number;
+        events.push(...credited.events);
+        creditNoteIds = credited.creditNoteIds;
       }
+      const creditNoteId = creditNoteIds[0] ?? null;
       // 2. The new version: re-priced lines; buckets kept for unchanged lines, documents counted afresh.
       const zero = "0";
       const byId = new Map(order.lines.map((l) => [l.lineId, l]));
@@ -251,7 +253,7 @@ export function editOrderCommand(settings: SalesSettings) {
       await saveOrder(ctx.tx, withHistory(next, nowIso, "edit", `v${newVersion}`), version);
       const balanceDue = gross > minorOf(netCaptured(next), c) ? amountOf(gross - minorOf(netCaptured(next), c), c) : "0";
       return {
-        result: { orderId: order.orderId, version: newVersion, total: next.totals.gross, tax: next.totals.tax, previousTotal: order.totals.gross, balanceDue, creditNoteId, invoiceId, refundId },
+        result: { orderId: order.orderId, version: newVersion, total: next.totals.gross, tax: next.totals.tax, previousTotal: order.totals.gross, balanceDue, creditNoteId, creditNoteIds, invoiceId, refundId },
         events,
       };
     },

@@ -28,7 +28,7 @@ import { voidPaymentCommand } from "./void-payment.js";
 
 export type { OpenItemView, SalesOptions, SalesSeams, SalesSettings, SalesTaxOptions, SourcingAllocation, SourcingPolicy, SourcingRequest } from "./options.js";
 export { preferredWarehouseFirst, resolveSalesOptions } from "./options.js";
-export type { OrderDoc, OrderPricingRules, OrderVersionDoc, OrderLine, OrderHistoryEntry, BookedBalance, PaymentDoc, ShipmentDoc, ReturnDoc, CouponDoc, Bucket, PaymentStatus, FulfilmentStatus, ReturnStatus } from "./order.js";
+export type { OrderDoc, OrderPricingRules, OrderVersionDoc, OrderLine, OrderHistoryEntry, BookedBalance, InvoiceRecord, PaymentDoc, ShipmentDoc, ReturnDoc, CouponDoc, Bucket, PaymentStatus, FulfilmentStatus, ReturnStatus } from "./order.js";
 export { BUCKETS, checkOrderInvariants, deriveStatuses, netCaptured } from "./order.js";
 export type { AdvanceTax } from "./advance-tax.js";
 export type { OrderView, OrderQuery, OrderPage } from "./reports.js";

@@ -246,7 +246,7 @@ export interface ReturnDoc {
   readonly state: ReturnState;
   readonly lines: readonly { readonly lineId: string; readonly quantity: string; readonly disposition: "restock" | "write-off" | null }[];
   readonly requestedAt: string;
-  /** Its credit note — the last, when the goods came from several invoices and each got its own (all in `creditNoteIds`). */
+  /** Its credit note — the first, when the goods came from several invoices and each got its own (all in `creditNoteIds`). */
   readonly creditNoteId: string | null;
   /** Every credit note receiving it issued, one per invoice the goods were billed on, oldest first — kept when there were several (else `creditNoteId` is the only one). */
   readonly creditNoteIds?: readonly string[];

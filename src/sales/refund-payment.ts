@@ -137,18 +137,21 @@ export async function refundFromOrder(
     advanceTaxReleased = released.lines;
   }
   let returnCreditNoteId: string | null = null;
+  let returnCreditNoteIds: readonly string[] = [];
   if (input.returnId !== undefined) {
     const stored = await ctx.tx.documents.getForUpdate<ReturnDoc & { [k: string]: never }>(RETURNS, input.returnId);
     if (stored === undefined || (stored.data as ReturnDoc).orderId !== order.orderId) throw new StorekeepError("NOT_FOUND", `Order ${order.orderId} has no return ${input.returnId}.`, { returnId: input.returnId });
     const r = stored.data as ReturnDoc;
     returnCreditNoteId = r.creditNoteId;
-    // A return may be refunded in parts: it is refunded once its refunds reach what its credit note credited.
+    // Goods billed on several invoices got a credit note per invoice: the return credited all of them.
+    returnCreditNoteIds = r.creditNoteIds ?? (r.creditNoteId === null ? [] : [r.creditNoteId]);
+    // A return may be refunded in parts: it is refunded once its refunds reach what its credit notes credited.
     const refunded = minorOf(r.refunded, c) + amount;
-    const note = r.creditNoteId === null ? undefined : order.creditNotes.find((n) => n.creditNoteId === r.creditNoteId);
-    const credited = note === undefined ? null : minorOf(note.gross, c);
+    const notes = order.creditNotes.filter((n) => returnCreditNoteIds.includes(n.creditNoteId));
+    const credited = notes.length === 0 ? null : notes.reduce((sum, n) => sum + minorOf(n.gross, c), 0n);
     if (r.state === "received" && credited !== null && refunded > credited) {
       const left = credited - minorOf(r.refunded, c);
-      throw new StorekeepError("VALIDATION_FAILED", `Return ${r.returnId} credited ${amountOf(credited, c)} ${c} (${note!.creditNoteId}) and ${r.refunded} is refunded: refund at most ${amountOf(left, c)} against it.`, { returnId: r.returnId, credited: amountOf(credited, c), refunded: r.refunded, issues: [{ path: "amount", message: `at most ${amountOf(left, c)} for this return`, code: "custom" }] });
+      throw new StorekeepError("VALIDATION_FAILED", `Return ${r.returnId} credited ${amountOf(credited, c)} ${c} (${notes.map((n) => n.creditNoteId).join(", ")}) and ${r.refunded} is refunded: refund at most ${amountOf(left, c)} against it.`, { returnId: r.returnId, credited: amountOf(credited, c), refunded: r.refunded, issues: [{ path: "amount", message: `at most ${amountOf(left, c)} for this return`, code: "custom" }] });
     }
     const state = nextReturnState(r.state, credited !== null && refunded < credited ? "refund-part" : "refund", `Return ${r.returnId}`);
     await ctx.tx.documents.put(RETURNS, r.returnId, { ...r, state, refunded: amountOf(refunded, c) } as never, stored.version);
@@ -156,7 +159,10 @@ export async function refundFromOrder(
   // The credit note the refund settles (the return's, else the latest), then the order's other
   // credit notes newest first: an edit's surplus refund may pay back an earlier correction's credit.
   const creditNote = order.creditNotes.find((n) => n.creditNoteId === returnCreditNoteId) ?? order.creditNotes[order.creditNotes.length - 1];
-  const otherCreditNotes = order.creditNotes.filter((n) => n !== creditNote).map((n) => n.creditNoteId).reverse();
+  const otherCreditNotes = [
+    ...returnCreditNoteIds.filter((id) => id !== creditNote?.creditNoteId),
+    ...order.creditNotes.filter((n) => n !== creditNote && !returnCreditNoteIds.includes(n.creditNoteId)).map((n) => n.creditNoteId).reverse(),
+  ];
   // Then the order's captures: money captured beyond the invoices sits on the capture's own item.
   const captures = capturesOf(order);
   const events: NewEvent[] = [

@@ -5,7 +5,7 @@ import { idSchema } from "../kernel/ids.js";
 import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { decimalText } from "./inputs.js";
-import { creditOrderPart } from "./documents.js";
+import { creditOrder } from "./documents.js";
 import { type OrderDoc, RETURNS, type ReturnDoc, bump, loadOrder, qty, qtyText, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { allocateNumber } from "./numbers.js";
@@ -73,10 +73,16 @@ function receiveContent(doc: ReturnDoc, dispositions: z.infer<typeof receiveRetu
     .join(", ");
 }
 
+/** A return's credit notes, oldest first (one per invoice its goods were billed on). */
+function creditNotesOf(doc: ReturnDoc): string[] {
+  return doc.creditNoteIds !== undefined ? [...doc.creditNoteIds] : doc.creditNoteId === null ? [] : [doc.creditNoteId];
+}
+
 /**
  * Receives returned goods: `ReturnReceived` makes inventory restock at the cost they left
  * with or write damaged units off; an invoiced order gets a credit note mirroring the
- * invoice for the returned quantities. Receiving it again with the same dispositions (a
+ * invoice for the returned quantities (goods billed on several invoices: one credit note per
+ * invoice, each at its rate; `creditNoteId` is the first, `creditNoteIds` all of them). Receiving it again with the same dispositions (a
  * replay, under any idempotency key) returns the first result with no second effect; other
  * dispositions are `DUPLICATE_DOCUMENT`.
  *
@@ -94,7 +100,7 @@ export function receiveReturnCommand(settings: SalesSettings) {
       // Received already: the same dispositions (a replayed warehouse or webhook call, any idempotency key) get the first result; other ones are refused.
       const receivedWith = receiveContent(doc, input.dispositions);
       if (doc.receivedWith !== undefined) {
-        if (doc.receivedWith === receivedWith) return { result: { returnId: doc.returnId, state: "received" as ReturnState, creditNoteId: doc.creditNoteId } };
+        if (doc.receivedWith === receivedWith) return { result: { returnId: doc.returnId, state: "received" as ReturnState, creditNoteId: doc.creditNoteId, creditNoteIds: creditNotesOf(doc) } };
         throw new StorekeepError("DUPLICATE_DOCUMENT", `Return ${doc.returnId} was already received (${doc.receivedWith}), not as ${receivedWith}; a return is received once.`, { returnId: doc.returnId, received: doc.receivedWith });
       }
       await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
@@ -140,17 +146,18 @@ export function receiveReturnCommand(settings: SalesSettings) {
           },
         },
       ];
-      let creditNoteId: string | null = null;
+      // One credit note per invoice the goods were billed on, each mirroring it (its rate, its figures).
+      let creditNoteIds: string[] = [];
       if ([...credit.values()].some((q) => q > 0n)) {
-        const number = await allocateNumber(ctx, settings, "credit-note");
-        const credited = creditOrderPart(next, credit, { creditNoteId: number, number, today: ctx.today, includeShipping: false, reason: "return", returnId: doc.returnId });
+        const credited = await creditOrder(next, credit, { today: ctx.today, includeShipping: false, reason: "return", returnId: doc.returnId, nextNumber: () => allocateNumber(ctx, settings, "credit-note") });
         next = credited.order;
-        events.push(credited.event);
-        creditNoteId = number;
+        events.push(...credited.events);
+        creditNoteIds = credited.creditNoteIds;
       }
-      await ctx.tx.documents.put(RETURNS, doc.returnId, { ...doc, state, creditNoteId, receivedWith, lines: doc.lines.map((r) => ({ ...r, disposition: dispositionOf(r.lineId)?.disposition ?? "restock" })) } as never, returnVersion);
+      const creditNoteId = creditNoteIds[0] ?? null;
+      await ctx.tx.documents.put(RETURNS, doc.returnId, { ...doc, state, creditNoteId, ...(creditNoteIds.length > 1 ? { creditNoteIds } : {}), receivedWith, lines: doc.lines.map((r) => ({ ...r, disposition: dispositionOf(r.lineId)?.disposition ?? "restock" })) } as never, returnVersion);
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "receive-return", doc.returnId), version);
-      return { result: { returnId: doc.returnId, state, creditNoteId }, events };
+      return { result: { returnId: doc.returnId, state, creditNoteId, creditNoteIds }, events };
     },
   });
 }

@@ -127,7 +127,7 @@ for (const kind of ["memory", "pglite"] as const) {
       await cleared(sk);
     });
 
-    it("(d) a return of goods on an invoice that took an advance: the TEEs' invoice took 6.20 of over-payment (IFRIC 22) and one TEE comes back — its 11.90 credit note (10.71 EUR, the first invoice's rate) settles 11.90 of the invoice's open 17.60 (11.31 EUR of 16.72) at once, the 0.60 difference an exchange loss, instead of both staying open for allocate", async () => {
+    it("(d) a return of goods on an invoice that took an advance: the TEEs' invoice took 6.20 of over-payment (IFRIC 22) and one TEE comes back — its 11.90 credit note mirrors that invoice (0.95: 11.31 EUR) and settles 11.90 of its open 17.60 (11.31 EUR of 16.72) at once, no exchange difference, instead of both staying open for allocate", async () => {
       const { sk, clock } = await placed("USD");
       await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "shp_1", lines: [{ lineId: "1", quantity: "2" }] });
       clock.set("2026-03-05T10:00:00.000Z");
@@ -137,7 +137,8 @@ for (const kind of ["memory", "pglite"] as const) {
       expect((await sk.finance.openItems({ ledger: "receivables", party: "cus_1", openOnly: true })).map((i) => [i.documentId, i.openAmount, i.openFunctional])).toEqual([["INV2026-000002", "17.6", "16.72"]]);
       await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "2", quantity: "1" }] });
       const step = await during(sk, () => sk.sales.receiveReturn({ returnId: "ret_1" }));
-      expect(step.exchange).toBe("0.60");
+      // At the TEEs' invoice's 0.95, not the MUGs' 0.90 (10.71 EUR, which made a 0.60 loss here before credit notes mirrored their own invoice).
+      expect(step.exchange).toBe("0.00");
       expect((await sk.finance.openItems({ ledger: "receivables", party: "cus_1", openOnly: true })).map((i) => [i.documentId, i.openAmount, i.openFunctional])).toEqual([["INV2026-000002", "5.7", "5.41"]]);
       // 5.70 USD at 0.95 = 5.415 → 5.42 paid against 5.41 booked: a cent of rounding.
       expect(await during(sk, () => sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_2" }))).toEqual({ revenue: "0.00", tax: "0.00", exchange: "-0.01" });

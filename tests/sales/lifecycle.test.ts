@@ -88,7 +88,7 @@ for (const kind of ["memory", "pglite"] as const) {
       await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret_1", lines: [{ lineId: "2", quantity: "1" }] });
       expect((await sk.sales.order("ord_1"))!.statuses.returns).toBe("requested");
       const received = await sk.sales.receiveReturn({ returnId: "ret_1" });
-      expect(received).toEqual({ returnId: "ret_1", state: "received", creditNoteId: "CN2026-000001" });
+      expect(received).toEqual({ returnId: "ret_1", state: "received", creditNoteId: "CN2026-000001", creditNoteIds: ["CN2026-000001"] });
       // Back at the 8.00 it left with; the credit note mirrors the invoice's TEE line.
       expect(await balance(sk, "1300")).toBe("64.00");
       expect(await balance(sk, "5100")).toBe("6.00");

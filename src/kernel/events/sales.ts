@@ -542,8 +542,8 @@ export const creditNoteIssuedSchema = refined(
     orderId: orderIdField,
     customerId: customerIdField.exactOptional(),
     invoiceId: documentIdField.exactOptional(),
-    // Every invoice of the order, oldest first: a correction or cancellation credit note settles
-    // what is open of them; any credit note writes back what finance wrote off of them before a
+    // Every invoice of the order — the one the credit note mirrors first, then the others oldest
+    // first: a correction or cancellation credit note settles what is open of them; any credit note writes back what finance wrote off of them before a
     // credit is left to the customer.
     invoiceIds: z.array(documentIdField).max(10_000).exactOptional(),
     returnId: documentIdField.exactOptional(),
