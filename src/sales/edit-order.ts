@@ -144,6 +144,9 @@ export function editOrderCommand(settings: SalesSettings) {
         creditNoteIds = credited.creditNoteIds;
       }
       const creditNoteId = creditNoteIds[0] ?? null;
+      // What finance wrote off of the order's credit notes (read once: the credit notes are final from here).
+      let writtenOff: bigint | undefined;
+      const creditWrittenOff = async (o: OrderDoc): Promise<bigint> => (writtenOff ??= o.creditNotes.length === 0 ? 0n : minorOf(await creditWrittenOffInFinance(ctx.tx, o, settings.seams.openItems), c));
       // 2. The new version: re-priced lines; buckets kept for unchanged lines, documents counted afresh.
       const zero = "0";
       const byId = new Map(order.lines.map((l) => [l.lineId, l]));
@@ -202,8 +205,7 @@ export function editOrderCommand(settings: SalesSettings) {
           // it first, and the refund comes out of prepayments.
           const surplus = minorOf(invoiced.order.paid.captured, c) - minorOf(invoiced.order.paid.refunded, c) - minorOf(invoiced.order.totals.gross, c);
           if (surplus > 0n) {
-            const creditWrittenOff = minorOf(await creditWrittenOffInFinance(ctx.tx, invoiced.order, settings.seams.openItems), c);
-            if (surplus > minorOf(refundDueOn(invoiced.order, amountOf(creditWrittenOff, c)).due, c)) {
+            if (surplus > minorOf(refundDueOn(invoiced.order, amountOf(await creditWrittenOff(invoiced.order), c)).due, c)) {
               const creditFirst = invoiceOrderPart(next, quantities, { ...options, creditFirst: true });
               if (surplus <= minorOf(creditFirst.order.prepayment.amount, c)) invoiced = creditFirst;
             }
@@ -236,8 +238,7 @@ export function editOrderCommand(settings: SalesSettings) {
         const refundInput = { refundId: input.refund.refundId, amount: amountOf(surplus, c), paymentId: input.refund.paymentId, provider: input.refund.provider };
         const fingerprint = fingerprintOf({ orderId: order.orderId, amount: refundInput.amount, paymentId: refundInput.paymentId, returnId: undefined, provider: refundInput.provider });
         // As refundPayment: a credit finance wrote off on a credit note is not paid out (refundDue leaves it out).
-        const creditWrittenOff = next.creditNotes.length === 0 ? 0n : minorOf(await creditWrittenOffInFinance(ctx.tx, next, settings.seams.openItems), c);
-        const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint, creditWrittenOff);
+        const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint, await creditWrittenOff(next));
         next = { ...refunded.order, paid: withoutPrepaidRefunds({ ...refunded.order.paid, refundedOnEdit: refunded.order.paid.refunded }) };
         events.push(refunded.event);
         await ctx.tx.documents.put(PAYMENTS, refunded.doc.key, refunded.doc as never, 0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
 import { StorekeepError } from "../../src/kernel/errors.js";
 import { recordEvents } from "../../src/runner/index.js";
-import { type Harness, harness } from "./setup.js";
+import { type Harness, caught, harness } from "./setup.js";
 
 /*
  * A customer return that names its order or issue cannot bring back more than left: what
@@ -11,15 +11,6 @@ import { type Harness, harness } from "./setup.js";
  * that never left (found by exploratory use, session 18).
  */
 
-async function caught(promise: Promise<unknown>): Promise<StorekeepError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof StorekeepError) return error;
-    throw error;
-  }
-  throw new Error("expected a StorekeepError");
-}
 
 async function shop(): Promise<Harness> {
   const h = await harness({ start: "2026-03-10T10:00:00.000Z", config: { timeZone: "UTC" } });

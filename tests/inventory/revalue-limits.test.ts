@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StorekeepError } from "../../src/kernel/errors.js";
-import { type Harness, harness } from "./setup.js";
+import { type Harness, caught, harness } from "./setup.js";
 
 /*
  * A revaluation of a receipt (a price difference or a landed cost) corrects what the receipt
@@ -9,15 +8,6 @@ import { type Harness, harness } from "./setup.js";
  * exploratory use, session 18).
  */
 
-async function caught(promise: Promise<unknown>): Promise<StorekeepError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof StorekeepError) return error;
-    throw error;
-  }
-  throw new Error("expected a StorekeepError");
-}
 
 async function withReceipt(costingMethod: "fifo" | "moving-average" | "standard"): Promise<{ h: Harness; receiptId: string }> {
   const h = await harness({ start: "2026-03-10T10:00:00.000Z", config: { timeZone: "UTC" } });

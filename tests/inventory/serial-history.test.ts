@@ -1,8 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
-import { StorekeepError } from "../../src/kernel/errors.js";
-import { type Harness, harness } from "./setup.js";
+import { type Harness, caught, harness } from "./setup.js";
 
 /*
  * A serial number is on hand at most once at every instant of history, not only now: a
@@ -12,15 +11,6 @@ import { type Harness, harness } from "./setup.js";
  * 03-08 (found by exploratory use, session 18).
  */
 
-async function caught(promise: Promise<unknown>): Promise<StorekeepError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof StorekeepError) return error;
-    throw error;
-  }
-  throw new Error("expected a StorekeepError");
-}
 
 async function phones(): Promise<Harness> {
   const h = await harness({ start: "2026-03-10T10:00:00.000Z", config: { timeZone: "UTC" } });

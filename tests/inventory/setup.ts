@@ -3,6 +3,7 @@ import { eventCatalog } from "../../src/kernel/events/index.js";
 import type { OutboxEvent, Store } from "../../src/ports/storage.js";
 import { catalogEventValidator, createRuntime, resolveConfig, type Runtime, type StorekeepConfig, type ModuleDefinition } from "../../src/runner/index.js";
 import { ManualClock, sequentialIds } from "../../src/testing/index.js";
+import { StorekeepError } from "../../src/kernel/errors.js";
 import { createInventoryApi, inventoryModule, type InventoryApi, type InventoryOptions } from "../../src/inventory/index.js";
 
 /** A runtime with the inventory module on a fresh memory store, catalog-validated events. */
@@ -39,4 +40,15 @@ export async function harness(options: InventoryOptions & { store?: Store; start
       return type === undefined ? all : all.filter((e) => e.type === type);
     },
   };
+}
+
+/** The StorekeepError a promise (or a function) fails with; anything else fails the test. */
+export async function caught(promise: Promise<unknown> | (() => unknown)): Promise<StorekeepError> {
+  try {
+    await (typeof promise === "function" ? promise() : promise);
+  } catch (error) {
+    if (error instanceof StorekeepError) return error;
+    throw error;
+  }
+  throw new Error("expected a StorekeepError");
 }

@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_IN_STORE_LAYOUTS, gs1CheckDigit, parseBarcode } from "../../src/inventory/barcodes.js";
-import { StorekeepError } from "../../src/kernel/errors.js";
-import { harness } from "./setup.js";
+import { caught, harness } from "./setup.js";
 
 /*
  * Inventory II as a shop backend developer tries it (issue 15): each case is something a
  * user did that went wrong before its fix.
  */
 
-async function caught(promise: Promise<unknown> | (() => unknown)): Promise<StorekeepError> {
-  try {
-    await (typeof promise === "function" ? promise() : promise);
-  } catch (error) {
-    if (error instanceof StorekeepError) return error;
-    throw error;
-  }
-  throw new Error("expected a StorekeepError");
-}
 
 const GS = "\u001d";
 
