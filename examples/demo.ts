@@ -198,7 +198,12 @@ async function showCrm(sk: Storekeep): Promise<void> {
   const bySegment = new Map<string, number>();
   for (const s of scores) bySegment.set(s.segment, (bySegment.get(s.segment) ?? 0) + 1);
   log(`${scores.length} customers with purchases (net of returns and cancellations): ${[...bySegment].sort((a, b) => b[1] - a[1]).map(([seg, n]) => `${seg} ${n}`).join(", ")}`);
-  const value = await sk.crm.customerValue("2010-12-15", { weeks: 52, discountRatePerWeek: 0.002 });
+  // Two weeks of history: plain maximum likelihood runs to a degenerate model (its warnings
+  // say so); a small penalizer keeps the fit within bounds.
+  const plain = await sk.crm.customerValue("2010-12-15", { weeks: 52, discountRatePerWeek: 0.002 });
+  for (const warning of plain.warnings) log(`plain fit warning: ${warning}`);
+  const value = await sk.crm.customerValue("2010-12-15", { weeks: 52, discountRatePerWeek: 0.002, penalizer: 0.01 });
+  log(`with penalizer ${value.penalizer}: ${value.warnings.length === 0 ? "no fit warnings" : value.warnings.join(" ")}`);
   log(`BG/NBD (weeks): r ${value.bgNbd.r.toFixed(3)}, alpha ${value.bgNbd.alpha.toFixed(3)}, a ${value.bgNbd.a.toFixed(3)}, b ${value.bgNbd.b.toFixed(3)}; Gamma-Gamma ${value.gammaGamma ? `p ${value.gammaGamma.p.toFixed(2)}, q ${value.gammaGamma.q.toFixed(2)}, gamma ${value.gammaGamma.gamma.toFixed(2)}` : "not fitted (no repeat buyers)"}`);
   log("(two weeks of history is little for BG/NBD: read the fit as a demonstration, not a forecast)");
   const segmentOf = new Map(scores.map((s) => [s.customerId, `${s.cell} ${s.segment}`]));

@@ -543,6 +543,7 @@ export {
 } from "./crm/index.js";
 export type {
   BgNbdFit,
+  BgNbdFitOptions,
   BgNbdParams,
   CampaignAttribution,
   CampaignReport,
@@ -558,6 +559,7 @@ export type {
   CustomerValueReport,
   CustomerView,
   FrequencyRecency,
+  GammaGammaFit,
   GammaGammaParams,
   RfmColumns,
   RfmGrid,

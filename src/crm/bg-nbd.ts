@@ -95,22 +95,95 @@ export function bgNbdLogLikelihood(params: BgNbdParams, data: readonly Frequency
  */
 export interface BgNbdFit {
   readonly params: BgNbdParams;
+  /** The log-likelihood of the data at `params` (without the penalty). */
   readonly logLikelihood: number;
   readonly evaluations: number;
+  /** The L2 penalty coefficient the fit used (0: plain maximum likelihood). */
+  readonly penalizer: number;
+  /**
+   * Why the fitted parameters should not be trusted, in words (empty when nothing is
+   * suspect): too few repeat buyers to identify the model, or a parameter that ran off to
+   * an extreme (the likelihood keeps improving towards a degenerate model, which makes
+   * P(alive) collapse towards 0 or 1). Pass a `penalizer` (0.001 to 0.1) or more history.
+   */
+  readonly warnings: readonly string[];
 }
 
 /**
- * Fits BG/NBD by maximum likelihood (Nelder–Mead on log r, log α, log a, log b).
+ * Options of {@link fitBgNbd}.
  *
- * @throws StorekeepError `VALIDATION_FAILED` on an empty list or an impossible row.
+ * @example
+ * ```ts
+ * import type { BgNbdFitOptions } from "storekeep";
+ * const options: BgNbdFitOptions = { penalizer: 0.01 };
+ * ```
+ */
+export interface BgNbdFitOptions {
+  /** Where the optimiser starts (default r = α = a = b = 1). */
+  readonly start?: BgNbdParams;
+  /**
+   * L2 penalty on the log-parameters, per customer: the fit maximises
+   * mean log-likelihood − penalizer × ((ln r)² + (ln α)² + (ln a)² + (ln b)²), a Gaussian
+   * prior centred on 1 for each parameter (a MAP estimate). Default 0 (plain maximum
+   * likelihood). A small value (0.001 to 0.1) keeps a fit on little data from running off
+   * towards 0 or ∞. (Unlike the `lifetimes` package's `penalizer_coef`, which penalises θ²
+   * and so still lets a and b collapse towards 0.)
+   */
+  readonly penalizer?: number;
+}
+
+/** Parameters beyond these bounds mean the optimiser ran towards a degenerate model. */
+const EXTREME_LOW = 1e-4;
+const EXTREME_HIGH = 1e4;
+
+/** Below this many repeat buyers a fit is flagged as resting on too little data. */
+const MIN_REPEAT_BUYERS = 10;
+
+/** What makes a fit suspect, in words. */
+function fitWarnings(model: string, params: Readonly<Record<string, number>>, customers: number, repeatBuyers: number): string[] {
+  const warnings: string[] = [];
+  if (repeatBuyers < MIN_REPEAT_BUYERS) {
+    warnings.push(`${model}: only ${repeatBuyers} of ${customers} customers bought again (fewer than ${MIN_REPEAT_BUYERS}); figures fitted on so little repeat buying are rough at best.`);
+  }
+  const extreme = Object.entries(params).filter(([, v]) => !(v >= EXTREME_LOW && v <= EXTREME_HIGH));
+  if (extreme.length > 0) {
+    warnings.push(
+      `${model}: the fit ran to a degenerate model (${extreme.map(([k, v]) => `${k} = ${v.toPrecision(3)}`).join(", ")}); its predictions are unreliable. Pass a penalizer (0.001 to 0.1) or fit on more customers and history.`,
+    );
+  }
+  return warnings;
+}
+
+/** Σ (ln θ)² over log-parameters: the penalty, zero at θ = 1, growing towards 0 and ∞ alike. */
+function logSquares(logParams: readonly number[]): number {
+  let sum = 0;
+  for (const v of logParams) sum += v * v;
+  return sum;
+}
+
+function checkPenalizer(value: unknown, fn: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new StorekeepError("VALIDATION_FAILED", `${fn}: penalizer must be a finite number ≥ 0 (try 0.001 to 0.1); got ${String(value)}.`, { issues: [{ path: "penalizer", message: "a finite number ≥ 0", code: "custom" }] });
+  }
+  return value;
+}
+
+/**
+ * Fits BG/NBD by maximum likelihood (Nelder–Mead on log r, log α, log a, log b), optionally
+ * with an L2 penalty; `warnings` says when the result is not to be trusted.
+ *
+ * @throws StorekeepError `VALIDATION_FAILED` on an empty list, an impossible row or a
+ *   negative penalizer.
  * @example
  * ```ts
  * import { fitBgNbd } from "storekeep";
- * const { params } = fitBgNbd([{ x: 2, tx: 30, T: 38 }, { x: 0, tx: 0, T: 38 }, { x: 1, tx: 5, T: 20 }]);
+ * const { params, warnings } = fitBgNbd([{ x: 2, tx: 30, T: 38 }, { x: 0, tx: 0, T: 38 }, { x: 1, tx: 5, T: 20 }], { penalizer: 0.01 });
  * ```
  */
-export function fitBgNbd(data: readonly FrequencyRecency[], options: { readonly start?: BgNbdParams } = {}): BgNbdFit {
+export function fitBgNbd(data: readonly FrequencyRecency[], options: BgNbdFitOptions = {}): BgNbdFit {
   checkData(data);
+  const penalizer = checkPenalizer(options.penalizer, "fitBgNbd");
   // Compress identical rows: the likelihood depends only on (x, tx, T).
   const groups = new Map<string, { row: FrequencyRecency; count: number }>();
   for (const d of data) {
@@ -124,12 +197,16 @@ export function fitBgNbd(data: readonly FrequencyRecency[], options: { readonly 
     const params = { r: Math.exp(p[0] as number), alpha: Math.exp(p[1] as number), a: Math.exp(p[2] as number), b: Math.exp(p[3] as number) };
     let ll = 0;
     for (const g of rows) ll += g.count * bgNbdLogLikelihood(params, [g.row]);
+    // The penalty per customer (lifetimes' mean log-likelihood form), scaled to the sum.
+    if (penalizer > 0) ll -= data.length * penalizer * logSquares(p);
     return -ll;
   };
   const s = options.start ?? { r: 1, alpha: 1, a: 1, b: 1 };
   const res = minimise(nll, [Math.log(s.r), Math.log(s.alpha), Math.log(s.a), Math.log(s.b)]);
   const params = { r: Math.exp(res.x[0] as number), alpha: Math.exp(res.x[1] as number), a: Math.exp(res.x[2] as number), b: Math.exp(res.x[3] as number) };
-  return { params, logLikelihood: -res.value, evaluations: res.evaluations };
+  const logLikelihood = penalizer > 0 ? bgNbdLogLikelihood(params, data) : -res.value;
+  const repeatBuyers = data.filter((d) => d.x > 0).length;
+  return { params, logLikelihood, evaluations: res.evaluations, penalizer, warnings: fitWarnings("BG/NBD", params, data.length, repeatBuyers) };
 }
 
 /**
@@ -235,22 +312,56 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, data: readonly
 }
 
 /**
- * Fits Gamma-Gamma by maximum likelihood on customers with at least one transaction and
- * a positive mean spend (others are left out, as the model requires).
+ * A Gamma-Gamma fit: the parameters, the log-likelihood, how many customers it used and
+ * why it should not be trusted (see {@link BgNbdFit.warnings}; also when q ≤ 1, where the
+ * expected spend of a customer is not defined).
  *
- * @throws StorekeepError `VALIDATION_FAILED` when no customer qualifies.
+ * @example
+ * ```ts
+ * import type { GammaGammaFit } from "storekeep";
+ * const usable = (f: GammaGammaFit) => f.warnings.length === 0;
+ * ```
+ */
+export interface GammaGammaFit {
+  readonly params: GammaGammaParams;
+  readonly logLikelihood: number;
+  readonly customers: number;
+  readonly penalizer: number;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Fits Gamma-Gamma by maximum likelihood on customers with at least one transaction and
+ * a positive mean spend (others are left out, as the model requires), optionally with an
+ * L2 penalty on the log-parameters (mean log-likelihood − penalizer × ((ln p)² + (ln q)² + (ln γ)²)),
+ * as {@link BgNbdFitOptions.penalizer} describes.
+ *
+ * @throws StorekeepError `VALIDATION_FAILED` when no customer qualifies or the penalizer is negative.
  * @example
  * ```ts
  * import { fitGammaGamma } from "storekeep";
  * const fit = fitGammaGamma([{ x: 2, mean: 30 }, { x: 1, mean: 12 }, { x: 5, mean: 44 }, { x: 3, mean: 20 }]);
  * ```
  */
-export function fitGammaGamma(data: readonly SpendSummary[]): { params: GammaGammaParams; logLikelihood: number; customers: number } {
+export function fitGammaGamma(data: readonly SpendSummary[], options: { readonly penalizer?: number } = {}): GammaGammaFit {
+  const penalizer = checkPenalizer(options.penalizer, "fitGammaGamma");
   const rows = data.filter((d) => d.x >= 1 && d.mean > 0 && Number.isFinite(d.mean));
   if (rows.length === 0) throw new StorekeepError("VALIDATION_FAILED", "Gamma-Gamma needs customers with at least one repeat transaction and a positive mean spend.");
-  const nll = (v: readonly number[]) => -gammaGammaLogLikelihood({ p: Math.exp(v[0] as number), q: Math.exp(v[1] as number), gamma: Math.exp(v[2] as number) }, rows);
+  const nll = (v: readonly number[]) => {
+    const params = { p: Math.exp(v[0] as number), q: Math.exp(v[1] as number), gamma: Math.exp(v[2] as number) };
+    const penalty = penalizer > 0 ? rows.length * penalizer * logSquares(v) : 0;
+    return -gammaGammaLogLikelihood(params, rows) + penalty;
+  };
   const res = minimise(nll, [0, 0, 0]);
-  return { params: { p: Math.exp(res.x[0] as number), q: Math.exp(res.x[1] as number), gamma: Math.exp(res.x[2] as number) }, logLikelihood: -res.value, customers: rows.length };
+  const params = { p: Math.exp(res.x[0] as number), q: Math.exp(res.x[1] as number), gamma: Math.exp(res.x[2] as number) };
+  const warnings = fitWarnings("Gamma-Gamma", params, rows.length, rows.length);
+  if (params.q <= 1) {
+    warnings.push(
+      `Gamma-Gamma: q = ${params.q.toPrecision(3)} ≤ 1, so the population's mean spend is infinite: a customer's expected spend rests on their own mean alone, and one who has not bought again has none (customerValue gives them 0). Fit on more customers and history.`,
+    );
+  }
+  const logLikelihood = penalizer > 0 ? gammaGammaLogLikelihood(params, rows) : -res.value;
+  return { params, logLikelihood, customers: rows.length, penalizer, warnings };
 }
 
 /**

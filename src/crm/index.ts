@@ -15,7 +15,7 @@ export {
   gammaGammaExpectedSpend,
   gammaGammaLogLikelihood,
 } from "./bg-nbd.js";
-export type { BgNbdFit, BgNbdParams, FrequencyRecency, GammaGammaParams, SpendSummary } from "./bg-nbd.js";
+export type { BgNbdFit, BgNbdFitOptions, BgNbdParams, FrequencyRecency, GammaGammaFit, GammaGammaParams, SpendSummary } from "./bg-nbd.js";
 export { cdnowSummaries, parseCdnow } from "./cdnow.js";
 export type { CdnowSummary, CdnowTransaction } from "./cdnow.js";
 export { cohortAnalysis } from "./cohorts.js";

@@ -108,8 +108,25 @@ export interface CrmApi {
   segments(asOf: string): Promise<RfmScore[]>;
   /** Monthly acquisition cohorts as of a date. */
   cohorts(asOf: string): Promise<CohortReport>;
-  /** BG/NBD + Gamma-Gamma lifetime value as of a date (weeks; default horizon 52 weeks, 0.2%/week discount). */
-  customerValue(asOf: string, horizon?: { weeks?: number; discountRatePerWeek?: number }): Promise<CustomerValueReport>;
+  /**
+   * BG/NBD + Gamma-Gamma lifetime value as of a date (weeks; default horizon 52 weeks,
+   * 0.2%/week discount; `penalizer` as in {@link fitBgNbd}, default 0). Read the report's
+   * `warnings` before trusting its figures on a young shop.
+   */
+  customerValue(asOf: string, horizon?: { weeks?: number; discountRatePerWeek?: number; penalizer?: number }): Promise<CustomerValueReport>;
+}
+
+/** The lifetime-value horizon, checked (whole weeks, a discount rate per week, a penalizer ≥ 0). */
+function horizonArg(h: { weeks?: unknown; discountRatePerWeek?: unknown; penalizer?: unknown }): { weeks: number; discountRatePerWeek: number; penalizer: number } {
+  const bad = (path: string, message: string, got: unknown): StorekeepError =>
+    new StorekeepError("VALIDATION_FAILED", `crm.customerValue: ${path} must be ${message}; got ${String(got)}.`, { issues: [{ path, message, code: "custom" }] });
+  const weeks = h.weeks ?? 52;
+  if (typeof weeks !== "number" || !Number.isInteger(weeks) || weeks < 1 || weeks > 5200) throw bad("weeks", "a whole number of weeks from 1 to 5200", weeks);
+  const rate = h.discountRatePerWeek ?? 0.002;
+  if (typeof rate !== "number" || !Number.isFinite(rate) || rate < 0 || rate >= 1) throw bad("discountRatePerWeek", "a rate from 0 (inclusive) to 1 (exclusive), e.g. 0.002 for 0.2% a week", rate);
+  const penalizer = h.penalizer ?? 0;
+  if (typeof penalizer !== "number" || !Number.isFinite(penalizer) || penalizer < 0) throw bad("penalizer", "a finite number ≥ 0 (try 0.001 to 0.1)", penalizer);
+  return { weeks, discountRatePerWeek: rate, penalizer };
 }
 
 function dateArg(name: string, value: unknown): LocalDate {
@@ -198,7 +215,11 @@ export function createCrmApi(runtime: Runtime, options: CrmOptions = {}): CrmApi
     timeline: (id, q = {}) => runtime.read((tx) => timelinePage(tx, id, q)),
     segments: (asOf) => runtime.read((tx) => segmentsAsOf(tx, dateArg("segments", asOf), options.grid)),
     cohorts: (asOf) => runtime.read((tx) => cohortsAsOf(tx, dateArg("cohorts", asOf))),
-    customerValue: (asOf, h = {}) => runtime.read((tx) => customerValueAsOf(tx, dateArg("customerValue", asOf), { weeks: h.weeks ?? 52, discountRatePerWeek: h.discountRatePerWeek ?? 0.002 })),
+    customerValue: async (asOf, h = {}) => {
+      const date = dateArg("customerValue", asOf);
+      const horizon = horizonArg(h);
+      return runtime.read((tx) => customerValueAsOf(tx, date, horizon));
+    },
   };
   return hardenApi(api, "crm", CRM_SHAPES as never);
 }

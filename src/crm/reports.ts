@@ -94,11 +94,19 @@ export interface CustomerValueReport {
   readonly asOf: string;
   readonly bgNbd: BgNbdParams;
   readonly gammaGamma: GammaGammaParams | null;
+  /** The L2 penalty both fits used (0: plain maximum likelihood). */
+  readonly penalizer: number;
+  /**
+   * Why the figures should not be trusted (empty when nothing is suspect): too few repeat
+   * buyers, a fit that ran to a degenerate model, no spend model. See `BgNbdFit.warnings`.
+   */
+  readonly warnings: readonly string[];
   readonly customers: readonly CustomerValue[];
 }
 
 /** BG/NBD + Gamma-Gamma over CRM's counted purchases (time in weeks, one purchase per day). */
-export async function customerValueAsOf(tx: Transaction, asOf: LocalDate, horizon: { weeks: number; discountRatePerWeek: number }): Promise<CustomerValueReport> {
+export async function customerValueAsOf(tx: Transaction, asOf: LocalDate, horizon: { weeks: number; discountRatePerWeek: number; penalizer?: number }): Promise<CustomerValueReport> {
+  const penalizer = horizon.penalizer ?? 0;
   const purchases = countedPurchases(await ordersUpTo(tx, asOf), asOf);
   const by = new Map<string, Map<string, Decimal>>();
   for (const p of purchases) {
@@ -115,22 +123,31 @@ export async function customerValueAsOf(tx: Transaction, asOf: LocalDate, horizo
     for (const d of sorted.slice(1)) spend = spend.plus(days.get(d) as Decimal);
     return { customerId, fr: { x, tx: daysBetween(first, last) / 7, T: daysBetween(first, asOf) / 7 }, mean: x > 0 ? spend.div(x).toNumber() : 0 };
   });
-  if (rows.length === 0) return { asOf, bgNbd: { r: Number.NaN, alpha: Number.NaN, a: Number.NaN, b: Number.NaN }, gammaGamma: null, customers: [] };
-  const bg = fitBgNbd(rows.map((r) => r.fr)).params;
+  if (rows.length === 0) {
+    return { asOf, bgNbd: { r: Number.NaN, alpha: Number.NaN, a: Number.NaN, b: Number.NaN }, gammaGamma: null, penalizer, warnings: ["No counted purchases up to this date: nothing to fit."], customers: [] };
+  }
+  const bgFit = fitBgNbd(rows.map((r) => r.fr), { penalizer });
+  const bg = bgFit.params;
+  const warnings = [...bgFit.warnings];
   let gg: GammaGammaParams | null = null;
-  try {
-    gg = fitGammaGamma(rows.map((r) => ({ x: r.fr.x, mean: r.mean }))).params;
-  } catch {
-    gg = null; // no repeat buyers yet
+  if (rows.some((r) => r.fr.x >= 1 && r.mean > 0)) {
+    const ggFit = fitGammaGamma(rows.map((r) => ({ x: r.fr.x, mean: r.mean })), { penalizer });
+    gg = ggFit.params;
+    warnings.push(...ggFit.warnings);
+  } else {
+    warnings.push("Gamma-Gamma: no customer has bought again yet, so spend cannot be modelled; expected spend and CLV are 0.");
   }
   const customers = rows.map((r) => {
     const expectedPurchases = bgNbdConditionalExpectedPurchases(bg, r.fr, horizon.weeks);
-    const expectedSpend = gg ? gammaGammaExpectedSpend(gg, { x: r.fr.x, mean: r.mean }) : 0;
-    const clv = gg ? customerLifetimeValue(bg, gg, r.fr, r.mean, { periods: horizon.weeks, periodLength: 1, discountRate: horizon.discountRatePerWeek }) : 0;
+    // With q ≤ 1 the population's mean spend is infinite: a customer with no repeat purchase
+    // has no expected spend (the formula would turn negative), so no value is claimed for them.
+    const spendModel = gg !== null && (r.fr.x > 0 || gg.q > 1) ? gg : null;
+    const expectedSpend = spendModel ? gammaGammaExpectedSpend(spendModel, { x: r.fr.x, mean: r.mean }) : 0;
+    const clv = spendModel ? customerLifetimeValue(bg, spendModel, r.fr, r.mean, { periods: horizon.weeks, periodLength: 1, discountRate: horizon.discountRatePerWeek }) : 0;
     return { customerId: r.customerId, purchases: r.fr.x + 1, probabilityAlive: bgNbdProbabilityAlive(bg, r.fr), expectedPurchases, expectedSpend, clv };
   });
   customers.sort((a, b) => b.clv - a.clv || (a.customerId < b.customerId ? -1 : 1));
-  return { asOf, bgNbd: bg, gammaGamma: gg, customers };
+  return { asOf, bgNbd: bg, gammaGamma: gg, penalizer, warnings, customers };
 }
 
 /**

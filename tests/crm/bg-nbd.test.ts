@@ -122,6 +122,52 @@ describe("BG/NBD", () => {
     expect(recent).toBeLessThan(1);
   });
 
+  it("a fit on ample data carries no warnings and penalizer 0", () => {
+    expect(fit.warnings).toEqual([]);
+    expect(fit.penalizer).toBe(0);
+  });
+
+  describe("on a shop with three customers (a degenerate maximum likelihood)", () => {
+    // Two bought twice within eight days (one of them today), one once: the likelihood keeps
+    // rising towards b → 0, where everyone who bought again has dropped out.
+    const tiny: FrequencyRecency[] = [
+      { x: 1, tx: 8 / 7, T: 8 / 7 },
+      { x: 1, tx: 3 / 7, T: 8 / 7 },
+      { x: 0, tx: 0, T: 6 / 7 },
+    ];
+
+    it("plain maximum likelihood runs off to extreme parameters and says so in warnings", () => {
+      const plain = fitBgNbd(tiny);
+      expect(bgNbdProbabilityAlive(plain.params, tiny[0]!)).toBeLessThan(1e-6);
+      expect(plain.warnings.some((w) => w.includes("degenerate") && w.includes("penalizer"))).toBe(true);
+      expect(plain.warnings.some((w) => w.includes("only 2 of 3 customers bought again"))).toBe(true);
+    });
+
+    it("a penalizer keeps every parameter within bounds, so a customer who bought today is plausibly alive", () => {
+      const penalised = fitBgNbd(tiny, { penalizer: 0.01 });
+      expect(penalised.penalizer).toBe(0.01);
+      for (const v of Object.values(penalised.params)) {
+        expect(v).toBeGreaterThan(1e-4);
+        expect(v).toBeLessThan(1e4);
+      }
+      expect(penalised.warnings.some((w) => w.includes("degenerate"))).toBe(false);
+      expect(bgNbdProbabilityAlive(penalised.params, tiny[0]!)).toBeGreaterThan(0.05);
+      // The reported log-likelihood is the data's, without the penalty.
+      expect(penalised.logLikelihood).toBeCloseTo(bgNbdLogLikelihood(penalised.params, tiny), 10);
+      // A stronger penalty pulls the parameters closer to 1 (the prior's centre).
+      const strong = fitBgNbd(tiny, { penalizer: 1 });
+      const spread = (p: Record<string, number>) => Object.values(p).reduce((a, v) => a + Math.log(v) ** 2, 0);
+      expect(spread(strong.params as never)).toBeLessThan(spread(penalised.params as never));
+    });
+
+    it("a penalizer that is negative, infinite or not a number is refused", () => {
+      for (const penalizer of [-0.1, Number.POSITIVE_INFINITY, Number.NaN, "0.1" as never]) {
+        expect(() => fitBgNbd(tiny, { penalizer })).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", message: expect.stringContaining("penalizer") }));
+        expect(() => fitGammaGamma([{ x: 2, mean: 30 }], { penalizer })).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+      }
+    });
+  });
+
   it("rejects impossible rows", () => {
     expect(() => fitBgNbd([])).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
     expect(() => fitBgNbd([{ x: 1, tx: 5, T: 3 }])).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
