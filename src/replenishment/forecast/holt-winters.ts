@@ -23,7 +23,11 @@ export interface SmoothingOptions extends ForecastOptions {
   readonly beta?: number;
   readonly gamma?: number;
   readonly phi?: number;
-  /** `"optimal"` (default, R's default) or `"simple"`. */
+  /**
+   * `"optimal"` (default, R's default) or `"simple"`. Holt–Winters' optimal initial states
+   * need three full seasons: left out on a shorter series (two seasons at least), the
+   * simple start is used; `"optimal"` asked for on it is refused.
+   */
   readonly initial?: "simple" | "optimal";
 }
 
@@ -271,6 +275,15 @@ export function holtWintersForecast(y: readonly number[], options: SmoothingOpti
   checkFixed(options);
   if (options.seasonal === "multiplicative" && y.some((v) => v <= 0)) throw validationError("multiplicative Holt-Winters needs strictly positive data");
   if (options.initial === "simple") return simpleFit(y, "hw", options, options.seasonal, m, options.damped ?? false);
+  if (y.length < 3 * m) {
+    // The optimal initial states come from a decomposition of three full seasons (R's ets):
+    // with fewer, the default is R's HoltWinters start from the first two seasons.
+    if (options.initial === undefined) return simpleFit(y, "hw", options, options.seasonal, m, options.damped ?? false);
+    throw validationError(
+      `initial: "optimal" estimates the initial states from three full seasons, and this series has ${y.length} values (${(y.length / m).toFixed(1)} seasons of period ${m}); pass initial: "simple" (the start R's HoltWinters takes from the first two seasons), leave initial out to get it for short series, or give at least ${3 * m} values`,
+      { length: y.length, period: m },
+    );
+  }
   const spec = { error: options.seasonal === "multiplicative" ? "M" : "A", trend: options.damped ? "Ad" : "A", season: options.seasonal === "multiplicative" ? "M" : "A" } as const;
   return {
     ...etsResult(etsFit(y, spec, { period: m, alpha: options.alpha, beta: options.beta, gamma: options.gamma, phi: options.phi, criterion: "mse" }), options.h, checkLevels(options.levels)),

@@ -6,6 +6,7 @@ import {
   classifyDemand,
   crostonForecast,
   forecastAccuracy,
+  holtWintersForecast,
   movingAverageForecast,
   naiveForecast,
   normalCdf,
@@ -107,6 +108,26 @@ describe("forecast methods", () => {
     expect(smooth.reason).toContain("period 52 is too long");
     expect(autoForecast([0, 0, 0], { h: 2 }).mean).toEqual([0, 0]);
   });
+  it("Holt–Winters on two seasons: the default start is the simple one (as given explicitly); an explicit optimal start is refused saying what to pass", () => {
+    const y = [5, 9, 7, 3, 6, 10, 8, 4];
+    const byDefault = holtWintersForecast(y, { h: 4, period: 4, seasonal: "additive" });
+    const simple = holtWintersForecast(y, { h: 4, period: 4, seasonal: "additive", initial: "simple" });
+    expect(byDefault.mean).toEqual(simple.mean);
+    expect(byDefault.mean[1]).toBeGreaterThan(byDefault.mean[3]!); // the season's peak and trough carry on
+    let caught: unknown;
+    try {
+      holtWintersForecast(y, { h: 4, period: 4, seasonal: "additive", initial: "optimal" });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isStorekeepError(caught) && caught.code === "VALIDATION_FAILED").toBe(true);
+    expect((caught as Error).message).toMatch(/three full seasons.*8 values.*initial: "simple"/);
+    // Three seasons: the default is the optimal (ETS) start, no longer the simple one.
+    const y3 = [...y, 7, 11, 9, 5];
+    expect(holtWintersForecast(y3, { h: 4, period: 4, seasonal: "additive" }).mean).toEqual(holtWintersForecast(y3, { h: 4, period: 4, seasonal: "additive", initial: "optimal" }).mean);
+    expect(() => holtWintersForecast(y.slice(0, 7), { h: 4, period: 4, seasonal: "additive" })).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+  });
+
   it("bad input is VALIDATION_FAILED with what to fix", () => {
     for (const bad of [() => naiveForecast([], { h: 1 }), () => naiveForecast([1, Number.NaN], { h: 1 }), () => sesForecast([1, 2], { h: 0, initial: "simple" }), () => crostonForecast([1], { h: 1, alpha: 2 })]) {
       try {
