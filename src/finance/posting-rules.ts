@@ -226,6 +226,15 @@ export const postingRules: PostingRules = {
   PayoutSettled(event, context) {
     const p = event.payload;
     const f = p.functional;
+    if (p.settled !== undefined) {
+      // Converted by the provider: the bank and fees in the payout's currency, the clearing
+      // account of the captures' currency relieved at their booked value.
+      const s = p.settled;
+      const l = new Lines(forCash(context, p.provider, p.currency)).pair("bank", p.net, f.net, p.rate, 1).pair("payment-fees", p.fees, f.fees, p.rate, 1);
+      if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
+      const clearing = new Lines(forCash(context, p.provider, s.currency)).pair("psp-clearing", s.gross, s.functional, s.rate, -1);
+      return entries(event, `Payout ${p.payoutId} settled (${s.gross.amount} ${s.currency} converted)`, [...l.out, ...clearing.out]);
+    }
     const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
     const l = new Lines(forCash(context, p.provider, p.currency)).pair("bank", p.net, f.net, p.rate, 1).pair("payment-fees", p.fees, f.fees, p.rate, 1);
     if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);

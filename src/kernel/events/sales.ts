@@ -621,9 +621,14 @@ const payoutAmounts = z.object({
  * are negative (the clearing account is credited back). `functional` holds the same
  * in the functional currency; `exchangeDifference` (functional, positive = loss) is
  * the clearing account's booked value minus `functional.gross`.
+ * `settled` (optional): the provider converted its balance in another currency into the
+ * payout's: `settled.gross` in `settled.currency` left the clearing account at
+ * `settled.functional` (their booked value), and `exchangeDifference` is then
+ * `settled.functional − functional.gross`.
  *
  * Posting: Dr `bank` net, Dr `payment-fees` fees, Dr `exchange-gain-loss`
- * exchangeDifference / Cr `psp-clearing` gross + exchangeDifference (functional).
+ * exchangeDifference / Cr `psp-clearing` gross + exchangeDifference (functional); with
+ * `settled`, Cr `psp-clearing` (of `settled.currency`) settled.gross at settled.functional.
  *
  * @example
  * ```ts
@@ -647,6 +652,7 @@ export const payoutSettledSchema = refined(
     fees: postedAmountJson,
     net: signedAmountJson,
     functional: payoutAmounts,
+    settled: z.object({ currency: currencyCode, rate: rateString, gross: signedAmountJson, functional: signedAmountJson }).exactOptional(),
     exchangeDifference: signedAmountJson.exactOptional(),
   }),
   (payout, ctx) => {
@@ -656,8 +662,19 @@ export const payoutSettledSchema = refined(
     checkSum(ctx, ["functional", "gross"], payout.functional.gross, [payout.functional.net, payout.functional.fees], "net + fees");
     if (payout.exchangeDifference !== undefined) {
       checkCurrency(ctx, payout.functionalCurrency, [[["exchangeDifference"], payout.exchangeDifference]]);
-      if (payout.currency === payout.functionalCurrency && !new Decimal(payout.exchangeDifference.amount).isZero()) {
-        ctx.addIssue({ code: "custom", path: ["exchangeDifference"], message: "an exchange difference arises only for a payout in a foreign currency; leave it out" });
+      if (payout.currency === payout.functionalCurrency && payout.settled === undefined && !new Decimal(payout.exchangeDifference.amount).isZero()) {
+        ctx.addIssue({ code: "custom", path: ["exchangeDifference"], message: "an exchange difference arises only for a payout in a foreign currency or a converted one; leave it out" });
+      }
+    }
+    const settled = payout.settled;
+    if (settled !== undefined) {
+      if (settled.currency === payout.currency) ctx.addIssue({ code: "custom", path: ["settled", "currency"], message: "must differ from the payout's currency (leave settled out for a payout that was not converted)" });
+      checkCurrency(ctx, settled.currency, [[["settled", "gross"], settled.gross]]);
+      checkCurrency(ctx, payout.functionalCurrency, [[["settled", "functional"], settled.functional]]);
+      const expected = new Decimal(settled.functional.amount).minus(payout.functional.gross.amount);
+      const stated = new Decimal(payout.exchangeDifference?.amount ?? "0");
+      if (!expected.equals(stated)) {
+        ctx.addIssue({ code: "custom", path: ["exchangeDifference"], message: `must be settled.functional − functional.gross = ${expected.toFixed()} (what left the clearing account less what the payout is worth)` });
       }
     }
   });
