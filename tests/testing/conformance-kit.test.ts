@@ -126,9 +126,13 @@ describe("the conformance kit itself", () => {
   });
 
   it("registers no test for a capability the adapter lacks, and one test that names what it left out", async () => {
-    const all = conformanceTestNames({ concurrentTransactions: true, durable: true, purgeIdempotency: true });
+    const all = conformanceTestNames({ concurrentTransactions: true, durable: true, purgeIdempotency: true }, { reopen: true });
     const none = conformanceTestNames({});
     expect(all.skipped).toEqual([]);
+    // Durable without a reopen function: the durability test is left out, as runStoreConformance leaves it out.
+    const noReopen = conformanceTestNames({ concurrentTransactions: true, durable: true, purgeIdempotency: true });
+    expect(noReopen.skipped).toHaveLength(1);
+    expect(noReopen.skipped[0]).toContain("across a reopen");
     expect(none.skipped.length).toBeGreaterThan(0);
     expect(none.included.length + none.skipped.length).toBe(all.included.length);
 

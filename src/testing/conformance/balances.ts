@@ -1,6 +1,6 @@
 import { Decimal, canonicalDecimal } from "../../kernel/decimal.js";
 import type { BalanceDelta, BucketRange } from "../../ports/storage.js";
-import { plain, settle } from "./helpers.js";
+import { byCodeUnit, plain, settle } from "./helpers.js";
 import { LEDGER } from "./registry.js";
 import type { ConformanceExpect, KitGroup } from "./types.js";
 
@@ -108,6 +108,18 @@ export const balanceTests: KitGroup = {
         }
         const zero = await store.transaction((tx) => tx.balances.sumByKey(LEDGER, { keys: ["3000|EUR"] }));
         expect(plainMap(expect, zero)).toEqual([["3000|EUR", { credit: "0", debit: "0" }]]);
+      },
+    },
+    {
+      name: "sumByKey's keyPrefix is a literal, case-sensitive prefix: _ and % are plain characters, and the prefix bounds are exact",
+      async run({ store, expect }) {
+        // A prefix done with SQL LIKE (case-insensitive, _ and % wildcards) or a careless range bound would match these.
+        const keys = ["A_B|1", "AxB|1", "a_b|1", "A%|1", "A%Z|1", "A|1", "A_B", "A_C|1", "A_B|\uffff", "A_C"];
+        await store.transaction((tx) => tx.balances.add(LEDGER, keys.map((key, i) => ({ key, bucket: "2026-01", amounts: { debit: new Decimal(i + 1) } }))));
+        const withPrefix = async (keyPrefix: string) => [...(await store.transaction((tx) => tx.balances.sumByKey(LEDGER, { keyPrefix }))).keys()].sort(byCodeUnit);
+        for (const prefix of ["A_B|", "A%", "A_", "a_", "A", "A_B|\uffff", "Z"]) {
+          expect({ prefix, keys: await withPrefix(prefix) }).toEqual({ prefix, keys: keys.filter((k) => k.startsWith(prefix)).sort(byCodeUnit) });
+        }
       },
     },
     {

@@ -295,6 +295,24 @@ export const documentTests: KitGroup = {
       },
     },
     {
+      name: "paging resumes after the position given, even when its document was deleted since (or never existed): the next page starts after those index values and id, not at the start",
+      async run({ store, expect }) {
+        await store.transaction(async (tx) => {
+          for (let i = 1; i <= 6; i++) await tx.documents.put(ITEMS, `p${i}`, { group: "paged", rank: `r${i}` }, 0);
+        });
+        const first = await store.transaction((tx) => tx.documents.find(ITEMS, { index: "byGroup", equals: ["paged"], limit: 2 }));
+        expect(first.map((d) => d.id)).toEqual(["p1", "p2"]);
+        await store.transaction(async (tx) => tx.documents.delete(ITEMS, "p2", 1));
+        const next = await store.transaction((tx) => tx.documents.find(ITEMS, { index: "byGroup", equals: ["paged"], limit: 2, after: { values: ["paged", "r2"], id: "p2" } }));
+        expect(next.map((d) => d.id)).toEqual(["p3", "p4"]);
+        // A position between two documents (no document ever had it).
+        const between = await store.transaction((tx) => tx.documents.find(ITEMS, { index: "byGroup", equals: ["paged"], after: { values: ["paged", "r4~"], id: "zz" } }));
+        expect(between.map((d) => d.id)).toEqual(["p5", "p6"]);
+        const before = await store.transaction((tx) => tx.documents.find(ITEMS, { index: "byGroup", equals: ["paged"], order: "desc", after: { values: ["paged", "r4~"], id: "zz" } }));
+        expect(before.map((d) => d.id)).toEqual(["p4", "p3", "p1"]);
+      },
+    },
+    {
       name: "find follows updates: a document whose indexed field changes moves in the index",
       async run({ store, expect }) {
         await store.transaction(async (tx) => {
@@ -383,6 +401,71 @@ export const documentTests: KitGroup = {
         await second;
         expect(secondRead?.version).toBe(2);
         expect(secondRead?.data).toEqual({ n: 1 });
+      },
+    },
+    {
+      name: "getForShare (when the store has it) returns what get returns, undefined when missing, and sees the transaction's own writes",
+      async run({ store, expect }) {
+        await store.transaction((tx) => tx.documents.put(CELLS, "shared", { n: 1 }, 0));
+        await store.transaction(async (tx) => {
+          const share = tx.documents.getForShare?.bind(tx.documents);
+          if (share === undefined) {
+            // Optional: callers fall back to getForUpdate, which the other tests cover.
+            expect(tx.documents.getForShare).toBeUndefined();
+            return;
+          }
+          const read = await share(CELLS, "shared");
+          expect({ version: read?.version, data: read?.data }).toEqual({ version: 1, data: { n: 1 } });
+          expect(await share(CELLS, "no-such-document")).toBeUndefined();
+          // Two sharers in one transaction, then its own write, then a share read of it.
+          expect((await share(CELLS, "shared"))?.version).toBe(1);
+          await tx.documents.put(CELLS, "shared", { n: 2 }, 1);
+          const again = await share(CELLS, "shared");
+          expect({ version: again?.version, data: again?.data }).toEqual({ version: 2, data: { n: 2 } });
+        });
+      },
+    },
+    {
+      name: "getForShare waits while another running transaction holds the document for update, then sees its write; sharers do not wait for each other",
+      requires: ["concurrentTransactions"],
+      async run({ store, expect }) {
+        await store.transaction((tx) => tx.documents.put(CELLS, "held-shared", { n: 0 }, 0));
+        if ((await store.transaction(async (tx) => tx.documents.getForShare === undefined)) === true) return;
+        const locked = gate();
+        const release = gate();
+        const writer = store.transaction(async (tx) => {
+          const doc = await tx.documents.getForUpdate<{ n: number }>(CELLS, "held-shared");
+          locked.open();
+          await release.promise;
+          await tx.documents.put(CELLS, "held-shared", { n: doc!.data.n + 1 }, doc!.version);
+        });
+        await within(locked.promise, 10_000, "the writer to lock the document");
+        let shared: StoredDocument | undefined;
+        const started = gate();
+        const sharer = store.transaction(async (tx) => {
+          started.open();
+          shared = await tx.documents.getForShare!(CELLS, "held-shared");
+        });
+        await within(started.promise, 10_000, "a sharer to start while the writer is open");
+        await pause(100);
+        expect(shared).toBeUndefined();
+        release.open();
+        await writer;
+        await sharer;
+        expect({ version: shared?.version, data: shared?.data }).toEqual({ version: 2, data: { n: 1 } });
+        // Two sharers hold the document at once: the second does not wait for the first to end.
+        const firstHolds = gate();
+        const firstRelease = gate();
+        const first = store.transaction(async (tx) => {
+          await tx.documents.getForShare!(CELLS, "held-shared");
+          firstHolds.open();
+          await firstRelease.promise;
+        });
+        await within(firstHolds.promise, 10_000, "the first sharer to take its share lock");
+        const second = await within(store.transaction((tx) => tx.documents.getForShare!(CELLS, "held-shared")), 10_000, "a second sharer to read while the first holds its share lock");
+        expect(second?.version).toBe(2);
+        firstRelease.open();
+        await first;
       },
     },
     {

@@ -136,21 +136,24 @@ async function runOne(options: StoreConformanceOptions, group: KitGroup, test: K
 
 /**
  * The names of every test the kit registers for the given capabilities (for reports and
- * for adapters that want to list what they pass).
+ * for adapters that want to list what they pass). As in {@link runStoreConformance}, the
+ * durability test needs `durable` and a reopen function: pass `{ reopen: true }` when the
+ * run supplies one.
  *
  * @example
  * ```ts
  * conformanceTestNames({ concurrentTransactions: true }).included.length;
+ * conformanceTestNames({ durable: true }, { reopen: true }).included.some((n) => n.includes("reopen")); // true
  * ```
  */
-export function conformanceTestNames(capabilities: Partial<ConformanceCapabilities> = {}): { included: string[]; skipped: string[] } {
+export function conformanceTestNames(capabilities: Partial<ConformanceCapabilities> = {}, run: { readonly reopen?: boolean } = {}): { included: string[]; skipped: string[] } {
   const caps = { ...DEFAULT_CAPABILITIES, ...capabilities };
   const included: string[] = [];
   const skipped: string[] = [];
   for (const group of GROUPS) {
     for (const test of group.tests) {
       const name = `${group.name} / ${test.name}`;
-      if ((test.requires ?? []).every((c) => caps[c])) included.push(name);
+      if ((test.requires ?? []).every((c) => caps[c] && (c !== "durable" || run.reopen === true))) included.push(name);
       else skipped.push(name);
     }
   }

@@ -32,7 +32,7 @@ export const registryTests: KitGroup = {
       },
     },
     {
-      name: "an undeclared collection, index, log family, balance family or counter family is refused",
+      name: "an undeclared collection, index, log family, balance family, counter family, balance field, counter field or guard is refused",
       async run({ store, expect }) {
         const refused = ["NOT_FOUND", "INVARIANT"];
         await rejection(expect, store.transaction((tx) => tx.documents.put("kit.undeclared", "x", {}, 0)), refused);
@@ -43,7 +43,10 @@ export const registryTests: KitGroup = {
         await rejection(expect, store.transaction((tx) => tx.counters.apply("kit.undeclared", [{ key: "k", deltas: {} }])), refused);
         await rejection(expect, store.transaction((tx) => tx.counters.apply(STOCK, [{ key: "k", deltas: { noSuchField: new Decimal(1) } }])), refused);
         await rejection(expect, store.transaction((tx) => tx.counters.apply(STOCK, [{ key: "k", deltas: {}, enforce: ["noSuchGuard"] }])), refused);
+        await rejection(expect, store.transaction((tx) => tx.balances.add(LEDGER, [{ key: "k", bucket: "2026-01", amounts: { noSuchField: new Decimal(1) } }])), refused);
         expect(await store.transaction((tx) => tx.documents.get(CELLS, "x"))).toBeUndefined();
+        // A refused field leaves nothing behind (not even the declared fields' zero row).
+        expect((await store.transaction((tx) => tx.balances.sumByKey(LEDGER, { keys: ["k"] }))).size).toBe(0);
       },
     },
     {

@@ -167,13 +167,66 @@ export const roundTripTests: KitGroup = {
       },
     },
     {
-      name: "a string no store can keep (U+0000) is refused with VALIDATION_FAILED and leaves nothing",
+      name: "keys compare exactly, by code unit: ids, streams, sort keys, balance keys and buckets, counter keys and idempotency keys that differ only by case, Unicode normalisation or a trailing space are different keys",
+      async run({ store, expect }) {
+        // A case-insensitive or normalising collation (the default on several SQL servers) would
+        // merge each pair: two SKUs sharing one stock row oversell, two checkouts share one key.
+        const pairs: readonly (readonly [string, string])[] = [
+          ["SKU-1", "sku-1"],
+          ["\u00e9", "e\u0301"],
+          ["a", "a "],
+          ["stra\u00dfe", "strasse"],
+          ["\uff21", "A"],
+        ];
+        const keys = pairs.flat();
+        await store.transaction(async (tx) => {
+          for (const [i, k] of keys.entries()) {
+            await tx.documents.put(ITEMS, `exact:${k}`, { group: "exact", rank: k, i }, 0);
+            await tx.logs.append(ENTRIES, [
+              { stream: `exact:${k}`, sortKey: "1", data: { i } },
+              { stream: "exact", sortKey: k, data: { i } },
+            ]);
+            await tx.balances.add(LEDGER, [{ key: `exact:${k}`, bucket: k, amounts: { debit: new Decimal(i + 1) } }]);
+            await tx.counters.apply(STOCK, [{ key: `exact:${k}`, deltas: { onHand: new Decimal(i + 1) } }]);
+            expect(await tx.idempotency.claim(`exact:${k}`, `h${i}`, "2099-01-01T00:00:00.000Z")).toEqual({ status: "claimed" });
+            await tx.idempotency.complete(`exact:${k}`, i);
+          }
+        });
+        for (const [i, k] of keys.entries()) {
+          expect({ k, data: (await store.transaction((tx) => tx.documents.get(ITEMS, `exact:${k}`)))?.data }).toEqual({ k, data: { group: "exact", rank: k, i } });
+          expect({ k, data: (await store.transaction((tx) => tx.logs.read(ENTRIES, `exact:${k}`))).map((e) => e.data) }).toEqual({ k, data: [{ i }] });
+          expect({ k, data: (await store.transaction((tx) => tx.logs.read(ENTRIES, "exact", { gte: k, lte: k }))).map((e) => e.data) }).toEqual({ k, data: [{ i }] });
+          expect({ k, buckets: (await store.transaction((tx) => tx.balances.buckets(LEDGER, `exact:${k}`))).map((b) => [b.bucket, b.amounts.debit?.toFixed()]) }).toEqual({ k, buckets: [[k, String(i + 1)]] });
+          expect({ k, onHand: (await store.transaction((tx) => tx.counters.get(STOCK, `exact:${k}`))).onHand?.toFixed() }).toEqual({ k, onHand: String(i + 1) });
+          expect({ k, claim: await store.transaction((tx) => tx.idempotency.claim(`exact:${k}`, `h${i}`, "2099-01-01T00:00:00.000Z")) }).toEqual({ k, claim: { status: "replay", result: i } });
+        }
+        const found = await store.transaction((tx) => tx.documents.find(ITEMS, { index: "byGroup", equals: ["exact", "SKU-1"] }));
+        expect(found.map((d) => d.id)).toEqual(["exact:SKU-1"]);
+        // Reserving 15 of "exact:sku-1" (2 on hand) may not draw on "exact:SKU-1" (1 on hand) or anything else.
+        await rejection(expect, store.transaction((tx) => tx.counters.apply(STOCK, [{ key: "exact:sku-1", deltas: { reserved: new Decimal(15) }, enforce: ["available"] }])), "GUARD_VIOLATED");
+      },
+    },
+    {
+      name: "a string no store can keep (U+0000, a lone surrogate) is refused with VALIDATION_FAILED and leaves nothing",
       async run({ store, expect }) {
         await rejection(expect, store.transaction((tx) => tx.documents.put(CELLS, "nul", { text: "a\u0000b" }, 0)), "VALIDATION_FAILED");
         await rejection(expect, store.transaction((tx) => tx.documents.put(CELLS, "nul\u0000id", { text: "ok" }, 0)), "VALIDATION_FAILED");
         await rejection(expect, store.transaction((tx) => tx.logs.append(ENTRIES, [{ stream: "nul", sortKey: "1", data: { ["k\u0000"]: 1 } }])), "VALIDATION_FAILED");
         expect(await store.transaction((tx) => tx.documents.get(CELLS, "nul"))).toBeUndefined();
         expect(await store.transaction((tx) => tx.logs.read(ENTRIES, "nul"))).toEqual([]);
+        // A lone surrogate is not text: UTF-8 drivers would turn it into U+FFFD, changing the data.
+        for (const bad of ["a\ud800b", "tail\udc00", "\udbff"]) {
+          await rejection(expect, store.transaction((tx) => tx.documents.put(CELLS, "lone", { text: bad }, 0)), "VALIDATION_FAILED");
+          await rejection(expect, store.transaction((tx) => tx.documents.put(CELLS, `lone${bad}`, { text: "ok" }, 0)), "VALIDATION_FAILED");
+          await rejection(expect, store.transaction((tx) => tx.logs.append(ENTRIES, [{ stream: "lone", sortKey: "1", data: { [bad]: 1 } }])), "VALIDATION_FAILED");
+          await rejection(expect, store.transaction((tx) => tx.events.append([kitEvent("lone", { payload: { text: bad } })])), "VALIDATION_FAILED");
+        }
+        expect(await store.transaction((tx) => tx.documents.get(CELLS, "lone"))).toBeUndefined();
+        expect(await store.transaction((tx) => tx.logs.read(ENTRIES, "lone"))).toEqual([]);
+        expect(await store.readEvents(null, 10)).toEqual([]);
+        // A well-formed pair is text, and comes back as it went in.
+        await store.transaction((tx) => tx.documents.put(CELLS, "pair", { text: "\ud83d\ude00" }, 0));
+        expect((await store.transaction((tx) => tx.documents.get(CELLS, "pair")))?.data).toEqual({ text: "😀" });
       },
     },
   ],
