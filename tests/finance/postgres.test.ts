@@ -49,7 +49,7 @@ const entries = fc.array(
   balancedEntryArbitrary({ accounts: postableAccounts(defaultChart()), functionalCurrency: "EUR", foreignCurrencies: ["USD", "JPY"], from: "2026-01-01", to: "2026-06-30" }),
   { minLength: 1, maxLength: 8 },
 );
-const events = postingEventsArbitrary({ functionalCurrency: "EUR", from: "2026-01-01", to: "2026-06-30" }, { maxLength: 6 });
+const events = postingEventsArbitrary({ functionalCurrency: "EUR", from: "2026-01-01", to: "2026-06-30", billPriceDifferences: true }, { maxLength: 6 });
 
 describe("the ledger on PostgreSQL (PGlite)", () => {
   it("posts, reverses, locks and closes with the same results as the in-memory store", async () => {

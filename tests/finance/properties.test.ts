@@ -117,7 +117,7 @@ describe("ledger invariants (fast-check)", () => {
 
   it("locked periods never change, whatever is posted or recorded afterwards", async () => {
     await fc.assert(
-      fc.asyncProperty(entries, entries, postingEventsArbitrary({ functionalCurrency: "EUR", from: "2026-01-01", to: "2026-06-30" }, { maxLength: 8 }), dateArb, async (before, after, events, lockDate) => {
+      fc.asyncProperty(entries, entries, postingEventsArbitrary({ functionalCurrency: "EUR", from: "2026-01-01", to: "2026-06-30", billPriceDifferences: true }, { maxLength: 8 }), dateArb, async (before, after, events, lockDate) => {
         const books = await postAll(before);
         await books.finance.lockPeriod({ through: lockDate });
         const snapshot = signature(await books.finance.trialBalance({ asOf: lockDate }));
@@ -162,7 +162,7 @@ describe("ledger invariants (fast-check)", () => {
 
   it("event sequences through the posting rules keep every invariant (entries balance, trial balance zero, equation, recomputation)", async () => {
     await fc.assert(
-      fc.asyncProperty(postingEventsArbitrary({ functionalCurrency: "EUR", from: "2026-01-01", to: "2026-03-31" }, { minLength: 1, maxLength: 15 }), async (events) => {
+      fc.asyncProperty(postingEventsArbitrary({ functionalCurrency: "EUR", from: "2026-01-01", to: "2026-03-31", billPriceDifferences: true }, { minLength: 1, maxLength: 15 }), async (events) => {
         const books = makeBooks({ finance: { allowManualEntries: true } });
         for (const event of events) await books.sk.recordEvents([event as never]);
         expect(await ledgerInvariantViolations(books.finance, ["2026-01-15", "2026-02-28", "2026-03-31"])).toEqual([]);

@@ -23,6 +23,29 @@ export interface DecimalArbitraryOptions {
 }
 
 /**
+ * One of a few edge values (zero, ±1, the bounds), shrinking like the integers around them:
+ * `fc.constantFrom` could only shrink a bound towards an earlier constant, so a failing
+ * bound stayed at 999999999999999.99 whenever that constant passed.
+ */
+class EdgeArbitrary extends fc.Arbitrary<bigint> {
+  constructor(
+    private readonly edges: readonly bigint[],
+    private readonly integers: fc.Arbitrary<bigint>,
+  ) {
+    super();
+  }
+  generate(mrng: fc.Random): fc.Value<bigint> {
+    return new fc.Value(this.edges[mrng.nextInt(0, this.edges.length - 1)]!, undefined);
+  }
+  canShrinkWithoutContext(value: unknown): value is bigint {
+    return this.integers.canShrinkWithoutContext(value);
+  }
+  shrink(value: bigint): fc.Stream<fc.Value<bigint>> {
+    return this.integers.shrink(value, undefined);
+  }
+}
+
+/**
  * Canonical decimal strings within digit limits (`"12.5"`, `"-0.000001"`, `"999999999999999.999999"`),
  * biased towards small values, zero and the bounds so shrinking finds readable cases.
  * Every value parses with the matching boundary schema.
@@ -37,11 +60,18 @@ export function amountStringArbitrary(options: DecimalArbitraryOptions = {}): fc
   const maxScale = Math.min(options.maxFractionDigits ?? limits.fractionDigits, limits.fractionDigits);
   if (!Number.isInteger(maxScale) || maxScale < 0) throw new InvariantError(`maxFractionDigits must be a whole number, got ${maxScale}`);
   const sign = options.sign ?? "any";
-  const scaled = fc.integer({ min: 0, max: maxScale }).chain((scale) => {
-    const max = 10n ** BigInt(limits.integerDigits + scale) - 1n;
-    const min = sign === "any" ? -max : sign === "positive" ? 1n : 0n;
-    const edges = sign === "any" ? [0n, 1n, -1n, max, -max] : sign === "positive" ? [1n, max] : [0n, 1n, max];
-    return fc.oneof({ weight: 8, arbitrary: fc.bigInt({ min, max }) }, { weight: 1, arbitrary: fc.constantFrom(...edges) }).map((units) => ({ units, scale }));
+  // Units at the finest scale and a scale drawn independently (no chain, so both shrink: a
+  // counterexample shrinks to few digits and few decimals); the units are cut to the scale.
+  const max = 10n ** BigInt(limits.integerDigits + maxScale) - 1n;
+  const min = sign === "any" ? -max : sign === "positive" ? 1n : 0n;
+  const edges = sign === "any" ? [0n, 1n, -1n, max, -max] : sign === "positive" ? [1n, max] : [0n, 1n, max];
+  const integers = fc.bigInt({ min, max });
+  const fine = fc.oneof({ weight: 8, arbitrary: integers }, { weight: 1, arbitrary: new EdgeArbitrary(edges, integers) });
+  const scaled = fc.tuple(fine, fc.integer({ min: 0, max: maxScale })).map(([units, scale]) => {
+    let cut = units / 10n ** BigInt(maxScale - scale);
+    // A positive value cut to zero at a coarse scale becomes the smallest positive one there.
+    if (sign === "positive" && cut === 0n) cut = 1n;
+    return { units: cut, scale };
   });
   return scaled.map(({ units, scale }) => canonicalDecimal(new Decimal(units.toString()).dividedBy(new Decimal(10).pow(scale))));
 }

@@ -4,6 +4,19 @@ import { addDays, type LocalDate } from "../../kernel/local-date.js";
 import { documentIdOf } from "../../kernel/events/documents.js";
 import type { Account, Chart } from "../../finance/accounts.js";
 import type { JournalEntryInput, JournalLineInput } from "../../finance/journal-entry.js";
+import { StorekeepError } from "../../kernel/errors.js";
+import type { RecordEventInput } from "../../kernel/events/record-input.js";
+
+/** The day count of a date range, refusing one that runs backwards or is not made of dates. */
+function rangeDays(fn: string, from: string, to: string): number {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`);
+  if (!Number.isFinite(start) || !Number.isFinite(end) || !/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) {
+    throw new StorekeepError("VALIDATION_FAILED", `${fn}: from and to must be dates (YYYY-MM-DD); got ${from} and ${to}.`);
+  }
+  if (end < start) throw new StorekeepError("VALIDATION_FAILED", `${fn}: from ${from} is after to ${to}; swap them.`);
+  return Math.round((end - start) / 86_400_000);
+}
 
 /*
  * fast-check arbitraries for the ledger: balanced journal entries over a chart, and
@@ -24,7 +37,10 @@ export interface BalancedEntryOptions {
   readonly functionalCurrency: string;
   /** Currencies foreign lines may use (none: single-currency entries). */
   readonly foreignCurrencies?: readonly string[];
-  /** First and last effective date (default 2026-01-01..2026-12-31). */
+  /**
+   * First and last effective date (default 2026-01-01..2026-12-31). Keep `to` on or before
+   * the shop clock's today (a `ManualClock` after it), or dated entries may be refused.
+   */
   readonly from?: string;
   readonly to?: string;
   /** Most lines per entry (default 4, at least 2). */
@@ -45,7 +61,10 @@ function side(units: number, places: number): { debit: string } | { credit: stri
 }
 
 /**
- * Usable (non-header) account codes of a chart.
+ * Usable (non-header) account codes of a chart. These include control accounts (receivables
+ * 1200, payables 2100, inventory 1300, …), which `postEntry` refuses (`CONTROL_ACCOUNT`)
+ * unless finance allows manual entries to them (`finance: { allowManualEntries: true }` or a
+ * list of codes): filter them out, or allow them, for manual-entry properties.
  *
  * @example
  * ```ts
@@ -71,7 +90,8 @@ export function postableAccounts(chart: Chart): string[] {
 export function balancedEntryArbitrary(options: BalancedEntryOptions): fc.Arbitrary<JournalEntryInput> {
   const from = (options.from ?? "2026-01-01") as LocalDate;
   const to = (options.to ?? "2026-12-31") as LocalDate;
-  const days = Math.max(0, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000));
+  const days = rangeDays("balancedEntryArbitrary", from, to);
+  if (options.accounts.length === 0) throw new StorekeepError("VALIDATION_FAILED", "balancedEntryArbitrary: accounts is empty; pass the codes of at least one account that takes postings (see postableAccounts).");
   const maxLines = Math.max(2, options.maxLines ?? 4);
   const maxMinor = options.maxMinor ?? 10_000_000;
   const places = minorUnits(options.functionalCurrency);
@@ -116,24 +136,37 @@ const eur = (amount: string, currency: string) => ({ amount, currency });
  */
 export interface PostingEventOptions {
   readonly functionalCurrency: string;
+  /**
+   * First and last effective date (default 2026-01-01..2026-12-31). Stock cannot move in the
+   * future: keep `to` on or before the shop clock's today (give the shop a `ManualClock`
+   * after it), or stock events and bills dated later are refused.
+   */
   readonly from?: string;
   readonly to?: string;
+  /**
+   * Draw supplier bills that differ from what was received (a price difference, split
+   * between stock and COGS). Only for books without the inventory module (a finance-only
+   * runtime): with it, such a bill must name a receipt inventory recorded
+   * (`sk.inventory.receive` or `sk.purchasing.receive`), which no event here can be, so the
+   * default (false) bills at the received value.
+   */
+  readonly billPriceDifferences?: boolean;
 }
 
 /**
- * A catalog event as `recordEvents` takes it.
+ * A catalog event as `recordEvents` takes it (the typed {@link RecordEventInput}), so
+ * generated events pass to `sk.recordEvents` without a cast.
  *
  * @example
  * ```ts
- * const e: RecordableEvent = { type: "StockIssued", aggregateType: "sku", aggregateId: "MUG", effectiveDate: "2026-01-02", payload: {} };
+ * const record = (sk: Storekeep, events: readonly RecordableEvent[]) => sk.recordEvents(events);
  * ```
  */
-export interface RecordableEvent {
-  readonly type: string;
-  readonly aggregateType: string;
-  readonly aggregateId: string;
-  readonly effectiveDate: string;
-  readonly payload: Record<string, unknown>;
+export type RecordableEvent = RecordEventInput;
+
+/** An event built here as plain data, typed as the catalog input it is (checked by the tests against the catalog's parse). */
+function recordable(event: { type: string; aggregateType: string; aggregateId: string; effectiveDate: string; payload: Record<string, unknown> }): RecordableEvent {
+  return event as unknown as RecordableEvent;
 }
 
 /**
@@ -151,20 +184,32 @@ export interface RecordableEvent {
  * ```
  */
 export function postingEventArbitrary(options: PostingEventOptions): fc.Arbitrary<RecordableEvent> {
+  return fc.oneof(...eventArbitraries(options));
+}
+
+/** What the event arbitraries share: the options' currency, dates and a money maker. */
+function eventBasics(options: PostingEventOptions, fn: string) {
   const c = options.functionalCurrency;
   const places = minorUnits(c);
   const from = (options.from ?? "2026-01-01") as LocalDate;
   const to = options.to ?? "2026-12-31";
-  const days = Math.max(0, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000));
-  const amount = fc.integer({ min: 1, max: 1_000_000 }).map((n) => minorToText(n, places));
-  const id = fc.integer({ min: 1, max: 1_000_000 }).map((n) => String(n));
-  const sku = fc.constantFrom("MUG", "BOWL", "PLATE");
+  const days = rangeDays(fn, from, to);
   const date = fc.integer({ min: 0, max: days }).map((d) => addDays(from, d));
+  const id = fc.integer({ min: 1, max: 1_000_000 }).map((n) => String(n));
+  const t = (x: number) => eur(minorToText(x, places), c);
+  return { c, places, date, id, t };
+}
+
+/** The kinds of posting event, one arbitrary each. */
+function eventArbitraries(options: PostingEventOptions): fc.Arbitrary<RecordableEvent>[] {
+  const { c, places, date, id, t } = eventBasics(options, "postingEventArbitrary");
+  const amount = fc.integer({ min: 1, max: 1_000_000 }).map((n) => minorToText(n, places));
+  const sku = fc.constantFrom("MUG", "BOWL", "PLATE");
   const money = (a: string) => eur(a, c);
-  const stock = (type: string, payload: (d: string, n: string, s: string) => Record<string, unknown>) =>
-    fc.tuple(date, id, sku).map(([d, n, s]): RecordableEvent => ({ type, aggregateType: "sku", aggregateId: s, effectiveDate: d, payload: payload(d, n, s) }));
   const at = (d: string) => `${d}T12:00:00.000Z`;
-  return fc.oneof(
+  const stock = (type: string, payload: (d: string, n: string, s: string) => Record<string, unknown>) =>
+    fc.tuple(date, id, sku).map(([d, n, s]) => recordable({ type, aggregateType: "sku", aggregateId: s, effectiveDate: d, payload: payload(d, n, s) }));
+  return [
     fc.tuple(amount).chain(([v]) =>
       stock("StockReceived", (d, n, s) => ({ movementId: `mv_r${n}`, sku: s, warehouseId: "wh", locationId: "wh/A1", quantity: "1", value: money(v), counterAccountRole: "grni", effectiveAt: at(d), source: { type: "receipt", id: `grn_${n}` } })),
     ),
@@ -174,39 +219,45 @@ export function postingEventArbitrary(options: PostingEventOptions): fc.Arbitrar
     fc.tuple(amount, fc.boolean()).chain(([v, gain]) =>
       stock("StockAdjusted", (d, n, s) => ({ movementId: `mv_a${n}`, sku: s, warehouseId: "wh", locationId: "wh/A1", quantity: gain ? "1" : "-1", value: money(gain ? v : `-${v}`), reason: "count", counterAccountRole: "shrinkage", effectiveAt: at(d), source: { type: "adjustment", id: `cnt_${n}` } })),
     ),
-    fc.tuple(date, id, amount).map(([d, n, v]): RecordableEvent => ({
-      type: "PaymentCaptured", aggregateType: "order", aggregateId: `ord_${n}`, effectiveDate: d,
-      payload: { paymentId: `pay_${n}`, orderId: `ord_${n}`, invoiced: false, currency: c, functionalCurrency: c, rate: "1", amount: money(v), functionalAmount: money(v) },
-    })),
-    fc.tuple(date, id, fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 100 })).map(([d, n, net, ship, tax, prepaidPct]): RecordableEvent => {
+    fc.tuple(date, id, amount).map(([d, n, v]) =>
+      recordable({
+        type: "PaymentCaptured", aggregateType: "order", aggregateId: `ord_${n}`, effectiveDate: d,
+        payload: { paymentId: `pay_${n}`, orderId: `ord_${n}`, invoiced: false, currency: c, functionalCurrency: c, rate: "1", amount: money(v), functionalAmount: money(v) },
+      }),
+    ),
+    fc.tuple(date, id, fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 100 })).map(([d, n, net, ship, tax, prepaidPct]) => {
       const gross = net + ship + tax;
       const prepaid = Math.floor((gross * prepaidPct) / 100);
-      const t = (x: number) => money(minorToText(x, places));
       const amounts = { net: t(net), shipping: t(ship), tax: t(tax), gross: t(gross), prepaymentApplied: t(prepaid) };
-      return { type: "OrderInvoiced", aggregateType: "order", aggregateId: `ord_${n}`, effectiveDate: d, payload: { invoiceId: `inv_${n}`, orderId: `ord_${n}`, currency: c, functionalCurrency: c, rate: "1", ...amounts, functional: amounts } };
+      return recordable({ type: "OrderInvoiced", aggregateType: "order", aggregateId: `ord_${n}`, effectiveDate: d, payload: { invoiceId: `inv_${n}`, orderId: `ord_${n}`, currency: c, functionalCurrency: c, rate: "1", ...amounts, functional: amounts } });
     }),
-    fc.tuple(date, id, fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 1000 })).map(([d, n, gross, fee]): RecordableEvent => {
-      const t = (x: number) => money(minorToText(x, places));
+    fc.tuple(date, id, fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 1000 })).map(([d, n, gross, fee]) => {
       const amounts = { gross: t(gross), fees: t(fee), net: t(gross - fee) };
-      return { type: "PayoutSettled", aggregateType: "payout", aggregateId: `po_${n}`, effectiveDate: d, payload: { payoutId: `po_${n}`, currency: c, functionalCurrency: c, rate: "1", ...amounts, functional: amounts } };
+      return recordable({ type: "PayoutSettled", aggregateType: "payout", aggregateId: `po_${n}`, effectiveDate: d, payload: { payoutId: `po_${n}`, currency: c, functionalCurrency: c, rate: "1", ...amounts, functional: amounts } });
     }),
-    fc.tuple(date, id, fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: -500, max: 500 }), fc.integer({ min: 0, max: 20_000 })).map(([d, n, received, diff, tax]): RecordableEvent => {
-      const billed = Math.max(0, received + diff);
-      const t = (x: number) => money(minorToText(x, places));
-      return {
-        type: "SupplierBillRecorded", aggregateType: "bill", aggregateId: `bill_${n}`, effectiveDate: d,
-        payload: {
-          billId: `bill_${n}`, supplierId: "sup_1", currency: c, functionalCurrency: c, rate: "1",
-          lines: [{ sku: "MUG", quantity: "1", unitPrice: t(billed), receivedValue: t(received), billedValue: t(billed) }],
-          net: t(billed), tax: t(tax), gross: t(billed + tax), functional: { net: t(billed), tax: t(tax), gross: t(billed + tax) },
-        },
-      };
-    }),
-    fc.tuple(date, id, amount).map(([d, n, v]): RecordableEvent => ({
-      type: "SupplierPaid", aggregateType: "payment", aggregateId: `sp_${n}`, effectiveDate: d,
-      payload: { paymentId: `sp_${n}`, supplierId: "sup_1", billIds: [`bill_${n}`], currency: c, functionalCurrency: c, rate: "1", amount: money(v), functionalAmount: money(v) },
-    })),
-  );
+    // At the received value unless price differences are asked for (see billPriceDifferences).
+    fc.tuple(date, id, fc.integer({ min: 1, max: 100_000 }), options.billPriceDifferences === true ? fc.integer({ min: -500, max: 500 }) : fc.constant(0), fc.integer({ min: 0, max: 20_000 })).map(
+      ([d, n, received, diff, tax]) => bill(`bill_${n}`, d, received, Math.max(0, received + diff), tax, c, t),
+    ),
+    fc.tuple(date, id, amount).map(([d, n, v]) =>
+      recordable({
+        type: "SupplierPaid", aggregateType: "payment", aggregateId: `sp_${n}`, effectiveDate: d,
+        payload: { paymentId: `sp_${n}`, supplierId: "sup_1", billIds: [`bill_${n}`], currency: c, functionalCurrency: c, rate: "1", amount: money(v), functionalAmount: money(v) },
+      }),
+    ),
+  ];
+}
+
+/** A one-line supplier bill for one MUG. */
+function bill(billId: string, date: string, received: number, billed: number, tax: number, c: string, t: (x: number) => { amount: string; currency: string }): RecordableEvent {
+  return recordable({
+    type: "SupplierBillRecorded", aggregateType: "bill", aggregateId: billId, effectiveDate: date,
+    payload: {
+      billId, supplierId: "sup_1", currency: c, functionalCurrency: c, rate: "1",
+      lines: [{ sku: "MUG", quantity: "1", unitPrice: t(billed), receivedValue: t(received), billedValue: t(billed) }],
+      net: t(billed), tax: t(tax), gross: t(billed + tax), functional: { net: t(billed), tax: t(tax), gross: t(billed + tax) },
+    },
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import { Decimal, type RoundingMode, roundingOf } from "../../kernel/decimal.js"
 /*
  * A reference model of stock valuation, written as plainly as possible in decimal
  * arithmetic (storekeep's Decimal clone), independent of the bigint kernel: tests compare
- * the kernel and the ledger against it. It follows DESIGN.md's rules literally: an issue of
+ * the kernel and the ledger against it. It follows the valuation rules of docs/inventory.md literally: an issue of
  * q from a layer (FIFO) or pool (moving average) of Q units worth V costs round(V × q / Q)
  * to the minor unit, and the last unit takes what is left.
  */
