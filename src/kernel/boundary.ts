@@ -1,3 +1,4 @@
+import { withArticle } from "./article.js";
 import { StorekeepError, isInvariantError, isStorekeepError } from "./errors.js";
 
 /*
@@ -44,7 +45,7 @@ function invalid(path: string, message: string): StorekeepError {
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+  return typeof value === "object" ? "an object" : value === undefined ? "undefined" : withArticle(typeof value);
 }
 
 /** Values whose prototype marks them as data the domain understands (kept as they are). */

@@ -4,11 +4,13 @@ import { idSchema } from "../kernel/ids.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { creditOrder } from "./documents.js";
-import { COUPONS, type OrderDoc, couponForUpdate, qty } from "./order.js";
+import { lockDocuments } from "../runner/batch-documents.js";
+import { amountOf, minorOf } from "./amounts.js";
+import { COUPONS, type OrderDoc, PAYMENTS, type PaymentDoc, couponForUpdate, qty } from "./order.js";
 import { loadOrder, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { allocateNumber } from "./numbers.js";
-import { nextOrderState } from "./state-machines.js";
+import { nextOrderState, nextPaymentState } from "./state-machines.js";
 
 export const cancelOrderSchema = z.strictObject({
   orderId: idSchema<string>(),
@@ -20,7 +22,10 @@ export const cancelOrderSchema = z.strictObject({
  * Cancels an order before anything shipped: releases its reservations (`OrderCancelled`),
  * gives the coupon use back, and credits what was invoiced (`CreditNoteIssued`, reason
  * cancellation: one per invoice still open, at its rate; `creditNoteId` is the first,
- * `creditNoteIds` all of them). Captured money stays until refunded with `sales.refundPayment`.
+ * `creditNoteIds` all of them), and voids what is left to capture of its authorizations
+ * (`voidedPaymentIds`, also on `OrderCancelled`: void them at the payment provider; the
+ * provider's void webhook then replays). Captured money stays until refunded with
+ * `sales.refundPayment`.
  *
  * @example
  * ```ts
@@ -35,20 +40,22 @@ export function cancelOrderCommand(settings: SalesSettings) {
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
       const out = await cancel(ctx, settings, order, "cancel", input.reason);
       await saveOrder(ctx.tx, out.order, version);
-      return { result: { orderId: order.orderId, state: out.order.state, creditNoteId: out.creditNoteId, creditNoteIds: out.creditNoteIds }, events: out.events };
+      return { result: { orderId: order.orderId, state: out.order.state, creditNoteId: out.creditNoteId, creditNoteIds: out.creditNoteIds, voidedPaymentIds: out.voidedPaymentIds }, events: out.events };
     },
   });
 }
 
 /** The cancellation of an order (by the shop or by expiry): state, events, credit note. */
-export async function cancel(ctx: CommandContext, settings: SalesSettings, order: OrderDoc, action: "cancel" | "expire", reason?: string): Promise<{ order: OrderDoc; events: NewEvent[]; creditNoteId: string | null; creditNoteIds: string[] }> {
+export async function cancel(ctx: CommandContext, settings: SalesSettings, order: OrderDoc, action: "cancel" | "expire", reason?: string): Promise<{ order: OrderDoc; events: NewEvent[]; creditNoteId: string | null; creditNoteIds: string[]; voidedPaymentIds: string[] }> {
   await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
   const state = nextOrderState(order.state, action, `Order ${order.orderId}`);
   if (order.lines.some((l) => qty(l.buckets.shipped) > 0n)) {
     throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} has shipped lines: it cannot be cancelled; take the goods back with sales.requestReturn.`, { orderId: order.orderId, state: order.state, allowed: [] });
   }
   let next: OrderDoc = { ...order, state, cancellationReason: reason ?? (action === "cancel" ? "cancelled" : "expired"), expiresAt: "", lines: order.lines.map((l) => ({ ...l, buckets: { ...l.buckets, reserved: "0" } })) };
-  const events: NewEvent[] = [{ type: "OrderCancelled", aggregateType: "order", aggregateId: order.orderId, effectiveDate: ctx.today, payload: { orderId: order.orderId, ...(order.customerId === "" ? {} : { customerId: order.customerId }), reason: action === "cancel" ? "cancelled" : "expired" } }];
+  const voided = await voidAuthorizations(ctx, next);
+  next = voided.order;
+  const events: NewEvent[] = [{ type: "OrderCancelled", aggregateType: "order", aggregateId: order.orderId, effectiveDate: ctx.today, payload: { orderId: order.orderId, ...(order.customerId === "" ? {} : { customerId: order.customerId }), reason: action === "cancel" ? "cancelled" : "expired", ...(voided.paymentIds.length === 0 ? {} : { voidedPaymentIds: voided.paymentIds }) } }];
   if (order.couponCode !== null) {
     const coupon = await couponForUpdate(ctx.tx, order.couponCode);
     if (coupon !== undefined) await ctx.tx.documents.put(COUPONS, coupon.key, { ...coupon.data, used: Math.max(0, coupon.data.used - 1) } as never, coupon.version);
@@ -63,5 +70,31 @@ export async function cancel(ctx: CommandContext, settings: SalesSettings, order
     creditNoteIds = credited.creditNoteIds;
   }
   const creditNoteId = creditNoteIds[0] ?? null;
-  return { order: withHistory(next, ctx.now.toISOString(), action, creditNoteId), events, creditNoteId, creditNoteIds };
+  return { order: withHistory(next, ctx.now.toISOString(), action, creditNoteId), events, creditNoteId, creditNoteIds, voidedPaymentIds: voided.paymentIds };
+}
+
+/**
+ * Voids what is left to capture of the order's authorizations (locked in id order), as
+ * `voidPayment` would: a cancelled order takes no more money, and a hold left on the
+ * customer's card is released (the host voids each at its provider: `voidedPaymentIds`).
+ * Captured money stays until refunded. Each is recorded as voided by the cancellation, so the
+ * provider's void webhook delivered afterwards replays.
+ */
+async function voidAuthorizations(ctx: CommandContext, order: OrderDoc): Promise<{ order: OrderDoc; paymentIds: string[] }> {
+  const keys = order.payments.filter((key) => key.startsWith("authorization:"));
+  if (keys.length === 0) return { order, paymentIds: [] };
+  const c = order.currency;
+  let authorized = minorOf(order.paid.authorized, c);
+  const paymentIds: string[] = [];
+  let next = order;
+  for (const stored of await lockDocuments<PaymentDoc & { [k: string]: never }>(ctx.tx, PAYMENTS, keys)) {
+    const doc = stored.data as PaymentDoc;
+    if (doc.state !== "authorized" && doc.state !== "partially-captured") continue;
+    const state = nextPaymentState(doc.state, "void", `Payment ${doc.paymentId}`);
+    authorized -= minorOf(doc.amount, c) - minorOf(doc.captured, c);
+    await ctx.tx.documents.put(PAYMENTS, doc.key, { ...doc, state, voided: { outcome: "void", result: { paymentId: doc.paymentId, state }, cancelled: true } } satisfies PaymentDoc as never, stored.version);
+    next = withHistory(next, ctx.now.toISOString(), "void-payment", doc.paymentId);
+    paymentIds.push(doc.paymentId);
+  }
+  return { order: { ...next, paid: { ...next.paid, authorized: amountOf(authorized, c) } }, paymentIds };
 }

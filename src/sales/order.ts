@@ -196,6 +196,12 @@ export interface PaymentDoc {
   readonly payoutId?: string | null;
   /** The order's currency, the currency of `amount` (captures and refunds recorded since it was kept; else read from the order). */
   readonly currency?: string;
+  /**
+   * How an authorization's uncaptured rest ended, once it did: `voidPayment`'s outcome and
+   * result (replayed to a repeat of it), and `cancelled` when the order's cancellation voided
+   * it (the host voids it at the provider). Absent on authorizations voided before it was kept.
+   */
+  readonly voided?: { readonly outcome: "void" | "fail"; readonly result: { readonly paymentId: string; readonly state: PaymentState }; readonly cancelled?: boolean };
 }
 
 /**
@@ -228,6 +234,10 @@ export interface ShipmentDoc {
   readonly lines: readonly { readonly lineId: string; readonly quantity: string }[];
   readonly shippedAt: string;
   readonly deliveredAt: string | null;
+  /** The canonical content of its lines, as `shipOrder` resolved them: a repeat with the same content replays `result` (absent on shipments recorded before replays were kept). */
+  readonly fingerprint?: string;
+  /** What `shipOrder` returned, replayed to a repeat of it (absent on shipments recorded before replays were kept). */
+  readonly result?: { readonly shipmentId: string; readonly invoiceId: string | null };
   /** What `deliverShipment` returned, replayed to a repeated delivery (absent before delivery, and on shipments delivered before replays were kept). */
   readonly delivered?: { readonly shipmentId: string; readonly orderId: string; readonly orderState: OrderState };
 }

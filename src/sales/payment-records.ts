@@ -1,3 +1,4 @@
+import { withArticle } from "../kernel/article.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { PAYMENTS, type PaymentDoc } from "./order.js";
@@ -24,7 +25,7 @@ export async function priorPayment(tx: Transaction, kind: PaymentDoc["kind"], pa
     return a !== b && !(optional.includes(k) && (a === "" || b === ""));
   });
   if (differing.length > 0) {
-    throw new StorekeepError("DUPLICATE_DOCUMENT", `A ${kind} ${paymentId} was already recorded with other content (${differing.map((k) => `${k}: ${recorded.get(k) || "none"}, now ${now.get(k) || "none"}`).join("; ")}); a provider id is used once.`, { paymentId, kind, differing });
+    throw new StorekeepError("DUPLICATE_DOCUMENT", `${withArticle(kind, true)} ${paymentId} was already recorded with other content (${differing.map((k) => `${k}: ${recorded.get(k) || "none"}, now ${now.get(k) || "none"}`).join("; ")}); a provider id is used once.`, { paymentId, kind, differing });
   }
   return doc;
 }

@@ -120,7 +120,7 @@ export function placeOrderCommand(settings: SalesSettings) {
           try {
             minorOf(value, input.currency);
           } catch {
-            throw new StorekeepError("VALIDATION_FAILED", `Coupon ${c.code}: its discount.${field} ${value} has more decimals than ${input.currency} has (${scaleOf(input.currency)}); it cannot apply to a ${input.currency} order. Define the coupon in whole minor units of the currencies it serves.`, {
+            throw new StorekeepError("VALIDATION_FAILED", `Coupon ${c.code}: its discount.${field} ${value} has more decimals than ${input.currency} has (${scaleOf(input.currency)}); it cannot apply to an order in ${input.currency}. Define the coupon in whole minor units of the currencies it serves.`, {
               couponCode: c.code,
               issues: [{ path: "couponCode", message: `discount.${field} ${value} finer than ${input.currency}`, code: "custom" }],
             });

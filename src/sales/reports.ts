@@ -1,4 +1,7 @@
-import { StorekeepError } from "../kernel/errors.js";
+import { z } from "zod";
+import { StorekeepError, parseWith } from "../kernel/errors.js";
+import { ID_PATTERN, idSchema } from "../kernel/ids.js";
+import { instantString } from "../kernel/events/fields.js";
 import type { Transaction } from "../ports/storage.js";
 import { amountOf, minorOf } from "./amounts.js";
 import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, owedOnOrder, qty, qtyText, refundDueOn, writtenOffOf } from "./order.js";
@@ -137,6 +140,57 @@ export interface OrderPage {
   readonly next: { readonly placedAt: string; readonly orderId: string } | null;
 }
 
+const ORDER_QUERY_FIELDS = ["customerId", "state", "from", "to", "limit", "after"] as const;
+const ORDER_STATES = Object.keys(ORDER_TRANSITIONS) as [OrderState, ...OrderState[]];
+const queryDate = z
+  .string({ error: 'must be a date YYYY-MM-DD, such as "2026-03-04"' })
+  .refine(isLocalDate, { error: (issue) => `"${String(issue.input)}" must be a date YYYY-MM-DD, such as "2026-03-04"` });
+
+/**
+ * The orders query's fields and their types (the customer id may be "" for guest orders); an
+ * unknown field is refused too, as for the commands.
+ *
+ * @example
+ * ```ts
+ * orderQuerySchema.parse({ customerId: "cus_1", from: "2026-03-01", limit: 20 });
+ * ```
+ */
+export const orderQuerySchema = z.strictObject({
+  customerId: z
+    .string({ error: "must be a customer id, a string" })
+    .refine((s) => s === "" || ID_PATTERN.test(s), { error: "must be a customer id: 1-128 letters, digits or ._:/- starting with a letter or digit" })
+    .optional(),
+  state: z.enum(ORDER_STATES, { error: (issue) => `${JSON.stringify(issue.input) ?? String(issue.input)} is not an order state; use one of ${ORDER_STATES.join(", ")} (payment, fulfilment and return statuses are derived: filter the page by statuses)` }).optional(),
+  from: queryDate.optional(),
+  to: queryDate.optional(),
+  limit: z.number({ error: "must be a whole number from 1 to 1000" }).int({ error: "must be a whole number from 1 to 1000" }).min(1, { error: "must be 1 to 1000" }).max(1000, { error: "must be 1 to 1000" }).optional(),
+  after: z
+    .strictObject(
+      { placedAt: instantString, orderId: idSchema<string>() },
+      { error: (issue) => (issue.code === "unrecognized_keys" ? undefined : "must be the next of the previous page: { placedAt, orderId }") },
+    )
+    .optional(),
+});
+
+/**
+ * The query checked at the boundary, so every store answers a wrong type the same way: an
+ * unknown filter (with a hint for `status`), then the fields' types (`VALIDATION_FAILED`
+ * naming each bad field), then the combinations.
+ */
+function parseOrderQuery(raw: unknown): OrderQuery {
+  if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
+    for (const key of Object.keys(raw)) {
+      if (!(ORDER_QUERY_FIELDS as readonly string[]).includes(key)) {
+        const hint = key === "status" ? ' (the order\'s state is "state"; payment, fulfilment and return statuses are derived, on each row\'s statuses)' : "";
+        throw new StorekeepError("VALIDATION_FAILED", `orders: unknown filter "${key}"${hint}; use ${ORDER_QUERY_FIELDS.join(", ")}.`, { issues: [{ path: key, message: `one of ${ORDER_QUERY_FIELDS.join(", ")}`, code: "unrecognized_keys" }] });
+      }
+    }
+  }
+  const query = parseWith(orderQuerySchema, raw, "orders query") as OrderQuery;
+  if (query.customerId !== undefined && query.state !== undefined) throw new StorekeepError("VALIDATION_FAILED", "orders: filter by customer or by state, not both.", { issues: [{ path: "state", message: "one filter", code: "custom" }] });
+  return query;
+}
+
 /**
  * Orders by customer, by state or all, within a placement date range (business dates in
  * `timeZone`, the shop's), newest first (`openItems` as for {@link orderView}).
@@ -146,25 +200,9 @@ export interface OrderPage {
  * const page = await runtime.read((tx) => findOrders(tx, { customerId: "cus_1" }));
  * ```
  */
-export async function findOrders(tx: Transaction, query: OrderQuery, openItems?: OpenItemsReader, timeZone = "UTC"): Promise<OrderPage> {
-  const known = ["customerId", "state", "from", "to", "limit", "after"];
-  for (const key of Object.keys(query)) {
-    if (!known.includes(key)) {
-      const hint = key === "status" ? ' (the order\'s state is "state"; payment, fulfilment and return statuses are derived, on each row\'s statuses)' : "";
-      throw new StorekeepError("VALIDATION_FAILED", `orders: unknown filter "${key}"${hint}; use ${known.join(", ")}.`, { issues: [{ path: key, message: `one of ${known.join(", ")}`, code: "unrecognized_keys" }] });
-    }
-  }
+export async function findOrders(tx: Transaction, raw: OrderQuery, openItems?: OpenItemsReader, timeZone = "UTC"): Promise<OrderPage> {
+  const query = parseOrderQuery(raw);
   const limit = query.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new StorekeepError("VALIDATION_FAILED", "orders: limit must be 1 to 1000.", { issues: [{ path: "limit", message: "1 to 1000", code: "custom" }] });
-  if (query.customerId !== undefined && query.state !== undefined) throw new StorekeepError("VALIDATION_FAILED", "orders: filter by customer or by state, not both.", { issues: [{ path: "state", message: "one filter", code: "custom" }] });
-  if (query.state !== undefined && !Object.hasOwn(ORDER_TRANSITIONS, query.state)) {
-    const states = Object.keys(ORDER_TRANSITIONS);
-    throw new StorekeepError("VALIDATION_FAILED", `orders: state "${String(query.state)}" is not an order state; use one of ${states.join(", ")} (payment, fulfilment and return statuses are derived: filter the page by statuses).`, { issues: [{ path: "state", message: `one of ${states.join(", ")}`, code: "custom" }] });
-  }
-  for (const field of ["from", "to"] as const) {
-    const value = query[field];
-    if (value !== undefined && !isLocalDate(value)) throw new StorekeepError("VALIDATION_FAILED", `orders: ${field} "${String(value)}" must be a date YYYY-MM-DD, such as "2026-03-04".`, { issues: [{ path: field, message: "a date YYYY-MM-DD", code: "custom" }] });
-  }
   // Placement dates are the shop's business dates (its time zone): a day is its local midnight to the next.
   const range = {
     ...(query.from === undefined ? {} : { gte: startOfLocalDate(query.from as LocalDate, timeZone).toISOString() }),

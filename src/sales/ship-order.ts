@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
+import { withArticle } from "../kernel/article.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { type NewEvent } from "../runner/command.js";
@@ -38,13 +39,13 @@ export function shipOrderCommand(settings: SalesSettings) {
     name: "sales.shipOrder",
     input: shipOrderSchema,
     async handle(ctx, input) {
+      // The carrier's or the host's notification delivered again (any idempotency key) replays the first result.
+      const prior = await ctx.tx.documents.get<ShipmentDoc & { [k: string]: never }>(SHIPMENTS, input.shipmentId);
+      if (prior !== undefined) return { result: replayedShipment(prior.data as ShipmentDoc, input) };
       await ctx.periodLocks?.assertOpen(ctx.tx, "sales", ctx.today);
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
       if (order.state !== "placed") {
-        throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} is ${order.state}: only a placed order ships (${order.state === "draft" ? "place the draft first: sales.changeOrderState with action place" : order.state === "on-hold" ? "release the hold first" : "a " + order.state + " order ships no more"}).`, { orderId: order.orderId, state: order.state, allowed: ["placed"] });
-      }
-      if ((await ctx.tx.documents.get(SHIPMENTS, input.shipmentId)) !== undefined) {
-        throw new StorekeepError("DUPLICATE_DOCUMENT", `Shipment ${input.shipmentId} was already recorded; a shipment id is used once.`, { shipmentId: input.shipmentId });
+        throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} is ${order.state}: only a placed order ships (${order.state === "draft" ? "place the draft first: sales.changeOrderState with action place" : order.state === "on-hold" ? "release the hold first" : withArticle(order.state) + " order ships no more"}).`, { orderId: order.orderId, state: order.state, allowed: ["placed"] });
       }
       const wanted = input.lines ?? order.lines.map((l) => ({ lineId: l.lineId, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.shipped)) })).filter((l) => l.quantity !== "0");
       if (wanted.length === 0) throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} has nothing left to ship.`, { orderId: order.orderId });
@@ -107,10 +108,39 @@ export function shipOrderCommand(settings: SalesSettings) {
         events.push(invoiced.event);
         invoiceId = number;
       }
-      const shipment: ShipmentDoc = { shipmentId: input.shipmentId, orderId: order.orderId, state: "shipped", lines: wanted.map((w) => ({ lineId: w.lineId, quantity: w.quantity })), shippedAt: ctx.now.toISOString(), deliveredAt: null };
+      const result = { shipmentId: input.shipmentId, invoiceId };
+      const shipment: ShipmentDoc = { shipmentId: input.shipmentId, orderId: order.orderId, state: "shipped", lines: wanted.map((w) => ({ lineId: w.lineId, quantity: w.quantity })), shippedAt: ctx.now.toISOString(), deliveredAt: null, fingerprint: shipmentFingerprint(wanted), result };
       await ctx.tx.documents.put(SHIPMENTS, input.shipmentId, shipment as never, 0);
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "ship", input.shipmentId), version);
-      return { result: { shipmentId: input.shipmentId, invoiceId }, events };
+      return { result, events };
     },
   });
+}
+
+/** The canonical content of a shipment's lines (in any order; quantities canonical). */
+function shipmentFingerprint(lines: readonly { readonly lineId: string; readonly quantity: string; readonly locationId?: string | undefined; readonly lot?: string | undefined }[]): string {
+  return lines
+    .map((l) => `${l.lineId}=${qtyText(qty(l.quantity))}@${l.locationId ?? ""}/${l.lot ?? ""}`)
+    .sort()
+    .join("&");
+}
+
+/**
+ * The first result of a shipment recorded again under its id: the same order, and the same
+ * lines when the repeat names any (a repeat without lines meant the shipment recorded);
+ * other content is DUPLICATE_DOCUMENT naming the difference, as is a shipment recorded before
+ * replays were kept.
+ */
+function replayedShipment(doc: ShipmentDoc, input: z.output<typeof shipOrderSchema>): { shipmentId: string; invoiceId: string | null } {
+  const shown = (fingerprint: string) => fingerprint.replace(/@\/(?=&|$)/g, "").split("&").map((l) => `line ${l.replace("=", " × ")}`).join(", ");
+  const differing: string[] = [];
+  if (doc.orderId !== input.orderId) differing.push(`order: ${doc.orderId}, now ${input.orderId}`);
+  if (input.lines !== undefined && doc.fingerprint !== undefined && shipmentFingerprint(input.lines) !== doc.fingerprint) differing.push(`lines: ${shown(doc.fingerprint)}, now ${shown(shipmentFingerprint(input.lines))}`);
+  if (differing.length > 0) {
+    throw new StorekeepError("DUPLICATE_DOCUMENT", `Shipment ${input.shipmentId} was already recorded with other content (${differing.join("; ")}); a shipment id is used once: record another shipment under a new shipmentId.`, { shipmentId: input.shipmentId, orderId: doc.orderId, differing: differing.map((d) => d.slice(0, d.indexOf(":"))) });
+  }
+  if (doc.result === undefined) {
+    throw new StorekeepError("DUPLICATE_DOCUMENT", `Shipment ${input.shipmentId} was already recorded (before repeats replayed its result); a shipment id is used once.`, { shipmentId: input.shipmentId, orderId: doc.orderId });
+  }
+  return { shipmentId: doc.result.shipmentId, invoiceId: doc.result.invoiceId };
 }

@@ -1,4 +1,5 @@
 import { match } from "ts-pattern";
+import { withArticle } from "../kernel/article.js";
 import { StorekeepError } from "../kernel/errors.js";
 
 /*
@@ -146,7 +147,7 @@ function step<S extends string, A extends string>(machine: string, subject: stri
   const allowed = Object.entries(row).map(([a, to]) => `${a} → ${String(to)}`);
   throw new StorekeepError(
     "INVALID_TRANSITION",
-    `${subject} is ${state}: cannot ${action}. ${allowed.length === 0 ? `${/^[aeiou]/.test(machine) ? "An" : "A"} ${machine} in ${state} allows no further transition.` : `Allowed from ${state}: ${allowed.join(", ")}.`}`,
+    `${subject} is ${state}: cannot ${action}. ${allowed.length === 0 ? `${withArticle(machine, true)} in ${state} allows no further transition.` : `Allowed from ${state}: ${allowed.join(", ")}.`}`,
     { machine, subject, state, action, allowed: Object.keys(row) },
   );
 }

@@ -6,7 +6,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { amountOf, minorOf, parseScaled } from "./amounts.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
-import { nextPaymentState } from "./state-machines.js";
+import { type PaymentState, nextPaymentState } from "./state-machines.js";
 
 const id = idSchema<string>();
 export const voidPaymentSchema = z.strictObject({ paymentId: id, outcome: z.enum(["void", "fail"]).default("void") });
@@ -31,11 +31,15 @@ export function voidPaymentCommand(settings: SalesSettings) {
       const stored = await ctx.tx.documents.getForUpdate<PaymentDoc & { [k: string]: never }>(PAYMENTS, `authorization:${input.paymentId}`);
       if (stored === undefined) throw new StorekeepError("NOT_FOUND", `No authorization ${input.paymentId}; authorize it with sales.authorizePayment first.`, { paymentId: input.paymentId });
       const doc = stored.data as PaymentDoc;
+      // The provider's void or failure delivered again (any idempotency key) replays the first result.
+      const prior = priorVoid(doc, input.outcome);
+      if (prior !== undefined) return { result: prior };
       const state = nextPaymentState(doc.state as never, input.outcome, `Payment ${input.paymentId}`);
       const { order, version } = await loadOrder(ctx.tx, doc.orderId);
       const c = order.currency;
       const released = minorOf(doc.amount, c) - minorOf(doc.captured, c);
-      await ctx.tx.documents.put(PAYMENTS, doc.key, { ...doc, state } as never, stored.version);
+      const result = { paymentId: input.paymentId, state };
+      await ctx.tx.documents.put(PAYMENTS, doc.key, { ...doc, state, voided: { outcome: input.outcome, result } } satisfies PaymentDoc as never, stored.version);
       const authorized = minorOf(order.paid.authorized, c) - released;
       let next: OrderDoc = { ...order, paid: { ...order.paid, authorized: amountOf(authorized, c) } };
       const events: NewEvent[] = [];
@@ -49,9 +53,24 @@ export function voidPaymentCommand(settings: SalesSettings) {
         }
       }
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), `${input.outcome}-payment`, input.paymentId), version);
-      return { result: { paymentId: input.paymentId, state }, events };
+      return { result, events };
     },
   });
+}
+
+/**
+ * The first result when an authorization's rest already ended as `outcome` asks (a void
+ * voided, a failure failed: a replay); DUPLICATE_DOCUMENT when it ended the other way;
+ * undefined when it has not ended. Authorizations voided before the outcome was kept replay
+ * by their state.
+ */
+function priorVoid(doc: PaymentDoc, outcome: "void" | "fail"): { paymentId: string; state: PaymentState } | undefined {
+  const ended = doc.voided ?? (doc.state === "voided" ? { outcome: "void" as const, result: { paymentId: doc.paymentId, state: doc.state } } : doc.state === "failed" ? { outcome: "fail" as const, result: { paymentId: doc.paymentId, state: doc.state } } : undefined);
+  if (ended === undefined) return undefined;
+  if (ended.outcome === outcome) return { paymentId: ended.result.paymentId, state: ended.result.state };
+  const how = (o: "void" | "fail") => (o === "void" ? "voided" : "failed");
+  const by = doc.voided?.cancelled === true ? ` by the cancellation of order ${doc.orderId}` : "";
+  throw new StorekeepError("DUPLICATE_DOCUMENT", `Authorization ${doc.paymentId} was already ${how(ended.outcome)}${by}; it cannot now be ${how(outcome)}. An authorization's rest ends once: record nothing more for it.`, { paymentId: doc.paymentId, outcome: ended.outcome, now: outcome, differing: ["outcome"] });
 }
 
 /** When an unpaid order expires: placement plus the shop's unpaid expiry ("" when it never does: no expiry set, an order on payment terms, one no longer placed or held). */

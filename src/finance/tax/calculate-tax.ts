@@ -220,8 +220,34 @@ function multiply(a: Fraction, b: Fraction): Fraction {
   return { n: a.n * b.n, d: a.d * b.d };
 }
 
+/**
+ * The refusal when an export or a reverse-charged supply finds no catch-all code: it says why
+ * the supply is zero-rated or reverse-charged, whose codes it takes, and the code to add.
+ */
+function missingCatchAllCode(place: PlaceOfSupply, kind: TaxKind, direction: "sale" | "purchase", parties: { readonly seller: TaxParty; readonly buyer: TaxParty }): StorekeepError {
+  const { country } = place.jurisdiction;
+  const seller = parties.seller.country;
+  const buyer = parties.buyer.country;
+  const why =
+    place.rule === "export"
+      ? `A ${direction} from ${seller} to ${buyer} is an export (the buyer is outside the seller's tax union): it is zero-rated, with ${country}'s tax code of kind "zero" and category "*"`
+      : `A ${direction} from ${seller} to a business in ${buyer} (VAT id ${parties.buyer.vatId ?? "given"}) is reverse-charged (the buyer accounts for the VAT): it takes ${country}'s tax code of kind "reverse-charge" and category "*"`;
+  const rate = kind === "zero" ? "0" : "0.19";
+  const example = `{ code: "${country}-${kind === "zero" ? "EXPORT" : "RC"}", jurisdiction: { country: "${country}" }, category: "*", kind: "${kind}", rates: [{ rate: "${rate}", validFrom: "2007-01-01" }] }`;
+  const rateNote = kind === "zero" ? "" : " (its rate is the one a reverse-charged purchase self-assesses, your standard rate; a sale charges none)";
+  return new StorekeepError("NOT_FOUND", `${why}, and the tax codes have none. Add one to defineTaxCodes, e.g. ${example}${rateNote}.`, {
+    rule: place.rule,
+    country,
+    kind,
+    category: "*",
+    direction,
+    sellerCountry: seller,
+    buyerCountry: buyer,
+  });
+}
+
 /** The codes a category gets at the place of supply, with their exact multipliers. */
-function appliedCodes(table: TaxCodeTable, place: PlaceOfSupply, category: string, date: LocalDate, direction: "sale" | "purchase", inclusive: boolean): AppliedCode[] {
+function appliedCodes(table: TaxCodeTable, place: PlaceOfSupply, category: string, date: LocalDate, direction: "sale" | "purchase", inclusive: boolean, parties: { readonly seller: TaxParty; readonly buyer: TaxParty }): AppliedCode[] {
   const { country, region } = place.jurisdiction;
   let codes: TaxCode[];
   if (place.rule === "import" || place.rule === "advance-untaxed") return [];
@@ -229,10 +255,7 @@ function appliedCodes(table: TaxCodeTable, place: PlaceOfSupply, category: strin
     const kind: TaxKind = place.rule === "reverse-charge" ? "reverse-charge" : "zero";
     codes = (table.byKey.get(codeKey(country, undefined, "*")) ?? []).filter((c) => c.kind === kind);
     if (codes.length === 0) {
-      throw new StorekeepError("NOT_FOUND", `No ${kind} tax code with category "*" in ${country} for a ${place.rule === "export" ? "export" : "reverse-charged supply"}; define one.`, {
-        rule: place.rule,
-        country,
-      });
+      throw missingCatchAllCode(place, kind, direction, parties);
     }
     codes = codes.slice(0, 1);
   } else {
@@ -354,7 +377,7 @@ export function calculateTax(lines: readonly TaxLineInput[], context: TaxContext
     }
     let codes = byCategory.get(line.category);
     if (!codes) {
-      codes = appliedCodes(ctx.taxCodes, place, line.category, ctx.date, direction, lineInclusive);
+      codes = appliedCodes(ctx.taxCodes, place, line.category, ctx.date, direction, lineInclusive, ctx);
       byCategory.set(line.category, codes);
     }
     applied[i] = codes;

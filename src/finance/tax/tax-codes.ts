@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ratioSchema } from "../../kernel/bounds.js";
 import { type Decimal, canonicalDecimal, toScaledBigInt } from "../../kernel/decimal.js";
+import { withArticle } from "../../kernel/article.js";
 import { StorekeepError, parseWith } from "../../kernel/errors.js";
 import { type LocalDate, localDateSchema } from "../../kernel/local-date.js";
 import { RATE_SCALE } from "./tax-arithmetic.js";
@@ -227,10 +228,10 @@ export function defineTaxCodes(input: readonly TaxCodeInput[]): TaxCodeTable {
 function checkRate(where: string, kind: TaxKind, rate: Decimal): void {
   if (rate.gte(1)) throw invalid(`${where}: a rate of ${canonicalDecimal(rate)} is 100% or more; write rates as fractions (19% is "0.19").`, {});
   if ((kind === "zero" || kind === "exempt") && !rate.isZero()) {
-    throw invalid(`${where}: a ${kind} code charges nothing; set its rate to "0".`, {});
+    throw invalid(`${where}: ${withArticle(kind)} code charges nothing; set its rate to "0".`, {});
   }
   if ((kind === "standard" || kind === "reduced") && rate.isZero()) {
-    throw invalid(`${where}: a ${kind} code at 0 is a zero-rated supply; use kind "zero".`, {});
+    throw invalid(`${where}: ${withArticle(kind)} code at 0 is a zero-rated supply; use kind "zero".`, {});
   }
 }
 

@@ -46,7 +46,7 @@ export const eventExamples: { readonly [T in EventType]: EventPayloadInput<T> } 
     previousTotal: eur("41.53"),
   },
   OrderReservationRequested: { orderId: "ord_1", warehouseId: "wh_main", kind: "hard", lines: [{ lineId: "l1", sku: "MUG-RED", quantity: "2" }] },
-  OrderCancelled: { orderId: "ord_1", customerId: "cus_1", reason: "cancelled" },
+  OrderCancelled: { orderId: "ord_1", customerId: "cus_1", reason: "cancelled", voidedPaymentIds: ["pay_1"] },
   PaymentAuthorized: { paymentId: "pay_1", orderId: "ord_1", amount: eur("34.9"), provider: "stripe", expiresAt: "2026-12-04T10:00:00.000Z" },
   PaymentCaptured: {
     paymentId: "pay_1",

@@ -248,17 +248,20 @@ export const orderReservationRequestedSchema = refined(
 /**
  * `OrderCancelled` (v1): an order was cancelled by the shop or the customer, or expired
  * unpaid. Not posted (a credit note does that for an invoiced order); inventory reacts by
- * releasing the order's held reservations.
+ * releasing the order's held reservations. `voidedPaymentIds` names the authorizations whose
+ * uncaptured rest the cancellation voided (left out when none): the host voids them at the
+ * payment provider, so the customer's card is no longer held.
  *
  * @example
  * ```ts
- * orderCancelledSchema.parse({ orderId: "ord_1", reason: "expired" });
+ * orderCancelledSchema.parse({ orderId: "ord_1", reason: "cancelled", voidedPaymentIds: ["pi_1"] });
  * ```
  */
 export const orderCancelledSchema = z.object({
   orderId: orderIdField,
   customerId: customerIdField.exactOptional(),
   reason: z.enum(["cancelled", "expired"]),
+  voidedPaymentIds: z.array(documentIdField).min(1).max(10_000).exactOptional(),
 });
 
 /**

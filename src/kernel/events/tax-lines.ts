@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withArticle } from "../article.js";
 import { BOUNDS } from "../bounds.js";
 import { Decimal } from "../decimal.js";
 import { checkCurrency, checkSum } from "./checks.js";
@@ -79,7 +80,7 @@ export function checkTaxLines(
       ctx.addIssue({ code: "custom", path: [...path, "functional"], message: "must equal the transaction amounts when the document is in the functional currency" });
     }
     if (line.selfAssessed !== true && (line.kind === "zero" || line.kind === "exempt") && !new Decimal(line.tax.amount).isZero()) {
-      ctx.addIssue({ code: "custom", path: [...path, "tax"], message: `a ${line.kind} code charges no tax; must be 0` });
+      ctx.addIssue({ code: "custom", path: [...path, "tax"], message: `${withArticle(line.kind)} code charges no tax; must be 0` });
     }
   });
   const charged = lines.filter((line) => line.selfAssessed !== true);
