@@ -47,7 +47,7 @@ describe("sk.sales.orders checks its query's types at the boundary", () => {
       await sk.sales.placeOrder({ orderId: "o1", customerId: "c1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }] });
     }
     for (const [query, path, says] of BAD) {
-      const [memory, pglite] = await Promise.all(shops.map((sk) => refusal(() => sk.sales.orders(query as never))));
+      const [memory, pglite] = (await Promise.all(shops.map((sk) => refusal(() => sk.sales.orders(query as never))))) as [Awaited<ReturnType<typeof refusal>>, Awaited<ReturnType<typeof refusal>>];
       expect(memory, JSON.stringify(query)).toMatchObject({ code: "VALIDATION_FAILED", paths: [path] });
       expect(memory.message, JSON.stringify(query)).toContain(says);
       expect(memory.message).toContain(path.split(".")[0]);
