@@ -9,8 +9,7 @@ import type { InventorySettings } from "./options.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
 import { unitNameSchema, where } from "./movement-inputs.js";
-import { unitFactor } from "./barcode-lookup.js";
-import { toBaseQuantity } from "./units.js";
+import { quantityInBaseUnits } from "./base-quantity.js";
 import { recordMovements } from "./record-movements.js";
 import { planRemoval } from "./removal.js";
 
@@ -80,7 +79,7 @@ export function issueCommand(settings: InventorySettings) {
     name: "inventory.issue",
     input: issueSchema,
     async handle(ctx, input) {
-      const quantity = input.unit === undefined ? input.quantity : toBaseQuantity(input.quantity, await unitFactor(ctx.tx, input.sku, input.unit));
+      const quantity = await quantityInBaseUnits(ctx.tx, input.sku, input.quantity, input.unit);
       const effectiveAt = effectiveInstant(ctx, input);
       const plan = await planRemoval(ctx, { sku: input.sku, warehouseId: input.warehouseId, locationId: input.locationId, lot: input.lot, quantity, effectiveAt, orderId: input.orderId, reservationId: input.reservationId, fulfil: true });
       const drafts: MovementDraft[] = plan.parts.map((part) => ({

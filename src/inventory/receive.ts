@@ -9,8 +9,7 @@ import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
 import { resolveLocation } from "./location.js";
 import { unitCostSchema, unitNameSchema, valueSchema, where } from "./movement-inputs.js";
-import { unitFactor } from "./barcode-lookup.js";
-import { toBaseQuantity } from "./units.js";
+import { quantityInBaseUnits } from "./base-quantity.js";
 import { recordMovements } from "./record-movements.js";
 
 const receiveSchema = z
@@ -49,7 +48,7 @@ export function receiveCommand(settings: InventorySettings) {
         sku: input.sku,
         kind: type === "opening" ? "opening" : "receipt",
         effectiveAt: effectiveInstant(ctx, input),
-        quantity: input.unit === undefined ? input.quantity : toBaseQuantity(input.quantity, await unitFactor(ctx.tx, input.sku, input.unit)),
+        quantity: await quantityInBaseUnits(ctx.tx, input.sku, input.quantity, input.unit),
         warehouseId: input.warehouseId,
         locationId,
         lot: input.lot,
