@@ -77,6 +77,21 @@ export function inTransitLocation(warehouseId: string): string {
 }
 
 /**
+ * Refuses a warehouse that was never defined (a typo in a report's query would otherwise
+ * read as a warehouse that holds nothing): NOT_FOUND naming it.
+ *
+ * @example
+ * ```ts
+ * await requireWarehouse(tx, "wh_main");
+ * ```
+ */
+export async function requireWarehouse(tx: Transaction, warehouseId: string): Promise<void> {
+  if ((await tx.documents.get(WAREHOUSES, warehouseId)) === undefined) {
+    throw new StorekeepError("NOT_FOUND", `Unknown warehouse "${warehouseId}": define it first with inventory.defineWarehouse({ warehouseId }), or check the id.`, { warehouseId });
+  }
+}
+
+/**
  * Resolves where a movement happens: the location (default: the warehouse's root) must
  * exist and belong to the warehouse.
  *
