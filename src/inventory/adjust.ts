@@ -10,8 +10,9 @@ import { requireProduct } from "./product.js";
 import { unitCostSchema, unitNameSchema, where } from "./movement-inputs.js";
 import { quantityInBaseUnits } from "./base-quantity.js";
 import { recordMovements } from "./record-movements.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const adjustSchema = z.object({
+const adjustSchema = strictInput({
   ...where,
   /** Signed: positive found units, negative lost ones. */
   quantity: quantityString,

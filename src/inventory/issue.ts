@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { ID_PATTERN, idSchema } from "../kernel/ids.js";
 import { BOUNDS } from "../kernel/decimal-text.js";
 import { isPlainWith, withFastParse } from "../kernel/fast-parse.js";
@@ -12,9 +11,10 @@ import { unitNameSchema, where } from "./movement-inputs.js";
 import { quantityInBaseUnits } from "./base-quantity.js";
 import { recordMovements } from "./record-movements.js";
 import { planRemoval } from "./removal.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const issueSchema = withFastParse(
-  z.object({
+  strictInput({
     ...where,
     quantity: positiveQuantityString,
     counterRole: stockCounterRoleSchema.default("cogs"),

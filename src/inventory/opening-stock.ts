@@ -12,6 +12,7 @@ import { resolveLocation } from "./location.js";
 import { minorOf, valueAtUnitCost } from "./amounts.js";
 import type { InventorySettings } from "./options.js";
 import { skuSchema } from "./product.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * One row of opening stock: a SKU at a location with its quantity and unit cost (or total value).
@@ -21,17 +22,15 @@ import { skuSchema } from "./product.js";
  * openingRowSchema.parse({ sku: "MUG", warehouseId: "wh_main", quantity: "40", unitCost: "2.5" });
  * ```
  */
-export const openingRowSchema = z
-  .object({
-    sku: skuSchema,
-    warehouseId: idSchema<string>(),
-    locationId: idSchema<string>().optional(),
-    lot: idSchema<string>().optional(),
-    quantity: positiveQuantityString,
-    unitCost: decimalStringSchema(BOUNDS.amount, "unitCost", "nonnegative").optional(),
-    value: decimalStringSchema(BOUNDS.amount, "value", "nonnegative").optional(),
-  })
-  .refine((r) => (r.unitCost === undefined) !== (r.value === undefined), { message: "give exactly one of unitCost or value", path: ["unitCost"] });
+export const openingRowSchema = strictInput({
+  sku: skuSchema,
+  warehouseId: idSchema<string>(),
+  locationId: idSchema<string>().optional(),
+  lot: idSchema<string>().optional(),
+  quantity: positiveQuantityString,
+  unitCost: decimalStringSchema(BOUNDS.amount, "unitCost", "nonnegative").optional(),
+  value: decimalStringSchema(BOUNDS.amount, "value", "nonnegative").optional(),
+}).refine((r) => (r.unitCost === undefined) !== (r.value === undefined), { message: "give exactly one of unitCost or value", path: ["unitCost"] });
 
 /**
  * A row of opening stock (see `openingRowSchema`).
@@ -77,9 +76,7 @@ export function parseOpeningCsv(csv: string): OpeningRow[] {
 }
 
 
-const importSchema = z
-  .object({ rows: z.array(openingRowSchema).min(1).max(BOUNDS.lines).optional(), csv: z.string().max(1_000_000).optional(), reference: idSchema<string>().optional(), ...effectiveSchema.shape })
-  .refine((i) => (i.rows === undefined) !== (i.csv === undefined), { message: "give rows or csv, not both", path: ["rows"] });
+const importSchema = strictInput({ rows: z.array(openingRowSchema).min(1).max(BOUNDS.lines).optional(), csv: z.string().max(1_000_000).optional(), reference: idSchema<string>().optional(), ...effectiveSchema.shape }).refine((i) => (i.rows === undefined) !== (i.csv === undefined), { message: "give rows or csv, not both", path: ["rows"] });
 
 /**
  * The opening-stock import: receipts against `opening-balance-equity`, one per row, all at

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { stockCounterRoleSchema } from "../kernel/events/account-roles.js";
 import { positiveQuantityString } from "../kernel/events/fields.js";
 import { localDateSchema } from "../kernel/local-date.js";
@@ -11,9 +10,9 @@ import { resolveLocation } from "./location.js";
 import { unitCostSchema, unitNameSchema, valueSchema, where } from "./movement-inputs.js";
 import { quantityInBaseUnits } from "./base-quantity.js";
 import { recordMovements } from "./record-movements.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const receiveSchema = z
-  .object({ ...where, quantity: positiveQuantityString, unitCost: unitCostSchema.optional(), value: valueSchema.optional(), counterRole: stockCounterRoleSchema.default("grni"), unit: unitNameSchema.optional(), expiry: localDateSchema.optional() })
+const receiveSchema = strictInput({ ...where, quantity: positiveQuantityString, unitCost: unitCostSchema.optional(), value: valueSchema.optional(), counterRole: stockCounterRoleSchema.default("grni"), unit: unitNameSchema.optional(), expiry: localDateSchema.optional() })
   .refine((r) => (r.unitCost === undefined) !== (r.value === undefined), { message: "give exactly one of unitCost (a unit price) or value (the line's total)", path: ["unitCost"] });
 
 /**

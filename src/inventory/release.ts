@@ -8,17 +8,16 @@ import { quantityInBaseUnits } from "./base-quantity.js";
 import { unitNameSchema } from "./movement-inputs.js";
 import { RESERVATIONS, type Reservation } from "./reservations.js";
 import { applyRelease, closeHolds, releasePart } from "./reservation-holds.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const releaseSchema = z
-  .object({
-    reservationId: idSchema<string>(),
-    /** How much to release (default: all that is still held); the rest stays held. */
-    quantity: positiveQuantityString.optional(),
-    /** The unit `quantity` is in (see `defineUnit`); default the base unit. */
-    unit: unitNameSchema.optional(),
-    reason: z.enum(["released", "cancelled"]).default("released"),
-  })
-  .refine((r) => r.unit === undefined || r.quantity !== undefined, { message: "a unit needs a quantity: give quantity with unit, or leave both out to release everything held", path: ["unit"] });
+const releaseSchema = strictInput({
+  reservationId: idSchema<string>(),
+  /** How much to release (default: all that is still held); the rest stays held. */
+  quantity: positiveQuantityString.optional(),
+  /** The unit `quantity` is in (see `defineUnit`); default the base unit. */
+  unit: unitNameSchema.optional(),
+  reason: z.enum(["released", "cancelled"]).default("released"),
+}).refine((r) => r.unit === undefined || r.quantity !== undefined, { message: "a unit needs a quantity: give quantity with unit, or leave both out to release everything held", path: ["unit"] });
 
 /**
  * Releases a held reservation (its units become available again): all that is still held,

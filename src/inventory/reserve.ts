@@ -19,11 +19,12 @@ import { applyRelease, closeHolds, lockedExpiredIn } from "./reservation-holds.j
 import { handOver } from "../kernel/hand-over.js";
 import { unitNameSchema } from "./movement-inputs.js";
 import { quantityInBaseUnits } from "./base-quantity.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const reserveSchema = z.object({
+const reserveSchema = strictInput({
   lines: z
     .array(
-      z.object({
+      strictInput({
         sku: skuSchema,
         warehouseId: idSchema<string>(),
         quantity: positiveQuantitySchema,

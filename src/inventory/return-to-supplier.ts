@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { positiveQuantityString } from "../kernel/events/fields.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
@@ -8,8 +7,9 @@ import { unitNameSchema, where } from "./movement-inputs.js";
 import { quantityInBaseUnits } from "./base-quantity.js";
 import { recordMovements } from "./record-movements.js";
 import { planRemoval } from "./removal.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const supplierReturnSchema = z.object({
+const supplierReturnSchema = strictInput({
   ...where,
   quantity: positiveQuantityString,
   /** The unit the quantity is in (see `defineUnit`); default the base unit. */

@@ -14,15 +14,16 @@ import { skuSchema } from "./product.js";
 import { unitNameSchema } from "./movement-inputs.js";
 import { quantityInBaseUnits } from "./base-quantity.js";
 import { parseScaled } from "./valuation-kernel.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const transferSchema = z.object({
+const transferSchema = strictInput({
   sku: skuSchema,
   quantity: positiveQuantityString,
   /** The unit the quantity is in (see `defineUnit`); default the base unit. */
   unit: unitNameSchema.optional(),
   lot: idSchema<string>().optional(),
-  from: z.object({ warehouseId: idSchema<string>(), locationId: idSchema<string>().optional() }),
-  to: z.object({ warehouseId: idSchema<string>(), locationId: idSchema<string>().optional() }),
+  from: strictInput({ warehouseId: idSchema<string>(), locationId: idSchema<string>().optional() }),
+  to: strictInput({ warehouseId: idSchema<string>(), locationId: idSchema<string>().optional() }),
   /** Units travel (dispatched now, arrive with `receiveTransfer`). Default: between warehouses. */
   inTransit: z.boolean().optional(),
   reference: idSchema<string>().optional(),
