@@ -44,8 +44,10 @@ export type OpeningRow = z.input<typeof openingRowSchema>;
 
 /**
  * Parses opening stock from CSV text with a header row. Columns (any order, case
- * insensitive): `sku`, `warehouse` (or `warehouseId`), `location`, `lot`, `quantity`,
- * `unit_cost` (or `unitCost`), `value`. Fields may be double-quoted; empty cells are left out.
+ * insensitive, `_` and spaces ignored): `sku`, `warehouse` (or `warehouseId`), `location`
+ * (or `locationId`), `lot`, `quantity`, `unit_cost` (or `unitCost`), `value`. A leading
+ * byte-order mark (a spreadsheet's "CSV UTF-8") is ignored. Fields may be double-quoted;
+ * empty cells are left out. The rows come back named as {@link openingRowSchema} names them.
  *
  * @example
  * ```ts
@@ -56,7 +58,7 @@ export type OpeningRow = z.input<typeof openingRowSchema>;
 export function parseOpeningCsv(csv: string): OpeningRow[] {
   const lines = parseCsv(csv).filter((cells) => cells.some((cell) => cell.trim() !== ""));
   if (lines.length > BOUNDS.lines + 1) throw new StorekeepError("VALIDATION_FAILED", `Opening stock CSV has ${lines.length - 1} rows; import at most ${BOUNDS.lines} per command.`, { issues: [{ path: "csv", message: "too many rows", code: "too_big" }] });
-  const header = (lines[0] ?? []).map((h) => h.trim().toLowerCase().replace(/[_\s]/g, ""));
+  const header = (lines[0] ?? []).map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, "") : h).trim().toLowerCase().replace(/[_\s]/g, ""));
   const column: Record<string, keyof OpeningRow> = { sku: "sku", warehouse: "warehouseId", warehouseid: "warehouseId", location: "locationId", locationid: "locationId", lot: "lot", quantity: "quantity", unitcost: "unitCost", value: "value" };
   const keys = header.map((h) => column[h]);
   const unknown = header.filter((h, i) => keys[i] === undefined);
