@@ -7,13 +7,17 @@ import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
 import { resolveLocation } from "./location.js";
 import { requireProduct } from "./product.js";
-import { unitCostSchema, where } from "./movement-inputs.js";
+import { unitCostSchema, unitNameSchema, where } from "./movement-inputs.js";
+import { quantityInBaseUnits } from "./base-quantity.js";
 import { recordMovements } from "./record-movements.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const adjustSchema = z.object({
+const adjustSchema = strictInput({
   ...where,
   /** Signed: positive found units, negative lost ones. */
   quantity: quantityString,
+  /** The unit the quantity (and `unitCost`) is in (see `defineUnit`); default the base unit. */
+  unit: unitNameSchema.optional(),
   /** Found units: their unit cost (default: the current cost). Ignored under standard cost. */
   unitCost: unitCostSchema.optional(),
   reason: z.enum(["count", "damaged-return", "other"]).default("count"),
@@ -22,6 +26,7 @@ const adjustSchema = z.object({
 /**
  * Adjusts on hand by a signed quantity (a count difference, a damaged return): found units at a unit cost or the current cost, lost ones at their cost.
  * A standard-costed product's found units enter at its standard (`unitCost` does not apply: its stock is held at standard, and an adjustment has no price to book a variance against).
+ * With a `unit` the quantity and the unit cost are in that unit, as in `receive` (1 carton found at 30.00 is 12 base units worth 30.00).
  *
  * @example
  * ```ts
@@ -35,6 +40,7 @@ export function adjustCommand(settings: InventorySettings) {
     input: adjustSchema,
     async handle(ctx, input) {
       const locationId = await resolveLocation(ctx.tx, input.warehouseId, input.locationId);
+      const quantity = await quantityInBaseUnits(ctx.tx, input.sku, input.quantity, input.unit);
       const gain = !input.quantity.startsWith("-");
       // Standard costing values every unit at the standard: a gain's unit cost would post a value the stock does not hold.
       const atUnitCost = gain && input.unitCost !== undefined && (await requireProduct(ctx.tx, input.sku)).costingMethod !== "standard";
@@ -42,7 +48,7 @@ export function adjustCommand(settings: InventorySettings) {
         sku: input.sku,
         kind: "adjustment",
         effectiveAt: effectiveInstant(ctx, input),
-        quantity: input.quantity,
+        quantity,
         warehouseId: input.warehouseId,
         locationId,
         lot: input.lot,

@@ -1,10 +1,10 @@
-import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { NEVER_EXPIRES, RESERVATIONS, type Reservation } from "./reservations.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const allocateSchema = z.object({ reservationId: idSchema<string>() });
+const allocateSchema = strictInput({ reservationId: idSchema<string>() });
 
 /**
  * Turns a held soft reservation into a hard one (it no longer expires).

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { minorUnits } from "../kernel/currencies.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
@@ -13,6 +12,7 @@ import { requireProducts } from "./product.js";
 import { type CountLine, countLines, requireStocktake, stocktakeLocations } from "./stocktake-reads.js";
 import { COUNT_DATES, type MissedByCount, STOCKTAKES, type Stocktake, type StocktakeSummary } from "./stocktake-records.js";
 import { formatScaled, parseScaled } from "./valuation-kernel.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * The counted items that movements recorded after their count contradict: a later movement
@@ -72,7 +72,7 @@ async function missedUnits(tx: Transaction, lines: readonly CountLine[], lowestA
 export function approveStocktakeCommand(settings: InventorySettings) {
   return defineLibraryCommand({
     name: "inventory.approveStocktake",
-    input: z.object({ stocktakeId: idSchema<string>() }),
+    input: strictInput({ stocktakeId: idSchema<string>() }),
     async handle(ctx, input) {
       const doc = await requireStocktake(ctx.tx, input.stocktakeId, true);
       const stocktake = doc.data;

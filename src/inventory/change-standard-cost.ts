@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { BOUNDS } from "../kernel/bounds.js";
 import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError } from "../kernel/errors.js";
@@ -12,8 +11,9 @@ import type { InventorySettings } from "./options.js";
 import { requireProduct, skuSchema } from "./product.js";
 import { recordMovements } from "./record-movements.js";
 import { unitCostRatio } from "./valuation-kernel.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const changeSchema = z.object({
+const changeSchema = strictInput({
   sku: skuSchema,
   /** The new standard unit cost (functional currency). */
   standardCost: decimalStringSchema(BOUNDS.amount, "standardCost", "nonnegative"),

@@ -2,6 +2,7 @@ import { Decimal } from "../kernel/decimal.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import { type AbcCuts, type CountFrequencies, type CycleCountDue, DEFAULT_ABC_CUTS, DEFAULT_COUNT_FREQUENCIES, abcClasses, cycleCountsDue } from "./cycle-counting.js";
 import { QUANTITIES, VALUES } from "./ledger-records.js";
+import { requireWarehouse } from "./location.js";
 import { warehouseLocations } from "./start-stocktake.js";
 import { COUNT_DATES } from "./stocktake-records.js";
 
@@ -25,7 +26,8 @@ export interface CycleCountPlan extends JsonObject {
  * What is due for a cycle count at a warehouse on `asOf`: SKUs with stock there, classed
  * A/B/C by the value they hold there (their on-hand value × the warehouse's share of their
  * quantity), each due when never counted or last counted (an approved stocktake) at least
- * its class's frequency ago.
+ * its class's frequency ago. An unknown warehouse is NOT_FOUND; a known one holding nothing
+ * has nothing due.
  *
  * @example
  * ```ts
@@ -36,6 +38,7 @@ export async function cycleCountPlan(
   tx: Transaction,
   query: { readonly warehouseId: string; readonly asOf: string; readonly cuts?: AbcCuts | undefined; readonly frequencies?: CountFrequencies | undefined },
 ): Promise<CycleCountPlan> {
+  await requireWarehouse(tx, query.warehouseId);
   const here = new Set(await warehouseLocations(tx, query.warehouseId));
   const sums = await tx.balances.sumByKey(QUANTITIES, { buckets: { to: query.asOf } });
   const atWarehouse = new Map<string, Decimal>();

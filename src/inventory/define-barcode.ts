@@ -5,8 +5,9 @@ import { BARCODES, type BarcodeEntry, barcodeKey, findBarcodeEntry, internalKey,
 import { parseBarcode } from "./barcodes.js";
 import type { InventorySettings } from "./options.js";
 import { requireProduct, skuSchema } from "./product.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const barcodeSchema = z.object({
+const barcodeSchema = strictInput({
   /** The code as printed or scanned (any GTIN form, a GS1 element string with AI 01/02, an in-store code, or an internal label). */
   barcode: z.string().min(1).max(200),
   sku: skuSchema,

@@ -6,8 +6,9 @@ import { decimalStringSchema } from "../kernel/events/fields.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { type ProductUnit, UNITS } from "./barcode-lookup.js";
 import { requireProduct, skuSchema } from "./product.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const unitSchema = z.object({
+const unitSchema = strictInput({
   sku: skuSchema,
   /** The unit's name ("carton", "pallet", "g"). */
   unit: z.string().min(1).max(20),

@@ -2,8 +2,9 @@ import { z } from "zod";
 import { defineLibraryCommand } from "../runner/library.js";
 import { RESERVATIONS, type Reservation } from "./reservations.js";
 import { applyRelease, closeHolds } from "./reservation-holds.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const expireSchema = z.object({ limit: z.number().int().min(1).max(10_000).default(1000) });
+const expireSchema = strictInput({ limit: z.number().int().min(1).max(10_000).default(1000) });
 
 /**
  * Expires soft holds whose time has passed (at most `limit` per call; `more` says whether to call again).

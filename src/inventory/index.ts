@@ -9,7 +9,7 @@ import type { Runtime } from "../runner/runner.js";
 import { type AuditReport, type InventoryAccountReader, auditInventory } from "./audit.js";
 import { type Explanation, explainMovement } from "./explain.js";
 import { AVAILABILITY, COST_STATES, QUANTITIES, type RecordedMovement, VALUES, TRANSFERS } from "./ledger-records.js";
-import { LOCATIONS, type Location, WAREHOUSES } from "./location.js";
+import { LOCATIONS, type Location, WAREHOUSES, requireWarehouse } from "./location.js";
 import { MOVEMENTS, MOVEMENT_INDEX, SNAPSHOTS, VALUATIONS } from "./movement.js";
 import { type OpeningRow, openingStockCommand } from "./opening-stock.js";
 import { type InventoryOptions, resolveInventoryOptions } from "./options.js";
@@ -263,7 +263,7 @@ export interface InventoryApi {
   changeStandardCost(input: Input<ReturnType<typeof changeStandardCostCommand>>, options?: ExecuteOptions): Promise<RecordedMovement & { standardCost: string }>;
   /** Where to take a quantity of a SKU from at a warehouse: by FIFO (lot age), FEFO (first expiry) or location order; expired lots skipped. */
   pick(query: { sku: string; warehouseId: string; quantity: string; strategy?: RemovalStrategy }): Promise<PickList>;
-  /** A lot recall: receipts, shipments with their orders and customers, returns, and what is still on hand. */
+  /** A lot recall: receipts, shipments with their orders and customers, returns, and what is still on hand. A lot the SKU never had (or an unknown SKU) is NOT_FOUND. */
   recall(query: { sku: string; lot: string }): Promise<RecallReport>;
   /** Starts a count session over a warehouse, a set or range of its locations, optionally some SKUs (blind by default). */
   startStocktake(input: Input<typeof startStocktake>, options?: ExecuteOptions): Promise<{ stocktakeId: string; warehouseId: string; locations: number; blind: boolean }>;
@@ -277,11 +277,11 @@ export interface InventoryApi {
   countSheet(stocktakeId: string): Promise<CountSheet>;
   /** The supervisor's report of a stocktake: book at each count instant, count, difference, recounts, pending locations. */
   stocktake(stocktakeId: string): Promise<StocktakeReport>;
-  /** Cycle counting at a warehouse: ABC classes by value and the SKUs due to be counted today (or `asOf`). */
+  /** Cycle counting at a warehouse: ABC classes by value and the SKUs due to be counted today (or `asOf`). An unknown warehouse is NOT_FOUND. */
   cycleCounts(query: { warehouseId: string; asOf?: string; cuts?: { a: number; b: number }; frequencies?: CountFrequencies }): Promise<CycleCountPlan>;
-  /** Per lot of a SKU at a warehouse: on hand, held by lot reservations (expired holds not counted) and available to anyone else. */
+  /** Per lot of a SKU at a warehouse: on hand, held by lot reservations (expired holds not counted) and available to anyone else. An unknown warehouse is NOT_FOUND. */
   lotAvailability(sku: string, warehouseId: string): Promise<LotAvailability[]>;
-  /** On hand, reserved (expired holds never counted) and available at a warehouse. */
+  /** On hand, reserved (expired holds never counted) and available at a warehouse. An unknown warehouse is NOT_FOUND (a known one without the SKU: zeros). */
   availability(sku: string, warehouseId: string): Promise<Availability>;
   /** Quantity on hand per SKU, location and lot as of a date. */
   onHand(query?: { sku?: string; asOf?: string }): Promise<OnHandRow[]>;
@@ -362,8 +362,14 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     release: (i, o) => run(c.release, i, o),
     releaseOrder: (i, o) => run(c.releaseOrder, i, o),
     expireReservations: (i = {}, o) => run(c.expire, i, o),
-    lotAvailability: (sku, warehouseId) => (checkReportQuery("lotAvailability", { sku, warehouseId }, ["sku", "warehouseId"]), runtime.read((tx) => lotAvailability(tx, sku, warehouseId, runtime.clock.now().toISOString()))),
-    availability: (sku, warehouseId) => (checkReportQuery("availability", { sku, warehouseId }, ["sku", "warehouseId"]), runtime.read((tx) => readAvailability(tx, sku, warehouseId, runtime.clock.now().toISOString()))),
+    lotAvailability: (sku, warehouseId) => (
+      checkReportQuery("lotAvailability", { sku, warehouseId }, ["sku", "warehouseId"]),
+      runtime.read(async (tx) => (await requireWarehouse(tx, warehouseId), lotAvailability(tx, sku, warehouseId, runtime.clock.now().toISOString())))
+    ),
+    availability: (sku, warehouseId) => (
+      checkReportQuery("availability", { sku, warehouseId }, ["sku", "warehouseId"]),
+      runtime.read(async (tx) => (await requireWarehouse(tx, warehouseId), readAvailability(tx, sku, warehouseId, runtime.clock.now().toISOString())))
+    ),
     onHand: (q = {}) => (checkReportQuery("onHand", q), runtime.read((tx) => onHandReport(tx, q))),
     valuation: (q = {}) => (checkReportQuery("valuation", q), runtime.read((tx) => valuationReport(tx, currency, q))),
     layers: (sku) => (checkReportQuery("layers", { sku }, ["sku"]), runtime.read((tx) => costLayers(tx, sku, currency))),

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { ID_PATTERN, idSchema } from "../kernel/ids.js";
 import { BOUNDS } from "../kernel/decimal-text.js";
 import { isPlainWith, withFastParse } from "../kernel/fast-parse.js";
@@ -9,13 +8,13 @@ import type { InventorySettings } from "./options.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
 import { unitNameSchema, where } from "./movement-inputs.js";
-import { unitFactor } from "./barcode-lookup.js";
-import { toBaseQuantity } from "./units.js";
+import { quantityInBaseUnits } from "./base-quantity.js";
 import { recordMovements } from "./record-movements.js";
 import { planRemoval } from "./removal.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const issueSchema = withFastParse(
-  z.object({
+  strictInput({
     ...where,
     quantity: positiveQuantityString,
     counterRole: stockCounterRoleSchema.default("cogs"),
@@ -80,7 +79,7 @@ export function issueCommand(settings: InventorySettings) {
     name: "inventory.issue",
     input: issueSchema,
     async handle(ctx, input) {
-      const quantity = input.unit === undefined ? input.quantity : toBaseQuantity(input.quantity, await unitFactor(ctx.tx, input.sku, input.unit));
+      const quantity = await quantityInBaseUnits(ctx.tx, input.sku, input.quantity, input.unit);
       const effectiveAt = effectiveInstant(ctx, input);
       const plan = await planRemoval(ctx, { sku: input.sku, warehouseId: input.warehouseId, locationId: input.locationId, lot: input.lot, quantity, effectiveAt, orderId: input.orderId, reservationId: input.reservationId, fulfil: true });
       const drafts: MovementDraft[] = plan.parts.map((part) => ({

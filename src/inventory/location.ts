@@ -3,6 +3,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import type { LocationId, WarehouseId } from "../kernel/ids.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /*
  * Warehouses and their nested locations (aisle → shelf → bin). Every warehouse has a root
@@ -24,7 +25,7 @@ export const LOCATIONS = "inventory.locations";
  * warehouseInputSchema.parse({ warehouseId: "wh_main", name: "Main" });
  * ```
  */
-export const warehouseInputSchema = z.object({
+export const warehouseInputSchema = strictInput({
   warehouseId: idSchema<WarehouseId>(),
   name: z.string().min(1).max(200).optional(),
   /** How lot-tracked products without a strategy of their own leave this warehouse when no lot is named (default fefo). */
@@ -40,7 +41,7 @@ export const warehouseInputSchema = z.object({
  * locationInputSchema.parse({ locationId: "wh_main/A1", warehouseId: "wh_main", parentId: "wh_main/A" });
  * ```
  */
-export const locationInputSchema = z.object({
+export const locationInputSchema = strictInput({
   locationId: idSchema<LocationId>(),
   warehouseId: idSchema<WarehouseId>(),
   parentId: idSchema<LocationId>().optional(),
@@ -74,6 +75,21 @@ export interface Location extends JsonObject {
  */
 export function inTransitLocation(warehouseId: string): string {
   return `in-transit:${warehouseId}`;
+}
+
+/**
+ * Refuses a warehouse that was never defined (a typo in a report's query would otherwise
+ * read as a warehouse that holds nothing): NOT_FOUND naming it.
+ *
+ * @example
+ * ```ts
+ * await requireWarehouse(tx, "wh_main");
+ * ```
+ */
+export async function requireWarehouse(tx: Transaction, warehouseId: string): Promise<void> {
+  if ((await tx.documents.get(WAREHOUSES, warehouseId)) === undefined) {
+    throw new StorekeepError("NOT_FOUND", `Unknown warehouse "${warehouseId}": define it first with inventory.defineWarehouse({ warehouseId }), or check the id.`, { warehouseId });
+  }
 }
 
 /**

@@ -1,5 +1,7 @@
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
+import { StorekeepError } from "../kernel/errors.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
+import { PRODUCTS } from "./product.js";
 import { QUANTITIES } from "./ledger-records.js";
 import { LOCATIONS, type Location } from "./location.js";
 import { LOTS, type Lot } from "./lots.js";
@@ -75,6 +77,8 @@ export interface RecallReport extends JsonObject {
 /**
  * Which customers received lot X: reads the SKU's movements of that lot (one SKU's
  * history), the orders' customers (recorded from OrderPlaced), and what is still on hand.
+ * An unknown SKU, or a lot the SKU never had (no lot master entry, no movement), is
+ * NOT_FOUND naming it; a lot that has all gone still reports its history.
  *
  * @example
  * ```ts
@@ -83,14 +87,20 @@ export interface RecallReport extends JsonObject {
  * ```
  */
 export async function recallReport(tx: Transaction, sku: string, lot: string): Promise<RecallReport> {
+  if ((await tx.documents.get(PRODUCTS, sku)) === undefined) {
+    throw new StorekeepError("NOT_FOUND", `Unknown SKU "${sku}": no product is defined under it, so it has no lot "${lot}"; check the SKU.`, { sku, lot });
+  }
+  const lotDoc = await tx.documents.get<Lot>(LOTS, `${sku}|${lot}`);
   const received: RecallReport["received"][number][] = [];
   const shipped: { movementId: string; date: string; quantity: string; orderId: string | null; customerId: string | null; source: JsonObject }[] = [];
   const returned: RecallReport["returned"][number][] = [];
+  let named = false;
   let after: string | undefined;
   for (;;) {
     const page = await tx.logs.read<MovementRecord>(MOVEMENTS, sku, { ...(after === undefined ? {} : { gt: after }), limit: 2000 });
     for (const { data: m } of page) {
       if (m.lot !== lot) continue;
+      named = true;
       const quantity = m.quantity.startsWith("-") ? m.quantity.slice(1) : m.quantity;
       if (m.kind === "receipt" || m.kind === "opening") received.push({ movementId: m.movementId, date: m.effectiveDate, quantity, source: m.source });
       else if (m.kind === "sale-issue") shipped.push({ movementId: m.movementId, date: m.effectiveDate, quantity, orderId: m.orderId, customerId: null, source: m.source });
@@ -109,7 +119,10 @@ export async function recallReport(tx: Transaction, sku: string, lot: string): P
     const q = amounts["quantity"] ?? new Decimal(0);
     if (s === sku && l === lot && !q.isZero()) onHand.push({ locationId, quantity: canonicalDecimal(q) });
   }
-  const lotDoc = await tx.documents.get<Lot>(LOTS, `${sku}|${lot}`);
+  // A lot is known by its lot master entry (written when it first came in), or by any movement naming it (one that never came in).
+  if (lotDoc === undefined && !named && onHand.length === 0) {
+    throw new StorekeepError("NOT_FOUND", `Unknown lot "${lot}" of ${sku}: no movement of ${sku} names it (lots are per SKU); check the lot number.`, { sku, lot });
+  }
   return {
     sku,
     lot,

@@ -11,7 +11,7 @@ import { skuSchema } from "./product.js";
  *
  * @example
  * ```ts
- * const scrapSchema = z.object({ ...where, quantity: positiveQuantityString });
+ * const scrapSchema = strictInput({ ...where, quantity: positiveQuantityString });
  * ```
  */
 export const where = {

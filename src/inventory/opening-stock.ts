@@ -12,6 +12,7 @@ import { resolveLocation } from "./location.js";
 import { minorOf, valueAtUnitCost } from "./amounts.js";
 import type { InventorySettings } from "./options.js";
 import { skuSchema } from "./product.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * One row of opening stock: a SKU at a location with its quantity and unit cost (or total value).
@@ -21,17 +22,15 @@ import { skuSchema } from "./product.js";
  * openingRowSchema.parse({ sku: "MUG", warehouseId: "wh_main", quantity: "40", unitCost: "2.5" });
  * ```
  */
-export const openingRowSchema = z
-  .object({
-    sku: skuSchema,
-    warehouseId: idSchema<string>(),
-    locationId: idSchema<string>().optional(),
-    lot: idSchema<string>().optional(),
-    quantity: positiveQuantityString,
-    unitCost: decimalStringSchema(BOUNDS.amount, "unitCost", "nonnegative").optional(),
-    value: decimalStringSchema(BOUNDS.amount, "value", "nonnegative").optional(),
-  })
-  .refine((r) => (r.unitCost === undefined) !== (r.value === undefined), { message: "give exactly one of unitCost or value", path: ["unitCost"] });
+export const openingRowSchema = strictInput({
+  sku: skuSchema,
+  warehouseId: idSchema<string>(),
+  locationId: idSchema<string>().optional(),
+  lot: idSchema<string>().optional(),
+  quantity: positiveQuantityString,
+  unitCost: decimalStringSchema(BOUNDS.amount, "unitCost", "nonnegative").optional(),
+  value: decimalStringSchema(BOUNDS.amount, "value", "nonnegative").optional(),
+}).refine((r) => (r.unitCost === undefined) !== (r.value === undefined), { message: "give exactly one of unitCost or value", path: ["unitCost"] });
 
 /**
  * A row of opening stock (see `openingRowSchema`).
@@ -45,8 +44,10 @@ export type OpeningRow = z.input<typeof openingRowSchema>;
 
 /**
  * Parses opening stock from CSV text with a header row. Columns (any order, case
- * insensitive): `sku`, `warehouse` (or `warehouseId`), `location`, `lot`, `quantity`,
- * `unit_cost` (or `unitCost`), `value`. Fields may be double-quoted; empty cells are left out.
+ * insensitive, `_` and spaces ignored): `sku`, `warehouse` (or `warehouseId`), `location`
+ * (or `locationId`), `lot`, `quantity`, `unit_cost` (or `unitCost`), `value`. A leading
+ * byte-order mark (a spreadsheet's "CSV UTF-8") is ignored. Fields may be double-quoted;
+ * empty cells are left out. The rows come back named as {@link openingRowSchema} names them.
  *
  * @example
  * ```ts
@@ -57,7 +58,7 @@ export type OpeningRow = z.input<typeof openingRowSchema>;
 export function parseOpeningCsv(csv: string): OpeningRow[] {
   const lines = parseCsv(csv).filter((cells) => cells.some((cell) => cell.trim() !== ""));
   if (lines.length > BOUNDS.lines + 1) throw new StorekeepError("VALIDATION_FAILED", `Opening stock CSV has ${lines.length - 1} rows; import at most ${BOUNDS.lines} per command.`, { issues: [{ path: "csv", message: "too many rows", code: "too_big" }] });
-  const header = (lines[0] ?? []).map((h) => h.trim().toLowerCase().replace(/[_\s]/g, ""));
+  const header = (lines[0] ?? []).map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, "") : h).trim().toLowerCase().replace(/[_\s]/g, ""));
   const column: Record<string, keyof OpeningRow> = { sku: "sku", warehouse: "warehouseId", warehouseid: "warehouseId", location: "locationId", locationid: "locationId", lot: "lot", quantity: "quantity", unitcost: "unitCost", value: "value" };
   const keys = header.map((h) => column[h]);
   const unknown = header.filter((h, i) => keys[i] === undefined);
@@ -77,9 +78,7 @@ export function parseOpeningCsv(csv: string): OpeningRow[] {
 }
 
 
-const importSchema = z
-  .object({ rows: z.array(openingRowSchema).min(1).max(BOUNDS.lines).optional(), csv: z.string().max(1_000_000).optional(), reference: idSchema<string>().optional(), ...effectiveSchema.shape })
-  .refine((i) => (i.rows === undefined) !== (i.csv === undefined), { message: "give rows or csv, not both", path: ["rows"] });
+const importSchema = strictInput({ rows: z.array(openingRowSchema).min(1).max(BOUNDS.lines).optional(), csv: z.string().max(1_000_000).optional(), reference: idSchema<string>().optional(), ...effectiveSchema.shape }).refine((i) => (i.rows === undefined) !== (i.csv === undefined), { message: "give rows or csv, not both", path: ["rows"] });
 
 /**
  * The opening-stock import: receipts against `opening-balance-equity`, one per row, all at

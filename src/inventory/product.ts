@@ -6,6 +6,7 @@ import type { Sku } from "../kernel/ids.js";
 import { decimalStringSchema } from "../kernel/events/fields.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import type { CostingMethod } from "./valuation-kernel.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /** The collection of products. @example `PRODUCTS === "inventory.products"` */
 export const PRODUCTS = "inventory.products";
@@ -41,22 +42,21 @@ export const skuSchema = idSchema<Sku>();
  * productInputSchema.parse({ sku: "MUG-RED", costingMethod: "fifo" });
  * ```
  */
-export const productInputSchema = z
-  .object({
-    sku: skuSchema,
-    name: z.string().min(1).max(200).optional(),
-    unitOfMeasure: z.string().min(1).max(20).default("unit"),
-    costingMethod: z.enum(COSTING_METHODS),
-    standardCost: decimalStringSchema(BOUNDS.amount, "standardCost", "nonnegative").optional(),
-    allowBackorders: z.boolean().default(false),
-    allowNegativeStock: z.boolean().default(false),
-    /** Weight of one unit (any unit, used to spread landed costs by weight). */
-    weight: decimalStringSchema(BOUNDS.quantity, "weight", "nonnegative").optional(),
-    /** Units told apart by lot, by serial number, or not at all (default). */
-    tracking: z.enum(["none", "lot", "serial"]).default("none"),
-    /** How issues, shipments and transfers that name no lot choose lots: fefo, fifo or location (default: the warehouse's, else fefo). */
-    removalStrategy: z.enum(["fifo", "fefo", "location"]).optional(),
-  })
+export const productInputSchema = strictInput({
+  sku: skuSchema,
+  name: z.string().min(1).max(200).optional(),
+  unitOfMeasure: z.string().min(1).max(20).default("unit"),
+  costingMethod: z.enum(COSTING_METHODS),
+  standardCost: decimalStringSchema(BOUNDS.amount, "standardCost", "nonnegative").optional(),
+  allowBackorders: z.boolean().default(false),
+  allowNegativeStock: z.boolean().default(false),
+  /** Weight of one unit (any unit, used to spread landed costs by weight). */
+  weight: decimalStringSchema(BOUNDS.quantity, "weight", "nonnegative").optional(),
+  /** Units told apart by lot, by serial number, or not at all (default). */
+  tracking: z.enum(["none", "lot", "serial"]).default("none"),
+  /** How issues, shipments and transfers that name no lot choose lots: fefo, fifo or location (default: the warehouse's, else fefo). */
+  removalStrategy: z.enum(["fifo", "fefo", "location"]).optional(),
+})
   .superRefine((p, ctx) => {
     if (p.costingMethod === "standard" && p.standardCost === undefined) {
       ctx.addIssue({ code: "custom", path: ["standardCost"], message: "is required for the standard costing method (the unit cost stock is carried at)" });

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { defineLibraryCommand } from "../runner/library.js";
@@ -6,8 +5,9 @@ import type { InventorySettings } from "./options.js";
 import { effectiveInstant, effectiveSchema } from "./effective.js";
 import { type MovementDraft, TRANSFERS } from "./ledger-records.js";
 import { recordMovements } from "./record-movements.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const receiveTransferSchema = z.object({ transferId: idSchema<string>(), ...effectiveSchema.shape });
+const receiveTransferSchema = strictInput({ transferId: idSchema<string>(), ...effectiveSchema.shape });
 
 /**
  * Receives a transfer in transit at its destination, at the value it left with.

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { stockCounterRoleSchema } from "../kernel/events/account-roles.js";
 import { positiveQuantityString } from "../kernel/events/fields.js";
 import { localDateSchema } from "../kernel/local-date.js";
@@ -9,12 +8,11 @@ import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
 import { resolveLocation } from "./location.js";
 import { unitCostSchema, unitNameSchema, valueSchema, where } from "./movement-inputs.js";
-import { unitFactor } from "./barcode-lookup.js";
-import { toBaseQuantity } from "./units.js";
+import { quantityInBaseUnits } from "./base-quantity.js";
 import { recordMovements } from "./record-movements.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const receiveSchema = z
-  .object({ ...where, quantity: positiveQuantityString, unitCost: unitCostSchema.optional(), value: valueSchema.optional(), counterRole: stockCounterRoleSchema.default("grni"), unit: unitNameSchema.optional(), expiry: localDateSchema.optional() })
+const receiveSchema = strictInput({ ...where, quantity: positiveQuantityString, unitCost: unitCostSchema.optional(), value: valueSchema.optional(), counterRole: stockCounterRoleSchema.default("grni"), unit: unitNameSchema.optional(), expiry: localDateSchema.optional() })
   .refine((r) => (r.unitCost === undefined) !== (r.value === undefined), { message: "give exactly one of unitCost (a unit price) or value (the line's total)", path: ["unitCost"] });
 
 /**
@@ -49,7 +47,7 @@ export function receiveCommand(settings: InventorySettings) {
         sku: input.sku,
         kind: type === "opening" ? "opening" : "receipt",
         effectiveAt: effectiveInstant(ctx, input),
-        quantity: input.unit === undefined ? input.quantity : toBaseQuantity(input.quantity, await unitFactor(ctx.tx, input.sku, input.unit)),
+        quantity: await quantityInBaseUnits(ctx.tx, input.sku, input.quantity, input.unit),
         warehouseId: input.warehouseId,
         locationId,
         lot: input.lot,

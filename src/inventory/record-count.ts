@@ -14,9 +14,10 @@ import { PRODUCTS, requireProduct, skuSchema } from "./product.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 import { bookQuantitiesOfSkus } from "./stocktake-book.js";
 import { type CountedItem, STOCKTAKES, STOCKTAKE_LOCATIONS, type Stocktake, type StocktakeLocation } from "./stocktake-records.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const skuLine = z.object({ sku: skuSchema, lot: idSchema<string>().optional(), quantity: decimalStringSchema(BOUNDS.quantity, "quantity", "nonnegative") }).strict();
-const barcodeLine = z.object({ barcode: z.string().min(1).max(200), times: z.number().int().min(1).max(1_000_000).default(1) }).strict();
+const skuLine = strictInput({ sku: skuSchema, lot: idSchema<string>().optional(), quantity: decimalStringSchema(BOUNDS.quantity, "quantity", "nonnegative") });
+const barcodeLine = strictInput({ barcode: z.string().min(1).max(200), times: z.number().int().min(1).max(1_000_000).default(1) });
 
 /**
  * A count line: a SKU and quantity, or a scanned code. A line naming `barcode` is read as a
@@ -36,7 +37,7 @@ const countItem = z.custom<z.input<typeof skuLine> | z.input<typeof barcodeLine>
   return z.NEVER;
 });
 
-const countSchema = z.object({
+const countSchema = strictInput({
   stocktakeId: idSchema<string>(),
   locationId: idSchema<string>(),
   /** Everything found at the location: SKU and quantity (base units), or a scanned code (times: how many of it). Empty: the location is empty. */

@@ -4,8 +4,9 @@ import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { RESERVATIONS, type Reservation } from "./reservations.js";
 import { applyRelease, closeHolds, lockStillHeld } from "./reservation-holds.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const releaseOrderSchema = z.object({ orderId: idSchema<string>(), reason: z.enum(["released", "cancelled"]).default("cancelled") });
+const releaseOrderSchema = strictInput({ orderId: idSchema<string>(), reason: z.enum(["released", "cancelled"]).default("cancelled") });
 
 /**
  * Releases every held reservation of an order (default reason: cancelled).

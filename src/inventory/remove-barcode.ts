@@ -4,6 +4,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { BARCODES, type BarcodeEntry, barcodeKey, findBarcodeEntry, internalKey } from "./barcode-lookup.js";
 import { type ParsedBarcode, parseBarcode } from "./barcodes.js";
 import type { InventorySettings } from "./options.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Removes a barcode from the lookup (it may then be assigned to another SKU). Removing an
@@ -17,7 +18,7 @@ import type { InventorySettings } from "./options.js";
 export function removeBarcodeCommand(settings: InventorySettings) {
   return defineLibraryCommand({
     name: "inventory.removeBarcode",
-    input: z.object({ barcode: z.string().min(1).max(200) }),
+    input: strictInput({ barcode: z.string().min(1).max(200) }),
     async handle(ctx, input) {
       const options = { today: ctx.today, ...(settings.inStoreLayouts === undefined ? {} : { inStore: settings.inStoreLayouts }) };
       let found: { readonly key: string; readonly data: BarcodeEntry; readonly version: number } | undefined;

@@ -1,5 +1,5 @@
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
-import { StorekeepError } from "../kernel/errors.js";
+import { InvariantError, StorekeepError } from "../kernel/errors.js";
 import type { CounterChange, StoredDocument, Transaction } from "../ports/storage.js";
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { AVAILABILITY } from "./ledger-records.js";
@@ -52,6 +52,26 @@ export async function closeHolds(ctx: CommandContext, holds: readonly { doc: Res
   }
   await applyLotHolds(ctx.tx, lotChanges);
   return { changes, events };
+}
+
+/**
+ * Releases part of a held reservation (less than it still holds): it stays held with the
+ * rest, its lot (if any) holds that much less, and the counter change (the caller applies
+ * it) lowers `reserved` by the part.
+ *
+ * @example
+ * ```ts
+ * const { changes, events } = await releasePart(ctx, { doc, version }, new Decimal(3), "released");
+ * await applyRelease(ctx.tx, changes);
+ * ```
+ */
+export async function releasePart(ctx: CommandContext, hold: { doc: Reservation; version: number }, quantity: Decimal, reason: "released" | "cancelled"): Promise<{ changes: Map<string, Decimal>; events: NewEvent[] }> {
+  const r = hold.doc;
+  const rest = new Decimal(r.remaining).minus(quantity);
+  if (!quantity.gt(0) || !rest.gt(0)) throw new InvariantError(`releasePart of ${quantity.toFixed()} from a hold of ${r.remaining}`);
+  await ctx.tx.documents.put(RESERVATIONS, r.reservationId, handOver({ ...r, remaining: canonicalDecimal(rest) }), hold.version);
+  if ((r.lot ?? "") !== "") await applyLotHolds(ctx.tx, new Map([[lotScope(r.sku, r.warehouseId, r.lot!), quantity.negated()]]));
+  return { changes: new Map([[r.scope, quantity]]), events: [releasedEvent(r, canonicalDecimal(quantity), reason, ctx.today)] };
 }
 
 /** The expired holds of a scope, locked for update (still held). */

@@ -17,10 +17,24 @@ import { requireProducts, skuSchema } from "./product.js";
 import { NEVER_EXPIRES, RESERVATIONS, type Reservation, scopeOf } from "./reservations.js";
 import { applyRelease, closeHolds, lockedExpiredIn } from "./reservation-holds.js";
 import { handOver } from "../kernel/hand-over.js";
+import { unitNameSchema } from "./movement-inputs.js";
+import { quantityInBaseUnits } from "./base-quantity.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const reserveSchema = z.object({
+const reserveSchema = strictInput({
   lines: z
-    .array(z.object({ sku: skuSchema, warehouseId: idSchema<string>(), quantity: positiveQuantitySchema, lineId: idSchema<string>().optional(), /** The lot the customer needs (lot-tracked products). */ lot: idSchema<string>().optional() }))
+    .array(
+      strictInput({
+        sku: skuSchema,
+        warehouseId: idSchema<string>(),
+        quantity: positiveQuantitySchema,
+        /** The unit the quantity is in (see `defineUnit`); default the base unit. Holds are kept in base units. */
+        unit: unitNameSchema.optional(),
+        lineId: idSchema<string>().optional(),
+        /** The lot the customer needs (lot-tracked products). */
+        lot: idSchema<string>().optional(),
+      }),
+    )
     .min(1)
     .max(BOUNDS.lines),
   kind: z.enum(["soft", "hard"]).default("soft"),
@@ -42,7 +56,8 @@ export type ReserveInput = z.output<typeof reserveSchema>;
  * const { result, events } = await reserveLines(ctx, settings, { lines, kind: "hard", orderId: "ord_1" });
  * ```
  */
-export async function reserveLines(ctx: CommandContext, settings: InventorySettings, input: ReserveInput) {
+export async function reserveLines(ctx: CommandContext, settings: InventorySettings, given: ReserveInput) {
+  const input = given.lines.some((line) => line.unit !== undefined) ? { ...given, lines: await linesInBaseUnits(ctx, given.lines) } : given;
   const nowIso = ctx.now.toISOString();
   const expiresAt = input.kind === "hard" ? NEVER_EXPIRES : input.expiresAt ?? new Date(ctx.now.getTime() + settings.softHoldMinutes * 60_000).toISOString();
   if (input.kind === "soft" && expiresAt <= nowIso) {
@@ -139,6 +154,15 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
   return { result: { reservations }, events };
 }
 
+/** Lines whose quantity is in a unit, converted to base units (the unit dropped), in order. */
+async function linesInBaseUnits(ctx: CommandContext, lines: ReserveInput["lines"]): Promise<ReserveInput["lines"]> {
+  const out: ReserveInput["lines"][number][] = [];
+  for (const [i, { unit, ...line }] of lines.entries()) {
+    out.push(unit === undefined ? line : { ...line, quantity: new Decimal(await quantityInBaseUnits(ctx.tx, line.sku, line.quantity, unit, `lines[${i}].quantity`)) });
+  }
+  return out;
+}
+
 /**
  * Holds units of named lots: with each SKU's cost state locked (so no movement of it runs
  * meanwhile, in SKU order), a lot's stock at the warehouse less what is held of it must
@@ -174,6 +198,7 @@ async function reserveLots(ctx: CommandContext, lotDemand: ReadonlyMap<string, {
 
 /**
  * Reserves units for an order or a cart: soft holds expire (default now + softHoldMinutes), hard ones last until released or issued. Refuses more than is available unless the product allows backorders.
+ * A line with a `unit` reserves its quantity in that unit (2 cartons hold 24 base units); holds, events and the result are in base units.
  *
  * @example
  * ```ts

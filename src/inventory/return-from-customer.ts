@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { positiveQuantityString } from "../kernel/events/fields.js";
@@ -13,8 +12,9 @@ import { LOTS, type Lot } from "./lots.js";
 import { recordMovements } from "./record-movements.js";
 import { returnValue } from "./return-value.js";
 import { type ReturnScope, claimReturn } from "./customer-return-limits.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const customerReturnSchema = z.object({
+const customerReturnSchema = strictInput({
   ...where,
   quantity: positiveQuantityString,
   /** The cost the units left with, if known; else the cost of `issueMovementId`, else the order's last issue of the SKU, else the current cost. */

@@ -1,20 +1,27 @@
-import { z } from "zod";
 import { positiveQuantityString } from "../kernel/events/fields.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import type { InventorySettings } from "./options.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft } from "./ledger-records.js";
-import { where } from "./movement-inputs.js";
+import { unitNameSchema, where } from "./movement-inputs.js";
+import { quantityInBaseUnits } from "./base-quantity.js";
 import { recordMovements } from "./record-movements.js";
 import { planRemoval } from "./removal.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const supplierReturnSchema = z.object({ ...where, quantity: positiveQuantityString });
+const supplierReturnSchema = strictInput({
+  ...where,
+  quantity: positiveQuantityString,
+  /** The unit the quantity is in (see `defineUnit`); default the base unit. */
+  unit: unitNameSchema.optional(),
+});
 
 /**
  * Sends units back to the supplier at their cost (against purchase price difference). A
  * lot-tracked product sent back without a lot takes lots by its removal strategy, as an issue
  * does (see `planRemoval`: never an expired lot nor units customers hold by lot); the result
- * then lists one movement per location and lot in `movements`.
+ * then lists one movement per location and lot in `movements`. With a `unit` the quantity is
+ * in that unit (2 cartons send back 24 base units).
  *
  * @example
  * ```ts
@@ -27,8 +34,9 @@ export function returnToSupplierCommand(settings: InventorySettings) {
     name: "inventory.returnToSupplier",
     input: supplierReturnSchema,
     async handle(ctx, input) {
+      const quantity = await quantityInBaseUnits(ctx.tx, input.sku, input.quantity, input.unit);
       const effectiveAt = effectiveInstant(ctx, input);
-      const plan = await planRemoval(ctx, { sku: input.sku, warehouseId: input.warehouseId, locationId: input.locationId, lot: input.lot, quantity: input.quantity, effectiveAt, fulfil: false });
+      const plan = await planRemoval(ctx, { sku: input.sku, warehouseId: input.warehouseId, locationId: input.locationId, lot: input.lot, quantity, effectiveAt, fulfil: false });
       const drafts: MovementDraft[] = plan.parts.map((part) => ({
         sku: input.sku,
         kind: "supplier-return",

@@ -9,8 +9,9 @@ import { effectiveInstant, effectiveSchema } from "./effective.js";
 import { readMovement } from "./read-movement.js";
 import { recordMovements } from "./record-movements.js";
 import { revaluationDraft } from "./revaluation-draft.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const revalueSchema = z.object({
+const revalueSchema = strictInput({
   receiptMovementId: idSchema<string>(),
   /** The difference in the functional currency (positive: the receipt cost more). */
   amount: decimalStringSchema(BOUNDS.amount, "amount", "nonzero"),

@@ -9,25 +9,24 @@ import { QUANTITIES } from "./ledger-records.js";
 import { LOCATIONS, type Location, WAREHOUSES } from "./location.js";
 import { skuSchema } from "./product.js";
 import { STOCKTAKES, STOCKTAKE_LOCATIONS, type Stocktake, type StocktakeLocation } from "./stocktake-records.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const startSchema = z
-  .object({
-    stocktakeId: idSchema<string>().optional(),
-    warehouseId: idSchema<string>(),
-    /** Count only these locations. */
-    locations: z.array(idSchema<string>()).min(1).max(100_000).optional(),
-    /** Count only locations whose id is in this range, inclusive ("wh/A-01" to "wh/A-99"). */
-    locationRange: z.object({ from: idSchema<string>(), to: idSchema<string>() }).optional(),
-    /** Count only these SKUs. */
-    skus: z.array(skuSchema).min(1).max(100_000).optional(),
-    /** Counters do not see expected quantities (default true). */
-    blind: z.boolean().default(true),
-    /** A first count differing by more than this many units needs a recount. */
-    recountAbove: decimalStringSchema(BOUNDS.quantity, "recountAbove", "nonnegative").optional(),
-    /** A first count differing by more than this percentage of the book needs a recount. */
-    recountPercent: decimalStringSchema(BOUNDS.quantity, "recountPercent", "nonnegative").optional(),
-  })
-  .refine((s) => s.locations === undefined || s.locationRange === undefined, { message: "give locations or locationRange, not both", path: ["locationRange"] });
+const startSchema = strictInput({
+  stocktakeId: idSchema<string>().optional(),
+  warehouseId: idSchema<string>(),
+  /** Count only these locations. */
+  locations: z.array(idSchema<string>()).min(1).max(100_000).optional(),
+  /** Count only locations whose id is in this range, inclusive ("wh/A-01" to "wh/A-99"). */
+  locationRange: strictInput({ from: idSchema<string>(), to: idSchema<string>() }).optional(),
+  /** Count only these SKUs. */
+  skus: z.array(skuSchema).min(1).max(100_000).optional(),
+  /** Counters do not see expected quantities (default true). */
+  blind: z.boolean().default(true),
+  /** A first count differing by more than this many units needs a recount. */
+  recountAbove: decimalStringSchema(BOUNDS.quantity, "recountAbove", "nonnegative").optional(),
+  /** A first count differing by more than this percentage of the book needs a recount. */
+  recountPercent: decimalStringSchema(BOUNDS.quantity, "recountPercent", "nonnegative").optional(),
+}).refine((s) => s.locations === undefined || s.locationRange === undefined, { message: "give locations or locationRange, not both", path: ["locationRange"] });
 
 /**
  * Every location of a warehouse (paged through the byWarehouse index).

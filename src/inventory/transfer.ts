@@ -11,14 +11,19 @@ import { resolveLocation } from "./location.js";
 import { recordMovements } from "./record-movements.js";
 import { planRemoval } from "./removal.js";
 import { skuSchema } from "./product.js";
+import { unitNameSchema } from "./movement-inputs.js";
+import { quantityInBaseUnits } from "./base-quantity.js";
 import { parseScaled } from "./valuation-kernel.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const transferSchema = z.object({
+const transferSchema = strictInput({
   sku: skuSchema,
   quantity: positiveQuantityString,
+  /** The unit the quantity is in (see `defineUnit`); default the base unit. */
+  unit: unitNameSchema.optional(),
   lot: idSchema<string>().optional(),
-  from: z.object({ warehouseId: idSchema<string>(), locationId: idSchema<string>().optional() }),
-  to: z.object({ warehouseId: idSchema<string>(), locationId: idSchema<string>().optional() }),
+  from: strictInput({ warehouseId: idSchema<string>(), locationId: idSchema<string>().optional() }),
+  to: strictInput({ warehouseId: idSchema<string>(), locationId: idSchema<string>().optional() }),
   /** Units travel (dispatched now, arrive with `receiveTransfer`). Default: between warehouses. */
   inTransit: z.boolean().optional(),
   reference: idSchema<string>().optional(),
@@ -27,6 +32,7 @@ const transferSchema = z.object({
 
 /**
  * Moves units between locations or warehouses; between warehouses (or with `inTransit`) they travel, and arrive with `receiveTransfer`.
+ * With a `unit` the quantity is in that unit (1 carton moves 12 base units; the transfer records base units).
  *
  * @example
  * ```ts
@@ -39,6 +45,7 @@ export function transferCommand(settings: InventorySettings) {
     name: "inventory.transfer",
     input: transferSchema,
     async handle(ctx, input) {
+      const quantity = await quantityInBaseUnits(ctx.tx, input.sku, input.quantity, input.unit);
       const from = await resolveLocation(ctx.tx, input.from.warehouseId, input.from.locationId);
       const to = await resolveLocation(ctx.tx, input.to.warehouseId, input.to.locationId);
       if (input.from.warehouseId === input.to.warehouseId && from === to) {
@@ -48,7 +55,7 @@ export function transferCommand(settings: InventorySettings) {
       const transferId = input.reference ?? ctx.ids.next("tr");
       const effectiveAt = effectiveInstant(ctx, input);
       // A lot-tracked product moved without a lot takes lots by its removal strategy: one movement per location and lot.
-      const plan = await planRemoval(ctx, { sku: input.sku, warehouseId: input.from.warehouseId, locationId: input.from.locationId, lot: input.lot, quantity: input.quantity, effectiveAt, fulfil: false, excludeLocation: input.from.warehouseId === input.to.warehouseId ? to : undefined });
+      const plan = await planRemoval(ctx, { sku: input.sku, warehouseId: input.from.warehouseId, locationId: input.from.locationId, lot: input.lot, quantity, effectiveAt, fulfil: false, excludeLocation: input.from.warehouseId === input.to.warehouseId ? to : undefined });
       const drafts: MovementDraft[] = plan.parts.map((part) => ({
         sku: input.sku,
         kind: "transfer",
@@ -79,7 +86,7 @@ export function transferCommand(settings: InventorySettings) {
           {
             transferId,
             sku: input.sku,
-            quantity: input.quantity,
+            quantity,
             lot: parts.length === 1 ? parts[0]!.lot : null,
             from: { warehouseId: input.from.warehouseId, locationId: parts.length === 1 ? parts[0]!.locationId : from },
             to: { warehouseId: input.to.warehouseId, locationId: to },

@@ -146,16 +146,21 @@ export interface ValidationIssue {
  * ```
  */
 export function fromZodError(error: z.core.$ZodError, subject = "input"): StorekeepError {
-  const issues: ValidationIssue[] = error.issues.map((issue) => ({
-    path: formatPath(issue.path),
-    message: issue.message,
-    code: issue.code,
-  }));
-  const summary = issues
-    .slice(0, 5)
-    .map((i) => `${i.path || "(root)"}: ${i.message}`)
-    .join("; ");
-  const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : "";
+  const issues: ValidationIssue[] = [];
+  const lines: string[] = [];
+  for (const issue of error.issues) {
+    const path = formatPath(issue.path);
+    if (issue.code === "unrecognized_keys") {
+      // The issue is raised on the object; its message names the keys, each issue's path points at one.
+      for (const key of issue.keys) issues.push({ path: formatPath([...issue.path, key]), message: issue.message, code: issue.code });
+      lines.push(path === "" ? issue.message : `${path}: ${issue.message}`);
+    } else {
+      issues.push({ path, message: issue.message, code: issue.code });
+      lines.push(`${path || "(root)"}: ${issue.message}`);
+    }
+  }
+  const summary = lines.slice(0, 5).join("; ");
+  const more = lines.length > 5 ? ` (and ${lines.length - 5} more)` : "";
   return new StorekeepError("VALIDATION_FAILED", `Invalid ${subject}: ${summary}${more}. Fix these fields and retry.`, { issues });
 }
 
