@@ -5,6 +5,7 @@ import { COST_STATES, type MovementIndexDoc } from "./ledger-records.js";
 import { MOVEMENT_INDEX, type MovementRecord, movementPosition } from "./movement.js";
 import { movementsAt, readMovement } from "./read-movement.js";
 import { QUANTITY_DECIMALS, formatScaled, parseScaled } from "./valuation-kernel.js";
+import { withArticle } from "../kernel/article.js";
 
 /*
  * How much a customer return that names its order or issue may still bring back: what left
@@ -83,7 +84,7 @@ export async function claimReturn(ctx: CommandContext, sku: string, quantity: st
     movements.set(issue.movementId, issue);
     const invalid = (message: string, short: string) => new StorekeepError("VALIDATION_FAILED", message, { issues: [{ path: "issueMovementId", message: short, code: "custom" }] });
     if (issue.sku !== sku) throw invalid(`Movement ${issueMovementId} issued ${issue.sku}, not ${sku}.`, "another SKU");
-    if (issue.kind !== "sale-issue") throw invalid(`Movement ${issueMovementId} is a ${issue.kind}, not a sale issue; a customer return names the issue that shipped the units.`, "not a sale issue");
+    if (issue.kind !== "sale-issue") throw invalid(`Movement ${issueMovementId} is ${withArticle(issue.kind)}, not a sale issue; a customer return names the issue that shipped the units.`, "not a sale issue");
     if (orderId !== undefined && issue.orderId !== orderId) throw invalid(`Movement ${issueMovementId} issued ${sku} for ${issue.orderId === null ? "no order" : `order ${issue.orderId}`}, not order ${orderId}; name the issue or the order the units left with.`, "another order");
   }
   const order = orderId ?? issue?.orderId ?? undefined;

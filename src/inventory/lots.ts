@@ -3,6 +3,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import type { BalanceDelta, JsonObject, Transaction } from "../ports/storage.js";
 import { QUANTITIES, type MovementDraft } from "./ledger-records.js";
 import type { Product } from "./product.js";
+import { withArticle } from "../kernel/article.js";
 
 /*
  * Lots and serial numbers. A product is tracked by lot, by serial number, or not at all
@@ -100,7 +101,7 @@ export async function checkTracking(tx: Transaction, deltas: readonly BalanceDel
     }
     const units = d.kind === "transfer" ? (d.moved ?? "0") : d.quantity;
     if (tracking === "serial" && !new Decimal(units).isInteger()) {
-      throw new StorekeepError("VALIDATION_FAILED", `${d.sku} is tracked by serial number: serial ${d.lot} is one whole unit, so a ${d.kind} of ${units} cannot name it (move 1 unit per serial number).`, {
+      throw new StorekeepError("VALIDATION_FAILED", `${d.sku} is tracked by serial number: serial ${d.lot} is one whole unit, so ${withArticle(d.kind)} of ${units} cannot name it (move 1 unit per serial number).`, {
         issues: [{ path: "quantity", message: "a serial number is one whole unit", code: "custom" }],
       });
     }

@@ -3,6 +3,7 @@ import { type CommandContext } from "../runner/command.js";
 import { type MovementDraft } from "./ledger-records.js";
 import { type MovementRecord } from "./movement.js";
 import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
+import { withArticle } from "../kernel/article.js";
 
 /**
  * A revaluation movement of `amount` minor units on a receipt movement, effective at
@@ -24,7 +25,7 @@ export async function revaluationDraft(
   concerned?: bigint,
 ): Promise<MovementDraft> {
   if (receipt.kind !== "receipt" && receipt.kind !== "opening") {
-    throw new StorekeepError("VALIDATION_FAILED", `Movement ${receipt.movementId} is a ${receipt.kind}; only receipts carry price differences and landed costs.`, { issues: [{ path: "receiptMovementId", message: "not a receipt", code: "custom" }] });
+    throw new StorekeepError("VALIDATION_FAILED", `Movement ${receipt.movementId} is ${withArticle(receipt.kind)}; only receipts carry price differences and landed costs.`, { issues: [{ path: "receiptMovementId", message: "not a receipt", code: "custom" }] });
   }
   const at = effectiveAt > receipt.effectiveAt ? effectiveAt : receipt.effectiveAt;
   return {
