@@ -592,6 +592,7 @@ export {
 export type {
   IncomingRow,
   IncomingSummary,
+  LeadTimeAnomaly,
   LeadTimeStats,
   MatchReason,
   MatchTolerances,

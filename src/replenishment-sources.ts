@@ -129,6 +129,7 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
         packMultiple: item.packMultiple === null ? undefined : Number(item.packMultiple),
         statedLeadTimeDays: item.leadTimeDays ?? supplier.leadTimeDays,
         observedLeadTimesDays: learned.lastDays,
+        leadTimeAnomalies: learned.anomalies.length,
       };
     },
     async stockOf(tx, sku, warehouseId) {

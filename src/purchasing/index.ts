@@ -14,7 +14,7 @@ export type { SupplierBill } from "./bill.js";
 export type { IncomingRow } from "./order-store.js";
 export type { IncomingSummary } from "./reports.js";
 export type { ReceiptRecord } from "./receive-goods.js";
-export type { LeadTimeStats, SupplierScorecard } from "./supplier-performance.js";
+export type { LeadTimeAnomaly, LeadTimeStats, SupplierScorecard } from "./supplier-performance.js";
 export type { MatchReason, MatchTolerances } from "./three-way-match.js";
 export { matchBill } from "./three-way-match.js";
 export type { PurchaseOrderAction, PurchaseOrderStatus } from "./transitions.js";

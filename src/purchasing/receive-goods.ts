@@ -57,7 +57,9 @@ export type ReceiptRecord = {
  * Receives goods against a sent order, partly or in full, to a location and lot: each line
  * enters stock at its cost (`GoodsReceived`; inventory books Dr Inventory / Cr GRNI) and the
  * order's buckets move. A line may be received beyond its quantity by at most the receipt
- * tolerance. Goods already billed take the billed value, so GRNI clears.
+ * tolerance. Goods already billed take the billed value, so GRNI clears. A receipt dated
+ * before the order was sent is taken (the goods are there) with a `warnings` entry saying so,
+ * and is left out of the supplier's learned lead time.
  *
  * @example
  * ```ts
@@ -152,7 +154,10 @@ export const receiveGoods = defineLibraryCommand({
       }),
     };
     await ctx.tx.documents.put(RECEIPTS, receiptId, record as never, 0);
-    const result = { receiptId, purchaseOrderId: order.purchaseOrderId, status, rate, lines: resultLines };
+    // Goods that came before their order was sent (an urgent buy keyed in afterwards) are
+    // real stock, so the receipt is taken; it is flagged, and the learned lead time leaves it out.
+    const warnings = date < record.sentDate ? [`received on ${date}, before the order was ${order.sentDate !== null ? "sent" : "dated"} (${record.sentDate}): stock and GRNI are booked on ${date}, but the receipt is left out of supplier ${order.supplierId}'s learned lead time; check the receipt date if the goods came later`] : [];
+    const result = { receiptId, purchaseOrderId: order.purchaseOrderId, status, rate, lines: resultLines, ...(warnings.length > 0 ? { warnings } : {}) };
     await claimDocument(ctx.tx, "receipt", receiptId, input, result);
     return {
       result,

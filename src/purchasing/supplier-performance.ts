@@ -15,21 +15,58 @@ import { StorekeepError } from "../kernel/errors.js";
 
 /**
  * The lead time learned from a supplier's receipts: days from sending the order to each
- * receipt, their mean and spread (sample standard deviation), and the last n.
+ * receipt, their mean and spread (sample standard deviation), and the last n. A receipt
+ * dated before its order was sent (the goods came first, the order was keyed in afterwards)
+ * is not a lead time: it is left out of the figures and listed in `anomalies` with why.
  *
  * @example
  * ```ts
  * const lt: LeadTimeStats = await sk.purchasing.leadTime("sup_1", { last: 5 });
  * lt.meanDays; // 12.5
+ * lt.anomalies; // [] unless a receipt is dated before its order was sent
  * ```
  */
-export type LeadTimeStats = { readonly supplierId: string; readonly statedDays: number; readonly count: number; readonly meanDays: number | null; readonly sdDays: number | null; readonly minDays: number | null; readonly maxDays: number | null; readonly lastDays: readonly number[] };
+export type LeadTimeStats = {
+  readonly supplierId: string;
+  readonly statedDays: number;
+  readonly count: number;
+  readonly meanDays: number | null;
+  readonly sdDays: number | null;
+  readonly minDays: number | null;
+  readonly maxDays: number | null;
+  readonly lastDays: readonly number[];
+  /** Receipts left out of the figures, oldest first: dated before their order was sent. */
+  readonly anomalies: readonly LeadTimeAnomaly[];
+};
+
+/**
+ * A receipt left out of a supplier's learned lead time, with why.
+ *
+ * @example
+ * ```ts
+ * const a: LeadTimeAnomaly = { receiptId: "grn_1", purchaseOrderId: "po_1", sentDate: "2026-04-10", receiptDate: "2026-04-01", days: -9, reason: "received 9 days before the order was sent" };
+ * ```
+ */
+export type LeadTimeAnomaly = { readonly receiptId: string; readonly purchaseOrderId: string; readonly sentDate: string; readonly receiptDate: string; readonly days: number; readonly reason: string };
+
+/** Each receipt's lead time in days, split into the usable ones and the anomalies. */
+function leadTimesOf(receipts: readonly ReceiptRecord[]): { days: number[]; anomalies: LeadTimeAnomaly[] } {
+  const days: number[] = [];
+  const anomalies: LeadTimeAnomaly[] = [];
+  for (const r of receipts) {
+    const d = daysBetween(r.sentDate as LocalDate, r.date as LocalDate);
+    if (d >= 0) days.push(d);
+    else anomalies.push({ receiptId: r.receiptId, purchaseOrderId: r.purchaseOrderId, sentDate: r.sentDate, receiptDate: r.date, days: d, reason: `received ${-d} day${d === -1 ? "" : "s"} before the order was sent (${r.sentDate}): not a lead time` });
+  }
+  return { days, anomalies };
+}
 
 /**
  * A supplier's performance as of a date. Rates are fractions in [0, 1] (null without data):
  * `onTimeRate` receipt lines that arrived by their expected date; `fillRate` of the order
  * lines due by then, the share of their quantity received by then; `leadTimeReliability`
- * receipts whose lead time kept the stated one (within a day or 20%); `priceVariance` billed
+ * receipts whose lead time kept the stated one (within a day or 20%), of the receipts with a
+ * lead time (not those dated before their order was sent); `priceVariance` billed
  * minus ordered value over ordered value of the lines billed by then.
  *
  * @example
@@ -63,8 +100,8 @@ async function receiptsOf(tx: Transaction, supplierId: string, asOf: string | un
 export async function leadTimeOf(tx: Transaction, supplierId: string, query: { last?: number; asOf?: string }): Promise<LeadTimeStats> {
   const supplier = await supplierOf(tx, supplierId);
   const receipts = await receiptsOf(tx, supplierId, query.asOf);
-  const days = receipts.map((r) => daysBetween(r.sentDate as LocalDate, r.date as LocalDate));
-  return { supplierId, statedDays: supplier.leadTimeDays, ...leadTimeStats(days, Math.max(1, Math.min(1000, Math.floor(query.last ?? 10)))) };
+  const { days, anomalies } = leadTimesOf(receipts);
+  return { supplierId, statedDays: supplier.leadTimeDays, ...leadTimeStats(days, Math.max(1, Math.min(1000, Math.floor(query.last ?? 10)))), anomalies };
 }
 
 /** A supplier's scorecard as of a date (see {@link SupplierScorecard}). */
@@ -82,7 +119,7 @@ export async function scorecardOf(tx: Transaction, supplierId: string, asOf: str
       receivedBy.set(key, (receivedBy.get(key) ?? new Decimal(0)).plus(l.quantity));
     }
   }
-  const days = receipts.map((r) => daysBetween(r.sentDate as LocalDate, r.date as LocalDate));
+  const { days, anomalies } = leadTimesOf(receipts);
   const reliable = days.filter((d) => withinStatedLeadTime(d, supplier.leadTimeDays)).length;
   const orders = (await findAll<PurchaseOrder>(tx, ORDERS, "byOrderDate", [supplierId])).map((d) => d.data);
   let due = new Decimal(0);
@@ -116,6 +153,6 @@ export async function scorecardOf(tx: Transaction, supplierId: string, asOf: str
     fillRate: due.isZero() ? null : filled.dividedBy(due).toNumber(),
     leadTimeReliability: days.length === 0 ? null : reliable / days.length,
     priceVariance: orderedValue.isZero() ? null : billedValue.minus(orderedValue).dividedBy(orderedValue).toNumber(),
-    leadTime: { supplierId, statedDays: supplier.leadTimeDays, ...leadTimeStats(days, 10) },
+    leadTime: { supplierId, statedDays: supplier.leadTimeDays, ...leadTimeStats(days, 10), anomalies },
   };
 }

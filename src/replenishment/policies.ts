@@ -85,3 +85,32 @@ export function periodicReviewOrderUpTo(input: { readonly meanDemandPerPeriod: n
   const sigma = Math.sqrt(protection * input.sdDemandPerPeriod ** 2 + input.meanDemandPerPeriod ** 2 * sdL ** 2);
   return input.meanDemandPerPeriod * protection + input.z * sigma;
 }
+
+/**
+ * The smallest quantity at least `quantity` the supplier accepts: raised to the minimum
+ * order quantity, then up to a whole number of packs (purchasing's `roundToOrderQuantity`
+ * rule, so a suggestion is an order purchasing takes as it is), with what changed and why.
+ * Every policy's quantity goes through it.
+ *
+ * @example
+ * ```ts
+ * orderableQuantity(36, { minimumOrderQuantity: 50, packMultiple: 12 }).quantity; // 60
+ * ```
+ */
+export function orderableQuantity(quantity: number, terms: { readonly minimumOrderQuantity?: number | undefined; readonly packMultiple?: number | undefined }): { quantity: number; adjustments: string[] } {
+  const adjustments: string[] = [];
+  let q = quantity;
+  const moq = terms.minimumOrderQuantity ?? 0;
+  const raised = q < moq;
+  if (raised) {
+    adjustments.push(`raised from ${q} to the supplier's minimum order quantity ${moq}`);
+    q = moq;
+  }
+  const pack = terms.packMultiple ?? 0;
+  if (pack > 0) {
+    const rounded = roundToMultiple(q, pack, "up");
+    if (rounded !== q) adjustments.push(`rounded up from ${q} to a multiple of the pack of ${pack}: ${rounded}${raised ? " (the minimum order quantity is not a whole number of packs)" : ""}`);
+    q = rounded;
+  }
+  return { quantity: q, adjustments };
+}

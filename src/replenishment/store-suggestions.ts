@@ -27,7 +27,10 @@ export interface StoredSupplierTerms {
   readonly minimumOrderQuantity: number | undefined;
   readonly packMultiple: number | undefined;
   readonly statedLeadTimeDays: number;
+  /** Days from sending to receipt; a negative one (a receipt dated before its order was sent) is left out. */
   readonly observedLeadTimesDays: readonly number[];
+  /** Receipts left out of `observedLeadTimesDays` because they are dated before their order was sent (0 when left out). */
+  readonly leadTimeAnomalies?: number;
 }
 
 /**
@@ -85,7 +88,7 @@ export const suggestFromStoreSchema = z.strictObject({
   warehouses: z.array(idText).min(1).max(1000).optional(),
   /** Days per period of the demand history (default 7: weekly). */
   periodDays: z.number().int().min(1).max(366).optional(),
-  /** Periods of history to read (default 52); a SKU that started later is read from its first movement. */
+  /** Periods of history to read (default 52); a SKU that started selling later is read from its first sale. */
   historyPeriods: z.number().int().min(1).max(1000).optional(),
   /** The supplier to buy each SKU from, where it has several (default: the first by id with a valid price). */
   preferredSuppliers: z.record(idText, idText).optional(),
@@ -120,11 +123,62 @@ export interface StoredSuggestions extends SuggestionsResult {
 const atLeastOneDay = (days: number): number => Math.max(1, days);
 
 /**
+ * The lead times a suggestion may learn from, and what to say about them: a receipt dated
+ * before its order was sent (goods arrived, the order keyed in afterwards) says nothing about
+ * how long the supplier takes, so it is left out rather than clamped to a day; with fewer than
+ * two left, the stated lead time is used.
+ */
+function learnedLeadTimes(terms: StoredSupplierTerms): { observed: number[]; note: string | undefined } {
+  const observed = terms.observedLeadTimesDays.filter((d) => d >= 0).map(atLeastOneDay);
+  const left = (terms.leadTimeAnomalies ?? 0) + (terms.observedLeadTimesDays.length - observed.length);
+  if (left === 0) return { observed, note: undefined };
+  const fallback = observed.length < 2 ? `; ${observed.length} valid observation${observed.length === 1 ? "" : "s"} left, so the stated lead time of ${terms.statedLeadTimeDays} days is used` : "";
+  return { observed, note: `${left} receipt${left === 1 ? "" : "s"} of supplier ${terms.supplierId} dated before ${left === 1 ? "its order was" : "their orders were"} sent ${left === 1 ? "is" : "are"} left out of the learned lead time${fallback}` };
+}
+
+/**
+ * A warehouse's demand per period from the period of its first sale (periods before it are
+ * not zero demand: the product was not selling yet, whatever stock moved). When the SKU's
+ * first movement falls inside that period (a launch: stock arrived and sold the same week),
+ * the period holds fewer days than a whole one: with at least half of its days it is scaled
+ * to a whole period, with fewer it is left out (unless it is the only one), and the note says
+ * which. A SKU that had stock before that period had the whole period to sell.
+ */
+function demandFromFirstSale(rows: readonly { readonly date: LocalDate; readonly sold: number }[], windowStart: LocalDate, p: number, periods: number): { history: number[]; note: string | undefined } {
+  const periodOf = (date: LocalDate): number => Math.floor(daysBetween(windowStart, date) / p);
+  let firstSale: LocalDate | undefined;
+  let firstMovement: LocalDate | undefined;
+  for (const r of rows) {
+    if (firstMovement === undefined || r.date < firstMovement) firstMovement = r.date;
+    if (r.sold > 0 && (firstSale === undefined || r.date < firstSale)) firstSale = r.date;
+  }
+  // No sale in the window: from the first movement (all zeros: no demand), as before.
+  const firstPeriod = firstSale !== undefined ? periodOf(firstSale) : firstMovement !== undefined ? periodOf(firstMovement) : periods - 1;
+  const history = new Array<number>(periods - firstPeriod).fill(0);
+  for (const r of rows) {
+    const index = periodOf(r.date) - firstPeriod;
+    if (index >= 0) history[index] = (history[index] as number) + r.sold;
+  }
+  if (firstSale === undefined || firstMovement === undefined) return { history, note: undefined };
+  const periodStart = addDays(windowStart, firstPeriod * p);
+  if (firstMovement <= periodStart) return { history, note: undefined };
+  const days = p - daysBetween(periodStart, firstMovement);
+  const sold = history[0] as number;
+  if (2 * days < p && history.length > 1) {
+    return { history: history.slice(1), note: `first movement on ${firstMovement}: the period from ${periodStart} holds only ${days} of its ${p} days since then, so it (${sold} sold) is left out rather than read as a whole period of low demand` };
+  }
+  history[0] = (sold * p) / days;
+  return { history, note: `first movement on ${firstMovement}: the period from ${periodStart} holds ${days} of its ${p} days since then, so its ${sold} sold are scaled to a whole period (${Math.round(history[0] * 100) / 100})` };
+}
+
+/**
  * Builds the input of {@link replenishmentSuggestions} from the store and runs it. Demand
- * per period is the units sold (sale issues) in each whole period before `asOf`; a SKU and
- * warehouse whose first movement falls inside the window is read from the period of that
- * movement, so a product launched three weeks ago is not averaged with 49 empty weeks.
- * Reservations beyond what is on hand count as backorders.
+ * per period is the units sold (sale issues) in each whole period before `asOf`, from the
+ * period of the SKU's first sale in that warehouse within the window (a launch's part first
+ * period scaled or left out, see `demandFromFirstSale`), so a product launched three weeks ago, or
+ * stocked a year ago and selling only since spring, is not averaged with empty weeks.
+ * Learned lead times leave out receipts dated before their order was sent. Reservations
+ * beyond what is on hand count as backorders.
  *
  * @example
  * ```ts
@@ -166,23 +220,17 @@ export async function suggestFromStore(tx: Transaction, sources: ReplenishmentSo
       skipped.push({ sku, reason: preferred !== undefined ? `supplier ${preferred} has no price valid on ${asOf} for ${sku}: set its price list with purchasing.setSupplierItem` : candidates.length === 0 ? `no supplier has terms for ${sku}: set them with purchasing.setSupplierItem` : `no price of ${candidates.join(", ")} is valid on ${asOf} for ${sku}` });
       continue;
     }
+    const leadTimes = learnedLeadTimes(terms);
     const activity = await sources.activityOf(tx, sku, windowStart, asOf);
     const incoming = await sources.incomingOf(tx, sku);
     const warehouses = input.warehouses ?? [...new Set([...activity.map((a) => a.warehouseId), ...incoming.map((i) => i.warehouseId)])].sort();
     for (const warehouseId of warehouses) {
       const rows = activity.filter((a) => a.warehouseId === warehouseId);
-      // Whole periods ending the day before asOf, from the one holding the first movement.
-      const periodOf = (date: LocalDate): number => Math.floor(daysBetween(windowStart, date) / p);
-      let firstPeriod = periods - 1;
-      for (const r of rows) firstPeriod = Math.min(firstPeriod, periodOf(r.date));
-      const demandHistory = new Array<number>(periods - firstPeriod).fill(0);
-      for (const r of rows) {
-        const index = periodOf(r.date) - firstPeriod;
-        demandHistory[index] = (demandHistory[index] as number) + r.sold;
-      }
+      const { history: demandHistory, note: historyNote } = demandFromFirstSale(rows, windowStart, p, periods);
       const stock = await sources.stockOf(tx, sku, warehouseId);
       const backordered = Math.max(0, stock.reserved - Math.max(0, stock.onHand));
       const open = incoming.filter((i) => i.warehouseId === warehouseId);
+      const notes = [historyNote, leadTimes.note].filter((n): n is string => n !== undefined);
       items.push({
         sku,
         warehouse: warehouseId,
@@ -193,11 +241,12 @@ export async function suggestFromStore(tx: Transaction, sources: ReplenishmentSo
         reserved: Math.max(0, stock.reserved - backordered),
         backordered,
         openPurchaseOrders: open.map((o) => ({ reference: o.reference, quantity: o.quantity, expectedDate: o.expectedDate })),
-        ...(terms.observedLeadTimesDays.length >= 2 ? { leadTimeObservationsDays: terms.observedLeadTimesDays.map(atLeastOneDay) } : {}),
+        ...(leadTimes.observed.length >= 2 ? { leadTimeObservationsDays: leadTimes.observed } : {}),
         leadTimeDays: { mean: atLeastOneDay(terms.statedLeadTimeDays), sd: 0 },
         priceBreaks: [...terms.priceBreaks],
         ...(terms.minimumOrderQuantity !== undefined ? { minimumOrderQuantity: terms.minimumOrderQuantity } : {}),
         ...(terms.packMultiple !== undefined ? { packMultiple: terms.packMultiple } : {}),
+        ...(notes.length > 0 ? { notes } : {}),
       });
     }
     if (!suppliers.has(terms.supplierId)) {

@@ -7,7 +7,7 @@ import { validationError } from "./forecast/forecast-result.js";
 import { type AutoForecast, autoForecast } from "./forecast/auto.js";
 import type { DemandClassification } from "./forecast/classify.js";
 import { normalQuantile } from "./forecast/normal.js";
-import { type PackRounding, inventoryPosition, minMaxOrderQuantity, roundToMultiple } from "./policies.js";
+import { type PackRounding, inventoryPosition, minMaxOrderQuantity, orderableQuantity } from "./policies.js";
 import { demandOverLeadTime, economicOrderQuantity, safetyFactorForFillRate } from "./safety-stock.js";
 
 const decimalText = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal written like 12.50");
@@ -85,6 +85,8 @@ export const replenishmentItemSchema = z.object({
   /** This SKU's pack multiple at the supplier; the supplier's when left out. */
   packMultiple: quantity.optional(),
   policy: replenishmentPolicySchema.optional(),
+  /** What the caller noticed about this item's inputs (how its history or lead time was read); shown in the explanation's `notes`. */
+  notes: z.array(z.string().min(1).max(1000)).max(20).optional(),
 });
 /**
  * Schema of {@link SuggestionsInput}, checked at the boundary of {@link replenishmentSuggestions}.
@@ -152,6 +154,12 @@ export interface SuggestionExplanation {
   };
   /** Adjustments from the raw need to the ordered quantity (MOQ, pack, price break). */
   readonly adjustments: readonly string[];
+  /**
+   * What was noticed about the inputs, present only when there is something: the item's own
+   * `notes` (e.g. `sk.replenishment.suggest` scaling a partial first period or leaving receipts
+   * out of the learned lead time), and overdue purchase orders.
+   */
+  readonly notes?: readonly string[];
   /** First day the available stock is projected to go below zero without this order (null: not within the horizon). */
   readonly projectedStockoutDate: LocalDate | null;
 }
@@ -230,10 +238,15 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-/** Day-by-day projection of available stock; the first day it goes below zero. */
+/**
+ * Day-by-day projection of available stock; the first day it goes below zero. A receipt due
+ * on or before `asOf` (overdue, or due today) counts as arriving on `asOf`; later ones on
+ * their date.
+ */
 function projectStockout(asOf: LocalDate, available: number, dailyDemand: number, receipts: readonly { date: LocalDate; quantity: number }[], horizonDays: number): LocalDate | null {
-  if (available < 0) return asOf;
   let stock = available;
+  for (const r of receipts) if (compareLocalDates(r.date, asOf) <= 0) stock += r.quantity;
+  if (stock < 0) return asOf;
   for (let d = 1; d <= horizonDays; d++) {
     const day = addDays(asOf, d);
     for (const r of receipts) if (compareLocalDates(r.date, day) === 0) stock += r.quantity;
@@ -310,8 +323,24 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
     const reviewPeriods = policy.kind === "periodic-review" ? policy.reviewPeriodDays / p : 0;
     const h = Math.max(1, Math.ceil(L + reviewPeriods) + 1);
     let forecast: AutoForecast;
+    let f: number;
+    let sdPerPeriod: number;
     try {
       forecast = autoForecast(item.demandHistory, { h, levels: [] });
+      f = Math.max(0, forecast.mean[0] as number);
+      let ss = 0;
+      let count = 0;
+      for (let t = 0; t < item.demandHistory.length; t++) {
+        const fit = forecast.fitted[t] as number;
+        if (!Number.isNaN(fit)) {
+          ss += ((item.demandHistory[t] as number) - fit) ** 2;
+          count++;
+        }
+      }
+      sdPerPeriod = count > 1 ? Math.sqrt(ss / count) : 0;
+      // A model can fit values near the float64 limit (multiplicative errors are relative) while
+      // the squares of its residuals overflow: that history cannot be planned either.
+      if (!Number.isFinite(f) || !Number.isFinite(sdPerPeriod)) throw validationError("the spread of its one-step errors overflows float64: scale the series down", { sdPerPeriod, forecast: f });
     } catch (error) {
       if (!isStorekeepError(error)) throw error;
       const failure = new StorekeepError(error.code, `SKU ${item.sku} in warehouse ${item.warehouse}: its demand history cannot be forecast (${error.message}); correct the history or plan this SKU apart`, { ...error.details, sku: item.sku, warehouse: item.warehouse }, { cause: error });
@@ -319,17 +348,6 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
       onForecastFailure(failure);
       continue;
     }
-    const f = Math.max(0, forecast.mean[0] as number);
-    let ss = 0;
-    let count = 0;
-    for (let t = 0; t < item.demandHistory.length; t++) {
-      const fit = forecast.fitted[t] as number;
-      if (!Number.isNaN(fit)) {
-        ss += ((item.demandHistory[t] as number) - fit) ** 2;
-        count++;
-      }
-    }
-    const sdPerPeriod = count > 1 ? Math.sqrt(ss / count) : 0;
     const onOrder = (item.openPurchaseOrders ?? []).reduce((a, o) => a + o.quantity, 0);
     const position = inventoryPosition({ onHand: item.onHand, reserved: item.reserved, backordered: item.backordered, onOrder });
     const unitCost = item.unitCost ?? (terms.priceBreaks[0] as { unitPrice: string }).unitPrice;
@@ -369,29 +387,29 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
     // Availability projection without a new order.
     const receipts = (item.openPurchaseOrders ?? []).map((o) => ({ date: o.expectedDate, quantity: o.quantity }));
     const stockout = projectStockout(input.asOf, item.onHand - item.reserved - item.backordered, f / p, receipts, horizonDays);
+    const notes = [...(item.notes ?? [])];
+    for (const o of item.openPurchaseOrders ?? []) {
+      if (compareLocalDates(o.expectedDate, input.asOf) < 0) notes.push(`purchase order ${o.reference} (${o.quantity}) was expected on ${o.expectedDate} and is overdue: the stock-out projection counts it as arriving on ${input.asOf}; chase the supplier or correct its expected date`);
+    }
     const adjustments: string[] = [];
     let qty = Math.ceil(need - 1e-9);
     if (qty <= 0) {
-      noOrder.push({ sku: item.sku, warehouse: item.warehouse, reason: formula.text, projectedStockoutDate: stockout });
+      noOrder.push({ sku: item.sku, warehouse: item.warehouse, reason: notes.length > 0 ? `${formula.text}; ${notes.join("; ")}` : formula.text, projectedStockoutDate: stockout });
       continue;
     }
+    if (policy.kind === "min-max" && terms.packMultiple !== undefined && terms.packMultiple > 0 && need !== policy.max - position) {
+      adjustments.push(`order up to max: ${round2(policy.max - position)} rounded ${policy.rounding ?? "up"} to a multiple of the pack of ${terms.packMultiple}: ${round2(need)}`);
+    }
     if (qty !== need) adjustments.push(`need ${round2(need)} rounded up to whole units: ${qty}`);
-    const moq = terms.minimumOrderQuantity ?? 0;
-    if (qty < moq) {
-      adjustments.push(`raised from ${qty} to the supplier's minimum order quantity ${moq}`);
-      qty = moq;
-    }
-    const pack = terms.packMultiple ?? 0;
-    if (pack > 0 && policy.kind !== "min-max") {
-      const rounded = roundToMultiple(qty, pack, "up");
-      if (rounded !== qty) adjustments.push(`rounded up from ${qty} to a multiple of the pack of ${pack}: ${rounded}`);
-      qty = rounded;
-    }
+    // One rule for every policy: the minimum, then whole packs (what purchasing accepts).
+    const orderable = orderableQuantity(qty, terms);
+    adjustments.push(...orderable.adjustments);
+    qty = orderable.quantity;
     // A price break pays when buying up to it costs no more than the current quantity.
     let price = unitPriceFor(terms, qty);
     for (const b of [...terms.priceBreaks].sort((a, c) => a.minQuantity - c.minQuantity)) {
       if (b.minQuantity <= qty) continue;
-      const bq = pack > 0 ? roundToMultiple(b.minQuantity, pack, "up") : b.minQuantity;
+      const bq = orderableQuantity(b.minQuantity, terms).quantity;
       const bp = unitPriceFor(terms, bq);
       if (bp.times(bq).lte(price.times(qty))) {
         adjustments.push(`raised from ${qty} to ${bq} for the price break: ${canonicalDecimal(bp.times(bq))} in total instead of ${canonicalDecimal(price.times(qty))}`);
@@ -406,6 +424,7 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
       formula,
       adjustments,
       projectedStockoutDate: stockout,
+      ...(notes.length > 0 ? { notes } : {}),
     };
     const content = { asOf: input.asOf, sku: item.sku, warehouse: item.warehouse, supplier: item.supplier, quantity: qty, unitPrice: canonicalDecimal(price), lineTotal: canonicalDecimal(price.times(qty)), currency: terms.currency, explanation };
     suggestions.push({ id: `rs_${fingerprint(`${input.asOf}|${item.sku}|${item.warehouse}`)}`, revision: fingerprint(canonicalJson(content)), ...content });

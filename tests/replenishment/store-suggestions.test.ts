@@ -40,8 +40,8 @@ describe.each(KINDS)("sk.replenishment on %s", (kind) => {
     expect(mug).toBeDefined();
     const inputs = mug!.explanation.inputs;
     expect(inputs).toMatchObject({ onHand: 40, reserved: 6, backordered: 0, onOrder: 24, inventoryPosition: 58, periodDays: 7 });
-    // History from the week of the first movement (2025-12-01) to last week: 13 weeks, 30 a week after the first.
-    expect(inputs.historyPeriods).toBe(13);
+    // History from the week of the first sale (2025-12-08; the stock came a week before) to last week: 12 weeks of 30.
+    expect(inputs.historyPeriods).toBe(12);
     expect(inputs.leadTimeDays).toEqual({ mean: 14, sd: 0, source: "supplier" });
     expect(mug!.explanation.forecast.perPeriod[0]).toBeGreaterThan(25);
     expect(mug!.quantity % 12).toBe(0);

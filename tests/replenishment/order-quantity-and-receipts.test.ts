@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { Decimal } from "../../src/kernel/decimal.js";
+import { roundToOrderQuantity } from "../../src/purchasing/index.js";
+import { type ReplenishmentPolicy, replenishmentSuggestions } from "../../src/replenishment/index.js";
+
+/**
+ * Every policy's quantity is one purchasing takes as it is (the minimum, then whole packs:
+ * purchasing's own rule), and the stock-out projection counts a purchase order that is
+ * overdue or due today as arriving today.
+ */
+const supplier = (moq: number, pack: number) => ({ supplier: "s", currency: "EUR", packMultiple: pack, minimumOrderQuantity: moq, priceBreaks: [{ minQuantity: 0, unitPrice: "1" }], leadTimeDays: { mean: 7, sd: 0 } });
+const item = (policy: ReplenishmentPolicy, onHand = 5) => ({ sku: "X", warehouse: "wh", supplier: "s", periodDays: 7, demandHistory: [10, 12, 9, 11, 10, 10, 12, 9], onHand, reserved: 0, backordered: 0, policy });
+const purchasingRule = (moq: number, pack: number, q: number): number =>
+  roundToOrderQuantity({ supplierId: "s", sku: "X", supplierSku: null, minimumOrderQuantity: String(moq), packMultiple: String(pack), leadTimeDays: null, prices: [] } as never, new Decimal(q)).toNumber();
+
+describe("order quantities honour the minimum and whole packs under every policy", () => {
+  it("property: a suggested quantity is what purchasing's roundToOrderQuantity leaves unchanged", () => {
+    const policies: ReplenishmentPolicy[] = [
+      { kind: "min-max", min: 10, max: 30 },
+      { kind: "min-max", min: 10, max: 30, rounding: "down" },
+      { kind: "min-max", min: 10, max: 30, rounding: "nearest" },
+      { kind: "min-max", min: 10, max: 30, rounding: "none" },
+      { kind: "reorder-point", service: { kind: "fill-rate", value: 0.95 } },
+      { kind: "periodic-review", service: { kind: "cycle-service-level", value: 0.9 }, reviewPeriodDays: 7 },
+    ];
+    for (const policy of policies) {
+      for (const [moq, pack] of [[50, 12], [7, 5], [0, 12], [100, 1], [13, 13]] as const) {
+        const r = replenishmentSuggestions({ asOf: "2026-06-01", suppliers: [supplier(moq, pack)], items: [item(policy)] });
+        for (const s of r.suggestions) expect({ policy: policy.kind, moq, pack, quantity: s.quantity }).toEqual({ policy: policy.kind, moq, pack, quantity: purchasingRule(moq, pack, s.quantity) });
+      }
+    }
+  });
+
+  it("min/max with MOQ 50 and packs of 12: 60, and the adjustments say each step", () => {
+    const r = replenishmentSuggestions({ asOf: "2026-06-01", suppliers: [supplier(50, 12)], items: [item({ kind: "min-max", min: 10, max: 30 })] });
+    const s = r.suggestions[0]!;
+    expect(s.quantity).toBe(60);
+    expect(s.explanation.adjustments).toEqual([
+      "order up to max: 25 rounded up to a multiple of the pack of 12: 36",
+      "raised from 36 to the supplier's minimum order quantity 50",
+      "rounded up from 50 to a multiple of the pack of 12: 60 (the minimum order quantity is not a whole number of packs)",
+    ]);
+  });
+});
+
+describe("the stock-out projection and purchase orders due by today", () => {
+  const history = [10, 11, 9, 10, 12, 8, 10, 11, 9, 10, 10, 10];
+  const run = (expectedDate: string) => {
+    const r = replenishmentSuggestions({
+      asOf: "2026-06-01",
+      suppliers: [{ supplier: "s", currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "1" }], leadTimeDays: { mean: 14, sd: 0 } }],
+      items: [{ sku: "X", warehouse: "wh", supplier: "s", periodDays: 7, demandHistory: history, onHand: 5, reserved: 0, backordered: 0, openPurchaseOrders: [{ reference: "po1", quantity: 200, expectedDate }] }],
+    });
+    return r.noOrder[0]!;
+  };
+
+  it("an overdue order counts as arriving today, as one due today does, and the reason says it is overdue", () => {
+    const tomorrow = run("2026-06-02").projectedStockoutDate;
+    expect(tomorrow).not.toBeNull();
+    expect(run("2026-06-01").projectedStockoutDate).toBe(tomorrow);
+    const overdue = run("2026-05-28");
+    expect(overdue.projectedStockoutDate).toBe(tomorrow);
+    expect(overdue.reason).toMatch(/purchase order po1 \(200\) was expected on 2026-05-28 and is overdue: the stock-out projection counts it as arriving on 2026-06-01/);
+    expect(run("2026-06-01").reason).not.toMatch(/overdue/);
+  });
+});
