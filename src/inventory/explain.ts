@@ -117,7 +117,10 @@ export async function explainMovement(tx: Transaction, currency: CurrencyCode, m
         break;
       }
       why.push(`${m.reason ?? "price-difference"} of ${money(amount)} on receipt ${m.revalues?.movementId ?? "?"} (${qty} units), against ${m.counterRole}.`);
-      if (split !== null && split !== undefined) why.push(`${money(BigInt(split[0]))} raised the units still on hand; ${money(BigInt(split[1]))} belonged to units already sold (COGS).`);
+      if (split !== null && split !== undefined) {
+        const returned = amount - BigInt(split[0]) - BigInt(split[1]);
+        why.push(`${money(BigInt(split[0]))} raised the units still on hand; ${money(BigInt(split[1]))} belonged to units already sold (COGS)${returned === 0n ? "" : `; ${money(returned)} to units sent back to the supplier (purchase price difference)`}.`);
+      }
       else if (method === "standard") why.push("Standard cost: stock stays at standard; the whole difference is a purchase price variance.");
       break;
     }

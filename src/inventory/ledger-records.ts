@@ -88,7 +88,7 @@ export interface MovementDraft {
   readonly valueMinor?: bigint | undefined;
   readonly costOf?: string | undefined;
   /** `receiptValue`: the receipt's received value, for the check that no correction makes its cost negative (not stored). */
-  readonly revalues?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string; readonly receiptValue?: bigint };
+  readonly revalues?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string; readonly receiptValue?: bigint; readonly returnedQty?: bigint };
   readonly reason?: string;
   /** Reserved units this issue fulfils (they stop being reserved). */
   readonly reservedRelease?: string;

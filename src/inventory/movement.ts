@@ -77,7 +77,7 @@ export interface MovementRecord extends JsonObject {
   /** Customer returns: the issue whose cost the units come back at. */
   readonly costOf: string | null;
   /** Revaluations: the receipt movement, its quantity (scaled), the amount (minor) and the role credited. */
-  readonly revalues: { readonly movementId: string; readonly receiptQty: string; readonly amount: string; readonly againstRole: string } | null;
+  readonly revalues: { readonly movementId: string; readonly receiptQty: string; readonly amount: string; readonly againstRole: string; readonly returnedQty?: string } | null;
   readonly reason: string | null;
   readonly allowNegative: boolean;
   /** Standard-cost changes: the new standard as a ratio (minor units per scaled quantity), absent on other movements. */
@@ -169,7 +169,7 @@ export function valuationInputOf(record: MovementRecord, position?: string): Val
     allowNegative: record.allowNegative,
     value: record.valueMinor === null ? undefined : BigInt(record.valueMinor),
     costOf: record.costOf === null ? undefined : { movementId: record.costOf },
-    revalue: revalues === null ? undefined : { movementId: revalues.movementId, receiptQty: BigInt(revalues.receiptQty), amount: BigInt(revalues.amount), againstRole: revalues.againstRole },
+    revalue: revalues === null ? undefined : { movementId: revalues.movementId, receiptQty: BigInt(revalues.receiptQty), amount: BigInt(revalues.amount), againstRole: revalues.againstRole, returnedQty: revalues.returnedQty === undefined ? undefined : BigInt(revalues.returnedQty) },
     restandard: record.standard === undefined || record.standard === null ? undefined : { value: BigInt(record.standard[0]), qty: BigInt(record.standard[1]) },
   };
 }

@@ -1,4 +1,4 @@
-import { type ValuationKernel, onHandShare, roundDiv } from "./valuation-kernel.js";
+import { type ValuationKernel, notePoolArrival, onHandShare, poolUnitsOnHand, roundDiv } from "./valuation-kernel.js";
 
 /*
  * Moving (weighted) average: one pool per SKU, held in the cost state's own `qty` and
@@ -20,7 +20,8 @@ import { type ValuationKernel, onHandShare, roundDiv } from "./valuation-kernel.
  */
 export const movingAverageKernel: ValuationKernel = {
   method: "moving-average",
-  addStock(state, qty, value) {
+  addStock(state, qty, value, movementId) {
+    if (state.method === "moving-average") notePoolArrival(state, state.qty, movementId, qty);
     state.qty += qty;
     state.value += value;
   },
@@ -31,8 +32,9 @@ export const movingAverageKernel: ValuationKernel = {
     out?.push({ layer: "pool", qty, value: cost });
     return cost;
   },
-  revalueReceipt(state, _movementId, receiptQty, amount, rounding) {
-    const share = onHandShare(amount, receiptQty, state.qty, state.value, rounding);
+  revalueReceipt(state, movementId, receiptQty, amount, rounding) {
+    // The receipt's units still on hand, not the pool's: a restock after they were sold is not theirs.
+    const share = onHandShare(amount, receiptQty, poolUnitsOnHand(state, movementId, receiptQty), state.value, rounding);
     state.value += share;
     return share;
   },

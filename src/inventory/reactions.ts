@@ -5,7 +5,7 @@ import { type EventType, eventCatalog } from "../kernel/events/definitions.js";
 import { billLineDifferences } from "../kernel/events/purchasing.js";
 import { minorUnits } from "../kernel/currencies.js";
 import type { OutboxEvent, StoredDocument } from "../ports/storage.js";
-import type { CommandContext, NewEvent, Reaction } from "../runner/command.js";
+import { type CommandContext, type NewEvent, type Reaction, nowIsoOf } from "../runner/command.js";
 import { effectiveInstant } from "./effective.js";
 import { type MovementDraft, type MovementIndexDoc } from "./ledger-records.js";
 import { recordMovements } from "./record-movements.js";
@@ -40,6 +40,15 @@ function payloadOf<T extends EventType>(ctx: CommandContext, type: T, event: Out
 
 function when(ctx: CommandContext, event: OutboxEvent): string {
   return effectiveInstant(ctx, event.effectiveDate === ctx.today ? { effectiveAt: event.occurredAt <= ctx.now.toISOString() ? event.occurredAt : ctx.now.toISOString() } : { effectiveDate: event.effectiveDate });
+}
+
+/**
+ * When a bill's price difference or a landed cost revalues stock: at the document's date, or
+ * now when it is dated ahead (suppliers date invoices ahead; no goods move, and stock is not
+ * valued in the future, so the change applies from when storekeep learns of it).
+ */
+function revaluedWhen(ctx: CommandContext, event: OutboxEvent): string {
+  return event.effectiveDate > ctx.today ? nowIsoOf(ctx) : when(ctx, event);
 }
 
 /**
@@ -376,7 +385,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     on: ["SupplierBillRecorded"],
     async handle(ctx, event) {
       const p = payloadOf(ctx, "SupplierBillRecorded", event);
-      const at = when(ctx, event);
+      const at = revaluedWhen(ctx, event);
       const drafts: MovementDraft[] = [];
       const receipts = new Map<string, MovementRecord[]>();
       for (const [index, line] of p.lines.entries()) {
@@ -409,9 +418,24 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     on: ["LandedCostRecorded"],
     async handle(ctx, event) {
       const p = payloadOf(ctx, "LandedCostRecorded", event);
-      const at = when(ctx, event);
+      const at = revaluedWhen(ctx, event);
       const source = { type: "landed-cost" as const, id: p.landedCostId };
       const drafts: MovementDraft[] = [];
+      // Units of each receipt line already sent back to the supplier, laid on the line's movements in order.
+      const returnedLeft = new Map<string, bigint>();
+      for (const r of p.returned ?? []) {
+        const key = `${r.receiptId}|${r.receiptLineId ?? ""}|${r.sku}`;
+        returnedLeft.set(key, (returnedLeft.get(key) ?? 0n) + parseScaled(r.quantity, QUANTITY_DECIMALS));
+      }
+      const returnedOf = (receiptId: string, m: MovementRecord): bigint | undefined => {
+        const key = [`${receiptId}|${m.source.lineId ?? ""}|${m.sku}`, `${receiptId}||${m.sku}`].find((k) => (returnedLeft.get(k) ?? 0n) > 0n);
+        if (key === undefined) return undefined;
+        const left = returnedLeft.get(key)!;
+        const q = parseScaled(m.quantity, QUANTITY_DECIMALS);
+        const take = left < q ? left : q;
+        returnedLeft.set(key, left - take);
+        return take;
+      };
       if (p.allocations !== undefined) {
         const receipts = new Map<string, MovementRecord[]>();
         for (const a of p.allocations) {
@@ -420,15 +444,17 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
           const candidates = (await receiptMovements(ctx, a.receiptId, receipts)).filter((m) => m.sku === a.sku);
           const receipt = candidates.find((m) => a.receiptLineId !== undefined && m.source.lineId === a.receiptLineId) ?? candidates[0];
           if (receipt === undefined) throw new StorekeepError("NOT_FOUND", `Landed cost ${p.landedCostId} allocates to ${a.sku} on receipt ${a.receiptId}, which inventory has not recorded.`, { receiptId: a.receiptId, sku: a.sku });
-          drafts.push(await revaluationDraft(ctx, receipt, amount, "landed-cost", { ...source, lineId: receipt.movementId.replace(/[^A-Za-z0-9._:/-]/g, "") }, at));
+          drafts.push(await revaluationDraft(ctx, receipt, amount, "landed-cost", { ...source, lineId: receipt.movementId.replace(/[^A-Za-z0-9._:/-]/g, "") }, at, undefined, returnedOf(a.receiptId, receipt)));
         }
         return record(ctx, drafts);
       }
       const receipts: MovementRecord[] = [];
+      const receiptIdOf: string[] = [];
       for (const id of p.receiptIds) {
         const found = await receiptMovements(ctx, id);
         if (found.length === 0) throw new StorekeepError("NOT_FOUND", `Landed cost ${p.landedCostId} names receipt ${id}, which inventory has not recorded.`, { receiptId: id });
         receipts.push(...found);
+        for (let k = 0; k < found.length; k++) receiptIdOf.push(id);
       }
       const products = await requireProducts(ctx.tx, [...new Set(receipts.map((r) => r.sku))]);
       const weights = receipts.map((r) => {
@@ -445,8 +471,9 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       }
       const shares = splitByWeights(minorOf(ctx, p.functional.net.amount, "functional.net"), weights);
       for (const [i, r] of receipts.entries()) {
+        const returned = returnedOf(receiptIdOf[i]!, r);
         if (shares[i] === 0n) continue;
-        drafts.push(await revaluationDraft(ctx, r, shares[i]!, "landed-cost", { ...source, lineId: r.movementId }, at));
+        drafts.push(await revaluationDraft(ctx, r, shares[i]!, "landed-cost", { ...source, lineId: r.movementId }, at, undefined, returned));
       }
       return record(ctx, drafts);
     },

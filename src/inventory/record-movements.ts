@@ -171,7 +171,7 @@ function toRecord(ctx: CommandContext, d: MovementDraft, product: Product, dateO
     orderId: d.orderId ?? null,
     valueMinor: d.valueMinor === undefined ? null : d.valueMinor.toString(),
     costOf: d.costOf ?? null,
-    revalues: d.revalues === undefined ? null : { movementId: d.revalues.movementId, receiptQty: d.revalues.receiptQty.toString(), amount: d.revalues.amount.toString(), againstRole: d.revalues.againstRole },
+    revalues: d.revalues === undefined ? null : { movementId: d.revalues.movementId, receiptQty: d.revalues.receiptQty.toString(), amount: d.revalues.amount.toString(), againstRole: d.revalues.againstRole, ...(d.revalues.returnedQty === undefined ? {} : { returnedQty: d.revalues.returnedQty.toString() }) },
     reason: d.reason ?? null,
     allowNegative: product.allowNegativeStock,
     ...(d.standard === undefined ? {} : { standard: [d.standard.value.toString(), d.standard.qty.toString()] as const }),

@@ -23,6 +23,8 @@ export async function revaluationDraft(
   effectiveAt: string,
   /** The receipt's units the amount concerns, when fewer than it received (some went back to the supplier before a bill). */
   concerned?: bigint,
+  /** Of the units concerned, those sent back to the supplier before the amount was known (a landed cost on the whole shipment). */
+  returned?: bigint,
 ): Promise<MovementDraft> {
   if (receipt.kind !== "receipt" && receipt.kind !== "opening") {
     throw new StorekeepError("VALIDATION_FAILED", `Movement ${receipt.movementId} is ${withArticle(receipt.kind)}; only receipts carry price differences and landed costs.`, { issues: [{ path: "receiptMovementId", message: "not a receipt", code: "custom" }] });
@@ -40,7 +42,7 @@ export async function revaluationDraft(
     counterRole: reason === "landed-cost" ? "landed-cost-clearing" : "purchase-price-difference",
     source,
     reason,
-    revalues: { movementId: receipt.movementId, receiptQty: concerned !== undefined && concerned > 0n && concerned < parseScaled(receipt.quantity, QUANTITY_DECIMALS) ? concerned : parseScaled(receipt.quantity, QUANTITY_DECIMALS), amount, againstRole: reason === "landed-cost" ? "landed-cost-clearing" : "purchase-price-difference", receiptValue: BigInt(receipt.valueMinor ?? "0") },
+    revalues: { movementId: receipt.movementId, receiptQty: concerned !== undefined && concerned > 0n && concerned < parseScaled(receipt.quantity, QUANTITY_DECIMALS) ? concerned : parseScaled(receipt.quantity, QUANTITY_DECIMALS), amount, againstRole: reason === "landed-cost" ? "landed-cost-clearing" : "purchase-price-difference", receiptValue: BigInt(receipt.valueMinor ?? "0"), ...(returned !== undefined && returned > 0n ? { returnedQty: returned } : {}) },
   };
 }
 

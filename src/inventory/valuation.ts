@@ -13,6 +13,7 @@ import {
   costAt,
   currentCost,
   issueStock,
+  notePoolArrival,
   receiveStock,
   revalueStock,
   roundDiv,
@@ -76,8 +77,12 @@ export interface ValuationInput {
   readonly value?: bigint | undefined;
   /** `in` at the cost `qty` units of an earlier issue left with (a customer return). */
   readonly costOf?: { readonly movementId: string } | undefined;
-  /** `revalue`: the receipt, its quantity, the amount and the role credited. */
-  readonly revalue?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string } | undefined;
+  /**
+   * `revalue`: the receipt, its quantity, the amount and the role credited; `returnedQty`: of
+   * those units, how many went back to the supplier before the amount was known (their share
+   * goes to `purchase-price-difference`, where the supplier return's cost went, not to COGS).
+   */
+  readonly revalue?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string; readonly returnedQty?: bigint | undefined } | undefined;
   /** Whether this issue may drive stock below zero. */
   readonly allowNegative: boolean;
   /** `revalue` of a standard-costed SKU to a new standard (unit cost ratio): stock on hand is revalued to it. */
@@ -188,9 +193,17 @@ function valueGeneral(kernel: ValuationKernel, state: CostState, m: ValuationInp
         return { postings, amount: diff, variance: 0n, consumed: null, trueUps: [] };
       }
       const rv = m.revalue!;
-      const split = revalueStock(kernel, state, rv.movementId, rv.receiptQty, rv.amount, rounding);
+      // The share of units sent back to the supplier is not the stock's nor sold: it stays a
+      // purchase price difference, as it would had the amount been known before the return
+      // (the return takes the units out at their cost against that account). Standard cost
+      // books the whole amount as a variance, as it would have before the return.
+      const returnedQty = rv.returnedQty === undefined || rv.returnedQty <= 0n || state.method === "standard" ? 0n : rv.returnedQty < rv.receiptQty ? rv.returnedQty : rv.receiptQty;
+      const returned = returnedQty === 0n ? 0n : returnedQty === rv.receiptQty ? rv.amount : roundDiv(rv.amount * returnedQty, rv.receiptQty, rounding);
+      const kept = rv.receiptQty - returnedQty;
+      const split = kept === 0n ? { onHand: 0n, sold: 0n, variance: 0n } : revalueStock(kernel, state, rv.movementId, kept, rv.amount - returned, rounding);
       add(postings, "inventory", split.onHand);
       add(postings, "cogs", split.sold);
+      add(postings, "purchase-price-difference", returned);
       add(postings, "purchase-price-variance", split.variance);
       add(postings, rv.againstRole, -rv.amount);
       return { postings, amount: rv.amount, variance: split.variance, split: { onHand: split.onHand, sold: split.sold }, consumed: null, trueUps: [] };
@@ -335,6 +348,7 @@ function movingAverageFast(state: CostState, m: ValuationInput, rounding: Roundi
   }
   if (m.effect === "in" && m.value !== undefined && m.costOf === undefined && state.method === "moving-average") {
     const value = m.value;
+    notePoolArrival(state, state.qty, m.id, m.qty);
     state.qty += m.qty;
     state.value += value;
     // The last unit cost is the receipt's value over its quantity: the input itself is that

@@ -9,7 +9,30 @@ import { roundMinor, toFunctional } from "./amounts.js";
 import { claimDocument, priorResult, rateFor } from "./order-store.js";
 import { type SupplierBill, loadBill } from "./bill.js";
 import { lockDocuments } from "../runner/batch-documents.js";
-import { BILLS, type PaymentTerms, idSchema, requireSupplier } from "./supplier.js";
+import { BILLS, CLAIMS, type PaymentTerms, idSchema, requireSupplier } from "./supplier.js";
+import type { Transaction } from "../ports/storage.js";
+
+/**
+ * The error for a debit note (a return to the supplier) named as a bill to pay: it is a
+ * credit on the payables, applied with finance's allocate, not paid. Undefined when `id` is
+ * no return either.
+ */
+async function debitNoteError(tx: Transaction, id: string, supplierId: string, date: string): Promise<StorekeepError | undefined> {
+  const claim = await tx.documents.get<{ result: { net?: string } }>(CLAIMS, `return:${id}`);
+  if (claim === undefined) return undefined;
+  if (claim.data.result.net === undefined || new Decimal(claim.data.result.net).isZero()) {
+    return new StorekeepError("VALIDATION_FAILED", `${id} is a return to the supplier of goods not yet billed: it made no debit note, so there is nothing to pay or allocate for it. Leave it out of billIds.`, {
+      issues: [{ path: "billIds", message: "a return, not a bill", code: "custom" }],
+      documentId: id,
+      documentType: "supplier-return",
+    });
+  }
+  return new StorekeepError(
+    "VALIDATION_FAILED",
+    `${id} is a debit note (a return to the supplier), not a bill: it is a credit on ${supplierId}'s payables, not something to pay. Leave it out of billIds and apply it to the bills with sk.finance.allocate({ ledger: "payables", creditId: "${id}", documentIds: [<bill ids>], date: "${date}" }), then pay what is still open.`,
+    { issues: [{ path: "billIds", message: "a debit note, not a bill", code: "custom" }], documentId: id, documentType: "debit-note" },
+  );
+}
 
 /**
  * The early-payment discount a bill offers on `date`: its open amount times the terms'
@@ -71,7 +94,9 @@ export const paySupplier = defineLibraryCommand({
     // Locked together, in id order (one statement on a SQL store); each is then at hand.
     await lockDocuments(ctx.tx, BILLS, input.billIds);
     for (const billId of input.billIds) {
-      const loaded = await loadBill(ctx.tx, billId);
+      const loaded = await loadBill(ctx.tx, billId).catch(async (e: unknown) => {
+        throw (await debitNoteError(ctx.tx, billId, input.supplierId, date)) ?? e;
+      });
       const b = loaded.bill;
       if (b.supplierId !== input.supplierId) throw new StorekeepError("VALIDATION_FAILED", `Bill ${billId} is from ${b.supplierId}, not ${input.supplierId}; pay each supplier's bills separately.`, { issues: [{ path: "billIds", message: "other supplier", code: "custom" }] });
       if (b.status === "rejected") throw new StorekeepError("INVALID_TRANSITION", `Bill ${billId} was rejected (${b.rejectedFor ?? "no reason given"}); nothing is owed on it.`, { billId, status: b.status, allowed: [] });

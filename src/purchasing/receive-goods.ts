@@ -77,6 +77,9 @@ export const receiveGoods = defineLibraryCommand({
     const { order, version } = await loadOrder(ctx.tx, input.purchaseOrderId);
     assertAllowed(order.purchaseOrderId, order.status, "receive");
     const date = input.date ?? ctx.today;
+    if (date > ctx.today) {
+      throw new StorekeepError("VALIDATION_FAILED", `date ${date} is after today (${ctx.today}): goods are received when they arrive, so stock cannot move in the future. Record it on the day, or leave date out.`, { issues: [{ path: "date", message: "in the future", code: "custom" }] });
+    }
     await ctx.periodLocks?.assertOpen(ctx.tx, "purchases", date);
     const functional = ctx.config.functionalCurrency;
     const rate = await rateFor(ctx, order.currency, date, input.rate);

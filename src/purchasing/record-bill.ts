@@ -1,4 +1,5 @@
 import { defineLibraryCommand } from "../runner/library.js";
+import { checkFutureHorizon } from "../runner/config.js";
 import { addDays, type LocalDate } from "../kernel/local-date.js";
 import { settingsOf } from "./options.js";
 import { claimDocument, priorResult } from "./order-store.js";
@@ -35,6 +36,8 @@ export const recordBill = defineLibraryCommand({
     checkBillLines(order, input.lines);
     const supplier = await requireSupplier(ctx.tx, order.supplierId);
     const date = input.date ?? ctx.today;
+    // A bill may be dated ahead (suppliers do), within the horizon other documents keep.
+    checkFutureHorizon(ctx.config, ctx.today, date, "date");
     const byId = new Map(order.lines.map((l) => [l.lineId, l]));
     const reasons = matchBill(order.lines, input.lines, tolerancesOf(settings));
     const bill: SupplierBill = {

@@ -1,20 +1,50 @@
 import { z } from "zod";
 import { defineLibraryCommand } from "../runner/library.js";
-import { canonicalDecimal } from "../kernel/decimal.js";
+import { checkFutureHorizon } from "../runner/config.js";
+import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { addDays, localDateSchema, type LocalDate } from "../kernel/local-date.js";
 import { nonNegativeAmountSchema, rateSchema } from "../kernel/bounds.js";
 import { settingsOf } from "./options.js";
 import { claimDocument, priorResult, rateFor } from "./order-store.js";
 import type { SupplierBill } from "./bill.js";
+import { type PurchaseOrder, loadOrder } from "./purchase-order.js";
+import type { ReceiptRecord } from "./receive-goods.js";
 import { BILLS, RECEIPTS, idSchema, requireSupplier } from "./supplier.js";
 import { functionalSide, taxDocument } from "./tax-document.js";
 
 /**
+ * Units of each line of `receiptId` sent back to the supplier: those returned before a bill
+ * (the receipt counts them), then the line's billed returns (debit notes), which name no
+ * receipt, laid on its receipts first in, first out over what each had billed and kept.
+ *
+ * @example
+ * ```ts
+ * returnedOfReceipt(order, "grn_1"); // [{ receiptId: "grn_1", receiptLineId: "1", sku: "MUG", quantity: "4" }]
+ * ```
+ */
+export function returnedOfReceipt(order: PurchaseOrder, receiptId: string): { receiptId: string; receiptLineId: string; sku: string; quantity: string }[] {
+  const out: { receiptId: string; receiptLineId: string; sku: string; quantity: string }[] = [];
+  for (const line of order.lines) {
+    let billedLeft = new Decimal(line.returned);
+    for (const s of line.receipts) {
+      const unbilled = new Decimal(s.returnedQuantity ?? "0");
+      const billedKept = Decimal.max(0, new Decimal(s.billedQuantity).minus(unbilled));
+      const fromBilled = Decimal.min(billedLeft, billedKept);
+      billedLeft = billedLeft.minus(fromBilled);
+      const returned = unbilled.plus(fromBilled);
+      if (s.receiptId === receiptId && returned.gt(0)) out.push({ receiptId, receiptLineId: line.lineId, sku: line.sku, quantity: canonicalDecimal(returned) });
+    }
+  }
+  return out;
+}
+
+/**
  * Records a freight, duty or insurance bill that belongs to one or several receipts
  * (`LandedCostRecorded`): inventory spreads its net over the receipts' lines by quantity,
- * value or weight (stock on hand and COGS for what was sold); the bill is a payable that
- * `paySupplier` pays like any other.
+ * value or weight (stock on hand and COGS for what was sold, the purchase price difference
+ * for units already sent back to the supplier); the bill is a payable that `paySupplier`
+ * pays like any other.
  *
  * @example
  * ```ts
@@ -41,10 +71,22 @@ export const recordLandedCost = defineLibraryCommand({
     if (await ctx.tx.documents.get(BILLS, input.landedCostId)) throw new StorekeepError("DUPLICATE_DOCUMENT", `Document ${input.landedCostId} is already a bill; give the landed cost its own id.`, { documentType: "landed-cost", documentId: input.landedCostId });
     const settings = settingsOf(ctx);
     const supplier = await requireSupplier(ctx.tx, input.supplierId);
+    const returned: ReturnType<typeof returnedOfReceipt> = [];
+    const orders = new Map<string, PurchaseOrder>();
     for (const receiptId of input.receiptIds) {
-      if (!(await ctx.tx.documents.get(RECEIPTS, receiptId))) throw new StorekeepError("NOT_FOUND", `Receipt ${receiptId} does not exist; landed costs belong to receipts made with purchasing.receiveGoods.`, { receiptId });
+      const receipt = await ctx.tx.documents.get<ReceiptRecord>(RECEIPTS, receiptId);
+      if (!receipt) throw new StorekeepError("NOT_FOUND", `Receipt ${receiptId} does not exist; landed costs belong to receipts made with purchasing.receiveGoods.`, { receiptId });
+      // What already went back to the supplier is not stock nor sold: inventory books its share apart.
+      const purchaseOrderId = receipt.data.purchaseOrderId;
+      let order = orders.get(purchaseOrderId);
+      if (order === undefined) {
+        order = (await loadOrder(ctx.tx, purchaseOrderId)).order;
+        orders.set(purchaseOrderId, order);
+      }
+      returned.push(...returnedOfReceipt(order, receiptId));
     }
     const date = input.date ?? ctx.today;
+    checkFutureHorizon(ctx.config, ctx.today, date, "date");
     await ctx.periodLocks?.assertOpen(ctx.tx, "purchases", date);
     const currency = supplier.currency;
     const functional = ctx.config.functionalCurrency;
@@ -79,6 +121,7 @@ export const recordLandedCost = defineLibraryCommand({
             gross: m(doc.gross, currency),
             functional: { net: m(canonicalDecimal(side.net), functional), tax: m(canonicalDecimal(side.tax), functional), gross: m(canonicalDecimal(side.gross), functional) },
             ...(side.taxLines !== undefined ? { taxLines: side.taxLines } : {}),
+            ...(returned.length > 0 ? { returned } : {}),
           } as never,
         },
       ],

@@ -66,6 +66,9 @@ export const returnToSupplier = defineLibraryCommand({
     assertAllowed(order.purchaseOrderId, order.status, "return");
     const supplier = await requireSupplier(ctx.tx, order.supplierId);
     const date = input.date ?? ctx.today;
+    if (date > ctx.today) {
+      throw new StorekeepError("VALIDATION_FAILED", `date ${date} is after today (${ctx.today}): goods go back to the supplier when they leave, so stock cannot move in the future. Record it on the day, or leave date out.`, { issues: [{ path: "date", message: "in the future", code: "custom" }] });
+    }
     await ctx.periodLocks?.assertOpen(ctx.tx, "purchases", date);
     const functional = ctx.config.functionalCurrency;
     const byId = new Map(order.lines.map((l) => [l.lineId, l]));

@@ -305,7 +305,9 @@ export const landedCostBasisSchema = z.enum(["quantity", "value", "weight"]);
  * Posting: Dr `landed-cost-clearing` functional.net, Dr `input-tax` functional.tax / Cr
  * `payables` functional.gross. Inventory reacts with `StockRevalued` (reason
  * `landed-cost`): Dr `inventory` (part on hand), Dr `cogs` (part sold) / Cr
- * `landed-cost-clearing`.
+ * `landed-cost-clearing`. `returned` (optional) lists, per receipt line, the units already
+ * sent back to the supplier: their share is Dr `purchase-price-difference` (where the
+ * return's cost went), neither stock nor sold.
  *
  * @example
  * ```ts
@@ -338,6 +340,15 @@ export const landedCostRecordedSchema = refined(
         receiptLineId: idString.exactOptional(),
         sku: skuField,
         value: postedAmountJson,
+      }),
+    ).exactOptional(),
+    /** Units of a receipt line sent back to the supplier before this cost: its share of them is a purchase price difference. */
+    returned: lineList(
+      z.object({
+        receiptId: documentIdField,
+        receiptLineId: idString.exactOptional(),
+        sku: skuField,
+        quantity: positiveQuantityString,
       }),
     ).exactOptional(),
     taxLines: taxLinesField.exactOptional(),
