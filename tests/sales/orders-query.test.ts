@@ -15,7 +15,7 @@ const BAD: [query: Record<string, unknown>, path: string, says: string][] = [
   [{ after: "ord_1" }, "after", "next of the previous page"],
   [{ after: { placedAt: 1, orderId: "o1" } }, "after.placedAt", "after.placedAt"],
   [{ after: { placedAt: "2026-03-02T10:00:00.000Z" } }, "after.orderId", "after.orderId"],
-  [{ after: { placedAt: "2026-03-02T10:00:00.000Z", orderId: "o1", page: 2 } }, "after", "page"],
+  [{ after: { placedAt: "2026-03-02T10:00:00.000Z", orderId: "o1", page: 2 } }, "after.page", "page"],
   [{ customerId: 5 }, "customerId", "customer id"],
   [{ customerId: "a\u0000b" }, "customerId", "customer id"],
   [{ customerId: ["c1"] }, "customerId", "customer id"],
