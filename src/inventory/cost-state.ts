@@ -36,14 +36,6 @@ export interface CostStateJson extends JsonObject {
   readonly deficits: readonly (readonly [string, string, string, string])[];
   readonly lastUnit: readonly [string, string] | null;
   readonly standard: readonly [string, string] | null;
-  /**
-   * Moving average: the pool's arrival count, the units it held when the count started and
-   * [scaled quantity, arrival count after it, movement id] per receipt that may still be on
-   * hand (see `PoolArrival`). Absent in states stored before them: the count starts there.
-   */
-  readonly poolIn?: string;
-  readonly poolBefore?: string;
-  readonly arrivals?: readonly (readonly [string, string, string])[];
 }
 
 const UNSAFE = /[\t\n]/;
@@ -103,11 +95,6 @@ export function costStateToJson(state: CostState): CostStateJson {
     standard: ratioJson(state.standard),
   };
   if (rest !== undefined) json.rest = rest;
-  if (state.method === "moving-average") {
-    json.poolIn = state.poolIn.toString();
-    json.poolBefore = state.poolBefore.toString();
-    json.arrivals = state.arrivals.map((a) => [a.qty.toString(), a.end.toString(), a.movementId] as const);
-  }
   return json;
 }
 
@@ -217,14 +204,8 @@ export function costStateFromJson(json: CostStateJson): CostState {
     deficitValue += d.value;
     return d;
   });
-  // A moving-average state stored before the arrival count starts it here: the units on hand
-  // then are older than every receipt it will note.
-  const counted = json.method === "moving-average";
-  const poolIn = !counted ? 0n : json.poolIn === undefined ? qty : BigInt(json.poolIn);
-  const poolBefore = !counted ? 0n : json.poolBefore === undefined ? qty : BigInt(json.poolBefore);
-  const arrivals = !counted || json.arrivals === undefined ? [] : json.arrivals.map(([q, end, movementId]) => ({ qty: BigInt(q), end: BigInt(end), movementId }));
   // A pool method's stored layer is its pool: the totals hold it, no layer object is kept.
-  return { method: json.method, layers: isPoolMethod(json.method) ? [] : layers, head: 0, qty, value, deficits, deficitQty, deficitValue, lastUnit: ratioOf(json.lastUnit), standard: ratioOf(json.standard), poolIn, poolBefore, arrivals };
+  return { method: json.method, layers: isPoolMethod(json.method) ? [] : layers, head: 0, qty, value, deficits, deficitQty, deficitValue, lastUnit: ratioOf(json.lastUnit), standard: ratioOf(json.standard) };
 }
 
 /*

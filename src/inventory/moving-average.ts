@@ -1,4 +1,4 @@
-import { type ValuationKernel, notePoolArrival, onHandShare, poolUnitsOnHand, roundDiv } from "./valuation-kernel.js";
+import { type ValuationKernel, onHandShare, roundDiv } from "./valuation-kernel.js";
 
 /*
  * Moving (weighted) average: one pool per SKU, held in the cost state's own `qty` and
@@ -20,8 +20,7 @@ import { type ValuationKernel, notePoolArrival, onHandShare, poolUnitsOnHand, ro
  */
 export const movingAverageKernel: ValuationKernel = {
   method: "moving-average",
-  addStock(state, qty, value, movementId) {
-    if (state.method === "moving-average") notePoolArrival(state, state.qty, movementId, qty);
+  addStock(state, qty, value) {
     state.qty += qty;
     state.value += value;
   },
@@ -32,9 +31,8 @@ export const movingAverageKernel: ValuationKernel = {
     out?.push({ layer: "pool", qty, value: cost });
     return cost;
   },
-  revalueReceipt(state, movementId, receiptQty, amount, rounding) {
-    // The receipt's units still on hand, not the pool's: a restock after they were sold is not theirs.
-    const share = onHandShare(amount, receiptQty, poolUnitsOnHand(state, movementId, receiptQty), state.value, rounding);
+  revalueReceipt(state, _movementId, receiptQty, amount, rounding) {
+    const share = onHandShare(amount, receiptQty, state.qty, state.value, rounding);
     state.value += share;
     return share;
   },

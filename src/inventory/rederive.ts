@@ -129,7 +129,7 @@ export function replayMovements(start: CostState, movements: readonly ValuationI
     sinceCheckpoint++;
     // A checkpoint costs O(layers): take them at most every `layers` movements, so their
     // total size stays proportional to the movements.
-    if (options.checkpointAfter?.has(m.id) || (options.checkpointEvery !== undefined && sinceCheckpoint >= Math.max(options.checkpointEvery, state.layers.length - state.head + state.deficits.length + state.arrivals.length))) {
+    if (options.checkpointAfter?.has(m.id) || (options.checkpointEvery !== undefined && sinceCheckpoint >= Math.max(options.checkpointEvery, state.layers.length - state.head + state.deficits.length))) {
       checkpoints.set(m.id, cloneCostState(state));
       sinceCheckpoint = 0;
     }

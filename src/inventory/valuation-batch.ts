@@ -1,6 +1,6 @@
 import { invariant } from "../kernel/errors.js";
 import { movingAverageKernel } from "./moving-average.js";
-import { type CostState, type RoundingCode, type ValuationKernel, notePoolArrival, onHandOf, roundDiv, setLastUnit } from "./valuation-kernel.js";
+import { type CostState, type RoundingCode, type ValuationKernel, onHandOf, roundDiv, setLastUnit } from "./valuation-kernel.js";
 import { type IssueCostLookup, type MovementValuation, type ValuationInput, valueMovement } from "./valuation.js";
 
 /*
@@ -195,8 +195,6 @@ export function valueBatch(kernel: ValuationKernel, states: readonly CostState[]
     if (pooled && c !== BATCH_GENERAL) {
       if (c === BATCH_RECEIPT) {
         const v = value[i]!;
-        // The pool's quantity is the batch's (the state's own is written back at the end).
-        notePoolArrival(states[s]!, poolQty[s]!, batch.inputs[i]!.id, qty[i]!);
         poolQty[s] = poolQty[s]! + qty[i]!;
         poolValue[s] = poolValue[s]! + v;
         lastIn[s] = i;

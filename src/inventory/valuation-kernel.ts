@@ -98,81 +98,6 @@ export interface CostState {
   lastUnit: Ratio | null;
   /** Standard cost per unit, as a ratio over scaled quantities. */
   standard: Ratio | null;
-  /**
-   * Moving average: every unit ever added to the pool (scaled), counted in arrival order, so
-   * `poolIn − qty` is every unit taken from it. Other methods keep it at zero.
-   */
-  poolIn: bigint;
-  /** Moving average: units that were in the pool when this count started (stored before it), older than every receipt in `arrivals`. */
-  poolBefore: bigint;
-  /**
-   * Moving average: the receipts whose units may still be in the pool, oldest first (see
-   * {@link PoolArrival}); a receipt whose units have all left is dropped. Which units an
-   * issue takes does not change its cost (the average); this only says, for a price
-   * difference or landed cost arriving later, how much of a receipt is still on hand.
-   */
-  arrivals: PoolArrival[];
-}
-
-/**
- * A receipt into a moving-average pool: its movement, the units it added to the pool and
- * `end`, the pool's arrival count after them. Units leave the pool in arrival order (as
- * Odoo keeps `remaining_qty` on the incoming layers of an average-cost product), so with
- * `taken = poolIn − qty` units gone, `clamp(end − taken, 0, qty)` of the receipt are on hand.
- *
- * @example
- * ```ts
- * const a: PoolArrival = { movementId: "mv_1", qty: 10_000_000n, end: 10_000_000n };
- * ```
- */
-export interface PoolArrival {
-  readonly movementId: string;
-  readonly qty: bigint;
-  readonly end: bigint;
-}
-
-/**
- * Notes `qty` units of `movementId` added to a moving-average pool that held `poolQty`
- * before them, dropping the receipts whose units have all left.
- *
- * @example
- * ```ts
- * notePoolArrival(state, state.qty, "mv_1", 10_000_000n);
- * ```
- */
-export function notePoolArrival(state: CostState, poolQty: bigint, movementId: string, qty: bigint): void {
-  const taken = state.poolIn - poolQty;
-  const arrivals = state.arrivals;
-  let gone = 0;
-  while (gone < arrivals.length && arrivals[gone]!.end <= taken) gone++;
-  if (gone > 0) arrivals.splice(0, gone);
-  const end = state.poolIn + qty;
-  state.poolIn = end;
-  arrivals.push({ movementId, qty, end });
-}
-
-/**
- * How many of the `receiptQty` units of receipt `movementId` are still in a moving-average
- * pool: units leave it in arrival order, so a receipt whose units were all taken before a
- * restock has none left, however much the restock brought.
- *
- * @example
- * ```ts
- * poolUnitsOnHand(state, "mv_1", 10_000_000n); // 0n once 10 units were issued after it
- * ```
- */
-export function poolUnitsOnHand(state: CostState, movementId: string, receiptQty: bigint): bigint {
-  const taken = state.poolIn - state.qty;
-  let left = state.poolBefore - taken;
-  for (const a of state.arrivals) {
-    if (a.movementId !== movementId) continue;
-    left = a.end - taken;
-    if (left > a.qty) left = a.qty;
-    break;
-  }
-  if (left > receiptQty) left = receiptQty;
-  if (left > state.qty) left = state.qty;
-  return left < 0n ? 0n : left;
 }
 
 /**
@@ -403,7 +328,7 @@ export function formatScaled(units: bigint, decimals: number): string {
  * ```
  */
 export function emptyCostState(method: CostingMethod, standard: Ratio | null = null): CostState {
-  return { method, layers: [], head: 0, qty: 0n, value: 0n, deficits: [], deficitQty: 0n, deficitValue: 0n, lastUnit: null, standard, poolIn: 0n, poolBefore: 0n, arrivals: [] };
+  return { method, layers: [], head: 0, qty: 0n, value: 0n, deficits: [], deficitQty: 0n, deficitValue: 0n, lastUnit: null, standard };
 }
 
 /**
@@ -427,9 +352,6 @@ export function cloneCostState(state: CostState): CostState {
     // Its own copy (receipts update a ratio the state owns in place).
     lastUnit: state.lastUnit === null ? null : new OwnRatio(state.lastUnit.value, state.lastUnit.qty),
     standard: state.standard,
-    poolIn: state.poolIn,
-    poolBefore: state.poolBefore,
-    arrivals: state.arrivals.slice(),
   };
 }
 

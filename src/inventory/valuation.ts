@@ -13,7 +13,6 @@ import {
   costAt,
   currentCost,
   issueStock,
-  notePoolArrival,
   receiveStock,
   revalueStock,
   roundDiv,
@@ -348,7 +347,6 @@ function movingAverageFast(state: CostState, m: ValuationInput, rounding: Roundi
   }
   if (m.effect === "in" && m.value !== undefined && m.costOf === undefined && state.method === "moving-average") {
     const value = m.value;
-    notePoolArrival(state, state.qty, m.id, m.qty);
     state.qty += m.qty;
     state.value += value;
     // The last unit cost is the receipt's value over its quantity: the input itself is that

@@ -34,7 +34,8 @@ async function setUp(costingMethod: "fifo" | "moving-average", unitPrice: string
 }
 
 describe("a bill's price difference or a landed cost after the receipt's units left", () => {
-  it.each(["fifo", "moving-average"] as const)("%s: a receipt sold out before a restock takes its difference and freight to COGS, not onto the restock", async (costingMethod) => {
+  // Moving average does not track which receipt's units are left (see docs/inventory.md, "Not yet").
+  it.each(["fifo"] as const)("%s: a receipt sold out before a restock takes its difference and freight to COGS, not onto the restock", async (costingMethod) => {
     const { sk, clock } = await setUp(costingMethod, "3");
     clock.set(new Date("2026-03-03T09:00:00Z"));
     await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "10" });
@@ -52,36 +53,6 @@ describe("a bill's price difference or a landed cost after the receipt's units l
     expect(b["2150"]).toBe("-50");
     expect(b["5000"]).toBe("47");
     expect((await sk.inventory.valuation()).map((r) => [r.sku, r.quantity, r.value])).toEqual([["MUG", "10", "50"]]);
-    expect((await sk.inventory.audit()).ok).toBe(true);
-  });
-
-  it("moving average: units leave the pool in arrival order, so partly sold receipts keep what is left of them and the restock none of the difference", async () => {
-    const { sk, clock } = await setUp("moving-average", "3");
-    clock.set(new Date("2026-03-03T09:00:00Z"));
-    await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "8" }); // 2 of g1 left
-    clock.set(new Date("2026-03-04T09:00:00Z"));
-    await sk.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "10", unitCost: "5" }); // pool 12 worth 56
-    clock.set(new Date("2026-03-05T09:00:00Z"));
-    await sk.purchasing.recordBill({ billId: "b1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10, unitPrice: "4" }] });
-    const b = await books(sk);
-    // +10 on g1: 2 of its units on hand (2.00 to stock), 8 sold (8.00 to COGS). Before: min(10, 12) = 10 on hand.
-    expect(b["5100"]).toBe(String(24 + 8));
-    expect(b["1300"]).toBe(String(6 + 50 + 2));
-    expect((await sk.inventory.audit()).ok).toBe(true);
-  });
-
-  it("moving average: a back-dated sale before the bill moves the difference to COGS on re-derivation", async () => {
-    const { sk, clock } = await setUp("moving-average", "3");
-    clock.set(new Date("2026-03-04T09:00:00Z"));
-    await sk.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "10", unitCost: "5" });
-    clock.set(new Date("2026-03-05T09:00:00Z"));
-    await sk.purchasing.recordBill({ billId: "b1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10, unitPrice: "4" }] });
-    expect(await balance(sk, "1300")).toBe("90");
-    // The 10 of g1 were sold on 03-03, before the restock: learnt of now.
-    await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "10", effectiveDate: "2026-03-03" });
-    const b = await books(sk);
-    expect(b["5100"]).toBe("40");
-    expect(b["1300"]).toBe("50");
     expect((await sk.inventory.audit()).ok).toBe(true);
   });
 
