@@ -1,7 +1,7 @@
 /**
  * The analytics module: its store registry and `sk.analytics`.
  */
-import { hardenApi } from "../kernel/boundary.js";
+import { hardenApi, query } from "../kernel/boundary.js";
 import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import { StorekeepError, isStorekeepError } from "../kernel/errors.js";
 import { type LocalDate, addDays, isLocalDate } from "../kernel/local-date.js";
@@ -291,7 +291,7 @@ export function createAnalyticsApi(runtime: Runtime, sources: AnalyticsSources, 
     },
     rules: async () => rules.map((r) => ({ name: r.name, schedule: r.schedule })),
   };
-  return hardenApi(api, "analytics", { methods: { catalogue: [], sync: ["input?"], rebuild: ["input?"], kpis: ["input"], ageing: ["string"], dashboard: ["input", "input?"], runRules: ["input?"], addRule: ["input"], rules: [] } });
+  return hardenApi(api, "analytics", { methods: { catalogue: [], sync: [query(["maxEvents", "onProgress"], true)], rebuild: [query(["onProgress"], true)], kpis: [query(["from", "to", "grain", "compare", "breakdowns"])], ageing: ["string"], dashboard: [query(["from", "to"]), query(["title"], true)], runRules: [query(["onProgress"], true)], addRule: ["input"], rules: [] } });
 }
 
 /** The configured rules, in run order. */

@@ -1,7 +1,7 @@
 /**
  * The CRM module: its store registry, its commands, and `sk.crm`.
  */
-import { hardenApi } from "../kernel/boundary.js";
+import { hardenApi, query } from "../kernel/boundary.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { type LocalDate, isLocalDate } from "../kernel/local-date.js";
 import type { JsonObject, StoreRegistry } from "../ports/storage.js";
@@ -150,10 +150,10 @@ const CRM_SHAPES = {
     campaignReport: ["string"],
     syncTimeline: ["number?"],
     customer: ["string"],
-    timeline: ["string", "input?"],
+    timeline: ["string", query(["before", "from", "to", "limit"], true)],
     segments: ["string"],
     cohorts: ["string"],
-    customerValue: ["string", "input?"],
+    customerValue: ["string", query(["weeks", "discountRatePerWeek", "penalizer"], true)],
   },
 } as const;
 

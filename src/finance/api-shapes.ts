@@ -1,4 +1,4 @@
-import type { ApiShapes } from "../kernel/boundary.js";
+import { type ApiShapes, query } from "../kernel/boundary.js";
 
 /*
  * The argument shapes of this module's API methods (see src/kernel/boundary.ts): a method
@@ -34,19 +34,19 @@ export const FINANCE_SHAPES: ApiShapes = {
     writeOff: command,
     allocate: command,
     importOpeningBalances: command,
-    trialBalance: ["input"],
-    balanceSheet: ["input"],
-    incomeStatement: ["input"],
-    generalLedger: ["input"],
-    journal: ["input?"],
-    taxReport: ["input"],
-    cashFlow: ["input"],
-    exportHledger: ["input?"],
-    exportCsv: ["input?"],
-    openItems: ["input"],
-    aging: ["input"],
-    statement: ["input"],
-    auditSubledgers: ["input"],
-    verifyJournal: ["input?"],
+    trialBalance: [query(["asOf", "from", "to", "compare", "includeZero"])],
+    balanceSheet: [query(["asOf", "compare", "includeZero"])],
+    incomeStatement: [query(["from", "to", "compare", "includeZero"])],
+    generalLedger: [query(["account", "from", "to", "limit"])],
+    journal: [query(["from", "to", "limit"], true)],
+    taxReport: [query(["from", "to"])],
+    cashFlow: [query(["from", "to", "cashAccounts", "investing", "financing"])],
+    exportHledger: [query(["from", "to"], true)],
+    exportCsv: [query(["from", "to"], true)],
+    openItems: [query(["ledger", "party", "openOnly"])],
+    aging: [query(["ledger", "asOf", "buckets", "party"])],
+    statement: [query(["ledger", "party", "currency", "from", "to"])],
+    auditSubledgers: [query(["asOf"])],
+    verifyJournal: [query(["lines", "onProgress"], true)],
   },
 };

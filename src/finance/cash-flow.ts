@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { StorekeepError, parseWith } from "../kernel/errors.js";
+import { strictInput } from "../kernel/strict-input.js";
 import { addDays, localDateSchema } from "../kernel/local-date.js";
 import type { AccountRole } from "../kernel/events/account-roles.js";
 import type { Transaction } from "../ports/storage.js";
@@ -118,10 +119,7 @@ export interface CashFlowOptions {
 }
 
 const accountList = z.array(z.string().min(1).max(64)).max(1000);
-const optionsSchema = z
-  .object({ from: localDateSchema, to: localDateSchema, cashAccounts: accountList.min(1).optional(), investing: accountList.optional(), financing: accountList.optional() })
-  .strict()
-  .refine((o) => o.from <= o.to, { message: "from must not be after to", path: ["from"] });
+const optionsSchema = strictInput({ from: localDateSchema, to: localDateSchema, cashAccounts: accountList.min(1).optional(), investing: accountList.optional(), financing: accountList.optional() }).refine((o) => o.from <= o.to, { message: "from must not be after to", path: ["from"] });
 
 /** Direct-method categories by the role of the entry's other account. */
 const DIRECT_CATEGORIES: ReadonlyArray<readonly [string, readonly AccountRole[]]> = [

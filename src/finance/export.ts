@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseWith } from "../kernel/errors.js";
+import { strictInput } from "../kernel/strict-input.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
 import { loadChart } from "./account-registry.js";
@@ -49,7 +50,7 @@ export interface ExportOptions {
   readonly to?: string;
 }
 
-const exportSchema = z.object({ from: localDateSchema.optional(), to: localDateSchema.optional() });
+const exportSchema = strictInput({ from: localDateSchema.optional(), to: localDateSchema.optional() });
 
 /**
  * Every entry in range, in effective-date order (then entry id), page by page.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseWith } from "../kernel/errors.js";
+import { strictInput } from "../kernel/strict-input.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
 import { type AgingOptions, type AgingTable, agingOf } from "./aging.js";
@@ -188,12 +189,10 @@ const ledgerSchema = z.enum(["receivables", "payables"]);
  * ```
  */
 export const OPEN_ITEM_SCHEMAS = Object.freeze({
-  openItems: z.object({ ledger: ledgerSchema, party: z.string().min(1).max(200).optional(), openOnly: z.boolean().optional() }),
-  aging: z.object({ ledger: ledgerSchema, asOf: localDateSchema, buckets: z.array(z.number().int().min(1).max(36_500)).max(20).optional(), party: z.string().min(1).max(200).optional() }),
-  statement: z
-    .object({ ledger: ledgerSchema, party: z.string().min(1).max(200), currency: z.string().length(3), from: localDateSchema, to: localDateSchema })
-    .refine((x) => x.from <= x.to, { message: "from must not be after to", path: ["from"] }),
-  audit: z.object({ asOf: localDateSchema }),
+  openItems: strictInput({ ledger: ledgerSchema, party: z.string().min(1).max(200).optional(), openOnly: z.boolean().optional() }),
+  aging: strictInput({ ledger: ledgerSchema, asOf: localDateSchema, buckets: z.array(z.number().int().min(1).max(36_500)).max(20).optional(), party: z.string().min(1).max(200).optional() }),
+  statement: strictInput({ ledger: ledgerSchema, party: z.string().min(1).max(200), currency: z.string().length(3), from: localDateSchema, to: localDateSchema }).refine((x) => x.from <= x.to, { message: "from must not be after to", path: ["from"] }),
+  audit: strictInput({ asOf: localDateSchema }),
 });
 
 /**

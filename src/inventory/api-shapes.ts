@@ -1,4 +1,4 @@
-import type { ApiShapes } from "../kernel/boundary.js";
+import { type ApiShapes, query } from "../kernel/boundary.js";
 
 /*
  * The argument shapes of this module's API methods (see src/kernel/boundary.ts): a method
@@ -42,23 +42,23 @@ export const INVENTORY_SHAPES: ApiShapes = {
     expireReservations: ["input?", "options?"],
     availability: ["string", "string"],
     lotAvailability: ["string", "string"],
-    onHand: ["input?"],
-    valuation: ["input?"],
+    onHand: [query(["sku", "asOf"], true)],
+    valuation: [query(["sku", "asOf"], true)],
     layers: ["string"],
-    history: ["input"],
+    history: [query(["sku", "from", "to", "limit"])],
     explain: ["string"],
     changeStandardCost: command,
-    pick: ["input"],
-    recall: ["input"],
+    pick: [query(["sku", "warehouseId", "quantity", "strategy"])],
+    recall: [query(["sku", "lot"])],
     startStocktake: command,
     recordCount: command,
     approveStocktake: command,
     cancelStocktake: command,
     countSheet: ["string"],
     stocktake: ["string"],
-    cycleCounts: ["input"],
-    ageing: ["input?"],
-    slowMoving: ["input?"],
-    audit: ["input?"],
+    cycleCounts: [query(["warehouseId", "asOf", "cuts", "frequencies"])],
+    ageing: [query(["sku", "asOf"], true)],
+    slowMoving: [query(["sku", "asOf", "windowDays", "slowCoverDays", "deadAfterDays"], true)],
+    audit: [query(["asOf", "skus", "inventoryAccount", "onProgress"], true)],
   },
 };

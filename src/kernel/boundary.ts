@@ -1,5 +1,6 @@
 import { withArticle } from "./article.js";
 import { StorekeepError, isInvariantError, isStorekeepError } from "./errors.js";
+import { refuseUnknownKeys } from "./strict-input.js";
 
 /*
  * The public boundary: every argument a host passes to a facade, module API, events API or
@@ -13,14 +14,42 @@ import { StorekeepError, isInvariantError, isStorekeepError } from "./errors.js"
  * - `"input"`: a plain object (copied);
  * - `"input?"`: a plain object or `undefined`;
  * - `"options?"`: command options (`idempotencyKey`, `correlationId`) or `undefined`;
- * - `"string"`, `"string|null"`, `"number?"`, `"function"`, `"any"` (copied).
+ * - `"string"`, `"string|null"`, `"number?"`, `"function"`, `"any"` (copied);
+ * - a {@link QueryShape} (see {@link query}): a query object whose keys must be known ones.
  *
  * @example
  * ```ts
  * const receive: readonly ArgShape[] = ["input", "options?"];
  * ```
  */
-export type ArgShape = "input" | "input?" | "options?" | "string" | "string|null" | "number?" | "function" | "any";
+export type ArgShape = "input" | "input?" | "options?" | "string" | "string|null" | "number?" | "function" | "any" | QueryShape;
+
+/**
+ * A query or report object: a plain object (copied) whose keys must be among `keys`; an
+ * unknown key is `VALIDATION_FAILED` naming it and the key it resembles (a misspelled
+ * filter must not answer as if it were absent). `optional`: `undefined` is accepted too.
+ *
+ * @example
+ * ```ts
+ * const onHand: QueryShape = { keys: ["sku", "warehouseId", "asOf"], optional: true };
+ * ```
+ */
+export interface QueryShape {
+  readonly keys: readonly string[];
+  readonly optional?: boolean;
+}
+
+/**
+ * The {@link ArgShape} of a query object with these keys (`"input?"`-like when `optional`).
+ *
+ * @example
+ * ```ts
+ * const shapes: ApiShapes = { methods: { onHand: [query(["sku", "asOf"], true)] } };
+ * ```
+ */
+export function query(keys: readonly string[], optional = false): QueryShape {
+  return Object.freeze({ keys: Object.freeze([...keys]), optional });
+}
 
 /**
  * The argument shapes of an API's methods; `sync` lists the methods that return no promise.
@@ -144,6 +173,13 @@ export function checkArg(value: unknown, shape: ArgShape, path: string): unknown
 }
 
 function checkArgShape(value: unknown, shape: ArgShape, path: string): unknown {
+  if (typeof shape === "object") {
+    if (value === undefined && shape.optional === true) return value;
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalid(path, `must be an object${shape.optional === true ? " or left out" : ""}, got ${describe(value)}`);
+    const copy = plainInput(value, path);
+    refuseUnknownKeys(copy, shape.keys, path);
+    return copy;
+  }
   switch (shape) {
     case "function":
       if (typeof value !== "function") throw invalid(path, `must be a function, got ${describe(value)}`);

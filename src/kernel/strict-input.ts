@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { StorekeepError } from "./errors.js";
 
 /*
  * Command inputs that refuse keys they do not know. A key the schema does not read is a
@@ -9,13 +10,19 @@ import { z } from "zod";
 
 const normalised = (key: string): string => key.toLowerCase().replace(/[_\-\s]/g, "");
 
-/** Edit distance (insertions, deletions, substitutions), capped: keys are short. */
+/** Edit distance (insertions, deletions, substitutions, two neighbours swapped: `form` for `from`), capped: keys are short. */
 function distance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2) return 3;
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i += 1) {
     const row = [i];
-    for (let j = 1; j <= b.length; j += 1) row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= b.length; j += 1) {
+      let d = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      row.push(d);
+    }
+    before = previous;
     previous = row;
   }
   return previous[b.length]!;
@@ -32,7 +39,8 @@ function abbreviates(short: string, long: string): boolean {
 /**
  * The known key an unknown one most likely meant, or undefined: the same key in another
  * case or spelling (`effective_date` → `effectiveDate`), the key with its `Id` left out
- * (`warehouse` → `warehouseId`), a typo of one or two letters (`quantiy` → `quantity`), or
+ * (`warehouse` → `warehouseId`), a typo of one or two letters or two letters swapped
+ * (`quantiy` → `quantity`, `grian` → `grain`), or
  * an abbreviation (`qty` → `quantity`), in that order.
  *
  * @example
@@ -88,4 +96,26 @@ export function unknownKeysMessage(keys: readonly string[], known: readonly stri
 export function strictInput<T extends z.core.$ZodLooseShape>(shape: T) {
   const known = Object.keys(shape);
   return z.strictObject(shape, { error: (issue) => (issue.code === "unrecognized_keys" ? unknownKeysMessage(issue.keys, known) : undefined) });
+}
+
+/**
+ * Refuses the keys of a query or report object (read by hand, not through a schema) that are
+ * not in `known`, as {@link strictInput} does for commands: `VALIDATION_FAILED` naming each
+ * key and, where one is near, the key it resembles. A value that is not a plain object is
+ * left to the caller's own checks.
+ *
+ * @example
+ * ```ts
+ * refuseUnknownKeys({ sku: "MUG", warehouse: "wh" }, ["sku", "asOf"], "inventory.onHand query");
+ * // VALIDATION_FAILED: Invalid inventory.onHand query: unknown key "warehouse" (known keys: sku, asOf). Fix these fields and retry.
+ * ```
+ */
+export function refuseUnknownKeys(value: unknown, known: readonly string[], subject: string): void {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return;
+  const message = unknownKeysMessage(unknown, known);
+  throw new StorekeepError("VALIDATION_FAILED", `Invalid ${subject}: ${message}. Fix these fields and retry.`, {
+    issues: unknown.map((key) => ({ path: key, message, code: "unrecognized_keys" })),
+  });
 }

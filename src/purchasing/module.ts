@@ -2,7 +2,7 @@
  * The purchasing module: its store registry, its commands, and `sk.purchasing`.
  */
 import type { z } from "zod";
-import { hardenApi } from "../kernel/boundary.js";
+import { hardenApi, query } from "../kernel/boundary.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { isLocalDate } from "../kernel/local-date.js";
 import type { StoreRegistry } from "../ports/storage.js";
@@ -167,12 +167,12 @@ const SHAPES = {
     supplier: ["string"],
     supplierItem: ["string", "string"],
     order: ["string"],
-    orders: ["input?"],
+    orders: [query(["supplierId", "status"], true)],
     bill: ["string"],
-    bills: ["input"],
+    bills: [query(["supplierId", "status"])],
     heldBills: [],
-    incoming: ["input?"],
-    leadTime: ["string", "input?"],
+    incoming: [query(["sku", "warehouseId"], true)],
+    leadTime: ["string", query(["last", "asOf"], true)],
     scorecard: ["string", "string"],
   },
 } as const;

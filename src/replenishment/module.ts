@@ -3,12 +3,12 @@
  * reads the shop's demand, stock and open purchase orders through {@link ReplenishmentSources}
  * and turns the suggestions into draft purchase orders through purchasing.
  */
-import { hardenApi } from "../kernel/boundary.js";
+import { hardenApi, query } from "../kernel/boundary.js";
 import { type LocalDate, localDateOf } from "../kernel/local-date.js";
 import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
 import type { Runtime } from "../runner/runner.js";
 import type { DraftPurchaseOrderProposal } from "./suggestions.js";
-import { type ReplenishmentSources, type StoredSuggestions, type SuggestFromStoreInput, suggestFromStore } from "./store-suggestions.js";
+import { type ReplenishmentSources, type StoredSuggestions, type SuggestFromStoreInput, suggestFromStore, suggestFromStoreSchema } from "./store-suggestions.js";
 
 /**
  * The replenishment module for `createRuntime` (the facade adds it): it stores nothing.
@@ -83,6 +83,9 @@ export interface ReplenishmentApi {
   draftOrders(input?: SuggestFromStoreInput, options?: ExecuteOptions): Promise<{ readonly suggestions: StoredSuggestions; readonly orders: readonly ReplenishmentDraftOrder[] }>;
 }
 
+/** The keys `suggest` and `draftOrders` read (unknown ones are VALIDATION_FAILED). */
+const SUGGEST_KEYS = Object.keys(suggestFromStoreSchema.shape);
+
 /**
  * Builds `sk.replenishment` on a runtime, the reads it needs and the way to draft orders.
  *
@@ -103,5 +106,5 @@ export function createReplenishmentApi(runtime: Runtime, sources: ReplenishmentS
       return { suggestions, orders };
     },
   };
-  return hardenApi(api, "replenishment", { methods: { suggest: ["input?"], draftOrders: ["input?", "options?"] } });
+  return hardenApi(api, "replenishment", { methods: { suggest: [query(SUGGEST_KEYS, true)], draftOrders: [query(SUGGEST_KEYS, true), "options?"] } });
 }

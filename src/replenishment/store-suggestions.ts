@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { parseWith } from "../kernel/errors.js";
+import { strictInput } from "../kernel/strict-input.js";
 import { type LocalDate, addDays, daysBetween, localDateSchema } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
 import { type ReplenishmentItem, type SuggestionsResult, type SupplierTerms, planSuggestions, replenishmentPolicySchema } from "./suggestions.js";
@@ -79,7 +80,7 @@ const decimalText = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative de
  * suggestFromStoreSchema.safeParse({ asOf: "2026-03-02" }).success; // true
  * ```
  */
-export const suggestFromStoreSchema = z.strictObject({
+export const suggestFromStoreSchema = strictInput({
   /** The day of the run: history is every whole period before it. Default: today. */
   asOf: localDateSchema.optional(),
   /** Only these SKUs (default: every SKU with a supplier item). */

@@ -15,6 +15,8 @@ describe("strict command inputs", () => {
     expect(suggestKey("quantiy", known)).toBe("quantity");
     expect(suggestKey("qty", known)).toBe("quantity");
     expect(suggestKey("skus", known)).toBe("sku");
+    expect(suggestKey("form", ["sku", "from", "to"])).toBe("from");
+    expect(suggestKey("grian", ["from", "to", "grain"])).toBe("grain");
     expect(suggestKey("colour", known)).toBeUndefined();
     expect(suggestKey("", known)).toBeUndefined();
   });
