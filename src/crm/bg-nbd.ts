@@ -161,7 +161,16 @@ function logSquares(logParams: readonly number[]): number {
   return sum;
 }
 
-function checkPenalizer(value: unknown, fn: string): number {
+/**
+ * A fit's penalizer, checked: 0 when left out; a finite number ≥ 0, else VALIDATION_FAILED
+ * naming `fn`.
+ *
+ * @example
+ * ```ts
+ * checkPenalizer(0.01, "crm.customerValue"); // 0.01
+ * ```
+ */
+export function checkPenalizer(value: unknown, fn: string): number {
   if (value === undefined) return 0;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw new StorekeepError("VALIDATION_FAILED", `${fn}: penalizer must be a finite number ≥ 0 (try 0.001 to 0.1); got ${String(value)}.`, { issues: [{ path: "penalizer", message: "a finite number ≥ 0", code: "custom" }] });

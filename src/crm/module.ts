@@ -4,6 +4,7 @@
 import { hardenApi, query } from "../kernel/boundary.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { type LocalDate, isLocalDate } from "../kernel/local-date.js";
+import { checkPenalizer } from "./bg-nbd.js";
 import type { JsonObject, StoreRegistry } from "../ports/storage.js";
 import { insertDocuments } from "../runner/batch-documents.js";
 import { holdCreates } from "../runner/page-creates.js";
@@ -124,9 +125,7 @@ function horizonArg(h: { weeks?: unknown; discountRatePerWeek?: unknown; penaliz
   if (typeof weeks !== "number" || !Number.isInteger(weeks) || weeks < 1 || weeks > 5200) throw bad("weeks", "a whole number of weeks from 1 to 5200", weeks);
   const rate = h.discountRatePerWeek ?? 0.002;
   if (typeof rate !== "number" || !Number.isFinite(rate) || rate < 0 || rate >= 1) throw bad("discountRatePerWeek", "a rate from 0 (inclusive) to 1 (exclusive), e.g. 0.002 for 0.2% a week", rate);
-  const penalizer = h.penalizer ?? 0;
-  if (typeof penalizer !== "number" || !Number.isFinite(penalizer) || penalizer < 0) throw bad("penalizer", "a finite number ≥ 0 (try 0.001 to 0.1)", penalizer);
-  return { weeks, discountRatePerWeek: rate, penalizer };
+  return { weeks, discountRatePerWeek: rate, penalizer: checkPenalizer(h.penalizer, "crm.customerValue") };
 }
 
 function dateArg(name: string, value: unknown): LocalDate {

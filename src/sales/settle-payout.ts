@@ -78,10 +78,8 @@ export const settlePayout = defineLibraryCommand({
     // The money the payout draws from the provider's balance: the payout's own, or what the provider converted.
     const converted = input.converted;
     const sc = converted?.currency ?? c;
-    if (converted !== undefined) {
-      if (sc === c) {
-        throw new StorekeepError("VALIDATION_FAILED", `converted.currency is ${sc}, the payout's own currency; leave converted out for a payout the provider did not convert.`, { issues: [{ path: "converted.currency", message: "the payout's own currency", code: "custom" }] });
-      }
+    if (converted !== undefined && sc === c) {
+      throw new StorekeepError("VALIDATION_FAILED", `converted.currency is ${sc}, the payout's own currency; leave converted out for a payout the provider did not convert.`, { issues: [{ path: "converted.currency", message: "the payout's own currency", code: "custom" }] });
     }
     const settledGross = converted === undefined ? gross : inputMinorOf(converted.gross, sc, "converted.gross");
     if (converted !== undefined && (settledGross > 0n) !== (gross > 0n)) {

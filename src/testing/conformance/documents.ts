@@ -1,4 +1,4 @@
-import type { IndexQuery, JsonObject, Store, StoredDocument, StringRange } from "../../ports/storage.js";
+import type { IndexQuery, JsonObject, Store, StoredDocument, StringRange, Transaction } from "../../ports/storage.js";
 import { StorekeepError } from "../../kernel/errors.js";
 import { insertDocuments, lockDocuments } from "../../runner/batch-documents.js";
 import { byCodeUnit, gate, pause, rejection, retrying, settle, within } from "./helpers.js";
@@ -377,30 +377,7 @@ export const documentTests: KitGroup = {
       name: "getForUpdate waits while another running transaction holds the document, then sees its write",
       requires: ["concurrentTransactions"],
       async run({ store, expect }) {
-        await store.transaction((tx) => tx.documents.put(CELLS, "held", { n: 0 }, 0));
-        const locked = gate();
-        const release = gate();
-        const first = store.transaction(async (tx) => {
-          const doc = await tx.documents.getForUpdate<{ n: number }>(CELLS, "held");
-          locked.open();
-          await release.promise;
-          await tx.documents.put(CELLS, "held", { n: doc!.data.n + 1 }, doc!.version);
-        });
-        await within(locked.promise, 10_000, "the first transaction to lock the document");
-        let secondRead: StoredDocument | undefined;
-        const secondStarted = gate();
-        const second = store.transaction(async (tx) => {
-          secondStarted.open();
-          secondRead = await tx.documents.getForUpdate(CELLS, "held");
-        });
-        await within(secondStarted.promise, 10_000, "a second transaction to start while the first is open");
-        await pause(100);
-        expect(secondRead).toBeUndefined();
-        release.open();
-        await first;
-        await second;
-        expect(secondRead?.version).toBe(2);
-        expect(secondRead?.data).toEqual({ n: 1 });
+        await readerWaitsForWriter(store, expect, "held", (tx) => tx.documents.getForUpdate(CELLS, "held"));
       },
     },
     {
@@ -429,30 +406,8 @@ export const documentTests: KitGroup = {
       name: "getForShare waits while another running transaction holds the document for update, then sees its write; sharers do not wait for each other",
       requires: ["concurrentTransactions"],
       async run({ store, expect }) {
-        await store.transaction((tx) => tx.documents.put(CELLS, "held-shared", { n: 0 }, 0));
         if ((await store.transaction(async (tx) => tx.documents.getForShare === undefined)) === true) return;
-        const locked = gate();
-        const release = gate();
-        const writer = store.transaction(async (tx) => {
-          const doc = await tx.documents.getForUpdate<{ n: number }>(CELLS, "held-shared");
-          locked.open();
-          await release.promise;
-          await tx.documents.put(CELLS, "held-shared", { n: doc!.data.n + 1 }, doc!.version);
-        });
-        await within(locked.promise, 10_000, "the writer to lock the document");
-        let shared: StoredDocument | undefined;
-        const started = gate();
-        const sharer = store.transaction(async (tx) => {
-          started.open();
-          shared = await tx.documents.getForShare!(CELLS, "held-shared");
-        });
-        await within(started.promise, 10_000, "a sharer to start while the writer is open");
-        await pause(100);
-        expect(shared).toBeUndefined();
-        release.open();
-        await writer;
-        await sharer;
-        expect({ version: shared?.version, data: shared?.data }).toEqual({ version: 2, data: { n: 1 } });
+        await readerWaitsForWriter(store, expect, "held-shared", (tx) => tx.documents.getForShare!(CELLS, "held-shared"));
         // Two sharers hold the document at once: the second does not wait for the first to end.
         const firstHolds = gate();
         const firstRelease = gate();
@@ -513,3 +468,34 @@ export const documentTests: KitGroup = {
     },
   ],
 };
+
+/**
+ * A writer locks document `id` (at version 1, `{ n: 0 }`) with getForUpdate and holds it; a
+ * second transaction's `read` of it must wait until the writer commits, then see its write
+ * (version 2, `{ n: 1 }`).
+ */
+async function readerWaitsForWriter(store: Store, expect: ConformanceExpect, id: string, read: (tx: Transaction) => Promise<StoredDocument | undefined>): Promise<void> {
+  await store.transaction((tx) => tx.documents.put(CELLS, id, { n: 0 }, 0));
+  const locked = gate();
+  const release = gate();
+  const writer = store.transaction(async (tx) => {
+    const doc = await tx.documents.getForUpdate<{ n: number }>(CELLS, id);
+    locked.open();
+    await release.promise;
+    await tx.documents.put(CELLS, id, { n: doc!.data.n + 1 }, doc!.version);
+  });
+  await within(locked.promise, 10_000, "the writer to lock the document");
+  let seen: StoredDocument | undefined;
+  const started = gate();
+  const reader = store.transaction(async (tx) => {
+    started.open();
+    seen = await read(tx);
+  });
+  await within(started.promise, 10_000, "a second transaction to start while the writer is open");
+  await pause(100);
+  expect(seen).toBeUndefined();
+  release.open();
+  await writer;
+  await reader;
+  expect({ version: seen?.version, data: seen?.data }).toEqual({ version: 2, data: { n: 1 } });
+}

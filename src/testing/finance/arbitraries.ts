@@ -187,22 +187,15 @@ export function postingEventArbitrary(options: PostingEventOptions): fc.Arbitrar
   return fc.oneof(...eventArbitraries(options));
 }
 
-/** What the event arbitraries share: the options' currency, dates and a money maker. */
-function eventBasics(options: PostingEventOptions, fn: string) {
+/** The kinds of posting event, one arbitrary each. */
+function eventArbitraries(options: PostingEventOptions): fc.Arbitrary<RecordableEvent>[] {
   const c = options.functionalCurrency;
   const places = minorUnits(c);
   const from = (options.from ?? "2026-01-01") as LocalDate;
-  const to = options.to ?? "2026-12-31";
-  const days = rangeDays(fn, from, to);
+  const days = rangeDays("postingEventArbitrary", from, options.to ?? "2026-12-31");
   const date = fc.integer({ min: 0, max: days }).map((d) => addDays(from, d));
   const id = fc.integer({ min: 1, max: 1_000_000 }).map((n) => String(n));
   const t = (x: number) => eur(minorToText(x, places), c);
-  return { c, places, date, id, t };
-}
-
-/** The kinds of posting event, one arbitrary each. */
-function eventArbitraries(options: PostingEventOptions): fc.Arbitrary<RecordableEvent>[] {
-  const { c, places, date, id, t } = eventBasics(options, "postingEventArbitrary");
   const amount = fc.integer({ min: 1, max: 1_000_000 }).map((n) => minorToText(n, places));
   const sku = fc.constantFrom("MUG", "BOWL", "PLATE");
   const money = (a: string) => eur(a, c);
