@@ -17,6 +17,8 @@ import type { ReplenishmentSources, StoredSupplierTerms } from "./replenishment/
 import { Decimal } from "./kernel/decimal.js";
 
 const PAGE = 5000;
+/** Movements a page when reading backwards for the latest sale (usually in the first few). */
+const BACKWARDS_PAGE = 200;
 /** Up to this many SKUs named, their suppliers are read SKU by SKU; more, with one read of all. */
 const SKUS_READ_ONE_BY_ONE = 8;
 
@@ -31,6 +33,8 @@ interface ReadAhead {
   expired: Map<string, Decimal> | undefined;
   readonly stock: Map<string, Record<string, Decimal>>;
   readonly leadTimes: Map<string, Awaited<ReturnType<typeof leadTimeOf>>>;
+  /** The first backward page of movements before a window's start, by `sku|start`, for SKUs first selling after it. */
+  readonly before: Map<string, readonly LogEntry<MovementRecord>[]>;
 }
 
 /**
@@ -51,7 +55,7 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
   const kept = new WeakMap<Transaction, ReadAhead>();
   const keptOf = (tx: Transaction): ReadAhead => {
     let k = kept.get(tx);
-    if (k === undefined) kept.set(tx, (k = { activity: new Map(), incoming: undefined, expired: undefined, stock: new Map(), leadTimes: new Map() }));
+    if (k === undefined) kept.set(tx, (k = { activity: new Map(), incoming: undefined, expired: undefined, stock: new Map(), leadTimes: new Map(), before: new Map() }));
     return k;
   };
   const readActivity = async (tx: Transaction, sku: string, from: LocalDate, to: LocalDate, first?: readonly LogEntry<MovementRecord>[]): Promise<Activity[]> => {
@@ -66,6 +70,8 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
     }
     return out;
   };
+  /** A SKU's movements effective before the shop's day `start`, latest first, a page at a time. */
+  const backwardsFrom = (start: LocalDate) => ({ lt: startOfLocalDate(start, timeZone).toISOString(), order: "desc" as const, limit: BACKWARDS_PAGE });
   /** A SKU's movements effective in [from, to) of the shop's days, a page at a time. */
   const windowOf = (from: LocalDate, to: LocalDate) => ({ gte: startOfLocalDate(from, timeZone).toISOString(), lt: startOfLocalDate(to, timeZone).toISOString(), limit: PAGE });
   const incomingRows = (rows: readonly { data: IncomingRow }[]): Incoming[] =>
@@ -78,6 +84,16 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
       const windowKey = `${batch.from}|${batch.to}`;
       const firsts = await readLogs<MovementRecord>(tx, MOVEMENTS, batch.skus.map((sku) => ({ stream: sku, range: windowOf(batch.from, batch.to) })));
       for (const [i, sku] of batch.skus.entries()) k.activity.set(`${sku}|${windowKey}`, await readActivity(tx, sku, batch.from, batch.to, firsts[i]));
+      // SKUs whose first sale in the window comes after its first day may be asked whether they
+      // sold before it (lastSaleBefore): the first backward page of each, in one read.
+      const late = batch.skus.filter((sku) => {
+        const activity = k.activity.get(`${sku}|${windowKey}`)!;
+        return activity.some((a) => a.sold > 0) && !activity.some((a) => a.sold > 0 && a.date === batch.from);
+      });
+      if (late.length > 0) {
+        const pages = await readLogs<MovementRecord>(tx, MOVEMENTS, late.map((sku) => ({ stream: sku, range: backwardsFrom(batch.from) })));
+        for (const [i, sku] of late.entries()) k.before.set(`${sku}|${batch.from}`, pages[i]!);
+      }
       // Every open purchase order line and every expired, unreleased hold of the shop, once.
       if (k.incoming === undefined) {
         k.incoming = new Map();
@@ -141,6 +157,13 @@ export function replenishmentSources(timeZone: string, nowIso: () => string): Re
     },
     async activityOf(tx, sku, from, to) {
       return kept.get(tx)?.activity.get(`${sku}|${from}|${to}`) ?? readActivity(tx, sku, from, to);
+    },
+    async lastSaleBefore(tx, sku, warehouseId, before) {
+      // Backwards from the window's start, up to the warehouse's latest sale (the first page read ahead).
+      for await (const page of logPages<MovementRecord>(tx, MOVEMENTS, sku, backwardsFrom(before), kept.get(tx)?.before.get(`${sku}|${before}`))) {
+        for (const { data: m } of page) if (m.kind === "sale-issue" && m.warehouseId === warehouseId) return m.effectiveDate as LocalDate;
+      }
+      return undefined;
     },
     async incomingOf(tx, sku) {
       const held = kept.get(tx)?.incoming;

@@ -64,6 +64,14 @@ export interface ReplenishmentSources {
    * they would without it.
    */
   readAhead?(tx: Transaction, batch: { readonly skus: readonly string[]; readonly suppliersOf: ReadonlyMap<string, readonly string[]>; readonly from: LocalDate; readonly to: LocalDate; readonly asOf: LocalDate }): Promise<void>;
+  /**
+   * Optional: the date of the SKU's last sale in the warehouse before `before` (undefined
+   * when it never sold there before). Asked only for a SKU whose first sale in the window
+   * comes after the window's first period: one that sold before the window was selling all
+   * along, so its weeks without sales at the window's start are zero demand, not weeks before
+   * a launch. Without it, such a SKU is read from its first sale in the window.
+   */
+  lastSaleBefore?(tx: Transaction, sku: string, warehouseId: string, before: LocalDate): Promise<LocalDate | undefined>;
 }
 
 /** SKUs whose reads a {@link ReplenishmentSources.readAhead} batch takes. */
@@ -89,7 +97,7 @@ export const suggestFromStoreSchema = strictInput({
   warehouses: z.array(idText).min(1).max(1000).optional(),
   /** Days per period of the demand history (default 7: weekly). */
   periodDays: z.number().int().min(1).max(366).optional(),
-  /** Periods of history to read (default 52); a SKU that started selling later is read from its first sale. */
+  /** Periods of history to read (default 52); a SKU that started selling later is read from its first sale (one that sold before the window, whole). */
   historyPeriods: z.number().int().min(1).max(1000).optional(),
   /** The supplier to buy each SKU from, where it has several (default: the first by id with a valid price). */
   preferredSuppliers: z.record(idText, idText).optional(),
@@ -143,15 +151,36 @@ function learnedLeadTimes(terms: StoredSupplierTerms): { observed: number[]; not
  * first movement falls inside that period (a launch: stock arrived and sold the same week),
  * the period holds fewer days than a whole one: with at least half of its days it is scaled
  * to a whole period, with fewer it is left out (unless it is the only one), and the note says
- * which. A SKU that had stock before that period had the whole period to sell.
+ * which. A SKU that had stock before that period had the whole period to sell. A SKU that
+ * sold before the window (`lastSaleBefore`, asked only when the first sale in the window comes
+ * after its first period) is read over the whole window.
  */
-function demandFromFirstSale(rows: readonly { readonly date: LocalDate; readonly sold: number }[], windowStart: LocalDate, p: number, periods: number): { history: number[]; note: string | undefined } {
+async function demandFromFirstSale(
+  rows: readonly { readonly date: LocalDate; readonly sold: number }[],
+  windowStart: LocalDate,
+  p: number,
+  periods: number,
+  lastSaleBefore: (() => Promise<LocalDate | undefined>) | undefined,
+): Promise<{ history: number[]; note: string | undefined }> {
   const periodOf = (date: LocalDate): number => Math.floor(daysBetween(windowStart, date) / p);
   let firstSale: LocalDate | undefined;
   let firstMovement: LocalDate | undefined;
   for (const r of rows) {
     if (firstMovement === undefined || r.date < firstMovement) firstMovement = r.date;
     if (r.sold > 0 && (firstSale === undefined || r.date < firstSale)) firstSale = r.date;
+  }
+  // A SKU that sold here before the window was selling all along: the window is read whole.
+  if (firstSale !== undefined && periodOf(firstSale) > 0 && lastSaleBefore !== undefined) {
+    const before = await lastSaleBefore();
+    if (before !== undefined) {
+      const history = new Array<number>(periods).fill(0);
+      for (const r of rows) {
+        const index = periodOf(r.date);
+        if (index >= 0 && index < periods) history[index] = (history[index] as number) + r.sold;
+      }
+      const quiet = periodOf(firstSale);
+      return { history, note: `last sold on ${before}, before the window: its first ${quiet} period${quiet === 1 ? "" : "s"} without sales (from ${windowStart}) are read as zero demand, not as weeks before a launch` };
+    }
   }
   // No sale in the window: from the first movement (all zeros: no demand), as before.
   const firstPeriod = firstSale !== undefined ? periodOf(firstSale) : firstMovement !== undefined ? periodOf(firstMovement) : periods - 1;
@@ -227,7 +256,7 @@ export async function suggestFromStore(tx: Transaction, sources: ReplenishmentSo
     const warehouses = input.warehouses ?? [...new Set([...activity.map((a) => a.warehouseId), ...incoming.map((i) => i.warehouseId)])].sort();
     for (const warehouseId of warehouses) {
       const rows = activity.filter((a) => a.warehouseId === warehouseId);
-      const { history: demandHistory, note: historyNote } = demandFromFirstSale(rows, windowStart, p, periods);
+      const { history: demandHistory, note: historyNote } = await demandFromFirstSale(rows, windowStart, p, periods, sources.lastSaleBefore === undefined ? undefined : () => sources.lastSaleBefore!(tx, sku, warehouseId, windowStart));
       const stock = await sources.stockOf(tx, sku, warehouseId);
       const backordered = Math.max(0, stock.reserved - Math.max(0, stock.onHand));
       const open = incoming.filter((i) => i.warehouseId === warehouseId);

@@ -81,6 +81,17 @@ describe("sk.replenishment's demand history starts at the first sale", () => {
     expect(e.projectedStockoutDate! <= "2026-06-03").toBe(true);
   });
 
+  it("a SKU that never sold before the window (lastSaleBefore answers undefined) is still read from its first sale; one that did is read whole", async () => {
+    const sales = Array.from({ length: 8 }, (_, i) => ({ date: addDays(ASOF, -7 * (8 - i) + 5), sold: 5 * (i + 1) }));
+    const asked: string[] = [];
+    const never = await explain({ ...sourcesOf([{ date: "2025-06-02", sold: 0 }, ...sales], 10), lastSaleBefore: async (_tx, sku, warehouseId, before) => (asked.push(`${sku}@${warehouseId}<${before}`), undefined) });
+    expect(never.inputs.historyPeriods).toBe(8);
+    expect(asked).toEqual(["SKU@wh<2025-06-02"]);
+    const sold = await explain({ ...sourcesOf([{ date: "2025-06-02", sold: 0 }, ...sales], 10), lastSaleBefore: async () => "2025-05-30" as LocalDate });
+    expect(sold.inputs.historyPeriods).toBe(52);
+    expect(sold.notes).toEqual(["last sold on 2025-05-30, before the window: its first 44 periods without sales (from 2025-06-02) are read as zero demand, not as weeks before a launch"]);
+  });
+
   it("a SKU that never sold in the window keeps its history from the first movement: no demand", async () => {
     const r = await suggestFromStore({} as Transaction, sourcesOf([{ date: "2026-03-02", sold: 0 }], 5), { asOf: ASOF }, ASOF);
     expect(r.noOrder[0]?.reason).toMatch(/position 5/);

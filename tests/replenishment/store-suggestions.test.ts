@@ -63,6 +63,32 @@ describe.each(KINDS)("sk.replenishment on %s", (kind) => {
     await sk.close();
   });
 
+  it("a SKU that sold before the window and not in its first weeks: those weeks are zero demand, not weeks before a launch", async () => {
+    const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh2" });
+    await sk.inventory.defineProduct({ sku: "OLD", costingMethod: "fifo" });
+    await sk.purchasing.defineSupplier({ supplierId: "acme", currency: "EUR", leadTimeDays: 14, paymentTerms: { netDays: 30 }, taxTreatment: "none" });
+    await sk.purchasing.setSupplierItem({ supplierId: "acme", sku: "OLD", prices: [{ unitPrice: "2" }] });
+    // 170 at wh, 90 at wh2: 10 left at each.
+    for (const [wh, quantity] of [["wh", "170"], ["wh2", "90"]] as const) await sk.inventory.receive({ sku: "OLD", warehouseId: wh, quantity, unitCost: "2", effectiveDate: "2025-11-24" });
+    // At wh: 20 a week through December, nothing in the window's first four weeks, 20 a week since.
+    for (const day of mondays("2025-12-01", 4)) await sk.inventory.issue({ sku: "OLD", warehouseId: "wh", quantity: "20", effectiveDate: day });
+    // At wh2 the same sales in the window, but none before it: read from its first sale, as before.
+    for (const wh of ["wh", "wh2"]) for (const day of mondays("2026-02-02", 4)) await sk.inventory.issue({ sku: "OLD", warehouseId: wh, quantity: "20", effectiveDate: day });
+    const r = await sk.replenishment.suggest({ asOf: "2026-03-02", historyPeriods: 8 });
+    const at = (wh: string) => r.suggestions.find((s) => s.sku === "OLD" && s.warehouse === wh);
+    const old = at("wh")!.explanation;
+    expect(old.inputs.historyPeriods).toBe(8);
+    expect(old.notes).toEqual(["last sold on 2025-12-22, before the window: its first 4 periods without sales (from 2026-01-05) are read as zero demand, not as weeks before a launch"]);
+    // Half the window at 20 a week: the forecast is well below the recent rate.
+    expect(old.forecast.perPeriod[0]).toBeLessThan(20);
+    const fresh = at("wh2")!.explanation;
+    expect(fresh.inputs.historyPeriods).toBe(4);
+    expect(fresh.forecast.perPeriod[0]).toBeCloseTo(20, 9);
+    await sk.close();
+  });
+
   it("a steady seller (exactly 3 a week for 12 weeks) is planned beside an ordinary one, by suggest and by draftOrders", async () => {
     const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
     await sk.inventory.defineWarehouse({ warehouseId: "wh" });
