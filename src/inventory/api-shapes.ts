@@ -42,7 +42,7 @@ export const INVENTORY_SHAPES: ApiShapes = {
     expireReservations: ["input?", "options?"],
     availability: ["string", "string"],
     lotAvailability: ["string", "string"],
-    onHand: [query(["sku", "asOf"], true)],
+    onHand: [query(["sku", "asOf", "warehouseId"], true)],
     valuation: [query(["sku", "asOf"], true)],
     layers: ["string"],
     history: [query(["sku", "from", "to", "limit"])],

@@ -283,8 +283,8 @@ export interface InventoryApi {
   lotAvailability(sku: string, warehouseId: string): Promise<LotAvailability[]>;
   /** On hand, reserved (expired holds never counted) and available at a warehouse. An unknown warehouse is NOT_FOUND (a known one without the SKU: zeros). */
   availability(sku: string, warehouseId: string): Promise<Availability>;
-  /** Quantity on hand per SKU, location and lot as of a date. */
-  onHand(query?: { sku?: string; asOf?: string }): Promise<OnHandRow[]>;
+  /** Quantity on hand per SKU, location and lot as of a date; `warehouseId` keeps that warehouse's locations (not stock in transit to it; an unknown warehouse is NOT_FOUND). */
+  onHand(query?: { sku?: string; asOf?: string; warehouseId?: string }): Promise<OnHandRow[]>;
   /** Value per SKU as of a date. */
   valuation(query?: { sku?: string; asOf?: string }): Promise<ValuationRow[]>;
   /** A SKU's current cost layers (FIFO) or pool. */
@@ -370,7 +370,7 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
       checkReportQuery("availability", { sku, warehouseId }, ["sku", "warehouseId"]),
       runtime.read(async (tx) => (await requireWarehouse(tx, warehouseId), readAvailability(tx, sku, warehouseId, runtime.clock.now().toISOString())))
     ),
-    onHand: (q = {}) => (checkReportQuery("onHand", q), runtime.read((tx) => onHandReport(tx, q))),
+    onHand: (q = {}) => (checkReportQuery("onHand", q), runtime.read(async (tx) => (q.warehouseId === undefined ? undefined : await requireWarehouse(tx, q.warehouseId), onHandReport(tx, q)))),
     valuation: (q = {}) => (checkReportQuery("valuation", q), runtime.read((tx) => valuationReport(tx, currency, q))),
     layers: (sku) => (checkReportQuery("layers", { sku }, ["sku"]), runtime.read((tx) => costLayers(tx, sku, currency))),
     history: (q) => (checkReportQuery("history", q, ["sku"]), runtime.read((tx) => movementHistory(tx, currency, q, runtime.config.timeZone))),

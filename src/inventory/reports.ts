@@ -7,6 +7,7 @@ import { costStateFromJson } from "./cost-state.js";
 import { COST_STATES, type CostStateDoc, QUANTITIES, VALUES } from "./ledger-records.js";
 import { decodePostings, latestValuations } from "./valuation-log.js";
 import { MOVEMENTS, type MovementRecord } from "./movement.js";
+import { LOCATIONS, type Location } from "./location.js";
 import { QUANTITY_DECIMALS, formatScaled, liveLayers, onHandOf, valueOf } from "./valuation-kernel.js";
 
 /*
@@ -33,22 +34,30 @@ export interface OnHandRow extends JsonObject {
 
 /**
  * Quantity on hand per SKU, location and lot as of the end of `asOf` (default: everything).
- * Rows with zero quantity are left out. Stock in transit shows at `in-transit:<warehouse>`.
+ * Rows with zero quantity are left out. Stock in transit shows at `in-transit:<warehouse>`;
+ * `warehouseId` keeps the rows at that warehouse's locations (stock in transit to it is not
+ * on hand there).
  *
  * @example
  * ```ts
  * const rows = await onHandReport(tx, { sku: "MUG", asOf: "2026-03-31" });
  * ```
  */
-export async function onHandReport(tx: Transaction, query: { readonly sku?: string | undefined; readonly asOf?: string | undefined } = {}): Promise<OnHandRow[]> {
+export async function onHandReport(tx: Transaction, query: { readonly sku?: string | undefined; readonly asOf?: string | undefined; readonly warehouseId?: string | undefined } = {}): Promise<OnHandRow[]> {
   const sums = await tx.balances.sumByKey(QUANTITIES, { ...(query.sku === undefined ? {} : { keyPrefix: `${query.sku}|` }), ...(query.asOf === undefined ? {} : { buckets: { to: query.asOf } }) });
-  const rows: OnHandRow[] = [];
+  let rows: OnHandRow[] = [];
   for (const [key, amounts] of sums) {
     const [sku, locationId, lot] = key.split("|") as [string, string, string];
     if (query.sku !== undefined && sku !== query.sku) continue;
     const quantity = amounts["quantity"] ?? new Decimal(0);
     if (quantity.isZero()) continue;
     rows.push({ sku, locationId, lot: lot === "" ? null : lot, quantity: canonicalDecimal(quantity) });
+  }
+  if (query.warehouseId !== undefined) {
+    // The warehouse's own locations (their documents say whose they are); stock in transit to it is not on hand there.
+    const ids = [...new Set(rows.map((r) => r.locationId))].filter((id) => !id.startsWith("in-transit:"));
+    const at = new Set((await tx.documents.getMany<Location>(LOCATIONS, ids)).filter((d) => d.data.warehouseId === query.warehouseId).map((d) => d.id));
+    rows = rows.filter((r) => at.has(r.locationId));
   }
   return rows.sort((a, b) => (a.sku + a.locationId + (a.lot ?? "") < b.sku + b.locationId + (b.lot ?? "") ? -1 : 1));
 }

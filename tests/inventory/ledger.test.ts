@@ -61,12 +61,20 @@ describe("locations and transfers", () => {
       { sku: "MUG", locationId: "wh/A1", lot: null, quantity: "6" },
     ]);
     expect(await h.inventory.valuation()).toEqual([{ sku: "MUG", quantity: "10", value: "20", inTransit: "6", inventoryAccount: "14", currency: "EUR" }]);
+    // By warehouse: its own locations; what is in transit to wh2 is not on hand there yet.
+    expect(await h.inventory.onHand({ warehouseId: "wh" })).toEqual([
+      { sku: "MUG", locationId: "wh/A", lot: null, quantity: "1" },
+      { sku: "MUG", locationId: "wh/A1", lot: null, quantity: "6" },
+    ]);
+    expect(await h.inventory.onHand({ sku: "MUG", warehouseId: "wh2" })).toEqual([]);
+    await expect(h.inventory.onHand({ warehouseId: "wh9" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await h.inventory.availability("MUG", "wh")).onHand).toBe("7");
     expect((await h.inventory.availability("MUG", "wh2")).onHand).toBe("0");
     h.clock.advance(3_600_000);
     await h.inventory.receiveTransfer({ transferId: out.transferId });
     await expect(h.inventory.receiveTransfer({ transferId: out.transferId })).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
     expect((await h.inventory.availability("MUG", "wh2")).onHand).toBe("3");
+    expect(await h.inventory.onHand({ warehouseId: "wh2" })).toEqual([{ sku: "MUG", locationId: "wh2", lot: null, quantity: "3" }]);
     expect((await h.inventory.valuation())[0]).toMatchObject({ inTransit: "0", inventoryAccount: "20" });
     const stages = (await h.events("StockTransferred")).map((e) => [e.payload["stage"], (e.payload["value"] as { amount: string }).amount]);
     expect(stages).toEqual([["direct", "8"], ["dispatched", "6"], ["arrived", "6"]]);
