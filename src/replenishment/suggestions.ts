@@ -361,7 +361,10 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
     } else {
       const protection = policy.kind === "periodic-review" ? L + reviewPeriods : L;
       const lt = demandOverLeadTime({ meanDemandPerPeriod: f, sdDemandPerPeriod: sdPerPeriod, leadTimePeriods: protection, sdLeadTimePeriods: sdL });
-      const cycleQuantity = policy.kind === "periodic-review" ? f * reviewPeriods : policy.orderQuantity === "eoq" || policy.orderQuantity === undefined ? Math.max(eoq ?? 0, f) : policy.orderQuantity;
+      const planned = policy.kind === "periodic-review" ? f * reviewPeriods : policy.orderQuantity === "eoq" || policy.orderQuantity === undefined ? Math.max(eoq ?? 0, f) : policy.orderQuantity;
+      // A reorder-point order is at least one unit, the supplier's minimum and whole packs: that
+      // batch is what a fill rate's cycle holds (a batch of EOQ ≈ 0 asked for a z of 5 and more).
+      const cycleQuantity = policy.kind === "periodic-review" || planned <= 0 ? planned : Math.max(planned, orderableQuantity(Math.max(1, Math.ceil(planned - 1e-9)), terms).quantity);
       const z = policy.service.kind === "cycle-service-level" ? normalQuantile(policy.service.value) : cycleQuantity > 0 ? safetyFactorForFillRate({ fillRate: policy.service.value, orderQuantity: cycleQuantity, sigmaDemandOverLeadTime: lt.sd }) : 0;
       const safetyStock = Math.max(0, z * lt.sd);
       const reorderPoint = lt.mean + safetyStock;

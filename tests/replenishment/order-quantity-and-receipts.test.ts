@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
 import { roundToOrderQuantity } from "../../src/purchasing/index.js";
 import { type ReplenishmentPolicy, replenishmentSuggestions } from "../../src/replenishment/index.js";
+import { safetyFactorForFillRate } from "../../src/replenishment/safety-stock.js";
 
 /**
  * Every policy's quantity is one purchasing takes as it is (the minimum, then whole packs:
@@ -62,5 +63,40 @@ describe("the stock-out projection and purchase orders due by today", () => {
     expect(overdue.projectedStockoutDate).toBe(tomorrow);
     expect(overdue.reason).toMatch(/purchase order po1 \(200\) was expected on 2026-05-28 and is overdue: the stock-out projection counts it as arriving on 2026-06-01/);
     expect(run("2026-06-01").reason).not.toMatch(/overdue/);
+  });
+});
+
+describe("a fill rate is planned over the batch actually ordered", () => {
+  const fillRate: ReplenishmentPolicy = { kind: "reorder-point", service: { kind: "fill-rate", value: 0.95 } };
+
+  it("a forecast near zero: z is the fill rate's factor for the supplier's minimum of 24, not for an EOQ of almost nothing", () => {
+    // The demo's 22867 (hand warmers, daily): 9 selling days, then four without a sale; ETS(A,N,N) forecasts almost 0.
+    const r = replenishmentSuggestions({
+      asOf: "2010-12-15",
+      suppliers: [{ ...supplier(24, 12), leadTimeDays: { mean: 5, sd: 0 }, orderCost: "15.00" }],
+      items: [{ sku: "22867", warehouse: "wh", supplier: "s", periodDays: 1, demandHistory: [223, 52, 97, 0, 230, 246, 321, 174, 91, 12, 0, 0, 0, 0], onHand: 187, reserved: 0, backordered: 0, policy: fillRate }],
+    });
+    const s = r.suggestions[0]!;
+    const f = s.explanation.formula;
+    expect(s.explanation.forecast.perPeriod[0]).toBeLessThan(0.01);
+    expect(f.text).toMatch(/\(Q = 24, EOQ\)$/);
+    const sigma = Math.sqrt(5) * s.explanation.forecast.sdPerPeriod;
+    expect(f.z).toBeCloseTo(safetyFactorForFillRate({ fillRate: 0.95, orderQuantity: 24, sigmaDemandOverLeadTime: sigma }), 12);
+    // It was planned over the EOQ: 16 units here (z 2.29); in the demo, whose forecast came out at 1e-15, an EOQ of
+    // 0.000007 units gave z = 5.6 and an order of 1,032 units of a product forecast at nothing.
+    expect(f.z!).toBeLessThan(2.2);
+  });
+
+  it("with a supplier minimum above the EOQ, z is the fill rate's factor for the minimum (a larger batch needs less safety stock)", () => {
+    // About 14 a week, swinging widely; one-week lead time; the supplier sells no fewer than 200.
+    const input = (moq: number) => ({ asOf: "2026-06-01", suppliers: [{ ...supplier(moq, 1), orderCost: "0.50" }], items: [{ ...item(fillRate, 0), demandHistory: [2, 30, 5, 25, 0, 18, 3, 27, 4, 26] }] });
+    const small = replenishmentSuggestions(input(1)).suggestions[0]!.explanation.formula;
+    const large = replenishmentSuggestions(input(200)).suggestions[0]!.explanation.formula;
+    expect(small.economicOrderQuantity).toBeLessThan(100);
+    expect(small.text).toMatch(/\(Q = \d+(\.\d+)?, EOQ\)$/);
+    expect(small.z!).toBeGreaterThan(0);
+    expect(large.text).toMatch(/\(Q = 200, EOQ\)$/);
+    expect(large.z!).toBeLessThan(small.z!);
+    expect(large.reorderPoint!).toBeLessThan(small.reorderPoint!);
   });
 });
