@@ -78,9 +78,13 @@ async function showSales(sk: Storekeep, clock: ManualClock): Promise<void> {
     const o = view.order;
     log(`${o.orderId} (${o.lines.length} lines, ${o.currency} ${o.totals.gross} incl. VAT ${o.totals.tax}): ${JSON.stringify(view.statuses)}`);
     log(`  invoices ${o.invoices.map((i) => `${i.invoiceId} due ${i.dueDate}`).join(", ")}; history ${o.history.map((h) => h.action).join(" → ")}`);
+    // The carrier reports the delivery (its webhook arrives twice): the order completes once.
+    for (const shipmentId of o.shipments) for (let i = 0; i < 2; i++) await sk.sales.deliverShipment({ shipmentId });
+    const delivered = (await sk.sales.order(o.orderId))!;
+    log(`  delivered (the carrier's webhook twice, one effect): ${JSON.stringify(delivered.statuses)}; history ${delivered.order.history.map((h) => h.action).join(" → ")}`);
   }
   const page = await sk.sales.orders({ state: "completed", limit: 5 });
-  log(`orders completed: first page ${page.orders.length} (next: ${page.next === null ? "none" : page.next.orderId})`);
+  log(`orders completed: first page ${page.orders.map((c) => c.orderId).join(", ") || "none"} (next: ${page.next === null ? "none" : page.next.orderId})`);
   // A phone order is placed, put on hold, and cancelled: its reservation goes back at once.
   clock.set(new Date("2010-12-14T09:00:00.000Z"));
   const before = (await sk.inventory.availability("21479", "wh_main")).available;
