@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
+import { memoryStore } from "../../src/adapters/memory/index.js";
 import type { Storekeep } from "../../src/storekeep.js";
 import { USD_RATES, VAT, balance, booksAgree, cleared, sharedPglite, shop, stock, storeOf } from "./setup.js";
 
@@ -195,3 +197,52 @@ for (const kind of ["memory", "pglite"] as const) {
     });
   });
 }
+
+describe("split refunds over random orders", () => {
+  /** Paid `captured` ahead, `shipped` MUGs shipped on 5 March, `returned` of them back; 10 March. */
+  async function order(currency: "EUR" | "USD", captured: string, shipped: number, returned: number): Promise<Storekeep> {
+    const { sk, clock } = shop(memoryStore(), { invoicing: "on-shipment", tax: { codes: VAT, seller: { country: "DE" }, taxOnAdvances: true } }, USD_RATES);
+    await stock(sk, ["MUG", "TEE"]);
+    await sk.crm.createCustomer({ customerId: "cus_1" });
+    await sk.sales.placeOrder({ orderId: "ord_1", customerId: "cus_1", currency, warehouseId: "wh", shipTo: { country: "DE" }, lines: [{ sku: "MUG", quantity: 2, unitPrice: "10" }, { sku: "TEE", quantity: 2, unitPrice: "10" }] });
+    await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch1", amount: captured });
+    clock.set("2026-03-05T10:00:00.000Z");
+    await sk.sales.shipOrder({ orderId: "ord_1", shipmentId: "s1", lines: [{ lineId: "1", quantity: String(shipped) }] });
+    await sk.sales.requestReturn({ orderId: "ord_1", returnId: "ret1", lines: [{ lineId: "1", quantity: String(returned) }] });
+    await sk.sales.receiveReturn({ returnId: "ret1" });
+    clock.set("2026-03-10T10:00:00.000Z");
+    return sk;
+  }
+
+  it("property: a refund above both refundDue and the prepayment but within the two together leaves the order, the books, the open items and CRM exactly as refundDue then the rest; a cent more is refused naming both", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("EUR" as const, "USD" as const),
+        fc.integer({ min: 1, max: 2 }).chain((shipped) => fc.tuple(fc.constant(shipped), fc.integer({ min: 1, max: shipped }), fc.integer({ min: shipped * 1190 + 1, max: 4760 }), fc.integer({ min: 0, max: 1000 }))),
+        async (currency, [shipped, returned, capturedCents, at]) => {
+          const captured = new Decimal(capturedCents).dividedBy(100).toFixed(2);
+          const sk = await order(currency, captured, shipped, returned);
+          const view = (await sk.sales.order("ord_1"))!;
+          const due = new Decimal(view.refundDue);
+          const prepaid = new Decimal(view.order.prepayment.amount);
+          const low = Decimal.max(due, prepaid).times(100).plus(1);
+          const high = due.plus(prepaid).times(100);
+          fc.pre(due.gt(0) && low.lte(high));
+          const amount = low.plus(high.minus(low).times(at).dividedToIntegerBy(1000)).dividedBy(100);
+          const over = await sk.sales.refundPayment({ orderId: "ord_1", refundId: "over", amount: high.plus(1).dividedBy(100).toFixed(2) }).then(() => undefined, (e: unknown) => e);
+          // Within what was captured and not refunded, the refusal names both figures; beyond it, that limit.
+          const named = high.plus(1).lte(new Decimal(view.leftToRefund).times(100)) ? { refundDue: due.toFixed(), prepayment: prepaid.toFixed() } : { refundable: view.leftToRefund };
+          expect(over).toMatchObject({ code: "VALIDATION_FAILED", details: named });
+          const result = await sk.sales.refundPayment({ orderId: "ord_1", refundId: "rf", amount: amount.toFixed(2) });
+          expect(result).toMatchObject({ invoiced: true, fromPrepayments: amount.minus(due).toFixed() });
+          await booksAgree(sk);
+          const two = await order(currency, captured, shipped, returned);
+          expect(await two.sales.refundPayment({ orderId: "ord_1", refundId: "rf1", amount: due.toFixed(2) })).toMatchObject({ invoiced: true });
+          expect(await two.sales.refundPayment({ orderId: "ord_1", refundId: "rf2", amount: amount.minus(due).toFixed(2) })).toMatchObject({ invoiced: false });
+          expect(await state(sk)).toEqual(await state(two));
+        },
+      ),
+      { numRuns: 20 },
+    );
+  }, 120_000);
+});
