@@ -465,7 +465,7 @@ export const orderInvoicedSchema = refined(
  * Dr `receivables` `functionalAmount − exchangeDifference` (the value the credit was
  * booked at), Dr `exchange-gain-loss` `exchangeDifference` / Cr `psp-clearing`
  * `functionalAmount` (positive difference = loss). `advanceTaxReleased` (only with
- * `invoiced: false`): the output tax taken on the refunded advance → Dr `output-tax` / Cr
+ * `invoiced: false`, or with `fromPrepayments` below): the output tax taken on the refunded advance → Dr `output-tax` / Cr
  * `advance-tax`.
  *
  * `fromPrepayments` (optional, only with `invoiced: true`): a refund that needs both the credit
