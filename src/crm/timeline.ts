@@ -178,12 +178,16 @@ export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent
       const dated = version > 0 && !totals.some((t) => t.version === version) ? [...totals, { on: event.effectiveDate, version, total: amount.amount }] : totals;
       await tx.documents.put(ORDERS, orderId, { ...order.data, ...newer, totals: dated, creditedBy: [...order.data.creditedBy, ...refundId] } as unknown as JsonObject, order.version);
     }
-    const docId = String(p["creditNoteId"] ?? p["refundId"] ?? event.id);
+    // A refund counts once by its own id (a split refund names the credit note it settles, counted already).
+    const docId = String((event.type === "RefundIssued" ? p["refundId"] : p["creditNoteId"]) ?? p["refundId"] ?? event.id);
+    // A refund split between a credit and prepayments reduces by its prepayment part (its credit part settles a credit note counted already).
+    const prepaidPart = event.type === "RefundIssued" && p["invoiced"] === true ? money((p["fromPrepayments"] as { amount?: unknown } | undefined)?.amount) : null;
     const reduces =
-      (event.type === "CreditNoteIssued" && (p["reason"] === "return" || p["reason"] === "cancellation")) || (event.type === "RefundIssued" && p["invoiced"] === false);
-    if (reduces && amount && amount.currency === order.data.currency && !order.data.creditedBy.includes(docId)) {
-      const credited = new Decimal(order.data.credited).plus(amount.amount).toString();
-      const credits = [...datedCredits(order.data), { on: event.effectiveDate, amount: amount.amount }];
+      (event.type === "CreditNoteIssued" && (p["reason"] === "return" || p["reason"] === "cancellation")) || (event.type === "RefundIssued" && (p["invoiced"] === false || prepaidPart !== null));
+    const reduction = prepaidPart ?? amount;
+    if (reduces && reduction && reduction.currency === order.data.currency && !order.data.creditedBy.includes(docId)) {
+      const credited = new Decimal(order.data.credited).plus(reduction.amount).toString();
+      const credits = [...datedCredits(order.data), { on: event.effectiveDate, amount: reduction.amount }];
       await tx.documents.put(ORDERS, orderId, { ...order.data, credited, credits, creditedBy: [...order.data.creditedBy, docId] } as unknown as JsonObject, order.version);
     }
   }

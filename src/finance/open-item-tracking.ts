@@ -431,8 +431,16 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
         const booked = await trackPrepayment(tx, p.orderId, p.currency, -toUnits(p.amount.amount), -toUnits(p.functionalAmount.amount), functionalCurrency);
         return (booked === undefined ? event.payload : withDifference(p, toUnits(p.functionalAmount.amount) - booked, p.currency, functionalCurrency)) as Payload<T>;
       }
-      const amount = toUnits(p.amount.amount);
-      const value = toUnits(p.functionalAmount.amount);
+      // A refund split between the credit and prepayments: the prepayment part relieves the
+      // advance as a refund out of prepayments does (its difference on fromPrepayments), the rest settles the credit.
+      const part = p.fromPrepayments;
+      let partRelieved: Payload<"RefundIssued">["fromPrepayments"] = part;
+      if (part !== undefined) {
+        const booked = await trackPrepayment(tx, p.orderId, p.currency, -toUnits(part.amount.amount), -toUnits(part.functionalAmount.amount), functionalCurrency);
+        if (booked !== undefined) partRelieved = withDifference(part, toUnits(part.functionalAmount.amount) - booked, p.currency, functionalCurrency);
+      }
+      const amount = toUnits(p.amount.amount) - (part === undefined ? 0n : toUnits(part.amount.amount));
+      const value = toUnits(p.functionalAmount.amount) - (part === undefined ? 0n : toUnits(part.functionalAmount.amount));
       // The credit note named first, then the order's other credit notes, then the capture refunded and the order's captures (an over-payment).
       const targets = [...new Set([p.creditNoteId, ...(p.creditNoteIds ?? []), p.paymentId, ...(p.paymentIds ?? [])].filter((x): x is string => x !== undefined))];
       const r = await settle(tx, functionalCurrency, { ledger: "receivables", date, documentId: p.refundId, kind: "refund", currency: p.currency, amount, value, targets });
@@ -442,7 +450,8 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
         ledger: "receivables", party: p.customerId ?? r.party ?? `order:${p.orderId}`, documentId: p.refundId, documentType: "refund", date, dueDate: date, currency: p.currency,
         amount: unitsToString(r.restAmount), functional: unitsToString(r.restValue - hostDifference),
       });
-      return withDifference(p, settledAny ? r.difference : undefined, p.currency, functionalCurrency) as Payload<T>;
+      const settled = withDifference(p, settledAny ? r.difference : undefined, p.currency, functionalCurrency);
+      return (partRelieved === part ? settled : { ...settled, fromPrepayments: partRelieved }) as Payload<T>;
     }
     case "SupplierBillRecorded": {
       const p = event.payload as Payload<"SupplierBillRecorded">;

@@ -255,10 +255,23 @@ export const postingRules: PostingRules = {
       return entries(event, `Refund ${p.refundId} for order ${p.orderId} out of prepayments`, l.out);
     }
     const difference = p.exchangeDifference === undefined ? 0n : toUnits(p.exchangeDifference.amount);
-    l.pair("receivables", p.amount, p.functionalAmount, p.rate, 1, -difference);
+    // A refund split between the credit and prepayments: the prepayment part as a refund out of
+    // prepayments (at its booked value), the rest settles the credit.
+    const part = p.fromPrepayments;
+    let credit = { amount: p.amount, functional: p.functionalAmount };
+    if (part !== undefined) {
+      const partDifference = part.exchangeDifference === undefined ? 0n : toUnits(part.exchangeDifference.amount);
+      l.pair("customer-prepayments", part.amount, part.functionalAmount, p.rate, 1, -partDifference);
+      if (part.exchangeDifference !== undefined) l.signed("exchange-gain-loss", part.exchangeDifference);
+      const less = (whole: MoneyJson, some: MoneyJson): MoneyJson => ({ amount: unitsToString(toUnits(whole.amount) - toUnits(some.amount)), currency: whole.currency });
+      credit = { amount: less(p.amount, part.amount), functional: less(p.functionalAmount, part.functionalAmount) };
+    }
+    l.pair("receivables", credit.amount, credit.functional, p.rate, 1, -difference);
     if (p.exchangeDifference !== undefined) l.signed("exchange-gain-loss", p.exchangeDifference);
     l.pair("psp-clearing", p.amount, p.functionalAmount, p.rate, -1);
-    return entries(event, `Refund ${p.refundId} for order ${p.orderId}${p.creditNoteId === undefined ? "" : ` (credit note ${p.creditNoteId})`}`, l.out);
+    if (part !== undefined) advanceTax(l, p.advanceTaxReleased, -1);
+    const split = part === undefined ? "" : `, ${part.amount.amount} out of prepayments`;
+    return entries(event, `Refund ${p.refundId} for order ${p.orderId}${p.creditNoteId === undefined ? "" : ` (credit note ${p.creditNoteId})`}${split}`, l.out);
   },
 
   CreditNoteIssued(event, context) {

@@ -31,7 +31,10 @@ export const refundPaymentSchema = z.strictObject({
  * credit note left (from a return or a cancellation), with the exchange difference; before
  * invoicing it comes out of customer prepayments, and so does a refund on an invoiced
  * on-shipment order that the credit does not cover and the prepayment still held for goods
- * not shipped yet does. Refunded never exceeds captured, nor what
+ * not shipped yet does. A refund that needs both (more than either, not more than the two
+ * together) is split: what is owed back of the credit first (`refundDue`), the rest out of
+ * prepayments, in one `RefundIssued` (`fromPrepayments`; the result's `fromPrepayments` is
+ * that part). Refunded never exceeds captured, and what settles credit never exceeds what
  * the order view's `refundDue` shows: a credit finance wrote off on a credit note is not paid,
  * nor credit that pays for goods still to ship (an on-shipment edit's correction credit).
  *
@@ -52,13 +55,13 @@ export function refundPaymentCommand(settings: SalesSettings) {
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
       // A credit finance wrote off on a credit note is owed to nobody: what refundDue leaves out, the refund may not pay.
       const creditWrittenOff = order.creditNotes.length === 0 ? 0n : minorOf(await creditWrittenOffInFinance(ctx.tx, order, settings.seams.openItems), order.currency);
-      const out = await refundFromOrder(ctx, order, input, fingerprint, creditWrittenOff);
+      const out = await refundFromOrder(ctx, order, input, fingerprint, creditWrittenOff, true);
       let next = out.order;
       // A prepayment paid back in full leaves the order unpaid again: it expires as it would have (as after a void).
       if (next.expiresAt === "" && next.invoices.length === 0 && nothingPaid(next)) next = { ...next, expiresAt: unpaidExpiry(settings, next) };
       await saveOrder(ctx.tx, withHistory(next, ctx.now.toISOString(), "refund", input.refundId), version);
       await ctx.tx.documents.put(PAYMENTS, out.doc.key, out.doc as never, 0);
-      return { result: out.doc.result as { refundId: string; amount: string; invoiced: boolean }, events: [out.event] };
+      return { result: out.doc.result as { refundId: string; amount: string; invoiced: boolean; fromPrepayments?: string }, events: [out.event] };
     },
   });
 }
@@ -76,10 +79,38 @@ function fromPrepayment(order: OrderDoc, amount: bigint, returnId: string | unde
 }
 
 /**
+ * How a refund of `amount` on an order is paid back, in minor units: `credit` settles the credit
+ * credit notes left, `prepaid` comes out of customer prepayments. Before invoicing all of it
+ * is prepaid; on an invoiced order the credit pays it when it covers it, the prepayment held
+ * for goods not shipped yet when that does (as `fromPrepayment` decides); with `split`, a refund
+ * neither covers alone but both do is paid back credit first — all that is owed back now
+ * (`refundDue`: what the customer is owed for goods returned or cancelled is settled, and the
+ * money kept stays a prepayment for the goods still to ship, its advance tax with it) — and the
+ * rest out of prepayments. Anything else is `credit` (the credit's checks then refuse it).
+ *
+ * @example
+ * ```ts
+ * refundParts(order, 3570n, undefined, 0n, true); // { credit: 1190n, prepaid: 2380n } with 11.90 owed back and 23.80 prepaid
+ * ```
+ */
+function refundParts(order: OrderDoc, amount: bigint, returnId: string | undefined, creditWrittenOff: bigint, split: boolean): { credit: bigint; prepaid: bigint } {
+  if (order.invoices.length === 0 || fromPrepayment(order, amount, returnId, creditWrittenOff)) return { credit: 0n, prepaid: amount };
+  if (!split) return { credit: amount, prepaid: 0n };
+  const c = order.currency;
+  const due = minorOf(refundDueOn(order, amountOf(creditWrittenOff, c)).due, c);
+  const prepaid = minorOf(order.prepayment.amount, c);
+  if (amount > due && due > 0n && prepaid > 0n && amount - due <= prepaid) return { credit: due, prepaid: amount - due };
+  return { credit: amount, prepaid: 0n };
+}
+
+/**
  * Money paid back on an order (inside the caller's transaction): settles the credit a credit
  * note left on an invoiced order, with the exchange difference, or comes out of prepayments
- * before invoicing. Returns the order, the `RefundIssued` event and the payment document to
- * write (the caller saves both).
+ * before invoicing; with `split` (refundPayment), a refund on an invoiced order that needs both
+ * the credit owed back and the prepayment held for goods not shipped yet does both, credit first
+ * (`refundParts`), in one `RefundIssued` (`fromPrepayments`), leaving the order as the two
+ * refunds one after the other would. Returns the order, the `RefundIssued` event and the
+ * payment document to write (the caller saves both).
  */
 export async function refundFromOrder(
   ctx: CommandContext,
@@ -87,6 +118,7 @@ export async function refundFromOrder(
   input: { refundId: string; amount: string; paymentId?: string | undefined; returnId?: string | undefined; provider?: string | undefined },
   fingerprint: string,
   creditWrittenOff = 0n,
+  split = false,
 ): Promise<{ order: OrderDoc; event: NewEvent; doc: PaymentDoc }> {
   const c = order.currency;
   const fc = order.functionalCurrency;
@@ -98,41 +130,63 @@ export async function refundFromOrder(
   const rate = await functionalRate(ctx, c);
   // On an invoiced order a refund settles the credit a credit note left; money still prepaid
   // there (an on-shipment order's advance for goods not shipped yet) is paid back out of
-  // prepayments when the credit does not cover the refund and the prepayment does.
-  const invoiced = order.invoices.length > 0 && !fromPrepayment(order, amount, input.returnId, creditWrittenOff);
+  // prepayments when the credit does not cover the refund and the prepayment does, and a refund
+  // that needs both (refundPayment) takes what is owed back of the credit, the rest out of prepayments.
+  const parts = refundParts(order, amount, input.returnId, creditWrittenOff, split);
+  const invoiced = parts.credit > 0n;
   let next: OrderDoc = { ...order, paid: { ...order.paid, refunded: amountOf(minorOf(order.paid.refunded, c) + amount, c) } };
-  let functionalAmount: bigint;
+  let functionalAmount = 0n;
   let exchangeDifference = 0n;
+  let prepaidFunctional = 0n;
   let advanceTaxReleased: ReturnType<typeof releaseAdvanceTax>["lines"] = [];
-  if (invoiced) {
+  if (parts.credit > 0n) {
+    const part = parts.credit;
     const credit = -minorOf(order.receivable.amount, c);
     const creditF = -minorOf(order.receivable.functional, fc);
     const due = credit - creditWrittenOff;
-    if (amount > due) {
+    const { due: dueNow, heldForGoods } = refundDueOn(order, amountOf(creditWrittenOff, c));
+    const prepaid = minorOf(order.prepayment.amount, c);
+    if (split && prepaid > 0n && part > minorOf(dueNow, c) + prepaid) {
+      // Neither the credit nor the prepayment pays it back, nor both together: name both.
+      const now = amountOf(minorOf(dueNow, c), c);
+      const most = amountOf(minorOf(dueNow, c) + prepaid, c);
+      throw new StorekeepError("VALIDATION_FAILED", `Order ${order.orderId}: only ${now} ${c} is owed back now (refundDue) and ${amountOf(prepaid, c)} ${c} is prepaid for goods not shipped yet, so a refund pays back at most ${most} ${c}, not ${amountOf(part, c)} ${c}.`, {
+        orderId: order.orderId,
+        refundDue: now,
+        prepayment: amountOf(prepaid, c),
+        most,
+        ...(minorOf(heldForGoods, c) > 0n ? { heldForGoods: amountOf(minorOf(heldForGoods, c), c) } : {}),
+        ...(creditWrittenOff > 0n ? { writtenOff: amountOf(creditWrittenOff, c) } : {}),
+        issues: [{ path: "amount", message: `more than the ${now} owed back and the ${amountOf(prepaid, c)} prepaid together (${most})`, code: "custom" }],
+      });
+    }
+    if (part > due) {
       const shown = amountOf(due > 0n ? due : 0n, c);
       const why = creditWrittenOff > 0n ? ` (${amountOf(creditWrittenOff, c)} ${c} of the credit was written off in finance)` : "";
       throw new StorekeepError("VALIDATION_FAILED", `Order ${order.orderId} is invoiced: a refund settles a credit note, and only ${shown} ${c} is credited and unpaid${why}. Receive the return or cancel first.`, { orderId: order.orderId, credit: shown, ...(creditWrittenOff > 0n ? { writtenOff: amountOf(creditWrittenOff, c) } : {}), issues: [{ path: "amount", message: "more than credited", code: "custom" }] });
     }
     // Credit that pays for goods still to ship (an on-shipment edit's correction credit before the rest
     // ships, a capture beyond the invoices) is the customer's payment for them, not money owed back.
-    const { due: dueNow, heldForGoods } = refundDueOn(order, amountOf(creditWrittenOff, c));
-    if (amount > minorOf(dueNow, c)) {
+    if (part > minorOf(dueNow, c)) {
       const held = amountOf(minorOf(heldForGoods, c), c);
       const now = amountOf(minorOf(dueNow, c), c);
       throw new StorekeepError("VALIDATION_FAILED", `Order ${order.orderId}: ${held} ${c} of its credit pays for goods still to ship, so only ${now} ${c} is owed back now (refundDue). To pay it back, lower or remove those lines with sales.editOrder (it refunds the surplus) or cancel the order.`, { orderId: order.orderId, credit: amountOf(due, c), refundDue: now, heldForGoods: held, issues: [{ path: "amount", message: `more than the ${now} owed back; ${held} pays for goods still to ship`, code: "custom" }] });
     }
-    const booked = shareOf(creditF, amount, credit);
-    functionalAmount = convertMinor(amount, c, fc, rate);
+    const booked = shareOf(creditF, part, credit);
+    functionalAmount = convertMinor(part, c, fc, rate);
     exchangeDifference = functionalAmount - booked;
-    next = { ...next, receivable: { amount: amountOf(-credit + amount, c), functional: amountOf(-creditF + booked, fc) } };
-  } else {
+    next = { ...next, receivable: { amount: amountOf(-credit + part, c), functional: amountOf(-creditF + booked, fc) } };
+  }
+  if (parts.prepaid > 0n) {
+    const part = parts.prepaid;
     const prepaid = minorOf(order.prepayment.amount, c);
     const prepaidF = minorOf(order.prepayment.functional, fc);
-    if (amount > prepaid) throw new StorekeepError("VALIDATION_FAILED", `Only ${amountOf(prepaid, c)} ${c} of prepayments is left on order ${order.orderId}.`, { orderId: order.orderId, issues: [{ path: "amount", message: "more than prepaid", code: "custom" }] });
-    functionalAmount = shareOf(prepaidF, amount, prepaid);
+    if (part > prepaid) throw new StorekeepError("VALIDATION_FAILED", `Only ${amountOf(prepaid, c)} ${c} of prepayments is left on order ${order.orderId}.`, { orderId: order.orderId, issues: [{ path: "amount", message: "more than prepaid", code: "custom" }] });
+    prepaidFunctional = shareOf(prepaidF, part, prepaid);
+    functionalAmount += prepaidFunctional;
     // Money paid back out of prepayments is no longer paid toward the order: it is owed again.
-    next = { ...next, paid: { ...next.paid, refundedPrepaid: amountOf(minorOf(next.paid.refundedPrepaid ?? "0", c) + amount, c) }, prepayment: { amount: amountOf(prepaid - amount, c), functional: amountOf(prepaidF - functionalAmount, fc) } };
-    const released = releaseAdvanceTax(next, amount, prepaid);
+    next = { ...next, paid: { ...next.paid, refundedPrepaid: amountOf(minorOf(next.paid.refundedPrepaid ?? "0", c) + part, c) }, prepayment: { amount: amountOf(prepaid - part, c), functional: amountOf(prepaidF - prepaidFunctional, fc) } };
+    const released = releaseAdvanceTax(next, part, prepaid);
     next = released.order;
     advanceTaxReleased = released.lines;
   }
@@ -146,7 +200,8 @@ export async function refundFromOrder(
     // Goods billed on several invoices got a credit note per invoice: the return credited all of them.
     returnCreditNoteIds = r.creditNoteIds ?? (r.creditNoteId === null ? [] : [r.creditNoteId]);
     // A return may be refunded in parts: it is refunded once its refunds reach what its credit notes credited.
-    const refunded = minorOf(r.refunded, c) + amount;
+    // A refund split with prepayments pays the return its credit part only.
+    const refunded = minorOf(r.refunded, c) + (invoiced ? parts.credit : amount);
     const notes = order.creditNotes.filter((n) => returnCreditNoteIds.includes(n.creditNoteId));
     const credited = notes.length === 0 ? null : notes.reduce((sum, n) => sum + minorOf(n.gross, c), 0n);
     if (r.state === "received" && credited !== null && refunded > credited) {
@@ -188,10 +243,11 @@ export async function refundFromOrder(
         functionalAmount: moneyOf(functionalAmount, fc),
         ...(exchangeDifference === 0n ? {} : { exchangeDifference: moneyOf(exchangeDifference, fc) }),
         ...(advanceTaxReleased.length > 0 ? { advanceTaxReleased } : {}),
+        ...(invoiced && parts.prepaid > 0n ? { fromPrepayments: { amount: moneyOf(parts.prepaid, c), functionalAmount: moneyOf(prepaidFunctional, fc) } } : {}),
       },
     },
   ];
-  const result = { refundId: input.refundId, amount: amountOf(amount, c), invoiced };
+  const result = { refundId: input.refundId, amount: amountOf(amount, c), invoiced, ...(invoiced && parts.prepaid > 0n ? { fromPrepayments: amountOf(parts.prepaid, c) } : {}) };
   const doc: PaymentDoc = { key: `refund:${input.refundId}`, kind: "refund", paymentId: input.refundId, orderId: order.orderId, currency: c, state: "recorded", amount: amountOf(amount, c), captured: "0", refunded: amountOf(amount, c), functionalAmount: amountOf(functionalAmount, fc), provider: input.provider ?? null, authorizationId: input.paymentId ?? null, fingerprint, result };
   return { order: next, event: events[0]!, doc };
 }

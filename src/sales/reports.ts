@@ -31,7 +31,9 @@ export interface OrderView {
    * credit notes (a return, a cancellation, an edit's correction) credited and was not yet
    * paid back, within `leftToRefund` — but not the part that pays for goods still to ship (an
    * on-shipment edit's correction credit before the rest ships); on a cancelled order never
-   * invoiced, its prepayments.
+   * invoiced, its prepayments. An invoiced on-shipment order's prepayment for goods not shipped
+   * yet (`order.prepayment`) is not in it: `refundPayment` pays it back on top when asked (a
+   * refund of more than both is refused), and a refund needing both settles this first.
    */
   readonly refundDue: string;
   /** What finance wrote off of what the customer owed on the order's invoices (bad debt, small differences; `sk.finance.writeOff`); a credit written off on a credit note lowers `refundDue` instead. */

@@ -58,6 +58,49 @@ describe("posting rules (pure)", () => {
     ]);
   });
 
+  it("a refund split between the credit and prepayments (fromPrepayments) debits prepayments with its part at the booked value, the receivable with the rest less the credit's difference, and releases the part's advance tax", () => {
+    const advance = [{ code: "DE-STD", jurisdiction: { country: "DE" }, kind: "standard", rate: "0.19", base: usd("20"), tax: usd("3.8"), functional: { base: eur("18"), tax: eur("3.42") } }];
+    // 35.70 USD: 11.90 settles a credit booked at 10.95 (11.31 at 0.95: a 0.36 loss), 23.80 out of prepayments booked at 21.42
+    // (finance relieved it at 21.40: a 0.02 gain on that part).
+    const [entry] = post("RefundIssued", {
+      refundId: "ref_9", orderId: "ord_9", invoiced: true, currency: "USD", functionalCurrency: "EUR", rate: "0.95",
+      amount: usd("35.7"), functionalAmount: eur("32.73"), exchangeDifference: eur("0.36"), advanceTaxReleased: advance,
+      fromPrepayments: { amount: usd("23.8"), functionalAmount: eur("21.42") },
+    });
+    expect(lines(entry!)).toEqual([
+      ["2200", "USD", "23.8", "21.42"],
+      ["1200", "USD", "11.9", "10.95"],
+      ["6800", "EUR", "0.36", "0.36"],
+      ["1150", "USD", "-35.7", "-32.73"],
+      ["1410", "EUR", "-3.42", "-3.42"],
+      ["2300", "EUR", "3.42", "3.42"],
+    ]);
+    expect(entry!.memo).toBe("Refund ref_9 for order ord_9, 23.8 out of prepayments");
+    // Finance's difference on the prepayment part (its booked value from its own tracking) moves to exchange gain/loss.
+    const payload = eventCatalog.parsePayload("RefundIssued", { refundId: "ref_9", orderId: "ord_9", invoiced: true, currency: "USD", functionalCurrency: "EUR", rate: "0.95", amount: usd("35.7"), functionalAmount: eur("32.73"), fromPrepayments: { amount: usd("23.8"), functionalAmount: eur("21.42") } });
+    const relieved = { ...payload, fromPrepayments: { ...payload.fromPrepayments!, exchangeDifference: eur("0.02") } };
+    const [tracked] = postingRules.RefundIssued({ id: "evt_1", type: "RefundIssued", effectiveDate: "2026-03-10", payload: relieved } as RuleEvent<"RefundIssued">, context as never);
+    expect(lines(tracked!)).toEqual([
+      ["2200", "USD", "23.8", "21.4"],
+      ["6800", "EUR", "0.02", "0.02"],
+      ["1200", "USD", "11.9", "11.31"],
+      ["1150", "USD", "-35.7", "-32.73"],
+    ]);
+    expect(() => checkEntryBalanced(tracked!.lines, "EUR")).not.toThrow();
+  });
+
+  it("RefundIssued's fromPrepayments: only on an invoiced refund, less than the refund, without an emitter's difference; a payload without it (stored before it existed) parses as before", () => {
+    const base = { refundId: "ref_9", orderId: "ord_9", invoiced: true, currency: "EUR", functionalCurrency: "EUR", rate: "1", amount: eur("35.7"), functionalAmount: eur("35.7") };
+    expect(eventCatalog.parsePayload("RefundIssued", base)).toEqual(base);
+    expect(eventCatalog.parsePayload("RefundIssued", { ...base, fromPrepayments: { amount: eur("23.8"), functionalAmount: eur("23.8") } }).fromPrepayments).toEqual({ amount: eur("23.8"), functionalAmount: eur("23.8") });
+    const refused = (payload: unknown) => expect(() => eventCatalog.parsePayload("RefundIssued", payload)).toThrow();
+    refused({ ...base, invoiced: false, fromPrepayments: { amount: eur("23.8"), functionalAmount: eur("23.8") } });
+    refused({ ...base, fromPrepayments: { amount: eur("35.7"), functionalAmount: eur("35.7") } });
+    refused({ ...base, fromPrepayments: { amount: eur("23.8"), functionalAmount: eur("23.7") } });
+    refused({ ...base, fromPrepayments: { amount: eur("23.8"), functionalAmount: eur("23.8"), exchangeDifference: eur("0.01") } });
+    refused({ ...base, fromPrepayments: { amount: usd("23.8"), functionalAmount: eur("23.8") } });
+  });
+
   it("a foreign invoice balances in both currencies; shipping and tax lines of zero are left out", () => {
     const [entry] = post("OrderInvoiced", {
       invoiceId: "inv_9", orderId: "ord_9", currency: "USD", functionalCurrency: "EUR", rate: "0.9",

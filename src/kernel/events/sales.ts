@@ -465,8 +465,19 @@ export const orderInvoicedSchema = refined(
  * Dr `receivables` `functionalAmount − exchangeDifference` (the value the credit was
  * booked at), Dr `exchange-gain-loss` `exchangeDifference` / Cr `psp-clearing`
  * `functionalAmount` (positive difference = loss). `advanceTaxReleased` (only with
- * `invoiced: false`): the output tax taken on the refunded advance → Dr `output-tax` / Cr
+ * `invoiced: false`, or with `fromPrepayments` below): the output tax taken on the refunded advance → Dr `output-tax` / Cr
  * `advance-tax`.
+ *
+ * `fromPrepayments` (optional, only with `invoiced: true`): a refund that needs both the credit
+ * an invoiced on-shipment order holds and the prepayment it still holds for goods not shipped
+ * yet — the credit first, the rest out of prepayments. `amount` and `functionalAmount` are the
+ * whole refund (what leaves `psp-clearing`); `fromPrepayments.amount` is the part paid out of
+ * prepayments, at its booked value `fromPrepayments.functionalAmount`; the rest settles the
+ * credit as above, and `exchangeDifference` is that part's. Posting: Dr `customer-prepayments`
+ * the prepayment part, Dr `receivables` the rest (less the difference), Dr
+ * `exchange-gain-loss` the difference / Cr `psp-clearing` `functionalAmount`;
+ * `advanceTaxReleased` is the prepayment part's advance tax. Events stored without it are
+ * plain refunds, as before.
  *
  * @example
  * ```ts
@@ -494,12 +505,34 @@ export const refundIssuedSchema = refined(
     invoiced: z.boolean(),
     ...settlementFields,
     advanceTaxReleased: taxLinesField.exactOptional(),
+    // The part of an invoiced refund paid back out of prepayments (the credit took the rest):
+    // `exchangeDifference` here is finance's (the advance relieved at its booked value), never the emitter's.
+    fromPrepayments: z
+      .object({
+        amount: positiveAmountJson,
+        functionalAmount: positiveAmountJson,
+        exchangeDifference: signedAmountJson.exactOptional(),
+      })
+      .exactOptional(),
   }),
   (refund, ctx) => {
-    checkExchange(ctx, refund, [[["amount"], refund.amount, ["functionalAmount"], refund.functionalAmount]]);
+    const part = refund.fromPrepayments;
+    checkExchange(ctx, refund, [
+      [["amount"], refund.amount, ["functionalAmount"], refund.functionalAmount],
+      [["fromPrepayments", "amount"], part?.amount, ["fromPrepayments", "functionalAmount"], part?.functionalAmount],
+    ]);
     settlementDifference(ctx, refund);
-    advanceOnly(ctx, refund, "advanceTaxReleased", refund.advanceTaxReleased);
-    checkAdvanceTaxLines(ctx, "advanceTaxReleased", refund, refund.advanceTaxReleased, { amount: refund.amount, functional: refund.functionalAmount, what: "the amount refunded" });
+    if (part === undefined) {
+      advanceOnly(ctx, refund, "advanceTaxReleased", refund.advanceTaxReleased);
+      checkAdvanceTaxLines(ctx, "advanceTaxReleased", refund, refund.advanceTaxReleased, { amount: refund.amount, functional: refund.functionalAmount, what: "the amount refunded" });
+      return;
+    }
+    if (!refund.invoiced) ctx.addIssue({ code: "custom", path: ["fromPrepayments"], message: "splits an invoiced refund between the credit and prepayments; a refund with invoiced: false comes out of prepayments whole, leave it out" });
+    // The credit settles a part too: the split is never the whole refund (that is invoiced: false).
+    if (!new Decimal(part.amount.amount).lessThan(refund.amount.amount)) ctx.addIssue({ code: "custom", path: ["fromPrepayments", "amount"], message: `must be less than the amount refunded ${refund.amount.amount} (the credit settles the rest)` });
+    if (new Decimal(part.functionalAmount.amount).greaterThan(refund.functionalAmount.amount)) ctx.addIssue({ code: "custom", path: ["fromPrepayments", "functionalAmount"], message: `cannot exceed the functional amount refunded ${refund.functionalAmount.amount}` });
+    if (part.exchangeDifference !== undefined && !new Decimal(part.exchangeDifference.amount).isZero()) ctx.addIssue({ code: "custom", path: ["fromPrepayments", "exchangeDifference"], message: "finance computes the prepayment part's difference from the advance's booked value; leave it out" });
+    checkAdvanceTaxLines(ctx, "advanceTaxReleased", refund, refund.advanceTaxReleased, { amount: part.amount, functional: part.functionalAmount, what: "the part refunded out of prepayments" });
   });
 
 /**

@@ -306,11 +306,15 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
           const order = await pickOrder();
           if (order === undefined) return "skip";
           // Refundable: before an invoice, the prepayment; after one, what refundDue shows — the credit notes' unpaid
-          // credit, but not the part that pays for goods still to ship (the simulator writes off debts, never credits).
-          const refundable = order.invoices.length > 0 ? new Decimal(refundDueOn(order, "0").due) : new Decimal(order.prepayment.amount);
+          // credit, but not the part that pays for goods still to ship (the simulator writes off debts, never credits) —
+          // and the prepayment an on-shipment order still holds for goods not shipped yet: a refund more than either
+          // is split, the credit first, the rest out of prepayments.
+          const prepaid = new Decimal(order.prepayment.amount);
+          const refundable = order.invoices.length > 0 ? new Decimal(refundDueOn(order, "0").due).plus(prepaid) : prepaid;
           const left = Decimal.min(refundable, new Decimal(order.paid.captured).minus(order.paid.refunded));
           if (left.lte(0)) return "skip";
           const result = await sk.sales.refundPayment({ orderId: order.orderId, refundId: shop.id("re"), amount: partOf(left.toFixed(2)) });
+          if (result.fromPrepayments !== undefined) shop.tally("sales.refunds.split");
           await refresh(order.orderId);
           return result;
         },
