@@ -275,6 +275,9 @@ export interface RederiveOptions {
  * as one {@link valueBatch} whose amounts are kept until the chunk is compared, and in a
  * state with them, merged on the fly movement by movement — so each movement's difference
  * is known the moment it is valued, without keeping every booked valuation in memory.
+ * A moving-average revaluation in arrival order (`revalue.receiptPosition`) is given, in its
+ * `arrivedAfter`, the units the recorded movements brought in after its receipt (what was
+ * booked); in the new state the added movements between the receipt and it count as well.
  * Returns where history would go negative instead, when it would.
  *
  * @example
