@@ -10,6 +10,7 @@ import { costStateFromJson } from "./cost-state.js";
 import { AVAILABILITY, COST_STATES, type CostStateDoc, QUANTITIES, VALUES } from "./ledger-records.js";
 import { inTransitLocation } from "./location.js";
 import { MOVEMENTS, type MovementRecord, valuationInputOf } from "./movement.js";
+import { withArrivals } from "./arrival-order.js";
 import type { InventorySettings } from "./options.js";
 import { PRODUCTS, type Product } from "./product.js";
 import { type ValuationInput, kernelFor } from "./valuation.js";
@@ -159,7 +160,7 @@ export async function auditInventory(
       }
       // 2. Stock value = sum of the remaining layers, re-derived from the movements.
       const start = emptyCostState(product.costingMethod, product.standardCost === null ? null : unitCostRatio(product.standardCost, digits));
-      const replayed = replayAll(start, records.map((r) => ({ ...valuationInputOf(r), allowNegative: true })), kernelFor(product.costingMethod, settings.kernels), code);
+      const replayed = replayAll(start, withArrivals(records.map((r) => ({ ...valuationInputOf(r), allowNegative: true }))), kernelFor(product.costingMethod, settings.kernels), code);
       const layersValue = valueOf(replayed);
       stockValue += layersValue;
       const value = values.get(sku);

@@ -87,8 +87,11 @@ export interface MovementDraft {
   readonly orderId?: string | undefined;
   readonly valueMinor?: bigint | undefined;
   readonly costOf?: string | undefined;
-  /** `receiptValue`: the receipt's received value, for the check that no correction makes its cost negative (not stored). */
-  readonly revalues?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string; readonly receiptValue?: bigint; readonly returnedQty?: bigint };
+  /**
+   * `receiptValue`: the receipt's received value, for the check that no correction makes its
+   * cost negative (not stored); `receiptAt`: the receipt's effective instant (see `MovementRecord.revalues`).
+   */
+  readonly revalues?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string; readonly receiptValue?: bigint; readonly returnedQty?: bigint; readonly receiptAt?: string };
   readonly reason?: string;
   /** Reserved units this issue fulfils (they stop being reserved). */
   readonly reservedRelease?: string;

@@ -76,8 +76,13 @@ export interface MovementRecord extends JsonObject {
   readonly valueMinor: string | null;
   /** Customer returns: the issue whose cost the units come back at. */
   readonly costOf: string | null;
-  /** Revaluations: the receipt movement, its quantity (scaled), the amount (minor) and the role credited. */
-  readonly revalues: { readonly movementId: string; readonly receiptQty: string; readonly amount: string; readonly againstRole: string; readonly returnedQty?: string } | null;
+  /**
+   * Revaluations: the receipt movement, its quantity (scaled), the amount (minor) and the role
+   * credited; `receiptAt`, the receipt's effective instant, on revaluations recorded since a
+   * moving-average receipt's units are taken to leave in arrival order (absent on older ones,
+   * which keep the split they were booked with).
+   */
+  readonly revalues: { readonly movementId: string; readonly receiptQty: string; readonly amount: string; readonly againstRole: string; readonly returnedQty?: string; readonly receiptAt?: string } | null;
   readonly reason: string | null;
   readonly allowNegative: boolean;
   /** Standard-cost changes: the new standard as a ratio (minor units per scaled quantity), absent on other movements. */
@@ -169,7 +174,32 @@ export function valuationInputOf(record: MovementRecord, position?: string): Val
     allowNegative: record.allowNegative,
     value: record.valueMinor === null ? undefined : BigInt(record.valueMinor),
     costOf: record.costOf === null ? undefined : { movementId: record.costOf },
-    revalue: revalues === null ? undefined : { movementId: revalues.movementId, receiptQty: BigInt(revalues.receiptQty), amount: BigInt(revalues.amount), againstRole: revalues.againstRole, returnedQty: revalues.returnedQty === undefined ? undefined : BigInt(revalues.returnedQty) },
+    revalue:
+      revalues === null
+        ? undefined
+        : {
+            movementId: revalues.movementId,
+            receiptQty: BigInt(revalues.receiptQty),
+            amount: BigInt(revalues.amount),
+            againstRole: revalues.againstRole,
+            returnedQty: revalues.returnedQty === undefined ? undefined : BigInt(revalues.returnedQty),
+            receiptPosition: revalues.receiptAt === undefined ? undefined : movementPosition(revalues.receiptAt, revalues.movementId),
+          },
     restandard: record.standard === undefined || record.standard === null ? undefined : { value: BigInt(record.standard[0]), qty: BigInt(record.standard[1]) },
   };
+}
+
+/**
+ * The units a movement adds to its SKU's stock (scaled): the quantity of a movement valued
+ * `in` (receipt, customer return, opening, found units), zero for any other.
+ *
+ * @example
+ * ```ts
+ * inQuantityOf({ kind: "receipt", quantity: "2.5" } as MovementRecord); // 2_500_000n
+ * ```
+ */
+export function inQuantityOf(record: Pick<MovementRecord, "kind" | "quantity">): bigint {
+  if (effectOf(record) !== "in") return 0n;
+  const q = scaledQuantity(record.quantity);
+  return q < 0n ? -q : q;
 }

@@ -3,9 +3,10 @@ import { localDateFormatter } from "../kernel/local-date.js";
 import { noPeriodLocks } from "../ports/period-locks.js";
 import type { BalanceDelta } from "../ports/storage.js";
 import { lockDocuments } from "../runner/batch-documents.js";
+import { readLogs } from "../runner/batch-logs.js";
 import { type CommandContext, type NewEvent, nowIsoOf } from "../runner/command.js";
 import { COST_STATES, type MovementDraft, QUANTITIES, type RecordedMovement, VALUES } from "./ledger-records.js";
-import type { MovementRecord } from "./movement.js";
+import { MOVEMENTS, type MovementRecord, movementPosition } from "./movement.js";
 import { backdateEvents, movementEvents, postingsJson } from "./movement-events.js";
 import type { InventorySettings } from "./options.js";
 import { type Product, requireProducts } from "./product.js";
@@ -86,13 +87,18 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   // Every SKU's cost state is locked at once, in SKU order (recordSku's own lock then finds
   // it held): one statement on a SQL store instead of one per SKU.
   if (skus.length > 1) await lockDocuments(ctx.tx, COST_STATES, skus);
+  // Moving-average revaluations in arrival order count the units received since their
+  // receipt: with the SKUs locked, every such SKU's movements since then in one read.
+  const since = skus.length > 1 ? arrivalReads(skus, records, products) : [];
+  const pages = since.length === 0 ? [] : await readLogs<MovementRecord>(ctx.tx, MOVEMENTS, since.map(([stream, from]) => ({ stream, range: { gt: from } })));
+  const sinceReceipts = new Map(since.map(([sku, from], i) => [sku, { from, known: pages[i]! }]));
   // Every SKU's movements, valuations and checkpoints are appended together after the loop.
   const logs = newLogBatch();
   for (const sku of skus) {
     const product = products.get(sku)!;
     const skuDrafts = bySku.get(sku)!;
     const skuRecords = records.get(sku)!;
-    const outcome = await recordSku(ctx, settings, product, skuRecords, rounding, logs);
+    const outcome = await recordSku(ctx, settings, product, skuRecords, rounding, logs, sinceReceipts.get(sku));
     if (outcome.backdated) {
       // The location history check reads the SKU's movements: what is gathered goes in first.
       await flushLogs(ctx.tx, logs);
@@ -140,6 +146,23 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   return { movements, events };
 }
 
+/** Per moving-average SKU with a revaluation in arrival order among `records`: its earliest receipt's position. */
+function arrivalReads(skus: readonly string[], records: ReadonlyMap<string, readonly MovementRecord[]>, products: ReadonlyMap<string, Product>): [string, string][] {
+  const out: [string, string][] = [];
+  for (const sku of skus) {
+    if (products.get(sku)!.costingMethod !== "moving-average") continue;
+    let earliest: string | undefined;
+    for (const r of records.get(sku)!) {
+      const rv = r.revalues;
+      if (rv === null || rv.receiptAt === undefined) continue;
+      const p = movementPosition(rv.receiptAt, rv.movementId);
+      if (earliest === undefined || p < earliest) earliest = p;
+    }
+    if (earliest !== undefined) out.push([sku, earliest]);
+  }
+  return out;
+}
+
 /** Whether any draft names a lot or moves a lot- or serial-tracked product. */
 function lotsInvolved(drafts: readonly MovementDraft[], products: ReadonlyMap<string, Product>): boolean {
   for (const d of drafts) {
@@ -171,7 +194,7 @@ function toRecord(ctx: CommandContext, d: MovementDraft, product: Product, dateO
     orderId: d.orderId ?? null,
     valueMinor: d.valueMinor === undefined ? null : d.valueMinor.toString(),
     costOf: d.costOf ?? null,
-    revalues: d.revalues === undefined ? null : { movementId: d.revalues.movementId, receiptQty: d.revalues.receiptQty.toString(), amount: d.revalues.amount.toString(), againstRole: d.revalues.againstRole, ...(d.revalues.returnedQty === undefined ? {} : { returnedQty: d.revalues.returnedQty.toString() }) },
+    revalues: d.revalues === undefined ? null : { movementId: d.revalues.movementId, receiptQty: d.revalues.receiptQty.toString(), amount: d.revalues.amount.toString(), againstRole: d.revalues.againstRole, ...(d.revalues.returnedQty === undefined ? {} : { returnedQty: d.revalues.returnedQty.toString() }), ...(d.revalues.receiptAt === undefined ? {} : { receiptAt: d.revalues.receiptAt }) },
     reason: d.reason ?? null,
     allowNegative: product.allowNegativeStock,
     ...(d.standard === undefined ? {} : { standard: [d.standard.value.toString(), d.standard.qty.toString()] as const }),

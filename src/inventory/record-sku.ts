@@ -1,7 +1,7 @@
 import { handOver } from "../kernel/hand-over.js";
 import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError, invariant } from "../kernel/errors.js";
-import type { JsonObject, LogAppend, Transaction } from "../ports/storage.js";
+import type { JsonObject, LogAppend, LogEntry, Transaction } from "../ports/storage.js";
 import { insertDocuments } from "../runner/batch-documents.js";
 import type { CommandContext } from "../runner/command.js";
 import { costStateFromJson, costStateToJson, keepCostState, takeCostState } from "./cost-state.js";
@@ -10,7 +10,8 @@ import { MOVEMENTS, MOVEMENT_INDEX, type MovementRecord, SNAPSHOTS, VALUATIONS, 
 import type { InventorySettings } from "./options.js";
 import type { Product } from "./product.js";
 import { rederive } from "./rederive.js";
-import { type MovementValuation, kernelFor, valueMovement } from "./valuation.js";
+import { type MovementValuation, type ValuationInput, kernelFor, valueMovement } from "./valuation.js";
+import { revaluationArrivals } from "./arrival-order.js";
 import { type ValuationEntry, chunkAppends, valuationEntry, valuationHistory } from "./valuation-log.js";
 import { type CostState, QUANTITY_DECIMALS, type RoundingCode, currentCost, emptyCostState, formatScaled, onHandOf, parseScaled, unitCostRatio } from "./valuation-kernel.js";
 
@@ -109,7 +110,16 @@ export async function flushLogs(tx: Transaction, logs: LogBatch): Promise<void> 
  * checkpoints go into `logs`; the caller appends them with {@link flushLogs} before anything
  * reads the SKU's logs again.
  */
-export async function recordSku(ctx: CommandContext, settings: InventorySettings, product: Product, records: MovementRecord[], rounding: RoundingCode, logs: LogBatch): Promise<SkuOutcome> {
+export async function recordSku(
+  ctx: CommandContext,
+  settings: InventorySettings,
+  product: Product,
+  records: MovementRecord[],
+  rounding: RoundingCode,
+  logs: LogBatch,
+  /** The SKU's movements after position `from`, read under its lock (by the caller, for many SKUs at once): what moving-average revaluations in arrival order count. */
+  sinceReceipts?: { readonly from: string; readonly known: readonly LogEntry<MovementRecord>[] },
+): Promise<SkuOutcome> {
   const tx = ctx.tx;
   const sku = product.sku;
   const digits = minorUnits(ctx.config.functionalCurrency);
@@ -131,8 +141,15 @@ export async function recordSku(ctx: CommandContext, settings: InventorySettings
   if (!backdated) {
     state = doc === undefined ? initialState(product, digits) : takeCostState(doc.data.state);
     valuations = new Map();
+    // Moving-average revaluations in arrival order: the units that came in after their receipt.
+    const revaluations = product.costingMethod === "moving-average" ? revaluationsOf(sorted) : [];
+    let arrived: Map<string, bigint> | undefined;
+    if (revaluations.length > 0) {
+      const fresh = sorted.map((data) => ({ data }));
+      arrived = sinceReceipts === undefined ? await revaluationArrivals(tx, sku, fresh, lastPosition, revaluations) : await revaluationArrivals(tx, sku, [...sinceReceipts.known, ...fresh], sinceReceipts.from, revaluations);
+    }
     for (const record of sorted) {
-      const input = valuationInputOf(record);
+      const input = withArrived(valuationInputOf(record), arrived);
       if (record.kind === "transfer" && record.valueMinor === null) {
         (record as { valueMinor: string | null }).valueMinor = currentCost(state, parseScaled(record.moved, QUANTITY_DECIMALS), rounding).toString();
       }
@@ -170,7 +187,11 @@ export async function recordSku(ctx: CommandContext, settings: InventorySettings
         (record as { valueMinor: string | null }).valueMinor = currentCost(current, parseScaled(record.moved, QUANTITY_DECIMALS), rounding).toString();
       }
     }
-    const newInputs = sorted.map((r) => valuationInputOf(r));
+    // Moving-average revaluations in arrival order: the units that came in after their receipt
+    // among the movements recorded (re-derivation adds the new ones in between).
+    const revaluations = product.costingMethod === "moving-average" ? [...revaluationsOf(stored), ...revaluationsOf(sorted)] : [];
+    const arrived = revaluations.length === 0 ? undefined : await revaluationArrivals(tx, sku, stored, snapshot === undefined ? "" : snapshot.data.position, revaluations);
+    const newInputs = sorted.map((r) => withArrived(valuationInputOf(r), arrived));
     // Returns in the window at the cost of an issue before it: that issue's current cost.
     const windowReferenced: string[] = [];
     for (const e of stored) if (e.data.costOf !== null) windowReferenced.push(e.data.costOf);
@@ -184,7 +205,7 @@ export async function recordSku(ctx: CommandContext, settings: InventorySettings
     }
     const staleSnapshots = await tx.logs.read<SnapshotEntry>(SNAPSHOTS, sku, { gt: firstPosition });
     const rewrite = new Set(staleSnapshots.map((s) => s.data.movementId));
-    const result = rederive(start, stored, newInputs, { kernel, rounding, checkpointAfter: rewrite, checkpointEvery: settings.snapshotEvery, outsideCosts, referenced: windowReferenced }, (e) => valuationInputOf(e.data, e.sortKey));
+    const result = rederive(start, stored, newInputs, { kernel, rounding, checkpointAfter: rewrite, checkpointEvery: settings.snapshotEvery, outsideCosts, referenced: windowReferenced }, (e) => withArrived(valuationInputOf(e.data, e.sortKey), arrived));
     if ("negative" in result) {
       const n = result.negative;
       const isNew = newInputs.some((m) => m.id === n.movementId);
@@ -257,6 +278,23 @@ export async function recordSku(ctx: CommandContext, settings: InventorySettings
   keepCostState(stateJson, state);
   const out: SkuOutcome = { valuations, differences, backdated, ...(backdated ? { backdatedBy: sorted[0]!.movementId } : {}) };
   return out;
+}
+
+/** The revaluation records among `records` (records, or log entries of them). */
+function revaluationsOf(records: readonly (MovementRecord | { readonly data: MovementRecord })[]): MovementRecord[] {
+  const out: MovementRecord[] = [];
+  for (const r of records) {
+    const record = "movementId" in r ? r : r.data;
+    if (record.revalues !== null) out.push(record);
+  }
+  return out;
+}
+
+/** `input` with the units that arrived after its receipt, when it is a revaluation `arrived` has them for. */
+function withArrived(input: ValuationInput, arrived: ReadonlyMap<string, bigint> | undefined): ValuationInput {
+  if (arrived === undefined || input.revalue === undefined || arrived.size === 0) return input;
+  const n = arrived.get(input.id);
+  return n === undefined ? input : { ...input, revalue: { ...input.revalue, arrivedAfter: n } };
 }
 
 function cmp(a: string, b: string): number {

@@ -2,6 +2,7 @@ import { invariant } from "../kernel/errors.js";
 import { type CostStateJson, costStateToJson } from "./cost-state.js";
 import { type CostState, type RoundingCode, type ValuationKernel, cloneCostState, onHandOf } from "./valuation-kernel.js";
 import { type MovementValuation, type ValuationInput, twoPostings, valueMovement } from "./valuation.js";
+import { type ArrivalIndex, arrivalIndex } from "./arrival-order.js";
 import { batchAmount, setBatchMovement, valuationBatch, valueBatch } from "./valuation-batch.js";
 
 /*
@@ -141,6 +142,14 @@ export function replayMovements(start: CostState, movements: readonly ValuationI
   return { state, valuations, changed, differences, checkpoints };
 }
 
+/** A revaluation with the new movements that arrived between its receipt and it added to `arrivedAfter`. */
+function withAddedArrivals(m: ValuationInput, added: ArrivalIndex): ValuationInput {
+  const rv = m.revalue!;
+  const extra = added.between(rv.receiptPosition!, m.position);
+  if (extra === 0n) return m;
+  return { ...m, revalue: { ...rv, arrivedAfter: (rv.arrivedAfter ?? 0n) + extra } };
+}
+
 function accumulate(differences: Map<string, Map<string, bigint>>, date: string, before: Readonly<Record<string, bigint>>, after: Readonly<Record<string, bigint>>): boolean {
   let changed = false;
   let roles: Map<string, bigint> | undefined;
@@ -266,6 +275,9 @@ export interface RederiveOptions {
  * as one {@link valueBatch} whose amounts are kept until the chunk is compared, and in a
  * state with them, merged on the fly movement by movement — so each movement's difference
  * is known the moment it is valued, without keeping every booked valuation in memory.
+ * A moving-average revaluation in arrival order (`revalue.receiptPosition`) is given, in its
+ * `arrivedAfter`, the units the recorded movements brought in after its receipt (what was
+ * booked); in the new state the added movements between the receipt and it count as well.
  * Returns where history would go negative instead, when it would.
  *
  * @example
@@ -330,6 +342,7 @@ export function rederive<R = ValuationInput>(
     const valued = bookedRefused < 0 ? batch.length : bookedRefused;
     if (chunkReferenced !== undefined) for (const [id, k] of chunkReferenced) if (k < valued) bookedCosts.set(id, { cost: batchAmount(batch, k), qty: batch.inputs[k]!.qty });
   };
+  let addedArrivals: ArrivalIndex | undefined;
   let i = 0;
   let j = 0;
   while (i < recorded.length || j < added.length) {
@@ -348,6 +361,10 @@ export function rederive<R = ValuationInput>(
       const onHand = onHandOf(state);
       if (onHand < m.qty) return { negative: { date: m.date, movementId: m.id, onHand, needed: m.qty } };
     }
+    // A revaluation splitting in arrival order counts the units that came in after its
+    // receipt among the recorded movements (its `arrivedAfter`, what was booked); with the
+    // new movements in place, those of them in between arrived after it too.
+    if (m.effect === "revalue" && m.revalue?.receiptPosition !== undefined) m = withAddedArrivals(m, (addedArrivals ??= arrivalIndex(added.map((a) => a.position), added.map((a) => (a.effect === "in" ? a.qty : 0n)))));
     let v: MovementValuation;
     if (isNew) {
       v = valueMovement(kernel, state, m, rounding, newLookup, true, m.value);

@@ -42,7 +42,7 @@ export async function revaluationDraft(
     counterRole: reason === "landed-cost" ? "landed-cost-clearing" : "purchase-price-difference",
     source,
     reason,
-    revalues: { movementId: receipt.movementId, receiptQty: concerned !== undefined && concerned > 0n && concerned < parseScaled(receipt.quantity, QUANTITY_DECIMALS) ? concerned : parseScaled(receipt.quantity, QUANTITY_DECIMALS), amount, againstRole: reason === "landed-cost" ? "landed-cost-clearing" : "purchase-price-difference", receiptValue: BigInt(receipt.valueMinor ?? "0"), ...(returned !== undefined && returned > 0n ? { returnedQty: returned } : {}) },
+    revalues: { movementId: receipt.movementId, receiptQty: concerned !== undefined && concerned > 0n && concerned < parseScaled(receipt.quantity, QUANTITY_DECIMALS) ? concerned : parseScaled(receipt.quantity, QUANTITY_DECIMALS), amount, againstRole: reason === "landed-cost" ? "landed-cost-clearing" : "purchase-price-difference", receiptValue: BigInt(receipt.valueMinor ?? "0"), ...(returned !== undefined && returned > 0n ? { returnedQty: returned } : {}), receiptAt: receipt.effectiveAt },
   };
 }
 

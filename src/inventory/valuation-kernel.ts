@@ -180,9 +180,12 @@ export interface ValuationKernel {
   /**
    * Applies a price difference `amount` (minor units) on the receipt `movementId` of
    * `receiptQty` units: the part still on hand raises the stock, and is returned; the rest
-   * was sold.
+   * was sold. `arrivedAfter` (a pool method): the units that entered the stock after the
+   * receipt and before the revaluation — units leave in arrival order, so at most the pool
+   * less them are the receipt's; absent, as many of the receipt's units as the pool holds
+   * count as on hand (revaluations recorded before arrival order was kept).
    */
-  revalueReceipt(state: CostState, movementId: string, receiptQty: bigint, amount: bigint, rounding: RoundingCode): bigint;
+  revalueReceipt(state: CostState, movementId: string, receiptQty: bigint, amount: bigint, rounding: RoundingCode, arrivedAfter?: bigint): bigint;
 }
 
 /** A rounding mode as a small integer, for the hot loop. @example `roundingCode("half-even")` */
@@ -553,16 +556,17 @@ export interface RevaluationSplit {
 /**
  * Splits a price difference `amount` (minor units) on a receipt of `receiptQty` units
  * between what is still on hand (applied to the state) and what was sold; under standard
- * cost the whole amount is a variance and the stock is unchanged.
+ * cost the whole amount is a variance and the stock is unchanged. `arrivedAfter`: see
+ * {@link ValuationKernel.revalueReceipt}.
  *
  * @example
  * ```ts
  * revalueStock(fifoKernel, state, "mv_1", 10_000_000n, 100n, roundingCode("half-even"));
  * ```
  */
-export function revalueStock(kernel: ValuationKernel, state: CostState, movementId: string, receiptQty: bigint, amount: bigint, rounding: RoundingCode): RevaluationSplit {
+export function revalueStock(kernel: ValuationKernel, state: CostState, movementId: string, receiptQty: bigint, amount: bigint, rounding: RoundingCode, arrivedAfter?: bigint): RevaluationSplit {
   if (state.method === "standard") return { onHand: 0n, sold: 0n, variance: amount };
-  const onHand = kernel.revalueReceipt(state, movementId, receiptQty, amount, rounding);
+  const onHand = kernel.revalueReceipt(state, movementId, receiptQty, amount, rounding, arrivedAfter);
   return { onHand, sold: amount - onHand, variance: 0n };
 }
 

@@ -1,4 +1,5 @@
 import type { RoundingMode } from "../kernel/decimal.js";
+import { invariant } from "../kernel/errors.js";
 import { fifoKernel } from "./fifo.js";
 import { movingAverageKernel } from "./moving-average.js";
 import { standardCostKernel } from "./standard-cost.js";
@@ -80,8 +81,23 @@ export interface ValuationInput {
    * `revalue`: the receipt, its quantity, the amount and the role credited; `returnedQty`: of
    * those units, how many went back to the supplier before the amount was known (their share
    * goes to `purchase-price-difference`, where the supplier return's cost went, not to COGS).
+   * `receiptPosition`: the receipt's position, on revaluations that split a moving-average
+   * receipt in arrival order (recorded since that rule; absent on older ones, which count as
+   * many of the receipt's units on hand as the pool holds). `arrivedAfter`: then, the units
+   * that entered the stock after the receipt and before this revaluation (scaled; see
+   * `revaluationArrivals`), which the caller works out: the pool's units are the last to arrive.
    */
-  readonly revalue?: { readonly movementId: string; readonly receiptQty: bigint; readonly amount: bigint; readonly againstRole: string; readonly returnedQty?: bigint | undefined } | undefined;
+  readonly revalue?:
+    | {
+        readonly movementId: string;
+        readonly receiptQty: bigint;
+        readonly amount: bigint;
+        readonly againstRole: string;
+        readonly returnedQty?: bigint | undefined;
+        readonly receiptPosition?: string | undefined;
+        readonly arrivedAfter?: bigint | undefined;
+      }
+    | undefined;
   /** Whether this issue may drive stock below zero. */
   readonly allowNegative: boolean;
   /** `revalue` of a standard-costed SKU to a new standard (unit cost ratio): stock on hand is revalued to it. */
@@ -199,7 +215,9 @@ function valueGeneral(kernel: ValuationKernel, state: CostState, m: ValuationInp
       const returnedQty = rv.returnedQty === undefined || rv.returnedQty <= 0n || state.method === "standard" ? 0n : rv.returnedQty < rv.receiptQty ? rv.returnedQty : rv.receiptQty;
       const returned = returnedQty === 0n ? 0n : returnedQty === rv.receiptQty ? rv.amount : roundDiv(rv.amount * returnedQty, rv.receiptQty, rounding);
       const kept = rv.receiptQty - returnedQty;
-      const split = kept === 0n ? { onHand: 0n, sold: 0n, variance: 0n } : revalueStock(kernel, state, rv.movementId, kept, rv.amount - returned, rounding);
+      // Moving average in arrival order: the caller counted the units that came in after the receipt.
+      invariant(rv.receiptPosition === undefined || rv.arrivedAfter !== undefined || state.method !== "moving-average", `revaluation ${m.id} splits in arrival order but was not given the units that arrived after receipt ${rv.movementId}`);
+      const split = kept === 0n ? { onHand: 0n, sold: 0n, variance: 0n } : revalueStock(kernel, state, rv.movementId, kept, rv.amount - returned, rounding, rv.receiptPosition === undefined ? undefined : rv.arrivedAfter);
       add(postings, "inventory", split.onHand);
       add(postings, "cogs", split.sold);
       add(postings, "purchase-price-difference", returned);

@@ -34,8 +34,8 @@ async function setUp(costingMethod: "fifo" | "moving-average", unitPrice: string
 }
 
 describe("a bill's price difference or a landed cost after the receipt's units left", () => {
-  // Moving average does not track which receipt's units are left (see docs/inventory.md, "Not yet").
-  it.each(["fifo"] as const)("%s: a receipt sold out before a restock takes its difference and freight to COGS, not onto the restock", async (costingMethod) => {
+  // Moving average: the pool's units leave in arrival order (see docs/inventory.md).
+  it.each(["fifo", "moving-average"] as const)("%s: a receipt sold out before a restock takes its difference and freight to COGS, not onto the restock", async (costingMethod) => {
     const { sk, clock } = await setUp(costingMethod, "3");
     clock.set(new Date("2026-03-03T09:00:00Z"));
     await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "10" });
@@ -66,6 +66,22 @@ describe("a bill's price difference or a landed cost after the receipt's units l
     expect(b["1300"]).toBe("18");
     const k = (await sk.analytics.kpis({ from: "2026-03-01", to: "2026-03-31" })).kpis as Record<string, unknown>;
     expect(String(k["gross-margin"])).toMatch(/^0(\.0+)?$/);
+    expect((await sk.inventory.audit()).ok).toBe(true);
+  });
+
+  it("moving average: freight on a receipt partly sent back, the rest sold after a restock: the returned part to 5200, the kept part to COGS, none onto the restock", async () => {
+    const { sk, clock } = await setUp("moving-average", "2");
+    await sk.purchasing.returnToSupplier({ returnId: "r1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 4 }] }); // 6 of g1 kept
+    clock.set(new Date("2026-03-03T09:00:00Z"));
+    await sk.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "10", unitCost: "5" }); // pool 16 worth 62
+    clock.set(new Date("2026-03-04T09:00:00Z"));
+    await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "6" }); // 23.25: g1's 6 leave first
+    await sk.purchasing.recordLandedCost({ landedCostId: "lc1", supplierId: "dhl", receiptIds: ["g1"], basis: "quantity", net: "10" });
+    const b = await books(sk);
+    expect(b["5200"]).toBe("4");
+    expect(b["5100"]).toBe("29.25");
+    expect(b["1300"]).toBe("38.75");
+    expect((await sk.inventory.valuation()).map((r) => [r.sku, r.quantity, r.value])).toEqual([["MUG", "10", "38.75"]]);
     expect((await sk.inventory.audit()).ok).toBe(true);
   });
 
