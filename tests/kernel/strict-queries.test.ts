@@ -69,8 +69,10 @@ describe("query and report objects refuse unknown keys", () => {
     expect(error?.message).toContain(`unknown key ${JSON.stringify(key)} (did you mean ${JSON.stringify(meant)}?)`);
   });
 
-  it("a key with nothing near lists the keys the query reads (onHand has no warehouse filter)", async () => {
-    await expect(inventory.onHand!({ sku: "MUG", warehouse: "wh" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining('unknown key "warehouse" (known keys: sku, asOf)') });
+  it("a key with nothing near lists the keys the query reads (valuation has no warehouse filter)", async () => {
+    await expect(inventory.valuation!({ sku: "MUG", warehouse: "wh" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining('unknown key "warehouse" (known keys: sku, asOf)') });
+    // onHand has one: the near key is suggested.
+    await expect(inventory.onHand!({ sku: "MUG", warehouse: "wh" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining('unknown key "warehouse" (did you mean "warehouseId"?)') });
   });
 
   it("the issue's path is the unknown key", async () => {
