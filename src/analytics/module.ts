@@ -317,7 +317,9 @@ function builtinRules(runtime: Runtime, sources: AnalyticsSources, settings: Rep
     });
   }
   const raise = async (ctx: AutomationContext, alerts: Awaited<ReturnType<typeof lowStockAlerts>>) => {
-    const chunks = Math.ceil(alerts.length / 5_000);
+    // A slot with nothing to raise still claims its key (an empty list): run again after an
+    // earlier run of it raised alerts and failed to record itself, it then says so instead of "none".
+    const chunks = Math.max(1, Math.ceil(alerts.length / 5_000));
     for (let i = 0; i < chunks; i++) {
       const slice = alerts.slice(i * 5_000, (i + 1) * 5_000).map((a) => ({ ...a, asOf: ctx.today, rule: ctx.rule, slot: ctx.slot }));
       try {
