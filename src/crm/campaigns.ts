@@ -81,7 +81,7 @@ export const targetCampaign = defineLibraryCommand({
   async handle(ctx, input) {
     const c = await campaign(ctx.tx, input.campaignId);
     const grid = (ctx.options["crm"] as CrmOptions | undefined)?.grid;
-    const inSegment = (await segmentsAsOf(ctx.tx, input.asOf, grid)).filter((s) => s.segment === c.segment).map((s) => s.customerId);
+    const inSegment = (await segmentsAsOf(ctx.tx, input.asOf, { rates: ctx.rates, functionalCurrency: ctx.config.functionalCurrency }, grid)).filter((s) => s.segment === c.segment).map((s) => s.customerId);
     const docs = await ctx.tx.documents.getMany<CustomerDoc>(CUSTOMERS, inSegment);
     let touched = 0;
     let withoutConsent = 0;
