@@ -7,6 +7,7 @@ import { type LocalDate, daysBetween } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
 import type { RateProvider } from "../ports/rates.js";
 import { StorekeepError } from "../kernel/errors.js";
+import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import { bgNbdConditionalExpectedPurchases, bgNbdProbabilityAlive, customerLifetimeValue, fitBgNbd, fitGammaGamma, gammaGammaExpectedSpend, type BgNbdParams, type GammaGammaParams } from "./bg-nbd.js";
 import { type CohortReport, cohortAnalysis } from "./cohorts.js";
 import { CUSTOMERS, type CustomerDoc, ORDERS, TIMELINE, type TimelineEntry, contactKeys, duplicatesOf, resolveCustomerId } from "./customer.js";
@@ -61,8 +62,8 @@ export interface CrmMoney {
 
 /**
  * The counted purchases with `net` in the functional currency, each order at the rate of its
- * placement date (as analytics converts GMV), so a shop selling in several currencies sums
- * like with like. An order whose currency has no rate on that date is refused with
+ * placement date (as analytics converts GMV), rounded to the functional currency's minor
+ * unit (half to even), so a shop selling in several currencies sums like with like. An order whose currency has no rate on that date is refused with
  * `NOT_FOUND`, naming the rate to add: leaving it out would drop a customer's purchase
  * silently.
  */
@@ -88,7 +89,8 @@ async function countedPurchasesInFunctional(orders: readonly CrmOrderDoc[], asOf
       }
       rates.set(key, rate);
     }
-    out.push({ ...p, currency: money.functionalCurrency, net: p.net.times(rate) });
+    // Rounded to the functional currency's minor unit (half to even), as the books would hold the amount.
+    out.push({ ...p, currency: money.functionalCurrency, net: p.net.times(rate).toDecimalPlaces(minorUnits(money.functionalCurrency as CurrencyCode), Decimal.ROUND_HALF_EVEN) });
   }
   return out;
 }

@@ -28,7 +28,7 @@ function placed(orderId: string, customerId: string, total: string, currency: st
 function returned(orderId: string, gross: string, currency: string, rate: string, day: string) {
   const doc = (g: string, c: string) => ({ net: m(g, c), shipping: m("0", c), tax: m("0", c), gross: m(g, c) });
   const functional = String(Number(gross) * Number(rate));
-  return { type: "CreditNoteIssued" as const, aggregateType: "order", aggregateId: orderId, effectiveDate: day, payload: { creditNoteId: `cn_${orderId}`, orderId, invoiceId: `inv_${orderId}`, reason: "return", currency, functionalCurrency: "EUR", rate, ...doc(gross, currency), functional: doc(functional, "EUR") } };
+  return { type: "CreditNoteIssued" as const, aggregateType: "order", aggregateId: orderId, effectiveDate: day, payload: { creditNoteId: `cn_${orderId}`, orderId, invoiceId: `inv_${orderId}`, reason: "return" as const, currency, functionalCurrency: "EUR", rate, ...doc(gross, currency), functional: doc(functional, "EUR") } };
 }
 
 describe("CRM figures in the functional currency", () => {
@@ -41,6 +41,8 @@ describe("CRM figures in the functional currency", () => {
       returned("o_usd", "50", "USD", "0.5", "2026-03-20"),
       // 70 GBP at 1.20 = 84 EUR.
       placed("o_gbp", "cus_gbp", "70", "GBP", "2026-03-16"),
+      // 33.33 USD at 0.60 = 19.998, counted as 20.00: the functional currency's minor unit, as the books would hold it.
+      placed("o_odd", "cus_odd", "33.33", "USD", "2026-03-16"),
     ]);
     await sk.crm.syncTimeline();
     const scores = await sk.crm.segments("2026-03-31");
@@ -48,6 +50,7 @@ describe("CRM figures in the functional currency", () => {
     expect(byId.get("cus_eur")!.monetary).toBe(100);
     expect(byId.get("cus_usd")!.monetary).toBe(50);
     expect(byId.get("cus_gbp")!.monetary).toBe(84);
+    expect(byId.get("cus_odd")!.monetary).toBe(20);
     // Ranked on euros: EUR 100 > GBP 84 > USD 50 (in their own currencies USD 100 would tie EUR 100 and beat GBP 70).
     expect(byId.get("cus_eur")!.m).toBeGreaterThan(byId.get("cus_gbp")!.m);
     expect(byId.get("cus_gbp")!.m).toBeGreaterThan(byId.get("cus_usd")!.m);
