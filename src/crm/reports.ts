@@ -95,6 +95,36 @@ async function countedPurchasesInFunctional(orders: readonly CrmOrderDoc[], asOf
   return out;
 }
 
+/**
+ * Every merged customer id with the active customer it resolves to now (chains of merges
+ * followed), read through the customers' status index. A consumer keyed by the customer id an
+ * order was placed with (analytics' per-customer facts) maps a merged id to the customer CRM
+ * scores it under: a merge moves the source's orders to the target.
+ *
+ * @example
+ * ```ts
+ * const targets = await runtime.read((tx) => mergedCustomerTargets(tx)); // Map { "cus_old" => "cus_new" }
+ * ```
+ */
+export async function mergedCustomerTargets(tx: Transaction): Promise<Map<string, string>> {
+  const direct = new Map<string, string>();
+  let after: { values: string[]; id: string } | undefined;
+  for (;;) {
+    const page = await tx.documents.find<CustomerDoc>(CUSTOMERS, { index: "byStatus", equals: ["merged"], limit: 5000, ...(after ? { after } : {}) });
+    for (const d of page) if (d.data.mergedInto !== null) direct.set(d.id, d.data.mergedInto);
+    if (page.length < 5000) break;
+    const last = page[page.length - 1]!;
+    after = { values: ["merged", last.data.customerId], id: last.id };
+  }
+  const out = new Map<string, string>();
+  for (const [source, target] of direct) {
+    let current = target;
+    for (let hop = 0; hop < 100 && direct.has(current); hop++) current = direct.get(current)!;
+    out.set(source, current);
+  }
+  return out;
+}
+
 /** RFM scores of every customer with a counted purchase as of `asOf`. */
 export async function segmentsAsOf(tx: Transaction, asOf: LocalDate, money: CrmMoney, grid?: RfmGrid): Promise<RfmScore[]> {
   const purchases = await countedPurchasesInFunctional(await ordersUpTo(tx, asOf), asOf, money);
