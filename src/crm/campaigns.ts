@@ -194,7 +194,8 @@ export async function campaignReport(tx: Transaction, campaignId: string): Promi
     const list = byCustomer.get(customerId) ?? [];
     for (const { data: o } of orders) {
       if (o.currency !== c.cost.currency) continue;
-      const net = new Decimal(o.total).minus(o.credited);
+      // A cancelled order is no purchase (one cancelled before it was invoiced has no credit note to say so).
+      const net = o.cancelledOn !== undefined ? new Decimal(0) : new Decimal(o.total).minus(o.credited);
       if (net.lte(0)) continue;
       const placed = Date.parse(o.placedAt);
       const eligible = list.filter((t) => {
