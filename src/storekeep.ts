@@ -34,6 +34,7 @@ import { receivableItems } from "./finance/open-item-tracking.js";
 import { PRODUCTS, type Product } from "./inventory/product.js";
 import { scopeOf } from "./inventory/reservations.js";
 import { type CrmApi, type CrmOptions, createCrmApi, crmEventDefinitions, crmModule } from "./crm/index.js";
+import { mergedCustomerTargets } from "./crm/reports.js";
 import { type PurchasingApi, type PurchasingOptions, createPurchasingApi, purchasingModule, purchasingModuleOptions } from "./purchasing/index.js";
 import { calculateTax, eventTaxLines } from "./finance/tax/index.js";
 import { type ReplenishmentApi, autoForecast, createReplenishmentApi, replenishmentModule } from "./replenishment/index.js";
@@ -257,7 +258,14 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
       },
       customerSegments: async (asOf) => {
         await crm.syncTimeline();
-        return new Map((await crm.segments(asOf)).map((score) => [score.customerId, score.segment]));
+        const segments = new Map((await crm.segments(asOf)).map((score) => [score.customerId, score.segment]));
+        // A merged customer's orders stay under the id they were placed with in analytics; CRM moved them to the
+        // customer it was merged into and scores them there: the merged id takes that customer's segment.
+        for (const [source, target] of await runtime.read((tx) => mergedCustomerTargets(tx))) {
+          const segment = segments.get(target);
+          if (segment !== undefined) segments.set(source, segment);
+        }
+        return segments;
       },
     }),
     purchasing,

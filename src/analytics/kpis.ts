@@ -95,12 +95,12 @@ export type KpiName = (typeof KPI_NAMES)[number];
  * ```
  */
 export const KPI_CATALOGUE: readonly KpiDefinition[] = Object.freeze([
-  def("gmv", "GMV", "money", "sales", ["OrderPlaced", "OrderEdited"], "Σ quantity × unit price less the line's discounts (when the event carries them) of the order lines placed in the range, converted at the order date's rate; an edit restates its order on the order's date."),
+  def("gmv", "GMV", "money", "sales", ["OrderPlaced", "OrderEdited"], "Σ quantity × unit price less the line's discounts (when the event carries them) of the order lines placed in the range, converted at the order date's rate; an edit restates its order on the order's date; a cancelled order still counts (gross bookings)."),
   def("net-revenue", "Net revenue", "money", "sales", ["finance: sales-revenue, shipping-revenue, sales-returns"], "Sales and shipping revenue minus sales returns booked in the range (the income statement's revenue net of returns)."),
-  def("orders", "Orders", "count", "sales", ["OrderPlaced"], "Orders placed in the range."),
+  def("orders", "Orders", "count", "sales", ["OrderPlaced"], "Orders placed in the range, cancelled ones included."),
   def("aov", "Average order value", "money", "sales", ["OrderPlaced", "OrderEdited"], "GMV / orders."),
   def("units-per-order", "Units per order", "ratio", "sales", ["OrderPlaced", "OrderEdited"], "Units ordered / orders."),
-  def("gross-margin", "Gross margin", "money", "sales", ["finance: revenue roles, cogs"], "Net revenue − cost of goods sold (the COGS account's net debit in the range)."),
+  def("gross-margin", "Gross margin", "money", "sales", ["finance: revenue roles, cogs"], "Net revenue − cost of goods sold (the COGS account's net debit in the range; not the income statement's Cost of sales total, which adds price differences, shrinkage and write-offs such as damaged returns)."),
   def("gross-margin-pct", "Gross margin %", "ratio", "sales", ["finance: revenue roles, cogs"], "Gross margin / net revenue."),
   def("return-rate", "Return rate", "ratio", "sales", ["ReturnReceived", "ShipmentDispatched"], "Units returned / units shipped in the range."),
   def("refund-rate", "Refund rate", "ratio", "sales", ["RefundIssued", "OrderInvoiced", "CreditNoteIssued (correction)", "OrderEdited"], "Refunded amount / invoiced gross in the range (functional); an edit's correction credit note takes the invoice it replaces out of the invoiced gross (the re-issued invoice counts instead) and its surplus refund is no refund (the edit lowered the sale)."),
@@ -113,9 +113,9 @@ export const KPI_CATALOGUE: readonly KpiDefinition[] = Object.freeze([
   def("stock-out-rate", "Stock-out rate", "ratio", "stock", ["inventory quantities"], "SKUs with nothing on hand at the end / SKUs that ever had stock."),
   def("dead-stock-value", "Dead stock", "money", "stock", ["ShipmentDispatched", "inventory values"], "Value of SKUs on hand at the end with no unit shipped in the dead-stock window (default 90 days) up to the end."),
   def("dead-stock-skus", "Dead stock SKUs", "count", "stock", ["ShipmentDispatched", "inventory quantities"], "The number of SKUs in dead stock."),
-  def("fill-rate", "Fill rate", "ratio", "fulfilment", ["OrderPlaced", "OrderEdited", "ShipmentDispatched"], "Of the units ordered in the range, the share shipped so far (each line capped at what it ordered)."),
+  def("fill-rate", "Fill rate", "ratio", "fulfilment", ["OrderPlaced", "OrderEdited", "ShipmentDispatched"], "Of the units ordered in the range, the share shipped so far (each line capped at what it ordered); a cancelled order's units stay ordered and never ship."),
   def("on-time-shipment", "On-time shipment", "ratio", "fulfilment", ["OrderPlaced", "ShipmentDispatched"], "Shipments dispatched in the range within the on-time window (default 2 days) of their order's date / shipments."),
-  def("dso", "DSO", "days", "cash", ["finance: receivables"], "Receivables at the end / receivables debited (invoiced) in the range × days."),
+  def("dso", "DSO", "days", "cash", ["finance: receivables"], "Receivables at the end / receivables debited in the range × days (mostly invoices, but every debit counts: an edit's replaced invoice and its re-issue, refunds of credit notes)."),
   def("dpo", "DPO", "days", "cash", ["finance: payables"], "Payables at the end / payables credited (billed) in the range × days."),
   def("cash-conversion-cycle", "Cash conversion cycle", "days", "cash", ["finance: inventory, cogs, receivables, payables"], "Days of inventory + DSO − DPO."),
   def("cash-position", "Cash position", "money", "cash", ["finance: bank, psp-clearing, cash accounts"], "Bank, payment-provider clearing and cash accounts at the end of the range."),

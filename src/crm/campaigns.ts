@@ -81,7 +81,7 @@ export const targetCampaign = defineLibraryCommand({
   async handle(ctx, input) {
     const c = await campaign(ctx.tx, input.campaignId);
     const grid = (ctx.options["crm"] as CrmOptions | undefined)?.grid;
-    const inSegment = (await segmentsAsOf(ctx.tx, input.asOf, grid)).filter((s) => s.segment === c.segment).map((s) => s.customerId);
+    const inSegment = (await segmentsAsOf(ctx.tx, input.asOf, { rates: ctx.rates, functionalCurrency: ctx.config.functionalCurrency }, grid)).filter((s) => s.segment === c.segment).map((s) => s.customerId);
     const docs = await ctx.tx.documents.getMany<CustomerDoc>(CUSTOMERS, inSegment);
     let touched = 0;
     let withoutConsent = 0;
@@ -194,7 +194,8 @@ export async function campaignReport(tx: Transaction, campaignId: string): Promi
     const list = byCustomer.get(customerId) ?? [];
     for (const { data: o } of orders) {
       if (o.currency !== c.cost.currency) continue;
-      const net = new Decimal(o.total).minus(o.credited);
+      // A cancelled order is no purchase (one cancelled before it was invoiced has no credit note to say so).
+      const net = o.cancelledOn !== undefined ? new Decimal(0) : new Decimal(o.total).minus(o.credited);
       if (net.lte(0)) continue;
       const placed = Date.parse(o.placedAt);
       const eligible = list.filter((t) => {

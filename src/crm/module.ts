@@ -167,6 +167,7 @@ const CRM_SHAPES = {
 export function createCrmApi(runtime: Runtime, options: CrmOptions = {}): CrmApi {
   const run = <T>(c: Parameters<Runtime["execute"]>[0], input: unknown, o?: ExecuteOptions): Promise<T> => runtime.execute(c, input, o) as Promise<T>;
   const events = createEventsApi(runtime);
+  const crmMoney = { rates: runtime.rates, functionalCurrency: runtime.config.functionalCurrency };
   const consumer = events.consumer("crm.timeline", async (event) => {
     await runtime.read((tx) => applyTimelineEvent(tx, event));
   });
@@ -212,12 +213,12 @@ export function createCrmApi(runtime: Runtime, options: CrmOptions = {}): CrmApi
     syncTimeline: (maxEvents) => syncPages(maxEvents),
     customer: (id) => runtime.read((tx) => customerView(tx, id)),
     timeline: (id, q = {}) => runtime.read((tx) => timelinePage(tx, id, q)),
-    segments: (asOf) => runtime.read((tx) => segmentsAsOf(tx, dateArg("segments", asOf), options.grid)),
+    segments: (asOf) => runtime.read((tx) => segmentsAsOf(tx, dateArg("segments", asOf), crmMoney, options.grid)),
     cohorts: (asOf) => runtime.read((tx) => cohortsAsOf(tx, dateArg("cohorts", asOf))),
     customerValue: async (asOf, h = {}) => {
       const date = dateArg("customerValue", asOf);
       const horizon = horizonArg(h);
-      return runtime.read((tx) => customerValueAsOf(tx, date, horizon));
+      return runtime.read((tx) => customerValueAsOf(tx, date, horizon, crmMoney));
     },
   };
   return hardenApi(api, "crm", CRM_SHAPES as never);

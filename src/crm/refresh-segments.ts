@@ -25,7 +25,7 @@ export const refreshSegments = defineLibraryCommand({
   input: refreshSegmentsSchema,
   async handle(ctx, input) {
     const grid = (ctx.options["crm"] as CrmOptions | undefined)?.grid;
-    const scores = await segmentsAsOf(ctx.tx, input.asOf, grid);
+    const scores = await segmentsAsOf(ctx.tx, input.asOf, { rates: ctx.rates, functionalCurrency: ctx.config.functionalCurrency }, grid);
     // Locked together (a SQL store then sends their updates in one statement) and new ones
     // inserted together: a refresh of many customers makes a few round trips, not one each.
     const stored = await lockDocuments<{ segment: string; cell: string; asOf: string }>(ctx.tx, SEGMENTS, scores.map((s) => s.customerId));

@@ -5,6 +5,9 @@
 import { Decimal } from "../kernel/decimal.js";
 import { type LocalDate, daysBetween } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
+import type { RateProvider } from "../ports/rates.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import { bgNbdConditionalExpectedPurchases, bgNbdProbabilityAlive, customerLifetimeValue, fitBgNbd, fitGammaGamma, gammaGammaExpectedSpend, type BgNbdParams, type GammaGammaParams } from "./bg-nbd.js";
 import { type CohortReport, cohortAnalysis } from "./cohorts.js";
 import { CUSTOMERS, type CustomerDoc, ORDERS, TIMELINE, type TimelineEntry, contactKeys, duplicatesOf, resolveCustomerId } from "./customer.js";
@@ -29,22 +32,102 @@ interface Purchase {
   readonly customerId: string;
   readonly orderId: string;
   readonly placedOn: string;
+  readonly currency: string;
   readonly net: Decimal;
 }
 
-/** The orders placed by `asOf` that count as purchases on that date: edits and credits dated later are not counted. */
+/** The orders placed by `asOf` that count as purchases on that date: edits and credits dated later are not counted. `net` is in the order's currency. */
 function countedPurchases(orders: readonly CrmOrderDoc[], asOf: string): Purchase[] {
   const out: Purchase[] = [];
   for (const o of orders) {
     const net = orderNetAsOf(o, asOf);
-    if (net.gt(0)) out.push({ customerId: o.customerId, orderId: o.orderId, placedOn: o.placedOn, net });
+    if (net.gt(0)) out.push({ customerId: o.customerId, orderId: o.orderId, placedOn: o.placedOn, currency: o.currency, net });
+  }
+  return out;
+}
+
+/**
+ * How CRM turns an order's amount into the functional currency: the rates and the currency
+ * of the books (the runtime's).
+ *
+ * @example
+ * ```ts
+ * const money: CrmMoney = { rates: runtime.rates, functionalCurrency: runtime.config.functionalCurrency };
+ * ```
+ */
+export interface CrmMoney {
+  readonly rates: RateProvider;
+  readonly functionalCurrency: string;
+}
+
+/**
+ * The counted purchases with `net` in the functional currency, each order at the rate of its
+ * placement date (as analytics converts GMV), rounded to the functional currency's minor
+ * unit (half to even), so a shop selling in several currencies sums like with like. An order whose currency has no rate on that date is refused with
+ * `NOT_FOUND`, naming the rate to add: leaving it out would drop a customer's purchase
+ * silently.
+ */
+async function countedPurchasesInFunctional(orders: readonly CrmOrderDoc[], asOf: string, money: CrmMoney): Promise<Purchase[]> {
+  const rates = new Map<string, Decimal>();
+  const out: Purchase[] = [];
+  for (const p of countedPurchases(orders, asOf)) {
+    if (p.currency === money.functionalCurrency || p.currency === "") {
+      out.push(p);
+      continue;
+    }
+    const key = `${p.currency}|${p.placedOn}`;
+    let rate = rates.get(key);
+    if (rate === undefined) {
+      rate = await money.rates.rate(p.currency, money.functionalCurrency, p.placedOn as LocalDate);
+      if (rate === undefined) {
+        throw new StorekeepError("NOT_FOUND", `No exchange rate from ${p.currency} to ${money.functionalCurrency} on or before ${p.placedOn} (order ${p.orderId}): CRM counts each order in the functional currency at the rate of its placement date; add the rate to the RateProvider.`, {
+          from: p.currency,
+          to: money.functionalCurrency,
+          date: p.placedOn,
+          orderId: p.orderId,
+        });
+      }
+      rates.set(key, rate);
+    }
+    // Rounded to the functional currency's minor unit (half to even), as the books would hold the amount.
+    out.push({ ...p, currency: money.functionalCurrency, net: p.net.times(rate).toDecimalPlaces(minorUnits(money.functionalCurrency as CurrencyCode), Decimal.ROUND_HALF_EVEN) });
+  }
+  return out;
+}
+
+/**
+ * Every merged customer id with the active customer it resolves to now (chains of merges
+ * followed), read through the customers' status index. A consumer keyed by the customer id an
+ * order was placed with (analytics' per-customer facts) maps a merged id to the customer CRM
+ * scores it under: a merge moves the source's orders to the target.
+ *
+ * @example
+ * ```ts
+ * const targets = await runtime.read((tx) => mergedCustomerTargets(tx)); // Map { "cus_old" => "cus_new" }
+ * ```
+ */
+export async function mergedCustomerTargets(tx: Transaction): Promise<Map<string, string>> {
+  const direct = new Map<string, string>();
+  let after: { values: string[]; id: string } | undefined;
+  for (;;) {
+    const page = await tx.documents.find<CustomerDoc>(CUSTOMERS, { index: "byStatus", equals: ["merged"], limit: 5000, ...(after ? { after } : {}) });
+    for (const d of page) if (d.data.mergedInto !== null) direct.set(d.id, d.data.mergedInto);
+    if (page.length < 5000) break;
+    const last = page[page.length - 1]!;
+    after = { values: ["merged", last.data.customerId], id: last.id };
+  }
+  const out = new Map<string, string>();
+  for (const [source, target] of direct) {
+    let current = target;
+    for (let hop = 0; hop < 100 && direct.has(current); hop++) current = direct.get(current)!;
+    out.set(source, current);
   }
   return out;
 }
 
 /** RFM scores of every customer with a counted purchase as of `asOf`. */
-export async function segmentsAsOf(tx: Transaction, asOf: LocalDate, grid?: RfmGrid): Promise<RfmScore[]> {
-  const purchases = countedPurchases(await ordersUpTo(tx, asOf), asOf);
+export async function segmentsAsOf(tx: Transaction, asOf: LocalDate, money: CrmMoney, grid?: RfmGrid): Promise<RfmScore[]> {
+  const purchases = await countedPurchasesInFunctional(await ordersUpTo(tx, asOf), asOf, money);
   const by = new Map<string, { f: number; m: Decimal; last: string }>();
   for (const p of purchases) {
     const c = by.get(p.customerId);
@@ -105,9 +188,9 @@ export interface CustomerValueReport {
 }
 
 /** BG/NBD + Gamma-Gamma over CRM's counted purchases (time in weeks, one purchase per day). */
-export async function customerValueAsOf(tx: Transaction, asOf: LocalDate, horizon: { weeks: number; discountRatePerWeek: number; penalizer?: number }): Promise<CustomerValueReport> {
+export async function customerValueAsOf(tx: Transaction, asOf: LocalDate, horizon: { weeks: number; discountRatePerWeek: number; penalizer?: number }, money: CrmMoney): Promise<CustomerValueReport> {
   const penalizer = horizon.penalizer ?? 0;
-  const purchases = countedPurchases(await ordersUpTo(tx, asOf), asOf);
+  const purchases = await countedPurchasesInFunctional(await ordersUpTo(tx, asOf), asOf, money);
   const by = new Map<string, Map<string, Decimal>>();
   for (const p of purchases) {
     let days = by.get(p.customerId);

@@ -37,6 +37,13 @@ export type CrmOrderDoc = {
    * counts from placement.
    */
   readonly credits?: readonly CrmOrderCredit[];
+  /**
+   * The business date the order was cancelled (`OrderCancelled`), absent while it stands. A
+   * cancelled order is no purchase from that date on, whether or not a credit note said so: an
+   * order cancelled before it was invoiced (invoicing on shipment, an unpaid order expiring)
+   * has none.
+   */
+  readonly cancelledOn?: string;
 };
 
 /** An order's total from a business date on (`version` 1: as placed). */
@@ -57,8 +64,9 @@ function datedCredits(order: CrmOrderDoc): readonly CrmOrderCredit[] {
 
 /**
  * What an order counts for on `asOf` (YYYY-MM-DD): its total as of that date (the latest
- * version dated on or before it) minus what was credited on or before it. Later edits and
- * credit notes do not change a report as of an earlier date.
+ * version dated on or before it) minus what was credited on or before it; nothing once it was
+ * cancelled on or before that date. Later edits, credit notes and cancellations do not change a
+ * report as of an earlier date.
  *
  * @example
  * ```ts
@@ -66,6 +74,7 @@ function datedCredits(order: CrmOrderDoc): readonly CrmOrderCredit[] {
  * ```
  */
 export function orderNetAsOf(order: CrmOrderDoc, asOf: string): Decimal {
+  if (order.cancelledOn !== undefined && order.cancelledOn <= asOf) return new Decimal(0);
   let total: CrmOrderTotal | undefined;
   for (const t of datedTotals(order)) if (t.on <= asOf && (total === undefined || t.version > total.version)) total = t;
   let net = new Decimal(total?.total ?? order.total);
@@ -83,6 +92,19 @@ const KINDS: Readonly<Record<string, string>> = {
   CreditNoteIssued: "credit-note",
   ReturnReceived: "return",
 };
+
+/**
+ * `OrderCancelled`: the order is marked cancelled on the event's date (no timeline entry;
+ * marking it again changes nothing, so a redelivery is harmless).
+ */
+async function orderCancelled(tx: Transaction, event: PositionedEvent): Promise<boolean> {
+  const p = event.payload as Record<string, unknown>;
+  if (typeof p["orderId"] !== "string") return false;
+  const order = await tx.documents.get<CrmOrderDoc>(ORDERS, p["orderId"]);
+  if (!order || order.data.cancelledOn !== undefined) return false; // an order CRM never saw placed by a known customer, or marked already
+  await tx.documents.put(ORDERS, p["orderId"], { ...order.data, cancelledOn: event.effectiveDate } as unknown as JsonObject, order.version);
+  return true;
+}
 
 /** The event types the timeline consumer reads. */
 export const TIMELINE_EVENT_TYPES: readonly string[] = Object.keys(KINDS);
@@ -114,6 +136,11 @@ export async function readTimelineAhead(tx: Transaction, page: readonly Position
   const orders = new Set<string>();
   const customers = new Set<string>();
   for (const event of page) {
+    if (event.type === "OrderCancelled") {
+      const p = event.payload as Record<string, unknown>;
+      if (typeof p["orderId"] === "string") orders.add(p["orderId"]);
+      continue;
+    }
     if (!KINDS[event.type]) continue;
     entries.push(`ev:${event.id}`);
     const p = event.payload as Record<string, unknown>;
@@ -133,6 +160,7 @@ export async function readTimelineAhead(tx: Transaction, page: readonly Position
  * inserts a page's entries together; nothing in the page reads them back).
  */
 export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent, entries?: { id: string; data: JsonObject }[]): Promise<boolean> {
+  if (event.type === "OrderCancelled") return orderCancelled(tx, event);
   const kind = KINDS[event.type];
   if (!kind) return false;
   const entryId = `ev:${event.id}`;

@@ -57,7 +57,10 @@ export function allowedActions(status: PurchaseOrderStatus): readonly PurchaseOr
 export function assertAllowed(purchaseOrderId: string, status: PurchaseOrderStatus, action: PurchaseOrderAction): void {
   const allowed = allowedActions(status);
   if (allowed.includes(action)) return;
-  throw new StorekeepError("INVALID_TRANSITION", `Purchase order ${purchaseOrderId} is ${status}: it cannot ${action}; allowed: ${allowed.length === 0 ? "none" : allowed.join(", ")}.`, {
+  // Goods move and bills come only once the order went to the supplier: say the step that gets there.
+  const notSent = (status === "draft" || status === "approved") && (action === "receive" || action === "bill" || action === "return" || action === "close");
+  const hint = notSent ? ` Send it to the supplier first (purchasing.sendOrder${status === "draft" ? "; an order above the approval limit needs purchasing.approveOrder before" : ""}).` : "";
+  throw new StorekeepError("INVALID_TRANSITION", `Purchase order ${purchaseOrderId} is ${status}: it cannot ${action}; allowed: ${allowed.length === 0 ? "none" : allowed.join(", ")}.${hint}`, {
     purchaseOrderId,
     status,
     action,

@@ -184,3 +184,23 @@ describe("the segment breakdown without CRM scores", () => {
     expect(report.kpis.gmv).toBe("145.00");
   });
 });
+
+for (const kind of ["memory", "pglite"] as const) {
+  describe(`the segment breakdown after a CRM merge (${kind})`, () => {
+    it("a merged customer's orders count in the segment of the customer CRM merged them into, not in unsegmented", async () => {
+      const store: Store = kind === "memory" ? memoryStore() : postgresStore({ client: db, schema: `analytics_${++schemas}` });
+      const sk = createStorekeep({ store, clock: new ManualClock("2026-03-31T20:00:00.000Z"), ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" } });
+      await buildShop(sk);
+      await sk.crm.createCustomer({ customerId: "cus_A", name: "Ann" });
+      await sk.crm.createCustomer({ customerId: "cus_B", name: "Ann L." });
+      // cus_B was Ann's second account: CRM moves its order (ord_2, 80.00) to cus_A and scores only cus_A.
+      await sk.crm.mergeCustomers({ sourceId: "cus_B", targetId: "cus_A" });
+      await sk.crm.syncTimeline();
+      const scores = await sk.crm.segments("2026-03-31");
+      expect(scores.map((s) => [s.customerId, s.frequency])).toEqual([["cus_A", 3]]);
+      const report = await sk.analytics.kpis({ ...MARCH, breakdowns: ["segment"] });
+      expect(report.breakdowns.segment!.map((r) => [r.key, r.gmv, r.orders])).toEqual([[scores[0]!.segment, "130.00", "3"]]);
+      await sk.close();
+    }, 60_000);
+  });
+}

@@ -196,9 +196,9 @@ describe("OrderEdited: an order edit emits an event of its own", () => {
     const timeline = (await sk.crm.timeline("cus_1")).entries;
     expect(timeline.filter((e) => e.kind === "order-edit").map((e) => [e.eventType, e.orderId, e.amount])).toEqual([["OrderEdited", "o_1", { amount: "23.8", currency: "USD" }]]);
     expect(timeline.map((e) => e.kind).sort()).toEqual(["order", "order-edit", "payment", "refund"]);
-    // RFM's monetary value: the order's new total (23.80), the edit's refund not subtracted from it a second time.
+    // RFM's monetary value: the order's new total (23.80 USD, 21.42 EUR at the order date's 0.90), the edit's refund not subtracted from it a second time.
     const [score] = await sk.crm.segments("2026-03-31");
-    expect(score).toMatchObject({ customerId: "cus_1", frequency: 1, monetary: 23.8 });
+    expect(score).toMatchObject({ customerId: "cus_1", frequency: 1, monetary: 21.42 });
   }, 60_000);
 
   it("refund rate: the edit's correction credit note withdraws the invoice it replaces and its surplus refund is no refund of goods", async () => {
@@ -261,10 +261,12 @@ describe("OrderEdited: an order edit emits an event of its own", () => {
     // CRM too: the newest edit's total stays, the older edit's refund is still not a credit.
     for (const sequence of [events, swapped]) {
       const store = memoryStore();
-      const { sk: fresh } = shop(store);
+      const { sk: fresh } = shop(store, {}, USD_RATES);
       await fresh.crm.syncTimeline();
       for (const event of sequence) await store.transaction((tx) => applyTimelineEvent(tx, event));
-      expect((await fresh.crm.segments("2026-03-31")).map((r) => [r.customerId, r.monetary])).toEqual([["cus_1", Number((await sk.sales.order("o_1"))!.order.totals.gross)]]);
+      // In EUR at the order date's rate (0.90), as CRM counts every order in the functional currency.
+      const gross = new Decimal((await sk.sales.order("o_1"))!.order.totals.gross).times("0.9").toDecimalPlaces(2);
+      expect((await fresh.crm.segments("2026-03-31")).map((r) => [r.customerId, r.monetary])).toEqual([["cus_1", gross.toNumber()]]);
     }
   }, 60_000);
 
