@@ -115,7 +115,7 @@ export const KPI_CATALOGUE: readonly KpiDefinition[] = Object.freeze([
   def("dead-stock-skus", "Dead stock SKUs", "count", "stock", ["ShipmentDispatched", "inventory quantities"], "The number of SKUs in dead stock."),
   def("fill-rate", "Fill rate", "ratio", "fulfilment", ["OrderPlaced", "OrderEdited", "ShipmentDispatched"], "Of the units ordered in the range, the share shipped so far (each line capped at what it ordered); a cancelled order's units stay ordered and never ship."),
   def("on-time-shipment", "On-time shipment", "ratio", "fulfilment", ["OrderPlaced", "ShipmentDispatched"], "Shipments dispatched in the range within the on-time window (default 2 days) of their order's date / shipments."),
-  def("dso", "DSO", "days", "cash", ["finance: receivables"], "Receivables at the end / receivables debited in the range × days (mostly invoices, but every debit counts: an edit's replaced invoice and its re-issue, refunds of credit notes)."),
+  def("dso", "DSO", "days", "cash", ["finance: receivables", "OrderInvoiced"], "Receivables at the end / invoiced gross in the range (credit sales: the invoices, an edit's replaced invoice taken out) × days."),
   def("dpo", "DPO", "days", "cash", ["finance: payables"], "Payables at the end / payables credited (billed) in the range × days."),
   def("cash-conversion-cycle", "Cash conversion cycle", "days", "cash", ["finance: inventory, cogs, receivables, payables"], "Days of inventory + DSO − DPO."),
   def("cash-position", "Cash position", "money", "cash", ["finance: bank, psp-clearing, cash accounts"], "Bank, payment-provider clearing and cash accounts at the end of the range."),
@@ -255,7 +255,9 @@ export function computeKpis(inputs: KpiInputs, moneyDigits: number): KpiValues {
   const averageStock = ledger.inventoryOpening.plus(ledger.inventoryClosing).div(2);
   const listValue = f(facts, "listValue");
   const doi = ledger.cogs.isZero() ? null : averageStock.div(ledger.cogs).times(days);
-  const dso = ratio(ledger.receivables, ledger.receivablesDebits)?.times(days) ?? null;
+  // Credit sales: the range's invoices (an edit's replaced invoice taken out), not every debit to
+  // Receivables — a refund settling a credit note debits it too and made DSO read short.
+  const dso = ratio(ledger.receivables, f(facts, "invoicedGross"))?.times(days) ?? null;
   const dpo = ratio(ledger.payables, ledger.payablesCredits)?.times(days) ?? null;
   const shipped = f(facts, "shippedUnits");
   const known = f(facts, "ordersNew").plus(f(facts, "ordersReturning"));
