@@ -67,8 +67,14 @@ const contactFields = {
 export const createCustomerSchema = z.object({ customerId: id.optional(), ...contactFields });
 export const updateCustomerSchema = z.object({ customerId: id, ...contactFields });
 
-/** A consent decision for one channel. */
+/**
+ * A consent decision for one channel. `id` is the id of the command that recorded it (absent
+ * on decisions recorded before it was kept): it tells two decisions alike in every field apart,
+ * so `unmergeCustomer` takes from the target exactly the source's decisions and never one
+ * recorded on the merged customer that happens to look the same.
+ */
 export type ConsentRecord = {
+  readonly id?: string;
   readonly channel: string;
   readonly granted: boolean;
   readonly at: string;

@@ -28,7 +28,8 @@ export const recordConsent = defineLibraryCommand({
   input: recordConsentSchema,
   async handle(ctx, input) {
     const { doc, version } = await activeCustomer(ctx.tx, input.customerId);
-    const record: ConsentRecord = { channel: input.channel, granted: input.granted, at: input.at ?? ctx.now.toISOString(), source: input.source };
+    // Keyed by the recording command's id, so a split after a merge tells it from a decision of the source alike in every field.
+    const record: ConsentRecord = { id: ctx.commandId, channel: input.channel, granted: input.granted, at: input.at ?? ctx.now.toISOString(), source: input.source };
     await ctx.tx.documents.put(CUSTOMERS, doc.customerId, { ...doc, consent: [...doc.consent, record] } as never, version);
     return { result: { customerId: doc.customerId, channel: input.channel, granted: input.granted } };
   },

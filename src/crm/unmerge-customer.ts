@@ -32,7 +32,10 @@ async function moveBack(tx: Transaction, collection: string, ids: readonly strin
  * loses those that came from the source only), its contact keys (duplicate detection finds
  * it again), the timeline entries and orders the merge moved, and its own id (the alias is
  * removed; ids merged into the source before resolve to it again). Entries recorded for
- * the source's id after the merge went to the target and stay there. A target that was
+ * the source's id after the merge went to the target and stay there, and so do consent
+ * decisions recorded on the merged customer, even one alike in every field to one of the
+ * source's (decisions are told apart by the id of the command that recorded them): a
+ * withdrawal is never lost, so consent is never assumed. A target that was
  * merged on since must be split first (`INVALID_TRANSITION` says which); an erased target
  * kept no merge record (`NOT_FOUND`). Segments are recomputed at the next `refreshSegments`.
  * Emits `CustomerUnmerged`.
@@ -71,7 +74,9 @@ export const unmergeCustomer = defineLibraryCommand({
       addresses: without(t.addresses, s.addresses, b.addresses, address),
       tags: without(t.tags, s.tags, b.tags, (x) => x),
       groups: without(t.groups, s.groups, b.groups, (x) => x),
-      consent: without(t.consent, s.consent, b.consent, address),
+      // By the recording command's id: a decision recorded on the merged customer stays with the target even when it is
+      // alike in channel, decision, instant and source to one of the source's (a withdrawal is never lost, consent never assumed).
+      consent: without(t.consent, s.consent, b.consent, (r) => r.id ?? address(r)),
       createdAt: b.createdAt,
     };
     await ctx.tx.documents.put(CUSTOMERS, t.customerId, split as never, target.version);

@@ -71,6 +71,42 @@ for (const kind of ["memory", "pglite"] as const) {
       await sk.close();
     }, 60_000);
 
+    it("a consent decision recorded on the merged customer stays with the target when the source is split off, even one alike in channel, decision, instant and source to one of the source's: a withdrawal is never lost, so consent is never assumed", async () => {
+      const { sk } = shopOn(storeOf(kind));
+      await sk.crm.createCustomer({ customerId: "ann", emails: ["ann@example.com"] });
+      await sk.crm.createCustomer({ customerId: "ann2", emails: ["ann.other@example.com"] });
+      await sk.crm.recordConsent({ customerId: "ann", channel: "sms", granted: true, source: "checkout checkbox", at: "2026-03-01T08:00:00.000Z" });
+      // The e-mail provider's unsubscribe webhook, for each address, with the provider's timestamp.
+      const unsubscribe = { channel: "sms", granted: false, source: "unsubscribe link", at: "2026-03-02T09:00:00.000Z" };
+      await sk.crm.recordConsent({ customerId: "ann2", ...unsubscribe });
+      await sk.crm.mergeCustomers({ sourceId: "ann2", targetId: "ann" });
+      await sk.crm.recordConsent({ customerId: "ann", ...unsubscribe });
+      expect((await sk.crm.customer("ann"))!.consent["sms"]?.granted).toBe(false);
+
+      await sk.crm.unmergeCustomer({ sourceId: "ann2" });
+      // Before: both withdrawals left ann (they looked alike), and ann's grant of 1 March was its consent again.
+      const ann = (await sk.crm.customer("ann"))!;
+      expect(ann.consent["sms"]).toEqual({ granted: false, at: unsubscribe.at, source: "unsubscribe link" });
+      expect(ann.consentHistory.map((c) => c.granted)).toEqual([true, false]);
+      const ann2 = (await sk.crm.customer("ann2"))!;
+      expect(ann2.consentHistory).toEqual([unsubscribe]);
+      await sk.close();
+    }, 60_000);
+
+    it("a grant recorded on the merged customer at the instant of one of the source's (another source) stays with the target; the source's own grant leaves with it (the whole-shop simulator's seed 218)", async () => {
+      const { sk } = shopOn(storeOf(kind));
+      await sk.crm.createCustomer({ customerId: "c1", emails: ["c1@example.com"] });
+      await sk.crm.createCustomer({ customerId: "c2", emails: ["c2@example.com"] });
+      const at = "2026-03-02T09:00:00.000Z";
+      await sk.crm.recordConsent({ customerId: "c2", channel: "sms", granted: true, source: "checkout checkbox", at });
+      await sk.crm.mergeCustomers({ sourceId: "c2", targetId: "c1" });
+      await sk.crm.recordConsent({ customerId: "c1", channel: "sms", granted: true, source: "newsletter form", at });
+      await sk.crm.unmergeCustomer({ sourceId: "c2" });
+      expect((await sk.crm.customer("c1"))!.consentHistory).toEqual([{ channel: "sms", granted: true, at, source: "newsletter form" }]);
+      expect((await sk.crm.customer("c2"))!.consentHistory).toEqual([{ channel: "sms", granted: true, at, source: "checkout checkbox" }]);
+      await sk.close();
+    }, 60_000);
+
     it("a target merged on since must be split first; erasing the survivor deletes the merge records with their personal data", async () => {
       const { sk } = shopOn(storeOf(kind));
       for (const id of ["a", "b", "c"]) await sk.crm.createCustomer({ customerId: id, emails: [`${id}@example.com`] });

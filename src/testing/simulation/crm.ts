@@ -200,12 +200,15 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
           // As CRM splits: the source as it was; the target keeps what it has but what came from the source alone.
           const s0 = m.sourceBefore;
           const t0 = m.targetBefore;
-          const consentKey = (c: Consent) => `${c.channel}|${c.granted}|${c.at}`;
           const sourceEmails = new Set(s0.emails.filter((e) => !t0.emails.includes(e)));
-          const sourceConsent = new Set(s0.consent.map(consentKey).filter((k) => !t0.consent.some((c) => consentKey(c) === k)));
+          // The decisions that came from the source are the source's own records (the merge moved
+          // these very records to the target), not every record alike in channel, decision and
+          // instant: a decision recorded on the merged customer stays with the target, even one
+          // recorded at the instant of one of the source's.
+          const sourceConsent = new Set<Consent>(s0.consent);
           target.name = t0.name === null && target.name === s0.name ? null : target.name;
           target.emails = target.emails.filter((e) => !sourceEmails.has(e));
-          target.consent = target.consent.filter((c) => !sourceConsent.has(consentKey(c)));
+          target.consent = target.consent.filter((c) => !sourceConsent.has(c));
           target.notes = Math.max(0, target.notes - s0.notes);
           customers.set(m.source, clone(s0));
           merges.delete(m.source);

@@ -60,6 +60,8 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
   const orders: string[] = [];
   const shipments: string[] = [];
   const returns: { returnId: string; lines: { lineId: string; sku: string; quantity: number }[] }[] = [];
+  // Returns received (their restocked goods counted in the model once, however many receipts the library answered).
+  const received = new Set<string>();
   const cache = new Map<string, OrderDoc>();
   // Captures not yet paid out (per currency), for payouts.
   const unpaidOut: { paymentId: string; currency: string; amount: string }[] = [];
@@ -282,7 +284,12 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
           const ret = random.pick(returns);
           const dispositions = ret.lines.map((l) => ({ lineId: l.lineId, disposition: random.chance(0.8) ? ("restock" as const) : ("write-off" as const) }));
           const result = await sk.sales.receiveReturn({ returnId: ret.returnId, dispositions });
-          for (const [i, l] of ret.lines.entries()) if (dispositions[i]!.disposition === "restock") shop.moved(l.sku, l.quantity);
+          // Two receipts of one return in a concurrent batch with the same dispositions: the
+          // library receives it once and answers the other with the first result and no second
+          // effect (a replayed warehouse call, see receiveReturn); the stock it restocked moved once.
+          if (received.has(ret.returnId)) shop.tally("sales.returns.received-twice");
+          else for (const [i, l] of ret.lines.entries()) if (dispositions[i]!.disposition === "restock") shop.moved(l.sku, l.quantity);
+          received.add(ret.returnId);
           drop(returns, ret);
           for (const id of orders) if (cache.get(id)?.returns.includes(ret.returnId)) await refresh(id);
           return result;
