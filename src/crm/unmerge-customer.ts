@@ -35,7 +35,8 @@ async function moveBack(tx: Transaction, collection: string, ids: readonly strin
  * the source's id after the merge went to the target and stay there, and so do consent
  * decisions recorded on the merged customer, even one alike in every field to one of the
  * source's (decisions are told apart by the id of the command that recorded them): a
- * withdrawal is never lost, so consent is never assumed. A target that was
+ * withdrawal is never lost, so consent is never assumed. A withdrawal recorded while they were
+ * one also goes back with the source (it may have been the source's). A target that was
  * merged on since must be split first (`INVALID_TRANSITION` says which); an erased target
  * kept no merge record (`NOT_FOUND`). Segments are recomputed at the next `refreshSegments`.
  * Emits `CustomerUnmerged`.
@@ -79,8 +80,20 @@ export const unmergeCustomer = defineLibraryCommand({
       consent: without(t.consent, s.consent, b.consent, (r) => r.id ?? address(r)),
       createdAt: b.createdAt,
     };
+    // A withdrawal recorded while they were one (through either id) may have been the source's:
+    // it goes back with the source too, so no older grant of the source's is its consent again.
+    const before = new Set([...s.consent, ...b.consent].map((r) => r.id ?? address(r)));
+    // Decisions another customer merged into the target brought with it were not recorded while merged.
+    for (let after: { values: string[]; id: string } | undefined; ; ) {
+      const page = await ctx.tx.documents.find<MergeRecord & { [k: string]: never }>(MERGES, { index: "byTarget", equals: [t.customerId], limit: 500, ...(after === undefined ? {} : { after }) });
+      for (const d of page) if (d.id !== s.customerId) for (const r of (d.data as MergeRecord).source.consent) before.add(r.id ?? address(r));
+      if (page.length < 500) break;
+      after = { values: [t.customerId, page[page.length - 1]!.id], id: page[page.length - 1]!.id };
+    }
+    const withdrawn = t.consent.filter((r) => !r.granted && !before.has(r.id ?? address(r)));
+    const back: CustomerDoc = withdrawn.length === 0 ? s : { ...s, consent: [...s.consent, ...withdrawn] };
     await ctx.tx.documents.put(CUSTOMERS, t.customerId, split as never, target.version);
-    await ctx.tx.documents.put(CUSTOMERS, s.customerId, s as never, source.version);
+    await ctx.tx.documents.put(CUSTOMERS, s.customerId, back as never, source.version);
     await writeContactKeys(ctx.tx, t.customerId, contactKeys(t), contactKeys(split));
     await writeContactKeys(ctx.tx, s.customerId, [], contactKeys(s));
     const alias = await ctx.tx.documents.get(ALIASES, s.customerId);

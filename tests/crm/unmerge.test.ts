@@ -88,8 +88,25 @@ for (const kind of ["memory", "pglite"] as const) {
       const ann = (await sk.crm.customer("ann"))!;
       expect(ann.consent["sms"]).toEqual({ granted: false, at: unsubscribe.at, source: "unsubscribe link" });
       expect(ann.consentHistory.map((c) => c.granted)).toEqual([true, false]);
+      // ann2 keeps its own withdrawal, and the one recorded while they were one goes back with it too.
       const ann2 = (await sk.crm.customer("ann2"))!;
-      expect(ann2.consentHistory).toEqual([unsubscribe]);
+      expect(ann2.consentHistory).toEqual([unsubscribe, unsubscribe]);
+      await sk.close();
+    }, 60_000);
+
+    it("a withdrawal recorded through the source's id while merged goes back with the source when it is split off: its older grant is not its consent again", async () => {
+      const { sk } = shopOn(storeOf(kind));
+      await sk.crm.createCustomer({ customerId: "bob", emails: ["bob@example.com"] });
+      await sk.crm.createCustomer({ customerId: "bob2", emails: ["bob.shop@example.com"] });
+      await sk.crm.recordConsent({ customerId: "bob2", channel: "email", granted: true, source: "checkout checkbox", at: "2026-03-01T08:00:00.000Z" });
+      await sk.crm.mergeCustomers({ sourceId: "bob2", targetId: "bob" });
+      // bob2's unsubscribe link, clicked while merged: recorded on the merged customer.
+      await sk.crm.recordConsent({ customerId: "bob2", channel: "email", granted: false, source: "unsubscribe link", at: "2026-03-05T10:00:00.000Z" });
+      await sk.crm.unmergeCustomer({ sourceId: "bob2" });
+      // Before: bob2 came back with its grant of 1 March as its consent, and a campaign would e-mail it.
+      expect((await sk.crm.customer("bob2"))!.consent["email"]).toEqual({ granted: false, at: "2026-03-05T10:00:00.000Z", source: "unsubscribe link" });
+      // The target keeps the withdrawal too (it may have been bob's).
+      expect((await sk.crm.customer("bob"))!.consent["email"]?.granted).toBe(false);
       await sk.close();
     }, 60_000);
 

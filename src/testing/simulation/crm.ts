@@ -206,11 +206,17 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
           // instant: a decision recorded on the merged customer stays with the target, even one
           // recorded at the instant of one of the source's.
           const sourceConsent = new Set<Consent>(s0.consent);
+          // A withdrawal recorded while they were one goes back with the source too (it may have been the source's).
+          const known = new Set<Consent>([...s0.consent, ...t0.consent, ...[...merges.values()].filter((o) => o.target === m.target && o.source !== m.source).flatMap((o) => o.sourceBefore.consent)]);
+          const withdrawn = target.consent.filter((c) => !c.granted && !known.has(c));
           target.name = t0.name === null && target.name === s0.name ? null : target.name;
           target.emails = target.emails.filter((e) => !sourceEmails.has(e));
-          target.consent = target.consent.filter((c) => !sourceConsent.has(c));
+          // (A decision the target held before the merge stays, even when the source holds it too: a
+          // withdrawal recorded during an earlier merge went back with both.)
+          const targetConsent = new Set<Consent>(t0.consent);
+          target.consent = target.consent.filter((c) => !sourceConsent.has(c) || targetConsent.has(c));
           target.notes = Math.max(0, target.notes - s0.notes);
-          customers.set(m.source, clone(s0));
+          customers.set(m.source, { ...clone(s0), consent: [...s0.consent, ...withdrawn] });
           merges.delete(m.source);
           shop.tally("crm.unmerges");
           return result;
