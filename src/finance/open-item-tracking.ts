@@ -98,7 +98,7 @@ async function openItem(tx: Transaction, item: Omit<OpenItem, "itemId" | "openAm
  * worth and the difference is returned (functional, the control account's direction:
  * positive = a loss) for the caller to post. `kind` names the settlement on both items.
  */
-async function settleCreditNote(tx: Transaction, functionalCurrency: string, creditNoteId: string, invoiceId: string, date: string, options: { realise?: boolean; kind?: "credit" | "allocation"; limit?: bigint; settled?: string[] } = {}): Promise<bigint> {
+async function settleCreditNote(tx: Transaction, functionalCurrency: string, creditNoteId: string, invoiceId: string, date: string, options: { realise?: boolean; kind?: "credit" | "allocation" | "payment"; limit?: bigint; settled?: string[] } = {}): Promise<bigint> {
   const credit = await getItem(tx, "receivables", creditNoteId);
   const invoice = await getItem(tx, "receivables", invoiceId);
   if (credit === undefined || invoice === undefined) return 0n;
@@ -202,10 +202,49 @@ export async function writeBackOnCredit(
   payload: { readonly creditNoteId: string; readonly invoiceId?: string | undefined; readonly invoiceIds?: readonly string[] | undefined },
   date: string,
 ): Promise<{ lines: { account: string | undefined; currency: string; amount: bigint; value: bigint }[]; difference: bigint }> {
+  return writeBack(tx, functionalCurrency, payload.creditNoteId, payload.invoiceIds ?? (payload.invoiceId === undefined ? [] : [payload.invoiceId]), date, "credit");
+}
+
+/**
+ * A late payment of a debt finance wrote off (a capture recorded with its amount after a
+ * bad-debt write-off): sales counts the written-off part as still owed and the capture as
+ * paying the order's invoices, so what the capture leaves beyond what is still open on them
+ * is not an over-payment to hold for the customer but a recovery of the bad debt. As for a
+ * credit note ({@link writeBackOnCredit}), the written-off part (oldest invoice and write-off
+ * first, at most what the capture leaves) reopens its invoice at the value it was written off
+ * at (settlement `write-back`) and the capture pays it (settlement `payment`); the caller posts
+ * Dr receivables / Cr the write-off's account, and a difference of booked values as an
+ * exchange difference. Only what is left after that stays a credit (money for goods still to
+ * ship, which a later invoice takes through `appliesPayments`). A capture before invoicing, or
+ * of invoices without a write-off, changes nothing.
+ *
+ * @example
+ * ```ts
+ * const back = await writeBackOnPayment(tx, "EUR", { paymentId: "ch_2", invoiced: true, invoiceIds: ["inv_1"] }, "2026-04-02"); // { lines: [{ account: "6300", currency: "EUR", amount: 8730000n, value: 8730000n }], difference: 0n }
+ * ```
+ */
+export async function writeBackOnPayment(
+  tx: Transaction,
+  functionalCurrency: string,
+  payload: { readonly paymentId: string; readonly invoiced: boolean; readonly invoiceId?: string | undefined; readonly invoiceIds?: readonly string[] | undefined },
+  date: string,
+): Promise<{ lines: { account: string | undefined; currency: string; amount: bigint; value: bigint }[]; difference: bigint }> {
+  if (!payload.invoiced) return { lines: [], difference: 0n };
+  return writeBack(tx, functionalCurrency, payload.paymentId, payload.invoiceIds ?? (payload.invoiceId === undefined ? [] : [payload.invoiceId]), date, "payment");
+}
+
+/** Writes back what a credit item (a credit note, a capture's credit) leaves beyond what is still owed on `ids`, settling each reopened part with it (`kind`). */
+async function writeBack(
+  tx: Transaction,
+  functionalCurrency: string,
+  creditId: string,
+  ids: readonly string[],
+  date: string,
+  kind: "credit" | "payment",
+): Promise<{ lines: { account: string | undefined; currency: string; amount: bigint; value: bigint }[]; difference: bigint }> {
   const out: { lines: { account: string | undefined; currency: string; amount: bigint; value: bigint }[]; difference: bigint } = { lines: [], difference: 0n };
-  const credit = await getItem(tx, "receivables", payload.creditNoteId);
+  const credit = await getItem(tx, "receivables", creditId);
   if (credit === undefined || toUnits(credit.item.openAmount) >= 0n) return out;
-  const ids = payload.invoiceIds ?? (payload.invoiceId === undefined ? [] : [payload.invoiceId]);
   const invoices: OpenItem[] = [];
   for (const id of new Set(ids)) {
     const found = await getItem(tx, "receivables", id);
@@ -227,12 +266,12 @@ export async function writeBackOnCredit(
         ...current.item,
         openAmount: unitsToString(toUnits(current.item.openAmount) + part),
         openFunctional: unitsToString(toUnits(current.item.openFunctional) + value),
-        settlements: [...current.item.settlements, { date, documentId: payload.creditNoteId, kind: "write-back", amount: unitsToString(-part), booked: unitsToString(-value), settled: unitsToString(-value), ...(w.account === undefined ? {} : { account: w.account }) }],
+        settlements: [...current.item.settlements, { date, documentId: creditId, kind: "write-back", amount: unitsToString(-part), booked: unitsToString(-value), settled: unitsToString(-value), ...(w.account === undefined ? {} : { account: w.account }) }],
       };
       await tx.documents.put(OPEN_ITEMS_COLLECTION, reopened.itemId, reopened as unknown as JsonObject, current.version);
       out.lines.push({ account: w.account, currency: invoice.currency, amount: part, value });
-      // The credit note pays what was reopened, and no more of the invoice.
-      out.difference += await settleCreditNote(tx, functionalCurrency, payload.creditNoteId, invoice.documentId, date, { realise: true, limit: part });
+      // The credit note (the capture) pays what was reopened, and no more of the invoice.
+      out.difference += await settleCreditNote(tx, functionalCurrency, creditId, invoice.documentId, date, { realise: true, limit: part, kind });
       room -= part;
     }
   }

@@ -2,7 +2,7 @@ import { eventCatalog } from "../kernel/events/definitions.js";
 import type { EventPayload, EventType } from "../kernel/events/definitions.js";
 import type { CommandContext, Reaction } from "../runner/command.js";
 import type { OutboxEvent } from "../ports/storage.js";
-import { type AppliedCredits, realiseReplacedCredit, settleCreditedInvoices, trackOpenItems, writeBackOnCredit } from "./open-item-tracking.js";
+import { type AppliedCredits, realiseReplacedCredit, settleCreditedInvoices, trackOpenItems, writeBackOnCredit, writeBackOnPayment } from "./open-item-tracking.js";
 import { postDraft } from "./post-draft.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import { type RuleEvent, reactedEventTypes, ruleFor } from "./posting-rules.js";
@@ -41,7 +41,13 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
         // A correction, cancellation or return credit note settles the order's open invoices (a difference of booked values is realised).
         const credited = type === "CreditNoteIssued" ? await settleCreditedInvoices(ctx.tx, ctx.config.functionalCurrency, payload as EventPayload<"CreditNoteIssued">, event.effectiveDate) : 0n;
         // A credit note of invoices finance wrote off writes back what its credit would otherwise leave with the customer.
-        const writtenBack = type === "CreditNoteIssued" ? await writeBackOnCredit(ctx.tx, ctx.config.functionalCurrency, payload as { creditNoteId: string; invoiceId?: string; invoiceIds?: readonly string[] }, event.effectiveDate) : { lines: [], difference: 0n };
+        // So does a late payment of a written-off debt: what the capture leaves beyond the open invoices recovers the bad debt.
+        const writtenBack =
+          type === "CreditNoteIssued"
+            ? await writeBackOnCredit(ctx.tx, ctx.config.functionalCurrency, payload as { creditNoteId: string; invoiceId?: string; invoiceIds?: readonly string[] }, event.effectiveDate)
+            : type === "PaymentCaptured"
+              ? await writeBackOnPayment(ctx.tx, ctx.config.functionalCurrency, payload as EventPayload<"PaymentCaptured">, event.effectiveDate)
+              : { lines: [], difference: 0n };
         // The order's credits held for goods still to ship (an over-payment, an edit's or a return's
         // credit) are advances for the goods this invoice bills: IFRIC 22 measures the part they cover
         // at their booked value, so the difference to the invoice's rate lowers (or raises) revenue.
@@ -61,12 +67,12 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
         }
         const fc = ctx.config.functionalCurrency;
         if (writtenBack.lines.length > 0) {
-          const p = payload as { creditNoteId: string };
+          const p = payload as { creditNoteId?: string; paymentId?: string };
           await postDraft(ctx, settings, {
             date: event.effectiveDate,
             domain: "sales",
             kind: "standard",
-            memo: `Credit note ${p.creditNoteId}: written-off receivable written back`,
+            memo: p.creditNoteId !== undefined ? `Credit note ${p.creditNoteId}: written-off receivable written back` : `Payment ${p.paymentId ?? ""}: written-off receivable recovered`,
             key: null,
             source: { kind: "event", eventId: event.id, eventType: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId },
             reversalOf: null,

@@ -132,14 +132,18 @@ async function orderIssuesAndReturns(ctx: CommandContext, orderId: string, sku: 
 
 /**
  * The lots a customer return of a lot- or serial-tracked product that names none comes back
- * into: those the order's shipments of the SKU took and its returns have not brought back,
- * the latest shipment first, each part valued at the unit cost of the issue it came from.
+ * into: those the order's shipments of the SKU took and neither its earlier returns nor this
+ * return's earlier lines (`pendingLots`, by lot) have brought back — the returned line's own
+ * shipments first, then the order's other shipments of the SKU, the latest first within each —
+ * each part valued at the unit cost of the issue it came from. (Two lines of one serial-tracked
+ * SKU returned together each take serials still out: the second no longer takes the serial
+ * the first brought back, which the ledger refused as on hand twice.)
  * An untracked product comes back the same way through the order's issues (latest first,
  * after what earlier returns brought back), so units that left at different costs — two
  * warehouses, two FIFO layers — return at each one's own. A return the order's shipments do
  * not cover keeps one part without a lot, as before.
  */
-async function returnedLots(ctx: CommandContext, orderId: string, sku: string, quantity: string, lineId: string | undefined, pending: Map<string, bigint>, reads?: OrderReads): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
+async function returnedLots(ctx: CommandContext, orderId: string, sku: string, quantity: string, lineId: string | undefined, pending: Map<string, bigint>, pendingLots: Map<string, bigint>, reads?: OrderReads): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
   const whole = [{ lot: undefined, quantity, issueId: undefined }];
   if (((await requireProduct(ctx.tx, sku)).tracking ?? "none") === "none") return untrackedReturnParts(ctx, orderId, sku, quantity, lineId, pending, reads);
   const issues: MovementRecord[] = [];
@@ -149,14 +153,18 @@ async function returnedLots(ctx: CommandContext, orderId: string, sku: string, q
     if (m.kind === "sale-issue") issues.push(m);
     else back.set(m.lot, (back.get(m.lot) ?? 0n) + parseScaled(m.quantity, QUANTITY_DECIMALS));
   }
-  // What each lot still has out with the customer: shipped less returned (returns count against the latest shipments first).
+  // What each lot still has out with the customer: shipped less returned, less what this return's earlier lines take back.
   const out = new Map<string, bigint>();
   for (const m of issues) out.set(m.lot!, (out.get(m.lot!) ?? 0n) + parseScaled(m.quantity.replace("-", ""), QUANTITY_DECIMALS));
   for (const [lot, q] of back) out.set(lot, (out.get(lot) ?? 0n) - q);
+  for (const [lot, q] of out) out.set(lot, q - (pendingLots.get(`${sku}|${lot}`) ?? 0n));
+  // The returned line's own shipments first (its lots, its costs), then the order's other shipments of the SKU.
+  const own = lineId === undefined ? [] : issues.filter((m) => m.source.lineId === lineId);
+  const ordered = [...own, ...issues.filter((m) => !own.includes(m))];
   let left = parseScaled(quantity, QUANTITY_DECIMALS);
   const parts: { lot: string | undefined; quantity: string; issueId: string | undefined }[] = [];
   // Each lot's open units come back through its latest issues first, each part at that issue's unit cost.
-  for (const m of issues) {
+  for (const m of ordered) {
     if (left === 0n) break;
     const open = out.get(m.lot!) ?? 0n;
     const take = [left, open, parseScaled(m.quantity.replace("-", ""), QUANTITY_DECIMALS)].reduce((a, b) => (a < b ? a : b));
@@ -166,6 +174,7 @@ async function returnedLots(ctx: CommandContext, orderId: string, sku: string, q
     left -= take;
   }
   if (left > 0n) return whole;
+  for (const part of parts) pendingLots.set(`${sku}|${part.lot!}`, (pendingLots.get(`${sku}|${part.lot!}`) ?? 0n) + parseScaled(part.quantity, QUANTITY_DECIMALS));
   return parts;
 }
 
@@ -329,6 +338,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
       const pending = new Map<string, bigint>();
+      const pendingLots = new Map<string, bigint>();
       // The lines' products, and the order's movements, read once for every line.
       const skus = [...new Set(p.lines.map((l) => l.sku))];
       await requireProducts(ctx.tx, skus);
@@ -338,7 +348,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
         const locationId = await resolveLocation(ctx.tx, p.warehouseId, line.locationId);
         const source = { type: "customer-return" as const, id: p.returnId, lineId: line.lineId ?? String(index + 1) };
         // A tracked product returned without a lot comes back into the lots the order's shipments took.
-        const parts = line.lot === undefined ? await returnedLots(ctx, p.orderId, line.sku, line.quantity, line.lineId, pending, reads) : [{ lot: line.lot, quantity: line.quantity, issueId: undefined }];
+        const parts = line.lot === undefined ? await returnedLots(ctx, p.orderId, line.sku, line.quantity, line.lineId, pending, pendingLots, reads) : [{ lot: line.lot, quantity: line.quantity, issueId: undefined }];
         for (const part of parts) {
           const priced = await returnValue(ctx, line.sku, part.quantity, line.unitCost?.amount, part.issueId, p.orderId, reads.movements, reads.valuations);
           drafts.push({ sku: line.sku, kind: "customer-return", effectiveAt: at, quantity: part.quantity, warehouseId: p.warehouseId, locationId, lot: part.lot, counterRole: "cogs", source, orderId: p.orderId, ...priced });
