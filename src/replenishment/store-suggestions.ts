@@ -170,24 +170,17 @@ async function demandFromFirstSale(
     if (r.sold > 0 && (firstSale === undefined || r.date < firstSale)) firstSale = r.date;
   }
   // A SKU that sold here before the window was selling all along: the window is read whole.
-  if (firstSale !== undefined && periodOf(firstSale) > 0 && lastSaleBefore !== undefined) {
-    const before = await lastSaleBefore();
-    if (before !== undefined) {
-      const history = new Array<number>(periods).fill(0);
-      for (const r of rows) {
-        const index = periodOf(r.date);
-        if (index >= 0 && index < periods) history[index] = (history[index] as number) + r.sold;
-      }
-      const quiet = periodOf(firstSale);
-      return { history, note: `last sold on ${before}, before the window: its first ${quiet} period${quiet === 1 ? "" : "s"} without sales (from ${windowStart}) are read as zero demand, not as weeks before a launch` };
-    }
-  }
+  const soldBefore = firstSale !== undefined && periodOf(firstSale) > 0 && lastSaleBefore !== undefined ? await lastSaleBefore() : undefined;
   // No sale in the window: from the first movement (all zeros: no demand), as before.
-  const firstPeriod = firstSale !== undefined ? periodOf(firstSale) : firstMovement !== undefined ? periodOf(firstMovement) : periods - 1;
+  const firstPeriod = soldBefore !== undefined ? 0 : firstSale !== undefined ? periodOf(firstSale) : firstMovement !== undefined ? periodOf(firstMovement) : periods - 1;
   const history = new Array<number>(periods - firstPeriod).fill(0);
   for (const r of rows) {
     const index = periodOf(r.date) - firstPeriod;
     if (index >= 0) history[index] = (history[index] as number) + r.sold;
+  }
+  if (soldBefore !== undefined) {
+    const quiet = periodOf(firstSale!);
+    return { history, note: `last sold on ${soldBefore}, before the window: its first ${quiet} period${quiet === 1 ? "" : "s"} without sales (from ${windowStart}) are read as zero demand, not as weeks before a launch` };
   }
   if (firstSale === undefined || firstMovement === undefined) return { history, note: undefined };
   const periodStart = addDays(windowStart, firstPeriod * p);
