@@ -181,14 +181,16 @@ async function returnedLots(ctx: CommandContext, orderId: string, sku: string, q
 /**
  * The parts of an untracked product's return over the order's issues of the SKU — of the
  * returned order line when its shipments name it — latest first, skipping what earlier
- * returns of that line took back (`pending`: what this event's earlier lines took, by line).
+ * returns of that line took back (`pending`: what this event's earlier lines took, by SKU and
+ * line; lines naming no shipped line count per SKU).
  */
 async function untrackedReturnParts(ctx: CommandContext, orderId: string, sku: string, quantity: string, lineId: string | undefined, pending: Map<string, bigint>, reads?: OrderReads): Promise<{ lot: string | undefined; quantity: string; issueId: string | undefined }[]> {
   const whole = [{ lot: undefined, quantity, issueId: undefined }];
   const all = await orderIssuesAndReturns(ctx, orderId, sku, reads);
   const ofLine = lineId !== undefined && all.some((m) => m.kind === "sale-issue" && m.source.lineId === lineId);
   const mine = ofLine ? all.filter((m) => m.source.lineId === lineId) : all;
-  const key = ofLine ? lineId! : "";
+  // By SKU too: lines that name no line of the order's shipments share only their own SKU's issues.
+  const key = ofLine ? `${sku}|${lineId!}` : `${sku}|`;
   const issues = mine.filter((m) => m.kind === "sale-issue");
   let back = pending.get(key) ?? 0n;
   for (const m of mine) if (m.kind === "customer-return") back += parseScaled(m.quantity, QUANTITY_DECIMALS);
