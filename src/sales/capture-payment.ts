@@ -97,7 +97,9 @@ export function capturePaymentCommand(settings: SalesSettings) {
       const receivable = minorOf(order.receivable.amount, c);
       const receivableF = minorOf(order.receivable.functional, fc);
       const invoiced = receivable > 0n;
-      let next: OrderDoc = { ...order, paid: { ...order.paid, captured: amountOf(captured + amount, c) }, expiresAt: "", payments: [...order.payments, `capture:${input.paymentId}`] };
+      // What was taken against authorizations is kept apart: a capture naming none does not use one up.
+      const onAuthorizations = order.paid.capturedOnAuthorizations === undefined ? {} : { capturedOnAuthorizations: amountOf(minorOf(order.paid.capturedOnAuthorizations, c) + (auth === undefined ? 0n : amount), c) };
+      let next: OrderDoc = { ...order, paid: { ...order.paid, captured: amountOf(captured + amount, c), ...onAuthorizations }, expiresAt: "", payments: [...order.payments, `capture:${input.paymentId}`] };
       let exchangeDifference = 0n;
       if (invoiced) {
         const relieved = amount < receivable ? amount : receivable;

@@ -90,9 +90,12 @@ export interface OrderDoc {
    * return cannot be edited, so none of them settled a return) plus the surplus the edit paid
    * back (absent before any edit). `refundedPrepaid` is what was paid back out of
    * prepayments since the last edit (before invoicing, without a return: the money is owed
-   * again); absent before any such refund.
+   * again); absent before any such refund. `authorized` is what the order's authorizations
+   * hold (a rest voided or failed no longer counts); `capturedOnAuthorizations` the part of
+   * `captured` taken against them (absent on orders stored before it was kept: see
+   * {@link authorizationRest}).
    */
-  readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string; readonly refundedOnEdit?: string; readonly refundedPrepaid?: string };
+  readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string; readonly refundedOnEdit?: string; readonly refundedPrepaid?: string; readonly capturedOnAuthorizations?: string };
   /** The order's version: 1 when placed, +1 per edit (absent on orders stored before edits existed: 1). */
   readonly version?: number;
   /** The pricing rules an edit re-prices with (absent on orders stored before edits existed). */
@@ -205,6 +208,24 @@ export interface PaymentDoc {
 }
 
 /**
+ * What the order's authorizations still have to capture (scaled by 10^6): what they hold less
+ * what was captured against them. A capture under another payment id that names no
+ * authorization does not use one up. (Orders stored before captures against authorizations
+ * were counted apart read every capture as taken against them, as before.)
+ *
+ * @example
+ * ```ts
+ * authorizationRest(order) > 0n; // an authorization is left to capture
+ * ```
+ */
+export function authorizationRest(order: Pick<OrderDoc, "paid">): bigint {
+  const s6 = (s: string) => parseScaled(s, 6);
+  const authorized = s6(order.paid.authorized);
+  const taken = order.paid.capturedOnAuthorizations === undefined ? s6(order.paid.captured) : s6(order.paid.capturedOnAuthorizations);
+  return authorized > taken ? authorized - taken : 0n;
+}
+
+/**
  * Whether an unpaid order's expiry applies to it: nothing captured but what was paid back (a
  * prepayment refunded, an edit's surplus) and no authorization with anything left to capture.
  *
@@ -216,7 +237,7 @@ export interface PaymentDoc {
 export function nothingPaid(order: OrderDoc): boolean {
   const s6 = (s: string) => parseScaled(s, 6);
   const captured = s6(order.paid.captured);
-  return captured - s6(order.paid.refundedPrepaid ?? "0") - s6(order.paid.refundedOnEdit ?? "0") <= 0n && s6(order.paid.authorized) <= captured;
+  return captured - s6(order.paid.refundedPrepaid ?? "0") - s6(order.paid.refundedOnEdit ?? "0") <= 0n && authorizationRest(order) === 0n;
 }
 
 /**
@@ -535,7 +556,7 @@ export function deriveStatuses(order: OrderDoc, writtenOff = "0"): { order: Orde
       ? refunded >= captured ? "refunded" : "partially-refunded"
       : relieved > 0n && captured < gross && captured + relieved >= gross
         ? "written-off"
-        : captured === 0n && gross > 0n ? (s6(order.paid.authorized) > s6(order.paid.captured) ? "authorized" : "unpaid") : captured >= gross ? "paid" : "partially-paid";
+        : captured === 0n && gross > 0n ? (authorizationRest(order) > 0n ? "authorized" : "unpaid") : captured >= gross ? "paid" : "partially-paid";
   let ordered = 0n;
   let shipped = 0n;
   let delivered = 0n;

@@ -182,7 +182,7 @@ export function placeOrderCommand(settings: SalesSettings) {
         totals: { lineDiscount: priced.lineDiscount, orderDiscount: priced.orderDiscount, net: priced.net, shippingNet: priced.shippingNet, tax: priced.tax, gross: priced.gross },
         discounts: priced.discounts,
         codes: priced.codes,
-        paid: { authorized: zero, captured: zero, refunded: zero },
+        paid: { authorized: zero, captured: zero, refunded: zero, capturedOnAuthorizations: zero },
         version: 1,
         pricing: {
           discounts,

@@ -4,7 +4,7 @@ import { idSchema } from "../kernel/ids.js";
 import type { NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { amountOf, minorOf, parseScaled } from "./amounts.js";
-import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHistory } from "./order.js";
+import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, nothingPaid, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { type PaymentState, nextPaymentState } from "./state-machines.js";
 
@@ -13,8 +13,8 @@ export const voidPaymentSchema = z.strictObject({ paymentId: id, outcome: z.enum
 
 /**
  * Voids an authorization (or what is left of it after partial captures), or marks it
- * failed. Nothing posts: no money moved. An order left with nothing authorized or captured
- * (its payment failed) counts as unpaid again: it expires as placed (placement plus
+ * failed. Nothing posts: no money moved. An order left with nothing to capture and nothing
+ * captured but what was paid back (its payment failed) counts as unpaid again: it expires as placed (placement plus
  * `unpaidExpiryMinutes`), so its reservations are not held for ever; a shop that reserves at
  * payment releases them at once (`OrderReservationRequested` replacing the holds with none).
  *
@@ -43,8 +43,8 @@ export function voidPaymentCommand(settings: SalesSettings) {
       const authorized = minorOf(order.paid.authorized, c) - released;
       let next: OrderDoc = { ...order, paid: { ...order.paid, authorized: amountOf(authorized, c) } };
       const events: NewEvent[] = [];
-      if (authorized === 0n && minorOf(order.paid.captured, c) === 0n) {
-        // Nothing authorized nor captured any more: unpaid again, so it expires as it would have,
+      if (nothingPaid(next)) {
+        // Nothing left to capture and nothing captured but what was paid back: unpaid again, so it expires as it would have,
         if (next.expiresAt === "") next = { ...next, expiresAt: unpaidExpiry(settings, next) };
         // and a shop that reserves at payment lets the stock go until a payment comes (which reserves again).
         if (next.reserveAt === "payment" && next.reserved && (next.state === "placed" || next.state === "on-hold")) {

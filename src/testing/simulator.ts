@@ -100,6 +100,12 @@ export interface SimulationOptions {
   readonly store?: Store;
   /** Every step's command and outcome (for debugging a seed). */
   readonly log?: (line: string) => void;
+  /**
+   * Payments through authorizations too: the provider authorizes, captures the rest or a part
+   * against an authorization, and voids or fails what is left (default false, so a seed's run
+   * stays the one it was: a seed recorded in a regression test draws the same commands).
+   */
+  readonly authorizations?: boolean;
 }
 
 /**
@@ -319,7 +325,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   for (const coupon of COUPONS) await setup(() => sk.sales.defineCoupon(coupon));
   for (const sku of SKUS) await setup(() => sk.purchasing.setSupplierItem({ supplierId: SIM_SUPPLIER, sku, ...SUPPLIER_ITEMS, prices: [{ unitPrice: "4.00" }, { minQuantity: "60", unitPrice: "3.50" }] }));
 
-  const sales = salesPart(shop, { oss });
+  const sales = salesPart(shop, { oss, authorizations: options.authorizations === true });
   const purchasing = purchasingPart(shop);
   const inventory = inventoryPart(shop, () => sales.reserved());
   const lots = lotsPart(shop);

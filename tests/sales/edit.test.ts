@@ -71,7 +71,7 @@ describe("order edits after placement", () => {
     const view = (await sk.sales.order("ord_1"))!;
     expect(view.order.lines.map((l) => l.lineId)).toEqual(["1"]);
     expect(view.statuses.payment).toBe("paid");
-    expect(view.order.paid).toEqual({ authorized: "0", captured: "77.35", refunded: "23.8", refundedOnEdit: "23.8" });
+    expect(view.order.paid).toEqual({ authorized: "0", capturedOnAuthorizations: "0", captured: "77.35", refunded: "23.8", refundedOnEdit: "23.8" });
     expect(await sk.inventory.availability("TEE", "wh")).toMatchObject({ reserved: "0", available: "5" });
     expect(await sk.inventory.availability("MUG", "wh")).toMatchObject({ reserved: "4" });
     expect(await balance(sk, "1200")).toBe("0.00");
@@ -93,7 +93,7 @@ describe("order edits after placement", () => {
       expect(edited).toMatchObject({ version: 2, total: "53.55", balanceDue, refundId: surplus === null ? null : "re_1" });
       const view = (await sk.sales.order("ord_1"))!;
       const refundedAll = surplus === null ? refunded : new Decimal(refunded).plus(surplus).toString();
-      expect(view.order.paid).toEqual({ authorized: "0", captured: "77.35", refunded: refundedAll, refundedOnEdit: refundedAll });
+      expect(view.order.paid).toEqual({ authorized: "0", capturedOnAuthorizations: "0", captured: "77.35", refunded: refundedAll, refundedOnEdit: refundedAll });
       expect(view.statuses.payment).toBe(balanceDue === "53.55" ? "unpaid" : balanceDue === "0" ? "paid" : "partially-paid");
       // What the shop holds in prepayments is what was captured less every refund.
       expect(await balance(sk, "1150")).toBe(new Decimal("77.35").minus(refundedAll).toFixed(2));
@@ -129,7 +129,7 @@ describe("order edits after placement", () => {
     // An edit after it settles against captured less every refund, as before.
     const edited = await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "2", quantity: "0" }], refund: { refundId: "re_3" } });
     expect(edited).toMatchObject({ total: "53.55", balanceDue: "0", refundId: "re_3" });
-    expect((await sk.sales.order("ord_1"))!.order.paid).toEqual({ authorized: "0", captured: "154.7", refunded: "101.15", refundedOnEdit: "101.15" });
+    expect((await sk.sales.order("ord_1"))!.order.paid).toEqual({ authorized: "0", capturedOnAuthorizations: "0", captured: "154.7", refunded: "101.15", refundedOnEdit: "101.15" });
     expect(await trialBalanceIsZero(sk)).toBe(true);
   });
 

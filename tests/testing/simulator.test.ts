@@ -109,6 +109,16 @@ describe("the whole-shop simulator", () => {
     expect(report.tallies["crm.unmerges"] ?? 0).toBeGreaterThan(0);
   }, 60_000);
 
+  it("payments through authorizations: the provider authorizes, captures the rest or a part against an authorization and voids or fails what is left, and after every step each order's authorized amount is what its authorizations hold, a cancelled order has none left to capture, and every other invariant holds", async () => {
+    const committed: Record<string, number> = {};
+    const wanted = ["sales.authorizePayment", "sales.capturePayment (authorized)", "sales.voidPayment"];
+    for (let seed = 1; seed <= 12 && !wanted.every((w) => (committed[w] ?? 0) > 0); seed++) {
+      const report = await simulateShop({ seed, steps: 100, authorizations: true });
+      for (const [name, o] of Object.entries(report.outcomes)) committed[name] = (committed[name] ?? 0) + o.ok;
+    }
+    for (const w of wanted) expect(committed[w] ?? 0, w).toBeGreaterThan(0);
+  }, 60_000);
+
   it("one seed replays exactly: the same outcomes, the same events with the same ids", async () => {
     const a = await simulateShop({ seed: 7, steps: 40 });
     const b = await simulateShop({ seed: 7, steps: 40 });

@@ -1,8 +1,8 @@
 import { Decimal } from "../../kernel/decimal.js";
 import { isStorekeepError } from "../../kernel/errors.js";
 import { amountOf, minorOf, shareOf } from "../../sales/amounts.js";
-import { COUPONS as COUPON_DOCS, capturesOf, checkOrderInvariants, owedOnOrder, qty, qtyText, refundDueOn } from "../../sales/order.js";
-import type { OrderDoc } from "../../sales/order.js";
+import { COUPONS as COUPON_DOCS, PAYMENTS, capturesOf, checkOrderInvariants, owedOnOrder, qty, qtyText, refundDueOn } from "../../sales/order.js";
+import type { OrderDoc, PaymentDoc } from "../../sales/order.js";
 import type { ControlCheck } from "./finance.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 import { drop } from "./inventory.js";
@@ -10,13 +10,16 @@ import { drop } from "./inventory.js";
 /*
  * Sales' part of the whole-shop simulation: orders placed (reserving at placement, at
  * payment or not at all; invoiced on order or on shipment; with or without shipping),
- * payments captured in full or in part, shipments (partial too) and deliveries, invoices,
+ * payments authorized, captured in full or in part (against an authorization or not), their
+ * authorizations' rests voided or failed, shipments (partial too) and deliveries, invoices,
  * holds, cancellations, expiries, return requests, received returns (restocked or written
  * off), rejected returns, refunds. Invariants: every order's line buckets hold
  * (`checkOrderInvariants`: reserved ≤ ordered, shipped ≤ ordered, delivered ≤ shipped,
  * returned + requested ≤ shipped, restocked + written off = returned, invoiced ≤ ordered,
- * credited ≤ invoiced, refunded ≤ captured ≤ total); the customer-prepayments control
- * account equals the orders' open prepayments.
+ * credited ≤ invoiced, refunded ≤ captured ≤ total); an order's authorized amount is what
+ * its authorizations hold (a rest voided or failed no longer counts) and a cancelled order
+ * has none left to capture; the customer-prepayments control account equals the orders'
+ * open prepayments.
  */
 
 /**
@@ -52,9 +55,11 @@ const OSS_AUSTRIA = { rule: "distance-destination", codes: ["AT-STD", "AT-RED"] 
  * it. `oss`: the shop's EU distance sales pass the OSS threshold (`sales.tax.distanceSales`), so
  * a consumer in Austria is taxed at Austria's rates.
  */
-export function salesPart(shop: ShopContext, options: { readonly oss?: boolean } = {}): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
+export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; readonly authorizations?: boolean } = {}): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
   const { sk, random } = shop;
   const oss = options.oss === true;
+  // Authorization steps weigh nothing unless asked for: a step of weight 0 is never drawn and leaves the draws of the others as they were.
+  const authorizing = options.authorizations === true ? 1 : 0;
   const codesOf = (country: string): readonly string[] | undefined => (oss && country === "AT" ? OSS_AUSTRIA.codes : CODES_BY_COUNTRY.get(country));
   const ruleOf = (country: string | undefined): string => (oss && country === "AT" ? OSS_AUSTRIA.rule : (BUYERS.find((b) => b.shipTo.country === country)?.rule ?? "unknown"));
   const orders: string[] = [];
@@ -65,6 +70,9 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
   const cache = new Map<string, OrderDoc>();
   // Captures not yet paid out (per currency), for payouts.
   const unpaidOut: { paymentId: string; currency: string; amount: string }[] = [];
+  // Authorizations whose rest may still be captured, voided or failed.
+  const authorizations: { paymentId: string; orderId: string }[] = [];
+  const authorizationOf = async (paymentId: string): Promise<PaymentDoc | undefined> => (await sk.runtime.read((tx) => tx.documents.get<PaymentDoc & { [k: string]: never }>(PAYMENTS, `authorization:${paymentId}`)))?.data;
 
   const pickOrder = async (): Promise<OrderDoc | undefined> => {
     const view = await sk.sales.order(random.pick(orders));
@@ -142,6 +150,71 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
           unpaidOut.push({ paymentId: input.paymentId, currency: order.currency, amount: input.amount });
           shop.keyed({ name: "sales.capturePayment", run, result });
           await refresh(order.orderId);
+          return result;
+        },
+      },
+      {
+        name: "sales.authorizePayment",
+        weight: 1.2 * any * authorizing,
+        run: async () => {
+          const order = await pickOrder();
+          if (order === undefined || (order.state !== "placed" && order.state !== "on-hold")) return "skip";
+          const left = new Decimal(owedOnOrder(order));
+          if (left.lte(0)) return "skip";
+          const input = { orderId: order.orderId, paymentId: shop.id("pi"), amount: partOf(left.toFixed(2)), provider: "sim-psp" };
+          const run = () => sk.sales.authorizePayment(input, { idempotencyKey: `psp-${input.paymentId}` });
+          const result = await run();
+          authorizations.push({ paymentId: input.paymentId, orderId: order.orderId });
+          shop.keyed({ name: "sales.authorizePayment", run, result });
+          await refresh(order.orderId);
+          return result;
+        },
+      },
+      {
+        name: "sales.capturePayment (authorized)",
+        weight: authorizations.length > 0 ? 2 : 0,
+        // A capture of the rest by default takes no more than is left to pay, never a written-off debt: nothing left then.
+        refuses: (error) => isStorekeepError(error) && error.code === "VALIDATION_FAILED" && (error.details as { leftToPay?: string } | undefined)?.leftToPay === "0",
+        run: async () => {
+          const auth = random.pick(authorizations);
+          const doc = await authorizationOf(auth.paymentId);
+          if (doc === undefined || (doc.state !== "authorized" && doc.state !== "partially-captured")) {
+            drop(authorizations, auth);
+            return "skip";
+          }
+          await refresh(auth.orderId);
+          const order = cache.get(auth.orderId);
+          if (order === undefined) return "skip";
+          const c = order.currency;
+          const rest = minorOf(doc.amount, c) - minorOf(doc.captured, c);
+          const owed = minorOf(owedOnOrder(order), c);
+          if (owed <= 0n || rest <= 0n) return "skip";
+          // The provider's capture of the whole rest under the authorization's own id (as a payment
+          // intent is captured), or a part under a capture id of its own naming the authorization.
+          const whole = doc.captured === "0" && random.chance(0.5);
+          const most = rest < owed ? rest : owed;
+          const input = whole ? { orderId: order.orderId, paymentId: auth.paymentId } : { orderId: order.orderId, paymentId: shop.id("ch"), authorizationId: auth.paymentId, amount: partOf(amountOf(most, c)) };
+          const run = () => sk.sales.capturePayment(input, { idempotencyKey: `psp-capture-${input.paymentId}` });
+          const result = await run();
+          unpaidOut.push({ paymentId: input.paymentId, currency: c, amount: (result as { amount: string }).amount });
+          shop.keyed({ name: "sales.capturePayment (authorized)", run, result });
+          await refresh(order.orderId);
+          return result;
+        },
+      },
+      {
+        name: "sales.voidPayment",
+        weight: authorizations.length > 0 ? 0.8 : 0,
+        // The provider reporting another end of a rest that already ended (voided by a cancellation, then "failed").
+        refusals: ["DUPLICATE_DOCUMENT"],
+        run: async () => {
+          const auth = random.pick(authorizations);
+          const outcome = random.chance(0.7) ? ("void" as const) : ("fail" as const);
+          const run = () => sk.sales.voidPayment({ paymentId: auth.paymentId, outcome }, { idempotencyKey: `psp-${outcome}-${auth.paymentId}` });
+          const result = await run();
+          drop(authorizations, auth);
+          shop.keyed({ name: "sales.voidPayment", run, result });
+          await refresh(auth.orderId);
           return result;
         },
       },
@@ -529,6 +602,25 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean }
       }
       violations.push(...orderTax(order));
       violations.push(...owedAgrees(order));
+    }
+    // What an order counts as authorized is what its authorizations hold: each its amount, a
+    // rest voided or failed only what was captured of it; a cancelled order has none left open.
+    if (full || shop.step() % 5 === 0) {
+      for (const order of full ? await all() : cache.values()) {
+        const c = order.currency;
+        let held = 0n;
+        for (const key of order.payments.filter((k) => k.startsWith("authorization:"))) {
+          const doc = await authorizationOf(key.slice("authorization:".length));
+          if (doc === undefined) {
+            violations.push(`order ${order.orderId}: its payment ${key} has no document`);
+            continue;
+          }
+          const open = doc.state === "authorized" || doc.state === "partially-captured";
+          held += doc.state === "voided" || doc.state === "failed" || (doc.voided !== undefined && !open) ? minorOf(doc.captured, c) : minorOf(doc.amount, c);
+          if (order.state === "cancelled" && open && minorOf(doc.amount, c) > minorOf(doc.captured, c)) violations.push(`order ${order.orderId} is cancelled, its authorization ${doc.paymentId} (${doc.state}) still has ${amountOf(minorOf(doc.amount, c) - minorOf(doc.captured, c), c)} ${c} to capture`);
+        }
+        if (held !== minorOf(order.paid.authorized, c)) violations.push(`order ${order.orderId}: authorized ${order.paid.authorized} ${c}, its authorizations hold ${amountOf(held, c)}`);
+      }
     }
     // Each invoice took the order's open over-payments, each capture settled every open invoice.
     if (full) violations.push(...(await creditsApplied(await all())));
