@@ -42,7 +42,10 @@ export const editOrderSchema = z.strictObject({
  * the new version invoiced again as the policy says (on order: all of it; on shipment: what
  * already shipped). The payment difference: a higher total leaves a balance
  * due that `capturePayment` collects; a total below what was captured refunds the surplus
- * in the same command under the provider's `refund.refundId` (required then). Touching a
+ * in the same command under the provider's `refund.refundId` (required then), in one
+ * `RefundIssued`: out of the correction's credit, out of the prepayments an on-shipment order
+ * holds for goods not shipped yet, or — when it needs both — split as `refundPayment` splits
+ * it, the credit owed back first and the rest out of prepayments (`fromPrepayments`). Touching a
  * line with anything shipped, or an order with a return, is `INVALID_TRANSITION`. Emits
  * `OrderEdited` (the new lines and totals, and what moved per line) with the documents.
  *
@@ -200,14 +203,19 @@ export function editOrderCommand(settings: SalesSettings) {
           const options = { invoiceId: number, number, rate: await functionalRate(ctx, c), today: ctx.today, includeShipping: wholly ? !next.shipping.invoiced : shippingWasInvoiced };
           let invoiced = invoiceOrderPart(next, quantities, options);
           // Prepayments pay the new invoice before the correction credit, unless the surplus the
-          // edit pays back is more than the credit then owed back and fits in the prepayments the
-          // credit would leave (the goods removed were paid for in advance): then the credit pays
-          // it first, and the refund comes out of prepayments.
+          // edit pays back is more than the credit then owed back (the goods removed were paid for
+          // in advance): then the credit pays it first, and the refund comes out of the prepayments
+          // it leaves — or, when it is more than those too (the new invoice is below the one it
+          // replaces, e.g. a fixed order discount now falls on fewer lines), out of
+          // the credit left owed back first and the rest out of prepayments, split as refundPayment
+          // splits it (step 5).
           const surplus = minorOf(invoiced.order.paid.captured, c) - minorOf(invoiced.order.paid.refunded, c) - minorOf(invoiced.order.totals.gross, c);
           if (surplus > 0n) {
-            if (surplus > minorOf(refundDueOn(invoiced.order, amountOf(await creditWrittenOff(invoiced.order), c)).due, c)) {
+            const writtenOffText = amountOf(await creditWrittenOff(invoiced.order), c);
+            if (surplus > minorOf(refundDueOn(invoiced.order, writtenOffText).due, c)) {
               const creditFirst = invoiceOrderPart(next, quantities, { ...options, creditFirst: true });
-              if (surplus <= minorOf(creditFirst.order.prepayment.amount, c)) invoiced = creditFirst;
+              const prepaidLeft = minorOf(creditFirst.order.prepayment.amount, c);
+              if (surplus <= prepaidLeft + minorOf(refundDueOn(creditFirst.order, writtenOffText).due, c)) invoiced = creditFirst;
             }
           }
           next = invoiced.order;
@@ -237,8 +245,9 @@ export function editOrderCommand(settings: SalesSettings) {
         }
         const refundInput = { refundId: input.refund.refundId, amount: amountOf(surplus, c), paymentId: input.refund.paymentId, provider: input.refund.provider };
         const fingerprint = fingerprintOf({ orderId: order.orderId, amount: refundInput.amount, paymentId: refundInput.paymentId, returnId: undefined, provider: refundInput.provider });
-        // As refundPayment: a credit finance wrote off on a credit note is not paid out (refundDue leaves it out).
-        const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint, await creditWrittenOff(next));
+        // As refundPayment: a credit finance wrote off on a credit note is not paid out (refundDue leaves it out),
+        // and a surplus that needs both the credit owed back and the prepayments held is split, credit first.
+        const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint, await creditWrittenOff(next), true);
         next = { ...refunded.order, paid: withoutPrepaidRefunds({ ...refunded.order.paid, refundedOnEdit: refunded.order.paid.refunded }) };
         events.push(refunded.event);
         await ctx.tx.documents.put(PAYMENTS, refunded.doc.key, refunded.doc as never, 0);

@@ -106,7 +106,7 @@ function refundParts(order: OrderDoc, amount: bigint, returnId: string | undefin
 /**
  * Money paid back on an order (inside the caller's transaction): settles the credit a credit
  * note left on an invoiced order, with the exchange difference, or comes out of prepayments
- * before invoicing; with `split` (refundPayment), a refund on an invoiced order that needs both
+ * before invoicing; with `split` (refundPayment, and editOrder's surplus refund), a refund on an invoiced order that needs both
  * the credit owed back and the prepayment held for goods not shipped yet does both, credit first
  * (`refundParts`), in one `RefundIssued` (`fromPrepayments`), leaving the order as the two
  * refunds one after the other would. Returns the order, the `RefundIssued` event and the
