@@ -116,7 +116,7 @@ for (const kind of ["memory", "pglite"] as const) {
       expect(after.order).toEqual({
         state: "placed",
         total: "11.9",
-        paid: { authorized: "0", captured: "35.7", refunded: "23.8", refundedOnEdit: "23.8" },
+        paid: { authorized: "0", capturedOnAuthorizations: "0", captured: "35.7", refunded: "23.8", refundedOnEdit: "23.8" },
         prepayment: { amount: "0", functional: "0" },
         receivable: { amount: "0", functional: "0" },
         advanceTax: [],
