@@ -32,6 +32,9 @@ describe("replenishment suggestions", () => {
     expect(e.method.classification.demandClass).toBe("smooth");
     expect(e.method.reason).toContain("smooth");
     expect(e.formula.text).toContain("ROP");
+    // Smooth demand (σ/μ over the lead time well below 0.5) keeps the normal model under the default "auto".
+    expect(e.formula.leadTimeDemand).toEqual({ model: "normal", reason: expect.stringMatching(/^auto: σ\/μ over the lead time = 0\.\d+ ≤ 0\.5$/) });
+    expect(e.formula.text).toContain("(fill rate 0.95, normal lead-time demand; σ = ");
     expect(e.formula.reorderPoint).toBeGreaterThan(e.forecast.perPeriod[0] as number);
     expect(e.projectedStockoutDate).not.toBeNull();
     expect(mug.quantity % 12).toBe(0);
