@@ -73,8 +73,8 @@ function checkArguments(a: number, x: number): void {
  *
  * @example
  * ```ts
- * regularizedGammaP(1, 2); // 1 − e^(−2) = 0.8646647167633873
- * regularizedGammaP(3, 2); // 1 − e^(−2)·(1 + 2 + 2) = 0.3233235838169366
+ * regularizedGammaP(1, 2); // ≈ 1 − e^(−2) = 0.864664716763387
+ * regularizedGammaP(3, 2); // ≈ 1 − e^(−2)·(1 + 2 + 2) = 0.323323583816937
  * ```
  */
 export function regularizedGammaP(a: number, x: number): number {
@@ -91,7 +91,7 @@ export function regularizedGammaP(a: number, x: number): number {
  *
  * @example
  * ```ts
- * regularizedGammaQ(1, 30); // e^(−30) = 9.357622968840175e-14
+ * regularizedGammaQ(1, 30); // ≈ e^(−30) = 9.35762296884e-14
  * ```
  */
 export function regularizedGammaQ(a: number, x: number): number {
@@ -110,7 +110,7 @@ export function regularizedGammaQ(a: number, x: number): number {
  * @example
  * ```ts
  * // Shape 1 (σ = μ) is the exponential: the loss is θ·e^(−s/θ).
- * gammaLoss(20, { mean: 10, sd: 10 }); // 10·e^(−2) = 1.353352832366127
+ * gammaLoss(20, { mean: 10, sd: 10 }); // ≈ 10·e^(−2) = 1.353352832366127
  * ```
  */
 export function gammaLoss(s: number, distribution: { readonly mean: number; readonly sd: number }): number {
