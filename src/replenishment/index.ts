@@ -4,8 +4,18 @@
  * nothing here touches the store; callers pass stock figures and open purchase orders in.
  */
 export * from "./forecast/index.js";
-export { demandOverLeadTime, economicOrderQuantity, safetyFactorForFillRate, safetyStockForCycleServiceLevel, safetyStockForFillRate } from "./safety-stock.js";
-export type { DemandAndLeadTime } from "./safety-stock.js";
+export {
+  GAMMA_CV_THRESHOLD,
+  demandOverLeadTime,
+  economicOrderQuantity,
+  gammaReorderPointForFillRate,
+  leadTimeDemandModelFor,
+  reorderPointForFillRate,
+  safetyFactorForFillRate,
+  safetyStockForCycleServiceLevel,
+  safetyStockForFillRate,
+} from "./safety-stock.js";
+export type { DemandAndLeadTime, LeadTimeDemandModel } from "./safety-stock.js";
 export { inventoryPosition, minMaxOrderQuantity, periodicReviewOrderUpTo, reorderPointOrderQuantity, roundToMultiple } from "./policies.js";
 export type { PackRounding } from "./policies.js";
 export { replenishmentItemSchema, replenishmentPolicySchema, replenishmentSuggestions, serviceTargetSchema, suggestionsInputSchema, supplierTermsSchema } from "./suggestions.js";

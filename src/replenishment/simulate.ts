@@ -1,7 +1,7 @@
 import { autoForecast } from "./forecast/auto.js";
 import { validationError } from "./forecast/forecast-result.js";
 import { normalQuantile } from "./forecast/normal.js";
-import { safetyFactorForFillRate } from "./safety-stock.js";
+import { type LeadTimeDemandModel, reorderPointForFillRate } from "./safety-stock.js";
 
 /**
  * What a policy sees at the end of each period: the demand history so far, the stock on
@@ -166,6 +166,11 @@ export interface PolicyParameters {
    * re-derives Q, e.g. EOQ, every period; the static rule calls it once with the warm-up mean).
    */
   readonly orderQuantity: number | ((forecastPerPeriod: number) => number);
+  /**
+   * The model of demand over the lead time for the fill rate, as in a suggestion's fill-rate
+   * target: `"auto"` (the default: gamma when σ_LT > 0.5·μ_LT, else normal), `"normal"` or `"gamma"`.
+   */
+  readonly leadTimeDemand?: LeadTimeDemandModel;
 }
 
 function meanSd(x: readonly number[]): { mean: number; sd: number } {
@@ -178,15 +183,22 @@ function quantityFor(p: PolicyParameters, forecastPerPeriod: number): number {
   return typeof p.orderQuantity === "number" ? p.orderQuantity : p.orderQuantity(forecastPerPeriod);
 }
 
-function fillRateZ(p: PolicyParameters, q: number, sigmaLt: number): number {
-  if (sigmaLt <= 0 || q <= 0) return normalQuantile(p.fillRate);
-  return safetyFactorForFillRate({ fillRate: p.fillRate, orderQuantity: q, sigmaDemandOverLeadTime: sigmaLt });
+/**
+ * The fill rate's reorder point over the lead time, with the lead-time demand model the
+ * parameters choose (the same rule as a suggestion's): normal μ + max(0, z·σ), or the gamma's.
+ * Without an order quantity the fill rate is read as a cycle service level (z = Φ⁻¹).
+ */
+function fillRateReorderPoint(p: PolicyParameters, q: number, meanLt: number, sigmaLt: number): number {
+  if (sigmaLt <= 0 || q <= 0) return meanLt + Math.max(0, normalQuantile(p.fillRate) * sigmaLt);
+  return reorderPointForFillRate({ fillRate: p.fillRate, orderQuantity: q, meanDemandOverLeadTime: meanLt, sigmaDemandOverLeadTime: sigmaLt, leadTimeDemand: p.leadTimeDemand ?? "auto" }).reorderPoint;
 }
 
 /**
  * A static min/max rule as a shop sets it once (Odoo, ERPNext): from the warm-up
  * history's mean μ and standard deviation σ, min = μ·L + z·σ·√L (z for the target fill
- * rate), max = min + Q; thereafter order up to max whenever the position drops below min.
+ * rate; under the gamma model, chosen as `leadTimeDemand` says, the gamma's reorder point for
+ * mean μ·L and σ·√L), max = min + Q; thereafter order up to max whenever the position drops
+ * below min.
  *
  * @example
  * ```ts
@@ -197,8 +209,7 @@ export function staticMinMaxPolicy(warmup: readonly number[], p: PolicyParameter
   const { mean, sd } = meanSd(warmup);
   const sigma = sd * Math.sqrt(p.leadTimePeriods);
   const q = quantityFor(p, mean);
-  const z = fillRateZ(p, q, sigma);
-  const min = mean * p.leadTimePeriods + Math.max(0, z * sigma);
+  const min = fillRateReorderPoint(p, q, mean * p.leadTimePeriods, sigma);
   const max = min + q;
   return { min, max, policy: (s) => (s.onHand + s.onOrder < min ? max - s.onHand - s.onOrder : 0) };
 }
@@ -229,7 +240,8 @@ export function capOutliers(history: readonly number[]): number[] {
 /**
  * The forecast-driven policy (after {@link capOutliers}): every period, re-forecast with {@link autoForecast} on the
  * history so far, take σ from the one-step residuals, and order up to ROP + Q when the
- * position is at or below ROP = f·L + z·σ·√L, z for the target fill rate. An order
+ * position is at or below ROP = f·L + z·σ·√L, z for the target fill rate (or the gamma's
+ * reorder point, as `leadTimeDemand` chooses: gamma when σ·√L > 0.5·f·L by default). An order
  * placed at the end of period t arrives at the start of t + L and the next one at
  * t + 1 + L, so the position must cover L periods of demand.
  *
@@ -261,8 +273,7 @@ export function forecastDrivenPolicy(p: PolicyParameters): SimulationPolicy {
     const protection = p.leadTimePeriods;
     const sigma = sd * Math.sqrt(protection);
     const q = quantityFor(p, level);
-    const z = fillRateZ(p, q, sigma);
-    const rop = level * protection + Math.max(0, z * sigma);
+    const rop = fillRateReorderPoint(p, q, level * protection, sigma);
     const position = s.onHand + s.onOrder;
     return position <= rop ? rop + q - position : 0;
   };

@@ -68,16 +68,19 @@ describe("the stock-out projection and purchase orders due by today", () => {
 
 describe("a fill rate is planned over the batch actually ordered", () => {
   const fillRate: ReplenishmentPolicy = { kind: "reorder-point", service: { kind: "fill-rate", value: 0.95 } };
+  const normalFillRate: ReplenishmentPolicy = { kind: "reorder-point", service: { kind: "fill-rate", value: 0.95, leadTimeDemand: "normal" } };
 
-  it("a forecast near zero: z is the fill rate's factor for the supplier's minimum of 24, not for an EOQ of almost nothing", () => {
+  it("a forecast near zero: z is the fill rate's factor for the supplier's minimum of 24, not for an EOQ of almost nothing (normal lead-time demand)", () => {
     // The demo's 22867 (hand warmers, daily): 9 selling days, then four without a sale; ETS(A,N,N) forecasts almost 0.
+    // Planned on the normal model (by default this SKU is planned on the gamma: see the next test).
     const r = replenishmentSuggestions({
       asOf: "2010-12-15",
       suppliers: [{ ...supplier(24, 12), leadTimeDays: { mean: 5, sd: 0 }, orderCost: "15.00" }],
-      items: [{ sku: "22867", warehouse: "wh", supplier: "s", periodDays: 1, demandHistory: [223, 52, 97, 0, 230, 246, 321, 174, 91, 12, 0, 0, 0, 0], onHand: 187, reserved: 0, backordered: 0, policy: fillRate }],
+      items: [{ sku: "22867", warehouse: "wh", supplier: "s", periodDays: 1, demandHistory: [223, 52, 97, 0, 230, 246, 321, 174, 91, 12, 0, 0, 0, 0], onHand: 187, reserved: 0, backordered: 0, policy: normalFillRate }],
     });
     const s = r.suggestions[0]!;
     const f = s.explanation.formula;
+    expect(f.leadTimeDemand).toEqual({ model: "normal", reason: "set to normal" });
     expect(s.explanation.forecast.perPeriod[0]).toBeLessThan(0.01);
     expect(f.text).toMatch(/\(Q = 24, EOQ\)$/);
     const sigma = Math.sqrt(5) * s.explanation.forecast.sdPerPeriod;
@@ -85,6 +88,30 @@ describe("a fill rate is planned over the batch actually ordered", () => {
     // It was planned over the EOQ: 16 units here (z 2.29); in the demo, whose forecast came out at 1e-15, an EOQ of
     // 0.000007 units gave z = 5.6 and an order of 1,032 units of a product forecast at nothing.
     expect(f.z!).toBeLessThan(2.2);
+  });
+
+  it("a forecast near zero with wide past errors orders nothing by default (gamma lead-time demand), and about one batch when out of stock", () => {
+    // The same 22867: forecast 0.006 a day, one-step errors of ±97 a day, 5-day lead time. The normal model
+    // sets ROP = 0.03 + 2.16·217 = 468 and orders 312 with 187 on hand; the gamma with the same mean and σ
+    // has an expected shortage of at most its mean 0.03 per cycle, within the 5% of 24 allowed: ROP = μ.
+    const input = (onHand: number, policy?: ReplenishmentPolicy) => ({
+      asOf: "2010-12-15",
+      suppliers: [{ ...supplier(24, 12), leadTimeDays: { mean: 5, sd: 0 }, orderCost: "15.00" }],
+      items: [{ sku: "22867", warehouse: "wh", supplier: "s", periodDays: 1, demandHistory: [223, 52, 97, 0, 230, 246, 321, 174, 91, 12, 0, 0, 0, 0], onHand, reserved: 0, backordered: 0, ...(policy ? { policy } : {}) }],
+    });
+    const normal = replenishmentSuggestions(input(187, normalFillRate)).suggestions[0]!;
+    expect(normal.quantity).toBe(312);
+    for (const policy of [undefined, fillRate, { kind: "reorder-point", service: { kind: "fill-rate", value: 0.95, leadTimeDemand: "gamma" } } as const]) {
+      const r = replenishmentSuggestions(input(187, policy));
+      expect(r.suggestions).toEqual([]);
+      expect(r.noOrder[0]!.reason).toMatch(/^ROP = max\(μ, s\) = 0\.03, s = 0 solves E\[\(X − s\)⁺\] = \(1 − 0\.95\)·24, X gamma with mean μ·L = 0\.01·5 = 0\.03 and σ 217\.03 \(shape 1\.89e-8, scale 1580000\) \(fill rate 0\.95, gamma lead-time demand; .*position 187 > ROP$/);
+    }
+    // Out of stock: order up to ROP + Q = 24.03, i.e. 25 units, in packs of 12: 36 (the normal model: 492 → 504).
+    const empty = replenishmentSuggestions(input(0)).suggestions[0]!;
+    expect(empty.quantity).toBe(36);
+    expect(empty.explanation.formula.leadTimeDemand).toEqual({ model: "gamma", reason: expect.stringMatching(/^auto: σ\/μ over the lead time = \d+(\.\d+)? > 0\.5$/) });
+    expect(empty.explanation.formula.reorderPoint).toBeLessThan(0.1);
+    expect(empty.explanation.formula.safetyStock).toBe(0);
   });
 
   it("with a supplier minimum above the EOQ, z is the fill rate's factor for the minimum (a larger batch needs less safety stock)", () => {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
 import { capOutliers, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "../../src/replenishment/simulate.js";
 
 const opts = (demand: number[], initialStock: number) => ({ demand, warmupPeriods: 4, leadTimePeriods: 2, initialStock, unitCost: 3, orderCost: 10, holdingRatePerPeriod: 0.01 });
@@ -41,6 +42,29 @@ describe("replenishment simulator", () => {
     expect(simulateReplenishment(opts(demand, Math.round(mm.max)), mm.policy).fillRate).toBeGreaterThan(0.9);
     expect(simulateReplenishment(opts(demand, 80), forecastDrivenPolicy(params)).fillRate).toBeGreaterThan(0.9);
   });
+  it("the policies plan the fill rate on the lead-time demand model suggestions use: a forecast near zero with wide errors orders nothing (gamma) by default", () => {
+    // 22867's daily history: forecast 0.006, one-step errors of ±98; 5-day lead time, batches of 24.
+    const history = [223, 52, 97, 0, 230, 246, 321, 174, 91, 12, 0, 0, 0, 0];
+    const params = { fillRate: 0.95, leadTimePeriods: 5, orderQuantity: 24 };
+    const state = { period: 13, history, onHand: 187, onOrder: 0 };
+    expect(forecastDrivenPolicy(params)(state)).toBe(0);
+    expect(forecastDrivenPolicy({ ...params, leadTimeDemand: "gamma" })(state)).toBe(0);
+    expect(forecastDrivenPolicy({ ...params, leadTimeDemand: "normal" })(state)).toBeGreaterThan(300);
+    // Out of stock it orders the batch, not hundreds.
+    expect(forecastDrivenPolicy(params)({ ...state, onHand: 0 })).toBeLessThan(25);
+  });
+
+  it("static min/max sets min from the same model: a lumpy warm-up (σ/μ > 0.5) gets the gamma reorder point", () => {
+    const warm = [0, 3, 0, 0, 12, 0, 1, 0, 0, 9, 0, 0];
+    const mean = 25 / 12;
+    const sd = Math.sqrt(warm.reduce((a, v) => a + (v - mean) ** 2, 0) / 11);
+    const params = { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 10 };
+    const expected = (model: "normal" | "gamma") => reorderPointForFillRate({ fillRate: 0.95, orderQuantity: 10, meanDemandOverLeadTime: 2 * mean, sigmaDemandOverLeadTime: sd * Math.SQRT2, leadTimeDemand: model }).reorderPoint;
+    expect(staticMinMaxPolicy(warm, params).min).toBeCloseTo(expected("gamma"), 12);
+    expect(staticMinMaxPolicy(warm, { ...params, leadTimeDemand: "normal" }).min).toBeCloseTo(expected("normal"), 12);
+    expect(expected("gamma")).not.toBeCloseTo(expected("normal"), 1);
+  });
+
   it("capOutliers cuts a one-off spike and leaves ordinary demand alone", () => {
     const capped = capOutliers([10, 12, 9, 11, 5000, 10]);
     expect(capped[4]).toBeLessThan(100);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { toDecimal } from "../../src/kernel/decimal.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
 import { minMaxOrderQuantity } from "../../src/replenishment/policies.js";
+import { reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
 import { type SuggestionsInput, replenishmentPolicySchema, replenishmentSuggestions } from "../../src/replenishment/suggestions.js";
 
 const base = (): SuggestionsInput => ({
@@ -32,6 +33,9 @@ describe("replenishment suggestions", () => {
     expect(e.method.classification.demandClass).toBe("smooth");
     expect(e.method.reason).toContain("smooth");
     expect(e.formula.text).toContain("ROP");
+    // Smooth demand (σ/μ over the lead time well below 0.5) keeps the normal model under the default "auto".
+    expect(e.formula.leadTimeDemand).toEqual({ model: "normal", reason: expect.stringMatching(/^auto: σ\/μ over the lead time = 0\.\d+ ≤ 0\.5$/) });
+    expect(e.formula.text).toContain("(fill rate 0.95, normal lead-time demand; σ = ");
     expect(e.formula.reorderPoint).toBeGreaterThan(e.forecast.perPeriod[0] as number);
     expect(e.projectedStockoutDate).not.toBeNull();
     expect(mug.quantity % 12).toBe(0);
@@ -110,6 +114,22 @@ describe("replenishment suggestions", () => {
     const pr = replenishmentSuggestions({ ...input, items: [{ ...(input.items[2] as SuggestionsInput["items"][number]), onHand: 10, policy: { kind: "periodic-review", reviewPeriodDays: 14, service: { kind: "cycle-service-level", value: 0.95 } } }] });
     expect(pr.suggestions[0]?.explanation.formula.policy).toBe("periodic-review");
     expect(pr.suggestions[0]?.quantity).toBeGreaterThan(0);
+  });
+
+  it("periodic review with a fill rate plans a lumpy item on the gamma: S solves the gamma loss equation over R + L with Q = one review's demand", () => {
+    const r = replenishmentSuggestions({
+      asOf: "2026-06-01",
+      suppliers: [{ supplier: "s", currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "1" }], leadTimeDays: { mean: 7, sd: 0 } }],
+      items: [{ sku: "X", warehouse: "wh", supplier: "s", periodDays: 7, demandHistory: [0, 0, 9, 0, 3, 0, 0, 12, 0, 1, 0, 7], onHand: 0, reserved: 0, backordered: 0, policy: { kind: "periodic-review", reviewPeriodDays: 14, service: { kind: "fill-rate", value: 0.95 } } }],
+    });
+    const e = r.suggestions[0]!.explanation;
+    const f = e.forecast.perPeriod[0] as number;
+    const sigma = Math.sqrt(3) * e.forecast.sdPerPeriod;
+    const gamma = reorderPointForFillRate({ fillRate: 0.95, orderQuantity: 2 * f, meanDemandOverLeadTime: 3 * f, sigmaDemandOverLeadTime: sigma, leadTimeDemand: "gamma" });
+    expect(e.formula.leadTimeDemand?.model).toBe("gamma");
+    expect(e.formula.text).toMatch(/^S = max\(μ, s\) = \d+\.\d+, s = \d+\.\d+ solves E\[\(X − s\)⁺\] = \(1 − 0\.95\)·\d+\.\d+, X gamma with mean μ·\(R\+L\) = /);
+    expect(e.formula.orderUpTo).toBeCloseTo(gamma.reorderPoint, 9);
+    expect(gamma.reorderPoint).toBeGreaterThan(3 * f);
   });
 
   it("bad input is VALIDATION_FAILED naming what to fix", () => {
