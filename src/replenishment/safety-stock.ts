@@ -167,7 +167,7 @@ function checkFillRateInput(input: { readonly fillRate: number; readonly orderQu
  * Reorder point s for a target fill rate when demand over the lead time is gamma with mean
  * μ_LT and standard deviation σ_LT (shape k = μ²/σ², scale θ = σ²/μ; Silver, Pyke and
  * Thomas): s solves E[(X − s)⁺] = (1 − fill rate)·Q, the expected shortage per cycle from
- * the gamma loss function ({@link gammaLoss}). When even s = 0 leaves an expected shortage
+ * the gamma loss function (`gammaLoss`). When even s = 0 leaves an expected shortage
  * of at most (1 − fill rate)·Q (μ_LT ≤ (1 − fill rate)·Q), s is 0: a forecast of almost
  * nothing needs no stock whatever the spread of past errors. The result may lie below μ_LT
  * (the gamma's median is below its mean).

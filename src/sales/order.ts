@@ -93,7 +93,7 @@ export interface OrderDoc {
    * again); absent before any such refund. `authorized` is what the order's authorizations
    * hold (a rest voided or failed no longer counts); `capturedOnAuthorizations` the part of
    * `captured` taken against them (absent on orders stored before it was kept: see
-   * {@link authorizationRest}).
+   * `authorizationRest`).
    */
   readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string; readonly refundedOnEdit?: string; readonly refundedPrepaid?: string; readonly capturedOnAuthorizations?: string };
   /** The order's version: 1 when placed, +1 per edit (absent on orders stored before edits existed: 1). */
