@@ -11,8 +11,9 @@ import type { RateProvider } from "../ports/rates.js";
  * one SUM per key over 365 buckets in the store, never a read of every order.
  *
  * Two small collections hold what a later event needs from an earlier one: the order
- * (placed date, channel, customer, line prices, units still to ship) and the customer (how
- * many orders so far, for new vs returning and repeat rate).
+ * (placed date, channel, customer, line prices, units still to ship) and the customer (its
+ * orders and the two earliest, for new vs returning and repeat rate, and whom CRM merged it
+ * with: customers merged into one another count as one).
  */
 
 /**
@@ -77,8 +78,12 @@ export const CUSTOMER_FACT_FIELDS = ["gmv", "listValue", "orders", "units", "fil
  * - `inboundUnits`: every unit that came into stock as a layer of its own day, as the stock
  *   ledger's ageing counts them: receipts, opening stock, customer returns put back, count
  *   gains and other positive adjustments (for ageing).
- * - `newCustomers`, `repeatCustomers` (a customer's second order), `ordersNew`,
- *   `ordersReturning`, `ordersGuest`.
+ * - `newCustomers` and `ordersNew` on the date of a customer's earliest order,
+ *   `repeatCustomers` on the date of its second, `ordersReturning` (every other order of a
+ *   known customer), `ordersGuest`. Customers CRM merged (`CustomerMerged`, chains followed)
+ *   count as one customer until split again (`CustomerUnmerged`): a merge or unmerge restates
+ *   the days of the orders concerned, and an order under a merged id counts for the customer
+ *   the id resolves to (and stays with it after an unmerge, as in CRM).
  * - `unconverted`: orders whose currency had no rate on their date (their GMV is left out).
  *
  * @example
