@@ -180,6 +180,20 @@ for (const kind of ["memory", "pglite"] as const) {
       await sk.close();
     }, 60_000);
 
+    it("a customer projected before merges were read (first order's day only) still counts its later orders as before: returning, and repeat on its second order", async () => {
+      const { sk, store } = await withCustomers(["cus_A"]);
+      await sk.recordEvents([placed(as(ORD_1, "cus_A"))]);
+      await sk.analytics.sync();
+      await store.transaction(async (tx) => {
+        const doc = (await tx.documents.get(ANALYTICS_STORE.customers, "cus_A"))!;
+        await tx.documents.put(ANALYTICS_STORE.customers, "cus_A", { orders: 1, firstOrderOn: "2026-03-02" }, doc.version);
+      });
+      await sk.recordEvents([placed(ORD_2), placed(as(ORD_3, "cus_A"))]);
+      expect(await customers(sk)).toEqual({ new: "1", returning: "2", repeat: "1.0000" });
+      expect(await facts(sk, store)).toEqual(await reference([as(ORD_1, "cus_A"), ORD_2, as(ORD_3, "cus_A")]));
+      await sk.close();
+    }, 60_000);
+
     it("a merge or unmerge event read again changes nothing, and a rebuild gives the same facts", async () => {
       const { sk, store } = await withCustomers(["cus_A", "cus_B"]);
       await sk.recordEvents([ORD_1, ORD_2].map(placed));
