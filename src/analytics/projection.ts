@@ -96,7 +96,7 @@ async function readPageAhead(tx: Transaction, page: readonly OutboxEvent[]): Pro
     const seen = new Set(customers);
     let found = await lockDocuments<{ mergedInto?: string; merged?: string[] }>(tx, ANALYTICS_STORE.customers, [...customers]);
     missing(ANALYTICS_STORE.customers, customers, found);
-    // Those documents name (merged customers): at most one statement per level of merges.
+    // The customers they name: the one each was merged into, an unmerge target's others merged into it; one statement per level of merges.
     for (let level = 0; level < 100; level++) {
       const next = new Set<string>();
       for (const doc of found) {
