@@ -11,8 +11,9 @@ import type { RateProvider } from "../ports/rates.js";
  * one SUM per key over 365 buckets in the store, never a read of every order.
  *
  * Two small collections hold what a later event needs from an earlier one: the order
- * (placed date, channel, customer, line prices, units still to ship) and the customer (how
- * many orders so far, for new vs returning and repeat rate).
+ * (placed date, channel, customer, line prices, units still to ship) and the customer (its
+ * orders and the two earliest, for new vs returning and repeat rate, and whom CRM merged it
+ * with: customers merged into one another count as one).
  */
 
 /**
@@ -77,8 +78,12 @@ export const CUSTOMER_FACT_FIELDS = ["gmv", "listValue", "orders", "units", "fil
  * - `inboundUnits`: every unit that came into stock as a layer of its own day, as the stock
  *   ledger's ageing counts them: receipts, opening stock, customer returns put back, count
  *   gains and other positive adjustments (for ageing).
- * - `newCustomers`, `repeatCustomers` (a customer's second order), `ordersNew`,
- *   `ordersReturning`, `ordersGuest`.
+ * - `newCustomers` and `ordersNew` on the date of a customer's earliest order,
+ *   `repeatCustomers` on the date of its second, `ordersReturning` (every other order of a
+ *   known customer), `ordersGuest`. Customers CRM merged (`CustomerMerged`, chains followed)
+ *   count as one customer until split again (`CustomerUnmerged`): a merge or unmerge restates
+ *   the days of the orders concerned, and an order under a merged id counts for the customer
+ *   the id resolves to (and stays with it after an unmerge, as in CRM).
  * - `unconverted`: orders whose currency had no rate on their date (their GMV is left out).
  *
  * @example
@@ -153,9 +158,37 @@ export interface AnalyticsOrderDoc extends JsonObject {
   readonly rate?: string | null;
 }
 
+/** An order as it counts in its customer's new / returning / repeat figures: its day and the dimension keys of its counts. */
+interface CountedOrder extends JsonObject {
+  readonly on: string;
+  readonly keys: readonly string[];
+}
+
+/** A customer's orders (or a customer's with those of the customers merged into it): how many, and the two earliest (by day; on a tie, the one counted first). */
+interface CustomerSpan extends JsonObject {
+  readonly orders: number;
+  readonly first?: CountedOrder;
+  readonly second?: CountedOrder;
+}
+
+/**
+ * A customer as analytics remembers it (id = the customer id on the orders). `orders`,
+ * `first` and `second` are the orders counted for this id itself: placed under it, or under
+ * an id merged into it (directly or down a chain) while merged. `mergedInto`: the customer
+ * it is merged into (`CustomerMerged`, until `CustomerUnmerged`); `merged`: the customers
+ * merged into it, and `group` its orders with theirs (absent: no one is merged into it). A
+ * customer projected before merges were read has `firstOrderOn` only.
+ */
 interface CustomerDoc extends JsonObject {
   readonly orders: number;
-  readonly firstOrderOn: string;
+  readonly firstOrderOn?: string;
+  readonly first?: CountedOrder;
+  readonly second?: CountedOrder;
+  readonly mergedInto?: string;
+  readonly merged?: readonly string[];
+  readonly group?: CustomerSpan;
+  /** The merge and unmerge events (ids) applied with this customer as their source: read again, they change nothing. */
+  readonly links?: readonly string[];
 }
 
 /** Options of the projection. */
@@ -185,7 +218,13 @@ class DeltaSet {
   }
 
   deltas(): BalanceDelta[] {
-    return [...this.cells.values()].filter((c) => c.amounts.size > 0).map((c) => ({ key: c.key, bucket: c.bucket, amounts: Object.fromEntries(c.amounts) }));
+    const out: BalanceDelta[] = [];
+    for (const c of this.cells.values()) {
+      // A restatement may take back what it adds in the same cell (a first order's returning count): nothing to write.
+      const amounts = [...c.amounts].filter(([, v]) => !v.isZero());
+      if (amounts.length > 0) out.push({ key: c.key, bucket: c.bucket, amounts: Object.fromEntries(amounts) });
+    }
+    return out;
   }
 }
 
@@ -226,6 +265,7 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
   const customers = new DeltaSet();
   const p = event.payload as Record<string, unknown>;
   const day = event.effectiveDate;
+  let linked = false;
   const forCustomer = (order: AnalyticsOrderDoc | undefined, bucket: string, amounts: FactSums): void => {
     if (order?.customerId) customers.add([order.customerId], bucket, amounts);
   };
@@ -316,6 +356,12 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
       }
       break;
     }
+    case "CustomerMerged":
+      linked = await customerMerged(tx, event, set);
+      break;
+    case "CustomerUnmerged":
+      linked = await customerUnmerged(tx, event, set);
+      break;
     default:
       return false;
   }
@@ -323,7 +369,152 @@ export async function applyFactEvent(tx: Transaction, event: OutboxEvent, option
   if (deltas.length > 0) await tx.balances.add(ANALYTICS_STORE.facts, deltas);
   const perCustomer = customers.deltas();
   if (perCustomer.length > 0) await tx.balances.add(ANALYTICS_STORE.customerFacts, perCustomer);
-  return deltas.length > 0 || perCustomer.length > 0;
+  return deltas.length > 0 || perCustomer.length > 0 || linked;
+}
+
+/*
+ * Customers, merges and unmerges. The facts hold, for every customer analytics counts as one
+ * (a customer and those merged into it), `newCustomers` and `ordersNew` on the day of its
+ * earliest order and `repeatCustomers` on the day of its second, at the dimension keys those
+ * orders counted at; every other order of a known customer is `ordersReturning` on its own
+ * day. A new order, a merge or an unmerge takes back the counts of the customers it changes
+ * (`countSpan(…, -1)`) and counts them as they are after it (`countSpan(…, 1)`): the per-day
+ * sums stay those of the customers as they stand, whatever order the events came in.
+ */
+
+const NO_ORDERS: CustomerSpan = { orders: 0 };
+
+/** The span of `orders` orders whose earliest are among `counted` (the first two by day; the earlier listed wins a tie). */
+function spanOf(orders: number, counted: readonly (CountedOrder | undefined)[]): CustomerSpan {
+  const [first, second] = counted.filter((c): c is CountedOrder => c !== undefined).sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
+  return { orders, ...(first === undefined ? {} : { first }), ...(second === undefined ? {} : { second }) };
+}
+
+/** Spans together (a customer and those merged into it). */
+function combine(...spans: readonly CustomerSpan[]): CustomerSpan {
+  return spanOf(
+    spans.reduce((n, s) => n + s.orders, 0),
+    spans.flatMap((s) => [s.first, s.second]),
+  );
+}
+
+/**
+ * The orders counted for a customer's id itself. A customer projected before merges were
+ * read kept its first order's day only (not its keys, nor its second order): those count at
+ * `all` on that day, and `rebuildFacts` restates them exactly.
+ */
+function ownSpan(doc: CustomerDoc | undefined): CustomerSpan {
+  if (doc === undefined || doc.orders === 0) return NO_ORDERS;
+  const older = doc.firstOrderOn === undefined ? undefined : { on: doc.firstOrderOn, keys: ["all"] };
+  return spanOf(doc.orders, [doc.first ?? older, doc.second ?? (doc.orders >= 2 ? older : undefined)]);
+}
+
+/** A customer's orders with those of the customers merged into it. */
+function groupSpan(doc: CustomerDoc | undefined): CustomerSpan {
+  return doc?.group ?? ownSpan(doc);
+}
+
+/** Adds (`sign` 1) or takes back (-1) what one customer's span counts: new on its first order's day, repeat on its second's. */
+function countSpan(set: DeltaSet, span: CustomerSpan, sign: 1 | -1): void {
+  const one = sign === 1 ? ONE : ONE.negated();
+  if (span.first !== undefined) set.add(span.first.keys, span.first.on, { newCustomers: one, ordersNew: one, ordersReturning: one.negated() });
+  if (span.second !== undefined) set.add(span.second.keys, span.second.on, { repeatCustomers: one });
+}
+
+/** The customer an id counts under now: itself, or the customer it was merged into (merges chain). */
+async function countedUnder(tx: Transaction, customerId: string): Promise<{ id: string; stored: { data: CustomerDoc; version: number } | undefined }> {
+  let id = customerId;
+  let stored = await tx.documents.get<CustomerDoc>(ANALYTICS_STORE.customers, id);
+  for (let hop = 0; hop < 100 && stored?.data.mergedInto !== undefined; hop++) {
+    id = stored.data.mergedInto;
+    stored = await tx.documents.get<CustomerDoc>(ANALYTICS_STORE.customers, id);
+  }
+  return { id, stored };
+}
+
+/** The customer document with its own orders and group as given (fields left out when empty). */
+function withSpans(doc: CustomerDoc, own: CustomerSpan, group: CustomerSpan | undefined): CustomerDoc {
+  const { first: _f, second: _s, group: _g, firstOrderOn: _o, ...rest } = doc;
+  return {
+    ...rest,
+    orders: own.orders,
+    ...(own.first === undefined ? {} : { firstOrderOn: own.first.on, first: own.first }),
+    ...(own.second === undefined ? {} : { second: own.second }),
+    ...(group === undefined ? {} : { group }),
+  };
+}
+
+/**
+ * An order of a known customer: it counts for the customer its id counts under now (an id
+ * merged into another counts for that one, and the order stays with it when they are split
+ * again, as CRM keeps it), whose new and repeat counts are restated when the order is its
+ * earliest or second-earliest.
+ */
+async function countCustomerOrder(tx: Transaction, customerId: string, order: CountedOrder, set: DeltaSet): Promise<void> {
+  const { id, stored } = await countedUnder(tx, customerId);
+  const doc = stored?.data;
+  const one = spanOf(1, [order]);
+  const own = combine(ownSpan(doc), one);
+  const group = doc?.group === undefined ? undefined : combine(doc.group, one);
+  countSpan(set, groupSpan(doc), -1);
+  countSpan(set, group ?? own, 1);
+  await tx.documents.put(ANALYTICS_STORE.customers, id, withSpans(doc ?? { orders: 0 }, own, group), stored?.version ?? 0);
+}
+
+/**
+ * `CustomerMerged`: the source (with whoever was merged into it) counts as one customer with
+ * the target from now on. Both are customers of their own (CRM merges the customers ids
+ * resolve to); an event read again, or one that names a customer already merged, changes
+ * nothing.
+ */
+async function customerMerged(tx: Transaction, event: OutboxEvent, set: DeltaSet): Promise<boolean> {
+  const p = event.payload as Record<string, unknown>;
+  const sourceId = str(p, "sourceId");
+  const targetId = str(p, "targetId");
+  if (sourceId === undefined || targetId === undefined || sourceId === targetId) return false;
+  const source = await tx.documents.get<CustomerDoc>(ANALYTICS_STORE.customers, sourceId);
+  const target = await tx.documents.get<CustomerDoc>(ANALYTICS_STORE.customers, targetId);
+  if (source?.data.links?.includes(event.id) === true) return false;
+  if (source?.data.mergedInto !== undefined || target?.data.mergedInto !== undefined) return false;
+  const s = groupSpan(source?.data);
+  const t = groupSpan(target?.data);
+  const group = combine(t, s);
+  countSpan(set, t, -1);
+  countSpan(set, s, -1);
+  countSpan(set, group, 1);
+  const targetDoc = target?.data ?? { orders: 0 };
+  await tx.documents.put(ANALYTICS_STORE.customers, targetId, { ...withSpans(targetDoc, ownSpan(targetDoc), group), merged: [...(targetDoc.merged ?? []), sourceId] }, target?.version ?? 0);
+  const sourceDoc = source?.data ?? { orders: 0 };
+  await tx.documents.put(ANALYTICS_STORE.customers, sourceId, { ...sourceDoc, mergedInto: targetId, links: [...(sourceDoc.links ?? []), event.id] }, source?.version ?? 0);
+  return true;
+}
+
+/**
+ * `CustomerUnmerged`: the source (with whoever was merged into it before) is a customer of
+ * its own again, with the orders counted for it before the merge; the target keeps its own
+ * (those placed under the source's id while merged included) and the other customers merged
+ * into it. Only a source merged into that target is split, once.
+ */
+async function customerUnmerged(tx: Transaction, event: OutboxEvent, set: DeltaSet): Promise<boolean> {
+  const p = event.payload as Record<string, unknown>;
+  const sourceId = str(p, "sourceId");
+  const targetId = str(p, "targetId");
+  if (sourceId === undefined || targetId === undefined) return false;
+  const source = await tx.documents.get<CustomerDoc>(ANALYTICS_STORE.customers, sourceId);
+  const target = await tx.documents.get<CustomerDoc>(ANALYTICS_STORE.customers, targetId);
+  if (source === undefined || target === undefined || source.data.mergedInto !== targetId || target.data.mergedInto !== undefined) return false;
+  if (source.data.links?.includes(event.id) === true) return false;
+  const rest = (target.data.merged ?? []).filter((id) => id !== sourceId);
+  const others = rest.length === 0 ? [] : await tx.documents.getMany<CustomerDoc>(ANALYTICS_STORE.customers, rest);
+  const group = rest.length === 0 ? undefined : combine(ownSpan(target.data), ...others.map((d) => groupSpan(d.data)));
+  countSpan(set, groupSpan(target.data), -1);
+  countSpan(set, group ?? ownSpan(target.data), 1);
+  countSpan(set, groupSpan(source.data), 1);
+  const { merged: _m, ...targetRest } = withSpans(target.data, ownSpan(target.data), group);
+  await tx.documents.put(ANALYTICS_STORE.customers, targetId, rest.length === 0 ? targetRest : { ...targetRest, merged: rest }, target.version);
+  const { mergedInto: _i, ...sourceRest } = source.data;
+  await tx.documents.put(ANALYTICS_STORE.customers, sourceId, { ...sourceRest, links: [...(source.data.links ?? []), event.id] }, source.version);
+  return true;
 }
 
 /** The order a stock movement's source document (a shipment, a customer return) belongs to, as analytics recorded it. */
@@ -370,16 +561,9 @@ async function orderPlaced(tx: Transaction, p: Record<string, unknown>, day: str
   if (customerId === null) {
     counts.ordersGuest = ONE;
   } else {
-    const doc = await tx.documents.get<CustomerDoc>(ANALYTICS_STORE.customers, customerId);
-    const previous = doc?.data.orders ?? 0;
-    await tx.documents.put(ANALYTICS_STORE.customers, customerId, { orders: previous + 1, firstOrderOn: doc?.data.firstOrderOn ?? day }, doc?.version ?? 0);
-    if (previous === 0) {
-      counts.newCustomers = ONE;
-      counts.ordersNew = ONE;
-    } else {
-      counts.ordersReturning = ONE;
-      if (previous === 1) counts.repeatCustomers = ONE;
-    }
+    // Every known customer's order is returning, but the first of each customer (its new-customer count, restated below).
+    counts.ordersReturning = ONE;
+    await countCustomerOrder(tx, customerId, { on: day, keys: orderKeys(order) }, set);
   }
   set.add(orderKeys(order), day, counts);
   if (customerId !== null) customers.add([customerId], day, { orders: ONE });

@@ -119,10 +119,10 @@ export const KPI_CATALOGUE: readonly KpiDefinition[] = Object.freeze([
   def("dpo", "DPO", "days", "cash", ["finance: payables"], "Payables at the end / payables credited (billed) in the range × days."),
   def("cash-conversion-cycle", "Cash conversion cycle", "days", "cash", ["finance: inventory, cogs, receivables, payables"], "Days of inventory + DSO − DPO."),
   def("cash-position", "Cash position", "money", "cash", ["finance: bank, psp-clearing, cash accounts"], "Bank, payment-provider clearing and cash accounts at the end of the range."),
-  def("new-customers", "New customers", "count", "customers", ["OrderPlaced with customerId"], "Customers whose first order was placed in the range."),
-  def("returning-customer-orders", "Orders from returning customers", "count", "customers", ["OrderPlaced with customerId"], "Orders in the range from customers who had ordered before."),
-  def("returning-share", "Returning share", "ratio", "customers", ["OrderPlaced with customerId"], "Orders from returning customers / orders from known customers."),
-  def("repeat-rate", "Repeat rate", "ratio", "customers", ["OrderPlaced with customerId"], "Customers with two or more orders / customers with one or more, as of the end of the range."),
+  def("new-customers", "New customers", "count", "customers", ["OrderPlaced with customerId", "CustomerMerged", "CustomerUnmerged"], "Customers whose first order (by order date) was placed in the range; customers CRM merged into one another are one customer, new on the date of their earliest order."),
+  def("returning-customer-orders", "Orders from returning customers", "count", "customers", ["OrderPlaced with customerId", "CustomerMerged", "CustomerUnmerged"], "Orders in the range from customers who had ordered before (every order of a known customer but its first; merged customers as one, so a merged customer's later first order is returning)."),
+  def("returning-share", "Returning share", "ratio", "customers", ["OrderPlaced with customerId", "CustomerMerged", "CustomerUnmerged"], "Orders from returning customers / orders from known customers."),
+  def("repeat-rate", "Repeat rate", "ratio", "customers", ["OrderPlaced with customerId", "CustomerMerged", "CustomerUnmerged"], "Customers with two or more orders / customers with one or more, as of the end of the range (a customer counts as repeat from the date of its second order; merged customers as one)."),
 ]);
 
 /**

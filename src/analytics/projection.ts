@@ -55,10 +55,13 @@ export async function syncFacts(
 
 /**
  * Reads ahead the projection's documents a page of events will look up — its orders, the
- * shipments and returns its stock movements name, and its new orders' customers (locked: the
- * page updates them) — one call per collection. On a SQL store the per-event reads after it
- * are then answered from what the transaction keeps, and the customers' updates go in one
- * statement, so a sync makes a few round trips per page rather than several per order.
+ * shipments and returns its stock movements name, and the customers of its new orders, merges
+ * and unmerges (locked: the page updates them) — one call per collection. Customers merged
+ * into another bring the customer they count under, and an unmerge's target the others merged
+ * into it: one more call per level of merges, none on a page whose customers were never
+ * merged. On a SQL store the per-event reads after it are then answered from what the
+ * transaction keeps, and the customers' updates go in one statement, so a sync makes a few
+ * round trips per page rather than several per order or merge.
  * Returns the ids each collection does not hold (the page creates them; see {@link holdCreates}).
  */
 async function readPageAhead(tx: Transaction, page: readonly OutboxEvent[]): Promise<Map<string, Set<string>>> {
@@ -66,10 +69,15 @@ async function readPageAhead(tx: Transaction, page: readonly OutboxEvent[]): Pro
   const shipments = new Set<string>();
   const returns = new Set<string>();
   const customers = new Set<string>();
+  const unmergeTargets = new Set<string>();
   for (const event of page) {
     const p = event.payload as Record<string, unknown>;
     if (typeof p["orderId"] === "string") orders.add(p["orderId"]);
     if (event.type === "OrderPlaced" && typeof p["customerId"] === "string") customers.add(p["customerId"]);
+    if (event.type === "CustomerMerged" || event.type === "CustomerUnmerged") {
+      for (const id of [p["sourceId"], p["targetId"]]) if (typeof id === "string") customers.add(id);
+      if (event.type === "CustomerUnmerged" && typeof p["targetId"] === "string") unmergeTargets.add(p["targetId"]);
+    }
     const source = p["source"] as { type?: unknown; id?: unknown } | undefined;
     if (typeof source?.id === "string") {
       if (source.type === "shipment") shipments.add(source.id);
@@ -84,7 +92,22 @@ async function readPageAhead(tx: Transaction, page: readonly OutboxEvent[]): Pro
   if (orders.size > 0) missing(ANALYTICS_STORE.orders, orders, await tx.documents.getMany(ANALYTICS_STORE.orders, [...orders]));
   if (shipments.size > 0) missing(ANALYTICS_STORE.shipments, shipments, await tx.documents.getMany(ANALYTICS_STORE.shipments, [...shipments]));
   if (returns.size > 0) missing(ANALYTICS_STORE.returns, returns, await tx.documents.getMany(ANALYTICS_STORE.returns, [...returns]));
-  if (customers.size > 0) missing(ANALYTICS_STORE.customers, customers, await lockDocuments(tx, ANALYTICS_STORE.customers, [...customers]));
+  if (customers.size > 0) {
+    const seen = new Set(customers);
+    let found = await lockDocuments<{ mergedInto?: string; merged?: string[] }>(tx, ANALYTICS_STORE.customers, [...customers]);
+    missing(ANALYTICS_STORE.customers, customers, found);
+    // The customers they name: the one each was merged into, an unmerge target's others merged into it; one statement per level of merges.
+    for (let level = 0; level < 100; level++) {
+      const next = new Set<string>();
+      for (const doc of found) {
+        const more = [doc.data.mergedInto, ...(unmergeTargets.has(doc.id) ? (doc.data.merged ?? []) : [])];
+        for (const id of more) if (typeof id === "string" && !seen.has(id)) next.add(id);
+      }
+      if (next.size === 0) break;
+      for (const id of next) seen.add(id);
+      found = await lockDocuments(tx, ANALYTICS_STORE.customers, [...next]);
+    }
+  }
   return absent;
 }
 
@@ -119,6 +142,10 @@ function documentsOf(event: { readonly type: string; readonly payload: unknown }
     add(ANALYTICS_STORE.shipments, p["shipmentId"]);
   } else if (event.type === "ReturnReceived") {
     add(ANALYTICS_STORE.returns, p["returnId"]);
+  } else if (event.type === "CustomerMerged" || event.type === "CustomerUnmerged") {
+    // A merge into a customer no order names writes that customer too.
+    add(ANALYTICS_STORE.customers, p["sourceId"]);
+    add(ANALYTICS_STORE.customers, p["targetId"]);
   }
 }
 

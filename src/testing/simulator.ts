@@ -253,6 +253,8 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const keyed: KeyedRun[] = [];
   const tallies: Record<string, number> = {};
   const ordersByCustomer = new Map<string, number>();
+  // Orders by the customer their id resolved to when placed (analytics counts them there).
+  const countedFor = new Set<string>();
   let ordersPlaced = 0;
   let crm: ReturnType<typeof crmPart> | undefined;
   let replays = 0;
@@ -289,7 +291,10 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
       tallies[name] = (tallies[name] ?? 0) + n;
     },
     customerIds: () => crm?.customers() ?? [],
-    orderPlacedFor: (customerId) => ordersByCustomer.set(customerId, (ordersByCustomer.get(customerId) ?? 0) + 1),
+    orderPlacedFor: (customerId) => {
+      ordersByCustomer.set(customerId, (ordersByCustomer.get(customerId) ?? 0) + 1);
+      countedFor.add(crm?.resolve(customerId) ?? customerId);
+    },
     orderPlaced: () => {
       ordersPlaced++;
     },
@@ -298,7 +303,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
       for (const [customerId, count] of ordersByCustomer) if (match(customerId)) n += count;
       return n;
     },
-    customersWithOrders: () => ordersByCustomer.size,
+    customersWithOrders: () => new Set([...countedFor].map((id) => crm?.resolve(id) ?? id)).size,
     ordersPlaced: () => ordersPlaced,
   };
 

@@ -10,7 +10,9 @@ import { type ModulePart, type ShopContext, type SimStep, retryingInjected } fro
  * hand — and at full checks its KPI report over the whole run read against what the
  * simulation knows and what the other modules keep:
  * - `orders` is the number of orders the sales part placed, and `new-customers` the number
- *   of customer ids they were placed for (a customer counts under the id an order named);
+ *   of customers they were placed for: an order counts for the customer its id resolved to
+ *   when it was placed (through CRM merges) and stays with it when they are split again;
+ *   customers merged into one another count once;
  * - the SKU rows of the breakdown add up to the shop's GMV and units, and their COGS to the
  *   income statement's COGS over the run; each SKU's units and orders are those of every
  *   order as it stands now (edits restate their order);
@@ -84,7 +86,7 @@ export function analyticsPart(shop: ShopContext): ModulePart {
     const placed = shop.ordersPlaced();
     if (k["orders"] !== String(placed)) violations.push(`the orders KPI is ${k["orders"]}, the sales part placed ${placed}`);
     const customers = shop.customersWithOrders();
-    if (k["new-customers"] !== String(customers)) violations.push(`the new-customers KPI is ${k["new-customers"]}, orders were placed for ${customers} customer ids`);
+    if (k["new-customers"] !== String(customers)) violations.push(`the new-customers KPI is ${k["new-customers"]}, orders were placed for ${customers} customers (merged ones counted once)`);
     const sum = (rows: readonly BreakdownRow[], field: "gmv" | "cogs" | "stockValue") => rows.reduce((s, r) => s.plus(new Decimal(r[field] ?? "0")), new Decimal(0));
     const skuRows = report.breakdowns.sku ?? [];
     if (!sum(skuRows, "gmv").eq(k["gmv"] ?? "0")) violations.push(`the SKU rows' GMV adds up to ${sum(skuRows, "gmv").toFixed(2)}, the GMV KPI is ${k["gmv"]}`);

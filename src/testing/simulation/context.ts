@@ -72,7 +72,11 @@ export interface ShopContext {
   orderPlacedFor(customerId: string): void;
   /** How many orders were placed for customer ids that `match` accepts. */
   ordersFor(match: (customerId: string) => boolean): number;
-  /** How many customer ids orders were placed for. */
+  /**
+   * How many customers analytics counts orders for: an order counts for the customer its id
+   * resolved to when it was placed (through CRM merges), and stays with that one if they are
+   * split again; customers merged into one another count once.
+   */
   customersWithOrders(): number;
   /** How many orders the sales part placed (committed). */
   ordersPlaced(): number;

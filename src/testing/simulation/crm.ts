@@ -59,7 +59,7 @@ interface MergeModel {
 const CHANNELS = ["email", "sms"] as const;
 
 /** CRM's commands and invariants for the simulator. */
-export function crmPart(shop: ShopContext): ModulePart & { /** The customers the sales part places orders for (the shoppers). */ readonly customers: () => readonly string[] } {
+export function crmPart(shop: ShopContext): ModulePart & { /** The customers the sales part places orders for (the shoppers). */ readonly customers: () => readonly string[]; /** The customer an id resolves to now (through merges). */ readonly resolve: (id: string) => string } {
   const { sk, random } = shop;
   const customers = new Map<string, CustomerModel>();
   const merges = new Map<string, MergeModel>();
@@ -380,5 +380,5 @@ export function crmPart(shop: ShopContext): ModulePart & { /** The customers the
     return violations;
   };
 
-  return { name: "crm", steps, invariants, customers: () => [...customers.values()].filter((c) => c.shopper).map((c) => c.id) };
+  return { name: "crm", steps, invariants, customers: () => [...customers.values()].filter((c) => c.shopper).map((c) => c.id), resolve: (id) => (customers.has(id) ? resolve(id).id : id) };
 }
