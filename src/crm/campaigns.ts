@@ -14,7 +14,7 @@ import { CAMPAIGNS, CUSTOMERS, type CustomerDoc, ORDERS, TIMELINE, type Timeline
 import type { CrmOptions } from "./options.js";
 import { currentConsent } from "./record-consent.js";
 import { segmentsAsOf } from "./reports.js";
-import type { CrmOrderDoc } from "./timeline.js";
+import { type CrmOrderDoc, orderNetAsOf } from "./timeline.js";
 
 /** A stored campaign. */
 export type CampaignDoc = {
@@ -194,8 +194,8 @@ export async function campaignReport(tx: Transaction, campaignId: string): Promi
     const list = byCustomer.get(customerId) ?? [];
     for (const { data: o } of orders) {
       if (o.currency !== c.cost.currency) continue;
-      // A cancelled order is no purchase (one cancelled before it was invoiced has no credit note to say so).
-      const net = o.cancelledOn !== undefined ? new Decimal(0) : new Decimal(o.total).minus(o.credited);
+      // As the order stands now, net as CRM counts it (orderNetAsOf): a cancelled order is no purchase, a prepayment paid back counts off while owed.
+      const net = orderNetAsOf(o, "9999-12-31");
       if (net.lte(0)) continue;
       const placed = Date.parse(o.placedAt);
       const eligible = list.filter((t) => {

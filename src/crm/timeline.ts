@@ -21,7 +21,10 @@ export type CrmOrderDoc = {
   readonly total: string;
   /** The order version `total` is at (absent: 1, as placed); an older edit read later does not set it back. */
   readonly version?: number;
-  /** Credit notes for returns and cancellations, and refunds before invoicing, in `currency`: all of them, whatever their date. */
+  /**
+   * Credit notes for returns and cancellations, in `currency`: all of them, whatever their date.
+   * (On documents stored before `payments` was kept, also the prepayments paid back.)
+   */
   readonly credited: string;
   /** Ids of the documents already subtracted (so a redelivery does not subtract twice). */
   readonly creditedBy: readonly string[];
@@ -44,6 +47,19 @@ export type CrmOrderDoc = {
    * has none.
    */
   readonly cancelledOn?: string;
+  /**
+   * The money the customer paid on the order and got back, with its business date: each capture
+   * (`PaymentCaptured`, positive) and each refund of any kind (`RefundIssued`, negative), in
+   * `currency`. Absent on documents stored before it was kept: their prepayments paid back are
+   * in `credited`, counted off in full, as they were.
+   */
+  readonly payments?: readonly CrmOrderCredit[];
+  /**
+   * Prepayments paid back (a refund before invoicing, or the prepayment part of a split refund;
+   * not an edit's own surplus refund, which its new total holds), with their business date. They
+   * count off the order only while the customer still owes them: see {@link orderNetAsOf}.
+   */
+  readonly paidBack?: readonly CrmOrderCredit[];
 };
 
 /** An order's total from a business date on (`version` 1: as placed). */
@@ -62,15 +78,30 @@ function datedCredits(order: CrmOrderDoc): readonly CrmOrderCredit[] {
   return order.credits ?? (new Decimal(order.credited).isZero() ? [] : [{ on: order.placedOn, amount: order.credited }]);
 }
 
+/** The sum of the dated amounts on or before `asOf`. */
+function sumAsOf(amounts: readonly CrmOrderCredit[] | undefined, asOf: string): Decimal {
+  let sum = new Decimal(0);
+  for (const a of amounts ?? []) if (a.on <= asOf) sum = sum.plus(a.amount);
+  return sum;
+}
+
 /**
- * What an order counts for on `asOf` (YYYY-MM-DD): its total as of that date (the latest
- * version dated on or before it) minus what was credited on or before it; nothing once it was
- * cancelled on or before that date. Later edits, credit notes and cancellations do not change a
- * report as of an earlier date.
+ * What an order counts for on `asOf` (YYYY-MM-DD), everything as it stood on that date (edits,
+ * credit notes, payments and refunds dated later do not count):
+ *
+ * - its total (the latest version dated on or before the date) less its credit notes for returns
+ *   and cancellations;
+ * - less the prepayments paid back, but only as much of them as the customer still owes: at most
+ *   that net total less what the customer has paid and kept (captured less refunded). A
+ *   prepayment paid back is money the order is owed again; an edit that then removes those goods
+ *   (its new total holds them) or the money paid again ends it, so a refund and an edit never
+ *   take the same money off twice, and an order nothing is owed on counts what was paid and kept;
+ * - nothing once it was cancelled on or before the date.
  *
  * @example
  * ```ts
- * orderNetAsOf({ ...order, totals: [{ on: "2026-03-01", version: 1, total: "100" }], credits: [{ on: "2026-03-25", amount: "100" }] }, "2026-03-10"); // 100
+ * // 47.60 captured, 23.80 paid back out of prepayments, then the order edited down to 23.80: 23.80.
+ * orderNetAsOf({ ...order, totals: [{ on: "2026-03-02", version: 1, total: "47.6" }, { on: "2026-03-10", version: 2, total: "23.8" }], payments: [{ on: "2026-03-02", amount: "47.6" }, { on: "2026-03-10", amount: "-23.8" }], paidBack: [{ on: "2026-03-10", amount: "23.8" }] }, "2026-03-31"); // 23.8
  * ```
  */
 export function orderNetAsOf(order: CrmOrderDoc, asOf: string): Decimal {
@@ -79,6 +110,12 @@ export function orderNetAsOf(order: CrmOrderDoc, asOf: string): Decimal {
   for (const t of datedTotals(order)) if (t.on <= asOf && (total === undefined || t.version > total.version)) total = t;
   let net = new Decimal(total?.total ?? order.total);
   for (const c of datedCredits(order)) if (c.on <= asOf) net = net.minus(c.amount);
+  const paidBack = sumAsOf(order.paidBack, asOf);
+  if (paidBack.gt(0)) {
+    // Owed again: what the order (net of its credit notes) asks beyond what the customer has paid and kept.
+    const owed = Decimal.max(net.minus(sumAsOf(order.payments, asOf)), 0);
+    net = net.minus(Decimal.min(paidBack, owed));
+  }
   return net;
 }
 
@@ -187,6 +224,8 @@ export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent
         creditedBy: [],
         totals: [{ on: event.effectiveDate, version: 1, total: amount?.amount ?? "0" }],
         credits: [],
+        payments: [],
+        paidBack: [],
       };
       await tx.documents.put(ORDERS, orderId, order as unknown as JsonObject, 0);
     }
@@ -195,29 +234,43 @@ export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent
     if (!order) return false; // an order CRM never saw placed by a known customer
     customerId = order.data.customerId;
     amount = event.type === "OrderInvoiced" || event.type === "CreditNoteIssued" ? money(p["gross"]) : event.type === "OrderEdited" ? money(p["total"]) : money(p["amount"]);
+    // The order as this event leaves it, written once below if anything changed.
+    let data: CrmOrderDoc = order.data;
     // An edit's new total is what the order now costs (RFM's monetary value, campaign attribution).
     // Its surplus refund is part of the new total, not money credited back: it is marked as counted.
-    if (event.type === "OrderEdited" && amount && amount.currency === order.data.currency) {
+    if (event.type === "OrderEdited" && amount && amount.currency === data.currency) {
       const refundId = typeof p["refundId"] === "string" ? [p["refundId"] as string] : [];
       const version = typeof p["version"] === "number" ? p["version"] : 0;
-      const newer = version > (order.data.version ?? 1) ? { total: amount.amount, version } : {};
+      const newer = version > (data.version ?? 1) ? { total: amount.amount, version } : {};
       // Every version is kept with its date, read in any order: a report as of a date takes the latest version dated by then.
-      const totals = datedTotals(order.data);
+      const totals = datedTotals(data);
       const dated = version > 0 && !totals.some((t) => t.version === version) ? [...totals, { on: event.effectiveDate, version, total: amount.amount }] : totals;
-      await tx.documents.put(ORDERS, orderId, { ...order.data, ...newer, totals: dated, creditedBy: [...order.data.creditedBy, ...refundId] } as unknown as JsonObject, order.version);
+      data = { ...data, ...newer, totals: dated, creditedBy: [...data.creditedBy, ...refundId] };
+    }
+    // Money in and out, dated — every capture and every refund (an edit's too): what the customer has paid and kept.
+    // A document stored before payments were kept has none; its prepayments paid back stay credits, counted as they were.
+    const tracksPayments = data.payments !== undefined;
+    if (tracksPayments && (event.type === "PaymentCaptured" || event.type === "RefundIssued") && amount && amount.currency === data.currency) {
+      const signed = event.type === "RefundIssued" ? new Decimal(amount.amount).negated().toString() : amount.amount;
+      data = { ...data, payments: [...(data.payments ?? []), { on: event.effectiveDate, amount: signed }] };
     }
     // A refund counts once by its own id (a split refund names the credit note it settles, counted already).
     const docId = String((event.type === "RefundIssued" ? p["refundId"] : p["creditNoteId"]) ?? p["refundId"] ?? event.id);
-    // A refund split between a credit and prepayments reduces by its prepayment part (its credit part settles a credit note counted already).
+    // A refund split between a credit and prepayments pays back its prepayment part (its credit part settles a credit note counted already).
     const prepaidPart = event.type === "RefundIssued" && p["invoiced"] === true ? money((p["fromPrepayments"] as { amount?: unknown } | undefined)?.amount) : null;
-    const reduces =
-      (event.type === "CreditNoteIssued" && (p["reason"] === "return" || p["reason"] === "cancellation")) || (event.type === "RefundIssued" && (p["invoiced"] === false || prepaidPart !== null));
+    const paysBack = event.type === "RefundIssued" && (p["invoiced"] === false || prepaidPart !== null);
+    const reduces = (event.type === "CreditNoteIssued" && (p["reason"] === "return" || p["reason"] === "cancellation")) || paysBack;
     const reduction = prepaidPart ?? amount;
-    if (reduces && reduction && reduction.currency === order.data.currency && !order.data.creditedBy.includes(docId)) {
-      const credited = new Decimal(order.data.credited).plus(reduction.amount).toString();
-      const credits = [...datedCredits(order.data), { on: event.effectiveDate, amount: reduction.amount }];
-      await tx.documents.put(ORDERS, orderId, { ...order.data, credited, credits, creditedBy: [...order.data.creditedBy, docId] } as unknown as JsonObject, order.version);
+    if (reduces && reduction && reduction.currency === data.currency && !data.creditedBy.includes(docId)) {
+      const dated = { on: event.effectiveDate, amount: reduction.amount };
+      // A prepayment paid back counts off only while the customer owes it again (orderNetAsOf); a credit note counts off whole.
+      const change =
+        paysBack && tracksPayments
+          ? { paidBack: [...(data.paidBack ?? []), dated] }
+          : { credited: new Decimal(data.credited).plus(reduction.amount).toString(), credits: [...datedCredits(data), dated] };
+      data = { ...data, ...change, creditedBy: [...data.creditedBy, docId] };
     }
+    if (data !== order.data) await tx.documents.put(ORDERS, orderId, data as unknown as JsonObject, order.version);
   }
   const entry: TimelineEntry = {
     entryId,
