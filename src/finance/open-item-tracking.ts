@@ -578,7 +578,9 @@ async function trackPrepayment(tx: Transaction, orderId: string, currency: strin
 
 /**
  * The prepayment an invoice applies, when finance tracked it: its booked value (the
- * advance's rate) and its value at the invoice's rate; the tracked advance is relieved.
+ * advance's rate) and its value at the invoice's rate — its share of the invoice's functional
+ * gross, so an invoice the advance pays in full opens no receivable, not even a cent of
+ * conversion rounding; the tracked advance is relieved.
  */
 async function applyPrepayment(tx: Transaction, functionalCurrency: string, p: Payload<"OrderInvoiced">): Promise<{ booked: bigint; atInvoiceRate: bigint } | undefined> {
   const applied = toUnits(p.prepaymentApplied.amount);
@@ -588,8 +590,12 @@ async function applyPrepayment(tx: Transaction, functionalCurrency: string, p: P
   if (tracked === undefined || tracked.currency !== p.currency || toUnits(tracked.amount) < applied) return undefined;
   const quantum = quantumOf(functionalCurrency);
   const booked = relievedValue(toUnits(tracked.amount), toUnits(tracked.functional), applied, quantum);
-  const digits = minorUnits(functionalCurrency as CurrencyCode);
-  const atInvoiceRate = toUnits(new Decimal(p.prepaymentApplied.amount).times(p.rate).toDecimalPlaces(digits, Decimal.ROUND_HALF_UP).toFixed());
+  // The applied part at the invoice's rate is its share of the invoice's own functional gross (the
+  // sum of its converted parts), all of it when the prepayment pays the whole invoice: converting
+  // the applied amount whole could differ by a cent and leave a receivable of 0 in the invoice's
+  // currency that keeps a cent in the functional one, which no payment would ever settle.
+  const gross = toUnits(p.gross.amount);
+  const atInvoiceRate = gross <= 0n ? 0n : relievedValue(gross, toUnits(p.functional.gross.amount), applied, quantum);
   const next: Prepayment = { ...tracked, amount: unitsToString(toUnits(tracked.amount) - applied), functional: unitsToString(toUnits(tracked.functional) - booked) };
   await tx.documents.put(FINANCE_STORE.prepayments, p.orderId, next as unknown as JsonObject, doc!.version);
   return { booked, atInvoiceRate };

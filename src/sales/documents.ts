@@ -148,9 +148,9 @@ export function invoiceOrderPart(
     },
   };
   // IFRIC 22: the applied advance keeps its booked value on the revenue side (finance shifts revenue by it);
-  // the receivable is what is left at the invoice's rate, as finance's open item holds it.
+  // the receivable is what is left of the invoice's own functional value, as finance's open item holds it.
   const open = d.gross - applied;
-  const openF = d.fGross - convertMinor(applied, c, fc, options.rate);
+  const openF = d.fGross - appliedAtInvoiceValue(d.gross, d.fGross, applied);
   // A credit the invoice takes pays it at the credit's booked value: finance realises the difference
   // to the invoice's booked share at once, so the receivable keeps no functional residue of it.
   const credit = -minorOf(order.receivable.amount, c);
@@ -167,6 +167,25 @@ export function invoiceOrderPart(
     invoices: [...order.invoices, invoiceRecord(order, options, amountOf(d.gross, c), dueDate, quantities)],
   };
   return { order: updated, event };
+}
+
+/**
+ * The functional value, at an invoice's rate, of the part `applied` of its gross that a
+ * prepayment pays: its share of the invoice's own functional gross (the sum of its converted
+ * net, shipping and tax), half-up, all of it when the prepayment pays the whole invoice. Not the
+ * applied amount converted whole: that can differ from the invoice's value by a cent (the parts
+ * are rounded one by one) and would leave a receivable of nothing in the invoice's currency
+ * worth a cent in the functional one. Finance measures the prepaid part the same way.
+ *
+ * @example
+ * ```ts
+ * // 10.32 USD invoiced at 0.92: net 8.67 → 7.98, tax 1.65 → 1.52, so 9.50 EUR (10.32 × 0.92 = 9.49)
+ * appliedAtInvoiceValue(1032n, 950n, 1032n); // 950n: the receivable left is 0 USD and 0 EUR
+ * ```
+ */
+export function appliedAtInvoiceValue(gross: bigint, functionalGross: bigint, applied: bigint): bigint {
+  if (applied <= 0n || gross <= 0n) return 0n;
+  return shareOf(functionalGross, applied, gross);
 }
 
 /** What an invoice billed, kept on its record so a credit note can mirror it: its rate, each line's quantity, the shipping charge. */

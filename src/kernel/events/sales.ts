@@ -394,7 +394,10 @@ const invoiceAmounts = z.object({
  * currency finance tracks each order's advances (captures before invoicing, less refunds)
  * at their booked value and, when they cover `prepaymentApplied`, uses that value and
  * measures the prepaid part of the revenue at the advance's rate (IFRIC 22): revenue =
- * functional net − prepaymentApplied × rate + the advances' booked value. The credits in
+ * functional net − the prepaid part's value at the invoice's rate + the advances' booked
+ * value, where the prepaid part's value is its share of the functional gross
+ * (prepaymentApplied × functional gross / gross, half-up; all of it when the advances pay
+ * the whole invoice, which then leaves no receivable in either currency). The credits in
  * `appliesCredits` and `appliesPayments` are advances for the goods this invoice bills too:
  * the part they cover is measured at their booked value, revenue = functional net − (what
  * they pay of the invoice at its rate − their booked value), with no exchange difference.
