@@ -97,6 +97,19 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
     return random.chance(0.5) || cents <= 1 ? amount : new Decimal(random.int(1, cents - 1)).dividedBy(100).toFixed(2);
   };
 
+  // Orders of a product that allows backorders (placed, and placed beyond what was available).
+  const backorderTally = async (orderId: string, what: string): Promise<void> => {
+    const order = cache.get(orderId);
+    if (order === undefined) return;
+    for (const line of order.lines) {
+      if (!shop.backorderSkus.has(line.sku)) continue;
+      shop.tally(`sales.backorders.${what}`);
+      if (!order.reserved || shop.concurrent()) continue;
+      const a = await sk.inventory.availability(line.sku, order.warehouseId);
+      if (Number(a.available) < 0) shop.tally(`sales.backorders.${what}-beyond-stock`);
+    }
+  };
+
   const steps = (): SimStep[] => {
     const any = orders.length > 0 ? 1 : 0;
     return [
@@ -131,6 +144,7 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
 
           shop.keyed({ name: "sales.placeOrder", run, result });
           await refresh(input.orderId);
+          await backorderTally(input.orderId, "ordered");
           return result;
         },
       },
@@ -228,9 +242,18 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
           if (left.length === 0) return "skip";
           const lines = left.map((l) => ({ ...l, quantity: random.chance(0.7) ? l.quantity : random.int(1, l.quantity) }));
           const shipmentId = shop.id("shp");
-          const result = await sk.sales.shipOrder({ orderId: order.orderId, shipmentId, lines: lines.map((l) => ({ lineId: l.lineId, quantity: String(l.quantity) })) });
+          const backordered = lines.some((l) => shop.backorderSkus.has(l.sku));
+          let result;
+          try {
+            result = await sk.sales.shipOrder({ orderId: order.orderId, shipmentId, lines: lines.map((l) => ({ lineId: l.lineId, quantity: String(l.quantity) })) });
+          } catch (error) {
+            // A backordered line ships when its stock has come in: short of it, the shipment is refused whole.
+            if (backordered && isStorekeepError(error) && error.code === "INSUFFICIENT_STOCK") shop.tally("sales.backorders.shipments-refused-short");
+            throw error;
+          }
           for (const l of lines) shop.moved(l.sku, -l.quantity);
           shipments.push(shipmentId);
+          if (backordered) shop.tally("sales.backorders.shipped");
           await refresh(order.orderId);
           return result;
         },
