@@ -1,4 +1,5 @@
 import { Decimal } from "../../kernel/decimal.js";
+import { isStorekeepError } from "../../kernel/errors.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
 /*
@@ -120,7 +121,13 @@ export function inventoryPart(shop: ShopContext, salesReserved: () => Promise<Ma
         weight: 1.5,
         run: async () => {
           const q = random.int(1, 3);
-          const { reservations } = await sk.inventory.reserve({ lines: [{ sku, warehouseId, quantity: qty(q) }] });
+          const reserve = sk.inventory.reserve({ lines: [{ sku, warehouseId, quantity: qty(q) }] });
+          // A product that allows backorders is held beyond what is available: never refused for stock.
+          const { reservations } = shop.backorderSkus.has(sku)
+            ? await reserve.catch((error: unknown) => {
+                throw isStorekeepError(error) && error.code === "INSUFFICIENT_STOCK" ? new Error(`a hold of ${q} ${sku} (backorders allowed) was refused: ${error.message}`) : error;
+              })
+            : await reserve;
           holds.push({ reservationId: reservations[0]!.reservationId, key: `${sku}|${warehouseId}`, quantity: q, expiresAt: reservations[0]!.expiresAt });
         },
       },
