@@ -225,7 +225,9 @@ const startInOrder: Interleave = (tasks) => Promise.allSettled(tasks.map((t) => 
  * line's buckets hold; the outbox holds exactly the events of committed transactions, each
  * once, and none of a refused, failed or retried one (concurrent batches included); a
  * replayed keyed command returns the first result and adds nothing; every host module's
- * `simulation.invariants`; CRM, analytics and replenishment against what the simulator drove
+ * `simulation.invariants`; with `backorders`, a product that allows them is reserved beyond its
+ * stock (available = on hand − reserved, what is backordered is what open lines and holds hold
+ * beyond the stock) and its shipments are refused only while short; CRM, analytics and replenishment against what the simulator drove
  * (see their parts in src/testing/simulation/). Throws {@link SimulationFailure} with a replay line on the first
  * violation.
  *

@@ -7,8 +7,10 @@ import type { ModulePart, ShopContext, SimStep } from "./context.js";
  * adjustments, direct and in-transit transfers, holds and releases, stocktakes (start,
  * count ±1 against the book, approve). Invariants: `inventory.audit()` is ok; on hand per
  * SKU equals the model (stock conserved: every module's committed movements, nothing of a
- * refused one); no warehouse below zero on hand or available (never oversold); reserved per
- * SKU and warehouse equals the sales orders' reserved buckets plus the open holds.
+ * refused one); no warehouse below zero on hand or available (never oversold; a product that
+ * allows backorders may go below zero available, never on hand: its available is on hand less
+ * reserved and what is backordered is what the orders and holds hold beyond the stock); reserved
+ * per SKU and warehouse equals the sales orders' reserved buckets plus the open holds.
  */
 
 /** The standard-costed product and the standard it is defined with. */
