@@ -18,6 +18,10 @@ import { checkSerialHistory } from "./serial-history.js";
 import { keepReceiptCosts } from "./receipt-cost.js";
 import { type CounterChanges, applyCounters, checkLocations, collectBalances, collectCounters, toDecimal } from "./stock-balances.js";
 import { formatScaled, roundingCode } from "./valuation-kernel.js";
+import { closeHolds, lockedExpiredIn } from "./reservation-holds.js";
+import { Decimal } from "../kernel/decimal.js";
+
+const ZERO = new Decimal(0);
 
 /*
  * The stock ledger's write path. One function records movements for any number of SKUs
@@ -142,6 +146,22 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
   if (lotted) await checkLotHolds(ctx.tx, drafts, products, nowIsoOf(ctx));
   if (quantityDeltas.length > 0) await ctx.tx.balances.add(QUANTITIES, quantityDeltas);
   if (valueDeltas.length > 0) await ctx.tx.balances.add(VALUES, valueDeltas);
+  // An expired hold stops counting before a movement that needs units available (as
+  // `availability` shows them, and as `reserve` releases it first): released now, in the scopes
+  // where such a movement lowers on hand, so an issue, transfer or shipment of an unreserved
+  // order is not refused for a hold nobody keeps any more.
+  const guarded = [...counterChanges.entries()].filter(([, c]) => c.enforce.has("available") && (c.deltas.get("onHand") ?? ZERO).isNegative()).map(([key]) => key).sort();
+  if (guarded.length > 0) {
+    const expired = await lockedExpiredIn(ctx.tx, guarded, nowIsoOf(ctx));
+    if (expired.length > 0) {
+      const closed = await closeHolds(ctx, expired, "expired", "expired");
+      for (const [key, quantity] of closed.changes) {
+        const change = counterChanges.get(key);
+        if (change !== undefined) change.deltas.set("reserved", (change.deltas.get("reserved") ?? ZERO).minus(quantity));
+      }
+      events.push(...closed.events);
+    }
+  }
   await applyCounters(ctx.tx, counterChanges);
   return { movements, events };
 }

@@ -106,6 +106,13 @@ export interface SimulationOptions {
    * stays the one it was: a seed recorded in a regression test draws the same commands).
    */
   readonly authorizations?: boolean;
+  /**
+   * One more product that allows backorders (`PRE`, untracked, FIFO: a pre-order article): it
+   * is received, bought, counted and sold like the others, its orders reserve beyond what is
+   * available, and its shipments wait for the stock (default false, so a seed's run stays the
+   * one it was: a seed recorded in a regression test draws the same commands).
+   */
+  readonly backorders?: boolean;
 }
 
 /**
@@ -165,9 +172,9 @@ const PRODUCTS = [
   { sku: "CAP", costingMethod: "fifo" as const },
   { sku: STANDARD_SKU, costingMethod: "standard" as const, standardCost: STANDARD_COST },
 ];
-const SKUS = PRODUCTS.map((p) => p.sku);
-/** What the shop sells: the untracked products and the lot- and serial-tracked ones. */
-const SELLABLE = [...SKUS, ...TRACKED_PRODUCTS.map((p) => p.sku)];
+/** The product that takes pre-orders (`SimulationOptions.backorders`): sold beyond its stock, shipped when stock comes in. */
+export const BACKORDER_SKU = "PRE";
+const BACKORDER_PRODUCT = { sku: BACKORDER_SKU, costingMethod: "fifo" as const, allowBackorders: true };
 /**
  * The simulated shop's VAT, as a German seller applies it: Germany's standard and reduced
  * rates (domestic sales, and B2C distance sales inside the EU below the OSS threshold), a
@@ -218,7 +225,9 @@ const startInOrder: Interleave = (tasks) => Promise.allSettled(tasks.map((t) => 
  * line's buckets hold; the outbox holds exactly the events of committed transactions, each
  * once, and none of a refused, failed or retried one (concurrent batches included); a
  * replayed keyed command returns the first result and adds nothing; every host module's
- * `simulation.invariants`; CRM, analytics and replenishment against what the simulator drove
+ * `simulation.invariants`; with `backorders`, a product that allows them is reserved beyond its
+ * stock (available = on hand − reserved, what is backordered is what open lines and holds hold
+ * beyond the stock) and its shipments are refused only while short; CRM, analytics and replenishment against what the simulator drove
  * (see their parts in src/testing/simulation/). Throws {@link SimulationFailure} with a replay line on the first
  * violation.
  *
@@ -247,9 +256,15 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   let lostCommits = 0;
   const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax: salesTax }, modules: options.modules ?? [] });
   const sk = retryingFacade(facade, () => lostCommits++);
-  const replay = `npm run sim -- --seed ${seed} --steps ${steps}${faults ? "" : " --no-faults"}`;
+  const backorders = options.backorders === true;
+  // The backorder product only when asked for: every other run keeps its lists, so its draws.
+  const products = backorders ? [...PRODUCTS, BACKORDER_PRODUCT] : PRODUCTS;
+  const skus = products.map((p) => p.sku);
+  /** What the shop sells: the untracked products and the lot- and serial-tracked ones. */
+  const sellable = [...skus, ...TRACKED_PRODUCTS.map((p) => p.sku)];
+  const replay = `npm run sim -- --seed ${seed} --steps ${steps}${faults ? "" : " --no-faults"}${options.authorizations === true ? " --authorizations" : ""}${backorders ? " --backorders" : ""}`;
   const outcomes: Record<string, { ok: number; refused: number; skipped: number }> = {};
-  const expectedOnHand = new Map<string, number>(SELLABLE.map((s) => [s, 0]));
+  const expectedOnHand = new Map<string, number>(sellable.map((s) => [s, 0]));
   const keyed: KeyedRun[] = [];
   const tallies: Record<string, number> = {};
   const ordersByCustomer = new Map<string, number>();
@@ -274,8 +289,9 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     clock,
     random,
     seed,
-    skus: SKUS,
-    sellable: SELLABLE,
+    skus: skus,
+    sellable: sellable,
+    backorderSkus: new Set(backorders ? [BACKORDER_SKU] : []),
     warehouses: WAREHOUSES,
     step: () => currentStep,
     concurrent: () => inBatch,
@@ -323,12 +339,12 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
     }
   };
   for (const warehouseId of WAREHOUSES) await setup(() => sk.inventory.defineWarehouse({ warehouseId }));
-  for (const product of [...PRODUCTS, ...TRACKED_PRODUCTS]) await setup(() => sk.inventory.defineProduct(product));
+  for (const product of [...products, ...TRACKED_PRODUCTS]) await setup(() => sk.inventory.defineProduct(product));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER, currency: "EUR", leadTimeDays: 5, taxTreatment: "none" }));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER_USD, currency: "USD", leadTimeDays: 12, taxTreatment: "none" }));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_FREIGHT, currency: "EUR", leadTimeDays: 1, taxTreatment: "none" }));
   for (const coupon of COUPONS) await setup(() => sk.sales.defineCoupon(coupon));
-  for (const sku of SKUS) await setup(() => sk.purchasing.setSupplierItem({ supplierId: SIM_SUPPLIER, sku, ...SUPPLIER_ITEMS, prices: [{ unitPrice: "4.00" }, { minQuantity: "60", unitPrice: "3.50" }] }));
+  for (const sku of skus) await setup(() => sk.purchasing.setSupplierItem({ supplierId: SIM_SUPPLIER, sku, ...SUPPLIER_ITEMS, prices: [{ unitPrice: "4.00" }, { minQuantity: "60", unitPrice: "3.50" }] }));
 
   const sales = salesPart(shop, { oss, authorizations: options.authorizations === true });
   const purchasing = purchasingPart(shop);

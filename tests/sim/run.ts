@@ -1,5 +1,5 @@
 /**
- * `npm run sim -- --seeds N --steps M [--seed S] [--no-faults] [--authorizations]`: runs whole-shop simulations
+ * `npm run sim -- --seeds N --steps M [--seed S] [--no-faults] [--authorizations] [--backorders]`: runs whole-shop simulations
  * (src/testing/simulator.ts) for seeds 1..N (or the one seed S) and prints the figures; a
  * failing seed prints its replay line and the run exits 1.
  */
@@ -17,6 +17,7 @@ const single = args.includes("--seed") ? value("seed", 1) : undefined;
 const seeds = single === undefined ? Array.from({ length: value("seeds", 20) }, (_, i) => i + 1) : [single];
 const faults = !args.includes("--no-faults");
 const authorizations = args.includes("--authorizations");
+const backorders = args.includes("--backorders");
 const verbose = args.includes("--verbose");
 
 const started = performance.now();
@@ -25,7 +26,7 @@ const byCommand: Record<string, { ok: number; refused: number; skipped: number }
 const tallies: Record<string, number> = {};
 for (const seed of seeds) {
   try {
-    const report = await simulateShop({ seed, steps, faults, authorizations, ...(verbose ? { log: (line: string) => console.log(`  ${line}`) } : {}) });
+    const report = await simulateShop({ seed, steps, faults, authorizations, backorders, ...(verbose ? { log: (line: string) => console.log(`  ${line}`) } : {}) });
     totals.steps += report.steps;
     totals.faults += report.injectedFaults;
     totals.lost += report.lostCommits;

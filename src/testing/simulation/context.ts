@@ -43,6 +43,8 @@ export interface ShopContext {
   readonly skus: readonly string[];
   /** Everything the shop sells: the untracked products and the lot- and serial-tracked ones. */
   readonly sellable: readonly string[];
+  /** The products that allow backorders (sales reserve beyond what is available; empty unless `SimulationOptions.backorders`). */
+  readonly backorderSkus: ReadonlySet<string>;
   readonly warehouses: readonly string[];
   /** The current step (1-based; 0 during setup). */
   step(): number;

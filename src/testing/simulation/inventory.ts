@@ -1,4 +1,5 @@
 import { Decimal } from "../../kernel/decimal.js";
+import { isStorekeepError } from "../../kernel/errors.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
 /*
@@ -6,8 +7,10 @@ import type { ModulePart, ShopContext, SimStep } from "./context.js";
  * adjustments, direct and in-transit transfers, holds and releases, stocktakes (start,
  * count ±1 against the book, approve). Invariants: `inventory.audit()` is ok; on hand per
  * SKU equals the model (stock conserved: every module's committed movements, nothing of a
- * refused one); no warehouse below zero on hand or available (never oversold); reserved per
- * SKU and warehouse equals the sales orders' reserved buckets plus the open holds.
+ * refused one); no warehouse below zero on hand or available (never oversold; a product that
+ * allows backorders may go below zero available, never on hand: its available is on hand less
+ * reserved and what is backordered is what the orders and holds hold beyond the stock); reserved
+ * per SKU and warehouse equals the sales orders' reserved buckets plus the open holds.
  */
 
 /** The standard-costed product and the standard it is defined with. */
@@ -120,7 +123,13 @@ export function inventoryPart(shop: ShopContext, salesReserved: () => Promise<Ma
         weight: 1.5,
         run: async () => {
           const q = random.int(1, 3);
-          const { reservations } = await sk.inventory.reserve({ lines: [{ sku, warehouseId, quantity: qty(q) }] });
+          const reserve = sk.inventory.reserve({ lines: [{ sku, warehouseId, quantity: qty(q) }] });
+          // A product that allows backorders is held beyond what is available: never refused for stock.
+          const { reservations } = shop.backorderSkus.has(sku)
+            ? await reserve.catch((error: unknown) => {
+                throw isStorekeepError(error) && error.code === "INSUFFICIENT_STOCK" ? new Error(`a hold of ${q} ${sku} (backorders allowed) was refused: ${error.message}`) : error;
+              })
+            : await reserve;
           holds.push({ reservationId: reservations[0]!.reservationId, key: `${sku}|${warehouseId}`, quantity: q, expiresAt: reservations[0]!.expiresAt });
         },
       },
@@ -204,11 +213,28 @@ export function inventoryPart(shop: ShopContext, salesReserved: () => Promise<Ma
         const key = `${sku}|${warehouseId}`;
         const a = await sk.inventory.availability(sku, warehouseId);
         // A stocktake records a counted loss even below what is held (available then goes
-        // negative: over-reserved, not oversold); nothing else may take available below zero.
-        if (Number(a.onHand) < 0 || (Number(a.available) < 0 && !shop.countedBelowHolds.has(`${sku}|${warehouseId}`))) violations.push(`oversold: ${sku} at ${warehouseId} on hand ${a.onHand}, available ${a.available}`);
+        // negative: over-reserved, not oversold); a product that allows backorders is reserved
+        // beyond its stock by design; nothing else may take available below zero. On hand never
+        // goes below zero (no product of the shop allows negative stock).
+        const backorder = shop.backorderSkus.has(sku);
+        if (Number(a.onHand) < 0 || (Number(a.available) < 0 && !backorder && !shop.countedBelowHolds.has(`${sku}|${warehouseId}`))) violations.push(`oversold: ${sku} at ${warehouseId} on hand ${a.onHand}, available ${a.available}`);
+        if (backorder) {
+          // Backorders: available is on hand less reserved, below zero by what is backordered (not clamped at zero).
+          if (!new Decimal(a.available).eq(new Decimal(a.onHand).minus(a.reserved))) violations.push(`backorders: ${sku} at ${warehouseId} available ${a.available}, but on hand ${a.onHand} less reserved ${a.reserved} is ${new Decimal(a.onHand).minus(a.reserved).toFixed()}`);
+          const backordered = Math.max(0, Number(a.reserved) - Number(a.onHand));
+          if (backordered > 0) shop.tally("inventory.backorders.checks-backordered");
+        }
         if (sales === undefined) continue;
-        const held = holds.filter((h) => h.key === key && (h.expiresAt === null || h.expiresAt > now)).reduce((s, h) => s + h.quantity, 0) + (sales.get(key) ?? 0);
+        const open = holds.filter((h) => h.key === key && (h.expiresAt === null || h.expiresAt > now)).reduce((s, h) => s + h.quantity, 0);
+        const held = open + (sales.get(key) ?? 0);
         if (Number(a.reserved) !== held) violations.push(`reserved ${sku} at ${warehouseId} is ${a.reserved}, but sales orders reserve and open holds add up to ${held}`);
+        if (backorder) {
+          // What is backordered (reserved beyond on hand) is what the open order lines and holds
+          // hold beyond the stock there; and replenishment sees the same backorder.
+          const beyond = Math.max(0, held - Number(a.onHand));
+          const backordered = Math.max(0, Number(a.reserved) - Math.max(0, Number(a.onHand)));
+          if (backordered !== beyond) violations.push(`backorders: ${sku} at ${warehouseId} backordered ${backordered}, the open order lines (${sales.get(key) ?? 0}) and holds (${open}) hold ${beyond} beyond the ${a.onHand} on hand`);
+        }
       }
     }
     return violations;

@@ -41,6 +41,16 @@ export function replenishmentPart(shop: ShopContext): ModulePart {
         const again = await sk.replenishment.suggest();
         const problems = checkQuantities(first.suggestions);
         if (canonicalJson(first) !== canonicalJson(again)) problems.push("two suggestions in a row, with nothing recorded between, differ");
+        // A product that allows backorders: what its orders hold beyond the stock is backordered,
+        // not reserved, in the suggestion's inputs (so the position counts it once).
+        for (const s of first.suggestions) {
+          if (!shop.backorderSkus.has(s.sku)) continue;
+          const a = await sk.inventory.availability(s.sku, s.warehouse);
+          const backordered = Math.max(0, Number(a.reserved) - Math.max(0, Number(a.onHand)));
+          const { inputs } = s.explanation;
+          if (inputs.backordered !== backordered || inputs.reserved !== Number(a.reserved) - backordered) problems.push(`a suggestion for ${s.sku} at ${s.warehouse} counts ${inputs.reserved} reserved and ${inputs.backordered} backordered; on hand ${a.onHand} and reserved ${a.reserved} make ${Number(a.reserved) - backordered} and ${backordered}`);
+          if (backordered > 0) shop.tally("replenishment.suggestions.backordered");
+        }
         if (problems.length > 0) throw new Error(`replenishment: ${problems.join("; ")}`);
         shop.tally("replenishment.suggestions", first.suggestions.length);
         return first;

@@ -97,6 +97,19 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
     return random.chance(0.5) || cents <= 1 ? amount : new Decimal(random.int(1, cents - 1)).dividedBy(100).toFixed(2);
   };
 
+  // Orders of a product that allows backorders (placed, and placed beyond what was available).
+  const backorderTally = async (orderId: string, what: string): Promise<void> => {
+    const order = cache.get(orderId);
+    if (order === undefined) return;
+    for (const line of order.lines) {
+      if (!shop.backorderSkus.has(line.sku)) continue;
+      shop.tally(`sales.backorders.${what}`);
+      if (!order.reserved || shop.concurrent()) continue;
+      const a = await sk.inventory.availability(line.sku, order.warehouseId);
+      if (Number(a.available) < 0) shop.tally(`sales.backorders.${what}-beyond-stock`);
+    }
+  };
+
   const steps = (): SimStep[] => {
     const any = orders.length > 0 ? 1 : 0;
     return [
@@ -106,7 +119,9 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
         // A coupon past its usage limit refuses the order (the limit holds under concurrency).
         refuses: (error) => isStorekeepError(error) && error.code === "VALIDATION_FAILED" && (error.details as { reason?: string } | undefined)?.reason === "coupon-exhausted",
         run: async () => {
-          const first = random.int(0, shop.sellable.length - 1);
+          // A shop taking pre-orders sells its backorder product every day: a quarter of the orders start with it.
+          const preorder = shop.backorderSkus.size > 0 && random.chance(0.25) ? shop.sellable.indexOf([...shop.backorderSkus][0]!) : -1;
+          const first = preorder >= 0 ? preorder : random.int(0, shop.sellable.length - 1);
           const skus = random.chance(0.4) ? [shop.sellable[first]!, shop.sellable[(first + random.int(1, shop.sellable.length - 1)) % shop.sellable.length]!] : [shop.sellable[first]!];
           const coupon = random.chance(0.2) ? random.pick(COUPONS).code : undefined;
           const input = {
@@ -124,13 +139,21 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
             ...(shop.customerIds().length > 0 && random.chance(0.6) ? { customerId: random.pick(shop.customerIds()) } : {}),
           };
           const run = () => sk.sales.placeOrder(input, { idempotencyKey: `checkout-${input.orderId}` });
-          const result = await run();
+          let result;
+          try {
+            result = await run();
+          } catch (error) {
+            // An order of products that all allow backorders is never short of stock.
+            if (isStorekeepError(error) && error.code === "INSUFFICIENT_STOCK" && input.lines.every((l) => shop.backorderSkus.has(l.sku))) throw new Error(`an order of ${input.lines.map((l) => l.sku).join(", ")} (backorders allowed) was refused: ${error.message}`);
+            throw error;
+          }
           orders.push(input.orderId);
           shop.orderPlaced();
           if (input.customerId !== undefined) shop.orderPlacedFor(input.customerId);
 
           shop.keyed({ name: "sales.placeOrder", run, result });
           await refresh(input.orderId);
+          await backorderTally(input.orderId, "ordered");
           return result;
         },
       },
@@ -228,9 +251,39 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
           if (left.length === 0) return "skip";
           const lines = left.map((l) => ({ ...l, quantity: random.chance(0.7) ? l.quantity : random.int(1, l.quantity) }));
           const shipmentId = shop.id("shp");
-          const result = await sk.sales.shipOrder({ orderId: order.orderId, shipmentId, lines: lines.map((l) => ({ lineId: l.lineId, quantity: String(l.quantity) })) });
+          const backordered = lines.some((l) => shop.backorderSkus.has(l.sku));
+          let result;
+          try {
+            result = await sk.sales.shipOrder({ orderId: order.orderId, shipmentId, lines: lines.map((l) => ({ lineId: l.lineId, quantity: String(l.quantity) })) });
+          } catch (error) {
+            // A backordered line ships when its stock has come in: short of it, the shipment is refused whole.
+            if (backordered && isStorekeepError(error) && error.code === "INSUFFICIENT_STOCK") {
+              shop.tally("sales.backorders.shipments-refused-short");
+              // Refused only while short: alone, with every line untracked at the order's warehouse, some SKU must
+              // lack what it ships — on hand for the units its own holds reserve, available (on hand less reserved) else.
+              const plain = order.lines.filter((l) => lines.some((s) => s.lineId === l.lineId));
+              if (!shop.concurrent() && plain.every((l) => shop.skus.includes(l.sku) && (l.sources ?? []).length === 0)) {
+                const need = new Map<string, { quantity: number; reserved: boolean }>();
+                for (const l of lines) {
+                  const line = plain.find((p) => p.lineId === l.lineId)!;
+                  const n = need.get(l.sku) ?? { quantity: 0, reserved: false };
+                  need.set(l.sku, { quantity: n.quantity + l.quantity, reserved: n.reserved || q(line.buckets.reserved) > 0 });
+                }
+                let short = false;
+                const seen: string[] = [];
+                for (const [sku, n] of need) {
+                  const a = await sk.inventory.availability(sku, order.warehouseId);
+                  seen.push(`${sku} on hand ${a.onHand}, reserved ${a.reserved}, available ${a.available}`);
+                  if (n.quantity > Number(n.reserved ? a.onHand : a.available)) short = true;
+                }
+                if (!short) throw new Error(`shipment of ${order.orderId} (${order.state}${order.reserved ? ", reserved" : ""}) refused (${(error as Error).message}) while ${order.warehouseId} had what it ships: ${[...need].map(([sku, n]) => `${n.quantity} ${sku}${n.reserved ? " reserved" : ""}`).join(", ")} (${seen.join("; ")}; lines ${JSON.stringify(plain.map((l) => [l.lineId, l.sku, l.buckets.ordered, l.buckets.reserved, l.buckets.shipped]))})`);
+              }
+            }
+            throw error;
+          }
           for (const l of lines) shop.moved(l.sku, -l.quantity);
           shipments.push(shipmentId);
+          if (backordered) shop.tally("sales.backorders.shipped");
           await refresh(order.orderId);
           return result;
         },
