@@ -3,7 +3,6 @@ import type { EventPayload, EventType } from "../kernel/events/definitions.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import { type OpenItem, type OpenItemLedger, relievedValue, settleItem } from "./open-items.js";
-import { Decimal } from "../kernel/decimal.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import { FINANCE_STORE } from "./ledger-store.js";
 import { lockDocuments } from "../runner/batch-documents.js";

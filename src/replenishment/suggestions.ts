@@ -388,7 +388,8 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
       let modelReason: string;
       if (policy.service.kind === "cycle-service-level") {
         const z = normalQuantile(policy.service.value);
-        plan = { model: "normal", z, safetyStock: Math.max(0, z * lt.sd), reorderPoint: lt.mean + Math.max(0, z * lt.sd) };
+        const safety = Math.max(0, z * lt.sd);
+        plan = { model: "normal", z, safetyStock: safety, reorderPoint: lt.mean + safety };
         modelReason = "a cycle service level is planned on the normal model";
       } else {
         const setting = policy.service.leadTimeDemand ?? "auto";
