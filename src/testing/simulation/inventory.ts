@@ -221,8 +221,7 @@ export function inventoryPart(shop: ShopContext, salesReserved: () => Promise<Ma
         if (backorder) {
           // Backorders: available is on hand less reserved, below zero by what is backordered (not clamped at zero).
           if (!new Decimal(a.available).eq(new Decimal(a.onHand).minus(a.reserved))) violations.push(`backorders: ${sku} at ${warehouseId} available ${a.available}, but on hand ${a.onHand} less reserved ${a.reserved} is ${new Decimal(a.onHand).minus(a.reserved).toFixed()}`);
-          const backordered = Math.max(0, Number(a.reserved) - Number(a.onHand));
-          if (backordered > 0) shop.tally("inventory.backorders.checks-backordered");
+          if (Number(a.reserved) > Number(a.onHand)) shop.tally("inventory.backorders.checks-backordered");
         }
         if (sales === undefined) continue;
         const open = holds.filter((h) => h.key === key && (h.expiresAt === null || h.expiresAt > now)).reduce((s, h) => s + h.quantity, 0);
