@@ -33,9 +33,11 @@ interface Model {
 }
 
 const onHand = (m: Model, sku: SkuName) => LOCATIONS.reduce((s, l) => s + m.at[sku][l], 0);
-/** What the counter holds as reserved: every hold not yet released, expired or not. */
-const counterReserved = (m: Model, sku: SkuName) => m.holds.filter((h) => h.held && h.sku === sku).reduce((s, h) => s + h.quantity, 0);
 const liveReserved = (m: Model, sku: SkuName) => m.holds.filter((h) => h.held && h.sku === sku && (h.expiresAt === null || h.expiresAt > m.now)).reduce((s, h) => s + h.quantity, 0);
+/** What reserve, an issue and a negative adjustment do first: the SKU's expired soft holds stop being held. */
+function releaseExpired(m: Model, sku: SkuName): void {
+  for (const hold of m.holds) if (hold.sku === sku && hold.held && hold.expiresAt !== null && hold.expiresAt <= m.now) hold.held = false;
+}
 const cost = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
 
 async function expectRefusal(p: Promise<unknown>): Promise<void> {
@@ -80,10 +82,12 @@ const commands = [
   fc.record({ sku, loc, q: fc.integer({ min: 1, max: 15 }) }).map(({ sku, loc, q }): Cmd => ({
     check: () => true,
     async run(m, h) {
-      const ok = q <= m.at[sku][loc] && q <= onHand(m, sku) - counterReserved(m, sku);
+      // An issue releases the SKU's expired soft holds first, so only live holds count against it.
+      const ok = q <= m.at[sku][loc] && q <= onHand(m, sku) - liveReserved(m, sku);
       const p = h.inventory.issue({ sku, warehouseId: "wh", locationId: loc, quantity: String(q) });
       if (!ok) return expectRefusal(p);
       await p;
+      releaseExpired(m, sku);
       m.movements[sku].push({ kind: "out", quantity: String(q) });
       m.at[sku][loc] -= q;
       await check(m, h);
@@ -97,7 +101,7 @@ const commands = [
       const p = h.inventory.reserve({ lines: [{ sku, warehouseId: "wh", quantity: String(q) }], kind: hard ? "hard" : "soft" });
       if (!ok) return expectRefusal(p);
       const { reservations } = await p;
-      for (const hold of m.holds) if (hold.sku === sku && hold.held && hold.expiresAt !== null && hold.expiresAt <= m.now) hold.held = false;
+      releaseExpired(m, sku);
       m.holds.push({ id: reservations[0]!.reservationId, sku, quantity: q, expiresAt: hard ? null : m.now + 15 * 60_000, held: true });
       await check(m, h);
     },
@@ -141,8 +145,9 @@ const commands = [
     check: () => true,
     async run(m, h) {
       const p = h.inventory.adjust({ sku, warehouseId: "wh", locationId: loc, quantity: String(q), ...(q > 0 ? { unitCost: cost(c) } : {}) });
-      if (q < 0 && (-q > m.at[sku][loc] || -q > onHand(m, sku) - counterReserved(m, sku))) return expectRefusal(p);
+      if (q < 0 && (-q > m.at[sku][loc] || -q > onHand(m, sku) - liveReserved(m, sku))) return expectRefusal(p);
       await p;
+      if (q < 0) releaseExpired(m, sku);
       m.movements[sku].push(q > 0 ? { kind: "in", quantity: String(q), value: cost(q * c) } : { kind: "out", quantity: String(-q) });
       m.at[sku][loc] += q;
       await check(m, h);
