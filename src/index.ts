@@ -420,7 +420,7 @@ export { AGEING_BUCKETS, DEFAULT_MOVEMENT_THRESHOLDS, ageOnHand, classifyMovemen
 export type { InboundLayer, MovementThresholds } from "./inventory/stock-ageing.js";
 export type { AgeingReport, AgeingRow, SlowMovingRow } from "./inventory/ageing-report.js";
 export { pickStock, TRACKING_MODES } from "./inventory/index.js";
-export type { Lot, LotAvailability, Pick, PickableStock, PickLimits, PickList, RecallReport, RemovalStrategy } from "./inventory/index.js";
+export type { BackorderQueue, BackorderQueueEntry, Lot, LotAvailability, Pick, PickableStock, PickLimits, PickList, RecallReport, RemovalStrategy } from "./inventory/index.js";
 export { abcClasses, compareCount, cycleCountsDue, DEFAULT_ABC_CUTS, DEFAULT_COUNT_FREQUENCIES, needsRecount } from "./inventory/index.js";
 export type {
   AbcClass,

@@ -41,6 +41,7 @@ import { type Availability, RESERVATIONS, readAvailability } from "./reservation
 import { startStocktake } from "./start-stocktake.js";
 import { LOTS } from "./lots.js";
 import { LOT_RESERVED, type LotAvailability, lotAvailability } from "./lot-holds.js";
+import { type BackorderQueue, backorderQueue } from "./backorder-queue.js";
 import { RECEIPT_REVALUATIONS } from "./receipt-cost.js";
 import { ISSUE_RETURNS } from "./customer-return-limits.js";
 import { ORDER_CUSTOMERS, type PickList, type RecallReport, pickReport, recallReport } from "./lot-reports.js";
@@ -97,6 +98,7 @@ export type { Lot } from "./lots.js";
 export { pickStock } from "./removal-strategy.js";
 export type { Pick, PickableStock, PickLimits, RemovalStrategy } from "./removal-strategy.js";
 export type { LotAvailability } from "./lot-holds.js";
+export type { BackorderQueue, BackorderQueueEntry } from "./backorder-queue.js";
 export type { PickList, RecallReport } from "./lot-reports.js";
 export type { CountSheet, StocktakeReport } from "./stocktake-report.js";
 export type { CountLine } from "./stocktake-reads.js";
@@ -283,6 +285,12 @@ export interface InventoryApi {
   lotAvailability(sku: string, warehouseId: string): Promise<LotAvailability[]>;
   /** On hand, reserved (expired holds never counted) and available at a warehouse. An unknown warehouse is NOT_FOUND (a known one without the SKU: zeros). */
   availability(sku: string, warehouseId: string): Promise<Availability>;
+  /**
+   * The live holds of a SKU at a warehouse in the order stock serves them (when their demand
+   * queued), each with what the stock on hand covers of it after the holds before it: with
+   * backorders, which orders can ship now and how much. An unknown warehouse is NOT_FOUND.
+   */
+  backorderQueue(sku: string, warehouseId: string): Promise<BackorderQueue>;
   /** Quantity on hand per SKU, location and lot as of a date; `warehouseId` keeps that warehouse's locations (not stock in transit to it; an unknown warehouse is NOT_FOUND). */
   onHand(query?: { sku?: string; asOf?: string; warehouseId?: string }): Promise<OnHandRow[]>;
   /** Value per SKU as of a date. */
@@ -365,6 +373,10 @@ export function createInventoryApi(runtime: Runtime, options: InventoryOptions &
     lotAvailability: (sku, warehouseId) => (
       checkReportQuery("lotAvailability", { sku, warehouseId }, ["sku", "warehouseId"]),
       runtime.read(async (tx) => (await requireWarehouse(tx, warehouseId), lotAvailability(tx, sku, warehouseId, runtime.clock.now().toISOString())))
+    ),
+    backorderQueue: (sku, warehouseId) => (
+      checkReportQuery("backorderQueue", { sku, warehouseId }, ["sku", "warehouseId"]),
+      runtime.read(async (tx) => (await requireWarehouse(tx, warehouseId), backorderQueue(tx, sku, warehouseId, runtime.clock.now().toISOString())))
     ),
     availability: (sku, warehouseId) => (
       checkReportQuery("availability", { sku, warehouseId }, ["sku", "warehouseId"]),

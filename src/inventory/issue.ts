@@ -81,7 +81,7 @@ export function issueCommand(settings: InventorySettings) {
     async handle(ctx, input) {
       const quantity = await quantityInBaseUnits(ctx.tx, input.sku, input.quantity, input.unit);
       const effectiveAt = effectiveInstant(ctx, input);
-      const plan = await planRemoval(ctx, { sku: input.sku, warehouseId: input.warehouseId, locationId: input.locationId, lot: input.lot, quantity, effectiveAt, orderId: input.orderId, reservationId: input.reservationId, fulfil: true });
+      const plan = await planRemoval(ctx, { sku: input.sku, warehouseId: input.warehouseId, locationId: input.locationId, lot: input.lot, quantity, effectiveAt, orderId: input.orderId, reservationId: input.reservationId, fulfil: true, oldestFirst: settings.backorderAllocation === "oldest-first" });
       const drafts: MovementDraft[] = plan.parts.map((part) => ({
         sku: input.sku,
         kind: "sale-issue",

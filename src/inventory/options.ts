@@ -25,6 +25,13 @@ export interface InventoryOptions {
   readonly softHoldMinutes?: number;
   /** How the shop's in-store codes of prefix 2 embed a weight or a price (e.g. `DEFAULT_IN_STORE_LAYOUTS`); default: read them as plain EAN-13. */
   readonly inStoreLayouts?: readonly InStoreLayout[];
+  /**
+   * How stock that comes in serves backorders (holds beyond what is on hand, of products that
+   * allow backorders). `"oldest-first"` (default): in queue order — a shipment or issue of
+   * reserved units is refused while holds queued before it wait for those units (see
+   * `inventory.backorderQueue`). `"as-shipped"`: whichever reserved order ships first takes them.
+   */
+  readonly backorderAllocation?: "oldest-first" | "as-shipped";
 }
 
 /**
@@ -41,6 +48,7 @@ export interface InventorySettings {
   readonly kernels: Partial<Record<CostingMethod, ValuationKernel>>;
   readonly softHoldMinutes: number;
   readonly inStoreLayouts: readonly InStoreLayout[] | undefined;
+  readonly backorderAllocation: "oldest-first" | "as-shipped";
 }
 
 /**
@@ -60,5 +68,9 @@ export function resolveInventoryOptions(options: InventoryOptions = {}): Invento
   if (!(softHoldMinutes > 0) || !Number.isFinite(softHoldMinutes)) {
     throw new StorekeepError("VALIDATION_FAILED", `inventory.softHoldMinutes must be a positive number of minutes, not ${String(softHoldMinutes)}.`, { issues: [{ path: "softHoldMinutes", message: "positive minutes", code: "custom" }] });
   }
-  return { periodGuard: options.periodGuard ?? sharedStockPeriodGuard, snapshotEvery, kernels: options.kernels ?? {}, softHoldMinutes, inStoreLayouts: options.inStoreLayouts };
+  const backorderAllocation = options.backorderAllocation ?? "oldest-first";
+  if (backorderAllocation !== "oldest-first" && backorderAllocation !== "as-shipped") {
+    throw new StorekeepError("VALIDATION_FAILED", `inventory.backorderAllocation must be "oldest-first" or "as-shipped", not ${JSON.stringify(backorderAllocation)}.`, { issues: [{ path: "backorderAllocation", message: "\"oldest-first\" or \"as-shipped\"", code: "custom" }] });
+  }
+  return { periodGuard: options.periodGuard ?? sharedStockPeriodGuard, snapshotEvery, kernels: options.kernels ?? {}, softHoldMinutes, inStoreLayouts: options.inStoreLayouts, backorderAllocation };
 }

@@ -21,7 +21,7 @@ import type { InventorySettings } from "./options.js";
 import { type Product, requireProduct, requireProducts } from "./product.js";
 import { planRemoval } from "./removal.js";
 import { type ReserveInput, reserveLines } from "./reserve.js";
-import { releaseOrderHolds } from "./release-order.js";
+import { earliestQueuedAt, releaseOrderHolds } from "./release-order.js";
 import { orderHolds } from "./reservation-holds.js";
 import { orderDocumentsBySku } from "./order-documents.js";
 import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
@@ -283,7 +283,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       for (const line of p.lines) {
         // A lot-tracked line without a lot takes lots by the removal strategy (one movement per location and lot).
         const warehouseId = line.warehouseId ?? p.warehouseId;
-        const plan = await planRemoval(ctx, { sku: line.sku, warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, orderId: p.orderId, fulfil: true, holds });
+        const plan = await planRemoval(ctx, { sku: line.sku, warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, orderId: p.orderId, fulfil: true, holds, oldestFirst: settings.backorderAllocation === "oldest-first" });
         extra.push(...plan.events);
         for (const part of plan.parts) {
           drafts.push({
@@ -311,14 +311,21 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     async handle(ctx, event) {
       const p = payloadOf(ctx, "OrderReservationRequested", event);
       // An edit replaces what the order holds: release first, so the units freed count for the new holds.
+      // The new holds keep the order's place in the backorder queue (its earliest held hold's).
+      const rankAt = p.replace === true ? await earliestQueuedAt(ctx, p.orderId) : undefined;
       const released = p.replace === true ? await releaseOrderHolds(ctx, p.orderId, "released") : [];
       if (p.lines.length === 0) return released;
-      const out = await reserveLines(ctx, settings, {
-        lines: p.lines.map((l) => ({ sku: l.sku, warehouseId: l.warehouseId ?? p.warehouseId, quantity: new Decimal(l.quantity), lineId: l.lineId })),
-        kind: p.kind,
-        ...(p.expiresAt === undefined ? {} : { expiresAt: p.expiresAt }),
-        orderId: p.orderId,
-      } as ReserveInput);
+      const out = await reserveLines(
+        ctx,
+        settings,
+        {
+          lines: p.lines.map((l) => ({ sku: l.sku, warehouseId: l.warehouseId ?? p.warehouseId, quantity: new Decimal(l.quantity), lineId: l.lineId })),
+          kind: p.kind,
+          ...(p.expiresAt === undefined ? {} : { expiresAt: p.expiresAt }),
+          orderId: p.orderId,
+        } as ReserveInput,
+        rankAt,
+      );
       return [...released, ...out.events];
     },
   };

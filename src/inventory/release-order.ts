@@ -45,3 +45,23 @@ export async function releaseOrderHolds(ctx: CommandContext, orderId: string, re
     return closed.events;
   }
 }
+
+/**
+ * When an order's demand first queued: the earliest queue instant (`rankAt`, else
+ * `createdAt`) of its held holds, or undefined when it holds nothing.
+ *
+ * @example
+ * ```ts
+ * const rankAt = await earliestQueuedAt(ctx, "ord_1"); // e.g. "2026-03-02T10:00:00.000Z"
+ * ```
+ */
+export async function earliestQueuedAt(ctx: CommandContext, orderId: string): Promise<string | undefined> {
+  const found = await ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [orderId], limit: 10_000 });
+  let earliest: string | undefined;
+  for (const d of found) {
+    if (d.data.state !== "held") continue;
+    const at = d.data.rankAt ?? d.data.createdAt;
+    if (earliest === undefined || at < earliest) earliest = at;
+  }
+  return earliest;
+}

@@ -52,6 +52,8 @@ export interface RemovalRequest {
   readonly excludeLocation?: string | undefined;
   /** The order's holds, shared by the lines of one shipment (read once). */
   readonly holds?: OrderHolds | undefined;
+  /** Serve backorders oldest first (the inventory option `backorderAllocation`); applies to products that allow backorders. */
+  readonly oldestFirst?: boolean;
 }
 
 /**
@@ -65,8 +67,9 @@ export interface RemovalRequest {
 export async function planRemoval(ctx: CommandContext, request: RemovalRequest): Promise<{ parts: RemovalPart[]; events: NewEvent[]; strategy: RemovalStrategy | null }> {
   const product = await requireProduct(ctx.tx, request.sku);
   const locationId = await resolveLocation(ctx.tx, request.warehouseId, request.locationId);
+  const oldestFirst = request.oldestFirst === true && product.allowBackorders;
   const fulfil = async (quantity: string, lot: string | undefined, quiet: boolean): Promise<{ released: Decimal; events: NewEvent[] }> =>
-    request.fulfil ? fulfilReservations(ctx, { sku: request.sku, warehouseId: request.warehouseId, quantity: new Decimal(quantity), orderId: request.orderId, reservationId: request.reservationId, lot, quiet, holds: request.holds }) : { released: new Decimal(0), events: [] };
+    request.fulfil ? fulfilReservations(ctx, { sku: request.sku, warehouseId: request.warehouseId, quantity: new Decimal(quantity), orderId: request.orderId, reservationId: request.reservationId, lot, quiet, holds: request.holds, oldestFirst }) : { released: new Decimal(0), events: [] };
   if (request.lot !== undefined && request.locationId === undefined && (product.tracking ?? "none") !== "none") {
     const parts = await namedLotParts(ctx, request, locationId, fulfil);
     if (parts !== undefined) return parts;

@@ -4,7 +4,7 @@ import type { CounterChange, StoredDocument, Transaction } from "../ports/storag
 import { type CommandContext, type NewEvent } from "../runner/command.js";
 import { AVAILABILITY } from "./ledger-records.js";
 import { applyLotHolds, lotScope } from "./lot-holds.js";
-import { RESERVATIONS, type Reservation, expiredHolds } from "./reservations.js";
+import { RESERVATIONS, type Reservation, byQueueOrder, expiredHolds, liveHoldsInQueueOrder } from "./reservations.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 import { orderDocumentsBySku } from "./order-documents.js";
 import { handOver } from "../kernel/hand-over.js";
@@ -188,7 +188,18 @@ export async function orderHoldsOf(ctx: CommandContext, orderId: string, sku: st
  */
 export async function fulfilReservations(
   ctx: CommandContext,
-  input: { readonly sku: string; readonly warehouseId: string; readonly quantity: Decimal; readonly orderId?: string | undefined; readonly reservationId?: string | undefined; readonly lot?: string | undefined; readonly quiet?: boolean; readonly holds?: OrderHolds | undefined },
+  input: {
+    readonly sku: string;
+    readonly warehouseId: string;
+    readonly quantity: Decimal;
+    readonly orderId?: string | undefined;
+    readonly reservationId?: string | undefined;
+    readonly lot?: string | undefined;
+    readonly quiet?: boolean;
+    readonly holds?: OrderHolds | undefined;
+    /** Serve holds oldest first (a product with backorders): see {@link checkQueue}. */
+    readonly oldestFirst?: boolean;
+  },
 ): Promise<{ released: Decimal; events: NewEvent[] }> {
   const events: NewEvent[] = [];
   let released = new Decimal(0);
@@ -222,6 +233,7 @@ export async function fulfilReservations(
     }
     const remaining = new Decimal(r.remaining);
     const take = Decimal.min(remaining, left);
+    if (input.oldestFirst === true) await checkQueue(ctx, r, take);
     const rest = remaining.minus(take);
     await ctx.tx.documents.put(RESERVATIONS, id, handOver(rest.isZero() ? closedHold(r, "fulfilled", "0", ctx.now.toISOString()) : { ...r, remaining: canonicalDecimal(rest) }), doc.version);
     if (heldLot !== "") {
@@ -245,3 +257,51 @@ export async function applyRelease(tx: Transaction, changes: Map<string, Decimal
   if (list.length > 0) await tx.counters.apply(AVAILABILITY, list);
 }
 
+
+/** Per transaction and `sku|warehouse` scope: on hand when first read, and what fulfilment has taken since (the counter moves only when the movements are recorded). */
+const queueReads = new WeakMap<Transaction, Map<string, { onHand: Decimal; reserved: Decimal; taken: Decimal }>>();
+
+/**
+ * Refuses to fulfil `take` units of hold `r` when holds queued before it wait for them: with
+ * more units held than on hand (backorders), stock that comes in serves the holds in queue
+ * order ({@link byQueueOrder}), so a hold is covered by what is on hand less everything held
+ * ahead of it. Nothing is read beyond the counter row while every hold is covered.
+ *
+ * @example
+ * ```ts
+ * await checkQueue(ctx, hold, new Decimal(2)); // INSUFFICIENT_STOCK while older backorders wait for the units
+ * ```
+ */
+export async function checkQueue(ctx: CommandContext, r: Reservation, take: Decimal): Promise<void> {
+  let byScope = queueReads.get(ctx.tx);
+  if (byScope === undefined) queueReads.set(ctx.tx, (byScope = new Map()));
+  let state = byScope.get(r.scope);
+  if (state === undefined) {
+    const row = await ctx.tx.counters.get(AVAILABILITY, r.scope);
+    state = { onHand: row["onHand"] ?? new Decimal(0), reserved: row["reserved"] ?? new Decimal(0), taken: new Decimal(0) };
+    byScope.set(r.scope, state);
+  }
+  const onHand = state.onHand.minus(state.taken);
+  // Fulfilment lowers on hand and reserved alike: while the holds fit in what is on hand, all are covered.
+  if (state.reserved.minus(state.taken).lte(onHand)) {
+    state.taken = state.taken.plus(take);
+    return;
+  }
+  const queue = await liveHoldsInQueueOrder(ctx.tx, r.scope, ctx.now.toISOString());
+  let ahead = new Decimal(0);
+  const waiting: string[] = [];
+  for (const h of queue) {
+    if (h.reservationId === r.reservationId || byQueueOrder(h, r) > 0) break;
+    ahead = ahead.plus(h.remaining);
+    if (h.orderId !== r.orderId && waiting.length < 5) waiting.push(h.orderId === "" ? `hold ${h.reservationId}` : `order ${h.orderId}`);
+  }
+  const covered = Decimal.max(onHand.minus(ahead), 0);
+  if (take.gt(covered)) {
+    throw new StorekeepError(
+      "INSUFFICIENT_STOCK",
+      `${r.sku} at ${r.warehouseId} is backordered: ${canonicalDecimal(onHand)} on hand, ${canonicalDecimal(ahead)} of it held for demand queued before ${r.orderId === "" ? `hold ${r.reservationId}` : `order ${r.orderId}`} (${waiting.join(", ")}${waiting.length === 5 ? ", …" : ""}); ${canonicalDecimal(covered)} can ship for it now, ${canonicalDecimal(take)} asked. Ship the older backorders first, ship less, or receive stock.`,
+      { sku: r.sku, warehouseId: r.warehouseId, reservationId: r.reservationId, needed: canonicalDecimal(take), available: canonicalDecimal(covered), heldAhead: canonicalDecimal(ahead) },
+    );
+  }
+  state.taken = state.taken.plus(take);
+}

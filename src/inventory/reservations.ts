@@ -48,7 +48,63 @@ export interface Reservation extends JsonObject {
   /** The lot the customer needs ("" or absent: any lot). */
   readonly lot?: string;
   readonly createdAt: string;
+  /**
+   * Where the hold queues for stock that comes in (backorders are served oldest first): the
+   * instant its demand first queued. An order edit's new holds keep the order's earliest one;
+   * absent: `createdAt`.
+   */
+  readonly rankAt?: string;
   readonly closedAt: string | null;
+}
+
+/**
+ * Whether a hold is live at `nowIso`: held, and hard or a soft hold not yet expired.
+ *
+ * @example
+ * ```ts
+ * isLiveHold({ state: "held", kind: "soft", expiresAt: "2026-03-02T10:15:00.000Z" } as Reservation, "2026-03-02T10:00:00.000Z"); // true
+ * ```
+ */
+export function isLiveHold(r: Reservation, nowIso: string): boolean {
+  return r.state === "held" && (r.kind === "hard" || (r.expiresAt ?? "") > nowIso);
+}
+
+/**
+ * The order in which holds of one SKU at one warehouse are served from stock: by when their
+ * demand queued (`rankAt`, else `createdAt`), then by reservation id.
+ *
+ * @example
+ * ```ts
+ * holds.sort(byQueueOrder);
+ * ```
+ */
+export function byQueueOrder(a: Reservation, b: Reservation): number {
+  const x = a.rankAt ?? a.createdAt;
+  const y = b.rankAt ?? b.createdAt;
+  if (x !== y) return x < y ? -1 : 1;
+  return a.reservationId < b.reservationId ? -1 : a.reservationId > b.reservationId ? 1 : 0;
+}
+
+/**
+ * The live holds of a SKU at a warehouse, in the order they are served from stock (see
+ * {@link byQueueOrder}); read through the scope's expiry index, page by page.
+ *
+ * @example
+ * ```ts
+ * const queue = await liveHoldsInQueueOrder(tx, "PRE|wh_main", now.toISOString());
+ * ```
+ */
+export async function liveHoldsInQueueOrder(tx: Transaction, scope: string, nowIso: string): Promise<Reservation[]> {
+  const out: Reservation[] = [];
+  let after: { values: readonly string[]; id: string } | undefined;
+  for (;;) {
+    const page = await tx.documents.find<Reservation>(RESERVATIONS, { index: "byScopeExpiry", equals: [scope, "held"], range: { gt: nowIso }, limit: 500, ...(after === undefined ? {} : { after }) });
+    for (const d of page) if (isLiveHold(d.data, nowIso)) out.push(d.data);
+    if (page.length < 500) break;
+    const last = page[page.length - 1]!;
+    after = { values: [scope, "held", last.data.expiresAt!], id: last.id };
+  }
+  return out.sort(byQueueOrder);
 }
 
 /**

@@ -49,14 +49,15 @@ export type ReserveInput = z.output<typeof reserveSchema>;
 
 /**
  * Reserves lines inside the caller's transaction (the body of `inventory.reserve`, also
- * run by the reaction to `OrderReservationRequested`): returns the holds and events.
+ * run by the reaction to `OrderReservationRequested`): returns the holds and events. With
+ * `rankAt` (an order edit re-reserving) the holds keep that earlier place in the backorder queue.
  *
  * @example
  * ```ts
  * const { result, events } = await reserveLines(ctx, settings, { lines, kind: "hard", orderId: "ord_1" });
  * ```
  */
-export async function reserveLines(ctx: CommandContext, settings: InventorySettings, given: ReserveInput) {
+export async function reserveLines(ctx: CommandContext, settings: InventorySettings, given: ReserveInput, rankAt?: string) {
   const input = given.lines.some((line) => line.unit !== undefined) ? { ...given, lines: await linesInBaseUnits(ctx, given.lines) } : given;
   const nowIso = ctx.now.toISOString();
   const expiresAt = input.kind === "hard" ? NEVER_EXPIRES : input.expiresAt ?? new Date(ctx.now.getTime() + settings.softHoldMinutes * 60_000).toISOString();
@@ -138,6 +139,7 @@ export async function reserveLines(ctx: CommandContext, settings: InventorySetti
       lineId: line.lineId ?? "",
       ...(line.lot === undefined ? {} : { lot: line.lot }),
       createdAt: nowIso,
+      ...(rankAt === undefined || rankAt >= nowIso ? {} : { rankAt }),
       closedAt: null,
     };
     docs.push({ id: reservationId, data: handOver(doc) });

@@ -259,8 +259,12 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
             // A backordered line ships when its stock has come in: short of it, the shipment is refused whole.
             if (backordered && isStorekeepError(error) && error.code === "INSUFFICIENT_STOCK") {
               shop.tally("sales.backorders.shipments-refused-short");
+              // Of those, refused because older backorders wait for the stock (served oldest first).
+              if ((error.details as { heldAhead?: string } | undefined)?.heldAhead !== undefined) shop.tally("sales.backorders.shipments-refused-queued");
               // Refused only while short: alone, with every line untracked at the order's warehouse, some SKU must
-              // lack what it ships — on hand for the units its own holds reserve, available (on hand less reserved) else.
+              // lack what it ships — for the units its own holds reserve, what the stock covers of them after the holds
+              // queued before (backorders are served oldest first; on hand for other products), available (on hand
+              // less reserved) else.
               const plain = order.lines.filter((l) => lines.some((s) => s.lineId === l.lineId));
               if (!shop.concurrent() && plain.every((l) => shop.skus.includes(l.sku) && (l.sources ?? []).length === 0)) {
                 const need = new Map<string, { quantity: number; reserved: boolean }>();
@@ -273,8 +277,14 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
                 const seen: string[] = [];
                 for (const [sku, n] of need) {
                   const a = await sk.inventory.availability(sku, order.warehouseId);
+                  let limit = Number(n.reserved ? a.onHand : a.available);
+                  if (n.reserved && shop.backorderSkus.has(sku)) {
+                    const queue = await sk.inventory.backorderQueue(sku, order.warehouseId);
+                    limit = queue.entries.filter((e) => e.orderId === order.orderId).reduce((sum, e) => sum + Number(e.covered), 0);
+                    seen.push(`${sku} covered for ${order.orderId} ${limit} of ${queue.held} held`);
+                  }
                   seen.push(`${sku} on hand ${a.onHand}, reserved ${a.reserved}, available ${a.available}`);
-                  if (n.quantity > Number(n.reserved ? a.onHand : a.available)) short = true;
+                  if (n.quantity > limit) short = true;
                 }
                 if (!short) throw new Error(`shipment of ${order.orderId} (${order.state}${order.reserved ? ", reserved" : ""}) refused (${(error as Error).message}) while ${order.warehouseId} had what it ships: ${[...need].map(([sku, n]) => `${n.quantity} ${sku}${n.reserved ? " reserved" : ""}`).join(", ")} (${seen.join("; ")}; lines ${JSON.stringify(plain.map((l) => [l.lineId, l.sku, l.buckets.ordered, l.buckets.reserved, l.buckets.shipped]))})`);
               }
