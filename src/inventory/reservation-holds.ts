@@ -297,9 +297,13 @@ export async function checkQueue(ctx: CommandContext, r: Reservation, take: Deci
   }
   const covered = Decimal.max(onHand.minus(ahead), 0);
   if (take.gt(covered)) {
+    const holder = r.orderId === "" ? `hold ${r.reservationId}` : `order ${r.orderId}`;
+    const why = ahead.isZero()
+      ? `${canonicalDecimal(onHand)} on hand, ${canonicalDecimal(take)} asked for ${holder}, which holds it on backorder. Ship ${canonicalDecimal(covered)} now, or receive stock first.`
+      : `${canonicalDecimal(onHand)} on hand, ${canonicalDecimal(ahead)} of it held for backorders queued before ${holder} (${waiting.join(", ")}${waiting.length === 5 ? ", …" : ""}); ${canonicalDecimal(covered)} can ship for it now, ${canonicalDecimal(take)} asked. Ship the older backorders first, ship less, or receive stock.`;
     throw new StorekeepError(
       "INSUFFICIENT_STOCK",
-      `${r.sku} at ${r.warehouseId} is backordered: ${canonicalDecimal(onHand)} on hand, ${canonicalDecimal(ahead)} of it held for demand queued before ${r.orderId === "" ? `hold ${r.reservationId}` : `order ${r.orderId}`} (${waiting.join(", ")}${waiting.length === 5 ? ", …" : ""}); ${canonicalDecimal(covered)} can ship for it now, ${canonicalDecimal(take)} asked. Ship the older backorders first, ship less, or receive stock.`,
+      `${r.sku} at ${r.warehouseId} is backordered: ${why}`,
       { sku: r.sku, warehouseId: r.warehouseId, reservationId: r.reservationId, needed: canonicalDecimal(take), available: canonicalDecimal(covered), heldAhead: canonicalDecimal(ahead) },
     );
   }

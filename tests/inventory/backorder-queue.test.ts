@@ -68,12 +68,14 @@ describe("backorders are served oldest first", () => {
     // ord_c is newest: the 4 units are the older orders'. (Before: it shipped, and ord_a then could not.)
     const refused = sk.sales.shipOrder({ orderId: "ord_c", shipmentId: "shp_c" });
     await expect(refused).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK", details: { sku: "PRE", needed: "2", available: "0", heldAhead: "5" } });
-    await expect(refused).rejects.toThrow(/held for demand queued before order ord_c \(order ord_a, order ord_b\)/);
+    await expect(refused).rejects.toThrow("PRE at wh is backordered: 4 on hand, 5 of it held for backorders queued before order ord_c (order ord_a, order ord_b); 0 can ship for it now, 2 asked.");
     // ord_b may take the one unit it is covered for, not two.
     await expect(sk.sales.shipOrder({ orderId: "ord_b", shipmentId: "shp_b" })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK", details: { available: "1" } });
     await sk.sales.shipOrder({ orderId: "ord_b", shipmentId: "shp_b1", lines: [{ lineId: "1", quantity: "1" }] });
     await sk.sales.shipOrder({ orderId: "ord_a", shipmentId: "shp_a" });
     expect(await sk.inventory.availability("PRE", "wh")).toMatchObject({ onHand: "0", reserved: "3", available: "-3" });
+    // First in the queue, ord_b is refused only for want of stock: the message says so.
+    await expect(sk.sales.shipOrder({ orderId: "ord_b", shipmentId: "shp_b" })).rejects.toThrow("PRE at wh is backordered: 0 on hand, 1 asked for order ord_b, which holds it on backorder. Ship 0 now, or receive stock first.");
     // The next receipt serves ord_b's last unit, then ord_c.
     await sk.inventory.receive({ sku: "PRE", warehouseId: "wh", quantity: "2", unitCost: "5" });
     expect((await sk.inventory.backorderQueue("PRE", "wh")).entries.map((e) => [e.orderId, e.covered])).toEqual([["ord_b", "1"], ["ord_c", "1"]]);

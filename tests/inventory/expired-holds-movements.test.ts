@@ -42,4 +42,28 @@ describe("movements and expired holds", () => {
       await expect(h.inventory.issue({ sku: "LAST", warehouseId: "wh", quantity: "1" })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
     }
   }, 60_000);
+
+  it.each(["memory", "pglite"] as const)("on %s: a lot-tracked issue takes the units an expired soft hold of that lot kept (named lot, and by FEFO without one), a live lot hold still counts", async (kind) => {
+    const h = await harness({ start: "2026-03-31T12:00:00.000Z", ...(kind === "memory" ? {} : { store: postgresStore({ client: db, schema: `expired_lot_${Date.now()}` }) }) });
+    await h.inventory.defineWarehouse({ warehouseId: "wh" });
+    await h.inventory.defineProduct({ sku: "MILK", costingMethod: "fifo", tracking: "lot" });
+    await h.inventory.receive({ sku: "MILK", warehouseId: "wh", quantity: "3", unitCost: "1", lot: "L1", expiry: "2026-06-01" });
+    await h.inventory.receive({ sku: "MILK", warehouseId: "wh", quantity: "2", unitCost: "1", lot: "L2", expiry: "2026-07-01" });
+    const cart = await h.inventory.reserve({ lines: [{ sku: "MILK", warehouseId: "wh", quantity: "3", lot: "L1" }] });
+    await expect(h.inventory.issue({ sku: "MILK", warehouseId: "wh", quantity: "1", lot: "L1" })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
+    h.clock.advance(15 * 60_000 + 1);
+    expect(await h.inventory.lotAvailability("MILK", "wh")).toEqual([
+      { lot: "L1", expiry: "2026-06-01", onHand: "3", reserved: "0", available: "3" },
+      { lot: "L2", expiry: "2026-07-01", onHand: "2", reserved: "0", available: "2" },
+    ]);
+    // The named lot first, then one more by FEFO (L1 again): the expired hold is released, not counted.
+    await h.inventory.issue({ sku: "MILK", warehouseId: "wh", quantity: "2", lot: "L1" });
+    await h.inventory.issue({ sku: "MILK", warehouseId: "wh", quantity: "1" });
+    expect((await h.events("ReservationReleased")).map((e) => [e.payload["reservationId"], e.payload["reason"]])).toEqual([[cart.reservations[0]!.reservationId, "expired"]]);
+    // A live hold of L2 still keeps its units from anyone else.
+    await h.inventory.reserve({ lines: [{ sku: "MILK", warehouseId: "wh", quantity: "2", lot: "L2" }], kind: "hard", orderId: "ord_1" });
+    await expect(h.inventory.issue({ sku: "MILK", warehouseId: "wh", quantity: "1", lot: "L2" })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
+    expect(await h.inventory.availability("MILK", "wh")).toMatchObject({ onHand: "2", reserved: "2", available: "0", expiredUnreleased: "0" });
+    expect((await h.inventory.audit()).ok).toBe(true);
+  }, 60_000);
 });

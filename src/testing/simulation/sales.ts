@@ -260,7 +260,7 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
             if (backordered && isStorekeepError(error) && error.code === "INSUFFICIENT_STOCK") {
               shop.tally("sales.backorders.shipments-refused-short");
               // Of those, refused because older backorders wait for the stock (served oldest first).
-              if ((error.details as { heldAhead?: string } | undefined)?.heldAhead !== undefined) shop.tally("sales.backorders.shipments-refused-queued");
+              if (((error.details as { heldAhead?: string } | undefined)?.heldAhead ?? "0") !== "0") shop.tally("sales.backorders.shipments-refused-queued");
               // Refused only while short: alone, with every line untracked at the order's warehouse, some SKU must
               // lack what it ships — for the units its own holds reserve, what the stock covers of them after the holds
               // queued before (backorders are served oldest first; on hand for other products), available (on hand
