@@ -1,5 +1,5 @@
 import { validationError } from "./forecast/forecast-result.js";
-import { gammaLoss } from "./forecast/gamma.js";
+import { gammaLoss, inverseRegularizedGammaP } from "./forecast/gamma.js";
 import { normalLoss, normalQuantile } from "./forecast/normal.js";
 
 /**
@@ -58,7 +58,8 @@ function zForServiceLevel(level: number): number {
 
 /**
  * Safety stock and reorder point for a target cycle service level (probability of no
- * stock-out in a replenishment cycle): SS = z·σ_LT, ROP = μ_LT + SS, z = Φ⁻¹(CSL).
+ * stock-out in a replenishment cycle) on the normal model: SS = z·σ_LT, ROP = μ_LT + SS,
+ * z = Φ⁻¹(CSL). {@link reorderPointForCycleServiceLevel} chooses between this and the gamma.
  *
  * @example
  * ```ts
@@ -233,6 +234,70 @@ export function reorderPointForFillRate(input: {
   const sd = input.sigmaDemandOverLeadTime;
   const model = leadTimeDemandModelFor(input.leadTimeDemand ?? "auto", { mean, sd });
   const z = model === "normal" ? safetyFactorForFillRate(input) : sd > 0 ? (gammaReorderPointForFillRate(input) - mean) / sd : 0;
+  const safetyStock = Math.max(0, z * sd);
+  return { model, z, safetyStock, reorderPoint: mean + safetyStock };
+}
+
+function checkLeadTimeDemand(mean: number, sd: number): void {
+  if (!(Number.isFinite(mean) && mean >= 0)) throw validationError("meanDemandOverLeadTime must be a finite number >= 0", { meanDemandOverLeadTime: mean });
+  if (!(Number.isFinite(sd) && sd >= 0)) throw validationError("sigmaDemandOverLeadTime must be a finite number >= 0", { sigmaDemandOverLeadTime: sd });
+}
+
+/**
+ * Reorder point s for a target cycle service level when demand over the lead time X is gamma
+ * with mean μ_LT and standard deviation σ_LT: s is the CSL-quantile of X, P(X ≤ s) = CSL, so
+ * s = θ·P⁻¹(k, CSL) with shape k = μ²/σ², scale θ = σ²/μ and P⁻¹ the inverse of the
+ * regularized lower incomplete gamma function (`inverseRegularizedGammaP`). μ_LT = 0 is no
+ * demand (s = 0: as μ → 0 with σ fixed the gamma's quantiles fall to 0); σ_LT = 0 is a
+ * constant μ_LT (s = μ). The result may lie below μ_LT (the gamma's median is below its mean).
+ *
+ * @example
+ * ```ts
+ * // Shape 1 (σ = μ = 10) is the exponential: s = −10·ln(1 − 0.95).
+ * gammaReorderPointForCycleServiceLevel({ cycleServiceLevel: 0.95, meanDemandOverLeadTime: 10, sigmaDemandOverLeadTime: 10 }); // 29.957...
+ * ```
+ */
+export function gammaReorderPointForCycleServiceLevel(input: { readonly cycleServiceLevel: number; readonly meanDemandOverLeadTime: number; readonly sigmaDemandOverLeadTime: number }): number {
+  if (!(input.cycleServiceLevel > 0 && input.cycleServiceLevel < 1)) throw validationError("cycleServiceLevel must be strictly between 0 and 1", { cycleServiceLevel: input.cycleServiceLevel });
+  const mean = input.meanDemandOverLeadTime;
+  const sd = input.sigmaDemandOverLeadTime;
+  checkLeadTimeDemand(mean, sd);
+  if (mean === 0) return 0;
+  if (sd === 0) return mean;
+  const shape = (mean / sd) ** 2;
+  const scale = (sd * sd) / mean;
+  return scale * inverseRegularizedGammaP(shape, input.cycleServiceLevel);
+}
+
+/**
+ * Reorder point for a target cycle service level under either lead-time demand model, as
+ * suggestions plan it, with the same model choice as {@link reorderPointForFillRate}. Normal:
+ * z = Φ⁻¹(CSL). Gamma: s from {@link gammaReorderPointForCycleServiceLevel}, z = (s − μ)/σ for
+ * comparison. Under both the safety stock is max(0, z·σ) and ROP = μ + safety stock: the
+ * reorder point is never below the mean lead-time demand (a CSL below P(X ≤ μ) is met at μ).
+ * `leadTimeDemand` defaults to `"auto"` ({@link leadTimeDemandModelFor}); `model` says which
+ * was used.
+ *
+ * @example
+ * ```ts
+ * // μ 100, σ 60 (CV 0.6): auto takes the gamma (shape 2.78, scale 36), whose long right tail asks for more than the normal's 198.7.
+ * const r = reorderPointForCycleServiceLevel({ cycleServiceLevel: 0.95, meanDemandOverLeadTime: 100, sigmaDemandOverLeadTime: 60 });
+ * r.model; // "gamma"
+ * r.reorderPoint; // 214.595...
+ * ```
+ */
+export function reorderPointForCycleServiceLevel(input: {
+  readonly cycleServiceLevel: number;
+  readonly meanDemandOverLeadTime: number;
+  readonly sigmaDemandOverLeadTime: number;
+  readonly leadTimeDemand?: LeadTimeDemandModel;
+}): { model: "normal" | "gamma"; z: number; safetyStock: number; reorderPoint: number } {
+  if (!(input.cycleServiceLevel > 0 && input.cycleServiceLevel < 1)) throw validationError("cycleServiceLevel must be strictly between 0 and 1", { cycleServiceLevel: input.cycleServiceLevel });
+  const mean = input.meanDemandOverLeadTime;
+  const sd = input.sigmaDemandOverLeadTime;
+  checkLeadTimeDemand(mean, sd);
+  const model = leadTimeDemandModelFor(input.leadTimeDemand ?? "auto", { mean, sd });
+  const z = model === "normal" ? zForServiceLevel(input.cycleServiceLevel) : sd > 0 ? (gammaReorderPointForCycleServiceLevel(input) - mean) / sd : 0;
   const safetyStock = Math.max(0, z * sd);
   return { model, z, safetyStock, reorderPoint: mean + safetyStock };
 }

@@ -6,9 +6,8 @@ import { canonicalJson, fingerprint } from "./fingerprint.js";
 import { validationError } from "./forecast/forecast-result.js";
 import { type AutoForecast, autoForecast } from "./forecast/auto.js";
 import type { DemandClassification } from "./forecast/classify.js";
-import { normalQuantile } from "./forecast/normal.js";
 import { type PackRounding, inventoryPosition, minMaxOrderQuantity, orderableQuantity } from "./policies.js";
-import { GAMMA_CV_THRESHOLD, demandOverLeadTime, economicOrderQuantity, leadTimeDemandModelFor, reorderPointForFillRate } from "./safety-stock.js";
+import { GAMMA_CV_THRESHOLD, demandOverLeadTime, economicOrderQuantity, leadTimeDemandModelFor, reorderPointForCycleServiceLevel, reorderPointForFillRate } from "./safety-stock.js";
 
 const decimalText = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal written like 12.50");
 const quantity = z.number().finite().min(0);
@@ -21,7 +20,12 @@ const quantity = z.number().finite().min(0);
  * ```
  */
 export const serviceTargetSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("cycle-service-level"), value: z.number().gt(0).lt(1) }),
+  z.object({
+    kind: z.literal("cycle-service-level"),
+    value: z.number().gt(0).lt(1),
+    /** How demand over the lead time is modelled: normal, gamma, or auto (gamma when σ_LT > 0.5·μ_LT; the default). */
+    leadTimeDemand: z.enum(["normal", "gamma", "auto"]).optional(),
+  }),
   z.object({
     kind: z.literal("fill-rate"),
     value: z.number().gt(0).lt(1),
@@ -118,10 +122,11 @@ export const suggestionsInputSchema = z.object({
 
 /**
  * A service target: cycle service level (no stock-out per cycle) or fill rate (share of
- * demand served). A fill rate's `leadTimeDemand` chooses the model of demand over the lead
- * time: `"auto"` (the default) plans on a gamma distribution when σ_LT > 0.5·μ_LT (slow and
- * lumpy movers, a forecast of ~0 with a spread) and on the normal otherwise; `"normal"` and
- * `"gamma"` force one. A cycle service level is always planned on the normal.
+ * demand served). Its `leadTimeDemand` chooses the model of demand over the lead time:
+ * `"auto"` (the default) plans on a gamma distribution when σ_LT > 0.5·μ_LT (slow and lumpy
+ * movers, a forecast of ~0 with a spread) and on the normal otherwise; `"normal"` and
+ * `"gamma"` force one. A cycle service level takes the model's CSL-quantile (Φ⁻¹ or the
+ * gamma's), a fill rate solves the model's loss equation.
  */
 export type ServiceTarget = z.output<typeof serviceTargetSchema>;
 /** A replenishment policy for one SKU in one warehouse. */
@@ -157,14 +162,14 @@ export interface SuggestionExplanation {
   readonly formula: {
     readonly policy: ReplenishmentPolicy["kind"];
     readonly text: string;
-    /** The safety factor: Φ⁻¹ or the normal fill-rate factor, or (ROP − μ)/σ under the gamma model. */
+    /** The safety factor: Φ⁻¹ or the normal fill-rate factor, or (s − μ)/σ under the gamma model. */
     readonly z?: number;
     /** ROP − μ over the lead time, max(0, z·σ): the reorder point is never below the mean lead-time demand. */
     readonly safetyStock?: number;
     /**
      * The model of demand over the lead time (reorder-point and periodic-review policies) and why:
-     * `"gamma"` or `"normal"` for a fill rate (its `leadTimeDemand` setting, `"auto"` by default),
-     * `"normal"` for a cycle service level.
+     * `"gamma"` or `"normal"`, as the service target's `leadTimeDemand` setting (`"auto"` by
+     * default) chose for a cycle service level or a fill rate alike.
      */
     readonly leadTimeDemand?: { readonly model: "normal" | "gamma"; readonly reason: string };
     readonly reorderPoint: number;
@@ -384,38 +389,31 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
       // A reorder-point order is at least one unit, the supplier's minimum and whole packs: that
       // batch is what a fill rate's cycle holds (a batch of EOQ ≈ 0 asked for a z of 5 and more).
       const cycleQuantity = policy.kind === "periodic-review" || planned <= 0 ? planned : Math.max(planned, orderableQuantity(Math.max(1, Math.ceil(planned - 1e-9)), terms).quantity);
-      let plan: { model: "normal" | "gamma"; z: number; safetyStock: number; reorderPoint: number };
-      let modelReason: string;
-      if (policy.service.kind === "cycle-service-level") {
-        const z = normalQuantile(policy.service.value);
-        const safety = Math.max(0, z * lt.sd);
-        plan = { model: "normal", z, safetyStock: safety, reorderPoint: lt.mean + safety };
-        modelReason = "a cycle service level is planned on the normal model";
-      } else {
-        const setting = policy.service.leadTimeDemand ?? "auto";
-        const model = leadTimeDemandModelFor(setting, lt);
-        modelReason =
-          setting !== "auto"
-            ? `set to ${setting}`
-            : model === "gamma"
-              ? `auto: σ/μ over the lead time ${lt.mean > 0 ? `= ${round2(lt.sd / lt.mean)}` : "is unbounded (forecast 0)"} > ${GAMMA_CV_THRESHOLD}`
-              : `auto: σ/μ over the lead time = ${lt.mean > 0 ? round2(lt.sd / lt.mean) : 0} ≤ ${GAMMA_CV_THRESHOLD}`;
-        plan =
-          cycleQuantity > 0
+      const setting = policy.service.leadTimeDemand ?? "auto";
+      const model = leadTimeDemandModelFor(setting, lt);
+      const modelReason =
+        setting !== "auto"
+          ? `set to ${setting}`
+          : model === "gamma"
+            ? `auto: σ/μ over the lead time ${lt.mean > 0 ? `= ${round2(lt.sd / lt.mean)}` : "is unbounded (forecast 0)"} > ${GAMMA_CV_THRESHOLD}`
+            : `auto: σ/μ over the lead time = ${lt.mean > 0 ? round2(lt.sd / lt.mean) : 0} ≤ ${GAMMA_CV_THRESHOLD}`;
+      const plan =
+        policy.service.kind === "cycle-service-level"
+          ? reorderPointForCycleServiceLevel({ cycleServiceLevel: policy.service.value, meanDemandOverLeadTime: lt.mean, sigmaDemandOverLeadTime: lt.sd, leadTimeDemand: model })
+          : cycleQuantity > 0
             ? reorderPointForFillRate({ fillRate: policy.service.value, orderQuantity: cycleQuantity, meanDemandOverLeadTime: lt.mean, sigmaDemandOverLeadTime: lt.sd, leadTimeDemand: model })
             : { model, z: 0, safetyStock: 0, reorderPoint: lt.mean };
-      }
       const { z, safetyStock, reorderPoint } = plan;
       const orderUpTo = policy.kind === "periodic-review" ? reorderPoint : reorderPoint + cycleQuantity;
-      const target = policy.service.kind === "cycle-service-level" ? `cycle service level ${policy.service.value}` : `fill rate ${policy.service.value}, ${plan.model} lead-time demand`;
+      const target = `${policy.service.kind === "cycle-service-level" ? "cycle service level" : "fill rate"} ${policy.service.value}, ${plan.model} lead-time demand`;
       const sigmaText = `σ = √(${round2(protection)}·${round2(sdPerPeriod)}² + ${round2(f)}²·${round2(sdL)}²) = ${round2(lt.sd)}`;
       const leadTimeDemand = { model: plan.model, reason: modelReason };
-      // Under the gamma model s solves the loss equation E[(X − s)⁺] = (1 − fill rate)·Q; the level is max(μ, s).
+      // Under the gamma model s is X's CSL-quantile, P(X ≤ s) = CSL, or solves the loss equation E[(X − s)⁺] = (1 − fill rate)·Q; the level is max(μ, s).
       const gammaText = (level: string, mean: string): string => {
-        const fill = policy.service.value;
         const shape = lt.mean > 0 && lt.sd > 0 ? `shape ${Number(((lt.mean / lt.sd) ** 2).toPrecision(3))}, scale ${Number(((lt.sd * lt.sd) / lt.mean).toPrecision(3))}` : "no demand";
-        const s = lt.mean + z * lt.sd;
-        return `${level} = max(μ, s) = ${round2(reorderPoint)}, s = ${round2(Math.max(0, s))} solves E[(X − s)⁺] = (1 − ${fill})·${round2(cycleQuantity)}, X gamma with mean ${mean} = ${round2(lt.mean)} and σ ${round2(lt.sd)} (${shape})`;
+        const s = round2(Math.max(0, lt.mean + z * lt.sd));
+        const solves = policy.service.kind === "cycle-service-level" ? `s = ${s} solves P(X ≤ s) = ${policy.service.value}` : `s = ${s} solves E[(X − s)⁺] = (1 − ${policy.service.value})·${round2(cycleQuantity)}`;
+        return `${level} = max(μ, s) = ${round2(reorderPoint)}, ${solves}, X gamma with mean ${mean} = ${round2(lt.mean)} and σ ${round2(lt.sd)} (${shape})`;
       };
       if (policy.kind === "periodic-review") {
         need = Math.max(0, orderUpTo - position);

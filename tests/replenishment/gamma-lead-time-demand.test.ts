@@ -1,8 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { logGamma } from "../../src/kernel/special-functions.js";
-import { gammaLoss, normalCdf, regularizedGammaP, regularizedGammaQ } from "../../src/replenishment/forecast/index.js";
-import { GAMMA_CV_THRESHOLD, gammaReorderPointForFillRate, leadTimeDemandModelFor, reorderPointForFillRate, safetyFactorForFillRate } from "../../src/replenishment/safety-stock.js";
+import { gammaLoss, inverseRegularizedGammaP, normalCdf, normalQuantile, regularizedGammaP, regularizedGammaQ } from "../../src/replenishment/forecast/index.js";
+import {
+  GAMMA_CV_THRESHOLD,
+  gammaReorderPointForCycleServiceLevel,
+  gammaReorderPointForFillRate,
+  leadTimeDemandModelFor,
+  reorderPointForCycleServiceLevel,
+  reorderPointForFillRate,
+  safetyFactorForFillRate,
+} from "../../src/replenishment/safety-stock.js";
 import { seededRandom } from "../../src/testing/index.js";
 
 /*
@@ -210,5 +218,131 @@ describe("which lead-time demand model a fill rate is planned on", () => {
     expect(normal).toBeCloseTo(159.99, 1);
     expect(gamma).toBeCloseTo(178.22, 1);
     relClose(gammaLoss(gamma, { mean: 100, sd: 60 }), 5, 1e-9);
+  });
+});
+
+describe("the gamma quantile P⁻¹(a, p) and the gamma reorder point for a cycle service level", () => {
+  it("shape 1 is the exponential: P⁻¹(1, p) = −ln(1 − p), and the reorder point of σ = μ = θ is −θ·ln(1 − CSL)", () => {
+    for (const p of [1e-9, 0.01, 0.3, 0.5, 0.9, 0.95, 0.99, 0.9999, 1 - 1e-12]) relClose(inverseRegularizedGammaP(1, p), -Math.log1p(-p), 1e-13);
+    for (const theta of [0.02, 1, 10, 4000]) {
+      for (const csl of [0.5, 0.9, 0.95, 0.99, 0.999]) {
+        relClose(gammaReorderPointForCycleServiceLevel({ cycleServiceLevel: csl, meanDemandOverLeadTime: theta, sigmaDemandOverLeadTime: theta }), -theta * Math.log1p(-csl), 1e-13);
+      }
+    }
+  });
+
+  it("chi-square quantiles: χ²ₚ(ν) = 2·P⁻¹(ν/2, p) matches the tables (χ²₀.₉₅(10) = 18.307038, χ²₀.₉₉(4) = 13.276704, …), ν = 2 is −2·ln(1 − p) and ν = 1 is Φ⁻¹((1 + p)/2)²", () => {
+    // Published to six decimals (e.g. NIST/SEMATECH e-Handbook, table 1.3.6.7.4).
+    const table = [
+      [1, 0.95, 3.841459],
+      [1, 0.99, 6.634897],
+      [4, 0.99, 13.276704],
+      [5, 0.9, 9.236357],
+      [5, 0.95, 11.070498],
+      [10, 0.95, 18.307038],
+      [10, 0.99, 23.209251],
+      [20, 0.975, 34.169607],
+      [20, 0.99, 37.566235],
+      [30, 0.95, 43.772972],
+      [100, 0.95, 124.342113],
+    ] as const;
+    for (const [nu, p, chi2] of table) expect(Math.abs(2 * inverseRegularizedGammaP(nu / 2, p) - chi2), `χ²(${nu}) at ${p}`).toBeLessThanOrEqual(5e-7);
+    for (const p of [0.001, 0.2, 0.5, 0.8, 0.95, 0.999]) {
+      relClose(2 * inverseRegularizedGammaP(1, p), -2 * Math.log1p(-p), 1e-13);
+      relClose(2 * inverseRegularizedGammaP(0.5, p), normalQuantile((1 + p) / 2) ** 2, 1e-12);
+    }
+  });
+
+  it("round trip over a grid of shapes 0.05..500 and p 0.5..0.9999: P(k, P⁻¹(k, p)) = p, and Q(k, ·) = 1 − p to 2e-12 of 1 − p", () => {
+    const ps = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.975, 0.99, 0.995, 0.999, 0.9995, 0.9999];
+    for (let i = 0; i <= 40; i++) {
+      const k = 0.05 * 10_000 ** (i / 40);
+      for (const p of ps) {
+        const x = inverseRegularizedGammaP(k, p);
+        expect(Math.abs(regularizedGammaP(k, x) - p), `shape ${k}, p ${p}, x ${x}`).toBeLessThanOrEqual(1e-12);
+        expect(Math.abs(regularizedGammaQ(k, x) - (1 - p)), `shape ${k}, p ${p}, x ${x}`).toBeLessThanOrEqual(2e-12 * (1 - p));
+      }
+    }
+  });
+
+  it("property: P⁻¹(a, ·) inverts P(a, ·) on both tails, also for tiny and huge shapes (a 1e-3..1e4, p 1e-12..1 − 1e-12), and rises with p", () => {
+    fc.assert(
+      fc.property(fc.double({ min: Math.log(1e-3), max: Math.log(1e4), noNaN: true }), fc.double({ min: -27.6, max: 27.6, noNaN: true }), (logShape, logit) => {
+        const a = Math.exp(logShape);
+        const p = 1 / (1 + Math.exp(-logit));
+        const x = inverseRegularizedGammaP(a, p);
+        // A quantile below the smallest float64 (shape 1e-3 at p 0.5 is 0.5^1000) is 0.
+        if (x === 0) return void expect(Math.log(p) + logGamma(a + 1)).toBeLessThan(a * Math.log(Number.MIN_VALUE));
+        expect(Number.isFinite(x) && x > 0).toBe(true);
+        // 1e-9 of the tail: the inverse is as good as P and Q themselves (rounding grows with the shape).
+        if (p <= 0.5) relClose(regularizedGammaP(a, x), p, 1e-9);
+        else relClose(regularizedGammaQ(a, x), 1 - p, 1e-9);
+        expect(inverseRegularizedGammaP(a, Math.min(1 - 1e-12, p * 1.001))).toBeGreaterThanOrEqual(x);
+      }),
+      { seed: 22, numRuns: 500 },
+    );
+  });
+
+  it("p = 0 is 0, p = 1 is +∞; a bad shape or p is VALIDATION_FAILED", () => {
+    expect(inverseRegularizedGammaP(3, 0)).toBe(0);
+    expect(inverseRegularizedGammaP(3, 1)).toBe(Number.POSITIVE_INFINITY);
+    for (const [a, p] of [[0, 0.5], [-1, 0.5], [Number.NaN, 0.5], [Number.POSITIVE_INFINITY, 0.5], [2, -0.1], [2, 1.1], [2, Number.NaN]] as const) {
+      expect(() => inverseRegularizedGammaP(a, p)).toThrowError(/shape a must be|p must be a probability/);
+    }
+  });
+
+  it("property: over seeded gamma lead-time demands, the share of cycles without a stock-out at the gamma reorder point matches the target cycle service level (within 4.5 standard errors of the Monte Carlo)", () => {
+    // A cycle has no stock-out when the lead-time demand X is at most the reorder point s.
+    // 100,000 draws: the share's standard error is √(CSL·(1 − CSL)/n), 0.16 points at CSL 0.5 and
+    // 0.02 at 0.995; 4.5 of them leave a chance of about 2e-4 that one of the 25 runs misses by luck.
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.2, max: 20, noNaN: true }),
+        fc.double({ min: 0.5, max: 50, noNaN: true }),
+        fc.double({ min: 0.5, max: 0.995, noNaN: true }),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        (shape, scale, csl, seed) => {
+          const mean = shape * scale;
+          const sd = Math.sqrt(shape) * scale;
+          const s = gammaReorderPointForCycleServiceLevel({ cycleServiceLevel: csl, meanDemandOverLeadTime: mean, sigmaDemandOverLeadTime: sd });
+          const draw = gammaSampler(seededRandom(seed).next, shape, scale);
+          const n = 100_000;
+          let covered = 0;
+          for (let i = 0; i < n; i++) if (draw() <= s) covered++;
+          expect(Math.abs(covered / n - csl), JSON.stringify({ shape, scale, csl, s, achieved: covered / n })).toBeLessThanOrEqual(4.5 * Math.sqrt((csl * (1 - csl)) / n));
+        },
+      ),
+      { seed: 2207, numRuns: 25 },
+    );
+  });
+
+  it("the planned reorder point is max(μ, s) under the gamma and μ + Φ⁻¹(CSL)·σ under the normal; auto chooses as for a fill rate", () => {
+    // μ 100, σ 60 (CV 0.6 > 0.5): gamma shape 2.78, scale 36; its long right tail asks for more than the normal.
+    const input = { cycleServiceLevel: 0.95, meanDemandOverLeadTime: 100, sigmaDemandOverLeadTime: 60 };
+    const gamma = reorderPointForCycleServiceLevel(input);
+    expect(gamma.model).toBe("gamma");
+    relClose(gamma.reorderPoint, 36 * inverseRegularizedGammaP(100 / 36, 0.95), 1e-14);
+    const normal = reorderPointForCycleServiceLevel({ ...input, leadTimeDemand: "normal" });
+    expect(normal).toEqual({ model: "normal", z: normalQuantile(0.95), safetyStock: normalQuantile(0.95) * 60, reorderPoint: 100 + normalQuantile(0.95) * 60 });
+    expect(gamma.reorderPoint - normal.reorderPoint).toBeGreaterThan(15);
+    // Smooth demand (CV 0.2) stays on the normal under auto, with the figures it had.
+    expect(reorderPointForCycleServiceLevel({ cycleServiceLevel: 0.95, meanDemandOverLeadTime: 100, sigmaDemandOverLeadTime: 20 })).toEqual({ model: "normal", z: normalQuantile(0.95), safetyStock: normalQuantile(0.95) * 20, reorderPoint: 100 + normalQuantile(0.95) * 20 });
+    // A CSL the mean already meets (shape 0.25: P(X ≤ μ) = 0.83) keeps the reorder point at μ.
+    const skewed = reorderPointForCycleServiceLevel({ cycleServiceLevel: 0.7, meanDemandOverLeadTime: 10, sigmaDemandOverLeadTime: 20 });
+    expect(gammaReorderPointForCycleServiceLevel({ cycleServiceLevel: 0.7, meanDemandOverLeadTime: 10, sigmaDemandOverLeadTime: 20 })).toBeLessThan(10);
+    expect(skewed).toMatchObject({ model: "gamma", safetyStock: 0, reorderPoint: 10 });
+  });
+
+  it("zero demand: μ = 0 (with or without a spread) plans 0 under the gamma, σ = 0 plans μ under either model, μ = σ = 0 is 0", () => {
+    expect(reorderPointForCycleServiceLevel({ cycleServiceLevel: 0.95, meanDemandOverLeadTime: 0, sigmaDemandOverLeadTime: 0 })).toEqual({ model: "normal", z: normalQuantile(0.95), safetyStock: 0, reorderPoint: 0 });
+    expect(reorderPointForCycleServiceLevel({ cycleServiceLevel: 0.95, meanDemandOverLeadTime: 0, sigmaDemandOverLeadTime: 0, leadTimeDemand: "gamma" })).toEqual({ model: "gamma", z: 0, safetyStock: 0, reorderPoint: 0 });
+    expect(reorderPointForCycleServiceLevel({ cycleServiceLevel: 0.95, meanDemandOverLeadTime: 0, sigmaDemandOverLeadTime: 40 })).toMatchObject({ model: "gamma", safetyStock: 0, reorderPoint: 0 });
+    // The limit as μ → 0 with σ fixed: a forecast of 0.03 with errors of ±217 needs no more than its mean.
+    expect(reorderPointForCycleServiceLevel({ cycleServiceLevel: 0.95, meanDemandOverLeadTime: 0.03, sigmaDemandOverLeadTime: 217 })).toMatchObject({ model: "gamma", safetyStock: 0, reorderPoint: 0.03 });
+    for (const model of ["normal", "gamma", "auto"] as const) {
+      expect(reorderPointForCycleServiceLevel({ cycleServiceLevel: 0.99, meanDemandOverLeadTime: 12, sigmaDemandOverLeadTime: 0, leadTimeDemand: model })).toMatchObject({ safetyStock: 0, reorderPoint: 12 });
+    }
+    expect(() => reorderPointForCycleServiceLevel({ cycleServiceLevel: 1, meanDemandOverLeadTime: 1, sigmaDemandOverLeadTime: 1 })).toThrowError(/cycleServiceLevel must be strictly between 0 and 1/);
+    expect(() => gammaReorderPointForCycleServiceLevel({ cycleServiceLevel: 0.9, meanDemandOverLeadTime: -1, sigmaDemandOverLeadTime: 1 })).toThrowError(/meanDemandOverLeadTime must be/);
   });
 });

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { toDecimal } from "../../src/kernel/decimal.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
 import { minMaxOrderQuantity } from "../../src/replenishment/policies.js";
-import { reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
-import { type SuggestionsInput, replenishmentPolicySchema, replenishmentSuggestions } from "../../src/replenishment/suggestions.js";
+import { reorderPointForCycleServiceLevel, reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
+import { type ServiceTarget, type SuggestionsInput, replenishmentPolicySchema, replenishmentSuggestions } from "../../src/replenishment/suggestions.js";
 
 const base = (): SuggestionsInput => ({
   asOf: "2026-03-02",
@@ -130,6 +130,35 @@ describe("replenishment suggestions", () => {
     expect(e.formula.text).toMatch(/^S = max\(μ, s\) = \d+\.\d+, s = \d+\.\d+ solves E\[\(X − s\)⁺\] = \(1 − 0\.95\)·\d+\.\d+, X gamma with mean μ·\(R\+L\) = /);
     expect(e.formula.orderUpTo).toBeCloseTo(gamma.reorderPoint, 9);
     expect(gamma.reorderPoint).toBeGreaterThan(3 * f);
+  });
+
+  it("a cycle service level is planned on the model auto chooses: a lumpy item gets the gamma's 0.95 quantile, above the normal's μ + 1.645·σ, and the explanation names the model", () => {
+    const plan = (service: ServiceTarget, kind: "reorder-point" | "periodic-review") =>
+      replenishmentSuggestions({
+        asOf: "2026-06-01",
+        suppliers: [{ supplier: "s", currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "1" }], leadTimeDays: { mean: 14, sd: 0 } }],
+        items: [{ sku: "X", warehouse: "wh", supplier: "s", periodDays: 7, demandHistory: [0, 0, 9, 0, 3, 0, 0, 12, 0, 1, 0, 7], onHand: 0, reserved: 0, backordered: 0, policy: kind === "reorder-point" ? { kind, service } : { kind, reviewPeriodDays: 14, service } }],
+      }).suggestions[0]!.explanation;
+    for (const kind of ["reorder-point", "periodic-review"] as const) {
+      const auto = plan({ kind: "cycle-service-level", value: 0.95 }, kind);
+      const normal = plan({ kind: "cycle-service-level", value: 0.95, leadTimeDemand: "normal" }, kind);
+      const f = auto.forecast.perPeriod[0] as number;
+      // L = 2 weeks (plus R = 2 under periodic review), no lead-time spread: σ = σd·√(protection).
+      const protection = kind === "reorder-point" ? 2 : 4;
+      const lt = { meanDemandOverLeadTime: f * protection, sigmaDemandOverLeadTime: auto.forecast.sdPerPeriod * Math.sqrt(protection) };
+      expect(lt.sigmaDemandOverLeadTime).toBeGreaterThan(0.5 * lt.meanDemandOverLeadTime);
+      expect(auto.formula.leadTimeDemand).toEqual({ model: "gamma", reason: expect.stringMatching(/^auto: σ\/μ over the lead time = \d+\.\d+ > 0\.5$/) });
+      const gamma = reorderPointForCycleServiceLevel({ cycleServiceLevel: 0.95, ...lt, leadTimeDemand: "gamma" });
+      expect(auto.formula.reorderPoint).toBeCloseTo(gamma.reorderPoint, 9);
+      expect(auto.formula.text).toMatch(kind === "reorder-point" ? /^ROP = max\(μ, s\) = \d+\.\d+, s = \d+\.\d+ solves P\(X ≤ s\) = 0\.95, X gamma with mean μ·L = / : /^S = max\(μ, s\) = \d+\.\d+, s = \d+\.\d+ solves P\(X ≤ s\) = 0\.95, X gamma with mean μ·\(R\+L\) = /);
+      expect(auto.formula.text).toContain("(cycle service level 0.95, gamma lead-time demand; σ = ");
+      // The normal model, when set, keeps the figures a cycle service level always had: μ + Φ⁻¹(0.95)·σ.
+      expect(normal.formula.leadTimeDemand).toEqual({ model: "normal", reason: "set to normal" });
+      expect(normal.formula.reorderPoint).toBeCloseTo(lt.meanDemandOverLeadTime + 1.6448536269514722 * lt.sigmaDemandOverLeadTime, 9);
+      expect(normal.formula.text).toContain("(cycle service level 0.95, normal lead-time demand; σ = ");
+      // Skewed demand (shape μ²/σ² = 0.73 over the lead time): the gamma's 0.95 quantile lies further out than the normal's.
+      expect(auto.formula.reorderPoint - normal.formula.reorderPoint).toBeGreaterThan(1);
+    }
   });
 
   it("bad input is VALIDATION_FAILED naming what to fix", () => {

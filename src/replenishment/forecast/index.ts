@@ -1,5 +1,5 @@
 export { normalCdf, normalDensity, normalLoss, normalQuantile, studentTCdf, studentTQuantile } from "./normal.js";
-export { gammaLoss, regularizedGammaP, regularizedGammaQ } from "./gamma.js";
+export { gammaLoss, inverseRegularizedGammaP, regularizedGammaP, regularizedGammaQ } from "./gamma.js";
 export type { Forecast, ForecastOptions, PredictionInterval } from "./forecast-result.js";
 export { meanForecast, movingAverageForecast, naiveForecast, seasonalNaiveForecast } from "./baseline.js";
 export { holtForecast, holtWintersForecast, sesForecast } from "./holt-winters.js";
