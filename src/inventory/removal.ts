@@ -67,7 +67,8 @@ export interface RemovalRequest {
 export async function planRemoval(ctx: CommandContext, request: RemovalRequest): Promise<{ parts: RemovalPart[]; events: NewEvent[]; strategy: RemovalStrategy | null }> {
   const product = await requireProduct(ctx.tx, request.sku);
   const locationId = await resolveLocation(ctx.tx, request.warehouseId, request.locationId);
-  const oldestFirst = request.oldestFirst === true && product.allowBackorders;
+  // A product that may go below zero on hand ships at once: nothing to wait for, nothing queued.
+  const oldestFirst = request.oldestFirst === true && product.allowBackorders && !product.allowNegativeStock;
   const fulfil = async (quantity: string, lot: string | undefined, quiet: boolean): Promise<{ released: Decimal; events: NewEvent[] }> =>
     request.fulfil ? fulfilReservations(ctx, { sku: request.sku, warehouseId: request.warehouseId, quantity: new Decimal(quantity), orderId: request.orderId, reservationId: request.reservationId, lot, quiet, holds: request.holds, oldestFirst }) : { released: new Decimal(0), events: [] };
   if (request.lot !== undefined && request.locationId === undefined && (product.tracking ?? "none") !== "none") {

@@ -137,6 +137,18 @@ describe("backorders are served oldest first", () => {
     expect(await h.inventory.backorderQueue("MUG", "wh")).toMatchObject({ onHand: "1", held: "1", backordered: "0", entries: [{ orderId: "ord_1", covered: "1", waiting: "0" }] });
   });
 
+  it("a product that also allows negative stock ships at once, queue or not (on hand goes below zero until a receipt)", async () => {
+    const h = await harness({ start: "2026-03-02T10:00:00.000Z" });
+    await h.inventory.defineWarehouse({ warehouseId: "wh" });
+    await h.inventory.defineProduct({ sku: "NEG", costingMethod: "fifo", allowBackorders: true, allowNegativeStock: true });
+    await h.inventory.receive({ sku: "NEG", warehouseId: "wh", quantity: "1", unitCost: "5" });
+    await h.inventory.reserve({ lines: [{ sku: "NEG", warehouseId: "wh", quantity: "2" }], kind: "hard", orderId: "ord_old" });
+    h.clock.advance(60_000);
+    await h.inventory.reserve({ lines: [{ sku: "NEG", warehouseId: "wh", quantity: "2" }], kind: "hard", orderId: "ord_new" });
+    await h.inventory.issue({ sku: "NEG", warehouseId: "wh", quantity: "2", orderId: "ord_new" });
+    expect(await h.inventory.availability("NEG", "wh")).toMatchObject({ onHand: "-1", reserved: "2" });
+  });
+
   it("rejects an unknown warehouse and an unknown option value", async () => {
     const h = await harness();
     await expect(h.inventory.backorderQueue("PRE", "nowhere")).rejects.toMatchObject({ code: "NOT_FOUND" });
