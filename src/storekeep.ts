@@ -30,7 +30,7 @@ import type { Transaction } from "./ports/storage.js";
 import { type LocalDate, addDays } from "./kernel/local-date.js";
 import { type SalesApi, type SalesOptions, createSalesApi, salesModule } from "./sales/index.js";
 import { allocateDocumentNumber } from "./finance/numbering/number-series.js";
-import { receivableItems } from "./finance/open-item-tracking.js";
+import { receivableDifference, receivableItems } from "./finance/open-item-tracking.js";
 import { PRODUCTS, type Product } from "./inventory/product.js";
 import { scopeOf } from "./inventory/reservations.js";
 import { type CrmApi, type CrmOptions, createCrmApi, crmEventDefinitions, crmModule } from "./crm/index.js";
@@ -221,6 +221,7 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
       calculateTax,
       allocateDocumentNumber,
       openItems: receivableItems,
+      receivableDifference: (tx, input) => receivableDifference(tx, config.functionalCurrency, input),
       warehouseExists: async (tx, warehouseId) => (await tx.documents.get(WAREHOUSES, warehouseId)) !== undefined,
       productOf: async (tx, sku) => {
         const product = await tx.documents.get<Product>(PRODUCTS, sku);

@@ -334,6 +334,16 @@ export interface Settling {
  * left over in transaction and functional units.
  */
 export async function settle(tx: Transaction, functionalCurrency: string, s: Settling): Promise<{ difference: bigint; restAmount: bigint; restValue: bigint; party: string | undefined }> {
+  const plan = await planSettlement(tx, functionalCurrency, s);
+  for (const f of plan.found) await tx.documents.put(OPEN_ITEMS_COLLECTION, f.item.itemId, f.item as unknown as JsonObject, f.version);
+  return { difference: plan.difference, restAmount: plan.restAmount, restValue: plan.restValue, party: plan.party };
+}
+
+/**
+ * What {@link settle} would do, without writing: the targets' items as they would be after
+ * it (locked), the realised difference, and what would be left over.
+ */
+async function planSettlement(tx: Transaction, functionalCurrency: string, s: Settling): Promise<{ found: { item: OpenItem; version: number }[]; difference: bigint; restAmount: bigint; restValue: bigint; party: string | undefined }> {
   const quantum = quantumOf(functionalCurrency);
   const found: { item: OpenItem; version: number; part: bigint }[] = [];
   let remaining = s.amount < 0n ? -s.amount : s.amount;
@@ -359,18 +369,46 @@ export async function settle(tx: Transaction, functionalCurrency: string, s: Set
   const valueAll = s.value < 0n ? -s.value : s.value;
   const values = splitValue(valueAll, magnitudeAll, [...found.map((f) => f.part), remaining], quantum);
   let difference = 0n;
+  const settled: { item: OpenItem; version: number }[] = [];
   for (const [index, f] of found.entries()) {
     const open = toUnits(f.item.openAmount);
     const sign = open < 0n ? -1n : 1n;
     const { item, booked } = settleItem(f.item, { date: s.date, documentId: s.documentId, kind: s.kind, amount: f.part * sign, settledValue: values[index]! * sign, quantum }, toUnits, unitsToString);
-    await tx.documents.put(OPEN_ITEMS_COLLECTION, item.itemId, item as unknown as JsonObject, f.version);
+    settled.push({ item, version: f.version });
     // Both carry the item's sign: an invoice relieved at 100 by money worth 99 is a loss of
     // 1; a bill (−230) paid with money worth 232.50 (−232.5) a loss of 2.50; a credit
     // (−100) refunded with money worth 99 (−99) a gain of 1.
     difference += booked - values[index]! * sign;
   }
   const signOut = s.amount < 0n ? -1n : 1n;
-  return { difference, restAmount: remaining * signOut, restValue: values[values.length - 1]! * signOut, party };
+  return { found: settled, difference, restAmount: remaining * signOut, restValue: values[values.length - 1]! * signOut, party };
+}
+
+/**
+ * The exchange difference finance realises when sales money settles an order's receivables
+ * items in a foreign currency, as the reactions settle them: a capture (`kind: "payment"`)
+ * relieves the invoices it names, oldest first; a refund (`kind: "refund"`) the credit notes
+ * and over-payments it names, in that order. Σ booked − settled over the items relieved, in
+ * the functional currency (positive: a loss), as a decimal string; undefined when the money
+ * settles none of them (finance tracks none, or none is open). Reads and locks the items,
+ * writes nothing. The facade hands it to sales as its `receivableDifference` seam, so the
+ * event carries the difference finance posts.
+ *
+ * @example
+ * ```ts
+ * await receivableDifference(tx, "EUR", { kind: "payment", targets: ["INV2026-000001", "INV2026-000002"], currency: "USD", amount: "119", functionalAmount: "113.05", date: "2026-03-08" }); // "-5.95"
+ * ```
+ */
+export async function receivableDifference(
+  tx: Transaction,
+  functionalCurrency: string,
+  input: { readonly kind: "payment" | "refund"; readonly targets: readonly string[]; readonly currency: string; readonly amount: string; readonly functionalAmount: string; readonly date: string },
+): Promise<string | undefined> {
+  const sign = input.kind === "payment" ? -1n : 1n;
+  const amount = toUnits(input.amount) * sign;
+  const targets = [...new Set(input.targets)];
+  const plan = await planSettlement(tx, functionalCurrency, { ledger: "receivables", date: input.date, documentId: "", kind: input.kind, currency: input.currency, amount, value: toUnits(input.functionalAmount) * sign, targets });
+  return plan.restAmount === amount ? undefined : unitsToString(plan.difference);
 }
 
 type Payload<T extends EventType> = EventPayload<T>;

@@ -105,7 +105,16 @@ export function capturePaymentCommand(settings: SalesSettings) {
         const relieved = amount < receivable ? amount : receivable;
         const booked = shareOf(receivableF, relieved, receivable);
         exchangeDifference = booked - convertMinor(relieved, c, fc, rate);
-        next = { ...next, receivable: { amount: amountOf(receivable - amount, c), functional: amountOf(receivableF - functionalAmount - exchangeDifference, fc) } };
+        // In a foreign currency finance relieves the invoices one by one, oldest first, each at
+        // its own booked value: the difference it posts, not the estimate on the whole receivable
+        // (which misses it when the invoices were booked at different rates).
+        if (c !== fc && settings.seams.receivableDifference !== undefined) {
+          const realised = await settings.seams.receivableDifference(ctx.tx, { kind: "payment", targets: order.invoices.map((i) => i.invoiceId), currency: c, amount: amountOf(amount, c), functionalAmount: amountOf(functionalAmount, fc), date: ctx.today });
+          if (realised !== undefined) exchangeDifference = minorOf(realised, fc);
+        }
+        // Relieved at what finance books it (functional amount + difference); nothing owed is worth nothing.
+        const rest = receivable - amount;
+        next = { ...next, receivable: { amount: amountOf(rest, c), functional: amountOf(rest === 0n ? 0n : receivableF - functionalAmount - exchangeDifference, fc) } };
       } else {
         next = { ...next, prepayment: { amount: amountOf(minorOf(order.prepayment.amount, c) + amount, c), functional: amountOf(minorOf(order.prepayment.functional, fc) + functionalAmount, fc) } };
       }

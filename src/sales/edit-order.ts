@@ -247,7 +247,7 @@ export function editOrderCommand(settings: SalesSettings) {
         const fingerprint = fingerprintOf({ orderId: order.orderId, amount: refundInput.amount, paymentId: refundInput.paymentId, returnId: undefined, provider: refundInput.provider });
         // As refundPayment: a credit finance wrote off on a credit note is not paid out (refundDue leaves it out),
         // and a surplus that needs both the credit owed back and the prepayments held is split, credit first.
-        const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint, await creditWrittenOff(next), true);
+        const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint, await creditWrittenOff(next), true, settings.seams.receivableDifference);
         next = { ...refunded.order, paid: withoutPrepaidRefunds({ ...refunded.order.paid, refundedOnEdit: refunded.order.paid.refunded }) };
         events.push(refunded.event);
         await ctx.tx.documents.put(PAYMENTS, refunded.doc.key, refunded.doc as never, 0);

@@ -187,6 +187,15 @@ export interface SalesSeams {
    * what the order view reports as written off; without it nothing is written off.
    */
   readonly openItems?: (tx: Transaction, documentIds: readonly string[]) => Promise<readonly OpenItemView[]>;
+  /**
+   * The exchange difference finance realises when money in a foreign currency settles the
+   * order's receivables items: a capture (`kind: "payment"`) its invoices, a refund
+   * (`kind: "refund"`) its credit notes and over-payments (`targets`, in the order the event
+   * names them). Functional, positive = a loss, as a decimal string; undefined when finance
+   * settles none of them. Without it (or undefined) sales estimates the difference on the
+   * whole receivable or credit, which misses it when the items were booked at different rates.
+   */
+  readonly receivableDifference?: (tx: Transaction, input: { readonly kind: "payment" | "refund"; readonly targets: readonly string[]; readonly currency: string; readonly amount: string; readonly functionalAmount: string; readonly date: string }) => Promise<string | undefined>;
 }
 
 /**

@@ -9,7 +9,7 @@ import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf, shareOf } from 
 import { decimalText } from "./inputs.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, capturesOf, loadOrder, nothingPaid, refundDueOn, saveOrder, withHistory } from "./order.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
-import type { SalesSettings } from "./options.js";
+import type { SalesSeams, SalesSettings } from "./options.js";
 import { functionalRate } from "./rate.js";
 import { creditWrittenOffInFinance } from "./reports.js";
 import { nextReturnState } from "./state-machines.js";
@@ -55,7 +55,7 @@ export function refundPaymentCommand(settings: SalesSettings) {
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
       // A credit finance wrote off on a credit note is owed to nobody: what refundDue leaves out, the refund may not pay.
       const creditWrittenOff = order.creditNotes.length === 0 ? 0n : minorOf(await creditWrittenOffInFinance(ctx.tx, order, settings.seams.openItems), order.currency);
-      const out = await refundFromOrder(ctx, order, input, fingerprint, creditWrittenOff, true);
+      const out = await refundFromOrder(ctx, order, input, fingerprint, creditWrittenOff, true, settings.seams.receivableDifference);
       let next = out.order;
       // A prepayment paid back in full leaves the order unpaid again: it expires as it would have (as after a void).
       if (next.expiresAt === "" && next.invoices.length === 0 && nothingPaid(next)) next = { ...next, expiresAt: unpaidExpiry(settings, next) };
@@ -119,6 +119,7 @@ export async function refundFromOrder(
   fingerprint: string,
   creditWrittenOff = 0n,
   split = false,
+  receivableDifference?: SalesSeams["receivableDifference"],
 ): Promise<{ order: OrderDoc; event: NewEvent; doc: PaymentDoc }> {
   const c = order.currency;
   const fc = order.functionalCurrency;
@@ -138,6 +139,9 @@ export async function refundFromOrder(
   let functionalAmount = 0n;
   let exchangeDifference = 0n;
   let prepaidFunctional = 0n;
+  // The credit being paid back: its booked value before the refund, and the refund's credit part in functional.
+  let creditBooked = 0n;
+  let creditFunctional = 0n;
   let advanceTaxReleased: ReturnType<typeof releaseAdvanceTax>["lines"] = [];
   if (parts.credit > 0n) {
     const part = parts.credit;
@@ -175,6 +179,8 @@ export async function refundFromOrder(
     const booked = shareOf(creditF, part, credit);
     functionalAmount = convertMinor(part, c, fc, rate);
     exchangeDifference = functionalAmount - booked;
+    creditBooked = creditF;
+    creditFunctional = functionalAmount;
     next = { ...next, receivable: { amount: amountOf(-credit + part, c), functional: amountOf(-creditF + booked, fc) } };
   }
   if (parts.prepaid > 0n) {
@@ -220,6 +226,18 @@ export async function refundFromOrder(
   ];
   // Then the order's captures: money captured beyond the invoices sits on the capture's own item.
   const captures = capturesOf(order);
+  // In a foreign currency finance relieves the credits one by one, in the order the event names
+  // them, each at its own booked value: the difference it posts, not the estimate on the whole credit.
+  if (parts.credit > 0n && c !== fc && receivableDifference !== undefined) {
+    const targets = [creditNote?.creditNoteId, ...otherCreditNotes, input.paymentId, ...captures].filter((x): x is string => x !== undefined);
+    const realised = await receivableDifference(ctx.tx, { kind: "refund", targets, currency: c, amount: amountOf(parts.credit, c), functionalAmount: amountOf(creditFunctional, fc), date: ctx.today });
+    if (realised !== undefined) {
+      exchangeDifference = minorOf(realised, fc);
+      // The credit relieved at what finance books it; a credit paid back in full is worth nothing.
+      const rest = minorOf(next.receivable.amount, c);
+      next = { ...next, receivable: { amount: next.receivable.amount, functional: amountOf(rest === 0n ? 0n : -creditBooked + creditFunctional - exchangeDifference, fc) } };
+    }
+  }
   const events: NewEvent[] = [
     {
       type: "RefundIssued",
