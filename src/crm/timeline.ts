@@ -26,7 +26,7 @@ export type CrmOrderDoc = {
    * (On documents stored before `payments` was kept, also the prepayments paid back.)
    */
   readonly credited: string;
-  /** Ids of the documents already subtracted (so a redelivery does not subtract twice); `allocation:<id>` for an allocation counted. */
+  /** Ids of the documents already subtracted (so a redelivery does not subtract twice); `allocation:<event id>` for an allocation counted. */
   readonly creditedBy: readonly string[];
   /**
    * Each total the order had, with the business date it took effect (the placement, then each
@@ -181,8 +181,9 @@ function allocationMoves(payload: unknown): Map<string, Decimal> {
  * CRM holds no document of, or one stored before payments were kept, is left as it is.
  */
 async function creditAllocated(tx: Transaction, event: PositionedEvent): Promise<boolean> {
-  const p = event.payload as { allocationId?: unknown; currency?: unknown };
-  const marker = `allocation:${String(p.allocationId)}`;
+  const p = event.payload as { currency?: unknown };
+  // By the event's id: a host may give two allocations the same allocationId.
+  const marker = `allocation:${event.id}`;
   let wrote = false;
   for (const [orderId, amount] of allocationMoves(event.payload)) {
     if (amount.isZero()) continue;

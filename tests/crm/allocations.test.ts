@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { applyTimelineEvent } from "../../src/crm/timeline.js";
+import type { Store } from "../../src/ports/storage.js";
 import type { Storekeep } from "../../src/storekeep.js";
 import type { ManualClock } from "../../src/testing/index.js";
 import { VAT, sharedPglite, shop, stock, storeOf } from "../sales/setup.js";
@@ -21,12 +23,13 @@ const db = sharedPglite();
 
 type Kind = "memory" | "pglite";
 
-async function base(kind: Kind): Promise<{ sk: Storekeep; clock: ManualClock }> {
-  const { sk, clock } = shop(storeOf(kind, db), { invoicing: "on-shipment", tax: { codes: VAT, seller: { country: "DE" } } });
+async function base(kind: Kind): Promise<{ sk: Storekeep; clock: ManualClock; store: Store }> {
+  const store = storeOf(kind, db);
+  const { sk, clock } = shop(store, { invoicing: "on-shipment", tax: { codes: VAT, seller: { country: "DE" } } });
   await stock(sk, ["MUG", "TEE"]);
   await sk.crm.createCustomer({ customerId: "cus_1" });
   await sk.crm.createCustomer({ customerId: "cus_2" });
-  return { sk, clock };
+  return { sk, clock, store };
 }
 
 const place = (sk: Storekeep, orderId: string, lines: { sku: string; quantity: number }[], customerId = "cus_1") =>
@@ -51,8 +54,8 @@ async function crmValue(sk: Storekeep, asOf = "2026-03-31"): Promise<{ monetary:
  * it; ord_b (TEE ×2, 23.80) paid, then all 23.80 paid back out of prepayments (owed again), then
  * shipped: its 23.80 invoice is open. The customer paid 47.60, got 23.80 back, and holds the TEEs.
  */
-async function receiving(kind: Kind): Promise<{ sk: Storekeep; clock: ManualClock }> {
-  const { sk, clock } = await base(kind);
+async function receiving(kind: Kind): Promise<{ sk: Storekeep; clock: ManualClock; store: Store }> {
+  const { sk, clock, store } = await base(kind);
   await place(sk, "ord_a", [{ sku: "MUG", quantity: 2 }]);
   await sk.sales.capturePayment({ orderId: "ord_a", paymentId: "ch_a" });
   await place(sk, "ord_b", [{ sku: "TEE", quantity: 2 }]);
@@ -64,7 +67,7 @@ async function receiving(kind: Kind): Promise<{ sk: Storekeep; clock: ManualCloc
   await sk.sales.requestReturn({ orderId: "ord_a", returnId: "ret_a", lines: [{ lineId: "1", quantity: "2" }] });
   await sk.sales.receiveReturn({ returnId: "ret_a" });
   clock.set("2026-03-10T10:00:00.000Z");
-  return { sk, clock };
+  return { sk, clock, store };
 }
 
 /**
@@ -116,7 +119,7 @@ for (const kind of ["memory", "pglite"] as const) {
     });
 
     it("receiving order: ord_a's 23.80 credit pays ord_b's invoice — ord_b is paid, nothing is owed again, cus_1 is worth the 23.80 paid and kept (was 0 and no customer at all), as a refund on ord_a and a capture on ord_b; as of the day before, as before", async () => {
-      const { sk } = await receiving(kind);
+      const { sk, store } = await receiving(kind);
       const a = await documentsOf(sk, "ord_a");
       const b = await documentsOf(sk, "ord_b");
       const before = await crmValue(sk);
@@ -131,6 +134,10 @@ for (const kind of ["memory", "pglite"] as const) {
       expect(after).toEqual({ monetary: 23.8, frequency: 1, inCustomerValue: true });
       // As of 9 March the allocation had not happened.
       expect(await crmValue(sk, "2026-03-09")).toEqual(before);
+      // Delivered again (a crash before the checkpoint moved): counted once.
+      const allocated = (await sk.events.read(null, 10_000)).find((e) => e.type === "CreditAllocated")!;
+      expect(await store.transaction((tx) => applyTimelineEvent(tx, allocated))).toBe(false);
+      expect(await crmValue(sk)).toEqual(after);
 
       // The same money moved by a refund of ord_a's credit and a capture on ord_b.
       const { sk: cash } = await receiving(kind);
