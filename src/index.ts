@@ -252,6 +252,8 @@ export {
   allocateDocumentNumber,
   formatDocumentNumber,
   numberSeriesState,
+  creditAllocatedSchema,
+  financeEventDefinitions,
 } from "./finance/index.js";
 export type {
   Allocation,

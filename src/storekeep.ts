@@ -17,7 +17,7 @@ import { recordParsedEvents } from "./runner/record-events.js";
 import { libraryModule } from "./runner/library.js";
 import { checkArg, plainInput } from "./kernel/boundary.js";
 import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
-import { type FinanceApi, type FinanceOptions, createFinanceApi, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
+import { type FinanceApi, type FinanceOptions, createFinanceApi, financeEventDefinitions, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
 import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
 import { Decimal } from "./kernel/decimal.js";
 import { type AnalyticsApi, type AnalyticsOptions, type AnalyticsSources, type Turnover, analyticsEventDefinitions, analyticsModule, createAnalyticsApi } from "./analytics/index.js";
@@ -181,7 +181,9 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
   // CRM's events join the catalog unless the host's catalog already has them.
   const withCrm = baseCatalog.isEventType("CustomerSegmentChanged") ? baseCatalog : (baseCatalog.extend(crmEventDefinitions) as unknown as EventCatalog<EventDefinitions>);
   // Analytics' alert events likewise.
-  const catalog = withCrm.isEventType("StockAlertRaised") ? withCrm : (withCrm.extend(analyticsEventDefinitions) as unknown as EventCatalog<EventDefinitions>);
+  const withAnalytics = withCrm.isEventType("StockAlertRaised") ? withCrm : (withCrm.extend(analyticsEventDefinitions) as unknown as EventCatalog<EventDefinitions>);
+  // And finance's own (an allocation moving a credit between documents).
+  const catalog = withAnalytics.isEventType("CreditAllocated") ? withAnalytics : (withAnalytics.extend(financeEventDefinitions) as unknown as EventCatalog<EventDefinitions>);
   const store = options.store ?? memoryStore();
   const runtime = createRuntime({
     store,

@@ -26,7 +26,7 @@ export type CrmOrderDoc = {
    * (On documents stored before `payments` was kept, also the prepayments paid back.)
    */
   readonly credited: string;
-  /** Ids of the documents already subtracted (so a redelivery does not subtract twice). */
+  /** Ids of the documents already subtracted (so a redelivery does not subtract twice); `allocation:<event id>` for an allocation counted. */
   readonly creditedBy: readonly string[];
   /**
    * Each total the order had, with the business date it took effect (the placement, then each
@@ -49,9 +49,11 @@ export type CrmOrderDoc = {
   readonly cancelledOn?: string;
   /**
    * The money the customer paid on the order and got back, with its business date: each capture
-   * (`PaymentCaptured`, positive) and each refund of any kind (`RefundIssued`, negative), in
-   * `currency`. Absent on documents stored before it was kept: their prepayments paid back are
-   * in `credited`, counted off in full, as they were.
+   * (`PaymentCaptured`, positive), each refund of any kind (`RefundIssued`, negative) and each
+   * credit finance's `allocate` moved to another order's documents (negative) or from another
+   * order onto this one's (`CreditAllocated`, positive), in `currency`. Absent on documents
+   * stored before it was kept: their prepayments paid back are in `credited`, counted off in
+   * full, as they were.
    */
   readonly payments?: readonly CrmOrderCredit[];
   /**
@@ -92,7 +94,8 @@ function sumAsOf(amounts: readonly CrmOrderCredit[] | undefined, asOf: string): 
  * - its total (the latest version dated on or before the date) less its credit notes for returns
  *   and cancellations;
  * - less the prepayments paid back, but only as much of them as the customer still owes: at most
- *   that net total less what the customer has paid and kept (captured less refunded). A
+ *   that net total less what the customer has paid and kept (captured less refunded, with the
+ *   credit `allocate` moved onto the order from another, less what it moved away). A
  *   prepayment paid back is money the order is owed again; an edit that then removes those goods
  *   (its new total holds them) or the money paid again ends it, so a refund and an edit never
  *   take the same money off twice, and an order nothing is owed on counts what was paid and kept;
@@ -143,6 +146,56 @@ async function orderCancelled(tx: Transaction, event: PositionedEvent): Promise<
   return true;
 }
 
+/**
+ * What a `CreditAllocated` on receivables moves between sales orders, per order: a credit of
+ * one order (a credit note, an over-payment) that pays another order's document leaves the first
+ * (negative) and is paid on the second (positive), as a refund on the first and a capture on the
+ * second would be. A document of the credit's own order, or a side whose order finance does not
+ * know (an item tracked before orders were kept on open items), moves nothing.
+ *
+ * @example
+ * ```ts
+ * allocationMoves({ ledger: "receivables", credit: { orderId: "ord_1" }, documents: [{ orderId: "ord_2", amount: { amount: "11.9" } }] });
+ * // Map { "ord_2" => 11.9, "ord_1" => -11.9 }
+ * ```
+ */
+function allocationMoves(payload: unknown): Map<string, Decimal> {
+  const moves = new Map<string, Decimal>();
+  const p = payload as { ledger?: unknown; credit?: { orderId?: unknown }; documents?: readonly { orderId?: unknown; amount?: { amount?: unknown } }[] };
+  const from = p.credit?.orderId;
+  if (p.ledger !== "receivables" || typeof from !== "string") return moves;
+  for (const d of p.documents ?? []) {
+    if (typeof d.orderId !== "string" || d.orderId === from || typeof d.amount?.amount !== "string") continue;
+    const amount = new Decimal(d.amount.amount);
+    moves.set(d.orderId, (moves.get(d.orderId) ?? new Decimal(0)).plus(amount));
+    moves.set(from, (moves.get(from) ?? new Decimal(0)).minus(amount));
+  }
+  return moves;
+}
+
+/**
+ * `CreditAllocated` (finance's `allocate`): money paid on one order now pays another. Each order
+ * it moves gets the move among its payments, dated on the allocation's date — what the customer
+ * has paid and kept on it (see {@link orderNetAsOf}) — once (the allocation is marked counted on
+ * it, so a redelivery adds nothing). No timeline entry: the money did not change hands. An order
+ * CRM holds no document of, or one stored before payments were kept, is left as it is.
+ */
+async function creditAllocated(tx: Transaction, event: PositionedEvent): Promise<boolean> {
+  const p = event.payload as { currency?: unknown };
+  // By the event's id: a host may give two allocations the same allocationId.
+  const marker = `allocation:${event.id}`;
+  let wrote = false;
+  for (const [orderId, amount] of allocationMoves(event.payload)) {
+    if (amount.isZero()) continue;
+    const order = await tx.documents.get<CrmOrderDoc>(ORDERS, orderId);
+    if (!order || order.data.payments === undefined || order.data.currency !== p.currency || order.data.creditedBy.includes(marker)) continue;
+    const data: CrmOrderDoc = { ...order.data, payments: [...order.data.payments, { on: event.effectiveDate, amount: amount.toString() }], creditedBy: [...order.data.creditedBy, marker] };
+    await tx.documents.put(ORDERS, orderId, data as unknown as JsonObject, order.version);
+    wrote = true;
+  }
+  return wrote;
+}
+
 /** The event types the timeline consumer reads. */
 export const TIMELINE_EVENT_TYPES: readonly string[] = Object.keys(KINDS);
 
@@ -178,6 +231,10 @@ export async function readTimelineAhead(tx: Transaction, page: readonly Position
       if (typeof p["orderId"] === "string") orders.add(p["orderId"]);
       continue;
     }
+    if (event.type === "CreditAllocated") {
+      for (const orderId of allocationMoves(event.payload).keys()) orders.add(orderId);
+      continue;
+    }
     if (!KINDS[event.type]) continue;
     entries.push(`ev:${event.id}`);
     const p = event.payload as Record<string, unknown>;
@@ -198,6 +255,7 @@ export async function readTimelineAhead(tx: Transaction, page: readonly Position
  */
 export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent, entries?: { id: string; data: JsonObject }[]): Promise<boolean> {
   if (event.type === "OrderCancelled") return orderCancelled(tx, event);
+  if (event.type === "CreditAllocated") return creditAllocated(tx, event);
   const kind = KINDS[event.type];
   if (!kind) return false;
   const entryId = `ev:${event.id}`;

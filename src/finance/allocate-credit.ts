@@ -2,6 +2,7 @@ import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
+import type { NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { OPEN_ITEMS_COLLECTION, getItem, minorUnitsAmount, quantumOf, settle } from "./open-item-tracking.js";
 import { type OpenItem, relievedValue, settleItem } from "./open-items.js";
@@ -71,7 +72,9 @@ const allocationSchema = z
   .strict();
 
 /**
- * Applies an open credit to open documents of the same party and currency.
+ * Applies an open credit to open documents of the same party and currency. Emits
+ * `CreditAllocated` (the credit, each document with what it took, and on receivables the sales
+ * order of each when finance knows it).
  *
  * @example
  * ```ts
@@ -154,7 +157,26 @@ export function allocateCreditCommand(settings: FinanceSettings) {
         entryId = entry.entryId;
       }
       const result: Allocation = { allocationId, ledger: input.ledger, creditId: input.creditId, currency: credit.currency, amount: unitsToString(used), documents, exchangeDifference: unitsToString(settled.difference), entryId, credit: after };
-      return { result: result as unknown as JsonObject };
+      // Which document (and, on receivables, which sales order) the credit came from and what each took:
+      // money paid on one order may now pay another, which the order's consumers (CRM) must follow.
+      const money = (units: bigint) => ({ amount: unitsToString(units < 0n ? -units : units), currency: credit.currency });
+      const side = (item: OpenItem) => ({ documentId: item.documentId, documentType: item.documentType, ...(item.orderId === undefined ? {} : { orderId: item.orderId }) });
+      const event: NewEvent = {
+        type: "CreditAllocated",
+        aggregateType: "allocation",
+        aggregateId: allocationId,
+        effectiveDate: input.date,
+        payload: {
+          allocationId,
+          ledger: input.ledger,
+          party: credit.party,
+          currency: credit.currency,
+          amount: money(used),
+          credit: side(credit),
+          documents: documents.map((d) => ({ ...side(before.get(d.documentId)!), amount: money(toUnits(d.amount)) })),
+        },
+      };
+      return { result: result as unknown as JsonObject, events: [event] };
     },
   });
 }

@@ -50,6 +50,7 @@ export * from "./cash-flow.js";
 export { type Revaluation, type RevaluationRow, revalueCommand } from "./revalue.js";
 export { type WriteOff, type WriteOffInput, writeOffCommand } from "./write-off.js";
 export { type Allocation, type AllocationInput, allocateCreditCommand } from "./allocate-credit.js";
+export { creditAllocatedSchema, financeEventDefinitions } from "./events.js";
 export * from "./cash-accounts.js";
 export * from "./conversion-rounding.js";
 export * from "./entry-controls.js";
@@ -142,7 +143,7 @@ export interface FinanceApi {
   revalue(input: { date: string }, options?: ExecuteOptions): Promise<Revaluation>;
   /** Writes off (part of) an open item: a small difference within `writeOffs.tolerance`, or a customer's bad debt. @example `await sk.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-06-30" })` */
   writeOff(input: WriteOffInput, options?: ExecuteOptions): Promise<WriteOff>;
-  /** Applies an open credit (over-payment, credit note, supplier advance) to open documents of the same party and currency, realising any exchange difference. @example `await sk.finance.allocate({ ledger: "receivables", creditId: "pay_1", documentIds: ["inv_1"], date: "2026-03-31" })` */
+  /** Applies an open credit (over-payment, credit note, supplier advance) to open documents of the same party and currency, realising any exchange difference; emits `CreditAllocated` (the credit, what each document took, and on receivables the sales order of each). @example `await sk.finance.allocate({ ledger: "receivables", creditId: "pay_1", documentIds: ["inv_1"], date: "2026-03-31" })` */
   allocate(input: AllocationInput, options?: ExecuteOptions): Promise<Allocation>;
   /** Imports an opening trial balance (rows or CSV), agreeing with opening stock on Inventory. */
   importOpeningBalances(input: OpeningBalancesInput, options?: ExecuteOptions): Promise<JournalEntry & { inventoryAgreed: string }>;

@@ -453,7 +453,7 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
       const p = event.payload as Payload<"OrderInvoiced">;
       const applied = await applyPrepayment(tx, functionalCurrency, p);
       await openItem(tx, {
-        ledger: "receivables", party: p.customerId ?? `order:${p.orderId}`, documentId: p.invoiceId, documentType: "invoice", date, dueDate: p.dueDate ?? date, currency: p.currency,
+        ledger: "receivables", party: p.customerId ?? `order:${p.orderId}`, documentId: p.invoiceId, documentType: "invoice", orderId: p.orderId, date, dueDate: p.dueDate ?? date, currency: p.currency,
         amount: unitsToString(toUnits(p.gross.amount) - toUnits(p.prepaymentApplied.amount)),
         functional: unitsToString(toUnits(p.functional.gross.amount) - (applied?.atInvoiceRate ?? toUnits(p.functional.prepaymentApplied.amount))),
       });
@@ -474,7 +474,7 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
       const p = event.payload as Payload<"CreditNoteIssued">;
       const invoice = await getItem(tx, "receivables", p.invoiceId);
       await openItem(tx, {
-        ledger: "receivables", party: p.customerId ?? invoice?.item.party ?? `order:${p.orderId}`, documentId: p.creditNoteId, documentType: "credit-note", date, dueDate: date, currency: p.currency,
+        ledger: "receivables", party: p.customerId ?? invoice?.item.party ?? `order:${p.orderId}`, documentId: p.creditNoteId, documentType: "credit-note", orderId: p.orderId, date, dueDate: date, currency: p.currency,
         amount: unitsToString(-toUnits(p.gross.amount)), functional: unitsToString(-toUnits(p.functional.gross.amount)),
       });
       // The order's invoices it settles: settleCreditedInvoices, called next by the reaction.
@@ -495,7 +495,7 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
       const hostDifference = !settledAny && p.exchangeDifference !== undefined ? toUnits(p.exchangeDifference.amount) : 0n;
       // What is not settled stays on the customer's account as a credit (an over-payment).
       await openItem(tx, {
-        ledger: "receivables", party: p.customerId ?? r.party ?? `order:${p.orderId}`, documentId: p.paymentId, documentType: "payment", date, dueDate: date, currency: p.currency,
+        ledger: "receivables", party: p.customerId ?? r.party ?? `order:${p.orderId}`, documentId: p.paymentId, documentType: "payment", orderId: p.orderId, date, dueDate: date, currency: p.currency,
         amount: unitsToString(r.restAmount), functional: unitsToString(r.restValue - hostDifference),
       });
       return withDifference(p, settledAny ? r.difference : undefined, p.currency, functionalCurrency) as Payload<T>;
@@ -523,7 +523,7 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
       const settledAny = r.restAmount !== amount;
       const hostDifference = !settledAny && p.exchangeDifference !== undefined ? toUnits(p.exchangeDifference.amount) : 0n;
       await openItem(tx, {
-        ledger: "receivables", party: p.customerId ?? r.party ?? `order:${p.orderId}`, documentId: p.refundId, documentType: "refund", date, dueDate: date, currency: p.currency,
+        ledger: "receivables", party: p.customerId ?? r.party ?? `order:${p.orderId}`, documentId: p.refundId, documentType: "refund", orderId: p.orderId, date, dueDate: date, currency: p.currency,
         amount: unitsToString(r.restAmount), functional: unitsToString(r.restValue - hostDifference),
       });
       const settled = withDifference(p, settledAny ? r.difference : undefined, p.currency, functionalCurrency);

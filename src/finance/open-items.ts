@@ -67,6 +67,12 @@ export interface OpenItem {
   readonly party: string;
   readonly documentId: string;
   readonly documentType: "invoice" | "credit-note" | "payment" | "refund" | "bill" | "debit-note" | "landed-cost" | "advance";
+  /**
+   * The sales order the document belongs to (receivables items tracked from sales events; absent
+   * on other items and on items tracked before it was kept). `allocate` names it on
+   * `CreditAllocated`, so a consumer sees which order's money pays which order.
+   */
+  readonly orderId?: string;
   readonly date: string;
   readonly dueDate: string;
   readonly currency: string;

@@ -33,6 +33,21 @@ export const editOrderSchema = z.strictObject({
 });
 
 /**
+ * The surplus refund an edit recorded, as `refundPayment` returns a refund: `amount` the whole
+ * refund; `invoiced: false` when all of it came out of customer prepayments (before invoicing,
+ * or the prepayment an on-shipment order holds for goods not shipped yet); `invoiced: true` when
+ * it settled the correction's credit — all of it, or, with `fromPrepayments`, all but that part,
+ * which came out of prepayments (a split: the credit part is `amount` − `fromPrepayments`).
+ *
+ * @example
+ * ```ts
+ * const { refund } = await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "2", quantity: "0" }], refund: { refundId: "re_1" } });
+ * // refund: { refundId: "re_1", amount: "23.8", invoiced: true, fromPrepayments: "17.85" } — 5.95 of credit, 17.85 of prepayments
+ * ```
+ */
+export type EditRefund = { refundId: string; amount: string; invoiced: boolean; fromPrepayments?: string };
+
+/**
  * Edits a placed (or held, or draft) order before its lines ship: adds lines, removes them,
  * changes quantities. The order gets a new version (the previous one is kept, see
  * `sales.orderVersions`); it is re-priced with the rules it was placed with (line and order
@@ -48,6 +63,9 @@ export const editOrderSchema = z.strictObject({
  * it, the credit owed back first and the rest out of prepayments (`fromPrepayments`). Touching a
  * line with anything shipped, or an order with a return, is `INVALID_TRANSITION`. Emits
  * `OrderEdited` (the new lines and totals, and what moved per line) with the documents.
+ * The result's `refund` (null when nothing was refunded) says how the surplus was paid back,
+ * with `refundPayment`'s fields (`amount`, `invoiced`, `fromPrepayments`: see {@link EditRefund});
+ * `refundId` names it as before.
  *
  * @example
  * ```ts
@@ -231,6 +249,7 @@ export function editOrderCommand(settings: SalesSettings) {
       next = { ...next, paid: withoutPrepaidRefunds({ ...next.paid, refundedOnEdit: next.paid.refunded }) };
       const paid = minorOf(netCaptured(next), c);
       let refundId: string | null = null;
+      let refund: EditRefund | null = null;
       if (paid > gross) {
         const surplus = paid - gross;
         if (input.refund === undefined) {
@@ -252,6 +271,7 @@ export function editOrderCommand(settings: SalesSettings) {
         events.push(refunded.event);
         await ctx.tx.documents.put(PAYMENTS, refunded.doc.key, refunded.doc as never, 0);
         refundId = input.refund.refundId;
+        refund = refunded.doc.result as EditRefund;
       }
       // An edit that cancels the unshipped rest of an order whose shipments were all delivered completes it.
       if (next.state === "placed" && next.lines.every((l) => qty(l.buckets.delivered) === qty(l.buckets.ordered))) next = { ...next, state: nextOrderState(next.state, "complete", `Order ${order.orderId}`) };
@@ -263,7 +283,7 @@ export function editOrderCommand(settings: SalesSettings) {
       await saveOrder(ctx.tx, withHistory(next, nowIso, "edit", `v${newVersion}`), version);
       const balanceDue = gross > minorOf(netCaptured(next), c) ? amountOf(gross - minorOf(netCaptured(next), c), c) : "0";
       return {
-        result: { orderId: order.orderId, version: newVersion, total: next.totals.gross, tax: next.totals.tax, previousTotal: order.totals.gross, balanceDue, creditNoteId, creditNoteIds, invoiceId, refundId },
+        result: { orderId: order.orderId, version: newVersion, total: next.totals.gross, tax: next.totals.tax, previousTotal: order.totals.gross, balanceDue, creditNoteId, creditNoteIds, invoiceId, refundId, refund },
         events,
       };
     },

@@ -98,7 +98,7 @@ for (const kind of ["memory", "pglite"] as const) {
     it("EUR: removing the TEEs refunds 23.80 as 5.95 settling the correction credit note and 17.85 out of prepayments, in one RefundIssued — statuses, paid/refunded, journal to the cent, open items, CRM; as a prepayment refund followed by the edit", async () => {
       const sk = await shipped(kind, { currency: "EUR" });
       const edited = await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "2", quantity: "0" }], refund: { refundId: "rf" } });
-      expect(edited).toEqual({ orderId: "ord_1", version: 2, total: "11.9", tax: "1.9", previousTotal: "35.7", balanceDue: "0", creditNoteId: "CN2026-000001", creditNoteIds: ["CN2026-000001"], invoiceId: "INV2026-000002", refundId: "rf" });
+      expect(edited).toEqual({ orderId: "ord_1", version: 2, total: "11.9", tax: "1.9", previousTotal: "35.7", balanceDue: "0", creditNoteId: "CN2026-000001", creditNoteIds: ["CN2026-000001"], invoiceId: "INV2026-000002", refundId: "rf", refund: { refundId: "rf", amount: "23.8", invoiced: true, fromPrepayments: "17.85" } });
       const issued = await refunds(sk);
       expect(issued).toHaveLength(1);
       expect(issued[0]!.payload).toMatchObject({ refundId: "rf", invoiced: true, creditNoteId: "CN2026-000001", amount: { amount: "23.8", currency: "EUR" }, functionalAmount: { amount: "23.8", currency: "EUR" }, fromPrepayments: { amount: { amount: "17.85", currency: "EUR" }, functionalAmount: { amount: "17.85", currency: "EUR" } } });

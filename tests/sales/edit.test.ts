@@ -27,7 +27,7 @@ describe("order edits after placement", () => {
     expect(await balance(sk, "1200")).toBe("0.00");
     // 3 × 10.00 + 1 × 20.00 (10% off: 18.00) = 48.00; one 30 reached: 5.00 off → 43.00 net; 19% VAT: 51.17.
     const edited = await sk.sales.editOrder({ orderId: "ord_1", changes: [{ lineId: "1", quantity: "3" }], add: [{ sku: "TEE", quantity: 1, unitPrice: "20", discount: { kind: "percent", percent: "10" } }], expectedTotal: "51.17" });
-    expect(edited).toEqual({ orderId: "ord_1", version: 2, total: "51.17", tax: "8.17", previousTotal: "23.8", balanceDue: "27.37", creditNoteId: "CN2026-000001", creditNoteIds: ["CN2026-000001"], invoiceId: "INV2026-000002", refundId: null });
+    expect(edited).toEqual({ orderId: "ord_1", version: 2, total: "51.17", tax: "8.17", previousTotal: "23.8", balanceDue: "27.37", creditNoteId: "CN2026-000001", creditNoteIds: ["CN2026-000001"], invoiceId: "INV2026-000002", refundId: null, refund: null });
     const view = (await sk.sales.order("ord_1"))!;
     expect(view.order.lines.map((l) => [l.lineId, l.sku, l.quantity, l.orderDiscount, l.net, l.tax, l.gross, l.buckets.reserved, l.buckets.invoiced])).toEqual([
       ["1", "MUG", "3", "3.13", "26.87", "5.11", "31.98", "3", "3"],

@@ -1,0 +1,60 @@
+/**
+ * Finance's part of the event catalog (the facade adds it, as it adds CRM's and analytics'):
+ * what finance itself decides and other modules follow. Ids and figures only.
+ */
+import { z } from "zod";
+import { defineEvent } from "../kernel/events/catalog.js";
+import { currencyCode, positiveAmountJson } from "../kernel/events/fields.js";
+
+/** A document or party id as finance's open items hold it (as `allocate` takes them). */
+const itemId = z.string().min(1).max(200);
+
+/** One side of an allocation: the document and, when finance tracked it from a sales event, its order. */
+const allocatedDocument = z.object({
+  documentId: itemId,
+  documentType: z.enum(["invoice", "credit-note", "payment", "refund", "bill", "debit-note", "landed-cost", "advance"]),
+  /** The sales order the document belongs to; absent for other documents and for items tracked before orders were kept on them. */
+  orderId: itemId.optional(),
+});
+
+/**
+ * `CreditAllocated` (v1): `finance.allocate` applied an open credit of a party (a credit note,
+ * an over-payment, a supplier advance or debit note) to open documents of the same party and
+ * currency. `amount` is the credit used, `documents` what each document took (in `currency`,
+ * on the allocation's date, the envelope's `effectiveDate`). On receivables, `orderId` names the sales order of the credit
+ * and of each document (when finance knows it): money paid on one order now pays another, as a
+ * refund on the first and a capture on the second would — CRM counts it so. Finance posts nothing
+ * for the event: its exchange difference, if any, is posted by the command itself.
+ *
+ * @example
+ * ```ts
+ * creditAllocatedSchema.parse({
+ *   allocationId: "alloc_1", ledger: "receivables", party: "cus_1", currency: "EUR", amount: { amount: "11.90", currency: "EUR" },
+ *   credit: { documentId: "CN2026-000001", documentType: "credit-note", orderId: "ord_1" },
+ *   documents: [{ documentId: "INV2026-000002", documentType: "invoice", orderId: "ord_2", amount: { amount: "11.90", currency: "EUR" } }],
+ * });
+ * ```
+ */
+export const creditAllocatedSchema = z.object({
+  allocationId: itemId,
+  ledger: z.enum(["receivables", "payables"]),
+  party: itemId,
+  currency: currencyCode,
+  amount: positiveAmountJson,
+  credit: allocatedDocument,
+  documents: z.array(allocatedDocument.extend({ amount: positiveAmountJson })).min(1).max(1000),
+});
+
+/**
+ * Finance's event definitions, for `eventCatalog.extend(financeEventDefinitions)`; the facade
+ * adds them to its catalog.
+ *
+ * @example
+ * ```ts
+ * import { eventCatalog, financeEventDefinitions } from "storekeep";
+ * const catalog = eventCatalog.extend(financeEventDefinitions);
+ * ```
+ */
+export const financeEventDefinitions = {
+  CreditAllocated: defineEvent({ schema: creditAllocatedSchema }),
+};
