@@ -530,7 +530,8 @@ export type ReturnStatus = "none" | "requested" | "partially-returned" | "return
 /**
  * Statuses derived from amounts and buckets (never stored, so they cannot drift).
  * `writtenOff` is what finance wrote off on the order's invoices (see `writtenOffOf`): when it
- * covers all that was not captured, the payment status is "written-off". What a return credited
+ * covers all that was not captured, the payment status is "written-off". `paidByCredits` is what
+ * other orders' credits paid of its invoices (`finance.allocate`): paid, as a capture is. What a return credited
  * is not owed: an order is paid once its captures reach its total less its returns' credits.
  *
  * @example
@@ -538,14 +539,15 @@ export type ReturnStatus = "none" | "requested" | "partially-returned" | "return
  * deriveStatuses(order).payment; // "paid"
  * ```
  */
-export function deriveStatuses(order: OrderDoc, writtenOff = "0"): { order: OrderState; payment: PaymentStatus; fulfilment: FulfilmentStatus; returns: ReturnStatus } {
+export function deriveStatuses(order: OrderDoc, writtenOff = "0", paidByCredits = "0"): { order: OrderState; payment: PaymentStatus; fulfilment: FulfilmentStatus; returns: ReturnStatus } {
   const s6 = (s: string) => parseScaled(s, 6);
   // Money paid back because an edit lowered the total, or out of a prepayment before invoicing
   // (owed again), is neither paid toward the order nor a refund of it: "paid" is leftToPay 0.
   // Authorized money counts while some of it is left to capture (what was captured used it up).
   // On a cancelled order nothing is owed again: a prepayment paid back there is a refund.
   const notPaid = s6(order.paid.refundedOnEdit ?? "0") + (order.state === "cancelled" ? 0n : s6(order.paid.refundedPrepaid ?? "0"));
-  const captured = s6(order.paid.captured) - notPaid;
+  // Another order's credit that finance let pay this order's invoices (finance.allocate) is paid as a capture is.
+  const captured = s6(order.paid.captured) - notPaid + s6(paidByCredits);
   const refunded = s6(order.paid.refunded) - notPaid;
   // What the order costs now: its total less what returns credited (the customer pays for what they keep).
   const gross = s6(order.totals.gross) - s6(creditedAgainstTotal(order));
@@ -589,14 +591,21 @@ export function deriveStatuses(order: OrderDoc, writtenOff = "0"): { order: Orde
  * writtenOffOf([{ settlements: [{ kind: "write-off", amount: "-0.01" }] }], "credit"); // "0.01"
  * ```
  */
-export function writtenOffOf(items: readonly { readonly settlements: readonly { readonly kind: string; readonly amount: string }[] }[], side: "debt" | "credit" = "debt"): string {
+export function writtenOffOf(
+  items: readonly { readonly settlements: readonly { readonly kind: string; readonly amount: string; readonly documentId?: string }[] }[],
+  side: "debt" | "credit" = "debt",
+  own?: ReadonlySet<string>,
+): string {
   let total = 0n;
   for (const item of items) {
     for (const s of item.settlements) {
       const amount = parseScaled(s.amount, 6);
       // A credit note of a written-off invoice writes back (negative) what it made no longer owed.
       if (s.kind === "write-back" && side === "debt") total += amount;
-      if (s.kind !== "write-off") continue;
+      // With the order's own documents given: an allocation against another order's document
+      // (finance.allocate moved a credit between orders) relieves the item as a write-off does.
+      const elsewhere = own !== undefined && s.kind === "allocation" && s.documentId !== undefined && !own.has(s.documentId);
+      if (s.kind !== "write-off" && !elsewhere) continue;
       if (side === "debt" && amount > 0n) total += amount;
       if (side === "credit" && amount < 0n) total -= amount;
     }

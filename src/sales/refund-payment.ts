@@ -166,7 +166,7 @@ export async function refundFromOrder(
     }
     if (part > due) {
       const shown = amountOf(due > 0n ? due : 0n, c);
-      const why = creditWrittenOff > 0n ? ` (${amountOf(creditWrittenOff, c)} ${c} of the credit was written off in finance)` : "";
+      const why = creditWrittenOff > 0n ? ` (${amountOf(creditWrittenOff, c)} ${c} of the credit was written off in finance, or allocated to another order's documents)` : "";
       throw new StorekeepError("VALIDATION_FAILED", `Order ${order.orderId} is invoiced: a refund settles a credit note, and only ${shown} ${c} is credited and unpaid${why}. Receive the return or cancel first.`, { orderId: order.orderId, credit: shown, ...(creditWrittenOff > 0n ? { writtenOff: amountOf(creditWrittenOff, c) } : {}), issues: [{ path: "amount", message: "more than credited", code: "custom" }] });
     }
     // Credit that pays for goods still to ship (an on-shipment edit's correction credit before the rest

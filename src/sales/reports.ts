@@ -3,8 +3,8 @@ import { StorekeepError, parseWith } from "../kernel/errors.js";
 import { ID_PATTERN, idSchema } from "../kernel/ids.js";
 import { instantString } from "../kernel/events/fields.js";
 import type { Transaction } from "../ports/storage.js";
-import { amountOf, minorOf } from "./amounts.js";
-import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, deriveStatuses, owedOnOrder, qty, qtyText, refundDueOn, writtenOffOf } from "./order.js";
+import { amountOf, formatScaled, minorOf, parseScaled } from "./amounts.js";
+import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, capturesOf, deriveStatuses, owedOnOrder, qty, qtyText, refundDueOn, writtenOffOf } from "./order.js";
 import type { SalesSeams } from "./options.js";
 import { ORDER_TRANSITIONS, type OrderState } from "./state-machines.js";
 import { type LocalDate, addDays, isLocalDate, startOfLocalDate } from "../kernel/local-date.js";
@@ -60,16 +60,16 @@ export async function orderView(tx: Transaction, orderId: string, openItems?: Op
   const order = stored.data as OrderDoc;
   const c = order.currency;
   const cancelled = order.state === "cancelled";
-  const { debt: writtenOff, credit: creditWrittenOff } = await financeWriteOffs(tx, order, openItems);
-  // What the customer still owes: the total less returns' credits, captures net of refunds, and write-offs net of write-backs.
+  const { debt: relieved, credit: creditWrittenOff, writtenOff, paidByCredits } = await financeWriteOffs(tx, order, openItems);
+  // What the customer still owes: the total less returns' credits, captures net of refunds, write-offs net of write-backs, and other orders' credits finance let pay it.
   const owedOn = minorOf(owedOnOrder(order), c);
-  const left = owedOn - minorOf(writtenOff, c);
+  const left = owedOn - minorOf(relieved, c);
   const refundable = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c);
   // As refundPayment decides: what credit notes left unpaid, not the part that pays for goods still to ship.
   const refundDue = minorOf(refundDueOn(order, creditWrittenOff).due, c);
   return {
     order,
-    statuses: deriveStatuses(order, writtenOff),
+    statuses: deriveStatuses(order, writtenOff, paidByCredits),
     leftToShip: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.shipped)) })).filter((l) => l.quantity !== "0"),
     leftToInvoice: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.invoiced)) })).filter((l) => l.quantity !== "0"),
     leftToRefund: amountOf(refundable, c),
@@ -90,21 +90,41 @@ function documentIdsOf(order: OrderDoc): string[] {
   return [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId)];
 }
 
-/** What finance wrote off on the open items of an order's invoices and credit notes: owed by the customer (`debt`) and owed to them (`credit`); no reader or none tracked: "0". */
-async function financeWriteOffs(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<{ debt: string; credit: string }> {
-  if (openItems === undefined) return { debt: "0", credit: "0" };
-  const ids = documentIdsOf(order);
-  if (ids.length === 0) return { debt: "0", credit: "0" };
-  const items = await openItems(tx, ids);
-  return { debt: writtenOffOf(items, "debt"), credit: writtenOffOf(items, "credit") };
+/** `a − b` of two decimal strings (six places, as `writtenOffOf` gives them). */
+function subtractScaled(a: string, b: string): string {
+  return formatScaled(parseScaled(a, 6) - parseScaled(b, 6), 6);
 }
 
-/** What finance wrote off of what the order's credit notes owed the customer (a cent left on a credit note; no reader or none tracked: "0"). */
+/** The documents whose settlements are the order's own: its invoices, credit notes and captures. */
+function ownDocumentsOf(order: OrderDoc): Set<string> {
+  return new Set([...documentIdsOf(order), ...capturesOf(order)]);
+}
+
+/**
+ * What finance relieved on the open items of an order's invoices and credit notes beyond what
+ * sales did: owed by the customer (`debt`) and owed to them (`credit`) — written off, or moved
+ * to or from another order's documents by `finance.allocate` (a credit of one order paying
+ * another's invoice is money paid on the first paying the second) — and, of the debt, what was
+ * written off (`writtenOff`) and what other orders' credits paid (`paidByCredits`); no reader or none tracked: "0".
+ */
+async function financeWriteOffs(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<{ debt: string; credit: string; writtenOff: string; paidByCredits: string }> {
+  const none = { debt: "0", credit: "0", writtenOff: "0", paidByCredits: "0" };
+  if (openItems === undefined) return none;
+  const ids = documentIdsOf(order);
+  if (ids.length === 0) return none;
+  const items = await openItems(tx, ids);
+  const own = ownDocumentsOf(order);
+  const debt = writtenOffOf(items, "debt", own);
+  const writtenOff = writtenOffOf(items, "debt");
+  return { debt, credit: writtenOffOf(items, "credit", own), writtenOff, paidByCredits: subtractScaled(debt, writtenOff) };
+}
+
+/** What finance wrote off of what the order's credit notes owed the customer (a cent left on a credit note), or allocated to another order's documents (no reader or none tracked: "0"). */
 export async function creditWrittenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
   return (await financeWriteOffs(tx, order, openItems)).credit;
 }
 
-/** What finance wrote off of what the customer owed on an order's invoices (no reader or none tracked: "0"). */
+/** What finance wrote off of what the customer owed on an order's invoices, or let another order's credit pay (no reader or none tracked: "0"). */
 export async function writtenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
   return (await financeWriteOffs(tx, order, openItems)).debt;
 }
@@ -222,8 +242,9 @@ export async function findOrders(tx: Transaction, raw: OrderQuery, openItems?: O
   const itemsOf = items.every((item) => item.documentId !== undefined) ? new Map(items.map((item) => [item.documentId!, item])) : undefined;
   const page = [];
   for (const o of orders) {
-    const writtenOff = itemsOf === undefined ? await writtenOffInFinance(tx, o, openItems) : writtenOffOf(documentIdsOf(o).flatMap((id) => (itemsOf.has(id) ? [itemsOf.get(id)!] : [])), "debt");
-    page.push({ orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o, writtenOff) });
+    const own = itemsOf === undefined ? undefined : documentIdsOf(o).flatMap((id) => (itemsOf.has(id) ? [itemsOf.get(id)!] : []));
+    const f = own === undefined ? await financeWriteOffs(tx, o, openItems) : { writtenOff: writtenOffOf(own, "debt"), paidByCredits: subtractScaled(writtenOffOf(own, "debt", ownDocumentsOf(o)), writtenOffOf(own, "debt")) };
+    page.push({ orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o, f.writtenOff, f.paidByCredits) });
   }
   const last = page[page.length - 1];
   return { orders: page, next: found.length > limit && last !== undefined ? { placedAt: last.placedAt, orderId: last.orderId } : null };
