@@ -1,7 +1,6 @@
-import { PGlite } from "@electric-sql/pglite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Storekeep } from "../../src/storekeep.js";
-import { balance, booksAgree, shop, storeOf } from "./setup.js";
+import { balance, booksAgree, sharedPglite, shop, storeOf } from "./setup.js";
 
 /*
  * An order in USD invoiced per shipment, at two rates (0.90 and 1.00), is paid and refunded
@@ -14,14 +13,7 @@ import { balance, booksAgree, shop, storeOf } from "./setup.js";
  * said 113.05 EUR where finance had 119.00 open.
  */
 
-let db: PGlite;
-beforeAll(async () => {
-  db = new PGlite();
-  await db.waitReady;
-}, 60_000);
-afterAll(async () => {
-  await db.close();
-});
+const db = sharedPglite();
 
 const RATES = [
   { base: "USD", quote: "EUR", date: "2026-03-01", rate: "0.9" },
@@ -44,7 +36,7 @@ async function openInFinance(sk: Storekeep): Promise<[string, string]> {
 
 describe("captures and refunds of an order invoiced at several rates", () => {
   it.each(["memory", "pglite"] as const)("on %s: each event carries the exchange difference finance posts, and the order's receivable is finance's", async (kind) => {
-    const { sk, clock } = shop(storeOf(kind, () => db), { invoicing: "on-shipment" }, RATES);
+    const { sk, clock } = shop(storeOf(kind, db), { invoicing: "on-shipment" }, RATES);
     await sk.inventory.defineWarehouse({ warehouseId: "wh" });
     await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
     await sk.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "5", unitCost: "3" });
