@@ -21,7 +21,7 @@ import type { InventorySettings } from "./options.js";
 import { type Product, requireProduct, requireProducts } from "./product.js";
 import { planRemoval } from "./removal.js";
 import { type ReserveInput, reserveLines } from "./reserve.js";
-import { earliestQueuedAt, releaseOrderHolds } from "./release-order.js";
+import { releaseOrderHolds, releaseOrderHoldsQueued } from "./release-order.js";
 import { orderHolds } from "./reservation-holds.js";
 import { orderDocumentsBySku } from "./order-documents.js";
 import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
@@ -312,8 +312,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const p = payloadOf(ctx, "OrderReservationRequested", event);
       // An edit replaces what the order holds: release first, so the units freed count for the new holds.
       // The new holds keep the order's place in the backorder queue (its earliest held hold's).
-      const rankAt = p.replace === true ? await earliestQueuedAt(ctx, p.orderId) : undefined;
-      const released = p.replace === true ? await releaseOrderHolds(ctx, p.orderId, "released") : [];
+      const { events: released, queuedAt: rankAt } = p.replace === true ? await releaseOrderHoldsQueued(ctx, p.orderId, "released") : { events: [], queuedAt: undefined };
       if (p.lines.length === 0) return released;
       const out = await reserveLines(
         ctx,

@@ -35,33 +35,30 @@ export const releaseOrder = defineLibraryCommand({
  * ```
  */
 export async function releaseOrderHolds(ctx: CommandContext, orderId: string, reason: "released" | "cancelled" | "expired"): Promise<NewEvent[]> {
-  {
-    const input = { orderId };
-    const found = await ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [input.orderId], limit: 10_000 });
-    const holds: { doc: Reservation; version: number }[] = [];
-    await lockStillHeld(ctx.tx, found.filter((d) => d.data.state === "held").map((d) => d.id), holds);
-    const closed = await closeHolds(ctx, holds, reason === "expired" ? "expired" : reason, reason);
-    await applyRelease(ctx.tx, closed.changes);
-    return closed.events;
-  }
+  return (await releaseOrderHoldsQueued(ctx, orderId, reason)).events;
 }
 
 /**
- * When an order's demand first queued: the earliest queue instant (`rankAt`, else
- * `createdAt`) of its held holds, or undefined when it holds nothing.
+ * {@link releaseOrderHolds}, also saying when the order's demand first queued: the earliest
+ * queue instant (`rankAt`, else `createdAt`) of the holds it closed (undefined: none), so an
+ * edit's new holds keep the order's place in the backorder queue. One read of the order's holds.
  *
  * @example
  * ```ts
- * const rankAt = await earliestQueuedAt(ctx, "ord_1"); // e.g. "2026-03-02T10:00:00.000Z"
+ * const { events, queuedAt } = await releaseOrderHoldsQueued(ctx, "ord_1", "released");
  * ```
  */
-export async function earliestQueuedAt(ctx: CommandContext, orderId: string): Promise<string | undefined> {
+export async function releaseOrderHoldsQueued(ctx: CommandContext, orderId: string, reason: "released" | "cancelled" | "expired"): Promise<{ events: NewEvent[]; queuedAt: string | undefined }> {
   const found = await ctx.tx.documents.find<Reservation>(RESERVATIONS, { index: "byOrder", equals: [orderId], limit: 10_000 });
-  let earliest: string | undefined;
-  for (const d of found) {
-    if (d.data.state !== "held") continue;
+  const held = found.filter((d) => d.data.state === "held");
+  let queuedAt: string | undefined;
+  for (const d of held) {
     const at = d.data.rankAt ?? d.data.createdAt;
-    if (earliest === undefined || at < earliest) earliest = at;
+    if (queuedAt === undefined || at < queuedAt) queuedAt = at;
   }
-  return earliest;
+  const holds: { doc: Reservation; version: number }[] = [];
+  await lockStillHeld(ctx.tx, held.map((d) => d.id), holds);
+  const closed = await closeHolds(ctx, holds, reason === "expired" ? "expired" : reason, reason);
+  await applyRelease(ctx.tx, closed.changes);
+  return { events: closed.events, queuedAt };
 }

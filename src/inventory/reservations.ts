@@ -58,18 +58,6 @@ export interface Reservation extends JsonObject {
 }
 
 /**
- * Whether a hold is live at `nowIso`: held, and hard or a soft hold not yet expired.
- *
- * @example
- * ```ts
- * isLiveHold({ state: "held", kind: "soft", expiresAt: "2026-03-02T10:15:00.000Z" } as Reservation, "2026-03-02T10:00:00.000Z"); // true
- * ```
- */
-export function isLiveHold(r: Reservation, nowIso: string): boolean {
-  return r.state === "held" && (r.kind === "hard" || (r.expiresAt ?? "") > nowIso);
-}
-
-/**
  * The order in which holds of one SKU at one warehouse are served from stock: by when their
  * demand queued (`rankAt`, else `createdAt`), then by reservation id.
  *
@@ -95,16 +83,8 @@ export function byQueueOrder(a: Reservation, b: Reservation): number {
  * ```
  */
 export async function liveHoldsInQueueOrder(tx: Transaction, scope: string, nowIso: string): Promise<Reservation[]> {
-  const out: Reservation[] = [];
-  let after: { values: readonly string[]; id: string } | undefined;
-  for (;;) {
-    const page = await tx.documents.find<Reservation>(RESERVATIONS, { index: "byScopeExpiry", equals: [scope, "held"], range: { gt: nowIso }, limit: 500, ...(after === undefined ? {} : { after }) });
-    for (const d of page) if (isLiveHold(d.data, nowIso)) out.push(d.data);
-    if (page.length < 500) break;
-    const last = page[page.length - 1]!;
-    after = { values: [scope, "held", last.data.expiresAt!], id: last.id };
-  }
-  return out.sort(byQueueOrder);
+  // Held and expiring after now (a hard hold's NEVER_EXPIRES sorts after every instant): the live ones.
+  return (await heldHolds(tx, "byScopeExpiry", [scope, "held"], { gt: nowIso })).sort(byQueueOrder);
 }
 
 /**
@@ -151,12 +131,15 @@ export interface Availability extends JsonObject {
  * ```
  */
 export async function expiredHolds(tx: Transaction, scope: string | undefined, nowIso: string): Promise<Reservation[]> {
+  return scope === undefined ? heldHolds(tx, "byExpiry", ["held"], { lte: nowIso }) : heldHolds(tx, "byScopeExpiry", [scope, "held"], { lte: nowIso });
+}
+
+/** Held holds through an expiry index (`equals` up to the state, `range` on `expiresAt`), page by page, in index order. */
+async function heldHolds(tx: Transaction, index: "byExpiry" | "byScopeExpiry", equals: readonly string[], range: { lte: string } | { gt: string }): Promise<Reservation[]> {
   const out: Reservation[] = [];
-  const index = scope === undefined ? "byExpiry" : "byScopeExpiry";
-  const equals = scope === undefined ? ["held"] : [scope, "held"];
   let after: { values: readonly string[]; id: string } | undefined;
   for (;;) {
-    const page = await tx.documents.find<Reservation>(RESERVATIONS, { index, equals, range: { lte: nowIso }, limit: 500, ...(after === undefined ? {} : { after }) });
+    const page = await tx.documents.find<Reservation>(RESERVATIONS, { index, equals, range, limit: 500, ...(after === undefined ? {} : { after }) });
     for (const d of page) out.push(d.data);
     if (page.length < 500) return out;
     const last = page[page.length - 1]!;

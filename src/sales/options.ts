@@ -212,7 +212,8 @@ export interface OpenItemView {
    * orders (`sk.sales.orders`) read every order's items in one call, else it asks per order.
    */
   readonly documentId?: string;
-  readonly settlements: readonly { readonly kind: string; readonly amount: string }[];
+  /** Each settlement's kind and amount, and the document on the other side (an allocation's: an invoice, credit note or capture). */
+  readonly settlements: readonly { readonly kind: string; readonly amount: string; readonly documentId?: string }[];
 }
 
 /**

@@ -5,7 +5,7 @@ import { instantString } from "../kernel/events/fields.js";
 import type { Transaction } from "../ports/storage.js";
 import { amountOf, formatScaled, minorOf, parseScaled } from "./amounts.js";
 import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, capturesOf, deriveStatuses, owedOnOrder, qty, qtyText, refundDueOn, writtenOffOf } from "./order.js";
-import type { SalesSeams } from "./options.js";
+import type { OpenItemView, SalesSeams } from "./options.js";
 import { ORDER_TRANSITIONS, type OrderState } from "./state-machines.js";
 import { type LocalDate, addDays, isLocalDate, startOfLocalDate } from "../kernel/local-date.js";
 
@@ -90,11 +90,6 @@ function documentIdsOf(order: OrderDoc): string[] {
   return [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId)];
 }
 
-/** `a − b` of two decimal strings (six places, as `writtenOffOf` gives them). */
-function subtractScaled(a: string, b: string): string {
-  return formatScaled(parseScaled(a, 6) - parseScaled(b, 6), 6);
-}
-
 /** The documents whose settlements are the order's own: its invoices, credit notes and captures. */
 function ownDocumentsOf(order: OrderDoc): Set<string> {
   return new Set([...documentIdsOf(order), ...capturesOf(order)]);
@@ -107,16 +102,28 @@ function ownDocumentsOf(order: OrderDoc): Set<string> {
  * another's invoice is money paid on the first paying the second) — and, of the debt, what was
  * written off (`writtenOff`) and what other orders' credits paid (`paidByCredits`); no reader or none tracked: "0".
  */
-async function financeWriteOffs(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<{ debt: string; credit: string; writtenOff: string; paidByCredits: string }> {
-  const none = { debt: "0", credit: "0", writtenOff: "0", paidByCredits: "0" };
-  if (openItems === undefined) return none;
+async function financeWriteOffs(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<FinanceReliefs> {
+  if (openItems === undefined) return NO_RELIEFS;
   const ids = documentIdsOf(order);
-  if (ids.length === 0) return none;
-  const items = await openItems(tx, ids);
+  if (ids.length === 0) return NO_RELIEFS;
+  return reliefsOf(order, await openItems(tx, ids));
+}
+
+interface FinanceReliefs {
+  readonly debt: string;
+  readonly credit: string;
+  readonly writtenOff: string;
+  readonly paidByCredits: string;
+}
+
+const NO_RELIEFS: FinanceReliefs = { debt: "0", credit: "0", writtenOff: "0", paidByCredits: "0" };
+
+/** {@link financeWriteOffs} from the open items of the order's invoices and credit notes, read already. */
+function reliefsOf(order: OrderDoc, items: readonly OpenItemView[]): FinanceReliefs {
   const own = ownDocumentsOf(order);
   const debt = writtenOffOf(items, "debt", own);
   const writtenOff = writtenOffOf(items, "debt");
-  return { debt, credit: writtenOffOf(items, "credit", own), writtenOff, paidByCredits: subtractScaled(debt, writtenOff) };
+  return { debt, credit: writtenOffOf(items, "credit", own), writtenOff, paidByCredits: formatScaled(parseScaled(debt, 6) - parseScaled(writtenOff, 6), 6) };
 }
 
 /** What finance wrote off of what the order's credit notes owed the customer (a cent left on a credit note), or allocated to another order's documents (no reader or none tracked: "0"). */
@@ -242,8 +249,7 @@ export async function findOrders(tx: Transaction, raw: OrderQuery, openItems?: O
   const itemsOf = items.every((item) => item.documentId !== undefined) ? new Map(items.map((item) => [item.documentId!, item])) : undefined;
   const page = [];
   for (const o of orders) {
-    const own = itemsOf === undefined ? undefined : documentIdsOf(o).flatMap((id) => (itemsOf.has(id) ? [itemsOf.get(id)!] : []));
-    const f = own === undefined ? await financeWriteOffs(tx, o, openItems) : { writtenOff: writtenOffOf(own, "debt"), paidByCredits: subtractScaled(writtenOffOf(own, "debt", ownDocumentsOf(o)), writtenOffOf(own, "debt")) };
+    const f = itemsOf === undefined ? await financeWriteOffs(tx, o, openItems) : reliefsOf(o, documentIdsOf(o).flatMap((id) => (itemsOf.has(id) ? [itemsOf.get(id)!] : [])));
     page.push({ orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o, f.writtenOff, f.paidByCredits) });
   }
   const last = page[page.length - 1];
