@@ -259,13 +259,38 @@ export const financePeriodLocks: PeriodLocks = Object.freeze({
  * ```
  */
 export async function readPeriodLocksForPosting(tx: Transaction): Promise<PeriodLockState> {
+  // Read once per transaction: the row stays share-locked until it ends, so no other
+  // transaction can change it, and this one changes it only through writeLocks (which
+  // forgets the remembered state). A shipment's postings and movements read it once, not
+  // once per posting (a statement each on a SQL store).
+  const known = postingLocks.get(tx);
+  if (known !== undefined) return known;
   const documents = tx.documents;
   const doc = documents.getForShare !== undefined ? await documents.getForShare(PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID) : await documents.getForUpdate(PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID);
+  let state: PeriodLockState;
   if (doc === undefined) {
     await documents.put(PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID, OPEN_PERIODS as unknown as JsonObject, 0);
-    return OPEN_PERIODS;
-  }
-  return lockStateOf(doc.data);
+    state = OPEN_PERIODS;
+  } else state = lockStateOf(doc.data);
+  postingLocks.set(tx, state);
+  return state;
+}
+
+/** The lock state each transaction read for posting (see {@link readPeriodLocksForPosting}). */
+const postingLocks = new WeakMap<Transaction, PeriodLockState>();
+
+/**
+ * Forgets the lock state `tx` read for posting: called when the transaction writes the lock
+ * document, so its later postings read the new state.
+ *
+ * @example
+ * ```ts
+ * await tx.documents.put(PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID, next, version);
+ * forgetPostingLocks(tx);
+ * ```
+ */
+export function forgetPostingLocks(tx: Transaction): void {
+  postingLocks.delete(tx);
 }
 
 /**

@@ -3,7 +3,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
 import { type CommandContext } from "../runner/command.js";
-import { PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID, POSTING_DOMAINS, type PeriodLockState, periodRange, periodSchema, readPeriodLocks } from "./periods.js";
+import { PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID, forgetPostingLocks, POSTING_DOMAINS, type PeriodLockState, periodRange, periodSchema, readPeriodLocks } from "./periods.js";
 
 
 /**
@@ -48,6 +48,7 @@ export async function writeLocks(ctx: CommandContext, next: (state: PeriodLockSt
   const state = await readPeriodLocks(ctx.tx);
   const updated = next(state);
   await ctx.tx.documents.put(PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID, updated as unknown as JsonObject, doc?.version ?? 0);
+  forgetPostingLocks(ctx.tx);
   return updated;
 }
 

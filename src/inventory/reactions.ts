@@ -19,7 +19,7 @@ import { returnValue } from "./return-value.js";
 import { revaluationDraft } from "./revaluation-draft.js";
 import type { InventorySettings } from "./options.js";
 import { type Product, requireProduct, requireProducts } from "./product.js";
-import { planRemoval } from "./removal.js";
+import { planRemoval, resolvedLocations } from "./removal.js";
 import { type ReserveInput, reserveLines } from "./reserve.js";
 import { releaseOrderHolds, releaseOrderHoldsQueued } from "./release-order.js";
 import { orderHolds } from "./reservation-holds.js";
@@ -278,12 +278,13 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const drafts: MovementDraft[] = [];
       const extra: NewEvent[] = [];
       const holds = orderHolds(p.orderId);
-      // The lines' products in one read (each line's removal plan reads its own again).
-      await requireProducts(ctx.tx, [...new Set(p.lines.map((l) => l.sku))]);
+      // The lines' products in one read, their locations resolved once.
+      const products = await requireProducts(ctx.tx, [...new Set(p.lines.map((l) => l.sku))]);
+      const resolved = resolvedLocations();
       for (const line of p.lines) {
         // A lot-tracked line without a lot takes lots by the removal strategy (one movement per location and lot).
         const warehouseId = line.warehouseId ?? p.warehouseId;
-        const plan = await planRemoval(ctx, { sku: line.sku, warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, orderId: p.orderId, fulfil: true, holds, oldestFirst: settings.backorderAllocation === "oldest-first" });
+        const plan = await planRemoval(ctx, { sku: line.sku, warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, orderId: p.orderId, fulfil: true, holds, oldestFirst: settings.backorderAllocation === "oldest-first", product: products.get(line.sku), resolved });
         extra.push(...plan.events);
         for (const part of plan.parts) {
           drafts.push({

@@ -1,11 +1,11 @@
 import { minorUnits } from "../kernel/currencies.js";
 import { localDateFormatter } from "../kernel/local-date.js";
 import { noPeriodLocks } from "../ports/period-locks.js";
-import type { BalanceDelta } from "../ports/storage.js";
+import type { BalanceDelta, StoredDocument } from "../ports/storage.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 import { readLogs } from "../runner/batch-logs.js";
 import { type CommandContext, type NewEvent, nowIsoOf } from "../runner/command.js";
-import { COST_STATES, type MovementDraft, QUANTITIES, type RecordedMovement, VALUES } from "./ledger-records.js";
+import { COST_STATES, type CostStateDoc, type MovementDraft, QUANTITIES, type RecordedMovement, VALUES } from "./ledger-records.js";
 import { MOVEMENTS, type MovementRecord, movementPosition } from "./movement.js";
 import { backdateEvents, movementEvents, postingsJson } from "./movement-events.js";
 import type { InventorySettings } from "./options.js";
@@ -90,7 +90,8 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
 
   // Every SKU's cost state is locked at once, in SKU order (recordSku's own lock then finds
   // it held): one statement on a SQL store instead of one per SKU.
-  if (skus.length > 1) await lockDocuments(ctx.tx, COST_STATES, skus);
+  const lockedStates = new Map<string, StoredDocument<CostStateDoc>>();
+  if (skus.length > 1) for (const d of await lockDocuments<CostStateDoc>(ctx.tx, COST_STATES, skus)) lockedStates.set(d.id, d);
   // Moving-average revaluations in arrival order count the units received since their
   // receipt: with the SKUs locked, every such SKU's movements since then in one read.
   const since = skus.length > 1 ? arrivalReads(skus, records, products) : [];
@@ -102,7 +103,9 @@ export async function recordMovements(ctx: CommandContext, settings: InventorySe
     const product = products.get(sku)!;
     const skuDrafts = bySku.get(sku)!;
     const skuRecords = records.get(sku)!;
-    const outcome = await recordSku(ctx, settings, product, skuRecords, rounding, logs, sinceReceipts.get(sku));
+    // A SKU locked above without a cost state yet (its first movement) is passed as null.
+    const state = skus.length > 1 ? (lockedStates.get(sku) ?? null) : undefined;
+    const outcome = await recordSku(ctx, settings, product, skuRecords, rounding, logs, sinceReceipts.get(sku), state);
     if (outcome.backdated) {
       // The location history check reads the SKU's movements: what is gathered goes in first.
       await flushLogs(ctx.tx, logs);

@@ -1,7 +1,7 @@
 import { handOver } from "../kernel/hand-over.js";
 import { minorUnits } from "../kernel/currencies.js";
 import { StorekeepError, invariant } from "../kernel/errors.js";
-import type { JsonObject, LogAppend, LogEntry, Transaction } from "../ports/storage.js";
+import type { JsonObject, LogAppend, LogEntry, StoredDocument, Transaction } from "../ports/storage.js";
 import { insertDocuments } from "../runner/batch-documents.js";
 import type { CommandContext } from "../runner/command.js";
 import { costStateFromJson, costStateToJson, keepCostState, takeCostState } from "./cost-state.js";
@@ -119,12 +119,14 @@ export async function recordSku(
   logs: LogBatch,
   /** The SKU's movements after position `from`, read under its lock (by the caller, for many SKUs at once): what moving-average revaluations in arrival order count. */
   sinceReceipts?: { readonly from: string; readonly known: readonly LogEntry<MovementRecord>[] },
+  /** The SKU's cost state as the caller locked it (null: locked, none yet); undefined: locked and read here. */
+  locked?: StoredDocument<CostStateDoc> | null,
 ): Promise<SkuOutcome> {
   const tx = ctx.tx;
   const sku = product.sku;
   const digits = minorUnits(ctx.config.functionalCurrency);
   const kernel = kernelFor(product.costingMethod, settings.kernels);
-  const doc = await tx.documents.getForUpdate<CostStateDoc>(COST_STATES, sku);
+  const doc = locked !== undefined ? (locked ?? undefined) : await tx.documents.getForUpdate<CostStateDoc>(COST_STATES, sku);
   const version = doc?.version ?? 0;
   const generation = version + 1;
   const lastPosition = doc?.data.lastPosition ?? "";

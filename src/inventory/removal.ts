@@ -4,7 +4,7 @@ import { localDateFormatter } from "../kernel/local-date.js";
 import type { CommandContext, NewEvent } from "../runner/command.js";
 import { heldByLot, warehouseStock } from "./lot-holds.js";
 import { WAREHOUSES, resolveLocation } from "./location.js";
-import { requireProduct } from "./product.js";
+import { type Product, requireProduct } from "./product.js";
 import { type RemovalStrategy, pickStock } from "./removal-strategy.js";
 import { type OrderHolds, fulfilReservations } from "./reservation-holds.js";
 import { RESERVATIONS, type Reservation } from "./reservations.js";
@@ -54,6 +54,37 @@ export interface RemovalRequest {
   readonly holds?: OrderHolds | undefined;
   /** Serve backorders oldest first (the inventory option `backorderAllocation`); applies to products that allow backorders. */
   readonly oldestFirst?: boolean;
+  /** The SKU's product, when the caller read it already (a shipment reads its lines' products at once). */
+  readonly product?: Product | undefined;
+  /** Locations resolved already in this command, shared by a shipment's lines (see {@link resolvedLocations}). */
+  readonly resolved?: ResolvedLocations | undefined;
+}
+
+/**
+ * The locations one command resolved (warehouse and location named → location id): the
+ * lines of one shipment resolve their warehouse's location once, not once per line.
+ *
+ * @example
+ * ```ts
+ * const resolved = resolvedLocations();
+ * await planRemoval(ctx, { sku: "MUG", warehouseId: "wh", quantity: "1", effectiveAt, fulfil: false, resolved });
+ * ```
+ */
+export type ResolvedLocations = Map<string, string>;
+
+/** An empty {@link ResolvedLocations}. @example `const resolved = resolvedLocations();` */
+export function resolvedLocations(): ResolvedLocations {
+  return new Map();
+}
+
+async function locationOf(ctx: CommandContext, request: RemovalRequest): Promise<string> {
+  if (request.resolved === undefined) return resolveLocation(ctx.tx, request.warehouseId, request.locationId);
+  const key = `${request.warehouseId}\u0000${request.locationId ?? ""}`;
+  const known = request.resolved.get(key);
+  if (known !== undefined) return known;
+  const id = await resolveLocation(ctx.tx, request.warehouseId, request.locationId);
+  request.resolved.set(key, id);
+  return id;
 }
 
 /**
@@ -65,8 +96,8 @@ export interface RemovalRequest {
  * ```
  */
 export async function planRemoval(ctx: CommandContext, request: RemovalRequest): Promise<{ parts: RemovalPart[]; events: NewEvent[]; strategy: RemovalStrategy | null }> {
-  const product = await requireProduct(ctx.tx, request.sku);
-  const locationId = await resolveLocation(ctx.tx, request.warehouseId, request.locationId);
+  const product = request.product !== undefined && request.product.sku === request.sku ? request.product : await requireProduct(ctx.tx, request.sku);
+  const locationId = await locationOf(ctx, request);
   // A product that may go below zero on hand ships at once: nothing to wait for, nothing queued.
   const oldestFirst = request.oldestFirst === true && product.allowBackorders && !product.allowNegativeStock;
   const fulfil = async (quantity: string, lot: string | undefined, quiet: boolean): Promise<{ released: Decimal; events: NewEvent[] }> =>

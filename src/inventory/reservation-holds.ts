@@ -148,11 +148,16 @@ export interface OrderHolds {
   readonly orderId: string;
   /** `null` until read; undefined when the order has too many holds for one read (read per SKU). */
   bySku: Map<string, StoredDocument<Reservation>[]> | undefined | null;
+  /**
+   * The holds this command locked, as they are now (each fulfilment writes its change back):
+   * a line's fulfilment takes its hold from here instead of locking and reading it again.
+   */
+  readonly locked: Map<string, StoredDocument<Reservation>>;
 }
 
 /** An empty {@link OrderHolds} of an order (read on first use). @example `const holds = orderHolds("ord_1");` */
 export function orderHolds(orderId: string): OrderHolds {
-  return { orderId, bySku: null };
+  return { orderId, bySku: null, locked: new Map() };
 }
 
 /** The order's holds of a SKU: from `holds` when it is this order's (read on first use), else one index read. */
@@ -165,7 +170,7 @@ export async function orderHoldsOf(ctx: CommandContext, orderId: string, sku: st
         // finds each locked already (one statement on a SQL store, not one per line).
         const held: string[] = [];
         for (const list of holds.bySku.values()) for (const d of list) if (d.data.state === "held") held.push(d.id);
-        if (held.length > 1) await lockDocuments(ctx.tx, RESERVATIONS, held);
+        if (held.length > 1) for (const d of await lockDocuments<Reservation>(ctx.tx, RESERVATIONS, held)) holds.locked.set(d.id, d);
       }
     }
     if (holds.bySku !== undefined) return holds.bySku.get(sku) ?? [];
@@ -214,9 +219,11 @@ export async function fulfilReservations(
   } else return { released, events };
   let left = input.quantity;
   const lotChanges = new Map<string, Decimal>();
+  // The order's holds this command locked already (see OrderHolds.locked).
+  const locked = input.reservationId === undefined && input.holds !== undefined && input.holds.orderId === input.orderId ? input.holds.locked : undefined;
   for (const id of candidates) {
     if (left.lte(0)) break;
-    const doc = await ctx.tx.documents.getForUpdate<Reservation>(RESERVATIONS, id);
+    const doc = locked?.get(id) ?? (await ctx.tx.documents.getForUpdate<Reservation>(RESERVATIONS, id));
     if (doc === undefined) throw new StorekeepError("NOT_FOUND", `Unknown reservation "${id}".`, { reservationId: id });
     const r = doc.data;
     if (r.state !== "held") {
@@ -235,7 +242,9 @@ export async function fulfilReservations(
     const take = Decimal.min(remaining, left);
     if (input.oldestFirst === true) await checkQueue(ctx, r, take);
     const rest = remaining.minus(take);
-    await ctx.tx.documents.put(RESERVATIONS, id, handOver(rest.isZero() ? closedHold(r, "fulfilled", "0", ctx.now.toISOString()) : { ...r, remaining: canonicalDecimal(rest) }), doc.version);
+    const next: Reservation = rest.isZero() ? closedHold(r, "fulfilled", "0", ctx.now.toISOString()) : { ...r, remaining: canonicalDecimal(rest) };
+    const version = await ctx.tx.documents.put(RESERVATIONS, id, handOver(next), doc.version);
+    locked?.set(id, { id, version, data: next });
     if (heldLot !== "") {
       const key = lotScope(r.sku, r.warehouseId, heldLot);
       lotChanges.set(key, (lotChanges.get(key) ?? new Decimal(0)).minus(take));
