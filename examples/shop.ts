@@ -8,11 +8,10 @@
  * provider 1.4% + 0.20 per payment, buys its stock from one supplier at about half the
  * selling price, and settles the provider's payouts daily.
  */
-import { Decimal, type PurchasingOptions, type Storekeep, type TaxContext, type TaxLineInput, calculateTax, defineTaxCodes, eventTaxLines, isStorekeepError } from "../src/index.js";
+import { Decimal, type PurchasingOptions, type Storekeep, defineTaxCodes, isStorekeepError } from "../src/index.js";
 import type { ManualClock } from "../src/testing/index.js";
 import type { RetailInvoice } from "./online-retail.js";
 
-const GBP = (amount: Decimal | string) => ({ amount: new Decimal(amount).toFixed(), currency: "GBP" });
 const round2 = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
 const WAREHOUSE = "wh_main";
 
@@ -21,11 +20,6 @@ const taxCodes = defineTaxCodes([
   { code: "GB-STD", jurisdiction: { country: "GB" }, category: "standard", kind: "standard", rates: [{ rate: "0.2", validFrom: "2010-01-01" }] },
   { code: "GB-EXP", jurisdiction: { country: "GB" }, category: "*", kind: "zero", rates: [{ rate: "0", validFrom: "2010-01-01" }] },
 ]);
-const vat = (date: string, lines: readonly TaxLineInput[], pricesIncludeTax: boolean, direction: "sale" | "purchase" = "sale") => {
-  const context: TaxContext = { date, currency: "GBP", taxCodes, seller: { country: "GB" }, buyer: { country: "GB" }, direction, pricesIncludeTax, rounding: "document", roundingMode: "half-even" };
-  const calculation = calculateTax(lines, context);
-  return { net: new Decimal(calculation.net), tax: new Decimal(calculation.tax), gross: new Decimal(calculation.gross), taxLines: eventTaxLines(calculation, { functionalCurrency: "GBP" }).taxLines };
-};
 const LOCATION = "wh_main/A";
 
 /** The shop's sales settings: VAT inside the prices, invoiced per shipment, reserved at placement. */

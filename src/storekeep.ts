@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import type { Clock } from "./ports/clock.js";
 import { systemClock } from "./ports/clock.js";
 import { type IdGenerator, timeOrderedIds } from "./ports/ids.js";

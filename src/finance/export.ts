@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { parseWith } from "../kernel/errors.js";
 import { strictInput } from "../kernel/strict-input.js";
 import { localDateSchema } from "../kernel/local-date.js";

@@ -4,7 +4,7 @@ import { addDays, daysBetween, localDateSchema, type LocalDate } from "../kernel
 import type { Transaction } from "../ports/storage.js";
 import { loadChart } from "./account-registry.js";
 import type { Account, AccountType, Chart } from "./accounts.js";
-import { FINANCE_STORE, type BalanceTotals, type LedgerLine, readBalances, splitBalanceKey } from "./ledger-store.js";
+import { FINANCE_STORE, type BalanceTotals, type LedgerLine, readBalances } from "./ledger-store.js";
 import { addMonths, periodRange } from "./periods.js";
 import { decimalToUnits, toUnits, unitsToString } from "./posting-kernel.js";
 import type { FinanceSettings } from "./settings.js";

@@ -3,7 +3,6 @@ import { StorekeepError } from "../kernel/errors.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import { PRODUCTS } from "./product.js";
 import { QUANTITIES } from "./ledger-records.js";
-import { LOCATIONS, type Location } from "./location.js";
 import { LOTS, type Lot } from "./lots.js";
 import { MOVEMENTS, type MovementRecord } from "./movement.js";
 import { heldByLot, warehouseStock } from "./lot-holds.js";

@@ -1,6 +1,5 @@
 import type { JsonObject } from "../ports/storage.js";
 import type { StockSource } from "../kernel/events/inventory.js";
-import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
 import type { ValuationEffect, ValuationInput } from "./valuation.js";
 
 /*

@@ -14,11 +14,11 @@ import { MOVEMENT_INDEX, type MovementRecord, VALUATIONS, movementPosition } fro
 import { type ValuationEntry, valuationHistoryOf, valuationHistoryReads } from "./valuation-log.js";
 import { readLogs } from "../runner/batch-logs.js";
 import { minorOf } from "./amounts.js";
-import { movementAt, movementsAt, readMovement } from "./read-movement.js";
+import { movementAt, movementsAt } from "./read-movement.js";
 import { returnValue } from "./return-value.js";
 import { revaluationDraft } from "./revaluation-draft.js";
 import type { InventorySettings } from "./options.js";
-import { type Product, requireProduct, requireProducts } from "./product.js";
+import { requireProduct, requireProducts } from "./product.js";
 import { planRemoval, resolvedLocations } from "./removal.js";
 import { type ReserveInput, reserveLines } from "./reserve.js";
 import { releaseOrderHolds, releaseOrderHoldsQueued } from "./release-order.js";

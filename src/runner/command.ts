@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import type { StandardSchemaV1 } from "../kernel/standard-schema.js";
 import type { LocalDate } from "../kernel/local-date.js";
 import type { Clock } from "../ports/clock.js";

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { type RoundingMode } from "../../src/kernel/decimal.js";
 import { emptyCostState, movingAverageKernel, roundingCode } from "../../src/inventory/index.js";
 import { expectRederiveMatchesReplay } from "./rederive-oracle.js";

@@ -23,7 +23,7 @@ const caught = (work: Promise<unknown>): Promise<Caught | undefined> => work.the
 
 describe("approving a stocktake whose count is below what is reserved", () => {
   it("records the loss: on hand 4, the hard hold stays 8, available -4; the order ships at most what is on hand", async () => {
-    const { sk, inv } = await shop();
+    const { inv } = await shop();
     await inv.defineProduct({ sku: "MUG", costingMethod: "fifo" });
     await inv.receive({ sku: "MUG", warehouseId: "wh", quantity: "10", unitCost: "2", effectiveDate: "2026-03-01" });
     await inv.reserve({ lines: [{ sku: "MUG", warehouseId: "wh", quantity: "8" }], orderId: "ord_1", kind: "hard" });
@@ -50,7 +50,7 @@ describe("approving a stocktake whose count is below what is reserved", () => {
 
 describe("approving a stocktake after movements recorded after the count", () => {
   it("posts the count at its instant; a later pick from the location the count found empty was there when counted (no negative stock), a product allowing negative stock goes negative", async () => {
-    const { sk, clock, inv } = await shop();
+    const { clock, inv } = await shop();
     await inv.defineProduct({ sku: "F", costingMethod: "fifo" });
     await inv.defineProduct({ sku: "N", costingMethod: "fifo", allowNegativeStock: true });
     for (const sku of ["F", "N"]) await inv.receive({ sku, warehouseId: "wh", quantity: "5", unitCost: "3", effectiveDate: "2026-03-02" });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
 import type { Storekeep } from "../../src/storekeep.js";
-import { balance, cleared as clearedBooks, placedOnShipment, sharedPglite, shop } from "./setup.js";
+import { balance, cleared as clearedBooks, placedOnShipment, sharedPglite } from "./setup.js";
 
 /*
  * IFRIC 22 (IAS 21) for goods paid in advance in a foreign currency (issue 10, docs/orders.md

@@ -4,7 +4,6 @@ import { type Decimal, canonicalDecimal, toScaledBigInt } from "../../kernel/dec
 import { withArticle } from "../../kernel/article.js";
 import { StorekeepError, parseWith } from "../../kernel/errors.js";
 import { type LocalDate, localDateSchema } from "../../kernel/local-date.js";
-import { RATE_SCALE } from "./tax-arithmetic.js";
 
 /**
  * What a tax code does to a supply. `zero` and `exempt` both charge nothing but are

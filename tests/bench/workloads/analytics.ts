@@ -1,4 +1,4 @@
-import { ANALYTICS_STORE, applyFactEvent } from "../../../src/analytics/facts.js";
+import { applyFactEvent } from "../../../src/analytics/facts.js";
 import { Decimal } from "../../../src/kernel/decimal.js";
 import { addDays, type LocalDate } from "../../../src/kernel/local-date.js";
 import type { BalanceDelta, OutboxEvent } from "../../../src/ports/storage.js";
