@@ -469,6 +469,7 @@ export {
 } from "./sales/index.js";
 export type {
   AdvanceTax,
+  EditRefund,
   AppliedTaxCode,
   BookedBalance,
   Bucket,

@@ -47,7 +47,7 @@ export type OpeningRow = z.input<typeof openingRowSchema>;
  * insensitive, `_` and spaces ignored): `sku`, `warehouse` (or `warehouseId`), `location`
  * (or `locationId`), `lot`, `quantity`, `unit_cost` (or `unitCost`), `value`. A leading
  * byte-order mark (a spreadsheet's "CSV UTF-8") is ignored. Fields may be double-quoted;
- * empty cells are left out. The rows come back named as {@link openingRowSchema} names them.
+ * empty cells are left out. The rows come back named as `openingRowSchema` names them.
  *
  * @example
  * ```ts

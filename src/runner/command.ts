@@ -41,7 +41,7 @@ export interface CommandContext {
   readonly tx: Transaction;
   /** The command's instant, read once from the clock. */
   readonly now: Date;
-  /** `now` as an ISO string (the runner sets it once; use {@link nowIsoOf} to read it). */
+  /** `now` as an ISO string (the runner sets it once; use `nowIsoOf` to read it). */
   readonly nowIso?: string;
   /** The business date of `now` in the shop's time zone. */
   readonly today: LocalDate;

@@ -187,7 +187,7 @@ export function sha256Hex(text: string): string {
 }
 
 /**
- * The core's own {@link Digest}: {@link sha256Hex} in pure JavaScript, for runtimes with no
+ * The core's own {@link Digest}: `sha256Hex` in pure JavaScript, for runtimes with no
  * native SHA-256 (browsers, edge runtimes) and contexts built by hand.
  *
  * @example

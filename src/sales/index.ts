@@ -31,6 +31,7 @@ export { preferredWarehouseFirst, resolveSalesOptions } from "./options.js";
 export type { OrderDoc, OrderPricingRules, OrderVersionDoc, OrderLine, OrderHistoryEntry, BookedBalance, InvoiceRecord, PaymentDoc, ShipmentDoc, ReturnDoc, CouponDoc, Bucket, PaymentStatus, FulfilmentStatus, ReturnStatus } from "./order.js";
 export { BUCKETS, checkOrderInvariants, deriveStatuses, netCaptured } from "./order.js";
 export type { AdvanceTax } from "./advance-tax.js";
+export type { EditRefund } from "./edit-order.js";
 export type { OrderView, OrderQuery, OrderPage } from "./reports.js";
 export { priceOrder } from "./price-order.js";
 export type { AppliedTaxCode, LineDiscount, OrderDiscount, PricedLine, PricedOrder, PricedTax, PricingInput, PricingLine } from "./price-order.js";
