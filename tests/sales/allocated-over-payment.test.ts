@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Storekeep } from "../../src/storekeep.js";
 import type { ManualClock } from "../../src/testing/index.js";
+import { allocatedOf } from "../../src/sales/order.js";
 import { balance, booksAgree, sharedPglite, shop, stock, storeOf } from "./setup.js";
 
 /*
@@ -168,3 +169,20 @@ for (const kind of ["memory", "pglite"] as const) {
     }, 60_000);
   });
 }
+
+describe("allocatedOf: what finance.allocate moved between an order and others, from its documents' open items", () => {
+  const own = new Set(["INV1", "CN1", "ch_1"]);
+  it("a credit of the order paying another order's document moves it away; another order's credit paying the order's invoice pays it", () => {
+    expect(allocatedOf([{ settlements: [{ kind: "allocation", documentId: "alloc_1", amount: "-23.8" }] }], own)).toEqual({ paidByCredits: "0", movedAway: "23.8" });
+    expect(allocatedOf([{ settlements: [{ kind: "allocation", documentId: "alloc_2", amount: "10" }] }], own)).toEqual({ paidByCredits: "10", movedAway: "0" });
+  });
+  it("an invoice taking its own order's credit (sales' event names the other document) and an allocate between two of the order's own documents move nothing", () => {
+    const items = [
+      { settlements: [{ kind: "allocation", documentId: "ch_1", amount: "11.9" }, { kind: "allocation", documentId: "alloc_3", amount: "5" }] },
+      { settlements: [{ kind: "allocation", documentId: "INV1", amount: "-11.9" }] },
+      { settlements: [{ kind: "allocation", documentId: "alloc_3", amount: "-8" }, { kind: "write-off", documentId: "wo_1", amount: "-0.01" }] },
+    ];
+    // alloc_3: 8.00 of CN1 went 5.00 to INV1 (within the order) and 3.00 elsewhere.
+    expect(allocatedOf(items, own)).toEqual({ paidByCredits: "0", movedAway: "3" });
+  });
+});
