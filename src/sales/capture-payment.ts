@@ -10,7 +10,7 @@ import { type OrderDoc, PAYMENTS, type PaymentDoc, creditedAgainstTotal, loadOrd
 import type { SalesSettings } from "./options.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
 import { functionalRate } from "./rate.js";
-import { writtenOffInFinance } from "./reports.js";
+import { type FinanceReliefs, financeWriteOffs } from "./reports.js";
 import { paymentReservation } from "./reserve-on-payment.js";
 import { nextPaymentState } from "./state-machines.js";
 
@@ -60,13 +60,22 @@ export function capturePaymentCommand(settings: SalesSettings) {
         auth = { doc: stored.data as PaymentDoc, version: stored.version };
       }
       const captured = minorOf(order.paid.captured, c);
-      // What the customer owes: the total less what returns credited and what was captured net of refunds (never what a return credited).
-      const outstanding = minorOf(owedOnOrder(order), c);
+      // What finance relieved of the order beyond sales, read once: write-offs, and what
+      // finance.allocate moved between it and other orders. An invoiced order's credit (a credit
+      // note, an over-payment on a capture) that paid another order's invoice is owed here again;
+      // another order's credit that paid this order's invoice is paid. Never invoiced: nothing to read.
+      let reliefs: FinanceReliefs | undefined;
+      const financeNow = async () => (reliefs ??= await financeWriteOffs(ctx.tx, order, settings.seams.openItems));
+      const allocated = order.invoices.length === 0 ? undefined : await financeNow();
+      const movedAway = allocated === undefined ? 0n : minorOf(allocated.movedAway, c);
+      const paidByCredits = allocated === undefined ? 0n : minorOf(allocated.paidByCredits, c);
+      // What the customer owes: the total less what returns credited and what was captured net of refunds (never what a return credited),
+      // and net of what finance.allocate moved.
+      const outstanding = minorOf(owedOnOrder(order), c) + movedAway - paidByCredits;
       // What finance wrote off on the order's invoices is no longer owed: by default a capture
       // takes what the order view shows as left to pay, never the written-off part. An explicit
-      // amount may still record a late payment of a written-off debt (up to the total), so the
-      // open items are read only for the default or to explain a refusal.
-      const writtenOffNow = async () => minorOf(await writtenOffInFinance(ctx.tx, order, settings.seams.openItems), c);
+      // amount may still record a late payment of a written-off debt (up to the total).
+      const writtenOffNow = async () => minorOf((await financeNow()).writtenOff, c);
       const leftToPayOf = (writtenOff: bigint) => (outstanding - writtenOff > 0n ? outstanding - writtenOff : 0n);
       const authLeft = auth === undefined ? null : minorOf(auth.doc.amount, c) - minorOf(auth.doc.captured, c);
       let amount: bigint;
@@ -96,13 +105,18 @@ export function capturePaymentCommand(settings: SalesSettings) {
       const functionalAmount = convertMinor(amount, c, fc, rate);
       const receivable = minorOf(order.receivable.amount, c);
       const receivableF = minorOf(order.receivable.functional, fc);
-      const invoiced = receivable > 0n;
+      // Owed on invoices as finance's open items hold it: what other orders' credits paid is not, what
+      // this order's credits paid elsewhere is again (the money then pays invoices, else it is a prepayment).
+      const invoiced = receivable + movedAway - paidByCredits > 0n;
       // What was taken against authorizations is kept apart: a capture naming none does not use one up.
       const onAuthorizations = order.paid.capturedOnAuthorizations === undefined ? {} : { capturedOnAuthorizations: amountOf(minorOf(order.paid.capturedOnAuthorizations, c) + (auth === undefined ? 0n : amount), c) };
-      let next: OrderDoc = { ...order, paid: { ...order.paid, captured: amountOf(captured + amount, c), ...onAuthorizations }, expiresAt: "", payments: [...order.payments, `capture:${input.paymentId}`] };
+      // Money paid here that pays another order's documents lets the order be paid again beyond its total by that much.
+      const elsewhere = movedAway > 0n ? { movedAway: amountOf(movedAway, c) } : {};
+      let next: OrderDoc = { ...order, paid: { ...order.paid, captured: amountOf(captured + amount, c), ...onAuthorizations, ...elsewhere }, expiresAt: "", payments: [...order.payments, `capture:${input.paymentId}`] };
       let exchangeDifference = 0n;
       if (invoiced) {
-        const relieved = amount < receivable ? amount : receivable;
+        // Sales' receivable may be 0 or less where finance's items hold more (a credit of the order allocated elsewhere).
+        const relieved = receivable <= 0n ? 0n : amount < receivable ? amount : receivable;
         const booked = shareOf(receivableF, relieved, receivable);
         exchangeDifference = booked - convertMinor(relieved, c, fc, rate);
         // In a foreign currency finance relieves the invoices one by one, oldest first, each at

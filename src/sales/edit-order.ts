@@ -16,7 +16,7 @@ import { orderLineInputSchema, reservationRequest, taxCalculator } from "./place
 import { type LineDiscount, type OrderDiscount, type PricingLine, priceOrder } from "./price-order.js";
 import { functionalRate } from "./rate.js";
 import { refundFromOrder } from "./refund-payment.js";
-import { creditWrittenOffInFinance, versionKey } from "./reports.js";
+import { type CreditRelief, creditReliefInFinance, versionKey } from "./reports.js";
 import { fingerprintOf } from "./payment-records.js";
 
 const id = idSchema<string>();
@@ -165,9 +165,10 @@ export function editOrderCommand(settings: SalesSettings) {
         creditNoteIds = credited.creditNoteIds;
       }
       const creditNoteId = creditNoteIds[0] ?? null;
-      // What finance wrote off of the order's credit notes (read once: the credit notes are final from here).
-      let writtenOff: bigint | undefined;
-      const creditWrittenOff = async (o: OrderDoc): Promise<bigint> => (writtenOff ??= o.creditNotes.length === 0 ? 0n : minorOf(await creditWrittenOffInFinance(ctx.tx, o, settings.seams.openItems), c));
+      // What finance wrote off of the order's credit (its credit notes', its captures' over-payments) or
+      // allocated to other orders' documents (read once: the credit notes are final from here).
+      let relief: CreditRelief | undefined;
+      const creditRelief = async (o: OrderDoc): Promise<CreditRelief> => (relief ??= await creditReliefInFinance(ctx.tx, o, settings.seams.openItems));
       // 2. The new version: re-priced lines; buckets kept for unchanged lines, documents counted afresh.
       const zero = "0";
       const byId = new Map(order.lines.map((l) => [l.lineId, l]));
@@ -229,11 +230,13 @@ export function editOrderCommand(settings: SalesSettings) {
           // splits it (step 5).
           const surplus = minorOf(invoiced.order.paid.captured, c) - minorOf(invoiced.order.paid.refunded, c) - minorOf(invoiced.order.totals.gross, c);
           if (surplus > 0n) {
-            const writtenOffText = amountOf(await creditWrittenOff(invoiced.order), c);
-            if (surplus > minorOf(refundDueOn(invoiced.order, writtenOffText).due, c)) {
+            const r = await creditRelief(invoiced.order);
+            const writtenOffText = amountOf(r.credit, c);
+            const allocated = { movedAway: amountOf(r.movedAway, c), paidByCredits: amountOf(r.paidByCredits, c) };
+            if (surplus > minorOf(refundDueOn(invoiced.order, writtenOffText, allocated).due, c)) {
               const creditFirst = invoiceOrderPart(next, quantities, { ...options, creditFirst: true });
               const prepaidLeft = minorOf(creditFirst.order.prepayment.amount, c);
-              if (surplus <= prepaidLeft + minorOf(refundDueOn(creditFirst.order, writtenOffText).due, c)) invoiced = creditFirst;
+              if (surplus <= prepaidLeft + minorOf(refundDueOn(creditFirst.order, writtenOffText, allocated).due, c)) invoiced = creditFirst;
             }
           }
           next = invoiced.order;
@@ -266,7 +269,7 @@ export function editOrderCommand(settings: SalesSettings) {
         const fingerprint = fingerprintOf({ orderId: order.orderId, amount: refundInput.amount, paymentId: refundInput.paymentId, returnId: undefined, provider: refundInput.provider });
         // As refundPayment: a credit finance wrote off on a credit note is not paid out (refundDue leaves it out),
         // and a surplus that needs both the credit owed back and the prepayments held is split, credit first.
-        const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint, await creditWrittenOff(next), true, settings.seams.receivableDifference);
+        const refunded = await refundFromOrder(ctx, next, refundInput, fingerprint, await creditRelief(next), true, settings.seams.receivableDifference);
         next = { ...refunded.order, paid: withoutPrepaidRefunds({ ...refunded.order.paid, refundedOnEdit: refunded.order.paid.refunded }) };
         events.push(refunded.event);
         await ctx.tx.documents.put(PAYMENTS, refunded.doc.key, refunded.doc as never, 0);

@@ -93,9 +93,13 @@ export interface OrderDoc {
    * again); absent before any such refund. `authorized` is what the order's authorizations
    * hold (a rest voided or failed no longer counts); `capturedOnAuthorizations` the part of
    * `captured` taken against them (absent on orders stored before it was kept: see
-   * `authorizationRest`).
+   * `authorizationRest`). `movedAway` is what finance had allocated of the order's credits (a
+   * credit note's, an over-payment's) to other orders' documents when a capture last needed it
+   * (`finance.allocate`): money paid on this order that pays another, so the order may be paid
+   * again by that much beyond its total; absent until then. The figures read finance's open
+   * items for it, not this snapshot (it only bounds what was captured).
    */
-  readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string; readonly refundedOnEdit?: string; readonly refundedPrepaid?: string; readonly capturedOnAuthorizations?: string };
+  readonly paid: { readonly authorized: string; readonly captured: string; readonly refunded: string; readonly refundedOnEdit?: string; readonly refundedPrepaid?: string; readonly capturedOnAuthorizations?: string; readonly movedAway?: string };
   /** The order's version: 1 when placed, +1 per edit (absent on orders stored before edits existed: 1). */
   readonly version?: number;
   /** The pricing rules an edit re-prices with (absent on orders stored before edits existed). */
@@ -401,23 +405,32 @@ export function capturesOf(order: OrderDoc): string[] {
  * (`owedOnOrder` below zero). `heldForGoods` is the part of that credit that pays for goods still
  * to ship (an on-shipment edit's correction credit, a capture beyond the invoices): it is not due
  * while they may ship; an edit that removes them refunds it, a cancellation makes it due.
- * `creditWrittenOff` is what finance wrote off of the credit notes' credit (owed to nobody).
+ * `creditWrittenOff` is what finance relieved of the order's credit (credit notes, over-payments on
+ * its captures) beyond sales: written off (owed to nobody) or allocated to other orders' documents.
+ * `allocated` is what `finance.allocate` moved (see `allocatedOf`): `movedAway`, the part of that
+ * relief that pays other orders' documents — money paid on this order that pays another now, so
+ * neither paid beyond what this order costs nor refundable here — and `paidByCredits`, what other
+ * orders' credits paid of this order's invoices (paid, as a capture is: the order holds that much
+ * more credit than its receivable says, refundable within what was captured on it).
  *
  * @example
  * ```ts
  * refundDueOn(order, "0"); // { due: "0", credit: "11.9", heldForGoods: "11.9" } before the edited order's rest ships
+ * refundDueOn(overPaid, "23.8", { movedAway: "23.8", paidByCredits: "0" }); // { due: "0", ... }: its 23.80 over-payment paid another order's invoice
  * ```
  */
-export function refundDueOn(order: OrderDoc, creditWrittenOff: string): { due: string; credit: string; heldForGoods: string } {
+export function refundDueOn(order: OrderDoc, creditWrittenOff: string, allocated: { readonly movedAway: string; readonly paidByCredits: string } = { movedAway: "0", paidByCredits: "0" }): { due: string; credit: string; heldForGoods: string } {
   const s = (t: string) => parseScaled(t, 6);
-  const refundable = s(order.paid.captured) - s(order.paid.refunded);
+  const movedAway = s(allocated.movedAway);
+  const paidByCredits = s(allocated.paidByCredits);
+  const refundable = s(order.paid.captured) - s(order.paid.refunded) - movedAway;
   const invoiced = order.invoices.length > 0;
   const cancelled = order.state === "cancelled";
-  const credit = (invoiced ? -s(order.receivable.amount) : cancelled ? s(order.prepayment.amount) : 0n) - s(creditWrittenOff);
+  const credit = (invoiced ? -s(order.receivable.amount) + paidByCredits : cancelled ? s(order.prepayment.amount) : 0n) - s(creditWrittenOff);
   let owed = credit;
   let held = 0n;
   if (invoiced && !cancelled) {
-    const over = -s(owedOnOrder(order));
+    const over = -s(owedOnOrder(order)) - movedAway + paidByCredits;
     if (over < credit) {
       held = credit - (over > 0n ? over : 0n);
       owed = over;
@@ -513,7 +526,9 @@ export function checkOrderInvariants(order: OrderDoc): void {
   if (refundedOnEdit > scale(order.paid.refunded)) breaches.push(`refunded on edit ${order.paid.refundedOnEdit ?? "0"} > refunded ${order.paid.refunded}`);
   const refundedPrepaid = scale(order.paid.refundedPrepaid ?? "0");
   if (refundedOnEdit + refundedPrepaid > scale(order.paid.refunded)) breaches.push(`refunded on edit ${order.paid.refundedOnEdit ?? "0"} and out of prepayments ${order.paid.refundedPrepaid ?? "0"} > refunded ${order.paid.refunded}`);
-  if (captured - refundedOnEdit - refundedPrepaid > scale(order.totals.gross)) breaches.push(`captured ${order.paid.captured} (less ${order.paid.refundedOnEdit ?? "0"} refunded on edit and ${order.paid.refundedPrepaid ?? "0"} out of prepayments) > order total ${order.totals.gross}`);
+  // Money finance moved to other orders' documents was paid again here: it does not count toward this order's total.
+  const movedAway = scale(order.paid.movedAway ?? "0");
+  if (captured - refundedOnEdit - refundedPrepaid - movedAway > scale(order.totals.gross)) breaches.push(`captured ${order.paid.captured} (less ${order.paid.refundedOnEdit ?? "0"} refunded on edit, ${order.paid.refundedPrepaid ?? "0"} out of prepayments${movedAway > 0n ? ` and ${order.paid.movedAway} paying other orders` : ""}) > order total ${order.totals.gross}`);
   if (scale(order.prepayment.amount) < 0n) breaches.push(`prepayment ${order.prepayment.amount} is negative`);
   if (breaches.length > 0) {
     throw new StorekeepError("INVALID_TRANSITION", `Order ${order.orderId} would break its invariants: ${breaches.join("; ")}.`, { orderId: order.orderId, breaches });
@@ -531,7 +546,9 @@ export type ReturnStatus = "none" | "requested" | "partially-returned" | "return
  * Statuses derived from amounts and buckets (never stored, so they cannot drift).
  * `writtenOff` is what finance wrote off on the order's invoices (see `writtenOffOf`): when it
  * covers all that was not captured, the payment status is "written-off". `paidByCredits` is what
- * other orders' credits paid of its invoices (`finance.allocate`): paid, as a capture is. What a return credited
+ * other orders' credits paid of its invoices (`finance.allocate`): paid, as a capture is; `movedAway`
+ * what its own credits (a credit note, an over-payment on a capture) paid of other orders'
+ * documents: no longer paid toward it (see `allocatedOf`). What a return credited
  * is not owed: an order is paid once its captures reach its total less its returns' credits.
  *
  * @example
@@ -539,15 +556,16 @@ export type ReturnStatus = "none" | "requested" | "partially-returned" | "return
  * deriveStatuses(order).payment; // "paid"
  * ```
  */
-export function deriveStatuses(order: OrderDoc, writtenOff = "0", paidByCredits = "0"): { order: OrderState; payment: PaymentStatus; fulfilment: FulfilmentStatus; returns: ReturnStatus } {
+export function deriveStatuses(order: OrderDoc, writtenOff = "0", paidByCredits = "0", movedAway = "0"): { order: OrderState; payment: PaymentStatus; fulfilment: FulfilmentStatus; returns: ReturnStatus } {
   const s6 = (s: string) => parseScaled(s, 6);
   // Money paid back because an edit lowered the total, or out of a prepayment before invoicing
   // (owed again), is neither paid toward the order nor a refund of it: "paid" is leftToPay 0.
   // Authorized money counts while some of it is left to capture (what was captured used it up).
   // On a cancelled order nothing is owed again: a prepayment paid back there is a refund.
   const notPaid = s6(order.paid.refundedOnEdit ?? "0") + (order.state === "cancelled" ? 0n : s6(order.paid.refundedPrepaid ?? "0"));
-  // Another order's credit that finance let pay this order's invoices (finance.allocate) is paid as a capture is.
-  const captured = s6(order.paid.captured) - notPaid + s6(paidByCredits);
+  // Another order's credit that finance let pay this order's invoices (finance.allocate) is paid as a capture is;
+  // this order's credit that pays another order's documents is paid there, not here.
+  const captured = s6(order.paid.captured) - notPaid + s6(paidByCredits) - s6(movedAway);
   const refunded = s6(order.paid.refunded) - notPaid;
   // What the order costs now: its total less what returns credited (the customer pays for what they keep).
   const gross = s6(order.totals.gross) - s6(creditedAgainstTotal(order));
@@ -578,12 +596,12 @@ export function deriveStatuses(order: OrderDoc, writtenOff = "0", paidByCredits 
 }
 
 /**
- * What finance wrote off on an order's invoices and credit notes, in the order's currency,
- * from the write-off settlements of their open items: `debt` (what the customer owed and
+ * What finance wrote off on an order's invoices, credit notes and captures, in the order's
+ * currency, from the write-off settlements of their open items: `debt` (what the customer owed and
  * will not pay: a bad debt, a small difference on an invoice — less what a later credit note
  * wrote back of it, settlements `write-back`) or `credit` (what the shop owed back and will
- * not pay: a small difference left on a credit note, as a positive amount). Pure: the caller
- * reads the items.
+ * not pay: a small difference left on a credit note or an over-payment, as a positive amount).
+ * Pure: the caller reads the items.
  *
  * @example
  * ```ts
@@ -591,24 +609,60 @@ export function deriveStatuses(order: OrderDoc, writtenOff = "0", paidByCredits 
  * writtenOffOf([{ settlements: [{ kind: "write-off", amount: "-0.01" }] }], "credit"); // "0.01"
  * ```
  */
-export function writtenOffOf(
-  items: readonly { readonly settlements: readonly { readonly kind: string; readonly amount: string; readonly documentId?: string }[] }[],
-  side: "debt" | "credit" = "debt",
-  own?: ReadonlySet<string>,
-): string {
+export function writtenOffOf(items: readonly { readonly settlements: readonly { readonly kind: string; readonly amount: string }[] }[], side: "debt" | "credit" = "debt"): string {
   let total = 0n;
   for (const item of items) {
     for (const s of item.settlements) {
       const amount = parseScaled(s.amount, 6);
       // A credit note of a written-off invoice writes back (negative) what it made no longer owed.
       if (s.kind === "write-back" && side === "debt") total += amount;
-      // With the order's own documents given: an allocation against another order's document
-      // (finance.allocate moved a credit between orders) relieves the item as a write-off does.
-      const elsewhere = own !== undefined && s.kind === "allocation" && s.documentId !== undefined && !own.has(s.documentId);
-      if (s.kind !== "write-off" && !elsewhere) continue;
+      if (s.kind !== "write-off") continue;
       if (side === "debt" && amount > 0n) total += amount;
       if (side === "credit" && amount < 0n) total -= amount;
     }
   }
   return formatScaled(total, 6);
+}
+
+/**
+ * What `finance.allocate` moved between an order and other orders, in the order's currency, from
+ * the allocation settlements on the open items of its documents (invoices, credit notes,
+ * captures): `paidByCredits`, what other orders' credits paid of its invoices, and `movedAway`,
+ * what its own credits — a return's credit note, an over-payment left on a capture — paid of
+ * other orders' documents (money paid on this order that pays another now). An allocation
+ * settled against one of the order's own documents (`own`: an invoice taking its order's earlier
+ * credit note or over-payment, named by sales' event) is sales' own record; one `finance.allocate`
+ * made between two of the order's own documents (its id on a credit and on an invoice of the
+ * order) moves nothing out either: sales' receivable nets the two already. Pure: the caller
+ * reads the items.
+ *
+ * @example
+ * ```ts
+ * allocatedOf([{ settlements: [{ kind: "allocation", documentId: "alloc_1", amount: "-23.8" }] }], new Set(["ch_1"]));
+ * // { paidByCredits: "0", movedAway: "23.8" }: ch_1's over-payment paid another order's invoice
+ * ```
+ */
+export function allocatedOf(
+  items: readonly { readonly settlements: readonly { readonly kind: string; readonly amount: string; readonly documentId?: string }[] }[],
+  own: ReadonlySet<string>,
+): { paidByCredits: string; movedAway: string } {
+  // Per allocation: what the order's invoices took (positive) and what its credits gave (negative).
+  const byAllocation = new Map<string, { paid: bigint; gave: bigint }>();
+  for (const item of items) {
+    for (const s of item.settlements) {
+      if (s.kind !== "allocation" || s.documentId === undefined || own.has(s.documentId)) continue;
+      const amount = parseScaled(s.amount, 6);
+      const seen = byAllocation.get(s.documentId) ?? { paid: 0n, gave: 0n };
+      byAllocation.set(s.documentId, amount > 0n ? { ...seen, paid: seen.paid + amount } : { ...seen, gave: seen.gave - amount });
+    }
+  }
+  let paidByCredits = 0n;
+  let movedAway = 0n;
+  for (const { paid, gave } of byAllocation.values()) {
+    // The part one of the order's credits paid of one of its own invoices stays within the order.
+    const within = paid < gave ? paid : gave;
+    paidByCredits += paid - within;
+    movedAway += gave - within;
+  }
+  return { paidByCredits: formatScaled(paidByCredits, 6), movedAway: formatScaled(movedAway, 6) };
 }

@@ -11,7 +11,7 @@ import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, capt
 import { fingerprintOf, priorPayment } from "./payment-records.js";
 import type { SalesSeams, SalesSettings } from "./options.js";
 import { functionalRate } from "./rate.js";
-import { creditWrittenOffInFinance } from "./reports.js";
+import { type CreditRelief, NO_CREDIT_RELIEF, creditReliefInFinance } from "./reports.js";
 import { nextReturnState } from "./state-machines.js";
 
 const id = idSchema<string>();
@@ -53,9 +53,10 @@ export function refundPaymentCommand(settings: SalesSettings) {
       const prior = await priorPayment(ctx.tx, "refund", input.refundId, fingerprint, ["paymentId", "returnId", "provider"]);
       if (prior !== undefined) return { result: prior.result as Record<string, string | boolean> };
       const { order, version } = await loadOrder(ctx.tx, input.orderId);
-      // A credit finance wrote off on a credit note is owed to nobody: what refundDue leaves out, the refund may not pay.
-      const creditWrittenOff = order.creditNotes.length === 0 ? 0n : minorOf(await creditWrittenOffInFinance(ctx.tx, order, settings.seams.openItems), order.currency);
-      const out = await refundFromOrder(ctx, order, input, fingerprint, creditWrittenOff, true, settings.seams.receivableDifference);
+      // A credit finance wrote off on a credit note is owed to nobody, and one it allocated to another order's
+      // documents (a credit note's, an over-payment's) pays that order: what refundDue leaves out, the refund may not pay.
+      const relief = await creditReliefInFinance(ctx.tx, order, settings.seams.openItems);
+      const out = await refundFromOrder(ctx, order, input, fingerprint, relief, true, settings.seams.receivableDifference);
       let next = out.order;
       // A prepayment paid back in full leaves the order unpaid again: it expires as it would have (as after a void).
       if (next.expiresAt === "" && next.invoices.length === 0 && nothingPaid(next)) next = { ...next, expiresAt: unpaidExpiry(settings, next) };
@@ -70,12 +71,18 @@ export function refundPaymentCommand(settings: SalesSettings) {
  * True when a refund of `amount` on an invoiced order comes out of the prepayment it still
  * holds: it settles no return, the credit owed back does not cover it and the prepayment does.
  */
-function fromPrepayment(order: OrderDoc, amount: bigint, returnId: string | undefined, creditWrittenOff: bigint): boolean {
+function fromPrepayment(order: OrderDoc, amount: bigint, returnId: string | undefined, relief: CreditRelief): boolean {
   if (returnId !== undefined) return false;
   const c = order.currency;
   if (amount > minorOf(order.prepayment.amount, c)) return false;
-  const credit = -minorOf(order.receivable.amount, c) - creditWrittenOff;
-  return amount > credit || amount > minorOf(refundDueOn(order, amountOf(creditWrittenOff, c)).due, c);
+  const credit = -minorOf(order.receivable.amount, c) + relief.paidByCredits - relief.credit;
+  return amount > credit || amount > minorOf(dueOn(order, relief).due, c);
+}
+
+/** `refundDueOn` with what finance relieved of the order's credit and what other orders' credits paid of it. */
+function dueOn(order: OrderDoc, relief: CreditRelief): ReturnType<typeof refundDueOn> {
+  const c = order.currency;
+  return refundDueOn(order, amountOf(relief.credit, c), { movedAway: amountOf(relief.movedAway, c), paidByCredits: amountOf(relief.paidByCredits, c) });
 }
 
 /**
@@ -90,14 +97,14 @@ function fromPrepayment(order: OrderDoc, amount: bigint, returnId: string | unde
  *
  * @example
  * ```ts
- * refundParts(order, 3570n, undefined, 0n, true); // { credit: 1190n, prepaid: 2380n } with 11.90 owed back and 23.80 prepaid
+ * refundParts(order, 3570n, undefined, NO_CREDIT_RELIEF, true); // { credit: 1190n, prepaid: 2380n } with 11.90 owed back and 23.80 prepaid
  * ```
  */
-function refundParts(order: OrderDoc, amount: bigint, returnId: string | undefined, creditWrittenOff: bigint, split: boolean): { credit: bigint; prepaid: bigint } {
-  if (order.invoices.length === 0 || fromPrepayment(order, amount, returnId, creditWrittenOff)) return { credit: 0n, prepaid: amount };
+function refundParts(order: OrderDoc, amount: bigint, returnId: string | undefined, relief: CreditRelief, split: boolean): { credit: bigint; prepaid: bigint } {
+  if (order.invoices.length === 0 || fromPrepayment(order, amount, returnId, relief)) return { credit: 0n, prepaid: amount };
   if (!split) return { credit: amount, prepaid: 0n };
   const c = order.currency;
-  const due = minorOf(refundDueOn(order, amountOf(creditWrittenOff, c)).due, c);
+  const due = minorOf(dueOn(order, relief).due, c);
   const prepaid = minorOf(order.prepayment.amount, c);
   if (amount > due && due > 0n && prepaid > 0n && amount - due <= prepaid) return { credit: due, prepaid: amount - due };
   return { credit: amount, prepaid: 0n };
@@ -117,13 +124,14 @@ export async function refundFromOrder(
   order: OrderDoc,
   input: { refundId: string; amount: string; paymentId?: string | undefined; returnId?: string | undefined; provider?: string | undefined },
   fingerprint: string,
-  creditWrittenOff = 0n,
+  relief: CreditRelief = NO_CREDIT_RELIEF,
   split = false,
   receivableDifference?: SalesSeams["receivableDifference"],
 ): Promise<{ order: OrderDoc; event: NewEvent; doc: PaymentDoc }> {
   const c = order.currency;
   const fc = order.functionalCurrency;
   const amount = inputMinorOf(input.amount, c, "amount");
+  const creditWrittenOff = relief.credit;
   const refundable = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c);
   if (amount > refundable) {
     throw new StorekeepError("VALIDATION_FAILED", `Refund of ${input.amount} ${c}: only ${amountOf(refundable, c)} captured and not yet refunded on order ${order.orderId}.`, { orderId: order.orderId, refundable: amountOf(refundable, c), issues: [{ path: "amount", message: "more than captured and not refunded", code: "custom" }] });
@@ -133,7 +141,7 @@ export async function refundFromOrder(
   // there (an on-shipment order's advance for goods not shipped yet) is paid back out of
   // prepayments when the credit does not cover the refund and the prepayment does, and a refund
   // that needs both (refundPayment) takes what is owed back of the credit, the rest out of prepayments.
-  const parts = refundParts(order, amount, input.returnId, creditWrittenOff, split);
+  const parts = refundParts(order, amount, input.returnId, relief, split);
   const invoiced = parts.credit > 0n;
   let next: OrderDoc = { ...order, paid: { ...order.paid, refunded: amountOf(minorOf(order.paid.refunded, c) + amount, c) } };
   let functionalAmount = 0n;
@@ -147,8 +155,9 @@ export async function refundFromOrder(
     const part = parts.credit;
     const credit = -minorOf(order.receivable.amount, c);
     const creditF = -minorOf(order.receivable.functional, fc);
-    const due = credit - creditWrittenOff;
-    const { due: dueNow, heldForGoods } = refundDueOn(order, amountOf(creditWrittenOff, c));
+    // Finance holds that much more credit on the order when other orders' credits paid its invoices.
+    const due = credit + relief.paidByCredits - creditWrittenOff;
+    const { due: dueNow, heldForGoods } = dueOn(order, relief);
     const prepaid = minorOf(order.prepayment.amount, c);
     if (split && prepaid > 0n && part > minorOf(dueNow, c) + prepaid) {
       // Neither the credit nor the prepayment pays it back, nor both together: name both.
@@ -176,7 +185,11 @@ export async function refundFromOrder(
       const now = amountOf(minorOf(dueNow, c), c);
       throw new StorekeepError("VALIDATION_FAILED", `Order ${order.orderId}: ${held} ${c} of its credit pays for goods still to ship, so only ${now} ${c} is owed back now (refundDue). To pay it back, lower or remove those lines with sales.editOrder (it refunds the surplus) or cancel the order.`, { orderId: order.orderId, credit: amountOf(due, c), refundDue: now, heldForGoods: held, issues: [{ path: "amount", message: `more than the ${now} owed back; ${held} pays for goods still to ship`, code: "custom" }] });
     }
-    const booked = shareOf(creditF, part, credit);
+    // The credit paid back as finance holds it: sales' credit and what other orders' credits paid of
+    // the order's invoices (valued at the order's invoice rate: finance's difference comes through the seam below).
+    const byCredits = relief.paidByCredits;
+    const byCreditsF = byCredits === 0n ? 0n : convertMinor(byCredits, c, fc, order.invoiceRate ?? rate);
+    const booked = shareOf(creditF + byCreditsF, part, credit + byCredits);
     functionalAmount = convertMinor(part, c, fc, rate);
     exchangeDifference = functionalAmount - booked;
     creditBooked = creditF;
@@ -195,6 +208,12 @@ export async function refundFromOrder(
     const released = releaseAdvanceTax(next, part, prepaid);
     next = released.order;
     advanceTaxReleased = released.lines;
+  }
+  // Money paid on this order that finance let pay another order's documents is not refundable here
+  // (the credit's checks above leave it out; this keeps refunded within what the order kept).
+  if (relief.movedAway > 0n && amount > refundable - relief.movedAway) {
+    const kept = refundable - relief.movedAway;
+    throw new StorekeepError("VALIDATION_FAILED", `Refund of ${input.amount} ${c}: only ${amountOf(kept > 0n ? kept : 0n, c)} captured and not yet refunded is left on order ${order.orderId}; ${amountOf(relief.movedAway, c)} ${c} of it pays another order's documents in finance.`, { orderId: order.orderId, refundable: amountOf(kept > 0n ? kept : 0n, c), movedAway: amountOf(relief.movedAway, c), issues: [{ path: "amount", message: "more than captured, not refunded and kept on the order", code: "custom" }] });
   }
   let returnCreditNoteId: string | null = null;
   let returnCreditNoteIds: readonly string[] = [];

@@ -4,7 +4,7 @@ import { ID_PATTERN, idSchema } from "../kernel/ids.js";
 import { instantString } from "../kernel/events/fields.js";
 import type { Transaction } from "../ports/storage.js";
 import { amountOf, formatScaled, minorOf, parseScaled } from "./amounts.js";
-import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, capturesOf, deriveStatuses, owedOnOrder, qty, qtyText, refundDueOn, writtenOffOf } from "./order.js";
+import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type OrderVersionDoc, type PaymentStatus, type ReturnStatus, allocatedOf, capturesOf, deriveStatuses, owedOnOrder, qty, qtyText, refundDueOn, writtenOffOf } from "./order.js";
 import type { OpenItemView, SalesSeams } from "./options.js";
 import { ORDER_TRANSITIONS, type OrderState } from "./state-machines.js";
 import { type LocalDate, addDays, isLocalDate, startOfLocalDate } from "../kernel/local-date.js";
@@ -60,16 +60,18 @@ export async function orderView(tx: Transaction, orderId: string, openItems?: Op
   const order = stored.data as OrderDoc;
   const c = order.currency;
   const cancelled = order.state === "cancelled";
-  const { debt: relieved, credit: creditWrittenOff, writtenOff, paidByCredits } = await financeWriteOffs(tx, order, openItems);
-  // What the customer still owes: the total less returns' credits, captures net of refunds, write-offs net of write-backs, and other orders' credits finance let pay it.
-  const owedOn = minorOf(owedOnOrder(order), c);
+  const { debt: relieved, credit: creditWrittenOff, writtenOff, paidByCredits, movedAway } = await financeWriteOffs(tx, order, openItems);
+  // What the customer still owes: the total less returns' credits, captures net of refunds, write-offs net of write-backs, and other orders' credits finance let pay it;
+  // what this order's credits paid of other orders is no longer paid toward it.
+  const owedOn = minorOf(owedOnOrder(order), c) + minorOf(movedAway, c);
   const left = owedOn - minorOf(relieved, c);
-  const refundable = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c);
-  // As refundPayment decides: what credit notes left unpaid, not the part that pays for goods still to ship.
-  const refundDue = minorOf(refundDueOn(order, creditWrittenOff).due, c);
+  const kept = minorOf(order.paid.captured, c) - minorOf(order.paid.refunded, c) - minorOf(movedAway, c);
+  const refundable = kept > 0n ? kept : 0n;
+  // As refundPayment decides: what credit notes and over-payments left unpaid, not the part that pays for goods still to ship.
+  const refundDue = minorOf(refundDueOn(order, creditWrittenOff, { movedAway, paidByCredits }).due, c);
   return {
     order,
-    statuses: deriveStatuses(order, writtenOff, paidByCredits),
+    statuses: deriveStatuses(order, writtenOff, paidByCredits, movedAway),
     leftToShip: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.shipped)) })).filter((l) => l.quantity !== "0"),
     leftToInvoice: cancelled ? [] : order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: qtyText(qty(l.buckets.ordered) - qty(l.buckets.invoiced)) })).filter((l) => l.quantity !== "0"),
     leftToRefund: amountOf(refundable, c),
@@ -85,56 +87,85 @@ export async function orderView(tx: Transaction, orderId: string, openItems?: Op
  */
 type OpenItemsReader = NonNullable<SalesSeams["openItems"]>;
 
-/** The ids of an order's invoices and credit notes (the documents finance keeps open items of). */
+/**
+ * The ids of an order's documents finance keeps open items of: its invoices and credit notes, and
+ * its captures (money captured beyond the invoices stays on the capture's item, an over-payment).
+ */
 function documentIdsOf(order: OrderDoc): string[] {
-  return [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId)];
-}
-
-/** The documents whose settlements are the order's own: its invoices, credit notes and captures. */
-function ownDocumentsOf(order: OrderDoc): Set<string> {
-  return new Set([...documentIdsOf(order), ...capturesOf(order)]);
+  return [...order.invoices.map((i) => i.invoiceId), ...order.creditNotes.map((n) => n.creditNoteId), ...capturesOf(order)];
 }
 
 /**
- * What finance relieved on the open items of an order's invoices and credit notes beyond what
- * sales did: owed by the customer (`debt`) and owed to them (`credit`) — written off, or moved
- * to or from another order's documents by `finance.allocate` (a credit of one order paying
- * another's invoice is money paid on the first paying the second) — and, of the debt, what was
- * written off (`writtenOff`) and what other orders' credits paid (`paidByCredits`); no reader or none tracked: "0".
+ * What finance relieved on the open items of an order's invoices, credit notes and captures beyond
+ * what sales did: owed by the customer (`debt`) and owed to them (`credit`) — written off, or moved
+ * to or from another order's documents by `finance.allocate` (a credit of one order, a credit note
+ * or an over-payment, paying another's invoice is money paid on the first paying the second) —
+ * and, of the debt, what was written off (`writtenOff`) and what other orders' credits paid
+ * (`paidByCredits`), of the credit what paid other orders' documents (`movedAway`); no reader or none tracked: "0".
+ *
+ * @example
+ * ```ts
+ * const f = await financeWriteOffs(tx, order, seams.openItems);
+ * f.movedAway; // "23.8": the order's over-payment paid another order's invoice
+ * ```
  */
-async function financeWriteOffs(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<FinanceReliefs> {
+export async function financeWriteOffs(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<FinanceReliefs> {
   if (openItems === undefined) return NO_RELIEFS;
   const ids = documentIdsOf(order);
   if (ids.length === 0) return NO_RELIEFS;
   return reliefsOf(order, await openItems(tx, ids));
 }
 
-interface FinanceReliefs {
+/** What finance relieved of an order beyond sales (see {@link financeWriteOffs}), decimal strings in the order's currency. */
+export interface FinanceReliefs {
   readonly debt: string;
   readonly credit: string;
   readonly writtenOff: string;
   readonly paidByCredits: string;
+  readonly movedAway: string;
 }
 
-const NO_RELIEFS: FinanceReliefs = { debt: "0", credit: "0", writtenOff: "0", paidByCredits: "0" };
+const NO_RELIEFS: FinanceReliefs = { debt: "0", credit: "0", writtenOff: "0", paidByCredits: "0", movedAway: "0" };
 
-/** {@link financeWriteOffs} from the open items of the order's invoices and credit notes, read already. */
+/** {@link financeWriteOffs} from the open items of the order's documents, read already. */
 function reliefsOf(order: OrderDoc, items: readonly OpenItemView[]): FinanceReliefs {
-  const own = ownDocumentsOf(order);
-  const debt = writtenOffOf(items, "debt", own);
+  const { paidByCredits, movedAway } = allocatedOf(items, new Set(documentIdsOf(order)));
   const writtenOff = writtenOffOf(items, "debt");
-  return { debt, credit: writtenOffOf(items, "credit", own), writtenOff, paidByCredits: formatScaled(parseScaled(debt, 6) - parseScaled(writtenOff, 6), 6) };
+  const plus = (a: string, b: string) => formatScaled(parseScaled(a, 6) + parseScaled(b, 6), 6);
+  return { debt: plus(writtenOff, paidByCredits), credit: plus(writtenOffOf(items, "credit"), movedAway), writtenOff, paidByCredits, movedAway };
 }
 
-/** What finance wrote off of what the order's credit notes owed the customer (a cent left on a credit note), or allocated to another order's documents (no reader or none tracked: "0"). */
-export async function creditWrittenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
-  return (await financeWriteOffs(tx, order, openItems)).credit;
+/**
+ * What finance relieved of the credit an order holds (its credit notes', its captures'
+ * over-payments) beyond sales, in the order's currency: `credit`, written off (a cent left on a
+ * credit note) or allocated to other orders' documents, and of it `movedAway`, the allocated part
+ * (money paid on this order that pays another now). None when the order was never invoiced, or has
+ * neither credit notes nor captures (or no reader, or none tracked).
+ *
+ * @example
+ * ```ts
+ * const relief = await creditReliefInFinance(tx, order, seams.openItems); // { credit: 2380n, movedAway: 2380n, paidByCredits: 0n }: 23.80 EUR moved away
+ * ```
+ */
+export async function creditReliefInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<CreditRelief> {
+  // Never invoiced: no credit note, and captures sit in prepayments (no item of their own).
+  if (order.invoices.length === 0 || (order.creditNotes.length === 0 && capturesOf(order).length === 0)) return NO_CREDIT_RELIEF;
+  const f = await financeWriteOffs(tx, order, openItems);
+  return { credit: minorOf(f.credit, order.currency), movedAway: minorOf(f.movedAway, order.currency), paidByCredits: minorOf(f.paidByCredits, order.currency) };
 }
 
-/** What finance wrote off of what the customer owed on an order's invoices, or let another order's credit pay (no reader or none tracked: "0"). */
-export async function writtenOffInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<string> {
-  return (await financeWriteOffs(tx, order, openItems)).debt;
+/**
+ * What finance relieved of an order's credit (see `creditReliefInFinance`), in the order's minor
+ * units, and what other orders' credits paid of its invoices (`paidByCredits`).
+ */
+export interface CreditRelief {
+  readonly credit: bigint;
+  readonly movedAway: bigint;
+  readonly paidByCredits: bigint;
 }
+
+/** No credit relieved in finance. */
+export const NO_CREDIT_RELIEF: CreditRelief = { credit: 0n, movedAway: 0n, paidByCredits: 0n };
 
 /**
  * A query over orders: by customer, by state, or all, within a date range of placement,
@@ -250,7 +281,7 @@ export async function findOrders(tx: Transaction, raw: OrderQuery, openItems?: O
   const page = [];
   for (const o of orders) {
     const f = itemsOf === undefined ? await financeWriteOffs(tx, o, openItems) : reliefsOf(o, documentIdsOf(o).flatMap((id) => (itemsOf.has(id) ? [itemsOf.get(id)!] : [])));
-    page.push({ orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o, f.writtenOff, f.paidByCredits) });
+    page.push({ orderId: o.orderId, customerId: o.customerId, state: o.state, placedAt: o.placedAt, total: o.totals.gross, currency: o.currency, statuses: deriveStatuses(o, f.writtenOff, f.paidByCredits, f.movedAway) });
   }
   const last = page[page.length - 1];
   return { orders: page, next: found.length > limit && last !== undefined ? { placedAt: last.placedAt, orderId: last.orderId } : null };

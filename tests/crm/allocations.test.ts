@@ -170,6 +170,58 @@ for (const kind of ["memory", "pglite"] as const) {
       expect((await crmValue(sk, "2026-03-09")).monetary).toBe(35.7);
     });
 
+    it("over-payment: ord_a's 23.80 captured beyond its invoices (its MUGs returned, its TEEs kept) pays ord_b's invoice (its prepayment paid back, owed again) — CreditAllocated names ord_a's capture, and CRM counts ord_b as paid (47.60 over two orders, was 23.80 over one), as a refund on ord_a and a capture on ord_b would", async () => {
+      const overPaid = async () => {
+        const { sk, clock, store } = await base(kind);
+        await place(sk, "ord_a", [{ sku: "MUG", quantity: 2 }, { sku: "TEE", quantity: 2 }]);
+        clock.set("2026-03-05T10:00:00.000Z");
+        await sk.sales.shipOrder({ orderId: "ord_a", shipmentId: "s_a1", lines: [{ lineId: "1", quantity: "2" }] });
+        // 47.60 captured on the MUGs' 23.80 invoice: 23.80 beyond it stays on ch_a's own item.
+        await sk.sales.capturePayment({ orderId: "ord_a", paymentId: "ch_a", amount: "47.60" });
+        await sk.sales.requestReturn({ orderId: "ord_a", returnId: "ret_a", lines: [{ lineId: "1", quantity: "2" }] });
+        await sk.sales.receiveReturn({ returnId: "ret_a" });
+        await sk.sales.shipOrder({ orderId: "ord_a", shipmentId: "s_a2" });
+        // ord_b: TEE ×2 paid, all 23.80 paid back out of prepayments (owed again), shipped: its invoice is open.
+        await place(sk, "ord_b", [{ sku: "TEE", quantity: 2 }]);
+        await sk.sales.capturePayment({ orderId: "ord_b", paymentId: "ch_b" });
+        await sk.sales.refundPayment({ orderId: "ord_b", refundId: "rf_b", amount: "23.80" });
+        await sk.sales.shipOrder({ orderId: "ord_b", shipmentId: "s_b" });
+        clock.set("2026-03-10T10:00:00.000Z");
+        return { sk, store };
+      };
+      const { sk, store } = await overPaid();
+      const b = await documentsOf(sk, "ord_b");
+      expect((await sk.finance.openItems({ ledger: "receivables", party: "cus_1", openOnly: true })).map((i) => [i.documentId, i.openAmount]).sort()).toEqual([[b.invoiceId, "23.8"], ["ch_a", "-23.8"]].sort());
+      const before = await crmValue(sk);
+      // ord_a keeps the TEEs' 23.80; ord_b's 23.80 is owed again: it does not count.
+      expect(before).toEqual({ monetary: 23.8, frequency: 1, inCustomerValue: true });
+      await sk.finance.allocate({ ledger: "receivables", creditId: "ch_a", documentIds: [b.invoiceId!], date: "2026-03-10", allocationId: "al_over" });
+      const allocated = (await sk.events.read(null, 10_000)).filter((e) => e.type === "CreditAllocated");
+      expect(allocated.map((e) => e.payload)).toEqual([
+        {
+          allocationId: "al_over",
+          ledger: "receivables",
+          party: "cus_1",
+          currency: "EUR",
+          amount: { amount: "23.8", currency: "EUR" },
+          credit: { documentId: "ch_a", documentType: "payment", orderId: "ord_a" },
+          documents: [{ documentId: b.invoiceId, documentType: "invoice", orderId: "ord_b", amount: { amount: "23.8", currency: "EUR" } }],
+        },
+      ]);
+      const after = await crmValue(sk);
+      // ord_a keeps the TEEs' 23.80, ord_b is paid 23.80 by it: 47.60 over two orders.
+      expect(after).toEqual({ monetary: 47.6, frequency: 2, inCustomerValue: true });
+      expect(await crmValue(sk, "2026-03-09")).toEqual(before);
+      expect(await store.transaction((tx) => applyTimelineEvent(tx, allocated[0]!))).toBe(false);
+      expect(await crmValue(sk)).toEqual(after);
+
+      // The same money moved by a refund of ord_a's over-payment and a capture on ord_b.
+      const { sk: cash } = await overPaid();
+      expect(await cash.sales.refundPayment({ orderId: "ord_a", refundId: "rf_a", amount: "23.80" })).toMatchObject({ invoiced: true });
+      await cash.sales.capturePayment({ orderId: "ord_b", paymentId: "ch_b2" });
+      expect(await crmValue(cash)).toEqual(after);
+    });
+
     it("another customer's invoice is refused by allocate (a credit moves between one party's documents only), and CRM changes nothing", async () => {
       const { sk, clock } = await receiving(kind);
       await place(sk, "ord_c", [{ sku: "MUG", quantity: 1 }], "cus_2");
