@@ -1,6 +1,5 @@
 import { autoForecast } from "./forecast/auto.js";
 import { validationError } from "./forecast/forecast-result.js";
-import { normalQuantile } from "./forecast/normal.js";
 import { type LeadTimeDemandModel, reorderPointForFillRate } from "./safety-stock.js";
 
 /**
@@ -186,11 +185,17 @@ function quantityFor(p: PolicyParameters, forecastPerPeriod: number): number {
 /**
  * The fill rate's reorder point over the lead time, with the lead-time demand model the
  * parameters choose (the same rule as a suggestion's): normal μ + max(0, z·σ), or the gamma's.
- * Without an order quantity the fill rate is read as a cycle service level (z = Φ⁻¹).
+ * A fill rate is always read as a fill rate: σ = 0 plans the mean (no spread, no safety stock),
+ * and so does a batch of nothing (Q = 0, e.g. the EOQ of a forecast of zero): a fill rate
+ * allows (1 − fill rate)·Q of shortage per replenishment cycle, and a cycle that brings
+ * nothing has no demand planned to serve beyond the mean, as a suggestion plans it. It is
+ * never read as a cycle service level (μ + Φ⁻¹(fill rate)·σ). A negative or non-finite Q is refused.
  */
 function fillRateReorderPoint(p: PolicyParameters, q: number, meanLt: number, sigmaLt: number): number {
-  if (sigmaLt <= 0 || q <= 0) return meanLt + Math.max(0, normalQuantile(p.fillRate) * sigmaLt);
-  return reorderPointForFillRate({ fillRate: p.fillRate, orderQuantity: q, meanDemandOverLeadTime: meanLt, sigmaDemandOverLeadTime: sigmaLt, leadTimeDemand: p.leadTimeDemand ?? "auto" }).reorderPoint;
+  if (!(p.fillRate > 0 && p.fillRate < 1)) throw validationError("fillRate must be strictly between 0 and 1", { fillRate: p.fillRate });
+  if (!(Number.isFinite(q) && q >= 0)) throw validationError("orderQuantity must be a finite number >= 0 (0: no batch, the reorder point is the mean lead-time demand)", { orderQuantity: q });
+  if (q === 0) return meanLt;
+  return reorderPointForFillRate({ fillRate: p.fillRate, orderQuantity: q, meanDemandOverLeadTime: meanLt, sigmaDemandOverLeadTime: Math.max(0, sigmaLt), leadTimeDemand: p.leadTimeDemand ?? "auto" }).reorderPoint;
 }
 
 /**

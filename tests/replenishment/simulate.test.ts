@@ -65,6 +65,32 @@ describe("replenishment simulator", () => {
     expect(expected("gamma")).not.toBeCloseTo(expected("normal"), 1);
   });
 
+  it("a fill rate stays a fill rate without a batch: Q = 0 plans the mean lead-time demand, not μ + Φ⁻¹(fill rate)·σ", () => {
+    const warm = [5, 6, 4, 7, 5, 6];
+    // Mean 5.5, σ > 0: read as a cycle service level the old fallback gave 11 + 1.645·σ·√2.
+    for (const model of ["auto", "normal", "gamma"] as const) {
+      const rule = staticMinMaxPolicy(warm, { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 0, leadTimeDemand: model });
+      expect(rule.min).toBeCloseTo(11, 12);
+      expect(rule.max).toBeCloseTo(11, 12);
+      expect(staticMinMaxPolicy(warm, { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: () => 0, leadTimeDemand: model }).min).toBeCloseTo(11, 12);
+    }
+    // The forecast-driven policy with no batch orders up to the mean lead-time demand only.
+    const history = [20, 24, 19, 23, 21, 22, 20, 25, 18, 22, 21, 23];
+    const withoutBatch = forecastDrivenPolicy({ fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 0 })({ period: 11, history, onHand: 0, onOrder: 0 });
+    const withBatch = forecastDrivenPolicy({ fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 1e-9 })({ period: 11, history, onHand: 0, onOrder: 0 });
+    expect(withoutBatch).toBeGreaterThan(38);
+    expect(withoutBatch).toBeLessThan(48);
+    expect(withBatch).toBeGreaterThan(withoutBatch + 5);
+  });
+
+  it("a fill rate with σ = 0 plans the mean under every lead-time demand model; a negative batch is refused", () => {
+    for (const model of ["auto", "normal", "gamma"] as const) {
+      expect(staticMinMaxPolicy([6, 6, 6, 6], { fillRate: 0.99, leadTimePeriods: 3, orderQuantity: 12, leadTimeDemand: model }).min).toBeCloseTo(18, 12);
+    }
+    expect(() => staticMinMaxPolicy([5, 6, 4], { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: -1 })).toThrow(/orderQuantity must be a finite number >= 0/);
+    expect(() => staticMinMaxPolicy([5, 6, 4], { fillRate: 1, leadTimePeriods: 2, orderQuantity: 0 })).toThrow(/fillRate must be strictly between 0 and 1/);
+  });
+
   it("capOutliers cuts a one-off spike and leaves ordinary demand alone", () => {
     const capped = capOutliers([10, 12, 9, 11, 5000, 10]);
     expect(capped[4]).toBeLessThan(100);
