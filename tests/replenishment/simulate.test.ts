@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { autoForecast } from "../../src/replenishment/forecast/auto.js";
+import { leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
 import { reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
 import { capOutliers, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "../../src/replenishment/simulate.js";
 
@@ -89,6 +91,23 @@ describe("replenishment simulator", () => {
     }
     expect(() => staticMinMaxPolicy([5, 6, 4], { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: -1 })).toThrow(/orderQuantity must be a finite number >= 0/);
     expect(() => staticMinMaxPolicy([5, 6, 4], { fillRate: 1, leadTimePeriods: 2, orderQuantity: 0 })).toThrow(/fillRate must be strictly between 0 and 1/);
+  });
+
+  it("the forecast-driven policy plans on its own out-of-sample L-period errors: f·L + their mean, their spread as σ (one-step σ·√L on request)", () => {
+    // Launched in week 3 (the weeks before are not demand), then stepped up from about 20 to about 40.
+    const history = [0, 0, 21, 19, 22, 18, 20, 21, 19, 20, 22, 18, 30, 35, 41, 38, 42, 39, 41, 40, 43, 38];
+    const sold = history.slice(2);
+    const params = { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 50, leadTimeDemand: "normal" as const };
+    const state = { period: history.length - 1, history, onHand: 0, onOrder: 0 };
+    const level = (y: readonly number[]) => Math.max(0, autoForecast(capOutliers(y), { h: 1, levels: [] }).mean[0] as number);
+    const e = summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(level(y)), { leadTimePeriods: 2 }));
+    expect(e.origins).toBe(15);
+    const rop = reorderPointForFillRate({ fillRate: 0.95, orderQuantity: 50, meanDemandOverLeadTime: 2 * level(sold) + e.bias, sigmaDemandOverLeadTime: e.sd, leadTimeDemand: "normal" }).reorderPoint;
+    expect(forecastDrivenPolicy(params)(state)).toBeCloseTo(rop + 50, 9);
+    // Asked again with the same history (the simulator's next period re-reads it), the same answer.
+    const policy = forecastDrivenPolicy(params);
+    expect(policy(state)).toBeCloseTo(policy(state), 12);
+    expect(forecastDrivenPolicy({ ...params, forecastError: "one-step" })(state)).toBeLessThan(rop + 50 - 5);
   });
 
   it("capOutliers cuts a one-off spike and leaves ordinary demand alone", () => {

@@ -1,0 +1,100 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Forecaster } from "../../src/replenishment/forecast/backtest.js";
+import { LEAD_TIME_ERROR_MIN_ORIGINS, leadTimeDemand, leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
+
+const naive: Forecaster = (y, h) => new Array<number>(h).fill(y[y.length - 1] as number);
+
+/** A seeded standard normal (Box–Muller on a linear congruential generator): the same draws on every run. */
+function normals(seed: number, n: number): number[] {
+  let state = seed;
+  const uniform = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return (state + 0.5) / 2147483648;
+  };
+  return Array.from({ length: n }, () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+}
+
+describe("lead-time forecast errors from rolling origins", () => {
+  it("property: every origin has at least minHistory periods before it and the whole lead time after it, at most maxOrigins of them, the latest", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 30 }), (history, L, minHistory, maxOrigins) => {
+        const seen: number[] = [];
+        const errors = leadTimeForecastErrors(history, (y, h) => (seen.push(y.length), naive(y, h)), { leadTimePeriods: L, minHistory, maxOrigins });
+        const expected = Math.max(0, Math.min(maxOrigins, history.length - L - minHistory + 1));
+        expect(errors).toHaveLength(expected);
+        expect(seen).toEqual(Array.from({ length: expected }, (_, k) => history.length - L - expected + 1 + k));
+      }),
+    );
+  });
+
+  it("worked example: a naive forecast of 1, 2, …, 8 two periods ahead misses by 3 at every origin", () => {
+    // Origins after 4, 5, 6 periods: 5 + 6 − 2·4, 6 + 7 − 2·5, 7 + 8 − 2·6.
+    const errors = leadTimeForecastErrors([1, 2, 3, 4, 5, 6, 7, 8], naive, { leadTimePeriods: 2 });
+    expect(errors).toEqual([3, 3, 3]);
+    expect(summariseLeadTimeErrors(errors)).toEqual({ origins: 3, bias: 3, sd: 0 });
+  });
+
+  it("a fractional lead time counts its last period pro rata", () => {
+    // L = 1.5 from the origin after 4 periods: 5 + 0.5·6 − 1.5·4 = 2; after 5: 6 + 0.5·7 − 1.5·5 = 2; after 6: 7 + 0.5·8 − 1.5·6 = 2.
+    expect(leadTimeForecastErrors([1, 2, 3, 4, 5, 6, 7, 8], naive, { leadTimePeriods: 1.5 })).toEqual([2, 2, 2]);
+    // L = 0.5: half of the next period.
+    expect(leadTimeForecastErrors([4, 4, 4, 4, 10], naive, { leadTimePeriods: 0.5 })).toEqual([3]);
+    expect(leadTimeForecastErrors([4, 4, 4, 4, 10], naive, { leadTimePeriods: 0 })).toEqual([]);
+  });
+
+  it("closed form: for a random walk under the naive forecast the 2-period errors have variance 5σ² (1² + 2²), where σ·√L assumes 2σ²", () => {
+    // y_t = y_{t−1} + ε_t: the error over t+1..t+2 is 2ε_{t+1} + ε_{t+2}.
+    const eps = normals(7, 4_006);
+    const walk: number[] = [];
+    let level = 1000;
+    for (const e of eps) walk.push((level += 3 * e));
+    const s = summariseLeadTimeErrors(leadTimeForecastErrors(walk, naive, { leadTimePeriods: 2, maxOrigins: 4_000 }));
+    // 4,000 origins: the sample standard deviation is within about 2% of σ·√5 (one standard error), 5% is over two.
+    expect(s.origins).toBe(4_000);
+    expect(s.sd / (3 * Math.sqrt(5))).toBeGreaterThan(0.95);
+    expect(s.sd / (3 * Math.sqrt(5))).toBeLessThan(1.05);
+    expect(Math.abs(s.bias)).toBeLessThan(1);
+  });
+
+  it("closed form: independent demand around a known mean has lead-time errors of σ·√L, as the one-step rule says", () => {
+    const demand = normals(11, 4_007).map((e) => 50 + 4 * e);
+    const s = summariseLeadTimeErrors(leadTimeForecastErrors(demand, (_y, h) => new Array<number>(h).fill(50), { leadTimePeriods: 3, maxOrigins: 4_000 }));
+    expect(s.sd / (4 * Math.sqrt(3))).toBeGreaterThan(0.95);
+    expect(s.sd / (4 * Math.sqrt(3))).toBeLessThan(1.05);
+  });
+
+  it("summarizes errors as their mean and sample standard deviation", () => {
+    expect(summariseLeadTimeErrors([2, 4, 6])).toEqual({ origins: 3, bias: 4, sd: 2 });
+    expect(summariseLeadTimeErrors([5])).toEqual({ origins: 1, bias: 5, sd: 0 });
+    expect(summariseLeadTimeErrors([])).toEqual({ origins: 0, bias: 0, sd: 0 });
+  });
+
+  it("refuses a bad lead time, bounds and a forecaster that returns too few values", () => {
+    expect(() => leadTimeForecastErrors([1, 2, 3, 4, 5, 6], naive, { leadTimePeriods: -1 })).toThrow(/leadTimePeriods must be a number from 0 to 10000/);
+    expect(() => leadTimeForecastErrors([1, 2, 3, 4, 5, 6], naive, { leadTimePeriods: 2, maxOrigins: 0 })).toThrow(/maxOrigins/);
+    expect(() => leadTimeForecastErrors([1, 2, 3, 4, 5, 6], naive, { leadTimePeriods: 2, minHistory: 0 })).toThrow(/minHistory/);
+    expect(() => leadTimeForecastErrors([1, 2, 3, 4, 5, 6], () => [1], { leadTimePeriods: 2 })).toThrow(/returned 1 values for a horizon of 2/);
+  });
+});
+
+describe("lead-time demand from the forecast errors", () => {
+  const oneStep = { meanDemandPerPeriod: 20, sdDemandPerPeriod: 6, leadTimePeriods: 2 };
+
+  it(`uses the errors' mean and spread from ${LEAD_TIME_ERROR_MIN_ORIGINS} origins on, the one-step σ·√L below`, () => {
+    expect(leadTimeDemand({ ...oneStep, forecastError: { origins: 8, bias: 4, sd: 15 } })).toEqual({ mean: 44, sd: 15, source: "rolling-origin" });
+    const below = leadTimeDemand({ ...oneStep, forecastError: { origins: 7, bias: 4, sd: 15 } });
+    expect(below.source).toBe("one-step");
+    expect(below.mean).toBe(40);
+    expect(below.sd).toBeCloseTo(6 * Math.SQRT2, 12);
+    expect(leadTimeDemand(oneStep).source).toBe("one-step");
+  });
+
+  it("adds the lead time's spread as the one-step rule does, and never plans a negative mean", () => {
+    // √(15² + 20²·0.5²) = √325.
+    expect(leadTimeDemand({ ...oneStep, sdLeadTimePeriods: 0.5, forecastError: { origins: 20, bias: 0, sd: 15 } }).sd).toBeCloseTo(Math.sqrt(325), 12);
+    // A forecast of 40 over the lead time that ran 55 too high on average plans 0, not −15.
+    expect(leadTimeDemand({ ...oneStep, forecastError: { origins: 20, bias: -55, sd: 15 } }).mean).toBe(0);
+    expect(() => leadTimeDemand({ ...oneStep, forecastError: { origins: 20, bias: Number.NaN, sd: 15 } })).toThrow(/finite bias/);
+  });
+});
