@@ -92,11 +92,12 @@ export function leadTimeForecastErrors(
   const L = options.leadTimePeriods;
   const minHistory = options.minHistory ?? LEAD_TIME_ERROR_MIN_HISTORY;
   const maxOrigins = options.maxOrigins ?? LEAD_TIME_ERROR_MAX_ORIGINS;
-  if (!(Number.isFinite(L) && L >= 0 && L <= 10_000)) throw validationError("leadTimePeriods must be a number from 0 to 10000", { leadTimePeriods: L });
+  // No upper bound needed: a lead time longer than the history leaves no origin to score.
+  if (!(Number.isFinite(L) && L >= 0)) throw validationError("leadTimePeriods must be a finite number >= 0", { leadTimePeriods: L });
   if (!(Number.isInteger(minHistory) && minHistory >= 1)) throw validationError("minHistory must be a positive integer", { minHistory });
   if (!(Number.isInteger(maxOrigins) && maxOrigins >= 1 && maxOrigins <= 10_000)) throw validationError("maxOrigins must be an integer from 1 to 10000", { maxOrigins });
   const h = Math.ceil(L);
-  if (h === 0) return [];
+  if (h === 0 || h > history.length) return [];
   const last = history.length - h;
   const errors: number[] = [];
   for (let origin = Math.max(minHistory, last - maxOrigins + 1); origin <= last; origin++) {

@@ -71,7 +71,9 @@ describe("lead-time forecast errors from rolling origins", () => {
   });
 
   it("refuses a bad lead time, bounds and a forecaster that returns too few values", () => {
-    expect(() => leadTimeForecastErrors([1, 2, 3, 4, 5, 6], naive, { leadTimePeriods: -1 })).toThrow(/leadTimePeriods must be a number from 0 to 10000/);
+    expect(() => leadTimeForecastErrors([1, 2, 3, 4, 5, 6], naive, { leadTimePeriods: -1 })).toThrow(/leadTimePeriods must be a finite number >= 0/);
+    // A lead time longer than the history (a supplier 20,000 days away, daily periods) leaves no origin: nothing to score, no error.
+    expect(leadTimeForecastErrors([1, 2, 3, 4, 5, 6], naive, { leadTimePeriods: 20_000 })).toEqual([]);
     expect(() => leadTimeForecastErrors([1, 2, 3, 4, 5, 6], naive, { leadTimePeriods: 2, maxOrigins: 0 })).toThrow(/maxOrigins/);
     expect(() => leadTimeForecastErrors([1, 2, 3, 4, 5, 6], naive, { leadTimePeriods: 2, minHistory: 0 })).toThrow(/minHistory/);
     expect(() => leadTimeForecastErrors([1, 2, 3, 4, 5, 6], () => [1], { leadTimePeriods: 2 })).toThrow(/returned 1 values for a horizon of 2/);
