@@ -1,3 +1,6 @@
+import { isStorekeepError } from "../kernel/errors.js";
+import { autoForecast } from "./forecast/auto.js";
+import { etsForecast, isConstantSeries } from "./forecast/ets.js";
 import type { Forecaster } from "./forecast/backtest.js";
 import { validationError } from "./forecast/forecast-result.js";
 import { demandOverLeadTime } from "./safety-stock.js";
@@ -153,4 +156,34 @@ export function leadTimeDemand(input: {
   if (!(Number.isFinite(e.bias) && Number.isFinite(e.sd) && e.sd >= 0)) throw validationError("forecastError needs a finite bias and a finite sd >= 0", { bias: e.bias, sd: e.sd });
   const sdL = input.sdLeadTimePeriods ?? 0;
   return { mean: Math.max(0, oneStep.mean + e.bias), sd: Math.sqrt(e.sd ** 2 + input.meanDemandPerPeriod ** 2 * sdL ** 2), source: "rolling-origin" };
+}
+
+/**
+ * The one-period forecast of a history prefix by the method `chosen` picked for the whole
+ * history: an ETS model keeps its form (error, trend, season) and re-estimates its parameters
+ * on the prefix — one fit per origin instead of the AICc search over every candidate, which
+ * made rolling-origin errors cost a suggestion 12× its forecast —; a prefix that form cannot
+ * fit (a multiplicative error over a zero, fewer than 10 periods) and every other method
+ * (Croston, the mean, zero) take `autoForecast`'s own choice, which fits no search.
+ *
+ * @example
+ * ```ts
+ * const chosen = autoForecast(history, { h: 1, levels: [] });
+ * const rate = refitChosen(chosen);
+ * leadTimeForecastErrors(history, (y, h) => new Array<number>(h).fill(rate(y)), { leadTimePeriods: 2 });
+ * ```
+ */
+export function refitChosen(chosen: { readonly method: string; readonly model: string }): (prefix: readonly number[]) => number {
+  const form = chosen.method === "ets" ? /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model) : null;
+  const model = form === null ? undefined : `${form[1]}${form[2]}${form[3]}`;
+  return (prefix) => {
+    if (model !== undefined && prefix.length >= 10 && !isConstantSeries(prefix)) {
+      try {
+        return Math.max(0, etsForecast(prefix, { h: 1, model, levels: [] }).mean[0] as number);
+      } catch (error) {
+        if (!isStorekeepError(error)) throw error;
+      }
+    }
+    return Math.max(0, autoForecast(prefix, { h: 1, levels: [] }).mean[0] as number);
+  };
 }

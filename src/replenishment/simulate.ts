@@ -1,6 +1,6 @@
 import { autoForecast } from "./forecast/auto.js";
 import { validationError } from "./forecast/forecast-result.js";
-import { leadTimeDemand, leadTimeForecastErrors, summariseLeadTimeErrors } from "./lead-time-error.js";
+import { leadTimeDemand, leadTimeForecastErrors, refitChosen, summariseLeadTimeErrors } from "./lead-time-error.js";
 import { type LeadTimeDemandModel, reorderPointForFillRate } from "./safety-stock.js";
 
 /**
@@ -270,12 +270,13 @@ export function capOutliers(history: readonly number[]): number[] {
  */
 export function forecastDrivenPolicy(p: PolicyParameters): SimulationPolicy {
   // The forecast each history prefix gave: a simulation asks for the same prefixes every period.
+  // (by the model chosen now: see refitChosen).
   const levels = new Map<string, number>();
-  const levelAt = (history: readonly number[]): number => {
-    const key = history.join(",");
+  const levelAt = (chosen: { readonly method: string; readonly model: string }, history: readonly number[]): number => {
+    const key = `${chosen.method}|${chosen.model}|${history.join(",")}`;
     let level = levels.get(key);
     if (level === undefined) {
-      level = Math.max(0, autoForecast(capOutliers(history), { h: 1, levels: [] }).mean[0] as number);
+      level = refitChosen(chosen)(capOutliers(history));
       levels.set(key, level);
     }
     return level;
@@ -300,7 +301,7 @@ export function forecastDrivenPolicy(p: PolicyParameters): SimulationPolicy {
     }
     const residualSd = n > 1 ? Math.sqrt(ss / n) : meanSd(history).sd;
     const L = p.leadTimePeriods;
-    const forecastError = (p.forecastError ?? "rolling-origin") === "rolling-origin" ? summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(levelAt(y)), { leadTimePeriods: L })) : undefined;
+    const forecastError = (p.forecastError ?? "rolling-origin") === "rolling-origin" ? summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(levelAt(f, y)), { leadTimePeriods: L })) : undefined;
     const lt = leadTimeDemand({ meanDemandPerPeriod: level, sdDemandPerPeriod: residualSd, leadTimePeriods: L, ...(forecastError ? { forecastError } : {}) });
     const q = quantityFor(p, level);
     const rop = fillRateReorderPoint(p, q, lt.mean, lt.sd);

@@ -7,7 +7,7 @@ import { validationError } from "./forecast/forecast-result.js";
 import { type AutoForecast, autoForecast } from "./forecast/auto.js";
 import type { DemandClassification } from "./forecast/classify.js";
 import { type PackRounding, inventoryPosition, minMaxOrderQuantity, orderableQuantity } from "./policies.js";
-import { LEAD_TIME_ERROR_MIN_ORIGINS, type LeadTimeForecastError, leadTimeDemand as demandOverProtection, leadTimeForecastErrors, summariseLeadTimeErrors } from "./lead-time-error.js";
+import { LEAD_TIME_ERROR_MIN_ORIGINS, type LeadTimeForecastError, leadTimeDemand as demandOverProtection, leadTimeForecastErrors, refitChosen, summariseLeadTimeErrors } from "./lead-time-error.js";
 import { GAMMA_CV_THRESHOLD, economicOrderQuantity, leadTimeDemandModelFor, reorderPointForCycleServiceLevel, reorderPointForFillRate } from "./safety-stock.js";
 
 const decimalText = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal written like 12.50");
@@ -389,7 +389,8 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
       if (!Number.isFinite(f) || !Number.isFinite(sdPerPeriod)) throw validationError("the spread of its one-step errors overflows float64: scale the series down", { sdPerPeriod, forecast: f });
       // The errors the lead-time demand really had: the forecast refitted at past origins, scored over the protection interval.
       if (policy.kind !== "min-max" && (policy.service.forecastError ?? "rolling-origin") === "rolling-origin") {
-        const rate = (y: readonly number[], periods: number) => new Array<number>(periods).fill(Math.max(0, autoForecast(y, { h: 1, levels: [] }).mean[0] as number));
+        const refit = refitChosen(forecast);
+        const rate = (y: readonly number[], periods: number) => new Array<number>(periods).fill(refit(y));
         forecastError = summariseLeadTimeErrors(leadTimeForecastErrors(item.demandHistory, rate, { leadTimePeriods: protection }));
       }
     } catch (error) {

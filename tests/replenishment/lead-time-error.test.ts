@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Forecaster } from "../../src/replenishment/forecast/backtest.js";
-import { LEAD_TIME_ERROR_MIN_ORIGINS, leadTimeDemand, leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
+import { LEAD_TIME_ERROR_MIN_ORIGINS, leadTimeDemand, leadTimeForecastErrors, refitChosen, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
+import { autoForecast } from "../../src/replenishment/forecast/auto.js";
+import { etsForecast } from "../../src/replenishment/forecast/ets.js";
 
 const naive: Forecaster = (y, h) => new Array<number>(h).fill(y[y.length - 1] as number);
 
@@ -98,5 +100,26 @@ describe("lead-time demand from the forecast errors", () => {
     // A forecast of 40 over the lead time that ran 55 too high on average plans 0, not −15.
     expect(leadTimeDemand({ ...oneStep, forecastError: { origins: 20, bias: -55, sd: 15 } }).mean).toBe(0);
     expect(() => leadTimeDemand({ ...oneStep, forecastError: { origins: 20, bias: Number.NaN, sd: 15 } })).toThrow(/finite bias/);
+  });
+});
+
+describe("refitChosen: rolling origins refit the chosen model, not the model search", () => {
+  it("an ETS choice keeps its form on each prefix of 10 or more periods (parameters re-estimated), shorter prefixes and other methods take autoForecast's own choice", () => {
+    const history = [21, 19, 22, 18, 20, 21, 19, 20, 22, 18, 30, 35, 41, 38, 42, 39, 41, 40, 43, 38];
+    const chosen = autoForecast(history, { h: 1, levels: [] });
+    expect(chosen.method).toBe("ets");
+    const form = /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model)!;
+    const model = `${form[1]}${form[2]}${form[3]}`;
+    const rate = refitChosen(chosen);
+    for (const n of [10, 14, 19]) {
+      const prefix = history.slice(0, n);
+      expect(rate(prefix)).toBeCloseTo(Math.max(0, etsForecast(prefix, { h: 1, model, levels: [] }).mean[0] as number), 12);
+    }
+    expect(rate(history.slice(0, 6))).toBeCloseTo(Math.max(0, autoForecast(history.slice(0, 6), { h: 1, levels: [] }).mean[0] as number), 12);
+    // Croston (an intermittent history) is chosen afresh on each prefix.
+    const sparse = [0, 0, 3, 0, 0, 0, 5, 0, 0, 2, 0, 0, 0, 4, 0, 0];
+    const croston = autoForecast(sparse, { h: 1, levels: [] });
+    expect(croston.method).not.toBe("ets");
+    expect(refitChosen(croston)(sparse.slice(0, 12))).toBeCloseTo(Math.max(0, autoForecast(sparse.slice(0, 12), { h: 1, levels: [] }).mean[0] as number), 12);
   });
 });

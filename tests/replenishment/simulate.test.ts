@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { autoForecast } from "../../src/replenishment/forecast/auto.js";
+import { etsForecast } from "../../src/replenishment/forecast/ets.js";
 import { leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
 import { reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
 import { capOutliers, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "../../src/replenishment/simulate.js";
@@ -100,7 +101,11 @@ describe("replenishment simulator", () => {
     const params = { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 50, leadTimeDemand: "normal" as const };
     const state = { period: history.length - 1, history, onHand: 0, onOrder: 0 };
     const level = (y: readonly number[]) => Math.max(0, autoForecast(capOutliers(y), { h: 1, levels: [] }).mean[0] as number);
-    const e = summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(level(y)), { leadTimePeriods: 2 }));
+    // Each origin refits the ETS form chosen on the whole (capped) history; below 10 weeks, autoForecast's own choice.
+    const chosen = autoForecast(capOutliers(sold), { h: 1, levels: [] });
+    const form = /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model)!;
+    const refit = (y: readonly number[]) => (y.length >= 10 ? Math.max(0, etsForecast(capOutliers(y), { h: 1, model: `${form[1]}${form[2]}${form[3]}`, levels: [] }).mean[0] as number) : level(y));
+    const e = summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(refit(y)), { leadTimePeriods: 2 }));
     expect(e.origins).toBe(15);
     const rop = reorderPointForFillRate({ fillRate: 0.95, orderQuantity: 50, meanDemandOverLeadTime: 2 * level(sold) + e.bias, sigmaDemandOverLeadTime: e.sd, leadTimeDemand: "normal" }).reorderPoint;
     expect(forecastDrivenPolicy(params)(state)).toBeCloseTo(rop + 50, 9);

@@ -4,6 +4,7 @@ import { toDecimal } from "../../src/kernel/decimal.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
 import { minMaxOrderQuantity } from "../../src/replenishment/policies.js";
 import { autoForecast } from "../../src/replenishment/forecast/auto.js";
+import { etsForecast } from "../../src/replenishment/forecast/ets.js";
 import { leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
 import { reorderPointForCycleServiceLevel, reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
 import { type ServiceTarget, type SuggestionsInput, replenishmentPolicySchema, replenishmentSuggestions } from "../../src/replenishment/suggestions.js";
@@ -21,6 +22,15 @@ const base = (): SuggestionsInput => ({
     { sku: "MUG", warehouse: "north", supplier: "acme", periodDays: 7, demandHistory: [10, 12, 11, 9, 10, 13, 12, 11, 10, 12, 11, 12], onHand: 5, reserved: 0, backordered: 0, openPurchaseOrders: [{ reference: "PO-7", quantity: 12, expectedDate: "2026-03-06" }] },
   ],
 });
+
+/** The rolling-origin forecaster written out: the ETS form chosen on the whole history, refitted on each prefix of 10 or more periods. */
+function byHand(history: readonly number[]): (y: readonly number[], h: number) => number[] {
+  const chosen = autoForecast(history, { h: 1, levels: [] });
+  const form = /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model);
+  if (chosen.method !== "ets" || form === null) throw new Error(`expected an ETS model, got ${chosen.model}`);
+  const model = `${form[1]}${form[2]}${form[3]}`;
+  return (y, h) => new Array<number>(h).fill(Math.max(0, (y.length >= 10 ? etsForecast(y, { h: 1, model, levels: [] }) : autoForecast(y, { h: 1, levels: [] })).mean[0] as number));
+}
 
 describe("replenishment suggestions", () => {
   it("suggests for items below their reorder point, none for an overstocked one, with an explanation", () => {
@@ -55,8 +65,9 @@ describe("replenishment suggestions", () => {
     });
     const e = replenishmentSuggestions(input()).suggestions[0]!.explanation;
     const f = e.forecast.perPeriod[0] as number;
-    // The same origins by hand: autoForecast refitted on the first 4, 5, …, 18 weeks, scored on the next two.
-    const measured = summariseLeadTimeErrors(leadTimeForecastErrors(history, (y, h) => new Array<number>(h).fill(Math.max(0, autoForecast(y, { h: 1, levels: [] }).mean[0] as number)), { leadTimePeriods: 2 }));
+    // The same origins by hand: the model chosen on the whole history refitted on the first 4, 5, …, 18
+    // weeks (autoForecast's own choice below 10 weeks), scored on the next two.
+    const measured = summariseLeadTimeErrors(leadTimeForecastErrors(history, byHand(history), { leadTimePeriods: 2 }));
     expect(measured.origins).toBe(15);
     expect(measured.bias).toBeGreaterThan(0);
     expect(e.forecast.leadTimeError).toEqual({ method: "rolling-origin", periods: 2, ...measured });
@@ -76,8 +87,7 @@ describe("replenishment suggestions", () => {
     const terms = { supplier: "initech", currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "4.00" }], leadTimeDays: { mean: 14, sd: 0 } };
     const item = { sku: "JAR", warehouse: "main", supplier: "initech", periodDays: 7, demandHistory: history, onHand: 0, reserved: 0, backordered: 0 };
     const review = replenishmentSuggestions({ asOf: "2026-03-02", suppliers: [terms], items: [{ ...item, policy: { kind: "periodic-review", reviewPeriodDays: 7, service: { kind: "fill-rate", value: 0.95 } } }] }).suggestions[0]!.explanation;
-    const rate = (y: readonly number[], h: number) => new Array<number>(h).fill(Math.max(0, autoForecast(y, { h: 1, levels: [] }).mean[0] as number));
-    expect(review.forecast.leadTimeError).toEqual({ method: "rolling-origin", periods: 3, ...summariseLeadTimeErrors(leadTimeForecastErrors(history, rate, { leadTimePeriods: 3 })) });
+    expect(review.forecast.leadTimeError).toEqual({ method: "rolling-origin", periods: 3, ...summariseLeadTimeErrors(leadTimeForecastErrors(history, byHand(history), { leadTimePeriods: 3 })) });
     const short = replenishmentSuggestions({ asOf: "2026-03-02", suppliers: [terms], items: [{ ...item, demandHistory: history.slice(0, 12) }] }).suggestions[0]!.explanation;
     expect(short.forecast.leadTimeError?.method).toBe("one-step");
     expect(short.forecast.leadTimeError?.origins).toBe(7);
