@@ -18,6 +18,8 @@ export {
   safetyStockForFillRate,
 } from "./safety-stock.js";
 export type { DemandAndLeadTime, LeadTimeDemandModel } from "./safety-stock.js";
+export { LEAD_TIME_ERROR_MAX_ORIGINS, LEAD_TIME_ERROR_MIN_HISTORY, LEAD_TIME_ERROR_MIN_ORIGINS, leadTimeDemand, leadTimeForecastErrors, summariseLeadTimeErrors } from "./lead-time-error.js";
+export type { LeadTimeForecastError } from "./lead-time-error.js";
 export { inventoryPosition, minMaxOrderQuantity, periodicReviewOrderUpTo, reorderPointOrderQuantity, roundToMultiple } from "./policies.js";
 export type { PackRounding } from "./policies.js";
 export { replenishmentItemSchema, replenishmentPolicySchema, replenishmentSuggestions, serviceTargetSchema, suggestionsInputSchema, supplierTermsSchema } from "./suggestions.js";

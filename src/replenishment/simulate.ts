@@ -1,6 +1,6 @@
 import { autoForecast } from "./forecast/auto.js";
 import { validationError } from "./forecast/forecast-result.js";
-import { normalQuantile } from "./forecast/normal.js";
+import { leadTimeDemand, leadTimeForecastErrors, refitChosen, summariseLeadTimeErrors } from "./lead-time-error.js";
 import { type LeadTimeDemandModel, reorderPointForFillRate } from "./safety-stock.js";
 
 /**
@@ -171,6 +171,13 @@ export interface PolicyParameters {
    * target: `"auto"` (the default: gamma when σ_LT > 0.5·μ_LT, else normal), `"normal"` or `"gamma"`.
    */
   readonly leadTimeDemand?: LeadTimeDemandModel;
+  /**
+   * How the forecast-driven policy measures the forecast's error over the lead time, as a
+   * suggestion's service target: `"rolling-origin"` (the default: the mean and spread of the
+   * out-of-sample errors of the L-period forecast from past origins, once there are 8) or
+   * `"one-step"` (σ of the one-step residuals × √L, no bias). Static min/max ignores it.
+   */
+  readonly forecastError?: "rolling-origin" | "one-step";
 }
 
 function meanSd(x: readonly number[]): { mean: number; sd: number } {
@@ -186,11 +193,17 @@ function quantityFor(p: PolicyParameters, forecastPerPeriod: number): number {
 /**
  * The fill rate's reorder point over the lead time, with the lead-time demand model the
  * parameters choose (the same rule as a suggestion's): normal μ + max(0, z·σ), or the gamma's.
- * Without an order quantity the fill rate is read as a cycle service level (z = Φ⁻¹).
+ * A fill rate is always read as a fill rate: σ = 0 plans the mean (no spread, no safety stock),
+ * and so does a batch of nothing (Q = 0, e.g. the EOQ of a forecast of zero): a fill rate
+ * allows (1 − fill rate)·Q of shortage per replenishment cycle, and a cycle that brings
+ * nothing has no demand planned to serve beyond the mean, as a suggestion plans it. It is
+ * never read as a cycle service level (μ + Φ⁻¹(fill rate)·σ). A negative or non-finite Q is refused.
  */
 function fillRateReorderPoint(p: PolicyParameters, q: number, meanLt: number, sigmaLt: number): number {
-  if (sigmaLt <= 0 || q <= 0) return meanLt + Math.max(0, normalQuantile(p.fillRate) * sigmaLt);
-  return reorderPointForFillRate({ fillRate: p.fillRate, orderQuantity: q, meanDemandOverLeadTime: meanLt, sigmaDemandOverLeadTime: sigmaLt, leadTimeDemand: p.leadTimeDemand ?? "auto" }).reorderPoint;
+  if (!(p.fillRate > 0 && p.fillRate < 1)) throw validationError("fillRate must be strictly between 0 and 1", { fillRate: p.fillRate });
+  if (!(Number.isFinite(q) && q >= 0)) throw validationError("orderQuantity must be a finite number >= 0 (0: no batch, the reorder point is the mean lead-time demand)", { orderQuantity: q });
+  if (q === 0) return meanLt;
+  return reorderPointForFillRate({ fillRate: p.fillRate, orderQuantity: q, meanDemandOverLeadTime: meanLt, sigmaDemandOverLeadTime: Math.max(0, sigmaLt), leadTimeDemand: p.leadTimeDemand ?? "auto" }).reorderPoint;
 }
 
 /**
@@ -238,12 +251,17 @@ export function capOutliers(history: readonly number[]): number[] {
 }
 
 /**
- * The forecast-driven policy (after {@link capOutliers}): every period, re-forecast with {@link autoForecast} on the
- * history so far, take σ from the one-step residuals, and order up to ROP + Q when the
- * position is at or below ROP = f·L + z·σ·√L, z for the target fill rate (or the gamma's
- * reorder point, as `leadTimeDemand` chooses: gamma when σ·√L > 0.5·f·L by default). An order
- * placed at the end of period t arrives at the start of t + L and the next one at
- * t + 1 + L, so the position must cover L periods of demand.
+ * The forecast-driven policy (after {@link capOutliers}): every period, re-forecast with
+ * {@link autoForecast} on the history so far and order up to ROP + Q when the position is at
+ * or below the fill rate's reorder point ROP over the L periods the position must cover (an
+ * order placed at the end of period t arrives at the start of t + L and the next one at
+ * t + 1 + L). The lead-time demand is that of a suggestion ({@link leadTimeDemand}): by
+ * default the forecast f·L plus the mean of the policy's own out-of-sample L-period errors
+ * from past origins (each origin forecast as the policy would have, outlier cap included;
+ * the errors against the demand as it came), with their standard deviation as σ; with fewer
+ * than 8 such errors, or `forecastError: "one-step"`, f·L with σ = one-step residual σ × √L.
+ * The fill rate is planned on the normal or the gamma as `leadTimeDemand` chooses (gamma when
+ * σ > 0.5·μ by default).
  *
  * @example
  * ```ts
@@ -251,12 +269,25 @@ export function capOutliers(history: readonly number[]): number[] {
  * ```
  */
 export function forecastDrivenPolicy(p: PolicyParameters): SimulationPolicy {
+  // The forecast each history prefix gave: a simulation asks for the same prefixes every period.
+  // (by the model chosen now: see refitChosen).
+  const levels = new Map<string, number>();
+  const levelAt = (chosen: { readonly method: string; readonly model: string }, history: readonly number[]): number => {
+    const key = `${chosen.method}|${chosen.model}|${history.join(",")}`;
+    let level = levels.get(key);
+    if (level === undefined) {
+      level = refitChosen(chosen)(capOutliers(history));
+      levels.set(key, level);
+    }
+    return level;
+  };
   return (s) => {
     // A product launched during the history is read from its first sale: the weeks before it
     // existed are not zero demand (the same rule as sk.replenishment's first movement).
     const first = s.history.findIndex((v) => v > 0);
     if (first < 0) return 0;
-    const history = capOutliers(s.history.slice(first));
+    const sold = s.history.slice(first);
+    const history = capOutliers(sold);
     const f = autoForecast(history, { h: 1, levels: [] });
     const level = Math.max(0, f.mean[0] as number);
     let ss = 0;
@@ -269,11 +300,11 @@ export function forecastDrivenPolicy(p: PolicyParameters): SimulationPolicy {
       }
     }
     const residualSd = n > 1 ? Math.sqrt(ss / n) : meanSd(history).sd;
-    const sd = residualSd;
-    const protection = p.leadTimePeriods;
-    const sigma = sd * Math.sqrt(protection);
+    const L = p.leadTimePeriods;
+    const forecastError = (p.forecastError ?? "rolling-origin") === "rolling-origin" ? summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(levelAt(f, y)), { leadTimePeriods: L })) : undefined;
+    const lt = leadTimeDemand({ meanDemandPerPeriod: level, sdDemandPerPeriod: residualSd, leadTimePeriods: L, ...(forecastError ? { forecastError } : {}) });
     const q = quantityFor(p, level);
-    const rop = fillRateReorderPoint(p, q, level * protection, sigma);
+    const rop = fillRateReorderPoint(p, q, lt.mean, lt.sd);
     const position = s.onHand + s.onOrder;
     return position <= rop ? rop + q - position : 0;
   };

@@ -7,7 +7,8 @@ import { validationError } from "./forecast/forecast-result.js";
 import { type AutoForecast, autoForecast } from "./forecast/auto.js";
 import type { DemandClassification } from "./forecast/classify.js";
 import { type PackRounding, inventoryPosition, minMaxOrderQuantity, orderableQuantity } from "./policies.js";
-import { GAMMA_CV_THRESHOLD, demandOverLeadTime, economicOrderQuantity, leadTimeDemandModelFor, reorderPointForCycleServiceLevel, reorderPointForFillRate } from "./safety-stock.js";
+import { LEAD_TIME_ERROR_MIN_ORIGINS, type LeadTimeForecastError, leadTimeDemand as demandOverProtection, leadTimeForecastErrors, refitChosen, summariseLeadTimeErrors } from "./lead-time-error.js";
+import { GAMMA_CV_THRESHOLD, economicOrderQuantity, leadTimeDemandModelFor, reorderPointForCycleServiceLevel, reorderPointForFillRate } from "./safety-stock.js";
 
 const decimalText = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal written like 12.50");
 const quantity = z.number().finite().min(0);
@@ -25,12 +26,16 @@ export const serviceTargetSchema = z.discriminatedUnion("kind", [
     value: z.number().gt(0).lt(1),
     /** How demand over the lead time is modelled: normal, gamma, or auto (gamma when σ_LT > 0.5·μ_LT; the default). */
     leadTimeDemand: z.enum(["normal", "gamma", "auto"]).optional(),
+    /** How the forecast's error over the lead time is measured: rolling-origin (the default) or one-step (σ₁·√L, no bias). */
+    forecastError: z.enum(["rolling-origin", "one-step"]).optional(),
   }),
   z.object({
     kind: z.literal("fill-rate"),
     value: z.number().gt(0).lt(1),
     /** How demand over the lead time is modelled: normal, gamma, or auto (gamma when σ_LT > 0.5·μ_LT; the default). */
     leadTimeDemand: z.enum(["normal", "gamma", "auto"]).optional(),
+    /** How the forecast's error over the lead time is measured: rolling-origin (the default) or one-step (σ₁·√L, no bias). */
+    forecastError: z.enum(["rolling-origin", "one-step"]).optional(),
   }),
 ]);
 /**
@@ -126,7 +131,11 @@ export const suggestionsInputSchema = z.object({
  * `"auto"` (the default) plans on a gamma distribution when σ_LT > 0.5·μ_LT (slow and lumpy
  * movers, a forecast of ~0 with a spread) and on the normal otherwise; `"normal"` and
  * `"gamma"` force one. A cycle service level takes the model's CSL-quantile (Φ⁻¹ or the
- * gamma's), a fill rate solves the model's loss equation.
+ * gamma's), a fill rate solves the model's loss equation. Its `forecastError` says where the
+ * lead-time demand's mean and spread come from: `"rolling-origin"` (the default) measures the
+ * errors of the forecast over the protection interval from past origins (each refitted on the
+ * history before it) and, once there are 8, plans on f·L + their mean with their standard
+ * deviation; `"one-step"` (and fewer than 8 origins) plans f·L with the one-step σ·√L.
  */
 export type ServiceTarget = z.output<typeof serviceTargetSchema>;
 /** A replenishment policy for one SKU in one warehouse. */
@@ -158,7 +167,18 @@ export interface SuggestionExplanation {
     readonly leadTimeDays: { readonly mean: number; readonly sd: number; readonly source: "observed" | "supplier" };
   };
   readonly method: { readonly name: string; readonly model: string; readonly reason: string; readonly classification: DemandClassification };
-  readonly forecast: { readonly perPeriod: readonly number[]; readonly sdPerPeriod: number };
+  readonly forecast: {
+    readonly perPeriod: readonly number[];
+    readonly sdPerPeriod: number;
+    /**
+     * The errors of the forecast over the protection interval (`periods`: L, or R + L) from past
+     * origins (reorder-point and periodic-review policies): how many were scored, their mean
+     * (`bias`, actual − forecast) and standard deviation (`sd`), and which the plan used:
+     * `"rolling-origin"` (μ = f·L + bias, σ from sd) or `"one-step"` (μ = f·L, σ = σ₁·√L: fewer
+     * than 8 origins, or the target's `forecastError` set to one-step, when `origins` is 0).
+     */
+    readonly leadTimeError?: { readonly method: "rolling-origin" | "one-step"; readonly periods: number; readonly origins: number; readonly bias: number; readonly sd: number };
+  };
   readonly formula: {
     readonly policy: ReplenishmentPolicy["kind"];
     readonly text: string;
@@ -346,9 +366,11 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
     const sdL = leadTime.sd / p;
     const reviewPeriods = policy.kind === "periodic-review" ? policy.reviewPeriodDays / p : 0;
     const h = Math.max(1, Math.ceil(L + reviewPeriods) + 1);
+    const protection = policy.kind === "periodic-review" ? L + reviewPeriods : L;
     let forecast: AutoForecast;
     let f: number;
     let sdPerPeriod: number;
+    let forecastError: LeadTimeForecastError | undefined;
     try {
       forecast = autoForecast(item.demandHistory, { h, levels: [] });
       f = Math.max(0, forecast.mean[0] as number);
@@ -365,6 +387,12 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
       // A model can fit values near the float64 limit (multiplicative errors are relative) while
       // the squares of its residuals overflow: that history cannot be planned either.
       if (!Number.isFinite(f) || !Number.isFinite(sdPerPeriod)) throw validationError("the spread of its one-step errors overflows float64: scale the series down", { sdPerPeriod, forecast: f });
+      // The errors the lead-time demand really had: the forecast refitted at past origins, scored over the protection interval.
+      if (policy.kind !== "min-max" && (policy.service.forecastError ?? "rolling-origin") === "rolling-origin") {
+        const refit = refitChosen(forecast);
+        const rate = (y: readonly number[], periods: number) => new Array<number>(periods).fill(refit(y));
+        forecastError = summariseLeadTimeErrors(leadTimeForecastErrors(item.demandHistory, rate, { leadTimePeriods: protection }));
+      }
     } catch (error) {
       if (!isStorekeepError(error)) throw error;
       const failure = new StorekeepError(error.code, `SKU ${item.sku} in warehouse ${item.warehouse}: its demand history cannot be forecast (${error.message}); correct the history or plan this SKU apart`, { ...error.details, sku: item.sku, warehouse: item.warehouse }, { cause: error });
@@ -379,12 +407,15 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
     const eoq = terms.orderCost !== undefined && Number(unitCost) > 0 ? economicOrderQuantity({ annualDemand, orderCost: Number(terms.orderCost), holdingCostPerUnitYear: Number(unitCost) * holdingRate }).quantity : undefined;
     let formula: SuggestionExplanation["formula"];
     let need: number;
+    let leadTimeError: NonNullable<SuggestionExplanation["forecast"]["leadTimeError"]> | undefined;
     if (policy.kind === "min-max") {
       need = minMaxOrderQuantity({ position, min: policy.min, max: policy.max, multiple: terms.packMultiple ?? 0, rounding: (policy.rounding ?? "up") as PackRounding });
       formula = { policy: "min-max", text: `position ${round2(position)} ${position < policy.min ? "<" : "≥"} min ${policy.min}: order up to max ${policy.max}`, reorderPoint: policy.min, orderUpTo: policy.max };
     } else {
-      const protection = policy.kind === "periodic-review" ? L + reviewPeriods : L;
-      const lt = demandOverLeadTime({ meanDemandPerPeriod: f, sdDemandPerPeriod: sdPerPeriod, leadTimePeriods: protection, sdLeadTimePeriods: sdL });
+      const lt = demandOverProtection({ meanDemandPerPeriod: f, sdDemandPerPeriod: sdPerPeriod, leadTimePeriods: protection, sdLeadTimePeriods: sdL, ...(forecastError ? { forecastError } : {}) });
+      const measured = forecastError ?? { origins: 0, bias: 0, sd: 0 };
+      leadTimeError = { method: lt.source, periods: protection, ...measured };
+      const empirical = lt.source === "rolling-origin";
       const planned = policy.kind === "periodic-review" ? f * reviewPeriods : policy.orderQuantity === "eoq" || policy.orderQuantity === undefined ? Math.max(eoq ?? 0, f) : policy.orderQuantity;
       // A reorder-point order is at least one unit, the supplier's minimum and whole packs: that
       // batch is what a fill rate's cycle holds (a batch of EOQ ≈ 0 asked for a z of 5 and more).
@@ -406,7 +437,13 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
       const { z, safetyStock, reorderPoint } = plan;
       const orderUpTo = policy.kind === "periodic-review" ? reorderPoint : reorderPoint + cycleQuantity;
       const target = `${policy.service.kind === "cycle-service-level" ? "cycle service level" : "fill rate"} ${policy.service.value}, ${plan.model} lead-time demand`;
-      const sigmaText = `σ = √(${round2(protection)}·${round2(sdPerPeriod)}² + ${round2(f)}²·${round2(sdL)}²) = ${round2(lt.sd)}`;
+      const sigmaText = empirical
+        ? `σ = √(s² + ${round2(f)}²·${round2(sdL)}²) = √(${round2(measured.sd)}² + ${round2(f)}²·${round2(sdL)}²) = ${round2(lt.sd)}; bias ${round2(measured.bias)} and s ${round2(measured.sd)}: mean and standard deviation of the errors of the ${round2(protection)}-period forecast from ${measured.origins} rolling origins`
+        : `σ = √(${round2(protection)}·${round2(sdPerPeriod)}² + ${round2(f)}²·${round2(sdL)}²) = ${round2(lt.sd)}${forecastError ? `; one-step σ: ${forecastError.origins} rolling origin${forecastError.origins === 1 ? "" : "s"}, ${LEAD_TIME_ERROR_MIN_ORIGINS} needed` : ""}`;
+      // The mean over the protection interval, with the bias of the errors when they are used.
+      const meanSymbols = (interval: string) => (empirical ? `${interval} + bias` : interval);
+      const meanFigures = empirical ? `${round2(f)}·${round2(protection)} + ${round2(measured.bias)}` : `${round2(f)}·${round2(protection)}`;
+      const meanText = (interval: string) => `${meanSymbols(interval)} = ${meanFigures}`;
       const leadTimeDemand = { model: plan.model, reason: modelReason };
       // Under the gamma model s is X's CSL-quantile, P(X ≤ s) = CSL, or solves the loss equation E[(X − s)⁺] = (1 − fill rate)·Q; the level is max(μ, s).
       const gammaText = (level: string, mean: string): string => {
@@ -417,11 +454,11 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
       };
       if (policy.kind === "periodic-review") {
         need = Math.max(0, orderUpTo - position);
-        const head = plan.model === "gamma" ? gammaText("S", `μ·(R+L) = ${round2(f)}·${round2(protection)}`) : `S = μ·(R+L) + z·σ = ${round2(f)}·${round2(protection)} + ${round2(z)}·${round2(lt.sd)} = ${round2(orderUpTo)}`;
+        const head = plan.model === "gamma" ? gammaText("S", meanText("μ·(R+L)")) : `S = ${meanSymbols("μ·(R+L)")} + z·σ = ${meanFigures} + ${round2(z)}·${round2(lt.sd)} = ${round2(orderUpTo)}`;
         formula = { policy: "periodic-review", text: `${head} (${target}; ${sigmaText}); order S − position ${round2(position)}`, z, safetyStock, reorderPoint, orderUpTo, leadTimeDemand };
       } else {
         need = position <= reorderPoint ? Math.max(0, orderUpTo - position) : 0;
-        const head = plan.model === "gamma" ? gammaText("ROP", `μ·L = ${round2(f)}·${round2(L)}`) : `ROP = μ·L + z·σ = ${round2(f)}·${round2(L)} + ${round2(z)}·${round2(lt.sd)} = ${round2(reorderPoint)}`;
+        const head = plan.model === "gamma" ? gammaText("ROP", meanText("μ·L")) : `ROP = ${meanSymbols("μ·L")} + z·σ = ${meanFigures} + ${round2(z)}·${round2(lt.sd)} = ${round2(reorderPoint)}`;
         formula = {
           policy: "reorder-point",
           text: `${head} (${target}; ${sigmaText}); position ${round2(position)} ${position <= reorderPoint ? "≤" : ">"} ROP${position <= reorderPoint ? `: order up to ROP + Q = ${round2(orderUpTo)} (Q = ${round2(cycleQuantity)}${eoq !== undefined ? ", EOQ" : ""})` : ""}`,
@@ -470,7 +507,7 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
     const explanation: SuggestionExplanation = {
       inputs: { onHand: item.onHand, reserved: item.reserved, backordered: item.backordered, onOrder, inventoryPosition: position, historyPeriods: item.demandHistory.length, periodDays: p, leadTimeDays: leadTime },
       method: { name: forecast.method, model: forecast.model, reason: forecast.reason, classification: forecast.classification },
-      forecast: { perPeriod: forecast.mean, sdPerPeriod },
+      forecast: { perPeriod: forecast.mean, sdPerPeriod, ...(leadTimeError ? { leadTimeError } : {}) },
       formula,
       adjustments,
       projectedStockoutDate: stockout,

@@ -8,16 +8,10 @@
  * whether the goal (target met within 1 point, ≥ 20% less inventory) is reached is
  * reported in the JSON (`goal`), not turned into a failure.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
-import { parseCsv } from "../../src/kernel/csv.js";
 import { autoForecast, rollingOriginBacktest } from "../../src/replenishment/forecast/index.js";
 import { type SimulationResult, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "../../src/replenishment/simulate.js";
+import { readWeeklySkuDemand } from "./online-retail.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const dataDir = resolve(root, "../shared/data/online-retail");
 const TARGET_FILL_RATE = 0.95;
 const LEAD_TIME_WEEKS = 2;
 const WARMUP_WEEKS = 13;
@@ -43,66 +37,6 @@ function staticInventoryAt(fill: number, curve: readonly { fillRate: number; ave
   return undefined;
 }
 
-/** Monday of the ISO week of a "YYYY-MM-DD HH:MM" timestamp, as YYYY-MM-DD. */
-function weekStart(timestamp: string): string {
-  const d = new Date(`${timestamp.slice(0, 10)}T00:00:00Z`);
-  const back = (d.getUTCDay() + 6) % 7;
-  return new Date(d.getTime() - back * 86_400_000).toISOString().slice(0, 10);
-}
-
-/**
- * Reads the full Online Retail file: median unit price per stock code, and the units of
- * order lines cancelled in full (a "C" invoice line of the same customer, stock code and
- * opposite quantity, on or after the sale), per stock code and week. Those were never
- * demand: the two trap orders (74,215 storage jars, 80,995 paper crafts) are among them.
- */
-function readRetail(): { prices: Map<string, number>; cancelled: Map<string, number> } {
-  const text = gunzipSync(readFileSync(resolve(dataDir, "online_retail.csv.gz"))).toString("utf8");
-  const [header, ...rows] = parseCsv(text.trim());
-  const col = (name: string) => (header as string[]).indexOf(name);
-  const iCode = col("StockCode");
-  const iQty = col("Quantity");
-  const iPrice = col("UnitPrice");
-  const iInvoice = col("InvoiceNo");
-  const iCustomer = col("CustomerID");
-  const iDate = col("InvoiceDate");
-  const cancellations = new Map<string, string[]>();
-  for (const r of rows) {
-    if (!(r[iInvoice] as string).startsWith("C") || !r[iCustomer]) continue;
-    const key = `${r[iCustomer]}|${r[iCode]}|${-Number(r[iQty])}`;
-    const list = cancellations.get(key) ?? [];
-    list.push(r[iDate] as string);
-    cancellations.set(key, list);
-  }
-  const cancelled = new Map<string, number>();
-  const prices = new Map<string, number[]>();
-  for (const r of rows) {
-    if (!(r[iInvoice] as string).startsWith("C") && r[iCustomer]) {
-      const key = `${r[iCustomer]}|${r[iCode]}|${Number(r[iQty])}`;
-      const dates = cancellations.get(key);
-      const at = dates?.findIndex((d) => d >= (r[iDate] as string)) ?? -1;
-      if (dates && at >= 0) {
-        dates.splice(at, 1);
-        const wk = `${r[iCode]}|${weekStart(r[iDate] as string)}`;
-        cancelled.set(wk, (cancelled.get(wk) ?? 0) + Number(r[iQty]));
-      }
-    }
-    const q = Number(r[iQty]);
-    const p = Number(r[iPrice]);
-    if (!(q > 0 && p > 0)) continue;
-    const code = r[iCode] as string;
-    const list = prices.get(code);
-    if (list) list.push(p);
-    else prices.set(code, [p]);
-  }
-  const out = new Map<string, number>();
-  for (const [code, list] of prices) {
-    list.sort((a, b) => a - b);
-    out.set(code, list[Math.floor(list.length / 2)] as number);
-  }
-  return { prices: out, cancelled };
-}
-
 function sum(rows: readonly SimulationResult[]) {
   const total = (pick: (r: SimulationResult) => number) => rows.reduce((a, r) => a + pick(r), 0);
   const demand = total((r) => r.demand);
@@ -119,26 +53,12 @@ function sum(rows: readonly SimulationResult[]) {
 }
 
 function main(): number {
-  const sampleFile = resolve(dataDir, "weekly_sku_demand_sample.csv");
-  for (const f of [sampleFile, resolve(dataDir, "online_retail.csv.gz")]) {
-    if (!existsSync(f)) {
-      console.error(`eval:replenishment: missing ${f}`);
-      return 2;
-    }
+  const data = readWeeklySkuDemand();
+  if ("missing" in data) {
+    console.error(`eval:replenishment: missing ${data.missing}`);
+    return 2;
   }
-  const [header, ...rows] = parseCsv(readFileSync(sampleFile, "utf8").trim());
-  const iCode = (header as string[]).indexOf("stock_code");
-  const iWeek = (header as string[]).indexOf("week_start");
-  const iUnits = (header as string[]).indexOf("units");
-  const bySku = new Map<string, { week: string; units: number }[]>();
-  for (const r of rows) {
-    const code = r[iCode] as string;
-    const list = bySku.get(code) ?? [];
-    list.push({ week: r[iWeek] as string, units: Math.max(0, Number(r[iUnits])) });
-    bySku.set(code, list);
-  }
-  const { prices, cancelled } = readRetail();
-  let cancelledUnits = 0;
+  const { skus, cancelledUnits } = data;
   const started = performance.now();
   const perSku: unknown[] = [];
   const statics: SimulationResult[] = [];
@@ -147,14 +67,7 @@ function main(): number {
   const sold: SimulationResult[] = [];
   const staticBySetting = new Map<number, SimulationResult[]>(STATIC_SETTINGS.map((t) => [t, []]));
   let done = 0;
-  for (const [sku, weeks] of bySku) {
-    weeks.sort((a, b) => (a.week < b.week ? -1 : 1));
-    const demand = weeks.map((w) => {
-      const c = Math.min(w.units, cancelled.get(`${sku}|${w.week}`) ?? 0);
-      cancelledUnits += c;
-      return w.units - c;
-    });
-    const unitCost = prices.get(sku) ?? 1;
+  for (const { sku, demand, unitCost } of skus) {
     const warm = demand.slice(0, WARMUP_WEEKS);
     const weeklyMean = warm.reduce((a, v) => a + v, 0) / warm.length;
     const holdingPerUnitYear = unitCost * HOLDING_RATE_PER_YEAR;
@@ -192,7 +105,7 @@ function main(): number {
       backtest: { horizonWeeks: LEAD_TIME_WEEKS, origins: backtest.origins.length, mase: backtest.mase, rmsse: backtest.rmsse, smape: backtest.smape, bias: backtest.bias, biasRatio: backtest.biasRatio },
     });
     done++;
-    process.stderr.write(`\reval:replenishment: ${done}/${bySku.size} SKUs`);
+    process.stderr.write(`\reval:replenishment: ${done}/${skus.length} SKUs`);
   }
   process.stderr.write("\n");
   const meanFill = (rows: readonly SimulationResult[]) => rows.filter((r) => r.demand > 0).reduce((a, r) => a + r.fillRate, 0) / rows.filter((r) => r.demand > 0).length;
@@ -217,7 +130,7 @@ function main(): number {
   const goalReached = targetMet && inventoryReductionPct >= 20;
   const report = {
     data: "UCI Online Retail (CC BY 4.0), weekly demand of 30 SKUs, 54 weeks (weekly_sku_demand_sample.csv); unit values: median positive UnitPrice per StockCode in online_retail.csv.gz",
-    setup: { targetFillRate: TARGET_FILL_RATE, leadTimeWeeks: LEAD_TIME_WEEKS, warmupWeeks: WARMUP_WEEKS, simulatedWeeks: (bySku.values().next().value?.length ?? 0) - WARMUP_WEEKS, orderCostGBP: ORDER_COST, holdingRatePerYear: HOLDING_RATE_PER_YEAR, unmetDemand: "lost", review: "weekly", orderQuantity: "max(EOQ, one week's demand): from the warm-up mean for static min/max, from the current forecast for the forecast-driven policy" },
+    setup: { targetFillRate: TARGET_FILL_RATE, leadTimeWeeks: LEAD_TIME_WEEKS, warmupWeeks: WARMUP_WEEKS, simulatedWeeks: (skus[0]?.demand.length ?? 0) - WARMUP_WEEKS, orderCostGBP: ORDER_COST, holdingRatePerYear: HOLDING_RATE_PER_YEAR, unmetDemand: "lost", review: "weekly", orderQuantity: "max(EOQ, one week's demand): from the warm-up mean for static min/max, from the current forecast for the forecast-driven policy" },
     dataCleaning: `order lines cancelled in full (same customer, stock code and opposite quantity on a later "C" invoice) removed from the weekly demand: ${cancelledUnits} units, including the two trap orders (74,215 and 80,995 units)`,
     seasonality: "52-week seasonal methods are not eligible: 54 weeks hold barely one season (ETS seasonal needs three seasons and a period of at most 24), so only non-seasonal ETS, SES and Croston-family methods are used.",
     staticMinMax: st,

@@ -1,5 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { autoForecast } from "../../src/replenishment/forecast/auto.js";
+import { etsForecast } from "../../src/replenishment/forecast/ets.js";
+import { leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
 import { reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
 import { capOutliers, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "../../src/replenishment/simulate.js";
 
@@ -63,6 +66,53 @@ describe("replenishment simulator", () => {
     expect(staticMinMaxPolicy(warm, params).min).toBeCloseTo(expected("gamma"), 12);
     expect(staticMinMaxPolicy(warm, { ...params, leadTimeDemand: "normal" }).min).toBeCloseTo(expected("normal"), 12);
     expect(expected("gamma")).not.toBeCloseTo(expected("normal"), 1);
+  });
+
+  it("a fill rate stays a fill rate without a batch: Q = 0 plans the mean lead-time demand, not μ + Φ⁻¹(fill rate)·σ", () => {
+    const warm = [5, 6, 4, 7, 5, 6];
+    // Mean 5.5, σ > 0: read as a cycle service level the old fallback gave 11 + 1.645·σ·√2.
+    for (const model of ["auto", "normal", "gamma"] as const) {
+      const rule = staticMinMaxPolicy(warm, { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 0, leadTimeDemand: model });
+      expect(rule.min).toBeCloseTo(11, 12);
+      expect(rule.max).toBeCloseTo(11, 12);
+      expect(staticMinMaxPolicy(warm, { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: () => 0, leadTimeDemand: model }).min).toBeCloseTo(11, 12);
+    }
+    // The forecast-driven policy with no batch orders up to the mean lead-time demand only.
+    const history = [20, 24, 19, 23, 21, 22, 20, 25, 18, 22, 21, 23];
+    const withoutBatch = forecastDrivenPolicy({ fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 0 })({ period: 11, history, onHand: 0, onOrder: 0 });
+    const withBatch = forecastDrivenPolicy({ fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 1e-9 })({ period: 11, history, onHand: 0, onOrder: 0 });
+    expect(withoutBatch).toBeGreaterThan(38);
+    expect(withoutBatch).toBeLessThan(48);
+    expect(withBatch).toBeGreaterThan(withoutBatch + 5);
+  });
+
+  it("a fill rate with σ = 0 plans the mean under every lead-time demand model; a negative batch is refused", () => {
+    for (const model of ["auto", "normal", "gamma"] as const) {
+      expect(staticMinMaxPolicy([6, 6, 6, 6], { fillRate: 0.99, leadTimePeriods: 3, orderQuantity: 12, leadTimeDemand: model }).min).toBeCloseTo(18, 12);
+    }
+    expect(() => staticMinMaxPolicy([5, 6, 4], { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: -1 })).toThrow(/orderQuantity must be a finite number >= 0/);
+    expect(() => staticMinMaxPolicy([5, 6, 4], { fillRate: 1, leadTimePeriods: 2, orderQuantity: 0 })).toThrow(/fillRate must be strictly between 0 and 1/);
+  });
+
+  it("the forecast-driven policy plans on its own out-of-sample L-period errors: f·L + their mean, their spread as σ (one-step σ·√L on request)", () => {
+    // Launched in week 3 (the weeks before are not demand), then stepped up from about 20 to about 40.
+    const history = [0, 0, 21, 19, 22, 18, 20, 21, 19, 20, 22, 18, 30, 35, 41, 38, 42, 39, 41, 40, 43, 38];
+    const sold = history.slice(2);
+    const params = { fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 50, leadTimeDemand: "normal" as const };
+    const state = { period: history.length - 1, history, onHand: 0, onOrder: 0 };
+    const level = (y: readonly number[]) => Math.max(0, autoForecast(capOutliers(y), { h: 1, levels: [] }).mean[0] as number);
+    // Each origin refits the ETS form chosen on the whole (capped) history; below 10 weeks, autoForecast's own choice.
+    const chosen = autoForecast(capOutliers(sold), { h: 1, levels: [] });
+    const form = /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model)!;
+    const refit = (y: readonly number[]) => (y.length >= 10 ? Math.max(0, etsForecast(capOutliers(y), { h: 1, model: `${form[1]}${form[2]}${form[3]}`, levels: [] }).mean[0] as number) : level(y));
+    const e = summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(refit(y)), { leadTimePeriods: 2 }));
+    expect(e.origins).toBe(15);
+    const rop = reorderPointForFillRate({ fillRate: 0.95, orderQuantity: 50, meanDemandOverLeadTime: 2 * level(sold) + e.bias, sigmaDemandOverLeadTime: e.sd, leadTimeDemand: "normal" }).reorderPoint;
+    expect(forecastDrivenPolicy(params)(state)).toBeCloseTo(rop + 50, 9);
+    // Asked again with the same history (the simulator's next period re-reads it), the same answer.
+    const policy = forecastDrivenPolicy(params);
+    expect(policy(state)).toBeCloseTo(policy(state), 12);
+    expect(forecastDrivenPolicy({ ...params, forecastError: "one-step" })(state)).toBeLessThan(rop + 50 - 5);
   });
 
   it("capOutliers cuts a one-off spike and leaves ordinary demand alone", () => {

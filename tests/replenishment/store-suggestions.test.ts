@@ -106,7 +106,8 @@ describe.each(KINDS)("sk.replenishment on %s", (kind) => {
     const r = await sk.replenishment.suggest({ asOf: "2026-03-02" });
     expect(r.skipped).toEqual([]);
     const steady = r.suggestions.find((s) => s.sku === "STEADY");
-    expect(steady?.explanation.forecast).toEqual({ perPeriod: [3, 3, 3], sdPerPeriod: 0 }); // h = 14 days / 7 + 1 periods
+    // h = 14 days / 7 + 1 periods; 7 rolling origins (after 4 to 10 weeks), all exact: fewer than 8, so the one-step σ·√L = 0 is planned.
+    expect(steady?.explanation.forecast).toEqual({ perPeriod: [3, 3, 3], sdPerPeriod: 0, leadTimeError: { method: "one-step", periods: 2, origins: 7, bias: 0, sd: 0 } });
     expect(steady?.explanation.method.reason).toMatch(/^constant demand \(3 in each of the 12 periods\)/);
     expect(r.suggestions.map((s) => s.sku).sort()).toEqual(["NORMAL", "STEADY"]);
     const { orders } = await sk.replenishment.draftOrders({ asOf: "2026-03-02" });

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { toDecimal } from "../../src/kernel/decimal.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
 import { minMaxOrderQuantity } from "../../src/replenishment/policies.js";
+import { autoForecast } from "../../src/replenishment/forecast/auto.js";
+import { etsForecast } from "../../src/replenishment/forecast/ets.js";
+import { leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
 import { reorderPointForCycleServiceLevel, reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
 import { type ServiceTarget, type SuggestionsInput, replenishmentPolicySchema, replenishmentSuggestions } from "../../src/replenishment/suggestions.js";
 
@@ -19,6 +22,15 @@ const base = (): SuggestionsInput => ({
     { sku: "MUG", warehouse: "north", supplier: "acme", periodDays: 7, demandHistory: [10, 12, 11, 9, 10, 13, 12, 11, 10, 12, 11, 12], onHand: 5, reserved: 0, backordered: 0, openPurchaseOrders: [{ reference: "PO-7", quantity: 12, expectedDate: "2026-03-06" }] },
   ],
 });
+
+/** The rolling-origin forecaster written out: the ETS form chosen on the whole history, refitted on each prefix of 10 or more periods. */
+function byHand(history: readonly number[]): (y: readonly number[], h: number) => number[] {
+  const chosen = autoForecast(history, { h: 1, levels: [] });
+  const form = /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model);
+  if (chosen.method !== "ets" || form === null) throw new Error(`expected an ETS model, got ${chosen.model}`);
+  const model = `${form[1]}${form[2]}${form[3]}`;
+  return (y, h) => new Array<number>(h).fill(Math.max(0, (y.length >= 10 ? etsForecast(y, { h: 1, model, levels: [] }) : autoForecast(y, { h: 1, levels: [] })).mean[0] as number));
+}
 
 describe("replenishment suggestions", () => {
   it("suggests for items below their reorder point, none for an overstocked one, with an explanation", () => {
@@ -41,6 +53,48 @@ describe("replenishment suggestions", () => {
     expect(mug.quantity % 12).toBe(0);
     expect(mug.quantity).toBeGreaterThanOrEqual(24);
     expect(r.suggestions.find((s) => s.sku === "TEAPOT")?.explanation.method.name).toBe("croston-sba");
+  });
+
+  it("plans the lead-time demand from the forecast's own errors over the lead time at past origins: a demand that stepped up gets its bias and spread, not σ₁·√L", () => {
+    // 20 a week for 10 weeks, then about 40: the forecast lagged the step, and the errors of consecutive weeks added up.
+    const history = [21, 19, 22, 18, 20, 21, 19, 20, 22, 18, 30, 35, 41, 38, 42, 39, 41, 40, 43, 38];
+    const input = (forecastError?: "one-step"): SuggestionsInput => ({
+      asOf: "2026-03-02",
+      suppliers: [{ supplier: "initech", currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "4.00" }], leadTimeDays: { mean: 14, sd: 0 } }],
+      items: [{ sku: "JAR", warehouse: "main", supplier: "initech", periodDays: 7, demandHistory: history, onHand: 0, reserved: 0, backordered: 0, policy: { kind: "reorder-point", orderQuantity: 50, service: { kind: "fill-rate", value: 0.95, leadTimeDemand: "normal", ...(forecastError ? { forecastError } : {}) } } }],
+    });
+    const e = replenishmentSuggestions(input()).suggestions[0]!.explanation;
+    const f = e.forecast.perPeriod[0] as number;
+    // The same origins by hand: the model chosen on the whole history refitted on the first 4, 5, …, 18
+    // weeks (autoForecast's own choice below 10 weeks), scored on the next two.
+    const measured = summariseLeadTimeErrors(leadTimeForecastErrors(history, byHand(history), { leadTimePeriods: 2 }));
+    expect(measured.origins).toBe(15);
+    expect(measured.bias).toBeGreaterThan(0);
+    expect(e.forecast.leadTimeError).toEqual({ method: "rolling-origin", periods: 2, ...measured });
+    const expected = reorderPointForFillRate({ fillRate: 0.95, orderQuantity: 50, meanDemandOverLeadTime: 2 * f + measured.bias, sigmaDemandOverLeadTime: measured.sd, leadTimeDemand: "normal" });
+    expect(e.formula.reorderPoint).toBeCloseTo(expected.reorderPoint, 9);
+    expect(e.formula.text).toMatch(/^ROP = μ·L \+ bias \+ z·σ = \d+\.?\d*·2 \+ \d+\.?\d* \+ \d+\.\d+·\d+\.\d+ = /);
+    expect(e.formula.text).toContain("mean and standard deviation of the errors of the 2-period forecast from 15 rolling origins");
+    // The one-step rule planned far less: σ₁·√2 around f·2.
+    const oneStep = replenishmentSuggestions(input("one-step")).suggestions[0]!.explanation;
+    expect(oneStep.forecast.leadTimeError).toEqual({ method: "one-step", periods: 2, origins: 0, bias: 0, sd: 0 });
+    expect(oneStep.formula.reorderPoint).toBeCloseTo(reorderPointForFillRate({ fillRate: 0.95, orderQuantity: 50, meanDemandOverLeadTime: 2 * f, sigmaDemandOverLeadTime: oneStep.forecast.sdPerPeriod * Math.SQRT2, leadTimeDemand: "normal" }).reorderPoint, 9);
+    expect(e.formula.reorderPoint).toBeGreaterThan(oneStep.formula.reorderPoint + 5);
+  });
+
+  it("measures the errors over R + L for a periodic review, and keeps σ₁·√L below 8 origins (saying how many it had)", () => {
+    const history = [21, 19, 22, 18, 20, 21, 19, 20, 22, 18, 30, 35, 41, 38, 42, 39, 41, 40, 43, 38];
+    const terms = { supplier: "initech", currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "4.00" }], leadTimeDays: { mean: 14, sd: 0 } };
+    const item = { sku: "JAR", warehouse: "main", supplier: "initech", periodDays: 7, demandHistory: history, onHand: 0, reserved: 0, backordered: 0 };
+    const review = replenishmentSuggestions({ asOf: "2026-03-02", suppliers: [terms], items: [{ ...item, policy: { kind: "periodic-review", reviewPeriodDays: 7, service: { kind: "fill-rate", value: 0.95 } } }] }).suggestions[0]!.explanation;
+    expect(review.forecast.leadTimeError).toEqual({ method: "rolling-origin", periods: 3, ...summariseLeadTimeErrors(leadTimeForecastErrors(history, byHand(history), { leadTimePeriods: 3 })) });
+    const short = replenishmentSuggestions({ asOf: "2026-03-02", suppliers: [terms], items: [{ ...item, demandHistory: history.slice(0, 12) }] }).suggestions[0]!.explanation;
+    expect(short.forecast.leadTimeError?.method).toBe("one-step");
+    expect(short.forecast.leadTimeError?.origins).toBe(7);
+    expect(short.formula.text).toContain("; one-step σ: 7 rolling origins, 8 needed");
+    // Min/max plans from its own levels: nothing is measured.
+    const minMax = replenishmentSuggestions({ asOf: "2026-03-02", suppliers: [terms], items: [{ ...item, policy: { kind: "min-max", min: 10, max: 50 } }] }).suggestions[0]!.explanation;
+    expect(minMax.forecast.leadTimeError).toBeUndefined();
   });
 
   it("honours MOQ and pack multiple, takes a price break when it costs no more, money exact", () => {
