@@ -113,6 +113,13 @@ export interface SimulationOptions {
    * one it was: a seed recorded in a regression test draws the same commands).
    */
   readonly backorders?: boolean;
+  /**
+   * Customers' open credits (a return's credit note, an over-payment) applied with
+   * `finance.allocate` to an open invoice of another of their orders — one placed for it when
+   * they have none open —, whole or in part (default false, so a seed's run stays the one it
+   * was: a seed recorded in a regression test draws the same commands).
+   */
+  readonly allocations?: boolean;
 }
 
 /**
@@ -262,7 +269,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const skus = products.map((p) => p.sku);
   /** What the shop sells: the untracked products and the lot- and serial-tracked ones. */
   const sellable = [...skus, ...TRACKED_PRODUCTS.map((p) => p.sku)];
-  const replay = `npm run sim -- --seed ${seed} --steps ${steps}${faults ? "" : " --no-faults"}${options.authorizations === true ? " --authorizations" : ""}${backorders ? " --backorders" : ""}`;
+  const replay = `npm run sim -- --seed ${seed} --steps ${steps}${faults ? "" : " --no-faults"}${options.authorizations === true ? " --authorizations" : ""}${backorders ? " --backorders" : ""}${options.allocations === true ? " --allocations" : ""}`;
   const outcomes: Record<string, { ok: number; refused: number; skipped: number }> = {};
   const expectedOnHand = new Map<string, number>(sellable.map((s) => [s, 0]));
   const keyed: KeyedRun[] = [];
@@ -346,7 +353,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   for (const coupon of COUPONS) await setup(() => sk.sales.defineCoupon(coupon));
   for (const sku of skus) await setup(() => sk.purchasing.setSupplierItem({ supplierId: SIM_SUPPLIER, sku, ...SUPPLIER_ITEMS, prices: [{ unitPrice: "4.00" }, { minQuantity: "60", unitPrice: "3.50" }] }));
 
-  const sales = salesPart(shop, { oss, authorizations: options.authorizations === true });
+  const sales = salesPart(shop, { oss, authorizations: options.authorizations === true, allocations: options.allocations === true });
   const purchasing = purchasingPart(shop);
   const inventory = inventoryPart(shop, () => sales.reserved());
   const lots = lotsPart(shop);

@@ -1,5 +1,5 @@
 /**
- * `npm run sim -- --seeds N --steps M [--seed S] [--no-faults] [--authorizations] [--backorders]`: runs whole-shop simulations
+ * `npm run sim -- --seeds N --steps M [--seed S] [--no-faults] [--authorizations] [--backorders] [--allocations]`: runs whole-shop simulations
  * (src/testing/simulator.ts) for seeds 1..N (or the one seed S) and prints the figures; a
  * failing seed prints its replay line and the run exits 1.
  */
@@ -18,6 +18,7 @@ const seeds = single === undefined ? Array.from({ length: value("seeds", 20) }, 
 const faults = !args.includes("--no-faults");
 const authorizations = args.includes("--authorizations");
 const backorders = args.includes("--backorders");
+const allocations = args.includes("--allocations");
 const verbose = args.includes("--verbose");
 
 const started = performance.now();
@@ -26,7 +27,7 @@ const byCommand: Record<string, { ok: number; refused: number; skipped: number }
 const tallies: Record<string, number> = {};
 for (const seed of seeds) {
   try {
-    const report = await simulateShop({ seed, steps, faults, authorizations, backorders, ...(verbose ? { log: (line: string) => console.log(`  ${line}`) } : {}) });
+    const report = await simulateShop({ seed, steps, faults, authorizations, backorders, allocations, ...(verbose ? { log: (line: string) => console.log(`  ${line}`) } : {}) });
     totals.steps += report.steps;
     totals.faults += report.injectedFaults;
     totals.lost += report.lostCommits;

@@ -1,7 +1,7 @@
 import { Decimal } from "../../kernel/decimal.js";
 import { isStorekeepError } from "../../kernel/errors.js";
 import { amountOf, minorOf, shareOf } from "../../sales/amounts.js";
-import { COUPONS as COUPON_DOCS, PAYMENTS, capturesOf, checkOrderInvariants, owedOnOrder, qty, qtyText, refundDueOn } from "../../sales/order.js";
+import { COUPONS as COUPON_DOCS, PAYMENTS, capturesOf, checkOrderInvariants, owedOnOrder, qty, qtyText } from "../../sales/order.js";
 import type { OrderDoc, PaymentDoc } from "../../sales/order.js";
 import type { ControlCheck } from "./finance.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
@@ -55,7 +55,7 @@ const OSS_AUSTRIA = { rule: "distance-destination", codes: ["AT-STD", "AT-RED"] 
  * it. `oss`: the shop's EU distance sales pass the OSS threshold (`sales.tax.distanceSales`), so
  * a consumer in Austria is taxed at Austria's rates.
  */
-export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; readonly authorizations?: boolean } = {}): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
+export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; readonly authorizations?: boolean; readonly allocations?: boolean } = {}): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
   const { sk, random } = shop;
   const oss = options.oss === true;
   // Authorization steps weigh nothing unless asked for: a step of weight 0 is never drawn and leaves the draws of the others as they were.
@@ -136,7 +136,8 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
             ...(random.chance(0.2) ? { discounts: [{ kind: "threshold" as const, every: "30", off: "3" }] } : {}),
             shipTo: buyer(),
             // Most orders are a known customer's (CRM's), whatever became of the customer since (merged, erased).
-            ...(shop.customerIds().length > 0 && random.chance(0.6) ? { customerId: random.pick(shop.customerIds()) } : {}),
+            // (With allocations every order is a customer's when there are customers: their credits meet their other orders.)
+            ...(shop.customerIds().length > 0 && (options.allocations === true || random.chance(0.6)) ? { customerId: random.pick(shop.customerIds()) } : {}),
           };
           const run = () => sk.sales.placeOrder(input, { idempotencyKey: `checkout-${input.orderId}` });
           let result;
@@ -158,6 +159,43 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
         },
       },
       {
+        name: "finance.allocate",
+        weight: options.allocations === true ? 2 * any : 0,
+        run: async () => {
+          // A customer's open credit (a return's credit note, an over-payment left on a capture)
+          // applied with finance.allocate to an open invoice of the same customer and currency —
+          // another order's: when the customer has none open, a new order of theirs, invoiced on
+          // order, is placed for it — whole, or part of it. Sales must then see the credit as paid
+          // out of the first order and into the second (agreesWithOpenItems, refunds within it).
+          const today = shop.today();
+          const open = (await sk.finance.openItems({ ledger: "receivables", openOnly: true })).filter((i) => i.date <= today && i.orderId !== undefined);
+          const credits = open.filter((i) => (i.documentType === "credit-note" || i.documentType === "payment") && new Decimal(i.openAmount).lt("-0.01") && shop.customerIds().includes(i.party));
+          if (credits.length === 0) return "skip";
+          const pairs = credits.flatMap((credit) => open.filter((d) => d.documentType === "invoice" && d.party === credit.party && d.currency === credit.currency && d.orderId !== credit.orderId && new Decimal(d.openAmount).gt("0.01")).map((d) => ({ credit, documentId: d.documentId, orderId: d.orderId!, open: d.openAmount })));
+          let pair = pairs.length > 0 ? random.pick(pairs) : undefined;
+          if (pair === undefined) {
+            const credit = random.pick(credits);
+            const input = { orderId: shop.id("so"), currency: credit.currency, warehouseId: random.pick(shop.warehouses), lines: [{ sku: random.pick(shop.sellable), quantity: "1", unitPrice: shop.money() }], reserveAt: "none" as const, invoicing: "on-order" as const, shipTo: buyer(), customerId: credit.party };
+            const placed = await sk.sales.placeOrder(input, { idempotencyKey: `checkout-${input.orderId}` });
+            orders.push(input.orderId);
+            shop.orderPlaced();
+            shop.orderPlacedFor(credit.party);
+            await refresh(input.orderId);
+            const invoiceId = cache.get(input.orderId)?.invoices[0]?.invoiceId;
+            if (invoiceId === undefined) throw new Error(`order ${input.orderId} was placed invoiced on order, but holds no invoice`);
+            pair = { credit, documentId: invoiceId, orderId: input.orderId, open: placed.total };
+          }
+          const most = Decimal.min(new Decimal(pair.credit.openAmount).negated(), pair.open);
+          const half = most.dividedBy(2).toDecimalPlaces(2, Decimal.ROUND_DOWN);
+          const amount = random.chance(0.5) || half.lte(0) ? undefined : half;
+          const result = await sk.finance.allocate({ ledger: "receivables", creditId: pair.credit.documentId, documentIds: [pair.documentId], date: today, ...(amount === undefined ? {} : { amount: amount.toFixed(2) }) });
+          shop.tally(amount === undefined ? "finance.allocations.whole" : "finance.allocations.part");
+          await refresh(pair.credit.orderId!);
+          await refresh(pair.orderId);
+          return result;
+        },
+      },
+      {
         name: "sales.capturePayment",
         weight: 3 * any,
         run: async () => {
@@ -165,7 +203,13 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
           if (order === undefined || order.state === "cancelled") return "skip";
           // What the customer owes, as capturePayment limits it: the total less what returns credited and
           // captures net of refunds (a balance an edit left due too); a written-off debt may be paid late.
-          const left = new Decimal(owedOnOrder(order));
+          let left = new Decimal(owedOnOrder(order));
+          if (options.allocations === true) {
+            // What finance.allocate moved counts too (another order's credit paid this order, or this order's
+            // credit paid another's): the view's leftToPay, plus the written-off debt a late payment may still pay.
+            const view = await sk.sales.order(order.orderId);
+            if (view !== undefined) left = new Decimal(view.leftToPay).gt(0) ? new Decimal(view.leftToPay).plus(view.writtenOff) : new Decimal(0);
+          }
           if (left.lte(0)) return "skip";
           const input = { orderId: order.orderId, paymentId: shop.id("ch"), amount: partOf(left.toFixed(2)) };
           const run = () => sk.sales.capturePayment(input, { idempotencyKey: `psp-${input.paymentId}` });
@@ -448,12 +492,14 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
         run: async () => {
           const order = await pickOrder();
           if (order === undefined) return "skip";
-          // Refundable: before an invoice, the prepayment; after one, what refundDue shows — the credit notes' unpaid
-          // credit, but not the part that pays for goods still to ship (the simulator writes off debts, never credits) —
-          // and the prepayment an on-shipment order still holds for goods not shipped yet: a refund more than either
-          // is split, the credit first, the rest out of prepayments.
+          // Refundable: before an invoice, the prepayment; after one, what the order view's refundDue shows — the
+          // credit notes' unpaid credit, but not the part that pays for goods still to ship, nor what finance moved to
+          // another order's documents (finance.allocate; the simulator writes off debts, never credits) — and the
+          // prepayment an on-shipment order still holds for goods not shipped yet: a refund more than either is split,
+          // the credit first, the rest out of prepayments.
           const prepaid = new Decimal(order.prepayment.amount);
-          const refundable = order.invoices.length > 0 ? new Decimal(refundDueOn(order, "0").due).plus(prepaid) : prepaid;
+          const due = order.invoices.length > 0 ? ((await sk.sales.order(order.orderId))?.refundDue ?? "0") : "0";
+          const refundable = order.invoices.length > 0 ? new Decimal(due).plus(prepaid) : prepaid;
           const left = Decimal.min(refundable, new Decimal(order.paid.captured).minus(order.paid.refunded));
           if (left.lte(0)) return "skip";
           const result = await sk.sales.refundPayment({ orderId: order.orderId, refundId: shop.id("re"), amount: partOf(left.toFixed(2)) });
@@ -641,6 +687,38 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
     return out;
   };
 
+  /**
+   * What sales shows agrees with finance's open items (after write-offs and allocations that
+   * moved credits between orders): an order's `refundDue` never exceeds the credit finance holds
+   * open on its credit notes and captures (a credit written off, or allocated to another
+   * order's documents, is no longer owed back here), and its `leftToPay` covers what its
+   * invoices hold open less those open credits (what finance says the customer owes on the
+   * order is shown as left to pay).
+   */
+  const agreesWithOpenItems = async (orders: readonly OrderDoc[]): Promise<string[]> => {
+    const open = new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i] as const));
+    const out: string[] = [];
+    for (const order of orders) {
+      const view = await sk.sales.order(order.orderId);
+      if (view === undefined) continue;
+      const c = order.currency;
+      const openOf = (id: string): bigint => {
+        const item = open.get(id);
+        return item === undefined || item.currency !== c ? 0n : minorOf(item.openAmount, c);
+      };
+      let credit = 0n;
+      for (const id of [...order.creditNotes.map((n) => n.creditNoteId), ...capturesOf(order)]) credit += openOf(id) < 0n ? -openOf(id) : 0n;
+      let debt = 0n;
+      for (const i of order.invoices) debt += openOf(i.invoiceId) > 0n ? openOf(i.invoiceId) : 0n;
+      // A prepayment (captured before an invoice) is held in finance's prepayments, not as an open item.
+      credit += minorOf(order.prepayment.amount, c);
+      const refundDue = minorOf(view.refundDue, c);
+      if (refundDue > credit) out.push(`order ${order.orderId}: refundDue ${view.refundDue} ${c}, finance holds ${amountOf(credit, c)} open on its credit notes and captures and as its prepayment`);
+      if (minorOf(view.leftToPay, c) < debt - credit) out.push(`order ${order.orderId}: leftToPay ${view.leftToPay} ${c}, its invoices hold ${amountOf(debt, c)} open less ${amountOf(credit, c)} of its credits and prepayment`);
+    }
+    return out;
+  };
+
   const invariants = async (full: boolean): Promise<string[]> => {
     const violations: string[] = [];
     await readDocuments();
@@ -687,6 +765,8 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
     }
     // Each invoice took the order's open over-payments, each capture settled every open invoice.
     if (full) violations.push(...(await creditsApplied(await all())));
+    // Sales' refundDue and leftToPay agree with finance's open items.
+    if (full) violations.push(...(await agreesWithOpenItems(await all())));
     if (full) {
       // Every edit kept the version it replaced.
       for (const [orderId, n] of edits) {
