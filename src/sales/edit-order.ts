@@ -10,13 +10,13 @@ import { QUANTITY_SCALE, amountOf, minorOf, moneyOf, parseScaled } from "./amoun
 import { creditOrder, invoiceOrderPart } from "./documents.js";
 import { decimalText } from "./inputs.js";
 import { allocateNumber } from "./numbers.js";
-import { ORDER_VERSIONS, type OrderDoc, type OrderLine, type OrderVersionDoc, PAYMENTS, loadOrder, netCaptured, qty, qtyText, refundDueOn, saveOrder, withHistory } from "./order.js";
+import { ORDER_VERSIONS, type OrderDoc, type OrderLine, type OrderVersionDoc, PAYMENTS, loadOrder, netCaptured, qty, qtyText, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { orderLineInputSchema, reservationRequest, taxCalculator } from "./place-order.js";
 import { type LineDiscount, type OrderDiscount, type PricingLine, priceOrder } from "./price-order.js";
 import { functionalRate } from "./rate.js";
 import { refundFromOrder } from "./refund-payment.js";
-import { type CreditRelief, creditReliefInFinance, versionKey } from "./reports.js";
+import { type CreditRelief, creditReliefInFinance, refundDueWith, versionKey } from "./reports.js";
 import { fingerprintOf } from "./payment-records.js";
 
 const id = idSchema<string>();
@@ -231,12 +231,10 @@ export function editOrderCommand(settings: SalesSettings) {
           const surplus = minorOf(invoiced.order.paid.captured, c) - minorOf(invoiced.order.paid.refunded, c) - minorOf(invoiced.order.totals.gross, c);
           if (surplus > 0n) {
             const r = await creditRelief(invoiced.order);
-            const writtenOffText = amountOf(r.credit, c);
-            const allocated = { movedAway: amountOf(r.movedAway, c), paidByCredits: amountOf(r.paidByCredits, c) };
-            if (surplus > minorOf(refundDueOn(invoiced.order, writtenOffText, allocated).due, c)) {
+            if (surplus > minorOf(refundDueWith(invoiced.order, r).due, c)) {
               const creditFirst = invoiceOrderPart(next, quantities, { ...options, creditFirst: true });
               const prepaidLeft = minorOf(creditFirst.order.prepayment.amount, c);
-              if (surplus <= prepaidLeft + minorOf(refundDueOn(creditFirst.order, writtenOffText, allocated).due, c)) invoiced = creditFirst;
+              if (surplus <= prepaidLeft + minorOf(refundDueWith(creditFirst.order, r).due, c)) invoiced = creditFirst;
             }
           }
           next = invoiced.order;

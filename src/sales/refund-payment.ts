@@ -7,11 +7,11 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { releaseAdvanceTax } from "./advance-tax.js";
 import { amountOf, convertMinor, inputMinorOf, minorOf, moneyOf, shareOf } from "./amounts.js";
 import { decimalText } from "./inputs.js";
-import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, capturesOf, loadOrder, nothingPaid, refundDueOn, saveOrder, withHistory } from "./order.js";
+import { type OrderDoc, PAYMENTS, type PaymentDoc, RETURNS, type ReturnDoc, capturesOf, loadOrder, nothingPaid, saveOrder, withHistory } from "./order.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
 import type { SalesSeams, SalesSettings } from "./options.js";
 import { functionalRate } from "./rate.js";
-import { type CreditRelief, NO_CREDIT_RELIEF, creditReliefInFinance } from "./reports.js";
+import { type CreditRelief, NO_CREDIT_RELIEF, creditReliefInFinance, refundDueWith } from "./reports.js";
 import { nextReturnState } from "./state-machines.js";
 
 const id = idSchema<string>();
@@ -76,13 +76,7 @@ function fromPrepayment(order: OrderDoc, amount: bigint, returnId: string | unde
   const c = order.currency;
   if (amount > minorOf(order.prepayment.amount, c)) return false;
   const credit = -minorOf(order.receivable.amount, c) + relief.paidByCredits - relief.credit;
-  return amount > credit || amount > minorOf(dueOn(order, relief).due, c);
-}
-
-/** `refundDueOn` with what finance relieved of the order's credit and what other orders' credits paid of it. */
-function dueOn(order: OrderDoc, relief: CreditRelief): ReturnType<typeof refundDueOn> {
-  const c = order.currency;
-  return refundDueOn(order, amountOf(relief.credit, c), { movedAway: amountOf(relief.movedAway, c), paidByCredits: amountOf(relief.paidByCredits, c) });
+  return amount > credit || amount > minorOf(refundDueWith(order, relief).due, c);
 }
 
 /**
@@ -104,7 +98,7 @@ function refundParts(order: OrderDoc, amount: bigint, returnId: string | undefin
   if (order.invoices.length === 0 || fromPrepayment(order, amount, returnId, relief)) return { credit: 0n, prepaid: amount };
   if (!split) return { credit: amount, prepaid: 0n };
   const c = order.currency;
-  const due = minorOf(dueOn(order, relief).due, c);
+  const due = minorOf(refundDueWith(order, relief).due, c);
   const prepaid = minorOf(order.prepayment.amount, c);
   if (amount > due && due > 0n && prepaid > 0n && amount - due <= prepaid) return { credit: due, prepaid: amount - due };
   return { credit: amount, prepaid: 0n };
@@ -157,7 +151,7 @@ export async function refundFromOrder(
     const creditF = -minorOf(order.receivable.functional, fc);
     // Finance holds that much more credit on the order when other orders' credits paid its invoices.
     const due = credit + relief.paidByCredits - creditWrittenOff;
-    const { due: dueNow, heldForGoods } = dueOn(order, relief);
+    const { due: dueNow, heldForGoods } = refundDueWith(order, relief);
     const prepaid = minorOf(order.prepayment.amount, c);
     if (split && prepaid > 0n && part > minorOf(dueNow, c) + prepaid) {
       // Neither the credit nor the prepayment pays it back, nor both together: name both.

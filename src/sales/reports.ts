@@ -168,6 +168,20 @@ export interface CreditRelief {
 export const NO_CREDIT_RELIEF: CreditRelief = { credit: 0n, movedAway: 0n, paidByCredits: 0n };
 
 /**
+ * `refundDueOn` with what finance relieved of the order's credit and what other orders' credits
+ * paid of it (refundPayment and an edit's surplus refund decide alike).
+ *
+ * @example
+ * ```ts
+ * refundDueWith(order, await creditReliefInFinance(tx, order, seams.openItems)).due;
+ * ```
+ */
+export function refundDueWith(order: OrderDoc, relief: CreditRelief): ReturnType<typeof refundDueOn> {
+  const c = order.currency;
+  return refundDueOn(order, amountOf(relief.credit, c), { movedAway: amountOf(relief.movedAway, c), paidByCredits: amountOf(relief.paidByCredits, c) });
+}
+
+/**
  * A query over orders: by customer, by state, or all, within a date range of placement,
  * newest first, paged by `after` (the `next` of the previous page).
  *
