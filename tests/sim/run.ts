@@ -1,6 +1,6 @@
 /**
- * `npm run sim -- --seeds N --steps M [--seed S] [--no-faults] [--authorizations] [--backorders] [--allocations]`: runs whole-shop simulations
- * (src/testing/simulator.ts) for seeds 1..N (or the one seed S) and prints the figures; a
+ * `npm run sim -- --seeds N --steps M [--first F] [--seed S] [--no-faults] [--authorizations] [--backorders] [--allocations]`: runs whole-shop simulations
+ * (src/testing/simulator.ts) for seeds F..F+N−1 (F is 1 unless given; or the one seed S) and prints the figures; a
  * failing seed prints its replay line and the run exits 1.
  */
 import { SimulationFailure, simulateShop } from "../../src/testing/simulator.js";
@@ -14,7 +14,8 @@ const value = (name: string, fallback: number): number => {
 };
 const steps = value("steps", 200);
 const single = args.includes("--seed") ? value("seed", 1) : undefined;
-const seeds = single === undefined ? Array.from({ length: value("seeds", 20) }, (_, i) => i + 1) : [single];
+const first = value("first", 1);
+const seeds = single === undefined ? Array.from({ length: value("seeds", 20) }, (_, i) => i + first) : [single];
 const faults = !args.includes("--no-faults");
 const authorizations = args.includes("--authorizations");
 const backorders = args.includes("--backorders");
@@ -55,7 +56,7 @@ for (const seed of seeds) {
   }
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(`${seeds.length} seeds x ${steps} steps: all invariants held after every step (${seconds.toFixed(1)} s)`);
+console.log(`${seeds.length} seeds (${seeds[0]}–${seeds[seeds.length - 1]}) x ${steps} steps: all invariants held after every step (${seconds.toFixed(1)} s)`);
 console.log(`steps ${totals.steps}: commands committed ${totals.ok}, refused ${totals.refused} (of which injected store failures ${totals.faults}), skipped ${totals.skipped} (nothing to run them on); commits reported lost (COMMIT_OUTCOME_UNKNOWN) and replayed with their key ${totals.lost}; concurrent batches ${totals.batches}; replays with no second effect ${totals.replays}; events ${totals.events}; journal entries ${totals.entries}`);
 const byModule: Record<string, { ok: number; refused: number }> = {};
 for (const [name, o] of Object.entries(byCommand)) {
