@@ -74,7 +74,10 @@ function cumulative(values: readonly number[], from: number, periods: number): n
  * is the demand of the next `leadTimePeriods` periods minus the forecast's sum over them (a
  * fractional last period pro rata). Origins have at least `minHistory` periods before them
  * (default {@link LEAD_TIME_ERROR_MIN_HISTORY}) and the whole lead time after them; the latest
- * `maxOrigins` are scored (default {@link LEAD_TIME_ERROR_MAX_ORIGINS}). Oldest first.
+ * `maxOrigins` are scored (default {@link LEAD_TIME_ERROR_MAX_ORIGINS}). Oldest first. The
+ * demand scored is `history` itself unless `actuals` (as long as `history`) is given: the
+ * suggestions score on the history with its isolated one-off spikes cut
+ * (`capIsolatedSpikes`) while the forecaster still sees the history's prefixes.
  *
  * These are the errors the lead-time demand really has: √L × the one-step σ assumes the L
  * one-step errors are independent around an unbiased forecast, which a demand that drifts
@@ -90,9 +93,11 @@ function cumulative(values: readonly number[], from: number, periods: number): n
 export function leadTimeForecastErrors(
   history: readonly number[],
   forecaster: Forecaster,
-  options: { readonly leadTimePeriods: number; readonly minHistory?: number; readonly maxOrigins?: number },
+  options: { readonly leadTimePeriods: number; readonly minHistory?: number; readonly maxOrigins?: number; readonly actuals?: readonly number[] },
 ): number[] {
   const L = options.leadTimePeriods;
+  const actuals = options.actuals ?? history;
+  if (actuals.length !== history.length) throw validationError(`actuals must have one value per period of the history (${history.length}), not ${actuals.length}`, { history: history.length, actuals: actuals.length });
   const minHistory = options.minHistory ?? LEAD_TIME_ERROR_MIN_HISTORY;
   const maxOrigins = options.maxOrigins ?? LEAD_TIME_ERROR_MAX_ORIGINS;
   // No upper bound needed: a lead time longer than the history leaves no origin to score.
@@ -106,7 +111,7 @@ export function leadTimeForecastErrors(
   for (let origin = Math.max(minHistory, last - maxOrigins + 1); origin <= last; origin++) {
     const forecast = forecaster(history.slice(0, origin), h);
     if (forecast.length < h) throw validationError(`the forecaster returned ${forecast.length} values for a horizon of ${h}`, { origin, horizon: h });
-    const error = cumulative(history, origin, L) - cumulative(forecast, 0, L);
+    const error = cumulative(actuals, origin, L) - cumulative(forecast, 0, L);
     if (!Number.isFinite(error)) throw validationError("a lead-time forecast error is not a finite number: check the history and the forecaster", { origin, error });
     errors.push(error);
   }

@@ -1,7 +1,10 @@
 import { autoForecast } from "./forecast/auto.js";
 import { validationError } from "./forecast/forecast-result.js";
 import { leadTimeDemand, leadTimeForecastErrors, refitChosen, summariseLeadTimeErrors } from "./lead-time-error.js";
+import { capIsolatedSpikes, capOutliers } from "./outliers.js";
 import { type LeadTimeDemandModel, reorderPointForFillRate } from "./safety-stock.js";
+
+export { capIsolatedSpikes, capOutliers } from "./outliers.js";
 
 /**
  * What a policy sees at the end of each period: the demand history so far, the stock on
@@ -228,37 +231,15 @@ export function staticMinMaxPolicy(warmup: readonly number[], p: PolicyParameter
 }
 
 /**
- * Caps one-off spikes before forecasting: non-zero values above median + 5·MAD·1.4826 of
- * the non-zero values (3 × median when MAD is 0) are cut to that bound. A single
- * wholesale order of 74,000 units must not set the reorder point of a 20-a-week item.
- *
- * @example
- * ```ts
- * capOutliers([10, 12, 9, 11, 5000, 10]); // [10, 12, 9, 11, 25.4..., 10]
- * ```
- */
-export function capOutliers(history: readonly number[]): number[] {
-  const nz = history.filter((v) => v > 0).sort((a, b) => a - b);
-  if (nz.length < 3) return [...history];
-  const median = (xs: readonly number[]) => {
-    const m = Math.floor(xs.length / 2);
-    return xs.length % 2 ? (xs[m] as number) : ((xs[m - 1] as number) + (xs[m] as number)) / 2;
-  };
-  const med = median(nz);
-  const mad = median(nz.map((v) => Math.abs(v - med)).sort((a, b) => a - b)) * 1.4826;
-  const cap = mad > 0 ? med + 5 * mad : 3 * med;
-  return history.map((v) => Math.min(v, cap));
-}
-
-/**
- * The forecast-driven policy (after {@link capOutliers}): every period, re-forecast with
+ * The forecast-driven policy (after {@link capOutliers}, as suggestions by default): every period, re-forecast with
  * {@link autoForecast} on the history so far and order up to ROP + Q when the position is at
  * or below the fill rate's reorder point ROP over the L periods the position must cover (an
  * order placed at the end of period t arrives at the start of t + L and the next one at
  * t + 1 + L). The lead-time demand is that of a suggestion ({@link leadTimeDemand}): by
  * default the forecast f·L plus the mean of the policy's own out-of-sample L-period errors
  * from past origins (each origin forecast as the policy would have, outlier cap included;
- * the errors against the demand as it came), with their standard deviation as σ; with fewer
+ * the errors against the demand with its isolated one-off spikes cut, {@link capIsolatedSpikes}),
+ * with their standard deviation as σ; with fewer
  * than 8 such errors, or `forecastError: "one-step"`, f·L with σ = one-step residual σ × √L.
  * The fill rate is planned on the normal or the gamma as `leadTimeDemand` chooses (gamma when
  * σ > 0.5·μ by default).
@@ -301,7 +282,7 @@ export function forecastDrivenPolicy(p: PolicyParameters): SimulationPolicy {
     }
     const residualSd = n > 1 ? Math.sqrt(ss / n) : meanSd(history).sd;
     const L = p.leadTimePeriods;
-    const forecastError = (p.forecastError ?? "rolling-origin") === "rolling-origin" ? summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(levelAt(f, y)), { leadTimePeriods: L })) : undefined;
+    const forecastError = (p.forecastError ?? "rolling-origin") === "rolling-origin" ? summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(levelAt(f, y)), { leadTimePeriods: L, actuals: capIsolatedSpikes(sold) })) : undefined;
     const lt = leadTimeDemand({ meanDemandPerPeriod: level, sdDemandPerPeriod: residualSd, leadTimePeriods: L, ...(forecastError ? { forecastError } : {}) });
     const q = quantityFor(p, level);
     const rop = fillRateReorderPoint(p, q, lt.mean, lt.sd);

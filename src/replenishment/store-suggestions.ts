@@ -106,6 +106,8 @@ export const suggestFromStoreSchema = strictInput({
   orderCost: decimalText.optional(),
   holdingRatePerYear: z.number().positive().max(10).optional(),
   horizonDays: z.number().int().min(1).max(3650).optional(),
+  /** Outlying demand: cut before forecasting and, where a period stands alone, from the scored forecast errors (`"cap"`, the default), or planned on (`"keep"`); see `replenishmentSuggestions`. */
+  outliers: z.enum(["cap", "keep"]).optional(),
 });
 
 /** The input of `sk.replenishment.suggest`. */
@@ -290,6 +292,7 @@ export async function suggestFromStore(tx: Transaction, sources: ReplenishmentSo
     ...(input.policy !== undefined ? { defaultPolicy: input.policy } : {}),
     ...(input.holdingRatePerYear !== undefined ? { holdingRatePerYear: input.holdingRatePerYear } : {}),
     ...(input.horizonDays !== undefined ? { horizonDays: input.horizonDays } : {}),
+    ...(input.outliers !== undefined ? { outliers: input.outliers } : {}),
   }, (failure) => skipped.push({ sku: String(failure.details.sku), reason: failure.message }));
   return { asOf, ...result, skipped };
 }

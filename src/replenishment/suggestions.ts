@@ -7,6 +7,7 @@ import { validationError } from "./forecast/forecast-result.js";
 import { type AutoForecast, autoForecast } from "./forecast/auto.js";
 import type { DemandClassification } from "./forecast/classify.js";
 import { type PackRounding, inventoryPosition, minMaxOrderQuantity, orderableQuantity } from "./policies.js";
+import { capIsolatedSpikes, capOutliers, outlierCap } from "./outliers.js";
 import { LEAD_TIME_ERROR_MIN_ORIGINS, type LeadTimeForecastError, leadTimeDemand as demandOverProtection, leadTimeForecastErrors, refitChosen, summariseLeadTimeErrors } from "./lead-time-error.js";
 import { GAMMA_CV_THRESHOLD, economicOrderQuantity, leadTimeDemandModelFor, reorderPointForCycleServiceLevel, reorderPointForFillRate } from "./safety-stock.js";
 
@@ -123,6 +124,13 @@ export const suggestionsInputSchema = z.object({
   defaultPolicy: replenishmentPolicySchema.optional(),
   holdingRatePerYear: z.number().positive().max(10).optional(),
   horizonDays: z.number().int().min(1).max(3650).optional(),
+  /**
+   * Outliers in a demand history: `"cap"` (the default) cuts demand above median + 5·MAD of
+   * the non-zero periods to that bound before forecasting (`capOutliers`), and the periods above
+   * it that stand alone (one-off spikes, not a ramp) from the demand the forecast's lead-time
+   * errors are scored on (`capIsolatedSpikes`); `"keep"` plans on the history as given.
+   */
+  outliers: z.enum(["cap", "keep"]).optional(),
 });
 
 /**
@@ -178,6 +186,15 @@ export interface SuggestionExplanation {
      * than 8 origins, or the target's `forecastError` set to one-step, when `origins` is 0).
      */
     readonly leadTimeError?: { readonly method: "rolling-origin" | "one-step"; readonly periods: number; readonly origins: number; readonly bias: number; readonly sd: number };
+    /**
+     * The demand cut as outliers (input `outliers: "cap"`, the default), present only when some
+     * was: the bound (median + 5·MAD of the non-zero periods, `outlierCap`), the positions in
+     * `demandHistory` (0 = oldest) of the periods above it, cut to it before forecasting
+     * (`capOutliers`), and of those that stood alone, also cut from the demand the lead-time
+     * forecast errors are scored on (`capIsolatedSpikes`: a run above the bound, a ramp, is
+     * scored as it came).
+     */
+    readonly cappedOutliers?: { readonly cap: number; readonly periods: readonly number[]; readonly isolated: readonly number[] };
   };
   readonly formula: {
     readonly policy: ReplenishmentPolicy["kind"];
@@ -302,6 +319,7 @@ function projectStockout(asOf: LocalDate, available: number, dailyDemand: number
 
 /**
  * Computes purchase suggestions for every SKU and warehouse, pure and deterministic:
+ * cut outlying demand (`outliers: "cap"`, the default; the explanation lists what was cut),
  * forecast demand per period with the automatic method (ADI/CV² class → ETS or SBA),
  * measure its spread from the one-step residuals, take the supplier's lead time (learned
  * from observed lead times when given), apply the policy (reorder point with safety stock
@@ -367,19 +385,30 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
     const reviewPeriods = policy.kind === "periodic-review" ? policy.reviewPeriodDays / p : 0;
     const h = Math.max(1, Math.ceil(L + reviewPeriods) + 1);
     const protection = policy.kind === "periodic-review" ? L + reviewPeriods : L;
+    // Spikes are cut before forecasting; the lead-time errors are scored on the demand with its isolated ones cut.
+    const capping = (input.outliers ?? "cap") === "cap";
+    const cap = capping ? outlierCap(item.demandHistory) : undefined;
+    const history = cap !== undefined ? capOutliers(item.demandHistory) : item.demandHistory;
+    const scored = cap !== undefined ? capIsolatedSpikes(item.demandHistory) : item.demandHistory;
+    const cappedPeriods: number[] = [];
+    const isolatedPeriods: number[] = [];
+    for (const [t, v] of item.demandHistory.entries()) {
+      if (v !== history[t]) cappedPeriods.push(t);
+      if (v !== scored[t]) isolatedPeriods.push(t);
+    }
     let forecast: AutoForecast;
     let f: number;
     let sdPerPeriod: number;
     let forecastError: LeadTimeForecastError | undefined;
     try {
-      forecast = autoForecast(item.demandHistory, { h, levels: [] });
+      forecast = autoForecast(history, { h, levels: [] });
       f = Math.max(0, forecast.mean[0] as number);
       let ss = 0;
       let count = 0;
-      for (let t = 0; t < item.demandHistory.length; t++) {
+      for (let t = 0; t < history.length; t++) {
         const fit = forecast.fitted[t] as number;
         if (!Number.isNaN(fit)) {
-          ss += ((item.demandHistory[t] as number) - fit) ** 2;
+          ss += ((history[t] as number) - fit) ** 2;
           count++;
         }
       }
@@ -390,8 +419,9 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
       // The errors the lead-time demand really had: the forecast refitted at past origins, scored over the protection interval.
       if (policy.kind !== "min-max" && (policy.service.forecastError ?? "rolling-origin") === "rolling-origin") {
         const refit = refitChosen(forecast);
-        const rate = (y: readonly number[], periods: number) => new Array<number>(periods).fill(refit(y));
-        forecastError = summariseLeadTimeErrors(leadTimeForecastErrors(item.demandHistory, rate, { leadTimePeriods: protection }));
+        // Each origin forecasts as it would have then: its own prefix, its isolated spikes cut.
+        const rate = (y: readonly number[], periods: number) => new Array<number>(periods).fill(refit(capping ? capOutliers(y) : y));
+        forecastError = summariseLeadTimeErrors(leadTimeForecastErrors(item.demandHistory, rate, { leadTimePeriods: protection, actuals: scored }));
       }
     } catch (error) {
       if (!isStorekeepError(error)) throw error;
@@ -475,6 +505,14 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
     const receipts = (item.openPurchaseOrders ?? []).map((o) => ({ date: o.expectedDate, quantity: o.quantity }));
     const stockout = projectStockout(input.asOf, item.onHand - item.reserved - item.backordered, f / p, receipts, horizonDays);
     const notes = [...(item.notes ?? [])];
+    if (cap !== undefined && cappedPeriods.length > 0) {
+      const list = (periods: readonly number[]) => {
+        const shown = periods.slice(0, 5).map((t) => `${t + 1} (${round2(item.demandHistory[t] as number)})`);
+        return `${shown.join(", ")}${periods.length > shown.length ? ` and ${periods.length - shown.length} more` : ""}`;
+      };
+      const scoring = isolatedPeriods.length === 0 ? "none of them alone, so the forecast's errors are scored on them" : isolatedPeriods.length === cappedPeriods.length ? "each alone, so cut from the demand the forecast's errors are scored on too" : `alone, so cut from the demand the forecast's errors are scored on too: ${list(isolatedPeriods)}`;
+      notes.push(`demand above ${round2(cap)} (median + 5·MAD of the non-zero periods) cut to it before forecasting in period${cappedPeriods.length === 1 ? "" : "s"} ${list(cappedPeriods)} of ${item.demandHistory.length}; ${scoring}; outliers: "keep" plans on them`);
+    }
     for (const o of item.openPurchaseOrders ?? []) {
       if (compareLocalDates(o.expectedDate, input.asOf) < 0) notes.push(`purchase order ${o.reference} (${o.quantity}) was expected on ${o.expectedDate} and is overdue: the stock-out projection counts it as arriving on ${input.asOf}; chase the supplier or correct its expected date`);
     }
@@ -507,7 +545,7 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
     const explanation: SuggestionExplanation = {
       inputs: { onHand: item.onHand, reserved: item.reserved, backordered: item.backordered, onOrder, inventoryPosition: position, historyPeriods: item.demandHistory.length, periodDays: p, leadTimeDays: leadTime },
       method: { name: forecast.method, model: forecast.model, reason: forecast.reason, classification: forecast.classification },
-      forecast: { perPeriod: forecast.mean, sdPerPeriod, ...(leadTimeError ? { leadTimeError } : {}) },
+      forecast: { perPeriod: forecast.mean, sdPerPeriod, ...(leadTimeError ? { leadTimeError } : {}), ...(cap !== undefined && cappedPeriods.length > 0 ? { cappedOutliers: { cap, periods: cappedPeriods, isolated: isolatedPeriods } } : {}) },
       formula,
       adjustments,
       projectedStockoutDate: stockout,

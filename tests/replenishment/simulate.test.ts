@@ -4,7 +4,8 @@ import { autoForecast } from "../../src/replenishment/forecast/auto.js";
 import { etsForecast } from "../../src/replenishment/forecast/ets.js";
 import { leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
 import { reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
-import { capOutliers, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "../../src/replenishment/simulate.js";
+import { capIsolatedSpikes, capOutliers, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "../../src/replenishment/simulate.js";
+import { outlierCap } from "../../src/replenishment/outliers.js";
 
 const opts = (demand: number[], initialStock: number) => ({ demand, warmupPeriods: 4, leadTimePeriods: 2, initialStock, unitCost: 3, orderCost: 10, holdingRatePerPeriod: 0.01 });
 
@@ -105,7 +106,9 @@ describe("replenishment simulator", () => {
     const chosen = autoForecast(capOutliers(sold), { h: 1, levels: [] });
     const form = /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model)!;
     const refit = (y: readonly number[]) => (y.length >= 10 ? Math.max(0, etsForecast(capOutliers(y), { h: 1, model: `${form[1]}${form[2]}${form[3]}`, levels: [] }).mean[0] as number) : level(y));
-    const e = summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(refit(y)), { leadTimePeriods: 2 }));
+    // Scored on the demand with its isolated spikes cut (this step has none: the weeks above the bound run on).
+    expect(capIsolatedSpikes(sold)).toEqual(sold);
+    const e = summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(refit(y)), { leadTimePeriods: 2, actuals: capIsolatedSpikes(sold) }));
     expect(e.origins).toBe(15);
     const rop = reorderPointForFillRate({ fillRate: 0.95, orderQuantity: 50, meanDemandOverLeadTime: 2 * level(sold) + e.bias, sigmaDemandOverLeadTime: e.sd, leadTimeDemand: "normal" }).reorderPoint;
     expect(forecastDrivenPolicy(params)(state)).toBeCloseTo(rop + 50, 9);
@@ -117,7 +120,51 @@ describe("replenishment simulator", () => {
 
   it("capOutliers cuts a one-off spike and leaves ordinary demand alone", () => {
     const capped = capOutliers([10, 12, 9, 11, 5000, 10]);
-    expect(capped[4]).toBeLessThan(100);
+    // Non-zero median 10.5, MAD 1 × 1.4826: the bound is 10.5 + 5 × 1.4826.
+    expect(outlierCap([10, 12, 9, 11, 5000, 10])).toBeCloseTo(10.5 + 5 * 1.4826, 12);
+    expect(capped[4]).toBeCloseTo(17.913, 12);
     expect(capped.filter((_, i) => i !== 4)).toEqual([10, 12, 9, 11, 10]);
+    expect(outlierCap([0, 0, 40, 0, 3])).toBeUndefined();
+    expect(capOutliers([0, 0, 40, 0, 3])).toEqual([0, 0, 40, 0, 3]);
+    // MAD 0: three times the median.
+    expect(capOutliers([5, 5, 5, 5, 90])).toEqual([5, 5, 5, 5, 15]);
+  });
+
+  it("the forecast-driven policy does not stock for a one-off wholesale week: with one week of 5,000 among weeks of about 20 it orders about two weeks' demand, not thousands", () => {
+    const history = [21, 19, 22, 18, 20, 21, 19, 20, 5000, 18, 22, 20, 19, 21, 20, 22, 18, 21, 20, 19];
+    const order = forecastDrivenPolicy({ fillRate: 0.95, leadTimePeriods: 2, orderQuantity: 50, leadTimeDemand: "normal" })({ period: history.length - 1, history, onHand: 0, onOrder: 0 });
+    expect(order).toBeGreaterThan(50);
+    expect(order).toBeLessThan(150);
+  });
+
+  it("capIsolatedSpikes cuts a period above the bound only when it stands alone: a run (a ramp, a new level) stays, the first and last periods have one neighbour", () => {
+    const cap = outlierCap([10, 12, 9, 5000, 11, 10])!;
+    expect(capIsolatedSpikes([10, 12, 9, 5000, 11, 10])).toEqual([10, 12, 9, cap, 11, 10]);
+    expect(capIsolatedSpikes([10, 12, 9, 11, 300, 320, 310])).toEqual([10, 12, 9, 11, 300, 320, 310]);
+    // The latest period alone above the bound is cut until the next one shows a run.
+    const last = [10, 12, 9, 11, 10, 300];
+    expect(capIsolatedSpikes(last)).toEqual([...last.slice(0, 5), outlierCap(last)]);
+    const first = [300, 12, 9, 11, 10, 12];
+    expect(capIsolatedSpikes(first)).toEqual([outlierCap(first), ...first.slice(1)]);
+    // Two spikes apart are each alone; fewer than 3 non-zero periods: nothing is cut.
+    const two = [10, 400, 11, 10, 12, 9, 500, 10];
+    expect(capIsolatedSpikes(two)).toEqual(two.map((v) => (v > 100 ? outlierCap(two) : v)));
+    expect(capIsolatedSpikes([0, 0, 900, 0, 4])).toEqual([0, 0, 900, 0, 4]);
+    // Never above capOutliers' history, never below it where a run was cut there.
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 1000 }), { maxLength: 40 }), (history) => {
+        const isolated = capIsolatedSpikes(history);
+        const capped = capOutliers(history);
+        return isolated.every((v, t) => v <= (history[t] as number) && v >= (capped[t] as number));
+      }),
+    );
+  });
+
+  it("leadTimeForecastErrors scores on actuals when given, and refuses actuals of another length", () => {
+    const naive = (y: readonly number[], h: number) => new Array<number>(h).fill(y[y.length - 1]);
+    expect(leadTimeForecastErrors([1, 2, 3, 4, 5, 6, 7, 8], naive, { leadTimePeriods: 2 })).toEqual([3, 3, 3]);
+    // Forecasts from the history's prefixes, errors against the actuals.
+    expect(leadTimeForecastErrors([1, 2, 3, 4, 5, 6, 7, 8], naive, { leadTimePeriods: 2, actuals: [1, 2, 3, 4, 4, 4, 4, 4] })).toEqual([0, -2, -4]);
+    expect(() => leadTimeForecastErrors([1, 2, 3, 4, 5], naive, { leadTimePeriods: 2, actuals: [1, 2] })).toThrow(/actuals must have one value per period of the history \(5\), not 2/);
   });
 });

@@ -89,6 +89,33 @@ describe.each(KINDS)("sk.replenishment on %s", (kind) => {
     await sk.close();
   });
 
+  it("one wholesale week among ordinary ones is cut before planning and named in the explanation; outliers: \"keep\" plans on it", async () => {
+    const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "JAR", costingMethod: "fifo" });
+    await sk.purchasing.defineSupplier({ supplierId: "acme", currency: "EUR", leadTimeDays: 14, paymentTerms: { netDays: 30 }, taxTreatment: "none" });
+    await sk.purchasing.setSupplierItem({ supplierId: "acme", sku: "JAR", prices: [{ unitPrice: "2" }] });
+    await sk.inventory.receive({ sku: "JAR", warehouseId: "wh", quantity: "3320", unitCost: "2", effectiveDate: "2025-11-03" });
+    // 20 a week for 16 weeks, except 3,000 in the week of 2026-01-05 (period 9 of 16); 20 left.
+    for (const [i, day] of mondays("2025-11-10", 16).entries()) await sk.inventory.issue({ sku: "JAR", warehouseId: "wh", quantity: i === 8 ? "3000" : "20", effectiveDate: day });
+    const r = await sk.replenishment.suggest({ asOf: "2026-03-02", historyPeriods: 16 });
+    const jar = [...r.suggestions, ...r.noOrder].find((s) => s.sku === "JAR");
+    const e = r.suggestions.find((s) => s.sku === "JAR")?.explanation;
+    expect(jar).toBeDefined();
+    expect(e).toBeDefined();
+    expect(e!.inputs.historyPeriods).toBe(16);
+    // Every other week is exactly 20 (MAD 0): the bound is 3 × 20.
+    expect(e!.forecast.cappedOutliers).toEqual({ cap: 60, periods: [8], isolated: [8] });
+    expect(e!.notes).toContain("demand above 60 (median + 5·MAD of the non-zero periods) cut to it before forecasting in period 9 (3000) of 16; each alone, so cut from the demand the forecast's errors are scored on too; outliers: \"keep\" plans on them");
+    expect(e!.forecast.perPeriod[0]).toBeLessThan(25);
+    expect(e!.formula.reorderPoint).toBeLessThan(100);
+    const kept = (await sk.replenishment.suggest({ asOf: "2026-03-02", historyPeriods: 16, outliers: "keep" })).suggestions.find((s) => s.sku === "JAR")!.explanation;
+    expect(kept.forecast.cappedOutliers).toBeUndefined();
+    expect(kept.formula.reorderPoint).toBeGreaterThan(500);
+    expect(await codeOf(() => sk.replenishment.suggest({ asOf: "2026-03-02", outliers: "trim" as "keep" }))).toBe("VALIDATION_FAILED");
+    await sk.close();
+  });
+
   it("a steady seller (exactly 3 a week for 12 weeks) is planned beside an ordinary one, by suggest and by draftOrders", async () => {
     const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
     await sk.inventory.defineWarehouse({ warehouseId: "wh" });

@@ -6,6 +6,7 @@ import { minMaxOrderQuantity } from "../../src/replenishment/policies.js";
 import { autoForecast } from "../../src/replenishment/forecast/auto.js";
 import { etsForecast } from "../../src/replenishment/forecast/ets.js";
 import { leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
+import { capIsolatedSpikes, capOutliers, outlierCap } from "../../src/replenishment/outliers.js";
 import { reorderPointForCycleServiceLevel, reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
 import { type ServiceTarget, type SuggestionsInput, replenishmentPolicySchema, replenishmentSuggestions } from "../../src/replenishment/suggestions.js";
 
@@ -23,13 +24,18 @@ const base = (): SuggestionsInput => ({
   ],
 });
 
-/** The rolling-origin forecaster written out: the ETS form chosen on the whole history, refitted on each prefix of 10 or more periods. */
-function byHand(history: readonly number[]): (y: readonly number[], h: number) => number[] {
-  const chosen = autoForecast(history, { h: 1, levels: [] });
+/**
+ * The rolling-origin forecaster written out: the ETS form chosen on the whole (outlier-capped)
+ * history, refitted on each prefix of 10 or more periods, each prefix capped first as the
+ * suggestions do by default (`cap: false` for `outliers: "keep"`).
+ */
+function byHand(history: readonly number[], cap = true): (y: readonly number[], h: number) => number[] {
+  const capped = (y: readonly number[]) => (cap ? capOutliers(y) : [...y]);
+  const chosen = autoForecast(capped(history), { h: 1, levels: [] });
   const form = /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model);
   if (chosen.method !== "ets" || form === null) throw new Error(`expected an ETS model, got ${chosen.model}`);
   const model = `${form[1]}${form[2]}${form[3]}`;
-  return (y, h) => new Array<number>(h).fill(Math.max(0, (y.length >= 10 ? etsForecast(y, { h: 1, model, levels: [] }) : autoForecast(y, { h: 1, levels: [] })).mean[0] as number));
+  return (y, h) => new Array<number>(h).fill(Math.max(0, (y.length >= 10 ? etsForecast(capped(y), { h: 1, model, levels: [] }) : autoForecast(capped(y), { h: 1, levels: [] })).mean[0] as number));
 }
 
 describe("replenishment suggestions", () => {
@@ -80,6 +86,52 @@ describe("replenishment suggestions", () => {
     expect(oneStep.forecast.leadTimeError).toEqual({ method: "one-step", periods: 2, origins: 0, bias: 0, sd: 0 });
     expect(oneStep.formula.reorderPoint).toBeCloseTo(reorderPointForFillRate({ fillRate: 0.95, orderQuantity: 50, meanDemandOverLeadTime: 2 * f, sigmaDemandOverLeadTime: oneStep.forecast.sdPerPeriod * Math.SQRT2, leadTimeDemand: "normal" }).reorderPoint, 9);
     expect(e.formula.reorderPoint).toBeGreaterThan(oneStep.formula.reorderPoint + 5);
+  });
+
+  it("outlying demand is cut before forecasting, and a one-off spike also from the scored lead-time errors, so one wholesale week does not set the reorder point (the explanation names it); a ramp's weeks are scored as they came; outliers: \"keep\" plans on everything", () => {
+    // About 20 a week, and one wholesale order of 5,000 in week 9.
+    const history = [21, 19, 22, 18, 20, 21, 19, 20, 5000, 18, 22, 20, 19, 21, 20, 22, 18, 21, 20, 19];
+    const input = (demandHistory: readonly number[], outliers?: "cap" | "keep"): SuggestionsInput => ({
+      asOf: "2026-03-02",
+      ...(outliers ? { outliers } : {}),
+      suppliers: [{ supplier: "initech", currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "4.00" }], leadTimeDays: { mean: 14, sd: 0 } }],
+      items: [{ sku: "JAR", warehouse: "main", supplier: "initech", periodDays: 7, demandHistory: [...demandHistory], onHand: 0, reserved: 0, backordered: 0, policy: { kind: "reorder-point", orderQuantity: 50, service: { kind: "fill-rate", value: 0.95, leadTimeDemand: "normal" } } }],
+    });
+    const cap = outlierCap(history)!;
+    expect(cap).toBeGreaterThan(22);
+    expect(cap).toBeLessThan(40);
+    const capped = replenishmentSuggestions(input(history)).suggestions[0]!;
+    expect(replenishmentSuggestions(input(history, "cap")).suggestions[0]).toEqual(capped);
+    const e = capped.explanation;
+    expect(e.forecast.cappedOutliers).toEqual({ cap, periods: [8], isolated: [8] });
+    expect(e.notes).toEqual([expect.stringMatching(/^demand above \d+(\.\d+)? \(median \+ 5·MAD of the non-zero periods\) cut to it before forecasting in period 9 \(5000\) of 20; each alone, so cut from the demand the forecast's errors are scored on too; outliers: "keep" plans on them$/)]);
+    // The forecast is the capped history's; the errors come from capped prefixes against the demand with the spike cut.
+    expect(e.forecast.perPeriod[0]).toBeCloseTo(autoForecast(capOutliers(history), { h: 1, levels: [] }).mean[0] as number, 9);
+    expect(e.forecast.perPeriod[0]).toBeLessThan(25);
+    const measured = summariseLeadTimeErrors(leadTimeForecastErrors(history, byHand(history), { leadTimePeriods: 2, actuals: capIsolatedSpikes(history) }));
+    expect(e.forecast.leadTimeError).toEqual({ method: "rolling-origin", periods: 2, ...measured });
+    expect(Math.abs(measured.bias)).toBeLessThan(5);
+    expect(measured.sd).toBeLessThan(10);
+    // Two weeks of about 20: the reorder point stays near 40, not thousands.
+    expect(e.formula.reorderPoint).toBeGreaterThan(35);
+    expect(e.formula.reorderPoint).toBeLessThan(60);
+    // Kept, the spike sets the plan: a reorder point in the thousands.
+    const kept = replenishmentSuggestions(input(history, "keep")).suggestions[0]!;
+    expect(kept.explanation.forecast.cappedOutliers).toBeUndefined();
+    expect(kept.explanation.notes).toBeUndefined();
+    expect(kept.explanation.formula.reorderPoint).toBeGreaterThan(1000);
+    // A ramp (six weeks above the bound in a row) is cut for the forecast but scored as it came: its errors are real.
+    const ramp = [21, 19, 22, 18, 20, 21, 19, 20, 22, 18, 22, 20, 19, 21, 60, 70, 80, 90, 100, 110];
+    const rampExplained = replenishmentSuggestions(input(ramp)).suggestions[0]!.explanation;
+    expect(rampExplained.forecast.cappedOutliers).toEqual({ cap: outlierCap(ramp), periods: [14, 15, 16, 17, 18, 19], isolated: [] });
+    expect(capIsolatedSpikes(ramp)).toEqual(ramp);
+    expect(rampExplained.forecast.leadTimeError).toEqual({ method: "rolling-origin", periods: 2, ...summariseLeadTimeErrors(leadTimeForecastErrors(ramp, byHand(ramp), { leadTimePeriods: 2 })) });
+    expect(rampExplained.notes?.[0]).toContain("none of them alone, so the forecast's errors are scored on them");
+    // Ordinary demand is left alone: nothing is cut, nothing noted.
+    const calm = replenishmentSuggestions(input(history.map((v) => (v > 100 ? 20 : v)))).suggestions[0]!.explanation;
+    expect(calm.forecast.cappedOutliers).toBeUndefined();
+    expect(calm.notes).toBeUndefined();
+    expect(() => replenishmentSuggestions({ ...input(history), outliers: "trim" as "keep" })).toThrow(/outliers/);
   });
 
   it("measures the errors over R + L for a periodic review, and keeps σ₁·√L below 8 origins (saying how many it had)", () => {
