@@ -161,7 +161,7 @@ describe("replenishment simulator", () => {
   });
 
   it("leadTimeForecastErrors scores on actuals when given, and refuses actuals of another length", () => {
-    const naive = (y: readonly number[], h: number) => new Array<number>(h).fill(y[y.length - 1]);
+    const naive = (y: readonly number[], h: number) => new Array<number>(h).fill(y[y.length - 1] as number);
     expect(leadTimeForecastErrors([1, 2, 3, 4, 5, 6, 7, 8], naive, { leadTimePeriods: 2 })).toEqual([3, 3, 3]);
     // Forecasts from the history's prefixes, errors against the actuals.
     expect(leadTimeForecastErrors([1, 2, 3, 4, 5, 6, 7, 8], naive, { leadTimePeriods: 2, actuals: [1, 2, 3, 4, 4, 4, 4, 4] })).toEqual([0, -2, -4]);
