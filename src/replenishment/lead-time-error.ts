@@ -1,6 +1,6 @@
 import { isStorekeepError } from "../kernel/errors.js";
 import { autoForecast } from "./forecast/auto.js";
-import { etsForecast, isConstantSeries } from "./forecast/ets.js";
+import { type EtsFit, etsForecast, etsPointForecast, etsRun, isConstantSeries } from "./forecast/ets.js";
 import type { Forecaster } from "./forecast/backtest.js";
 import { validationError } from "./forecast/forecast-result.js";
 import { demandOverLeadTime } from "./safety-stock.js";
@@ -164,12 +164,29 @@ export function leadTimeDemand(input: {
 }
 
 /**
+ * Origins between re-estimations of the chosen model's parameters in {@link refitChosen} (4:
+ * monthly on weekly data). At the origins in between, the last fit runs on over the new
+ * periods with its parameters ({@link etsRun}), as a forecasting system updates its states
+ * every period and re-estimates now and then; still out of sample, since that fit saw only
+ * an earlier prefix.
+ *
+ * @example
+ * ```ts
+ * REFIT_EVERY; // 4
+ * ```
+ */
+export const REFIT_EVERY = 4;
+
+/**
  * The one-period forecast of a history prefix by the method `chosen` picked for the whole
  * history: an ETS model keeps its form (error, trend, season) and re-estimates its parameters
- * on the prefix — one fit per origin instead of the AICc search over every candidate, which
- * made rolling-origin errors cost a suggestion 12× its forecast —; a prefix that form cannot
- * fit (a multiplicative error over a zero, fewer than 10 periods) and every other method
- * (Croston, the mean, zero) take `autoForecast`'s own choice, which fits no search.
+ * — one fit instead of the AICc search over every candidate, which made rolling-origin errors
+ * cost a suggestion 12× its forecast — on the prefix's first 10 + k·`refitEvery` periods
+ * (the longest such, default {@link REFIT_EVERY}), then runs on over the rest of the prefix
+ * with those parameters ({@link etsRun}); the function keeps those fits, so the origins of one
+ * history share them. A prefix that form cannot fit (a multiplicative error over a zero, fewer
+ * than 10 periods, a constant start) and every other method (Croston, the mean, zero) take
+ * `autoForecast`'s own choice, which fits no search.
  *
  * @example
  * ```ts
@@ -178,17 +195,49 @@ export function leadTimeDemand(input: {
  * leadTimeForecastErrors(history, (y, h) => new Array<number>(h).fill(rate(y)), { leadTimePeriods: 2 });
  * ```
  */
-export function refitChosen(chosen: { readonly method: string; readonly model: string }): (prefix: readonly number[]) => number {
+export function refitChosen(chosen: { readonly method: string; readonly model: string }, options: { readonly refitEvery?: number } = {}): (prefix: readonly number[]) => number {
   const form = chosen.method === "ets" ? /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model) : null;
   const model = form === null ? undefined : `${form[1]}${form[2]}${form[3]}`;
+  const every = options.refitEvery ?? REFIT_EVERY;
+  if (!(Number.isInteger(every) && every >= 1)) throw validationError("refitEvery must be a whole number of origins >= 1", { refitEvery: every });
+  // Fits by the values they were estimated on (a prefix's first values can differ between origins: the outlier cap is the prefix's own).
+  const fits = new Map<string, EtsFit | null>();
+  const fitOn = (values: readonly number[]): EtsFit | null => {
+    const key = values.join(",");
+    let fit = fits.get(key);
+    if (fit === undefined) {
+      fit = null;
+      if (!isConstantSeries(values)) {
+        try {
+          fit = etsForecast(values, { h: 1, model: model as string, levels: [] }).fit;
+        } catch (error) {
+          if (!isStorekeepError(error)) throw error;
+        }
+      }
+      fits.set(key, fit);
+    }
+    return fit;
+  };
   return (prefix) => {
     if (model !== undefined && prefix.length >= 10 && !isConstantSeries(prefix)) {
-      try {
-        return Math.max(0, etsForecast(prefix, { h: 1, model, levels: [] }).mean[0] as number);
-      } catch (error) {
-        if (!isStorekeepError(error)) throw error;
+      const anchor = 10 + Math.floor((prefix.length - 10) / every) * every;
+      const fit = fitOn(anchor === prefix.length ? prefix : prefix.slice(0, anchor));
+      if (fit !== null) {
+        const run = anchor === prefix.length ? fit : runOn(fit, prefix);
+        const next = run === null ? undefined : (etsPointForecast(run, 1)[0] as number);
+        if (next !== undefined && Number.isFinite(next)) return Math.max(0, next);
       }
     }
     return Math.max(0, autoForecast(prefix, { h: 1, levels: [] }).mean[0] as number);
   };
+}
+
+/** {@link etsRun}, or null where the fit cannot run over the longer prefix (a multiplicative error meeting a zero). */
+function runOn(fit: EtsFit, prefix: readonly number[]): EtsFit | null {
+  try {
+    return etsRun(fit, prefix);
+  } catch (error) {
+    if (!isStorekeepError(error)) throw error;
+    return null;
+  }
 }

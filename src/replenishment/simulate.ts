@@ -253,11 +253,19 @@ export function forecastDrivenPolicy(p: PolicyParameters): SimulationPolicy {
   // The forecast each history prefix gave: a simulation asks for the same prefixes every period.
   // (by the model chosen now: see refitChosen).
   const levels = new Map<string, number>();
+  // One refitting forecaster per chosen model: the prefixes it refits on are shared by the origins after them.
+  const rates = new Map<string, (prefix: readonly number[]) => number>();
   const levelAt = (chosen: { readonly method: string; readonly model: string }, history: readonly number[]): number => {
     const key = `${chosen.method}|${chosen.model}|${history.join(",")}`;
     let level = levels.get(key);
     if (level === undefined) {
-      level = refitChosen(chosen)(capOutliers(history));
+      const model = `${chosen.method}|${chosen.model}`;
+      let rate = rates.get(model);
+      if (rate === undefined) {
+        rate = refitChosen(chosen);
+        rates.set(model, rate);
+      }
+      level = rate(capOutliers(history));
       levels.set(key, level);
     }
     return level;

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Forecaster } from "../../src/replenishment/forecast/backtest.js";
-import { LEAD_TIME_ERROR_MIN_ORIGINS, leadTimeDemand, leadTimeForecastErrors, refitChosen, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
+import { LEAD_TIME_ERROR_MIN_ORIGINS, REFIT_EVERY, leadTimeDemand, leadTimeForecastErrors, refitChosen, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
 import { autoForecast } from "../../src/replenishment/forecast/auto.js";
-import { etsForecast } from "../../src/replenishment/forecast/ets.js";
+import { etsForecast, etsPointForecast, etsRun } from "../../src/replenishment/forecast/ets.js";
 
 const naive: Forecaster = (y, h) => new Array<number>(h).fill(y[y.length - 1] as number);
 
@@ -104,17 +104,41 @@ describe("lead-time demand from the forecast errors", () => {
 });
 
 describe("refitChosen: rolling origins refit the chosen model, not the model search", () => {
-  it("an ETS choice keeps its form on each prefix of 10 or more periods (parameters re-estimated), shorter prefixes and other methods take autoForecast's own choice", () => {
+  it("etsRun on the data a fit was estimated on gives that fit's states and fitted values; on a longer series it runs the same recursions on (ETS(A,N,N): l ← l + α(y − l))", () => {
+    const y = [21, 19, 22, 18, 20, 21, 19, 20, 22, 18, 23, 20];
+    const fit = etsForecast(y, { h: 1, model: "ANN", levels: [] }).fit;
+    const same = etsRun(fit, y);
+    expect(same.level).toBeCloseTo(fit.level, 12);
+    same.fitted.forEach((v, i) => expect(v).toBeCloseTo(fit.fitted[i] as number, 12));
+    expect(same.sse).toBeCloseTo(fit.sse, 9);
+    let level = fit.level;
+    for (const v of [30, 31, 29]) level += fit.alpha * (v - level);
+    expect(etsPointForecast(etsRun(fit, [...y, 30, 31, 29]), 1)[0]).toBeCloseTo(level, 12);
+    // A multiplicative error cannot run over a zero: refused as the fit would be.
+    const mult = etsForecast(y, { h: 1, model: "MNN", levels: [] }).fit;
+    expect(() => etsRun(mult, [...y, 0])).toThrow();
+  });
+
+  it("an ETS choice keeps its form on each prefix of 10 or more periods (parameters re-estimated every 4 origins, run on between), shorter prefixes and other methods take autoForecast's own choice", () => {
     const history = [21, 19, 22, 18, 20, 21, 19, 20, 22, 18, 30, 35, 41, 38, 42, 39, 41, 40, 43, 38];
     const chosen = autoForecast(history, { h: 1, levels: [] });
     expect(chosen.method).toBe("ets");
     const form = /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model)!;
     const model = `${form[1]}${form[2]}${form[3]}`;
     const rate = refitChosen(chosen);
-    for (const n of [10, 14, 19]) {
+    // Re-estimated on 10, 14, 18, … periods (every REFIT_EVERY origins): there the rate is that fit's forecast.
+    expect(REFIT_EVERY).toBe(4);
+    for (const n of [10, 14, 18]) {
       const prefix = history.slice(0, n);
       expect(rate(prefix)).toBeCloseTo(Math.max(0, etsForecast(prefix, { h: 1, model, levels: [] }).mean[0] as number), 12);
     }
+    // In between, the last fit runs on over the new periods with its parameters: 19 periods take the fit on the first 18.
+    const on18 = etsForecast(history.slice(0, 18), { h: 1, model, levels: [] }).fit;
+    expect(rate(history.slice(0, 19))).toBeCloseTo(Math.max(0, etsPointForecast(etsRun(on18, history.slice(0, 19)), 1)[0] as number), 12);
+    expect(rate(history.slice(0, 19))).not.toBeCloseTo(Math.max(0, etsForecast(history.slice(0, 19), { h: 1, model, levels: [] }).mean[0] as number), 6);
+    // refitEvery 1 re-estimates at every origin.
+    expect(refitChosen(chosen, { refitEvery: 1 })(history.slice(0, 19))).toBeCloseTo(Math.max(0, etsForecast(history.slice(0, 19), { h: 1, model, levels: [] }).mean[0] as number), 12);
+    expect(() => refitChosen(chosen, { refitEvery: 0 })).toThrow(/refitEvery must be a whole number/);
     expect(rate(history.slice(0, 6))).toBeCloseTo(Math.max(0, autoForecast(history.slice(0, 6), { h: 1, levels: [] }).mean[0] as number), 12);
     // Croston (an intermittent history) is chosen afresh on each prefix.
     const sparse = [0, 0, 3, 0, 0, 0, 5, 0, 0, 2, 0, 0, 0, 4, 0, 0];

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { autoForecast } from "../../src/replenishment/forecast/auto.js";
-import { etsForecast } from "../../src/replenishment/forecast/ets.js";
+import { etsForecast, etsPointForecast, etsRun } from "../../src/replenishment/forecast/ets.js";
 import { leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
 import { reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
 import { capIsolatedSpikes, capOutliers, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "../../src/replenishment/simulate.js";
@@ -105,7 +105,13 @@ describe("replenishment simulator", () => {
     // Each origin refits the ETS form chosen on the whole (capped) history; below 10 weeks, autoForecast's own choice.
     const chosen = autoForecast(capOutliers(sold), { h: 1, levels: [] });
     const form = /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model)!;
-    const refit = (y: readonly number[]) => (y.length >= 10 ? Math.max(0, etsForecast(capOutliers(y), { h: 1, model: `${form[1]}${form[2]}${form[3]}`, levels: [] }).mean[0] as number) : level(y));
+    // Re-estimated on the first 10 + 4k periods of the capped prefix, run on over the rest.
+    const refit = (y: readonly number[]) => {
+      if (y.length < 10) return level(y);
+      const c = capOutliers(y);
+      const fit = etsForecast(c.slice(0, 10 + Math.floor((c.length - 10) / 4) * 4), { h: 1, model: `${form[1]}${form[2]}${form[3]}`, levels: [] }).fit;
+      return Math.max(0, etsPointForecast(etsRun(fit, c), 1)[0] as number);
+    };
     // Scored on the demand with its isolated spikes cut (this step has none: the weeks above the bound run on).
     expect(capIsolatedSpikes(sold)).toEqual(sold);
     const e = summariseLeadTimeErrors(leadTimeForecastErrors(sold, (y, h) => new Array<number>(h).fill(refit(y)), { leadTimePeriods: 2, actuals: capIsolatedSpikes(sold) }));

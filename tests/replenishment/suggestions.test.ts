@@ -4,7 +4,7 @@ import { toDecimal } from "../../src/kernel/decimal.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
 import { minMaxOrderQuantity } from "../../src/replenishment/policies.js";
 import { autoForecast } from "../../src/replenishment/forecast/auto.js";
-import { etsForecast } from "../../src/replenishment/forecast/ets.js";
+import { etsForecast, etsPointForecast, etsRun } from "../../src/replenishment/forecast/ets.js";
 import { leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
 import { capIsolatedSpikes, capOutliers, outlierCap } from "../../src/replenishment/outliers.js";
 import { reorderPointForCycleServiceLevel, reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
@@ -26,8 +26,9 @@ const base = (): SuggestionsInput => ({
 
 /**
  * The rolling-origin forecaster written out: the ETS form chosen on the whole (outlier-capped)
- * history, refitted on each prefix of 10 or more periods, each prefix capped first as the
- * suggestions do by default (`cap: false` for `outliers: "keep"`).
+ * history, re-estimated on the first 10 + 4k periods of each prefix of 10 or more and run on
+ * over the rest, each prefix capped first as the suggestions do by default (`cap: false` for
+ * `outliers: "keep"`).
  */
 function byHand(history: readonly number[], cap = true): (y: readonly number[], h: number) => number[] {
   const capped = (y: readonly number[]) => (cap ? capOutliers(y) : [...y]);
@@ -35,7 +36,14 @@ function byHand(history: readonly number[], cap = true): (y: readonly number[], 
   const form = /^ETS\(([AM]),(N|A|Ad),(N|A|M)\)$/.exec(chosen.model);
   if (chosen.method !== "ets" || form === null) throw new Error(`expected an ETS model, got ${chosen.model}`);
   const model = `${form[1]}${form[2]}${form[3]}`;
-  return (y, h) => new Array<number>(h).fill(Math.max(0, (y.length >= 10 ? etsForecast(capped(y), { h: 1, model, levels: [] }) : autoForecast(capped(y), { h: 1, levels: [] })).mean[0] as number));
+  return (y, h) => {
+    const c = capped(y);
+    if (c.length < 10) return new Array<number>(h).fill(Math.max(0, autoForecast(c, { h: 1, levels: [] }).mean[0] as number));
+    // Re-estimated on the first 10 + 4k periods, run on over the rest with those parameters.
+    const anchor = 10 + Math.floor((c.length - 10) / 4) * 4;
+    const fit = etsForecast(c.slice(0, anchor), { h: 1, model, levels: [] }).fit;
+    return new Array<number>(h).fill(Math.max(0, etsPointForecast(etsRun(fit, c), 1)[0] as number));
+  };
 }
 
 describe("replenishment suggestions", () => {

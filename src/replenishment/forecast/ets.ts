@@ -480,6 +480,48 @@ export function etsFit(y: readonly number[], spec: EtsSpec, options: EtsFitOptio
   };
 }
 
+/**
+ * A fitted model run over a series `y` that starts with the data it was fitted on, keeping
+ * its smoothing parameters and initial states (R's `ets(y, model = fit, use.initial.values =
+ * TRUE)`): the states are updated through every value of `y`, nothing is re-estimated. What
+ * a forecasting system does between re-estimations: rolling-origin errors refit the chosen
+ * model every few origins and run the last fit on at the others.
+ *
+ * @example
+ * ```ts
+ * const fit = etsFit([10, 12, 11, 13, 12, 14, 13, 15, 14, 16], { error: "A", trend: "N", season: "N" });
+ * etsPointForecast(etsRun(fit, [10, 12, 11, 13, 12, 14, 13, 15, 14, 16, 30, 31]), 1); // the level moved towards 30
+ * ```
+ */
+export function etsRun(fit: EtsFit, y: readonly number[]): EtsFit {
+  const m = fit.period;
+  checkModel(fit.spec, y, m);
+  const w = makeWork(y, fit.spec, m);
+  const s0 = new Float64Array(Math.max(m, 1));
+  for (let j = 0; j < fit.initialSeason.length; j++) s0[j] = fit.initialSeason[j] as number;
+  const r = etsCalc(w, fit.initialLevel, fit.initialTrend, s0, fit.alpha, fit.beta, fit.gamma, fit.phi, NMSE);
+  const n = y.length;
+  const np = fit.estimated + 1;
+  const loglik = -0.5 * r.lik;
+  const aic = -2 * loglik + 2 * np;
+  return {
+    ...fit,
+    level: r.level,
+    trend: r.trend,
+    season: fit.spec.season !== "N" ? Array.from(w.s.subarray(0, m)) : [],
+    fitted: Array.from(w.fit),
+    residuals: Array.from(w.e),
+    sse: r.sse,
+    mse: w.amse[0] as number,
+    sigma2: r.sse / (n - fit.estimated),
+    loglik,
+    aic,
+    aicc: n - np - 1 > 0 ? aic + (2 * np * (np + 1)) / (n - np - 1) : Number.POSITIVE_INFINITY,
+    bic: aic + np * (Math.log(n) - 2),
+    evaluations: 0,
+  };
+}
+
 /** Point forecasts h steps ahead from a fit's final state. */
 export function etsPointForecast(fit: EtsFit, h: number): number[] {
   const out: number[] = [];
