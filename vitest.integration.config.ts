@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -8,6 +9,10 @@ export default defineConfig({
     setupFiles: ["tests/setup.ts"],
     testTimeout: 300_000,
     hookTimeout: 300_000,
-    fileParallelism: false,
+    // Files run side by side, one worker per core: each uses its own schemas on the server,
+    // its own temporary directories and its own connections (the connection-loss test
+    // terminates only its own backends). On a 2-core machine the longest file, the
+    // simulator on the server (~2 minutes), sets the pace.
+    maxWorkers: availableParallelism(),
   },
 });
