@@ -142,6 +142,45 @@ describe("replenishment suggestions", () => {
     expect(() => replenishmentSuggestions({ ...input(history), outliers: "trim" as "keep" })).toThrow(/outliers/);
   });
 
+  it("property: the size of a one-off spike above the bound does not change the suggestion (the same reorder point and quantity for a spike of 1,000 or of 1,000,000)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 20, max: 30 }), { minLength: 16, maxLength: 52 }),
+        fc.nat(),
+        fc.integer({ min: 1_000, max: 1_000_000 }),
+        fc.integer({ min: 1_000, max: 1_000_000 }),
+        (base, at, spikeA, spikeB) => {
+          const i = 1 + (at % (base.length - 2));
+          // The spike stands alone: its neighbours are within the bound (the bound does not depend on the spike's size).
+          const bound = outlierCap(base.map((v, t) => (t === i ? spikeA : v)))!;
+          fc.pre((base[i - 1] as number) <= bound && (base[i + 1] as number) <= bound);
+          const plan = (spike: number, outliers?: "keep") => {
+            const history = base.map((v, t) => (t === i ? spike : v));
+            const r = replenishmentSuggestions({
+              asOf: "2026-03-02",
+              ...(outliers ? { outliers } : {}),
+              suppliers: [{ supplier: "initech", currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "4.00" }], leadTimeDays: { mean: 14, sd: 0 } }],
+              items: [{ sku: "JAR", warehouse: "main", supplier: "initech", periodDays: 7, demandHistory: history, onHand: 0, reserved: 0, backordered: 0 }],
+            });
+            const s = r.suggestions[0]!;
+            return { rop: s.explanation.formula.reorderPoint, quantity: s.quantity, capped: s.explanation.forecast.cappedOutliers };
+          };
+          const a = plan(spikeA);
+          const b = plan(spikeB);
+          expect(a.capped?.cap).toBe(bound);
+          expect(a.capped?.periods).toContain(i);
+          expect(a.capped?.isolated).toContain(i);
+          expect(b.capped).toEqual(a.capped);
+          expect(b.rop).toBeCloseTo(a.rop, 9);
+          expect(b.quantity).toBe(a.quantity);
+          // Two weeks of 20 to 30 a week: the spike does not set the plan.
+          expect(a.rop).toBeLessThan(150);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
   it("measures the errors over R + L for a periodic review, and keeps σ₁·√L below 8 origins (saying how many it had)", () => {
     const history = [21, 19, 22, 18, 20, 21, 19, 20, 22, 18, 30, 35, 41, 38, 42, 39, 41, 40, 43, 38];
     const terms = { supplier: "initech", currency: "EUR", priceBreaks: [{ minQuantity: 0, unitPrice: "4.00" }], leadTimeDays: { mean: 14, sd: 0 } };
