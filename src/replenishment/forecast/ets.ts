@@ -386,17 +386,23 @@ export function etsFit(y: readonly number[], spec: EtsSpec, options: EtsFitOptio
   for (const v of init.seas) start.push(v);
   const s0 = new Float64Array(Math.max(m, 1));
   const mult = spec.season === "M";
+  // Where each smoothing parameter sits in the optimiser's vector (−1: fixed or absent), found
+  // once per fit: the objective unpacks the vector at every evaluation.
+  const at = (name: string) => names.indexOf(name);
+  const alphaAt = at("alpha");
+  const betaAt = hasTrend ? at("beta") : -1;
+  const gammaAt = hasSeason ? at("gamma") : -1;
+  const phiAt = damped ? at("phi") : -1;
+  const alphaFixed = options.alpha ?? 0;
+  const betaFixed = hasTrend ? (options.beta ?? 0) : 0;
+  const gammaFixed = hasSeason ? (options.gamma ?? 0) : 0;
+  const phiFixed = damped ? (options.phi ?? 1) : 1;
   const unpack = (par: ArrayLike<number>) => {
-    let k = 0;
-    const get = (name: string, fixed: number | undefined, dflt: number) => {
-      if (names[k] === name) return par[k++] as number;
-      return fixed ?? dflt;
-    };
-    const alpha = get("alpha", options.alpha, 0);
-    const beta = hasTrend ? get("beta", options.beta, 0) : 0;
-    const gamma = hasSeason ? get("gamma", options.gamma, 0) : 0;
-    const phi = damped ? get("phi", options.phi, 1) : 1;
-    k = nSmoothing;
+    const alpha = alphaAt >= 0 ? (par[alphaAt] as number) : alphaFixed;
+    const beta = betaAt >= 0 ? (par[betaAt] as number) : betaFixed;
+    const gamma = gammaAt >= 0 ? (par[gammaAt] as number) : gammaFixed;
+    const phi = phiAt >= 0 ? (par[phiAt] as number) : phiFixed;
+    let k = nSmoothing;
     const l = par[k++] as number;
     const b = hasTrend ? (par[k++] as number) : 0;
     if (hasSeason) {
