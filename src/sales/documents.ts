@@ -98,7 +98,7 @@ function documentAmounts(order: OrderDoc, f: Figures, rate: string) {
 export function invoiceOrderPart(
   order: OrderDoc,
   quantities: ReadonlyMap<string, bigint>,
-  options: { invoiceId: string; number: string; rate: string; today: LocalDate; includeShipping: boolean; creditFirst?: boolean },
+  options: { invoiceId: string; number: string; rate: string; today: LocalDate; includeShipping: boolean; creditFirst?: boolean; heldCredit?: bigint },
 ): { order: OrderDoc; event: NewEvent } {
   const f: Figures = { net: 0n, shipping: 0n, tax: 0n, codes: new Map() };
   const lines = order.lines.map((line) => {
@@ -116,8 +116,11 @@ export function invoiceOrderPart(
   // correction credit notes' rest, a return's credit on goods already paid for, money captured
   // beyond the invoices) pays this invoice: finance allocates what is open of each credit note,
   // then of each capture, to it. Unapplied prepayments pay it first, or (`creditFirst`: an edit
-  // whose surplus refund must come out of prepayments) what the credit leaves.
-  const inCredit = minorOf(order.receivable.amount, c) < 0n;
+  // whose surplus refund must come out of prepayments) what the credit leaves. `heldCredit` is
+  // what finance holds beyond sales' receivable (creditHeldInFinance: another order's credit
+  // paid an invoice of this one): the order's own credits then pay this invoice in finance, and
+  // sales' figures stay as they are (its views net that credit already).
+  const inCredit = minorOf(order.receivable.amount, c) - (options.heldCredit ?? 0n) < 0n;
   const credits = inCredit ? order.creditNotes.filter((n) => n.reason === "correction" || n.reason === "return").map((n) => n.creditNoteId) : [];
   const payments = inCredit ? capturesOf(order) : [];
   const creditHeld = options.creditFirst === true && credits.length + payments.length > 0 ? -minorOf(order.receivable.amount, c) : 0n;

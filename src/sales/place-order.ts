@@ -14,6 +14,7 @@ import type { SalesSettings } from "./options.js";
 import { type OrderDiscount, type PricingInput, priceOrder } from "./price-order.js";
 import { nextOrderState } from "./state-machines.js";
 import { invoiceOrderPart } from "./documents.js";
+import { creditHeldInFinance } from "./reports.js";
 import { functionalRate } from "./rate.js";
 import { allocateNumber } from "./numbers.js";
 import { ownHolds, sourceOrder } from "./sourcing.js";
@@ -310,5 +311,6 @@ export async function reservationRequest(ctx: CommandContext, settings: SalesSet
 export async function invoiceWhole(ctx: Parameters<typeof functionalRate>[0], settings: SalesSettings, order: OrderDoc) {
   const quantities = new Map(order.lines.map((l) => [l.lineId, parseScaled(l.buckets.ordered, QUANTITY_SCALE) - parseScaled(l.buckets.invoiced, QUANTITY_SCALE)]));
   const number = await allocateNumber(ctx, settings, "invoice");
-  return invoiceOrderPart(order, quantities, { invoiceId: number, number, rate: await functionalRate(ctx, order.currency), today: ctx.today, includeShipping: !order.shipping.invoiced });
+  const heldCredit = await creditHeldInFinance(ctx.tx, order, settings.seams.openItems);
+  return invoiceOrderPart(order, quantities, { invoiceId: number, number, rate: await functionalRate(ctx, order.currency), today: ctx.today, includeShipping: !order.shipping.invoiced, heldCredit });
 }

@@ -116,6 +116,25 @@ export async function financeWriteOffs(tx: Transaction, order: OrderDoc, openIte
   return reliefsOf(order, await openItems(tx, ids));
 }
 
+/**
+ * The credit finance holds for an order beyond sales' own receivable, in minor units of the
+ * order's currency: what other orders' credits paid of its invoices less what its own credits
+ * paid of other orders' documents (`finance.allocate`; see {@link financeWriteOffs}). An
+ * invoice made while it is positive takes the order's open credits, as it does when sales'
+ * receivable is below zero. 0 before the order's first invoice (nothing of it can have been
+ * allocated then, and nothing is read) or without an open-items reader.
+ *
+ * @example
+ * ```ts
+ * await creditHeldInFinance(tx, order, seams.openItems); // 2380n: another order's 23.80 paid this order's first invoice
+ * ```
+ */
+export async function creditHeldInFinance(tx: Transaction, order: OrderDoc, openItems: OpenItemsReader | undefined): Promise<bigint> {
+  if (order.invoices.length === 0 || openItems === undefined) return 0n;
+  const f = await financeWriteOffs(tx, order, openItems);
+  return minorOf(f.paidByCredits, order.currency) - minorOf(f.movedAway, order.currency);
+}
+
 /** What finance relieved of an order beyond sales (see {@link financeWriteOffs}), decimal strings in the order's currency. */
 export interface FinanceReliefs {
   readonly debt: string;

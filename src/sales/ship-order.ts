@@ -7,6 +7,7 @@ import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { decimalText } from "./inputs.js";
 import { invoiceOrderPart } from "./documents.js";
+import { creditHeldInFinance } from "./reports.js";
 import { type OrderDoc, SHIPMENTS, type ShipmentDoc, bump, loadOrder, qty, qtyText, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { allocateNumber } from "./numbers.js";
@@ -103,7 +104,8 @@ export function shipOrderCommand(settings: SalesSettings) {
       let invoiceId: string | null = null;
       if (next.invoicing === "on-shipment" && (toInvoice.size > 0 || !next.shipping.invoiced)) {
         const number = await allocateNumber(ctx, settings, "invoice");
-        const invoiced = invoiceOrderPart(next, toInvoice, { invoiceId: number, number, rate: await functionalRate(ctx, next.currency), today: ctx.today, includeShipping: !next.shipping.invoiced });
+        const heldCredit = await creditHeldInFinance(ctx.tx, next, settings.seams.openItems);
+        const invoiced = invoiceOrderPart(next, toInvoice, { invoiceId: number, number, rate: await functionalRate(ctx, next.currency), today: ctx.today, includeShipping: !next.shipping.invoiced, heldCredit });
         next = invoiced.order;
         events.push(invoiced.event);
         invoiceId = number;

@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { Storekeep } from "../../src/storekeep.js";
 import type { ManualClock } from "../../src/testing/index.js";
 import { allocatedOf } from "../../src/sales/order.js";
-import { balance, booksAgree, sharedPglite, shop, stock, storeOf } from "./setup.js";
+import { USD_RATES, balance, booksAgree, sharedPglite, shop, stock, storeOf } from "./setup.js";
 
 /*
  * An over-payment — money captured on an order beyond its invoices, left on the capture's own
@@ -36,14 +36,21 @@ async function figures(sk: Storekeep, orderId: string): Promise<string[]> {
   return [v.leftToPay, v.refundDue, v.leftToRefund, v.statuses.payment];
 }
 
+type Currency = "EUR" | "USD";
+
+/** USD_RATES and 0.97 from 15 March: a USD order's later documents are booked at other rates. */
+const RATES = [...USD_RATES, { base: "USD", quote: "EUR", date: "2026-03-15", rate: "0.97" }];
+
+let currency: Currency = "EUR";
+
 async function onShipmentShop(kind: Kind): Promise<{ sk: Storekeep; clock: ManualClock }> {
-  const { sk, clock } = shop(storeOf(kind, db), { invoicing: "on-shipment" });
+  const { sk, clock } = shop(storeOf(kind, db), { invoicing: "on-shipment" }, RATES);
   await stock(sk, ["MUG", "TEE"]);
   return { sk, clock };
 }
 
 const place = (sk: Storekeep, orderId: string, lines: { sku: string; quantity: number }[]) =>
-  sk.sales.placeOrder({ orderId, customerId: "cus_1", currency: "EUR", warehouseId: "wh", lines: lines.map((l) => ({ ...l, unitPrice: "10" })) });
+  sk.sales.placeOrder({ orderId, customerId: "cus_1", currency, warehouseId: "wh", lines: lines.map((l) => ({ ...l, unitPrice: "10" })) });
 
 const invoiceOf = async (sk: Storekeep, orderId: string, index = 0) => (await sk.sales.order(orderId))!.order.invoices[index]!.invoiceId;
 
@@ -165,6 +172,34 @@ for (const kind of ["memory", "pglite"] as const) {
       expect([c.refundDue, c.leftToRefund, c.order.paid.refunded, c.order.paid.captured]).toEqual(["0", "0", "23.8", "23.8"]);
       await expect(sk.sales.refundPayment({ orderId: "ord_c", refundId: "re_c2", amount: "0.01" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
       expect(await balance(sk, "2200")).toBe("0.00");
+      await booksAgree(sk);
+    }, 60_000);
+
+    it.each(["EUR", "USD"] as const)("%s: ord_c's first invoice paid by ord_a's over-payment, its goods returned before the rest ships: the next invoice takes the return's credit note, so finance holds nothing open for ord_c (was: the credit note and the invoice both open, netting to nothing)", async (inCurrency) => {
+      // Every order of the scenario in that currency (ord_a and ord_b too); back to EUR for the other tests.
+      currency = inCurrency;
+      onTestFinished(() => {
+        currency = "EUR";
+      });
+      const { sk, clock } = await overPaidAndInvoice(kind);
+      await place(sk, "ord_c", [{ sku: "MUG", quantity: 2 }, { sku: "TEE", quantity: 2 }]);
+      await sk.sales.shipOrder({ orderId: "ord_c", shipmentId: "shp_c1", lines: [{ lineId: "1", quantity: "2" }] });
+      const invoiceC1 = await invoiceOf(sk, "ord_c");
+      await sk.finance.allocate({ ledger: "receivables", creditId: "ch_a", documentIds: [invoiceC1], date: "2026-03-10" });
+      // The MUGs come back: ord_c paid 23.80 (ord_a's money) for goods it no longer has.
+      await sk.sales.requestReturn({ orderId: "ord_c", returnId: "ret_c", lines: [{ lineId: "1", quantity: "2" }] });
+      await sk.sales.receiveReturn({ returnId: "ret_c" });
+      const creditNoteC = (await sk.sales.order("ord_c"))!.order.creditNotes[0]!.creditNoteId;
+      const invoiceB = await invoiceOf(sk, "ord_b");
+      expect(await openOf(sk)).toEqual([[creditNoteC, "-23.8"], [invoiceB, "23.8"]]);
+      // The TEEs ship (on 15 March: a USD invoice at 0.97, its credit note at 0.95): their 23.80 invoice is paid by that credit.
+      clock.set("2026-03-15T10:00:00.000Z");
+      const shipped = await sk.sales.shipOrder({ orderId: "ord_c", shipmentId: "shp_c2" });
+      expect(await openOf(sk)).toEqual([[invoiceB, "23.8"]]);
+      expect(shipped.invoiceId).not.toBeNull();
+      expect(await figures(sk, "ord_c")).toEqual(["0", "0", "0", "paid"]);
+      await expect(sk.sales.refundPayment({ orderId: "ord_c", refundId: "re_c", amount: "0.01" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+      await expect(sk.sales.capturePayment({ orderId: "ord_c", paymentId: "ch_c" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
       await booksAgree(sk);
     }, 60_000);
   });
