@@ -4,8 +4,6 @@ import { leadTimeDemand, leadTimeForecastErrors, refitChosen, summariseLeadTimeE
 import { capIsolatedSpikes, capOutliers } from "./outliers.js";
 import { type LeadTimeDemandModel, reorderPointForFillRate } from "./safety-stock.js";
 
-export { capIsolatedSpikes, capOutliers } from "./outliers.js";
-
 /**
  * What a policy sees at the end of each period: the demand history so far, the stock on
  * hand and on order.

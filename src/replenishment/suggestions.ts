@@ -419,7 +419,7 @@ export function planSuggestions(raw: SuggestionsInput, onForecastFailure: ((fail
       // The errors the lead-time demand really had: the forecast refitted at past origins, scored over the protection interval.
       if (policy.kind !== "min-max" && (policy.service.forecastError ?? "rolling-origin") === "rolling-origin") {
         const refit = refitChosen(forecast);
-        // Each origin forecasts as it would have then: its own prefix, its isolated spikes cut.
+        // Each origin forecasts as it would have then: its own prefix, its outliers cut (capOutliers).
         const rate = (y: readonly number[], periods: number) => new Array<number>(periods).fill(refit(capping ? capOutliers(y) : y));
         forecastError = summariseLeadTimeErrors(leadTimeForecastErrors(item.demandHistory, rate, { leadTimePeriods: protection, actuals: scored }));
       }

@@ -16,7 +16,8 @@
  */
 import { autoForecast } from "../../src/replenishment/forecast/index.js";
 import { reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
-import { capOutliers, forecastDrivenPolicy, simulateReplenishment } from "../../src/replenishment/simulate.js";
+import { forecastDrivenPolicy, simulateReplenishment } from "../../src/replenishment/simulate.js";
+import { capOutliers } from "../../src/replenishment/outliers.js";
 import { readWeeklySkuDemand } from "./online-retail.js";
 
 const TARGET_FILL_RATE = 0.95;

@@ -4,8 +4,8 @@ import { autoForecast } from "../../src/replenishment/forecast/auto.js";
 import { etsForecast, etsPointForecast, etsRun } from "../../src/replenishment/forecast/ets.js";
 import { leadTimeForecastErrors, summariseLeadTimeErrors } from "../../src/replenishment/lead-time-error.js";
 import { reorderPointForFillRate } from "../../src/replenishment/safety-stock.js";
-import { capIsolatedSpikes, capOutliers, forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "../../src/replenishment/simulate.js";
-import { outlierCap } from "../../src/replenishment/outliers.js";
+import { forecastDrivenPolicy, simulateReplenishment, staticMinMaxPolicy } from "../../src/replenishment/simulate.js";
+import { capIsolatedSpikes, capOutliers, outlierCap } from "../../src/replenishment/outliers.js";
 
 const opts = (demand: number[], initialStock: number) => ({ demand, warmupPeriods: 4, leadTimePeriods: 2, initialStock, unitCost: 3, orderCost: 10, holdingRatePerPeriod: 0.01 });
 
