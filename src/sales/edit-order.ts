@@ -16,7 +16,7 @@ import { orderLineInputSchema, reservationRequest, taxCalculator } from "./place
 import { type LineDiscount, type OrderDiscount, type PricingLine, priceOrder } from "./price-order.js";
 import { functionalRate } from "./rate.js";
 import { refundFromOrder } from "./refund-payment.js";
-import { type CreditRelief, creditReliefInFinance, refundDueWith, versionKey } from "./reports.js";
+import { type CreditRelief, creditHeldInFinance, creditReliefInFinance, refundDueWith, versionKey } from "./reports.js";
 import { fingerprintOf } from "./payment-records.js";
 
 const id = idSchema<string>();
@@ -282,7 +282,9 @@ export function editOrderCommand(settings: SalesSettings) {
       const kept: OrderVersionDoc = { orderId: order.orderId, version: order.version ?? 1, supersededAt: nowIso, order };
       await ctx.tx.documents.put(ORDER_VERSIONS, versionKey(order.orderId, order.version ?? 1), kept as never, 0);
       await saveOrder(ctx.tx, withHistory(next, nowIso, "edit", `v${newVersion}`), version);
-      const balanceDue = gross > minorOf(netCaptured(next), c) ? amountOf(gross - minorOf(netCaptured(next), c), c) : "0";
+      // What another order's credit paid of this order's invoices (finance.allocate) is not due again.
+      const paidAll = minorOf(netCaptured(next), c) + (gross > minorOf(netCaptured(next), c) ? await creditHeldInFinance(ctx.tx, next, settings.seams.openItems) : 0n);
+      const balanceDue = gross > paidAll ? amountOf(gross - paidAll, c) : "0";
       return {
         result: { orderId: order.orderId, version: newVersion, total: next.totals.gross, tax: next.totals.tax, previousTotal: order.totals.gross, balanceDue, creditNoteId, creditNoteIds, invoiceId, refundId, refund },
         events,

@@ -202,6 +202,28 @@ for (const kind of ["memory", "pglite"] as const) {
       await expect(sk.sales.capturePayment({ orderId: "ord_c", paymentId: "ch_c" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
       await booksAgree(sk);
     }, 60_000);
+
+    it("ord_c's first invoice paid by ord_a's over-payment, then ord_c edited (TEE 2 → 1): the edit's correction credit note and the invoice replacing it settle each other, the TEE's invoice is all ord_c owes, and its capture leaves nothing open", async () => {
+      const { sk } = await overPaidAndInvoice(kind);
+      await place(sk, "ord_c", [{ sku: "MUG", quantity: 2 }, { sku: "TEE", quantity: 2 }]);
+      await sk.sales.shipOrder({ orderId: "ord_c", shipmentId: "shp_c1", lines: [{ lineId: "1", quantity: "2" }] });
+      const invoiceC1 = await invoiceOf(sk, "ord_c");
+      await sk.finance.allocate({ ledger: "receivables", creditId: "ch_a", documentIds: [invoiceC1], date: "2026-03-10" });
+      const invoiceB = await invoiceOf(sk, "ord_b");
+      const edited = await sk.sales.editOrder({ orderId: "ord_c", changes: [{ lineId: "2", quantity: 1 }] });
+      // 23.80 of the 35.70 was paid by ord_a's credit: 11.90 is due (was 35.70, sales' own captures alone).
+      expect([edited.total, edited.balanceDue, edited.creditNoteIds.length]).toEqual(["35.7", "11.9", 1]);
+      expect(await openOf(sk)).toEqual([[invoiceB, "23.8"]]);
+      expect(await figures(sk, "ord_c")).toEqual(["11.9", "0", "0", "partially-paid"]);
+      await sk.sales.shipOrder({ orderId: "ord_c", shipmentId: "shp_c2" });
+      const invoiceTee = await invoiceOf(sk, "ord_c", 2);
+      expect(await openOf(sk)).toEqual([[invoiceTee, "11.9"], [invoiceB, "23.8"]].sort((x, y) => (x[0]! < y[0]! ? -1 : 1)));
+      expect(await sk.sales.capturePayment({ orderId: "ord_c", paymentId: "ch_c" })).toEqual({ paymentId: "ch_c", amount: "11.9", invoiced: true });
+      expect(await openOf(sk)).toEqual([[invoiceB, "23.8"]]);
+      expect(await figures(sk, "ord_c")).toEqual(["0", "0", "11.9", "paid"]);
+      expect(await balance(sk, "1200")).toBe("23.80");
+      await booksAgree(sk);
+    }, 60_000);
   });
 }
 

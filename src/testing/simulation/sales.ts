@@ -391,7 +391,13 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
           const after = cache.get(order.orderId)!;
           // The payment difference is settled: a surplus refunded now, a shortfall left due, nothing else.
           const paid = new Decimal(after.paid.captured).minus(after.paid.refundedOnEdit ?? "0");
-          const due = Decimal.max(0, new Decimal(after.totals.gross).minus(paid));
+          let due = Decimal.max(0, new Decimal(after.totals.gross).minus(paid));
+          if (options.allocations === true) {
+            // What another order's credit paid of this order's invoices (finance.allocate) is not due again,
+            // and what this order's credit paid of another's is (the view's leftToPay, before any write-off).
+            const view = (await sk.sales.order(order.orderId))!;
+            due = new Decimal(view.leftToPay).plus(view.writtenOff);
+          }
           if (!shop.concurrent() && !due.eq(result.balanceDue)) throw new Error(`edit of ${order.orderId}: balance due ${result.balanceDue}, but the order's total ${after.totals.gross} less ${paid.toFixed()} paid leaves ${due.toFixed()}`);
           return result;
         },
