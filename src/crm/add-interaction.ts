@@ -3,8 +3,9 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { instantString } from "../kernel/events/fields.js";
 import { TIMELINE, type TimelineEntry, activeCustomer } from "./customer.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-export const addInteractionSchema = z.object({
+export const addInteractionSchema = strictInput({
   customerId: z.string().min(1).max(200),
   /** `message`, `ticket`, `campaign-touch`, `note`, or a shop's own kind. */
   kind: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "a lower-case kind such as message, ticket, campaign-touch, note"),

@@ -15,6 +15,7 @@ import type { CrmOptions } from "./options.js";
 import { currentConsent } from "./record-consent.js";
 import { segmentsAsOf } from "./reports.js";
 import { type CrmOrderDoc, orderNetAsOf } from "./timeline.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /** A stored campaign. */
 export type CampaignDoc = {
@@ -26,13 +27,13 @@ export type CampaignDoc = {
   readonly attributionDays: number;
 };
 
-export const defineCampaignSchema = z.object({
+export const defineCampaignSchema = strictInput({
   campaignId: z.string().min(1).max(200).regex(/^[^|:]+$/, "may not contain | or :"),
   name: z.string().min(1).max(200),
   channel: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
   /** The RFM segment it targets (a name of the grid in use). */
   segment: z.string().min(1).max(100),
-  cost: z.object({ amount: z.string().regex(/^\d+(\.\d+)?$/, "a non-negative decimal"), currency: z.string().regex(/^[A-Z]{3}$/) }),
+  cost: strictInput({ amount: z.string().regex(/^\d+(\.\d+)?$/, "a non-negative decimal"), currency: z.string().regex(/^[A-Z]{3}$/) }),
   /** Orders placed within this many days after a touch are attributed to it. */
   attributionDays: z.number().int().min(1).max(365),
 });
@@ -56,7 +57,7 @@ export const defineCampaign = defineLibraryCommand({
   },
 });
 
-export const targetCampaignSchema = z.object({ campaignId: z.string().min(1).max(200), asOf: localDateSchema });
+export const targetCampaignSchema = strictInput({ campaignId: z.string().min(1).max(200), asOf: localDateSchema });
 
 async function campaign(tx: Transaction, campaignId: string): Promise<CampaignDoc> {
   const doc = await tx.documents.get<CampaignDoc>(CAMPAIGNS, campaignId);

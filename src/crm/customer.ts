@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Transaction } from "../ports/storage.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { normaliseEmail, normalisePhone } from "./contacts.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /** Collections (names are part of the stored format). */
 export const CUSTOMERS = "crm.customers";
@@ -44,7 +45,7 @@ export function storedAddress(a: { label?: string | undefined; lines: readonly s
   return { label: a.label ?? null, lines: [...a.lines], city: a.city ?? null, postalCode: a.postalCode ?? null, region: a.region ?? null, country: a.country ?? null };
 }
 
-export const addressSchema = z.object({
+export const addressSchema = strictInput({
   label: z.string().max(40).optional(),
   lines: z.array(text).max(5),
   city: z.string().max(200).optional(),
@@ -64,8 +65,8 @@ const contactFields = {
   defaultCountry: z.string().length(2).optional(),
 };
 
-export const createCustomerSchema = z.object({ customerId: id.optional(), ...contactFields });
-export const updateCustomerSchema = z.object({ customerId: id, ...contactFields });
+export const createCustomerSchema = strictInput({ customerId: id.optional(), ...contactFields });
+export const updateCustomerSchema = strictInput({ customerId: id, ...contactFields });
 
 /**
  * A consent decision for one channel. `id` is the id of the command that recorded it (absent

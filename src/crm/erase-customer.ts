@@ -3,6 +3,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { CUSTOMERS, type CustomerDoc, MERGES, TIMELINE, contactKeys, resolveCustomerId, writeContactKeys } from "./customer.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Deletes the merge records of every customer merged (directly or through a chain) into
@@ -23,7 +24,7 @@ async function eraseMergeRecords(tx: Transaction, customerId: string): Promise<v
   }
 }
 
-export const eraseCustomerSchema = z.object({ customerId: z.string().min(1).max(200) });
+export const eraseCustomerSchema = strictInput({ customerId: z.string().min(1).max(200) });
 
 /**
  * Erases a customer's personal data on request (GDPR art. 17): name, e-mails, phones,

@@ -3,8 +3,9 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { ALIASES, CUSTOMERS, type CustomerDoc, MERGES, ORDERS, SEGMENTS, TIMELINE, activeCustomer, contactKeys, writeContactKeys } from "./customer.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-export const mergeCustomersSchema = z.object({ sourceId: z.string().min(1).max(200), targetId: z.string().min(1).max(200) });
+export const mergeCustomersSchema = strictInput({ sourceId: z.string().min(1).max(200), targetId: z.string().min(1).max(200) });
 
 function union<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] {
   const seen = new Set(a.map(key));

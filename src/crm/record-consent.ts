@@ -2,8 +2,9 @@ import { z } from "zod";
 import { defineLibraryCommand } from "../runner/library.js";
 import { instantString } from "../kernel/events/fields.js";
 import { CUSTOMERS, type ConsentRecord, activeCustomer } from "./customer.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-export const recordConsentSchema = z.object({
+export const recordConsentSchema = strictInput({
   customerId: z.string().min(1).max(200),
   /** The marketing channel: `email`, `sms`, `phone`, `post`, or a shop's own. */
   channel: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "a lower-case channel name such as email, sms, phone, post"),

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { type NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { insertDocuments, lockDocuments } from "../runner/batch-documents.js";
@@ -7,8 +6,9 @@ import { localDateSchema } from "../kernel/local-date.js";
 import { SEGMENTS } from "./customer.js";
 import type { CrmOptions } from "./options.js";
 import { segmentsAsOf } from "./reports.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-export const refreshSegmentsSchema = z.object({ asOf: localDateSchema });
+export const refreshSegmentsSchema = strictInput({ asOf: localDateSchema });
 
 /**
  * Recomputes every customer's RFM segment as of a date from CRM's order projection

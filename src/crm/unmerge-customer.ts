@@ -4,8 +4,9 @@ import type { Transaction } from "../ports/storage.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { ALIASES, CUSTOMERS, type CustomerDoc, MERGES, ORDERS, TIMELINE, contactKeys, writeContactKeys } from "./customer.js";
 import type { MergeRecord } from "./merge-customers.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-export const unmergeCustomerSchema = z.object({ sourceId: z.string().min(1).max(200) });
+export const unmergeCustomerSchema = strictInput({ sourceId: z.string().min(1).max(200) });
 
 /** `items` without those that came from the source (in `source`, not in `before`). */
 function without<T>(items: readonly T[], source: readonly T[], before: readonly T[], key: (x: T) => string): T[] {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { StorekeepError, parseWith } from "../kernel/errors.js";
 import { isCurrencyCode, type CurrencyCode } from "../kernel/currencies.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /*
  * Accounts and charts: what an account is (type, normal balance, contra, hierarchy,
@@ -93,6 +94,8 @@ export interface AccountInput {
   readonly header?: boolean;
   readonly parent?: string;
   readonly currency?: CurrencyCode;
+  /** Follows from `type` and `contra`; accepted (an account read back from `accounts()`) when it agrees. */
+  readonly normalBalance?: NormalBalance;
 }
 
 /**
@@ -103,7 +106,7 @@ export interface AccountInput {
  * accountInputSchema.parse({ code: "6500", name: "Marketing", type: "expense" });
  * ```
  */
-export const accountInputSchema = z.object({
+export const accountInputSchema = strictInput({
   code: accountCodeSchema,
   name: z.string().min(1).max(200),
   type: z.enum(["asset", "liability", "equity", "revenue", "expense"]),
@@ -111,6 +114,13 @@ export const accountInputSchema = z.object({
   header: z.boolean().optional(),
   parent: accountCodeSchema.optional(),
   currency: z.string().refine(isCurrencyCode, { message: "must be an ISO 4217 currency code such as \"EUR\"" }).optional(),
+  // An account read back (accounts(), DEFAULT_CHART) carries its derived normal balance: it may come
+  // along, and must agree with the type. Any other unknown key is refused (a misspelled field).
+  normalBalance: z.enum(["debit", "credit"]).optional(),
+}).superRefine((a, ctx) => {
+  if (a.normalBalance !== undefined && a.normalBalance !== normalBalanceOf(a.type, a.contra ?? false)) {
+    ctx.addIssue({ code: "custom", path: ["normalBalance"], message: `a${a.contra === true ? " contra" : "n"} ${a.type} account's normal balance is ${normalBalanceOf(a.type, a.contra ?? false)}; leave normalBalance out (it follows from type and contra)` });
+  }
 });
 
 /**

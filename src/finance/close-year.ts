@@ -10,8 +10,9 @@ import type { RuleLine } from "./posting-rules.js";
 import type { FinanceSettings } from "./settings.js";
 import { commandSource, postDraft } from "./post-draft.js";
 import { writeLocks } from "./write-locks.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const closeYearSchema = z.object({ year: z.number().int().min(1).max(9998) });
+const closeYearSchema = strictInput({ year: z.number().int().min(1).max(9998) });
 
 
 /**

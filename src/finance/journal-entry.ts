@@ -9,6 +9,7 @@ import { ACCOUNT_CODE, accountCodeSchema } from "./accounts.js";
 import { fastNonNegativeAmount, isCalendarDate, isPlainWith, withFastParse } from "../kernel/fast-parse.js";
 import { type EntryDomain, entryDomainSchema } from "./periods.js";
 import { type PostingLine, decimalToUnits, toUnits, unitsToString } from "./posting-kernel.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /*
  * Journal entries: the input a caller gives, the stored (immutable) form, and the
@@ -48,16 +49,15 @@ export interface JournalLineInput {
  * journalLineSchema.parse({ account: "4100", credit: "100" });
  * ```
  */
-export const journalLineSchema = z
-  .object({
-    account: accountCodeSchema,
-    debit: nonNegativeAmountSchema.optional(),
-    credit: nonNegativeAmountSchema.optional(),
-    currency: currencySchema.optional(),
-    rate: rateSchema.optional(),
-    functional: nonNegativeAmountSchema.optional(),
-    memo: z.string().max(500).optional(),
-  })
+export const journalLineSchema = strictInput({
+  account: accountCodeSchema,
+  debit: nonNegativeAmountSchema.optional(),
+  credit: nonNegativeAmountSchema.optional(),
+  currency: currencySchema.optional(),
+  rate: rateSchema.optional(),
+  functional: nonNegativeAmountSchema.optional(),
+  memo: z.string().max(500).optional(),
+})
   .superRefine((line, ctx) => {
     if ((line.debit === undefined) === (line.credit === undefined)) {
       ctx.addIssue({ code: "custom", path: ["debit"], message: "give exactly one of debit or credit" });
@@ -95,7 +95,7 @@ export interface JournalEntryInput {
  * ```
  */
 export const journalEntrySchema = withFastParse(
-  z.object({
+  strictInput({
     date: localDateSchema,
     lines: z.array(journalLineSchema).min(2).max(BOUNDS.lines),
     memo: z.string().max(500).optional(),

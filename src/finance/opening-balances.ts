@@ -12,6 +12,7 @@ import { type ParsedJournalLine, entryToJson, resolveLines } from "./journal-ent
 import { readBalances, splitBalanceKey } from "./ledger-store.js";
 import { checkEntryBalanced, toUnits, unitsToString } from "./posting-kernel.js";
 import type { FinanceSettings } from "./settings.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /*
  * Opening balances of a shop that moves to storekeep: its old books' trial balance,
@@ -66,13 +67,12 @@ export interface OpeningBalancesInput {
   readonly key?: string;
 }
 
-const inputSchema = z
-  .object({
-    date: localDateSchema,
-    rows: z.array(z.record(z.string(), z.unknown())).min(1).max(BOUNDS.lines).optional(),
-    csv: z.string().max(1_000_000).optional(),
-    key: z.string().min(1).max(200).optional(),
-  })
+const inputSchema = strictInput({
+  date: localDateSchema,
+  rows: z.array(z.record(z.string(), z.unknown())).min(1).max(BOUNDS.lines).optional(),
+  csv: z.string().max(1_000_000).optional(),
+  key: z.string().min(1).max(200).optional(),
+})
   .refine((x) => (x.rows === undefined) !== (x.csv === undefined), { message: "give exactly one of rows or csv", path: ["rows"] });
 
 /**

@@ -7,8 +7,9 @@ import { FINANCE_STORE, flushPostings } from "./ledger-store.js";
 import type { FinanceSettings } from "./settings.js";
 import { commandSource, postDraft } from "./post-draft.js";
 import { checkReversible } from "./entry-controls.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const reverseSchema = z.object({
+const reverseSchema = strictInput({
   entryId: z.string().min(1).max(200),
   date: localDateSchema.optional(),
   memo: z.string().max(500).optional(),

@@ -5,8 +5,9 @@ import type { JsonObject } from "../ports/storage.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { POSTING_DOMAINS, withSoftUnlock } from "./periods.js";
 import { writeLocks } from "./write-locks.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-const unlockSchema = z.object({
+const unlockSchema = strictInput({
   domain: z.enum(POSTING_DOMAINS),
   through: localDateSchema.nullable().optional(),
 });

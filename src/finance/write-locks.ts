@@ -4,6 +4,7 @@ import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
 import { type CommandContext } from "../runner/command.js";
 import { PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID, forgetPostingLocks, POSTING_DOMAINS, type PeriodLockState, periodRange, periodSchema, readPeriodLocks } from "./periods.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 
 /**
@@ -14,12 +15,11 @@ import { PERIOD_LOCKS_COLLECTION, PERIOD_LOCKS_ID, forgetPostingLocks, POSTING_D
  * lockSchema.parse({ period: "2026-03", domains: ["sales"] });
  * ```
  */
-export const lockSchema = z
-  .object({
-    through: localDateSchema.optional(),
-    period: periodSchema.optional(),
-    domains: z.array(z.enum(POSTING_DOMAINS)).min(1).max(4).optional(),
-  })
+export const lockSchema = strictInput({
+  through: localDateSchema.optional(),
+  period: periodSchema.optional(),
+  domains: z.array(z.enum(POSTING_DOMAINS)).min(1).max(4).optional(),
+})
   .refine((x) => (x.through === undefined) !== (x.period === undefined), { message: "give exactly one of through (a date) or period (YYYY-MM)", path: ["through"] });
 
 /**

@@ -14,7 +14,8 @@ import { refuseUnknownKeys } from "./strict-input.js";
  * - `"input"`: a plain object (copied);
  * - `"input?"`: a plain object or `undefined`;
  * - `"options?"`: command options (`idempotencyKey`, `correlationId`) or `undefined`;
- * - `"string"`, `"string|null"`, `"number?"`, `"function"`, `"any"` (copied);
+ * - `"number?"`: a count (a limit, a most-events-per-run): a non-negative whole number, or `undefined`;
+ * - `"string"`, `"string|null"`, `"function"`, `"any"` (copied);
  * - a {@link QueryShape} (see {@link query}): a query object whose keys must be known ones.
  *
  * @example
@@ -191,7 +192,8 @@ function checkArgShape(value: unknown, shape: ArgShape, path: string): unknown {
       if (value !== null && typeof value !== "string") throw invalid(path, `must be a string or null, got ${describe(value)}`);
       return value;
     case "number?":
-      if (value !== undefined && typeof value !== "number") throw invalid(path, `must be a number or left out, got ${describe(value)}`);
+      // Every such argument is a count: a fraction or a negative reached the store's readEvents as an invariant failure.
+      if (value !== undefined && (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)) throw invalid(path, `must be a whole number of 0 or more, or left out; got ${typeof value === "number" ? String(value) : describe(value)}`);
       return value;
     case "input?":
     case "input": {
@@ -217,7 +219,8 @@ function checkArgShape(value: unknown, shape: ArgShape, path: string): unknown {
 /**
  * Wraps every method of `api` so that its arguments are checked against `shapes` and
  * copied into plain data first (methods without shapes get every argument copied). A
- * failure is `VALIDATION_FAILED`, thrown by sync methods and rejected by async ones.
+ * failure is `VALIDATION_FAILED`, thrown by sync methods and rejected by async ones; an async
+ * method's own synchronous throw is turned into a rejection as well.
  *
  * @example
  * ```ts
@@ -249,7 +252,13 @@ export function hardenApi<T extends object>(api: T, name: string, shapes: ApiSha
           } catch (error) {
             return Promise.reject(error);
           }
-          return fn.apply(api, safe);
+          // A method that refuses before its first await (a report's query checked up front)
+          // rejects too: a host's `.catch()` never meets a synchronous throw from an async call.
+          try {
+            return fn.apply(api, safe);
+          } catch (error) {
+            return Promise.reject(error);
+          }
         };
   }
   return out as T;

@@ -8,6 +8,7 @@ import { billResult, holdBill, postBill, tolerancesOf } from "./post-bill.js";
 import { matchBill } from "./three-way-match.js";
 import { idSchema, requireSupplier } from "./supplier.js";
 import { assertAllowed } from "./transitions.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Approves a held bill as it is (the approver accepts the mismatch) and posts it. The bill
@@ -23,7 +24,7 @@ import { assertAllowed } from "./transitions.js";
  */
 export const approveBill = defineLibraryCommand({
   name: "purchasing.approveBill",
-  input: z.strictObject({ billId: idSchema, approver: z.string().min(1).max(200) }),
+  input: strictInput({ billId: idSchema, approver: z.string().min(1).max(200) }),
   async handle(ctx, input) {
     const { bill, version: billVersion } = await loadBill(ctx.tx, input.billId);
     if (bill.status !== "held" || bill.purchaseOrderId === null) throw new StorekeepError("INVALID_TRANSITION", `Bill ${bill.billId} is ${bill.status}, not held; only a held bill is approved.`, { billId: bill.billId, status: bill.status, allowed: [] });

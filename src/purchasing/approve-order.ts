@@ -5,6 +5,7 @@ import { saveOrder } from "./order-store.js";
 import { loadOrder } from "./purchase-order.js";
 import { idSchema } from "./supplier.js";
 import { assertAllowed } from "./transitions.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Approves a draft order's current revision. An order above the approval limit needs an
@@ -17,7 +18,7 @@ import { assertAllowed } from "./transitions.js";
  */
 export const approveOrder = defineLibraryCommand({
   name: "purchasing.approveOrder",
-  input: z.strictObject({ purchaseOrderId: idSchema, approver: z.string().min(1).max(200).optional() }),
+  input: strictInput({ purchaseOrderId: idSchema, approver: z.string().min(1).max(200).optional() }),
   async handle(ctx, input) {
     const { order, version } = await loadOrder(ctx.tx, input.purchaseOrderId);
     assertAllowed(order.purchaseOrderId, order.status, "approve");

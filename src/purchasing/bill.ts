@@ -10,6 +10,7 @@ import { localDateSchema } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
 import { BILLS, idSchema } from "./supplier.js";
 import type { MatchReason } from "./three-way-match.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * A supplier bill as purchasing keeps it.
@@ -49,11 +50,11 @@ export type SupplierBill = {
 const decimalText = <S extends z.ZodType>(schema: S) => schema.transform((d) => canonicalDecimal(d as never));
 
 export const billLinesSchema = z
-  .array(z.strictObject({ lineId: idSchema, quantity: decimalText(positiveQuantitySchema), unitPrice: decimalText(nonNegativeAmountSchema) }))
+  .array(strictInput({ lineId: idSchema, quantity: decimalText(positiveQuantitySchema), unitPrice: decimalText(nonNegativeAmountSchema) }))
   .min(1)
   .max(1000);
 
-export const recordBillSchema = z.strictObject({
+export const recordBillSchema = strictInput({
   billId: idSchema,
   purchaseOrderId: idSchema,
   /** The supplier's own invoice number. */

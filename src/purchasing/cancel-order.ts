@@ -6,6 +6,7 @@ import { saveOrder } from "./order-store.js";
 import { loadOrder } from "./purchase-order.js";
 import { idSchema } from "./supplier.js";
 import { assertAllowed } from "./transitions.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Cancels an order nothing was received or billed against; its incoming quantities go.
@@ -17,7 +18,7 @@ import { assertAllowed } from "./transitions.js";
  */
 export const cancelOrder = defineLibraryCommand({
   name: "purchasing.cancelOrder",
-  input: z.strictObject({ purchaseOrderId: idSchema, reason: z.string().max(400).optional() }),
+  input: strictInput({ purchaseOrderId: idSchema, reason: z.string().max(400).optional() }),
   async handle(ctx, input) {
     const { order, version } = await loadOrder(ctx.tx, input.purchaseOrderId);
     assertAllowed(order.purchaseOrderId, order.status, "cancel");

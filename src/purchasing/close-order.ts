@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { Decimal } from "../kernel/decimal.js";
@@ -6,6 +5,7 @@ import { saveOrder } from "./order-store.js";
 import { loadOrder } from "./purchase-order.js";
 import { BILLS, idSchema } from "./supplier.js";
 import { assertAllowed } from "./transitions.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Closes an order: what was not received is no longer expected (a short close). Every
@@ -18,7 +18,7 @@ import { assertAllowed } from "./transitions.js";
  */
 export const closeOrder = defineLibraryCommand({
   name: "purchasing.closeOrder",
-  input: z.strictObject({ purchaseOrderId: idSchema }),
+  input: strictInput({ purchaseOrderId: idSchema }),
   async handle(ctx, input) {
     const { order, version } = await loadOrder(ctx.tx, input.purchaseOrderId);
     assertAllowed(order.purchaseOrderId, order.status, "close");

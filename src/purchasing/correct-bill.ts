@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
@@ -9,6 +8,7 @@ import { billResult, checkBillLines, holdBill, postBill, tolerancesOf } from "./
 import { idSchema, requireSupplier } from "./supplier.js";
 import { matchBill } from "./three-way-match.js";
 import { assertAllowed } from "./transitions.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Corrects a held bill's lines (the supplier sent a corrected invoice): matched again, it
@@ -21,7 +21,7 @@ import { assertAllowed } from "./transitions.js";
  */
 export const correctBill = defineLibraryCommand({
   name: "purchasing.correctBill",
-  input: z.strictObject({ billId: idSchema, lines: billLinesSchema, dueDate: localDateSchema.optional() }),
+  input: strictInput({ billId: idSchema, lines: billLinesSchema, dueDate: localDateSchema.optional() }),
   async handle(ctx, input) {
     const settings = settingsOf(ctx);
     const { bill, version: billVersion } = await loadBill(ctx.tx, input.billId);

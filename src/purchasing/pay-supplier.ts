@@ -11,6 +11,7 @@ import { type SupplierBill, loadBill } from "./bill.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 import { BILLS, CLAIMS, type PaymentTerms, idSchema, requireSupplier } from "./supplier.js";
 import type { Transaction } from "../ports/storage.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * The error for a debit note (a return to the supplier) named as a bill to pay: it is a
@@ -70,7 +71,7 @@ export function earlyPaymentDiscount(bill: Pick<SupplierBill, "date" | "gross" |
  */
 export const paySupplier = defineLibraryCommand({
   name: "purchasing.paySupplier",
-  input: z.strictObject({
+  input: strictInput({
     paymentId: idSchema,
     supplierId: idSchema,
     billIds: z.array(idSchema).min(1).max(1000),

@@ -9,6 +9,7 @@ import { localDateSchema } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
 import { ORDERS, idSchema } from "./supplier.js";
 import type { PurchaseOrderStatus } from "./transitions.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * What one receipt brought of an order line: GRNI holds `value` (functional) for it until
@@ -112,7 +113,7 @@ export type PurchaseOrder = {
 
 const decimalText = <S extends z.ZodType>(schema: S) => schema.transform((d) => canonicalDecimal(d as never));
 
-export const orderLineInputSchema = z.strictObject({
+export const orderLineInputSchema = strictInput({
   lineId: idSchema.optional(),
   sku: idSchema,
   quantity: decimalText(positiveQuantitySchema),
@@ -123,7 +124,7 @@ export const orderLineInputSchema = z.strictObject({
   expectedDate: localDateSchema.optional(),
 });
 
-export const createOrderSchema = z.strictObject({
+export const createOrderSchema = strictInput({
   purchaseOrderId: idSchema.optional(),
   supplierId: idSchema,
   warehouseId: idSchema,
@@ -131,7 +132,7 @@ export const createOrderSchema = z.strictObject({
   lines: z.array(orderLineInputSchema).min(1).max(1000),
 });
 
-export const changeOrderSchema = z.strictObject({
+export const changeOrderSchema = strictInput({
   purchaseOrderId: idSchema,
   warehouseId: idSchema.optional(),
   lines: z.array(orderLineInputSchema).min(1).max(1000),

@@ -10,10 +10,11 @@ import { claimDocument, priorResult, rateFor, saveOrder } from "./order-store.js
 import { type PurchaseOrderLine, type PurchaseOrder, loadOrder } from "./purchase-order.js";
 import { RECEIPTS, idSchema } from "./supplier.js";
 import { assertAllowed, progressStatus } from "./transitions.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const quantityText = positiveQuantitySchema.transform((d) => canonicalDecimal(d));
 
-export const receiveGoodsSchema = z.strictObject({
+export const receiveGoodsSchema = strictInput({
   receiptId: idSchema.optional(),
   purchaseOrderId: idSchema,
   date: localDateSchema.optional(),
@@ -21,8 +22,7 @@ export const receiveGoodsSchema = z.strictObject({
   rate: rateSchema.transform((d) => canonicalDecimal(d)).optional(),
   lines: z
     .array(
-      z
-        .strictObject({
+      strictInput({
           lineId: idSchema,
           quantity: quantityText,
           locationId: idSchema.optional(),

@@ -12,6 +12,7 @@ import { type PurchaseOrder, loadOrder } from "./purchase-order.js";
 import type { ReceiptRecord } from "./receive-goods.js";
 import { BILLS, RECEIPTS, idSchema, requireSupplier } from "./supplier.js";
 import { functionalSide, taxDocument } from "./tax-document.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Units of each line of `receiptId` sent back to the supplier: those returned before a bill
@@ -53,7 +54,7 @@ export function returnedOfReceipt(order: PurchaseOrder, receiptId: string): { re
  */
 export const recordLandedCost = defineLibraryCommand({
   name: "purchasing.recordLandedCost",
-  input: z.strictObject({
+  input: strictInput({
     landedCostId: idSchema,
     supplierId: idSchema,
     receiptIds: z.array(idSchema).min(1).max(1000),

@@ -3,6 +3,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { type SupplierBill, loadBill } from "./bill.js";
 import { BILLS, idSchema } from "./supplier.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Rejects a held bill (the supplier's invoice is wrong and will not be corrected: it bills
@@ -17,7 +18,7 @@ import { BILLS, idSchema } from "./supplier.js";
  */
 export const rejectBill = defineLibraryCommand({
   name: "purchasing.rejectBill",
-  input: z.strictObject({ billId: idSchema, reason: z.string().min(1).max(500) }),
+  input: strictInput({ billId: idSchema, reason: z.string().min(1).max(500) }),
   async handle(ctx, input) {
     const { bill, version } = await loadBill(ctx.tx, input.billId);
     if (bill.status === "rejected") return { result: { billId: bill.billId, status: bill.status, reason: bill.rejectedFor ?? input.reason } };

@@ -11,6 +11,7 @@ import { type PurchaseOrderLine, type ReceiptSlice, loadOrder } from "./purchase
 import { idSchema, requireSupplier } from "./supplier.js";
 import { functionalSide, taxDocument } from "./tax-document.js";
 import { assertAllowed, progressStatus } from "./transitions.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Takes `quantity` received-but-unbilled units back from an order line's receipts, first in
@@ -51,12 +52,12 @@ function takeUnbilled(receipts: readonly ReceiptSlice[], quantity: Decimal, func
  */
 export const returnToSupplier = defineLibraryCommand({
   name: "purchasing.returnToSupplier",
-  input: z.strictObject({
+  input: strictInput({
     returnId: idSchema,
     purchaseOrderId: idSchema,
     date: localDateSchema.optional(),
     rate: rateSchema.transform((d) => canonicalDecimal(d)).optional(),
-    lines: z.array(z.strictObject({ lineId: idSchema, quantity: positiveQuantitySchema.transform((d) => canonicalDecimal(d)), locationId: idSchema.optional(), lot: idSchema.optional() })).min(1).max(1000),
+    lines: z.array(strictInput({ lineId: idSchema, quantity: positiveQuantitySchema.transform((d) => canonicalDecimal(d)), locationId: idSchema.optional(), lot: idSchema.optional() })).min(1).max(1000),
   }),
   async handle(ctx, input) {
     const prior = await priorResult(ctx.tx, "return", input.returnId, input);

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { defineLibraryCommand } from "../runner/library.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
@@ -6,6 +5,7 @@ import { saveOrder } from "./order-store.js";
 import { loadOrder } from "./purchase-order.js";
 import { idSchema } from "./supplier.js";
 import { assertAllowed } from "./transitions.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Sends an order to its supplier: an approved order, or a draft that needs no approval.
@@ -18,7 +18,7 @@ import { assertAllowed } from "./transitions.js";
  */
 export const sendOrder = defineLibraryCommand({
   name: "purchasing.sendOrder",
-  input: z.strictObject({ purchaseOrderId: idSchema, date: localDateSchema.optional() }),
+  input: strictInput({ purchaseOrderId: idSchema, date: localDateSchema.optional() }),
   async handle(ctx, input) {
     const { order, version } = await loadOrder(ctx.tx, input.purchaseOrderId);
     assertAllowed(order.purchaseOrderId, order.status, "send");

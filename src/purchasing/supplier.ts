@@ -8,6 +8,7 @@ import { localDateSchema } from "../kernel/local-date.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /** Collections (names are part of the stored format). */
 export const SUPPLIERS = "purchasing.suppliers";
@@ -53,18 +54,17 @@ export type Supplier = {
   readonly leadTimeDays: number;
 };
 
-export const defineSupplierSchema = z.strictObject({
+export const defineSupplierSchema = strictInput({
   supplierId: idSchema,
   name: z.string().min(1).max(400).optional(),
   currency: currencySchema,
-  paymentTerms: z
-    .strictObject({ netDays: days, discountDays: days.optional(), discountPercent: decimalText(ratioSchema).optional() })
+  paymentTerms: strictInput({ netDays: days, discountDays: days.optional(), discountPercent: decimalText(ratioSchema).optional() })
     .refine((t) => (t.discountDays === undefined) === (t.discountPercent === undefined), { message: "give discountDays and discountPercent together" })
     // A ratio below 1 ("0.02" for 2%): "2" would take twice the bill off and no payment could settle it.
     .refine((t) => t.discountPercent === undefined || new Decimal(t.discountPercent).lt(1), { message: "discountPercent is a ratio below 1: 0.02 for 2%", path: ["discountPercent"] })
     .optional(),
   taxTreatment: z.enum(["standard", "none"]).optional(),
-  taxParty: z.strictObject({ country: z.string().length(2), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),
+  taxParty: strictInput({ country: z.string().length(2), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),
   leadTimeDays: days,
 });
 
@@ -98,7 +98,7 @@ export type SupplierItem = {
   readonly prices: readonly SupplierPrice[];
 };
 
-export const setSupplierItemSchema = z.strictObject({
+export const setSupplierItemSchema = strictInput({
   supplierId: idSchema,
   sku: idSchema,
   supplierSku: z.string().min(1).max(200).optional(),
@@ -107,7 +107,7 @@ export const setSupplierItemSchema = z.strictObject({
   leadTimeDays: days.optional(),
   prices: z
     .array(
-      z.strictObject({
+      strictInput({
         minQuantity: decimalText(positiveQuantitySchema).optional(),
         unitPrice: decimalText(nonNegativeAmountSchema),
         currency: currencySchema.optional(),

@@ -10,6 +10,7 @@ import { type PackRounding, inventoryPosition, minMaxOrderQuantity, orderableQua
 import { capIsolatedSpikes, capOutliers, outlierCap } from "./outliers.js";
 import { LEAD_TIME_ERROR_MIN_ORIGINS, type LeadTimeForecastError, leadTimeDemand as demandOverProtection, leadTimeForecastErrors, refitChosen, summariseLeadTimeErrors } from "./lead-time-error.js";
 import { GAMMA_CV_THRESHOLD, economicOrderQuantity, leadTimeDemandModelFor, reorderPointForCycleServiceLevel, reorderPointForFillRate } from "./safety-stock.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const decimalText = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal written like 12.50");
 const quantity = z.number().finite().min(0);
@@ -22,7 +23,7 @@ const quantity = z.number().finite().min(0);
  * ```
  */
 export const serviceTargetSchema = z.discriminatedUnion("kind", [
-  z.object({
+  strictInput({
     kind: z.literal("cycle-service-level"),
     value: z.number().gt(0).lt(1),
     /** How demand over the lead time is modelled: normal, gamma, or auto (gamma when σ_LT > 0.5·μ_LT; the default). */
@@ -30,7 +31,7 @@ export const serviceTargetSchema = z.discriminatedUnion("kind", [
     /** How the forecast's error over the lead time is measured: rolling-origin (the default) or one-step (σ₁·√L, no bias). */
     forecastError: z.enum(["rolling-origin", "one-step"]).optional(),
   }),
-  z.object({
+  strictInput({
     kind: z.literal("fill-rate"),
     value: z.number().gt(0).lt(1),
     /** How demand over the lead time is modelled: normal, gamma, or auto (gamma when σ_LT > 0.5·μ_LT; the default). */
@@ -48,8 +49,8 @@ export const serviceTargetSchema = z.discriminatedUnion("kind", [
  * ```
  */
 export const replenishmentPolicySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("reorder-point"), service: serviceTargetSchema, orderQuantity: z.union([z.literal("eoq"), z.number().positive()]).optional() }),
-  z.object({ kind: z.literal("periodic-review"), service: serviceTargetSchema, reviewPeriodDays: z.number().int().positive() }),
+  strictInput({ kind: z.literal("reorder-point"), service: serviceTargetSchema, orderQuantity: z.union([z.literal("eoq"), z.number().positive()]).optional() }),
+  strictInput({ kind: z.literal("periodic-review"), service: serviceTargetSchema, reviewPeriodDays: z.number().int().positive() }),
   z
     .object({ kind: z.literal("min-max"), min: quantity, max: quantity, rounding: z.enum(["up", "down", "nearest", "none"]).optional() })
     .refine((p) => p.min <= p.max, { message: "min must not exceed max: lower min or raise max (below min, the order brings the position up to max)", path: ["min"] }),
@@ -62,13 +63,13 @@ export const replenishmentPolicySchema = z.discriminatedUnion("kind", [
  * supplierTermsSchema.safeParse(value).success;
  * ```
  */
-export const supplierTermsSchema = z.object({
+export const supplierTermsSchema = strictInput({
   supplier: z.string().min(1),
   currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code like EUR"),
   minimumOrderQuantity: quantity.optional(),
   packMultiple: quantity.optional(),
-  priceBreaks: z.array(z.object({ minQuantity: quantity, unitPrice: decimalText })).min(1, "give at least one price (minQuantity 0)"),
-  leadTimeDays: z.object({ mean: z.number().positive(), sd: z.number().min(0) }).optional(),
+  priceBreaks: z.array(strictInput({ minQuantity: quantity, unitPrice: decimalText })).min(1, "give at least one price (minQuantity 0)"),
+  leadTimeDays: strictInput({ mean: z.number().positive(), sd: z.number().min(0) }).optional(),
   orderCost: decimalText.optional(),
 });
 /**
@@ -79,7 +80,7 @@ export const supplierTermsSchema = z.object({
  * replenishmentItemSchema.safeParse(value).success;
  * ```
  */
-export const replenishmentItemSchema = z.object({
+export const replenishmentItemSchema = strictInput({
   sku: z.string().min(1),
   warehouse: z.string().min(1),
   supplier: z.string().min(1),
@@ -88,13 +89,13 @@ export const replenishmentItemSchema = z.object({
   onHand: z.number().finite(),
   reserved: quantity,
   backordered: quantity,
-  openPurchaseOrders: z.array(z.object({ reference: z.string().min(1), quantity: quantity, expectedDate: localDateSchema })).optional(),
+  openPurchaseOrders: z.array(strictInput({ reference: z.string().min(1), quantity: quantity, expectedDate: localDateSchema })).optional(),
   leadTimeObservationsDays: z.array(z.number().positive()).optional(),
   /** This SKU's stated lead time at the supplier (used without two observations); the supplier's when left out. */
-  leadTimeDays: z.object({ mean: z.number().positive(), sd: z.number().min(0) }).optional(),
+  leadTimeDays: strictInput({ mean: z.number().positive(), sd: z.number().min(0) }).optional(),
   unitCost: decimalText.optional(),
   /** This SKU's price list at the supplier; the supplier's `priceBreaks` when left out. */
-  priceBreaks: z.array(z.object({ minQuantity: quantity, unitPrice: decimalText })).min(1).optional(),
+  priceBreaks: z.array(strictInput({ minQuantity: quantity, unitPrice: decimalText })).min(1).optional(),
   /** This SKU's minimum order quantity at the supplier; the supplier's when left out. */
   minimumOrderQuantity: quantity.optional(),
   /** This SKU's pack multiple at the supplier; the supplier's when left out. */
@@ -111,7 +112,7 @@ export const replenishmentItemSchema = z.object({
  * suggestionsInputSchema.safeParse(value).success;
  * ```
  */
-export const suggestionsInputSchema = z.object({
+export const suggestionsInputSchema = strictInput({
   asOf: localDateSchema,
   items: z.array(replenishmentItemSchema).max(1_000_000),
   suppliers: z.array(supplierTermsSchema).superRefine((suppliers, ctx) => {

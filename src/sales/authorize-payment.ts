@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { instantString } from "../kernel/events/fields.js";
@@ -10,9 +9,10 @@ import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, saveOrder, withHis
 import type { SalesSettings } from "./options.js";
 import { fingerprintOf, priorPayment } from "./payment-records.js";
 import { paymentReservation } from "./reserve-on-payment.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const id = idSchema<string>();
-export const authorizePaymentSchema = z.strictObject({ orderId: id, paymentId: id, amount: decimalText("positive"), provider: id.optional(), expiresAt: instantString.optional() });
+export const authorizePaymentSchema = strictInput({ orderId: id, paymentId: id, amount: decimalText("positive"), provider: id.optional(), expiresAt: instantString.optional() });
 
 /**
  * Records a provider's authorization for an order (reserving stock when the shop

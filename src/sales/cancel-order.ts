@@ -11,8 +11,9 @@ import { loadOrder, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { allocateNumber } from "./numbers.js";
 import { nextOrderState, nextPaymentState } from "./state-machines.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-export const cancelOrderSchema = z.strictObject({
+export const cancelOrderSchema = strictInput({
   orderId: idSchema<string>(),
   /** The shop's reason, kept on the order (default `cancelled`); e.g. `unavailable` when the goods cannot be supplied. */
   reason: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "lower-case letters, digits and -").optional(),

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { type NewEvent } from "../runner/command.js";
@@ -13,9 +12,10 @@ import { functionalRate } from "./rate.js";
 import { type FinanceReliefs, financeWriteOffs } from "./reports.js";
 import { paymentReservation } from "./reserve-on-payment.js";
 import { nextPaymentState } from "./state-machines.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const id = idSchema<string>();
-export const capturePaymentSchema = z.strictObject({
+export const capturePaymentSchema = strictInput({
   orderId: id,
   /** The provider's id of this capture (a charge, a capture of an intent): one effect per id. */
   paymentId: id,

@@ -4,8 +4,9 @@ import { StorekeepError } from "../kernel/errors.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { COUPONS, type CouponDoc, couponForUpdate, couponKey } from "./order.js";
 import { orderDiscountSchema } from "./place-order.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-export const defineCouponSchema = z.strictObject({
+export const defineCouponSchema = strictInput({
   code: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and -"),
   discount: orderDiscountSchema,
   /** How many orders may use it (null: no limit). Holds under concurrency: the coupon row is locked while an order takes a use. */

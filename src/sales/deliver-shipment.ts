@@ -1,11 +1,11 @@
-import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { SHIPMENTS, type ShipmentDoc, bump, loadOrder, qty, saveOrder, withHistory } from "./order.js";
 import { nextOrderState, nextShipmentState } from "./state-machines.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-export const deliverShipmentSchema = z.strictObject({ shipmentId: idSchema<string>() });
+export const deliverShipmentSchema = strictInput({ shipmentId: idSchema<string>() });
 
 /**
  * Records that a shipment reached the customer; an order whose every line is delivered

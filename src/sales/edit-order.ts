@@ -18,18 +18,19 @@ import { functionalRate } from "./rate.js";
 import { refundFromOrder } from "./refund-payment.js";
 import { type CreditRelief, creditHeldInFinance, creditReliefInFinance, refundDueWith, versionKey } from "./reports.js";
 import { fingerprintOf } from "./payment-records.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const id = idSchema<string>();
-export const editOrderSchema = z.strictObject({
+export const editOrderSchema = strictInput({
   orderId: id,
   /** New quantities of existing lines; `0` removes the line. A line with anything shipped cannot be touched. */
-  changes: z.array(z.strictObject({ lineId: id, quantity: decimalText("nonnegative", "quantity") })).max(BOUNDS.lines).optional(),
+  changes: z.array(strictInput({ lineId: id, quantity: decimalText("nonnegative", "quantity") })).max(BOUNDS.lines).optional(),
   /** Lines to add, as in `placeOrder`. */
   add: z.array(orderLineInputSchema).max(BOUNDS.lines).optional(),
   /** The total the edit screen showed: a different re-priced total refuses the edit. */
   expectedTotal: decimalText("nonnegative").optional(),
   /** The provider's refund of the surplus, required when the new total is below what was captured. */
-  refund: z.strictObject({ refundId: id, paymentId: id.optional(), provider: id.optional() }).optional(),
+  refund: strictInput({ refundId: id, paymentId: id.optional(), provider: id.optional() }).optional(),
 });
 
 /**

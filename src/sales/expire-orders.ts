@@ -4,8 +4,9 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { ORDERS, type OrderDoc, loadOrder, nothingPaid, saveOrder } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { cancel } from "./cancel-order.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-export const expireOrdersSchema = z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) });
+export const expireOrdersSchema = strictInput({ limit: z.number().int().min(1).max(1000).default(100) });
 
 /**
  * Cancels unpaid orders whose time ran out (found by a range read on their expiry),

@@ -7,8 +7,9 @@ import { loadOrder, qty, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { invoiceWhole, placementEvents } from "./place-order.js";
 import { nextOrderState } from "./state-machines.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-export const orderActionSchema = z.strictObject({ orderId: idSchema<string>(), action: z.enum(["hold", "release-hold", "place"]) });
+export const orderActionSchema = strictInput({ orderId: idSchema<string>(), action: z.enum(["hold", "release-hold", "place"]) });
 
 /**
  * Puts a placed order on hold (nothing ships), releases the hold, or places a draft

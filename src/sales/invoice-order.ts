@@ -1,12 +1,12 @@
-import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { loadOrder, qty, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { invoiceWhole } from "./place-order.js";
+import { strictInput } from "../kernel/strict-input.js";
 
-export const invoiceOrderSchema = z.strictObject({ orderId: idSchema<string>() });
+export const invoiceOrderSchema = strictInput({ orderId: idSchema<string>() });
 
 /**
  * Invoices everything of an order not invoiced yet (with the shipping charge, if not yet

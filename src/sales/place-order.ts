@@ -18,20 +18,21 @@ import { creditHeldInFinance } from "./reports.js";
 import { functionalRate } from "./rate.js";
 import { allocateNumber } from "./numbers.js";
 import { ownHolds, sourceOrder } from "./sourcing.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const id = idSchema<string>();
 export const lineDiscountSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("fixed"), amount: decimalText("nonnegative") }),
-  z.strictObject({ kind: z.literal("percent"), percent: decimalText("nonnegative") }),
+  strictInput({ kind: z.literal("fixed"), amount: decimalText("nonnegative") }),
+  strictInput({ kind: z.literal("percent"), percent: decimalText("nonnegative") }),
 ]);
 export const orderDiscountSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("fixed"), amount: decimalText("nonnegative"), label: z.string().max(200).optional() }),
-  z.strictObject({ kind: z.literal("percent"), percent: decimalText("nonnegative"), label: z.string().max(200).optional() }),
-  z.strictObject({ kind: z.literal("threshold"), every: decimalText("positive"), off: decimalText("nonnegative"), label: z.string().max(200).optional() }),
+  strictInput({ kind: z.literal("fixed"), amount: decimalText("nonnegative"), label: z.string().max(200).optional() }),
+  strictInput({ kind: z.literal("percent"), percent: decimalText("nonnegative"), label: z.string().max(200).optional() }),
+  strictInput({ kind: z.literal("threshold"), every: decimalText("positive"), off: decimalText("nonnegative"), label: z.string().max(200).optional() }),
 ]);
 
 /** One order line as placeOrder and editOrder (`add`) take it. */
-export const orderLineInputSchema = z.strictObject({
+export const orderLineInputSchema = strictInput({
   lineId: id.optional(),
   sku: id,
   quantity: decimalText("positive", "quantity"),
@@ -42,7 +43,7 @@ export const orderLineInputSchema = z.strictObject({
   taxCategory: z.string().min(1).max(64).optional(),
 });
 
-export const placeOrderSchema = z.strictObject({
+export const placeOrderSchema = strictInput({
   orderId: id.optional(),
   customerId: id.optional(),
   /** The sales channel (web, marketplace, pos, ...): analytics breaks KPIs down by it. */
@@ -55,9 +56,9 @@ export const placeOrderSchema = z.strictObject({
     .max(BOUNDS.lines),
   discounts: z.array(orderDiscountSchema).max(20).optional(),
   couponCode: z.string().min(1).max(64).optional(),
-  shipping: z.strictObject({ amount: decimalText("nonnegative"), taxCategory: z.string().min(1).max(64).optional() }).optional(),
+  shipping: strictInput({ amount: decimalText("nonnegative"), taxCategory: z.string().min(1).max(64).optional() }).optional(),
   /** The destination (the buyer for destination-based tax). */
-  shipTo: z.strictObject({ country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in capitals, like "DE"'), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),
+  shipTo: strictInput({ country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in capitals, like "DE"'), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),
   /** The total the checkout showed: a different computed total refuses the order. */
   expectedTotal: decimalText("nonnegative").optional(),
   reserveAt: z.enum(["placement", "payment", "none"]).optional(),

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { unpaidExpiry } from "./void-payment.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { idSchema } from "../kernel/ids.js";
@@ -13,9 +12,10 @@ import type { SalesSeams, SalesSettings } from "./options.js";
 import { functionalRate } from "./rate.js";
 import { type CreditRelief, NO_CREDIT_RELIEF, creditReliefInFinance, refundDueWith } from "./reports.js";
 import { nextReturnState } from "./state-machines.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const id = idSchema<string>();
-export const refundPaymentSchema = z.strictObject({
+export const refundPaymentSchema = strictInput({
   orderId: id,
   refundId: id,
   amount: decimalText("positive"),

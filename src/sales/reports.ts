@@ -8,6 +8,7 @@ import { type FulfilmentStatus, ORDERS, ORDER_VERSIONS, type OrderDoc, type Orde
 import type { OpenItemView, SalesSeams } from "./options.js";
 import { ORDER_TRANSITIONS, type OrderState } from "./state-machines.js";
 import { type LocalDate, addDays, isLocalDate, startOfLocalDate } from "../kernel/local-date.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * An order as a shop backend shows it: the stored order, derived statuses and what is
@@ -248,7 +249,7 @@ const queryDate = z
  * orderQuerySchema.parse({ customerId: "cus_1", from: "2026-03-01", limit: 20 });
  * ```
  */
-export const orderQuerySchema = z.strictObject({
+export const orderQuerySchema = strictInput({
   customerId: z
     .string({ error: "must be a customer id, a string" })
     .refine((s) => s === "" || ID_PATTERN.test(s), { error: "must be a customer id: 1-128 letters, digits or ._:/- starting with a letter or digit" })

@@ -10,12 +10,13 @@ import { type OrderDoc, RETURNS, type ReturnDoc, bump, loadOrder, qty, qtyText, 
 import type { SalesSettings } from "./options.js";
 import { allocateNumber } from "./numbers.js";
 import { type ReturnState, nextReturnState } from "./state-machines.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const id = idSchema<string>();
-export const requestReturnSchema = z.strictObject({
+export const requestReturnSchema = strictInput({
   orderId: id,
   returnId: id,
-  lines: z.array(z.strictObject({ lineId: id, quantity: decimalText("positive", "quantity") })).min(1).max(BOUNDS.lines),
+  lines: z.array(strictInput({ lineId: id, quantity: decimalText("positive", "quantity") })).min(1).max(BOUNDS.lines),
 });
 
 /**
@@ -50,10 +51,10 @@ export const requestReturn = defineLibraryCommand({
   },
 });
 
-export const receiveReturnSchema = z.strictObject({
+export const receiveReturnSchema = strictInput({
   returnId: id,
   /** Per line: restock (back at the cost it left with) or write off (damaged). Default: restock every line. */
-  dispositions: z.array(z.strictObject({ lineId: id, disposition: z.enum(["restock", "write-off"]), locationId: id.optional() })).max(BOUNDS.lines).optional(),
+  dispositions: z.array(strictInput({ lineId: id, disposition: z.enum(["restock", "write-off"]), locationId: id.optional() })).max(BOUNDS.lines).optional(),
 });
 
 async function loadReturn(ctx: { tx: import("../ports/storage.js").Transaction }, returnId: string): Promise<{ doc: ReturnDoc; version: number }> {
@@ -162,7 +163,7 @@ export function receiveReturnCommand(settings: SalesSettings) {
   });
 }
 
-export const rejectReturnSchema = z.strictObject({ returnId: id });
+export const rejectReturnSchema = strictInput({ returnId: id });
 
 /**
  * Rejects a requested return (the goods stay with the customer).

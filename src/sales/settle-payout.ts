@@ -9,9 +9,10 @@ import { ORDERS, PAYMENTS, PAYOUTS, type PaymentDoc } from "./order.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 import { fingerprintOf } from "./payment-records.js";
 import { functionalRate } from "./rate.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const id = idSchema<string>();
-export const settlePayoutSchema = z.strictObject({
+export const settlePayoutSchema = strictInput({
   payoutId: id,
   provider: id.optional(),
   currency: currencySchema,
@@ -28,7 +29,7 @@ export const settlePayoutSchema = z.strictObject({
    * captures and refunds are then in this currency, and the difference between their booked
    * value and the payout's is an exchange difference.
    */
-  converted: z.strictObject({ currency: currencySchema, gross: decimalText("any") }).optional(),
+  converted: strictInput({ currency: currencySchema, gross: decimalText("any") }).optional(),
 });
 
 /**

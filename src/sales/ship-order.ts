@@ -13,13 +13,14 @@ import type { SalesSettings } from "./options.js";
 import { allocateNumber } from "./numbers.js";
 import { functionalRate } from "./rate.js";
 import { shipFromSources } from "./sourcing.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const id = idSchema<string>();
-export const shipOrderSchema = z.strictObject({
+export const shipOrderSchema = strictInput({
   orderId: id,
   shipmentId: id,
   /** Default: everything left to ship. */
-  lines: z.array(z.strictObject({ lineId: id, quantity: decimalText("positive", "quantity"), locationId: id.optional(), lot: id.optional() })).min(1).max(BOUNDS.lines).optional(),
+  lines: z.array(strictInput({ lineId: id, quantity: decimalText("positive", "quantity"), locationId: id.optional(), lot: id.optional() })).min(1).max(BOUNDS.lines).optional(),
 });
 
 /**

@@ -7,9 +7,10 @@ import { amountOf, minorOf, parseScaled } from "./amounts.js";
 import { type OrderDoc, PAYMENTS, type PaymentDoc, loadOrder, nothingPaid, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { type PaymentState, nextPaymentState } from "./state-machines.js";
+import { strictInput } from "../kernel/strict-input.js";
 
 const id = idSchema<string>();
-export const voidPaymentSchema = z.strictObject({ paymentId: id, outcome: z.enum(["void", "fail"]).default("void") });
+export const voidPaymentSchema = strictInput({ paymentId: id, outcome: z.enum(["void", "fail"]).default("void") });
 
 /**
  * Voids an authorization (or what is left of it after partial captures), or marks it

@@ -7,6 +7,7 @@ import { type LocalDate, localDateSchema } from "../../kernel/local-date.js";
 import { type Fraction, RATE_SCALE, addFractions, allocateByRemainder, roundDivide } from "./tax-arithmetic.js";
 import { type DistanceSales, type PlaceOfSupply, type TaxParty, placeOfSupply } from "./place-of-supply.js";
 import { type Jurisdiction, type ScaledRate, type TaxCode, type TaxCodeTable, type TaxKind, codeKey, jurisdictionSchema, rateOn } from "./tax-codes.js";
+import { strictInput } from "../../kernel/strict-input.js";
 
 /** The most lines one {@link calculateTax} call takes (a document far larger than any stored one). */
 export const TAX_LINES_MAX = 100_000;
@@ -148,13 +149,13 @@ export interface TaxCalculation {
   readonly selfAssessedTax: string;
 }
 
-const partySchema = z.strictObject({
+const partySchema = strictInput({
   country: jurisdictionSchema.shape.country,
   region: jurisdictionSchema.shape.region,
   vatId: z.string().min(1).max(64).optional(),
 });
 
-const contextSchema = z.strictObject({
+const contextSchema = strictInput({
   date: localDateSchema,
   currency: z.string().refine(isCurrencyCode, { message: "must be a known ISO 4217 currency code" }),
   taxCodes: z.custom<TaxCodeTable>((v) => typeof v === "object" && v !== null && (v as TaxCodeTable).byKey instanceof Map, {
@@ -166,8 +167,7 @@ const contextSchema = z.strictObject({
   pricesIncludeTax: z.boolean().optional(),
   rounding: z.enum(["line", "document"]).optional(),
   roundingMode: z.enum(["half-up", "half-even", "half-down", "up", "down", "ceil", "floor"]).optional(),
-  distanceSales: z
-    .strictObject({ currentYear: nonNegativeAmountSchema, previousYear: nonNegativeAmountSchema, threshold: nonNegativeAmountSchema.optional(), optIn: z.boolean().optional() })
+  distanceSales: strictInput({ currentYear: nonNegativeAmountSchema, previousYear: nonNegativeAmountSchema, threshold: nonNegativeAmountSchema.optional(), optIn: z.boolean().optional() })
     .optional(),
   advancePayment: z.boolean().optional(),
   vatOnAdvances: z.boolean().optional(),

@@ -4,6 +4,7 @@ import { type Decimal, canonicalDecimal, toScaledBigInt } from "../../kernel/dec
 import { withArticle } from "../../kernel/article.js";
 import { StorekeepError, parseWith } from "../../kernel/errors.js";
 import { type LocalDate, localDateSchema } from "../../kernel/local-date.js";
+import { strictInput } from "../../kernel/strict-input.js";
 
 /**
  * What a tax code does to a supply. `zero` and `exempt` both charge nothing but are
@@ -146,15 +147,15 @@ const regionSchema = z.string().regex(/^[A-Z0-9-]{1,10}$/, "must be a region cod
  * jurisdictionSchema.parse({ country: "CA", region: "QC" });
  * ```
  */
-export const jurisdictionSchema = z.strictObject({ country: countrySchema, region: regionSchema.optional() });
+export const jurisdictionSchema = strictInput({ country: countrySchema, region: regionSchema.optional() });
 
-const taxCodeSchema = z.strictObject({
+const taxCodeSchema = strictInput({
   code: z.string().min(1).max(64),
   jurisdiction: jurisdictionSchema,
   category: z.string().min(1).max(64),
   kind: z.enum(["standard", "reduced", "zero", "exempt", "reverse-charge"]),
   rates: z
-    .array(z.strictObject({ rate: ratioSchema, validFrom: localDateSchema, validTo: localDateSchema.optional() }))
+    .array(strictInput({ rate: ratioSchema, validFrom: localDateSchema, validTo: localDateSchema.optional() }))
     .min(1, "needs at least one rate")
     .max(1000),
   compound: z.boolean().optional(),

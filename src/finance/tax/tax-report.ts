@@ -1,10 +1,10 @@
-import { z } from "zod";
 import { Decimal, canonicalDecimal } from "../../kernel/decimal.js";
 import { parseWith } from "../../kernel/errors.js";
 import { localDateSchema } from "../../kernel/local-date.js";
 import type { Transaction } from "../../ports/storage.js";
 import { FINANCE_STORE, readBalances } from "../ledger-store.js";
 import { TAX_RECORDS_STREAM, type TaxRecord } from "./tax-records.js";
+import { strictInput } from "../../kernel/strict-input.js";
 
 /**
  * One line of a VAT return: a code at a rate in a jurisdiction, output or input, with the
@@ -71,8 +71,7 @@ export interface TaxReport {
   readonly reconciles: boolean;
 }
 
-const rangeSchema = z
-  .strictObject({ from: localDateSchema, to: localDateSchema })
+const rangeSchema = strictInput({ from: localDateSchema, to: localDateSchema })
   .refine((r) => r.from <= r.to, { message: "from must not be after to", path: ["from"] });
 
 /** How many records one read fetches. */
