@@ -283,8 +283,9 @@ export function editOrderCommand(settings: SalesSettings) {
       const kept: OrderVersionDoc = { orderId: order.orderId, version: order.version ?? 1, supersededAt: nowIso, order };
       await ctx.tx.documents.put(ORDER_VERSIONS, versionKey(order.orderId, order.version ?? 1), kept as never, 0);
       await saveOrder(ctx.tx, withHistory(next, nowIso, "edit", `v${newVersion}`), version);
-      // What another order's credit paid of this order's invoices (finance.allocate) is not due again.
-      const paidAll = minorOf(netCaptured(next), c) + (gross > minorOf(netCaptured(next), c) ? await creditHeldInFinance(ctx.tx, next, settings.seams.openItems) : 0n);
+      // What another order's credit paid of this order's invoices (finance.allocate) is not due again;
+      // what this order's credit paid of another's is (the order's money went there): as the view's leftToPay.
+      const paidAll = minorOf(netCaptured(next), c) + (await creditHeldInFinance(ctx.tx, next, settings.seams.openItems));
       const balanceDue = gross > paidAll ? amountOf(gross - paidAll, c) : "0";
       return {
         result: { orderId: order.orderId, version: newVersion, total: next.totals.gross, tax: next.totals.tax, previousTotal: order.totals.gross, balanceDue, creditNoteId, creditNoteIds, invoiceId, refundId, refund },

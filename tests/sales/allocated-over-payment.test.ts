@@ -203,6 +203,19 @@ for (const kind of ["memory", "pglite"] as const) {
       await booksAgree(sk);
     }, 60_000);
 
+    it("ord_a's over-payment moved to ord_b's invoice, then ord_a edited with its total unchanged (a free MUG added): the edit's balance due is the 23.80 ord_a owes again, as the view's leftToPay (was 0: its own captures covered the total)", async () => {
+      const { sk, clock } = await overPaidForTees(kind);
+      await place(sk, "ord_b", [{ sku: "MUG", quantity: 2 }]);
+      await sk.sales.shipOrder({ orderId: "ord_b", shipmentId: "shp_b" });
+      clock.set("2026-03-10T10:00:00.000Z");
+      await sk.finance.allocate({ ledger: "receivables", creditId: "ch_a", documentIds: [await invoiceOf(sk, "ord_b")], date: "2026-03-10" });
+      expect(await figures(sk, "ord_a")).toEqual(["23.8", "0", "23.8", "partially-paid"]);
+      const edited = await sk.sales.editOrder({ orderId: "ord_a", add: [{ sku: "MUG", quantity: 1, unitPrice: "0" }] });
+      expect([edited.total, edited.previousTotal, edited.balanceDue, edited.refundId]).toEqual(["47.6", "47.6", "23.8", null]);
+      expect((await figures(sk, "ord_a"))[0]).toBe(edited.balanceDue);
+      await booksAgree(sk);
+    }, 60_000);
+
     it("ord_c's first invoice paid by ord_a's over-payment, then ord_c edited (TEE 2 → 1): the edit's correction credit note and the invoice replacing it settle each other, the TEE's invoice is all ord_c owes, and its capture leaves nothing open", async () => {
       const { sk } = await overPaidAndInvoice(kind);
       await place(sk, "ord_c", [{ sku: "MUG", quantity: 2 }, { sku: "TEE", quantity: 2 }]);
