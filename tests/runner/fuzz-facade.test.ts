@@ -191,7 +191,7 @@ const db = sharedPglite();
 
 describe("the facade on hostile input", () => {
   for (const [kind, ns] of [...NAMESPACES.map((n) => ["memory", n] as const), ...NAMESPACES.map((n) => ["pglite", n] as const)]) {
-    it(`${kind}: sk.${ns}: every call answers arbitrary input with a result or a StorekeepError, and a refused command leaves the store as it was`, async () => {
+    it(`${kind}: sk.${ns}: every call answers arbitrary input with a result or a StorekeepError, a refused command leaves the store as it was, and a command replayed under its idempotency key answers the same and changes nothing`, async () => {
       const sk = await busyShop(storeOf(kind, db));
       const api = sk[ns] as unknown as Record<string, (input: unknown) => Promise<unknown>>;
       const names = Object.keys(api).filter((k) => typeof api[k] === "function");
@@ -199,6 +199,8 @@ describe("the facade on hostile input", () => {
       const schemas = await commandSchemas(sk, api);
       if (ns !== "analytics" && ns !== "replenishment") expect(schemas.size).toBeGreaterThan(3);
       const failures: string[] = [];
+      let calls = 0;
+      let replays = 0;
       for (const name of names) {
         const shaped = schemas.get(name);
         const inputs = shaped === undefined ? input : fc.oneof({ weight: 1, arbitrary: input }, { weight: 4, arbitrary: fromSchema(shaped, "", 0) });
@@ -206,15 +208,26 @@ describe("the facade on hostile input", () => {
           fc.asyncProperty(inputs, async (value) => {
             const before = await snapshot(sk);
             try {
+              // Every other call of a command runs under an idempotency key, and is replayed.
+              const key = shaped !== undefined && ++calls % 2 === 0 ? `fuzz-${kind}-${ns}-${name}-${calls}` : undefined;
+              const call = (): Promise<unknown> => (key === undefined ? api[name]!(value) : (api[name] as (i: unknown, o: unknown) => Promise<unknown>)(value, { idempotencyKey: key }));
               let pending: Promise<unknown>;
               try {
-                pending = api[name]!(value);
+                pending = call();
               } catch (error) {
                 // An async call refuses by rejecting: a host's `.catch()` never sees a synchronous throw.
                 failures.push(`sk.${ns}.${name}(${JSON.stringify(value)?.slice(0, 300)}) threw synchronously: ${String(error)}`);
                 return;
               }
-              await pending;
+              const result = await pending;
+              if (key !== undefined) {
+                // The same request again under its key: the first answer, and nothing done twice.
+                replays++;
+                const done = await snapshot(sk);
+                const again = await call();
+                if (JSON.stringify(again) !== JSON.stringify(result)) failures.push(`sk.${ns}.${name}(${JSON.stringify(value)?.slice(0, 300)}) replayed under its key answered ${JSON.stringify(again)?.slice(0, 200)}, first ${JSON.stringify(result)?.slice(0, 200)}`);
+                if ((await snapshot(sk)) !== done) failures.push(`sk.${ns}.${name}(${JSON.stringify(value)?.slice(0, 300)}) replayed under its key changed the store`);
+              }
             } catch (error) {
               if (!isStorekeepError(error)) {
                 failures.push(`sk.${ns}.${name}(${JSON.stringify(value)?.slice(0, 300)}) threw ${String((error as Error)?.stack ?? error).split("\n").slice(0, 4).join(" | ")}`);
@@ -232,6 +245,8 @@ describe("the facade on hostile input", () => {
       const byCall = new Map<string, string>();
       for (const f of failures) if (!byCall.has(f.split("(")[0]!)) byCall.set(f.split("(")[0]!, f);
       expect([...byCall.values()]).toEqual([]);
+      // The replay check ran on commands that succeeded (the schema-shaped inputs reach them).
+      if (ns !== "analytics" && ns !== "replenishment") expect(replays).toBeGreaterThan(kind === "memory" ? 10 : 2);
       await booksAgree(sk);
     }, 300_000);
   }
