@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isStorekeepError } from "../../src/kernel/errors.js";
+import { EVENT_TYPES, eventDefinitions } from "../../src/kernel/events/definitions.js";
+import { eventExamples } from "../../src/kernel/events/examples.js";
 import type { Storekeep } from "../../src/storekeep.js";
 import type { Store } from "../../src/ports/storage.js";
 import { booksAgree, sharedPglite, shop, stock, storeOf } from "../sales/setup.js";
@@ -295,4 +297,44 @@ describe("the facade on hostile input", () => {
     await expect(sk.finance.defineAccount({ ...cash, code: "1101", name: "Second bank" })).resolves.toBeDefined();
     await expect(sk.finance.defineAccount({ ...cash, code: "1102", name: "Third bank", normalBalance: "credit" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringMatching(/normal balance is debit/) });
   });
+
+  for (const kind of ["memory", "pglite"] as const) {
+    it(`${kind}: sk.recordEvents — every catalog event with a schema-shaped or an example-based payload is recorded (its reactions posting it) or refused with a StorekeepError that leaves the store as it was; the books agree after all of them`, async () => {
+      const sk = await busyShop(storeOf(kind, db));
+      const failures: string[] = [];
+      let recorded = 0;
+      for (const type of EVENT_TYPES) {
+        const def = (eventDefinitions[type].schema as unknown as { _zod: { def: ZodDef } })._zod.def;
+        const example = eventExamples[type] as Record<string, unknown>;
+        // The example with one field replaced by a schema-shaped value of that field, or a payload shaped whole.
+        const fromExample = fc.constantFrom(...Object.keys(example)).chain((field) =>
+          (def.shape?.[field] === undefined ? fc.constant(undefined) : fromSchema(def.shape[field]!._zod.def, field, 1)).map((v) => ({ ...example, [field]: v })),
+        );
+        const payloads = fc.oneof({ weight: 1, arbitrary: fc.constant(example) }, { weight: 3, arbitrary: fromExample }, { weight: 2, arbitrary: fromSchema(def, "", 0) });
+        const dates = fc.constantFrom("2026-03-02", "2026-02-27", "2025-12-31", "2026-03-03");
+        await fc.assert(
+          fc.asyncProperty(payloads, dates, async (payload, effectiveDate) => {
+            const event = { type, aggregateType: "fuzz", aggregateId: "agg_1", effectiveDate, payload };
+            const before = await snapshot(sk);
+            try {
+              await sk.recordEvents([event] as never);
+              recorded++;
+            } catch (error) {
+              if (!isStorekeepError(error)) {
+                failures.push(`${type} ${JSON.stringify(payload)?.slice(0, 400)} threw ${String((error as Error)?.stack ?? error).split("\n").slice(0, 4).join(" | ")}`);
+                return;
+              }
+              if ((await snapshot(sk)) !== before) failures.push(`${type} ${JSON.stringify(payload)?.slice(0, 400)} refused (${error.code}) but changed the store`);
+            }
+          }),
+          { numRuns: Number(process.env.FUZZ_RUNS ?? (kind === "memory" ? 40 : 8)), seed: Number(process.env.FUZZ_SEED ?? 2026) },
+        );
+      }
+      const byType = new Map<string, string>();
+      for (const f of failures) if (!byType.has(f.split(" ")[0]!)) byType.set(f.split(" ")[0]!, f);
+      expect([...byType.values()]).toEqual([]);
+      expect(recorded).toBeGreaterThan(EVENT_TYPES.length);
+      await booksAgree(sk);
+    }, 300_000);
+  }
 });
