@@ -16,7 +16,7 @@ import { orderLineInputSchema, reservationRequest, taxCalculator } from "./place
 import { type LineDiscount, type OrderDiscount, type PricingLine, priceOrder } from "./price-order.js";
 import { functionalRate } from "./rate.js";
 import { refundFromOrder } from "./refund-payment.js";
-import { type CreditRelief, creditHeldInFinance, creditReliefInFinance, refundDueWith, versionKey } from "./reports.js";
+import { type CreditRelief, creditReliefInFinance, financeWriteOffs, refundDueWith, versionKey } from "./reports.js";
 import { fingerprintOf } from "./payment-records.js";
 import { strictInput } from "../kernel/strict-input.js";
 
@@ -249,7 +249,14 @@ export function editOrderCommand(settings: SalesSettings) {
       // paid is captured less all refunds, and they all count as refunded on edit from now on.
       const gross = minorOf(next.totals.gross, c);
       next = { ...next, paid: withoutPrepaidRefunds({ ...next.paid, refundedOnEdit: next.paid.refunded }) };
-      const paid = minorOf(netCaptured(next), c);
+      // What finance.allocate moved between this order and others (read once, before this edit's
+      // documents reach finance). Money of this order's that pays another order's invoice is not paid
+      // toward this one: never a surplus to refund, and the order may hold that much captured beyond
+      // its total (paid.movedAway, as a capture records it).
+      const allocated = await financeWriteOffs(ctx.tx, next, settings.seams.openItems);
+      const held = minorOf(allocated.paidByCredits, c) - minorOf(allocated.movedAway, c);
+      if (minorOf(allocated.movedAway, c) > 0n) next = { ...next, paid: { ...next.paid, movedAway: amountOf(minorOf(allocated.movedAway, c), c) } };
+      const paid = minorOf(netCaptured(next), c) + (held < 0n ? held : 0n);
       let refundId: string | null = null;
       let refund: EditRefund | null = null;
       if (paid > gross) {
@@ -285,7 +292,7 @@ export function editOrderCommand(settings: SalesSettings) {
       await saveOrder(ctx.tx, withHistory(next, nowIso, "edit", `v${newVersion}`), version);
       // What another order's credit paid of this order's invoices (finance.allocate) is not due again;
       // what this order's credit paid of another's is (the order's money went there): as the view's leftToPay.
-      const paidAll = minorOf(netCaptured(next), c) + (await creditHeldInFinance(ctx.tx, next, settings.seams.openItems));
+      const paidAll = minorOf(netCaptured(next), c) + held;
       const balanceDue = gross > paidAll ? amountOf(gross - paidAll, c) : "0";
       return {
         result: { orderId: order.orderId, version: newVersion, total: next.totals.gross, tax: next.totals.tax, previousTotal: order.totals.gross, balanceDue, creditNoteId, creditNoteIds, invoiceId, refundId, refund },
