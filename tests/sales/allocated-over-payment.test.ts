@@ -202,7 +202,11 @@ for (const kind of ["memory", "pglite"] as const) {
       await booksAgree(sk);
     }, 60_000);
 
-    it("ord_a's over-payment moved to ord_b's invoice, then ord_a's TEEs removed by an edit: the moved money is no surplus, so nothing is refunded and nothing is due (was: refused, 'refund the 23.8 surplus', and refused again with a refund; a cancellation is refused too, the MUGs having shipped); finance holds nothing open", async () => {
+    it.each(["EUR", "USD"] as const)("%s: ord_a's over-payment moved to ord_b's invoice, then ord_a's TEEs removed by an edit: the moved money is no surplus, so nothing is refunded and nothing is due (was: refused, 'refund the 23.8 surplus', and refused again with a refund; a cancellation is refused too, the MUGs having shipped); finance holds nothing open", async (inCurrency) => {
+      currency = inCurrency;
+      onTestFinished(() => {
+        currency = "EUR";
+      });
       const { sk, clock } = await overPaidForTees(kind);
       await place(sk, "ord_b", [{ sku: "MUG", quantity: 2 }]);
       await sk.sales.shipOrder({ orderId: "ord_b", shipmentId: "shp_b" });
