@@ -254,8 +254,9 @@ export function editOrderCommand(settings: SalesSettings) {
       // toward this one: never a surplus to refund, and the order may hold that much captured beyond
       // its total (paid.movedAway, as a capture records it).
       const allocated = await financeWriteOffs(ctx.tx, next, settings.seams.openItems);
-      const held = minorOf(allocated.paidByCredits, c) - minorOf(allocated.movedAway, c);
-      if (minorOf(allocated.movedAway, c) > 0n) next = { ...next, paid: { ...next.paid, movedAway: amountOf(minorOf(allocated.movedAway, c), c) } };
+      const movedAway = minorOf(allocated.movedAway, c);
+      const held = minorOf(allocated.paidByCredits, c) - movedAway;
+      if (movedAway > 0n) next = { ...next, paid: { ...next.paid, movedAway: amountOf(movedAway, c) } };
       const paid = minorOf(netCaptured(next), c) + (held < 0n ? held : 0n);
       let refundId: string | null = null;
       let refund: EditRefund | null = null;
