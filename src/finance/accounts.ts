@@ -118,8 +118,9 @@ export const accountInputSchema = strictInput({
   // along, and must agree with the type. Any other unknown key is refused (a misspelled field).
   normalBalance: z.enum(["debit", "credit"]).optional(),
 }).superRefine((a, ctx) => {
-  if (a.normalBalance !== undefined && a.normalBalance !== normalBalanceOf(a.type, a.contra ?? false)) {
-    ctx.addIssue({ code: "custom", path: ["normalBalance"], message: `a${a.contra === true ? " contra" : "n"} ${a.type} account's normal balance is ${normalBalanceOf(a.type, a.contra ?? false)}; leave normalBalance out (it follows from type and contra)` });
+  const normal = normalBalanceOf(a.type, a.contra ?? false);
+  if (a.normalBalance !== undefined && a.normalBalance !== normal) {
+    ctx.addIssue({ code: "custom", path: ["normalBalance"], message: `the normal balance is ${normal} for type ${a.type}${a.contra === true ? " (contra)" : ""}; leave normalBalance out (it follows from type and contra)` });
   }
 });
 

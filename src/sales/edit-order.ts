@@ -16,7 +16,7 @@ import { orderLineInputSchema, reservationRequest, taxCalculator } from "./place
 import { type LineDiscount, type OrderDiscount, type PricingLine, priceOrder } from "./price-order.js";
 import { functionalRate } from "./rate.js";
 import { refundFromOrder } from "./refund-payment.js";
-import { type CreditRelief, creditReliefInFinance, financeWriteOffs, refundDueWith, versionKey } from "./reports.js";
+import { type CreditRelief, creditReliefInFinance, refundDueWith, versionKey } from "./reports.js";
 import { fingerprintOf } from "./payment-records.js";
 import { strictInput } from "../kernel/strict-input.js";
 
@@ -253,9 +253,9 @@ export function editOrderCommand(settings: SalesSettings) {
       // documents reach finance). Money of this order's that pays another order's invoice is not paid
       // toward this one: never a surplus to refund, and the order may hold that much captured beyond
       // its total (paid.movedAway, as a capture records it).
-      const allocated = await financeWriteOffs(ctx.tx, next, settings.seams.openItems);
-      const movedAway = minorOf(allocated.movedAway, c);
-      const held = minorOf(allocated.paidByCredits, c) - movedAway;
+      // (The relief read for step 4 when it needed it: one read of the order's open items per edit.)
+      const { movedAway, paidByCredits } = await creditRelief(next);
+      const held = paidByCredits - movedAway;
       if (movedAway > 0n) next = { ...next, paid: { ...next.paid, movedAway: amountOf(movedAway, c) } };
       const paid = minorOf(netCaptured(next), c) + (held < 0n ? held : 0n);
       let refundId: string | null = null;
