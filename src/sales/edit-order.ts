@@ -253,7 +253,7 @@ export function editOrderCommand(settings: SalesSettings) {
       // documents reach finance). Money of this order's that pays another order's invoice is not paid
       // toward this one: never a surplus to refund, and the order may hold that much captured beyond
       // its total (paid.movedAway, as a capture records it).
-      // (The relief read for step 4 when it needed it: one read of the order's open items per edit.)
+      // The relief is the one step 4 may have read already: one read of the order's open items per edit.
       const { movedAway, paidByCredits } = await creditRelief(next);
       const held = paidByCredits - movedAway;
       if (movedAway > 0n) next = { ...next, paid: { ...next.paid, movedAway: amountOf(movedAway, c) } };
