@@ -312,6 +312,7 @@ export type {
   OpenItem,
   OpenItemLedger,
   OpenItemSettlement,
+  OpenItemTaxLine,
   ParsedJournalEntry,
   ParsedJournalLine,
   PeriodLockState,

@@ -141,7 +141,7 @@ export interface FinanceApi {
   closeYear(input: { year: number }, options?: ExecuteOptions): Promise<YearEndClose>;
   /** Unrealised exchange differences of open foreign items and foreign cash at the rate on `date`, reversed the next day; a second run for a date is a replay. @example `await sk.finance.revalue({ date: "2026-03-31" })` */
   revalue(input: { date: string }, options?: ExecuteOptions): Promise<Revaluation>;
-  /** Writes off (part of) an open item: a small difference within `writeOffs.tolerance`, or a customer's bad debt. @example `await sk.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-06-30" })` */
+  /** Writes off (part of) an open item: a small difference within `writeOffs.tolerance`, or a customer's bad debt — with `taxRelief`, taking back the output tax it contains (VAT relief on bad debts). @example `await sk.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-06-30", taxRelief: true })` */
   writeOff(input: WriteOffInput, options?: ExecuteOptions): Promise<WriteOff>;
   /** Applies an open credit (over-payment, credit note, supplier advance) to open documents of the same party and currency, realising any exchange difference; emits `CreditAllocated` (the credit, what each document took, and on receivables the sales order of each). @example `await sk.finance.allocate({ ledger: "receivables", creditId: "pay_1", documentIds: ["inv_1"], date: "2026-03-31" })` */
   allocate(input: AllocationInput, options?: ExecuteOptions): Promise<Allocation>;

@@ -2,7 +2,7 @@ import { type CurrencyCode, minorUnits } from "../kernel/currencies.js";
 import type { EventPayload, EventType } from "../kernel/events/definitions.js";
 import { StorekeepError } from "../kernel/errors.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
-import { type OpenItem, type OpenItemLedger, relievedValue, settleItem } from "./open-items.js";
+import { type OpenItem, type OpenItemLedger, type OpenItemTaxLine, relievedValue, settleItem } from "./open-items.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import { FINANCE_STORE } from "./ledger-store.js";
 import { lockDocuments } from "../runner/batch-documents.js";
@@ -81,6 +81,27 @@ export async function receivableItems(tx: Transaction, documentIds: readonly str
     if (item !== undefined) items.push(item);
   }
   return items;
+}
+
+/**
+ * The invoice's output tax as its open item keeps it (see `OpenItem.tax`): its gross and, per
+ * charged tax code, the functional base and tax (a self-assessed line is the buyer's tax, not
+ * the shop's); one untagged line for an invoice recorded without tax lines; no lines for an
+ * invoice without tax.
+ */
+function invoiceTax(p: Payload<"OrderInvoiced">): { tax: NonNullable<OpenItem["tax"]> } {
+  const lines: OpenItemTaxLine[] = [];
+  if (p.taxLines !== undefined) {
+    for (const l of p.taxLines) {
+      if (l.selfAssessed === true) continue;
+      lines.push({ code: l.code, kind: l.kind, country: l.jurisdiction.country, region: l.jurisdiction.region ?? null, rate: l.rate, base: l.functional.base.amount, tax: l.functional.tax.amount });
+    }
+  } else if (toUnits(p.functional.tax.amount) !== 0n) {
+    const base = toUnits(p.functional.net.amount) + toUnits(p.functional.shipping.amount);
+    lines.push({ code: null, kind: null, country: null, region: null, rate: null, base: unitsToString(base), tax: p.functional.tax.amount });
+  }
+  // Kept on every invoice, lines or none, so a write-off can tell a tax-free invoice from one tracked before it was kept.
+  return { tax: { gross: p.gross.amount, lines: lines.filter((l) => toUnits(l.tax) !== 0n || toUnits(l.base) !== 0n) } };
 }
 
 async function openItem(tx: Transaction, item: Omit<OpenItem, "itemId" | "openAmount" | "openFunctional" | "settlements">): Promise<void> {
@@ -180,6 +201,22 @@ export function appliedCredits(payload: AppliedCredits): string[] {
 }
 
 /**
+ * What a write-back did: per written-off part reopened, the account it was written off to, the
+ * amount (item currency) and booked value written back, the invoice, and the output tax a
+ * relieved bad debt charges again (`recharge`, per code, functional); and the exchange
+ * difference of settling the reopened parts.
+ *
+ * @example
+ * ```ts
+ * const back: WrittenBack = { lines: [], difference: 0n };
+ * ```
+ */
+export interface WrittenBack {
+  lines: { account: string | undefined; currency: string; amount: bigint; value: bigint; invoiceId: string; recharge: OpenItemTaxLine[] }[];
+  difference: bigint;
+}
+
+/**
  * A credit note of invoices finance wrote off (part of): what the credit leaves beyond what is
  * still owed on them is not a credit to the customer — the sale it credits is gone, so the
  * write-off was too much — but a write-back. The written-off part (oldest invoice and
@@ -200,7 +237,7 @@ export async function writeBackOnCredit(
   functionalCurrency: string,
   payload: { readonly creditNoteId: string; readonly invoiceId?: string | undefined; readonly invoiceIds?: readonly string[] | undefined },
   date: string,
-): Promise<{ lines: { account: string | undefined; currency: string; amount: bigint; value: bigint }[]; difference: bigint }> {
+): Promise<WrittenBack> {
   return writeBack(tx, functionalCurrency, payload.creditNoteId, payload.invoiceIds ?? (payload.invoiceId === undefined ? [] : [payload.invoiceId]), date, "credit");
 }
 
@@ -227,7 +264,7 @@ export async function writeBackOnPayment(
   functionalCurrency: string,
   payload: { readonly paymentId: string; readonly invoiced: boolean; readonly invoiceId?: string | undefined; readonly invoiceIds?: readonly string[] | undefined },
   date: string,
-): Promise<{ lines: { account: string | undefined; currency: string; amount: bigint; value: bigint }[]; difference: bigint }> {
+): Promise<WrittenBack> {
   if (!payload.invoiced) return { lines: [], difference: 0n };
   return writeBack(tx, functionalCurrency, payload.paymentId, payload.invoiceIds ?? (payload.invoiceId === undefined ? [] : [payload.invoiceId]), date, "payment");
 }
@@ -240,8 +277,8 @@ async function writeBack(
   ids: readonly string[],
   date: string,
   kind: "credit" | "payment",
-): Promise<{ lines: { account: string | undefined; currency: string; amount: bigint; value: bigint }[]; difference: bigint }> {
-  const out: { lines: { account: string | undefined; currency: string; amount: bigint; value: bigint }[]; difference: bigint } = { lines: [], difference: 0n };
+): Promise<WrittenBack> {
+  const out: WrittenBack = { lines: [], difference: 0n };
   const credit = await getItem(tx, "receivables", creditId);
   if (credit === undefined || toUnits(credit.item.openAmount) >= 0n) return out;
   const invoices: OpenItem[] = [];
@@ -259,16 +296,22 @@ async function writeBack(
       if (room <= 0n) break;
       const part = w.amount < room ? w.amount : room;
       const value = relievedValue(w.amount, w.value, part, quantum);
+      // A write-off that relieved output tax charges that much of it again.
+      const recharge = w.recharge(part);
+      const negated = recharge.map((l) => ({ ...l, base: unitsToString(-toUnits(l.base)), tax: unitsToString(-toUnits(l.tax)) }));
       // Reopen the invoice by what is written back, at the value it was written off at.
       const current = (await getItem(tx, "receivables", invoice.documentId))!;
       const reopened: OpenItem = {
         ...current.item,
         openAmount: unitsToString(toUnits(current.item.openAmount) + part),
         openFunctional: unitsToString(toUnits(current.item.openFunctional) + value),
-        settlements: [...current.item.settlements, { date, documentId: creditId, kind: "write-back", amount: unitsToString(-part), booked: unitsToString(-value), settled: unitsToString(-value), ...(w.account === undefined ? {} : { account: w.account }) }],
+        settlements: [
+          ...current.item.settlements,
+          { date, documentId: creditId, kind: "write-back", amount: unitsToString(-part), booked: unitsToString(-value), settled: unitsToString(-value), ...(w.account === undefined ? {} : { account: w.account }), ...(negated.length === 0 ? {} : { taxRelief: negated }) },
+        ],
       };
       await tx.documents.put(OPEN_ITEMS_COLLECTION, reopened.itemId, reopened as unknown as JsonObject, current.version);
-      out.lines.push({ account: w.account, currency: invoice.currency, amount: part, value });
+      out.lines.push({ account: w.account, currency: invoice.currency, amount: part, value, invoiceId: invoice.documentId, recharge });
       // The credit note (the capture) pays what was reopened, and no more of the invoice.
       out.difference += await settleCreditNote(tx, functionalCurrency, creditId, invoice.documentId, date, { realise: true, limit: part, kind });
       room -= part;
@@ -277,11 +320,15 @@ async function writeBack(
   return out;
 }
 
-/** An item's write-offs less what was written back since (oldest write-offs written back first), each with its account. */
-function writtenOffNotBack(item: OpenItem, quantum: bigint): { amount: bigint; value: bigint; account: string | undefined }[] {
+/**
+ * An item's write-offs less what was written back since (oldest write-offs written back first),
+ * each with its account and, for a write-off that relieved output tax, what writing back `part`
+ * more of it charges again ({@link rechargedTax}).
+ */
+function writtenOffNotBack(item: OpenItem, quantum: bigint): { amount: bigint; value: bigint; account: string | undefined; recharge: (part: bigint) => OpenItemTaxLine[] }[] {
   let back = 0n;
   for (const s of item.settlements) if (s.kind === "write-back") back -= toUnits(s.amount);
-  const left: { amount: bigint; value: bigint; account: string | undefined }[] = [];
+  const left: { amount: bigint; value: bigint; account: string | undefined; recharge: (part: bigint) => OpenItemTaxLine[] }[] = [];
   for (const s of item.settlements) {
     const amount = toUnits(s.amount);
     if (s.kind !== "write-off" || amount <= 0n) continue;
@@ -289,9 +336,71 @@ function writtenOffNotBack(item: OpenItem, quantum: bigint): { amount: bigint; v
     const taken = back < amount ? back : amount;
     back -= taken;
     if (taken === amount) continue;
-    left.push({ amount: amount - taken, value: value - relievedValue(amount, value, taken, quantum), account: s.account });
+    const relief = s.taxRelief;
+    left.push({ amount: amount - taken, value: value - relievedValue(amount, value, taken, quantum), account: s.account, recharge: (part) => (relief === undefined ? [] : rechargedTax(relief, amount, taken, part, quantum)) });
   }
   return left;
+}
+
+/**
+ * The output tax charged again when `part` more of a write-off of `written` that relieved
+ * `relief` is written back, `taken` of it written back before: per code, the relief's share of
+ * everything written back so far less its share of what was before (each rounded to the
+ * quantum), so the write-backs of a whole write-off charge again exactly what it relieved.
+ *
+ * @example
+ * ```ts
+ * rechargedTax([{ code: "DE-STD", kind: "standard", country: "DE", region: null, rate: "0.19", base: "100", tax: "19" }], 119000000n, 0n, 119000000n, 10000n); // base 100, tax 19
+ * ```
+ */
+export function rechargedTax(relief: readonly OpenItemTaxLine[], written: bigint, taken: bigint, part: bigint, quantum: bigint): OpenItemTaxLine[] {
+  const share = (total: string, amount: bigint) => relievedValue(written, toUnits(total), amount, quantum);
+  const out: OpenItemTaxLine[] = [];
+  for (const line of relief) {
+    const base = share(line.base, taken + part) - share(line.base, taken);
+    const tax = share(line.tax, taken + part) - share(line.tax, taken);
+    if (base !== 0n || tax !== 0n) out.push({ ...line, base: unitsToString(base), tax: unitsToString(tax) });
+  }
+  return out;
+}
+
+/**
+ * The output tax a bad-debt write-off of `amount` (the item's currency) relieves: per tax code
+ * of the invoice, its tax and base × amount / the invoice's gross, rounded to the quantum half
+ * away from zero, and never more than is left of that code's tax after earlier reliefs (net of
+ * what write-backs charged again). Empty when the item keeps no tax.
+ *
+ * @example
+ * ```ts
+ * badDebtTaxRelief(item, 69000000n, 10000n); // [{ code: "DE-STD", ..., base: "57.98", tax: "11.02" }] for 69.00 of a 119.00 invoice
+ * ```
+ */
+export function badDebtTaxRelief(item: OpenItem, amount: bigint, quantum: bigint): OpenItemTaxLine[] {
+  if (item.tax === undefined) return [];
+  const gross = toUnits(item.tax.gross);
+  if (gross <= 0n) return [];
+  const key = (l: OpenItemTaxLine) => `${l.code}|${l.kind}|${l.country}|${l.region}|${l.rate}`;
+  const relieved = new Map<string, { base: bigint; tax: bigint }>();
+  for (const s of item.settlements) {
+    for (const l of s.taxRelief ?? []) {
+      const sum = relieved.get(key(l)) ?? { base: 0n, tax: 0n };
+      relieved.set(key(l), { base: sum.base + toUnits(l.base), tax: sum.tax + toUnits(l.tax) });
+    }
+  }
+  const out: OpenItemTaxLine[] = [];
+  for (const line of item.tax.lines) {
+    const before = relieved.get(key(line)) ?? { base: 0n, tax: 0n };
+    const capped = (total: bigint, done: bigint) => {
+      const share = relievedValue(gross, total, amount, quantum);
+      const room = total - done;
+      // Toward zero by at most the room left (the same sign as the total).
+      return total >= 0n ? (share > room ? room : share) : (share < room ? room : share);
+    };
+    const base = capped(toUnits(line.base), before.base);
+    const tax = capped(toUnits(line.tax), before.tax);
+    if (base !== 0n || tax !== 0n) out.push({ ...line, base: unitsToString(base), tax: unitsToString(tax) });
+  }
+  return out;
 }
 
 /** Splits `total` over `parts` proportionally (the last part takes the remainder), rounded to `quantum`. */
@@ -456,6 +565,7 @@ export async function trackOpenItems<T extends EventType>(tx: Transaction, funct
         ledger: "receivables", party: p.customerId ?? `order:${p.orderId}`, documentId: p.invoiceId, documentType: "invoice", orderId: p.orderId, date, dueDate: p.dueDate ?? date, currency: p.currency,
         amount: unitsToString(toUnits(p.gross.amount) - toUnits(p.prepaymentApplied.amount)),
         functional: unitsToString(toUnits(p.functional.gross.amount) - (applied?.atInvoiceRate ?? toUnits(p.functional.prepaymentApplied.amount))),
+        ...invoiceTax(p),
       });
       // An order edit: what is left open of the credit note the invoice replaces pays it.
       if (p.replaces !== undefined) await settleCreditNote(tx, functionalCurrency, p.replaces, p.invoiceId, date);

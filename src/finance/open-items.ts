@@ -45,6 +45,32 @@ export interface OpenItemSettlement {
    * credits back, a negative `amount` and reopens the item by it.
    */
   readonly account?: string;
+  /**
+   * VAT relief on a bad debt (`writeOff` with `taxRelief`): the output tax, per tax code, this
+   * write-off took back from the tax authority (functional, positive). On a write-back the part of
+   * that relief charged again (negative, as its `amount`). Absent when no tax moved.
+   */
+  readonly taxRelief?: readonly OpenItemTaxLine[];
+}
+
+/**
+ * One tax code's functional base and tax: on an invoice item the whole invoice's (its output
+ * tax as invoiced), on a write-off the part relieved. `code` and the jurisdiction fields are
+ * null for an invoice recorded without tax lines (its whole tax, untagged).
+ *
+ * @example
+ * ```ts
+ * const line: OpenItemTaxLine = { code: "DE-STD", kind: "standard", country: "DE", region: null, rate: "0.19", base: "100", tax: "19" };
+ * ```
+ */
+export interface OpenItemTaxLine {
+  readonly code: string | null;
+  readonly kind: string | null;
+  readonly country: string | null;
+  readonly region: string | null;
+  readonly rate: string | null;
+  readonly base: string;
+  readonly tax: string;
 }
 
 /**
@@ -81,6 +107,13 @@ export interface OpenItem {
   readonly openAmount: string;
   readonly openFunctional: string;
   readonly settlements: readonly OpenItemSettlement[];
+  /**
+   * An invoice's output tax, kept so a bad debt can be relieved of it (see `writeOff`'s
+   * `taxRelief`): `gross` is the invoice's gross in its currency (before prepayments it applied),
+   * `lines` its tax per code in the functional currency (none for a tax-free invoice). Absent on
+   * other items and on invoices tracked before it was kept.
+   */
+  readonly tax?: { readonly gross: string; readonly lines: readonly OpenItemTaxLine[] };
 }
 
 /**

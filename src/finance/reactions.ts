@@ -2,7 +2,8 @@ import { eventCatalog } from "../kernel/events/definitions.js";
 import type { EventPayload, EventType } from "../kernel/events/definitions.js";
 import type { CommandContext, Reaction } from "../runner/command.js";
 import type { OutboxEvent } from "../ports/storage.js";
-import { type AppliedCredits, realiseReplacedCredit, settleCreditedInvoices, trackOpenItems, writeBackOnCredit, writeBackOnPayment } from "./open-item-tracking.js";
+import { type AppliedCredits, type WrittenBack, realiseReplacedCredit, settleCreditedInvoices, trackOpenItems, writeBackOnCredit, writeBackOnPayment } from "./open-item-tracking.js";
+import { appendReliefRecords } from "./tax/tax-records.js";
 import { postDraft } from "./post-draft.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import { type RuleEvent, reactedEventTypes, ruleFor } from "./posting-rules.js";
@@ -68,7 +69,10 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
         const fc = ctx.config.functionalCurrency;
         if (writtenBack.lines.length > 0) {
           const p = payload as { creditNoteId?: string; paymentId?: string };
-          await postDraft(ctx, settings, {
+          // A bad debt whose output tax was relieved owes that tax again as it is written back:
+          // the account written off to gets the net, output tax the rest.
+          const recharged = (l: WrittenBack["lines"][number]) => l.recharge.reduce((sum, r) => sum + toUnits(r.tax), 0n);
+          const entry = await postDraft(ctx, settings, {
             date: event.effectiveDate,
             domain: "sales",
             kind: "standard",
@@ -78,13 +82,15 @@ export function financeReactions(settings: FinanceSettings): Reaction[] {
             reversalOf: null,
             lines: [
               ...writtenBack.lines.map((l) => ({ account: settings.accountMap.receivables, currency: l.currency, amount: l.amount, functional: l.value })),
-              ...writtenBack.lines.map((l) => ({ account: l.account ?? settings.writeOffs.badDebtAccount ?? settings.writeOffs.smallDifferenceAccount, currency: fc, amount: -l.value, functional: -l.value })),
+              ...writtenBack.lines.filter((l) => l.value !== recharged(l)).map((l) => ({ account: l.account ?? settings.writeOffs.badDebtAccount ?? settings.writeOffs.smallDifferenceAccount, currency: fc, amount: recharged(l) - l.value, functional: recharged(l) - l.value })),
+              ...writtenBack.lines.filter((l) => recharged(l) !== 0n).map((l) => ({ account: settings.accountMap["output-tax"], currency: fc, amount: -recharged(l), functional: -recharged(l) })),
               ...(writtenBack.difference === 0n ? [] : [
                 { account: settings.accountMap.receivables, currency: fc, amount: -writtenBack.difference, functional: -writtenBack.difference },
                 { account: settings.accountMap["exchange-gain-loss"], currency: fc, amount: writtenBack.difference, functional: writtenBack.difference },
               ]),
             ],
           });
+          await appendReliefRecords(ctx.tx, settings, { date: event.effectiveDate, eventId: entry.entryId, sign: 1 }, writtenBack.lines.flatMap((l) => l.recharge.map((r) => ({ ...r, documentId: l.invoiceId }))));
         }
         if (credited !== 0n) await postExchange(ctx, settings, event, credited, `Credit note ${(payload as EventPayload<"CreditNoteIssued">).creditNoteId} applied to the order's invoices, exchange difference`);
         if (replaced !== 0n) {

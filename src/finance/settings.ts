@@ -1,5 +1,6 @@
 import type { AccountRole } from "../kernel/events/account-roles.js";
 import { StorekeepError } from "../kernel/errors.js";
+import { refuseUnknownKeys } from "../kernel/strict-input.js";
 import { type AccountInput, type Chart, createChart } from "./accounts.js";
 import { type AccountMap, defaultChart, resolveAccountMap } from "./chart.js";
 import { type CashAccountRule, checkCashAccounts } from "./cash-accounts.js";
@@ -43,9 +44,12 @@ export interface FinanceOptions {
    * Write-offs of open items (`sk.finance.writeOff`): the largest functional value a
    * `small-difference` write-off may clear (default "1"), and the accounts they post to
    * (default: the `rounding-difference` role's account for small differences, 6300 Bad
-   * debts for bad debts).
+   * debts for bad debts), and whether a bad debt's write-off takes back the output tax it
+   * contains by default (`badDebtTaxRelief`, default false: VAT relief on bad debts, as EU
+   * VAT Directive art. 90 lets member states allow; `writeOff`'s `taxRelief` decides per
+   * write-off).
    */
-  readonly writeOffs?: { readonly tolerance?: string; readonly smallDifferenceAccount?: string; readonly badDebtAccount?: string };
+  readonly writeOffs?: { readonly tolerance?: string; readonly smallDifferenceAccount?: string; readonly badDebtAccount?: string; readonly badDebtTaxRelief?: boolean };
 }
 
 /**
@@ -69,7 +73,7 @@ export interface FinanceSettings {
   /** Control accounts that refuse manual entries (those allowed by `allowManualEntries` left out). */
   readonly controlAccounts: ReadonlySet<string>;
   /** Write-off policy: tolerance (functional) and accounts; `badDebtAccount` is null when the chart has no default one. */
-  readonly writeOffs: { readonly tolerance: string; readonly smallDifferenceAccount: string; readonly badDebtAccount: string | null };
+  readonly writeOffs: { readonly tolerance: string; readonly smallDifferenceAccount: string; readonly badDebtAccount: string | null; readonly badDebtTaxRelief: boolean };
 }
 
 /**
@@ -147,6 +151,8 @@ function isChart(x: Chart | readonly AccountInput[]): x is Chart {
 }
 
 function resolveWriteOffs(chart: Chart, accountMap: AccountMap, options: FinanceOptions["writeOffs"] = {}): FinanceSettings["writeOffs"] {
+  // A misspelled option must not leave a write-off posting as if it were absent.
+  refuseUnknownKeys(options, ["tolerance", "smallDifferenceAccount", "badDebtAccount", "badDebtTaxRelief"], "finance option writeOffs");
   const tolerance = options.tolerance ?? "1";
   if (!/^\d{1,12}(\.\d{1,6})?$/.test(tolerance)) {
     throw new StorekeepError("VALIDATION_FAILED", `writeOffs.tolerance must be a non-negative decimal string, not ${JSON.stringify(tolerance)}.`, { issues: [{ path: "writeOffs.tolerance", message: "a non-negative decimal", code: "custom" }] });
@@ -159,8 +165,13 @@ function resolveWriteOffs(chart: Chart, accountMap: AccountMap, options: Finance
       throw new StorekeepError("VALIDATION_FAILED", `writeOffs.${field} names ${code}, which is ${account === undefined ? "not in the chart" : "a header account"}.`, { issues: [{ path: `writeOffs.${field}`, message: "a posting account of the chart", code: "custom" }] });
     }
   }
+  const relief = options.badDebtTaxRelief ?? false;
+  if (typeof relief !== "boolean") {
+    throw new StorekeepError("VALIDATION_FAILED", `writeOffs.badDebtTaxRelief must be true or false, not ${JSON.stringify(relief)}.`, { issues: [{ path: "writeOffs.badDebtTaxRelief", message: "true or false", code: "custom" }] });
+  }
   const defaultBadDebt = chart.byCode.get("6300");
   return Object.freeze({
+    badDebtTaxRelief: relief,
     tolerance,
     smallDifferenceAccount: options.smallDifferenceAccount ?? accountMap["rounding-difference"],
     badDebtAccount: options.badDebtAccount ?? (defaultBadDebt !== undefined && !defaultBadDebt.header && defaultBadDebt.type === "expense" ? "6300" : null),

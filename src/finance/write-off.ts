@@ -3,8 +3,9 @@ import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
 import { defineLibraryCommand } from "../runner/library.js";
-import { OPEN_ITEMS_COLLECTION, minorUnitsAmount, openItemId, quantumOf } from "./open-item-tracking.js";
-import { type OpenItem, settleItem } from "./open-items.js";
+import { OPEN_ITEMS_COLLECTION, badDebtTaxRelief, minorUnitsAmount, openItemId, quantumOf } from "./open-item-tracking.js";
+import { appendReliefRecords } from "./tax/tax-records.js";
+import { type OpenItem, type OpenItemTaxLine, settleItem } from "./open-items.js";
 import { commandSource, postDraft } from "./post-draft.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import type { FinanceSettings } from "./settings.js";
@@ -14,7 +15,10 @@ import type { FinanceSettings } from "./settings.js";
  * tolerance, either direction, to the small-difference account), or a receivable that will
  * not be paid (bad debt). The item is relieved at its booked value, so a write-off never
  * carries an exchange difference; the control account and the subledger move together.
- * VAT relief on bad debts is not computed (the tax report is unchanged).
+ * A bad debt may take back the output tax it contains (VAT relief on bad debts): the
+ * invoice's tax per code × the part written off / its gross goes to output tax instead of the
+ * bad-debt account, and the tax report counts it in the write-off's period; writing the debt
+ * back (a late payment, a credit note) charges that tax again (see open-item-tracking).
  */
 
 /**
@@ -36,6 +40,10 @@ export interface WriteOff {
   readonly functional: string;
   readonly account: string;
   readonly item: OpenItem;
+  /** The output tax taken back (`taxRelief`), per tax code, functional; empty when none. */
+  readonly taxRelief: readonly OpenItemTaxLine[];
+  /** Their tax in all (functional; "0" when none): `functional` less this went to `account`. */
+  readonly taxRelieved: string;
 }
 
 /**
@@ -55,6 +63,12 @@ export interface WriteOffInput {
   readonly amount?: string;
   readonly writeOffId?: string;
   readonly memo?: string;
+  /**
+   * A bad debt: take back the output tax the written-off part contains (default: finance
+   * option `writeOffs.badDebtTaxRelief`, itself false by default). Only an invoice carries
+   * tax; a small difference never does.
+   */
+  readonly taxRelief?: boolean;
 }
 
 const writeOffSchema = z
@@ -67,6 +81,7 @@ const writeOffSchema = z
     amount: z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "a positive decimal string").optional(),
     writeOffId: z.string().min(1).max(200).optional(),
     memo: z.string().max(500).optional(),
+    taxRelief: z.boolean().optional(),
   })
   .strict();
 
@@ -119,6 +134,7 @@ export function writeOffCommand(settings: FinanceSettings) {
       // Relieved at its booked value: the settlement is worth exactly what it relieves.
       const trial = settleItem(item, { date: input.date, documentId: writeOffId, kind: "write-off", amount, settledValue: 0n, quantum }, toUnits, unitsToString);
       const booked = trial.booked;
+      const relief = taxReliefOf(settings, input, item, amount, quantum);
       if (input.reason === "small-difference") {
         const magnitude = booked < 0n ? -booked : booked;
         if (magnitude > toUnits(settings.writeOffs.tolerance)) {
@@ -129,8 +145,10 @@ export function writeOffCommand(settings: FinanceSettings) {
           );
         }
       }
-      // The account is kept on the settlement: a credit note of the document later writes back to it.
-      const { item: after } = settleItem(item, { date: input.date, documentId: writeOffId, kind: "write-off", amount, settledValue: booked, quantum, account }, toUnits, unitsToString);
+      const relieved = relief.reduce((sum, l) => sum + toUnits(l.tax), 0n);
+      // The account is kept on the settlement: a credit note of the document later writes back to it (and charges the relief again).
+      const settled = settleItem(item, { date: input.date, documentId: writeOffId, kind: "write-off", amount, settledValue: booked, quantum, account }, toUnits, unitsToString);
+      const after: OpenItem = relief.length === 0 ? settled.item : { ...settled.item, settlements: [...item.settlements, { ...settled.settlement, taxRelief: relief }] };
       await ctx.tx.documents.put(OPEN_ITEMS_COLLECTION, item.itemId, after as unknown as JsonObject, doc.version);
       const control = settings.accountMap[input.ledger];
       const memo = input.memo ?? `${input.reason === "bad-debt" ? "Bad debt" : "Small difference"} written off: ${input.documentId}`;
@@ -144,11 +162,51 @@ export function writeOffCommand(settings: FinanceSettings) {
         reversalOf: null,
         lines: [
           { account: control, currency: item.currency, amount: -amount, functional: -booked },
-          { account, currency: ctx.config.functionalCurrency, amount: booked, functional: booked },
+          ...(booked === relieved ? [] : [{ account, currency: ctx.config.functionalCurrency, amount: booked - relieved, functional: booked - relieved }]),
+          ...(relieved === 0n ? [] : [{ account: settings.accountMap["output-tax"], currency: ctx.config.functionalCurrency, amount: relieved, functional: relieved }]),
         ],
       });
-      const result: WriteOff = { writeOffId, entryId: entry.entryId, reason: input.reason, amount: unitsToString(amount), currency: item.currency, functional: unitsToString(booked), account, item: after };
+      await appendReliefRecords(ctx.tx, settings, { date: input.date, eventId: entry.entryId, sign: -1 }, relief.map((l) => ({ ...l, documentId: item.documentId })));
+      const result: WriteOff = {
+        writeOffId,
+        entryId: entry.entryId,
+        reason: input.reason,
+        amount: unitsToString(amount),
+        currency: item.currency,
+        functional: unitsToString(booked),
+        account,
+        item: after,
+        taxRelief: relief,
+        taxRelieved: unitsToString(relieved),
+      };
       return { result: result as unknown as JsonObject };
     },
   });
+}
+
+/**
+ * The output tax a write-off takes back: for a bad debt of an invoice when `taxRelief` (or the
+ * shop's `writeOffs.badDebtTaxRelief`) asks for it, else none. Asked explicitly where no tax can
+ * be relieved — a small difference, a debt that is not an invoice, an invoice tracked before
+ * invoices kept their tax — it is refused rather than written off without the relief.
+ */
+function taxReliefOf(settings: FinanceSettings, input: z.output<typeof writeOffSchema>, item: OpenItem, amount: bigint, quantum: bigint): OpenItemTaxLine[] {
+  const explicit = input.taxRelief === true;
+  if (!(input.taxRelief ?? settings.writeOffs.badDebtTaxRelief)) return [];
+  if (input.reason !== "bad-debt") {
+    if (!explicit) return [];
+    throw new StorekeepError("VALIDATION_FAILED", "taxRelief applies to bad debts only: a small difference keeps the tax invoiced. Leave taxRelief out, or write the debt off with reason \"bad-debt\".", { issues: [{ path: "taxRelief", message: "bad debts only", code: "custom" }] });
+  }
+  if (item.documentType !== "invoice") {
+    if (!explicit) return [];
+    throw new StorekeepError("VALIDATION_FAILED", `${item.documentId} is ${item.documentType === "refund" ? "a refund" : `a ${item.documentType}`}, not an invoice: only an invoice's debt carries output tax to relieve. Write it off with taxRelief: false.`, { issues: [{ path: "taxRelief", message: "an invoice's debt only", code: "custom" }], documentId: item.documentId });
+  }
+  if (item.tax === undefined) {
+    throw new StorekeepError(
+      "VALIDATION_FAILED",
+      `${item.documentId} was tracked before invoices kept their tax, so the tax its bad debt contains is not known here. Write it off with taxRelief: false and correct the output tax with a journal entry (finance.postEntry).`,
+      { issues: [{ path: "taxRelief", message: "the invoice keeps no tax lines", code: "custom" }], documentId: item.documentId },
+    );
+  }
+  return badDebtTaxRelief(item, amount, quantum);
 }

@@ -2,7 +2,7 @@ import { Decimal, canonicalDecimal } from "../../kernel/decimal.js";
 import { eventCatalog } from "../../kernel/events/definitions.js";
 import type { EventType } from "../../kernel/events/definitions.js";
 import type { MoneyJson } from "../../kernel/money.js";
-import type { JsonObject } from "../../ports/storage.js";
+import type { JsonObject, Transaction } from "../../ports/storage.js";
 import type { Reaction } from "../../runner/command.js";
 import { FINANCE_STORE } from "../ledger-store.js";
 import type { FinanceSettings } from "../settings.js";
@@ -206,4 +206,46 @@ export function taxRecordsReaction(settings: FinanceSettings): Reaction {
       return [];
     },
   };
+}
+
+/**
+ * Appends the tax records of a bad debt's VAT relief (`sign` −1: output tax taken back on a
+ * write-off) or of the relief charged again when the debt is written back (`sign` 1: a late
+ * payment, a credit note), one per tax code, under the journal entry that posted it
+ * (`eventId`, `eventType` `BadDebtTaxRelieved` or `BadDebtTaxRecharged`), each naming its
+ * invoice (`documentId`). The tax report counts them with the code's other records, so a written-off debt's
+ * tax leaves the return of the write-off's period and comes back with the write-back's.
+ *
+ * @example
+ * ```ts
+ * await appendReliefRecords(ctx.tx, settings, { date: "2026-06-30", eventId: "je_9", sign: -1 }, relief.map((l) => ({ ...l, documentId: "INV2026-000001" })));
+ * ```
+ */
+export async function appendReliefRecords(
+  tx: Transaction,
+  settings: FinanceSettings,
+  at: { readonly date: string; readonly eventId: string; readonly sign: 1 | -1 },
+  lines: readonly { readonly documentId: string; readonly code: string | null; readonly kind: string | null; readonly country: string | null; readonly region: string | null; readonly rate: string | null; readonly base: string; readonly tax: string }[],
+): Promise<void> {
+  if (lines.length === 0) return;
+  const records: TaxRecord[] = lines.map((l) => ({
+    date: at.date,
+    eventId: at.eventId,
+    eventType: at.sign === -1 ? "BadDebtTaxRelieved" : "BadDebtTaxRecharged",
+    documentId: l.documentId,
+    direction: "output",
+    account: settings.accountMap["output-tax"],
+    code: l.code,
+    kind: l.kind,
+    country: l.country,
+    region: l.region,
+    rate: l.rate,
+    base: signed(l.base, at.sign),
+    tax: signed(l.tax, at.sign),
+    selfAssessed: false,
+  }));
+  await tx.logs.append(
+    FINANCE_STORE.taxRecords,
+    records.map((record, n) => ({ stream: TAX_RECORDS_STREAM, sortKey: `${record.date}|${record.eventId}|${String(n).padStart(3, "0")}`, data: record as unknown as JsonObject })),
+  );
 }

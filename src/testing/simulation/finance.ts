@@ -78,12 +78,14 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
       name: "finance.writeOff",
       weight: 0.3,
       run: async () => {
-        // A customer who will not pay: part of an open invoice written off as a bad debt.
+        // A customer who will not pay: (part of) an open invoice written off as a bad debt.
         const open = (await sk.finance.openItems({ ledger: "receivables", openOnly: true })).filter((i) => i.documentType === "invoice" && new Decimal(i.openAmount).gt("0.01"));
         if (open.length === 0) return "skip";
         const item = random.pick(open);
         const amount = random.chance(0.5) ? undefined : new Decimal(item.openAmount).dividedBy(2).toDecimalPlaces(2).toFixed(2);
-        return sk.finance.writeOff({ ledger: "receivables", documentId: item.documentId, reason: "bad-debt", date: shop.today(), ...(amount === undefined ? {} : { amount }) });
+        // Half of them take back the output tax they contain (VAT relief on bad debts).
+        const taxRelief = random.chance(0.5);
+        return sk.finance.writeOff({ ledger: "receivables", documentId: item.documentId, reason: "bad-debt", date: shop.today(), ...(amount === undefined ? {} : { amount }), ...(taxRelief ? { taxRelief } : {}) });
       },
     },
   ];

@@ -662,9 +662,26 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
     if (!account.eq(report.outputTax)) out.push(`output-tax account 2300 is ${account.toFixed()}, the tax report's output tax ${report.outputTax}`);
     const reported = new Map<string, Decimal>();
     for (const r of report.rows) if (r.direction === "output") reported.set(`${r.country}|${r.code}`, (reported.get(`${r.country}|${r.code}`) ?? new Decimal(0)).plus(r.tax));
-    for (const key of new Set([...reported.keys(), ...taxByCode.keys()])) {
+    // Bad debts' VAT relief, net of what write-backs charged again, as the invoices' items keep it;
+    // and no code of an invoice relieved beyond its invoiced tax.
+    const relieved = new Map<string, Decimal>();
+    for (const item of await sk.finance.openItems({ ledger: "receivables" })) {
+      const net = new Map<string, Decimal>();
+      for (const s of item.settlements) {
+        for (const l of s.taxRelief ?? []) {
+          const key = `${l.country}|${l.code}`;
+          relieved.set(key, (relieved.get(key) ?? new Decimal(0)).plus(l.tax));
+          net.set(key, (net.get(key) ?? new Decimal(0)).plus(l.tax));
+        }
+      }
+      for (const [key, tax] of net) {
+        const invoiced = (item.tax?.lines ?? []).filter((l) => `${l.country}|${l.code}` === key).reduce((a, l) => a.plus(l.tax), new Decimal(0));
+        if (tax.abs().gt(invoiced.abs()) || (tax.isNegative() && !invoiced.isNegative())) out.push(`${item.documentId}: ${key.replace("|", " ")} relieved ${tax.toFixed()} of its ${invoiced.toFixed()} output tax`);
+      }
+    }
+    for (const key of new Set([...reported.keys(), ...taxByCode.keys(), ...relieved.keys()])) {
       const a = reported.get(key) ?? new Decimal(0);
-      const b = taxByCode.get(key) ?? new Decimal(0);
+      const b = (taxByCode.get(key) ?? new Decimal(0)).minus(relieved.get(key) ?? 0);
       if (!a.eq(b)) out.push(`tax report: ${key.replace("|", " ")} output tax ${a.toFixed()}, the documents say ${b.toFixed()}`);
     }
     return out;
