@@ -70,6 +70,14 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
   const cache = new Map<string, OrderDoc>();
   // Captures not yet paid out (per currency), for payouts.
   const unpaidOut: { paymentId: string; currency: string; amount: string }[] = [];
+  // A capture recorded twice (two concurrent captures of one authorization's whole rest under its
+  // own id: the second replays the first) is one capture to pay out.
+  const captured = new Set<string>();
+  const toPayOut = (c: { paymentId: string; currency: string; amount: string }): void => {
+    if (captured.has(c.paymentId)) return;
+    captured.add(c.paymentId);
+    unpaidOut.push(c);
+  };
   // Authorizations whose rest may still be captured, voided or failed.
   const authorizations: { paymentId: string; orderId: string }[] = [];
   const authorizationOf = async (paymentId: string): Promise<PaymentDoc | undefined> => (await sk.runtime.read((tx) => tx.documents.get<PaymentDoc & { [k: string]: never }>(PAYMENTS, `authorization:${paymentId}`)))?.data;
@@ -214,7 +222,7 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
           const input = { orderId: order.orderId, paymentId: shop.id("ch"), amount: partOf(left.toFixed(2)) };
           const run = () => sk.sales.capturePayment(input, { idempotencyKey: `psp-${input.paymentId}` });
           const result = await run();
-          unpaidOut.push({ paymentId: input.paymentId, currency: order.currency, amount: input.amount });
+          toPayOut({ paymentId: input.paymentId, currency: order.currency, amount: input.amount });
           shop.keyed({ name: "sales.capturePayment", run, result });
           await refresh(order.orderId);
           return result;
@@ -263,7 +271,7 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
           const input = whole ? { orderId: order.orderId, paymentId: auth.paymentId } : { orderId: order.orderId, paymentId: shop.id("ch"), authorizationId: auth.paymentId, amount: partOf(amountOf(most, c)) };
           const run = () => sk.sales.capturePayment(input, { idempotencyKey: `psp-capture-${input.paymentId}` });
           const result = await run();
-          unpaidOut.push({ paymentId: input.paymentId, currency: c, amount: (result as { amount: string }).amount });
+          toPayOut({ paymentId: input.paymentId, currency: c, amount: (result as { amount: string }).amount });
           shop.keyed({ name: "sales.capturePayment (authorized)", run, result });
           await refresh(order.orderId);
           return result;
