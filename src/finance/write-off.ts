@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withArticle } from "../kernel/article.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
@@ -199,7 +200,7 @@ function taxReliefOf(settings: FinanceSettings, input: z.output<typeof writeOffS
   }
   if (item.documentType !== "invoice") {
     if (!explicit) return [];
-    throw new StorekeepError("VALIDATION_FAILED", `${item.documentId} is ${item.documentType === "refund" ? "a refund" : `a ${item.documentType}`}, not an invoice: only an invoice's debt carries output tax to relieve. Write it off with taxRelief: false.`, { issues: [{ path: "taxRelief", message: "an invoice's debt only", code: "custom" }], documentId: item.documentId });
+    throw new StorekeepError("VALIDATION_FAILED", `${item.documentId} is ${withArticle(item.documentType)}, not an invoice: only an invoice's debt carries output tax to relieve. Write it off with taxRelief: false.`, { issues: [{ path: "taxRelief", message: "an invoice's debt only", code: "custom" }], documentId: item.documentId });
   }
   if (item.tax === undefined) {
     throw new StorekeepError(

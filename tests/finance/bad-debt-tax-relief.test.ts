@@ -164,6 +164,27 @@ for (const kind of ["memory", "pglite"] as const) {
       await booksAgree(sk);
     });
 
+    it("an invoice tracked before invoices kept their tax: relief asked is refused, naming the way out; without it the write-off goes through", async () => {
+      const store = storeOf(kind, db);
+      const { sk } = await placed(store, "EUR", { writeOffs: { badDebtTaxRelief: true } });
+      // The item as it was stored before this release: no `tax`.
+      await store.transaction(async (tx) => {
+        const doc = await tx.documents.get<Record<string, never>>("finance.open-items", `receivables:${INVOICE}`);
+        const { tax: _tax, ...old } = doc!.data as Record<string, unknown>;
+        await tx.documents.put("finance.open-items", `receivables:${INVOICE}`, old as never, doc!.version);
+      });
+      for (const taxRelief of [true, undefined]) {
+        const refused = await sk.finance.writeOff({ ledger: "receivables", documentId: INVOICE, reason: "bad-debt", date: "2026-06-30", ...(taxRelief === undefined ? {} : { taxRelief }) }).catch((e: unknown) => e);
+        expect(isStorekeepError(refused) && refused.code).toBe("VALIDATION_FAILED");
+        expect((refused as Error).message).toMatch(/tracked before invoices kept their tax.*taxRelief: false/);
+      }
+      expect(await sk.finance.openItems({ ledger: "receivables", party: "cus_1", openOnly: true })).toHaveLength(1);
+      const w = await sk.finance.writeOff({ ledger: "receivables", documentId: INVOICE, reason: "bad-debt", date: "2026-06-30", taxRelief: false });
+      expect([w.functional, w.taxRelieved]).toEqual(["140.4", "0"]);
+      expect(await balance(sk, "6300")).toBe("140.40");
+      await booksAgree(sk);
+    });
+
     it("refuses an unknown writeOffs option instead of ignoring it", () => {
       expect(() => shop(storeOf(kind, db), { writeOffs: { badDebtTaxRelef: true } as never })).toThrow(/unknown key "badDebtTaxRelef" \(did you mean "badDebtTaxRelief"\?\)/);
     });
