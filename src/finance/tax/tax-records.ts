@@ -5,6 +5,7 @@ import type { MoneyJson } from "../../kernel/money.js";
 import type { JsonObject, Transaction } from "../../ports/storage.js";
 import type { Reaction } from "../../runner/command.js";
 import { FINANCE_STORE } from "../ledger-store.js";
+import type { OpenItemTaxLine } from "../open-items.js";
 import type { FinanceSettings } from "../settings.js";
 
 /*
@@ -31,20 +32,13 @@ export const TAX_RECORDS_STREAM = "all";
  * };
  * ```
  */
-export interface TaxRecord {
+export interface TaxRecord extends OpenItemTaxLine {
   readonly date: string;
   readonly eventId: string;
   readonly eventType: string;
   readonly documentId: string;
   readonly direction: "output" | "input";
   readonly account: string;
-  readonly code: string | null;
-  readonly kind: string | null;
-  readonly country: string | null;
-  readonly region: string | null;
-  readonly rate: string | null;
-  readonly base: string;
-  readonly tax: string;
   readonly selfAssessed: boolean;
 }
 
@@ -225,7 +219,7 @@ export async function appendReliefRecords(
   tx: Transaction,
   settings: FinanceSettings,
   at: { readonly date: string; readonly eventId: string; readonly sign: 1 | -1 },
-  lines: readonly { readonly documentId: string; readonly code: string | null; readonly kind: string | null; readonly country: string | null; readonly region: string | null; readonly rate: string | null; readonly base: string; readonly tax: string }[],
+  lines: readonly (OpenItemTaxLine & { readonly documentId: string })[],
 ): Promise<void> {
   if (lines.length === 0) return;
   const records: TaxRecord[] = lines.map((l) => ({
