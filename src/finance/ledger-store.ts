@@ -49,6 +49,7 @@ export const FINANCE_STORE = Object.freeze({
   monthlyBalances: "finance.balances",
   dailyBalances: "finance.daily-balances",
   taxRecords: "finance.tax-records",
+  writeOffs: "finance.write-offs",
 });
 
 const BALANCE_FIELDS = ["debit", "credit", "amount", "closing"] as const;
@@ -74,6 +75,7 @@ export function financeRegistry(): Partial<StoreRegistry> {
       { name: FINANCE_STORE.prepayments },
       { name: FINANCE_STORE.locks },
       { name: FINANCE_STORE.openItems, indexes: { byParty: { fields: ["ledger", "party", "date"] } } },
+      { name: FINANCE_STORE.writeOffs },
       { name: NUMBER_SERIES },
     ],
     logs: [

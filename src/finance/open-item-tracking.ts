@@ -327,11 +327,17 @@ async function writeBack(
  */
 function writtenOffNotBack(item: OpenItem, quantum: bigint): { amount: bigint; value: bigint; account: string | undefined; recharge: (part: bigint) => OpenItemTaxLine[] }[] {
   let back = 0n;
-  for (const s of item.settlements) if (s.kind === "write-back") back -= toUnits(s.amount);
+  // A write-off undone whole (its entry reversed) is out of the reckoning, and so is its undoing.
+  const reversed = new Set<string>();
+  for (const s of item.settlements) {
+    if (s.kind !== "write-back") continue;
+    if (s.reverses !== undefined) reversed.add(s.reverses);
+    else back -= toUnits(s.amount);
+  }
   const left: { amount: bigint; value: bigint; account: string | undefined; recharge: (part: bigint) => OpenItemTaxLine[] }[] = [];
   for (const s of item.settlements) {
     const amount = toUnits(s.amount);
-    if (s.kind !== "write-off" || amount <= 0n) continue;
+    if (s.kind !== "write-off" || amount <= 0n || reversed.has(s.documentId)) continue;
     const value = toUnits(s.booked);
     const taken = back < amount ? back : amount;
     back -= taken;
@@ -746,4 +752,73 @@ async function applyPrepayment(tx: Transaction, functionalCurrency: string, p: P
   const next: Prepayment = { ...tracked, amount: unitsToString(toUnits(tracked.amount) - applied), functional: unitsToString(toUnits(tracked.functional) - booked) };
   await tx.documents.put(FINANCE_STORE.prepayments, p.orderId, next as unknown as JsonObject, doc!.version);
   return { booked, atInvoiceRate };
+}
+
+/**
+ * Undoes a whole bad-debt (or small-difference) write-off of a customer's debt whose journal
+ * entry is being reversed: the item reopens by what it wrote off, at the value it was written off
+ * at (settlement `write-back` naming it in `reverses`), and the output tax it relieved is returned
+ * to be charged again. Refused when any of it was written back already (a late payment or a
+ * credit note recovered part of it: reversing the whole entry would count that part twice), or
+ * when it was a shop's debt written off (a credit's small difference), which this does not undo.
+ *
+ * @example
+ * ```ts
+ * const relief = await undoWriteOff(tx, { ledger: "receivables", documentId: "INV2026-000001", writeOffId: "wo_1" }, "2026-07-01", "je_9");
+ * ```
+ */
+export async function undoWriteOff(
+  tx: Transaction,
+  ref: { readonly ledger: OpenItemLedger; readonly documentId: string; readonly writeOffId: string },
+  date: string,
+  entryId: string,
+): Promise<OpenItemTaxLine[]> {
+  const doc = await tx.documents.getForUpdate(OPEN_ITEMS_COLLECTION, openItemId(ref.ledger, ref.documentId));
+  const item = doc?.data as unknown as OpenItem | undefined;
+  const writeOff = item?.settlements.find((s) => s.kind === "write-off" && s.documentId === ref.writeOffId);
+  if (doc === undefined || item === undefined || writeOff === undefined) {
+    throw new StorekeepError("NOT_FOUND", `Write-off ${ref.writeOffId} of ${ref.documentId} is not on its open item; it cannot be undone.`, { writeOffId: ref.writeOffId, documentId: ref.documentId });
+  }
+  const amount = toUnits(writeOff.amount);
+  if (ref.ledger !== "receivables" || amount <= 0n) {
+    throw new StorekeepError("INVALID_TRANSITION", `Entry ${entryId} wrote off ${ref.documentId}'s ${ref.ledger === "receivables" ? "credit" : "payable"} (${writeOff.amount} ${item.currency}); only a customer's debt written off can be undone by reversing its entry. Post the correction as a new document (a payment, a refund, an allocation).`, { entryId, writeOffId: ref.writeOffId });
+  }
+  if (item.settlements.some((s) => s.kind === "write-back" && s.reverses === ref.writeOffId)) {
+    throw new StorekeepError("INVALID_TRANSITION", `Write-off ${ref.writeOffId} of ${ref.documentId} was undone already.`, { writeOffId: ref.writeOffId });
+  }
+  // Write-backs take the oldest write-off not undone first (as writtenOffNotBack counts them): none of this one may be taken.
+  const undone = new Set(item.settlements.filter((s) => s.kind === "write-back" && s.reverses !== undefined).map((s) => s.reverses));
+  let back = 0n;
+  for (const s of item.settlements) if (s.kind === "write-back" && s.reverses === undefined) back -= toUnits(s.amount);
+  let taken = 0n;
+  for (const s of item.settlements) {
+    if (s.kind !== "write-off" || toUnits(s.amount) <= 0n || undone.has(s.documentId)) continue;
+    taken = back < toUnits(s.amount) ? back : toUnits(s.amount);
+    back -= taken;
+    if (s === writeOff) break;
+  }
+  if (taken !== 0n) {
+    throw new StorekeepError(
+      "INVALID_TRANSITION",
+      `Part of write-off ${ref.writeOffId} of ${ref.documentId} was recovered since (a late payment or a credit note wrote it back), so reversing its whole entry would count that part twice. Leave it, or write off again what the reversal should not restore.`,
+      { writeOffId: ref.writeOffId, documentId: ref.documentId },
+    );
+  }
+  if (date < writeOff.date) {
+    throw new StorekeepError("VALIDATION_FAILED", `Write-off ${ref.writeOffId} is dated ${writeOff.date}; its reversal cannot be dated before it (${date}).`, { issues: [{ path: "date", message: `on or after ${writeOff.date}`, code: "custom" }] });
+  }
+  const relief = writeOff.taxRelief ?? [];
+  const negated = relief.map((l) => ({ ...l, base: unitsToString(-toUnits(l.base)), tax: unitsToString(-toUnits(l.tax)) }));
+  const booked = toUnits(writeOff.booked);
+  const reopened: OpenItem = {
+    ...item,
+    openAmount: unitsToString(toUnits(item.openAmount) + amount),
+    openFunctional: unitsToString(toUnits(item.openFunctional) + booked),
+    settlements: [
+      ...item.settlements,
+      { date, documentId: entryId, kind: "write-back", amount: unitsToString(-amount), booked: unitsToString(-booked), settled: unitsToString(-booked), ...(writeOff.account === undefined ? {} : { account: writeOff.account }), ...(negated.length === 0 ? {} : { taxRelief: negated }), reverses: ref.writeOffId },
+    ],
+  };
+  await tx.documents.put(OPEN_ITEMS_COLLECTION, reopened.itemId, reopened as unknown as JsonObject, doc.version);
+  return [...relief];
 }

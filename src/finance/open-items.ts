@@ -51,6 +51,12 @@ export interface OpenItemSettlement {
    * that relief charged again (negative, as its `amount`). Absent when no tax moved.
    */
   readonly taxRelief?: readonly OpenItemTaxLine[];
+  /**
+   * A write-back that undoes a whole write-off (its journal entry reversed with
+   * `finance.reverseEntry`): the write-off's id (`documentId` of that settlement). Such a
+   * write-off and its undoing are left out when later write-backs take the oldest write-off first.
+   */
+  readonly reverses?: string;
 }
 
 /**

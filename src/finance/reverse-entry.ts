@@ -1,5 +1,9 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
+import type { Transaction } from "../ports/storage.js";
+import { undoWriteOff } from "./open-item-tracking.js";
+import type { OpenItemLedger } from "./open-items.js";
+import { appendReliefRecords } from "./tax/tax-records.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { type JournalEntry, entryToJson, kernelLinesOf } from "./journal-entry.js";
@@ -39,6 +43,7 @@ export function reverseEntryCommand(settings: FinanceSettings) {
       if (done !== undefined) {
         throw new StorekeepError("ALREADY_REVERSED", `Entry ${original.entryId} was already reversed by ${done.data.reversalEntryId}; an entry is reversed once.`, { entryId: original.entryId, reversalEntryId: done.data.reversalEntryId });
       }
+      const writeOff = await subledgerOf(ctx.tx, original);
       const lines = kernelLinesOf(original.lines).map((line, i) => {
         const rate = original.lines[i]!.rate;
         return { account: line.account, currency: line.currency, amount: -line.amount, functional: -line.functional, ...(rate === null ? {} : { rate }) };
@@ -54,7 +59,32 @@ export function reverseEntryCommand(settings: FinanceSettings) {
         lines,
       });
       await ctx.tx.documents.put(FINANCE_STORE.reversals, original.entryId, { reversalEntryId: entry.entryId }, 0);
+      if (writeOff !== undefined) {
+        // The write-off's item reopens, and the output tax it relieved is owed again from the reversal's date.
+        const relief = await undoWriteOff(ctx.tx, writeOff, entry.date, entry.entryId);
+        await appendReliefRecords(ctx.tx, settings, { date: entry.date, eventId: entry.entryId, sign: 1 }, relief.map((l) => ({ ...l, documentId: writeOff.documentId })));
+      }
       return { result: entryToJson(entry) };
     },
   });
+}
+
+/**
+ * The open item a command's entry moved, when reversing the entry alone would part the
+ * subledger from its control account: a write-off's (undone with it); an allocation's exchange
+ * difference is refused (it belongs to the settlement it realised), and so is a write-off
+ * recorded before write-offs kept their entry.
+ */
+async function subledgerOf(tx: Transaction, entry: JournalEntry): Promise<{ ledger: OpenItemLedger; documentId: string; writeOffId: string } | undefined> {
+  if (entry.source.kind !== "command") return undefined;
+  const name = entry.source.commandName;
+  if (name === "finance.allocate") {
+    throw new StorekeepError("INVALID_TRANSITION", `Entry ${entry.entryId} is the exchange difference an allocation realised when it settled open items; reversing it alone would leave the subledger apart from its control account. The allocation stands.`, { entryId: entry.entryId, commandName: name });
+  }
+  if (name !== "finance.writeOff") return undefined;
+  const found = await tx.documents.get<{ ledger: OpenItemLedger; documentId: string; writeOffId: string }>(FINANCE_STORE.writeOffs, entry.entryId);
+  if (found === undefined) {
+    throw new StorekeepError("INVALID_TRANSITION", `Entry ${entry.entryId} is a write-off recorded before a write-off's entry could be reversed with it; reversing the entry alone would leave the open item written off. Record the recovery as a payment instead.`, { entryId: entry.entryId, commandName: name });
+  }
+  return found.data;
 }

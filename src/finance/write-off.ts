@@ -7,6 +7,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { OPEN_ITEMS_COLLECTION, badDebtTaxRelief, minorUnitsAmount, openItemId, quantumOf } from "./open-item-tracking.js";
 import { appendReliefRecords } from "./tax/tax-records.js";
 import { type OpenItem, type OpenItemTaxLine, settleItem } from "./open-items.js";
+import { FINANCE_STORE } from "./ledger-store.js";
 import { commandSource, postDraft } from "./post-draft.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import type { FinanceSettings } from "./settings.js";
@@ -168,6 +169,8 @@ export function writeOffCommand(settings: FinanceSettings) {
         ],
       });
       await appendReliefRecords(ctx.tx, settings, { date: input.date, eventId: entry.entryId, sign: -1 }, relief.map((l) => ({ ...l, documentId: item.documentId })));
+      // Which write-off the entry posted: reversing the entry (finance.reverseEntry) undoes it on the item too.
+      await ctx.tx.documents.put(FINANCE_STORE.writeOffs, entry.entryId, { ledger: input.ledger, documentId: input.documentId, writeOffId }, 0);
       const result: WriteOff = {
         writeOffId,
         entryId: entry.entryId,

@@ -42,6 +42,9 @@ describe("allocating a credit to open documents", () => {
     expect(items.map((i) => [i.documentId, i.openAmount, i.openFunctional])).toEqual([["pay_1", "0", "0"], ["inv_1", "0", "0"]]);
     expect((await books.finance.auditSubledgers({ asOf: "2026-03-05" }))[0]).toMatchObject({ subledger: "0", control: "0", ok: true });
     await expect(books.finance.allocate({ ledger: "receivables", creditId: "pay_1", documentIds: ["inv_1"], date: "2026-03-05" })).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+    // Its exchange difference cannot be reversed alone: 1200 would part from the subledger.
+    await expect(books.finance.reverseEntry({ entryId: a.entryId! })).rejects.toMatchObject({ code: "INVALID_TRANSITION", message: expect.stringMatching(/allocation realised/) });
+    expect((await books.finance.auditSubledgers({ asOf: "2026-12-31" }))[0]).toMatchObject({ ok: true });
   });
 
   it("an over-payment of 150 pays 100 and 50 of two invoices in order; no entry without an exchange difference; a part by amount", async () => {

@@ -185,6 +185,62 @@ for (const kind of ["memory", "pglite"] as const) {
       await booksAgree(sk);
     });
 
+    it("reversing a relieved write-off's entry undoes it: the invoice is owed again, its VAT charged again in the reversal's month, and a later payment is no recovery", async () => {
+      const { sk, clock } = await placed(storeOf(kind, db));
+      const w = await sk.finance.writeOff({ ledger: "receivables", documentId: INVOICE, reason: "bad-debt", date: "2026-06-30", taxRelief: true });
+      clock.set("2026-07-02T10:00:00.000Z");
+      const reversal = await sk.finance.reverseEntry({ entryId: w.entryId });
+      expect(reversal.date).toBe("2026-07-02");
+      const [item] = await sk.finance.openItems({ ledger: "receivables", party: "cus_1", openOnly: true });
+      expect([item!.documentId, item!.openAmount, item!.openFunctional]).toEqual([INVOICE, "140.4", "140.4"]);
+      expect(item!.settlements.at(-1)).toMatchObject({ kind: "write-back", amount: "-140.4", reverses: w.writeOffId });
+      expect(new Decimal(await balance(sk, "6300")).toFixed(2)).toBe("0.00");
+      expect(await outputTax(sk)).toBe("20.40");
+      expect(await taxOf(sk, "2026-07-01", "2026-07-31")).toEqual({ rows: [["DE-RED", "20", "1.4"], ["DE-STD", "100", "19"]], output: "20.4", reconciles: true });
+      let view = (await sk.sales.order("ord_1"))!;
+      expect([view.writtenOff, view.leftToPay]).toEqual(["0", "140.4"]);
+      // Paid in full now: an ordinary payment, nothing to recover, the tax owed as invoiced.
+      await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "140.4" });
+      expect(await sk.finance.openItems({ ledger: "receivables", party: "cus_1", openOnly: true })).toEqual([]);
+      expect(await outputTax(sk)).toBe("20.40");
+      view = (await sk.sales.order("ord_1"))!;
+      expect([view.writtenOff, view.leftToPay]).toEqual(["0", "0"]);
+      const again = await sk.finance.reverseEntry({ entryId: w.entryId }).catch((e: unknown) => e);
+      expect(isStorekeepError(again) && again.code).toBe("ALREADY_REVERSED");
+      await booksAgree(sk);
+    });
+
+    it("reversing the later of two write-offs leaves the earlier one for a late payment to recover, with its own relief", async () => {
+      const { sk, clock } = await placed(storeOf(kind, db));
+      const first = await sk.finance.writeOff({ ledger: "receivables", documentId: INVOICE, reason: "bad-debt", date: "2026-06-30", amount: "70.2", taxRelief: true });
+      const second = await sk.finance.writeOff({ ledger: "receivables", documentId: INVOICE, reason: "bad-debt", date: "2026-06-30" });
+      expect([first.taxRelieved, second.taxRelieved]).toEqual(["10.2", "0"]);
+      clock.set("2026-07-02T10:00:00.000Z");
+      await sk.finance.reverseEntry({ entryId: second.entryId });
+      expect((await sk.sales.order("ord_1"))!.writtenOff).toBe("70.2");
+      clock.set("2026-07-10T10:00:00.000Z");
+      await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "140.4" });
+      expect(await sk.finance.openItems({ ledger: "receivables", party: "cus_1", openOnly: true })).toEqual([]);
+      expect(new Decimal(await balance(sk, "6300")).toFixed(2)).toBe("0.00");
+      expect(await outputTax(sk)).toBe("20.40");
+      expect((await taxOf(sk, "2026-01-01", "2026-12-31")).reconciles).toBe(true);
+      await booksAgree(sk);
+    });
+
+    it("refuses to reverse a write-off part of which a late payment recovered, changing nothing", async () => {
+      const { sk, clock } = await placed(storeOf(kind, db));
+      const w = await sk.finance.writeOff({ ledger: "receivables", documentId: INVOICE, reason: "bad-debt", date: "2026-06-30", taxRelief: true });
+      clock.set("2026-07-10T10:00:00.000Z");
+      await sk.sales.capturePayment({ orderId: "ord_1", paymentId: "ch_1", amount: "40" });
+      const before = [await balance(sk, "6300"), await outputTax(sk), (await taxOf(sk, "2026-01-01", "2026-12-31")).output];
+      const refused = await sk.finance.reverseEntry({ entryId: w.entryId }).catch((e: unknown) => e);
+      expect(isStorekeepError(refused) && refused.code).toBe("INVALID_TRANSITION");
+      expect((refused as Error).message).toMatch(/recovered since/);
+      expect([await balance(sk, "6300"), await outputTax(sk), (await taxOf(sk, "2026-01-01", "2026-12-31")).output]).toEqual(before);
+      expect(await sk.finance.journal({ from: "2026-07-01", to: "2026-07-31" }).then((es) => es.filter((e) => e.kind === "reversal"))).toEqual([]);
+      await booksAgree(sk);
+    });
+
     it("refuses an unknown writeOffs option instead of ignoring it", () => {
       expect(() => shop(storeOf(kind, db), { writeOffs: { badDebtTaxRelef: true } as never })).toThrow(/unknown key "badDebtTaxRelef" \(did you mean "badDebtTaxRelief"\?\)/);
     });
