@@ -117,7 +117,7 @@ export interface YearEndClose {
 export interface FinanceApi {
   /** Posts a balanced journal entry (idempotent by `key`). */
   postEntry(entry: JournalEntryInput, options?: ExecuteOptions): Promise<JournalEntry>;
-  /** Reverses an entry on `date` (default today); an entry is reversed once. */
+  /** Reverses an entry on `date` (default today); an entry is reversed once. A write-off's entry reversed undoes the write-off on its open item (its VAT relief owed again). */
   reverseEntry(input: { entryId: string; date?: string; memo?: string }, options?: ExecuteOptions): Promise<JournalEntry>;
   /** Adds an account to the chart at run time. */
   defineAccount(account: AccountInput, options?: ExecuteOptions): Promise<Account>;
