@@ -1,4 +1,5 @@
 import { Decimal } from "../../kernel/decimal.js";
+import { isStorekeepError } from "../../kernel/errors.js";
 import { assertTrialBalanceSumsToZero, ledgerInvariantViolations } from "../finance/invariants.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
@@ -23,6 +24,7 @@ export interface ControlCheck {
 export function financePart(shop: ShopContext, controls: readonly ControlCheck[]): ModulePart {
   const { sk, random } = shop;
   let lockedThrough = "";
+  const writeOffs: string[] = [];
   const closedYears: number[] = [];
 
   const steps = (): SimStep[] => [
@@ -85,7 +87,21 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
         const amount = random.chance(0.5) ? undefined : new Decimal(item.openAmount).dividedBy(2).toDecimalPlaces(2).toFixed(2);
         // Half of them take back the output tax they contain (VAT relief on bad debts).
         const taxRelief = random.chance(0.5);
-        return sk.finance.writeOff({ ledger: "receivables", documentId: item.documentId, reason: "bad-debt", date: shop.today(), ...(amount === undefined ? {} : { amount }), ...(taxRelief ? { taxRelief } : {}) });
+        const result = await sk.finance.writeOff({ ledger: "receivables", documentId: item.documentId, reason: "bad-debt", date: shop.today(), ...(amount === undefined ? {} : { amount }), ...(taxRelief ? { taxRelief } : {}) });
+        writeOffs.push(result.entryId);
+        return result;
+      },
+    },
+    {
+      name: "finance.reverseEntry (write-off)",
+      weight: writeOffs.length > 0 ? 0.15 : 0,
+      // A write-off a late payment or a credit note recovered in part since is not undone whole.
+      refuses: (error) => isStorekeepError(error) && error.code === "INVALID_TRANSITION" && /recovered since/.test(error.message),
+      run: async () => {
+        // A write-off made by mistake: reversing its entry undoes it (the debt is owed again, its relief too).
+        const entryId = random.pick(writeOffs);
+        writeOffs.splice(writeOffs.indexOf(entryId), 1);
+        return sk.finance.reverseEntry({ entryId });
       },
     },
   ];
