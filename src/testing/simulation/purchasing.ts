@@ -132,7 +132,10 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
           const bill = random.pick(held);
           const result = await sk.purchasing.approveBill({ billId: bill.billId, approver: "sim" });
           // The approver accepts a quantity mismatch as it is (two bills drawn at once from one view of the order).
-          if (bill.reasons.some((r) => r.kind !== "price")) for (const l of bill.lines) overridden.add(`${bill.purchaseOrderId}|${l.lineId}`);
+          // What a posted approval accepted is the bill's reasons as stored when it ran: the same bill approved
+          // twice at once is "approve, then approve again", and the second accepts the reasons the first found.
+          const accepted = (result as { status: string; reasons?: readonly { kind: string }[] }).status === "posted" ? ((result as { reasons?: readonly { kind: string }[] }).reasons ?? []) : [];
+          if ([...bill.reasons, ...accepted].some((r) => r.kind !== "price")) for (const l of bill.lines) overridden.add(`${bill.purchaseOrderId}|${l.lineId}`);
           if (bill.purchaseOrderId !== null) await refresh(bill.purchaseOrderId);
           return result;
         },
