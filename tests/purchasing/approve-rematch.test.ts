@@ -47,5 +47,32 @@ for (const kind of KINDS) {
       expect(order.lines[0]!.billed).toBe("9");
       expect(await balance(sk, "2100")).toBe("-18.1");
     }, 60_000);
+
+    it("an approval naming the reasons its approver saw accepts no others: submitted twice it stays held, and posts once the new reason is named", async () => {
+      const { sk } = shop(kind, pg.get, pg.schema, { receiptTolerance: "0.1", priceTolerance: "0.01" });
+      await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+      await sk.inventory.defineProduct({ sku: "A", costingMethod: "fifo" });
+      await sk.purchasing.defineSupplier({ supplierId: "s", currency: "EUR", leadTimeDays: 3 });
+      await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "s", warehouseId: "wh", lines: [{ sku: "A", quantity: 10, unitPrice: "2" }] });
+      await sk.purchasing.approveOrder({ purchaseOrderId: "po", approver: "ann" });
+      await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+      await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 8 }] });
+      const held = await sk.purchasing.recordBill({ billId: "b_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 1, unitPrice: "2.10" }] });
+      await sk.purchasing.recordBill({ billId: "b_2", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 8, unitPrice: "2" }] });
+      // The approver's screen showed the price reason; the request is sent twice.
+      const seen = held.reasons.map((r) => ({ lineId: r.lineId, kind: r.kind }));
+      for (const approver of ["ann", "ann"]) {
+        const again = await sk.purchasing.approveBill({ billId: "b_1", approver, reasons: seen });
+        expect([again.status, again.approvedBy]).toEqual(["held", null]);
+        expect(again.reasons.map((r) => r.kind).sort()).toEqual(["not-received", "price"]);
+      }
+      expect((await sk.purchasing.order("po"))!.lines[0]!.billed).toBe("8");
+      // Shown the new reason, the approver accepts both.
+      const now = (await sk.purchasing.bill("b_1"))!;
+      const posted = await sk.purchasing.approveBill({ billId: "b_1", approver: "bob", reasons: now.reasons });
+      expect([posted.status, posted.approvedBy]).toEqual(["posted", "bob"]);
+      expect((await sk.purchasing.order("po"))!.lines[0]!.billed).toBe("9");
+      await expect(sk.purchasing.approveBill({ billId: "b_2", approver: "bob", reasons: [{ lineId: "1", kind: "late" as never }] })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    }, 60_000);
   });
 }

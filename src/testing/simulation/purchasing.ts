@@ -130,7 +130,8 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
           const held = await sk.purchasing.heldBills();
           if (held.length === 0) return "skip";
           const bill = random.pick(held);
-          const result = await sk.purchasing.approveBill({ billId: bill.billId, approver: "sim" });
+          // Half the approvals name the reasons the approver saw (then no other is accepted).
+          const result = await sk.purchasing.approveBill({ billId: bill.billId, approver: "sim", ...(random.chance(0.5) ? { reasons: bill.reasons.map((r) => ({ lineId: r.lineId, kind: r.kind })) } : {}) });
           // The approver accepts a quantity mismatch as it is (two bills drawn at once from one view of the order).
           // What a posted approval accepted is the bill's reasons as stored when it ran: the same bill approved
           // twice at once is "approve, then approve again", and the second accepts the reasons the first found.
