@@ -298,7 +298,7 @@ async function writeBack(
       const value = relievedValue(w.amount, w.value, part, quantum);
       // A write-off that relieved output tax charges that much of it again.
       const recharge = w.recharge(part);
-      const negated = recharge.map((l) => ({ ...l, base: unitsToString(-toUnits(l.base)), tax: unitsToString(-toUnits(l.tax)) }));
+      const negated = negatedTax(recharge);
       // Reopen the invoice by what is written back, at the value it was written off at.
       const current = (await getItem(tx, "receivables", invoice.documentId))!;
       const reopened: OpenItem = {
@@ -320,12 +320,27 @@ async function writeBack(
   return out;
 }
 
+/** A write-off (its settlement's `documentId`) not wholly written back: what is left of it, and whether none of it was. */
+interface WrittenOffPart {
+  readonly writeOffId: string;
+  readonly whole: boolean;
+  readonly amount: bigint;
+  readonly value: bigint;
+  readonly account: string | undefined;
+  readonly recharge: (part: bigint) => OpenItemTaxLine[];
+}
+
+/** Tax lines with base and tax negated (a write-back records the relief it charges again as negative). */
+function negatedTax(lines: readonly OpenItemTaxLine[]): OpenItemTaxLine[] {
+  return lines.map((l) => ({ ...l, base: unitsToString(-toUnits(l.base)), tax: unitsToString(-toUnits(l.tax)) }));
+}
+
 /**
  * An item's write-offs less what was written back since (oldest write-offs written back first),
  * each with its account and, for a write-off that relieved output tax, what writing back `part`
  * more of it charges again ({@link rechargedTax}).
  */
-function writtenOffNotBack(item: OpenItem, quantum: bigint): { amount: bigint; value: bigint; account: string | undefined; recharge: (part: bigint) => OpenItemTaxLine[] }[] {
+function writtenOffNotBack(item: OpenItem, quantum: bigint): WrittenOffPart[] {
   let back = 0n;
   // A write-off undone whole (its entry reversed) is out of the reckoning, and so is its undoing.
   const reversed = new Set<string>();
@@ -334,7 +349,7 @@ function writtenOffNotBack(item: OpenItem, quantum: bigint): { amount: bigint; v
     if (s.reverses !== undefined) reversed.add(s.reverses);
     else back -= toUnits(s.amount);
   }
-  const left: { amount: bigint; value: bigint; account: string | undefined; recharge: (part: bigint) => OpenItemTaxLine[] }[] = [];
+  const left: WrittenOffPart[] = [];
   for (const s of item.settlements) {
     const amount = toUnits(s.amount);
     if (s.kind !== "write-off" || amount <= 0n || reversed.has(s.documentId)) continue;
@@ -343,7 +358,7 @@ function writtenOffNotBack(item: OpenItem, quantum: bigint): { amount: bigint; v
     back -= taken;
     if (taken === amount) continue;
     const relief = s.taxRelief;
-    left.push({ amount: amount - taken, value: value - relievedValue(amount, value, taken, quantum), account: s.account, recharge: (part) => (relief === undefined ? [] : rechargedTax(relief, amount, taken, part, quantum)) });
+    left.push({ writeOffId: s.documentId, whole: taken === 0n, amount: amount - taken, value: value - relievedValue(amount, value, taken, quantum), account: s.account, recharge: (part) => (relief === undefined ? [] : rechargedTax(relief, amount, taken, part, quantum)) });
   }
   return left;
 }
@@ -764,11 +779,12 @@ async function applyPrepayment(tx: Transaction, functionalCurrency: string, p: P
  *
  * @example
  * ```ts
- * const relief = await undoWriteOff(tx, { ledger: "receivables", documentId: "INV2026-000001", writeOffId: "wo_1" }, "2026-07-01", "je_9");
+ * const relief = await undoWriteOff(tx, "EUR", { ledger: "receivables", documentId: "INV2026-000001", writeOffId: "wo_1" }, "2026-07-01", "je_9");
  * ```
  */
 export async function undoWriteOff(
   tx: Transaction,
+  functionalCurrency: string,
   ref: { readonly ledger: OpenItemLedger; readonly documentId: string; readonly writeOffId: string },
   date: string,
   entryId: string,
@@ -786,18 +802,8 @@ export async function undoWriteOff(
   if (item.settlements.some((s) => s.kind === "write-back" && s.reverses === ref.writeOffId)) {
     throw new StorekeepError("INVALID_TRANSITION", `Write-off ${ref.writeOffId} of ${ref.documentId} was undone already.`, { writeOffId: ref.writeOffId });
   }
-  // Write-backs take the oldest write-off not undone first (as writtenOffNotBack counts them): none of this one may be taken.
-  const undone = new Set(item.settlements.filter((s) => s.kind === "write-back" && s.reverses !== undefined).map((s) => s.reverses));
-  let back = 0n;
-  for (const s of item.settlements) if (s.kind === "write-back" && s.reverses === undefined) back -= toUnits(s.amount);
-  let taken = 0n;
-  for (const s of item.settlements) {
-    if (s.kind !== "write-off" || toUnits(s.amount) <= 0n || undone.has(s.documentId)) continue;
-    taken = back < toUnits(s.amount) ? back : toUnits(s.amount);
-    back -= taken;
-    if (s === writeOff) break;
-  }
-  if (taken !== 0n) {
+  // Write-backs take the oldest write-off first: none of this one may have been taken.
+  if (writtenOffNotBack(item, quantumOf(functionalCurrency)).find((w) => w.writeOffId === ref.writeOffId)?.whole !== true) {
     throw new StorekeepError(
       "INVALID_TRANSITION",
       `Part of write-off ${ref.writeOffId} of ${ref.documentId} was recovered since (a late payment or a credit note wrote it back), so reversing its whole entry would count that part twice. Leave it, or write off again what the reversal should not restore.`,
@@ -808,7 +814,7 @@ export async function undoWriteOff(
     throw new StorekeepError("VALIDATION_FAILED", `Write-off ${ref.writeOffId} is dated ${writeOff.date}; its reversal cannot be dated before it (${date}).`, { issues: [{ path: "date", message: `on or after ${writeOff.date}`, code: "custom" }] });
   }
   const relief = writeOff.taxRelief ?? [];
-  const negated = relief.map((l) => ({ ...l, base: unitsToString(-toUnits(l.base)), tax: unitsToString(-toUnits(l.tax)) }));
+  const negated = negatedTax(relief);
   const booked = toUnits(writeOff.booked);
   const reopened: OpenItem = {
     ...item,

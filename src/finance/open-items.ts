@@ -162,7 +162,7 @@ export function relievedValue(openAmount: bigint, openFunctional: bigint, amount
  */
 export function settleItem(
   item: OpenItem,
-  input: { readonly date: string; readonly documentId: string; readonly kind: OpenItemSettlement["kind"]; readonly amount: bigint; readonly settledValue: bigint; readonly quantum: bigint; readonly account?: string },
+  input: { readonly date: string; readonly documentId: string; readonly kind: OpenItemSettlement["kind"]; readonly amount: bigint; readonly settledValue: bigint; readonly quantum: bigint; readonly account?: string; readonly taxRelief?: readonly OpenItemTaxLine[] },
   toUnits: (s: string) => bigint,
   toText: (u: bigint) => string,
 ): { item: OpenItem; settlement: OpenItemSettlement; booked: bigint } {
@@ -185,6 +185,7 @@ export function settleItem(
     booked: toText(booked),
     settled: toText(input.settledValue),
     ...(input.account === undefined ? {} : { account: input.account }),
+    ...(input.taxRelief === undefined || input.taxRelief.length === 0 ? {} : { taxRelief: input.taxRelief }),
   };
   return {
     item: { ...item, openAmount: toText(openAmount - input.amount), openFunctional: toText(openFunctional - booked), settlements: [...item.settlements, settlement] },

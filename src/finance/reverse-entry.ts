@@ -61,7 +61,7 @@ export function reverseEntryCommand(settings: FinanceSettings) {
       await ctx.tx.documents.put(FINANCE_STORE.reversals, original.entryId, { reversalEntryId: entry.entryId }, 0);
       if (writeOff !== undefined) {
         // The write-off's item reopens, and the output tax it relieved is owed again from the reversal's date.
-        const relief = await undoWriteOff(ctx.tx, writeOff, entry.date, entry.entryId);
+        const relief = await undoWriteOff(ctx.tx, ctx.config.functionalCurrency, writeOff, entry.date, entry.entryId);
         await appendReliefRecords(ctx.tx, settings, { date: entry.date, eventId: entry.entryId, sign: 1 }, relief.map((l) => ({ ...l, documentId: writeOff.documentId })));
       }
       return { result: entryToJson(entry) };

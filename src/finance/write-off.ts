@@ -149,8 +149,7 @@ export function writeOffCommand(settings: FinanceSettings) {
       }
       const relieved = relief.reduce((sum, l) => sum + toUnits(l.tax), 0n);
       // The account is kept on the settlement: a credit note of the document later writes back to it (and charges the relief again).
-      const settled = settleItem(item, { date: input.date, documentId: writeOffId, kind: "write-off", amount, settledValue: booked, quantum, account }, toUnits, unitsToString);
-      const after: OpenItem = relief.length === 0 ? settled.item : { ...settled.item, settlements: [...item.settlements, { ...settled.settlement, taxRelief: relief }] };
+      const { item: after } = settleItem(item, { date: input.date, documentId: writeOffId, kind: "write-off", amount, settledValue: booked, quantum, account, taxRelief: relief }, toUnits, unitsToString);
       await ctx.tx.documents.put(OPEN_ITEMS_COLLECTION, item.itemId, after as unknown as JsonObject, doc.version);
       const control = settings.accountMap[input.ledger];
       const memo = input.memo ?? `${input.reason === "bad-debt" ? "Bad debt" : "Small difference"} written off: ${input.documentId}`;

@@ -14,16 +14,22 @@ const pg = pgliteHolder();
 beforeAll(() => pg.start(), 60_000);
 afterAll(() => pg.stop());
 
+/** A shop with purchase order `po` (10 × A at 2.00 from supplier `s`) approved and sent. */
+async function sentOrder(kind: (typeof KINDS)[number]) {
+  const { sk } = shop(kind, pg.get, pg.schema, { receiptTolerance: "0.1", priceTolerance: "0.01" });
+  await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+  await sk.inventory.defineProduct({ sku: "A", costingMethod: "fifo" });
+  await sk.purchasing.defineSupplier({ supplierId: "s", currency: "EUR", leadTimeDays: 3 });
+  await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "s", warehouseId: "wh", lines: [{ sku: "A", quantity: 10, unitPrice: "2" }] });
+  await sk.purchasing.approveOrder({ purchaseOrderId: "po", approver: "ann" });
+  await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+  return sk;
+}
+
 for (const kind of KINDS) {
   describe(`approveBill re-matches (${kind})`, () => {
     it("a price-held bill whose quantity is no longer covered stays held with the new reason; a second approval accepts it", async () => {
-      const { sk } = shop(kind, pg.get, pg.schema, { receiptTolerance: "0.1", priceTolerance: "0.01" });
-      await sk.inventory.defineWarehouse({ warehouseId: "wh" });
-      await sk.inventory.defineProduct({ sku: "A", costingMethod: "fifo" });
-      await sk.purchasing.defineSupplier({ supplierId: "s", currency: "EUR", leadTimeDays: 3 });
-      await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "s", warehouseId: "wh", lines: [{ sku: "A", quantity: 10, unitPrice: "2" }] });
-      await sk.purchasing.approveOrder({ purchaseOrderId: "po", approver: "ann" });
-      await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+      const sk = await sentOrder(kind);
       await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 3 }] });
       await sk.purchasing.receiveGoods({ receiptId: "grn_2", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 5 }] });
       const held = await sk.purchasing.recordBill({ billId: "b_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 1, unitPrice: "2.10" }] });
@@ -49,13 +55,7 @@ for (const kind of KINDS) {
     }, 60_000);
 
     it("an approval naming the reasons its approver saw accepts no others: submitted twice it stays held, and posts once the new reason is named", async () => {
-      const { sk } = shop(kind, pg.get, pg.schema, { receiptTolerance: "0.1", priceTolerance: "0.01" });
-      await sk.inventory.defineWarehouse({ warehouseId: "wh" });
-      await sk.inventory.defineProduct({ sku: "A", costingMethod: "fifo" });
-      await sk.purchasing.defineSupplier({ supplierId: "s", currency: "EUR", leadTimeDays: 3 });
-      await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "s", warehouseId: "wh", lines: [{ sku: "A", quantity: 10, unitPrice: "2" }] });
-      await sk.purchasing.approveOrder({ purchaseOrderId: "po", approver: "ann" });
-      await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+      const sk = await sentOrder(kind);
       await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 8 }] });
       const held = await sk.purchasing.recordBill({ billId: "b_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 1, unitPrice: "2.10" }] });
       await sk.purchasing.recordBill({ billId: "b_2", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 8, unitPrice: "2" }] });
