@@ -124,7 +124,7 @@ const optionsSchema = strictInput({ from: localDateSchema, to: localDateSchema, 
 /** Direct-method categories by the role of the entry's other account. */
 const DIRECT_CATEGORIES: ReadonlyArray<readonly [string, readonly AccountRole[]]> = [
   ["Cash from customers", ["receivables", "psp-clearing", "customer-prepayments", "sales-revenue", "shipping-revenue", "sales-returns"]],
-  ["Cash paid to suppliers", ["payables", "grni", "inventory", "inventory-in-transit", "landed-cost-clearing", "purchase-price-difference", "purchase-price-variance", "cogs"]],
+  ["Cash paid to suppliers", ["payables", "grni", "inventory", "inventory-in-transit", "landed-cost-clearing", "purchase-price-difference", "purchase-discounts", "purchase-price-variance", "cogs"]],
   ["Taxes paid and received", ["output-tax", "input-tax", "advance-tax"]],
   ["Payment fees", ["payment-fees"]],
   ["Exchange and rounding differences", ["exchange-gain-loss", "rounding-difference"]],

@@ -104,6 +104,9 @@ export const DEFAULT_ACCOUNT_MAP: AccountMap = Object.freeze({
   "payment-fees": "6100",
   "input-tax": "1400",
   payables: "2100",
+  // Cash discounts received reduce the purchase price (IAS 2), so by default they go where
+  // price differences go; a shop that keeps them apart maps the role to its own account.
+  "purchase-discounts": "5200",
   bank: "1100",
   "exchange-gain-loss": "6800",
   "rounding-difference": "6900",

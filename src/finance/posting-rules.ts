@@ -326,7 +326,7 @@ export const postingRules: PostingRules = {
     if (d !== undefined) {
       const net = { amount: unitsToString(toUnits(d.amount.amount) - toUnits(d.tax.amount)), currency: d.amount.currency };
       const netValue = { amount: unitsToString(toUnits(d.functionalAmount.amount) - toUnits(d.functionalTax.amount)), currency: d.functionalAmount.currency };
-      l.pair("purchase-price-difference", net, netValue, p.rate, -1).pair("input-tax", d.tax, d.functionalTax, p.rate, -1);
+      l.pair("purchase-discounts", net, netValue, p.rate, -1).pair("input-tax", d.tax, d.functionalTax, p.rate, -1);
     }
     return entries(event, `Payment ${p.paymentId} to supplier ${p.supplierId}`, l.out);
   },

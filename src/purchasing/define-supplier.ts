@@ -3,7 +3,8 @@ import { SUPPLIERS, type Supplier, defineSupplierSchema } from "./supplier.js";
 
 /**
  * Defines a supplier or replaces its terms: currency, payment terms (net days and an
- * optional early-payment discount), tax treatment, the lead time it states.
+ * optional early-payment discount, on part payments too with `discountOnPartPayments`),
+ * tax treatment, the lead time it states.
  *
  * @example
  * ```ts
@@ -19,7 +20,7 @@ export const defineSupplier = defineLibraryCommand({
       supplierId: input.supplierId,
       name: input.name ?? null,
       currency: input.currency,
-      paymentTerms: { netDays: input.paymentTerms?.netDays ?? 30, discountDays: input.paymentTerms?.discountDays ?? null, discountPercent: input.paymentTerms?.discountPercent ?? null },
+      paymentTerms: { netDays: input.paymentTerms?.netDays ?? 30, discountDays: input.paymentTerms?.discountDays ?? null, discountPercent: input.paymentTerms?.discountPercent ?? null, ...(input.paymentTerms?.discountOnPartPayments === true ? { discountOnPartPayments: true as const } : {}) },
       taxTreatment: input.taxTreatment ?? "standard",
       taxParty: input.taxParty ? { country: input.taxParty.country, ...(input.taxParty.region ? { region: input.taxParty.region } : {}), ...(input.taxParty.vatId ? { vatId: input.taxParty.vatId } : {}) } : null,
       leadTimeDays: input.leadTimeDays,

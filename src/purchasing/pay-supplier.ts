@@ -50,16 +50,44 @@ export function earlyPaymentDiscount(bill: Pick<SupplierBill, "date" | "gross" |
   const zero = { amount: new Decimal(0), tax: new Decimal(0) };
   if (terms.discountDays === null || terms.discountPercent === null || open.lte(0)) return zero;
   if (date > addDays(bill.date as LocalDate, terms.discountDays)) return zero;
-  const amount = roundMinor(open.times(terms.discountPercent), currency);
+  return withTaxPart(bill, roundMinor(open.times(terms.discountPercent), currency), currency);
+}
+
+/** A discount with its tax part, in the bill's tax-to-gross proportion. */
+function withTaxPart(bill: Pick<SupplierBill, "gross" | "tax">, amount: Decimal, currency: string): { amount: Decimal; tax: Decimal } {
   const gross = new Decimal(bill.gross);
   const tax = gross.isZero() ? new Decimal(0) : roundMinor(amount.times(bill.tax).dividedBy(gross), currency);
   return { amount, tax };
 }
 
 /**
+ * The early-payment discount a part payment of `pay` earns on `date` under terms that grant
+ * it pro rata (`discountOnPartPayments`): the payment settles `pay / (1 − discountPercent)`
+ * of the bill, so the discount is `pay × discountPercent / (1 − discountPercent)`, rounded to
+ * the minor unit and never more than the bill has open beyond the payment. Nothing outside
+ * the window or under terms without it.
+ *
+ * @example
+ * ```ts
+ * partPaymentDiscount({ date: "2026-03-01", gross: "1190", tax: "190" }, new Decimal("1190"), new Decimal("490"), { netDays: 30, discountDays: 10, discountPercent: "0.02", discountOnPartPayments: true }, "2026-03-08", "EUR");
+ * // { amount: 10, tax: 1.6 }
+ * ```
+ */
+export function partPaymentDiscount(bill: Pick<SupplierBill, "date" | "gross" | "tax">, open: Decimal, pay: Decimal, terms: PaymentTerms, date: string, currency: string): { amount: Decimal; tax: Decimal } {
+  const zero = { amount: new Decimal(0), tax: new Decimal(0) };
+  if (terms.discountOnPartPayments !== true || terms.discountDays === null || terms.discountPercent === null || pay.lte(0)) return zero;
+  if (date > addDays(bill.date as LocalDate, terms.discountDays)) return zero;
+  const ratio = new Decimal(terms.discountPercent);
+  const amount = Decimal.min(roundMinor(pay.times(ratio).dividedBy(new Decimal(1).minus(ratio)), currency), open.minus(pay));
+  return amount.lte(0) ? zero : withTaxPart(bill, amount, currency);
+}
+
+/**
  * Pays a supplier's posted bills (one or several, in the order given; the last one may be
  * paid in part). Within the supplier's discount window (terms like 2/10 net 30) a bill is
  * settled for its open amount less the early-payment discount, unless `takeDiscount: false`;
+ * a part payment earns its share of the discount when the terms grant it pro rata
+ * (`discountOnPartPayments`), and none otherwise;
  * the discount is booked as a lower purchase cost with its tax taken back. Finance settles
  * the payables open items and computes the realised exchange difference of a
  * foreign-currency payment from what the bills were booked at.
@@ -126,10 +154,11 @@ export const paySupplier = defineLibraryCommand({
     const settled = [];
     for (const [i, { bill, version }] of bills.entries()) {
       if (left.isZero()) break;
-      // The discount is earned by settling the bill: a part payment pays without it.
+      // The discount is earned by settling the bill: a part payment pays without it, unless
+      // the terms grant it pro rata.
       const full = left.gte(due[i]!);
       const pay = full ? due[i]! : left;
-      const discount = full ? discounts[i]! : { amount: new Decimal(0), tax: new Decimal(0) };
+      const discount = full ? discounts[i]! : input.takeDiscount === false ? { amount: new Decimal(0), tax: new Decimal(0) } : partPaymentDiscount(bill, open[i]!, pay, supplier.paymentTerms, date, currency);
       left = left.minus(pay);
       const paid = new Decimal(bill.paid).plus(pay);
       const discounted = new Decimal(bill.discount ?? "0").plus(discount.amount);

@@ -26,13 +26,16 @@ const decimalText = <S extends z.ZodType>(schema: S) => schema.transform((d) => 
 
 /**
  * When a supplier's bills fall due, and the early-payment discount it offers.
+ * `discountOnPartPayments: true` (kept only when set) grants the discount on a part payment
+ * within the window too, pro rata: paying `x` settles `x / (1 − discountPercent)` of the bill.
  *
  * @example
  * ```ts
  * const terms: PaymentTerms = { netDays: 30, discountDays: 10, discountPercent: "0.02" }; // 2% (a ratio)
+ * const proRata: PaymentTerms = { ...terms, discountOnPartPayments: true };
  * ```
  */
-export type PaymentTerms = { readonly netDays: number; readonly discountDays: number | null; readonly discountPercent: string | null };
+export type PaymentTerms = { readonly netDays: number; readonly discountDays: number | null; readonly discountPercent: string | null; readonly discountOnPartPayments?: true };
 
 /**
  * A supplier as stored. `taxParty` is the supplier as seller for `calculateTax`;
@@ -58,8 +61,9 @@ export const defineSupplierSchema = strictInput({
   supplierId: idSchema,
   name: z.string().min(1).max(400).optional(),
   currency: currencySchema,
-  paymentTerms: strictInput({ netDays: days, discountDays: days.optional(), discountPercent: decimalText(ratioSchema).optional() })
+  paymentTerms: strictInput({ netDays: days, discountDays: days.optional(), discountPercent: decimalText(ratioSchema).optional(), discountOnPartPayments: z.boolean().optional() })
     .refine((t) => (t.discountDays === undefined) === (t.discountPercent === undefined), { message: "give discountDays and discountPercent together" })
+    .refine((t) => t.discountOnPartPayments !== true || t.discountPercent !== undefined, { message: "discountOnPartPayments needs an early-payment discount: give discountDays and discountPercent", path: ["discountOnPartPayments"] })
     // A ratio below 1 ("0.02" for 2%): "2" would take twice the bill off and no payment could settle it.
     .refine((t) => t.discountPercent === undefined || new Decimal(t.discountPercent).lt(1), { message: "discountPercent is a ratio below 1: 0.02 for 2%", path: ["discountPercent"] })
     .optional(),

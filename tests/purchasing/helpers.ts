@@ -4,6 +4,7 @@ import { postgresStore } from "../../src/adapters/postgres/index.js";
 import { type Storekeep, createStorekeep } from "../../src/storekeep.js";
 import { ManualClock, sequentialIds } from "../../src/testing/index.js";
 import type { PurchasingOptions } from "../../src/purchasing/index.js";
+import type { FinanceOptions } from "../../src/finance/settings.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
 import { Decimal } from "../../src/kernel/decimal.js";
 
@@ -35,10 +36,10 @@ export const RATES = [
 ];
 
 /** A shop on the given adapter, books in EUR, clock at 2026-03-02. */
-export function shop(kind: Kind, db: () => PGlite, schema: () => string, purchasing: PurchasingOptions = {}): { sk: Storekeep; clock: ManualClock } {
+export function shop(kind: Kind, db: () => PGlite, schema: () => string, purchasing: PurchasingOptions = {}, finance?: FinanceOptions): { sk: Storekeep; clock: ManualClock } {
   const clock = new ManualClock("2026-03-02T10:00:00.000Z");
   const store = kind === "memory" ? memoryStore() : postgresStore({ client: db(), schema: schema() });
-  const sk = createStorekeep({ store, clock, ids: sequentialIds(), rates: memoryRates(RATES), config: { functionalCurrency: "EUR", timeZone: "UTC" }, purchasing });
+  const sk = createStorekeep({ store, clock, ids: sequentialIds(), rates: memoryRates(RATES), config: { functionalCurrency: "EUR", timeZone: "UTC" }, purchasing, ...(finance === undefined ? {} : { finance }) });
   return { sk, clock };
 }
 

@@ -35,6 +35,7 @@ export const ACCOUNT_ROLES = [
   // purchasing and cash
   "input-tax",
   "payables",
+  "purchase-discounts",
   "bank",
   // general
   "exchange-gain-loss",

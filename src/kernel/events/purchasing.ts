@@ -178,9 +178,10 @@ export const supplierBillRecordedSchema = refined(
  * exchangeDifference (a credit when negative) / Cr `bank` functionalAmount.
  * `discount` (optional): an early-payment discount taken, in the transaction currency
  * (`amount`, of which `tax`) and functional at the payment's rate; it settles the bills
- * with the money: Dr `payables` by it too / Cr `purchase-price-difference` (the discount
- * net of tax: a cash discount lowers the cost of the purchase), Cr `input-tax` (its tax
- * part: the taxable amount shrank). `bank`
+ * with the money: Dr `payables` by it too / Cr `purchase-discounts` (the discount net of
+ * tax: a cash discount lowers the cost of the purchase; the role maps to the purchase price
+ * difference account unless the shop keeps discounts apart), Cr `input-tax` (its tax part:
+ * the taxable amount shrank). `bank`
  * (optional) names the bank the money left from, picking its account when finance has
  * several (`FinanceOptions.cashAccounts`, matched as the rule's provider).
  *

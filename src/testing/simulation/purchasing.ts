@@ -147,11 +147,16 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
         run: async () => {
           const bill = await sk.purchasing.bill(random.pick(bills));
           if (bill === undefined || bill.status !== "posted") return "skip";
-          const left = new Decimal(bill.gross).minus(bill.paid);
+          // The EUR supplier grants its early-payment discount on part payments too (pro rata), the USD one on whole payments only.
+          const left = new Decimal(bill.gross).minus(bill.paid).minus(bill.discount ?? "0");
           if (left.lte(0)) return "skip";
-          const amount = random.chance(0.6) ? left.toFixed() : left.times(random.int(1, 9)).dividedBy(10).toDecimalPlaces(2).toFixed();
+          const paymentId = shop.id("sp");
+          const whole = random.int(0, 9);
+          if (whole < 3) return sk.purchasing.paySupplier({ paymentId, supplierId: bill.supplierId, billIds: [bill.billId] });
+          if (whole < 5) return sk.purchasing.paySupplier({ paymentId, supplierId: bill.supplierId, billIds: [bill.billId], amount: left.toFixed(), takeDiscount: false });
+          const amount = left.times(random.int(1, 9)).dividedBy(10).toDecimalPlaces(2).toFixed();
           if (new Decimal(amount).lte(0)) return "skip";
-          return sk.purchasing.paySupplier({ paymentId: shop.id("sp"), supplierId: bill.supplierId, billIds: [bill.billId], amount });
+          return sk.purchasing.paySupplier({ paymentId, supplierId: bill.supplierId, billIds: [bill.billId], amount });
         },
       },
       {
