@@ -1,6 +1,6 @@
 /**
  * storekeep/testing/arbitraries: fast-check arbitraries for amounts, money, balanced journal
- * entries, catalog events that post, and stock movements. This entry point needs the
+ * entries, catalog events that post, stock movements and orders to place. This entry point needs the
  * `fast-check` peer dependency (`npm install --save-dev fast-check@4`); everything else for
  * tests (clock, ids, store wrappers, invariant checkers, the conformance kit) is in
  * `storekeep/testing` and does not.
@@ -19,4 +19,6 @@ export type { DecimalArbitraryOptions, MoneyArbitraryOptions } from "./arbitrari
 export { balancedEntryArbitrary, postableAccounts, postingEventArbitrary, postingEventsArbitrary } from "./finance/arbitraries.js";
 export type { BalancedEntryOptions, PostingEventOptions, RecordableEvent } from "./finance/arbitraries.js";
 export { stockMovementsArbitrary } from "./inventory/arbitraries.js";
+export { placeOrderInputArbitrary } from "./sales/arbitraries.js";
+export type { PlaceOrderInput, PlaceOrderInputOptions } from "./sales/arbitraries.js";
 export type { StockMovementsOptions } from "./inventory/arbitraries.js";
