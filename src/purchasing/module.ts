@@ -20,6 +20,7 @@ import { createOrder } from "./create-order.js";
 import { defineSupplier } from "./define-supplier.js";
 import { draftOrdersFromSuggestions } from "./draft-orders.js";
 import { type LeadTimeStats, type SupplierScorecard, leadTimeOf, scorecardOf } from "./supplier-performance.js";
+import { type BillsToPay, type BillsToPayQuery, billsToPayOf } from "./bills-to-pay.js";
 import type { PurchasingOptions, PurchasingSettings, PurchasingTaxFunctions } from "./options.js";
 import { resolvePurchasingOptions } from "./options.js";
 import { paySupplier } from "./pay-supplier.js";
@@ -142,6 +143,8 @@ export interface PurchasingApi {
   leadTime(supplierId: string, query?: { last?: number; asOf?: string }): Promise<LeadTimeStats>;
   /** A supplier's scorecard as of a date: on-time rate, fill rate, lead-time reliability, price variance. */
   scorecard(supplierId: string, asOf: string): Promise<SupplierScorecard>;
+  /** The payment proposal of a run on `asOf`: bills overdue, falling due or losing their early-payment discount by `through`, grouped as `paySupplier` takes them. */
+  billsToPay(query: BillsToPayQuery): Promise<BillsToPay>;
 }
 
 const command = ["input", "options?"] as const;
@@ -174,6 +177,7 @@ const SHAPES = {
     incoming: [query(["sku", "warehouseId"], true)],
     leadTime: ["string", query(["last", "asOf"], true)],
     scorecard: ["string", "string"],
+    billsToPay: [query(["asOf", "through", "supplierId", "currency"])],
   },
 } as const;
 
@@ -218,6 +222,7 @@ export function createPurchasingApi(runtime: Runtime): PurchasingApi {
       if (!isLocalDate(asOf)) throw new StorekeepError("VALIDATION_FAILED", "purchasing.scorecard needs a date (YYYY-MM-DD).", { issues: [{ path: "asOf", message: "a date", code: "custom" }] });
       return runtime.read((tx) => scorecardOf(tx, id, asOf));
     },
+    billsToPay: (q) => runtime.read((tx) => billsToPayOf(tx, q)),
   };
   return hardenApi(api, "purchasing", SHAPES as never);
 }

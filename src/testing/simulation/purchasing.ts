@@ -1,4 +1,5 @@
 import { Decimal } from "../../kernel/decimal.js";
+import { type LocalDate, addDays } from "../../kernel/local-date.js";
 import type { PurchaseOrder } from "../../purchasing/purchase-order.js";
 import type { ControlCheck } from "./finance.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
@@ -157,6 +158,23 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
           const amount = left.times(random.int(1, 9)).dividedBy(10).toDecimalPlaces(2).toFixed();
           if (new Decimal(amount).lte(0)) return "skip";
           return sk.purchasing.paySupplier({ paymentId, supplierId: bill.supplierId, billIds: [bill.billId], amount });
+        },
+      },
+      {
+        name: "purchasing.billsToPay",
+        weight: bills.length > 0 ? 0.3 : 0,
+        run: async () => {
+          // A payment run: the proposal up to a next run 0–30 days ahead, one of its payments made on the run's date.
+          const asOf = shop.today();
+          const run = await sk.purchasing.billsToPay({ asOf, through: addDays(asOf as LocalDate, random.int(0, 30)) });
+          if (run.payments.length === 0) return "skip";
+          const p = random.pick(run.payments);
+          const result = await sk.purchasing.paySupplier({ paymentId: shop.id("sp"), supplierId: p.supplierId, billIds: [...p.billIds], date: asOf });
+          // Alone, the payment pays exactly what the proposal said (a concurrent payment may have paid some of it since).
+          if (!shop.concurrent() && (result.amount !== p.pay || result.discount !== p.discount)) {
+            throw new Error(`the payment run proposed ${p.pay} ${p.currency} (discount ${p.discount}) for ${p.billIds.join(", ")}, and paySupplier paid ${result.amount} (discount ${result.discount})`);
+          }
+          return result;
         },
       },
       {
