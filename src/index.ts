@@ -253,9 +253,16 @@ export {
   formatDocumentNumber,
   numberSeriesState,
   creditAllocatedSchema,
+  dunningNoticeIssuedSchema,
   financeEventDefinitions,
+  DEFAULT_DUNNING_LEVELS,
+  nextDunningLevel,
 } from "./finance/index.js";
 export type {
+  DunningItem,
+  DunningLevel,
+  DunningNotice,
+  DunningRun,
   Allocation,
   AllocationInput,
   Revaluation,

@@ -33,6 +33,8 @@ export const FINANCE_SHAPES: ApiShapes = {
     revalue: command,
     writeOff: command,
     allocate: command,
+    runDunning: command,
+    dunningNotices: [query(["party", "from", "to"], true)],
     importOpeningBalances: command,
     trialBalance: [query(["asOf", "from", "to", "compare", "includeZero"])],
     balanceSheet: [query(["asOf", "compare", "includeZero"])],

@@ -1,6 +1,7 @@
 import { closeYearCommand } from "./close-year.js";
 import { revalueCommand } from "./revalue.js";
 import { writeOffCommand } from "./write-off.js";
+import { runDunningCommand } from "./dunning.js";
 import { allocateCreditCommand } from "./allocate-credit.js";
 import { defineAccountCommand } from "./define-account.js";
 import { hardLock } from "./hard-lock.js";
@@ -31,5 +32,6 @@ export function financeCommands(settings: FinanceSettings) {
     revalue: revalueCommand(settings),
     writeOff: writeOffCommand(settings),
     allocate: allocateCreditCommand(settings),
+    runDunning: runDunningCommand(settings),
   };
 }

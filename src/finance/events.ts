@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import { defineEvent } from "../kernel/events/catalog.js";
-import { currencyCode, positiveAmountJson } from "../kernel/events/fields.js";
+import { currencyCode, positiveAmountJson, postedAmountJson } from "../kernel/events/fields.js";
+import { localDateSchema } from "../kernel/local-date.js";
 
 /** A document or party id as finance's open items hold it (as `allocate` takes them). */
 const itemId = z.string().min(1).max(200);
@@ -46,6 +47,36 @@ export const creditAllocatedSchema = z.object({
 });
 
 /**
+ * `DunningNoticeIssued` (v1): `finance.runDunning` issued a payment reminder to a customer
+ * (`party`) in one currency at `level` (the highest level of its invoices): every invoice past
+ * its due date with its open amount, days overdue and level, the total `overdue`, and the
+ * `credits` the customer has on account in that currency. The shop sends it (an outbox
+ * consumer: mail, letter, PSP link); finance posts nothing for it.
+ *
+ * @example
+ * ```ts
+ * dunningNoticeIssuedSchema.parse({
+ *   noticeId: "dun_2026-03-31|cus_1|EUR", runId: "dun_2026-03-31", party: "cus_1", currency: "EUR", level: 1,
+ *   overdue: { amount: "119", currency: "EUR" }, credits: { amount: "0", currency: "EUR" },
+ *   items: [{ documentId: "INV2026-000001", orderId: "ord_1", dueDate: "2026-03-16", open: { amount: "119", currency: "EUR" }, daysOverdue: 15, level: 1 }],
+ * });
+ * ```
+ */
+export const dunningNoticeIssuedSchema = z.object({
+  noticeId: z.string().min(1).max(700),
+  runId: itemId,
+  party: itemId,
+  currency: currencyCode,
+  level: z.number().int().min(1).max(10),
+  overdue: positiveAmountJson,
+  credits: postedAmountJson,
+  items: z
+    .array(z.object({ documentId: itemId, orderId: itemId.optional(), dueDate: localDateSchema, open: positiveAmountJson, daysOverdue: z.number().int().min(1), level: z.number().int().min(0).max(10) }))
+    .min(1)
+    .max(100_000),
+});
+
+/**
  * Finance's event definitions, for `eventCatalog.extend(financeEventDefinitions)`; the facade
  * adds them to its catalog.
  *
@@ -57,4 +88,5 @@ export const creditAllocatedSchema = z.object({
  */
 export const financeEventDefinitions = {
   CreditAllocated: defineEvent({ schema: creditAllocatedSchema }),
+  DunningNoticeIssued: defineEvent({ schema: dunningNoticeIssuedSchema }),
 };

@@ -1,4 +1,5 @@
-import { StorekeepError } from "../kernel/errors.js";
+import { StorekeepError, parseWith } from "../kernel/errors.js";
+import { type DunningNotice, type DunningRun, dunningNoticesOf, dunningNoticesSchema } from "./dunning.js";
 import { hardenApi } from "../kernel/boundary.js";
 import { FINANCE_SHAPES } from "./api-shapes.js";
 import type { Json } from "../ports/storage.js";
@@ -50,7 +51,9 @@ export * from "./cash-flow.js";
 export { type Revaluation, type RevaluationRow, revalueCommand } from "./revalue.js";
 export { type WriteOff, type WriteOffInput, writeOffCommand } from "./write-off.js";
 export { type Allocation, type AllocationInput, allocateCreditCommand } from "./allocate-credit.js";
-export { creditAllocatedSchema, financeEventDefinitions } from "./events.js";
+export { creditAllocatedSchema, dunningNoticeIssuedSchema, financeEventDefinitions } from "./events.js";
+export { DEFAULT_DUNNING_LEVELS, nextDunningLevel, resolveDunningLevels } from "./dunning.js";
+export type { DunningItem, DunningLevel, DunningNotice, DunningRun } from "./dunning.js";
 export * from "./cash-accounts.js";
 export * from "./conversion-rounding.js";
 export * from "./entry-controls.js";
@@ -146,6 +149,10 @@ export interface FinanceApi {
   /** Applies an open credit (over-payment, credit note, supplier advance) to open documents of the same party and currency, realising any exchange difference; emits `CreditAllocated` (the credit, what each document took, and on receivables the sales order of each). @example `await sk.finance.allocate({ ledger: "receivables", creditId: "pay_1", documentIds: ["inv_1"], date: "2026-03-31" })` */
   allocate(input: AllocationInput, options?: ExecuteOptions): Promise<Allocation>;
   /** Imports an opening trial balance (rows or CSV), agreeing with opening stock on Inventory. */
+  /** Payment reminders for overdue invoices: raises each invoice one level when it is overdue long enough (finance option `dunning.levels`, default 7, 21 and 35 days) and issues one notice per customer and currency listing everything overdue (`DunningNoticeIssued`); customers whose credits on account cover what is overdue are listed apart. Idempotent under `runId` (default `dun_<asOf>`). @example `const run = await sk.finance.runDunning({ asOf: "2026-03-31" })` */
+  runDunning(input: { asOf: string; runId?: string }, options?: ExecuteOptions): Promise<DunningRun>;
+  /** The dunning notices issued (to one customer with `party`), oldest first, optionally from and to a date. @example `await sk.finance.dunningNotices({ party: "cus_1" })` */
+  dunningNotices(query?: { party?: string; from?: string; to?: string }): Promise<DunningNotice[]>;
   importOpeningBalances(input: OpeningBalancesInput, options?: ExecuteOptions): Promise<JournalEntry & { inventoryAgreed: string }>;
   /** A trial balance as of a date or for a period, with optional comparison columns. */
   trialBalance(options: ReportOptions): Promise<TrialBalance>;
@@ -211,6 +218,8 @@ export function createFinanceApi(runtime: Runtime, options: FinanceOptions = {})
     revalue: (input, o) => run(commands.revalue, input, o) as unknown as Promise<Revaluation>,
     writeOff: (input, o) => run(commands.writeOff, input, o) as unknown as Promise<WriteOff>,
     allocate: (input, o) => run(commands.allocate, input, o) as unknown as Promise<Allocation>,
+    runDunning: (input, o) => run(commands.runDunning, input, o) as unknown as Promise<DunningRun>,
+    dunningNotices: (q = {}) => runtime.read((tx) => dunningNoticesOf(tx, parseWith(dunningNoticesSchema, q, "finance.dunningNotices query"))),
     importOpeningBalances: (input, o) => run(opening, input, o),
     trialBalance: (o) => runtime.read((tx) => trialBalance(tx, settings, currency, o)),
     balanceSheet: (o) => runtime.read((tx) => balanceSheet(tx, settings, currency, o)),

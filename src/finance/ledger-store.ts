@@ -50,6 +50,9 @@ export const FINANCE_STORE = Object.freeze({
   dailyBalances: "finance.daily-balances",
   taxRecords: "finance.tax-records",
   writeOffs: "finance.write-offs",
+  dunning: "finance.dunning",
+  dunningNotices: "finance.dunning-notices",
+  dunningRuns: "finance.dunning-runs",
 });
 
 const BALANCE_FIELDS = ["debit", "credit", "amount", "closing"] as const;
@@ -76,6 +79,9 @@ export function financeRegistry(): Partial<StoreRegistry> {
       { name: FINANCE_STORE.locks },
       { name: FINANCE_STORE.openItems, indexes: { byParty: { fields: ["ledger", "party", "date"] } } },
       { name: FINANCE_STORE.writeOffs },
+      { name: FINANCE_STORE.dunning },
+      { name: FINANCE_STORE.dunningNotices, indexes: { byParty: { fields: ["party", "asOf"] } } },
+      { name: FINANCE_STORE.dunningRuns },
       { name: NUMBER_SERIES },
     ],
     logs: [

@@ -1,4 +1,5 @@
 import type { AccountRole } from "../kernel/events/account-roles.js";
+import { type DunningLevel, resolveDunningLevels } from "./dunning.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { refuseUnknownKeys } from "../kernel/strict-input.js";
 import { type AccountInput, type Chart, createChart } from "./accounts.js";
@@ -50,6 +51,11 @@ export interface FinanceOptions {
    * write-off).
    */
   readonly writeOffs?: { readonly tolerance?: string; readonly smallDifferenceAccount?: string; readonly badDebtAccount?: string; readonly badDebtTaxRelief?: boolean };
+  /**
+   * Dunning (`sk.finance.runDunning`): the reminder levels, each a number of days past an
+   * invoice's due date, later level by level (default 7, 21 and 35 days).
+   */
+  readonly dunning?: { readonly levels?: readonly { readonly afterDays: number }[] };
 }
 
 /**
@@ -74,6 +80,8 @@ export interface FinanceSettings {
   readonly controlAccounts: ReadonlySet<string>;
   /** Write-off policy: tolerance (functional) and accounts; `badDebtAccount` is null when the chart has no default one. */
   readonly writeOffs: { readonly tolerance: string; readonly smallDifferenceAccount: string; readonly badDebtAccount: string | null; readonly badDebtTaxRelief: boolean };
+  /** Dunning levels, 1 upwards, each later than the one before. */
+  readonly dunningLevels: readonly DunningLevel[];
 }
 
 /**
@@ -124,6 +132,7 @@ export function resolveFinanceOptions(options: FinanceOptions = {}): FinanceSett
     cashAccounts,
     controlAccounts: control,
     writeOffs: resolveWriteOffs(chart, accountMap, options.writeOffs),
+    dunningLevels: resolveDunningLevels(options.dunning),
   });
   cache.set(options, settings);
   return settings;

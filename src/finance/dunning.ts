@@ -1,0 +1,288 @@
+import { z } from "zod";
+import { StorekeepError } from "../kernel/errors.js";
+import { localDateSchema } from "../kernel/local-date.js";
+import { refuseUnknownKeys, strictInput } from "../kernel/strict-input.js";
+import type { JsonObject, Transaction } from "../ports/storage.js";
+import type { NewEvent } from "../runner/command.js";
+import { defineLibraryCommand } from "../runner/library.js";
+import { lockDocuments } from "../runner/batch-documents.js";
+import { FINANCE_STORE } from "./ledger-store.js";
+import { readOpenItems } from "./open-item-reports.js";
+import type { OpenItem } from "./open-items.js";
+import { toUnits, unitsToString } from "./posting-kernel.js";
+import type { FinanceSettings } from "./settings.js";
+
+/*
+ * Dunning: payment reminders for overdue invoices, escalating level by level. A run on a
+ * date finds every receivable invoice past its due date, raises each one level when it has
+ * been overdue long enough for the next level and long enough since its last reminder, and
+ * issues one notice per customer and currency that lists everything overdue. The notices are
+ * kept and announced (`DunningNoticeIssued`) for the shop to send; nothing is posted.
+ */
+
+/**
+ * One dunning level: a reminder once an invoice is `afterDays` past its due date.
+ *
+ * @example
+ * ```ts
+ * const levels: DunningLevel[] = [{ level: 1, afterDays: 7 }, { level: 2, afterDays: 21 }, { level: 3, afterDays: 35 }];
+ * ```
+ */
+export interface DunningLevel {
+  readonly level: number;
+  readonly afterDays: number;
+}
+
+/** The default levels: a reminder a week after the due date, a second two weeks later, a final one two weeks after that. */
+export const DEFAULT_DUNNING_LEVELS: readonly DunningLevel[] = Object.freeze([
+  Object.freeze({ level: 1, afterDays: 7 }),
+  Object.freeze({ level: 2, afterDays: 21 }),
+  Object.freeze({ level: 3, afterDays: 35 }),
+]);
+
+/**
+ * The finance option `dunning.levels` checked: 1 to 10 levels of whole days, each later than the
+ * one before (`VALIDATION_FAILED` naming the level otherwise).
+ *
+ * @example
+ * ```ts
+ * resolveDunningLevels({ levels: [{ afterDays: 14 }, { afterDays: 28 }] }); // levels 1 and 2
+ * ```
+ */
+export function resolveDunningLevels(options: { readonly levels?: readonly { readonly afterDays: number }[] } = {}): readonly DunningLevel[] {
+  refuseUnknownKeys(options, ["levels"], "finance option dunning");
+  if (options.levels === undefined) return DEFAULT_DUNNING_LEVELS;
+  const bad = (i: number | null, message: string): never => {
+    const path = i === null ? "dunning.levels" : `dunning.levels[${i}].afterDays`;
+    throw new StorekeepError("VALIDATION_FAILED", `${path} ${message}.`, { issues: [{ path, message, code: "custom" }] });
+  };
+  if (!Array.isArray(options.levels) || options.levels.length < 1 || options.levels.length > 10) bad(null, "must list 1 to 10 levels ({ afterDays })");
+  return Object.freeze(
+    options.levels.map((l, i) => {
+      refuseUnknownKeys(l, ["afterDays"], `finance option dunning.levels[${i}]`);
+      if (!Number.isInteger(l.afterDays) || l.afterDays < 1 || l.afterDays > 3650) bad(i, `must be a whole number of days from 1 to 3650, got ${String(l.afterDays)}`);
+      if (i > 0 && l.afterDays <= options.levels![i - 1]!.afterDays) bad(i, `must be later than the level before (${options.levels![i - 1]!.afterDays} days)`);
+      return Object.freeze({ level: i + 1, afterDays: l.afterDays });
+    }),
+  );
+}
+
+/**
+ * One invoice on a notice: its open amount, how long it is overdue and its level after the run
+ * (`raised`: this run raised it).
+ *
+ * @example
+ * ```ts
+ * const item: DunningItem = { documentId: "INV2026-000001", orderId: "ord_1", dueDate: "2026-03-02", open: "119", daysOverdue: 8, level: 1, raised: true };
+ * ```
+ */
+export interface DunningItem {
+  readonly documentId: string;
+  readonly orderId?: string;
+  readonly dueDate: string;
+  readonly open: string;
+  readonly daysOverdue: number;
+  readonly level: number;
+  readonly raised: boolean;
+}
+
+/**
+ * A payment reminder to one customer in one currency: its level (the highest of its items),
+ * every overdue invoice, the total overdue and the credits the customer has on account (money
+ * paid but not yet allocated, credit notes) in that currency.
+ *
+ * @example
+ * ```ts
+ * const { notices } = await sk.finance.runDunning({ asOf: "2026-03-31" });
+ * notices[0]?.level; // 1
+ * ```
+ */
+export interface DunningNotice {
+  readonly noticeId: string;
+  readonly runId: string;
+  readonly asOf: string;
+  readonly party: string;
+  readonly currency: string;
+  readonly level: number;
+  readonly overdue: string;
+  readonly credits: string;
+  readonly items: readonly DunningItem[];
+}
+
+/**
+ * The result of `sk.finance.runDunning`: the notices issued, and the customers whose overdue
+ * invoices their credits on account cover (`covered`: allocate the credits instead of dunning).
+ *
+ * @example
+ * ```ts
+ * const run: DunningRun = await sk.finance.runDunning({ asOf: "2026-03-31" });
+ * ```
+ */
+export interface DunningRun {
+  readonly runId: string;
+  readonly asOf: string;
+  readonly notices: readonly DunningNotice[];
+  readonly covered: readonly { readonly party: string; readonly currency: string; readonly overdue: string; readonly credits: string }[];
+}
+
+/** An invoice's dunning state: its level and the date of its last reminder. */
+interface ItemDunning {
+  readonly itemId: string;
+  readonly level: number;
+  readonly lastNoticeOn: string;
+  readonly noticeIds: readonly string[];
+}
+
+const runSchema = strictInput({ asOf: localDateSchema, runId: z.string().min(1).max(200).regex(/^[^|\u0000]+$/, "may not contain | or NUL").optional() });
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The level an invoice reaches in a run on `asOf`: one above its current level when it is
+ * overdue at least that level's days and, after a first reminder, at least the days between
+ * the two levels have passed since it; otherwise its current level. Never beyond the last.
+ *
+ * @example
+ * ```ts
+ * nextDunningLevel(DEFAULT_DUNNING_LEVELS, { level: 1, lastNoticeOn: "2026-03-09" }, 22, "2026-03-23"); // 2
+ * ```
+ */
+export function nextDunningLevel(levels: readonly DunningLevel[], current: { readonly level: number; readonly lastNoticeOn: string | null }, daysOverdue: number, asOf: string): number {
+  const next = levels[current.level];
+  if (next === undefined || daysOverdue < next.afterDays) return current.level;
+  if (current.level > 0 && current.lastNoticeOn !== null && daysBetween(current.lastNoticeOn, asOf) < next.afterDays - levels[current.level - 1]!.afterDays) return current.level;
+  return current.level + 1;
+}
+
+/**
+ * The dunning run (`sk.finance.runDunning`): see the module comment. Idempotent under its
+ * `runId` (default `dun_<asOf>`): the same run again returns what it issued; the id with
+ * another date is `DUPLICATE_DOCUMENT`. A date after today is `VALIDATION_FAILED`.
+ *
+ * @example
+ * ```ts
+ * const runDunning = runDunningCommand(resolveFinanceOptions());
+ * await runtime.execute(runDunning, { asOf: "2026-03-31" });
+ * ```
+ */
+export function runDunningCommand(settings: FinanceSettings) {
+  return defineLibraryCommand({
+    name: "finance.runDunning",
+    input: runSchema,
+    async handle(ctx, input) {
+      const runId = input.runId ?? `dun_${input.asOf}`;
+      const prior = await ctx.tx.documents.getForUpdate<never>(FINANCE_STORE.dunningRuns, runId) as { data: { asOf: string; result: DunningRun } } | undefined;
+      if (prior !== undefined) {
+        if (prior.data.asOf !== input.asOf) throw new StorekeepError("DUPLICATE_DOCUMENT", `Dunning run ${runId} ran on ${prior.data.asOf}, not ${input.asOf}; give this run another runId.`, { runId, asOf: prior.data.asOf });
+        return { result: prior.data.result as unknown as JsonObject };
+      }
+      if (input.asOf > ctx.today) throw new StorekeepError("VALIDATION_FAILED", `A dunning run on ${input.asOf} is in the future (today is ${ctx.today}); run it on or before today.`, { issues: [{ path: "asOf", message: "on or before today", code: "custom" }] });
+      const levels = settings.dunningLevels;
+      // Per customer and currency: the invoices past their due date, and the credits on account.
+      const groups = new Map<string, { party: string; currency: string; overdue: OpenItem[]; credits: bigint }>();
+      const groupOf = (item: OpenItem) => {
+        const key = `${item.party}|${item.currency}`;
+        return groups.get(key) ?? groups.set(key, { party: item.party, currency: item.currency, overdue: [], credits: 0n }).get(key)!;
+      };
+      for await (const item of readOpenItems(ctx.tx, "receivables")) {
+        const open = toUnits(item.openAmount);
+        if (open === 0n || item.date > input.asOf) continue;
+        if (open < 0n) groupOf(item).credits -= open;
+        else if (item.documentType === "invoice" && item.dueDate < input.asOf) groupOf(item).overdue.push(item);
+      }
+      const states = new Map<string, { doc: ItemDunning; version: number }>();
+      const overdueIds = [...groups.values()].flatMap((g) => g.overdue.map((i) => i.itemId));
+      for (const d of await lockDocuments(ctx.tx, FINANCE_STORE.dunning, overdueIds)) states.set(d.id, { doc: d.data as unknown as ItemDunning, version: d.version });
+      const notices: DunningNotice[] = [];
+      const covered: DunningRun["covered"][number][] = [];
+      for (const g of [...groups.values()].sort((a, b) => byText(a.party, b.party) || byText(a.currency, b.currency))) {
+        if (g.overdue.length === 0) continue;
+        const overdue = g.overdue.reduce((s, i) => s + toUnits(i.openAmount), 0n);
+        if (g.credits >= overdue) {
+          covered.push({ party: g.party, currency: g.currency, overdue: unitsToString(overdue), credits: unitsToString(g.credits) });
+          continue;
+        }
+        const items = g.overdue
+          .sort((a, b) => byText(a.dueDate, b.dueDate) || byText(a.documentId, b.documentId))
+          .map((item): DunningItem & { itemId: string } => {
+            const state = states.get(item.itemId)?.doc;
+            const daysOverdue = daysBetween(item.dueDate, input.asOf);
+            const level = nextDunningLevel(levels, { level: state?.level ?? 0, lastNoticeOn: state?.lastNoticeOn ?? null }, daysOverdue, input.asOf);
+            return { itemId: item.itemId, documentId: item.documentId, ...(item.orderId === undefined ? {} : { orderId: item.orderId }), dueDate: item.dueDate, open: item.openAmount, daysOverdue, level, raised: level > (state?.level ?? 0) };
+          });
+        // A notice goes out only when one of its invoices reaches a new level; it lists all of them.
+        if (!items.some((i) => i.raised)) continue;
+        const noticeId = `${runId}|${g.party}|${g.currency}`;
+        for (const item of items.filter((i) => i.raised)) {
+          const state = states.get(item.itemId);
+          const doc: ItemDunning = { itemId: item.itemId, level: item.level, lastNoticeOn: input.asOf, noticeIds: [...(state?.doc.noticeIds ?? []), noticeId] };
+          await ctx.tx.documents.put(FINANCE_STORE.dunning, item.itemId, doc as unknown as JsonObject, state?.version ?? 0);
+        }
+        const notice: DunningNotice = {
+          noticeId,
+          runId,
+          asOf: input.asOf,
+          party: g.party,
+          currency: g.currency,
+          level: Math.max(...items.map((i) => i.level)),
+          overdue: unitsToString(overdue),
+          credits: unitsToString(g.credits),
+          items: items.map(({ itemId: _id, ...rest }) => rest),
+        };
+        await ctx.tx.documents.put(FINANCE_STORE.dunningNotices, noticeId, notice as unknown as JsonObject, 0);
+        notices.push(notice);
+      }
+      const result: DunningRun = { runId, asOf: input.asOf, notices, covered };
+      await ctx.tx.documents.put(FINANCE_STORE.dunningRuns, runId, { asOf: input.asOf, result } as unknown as JsonObject, 0);
+      const money = (amount: string, currency: string) => ({ amount, currency });
+      const events: NewEvent[] = notices.map((n) => ({
+        type: "DunningNoticeIssued",
+        aggregateType: "dunning-notice",
+        aggregateId: n.noticeId,
+        effectiveDate: n.asOf,
+        payload: {
+          noticeId: n.noticeId,
+          runId: n.runId,
+          party: n.party,
+          currency: n.currency,
+          level: n.level,
+          overdue: money(n.overdue, n.currency),
+          credits: money(n.credits, n.currency),
+          items: n.items.map((i) => ({ documentId: i.documentId, ...(i.orderId === undefined ? {} : { orderId: i.orderId }), dueDate: i.dueDate, open: money(i.open, n.currency), daysOverdue: i.daysOverdue, level: i.level })),
+        },
+      }));
+      return { result: result as unknown as JsonObject, events };
+    },
+  });
+}
+
+/**
+ * The notices issued to one customer (or to all), oldest first, optionally in a date range.
+ *
+ * @example
+ * ```ts
+ * const notices = await runtime.read((tx) => dunningNoticesOf(tx, { party: "cus_1" }));
+ * ```
+ */
+export async function dunningNoticesOf(tx: Transaction, query: { readonly party?: string | undefined; readonly from?: string | undefined; readonly to?: string | undefined }): Promise<DunningNotice[]> {
+  const out: DunningNotice[] = [];
+  let after: { values: string[]; id: string } | undefined;
+  const equals = query.party === undefined ? [] : [query.party];
+  for (;;) {
+    const page = await tx.documents.find<never>(FINANCE_STORE.dunningNotices, { index: "byParty", equals, limit: 1000, ...(after === undefined ? {} : { after }) });
+    for (const d of page) {
+      const notice = d.data as unknown as DunningNotice;
+      if ((query.from === undefined || notice.asOf >= query.from) && (query.to === undefined || notice.asOf <= query.to)) out.push(notice);
+    }
+    if (page.length < 1000) break;
+    const last = page[page.length - 1]!;
+    const data = last.data as unknown as DunningNotice;
+    after = { values: [data.party, data.asOf], id: last.id };
+  }
+  return out.sort((a, b) => byText(a.asOf, b.asOf) || byText(a.party, b.party) || byText(a.noticeId, b.noticeId));
+}
+
+/** The query of `sk.finance.dunningNotices`. */
+export const dunningNoticesSchema = strictInput({ party: z.string().min(1).max(200).optional(), from: localDateSchema.optional(), to: localDateSchema.optional() });
+

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_DUNNING_LEVELS, nextDunningLevel, resolveDunningLevels } from "../../src/finance/dunning.js";
+import { isStorekeepError } from "../../src/kernel/errors.js";
+import type { Storekeep } from "../../src/storekeep.js";
+import { sharedPglite, shop, stock, storeOf } from "../sales/setup.js";
+
+const db = sharedPglite();
+
+/** An order of one MUG at 100 + 19% = 119 for `customerId`, invoiced on order, due 14 days later (16 March). */
+const order = (sk: Storekeep, orderId: string, customerId: string) =>
+  sk.sales.placeOrder({ orderId, customerId, currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "100" }], shipTo: { country: "DE" }, paymentTermsDays: 14 });
+
+async function codeOf(work: () => Promise<unknown>): Promise<string> {
+  try {
+    await work();
+    return "none";
+  } catch (e) {
+    return isStorekeepError(e) ? e.code : String(e);
+  }
+}
+
+describe("dunning levels", () => {
+  it("raise an invoice one level at a time, once overdue long enough and long enough after its last reminder", () => {
+    const levels = DEFAULT_DUNNING_LEVELS; // 7, 21, 35 days
+    expect(nextDunningLevel(levels, { level: 0, lastNoticeOn: null }, 6, "2026-03-22")).toBe(0);
+    expect(nextDunningLevel(levels, { level: 0, lastNoticeOn: null }, 7, "2026-03-23")).toBe(1);
+    // Found only on day 40: the first reminder, not the third.
+    expect(nextDunningLevel(levels, { level: 0, lastNoticeOn: null }, 40, "2026-04-25")).toBe(1);
+    // 21 days overdue, but the first reminder went out 10 days ago (the levels are 14 days apart).
+    expect(nextDunningLevel(levels, { level: 1, lastNoticeOn: "2026-03-27" }, 21, "2026-04-06")).toBe(1);
+    expect(nextDunningLevel(levels, { level: 1, lastNoticeOn: "2026-03-23" }, 21, "2026-04-06")).toBe(2);
+    expect(nextDunningLevel(levels, { level: 3, lastNoticeOn: "2026-04-20" }, 90, "2026-06-14")).toBe(3);
+  });
+
+  it("options: later level by level, whole days, known keys only", () => {
+    expect(resolveDunningLevels({ levels: [{ afterDays: 14 }, { afterDays: 28 }] })).toEqual([{ level: 1, afterDays: 14 }, { level: 2, afterDays: 28 }]);
+    const fails = (o: unknown) => {
+      try {
+        resolveDunningLevels(o as never);
+        return "none";
+      } catch (e) {
+        return isStorekeepError(e) ? `${e.code}: ${e.message}` : String(e);
+      }
+    };
+    expect(fails({ levels: [{ afterDays: 14 }, { afterDays: 14 }] })).toMatch(/^VALIDATION_FAILED: dunning.levels\[1\].afterDays must be later/);
+    expect(fails({ levels: [{ afterDays: 0.5 }] })).toMatch(/^VALIDATION_FAILED: dunning.levels\[0\].afterDays/);
+    expect(fails({ levels: [] })).toMatch(/^VALIDATION_FAILED/);
+    expect(fails({ level: [{ afterDays: 7 }] })).toMatch(/^VALIDATION_FAILED: .*"level".*levels/);
+  });
+});
+
+describe.each(["memory", "pglite"] as const)("sk.finance.runDunning on %s", (kind) => {
+  it("reminds customers of overdue invoices level by level, leaves out what is paid or covered by credits, and runs once per runId", async () => {
+    const { sk, clock } = shop(storeOf(kind, db));
+    await stock(sk);
+    await order(sk, "o1", "c1");
+    await order(sk, "o2", "c2");
+    await order(sk, "o3", "c3");
+    // c3 paid an order it then cancelled: the credit note's 119 is owed back, and covers o3.
+    await order(sk, "o3b", "c3");
+    await sk.sales.capturePayment({ orderId: "o3b", paymentId: "pay_3b" });
+    await sk.sales.cancelOrder({ orderId: "o3b" });
+
+    clock.set("2026-03-20T10:00:00.000Z");
+    expect((await sk.finance.runDunning({ asOf: "2026-03-20" })).notices).toEqual([]); // 4 days overdue
+
+    clock.set("2026-03-23T10:00:00.000Z");
+    const first = await sk.finance.runDunning({ asOf: "2026-03-23" });
+    expect(first.runId).toBe("dun_2026-03-23");
+    expect(first.notices.map((n) => [n.party, n.level, n.overdue, n.items.map((i) => [i.documentId, i.daysOverdue, i.level, i.raised])])).toEqual([
+      ["c1", 1, "119", [["INV2026-000001", 7, 1, true]]],
+      ["c2", 1, "119", [["INV2026-000002", 7, 1, true]]],
+    ]);
+    expect(first.notices[0]).toMatchObject({ noticeId: "dun_2026-03-23|c1|EUR", currency: "EUR", credits: "0", items: [{ orderId: "o1", dueDate: "2026-03-16", open: "119" }] });
+    expect(first.covered).toEqual([{ party: "c3", currency: "EUR", overdue: "119", credits: "119" }]);
+    // The same run again answers as before and issues nothing new; its id on another day is refused.
+    expect(await sk.finance.runDunning({ asOf: "2026-03-23" })).toEqual(first);
+    expect(await codeOf(() => sk.finance.runDunning({ asOf: "2026-03-22", runId: "dun_2026-03-23" }))).toBe("DUPLICATE_DOCUMENT");
+    // Another run the same day raises nothing (a reminder went out today).
+    expect((await sk.finance.runDunning({ asOf: "2026-03-23", runId: "again" })).notices).toEqual([]);
+    expect(await codeOf(() => sk.finance.runDunning({ asOf: "2026-03-24" }))).toBe("VALIDATION_FAILED"); // tomorrow
+
+    clock.set("2026-03-31T10:00:00.000Z");
+    expect((await sk.finance.runDunning({ asOf: "2026-03-30" })).notices).toEqual([]); // 14 days: level 2 needs 21
+    await sk.sales.capturePayment({ orderId: "o2", paymentId: "pay_2" });
+    clock.set("2026-04-20T10:00:00.000Z");
+    const second = await sk.finance.runDunning({ asOf: "2026-04-06" });
+    expect(second.notices.map((n) => [n.party, n.level])).toEqual([["c1", 2]]);
+    const third = await sk.finance.runDunning({ asOf: "2026-04-20" });
+    expect(third.notices.map((n) => [n.party, n.level, n.items[0]!.daysOverdue])).toEqual([["c1", 3, 35]]);
+    clock.set("2026-05-20T10:00:00.000Z");
+    expect((await sk.finance.runDunning({ asOf: "2026-05-20" })).notices).toEqual([]); // the last level was reached
+
+    // A second invoice falling overdue later gets its own first reminder, on a notice that lists both.
+    clock.set("2026-05-04T10:00:00.000Z");
+    await order(sk, "o4", "c1");
+    clock.set("2026-05-25T10:00:00.000Z");
+    const fourth = await sk.finance.runDunning({ asOf: "2026-05-25" });
+    expect(fourth.notices.map((n) => [n.party, n.level, n.overdue, n.items.map((i) => [i.documentId, i.level, i.raised])])).toEqual([["c1", 3, "238", [["INV2026-000001", 3, false], ["INV2026-000005", 1, true]]]]);
+
+    expect((await sk.finance.dunningNotices({ party: "c1" })).map((n) => [n.asOf, n.level])).toEqual([["2026-03-23", 1], ["2026-04-06", 2], ["2026-04-20", 3], ["2026-05-25", 3]]);
+    expect((await sk.finance.dunningNotices({ from: "2026-04-01", to: "2026-04-30" })).map((n) => n.noticeId)).toEqual(["dun_2026-04-06|c1|EUR", "dun_2026-04-20|c1|EUR"]);
+    // Each notice is announced once for the shop to send.
+    const events = (await sk.store.readEvents(null, 10_000)).filter((e) => e.type === "DunningNoticeIssued");
+    expect(events.map((e) => (e.payload as { noticeId: string }).noticeId)).toEqual((await sk.finance.dunningNotices()).map((n) => n.noticeId));
+    expect(events[0]!.payload).toMatchObject({ party: "c1", level: 1, overdue: { amount: "119", currency: "EUR" }, items: [{ documentId: "INV2026-000001", orderId: "o1", daysOverdue: 7, level: 1 }] });
+    // Nothing is posted: the books are as the orders left them.
+    expect((await sk.finance.journal()).some((e) => e.memo?.includes("unning") === true)).toBe(false);
+    await sk.close();
+  });
+
+  it("refuses a query or an input key it does not read", async () => {
+    const { sk } = shop(storeOf(kind, db));
+    expect(await codeOf(() => sk.finance.runDunning({ asOf: "2026-03-02", level: 2 } as never))).toBe("VALIDATION_FAILED");
+    expect(await codeOf(() => sk.finance.dunningNotices({ customer: "c1" } as never))).toBe("VALIDATION_FAILED");
+    expect(await codeOf(() => sk.finance.runDunning({ asOf: "2026-3-2" }))).toBe("VALIDATION_FAILED");
+    await sk.close();
+  });
+});
