@@ -1,5 +1,6 @@
 import { Decimal } from "../../kernel/decimal.js";
 import { isStorekeepError } from "../../kernel/errors.js";
+import { DEFAULT_DUNNING_LEVELS, nextDunningLevel } from "../../finance/dunning.js";
 import { assertTrialBalanceSumsToZero, ledgerInvariantViolations } from "../finance/invariants.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
@@ -26,6 +27,8 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
   let lockedThrough = "";
   const writeOffs: string[] = [];
   const closedYears: number[] = [];
+  /** Each dunned invoice's level and last reminder, as the runs reported them. */
+  const dunned = new Map<string, { level: number; lastNoticeOn: string | null }>();
 
   const steps = (): SimStep[] => [
     {
@@ -89,6 +92,36 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
         const taxRelief = random.chance(0.5);
         const result = await sk.finance.writeOff({ ledger: "receivables", documentId: item.documentId, reason: "bad-debt", date: shop.today(), ...(amount === undefined ? {} : { amount }), ...(taxRelief ? { taxRelief } : {}) });
         writeOffs.push(result.entryId);
+        return result;
+      },
+    },
+    {
+      name: "finance.runDunning",
+      weight: 0.2,
+      run: async () => {
+        // A dunning run today (the day's default id half the time: run again, it answers as before).
+        const asOf = shop.today();
+        const result = await sk.finance.runDunning({ asOf, ...(random.chance(0.5) ? { runId: shop.id("dun") } : {}) });
+        const alone = !shop.concurrent();
+        const open = alone ? new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i])) : new Map();
+        for (const notice of result.notices) {
+          if (alone && new Decimal(notice.credits).gte(notice.overdue)) throw new Error(`dunning notice ${notice.noticeId}: credits ${notice.credits} cover the ${notice.overdue} overdue, yet a notice went out`);
+          if (!notice.items.some((i) => i.raised)) throw new Error(`dunning notice ${notice.noticeId} raised no invoice`);
+          if (notice.level !== Math.max(...notice.items.map((i) => i.level))) throw new Error(`dunning notice ${notice.noticeId} is at level ${notice.level}, its invoices at ${notice.items.map((i) => i.level).join(", ")}`);
+          for (const item of notice.items) {
+            const before = dunned.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
+            // Alone and on a fresh run, a raised invoice went up exactly one level, as the default levels (7, 21, 35 days) allow.
+            if (alone && result.runId !== `dun_${asOf}` && item.raised) {
+              const expected = nextDunningLevel(DEFAULT_DUNNING_LEVELS, before, item.daysOverdue, asOf);
+              if (item.level !== before.level + 1 || expected !== item.level) throw new Error(`dunning raised ${item.documentId} from level ${before.level} to ${item.level} (${item.daysOverdue} days overdue, last reminder ${before.lastNoticeOn ?? "none"})`);
+            }
+            if (alone && result.runId !== `dun_${asOf}`) {
+              const now = open.get(item.documentId);
+              if (now === undefined || now.openAmount !== item.open || now.dueDate >= asOf) throw new Error(`dunning listed ${item.documentId} with ${item.open} open, due ${item.dueDate}; the ledger has it ${now === undefined ? "closed" : `with ${now.openAmount} open, due ${now.dueDate}`}`);
+            }
+            if (item.raised && item.level > before.level) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
+          }
+        }
         return result;
       },
     },

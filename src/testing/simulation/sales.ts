@@ -140,6 +140,8 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
             reserveAt: random.pick(["placement", "placement", "payment", "none"] as const),
             invoicing: random.pick(["on-order", "on-shipment"] as const),
             ...(random.chance(0.3) ? { shipping: { amount: "4.90" } } : {}),
+            // Some orders are bought on account: invoiced with payment terms (which dunning follows up).
+            ...(random.chance(0.15) ? { paymentTermsDays: random.int(1, 7) } : {}),
             ...(coupon === undefined ? {} : { couponCode: coupon }),
             ...(random.chance(0.2) ? { discounts: [{ kind: "threshold" as const, every: "30", off: "3" }] } : {}),
             shipTo: buyer(),
