@@ -16,7 +16,7 @@ import { recordParsedEvents } from "./runner/record-events.js";
 import { libraryModule } from "./runner/library.js";
 import { checkArg, plainInput } from "./kernel/boundary.js";
 import { StorekeepError, isStorekeepError } from "./kernel/errors.js";
-import { type FinanceApi, type FinanceOptions, createFinanceApi, financeEventDefinitions, financeModule, readBalances, resolveFinanceOptions } from "./finance/index.js";
+import { type FinanceApi, type FinanceOptions, createFinanceApi, financeEventDefinitions, financeModule, readBalances, readOpenItems, resolveFinanceOptions } from "./finance/index.js";
 import { type InventoryAccountReader, type InventoryApi, type InventoryOptions, createInventoryApi, inventoryModule } from "./inventory/index.js";
 import { Decimal } from "./kernel/decimal.js";
 import { type AnalyticsApi, type AnalyticsOptions, type AnalyticsSources, type Turnover, analyticsEventDefinitions, analyticsModule, createAnalyticsApi } from "./analytics/index.js";
@@ -222,6 +222,12 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
       calculateTax,
       allocateDocumentNumber,
       openItems: receivableItems,
+      partyReceivables: async (tx, customerId) => {
+        // Finance's receivables of the customer: open invoices less credits on account, functional.
+        let open = new Decimal(0);
+        for await (const item of readOpenItems(tx, "receivables", { party: customerId })) open = open.plus(item.openFunctional);
+        return open.toFixed();
+      },
       receivableDifference: (tx, input) => receivableDifference(tx, config.functionalCurrency, input),
       warehouseExists: async (tx, warehouseId) => (await tx.documents.get(WAREHOUSES, warehouseId)) !== undefined,
       productOf: async (tx, sku) => {

@@ -8,6 +8,7 @@ import type { SalesSettings } from "./options.js";
 import { invoiceWhole, placementEvents } from "./place-order.js";
 import { nextOrderState } from "./state-machines.js";
 import { strictInput } from "../kernel/strict-input.js";
+import { checkCreditLimit } from "./credit-limits.js";
 
 export const orderActionSchema = strictInput({ orderId: idSchema<string>(), action: z.enum(["hold", "release-hold", "place"]) });
 
@@ -30,6 +31,7 @@ export function changeOrderStateCommand(settings: SalesSettings) {
       let next = { ...order, state };
       const events: NewEvent[] = [];
       if (input.action === "place") {
+        await checkCreditLimit(ctx, settings, { customerId: order.customerId, currency: order.currency, gross: order.totals.gross, paymentTermsDays: order.paymentTermsDays });
         next = { ...next, placedAt: ctx.now.toISOString(), placedOn: ctx.today, expiresAt: unpaidExpiry(settings, { ...next, placedAt: ctx.now.toISOString() }) };
         if (next.reserveAt === "placement") next = { ...next, reserved: true, lines: next.lines.map((l) => ({ ...l, buckets: { ...l.buckets, reserved: l.buckets.ordered } })) };
         const placed = await placementEvents(ctx, settings, next);

@@ -11,6 +11,8 @@ import { authorizePaymentCommand } from "./authorize-payment.js";
 import { cancelOrderCommand } from "./cancel-order.js";
 import { capturePaymentCommand } from "./capture-payment.js";
 import { defineCoupon } from "./define-coupon.js";
+import { CREDIT_LIMITS, type CreditStatus, creditStatusOf, setCreditLimit } from "./credit-limits.js";
+export type { CreditLimit, CreditStatus } from "./credit-limits.js";
 import { deliverShipment } from "./deliver-shipment.js";
 import { editOrderCommand } from "./edit-order.js";
 import { expireOrdersCommand } from "./expire-orders.js";
@@ -59,6 +61,7 @@ const SALES_REGISTRY: Partial<StoreRegistry> = {
     { name: COUPONS },
     { name: ORDER_VERSIONS },
     { name: PAYOUTS },
+    { name: CREDIT_LIMITS },
   ],
 };
 
@@ -102,6 +105,7 @@ export function salesCommands(settings: SalesSettings) {
     rejectReturn,
     settlePayout,
     defineCoupon,
+    setCreditLimit,
   };
 }
 
@@ -150,6 +154,8 @@ export type SalesApi = { [K in keyof SalesCommands]: (input: SalesCommandInput<K
   orders(query?: OrderQuery): Promise<OrderPage>;
   /** Every version of an order, oldest first (edits keep the superseded ones); the last is current. */
   orderVersions(orderId: string): Promise<{ readonly version: number; readonly supersededAt: string | null; readonly order: OrderDoc }[]>;
+  /** A customer's credit limit, its receivables and what an order on account may still add. */
+  creditStatus(customerId: string): Promise<CreditStatus>;
 };
 
 const command = ["input", "options?"] as const;
@@ -163,7 +169,8 @@ const command = ["input", "options?"] as const;
  * ```
  */
 export function createSalesApi(runtime: Runtime, options: SalesOptions, seams: SalesSeams): SalesApi {
-  const commands = salesCommands(resolveSalesOptions(options, seams));
+  const settings = resolveSalesOptions(options, seams);
+  const commands = salesCommands(settings);
   const api: Record<string, unknown> = {};
   const methods: Record<string, readonly string[]> = {};
   for (const [name, c] of Object.entries(commands)) {
@@ -176,5 +183,7 @@ export function createSalesApi(runtime: Runtime, options: SalesOptions, seams: S
   methods["order"] = ["string"];
   methods["orderVersions"] = ["string"];
   methods["orders"] = ["input?"];
+  api["creditStatus"] = (customerId: string) => runtime.read((tx) => creditStatusOf(tx, settings, runtime.config.functionalCurrency, customerId));
+  methods["creditStatus"] = ["string"];
   return hardenApi(api as SalesApi, "sales", { methods } as never);
 }

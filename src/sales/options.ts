@@ -195,6 +195,12 @@ export interface SalesSeams {
    * settles none of them. Without it (or undefined) sales estimates the difference on the
    * whole receivable or credit, which misses it when the items were booked at different rates.
    */
+  /**
+   * A customer's receivables in the functional currency (finance's open invoices less the
+   * credits on account, as a decimal string), for credit limits; without it a customer owes
+   * nothing and only the order itself counts against its limit.
+   */
+  readonly partyReceivables?: (tx: Transaction, customerId: string) => Promise<string>;
   readonly receivableDifference?: (tx: Transaction, input: { readonly kind: "payment" | "refund"; readonly targets: readonly string[]; readonly currency: string; readonly amount: string; readonly functionalAmount: string; readonly date: string }) => Promise<string | undefined>;
 }
 

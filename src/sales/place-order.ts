@@ -19,6 +19,7 @@ import { functionalRate } from "./rate.js";
 import { allocateNumber } from "./numbers.js";
 import { ownHolds, sourceOrder } from "./sourcing.js";
 import { strictInput } from "../kernel/strict-input.js";
+import { checkCreditLimit } from "./credit-limits.js";
 
 const id = idSchema<string>();
 export const lineDiscountSchema = z.discriminatedUnion("kind", [
@@ -148,6 +149,8 @@ export function placeOrderCommand(settings: SalesSettings) {
           issues: [{ path: "expectedTotal", message: `computed ${priced.gross}`, code: "custom" }],
         });
       }
+      // An order on account may not take its customer beyond the credit limit (a draft is checked when confirmed).
+      if (input.draft !== true) await checkCreditLimit(ctx, settings, { customerId: input.customerId ?? "", currency: input.currency, gross: priced.gross, paymentTermsDays: input.paymentTermsDays ?? settings.paymentTermsDays });
       const zero = "0";
       const reserveAt = input.draft === true ? "none" : (input.reserveAt ?? settings.reserveAt);
       const listPrices = new Map(lines.map((l) => [l.lineId, l.listPrice]));

@@ -120,6 +120,13 @@ export interface SimulationOptions {
    * was: a seed recorded in a regression test draws the same commands).
    */
   readonly allocations?: boolean;
+  /**
+   * Customers on account: 15% of orders carry payment terms (1–7 days), customers get credit
+   * limits now and then (an order on account beyond one is refused), and finance runs dunning
+   * (default false, so a seed's run stays the one it was: a seed recorded in a regression test
+   * draws the same commands).
+   */
+  readonly accounts?: boolean;
 }
 
 /**
@@ -269,7 +276,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const skus = products.map((p) => p.sku);
   /** What the shop sells: the untracked products and the lot- and serial-tracked ones. */
   const sellable = [...skus, ...TRACKED_PRODUCTS.map((p) => p.sku)];
-  const replay = `npm run sim -- --seed ${seed} --steps ${steps}${faults ? "" : " --no-faults"}${options.authorizations === true ? " --authorizations" : ""}${backorders ? " --backorders" : ""}${options.allocations === true ? " --allocations" : ""}`;
+  const replay = `npm run sim -- --seed ${seed} --steps ${steps}${faults ? "" : " --no-faults"}${options.authorizations === true ? " --authorizations" : ""}${backorders ? " --backorders" : ""}${options.allocations === true ? " --allocations" : ""}${options.accounts === true ? " --accounts" : ""}`;
   const outcomes: Record<string, { ok: number; refused: number; skipped: number }> = {};
   const expectedOnHand = new Map<string, number>(sellable.map((s) => [s, 0]));
   const keyed: KeyedRun[] = [];
@@ -353,13 +360,13 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   for (const coupon of COUPONS) await setup(() => sk.sales.defineCoupon(coupon));
   for (const sku of skus) await setup(() => sk.purchasing.setSupplierItem({ supplierId: SIM_SUPPLIER, sku, ...SUPPLIER_ITEMS, prices: [{ unitPrice: "4.00" }, { minQuantity: "60", unitPrice: "3.50" }] }));
 
-  const sales = salesPart(shop, { oss, authorizations: options.authorizations === true, allocations: options.allocations === true });
+  const sales = salesPart(shop, { oss, authorizations: options.authorizations === true, allocations: options.allocations === true, accounts: options.accounts === true });
   const purchasing = purchasingPart(shop);
   const inventory = inventoryPart(shop, () => sales.reserved());
   const lots = lotsPart(shop);
   const grni = { ...purchasing.grni, expected: async () => new Decimal(await purchasing.grni.expected()).plus(inventory.grni()).plus(lots.grni()).toFixed() };
   crm = crmPart(shop);
-  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments]), lots, crm, analyticsPart(shop), replenishmentPart(shop)];
+  const parts: ModulePart[] = [inventory, sales, purchasing, financePart(shop, [grni, sales.prepayments], { accounts: options.accounts === true }), lots, crm, analyticsPart(shop), replenishmentPart(shop)];
 
   const hostSteps = (): SimStep[] => {
     const out: SimStep[] = [];

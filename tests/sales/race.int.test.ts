@@ -78,4 +78,18 @@ describe("orders racing for the last units on PostgreSQL", () => {
     expect(exhausted).toBe(25);
     expect((await sk.inventory.availability("MANY", "wh")).reserved).toBe("5");
   });
+
+  it("30 concurrent orders on account of one customer with a credit limit for 5: exactly 5 are placed, the rest refused credit-limit", async () => {
+    const sk = createStorekeep({ store: postgresStore({ client: pool, schema: `${run}_credit` }), clock: new ManualClock("2026-03-31T12:00:00.000Z"), ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" } });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "MANY", costingMethod: "fifo" });
+    await sk.inventory.receive({ sku: "MANY", warehouseId: "wh", quantity: "100", unitCost: "2.00" });
+    await sk.sales.setCreditLimit({ customerId: "b2b", limit: "50" });
+    const settled = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => sk.sales.placeOrder({ orderId: `k${i}`, customerId: "b2b", currency: "EUR", warehouseId: "wh", paymentTermsDays: 30, lines: [{ sku: "MANY", quantity: 1, unitPrice: "10" }] })));
+    const ok = settled.filter((r) => r.status === "fulfilled").length;
+    const refused = settled.filter((r) => r.status === "rejected" && isStorekeepError(r.reason) && r.reason.details["reason"] === "credit-limit").length;
+    expect(ok).toBe(5);
+    expect(refused).toBe(25);
+    expect(await sk.sales.creditStatus("b2b")).toMatchObject({ limit: "50", open: "50", available: "0" });
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * `npm run eval:sim`: the simulator's four modes (default 200 seeds, in two runs of 100;
- * authorizations, backorders and allocations 100 seeds each; 200 steps), as separate
+ * `npm run eval:sim`: the simulator's five modes (default 200 seeds, in two runs of 100;
+ * authorizations, backorders, allocations and accounts 100 seeds each; 200 steps), as separate
  * `tests/sim/run.ts` processes, as many at a time as the machine has cores. Each run's output
  * is printed whole, in this order, once it ends; the script exits 1 when any run failed
  * (naming it), so a broken invariant in any mode fails the eval.
@@ -15,6 +15,7 @@ const RUNS: readonly (readonly string[])[] = [
   ["--seeds", "100", "--steps", "200", "--authorizations"],
   ["--seeds", "100", "--steps", "200", "--backorders"],
   ["--seeds", "100", "--steps", "200", "--allocations"],
+  ["--seeds", "100", "--steps", "200", "--accounts"],
 ];
 
 const runScript = fileURLToPath(new URL("./run.ts", import.meta.url));

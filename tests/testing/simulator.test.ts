@@ -129,6 +129,16 @@ describe("the whole-shop simulator", () => {
     for (const w of wanted) expect(tallies[w] ?? 0, w).toBeGreaterThan(0);
   }, 120_000);
 
+  it("customers on account: orders with payment terms fall overdue and are dunned, credit limits refuse orders beyond them, and every invariant holds", async () => {
+    const committed: Record<string, number> = {};
+    const wanted = ["finance.runDunning", "sales.setCreditLimit"];
+    for (let seed = 1; seed <= 12 && !wanted.every((w) => (committed[w] ?? 0) > 0); seed++) {
+      const report = await simulateShop({ seed, steps: 150, accounts: true });
+      for (const [name, o] of Object.entries(report.outcomes)) committed[name] = (committed[name] ?? 0) + o.ok;
+    }
+    for (const w of wanted) expect(committed[w] ?? 0, w).toBeGreaterThan(0);
+  }, 120_000);
+
   it("one seed replays exactly: the same outcomes, the same events with the same ids", async () => {
     const a = await simulateShop({ seed: 7, steps: 40 });
     const b = await simulateShop({ seed: 7, steps: 40 });

@@ -22,7 +22,7 @@ export interface ControlCheck {
 }
 
 /** Finance's commands and invariants for the simulator. */
-export function financePart(shop: ShopContext, controls: readonly ControlCheck[]): ModulePart {
+export function financePart(shop: ShopContext, controls: readonly ControlCheck[], options: { readonly accounts?: boolean } = {}): ModulePart {
   const { sk, random } = shop;
   let lockedThrough = "";
   const writeOffs: string[] = [];
@@ -96,36 +96,6 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
       },
     },
     {
-      name: "finance.runDunning",
-      weight: 0.2,
-      run: async () => {
-        // A dunning run today (the day's default id half the time: run again, it answers as before).
-        const asOf = shop.today();
-        const result = await sk.finance.runDunning({ asOf, ...(random.chance(0.5) ? { runId: shop.id("dun") } : {}) });
-        const alone = !shop.concurrent();
-        const open = alone ? new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i])) : new Map();
-        for (const notice of result.notices) {
-          if (alone && new Decimal(notice.credits).gte(notice.overdue)) throw new Error(`dunning notice ${notice.noticeId}: credits ${notice.credits} cover the ${notice.overdue} overdue, yet a notice went out`);
-          if (!notice.items.some((i) => i.raised)) throw new Error(`dunning notice ${notice.noticeId} raised no invoice`);
-          if (notice.level !== Math.max(...notice.items.map((i) => i.level))) throw new Error(`dunning notice ${notice.noticeId} is at level ${notice.level}, its invoices at ${notice.items.map((i) => i.level).join(", ")}`);
-          for (const item of notice.items) {
-            const before = dunned.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
-            // Alone and on a fresh run, a raised invoice went up exactly one level, as the default levels (7, 21, 35 days) allow.
-            if (alone && result.runId !== `dun_${asOf}` && item.raised) {
-              const expected = nextDunningLevel(DEFAULT_DUNNING_LEVELS, before, item.daysOverdue, asOf);
-              if (item.level !== before.level + 1 || expected !== item.level) throw new Error(`dunning raised ${item.documentId} from level ${before.level} to ${item.level} (${item.daysOverdue} days overdue, last reminder ${before.lastNoticeOn ?? "none"})`);
-            }
-            if (alone && result.runId !== `dun_${asOf}`) {
-              const now = open.get(item.documentId);
-              if (now === undefined || now.openAmount !== item.open || now.dueDate >= asOf) throw new Error(`dunning listed ${item.documentId} with ${item.open} open, due ${item.dueDate}; the ledger has it ${now === undefined ? "closed" : `with ${now.openAmount} open, due ${now.dueDate}`}`);
-            }
-            if (item.raised && item.level > before.level) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
-          }
-        }
-        return result;
-      },
-    },
-    {
       name: "finance.reverseEntry (write-off)",
       weight: writeOffs.length > 0 ? 0.15 : 0,
       // A write-off a late payment or a credit note recovered in part since is not undone whole.
@@ -137,6 +107,41 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
         return sk.finance.reverseEntry({ entryId });
       },
     },
+    // Customers on account (options.accounts): dunning runs.
+    ...(options.accounts === true
+      ? [
+          {
+            name: "finance.runDunning",
+            weight: 0.2,
+            run: async () => {
+              // A dunning run today (the day's default id half the time: run again, it answers as before).
+              const asOf = shop.today();
+              const result = await sk.finance.runDunning({ asOf, ...(random.chance(0.5) ? { runId: shop.id("dun") } : {}) });
+              const alone = !shop.concurrent();
+              const open = alone ? new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i])) : new Map();
+              for (const notice of result.notices) {
+                if (alone && new Decimal(notice.credits).gte(notice.overdue)) throw new Error(`dunning notice ${notice.noticeId}: credits ${notice.credits} cover the ${notice.overdue} overdue, yet a notice went out`);
+                if (!notice.items.some((i) => i.raised)) throw new Error(`dunning notice ${notice.noticeId} raised no invoice`);
+                if (notice.level !== Math.max(...notice.items.map((i) => i.level))) throw new Error(`dunning notice ${notice.noticeId} is at level ${notice.level}, its invoices at ${notice.items.map((i) => i.level).join(", ")}`);
+                for (const item of notice.items) {
+                  const before = dunned.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
+                  // Alone and on a fresh run, a raised invoice went up exactly one level, as the default levels (7, 21, 35 days) allow.
+                  if (alone && result.runId !== `dun_${asOf}` && item.raised) {
+                    const expected = nextDunningLevel(DEFAULT_DUNNING_LEVELS, before, item.daysOverdue, asOf);
+                    if (item.level !== before.level + 1 || expected !== item.level) throw new Error(`dunning raised ${item.documentId} from level ${before.level} to ${item.level} (${item.daysOverdue} days overdue, last reminder ${before.lastNoticeOn ?? "none"})`);
+                  }
+                  if (alone && result.runId !== `dun_${asOf}`) {
+                    const now = open.get(item.documentId);
+                    if (now === undefined || now.openAmount !== item.open || now.dueDate >= asOf) throw new Error(`dunning listed ${item.documentId} with ${item.open} open, due ${item.dueDate}; the ledger has it ${now === undefined ? "closed" : `with ${now.openAmount} open, due ${now.dueDate}`}`);
+                  }
+                  if (item.raised && item.level > before.level) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
+                }
+              }
+              return result;
+            },
+          }
+        ]
+      : []),
   ];
 
   const invariants = async (full: boolean): Promise<string[]> => {

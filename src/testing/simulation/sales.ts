@@ -55,7 +55,7 @@ const OSS_AUSTRIA = { rule: "distance-destination", codes: ["AT-STD", "AT-RED"] 
  * it. `oss`: the shop's EU distance sales pass the OSS threshold (`sales.tax.distanceSales`), so
  * a consumer in Austria is taxed at Austria's rates.
  */
-export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; readonly authorizations?: boolean; readonly allocations?: boolean } = {}): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
+export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; readonly authorizations?: boolean; readonly allocations?: boolean; readonly accounts?: boolean } = {}): ModulePart & { reserved(): Promise<Map<string, number>>; prepayments: ControlCheck } {
   const { sk, random } = shop;
   const oss = options.oss === true;
   // Authorization steps weigh nothing unless asked for: a step of weight 0 is never drawn and leaves the draws of the others as they were.
@@ -125,7 +125,8 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
         name: "sales.placeOrder",
         weight: 3,
         // A coupon past its usage limit refuses the order (the limit holds under concurrency).
-        refuses: (error) => isStorekeepError(error) && error.code === "VALIDATION_FAILED" && (error.details as { reason?: string } | undefined)?.reason === "coupon-exhausted",
+        // So does an order on account beyond its customer's credit limit (the limit holds under concurrency too).
+        refuses: (error) => isStorekeepError(error) && error.code === "VALIDATION_FAILED" && ["coupon-exhausted", "credit-limit"].includes((error.details as { reason?: string } | undefined)?.reason ?? ""),
         run: async () => {
           // A shop taking pre-orders sells its backorder product every day: a quarter of the orders start with it.
           const preorder = shop.backorderSkus.size > 0 && random.chance(0.25) ? shop.sellable.indexOf([...shop.backorderSkus][0]!) : -1;
@@ -141,7 +142,7 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
             invoicing: random.pick(["on-order", "on-shipment"] as const),
             ...(random.chance(0.3) ? { shipping: { amount: "4.90" } } : {}),
             // Some orders are bought on account: invoiced with payment terms (which dunning follows up).
-            ...(random.chance(0.15) ? { paymentTermsDays: random.int(1, 7) } : {}),
+            ...(options.accounts === true && random.chance(0.15) ? { paymentTermsDays: random.int(1, 7) } : {}),
             ...(coupon === undefined ? {} : { couponCode: coupon }),
             ...(random.chance(0.2) ? { discounts: [{ kind: "threshold" as const, every: "30", off: "3" }] } : {}),
             shipTo: buyer(),
@@ -423,6 +424,15 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
           return result;
         },
       },
+      ...(options.accounts === true
+        ? [
+            {
+              name: "sales.setCreditLimit",
+              weight: shop.customerIds().length > 0 ? 0.15 : 0,
+              run: () => sk.sales.setCreditLimit({ customerId: random.pick(shop.customerIds()), limit: random.pick([null, "60", "250", "1000"]) }),
+            },
+          ]
+        : []),
       {
         name: "sales.changeOrderState",
         weight: 0.6 * any,

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { isStorekeepError } from "../../src/kernel/errors.js";
+import type { Storekeep } from "../../src/storekeep.js";
+import { USD_RATES, booksAgree, sharedPglite, shop, stock, storeOf } from "./setup.js";
+
+const db = sharedPglite();
+
+/** One MUG at 100 + 19% = 119 for c1, on account (due in 14 days) unless `upFront`. */
+const order = (sk: Storekeep, orderId: string, options: { upFront?: boolean; currency?: string; draft?: boolean } = {}) =>
+  sk.sales.placeOrder({ orderId, customerId: "c1", currency: options.currency ?? "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "100" }], shipTo: { country: "DE" }, ...(options.upFront === true ? {} : { paymentTermsDays: 14 }), ...(options.draft === true ? { draft: true } : {}) });
+
+async function refusal(work: () => Promise<unknown>): Promise<{ code: string; message: string; details: Record<string, unknown> } | "none"> {
+  try {
+    await work();
+    return "none";
+  } catch (e) {
+    if (!isStorekeepError(e)) throw e;
+    return { code: e.code, message: e.message, details: e.details as Record<string, unknown> };
+  }
+}
+
+describe.each(["memory", "pglite"] as const)("credit limits for orders on account on %s", (kind) => {
+  it("refuses an order on account beyond the customer's limit, counts payments, and leaves orders paid up front alone", async () => {
+    const { sk } = shop(storeOf(kind, db), {}, USD_RATES);
+    await stock(sk);
+    expect(await sk.sales.creditStatus("c1")).toEqual({ customerId: "c1", currency: "EUR", limit: null, open: "0", available: null });
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "300" });
+    await order(sk, "o1");
+    await order(sk, "o2");
+    expect(await sk.sales.creditStatus("c1")).toEqual({ customerId: "c1", currency: "EUR", limit: "300", open: "238", available: "62" });
+    const refused = await refusal(() => order(sk, "o3"));
+    expect(refused).toMatchObject({ code: "VALIDATION_FAILED", details: { reason: "credit-limit", customerId: "c1", limit: "300", open: "238", available: "62" } });
+    expect((refused as { message: string }).message).toMatch(/setCreditLimit/);
+    // Refused means nothing written: no order, no reservation.
+    expect(await sk.sales.order("o3")).toBeUndefined();
+    expect((await sk.inventory.availability("MUG", "wh")).reserved).toBe("2");
+    // Paid up front, an order is not on account: no limit applies.
+    await order(sk, "o4", { upFront: true });
+    // Until it is paid, its invoice counts against the limit like any other.
+    expect((await sk.sales.creditStatus("c1")).open).toBe("357");
+    // Payments free headroom.
+    await sk.sales.capturePayment({ orderId: "o1", paymentId: "pay_1" });
+    await sk.sales.capturePayment({ orderId: "o4", paymentId: "pay_4" });
+    await order(sk, "o3");
+    expect((await sk.sales.creditStatus("c1")).open).toBe("238");
+    // In a foreign currency the order counts at its functional value: 119 USD at 0.90 = 107.10 EUR.
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "345.09" });
+    expect(await refusal(() => order(sk, "o5", { currency: "USD" }))).toMatchObject({ details: { reason: "credit-limit", available: "107.09" } });
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "345.1" });
+    await order(sk, "o5", { currency: "USD" });
+    // No limit, no check.
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: null });
+    await order(sk, "o6");
+    expect((await sk.sales.creditStatus("c1")).limit).toBeNull();
+    await booksAgree(sk);
+    await sk.close();
+  });
+
+  it("a draft is checked when it is placed", async () => {
+    const { sk } = shop(storeOf(kind, db));
+    await stock(sk);
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "200" });
+    await order(sk, "d1", { draft: true });
+    await order(sk, "d2", { draft: true });
+    await sk.sales.changeOrderState({ orderId: "d1", action: "place" });
+    expect(await refusal(() => sk.sales.changeOrderState({ orderId: "d2", action: "place" }))).toMatchObject({ code: "VALIDATION_FAILED", details: { reason: "credit-limit", open: "119", available: "81" } });
+    expect((await sk.sales.order("d2"))?.order.state).toBe("draft");
+    await sk.close();
+  });
+
+  it("orders placed at once never take the customer beyond the limit together", async () => {
+    const { sk } = shop(storeOf(kind, db));
+    await stock(sk);
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "500" });
+    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => order(sk, `r${i}`)));
+    const placed = results.filter((r) => r.status === "fulfilled").length;
+    expect(placed).toBe(4); // 4 × 119 = 476 ≤ 500 < 595
+    for (const r of results) if (r.status === "rejected") expect((r.reason as { details?: { reason?: string } }).details?.reason).toBe("credit-limit");
+    expect((await sk.sales.creditStatus("c1")).open).toBe("476");
+    await sk.close();
+  });
+
+  it("refuses a negative limit and an unknown key", async () => {
+    const { sk } = shop(storeOf(kind, db));
+    expect(await refusal(() => sk.sales.setCreditLimit({ customerId: "c1", limit: "-1" }))).toMatchObject({ code: "VALIDATION_FAILED" });
+    expect(await refusal(() => sk.sales.setCreditLimit({ customerId: "c1", limit: "10", currency: "EUR" } as never))).toMatchObject({ code: "VALIDATION_FAILED" });
+    await sk.close();
+  });
+});
