@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     { base: "USD", quote: "GBP", date: "2010-11-01", rate: "0.64" },
     { base: "USD", quote: "GBP", date: "2010-12-10", rate: "0.62" },
   ]);
-  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds(), rates, config: { functionalCurrency: "GBP", timeZone: "Europe/London" }, sales: shopSalesOptions, analytics: { automation: { lowStock: { default: 3 } } }, purchasing: purchasingOptions });
+  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds(), rates, config: { functionalCurrency: "GBP", timeZone: "Europe/London" }, sales: shopSalesOptions, analytics: { automation: { lowStock: { default: 3 } } }, purchasing: purchasingOptions, finance: { dunning: { levels: [{ afterDays: 3 }, { afterDays: 14 }, { afterDays: 28 }] } } });
   try {
     heading(`A shop on storekeep (${store.name} store): two weeks of UCI Online Retail`);
     log(`${invoices.length} invoices (${invoices.filter((i) => i.cancellation).length} cancellations) from examples/data/online-retail-2010-12.csv`);
@@ -175,11 +175,19 @@ async function showFinance(sk: Storekeep): Promise<void> {
 
 async function showOpenItems(sk: Storekeep, clock: ManualClock): Promise<void> {
   heading("Open items: a US customer's invoice settled at another rate, and aging");
-  // Two USD orders invoiced with the order (0.64 GBP per USD), due in 7 and 28 days.
+  // Two USD orders invoiced with the order (0.64 GBP per USD), due in 7 and 28 days, on account within a 400 GBP credit limit.
   clock.set(new Date("2010-12-01T15:00:00.000Z"));
+  await sk.sales.setCreditLimit({ customerId: "cus_us", limit: "400" });
   await sk.sales.placeOrder({ orderId: "ord_us_1", customerId: "cus_us", currency: "USD", warehouseId: "wh_main", shipTo: { country: "US" }, reserveAt: "none", invoicing: "on-order", paymentTermsDays: 7, lines: [{ sku: "22423", quantity: 40, unitPrice: "12.50" }] });
   clock.set(new Date("2010-12-03T15:00:00.000Z"));
   await sk.sales.placeOrder({ orderId: "ord_us_2", customerId: "cus_us", currency: "USD", warehouseId: "wh_main", shipTo: { country: "US" }, reserveAt: "none", invoicing: "on-order", paymentTermsDays: 28, lines: [{ sku: "22423", quantity: 8, unitPrice: "12.50" }] });
+  // A third order on account would take the customer beyond its limit.
+  const refused = await sk.sales.placeOrder({ orderId: "ord_us_3", customerId: "cus_us", currency: "USD", warehouseId: "wh_main", shipTo: { country: "US" }, reserveAt: "none", invoicing: "on-order", paymentTermsDays: 28, lines: [{ sku: "22423", quantity: 16, unitPrice: "12.50" }] }).then(
+    () => "placed",
+    (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  );
+  const credit = await sk.sales.creditStatus("cus_us");
+  log(`credit limit of cus_us: ${credit.limit} GBP, owes ${credit.open} GBP, ${credit.available} GBP available; a third order of 200 USD: ${refused.slice(0, 90)}…`);
   // 300 USD arrive at 0.62: sales relieves 300/500 of the 320.00 booked (192.00) and carries the difference for finance.
   clock.set(new Date("2010-12-10T15:00:00.000Z"));
   await sk.sales.capturePayment({ orderId: "ord_us_1", paymentId: "pay_us_1", amount: "300" });
@@ -190,6 +198,9 @@ async function showOpenItems(sk: Storekeep, clock: ManualClock): Promise<void> {
   log(`\nreceivables aging as of 2010-12-14 (transaction currency)`);
   log(`${"customer".padEnd(10)} ${"cur".padEnd(4)} ${aging.labels.map((l) => l.padStart(9)).join(" ")}`);
   for (const r of aging.rows) log(`${r.party.padEnd(10)} ${r.currency.padEnd(4)} ${r.amounts.map((a) => a.padStart(9)).join(" ")}`);
+  // Dunning: reminders 3, 14 and 28 days past the due date (the shop's levels).
+  const dunning = await sk.finance.runDunning({ asOf: "2010-12-14" });
+  for (const n of dunning.notices) log(`dunning: ${n.party} reminder level ${n.level}: ${n.overdue} ${n.currency} overdue (${n.items.map((i) => `${i.documentId} ${i.open} due ${i.dueDate}, ${i.daysOverdue} days`).join("; ")})`);
   const [receivables] = await sk.finance.auditSubledgers({ asOf: "2010-12-14" });
   log(`subledger ${receivables!.subledger} GBP = Receivables ${receivables!.control} GBP: ${receivables!.ok ? "ok" : "DIFFERENCE"}`);
 }

@@ -197,7 +197,8 @@ function purchaseCycle(skus: readonly SkuFacts[], unitCost: ReadonlyMap<string, 
   const lines = skus.map((s, n) => ({ lineId: `l${n + 1}`, sku: s.sku, quantity: String(Math.ceil(s.units * 0.6)), unitPrice: unitCost.get(s.sku)!.toFixed() }));
   const receive: Step = { day: "2010-12-06", async run(sk, clock, log) {
   clock.set(new Date("2010-12-06T07:00:00.000Z"));
-  await sk.purchasing.defineSupplier({ supplierId: "sup_1", currency: "GBP", leadTimeDays: 5, paymentTerms: { netDays: 30 }, taxParty: { country: "GB" } });
+  // 2/10 net 30: 2% off when paid within 10 days of the bill.
+  await sk.purchasing.defineSupplier({ supplierId: "sup_1", currency: "GBP", leadTimeDays: 5, paymentTerms: { netDays: 30, discountDays: 10, discountPercent: "0.02" }, taxParty: { country: "GB" } });
   const order = await sk.purchasing.createOrder({ purchaseOrderId: "po_1", supplierId: "sup_1", warehouseId: WAREHOUSE, orderDate: "2010-12-01", lines }, { idempotencyKey: "po_1" });
   await sk.purchasing.approveOrder({ purchaseOrderId: "po_1", approver: "buyer" }, { idempotencyKey: "po_1-approve" });
   await sk.purchasing.sendOrder({ purchaseOrderId: "po_1", date: "2010-12-01" }, { idempotencyKey: "po_1-send" });
@@ -214,9 +215,13 @@ function purchaseCycle(skus: readonly SkuFacts[], unitCost: ReadonlyMap<string, 
   } };
   const pay: Step = { day: "2010-12-13", async run(sk, clock, log) {
   clock.set(new Date("2010-12-13T07:30:00.000Z"));
-  const paid = await sk.purchasing.paySupplier({ paymentId: "sp_1", supplierId: "sup_1", billIds: ["bill_1"] }, { idempotencyKey: "sp_1" });
+  // Monday's payment run: what is due, or loses its discount, before next Monday.
+  const run = await sk.purchasing.billsToPay({ asOf: "2010-12-13" });
+  for (const b of run.bills) log(`purchase: payment run 2010-12-13: ${b.billId} open ${b.open} GBP, due ${b.dueDate}${b.discount === null ? "" : `, ${b.discount.amount} GBP off if paid by ${b.discount.until}`}: pay ${b.pay} by ${b.payBy}`);
+  const [proposal] = run.payments;
+  const paid = await sk.purchasing.paySupplier({ paymentId: "sp_1", supplierId: "sup_1", billIds: proposal === undefined ? ["bill_1"] : [...proposal.billIds], date: run.asOf }, { idempotencyKey: "sp_1" });
   const card = await sk.purchasing.scorecard("sup_1", "2010-12-13");
-  log(`purchase: bill_1 paid ${paid.amount} GBP on 2010-12-13; sup_1 lead time ${card.leadTime.meanDays} days (stated 5), on time ${card.onTimeRate === null ? "-" : `${Math.round(card.onTimeRate * 100)}%`}, price variance ${card.priceVariance === null ? "-" : `${(card.priceVariance * 100).toFixed(1)}%`}`);
+  log(`purchase: bill_1 paid ${paid.amount} GBP on 2010-12-13 (early-payment discount ${paid.discount} GBP: a lower purchase cost, its VAT taken back); sup_1 lead time ${card.leadTime.meanDays} days (stated 5), on time ${card.onTimeRate === null ? "-" : `${Math.round(card.onTimeRate * 100)}%`}, price variance ${card.priceVariance === null ? "-" : `${(card.priceVariance * 100).toFixed(1)}%`}`);
   } };
   return [receive, bill, pay];
 }
