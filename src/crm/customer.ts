@@ -168,7 +168,7 @@ export type TimelineEntry = {
   readonly customerId: string;
   /** ISO instant. */
   readonly at: string;
-  /** `order`, `payment`, `invoice`, `refund`, `credit-note`, `return`, `shipment`, or a shop record: `message`, `ticket`, `campaign-touch`, `note`. */
+  /** `order`, `payment`, `invoice`, `refund`, `credit-note`, `return`, `shipment`, `reminder` (a dunning notice), or a shop record: `message`, `ticket`, `campaign-touch`, `note`. */
   readonly kind: string;
   readonly source: "event" | "shop";
   readonly eventType: string | null;

@@ -208,6 +208,36 @@ function money(x: unknown): { amount: string; currency: string } | null {
 }
 
 /**
+ * `DunningNoticeIssued` (finance's dunning): a `reminder` on the customer's timeline — the
+ * notice's level as subject, what is overdue as amount, the invoices in the body. Applied once
+ * per event (the entry id is the event's).
+ */
+async function dunningNotice(tx: Transaction, event: PositionedEvent, entries?: { id: string; data: JsonObject }[]): Promise<boolean> {
+  const entryId = `ev:${event.id}`;
+  if (await tx.documents.get(TIMELINE, entryId)) return false;
+  const p = event.payload as { party?: unknown; level?: unknown; overdue?: unknown; items?: readonly { documentId?: unknown; daysOverdue?: unknown }[] };
+  if (typeof p.party !== "string") return false;
+  const entry: TimelineEntry = {
+    entryId,
+    customerId: await resolveCustomerId(tx, p.party),
+    at: event.occurredAt,
+    kind: "reminder",
+    source: "event",
+    eventType: event.type,
+    orderId: null,
+    amount: money(p.overdue),
+    channel: null,
+    campaignId: null,
+    subject: `Payment reminder, level ${String(p.level)}`,
+    body: (p.items ?? []).map((i) => `${String(i.documentId)}: ${String(i.daysOverdue)} days overdue`).join("\n"),
+    redacted: false,
+  };
+  if (entries !== undefined) entries.push({ id: entryId, data: entry as unknown as JsonObject });
+  else await tx.documents.put(TIMELINE, entryId, entry as unknown as JsonObject, 0);
+  return true;
+}
+
+/**
  * Reads ahead what a page of events will look up in {@link applyTimelineEvent} — its timeline
  * entries, its orders (locked: the page may update them) and its customers' aliases — one call
  * per collection. On a SQL store the per-event reads after it are answered from what the
@@ -256,6 +286,7 @@ export async function readTimelineAhead(tx: Transaction, page: readonly Position
 export async function applyTimelineEvent(tx: Transaction, event: PositionedEvent, entries?: { id: string; data: JsonObject }[]): Promise<boolean> {
   if (event.type === "OrderCancelled") return orderCancelled(tx, event);
   if (event.type === "CreditAllocated") return creditAllocated(tx, event);
+  if (event.type === "DunningNoticeIssued") return dunningNotice(tx, event, entries);
   const kind = KINDS[event.type];
   if (!kind) return false;
   const entryId = `ev:${event.id}`;

@@ -104,6 +104,17 @@ describe.each(["memory", "pglite"] as const)("sk.finance.runDunning on %s", (kin
     const events = (await sk.store.readEvents(null, 10_000)).filter((e) => e.type === "DunningNoticeIssued");
     expect(events.map((e) => (e.payload as { noticeId: string }).noticeId)).toEqual((await sk.finance.dunningNotices()).map((n) => n.noticeId));
     expect(events[0]!.payload).toMatchObject({ party: "c1", level: 1, overdue: { amount: "119", currency: "EUR" }, items: [{ documentId: "INV2026-000001", orderId: "o1", daysOverdue: 7, level: 1 }] });
+    // CRM puts each reminder on the customer's timeline, once.
+    await sk.crm.syncTimeline();
+    await sk.crm.syncTimeline();
+    const reminders = (await sk.crm.timeline("c1", { limit: 100 })).entries.filter((e) => e.kind === "reminder");
+    expect(reminders.map((e) => [e.subject, e.amount])).toEqual([
+      ["Payment reminder, level 3", { amount: "238", currency: "EUR" }],
+      ["Payment reminder, level 3", { amount: "119", currency: "EUR" }],
+      ["Payment reminder, level 2", { amount: "119", currency: "EUR" }],
+      ["Payment reminder, level 1", { amount: "119", currency: "EUR" }],
+    ]);
+    expect(reminders[0]!.body).toBe("INV2026-000001: 70 days overdue\nINV2026-000005: 7 days overdue");
     // Nothing is posted: the books are as the orders left them.
     expect((await sk.finance.journal()).some((e) => e.memo?.includes("unning") === true)).toBe(false);
     await sk.close();
