@@ -3,7 +3,10 @@ import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { refuseUnknownKeys, strictInput } from "../kernel/strict-input.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
-import type { NewEvent } from "../runner/command.js";
+import type { CommandContext, NewEvent } from "../runner/command.js";
+import { Decimal } from "../kernel/decimal.js";
+import { openItem, quantumOf } from "./open-item-tracking.js";
+import { commandSource, postDraft } from "./post-draft.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 import { FINANCE_STORE } from "./ledger-store.js";
@@ -25,46 +28,81 @@ import type { FinanceSettings } from "./settings.js";
  *
  * @example
  * ```ts
- * const levels: DunningLevel[] = [{ level: 1, afterDays: 7 }, { level: 2, afterDays: 21 }, { level: 3, afterDays: 35 }];
+ * const levels: DunningLevel[] = [{ level: 1, afterDays: 7, fee: "0" }, { level: 2, afterDays: 21, fee: "5" }, { level: 3, afterDays: 35, fee: "10" }];
  * ```
  */
 export interface DunningLevel {
   readonly level: number;
   readonly afterDays: number;
+  /** The fee a reminder of this level charges, in the functional currency ("0": none). */
+  readonly fee: string;
 }
 
 /** The default levels: a reminder a week after the due date, a second two weeks later, a final one two weeks after that. */
 export const DEFAULT_DUNNING_LEVELS: readonly DunningLevel[] = Object.freeze([
-  Object.freeze({ level: 1, afterDays: 7 }),
-  Object.freeze({ level: 2, afterDays: 21 }),
-  Object.freeze({ level: 3, afterDays: 35 }),
+  Object.freeze({ level: 1, afterDays: 7, fee: "0" }),
+  Object.freeze({ level: 2, afterDays: 21, fee: "0" }),
+  Object.freeze({ level: 3, afterDays: 35, fee: "0" }),
 ]);
 
 /**
- * The finance option `dunning.levels` checked: 1 to 10 levels of whole days, each later than the
- * one before (`VALIDATION_FAILED` naming the level otherwise).
+ * Dunning as finance's settings hold it: the levels, and the account the fees are credited to
+ * (null when no level charges one).
  *
  * @example
  * ```ts
- * resolveDunningLevels({ levels: [{ afterDays: 14 }, { afterDays: 28 }] }); // levels 1 and 2
+ * const dunning: DunningSettings = { levels: DEFAULT_DUNNING_LEVELS, feeAccount: null };
  * ```
  */
-export function resolveDunningLevels(options: { readonly levels?: readonly { readonly afterDays: number }[] } = {}): readonly DunningLevel[] {
-  refuseUnknownKeys(options, ["levels"], "finance option dunning");
-  if (options.levels === undefined) return DEFAULT_DUNNING_LEVELS;
-  const bad = (i: number | null, message: string): never => {
-    const path = i === null ? "dunning.levels" : `dunning.levels[${i}].afterDays`;
+export interface DunningSettings {
+  readonly levels: readonly DunningLevel[];
+  readonly feeAccount: string | null;
+}
+
+/** The finance option `dunning` (see `FinanceOptions.dunning`). */
+export interface DunningOptions {
+  readonly levels?: readonly { readonly afterDays: number; readonly fee?: string }[];
+  readonly feeAccount?: string;
+}
+
+/**
+ * The finance option `dunning` checked: 1 to 10 levels of whole days, each later than the one
+ * before, each with an optional fee (a non-negative decimal in the functional currency); when a
+ * level charges a fee, `feeAccount` names the account of the chart that takes it (other
+ * operating income, say) — a posting account that is no control account. `VALIDATION_FAILED`
+ * naming the field otherwise.
+ *
+ * @example
+ * ```ts
+ * resolveDunning({ levels: [{ afterDays: 14 }, { afterDays: 28, fee: "5" }], feeAccount: "4900" }, chart, control);
+ * ```
+ */
+export function resolveDunning(options: DunningOptions = {}, chart?: { readonly byCode: ReadonlyMap<string, { readonly header?: boolean }> }, controlAccounts: ReadonlySet<string> = new Set()): DunningSettings {
+  refuseUnknownKeys(options, ["levels", "feeAccount"], "finance option dunning");
+  const bad = (path: string, message: string): never => {
     throw new StorekeepError("VALIDATION_FAILED", `${path} ${message}.`, { issues: [{ path, message, code: "custom" }] });
   };
-  if (!Array.isArray(options.levels) || options.levels.length < 1 || options.levels.length > 10) bad(null, "must list 1 to 10 levels ({ afterDays })");
-  return Object.freeze(
-    options.levels.map((l, i) => {
-      refuseUnknownKeys(l, ["afterDays"], `finance option dunning.levels[${i}]`);
-      if (!Number.isInteger(l.afterDays) || l.afterDays < 1 || l.afterDays > 3650) bad(i, `must be a whole number of days from 1 to 3650, got ${String(l.afterDays)}`);
-      if (i > 0 && l.afterDays <= options.levels![i - 1]!.afterDays) bad(i, `must be later than the level before (${options.levels![i - 1]!.afterDays} days)`);
-      return Object.freeze({ level: i + 1, afterDays: l.afterDays });
-    }),
-  );
+  let levels = DEFAULT_DUNNING_LEVELS;
+  if (options.levels !== undefined) {
+    if (!Array.isArray(options.levels) || options.levels.length < 1 || options.levels.length > 10) bad("dunning.levels", "must list 1 to 10 levels ({ afterDays, fee? })");
+    levels = Object.freeze(
+      options.levels.map((l, i) => {
+        refuseUnknownKeys(l, ["afterDays", "fee"], `finance option dunning.levels[${i}]`);
+        if (!Number.isInteger(l.afterDays) || l.afterDays < 1 || l.afterDays > 3650) bad(`dunning.levels[${i}].afterDays`, `must be a whole number of days from 1 to 3650, got ${String(l.afterDays)}`);
+        if (i > 0 && l.afterDays <= options.levels![i - 1]!.afterDays) bad(`dunning.levels[${i}].afterDays`, `must be later than the level before (${options.levels![i - 1]!.afterDays} days)`);
+        if (l.fee !== undefined && (typeof l.fee !== "string" || !/^\d{1,12}(\.\d{1,4})?$/.test(l.fee))) bad(`dunning.levels[${i}].fee`, `must be a non-negative decimal string such as "5.00", got ${JSON.stringify(l.fee)}`);
+        return Object.freeze({ level: i + 1, afterDays: l.afterDays, fee: l.fee === undefined ? "0" : new Decimal(l.fee).toFixed() });
+      }),
+    );
+  }
+  const charges = levels.some((l) => l.fee !== "0");
+  if (options.feeAccount === undefined) {
+    if (charges) bad("dunning.feeAccount", "must name the account the dunning fees are credited to (a level charges a fee)");
+    return Object.freeze({ levels, feeAccount: null });
+  }
+  const account = chart?.byCode.get(options.feeAccount);
+  if (account === undefined || account.header === true || controlAccounts.has(options.feeAccount)) bad("dunning.feeAccount", `names ${options.feeAccount}, which is ${account === undefined ? "not in the chart" : account.header === true ? "a header account" : "a control account"}; name a posting account such as other operating income`);
+  return Object.freeze({ levels, feeAccount: options.feeAccount });
 }
 
 /**
@@ -106,6 +144,10 @@ export interface DunningNotice {
   readonly level: number;
   readonly overdue: string;
   readonly credits: string;
+  /** The fee this notice charged ("0": none): the fee of the highest level it raised an invoice to, in the functional currency only. */
+  readonly fee: string;
+  /** The fee's receivable (an open item of type `dunning-fee`), when it charged one. */
+  readonly feeDocumentId?: string;
   readonly items: readonly DunningItem[];
 }
 
@@ -178,7 +220,8 @@ export function runDunningCommand(settings: FinanceSettings) {
         return { result: prior.data.result as unknown as JsonObject };
       }
       if (input.asOf > ctx.today) throw new StorekeepError("VALIDATION_FAILED", `A dunning run on ${input.asOf} is in the future (today is ${ctx.today}); run it on or before today.`, { issues: [{ path: "asOf", message: "on or before today", code: "custom" }] });
-      const levels = settings.dunningLevels;
+      const levels = settings.dunning.levels;
+      const fc = ctx.config.functionalCurrency;
       // Per customer and currency: the invoices past their due date, and the credits on account.
       const groups = new Map<string, { party: string; currency: string; overdue: OpenItem[]; credits: bigint }>();
       const groupOf = (item: OpenItem) => {
@@ -219,6 +262,11 @@ export function runDunningCommand(settings: FinanceSettings) {
           const doc: ItemDunning = { itemId: item.itemId, level: item.level, lastNoticeOn: input.asOf, noticeIds: [...(state?.doc.noticeIds ?? []), noticeId] };
           await ctx.tx.documents.put(FINANCE_STORE.dunning, item.itemId, doc as unknown as JsonObject, state?.version ?? 0);
         }
+        // The fee of the highest level this notice raised an invoice to (functional-currency notices only).
+        const raisedTo = Math.max(...items.filter((i) => i.raised).map((i) => i.level));
+        const fee = g.currency === fc ? levels[raisedTo - 1]!.fee : "0";
+        const feeDocumentId = fee === "0" ? undefined : `${noticeId}|fee`;
+        if (feeDocumentId !== undefined) await chargeFee(ctx, settings, { noticeId, feeDocumentId, party: g.party, fee, asOf: input.asOf, level: raisedTo });
         const notice: DunningNotice = {
           noticeId,
           runId,
@@ -228,6 +276,8 @@ export function runDunningCommand(settings: FinanceSettings) {
           level: Math.max(...items.map((i) => i.level)),
           overdue: unitsToString(overdue),
           credits: unitsToString(g.credits),
+          fee,
+          ...(feeDocumentId === undefined ? {} : { feeDocumentId }),
           items: items.map(({ itemId: _id, ...rest }) => rest),
         };
         await ctx.tx.documents.put(FINANCE_STORE.dunningNotices, noticeId, notice as unknown as JsonObject, 0);
@@ -249,12 +299,40 @@ export function runDunningCommand(settings: FinanceSettings) {
           level: n.level,
           overdue: money(n.overdue, n.currency),
           credits: money(n.credits, n.currency),
+          ...(n.fee === "0" ? {} : { fee: money(n.fee, fc) }),
           items: n.items.map((i) => ({ documentId: i.documentId, ...(i.orderId === undefined ? {} : { orderId: i.orderId }), dueDate: i.dueDate, open: money(i.open, n.currency), daysOverdue: i.daysOverdue, level: i.level })),
         },
       }));
       return { result: result as unknown as JsonObject, events };
     },
   });
+}
+
+/**
+ * Charges a notice's fee: Dr receivables / Cr the fee account, in the functional currency, and
+ * a receivable of its own (`dunning-fee`, due at once) for the customer. The fee must fit the
+ * functional currency's minor unit; the sales period must be open on the run's date.
+ */
+async function chargeFee(ctx: CommandContext, settings: FinanceSettings, fee: { readonly noticeId: string; readonly feeDocumentId: string; readonly party: string; readonly fee: string; readonly asOf: string; readonly level: number }): Promise<void> {
+  const fc = ctx.config.functionalCurrency;
+  const units = toUnits(fee.fee);
+  if (units % quantumOf(fc) !== 0n) {
+    throw new StorekeepError("VALIDATION_FAILED", `The dunning fee of level ${fee.level} (${fee.fee}) has more decimals than ${fc} has; give it in whole minor units of ${fc} (finance option dunning.levels).`, { issues: [{ path: `dunning.levels[${fee.level - 1}].fee`, message: `finer than ${fc}`, code: "custom" }] });
+  }
+  await postDraft(ctx, settings, {
+    date: fee.asOf,
+    domain: "sales",
+    kind: "standard",
+    memo: `Dunning fee, level ${fee.level}: ${fee.noticeId}`,
+    key: null,
+    source: commandSource(ctx),
+    reversalOf: null,
+    lines: [
+      { account: settings.accountMap.receivables, currency: fc, amount: units, functional: units },
+      { account: settings.dunning.feeAccount!, currency: fc, amount: -units, functional: -units },
+    ],
+  });
+  await openItem(ctx.tx, { ledger: "receivables", party: fee.party, documentId: fee.feeDocumentId, documentType: "dunning-fee", date: fee.asOf, dueDate: fee.asOf, currency: fc, amount: fee.fee, functional: fee.fee });
 }
 
 /**

@@ -52,8 +52,8 @@ export { type Revaluation, type RevaluationRow, revalueCommand } from "./revalue
 export { type WriteOff, type WriteOffInput, writeOffCommand } from "./write-off.js";
 export { type Allocation, type AllocationInput, allocateCreditCommand } from "./allocate-credit.js";
 export { creditAllocatedSchema, dunningNoticeIssuedSchema, financeEventDefinitions } from "./events.js";
-export { DEFAULT_DUNNING_LEVELS, nextDunningLevel, resolveDunningLevels } from "./dunning.js";
-export type { DunningItem, DunningLevel, DunningNotice, DunningRun } from "./dunning.js";
+export { DEFAULT_DUNNING_LEVELS, nextDunningLevel, resolveDunning } from "./dunning.js";
+export type { DunningItem, DunningLevel, DunningNotice, DunningOptions, DunningRun, DunningSettings } from "./dunning.js";
 export * from "./cash-accounts.js";
 export * from "./conversion-rounding.js";
 export * from "./entry-controls.js";

@@ -104,7 +104,8 @@ function invoiceTax(p: Payload<"OrderInvoiced">): { tax: NonNullable<OpenItem["t
   return { tax: { gross: p.gross.amount, lines: lines.filter((l) => toUnits(l.tax) !== 0n || toUnits(l.base) !== 0n) } };
 }
 
-async function openItem(tx: Transaction, item: Omit<OpenItem, "itemId" | "openAmount" | "openFunctional" | "settlements">): Promise<void> {
+/** Opens an item for a document (nothing when its amount and value are both zero). */
+export async function openItem(tx: Transaction, item: Omit<OpenItem, "itemId" | "openAmount" | "openFunctional" | "settlements">): Promise<void> {
   if (item.amount === "0" && item.functional === "0") return;
   const full: OpenItem = { ...item, itemId: openItemId(item.ledger, item.documentId), openAmount: item.amount, openFunctional: item.functional, settlements: [] };
   await tx.documents.put(OPEN_ITEMS_COLLECTION, full.itemId, full as unknown as JsonObject, 0);

@@ -1,5 +1,5 @@
 import type { AccountRole } from "../kernel/events/account-roles.js";
-import { type DunningLevel, resolveDunningLevels } from "./dunning.js";
+import { type DunningOptions, type DunningSettings, resolveDunning } from "./dunning.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { refuseUnknownKeys } from "../kernel/strict-input.js";
 import { type AccountInput, type Chart, createChart } from "./accounts.js";
@@ -53,9 +53,10 @@ export interface FinanceOptions {
   readonly writeOffs?: { readonly tolerance?: string; readonly smallDifferenceAccount?: string; readonly badDebtAccount?: string; readonly badDebtTaxRelief?: boolean };
   /**
    * Dunning (`sk.finance.runDunning`): the reminder levels, each a number of days past an
-   * invoice's due date, later level by level (default 7, 21 and 35 days).
+   * invoice's due date, later level by level (default 7, 21 and 35 days), each with an optional
+   * fee in the functional currency; `feeAccount` takes the fees (required when a level has one).
    */
-  readonly dunning?: { readonly levels?: readonly { readonly afterDays: number }[] };
+  readonly dunning?: DunningOptions;
 }
 
 /**
@@ -80,8 +81,8 @@ export interface FinanceSettings {
   readonly controlAccounts: ReadonlySet<string>;
   /** Write-off policy: tolerance (functional) and accounts; `badDebtAccount` is null when the chart has no default one. */
   readonly writeOffs: { readonly tolerance: string; readonly smallDifferenceAccount: string; readonly badDebtAccount: string | null; readonly badDebtTaxRelief: boolean };
-  /** Dunning levels, 1 upwards, each later than the one before. */
-  readonly dunningLevels: readonly DunningLevel[];
+  /** Dunning: the levels (1 upwards, each later than the one before, with their fees) and the fee account. */
+  readonly dunning: DunningSettings;
 }
 
 /**
@@ -132,7 +133,7 @@ export function resolveFinanceOptions(options: FinanceOptions = {}): FinanceSett
     cashAccounts,
     controlAccounts: control,
     writeOffs: resolveWriteOffs(chart, accountMap, options.writeOffs),
-    dunningLevels: resolveDunningLevels(options.dunning),
+    dunning: resolveDunning(options.dunning, chart, new Set(CONTROL_ROLES.map((role) => accountMap[role]))),
   });
   cache.set(options, settings);
   return settings;

@@ -1,8 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DUNNING_LEVELS, nextDunningLevel, resolveDunningLevels } from "../../src/finance/dunning.js";
+import { DEFAULT_DUNNING_LEVELS, nextDunningLevel, resolveDunning } from "../../src/finance/dunning.js";
+import { defaultChart } from "../../src/finance/chart.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
 import type { Storekeep } from "../../src/storekeep.js";
-import { sharedPglite, shop, stock, storeOf } from "../sales/setup.js";
+import { balance, booksAgree, sharedPglite, shop, stock, storeOf } from "../sales/setup.js";
+import { ManualClock, sequentialIds } from "../../src/testing/index.js";
+import { createStorekeep } from "../../src/storekeep.js";
+import { VAT } from "../sales/setup.js";
+import type { DunningOptions } from "../../src/finance/dunning.js";
+
+/** The sales test shop (EUR, German VAT, the manual clock) with the given dunning options. */
+function shopWith(kind: "memory" | "pglite", dunning: DunningOptions) {
+  const clock = new ManualClock("2026-03-02T10:00:00.000Z");
+  const sk = createStorekeep({ store: storeOf(kind, db), clock, ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" }, sales: { tax: { codes: VAT, seller: { country: "DE" } } }, finance: { dunning } });
+  return { sk, clock };
+}
 
 const db = sharedPglite();
 
@@ -32,11 +44,15 @@ describe("dunning levels", () => {
     expect(nextDunningLevel(levels, { level: 3, lastNoticeOn: "2026-04-20" }, 90, "2026-06-14")).toBe(3);
   });
 
-  it("options: later level by level, whole days, known keys only", () => {
-    expect(resolveDunningLevels({ levels: [{ afterDays: 14 }, { afterDays: 28 }] })).toEqual([{ level: 1, afterDays: 14 }, { level: 2, afterDays: 28 }]);
-    const fails = (o: unknown) => {
+  it("options: later level by level, whole days, fees with an account that takes them, known keys only", () => {
+    const chart = defaultChart();
+    expect(resolveDunning({ levels: [{ afterDays: 14 }, { afterDays: 28, fee: "5.00" }], feeAccount: "6900" }, chart)).toEqual({
+      levels: [{ level: 1, afterDays: 14, fee: "0" }, { level: 2, afterDays: 28, fee: "5" }],
+      feeAccount: "6900",
+    });
+    const fails = (o: unknown, control: ReadonlySet<string> = new Set()) => {
       try {
-        resolveDunningLevels(o as never);
+        resolveDunning(o as never, chart, control);
         return "none";
       } catch (e) {
         return isStorekeepError(e) ? `${e.code}: ${e.message}` : String(e);
@@ -46,6 +62,10 @@ describe("dunning levels", () => {
     expect(fails({ levels: [{ afterDays: 0.5 }] })).toMatch(/^VALIDATION_FAILED: dunning.levels\[0\].afterDays/);
     expect(fails({ levels: [] })).toMatch(/^VALIDATION_FAILED/);
     expect(fails({ level: [{ afterDays: 7 }] })).toMatch(/^VALIDATION_FAILED: .*"level".*levels/);
+    expect(fails({ levels: [{ afterDays: 7, fee: "5" }] })).toMatch(/^VALIDATION_FAILED: dunning.feeAccount must name/);
+    expect(fails({ levels: [{ afterDays: 7, fee: "-5" }], feeAccount: "6900" })).toMatch(/^VALIDATION_FAILED: dunning.levels\[0\].fee/);
+    expect(fails({ levels: [{ afterDays: 7, fee: "5" }], feeAccount: "9999" })).toMatch(/^VALIDATION_FAILED: dunning.feeAccount names 9999, which is not in the chart/);
+    expect(fails({ levels: [{ afterDays: 7, fee: "5" }], feeAccount: "1200" }, new Set(["1200"]))).toMatch(/a control account/);
   });
 });
 
@@ -117,6 +137,29 @@ describe.each(["memory", "pglite"] as const)("sk.finance.runDunning on %s", (kin
     expect(reminders[0]!.body).toBe("INV2026-000001: 70 days overdue\nINV2026-000005: 7 days overdue");
     // Nothing is posted: the books are as the orders left them.
     expect((await sk.finance.journal()).some((e) => e.memo?.includes("unning") === true)).toBe(false);
+    await sk.close();
+  });
+
+  it("charges the fee of the level it raised to, on a receivable of its own, credited to the shop's fee account", async () => {
+    const { sk, clock } = shopWith(kind, { levels: [{ afterDays: 7 }, { afterDays: 21, fee: "5" }], feeAccount: "6900" });
+    await stock(sk);
+    await order(sk, "o1", "c1");
+    clock.set("2026-03-23T10:00:00.000Z");
+    expect((await sk.finance.runDunning({ asOf: "2026-03-23" })).notices[0]).toMatchObject({ level: 1, fee: "0" });
+    clock.set("2026-04-06T10:00:00.000Z");
+    const [notice] = (await sk.finance.runDunning({ asOf: "2026-04-06" })).notices;
+    expect(notice).toMatchObject({ level: 2, fee: "5", feeDocumentId: "dun_2026-04-06|c1|EUR|fee", overdue: "119" });
+    const fee = (await sk.finance.openItems({ ledger: "receivables", party: "c1", openOnly: true })).find((i) => i.documentType === "dunning-fee");
+    expect(fee).toMatchObject({ documentId: "dun_2026-04-06|c1|EUR|fee", openAmount: "5", dueDate: "2026-04-06" });
+    expect(await balance(sk, "6900")).toBe("-5.00");
+    expect(await balance(sk, "1200")).toBe("124.00");
+    expect((await sk.store.readEvents(null, 10_000)).filter((e) => e.type === "DunningNoticeIssued").at(-1)!.payload).toMatchObject({ fee: { amount: "5", currency: "EUR" } });
+    // A fee the shop gives up is written off like any debt; the books and the subledger agree throughout.
+    await sk.finance.writeOff({ ledger: "receivables", documentId: "dun_2026-04-06|c1|EUR|fee", reason: "bad-debt", date: "2026-04-06" });
+    await booksAgree(sk);
+    // A fee is not itself dunned.
+    clock.set("2026-05-20T10:00:00.000Z");
+    expect((await sk.finance.runDunning({ asOf: "2026-05-20" })).notices).toEqual([]);
     await sk.close();
   });
 
