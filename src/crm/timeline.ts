@@ -6,7 +6,7 @@
  */
 import { Decimal } from "../kernel/decimal.js";
 import type { JsonObject, PositionedEvent, Transaction } from "../ports/storage.js";
-import { ALIASES, ORDERS, TIMELINE, type TimelineEntry, resolveCustomerId } from "./customer.js";
+import { ALIASES, CUSTOMERS, ORDERS, TIMELINE, type TimelineEntry, resolveCustomerId } from "./customer.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 
 /** CRM's order projection: what RFM, cohorts and campaign attribution read. */
@@ -217,9 +217,12 @@ async function dunningNotice(tx: Transaction, event: PositionedEvent, entries?: 
   if (await tx.documents.get(TIMELINE, entryId)) return false;
   const p = event.payload as { party?: unknown; level?: unknown; overdue?: unknown; items?: readonly { documentId?: unknown; daysOverdue?: unknown }[] };
   if (typeof p.party !== "string") return false;
+  const customerId = await resolveCustomerId(tx, p.party);
+  // An erased customer's timeline keeps only ids, kinds, instants and amounts, also for what arrives after the erasure.
+  const erased = (await tx.documents.get<{ status: string }>(CUSTOMERS, customerId))?.data.status === "erased";
   const entry: TimelineEntry = {
     entryId,
-    customerId: await resolveCustomerId(tx, p.party),
+    customerId,
     at: event.occurredAt,
     kind: "reminder",
     source: "event",
@@ -228,9 +231,9 @@ async function dunningNotice(tx: Transaction, event: PositionedEvent, entries?: 
     amount: money(p.overdue),
     channel: null,
     campaignId: null,
-    subject: `Payment reminder, level ${String(p.level)}`,
-    body: (p.items ?? []).map((i) => `${String(i.documentId)}: ${String(i.daysOverdue)} days overdue`).join("\n"),
-    redacted: false,
+    subject: erased ? null : `Payment reminder, level ${String(p.level)}`,
+    body: erased ? null : (p.items ?? []).map((i) => `${String(i.documentId)}: ${String(i.daysOverdue)} days overdue`).join("\n"),
+    redacted: erased,
   };
   if (entries !== undefined) entries.push({ id: entryId, data: entry as unknown as JsonObject });
   else await tx.documents.put(TIMELINE, entryId, entry as unknown as JsonObject, 0);

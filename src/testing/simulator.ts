@@ -14,7 +14,7 @@ import { type KeyedRun, type ModulePart, type ShopContext, type SimStep, retryin
 import { analyticsPart } from "./simulation/analytics.js";
 import { crmPart } from "./simulation/crm.js";
 import { SUPPLIER_ITEMS, replenishmentPart } from "./simulation/replenishment.js";
-import { financePart } from "./simulation/finance.js";
+import { SIM_DUNNING, financePart } from "./simulation/finance.js";
 import { STANDARD_COST, STANDARD_SKU, inventoryPart } from "./simulation/inventory.js";
 import { TRACKED_PRODUCTS, lotsPart } from "./simulation/lots.js";
 import { SIM_FREIGHT, SIM_SUPPLIER, SIM_SUPPLIER_USD, purchasingPart } from "./simulation/purchasing.js";
@@ -268,7 +268,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const oss = random.chance(1 / 3);
   const salesTax = oss ? { ...tax, distanceSales: { currentYear: "25000", previousYear: "18000" } } : tax;
   let lostCommits = 0;
-  const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax: salesTax }, modules: options.modules ?? [] });
+  const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax: salesTax }, ...(options.accounts === true ? { finance: { dunning: SIM_DUNNING } } : {}), modules: options.modules ?? [] });
   const sk = retryingFacade(facade, () => lostCommits++);
   const backorders = options.backorders === true;
   // The backorder product only when asked for: every other run keeps its lists, so its draws.

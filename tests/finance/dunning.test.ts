@@ -163,6 +163,20 @@ describe.each(["memory", "pglite"] as const)("sk.finance.runDunning on %s", (kin
     await sk.close();
   });
 
+  it("a reminder reaching CRM after its customer was erased keeps no subject or body", async () => {
+    const { sk, clock } = shop(storeOf(kind, db));
+    await stock(sk);
+    await sk.crm.createCustomer({ customerId: "c1", name: "Ann Example" });
+    await order(sk, "o1", "c1");
+    await sk.crm.eraseCustomer({ customerId: "c1" });
+    clock.set("2026-03-23T10:00:00.000Z");
+    expect((await sk.finance.runDunning({ asOf: "2026-03-23" })).notices).toHaveLength(1);
+    await sk.crm.syncTimeline();
+    const [reminder] = (await sk.crm.timeline("c1", { limit: 100 })).entries.filter((e) => e.kind === "reminder");
+    expect(reminder).toMatchObject({ subject: null, body: null, redacted: true, amount: { amount: "119", currency: "EUR" } });
+    await sk.close();
+  });
+
   it("refuses a query or an input key it does not read", async () => {
     const { sk } = shop(storeOf(kind, db));
     expect(await codeOf(() => sk.finance.runDunning({ asOf: "2026-03-02", level: 2 } as never))).toBe("VALIDATION_FAILED");

@@ -1,6 +1,6 @@
 import { Decimal } from "../../kernel/decimal.js";
 import { isStorekeepError } from "../../kernel/errors.js";
-import { DEFAULT_DUNNING_LEVELS, nextDunningLevel } from "../../finance/dunning.js";
+import { nextDunningLevel, resolveDunning } from "../../finance/dunning.js";
 import { assertTrialBalanceSumsToZero, ledgerInvariantViolations } from "../finance/invariants.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
@@ -20,6 +20,10 @@ export interface ControlCheck {
   /** Debit − credit as a decimal string. */
   expected(): Promise<string>;
 }
+
+/** Customers on account are reminded 2, 5 and 9 days after the due date, the later two for a fee (credited to 6900): a run of a few weeks reaches every level. */
+export const SIM_DUNNING = { levels: [{ afterDays: 2 }, { afterDays: 5, fee: "2.5" }, { afterDays: 9, fee: "5" }], feeAccount: "6900" } as const;
+const SIM_DUNNING_LEVELS = resolveDunning({ levels: SIM_DUNNING.levels.map((l) => ({ afterDays: l.afterDays })) }).levels;
 
 /** Finance's commands and invariants for the simulator. */
 export function financePart(shop: ShopContext, controls: readonly ControlCheck[], options: { readonly accounts?: boolean } = {}): ModulePart {
@@ -127,7 +131,7 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                   const before = dunned.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
                   // Alone and on a fresh run, a raised invoice went up exactly one level, as the default levels (7, 21, 35 days) allow.
                   if (alone && result.runId !== `dun_${asOf}` && item.raised) {
-                    const expected = nextDunningLevel(DEFAULT_DUNNING_LEVELS, before, item.daysOverdue, asOf);
+                    const expected = nextDunningLevel(SIM_DUNNING_LEVELS, before, item.daysOverdue, asOf);
                     if (item.level !== before.level + 1 || expected !== item.level) throw new Error(`dunning raised ${item.documentId} from level ${before.level} to ${item.level} (${item.daysOverdue} days overdue, last reminder ${before.lastNoticeOn ?? "none"})`);
                   }
                   if (alone && result.runId !== `dun_${asOf}`) {
