@@ -478,6 +478,8 @@ export {
   SHIPMENT_TRANSITIONS,
 } from "./sales/index.js";
 export type {
+  CreditLimit,
+  CreditStatus,
   AdvanceTax,
   EditRefund,
   AppliedTaxCode,

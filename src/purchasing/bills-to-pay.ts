@@ -15,7 +15,7 @@ import { findAll } from "./reports.js";
 import { BILLS, SUPPLIERS, type Supplier, idSchema } from "./supplier.js";
 
 /**
- * The query of {@link billsToPayOf}: the run's date (`asOf`), the date of the next run
+ * The query of `sk.purchasing.billsToPay`: the run's date (`asOf`), the date of the next run
  * (`through`, default a week later), optionally one supplier or currency.
  *
  * @example
@@ -23,7 +23,12 @@ import { BILLS, SUPPLIERS, type Supplier, idSchema } from "./supplier.js";
  * const query: BillsToPayQuery = { asOf: "2026-03-10", through: "2026-03-17" };
  * ```
  */
-export type BillsToPayQuery = z.input<typeof billsToPaySchema>;
+export interface BillsToPayQuery {
+  readonly asOf: string;
+  readonly through?: string;
+  readonly supplierId?: string;
+  readonly currency?: string;
+}
 
 export const billsToPaySchema = strictInput({
   asOf: localDateSchema,
