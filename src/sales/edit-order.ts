@@ -13,6 +13,8 @@ import { allocateNumber } from "./numbers.js";
 import { ORDER_VERSIONS, type OrderDoc, type OrderLine, type OrderVersionDoc, PAYMENTS, loadOrder, netCaptured, qty, qtyText, saveOrder, withHistory } from "./order.js";
 import type { SalesSettings } from "./options.js";
 import { orderLineInputSchema, reservationRequest, taxCalculator } from "./place-order.js";
+import { checkCreditLimit } from "./credit-limits.js";
+import { Decimal } from "../kernel/decimal.js";
 import { type LineDiscount, type OrderDiscount, type PricingLine, priceOrder } from "./price-order.js";
 import { functionalRate } from "./rate.js";
 import { refundFromOrder } from "./refund-payment.js";
@@ -148,6 +150,9 @@ export function editOrderCommand(settings: SalesSettings) {
           issues: [{ path: "expectedTotal", message: `computed ${priced.gross}`, code: "custom" }],
         });
       }
+      // An edit that raises an order on account checks what it adds against the customer's credit limit (a draft is checked when placed).
+      const increase = parseScaled(priced.gross, 6) - parseScaled(order.totals.gross, 6);
+      if (order.state !== "draft" && increase > 0n) await checkCreditLimit(ctx, settings, { customerId: order.customerId, currency: order.currency, gross: new Decimal(priced.gross).minus(order.totals.gross).toFixed(), paymentTermsDays: order.paymentTermsDays });
 
       const events: NewEvent[] = [];
       const nowIso = ctx.now.toISOString();

@@ -68,6 +68,23 @@ describe.each(["memory", "pglite"] as const)("credit limits for orders on accoun
     await sk.close();
   });
 
+  it("an edit that raises an order on account is checked for what it adds; one that lowers it is not", async () => {
+    const { sk } = shop(storeOf(kind, db));
+    await stock(sk);
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "400" });
+    await order(sk, "o1");
+    await sk.sales.placeOrder({ orderId: "o2", customerId: "c1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "100" }], shipTo: { country: "DE" }, paymentTermsDays: 14 });
+    // 357 owed: a second MUG on o1 (119 more) is 476.
+    expect(await refusal(() => sk.sales.editOrder({ orderId: "o1", changes: [{ lineId: "1", quantity: "2" }] }))).toMatchObject({ code: "VALIDATION_FAILED", details: { reason: "credit-limit", open: "357", available: "43" } });
+    expect((await sk.sales.order("o1"))?.order.totals.gross).toBe("119");
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "200" });
+    // Lowering an order never needs headroom, even above the limit.
+    await sk.sales.editOrder({ orderId: "o2", changes: [{ lineId: "1", quantity: "1" }] });
+    expect((await sk.sales.creditStatus("c1")).open).toBe("238");
+    await booksAgree(sk);
+    await sk.close();
+  });
+
   it("orders placed at once never take the customer beyond the limit together", async () => {
     const { sk } = shop(storeOf(kind, db));
     await stock(sk);
