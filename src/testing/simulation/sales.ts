@@ -366,8 +366,9 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
       {
         name: "sales.editOrder",
         weight: 2.5 * any,
-        // In a concurrent batch the order may have lost the line another edit removed meanwhile (NOT_FOUND).
-        refuses: (error) => (shop.concurrent() && isStorekeepError(error) && error.code === "NOT_FOUND"),
+        // In a concurrent batch the order may have lost the line another edit removed meanwhile (NOT_FOUND);
+        // an edit raising an order on account beyond its customer's credit limit is refused (--accounts).
+        refuses: (error) => (shop.concurrent() && isStorekeepError(error) && error.code === "NOT_FOUND") || (isStorekeepError(error) && error.code === "VALIDATION_FAILED" && (error.details as { reason?: string } | undefined)?.reason === "credit-limit"),
         run: async () => {
           // New quantities for unshipped lines (0 removes one), sometimes a line added; a
           // surplus over the new total is refunded in the same command (the refund id is
