@@ -1,0 +1,99 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { memoryStore } from "../../src/adapters/memory/index.js";
+import { nextDunningLevel, resolveDunning } from "../../src/finance/dunning.js";
+import { Decimal } from "../../src/kernel/decimal.js";
+import { createStorekeep } from "../../src/storekeep.js";
+import { ManualClock, sequentialIds } from "../../src/testing/index.js";
+import { VAT } from "../sales/setup.js";
+
+const DUNNING = { levels: [{ afterDays: 3 }, { afterDays: 8, fee: "2.5" }, { afterDays: 15, fee: "5" }], feeAccount: "6900" };
+const LEVELS = resolveDunning({ levels: DUNNING.levels.map((l) => ({ afterDays: l.afterDays })) }).levels;
+
+type Action = { kind: "order"; customer: number; terms: number; units: number } | { kind: "pay"; pick: number } | { kind: "days"; days: number } | { kind: "dun"; fresh: boolean };
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({ kind: fc.constant("order" as const), customer: fc.integer({ min: 0, max: 2 }), terms: fc.integer({ min: 1, max: 10 }), units: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ kind: fc.constant("pay" as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant("days" as const), days: fc.integer({ min: 1, max: 6 }) }),
+  fc.record({ kind: fc.constant("dun" as const), fresh: fc.boolean() }),
+);
+
+describe("dunning over random days of orders, payments and runs", () => {
+  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; the subledger equals the books", async () => {
+    let notices = 0;
+    let fees = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 10, maxLength: 60 }), async (actions) => {
+        const clock = new ManualClock("2026-03-02T10:00:00.000Z");
+        const sk = createStorekeep({ store: memoryStore(), clock, ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" }, sales: { tax: { codes: VAT, seller: { country: "DE" } } }, finance: { dunning: DUNNING } });
+        try {
+          await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+          await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+          await sk.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "1000", unitCost: "3" });
+          const orders: string[] = [];
+          const levels = new Map<string, { level: number; lastNoticeOn: string | null }>();
+          const runs = new Map<string, unknown>();
+          let n = 0;
+          for (const a of actions) {
+            const today = clock.now().toISOString().slice(0, 10);
+            if (a.kind === "order") {
+              const placed = await sk.sales.placeOrder({ orderId: `o${n++}`, customerId: `c${a.customer}`, currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: a.units, unitPrice: "10" }], shipTo: { country: "DE" }, paymentTermsDays: a.terms });
+              orders.push(placed.orderId);
+            } else if (a.kind === "pay") {
+              if (orders.length === 0) continue;
+              const orderId = orders.splice(a.pick % orders.length, 1)[0]!;
+              await sk.sales.capturePayment({ orderId, paymentId: `pay_${orderId}` });
+            } else if (a.kind === "days") {
+              clock.advance(a.days * 86_400_000);
+            } else {
+              const open = new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i]));
+              // Half the runs under an id of their own (another run the same day), half under the day's default.
+              const run = await sk.finance.runDunning({ asOf: today, ...(a.fresh ? { runId: `run${n++}` } : {}) });
+              // The day's second run under the default id answers as the first did: nothing new to check.
+              if (runs.has(run.runId)) {
+                expect(run).toEqual(runs.get(run.runId));
+                continue;
+              }
+              runs.set(run.runId, run);
+              for (const notice of run.notices) {
+                notices++;
+                const raisedTo = Math.max(...notice.items.filter((i) => i.raised).map((i) => i.level));
+                expect(notice.fee).toBe(DUNNING.levels[raisedTo - 1]!.fee ?? "0");
+                if (notice.fee !== "0") fees++;
+                expect(notice.overdue).toBe(notice.items.reduce((s, i) => s.plus(i.open), new Decimal(0)).toFixed());
+                for (const item of notice.items) {
+                  const before = levels.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
+                  const item0 = open.get(item.documentId);
+                  expect(item0?.documentType).toBe("invoice");
+                  expect(item0?.openAmount).toBe(item.open);
+                  expect(item.dueDate < today).toBe(true);
+                  expect(item.level).toBe(item.raised ? before.level + 1 : before.level);
+                  expect(item.level).toBe(nextDunningLevel(LEVELS, before, item.daysOverdue, today));
+                  expect(item.level).toBeLessThanOrEqual(LEVELS.length);
+                  if (item.raised) levels.set(item.documentId, { level: item.level, lastNoticeOn: today });
+                }
+              }
+              // An overdue invoice left out of every notice could not go up a level.
+              const listed = new Set(run.notices.flatMap((x) => x.items.map((i) => i.documentId)));
+              for (const item of open.values()) {
+                if (item.documentType !== "invoice" || item.dueDate >= today || listed.has(item.documentId)) continue;
+                const before = levels.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
+                const days = Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${item.dueDate}T00:00:00Z`)) / 86_400_000);
+                expect(nextDunningLevel(LEVELS, before, days, today), `${item.documentId} was due to go up`).toBe(before.level);
+              }
+              const audit = await sk.finance.auditSubledgers({ asOf: "2026-12-31" });
+              expect(audit.filter((c) => c.difference !== "0")).toEqual([]);
+            }
+          }
+        } finally {
+          await sk.close();
+        }
+      }),
+      { numRuns: 60, seed: 2712 },
+    );
+    // The property drew what it is about.
+    expect(notices).toBeGreaterThan(20);
+    expect(fees).toBeGreaterThan(0);
+  }, 120_000);
+});
