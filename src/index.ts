@@ -621,6 +621,8 @@ export type {
   BillToPay,
   BillsToPay,
   BillsToPayQuery,
+  PayableCredit,
+  PayableCreditsReader,
   PurchasingOptions,
   PurchasingSettings,
   PurchasingTax,

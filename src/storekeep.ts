@@ -209,7 +209,16 @@ export function createStorekeep<D extends EventDefinitions = typeof eventDefinit
   const crm = createCrmApi(runtime, options.crm);
   const finance = createFinanceApi(runtime, options.finance);
   const inventory = createInventoryApi(runtime, { ...options.inventory, inventoryAccount: inventoryAccountReader(options.finance) });
-  const purchasing = createPurchasingApi(runtime);
+  const purchasing = createPurchasingApi(runtime, {
+    // Finance's payables items a supplier owes back (debit notes, advances): positive open amounts.
+    payableCredits: async (tx, supplierId) => {
+      const out: { documentId: string; documentType: string; currency: string; open: string }[] = [];
+      for await (const item of readOpenItems(tx, "payables", { party: supplierId })) {
+        if (new Decimal(item.openAmount).gt(0)) out.push({ documentId: item.documentId, documentType: item.documentType, currency: item.currency, open: item.openAmount });
+      }
+      return out;
+    },
+  });
   return {
     config,
     store,

@@ -81,10 +81,40 @@ export interface BillsToPay {
   readonly asOf: string;
   readonly through: string;
   readonly bills: readonly BillToPay[];
-  readonly payments: readonly { readonly supplierId: string; readonly currency: string; readonly billIds: readonly string[]; readonly pay: string; readonly discount: string }[];
+  /**
+   * Per supplier and currency: the bills for one `paySupplier`, what it pays and the discount it
+   * takes, and the supplier's open credits in that currency (debit notes, advances) that finance
+   * holds — apply them with `sk.finance.allocate` before paying, and pay less.
+   */
+  readonly payments: readonly {
+    readonly supplierId: string;
+    readonly currency: string;
+    readonly billIds: readonly string[];
+    readonly pay: string;
+    readonly discount: string;
+    readonly credits: readonly PayableCredit[];
+  }[];
   readonly totals: readonly { readonly currency: string; readonly bills: number; readonly open: string; readonly pay: string; readonly discount: string }[];
   readonly held: readonly { readonly billId: string; readonly supplierId: string; readonly currency: string; readonly gross: string; readonly dueDate: string; readonly reasons: readonly string[] }[];
 }
+
+/**
+ * An open credit on a supplier's account (a debit note, an advance), as finance holds it.
+ *
+ * @example
+ * ```ts
+ * const credit: PayableCredit = { documentId: "rts_1", documentType: "debit-note", currency: "EUR", open: "23.8" };
+ * ```
+ */
+export interface PayableCredit {
+  readonly documentId: string;
+  readonly documentType: string;
+  readonly currency: string;
+  readonly open: string;
+}
+
+/** Reads a supplier's open credits (finance's payables items with something owed to the shop); without it none are listed. */
+export type PayableCreditsReader = (tx: Transaction, supplierId: string) => Promise<readonly PayableCredit[]>;
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -97,7 +127,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * const proposal = await runtime.read((tx) => billsToPayOf(tx, { asOf: "2026-03-10" }));
  * ```
  */
-export async function billsToPayOf(tx: Transaction, query: unknown): Promise<BillsToPay> {
+export async function billsToPayOf(tx: Transaction, query: unknown, creditsOf?: PayableCreditsReader): Promise<BillsToPay> {
   const q = parseWith(billsToPaySchema, query, "purchasing.billsToPay query");
   const through = q.through ?? addDays(q.asOf as LocalDate, 7);
   const found = (status: "posted" | "held") => (q.supplierId !== undefined ? findAll<SupplierBill>(tx, BILLS, "bySupplier", [q.supplierId, status]) : findAll<SupplierBill>(tx, BILLS, "byBillStatus", [status]));
@@ -158,9 +188,18 @@ export async function billsToPayOf(tx: Transaction, query: unknown): Promise<Bil
     asOf: q.asOf,
     through,
     bills,
-    payments: [...payments.values()]
-      .sort((a, b) => byText(a.supplierId, b.supplierId) || byText(a.currency, b.currency))
-      .map((p) => ({ supplierId: p.supplierId, currency: p.currency, billIds: p.billIds, pay: canonicalDecimal(p.pay), discount: canonicalDecimal(p.discount) })),
+    payments: await Promise.all(
+      [...payments.values()]
+        .sort((a, b) => byText(a.supplierId, b.supplierId) || byText(a.currency, b.currency))
+        .map(async (p) => ({
+          supplierId: p.supplierId,
+          currency: p.currency,
+          billIds: p.billIds,
+          pay: canonicalDecimal(p.pay),
+          discount: canonicalDecimal(p.discount),
+          credits: creditsOf === undefined ? [] : (await creditsOf(tx, p.supplierId)).filter((c) => c.currency === p.currency),
+        })),
+    ),
     totals: [...totals.values()].sort((a, b) => byText(a.currency, b.currency)).map((t) => ({ currency: t.currency, bills: t.bills, open: canonicalDecimal(t.open), pay: canonicalDecimal(t.pay), discount: canonicalDecimal(t.discount) })),
     held,
   };

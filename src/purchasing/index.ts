@@ -11,7 +11,7 @@ export { resolvePurchasingOptions } from "./options.js";
 export type { PaymentTerms, Supplier, SupplierItem, SupplierPrice } from "./supplier.js";
 export type { PurchaseOrderHistoryEntry, PurchaseOrderLine, PurchaseOrder, ReceiptSlice } from "./purchase-order.js";
 export type { SupplierBill } from "./bill.js";
-export type { BillToPay, BillsToPay, BillsToPayQuery } from "./bills-to-pay.js";
+export type { BillToPay, BillsToPay, BillsToPayQuery, PayableCredit, PayableCreditsReader } from "./bills-to-pay.js";
 export type { IncomingRow } from "./order-store.js";
 export type { IncomingSummary } from "./reports.js";
 export type { ReceiptRecord } from "./receive-goods.js";

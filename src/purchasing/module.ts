@@ -20,7 +20,7 @@ import { createOrder } from "./create-order.js";
 import { defineSupplier } from "./define-supplier.js";
 import { draftOrdersFromSuggestions } from "./draft-orders.js";
 import { type LeadTimeStats, type SupplierScorecard, leadTimeOf, scorecardOf } from "./supplier-performance.js";
-import { type BillsToPay, type BillsToPayQuery, billsToPayOf } from "./bills-to-pay.js";
+import { type BillsToPay, type BillsToPayQuery, type PayableCreditsReader, billsToPayOf } from "./bills-to-pay.js";
 import type { PurchasingOptions, PurchasingSettings, PurchasingTaxFunctions } from "./options.js";
 import { resolvePurchasingOptions } from "./options.js";
 import { paySupplier } from "./pay-supplier.js";
@@ -189,7 +189,7 @@ const SHAPES = {
  * const purchasing = createPurchasingApi(runtime);
  * ```
  */
-export function createPurchasingApi(runtime: Runtime): PurchasingApi {
+export function createPurchasingApi(runtime: Runtime, seams: { readonly payableCredits?: PayableCreditsReader } = {}): PurchasingApi {
   const run = <T>(c: Parameters<Runtime["execute"]>[0], input: unknown, o?: ExecuteOptions): Promise<T> => runtime.execute(c, input, o) as Promise<T>;
   const api: PurchasingApi = {
     defineSupplier: (i, o) => run(defineSupplier, i, o),
@@ -222,7 +222,7 @@ export function createPurchasingApi(runtime: Runtime): PurchasingApi {
       if (!isLocalDate(asOf)) throw new StorekeepError("VALIDATION_FAILED", "purchasing.scorecard needs a date (YYYY-MM-DD).", { issues: [{ path: "asOf", message: "a date", code: "custom" }] });
       return runtime.read((tx) => scorecardOf(tx, id, asOf));
     },
-    billsToPay: (q) => runtime.read((tx) => billsToPayOf(tx, q)),
+    billsToPay: (q) => runtime.read((tx) => billsToPayOf(tx, q, seams.payableCredits)),
   };
   return hardenApi(api, "purchasing", SHAPES as never);
 }

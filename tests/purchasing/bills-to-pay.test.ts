@@ -41,8 +41,8 @@ describe.each(KINDS)("purchasing.billsToPay (the payment proposal) on %s", (kind
       ["b_po_us", "2026-03-16", "100", null, 0],
     ]);
     expect(run.payments).toEqual([
-      { supplierId: "sup", currency: "EUR", billIds: ["b_po_old", "b_po_1"], pay: "235.62", discount: "2.38" },
-      { supplierId: "sup_us", currency: "USD", billIds: ["b_po_us"], pay: "100", discount: "0" },
+      { supplierId: "sup", currency: "EUR", billIds: ["b_po_old", "b_po_1"], pay: "235.62", discount: "2.38", credits: [] },
+      { supplierId: "sup_us", currency: "USD", billIds: ["b_po_us"], pay: "100", discount: "0", credits: [] },
     ]);
     expect(run.totals).toEqual([
       { currency: "EUR", bills: 2, open: "238", pay: "235.62", discount: "2.38" },
@@ -81,6 +81,22 @@ describe.each(KINDS)("purchasing.billsToPay (the payment proposal) on %s", (kind
     expect(run.bills).toEqual([
       { billId: "b_po_1", kind: "bill", supplierId: "sup", supplierReference: null, currency: "EUR", date: "2026-03-02", dueDate: "2026-04-01", gross: "119", open: "69", discount: { amount: "1.38", until: "2026-03-12" }, payBy: "2026-03-12", pay: "67.62", overdueDays: 0 },
     ]);
+    await sk.close();
+  });
+
+  it("names the supplier's open credits (a debit note) beside the bills it would pay, to allocate first", async () => {
+    const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000", tax: { codes: taxCodes, buyer: { country: "DE", vatId: "DE111" } } });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    await sk.purchasing.defineSupplier({ supplierId: "sup", currency: "EUR", leadTimeDays: 7, paymentTerms: { netDays: 14 }, taxParty: { country: "DE", vatId: "DE999" } });
+    clock.set("2026-03-10T10:00:00.000Z");
+    await billed(sk, "po_1", "sup", "2026-03-02");
+    await sk.purchasing.returnToSupplier({ returnId: "rts_1", purchaseOrderId: "po_1", lines: [{ lineId: "1", quantity: 10 }] });
+    const run = await sk.purchasing.billsToPay({ asOf: "2026-03-10" });
+    expect(run.payments).toEqual([{ supplierId: "sup", currency: "EUR", billIds: ["b_po_1"], pay: "119", discount: "0", credits: [{ documentId: "rts_1", documentType: "debit-note", currency: "EUR", open: "11.9" }] }]);
+    // Applied, the credit is no longer listed.
+    await sk.finance.allocate({ ledger: "payables", creditId: "rts_1", documentIds: ["b_po_1"], date: "2026-03-10" });
+    expect((await sk.purchasing.billsToPay({ asOf: "2026-03-10" })).payments[0]?.credits).toEqual([]);
     await sk.close();
   });
 
