@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
-import { localDateSchema } from "../kernel/local-date.js";
+import { type LocalDate, daysBetween, localDateSchema } from "../kernel/local-date.js";
 import { refuseUnknownKeys, strictInput } from "../kernel/strict-input.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import type { CommandContext, NewEvent } from "../runner/command.js";
@@ -177,7 +177,6 @@ interface ItemDunning {
 
 const runSchema = strictInput({ asOf: localDateSchema, runId: z.string().min(1).max(200).regex(/^[^|\u0000]+$/, "may not contain | or NUL").optional() });
 
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -193,7 +192,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function nextDunningLevel(levels: readonly DunningLevel[], current: { readonly level: number; readonly lastNoticeOn: string | null }, daysOverdue: number, asOf: string): number {
   const next = levels[current.level];
   if (next === undefined || daysOverdue < next.afterDays) return current.level;
-  if (current.level > 0 && current.lastNoticeOn !== null && daysBetween(current.lastNoticeOn, asOf) < next.afterDays - levels[current.level - 1]!.afterDays) return current.level;
+  if (current.level > 0 && current.lastNoticeOn !== null && daysBetween(current.lastNoticeOn as LocalDate, asOf as LocalDate) < next.afterDays - levels[current.level - 1]!.afterDays) return current.level;
   return current.level + 1;
 }
 
@@ -250,7 +249,7 @@ export function runDunningCommand(settings: FinanceSettings) {
           .sort((a, b) => byText(a.dueDate, b.dueDate) || byText(a.documentId, b.documentId))
           .map((item): DunningItem & { itemId: string } => {
             const state = states.get(item.itemId)?.doc;
-            const daysOverdue = daysBetween(item.dueDate, input.asOf);
+            const daysOverdue = daysBetween(item.dueDate as LocalDate, input.asOf);
             const level = nextDunningLevel(levels, { level: state?.level ?? 0, lastNoticeOn: state?.lastNoticeOn ?? null }, daysOverdue, input.asOf);
             return { itemId: item.itemId, documentId: item.documentId, ...(item.orderId === undefined ? {} : { orderId: item.orderId }), dueDate: item.dueDate, open: item.openAmount, daysOverdue, level, raised: level > (state?.level ?? 0) };
           });

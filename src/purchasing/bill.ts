@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { nonNegativeAmountSchema, positiveQuantitySchema, rateSchema } from "../kernel/bounds.js";
-import { canonicalDecimal } from "../kernel/decimal.js";
+import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { Transaction } from "../ports/storage.js";
@@ -48,6 +48,18 @@ export type SupplierBill = {
 };
 
 const decimalText = <S extends z.ZodType>(schema: S) => schema.transform((d) => canonicalDecimal(d as never));
+
+/**
+ * What is still open on a bill: its gross less what was paid and the early-payment discounts taken.
+ *
+ * @example
+ * ```ts
+ * billOpen({ gross: "119", paid: "49", discount: "1" }).toString(); // "69"
+ * ```
+ */
+export function billOpen(bill: Pick<SupplierBill, "gross" | "paid" | "discount">): Decimal {
+  return new Decimal(bill.gross).minus(bill.paid).minus(bill.discount ?? "0");
+}
 
 export const billLinesSchema = z
   .array(strictInput({ lineId: idSchema, quantity: decimalText(positiveQuantitySchema), unitPrice: decimalText(nonNegativeAmountSchema) }))

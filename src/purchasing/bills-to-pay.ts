@@ -6,11 +6,11 @@
 import { z } from "zod";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { parseWith } from "../kernel/errors.js";
-import { type LocalDate, addDays, localDateSchema } from "../kernel/local-date.js";
+import { type LocalDate, addDays, daysBetween, localDateSchema } from "../kernel/local-date.js";
 import { strictInput } from "../kernel/strict-input.js";
 import type { Transaction } from "../ports/storage.js";
-import type { SupplierBill } from "./bill.js";
-import { earlyPaymentDiscount } from "./pay-supplier.js";
+import { type SupplierBill, billOpen } from "./bill.js";
+import { discountUntil, earlyPaymentDiscount } from "./pay-supplier.js";
 import { findAll } from "./reports.js";
 import { BILLS, SUPPLIERS, type Supplier, idSchema } from "./supplier.js";
 
@@ -139,15 +139,15 @@ export async function billsToPayOf(tx: Transaction, query: unknown, creditsOf?: 
   const bills: BillToPay[] = [];
   for (const { data: bill } of await found("posted")) {
     if (q.currency !== undefined && bill.currency !== q.currency) continue;
-    const open = new Decimal(bill.gross).minus(bill.paid).minus(bill.discount ?? "0");
+    const open = billOpen(bill);
     if (open.lte(0)) continue;
     const terms = (await supplierOf(bill.supplierId))?.paymentTerms;
     const discount = terms === undefined ? null : earlyPaymentDiscount(bill, open, terms, q.asOf, bill.currency);
-    const until = terms?.discountDays === null || terms?.discountDays === undefined ? null : addDays(bill.date as LocalDate, terms.discountDays);
+    const until = terms === undefined ? null : discountUntil(bill, terms);
     const discounted = discount !== null && discount.amount.gt(0) && until !== null;
     const payBy = discounted && until < bill.dueDate ? until : bill.dueDate;
     if (payBy > through) continue;
-    const overdueDays = bill.dueDate < q.asOf ? Math.round((Date.parse(`${q.asOf}T00:00:00Z`) - Date.parse(`${bill.dueDate}T00:00:00Z`)) / 86_400_000) : 0;
+    const overdueDays = bill.dueDate < q.asOf ? daysBetween(bill.dueDate as LocalDate, q.asOf) : 0;
     bills.push({
       billId: bill.billId,
       kind: bill.kind,

@@ -7,7 +7,7 @@ import { positiveAmountSchemaOf } from "./schemas.js";
 import { rateSchema } from "../kernel/bounds.js";
 import { roundMinor, toFunctional } from "./amounts.js";
 import { claimDocument, priorResult, rateFor } from "./order-store.js";
-import { type SupplierBill, loadBill } from "./bill.js";
+import { type SupplierBill, billOpen, loadBill } from "./bill.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 import { BILLS, CLAIMS, type PaymentTerms, idSchema, requireSupplier } from "./supplier.js";
 import type { Transaction } from "../ports/storage.js";
@@ -47,10 +47,22 @@ async function debitNoteError(tx: Transaction, id: string, supplierId: string, d
  * ```
  */
 export function earlyPaymentDiscount(bill: Pick<SupplierBill, "date" | "gross" | "tax">, open: Decimal, terms: PaymentTerms, date: string, currency: string): { amount: Decimal; tax: Decimal } {
-  const zero = { amount: new Decimal(0), tax: new Decimal(0) };
-  if (terms.discountDays === null || terms.discountPercent === null || open.lte(0)) return zero;
-  if (date > addDays(bill.date as LocalDate, terms.discountDays)) return zero;
+  const until = discountUntil(bill, terms);
+  if (until === null || terms.discountPercent === null || open.lte(0) || date > until) return { amount: new Decimal(0), tax: new Decimal(0) };
   return withTaxPart(bill, roundMinor(open.times(terms.discountPercent), currency), currency);
+}
+
+/**
+ * The last day a bill earns its early-payment discount (its date plus `discountDays`), or null
+ * when the terms offer none.
+ *
+ * @example
+ * ```ts
+ * discountUntil({ date: "2026-03-01" }, { netDays: 30, discountDays: 10, discountPercent: "0.02" }); // "2026-03-11"
+ * ```
+ */
+export function discountUntil(bill: Pick<SupplierBill, "date">, terms: PaymentTerms): LocalDate | null {
+  return terms.discountDays === null || terms.discountPercent === null ? null : addDays(bill.date as LocalDate, terms.discountDays);
 }
 
 /** A discount with its tax part, in the bill's tax-to-gross proportion. */
@@ -75,8 +87,8 @@ function withTaxPart(bill: Pick<SupplierBill, "gross" | "tax">, amount: Decimal,
  */
 export function partPaymentDiscount(bill: Pick<SupplierBill, "date" | "gross" | "tax">, open: Decimal, pay: Decimal, terms: PaymentTerms, date: string, currency: string): { amount: Decimal; tax: Decimal } {
   const zero = { amount: new Decimal(0), tax: new Decimal(0) };
-  if (terms.discountOnPartPayments !== true || terms.discountDays === null || terms.discountPercent === null || pay.lte(0)) return zero;
-  if (date > addDays(bill.date as LocalDate, terms.discountDays)) return zero;
+  const until = discountUntil(bill, terms);
+  if (terms.discountOnPartPayments !== true || until === null || terms.discountPercent === null || pay.lte(0) || date > until) return zero;
   const ratio = new Decimal(terms.discountPercent);
   const amount = Decimal.min(roundMinor(pay.times(ratio).dividedBy(new Decimal(1).minus(ratio)), currency), open.minus(pay));
   return amount.lte(0) ? zero : withTaxPart(bill, amount, currency);
@@ -134,7 +146,7 @@ export const paySupplier = defineLibraryCommand({
       bills.push(loaded);
     }
     const currency = bills[0]!.bill.currency;
-    const open = bills.map(({ bill }) => new Decimal(bill.gross).minus(bill.paid).minus(bill.discount ?? "0"));
+    const open = bills.map(({ bill }) => billOpen(bill));
     // A landed-cost bill takes the supplier's terms too: it is a payable like any bill.
     const discounts = bills.map(({ bill }, i) => (input.takeDiscount === false ? { amount: new Decimal(0), tax: new Decimal(0) } : earlyPaymentDiscount(bill, open[i]!, supplier.paymentTerms, date, currency)));
     const due = open.map((o, i) => o.minus(discounts[i]!.amount));

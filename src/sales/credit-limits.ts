@@ -8,6 +8,7 @@ import { defineLibraryCommand } from "../runner/library.js";
 import { decimalText } from "./inputs.js";
 import type { SalesSettings } from "./options.js";
 import { functionalRate } from "./rate.js";
+import { amountOf, convertMinor, minorOf } from "./amounts.js";
 
 /*
  * Credit limits for customers who buy on account: an order placed with payment terms may not
@@ -116,11 +117,11 @@ export async function checkCreditLimit(ctx: CommandContext, settings: SalesSetti
   if (doc === undefined) return;
   const limit = new Decimal((doc.data as CreditLimit).limit);
   const open = await receivablesOf(ctx.tx, settings, order.customerId);
-  const rate = await functionalRate(ctx, order.currency);
-  const functional = new Decimal(order.gross).times(rate).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  const fc = ctx.config.functionalCurrency;
+  // At the day's rate, rounded to the functional currency's minor unit as the invoice will be.
+  const functional = new Decimal(amountOf(convertMinor(minorOf(order.gross, order.currency), order.currency, fc, await functionalRate(ctx, order.currency)), fc));
   if (open.plus(functional).lte(limit)) return;
   const available = Decimal.max(0, limit.minus(open));
-  const fc = ctx.config.functionalCurrency;
   throw new StorekeepError(
     "VALIDATION_FAILED",
     `Customer ${order.customerId} has a credit limit of ${canonicalDecimal(limit)} ${fc} and owes ${canonicalDecimal(open)} ${fc}; this order on account (${order.gross} ${order.currency}${order.currency === fc ? "" : ` = ${canonicalDecimal(functional)} ${fc}`}) would take it beyond, with ${canonicalDecimal(available)} ${fc} available. Take payment up front (no paymentTermsDays), wait for payments, or raise the limit (sales.setCreditLimit).`,

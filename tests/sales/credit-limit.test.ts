@@ -9,6 +9,14 @@ const db = sharedPglite();
 const order = (sk: Storekeep, orderId: string, options: { upFront?: boolean; currency?: string; draft?: boolean } = {}) =>
   sk.sales.placeOrder({ orderId, customerId: "c1", currency: options.currency ?? "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "100" }], shipTo: { country: "DE" }, ...(options.upFront === true ? {} : { paymentTermsDays: 14 }), ...(options.draft === true ? { draft: true } : {}) });
 
+/** A stocked shop on `kind` where c1 may owe up to `limit` on account. */
+async function limitedShop(kind: "memory" | "pglite", limit: string): Promise<Storekeep> {
+  const { sk } = shop(storeOf(kind, db));
+  await stock(sk);
+  await sk.sales.setCreditLimit({ customerId: "c1", limit });
+  return sk;
+}
+
 async function refusal(work: () => Promise<unknown>): Promise<{ code: string; message: string; details: Record<string, unknown> } | "none"> {
   try {
     await work();
@@ -57,9 +65,7 @@ describe.each(["memory", "pglite"] as const)("credit limits for orders on accoun
   });
 
   it("a draft is checked when it is placed", async () => {
-    const { sk } = shop(storeOf(kind, db));
-    await stock(sk);
-    await sk.sales.setCreditLimit({ customerId: "c1", limit: "200" });
+    const sk = await limitedShop(kind, "200");
     await order(sk, "d1", { draft: true });
     await order(sk, "d2", { draft: true });
     await sk.sales.changeOrderState({ orderId: "d1", action: "place" });
@@ -69,9 +75,7 @@ describe.each(["memory", "pglite"] as const)("credit limits for orders on accoun
   });
 
   it("an edit that raises an order on account is checked for what it adds; one that lowers it is not", async () => {
-    const { sk } = shop(storeOf(kind, db));
-    await stock(sk);
-    await sk.sales.setCreditLimit({ customerId: "c1", limit: "400" });
+    const sk = await limitedShop(kind, "400");
     await order(sk, "o1");
     await sk.sales.placeOrder({ orderId: "o2", customerId: "c1", currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 2, unitPrice: "100" }], shipTo: { country: "DE" }, paymentTermsDays: 14 });
     // 357 owed: a second MUG on o1 (119 more) is 476.
@@ -86,9 +90,7 @@ describe.each(["memory", "pglite"] as const)("credit limits for orders on accoun
   });
 
   it("orders placed at once never take the customer beyond the limit together", async () => {
-    const { sk } = shop(storeOf(kind, db));
-    await stock(sk);
-    await sk.sales.setCreditLimit({ customerId: "c1", limit: "500" });
+    const sk = await limitedShop(kind, "500");
     const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => order(sk, `r${i}`)));
     const placed = results.filter((r) => r.status === "fulfilled").length;
     expect(placed).toBe(4); // 4 × 119 = 476 ≤ 500 < 595

@@ -1,6 +1,7 @@
 import { Decimal } from "../../kernel/decimal.js";
 import { type LocalDate, addDays } from "../../kernel/local-date.js";
 import type { PurchaseOrder } from "../../purchasing/purchase-order.js";
+import { billOpen } from "../../purchasing/bill.js";
 import type { ControlCheck } from "./finance.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
@@ -149,7 +150,7 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
           const bill = await sk.purchasing.bill(random.pick(bills));
           if (bill === undefined || bill.status !== "posted") return "skip";
           // The EUR supplier grants its early-payment discount on part payments too (pro rata), the USD one on whole payments only.
-          const left = new Decimal(bill.gross).minus(bill.paid).minus(bill.discount ?? "0");
+          const left = billOpen(bill);
           if (left.lte(0)) return "skip";
           const paymentId = shop.id("sp");
           const whole = random.int(0, 9);
