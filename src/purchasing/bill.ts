@@ -40,8 +40,13 @@ export type SupplierBill = {
   readonly gross: string;
   /** Paid so far (transaction currency). */
   readonly paid: string;
-  /** Early-payment discounts taken on it (its open amount is gross − paid − discount). Absent: none. */
+  /** Early-payment discounts taken on it. Absent: none. */
   readonly discount?: string;
+  /**
+   * Credits finance allocated to it (`sk.finance.allocate` on payables: a debit note, an advance,
+   * an over-payment), in its currency. Absent: none. Its open amount is gross − paid − discount − credited.
+   */
+  readonly credited?: string;
   readonly approvedBy: string | null;
   /** Why a rejected bill was refused. */
   readonly rejectedFor?: string;
@@ -50,15 +55,17 @@ export type SupplierBill = {
 const decimalText = <S extends z.ZodType>(schema: S) => schema.transform((d) => canonicalDecimal(d as never));
 
 /**
- * What is still open on a bill: its gross less what was paid and the early-payment discounts taken.
+ * What is still open on a bill: its gross less what was paid, the early-payment discounts taken
+ * and the credits finance allocated to it.
  *
  * @example
  * ```ts
  * billOpen({ gross: "119", paid: "49", discount: "1" }).toString(); // "69"
+ * billOpen({ gross: "119", paid: "0", credited: "11.9" }).toString(); // "107.1"
  * ```
  */
-export function billOpen(bill: Pick<SupplierBill, "gross" | "paid" | "discount">): Decimal {
-  return new Decimal(bill.gross).minus(bill.paid).minus(bill.discount ?? "0");
+export function billOpen(bill: Pick<SupplierBill, "gross" | "paid" | "discount" | "credited">): Decimal {
+  return new Decimal(bill.gross).minus(bill.paid).minus(bill.discount ?? "0").minus(bill.credited ?? "0");
 }
 
 export const billLinesSchema = z

@@ -24,6 +24,7 @@ import { type BillsToPay, type BillsToPayQuery, type PayableCreditsReader, bills
 import type { PurchasingOptions, PurchasingSettings, PurchasingTaxFunctions } from "./options.js";
 import { resolvePurchasingOptions } from "./options.js";
 import { paySupplier } from "./pay-supplier.js";
+import { purchasingReactions } from "./reactions.js";
 import type { PurchaseOrder } from "./purchase-order.js";
 import { receiveGoods } from "./receive-goods.js";
 import { recordBill } from "./record-bill.js";
@@ -65,7 +66,7 @@ export const PURCHASING_REGISTRY: Partial<StoreRegistry> = {
  */
 export function purchasingModule(options: PurchasingOptions = {}): ModuleDefinition {
   resolvePurchasingOptions(options);
-  return { name: "purchasing", registry: PURCHASING_REGISTRY };
+  return { name: "purchasing", registry: PURCHASING_REGISTRY, reactions: purchasingReactions() };
 }
 
 /**

@@ -177,7 +177,7 @@ export const paySupplier = defineLibraryCommand({
       await ctx.tx.documents.put(BILLS, bill.billId, { ...bill, paid: canonicalDecimal(paid), ...(discounted.gt(0) ? { discount: canonicalDecimal(discounted) } : {}) } as never, version);
       discountTotal = discountTotal.plus(discount.amount);
       discountTax = discountTax.plus(discount.tax);
-      settled.push({ billId: bill.billId, paid: canonicalDecimal(pay), discount: canonicalDecimal(discount.amount), open: canonicalDecimal(new Decimal(bill.gross).minus(paid).minus(discounted)) });
+      settled.push({ billId: bill.billId, paid: canonicalDecimal(pay), discount: canonicalDecimal(discount.amount), open: canonicalDecimal(open[i]!.minus(pay).minus(discount.amount)) });
     }
     const functional = ctx.config.functionalCurrency;
     const rate = await rateFor(ctx, currency, date, input.rate);

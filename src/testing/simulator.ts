@@ -361,7 +361,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   for (const sku of skus) await setup(() => sk.purchasing.setSupplierItem({ supplierId: SIM_SUPPLIER, sku, ...SUPPLIER_ITEMS, prices: [{ unitPrice: "4.00" }, { minQuantity: "60", unitPrice: "3.50" }] }));
 
   const sales = salesPart(shop, { oss, authorizations: options.authorizations === true, allocations: options.allocations === true, accounts: options.accounts === true });
-  const purchasing = purchasingPart(shop);
+  const purchasing = purchasingPart(shop, { accounts: options.accounts === true });
   const inventory = inventoryPart(shop, () => sales.reserved());
   const lots = lotsPart(shop);
   const grni = { ...purchasing.grni, expected: async () => new Decimal(await purchasing.grni.expected()).plus(inventory.grni()).plus(lots.grni()).toFixed() };

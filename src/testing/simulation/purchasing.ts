@@ -22,7 +22,7 @@ export const SIM_SUPPLIER_USD = "sup_sim_usd";
 export const SIM_FREIGHT = "sup_freight";
 
 /** Purchasing's commands and invariants for the simulator, with the GRNI check finance runs. */
-export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlCheck } {
+export function purchasingPart(shop: ShopContext, options: { readonly accounts?: boolean } = {}): ModulePart & { grni: ControlCheck } {
   const { sk, random } = shop;
   const orders: string[] = [];
   const cache = new Map<string, PurchaseOrder>();
@@ -178,6 +178,33 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
           return result;
         },
       },
+      // Debit notes applied to the supplier's open bills (--accounts): the bills then owe what finance says.
+      ...(options.accounts === true
+        ? [
+            {
+              name: "finance.allocate (payables)",
+              weight: bills.length > 0 ? 0.3 : 0,
+              run: async () => {
+                const credits = (await sk.finance.openItems({ ledger: "payables", openOnly: true })).filter((i) => i.documentType === "debit-note" && new Decimal(i.openAmount).gt(0));
+                if (credits.length === 0) return "skip";
+                const credit = random.pick(credits);
+                const open = (await sk.purchasing.bills({ supplierId: credit.party, status: "posted" })).filter((b) => b.currency === credit.currency && billOpen(b).gt(0) && b.date <= shop.today());
+                if (open.length === 0) return "skip";
+                const targets = random.chance(0.5) ? [random.pick(open)] : open.slice(0, 3);
+                const result = await sk.finance.allocate({ ledger: "payables", creditId: credit.documentId, documentIds: targets.map((b) => b.billId), date: shop.today() });
+                if (!shop.concurrent()) {
+                  // Alone, each bill purchasing keeps owes what finance has open on it.
+                  const items = new Map((await sk.finance.openItems({ ledger: "payables", party: credit.party })).map((i) => [i.documentId, i.openAmount]));
+                  for (const b of targets) {
+                    const bill = (await sk.purchasing.bill(b.billId))!;
+                    if (!billOpen(bill).negated().eq(items.get(b.billId) ?? "0")) throw new Error(`after allocating ${credit.documentId}, bill ${b.billId} has ${billOpen(bill).toFixed()} open in purchasing and ${items.get(b.billId) ?? "nothing"} in finance`);
+                  }
+                }
+                return result;
+              },
+            },
+          ]
+        : []),
       {
         name: "purchasing.recordLandedCost",
         weight: receipts.length > 0 ? 0.4 : 0,
@@ -256,6 +283,16 @@ export function purchasingPart(shop: ShopContext): ModulePart & { grni: ControlC
         if (q(l.returned) > q(l.billed)) violations.push(`${at}: returned ${l.returned} > billed ${l.billed}`);
         const slices = l.receipts.reduce((s, r) => s.plus(r.quantity), new Decimal(0));
         if (!slices.eq(l.received)) violations.push(`${at}: receipts add up to ${slices.toFixed()}, received is ${l.received}`);
+      }
+    }
+    if (full) {
+      // A posted bill owes in purchasing what finance has open on it (payments, discounts and allocated credits alike).
+      const items = new Map((await sk.finance.openItems({ ledger: "payables" })).map((i) => [i.documentId, i.openAmount]));
+      for (const id of bills) {
+        const bill = await sk.purchasing.bill(id);
+        if (bill === undefined || bill.status !== "posted") continue;
+        const inFinance = items.get(bill.billId);
+        if (inFinance !== undefined && !billOpen(bill).negated().eq(inFinance)) violations.push(`bill ${bill.billId}: ${billOpen(bill).toFixed()} ${bill.currency} open in purchasing, ${inFinance} in finance`);
       }
     }
     return violations;
