@@ -9,12 +9,15 @@ import { decimalText } from "./inputs.js";
 import type { SalesSettings } from "./options.js";
 import { functionalRate } from "./rate.js";
 import { amountOf, convertMinor, minorOf } from "./amounts.js";
+import { ORDERS, type OrderDoc, qty } from "./order.js";
 
 /*
  * Credit limits for customers who buy on account: an order placed with payment terms may not
- * take the customer's receivables (every open invoice less the credits on account, in the
- * functional currency, as finance holds them) beyond its limit. The limit's row is locked while
- * an order checks it, so two orders placed at once cannot both pass on the same headroom.
+ * take the customer's exposure beyond its limit — its receivables (every open invoice less the
+ * credits on account, in the functional currency, as finance holds them) and what its orders on
+ * account will still bill (placed or on hold, not invoiced yet, less what was paid ahead on
+ * them). The limit's row is locked while an order checks it, so two orders placed at once cannot
+ * both pass on the same headroom.
  */
 
 export const CREDIT_LIMITS = "sales.credit-limits";
@@ -33,8 +36,10 @@ export interface CreditLimit {
 }
 
 /**
- * What a customer owes against its limit: `open` is its receivables (open invoices less credits
- * on account, functional), `available` what an order on account may still add (null: no limit).
+ * What a customer owes against its limit (functional currency): `receivables` its open invoices
+ * less credits on account, `uninvoiced` what its orders on account (with payment terms, placed
+ * or on hold) will still bill less what was paid ahead on them, `open` the two together, and
+ * `available` what an order on account may still add (null: no limit).
  *
  * @example
  * ```ts
@@ -46,6 +51,8 @@ export interface CreditStatus {
   readonly customerId: string;
   readonly currency: string;
   readonly limit: string | null;
+  readonly receivables: string;
+  readonly uninvoiced: string;
   readonly open: string;
   readonly available: string | null;
 }
@@ -80,31 +87,88 @@ async function receivablesOf(tx: Transaction, settings: SalesSettings, customerI
   return new Decimal(settings.seams.partyReceivables === undefined ? "0" : await settings.seams.partyReceivables(tx, customerId));
 }
 
+/** The rate from a currency to the functional currency (for what orders in it will bill). */
+export type FunctionalRateOf = (currency: string) => Promise<string>;
+
+const ON_ACCOUNT_STATES: ReadonlySet<string> = new Set(["placed", "on-hold"]);
+const PAGE = 500;
+
+/**
+ * What one order on account will still bill, in its currency's minor units: the gross of each
+ * line's units not invoiced yet (its share of the line's gross, rounded half up) and the shipping
+ * charge until invoiced, less what was paid ahead on the order (its prepayments); never below
+ * zero. Nothing for an order without payment terms, or not placed or on hold.
+ *
+ * @example
+ * ```ts
+ * uninvoicedMinor(order); // 11900n: a placed on-shipment order of 119.00 on account, nothing shipped or paid
+ * ```
+ */
+export function uninvoicedMinor(order: OrderDoc): bigint {
+  if (order.paymentTermsDays <= 0 || !ON_ACCOUNT_STATES.has(order.state)) return 0n;
+  let left = 0n;
+  for (const line of order.lines) {
+    const ordered = qty(line.buckets.ordered);
+    const rest = ordered - qty(line.buckets.invoiced);
+    if (ordered <= 0n || rest <= 0n) continue;
+    const gross = minorOf(line.gross, order.currency);
+    left += (2n * gross * rest + ordered) / (2n * ordered);
+  }
+  if (!order.shipping.invoiced) left += minorOf(order.shipping.gross, order.currency);
+  left -= minorOf(order.prepayment.amount, order.currency);
+  return left > 0n ? left : 0n;
+}
+
+/** The functional value of what the customer's orders on account will still bill (see {@link uninvoicedMinor}). */
+async function uninvoicedOf(tx: Transaction, functionalCurrency: string, rateOf: FunctionalRateOf, customerId: string): Promise<Decimal> {
+  let total = 0n;
+  let after: { values: readonly string[]; id: string } | undefined;
+  for (;;) {
+    const page = await tx.documents.find<never>(ORDERS, { index: "byCustomer", equals: [customerId], limit: PAGE, ...(after ? { after } : {}) });
+    for (const { data } of page) {
+      const order = data as unknown as OrderDoc;
+      const left = uninvoicedMinor(order);
+      if (left > 0n) total += convertMinor(left, order.currency, functionalCurrency, await rateOf(order.currency));
+    }
+    if (page.length < PAGE) break;
+    const last = page[page.length - 1]!;
+    after = { values: [customerId, (last.data as unknown as OrderDoc).placedAt], id: last.id };
+  }
+  return new Decimal(amountOf(total, functionalCurrency));
+}
+
 /**
  * A customer's credit status (see {@link CreditStatus}).
  *
  * @example
  * ```ts
- * const status = await runtime.read((tx) => creditStatusOf(tx, settings, "EUR", "c1"));
+ * const status = await runtime.read((tx) => creditStatusOf(tx, settings, "EUR", async () => "1", "c1"));
  * ```
  */
-export async function creditStatusOf(tx: Transaction, settings: SalesSettings, functionalCurrency: string, customerId: string): Promise<CreditStatus> {
+export async function creditStatusOf(tx: Transaction, settings: SalesSettings, functionalCurrency: string, rateOf: FunctionalRateOf, customerId: string): Promise<CreditStatus> {
   const limit = (await tx.documents.get<never>(CREDIT_LIMITS, customerId))?.data as CreditLimit | undefined;
-  const open = await receivablesOf(tx, settings, customerId);
+  const receivables = await receivablesOf(tx, settings, customerId);
+  const uninvoiced = await uninvoicedOf(tx, functionalCurrency, rateOf, customerId);
+  const open = receivables.plus(uninvoiced);
   return {
     customerId,
     currency: functionalCurrency,
     limit: limit?.limit ?? null,
+    receivables: canonicalDecimal(receivables),
+    uninvoiced: canonicalDecimal(uninvoiced),
     open: canonicalDecimal(open),
     available: limit === undefined ? null : canonicalDecimal(Decimal.max(0, new Decimal(limit.limit).minus(open))),
   };
 }
 
 /**
- * Refuses an order on account that would take its customer's receivables beyond the credit
- * limit (`VALIDATION_FAILED` with `reason: "credit-limit"`, the limit, what is open and what is
- * available). The limit's row stays locked until the order commits. Nothing to check for a
- * guest, an order paid up front (no payment terms) or a customer without a limit.
+ * Refuses an order on account that would take its customer's exposure beyond the credit limit
+ * (`VALIDATION_FAILED` with `reason: "credit-limit"`, the limit, what is open — receivables and
+ * what the customer's orders on account will still bill — and what is available). `gross` is what
+ * the order adds (an edit: what it raises the order by; a draft counts for nothing until placed).
+ * The limit's row stays locked until the order commits.
+ * Nothing to check for a guest, an order paid up front (no payment terms) or a customer without
+ * a limit.
  *
  * @example
  * ```ts
@@ -116,8 +180,8 @@ export async function checkCreditLimit(ctx: CommandContext, settings: SalesSetti
   const doc = await ctx.tx.documents.getForUpdate<never>(CREDIT_LIMITS, order.customerId);
   if (doc === undefined) return;
   const limit = new Decimal((doc.data as CreditLimit).limit);
-  const open = await receivablesOf(ctx.tx, settings, order.customerId);
   const fc = ctx.config.functionalCurrency;
+  const open = (await receivablesOf(ctx.tx, settings, order.customerId)).plus(await uninvoicedOf(ctx.tx, fc, (c) => functionalRate(ctx, c), order.customerId));
   // At the day's rate, rounded to the functional currency's minor unit as the invoice will be.
   const functional = new Decimal(amountOf(convertMinor(minorOf(order.gross, order.currency), order.currency, fc, await functionalRate(ctx, order.currency)), fc));
   if (open.plus(functional).lte(limit)) return;

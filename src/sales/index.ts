@@ -11,6 +11,8 @@ import { authorizePaymentCommand } from "./authorize-payment.js";
 import { cancelOrderCommand } from "./cancel-order.js";
 import { capturePaymentCommand } from "./capture-payment.js";
 import { defineCoupon } from "./define-coupon.js";
+import { localDateOf } from "../kernel/local-date.js";
+import { rateToFunctional } from "./rate.js";
 import { CREDIT_LIMITS, type CreditStatus, creditStatusOf, setCreditLimit } from "./credit-limits.js";
 export type { CreditLimit, CreditStatus } from "./credit-limits.js";
 import { deliverShipment } from "./deliver-shipment.js";
@@ -183,7 +185,12 @@ export function createSalesApi(runtime: Runtime, options: SalesOptions, seams: S
   methods["order"] = ["string"];
   methods["orderVersions"] = ["string"];
   methods["orders"] = ["input?"];
-  api["creditStatus"] = (customerId: string) => runtime.read((tx) => creditStatusOf(tx, settings, runtime.config.functionalCurrency, customerId));
+  api["creditStatus"] = (customerId: string) => {
+    const fc = runtime.config.functionalCurrency;
+    const today = localDateOf(runtime.clock.now(), runtime.config.timeZone);
+    // What foreign-currency orders will bill, at today's rate (as a new order on account is checked).
+    return runtime.read((tx) => creditStatusOf(tx, settings, fc, (currency) => rateToFunctional(runtime.rates, currency, fc, today), customerId));
+  };
   methods["creditStatus"] = ["string"];
   return hardenApi(api as SalesApi, "sales", { methods } as never);
 }

@@ -1,14 +1,20 @@
 import { canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
+import type { LocalDate } from "../kernel/local-date.js";
+import type { RateProvider } from "../ports/rates.js";
 import type { CommandContext } from "../runner/command.js";
 
-/** The rate from the document currency to the functional currency on the command's date ("1" when equal). */
-export async function functionalRate(ctx: CommandContext, currency: string): Promise<string> {
-  const functional = ctx.config.functionalCurrency;
+/** The rate from `currency` to `functional` on `date` ("1" when equal), or NOT_FOUND naming what to add. */
+export async function rateToFunctional(rates: RateProvider, currency: string, functional: string, date: LocalDate): Promise<string> {
   if (currency === functional) return "1";
-  const rate = await ctx.rates.rate(currency, functional, ctx.today);
+  const rate = await rates.rate(currency, functional, date);
   if (rate === undefined) {
-    throw new StorekeepError("NOT_FOUND", `No exchange rate from ${currency} to ${functional} on or before ${ctx.today}; add one to the RateProvider.`, { from: currency, to: functional, date: ctx.today });
+    throw new StorekeepError("NOT_FOUND", `No exchange rate from ${currency} to ${functional} on or before ${date}; add one to the RateProvider.`, { from: currency, to: functional, date });
   }
   return canonicalDecimal(rate.toDecimalPlaces(12));
+}
+
+/** The rate from the document currency to the functional currency on the command's date ("1" when equal). */
+export function functionalRate(ctx: CommandContext, currency: string): Promise<string> {
+  return rateToFunctional(ctx.rates, currency, ctx.config.functionalCurrency, ctx.today);
 }

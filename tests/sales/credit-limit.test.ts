@@ -31,11 +31,11 @@ describe.each(["memory", "pglite"] as const)("credit limits for orders on accoun
   it("refuses an order on account beyond the customer's limit, counts payments, and leaves orders paid up front alone", async () => {
     const { sk } = shop(storeOf(kind, db), {}, USD_RATES);
     await stock(sk);
-    expect(await sk.sales.creditStatus("c1")).toEqual({ customerId: "c1", currency: "EUR", limit: null, open: "0", available: null });
+    expect(await sk.sales.creditStatus("c1")).toEqual({ customerId: "c1", currency: "EUR", limit: null, receivables: "0", uninvoiced: "0", open: "0", available: null });
     await sk.sales.setCreditLimit({ customerId: "c1", limit: "300" });
     await order(sk, "o1");
     await order(sk, "o2");
-    expect(await sk.sales.creditStatus("c1")).toEqual({ customerId: "c1", currency: "EUR", limit: "300", open: "238", available: "62" });
+    expect(await sk.sales.creditStatus("c1")).toEqual({ customerId: "c1", currency: "EUR", limit: "300", receivables: "238", uninvoiced: "0", open: "238", available: "62" });
     const refused = await refusal(() => order(sk, "o3"));
     expect(refused).toMatchObject({ code: "VALIDATION_FAILED", details: { reason: "credit-limit", customerId: "c1", limit: "300", open: "238", available: "62" } });
     expect((refused as { message: string }).message).toMatch(/setCreditLimit/);
@@ -96,6 +96,44 @@ describe.each(["memory", "pglite"] as const)("credit limits for orders on accoun
     expect(placed).toBe(4); // 4 × 119 = 476 ≤ 500 < 595
     for (const r of results) if (r.status === "rejected") expect((r.reason as { details?: { reason?: string } }).details?.reason).toBe("credit-limit");
     expect((await sk.sales.creditStatus("c1")).open).toBe("476");
+    await sk.close();
+  });
+
+  it("orders on account invoiced on shipment count for what they will still bill, less what was paid ahead, until invoiced or cancelled", async () => {
+    const { sk } = shop(storeOf(kind, db), { invoicing: "on-shipment" }, USD_RATES);
+    await stock(sk);
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "300" });
+    await order(sk, "o1");
+    await order(sk, "o2");
+    // Nothing invoiced yet, and still 238 of exposure: a third is refused.
+    expect(await sk.sales.creditStatus("c1")).toEqual({ customerId: "c1", currency: "EUR", limit: "300", receivables: "0", uninvoiced: "238", open: "238", available: "62" });
+    expect(await refusal(() => order(sk, "o3"))).toMatchObject({ code: "VALIDATION_FAILED", details: { reason: "credit-limit", open: "238", available: "62" } });
+    // Shipped, o1 is invoiced: it moves from uninvoiced to receivables.
+    await sk.sales.shipOrder({ orderId: "o1", shipmentId: "s1" });
+    expect(await sk.sales.creditStatus("c1")).toMatchObject({ receivables: "119", uninvoiced: "119", open: "238" });
+    // Paid ahead, o2 no longer adds exposure; cancelled, nothing of it counts.
+    await sk.sales.capturePayment({ orderId: "o2", paymentId: "pay_2", amount: "100" });
+    expect(await sk.sales.creditStatus("c1")).toMatchObject({ receivables: "119", uninvoiced: "19", open: "138" });
+    await sk.sales.cancelOrder({ orderId: "o2" });
+    expect(await sk.sales.creditStatus("c1")).toMatchObject({ receivables: "119", uninvoiced: "0" });
+    // A foreign-currency order counts at today's rate: 119 USD at 0.90 = 107.10 EUR.
+    await order(sk, "o4", { currency: "USD" });
+    expect(await sk.sales.creditStatus("c1")).toMatchObject({ receivables: "119", uninvoiced: "107.1", open: "226.1", available: "73.9" });
+    // An order paid up front is no order on account: it does not count before its invoice.
+    await order(sk, "o5", { upFront: true });
+    expect((await sk.sales.creditStatus("c1")).uninvoiced).toBe("107.1");
+    await booksAgree(sk);
+    await sk.close();
+  });
+
+  it("an edit of an uninvoiced order on account counts what it adds on top of what the order will bill", async () => {
+    const { sk } = shop(storeOf(kind, db), { invoicing: "on-shipment" });
+    await stock(sk);
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "300" });
+    await order(sk, "o1");
+    await sk.sales.editOrder({ orderId: "o1", changes: [{ lineId: "1", quantity: "2" }] });
+    expect((await sk.sales.creditStatus("c1")).uninvoiced).toBe("238");
+    expect(await refusal(() => sk.sales.editOrder({ orderId: "o1", changes: [{ lineId: "1", quantity: "3" }] }))).toMatchObject({ code: "VALIDATION_FAILED", details: { reason: "credit-limit", open: "238", available: "62" } });
     await sk.close();
   });
 

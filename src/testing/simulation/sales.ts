@@ -118,6 +118,8 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
     }
   };
 
+  // Customers given a credit limit (--accounts).
+  const limited = new Set<string>();
   const steps = (): SimStep[] => {
     const any = orders.length > 0 ? 1 : 0;
     return [
@@ -133,6 +135,8 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
           const first = preorder >= 0 ? preorder : random.int(0, shop.sellable.length - 1);
           const skus = random.chance(0.4) ? [shop.sellable[first]!, shop.sellable[(first + random.int(1, shop.sellable.length - 1)) % shop.sellable.length]!] : [shop.sellable[first]!];
           const coupon = random.chance(0.2) ? random.pick(COUPONS).code : undefined;
+          // Some orders are bought on account (--accounts): a known customer's, invoiced with payment terms (which dunning follows up and credit limits bound).
+          const onAccount = options.accounts === true && shop.customerIds().length > 0 && random.chance(0.3);
           const input = {
             orderId: shop.id("so"),
             currency: random.pick(["EUR", "EUR", "EUR", "USD", "GBP"]),
@@ -141,14 +145,14 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
             reserveAt: random.pick(["placement", "placement", "payment", "none"] as const),
             invoicing: random.pick(["on-order", "on-shipment"] as const),
             ...(random.chance(0.3) ? { shipping: { amount: "4.90" } } : {}),
-            // Some orders are bought on account: invoiced with payment terms (which dunning follows up).
-            ...(options.accounts === true && random.chance(0.15) ? { paymentTermsDays: random.int(1, 7) } : {}),
+            ...(onAccount ? { paymentTermsDays: random.int(1, 7) } : {}),
             ...(coupon === undefined ? {} : { couponCode: coupon }),
             ...(random.chance(0.2) ? { discounts: [{ kind: "threshold" as const, every: "30", off: "3" }] } : {}),
             shipTo: buyer(),
             // Most orders are a known customer's (CRM's), whatever became of the customer since (merged, erased).
             // (With allocations every order is a customer's when there are customers: their credits meet their other orders.)
-            ...(shop.customerIds().length > 0 && (options.allocations === true || random.chance(0.6)) ? { customerId: random.pick(shop.customerIds()) } : {}),
+            // (Half the orders on account are a customer's with a credit limit, when there is one.)
+            ...(onAccount && limited.size > 0 && random.chance(0.5) ? { customerId: random.pick([...limited].sort()) } : shop.customerIds().length > 0 && (onAccount || options.allocations === true || random.chance(0.6)) ? { customerId: random.pick(shop.customerIds()) } : {}),
           };
           const run = () => sk.sales.placeOrder(input, { idempotencyKey: `checkout-${input.orderId}` });
           let result;
@@ -164,6 +168,11 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
           if (input.customerId !== undefined) shop.orderPlacedFor(input.customerId);
 
           shop.keyed({ name: "sales.placeOrder", run, result });
+          // Alone, an order on account that passed its customer's credit limit leaves the customer within it (receivables and what orders on account will still bill).
+          if (input.paymentTermsDays !== undefined && input.customerId !== undefined && !shop.concurrent()) {
+            const status = await sk.sales.creditStatus(input.customerId);
+            if (status.limit !== null && new Decimal(status.open).gt(status.limit)) throw new Error(`order ${input.orderId} on account was placed, and its customer ${input.customerId} now owes ${status.open} (${status.receivables} receivable, ${status.uninvoiced} to invoice) against a limit of ${status.limit}`);
+          }
           await refresh(input.orderId);
           await backorderTally(input.orderId, "ordered");
           return result;
@@ -430,7 +439,13 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
             {
               name: "sales.setCreditLimit",
               weight: shop.customerIds().length > 0 ? 0.15 : 0,
-              run: () => sk.sales.setCreditLimit({ customerId: random.pick(shop.customerIds()), limit: random.pick([null, "60", "250", "1000"]) }),
+              run: async () => {
+                const limit = random.pick([null, "60", "250", "1000"]);
+                const result = await sk.sales.setCreditLimit({ customerId: random.pick(shop.customerIds()), limit });
+                if (limit === null) limited.delete(result.customerId);
+                else limited.add(result.customerId);
+                return result;
+              },
             },
           ]
         : []),
