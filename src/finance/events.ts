@@ -80,6 +80,50 @@ export const dunningNoticeIssuedSchema = z.object({
 });
 
 /**
+ * `OpenItemWrittenOff` (v1): `finance.writeOff` wrote off part or all of an open item — a
+ * customer's debt (bad debt, small difference) or a small difference on a supplier bill or a
+ * credit. `side` says which: `document` is something to be paid (an invoice on receivables, a
+ * bill on payables), `credit` something the party has in hand (an over-payment, a credit note, a
+ * debit note). `amount` is what was written off, in the item's currency; `entryId` the entry that
+ * posted it. Modules that keep the document follow it (purchasing lowers a bill's open amount).
+ * Finance posts nothing for the event: the command posted the entry.
+ *
+ * @example
+ * ```ts
+ * openItemWrittenOffSchema.parse({
+ *   writeOffId: "wo_1", entryId: "je_9", ledger: "payables", party: "sup_1", currency: "EUR", reason: "small-difference", side: "document",
+ *   document: { documentId: "bill_1", documentType: "bill" }, amount: { amount: "0.01", currency: "EUR" },
+ * });
+ * ```
+ */
+export const openItemWrittenOffSchema = z.object({
+  writeOffId: itemId,
+  entryId: itemId,
+  ledger: z.enum(["receivables", "payables"]),
+  party: itemId,
+  currency: currencyCode,
+  reason: z.enum(["bad-debt", "small-difference"]),
+  side: z.enum(["document", "credit"]),
+  document: allocatedDocument,
+  amount: positiveAmountJson,
+});
+
+/**
+ * `OpenItemWriteOffUndone` (v1): reversing a write-off's entry (`finance.reverseEntry`) reopened
+ * what it wrote off: the same fields as the write-off's `OpenItemWrittenOff`, `entryId` now the
+ * reversal's.
+ *
+ * @example
+ * ```ts
+ * openItemWriteOffUndoneSchema.parse({
+ *   writeOffId: "wo_1", entryId: "je_12", ledger: "receivables", party: "cus_1", currency: "EUR", reason: "bad-debt", side: "document",
+ *   document: { documentId: "INV2026-000001", documentType: "invoice", orderId: "ord_1" }, amount: { amount: "119", currency: "EUR" },
+ * });
+ * ```
+ */
+export const openItemWriteOffUndoneSchema = openItemWrittenOffSchema;
+
+/**
  * Finance's event definitions, for `eventCatalog.extend(financeEventDefinitions)`; the facade
  * adds them to its catalog.
  *
@@ -92,4 +136,6 @@ export const dunningNoticeIssuedSchema = z.object({
 export const financeEventDefinitions = {
   CreditAllocated: defineEvent({ schema: creditAllocatedSchema }),
   DunningNoticeIssued: defineEvent({ schema: dunningNoticeIssuedSchema }),
+  OpenItemWrittenOff: defineEvent({ schema: openItemWrittenOffSchema }),
+  OpenItemWriteOffUndone: defineEvent({ schema: openItemWriteOffUndoneSchema }),
 };

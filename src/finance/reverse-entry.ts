@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
-import { undoWriteOff } from "./open-item-tracking.js";
-import type { OpenItemLedger } from "./open-items.js";
+import { OPEN_ITEMS_COLLECTION, openItemId, undoWriteOff } from "./open-item-tracking.js";
+import type { OpenItem, OpenItemLedger } from "./open-items.js";
+import { toUnits } from "./posting-kernel.js";
+import { writeOffEvent } from "./write-off.js";
 import { appendReliefRecords } from "./tax/tax-records.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { defineLibraryCommand } from "../runner/library.js";
@@ -63,6 +65,12 @@ export function reverseEntryCommand(settings: FinanceSettings) {
         // The write-off's item reopens, and the output tax it relieved is owed again from the reversal's date.
         const relief = await undoWriteOff(ctx.tx, ctx.config.functionalCurrency, writeOff, entry.date, entry.entryId);
         await appendReliefRecords(ctx.tx, settings, { date: entry.date, eventId: entry.entryId, sign: 1 }, relief.map((l) => ({ ...l, documentId: writeOff.documentId })));
+        // Announced, as the write-off was: what it wrote off is owed again (only a customer's debt can be undone).
+        const item = (await ctx.tx.documents.get(OPEN_ITEMS_COLLECTION, openItemId(writeOff.ledger, writeOff.documentId)))!.data as unknown as OpenItem;
+        const settlement = item.settlements.find((x) => x.kind === "write-off" && x.documentId === writeOff.writeOffId)!;
+        const reason = writeOff.reason ?? (settlement.account !== undefined && settlement.account === settings.writeOffs.badDebtAccount ? "bad-debt" : "small-difference");
+        const event = writeOffEvent("OpenItemWriteOffUndone", { writeOffId: writeOff.writeOffId, entryId: entry.entryId, ledger: writeOff.ledger, reason, item, amount: toUnits(settlement.amount), side: "document", date: entry.date });
+        return { result: entryToJson(entry), events: [event] };
       }
       return { result: entryToJson(entry) };
     },
@@ -75,14 +83,14 @@ export function reverseEntryCommand(settings: FinanceSettings) {
  * difference is refused (it belongs to the settlement it realised), and so is a write-off
  * recorded before write-offs kept their entry.
  */
-async function subledgerOf(tx: Transaction, entry: JournalEntry): Promise<{ ledger: OpenItemLedger; documentId: string; writeOffId: string } | undefined> {
+async function subledgerOf(tx: Transaction, entry: JournalEntry): Promise<{ ledger: OpenItemLedger; documentId: string; writeOffId: string; reason?: "bad-debt" | "small-difference" } | undefined> {
   if (entry.source.kind !== "command") return undefined;
   const name = entry.source.commandName;
   if (name === "finance.allocate") {
     throw new StorekeepError("INVALID_TRANSITION", `Entry ${entry.entryId} is the exchange difference an allocation realised when it settled open items; reversing it alone would leave the subledger apart from its control account. The allocation stands.`, { entryId: entry.entryId, commandName: name });
   }
   if (name !== "finance.writeOff") return undefined;
-  const found = await tx.documents.get<{ ledger: OpenItemLedger; documentId: string; writeOffId: string }>(FINANCE_STORE.writeOffs, entry.entryId);
+  const found = await tx.documents.get<{ ledger: OpenItemLedger; documentId: string; writeOffId: string; reason?: "bad-debt" | "small-difference" }>(FINANCE_STORE.writeOffs, entry.entryId);
   if (found === undefined) {
     throw new StorekeepError("INVALID_TRANSITION", `Entry ${entry.entryId} is a write-off recorded before a write-off's entry could be reversed with it; reversing the entry alone would leave the open item written off. Record the recovery as a payment instead.`, { entryId: entry.entryId, commandName: name });
   }

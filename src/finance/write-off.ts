@@ -3,6 +3,7 @@ import { withArticle } from "../kernel/article.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import type { JsonObject } from "../ports/storage.js";
+import type { NewEvent } from "../runner/command.js";
 import { defineLibraryCommand } from "../runner/library.js";
 import { OPEN_ITEMS_COLLECTION, badDebtTaxRelief, minorUnitsAmount, openItemId, quantumOf } from "./open-item-tracking.js";
 import { appendReliefRecords } from "./tax/tax-records.js";
@@ -169,7 +170,7 @@ export function writeOffCommand(settings: FinanceSettings) {
       });
       await appendReliefRecords(ctx.tx, settings, { date: input.date, eventId: entry.entryId, sign: -1 }, relief.map((l) => ({ ...l, documentId: item.documentId })));
       // Which write-off the entry posted: reversing the entry (finance.reverseEntry) undoes it on the item too.
-      await ctx.tx.documents.put(FINANCE_STORE.writeOffs, entry.entryId, { ledger: input.ledger, documentId: input.documentId, writeOffId }, 0);
+      await ctx.tx.documents.put(FINANCE_STORE.writeOffs, entry.entryId, { ledger: input.ledger, documentId: input.documentId, writeOffId, reason: input.reason }, 0);
       const result: WriteOff = {
         writeOffId,
         entryId: entry.entryId,
@@ -182,9 +183,36 @@ export function writeOffCommand(settings: FinanceSettings) {
         taxRelief: relief,
         taxRelieved: unitsToString(relieved),
       };
-      return { result: result as unknown as JsonObject };
+      return { result: result as unknown as JsonObject, events: [writeOffEvent("OpenItemWrittenOff", { writeOffId, entryId: entry.entryId, ledger: input.ledger, reason: input.reason, item, amount: amount < 0n ? -amount : amount, side: (input.ledger === "receivables") === open > 0n ? "document" : "credit", date: input.date })] };
     },
   });
+}
+
+/**
+ * The event announcing a write-off (`OpenItemWrittenOff`) or its undoing (`OpenItemWriteOffUndone`),
+ * for the modules that keep the document (see finance's events).
+ */
+export function writeOffEvent(
+  type: "OpenItemWrittenOff" | "OpenItemWriteOffUndone",
+  w: { readonly writeOffId: string; readonly entryId: string; readonly ledger: "receivables" | "payables"; readonly reason: "small-difference" | "bad-debt"; readonly item: OpenItem; readonly amount: bigint; readonly side: "document" | "credit"; readonly date: string },
+): NewEvent {
+  return {
+    type,
+    aggregateType: "open-item",
+    aggregateId: w.item.itemId,
+    effectiveDate: w.date,
+    payload: {
+      writeOffId: w.writeOffId,
+      entryId: w.entryId,
+      ledger: w.ledger,
+      party: w.item.party,
+      currency: w.item.currency,
+      reason: w.reason,
+      side: w.side,
+      document: { documentId: w.item.documentId, documentType: w.item.documentType, ...(w.item.orderId === undefined ? {} : { orderId: w.item.orderId }) },
+      amount: { amount: unitsToString(w.amount), currency: w.item.currency },
+    },
+  };
 }
 
 /**

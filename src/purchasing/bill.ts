@@ -44,9 +44,14 @@ export type SupplierBill = {
   readonly discount?: string;
   /**
    * Credits finance allocated to it (`sk.finance.allocate` on payables: a debit note, an advance,
-   * an over-payment), in its currency. Absent: none. Its open amount is gross − paid − discount − credited.
+   * an over-payment), in its currency. Absent: none.
    */
   readonly credited?: string;
+  /**
+   * What finance wrote off of it (`sk.finance.writeOff` on payables: a small difference), in its
+   * currency. Absent: none. Its open amount is gross − paid − discount − credited − writtenOff.
+   */
+  readonly writtenOff?: string;
   readonly approvedBy: string | null;
   /** Why a rejected bill was refused. */
   readonly rejectedFor?: string;
@@ -55,8 +60,8 @@ export type SupplierBill = {
 const decimalText = <S extends z.ZodType>(schema: S) => schema.transform((d) => canonicalDecimal(d as never));
 
 /**
- * What is still open on a bill: its gross less what was paid, the early-payment discounts taken
- * and the credits finance allocated to it.
+ * What is still open on a bill: its gross less what was paid, the early-payment discounts taken,
+ * the credits finance allocated to it and what finance wrote off of it.
  *
  * @example
  * ```ts
@@ -64,8 +69,8 @@ const decimalText = <S extends z.ZodType>(schema: S) => schema.transform((d) => 
  * billOpen({ gross: "119", paid: "0", credited: "11.9" }).toString(); // "107.1"
  * ```
  */
-export function billOpen(bill: Pick<SupplierBill, "gross" | "paid" | "discount" | "credited">): Decimal {
-  return new Decimal(bill.gross).minus(bill.paid).minus(bill.discount ?? "0").minus(bill.credited ?? "0");
+export function billOpen(bill: Pick<SupplierBill, "gross" | "paid" | "discount" | "credited" | "writtenOff">): Decimal {
+  return new Decimal(bill.gross).minus(bill.paid).minus(bill.discount ?? "0").minus(bill.credited ?? "0").minus(bill.writtenOff ?? "0");
 }
 
 export const billLinesSchema = z

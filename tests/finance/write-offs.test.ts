@@ -96,4 +96,25 @@ describe("write-offs", () => {
     expect((await books.finance.auditSubledgers({ asOf: "2026-03-31" }))[1]).toMatchObject({ ledger: "payables", subledger: "0", control: "0", ok: true });
     await expect(books.finance.writeOff({ ledger: "payables", documentId: "bill_9", reason: "small-difference", date: "2026-03-31" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("a write-off is announced (OpenItemWrittenOff: the document, which side, how much), and reversing its entry announces it undone", async () => {
+    const books = makeBooks();
+    await record(books, "OrderInvoiced", "2026-03-02", invoice("inv_1", "EUR", "1", "119", "119"));
+    await record(books, "PaymentCaptured", "2026-03-10", capture("pay_1", "inv_1", "19"));
+    const bad = await books.finance.writeOff({ ledger: "receivables", documentId: "inv_1", reason: "bad-debt", date: "2026-06-30" });
+    const announced = async (type: string) => (await books.sk.store.readEvents(null, 10_000)).filter((e) => e.type === type).map((e) => e.payload);
+    expect(await announced("OpenItemWrittenOff")).toEqual([
+      { writeOffId: bad.writeOffId, entryId: bad.entryId, ledger: "receivables", party: "cus_1", currency: "EUR", reason: "bad-debt", side: "document", document: { documentId: "inv_1", documentType: "invoice", orderId: "ord_inv_1" }, amount: { amount: "100", currency: "EUR" } },
+    ]);
+    const reversal = await books.finance.reverseEntry({ entryId: bad.entryId, date: "2026-07-15" });
+    expect(await announced("OpenItemWriteOffUndone")).toEqual([
+      { writeOffId: bad.writeOffId, entryId: reversal.entryId, ledger: "receivables", party: "cus_1", currency: "EUR", reason: "bad-debt", side: "document", document: { documentId: "inv_1", documentType: "invoice", orderId: "ord_inv_1" }, amount: { amount: "100", currency: "EUR" } },
+    ]);
+    // A credit written off (an over-payment's small rest) is the credit side.
+    await record(books, "OrderInvoiced", "2026-03-02", invoice("inv_2", "EUR", "1", "10", "10"));
+    await record(books, "PaymentCaptured", "2026-03-10", capture("pay_2", "inv_2", "10.04"));
+    const over = (await books.finance.openItems({ ledger: "receivables", openOnly: true })).find((i) => i.openAmount === "-0.04")!;
+    await books.finance.writeOff({ ledger: "receivables", documentId: over.documentId, reason: "small-difference", date: "2026-06-30" });
+    expect((await announced("OpenItemWrittenOff")).at(-1)).toMatchObject({ side: "credit", reason: "small-difference", amount: { amount: "0.04", currency: "EUR" } });
+  });
 });

@@ -26,7 +26,7 @@ async function setUp(kind: (typeof KINDS)[number], terms: { netDays: number; dis
   return sk;
 }
 
-describe.each(KINDS)("a credit finance allocates to a bill is what purchasing pays less of, on %s", (kind) => {
+describe.each(KINDS)("a credit finance allocates to a bill, or a rest it writes off, is what purchasing pays less of, on %s", (kind) => {
   it("a debit note allocated to a bill on 2/10 terms: the bill's open amount, the payment run and the default payment are what is left, the discount on what is left, and nothing stays open anywhere", async () => {
     const sk = await setUp(kind, { netDays: 30, discountDays: 10, discountPercent: "0.02" });
     await billed(sk, "po_1");
@@ -82,6 +82,18 @@ describe.each(KINDS)("a credit finance allocates to a bill is what purchasing pa
     const run = await sk.purchasing.billsToPay({ asOf: "2026-03-05", through: "2099-12-31" });
     expect(run.bills.map((b) => b.billId)).toEqual(["b_po_2"]);
     await expect(sk.purchasing.paySupplier({ paymentId: "p_x", supplierId: "sup", billIds: ["b_po_1"] })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    await sk.close();
+  });
+
+  it("a bill paid 0.02 short and the rest written off in finance as a small difference is settled in purchasing too", async () => {
+    const sk = await setUp(kind, { netDays: 30 });
+    await billed(sk, "po_1");
+    await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po_1"], amount: "118.98" });
+    expect((await sk.purchasing.billsToPay({ asOf: "2026-03-05", through: "2099-12-31" })).bills.map((b) => [b.billId, b.open])).toEqual([["b_po_1", "0.02"]]);
+    await sk.finance.writeOff({ ledger: "payables", documentId: "b_po_1", reason: "small-difference", date: "2026-03-05" });
+    expect(await sk.purchasing.bill("b_po_1")).toMatchObject({ paid: "118.98", writtenOff: "0.02" });
+    expect((await sk.purchasing.billsToPay({ asOf: "2026-03-05", through: "2099-12-31" })).bills).toEqual([]);
+    await expect(sk.purchasing.paySupplier({ paymentId: "p_2", supplierId: "sup", billIds: ["b_po_1"] })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
     await sk.close();
   });
 });

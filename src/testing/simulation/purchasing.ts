@@ -203,6 +203,25 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
                 return result;
               },
             },
+            {
+              name: "finance.writeOff (payables)",
+              weight: bills.length > 0 ? 0.2 : 0,
+              run: async () => {
+                // A supplier paid a few cents short (a bank charge), the rest written off in finance as a small difference.
+                const bill = await sk.purchasing.bill(random.pick(bills));
+                if (bill === undefined || bill.status !== "posted" || bill.date > shop.today()) return "skip";
+                const short = new Decimal(random.int(1, 5)).dividedBy(100);
+                const left = billOpen(bill);
+                if (left.lte(short)) return "skip";
+                await sk.purchasing.paySupplier({ paymentId: shop.id("sp"), supplierId: bill.supplierId, billIds: [bill.billId], amount: left.minus(short).toFixed(), takeDiscount: false });
+                const result = await sk.finance.writeOff({ ledger: "payables", documentId: bill.billId, reason: "small-difference", date: shop.today() });
+                if (!shop.concurrent()) {
+                  const after = (await sk.purchasing.bill(bill.billId))!;
+                  if (!billOpen(after).isZero()) throw new Error(`bill ${bill.billId} paid ${short.toFixed()} short and the rest written off still has ${billOpen(after).toFixed()} open in purchasing`);
+                }
+                return result;
+              },
+            },
           ]
         : []),
       {
