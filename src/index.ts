@@ -254,11 +254,15 @@ export {
   numberSeriesState,
   creditAllocatedSchema,
   dunningNoticeIssuedSchema,
+  openItemWrittenOffSchema,
+  openItemWriteOffUndoneSchema,
   financeEventDefinitions,
   DEFAULT_DUNNING_LEVELS,
+  dunningInterest,
   nextDunningLevel,
 } from "./finance/index.js";
 export type {
+  DunningInterest,
   DunningItem,
   DunningLevel,
   DunningNotice,

@@ -57,12 +57,31 @@ export const DEFAULT_DUNNING_LEVELS: readonly DunningLevel[] = Object.freeze([
 export interface DunningSettings {
   readonly levels: readonly DunningLevel[];
   readonly feeAccount: string | null;
+  /** Default interest on overdue invoices, charged by the notices (null: none). */
+  readonly interest: DunningInterest | null;
+}
+
+/**
+ * Default interest on overdue invoices: `annualRate` a ratio ("0.0912" for 9.12% a year),
+ * counted over `dayCount` days a year (365 or 360), credited to `account`.
+ *
+ * @example
+ * ```ts
+ * const interest: DunningInterest = { annualRate: "0.0912", dayCount: 365, account: "4910" };
+ * ```
+ */
+export interface DunningInterest {
+  readonly annualRate: string;
+  readonly dayCount: 360 | 365;
+  readonly account: string;
 }
 
 /** The finance option `dunning` (see `FinanceOptions.dunning`). */
 export interface DunningOptions {
   readonly levels?: readonly { readonly afterDays: number; readonly fee?: string }[];
   readonly feeAccount?: string;
+  /** Default interest the notices charge on what is overdue (see {@link DunningInterest}; `dayCount` defaults to 365). */
+  readonly interest?: { readonly annualRate: string; readonly account: string; readonly dayCount?: 360 | 365 };
 }
 
 /**
@@ -78,7 +97,7 @@ export interface DunningOptions {
  * ```
  */
 export function resolveDunning(options: DunningOptions = {}, chart?: { readonly byCode: ReadonlyMap<string, { readonly header?: boolean }> }, controlAccounts: ReadonlySet<string> = new Set()): DunningSettings {
-  refuseUnknownKeys(options, ["levels", "feeAccount"], "finance option dunning");
+  refuseUnknownKeys(options, ["levels", "feeAccount", "interest"], "finance option dunning");
   const bad = (path: string, message: string): never => {
     throw new StorekeepError("VALIDATION_FAILED", `${path} ${message}.`, { issues: [{ path, message, code: "custom" }] });
   };
@@ -95,14 +114,46 @@ export function resolveDunning(options: DunningOptions = {}, chart?: { readonly 
       }),
     );
   }
+  const postingAccount = (path: string, code: string): string => {
+    const account = chart?.byCode.get(code);
+    if (account === undefined || account.header === true || controlAccounts.has(code)) bad(path, `names ${code}, which is ${account === undefined ? "not in the chart" : account.header === true ? "a header account" : "a control account"}; name a posting account such as other operating income`);
+    return code;
+  };
+  let interest: DunningInterest | null = null;
+  if (options.interest !== undefined) {
+    const i = options.interest;
+    if (typeof i !== "object" || i === null) bad("dunning.interest", "must be { annualRate, account, dayCount? }");
+    refuseUnknownKeys(i, ["annualRate", "account", "dayCount"], "finance option dunning.interest");
+    if (typeof i.annualRate !== "string" || !/^\d{1,2}(\.\d{1,8})?$/.test(i.annualRate) || new Decimal(i.annualRate).lte(0) || new Decimal(i.annualRate).gt(1)) {
+      bad("dunning.interest.annualRate", `must be a ratio above 0 and at most 1 ("0.0912" for 9.12% a year), got ${JSON.stringify(i.annualRate)}`);
+    }
+    const dayCount = i.dayCount ?? 365;
+    if (dayCount !== 360 && dayCount !== 365) bad("dunning.interest.dayCount", `must be 365 or 360, got ${JSON.stringify(i.dayCount)}`);
+    if (typeof i.account !== "string") bad("dunning.interest.account", "must name the account the interest is credited to");
+    interest = Object.freeze({ annualRate: new Decimal(i.annualRate).toFixed(), dayCount, account: postingAccount("dunning.interest.account", i.account) });
+  }
   const charges = levels.some((l) => l.fee !== "0");
   if (options.feeAccount === undefined) {
     if (charges) bad("dunning.feeAccount", "must name the account the dunning fees are credited to (a level charges a fee)");
-    return Object.freeze({ levels, feeAccount: null });
+    return Object.freeze({ levels, feeAccount: null, interest });
   }
-  const account = chart?.byCode.get(options.feeAccount);
-  if (account === undefined || account.header === true || controlAccounts.has(options.feeAccount)) bad("dunning.feeAccount", `names ${options.feeAccount}, which is ${account === undefined ? "not in the chart" : account.header === true ? "a header account" : "a control account"}; name a posting account such as other operating income`);
-  return Object.freeze({ levels, feeAccount: options.feeAccount });
+  return Object.freeze({ levels, feeAccount: postingAccount("dunning.feeAccount", options.feeAccount), interest });
+}
+
+/**
+ * The default interest on one overdue amount from `from` to `to` (exclusive of `from`): open ×
+ * annual rate × days / day count, rounded half up to the currency's minor unit (`quantum`, in
+ * the posting kernel's units). Zero for no days.
+ *
+ * @example
+ * ```ts
+ * dunningInterest(toUnits("1000"), { annualRate: "0.0912", dayCount: 365, account: "4910" }, 30, quantumOf("EUR")); // 7.50 in units
+ * ```
+ */
+export function dunningInterest(open: bigint, interest: DunningInterest, days: number, quantum: bigint): bigint {
+  if (open <= 0n || days <= 0) return 0n;
+  const exact = new Decimal(open.toString()).times(interest.annualRate).times(days).dividedBy(interest.dayCount).dividedBy(quantum.toString());
+  return BigInt(exact.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed()) * quantum;
 }
 
 /**
@@ -122,6 +173,8 @@ export interface DunningItem {
   readonly daysOverdue: number;
   readonly level: number;
   readonly raised: boolean;
+  /** Default interest charged on it by this notice, and the days it covers (since its due date or the last interest charged). Absent: none. */
+  readonly interest?: { readonly amount: string; readonly from: string; readonly days: number };
 }
 
 /**
@@ -148,6 +201,10 @@ export interface DunningNotice {
   readonly fee: string;
   /** The fee's receivable (an open item of type `dunning-fee`), when it charged one. */
   readonly feeDocumentId?: string;
+  /** The default interest this notice charged ("0": none), functional-currency notices only. */
+  readonly interest: string;
+  /** The interest's receivable (an open item of type `dunning-interest`), when it charged any. */
+  readonly interestDocumentId?: string;
   readonly items: readonly DunningItem[];
 }
 
@@ -167,12 +224,13 @@ export interface DunningRun {
   readonly covered: readonly { readonly party: string; readonly currency: string; readonly overdue: string; readonly credits: string }[];
 }
 
-/** An invoice's dunning state: its level and the date of its last reminder. */
+/** An invoice's dunning state: its level, the date of its last reminder, and the day interest was last charged to. */
 interface ItemDunning {
   readonly itemId: string;
   readonly level: number;
   readonly lastNoticeOn: string;
   readonly noticeIds: readonly string[];
+  readonly interestThrough?: string;
 }
 
 const runSchema = strictInput({ asOf: localDateSchema, runId: z.string().min(1).max(200).regex(/^[^|\u0000]+$/, "may not contain | or NUL").optional() });
@@ -256,11 +314,34 @@ export function runDunningCommand(settings: FinanceSettings) {
         // A notice goes out only when one of its invoices reaches a new level; it lists all of them.
         if (!items.some((i) => i.raised)) continue;
         const noticeId = `${runId}|${g.party}|${g.currency}`;
-        for (const item of items.filter((i) => i.raised)) {
+        // Default interest (functional-currency notices): on each listed invoice's open amount, since its due date or the day interest was last charged to.
+        const interest = settings.dunning.interest !== null && g.currency === fc ? settings.dunning.interest : null;
+        const quantum = quantumOf(fc);
+        const charged = new Map<string, { amount: bigint; from: string; days: number }>();
+        if (interest !== null) {
+          for (const item of items) {
+            const through = states.get(item.itemId)?.doc.interestThrough;
+            const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
+            const days = daysBetween(from as LocalDate, input.asOf);
+            const amount = dunningInterest(toUnits(item.open), interest, days, quantum);
+            if (amount > 0n) charged.set(item.itemId, { amount, from, days });
+          }
+        }
+        for (const item of items.filter((i) => i.raised || charged.has(i.itemId))) {
           const state = states.get(item.itemId);
-          const doc: ItemDunning = { itemId: item.itemId, level: item.level, lastNoticeOn: input.asOf, noticeIds: [...(state?.doc.noticeIds ?? []), noticeId] };
+          const doc: ItemDunning = {
+            itemId: item.itemId,
+            level: item.level,
+            // (An invoice below the first level listed with interest keeps level 0: its date is not read until it has a level.)
+            lastNoticeOn: item.raised || state === undefined ? input.asOf : state.doc.lastNoticeOn,
+            noticeIds: [...(state?.doc.noticeIds ?? []), noticeId],
+            ...(charged.has(item.itemId) ? { interestThrough: input.asOf } : state?.doc.interestThrough === undefined ? {} : { interestThrough: state.doc.interestThrough }),
+          };
           await ctx.tx.documents.put(FINANCE_STORE.dunning, item.itemId, doc as unknown as JsonObject, state?.version ?? 0);
         }
+        const interestTotal = [...charged.values()].reduce((sum, c) => sum + c.amount, 0n);
+        const interestDocumentId = interestTotal === 0n ? undefined : `${noticeId}|interest`;
+        if (interestDocumentId !== undefined) await chargeInterest(ctx, settings, { noticeId, interestDocumentId, party: g.party, amount: interestTotal, asOf: input.asOf });
         // The fee of the highest level this notice raised an invoice to (functional-currency notices only).
         const raisedTo = Math.max(...items.filter((i) => i.raised).map((i) => i.level));
         const fee = g.currency === fc ? levels[raisedTo - 1]!.fee : "0";
@@ -277,7 +358,12 @@ export function runDunningCommand(settings: FinanceSettings) {
           credits: unitsToString(g.credits),
           fee,
           ...(feeDocumentId === undefined ? {} : { feeDocumentId }),
-          items: items.map(({ itemId: _id, ...rest }) => rest),
+          interest: unitsToString(interestTotal),
+          ...(interestDocumentId === undefined ? {} : { interestDocumentId }),
+          items: items.map(({ itemId, ...rest }) => {
+            const c = charged.get(itemId);
+            return c === undefined ? rest : { ...rest, interest: { amount: unitsToString(c.amount), from: c.from, days: c.days } };
+          }),
         };
         await ctx.tx.documents.put(FINANCE_STORE.dunningNotices, noticeId, notice as unknown as JsonObject, 0);
         notices.push(notice);
@@ -299,6 +385,7 @@ export function runDunningCommand(settings: FinanceSettings) {
           overdue: money(n.overdue, n.currency),
           credits: money(n.credits, n.currency),
           ...(n.fee === "0" ? {} : { fee: money(n.fee, fc) }),
+          ...(n.interest === "0" ? {} : { interest: money(n.interest, fc) }),
           items: n.items.map((i) => ({ documentId: i.documentId, ...(i.orderId === undefined ? {} : { orderId: i.orderId }), dueDate: i.dueDate, open: money(i.open, n.currency), daysOverdue: i.daysOverdue, level: i.level })),
         },
       }));
@@ -332,6 +419,29 @@ async function chargeFee(ctx: CommandContext, settings: FinanceSettings, fee: { 
     ],
   });
   await openItem(ctx.tx, { ledger: "receivables", party: fee.party, documentId: fee.feeDocumentId, documentType: "dunning-fee", date: fee.asOf, dueDate: fee.asOf, currency: fc, amount: fee.fee, functional: fee.fee });
+}
+
+/**
+ * Charges a notice's default interest: Dr receivables / Cr the interest account, in the
+ * functional currency, and a receivable of its own (`dunning-interest`, due at once).
+ */
+async function chargeInterest(ctx: CommandContext, settings: FinanceSettings, charge: { readonly noticeId: string; readonly interestDocumentId: string; readonly party: string; readonly amount: bigint; readonly asOf: string }): Promise<void> {
+  const fc = ctx.config.functionalCurrency;
+  await postDraft(ctx, settings, {
+    date: charge.asOf,
+    domain: "sales",
+    kind: "standard",
+    memo: `Default interest: ${charge.noticeId}`,
+    key: null,
+    source: commandSource(ctx),
+    reversalOf: null,
+    lines: [
+      { account: settings.accountMap.receivables, currency: fc, amount: charge.amount, functional: charge.amount },
+      { account: settings.dunning.interest!.account, currency: fc, amount: -charge.amount, functional: -charge.amount },
+    ],
+  });
+  const amount = unitsToString(charge.amount);
+  await openItem(ctx.tx, { ledger: "receivables", party: charge.party, documentId: charge.interestDocumentId, documentType: "dunning-interest", date: charge.asOf, dueDate: charge.asOf, currency: fc, amount, functional: amount });
 }
 
 /**

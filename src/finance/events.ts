@@ -13,7 +13,7 @@ const itemId = z.string().min(1).max(200);
 /** One side of an allocation: the document and, when finance tracked it from a sales event, its order. */
 const allocatedDocument = z.object({
   documentId: itemId,
-  documentType: z.enum(["invoice", "credit-note", "payment", "refund", "bill", "debit-note", "landed-cost", "advance", "dunning-fee"]),
+  documentType: z.enum(["invoice", "credit-note", "payment", "refund", "bill", "debit-note", "landed-cost", "advance", "dunning-fee", "dunning-interest"]),
   /** The sales order the document belongs to; absent for other documents and for items tracked before orders were kept on them. */
   orderId: itemId.optional(),
 });
@@ -50,8 +50,9 @@ export const creditAllocatedSchema = z.object({
  * `DunningNoticeIssued` (v1): `finance.runDunning` issued a payment reminder to a customer
  * (`party`) in one currency at `level` (the highest level of its invoices): every invoice past
  * its due date with its open amount, days overdue and level, the total `overdue`, and the
- * `credits` the customer has on account in that currency, and the `fee` it charged (functional,
- * posted by the run itself: Dr receivables / Cr the shop's fee account). The shop sends it (an outbox
+ * `credits` the customer has on account in that currency, and the `fee` and default `interest` it
+ * charged (functional, posted by the run itself: Dr receivables / Cr the shop's fee or interest
+ * account). The shop sends it (an outbox
  * consumer: mail, letter, PSP link); finance posts nothing for it.
  *
  * @example
@@ -73,6 +74,8 @@ export const dunningNoticeIssuedSchema = z.object({
   credits: postedAmountJson,
   /** The fee the notice charged (functional currency), when it charged one. */
   fee: positiveAmountJson.optional(),
+  /** The default interest the notice charged (functional currency), when it charged any. */
+  interest: positiveAmountJson.optional(),
   items: z
     .array(z.object({ documentId: itemId, orderId: itemId.optional(), dueDate: localDateSchema, open: positiveAmountJson, daysOverdue: z.number().int().min(1), level: z.number().int().min(0).max(10) }))
     .min(1)

@@ -98,7 +98,7 @@ export interface OpenItem {
   readonly ledger: OpenItemLedger;
   readonly party: string;
   readonly documentId: string;
-  readonly documentType: "invoice" | "credit-note" | "payment" | "refund" | "bill" | "debit-note" | "landed-cost" | "advance" | "dunning-fee";
+  readonly documentType: "invoice" | "credit-note" | "payment" | "refund" | "bill" | "debit-note" | "landed-cost" | "advance" | "dunning-fee" | "dunning-interest";
   /**
    * The sales order the document belongs to (receivables items tracked from sales events; absent
    * on other items and on items tracked before it was kept). `allocate` names it on

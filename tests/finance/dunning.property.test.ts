@@ -1,13 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { memoryStore } from "../../src/adapters/memory/index.js";
-import { nextDunningLevel, resolveDunning } from "../../src/finance/dunning.js";
+import { dunningInterest, nextDunningLevel, resolveDunning } from "../../src/finance/dunning.js";
 import { Decimal } from "../../src/kernel/decimal.js";
 import { createStorekeep } from "../../src/storekeep.js";
 import { ManualClock, sequentialIds } from "../../src/testing/index.js";
 import { VAT } from "../sales/setup.js";
 
-const DUNNING = { levels: [{ afterDays: 3 }, { afterDays: 8, fee: "2.5" }, { afterDays: 15, fee: "5" }], feeAccount: "6900" };
+const DUNNING = { levels: [{ afterDays: 3 }, { afterDays: 8, fee: "2.5" }, { afterDays: 15, fee: "5" }], feeAccount: "6900", interest: { annualRate: "0.5", account: "6900" } };
+const INTEREST = { annualRate: "0.5", dayCount: 365 as const, account: "6900" };
+const units = (x: string) => BigInt(new Decimal(x).times(1_000_000).toFixed(0));
+const daysFrom = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 const LEVELS = resolveDunning({ levels: DUNNING.levels.map((l) => ({ afterDays: l.afterDays })) }).levels;
 
 type Action = { kind: "order"; customer: number; terms: number; units: number } | { kind: "pay"; pick: number } | { kind: "days"; days: number } | { kind: "dun"; fresh: boolean };
@@ -20,9 +23,10 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 );
 
 describe("dunning over random days of orders, payments and runs", () => {
-  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; the subledger equals the books", async () => {
+  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; interest is charged on each day overdue once, on what is open; the subledger equals the books", async () => {
     let notices = 0;
     let fees = 0;
+    let recharged = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 10, maxLength: 60 }), async (actions) => {
         const clock = new ManualClock("2026-03-02T10:00:00.000Z");
@@ -34,6 +38,7 @@ describe("dunning over random days of orders, payments and runs", () => {
           const orders: string[] = [];
           const levels = new Map<string, { level: number; lastNoticeOn: string | null }>();
           const runs = new Map<string, unknown>();
+          const interestThrough = new Map<string, string>();
           let n = 0;
           for (const a of actions) {
             const today = clock.now().toISOString().slice(0, 10);
@@ -62,6 +67,7 @@ describe("dunning over random days of orders, payments and runs", () => {
                 expect(notice.fee).toBe(DUNNING.levels[raisedTo - 1]!.fee ?? "0");
                 if (notice.fee !== "0") fees++;
                 expect(notice.overdue).toBe(notice.items.reduce((s, i) => s.plus(i.open), new Decimal(0)).toFixed());
+                expect(notice.interest).toBe(notice.items.reduce((s, i) => s.plus(i.interest?.amount ?? 0), new Decimal(0)).toFixed());
                 for (const item of notice.items) {
                   const before = levels.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
                   const item0 = open.get(item.documentId);
@@ -72,6 +78,15 @@ describe("dunning over random days of orders, payments and runs", () => {
                   expect(item.level).toBe(nextDunningLevel(LEVELS, before, item.daysOverdue, today));
                   expect(item.level).toBeLessThanOrEqual(LEVELS.length);
                   if (item.raised) levels.set(item.documentId, { level: item.level, lastNoticeOn: today });
+                  // Interest from the due date or the day it was last charged to, never a day twice.
+                  const from = interestThrough.get(item.documentId) ?? item.dueDate;
+                  const expected = dunningInterest(units(item.open), INTEREST, daysFrom(from, today), 10_000n);
+                  expect(item.interest === undefined ? 0n : units(item.interest.amount)).toBe(expected);
+                  if (item.interest !== undefined) {
+                    expect(item.interest).toMatchObject({ from, days: daysFrom(from, today) });
+                    if (from !== item.dueDate) recharged++;
+                    interestThrough.set(item.documentId, today);
+                  }
                 }
               }
               // An overdue invoice left out of every notice could not go up a level.
@@ -95,5 +110,6 @@ describe("dunning over random days of orders, payments and runs", () => {
     // The property drew what it is about.
     expect(notices).toBeGreaterThan(20);
     expect(fees).toBeGreaterThan(0);
+    expect(recharged).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DUNNING_LEVELS, nextDunningLevel, resolveDunning } from "../../src/finance/dunning.js";
+import { DEFAULT_DUNNING_LEVELS, dunningInterest, nextDunningLevel, resolveDunning } from "../../src/finance/dunning.js";
+import { extendChart } from "../../src/finance/accounts.js";
 import { defaultChart } from "../../src/finance/chart.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
 import type { Storekeep } from "../../src/storekeep.js";
@@ -49,7 +50,9 @@ describe("dunning levels", () => {
     expect(resolveDunning({ levels: [{ afterDays: 14 }, { afterDays: 28, fee: "5.00" }], feeAccount: "6900" }, chart)).toEqual({
       levels: [{ level: 1, afterDays: 14, fee: "0" }, { level: 2, afterDays: 28, fee: "5" }],
       feeAccount: "6900",
+      interest: null,
     });
+    expect(resolveDunning({ interest: { annualRate: "0.0912", account: "6900" } }, chart).interest).toEqual({ annualRate: "0.0912", dayCount: 365, account: "6900" });
     const fails = (o: unknown, control: ReadonlySet<string> = new Set()) => {
       try {
         resolveDunning(o as never, chart, control);
@@ -66,6 +69,21 @@ describe("dunning levels", () => {
     expect(fails({ levels: [{ afterDays: 7, fee: "-5" }], feeAccount: "6900" })).toMatch(/^VALIDATION_FAILED: dunning.levels\[0\].fee/);
     expect(fails({ levels: [{ afterDays: 7, fee: "5" }], feeAccount: "9999" })).toMatch(/^VALIDATION_FAILED: dunning.feeAccount names 9999, which is not in the chart/);
     expect(fails({ levels: [{ afterDays: 7, fee: "5" }], feeAccount: "1200" }, new Set(["1200"]))).toMatch(/a control account/);
+    expect(fails({ interest: { annualRate: "9.12", account: "6900" } })).toMatch(/^VALIDATION_FAILED: dunning.interest.annualRate must be a ratio .*"0.0912" for 9.12%/);
+    expect(fails({ interest: { annualRate: "0.0912", account: "6900", dayCount: 366 } })).toMatch(/^VALIDATION_FAILED: dunning.interest.dayCount/);
+    expect(fails({ interest: { annualRate: "0.0912", account: "9999" } })).toMatch(/^VALIDATION_FAILED: dunning.interest.account names 9999/);
+    expect(fails({ interest: { annualRate: "0.0912", account: "6900", rate: "0.1" } })).toMatch(/^VALIDATION_FAILED: .*"rate"/);
+  });
+
+  it("default interest: open × annual rate × days / day count, half up to the minor unit", () => {
+    const interest = { annualRate: "0.0912", dayCount: 365 as const, account: "6900" };
+    const q = 10_000n; // the posting kernel's units per cent (6 decimals, EUR's quantum)
+    const units = (x: string) => BigInt(Math.round(Number(x) * 1_000_000));
+    expect(dunningInterest(units("119"), interest, 7, q)).toBe(units("0.21")); // 0.208...
+    expect(dunningInterest(units("119"), interest, 14, q)).toBe(units("0.42")); // 0.416...
+    expect(dunningInterest(units("1000"), { ...interest, dayCount: 360 }, 30, q)).toBe(units("7.6"));
+    expect(dunningInterest(units("119"), interest, 0, q)).toBe(0n);
+    expect(dunningInterest(units("-10"), interest, 30, q)).toBe(0n);
   });
 });
 
@@ -160,6 +178,48 @@ describe.each(["memory", "pglite"] as const)("sk.finance.runDunning on %s", (kin
     // A fee is not itself dunned.
     clock.set("2026-05-20T10:00:00.000Z");
     expect((await sk.finance.runDunning({ asOf: "2026-05-20" })).notices).toEqual([]);
+    await sk.close();
+  });
+
+  it("charges default interest on what is overdue since its due date or the last interest charged, on a receivable of its own, with every notice that goes out", async () => {
+    const clock = new ManualClock("2026-03-02T10:00:00.000Z");
+    const chart = extendChart(defaultChart(), [{ code: "4910", name: "Interest income", type: "revenue", parent: "4000" }]);
+    const sk = createStorekeep({ store: storeOf(kind, db), clock, ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" }, sales: { tax: { codes: VAT, seller: { country: "DE" } } }, finance: { chart, dunning: { interest: { annualRate: "0.0912", account: "4910" } } } });
+    await stock(sk);
+    await order(sk, "o1", "c1"); // 119, due 03-16
+    clock.set("2026-03-20T10:00:00.000Z");
+    await order(sk, "o2", "c1"); // 119, due 04-03
+    clock.set("2026-03-23T10:00:00.000Z");
+    // 7 days overdue: 119 × 9.12% × 7 / 365 = 0.208 → 0.21.
+    const first = (await sk.finance.runDunning({ asOf: "2026-03-23" })).notices[0]!;
+    expect(first).toMatchObject({ level: 1, interest: "0.21", interestDocumentId: "dun_2026-03-23|c1|EUR|interest" });
+    expect(first.items).toEqual([expect.objectContaining({ documentId: expect.any(String), level: 1, interest: { amount: "0.21", from: "2026-03-16", days: 7 } })]);
+    clock.set("2026-04-06T10:00:00.000Z");
+    // o1: 14 more days (0.42); o2, 3 days overdue and below the first level, listed with its 3 days (0.09).
+    const second = (await sk.finance.runDunning({ asOf: "2026-04-06" })).notices[0]!;
+    expect(second.interest).toBe("0.51");
+    expect(second.items.map((i) => [i.level, i.raised, i.interest])).toEqual([
+      [2, true, { amount: "0.42", from: "2026-03-23", days: 14 }],
+      [0, false, { amount: "0.09", from: "2026-04-03", days: 3 }],
+    ]);
+    // Half of o1 paid: the next interest is on what is open.
+    await sk.sales.capturePayment({ orderId: "o1", paymentId: "pay_1", amount: "59" });
+    clock.set("2026-04-20T10:00:00.000Z");
+    const third = (await sk.finance.runDunning({ asOf: "2026-04-20" })).notices[0]!;
+    // o1: 60 × 9.12% × 14 / 365 = 0.2099 → 0.21; o2: 119 for 14 days → 0.42.
+    expect(third.items.map((i) => [i.level, i.interest])).toEqual([
+      [3, { amount: "0.21", from: "2026-04-06", days: 14 }],
+      [1, { amount: "0.42", from: "2026-04-06", days: 14 }],
+    ]);
+    expect(third.interest).toBe("0.63");
+    expect(await balance(sk, "4910")).toBe("-1.35");
+    const charged = (await sk.finance.openItems({ ledger: "receivables", party: "c1", openOnly: true })).filter((i) => i.documentType === "dunning-interest");
+    expect(charged.map((i) => i.openAmount)).toEqual(["0.21", "0.51", "0.63"]);
+    expect((await sk.store.readEvents(null, 10_000)).filter((e) => e.type === "DunningNoticeIssued").at(-1)!.payload).toMatchObject({ interest: { amount: "0.63", currency: "EUR" } });
+    // The same run again charges nothing more; interest is not itself dunned or charged interest on.
+    expect((await sk.finance.runDunning({ asOf: "2026-04-20" })).notices[0]!.interest).toBe("0.63");
+    expect(await balance(sk, "4910")).toBe("-1.35");
+    await booksAgree(sk);
     await sk.close();
   });
 

@@ -1,6 +1,7 @@
 import { Decimal } from "../../kernel/decimal.js";
 import { isStorekeepError } from "../../kernel/errors.js";
-import { nextDunningLevel, resolveDunning } from "../../finance/dunning.js";
+import { dunningInterest, nextDunningLevel, resolveDunning } from "../../finance/dunning.js";
+import { type LocalDate, daysBetween } from "../../kernel/local-date.js";
 import { assertTrialBalanceSumsToZero, ledgerInvariantViolations } from "../finance/invariants.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
@@ -22,8 +23,9 @@ export interface ControlCheck {
 }
 
 /** Customers on account are reminded 2, 5 and 9 days after the due date, the later two for a fee (credited to 6900): a run of a few weeks reaches every level. */
-export const SIM_DUNNING = { levels: [{ afterDays: 2 }, { afterDays: 5, fee: "2.5" }, { afterDays: 9, fee: "5" }], feeAccount: "6900" } as const;
+export const SIM_DUNNING = { levels: [{ afterDays: 2 }, { afterDays: 5, fee: "2.5" }, { afterDays: 9, fee: "5" }], feeAccount: "6900", interest: { annualRate: "0.12", account: "6900" } } as const;
 const SIM_DUNNING_LEVELS = resolveDunning({ levels: SIM_DUNNING.levels.map((l) => ({ afterDays: l.afterDays })) }).levels;
+const SIM_INTEREST = { annualRate: SIM_DUNNING.interest.annualRate, dayCount: 365, account: SIM_DUNNING.interest.account } as const;
 
 /** Finance's commands and invariants for the simulator. */
 export function financePart(shop: ShopContext, controls: readonly ControlCheck[], options: { readonly accounts?: boolean } = {}): ModulePart {
@@ -33,6 +35,8 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
   const closedYears: number[] = [];
   /** Each dunned invoice's level and last reminder, as the runs reported them. */
   const dunned = new Map<string, { level: number; lastNoticeOn: string | null }>();
+  // The day each invoice was last charged interest to (--accounts).
+  const interestThrough = new Map<string, string>();
 
   const steps = (): SimStep[] => [
     {
@@ -139,7 +143,21 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                     if (now === undefined || now.openAmount !== item.open || now.dueDate >= asOf) throw new Error(`dunning listed ${item.documentId} with ${item.open} open, due ${item.dueDate}; the ledger has it ${now === undefined ? "closed" : `with ${now.openAmount} open, due ${now.dueDate}`}`);
                   }
                   if (item.raised && item.level > before.level) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
+                  // Alone and fresh, a EUR notice charges interest on each invoice's open amount from its due date or the day interest was last charged to.
+                  if (alone && result.runId !== `dun_${asOf}` && notice.currency === "EUR") {
+                    const through = interestThrough.get(item.documentId);
+                    const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
+                    const days = daysBetween(from as LocalDate, asOf as LocalDate);
+                    const expected = dunningInterest(BigInt(new Decimal(item.open).times(1_000_000).toFixed(0)), SIM_INTEREST, days, 10_000n);
+                    const got = item.interest === undefined ? 0n : BigInt(new Decimal(item.interest.amount).times(1_000_000).toFixed(0));
+                    if (got !== expected || (item.interest !== undefined && (item.interest.from !== from || item.interest.days !== days))) {
+                      throw new Error(`dunning charged ${item.documentId} interest ${JSON.stringify(item.interest ?? null)}; ${item.open} open from ${from} for ${days} days is ${new Decimal(expected.toString()).dividedBy(1_000_000).toFixed()}`);
+                    }
+                  }
+                  if (item.interest !== undefined) interestThrough.set(item.documentId, notice.asOf);
                 }
+                const sum = notice.items.reduce((t, i) => t.plus(i.interest?.amount ?? 0), new Decimal(0));
+                if (!sum.eq(notice.interest)) throw new Error(`dunning notice ${notice.noticeId} charged ${notice.interest} interest, its invoices ${sum.toFixed()}`);
               }
               return result;
             },
