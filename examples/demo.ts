@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Decimal, createStorekeep, renderDashboardHtml, forecastDrivenPolicy, isStorekeepError, memoryRates, simulateReplenishment, type Storekeep } from "../src/index.js";
+import { Decimal, createStorekeep, defaultChart, extendChart, renderDashboardHtml, forecastDrivenPolicy, isStorekeepError, memoryRates, simulateReplenishment, type Storekeep } from "../src/index.js";
 import { ManualClock, sequentialIds } from "../src/testing/index.js";
 import { type RetailInvoice, loadRetailInvoices } from "./online-retail.js";
 import { purchasingOptions, shopSalesOptions, simulateShop } from "./shop.js";
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     { base: "USD", quote: "GBP", date: "2010-11-01", rate: "0.64" },
     { base: "USD", quote: "GBP", date: "2010-12-10", rate: "0.62" },
   ]);
-  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds(), rates, config: { functionalCurrency: "GBP", timeZone: "Europe/London" }, sales: shopSalesOptions, analytics: { automation: { lowStock: { default: 3 } } }, purchasing: purchasingOptions, finance: { dunning: { levels: [{ afterDays: 3 }, { afterDays: 14 }, { afterDays: 28 }] } } });
+  const sk: Storekeep = createStorekeep({ store, clock, ids: sequentialIds(), rates, config: { functionalCurrency: "GBP", timeZone: "Europe/London" }, sales: shopSalesOptions, analytics: { automation: { lowStock: { default: 3 } } }, purchasing: purchasingOptions, finance: { chart: extendChart(defaultChart(), [{ code: "4910", name: "Interest income", type: "revenue", parent: "4000" }]), dunning: { levels: [{ afterDays: 3 }, { afterDays: 14 }, { afterDays: 28 }], interest: { annualRate: "0.0925", account: "4910" } } } });
   try {
     heading(`A shop on storekeep (${store.name} store): two weeks of UCI Online Retail`);
     log(`${invoices.length} invoices (${invoices.filter((i) => i.cancellation).length} cancellations) from examples/data/online-retail-2010-12.csv`);
@@ -200,7 +200,7 @@ async function showOpenItems(sk: Storekeep, clock: ManualClock): Promise<void> {
   for (const r of aging.rows) log(`${r.party.padEnd(10)} ${r.currency.padEnd(4)} ${r.amounts.map((a) => a.padStart(9)).join(" ")}`);
   // Dunning: reminders 3, 14 and 28 days past the due date (the shop's levels).
   const dunning = await sk.finance.runDunning({ asOf: "2010-12-14" });
-  for (const n of dunning.notices) log(`dunning: ${n.party} reminder level ${n.level}: ${n.overdue} ${n.currency} overdue (${n.items.map((i) => `${i.documentId} ${i.open} due ${i.dueDate}, ${i.daysOverdue} days`).join("; ")})`);
+  for (const n of dunning.notices) log(`dunning: ${n.party} reminder level ${n.level}: ${n.overdue} ${n.currency} overdue (${n.items.map((i) => `${i.documentId} ${i.open} due ${i.dueDate}, ${i.daysOverdue} days`).join("; ")})${n.interest === "0" ? "" : `, default interest at 9.25% a year: ${n.interest} ${n.currency}`}`);
   const [receivables] = await sk.finance.auditSubledgers({ asOf: "2010-12-14" });
   log(`subledger ${receivables!.subledger} GBP = Receivables ${receivables!.control} GBP: ${receivables!.ok ? "ok" : "DIFFERENCE"}`);
 }

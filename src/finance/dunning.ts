@@ -197,11 +197,11 @@ export interface DunningNotice {
   readonly level: number;
   readonly overdue: string;
   readonly credits: string;
-  /** The fee this notice charged ("0": none): the fee of the highest level it raised an invoice to, in the functional currency only. */
+  /** The fee this notice charged ("0": none), in its currency: the fee of the highest level it raised an invoice to, at the day's rate when the notice is in another currency than the books. */
   readonly fee: string;
   /** The fee's receivable (an open item of type `dunning-fee`), when it charged one. */
   readonly feeDocumentId?: string;
-  /** The default interest this notice charged ("0": none), functional-currency notices only. */
+  /** The default interest this notice charged ("0": none), in its currency. */
   readonly interest: string;
   /** The interest's receivable (an open item of type `dunning-interest`), when it charged any. */
   readonly interestDocumentId?: string;
@@ -314,9 +314,9 @@ export function runDunningCommand(settings: FinanceSettings) {
         // A notice goes out only when one of its invoices reaches a new level; it lists all of them.
         if (!items.some((i) => i.raised)) continue;
         const noticeId = `${runId}|${g.party}|${g.currency}`;
-        // Default interest (functional-currency notices): on each listed invoice's open amount, since its due date or the day interest was last charged to.
-        const interest = settings.dunning.interest !== null && g.currency === fc ? settings.dunning.interest : null;
-        const quantum = quantumOf(fc);
+        // Default interest: on each listed invoice's open amount (in the notice's currency), since its due date or the day interest was last charged to.
+        const interest = settings.dunning.interest;
+        const quantum = quantumOf(g.currency);
         const charged = new Map<string, { amount: bigint; from: string; days: number }>();
         if (interest !== null) {
           for (const item of items) {
@@ -339,14 +339,20 @@ export function runDunningCommand(settings: FinanceSettings) {
           };
           await ctx.tx.documents.put(FINANCE_STORE.dunning, item.itemId, doc as unknown as JsonObject, state?.version ?? 0);
         }
-        const interestTotal = [...charged.values()].reduce((sum, c) => sum + c.amount, 0n);
-        const interestDocumentId = interestTotal === 0n ? undefined : `${noticeId}|interest`;
-        if (interestDocumentId !== undefined) await chargeInterest(ctx, settings, { noticeId, interestDocumentId, party: g.party, amount: interestTotal, asOf: input.asOf });
-        // The fee of the highest level this notice raised an invoice to (functional-currency notices only).
+        // The fee of the highest level this notice raised an invoice to (in the notice's currency at the day's rate).
         const raisedTo = Math.max(...items.filter((i) => i.raised).map((i) => i.level));
-        const fee = g.currency === fc ? levels[raisedTo - 1]!.fee : "0";
-        const feeDocumentId = fee === "0" ? undefined : `${noticeId}|fee`;
-        if (feeDocumentId !== undefined) await chargeFee(ctx, settings, { noticeId, feeDocumentId, party: g.party, fee, asOf: input.asOf, level: raisedTo });
+        const levelFee = levels[raisedTo - 1]!.fee;
+        const interestTotal = [...charged.values()].reduce((sum, c) => sum + c.amount, 0n);
+        const rate = (levelFee !== "0" || interestTotal > 0n) && g.currency !== fc ? await rateOn(ctx, g.currency, input.asOf) : null;
+        const fee = levelFee === "0" ? 0n : feeIn(ctx, levelFee, raisedTo, g.currency, rate);
+        const charge = async (kind: "fee" | "interest", units: bigint): Promise<string | undefined> => {
+          if (units === 0n) return undefined;
+          const documentId = `${noticeId}|${kind}`;
+          await chargeOnNotice(ctx, settings, { kind, noticeId, documentId, party: g.party, currency: g.currency, units, functional: rate === null ? units : convertUnits(units, rate, quantumOf(fc)), rate, asOf: input.asOf, level: raisedTo });
+          return documentId;
+        };
+        const feeDocumentId = await charge("fee", fee);
+        const interestDocumentId = await charge("interest", interestTotal);
         const notice: DunningNotice = {
           noticeId,
           runId,
@@ -356,7 +362,7 @@ export function runDunningCommand(settings: FinanceSettings) {
           level: Math.max(...items.map((i) => i.level)),
           overdue: unitsToString(overdue),
           credits: unitsToString(g.credits),
-          fee,
+          fee: unitsToString(fee),
           ...(feeDocumentId === undefined ? {} : { feeDocumentId }),
           interest: unitsToString(interestTotal),
           ...(interestDocumentId === undefined ? {} : { interestDocumentId }),
@@ -384,8 +390,8 @@ export function runDunningCommand(settings: FinanceSettings) {
           level: n.level,
           overdue: money(n.overdue, n.currency),
           credits: money(n.credits, n.currency),
-          ...(n.fee === "0" ? {} : { fee: money(n.fee, fc) }),
-          ...(n.interest === "0" ? {} : { interest: money(n.interest, fc) }),
+          ...(n.fee === "0" ? {} : { fee: money(n.fee, n.currency) }),
+          ...(n.interest === "0" ? {} : { interest: money(n.interest, n.currency) }),
           items: n.items.map((i) => ({ documentId: i.documentId, ...(i.orderId === undefined ? {} : { orderId: i.orderId }), dueDate: i.dueDate, open: money(i.open, n.currency), daysOverdue: i.daysOverdue, level: i.level })),
         },
       }));
@@ -394,54 +400,59 @@ export function runDunningCommand(settings: FinanceSettings) {
   });
 }
 
-/**
- * Charges a notice's fee: Dr receivables / Cr the fee account, in the functional currency, and
- * a receivable of its own (`dunning-fee`, due at once) for the customer. The fee must fit the
- * functional currency's minor unit; the sales period must be open on the run's date.
- */
-async function chargeFee(ctx: CommandContext, settings: FinanceSettings, fee: { readonly noticeId: string; readonly feeDocumentId: string; readonly party: string; readonly fee: string; readonly asOf: string; readonly level: number }): Promise<void> {
+/** The rate from `currency` to the functional currency on `date`, or NOT_FOUND naming what to add. */
+async function rateOn(ctx: CommandContext, currency: string, date: string): Promise<Decimal> {
   const fc = ctx.config.functionalCurrency;
-  const units = toUnits(fee.fee);
-  if (units % quantumOf(fc) !== 0n) {
-    throw new StorekeepError("VALIDATION_FAILED", `The dunning fee of level ${fee.level} (${fee.fee}) has more decimals than ${fc} has; give it in whole minor units of ${fc} (finance option dunning.levels).`, { issues: [{ path: `dunning.levels[${fee.level - 1}].fee`, message: `finer than ${fc}`, code: "custom" }] });
-  }
-  await postDraft(ctx, settings, {
-    date: fee.asOf,
-    domain: "sales",
-    kind: "standard",
-    memo: `Dunning fee, level ${fee.level}: ${fee.noticeId}`,
-    key: null,
-    source: commandSource(ctx),
-    reversalOf: null,
-    lines: [
-      { account: settings.accountMap.receivables, currency: fc, amount: units, functional: units },
-      { account: settings.dunning.feeAccount!, currency: fc, amount: -units, functional: -units },
-    ],
-  });
-  await openItem(ctx.tx, { ledger: "receivables", party: fee.party, documentId: fee.feeDocumentId, documentType: "dunning-fee", date: fee.asOf, dueDate: fee.asOf, currency: fc, amount: fee.fee, functional: fee.fee });
+  const rate = await ctx.rates.rate(currency as never, fc as never, date as LocalDate);
+  if (rate === undefined) throw new StorekeepError("NOT_FOUND", `No exchange rate from ${currency} to ${fc} on or before ${date} for a dunning notice's fee or interest; add one to the RateProvider.`, { from: currency, to: fc, date });
+  return rate;
+}
+
+/** `units` × `rate`, rounded half up to `quantum` (kernel units). */
+function convertUnits(units: bigint, rate: Decimal, quantum: bigint): bigint {
+  return BigInt(new Decimal(units.toString()).times(rate).dividedBy(quantum.toString()).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed()) * quantum;
 }
 
 /**
- * Charges a notice's default interest: Dr receivables / Cr the interest account, in the
- * functional currency, and a receivable of its own (`dunning-interest`, due at once).
+ * A level's fee (functional currency) in the notice's currency: as it is in the functional
+ * currency, or at the day's rate rounded half up to the notice currency's minor unit. The fee must
+ * fit the functional currency's minor unit.
  */
-async function chargeInterest(ctx: CommandContext, settings: FinanceSettings, charge: { readonly noticeId: string; readonly interestDocumentId: string; readonly party: string; readonly amount: bigint; readonly asOf: string }): Promise<void> {
+function feeIn(ctx: CommandContext, fee: string, level: number, currency: string, rate: Decimal | null): bigint {
+  const fc = ctx.config.functionalCurrency;
+  const units = toUnits(fee);
+  if (units % quantumOf(fc) !== 0n) {
+    throw new StorekeepError("VALIDATION_FAILED", `The dunning fee of level ${level} (${fee}) has more decimals than ${fc} has; give it in whole minor units of ${fc} (finance option dunning.levels).`, { issues: [{ path: `dunning.levels[${level - 1}].fee`, message: `finer than ${fc}`, code: "custom" }] });
+  }
+  return rate === null ? units : convertUnits(units, new Decimal(1).dividedBy(rate), quantumOf(currency));
+}
+
+/**
+ * Charges a notice's fee or default interest: Dr receivables (in the notice's currency, at the
+ * day's rate) / Cr the fee or interest account (functional), and a receivable of its own for the
+ * customer (`dunning-fee` or `dunning-interest`, due at once). The sales period must be open on
+ * the run's date.
+ */
+async function chargeOnNotice(
+  ctx: CommandContext,
+  settings: FinanceSettings,
+  c: { readonly kind: "fee" | "interest"; readonly noticeId: string; readonly documentId: string; readonly party: string; readonly currency: string; readonly units: bigint; readonly functional: bigint; readonly rate: Decimal | null; readonly asOf: string; readonly level: number },
+): Promise<void> {
   const fc = ctx.config.functionalCurrency;
   await postDraft(ctx, settings, {
-    date: charge.asOf,
+    date: c.asOf,
     domain: "sales",
     kind: "standard",
-    memo: `Default interest: ${charge.noticeId}`,
+    memo: c.kind === "fee" ? `Dunning fee, level ${c.level}: ${c.noticeId}` : `Default interest: ${c.noticeId}`,
     key: null,
     source: commandSource(ctx),
     reversalOf: null,
     lines: [
-      { account: settings.accountMap.receivables, currency: fc, amount: charge.amount, functional: charge.amount },
-      { account: settings.dunning.interest!.account, currency: fc, amount: -charge.amount, functional: -charge.amount },
+      { account: settings.accountMap.receivables, currency: c.currency, amount: c.units, functional: c.functional, ...(c.rate === null ? {} : { rate: c.rate.toFixed() }) },
+      { account: c.kind === "fee" ? settings.dunning.feeAccount! : settings.dunning.interest!.account, currency: fc, amount: -c.functional, functional: -c.functional },
     ],
   });
-  const amount = unitsToString(charge.amount);
-  await openItem(ctx.tx, { ledger: "receivables", party: charge.party, documentId: charge.interestDocumentId, documentType: "dunning-interest", date: charge.asOf, dueDate: charge.asOf, currency: fc, amount, functional: amount });
+  await openItem(ctx.tx, { ledger: "receivables", party: c.party, documentId: c.documentId, documentType: c.kind === "fee" ? "dunning-fee" : "dunning-interest", date: c.asOf, dueDate: c.asOf, currency: c.currency, amount: unitsToString(c.units), functional: unitsToString(c.functional) });
 }
 
 /**

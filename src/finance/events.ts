@@ -51,8 +51,8 @@ export const creditAllocatedSchema = z.object({
  * (`party`) in one currency at `level` (the highest level of its invoices): every invoice past
  * its due date with its open amount, days overdue and level, the total `overdue`, and the
  * `credits` the customer has on account in that currency, and the `fee` and default `interest` it
- * charged (functional, posted by the run itself: Dr receivables / Cr the shop's fee or interest
- * account). The shop sends it (an outbox
+ * charged (in that currency, posted by the run itself: Dr receivables / Cr the shop's fee or
+ * interest account). The shop sends it (an outbox
  * consumer: mail, letter, PSP link); finance posts nothing for it.
  *
  * @example
@@ -72,9 +72,9 @@ export const dunningNoticeIssuedSchema = z.object({
   level: z.number().int().min(1).max(10),
   overdue: positiveAmountJson,
   credits: postedAmountJson,
-  /** The fee the notice charged (functional currency), when it charged one. */
+  /** The fee the notice charged (in the notice's currency), when it charged one. */
   fee: positiveAmountJson.optional(),
-  /** The default interest the notice charged (functional currency), when it charged any. */
+  /** The default interest the notice charged (in the notice's currency), when it charged any. */
   interest: positiveAmountJson.optional(),
   items: z
     .array(z.object({ documentId: itemId, orderId: itemId.optional(), dueDate: localDateSchema, open: positiveAmountJson, daysOverdue: z.number().int().min(1), level: z.number().int().min(0).max(10) }))

@@ -7,7 +7,8 @@ import type { Storekeep } from "../../src/storekeep.js";
 import { balance, booksAgree, sharedPglite, shop, stock, storeOf } from "../sales/setup.js";
 import { ManualClock, sequentialIds } from "../../src/testing/index.js";
 import { createStorekeep } from "../../src/storekeep.js";
-import { VAT } from "../sales/setup.js";
+import { USD_RATES, VAT } from "../sales/setup.js";
+import { memoryRates } from "../../src/adapters/memory/index.js";
 import type { DunningOptions } from "../../src/finance/dunning.js";
 
 /** The sales test shop (EUR, German VAT, the manual clock) with the given dunning options. */
@@ -219,6 +220,28 @@ describe.each(["memory", "pglite"] as const)("sk.finance.runDunning on %s", (kin
     // The same run again charges nothing more; interest is not itself dunned or charged interest on.
     expect((await sk.finance.runDunning({ asOf: "2026-04-20" })).notices[0]!.interest).toBe("0.63");
     expect(await balance(sk, "4910")).toBe("-1.35");
+    await booksAgree(sk);
+    await sk.close();
+  });
+
+  it("a notice in a foreign currency charges its fee at the day's rate and its interest in that currency, booked at the day's rate", async () => {
+    const clock = new ManualClock("2026-03-02T10:00:00.000Z");
+    const chart = extendChart(defaultChart(), [{ code: "4910", name: "Interest income", type: "revenue", parent: "4000" }]);
+    const sk = createStorekeep({ store: storeOf(kind, db), clock, ids: sequentialIds(), rates: memoryRates(USD_RATES), config: { functionalCurrency: "EUR", timeZone: "UTC" }, sales: { tax: { codes: VAT, seller: { country: "DE" } } }, finance: { chart, dunning: { levels: [{ afterDays: 7, fee: "5" }], feeAccount: "6900", interest: { annualRate: "0.0912", account: "4910" } } } });
+    await stock(sk);
+    await sk.sales.placeOrder({ orderId: "o1", customerId: "c1", currency: "USD", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "100" }], shipTo: { country: "DE" }, paymentTermsDays: 14 });
+    clock.set("2026-03-23T10:00:00.000Z");
+    // 5 EUR at 0.95 is 5.26 USD (booked 5.00 EUR); 7 days on 119 USD is 0.21 USD (booked 0.20 EUR).
+    const [notice] = (await sk.finance.runDunning({ asOf: "2026-03-23" })).notices;
+    expect(notice).toMatchObject({ currency: "USD", fee: "5.26", interest: "0.21" });
+    const items = (await sk.finance.openItems({ ledger: "receivables", party: "c1", openOnly: true })).filter((i) => i.documentType !== "invoice");
+    expect(items.map((i) => [i.documentType, i.currency, i.openAmount, i.openFunctional])).toEqual([
+      ["dunning-fee", "USD", "5.26", "5"],
+      ["dunning-interest", "USD", "0.21", "0.2"],
+    ]);
+    expect(await balance(sk, "6900")).toBe("-5.00");
+    expect(await balance(sk, "4910")).toBe("-0.20");
+    expect((await sk.store.readEvents(null, 10_000)).filter((e) => e.type === "DunningNoticeIssued").at(-1)!.payload).toMatchObject({ fee: { amount: "5.26", currency: "USD" }, interest: { amount: "0.21", currency: "USD" } });
     await booksAgree(sk);
     await sk.close();
   });

@@ -2,6 +2,7 @@ import { Decimal } from "../../kernel/decimal.js";
 import { isStorekeepError } from "../../kernel/errors.js";
 import { dunningInterest, nextDunningLevel, resolveDunning } from "../../finance/dunning.js";
 import { type LocalDate, daysBetween } from "../../kernel/local-date.js";
+import { minorUnits } from "../../kernel/currencies.js";
 import { assertTrialBalanceSumsToZero, ledgerInvariantViolations } from "../finance/invariants.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
@@ -143,12 +144,12 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                     if (now === undefined || now.openAmount !== item.open || now.dueDate >= asOf) throw new Error(`dunning listed ${item.documentId} with ${item.open} open, due ${item.dueDate}; the ledger has it ${now === undefined ? "closed" : `with ${now.openAmount} open, due ${now.dueDate}`}`);
                   }
                   if (item.raised && item.level > before.level) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
-                  // Alone and fresh, a EUR notice charges interest on each invoice's open amount from its due date or the day interest was last charged to.
-                  if (alone && result.runId !== `dun_${asOf}` && notice.currency === "EUR") {
+                  // Alone and fresh, a notice charges interest on each invoice's open amount (in its currency) from its due date or the day interest was last charged to.
+                  if (alone && result.runId !== `dun_${asOf}`) {
                     const through = interestThrough.get(item.documentId);
                     const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
                     const days = daysBetween(from as LocalDate, asOf as LocalDate);
-                    const expected = dunningInterest(BigInt(new Decimal(item.open).times(1_000_000).toFixed(0)), SIM_INTEREST, days, 10_000n);
+                    const expected = dunningInterest(BigInt(new Decimal(item.open).times(1_000_000).toFixed(0)), SIM_INTEREST, days, 10n ** BigInt(6 - minorUnits(notice.currency as never)));
                     const got = item.interest === undefined ? 0n : BigInt(new Decimal(item.interest.amount).times(1_000_000).toFixed(0));
                     if (got !== expected || (item.interest !== undefined && (item.interest.from !== from || item.interest.days !== days))) {
                       throw new Error(`dunning charged ${item.documentId} interest ${JSON.stringify(item.interest ?? null)}; ${item.open} open from ${from} for ${days} days is ${new Decimal(expected.toString()).dividedBy(1_000_000).toFixed()}`);
