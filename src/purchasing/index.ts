@@ -13,6 +13,10 @@ export type { PurchaseOrderHistoryEntry, PurchaseOrderLine, PurchaseOrder, Recei
 export type { SupplierBill } from "./bill.js";
 export type { BillToPay, BillsToPay, BillsToPayQuery, PayableCredit, PayableCreditsReader } from "./bills-to-pay.js";
 export type { IncomingRow } from "./order-store.js";
+export type { BankAccount } from "./bank-account.js";
+export { isValidIban } from "./bank-account.js";
+export type { SepaCreditTransfer, SepaCreditTransferQuery, SepaTransfer } from "./sepa.js";
+export { sepaCreditTransferXml, sepaText } from "./sepa.js";
 export type { IncomingSummary } from "./reports.js";
 export type { ReceiptRecord } from "./receive-goods.js";
 export type { LeadTimeAnomaly, LeadTimeStats, SupplierScorecard } from "./supplier-performance.js";

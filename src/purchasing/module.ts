@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { hardenApi, query } from "../kernel/boundary.js";
 import { StorekeepError } from "../kernel/errors.js";
-import { isLocalDate } from "../kernel/local-date.js";
+import { isLocalDate, localDateOf } from "../kernel/local-date.js";
 import type { StoreRegistry } from "../ports/storage.js";
 import type { ExecuteOptions, ModuleDefinition } from "../runner/command.js";
 import type { Runtime } from "../runner/runner.js";
@@ -25,6 +25,7 @@ import type { PurchasingOptions, PurchasingSettings, PurchasingTaxFunctions } fr
 import { resolvePurchasingOptions } from "./options.js";
 import { paySupplier } from "./pay-supplier.js";
 import { purchasingReactions } from "./reactions.js";
+import { type SepaCreditTransfer, type SepaCreditTransferQuery, sepaCreditTransferOf } from "./sepa.js";
 import type { PurchaseOrder } from "./purchase-order.js";
 import { receiveGoods } from "./receive-goods.js";
 import { recordBill } from "./record-bill.js";
@@ -146,6 +147,8 @@ export interface PurchasingApi {
   scorecard(supplierId: string, asOf: string): Promise<SupplierScorecard>;
   /** The payment proposal of a run on `asOf`: bills overdue, falling due or losing their early-payment discount by `through`, grouped as `paySupplier` takes them. */
   billsToPay(query: BillsToPayQuery): Promise<BillsToPay>;
+  /** The SEPA credit transfer file (pain.001.001.03) that has the shop's bank pay recorded supplier payments in euro. */
+  sepaCreditTransfer(query: SepaCreditTransferQuery): Promise<SepaCreditTransfer>;
 }
 
 const command = ["input", "options?"] as const;
@@ -179,6 +182,7 @@ const SHAPES = {
     leadTime: ["string", query(["last", "asOf"], true)],
     scorecard: ["string", "string"],
     billsToPay: [query(["asOf", "through", "supplierId", "currency"])],
+    sepaCreditTransfer: [query(["messageId", "paymentIds", "debtor", "executionDate", "batchBooking"])],
   },
 } as const;
 
@@ -224,6 +228,11 @@ export function createPurchasingApi(runtime: Runtime, seams: { readonly payableC
       return runtime.read((tx) => scorecardOf(tx, id, asOf));
     },
     billsToPay: (q) => runtime.read((tx) => billsToPayOf(tx, q, seams.payableCredits)),
+    // Stamped with the shop's clock; "today" is the shop's date in its time zone.
+    sepaCreditTransfer: (q) => {
+      const now = runtime.clock.now();
+      return runtime.read((tx) => sepaCreditTransferOf(tx, q, { createdAt: `${now.toISOString().slice(0, 19)}Z`, today: localDateOf(now, runtime.config.timeZone) }));
+    },
   };
   return hardenApi(api, "purchasing", SHAPES as never);
 }

@@ -9,6 +9,7 @@ import { StorekeepError } from "../kernel/errors.js";
 import type { Transaction } from "../ports/storage.js";
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { strictInput } from "../kernel/strict-input.js";
+import { type BankAccount, bankAccountSchema } from "./bank-account.js";
 
 /** Collections (names are part of the stored format). */
 export const SUPPLIERS = "purchasing.suppliers";
@@ -55,6 +56,8 @@ export type Supplier = {
   readonly taxParty: { readonly country: string; readonly region?: string; readonly vatId?: string } | null;
   /** The lead time the supplier states, in days from sending the order. */
   readonly leadTimeDays: number;
+  /** The account the shop pays the supplier to (SEPA credit transfers); absent when not given. */
+  readonly bank?: BankAccount;
 };
 
 export const defineSupplierSchema = strictInput({
@@ -70,6 +73,8 @@ export const defineSupplierSchema = strictInput({
   taxTreatment: z.enum(["standard", "none"]).optional(),
   taxParty: strictInput({ country: z.string().length(2), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),
   leadTimeDays: days,
+  /** The supplier's bank account (IBAN checked; BIC optional inside SEPA; the account holder when not the supplier's name). */
+  bank: bankAccountSchema.optional(),
 });
 
 /**

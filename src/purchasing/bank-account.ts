@@ -1,0 +1,60 @@
+/**
+ * Bank accounts of suppliers (and of the shop, in a SEPA file): IBANs checked as ISO 13616 says
+ * (mod 97), BICs by their shape.
+ */
+import { z } from "zod";
+import { strictInput } from "../kernel/strict-input.js";
+
+/**
+ * Whether `iban` is a well-formed IBAN (spaces allowed, any case): a country code, two check
+ * digits, 11 to 30 letters and digits, and the ISO 13616 check (the number mod 97 is 1).
+ *
+ * @example
+ * ```ts
+ * isValidIban("DE89 3704 0044 0532 0130 00"); // true
+ * isValidIban("DE88 3704 0044 0532 0130 00"); // false: the check digits do not match
+ * ```
+ */
+export function isValidIban(iban: string): boolean {
+  const compact = iban.replace(/ /g, "").toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(compact)) return false;
+  const moved = compact.slice(4) + compact.slice(0, 4);
+  let rest = 0;
+  for (const ch of moved) {
+    const code = ch.charCodeAt(0);
+    const digits = code >= 65 ? String(code - 55) : ch;
+    for (const d of digits) rest = (rest * 10 + (d.charCodeAt(0) - 48)) % 97;
+  }
+  return rest === 1;
+}
+
+/** An IBAN, given with or without spaces in any case, kept compact in capitals. */
+export const ibanSchema = z
+  .string()
+  .max(50)
+  .transform((s) => s.replace(/ /g, "").toUpperCase())
+  .refine(isValidIban, { message: "is not a valid IBAN (country code, check digits, account; the check digits must match)" });
+
+/** A BIC (8 or 11 characters), kept in capitals. */
+export const bicSchema = z
+  .string()
+  .transform((s) => s.trim().toUpperCase())
+  .refine((s) => /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(s), { message: "is not a valid BIC (8 or 11 letters and digits, such as COBADEFFXXX)" });
+
+/**
+ * A bank account to pay to or from: the IBAN, the BIC (optional inside SEPA) and the account
+ * holder's name when it is not the supplier's.
+ *
+ * @example
+ * ```ts
+ * const bank: BankAccount = { iban: "DE89370400440532013000", bic: "COBADEFFXXX" };
+ * ```
+ */
+export type BankAccount = {
+  readonly iban: string;
+  readonly bic?: string;
+  readonly name?: string;
+};
+
+export const bankAccountSchema = strictInput({ iban: ibanSchema, bic: bicSchema.optional(), name: z.string().min(1).max(140).optional() });
+

@@ -1,0 +1,197 @@
+/**
+ * SEPA credit transfers for supplier payments: the bank file (ISO 20022 `pain.001.001.03`, the
+ * format every SEPA bank accepts) that tells the shop's bank to pay what `paySupplier` recorded.
+ * IBANs are checked (ISO 13616 mod 97) where they are given: a supplier's bank account when it is
+ * defined, the shop's account when a file is made.
+ */
+import { z } from "zod";
+import { Decimal } from "../kernel/decimal.js";
+import { StorekeepError } from "../kernel/errors.js";
+import { localDateSchema } from "../kernel/local-date.js";
+import { parseWith } from "../kernel/errors.js";
+import { strictInput } from "../kernel/strict-input.js";
+import type { Transaction } from "../ports/storage.js";
+import type { SupplierBill } from "./bill.js";
+import { bicSchema, ibanSchema } from "./bank-account.js";
+import { BILLS, CLAIMS, SUPPLIERS, type Supplier } from "./supplier.js";
+
+const messageIdSchema = z.string().min(1).max(35).regex(/^[A-Za-z0-9/\-?:().,'+ ]+$/, "may hold only letters, digits, spaces and /-?:().,'+");
+
+/** The query of `sk.purchasing.sepaCreditTransfer`. */
+export const sepaCreditTransferSchema = strictInput({
+  /** The file's id (at most 35 characters); the bank refuses a second file with the same id. */
+  messageId: messageIdSchema,
+  /** The recorded supplier payments (`paySupplier`'s `paymentId`s) the file pays, in this order. */
+  paymentIds: z.array(z.string().min(1).max(200)).min(1).max(10_000),
+  /** The shop's account the money leaves from, and the shop's name as the bank knows it. */
+  debtor: strictInput({ name: z.string().min(1).max(140), iban: ibanSchema, bic: bicSchema.optional() }),
+  /** The day the bank is to pay. */
+  executionDate: localDateSchema,
+  /** One debit for the whole file on the shop's statement (true) or one per payment (false, the default). */
+  batchBooking: z.boolean().optional(),
+});
+
+/**
+ * The query of `sk.purchasing.sepaCreditTransfer` (see {@link sepaCreditTransferSchema}).
+ *
+ * @example
+ * ```ts
+ * const q: SepaCreditTransferQuery = { messageId: "RUN-2026-03-10", paymentIds: ["sp_1"], debtor: { name: "Mugs & More GmbH", iban: "DE02120300000000202051" }, executionDate: "2026-03-11" };
+ * ```
+ */
+export type SepaCreditTransferQuery = z.input<typeof sepaCreditTransferSchema>;
+
+/**
+ * One transfer of a SEPA file: the payment, the supplier and its account, the amount, and the
+ * remittance text (the supplier's invoice numbers, else the bill ids).
+ *
+ * @example
+ * ```ts
+ * const t: SepaTransfer = { paymentId: "sp_1", supplierId: "sup_1", creditor: "Acme Ceramics", iban: "DE89370400440532013000", bic: null, amount: "116.62", remittance: "ACME-77" };
+ * ```
+ */
+export interface SepaTransfer {
+  readonly paymentId: string;
+  readonly supplierId: string;
+  readonly creditor: string;
+  readonly iban: string;
+  readonly bic: string | null;
+  readonly amount: string;
+  readonly remittance: string;
+}
+
+/**
+ * A SEPA credit transfer file: its id, the transfers, their number and sum (`controlSum`, EUR),
+ * and the XML to upload to the bank (`pain.001.001.03`).
+ *
+ * @example
+ * ```ts
+ * const file: SepaCreditTransfer = await sk.purchasing.sepaCreditTransfer({ messageId: "RUN-1", paymentIds: ["sp_1"], debtor, executionDate: "2026-03-11" });
+ * await writeFile("run-1.xml", file.xml);
+ * ```
+ */
+export interface SepaCreditTransfer {
+  readonly messageId: string;
+  readonly createdAt: string;
+  readonly executionDate: string;
+  readonly transfers: readonly SepaTransfer[];
+  readonly numberOfTransactions: number;
+  readonly controlSum: string;
+  readonly xml: string;
+}
+
+/**
+ * Text as the SEPA character set allows it: accents dropped (é → e, ß → ss), anything else
+ * outside letters, digits, spaces and /-?:().,'+ made a space, cut to `max` characters.
+ *
+ * @example
+ * ```ts
+ * sepaText("Müller & Söhne GmbH", 70); // "Muller   Sohne GmbH"
+ * ```
+ */
+export function sepaText(text: string, max: number): string {
+  const plain = text.replace(/ß/g, "ss").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  return plain.replace(/[^A-Za-z0-9/\-?:().,'+ ]/g, " ").slice(0, max).trimEnd();
+}
+
+const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+
+/**
+ * The `pain.001.001.03` XML of a file's transfers (one payment information block, in EUR).
+ *
+ * @example
+ * ```ts
+ * const xml = sepaCreditTransferXml({ messageId: "RUN-1", createdAt: "2026-03-10T09:00:00", executionDate: "2026-03-11", debtor: { name: "Shop", iban: "DE02120300000000202051" }, batchBooking: false, transfers });
+ * ```
+ */
+export function sepaCreditTransferXml(file: { readonly messageId: string; readonly createdAt: string; readonly executionDate: string; readonly debtor: { readonly name: string; readonly iban: string; readonly bic?: string | undefined }; readonly batchBooking: boolean; readonly transfers: readonly SepaTransfer[] }): string {
+  const sum = file.transfers.reduce((s, t) => s.plus(t.amount), new Decimal(0)).toFixed(2);
+  const n = String(file.transfers.length);
+  const t = (name: string, value: string) => `<${name}>${xmlEscape(value)}</${name}>`;
+  const agent = (bic: string | null | undefined) => (bic ? `<FinInstnId>${t("BIC", bic)}</FinInstnId>` : `<FinInstnId><Othr>${t("Id", "NOTPROVIDED")}</Othr></FinInstnId>`);
+  const lines = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`,
+    `<CstmrCdtTrfInitn>`,
+    `<GrpHdr>${t("MsgId", file.messageId)}${t("CreDtTm", file.createdAt)}${t("NbOfTxs", n)}${t("CtrlSum", sum)}<InitgPty>${t("Nm", sepaText(file.debtor.name, 70))}</InitgPty></GrpHdr>`,
+    `<PmtInf>`,
+    `${t("PmtInfId", file.messageId)}${t("PmtMtd", "TRF")}${t("BtchBookg", String(file.batchBooking))}${t("NbOfTxs", n)}${t("CtrlSum", sum)}`,
+    `<PmtTpInf><SvcLvl>${t("Cd", "SEPA")}</SvcLvl></PmtTpInf>`,
+    `${t("ReqdExctnDt", file.executionDate)}`,
+    `<Dbtr>${t("Nm", sepaText(file.debtor.name, 70))}</Dbtr>`,
+    `<DbtrAcct><Id>${t("IBAN", file.debtor.iban)}</Id></DbtrAcct>`,
+    `<DbtrAgt>${agent(file.debtor.bic)}</DbtrAgt>`,
+    `${t("ChrgBr", "SLEV")}`,
+    ...file.transfers.map(
+      (x) =>
+        `<CdtTrfTxInf><PmtId>${t("EndToEndId", sepaText(x.paymentId.replace(/_/g, "-"), 35))}</PmtId><Amt><InstdAmt Ccy="EUR">${new Decimal(x.amount).toFixed(2)}</InstdAmt></Amt>` +
+        `${x.bic === null ? "" : `<CdtrAgt>${agent(x.bic)}</CdtrAgt>`}<Cdtr>${t("Nm", sepaText(x.creditor, 70))}</Cdtr><CdtrAcct><Id>${t("IBAN", x.iban)}</Id></CdtrAcct>` +
+        `<RmtInf>${t("Ustrd", sepaText(x.remittance, 140))}</RmtInf></CdtTrfTxInf>`,
+    ),
+    `</PmtInf>`,
+    `</CstmrCdtTrfInitn>`,
+    `</Document>`,
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+interface PaymentClaim {
+  readonly result: { readonly paymentId: string; readonly currency: string; readonly amount: string; readonly bills: readonly { readonly billId: string }[] };
+}
+
+/**
+ * Builds the SEPA credit transfer file of recorded supplier payments (see
+ * {@link SepaCreditTransfer}); the query is checked first (`VALIDATION_FAILED` naming the field).
+ * A payment not recorded is `NOT_FOUND`; one not in euro, or to a supplier without a bank account
+ * (`defineSupplier({ ..., bank })`), is `VALIDATION_FAILED` naming it.
+ *
+ * @example
+ * ```ts
+ * const file = await runtime.read((tx) => sepaCreditTransferOf(tx, query, { createdAt: "2026-03-10T09:00:00Z", today: "2026-03-10" }));
+ * ```
+ */
+export async function sepaCreditTransferOf(tx: Transaction, query: unknown, at: { readonly createdAt: string; readonly today: string }): Promise<SepaCreditTransfer> {
+  const q = parseWith(sepaCreditTransferSchema, query, "purchasing.sepaCreditTransfer query");
+  const { createdAt, today } = at;
+  if (q.executionDate < today) throw new StorekeepError("VALIDATION_FAILED", `executionDate ${q.executionDate} is in the past (today is ${today}); a bank executes a file on or after the day it gets it.`, { issues: [{ path: "executionDate", message: `on or after ${today}`, code: "custom" }] });
+  if (new Set(q.paymentIds).size !== q.paymentIds.length) throw new StorekeepError("VALIDATION_FAILED", "A payment appears twice in paymentIds; name each payment once.", { issues: [{ path: "paymentIds", message: "duplicate", code: "custom" }] });
+  const transfers: SepaTransfer[] = [];
+  for (const [i, paymentId] of q.paymentIds.entries()) {
+    const claim = (await tx.documents.get<never>(CLAIMS, `payment:${paymentId}`))?.data as PaymentClaim | undefined;
+    if (claim === undefined) throw new StorekeepError("NOT_FOUND", `No supplier payment ${paymentId}; record it with purchasing.paySupplier first.`, { paymentId });
+    const payment = claim.result;
+    const bad = (message: string): never => {
+      throw new StorekeepError("VALIDATION_FAILED", `paymentIds[${i}] ${paymentId} ${message}.`, { issues: [{ path: `paymentIds[${i}]`, message, code: "custom" }] });
+    };
+    if (payment.currency !== "EUR") bad(`is in ${payment.currency}; a SEPA credit transfer pays euro only (pay it by another channel)`);
+    const bills: SupplierBill[] = [];
+    for (const b of payment.bills) {
+      const bill = (await tx.documents.get<SupplierBill>(BILLS, b.billId))?.data;
+      if (bill !== undefined) bills.push(bill);
+    }
+    const supplierId = bills[0]?.supplierId;
+    const supplier = supplierId === undefined ? undefined : (await tx.documents.get<Supplier>(SUPPLIERS, supplierId))?.data;
+    if (supplier === undefined) return bad("names no bill of a known supplier");
+    if (supplier.bank === undefined) bad(`pays ${supplier.supplierId}, which has no bank account; give it one with purchasing.defineSupplier({ ..., bank: { iban } })`);
+    transfers.push({
+      paymentId,
+      supplierId: supplier.supplierId,
+      creditor: supplier.bank!.name ?? supplier.name ?? supplier.supplierId,
+      iban: supplier.bank!.iban,
+      bic: supplier.bank!.bic ?? null,
+      amount: new Decimal(payment.amount).toFixed(2),
+      remittance: bills.map((b) => b.supplierReference ?? b.billId).join(", "),
+    });
+  }
+  const controlSum = transfers.reduce((s, t) => s.plus(t.amount), new Decimal(0)).toFixed(2);
+  const batchBooking = q.batchBooking ?? false;
+  return {
+    messageId: q.messageId,
+    createdAt,
+    executionDate: q.executionDate,
+    transfers,
+    numberOfTransactions: transfers.length,
+    controlSum,
+    xml: sepaCreditTransferXml({ messageId: q.messageId, createdAt, executionDate: q.executionDate, debtor: q.debtor, batchBooking, transfers }),
+  };
+}

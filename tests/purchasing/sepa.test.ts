@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isValidIban } from "../../src/purchasing/bank-account.js";
+import { sepaText } from "../../src/purchasing/sepa.js";
+import type { Storekeep } from "../../src/storekeep.js";
+import { KINDS, codeOf, pgliteHolder, shop } from "./helpers.js";
+
+const pg = pgliteHolder();
+beforeAll(() => pg.start(), 60_000);
+afterAll(() => pg.stop());
+
+const DEBTOR = { name: "Mugs & More GmbH", iban: "DE02 1203 0000 0000 2020 51" };
+
+/** A received and billed order of 100 × 1 from `supplierId` (no tax), billed on 2026-03-02 as `reference`. */
+async function billed(sk: Storekeep, id: string, supplierId: string, reference?: string): Promise<void> {
+  await sk.purchasing.createOrder({ purchaseOrderId: id, supplierId, warehouseId: "wh", lines: [{ sku: "MUG", quantity: 100, unitPrice: "1.19" }] });
+  await sk.purchasing.sendOrder({ purchaseOrderId: id });
+  await sk.purchasing.receiveGoods({ receiptId: `grn_${id}`, purchaseOrderId: id, lines: [{ lineId: "1", quantity: 100 }] });
+  await sk.purchasing.recordBill({ billId: `b_${id}`, purchaseOrderId: id, date: "2026-03-02", ...(reference === undefined ? {} : { supplierReference: reference }), lines: [{ lineId: "1", quantity: 100, unitPrice: "1.19" }] });
+}
+
+/** Every tag opened is closed in order (the file is well-formed XML as far as its elements go). */
+function balanced(xml: string): boolean {
+  const stack: string[] = [];
+  for (const m of xml.replace(/<\?xml[^>]*\?>/, "").matchAll(/<(\/?)([A-Za-z]+)[^>]*?(\/?)>/g)) {
+    if (m[3] === "/") continue;
+    if (m[1] === "/") {
+      if (stack.pop() !== m[2]) return false;
+    } else stack.push(m[2]!);
+  }
+  return stack.length === 0;
+}
+
+const all = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${tag}[^>]*>([^<]*)</${tag}>`, "g"))].map((m) => m[1]);
+
+describe("IBANs and SEPA text", () => {
+  it("an IBAN is checked by its check digits (ISO 13616 mod 97), with or without spaces", () => {
+    for (const good of ["DE89370400440532013000", "GB82 WEST 1234 5698 7654 32", "fr1420041010050500013m02606", "NL91ABNA0417164300", DEBTOR.iban]) expect(isValidIban(good), good).toBe(true);
+    for (const bad of ["DE88370400440532013000", "GB82WEST12345698765433", "DE8937040044", "1289370400440532013000", ""]) expect(isValidIban(bad), bad).toBe(false);
+  });
+
+  it("SEPA text drops accents and keeps only the SEPA characters, cut to the field's length", () => {
+    expect(sepaText("Müller & Söhne GmbH", 70)).toBe("Muller   Sohne GmbH");
+    expect(sepaText("Straße 5 <b>", 70)).toBe("Strasse 5  b");
+    expect(sepaText("x".repeat(80), 70)).toHaveLength(70);
+  });
+});
+
+describe.each(KINDS)("purchasing.sepaCreditTransfer on %s", (kind) => {
+  it("writes the bank file of recorded supplier payments: one transfer each to the supplier's IBAN, the sum in the header and the block, the supplier's invoice numbers as remittance", async () => {
+    const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    await sk.purchasing.defineSupplier({ supplierId: "acme", name: "Müller & Söhne GmbH", currency: "EUR", leadTimeDays: 7, taxTreatment: "none", bank: { iban: "de89 3704 0044 0532 0130 00", bic: "cobadeffxxx" } });
+    await sk.purchasing.defineSupplier({ supplierId: "beta", currency: "EUR", leadTimeDays: 7, taxTreatment: "none", bank: { iban: "NL91ABNA0417164300", name: "Beta B.V." } });
+    expect((await sk.purchasing.supplier("acme"))?.bank).toEqual({ iban: "DE89370400440532013000", bic: "COBADEFFXXX" });
+    await billed(sk, "po_1", "acme", "ACME-77");
+    await billed(sk, "po_2", "acme", "ACME-78");
+    await billed(sk, "po_3", "beta");
+    clock.set("2026-03-10T09:30:00.000Z");
+    await sk.purchasing.paySupplier({ paymentId: "sp_1", supplierId: "acme", billIds: ["b_po_1", "b_po_2"] });
+    await sk.purchasing.paySupplier({ paymentId: "sp_2", supplierId: "beta", billIds: ["b_po_3"], amount: "100" });
+
+    const file = await sk.purchasing.sepaCreditTransfer({ messageId: "RUN-2026-03-10", paymentIds: ["sp_1", "sp_2"], debtor: DEBTOR, executionDate: "2026-03-11" });
+    expect(file).toMatchObject({ messageId: "RUN-2026-03-10", createdAt: "2026-03-10T09:30:00Z", executionDate: "2026-03-11", numberOfTransactions: 2, controlSum: "338.00" });
+    expect(file.transfers).toEqual([
+      { paymentId: "sp_1", supplierId: "acme", creditor: "Müller & Söhne GmbH", iban: "DE89370400440532013000", bic: "COBADEFFXXX", amount: "238.00", remittance: "ACME-77, ACME-78" },
+      { paymentId: "sp_2", supplierId: "beta", creditor: "Beta B.V.", iban: "NL91ABNA0417164300", bic: null, amount: "100.00", remittance: "b_po_3" },
+    ]);
+    const xml = file.xml;
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"/);
+    expect(balanced(xml)).toBe(true);
+    expect(all(xml, "MsgId")).toEqual(["RUN-2026-03-10"]);
+    expect(all(xml, "NbOfTxs")).toEqual(["2", "2"]);
+    expect(all(xml, "CtrlSum")).toEqual(["338.00", "338.00"]);
+    expect(all(xml, "ReqdExctnDt")).toEqual(["2026-03-11"]);
+    expect(all(xml, "InstdAmt")).toEqual(["238.00", "100.00"]);
+    expect(all(xml, "IBAN")).toEqual(["DE02120300000000202051", "DE89370400440532013000", "NL91ABNA0417164300"]);
+    expect(all(xml, "EndToEndId")).toEqual(["sp-1", "sp-2"]);
+    expect(all(xml, "Nm")).toEqual(["Mugs   More GmbH", "Mugs   More GmbH", "Muller   Sohne GmbH", "Beta B.V."]);
+    expect(all(xml, "Ustrd")).toEqual(["ACME-77, ACME-78", "b po 3"]);
+    // The supplier with a BIC gets a creditor agent; the debtor without one is NOTPROVIDED (IBAN-only SEPA).
+    expect(all(xml, "BIC")).toEqual(["COBADEFFXXX"]);
+    expect(all(xml, "Id")).toContain("NOTPROVIDED");
+    await sk.close();
+  });
+
+  it("refuses what a bank would refuse, naming what to fix", async () => {
+    const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    expect(await codeOf(() => sk.purchasing.defineSupplier({ supplierId: "x", currency: "EUR", leadTimeDays: 7, bank: { iban: "DE88370400440532013000" } }))).toBe("VALIDATION_FAILED");
+    expect(await codeOf(() => sk.purchasing.defineSupplier({ supplierId: "x", currency: "EUR", leadTimeDays: 7, bank: { iban: "DE89370400440532013000", bic: "COBA" } }))).toBe("VALIDATION_FAILED");
+    await sk.purchasing.defineSupplier({ supplierId: "nobank", currency: "EUR", leadTimeDays: 7, taxTreatment: "none" });
+    await sk.purchasing.defineSupplier({ supplierId: "us", currency: "USD", leadTimeDays: 7, taxTreatment: "none", bank: { iban: "GB82WEST12345698765432" } });
+    await billed(sk, "po_1", "nobank");
+    await billed(sk, "po_2", "us");
+    await sk.purchasing.paySupplier({ paymentId: "sp_1", supplierId: "nobank", billIds: ["b_po_1"] });
+    await sk.purchasing.paySupplier({ paymentId: "sp_2", supplierId: "us", billIds: ["b_po_2"] });
+    clock.set("2026-03-10T09:30:00.000Z");
+    const ask = (q: Record<string, unknown>) => sk.purchasing.sepaCreditTransfer({ messageId: "M1", paymentIds: ["sp_1"], debtor: DEBTOR, executionDate: "2026-03-11", ...q } as never).catch((e: unknown) => e as { code: string; message: string });
+    expect(await ask({})).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("defineSupplier") });
+    expect(await ask({ paymentIds: ["sp_2"] })).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("euro only") });
+    expect(await ask({ paymentIds: ["sp_9"] })).toMatchObject({ code: "NOT_FOUND" });
+    expect(await ask({ debtor: { name: "Shop", iban: "DE02120300000000202052" } })).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("IBAN") });
+    expect(await ask({ executionDate: "2026-03-09" })).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("past") });
+    expect(await ask({ messageId: "run_1" })).toMatchObject({ code: "VALIDATION_FAILED" });
+    expect(await ask({ paymentIds: ["sp_1", "sp_1"] })).toMatchObject({ code: "VALIDATION_FAILED" });
+    expect(await ask({ currency: "EUR" })).toMatchObject({ code: "VALIDATION_FAILED" });
+    await sk.close();
+  });
+});
