@@ -150,7 +150,7 @@ export function witnessStore(inner: Store): { store: Store; witness: OutboxWitne
 }
 
 /** The facade methods the simulator calls that only read (every other method of a module's namespace is a command). */
-const QUERIES = new Set(["accounts", "incomeStatement", "auditSubledgers", "journal", "openItems", "trialBalance", "taxReport", "audit", "availability", "onHand", "valuation", "layers", "pick", "bill", "heldBills", "order", "orders", "orderVersions", "lotAvailability", "backorderQueue", "customer", "timeline", "segments", "cohorts", "customerValue", "campaignReport", "syncTimeline", "kpis", "ageing", "dashboard", "catalogue", "rules", "sync", "suggest"]);
+const QUERIES = new Set(["accounts", "incomeStatement", "auditSubledgers", "journal", "openItems", "trialBalance", "taxReport", "audit", "availability", "onHand", "valuation", "layers", "pick", "bill", "heldBills", "order", "orders", "orderVersions", "lotAvailability", "backorderQueue", "customer", "timeline", "segments", "cohorts", "customerValue", "campaignReport", "syncTimeline", "kpis", "ageing", "dashboard", "catalogue", "rules", "sync", "suggest", "bills", "supplier", "billsToPay", "creditStatus", "dunningNotices", "sepaCreditTransfer"]);
 const NAMESPACES = new Set(["sales", "inventory", "purchasing", "finance", "crm", "analytics", "replenishment"]);
 
 /**

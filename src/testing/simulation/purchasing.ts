@@ -20,6 +20,10 @@ export const SIM_SUPPLIER = "sup_sim";
 export const SIM_SUPPLIER_USD = "sup_sim_usd";
 /** A freight forwarder whose invoices are landed costs on receipts. */
 export const SIM_FREIGHT = "sup_freight";
+/** The bank accounts of the EUR supplier and the forwarder (SEPA files), and the shop's. */
+export const SIM_SUPPLIER_IBAN = "DE89370400440532013000";
+export const SIM_FREIGHT_IBAN = "NL91ABNA0417164300";
+const SIM_SHOP_IBAN = "DE02120300000000202051";
 
 /** Purchasing's commands and invariants for the simulator, with the GRNI check finance runs. */
 export function purchasingPart(shop: ShopContext, options: { readonly accounts?: boolean } = {}): ModulePart & { grni: ControlCheck } {
@@ -174,6 +178,14 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
           // Alone, the payment pays exactly what the proposal said (a concurrent payment may have paid some of it since).
           if (!shop.concurrent() && (result.amount !== p.pay || result.discount !== p.discount)) {
             throw new Error(`the payment run proposed ${p.pay} ${p.currency} (discount ${p.discount}) for ${p.billIds.join(", ")}, and paySupplier paid ${result.amount} (discount ${result.discount})`);
+          }
+          // A payment in euro goes to the bank as a SEPA file: one transfer of what it paid, to the supplier's IBAN.
+          if (result.currency === "EUR") {
+            const file = await sk.purchasing.sepaCreditTransfer({ messageId: `RUN-${result.paymentId}`.slice(0, 35).replace(/_/g, "-"), paymentIds: [result.paymentId], debtor: { name: "Sim Shop", iban: SIM_SHOP_IBAN }, executionDate: asOf });
+            const iban = p.supplierId === SIM_SUPPLIER ? SIM_SUPPLIER_IBAN : SIM_FREIGHT_IBAN;
+            if (file.controlSum !== new Decimal(result.amount).toFixed(2) || file.transfers.length !== 1 || file.transfers[0]!.iban !== iban || !file.xml.includes(`<CtrlSum>${file.controlSum}</CtrlSum>`)) {
+              throw new Error(`the SEPA file of payment ${result.paymentId} (${result.amount} EUR to ${p.supplierId}) sums to ${file.controlSum} in ${file.transfers.length} transfers to ${file.transfers.map((t) => t.iban).join(", ")}`);
+            }
           }
           return result;
         },
