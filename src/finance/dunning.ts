@@ -59,6 +59,8 @@ export interface DunningSettings {
   readonly feeAccount: string | null;
   /** Default interest on overdue invoices, charged by the notices (null: none). */
   readonly interest: DunningInterest | null;
+  /** Days after which an invoice at the last level is reminded again at that level (null: the last level goes out once). */
+  readonly repeatLastEveryDays: number | null;
 }
 
 /**
@@ -82,6 +84,8 @@ export interface DunningOptions {
   readonly feeAccount?: string;
   /** Default interest the notices charge on what is overdue (see {@link DunningInterest}; `dayCount` defaults to 365). */
   readonly interest?: { readonly annualRate: string; readonly account: string; readonly dayCount?: 360 | 365 };
+  /** Remind an invoice at the last level again every so many days (its fee and the interest since charged again); default: once. */
+  readonly repeatLastEveryDays?: number;
 }
 
 /**
@@ -97,7 +101,7 @@ export interface DunningOptions {
  * ```
  */
 export function resolveDunning(options: DunningOptions = {}, chart?: { readonly byCode: ReadonlyMap<string, { readonly header?: boolean }> }, controlAccounts: ReadonlySet<string> = new Set()): DunningSettings {
-  refuseUnknownKeys(options, ["levels", "feeAccount", "interest"], "finance option dunning");
+  refuseUnknownKeys(options, ["levels", "feeAccount", "interest", "repeatLastEveryDays"], "finance option dunning");
   const bad = (path: string, message: string): never => {
     throw new StorekeepError("VALIDATION_FAILED", `${path} ${message}.`, { issues: [{ path, message, code: "custom" }] });
   };
@@ -132,12 +136,14 @@ export function resolveDunning(options: DunningOptions = {}, chart?: { readonly 
     if (typeof i.account !== "string") bad("dunning.interest.account", "must name the account the interest is credited to");
     interest = Object.freeze({ annualRate: new Decimal(i.annualRate).toFixed(), dayCount, account: postingAccount("dunning.interest.account", i.account) });
   }
+  const repeat = options.repeatLastEveryDays ?? null;
+  if (repeat !== null && (!Number.isInteger(repeat) || repeat < 1 || repeat > 3650)) bad("dunning.repeatLastEveryDays", `must be a whole number of days from 1 to 3650, got ${String(repeat)}`);
   const charges = levels.some((l) => l.fee !== "0");
   if (options.feeAccount === undefined) {
     if (charges) bad("dunning.feeAccount", "must name the account the dunning fees are credited to (a level charges a fee)");
-    return Object.freeze({ levels, feeAccount: null, interest });
+    return Object.freeze({ levels, feeAccount: null, interest, repeatLastEveryDays: repeat });
   }
-  return Object.freeze({ levels, feeAccount: postingAccount("dunning.feeAccount", options.feeAccount), interest });
+  return Object.freeze({ levels, feeAccount: postingAccount("dunning.feeAccount", options.feeAccount), interest, repeatLastEveryDays: repeat });
 }
 
 /**
@@ -173,6 +179,8 @@ export interface DunningItem {
   readonly daysOverdue: number;
   readonly level: number;
   readonly raised: boolean;
+  /** Present when this run reminded it again at the last level (`repeatLastEveryDays`). */
+  readonly repeated?: true;
   /** Default interest charged on it by this notice, and the days it covers (since its due date or the last interest charged). Absent: none. */
   readonly interest?: { readonly amount: string; readonly from: string; readonly days: number };
 }
@@ -309,10 +317,15 @@ export function runDunningCommand(settings: FinanceSettings) {
             const state = states.get(item.itemId)?.doc;
             const daysOverdue = daysBetween(item.dueDate as LocalDate, input.asOf);
             const level = nextDunningLevel(levels, { level: state?.level ?? 0, lastNoticeOn: state?.lastNoticeOn ?? null }, daysOverdue, input.asOf);
-            return { itemId: item.itemId, documentId: item.documentId, ...(item.orderId === undefined ? {} : { orderId: item.orderId }), dueDate: item.dueDate, open: item.openAmount, daysOverdue, level, raised: level > (state?.level ?? 0) };
+            const raised = level > (state?.level ?? 0);
+            // At the last level, reminded again once the repeat interval has passed since its last reminder.
+            const repeat = settings.dunning.repeatLastEveryDays;
+            const repeated = !raised && repeat !== null && state !== undefined && state.level === levels.length && daysBetween(state.lastNoticeOn as LocalDate, input.asOf) >= repeat;
+            return { itemId: item.itemId, documentId: item.documentId, ...(item.orderId === undefined ? {} : { orderId: item.orderId }), dueDate: item.dueDate, open: item.openAmount, daysOverdue, level, raised, ...(repeated ? { repeated: true as const } : {}) };
           });
-        // A notice goes out only when one of its invoices reaches a new level; it lists all of them.
-        if (!items.some((i) => i.raised)) continue;
+        // A notice goes out only when one of its invoices reaches a new level (or is reminded again at the last); it lists all of them.
+        const reminded = (i: DunningItem) => i.raised || i.repeated === true;
+        if (!items.some(reminded)) continue;
         const noticeId = `${runId}|${g.party}|${g.currency}`;
         // Default interest: on each listed invoice's open amount (in the notice's currency), since its due date or the day interest was last charged to.
         const interest = settings.dunning.interest;
@@ -327,20 +340,20 @@ export function runDunningCommand(settings: FinanceSettings) {
             if (amount > 0n) charged.set(item.itemId, { amount, from, days });
           }
         }
-        for (const item of items.filter((i) => i.raised || charged.has(i.itemId))) {
+        for (const item of items.filter((i) => reminded(i) || charged.has(i.itemId))) {
           const state = states.get(item.itemId);
           const doc: ItemDunning = {
             itemId: item.itemId,
             level: item.level,
             // (An invoice below the first level listed with interest keeps level 0: its date is not read until it has a level.)
-            lastNoticeOn: item.raised || state === undefined ? input.asOf : state.doc.lastNoticeOn,
+            lastNoticeOn: reminded(item) || state === undefined ? input.asOf : state.doc.lastNoticeOn,
             noticeIds: [...(state?.doc.noticeIds ?? []), noticeId],
             ...(charged.has(item.itemId) ? { interestThrough: input.asOf } : state?.doc.interestThrough === undefined ? {} : { interestThrough: state.doc.interestThrough }),
           };
           await ctx.tx.documents.put(FINANCE_STORE.dunning, item.itemId, doc as unknown as JsonObject, state?.version ?? 0);
         }
-        // The fee of the highest level this notice raised an invoice to (in the notice's currency at the day's rate).
-        const raisedTo = Math.max(...items.filter((i) => i.raised).map((i) => i.level));
+        // The fee of the highest level this notice raised (or reminded again) an invoice to (in the notice's currency at the day's rate).
+        const raisedTo = Math.max(...items.filter(reminded).map((i) => i.level));
         const levelFee = levels[raisedTo - 1]!.fee;
         const interestTotal = [...charged.values()].reduce((sum, c) => sum + c.amount, 0n);
         const rate = (levelFee !== "0" || interestTotal > 0n) && g.currency !== fc ? await rateOn(ctx, g.currency, input.asOf) : null;

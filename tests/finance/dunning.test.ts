@@ -52,6 +52,7 @@ describe("dunning levels", () => {
       levels: [{ level: 1, afterDays: 14, fee: "0" }, { level: 2, afterDays: 28, fee: "5" }],
       feeAccount: "6900",
       interest: null,
+      repeatLastEveryDays: null,
     });
     expect(resolveDunning({ interest: { annualRate: "0.0912", account: "6900" } }, chart).interest).toEqual({ annualRate: "0.0912", dayCount: 365, account: "6900" });
     const fails = (o: unknown, control: ReadonlySet<string> = new Set()) => {
@@ -74,6 +75,7 @@ describe("dunning levels", () => {
     expect(fails({ interest: { annualRate: "0.0912", account: "6900", dayCount: 366 } })).toMatch(/^VALIDATION_FAILED: dunning.interest.dayCount/);
     expect(fails({ interest: { annualRate: "0.0912", account: "9999" } })).toMatch(/^VALIDATION_FAILED: dunning.interest.account names 9999/);
     expect(fails({ interest: { annualRate: "0.0912", account: "6900", rate: "0.1" } })).toMatch(/^VALIDATION_FAILED: .*"rate"/);
+    expect(fails({ repeatLastEveryDays: 0 })).toMatch(/^VALIDATION_FAILED: dunning.repeatLastEveryDays/);
   });
 
   it("default interest: open × annual rate × days / day count, half up to the minor unit", () => {
@@ -243,6 +245,30 @@ describe.each(["memory", "pglite"] as const)("sk.finance.runDunning on %s", (kin
     expect(await balance(sk, "4910")).toBe("-0.20");
     expect((await sk.store.readEvents(null, 10_000)).filter((e) => e.type === "DunningNoticeIssued").at(-1)!.payload).toMatchObject({ fee: { amount: "5.26", currency: "USD" }, interest: { amount: "0.21", currency: "USD" } });
     await booksAgree(sk);
+    await sk.close();
+  });
+
+  it("with repeatLastEveryDays, an invoice at the last level is reminded again at that level every so many days, its fee charged again", async () => {
+    const { sk, clock } = shopWith(kind, { levels: [{ afterDays: 7 }, { afterDays: 21, fee: "5" }], feeAccount: "6900", repeatLastEveryDays: 14 });
+    await stock(sk);
+    await order(sk, "o1", "c1"); // due 03-16
+    const run = async (date: string) => {
+      clock.set(`${date}T10:00:00.000Z`);
+      return (await sk.finance.runDunning({ asOf: date })).notices;
+    };
+    expect((await run("2026-03-23"))[0]).toMatchObject({ level: 1, fee: "0" });
+    expect((await run("2026-04-06"))[0]).toMatchObject({ level: 2, fee: "5" });
+    expect(await run("2026-04-13")).toEqual([]); // 7 days since: not yet
+    const again = (await run("2026-04-20"))[0]!;
+    expect(again).toMatchObject({ level: 2, fee: "5" });
+    expect(again.items[0]).toMatchObject({ level: 2, raised: false, repeated: true });
+    expect(await run("2026-04-27")).toEqual([]);
+    expect((await run("2026-05-04"))[0]).toMatchObject({ level: 2, fee: "5" });
+    expect(await balance(sk, "6900")).toBe("-15.00");
+    await booksAgree(sk);
+    // Without the option the last level goes out once (the earlier test's shop): here, paid, nothing is reminded.
+    await sk.sales.capturePayment({ orderId: "o1", paymentId: "pay_1" });
+    expect(await run("2026-05-18")).toEqual([]);
     await sk.close();
   });
 
