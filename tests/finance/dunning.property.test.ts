@@ -7,7 +7,7 @@ import { createStorekeep } from "../../src/storekeep.js";
 import { ManualClock, sequentialIds } from "../../src/testing/index.js";
 import { VAT } from "../sales/setup.js";
 
-const DUNNING = { levels: [{ afterDays: 3 }, { afterDays: 8, fee: "2.5" }, { afterDays: 15, fee: "5" }], feeAccount: "6900", interest: { annualRate: "0.5", account: "6900" } };
+const DUNNING = { levels: [{ afterDays: 3 }, { afterDays: 8, fee: "2.5" }, { afterDays: 15, fee: "5" }], feeAccount: "6900", interest: { annualRate: "0.5", account: "6900" }, repeatLastEveryDays: 5 };
 const INTEREST = { annualRate: "0.5", dayCount: 365 as const, account: "6900" };
 const units = (x: string) => BigInt(new Decimal(x).times(1_000_000).toFixed(0));
 const daysFrom = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
@@ -15,20 +15,23 @@ const LEVELS = resolveDunning({ levels: DUNNING.levels.map((l) => ({ afterDays: 
 
 type Action = { kind: "order"; customer: number; terms: number; units: number } | { kind: "pay"; pick: number } | { kind: "days"; days: number } | { kind: "dun"; fresh: boolean };
 
+// Payments are rarer than the rest, so that some invoices stay unpaid long enough to reach the last level and be reminded again.
 const action: fc.Arbitrary<Action> = fc.oneof(
-  fc.record({ kind: fc.constant("order" as const), customer: fc.integer({ min: 0, max: 2 }), terms: fc.integer({ min: 1, max: 10 }), units: fc.integer({ min: 1, max: 3 }) }),
-  fc.record({ kind: fc.constant("pay" as const), pick: fc.nat() }),
-  fc.record({ kind: fc.constant("days" as const), days: fc.integer({ min: 1, max: 6 }) }),
-  fc.record({ kind: fc.constant("dun" as const), fresh: fc.boolean() }),
+  { arbitrary: fc.record({ kind: fc.constant("order" as const), customer: fc.integer({ min: 0, max: 2 }), terms: fc.integer({ min: 1, max: 10 }), units: fc.integer({ min: 1, max: 3 }) }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant("pay" as const), pick: fc.nat() }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant("days" as const), days: fc.integer({ min: 1, max: 6 }) }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant("dun" as const), fresh: fc.boolean() }), weight: 3 },
 );
 
 describe("dunning over random days of orders, payments and runs", () => {
-  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; interest is charged on each day overdue once, on what is open; the subledger equals the books", async () => {
+  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; the last level repeats only after its interval; interest is charged on each day overdue once, on what is open; the subledger equals the books", async () => {
     let notices = 0;
     let fees = 0;
     let recharged = 0;
+    let repeats = 0;
+    let lastLevel = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(action, { minLength: 10, maxLength: 60 }), async (actions) => {
+      fc.asyncProperty(fc.array(action, { minLength: 30, maxLength: 60 }), async (actions) => {
         const clock = new ManualClock("2026-03-02T10:00:00.000Z");
         const sk = createStorekeep({ store: memoryStore(), clock, ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" }, sales: { tax: { codes: VAT, seller: { country: "DE" } } }, finance: { dunning: DUNNING } });
         try {
@@ -63,7 +66,7 @@ describe("dunning over random days of orders, payments and runs", () => {
               runs.set(run.runId, run);
               for (const notice of run.notices) {
                 notices++;
-                const raisedTo = Math.max(...notice.items.filter((i) => i.raised).map((i) => i.level));
+                const raisedTo = Math.max(...notice.items.filter((i) => i.raised || i.repeated === true).map((i) => i.level));
                 expect(notice.fee).toBe(DUNNING.levels[raisedTo - 1]!.fee ?? "0");
                 if (notice.fee !== "0") fees++;
                 expect(notice.overdue).toBe(notice.items.reduce((s, i) => s.plus(i.open), new Decimal(0)).toFixed());
@@ -77,7 +80,17 @@ describe("dunning over random days of orders, payments and runs", () => {
                   expect(item.level).toBe(item.raised ? before.level + 1 : before.level);
                   expect(item.level).toBe(nextDunningLevel(LEVELS, before, item.daysOverdue, today));
                   expect(item.level).toBeLessThanOrEqual(LEVELS.length);
-                  if (item.raised) levels.set(item.documentId, { level: item.level, lastNoticeOn: today });
+                  // Reminded again only at the last level, its last reminder at least the repeat interval ago.
+                  if (item.repeated === true) {
+                    repeats++;
+                    expect(item.raised).toBe(false);
+                    expect(before.level).toBe(LEVELS.length);
+                    expect(daysFrom(before.lastNoticeOn!, today)).toBeGreaterThanOrEqual(DUNNING.repeatLastEveryDays);
+                  } else if (before.level === LEVELS.length && before.lastNoticeOn !== null) {
+                    expect(daysFrom(before.lastNoticeOn, today), `${item.documentId} was due a repeat`).toBeLessThan(DUNNING.repeatLastEveryDays);
+                  }
+                  if (item.raised && item.level === LEVELS.length) lastLevel++;
+                  if (item.raised || item.repeated === true) levels.set(item.documentId, { level: item.level, lastNoticeOn: today });
                   // Interest from the due date or the day it was last charged to, never a day twice.
                   const from = interestThrough.get(item.documentId) ?? item.dueDate;
                   const expected = dunningInterest(units(item.open), INTEREST, daysFrom(from, today), 10_000n);
@@ -111,5 +124,7 @@ describe("dunning over random days of orders, payments and runs", () => {
     expect(notices).toBeGreaterThan(20);
     expect(fees).toBeGreaterThan(0);
     expect(recharged).toBeGreaterThan(0);
+    expect(repeats).toBeGreaterThan(0);
+    expect(lastLevel).toBeGreaterThan(0);
   }, 120_000);
 });

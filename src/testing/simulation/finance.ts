@@ -24,7 +24,7 @@ export interface ControlCheck {
 }
 
 /** Customers on account are reminded 2, 5 and 9 days after the due date, the later two for a fee (credited to 6900): a run of a few weeks reaches every level. */
-export const SIM_DUNNING = { levels: [{ afterDays: 2 }, { afterDays: 5, fee: "2.5" }, { afterDays: 9, fee: "5" }], feeAccount: "6900", interest: { annualRate: "0.12", account: "6900" } } as const;
+export const SIM_DUNNING = { levels: [{ afterDays: 2 }, { afterDays: 5, fee: "2.5" }, { afterDays: 9, fee: "5" }], feeAccount: "6900", interest: { annualRate: "0.12", account: "6900" }, repeatLastEveryDays: 3 } as const;
 const SIM_DUNNING_LEVELS = resolveDunning({ levels: SIM_DUNNING.levels.map((l) => ({ afterDays: l.afterDays })) }).levels;
 const SIM_INTEREST = { annualRate: SIM_DUNNING.interest.annualRate, dayCount: 365, account: SIM_DUNNING.interest.account } as const;
 
@@ -130,7 +130,7 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
               const open = alone ? new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i])) : new Map();
               for (const notice of result.notices) {
                 if (alone && new Decimal(notice.credits).gte(notice.overdue)) throw new Error(`dunning notice ${notice.noticeId}: credits ${notice.credits} cover the ${notice.overdue} overdue, yet a notice went out`);
-                if (!notice.items.some((i) => i.raised)) throw new Error(`dunning notice ${notice.noticeId} raised no invoice`);
+                if (!notice.items.some((i) => i.raised || i.repeated === true)) throw new Error(`dunning notice ${notice.noticeId} raised no invoice and reminded none again`);
                 if (notice.level !== Math.max(...notice.items.map((i) => i.level))) throw new Error(`dunning notice ${notice.noticeId} is at level ${notice.level}, its invoices at ${notice.items.map((i) => i.level).join(", ")}`);
                 for (const item of notice.items) {
                   const before = dunned.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
@@ -143,7 +143,11 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                     const now = open.get(item.documentId);
                     if (now === undefined || now.openAmount !== item.open || now.dueDate >= asOf) throw new Error(`dunning listed ${item.documentId} with ${item.open} open, due ${item.dueDate}; the ledger has it ${now === undefined ? "closed" : `with ${now.openAmount} open, due ${now.dueDate}`}`);
                   }
-                  if (item.raised && item.level > before.level) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
+                  // Alone and fresh, an invoice reminded again is at the last level, its last reminder at least the repeat interval ago.
+                  if (alone && result.runId !== `dun_${asOf}` && item.repeated === true && (before.level !== SIM_DUNNING_LEVELS.length || before.lastNoticeOn === null || daysBetween(before.lastNoticeOn as LocalDate, asOf as LocalDate) < SIM_DUNNING.repeatLastEveryDays)) {
+                    throw new Error(`dunning reminded ${item.documentId} again at level ${item.level} (it was at ${before.level}, last reminded ${before.lastNoticeOn ?? "never"})`);
+                  }
+                  if ((item.raised && item.level > before.level) || item.repeated === true) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
                   // Alone and fresh, a notice charges interest on each invoice's open amount (in its currency) from its due date or the day interest was last charged to.
                   if (alone && result.runId !== `dun_${asOf}`) {
                     const through = interestThrough.get(item.documentId);
