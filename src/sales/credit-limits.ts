@@ -33,6 +33,8 @@ export const CREDIT_LIMITS = "sales.credit-limits";
 export interface CreditLimit {
   readonly customerId: string;
   readonly limit: string;
+  /** The orders the last check followed (internal bookkeeping of the check; absent before the first). */
+  readonly tracked?: { readonly since: string; readonly orderIds: readonly string[] };
 }
 
 /**
@@ -76,7 +78,8 @@ export const setCreditLimit = defineLibraryCommand({
       if (existing !== undefined) await ctx.tx.documents.delete(CREDIT_LIMITS, input.customerId, existing.version);
       return { result: { customerId: input.customerId, limit: null } };
     }
-    const doc: CreditLimit = { customerId: input.customerId, limit: canonicalDecimal(new Decimal(input.limit)) };
+    const tracked = (existing?.data as CreditLimit | undefined)?.tracked;
+    const doc: CreditLimit = { customerId: input.customerId, limit: canonicalDecimal(new Decimal(input.limit)), ...(tracked === undefined ? {} : { tracked }) };
     await ctx.tx.documents.put(CREDIT_LIMITS, input.customerId, doc as never, existing?.version ?? 0);
     return { result: { customerId: doc.customerId, limit: doc.limit } };
   },
@@ -119,22 +122,47 @@ export function uninvoicedMinor(order: OrderDoc): bigint {
   return left > 0n ? left : 0n;
 }
 
-/** The functional value of what the customer's orders on account will still bill (see {@link uninvoicedMinor}). */
-async function uninvoicedOf(tx: Transaction, functionalCurrency: string, rateOf: FunctionalRateOf, customerId: string): Promise<Decimal> {
-  let total = 0n;
+/**
+ * The orders a credit check follows for a customer, kept on its limit: every order on account
+ * (payment terms) not completed or cancelled as of the last check, and the instant from which
+ * orders placed since are read from the customer's index. A completed or cancelled order never
+ * counts again, so a check reads the customer's open orders and its newest, not its history.
+ */
+interface Tracked {
+  readonly since: string;
+  readonly orderIds: readonly string[];
+}
+
+/** A margin on `since` for clocks that step back (each order read is counted once all the same). */
+const SINCE_MARGIN_MS = 86_400_000;
+
+/**
+ * What the customer's orders on account will still bill (see {@link uninvoicedMinor}), functional,
+ * and the orders to follow next time: those tracked and those placed since `tracked.since` (all of
+ * the customer's orders without it).
+ */
+async function uninvoicedOf(tx: Transaction, functionalCurrency: string, rateOf: FunctionalRateOf, customerId: string, tracked: Tracked | undefined, now: string): Promise<{ uninvoiced: Decimal; tracked: Tracked }> {
+  const orders = new Map<string, OrderDoc>();
   let after: { values: readonly string[]; id: string } | undefined;
   for (;;) {
-    const page = await tx.documents.find<never>(ORDERS, { index: "byCustomer", equals: [customerId], limit: PAGE, ...(after ? { after } : {}) });
-    for (const { data } of page) {
-      const order = data as unknown as OrderDoc;
-      const left = uninvoicedMinor(order);
-      if (left > 0n) total += convertMinor(left, order.currency, functionalCurrency, await rateOf(order.currency));
-    }
+    const page = await tx.documents.find<never>(ORDERS, { index: "byCustomer", equals: [customerId], ...(tracked === undefined ? {} : { range: { gte: tracked.since } }), limit: PAGE, ...(after ? { after } : {}) });
+    for (const { id, data } of page) orders.set(id, data as unknown as OrderDoc);
     if (page.length < PAGE) break;
     const last = page[page.length - 1]!;
     after = { values: [customerId, (last.data as unknown as OrderDoc).placedAt], id: last.id };
   }
-  return new Decimal(amountOf(total, functionalCurrency));
+  const known = (tracked?.orderIds ?? []).filter((id) => !orders.has(id));
+  if (known.length > 0) for (const { id, data } of await tx.documents.getMany<never>(ORDERS, known)) orders.set(id, data as unknown as OrderDoc);
+  let total = 0n;
+  const follow: string[] = [];
+  for (const [id, order] of [...orders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (order.paymentTermsDays <= 0 || order.state === "completed" || order.state === "cancelled") continue;
+    follow.push(id);
+    const left = uninvoicedMinor(order);
+    if (left > 0n) total += convertMinor(left, order.currency, functionalCurrency, await rateOf(order.currency));
+  }
+  const since = new Date(Date.parse(now) - SINCE_MARGIN_MS).toISOString();
+  return { uninvoiced: new Decimal(amountOf(total, functionalCurrency)), tracked: { since: tracked !== undefined && tracked.since > since ? tracked.since : since, orderIds: follow } };
 }
 
 /**
@@ -142,13 +170,14 @@ async function uninvoicedOf(tx: Transaction, functionalCurrency: string, rateOf:
  *
  * @example
  * ```ts
- * const status = await runtime.read((tx) => creditStatusOf(tx, settings, "EUR", async () => "1", "c1"));
+ * const status = await runtime.read((tx) => creditStatusOf(tx, settings, "EUR", async () => "1", "c1", new Date().toISOString()));
  * ```
  */
-export async function creditStatusOf(tx: Transaction, settings: SalesSettings, functionalCurrency: string, rateOf: FunctionalRateOf, customerId: string): Promise<CreditStatus> {
+export async function creditStatusOf(tx: Transaction, settings: SalesSettings, functionalCurrency: string, rateOf: FunctionalRateOf, customerId: string, now: string): Promise<CreditStatus> {
   const limit = (await tx.documents.get<never>(CREDIT_LIMITS, customerId))?.data as CreditLimit | undefined;
   const receivables = await receivablesOf(tx, settings, customerId);
-  const uninvoiced = await uninvoicedOf(tx, functionalCurrency, rateOf, customerId);
+  // Read from all of the customer's orders, not from what the checks follow: the status is the checks' witness.
+  const { uninvoiced } = await uninvoicedOf(tx, functionalCurrency, rateOf, customerId, undefined, now);
   const open = receivables.plus(uninvoiced);
   return {
     customerId,
@@ -179,9 +208,14 @@ export async function checkCreditLimit(ctx: CommandContext, settings: SalesSetti
   if (order.customerId === "" || order.paymentTermsDays <= 0) return;
   const doc = await ctx.tx.documents.getForUpdate<never>(CREDIT_LIMITS, order.customerId);
   if (doc === undefined) return;
-  const limit = new Decimal((doc.data as CreditLimit).limit);
+  const stored = doc.data as CreditLimit;
+  const limit = new Decimal(stored.limit);
   const fc = ctx.config.functionalCurrency;
-  const open = (await receivablesOf(ctx.tx, settings, order.customerId)).plus(await uninvoicedOf(ctx.tx, fc, (c) => functionalRate(ctx, c), order.customerId));
+  const exposure = await uninvoicedOf(ctx.tx, fc, (c) => functionalRate(ctx, c), order.customerId, stored.tracked, ctx.now.toISOString());
+  const open = (await receivablesOf(ctx.tx, settings, order.customerId)).plus(exposure.uninvoiced);
+  // What the check followed, for the next one (the row is locked: no other check writes it meanwhile).
+  const tracked = { since: exposure.tracked.since, orderIds: [...exposure.tracked.orderIds] };
+  await ctx.tx.documents.put(CREDIT_LIMITS, order.customerId, { ...stored, tracked } as never, doc.version);
   // At the day's rate, rounded to the functional currency's minor unit as the invoice will be.
   const functional = new Decimal(amountOf(convertMinor(minorOf(order.gross, order.currency), order.currency, fc, await functionalRate(ctx, order.currency)), fc));
   if (open.plus(functional).lte(limit)) return;
