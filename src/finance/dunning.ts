@@ -232,7 +232,7 @@ export interface DunningRun {
   readonly covered: readonly { readonly party: string; readonly currency: string; readonly overdue: string; readonly credits: string }[];
 }
 
-/** An invoice's dunning state: its level, the date of its last reminder, and the day interest was last charged to. */
+/** An invoice's dunning state: its level, the date of its last reminder, and the day interest was last worked out to (charged, or covered by credits). */
 interface ItemDunning {
   readonly itemId: string;
   readonly level: number;
@@ -332,15 +332,21 @@ export function runDunningCommand(settings: FinanceSettings) {
         const quantum = quantumOf(g.currency);
         const charged = new Map<string, { amount: bigint; from: string; days: number }>();
         if (interest !== null) {
+          // The customer's credits on account cover the oldest invoices first: no interest on what they cover.
+          let cover = g.credits;
           for (const item of items) {
+            const open = toUnits(item.open);
+            const covered = cover < open ? cover : open;
+            cover -= covered;
             const through = states.get(item.itemId)?.doc.interestThrough;
             const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
             const days = daysBetween(from as LocalDate, input.asOf);
-            const amount = dunningInterest(toUnits(item.open), interest, days, quantum);
+            const amount = dunningInterest(open - covered, interest, days, quantum);
             if (amount > 0n) charged.set(item.itemId, { amount, from, days });
           }
         }
-        for (const item of items.filter((i) => reminded(i) || charged.has(i.itemId))) {
+        // With interest, every listed invoice is settled for interest through today (what credits covered, or a rest below a cent, is not charged later).
+        for (const item of items.filter((i) => reminded(i) || interest !== null)) {
           const state = states.get(item.itemId);
           const doc: ItemDunning = {
             itemId: item.itemId,
@@ -348,7 +354,7 @@ export function runDunningCommand(settings: FinanceSettings) {
             // (An invoice below the first level listed with interest keeps level 0: its date is not read until it has a level.)
             lastNoticeOn: reminded(item) || state === undefined ? input.asOf : state.doc.lastNoticeOn,
             noticeIds: [...(state?.doc.noticeIds ?? []), noticeId],
-            ...(charged.has(item.itemId) ? { interestThrough: input.asOf } : state?.doc.interestThrough === undefined ? {} : { interestThrough: state.doc.interestThrough }),
+            ...(interest !== null ? { interestThrough: input.asOf } : state?.doc.interestThrough === undefined ? {} : { interestThrough: state.doc.interestThrough }),
           };
           await ctx.tx.documents.put(FINANCE_STORE.dunning, item.itemId, doc as unknown as JsonObject, state?.version ?? 0);
         }

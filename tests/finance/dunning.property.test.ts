@@ -13,7 +13,7 @@ const units = (x: string) => BigInt(new Decimal(x).times(1_000_000).toFixed(0));
 const daysFrom = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 const LEVELS = resolveDunning({ levels: DUNNING.levels.map((l) => ({ afterDays: l.afterDays })) }).levels;
 
-type Action = { kind: "order"; customer: number; terms: number; units: number } | { kind: "pay"; pick: number } | { kind: "days"; days: number } | { kind: "dun"; fresh: boolean };
+type Action = { kind: "order"; customer: number; terms: number; units: number } | { kind: "pay"; pick: number } | { kind: "days"; days: number } | { kind: "dun"; fresh: boolean } | { kind: "credit"; customer: number };
 
 // Payments are rarer than the rest, so that some invoices stay unpaid long enough to reach the last level and be reminded again.
 const action: fc.Arbitrary<Action> = fc.oneof(
@@ -21,15 +21,18 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("pay" as const), pick: fc.nat() }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("days" as const), days: fc.integer({ min: 1, max: 6 }) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant("dun" as const), fresh: fc.boolean() }), weight: 3 },
+  // A credit on account: an order paid and then cancelled (its credit note owed back), which covers overdue invoices.
+  { arbitrary: fc.record({ kind: fc.constant("credit" as const), customer: fc.integer({ min: 0, max: 2 }) }), weight: 1 },
 );
 
 describe("dunning over random days of orders, payments and runs", () => {
-  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; the last level repeats only after its interval; interest is charged on each day overdue once, on what is open; the subledger equals the books", async () => {
+  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; the last level repeats only after its interval; interest is charged on each day overdue once, on what is open and not covered by credits; the subledger equals the books", async () => {
     let notices = 0;
     let fees = 0;
     let recharged = 0;
     let repeats = 0;
     let lastLevel = 0;
+    let coveredItems = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 30, maxLength: 60 }), async (actions) => {
         const clock = new ManualClock("2026-03-02T10:00:00.000Z");
@@ -52,6 +55,11 @@ describe("dunning over random days of orders, payments and runs", () => {
               if (orders.length === 0) continue;
               const orderId = orders.splice(a.pick % orders.length, 1)[0]!;
               await sk.sales.capturePayment({ orderId, paymentId: `pay_${orderId}` });
+            } else if (a.kind === "credit") {
+              const orderId = `o${n++}`;
+              await sk.sales.placeOrder({ orderId, customerId: `c${a.customer}`, currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }], shipTo: { country: "DE" } });
+              await sk.sales.capturePayment({ orderId, paymentId: `pay_${orderId}` });
+              await sk.sales.cancelOrder({ orderId });
             } else if (a.kind === "days") {
               clock.advance(a.days * 86_400_000);
             } else {
@@ -71,6 +79,7 @@ describe("dunning over random days of orders, payments and runs", () => {
                 if (notice.fee !== "0") fees++;
                 expect(notice.overdue).toBe(notice.items.reduce((s, i) => s.plus(i.open), new Decimal(0)).toFixed());
                 expect(notice.interest).toBe(notice.items.reduce((s, i) => s.plus(i.interest?.amount ?? 0), new Decimal(0)).toFixed());
+                let cover = units(notice.credits);
                 for (const item of notice.items) {
                   const before = levels.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
                   const item0 = open.get(item.documentId);
@@ -91,21 +100,26 @@ describe("dunning over random days of orders, payments and runs", () => {
                   }
                   if (item.raised && item.level === LEVELS.length) lastLevel++;
                   if (item.raised || item.repeated === true) levels.set(item.documentId, { level: item.level, lastNoticeOn: today });
-                  // Interest from the due date or the day it was last charged to, never a day twice.
+                  // Interest from the due date or the day it was last worked out to, never a day twice, on what the credits (oldest invoices first) leave.
                   const from = interestThrough.get(item.documentId) ?? item.dueDate;
-                  const expected = dunningInterest(units(item.open), INTEREST, daysFrom(from, today), 10_000n);
+                  const covered = cover < units(item.open) ? cover : units(item.open);
+                  cover -= covered;
+                  const expected = dunningInterest(units(item.open) - covered, INTEREST, daysFrom(from, today), 10_000n);
                   expect(item.interest === undefined ? 0n : units(item.interest.amount)).toBe(expected);
                   if (item.interest !== undefined) {
                     expect(item.interest).toMatchObject({ from, days: daysFrom(from, today) });
                     if (from !== item.dueDate) recharged++;
-                    interestThrough.set(item.documentId, today);
                   }
+                  if (covered > 0n) coveredItems++;
+                  interestThrough.set(item.documentId, today);
                 }
               }
-              // An overdue invoice left out of every notice could not go up a level.
+              // An overdue invoice left out of every notice could not go up a level, unless its customer's credits cover what is overdue (then it is listed under covered, and the credits cover it).
               const listed = new Set(run.notices.flatMap((x) => x.items.map((i) => i.documentId)));
+              const coveredParties = new Set(run.covered.map((c) => c.party));
+              for (const c of run.covered) expect(new Decimal(c.credits).gte(c.overdue)).toBe(true);
               for (const item of open.values()) {
-                if (item.documentType !== "invoice" || item.dueDate >= today || listed.has(item.documentId)) continue;
+                if (item.documentType !== "invoice" || item.dueDate >= today || listed.has(item.documentId) || coveredParties.has(item.party)) continue;
                 const before = levels.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
                 const days = Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${item.dueDate}T00:00:00Z`)) / 86_400_000);
                 expect(nextDunningLevel(LEVELS, before, days, today), `${item.documentId} was due to go up`).toBe(before.level);
@@ -126,5 +140,6 @@ describe("dunning over random days of orders, payments and runs", () => {
     expect(recharged).toBeGreaterThan(0);
     expect(repeats).toBeGreaterThan(0);
     expect(lastLevel).toBeGreaterThan(0);
+    expect(coveredItems).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -132,6 +132,7 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                 if (alone && new Decimal(notice.credits).gte(notice.overdue)) throw new Error(`dunning notice ${notice.noticeId}: credits ${notice.credits} cover the ${notice.overdue} overdue, yet a notice went out`);
                 if (!notice.items.some((i) => i.raised || i.repeated === true)) throw new Error(`dunning notice ${notice.noticeId} raised no invoice and reminded none again`);
                 if (notice.level !== Math.max(...notice.items.map((i) => i.level))) throw new Error(`dunning notice ${notice.noticeId} is at level ${notice.level}, its invoices at ${notice.items.map((i) => i.level).join(", ")}`);
+                let cover = BigInt(new Decimal(notice.credits).times(1_000_000).toFixed(0));
                 for (const item of notice.items) {
                   const before = dunned.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
                   // Alone and on a fresh run, a raised invoice went up exactly one level, as the default levels (7, 21, 35 days) allow.
@@ -148,18 +149,21 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                     throw new Error(`dunning reminded ${item.documentId} again at level ${item.level} (it was at ${before.level}, last reminded ${before.lastNoticeOn ?? "never"})`);
                   }
                   if ((item.raised && item.level > before.level) || item.repeated === true) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
-                  // Alone and fresh, a notice charges interest on each invoice's open amount (in its currency) from its due date or the day interest was last charged to.
+                  // Alone and fresh, a notice charges interest on each invoice's open amount (in its currency) less what the credits cover (oldest first), from its due date or the day interest was last worked out to.
+                  const itemOpen = BigInt(new Decimal(item.open).times(1_000_000).toFixed(0));
+                  const covered = cover < itemOpen ? cover : itemOpen;
+                  cover -= covered;
                   if (alone && result.runId !== `dun_${asOf}`) {
                     const through = interestThrough.get(item.documentId);
                     const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
                     const days = daysBetween(from as LocalDate, asOf as LocalDate);
-                    const expected = dunningInterest(BigInt(new Decimal(item.open).times(1_000_000).toFixed(0)), SIM_INTEREST, days, 10n ** BigInt(6 - minorUnits(notice.currency as never)));
+                    const expected = dunningInterest(itemOpen - covered, SIM_INTEREST, days, 10n ** BigInt(6 - minorUnits(notice.currency as never)));
                     const got = item.interest === undefined ? 0n : BigInt(new Decimal(item.interest.amount).times(1_000_000).toFixed(0));
                     if (got !== expected || (item.interest !== undefined && (item.interest.from !== from || item.interest.days !== days))) {
                       throw new Error(`dunning charged ${item.documentId} interest ${JSON.stringify(item.interest ?? null)}; ${item.open} open from ${from} for ${days} days is ${new Decimal(expected.toString()).dividedBy(1_000_000).toFixed()}`);
                     }
                   }
-                  if (item.interest !== undefined) interestThrough.set(item.documentId, notice.asOf);
+                  interestThrough.set(item.documentId, notice.asOf);
                 }
                 const sum = notice.items.reduce((t, i) => t.plus(i.interest?.amount ?? 0), new Decimal(0));
                 if (!sum.eq(notice.interest)) throw new Error(`dunning notice ${notice.noticeId} charged ${notice.interest} interest, its invoices ${sum.toFixed()}`);
