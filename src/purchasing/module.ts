@@ -147,7 +147,7 @@ export interface PurchasingApi {
   scorecard(supplierId: string, asOf: string): Promise<SupplierScorecard>;
   /** The payment proposal of a run on `asOf`: bills overdue, falling due or losing their early-payment discount by `through`, grouped as `paySupplier` takes them. */
   billsToPay(query: BillsToPayQuery): Promise<BillsToPay>;
-  /** The SEPA credit transfer file (pain.001.001.03) that has the shop's bank pay recorded supplier payments in euro. */
+  /** The SEPA credit transfer file (pain.001.001.09, or .03) that has the shop's bank pay recorded supplier payments in euro. */
   sepaCreditTransfer(query: SepaCreditTransferQuery): Promise<SepaCreditTransfer>;
 }
 
@@ -182,7 +182,7 @@ const SHAPES = {
     leadTime: ["string", query(["last", "asOf"], true)],
     scorecard: ["string", "string"],
     billsToPay: [query(["asOf", "through", "supplierId", "currency"])],
-    sepaCreditTransfer: [query(["messageId", "paymentIds", "debtor", "executionDate", "batchBooking"])],
+    sepaCreditTransfer: [query(["messageId", "paymentIds", "debtor", "executionDate", "batchBooking", "version"])],
   },
 } as const;
 

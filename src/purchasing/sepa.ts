@@ -1,6 +1,7 @@
 /**
- * SEPA credit transfers for supplier payments: the bank file (ISO 20022 `pain.001.001.03`, the
- * format every SEPA bank accepts) that tells the shop's bank to pay what `paySupplier` recorded.
+ * SEPA credit transfers for supplier payments: the bank file (ISO 20022 `pain.001.001.09`, the
+ * EPC rulebook's format since November 2025, or the older `pain.001.001.03`) that tells the shop's
+ * bank to pay what `paySupplier` recorded.
  * IBANs are checked (ISO 13616 mod 97) where they are given: a supplier's bank account when it is
  * defined, the shop's account when a file is made.
  */
@@ -29,6 +30,8 @@ export const sepaCreditTransferSchema = strictInput({
   executionDate: localDateSchema,
   /** One debit for the whole file on the shop's statement (true) or one per payment (false, the default). */
   batchBooking: z.boolean().optional(),
+  /** The message version: `pain.001.001.09` (the default, the EPC rulebook's since November 2025) or the older `pain.001.001.03`. */
+  version: z.enum(["pain.001.001.09", "pain.001.001.03"]).optional(),
 });
 
 /**
@@ -62,7 +65,7 @@ export interface SepaTransfer {
 
 /**
  * A SEPA credit transfer file: its id, the transfers, their number and sum (`controlSum`, EUR),
- * and the XML to upload to the bank (`pain.001.001.03`).
+ * and the XML to upload to the bank (`pain.001.001.09` by default, or `pain.001.001.03`).
  *
  * @example
  * ```ts
@@ -72,6 +75,7 @@ export interface SepaTransfer {
  */
 export interface SepaCreditTransfer {
   readonly messageId: string;
+  readonly version: "pain.001.001.09" | "pain.001.001.03";
   readonly createdAt: string;
   readonly executionDate: string;
   readonly transfers: readonly SepaTransfer[];
@@ -97,27 +101,31 @@ export function sepaText(text: string, max: number): string {
 const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 
 /**
- * The `pain.001.001.03` XML of a file's transfers (one payment information block, in EUR).
+ * The XML of a file's transfers (one payment information block, in EUR): `pain.001.001.09`
+ * (the default), or `pain.001.001.03` (its execution date a bare date, its BICs `BIC` rather than
+ * `BICFI`).
  *
  * @example
  * ```ts
  * const xml = sepaCreditTransferXml({ messageId: "RUN-1", createdAt: "2026-03-10T09:00:00", executionDate: "2026-03-11", debtor: { name: "Shop", iban: "DE02120300000000202051" }, batchBooking: false, transfers });
  * ```
  */
-export function sepaCreditTransferXml(file: { readonly messageId: string; readonly createdAt: string; readonly executionDate: string; readonly debtor: { readonly name: string; readonly iban: string; readonly bic?: string | undefined }; readonly batchBooking: boolean; readonly transfers: readonly SepaTransfer[] }): string {
+export function sepaCreditTransferXml(file: { readonly messageId: string; readonly createdAt: string; readonly executionDate: string; readonly debtor: { readonly name: string; readonly iban: string; readonly bic?: string | undefined }; readonly batchBooking: boolean; readonly transfers: readonly SepaTransfer[]; readonly version?: "pain.001.001.09" | "pain.001.001.03" }): string {
+  const version = file.version ?? "pain.001.001.09";
+  const v3 = version === "pain.001.001.03";
   const sum = file.transfers.reduce((s, t) => s.plus(t.amount), new Decimal(0)).toFixed(2);
   const n = String(file.transfers.length);
   const t = (name: string, value: string) => `<${name}>${xmlEscape(value)}</${name}>`;
-  const agent = (bic: string | null | undefined) => (bic ? `<FinInstnId>${t("BIC", bic)}</FinInstnId>` : `<FinInstnId><Othr>${t("Id", "NOTPROVIDED")}</Othr></FinInstnId>`);
+  const agent = (bic: string | null | undefined) => (bic ? `<FinInstnId>${t(v3 ? "BIC" : "BICFI", bic)}</FinInstnId>` : `<FinInstnId><Othr>${t("Id", "NOTPROVIDED")}</Othr></FinInstnId>`);
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`,
+    `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:${version}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`,
     `<CstmrCdtTrfInitn>`,
     `<GrpHdr>${t("MsgId", file.messageId)}${t("CreDtTm", file.createdAt)}${t("NbOfTxs", n)}${t("CtrlSum", sum)}<InitgPty>${t("Nm", sepaText(file.debtor.name, 70))}</InitgPty></GrpHdr>`,
     `<PmtInf>`,
     `${t("PmtInfId", file.messageId)}${t("PmtMtd", "TRF")}${t("BtchBookg", String(file.batchBooking))}${t("NbOfTxs", n)}${t("CtrlSum", sum)}`,
     `<PmtTpInf><SvcLvl>${t("Cd", "SEPA")}</SvcLvl></PmtTpInf>`,
-    `${t("ReqdExctnDt", file.executionDate)}`,
+    v3 ? t("ReqdExctnDt", file.executionDate) : `<ReqdExctnDt>${t("Dt", file.executionDate)}</ReqdExctnDt>`,
     `<Dbtr>${t("Nm", sepaText(file.debtor.name, 70))}</Dbtr>`,
     `<DbtrAcct><Id>${t("IBAN", file.debtor.iban)}</Id></DbtrAcct>`,
     `<DbtrAgt>${agent(file.debtor.bic)}</DbtrAgt>`,
@@ -185,13 +193,15 @@ export async function sepaCreditTransferOf(tx: Transaction, query: unknown, at: 
   }
   const controlSum = transfers.reduce((s, t) => s.plus(t.amount), new Decimal(0)).toFixed(2);
   const batchBooking = q.batchBooking ?? false;
+  const version = q.version ?? "pain.001.001.09";
   return {
     messageId: q.messageId,
+    version,
     createdAt,
     executionDate: q.executionDate,
     transfers,
     numberOfTransactions: transfers.length,
     controlSum,
-    xml: sepaCreditTransferXml({ messageId: q.messageId, createdAt, executionDate: q.executionDate, debtor: q.debtor, batchBooking, transfers }),
+    xml: sepaCreditTransferXml({ messageId: q.messageId, createdAt, executionDate: q.executionDate, debtor: q.debtor, batchBooking, transfers, version }),
   };
 }

@@ -61,26 +61,34 @@ describe.each(KINDS)("purchasing.sepaCreditTransfer on %s", (kind) => {
     await sk.purchasing.paySupplier({ paymentId: "sp_2", supplierId: "beta", billIds: ["b_po_3"], amount: "100" });
 
     const file = await sk.purchasing.sepaCreditTransfer({ messageId: "RUN-2026-03-10", paymentIds: ["sp_1", "sp_2"], debtor: DEBTOR, executionDate: "2026-03-11" });
-    expect(file).toMatchObject({ messageId: "RUN-2026-03-10", createdAt: "2026-03-10T09:30:00Z", executionDate: "2026-03-11", numberOfTransactions: 2, controlSum: "338.00" });
+    expect(file).toMatchObject({ messageId: "RUN-2026-03-10", version: "pain.001.001.09", createdAt: "2026-03-10T09:30:00Z", executionDate: "2026-03-11", numberOfTransactions: 2, controlSum: "338.00" });
     expect(file.transfers).toEqual([
       { paymentId: "sp_1", supplierId: "acme", creditor: "Müller & Söhne GmbH", iban: "DE89370400440532013000", bic: "COBADEFFXXX", amount: "238.00", remittance: "ACME-77, ACME-78" },
       { paymentId: "sp_2", supplierId: "beta", creditor: "Beta B.V.", iban: "NL91ABNA0417164300", bic: null, amount: "100.00", remittance: "b_po_3" },
     ]);
     const xml = file.xml;
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"/);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/);
     expect(balanced(xml)).toBe(true);
     expect(all(xml, "MsgId")).toEqual(["RUN-2026-03-10"]);
     expect(all(xml, "NbOfTxs")).toEqual(["2", "2"]);
     expect(all(xml, "CtrlSum")).toEqual(["338.00", "338.00"]);
-    expect(all(xml, "ReqdExctnDt")).toEqual(["2026-03-11"]);
+    expect(xml).toContain("<ReqdExctnDt><Dt>2026-03-11</Dt></ReqdExctnDt>");
     expect(all(xml, "InstdAmt")).toEqual(["238.00", "100.00"]);
     expect(all(xml, "IBAN")).toEqual(["DE02120300000000202051", "DE89370400440532013000", "NL91ABNA0417164300"]);
     expect(all(xml, "EndToEndId")).toEqual(["sp-1", "sp-2"]);
     expect(all(xml, "Nm")).toEqual(["Mugs   More GmbH", "Mugs   More GmbH", "Muller   Sohne GmbH", "Beta B.V."]);
     expect(all(xml, "Ustrd")).toEqual(["ACME-77, ACME-78", "b po 3"]);
     // The supplier with a BIC gets a creditor agent; the debtor without one is NOTPROVIDED (IBAN-only SEPA).
-    expect(all(xml, "BIC")).toEqual(["COBADEFFXXX"]);
+    expect(all(xml, "BICFI")).toEqual(["COBADEFFXXX"]);
     expect(all(xml, "Id")).toContain("NOTPROVIDED");
+    // The older version for a bank that still takes only it: the same transfers, a bare execution date, BIC for BICFI.
+    const old = await sk.purchasing.sepaCreditTransfer({ messageId: "RUN-2026-03-10", paymentIds: ["sp_1", "sp_2"], debtor: DEBTOR, executionDate: "2026-03-11", version: "pain.001.001.03" });
+    expect(old.transfers).toEqual(file.transfers);
+    expect(old.xml).toContain('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"');
+    expect(all(old.xml, "ReqdExctnDt")).toEqual(["2026-03-11"]);
+    expect(all(old.xml, "BIC")).toEqual(["COBADEFFXXX"]);
+    expect(all(old.xml, "BICFI")).toEqual([]);
+    expect(balanced(old.xml)).toBe(true);
     await sk.close();
   });
 
@@ -106,6 +114,7 @@ describe.each(KINDS)("purchasing.sepaCreditTransfer on %s", (kind) => {
     expect(await ask({ messageId: "run_1" })).toMatchObject({ code: "VALIDATION_FAILED" });
     expect(await ask({ paymentIds: ["sp_1", "sp_1"] })).toMatchObject({ code: "VALIDATION_FAILED" });
     expect(await ask({ currency: "EUR" })).toMatchObject({ code: "VALIDATION_FAILED" });
+    expect(await ask({ version: "pain.001.001.02" })).toMatchObject({ code: "VALIDATION_FAILED" });
     await sk.close();
   });
 });
