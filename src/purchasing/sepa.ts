@@ -35,14 +35,27 @@ export const sepaCreditTransferSchema = strictInput({
 });
 
 /**
- * The query of `sk.purchasing.sepaCreditTransfer` (see {@link sepaCreditTransferSchema}).
+ * The query of `sk.purchasing.sepaCreditTransfer`: which recorded payments to pay, from which account, on which day.
  *
  * @example
  * ```ts
  * const q: SepaCreditTransferQuery = { messageId: "RUN-2026-03-10", paymentIds: ["sp_1"], debtor: { name: "Mugs & More GmbH", iban: "DE02120300000000202051" }, executionDate: "2026-03-11" };
  * ```
  */
-export type SepaCreditTransferQuery = z.input<typeof sepaCreditTransferSchema>;
+export interface SepaCreditTransferQuery {
+  /** The file's id (at most 35 SEPA characters); the bank refuses a second file with the same id. */
+  readonly messageId: string;
+  /** The recorded supplier payments (`paySupplier`'s `paymentId`s) the file pays, in this order. */
+  readonly paymentIds: readonly string[];
+  /** The shop's account the money leaves from, and the shop's name as the bank knows it. */
+  readonly debtor: { readonly name: string; readonly iban: string; readonly bic?: string };
+  /** The day the bank is to pay (on or after today). */
+  readonly executionDate: string;
+  /** One debit for the whole file on the shop's statement (true) or one per payment (false, the default). */
+  readonly batchBooking?: boolean;
+  /** `pain.001.001.09` (the default) or `pain.001.001.03`. */
+  readonly version?: "pain.001.001.09" | "pain.001.001.03";
+}
 
 /**
  * One transfer of a SEPA file: the payment, the supplier and its account, the amount, and the
