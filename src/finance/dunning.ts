@@ -14,6 +14,7 @@ import { readOpenItems } from "./open-item-reports.js";
 import type { OpenItem } from "./open-items.js";
 import { toUnits, unitsToString } from "./posting-kernel.js";
 import type { FinanceSettings } from "./settings.js";
+import { requireRate } from "../ports/rates.js";
 
 /*
  * Dunning: payment reminders for overdue invoices, escalating level by level. A run on a
@@ -158,8 +159,7 @@ export function resolveDunning(options: DunningOptions = {}, chart?: { readonly 
  */
 export function dunningInterest(open: bigint, interest: DunningInterest, days: number, quantum: bigint): bigint {
   if (open <= 0n || days <= 0) return 0n;
-  const exact = new Decimal(open.toString()).times(interest.annualRate).times(days).dividedBy(interest.dayCount).dividedBy(quantum.toString());
-  return BigInt(exact.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed()) * quantum;
+  return roundToQuantum(new Decimal(open.toString()).times(interest.annualRate).times(days).dividedBy(interest.dayCount), quantum);
 }
 
 /**
@@ -362,7 +362,7 @@ export function runDunningCommand(settings: FinanceSettings) {
         const raisedTo = Math.max(...items.filter(reminded).map((i) => i.level));
         const levelFee = levels[raisedTo - 1]!.fee;
         const interestTotal = [...charged.values()].reduce((sum, c) => sum + c.amount, 0n);
-        const rate = (levelFee !== "0" || interestTotal > 0n) && g.currency !== fc ? await rateOn(ctx, g.currency, input.asOf) : null;
+        const rate = (levelFee !== "0" || interestTotal > 0n) && g.currency !== fc ? await requireRate(ctx.rates, g.currency, fc, input.asOf, "a dunning notice's fee or interest") : null;
         const fee = levelFee === "0" ? 0n : feeIn(ctx, levelFee, raisedTo, g.currency, rate);
         const charge = async (kind: "fee" | "interest", units: bigint): Promise<string | undefined> => {
           if (units === 0n) return undefined;
@@ -419,17 +419,14 @@ export function runDunningCommand(settings: FinanceSettings) {
   });
 }
 
-/** The rate from `currency` to the functional currency on `date`, or NOT_FOUND naming what to add. */
-async function rateOn(ctx: CommandContext, currency: string, date: string): Promise<Decimal> {
-  const fc = ctx.config.functionalCurrency;
-  const rate = await ctx.rates.rate(currency as never, fc as never, date as LocalDate);
-  if (rate === undefined) throw new StorekeepError("NOT_FOUND", `No exchange rate from ${currency} to ${fc} on or before ${date} for a dunning notice's fee or interest; add one to the RateProvider.`, { from: currency, to: fc, date });
-  return rate;
-}
-
 /** `units` × `rate`, rounded half up to `quantum` (kernel units). */
 function convertUnits(units: bigint, rate: Decimal, quantum: bigint): bigint {
-  return BigInt(new Decimal(units.toString()).times(rate).dividedBy(quantum.toString()).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed()) * quantum;
+  return roundToQuantum(new Decimal(units.toString()).times(rate), quantum);
+}
+
+/** An exact amount in kernel units, rounded half up to `quantum`. */
+function roundToQuantum(exact: Decimal, quantum: bigint): bigint {
+  return BigInt(exact.dividedBy(quantum.toString()).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed()) * quantum;
 }
 
 /**

@@ -193,13 +193,14 @@ export async function sepaCreditTransferOf(tx: Transaction, query: unknown, at: 
     const supplierId = bills[0]?.supplierId;
     const supplier = supplierId === undefined ? undefined : (await tx.documents.get<Supplier>(SUPPLIERS, supplierId))?.data;
     if (supplier === undefined) return bad("names no bill of a known supplier");
-    if (supplier.bank === undefined) bad(`pays ${supplier.supplierId}, which has no bank account; give it one with purchasing.defineSupplier({ ..., bank: { iban } })`);
+    const bank = supplier.bank;
+    if (bank === undefined) return bad(`pays ${supplier.supplierId}, which has no bank account; give it one with purchasing.defineSupplier({ ..., bank: { iban } })`);
     transfers.push({
       paymentId,
       supplierId: supplier.supplierId,
-      creditor: supplier.bank!.name ?? supplier.name ?? supplier.supplierId,
-      iban: supplier.bank!.iban,
-      bic: supplier.bank!.bic ?? null,
+      creditor: bank.name ?? supplier.name ?? supplier.supplierId,
+      iban: bank.iban,
+      bic: bank.bic ?? null,
       amount: new Decimal(payment.amount).toFixed(2),
       remittance: bills.map((b) => b.supplierReference ?? b.billId).join(", "),
     });

@@ -138,10 +138,10 @@ const SINCE_MARGIN_MS = 86_400_000;
 
 /**
  * What the customer's orders on account will still bill (see {@link uninvoicedMinor}), functional,
- * and the orders to follow next time: those tracked and those placed since `tracked.since` (all of
- * the customer's orders without it).
+ * read from the orders `tracked` and those placed since `tracked.since` (all of the customer's
+ * orders without it), and the orders on account among them not completed or cancelled (`follow`).
  */
-async function uninvoicedOf(tx: Transaction, functionalCurrency: string, rateOf: FunctionalRateOf, customerId: string, tracked: Tracked | undefined, now: string): Promise<{ uninvoiced: Decimal; tracked: Tracked }> {
+async function uninvoicedOf(tx: Transaction, functionalCurrency: string, rateOf: FunctionalRateOf, customerId: string, tracked: Tracked | undefined): Promise<{ uninvoiced: Decimal; follow: string[] }> {
   const orders = new Map<string, OrderDoc>();
   let after: { values: readonly string[]; id: string } | undefined;
   for (;;) {
@@ -155,14 +155,17 @@ async function uninvoicedOf(tx: Transaction, functionalCurrency: string, rateOf:
   if (known.length > 0) for (const { id, data } of await tx.documents.getMany<never>(ORDERS, known)) orders.set(id, data as unknown as OrderDoc);
   let total = 0n;
   const follow: string[] = [];
+  // One rate per currency, however many orders are in it.
+  const rates = new Map<string, string>();
   for (const [id, order] of [...orders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (order.paymentTermsDays <= 0 || order.state === "completed" || order.state === "cancelled") continue;
     follow.push(id);
     const left = uninvoicedMinor(order);
-    if (left > 0n) total += convertMinor(left, order.currency, functionalCurrency, await rateOf(order.currency));
+    if (left === 0n) continue;
+    const rate = rates.get(order.currency) ?? rates.set(order.currency, await rateOf(order.currency)).get(order.currency)!;
+    total += convertMinor(left, order.currency, functionalCurrency, rate);
   }
-  const since = new Date(Date.parse(now) - SINCE_MARGIN_MS).toISOString();
-  return { uninvoiced: new Decimal(amountOf(total, functionalCurrency)), tracked: { since: tracked !== undefined && tracked.since > since ? tracked.since : since, orderIds: follow } };
+  return { uninvoiced: new Decimal(amountOf(total, functionalCurrency)), follow };
 }
 
 /**
@@ -170,14 +173,14 @@ async function uninvoicedOf(tx: Transaction, functionalCurrency: string, rateOf:
  *
  * @example
  * ```ts
- * const status = await runtime.read((tx) => creditStatusOf(tx, settings, "EUR", async () => "1", "c1", new Date().toISOString()));
+ * const status = await runtime.read((tx) => creditStatusOf(tx, settings, "EUR", async () => "1", "c1"));
  * ```
  */
-export async function creditStatusOf(tx: Transaction, settings: SalesSettings, functionalCurrency: string, rateOf: FunctionalRateOf, customerId: string, now: string): Promise<CreditStatus> {
+export async function creditStatusOf(tx: Transaction, settings: SalesSettings, functionalCurrency: string, rateOf: FunctionalRateOf, customerId: string): Promise<CreditStatus> {
   const limit = (await tx.documents.get<never>(CREDIT_LIMITS, customerId))?.data as CreditLimit | undefined;
   const receivables = await receivablesOf(tx, settings, customerId);
   // Read from all of the customer's orders, not from what the checks follow: the status is the checks' witness.
-  const { uninvoiced } = await uninvoicedOf(tx, functionalCurrency, rateOf, customerId, undefined, now);
+  const { uninvoiced } = await uninvoicedOf(tx, functionalCurrency, rateOf, customerId, undefined);
   const open = receivables.plus(uninvoiced);
   return {
     customerId,
@@ -211,10 +214,11 @@ export async function checkCreditLimit(ctx: CommandContext, settings: SalesSetti
   const stored = doc.data as CreditLimit;
   const limit = new Decimal(stored.limit);
   const fc = ctx.config.functionalCurrency;
-  const exposure = await uninvoicedOf(ctx.tx, fc, (c) => functionalRate(ctx, c), order.customerId, stored.tracked, ctx.now.toISOString());
+  const exposure = await uninvoicedOf(ctx.tx, fc, (c) => functionalRate(ctx, c), order.customerId, stored.tracked);
   const open = (await receivablesOf(ctx.tx, settings, order.customerId)).plus(exposure.uninvoiced);
   // What the check followed, for the next one (the row is locked: no other check writes it meanwhile).
-  const tracked = { since: exposure.tracked.since, orderIds: [...exposure.tracked.orderIds] };
+  const margin = new Date(ctx.now.getTime() - SINCE_MARGIN_MS).toISOString();
+  const tracked: Tracked = { since: stored.tracked !== undefined && stored.tracked.since > margin ? stored.tracked.since : margin, orderIds: exposure.follow };
   await ctx.tx.documents.put(CREDIT_LIMITS, order.customerId, { ...stored, tracked } as never, doc.version);
   // At the day's rate, rounded to the functional currency's minor unit as the invoice will be.
   const functional = new Decimal(amountOf(convertMinor(minorOf(order.gross, order.currency), order.currency, fc, await functionalRate(ctx, order.currency)), fc));

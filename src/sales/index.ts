@@ -187,10 +187,9 @@ export function createSalesApi(runtime: Runtime, options: SalesOptions, seams: S
   methods["orders"] = ["input?"];
   api["creditStatus"] = (customerId: string) => {
     const fc = runtime.config.functionalCurrency;
-    const now = runtime.clock.now();
-    const today = localDateOf(now, runtime.config.timeZone);
+    const today = localDateOf(runtime.clock.now(), runtime.config.timeZone);
     // What foreign-currency orders will bill, at today's rate (as a new order on account is checked).
-    return runtime.read((tx) => creditStatusOf(tx, settings, fc, (currency) => rateToFunctional(runtime.rates, currency, fc, today), customerId, now.toISOString()));
+    return runtime.read((tx) => creditStatusOf(tx, settings, fc, (currency) => rateToFunctional(runtime.rates, currency, fc, today), customerId));
   };
   methods["creditStatus"] = ["string"];
   return hardenApi(api as SalesApi, "sales", { methods } as never);

@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { memoryStore } from "../../src/adapters/memory/index.js";
 import { dunningInterest, nextDunningLevel, resolveDunning } from "../../src/finance/dunning.js";
+import { toUnits } from "../../src/finance/posting-kernel.js";
+import { type LocalDate, daysBetween } from "../../src/kernel/local-date.js";
 import { Decimal } from "../../src/kernel/decimal.js";
 import { createStorekeep } from "../../src/storekeep.js";
 import { ManualClock, sequentialIds } from "../../src/testing/index.js";
@@ -9,8 +11,8 @@ import { VAT } from "../sales/setup.js";
 
 const DUNNING = { levels: [{ afterDays: 3 }, { afterDays: 8, fee: "2.5" }, { afterDays: 15, fee: "5" }], feeAccount: "6900", interest: { annualRate: "0.5", account: "6900" }, repeatLastEveryDays: 5 };
 const INTEREST = { annualRate: "0.5", dayCount: 365 as const, account: "6900" };
-const units = (x: string) => BigInt(new Decimal(x).times(1_000_000).toFixed(0));
-const daysFrom = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+const units = toUnits;
+const daysFrom = (from: string, to: string) => daysBetween(from as LocalDate, to as LocalDate);
 const LEVELS = resolveDunning({ levels: DUNNING.levels.map((l) => ({ afterDays: l.afterDays })) }).levels;
 
 type Action = { kind: "order"; customer: number; terms: number; units: number } | { kind: "pay"; pick: number } | { kind: "days"; days: number } | { kind: "dun"; fresh: boolean } | { kind: "credit"; customer: number };
@@ -121,7 +123,7 @@ describe("dunning over random days of orders, payments and runs", () => {
               for (const item of open.values()) {
                 if (item.documentType !== "invoice" || item.dueDate >= today || listed.has(item.documentId) || coveredParties.has(item.party)) continue;
                 const before = levels.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
-                const days = Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${item.dueDate}T00:00:00Z`)) / 86_400_000);
+                const days = daysFrom(item.dueDate, today);
                 expect(nextDunningLevel(LEVELS, before, days, today), `${item.documentId} was due to go up`).toBe(before.level);
               }
               const audit = await sk.finance.auditSubledgers({ asOf: "2026-12-31" });

@@ -2,7 +2,8 @@ import { Decimal } from "../../kernel/decimal.js";
 import { isStorekeepError } from "../../kernel/errors.js";
 import { dunningInterest, nextDunningLevel, resolveDunning } from "../../finance/dunning.js";
 import { type LocalDate, daysBetween } from "../../kernel/local-date.js";
-import { minorUnits } from "../../kernel/currencies.js";
+import { toUnits } from "../../finance/posting-kernel.js";
+import { quantumOf } from "../../finance/open-item-tracking.js";
 import { assertTrialBalanceSumsToZero, ledgerInvariantViolations } from "../finance/invariants.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
@@ -132,7 +133,7 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                 if (alone && new Decimal(notice.credits).gte(notice.overdue)) throw new Error(`dunning notice ${notice.noticeId}: credits ${notice.credits} cover the ${notice.overdue} overdue, yet a notice went out`);
                 if (!notice.items.some((i) => i.raised || i.repeated === true)) throw new Error(`dunning notice ${notice.noticeId} raised no invoice and reminded none again`);
                 if (notice.level !== Math.max(...notice.items.map((i) => i.level))) throw new Error(`dunning notice ${notice.noticeId} is at level ${notice.level}, its invoices at ${notice.items.map((i) => i.level).join(", ")}`);
-                let cover = BigInt(new Decimal(notice.credits).times(1_000_000).toFixed(0));
+                let cover = toUnits(notice.credits);
                 for (const item of notice.items) {
                   const before = dunned.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
                   // Alone and on a fresh run, a raised invoice went up exactly one level, as the default levels (7, 21, 35 days) allow.
@@ -150,15 +151,15 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                   }
                   if ((item.raised && item.level > before.level) || item.repeated === true) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
                   // Alone and fresh, a notice charges interest on each invoice's open amount (in its currency) less what the credits cover (oldest first), from its due date or the day interest was last worked out to.
-                  const itemOpen = BigInt(new Decimal(item.open).times(1_000_000).toFixed(0));
+                  const itemOpen = toUnits(item.open);
                   const covered = cover < itemOpen ? cover : itemOpen;
                   cover -= covered;
                   if (alone && result.runId !== `dun_${asOf}`) {
                     const through = interestThrough.get(item.documentId);
                     const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
                     const days = daysBetween(from as LocalDate, asOf as LocalDate);
-                    const expected = dunningInterest(itemOpen - covered, SIM_INTEREST, days, 10n ** BigInt(6 - minorUnits(notice.currency as never)));
-                    const got = item.interest === undefined ? 0n : BigInt(new Decimal(item.interest.amount).times(1_000_000).toFixed(0));
+                    const expected = dunningInterest(itemOpen - covered, SIM_INTEREST, days, quantumOf(notice.currency));
+                    const got = item.interest === undefined ? 0n : toUnits(item.interest.amount);
                     if (got !== expected || (item.interest !== undefined && (item.interest.from !== from || item.interest.days !== days))) {
                       throw new Error(`dunning charged ${item.documentId} interest ${JSON.stringify(item.interest ?? null)}; ${item.open} open from ${from} for ${days} days is ${new Decimal(expected.toString()).dividedBy(1_000_000).toFixed()}`);
                     }
