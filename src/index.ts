@@ -613,6 +613,7 @@ export {
 } from "./purchasing/index.js";
 export type {
   BankAccount,
+  BillStockBasis,
   IncomingRow,
   IncomingSummary,
   LeadTimeAnomaly,

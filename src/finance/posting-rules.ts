@@ -326,7 +326,19 @@ export const postingRules: PostingRules = {
     if (d !== undefined) {
       const net = { amount: unitsToString(toUnits(d.amount.amount) - toUnits(d.tax.amount)), currency: d.amount.currency };
       const netValue = { amount: unitsToString(toUnits(d.functionalAmount.amount) - toUnits(d.functionalTax.amount)), currency: d.functionalAmount.currency };
-      l.pair("purchase-discounts", net, netValue, p.rate, -1).pair("input-tax", d.tax, d.functionalTax, p.rate, -1);
+      // The parts put on the cost of goods (`cashDiscounts: "stock"`) go where a bill's price
+      // difference goes; inventory's revaluation of the receipts clears them.
+      let stock = 0n;
+      let stockValue = 0n;
+      for (const part of d.onStock ?? []) {
+        stock += toUnits(part.amount.amount);
+        stockValue += toUnits(part.value.amount);
+      }
+      const kept = { amount: unitsToString(toUnits(net.amount) - stock), currency: net.currency };
+      const keptValue = { amount: unitsToString(toUnits(netValue.amount) - stockValue), currency: netValue.currency };
+      l.pair("purchase-discounts", kept, keptValue, p.rate, -1);
+      if (stock !== 0n || stockValue !== 0n) l.pair("purchase-price-difference", { amount: unitsToString(stock), currency: net.currency }, { amount: unitsToString(stockValue), currency: netValue.currency }, p.rate, -1);
+      l.pair("input-tax", d.tax, d.functionalTax, p.rate, -1);
     }
     return entries(event, `Payment ${p.paymentId} to supplier ${p.supplierId}`, l.out);
   },

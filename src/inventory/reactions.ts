@@ -498,6 +498,32 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     },
   };
 
+  // A cash discount put on the cost of goods (purchasing's `cashDiscounts: "stock"`): each
+  // receipt the paid bills were for is revalued down by its part, like a lower billed price.
+  const supplierPaid: Reaction = {
+    name: "inventory.onSupplierPaid",
+    on: ["SupplierPaid"],
+    async handle(ctx, event) {
+      const p = payloadOf(ctx, "SupplierPaid", event);
+      const parts = p.discount?.onStock;
+      if (parts === undefined) return [];
+      const at = revaluedWhen(ctx, event);
+      const drafts: MovementDraft[] = [];
+      const receipts = new Map<string, MovementRecord[]>();
+      for (const part of parts) {
+        const amount = minorOf(ctx, part.value.amount, "discount.onStock.value");
+        const candidates = (await receiptMovements(ctx, part.receiptId, receipts)).filter((m) => m.sku === part.sku);
+        const receipt = candidates.find((m) => part.receiptLineId !== undefined && m.source.lineId === part.receiptLineId) ?? candidates[0];
+        if (receipt === undefined) {
+          throw new StorekeepError("NOT_FOUND", `Payment ${p.paymentId} puts part of its discount on ${part.sku} of receipt ${part.receiptId}, which inventory has not recorded.`, { paymentId: p.paymentId, receiptId: part.receiptId, sku: part.sku });
+        }
+        const source = { type: "bill" as const, id: part.billId, lineId: `${part.lineId}/${p.paymentId}` };
+        drafts.push(await revaluationDraft(ctx, receipt, -amount, "price-difference", source, at, part.receiptQuantity === undefined ? undefined : parseScaled(part.receiptQuantity, QUANTITY_DECIMALS)));
+      }
+      return record(ctx, drafts);
+    },
+  };
+
   // Which customer an order is for, so a recall can say who received a lot.
   const orderPlaced: Reaction = {
     name: "inventory.onOrderPlaced",
@@ -511,5 +537,5 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
     },
   };
 
-  return [goodsReceived, shipmentDispatched, reservationRequested, orderCancelled, returnReceived, supplierReturned, billRecorded, landedCost, orderPlaced];
+  return [goodsReceived, shipmentDispatched, reservationRequested, orderCancelled, returnReceived, supplierReturned, billRecorded, landedCost, supplierPaid, orderPlaced];
 }

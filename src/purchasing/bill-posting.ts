@@ -9,7 +9,7 @@ import { shareOf } from "./amounts.js";
 import type { PurchasingSettings } from "./options.js";
 import type { PurchaseOrderLine, PurchaseOrder, ReceiptSlice } from "./purchase-order.js";
 import type { Supplier } from "./supplier.js";
-import type { SupplierBill } from "./bill.js";
+import type { BillStockBasis, SupplierBill } from "./bill.js";
 import { functionalSide, taxDocument } from "./tax-document.js";
 import { progressStatus } from "./transitions.js";
 
@@ -29,6 +29,7 @@ export function billPosting(settings: PurchasingSettings, supplier: Supplier, or
   const doc = taxDocument(settings, supplier, currency, bill.date, bill.lines.map((l) => ({ id: l.lineId, category: byId.get(l.lineId)!.taxCategory, quantity: l.quantity, unitPrice: l.unitPrice })));
   const side = functionalSide(settings, doc, bill.lines.map((l) => l.lineId), rate, currency, functionalCurrency);
   const eventLines: Record<string, unknown>[] = [];
+  const stockBasis: BillStockBasis[] = [];
   for (const b of bill.lines) {
     const ol = byId.get(b.lineId)!;
     let qLeft = new Decimal(b.quantity);
@@ -53,6 +54,7 @@ export function billPosting(settings: PurchasingSettings, supplier: Supplier, or
       const kept = new Decimal(s.quantity).minus(s.returnedQuantity ?? "0");
       const receiptQuantity = kept.eq(s.quantity) ? {} : { receiptQuantity: canonicalDecimal(kept) };
       eventLines.push({ lineId: `${ol.lineId}.${part}`, receiptId: s.receiptId, receiptLineId: ol.lineId, ...receiptQuantity, sku: ol.sku, quantity: canonicalDecimal(take), unitPrice: m(b.unitPrice, currency), ...receivedPrice, receivedValue: m(received, functionalCurrency), billedValue: m(billed, functionalCurrency) });
+      stockBasis.push({ lineId: `${ol.lineId}.${part}`, sku: ol.sku, receiptId: s.receiptId, receiptLineId: ol.lineId, ...receiptQuantity, value: canonicalDecimal(billed) });
       slices.push({ ...s, billedQuantity: canonicalDecimal(new Decimal(s.billedQuantity).plus(take)), clearedValue: canonicalDecimal(new Decimal(s.clearedValue).plus(received)) });
       qLeft = qLeft.minus(take);
       fLeft = fLeft.minus(billed);
@@ -63,6 +65,7 @@ export function billPosting(settings: PurchasingSettings, supplier: Supplier, or
       // credited with the same value when they are received.
       part += 1;
       eventLines.push({ lineId: `${ol.lineId}.${part}`, sku: ol.sku, quantity: canonicalDecimal(qLeft), unitPrice: m(b.unitPrice, currency), receivedValue: m(fLeft, functionalCurrency), billedValue: m(fLeft, functionalCurrency) });
+      stockBasis.push({ lineId: `${ol.lineId}.${part}`, sku: ol.sku, receiptId: null, receiptLineId: null, value: canonicalDecimal(fLeft) });
       ahead = { quantity: canonicalDecimal(new Decimal(ahead.quantity).plus(qLeft)), value: canonicalDecimal(new Decimal(ahead.value).plus(fLeft)) };
     }
     const next: PurchaseOrderLine = {
@@ -92,5 +95,5 @@ export function billPosting(settings: PurchasingSettings, supplier: Supplier, or
     functional: { net: m(side.net, functionalCurrency), tax: m(side.tax, functionalCurrency), gross: m(side.gross, functionalCurrency) },
     ...(side.taxLines !== undefined ? { taxLines: side.taxLines } : {}),
   };
-  return { order: { ...order, lines, status }, payload, totals: { net: doc.net, tax: doc.tax, gross: doc.gross } };
+  return { order: { ...order, lines, status }, payload, stockBasis, totals: { net: doc.net, tax: doc.tax, gross: doc.gross } };
 }

@@ -52,9 +52,37 @@ export type SupplierBill = {
    * currency. Absent: none. Its open amount is gross − paid − discount − credited − writtenOff.
    */
   readonly writtenOff?: string;
+  /**
+   * What a posted goods bill was for, line by line as `SupplierBillRecorded` carried it: the
+   * receipt each part matched (null: billed before the goods arrived) and its billed value in
+   * the functional currency. An early-payment discount taken under `cashDiscounts: "stock"` is
+   * spread over it. Absent on landed-cost bills and on bills posted before storekeep kept it.
+   */
+  readonly stockBasis?: readonly BillStockBasis[];
   readonly approvedBy: string | null;
   /** Why a rejected bill was refused. */
   readonly rejectedFor?: string;
+};
+
+/**
+ * One part of a posted bill: a bill line matched to one receipt (or billed ahead of the goods).
+ *
+ * @example
+ * ```ts
+ * const part: BillStockBasis = { lineId: "1.1", sku: "MUG", receiptId: "grn_1", receiptLineId: "1", value: "100" };
+ * ```
+ */
+export type BillStockBasis = {
+  /** The line id `SupplierBillRecorded` gave the part (`<order line>.<part>`). */
+  readonly lineId: string;
+  readonly sku: string;
+  /** The receipt it matched; null for goods billed before they arrived. */
+  readonly receiptId: string | null;
+  readonly receiptLineId: string | null;
+  /** The receipt's units still with the shop when billed, when fewer than it received. */
+  readonly receiptQuantity?: string;
+  /** The billed value, functional currency. */
+  readonly value: string;
 };
 
 const decimalText = <S extends z.ZodType>(schema: S) => schema.transform((d) => canonicalDecimal(d as never));

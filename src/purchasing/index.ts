@@ -10,7 +10,7 @@ export type { PurchasingOptions, PurchasingSettings, PurchasingTax, PurchasingTa
 export { resolvePurchasingOptions } from "./options.js";
 export type { PaymentTerms, Supplier, SupplierItem, SupplierPrice } from "./supplier.js";
 export type { PurchaseOrderHistoryEntry, PurchaseOrderLine, PurchaseOrder, ReceiptSlice } from "./purchase-order.js";
-export type { SupplierBill } from "./bill.js";
+export type { BillStockBasis, SupplierBill } from "./bill.js";
 export type { BillToPay, BillsToPay, BillsToPayQuery, PayableCredit, PayableCreditsReader } from "./bills-to-pay.js";
 export type { IncomingRow } from "./order-store.js";
 export type { BankAccount } from "./bank-account.js";

@@ -50,6 +50,15 @@ export interface PurchasingOptions {
   readonly tax?: PurchasingTax;
   /** Purchase order numbers print as prefix, year, sequence (default `PO` → `PO2026-000001`). */
   readonly numberPrefix?: string;
+  /**
+   * Where an early-payment (cash) discount taken on a goods bill goes: `"account"` (default) —
+   * to the `purchase-discounts` role, as most shops book Skonto; `"stock"` — onto the cost of
+   * the goods the bill was for (IAS 2): inventory revalues the bill's receipts by the discount
+   * net of tax at the payment date, the part still on hand lowering Inventory and the part sold
+   * lowering COGS (standard cost: the purchase price variance). The share of goods billed before
+   * they arrived, and discounts on landed-cost bills, stay on the account.
+   */
+  readonly cashDiscounts?: "account" | "stock";
 }
 
 /**
@@ -83,6 +92,7 @@ export interface PurchasingSettings {
   readonly billBeforeReceipt: "hold" | "allow";
   readonly defaultTaxCategory: string;
   readonly numberPrefix: string;
+  readonly cashDiscounts: "account" | "stock";
   readonly tax: PurchasingTax | undefined;
   readonly functions: PurchasingTaxFunctions | undefined;
 }
@@ -114,6 +124,9 @@ export function resolvePurchasingOptions(options: PurchasingOptions = {}, functi
   if (options.billBeforeReceipt !== undefined && options.billBeforeReceipt !== "hold" && options.billBeforeReceipt !== "allow") {
     throw new StorekeepError("VALIDATION_FAILED", `purchasing.billBeforeReceipt must be "hold" or "allow".`, { issues: [{ path: "billBeforeReceipt", message: "hold or allow", code: "custom" }] });
   }
+  if (options.cashDiscounts !== undefined && options.cashDiscounts !== "account" && options.cashDiscounts !== "stock") {
+    throw new StorekeepError("VALIDATION_FAILED", `purchasing.cashDiscounts must be "account" (book them to the purchase-discounts account) or "stock" (lower the cost of the goods billed).`, { issues: [{ path: "cashDiscounts", message: "account or stock", code: "custom" }] });
+  }
   return {
     approvalLimit: bounded("approvalLimit", options.approvalLimit, "0", BOUNDS.amount),
     receiptTolerance: bounded("receiptTolerance", options.receiptTolerance, "0"),
@@ -122,6 +135,7 @@ export function resolvePurchasingOptions(options: PurchasingOptions = {}, functi
     billBeforeReceipt: options.billBeforeReceipt ?? "hold",
     defaultTaxCategory: options.defaultTaxCategory ?? "standard",
     numberPrefix: numberPrefixOf(options.numberPrefix),
+    cashDiscounts: options.cashDiscounts ?? "account",
     tax: options.tax,
     functions,
   };

@@ -12,6 +12,8 @@ import { lockDocuments } from "../runner/batch-documents.js";
 import { BILLS, CLAIMS, type PaymentTerms, idSchema, requireSupplier } from "./supplier.js";
 import type { Transaction } from "../ports/storage.js";
 import { strictInput } from "../kernel/strict-input.js";
+import { settingsOf } from "./options.js";
+import { discountOnStock } from "./discount-on-stock.js";
 
 /**
  * The error for a debit note (a return to the supplier) named as a bill to pay: it is a
@@ -100,7 +102,9 @@ export function partPaymentDiscount(bill: Pick<SupplierBill, "date" | "gross" | 
  * settled for its open amount less the early-payment discount, unless `takeDiscount: false`;
  * a part payment earns its share of the discount when the terms grant it pro rata
  * (`discountOnPartPayments`), and none otherwise;
- * the discount is booked as a lower purchase cost with its tax taken back. Finance settles
+ * the discount is booked as a lower purchase cost with its tax taken back — on the cost of the
+ * goods billed under `cashDiscounts: "stock"`, the result's `discountOnStock` saying how much of
+ * it (net of tax) went there. Finance settles
  * the payables open items and computes the realised exchange difference of a
  * foreign-currency payment from what the bills were booked at.
  *
@@ -164,6 +168,7 @@ export const paySupplier = defineLibraryCommand({
     let discountTotal = new Decimal(0);
     let discountTax = new Decimal(0);
     const settled = [];
+    const taken: { bill: SupplierBill; net: Decimal }[] = [];
     for (const [i, { bill, version }] of bills.entries()) {
       if (left.isZero()) break;
       // The discount is earned by settling the bill: a part payment pays without it, unless
@@ -175,6 +180,7 @@ export const paySupplier = defineLibraryCommand({
       const paid = new Decimal(bill.paid).plus(pay);
       const discounted = new Decimal(bill.discount ?? "0").plus(discount.amount);
       await ctx.tx.documents.put(BILLS, bill.billId, { ...bill, paid: canonicalDecimal(paid), ...(discounted.gt(0) ? { discount: canonicalDecimal(discounted) } : {}) } as never, version);
+      if (discount.amount.gt(0)) taken.push({ bill, net: discount.amount.minus(discount.tax) });
       discountTotal = discountTotal.plus(discount.amount);
       discountTax = discountTax.plus(discount.tax);
       settled.push({ billId: bill.billId, paid: canonicalDecimal(pay), discount: canonicalDecimal(discount.amount), open: canonicalDecimal(open[i]!.minus(pay).minus(discount.amount)) });
@@ -183,7 +189,10 @@ export const paySupplier = defineLibraryCommand({
     const rate = await rateFor(ctx, currency, date, input.rate);
     const fx = (a: Decimal) => (currency === functional ? a : toFunctional(a, new Decimal(rate), functional));
     const functionalAmount = fx(amount);
-    const result = { paymentId: input.paymentId, currency, amount: canonicalDecimal(amount), discount: canonicalDecimal(discountTotal), rate, functionalAmount: canonicalDecimal(functionalAmount), bills: settled };
+    // Under `cashDiscounts: "stock"` the discount lowers the cost of the goods billed (inventory reacts).
+    const onStock = settingsOf(ctx).cashDiscounts === "stock" && taken.length > 0 ? discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional) : [];
+    const onStockTotal = onStock.reduce((a, part) => a.plus(part.amount.amount), new Decimal(0));
+    const result = { paymentId: input.paymentId, currency, amount: canonicalDecimal(amount), discount: canonicalDecimal(discountTotal), ...(onStock.length > 0 ? { discountOnStock: canonicalDecimal(onStockTotal) } : {}), rate, functionalAmount: canonicalDecimal(functionalAmount), bills: settled };
     await claimDocument(ctx.tx, "payment", input.paymentId, input, result);
     const m = (a: Decimal, c: string) => ({ amount: canonicalDecimal(a), currency: c });
     return {
@@ -204,7 +213,7 @@ export const paySupplier = defineLibraryCommand({
             rate,
             amount: m(amount, currency),
             functionalAmount: m(functionalAmount, functional),
-            ...(discountTotal.gt(0) ? { discount: { amount: m(discountTotal, currency), tax: m(discountTax, currency), functionalAmount: m(fx(discountTotal), functional), functionalTax: m(fx(discountTax), functional) } } : {}),
+            ...(discountTotal.gt(0) ? { discount: { amount: m(discountTotal, currency), tax: m(discountTax, currency), functionalAmount: m(fx(discountTotal), functional), functionalTax: m(fx(discountTax), functional), ...(onStock.length > 0 ? { onStock } : {}) } } : {}),
           },
         },
       ],

@@ -45,7 +45,7 @@ export async function postBill(ctx: CommandContext, settings: PurchasingSettings
   const posting = billPosting(settings, supplier, order, bill, rate, ctx.config.functionalCurrency);
   const history = posting.order.status === order.status ? order.history : [...order.history, { at: ctx.now.toISOString(), action: "bill", from: order.status, to: posting.order.status, by: null }];
   await saveOrder(ctx.tx, { ...posting.order, history }, orderVersion);
-  const posted: SupplierBill = { ...bill, status: "posted", rate, net: posting.totals.net, tax: posting.totals.tax, gross: posting.totals.gross };
+  const posted: SupplierBill = { ...bill, status: "posted", rate, net: posting.totals.net, tax: posting.totals.tax, gross: posting.totals.gross, stockBasis: posting.stockBasis };
   await ctx.tx.documents.put(BILLS, bill.billId, posted as never, billVersion);
   return { bill: posted, events: [{ type: "SupplierBillRecorded", aggregateType: "supplier-bill", aggregateId: bill.billId, effectiveDate: bill.date, payload: posting.payload as never }] };
 }

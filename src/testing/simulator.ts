@@ -122,8 +122,8 @@ export interface SimulationOptions {
   readonly allocations?: boolean;
   /**
    * Customers on account: 15% of orders carry payment terms (1–7 days), customers get credit
-   * limits now and then (an order on account beyond one is refused), and finance runs dunning
-   * (default false, so a seed's run stays the one it was: a seed recorded in a regression test
+   * limits now and then (an order on account beyond one is refused), finance runs dunning, and
+   * early-payment discounts go on the cost of goods (`cashDiscounts: "stock"`) (default false, so a seed's run stays the one it was: a seed recorded in a regression test
    * draws the same commands).
    */
   readonly accounts?: boolean;
@@ -268,7 +268,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const oss = random.chance(1 / 3);
   const salesTax = oss ? { ...tax, distanceSales: { currentYear: "25000", previousYear: "18000" } } : tax;
   let lostCommits = 0;
-  const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax: salesTax }, ...(options.accounts === true ? { finance: { dunning: SIM_DUNNING } } : {}), modules: options.modules ?? [] });
+  const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax: salesTax }, ...(options.accounts === true ? { finance: { dunning: SIM_DUNNING }, purchasing: { cashDiscounts: "stock" as const } } : {}), modules: options.modules ?? [] });
   const sk = retryingFacade(facade, () => lostCommits++);
   const backorders = options.backorders === true;
   // The backorder product only when asked for: every other run keeps its lists, so its draws.

@@ -8,6 +8,7 @@ import {
   idList,
   lineList,
   positiveQuantityString,
+  positiveAmountJson,
   postedAmountJson,
   rateString,
   unitPriceJson,
@@ -181,7 +182,12 @@ export const supplierBillRecordedSchema = refined(
  * with the money: Dr `payables` by it too / Cr `purchase-discounts` (the discount net of
  * tax: a cash discount lowers the cost of the purchase; the role maps to the purchase price
  * difference account unless the shop keeps discounts apart), Cr `input-tax` (its tax part:
- * the taxable amount shrank). `bank`
+ * the taxable amount shrank). `discount.onStock` (optional, when the shop puts cash discounts
+ * on the cost of goods, `cashDiscounts: "stock"`): the parts of the discount net of tax that
+ * lower the cost of the receipts the bills were for, per bill part (`amount` in the transaction
+ * currency, `value` functional); those parts are credited to `purchase-price-difference`
+ * instead, and inventory revalues each receipt by −`value` (Dr `purchase-price-difference` /
+ * Cr Inventory, COGS for what was sold). `bank`
  * (optional) names the bank the money left from, picking its account when finance has
  * several (`FinanceOptions.cashAccounts`, matched as the rule's provider).
  *
@@ -208,6 +214,22 @@ export const supplierPaidSchema = refined(
         tax: postedAmountJson,
         functionalAmount: postedAmountJson,
         functionalTax: postedAmountJson,
+        onStock: z
+          .array(
+            z.object({
+              billId: documentIdField,
+              lineId: idString,
+              sku: skuField,
+              receiptId: documentIdField,
+              receiptLineId: idString.exactOptional(),
+              receiptQuantity: positiveQuantityString.exactOptional(),
+              amount: positiveAmountJson,
+              value: positiveAmountJson,
+            }),
+          )
+          .min(1)
+          .max(10_000)
+          .exactOptional(),
       })
       .exactOptional(),
   }),
@@ -219,6 +241,18 @@ export const supplierPaidSchema = refined(
       checkCurrency(ctx, payment.functionalCurrency, [[["discount", "functionalAmount"], d.functionalAmount], [["discount", "functionalTax"], d.functionalTax]]);
       if (new Decimal(d.tax.amount).gt(d.amount.amount)) ctx.addIssue({ code: "custom", path: ["discount", "tax"], message: "the discount's tax part cannot exceed the discount" });
       if (new Decimal(d.functionalTax.amount).gt(d.functionalAmount.amount)) ctx.addIssue({ code: "custom", path: ["discount", "functionalTax"], message: "the discount's tax part cannot exceed the discount" });
+      if (d.onStock !== undefined) {
+        let amount = new Decimal(0);
+        let value = new Decimal(0);
+        for (const [i, part] of d.onStock.entries()) {
+          checkCurrency(ctx, payment.currency, [[["discount", "onStock", i, "amount"], part.amount]]);
+          checkCurrency(ctx, payment.functionalCurrency, [[["discount", "onStock", i, "value"], part.value]]);
+          amount = amount.plus(part.amount.amount);
+          value = value.plus(part.value.amount);
+        }
+        if (amount.gt(new Decimal(d.amount.amount).minus(d.tax.amount))) ctx.addIssue({ code: "custom", path: ["discount", "onStock"], message: "the parts on stock cannot exceed the discount net of tax" });
+        if (value.gt(new Decimal(d.functionalAmount.amount).minus(d.functionalTax.amount))) ctx.addIssue({ code: "custom", path: ["discount", "onStock"], message: "the parts on stock cannot exceed the discount net of tax (functional)" });
+      }
     }
     if (payment.exchangeDifference !== undefined) {
       checkCurrency(ctx, payment.functionalCurrency, [[["exchangeDifference"], payment.exchangeDifference]]);

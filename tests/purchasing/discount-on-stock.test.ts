@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Decimal } from "../../src/kernel/decimal.js";
+import { defineTaxCodes } from "../../src/finance/tax/index.js";
+import type { Storekeep } from "../../src/storekeep.js";
+import { KINDS, codeOf, pgliteHolder, shop } from "./helpers.js";
+import { createStorekeep } from "../../src/storekeep.js";
+import { memoryStore } from "../../src/adapters/memory/index.js";
+
+const pg = pgliteHolder();
+beforeAll(() => pg.start(), 60_000);
+afterAll(() => pg.stop());
+
+const taxCodes = defineTaxCodes([{ code: "DE-STD", jurisdiction: { country: "DE" }, category: "standard", kind: "standard", rates: [{ rate: "0.19", validFrom: "2020-01-01" }] }]);
+const tax = { codes: taxCodes, buyer: { country: "DE", vatId: "DE111" } };
+
+/** Every account's balance (debit positive), the trial balance checked to balance. */
+async function books(sk: Storekeep): Promise<Record<string, string>> {
+  const tb = await sk.finance.trialBalance({ asOf: "2026-12-31" });
+  expect(tb.totals.debit).toBe(tb.totals.credit);
+  const out: Record<string, string> = {};
+  for (const r of tb.rows) {
+    const v = new Decimal(r.debit).minus(r.credit);
+    if (!v.isZero()) out[r.account] = v.toString();
+  }
+  return out;
+}
+
+/** Inventory's value per SKU, which must equal the Inventory account. */
+async function stockValue(sk: Storekeep): Promise<Record<string, string>> {
+  const rows = await sk.inventory.valuation();
+  const audit = await sk.inventory.audit();
+  expect(audit.ok).toBe(true);
+  return Object.fromEntries(rows.map((r) => [r.sku, r.value]));
+}
+
+async function setUp(sk: Storekeep, costingMethod: "fifo" | "moving-average" | "standard" = "fifo", currency = "EUR"): Promise<void> {
+  await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+  await sk.inventory.defineProduct({ sku: "MUG", costingMethod, ...(costingMethod === "standard" ? { standardCost: "1" } : {}) });
+  await sk.inventory.defineProduct({ sku: "TEE", costingMethod: "moving-average" });
+  await sk.purchasing.defineSupplier({ supplierId: "sup", currency, leadTimeDays: 7, paymentTerms: { netDays: 30, discountDays: 10, discountPercent: "0.02" }, ...(currency === "EUR" ? { taxParty: { country: "DE", vatId: "DE999" } } : { taxTreatment: "none" }) });
+}
+
+/** 100 MUG at 1 and 50 TEE at 2 (net 200, gross 238 with 19% VAT), received and billed on 2026-03-02. */
+async function billed(sk: Storekeep, id = "po"): Promise<void> {
+  await sk.purchasing.createOrder({ purchaseOrderId: id, supplierId: "sup", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 100, unitPrice: "1" }, { sku: "TEE", quantity: 50, unitPrice: "2" }] });
+  await sk.purchasing.sendOrder({ purchaseOrderId: id });
+  await sk.purchasing.receiveGoods({ receiptId: `grn_${id}`, purchaseOrderId: id, lines: [{ lineId: "1", quantity: 100 }, { lineId: "2", quantity: 50 }] });
+  await sk.purchasing.recordBill({ billId: `b_${id}`, purchaseOrderId: id, date: "2026-03-02", lines: [{ lineId: "1", quantity: 100, unitPrice: "1" }, { lineId: "2", quantity: 50, unitPrice: "2" }] });
+}
+
+describe.each(KINDS)("cash discounts on the cost of goods (cashDiscounts: \"stock\", IAS 2) on %s", (kind) => {
+  it("the discount net of tax lowers what is on hand and, for what was sold, COGS; nothing stays in purchase price difference", async () => {
+    const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000", tax, cashDiscounts: "stock" });
+    await setUp(sk);
+    await billed(sk);
+    // 40 MUG sold before the payment: 40% of MUG's share of the discount is COGS's.
+    clock.set("2026-03-05T10:00:00.000Z");
+    await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "40" });
+    clock.set("2026-03-10T10:00:00.000Z");
+    const paid = await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
+    // 2% of 238 = 4.76, of which 0.76 tax: 4.00 net, 2.00 on MUG (billed 100 of 200) and 2.00 on TEE.
+    expect(paid).toMatchObject({ amount: "233.24", discount: "4.76", discountOnStock: "4" });
+    const b = await books(sk);
+    expect(b["5200"]).toBeUndefined();
+    expect(b["1400"]).toBe("37.24");
+    // MUG: 60 on hand at 1 − 1.20, 40 sold at 1 − 0.80; TEE: 50 on hand at 2 − 2.00.
+    expect(await stockValue(sk)).toEqual({ MUG: "58.8", TEE: "98" });
+    expect(b["1300"]).toBe("156.8");
+    expect(b["5100"]).toBe("39.2");
+    // A later sale takes the lower cost: 10 MUG at 0.98.
+    clock.set("2026-03-11T10:00:00.000Z");
+    const issued = await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "10" });
+    expect(issued.amount).toBe("9.8");
+    await sk.close();
+  });
+
+  it("the default (\"account\") keeps the discount on the purchase-discounts account and stock at what was billed", async () => {
+    const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000", tax });
+    await setUp(sk);
+    await billed(sk);
+    clock.set("2026-03-10T10:00:00.000Z");
+    const paid = await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
+    expect(paid.discountOnStock).toBeUndefined();
+    const b = await books(sk);
+    expect(b["5200"]).toBe("-4");
+    expect(await stockValue(sk)).toEqual({ MUG: "100", TEE: "100" });
+    await sk.close();
+  });
+});
+
+describe("cash discounts on the cost of goods: the cases around it", () => {
+  const noPg = () => {
+    throw new Error("memory only");
+  };
+  const memory = (options: Parameters<typeof shop>[3]) => shop("memory", noPg, () => "", options);
+
+  it("standard cost: the discount goes to the purchase price variance, the stock stays at standard", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock" });
+    await setUp(sk, "standard");
+    await billed(sk);
+    clock.set("2026-03-10T10:00:00.000Z");
+    await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
+    const b = await books(sk);
+    expect(b["5200"]).toBeUndefined();
+    expect(b["5210"]).toBe("-2");
+    expect(await stockValue(sk)).toEqual({ MUG: "100", TEE: "98" });
+  });
+
+  it("a part payment that earns its discount pro rata puts that discount on stock, and the rest's discount too", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock" });
+    await setUp(sk);
+    await sk.purchasing.defineSupplier({ supplierId: "sup", currency: "EUR", leadTimeDays: 7, paymentTerms: { netDays: 30, discountDays: 10, discountPercent: "0.02", discountOnPartPayments: true }, taxParty: { country: "DE", vatId: "DE999" } });
+    await billed(sk);
+    clock.set("2026-03-05T10:00:00.000Z");
+    // 98 pays 100 of the bill: discount 2, of which 0.32 tax (2 × 19/119 = 0.319…), 1.68 net.
+    const part = await sk.purchasing.paySupplier({ paymentId: "p_part", supplierId: "sup", billIds: ["b_po"], amount: "98" });
+    expect(part).toMatchObject({ discount: "2" });
+    expect(await stockValue(sk)).toEqual({ MUG: "99.16", TEE: "99.16" });
+    const rest = await sk.purchasing.paySupplier({ paymentId: "p_rest", supplierId: "sup", billIds: ["b_po"] });
+    expect(new Decimal(part.discount).plus(rest.discount).toString()).toBe("4.76");
+    const b = await books(sk);
+    expect(b["5200"]).toBeUndefined();
+    expect(b["2100"]).toBeUndefined();
+    // 4.76 − 0.76 tax = 4.00 on stock in all.
+    expect(b["1300"]).toBe("196");
+    expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "98" });
+  });
+
+  it("goods billed before they arrived keep their share of the discount on the account; the rest goes on stock", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock", billBeforeReceipt: "allow" });
+    await setUp(sk);
+    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 100, unitPrice: "1" }, { sku: "TEE", quantity: 50, unitPrice: "2" }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+    await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 100 }] });
+    await sk.purchasing.recordBill({ billId: "b_po", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 100, unitPrice: "1" }, { lineId: "2", quantity: 50, unitPrice: "2" }] });
+    clock.set("2026-03-06T10:00:00.000Z");
+    expect((await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] })).discountOnStock).toBe("2");
+    const b = await books(sk);
+    // TEE had not arrived: its 2.00 stays on the discount account (5200 by default); MUG's 2.00 went on stock.
+    expect(b["5200"]).toBe("-2");
+    expect(await stockValue(sk)).toEqual({ MUG: "98" });
+    await sk.purchasing.receiveGoods({ receiptId: "grn_2", purchaseOrderId: "po", lines: [{ lineId: "2", quantity: 50 }] });
+    expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "100" });
+  });
+
+  it("a foreign-currency bill: the discount on stock at the payment's rate, the parts adding up to the functional discount", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", cashDiscounts: "stock" });
+    await setUp(sk, "fifo", "USD");
+    await billed(sk);
+    clock.set("2026-03-10T10:00:00.000Z");
+    // 2% of 200 USD = 4 USD at 0.92 (the rate of 2026-03-10) = 3.68 EUR, 1.84 each.
+    const paid = await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
+    expect(paid).toMatchObject({ amount: "196", discount: "4", rate: "0.92" });
+    const b = await books(sk);
+    expect(b["5200"]).toBeUndefined();
+    // Received at 0.9: 90 + 90 = 180, less 3.68.
+    expect(await stockValue(sk)).toEqual({ MUG: "88.16", TEE: "88.16" });
+    expect(b["1300"]).toBe("176.32");
+    expect(b["2100"]).toBeUndefined();
+  });
+
+  it("several bills in one payment: each bill's discount on its own goods", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock" });
+    await setUp(sk);
+    await billed(sk, "po1");
+    await sk.purchasing.createOrder({ purchaseOrderId: "po2", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 10, unitPrice: "3" }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po2" });
+    await sk.purchasing.receiveGoods({ receiptId: "grn_po2", purchaseOrderId: "po2", lines: [{ lineId: "1", quantity: 10 }] });
+    await sk.purchasing.recordBill({ billId: "b_po2", purchaseOrderId: "po2", date: "2026-03-02", lines: [{ lineId: "1", quantity: 10, unitPrice: "3" }] });
+    clock.set("2026-03-04T10:00:00.000Z");
+    // 2% of 35.70 = 0.71 (0.11 tax, 0.60 net) on po2's 10 MUG.
+    const paid = await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po1", "b_po2"] });
+    expect(paid.discount).toBe("5.47");
+    const b = await books(sk);
+    expect(b["5200"]).toBeUndefined();
+    expect(await stockValue(sk)).toEqual({ MUG: "127.4", TEE: "98" });
+    expect((await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "100" })).amount).toBe("98");
+  });
+
+  it("a payment replayed under its id revalues nothing twice", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock" });
+    await setUp(sk);
+    await billed(sk);
+    clock.set("2026-03-10T10:00:00.000Z");
+    await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
+    await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
+    expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "98" });
+  });
+
+  it("an unknown setting is refused naming the two", async () => {
+    expect(await codeOf(async () => createStorekeep({ store: memoryStore(), purchasing: { cashDiscounts: "cost" as never } }))).toBe("VALIDATION_FAILED");
+    expect(() => createStorekeep({ store: memoryStore(), purchasing: { cashDiscounts: "cost" as never } })).toThrow(/"account".*"stock"/);
+  });
+});
