@@ -771,12 +771,13 @@ async function applyPrepayment(tx: Transaction, functionalCurrency: string, p: P
 }
 
 /**
- * Undoes a whole bad-debt (or small-difference) write-off of a customer's debt whose journal
- * entry is being reversed: the item reopens by what it wrote off, at the value it was written off
- * at (settlement `write-back` naming it in `reverses`), and the output tax it relieved is returned
- * to be charged again. Refused when any of it was written back already (a late payment or a
- * credit note recovered part of it: reversing the whole entry would count that part twice), or
- * when it was a shop's debt written off (a credit's small difference), which this does not undo.
+ * Undoes a whole write-off whose journal entry is being reversed — a customer's bad debt or small
+ * difference, a supplier bill's small difference, a credit's small rest: the item reopens by what
+ * it wrote off, at the value it was written off at (settlement `write-back` naming it in
+ * `reverses`), and the output tax it relieved is returned to be charged again. Refused when any
+ * of a customer's written-off debt was written back already (a late payment or a credit note
+ * recovered part of it: reversing the whole entry would count that part twice), and when it was
+ * undone before.
  *
  * @example
  * ```ts
@@ -797,14 +798,14 @@ export async function undoWriteOff(
     throw new StorekeepError("NOT_FOUND", `Write-off ${ref.writeOffId} of ${ref.documentId} is not on its open item; it cannot be undone.`, { writeOffId: ref.writeOffId, documentId: ref.documentId });
   }
   const amount = toUnits(writeOff.amount);
-  if (ref.ledger !== "receivables" || amount <= 0n) {
-    throw new StorekeepError("INVALID_TRANSITION", `Entry ${entryId} wrote off ${ref.documentId}'s ${ref.ledger === "receivables" ? "credit" : "payable"} (${writeOff.amount} ${item.currency}); only a customer's debt written off can be undone by reversing its entry. Post the correction as a new document (a payment, a refund, an allocation).`, { entryId, writeOffId: ref.writeOffId });
-  }
+  if (amount === 0n) throw new StorekeepError("INVALID_TRANSITION", `Write-off ${ref.writeOffId} of ${ref.documentId} wrote off nothing; there is nothing to undo.`, { writeOffId: ref.writeOffId });
   if (item.settlements.some((s) => s.kind === "write-back" && s.reverses === ref.writeOffId)) {
     throw new StorekeepError("INVALID_TRANSITION", `Write-off ${ref.writeOffId} of ${ref.documentId} was undone already.`, { writeOffId: ref.writeOffId });
   }
-  // Write-backs take the oldest write-off first: none of this one may have been taken.
-  if (writtenOffNotBack(item, quantumOf(functionalCurrency)).find((w) => w.writeOffId === ref.writeOffId)?.whole !== true) {
+  // Write-backs (a late payment, a credit note) reopen only a customer's written-off debt, oldest
+  // write-off first: none of this one may have been taken. A supplier's bill, a debit note or a
+  // customer's credit written off has no write-backs; its write-off is undone as it was.
+  if (ref.ledger === "receivables" && amount > 0n && writtenOffNotBack(item, quantumOf(functionalCurrency)).find((w) => w.writeOffId === ref.writeOffId)?.whole !== true) {
     throw new StorekeepError(
       "INVALID_TRANSITION",
       `Part of write-off ${ref.writeOffId} of ${ref.documentId} was recovered since (a late payment or a credit note wrote it back), so reversing its whole entry would count that part twice. Leave it, or write off again what the reversal should not restore.`,

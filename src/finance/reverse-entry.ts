@@ -65,11 +65,13 @@ export function reverseEntryCommand(settings: FinanceSettings) {
         // The write-off's item reopens, and the output tax it relieved is owed again from the reversal's date.
         const relief = await undoWriteOff(ctx.tx, ctx.config.functionalCurrency, writeOff, entry.date, entry.entryId);
         await appendReliefRecords(ctx.tx, settings, { date: entry.date, eventId: entry.entryId, sign: 1 }, relief.map((l) => ({ ...l, documentId: writeOff.documentId })));
-        // Announced, as the write-off was: what it wrote off is owed again (only a customer's debt can be undone).
+        // Announced, as the write-off was: what it wrote off is open again, on the side it was.
         const item = (await ctx.tx.documents.get(OPEN_ITEMS_COLLECTION, openItemId(writeOff.ledger, writeOff.documentId)))!.data as unknown as OpenItem;
         const settlement = item.settlements.find((x) => x.kind === "write-off" && x.documentId === writeOff.writeOffId)!;
         const reason = writeOff.reason ?? (settlement.account !== undefined && settlement.account === settings.writeOffs.badDebtAccount ? "bad-debt" : "small-difference");
-        const event = writeOffEvent("OpenItemWriteOffUndone", { writeOffId: writeOff.writeOffId, entryId: entry.entryId, ledger: writeOff.ledger, reason, item, amount: toUnits(settlement.amount), side: "document", date: entry.date });
+        const amount = toUnits(settlement.amount);
+        const side = (writeOff.ledger === "receivables") === amount > 0n ? "document" : "credit";
+        const event = writeOffEvent("OpenItemWriteOffUndone", { writeOffId: writeOff.writeOffId, entryId: entry.entryId, ledger: writeOff.ledger, reason, item, amount: amount < 0n ? -amount : amount, side, date: entry.date });
         return { result: entryToJson(entry), events: [event] };
       }
       return { result: entryToJson(entry) };

@@ -97,6 +97,40 @@ describe("write-offs", () => {
     await expect(books.finance.writeOff({ ledger: "payables", documentId: "bill_9", reason: "small-difference", date: "2026-03-31" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("reversing a supplier bill's small-difference write-off reopens the payable; a customer's credit written off reopens too; neither twice", async () => {
+    const books = makeBooks();
+    await record(books, "SupplierBillRecorded", "2026-03-02", {
+      billId: "bill_1", supplierId: "sup_1", dueDate: "2026-04-01", currency: "EUR", functionalCurrency: "EUR", rate: "1",
+      lines: [{ receiptId: "grn_1", sku: "MUG", quantity: "10", unitPrice: eur("10"), receivedValue: eur("100"), billedValue: eur("100") }],
+      net: eur("100"), tax: eur("0"), gross: eur("100"), functional: { net: eur("100"), tax: eur("0"), gross: eur("100") },
+    });
+    await record(books, "SupplierPaid", "2026-03-30", { paymentId: "sp_1", supplierId: "sup_1", billIds: ["bill_1"], currency: "EUR", functionalCurrency: "EUR", rate: "1", amount: eur("99.98"), functionalAmount: eur("99.98") });
+    const w = await books.finance.writeOff({ ledger: "payables", documentId: "bill_1", reason: "small-difference", date: "2026-03-31" });
+    const reversal = await books.finance.reverseEntry({ entryId: w.entryId, date: "2026-04-02" });
+    expect(linesOf(reversal)).toEqual([["Cr", "2100", "0.02"], ["Dr", "6900", "0.02"]]);
+    const bill = (await books.finance.openItems({ ledger: "payables" })).find((i) => i.documentId === "bill_1")!;
+    expect(bill).toMatchObject({ openAmount: "-0.02", openFunctional: "-0.02" });
+    expect(bill.settlements.at(-1)).toMatchObject({ kind: "write-back", reverses: w.writeOffId, amount: "0.02" });
+    expect((await books.finance.auditSubledgers({ asOf: "2026-04-30" }))[1]).toMatchObject({ ledger: "payables", subledger: "-0.02", control: "-0.02", ok: true });
+    const undone = (await books.sk.store.readEvents(null, 10_000)).filter((e) => e.type === "OpenItemWriteOffUndone").map((e) => e.payload);
+    expect(undone).toEqual([{ writeOffId: w.writeOffId, entryId: reversal.entryId, ledger: "payables", party: "sup_1", currency: "EUR", reason: "small-difference", side: "document", document: expect.objectContaining({ documentId: "bill_1" }), amount: { amount: "0.02", currency: "EUR" } }]);
+    await expect(books.finance.reverseEntry({ entryId: w.entryId, date: "2026-04-03" })).rejects.toMatchObject({ code: "ALREADY_REVERSED" });
+    // Written off again, it closes again: the undoing left nothing behind.
+    await books.finance.writeOff({ ledger: "payables", documentId: "bill_1", reason: "small-difference", date: "2026-04-05" });
+    expect((await books.finance.openItems({ ledger: "payables", openOnly: true })).filter((i) => i.documentId === "bill_1")).toEqual([]);
+
+    // A customer's over-payment rest written off (the credit side) reopens as a credit.
+    await record(books, "OrderInvoiced", "2026-03-02", invoice("inv_2", "EUR", "1", "10", "10"));
+    await record(books, "PaymentCaptured", "2026-03-10", capture("pay_2", "inv_2", "10.04"));
+    const over = (await books.finance.openItems({ ledger: "receivables", openOnly: true })).find((i) => i.openAmount === "-0.04")!;
+    const c = await books.finance.writeOff({ ledger: "receivables", documentId: over.documentId, reason: "small-difference", date: "2026-06-30" });
+    await books.finance.reverseEntry({ entryId: c.entryId, date: "2026-07-01" });
+    expect((await books.finance.openItems({ ledger: "receivables", openOnly: true })).find((i) => i.documentId === over.documentId)).toMatchObject({ openAmount: "-0.04" });
+    expect((await books.finance.auditSubledgers({ asOf: "2026-07-31" }))[0]).toMatchObject({ ok: true });
+    const last = (await books.sk.store.readEvents(null, 10_000)).filter((e) => e.type === "OpenItemWriteOffUndone").at(-1)!.payload;
+    expect(last).toMatchObject({ side: "credit", amount: { amount: "0.04", currency: "EUR" } });
+  });
+
   it("a write-off is announced (OpenItemWrittenOff: the document, which side, how much), and reversing its entry announces it undone", async () => {
     const books = makeBooks();
     await record(books, "OrderInvoiced", "2026-03-02", invoice("inv_1", "EUR", "1", "119", "119"));

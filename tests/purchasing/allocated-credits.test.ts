@@ -96,4 +96,19 @@ describe.each(KINDS)("a credit finance allocates to a bill, or a rest it writes 
     await expect(sk.purchasing.paySupplier({ paymentId: "p_2", supplierId: "sup", billIds: ["b_po_1"] })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
     await sk.close();
   });
+
+  it("reversing the write-off's entry in finance puts the 0.02 back on the bill: the payment run proposes it and paying it settles everything", async () => {
+    const sk = await setUp(kind, { netDays: 30 });
+    await billed(sk, "po_1");
+    await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po_1"], amount: "118.98" });
+    const w = await sk.finance.writeOff({ ledger: "payables", documentId: "b_po_1", reason: "small-difference", date: "2026-03-05" });
+    await sk.finance.reverseEntry({ entryId: w.entryId, date: "2026-03-06" });
+    const bill = await sk.purchasing.bill("b_po_1");
+    expect(bill?.writtenOff).toBeUndefined();
+    expect((await sk.purchasing.billsToPay({ asOf: "2026-03-06", through: "2099-12-31" })).bills.map((b) => [b.billId, b.open])).toEqual([["b_po_1", "0.02"]]);
+    expect(await sk.purchasing.paySupplier({ paymentId: "p_2", supplierId: "sup", billIds: ["b_po_1"], date: "2026-03-06" })).toMatchObject({ amount: "0.02" });
+    expect(await sk.finance.openItems({ ledger: "payables", openOnly: true })).toEqual([]);
+    expect((await sk.finance.auditSubledgers({ asOf: "2026-12-31" })).every((c: { ok: boolean }) => c.ok)).toBe(true);
+    await sk.close();
+  });
 });

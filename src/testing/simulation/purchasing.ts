@@ -44,6 +44,36 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
     if (po !== undefined) cache.set(po.purchaseOrderId, po);
     return po !== undefined && statuses.includes(po.status) ? po : undefined;
   };
+  // --accounts puts early-payment discounts on the cost of goods: a payment with a discount puts
+  // the part of it on stock that its bills' received goods carry, never more than the discount;
+  // alone and in euro, Purchase price difference (where the discount account maps too) moves by
+  // the discount left on the account only — inventory's revaluations took the rest back out.
+  const ppd = async (): Promise<Decimal> => {
+    const row = (await sk.finance.trialBalance({ asOf: "2099-12-31" })).rows.find((r) => r.account === "5200");
+    return row === undefined ? new Decimal(0) : new Decimal(row.debit).minus(row.credit);
+  };
+  const paid = async (input: Parameters<typeof sk.purchasing.paySupplier>[0]): Promise<Awaited<ReturnType<typeof sk.purchasing.paySupplier>>> => {
+    const watch = options.accounts === true && !shop.concurrent();
+    const before = watch ? await ppd() : undefined;
+    const result = await sk.purchasing.paySupplier(input);
+    if (options.accounts !== true || new Decimal(result.discount).lte(0)) return result;
+    const onStock = new Decimal(result.discountOnStock ?? "0");
+    let received = false;
+    for (const id of input.billIds) {
+      const bill = await sk.purchasing.bill(id);
+      if (bill?.kind === "bill" && (bill.stockBasis ?? []).some((part) => part.receiptId !== null)) received = true;
+    }
+    if (onStock.gt(result.discount) || (onStock.gt(0) && !received)) {
+      throw new Error(`payment ${result.paymentId} put ${onStock.toFixed()} of its discount ${result.discount} on stock (bills ${input.billIds.join(", ")}${received ? "" : ", none with goods received"})`);
+    }
+    if (before !== undefined && result.currency === "EUR") {
+      const moved = (await ppd()).minus(before);
+      const expected = new Decimal(result.discount).minus(onStock).negated();
+      if (!moved.eq(expected)) throw new Error(`payment ${result.paymentId} (discount ${result.discount}, ${onStock.toFixed()} on stock) moved Purchase price difference by ${moved.toFixed()}, not ${expected.toFixed()}`);
+    }
+    if (onStock.gt(0)) shop.tally("purchasing.discounts-on-stock");
+    return result;
+  };
   const refresh = async (id: string): Promise<void> => {
     const po = await sk.purchasing.order(id);
     if (po !== undefined) cache.set(id, po);
@@ -158,11 +188,11 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
           if (left.lte(0)) return "skip";
           const paymentId = shop.id("sp");
           const whole = random.int(0, 9);
-          if (whole < 3) return sk.purchasing.paySupplier({ paymentId, supplierId: bill.supplierId, billIds: [bill.billId] });
+          if (whole < 3) return paid({ paymentId, supplierId: bill.supplierId, billIds: [bill.billId] });
           if (whole < 5) return sk.purchasing.paySupplier({ paymentId, supplierId: bill.supplierId, billIds: [bill.billId], amount: left.toFixed(), takeDiscount: false });
           const amount = left.times(random.int(1, 9)).dividedBy(10).toDecimalPlaces(2).toFixed();
           if (new Decimal(amount).lte(0)) return "skip";
-          return sk.purchasing.paySupplier({ paymentId, supplierId: bill.supplierId, billIds: [bill.billId], amount });
+          return paid({ paymentId, supplierId: bill.supplierId, billIds: [bill.billId], amount });
         },
       },
       {
@@ -174,7 +204,7 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
           const run = await sk.purchasing.billsToPay({ asOf, through: addDays(asOf as LocalDate, random.int(0, 30)) });
           if (run.payments.length === 0) return "skip";
           const p = random.pick(run.payments);
-          const result = await sk.purchasing.paySupplier({ paymentId: shop.id("sp"), supplierId: p.supplierId, billIds: [...p.billIds], date: asOf });
+          const result = await paid({ paymentId: shop.id("sp"), supplierId: p.supplierId, billIds: [...p.billIds], date: asOf });
           // Alone, the payment pays exactly what the proposal said (a concurrent payment may have paid some of it since).
           if (!shop.concurrent() && (result.amount !== p.pay || result.discount !== p.discount)) {
             throw new Error(`the payment run proposed ${p.pay} ${p.currency} (discount ${p.discount}) for ${p.billIds.join(", ")}, and paySupplier paid ${result.amount} (discount ${result.discount})`);
@@ -230,6 +260,15 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
                 if (!shop.concurrent()) {
                   const after = (await sk.purchasing.bill(bill.billId))!;
                   if (!billOpen(after).isZero()) throw new Error(`bill ${bill.billId} paid ${short.toFixed()} short and the rest written off still has ${billOpen(after).toFixed()} open in purchasing`);
+                }
+                // Now and then the supplier insists on the cents: the write-off's entry is reversed and the bill owes them again.
+                if (random.chance(0.3)) {
+                  await sk.finance.reverseEntry({ entryId: result.entryId, date: shop.today() });
+                  shop.tally("finance.payables-write-offs-reversed");
+                  if (!shop.concurrent()) {
+                    const again = (await sk.purchasing.bill(bill.billId))!;
+                    if (!billOpen(again).eq(short)) throw new Error(`bill ${bill.billId}'s write-off of ${short.toFixed()} was reversed, and purchasing has ${billOpen(again).toFixed()} open on it`);
+                  }
                 }
                 return result;
               },
