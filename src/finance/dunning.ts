@@ -148,6 +148,41 @@ export function resolveDunning(options: DunningOptions = {}, chart?: { readonly 
 }
 
 /**
+ * What an item owed day by day from `from` to `asOf` (exclusive of `from`), as the sum of each
+ * day's balance in the posting kernel's units (unit-days): a day bears interest on what was open
+ * during it, before a payment dated that day (the day money arrives still counts), and the
+ * settlements dated after `asOf` are not yet made. `covered` (the customer's credits on account
+ * that cover the item) is taken off every day's balance, never below zero.
+ *
+ * @example
+ * ```ts
+ * // 100 open, 60 paid on 2026-03-11: 10 days at 100, 5 at 40 → 1,200 unit-days (in units).
+ * owedDays({ openAmount: "40", settlements: [{ date: "2026-03-11", amount: "60" }] }, "2026-03-01", "2026-03-16", 0n);
+ * ```
+ */
+export function owedDays(item: { readonly openAmount: string; readonly settlements: readonly { readonly date: string; readonly amount: string }[] }, from: string, asOf: string, covered: bigint): bigint {
+  if (asOf <= from) return 0n;
+  // The balance on the day after `from`: what is open now plus every settlement dated after `from`.
+  let balance = toUnits(item.openAmount);
+  const changes = new Map<string, bigint>();
+  for (const s of item.settlements) {
+    if (s.date <= from) continue;
+    const amount = toUnits(s.amount);
+    balance += amount;
+    if (s.date < asOf) changes.set(s.date, (changes.get(s.date) ?? 0n) + amount);
+  }
+  const bearing = (b: bigint) => (b - covered > 0n ? b - covered : 0n);
+  let total = 0n;
+  let cursor = from;
+  for (const date of [...changes.keys()].sort()) {
+    total += bearing(balance) * BigInt(daysBetween(cursor as LocalDate, date as LocalDate));
+    balance -= changes.get(date)!;
+    cursor = date;
+  }
+  return total + bearing(balance) * BigInt(daysBetween(cursor as LocalDate, asOf as LocalDate));
+}
+
+/**
  * The default interest on one overdue amount from `from` to `to` (exclusive of `from`): open ×
  * annual rate × days / day count, rounded half up to the currency's minor unit (`quantum`, in
  * the posting kernel's units). Zero for no days.
@@ -181,7 +216,7 @@ export interface DunningItem {
   readonly raised: boolean;
   /** Present when this run reminded it again at the last level (`repeatLastEveryDays`). */
   readonly repeated?: true;
-  /** Default interest charged on it by this notice, and the days it covers (since its due date or the last interest charged). Absent: none. */
+  /** Default interest charged on it by this notice (on each day's balance), and the days it covers (since its due date or the last interest charged). Absent: none. */
   readonly interest?: { readonly amount: string; readonly from: string; readonly days: number };
 }
 
@@ -299,6 +334,7 @@ export function runDunningCommand(settings: FinanceSettings) {
         if (open < 0n) groupOf(item).credits -= open;
         else if (item.documentType === "invoice" && item.dueDate < input.asOf) groupOf(item).overdue.push(item);
       }
+      const openItemOf = new Map([...groups.values()].flatMap((g) => g.overdue.map((i) => [i.itemId, i] as const)));
       const states = new Map<string, { doc: ItemDunning; version: number }>();
       const overdueIds = [...groups.values()].flatMap((g) => g.overdue.map((i) => i.itemId));
       for (const d of await lockDocuments(ctx.tx, FINANCE_STORE.dunning, overdueIds)) states.set(d.id, { doc: d.data as unknown as ItemDunning, version: d.version });
@@ -327,7 +363,7 @@ export function runDunningCommand(settings: FinanceSettings) {
         const reminded = (i: DunningItem) => i.raised || i.repeated === true;
         if (!items.some(reminded)) continue;
         const noticeId = `${runId}|${g.party}|${g.currency}`;
-        // Default interest: on each listed invoice's open amount (in the notice's currency), since its due date or the day interest was last charged to.
+        // Default interest: on each listed invoice's balance day by day (in the notice's currency), since its due date or the day interest was last charged to.
         const interest = settings.dunning.interest;
         const quantum = quantumOf(g.currency);
         const charged = new Map<string, { amount: bigint; from: string; days: number }>();
@@ -341,7 +377,8 @@ export function runDunningCommand(settings: FinanceSettings) {
             const through = states.get(item.itemId)?.doc.interestThrough;
             const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
             const days = daysBetween(from as LocalDate, input.asOf);
-            const amount = dunningInterest(open - covered, interest, days, quantum);
+            // On each day's balance: a part payment since the last charge bears interest until its day.
+            const amount = dunningInterest(owedDays(openItemOf.get(item.itemId)!, from, input.asOf, covered), interest, 1, quantum);
             if (amount > 0n) charged.set(item.itemId, { amount, from, days });
           }
         }

@@ -15,12 +15,14 @@ const units = toUnits;
 const daysFrom = (from: string, to: string) => daysBetween(from as LocalDate, to as LocalDate);
 const LEVELS = resolveDunning({ levels: DUNNING.levels.map((l) => ({ afterDays: l.afterDays })) }).levels;
 
-type Action = { kind: "order"; customer: number; terms: number; units: number } | { kind: "pay"; pick: number } | { kind: "days"; days: number } | { kind: "dun"; fresh: boolean } | { kind: "credit"; customer: number };
+type Action = { kind: "order"; customer: number; terms: number; units: number } | { kind: "pay"; pick: number } | { kind: "part"; pick: number; tenths: number } | { kind: "days"; days: number } | { kind: "dun"; fresh: boolean } | { kind: "credit"; customer: number };
 
 // Payments are rarer than the rest, so that some invoices stay unpaid long enough to reach the last level and be reminded again.
 const action: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("order" as const), customer: fc.integer({ min: 0, max: 2 }), terms: fc.integer({ min: 1, max: 10 }), units: fc.integer({ min: 1, max: 3 }) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("pay" as const), pick: fc.nat() }), weight: 1 },
+  // A part payment: interest runs on what is left from the day after it.
+  { arbitrary: fc.record({ kind: fc.constant("part" as const), pick: fc.nat(), tenths: fc.integer({ min: 1, max: 9 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("days" as const), days: fc.integer({ min: 1, max: 6 }) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant("dun" as const), fresh: fc.boolean() }), weight: 3 },
   // A credit on account: an order paid and then cancelled (its credit note owed back), which covers overdue invoices.
@@ -28,13 +30,14 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 );
 
 describe("dunning over random days of orders, payments and runs", () => {
-  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; the last level repeats only after its interval; interest is charged on each day overdue once, on what is open and not covered by credits; the subledger equals the books", async () => {
+  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; the last level repeats only after its interval; interest is charged on each day overdue once, on what was open that day (a part payment counts until its day) and not covered by credits; the subledger equals the books", async () => {
     let notices = 0;
     let fees = 0;
     let recharged = 0;
     let repeats = 0;
     let lastLevel = 0;
     let coveredItems = 0;
+    let partPaid = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 30, maxLength: 60 }), async (actions) => {
         const clock = new ManualClock("2026-03-02T10:00:00.000Z");
@@ -47,6 +50,8 @@ describe("dunning over random days of orders, payments and runs", () => {
           const levels = new Map<string, { level: number; lastNoticeOn: string | null }>();
           const runs = new Map<string, unknown>();
           const interestThrough = new Map<string, string>();
+          // Part payments per order: the day and the amount (units).
+          const parts = new Map<string, { date: string; amount: bigint }[]>();
           let n = 0;
           for (const a of actions) {
             const today = clock.now().toISOString().slice(0, 10);
@@ -57,6 +62,15 @@ describe("dunning over random days of orders, payments and runs", () => {
               if (orders.length === 0) continue;
               const orderId = orders.splice(a.pick % orders.length, 1)[0]!;
               await sk.sales.capturePayment({ orderId, paymentId: `pay_${orderId}` });
+            } else if (a.kind === "part") {
+              if (orders.length === 0) continue;
+              const orderId = orders[a.pick % orders.length]!;
+              const invoice = (await sk.finance.openItems({ ledger: "receivables", openOnly: true })).find((i) => i.orderId === orderId && i.documentType === "invoice");
+              if (invoice === undefined) continue;
+              const amount = new Decimal(invoice.openAmount).times(a.tenths).dividedBy(10).toDecimalPlaces(2, Decimal.ROUND_DOWN);
+              if (amount.lte(0)) continue;
+              await sk.sales.capturePayment({ orderId, paymentId: `part_${n++}`, amount: amount.toFixed() });
+              parts.set(orderId, [...(parts.get(orderId) ?? []), { date: today, amount: units(amount.toFixed()) }]);
             } else if (a.kind === "credit") {
               const orderId = `o${n++}`;
               await sk.sales.placeOrder({ orderId, customerId: `c${a.customer}`, currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }], shipTo: { country: "DE" } });
@@ -106,7 +120,15 @@ describe("dunning over random days of orders, payments and runs", () => {
                   const from = interestThrough.get(item.documentId) ?? item.dueDate;
                   const covered = cover < units(item.open) ? cover : units(item.open);
                   cover -= covered;
-                  const expected = dunningInterest(units(item.open) - covered, INTEREST, daysFrom(from, today), 10_000n);
+                  // Day by day: what was open on day d is what is open now and every part payment dated d or later.
+                  let unitDays = 0n;
+                  for (let d = 1; d <= daysFrom(from, today); d++) {
+                    const day = new Date(Date.parse(`${from}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
+                    const owed = (parts.get(item.orderId!) ?? []).filter((p) => p.date >= day).reduce((sum, p) => sum + p.amount, units(item.open));
+                    if (owed - covered > 0n) unitDays += owed - covered;
+                  }
+                  const expected = dunningInterest(unitDays, INTEREST, 1, 10_000n);
+                  if (expected !== dunningInterest(units(item.open) - covered, INTEREST, daysFrom(from, today), 10_000n)) partPaid++;
                   expect(item.interest === undefined ? 0n : units(item.interest.amount)).toBe(expected);
                   if (item.interest !== undefined) {
                     expect(item.interest).toMatchObject({ from, days: daysFrom(from, today) });
@@ -143,5 +165,6 @@ describe("dunning over random days of orders, payments and runs", () => {
     expect(repeats).toBeGreaterThan(0);
     expect(lastLevel).toBeGreaterThan(0);
     expect(coveredItems).toBeGreaterThan(0);
+    expect(partPaid).toBeGreaterThan(0);
   }, 120_000);
 });

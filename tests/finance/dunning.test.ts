@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DUNNING_LEVELS, dunningInterest, nextDunningLevel, resolveDunning } from "../../src/finance/dunning.js";
+import { DEFAULT_DUNNING_LEVELS, dunningInterest, nextDunningLevel, owedDays, resolveDunning } from "../../src/finance/dunning.js";
 import { extendChart } from "../../src/finance/accounts.js";
 import { defaultChart } from "../../src/finance/chart.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
@@ -87,6 +87,19 @@ describe("dunning levels", () => {
     expect(dunningInterest(units("1000"), { ...interest, dayCount: 360 }, 30, q)).toBe(units("7.6"));
     expect(dunningInterest(units("119"), interest, 0, q)).toBe(0n);
     expect(dunningInterest(units("-10"), interest, 30, q)).toBe(0n);
+  });
+
+  it("owed days: each day's balance, a settlement counting until its day, later ones not yet made, credits taken off each day", () => {
+    const units = (x: string) => BigInt(Math.round(Number(x) * 1_000_000));
+    const item = { openAmount: "10", settlements: [{ date: "2026-03-01", amount: "9" }, { date: "2026-03-11", amount: "60" }, { date: "2026-03-20", amount: "30" }] };
+    // From 03-01 to 03-16: 10 days at 100 (03-02 to 03-11), 5 at 40; the 30 paid on 03-20 not yet; the 9 before is in.
+    expect(owedDays(item, "2026-03-01", "2026-03-16", 0n)).toBe(units("1200"));
+    // Credits of 50 on account cover 50 of every day: 10 × 50 + 5 × 0.
+    expect(owedDays(item, "2026-03-01", "2026-03-16", units("50"))).toBe(units("500"));
+    // Through 03-25: 03-17 to 03-20 at 40, then 10 left for 5 days.
+    expect(owedDays(item, "2026-03-16", "2026-03-25", 0n)).toBe(units("210"));
+    expect(owedDays(item, "2026-03-16", "2026-03-16", 0n)).toBe(0n);
+    expect(owedDays({ openAmount: "119", settlements: [] }, "2026-03-16", "2026-03-23", 0n)).toBe(units("833"));
   });
 });
 
@@ -222,6 +235,26 @@ describe.each(["memory", "pglite"] as const)("sk.finance.runDunning on %s", (kin
     // The same run again charges nothing more; interest is not itself dunned or charged interest on.
     expect((await sk.finance.runDunning({ asOf: "2026-04-20" })).notices[0]!.interest).toBe("0.63");
     expect(await balance(sk, "4910")).toBe("-1.35");
+    await booksAgree(sk);
+    await sk.close();
+  });
+
+  it("interest runs on each day's balance: a part payment between two notices counts until its day, not back to the last notice", async () => {
+    const clock = new ManualClock("2026-03-02T10:00:00.000Z");
+    const chart = extendChart(defaultChart(), [{ code: "4910", name: "Interest income", type: "revenue", parent: "4000" }]);
+    const sk = createStorekeep({ store: storeOf(kind, db), clock, ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" }, sales: { tax: { codes: VAT, seller: { country: "DE" } } }, finance: { chart, dunning: { interest: { annualRate: "0.0912", account: "4910" } } } });
+    await stock(sk);
+    await order(sk, "o1", "c1"); // 119, due 03-16
+    clock.set("2026-03-20T10:00:00.000Z");
+    await sk.sales.capturePayment({ orderId: "o1", paymentId: "pay_1", amount: "39" });
+    clock.set("2026-03-26T10:00:00.000Z");
+    await sk.sales.capturePayment({ orderId: "o1", paymentId: "pay_2", amount: "20" });
+    clock.set("2026-04-05T10:00:00.000Z");
+    // 4 days at 119 (03-17 to 03-20, the day paid included), 6 at 80, 10 at 60: 1,556 × 9.12% / 365
+    // = 0.389 → 0.39 (60 for all 20 days would be 0.30).
+    const notice = (await sk.finance.runDunning({ asOf: "2026-04-05" })).notices[0]!;
+    expect(notice.items).toEqual([expect.objectContaining({ open: "60", interest: { amount: "0.39", from: "2026-03-16", days: 20 } })]);
+    expect(await balance(sk, "4910")).toBe("-0.39");
     await booksAgree(sk);
     await sk.close();
   });

@@ -1,9 +1,10 @@
 import { Decimal } from "../../kernel/decimal.js";
 import { isStorekeepError } from "../../kernel/errors.js";
 import { dunningInterest, nextDunningLevel, resolveDunning } from "../../finance/dunning.js";
-import { type LocalDate, daysBetween } from "../../kernel/local-date.js";
+import { type LocalDate, addDays, daysBetween } from "../../kernel/local-date.js";
 import { toUnits } from "../../finance/posting-kernel.js";
 import { quantumOf } from "../../finance/open-item-tracking.js";
+import type { OpenItem } from "../../finance/open-items.js";
 import { assertTrialBalanceSumsToZero, ledgerInvariantViolations } from "../finance/invariants.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
@@ -128,7 +129,7 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
               const asOf = shop.today();
               const result = await sk.finance.runDunning({ asOf, ...(random.chance(0.5) ? { runId: shop.id("dun") } : {}) });
               const alone = !shop.concurrent();
-              const open = alone ? new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i])) : new Map();
+              const open = alone ? new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i])) : new Map<string, OpenItem>();
               for (const notice of result.notices) {
                 if (alone && new Decimal(notice.credits).gte(notice.overdue)) throw new Error(`dunning notice ${notice.noticeId}: credits ${notice.credits} cover the ${notice.overdue} overdue, yet a notice went out`);
                 if (!notice.items.some((i) => i.raised || i.repeated === true)) throw new Error(`dunning notice ${notice.noticeId} raised no invoice and reminded none again`);
@@ -150,7 +151,7 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                     throw new Error(`dunning reminded ${item.documentId} again at level ${item.level} (it was at ${before.level}, last reminded ${before.lastNoticeOn ?? "never"})`);
                   }
                   if ((item.raised && item.level > before.level) || item.repeated === true) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
-                  // Alone and fresh, a notice charges interest on each invoice's open amount (in its currency) less what the credits cover (oldest first), from its due date or the day interest was last worked out to.
+                  // Alone and fresh, a notice charges interest on each invoice's balance day by day (in its currency) less what the credits cover (oldest first), from its due date or the day interest was last worked out to.
                   const itemOpen = toUnits(item.open);
                   const covered = cover < itemOpen ? cover : itemOpen;
                   cover -= covered;
@@ -158,7 +159,15 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                     const through = interestThrough.get(item.documentId);
                     const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
                     const days = daysBetween(from as LocalDate, asOf as LocalDate);
-                    const expected = dunningInterest(itemOpen - covered, SIM_INTEREST, days, quantumOf(notice.currency));
+                    // Day by day: what was open on a day is what is open now plus what was settled on it or later.
+                    const settlements = open.get(item.documentId)?.settlements ?? [];
+                    let unitDays = 0n;
+                    for (let d = 1; d <= days; d++) {
+                      const day = addDays(from as LocalDate, d);
+                      const owed = settlements.filter((x) => x.date >= day).reduce((sum, x) => sum + toUnits(x.amount), itemOpen) - covered;
+                      if (owed > 0n) unitDays += owed;
+                    }
+                    const expected = dunningInterest(unitDays, SIM_INTEREST, 1, quantumOf(notice.currency));
                     const got = item.interest === undefined ? 0n : toUnits(item.interest.amount);
                     if (got !== expected || (item.interest !== undefined && (item.interest.from !== from || item.interest.days !== days))) {
                       throw new Error(`dunning charged ${item.documentId} interest ${JSON.stringify(item.interest ?? null)}; ${item.open} open from ${from} for ${days} days is ${new Decimal(expected.toString()).dividedBy(1_000_000).toFixed()}`);
