@@ -621,6 +621,7 @@ export type {
   MatchReason,
   MatchTolerances,
   PaymentTerms,
+  PostalAddress,
   PurchaseOrder,
   PurchaseOrderAction,
   PurchaseOrderHistoryEntry,

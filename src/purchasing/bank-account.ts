@@ -42,8 +42,52 @@ export const bicSchema = z
   .refine((s) => /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(s), { message: "is not a valid BIC (8 or 11 letters and digits, such as COBADEFFXXX)" });
 
 /**
- * A bank account to pay to or from: the IBAN, the BIC (optional inside SEPA) and the account
- * holder's name when it is not the supplier's.
+ * A postal address as a SEPA file carries it (structured, as the EPC rulebook asks since
+ * November 2025): the town and the country (ISO 3166 alpha-2) always, the street, building
+ * number and post code where there are.
+ *
+ * @example
+ * ```ts
+ * const address: PostalAddress = { street: "Bahnhofstrasse", buildingNumber: "10", postCode: "8001", town: "Zurich", country: "CH" };
+ * ```
+ */
+export type PostalAddress = {
+  readonly street?: string;
+  readonly buildingNumber?: string;
+  readonly postCode?: string;
+  readonly town: string;
+  readonly country: string;
+};
+
+export const postalAddressSchema = strictInput({
+  street: z.string().min(1).max(70).exactOptional(),
+  buildingNumber: z.string().min(1).max(16).exactOptional(),
+  postCode: z.string().min(1).max(16).exactOptional(),
+  town: z.string().min(1).max(35),
+  country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166 country code of two capitals, such as CH"),
+});
+
+/**
+ * The countries of the European Economic Area (EU, Iceland, Liechtenstein, Norway). A SEPA
+ * payment to or from an account outside it (Switzerland, the United Kingdom, Monaco, San Marino,
+ * Andorra, the Vatican, ...) must carry the payer's and the payee's postal addresses (EU
+ * Regulation 2023/1113 on information accompanying transfers of funds).
+ *
+ * @example
+ * ```ts
+ * EEA_COUNTRIES.has("AT"); // true
+ * EEA_COUNTRIES.has("CH"); // false
+ * ```
+ */
+export const EEA_COUNTRIES: ReadonlySet<string> = new Set([
+  "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+  "IS", "LI", "NO",
+]);
+
+/**
+ * A bank account to pay to or from: the IBAN, the BIC (optional inside SEPA), the account
+ * holder's name when it is not the supplier's, and the holder's postal address (needed for a
+ * SEPA payment to an account outside the EEA).
  *
  * @example
  * ```ts
@@ -54,7 +98,8 @@ export type BankAccount = {
   readonly iban: string;
   readonly bic?: string;
   readonly name?: string;
+  readonly address?: PostalAddress;
 };
 
-export const bankAccountSchema = strictInput({ iban: ibanSchema, bic: bicSchema.optional(), name: z.string().min(1).max(140).optional() });
+export const bankAccountSchema = strictInput({ iban: ibanSchema, bic: bicSchema.optional(), name: z.string().min(1).max(140).optional(), address: postalAddressSchema.optional() });
 

@@ -13,7 +13,7 @@ export type { PurchaseOrderHistoryEntry, PurchaseOrderLine, PurchaseOrder, Recei
 export type { BillStockBasis, SupplierBill } from "./bill.js";
 export type { BillToPay, BillsToPay, BillsToPayQuery, PayableCredit, PayableCreditsReader } from "./bills-to-pay.js";
 export type { IncomingRow } from "./order-store.js";
-export type { BankAccount } from "./bank-account.js";
+export type { BankAccount, PostalAddress } from "./bank-account.js";
 export { isValidIban } from "./bank-account.js";
 export type { SepaCreditTransfer, SepaCreditTransferQuery, SepaTransfer } from "./sepa.js";
 export { sepaCreditTransferXml, sepaText } from "./sepa.js";

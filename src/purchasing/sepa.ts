@@ -13,7 +13,7 @@ import { parseWith } from "../kernel/errors.js";
 import { strictInput } from "../kernel/strict-input.js";
 import type { Transaction } from "../ports/storage.js";
 import type { SupplierBill } from "./bill.js";
-import { bicSchema, ibanSchema } from "./bank-account.js";
+import { EEA_COUNTRIES, type PostalAddress, bicSchema, ibanSchema, postalAddressSchema } from "./bank-account.js";
 import { BILLS, CLAIMS, SUPPLIERS, type Supplier } from "./supplier.js";
 
 const messageIdSchema = z.string().min(1).max(35).regex(/^[A-Za-z0-9/\-?:().,'+ ]+$/, "may hold only letters, digits, spaces and /-?:().,'+");
@@ -24,8 +24,8 @@ export const sepaCreditTransferSchema = strictInput({
   messageId: messageIdSchema,
   /** The recorded supplier payments (`paySupplier`'s `paymentId`s) the file pays, in this order. */
   paymentIds: z.array(z.string().min(1).max(200)).min(1).max(10_000),
-  /** The shop's account the money leaves from, and the shop's name as the bank knows it. */
-  debtor: strictInput({ name: z.string().min(1).max(140), iban: ibanSchema, bic: bicSchema.optional() }),
+  /** The shop's account the money leaves from, the shop's name as the bank knows it and its address (needed when a payment leaves or enters the EEA). */
+  debtor: strictInput({ name: z.string().min(1).max(140), iban: ibanSchema, bic: bicSchema.optional(), address: postalAddressSchema.optional() }),
   /** The day the bank is to pay. */
   executionDate: localDateSchema,
   /** One debit for the whole file on the shop's statement (true) or one per payment (false, the default). */
@@ -47,8 +47,12 @@ export interface SepaCreditTransferQuery {
   readonly messageId: string;
   /** The recorded supplier payments (`paySupplier`'s `paymentId`s) the file pays, in this order. */
   readonly paymentIds: readonly string[];
-  /** The shop's account the money leaves from, and the shop's name as the bank knows it. */
-  readonly debtor: { readonly name: string; readonly iban: string; readonly bic?: string };
+  /**
+   * The shop's account the money leaves from, the shop's name as the bank knows it, and its postal
+   * address: required when the shop's account or a payee's is outside the EEA (EU Regulation
+   * 2023/1113), written whenever given.
+   */
+  readonly debtor: { readonly name: string; readonly iban: string; readonly bic?: string; readonly address?: PostalAddress };
   /** The day the bank is to pay (on or after today). */
   readonly executionDate: string;
   /** One debit for the whole file on the shop's statement (true) or one per payment (false, the default). */
@@ -72,6 +76,8 @@ export interface SepaTransfer {
   readonly creditor: string;
   readonly iban: string;
   readonly bic: string | null;
+  /** The payee's postal address (the supplier's bank account's), when it has one. */
+  readonly address?: PostalAddress;
   readonly amount: string;
   readonly remittance: string;
 }
@@ -111,6 +117,20 @@ export function sepaText(text: string, max: number): string {
   return plain.replace(/[^A-Za-z0-9/\-?:().,'+ ]/g, " ").slice(0, max).trimEnd();
 }
 
+/**
+ * Whether an IBAN's account is outside the EEA (its first two letters are the country): a SEPA
+ * payment to or from it carries both parties' addresses.
+ *
+ * @example
+ * ```ts
+ * outsideEea("CH9300762011623852957"); // true
+ * outsideEea("DE89370400440532013000"); // false
+ * ```
+ */
+export function outsideEea(iban: string): boolean {
+  return !EEA_COUNTRIES.has(iban.slice(0, 2).toUpperCase());
+}
+
 const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 
 /**
@@ -123,12 +143,17 @@ const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").
  * const xml = sepaCreditTransferXml({ messageId: "RUN-1", createdAt: "2026-03-10T09:00:00", executionDate: "2026-03-11", debtor: { name: "Shop", iban: "DE02120300000000202051" }, batchBooking: false, transfers });
  * ```
  */
-export function sepaCreditTransferXml(file: { readonly messageId: string; readonly createdAt: string; readonly executionDate: string; readonly debtor: { readonly name: string; readonly iban: string; readonly bic?: string | undefined }; readonly batchBooking: boolean; readonly transfers: readonly SepaTransfer[]; readonly version?: "pain.001.001.09" | "pain.001.001.03" }): string {
+export function sepaCreditTransferXml(file: { readonly messageId: string; readonly createdAt: string; readonly executionDate: string; readonly debtor: { readonly name: string; readonly iban: string; readonly bic?: string | undefined; readonly address?: PostalAddress | undefined }; readonly batchBooking: boolean; readonly transfers: readonly SepaTransfer[]; readonly version?: "pain.001.001.09" | "pain.001.001.03" }): string {
   const version = file.version ?? "pain.001.001.09";
   const v3 = version === "pain.001.001.03";
   const sum = file.transfers.reduce((s, t) => s.plus(t.amount), new Decimal(0)).toFixed(2);
   const n = String(file.transfers.length);
   const t = (name: string, value: string) => `<${name}>${xmlEscape(value)}</${name}>`;
+  // Structured, in the schema's order (the same in both versions): street, building number, post code, town, country.
+  const address = (a: PostalAddress | undefined) =>
+    a === undefined
+      ? ""
+      : `<PstlAdr>${a.street === undefined ? "" : t("StrtNm", sepaText(a.street, 70))}${a.buildingNumber === undefined ? "" : t("BldgNb", sepaText(a.buildingNumber, 16))}${a.postCode === undefined ? "" : t("PstCd", sepaText(a.postCode, 16))}${t("TwnNm", sepaText(a.town, 35))}${t("Ctry", a.country)}</PstlAdr>`;
   const agent = (bic: string | null | undefined) => (bic ? `<FinInstnId>${t(v3 ? "BIC" : "BICFI", bic)}</FinInstnId>` : `<FinInstnId><Othr>${t("Id", "NOTPROVIDED")}</Othr></FinInstnId>`);
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
@@ -139,14 +164,14 @@ export function sepaCreditTransferXml(file: { readonly messageId: string; readon
     `${t("PmtInfId", file.messageId)}${t("PmtMtd", "TRF")}${t("BtchBookg", String(file.batchBooking))}${t("NbOfTxs", n)}${t("CtrlSum", sum)}`,
     `<PmtTpInf><SvcLvl>${t("Cd", "SEPA")}</SvcLvl></PmtTpInf>`,
     v3 ? t("ReqdExctnDt", file.executionDate) : `<ReqdExctnDt>${t("Dt", file.executionDate)}</ReqdExctnDt>`,
-    `<Dbtr>${t("Nm", sepaText(file.debtor.name, 70))}</Dbtr>`,
+    `<Dbtr>${t("Nm", sepaText(file.debtor.name, 70))}${address(file.debtor.address)}</Dbtr>`,
     `<DbtrAcct><Id>${t("IBAN", file.debtor.iban)}</Id></DbtrAcct>`,
     `<DbtrAgt>${agent(file.debtor.bic)}</DbtrAgt>`,
     `${t("ChrgBr", "SLEV")}`,
     ...file.transfers.map(
       (x) =>
         `<CdtTrfTxInf><PmtId>${t("EndToEndId", sepaText(x.paymentId.replace(/_/g, "-"), 35))}</PmtId><Amt><InstdAmt Ccy="EUR">${new Decimal(x.amount).toFixed(2)}</InstdAmt></Amt>` +
-        `${x.bic === null ? "" : `<CdtrAgt>${agent(x.bic)}</CdtrAgt>`}<Cdtr>${t("Nm", sepaText(x.creditor, 70))}</Cdtr><CdtrAcct><Id>${t("IBAN", x.iban)}</Id></CdtrAcct>` +
+        `${x.bic === null ? "" : `<CdtrAgt>${agent(x.bic)}</CdtrAgt>`}<Cdtr>${t("Nm", sepaText(x.creditor, 70))}${address(x.address)}</Cdtr><CdtrAcct><Id>${t("IBAN", x.iban)}</Id></CdtrAcct>` +
         `<RmtInf>${t("Ustrd", sepaText(x.remittance, 140))}</RmtInf></CdtTrfTxInf>`,
     ),
     `</PmtInf>`,
@@ -195,14 +220,25 @@ export async function sepaCreditTransferOf(tx: Transaction, query: unknown, at: 
     if (supplier === undefined) return bad("names no bill of a known supplier");
     const bank = supplier.bank;
     if (bank === undefined) return bad(`pays ${supplier.supplierId}, which has no bank account; give it one with purchasing.defineSupplier({ ..., bank: { iban } })`);
+    if (outsideEea(bank.iban) && bank.address === undefined) {
+      bad(`pays ${supplier.supplierId} into an account outside the EEA (${bank.iban.slice(0, 2)}), for which a SEPA payment must carry the payee's postal address; give its bank account one with purchasing.defineSupplier({ ..., bank: { iban, address: { town, country, street?, buildingNumber?, postCode? } } })`);
+    }
     transfers.push({
       paymentId,
       supplierId: supplier.supplierId,
       creditor: bank.name ?? supplier.name ?? supplier.supplierId,
       iban: bank.iban,
       bic: bank.bic ?? null,
+      ...(bank.address === undefined ? {} : { address: bank.address }),
       amount: new Decimal(payment.amount).toFixed(2),
       remittance: bills.map((b) => b.supplierReference ?? b.billId).join(", "),
+    });
+  }
+  // Outside the EEA on either side, the payer's address travels with the money too.
+  const crossing = outsideEea(q.debtor.iban) ? q.debtor.iban : transfers.find((x) => outsideEea(x.iban))?.iban;
+  if (crossing !== undefined && q.debtor.address === undefined) {
+    throw new StorekeepError("VALIDATION_FAILED", `The file pays ${crossing === q.debtor.iban ? "from" : "into"} an account outside the EEA (${crossing.slice(0, 2)}), for which a SEPA payment must carry the payer's postal address; pass debtor.address ({ town, country, street?, buildingNumber?, postCode? }).`, {
+      issues: [{ path: "debtor.address", message: "required outside the EEA", code: "custom" }],
     });
   }
   const controlSum = transfers.reduce((s, t) => s.plus(t.amount), new Decimal(0)).toFixed(2);

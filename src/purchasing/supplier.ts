@@ -73,7 +73,7 @@ export const defineSupplierSchema = strictInput({
   taxTreatment: z.enum(["standard", "none"]).optional(),
   taxParty: strictInput({ country: z.string().length(2), region: z.string().min(1).max(10).optional(), vatId: z.string().min(1).max(64).optional() }).optional(),
   leadTimeDays: days,
-  /** The supplier's bank account (IBAN checked; BIC optional inside SEPA; the account holder when not the supplier's name). */
+  /** The supplier's bank account (IBAN checked; BIC optional inside SEPA; the account holder when not the supplier's name; its postal address, needed to pay an account outside the EEA). */
   bank: bankAccountSchema.optional(),
 });
 

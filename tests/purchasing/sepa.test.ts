@@ -117,4 +117,42 @@ describe.each(KINDS)("purchasing.sepaCreditTransfer on %s", (kind) => {
     expect(await ask({ version: "pain.001.001.02" })).toMatchObject({ code: "VALIDATION_FAILED" });
     await sk.close();
   });
+
+  it("a payment into an account outside the EEA (Switzerland) carries both parties' structured postal addresses; without them the file is refused, naming the address to give", async () => {
+    const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    expect(await codeOf(() => sk.purchasing.defineSupplier({ supplierId: "x", currency: "EUR", leadTimeDays: 7, bank: { iban: "CH9300762011623852957", address: { town: "Zürich", country: "Switzerland" } } }))).toBe("VALIDATION_FAILED");
+    await sk.purchasing.defineSupplier({ supplierId: "swiss", name: "Zürcher Keramik AG", currency: "EUR", leadTimeDays: 7, taxTreatment: "none", bank: { iban: "CH93 0076 2011 6238 5295 7" } });
+    await sk.purchasing.defineSupplier({ supplierId: "acme", currency: "EUR", leadTimeDays: 7, taxTreatment: "none", bank: { iban: "DE89370400440532013000" } });
+    await billed(sk, "po_1", "swiss");
+    await billed(sk, "po_2", "acme");
+    await sk.purchasing.paySupplier({ paymentId: "sp_1", supplierId: "swiss", billIds: ["b_po_1"] });
+    await sk.purchasing.paySupplier({ paymentId: "sp_2", supplierId: "acme", billIds: ["b_po_2"] });
+    clock.set("2026-03-10T09:30:00.000Z");
+    const ask = (q: Record<string, unknown>) => sk.purchasing.sepaCreditTransfer({ messageId: "M1", paymentIds: ["sp_1", "sp_2"], debtor: DEBTOR, executionDate: "2026-03-11", ...q } as never).catch((e: unknown) => e as { code: string; message: string });
+    // The payee's address first: the supplier's bank account has none.
+    expect(await ask({})).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringMatching(/outside the EEA \(CH\).*payee's postal address.*address: \{ town, country/) });
+    await sk.purchasing.defineSupplier({ supplierId: "swiss", name: "Zürcher Keramik AG", currency: "EUR", leadTimeDays: 7, taxTreatment: "none", bank: { iban: "CH9300762011623852957", address: { street: "Bahnhofstrasse", buildingNumber: "10", postCode: "8001", town: "Zürich", country: "CH" } } });
+    // Then the shop's own.
+    expect(await ask({})).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("debtor.address") });
+    // Paying only inside the EEA needs neither.
+    expect(await ask({ paymentIds: ["sp_2"] })).toMatchObject({ numberOfTransactions: 1 });
+    const debtor = { ...DEBTOR, address: { street: "Hauptstraße", buildingNumber: "1", postCode: "10115", town: "Berlin", country: "DE" } };
+    for (const version of ["pain.001.001.09", "pain.001.001.03"] as const) {
+      const file = await sk.purchasing.sepaCreditTransfer({ messageId: "M1", paymentIds: ["sp_1", "sp_2"], debtor, executionDate: "2026-03-11", version });
+      expect(file.transfers[0]).toMatchObject({ iban: "CH9300762011623852957", address: { town: "Zürich", country: "CH" } });
+      expect(balanced(file.xml)).toBe(true);
+      // Debtor and Swiss payee in the schema's element order; the German payee without one given.
+      expect([...file.xml.matchAll(/<PstlAdr>(.*?)<\/PstlAdr>/g)].map((m) => m[1])).toEqual([
+        "<StrtNm>Hauptstrasse</StrtNm><BldgNb>1</BldgNb><PstCd>10115</PstCd><TwnNm>Berlin</TwnNm><Ctry>DE</Ctry>",
+        "<StrtNm>Bahnhofstrasse</StrtNm><BldgNb>10</BldgNb><PstCd>8001</PstCd><TwnNm>Zurich</TwnNm><Ctry>CH</Ctry>",
+      ]);
+      expect(file.xml).toMatch(/<Dbtr><Nm>[^<]*<\/Nm><PstlAdr>/);
+      expect(file.xml).toMatch(/<Cdtr><Nm>Zurcher Keramik AG<\/Nm><PstlAdr>/);
+    }
+    // From a Swiss account of the shop, even a payment into Germany needs the shop's address.
+    expect(await ask({ paymentIds: ["sp_2"], debtor: { name: "Shop", iban: "CH9300762011623852957" } })).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("from an account outside the EEA") });
+    await sk.close();
+  });
 });

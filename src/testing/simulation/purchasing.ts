@@ -22,7 +22,9 @@ export const SIM_SUPPLIER_USD = "sup_sim_usd";
 export const SIM_FREIGHT = "sup_freight";
 /** The bank accounts of the EUR supplier and the forwarder (SEPA files), and the shop's. */
 export const SIM_SUPPLIER_IBAN = "DE89370400440532013000";
-export const SIM_FREIGHT_IBAN = "NL91ABNA0417164300";
+/** The forwarder banks in Switzerland (outside the EEA: its files carry both parties' addresses). */
+export const SIM_FREIGHT_IBAN = "CH9300762011623852957";
+export const SIM_FREIGHT_ADDRESS = { street: "Hafenstrasse", buildingNumber: "4", postCode: "4057", town: "Basel", country: "CH" } as const;
 const SIM_SHOP_IBAN = "DE02120300000000202051";
 
 /** Purchasing's commands and invariants for the simulator, with the GRNI check finance runs. */
@@ -211,8 +213,13 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
           }
           // A payment in euro goes to the bank as a SEPA file: one transfer of what it paid, to the supplier's IBAN.
           if (result.currency === "EUR") {
-            const file = await sk.purchasing.sepaCreditTransfer({ messageId: `RUN-${result.paymentId}`.slice(0, 35).replace(/_/g, "-"), paymentIds: [result.paymentId], debtor: { name: "Sim Shop", iban: SIM_SHOP_IBAN }, executionDate: asOf });
+            const file = await sk.purchasing.sepaCreditTransfer({ messageId: `RUN-${result.paymentId}`.slice(0, 35).replace(/_/g, "-"), paymentIds: [result.paymentId], debtor: { name: "Sim Shop", iban: SIM_SHOP_IBAN, address: { town: "Berlin", country: "DE" } }, executionDate: asOf });
             const iban = p.supplierId === SIM_SUPPLIER ? SIM_SUPPLIER_IBAN : SIM_FREIGHT_IBAN;
+            // A transfer to the Swiss forwarder carries both addresses.
+            if (iban === SIM_FREIGHT_IBAN) {
+              if ((file.xml.match(/<PstlAdr>/g) ?? []).length !== 2) throw new Error(`the SEPA file of payment ${result.paymentId} to the Swiss forwarder does not carry both parties' addresses`);
+              shop.tally("purchasing.sepa-files-outside-eea");
+            }
             if (file.controlSum !== new Decimal(result.amount).toFixed(2) || file.transfers.length !== 1 || file.transfers[0]!.iban !== iban || !file.xml.includes(`<CtrlSum>${file.controlSum}</CtrlSum>`)) {
               throw new Error(`the SEPA file of payment ${result.paymentId} (${result.amount} EUR to ${p.supplierId}) sums to ${file.controlSum} in ${file.transfers.length} transfers to ${file.transfers.map((t) => t.iban).join(", ")}`);
             }
