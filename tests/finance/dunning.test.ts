@@ -20,6 +20,14 @@ function shopWith(kind: "memory" | "pglite", dunning: DunningOptions) {
 
 const db = sharedPglite();
 
+/** The sales test shop charging 9.12% default interest to 4910 (Interest income, added to the chart). */
+function interestShop(kind: "memory" | "pglite") {
+  const clock = new ManualClock("2026-03-02T10:00:00.000Z");
+  const chart = extendChart(defaultChart(), [{ code: "4910", name: "Interest income", type: "revenue", parent: "4000" }]);
+  const sk = createStorekeep({ store: storeOf(kind, db), clock, ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" }, sales: { tax: { codes: VAT, seller: { country: "DE" } } }, finance: { chart, dunning: { interest: { annualRate: "0.0912", account: "4910" } } } });
+  return { sk, clock };
+}
+
 /** An order of one MUG at 100 + 19% = 119 for `customerId`, invoiced on order, due 14 days later (16 March). */
 const order = (sk: Storekeep, orderId: string, customerId: string) =>
   sk.sales.placeOrder({ orderId, customerId, currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "100" }], shipTo: { country: "DE" }, paymentTermsDays: 14 });
@@ -198,9 +206,7 @@ describe.each(["memory", "pglite"] as const)("sk.finance.runDunning on %s", (kin
   });
 
   it("charges default interest on what is overdue since its due date or the last interest charged, on a receivable of its own, with every notice that goes out", async () => {
-    const clock = new ManualClock("2026-03-02T10:00:00.000Z");
-    const chart = extendChart(defaultChart(), [{ code: "4910", name: "Interest income", type: "revenue", parent: "4000" }]);
-    const sk = createStorekeep({ store: storeOf(kind, db), clock, ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" }, sales: { tax: { codes: VAT, seller: { country: "DE" } } }, finance: { chart, dunning: { interest: { annualRate: "0.0912", account: "4910" } } } });
+    const { sk, clock } = interestShop(kind);
     await stock(sk);
     await order(sk, "o1", "c1"); // 119, due 03-16
     clock.set("2026-03-20T10:00:00.000Z");
@@ -240,9 +246,7 @@ describe.each(["memory", "pglite"] as const)("sk.finance.runDunning on %s", (kin
   });
 
   it("interest runs on each day's balance: a part payment between two notices counts until its day, not back to the last notice", async () => {
-    const clock = new ManualClock("2026-03-02T10:00:00.000Z");
-    const chart = extendChart(defaultChart(), [{ code: "4910", name: "Interest income", type: "revenue", parent: "4000" }]);
-    const sk = createStorekeep({ store: storeOf(kind, db), clock, ids: sequentialIds(), config: { functionalCurrency: "EUR", timeZone: "UTC" }, sales: { tax: { codes: VAT, seller: { country: "DE" } } }, finance: { chart, dunning: { interest: { annualRate: "0.0912", account: "4910" } } } });
+    const { sk, clock } = interestShop(kind);
     await stock(sk);
     await order(sk, "o1", "c1"); // 119, due 03-16
     clock.set("2026-03-20T10:00:00.000Z");

@@ -27,6 +27,18 @@ function invoice(id: string, currency: string, rate: string, gross: string, func
 }
 const capture = (id: string, invoiceId: string, amount: string) => ({ paymentId: id, orderId: `ord_${invoiceId}`, invoiceId, invoiced: true, currency: "EUR", functionalCurrency: "EUR", rate: "1", amount: eur(amount), functionalAmount: eur(amount) });
 
+/** Books with a supplier bill of 100 (bill_1, 2026-03-02) paid 99.98 on 2026-03-30. */
+async function shortPaidBill(): Promise<Books> {
+  const books = makeBooks();
+  await record(books, "SupplierBillRecorded", "2026-03-02", {
+    billId: "bill_1", supplierId: "sup_1", dueDate: "2026-04-01", currency: "EUR", functionalCurrency: "EUR", rate: "1",
+    lines: [{ receiptId: "grn_1", sku: "MUG", quantity: "10", unitPrice: eur("10"), receivedValue: eur("100"), billedValue: eur("100") }],
+    net: eur("100"), tax: eur("0"), gross: eur("100"), functional: { net: eur("100"), tax: eur("0"), gross: eur("100") },
+  });
+  await record(books, "SupplierPaid", "2026-03-30", { paymentId: "sp_1", supplierId: "sup_1", billIds: ["bill_1"], currency: "EUR", functionalCurrency: "EUR", rate: "1", amount: eur("99.98"), functionalAmount: eur("99.98") });
+  return books;
+}
+
 async function record(books: Books, type: string, date: string, payload: Record<string, unknown>): Promise<void> {
   await books.sk.recordEvents([{ type, aggregateType: "doc", aggregateId: "agg_1", effectiveDate: date, payload }]);
 }
@@ -82,13 +94,7 @@ describe("write-offs", () => {
   });
 
   it("a supplier bill paid 0.02 short is written off as a gain; a payable cannot be a bad debt; unknown items are NOT_FOUND", async () => {
-    const books = makeBooks();
-    await record(books, "SupplierBillRecorded", "2026-03-02", {
-      billId: "bill_1", supplierId: "sup_1", dueDate: "2026-04-01", currency: "EUR", functionalCurrency: "EUR", rate: "1",
-      lines: [{ receiptId: "grn_1", sku: "MUG", quantity: "10", unitPrice: eur("10"), receivedValue: eur("100"), billedValue: eur("100") }],
-      net: eur("100"), tax: eur("0"), gross: eur("100"), functional: { net: eur("100"), tax: eur("0"), gross: eur("100") },
-    });
-    await record(books, "SupplierPaid", "2026-03-30", { paymentId: "sp_1", supplierId: "sup_1", billIds: ["bill_1"], currency: "EUR", functionalCurrency: "EUR", rate: "1", amount: eur("99.98"), functionalAmount: eur("99.98") });
+    const books = await shortPaidBill();
     await expect(books.finance.writeOff({ ledger: "payables", documentId: "bill_1", reason: "bad-debt", date: "2026-03-31" })).rejects.toMatchObject({ code: "INVALID_TRANSITION", details: { allowed: ["small-difference"] } });
     const w = await books.finance.writeOff({ ledger: "payables", documentId: "bill_1", reason: "small-difference", date: "2026-03-31" });
     expect(w).toMatchObject({ amount: "-0.02", functional: "-0.02" });
@@ -98,13 +104,7 @@ describe("write-offs", () => {
   });
 
   it("reversing a supplier bill's small-difference write-off reopens the payable; a customer's credit written off reopens too; neither twice", async () => {
-    const books = makeBooks();
-    await record(books, "SupplierBillRecorded", "2026-03-02", {
-      billId: "bill_1", supplierId: "sup_1", dueDate: "2026-04-01", currency: "EUR", functionalCurrency: "EUR", rate: "1",
-      lines: [{ receiptId: "grn_1", sku: "MUG", quantity: "10", unitPrice: eur("10"), receivedValue: eur("100"), billedValue: eur("100") }],
-      net: eur("100"), tax: eur("0"), gross: eur("100"), functional: { net: eur("100"), tax: eur("0"), gross: eur("100") },
-    });
-    await record(books, "SupplierPaid", "2026-03-30", { paymentId: "sp_1", supplierId: "sup_1", billIds: ["bill_1"], currency: "EUR", functionalCurrency: "EUR", rate: "1", amount: eur("99.98"), functionalAmount: eur("99.98") });
+    const books = await shortPaidBill();
     const w = await books.finance.writeOff({ ledger: "payables", documentId: "bill_1", reason: "small-difference", date: "2026-03-31" });
     const reversal = await books.finance.reverseEntry({ entryId: w.entryId, date: "2026-04-02" });
     expect(linesOf(reversal)).toEqual([["Cr", "2100", "0.02"], ["Dr", "6900", "0.02"]]);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Decimal } from "../../src/kernel/decimal.js";
 import { defineTaxCodes } from "../../src/finance/tax/index.js";
 import type { Storekeep } from "../../src/storekeep.js";
-import { KINDS, codeOf, pgliteHolder, shop } from "./helpers.js";
+import { KINDS, books, codeOf, pgliteHolder, shop } from "./helpers.js";
 import { createStorekeep } from "../../src/storekeep.js";
 import { memoryStore } from "../../src/adapters/memory/index.js";
 
@@ -13,17 +13,6 @@ afterAll(() => pg.stop());
 const taxCodes = defineTaxCodes([{ code: "DE-STD", jurisdiction: { country: "DE" }, category: "standard", kind: "standard", rates: [{ rate: "0.19", validFrom: "2020-01-01" }] }]);
 const tax = { codes: taxCodes, buyer: { country: "DE", vatId: "DE111" } };
 
-/** Every account's balance (debit positive), the trial balance checked to balance. */
-async function books(sk: Storekeep): Promise<Record<string, string>> {
-  const tb = await sk.finance.trialBalance({ asOf: "2026-12-31" });
-  expect(tb.totals.debit).toBe(tb.totals.credit);
-  const out: Record<string, string> = {};
-  for (const r of tb.rows) {
-    const v = new Decimal(r.debit).minus(r.credit);
-    if (!v.isZero()) out[r.account] = v.toString();
-  }
-  return out;
-}
 
 /** Inventory's value per SKU, which must equal the Inventory account. */
 async function stockValue(sk: Storekeep): Promise<Record<string, string>> {

@@ -68,3 +68,15 @@ export async function onHand(sk: Storekeep, sku: string): Promise<string> {
   for (const r of rows) total = total.plus(r.quantity);
   return total.toString();
 }
+
+/** Every account's balance (debit positive, zero balances left out), the trial balance checked to balance. */
+export async function books(sk: Storekeep): Promise<Record<string, string>> {
+  const tb = await sk.finance.trialBalance({ asOf: "2026-12-31" });
+  if (tb.totals.debit !== tb.totals.credit) throw new Error(`the trial balance does not balance: ${tb.totals.debit} ≠ ${tb.totals.credit}`);
+  const out: Record<string, string> = {};
+  for (const r of tb.rows) {
+    const v = new Decimal(r.debit).minus(r.credit);
+    if (!v.isZero()) out[r.account] = v.toString();
+  }
+  return out;
+}

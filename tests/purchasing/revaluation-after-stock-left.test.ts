@@ -1,25 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { Decimal } from "../../src/kernel/decimal.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
-import type { Storekeep } from "../../src/storekeep.js";
-import { balance, shop } from "./helpers.js";
+import { balance, books, shop } from "./helpers.js";
 
 // Memory only: the rules are valuation's and purchasing's, not the store's.
 const noPg = () => {
   throw new Error("memory only");
 };
 
-/** Every account's balance (debit positive), the trial balance checked to balance. */
-async function books(sk: Storekeep): Promise<Record<string, string>> {
-  const tb = await sk.finance.trialBalance({ asOf: "2026-12-31" });
-  expect(tb.totals.debit).toBe(tb.totals.credit);
-  const out: Record<string, string> = {};
-  for (const r of tb.rows) {
-    const v = new Decimal(r.debit).minus(r.credit);
-    if (!v.isZero()) out[r.account] = v.toString();
-  }
-  return out;
-}
 
 async function setUp(costingMethod: "fifo" | "moving-average", unitPrice: string) {
   const { sk, clock } = shop("memory", noPg, () => "", { approvalLimit: "100000", priceTolerance: "1" });
