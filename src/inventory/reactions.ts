@@ -517,7 +517,8 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
         if (receipt === undefined) {
           throw new StorekeepError("NOT_FOUND", `Payment ${p.paymentId} puts part of its discount on ${part.sku} of receipt ${part.receiptId}, which inventory has not recorded.`, { paymentId: p.paymentId, receiptId: part.receiptId, sku: part.sku });
         }
-        const source = { type: "bill" as const, id: part.billId, lineId: `${part.lineId}/${p.paymentId}` };
+        // The payment is the document that lowered the cost: the revaluation names it and the bill's part.
+        const source = { type: "supplier-payment" as const, id: p.paymentId, lineId: part.lineId };
         drafts.push(await revaluationDraft(ctx, receipt, -amount, "price-difference", source, at, part.receiptQuantity === undefined ? undefined : parseScaled(part.receiptQuantity, QUANTITY_DECIMALS)));
       }
       return record(ctx, drafts);

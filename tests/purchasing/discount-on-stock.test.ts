@@ -56,6 +56,9 @@ describe.each(KINDS)("cash discounts on the cost of goods (cashDiscounts: \"stoc
     expect(await stockValue(sk)).toEqual({ MUG: "58.8", TEE: "98" });
     expect(b["1300"]).toBe("156.8");
     expect(b["5100"]).toBe("39.2");
+    // The revaluation names the payment and the bill's part it came from.
+    const revalued = (await sk.inventory.history({ sku: "MUG" })).filter((h) => h.kind === "revaluation");
+    expect(revalued.map((h) => h.source)).toEqual([{ type: "supplier-payment", id: "p_1", lineId: "1.1" }]);
     // A later sale takes the lower cost: 10 MUG at 0.98.
     clock.set("2026-03-11T10:00:00.000Z");
     const issued = await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "10" });

@@ -40,6 +40,7 @@ export const STOCK_SOURCE_TYPES = [
   "backdate",
   "true-up",
   "standard-cost-change",
+  "supplier-payment",
 ] as const;
 
 /**
