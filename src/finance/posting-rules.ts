@@ -327,17 +327,24 @@ export const postingRules: PostingRules = {
       const net = { amount: unitsToString(toUnits(d.amount.amount) - toUnits(d.tax.amount)), currency: d.amount.currency };
       const netValue = { amount: unitsToString(toUnits(d.functionalAmount.amount) - toUnits(d.functionalTax.amount)), currency: d.functionalAmount.currency };
       // The parts put on the cost of goods (`cashDiscounts: "stock"`) go where a bill's price
-      // difference goes; inventory's revaluation of the receipts clears them.
+      // difference (or a landed cost) goes; inventory's revaluation of the receipts clears them.
       let stock = 0n;
       let stockValue = 0n;
       for (const part of d.onStock ?? []) {
         stock += toUnits(part.amount.amount);
         stockValue += toUnits(part.value.amount);
       }
-      const kept = { amount: unitsToString(toUnits(net.amount) - stock), currency: net.currency };
-      const keptValue = { amount: unitsToString(toUnits(netValue.amount) - stockValue), currency: netValue.currency };
+      let landed = 0n;
+      let landedValue = 0n;
+      for (const part of d.onLandedCost ?? []) {
+        landed += toUnits(part.amount.amount);
+        landedValue += toUnits(part.value.amount);
+      }
+      const kept = { amount: unitsToString(toUnits(net.amount) - stock - landed), currency: net.currency };
+      const keptValue = { amount: unitsToString(toUnits(netValue.amount) - stockValue - landedValue), currency: netValue.currency };
       l.pair("purchase-discounts", kept, keptValue, p.rate, -1);
       if (stock !== 0n || stockValue !== 0n) l.pair("purchase-price-difference", { amount: unitsToString(stock), currency: net.currency }, { amount: unitsToString(stockValue), currency: netValue.currency }, p.rate, -1);
+      if (landed !== 0n || landedValue !== 0n) l.pair("landed-cost-clearing", { amount: unitsToString(landed), currency: net.currency }, { amount: unitsToString(landedValue), currency: netValue.currency }, p.rate, -1);
       l.pair("input-tax", d.tax, d.functionalTax, p.rate, -1);
     }
     return entries(event, `Payment ${p.paymentId} to supplier ${p.supplierId}`, l.out);

@@ -14,7 +14,7 @@ import { MOVEMENT_INDEX, type MovementRecord, VALUATIONS, movementPosition } fro
 import { type ValuationEntry, valuationHistoryOf, valuationHistoryReads } from "./valuation-log.js";
 import { readLogs } from "../runner/batch-logs.js";
 import { minorOf } from "./amounts.js";
-import { movementAt, movementsAt } from "./read-movement.js";
+import { movementAt, movementsAt, readMovement } from "./read-movement.js";
 import { returnValue } from "./return-value.js";
 import { revaluationDraft } from "./revaluation-draft.js";
 import type { InventorySettings } from "./options.js";
@@ -499,17 +499,35 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
   };
 
   // A cash discount put on the cost of goods (purchasing's `cashDiscounts: "stock"`): each
-  // receipt the paid bills were for is revalued down by its part, like a lower billed price.
+  // receipt the paid bills were for is revalued down by its part, like a lower billed price; a
+  // landed-cost bill's, off the receipts the landed cost went onto.
   const supplierPaid: Reaction = {
     name: "inventory.onSupplierPaid",
     on: ["SupplierPaid"],
     async handle(ctx, event) {
       const p = payloadOf(ctx, "SupplierPaid", event);
-      const parts = p.discount?.onStock;
-      if (parts === undefined) return [];
+      const parts = p.discount?.onStock ?? [];
+      const landed = p.discount?.onLandedCost ?? [];
+      if (parts.length === 0 && landed.length === 0) return [];
       const at = revaluedWhen(ctx, event);
       const drafts: MovementDraft[] = [];
       const receipts = new Map<string, MovementRecord[]>();
+      // A freight bill's discount comes off the receipts its landed cost went onto, in the shares it went on.
+      for (const part of landed) {
+        const found = await ctx.tx.documents.find<MovementIndexDoc>(MOVEMENT_INDEX, { index: "bySource", equals: ["landed-cost", part.landedCostId], limit: 10_000 });
+        const revaluations = (await movementsAt(ctx.tx, found.filter((d) => d.data.kind === "revaluation").map((d) => d.data))).filter((m): m is MovementRecord => m !== undefined && m.revalues !== null);
+        const shares = splitByWeights(minorOf(ctx, part.value.amount, "discount.onLandedCost.value"), revaluations.map((m) => BigInt(m.revalues!.amount)));
+        if (shares.every((share) => share === 0n)) {
+          throw new StorekeepError("NOT_FOUND", `Payment ${p.paymentId} puts part of its discount on landed cost ${part.landedCostId}, which inventory has not spread onto any receipt.`, { paymentId: p.paymentId, landedCostId: part.landedCostId });
+        }
+        for (const [i, m] of revaluations.entries()) {
+          if (shares[i] === 0n) continue;
+          const r = m.revalues!;
+          const receipt = await readMovement(ctx.tx, r.movementId);
+          const source = { type: "supplier-payment" as const, id: p.paymentId, lineId: part.landedCostId };
+          drafts.push(await revaluationDraft(ctx, receipt, -shares[i]!, "landed-cost", source, at, BigInt(r.receiptQty), r.returnedQty === undefined ? undefined : BigInt(r.returnedQty)));
+        }
+      }
       for (const part of parts) {
         const amount = minorOf(ctx, part.value.amount, "discount.onStock.value");
         const candidates = (await receiptMovements(ctx, part.receiptId, receipts)).filter((m) => m.sku === part.sku);

@@ -29,6 +29,23 @@ export type DiscountOnStock = {
   readonly value: { readonly amount: string; readonly currency: string };
 };
 
+/**
+ * The part of a discount taken on a landed-cost bill that goes on the goods the landed cost went
+ * onto, as `SupplierPaid` carries it in `discount.onLandedCost`.
+ *
+ * @example
+ * ```ts
+ * const part: DiscountOnLandedCost = { landedCostId: "lc_1", amount: { amount: "0.6", currency: "EUR" }, value: { amount: "0.6", currency: "EUR" } };
+ * ```
+ */
+export type DiscountOnLandedCost = {
+  readonly landedCostId: string;
+  /** Transaction currency. */
+  readonly amount: { readonly amount: string; readonly currency: string };
+  /** Functional currency. */
+  readonly value: { readonly amount: string; readonly currency: string };
+};
+
 /** `total` shared over `weights` in order, each share on what is left, so the shares add up to it. */
 function spread(total: Decimal, weights: readonly Decimal[], currency: string): Decimal[] {
   let left = total;
@@ -45,20 +62,27 @@ function spread(total: Decimal, weights: readonly Decimal[], currency: string): 
  * The parts of the discounts taken on `bills` (each with the discount net of tax taken on it, in
  * the transaction currency) that go on the cost of goods: each bill's discount spread over its
  * parts by billed value, the functional `netValue` (the payment's converted discount net of tax)
- * first spread over the bills by their discounts. Parts billed before the goods arrived, and
- * landed-cost bills, get nothing here: their share stays on the discount account.
+ * first spread over the bills by their discounts. A landed-cost bill's discount is one part
+ * (`onLandedCost`): inventory spreads it as it spread the landed cost. Parts billed before the
+ * goods arrived get nothing: their share stays on the discount account.
  *
  * @example
  * ```ts
  * discountOnStock([{ bill, net: new Decimal("2") }], new Decimal("2"), "EUR", "EUR");
- * // [{ billId: "bill_1", lineId: "1.1", ..., amount: { amount: "2", currency: "EUR" }, value: { amount: "2", currency: "EUR" } }]
+ * // { onStock: [{ billId: "bill_1", lineId: "1.1", ..., amount: { amount: "2", currency: "EUR" }, value: { amount: "2", currency: "EUR" } }], onLandedCost: [] }
  * ```
  */
-export function discountOnStock(bills: readonly { readonly bill: SupplierBill; readonly net: Decimal }[], netValue: Decimal, currency: string, functionalCurrency: string): DiscountOnStock[] {
+export function discountOnStock(bills: readonly { readonly bill: SupplierBill; readonly net: Decimal }[], netValue: Decimal, currency: string, functionalCurrency: string): { onStock: DiscountOnStock[]; onLandedCost: DiscountOnLandedCost[] } {
   const values = spread(netValue, bills.map((b) => b.net), functionalCurrency);
   const out: DiscountOnStock[] = [];
+  const landed: DiscountOnLandedCost[] = [];
   for (const [i, { bill, net }] of bills.entries()) {
-    const basis = bill.kind === "bill" ? (bill.stockBasis ?? []) : [];
+    // A landed-cost bill's discount goes where its landed cost went (inventory knows the shares).
+    if (bill.kind === "landed-cost") {
+      if (net.gt(0) && values[i]!.gt(0)) landed.push({ landedCostId: bill.billId, amount: { amount: canonicalDecimal(net), currency }, value: { amount: canonicalDecimal(values[i]!), currency: functionalCurrency } });
+      continue;
+    }
+    const basis = bill.stockBasis ?? [];
     if (basis.length === 0 || net.lte(0)) continue;
     const weights = basis.map((b) => new Decimal(b.value));
     const amounts = spread(net, weights, currency);
@@ -77,5 +101,5 @@ export function discountOnStock(bills: readonly { readonly bill: SupplierBill; r
       });
     }
   }
-  return out;
+  return { onStock: out, onLandedCost: landed };
 }

@@ -55,8 +55,9 @@ export interface PurchasingOptions {
    * to the `purchase-discounts` role, as most shops book Skonto; `"stock"` — onto the cost of
    * the goods the bill was for (IAS 2): inventory revalues the bill's receipts by the discount
    * net of tax at the payment date, the part still on hand lowering Inventory and the part sold
-   * lowering COGS (standard cost: the purchase price variance). The share of goods billed before
-   * they arrived, and discounts on landed-cost bills, stay on the account.
+   * lowering COGS (standard cost: the purchase price variance); a landed-cost bill's discount
+   * comes off the receipts its freight went onto. The share of goods billed before they arrived
+   * stays on the account.
    */
   readonly cashDiscounts?: "account" | "stock";
 }

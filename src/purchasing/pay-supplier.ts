@@ -190,9 +190,9 @@ export const paySupplier = defineLibraryCommand({
     const fx = (a: Decimal) => (currency === functional ? a : toFunctional(a, new Decimal(rate), functional));
     const functionalAmount = fx(amount);
     // Under `cashDiscounts: "stock"` the discount lowers the cost of the goods billed (inventory reacts).
-    const onStock = settingsOf(ctx).cashDiscounts === "stock" && taken.length > 0 ? discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional) : [];
-    const onStockTotal = onStock.reduce((a, part) => a.plus(part.amount.amount), new Decimal(0));
-    const result = { paymentId: input.paymentId, currency, amount: canonicalDecimal(amount), discount: canonicalDecimal(discountTotal), ...(onStock.length > 0 ? { discountOnStock: canonicalDecimal(onStockTotal) } : {}), rate, functionalAmount: canonicalDecimal(functionalAmount), bills: settled };
+    const { onStock, onLandedCost } = settingsOf(ctx).cashDiscounts === "stock" && taken.length > 0 ? discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional) : { onStock: [], onLandedCost: [] };
+    const onStockTotal = [...onStock, ...onLandedCost].reduce((a, part) => a.plus(part.amount.amount), new Decimal(0));
+    const result = { paymentId: input.paymentId, currency, amount: canonicalDecimal(amount), discount: canonicalDecimal(discountTotal), ...(onStockTotal.gt(0) ? { discountOnStock: canonicalDecimal(onStockTotal) } : {}), rate, functionalAmount: canonicalDecimal(functionalAmount), bills: settled };
     await claimDocument(ctx.tx, "payment", input.paymentId, input, result);
     const m = (a: Decimal, c: string) => ({ amount: canonicalDecimal(a), currency: c });
     return {
@@ -213,7 +213,7 @@ export const paySupplier = defineLibraryCommand({
             rate,
             amount: m(amount, currency),
             functionalAmount: m(functionalAmount, functional),
-            ...(discountTotal.gt(0) ? { discount: { amount: m(discountTotal, currency), tax: m(discountTax, currency), functionalAmount: m(fx(discountTotal), functional), functionalTax: m(fx(discountTax), functional), ...(onStock.length > 0 ? { onStock } : {}) } } : {}),
+            ...(discountTotal.gt(0) ? { discount: { amount: m(discountTotal, currency), tax: m(discountTax, currency), functionalAmount: m(fx(discountTotal), functional), functionalTax: m(fx(discountTax), functional), ...(onStock.length > 0 ? { onStock } : {}), ...(onLandedCost.length > 0 ? { onLandedCost } : {}) } } : {}),
           },
         },
       ],

@@ -356,7 +356,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   for (const product of [...products, ...TRACKED_PRODUCTS]) await setup(() => sk.inventory.defineProduct(product));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER, currency: "EUR", leadTimeDays: 5, taxTreatment: "none", paymentTerms: { netDays: 30, discountDays: 14, discountPercent: "0.02", discountOnPartPayments: true }, bank: { iban: SIM_SUPPLIER_IBAN, bic: "COBADEFFXXX" } }));
   await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_SUPPLIER_USD, currency: "USD", leadTimeDays: 12, taxTreatment: "none", paymentTerms: { netDays: 30, discountDays: 10, discountPercent: "0.03" } }));
-  await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_FREIGHT, currency: "EUR", leadTimeDays: 1, taxTreatment: "none", bank: { iban: SIM_FREIGHT_IBAN, address: SIM_FREIGHT_ADDRESS } }));
+  await setup(() => sk.purchasing.defineSupplier({ supplierId: SIM_FREIGHT, currency: "EUR", leadTimeDays: 1, taxTreatment: "none", bank: { iban: SIM_FREIGHT_IBAN, address: SIM_FREIGHT_ADDRESS }, paymentTerms: { netDays: 14, discountDays: 7, discountPercent: "0.02" } }));
   for (const coupon of COUPONS) await setup(() => sk.sales.defineCoupon(coupon));
   for (const sku of skus) await setup(() => sk.purchasing.setSupplierItem({ supplierId: SIM_SUPPLIER, sku, ...SUPPLIER_ITEMS, prices: [{ unitPrice: "4.00" }, { minQuantity: "60", unitPrice: "3.50" }] }));
 

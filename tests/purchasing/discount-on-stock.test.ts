@@ -169,6 +169,31 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
     expect((await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "100" })).amount).toBe("98");
   });
 
+  it("a landed-cost bill's discount comes off the receipts its freight went onto, in the shares it went on; the landed-cost clearing account ends at zero", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", cashDiscounts: "stock" });
+    await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+    await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+    await sk.inventory.defineProduct({ sku: "TEE", costingMethod: "moving-average" });
+    await sk.purchasing.defineSupplier({ supplierId: "sup", currency: "EUR", leadTimeDays: 7, taxTreatment: "none" });
+    await sk.purchasing.defineSupplier({ supplierId: "dhl", currency: "EUR", leadTimeDays: 1, taxTreatment: "none", paymentTerms: { netDays: 30, discountDays: 10, discountPercent: "0.02" } });
+    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 10, unitPrice: "3" }, { sku: "TEE", quantity: 30, unitPrice: "1" }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+    await sk.purchasing.receiveGoods({ receiptId: "g1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10 }, { lineId: "2", quantity: 30 }] });
+    // 40 units of freight by quantity: 2.50 on the MUGs, 7.50 on the TEEs.
+    await sk.purchasing.recordLandedCost({ landedCostId: "lc1", supplierId: "dhl", receiptIds: ["g1"], basis: "quantity", net: "10" });
+    clock.set("2026-03-03T09:00:00.000Z");
+    await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "4" });
+    clock.set("2026-03-05T09:00:00.000Z");
+    // 2% of 10 = 0.20: 0.05 off the MUGs (0.03 on hand, 0.02 sold), 0.15 off the TEEs.
+    const paid = await sk.purchasing.paySupplier({ paymentId: "p_lc", supplierId: "dhl", billIds: ["lc1"] });
+    expect(paid).toMatchObject({ amount: "9.8", discount: "0.2", discountOnStock: "0.2" });
+    const b = await books(sk);
+    expect(b["5200"]).toBeUndefined();
+    expect(b["1450"]).toBeUndefined();
+    expect(await stockValue(sk)).toEqual({ MUG: "19.47", TEE: "37.35" });
+    expect(b["5100"]).toBe("12.98");
+  });
+
   it("a payment replayed under its id revalues nothing twice", async () => {
     const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock" });
     await setUp(sk);

@@ -187,7 +187,10 @@ export const supplierBillRecordedSchema = refined(
  * lower the cost of the receipts the bills were for, per bill part (`amount` in the transaction
  * currency, `value` functional); those parts are credited to `purchase-price-difference`
  * instead, and inventory revalues each receipt by −`value` (Dr `purchase-price-difference` /
- * Cr Inventory, COGS for what was sold). `bank`
+ * Cr Inventory, COGS for what was sold). `discount.onLandedCost`: likewise the parts of the
+ * discount taken on landed-cost bills (a freight forwarder's Skonto), credited to
+ * `landed-cost-clearing`; inventory takes each off the receipts its landed cost went onto, in
+ * the shares it went on (Dr `landed-cost-clearing` / Cr Inventory, COGS). `bank`
  * (optional) names the bank the money left from, picking its account when finance has
  * several (`FinanceOptions.cashAccounts`, matched as the rule's provider).
  *
@@ -230,6 +233,11 @@ export const supplierPaidSchema = refined(
           .min(1)
           .max(10_000)
           .exactOptional(),
+        onLandedCost: z
+          .array(z.object({ landedCostId: documentIdField, amount: positiveAmountJson, value: positiveAmountJson }))
+          .min(1)
+          .max(10_000)
+          .exactOptional(),
       })
       .exactOptional(),
   }),
@@ -241,14 +249,16 @@ export const supplierPaidSchema = refined(
       checkCurrency(ctx, payment.functionalCurrency, [[["discount", "functionalAmount"], d.functionalAmount], [["discount", "functionalTax"], d.functionalTax]]);
       if (new Decimal(d.tax.amount).gt(d.amount.amount)) ctx.addIssue({ code: "custom", path: ["discount", "tax"], message: "the discount's tax part cannot exceed the discount" });
       if (new Decimal(d.functionalTax.amount).gt(d.functionalAmount.amount)) ctx.addIssue({ code: "custom", path: ["discount", "functionalTax"], message: "the discount's tax part cannot exceed the discount" });
-      if (d.onStock !== undefined) {
+      if (d.onStock !== undefined || d.onLandedCost !== undefined) {
         let amount = new Decimal(0);
         let value = new Decimal(0);
-        for (const [i, part] of d.onStock.entries()) {
-          checkCurrency(ctx, payment.currency, [[["discount", "onStock", i, "amount"], part.amount]]);
-          checkCurrency(ctx, payment.functionalCurrency, [[["discount", "onStock", i, "value"], part.value]]);
-          amount = amount.plus(part.amount.amount);
-          value = value.plus(part.value.amount);
+        for (const [key, parts] of [["onStock", d.onStock ?? []], ["onLandedCost", d.onLandedCost ?? []]] as const) {
+          for (const [i, part] of parts.entries()) {
+            checkCurrency(ctx, payment.currency, [[["discount", key, i, "amount"], part.amount]]);
+            checkCurrency(ctx, payment.functionalCurrency, [[["discount", key, i, "value"], part.value]]);
+            amount = amount.plus(part.amount.amount);
+            value = value.plus(part.value.amount);
+          }
         }
         if (amount.gt(new Decimal(d.amount.amount).minus(d.tax.amount))) ctx.addIssue({ code: "custom", path: ["discount", "onStock"], message: "the parts on stock cannot exceed the discount net of tax" });
         if (value.gt(new Decimal(d.functionalAmount.amount).minus(d.functionalTax.amount))) ctx.addIssue({ code: "custom", path: ["discount", "onStock"], message: "the parts on stock cannot exceed the discount net of tax (functional)" });

@@ -47,33 +47,45 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
     return po !== undefined && statuses.includes(po.status) ? po : undefined;
   };
   // --accounts puts early-payment discounts on the cost of goods: a payment with a discount puts
-  // the part of it on stock that its bills' received goods carry, never more than the discount;
-  // alone and in euro, Purchase price difference (where the discount account maps too) moves by
-  // the discount left on the account only — inventory's revaluations took the rest back out.
-  const ppd = async (): Promise<Decimal> => {
-    const row = (await sk.finance.trialBalance({ asOf: "2099-12-31" })).rows.find((r) => r.account === "5200");
-    return row === undefined ? new Decimal(0) : new Decimal(row.debit).minus(row.credit);
+  // the part of it on stock that its bills' received goods (or a freight bill's landed cost)
+  // carry, never more than the discount. Alone and in euro, the landed-cost clearing account does
+  // not move (inventory took a freight bill's part off the receipts at once), and for goods bills
+  // Purchase price difference (where the discount account maps too) moves by the discount left on
+  // the account only — inventory's revaluations took the rest back out. (A freight discount's
+  // share of units sent back before the freight was booked goes to Purchase price difference, as
+  // the freight's did.)
+  const balances = async (): Promise<{ ppd: Decimal; clearing: Decimal }> => {
+    const rows = (await sk.finance.trialBalance({ asOf: "2099-12-31" })).rows;
+    const of = (account: string) => {
+      const row = rows.find((r) => r.account === account);
+      return row === undefined ? new Decimal(0) : new Decimal(row.debit).minus(row.credit);
+    };
+    return { ppd: of("5200"), clearing: of("1450") };
   };
   const paid = async (input: Parameters<typeof sk.purchasing.paySupplier>[0]): Promise<Awaited<ReturnType<typeof sk.purchasing.paySupplier>>> => {
     const watch = options.accounts === true && !shop.concurrent();
-    const before = watch ? await ppd() : undefined;
+    const before = watch ? await balances() : undefined;
     const result = await sk.purchasing.paySupplier(input);
     if (options.accounts !== true || new Decimal(result.discount).lte(0)) return result;
     const onStock = new Decimal(result.discountOnStock ?? "0");
     let received = false;
+    let freight = false;
     for (const id of input.billIds) {
       const bill = await sk.purchasing.bill(id);
-      if (bill?.kind === "bill" && (bill.stockBasis ?? []).some((part) => part.receiptId !== null)) received = true;
+      if (bill?.kind === "landed-cost") freight = true;
+      if (bill?.kind === "landed-cost" || (bill?.kind === "bill" && (bill.stockBasis ?? []).some((part) => part.receiptId !== null))) received = true;
     }
     if (onStock.gt(result.discount) || (onStock.gt(0) && !received)) {
       throw new Error(`payment ${result.paymentId} put ${onStock.toFixed()} of its discount ${result.discount} on stock (bills ${input.billIds.join(", ")}${received ? "" : ", none with goods received"})`);
     }
     if (before !== undefined && result.currency === "EUR") {
-      const moved = (await ppd()).minus(before);
+      const after = await balances();
+      if (!after.clearing.eq(before.clearing)) throw new Error(`payment ${result.paymentId} (discount ${result.discount}, ${onStock.toFixed()} on stock) moved the landed-cost clearing account by ${after.clearing.minus(before.clearing).toFixed()}`);
+      const moved = after.ppd.minus(before.ppd);
       const expected = new Decimal(result.discount).minus(onStock).negated();
-      if (!moved.eq(expected)) throw new Error(`payment ${result.paymentId} (discount ${result.discount}, ${onStock.toFixed()} on stock) moved Purchase price difference by ${moved.toFixed()}, not ${expected.toFixed()}`);
+      if (!freight && !moved.eq(expected)) throw new Error(`payment ${result.paymentId} (discount ${result.discount}, ${onStock.toFixed()} on stock) moved Purchase price difference by ${moved.toFixed()}, not ${expected.toFixed()}`);
     }
-    if (onStock.gt(0)) shop.tally("purchasing.discounts-on-stock");
+    if (onStock.gt(0)) shop.tally(freight ? "purchasing.freight-discounts-on-stock" : "purchasing.discounts-on-stock");
     return result;
   };
   const refresh = async (id: string): Promise<void> => {
