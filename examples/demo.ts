@@ -245,7 +245,11 @@ async function showAnalytics(sk: Storekeep): Promise<void> {
   writeFileSync(file, renderDashboardHtml(dashboard));
   log(`dashboard (one self-contained HTML file, inline SVG charts): ${relative(process.cwd(), file)}`);
   const is = await sk.finance.incomeStatement({ from: "2010-12-01", to: "2010-12-14" });
-  log(`reconciles: net revenue ${k["net-revenue"]} = income statement revenue ${is.revenue.total}; stock value = Inventory account (see the audit above)`);
+  // Net revenue is the sales accounts' (4100 + 4200 − 4300); the income statement's revenue also holds the dunning's interest income (4910).
+  const interest = is.revenue.lines.find((l) => l.account === "4910")?.amount ?? "0";
+  const salesRevenue = new Decimal(is.revenue.total).minus(interest).toFixed(2);
+  if (salesRevenue !== new Decimal(k["net-revenue"] ?? "0").toFixed(2)) throw new Error(`analytics' net revenue ${k["net-revenue"]} is not the income statement's sales revenue ${salesRevenue}`);
+  log(`reconciles: net revenue ${k["net-revenue"]} = income statement revenue ${is.revenue.total} less interest income ${interest}; stock value = Inventory account (see the audit above)`);
 }
 
 async function showAutomation(sk: Storekeep, clock: ManualClock): Promise<void> {

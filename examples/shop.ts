@@ -190,7 +190,8 @@ type Step = { readonly day: string; run(sk: Storekeep, clock: ManualClock, log: 
  * The shop buys through purchasing: VAT on its purchases from finance's tax codes (the shop
  * is the buyer), bills within 5% of the order price post without a hold.
  */
-export const purchasingOptions: PurchasingOptions = { tax: { codes: taxCodes, buyer: { country: "GB" }, rounding: "document", roundingMode: "half-even" }, priceTolerance: "0.05", approvalLimit: "1000" };
+// Early-payment discounts lower the cost of the goods they were earned on (IAS 2, FRS 102).
+export const purchasingOptions: PurchasingOptions = { tax: { codes: taxCodes, buyer: { country: "GB" }, rounding: "document", roundingMode: "half-even" }, priceTolerance: "0.05", approvalLimit: "1000", cashDiscounts: "stock" };
 
 /** An order to the supplier on 1 December, delivered Monday 6 December; its bill at slightly different prices on Wednesday; the payment the next Monday. */
 function purchaseCycle(skus: readonly SkuFacts[], unitCost: ReadonlyMap<string, Decimal>): Step[] {
@@ -221,7 +222,7 @@ function purchaseCycle(skus: readonly SkuFacts[], unitCost: ReadonlyMap<string, 
   const [proposal] = run.payments;
   const paid = await sk.purchasing.paySupplier({ paymentId: "sp_1", supplierId: "sup_1", billIds: proposal === undefined ? ["bill_1"] : [...proposal.billIds], date: run.asOf }, { idempotencyKey: "sp_1" });
   const card = await sk.purchasing.scorecard("sup_1", "2010-12-13");
-  log(`purchase: bill_1 paid ${paid.amount} GBP on 2010-12-13 (early-payment discount ${paid.discount} GBP: a lower purchase cost, its VAT taken back); sup_1 lead time ${card.leadTime.meanDays} days (stated 5), on time ${card.onTimeRate === null ? "-" : `${Math.round(card.onTimeRate * 100)}%`}, price variance ${card.priceVariance === null ? "-" : `${(card.priceVariance * 100).toFixed(1)}%`}`);
+  log(`purchase: bill_1 paid ${paid.amount} GBP on 2010-12-13 (early-payment discount ${paid.discount} GBP, its VAT taken back: ${paid.discountOnStock ?? "0"} GBP off the cost of the goods, on hand and sold); sup_1 lead time ${card.leadTime.meanDays} days (stated 5), on time ${card.onTimeRate === null ? "-" : `${Math.round(card.onTimeRate * 100)}%`}, price variance ${card.priceVariance === null ? "-" : `${(card.priceVariance * 100).toFixed(1)}%`}`);
   } };
   return [receive, bill, pay];
 }
