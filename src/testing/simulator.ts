@@ -482,6 +482,13 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const outboxViolations = async (): Promise<string[]> => {
     const from = outbox.length;
     await readOutbox();
+    // A store may show committed events a little later (PostgreSQL: once no older transaction
+    // runs anywhere on the server, which another client may hold open): latency, not loss. Wait
+    // up to ten seconds for what committed before calling anything missing.
+    for (let tries = 0; outbox.length < witness.committed.length && tries < 500; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await readOutbox();
+    }
     const violations: string[] = [];
     for (const id of outbox.slice(from)) {
       if (seen.has(id)) violations.push(`the outbox holds event ${id} twice`);

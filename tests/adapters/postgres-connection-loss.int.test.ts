@@ -175,6 +175,14 @@ async function totals(sk: Storekeep) {
   const onHand = await sk.inventory.onHand({ sku: "A" });
   const valuation = await sk.inventory.valuation({ sku: "A" });
   const audit = await sk.inventory.audit();
+  // The outbox shows an event once no older transaction runs anywhere on the server (other test
+  // files share it): wait until every transaction older than now has finished (up to ten seconds).
+  const mark = BigInt((await pool.query<{ x: string }>("select pg_current_xact_id()::text as x")).rows[0]!.x);
+  for (let tries = 0; tries < 500; tries++) {
+    const xmin = BigInt((await pool.query<{ x: string }>("select pg_snapshot_xmin(pg_current_snapshot())::text as x")).rows[0]!.x);
+    if (xmin > mark) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const events = await sk.events.read(null, 10_000);
   const byType: Record<string, number> = {};
   const keys = new Set<string>();

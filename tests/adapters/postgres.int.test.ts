@@ -6,6 +6,15 @@ import type { OutboxEvent, StoreRegistry } from "../../src/ports/storage.js";
 import { type PostgresStore, postgresStore } from "../../src/adapters/postgres/index.js";
 import { runStoreConformance } from "../../src/testing/conformance/index.js";
 
+/**
+ * Polls `done` (every 20 ms, up to 10 s): the outbox shows a committed event once no older
+ * transaction runs anywhere on the server, and other test files share the server.
+ */
+async function settled(done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 /*
  * The PostgreSQL adapter on a real server, where transactions really run at the same time
  * (PGlite runs one session at a time and can never show a lost update). Needs
@@ -177,6 +186,8 @@ describe(`postgresStore on a real server: ${CONCURRENCY} concurrent transactions
     // Every winner saw a distinct reserved count: each update read the committed value before it.
     const seen = won.map((o) => (o as PromiseFulfilledResult<Record<string, Decimal> | undefined>).value?.["reserved"]?.toNumber()).sort((a, b) => (a ?? 0) - (b ?? 0));
     expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    // Readable once no older transaction runs anywhere on the server (latency, not loss): wait for them.
+    await settled(async () => (await store.readEvents(null, 1000)).length >= 10);
     expect(await store.readEvents(null, 1000)).toHaveLength(10);
   });
 
@@ -339,7 +350,10 @@ describe(`postgresStore on a real server: ${CONCURRENCY} concurrent transactions
       // Writer 0 is still open until the very end, so nothing after it may be visible yet.
       if (w > 0) expect(seen).toEqual([]);
     }
-    await follow();
+    await settled(async () => {
+      await follow();
+      return seen.length >= CONCURRENCY * 2;
+    });
     expect(seen).toHaveLength(CONCURRENCY * 2);
     expect(new Set(seen).size).toBe(CONCURRENCY * 2);
     expect(seen).toEqual((await store.readEvents(null, 10_000)).map((e) => e.id));

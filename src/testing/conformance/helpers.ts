@@ -107,3 +107,20 @@ export async function settle<T>(promises: readonly Promise<T>[]): Promise<{ valu
   }
   return { values, codes };
 }
+
+/**
+ * Waits (up to ten seconds) until every event in `ids` is readable. A store may make committed
+ * events readable a little later — the PostgreSQL adapter holds back events of transactions
+ * newer than the oldest one still running anywhere on the server, so nothing ever appears behind
+ * a cursor — latency the contract allows (docs/adapters.md, "The events outbox"); loss it does
+ * not: after the wait the test's own assertions still fail for an event that never comes. The
+ * memory store returns at once.
+ */
+export async function visible(store: Store, ids: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const readable = new Set((await store.readEvents(null, 10_000)).map((e) => e.id));
+    if (ids.every((id) => readable.has(id)) || Date.now() > deadline) return;
+    await pause(20);
+  }
+}

@@ -1,5 +1,5 @@
 import type { OutboxEvent, PositionedEvent, Store } from "../../ports/storage.js";
-import { gate, pause, rejection, within } from "./helpers.js";
+import { gate, pause, rejection, visible, within } from "./helpers.js";
 import { CELLS } from "./registry.js";
 import type { ConformanceExpect, KitGroup } from "./types.js";
 
@@ -53,23 +53,6 @@ async function readAll(store: Store, pageSize: number): Promise<PositionedEvent[
     cursor = page[page.length - 1]!.position;
   }
   throw new Error(`readEvents never returned an empty page after ${MAX_PAGES} pages of ${pageSize}: the cursor does not advance to the end of the outbox.`);
-}
-
-/**
- * Waits (up to ten seconds) until every event in `ids` is readable. A store may make committed
- * events readable a little later — the PostgreSQL adapter holds back events of transactions
- * newer than the oldest one still running anywhere on the server, so nothing ever appears behind
- * a cursor — latency the contract allows (docs/adapters.md, "The events outbox"); loss it does
- * not: after the wait the test's own assertions still fail for an event that never comes. The
- * memory store returns at once.
- */
-async function visible(store: Store, ids: readonly string[]): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const readable = new Set((await store.readEvents(null, 10_000)).map((e) => e.id));
-    if (ids.every((id) => readable.has(id)) || Date.now() > deadline) return;
-    await pause(20);
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Decimal } from "../../kernel/decimal.js";
 import type { Store } from "../../ports/storage.js";
-import { plain, rejection } from "./helpers.js";
+import { plain, rejection, visible } from "./helpers.js";
 import { kitEvent } from "./outbox.js";
 import { CELLS, ENTRIES, ITEMS, LEDGER, STOCK } from "./registry.js";
 import type { ConformanceExpect, KitGroup } from "./types.js";
@@ -37,6 +37,8 @@ async function seed(store: Store): Promise<void> {
     await tx.idempotency.claim("rb-done", "h", LATER);
     await tx.idempotency.complete("rb-done", { ok: true });
   });
+  // Readable before the first observation (a store may show a committed event a little later).
+  await visible(store, ["seeded"]);
 }
 
 /** All or nothing: a throw inside a transaction leaves no trace of any primitive. */

@@ -1,6 +1,6 @@
 import { Decimal, canonicalDecimal } from "../../kernel/decimal.js";
 import type { JsonObject } from "../../ports/storage.js";
-import { dec, plain, rejection } from "./helpers.js";
+import { dec, plain, rejection, visible } from "./helpers.js";
 import { kitEvent } from "./outbox.js";
 import { CELLS, ENTRIES, ITEMS, LEDGER, STOCK } from "./registry.js";
 import type { KitGroup } from "./types.js";
@@ -117,6 +117,7 @@ export const roundTripTests: KitGroup = {
         });
         expect((await store.transaction((tx) => tx.documents.get(CELLS, "json")))?.data).toEqual(data);
         expect((await store.transaction((tx) => tx.logs.read(ENTRIES, "json")))[0]?.data).toEqual(data);
+        await visible(store, ["json"]);
         expect((await store.readEvents(null, 1))[0]?.payload).toEqual(data);
         expect(await store.transaction((tx) => tx.idempotency.claim("json", "h", "2099-01-01T00:00:00.000Z"))).toEqual({ status: "replay", result: data });
       },
@@ -136,6 +137,7 @@ export const roundTripTests: KitGroup = {
         expect(entries.map((e) => e.data.at)).toEqual(sorted.filter((s) => s < "2026-11-27T10:00:00.000Z"));
         const events = INSTANTS.map((at, i) => kitEvent(`time-${i}`, { occurredAt: at, effectiveDate: at.slice(0, 10) }));
         await store.transaction((tx) => tx.events.append(events));
+        await visible(store, events.map((e) => e.id));
         expect((await store.readEvents(null, 100)).map((e) => [e.occurredAt, e.effectiveDate])).toEqual(events.map((e) => [e.occurredAt, e.effectiveDate]));
       },
     },
