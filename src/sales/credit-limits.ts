@@ -123,10 +123,25 @@ export function uninvoicedMinor(order: OrderDoc): bigint {
 }
 
 /**
+ * Whether an order has shipped and invoiced everything it ordered (its shipping too): it will
+ * never bill more — edits end with fulfilment, and credit notes and refunds move receivables, not
+ * what is left to invoice — so credit checks stop following it even if its deliveries are never
+ * recorded (it then stays `placed`).
+ */
+function billedInFull(order: OrderDoc): boolean {
+  for (const line of order.lines) {
+    const ordered = qty(line.buckets.ordered);
+    if (qty(line.buckets.shipped) < ordered || qty(line.buckets.invoiced) < ordered) return false;
+  }
+  return order.shipping.invoiced || minorOf(order.shipping.gross, order.currency) === 0n;
+}
+
+/**
  * The orders a credit check follows for a customer, kept on its limit: every order on account
- * (payment terms) not completed or cancelled as of the last check, and the instant from which
- * orders placed since are read from the customer's index. A completed or cancelled order never
- * counts again, so a check reads the customer's open orders and its newest, not its history.
+ * (payment terms) not completed, cancelled or shipped and invoiced in full as of the last check,
+ * and the instant from which orders placed since are read from the customer's index. Such an
+ * order never counts again, so a check reads the customer's open orders and its newest, not its
+ * history.
  */
 interface Tracked {
   readonly since: string;
@@ -139,7 +154,8 @@ const SINCE_MARGIN_MS = 86_400_000;
 /**
  * What the customer's orders on account will still bill (see {@link uninvoicedMinor}), functional,
  * read from the orders `tracked` and those placed since `tracked.since` (all of the customer's
- * orders without it), and the orders on account among them not completed or cancelled (`follow`).
+ * orders without it), and the orders on account among them still to bill (`follow`: not completed,
+ * cancelled, or shipped and invoiced in full).
  */
 async function uninvoicedOf(tx: Transaction, functionalCurrency: string, rateOf: FunctionalRateOf, customerId: string, tracked: Tracked | undefined): Promise<{ uninvoiced: Decimal; follow: string[] }> {
   const orders = new Map<string, OrderDoc>();
@@ -158,7 +174,7 @@ async function uninvoicedOf(tx: Transaction, functionalCurrency: string, rateOf:
   // One rate per currency, however many orders are in it.
   const rates = new Map<string, string>();
   for (const [id, order] of [...orders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (order.paymentTermsDays <= 0 || order.state === "completed" || order.state === "cancelled") continue;
+    if (order.paymentTermsDays <= 0 || order.state === "completed" || order.state === "cancelled" || billedInFull(order)) continue;
     follow.push(id);
     const left = uninvoicedMinor(order);
     if (left === 0n) continue;

@@ -126,6 +126,27 @@ describe.each(["memory", "pglite"] as const)("credit limits for orders on accoun
     await sk.close();
   });
 
+  it("the check stops following an order once it has shipped and invoiced everything, even when its delivery is never recorded, and still counts what the others will bill", async () => {
+    const { sk } = shop(storeOf(kind, db), { invoicing: "on-shipment" });
+    await stock(sk);
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "1000" });
+    for (const id of ["o1", "o2", "o3"]) await order(sk, id);
+    await sk.sales.shipOrder({ orderId: "o1", shipmentId: "s1" });
+    await sk.sales.shipOrder({ orderId: "o2", shipmentId: "s2" });
+    await order(sk, "o4");
+    // o1 and o2 stay placed (no delivery recorded) but will never bill more: the limit follows o3 alone
+    // (o4 is read from the customer's newest orders next time).
+    const tracked = await sk.store.transaction(async (tx) => ((await tx.documents.get("sales.credit-limits", "c1"))?.data as { tracked?: { orderIds: string[] } }).tracked);
+    expect(tracked?.orderIds).toEqual(["o3"]);
+    expect((await sk.sales.order("o1"))?.statuses.order).toBe("placed");
+    // What is counted is unchanged: 238 invoiced, 238 still to bill; a fifth fits; with the limit lowered to 700 a sixth does not.
+    expect(await sk.sales.creditStatus("c1")).toMatchObject({ receivables: "238", uninvoiced: "238", open: "476" });
+    await order(sk, "o5");
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "700" });
+    expect(await refusal(() => order(sk, "o6"))).toMatchObject({ code: "VALIDATION_FAILED", details: { reason: "credit-limit", open: "595" } });
+    await sk.close();
+  });
+
   it("an edit of an uninvoiced order on account counts what it adds on top of what the order will bill", async () => {
     const { sk } = shop(storeOf(kind, db), { invoicing: "on-shipment" });
     await stock(sk);
