@@ -123,12 +123,13 @@ export function uninvoicedMinor(order: OrderDoc): bigint {
 }
 
 /**
- * Whether an order has shipped and invoiced everything it ordered (its shipping too): it will
- * never bill more — edits end with fulfilment, and credit notes and refunds move receivables, not
- * what is left to invoice — so credit checks stop following it even if its deliveries are never
- * recorded (it then stays `placed`).
+ * Whether an order has shipped and invoiced everything it ordered (its shipping too): it bills
+ * nothing more — credit notes and refunds move receivables, not what is left to invoice — unless
+ * an edit adds to it, and an edit that adds is checked and followed again. So credit checks stop
+ * following it even if its deliveries are never recorded (it then stays `placed`).
  */
 function billedInFull(order: OrderDoc): boolean {
+  // (An edit may add to such an order while it is placed: the edit's check follows it again.)
   for (const line of order.lines) {
     const ordered = qty(line.buckets.ordered);
     if (qty(line.buckets.shipped) < ordered || qty(line.buckets.invoiced) < ordered) return false;
@@ -213,7 +214,8 @@ export async function creditStatusOf(tx: Transaction, settings: SalesSettings, f
  * Refuses an order on account that would take its customer's exposure beyond the credit limit
  * (`VALIDATION_FAILED` with `reason: "credit-limit"`, the limit, what is open — receivables and
  * what the customer's orders on account will still bill — and what is available). `gross` is what
- * the order adds (an edit: what it raises the order by; a draft counts for nothing until placed).
+ * the order adds (an edit: what it raises the order by, with `orderId`, so the check follows the
+ * edited order from then on; a draft counts for nothing until placed).
  * The limit's row stays locked until the order commits.
  * Nothing to check for a guest, an order paid up front (no payment terms) or a customer without
  * a limit.
@@ -223,7 +225,7 @@ export async function creditStatusOf(tx: Transaction, settings: SalesSettings, f
  * await checkCreditLimit(ctx, settings, { customerId: "c1", currency: "EUR", gross: "119", paymentTermsDays: 14 });
  * ```
  */
-export async function checkCreditLimit(ctx: CommandContext, settings: SalesSettings, order: { readonly customerId: string; readonly currency: string; readonly gross: string; readonly paymentTermsDays: number }): Promise<void> {
+export async function checkCreditLimit(ctx: CommandContext, settings: SalesSettings, order: { readonly customerId: string; readonly currency: string; readonly gross: string; readonly paymentTermsDays: number; readonly orderId?: string }): Promise<void> {
   if (order.customerId === "" || order.paymentTermsDays <= 0) return;
   const doc = await ctx.tx.documents.getForUpdate<never>(CREDIT_LIMITS, order.customerId);
   if (doc === undefined) return;
@@ -234,7 +236,9 @@ export async function checkCreditLimit(ctx: CommandContext, settings: SalesSetti
   const open = (await receivablesOf(ctx.tx, settings, order.customerId)).plus(exposure.uninvoiced);
   // What the check followed, for the next one (the row is locked: no other check writes it meanwhile).
   const margin = new Date(ctx.now.getTime() - SINCE_MARGIN_MS).toISOString();
-  const tracked: Tracked = { since: stored.tracked !== undefined && stored.tracked.since > margin ? stored.tracked.since : margin, orderIds: exposure.follow };
+  // An edited order is followed from now on: what it adds is still to bill, whenever it was placed.
+  const follow = order.orderId !== undefined && !exposure.follow.includes(order.orderId) ? [...exposure.follow, order.orderId].sort() : exposure.follow;
+  const tracked: Tracked = { since: stored.tracked !== undefined && stored.tracked.since > margin ? stored.tracked.since : margin, orderIds: follow };
   await ctx.tx.documents.put(CREDIT_LIMITS, order.customerId, { ...stored, tracked } as never, doc.version);
   // At the day's rate, rounded to the functional currency's minor unit as the invoice will be.
   const functional = new Decimal(amountOf(convertMinor(minorOf(order.gross, order.currency), order.currency, fc, await functionalRate(ctx, order.currency)), fc));

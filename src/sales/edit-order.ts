@@ -152,7 +152,7 @@ export function editOrderCommand(settings: SalesSettings) {
       }
       // An edit that raises an order on account checks what it adds against the customer's credit limit (a draft is checked when placed).
       const increase = parseScaled(priced.gross, 6) - parseScaled(order.totals.gross, 6);
-      if (order.state !== "draft" && increase > 0n) await checkCreditLimit(ctx, settings, { customerId: order.customerId, currency: order.currency, gross: new Decimal(priced.gross).minus(order.totals.gross).toFixed(), paymentTermsDays: order.paymentTermsDays });
+      if (order.state !== "draft" && increase > 0n) await checkCreditLimit(ctx, settings, { customerId: order.customerId, currency: order.currency, gross: new Decimal(priced.gross).minus(order.totals.gross).toFixed(), paymentTermsDays: order.paymentTermsDays, orderId: order.orderId });
 
       const events: NewEvent[] = [];
       const nowIso = ctx.now.toISOString();

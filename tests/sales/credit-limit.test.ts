@@ -147,6 +147,28 @@ describe.each(["memory", "pglite"] as const)("credit limits for orders on accoun
     await sk.close();
   });
 
+  it("an order shipped and invoiced in full that an edit adds to is followed again by the checks, however long ago it was placed", async () => {
+    const { sk, clock } = shop(storeOf(kind, db), { invoicing: "on-shipment" });
+    await stock(sk);
+    await sk.sales.setCreditLimit({ customerId: "c1", limit: "400" });
+    await order(sk, "o1");
+    await sk.sales.shipOrder({ orderId: "o1", shipmentId: "s1" });
+    // Two days on (o1 placed before the check's window), o4's check stops following o1.
+    clock.advance(2 * 86_400_000);
+    await order(sk, "o4");
+    const followed = async () => (await sk.store.transaction(async (tx) => ((await tx.documents.get("sales.credit-limits", "c1"))?.data as { tracked?: { orderIds: string[] } }).tracked))?.orderIds;
+    expect(await followed()).toEqual([]);
+    // o1, still placed, gets a second MUG: checked for what it adds (119 + 119 + 119 = 357 ≤ 400),
+    // and followed again — the edit invoices the new MUG at once here, but o1 has it still to ship.
+    await sk.sales.editOrder({ orderId: "o1", add: [{ sku: "MUG", quantity: 1, unitPrice: "100" }] });
+    expect(await followed()).toEqual(["o1", "o4"]);
+    clock.advance(2 * 86_400_000);
+    expect(await sk.sales.creditStatus("c1")).toMatchObject({ open: "357" });
+    // Another 119 would be 476: refused.
+    expect(await refusal(() => order(sk, "o5"))).toMatchObject({ code: "VALIDATION_FAILED", details: { reason: "credit-limit", open: "357" } });
+    await sk.close();
+  });
+
   it("an edit of an uninvoiced order on account counts what it adds on top of what the order will bill", async () => {
     const { sk } = shop(storeOf(kind, db), { invoicing: "on-shipment" });
     await stock(sk);
