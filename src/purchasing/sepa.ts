@@ -113,8 +113,15 @@ export interface SepaCreditTransfer {
  * ```
  */
 export function sepaText(text: string, max: number): string {
-  const plain = text.replace(/ß/g, "ss").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-  return plain.replace(/[^A-Za-z0-9/\-?:().,'+ ]/g, " ").slice(0, max).trimEnd();
+  return withoutAccents(text).replace(NOT_SEPA, " ").slice(0, max).trimEnd();
+}
+
+/** Characters outside the SEPA set (letters, digits, spaces and /-?:().,'+). */
+const NOT_SEPA = /[^A-Za-z0-9/\-?:().,'+ ]/g;
+
+/** Accents dropped (é → e, ß → ss). */
+function withoutAccents(text: string): string {
+  return text.replace(/ß/g, "ss").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
 }
 
 /**
@@ -129,6 +136,11 @@ export function sepaText(text: string, max: number): string {
  */
 export function outsideEea(iban: string): boolean {
   return !EEA_COUNTRIES.has(iban.slice(0, 2).toUpperCase());
+}
+
+/** Whether SEPA carries `text` without blanking a character (accents may drop: é is e). */
+function carriedWhole(text: string): boolean {
+  return text.length > 0 && withoutAccents(text).replace(NOT_SEPA, "") === withoutAccents(text);
 }
 
 const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
@@ -149,11 +161,16 @@ export function sepaCreditTransferXml(file: { readonly messageId: string; readon
   const sum = file.transfers.reduce((s, t) => s.plus(t.amount), new Decimal(0)).toFixed(2);
   const n = String(file.transfers.length);
   const t = (name: string, value: string) => `<${name}>${xmlEscape(value)}</${name}>`;
+  // An optional field left with nothing the SEPA character set carries is left out (an empty element is refused).
+  const optional = (name: string, value: string | undefined, max: number) => {
+    const text = value === undefined ? "" : sepaText(value, max).trim();
+    return text === "" ? "" : t(name, text);
+  };
   // Structured, in the schema's order (the same in both versions): street, building number, post code, town, country.
   const address = (a: PostalAddress | undefined) =>
     a === undefined
       ? ""
-      : `<PstlAdr>${a.street === undefined ? "" : t("StrtNm", sepaText(a.street, 70))}${a.buildingNumber === undefined ? "" : t("BldgNb", sepaText(a.buildingNumber, 16))}${a.postCode === undefined ? "" : t("PstCd", sepaText(a.postCode, 16))}${t("TwnNm", sepaText(a.town, 35))}${t("Ctry", a.country)}</PstlAdr>`;
+      : `<PstlAdr>${optional("StrtNm", a.street, 70)}${optional("BldgNb", a.buildingNumber, 16)}${optional("PstCd", a.postCode, 16)}${t("TwnNm", sepaText(a.town, 35))}${t("Ctry", a.country)}</PstlAdr>`;
   const agent = (bic: string | null | undefined) => (bic ? `<FinInstnId>${t(v3 ? "BIC" : "BICFI", bic)}</FinInstnId>` : `<FinInstnId><Othr>${t("Id", "NOTPROVIDED")}</Othr></FinInstnId>`);
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
@@ -201,6 +218,14 @@ export async function sepaCreditTransferOf(tx: Transaction, query: unknown, at: 
   const { createdAt, today } = at;
   if (q.executionDate < today) throw new StorekeepError("VALIDATION_FAILED", `executionDate ${q.executionDate} is in the past (today is ${today}); a bank executes a file on or after the day it gets it.`, { issues: [{ path: "executionDate", message: `on or after ${today}`, code: "custom" }] });
   if (new Set(q.paymentIds).size !== q.paymentIds.length) throw new StorekeepError("VALIDATION_FAILED", "A payment appears twice in paymentIds; name each payment once.", { issues: [{ path: "paymentIds", message: "duplicate", code: "custom" }] });
+  // A name or town written only in a script SEPA does not carry (Cyrillic, Greek, Chinese) would be an empty element the bank refuses.
+  const carried = (text: string, max: number, path: string, fix: string): void => {
+    if (sepaText(text, max).trim() === "") {
+      throw new StorekeepError("VALIDATION_FAILED", `${path} "${text}" holds no character a SEPA file can carry (Latin letters, digits, spaces and /-?:().,'+); ${fix}.`, { issues: [{ path, message: "nothing SEPA can carry", code: "custom" }] });
+    }
+  };
+  carried(q.debtor.name, 70, "debtor.name", "give the shop's name in Latin letters");
+  if (q.debtor.address !== undefined) carried(q.debtor.address.town, 35, "debtor.address.town", "give the town in Latin letters");
   const transfers: SepaTransfer[] = [];
   for (const [i, paymentId] of q.paymentIds.entries()) {
     const claim = (await tx.documents.get<never>(CLAIMS, `payment:${paymentId}`))?.data as PaymentClaim | undefined;
@@ -223,15 +248,20 @@ export async function sepaCreditTransferOf(tx: Transaction, query: unknown, at: 
     if (outsideEea(bank.iban) && bank.address === undefined) {
       bad(`pays ${supplier.supplierId} into an account outside the EEA (${bank.iban.slice(0, 2)}), for which a SEPA payment must carry the payee's postal address; give its bank account one with purchasing.defineSupplier({ ..., bank: { iban, address: { town, country, street?, buildingNumber?, postCode? } } })`);
     }
+    const creditor = bank.name ?? supplier.name ?? supplier.supplierId;
+    const fix = `give ${supplier.supplierId}'s bank account a name and address in Latin letters with purchasing.defineSupplier({ ..., bank: { iban, name, address } })`;
+    carried(creditor, 70, `paymentIds[${i}] (${supplier.supplierId}'s account holder)`, fix);
+    if (bank.address !== undefined) carried(bank.address.town, 35, `paymentIds[${i}] (${supplier.supplierId}'s town)`, fix);
     transfers.push({
       paymentId,
       supplierId: supplier.supplierId,
-      creditor: bank.name ?? supplier.name ?? supplier.supplierId,
+      creditor,
       iban: bank.iban,
       bic: bank.bic ?? null,
       ...(bank.address === undefined ? {} : { address: bank.address }),
       amount: new Decimal(payment.amount).toFixed(2),
-      remittance: bills.map((b) => b.supplierReference ?? b.billId).join(", "),
+      // A supplier's invoice number SEPA cannot carry whole (a character it would blank) gives way to the bill's id.
+      remittance: bills.map((b) => (b.supplierReference != null && carriedWhole(b.supplierReference) ? b.supplierReference : b.billId)).join(", "),
     });
   }
   // Outside the EEA on either side, the payer's address travels with the money too.

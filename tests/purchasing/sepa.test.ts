@@ -151,6 +151,18 @@ describe.each(KINDS)("purchasing.sepaCreditTransfer on %s", (kind) => {
       expect(file.xml).toMatch(/<Dbtr><Nm>[^<]*<\/Nm><PstlAdr>/);
       expect(file.xml).toMatch(/<Cdtr><Nm>Zurcher Keramik AG<\/Nm><PstlAdr>/);
     }
+    // A name or town only in a script SEPA does not carry would be an empty element: refused, naming it.
+    expect(await ask({ debtor: { ...debtor, name: "Москва ООО" } })).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("debtor.name") });
+    await sk.purchasing.defineSupplier({ supplierId: "swiss", name: "Zürcher Keramik AG", currency: "EUR", leadTimeDays: 7, taxTreatment: "none", bank: { iban: "CH9300762011623852957", address: { street: "Ὁδός", town: "Ζυρίχη", country: "CH" } } });
+    expect(await ask({ debtor })).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringMatching(/swiss's town.*Latin letters/) });
+    // An optional field SEPA cannot carry is left out, not written empty.
+    await sk.purchasing.defineSupplier({ supplierId: "swiss", name: "Zürcher Keramik AG", currency: "EUR", leadTimeDays: 7, taxTreatment: "none", bank: { iban: "CH9300762011623852957", address: { street: "Ὁδός", town: "Zürich", country: "CH" } } });
+    const greek = await sk.purchasing.sepaCreditTransfer({ messageId: "M2", paymentIds: ["sp_1"], debtor, executionDate: "2026-03-11" });
+    expect(greek.xml).toContain("<Cdtr><Nm>Zurcher Keramik AG</Nm><PstlAdr><TwnNm>Zurich</TwnNm><Ctry>CH</Ctry></PstlAdr></Cdtr>");
+    // A supplier's invoice number SEPA cannot carry gives way to the bill's id as remittance.
+    await billed(sk, "po_3", "acme", "СЧЁТ-1");
+    await sk.purchasing.paySupplier({ paymentId: "sp_3", supplierId: "acme", billIds: ["b_po_3"] });
+    expect((await sk.purchasing.sepaCreditTransfer({ messageId: "M3", paymentIds: ["sp_3"], debtor, executionDate: "2026-03-11" })).transfers[0]?.remittance).toBe("b_po_3");
     // From a Swiss account of the shop, even a payment into Germany needs the shop's address.
     expect(await ask({ paymentIds: ["sp_2"], debtor: { name: "Shop", iban: "CH9300762011623852957" } })).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("from an account outside the EEA") });
     await sk.close();
