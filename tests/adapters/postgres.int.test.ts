@@ -11,8 +11,7 @@ import { runStoreConformance } from "../../src/testing/conformance/index.js";
  * transaction runs anywhere on the server, and other test files share the server.
  */
 async function settled(done: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let tries = 0; tries < 500 && !(await done()); tries++) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 /*
