@@ -152,7 +152,9 @@ export function resolveDunning(options: DunningOptions = {}, chart?: { readonly 
  * day's balance in the posting kernel's units (unit-days): a day bears interest on what was open
  * during it, before a payment dated that day (the day money arrives still counts), and the
  * settlements dated after `asOf` are not yet made. `covered` (the customer's credits on account
- * that cover the item) is taken off every day's balance, never below zero.
+ * that cover the item, in units) is taken off each day's balance, never below zero: a bigint
+ * covers every day; a list of parts covers from the day after each part's credit arose (the
+ * day it arose still bears interest, as the day a payment arrives does).
  *
  * @example
  * ```ts
@@ -160,26 +162,43 @@ export function resolveDunning(options: DunningOptions = {}, chart?: { readonly 
  * owedDays({ openAmount: "40", settlements: [{ date: "2026-03-11", amount: "60" }] }, "2026-03-01", "2026-03-16", 0n);
  * ```
  */
-export function owedDays(item: { readonly openAmount: string; readonly settlements: readonly { readonly date: string; readonly amount: string }[] }, from: string, asOf: string, covered: bigint): bigint {
+export function owedDays(
+  item: { readonly openAmount: string; readonly settlements: readonly { readonly date: string; readonly amount: string }[] },
+  from: string,
+  asOf: string,
+  covered: bigint | readonly { readonly date: string; readonly amount: bigint }[],
+): bigint {
   if (asOf <= from) return 0n;
   // The balance on the day after `from`: what is open now plus every settlement dated after `from`.
   let balance = toUnits(item.openAmount);
-  const changes = new Map<string, bigint>();
+  // What changes after each date: the balance down by a settlement, the cover up by a credit.
+  const changes = new Map<string, { paid: bigint; credited: bigint }>();
+  const change = (date: string) => changes.get(date) ?? changes.set(date, { paid: 0n, credited: 0n }).get(date)!;
   for (const s of item.settlements) {
     if (s.date <= from) continue;
     const amount = toUnits(s.amount);
     balance += amount;
-    if (s.date < asOf) changes.set(s.date, (changes.get(s.date) ?? 0n) + amount);
+    if (s.date < asOf) change(s.date).paid += amount;
   }
-  const bearing = (b: bigint) => (b - covered > 0n ? b - covered : 0n);
+  let cover = 0n;
+  if (typeof covered === "bigint") cover = covered;
+  else {
+    for (const part of covered) {
+      if (part.date <= from) cover += part.amount;
+      else if (part.date < asOf) change(part.date).credited += part.amount;
+    }
+  }
+  const bearing = () => (balance - cover > 0n ? balance - cover : 0n);
   let total = 0n;
   let cursor = from;
   for (const date of [...changes.keys()].sort()) {
-    total += bearing(balance) * BigInt(daysBetween(cursor as LocalDate, date as LocalDate));
-    balance -= changes.get(date)!;
+    total += bearing() * BigInt(daysBetween(cursor as LocalDate, date as LocalDate));
+    const { paid, credited } = changes.get(date)!;
+    balance -= paid;
+    cover += credited;
     cursor = date;
   }
-  return total + bearing(balance) * BigInt(daysBetween(cursor as LocalDate, asOf as LocalDate));
+  return total + bearing() * BigInt(daysBetween(cursor as LocalDate, asOf as LocalDate));
 }
 
 /**
@@ -323,16 +342,18 @@ export function runDunningCommand(settings: FinanceSettings) {
       const levels = settings.dunning.levels;
       const fc = ctx.config.functionalCurrency;
       // Per customer and currency: the invoices past their due date, and the credits on account.
-      const groups = new Map<string, { party: string; currency: string; overdue: OpenItem[]; credits: bigint }>();
+      const groups = new Map<string, { party: string; currency: string; overdue: OpenItem[]; credits: bigint; creditParts: { date: string; documentId: string; amount: bigint }[] }>();
       const groupOf = (item: OpenItem) => {
         const key = `${item.party}|${item.currency}`;
-        return groups.get(key) ?? groups.set(key, { party: item.party, currency: item.currency, overdue: [], credits: 0n }).get(key)!;
+        return groups.get(key) ?? groups.set(key, { party: item.party, currency: item.currency, overdue: [], credits: 0n, creditParts: [] }).get(key)!;
       };
       for await (const item of readOpenItems(ctx.tx, "receivables")) {
         const open = toUnits(item.openAmount);
         if (open === 0n || item.date > input.asOf) continue;
-        if (open < 0n) groupOf(item).credits -= open;
-        else if (item.documentType === "invoice" && item.dueDate < input.asOf) groupOf(item).overdue.push(item);
+        if (open < 0n) {
+          groupOf(item).credits -= open;
+          groupOf(item).creditParts.push({ date: item.date, documentId: item.documentId, amount: -open });
+        } else if (item.documentType === "invoice" && item.dueDate < input.asOf) groupOf(item).overdue.push(item);
       }
       const openItemOf = new Map([...groups.values()].flatMap((g) => g.overdue.map((i) => [i.itemId, i] as const)));
       const states = new Map<string, { doc: ItemDunning; version: number }>();
@@ -368,12 +389,21 @@ export function runDunningCommand(settings: FinanceSettings) {
         const quantum = quantumOf(g.currency);
         const charged = new Map<string, { amount: bigint; from: string; days: number }>();
         if (interest !== null) {
-          // The customer's credits on account cover the oldest invoices first: no interest on what they cover.
-          let cover = g.credits;
+          // The customer's credits on account cover the oldest invoices first, the oldest credits
+          // first: no interest on what they cover, from the day after each credit arose.
+          const credits = g.creditParts.sort((a, b) => byText(a.date, b.date) || byText(a.documentId, b.documentId)).map((c) => ({ ...c }));
+          let next = 0;
           for (const item of items) {
-            const open = toUnits(item.open);
-            const covered = cover < open ? cover : open;
-            cover -= covered;
+            let open = toUnits(item.open);
+            const covered: { date: string; amount: bigint }[] = [];
+            while (open > 0n && next < credits.length) {
+              const credit = credits[next]!;
+              const take = credit.amount < open ? credit.amount : open;
+              covered.push({ date: credit.date, amount: take });
+              credit.amount -= take;
+              open -= take;
+              if (credit.amount === 0n) next++;
+            }
             const through = states.get(item.itemId)?.doc.interestThrough;
             const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
             const days = daysBetween(from as LocalDate, input.asOf);

@@ -85,6 +85,22 @@ export const EEA_COUNTRIES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The IBAN countries inside the SEPA schemes' geographical scope (EPC409-09) as of 2026: the
+ * EEA, and Albania, Andorra, Gibraltar, Moldova, Monaco, Montenegro, North Macedonia, San
+ * Marino, Switzerland, the United Kingdom (Guernsey, Jersey and the Isle of Man bank with GB
+ * IBANs) and the Vatican. The French overseas departments and collectivities and the Åland
+ * Islands bank with French and Finnish IBANs. A SEPA credit transfer cannot pay into or from an
+ * account elsewhere; the scope grows (Serbia applied): `purchasing.sepaCountries` adds more.
+ *
+ * @example
+ * ```ts
+ * SEPA_COUNTRIES.has("CH"); // true
+ * SEPA_COUNTRIES.has("US"); // false
+ * ```
+ */
+export const SEPA_COUNTRIES: ReadonlySet<string> = new Set([...EEA_COUNTRIES, "AD", "AL", "CH", "GB", "GI", "MC", "MD", "ME", "MK", "SM", "VA"]);
+
+/**
  * A bank account to pay to or from: the IBAN, the BIC (optional inside SEPA), the account
  * holder's name when it is not the supplier's, and the holder's postal address (needed for a
  * SEPA payment to an account outside the EEA).

@@ -231,7 +231,8 @@ export function createPurchasingApi(runtime: Runtime, seams: { readonly payableC
     // Stamped with the shop's clock; "today" is the shop's date in its time zone.
     sepaCreditTransfer: (q) => {
       const now = runtime.clock.now();
-      return runtime.read((tx) => sepaCreditTransferOf(tx, q, { createdAt: `${now.toISOString().slice(0, 19)}Z`, today: localDateOf(now, runtime.config.timeZone) }));
+      const sepaCountries = (runtime.moduleOptions["purchasing"] as PurchasingSettings | undefined)?.sepaCountries;
+      return runtime.read((tx) => sepaCreditTransferOf(tx, q, { createdAt: `${now.toISOString().slice(0, 19)}Z`, today: localDateOf(now, runtime.config.timeZone), ...(sepaCountries === undefined ? {} : { sepaCountries }) }));
     },
   };
   return hardenApi(api, "purchasing", SHAPES as never);

@@ -5,6 +5,7 @@ import type { Transaction } from "../ports/storage.js";
 import { Decimal, type RoundingMode } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { checkBoundedDecimal, BOUNDS, type DigitLimits } from "../kernel/bounds.js";
+import { SEPA_COUNTRIES } from "./bank-account.js";
 
 /**
  * How purchasing taxes its documents: the shop's tax codes and the shop as the buyer. The
@@ -60,6 +61,13 @@ export interface PurchasingOptions {
    * stays on the account.
    */
   readonly cashDiscounts?: "account" | "stock";
+  /**
+   * IBAN countries whose banks take part in SEPA beyond the built-in list (the EEA, Albania,
+   * Andorra, Gibraltar, Moldova, Monaco, Montenegro, North Macedonia, San Marino, Switzerland,
+   * the United Kingdom, the Vatican): as the schemes' scope grows, `["RS"]` once Serbia's banks
+   * have joined. A SEPA file refuses accounts in other countries.
+   */
+  readonly sepaCountries?: readonly string[];
 }
 
 /**
@@ -94,6 +102,8 @@ export interface PurchasingSettings {
   readonly defaultTaxCategory: string;
   readonly numberPrefix: string;
   readonly cashDiscounts: "account" | "stock";
+  /** The IBAN countries a SEPA file may pay into or from (the built-in scope and `sepaCountries`). */
+  readonly sepaCountries: ReadonlySet<string>;
   readonly tax: PurchasingTax | undefined;
   readonly functions: PurchasingTaxFunctions | undefined;
 }
@@ -111,6 +121,19 @@ function numberPrefixOf(prefix: string | undefined): string {
     throw new StorekeepError("VALIDATION_FAILED", `purchasing.numberPrefix must be up to 40 letters, digits, "_", "." or "-", like "PO".`, { issues: [{ path: "numberPrefix", message: "letters, digits, _ . -", code: "custom" }] });
   }
   return prefix;
+}
+
+function sepaCountriesOf(extra: readonly string[] | undefined): ReadonlySet<string> {
+  if (extra === undefined) return SEPA_COUNTRIES;
+  if (!Array.isArray(extra) || extra.length > 300) {
+    throw new StorekeepError("VALIDATION_FAILED", `purchasing.sepaCountries must be a list of ISO 3166 country codes, such as ["RS"].`, { issues: [{ path: "sepaCountries", message: "a list of country codes", code: "custom" }] });
+  }
+  for (const [i, code] of extra.entries()) {
+    if (typeof code !== "string" || !/^[A-Z]{2}$/.test(code)) {
+      throw new StorekeepError("VALIDATION_FAILED", `purchasing.sepaCountries[${i}] must be an ISO 3166 country code of two capitals, such as "RS"; got ${JSON.stringify(code) ?? String(code)}.`, { issues: [{ path: `sepaCountries[${i}]`, message: "two capitals", code: "custom" }] });
+    }
+  }
+  return new Set([...SEPA_COUNTRIES, ...extra]);
 }
 
 /**
@@ -137,6 +160,7 @@ export function resolvePurchasingOptions(options: PurchasingOptions = {}, functi
     defaultTaxCategory: options.defaultTaxCategory ?? "standard",
     numberPrefix: numberPrefixOf(options.numberPrefix),
     cashDiscounts: options.cashDiscounts ?? "account",
+    sepaCountries: sepaCountriesOf(options.sepaCountries),
     tax: options.tax,
     functions,
   };

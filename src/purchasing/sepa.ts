@@ -13,7 +13,7 @@ import { parseWith } from "../kernel/errors.js";
 import { strictInput } from "../kernel/strict-input.js";
 import type { Transaction } from "../ports/storage.js";
 import type { SupplierBill } from "./bill.js";
-import { EEA_COUNTRIES, type PostalAddress, bicSchema, ibanSchema, postalAddressSchema } from "./bank-account.js";
+import { EEA_COUNTRIES, SEPA_COUNTRIES, type PostalAddress, bicSchema, ibanSchema, postalAddressSchema } from "./bank-account.js";
 import { BILLS, CLAIMS, SUPPLIERS, type Supplier } from "./supplier.js";
 
 const messageIdSchema = z.string().min(1).max(35).regex(/^[A-Za-z0-9/\-?:().,'+ ]+$/, "may hold only letters, digits, spaces and /-?:().,'+");
@@ -213,9 +213,15 @@ interface PaymentClaim {
  * const file = await runtime.read((tx) => sepaCreditTransferOf(tx, query, { createdAt: "2026-03-10T09:00:00Z", today: "2026-03-10" }));
  * ```
  */
-export async function sepaCreditTransferOf(tx: Transaction, query: unknown, at: { readonly createdAt: string; readonly today: string }): Promise<SepaCreditTransfer> {
+export async function sepaCreditTransferOf(tx: Transaction, query: unknown, at: { readonly createdAt: string; readonly today: string; readonly sepaCountries?: ReadonlySet<string> }): Promise<SepaCreditTransfer> {
   const q = parseWith(sepaCreditTransferSchema, query, "purchasing.sepaCreditTransfer query");
   const { createdAt, today } = at;
+  const sepaCountries = at.sepaCountries ?? SEPA_COUNTRIES;
+  const outsideSepa = (iban: string) => !sepaCountries.has(iban.slice(0, 2).toUpperCase());
+  const notSepa = "is outside the SEPA schemes' scope; pay it by another channel, or add the country to purchasing.sepaCountries once its banks take part in SEPA";
+  if (outsideSepa(q.debtor.iban)) {
+    throw new StorekeepError("VALIDATION_FAILED", `debtor.iban's country (${q.debtor.iban.slice(0, 2)}) ${notSepa}.`, { issues: [{ path: "debtor.iban", message: "outside SEPA", code: "custom" }] });
+  }
   if (q.executionDate < today) throw new StorekeepError("VALIDATION_FAILED", `executionDate ${q.executionDate} is in the past (today is ${today}); a bank executes a file on or after the day it gets it.`, { issues: [{ path: "executionDate", message: `on or after ${today}`, code: "custom" }] });
   if (new Set(q.paymentIds).size !== q.paymentIds.length) throw new StorekeepError("VALIDATION_FAILED", "A payment appears twice in paymentIds; name each payment once.", { issues: [{ path: "paymentIds", message: "duplicate", code: "custom" }] });
   // A name or town written only in a script SEPA does not carry (Cyrillic, Greek, Chinese) would be an empty element the bank refuses.
@@ -245,6 +251,7 @@ export async function sepaCreditTransferOf(tx: Transaction, query: unknown, at: 
     if (supplier === undefined) return bad("names no bill of a known supplier");
     const bank = supplier.bank;
     if (bank === undefined) return bad(`pays ${supplier.supplierId}, which has no bank account; give it one with purchasing.defineSupplier({ ..., bank: { iban } })`);
+    if (outsideSepa(bank.iban)) bad(`pays ${supplier.supplierId} into an account in ${bank.iban.slice(0, 2)}, which ${notSepa}`);
     if (outsideEea(bank.iban) && bank.address === undefined) {
       bad(`pays ${supplier.supplierId} into an account outside the EEA (${bank.iban.slice(0, 2)}), for which a SEPA payment must carry the payee's postal address; give its bank account one with purchasing.defineSupplier({ ..., bank: { iban, address: { town, country, street?, buildingNumber?, postCode? } } })`);
     }

@@ -30,7 +30,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 );
 
 describe("dunning over random days of orders, payments and runs", () => {
-  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; the last level repeats only after its interval; interest is charged on each day overdue once, on what was open that day (a part payment counts until its day) and not covered by credits; the subledger equals the books", async () => {
+  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; the last level repeats only after its interval; interest is charged on each day overdue once, on what was open that day (a part payment counts until its day) and not covered by credits that had arisen by then; the subledger equals the books", async () => {
     let notices = 0;
     let fees = 0;
     let recharged = 0;
@@ -38,6 +38,7 @@ describe("dunning over random days of orders, payments and runs", () => {
     let lastLevel = 0;
     let coveredItems = 0;
     let partPaid = 0;
+    let lateCredits = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 30, maxLength: 60 }), async (actions) => {
         const clock = new ManualClock("2026-03-02T10:00:00.000Z");
@@ -95,7 +96,12 @@ describe("dunning over random days of orders, payments and runs", () => {
                 if (notice.fee !== "0") fees++;
                 expect(notice.overdue).toBe(notice.items.reduce((s, i) => s.plus(i.open), new Decimal(0)).toFixed());
                 expect(notice.interest).toBe(notice.items.reduce((s, i) => s.plus(i.interest?.amount ?? 0), new Decimal(0)).toFixed());
-                let cover = units(notice.credits);
+                // The customer's credits on account, oldest first: each covers from the day after it arose.
+                const credits = [...open.values()]
+                  .filter((i) => i.party === notice.party && i.currency === notice.currency && units(i.openAmount) < 0n && i.date <= today)
+                  .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : 0))
+                  .map((i) => ({ date: i.date, left: -units(i.openAmount) }));
+                expect(credits.reduce((s, c) => s + c.left, 0n)).toBe(units(notice.credits));
                 for (const item of notice.items) {
                   const before = levels.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
                   const item0 = open.get(item.documentId);
@@ -118,14 +124,24 @@ describe("dunning over random days of orders, payments and runs", () => {
                   if (item.raised || item.repeated === true) levels.set(item.documentId, { level: item.level, lastNoticeOn: today });
                   // Interest from the due date or the day it was last worked out to, never a day twice, on what the credits (oldest invoices first) leave.
                   const from = interestThrough.get(item.documentId) ?? item.dueDate;
-                  const covered = cover < units(item.open) ? cover : units(item.open);
-                  cover -= covered;
-                  // Day by day: what was open on day d is what is open now and every part payment dated d or later.
+                  // The oldest credits cover this invoice's open amount (oldest invoices first).
+                  const slices: { date: string; amount: bigint }[] = [];
+                  for (let need = units(item.open); need > 0n && credits.length > 0; ) {
+                    const take = credits[0]!.left < need ? credits[0]!.left : need;
+                    slices.push({ date: credits[0]!.date, amount: take });
+                    need -= take;
+                    credits[0]!.left -= take;
+                    if (credits[0]!.left === 0n) credits.shift();
+                  }
+                  const covered = slices.reduce((s, c) => s + c.amount, 0n);
+                  // Day by day: what was open on day d is what is open now and every part payment dated d or later; a credit covers from the day after it arose.
                   let unitDays = 0n;
                   for (let d = 1; d <= daysFrom(from, today); d++) {
                     const day = new Date(Date.parse(`${from}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
                     const owed = (parts.get(item.orderId!) ?? []).filter((p) => p.date >= day).reduce((sum, p) => sum + p.amount, units(item.open));
-                    if (owed - covered > 0n) unitDays += owed - covered;
+                    const cover = slices.filter((c) => c.date < day).reduce((s, c) => s + c.amount, 0n);
+                    if (owed - cover > 0n) unitDays += owed - cover;
+                    if (cover < covered) lateCredits++;
                   }
                   const expected = dunningInterest(unitDays, INTEREST, 1, 10_000n);
                   if (expected !== dunningInterest(units(item.open) - covered, INTEREST, daysFrom(from, today), 10_000n)) partPaid++;
@@ -166,5 +182,6 @@ describe("dunning over random days of orders, payments and runs", () => {
     expect(lastLevel).toBeGreaterThan(0);
     expect(coveredItems).toBeGreaterThan(0);
     expect(partPaid).toBeGreaterThan(0);
+    expect(lateCredits).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -109,6 +109,20 @@ describe("dunning levels", () => {
     expect(owedDays(item, "2026-03-16", "2026-03-16", 0n)).toBe(0n);
     expect(owedDays({ openAmount: "119", settlements: [] }, "2026-03-16", "2026-03-23", 0n)).toBe(units("833"));
   });
+
+  it("owed days: a credit on account covers from the day after it arose, not the days before", () => {
+    const units = (x: string) => BigInt(Math.round(Number(x) * 1_000_000));
+    const item = { openAmount: "100", settlements: [] };
+    // 100 open from 03-01 to 03-16; a credit of 30 arose on 03-06 (before the period) and one of 50 on 03-11:
+    // 03-02..03-11 at 70 (10 days), 03-12..03-16 at 20 (5 days) = 800.
+    expect(owedDays(item, "2026-03-01", "2026-03-16", [{ date: "2026-02-20", amount: units("30") }, { date: "2026-03-11", amount: units("50") }])).toBe(units("800"));
+    // The same credits taken off every day (the old rule) would give 15 × 20 = 300.
+    expect(owedDays(item, "2026-03-01", "2026-03-16", units("80"))).toBe(units("300"));
+    // A credit dated on or after the last day covers nothing yet.
+    expect(owedDays(item, "2026-03-01", "2026-03-16", [{ date: "2026-03-16", amount: units("50") }])).toBe(units("1500"));
+    // Together with a part payment: 40 paid on 03-06, a credit of 60 on 03-11: 5 × 100 + 5 × 60 + 5 × 0.
+    expect(owedDays({ openAmount: "60", settlements: [{ date: "2026-03-06", amount: "40" }] }, "2026-03-01", "2026-03-16", [{ date: "2026-03-11", amount: units("60") }])).toBe(units("800"));
+  });
 });
 
 describe.each(["memory", "pglite"] as const)("sk.finance.runDunning on %s", (kind) => {

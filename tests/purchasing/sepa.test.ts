@@ -167,4 +167,36 @@ describe.each(KINDS)("purchasing.sepaCreditTransfer on %s", (kind) => {
     expect(await ask({ paymentIds: ["sp_2"], debtor: { name: "Shop", iban: "CH9300762011623852957" } })).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("from an account outside the EEA") });
     await sk.close();
   });
+
+  it("refuses an account in a country outside the SEPA schemes' scope (Serbia, Turkey), naming the country and purchasing.sepaCountries; the option adds a country once its banks take part", async () => {
+    const serbian = { iban: "RS35260005601001611379", address: { town: "Beograd", country: "RS" } };
+    const run = async (purchasing: { sepaCountries?: string[] }) => {
+      const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000", ...purchasing });
+      await sk.inventory.defineWarehouse({ warehouseId: "wh" });
+      await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
+      await sk.purchasing.defineSupplier({ supplierId: "rs", name: "Keramika doo", currency: "EUR", leadTimeDays: 7, taxTreatment: "none", bank: serbian });
+      await sk.purchasing.defineSupplier({ supplierId: "acme", currency: "EUR", leadTimeDays: 7, taxTreatment: "none", bank: { iban: "DE89370400440532013000" } });
+      await billed(sk, "po_1", "rs");
+      await billed(sk, "po_2", "acme");
+      await sk.purchasing.paySupplier({ paymentId: "sp_1", supplierId: "rs", billIds: ["b_po_1"] });
+      await sk.purchasing.paySupplier({ paymentId: "sp_2", supplierId: "acme", billIds: ["b_po_2"] });
+      clock.set("2026-03-10T09:30:00.000Z");
+      const debtor = { ...DEBTOR, address: { town: "Berlin", country: "DE" } };
+      const ask = (q: Record<string, unknown>) => sk.purchasing.sepaCreditTransfer({ messageId: "M1", paymentIds: ["sp_1", "sp_2"], debtor, executionDate: "2026-03-11", ...q } as never).catch((e: unknown) => e as { code: string; message: string });
+      return { sk, ask };
+    };
+    const plain = await run({});
+    expect(await plain.ask({})).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringMatching(/paymentIds\[0\] sp_1 pays rs into an account in RS.*outside the SEPA schemes' scope.*purchasing\.sepaCountries/) });
+    // Inside the scope, outside the EEA (Switzerland, the United Kingdom): carried, with addresses.
+    expect(await plain.ask({ paymentIds: ["sp_2"], debtor: { name: "Shop", iban: "GB82WEST12345698765432", address: { town: "London", country: "GB" } } })).toMatchObject({ numberOfTransactions: 1 });
+    // The shop's own account outside the scope.
+    expect(await plain.ask({ paymentIds: ["sp_2"], debtor: { name: "Shop", iban: "TR330006100519786457841326", address: { town: "Istanbul", country: "TR" } } })).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("debtor.iban's country (TR)") });
+    await plain.sk.close();
+    // A shop whose bank reaches Serbian accounts by SEPA says so; the payee's address still travels (outside the EEA).
+    const joined = await run({ sepaCountries: ["RS"] });
+    const file = await joined.ask({});
+    expect(file).toMatchObject({ numberOfTransactions: 2, transfers: [{ iban: "RS35260005601001611379", address: { town: "Beograd", country: "RS" } }, { iban: "DE89370400440532013000" }] });
+    await joined.sk.close();
+    expect(() => shop(kind, pg.get, pg.schema, { sepaCountries: ["rs"] })).toThrow(/sepaCountries\[0\].*two capitals/);
+  });
 });

@@ -8,6 +8,8 @@ import type { OpenItem } from "../../finance/open-items.js";
 import { assertTrialBalanceSumsToZero, ledgerInvariantViolations } from "../finance/invariants.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /*
  * Finance's part of the whole-shop simulation: manual journal entries (some back-dated),
  * period locks and month closes. Invariants: the trial balance sums to zero; the full
@@ -134,7 +136,12 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                 if (alone && new Decimal(notice.credits).gte(notice.overdue)) throw new Error(`dunning notice ${notice.noticeId}: credits ${notice.credits} cover the ${notice.overdue} overdue, yet a notice went out`);
                 if (!notice.items.some((i) => i.raised || i.repeated === true)) throw new Error(`dunning notice ${notice.noticeId} raised no invoice and reminded none again`);
                 if (notice.level !== Math.max(...notice.items.map((i) => i.level))) throw new Error(`dunning notice ${notice.noticeId} is at level ${notice.level}, its invoices at ${notice.items.map((i) => i.level).join(", ")}`);
-                let cover = toUnits(notice.credits);
+                // The customer's credits on account (alone), oldest first: each covers from the day after it arose.
+                const credits = [...open.values()]
+                  .filter((i) => i.party === notice.party && i.currency === notice.currency && toUnits(i.openAmount) < 0n && i.date <= asOf)
+                  .sort((a, b) => compareText(a.date, b.date) || compareText(a.documentId, b.documentId))
+                  .map((i) => ({ date: i.date, left: -toUnits(i.openAmount) }));
+                if (alone && credits.reduce((t, c) => t + c.left, 0n) !== toUnits(notice.credits)) throw new Error(`dunning notice ${notice.noticeId} counts ${notice.credits} credits; the ledger has ${credits.map((c) => c.left).join(" + ")} units`);
                 for (const item of notice.items) {
                   const before = dunned.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
                   // Alone and on a fresh run, a raised invoice went up exactly one level, as the default levels (7, 21, 35 days) allow.
@@ -151,10 +158,17 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                     throw new Error(`dunning reminded ${item.documentId} again at level ${item.level} (it was at ${before.level}, last reminded ${before.lastNoticeOn ?? "never"})`);
                   }
                   if ((item.raised && item.level > before.level) || item.repeated === true) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
-                  // Alone and fresh, a notice charges interest on each invoice's balance day by day (in its currency) less what the credits cover (oldest first), from its due date or the day interest was last worked out to.
+                  // Alone and fresh, a notice charges interest on each invoice's balance day by day (in its currency) less what the credits cover (oldest first, each from the day after it arose), from its due date or the day interest was last worked out to.
                   const itemOpen = toUnits(item.open);
-                  const covered = cover < itemOpen ? cover : itemOpen;
-                  cover -= covered;
+                  const slices: { date: string; amount: bigint }[] = [];
+                  for (let need = itemOpen; need > 0n && credits.length > 0; ) {
+                    const credit = credits[0]!;
+                    const take = credit.left < need ? credit.left : need;
+                    slices.push({ date: credit.date, amount: take });
+                    need -= take;
+                    credit.left -= take;
+                    if (credit.left === 0n) credits.shift();
+                  }
                   if (alone && result.runId !== `dun_${asOf}`) {
                     const through = interestThrough.get(item.documentId);
                     const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
@@ -164,7 +178,7 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                     let unitDays = 0n;
                     for (let d = 1; d <= days; d++) {
                       const day = addDays(from as LocalDate, d);
-                      const owed = settlements.filter((x) => x.date >= day).reduce((sum, x) => sum + toUnits(x.amount), itemOpen) - covered;
+                      const owed = settlements.filter((x) => x.date >= day).reduce((sum, x) => sum + toUnits(x.amount), itemOpen) - slices.filter((c) => c.date < day).reduce((sum, c) => sum + c.amount, 0n);
                       if (owed > 0n) unitDays += owed;
                     }
                     const expected = dunningInterest(unitDays, SIM_INTEREST, 1, quantumOf(notice.currency));
