@@ -537,7 +537,9 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
         }
         // The payment is the document that lowered the cost: the revaluation names it and the bill's part.
         const source = { type: "supplier-payment" as const, id: p.paymentId, lineId: part.lineId };
-        drafts.push(await revaluationDraft(ctx, receipt, -amount, "price-difference", source, at, part.receiptQuantity === undefined ? undefined : parseScaled(part.receiptQuantity, QUANTITY_DECIMALS)));
+        // Units sent back to the supplier since the bill keep their share in the purchase price difference.
+        const returned = part.returnedQuantity === undefined ? undefined : parseScaled(part.returnedQuantity, QUANTITY_DECIMALS);
+        drafts.push(await revaluationDraft(ctx, receipt, -amount, "price-difference", source, at, part.receiptQuantity === undefined ? undefined : parseScaled(part.receiptQuantity, QUANTITY_DECIMALS), returned));
       }
       return record(ctx, drafts);
     },

@@ -5,7 +5,9 @@
  */
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { shareOf } from "./amounts.js";
-import type { SupplierBill } from "./bill.js";
+import type { BillStockBasis, SupplierBill } from "./bill.js";
+import type { PurchaseOrder } from "./purchase-order.js";
+import { returnedOfReceipt } from "./record-landed-cost.js";
 
 /**
  * One part of a discount put on a receipt's cost, as `SupplierPaid` carries it in
@@ -23,6 +25,8 @@ export type DiscountOnStock = {
   readonly receiptId: string;
   readonly receiptLineId?: string;
   readonly receiptQuantity?: string;
+  /** Of those units, the ones sent back to the supplier since the bill: their share is not the stock's. */
+  readonly returnedQuantity?: string;
   /** Transaction currency. */
   readonly amount: { readonly amount: string; readonly currency: string };
   /** Functional currency. */
@@ -59,12 +63,45 @@ function spread(total: Decimal, weights: readonly Decimal[], currency: string): 
 }
 
 /**
+ * A bill part's receipt units still with the shop at the payment (`now`) against those it had
+ * when billed (`billed`); undefined when unknown (the part is then taken whole).
+ */
+export type KeptUnits = (bill: SupplierBill, part: BillStockBasis) => { readonly now: Decimal; readonly billed: Decimal } | undefined;
+
+/**
+ * {@link KeptUnits} read off the bills' purchase orders: a receipt's units less those sent back
+ * to the supplier (before a bill, or after it by a debit note, laid on the line's receipts first in,
+ * first out as a landed cost lays them).
+ *
+ * @example
+ * ```ts
+ * const kept = keptUnitsOf(new Map([[order.purchaseOrderId, order]]));
+ * kept(bill, bill.stockBasis![0]!); // { now: 60, billed: 100 } after 40 went back by a debit note
+ * ```
+ */
+export function keptUnitsOf(orders: ReadonlyMap<string, PurchaseOrder>): KeptUnits {
+  return (bill, part) => {
+    const order = bill.purchaseOrderId === null ? undefined : orders.get(bill.purchaseOrderId);
+    if (order === undefined || part.receiptId === null || part.receiptLineId === null) return undefined;
+    const slice = order.lines.find((l) => l.lineId === part.receiptLineId)?.receipts.find((r) => r.receiptId === part.receiptId);
+    if (slice === undefined) return undefined;
+    const returned = returnedOfReceipt(order, part.receiptId)
+      .filter((r) => r.receiptLineId === part.receiptLineId)
+      .reduce((a, r) => a.plus(r.quantity), new Decimal(0));
+    return { now: Decimal.max(0, new Decimal(slice.quantity).minus(returned)), billed: new Decimal(part.receiptQuantity ?? slice.quantity) };
+  };
+}
+
+/**
  * The parts of the discounts taken on `bills` (each with the discount net of tax taken on it, in
  * the transaction currency) that go on the cost of goods: each bill's discount spread over its
  * parts by billed value, the functional `netValue` (the payment's converted discount net of tax)
  * first spread over the bills by their discounts. A landed-cost bill's discount is one part
  * (`onLandedCost`): inventory spreads it as it spread the landed cost. Parts billed before the
- * goods arrived get nothing: their share stays on the discount account.
+ * goods arrived get nothing: their share stays on the discount account. With `kept`, a part
+ * some of whose units went back to the supplier after the bill (a debit note, owed back at the
+ * billed price) names them (`returnedQuantity`): inventory leaves their share in the purchase
+ * price difference, where the return took them out, instead of charging it to COGS.
  *
  * @example
  * ```ts
@@ -72,7 +109,7 @@ function spread(total: Decimal, weights: readonly Decimal[], currency: string): 
  * // { onStock: [{ billId: "bill_1", lineId: "1.1", ..., amount: { amount: "2", currency: "EUR" }, value: { amount: "2", currency: "EUR" } }], onLandedCost: [] }
  * ```
  */
-export function discountOnStock(bills: readonly { readonly bill: SupplierBill; readonly net: Decimal }[], netValue: Decimal, currency: string, functionalCurrency: string): { onStock: DiscountOnStock[]; onLandedCost: DiscountOnLandedCost[] } {
+export function discountOnStock(bills: readonly { readonly bill: SupplierBill; readonly net: Decimal }[], netValue: Decimal, currency: string, functionalCurrency: string, kept?: KeptUnits): { onStock: DiscountOnStock[]; onLandedCost: DiscountOnLandedCost[] } {
   const values = spread(netValue, bills.map((b) => b.net), functionalCurrency);
   const out: DiscountOnStock[] = [];
   const landed: DiscountOnLandedCost[] = [];
@@ -89,6 +126,9 @@ export function discountOnStock(bills: readonly { readonly bill: SupplierBill; r
     const functional = spread(values[i]!, weights, functionalCurrency);
     for (const [k, part] of basis.entries()) {
       if (part.receiptId === null || amounts[k]!.lte(0) || functional[k]!.lte(0)) continue;
+      // Units sent back since the bill: named, so that their share is not charged to COGS.
+      const u = kept?.(bill, part);
+      const returned = u === undefined || u.now.gte(u.billed) ? undefined : Decimal.min(u.billed, u.billed.minus(u.now));
       out.push({
         billId: bill.billId,
         lineId: part.lineId,
@@ -96,6 +136,7 @@ export function discountOnStock(bills: readonly { readonly bill: SupplierBill; r
         receiptId: part.receiptId,
         ...(part.receiptLineId !== null ? { receiptLineId: part.receiptLineId } : {}),
         ...(part.receiptQuantity !== undefined ? { receiptQuantity: part.receiptQuantity } : {}),
+        ...(returned !== undefined && returned.gt(0) ? { returnedQuantity: canonicalDecimal(returned) } : {}),
         amount: { amount: canonicalDecimal(amounts[k]!), currency },
         value: { amount: canonicalDecimal(functional[k]!), currency: functionalCurrency },
       });

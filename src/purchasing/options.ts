@@ -58,7 +58,8 @@ export interface PurchasingOptions {
    * net of tax at the payment date, the part still on hand lowering Inventory and the part sold
    * lowering COGS (standard cost: the purchase price variance); a landed-cost bill's discount
    * comes off the receipts its freight went onto. The share of goods billed before they arrived
-   * stays on the account.
+   * stays on the account; that of goods sent back to the supplier after the bill stays in the
+   * purchase price difference (where the return took them out).
    */
   readonly cashDiscounts?: "account" | "stock";
   /**

@@ -9,11 +9,12 @@ import { roundMinor, toFunctional } from "./amounts.js";
 import { claimDocument, priorResult, rateFor } from "./order-store.js";
 import { type SupplierBill, billOpen, loadBill } from "./bill.js";
 import { lockDocuments } from "../runner/batch-documents.js";
-import { BILLS, CLAIMS, type PaymentTerms, idSchema, requireSupplier } from "./supplier.js";
+import { BILLS, CLAIMS, ORDERS, type PaymentTerms, idSchema, requireSupplier } from "./supplier.js";
 import type { Transaction } from "../ports/storage.js";
 import { strictInput } from "../kernel/strict-input.js";
 import { settingsOf } from "./options.js";
-import { discountOnStock } from "./discount-on-stock.js";
+import { discountOnStock, keptUnitsOf } from "./discount-on-stock.js";
+import type { PurchaseOrder } from "./purchase-order.js";
 
 /**
  * The error for a debit note (a return to the supplier) named as a bill to pay: it is a
@@ -190,7 +191,7 @@ export const paySupplier = defineLibraryCommand({
     const fx = (a: Decimal) => (currency === functional ? a : toFunctional(a, new Decimal(rate), functional));
     const functionalAmount = fx(amount);
     // Under `cashDiscounts: "stock"` the discount lowers the cost of the goods billed (inventory reacts).
-    const { onStock, onLandedCost } = settingsOf(ctx).cashDiscounts === "stock" && taken.length > 0 ? discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional) : { onStock: [], onLandedCost: [] };
+    const { onStock, onLandedCost } = settingsOf(ctx).cashDiscounts === "stock" && taken.length > 0 ? discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional, keptUnitsOf(await ordersOf(ctx.tx, taken))) : { onStock: [], onLandedCost: [] };
     const onStockTotal = [...onStock, ...onLandedCost].reduce((a, part) => a.plus(part.amount.amount), new Decimal(0));
     const result = { paymentId: input.paymentId, currency, amount: canonicalDecimal(amount), discount: canonicalDecimal(discountTotal), ...(onStockTotal.gt(0) ? { discountOnStock: canonicalDecimal(onStockTotal) } : {}), rate, functionalAmount: canonicalDecimal(functionalAmount), bills: settled };
     await claimDocument(ctx.tx, "payment", input.paymentId, input, result);
@@ -220,3 +221,15 @@ export const paySupplier = defineLibraryCommand({
     };
   },
 });
+
+/** The purchase orders of the goods bills a discount was taken on (what was sent back since is read off them). */
+async function ordersOf(tx: Transaction, taken: readonly { readonly bill: SupplierBill }[]): Promise<Map<string, PurchaseOrder>> {
+  const orders = new Map<string, PurchaseOrder>();
+  for (const { bill } of taken) {
+    const id = bill.purchaseOrderId;
+    if (id === null || bill.kind === "landed-cost" || orders.has(id) || (bill.stockBasis ?? []).length === 0) continue;
+    const doc = await tx.documents.get<PurchaseOrder>(ORDERS, id);
+    if (doc !== undefined) orders.set(id, doc.data);
+  }
+  return orders;
+}

@@ -66,6 +66,32 @@ describe.each(KINDS)("cash discounts on the cost of goods (cashDiscounts: \"stoc
     await sk.close();
   });
 
+  it("goods sent back after the bill (a debit note) keep their share of the discount in purchase price difference, where the return took them out; the rest goes on the kept units, on hand and sold", async () => {
+    const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000", tax, cashDiscounts: "stock" });
+    await setUp(sk);
+    await billed(sk);
+    clock.set("2026-03-04T10:00:00.000Z");
+    // 40 MUG go back by a debit note (47.60 owed back by the supplier), then 20 are sold.
+    await sk.purchasing.returnToSupplier({ returnId: "r_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 40 }] });
+    await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "20" });
+    clock.set("2026-03-10T10:00:00.000Z");
+    // The bill is paid whole within the window: 2% of 238 = 4.76, of which 0.76 tax; 2.00 net on MUG, 2.00 on TEE.
+    const paid = await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
+    expect(paid).toMatchObject({ amount: "233.24", discount: "4.76", discountOnStock: "4" });
+    // MUG's 2.00: 0.80 for the 40 sent back stays in purchase price difference; 1.20 over the 60 kept:
+    // 40 on hand at 1 − 0.80 and 20 sold at 1 − 0.40 (before: 1.20 of it charged to COGS as if sold).
+    expect(await stockValue(sk)).toEqual({ MUG: "39.2", TEE: "98" });
+    const b = await books(sk);
+    expect(b["5100"]).toBe("19.6");
+    expect(b["5200"]).toBe("-0.8");
+    const revalued = (await sk.inventory.history({ sku: "MUG" })).filter((h) => h.kind === "revaluation");
+    expect(revalued.map((h) => h.source)).toEqual([{ type: "supplier-payment", id: "p_1", lineId: "1.1" }]);
+    // A later sale takes the lower cost: 10 MUG at 0.98.
+    clock.set("2026-03-11T10:00:00.000Z");
+    expect((await sk.inventory.issue({ sku: "MUG", warehouseId: "wh", quantity: "10" })).amount).toBe("9.8");
+    await sk.close();
+  });
+
   it("the default (\"account\") keeps the discount on the purchase-discounts account and stock at what was billed", async () => {
     const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000", tax });
     await setUp(sk);

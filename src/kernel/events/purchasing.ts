@@ -187,7 +187,9 @@ export const supplierBillRecordedSchema = refined(
  * lower the cost of the receipts the bills were for, per bill part (`amount` in the transaction
  * currency, `value` functional); those parts are credited to `purchase-price-difference`
  * instead, and inventory revalues each receipt by −`value` (Dr `purchase-price-difference` /
- * Cr Inventory, COGS for what was sold). `discount.onLandedCost`: likewise the parts of the
+ * Cr Inventory, COGS for what was sold); `returnedQuantity`: of the part's `receiptQuantity`
+ * (or the receipt's), the units sent back to the supplier since the bill, whose share stays in
+ * `purchase-price-difference` (where the return took them out). `discount.onLandedCost`: likewise the parts of the
  * discount taken on landed-cost bills (a freight forwarder's Skonto), credited to
  * `landed-cost-clearing`; inventory takes each off the receipts its landed cost went onto, in
  * the shares it went on (Dr `landed-cost-clearing` / Cr Inventory, COGS). `bank`
@@ -226,6 +228,7 @@ export const supplierPaidSchema = refined(
               receiptId: documentIdField,
               receiptLineId: idString.exactOptional(),
               receiptQuantity: positiveQuantityString.exactOptional(),
+              returnedQuantity: positiveQuantityString.exactOptional(),
               amount: positiveAmountJson,
               value: positiveAmountJson,
             }),

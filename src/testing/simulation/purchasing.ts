@@ -53,7 +53,24 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
   // Purchase price difference (where the discount account maps too) moves by the discount left on
   // the account only — inventory's revaluations took the rest back out. (A freight discount's
   // share of units sent back before the freight was booked goes to Purchase price difference, as
-  // the freight's did.)
+  // the freight's did; so does a goods discount's share of units sent back to the supplier after
+  // the bill, which the payment's event names: the check allows each such share rounded either way.)
+  let paymentCursor: string | null = null;
+  const onStockParts = new Map<string, { value: string; receiptQuantity?: string; returnedQuantity?: string; billId: string; receiptId: string; receiptLineId?: string }[]>();
+  const partsOf = async (paymentId: string) => {
+    for (;;) {
+      const page = await shop.store.readEvents(paymentCursor, 10_000);
+      for (const e of page) {
+        if (e.type !== "SupplierPaid") continue;
+        const p = e.payload as { paymentId: string; discount?: { onStock?: { value: { amount: string }; receiptQuantity?: string; returnedQuantity?: string; billId: string; receiptId: string; receiptLineId?: string }[] } };
+        onStockParts.set(p.paymentId, (p.discount?.onStock ?? []).map((x) => ({ ...x, value: x.value.amount })));
+      }
+      if (page.length === 0) break;
+      paymentCursor = page[page.length - 1]!.position;
+      if (page.length < 10_000) break;
+    }
+    return onStockParts.get(paymentId) ?? [];
+  };
   const balances = async (): Promise<{ ppd: Decimal; clearing: Decimal }> => {
     const rows = (await sk.finance.trialBalance({ asOf: "2099-12-31" })).rows;
     const of = (account: string) => {
@@ -83,7 +100,27 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
       if (!after.clearing.eq(before.clearing)) throw new Error(`payment ${result.paymentId} (discount ${result.discount}, ${onStock.toFixed()} on stock) moved the landed-cost clearing account by ${after.clearing.minus(before.clearing).toFixed()}`);
       const moved = after.ppd.minus(before.ppd);
       const expected = new Decimal(result.discount).minus(onStock).negated();
-      if (!freight && !moved.eq(expected)) throw new Error(`payment ${result.paymentId} (discount ${result.discount}, ${onStock.toFixed()} on stock) moved Purchase price difference by ${moved.toFixed()}, not ${expected.toFixed()}`);
+      // The shares of units sent back since the bill stay in Purchase price difference: each value × returned / receipt units, rounded either way.
+      let low = new Decimal(0);
+      let high = new Decimal(0);
+      for (const part of await partsOf(result.paymentId)) {
+        if (part.returnedQuantity === undefined) continue;
+        let units = part.receiptQuantity;
+        if (units === undefined) {
+          const bill = await sk.purchasing.bill(part.billId);
+          const po = bill?.purchaseOrderId == null ? undefined : await sk.purchasing.order(bill.purchaseOrderId);
+          units = po?.lines.find((l) => l.lineId === part.receiptLineId)?.receipts.find((r) => r.receiptId === part.receiptId)?.quantity;
+        }
+        if (units === undefined) throw new Error(`payment ${result.paymentId} names units sent back from receipt ${part.receiptId}, which its order does not hold`);
+        if (new Decimal(part.returnedQuantity).gt(units)) throw new Error(`payment ${result.paymentId} names ${part.returnedQuantity} units sent back of receipt ${part.receiptId}'s ${units}`);
+        const share = new Decimal(part.value).times(part.returnedQuantity).dividedBy(units);
+        low = low.plus(share.toDecimalPlaces(2, Decimal.ROUND_FLOOR));
+        high = high.plus(share.toDecimalPlaces(2, Decimal.ROUND_CEIL));
+        shop.tally("purchasing.discounts-on-returned-goods");
+      }
+      if (!freight && (moved.gt(expected.minus(low)) || moved.lt(expected.minus(high)))) {
+        throw new Error(`payment ${result.paymentId} (discount ${result.discount}, ${onStock.toFixed()} on stock) moved Purchase price difference by ${moved.toFixed()}, not ${expected.toFixed()}${high.gt(0) ? ` less ${low.toFixed()} to ${high.toFixed()} for goods sent back` : ""}`);
+      }
     }
     if (onStock.gt(0)) shop.tally(freight ? "purchasing.freight-discounts-on-stock" : "purchasing.discounts-on-stock");
     return result;
