@@ -340,11 +340,19 @@ export const postingRules: PostingRules = {
         landed += toUnits(part.amount.amount);
         landedValue += toUnits(part.value.amount);
       }
-      const kept = { amount: unitsToString(toUnits(net.amount) - stock - landed), currency: net.currency };
-      const keptValue = { amount: unitsToString(toUnits(netValue.amount) - stockValue - landedValue), currency: netValue.currency };
+      // Goods billed ahead and still awaited: GRNI holds their billed value until they come in (at a value lowered by this part).
+      let ahead = 0n;
+      let aheadValue = 0n;
+      for (const part of d.onAhead ?? []) {
+        ahead += toUnits(part.amount.amount);
+        aheadValue += toUnits(part.value.amount);
+      }
+      const kept = { amount: unitsToString(toUnits(net.amount) - stock - landed - ahead), currency: net.currency };
+      const keptValue = { amount: unitsToString(toUnits(netValue.amount) - stockValue - landedValue - aheadValue), currency: netValue.currency };
       l.pair("purchase-discounts", kept, keptValue, p.rate, -1);
       if (stock !== 0n || stockValue !== 0n) l.pair("purchase-price-difference", { amount: unitsToString(stock), currency: net.currency }, { amount: unitsToString(stockValue), currency: netValue.currency }, p.rate, -1);
       if (landed !== 0n || landedValue !== 0n) l.pair("landed-cost-clearing", { amount: unitsToString(landed), currency: net.currency }, { amount: unitsToString(landedValue), currency: netValue.currency }, p.rate, -1);
+      if (ahead !== 0n || aheadValue !== 0n) l.pair("grni", { amount: unitsToString(ahead), currency: net.currency }, { amount: unitsToString(aheadValue), currency: netValue.currency }, p.rate, -1);
       l.pair("input-tax", d.tax, d.functionalTax, p.rate, -1);
     }
     return entries(event, `Payment ${p.paymentId} to supplier ${p.supplierId}`, l.out);

@@ -50,6 +50,31 @@ export type DiscountOnLandedCost = {
   readonly value: { readonly amount: string; readonly currency: string };
 };
 
+/**
+ * The part of a discount taken on goods billed before they arrived and still awaited, as
+ * `SupplierPaid` carries it in `discount.onAhead`: purchasing lowers the value the goods will come
+ * in at by `value`, and finance credits it to GRNI.
+ *
+ * @example
+ * ```ts
+ * const part: DiscountOnAhead = { billId: "bill_1", lineId: "2.1", sku: "TEE", purchaseOrderId: "po_1", orderLineId: "2", amount: { amount: "2", currency: "EUR" }, value: { amount: "2", currency: "EUR" } };
+ * ```
+ */
+export type DiscountOnAhead = {
+  readonly billId: string;
+  readonly lineId: string;
+  readonly sku: string;
+  readonly purchaseOrderId: string;
+  readonly orderLineId: string;
+  /** Transaction currency. */
+  readonly amount: { readonly amount: string; readonly currency: string };
+  /** Functional currency. */
+  readonly value: { readonly amount: string; readonly currency: string };
+};
+
+/** The key of an order line in the `ahead` map of {@link discountOnStock}. */
+export const aheadKey = (purchaseOrderId: string, orderLineId: string): string => `${purchaseOrderId}|${orderLineId}`;
+
 /** `total` shared over `weights` in order, each share on what is left, so the shares add up to it. */
 function spread(total: Decimal, weights: readonly Decimal[], currency: string): Decimal[] {
   let left = total;
@@ -98,7 +123,11 @@ export function keptUnitsOf(orders: ReadonlyMap<string, PurchaseOrder>): KeptUni
  * parts by billed value, the functional `netValue` (the payment's converted discount net of tax)
  * first spread over the bills by their discounts. A landed-cost bill's discount is one part
  * (`onLandedCost`): inventory spreads it as it spread the landed cost. Parts billed before the
- * goods arrived get nothing: their share stays on the discount account. With `kept`, a part
+ * goods arrived go, with `ahead` (each order line's value billed ahead and still awaited, keyed
+ * by {@link aheadKey}; lowered here as parts take it), onto the goods still awaited (`onAhead`):
+ * a part whose goods have come in since (the line awaits less than the part was billed at) puts
+ * only the awaited share there; the rest, and every part without `ahead`, stays on the discount
+ * account. With `kept`, a part
  * some of whose units went back to the supplier after the bill (a debit note, owed back at the
  * billed price) names them (`returnedQuantity`): inventory leaves their share in the purchase
  * price difference, where the return took them out, instead of charging it to COGS.
@@ -106,13 +135,21 @@ export function keptUnitsOf(orders: ReadonlyMap<string, PurchaseOrder>): KeptUni
  * @example
  * ```ts
  * discountOnStock([{ bill, net: new Decimal("2") }], new Decimal("2"), "EUR", "EUR");
- * // { onStock: [{ billId: "bill_1", lineId: "1.1", ..., amount: { amount: "2", currency: "EUR" }, value: { amount: "2", currency: "EUR" } }], onLandedCost: [] }
+ * // { onStock: [{ billId: "bill_1", lineId: "1.1", ..., amount: { amount: "2", currency: "EUR" }, value: { amount: "2", currency: "EUR" } }], onLandedCost: [], onAhead: [] }
  * ```
  */
-export function discountOnStock(bills: readonly { readonly bill: SupplierBill; readonly net: Decimal }[], netValue: Decimal, currency: string, functionalCurrency: string, kept?: KeptUnits): { onStock: DiscountOnStock[]; onLandedCost: DiscountOnLandedCost[] } {
+export function discountOnStock(
+  bills: readonly { readonly bill: SupplierBill; readonly net: Decimal }[],
+  netValue: Decimal,
+  currency: string,
+  functionalCurrency: string,
+  kept?: KeptUnits,
+  ahead?: Map<string, Decimal>,
+): { onStock: DiscountOnStock[]; onLandedCost: DiscountOnLandedCost[]; onAhead: DiscountOnAhead[] } {
   const values = spread(netValue, bills.map((b) => b.net), functionalCurrency);
   const out: DiscountOnStock[] = [];
   const landed: DiscountOnLandedCost[] = [];
+  const awaited: DiscountOnAhead[] = [];
   for (const [i, { bill, net }] of bills.entries()) {
     // A landed-cost bill's discount goes where its landed cost went (inventory knows the shares).
     if (bill.kind === "landed-cost") {
@@ -125,7 +162,23 @@ export function discountOnStock(bills: readonly { readonly bill: SupplierBill; r
     const amounts = spread(net, weights, currency);
     const functional = spread(values[i]!, weights, functionalCurrency);
     for (const [k, part] of basis.entries()) {
-      if (part.receiptId === null || amounts[k]!.lte(0) || functional[k]!.lte(0)) continue;
+      if (amounts[k]!.lte(0) || functional[k]!.lte(0)) continue;
+      if (part.receiptId === null) {
+        // Billed ahead: onto the goods still awaited (the share of those that came in since stays on the account).
+        const dot = part.lineId.lastIndexOf(".");
+        const orderLineId = dot < 0 ? part.lineId : part.lineId.slice(0, dot);
+        const key = bill.purchaseOrderId === null ? undefined : aheadKey(bill.purchaseOrderId, orderLineId);
+        const left = key === undefined ? undefined : ahead?.get(key);
+        if (key === undefined || left === undefined || left.lte(0)) continue;
+        const billed = new Decimal(part.value);
+        const covered = Decimal.min(billed, left);
+        const value = Decimal.min(left, shareOf(functional[k]!, covered, billed, functionalCurrency));
+        const amount = shareOf(amounts[k]!, covered, billed, currency);
+        if (value.lte(0) || amount.lte(0)) continue;
+        ahead!.set(key, left.minus(value));
+        awaited.push({ billId: bill.billId, lineId: part.lineId, sku: part.sku, purchaseOrderId: bill.purchaseOrderId!, orderLineId, amount: { amount: canonicalDecimal(amount), currency }, value: { amount: canonicalDecimal(value), currency: functionalCurrency } });
+        continue;
+      }
       // Units sent back since the bill: named, so that their share is not charged to COGS.
       const u = kept?.(bill, part);
       const returned = u === undefined || u.now.gte(u.billed) ? undefined : Decimal.min(u.billed, u.billed.minus(u.now));
@@ -142,5 +195,5 @@ export function discountOnStock(bills: readonly { readonly bill: SupplierBill; r
       });
     }
   }
-  return { onStock: out, onLandedCost: landed };
+  return { onStock: out, onLandedCost: landed, onAhead: awaited };
 }

@@ -6,14 +6,14 @@ import { type LocalDate, addDays, localDateSchema } from "../kernel/local-date.j
 import { positiveAmountSchemaOf } from "./schemas.js";
 import { rateSchema } from "../kernel/bounds.js";
 import { roundMinor, toFunctional } from "./amounts.js";
-import { claimDocument, priorResult, rateFor } from "./order-store.js";
+import { claimDocument, priorResult, rateFor, saveOrder } from "./order-store.js";
 import { type SupplierBill, billOpen, loadBill } from "./bill.js";
 import { lockDocuments } from "../runner/batch-documents.js";
 import { BILLS, CLAIMS, ORDERS, type PaymentTerms, idSchema, requireSupplier } from "./supplier.js";
 import type { Transaction } from "../ports/storage.js";
 import { strictInput } from "../kernel/strict-input.js";
 import { settingsOf } from "./options.js";
-import { discountOnStock, keptUnitsOf } from "./discount-on-stock.js";
+import { type DiscountOnAhead, type DiscountOnLandedCost, type DiscountOnStock, aheadKey, discountOnStock, keptUnitsOf } from "./discount-on-stock.js";
 import type { PurchaseOrder } from "./purchase-order.js";
 
 /**
@@ -191,8 +191,25 @@ export const paySupplier = defineLibraryCommand({
     const fx = (a: Decimal) => (currency === functional ? a : toFunctional(a, new Decimal(rate), functional));
     const functionalAmount = fx(amount);
     // Under `cashDiscounts: "stock"` the discount lowers the cost of the goods billed (inventory reacts).
-    const { onStock, onLandedCost } = settingsOf(ctx).cashDiscounts === "stock" && taken.length > 0 ? discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional, keptUnitsOf(await ordersOf(ctx.tx, taken))) : { onStock: [], onLandedCost: [] };
-    const onStockTotal = [...onStock, ...onLandedCost].reduce((a, part) => a.plus(part.amount.amount), new Decimal(0));
+    // Goods billed ahead and still awaited take their share onto the value they will come in at.
+    let onStock: DiscountOnStock[] = [];
+    let onLandedCost: DiscountOnLandedCost[] = [];
+    let onAhead: DiscountOnAhead[] = [];
+    if (settingsOf(ctx).cashDiscounts === "stock" && taken.length > 0) {
+      const orders = await ordersOf(ctx.tx, taken);
+      const ahead = new Map<string, Decimal>();
+      for (const { order } of orders.values()) for (const l of order.lines) ahead.set(aheadKey(order.purchaseOrderId, l.lineId), new Decimal(l.ahead.value));
+      ({ onStock, onLandedCost, onAhead } = discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional, keptUnitsOf(new Map([...orders].map(([id, o]) => [id, o.order]))), ahead));
+      for (const [id, { order, version }] of orders) {
+        if (!onAhead.some((part) => part.purchaseOrderId === id)) continue;
+        const lines = order.lines.map((l) => {
+          const value = ahead.get(aheadKey(id, l.lineId))!;
+          return value.eq(l.ahead.value) ? l : { ...l, ahead: { quantity: l.ahead.quantity, value: canonicalDecimal(value) } };
+        });
+        await saveOrder(ctx.tx, { ...order, lines }, version);
+      }
+    }
+    const onStockTotal = [...onStock, ...onLandedCost, ...onAhead].reduce((a, part) => a.plus(part.amount.amount), new Decimal(0));
     const result = { paymentId: input.paymentId, currency, amount: canonicalDecimal(amount), discount: canonicalDecimal(discountTotal), ...(onStockTotal.gt(0) ? { discountOnStock: canonicalDecimal(onStockTotal) } : {}), rate, functionalAmount: canonicalDecimal(functionalAmount), bills: settled };
     await claimDocument(ctx.tx, "payment", input.paymentId, input, result);
     const m = (a: Decimal, c: string) => ({ amount: canonicalDecimal(a), currency: c });
@@ -214,7 +231,7 @@ export const paySupplier = defineLibraryCommand({
             rate,
             amount: m(amount, currency),
             functionalAmount: m(functionalAmount, functional),
-            ...(discountTotal.gt(0) ? { discount: { amount: m(discountTotal, currency), tax: m(discountTax, currency), functionalAmount: m(fx(discountTotal), functional), functionalTax: m(fx(discountTax), functional), ...(onStock.length > 0 ? { onStock } : {}), ...(onLandedCost.length > 0 ? { onLandedCost } : {}) } } : {}),
+            ...(discountTotal.gt(0) ? { discount: { amount: m(discountTotal, currency), tax: m(discountTax, currency), functionalAmount: m(fx(discountTotal), functional), functionalTax: m(fx(discountTax), functional), ...(onStock.length > 0 ? { onStock } : {}), ...(onLandedCost.length > 0 ? { onLandedCost } : {}), ...(onAhead.length > 0 ? { onAhead } : {}) } } : {}),
           },
         },
       ],
@@ -222,14 +239,17 @@ export const paySupplier = defineLibraryCommand({
   },
 });
 
-/** The purchase orders of the goods bills a discount was taken on (what was sent back since is read off them). */
-async function ordersOf(tx: Transaction, taken: readonly { readonly bill: SupplierBill }[]): Promise<Map<string, PurchaseOrder>> {
-  const orders = new Map<string, PurchaseOrder>();
+/**
+ * The purchase orders of the goods bills a discount was taken on, locked: what was sent back since
+ * is read off them, and the value of goods billed ahead is lowered on them.
+ */
+async function ordersOf(tx: Transaction, taken: readonly { readonly bill: SupplierBill }[]): Promise<Map<string, { order: PurchaseOrder; version: number }>> {
+  const orders = new Map<string, { order: PurchaseOrder; version: number }>();
   for (const { bill } of taken) {
     const id = bill.purchaseOrderId;
     if (id === null || bill.kind === "landed-cost" || orders.has(id) || (bill.stockBasis ?? []).length === 0) continue;
-    const doc = await tx.documents.get<PurchaseOrder>(ORDERS, id);
-    if (doc !== undefined) orders.set(id, doc.data);
+    const doc = await tx.documents.getForUpdate<PurchaseOrder>(ORDERS, id);
+    if (doc !== undefined) orders.set(id, { order: doc.data, version: doc.version });
   }
   return orders;
 }

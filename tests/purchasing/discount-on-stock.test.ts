@@ -144,21 +144,53 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
     expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "98" });
   });
 
-  it("goods billed before they arrived keep their share of the discount on the account; the rest goes on stock", async () => {
+  it("goods billed before they arrived take their share when they come in: GRNI is credited at the payment and the goods come in at the lower value; of goods that came in before the payment, their share stays on the account", async () => {
     const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock", billBeforeReceipt: "allow" });
     await setUp(sk);
     await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 100, unitPrice: "1" }, { sku: "TEE", quantity: 50, unitPrice: "2" }] });
     await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
     await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 100 }] });
     await sk.purchasing.recordBill({ billId: "b_po", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 100, unitPrice: "1" }, { lineId: "2", quantity: 50, unitPrice: "2" }] });
+    // 20 of the 50 TEE billed ahead come in before the payment (at the billed 2 each).
+    await sk.purchasing.receiveGoods({ receiptId: "grn_2", purchaseOrderId: "po", lines: [{ lineId: "2", quantity: 20 }] });
     clock.set("2026-03-06T10:00:00.000Z");
-    expect((await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] })).discountOnStock).toBe("2");
+    const paid = await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
+    // MUG's 2.00 on stock; TEE's 2.00: 1.20 onto the 30 still awaited (their 60 billed ahead), 0.80 for the 20 already in stays on the account.
+    expect(paid.discountOnStock).toBe("3.2");
+    expect((await sk.purchasing.order("po"))?.lines[1]?.ahead).toEqual({ quantity: "30", value: "58.8" });
+    let b = await books(sk);
+    expect(b["5200"]).toBe("-0.8");
+    expect(b["2150"]).toBe("58.8");
+    expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "40" });
+    // The 30 come in at 58.80: GRNI clears to zero and TEE carries 1.20 of the discount.
+    await sk.purchasing.receiveGoods({ receiptId: "grn_3", purchaseOrderId: "po", lines: [{ lineId: "2", quantity: 30 }] });
+    b = await books(sk);
+    expect(b["2150"] ?? "0").toBe("0");
+    expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "98.8" });
+    expect(b["5200"]).toBe("-0.8");
+    await sk.close();
+  });
+
+  it("a bill wholly ahead of the goods: the whole discount goes onto them when they come in, in parts as they come", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock", billBeforeReceipt: "allow" });
+    await setUp(sk);
+    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "TEE", quantity: 50, unitPrice: "2" }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+    await sk.purchasing.recordBill({ billId: "b_po", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 50, unitPrice: "2" }] });
+    clock.set("2026-03-06T10:00:00.000Z");
+    // 2% of 119 = 2.38, of which 0.38 tax: 2.00 onto the 50 TEE awaited.
+    expect(await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] })).toMatchObject({ discount: "2.38", discountOnStock: "2" });
+    await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 20 }] });
+    expect(await stockValue(sk)).toEqual({ TEE: "39.2" });
+    await sk.purchasing.receiveGoods({ receiptId: "grn_2", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 30 }] });
+    expect(await stockValue(sk)).toEqual({ TEE: "98" });
     const b = await books(sk);
-    // TEE had not arrived: its 2.00 stays on the discount account (5200 by default); MUG's 2.00 went on stock.
-    expect(b["5200"]).toBe("-2");
-    expect(await stockValue(sk)).toEqual({ MUG: "98" });
-    await sk.purchasing.receiveGoods({ receiptId: "grn_2", purchaseOrderId: "po", lines: [{ lineId: "2", quantity: 50 }] });
-    expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "100" });
+    expect(b["2150"] ?? "0").toBe("0");
+    expect(b["5200"]).toBeUndefined();
+    // Replayed, the payment lowers nothing twice.
+    await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
+    expect(await books(sk)).toEqual(b);
+    await sk.close();
   });
 
   it("a foreign-currency bill: the discount on stock at the payment's rate, the parts adding up to the functional discount", async () => {

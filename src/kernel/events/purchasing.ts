@@ -192,7 +192,10 @@ export const supplierBillRecordedSchema = refined(
  * `purchase-price-difference` (where the return took them out). `discount.onLandedCost`: likewise the parts of the
  * discount taken on landed-cost bills (a freight forwarder's Skonto), credited to
  * `landed-cost-clearing`; inventory takes each off the receipts its landed cost went onto, in
- * the shares it went on (Dr `landed-cost-clearing` / Cr Inventory, COGS). `bank`
+ * the shares it went on (Dr `landed-cost-clearing` / Cr Inventory, COGS). `discount.onAhead`: the
+ * parts on goods billed before they arrived and still awaited, credited to `grni`: purchasing
+ * lowers the value the goods will come in at by them (the receipt's Dr Inventory / Cr GRNI then
+ * clears GRNI at the lower value). `bank`
  * (optional) names the bank the money left from, picking its account when finance has
  * several (`FinanceOptions.cashAccounts`, matched as the rule's provider).
  *
@@ -241,6 +244,21 @@ export const supplierPaidSchema = refined(
           .min(1)
           .max(10_000)
           .exactOptional(),
+        onAhead: z
+          .array(
+            z.object({
+              billId: documentIdField,
+              lineId: idString,
+              sku: skuField,
+              purchaseOrderId: documentIdField,
+              orderLineId: idString,
+              amount: positiveAmountJson,
+              value: positiveAmountJson,
+            }),
+          )
+          .min(1)
+          .max(10_000)
+          .exactOptional(),
       })
       .exactOptional(),
   }),
@@ -252,10 +270,10 @@ export const supplierPaidSchema = refined(
       checkCurrency(ctx, payment.functionalCurrency, [[["discount", "functionalAmount"], d.functionalAmount], [["discount", "functionalTax"], d.functionalTax]]);
       if (new Decimal(d.tax.amount).gt(d.amount.amount)) ctx.addIssue({ code: "custom", path: ["discount", "tax"], message: "the discount's tax part cannot exceed the discount" });
       if (new Decimal(d.functionalTax.amount).gt(d.functionalAmount.amount)) ctx.addIssue({ code: "custom", path: ["discount", "functionalTax"], message: "the discount's tax part cannot exceed the discount" });
-      if (d.onStock !== undefined || d.onLandedCost !== undefined) {
+      if (d.onStock !== undefined || d.onLandedCost !== undefined || d.onAhead !== undefined) {
         let amount = new Decimal(0);
         let value = new Decimal(0);
-        for (const [key, parts] of [["onStock", d.onStock ?? []], ["onLandedCost", d.onLandedCost ?? []]] as const) {
+        for (const [key, parts] of [["onStock", d.onStock ?? []], ["onLandedCost", d.onLandedCost ?? []], ["onAhead", d.onAhead ?? []]] as const) {
           for (const [i, part] of parts.entries()) {
             checkCurrency(ctx, payment.currency, [[["discount", key, i, "amount"], part.amount]]);
             checkCurrency(ctx, payment.functionalCurrency, [[["discount", key, i, "value"], part.value]]);

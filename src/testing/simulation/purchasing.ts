@@ -90,7 +90,8 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
     for (const id of input.billIds) {
       const bill = await sk.purchasing.bill(id);
       if (bill?.kind === "landed-cost") freight = true;
-      if (bill?.kind === "landed-cost" || (bill?.kind === "bill" && (bill.stockBasis ?? []).some((part) => part.receiptId !== null))) received = true;
+      // Received, or billed ahead (the goods still awaited take their share when they come in).
+      if (bill?.kind === "landed-cost" || (bill?.kind === "bill" && (bill.stockBasis ?? []).length > 0)) received = true;
     }
     if (onStock.gt(result.discount) || (onStock.gt(0) && !received)) {
       throw new Error(`payment ${result.paymentId} put ${onStock.toFixed()} of its discount ${result.discount} on stock (bills ${input.billIds.join(", ")}${received ? "" : ", none with goods received"})`);
