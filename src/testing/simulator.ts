@@ -268,7 +268,7 @@ export async function simulateShop(options: SimulationOptions): Promise<Simulati
   const oss = random.chance(1 / 3);
   const salesTax = oss ? { ...tax, distanceSales: { currentYear: "25000", previousYear: "18000" } } : tax;
   let lostCommits = 0;
-  const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax: salesTax }, ...(options.accounts === true ? { finance: { dunning: SIM_DUNNING }, purchasing: { cashDiscounts: "stock" as const } } : {}), modules: options.modules ?? [] });
+  const facade: Storekeep = createStorekeep({ store, clock, ids: sequentialIds({ width: 6 }), rates: memoryRates(simRates(random)), config: { functionalCurrency: "EUR", timeZone: "Europe/Berlin" }, sales: { tax: salesTax }, ...(options.accounts === true ? { finance: { dunning: SIM_DUNNING }, purchasing: { cashDiscounts: "stock" as const, billBeforeReceipt: "allow" as const } } : {}), modules: options.modules ?? [] });
   const sk = retryingFacade(facade, () => lostCommits++);
   const backorders = options.backorders === true;
   // The backorder product only when asked for: every other run keeps its lists, so its draws.

@@ -4,6 +4,7 @@ import type { PurchaseOrder } from "../../purchasing/purchase-order.js";
 import { billOpen } from "../../purchasing/bill.js";
 import type { ControlCheck } from "./finance.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
+import { STANDARD_SKU } from "./inventory.js";
 
 /*
  * Purchasing's part of the whole-shop simulation: purchase orders created, approved, sent,
@@ -56,14 +57,16 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
   // the freight's did; so does a goods discount's share of units sent back to the supplier after
   // the bill, which the payment's event names: the check allows each such share rounded either way.)
   let paymentCursor: string | null = null;
-  const onStockParts = new Map<string, { value: string; receiptQuantity?: string; returnedQuantity?: string; billId: string; receiptId: string; receiptLineId?: string }[]>();
+  const aheadPayments = new Set<string>();
+  const onStockParts = new Map<string, { sku: string; value: string; receiptQuantity?: string; returnedQuantity?: string; billId: string; receiptId: string; receiptLineId?: string }[]>();
   const partsOf = async (paymentId: string) => {
     for (;;) {
       const page = await shop.store.readEvents(paymentCursor, 10_000);
       for (const e of page) {
         if (e.type !== "SupplierPaid") continue;
-        const p = e.payload as { paymentId: string; discount?: { onStock?: { value: { amount: string }; receiptQuantity?: string; returnedQuantity?: string; billId: string; receiptId: string; receiptLineId?: string }[] } };
+        const p = e.payload as { paymentId: string; discount?: { onStock?: { sku: string; value: { amount: string }; receiptQuantity?: string; returnedQuantity?: string; billId: string; receiptId: string; receiptLineId?: string }[]; onAhead?: unknown[] } };
         onStockParts.set(p.paymentId, (p.discount?.onStock ?? []).map((x) => ({ ...x, value: x.value.amount })));
+        if ((p.discount?.onAhead ?? []).length > 0) aheadPayments.add(p.paymentId);
       }
       if (page.length === 0) break;
       paymentCursor = page[page.length - 1]!.position;
@@ -105,7 +108,8 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
       let low = new Decimal(0);
       let high = new Decimal(0);
       for (const part of await partsOf(result.paymentId)) {
-        if (part.returnedQuantity === undefined) continue;
+        // At a standard cost the whole part is a variance (the stock stays at standard): nothing of it stays in Purchase price difference.
+        if (part.returnedQuantity === undefined || part.sku === STANDARD_SKU) continue;
         let units = part.receiptQuantity;
         if (units === undefined) {
           const bill = await sk.purchasing.bill(part.billId);
@@ -119,6 +123,7 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
         high = high.plus(share.toDecimalPlaces(2, Decimal.ROUND_CEIL));
         shop.tally("purchasing.discounts-on-returned-goods");
       }
+      if (aheadPayments.has(result.paymentId)) shop.tally("purchasing.discounts-on-goods-awaited");
       if (!freight && (moved.gt(expected.minus(low)) || moved.lt(expected.minus(high)))) {
         throw new Error(`payment ${result.paymentId} (discount ${result.discount}, ${onStock.toFixed()} on stock) moved Purchase price difference by ${moved.toFixed()}, not ${expected.toFixed()}${high.gt(0) ? ` less ${low.toFixed()} to ${high.toFixed()} for goods sent back` : ""}`);
       }
@@ -211,6 +216,31 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
           return result;
         },
       },
+      // --accounts: bills ahead of the goods (the shop posts them: billBeforeReceipt "allow"), so
+      // that early-payment discounts on goods still awaited go onto them when they come in.
+      ...(options.accounts === true
+        ? [
+            {
+              name: "purchasing.recordBill",
+              weight: 0.4 * some(["sent", "partiallyReceived"]),
+              run: async () => {
+                const po = await pick(["sent", "partiallyReceived"]);
+                if (po === undefined) return "skip";
+                const open = po.lines.filter((l) => q(l.quantity) > q(l.billed) && q(l.quantity) > q(l.received));
+                if (open.length === 0) return "skip";
+                const lines = open.map((l) => ({ lineId: l.lineId, quantity: random.int(Math.max(1, q(l.received) - q(l.billed) + 1), q(l.quantity) - q(l.billed)), unitPrice: l.unitPrice }));
+                const billId = shop.id("bill");
+                // Marked first: a commit reported lost may have posted the bill all the same.
+                for (const l of lines) overridden.add(`${po.purchaseOrderId}|${l.lineId}`);
+                const result = await sk.purchasing.recordBill({ billId, purchaseOrderId: po.purchaseOrderId, lines });
+                bills.push(billId);
+                shop.tally("purchasing.bills-ahead");
+                await refresh(po.purchaseOrderId);
+                return result;
+              },
+            },
+          ]
+        : []),
       {
         name: "purchasing.approveBill",
         weight: 0.5 * some(["partiallyReceived", "received", "billed"]),
@@ -224,7 +254,8 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
           // What a posted approval accepted is the bill's reasons as stored when it ran: the same bill approved
           // twice at once is "approve, then approve again", and the second accepts the reasons the first found.
           const accepted = (result as { status: string; reasons?: readonly { kind: string }[] }).status === "posted" ? ((result as { reasons?: readonly { kind: string }[] }).reasons ?? []) : [];
-          if ([...bill.reasons, ...accepted].some((r) => r.kind !== "price")) for (const l of bill.lines) overridden.add(`${bill.purchaseOrderId}|${l.lineId}`);
+          // (--accounts posts bills ahead of the goods: an approved bill may bill beyond what came in without a reason.)
+          if (options.accounts === true || [...bill.reasons, ...accepted].some((r) => r.kind !== "price")) for (const l of bill.lines) overridden.add(`${bill.purchaseOrderId}|${l.lineId}`);
           if (bill.purchaseOrderId !== null) await refresh(bill.purchaseOrderId);
           return result;
         },
