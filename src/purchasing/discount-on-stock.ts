@@ -124,10 +124,11 @@ export function keptUnitsOf(orders: ReadonlyMap<string, PurchaseOrder>): KeptUni
  * first spread over the bills by their discounts. A landed-cost bill's discount is one part
  * (`onLandedCost`): inventory spreads it as it spread the landed cost. Parts billed before the
  * goods arrived go, with `ahead` (each order line's value billed ahead and still awaited, keyed
- * by {@link aheadKey}; lowered here as parts take it), onto the goods still awaited (`onAhead`):
+ * by {@link aheadKey}; lowered here as parts take it), onto the goods still awaited (`onAhead`);
  * a part whose goods have come in since (the line awaits less than the part was billed at) puts
- * only the awaited share there; the rest, and every part without `ahead`, stays on the discount
- * account. With `kept`, a part
+ * the share of those on the receipts that took units billed ahead (`receiptsAhead`, by those
+ * units), or leaves it on the discount account when none is known (receipts stored before they
+ * were recorded). Every part without `ahead` stays on the account. With `kept`, a part
  * some of whose units went back to the supplier after the bill (a debit note, owed back at the
  * billed price) names them (`returnedQuantity`): inventory leaves their share in the purchase
  * price difference, where the return took them out, instead of charging it to COGS.
@@ -145,6 +146,7 @@ export function discountOnStock(
   functionalCurrency: string,
   kept?: KeptUnits,
   ahead?: Map<string, Decimal>,
+  receiptsAhead?: (purchaseOrderId: string, orderLineId: string) => readonly { readonly receiptId: string; readonly quantity: string; readonly billedAhead: string }[],
 ): { onStock: DiscountOnStock[]; onLandedCost: DiscountOnLandedCost[]; onAhead: DiscountOnAhead[] } {
   const values = spread(netValue, bills.map((b) => b.net), functionalCurrency);
   const out: DiscountOnStock[] = [];
@@ -169,14 +171,27 @@ export function discountOnStock(
         const orderLineId = dot < 0 ? part.lineId : part.lineId.slice(0, dot);
         const key = bill.purchaseOrderId === null ? undefined : aheadKey(bill.purchaseOrderId, orderLineId);
         const left = key === undefined ? undefined : ahead?.get(key);
-        if (key === undefined || left === undefined || left.lte(0)) continue;
+        if (key === undefined || left === undefined) continue;
         const billed = new Decimal(part.value);
-        const covered = Decimal.min(billed, left);
-        const value = Decimal.min(left, shareOf(functional[k]!, covered, billed, functionalCurrency));
+        const covered = Decimal.min(billed, Decimal.max(0, left));
+        const value = Decimal.min(Decimal.max(0, left), shareOf(functional[k]!, covered, billed, functionalCurrency));
         const amount = shareOf(amounts[k]!, covered, billed, currency);
-        if (value.lte(0) || amount.lte(0)) continue;
-        ahead!.set(key, left.minus(value));
-        awaited.push({ billId: bill.billId, lineId: part.lineId, sku: part.sku, purchaseOrderId: bill.purchaseOrderId!, orderLineId, amount: { amount: canonicalDecimal(amount), currency }, value: { amount: canonicalDecimal(value), currency: functionalCurrency } });
+        if (value.gt(0) && amount.gt(0)) {
+          ahead!.set(key, left.minus(value));
+          awaited.push({ billId: bill.billId, lineId: part.lineId, sku: part.sku, purchaseOrderId: bill.purchaseOrderId!, orderLineId, amount: { amount: canonicalDecimal(amount), currency }, value: { amount: canonicalDecimal(value), currency: functionalCurrency } });
+        }
+        // What came in since: on the receipts that took units billed ahead, by those units.
+        const arrivedValue = value.gt(0) && amount.gt(0) ? functional[k]!.minus(value) : functional[k]!;
+        const arrivedAmount = value.gt(0) && amount.gt(0) ? amounts[k]!.minus(amount) : amounts[k]!;
+        const took = (receiptsAhead?.(bill.purchaseOrderId!, orderLineId) ?? []).filter((r) => new Decimal(r.billedAhead).gt(0));
+        if (arrivedValue.lte(0) || arrivedAmount.lte(0) || took.length === 0) continue;
+        const weights = took.map((r) => new Decimal(r.billedAhead));
+        const arrivedAmounts = spread(arrivedAmount, weights, currency);
+        const arrivedValues = spread(arrivedValue, weights, functionalCurrency);
+        for (const [j, r] of took.entries()) {
+          if (arrivedAmounts[j]!.lte(0) || arrivedValues[j]!.lte(0)) continue;
+          out.push({ billId: bill.billId, lineId: part.lineId, sku: part.sku, receiptId: r.receiptId, receiptLineId: orderLineId, amount: { amount: canonicalDecimal(arrivedAmounts[j]!), currency }, value: { amount: canonicalDecimal(arrivedValues[j]!), currency: functionalCurrency } });
+        }
         continue;
       }
       // Units sent back since the bill: named, so that their share is not charged to COGS.

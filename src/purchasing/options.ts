@@ -58,8 +58,8 @@ export interface PurchasingOptions {
    * net of tax at the payment date, the part still on hand lowering Inventory and the part sold
    * lowering COGS (standard cost: the purchase price variance); a landed-cost bill's discount
    * comes off the receipts its freight went onto. Goods billed before they arrived and still
-   * awaited come in at a value lowered by their share (GRNI credited at the payment); the share
-   * of such goods that came in before the payment stays on the account; that of goods sent back to the supplier after the bill stays in the
+   * awaited come in at a value lowered by their share (GRNI credited at the payment); such goods
+   * that came in before the payment take theirs off the receipts that took them; that of goods sent back to the supplier after the bill stays in the
    * purchase price difference (where the return took them out).
    */
   readonly cashDiscounts?: "account" | "stock";

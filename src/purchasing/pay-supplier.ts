@@ -199,7 +199,9 @@ export const paySupplier = defineLibraryCommand({
       const orders = await ordersOf(ctx.tx, taken);
       const ahead = new Map<string, Decimal>();
       for (const { order } of orders.values()) for (const l of order.lines) ahead.set(aheadKey(order.purchaseOrderId, l.lineId), new Decimal(l.ahead.value));
-      ({ onStock, onLandedCost, onAhead } = discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional, keptUnitsOf(new Map([...orders].map(([id, o]) => [id, o.order]))), ahead));
+      const receiptsAhead = (purchaseOrderId: string, orderLineId: string) =>
+        (orders.get(purchaseOrderId)?.order.lines.find((l) => l.lineId === orderLineId)?.receipts ?? []).flatMap((r) => (r.billedAhead === undefined ? [] : [{ receiptId: r.receiptId, quantity: r.quantity, billedAhead: r.billedAhead }]));
+      ({ onStock, onLandedCost, onAhead } = discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional, keptUnitsOf(new Map([...orders].map(([id, o]) => [id, o.order]))), ahead, receiptsAhead));
       for (const [id, { order, version }] of orders) {
         if (!onAhead.some((part) => part.purchaseOrderId === id)) continue;
         const lines = order.lines.map((l) => {

@@ -32,6 +32,8 @@ export type ReceiptSlice = {
   readonly unitPrice?: string;
   /** Units of this receipt sent back to the supplier before they were billed (absent: none). */
   readonly returnedQuantity?: string;
+  /** Units of this receipt that bills posted before it arrived had billed (absent: none, or stored before it). */
+  readonly billedAhead?: string;
 };
 
 /**

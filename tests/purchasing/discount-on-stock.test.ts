@@ -144,7 +144,7 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
     expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "98" });
   });
 
-  it("goods billed before they arrived take their share when they come in: GRNI is credited at the payment and the goods come in at the lower value; of goods that came in before the payment, their share stays on the account", async () => {
+  it("goods billed before they arrived take their share: those still awaited when they come in (GRNI credited at the payment, the goods in at the lower value), those that came in before the payment on the receipts that took them", async () => {
     const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock", billBeforeReceipt: "allow" });
     await setUp(sk);
     await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 100, unitPrice: "1" }, { sku: "TEE", quantity: 50, unitPrice: "2" }] });
@@ -155,19 +155,20 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
     await sk.purchasing.receiveGoods({ receiptId: "grn_2", purchaseOrderId: "po", lines: [{ lineId: "2", quantity: 20 }] });
     clock.set("2026-03-06T10:00:00.000Z");
     const paid = await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
-    // MUG's 2.00 on stock; TEE's 2.00: 1.20 onto the 30 still awaited (their 60 billed ahead), 0.80 for the 20 already in stays on the account.
-    expect(paid.discountOnStock).toBe("3.2");
+    // MUG's 2.00 on stock; TEE's 2.00: 1.20 onto the 30 still awaited (their 60 billed ahead), 0.80 off the 20 that came in (grn_2).
+    expect(paid.discountOnStock).toBe("4");
     expect((await sk.purchasing.order("po"))?.lines[1]?.ahead).toEqual({ quantity: "30", value: "58.8" });
     let b = await books(sk);
-    expect(b["5200"]).toBe("-0.8");
+    expect(b["5200"]).toBeUndefined();
     expect(b["2150"]).toBe("58.8");
-    expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "40" });
-    // The 30 come in at 58.80: GRNI clears to zero and TEE carries 1.20 of the discount.
+    expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "39.2" });
+    expect((await sk.inventory.history({ sku: "TEE" })).filter((h) => h.kind === "revaluation").map((h) => [h.source, h.amount])).toEqual([[{ type: "supplier-payment", id: "p_1", lineId: "2.1" }, "-0.8"]]);
+    // The 30 come in at 58.80: GRNI clears to zero and TEE carries the whole 2.00.
     await sk.purchasing.receiveGoods({ receiptId: "grn_3", purchaseOrderId: "po", lines: [{ lineId: "2", quantity: 30 }] });
     b = await books(sk);
     expect(b["2150"] ?? "0").toBe("0");
-    expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "98.8" });
-    expect(b["5200"]).toBe("-0.8");
+    expect(await stockValue(sk)).toEqual({ MUG: "98", TEE: "98" });
+    expect(b["5200"]).toBeUndefined();
     await sk.close();
   });
 
@@ -190,6 +191,24 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
     // Replayed, the payment lowers nothing twice.
     await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
     expect(await books(sk)).toEqual(b);
+    await sk.close();
+  });
+
+  it("a bill ahead of goods that all came in before the payment (invoiced on dispatch, paid within the window): the discount comes off the receipts that took them, by the units each took", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock", billBeforeReceipt: "allow" });
+    await setUp(sk);
+    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "TEE", quantity: 50, unitPrice: "2" }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+    await sk.purchasing.recordBill({ billId: "b_po", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 50, unitPrice: "2" }] });
+    await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10 }] });
+    await sk.purchasing.receiveGoods({ receiptId: "grn_2", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 40 }] });
+    clock.set("2026-03-06T10:00:00.000Z");
+    expect(await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] })).toMatchObject({ discount: "2.38", discountOnStock: "2" });
+    expect((await sk.inventory.history({ sku: "TEE" })).filter((h) => h.kind === "revaluation").map((h) => h.amount)).toEqual(["-0.4", "-1.6"]);
+    expect(await stockValue(sk)).toEqual({ TEE: "98" });
+    const b = await books(sk);
+    expect(b["2150"] ?? "0").toBe("0");
+    expect(b["5200"]).toBeUndefined();
     await sk.close();
   });
 
