@@ -166,7 +166,7 @@ export function discountOnStock(
     for (const [k, part] of basis.entries()) {
       if (amounts[k]!.lte(0) || functional[k]!.lte(0)) continue;
       if (part.receiptId === null) {
-        // Billed ahead: onto the goods still awaited (the share of those that came in since stays on the account).
+        // Billed ahead: onto the goods still awaited (the line's value ahead); the share of those that came in since, below.
         const dot = part.lineId.lastIndexOf(".");
         const orderLineId = dot < 0 ? part.lineId : part.lineId.slice(0, dot);
         const key = bill.purchaseOrderId === null ? undefined : aheadKey(bill.purchaseOrderId, orderLineId);
