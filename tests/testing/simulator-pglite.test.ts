@@ -49,4 +49,16 @@ describe("the whole-shop simulator on PGlite", () => {
     expect(tallies["sales.backorders.ordered"] ?? 0).toBeGreaterThan(0);
     expect(tallies["inventory.backorders.checks-backordered"] ?? 0).toBeGreaterThan(0);
   }, 300_000);
+
+  it("the accounts mode on the PostgreSQL adapter (dunning with interest, early-payment discounts on the cost of goods, bills ahead of the goods, payables write-offs undone): every invariant holds after every step", async () => {
+    const tallies: Record<string, number> = {};
+    for (const seed of [6]) {
+      const report = await simulateShop({ seed, steps: 300, accounts: true, store: postgresStore({ client: db, schema: `sim_accounts_${seed}` }) });
+      expect(report.steps).toBe(300);
+      for (const [name, n] of Object.entries(report.tallies)) tallies[name] = (tallies[name] ?? 0) + n;
+    }
+    expect(tallies["purchasing.discounts-on-stock"] ?? 0).toBeGreaterThan(0);
+    expect(tallies["purchasing.discounts-on-goods-awaited"] ?? 0).toBeGreaterThan(0);
+    expect(tallies["purchasing.bills-ahead"] ?? 0).toBeGreaterThan(0);
+  }, 300_000);
 });
