@@ -228,6 +228,25 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
     expect(b["2100"]).toBeUndefined();
   });
 
+  it("a foreign-currency bill ahead of the goods: the part on the goods awaited at the payment's rate lowers what they come in at, and GRNI clears", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", cashDiscounts: "stock", billBeforeReceipt: "allow" });
+    await setUp(sk, "fifo", "USD");
+    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "TEE", quantity: 50, unitPrice: "2" }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+    await sk.purchasing.recordBill({ billId: "b_po", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 50, unitPrice: "2" }] });
+    clock.set("2026-03-10T10:00:00.000Z");
+    // 2% of 100 USD = 2 USD at 0.92 = 1.84 EUR onto the 50 TEE billed ahead at 90 EUR (0.9).
+    expect(await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] })).toMatchObject({ discount: "2", discountOnStock: "2", rate: "0.92" });
+    await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 50 }] });
+    expect(await stockValue(sk)).toEqual({ TEE: "88.16" });
+    const b = await books(sk);
+    expect(b["2150"] ?? "0").toBe("0");
+    expect(b["5200"]).toBeUndefined();
+    const tb = await sk.finance.trialBalance({ asOf: "2026-12-31" });
+    expect(new Decimal(tb.totals.debit).eq(tb.totals.credit)).toBe(true);
+    await sk.close();
+  });
+
   it("several bills in one payment: each bill's discount on its own goods", async () => {
     const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock" });
     await setUp(sk);
