@@ -190,7 +190,10 @@ export function discountOnStock(
         const arrivedValues = spread(arrivedValue, weights, functionalCurrency);
         for (const [j, r] of took.entries()) {
           if (arrivedAmounts[j]!.lte(0) || arrivedValues[j]!.lte(0)) continue;
-          out.push({ billId: bill.billId, lineId: part.lineId, sku: part.sku, receiptId: r.receiptId, receiptLineId: orderLineId, amount: { amount: canonicalDecimal(arrivedAmounts[j]!), currency }, value: { amount: canonicalDecimal(arrivedValues[j]!), currency: functionalCurrency } });
+          // Units of the receipt sent back since: named, as for a part billed after the goods came.
+          const u = kept?.(bill, { ...part, receiptId: r.receiptId, receiptLineId: orderLineId });
+          const returned = u === undefined || u.now.gte(u.billed) ? undefined : u.billed.minus(u.now);
+          out.push({ billId: bill.billId, lineId: part.lineId, sku: part.sku, receiptId: r.receiptId, receiptLineId: orderLineId, ...(returned !== undefined && returned.gt(0) ? { returnedQuantity: canonicalDecimal(returned) } : {}), amount: { amount: canonicalDecimal(arrivedAmounts[j]!), currency }, value: { amount: canonicalDecimal(arrivedValues[j]!), currency: functionalCurrency } });
         }
         continue;
       }

@@ -212,6 +212,25 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
     await sk.close();
   });
 
+  it("goods billed ahead that came in and partly went back to the supplier before the payment: the share of those sent back stays in purchase price difference", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock", billBeforeReceipt: "allow" });
+    await setUp(sk);
+    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "TEE", quantity: 50, unitPrice: "2" }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+    await sk.purchasing.recordBill({ billId: "b_po", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 50, unitPrice: "2" }] });
+    await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 50 }] });
+    // 10 go back by a debit note (23.80 owed back).
+    await sk.purchasing.returnToSupplier({ returnId: "r_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10 }] });
+    clock.set("2026-03-06T10:00:00.000Z");
+    expect(await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] })).toMatchObject({ discount: "2.38", discountOnStock: "2" });
+    // 2.00 over the 50 received: 0.40 for the 10 sent back stays in purchase price difference, 1.60 off the 40 kept (80 → 78.40).
+    expect(await stockValue(sk)).toEqual({ TEE: "78.4" });
+    const b = await books(sk);
+    expect(b["5200"]).toBe("-0.4");
+    expect(b["5100"]).toBeUndefined();
+    await sk.close();
+  });
+
   it("a foreign-currency bill: the discount on stock at the payment's rate, the parts adding up to the functional discount", async () => {
     const { sk, clock } = memory({ approvalLimit: "100000", cashDiscounts: "stock" });
     await setUp(sk, "fifo", "USD");
