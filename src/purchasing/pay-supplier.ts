@@ -246,12 +246,8 @@ export const paySupplier = defineLibraryCommand({
  * is read off them, and the value of goods billed ahead is lowered on them.
  */
 async function ordersOf(tx: Transaction, taken: readonly { readonly bill: SupplierBill }[]): Promise<Map<string, { order: PurchaseOrder; version: number }>> {
-  const orders = new Map<string, { order: PurchaseOrder; version: number }>();
-  for (const { bill } of taken) {
-    const id = bill.purchaseOrderId;
-    if (id === null || bill.kind === "landed-cost" || orders.has(id) || (bill.stockBasis ?? []).length === 0) continue;
-    const doc = await tx.documents.getForUpdate<PurchaseOrder>(ORDERS, id);
-    if (doc !== undefined) orders.set(id, { order: doc.data, version: doc.version });
-  }
-  return orders;
+  const ids = taken.flatMap(({ bill }) => (bill.purchaseOrderId === null || bill.kind === "landed-cost" || (bill.stockBasis ?? []).length === 0 ? [] : [bill.purchaseOrderId]));
+  // Locked together in id order (as the bills were), so two payments never wait on each other crosswise.
+  const docs = await lockDocuments<PurchaseOrder>(tx, ORDERS, ids);
+  return new Map(docs.map((d) => [d.id, { order: d.data, version: d.version }]));
 }
