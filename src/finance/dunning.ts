@@ -351,8 +351,10 @@ export function runDunningCommand(settings: FinanceSettings) {
         const open = toUnits(item.openAmount);
         if (open === 0n || item.date > input.asOf) continue;
         if (open < 0n) {
-          groupOf(item).credits -= open;
-          groupOf(item).creditParts.push({ date: item.date, documentId: item.documentId, amount: -open });
+          // Each credit by its date (interest is covered from the day after it arose), and their sum.
+          const group = groupOf(item);
+          group.credits -= open;
+          group.creditParts.push({ date: item.date, documentId: item.documentId, amount: -open });
         } else if (item.documentType === "invoice" && item.dueDate < input.asOf) groupOf(item).overdue.push(item);
       }
       const openItemOf = new Map([...groups.values()].flatMap((g) => g.overdue.map((i) => [i.itemId, i] as const)));

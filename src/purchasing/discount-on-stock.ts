@@ -88,32 +88,32 @@ function spread(total: Decimal, weights: readonly Decimal[], currency: string): 
 }
 
 /**
- * A bill part's receipt units still with the shop at the payment (`now`) against those it had
- * when billed (`billed`); undefined when unknown (the part is then taken whole).
+ * Of a bill part's receipt units (those it had when billed), how many went back to the supplier
+ * since the bill; zero when none or unknown.
  */
-export type KeptUnits = (bill: SupplierBill, part: BillStockBasis) => { readonly now: Decimal; readonly billed: Decimal } | undefined;
+export type ReturnedSince = (bill: SupplierBill, part: BillStockBasis) => Decimal;
 
 /**
- * {@link KeptUnits} read off the bills' purchase orders: a receipt's units less those sent back
- * to the supplier (before a bill, or after it by a debit note, laid on the line's receipts first in,
- * first out as a landed cost lays them).
+ * {@link ReturnedSince} read off the bills' purchase orders: the receipt's units at the bill less
+ * those it still has, a receipt's returns counted as a landed cost counts them (before a bill, and
+ * after it by a debit note laid on the line's receipts first in, first out).
  *
  * @example
  * ```ts
- * const kept = keptUnitsOf(new Map([[order.purchaseOrderId, order]]));
- * kept(bill, bill.stockBasis![0]!); // { now: 60, billed: 100 } after 40 went back by a debit note
+ * const returnedSince = returnedSinceOf(new Map([[order.purchaseOrderId, order]]));
+ * returnedSince(bill, bill.stockBasis![0]!); // 40 after 40 of 100 went back by a debit note
  * ```
  */
-export function keptUnitsOf(orders: ReadonlyMap<string, PurchaseOrder>): KeptUnits {
+export function returnedSinceOf(orders: ReadonlyMap<string, PurchaseOrder>): ReturnedSince {
   return (bill, part) => {
     const order = bill.purchaseOrderId === null ? undefined : orders.get(bill.purchaseOrderId);
-    if (order === undefined || part.receiptId === null || part.receiptLineId === null) return undefined;
-    const slice = order.lines.find((l) => l.lineId === part.receiptLineId)?.receipts.find((r) => r.receiptId === part.receiptId);
-    if (slice === undefined) return undefined;
+    const slice = order?.lines.find((l) => l.lineId === part.receiptLineId)?.receipts.find((r) => r.receiptId === part.receiptId);
+    if (order === undefined || slice === undefined || part.receiptId === null) return new Decimal(0);
     const returned = returnedOfReceipt(order, part.receiptId)
       .filter((r) => r.receiptLineId === part.receiptLineId)
       .reduce((a, r) => a.plus(r.quantity), new Decimal(0));
-    return { now: Decimal.max(0, new Decimal(slice.quantity).minus(returned)), billed: new Decimal(part.receiptQuantity ?? slice.quantity) };
+    const now = Decimal.max(0, new Decimal(slice.quantity).minus(returned));
+    return Decimal.max(0, new Decimal(part.receiptQuantity ?? slice.quantity).minus(now));
   };
 }
 
@@ -128,7 +128,7 @@ export function keptUnitsOf(orders: ReadonlyMap<string, PurchaseOrder>): KeptUni
  * a part whose goods have come in since (the line awaits less than the part was billed at) puts
  * the share of those on the receipts that took units billed ahead (`receiptsAhead`, by those
  * units), or leaves it on the discount account when none is known (receipts stored before they
- * were recorded). Every part without `ahead` stays on the account. With `kept`, a part
+ * were recorded). Every part without `ahead` stays on the account. With `returnedSince`, a part
  * some of whose units went back to the supplier after the bill (a debit note, owed back at the
  * billed price) names them (`returnedQuantity`): inventory leaves their share in the purchase
  * price difference, where the return took them out, instead of charging it to COGS.
@@ -144,9 +144,9 @@ export function discountOnStock(
   netValue: Decimal,
   currency: string,
   functionalCurrency: string,
-  kept?: KeptUnits,
+  returnedSince?: ReturnedSince,
   ahead?: Map<string, Decimal>,
-  receiptsAhead?: (purchaseOrderId: string, orderLineId: string) => readonly { readonly receiptId: string; readonly quantity: string; readonly billedAhead: string }[],
+  receiptsAhead?: (purchaseOrderId: string, orderLineId: string) => readonly { readonly receiptId: string; readonly billedAhead: string }[],
 ): { onStock: DiscountOnStock[]; onLandedCost: DiscountOnLandedCost[]; onAhead: DiscountOnAhead[] } {
   const values = spread(netValue, bills.map((b) => b.net), functionalCurrency);
   const out: DiscountOnStock[] = [];
@@ -176,13 +176,14 @@ export function discountOnStock(
         const covered = Decimal.min(billed, Decimal.max(0, left));
         const value = Decimal.min(Decimal.max(0, left), shareOf(functional[k]!, covered, billed, functionalCurrency));
         const amount = shareOf(amounts[k]!, covered, billed, currency);
-        if (value.gt(0) && amount.gt(0)) {
+        const onAwaited = value.gt(0) && amount.gt(0);
+        if (onAwaited) {
           ahead!.set(key, left.minus(value));
           awaited.push({ billId: bill.billId, lineId: part.lineId, sku: part.sku, purchaseOrderId: bill.purchaseOrderId!, orderLineId, amount: { amount: canonicalDecimal(amount), currency }, value: { amount: canonicalDecimal(value), currency: functionalCurrency } });
         }
         // What came in since: on the receipts that took units billed ahead, by those units.
-        const arrivedValue = value.gt(0) && amount.gt(0) ? functional[k]!.minus(value) : functional[k]!;
-        const arrivedAmount = value.gt(0) && amount.gt(0) ? amounts[k]!.minus(amount) : amounts[k]!;
+        const arrivedValue = onAwaited ? functional[k]!.minus(value) : functional[k]!;
+        const arrivedAmount = onAwaited ? amounts[k]!.minus(amount) : amounts[k]!;
         const took = (receiptsAhead?.(bill.purchaseOrderId!, orderLineId) ?? []).filter((r) => new Decimal(r.billedAhead).gt(0));
         if (arrivedValue.lte(0) || arrivedAmount.lte(0) || took.length === 0) continue;
         const weights = took.map((r) => new Decimal(r.billedAhead));
@@ -191,15 +192,13 @@ export function discountOnStock(
         for (const [j, r] of took.entries()) {
           if (arrivedAmounts[j]!.lte(0) || arrivedValues[j]!.lte(0)) continue;
           // Units of the receipt sent back since: named, as for a part billed after the goods came.
-          const u = kept?.(bill, { ...part, receiptId: r.receiptId, receiptLineId: orderLineId });
-          const returned = u === undefined || u.now.gte(u.billed) ? undefined : u.billed.minus(u.now);
-          out.push({ billId: bill.billId, lineId: part.lineId, sku: part.sku, receiptId: r.receiptId, receiptLineId: orderLineId, ...(returned !== undefined && returned.gt(0) ? { returnedQuantity: canonicalDecimal(returned) } : {}), amount: { amount: canonicalDecimal(arrivedAmounts[j]!), currency }, value: { amount: canonicalDecimal(arrivedValues[j]!), currency: functionalCurrency } });
+          const returned = returnedSince?.(bill, { ...part, receiptId: r.receiptId, receiptLineId: orderLineId });
+          out.push({ billId: bill.billId, lineId: part.lineId, sku: part.sku, receiptId: r.receiptId, receiptLineId: orderLineId, ...(returned?.gt(0) ? { returnedQuantity: canonicalDecimal(returned) } : {}), amount: { amount: canonicalDecimal(arrivedAmounts[j]!), currency }, value: { amount: canonicalDecimal(arrivedValues[j]!), currency: functionalCurrency } });
         }
         continue;
       }
       // Units sent back since the bill: named, so that their share is not charged to COGS.
-      const u = kept?.(bill, part);
-      const returned = u === undefined || u.now.gte(u.billed) ? undefined : Decimal.min(u.billed, u.billed.minus(u.now));
+      const returned = returnedSince?.(bill, part);
       out.push({
         billId: bill.billId,
         lineId: part.lineId,
@@ -207,7 +206,7 @@ export function discountOnStock(
         receiptId: part.receiptId,
         ...(part.receiptLineId !== null ? { receiptLineId: part.receiptLineId } : {}),
         ...(part.receiptQuantity !== undefined ? { receiptQuantity: part.receiptQuantity } : {}),
-        ...(returned !== undefined && returned.gt(0) ? { returnedQuantity: canonicalDecimal(returned) } : {}),
+        ...(returned?.gt(0) ? { returnedQuantity: canonicalDecimal(returned) } : {}),
         amount: { amount: canonicalDecimal(amounts[k]!), currency },
         value: { amount: canonicalDecimal(functional[k]!), currency: functionalCurrency },
       });

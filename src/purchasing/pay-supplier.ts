@@ -13,7 +13,7 @@ import { BILLS, CLAIMS, ORDERS, type PaymentTerms, idSchema, requireSupplier } f
 import type { Transaction } from "../ports/storage.js";
 import { strictInput } from "../kernel/strict-input.js";
 import { settingsOf } from "./options.js";
-import { type DiscountOnAhead, type DiscountOnLandedCost, type DiscountOnStock, aheadKey, discountOnStock, keptUnitsOf } from "./discount-on-stock.js";
+import { type DiscountOnAhead, type DiscountOnLandedCost, type DiscountOnStock, aheadKey, discountOnStock, returnedSinceOf } from "./discount-on-stock.js";
 import type { PurchaseOrder } from "./purchase-order.js";
 
 /**
@@ -200,8 +200,8 @@ export const paySupplier = defineLibraryCommand({
       const ahead = new Map<string, Decimal>();
       for (const { order } of orders.values()) for (const l of order.lines) ahead.set(aheadKey(order.purchaseOrderId, l.lineId), new Decimal(l.ahead.value));
       const receiptsAhead = (purchaseOrderId: string, orderLineId: string) =>
-        (orders.get(purchaseOrderId)?.order.lines.find((l) => l.lineId === orderLineId)?.receipts ?? []).flatMap((r) => (r.billedAhead === undefined ? [] : [{ receiptId: r.receiptId, quantity: r.quantity, billedAhead: r.billedAhead }]));
-      ({ onStock, onLandedCost, onAhead } = discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional, keptUnitsOf(new Map([...orders].map(([id, o]) => [id, o.order]))), ahead, receiptsAhead));
+        (orders.get(purchaseOrderId)?.order.lines.find((l) => l.lineId === orderLineId)?.receipts ?? []).flatMap((r) => (r.billedAhead === undefined ? [] : [{ receiptId: r.receiptId, billedAhead: r.billedAhead }]));
+      ({ onStock, onLandedCost, onAhead } = discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional, returnedSinceOf(new Map([...orders].map(([id, o]) => [id, o.order]))), ahead, receiptsAhead));
       for (const [id, { order, version }] of orders) {
         if (!onAhead.some((part) => part.purchaseOrderId === id)) continue;
         const lines = order.lines.map((l) => {

@@ -37,6 +37,13 @@ async function billed(sk: Storekeep, id = "po"): Promise<void> {
   await sk.purchasing.recordBill({ billId: `b_${id}`, purchaseOrderId: id, date: "2026-03-02", lines: [{ lineId: "1", quantity: 100, unitPrice: "1" }, { lineId: "2", quantity: 50, unitPrice: "2" }] });
 }
 
+/** 50 TEE at 2 ordered and billed on 2026-03-02 before any arrived (the shop posts bills ahead: `billBeforeReceipt: "allow"`). */
+async function billedAhead(sk: Storekeep): Promise<void> {
+  await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "TEE", quantity: 50, unitPrice: "2" }] });
+  await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+  await sk.purchasing.recordBill({ billId: "b_po", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 50, unitPrice: "2" }] });
+}
+
 describe.each(KINDS)("cash discounts on the cost of goods (cashDiscounts: \"stock\", IAS 2) on %s", (kind) => {
   it("the discount net of tax lowers what is on hand and, for what was sold, COGS; nothing stays in purchase price difference", async () => {
     const { sk, clock } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000", tax, cashDiscounts: "stock" });
@@ -175,9 +182,7 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
   it("a bill wholly ahead of the goods: the whole discount goes onto them when they come in, in parts as they come", async () => {
     const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock", billBeforeReceipt: "allow" });
     await setUp(sk);
-    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "TEE", quantity: 50, unitPrice: "2" }] });
-    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
-    await sk.purchasing.recordBill({ billId: "b_po", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 50, unitPrice: "2" }] });
+    await billedAhead(sk);
     clock.set("2026-03-06T10:00:00.000Z");
     // 2% of 119 = 2.38, of which 0.38 tax: 2.00 onto the 50 TEE awaited.
     expect(await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] })).toMatchObject({ discount: "2.38", discountOnStock: "2" });
@@ -197,9 +202,7 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
   it("a bill ahead of goods that all came in before the payment (invoiced on dispatch, paid within the window): the discount comes off the receipts that took them, by the units each took", async () => {
     const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock", billBeforeReceipt: "allow" });
     await setUp(sk);
-    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "TEE", quantity: 50, unitPrice: "2" }] });
-    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
-    await sk.purchasing.recordBill({ billId: "b_po", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 50, unitPrice: "2" }] });
+    await billedAhead(sk);
     await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10 }] });
     await sk.purchasing.receiveGoods({ receiptId: "grn_2", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 40 }] });
     clock.set("2026-03-06T10:00:00.000Z");
@@ -215,9 +218,7 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
   it("goods billed ahead that came in and partly went back to the supplier before the payment: the share of those sent back stays in purchase price difference", async () => {
     const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock", billBeforeReceipt: "allow" });
     await setUp(sk);
-    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "TEE", quantity: 50, unitPrice: "2" }] });
-    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
-    await sk.purchasing.recordBill({ billId: "b_po", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 50, unitPrice: "2" }] });
+    await billedAhead(sk);
     await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 50 }] });
     // 10 go back by a debit note (23.80 owed back).
     await sk.purchasing.returnToSupplier({ returnId: "r_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10 }] });
@@ -250,9 +251,7 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
   it("a foreign-currency bill ahead of the goods: the part on the goods awaited at the payment's rate lowers what they come in at, and GRNI clears", async () => {
     const { sk, clock } = memory({ approvalLimit: "100000", cashDiscounts: "stock", billBeforeReceipt: "allow" });
     await setUp(sk, "fifo", "USD");
-    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "TEE", quantity: 50, unitPrice: "2" }] });
-    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
-    await sk.purchasing.recordBill({ billId: "b_po", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 50, unitPrice: "2" }] });
+    await billedAhead(sk);
     clock.set("2026-03-10T10:00:00.000Z");
     // 2% of 100 USD = 2 USD at 0.92 = 1.84 EUR onto the 50 TEE billed ahead at 90 EUR (0.9).
     expect(await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] })).toMatchObject({ discount: "2", discountOnStock: "2", rate: "0.92" });
