@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { StorekeepError } from "../kernel/errors.js";
-import { type LocalDate, daysBetween, localDateSchema } from "../kernel/local-date.js";
+import { type LocalDate, addDays, daysBetween, localDateSchema } from "../kernel/local-date.js";
 import { refuseUnknownKeys, strictInput } from "../kernel/strict-input.js";
 import type { JsonObject, Transaction } from "../ports/storage.js";
 import type { CommandContext, NewEvent } from "../runner/command.js";
@@ -148,57 +148,97 @@ export function resolveDunning(options: DunningOptions = {}, chart?: { readonly 
 }
 
 /**
- * What an item owed day by day from `from` to `asOf` (exclusive of `from`), as the sum of each
- * day's balance in the posting kernel's units (unit-days): a day bears interest on what was open
- * during it, before a payment dated that day (the day money arrives still counts), and the
- * settlements dated after `asOf` are not yet made. `covered` (the customer's credits on account
- * that cover the item, in units) is taken off each day's balance, never below zero: a bigint
- * covers every day; a list of parts covers from the day after each part's credit arose (the
- * day it arose still bears interest, as the day a payment arrives does).
+ * A receivables item as default interest reads its history: the day it arose, what is open of
+ * it now and its settlements (same sign as the open amount; a write-back's is negative).
  *
  * @example
  * ```ts
- * // 100 open, 60 paid on 2026-03-11: 10 days at 100, 5 at 40 → 1,200 unit-days (in units).
- * owedDays({ openAmount: "40", settlements: [{ date: "2026-03-11", amount: "60" }] }, "2026-03-01", "2026-03-16", 0n);
+ * const item: ItemHistory = { date: "2026-02-15", openAmount: "40", settlements: [{ date: "2026-03-11", amount: "60" }] };
  * ```
  */
-export function owedDays(
-  item: { readonly openAmount: string; readonly settlements: readonly { readonly date: string; readonly amount: string }[] },
-  from: string,
-  asOf: string,
-  covered: bigint | readonly { readonly date: string; readonly amount: bigint }[],
-): bigint {
-  if (asOf <= from) return 0n;
-  // The balance on the day after `from`: what is open now plus every settlement dated after `from`.
-  let balance = toUnits(item.openAmount);
-  // What changes after each date: the balance down by a settlement, the cover up by a credit.
-  const changes = new Map<string, { paid: bigint; credited: bigint }>();
-  const change = (date: string) => changes.get(date) ?? changes.set(date, { paid: 0n, credited: 0n }).get(date)!;
-  for (const s of item.settlements) {
-    if (s.date <= from) continue;
-    const amount = toUnits(s.amount);
-    balance += amount;
-    if (s.date < asOf) change(s.date).paid += amount;
+export interface ItemHistory {
+  readonly date: string;
+  readonly openAmount: string;
+  readonly settlements: readonly { readonly date: string; readonly amount: string }[];
+}
+
+/**
+ * What each invoice owed day by day from its `from` to `asOf` (exclusive of `from`), after the
+ * customer's credits, as the sum of each day's rest in the posting kernel's units (unit-days).
+ * On each day:
+ * - an item's balance is what is open of it now plus what was settled on that day or later: a
+ *   day bears interest on what was open during it, before a payment dated that day (the day
+ *   money arrives still counts), and settlements dated after `asOf` are not yet made;
+ * - an invoice owes nothing before its own date;
+ * - a credit (an item whose balance that day is below zero) counts from the day after it arose
+ *   (the day it arose still bears interest, as the day a payment arrives does), at what was open
+ *   of it that day: a credit since refunded or used on another invoice covered the days it was
+ *   on account;
+ * - the day's credits cover the invoices' balances of that day, oldest invoice first (in the
+ *   order given).
+ *
+ * @example
+ * ```ts
+ * // 100 open from 03-01 to 03-16, a credit of 50 that arose on 03-05 and was refunded on 03-11:
+ * // 4 days at 100, 6 at 50 (the refund's day still covered), 5 at 100 → 1,200 unit-days (in units).
+ * interestUnitDays(
+ *   [{ item: { date: "2026-02-15", openAmount: "100", settlements: [] }, from: "2026-03-01" }],
+ *   [{ date: "2026-03-05", openAmount: "0", settlements: [{ date: "2026-03-11", amount: "-50" }] }],
+ *   "2026-03-16",
+ * ); // [1_200_000000n]
+ * ```
+ */
+export function interestUnitDays(invoices: readonly { readonly item: ItemHistory; readonly from: string }[], credits: readonly ItemHistory[], asOf: string): bigint[] {
+  const out = invoices.map(() => 0n);
+  if (invoices.length === 0) return out;
+  const start = invoices.reduce((m, i) => (i.from < m ? i.from : m), invoices[0]!.from);
+  if (asOf <= start) return out;
+  const history = (item: ItemHistory) => ({ date: item.date, open: toUnits(item.openAmount), settlements: item.settlements.map((s) => ({ date: s.date, amount: toUnits(s.amount) })) });
+  const balanceOn = (item: ReturnType<typeof history>, day: string): bigint => {
+    let balance = item.open;
+    for (const s of item.settlements) if (s.date >= day) balance += s.amount;
+    return balance;
+  };
+  const owed = invoices.map((i) => ({ ...history(i.item), from: i.from }));
+  // A credit open now, or one settled within the period (it may have been on account then).
+  const onAccount = credits.map(history).filter((c) => c.open < 0n || c.settlements.some((s) => s.date > start));
+  // The days after which a balance, a credit or an invoice's charging may change.
+  const breaks = new Set<string>([start]);
+  const mark = (date: string) => {
+    if (date > start && date < asOf) breaks.add(date);
+  };
+  for (const i of owed) {
+    mark(i.from);
+    mark(addDays(i.date as LocalDate, -1));
+    for (const s of i.settlements) mark(s.date);
   }
-  let cover = 0n;
-  if (typeof covered === "bigint") cover = covered;
-  else {
-    for (const part of covered) {
-      if (part.date <= from) cover += part.amount;
-      else if (part.date < asOf) change(part.date).credited += part.amount;
+  for (const c of onAccount) {
+    mark(c.date);
+    for (const s of c.settlements) mark(s.date);
+  }
+  const sorted = [...breaks].sort();
+  for (let k = 0; k < sorted.length; k++) {
+    // Days after `after` through `through` are alike: read them on the first.
+    const after = sorted[k]!;
+    const through = sorted[k + 1] ?? asOf;
+    const day = addDays(after as LocalDate, 1);
+    const days = BigInt(daysBetween(after as LocalDate, through as LocalDate));
+    let left = 0n;
+    for (const c of onAccount) {
+      if (c.date >= day) continue;
+      const balance = balanceOn(c, day);
+      if (balance < 0n) left -= balance;
+    }
+    for (let i = 0; i < owed.length; i++) {
+      const invoice = owed[i]!;
+      let balance = invoice.date <= day ? balanceOn(invoice, day) : 0n;
+      if (balance < 0n) balance = 0n;
+      const cover = balance < left ? balance : left;
+      left -= cover;
+      if (after >= invoice.from) out[i]! += (balance - cover) * days;
     }
   }
-  const bearing = () => (balance - cover > 0n ? balance - cover : 0n);
-  let total = 0n;
-  let cursor = from;
-  for (const date of [...changes.keys()].sort()) {
-    total += bearing() * BigInt(daysBetween(cursor as LocalDate, date as LocalDate));
-    const { paid, credited } = changes.get(date)!;
-    balance -= paid;
-    cover += credited;
-    cursor = date;
-  }
-  return total + bearing() * BigInt(daysBetween(cursor as LocalDate, asOf as LocalDate));
+  return out;
 }
 
 /**
@@ -342,20 +382,22 @@ export function runDunningCommand(settings: FinanceSettings) {
       const levels = settings.dunning.levels;
       const fc = ctx.config.functionalCurrency;
       // Per customer and currency: the invoices past their due date, and the credits on account.
-      const groups = new Map<string, { party: string; currency: string; overdue: OpenItem[]; credits: bigint; creditParts: { date: string; documentId: string; amount: bigint }[] }>();
+      const groups = new Map<string, { party: string; currency: string; overdue: OpenItem[]; credits: bigint; creditHistory: OpenItem[] }>();
       const groupOf = (item: OpenItem) => {
         const key = `${item.party}|${item.currency}`;
-        return groups.get(key) ?? groups.set(key, { party: item.party, currency: item.currency, overdue: [], credits: 0n, creditParts: [] }).get(key)!;
+        return groups.get(key) ?? groups.set(key, { party: item.party, currency: item.currency, overdue: [], credits: 0n, creditHistory: [] }).get(key)!;
       };
       for await (const item of readOpenItems(ctx.tx, "receivables")) {
         const open = toUnits(item.openAmount);
-        if (open === 0n || item.date > input.asOf) continue;
+        if (item.date > input.asOf) continue;
         if (open < 0n) {
-          // Each credit by its date (interest is covered from the day after it arose), and their sum.
+          // The credits on account now, their sum; and their history (interest is covered from the day after each arose).
           const group = groupOf(item);
           group.credits -= open;
-          group.creditParts.push({ date: item.date, documentId: item.documentId, amount: -open });
-        } else if (item.documentType === "invoice" && item.dueDate < input.asOf) groupOf(item).overdue.push(item);
+          group.creditHistory.push(item);
+        } else if (open > 0n && item.documentType === "invoice" && item.dueDate < input.asOf) groupOf(item).overdue.push(item);
+        // A credit since refunded or used elsewhere covered interest while it was on account.
+        else if (settings.dunning.interest !== null && toUnits(item.amount) < 0n && item.settlements.length > 0) groupOf(item).creditHistory.push(item);
       }
       const openItemOf = new Map([...groups.values()].flatMap((g) => g.overdue.map((i) => [i.itemId, i] as const)));
       const states = new Map<string, { doc: ItemDunning; version: number }>();
@@ -391,28 +433,19 @@ export function runDunningCommand(settings: FinanceSettings) {
         const quantum = quantumOf(g.currency);
         const charged = new Map<string, { amount: bigint; from: string; days: number }>();
         if (interest !== null) {
-          // The customer's credits on account cover the oldest invoices first, the oldest credits
-          // first: no interest on what they cover, from the day after each credit arose.
-          const credits = g.creditParts.sort((a, b) => byText(a.date, b.date) || byText(a.documentId, b.documentId)).map((c) => ({ ...c }));
-          let next = 0;
-          for (const item of items) {
-            let open = toUnits(item.open);
-            const covered: { date: string; amount: bigint }[] = [];
-            while (open > 0n && next < credits.length) {
-              const credit = credits[next]!;
-              const take = credit.amount < open ? credit.amount : open;
-              covered.push({ date: credit.date, amount: take });
-              credit.amount -= take;
-              open -= take;
-              if (credit.amount === 0n) next++;
-            }
+          // Each day the customer's credits on account (from the day after each arose, at what was
+          // open of it that day) cover that day's balances of the invoices, oldest first: no
+          // interest on what they cover. A part payment bears interest until its day.
+          const periods = items.map((item) => {
             const through = states.get(item.itemId)?.doc.interestThrough;
-            const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
-            const days = daysBetween(from as LocalDate, input.asOf);
-            // On each day's balance: a part payment since the last charge bears interest until its day.
-            const amount = dunningInterest(owedDays(openItemOf.get(item.itemId)!, from, input.asOf, covered), interest, 1, quantum);
-            if (amount > 0n) charged.set(item.itemId, { amount, from, days });
-          }
+            return { item: openItemOf.get(item.itemId)!, from: through !== undefined && through > item.dueDate ? through : item.dueDate };
+          });
+          const unitDays = interestUnitDays(periods, g.creditHistory, input.asOf);
+          items.forEach((item, i) => {
+            const { from } = periods[i]!;
+            const amount = dunningInterest(unitDays[i]!, interest, 1, quantum);
+            if (amount > 0n) charged.set(item.itemId, { amount, from, days: daysBetween(from as LocalDate, input.asOf) });
+          });
         }
         // With interest, every listed invoice is settled for interest through today (what credits covered, or a rest below a cent, is not charged later).
         for (const item of items.filter((i) => reminded(i) || interest !== null)) {

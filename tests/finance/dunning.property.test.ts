@@ -15,7 +15,7 @@ const units = toUnits;
 const daysFrom = (from: string, to: string) => daysBetween(from as LocalDate, to as LocalDate);
 const LEVELS = resolveDunning({ levels: DUNNING.levels.map((l) => ({ afterDays: l.afterDays })) }).levels;
 
-type Action = { kind: "order"; customer: number; terms: number; units: number } | { kind: "pay"; pick: number } | { kind: "part"; pick: number; tenths: number } | { kind: "days"; days: number } | { kind: "dun"; fresh: boolean } | { kind: "credit"; customer: number };
+type Action = { kind: "order"; customer: number; terms: number; units: number } | { kind: "pay"; pick: number } | { kind: "part"; pick: number; tenths: number } | { kind: "days"; days: number } | { kind: "dun"; fresh: boolean } | { kind: "credit"; customer: number } | { kind: "refund"; pick: number } | { kind: "use"; pick: number };
 
 // Payments are rarer than the rest, so that some invoices stay unpaid long enough to reach the last level and be reminded again.
 const action: fc.Arbitrary<Action> = fc.oneof(
@@ -27,18 +27,23 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("dun" as const), fresh: fc.boolean() }), weight: 3 },
   // A credit on account: an order paid and then cancelled (its credit note owed back), which covers overdue invoices.
   { arbitrary: fc.record({ kind: fc.constant("credit" as const), customer: fc.integer({ min: 0, max: 2 }) }), weight: 1 },
+  // A credit leaves the account: paid back to the customer, or allocated to an invoice of theirs (it covered interest while it was there).
+  { arbitrary: fc.record({ kind: fc.constant("refund" as const), pick: fc.nat() }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant("use" as const), pick: fc.nat() }), weight: 1 },
 );
 
 describe("dunning over random days of orders, payments and runs", () => {
-  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; the last level repeats only after its interval; interest is charged on each day overdue once, on what was open that day (a part payment counts until its day) and not covered by credits that had arisen by then; the subledger equals the books", async () => {
+  it("property: an invoice goes up at most one level a run, only as the levels allow, never past the last; only open overdue invoices are listed; a fee is the level's; the last level repeats only after its interval; interest is charged on each day overdue once, on what was open that day (a part payment counts until its day) and not covered by the credits on account that day (those that had arisen by then, at what was open of them that day, a credit since refunded or used elsewhere too), oldest invoice first; the subledger equals the books", async () => {
     let notices = 0;
     let fees = 0;
     let recharged = 0;
     let repeats = 0;
     let lastLevel = 0;
-    let coveredItems = 0;
+    let coveredDays = 0;
     let partPaid = 0;
     let lateCredits = 0;
+    let used = 0;
+    let pastCredits = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 30, maxLength: 60 }), async (actions) => {
         const clock = new ManualClock("2026-03-02T10:00:00.000Z");
@@ -48,11 +53,11 @@ describe("dunning over random days of orders, payments and runs", () => {
           await sk.inventory.defineProduct({ sku: "MUG", costingMethod: "fifo" });
           await sk.inventory.receive({ sku: "MUG", warehouseId: "wh", quantity: "1000", unitCost: "3" });
           const orders: string[] = [];
+          // Cancelled orders whose credit note may still be on account.
+          const credits: string[] = [];
           const levels = new Map<string, { level: number; lastNoticeOn: string | null }>();
           const runs = new Map<string, unknown>();
           const interestThrough = new Map<string, string>();
-          // Part payments per order: the day and the amount (units).
-          const parts = new Map<string, { date: string; amount: bigint }[]>();
           let n = 0;
           for (const a of actions) {
             const today = clock.now().toISOString().slice(0, 10);
@@ -71,16 +76,34 @@ describe("dunning over random days of orders, payments and runs", () => {
               const amount = new Decimal(invoice.openAmount).times(a.tenths).dividedBy(10).toDecimalPlaces(2, Decimal.ROUND_DOWN);
               if (amount.lte(0)) continue;
               await sk.sales.capturePayment({ orderId, paymentId: `part_${n++}`, amount: amount.toFixed() });
-              parts.set(orderId, [...(parts.get(orderId) ?? []), { date: today, amount: units(amount.toFixed()) }]);
             } else if (a.kind === "credit") {
               const orderId = `o${n++}`;
               await sk.sales.placeOrder({ orderId, customerId: `c${a.customer}`, currency: "EUR", warehouseId: "wh", lines: [{ sku: "MUG", quantity: 1, unitPrice: "10" }], shipTo: { country: "DE" } });
               await sk.sales.capturePayment({ orderId, paymentId: `pay_${orderId}` });
               await sk.sales.cancelOrder({ orderId });
+              credits.push(orderId);
+            } else if (a.kind === "refund" || a.kind === "use") {
+              if (credits.length === 0) continue;
+              const orderId = credits.splice(a.pick % credits.length, 1)[0]!;
+              const credit = (await sk.finance.openItems({ ledger: "receivables", openOnly: true })).find((i) => i.orderId === orderId && i.documentType === "credit-note");
+              if (credit === undefined) continue;
+              if (a.kind === "refund") {
+                await sk.sales.refundPayment({ orderId, refundId: `ref_${n++}`, amount: new Decimal(credit.openAmount).negated().toFixed() });
+              } else {
+                const invoice = (await sk.finance.openItems({ ledger: "receivables", party: credit.party, openOnly: true })).find((i) => i.documentType === "invoice" && units(i.openAmount) > 0n);
+                if (invoice === undefined) continue;
+                await sk.finance.allocate({ ledger: "receivables", creditId: credit.documentId, documentIds: [invoice.documentId], date: today });
+                used++;
+                // An invoice the credit paid whole has nothing left to capture.
+                if (units(invoice.openAmount) <= -units(credit.openAmount) && orders.includes(invoice.orderId!)) orders.splice(orders.indexOf(invoice.orderId!), 1);
+                // What is left of a credit larger than the invoice stays on account.
+                if (-units(credit.openAmount) > units(invoice.openAmount)) credits.push(orderId);
+              }
             } else if (a.kind === "days") {
               clock.advance(a.days * 86_400_000);
             } else {
-              const open = new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i]));
+              const all = await sk.finance.openItems({ ledger: "receivables" });
+              const open = new Map(all.filter((i) => i.openAmount !== "0").map((i) => [i.documentId, i]));
               // Half the runs under an id of their own (another run the same day), half under the day's default.
               const run = await sk.finance.runDunning({ asOf: today, ...(a.fresh ? { runId: `run${n++}` } : {}) });
               // The day's second run under the default id answers as the first did: nothing new to check.
@@ -96,12 +119,35 @@ describe("dunning over random days of orders, payments and runs", () => {
                 if (notice.fee !== "0") fees++;
                 expect(notice.overdue).toBe(notice.items.reduce((s, i) => s.plus(i.open), new Decimal(0)).toFixed());
                 expect(notice.interest).toBe(notice.items.reduce((s, i) => s.plus(i.interest?.amount ?? 0), new Decimal(0)).toFixed());
-                // The customer's credits on account, oldest first: each covers from the day after it arose.
-                const credits = [...open.values()]
-                  .filter((i) => i.party === notice.party && i.currency === notice.currency && units(i.openAmount) < 0n && i.date <= today)
-                  .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : 0))
-                  .map((i) => ({ date: i.date, left: -units(i.openAmount) }));
-                expect(credits.reduce((s, c) => s + c.left, 0n)).toBe(units(notice.credits));
+                // The customer's credits on account now.
+                const history = all.filter((i) => i.party === notice.party && i.currency === notice.currency && i.date <= today);
+                expect(history.filter((i) => units(i.openAmount) < 0n).reduce((t, i) => t - units(i.openAmount), 0n)).toBe(units(notice.credits));
+                // Day by day, the credits on account that day — each from the day after it arose, at what was open of it that day
+                // (what is open now and every settlement dated that day or later) — cover that day's balances of the listed
+                // invoices (each owing nothing before its date), oldest first: the notice's order.
+                const balanceOn = (i: (typeof all)[number], day: string) => i.settlements.filter((x) => x.date >= day).reduce((t, x) => t + units(x.amount), units(i.openAmount));
+                const listed = notice.items.map((i) => ({ item: open.get(i.documentId)!, from: interestThrough.get(i.documentId) ?? i.dueDate }));
+                const others = history.filter((i) => !notice.items.some((l) => l.documentId === i.documentId));
+                const unitDays = listed.map(() => 0n);
+                const first = listed.reduce((m, l) => (l.from < m ? l.from : m), listed[0]!.from);
+                for (let d = 1; d <= daysFrom(first, today); d++) {
+                  const day = new Date(Date.parse(`${first}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
+                  let left = 0n;
+                  for (const c of others) {
+                    const balance = c.date < day ? balanceOn(c, day) : 0n;
+                    if (balance >= 0n) continue;
+                    left -= balance;
+                    if (c.openAmount === "0") pastCredits++;
+                    if (c.date >= first) lateCredits++;
+                  }
+                  listed.forEach((l, k) => {
+                    const owed = l.item.date <= day ? balanceOn(l.item, day) : 0n;
+                    const cover = owed < left ? (owed > 0n ? owed : 0n) : left;
+                    left -= cover;
+                    if (day > l.from && owed - cover > 0n) unitDays[k]! += owed - cover;
+                    if (day > l.from && cover > 0n) coveredDays++;
+                  });
+                }
                 for (const item of notice.items) {
                   const before = levels.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
                   const item0 = open.get(item.documentId);
@@ -122,35 +168,16 @@ describe("dunning over random days of orders, payments and runs", () => {
                   }
                   if (item.raised && item.level === LEVELS.length) lastLevel++;
                   if (item.raised || item.repeated === true) levels.set(item.documentId, { level: item.level, lastNoticeOn: today });
-                  // Interest from the due date or the day it was last worked out to, never a day twice, on what the credits (oldest invoices first) leave.
-                  const from = interestThrough.get(item.documentId) ?? item.dueDate;
-                  // The oldest credits cover this invoice's open amount (oldest invoices first).
-                  const slices: { date: string; amount: bigint }[] = [];
-                  for (let need = units(item.open); need > 0n && credits.length > 0; ) {
-                    const take = credits[0]!.left < need ? credits[0]!.left : need;
-                    slices.push({ date: credits[0]!.date, amount: take });
-                    need -= take;
-                    credits[0]!.left -= take;
-                    if (credits[0]!.left === 0n) credits.shift();
-                  }
-                  const covered = slices.reduce((s, c) => s + c.amount, 0n);
-                  // Day by day: what was open on day d is what is open now and every part payment dated d or later; a credit covers from the day after it arose.
-                  let unitDays = 0n;
-                  for (let d = 1; d <= daysFrom(from, today); d++) {
-                    const day = new Date(Date.parse(`${from}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
-                    const owed = (parts.get(item.orderId!) ?? []).filter((p) => p.date >= day).reduce((sum, p) => sum + p.amount, units(item.open));
-                    const cover = slices.filter((c) => c.date < day).reduce((s, c) => s + c.amount, 0n);
-                    if (owed - cover > 0n) unitDays += owed - cover;
-                    if (cover < covered) lateCredits++;
-                  }
-                  const expected = dunningInterest(unitDays, INTEREST, 1, 10_000n);
-                  if (expected !== dunningInterest(units(item.open) - covered, INTEREST, daysFrom(from, today), 10_000n)) partPaid++;
+                  // Interest from the due date or the day it was last worked out to, never a day twice, on what the credits leave.
+                  const k = notice.items.indexOf(item);
+                  const from = listed[k]!.from;
+                  const expected = dunningInterest(unitDays[k]!, INTEREST, 1, 10_000n);
+                  if (listed[k]!.item.settlements.some((x) => x.date > from)) partPaid++;
                   expect(item.interest === undefined ? 0n : units(item.interest.amount)).toBe(expected);
                   if (item.interest !== undefined) {
                     expect(item.interest).toMatchObject({ from, days: daysFrom(from, today) });
                     if (from !== item.dueDate) recharged++;
                   }
-                  if (covered > 0n) coveredItems++;
                   interestThrough.set(item.documentId, today);
                 }
               }
@@ -180,8 +207,10 @@ describe("dunning over random days of orders, payments and runs", () => {
     expect(recharged).toBeGreaterThan(0);
     expect(repeats).toBeGreaterThan(0);
     expect(lastLevel).toBeGreaterThan(0);
-    expect(coveredItems).toBeGreaterThan(0);
+    expect(coveredDays).toBeGreaterThan(0);
     expect(partPaid).toBeGreaterThan(0);
     expect(lateCredits).toBeGreaterThan(0);
+    expect(used).toBeGreaterThan(0);
+    expect(pastCredits).toBeGreaterThan(0);
   }, 120_000);
 });

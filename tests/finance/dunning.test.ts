@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DUNNING_LEVELS, dunningInterest, nextDunningLevel, owedDays, resolveDunning } from "../../src/finance/dunning.js";
+import { DEFAULT_DUNNING_LEVELS, type ItemHistory, dunningInterest, interestUnitDays, nextDunningLevel, resolveDunning } from "../../src/finance/dunning.js";
 import { extendChart } from "../../src/finance/accounts.js";
 import { defaultChart } from "../../src/finance/chart.js";
 import { isStorekeepError } from "../../src/kernel/errors.js";
@@ -97,31 +97,60 @@ describe("dunning levels", () => {
     expect(dunningInterest(units("-10"), interest, 30, q)).toBe(0n);
   });
 
-  it("owed days: each day's balance, a settlement counting until its day, later ones not yet made, credits taken off each day", () => {
+  it("unit-days: each day's balance, a settlement counting until its day, later ones not yet made, credits taken off each day", () => {
     const units = (x: string) => BigInt(Math.round(Number(x) * 1_000_000));
-    const item = { openAmount: "10", settlements: [{ date: "2026-03-01", amount: "9" }, { date: "2026-03-11", amount: "60" }, { date: "2026-03-20", amount: "30" }] };
+    const item = { date: "2026-02-01", openAmount: "10", settlements: [{ date: "2026-03-01", amount: "9" }, { date: "2026-03-11", amount: "60" }, { date: "2026-03-20", amount: "30" }] };
+    const one = (from: string, asOf: string, credits: ItemHistory[] = []) => interestUnitDays([{ item, from }], credits, asOf)[0];
     // From 03-01 to 03-16: 10 days at 100 (03-02 to 03-11), 5 at 40; the 30 paid on 03-20 not yet; the 9 before is in.
-    expect(owedDays(item, "2026-03-01", "2026-03-16", 0n)).toBe(units("1200"));
-    // Credits of 50 on account cover 50 of every day: 10 × 50 + 5 × 0.
-    expect(owedDays(item, "2026-03-01", "2026-03-16", units("50"))).toBe(units("500"));
+    expect(one("2026-03-01", "2026-03-16")).toBe(units("1200"));
+    // Credits of 50 on account since before the period cover 50 of every day: 10 × 50 + 5 × 0.
+    expect(one("2026-03-01", "2026-03-16", [{ date: "2026-02-20", openAmount: "-50", settlements: [] }])).toBe(units("500"));
     // Through 03-25: 03-17 to 03-20 at 40, then 10 left for 5 days.
-    expect(owedDays(item, "2026-03-16", "2026-03-25", 0n)).toBe(units("210"));
-    expect(owedDays(item, "2026-03-16", "2026-03-16", 0n)).toBe(0n);
-    expect(owedDays({ openAmount: "119", settlements: [] }, "2026-03-16", "2026-03-23", 0n)).toBe(units("833"));
+    expect(one("2026-03-16", "2026-03-25")).toBe(units("210"));
+    expect(one("2026-03-16", "2026-03-16")).toBe(0n);
+    expect(interestUnitDays([{ item: { date: "2026-03-01", openAmount: "119", settlements: [] }, from: "2026-03-16" }], [], "2026-03-23")).toEqual([units("833")]);
   });
 
-  it("owed days: a credit on account covers from the day after it arose, not the days before", () => {
+  it("unit-days: a credit on account covers from the day after it arose, not the days before", () => {
     const units = (x: string) => BigInt(Math.round(Number(x) * 1_000_000));
-    const item = { openAmount: "100", settlements: [] };
-    // 100 open from 03-01 to 03-16; a credit of 30 arose on 03-06 (before the period) and one of 50 on 03-11:
+    const item = { date: "2026-02-01", openAmount: "100", settlements: [] };
+    const credit = (date: string, amount: string): ItemHistory => ({ date, openAmount: `-${amount}`, settlements: [] });
+    const one = (credits: ItemHistory[], it: ItemHistory = item) => interestUnitDays([{ item: it, from: "2026-03-01" }], credits, "2026-03-16")[0];
+    // 100 open from 03-01 to 03-16; a credit of 30 arose on 02-20 (before the period) and one of 50 on 03-11:
     // 03-02..03-11 at 70 (10 days), 03-12..03-16 at 20 (5 days) = 800.
-    expect(owedDays(item, "2026-03-01", "2026-03-16", [{ date: "2026-02-20", amount: units("30") }, { date: "2026-03-11", amount: units("50") }])).toBe(units("800"));
-    // The same credits taken off every day (the old rule) would give 15 × 20 = 300.
-    expect(owedDays(item, "2026-03-01", "2026-03-16", units("80"))).toBe(units("300"));
+    expect(one([credit("2026-02-20", "30"), credit("2026-03-11", "50")])).toBe(units("800"));
+    // The same credits taken off every day (an older rule) would give 15 × 20 = 300.
+    expect(one([credit("2026-02-20", "80")])).toBe(units("300"));
     // A credit dated on or after the last day covers nothing yet.
-    expect(owedDays(item, "2026-03-01", "2026-03-16", [{ date: "2026-03-16", amount: units("50") }])).toBe(units("1500"));
+    expect(one([credit("2026-03-16", "50")])).toBe(units("1500"));
     // Together with a part payment: 40 paid on 03-06, a credit of 60 on 03-11: 5 × 100 + 5 × 60 + 5 × 0.
-    expect(owedDays({ openAmount: "60", settlements: [{ date: "2026-03-06", amount: "40" }] }, "2026-03-01", "2026-03-16", [{ date: "2026-03-11", amount: units("60") }])).toBe(units("800"));
+    expect(one([credit("2026-03-11", "60")], { date: "2026-02-01", openAmount: "60", settlements: [{ date: "2026-03-06", amount: "40" }] })).toBe(units("800"));
+  });
+
+  it("unit-days: a credit since refunded or used on another invoice covered the days it was on account, at what was open of it each day", () => {
+    const units = (x: string) => BigInt(Math.round(Number(x) * 1_000_000));
+    const item = { date: "2026-02-01", openAmount: "100", settlements: [] };
+    const one = (credits: ItemHistory[]) => interestUnitDays([{ item, from: "2026-03-01" }], credits, "2026-03-16")[0];
+    // A credit of 50 that arose on 03-05 and was refunded on 03-11 (nothing open of it now): 03-02..03-05 at 100
+    // (4 days), 03-06..03-11 at 50 (6 days, the refund's day still covered), 03-12..03-16 at 100 (5 days) = 1,200.
+    // Counted at what is open of it now, it covered nothing: 1,500.
+    expect(one([{ date: "2026-03-05", openAmount: "0", settlements: [{ date: "2026-03-11", amount: "-50" }] }])).toBe(units("1200"));
+    // A credit of 80 from 02-20, 30 of it refunded on 03-06 and 50 used on another invoice on 03-11:
+    // 5 days at 20, 5 at 50, 5 at 100 = 850.
+    expect(one([{ date: "2026-02-20", openAmount: "0", settlements: [{ date: "2026-03-06", amount: "-30" }, { date: "2026-03-11", amount: "-50" }] }])).toBe(units("850"));
+    // Settled before the period: it covers none of it.
+    expect(one([{ date: "2026-02-10", openAmount: "0", settlements: [{ date: "2026-02-20", amount: "-50" }] }])).toBe(units("1500"));
+  });
+
+  it("unit-days: each day's credits cover that day's balances oldest invoice first; an invoice owes nothing before its date", () => {
+    const units = (x: string) => BigInt(Math.round(Number(x) * 1_000_000));
+    // A (100, part paid 60 on 03-06) and B (50, invoiced 03-08), a credit of 70 on account since 02-20, from 03-01 to 03-11.
+    const a = { item: { date: "2026-02-01", openAmount: "40", settlements: [{ date: "2026-03-06", amount: "60" }] }, from: "2026-03-01" };
+    const b = { item: { date: "2026-03-08", openAmount: "50", settlements: [] }, from: "2026-03-01" };
+    const [da, db] = interestUnitDays([a, b], [{ date: "2026-02-20", openAmount: "-70", settlements: [] }], "2026-03-11");
+    // A: 03-02..03-06 at 100 − 70 = 30 (5 days), then 40 all covered: 150. B: nothing before 03-08; 03-08..03-11 at 50 − 30 = 20 (4 days): 80.
+    expect(da).toBe(units("150"));
+    expect(db).toBe(units("80"));
   });
 });
 

@@ -8,7 +8,6 @@ import type { OpenItem } from "../../finance/open-items.js";
 import { assertTrialBalanceSumsToZero, ledgerInvariantViolations } from "../finance/invariants.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /*
  * Finance's part of the whole-shop simulation: manual journal entries (some back-dated),
@@ -131,17 +130,50 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
               const asOf = shop.today();
               const result = await sk.finance.runDunning({ asOf, ...(random.chance(0.5) ? { runId: shop.id("dun") } : {}) });
               const alone = !shop.concurrent();
-              const open = alone ? new Map((await sk.finance.openItems({ ledger: "receivables", openOnly: true })).map((i) => [i.documentId, i])) : new Map<string, OpenItem>();
+              const all = alone ? await sk.finance.openItems({ ledger: "receivables" }) : [];
+              const open = new Map(all.filter((i) => i.openAmount !== "0" || i.openFunctional !== "0").map((i) => [i.documentId, i]));
               for (const notice of result.notices) {
                 if (alone && new Decimal(notice.credits).gte(notice.overdue)) throw new Error(`dunning notice ${notice.noticeId}: credits ${notice.credits} cover the ${notice.overdue} overdue, yet a notice went out`);
                 if (!notice.items.some((i) => i.raised || i.repeated === true)) throw new Error(`dunning notice ${notice.noticeId} raised no invoice and reminded none again`);
                 if (notice.level !== Math.max(...notice.items.map((i) => i.level))) throw new Error(`dunning notice ${notice.noticeId} is at level ${notice.level}, its invoices at ${notice.items.map((i) => i.level).join(", ")}`);
-                // The customer's credits on account (alone), oldest first: each covers from the day after it arose.
-                const credits = [...open.values()]
-                  .filter((i) => i.party === notice.party && i.currency === notice.currency && toUnits(i.openAmount) < 0n && i.date <= asOf)
-                  .sort((a, b) => compareText(a.date, b.date) || compareText(a.documentId, b.documentId))
-                  .map((i) => ({ date: i.date, left: -toUnits(i.openAmount) }));
-                if (alone && credits.reduce((t, c) => t + c.left, 0n) !== toUnits(notice.credits)) throw new Error(`dunning notice ${notice.noticeId} counts ${notice.credits} credits; the ledger has ${credits.map((c) => c.left).join(" + ")} units`);
+                // The customer's credits on account now (alone).
+                const history = all.filter((i) => i.party === notice.party && i.currency === notice.currency && i.date <= asOf);
+                const credits = history.filter((i) => toUnits(i.openAmount) < 0n).reduce((t, i) => t - toUnits(i.openAmount), 0n);
+                if (alone && credits !== toUnits(notice.credits)) throw new Error(`dunning notice ${notice.noticeId} counts ${notice.credits} credits; the ledger has ${credits} units`);
+                // Alone and fresh, day by day: the credits on account that day — each from the day after it arose, at what was
+                // open of it that day (open now plus what was settled on that day or later) — cover that day's balances of the
+                // listed invoices (none before its date), oldest first (the notice's order); interest is on what they leave.
+                const fresh = alone && result.runId !== `dun_${asOf}`;
+                const balanceOn = (i: OpenItem, day: string) => i.settlements.filter((x) => x.date >= day).reduce((t, x) => t + toUnits(x.amount), toUnits(i.openAmount));
+                const listed = fresh
+                  ? notice.items.map((i) => {
+                      const through = interestThrough.get(i.documentId);
+                      return { item: open.get(i.documentId), from: through !== undefined && through > i.dueDate ? through : i.dueDate };
+                    })
+                  : [];
+                const others = history.filter((i) => !notice.items.some((l) => l.documentId === i.documentId));
+                const unitDays = listed.map(() => 0n);
+                if (listed.length > 0 && listed.every((l) => l.item !== undefined)) {
+                  const first = listed.reduce((m, l) => (l.from < m ? l.from : m), listed[0]!.from);
+                  for (let d = 1; d <= daysBetween(first as LocalDate, asOf as LocalDate); d++) {
+                    const day = addDays(first as LocalDate, d);
+                    let left = 0n;
+                    for (const c of others) {
+                      const balance = c.date < day ? balanceOn(c, day) : 0n;
+                      if (balance >= 0n) continue;
+                      left -= balance;
+                      shop.tally("finance.dunning-days-credit");
+                      // A credit on account that day that has left it since (paid back, or used on another invoice).
+                      if (balance !== toUnits(c.openAmount)) shop.tally("finance.dunning-days-credit-since-used");
+                    }
+                    listed.forEach((l, k) => {
+                      const owed = l.item!.date <= day ? balanceOn(l.item!, day) : 0n;
+                      const cover = owed < left ? (owed > 0n ? owed : 0n) : left;
+                      left -= cover;
+                      if (day > l.from && owed - cover > 0n) unitDays[k]! += owed - cover;
+                    });
+                  }
+                }
                 for (const item of notice.items) {
                   const before = dunned.get(item.documentId) ?? { level: 0, lastNoticeOn: null };
                   // Alone and on a fresh run, a raised invoice went up exactly one level, as the default levels (7, 21, 35 days) allow.
@@ -158,30 +190,11 @@ export function financePart(shop: ShopContext, controls: readonly ControlCheck[]
                     throw new Error(`dunning reminded ${item.documentId} again at level ${item.level} (it was at ${before.level}, last reminded ${before.lastNoticeOn ?? "never"})`);
                   }
                   if ((item.raised && item.level > before.level) || item.repeated === true) dunned.set(item.documentId, { level: item.level, lastNoticeOn: notice.asOf });
-                  // Alone and fresh, a notice charges interest on each invoice's balance day by day (in its currency) less what the credits cover (oldest first, each from the day after it arose), from its due date or the day interest was last worked out to.
-                  const itemOpen = toUnits(item.open);
-                  const slices: { date: string; amount: bigint }[] = [];
-                  for (let need = itemOpen; need > 0n && credits.length > 0; ) {
-                    const credit = credits[0]!;
-                    const take = credit.left < need ? credit.left : need;
-                    slices.push({ date: credit.date, amount: take });
-                    need -= take;
-                    credit.left -= take;
-                    if (credit.left === 0n) credits.shift();
-                  }
-                  if (alone && result.runId !== `dun_${asOf}`) {
-                    const through = interestThrough.get(item.documentId);
-                    const from = through !== undefined && through > item.dueDate ? through : item.dueDate;
+                  if (fresh) {
+                    const k = notice.items.indexOf(item);
+                    const { from } = listed[k]!;
                     const days = daysBetween(from as LocalDate, asOf as LocalDate);
-                    // Day by day: what was open on a day is what is open now plus what was settled on it or later.
-                    const settlements = open.get(item.documentId)?.settlements ?? [];
-                    let unitDays = 0n;
-                    for (let d = 1; d <= days; d++) {
-                      const day = addDays(from as LocalDate, d);
-                      const owed = settlements.filter((x) => x.date >= day).reduce((sum, x) => sum + toUnits(x.amount), itemOpen) - slices.filter((c) => c.date < day).reduce((sum, c) => sum + c.amount, 0n);
-                      if (owed > 0n) unitDays += owed;
-                    }
-                    const expected = dunningInterest(unitDays, SIM_INTEREST, 1, quantumOf(notice.currency));
+                    const expected = dunningInterest(unitDays[k]!, SIM_INTEREST, 1, quantumOf(notice.currency));
                     const got = item.interest === undefined ? 0n : toUnits(item.interest.amount);
                     if (got !== expected || (item.interest !== undefined && (item.interest.from !== from || item.interest.days !== days))) {
                       throw new Error(`dunning charged ${item.documentId} interest ${JSON.stringify(item.interest ?? null)}; ${item.open} open from ${from} for ${days} days is ${new Decimal(expected.toString()).dividedBy(1_000_000).toFixed()}`);
