@@ -274,7 +274,12 @@ export function salesPart(shop: ShopContext, options: { readonly oss?: boolean; 
           if (order === undefined) return "skip";
           const c = order.currency;
           const rest = minorOf(doc.amount, c) - minorOf(doc.captured, c);
-          const owed = minorOf(owedOnOrder(order), c);
+          let owed = minorOf(owedOnOrder(order), c);
+          if (options.allocations === true) {
+            // What finance.allocate moved counts too (as for a capture naming no authorization): the view's leftToPay and the written-off debt.
+            const view = await sk.sales.order(order.orderId);
+            if (view !== undefined) owed = new Decimal(view.leftToPay).gt(0) ? minorOf(new Decimal(view.leftToPay).plus(view.writtenOff).toFixed(), c) : 0n;
+          }
           if (owed <= 0n || rest <= 0n) return "skip";
           // The provider's capture of the whole rest under the authorization's own id (as a payment
           // intent is captured), or a part under a capture id of its own naming the authorization.
