@@ -18,13 +18,13 @@ import { movementAt, movementsAt, readMovement } from "./read-movement.js";
 import { returnValue } from "./return-value.js";
 import { revaluationDraft } from "./revaluation-draft.js";
 import type { InventorySettings } from "./options.js";
-import { requireProduct, requireProducts } from "./product.js";
+import { type Product, requireProduct, requireProducts } from "./product.js";
 import { planRemoval, resolvedLocations } from "./removal.js";
 import { type ReserveInput, reserveLines } from "./reserve.js";
 import { releaseOrderHolds, releaseOrderHoldsQueued } from "./release-order.js";
 import { orderHolds } from "./reservation-holds.js";
 import { orderDocumentsBySku } from "./order-documents.js";
-import { QUANTITY_DECIMALS, parseScaled } from "./valuation-kernel.js";
+import { QUANTITY_DECIMALS, formatScaled, parseScaled } from "./valuation-kernel.js";
 
 /*
  * Inventory's reactions to document events: they run inside the command that recorded the
@@ -236,6 +236,55 @@ function splitByWeights(total: bigint, weights: readonly bigint[]): bigint[] {
  * const reactions = inventoryReactions(resolveInventoryOptions());
  * ```
  */
+/**
+ * A standard-cost SKU sent back to the supplier leaves stock at standard, while the return
+ * credits the purchase price difference with what it was bought at (the line's `value`): the
+ * difference is the variance its receipt and bill booked for those units, reversed — Dr
+ * `purchase-price-difference` / Cr `purchase-price-variance` — so that the purchase price
+ * difference keeps nothing of a standard-cost SKU. Returns recorded before lines carried a
+ * value leave it where it was.
+ */
+function standardReturnVariances(ctx: CommandContext, p: { readonly returnId: string; readonly lines: readonly { readonly lineId?: string | undefined; readonly sku: string; readonly value?: { readonly amount: string; readonly currency: string } | undefined }[] }, products: ReadonlyMap<string, Product>, issued: readonly NewEvent[]): NewEvent[] {
+  const out: NewEvent[] = [];
+  const digits = minorUnits(ctx.config.functionalCurrency);
+  for (const [index, line] of p.lines.entries()) {
+    if (line.value === undefined || products.get(line.sku)?.costingMethod !== "standard") continue;
+    const lineId = line.lineId ?? String(index + 1);
+    let cost = 0n;
+    for (const e of issued) {
+      const payload = e.payload as { sku?: string; source?: { type: string; id: string; lineId?: string }; cost?: { amount: string } };
+      if (e.type !== "StockIssued" || payload.sku !== line.sku || payload.source?.type !== "supplier-return" || payload.source.id !== p.returnId || payload.source.lineId !== lineId) continue;
+      cost += minorOf(ctx, payload.cost!.amount, "cost");
+    }
+    const variance = minorOf(ctx, line.value.amount, "lines.value") - cost;
+    if (variance === 0n) continue;
+    const amount = (units: bigint) => ({ amount: formatScaled(units, digits), currency: ctx.config.functionalCurrency });
+    out.push({
+      type: "StockRevalued",
+      aggregateType: "sku",
+      aggregateId: line.sku,
+      effectiveDate: issuedDate(issued, line.sku) ?? ctx.today,
+      payload: {
+        revaluationId: `${p.returnId}.${lineId}.variance`.replace(/[^A-Za-z0-9._:/-]/g, ""),
+        sku: line.sku,
+        reason: "price-difference",
+        source: { type: "supplier-return", id: p.returnId, lineId },
+        postings: [
+          { role: "purchase-price-difference", amount: amount(variance) },
+          { role: "purchase-price-variance", amount: amount(-variance) },
+        ],
+      },
+    } as NewEvent);
+  }
+  return out;
+}
+
+/** The business date of the first issue of `sku` among `events`. */
+function issuedDate(events: readonly NewEvent[], sku: string): string | undefined {
+  const e = events.find((x) => x.type === "StockIssued" && (x.payload as { sku?: string }).sku === sku);
+  return typeof e?.effectiveDate === "string" ? e.effectiveDate : undefined;
+}
+
 export function inventoryReactions(settings: InventorySettings): Reaction[] {
   const record = async (ctx: CommandContext, drafts: MovementDraft[], extra: NewEvent[] = []): Promise<NewEvent[]> => {
     if (drafts.length === 0) return extra;
@@ -378,7 +427,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
       const at = when(ctx, event);
       const drafts: MovementDraft[] = [];
       // The lines' products in one read (each line's removal plan then finds its product at hand).
-      await requireProducts(ctx.tx, [...new Set(p.lines.map((l) => l.sku))]);
+      const products = await requireProducts(ctx.tx, [...new Set(p.lines.map((l) => l.sku))]);
       for (const [index, line] of p.lines.entries()) {
         const plan = await planRemoval(ctx, { sku: line.sku, warehouseId: p.warehouseId, locationId: line.locationId, lot: line.lot, quantity: line.quantity, effectiveAt: at, fulfil: false });
         for (const part of plan.parts) {
@@ -395,7 +444,8 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
           });
         }
       }
-      return record(ctx, drafts);
+      const events = await record(ctx, drafts);
+      return [...events, ...standardReturnVariances(ctx, p, products, events)];
     },
   };
 

@@ -75,3 +75,23 @@ export function shareConverted<K>(parts: readonly (readonly [K, Decimal])[], rat
   }
   return out;
 }
+
+/**
+ * `total` shared over `weights` in order, each share on what is left (rounded to the
+ * currency's minor unit), so the shares add up to it.
+ *
+ * @example
+ * ```ts
+ * spread(new Decimal("10"), [new Decimal(1), new Decimal(1), new Decimal(1)], "EUR"); // 3.33, 3.33, 3.34
+ * ```
+ */
+export function spread(total: Decimal, weights: readonly Decimal[], currency: string): Decimal[] {
+  let left = total;
+  let wholeLeft = weights.reduce((a, w) => a.plus(w), new Decimal(0));
+  return weights.map((w) => {
+    const share = wholeLeft.isZero() ? new Decimal(0) : shareOf(left, w, wholeLeft, currency);
+    left = left.minus(share);
+    wholeLeft = wholeLeft.minus(w);
+    return share;
+  });
+}

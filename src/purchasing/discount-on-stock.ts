@@ -4,7 +4,7 @@
  * of a bill was billed at. Pure; amounts exact to the minor unit, nothing lost in the spread.
  */
 import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
-import { shareOf } from "./amounts.js";
+import { shareOf, spread } from "./amounts.js";
 import type { BillStockBasis, SupplierBill } from "./bill.js";
 import type { PurchaseOrder } from "./purchase-order.js";
 import { returnedOfReceipt } from "./record-landed-cost.js";
@@ -74,18 +74,6 @@ export type DiscountOnAhead = {
 
 /** The key of an order line in the `ahead` map of {@link discountOnStock}. */
 export const aheadKey = (purchaseOrderId: string, orderLineId: string): string => `${purchaseOrderId}|${orderLineId}`;
-
-/** `total` shared over `weights` in order, each share on what is left, so the shares add up to it. */
-function spread(total: Decimal, weights: readonly Decimal[], currency: string): Decimal[] {
-  let left = total;
-  let wholeLeft = weights.reduce((a, w) => a.plus(w), new Decimal(0));
-  return weights.map((w) => {
-    const share = wholeLeft.isZero() ? new Decimal(0) : shareOf(left, w, wholeLeft, currency);
-    left = left.minus(share);
-    wholeLeft = wholeLeft.minus(w);
-    return share;
-  });
-}
 
 /**
  * Of a bill part's receipt units (those it had when billed), how many went back to the supplier

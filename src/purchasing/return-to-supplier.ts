@@ -4,7 +4,7 @@ import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { positiveQuantitySchema, rateSchema } from "../kernel/bounds.js";
-import { shareOf } from "./amounts.js";
+import { shareOf, spread } from "./amounts.js";
 import { settingsOf } from "./options.js";
 import { claimDocument, priorResult, rateFor, saveOrder } from "./order-store.js";
 import { type PurchaseOrderLine, type ReceiptSlice, loadOrder } from "./purchase-order.js";
@@ -105,6 +105,10 @@ export const returnToSupplier = defineLibraryCommand({
       side = functionalSide(settings, taxed, billedParts.map((d) => d.ol.lineId), rate, order.currency, functional);
     }
     const grniValue = parts.reduce((a, p) => a.plus(p.grni), new Decimal(0));
+    // What each line credits to the purchase price difference: its share of the debit note's functional net, plus its GRNI.
+    const billedValues = spread(new Decimal(side.net), billedParts.map((d) => d.net), functional);
+    const lineValue = new Map(parts.map((d) => [d.ol.lineId, d.grni]));
+    billedParts.forEach((d, i) => lineValue.set(d.ol.lineId, lineValue.get(d.ol.lineId)!.plus(billedValues[i]!)));
     for (const p of parts) {
       const next: PurchaseOrderLine = {
         ...p.ol,
@@ -148,6 +152,7 @@ export const returnToSupplier = defineLibraryCommand({
               unitPrice: m(d.fromBilled.gt(0) ? d.net.dividedBy(d.fromBilled).toDecimalPlaces(6, Decimal.ROUND_HALF_UP) : d.ol.unitPrice, order.currency),
               ...(d.line.locationId ? { locationId: d.line.locationId } : {}),
               ...(d.line.lot ? { lot: d.line.lot } : {}),
+              value: m(lineValue.get(d.ol.lineId)!, functional),
             })),
             net: m(doc.net, order.currency),
             tax: m(doc.tax, order.currency),

@@ -299,7 +299,10 @@ export const supplierPaidSchema = refined(
  *
  * Posting: Dr `payables` functional.gross / Cr `input-tax` functional.tax, Cr
  * `purchase-price-difference` functional.net. Inventory reacts with `StockIssued` (source
- * `supplier-return`, counter-account `purchase-price-difference`, at layer cost).
+ * `supplier-return`, counter-account `purchase-price-difference`, at layer cost); for a
+ * standard-cost SKU, whose stock leaves at standard, the line's `value` less that cost is a
+ * variance reversed: `StockRevalued` Dr `purchase-price-difference` / Cr
+ * `purchase-price-variance` by it.
  * `grniValue` (functional, optional): the part of the goods that was received but not yet
  * billed, at what GRNI holds for it: Dr `grni` / Cr `purchase-price-difference` — with
  * inventory's issue at layer cost this reverses GRNI against Inventory, any difference
@@ -336,6 +339,12 @@ export const supplierReturnedSchema = refined(
         unitPrice: unitPriceJson,
         locationId: locationIdField.exactOptional(),
         lot: lotField.exactOptional(),
+        /**
+         * What the return credits to `purchase-price-difference` for this line (functional): its
+         * share of functional.net, plus what GRNI held for its units not yet billed. The lines'
+         * values add up to functional.net + grniValue. Absent on returns recorded before it.
+         */
+        value: postedAmountJson.exactOptional(),
       }),
     ),
     net: postedAmountJson,
@@ -348,6 +357,7 @@ export const supplierReturnedSchema = refined(
   (debitNote, ctx) => {
     checkTaxedDocument(ctx, debitNote);
     if (debitNote.grniValue !== undefined) checkCurrency(ctx, debitNote.functionalCurrency, [[["grniValue"], debitNote.grniValue]]);
+    checkCurrency(ctx, debitNote.functionalCurrency, debitNote.lines.flatMap((line, index) => (line.value === undefined ? [] : [[["lines", index, "value"], line.value] as const])));
     checkCurrency(ctx, debitNote.currency, debitNote.lines.map((line, index) => [["lines", index, "unitPrice"], line.unitPrice] as const));
   });
 
