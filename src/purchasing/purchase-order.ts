@@ -34,6 +34,13 @@ export type ReceiptSlice = {
   readonly returnedQuantity?: string;
   /** Units of this receipt that bills posted before it arrived had billed (absent: none, or stored before it). */
   readonly billedAhead?: string;
+  /** The lot the receipt line brought in (absent: none, or stored before it): a return naming the lot takes these units. */
+  readonly lot?: string;
+  /**
+   * Billed units of this receipt sent back against a debit note that named its lot (absent:
+   * none). A debit note naming no lot is laid on the line's receipts first in, first out.
+   */
+  readonly returnedBilled?: string;
 };
 
 /**

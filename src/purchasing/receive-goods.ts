@@ -126,7 +126,7 @@ export const receiveGoods = defineLibraryCommand({
         ...ol,
         received: canonicalDecimal(receivedAfter),
         ahead: { quantity: canonicalDecimal(aheadQuantity.minus(fromAhead)), value: canonicalDecimal(new Decimal(ol.ahead.value).minus(aheadValue)) },
-        receipts: [...ol.receipts, { receiptId, date, quantity: line.quantity, value: canonicalDecimal(value), billedQuantity: canonicalDecimal(fromAhead), clearedValue: canonicalDecimal(aheadValue), unitPrice: ol.unitPrice, ...(fromAhead.gt(0) ? { billedAhead: canonicalDecimal(fromAhead) } : {}) }],
+        receipts: [...ol.receipts, { receiptId, date, quantity: line.quantity, value: canonicalDecimal(value), billedQuantity: canonicalDecimal(fromAhead), clearedValue: canonicalDecimal(aheadValue), unitPrice: ol.unitPrice, ...(fromAhead.gt(0) ? { billedAhead: canonicalDecimal(fromAhead) } : {}), ...(line.lot ? { lot: line.lot } : {}) }],
       };
       byId.set(ol.lineId, next);
       eventLines.push({

@@ -16,8 +16,9 @@ import { strictInput } from "../kernel/strict-input.js";
 
 /**
  * Units of each line of `receiptId` sent back to the supplier: those returned before a bill
- * (the receipt counts them), then the line's billed returns (debit notes), which name no
- * receipt, laid on its receipts first in, first out over what each had billed and kept.
+ * (the receipt counts them), those of debit notes that named the receipt's lot (`returnedBilled`),
+ * then the line's other billed returns (debit notes), which name no receipt, laid on its
+ * receipts first in, first out over what each had billed and kept.
  *
  * @example
  * ```ts
@@ -27,13 +28,14 @@ import { strictInput } from "../kernel/strict-input.js";
 export function returnedOfReceipt(order: PurchaseOrder, receiptId: string): { receiptId: string; receiptLineId: string; sku: string; quantity: string }[] {
   const out: { receiptId: string; receiptLineId: string; sku: string; quantity: string }[] = [];
   for (const line of order.lines) {
-    let billedLeft = new Decimal(line.returned);
+    let billedLeft = line.receipts.reduce((a, s) => a.minus(s.returnedBilled ?? "0"), new Decimal(line.returned));
     for (const s of line.receipts) {
       const unbilled = new Decimal(s.returnedQuantity ?? "0");
-      const billedKept = Decimal.max(0, new Decimal(s.billedQuantity).minus(unbilled));
+      const named = new Decimal(s.returnedBilled ?? "0");
+      const billedKept = Decimal.max(0, new Decimal(s.billedQuantity).minus(unbilled).minus(named));
       const fromBilled = Decimal.min(billedLeft, billedKept);
       billedLeft = billedLeft.minus(fromBilled);
-      const returned = unbilled.plus(fromBilled);
+      const returned = unbilled.plus(named).plus(fromBilled);
       if (s.receiptId === receiptId && returned.gt(0)) out.push({ receiptId, receiptLineId: line.lineId, sku: line.sku, quantity: canonicalDecimal(returned) });
     }
   }

@@ -18,13 +18,13 @@ import { strictInput } from "../kernel/strict-input.js";
  * first out: each receipt slice counts them as matched, and GRNI gives back what it holds for
  * them (the value returned, functional).
  */
-function takeUnbilled(receipts: readonly ReceiptSlice[], quantity: Decimal, functionalCurrency: string): { receipts: ReceiptSlice[]; value: Decimal } {
+function takeUnbilled(receipts: readonly ReceiptSlice[], quantity: Decimal, functionalCurrency: string, from: (s: ReceiptSlice) => boolean): { receipts: ReceiptSlice[]; value: Decimal } {
   let left = quantity;
   let value = new Decimal(0);
   const out: ReceiptSlice[] = [];
   for (const s of receipts) {
     const unbilled = new Decimal(s.quantity).minus(s.billedQuantity);
-    if (left.isZero() || unbilled.lte(0)) {
+    if (left.isZero() || unbilled.lte(0) || !from(s)) {
       out.push(s);
       continue;
     }
@@ -35,6 +35,23 @@ function takeUnbilled(receipts: readonly ReceiptSlice[], quantity: Decimal, func
     left = left.minus(take);
   }
   return { receipts: out, value };
+}
+
+/**
+ * Lays billed units going back on the receipts `from` selects (a named lot's), first in, first
+ * out over what each billed and still holds: they count as its `returnedBilled`. What finds no
+ * room is left to the line's first-in-first-out reading (see `returnedOfReceipt`).
+ */
+function layBilledReturn(receipts: readonly ReceiptSlice[], quantity: Decimal, from: (s: ReceiptSlice) => boolean): ReceiptSlice[] {
+  let left = quantity;
+  return receipts.map((s) => {
+    if (left.isZero() || !from(s)) return s;
+    const room = new Decimal(s.billedQuantity).minus(s.returnedQuantity ?? "0").minus(s.returnedBilled ?? "0");
+    if (room.lte(0)) return s;
+    const take = Decimal.min(left, room);
+    left = left.minus(take);
+    return { ...s, returnedBilled: canonicalDecimal(new Decimal(s.returnedBilled ?? "0").plus(take)) };
+  });
 }
 
 /**
@@ -81,8 +98,12 @@ export const returnToSupplier = defineLibraryCommand({
       seen.add(line.lineId);
       const quantity = new Decimal(line.quantity);
       const returnedUnbilled = new Decimal(ol.returnedUnbilled ?? "0");
+      // The units going back: of a named lot, those its receipts brought in (the lot's units are
+      // billed or not as their receipt is); else any, those not yet billed first.
+      const ofLot = line.lot !== undefined && ol.receipts.some((s) => s.lot === line.lot);
+      const from = (s: ReceiptSlice) => !ofLot || s.lot === line.lot;
       // Received and not yet billed (nor returned): what the receipt slices still hold in GRNI.
-      const unbilled = ol.receipts.reduce((a, s) => a.plus(s.quantity).minus(s.billedQuantity), new Decimal(0));
+      const unbilled = ol.receipts.filter(from).reduce((a, s) => a.plus(s.quantity).minus(s.billedQuantity), new Decimal(0));
       // Received, billed and not yet returned (a bill ahead of receipt has no stock).
       const billedReturnable = Decimal.max(0, Decimal.min(ol.billed, new Decimal(ol.received).minus(returnedUnbilled)).minus(ol.returned));
       const fromUnbilled = Decimal.min(quantity, unbilled);
@@ -91,7 +112,9 @@ export const returnToSupplier = defineLibraryCommand({
         const returnable = unbilled.plus(billedReturnable);
         throw new StorekeepError("VALIDATION_FAILED", `Line ${ol.lineId} (${ol.sku}): ${returnable.toString()} received and not yet returned, cannot return ${line.quantity}; only goods that arrived can go back.`, { issues: [{ path: `lines[${index}].quantity`, message: "more than received and not returned", code: "custom" }], returnable: canonicalDecimal(returnable) });
       }
-      const taken = takeUnbilled(ol.receipts, fromUnbilled, functional);
+      const taken = takeUnbilled(ol.receipts, fromUnbilled, functional, from);
+      // Billed units of a named lot: on its receipts, so landed costs and discounts find them there.
+      if (ofLot && fromBilled.gt(0)) taken.receipts = layBilledReturn(taken.receipts, fromBilled, from);
       const net = fromBilled.isZero() ? new Decimal(0) : shareOf(new Decimal(ol.billedNet).minus(ol.returnedNet), fromBilled, new Decimal(ol.billed).minus(ol.returned), order.currency);
       parts.push({ ol, line, fromUnbilled, fromBilled, grni: taken.value, receipts: taken.receipts, net });
     }
