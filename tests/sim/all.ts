@@ -1,7 +1,7 @@
 /**
  * `npm run eval:sim`: the simulator's five modes (default 200 seeds, in two runs of 100;
- * authorizations, backorders, allocations and accounts 100 seeds each; 200 steps) and all four
- * flags together (100 seeds), as separate
+ * authorizations, backorders, allocations and accounts 100 seeds each; 200 steps) and every
+ * flag together (with lot-tracked purchases, `--lots`; 100 seeds), as separate
  * `tests/sim/run.ts` processes, as many at a time as the machine has cores. Each run's output
  * is printed whole, in this order, once it ends; the script exits 1 when any run failed
  * (naming it), so a broken invariant in any mode fails the eval.
@@ -18,7 +18,7 @@ const RUNS: readonly (readonly string[])[] = [
   ["--seeds", "100", "--steps", "200", "--allocations"],
   ["--seeds", "100", "--steps", "200", "--accounts"],
   // Every mode at once: the checks of each must hold beside the others' commands.
-  ["--seeds", "100", "--first", "1001", "--steps", "200", "--authorizations", "--backorders", "--allocations", "--accounts"],
+  ["--seeds", "100", "--first", "1001", "--steps", "200", "--authorizations", "--backorders", "--allocations", "--accounts", "--lots"],
 ];
 
 const runScript = fileURLToPath(new URL("./run.ts", import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * `npm run sim -- --seeds N --steps M [--first F] [--seed S] [--no-faults] [--authorizations] [--backorders] [--allocations] [--accounts]`: runs whole-shop simulations
+ * `npm run sim -- --seeds N --steps M [--first F] [--seed S] [--no-faults] [--authorizations] [--backorders] [--allocations] [--accounts] [--lots]`: runs whole-shop simulations
  * (src/testing/simulator.ts) for seeds F..F+N−1 (F is 1 unless given; or the one seed S) and prints the figures; a
  * failing seed prints its replay line and the run exits 1.
  */
@@ -21,6 +21,7 @@ const authorizations = args.includes("--authorizations");
 const backorders = args.includes("--backorders");
 const allocations = args.includes("--allocations");
 const accounts = args.includes("--accounts");
+const lots = args.includes("--lots");
 const verbose = args.includes("--verbose");
 
 const started = performance.now();
@@ -29,7 +30,7 @@ const byCommand: Record<string, { ok: number; refused: number; skipped: number }
 const tallies: Record<string, number> = {};
 for (const seed of seeds) {
   try {
-    const report = await simulateShop({ seed, steps, faults, authorizations, backorders, allocations, accounts, ...(verbose ? { log: (line: string) => console.log(`  ${line}`) } : {}) });
+    const report = await simulateShop({ seed, steps, faults, authorizations, backorders, allocations, accounts, lots, ...(verbose ? { log: (line: string) => console.log(`  ${line}`) } : {}) });
     totals.steps += report.steps;
     totals.faults += report.injectedFaults;
     totals.lost += report.lostCommits;

@@ -33,7 +33,7 @@ export const TRACKED_PRODUCTS = [
 type Row = { sku: string; locationId: string; lot: string | null; quantity: string };
 
 /** The tracked products' commands and invariants for the simulator. */
-export function lotsPart(shop: ShopContext): ModulePart & { grni(): string } {
+export function lotsPart(shop: ShopContext): ModulePart & { grni(): string; lotFor(): { lot: string; expiry: string }; live(lot: string): boolean } {
   const { sk, random } = shop;
   // Every lot received: its expiry (null for serials).
   const expiries = new Map<string, string | null>();
@@ -281,5 +281,21 @@ export function lotsPart(shop: ShopContext): ModulePart & { grni(): string } {
     return violations;
   };
 
-  return { name: "lots", steps, invariants, grni: () => grni.toFixed() };
+  return {
+    name: "lots",
+    steps,
+    invariants,
+    grni: () => grni.toFixed(),
+    // A lot for a purchase receipt of the lot-tracked product: a new one expiring in 3–8 days, or more of a live one (its expiry kept).
+    lotFor: () => {
+      const known = [...expiries.entries()].filter(([lot, expiry]) => lot.startsWith("L") && expiry !== null && expiry >= shop.today());
+      const [lot, expiry] = known.length > 0 && random.chance(0.3) ? random.pick(known) : [`L${++lots}`, addDays(shop.today() as never, random.int(3, 8))];
+      expiries.set(lot, expiry);
+      return { lot, expiry: expiry! };
+    },
+    live: (lot: string) => {
+      const expiry = expiries.get(lot);
+      return expiry !== undefined && expiry !== null && expiry >= shop.today();
+    },
+  };
 }

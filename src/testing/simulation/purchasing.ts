@@ -5,6 +5,7 @@ import { billOpen } from "../../purchasing/bill.js";
 import type { ControlCheck } from "./finance.js";
 import type { ModulePart, ShopContext, SimStep } from "./context.js";
 import { STANDARD_SKU } from "./inventory.js";
+import { LOT_SKU } from "./lots.js";
 
 /*
  * Purchasing's part of the whole-shop simulation: purchase orders created, approved, sent,
@@ -29,7 +30,7 @@ export const SIM_FREIGHT_ADDRESS = { street: "Hafenstrasse", buildingNumber: "4"
 const SIM_SHOP_IBAN = "DE02120300000000202051";
 
 /** Purchasing's commands and invariants for the simulator, with the GRNI check finance runs. */
-export function purchasingPart(shop: ShopContext, options: { readonly accounts?: boolean } = {}): ModulePart & { grni: ControlCheck } {
+export function purchasingPart(shop: ShopContext, options: { readonly accounts?: boolean; readonly lots?: { lotFor(): { lot: string; expiry: string }; live(lot: string): boolean } } = {}): ModulePart & { grni: ControlCheck } {
   const { sk, random } = shop;
   const orders: string[] = [];
   const cache = new Map<string, PurchaseOrder>();
@@ -146,6 +147,8 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
         run: async () => {
           const first = random.int(0, shop.skus.length - 1);
           const skus = random.chance(0.5) ? [shop.skus[first]!, shop.skus[(first + 1) % shop.skus.length]!] : [shop.skus[first]!];
+          // Sometimes the lot-tracked product too: its receipts name lots, and its returns send a named lot back.
+          if (options.lots !== undefined && random.chance(0.25)) skus.push(LOT_SKU);
           const supplierId = random.chance(0.3) ? SIM_SUPPLIER_USD : SIM_SUPPLIER;
           // The EUR supplier sells in packs of 6 from 12 up (its supplier items, which replenishment plans with).
           const quantity = () => String(supplierId === SIM_SUPPLIER ? 6 * random.int(2, 5) : random.int(5, 30));
@@ -189,7 +192,7 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
           const open = po.lines.filter((l) => q(l.quantity) > q(l.received));
           if (open.length === 0) return "skip";
           const lines = open.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: random.chance(0.6) ? q(l.quantity) - q(l.received) : random.int(1, q(l.quantity) - q(l.received)) }));
-          const input = { receiptId: shop.id("grn"), purchaseOrderId: po.purchaseOrderId, lines: lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })) };
+          const input = { receiptId: shop.id("grn"), purchaseOrderId: po.purchaseOrderId, lines: lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity, ...(l.sku === LOT_SKU && options.lots !== undefined ? options.lots.lotFor() : {}) })) };
           const run = () => sk.purchasing.receiveGoods(input, { idempotencyKey: `receipt-${input.receiptId}` });
           const result = await run();
           for (const l of lines) shop.moved(l.sku, l.quantity);
@@ -384,11 +387,40 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
           if (po === undefined) return "skip";
           // What arrived from this order and has not gone back (returns before billing are counted apart).
           const returnable = (l: (typeof po.lines)[number]) => q(l.received) - q(l.returnedUnbilled ?? "0") - q(l.returned);
-          const line = po.lines.find((l) => returnable(l) > 0);
-          if (line === undefined) return "skip";
-          const quantity = random.int(1, returnable(line));
-          const result = await sk.purchasing.returnToSupplier({ returnId: shop.id("rts"), purchaseOrderId: po.purchaseOrderId, lines: [{ lineId: line.lineId, quantity }] });
+          const lines = po.lines.filter((l) => returnable(l) > 0);
+          if (lines.length === 0) return "skip";
+          // With lots (--lots), the lot-tracked product's line more often than not, when the order has one to return; else the first.
+          const lotLine = options.lots === undefined ? undefined : lines.find((l) => l.sku === LOT_SKU);
+          const line = options.lots === undefined ? lines[0]! : lotLine !== undefined && random.chance(0.6) ? lotLine : random.pick(lines);
+          let quantity = random.int(1, returnable(line));
+          // The lot-tracked product goes back by lot: one its receipts brought in, live and still on hand at the warehouse (alone: nothing moves it meanwhile).
+          let lot: string | undefined;
+          let slices: PurchaseOrder["lines"][number]["receipts"] = [];
+          if (line.sku === LOT_SKU) {
+            if (shop.concurrent() || options.lots === undefined) return "skip";
+            const onHand = new Map<string, number>();
+            for (const r of await sk.inventory.onHand({ sku: LOT_SKU })) if (r.locationId === po.warehouseId && r.lot !== null) onHand.set(r.lot, (onHand.get(r.lot) ?? 0) + Number(r.quantity));
+            const lots = [...new Set(line.receipts.flatMap((r) => (r.lot === undefined ? [] : [r.lot])))].filter((l) => options.lots!.live(l) && (onHand.get(l) ?? 0) > 0);
+            if (lots.length === 0) return "skip";
+            lot = random.pick(lots.sort());
+            slices = line.receipts.filter((r) => r.lot === lot);
+            // No more than the lot's receipts on this order brought in and kept (the same lot may have come in otherwise too).
+            const kept = slices.reduce((t, r) => t + q(r.quantity) - q(r.returnedQuantity ?? "0") - q(r.returnedBilled ?? "0"), 0);
+            if (kept <= 0) return "skip";
+            quantity = Math.min(quantity, onHand.get(lot)!, kept);
+            shop.tally(slices.some((r) => q(r.billedQuantity) < q(r.quantity)) ? "purchasing.lot-returns.unbilled" : "purchasing.lot-returns.billed");
+          }
+          const result = await sk.purchasing.returnToSupplier({ returnId: shop.id("rts"), purchaseOrderId: po.purchaseOrderId, lines: [{ lineId: line.lineId, quantity, ...(lot === undefined ? {} : { lot }) }] });
           shop.moved(line.sku, -quantity);
+          if (lot !== undefined) {
+            // The lot's units are billed or not as its receipts are: its unbilled units go back against GRNI, the rest against a debit note.
+            const unbilled = slices.reduce((t, r) => t + q(r.quantity) - q(r.billedQuantity), 0);
+            const expected = { unbilled: Math.min(quantity, unbilled), billed: quantity - Math.min(quantity, unbilled) };
+            const got = new Decimal(result.grniValue).gt(0) || expected.unbilled === 0 ? expected.unbilled : -1;
+            if (got < 0 || (expected.billed === 0) !== new Decimal(result.net).isZero()) {
+              throw new Error(`return ${result.returnId} of ${quantity} of lot ${lot} (its receipts on ${po.purchaseOrderId} hold ${unbilled} unbilled): GRNI ${result.grniValue}, debit note ${result.net}; expected ${expected.unbilled} against GRNI and ${expected.billed} against a debit note`);
+            }
+          }
           await refresh(po.purchaseOrderId);
           return result;
         },
