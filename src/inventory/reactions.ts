@@ -229,14 +229,6 @@ function splitByWeights(total: bigint, weights: readonly bigint[]): bigint[] {
 }
 
 /**
- * The reactions of the inventory module.
- *
- * @example
- * ```ts
- * const reactions = inventoryReactions(resolveInventoryOptions());
- * ```
- */
-/**
  * A standard-cost SKU sent back to the supplier leaves stock at standard, while the return
  * credits the purchase price difference with what it was bought at (the line's `value`): the
  * difference is the variance its receipt and bill booked for those units, reversed — Dr
@@ -285,6 +277,14 @@ function issuedDate(events: readonly NewEvent[], sku: string): string | undefine
   return typeof e?.effectiveDate === "string" ? e.effectiveDate : undefined;
 }
 
+/**
+ * The reactions of the inventory module.
+ *
+ * @example
+ * ```ts
+ * const reactions = inventoryReactions(resolveInventoryOptions());
+ * ```
+ */
 export function inventoryReactions(settings: InventorySettings): Reaction[] {
   const record = async (ctx: CommandContext, drafts: MovementDraft[], extra: NewEvent[] = []): Promise<NewEvent[]> => {
     if (drafts.length === 0) return extra;
