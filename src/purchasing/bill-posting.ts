@@ -34,6 +34,8 @@ export function billPosting(settings: PurchasingSettings, supplier: Supplier, or
     const ol = byId.get(b.lineId)!;
     let qLeft = new Decimal(b.quantity);
     let fLeft = side.lineNets.get(b.lineId)!;
+    // The bill line's net (transaction currency), shared over the receipts it bills as the quantity is.
+    let nLeft = new Decimal(doc.lines.get(b.lineId)!.net);
     const slices: ReceiptSlice[] = [];
     let part = 0;
     for (const s of ol.receipts) {
@@ -55,9 +57,13 @@ export function billPosting(settings: PurchasingSettings, supplier: Supplier, or
       const receiptQuantity = kept.eq(s.quantity) ? {} : { receiptQuantity: canonicalDecimal(kept) };
       eventLines.push({ lineId: `${ol.lineId}.${part}`, receiptId: s.receiptId, receiptLineId: ol.lineId, ...receiptQuantity, sku: ol.sku, quantity: canonicalDecimal(take), unitPrice: m(b.unitPrice, currency), ...receivedPrice, receivedValue: m(received, functionalCurrency), billedValue: m(billed, functionalCurrency) });
       stockBasis.push({ lineId: `${ol.lineId}.${part}`, sku: ol.sku, receiptId: s.receiptId, receiptLineId: ol.lineId, ...receiptQuantity, value: canonicalDecimal(billed) });
-      slices.push({ ...s, billedQuantity: canonicalDecimal(new Decimal(s.billedQuantity).plus(take)), clearedValue: canonicalDecimal(new Decimal(s.clearedValue).plus(received)) });
+      const net = shareOf(nLeft, take, qLeft, currency);
+      // The receipt's billed net is known when every unit billed so far was billed here, after it came in.
+      const known = s.billedNet !== undefined || (s.billedAhead === undefined && new Decimal(s.billedQuantity).eq(s.returnedQuantity ?? "0"));
+      slices.push({ ...s, billedQuantity: canonicalDecimal(new Decimal(s.billedQuantity).plus(take)), clearedValue: canonicalDecimal(new Decimal(s.clearedValue).plus(received)), ...(known ? { billedNet: canonicalDecimal(new Decimal(s.billedNet ?? "0").plus(net)) } : {}) });
       qLeft = qLeft.minus(take);
       fLeft = fLeft.minus(billed);
+      nLeft = nLeft.minus(net);
     }
     let ahead = ol.ahead;
     if (qLeft.gt(0)) {

@@ -41,6 +41,14 @@ export type ReceiptSlice = {
    * none). A debit note naming no lot is laid on the line's receipts first in, first out.
    */
   readonly returnedBilled?: string;
+  /**
+   * Net billed for this receipt's units by bills posted after it came in (transaction
+   * currency), and the net of the debit notes of a named lot laid on it (`returnedNet`): a
+   * debit note for a named lot is priced at what its receipts were billed. Absent on a receipt
+   * billed before they were kept (a debit note of its lot then takes the line's average).
+   */
+  readonly billedNet?: string;
+  readonly returnedNet?: string;
 };
 
 /**

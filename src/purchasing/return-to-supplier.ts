@@ -39,19 +39,34 @@ function takeUnbilled(receipts: readonly ReceiptSlice[], quantity: Decimal, func
 
 /**
  * Lays billed units going back on the receipts `from` selects (a named lot's), first in, first
- * out over what each billed and still holds: they count as its `returnedBilled`. What finds no
- * room is left to the line's first-in-first-out reading (see `returnedOfReceipt`).
+ * out over what each billed and still holds: they count as its `returnedBilled`, and their
+ * share of what it was billed as its `returnedNet`. `net` is that billed net when every
+ * receipt they came off knows it (else undefined: the debit note takes the line's average,
+ * `average`, shared the same way). What finds no room is left to the line's first-in-first-out
+ * reading (see `returnedOfReceipt`).
  */
-function layBilledReturn(receipts: readonly ReceiptSlice[], quantity: Decimal, from: (s: ReceiptSlice) => boolean): ReceiptSlice[] {
+function layBilledReturn(receipts: readonly ReceiptSlice[], quantity: Decimal, from: (s: ReceiptSlice) => boolean, currency: string, average: Decimal): { receipts: ReceiptSlice[]; net: Decimal | undefined } {
   let left = quantity;
-  return receipts.map((s) => {
-    if (left.isZero() || !from(s)) return s;
+  const takes: { index: number; take: Decimal; room: Decimal }[] = [];
+  receipts.forEach((s, index) => {
+    if (left.isZero() || !from(s)) return;
     const room = new Decimal(s.billedQuantity).minus(s.returnedQuantity ?? "0").minus(s.returnedBilled ?? "0");
-    if (room.lte(0)) return s;
+    if (room.lte(0)) return;
     const take = Decimal.min(left, room);
     left = left.minus(take);
-    return { ...s, returnedBilled: canonicalDecimal(new Decimal(s.returnedBilled ?? "0").plus(take)) };
+    takes.push({ index, take, room });
   });
+  const priced = left.isZero() && takes.every(({ index }) => receipts[index]!.billedNet !== undefined && receipts[index]!.billedAhead === undefined);
+  const shares = takes.map(({ index, take, room }) => {
+    const s = receipts[index]!;
+    return priced ? shareOf(new Decimal(s.billedNet!).minus(s.returnedNet ?? "0"), take, room, currency) : shareOf(average, take, quantity, currency);
+  });
+  const out = [...receipts];
+  takes.forEach(({ index, take }, k) => {
+    const s = out[index]!;
+    out[index] = { ...s, returnedBilled: canonicalDecimal(new Decimal(s.returnedBilled ?? "0").plus(take)), ...(s.billedNet !== undefined ? { returnedNet: canonicalDecimal(new Decimal(s.returnedNet ?? "0").plus(shares[k]!)) } : {}) };
+  });
+  return { receipts: out, net: priced ? shares.reduce((a, x) => a.plus(x), new Decimal(0)) : undefined };
 }
 
 /**
@@ -113,9 +128,14 @@ export const returnToSupplier = defineLibraryCommand({
         throw new StorekeepError("VALIDATION_FAILED", `Line ${ol.lineId} (${ol.sku}): ${returnable.toString()} received and not yet returned, cannot return ${line.quantity}; only goods that arrived can go back.`, { issues: [{ path: `lines[${index}].quantity`, message: "more than received and not returned", code: "custom" }], returnable: canonicalDecimal(returnable) });
       }
       const taken = takeUnbilled(ol.receipts, fromUnbilled, functional, from);
-      // Billed units of a named lot: on its receipts, so landed costs and discounts find them there.
-      if (ofLot && fromBilled.gt(0)) taken.receipts = layBilledReturn(taken.receipts, fromBilled, from);
-      const net = fromBilled.isZero() ? new Decimal(0) : shareOf(new Decimal(ol.billedNet).minus(ol.returnedNet), fromBilled, new Decimal(ol.billed).minus(ol.returned), order.currency);
+      // At the line's average billed price; billed units of a named lot at what its receipts were billed.
+      let net = fromBilled.isZero() ? new Decimal(0) : shareOf(new Decimal(ol.billedNet).minus(ol.returnedNet), fromBilled, new Decimal(ol.billed).minus(ol.returned), order.currency);
+      if (ofLot && fromBilled.gt(0)) {
+        // On the lot's receipts, so landed costs and discounts find them there.
+        const laid = layBilledReturn(taken.receipts, fromBilled, from, order.currency, net);
+        taken.receipts = laid.receipts;
+        if (laid.net !== undefined) net = laid.net;
+      }
       parts.push({ ol, line, fromUnbilled, fromBilled, grni: taken.value, receipts: taken.receipts, net });
     }
     const billedParts = parts.filter((p) => p.fromBilled.gt(0));

@@ -80,16 +80,24 @@ describe.each(KINDS)("returns to the supplier naming a lot on %s", (kind) => {
     const { sk } = shop(kind, pg.get, pg.schema, { approvalLimit: "100000" });
     await setUp(sk);
     await sk.purchasing.recordBill({ billId: "b_b", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 40, unitPrice: "1" }] });
-    await sk.purchasing.returnToSupplier({ returnId: "sr", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10, lot: "B" }] });
+    // Lot B was billed at 1.00 (lot A at 1.20): its debit note asks for 10.00 back, not the line's average 1.12 a unit.
+    expect(await sk.purchasing.returnToSupplier({ returnId: "sr", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10, lot: "B" }] })).toMatchObject({ net: "10", gross: "10" });
     await sk.purchasing.recordLandedCost({ landedCostId: "lc", supplierId: "s", receiptIds: ["grn_a", "grn_b"], basis: "quantity", net: "10" });
     const events = await sk.store.readEvents(null, 10_000);
     const landed = events.find((e) => e.type === "LandedCostRecorded")!.payload as { returned?: { receiptId: string; quantity: string }[] };
     // Lot B's ten were on grn_b; a first-in-first-out reading would have put them on grn_a.
     expect(landed.returned).toEqual([expect.objectContaining({ receiptId: "grn_b", quantity: "10" })]);
     // 4.00 of the freight on grn_b's 40, a quarter of it on the units sent back: 1.00 to the purchase
-    // price difference, beside the 0.80 the return left there (the debit note at the line's billed
-    // 1.12 a unit against the oldest layer's 1.20).
-    expect((await books(sk))["5200"]).toBe("1.8");
+    // price difference, beside the 2.00 the return left there (cost layers are the SKU's: the ten
+    // left at the oldest layer's 1.20 against the debit note's 1.00).
+    const b = await books(sk);
+    expect(b["5200"]).toBe("3");
+    expect(b["2100"]).toBe(String(-(72 + 40 - 10 + 10)));
+    // Ten of lot A go back at what A was billed, 1.20; the line's billed net less its debit notes is what is left.
+    expect(await sk.purchasing.returnToSupplier({ returnId: "sr2", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10, lot: "A" }] })).toMatchObject({ net: "12" });
+    const line = (await sk.purchasing.order("po"))!.lines[0]!;
+    expect([line.billedNet, line.returnedNet]).toEqual(["112", "22"]);
+    expect(line.receipts.map((r) => [r.receiptId, r.billedNet, r.returnedNet])).toEqual([["grn_a", "72", "12"], ["grn_b", "40", "10"]]);
     expect((await sk.inventory.audit()).ok).toBe(true);
     await sk.close();
   });
