@@ -72,7 +72,10 @@ export function billPosting(settings: PurchasingSettings, supplier: Supplier, or
       part += 1;
       eventLines.push({ lineId: `${ol.lineId}.${part}`, sku: ol.sku, quantity: canonicalDecimal(qLeft), unitPrice: m(b.unitPrice, currency), receivedValue: m(fLeft, functionalCurrency), billedValue: m(fLeft, functionalCurrency) });
       stockBasis.push({ lineId: `${ol.lineId}.${part}`, sku: ol.sku, receiptId: null, receiptLineId: null, value: canonicalDecimal(fLeft) });
-      ahead = { quantity: canonicalDecimal(new Decimal(ahead.quantity).plus(qLeft)), value: canonicalDecimal(new Decimal(ahead.value).plus(fLeft)) };
+      // Told apart by bill when every unit awaited so far is (none awaited, or each bill's recorded).
+      const known = ahead.bills !== undefined || new Decimal(ahead.quantity).isZero();
+      const bills = known ? { bills: [...(ahead.bills ?? []), { billId: bill.billId, billed: canonicalDecimal(qLeft), awaited: canonicalDecimal(qLeft) }] } : {};
+      ahead = { quantity: canonicalDecimal(new Decimal(ahead.quantity).plus(qLeft)), value: canonicalDecimal(new Decimal(ahead.value).plus(fLeft)), ...bills };
     }
     const next: PurchaseOrderLine = {
       ...ol,

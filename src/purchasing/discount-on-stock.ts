@@ -134,7 +134,8 @@ export function discountOnStock(
   functionalCurrency: string,
   returnedSince?: ReturnedSince,
   ahead?: Map<string, Decimal>,
-  receiptsAhead?: (purchaseOrderId: string, orderLineId: string) => readonly { readonly receiptId: string; readonly billedAhead: string }[],
+  receiptsAhead?: (purchaseOrderId: string, orderLineId: string, billId: string) => readonly { readonly receiptId: string; readonly billedAhead: string }[],
+  awaitedOf?: (purchaseOrderId: string, orderLineId: string, billId: string) => Decimal | undefined,
 ): { onStock: DiscountOnStock[]; onLandedCost: DiscountOnLandedCost[]; onAhead: DiscountOnAhead[] } {
   const values = spread(netValue, bills.map((b) => b.net), functionalCurrency);
   const out: DiscountOnStock[] = [];
@@ -160,8 +161,10 @@ export function discountOnStock(
         const key = bill.purchaseOrderId === null ? undefined : aheadKey(bill.purchaseOrderId, orderLineId);
         const left = key === undefined ? undefined : ahead?.get(key);
         if (key === undefined || left === undefined) continue;
-        const billed = new Decimal(part.value);
-        const covered = Decimal.min(billed, Decimal.max(0, left));
+        // The share of the bill's units still awaited: known per bill (its units billed ahead and
+        // those not yet come in), else read off the line's value ahead (all its bills' together).
+        const awaitedShare = awaitedOf?.(bill.purchaseOrderId!, orderLineId, bill.billId);
+        const [covered, billed] = awaitedShare !== undefined ? [awaitedShare, new Decimal(1)] : [Decimal.min(new Decimal(part.value), Decimal.max(0, left)), new Decimal(part.value)];
         const value = Decimal.min(Decimal.max(0, left), shareOf(functional[k]!, covered, billed, functionalCurrency));
         const amount = shareOf(amounts[k]!, covered, billed, currency);
         const onAwaited = value.gt(0) && amount.gt(0);
@@ -172,7 +175,7 @@ export function discountOnStock(
         // What came in since: on the receipts that took units billed ahead, by those units.
         const arrivedValue = onAwaited ? functional[k]!.minus(value) : functional[k]!;
         const arrivedAmount = onAwaited ? amounts[k]!.minus(amount) : amounts[k]!;
-        const took = (receiptsAhead?.(bill.purchaseOrderId!, orderLineId) ?? []).filter((r) => new Decimal(r.billedAhead).gt(0));
+        const took = (receiptsAhead?.(bill.purchaseOrderId!, orderLineId, bill.billId) ?? []).filter((r) => new Decimal(r.billedAhead).gt(0));
         if (arrivedValue.lte(0) || arrivedAmount.lte(0) || took.length === 0) continue;
         const weights = took.map((r) => new Decimal(r.billedAhead));
         const arrivedAmounts = spread(arrivedAmount, weights, currency);

@@ -199,14 +199,31 @@ export const paySupplier = defineLibraryCommand({
       const orders = await ordersOf(ctx.tx, taken);
       const ahead = new Map<string, Decimal>();
       for (const { order } of orders.values()) for (const l of order.lines) ahead.set(aheadKey(order.purchaseOrderId, l.lineId), new Decimal(l.ahead.value));
-      const receiptsAhead = (purchaseOrderId: string, orderLineId: string) =>
-        (orders.get(purchaseOrderId)?.order.lines.find((l) => l.lineId === orderLineId)?.receipts ?? []).flatMap((r) => (r.billedAhead === undefined ? [] : [{ receiptId: r.receiptId, billedAhead: r.billedAhead }]));
-      ({ onStock, onLandedCost, onAhead } = discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional, returnedSinceOf(new Map([...orders].map(([id, o]) => [id, o.order]))), ahead, receiptsAhead));
+      const lineOf = (purchaseOrderId: string, orderLineId: string) => orders.get(purchaseOrderId)?.order.lines.find((l) => l.lineId === orderLineId);
+      // The receipts that took units a bill billed ahead, by how many of its units each took (receipts that did not tell bills apart: by all they took ahead).
+      const receiptsAhead = (purchaseOrderId: string, orderLineId: string, billId: string) =>
+        (lineOf(purchaseOrderId, orderLineId)?.receipts ?? []).flatMap((r) => {
+          if (r.billedAheadBy !== undefined) {
+            const mine = r.billedAheadBy.find((b) => b.billId === billId);
+            return mine === undefined ? [] : [{ receiptId: r.receiptId, billedAhead: mine.quantity }];
+          }
+          return r.billedAhead === undefined ? [] : [{ receiptId: r.receiptId, billedAhead: r.billedAhead }];
+        });
+      // The share of a bill's units billed ahead still awaited (0 to 1), when the line tells its bills apart (none awaited: none of anyone's).
+      const awaitedOf = (purchaseOrderId: string, orderLineId: string, billId: string) => {
+        const line = lineOf(purchaseOrderId, orderLineId);
+        if (line === undefined) return undefined;
+        if (new Decimal(line.ahead.quantity).isZero()) return new Decimal(0);
+        if (line.ahead.bills === undefined) return undefined;
+        const mine = line.ahead.bills.find((b) => b.billId === billId);
+        return mine === undefined ? new Decimal(0) : new Decimal(mine.awaited).dividedBy(mine.billed);
+      };
+      ({ onStock, onLandedCost, onAhead } = discountOnStock(taken, fx(discountTotal).minus(fx(discountTax)), currency, functional, returnedSinceOf(new Map([...orders].map(([id, o]) => [id, o.order]))), ahead, receiptsAhead, awaitedOf));
       for (const [id, { order, version }] of orders) {
         if (!onAhead.some((part) => part.purchaseOrderId === id)) continue;
         const lines = order.lines.map((l) => {
           const value = ahead.get(aheadKey(id, l.lineId))!;
-          return value.eq(l.ahead.value) ? l : { ...l, ahead: { quantity: l.ahead.quantity, value: canonicalDecimal(value) } };
+          return value.eq(l.ahead.value) ? l : { ...l, ahead: { ...l.ahead, value: canonicalDecimal(value) } };
         });
         await saveOrder(ctx.tx, { ...order, lines }, version);
       }

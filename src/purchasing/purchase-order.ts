@@ -34,6 +34,12 @@ export type ReceiptSlice = {
   readonly returnedQuantity?: string;
   /** Units of this receipt that bills posted before it arrived had billed (absent: none, or stored before it). */
   readonly billedAhead?: string;
+  /**
+   * Of `billedAhead`, how many each bill posted ahead had billed (the line's bills ahead are
+   * taken first in, first out). Absent when none, or when the line's bills ahead were not told
+   * apart (stored before it): then `billedAhead` alone.
+   */
+  readonly billedAheadBy?: readonly { readonly billId: string; readonly quantity: string }[];
   /** The lot the receipt line brought in (absent: none, or stored before it): a return naming the lot takes these units. */
   readonly lot?: string;
   /**
@@ -83,7 +89,17 @@ export type PurchaseOrderLine = {
   readonly returnedNet: string;
   readonly lastBillId: string | null;
   readonly receipts: readonly ReceiptSlice[];
-  readonly ahead: { readonly quantity: string; readonly value: string };
+  readonly ahead: {
+    readonly quantity: string;
+    readonly value: string;
+    /**
+     * Each bill posted ahead of the goods, oldest first: the units it billed ahead (`billed`)
+     * and how many of them are still awaited (`awaited`; receipts take the oldest bill's
+     * first). Absent when no bill went ahead since the line last awaited none, or on a line
+     * stored before it.
+     */
+    readonly bills?: readonly { readonly billId: string; readonly billed: string; readonly awaited: string }[];
+  };
 };
 
 /**

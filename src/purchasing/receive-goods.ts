@@ -54,6 +54,26 @@ export type ReceiptRecord = {
 };
 
 /**
+ * Takes `quantity` units billed ahead off a line's bills ahead, oldest first: the bills left
+ * (those still awaiting units) and how many each gave. Undefined both when the line does not
+ * tell its bills apart.
+ */
+function takeAhead(bills: PurchaseOrderLine["ahead"]["bills"], quantity: Decimal): { bills: PurchaseOrderLine["ahead"]["bills"]; by: { billId: string; quantity: string }[] | undefined } {
+  if (bills === undefined) return { bills: undefined, by: undefined };
+  let left = quantity;
+  const by: { billId: string; quantity: string }[] = [];
+  const out = bills.map((b) => {
+    const awaited = new Decimal(b.awaited);
+    if (left.isZero() || awaited.lte(0)) return b;
+    const take = Decimal.min(left, awaited);
+    left = left.minus(take);
+    by.push({ billId: b.billId, quantity: canonicalDecimal(take) });
+    return { ...b, awaited: canonicalDecimal(awaited.minus(take)) };
+  });
+  return { bills: out.filter((b) => new Decimal(b.awaited).gt(0)), by };
+}
+
+/**
  * Receives goods against a sent order, partly or in full, to a location and lot: each line
  * enters stock at its cost (`GoodsReceived`; inventory books Dr Inventory / Cr GRNI) and the
  * order's buckets move. A line may be received beyond its quantity by at most the receipt
@@ -122,11 +142,14 @@ export const receiveGoods = defineLibraryCommand({
       const rest = q.minus(fromAhead);
       const restValue = restValues.get(ol.lineId) ?? roundMinor(rest.times(ol.unitPrice).times(rate), functional);
       const value = aheadValue.plus(restValue);
+      // The units billed ahead come off the oldest bill's first, when the line tells its bills apart.
+      const { bills, by } = takeAhead(ol.ahead.bills, fromAhead);
+      const awaitedAfter = aheadQuantity.minus(fromAhead);
       const next: PurchaseOrderLine = {
         ...ol,
         received: canonicalDecimal(receivedAfter),
-        ahead: { quantity: canonicalDecimal(aheadQuantity.minus(fromAhead)), value: canonicalDecimal(new Decimal(ol.ahead.value).minus(aheadValue)) },
-        receipts: [...ol.receipts, { receiptId, date, quantity: line.quantity, value: canonicalDecimal(value), billedQuantity: canonicalDecimal(fromAhead), clearedValue: canonicalDecimal(aheadValue), unitPrice: ol.unitPrice, ...(fromAhead.gt(0) ? { billedAhead: canonicalDecimal(fromAhead) } : {}), ...(line.lot ? { lot: line.lot } : {}) }],
+        ahead: { quantity: canonicalDecimal(awaitedAfter), value: canonicalDecimal(new Decimal(ol.ahead.value).minus(aheadValue)), ...(bills !== undefined && awaitedAfter.gt(0) ? { bills } : {}) },
+        receipts: [...ol.receipts, { receiptId, date, quantity: line.quantity, value: canonicalDecimal(value), billedQuantity: canonicalDecimal(fromAhead), clearedValue: canonicalDecimal(aheadValue), unitPrice: ol.unitPrice, ...(fromAhead.gt(0) ? { billedAhead: canonicalDecimal(fromAhead) } : {}), ...(by !== undefined && by.length > 0 ? { billedAheadBy: by } : {}), ...(line.lot ? { lot: line.lot } : {}) }],
       };
       byId.set(ol.lineId, next);
       eventLines.push({

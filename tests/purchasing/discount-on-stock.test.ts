@@ -112,7 +112,7 @@ describe.each(KINDS)("cash discounts on the cost of goods (cashDiscounts: \"stoc
     const paid = await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_po"] });
     // MUG's 2.00 on stock; TEE's 2.00: 1.20 onto the 30 still awaited (their 60 billed ahead), 0.80 off the 20 that came in (grn_2).
     expect(paid.discountOnStock).toBe("4");
-    expect((await sk.purchasing.order("po"))?.lines[1]?.ahead).toEqual({ quantity: "30", value: "58.8" });
+    expect((await sk.purchasing.order("po"))?.lines[1]?.ahead).toEqual({ quantity: "30", value: "58.8", bills: [{ billId: "b_po", billed: "50", awaited: "30" }] });
     let b = await books(sk);
     expect(b["5200"]).toBeUndefined();
     expect(b["2150"]).toBe("58.8");
@@ -212,6 +212,43 @@ describe("cash discounts on the cost of goods: the cases around it", () => {
     const b = await books(sk);
     expect(b["2150"] ?? "0").toBe("0");
     expect(b["5200"]).toBeUndefined();
+    await sk.close();
+  });
+
+  it("two bills ahead of the goods: receipts take the older bill's units first, and each bill's discount goes onto its own units — those awaited and the receipts that took them", async () => {
+    const { sk, clock } = memory({ approvalLimit: "100000", tax, cashDiscounts: "stock", billBeforeReceipt: "allow" });
+    await setUp(sk);
+    await sk.purchasing.createOrder({ purchaseOrderId: "po", supplierId: "sup", warehouseId: "wh", lines: [{ sku: "TEE", quantity: 50, unitPrice: "2" }] });
+    await sk.purchasing.sendOrder({ purchaseOrderId: "po" });
+    await sk.purchasing.recordBill({ billId: "b_1", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 30, unitPrice: "2" }] });
+    await sk.purchasing.recordBill({ billId: "b_2", purchaseOrderId: "po", date: "2026-03-02", lines: [{ lineId: "1", quantity: 20, unitPrice: "2" }] });
+    // grn_1 takes b_1's 30; grn_2 takes 10 of b_2's 20, whose other 10 are still awaited.
+    await sk.purchasing.receiveGoods({ receiptId: "grn_1", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 30 }] });
+    await sk.purchasing.receiveGoods({ receiptId: "grn_2", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10 }] });
+    const line = (await sk.purchasing.order("po"))!.lines[0]!;
+    expect(line.receipts.map((r) => [r.receiptId, r.billedAheadBy])).toEqual([["grn_1", [{ billId: "b_1", quantity: "30" }]], ["grn_2", [{ billId: "b_2", quantity: "10" }]]]);
+    expect(line.ahead).toEqual({ quantity: "10", value: "20", bills: [{ billId: "b_2", billed: "20", awaited: "10" }] });
+    clock.set("2026-03-06T10:00:00.000Z");
+    // b_2: 2% of 47.60 = 0.95, 0.80 net of tax: half onto its 10 awaited, half off grn_2 — none off grn_1, which took b_1's units.
+    const paid = await sk.purchasing.paySupplier({ paymentId: "p_2", supplierId: "sup", billIds: ["b_2"] });
+    expect(paid).toMatchObject({ discount: "0.95", discountOnStock: "0.8" });
+    const events = await sk.store.readEvents(null, 10_000);
+    const discount = (events.find((e) => e.type === "SupplierPaid")!.payload as { discount: { onStock: { receiptId: string; value: { amount: string } }[]; onAhead: { value: { amount: string } }[] } }).discount;
+    expect(discount.onStock.map((p) => [p.receiptId, p.value.amount])).toEqual([["grn_2", "0.4"]]);
+    expect(discount.onAhead.map((p) => p.value.amount)).toEqual(["0.4"]);
+    // b_1's units have all come in: its whole discount (1.20 net) comes off grn_1.
+    const paid1 = await sk.purchasing.paySupplier({ paymentId: "p_1", supplierId: "sup", billIds: ["b_1"] });
+    expect(paid1).toMatchObject({ discountOnStock: "1.2" });
+    const all = await sk.store.readEvents(null, 10_000);
+    const first = (all.filter((e) => e.type === "SupplierPaid")[1]!.payload as { discount: { onStock: { receiptId: string; value: { amount: string } }[]; onAhead?: unknown[] } }).discount;
+    expect(first.onStock.map((p) => [p.receiptId, p.value.amount])).toEqual([["grn_1", "1.2"]]);
+    expect(first.onAhead ?? []).toEqual([]);
+    // The last 10 come in at what b_2 billed less their share: GRNI clears, nothing stays in the purchase price difference.
+    await sk.purchasing.receiveGoods({ receiptId: "grn_3", purchaseOrderId: "po", lines: [{ lineId: "1", quantity: 10 }] });
+    const b = await books(sk);
+    expect(b["2150"] ?? "0").toBe("0");
+    expect(b["5200"]).toBeUndefined();
+    expect(await stockValue(sk)).toEqual({ TEE: "98" });
     await sk.close();
   });
 
