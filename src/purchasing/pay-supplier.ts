@@ -201,14 +201,19 @@ export const paySupplier = defineLibraryCommand({
       for (const { order } of orders.values()) for (const l of order.lines) ahead.set(aheadKey(order.purchaseOrderId, l.lineId), new Decimal(l.ahead.value));
       const lineOf = (purchaseOrderId: string, orderLineId: string) => orders.get(purchaseOrderId)?.order.lines.find((l) => l.lineId === orderLineId);
       // The receipts that took units a bill billed ahead, by how many of its units each took (receipts that did not tell bills apart: by all they took ahead).
-      const receiptsAhead = (purchaseOrderId: string, orderLineId: string, billId: string) =>
-        (lineOf(purchaseOrderId, orderLineId)?.receipts ?? []).flatMap((r) => {
-          if (r.billedAheadBy !== undefined) {
-            const mine = r.billedAheadBy.find((b) => b.billId === billId);
+      const receiptsAhead = (purchaseOrderId: string, orderLineId: string, billId: string) => {
+        const receipts = lineOf(purchaseOrderId, orderLineId)?.receipts ?? [];
+        // A bill whose units receipts recorded is found on those alone; one billed before they did,
+        // on the receipts that took units ahead without saying whose (they took that bill's, and those billed beside it).
+        const told = receipts.some((r) => r.billedAheadBy?.some((b) => b.billId === billId) === true);
+        return receipts.flatMap((r) => {
+          if (told || r.billedAheadBy !== undefined) {
+            const mine = told ? r.billedAheadBy?.find((b) => b.billId === billId) : undefined;
             return mine === undefined ? [] : [{ receiptId: r.receiptId, billedAhead: mine.quantity }];
           }
           return r.billedAhead === undefined ? [] : [{ receiptId: r.receiptId, billedAhead: r.billedAhead }];
         });
+      };
       // The share of a bill's units billed ahead still awaited (0 to 1), when the line tells its bills apart (none awaited: none of anyone's).
       const awaitedOf = (purchaseOrderId: string, orderLineId: string, billId: string) => {
         const line = lineOf(purchaseOrderId, orderLineId);
