@@ -236,7 +236,7 @@ function splitByWeights(total: bigint, weights: readonly bigint[]): bigint[] {
  * difference keeps nothing of a standard-cost SKU. Returns recorded before lines carried a
  * value leave it where it was.
  */
-function standardReturnVariances(ctx: CommandContext, p: { readonly returnId: string; readonly lines: readonly { readonly lineId?: string | undefined; readonly sku: string; readonly value?: { readonly amount: string; readonly currency: string } | undefined }[] }, products: ReadonlyMap<string, Product>, issued: readonly NewEvent[]): NewEvent[] {
+function standardReturnVariances(ctx: CommandContext, date: string, p: { readonly returnId: string; readonly lines: readonly { readonly lineId?: string | undefined; readonly sku: string; readonly value?: { readonly amount: string; readonly currency: string } | undefined }[] }, products: ReadonlyMap<string, Product>, issued: readonly NewEvent[]): NewEvent[] {
   const out: NewEvent[] = [];
   const digits = minorUnits(ctx.config.functionalCurrency);
   for (const [index, line] of p.lines.entries()) {
@@ -255,7 +255,7 @@ function standardReturnVariances(ctx: CommandContext, p: { readonly returnId: st
       type: "StockRevalued",
       aggregateType: "sku",
       aggregateId: line.sku,
-      effectiveDate: issuedDate(issued, line.sku) ?? ctx.today,
+      effectiveDate: date,
       payload: {
         revaluationId: `${p.returnId}.${lineId}.variance`.replace(/[^A-Za-z0-9._:/-]/g, ""),
         sku: line.sku,
@@ -269,12 +269,6 @@ function standardReturnVariances(ctx: CommandContext, p: { readonly returnId: st
     } as NewEvent);
   }
   return out;
-}
-
-/** The business date of the first issue of `sku` among `events`. */
-function issuedDate(events: readonly NewEvent[], sku: string): string | undefined {
-  const e = events.find((x) => x.type === "StockIssued" && (x.payload as { sku?: string }).sku === sku);
-  return typeof e?.effectiveDate === "string" ? e.effectiveDate : undefined;
 }
 
 /**
@@ -445,7 +439,7 @@ export function inventoryReactions(settings: InventorySettings): Reaction[] {
         }
       }
       const events = await record(ctx, drafts);
-      return [...events, ...standardReturnVariances(ctx, p, products, events)];
+      return [...events, ...standardReturnVariances(ctx, event.effectiveDate, p, products, events)];
     },
   };
 

@@ -64,16 +64,9 @@ export function sum(values: readonly (string | Decimal)[]): Decimal {
  * ```
  */
 export function shareConverted<K>(parts: readonly (readonly [K, Decimal])[], rate: Decimal, functionalCurrency: string): Map<K, Decimal> {
-  let wholeLeft = parts.reduce((a, [, amount]) => a.plus(amount), new Decimal(0));
-  let left = toFunctional(wholeLeft, rate, functionalCurrency);
-  const out = new Map<K, Decimal>();
-  for (const [key, amount] of parts) {
-    const v = wholeLeft.isZero() ? new Decimal(0) : shareOf(left, amount, wholeLeft, functionalCurrency);
-    out.set(key, v);
-    left = left.minus(v);
-    wholeLeft = wholeLeft.minus(amount);
-  }
-  return out;
+  const amounts = parts.map(([, amount]) => amount);
+  const shares = spread(toFunctional(sum(amounts), rate, functionalCurrency), amounts, functionalCurrency);
+  return new Map(parts.map(([key], i) => [key, shares[i]!]));
 }
 
 /**

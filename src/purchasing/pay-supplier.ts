@@ -207,11 +207,8 @@ export const paySupplier = defineLibraryCommand({
         // on the receipts that took units ahead without saying whose (they took that bill's, and those billed beside it).
         const told = receipts.some((r) => r.billedAheadBy?.some((b) => b.billId === billId) === true);
         return receipts.flatMap((r) => {
-          if (told || r.billedAheadBy !== undefined) {
-            const mine = told ? r.billedAheadBy?.find((b) => b.billId === billId) : undefined;
-            return mine === undefined ? [] : [{ receiptId: r.receiptId, billedAhead: mine.quantity }];
-          }
-          return r.billedAhead === undefined ? [] : [{ receiptId: r.receiptId, billedAhead: r.billedAhead }];
+          const units = told ? r.billedAheadBy?.find((b) => b.billId === billId)?.quantity : r.billedAheadBy === undefined ? r.billedAhead : undefined;
+          return units === undefined ? [] : [{ receiptId: r.receiptId, billedAhead: units }];
         });
       };
       // The share of a bill's units billed ahead still awaited (0 to 1), when the line tells its bills apart (none awaited: none of anyone's).

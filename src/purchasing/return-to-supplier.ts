@@ -4,7 +4,7 @@ import { Decimal, canonicalDecimal } from "../kernel/decimal.js";
 import { StorekeepError } from "../kernel/errors.js";
 import { localDateSchema } from "../kernel/local-date.js";
 import { positiveQuantitySchema, rateSchema } from "../kernel/bounds.js";
-import { shareOf, spread } from "./amounts.js";
+import { shareOf } from "./amounts.js";
 import { settingsOf } from "./options.js";
 import { claimDocument, priorResult, rateFor, saveOrder } from "./order-store.js";
 import { type PurchaseOrderLine, type ReceiptSlice, loadOrder } from "./purchase-order.js";
@@ -141,17 +141,15 @@ export const returnToSupplier = defineLibraryCommand({
     const billedParts = parts.filter((p) => p.fromBilled.gt(0));
     const rate = await rateFor(ctx, order.currency, date, input.rate);
     let doc = { net: "0", tax: "0", gross: "0" };
-    let side: { net: Decimal | string; tax: Decimal | string; gross: Decimal | string; taxLines?: unknown[] | undefined } = { net: "0", tax: "0", gross: "0" };
+    let side: { net: Decimal | string; tax: Decimal | string; gross: Decimal | string; taxLines?: unknown[] | undefined; lineNets: ReadonlyMap<string, Decimal> } = { net: "0", tax: "0", gross: "0", lineNets: new Map() };
     if (billedParts.length > 0) {
       const taxed = taxDocument(settings, supplier, order.currency, date, billedParts.map((d) => ({ id: d.ol.lineId, category: d.ol.taxCategory, amount: canonicalDecimal(d.net) })));
       doc = taxed;
       side = functionalSide(settings, taxed, billedParts.map((d) => d.ol.lineId), rate, order.currency, functional);
     }
     const grniValue = parts.reduce((a, p) => a.plus(p.grni), new Decimal(0));
-    // What each line credits to the purchase price difference: its share of the debit note's functional net, plus its GRNI.
-    const billedValues = spread(new Decimal(side.net), billedParts.map((d) => d.net), functional);
-    const lineValue = new Map(parts.map((d) => [d.ol.lineId, d.grni]));
-    billedParts.forEach((d, i) => lineValue.set(d.ol.lineId, lineValue.get(d.ol.lineId)!.plus(billedValues[i]!)));
+    // What each line credits to the purchase price difference: its GRNI, plus its part of the debit note's functional net.
+    const lineValue = (d: { readonly ol: PurchaseOrderLine; readonly grni: Decimal }) => d.grni.plus(side.lineNets.get(d.ol.lineId) ?? 0);
     for (const p of parts) {
       const next: PurchaseOrderLine = {
         ...p.ol,
@@ -195,7 +193,7 @@ export const returnToSupplier = defineLibraryCommand({
               unitPrice: m(d.fromBilled.gt(0) ? d.net.dividedBy(d.fromBilled).toDecimalPlaces(6, Decimal.ROUND_HALF_UP) : d.ol.unitPrice, order.currency),
               ...(d.line.locationId ? { locationId: d.line.locationId } : {}),
               ...(d.line.lot ? { lot: d.line.lot } : {}),
-              value: m(lineValue.get(d.ol.lineId)!, functional),
+              value: m(lineValue(d), functional),
             })),
             net: m(doc.net, order.currency),
             tax: m(doc.tax, order.currency),

@@ -415,10 +415,10 @@ export function purchasingPart(shop: ShopContext, options: { readonly accounts?:
           if (lot !== undefined) {
             // The lot's units are billed or not as its receipts are: its unbilled units go back against GRNI, the rest against a debit note.
             const unbilled = slices.reduce((t, r) => t + q(r.quantity) - q(r.billedQuantity), 0);
-            const expected = { unbilled: Math.min(quantity, unbilled), billed: quantity - Math.min(quantity, unbilled) };
-            const got = new Decimal(result.grniValue).gt(0) || expected.unbilled === 0 ? expected.unbilled : -1;
-            if (got < 0 || (expected.billed === 0) !== new Decimal(result.net).isZero()) {
-              throw new Error(`return ${result.returnId} of ${quantity} of lot ${lot} (its receipts on ${po.purchaseOrderId} hold ${unbilled} unbilled): GRNI ${result.grniValue}, debit note ${result.net}; expected ${expected.unbilled} against GRNI and ${expected.billed} against a debit note`);
+            const againstGrni = Math.min(quantity, unbilled);
+            const againstDebitNote = quantity - againstGrni;
+            if (againstGrni > 0 !== new Decimal(result.grniValue).gt(0) || againstDebitNote > 0 !== new Decimal(result.net).gt(0)) {
+              throw new Error(`return ${result.returnId} of ${quantity} of lot ${lot} (its receipts on ${po.purchaseOrderId} hold ${unbilled} unbilled): GRNI ${result.grniValue}, debit note ${result.net}; expected ${againstGrni} against GRNI and ${againstDebitNote} against a debit note`);
             }
           }
           await refresh(po.purchaseOrderId);
